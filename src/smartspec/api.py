@@ -1,0 +1,252 @@
+"""The public API behind the CLI: ``generate`` (NEW). It reads what it needs, runs the pure
+stages (config -> detect -> plan -> render -> rules) and hands the results to ``workspace``,
+which is the only writer. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smartspec.config import Settings, load_settings
+from smartspec.errors import UsageError, ValidationFailed
+from smartspec.options import Options
+from smartspec.report import RunSummary, markdown, relpath, validation_markdown
+from smartspec.workspace import Workspace
+
+if TYPE_CHECKING:
+    from smartspec.index import SpecIndex
+    from smartspec.plan import SpecPlan
+
+# Asked when --validate-consistency finds errors on an interactive terminal: True = write anyway.
+Confirm = Callable[[str], bool]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The result of one run: the summary for reports, the spec text, and the exit code."""
+
+    summary: RunSummary
+    text: str
+    settings: Settings
+    exit_code: int = 0
+    diff: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def clock(environ: Mapping[str, str] | None = None) -> datetime:
+    """Now, in UTC. ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) pins it, so
+    that a run can be repeated byte for byte."""
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except ValueError:
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970"
+            ) from None
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex | None, Path | None]:
+    """The index found by the lookup order (design.md §4, issue 6), or (None, None)."""
+    from smartspec.fsutil import inside_root
+    from smartspec.index import load_index, locate_index
+
+    if specindex is not None:
+        inside_root(settings.root, specindex, what="--specindex")
+        path = settings.root / specindex
+        if not path.is_file():
+            raise UsageError(f"--specindex: {specindex!r} does not exist; expected a SPEC_INDEX.json file")
+    found = locate_index(settings.root, settings.state_dir, specindex)
+    if found is None:
+        return None, None
+    return load_index(found), found
+
+
+def taken_spec_ids(settings: Settings, index: SpecIndex | None) -> set[str]:
+    """Ids used in the index and by spec folders, so new numbers never collide."""
+    taken = set(index.entries) if index is not None else set()
+    specs = settings.root / settings["specs_dir"]
+    if specs.is_dir():
+        for category in specs.iterdir():
+            if category.is_dir():
+                taken.update(child.name for child in category.iterdir() if child.is_dir())
+    return taken
+
+
+def related_view(plan: SpecPlan, index: SpecIndex | None) -> dict[str, Any] | None:
+    """The Related Specs section's data: dependencies resolved and grouped (reference §13.1.1)."""
+    if not plan.depends_on:
+        return None
+    from smartspec.index import related_groups, resolve_dependencies
+
+    resolved = resolve_dependencies(index, list(plan.depends_on))
+    available = index is not None
+    return {
+        "items": resolved,
+        "warning": None if available else (
+            "SPEC_INDEX.json not found. Dependencies listed without path/repo information."),
+        "groups": [
+            {"title": title, "items": [{"line": d.markdown_line(index_available=available)}
+                                       for d in items]}
+            for title, items in related_groups(resolved)
+        ],
+    }
+
+
+def run_validation(text: str, rel_path: str, settings: Settings, index: SpecIndex | None,
+                   registry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The rule engine over the final text (design.md §6), unless validation is disabled."""
+    if not settings["validation_enabled"]:
+        return None
+    from smartspec.rules import validate_text
+
+    result = validate_text(text, path=rel_path, settings=settings, index=index, registry=registry)
+    return {
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "passed": result.passed,
+        "findings": [
+            {"rule": f.rule, "severity": f.severity, "message": f.message, "line": f.line}
+            for f in result.findings
+        ],
+    }
+
+
+def gate(validation: dict[str, Any] | None, options: Options, confirm: Confirm | None) -> None:
+    """--validate-consistency: errors stop the write unless --yes or the user says continue."""
+    if not options.validate_consistency or validation is None or not validation["errors"]:
+        return
+    if options.yes:
+        return
+    message = (f"validation found {validation['errors']} error(s); "
+               "fix the description or flags, or pass --yes to write anyway")
+    if confirm is not None and confirm(message):
+        return
+    raise ValidationFailed(message + "; nothing was written")
+
+
+def generate(options: Options, *, cwd: Path | None = None, now: datetime | None = None,
+             environ: Mapping[str, str] | None = None, confirm: Confirm | None = None,
+             argv: list[str] | None = None) -> Outcome:
+    """NEW: plan, render, validate and write a spec (or, with --nogenerate, only show it)."""
+    started = time.monotonic()
+    from smartspec.detect import detect
+    from smartspec.plan import make_plan
+    from smartspec.render import render
+
+    if not options.name:
+        raise UsageError("NAME is required: smartspec new NAME [DESCRIPTION]")
+    settings = load_settings(options, cwd=cwd, environ=dict(environ) if environ is not None else None)
+    moment = now or clock(environ)
+    workspace = Workspace(settings.root, settings.state_dir)
+    facts = detect(options.name, options.description or "", settings.keywords)
+
+    with workspace.lock():
+        index, index_path = load_index_for(settings, options.specindex)
+        plan = make_plan(options, settings, facts, taken_ids=taken_spec_ids(settings, index),
+                         now=moment)
+        spec_path = workspace.spec_path(settings["specs_dir"], plan.category, plan.spec_id)
+        rel = relpath(spec_path, settings.root)
+        if spec_path.exists():
+            raise UsageError(
+                f"{rel} already exists; NEW never overwrites a spec: use 'smartspec edit {rel}' "
+                "to update it"
+            )
+        text = render(plan, related=related_view(plan, index))
+        validation = run_validation(text, rel, settings, index, None)
+        summary = RunSummary(
+            command="new", plan=plan, spec_path=rel, validation=validation,
+            backups_enabled=bool(settings["create_backups"]),
+            reports_enabled=bool(settings["generate_reports"]),
+            dry_run=bool(options.nogenerate),
+        )
+        if plan.depends_on and index is None:
+            summary.warnings.append(
+                "SPEC_INDEX.json not found. Dependencies listed without path/repo information.")
+        gate(validation, options, confirm)
+        if options.nogenerate:
+            return Outcome(summary, text, settings)
+        summary.index_path = relpath(index_path or workspace.default_index_path, settings.root)
+        _write_new(workspace, settings, plan, text, spec_path, index, index_path, summary, moment)
+        workspace.append_trace({
+            "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "command": "new",
+            "argv": argv if argv is not None else sys.argv[1:],
+            "spec": plan.spec_id,
+            "decisions": [d.to_json() for d in plan.decisions],
+            "files": summary.written,
+            "ms": round((time.monotonic() - started) * 1000, 1),
+        })
+    return Outcome(summary, text, settings)
+
+
+def section_hashes(text: str, plan: SpecPlan) -> dict[str, dict[str, Any]]:
+    """Per-section fingerprints for the registry (design.md §5), keyed by section key."""
+    from smartspec.document import block_hash, parse
+
+    doc = parse(text)
+    hashes: dict[str, dict[str, Any]] = {}
+    for planned, section in zip(plan.sections, doc.sections, strict=True):
+        hashes[planned.key] = {
+            "title": planned.title,
+            "critical": planned.critical,
+            "sha256": block_hash(doc.section_text(section)),
+        }
+    return hashes
+
+
+def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: str,
+               spec_path: Path, index: SpecIndex | None, index_path: Path | None,
+               summary: RunSummary, moment: datetime) -> None:
+    """The write sequence: spec first (the thing a person cares about), then the bookkeeping."""
+    from smartspec.index import SpecIndex as NewIndex
+    from smartspec.index import entry_from_spec, save_index, upsert_entry
+    from smartspec.fsutil import atomic_write
+
+    rel = summary.spec_path
+    workspace.write_spec(spec_path, text)
+    summary.written.append(rel)
+
+    registry = workspace.load_registry()
+    atomic_write(workspace.registry_path, workspace.registry_text(
+        registry, plan.spec_id, spec_path, section_hashes(text, plan), moment))
+    summary.written.append(workspace.rel(workspace.registry_path))
+
+    target = index_path or workspace.default_index_path
+    index = index if index is not None else NewIndex()
+    upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"]))
+    for path in save_index(index, target):
+        summary.written.append(workspace.rel(path))
+
+    if settings["generate_reports"]:
+        write_reports(workspace, summary, "generation", moment)
+
+
+def write_reports(workspace: Workspace, summary: RunSummary, kind: str, moment: datetime) -> None:
+    """The run's report (Markdown + JSON twin) and, when validation ran, the validation
+    report, under reports/<spec-id>/ (design.md §4)."""
+    spec_id = summary.plan.spec_id
+    report_path = workspace.report_path(spec_id, kind, moment)
+    summary.report = workspace.rel(report_path)
+    summary.written += [summary.report, workspace.rel(report_path.with_suffix(".json"))]
+    validation_path = None
+    if summary.validation is not None:
+        validation_path = workspace.report_path(spec_id, "validation", moment)
+        summary.written += [workspace.rel(validation_path),
+                            workspace.rel(validation_path.with_suffix(".json"))]
+    when = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    workspace.write_report(report_path, markdown(summary, generated_at=when), summary.to_json())
+    if validation_path is not None and summary.validation is not None:
+        workspace.write_report(validation_path,
+                               validation_markdown(summary, generated_at=when),
+                               {"schema": 1, "spec": summary.spec_path, "generated": when,
+                                **summary.validation})

@@ -1,0 +1,199 @@
+"""Every section smartspec can write: key, titles, critical name, template, and the profile
+section lists. Profiles are data (lists of keys), not if-ladders.
+
+Titles are matched back to keys when a spec is read (validate, edit of hand-written specs):
+numbered or not, English or Thai, exact or by a known alias.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSpec:
+    key: str
+    title: str
+    critical: str | None = None  # the @critical NAME wrapping this section
+    aliases: tuple[str, ...] = ()  # other accepted titles (English and Thai), lower-case
+    compact: bool = False
+
+
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec("tech-stack", "Technology Stack", aliases=("tech stack", "technologies",
+                "เทคโนโลยี", "เทคโนโลยีที่ใช้")),
+    SectionSpec("di", "Dependency Injection Pattern", critical="di",
+                aliases=("dependency injection", "di pattern", "การฉีดพึ่งพา")),
+    SectionSpec("overview", "Overview", aliases=("ภาพรวม", "introduction", "summary")),
+    SectionSpec("when-to-use", "When to Use", aliases=("when to use / when not to use",
+                "when not to use", "เมื่อใดควรใช้", "กรณีการใช้งาน")),
+    SectionSpec("architecture", "Architecture", aliases=("architecture summary",
+                "system architecture", "สถาปัตยกรรม", "สถาปัตยกรรมระบบ")),
+    SectionSpec("api", "API Specification", aliases=("api documentation", "api", "api endpoints",
+                "endpoints", "ข้อกำหนด api", "เอกสาร api")),
+    SectionSpec("data-model", "Data Model & Schema", aliases=("data model", "database schema",
+                "data model and schema", "schema", "โมเดลข้อมูล", "โครงสร้างฐานข้อมูล")),
+    SectionSpec("security", "Security Threat Model (STRIDE)", critical="security",
+                aliases=("security", "security considerations", "security threat model",
+                         "security threat model (stride-basic)", "security threat model (stride-full)",
+                         "threat model", "stride", "ความปลอดภัย", "ความมั่นคงปลอดภัย")),
+    SectionSpec("performance", "Performance Requirements", aliases=("performance",
+                "performance targets", "non-functional requirements", "ประสิทธิภาพ",
+                "ข้อกำหนดด้านประสิทธิภาพ")),
+    SectionSpec("config", "Configuration Schema", critical="config", aliases=("configuration",
+                "config", "การตั้งค่า", "โครงสร้างการตั้งค่า")),
+    SectionSpec("tenancy", "Multi-Tenancy", aliases=("multi tenancy", "tenancy", "tenant isolation")),
+    SectionSpec("privacy", "Privacy & Data Protection", aliases=("privacy", "hipaa compliance",
+                "ความเป็นส่วนตัว")),
+    SectionSpec("realtime", "Real-Time Requirements", aliases=("real-time", "realtime requirements")),
+    SectionSpec("telemetry", "Telemetry & Edge Processing", aliases=("telemetry", "telemetry patterns")),
+    SectionSpec("geo", "Geographic Distribution & Tracking", aliases=("geographic distribution",
+                "tracking")),
+    SectionSpec("integrations", "Integrations", aliases=("integration", "external integrations")),
+    SectionSpec("ml-ops", "Model Serving & Versioning", aliases=("model serving", "model versioning",
+                "inference")),
+    SectionSpec("audit", "Audit Logging", aliases=("audit", "audit trail", "audit logging requirements",
+                "บันทึกการตรวจสอบ")),
+    SectionSpec("idempotency", "Idempotency", aliases=("idempotency requirements",)),
+    SectionSpec("data-integrity", "Data Integrity", aliases=("data integrity checks",)),
+    SectionSpec("disaster-recovery", "Disaster Recovery", aliases=("backup and recovery", "dr")),
+    SectionSpec("compliance", "Compliance", aliases=("compliance notes", "compliance requirements",
+                "การปฏิบัติตามข้อกำหนด")),
+    SectionSpec("implementation", "Implementation Guide", aliases=("implementation",
+                "implementation plan", "แนวทางการพัฒนา", "แนวทางการนำไปใช้")),
+    SectionSpec("saga", "Saga Orchestration Patterns", aliases=("saga patterns", "sagas")),
+    SectionSpec("testing", "Testing Strategy", aliases=("testing requirements", "testing", "tests",
+                "test strategy", "การทดสอบ", "กลยุทธ์การทดสอบ")),
+    SectionSpec("monitoring", "Monitoring & Observability", critical="monitoring",
+                aliases=("monitoring", "observability", "การติดตามและสังเกตการณ์", "การมอนิเตอร์")),
+    SectionSpec("examples", "Examples", aliases=("example", "usage examples", "ตัวอย่าง")),
+    SectionSpec("acceptance", "Acceptance Criteria", aliases=("acceptance", "เกณฑ์การยอมรับ")),
+    SectionSpec("related", "Related Specs", aliases=("related specifications", "dependencies",
+                "สเปกที่เกี่ยวข้อง")),
+    # Compact mode (reference §3.2): exactly these five, whatever the profile.
+    SectionSpec("compact-overview", "Overview", compact=True),
+    SectionSpec("compact-architecture", "Architecture Summary", compact=True),
+    SectionSpec("compact-technical", "Technical Specification", compact=True,
+                aliases=("technical specification", "ข้อกำหนดทางเทคนิค")),
+    SectionSpec("compact-constraints", "Constraints & Risk Notes", compact=True,
+                aliases=("constraints & risks", "constraints and risks", "constraints",
+                         "ข้อจำกัดและความเสี่ยง")),
+    SectionSpec("compact-acceptance", "Acceptance Tests", compact=True,
+                aliases=("acceptance tests", "การทดสอบการยอมรับ")),
+)
+
+BY_KEY: dict[str, SectionSpec] = {s.key: s for s in SECTIONS}
+ORDER: tuple[str, ...] = tuple(s.key for s in SECTIONS if not s.compact)
+COMPACT_SECTIONS: tuple[str, ...] = tuple(s.key for s in SECTIONS if s.compact)
+
+# Reference §2. "api|data-model" in basic is decided by the description (plan).
+PROFILE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "basic": ("overview", "architecture", "api", "acceptance"),
+    "backend-service": ("tech-stack", "di", "overview", "when-to-use", "architecture",
+                        "implementation", "testing", "monitoring", "examples"),
+    "financial": ("tech-stack", "di", "overview", "when-to-use", "architecture", "data-model",
+                  "security", "performance", "config", "implementation", "testing",
+                  "monitoring", "examples", "related"),
+    "full": ("tech-stack", "di", "overview", "when-to-use", "architecture", "api",
+             "data-model", "security", "performance", "config", "implementation", "testing",
+             "monitoring", "examples", "acceptance", "related"),
+}
+# The financial profile's automatic inclusions (reference §2.3 "Automatically includes").
+FINANCIAL_AUTO = ("audit", "idempotency", "data-integrity", "disaster-recovery", "compliance")
+
+# What each domain adds as sections (reference §7); their material also goes into the
+# security, performance and testing sections (templates read plan.domains).
+DOMAIN_SECTIONS: dict[str, tuple[str, ...]] = {
+    "healthcare": ("privacy", "realtime", "audit", "compliance"),
+    "iot": ("telemetry",),
+    "logistics": ("geo", "realtime", "integrations"),
+    "ai": ("ml-ops",),
+    "fintech": ("data-model", "security", "performance", "config", "related", *FINANCIAL_AUTO,
+                "saga"),
+    "saas": ("tenancy",),
+    "internal": (),
+}
+
+# Profile-specific titles where the reference names a section differently.
+PROFILE_TITLES: dict[tuple[str, str], str] = {
+    ("basic", "architecture"): "Architecture Summary",
+    ("basic", "data-model"): "Data Model",
+    ("backend-service", "api"): "API Documentation",
+    ("backend-service", "data-model"): "Database Schema",
+    ("backend-service", "testing"): "Testing Requirements",
+    ("backend-service", "monitoring"): "Monitoring",
+    ("financial", "when-to-use"): "When to Use / When NOT to Use",
+    ("full", "when-to-use"): "When to Use / When NOT to Use",
+}
+SECURITY_TITLES = {
+    "basic": "Security Considerations",
+    "stride-basic": "Security Threat Model (STRIDE-Basic)",
+    "stride-full": "Security Threat Model (STRIDE-Full)",
+}
+
+# Names accepted in config includeSections / excludeSections / autoInclude besides the keys:
+# a level-carrying alias sets (include) or caps below (exclude) that section's level.
+LEVEL_ALIASES: dict[str, tuple[str, str]] = {
+    "stride": ("security", "stride-basic"),
+    "stride-basic": ("security", "stride-basic"),
+    "stride-full": ("security", "stride-full"),
+    "security-basic": ("security", "basic"),
+    "performance-basic": ("performance", "basic"),
+    "performance-full": ("performance", "full"),
+    "throughput": ("performance", "basic"),
+    "di-minimal": ("di", "minimal"),
+    "di-full": ("di", "full"),
+}
+INCLUDABLE: tuple[str, ...] = (*ORDER, *LEVEL_ALIASES)
+
+
+def title_for(key: str, profile: str, security: str = "stride-full") -> str:
+    if key == "security":
+        return SECURITY_TITLES.get(security, BY_KEY[key].title)
+    return PROFILE_TITLES.get((profile, key), BY_KEY[key].title)
+
+
+_NORMALISE_RE = re.compile(r"[^\w&/()+-]+")
+
+
+def normalise_title(title: str) -> str:
+    """Lower-case, numbering and emphasis dropped, spaces folded: '3) **Architecture**' ->
+    'architecture'."""
+    text = re.sub(r"^\s*\d+(?:\.\d+)*[.)]?\s+", "", title).replace("*", "").replace("`", "")
+    return " ".join(_NORMALISE_RE.sub(" ", text.lower()).split())
+
+
+def _build_title_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for spec in SECTIONS:
+        if spec.compact:
+            continue
+        for name in (spec.title, *spec.aliases):
+            index.setdefault(normalise_title(name), spec.key)
+    for (_, key), title in PROFILE_TITLES.items():
+        index.setdefault(normalise_title(title), key)
+    for title in SECURITY_TITLES.values():
+        index.setdefault(normalise_title(title), "security")
+    return index
+
+
+TITLE_INDEX = _build_title_index()
+COMPACT_TITLE_INDEX = {
+    normalise_title(n): s.key for s in SECTIONS if s.compact for n in (s.title, *s.aliases)
+}
+
+
+def key_for_title(title: str, *, compact: bool = False) -> str | None:
+    """The section key a heading title stands for, or None for a section smartspec does not
+    know (a person's own section)."""
+    norm = normalise_title(title)
+    if compact and norm in COMPACT_TITLE_INDEX:
+        return COMPACT_TITLE_INDEX[norm]
+    if norm in TITLE_INDEX:
+        return TITLE_INDEX[norm]
+    # "Security Threat Model (STRIDE) — payments" and similar extensions of a known title.
+    for known, key in TITLE_INDEX.items():
+        if len(known) > 4 and norm.startswith(known + " "):
+            return key
+    return None

@@ -1,0 +1,139 @@
+"""Options shared by new, edit, regenerate and generate (reference Appendix A + design.md §3),
+their value types, and the printing of a run's outcome."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from smartspec import options as vocab
+from smartspec.errors import UsageError
+from smartspec.options import Options, check_choice, split_list
+
+if TYPE_CHECKING:
+    from smartspec.api import Outcome
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Vocabulary(click.ParamType):
+    """One value from a fixed list; a wrong value names the valid ones and the nearest."""
+
+    def __init__(self, choices: tuple[str, ...], metavar: str | None = None) -> None:
+        self.choices = choices
+        self.name = metavar or "|".join(choices)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self.choices) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return check_choice(_flag(param), str(value), self.choices)
+        except UsageError as exc:
+            self.fail(str(exc).split(": ", 1)[1], param, ctx)
+
+
+class CommaList(click.ParamType):
+    """A comma list (``--domain=fintech,saas``), optionally checked against a vocabulary."""
+
+    name = "LIST"
+
+    def __init__(self, choices: tuple[str, ...] | None = None) -> None:
+        self.choices = choices
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        items = split_list(str(value))
+        if not items:
+            self.fail("expected at least one value", param, ctx)
+        if self.choices:
+            for item in items:
+                try:
+                    check_choice(_flag(param), item, self.choices)
+                except UsageError as exc:
+                    self.fail(str(exc).split(": ", 1)[1], param, ctx)
+        return items
+
+
+def _flag(param: click.Parameter | None) -> str:
+    return (param.opts[0] if param is not None and param.opts else "value")
+
+
+def spec_options(func: F) -> F:
+    """Every option of new/edit/regenerate/generate."""
+    decorators = [
+        click.option("--profile", type=Vocabulary(vocab.PROFILES), help="basic, backend-service, financial or full (default: full)."),
+        click.option("--mode", type=Vocabulary(vocab.MODES), help="standard (default) or compact (5 sections)."),
+        click.option("--security", type=Vocabulary(vocab.SECURITY_LEVELS), help="Security section level (default: auto)."),
+        click.option("--di", type=Vocabulary(vocab.DI_LEVELS), help="Dependency-injection section level (default: auto)."),
+        click.option("--no-di", "no_di", is_flag=True, default=False, help="Same as --di=none."),
+        click.option("--performance", type=Vocabulary(vocab.PERFORMANCE_LEVELS), help="Performance section level (default: auto)."),
+        click.option("--domain", "domains", type=CommaList(vocab.DOMAINS), help="Domain hint(s), one value or a comma list: " + ", ".join(vocab.DOMAINS) + "."),
+        click.option("--force-update", type=CommaList(), help="Critical sections an edit may replace: all, stride, config, di, monitoring (comma list)."),
+        click.option("--no-backup", is_flag=True, default=None, help="Don't write a backup before overwriting."),
+        click.option("--no-report", is_flag=True, default=None, help="Don't write reports."),
+        click.option("--output-dir", metavar="DIR", help="State folder instead of .smartspec/ (inside the project root)."),
+        click.option("--validate-consistency", is_flag=True, default=None, help="Validation errors stop the write (exit 1)."),
+        click.option("--no-validation", is_flag=True, default=None, help="Skip validation."),
+        click.option("--specindex", metavar="PATH", help="SPEC_INDEX.json to resolve dependencies with."),
+        click.option("--nogenerate", is_flag=True, default=None, help="Dry run: show the plan and the text, write nothing."),
+        click.option("--category", metavar="NAME", help="core, feature (default), infrastructure, tools, …"),
+        click.option("--id", "spec_id", metavar="ID", help="Use this spec id instead of the next free one."),
+        click.option("--title", metavar="TEXT", help="Title (default: from NAME)."),
+        click.option("--depends-on", type=CommaList(), help="Spec ids this spec depends on (comma list)."),
+        click.option("--specs-dir", metavar="DIR", help="Where specs live (default: specs)."),
+        click.option("--lang", type=Vocabulary(vocab.LANGUAGES), help="Report language: en or th."),
+        click.option("--json", "as_json", is_flag=True, default=False, help="Print one JSON object on stdout."),
+        click.option("--yes", "-y", is_flag=True, default=None, help="Don't ask; write even when --validate-consistency finds errors."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def options_from(kwargs: dict[str, Any], **extra: Any) -> Options:
+    """Click's keyword arguments -> the Options record (None = not given)."""
+    no_di = kwargs.pop("no_di", False)
+    if no_di:
+        if kwargs.get("di") not in (None, "none"):
+            raise UsageError(f"--no-di contradicts --di={kwargs['di']}; give one of them")
+        kwargs["di"] = "none"
+    as_json = kwargs.pop("as_json", False)
+    return Options(json=as_json or None, **kwargs, **extra)
+
+
+def confirm_on_terminal(options: Options) -> Callable[[str], bool] | None:
+    if options.json or not sys.stdin.isatty():
+        return None
+
+    def ask(message: str) -> bool:
+        return click.confirm(f"{message}. Write anyway?", default=False, err=True)
+
+    return ask
+
+
+def emit(outcome: Outcome, options: Options) -> int:
+    """Print the outcome: JSON on stdout (human text on stderr), or the console report."""
+    from smartspec.report import console
+
+    lang = outcome.settings["lang"]
+    summary = outcome.summary
+    if options.json:
+        data = summary.to_json()
+        if summary.dry_run:
+            data["text"] = outcome.text
+            if outcome.diff is not None:
+                data["diff"] = outcome.diff
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return outcome.exit_code
+    if summary.dry_run:
+        click.echo(outcome.diff if outcome.diff is not None else outcome.text, nl=False)
+        click.echo(console(summary, lang), err=True)
+        return outcome.exit_code
+    click.echo(console(summary, lang))
+    return outcome.exit_code

@@ -1,0 +1,316 @@
+"""Settings: built-in defaults <- organisation config <- project config <- flags, with provenance.
+
+design.md §4: ``.smartspec/config.json`` (organisation) is overridden by ``smartspec.config.json``
+(project), which is overridden by flags. Every resolved value remembers its source so that
+``config --show-origin`` and the generation report can say where it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from smartspec.errors import ConfigError
+from smartspec.fsutil import CONFIG_FILE, STATE_DIR, find_root, inside_root
+from smartspec.options import Options
+
+T = TypeVar("T")
+
+DEFAULT = "default"
+ORG = "org config"
+PROJECT = "project config"
+FLAG = "flag"
+ENV = "environment"
+
+DEFAULT_AUTHOR = "SmartSpec Architect v5.0"
+DEFAULT_KEEP_BACKUPS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced(Generic[T]):
+    value: T
+    source: str  # one of DEFAULT, ORG, PROJECT, FLAG, ENV
+    where: str = ""  # file and key path, flag spelling, or variable name
+
+    def describe(self) -> str:
+        return f"{self.source} ({self.where})" if self.where else self.source
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileOverride:
+    include_sections: tuple[str, ...] = ()
+    exclude_sections: tuple[str, ...] = ()
+    security: Sourced[str] | None = None
+    di: Sourced[str] | None = None
+    performance: Sourced[str] | None = None
+    mandatory: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DomainOverride:
+    auto_include: tuple[str, ...] = ()
+    compliance: tuple[str, ...] = ()
+    security: Sourced[str] | None = None
+    performance: Sourced[str] | None = None
+
+
+@dataclass(slots=True)
+class Settings:
+    """Everything resolved for one run. ``values`` holds the scalar settings with provenance."""
+
+    root: Path
+    state_dir: Path
+    values: dict[str, Sourced[Any]]
+    profiles: dict[str, ProfileOverride] = field(default_factory=dict)
+    domains: dict[str, DomainOverride] = field(default_factory=dict)
+    validation_rules: dict[str, Sourced[str]] = field(default_factory=dict)
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    critical_names: tuple[str, ...] = ("security", "config", "di", "monitoring")
+    files: tuple[Path, ...] = ()
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key].value
+
+    def source(self, key: str) -> Sourced[Any]:
+        return self.values[key]
+
+
+# Scalar settings: name -> (default, path in the config file, Options field or None).
+SCALARS: dict[str, tuple[Any, tuple[str, ...], str | None]] = {
+    "profile": ("full", ("defaults", "profile"), "profile"),
+    "mode": ("standard", ("defaults", "mode"), "mode"),
+    "security": ("auto", ("defaults", "security"), "security"),
+    "di": ("auto", ("defaults", "di"), "di"),
+    "performance": ("auto", ("defaults", "performance"), "performance"),
+    "domains": ((), ("defaults", "domain"), "domains"),
+    "category": ("feature", ("defaults", "category"), "category"),
+    "specs_dir": ("specs", ("defaults", "specsDir"), "specs_dir"),
+    "author": (DEFAULT_AUTHOR, ("organization", "defaultAuthor"), None),
+    "organization": ("", ("organization", "name"), None),
+    "repo": ("", ("organization", "repo"), None),
+    "create_backups": (True, ("output", "createBackups"), None),
+    "generate_reports": (True, ("output", "generateReports"), None),
+    "output_dir": (STATE_DIR, ("output", "outputDir"), "output_dir"),
+    "keep_backups": (DEFAULT_KEEP_BACKUPS, ("output", "keepBackups"), None),
+    "validation_enabled": (True, ("validation", "enabled"), None),
+    "lang": ("en", ("language",), "lang"),
+}
+
+FLAG_SPELLING = {
+    "domains": "--domain", "specs_dir": "--specs-dir", "output_dir": "--output-dir",
+}
+
+
+def load_settings(options: Options | None = None, *, cwd: Path | None = None,
+                  environ: dict[str, str] | None = None) -> Settings:
+    """Discover the root, read both config files and merge every layer with its source."""
+    options = options or Options()
+    env = os.environ if environ is None else environ
+    root = find_root(cwd)
+    org_path = root / STATE_DIR / "config.json"
+    project_path = root / CONFIG_FILE
+    layers: list[tuple[str, Path, dict[str, Any]]] = []
+    for source, path in ((ORG, org_path), (PROJECT, project_path)):
+        if path.is_file():
+            layers.append((source, path, _read_config(path, root)))
+
+    values: dict[str, Sourced[Any]] = {}
+    for key, (default, path_in_file, option_field) in SCALARS.items():
+        chosen: Sourced[Any] = Sourced(default, DEFAULT)
+        for source, file, data in layers:
+            found = _dig(data, path_in_file)
+            if found is not None:
+                if key == "domains" and isinstance(found, str):
+                    found = (found,)
+                elif key == "domains":
+                    found = tuple(found)
+                chosen = Sourced(found, source, f"{_rel(file, root)}: {'.'.join(path_in_file)}")
+        if key == "lang" and chosen.source == DEFAULT:
+            lang_env = env.get("LANG", "") or env.get("LC_ALL", "")
+            if lang_env.lower().startswith("th"):
+                chosen = Sourced("th", ENV, f"LANG={lang_env}")
+        if option_field is not None:
+            given = getattr(options, option_field)
+            if given is not None:
+                chosen = Sourced(given, FLAG, FLAG_SPELLING.get(key, "--" + key.replace("_", "-")))
+        values[key] = chosen
+    if options.no_backup:
+        values["create_backups"] = Sourced(False, FLAG, "--no-backup")
+    if options.no_report:
+        values["generate_reports"] = Sourced(False, FLAG, "--no-report")
+    if options.no_validation:
+        values["validation_enabled"] = Sourced(False, FLAG, "--no-validation")
+
+    output_dir = values["output_dir"]
+    state_dir = inside_root(root, output_dir.value, what=f"output dir (from {output_dir.describe()})")
+
+    settings = Settings(root=root, state_dir=state_dir, values=values,
+                        files=tuple(path for _, path, _ in layers))
+    critical = list(settings.critical_names)
+    for source, file, data in layers:
+        where = _rel(file, root)
+        for name, body in (data.get("profiles") or {}).items():
+            settings.profiles[name] = _merge_profile(settings.profiles.get(name), body, source, where, name)
+        for name, body in (data.get("domains") or {}).items():
+            settings.domains[name] = _merge_domain(settings.domains.get(name), body, source, where, name)
+        for rule, severity in ((data.get("validation") or {}).get("rules") or {}).items():
+            settings.validation_rules[rule] = Sourced(severity, source, f"{where}: validation.rules.{rule}")
+        for group, words in (data.get("keywords") or {}).items():
+            settings.keywords[group] = tuple(dict.fromkeys((*settings.keywords.get(group, ()), *words)))
+        for name in data.get("criticalSections") or ():
+            if name not in critical:
+                critical.append(name)
+    settings.critical_names = tuple(critical)
+    return settings
+
+
+def _read_config(path: Path, root: Path) -> dict[str, Any]:
+    """Parse and validate one config file; errors name the file, line:column or key path."""
+    shown = _rel(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{shown}: not UTF-8 text (byte {exc.start}); expected a JSON file") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot be read ({exc.strerror})") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"{shown}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"
+        ) from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{shown}: expected a JSON object at the top level, got {type(raw).__name__}")
+    import msgspec
+
+    from smartspec import config_model
+
+    try:
+        msgspec.convert(raw, config_model.ConfigFile)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        if "[...]" in message:
+            message = _name_map_keys(raw, message)
+        raise ConfigError(f"{shown}: {_explain(message)}") from None
+    from smartspec.detect import KEYWORD_GROUPS
+
+    for group in raw.get("keywords") or {}:
+        if group not in KEYWORD_GROUPS:
+            raise ConfigError(
+                f"{shown}: at keywords.{group}: unknown keyword group; expected one of "
+                f"{', '.join(sorted(KEYWORD_GROUPS))}"
+            )
+    return raw
+
+
+def _name_map_keys(raw: dict[str, Any], message: str) -> str:
+    """msgspec writes a failing map value's key as ``[...]``; find the key by converting the
+    file again with only one entry of that map at a time."""
+    import copy
+
+    import msgspec
+
+    from smartspec import config_model
+
+    problem, _, where = message.partition(" - at ")
+    path = where.strip("`").removeprefix("$.")
+    head, _, tail = path.partition("[...]")
+    parts = head.split(".")
+    container: Any = raw
+    for part in parts:
+        container = container.get(part) if isinstance(container, dict) else None
+    if not isinstance(container, dict):
+        return message
+    for key in container:
+        trial = copy.deepcopy(raw)
+        node = trial
+        for part in parts:
+            node = node[part]
+        for other in [k for k in node if k != key]:
+            del node[other]
+        try:
+            msgspec.convert(trial, config_model.ConfigFile)
+        except msgspec.ValidationError:
+            return f"{problem} - at `$.{head}.{key}{tail}`"
+    return message
+
+
+def _explain(message: str) -> str:
+    """Reword msgspec's '<problem> - at `$.a.b`' as 'at a.b: <problem>' with the valid values."""
+    from smartspec import options as vocab
+
+    problem, _, where = message.partition(" - at ")
+    path = where.strip("`").removeprefix("$.").removeprefix("$")
+    if where.startswith("`key` in "):
+        path = where.removeprefix("`key` in ").strip("`").removeprefix("$.") + " (a key)"
+    enums = {
+        "profile": vocab.PROFILES, "profiles (a key)": vocab.PROFILES, "mode": vocab.MODES,
+        "security": vocab.SECURITY_LEVELS, "di": vocab.DI_LEVELS,
+        "performance": vocab.PERFORMANCE_LEVELS, "domain": vocab.DOMAINS,
+        "domains (a key)": vocab.DOMAINS, "language": vocab.LANGUAGES,
+        "mandatory": ("di", "security", "performance"),
+    }
+    last = path.rsplit(".", 1)[-1].split("[")[0]
+    if problem.startswith("Invalid enum value"):
+        choices = enums.get(path if "(a key)" in path else last)
+        if choices is None and path.startswith("validation.rules"):
+            choices = ("error", "warn", "off")
+        if choices:
+            problem += f"; expected one of {', '.join(choices)}"
+    elif problem.startswith("Object contains unknown field"):
+        problem = problem.replace("Object contains unknown field", "unknown key")
+    location = f"at {path}: " if path else ""
+    return f"{location}{problem}"
+
+
+def _merge_profile(old: ProfileOverride | None, body: dict[str, Any], source: str,
+                   where: str, name: str) -> ProfileOverride:
+    old = old or ProfileOverride()
+
+    def level(key: str, previous: Sourced[str] | None) -> Sourced[str] | None:
+        value = body.get(key)
+        return Sourced(value, source, f"{where}: profiles.{name}.{key}") if value else previous
+
+    return ProfileOverride(
+        include_sections=tuple(body.get("includeSections", old.include_sections)),
+        exclude_sections=tuple(body.get("excludeSections", old.exclude_sections)),
+        security=level("security", old.security),
+        di=level("di", old.di),
+        performance=level("performance", old.performance),
+        mandatory=tuple(body.get("mandatory", old.mandatory)),
+    )
+
+
+def _merge_domain(old: DomainOverride | None, body: dict[str, Any], source: str,
+                  where: str, name: str) -> DomainOverride:
+    old = old or DomainOverride()
+
+    def level(key: str, previous: Sourced[str] | None) -> Sourced[str] | None:
+        value = body.get(key)
+        return Sourced(value, source, f"{where}: domains.{name}.{key}") if value else previous
+
+    return DomainOverride(
+        auto_include=tuple(body.get("autoInclude", old.auto_include)),
+        compliance=tuple(body.get("compliance", old.compliance)),
+        security=level("security", old.security),
+        performance=level("performance", old.performance),
+    )
+
+
+def _dig(data: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = data
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,98 @@
+"""The typed model of a smartspec config file (reference §12.1 plus ``keywords``, ``language``).
+
+msgspec decodes and validates a file in one step and names the key path of any error; it
+also derives the JSON Schema that ``smartspec config --schema`` prints. This module is only
+imported when a config file exists or the schema is asked for, so plain runs skip its cost.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+Profile = Literal["basic", "backend-service", "financial", "full"]
+Mode = Literal["standard", "compact"]
+Security = Literal["none", "basic", "stride-basic", "stride-full", "auto"]
+DI = Literal["none", "minimal", "full", "auto"]
+Performance = Literal["none", "basic", "full", "auto"]
+Domain = Literal["healthcare", "iot", "logistics", "ai", "fintech", "saas", "internal"]
+Severity = Literal["error", "warn", "off"]
+Language = Literal["en", "th"]
+
+
+class _Model(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, rename="camel"):
+    pass
+
+
+class Defaults(_Model):
+    profile: Profile | None = None
+    mode: Mode | None = None
+    security: Security | None = None
+    di: DI | None = None
+    performance: Performance | None = None
+    domain: Domain | list[Domain] | None = None
+    category: str | None = None
+    specs_dir: str | None = None
+
+
+class Organization(_Model):
+    name: str | None = None
+    default_author: str | None = None
+    repo: str | None = None
+
+
+class ProfileConfig(_Model):
+    include_sections: list[str] | None = None
+    exclude_sections: list[str] | None = None
+    security: Security | None = None
+    di: DI | None = None
+    performance: Performance | None = None
+    mandatory: list[Literal["di", "security", "performance"]] | None = None
+
+
+class DomainConfig(_Model):
+    auto_include: list[str] | None = None
+    compliance: list[str] | None = None
+    security: Security | None = None
+    performance: Performance | None = None
+
+
+class Validation(_Model):
+    enabled: bool | None = None
+    rules: dict[str, Severity] | None = None
+
+
+class Output(_Model):
+    create_backups: bool | None = None
+    generate_reports: bool | None = None
+    output_dir: str | None = None
+    keep_backups: int | None = None
+
+
+class ConfigFile(_Model):
+    version: str | None = None
+    defaults: Defaults | None = None
+    organization: Organization | None = None
+    profiles: dict[Profile, ProfileConfig] | None = None
+    domains: dict[Domain, DomainConfig] | None = None
+    validation: Validation | None = None
+    output: Output | None = None
+    keywords: dict[str, list[str]] | None = None
+    language: Language | None = None
+    critical_sections: list[str] | None = None
+    schema_: str | None = msgspec.field(default=None, name="$schema")
+
+
+def decode(data: bytes) -> ConfigFile:
+    return msgspec.json.decode(data, type=ConfigFile)
+
+
+def json_schema() -> dict[str, object]:
+    schema = msgspec.json.schema(ConfigFile)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://smartspec.dev/schema/config.json",
+        "title": "smartspec configuration (smartspec.config.json, .smartspec/config.json)",
+        **schema,
+    }

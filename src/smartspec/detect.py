@@ -1,0 +1,339 @@
+"""Facts from the description: technologies, services, external APIs, entities, endpoints and
+the keyword groups (domains, auth, queue, transactions …) that plan and rules act on.
+
+Pure functions over text. Keyword matching is word-bounded and case-insensitive for Latin
+words; Thai words (no spaces between words) match as substrings. ``keywords`` in config
+extends every group.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Built-in keyword groups. Keys are stable: config `keywords.<group>` extends them, and the
+# validation rules use the rule groups (auth, queue, transaction, external-api).
+KEYWORD_GROUPS: dict[str, tuple[str, ...]] = {
+    # domains (reference §0.9, §7)
+    "healthcare": ("healthcare", "health", "patient", "patients", "clinical", "hospital", "ehr",
+                   "emr", "hipaa", "fhir", "hl7", "medical", "ผู้ป่วย", "โรงพยาบาล"),
+    "iot": ("iot", "telemetry", "sensor", "sensors", "device", "devices", "mqtt", "firmware",
+            "edge", "ingestion", "อุปกรณ์"),
+    "logistics": ("logistics", "shipment", "shipments", "delivery", "deliveries", "fleet",
+                  "tracking", "warehouse", "courier", "parcel", "route", "routing", "ขนส่ง"),
+    "ai": ("ai", "ml", "machine learning", "model", "models", "inference", "llm", "embedding",
+           "embeddings", "prediction", "predictions", "gpu", "training"),
+    "fintech": ("fintech", "payment", "payments", "ledger", "billing", "invoice", "invoices",
+                "credit", "wallet", "refund", "refunds", "stripe", "promptpay", "banking",
+                "settlement", "ชำระเงิน", "การเงิน"),
+    "saas": ("saas", "tenant", "tenants", "multi-tenant", "multitenant", "subscription",
+             "subscriptions", "workspace", "workspaces"),
+    "internal": ("internal", "admin", "back-office", "backoffice", "internal tool", "ภายใน"),
+    # rule groups (reference §10.1)
+    "auth": ("auth", "authentication", "authorization", "login", "log in", "sign in", "sign-in",
+             "jwt", "oauth", "oauth2", "oidc", "sso", "password", "mfa",
+             "ยืนยันตัวตน", "เข้าสู่ระบบ"),
+    "queue": ("queue", "queues", "worker", "workers", "kafka", "rabbitmq", "sqs", "nats",
+              "celery", "bullmq", "pubsub", "pub/sub", "message broker", "คิว"),
+    "transaction": ("transaction", "transactions", "acid", "ธุรกรรม"),
+    "external-api": ("external api", "external apis", "third-party", "third party",
+                     "3rd-party", "webhook", "webhooks", "api ภายนอก"),
+    # plan hints
+    "database": ("database", "db", "postgresql", "postgres", "mysql", "mariadb", "mongodb",
+                 "sqlite", "dynamodb", "cassandra", "sql", "table", "tables", "schema",
+                 "ฐานข้อมูล"),
+    "config": ("config", "configuration", "configurable", "settings", "feature flag",
+               "feature flags", "environment variables", "การตั้งค่า"),
+    "rest": ("rest", "restful", "http api", "endpoint", "endpoints", "api", "apis", "openapi"),
+    "graphql": ("graphql",),
+    "cache": ("cache", "caching", "redis", "memcached", "cdn"),
+    "performance": ("latency", "throughput", "tps", "rps", "sla", "real-time", "realtime",
+                    "high volume", "high-volume", "low latency", "p99", "scalable"),
+    "sensitive": ("pii", "personal data", "gdpr", "encryption", "credit card", "card",
+                  "cards", "ssn", "phi", "secret", "secrets"),
+    "service": ("service", "services", "microservice", "microservices", "backend", "server",
+                "daemon", "worker", "api", "บริการ"),
+}
+
+DOMAIN_GROUPS = ("healthcare", "iot", "logistics", "ai", "fintech", "saas", "internal")
+
+# Technologies: canonical name -> (kind, spellings).
+TECHNOLOGIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Python": ("language", ("python",)),
+    "FastAPI": ("framework", ("fastapi",)),
+    "Django": ("framework", ("django",)),
+    "Flask": ("framework", ("flask",)),
+    "TypeScript": ("language", ("typescript", "ts")),
+    "Node.js": ("runtime", ("node.js", "nodejs", "node")),
+    "NestJS": ("framework", ("nestjs", "nest.js")),
+    "Express": ("framework", ("express", "express.js")),
+    "Go": ("language", ("go", "golang")),
+    "Java": ("language", ("java",)),
+    "Spring Boot": ("framework", ("spring", "spring boot")),
+    "Kotlin": ("language", ("kotlin",)),
+    "C#": ("language", ("c#", "csharp", ".net", "dotnet", "asp.net")),
+    "Rust": ("language", ("rust",)),
+    "PostgreSQL": ("datastore", ("postgresql", "postgres")),
+    "MySQL": ("datastore", ("mysql", "mariadb")),
+    "MongoDB": ("datastore", ("mongodb", "mongo")),
+    "Redis": ("datastore", ("redis",)),
+    "DynamoDB": ("datastore", ("dynamodb",)),
+    "SQLite": ("datastore", ("sqlite",)),
+    "Elasticsearch": ("datastore", ("elasticsearch", "opensearch")),
+    "TimescaleDB": ("datastore", ("timescaledb", "timescale")),
+    "Kafka": ("queue", ("kafka",)),
+    "RabbitMQ": ("queue", ("rabbitmq",)),
+    "Amazon SQS": ("queue", ("sqs",)),
+    "NATS": ("queue", ("nats",)),
+    "MQTT": ("queue", ("mqtt",)),
+    "Celery": ("queue", ("celery",)),
+    "BullMQ": ("queue", ("bullmq",)),
+    "GraphQL": ("protocol", ("graphql",)),
+    "gRPC": ("protocol", ("grpc",)),
+    "Docker": ("platform", ("docker",)),
+    "Kubernetes": ("platform", ("kubernetes", "k8s")),
+    "AWS": ("platform", ("aws",)),
+}
+
+# Well-known third-party APIs: canonical name -> spellings.
+EXTERNAL_APIS: dict[str, tuple[str, ...]] = {
+    "Stripe": ("stripe",), "PromptPay": ("promptpay",), "PayPal": ("paypal",),
+    "Adyen": ("adyen",), "Plaid": ("plaid",), "Twilio": ("twilio",), "SendGrid": ("sendgrid",),
+    "Google Maps": ("google maps",), "OpenAI": ("openai",), "Salesforce": ("salesforce",),
+    "Slack": ("slack",), "Shopify": ("shopify",), "Auth0": ("auth0",), "Okta": ("okta",),
+    "FHIR": ("fhir",), "Mapbox": ("mapbox",), "Firebase": ("firebase",),
+}
+
+# Nouns that make good API resources and tables, singular -> plural.
+ENTITY_NOUNS: dict[str, str] = {
+    "user": "users", "account": "accounts", "payment": "payments", "invoice": "invoices",
+    "order": "orders", "product": "products", "customer": "customers",
+    "subscription": "subscriptions", "transaction": "transactions", "refund": "refunds",
+    "patient": "patients", "appointment": "appointments", "record": "records",
+    "device": "devices", "reading": "readings", "measurement": "measurements",
+    "event": "events", "shipment": "shipments", "vehicle": "vehicles", "route": "routes",
+    "delivery": "deliveries", "prediction": "predictions", "model": "models",
+    "tenant": "tenants", "report": "reports", "document": "documents", "message": "messages",
+    "notification": "notifications", "ticket": "tickets", "project": "projects",
+    "task": "tasks", "booking": "bookings", "reservation": "reservations", "wallet": "wallets",
+    "card": "cards", "credit": "credits", "file": "files", "job": "jobs", "item": "items",
+    "inventory": "inventories", "profile": "profiles", "session": "sessions",
+    "prescription": "prescriptions", "encounter": "encounters", "observation": "observations",
+    "warehouse": "warehouses", "parcel": "parcels", "dataset": "datasets",
+    "experiment": "experiments", "workspace": "workspaces", "plan": "plans",
+    "telemetry": "telemetry", "metric": "metrics", "alert": "alerts", "export": "exports",
+}
+PLURAL_TO_SINGULAR = {plural: singular for singular, plural in ENTITY_NOUNS.items()}
+
+# "GET /api/v1/users", "POST /payments/{id}/refund"
+ENDPOINT_RE = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\s+(/[A-Za-z0-9_\-/{}:.]*)")
+# "payment service", "credit-service", "the Cost Management service"
+SERVICE_RE = re.compile(r"\b((?:[A-Za-z][A-Za-z0-9]*[ -]){1,2}?)services?\b", re.IGNORECASE)
+# "A, B and C services"
+_ITEM = r"[A-Za-z][A-Za-z0-9-]*(?: [A-Za-z][A-Za-z0-9-]*)?"
+SERVICE_LIST_RE = re.compile(
+    rf"\b((?:{_ITEM},\s+)+(?:{_ITEM},?\s+and\s+)?{_ITEM})\s+services\b", re.IGNORECASE
+)
+# "<Name> API" for names not in EXTERNAL_APIS: "the Acme API"
+NAMED_API_RE = re.compile(r"\b([A-Z][A-Za-z0-9]+(?:\s[A-Z][A-Za-z0-9]+)?)\s+API\b")
+SPEC_ID_RE = re.compile(r"\bspec-(?:[a-z]+-)?\d{3}(?:-[a-z0-9][a-z0-9-]*[a-z0-9])?\b")
+
+_NOT_SERVICES = {"the", "a", "an", "our", "this", "that", "web", "micro", "and", "or", "of",
+                 "with", "for", "to", "new", "backend", "each", "every", "other", "all",
+                 "several", "many", "multiple", "external", "third-party", "api", "user-facing"}
+_NOT_API_NAMES = {"REST", "HTTP", "The", "A", "An", "Public", "Internal", "External", "JSON",
+                  "Admin", "Our", "This", "GraphQL", "OpenAPI", "Web"}
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    method: str
+    path: str
+    purpose: str
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the name and description say. Every list is ordered and free of duplicates."""
+
+    text: str
+    groups: dict[str, tuple[str, ...]]  # group -> the words that matched, in order
+    technologies: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    datastores: tuple[str, ...] = ()
+    queues: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    external_apis: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
+    spec_ids: tuple[str, ...] = ()
+    domains: tuple[str, ...] = field(default=())
+
+    def has(self, group: str) -> bool:
+        return bool(self.groups.get(group))
+
+    def words(self, group: str) -> tuple[str, ...]:
+        return self.groups.get(group, ())
+
+
+@lru_cache(maxsize=256)
+def _compile(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    latin = sorted((w for w in words if w.isascii()), key=len, reverse=True)
+    other = sorted((w for w in words if not w.isascii()), key=len, reverse=True)
+    parts = []
+    if latin:
+        parts.append(r"(?<![\w./-])(?:" + "|".join(re.escape(w) for w in latin) + r")(?![\w-])")
+    if other:
+        parts.append("(?:" + "|".join(re.escape(w) for w in other) + ")")
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def group_words(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, tuple[str, ...]]:
+    """Built-in groups extended by config ``keywords``."""
+    merged = dict(KEYWORD_GROUPS)
+    for group, words in (extra or {}).items():
+        merged[group] = tuple(dict.fromkeys((*merged.get(group, ()), *(w.lower() for w in words))))
+    return merged
+
+
+def find_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of ``words`` found in ``text`` (word-bounded, case-insensitive), in order."""
+    pattern = _compile(tuple(words))
+    if pattern is None:
+        return ()
+    return tuple(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(text)))
+
+
+def detect(name: str, description: str,
+           keywords: Mapping[str, Iterable[str]] | None = None) -> Facts:
+    """Read the facts out of the spec's name and description."""
+    words_of_name = name.replace("-", " ").replace("_", " ")
+    text = f"{words_of_name}. {description}".strip()
+    groups = {group: find_words(text, words) for group, words in group_words(keywords).items()}
+    technologies = _technologies(text)
+    kinds = {tech: TECHNOLOGIES[tech][0] for tech in technologies}
+    services = _services(description, words_of_name)
+    external = _external_apis(text)
+    entities = _entities(text)
+    endpoints = _explicit_endpoints(description) or _derived_endpoints(entities)
+    domains = tuple(d for d in DOMAIN_GROUPS if groups.get(d))
+    return Facts(
+        text=text,
+        groups={g: w for g, w in groups.items() if w},
+        technologies=technologies,
+        languages=tuple(t for t in technologies if kinds[t] in ("language", "runtime", "framework")),
+        datastores=tuple(t for t in technologies if kinds[t] == "datastore"),
+        queues=tuple(t for t in technologies if kinds[t] == "queue"),
+        services=services,
+        external_apis=external,
+        entities=entities,
+        endpoints=endpoints,
+        spec_ids=tuple(dict.fromkeys(SPEC_ID_RE.findall(description))),
+        domains=domains,
+    )
+
+
+def _technologies(text: str) -> tuple[str, ...]:
+    found: list[tuple[int, str]] = []
+    for canonical, (_, spellings) in TECHNOLOGIES.items():
+        pattern = _compile(spellings)
+        assert pattern is not None
+        # "Go" and "Node" are common English words: require the canonical capitalisation.
+        match = next((m for m in pattern.finditer(text)
+                      if canonical not in ("Go", "Node.js", "Express", "Spring Boot", "Rust")
+                      or m.group(0)[0].isupper()), None)
+        if match:
+            found.append((match.start(), canonical))
+    return tuple(name for _, name in sorted(found))
+
+
+def _services(description: str, name_words: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for match in SERVICE_LIST_RE.finditer(description):
+        for part in re.split(r",\s*|\s+and\s+", match.group(1)):
+            words = part.split()
+            while words and words[0].lower() in _NOT_SERVICES:
+                words.pop(0)
+            if words:
+                found.append(" ".join(words))
+    for match in SERVICE_RE.finditer(description):
+        words = [w for w in re.split(r"[ -]", match.group(1).strip()) if w]
+        while words and words[0].lower() in _NOT_SERVICES:
+            words.pop(0)
+        if words and all(w.lower() not in _NOT_SERVICES for w in words):
+            found.append(" ".join(words))
+    services: dict[str, str] = {}
+    for raw in found:
+        title = " ".join(w.capitalize() if w.islower() else w for w in raw.split()) + " Service"
+        services.setdefault(title.lower(), title)
+    if not services and name_words.lower().endswith(" service"):
+        title = " ".join(w.capitalize() for w in name_words.split())
+        services[title.lower()] = title
+    return tuple(services.values())
+
+
+def _external_apis(text: str) -> tuple[str, ...]:
+    found: list[tuple[int, str]] = []
+    for canonical, spellings in EXTERNAL_APIS.items():
+        pattern = _compile(spellings)
+        assert pattern is not None
+        match = pattern.search(text)
+        if match:
+            found.append((match.start(), canonical))
+    known = {name.lower() for _, name in found}
+    for match in NAMED_API_RE.finditer(text):
+        candidate = match.group(1)
+        first = candidate.split()[0]
+        if first in _NOT_API_NAMES or candidate.lower() in known:
+            continue
+        if any(candidate.lower() == t.lower() for t in TECHNOLOGIES):
+            continue
+        found.append((match.start(), candidate))
+        known.add(candidate.lower())
+    return tuple(dict.fromkeys(name for _, name in sorted(found)))
+
+
+def _entities(text: str) -> tuple[str, ...]:
+    found: list[tuple[int, str]] = []
+    for match in re.finditer(r"[A-Za-z]+", text):
+        word = match.group(0).lower()
+        singular = word if word in ENTITY_NOUNS else PLURAL_TO_SINGULAR.get(word)
+        if singular and singular not in ("model", "plan", "profile", "file", "item", "job",
+                                         "record", "credit", "event", "telemetry", "export"):
+            found.append((match.start(), singular))
+        elif singular in ("record", "event", "telemetry") and word == singular + "s":
+            found.append((match.start(), singular))
+    return tuple(dict.fromkeys(name for _, name in found))[:6]
+
+
+def _explicit_endpoints(description: str) -> tuple[Endpoint, ...]:
+    seen: dict[tuple[str, str], Endpoint] = {}
+    for method, path in ENDPOINT_RE.findall(description):
+        path = path.rstrip(".,;")
+        seen.setdefault((method, path), Endpoint(method, path, _purpose(method, path)))
+    return tuple(seen.values())
+
+
+def _derived_endpoints(entities: tuple[str, ...]) -> tuple[Endpoint, ...]:
+    """Two to four resource endpoints per entity, for the first three entities."""
+    endpoints: list[Endpoint] = []
+    for entity in entities[:3]:
+        plural = ENTITY_NOUNS[entity]
+        base = f"/api/v1/{plural}"
+        endpoints.append(Endpoint("POST", base, f"Create a {entity}"))
+        endpoints.append(Endpoint("GET", base + "/{id}", f"Get one {entity} by id"))
+        if len(entities) <= 2:
+            endpoints.append(Endpoint("GET", base, f"List {plural} (paginated)"))
+    return tuple(endpoints)
+
+
+def _purpose(method: str, path: str) -> str:
+    resource = [p for p in path.split("/") if p and not p.startswith("{") and p not in ("api", "v1", "v2")]
+    noun = resource[-1].replace("-", " ") if resource else "resource"
+    verb = {"GET": "Read", "POST": "Create", "PUT": "Replace", "PATCH": "Update",
+            "DELETE": "Delete"}[method]
+    return f"{verb} {noun}"

@@ -1,0 +1,281 @@
+"""Parse a spec into a light structure: title, header fields, settings, sections, critical blocks.
+
+One pass of a fence-aware line scanner. Everything keeps exact line positions, so that rules can
+report ``file:line`` and edit can splice sections back byte for byte. A ``##`` or a meta tag inside
+a fenced code block is never taken for structure. Problems in the meta structure (unclosed or
+nested critical tags, unknown names, a settings comment that is not JSON) are collected rather
+than raised: ``validate`` reports them as findings, ``edit`` refuses to touch such a file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from smartspec.meta import (
+    ANY_META_RE,
+    BUILTIN_CRITICAL,
+    CRITICAL_CLOSE_RE,
+    CRITICAL_OPEN_RE,
+    SETTINGS_RE,
+    parse_settings,
+)
+
+# ATX headings (CommonMark): up to 3 spaces of indent, 1-6 '#', then a space or end of line;
+# an optional closing run of '#' is dropped.
+HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# A section number in a heading: "3. Title", "3) Title", "3.1 Title", "3.1. Title".
+NUMBER_RE = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
+# Fence openers: ``` or ~~~ (3 or more), indented at most 3 spaces. Backtick fences may not
+# carry a backtick in their info string.
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+# Header lines such as "**Status:** DRAFT".
+HEADER_FIELD_RE = re.compile(r"^\*\*(?P<key>[^*]+?):\*\*\s*(?P<value>.*?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    line: int  # 0-based index into Document.lines
+    text: str  # everything after the hashes
+    number: str | None  # "3" or "3.1" when the heading is numbered
+    title: str  # the text without its number
+
+
+@dataclass(frozen=True, slots=True)
+class CriticalBlock:
+    name: str
+    allow_update: bool
+    open_line: int
+    close_line: int  # the @end-critical line
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    line: int  # 0-based
+    message: str
+
+
+@dataclass(slots=True)
+class Section:
+    """A level-2 section. ``start``..``end`` (end exclusive) is its whole block: the critical
+    open tag when it has one, the heading, the body, the close tag and trailing separators."""
+
+    heading: Heading
+    start: int
+    end: int
+    critical: CriticalBlock | None = None
+    subheadings: list[Heading] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.heading.title
+
+    @property
+    def body_start(self) -> int:
+        return self.heading.line + 1
+
+
+@dataclass(slots=True)
+class Document:
+    lines: list[str]  # with their line endings
+    title: str | None = None
+    title_line: int | None = None
+    header: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, Any] | None = None
+    settings_line: int | None = None
+    headings: list[Heading] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    critical_blocks: list[CriticalBlock] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    fenced: list[bool] = field(default_factory=list)  # per line: inside (or on) a code fence
+
+    def text(self, start: int, end: int) -> str:
+        return "".join(self.lines[start:end])
+
+    def section_text(self, section: Section) -> str:
+        return self.text(section.start, section.end)
+
+    def body_lines(self, section: Section) -> list[str]:
+        """The section's lines after its heading that are outside code fences."""
+        return [
+            self.lines[i]
+            for i in range(section.body_start, section.end)
+            if not self.fenced[i]
+        ]
+
+    @property
+    def preamble_end(self) -> int:
+        return self.sections[0].start if self.sections else len(self.lines)
+
+
+def parse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL) -> Document:
+    """Scan ``text`` once. Never raises for content problems; see ``Document.problems``."""
+    lines = text.splitlines(keepends=True)
+    doc = Document(lines=lines)
+    fenced = doc.fenced
+    fence: tuple[str, int] | None = None  # (char, length) of the open fence
+    open_block: tuple[str, bool, int] | None = None
+    seen_names: dict[str, int] = {}
+    h2: list[Heading] = []
+    pending_open: dict[int, CriticalBlock] = {}  # heading line -> block whose tag precedes it
+    first_h2_line: int | None = None
+
+    for index, raw in enumerate(lines):
+        line = raw.rstrip("\r\n")
+        if fence is not None:
+            fenced.append(True)
+            stripped = line.lstrip(" ")
+            if (
+                len(line) - len(stripped) <= 3
+                and stripped.startswith(fence[0] * fence[1])
+                and not stripped.lstrip(fence[0]).strip()
+            ):
+                fence = None
+            continue
+        match = FENCE_RE.match(line)
+        if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
+            fence = (match.group(1)[0], len(match.group(1)))
+            fenced.append(True)
+            continue
+        fenced.append(False)
+        if not line:
+            continue
+        first = line.lstrip(" ")[:1]
+        if first == "#":
+            heading = _heading(line, index)
+            if heading is None:
+                continue
+            doc.headings.append(heading)
+            if heading.level == 1 and doc.title is None and first_h2_line is None:
+                doc.title, doc.title_line = heading.text, index
+            elif heading.level == 2:
+                if first_h2_line is None:
+                    first_h2_line = index
+                h2.append(heading)
+        elif first == "<" and line.startswith("<!--"):
+            if SETTINGS_RE.match(line):
+                _read_settings(doc, line, index)
+                continue
+            if not ANY_META_RE.match(line):
+                continue
+            opened = CRITICAL_OPEN_RE.match(line)
+            if opened:
+                name = opened.group("name")
+                if open_block is not None:
+                    doc.problems.append(Problem(index, (
+                        f"critical section {name!r} opens inside critical section "
+                        f"{open_block[0]!r} (opened on line {open_block[2] + 1}); "
+                        "critical sections cannot nest")))
+                    continue
+                if name not in critical_names:
+                    doc.problems.append(Problem(index, (
+                        f"unknown critical section name {name!r}; expected one of "
+                        f"{', '.join(critical_names)}")))
+                if name in seen_names:
+                    doc.problems.append(Problem(index, (
+                        f"critical section {name!r} appears twice "
+                        f"(first on line {seen_names[name] + 1})")))
+                seen_names.setdefault(name, index)
+                open_block = (name, bool(opened.group("allow")), index)
+            elif CRITICAL_CLOSE_RE.match(line):
+                if open_block is None:
+                    doc.problems.append(Problem(index, "@end-critical without a matching @critical"))
+                    continue
+                block = CriticalBlock(open_block[0], open_block[1], open_block[2], index)
+                doc.critical_blocks.append(block)
+                open_block = None
+            else:
+                doc.problems.append(Problem(index, (
+                    "malformed meta tag; expected '<!-- @critical NAME [allow-update] -->' "
+                    "or '<!-- @end-critical -->'")))
+        elif first == "*" and first_h2_line is None:
+            field_match = HEADER_FIELD_RE.match(line)
+            if field_match:
+                doc.header.setdefault(field_match.group("key").strip(), field_match.group("value"))
+
+    if open_block is not None:
+        doc.problems.append(Problem(open_block[2], (
+            f"critical section {open_block[0]!r} is never closed; "
+            "expected '<!-- @end-critical -->' after it")))
+    if fence is not None:
+        # An unclosed fence runs to the end of the file, as CommonMark says; nothing to report.
+        pass
+    for block in doc.critical_blocks:
+        pending_open[block.open_line] = block
+    _build_sections(doc, h2, pending_open)
+    return doc
+
+
+def _heading(line: str, index: int) -> Heading | None:
+    match = HEADING_RE.match(line)
+    if not match:
+        return None
+    text = (match.group(2) or "").strip()
+    number_match = NUMBER_RE.match(text)
+    if number_match:
+        return Heading(len(match.group(1)), index, text, number_match.group(1),
+                       number_match.group(2).strip())
+    return Heading(len(match.group(1)), index, text, None, text)
+
+
+def _read_settings(doc: Document, line: str, index: int) -> None:
+    if doc.settings_line is not None:
+        doc.problems.append(Problem(index, (
+            f"a second smartspec settings comment (the first is on line {doc.settings_line + 1})")))
+        return
+    doc.settings_line = index
+    try:
+        doc.settings = parse_settings(line)
+    except ValueError as exc:
+        doc.problems.append(Problem(index, f"the smartspec settings comment is not valid JSON: {exc}"))
+
+
+def _build_sections(doc: Document, h2: list[Heading], opens: dict[int, CriticalBlock]) -> None:
+    """Cut the document into level-2 blocks. A critical open tag that stands before a heading
+    (with only blank lines between) starts that heading's block."""
+    starts: list[tuple[int, Heading, CriticalBlock | None]] = []
+    for heading in h2:
+        start, block = heading.line, None
+        probe = heading.line - 1
+        while probe >= 0 and not doc.lines[probe].strip():
+            probe -= 1
+        if probe >= 0 and probe in opens:
+            start, block = probe, opens[probe]
+        starts.append((start, heading, block))
+    for position, (start, heading, block) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(doc.lines)
+        section = Section(heading=heading, start=start, end=end, critical=block)
+        doc.sections.append(section)
+    by_line = iter(doc.sections)
+    current = next(by_line, None)
+    following = next(by_line, None)
+    for heading in doc.headings:
+        if heading.level <= 2:
+            continue
+        while following is not None and heading.line >= following.start:
+            current, following = following, next(by_line, None)
+        if current is not None and current.start <= heading.line < current.end:
+            current.subheadings.append(heading)
+    # A block that wraps a section's heading but not its own start tag (hand-written layouts:
+    # the tag after the heading) still belongs to that section.
+    for block in doc.critical_blocks:
+        if any(s.critical is block for s in doc.sections):
+            continue
+        for section in doc.sections:
+            if section.start <= block.open_line < section.end and section.critical is None:
+                section.critical = block
+                break
+
+
+def block_hash(text: str) -> str:
+    """The fingerprint the registry keeps for a section block: sha256 of its text with CRLF
+    folded to LF and trailing blank and ``---`` lines dropped, so that moving a separator or a
+    line-ending convention does not count as a person's edit."""
+    import hashlib
+
+    lines = text.replace("\r\n", "\n").split("\n")
+    while lines and lines[-1].strip() in ("", "---"):
+        lines.pop()
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()

@@ -1,0 +1,145 @@
+"""SpecPlan -> spec text. One Jinja template per section (package data under ``templates/``);
+this module assembles the header, the settings comment, numbered headings, critical tags and
+separators, so templates only write section bodies.
+
+User text (name, title, description) reaches templates already made inline-safe and is only
+ever a template *variable*: it is never compiled as a template, so ``{{ x }}`` or ``{% raw %}``
+in a description appears as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from smartspec.meta import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
+from smartspec.targets import targets_for
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from smartspec.plan import PlannedSection, SpecPlan
+
+_BLANK_RUNS_RE = re.compile(r"\n{3,}")
+_TRAILING_SPACE_RE = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The one Jinja environment: templates from package data, StrictUndefined, no escaping
+    (the output is Markdown, and user text is escaped where it enters, see ``meta``)."""
+    import jinja2
+    from importlib.resources import files
+
+    root = files("smartspec") / "templates"
+
+    def load(name: str) -> str | None:
+        resource = root.joinpath(*name.split("/"))
+        return resource.read_text(encoding="utf-8") if resource.is_file() else None
+
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(load),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["slug"] = lambda text: re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
+    env.filters["kebab"] = lambda text: re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    env.filters["camel"] = _camel
+    env.filters["pascal"] = lambda text: _camel(text, upper=True)
+    env.filters["oxford"] = _oxford
+    return env
+
+
+def _camel(text: str, upper: bool = False) -> str:
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", str(text)) if w]
+    joined = "".join(w[:1].upper() + w[1:].lower() for w in words)
+    return joined if upper or not joined else joined[:1].lower() + joined[1:]
+
+
+def _oxford(items: Any, word: str = "and") -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 2:
+        return f" {word} ".join(items)
+    return ", ".join(items[:-1]) + f", {word} " + items[-1]
+
+
+def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
+    """What every section template sees. ``spec`` holds the user's words, made inline-safe."""
+    return {
+        "plan": plan,
+        "facts": plan.facts,
+        "spec": {
+            "title": inline_user_text(plan.title),
+            "description": inline_user_text(plan.description),
+            "name": inline_user_text(plan.name),
+            "id": plan.spec_id,
+        },
+        "t": targets_for(plan.profile, plan.domains),
+        "related": related,
+    }
+
+
+def render_section(plan: SpecPlan, section: PlannedSection, ctx: dict[str, Any]) -> str:
+    template = environment().get_template(f"sections/{section.key}.md.j2")
+    body = template.render(ctx, n=section.number, section=section)
+    return _tidy(body).strip("\n")
+
+
+def section_block(section: PlannedSection, body: str, *, last: bool = False) -> str:
+    """One numbered section with its critical tags and trailing separator."""
+    lines: list[str] = []
+    if section.critical:
+        lines += [critical_open(section.critical, section.allow_update)]
+    lines += [f"## {section.number}. {section.title}", "", body]
+    if section.critical:
+        lines += ["", CRITICAL_CLOSE]
+    if not last:
+        lines += ["", "---"]
+    return "\n".join(lines) + "\n"
+
+
+def render_header(plan: SpecPlan) -> str:
+    title = inline_user_text(plan.title)
+    levels = f"security {plan.security} · di {plan.di} · performance {plan.performance}"
+    lines = [
+        f"# {plan.display_id}: {title}",
+        "",
+        f"**Spec ID:** {plan.spec_id}",
+        f"**Status:** {plan.status}",
+        f"**Profile:** {plan.profile}",
+        f"**Mode:** {plan.mode.upper() if plan.mode == 'compact' else plan.mode}",
+        f"**Version:** {plan.version}",
+        f"**Author:** {inline_user_text(plan.author)}",
+        f"**Created:** {plan.created:%Y-%m-%d}",
+        f"**Updated:** {plan.updated:%Y-%m-%d}",
+        f"**Category:** {plan.category}",
+        f"**Domains:** {', '.join(plan.domains) if plan.domains else 'none'}",
+        f"**Levels:** {levels}",
+    ]
+    if plan.organization:
+        lines.append(f"**Organization:** {inline_user_text(plan.organization)}")
+    if plan.depends_on:
+        lines.append(f"**Depends on:** {', '.join(plan.depends_on)}")
+    if plan.description:
+        lines += ["", f"> {inline_user_text(plan.description)}"]
+    lines += ["", settings_comment(plan.settings_record()), "", "---", ""]
+    return "\n".join(lines)
+
+
+def render(plan: SpecPlan, *, related: Any = None) -> str:
+    """The whole spec as text (LF line endings, one trailing newline)."""
+    ctx = context(plan, related=related)
+    parts = [render_header(plan)]
+    for position, section in enumerate(plan.sections):
+        body = render_section(plan, section, ctx)
+        parts.append(section_block(section, body, last=position == len(plan.sections) - 1))
+    return "\n".join(parts)
+
+
+def _tidy(text: str) -> str:
+    text = _TRAILING_SPACE_RE.sub("", text)
+    return _BLANK_RUNS_RE.sub("\n\n", text)

@@ -1,0 +1,336 @@
+"""Reports of a run: the console text (English or Thai, reference §14.1/§14.2), the Markdown
+generation report, and the JSON object of design.md §3. Pure: text in, text out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from smartspec.plan import Decision, SpecPlan
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "created": "✅ SPEC created",
+        "created_compact": "✅ SPEC (Compact) created",
+        "updated": "✅ SPEC updated",
+        "dry_run": "🧪 Dry run (--nogenerate): nothing was written",
+        "file": "📁 File",
+        "profile": "📊 Profile",
+        "mode": "🎛️ Mode",
+        "mode_compact": "compact (5 sections only)",
+        "author": "✍️ Author",
+        "domains": "🌐 Domains",
+        "sections": "📚 Sections Generated",
+        "sections_compact": "📚 Sections",
+        "security": "Security",
+        "performance": "Performance",
+        "di": "DI Pattern",
+        "consistency": "🔍 Consistency Check",
+        "passed": "passed",
+        "errors": "errors",
+        "warnings": "warnings",
+        "validation_off": "🔍 Consistency Check: skipped (--no-validation)",
+        "backup": "💾 Backup",
+        "no_backup_new": "none (new spec)",
+        "no_backup_off": "none (--no-backup)",
+        "report": "📄 Report",
+        "no_report": "none (--no-report)",
+        "index": "🗂️ Index",
+        "flags": "🎯 Flags used",
+        "customize": "⚙️ Customization available",
+        "change_profile": "Change profile",
+        "reduce_security": "Reduce security",
+        "compact": "Compact mode",
+        "skip_di": "Skip DI",
+        "skip_di_note": "(not recommended for backend)",
+        "next": "🔄 Next steps",
+        "review": "Review the SPEC",
+        "validate": "Validate",
+        "edit_later": "Update it later",
+        "quick": "⚡ Quick & Simple - for",
+        "quick_uses": "Internal tools|Simple CRUD|Prototypes|Quick documentation",
+        "expand": "🎯 To expand",
+        "warning": "⚠️ Warning",
+        "from": "from",
+        "auto": "auto",
+        "level_none": "not included",
+    },
+    "th": {
+        "created": "✅ สร้าง SPEC เรียบร้อยแล้ว",
+        "created_compact": "✅ สร้าง SPEC (Compact) เรียบร้อยแล้ว",
+        "updated": "✅ อัปเดต SPEC เรียบร้อยแล้ว",
+        "dry_run": "🧪 ทดลองรัน (--nogenerate): ไม่มีการเขียนไฟล์",
+        "file": "📁 ไฟล์",
+        "profile": "📊 Profile",
+        "mode": "🎛️ Mode",
+        "mode_compact": "compact (เพียง 5 ส่วน)",
+        "author": "✍️ Author",
+        "domains": "🌐 โดเมน",
+        "sections": "📚 Sections Generated",
+        "sections_compact": "📚 Sections",
+        "security": "Security",
+        "performance": "Performance",
+        "di": "DI Pattern",
+        "consistency": "🔍 Consistency Check",
+        "passed": "ผ่าน",
+        "errors": "ข้อผิดพลาด",
+        "warnings": "คำเตือน",
+        "validation_off": "🔍 Consistency Check: ข้าม (--no-validation)",
+        "backup": "💾 Backup",
+        "no_backup_new": "ไม่มี (SPEC ใหม่)",
+        "no_backup_off": "ไม่มี (--no-backup)",
+        "report": "📄 Report",
+        "no_report": "ไม่มี (--no-report)",
+        "index": "🗂️ Index",
+        "flags": "🎯 ใช้ flags",
+        "customize": "⚙️ ปรับแต่งได้",
+        "change_profile": "เปลี่ยน profile",
+        "reduce_security": "ลดระดับ security",
+        "compact": "โหมดย่อ",
+        "skip_di": "ข้าม DI",
+        "skip_di_note": "(ไม่แนะนำสำหรับ backend)",
+        "next": "🔄 ขั้นตอนถัดไป",
+        "review": "ตรวจทาน SPEC",
+        "validate": "ตรวจสอบความสอดคล้อง",
+        "edit_later": "แก้ไขภายหลัง",
+        "quick": "⚡ Quick & Simple - ใช้สำหรับ",
+        "quick_uses": "Internal tools|Simple CRUD|Prototypes|Quick documentation",
+        "expand": "🎯 ต้องการขยาย",
+        "warning": "⚠️ คำเตือน",
+        "from": "จาก",
+        "auto": "อัตโนมัติ",
+        "level_none": "ไม่รวม",
+    },
+}
+
+LEVEL_LABELS = {
+    "security": {"basic": "Basic", "stride-basic": "STRIDE-Basic", "stride-full": "STRIDE-Full"},
+    "performance": {"basic": "Basic metrics", "full": "Full metrics"},
+    "di": {"minimal": "Minimal", "full": "Full"},
+}
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What happened in one run, for the console, the Markdown report and ``--json``."""
+
+    command: str
+    plan: SpecPlan
+    spec_path: str  # relative to the root
+    written: list[str] = field(default_factory=list)
+    backup: str | None = None
+    report: str | None = None
+    index_path: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    validation: dict[str, Any] | None = None  # {"errors","warnings","passed","findings"}
+    dry_run: bool = False
+    backups_enabled: bool = True
+    reports_enabled: bool = True
+    sections_report: list[dict[str, Any]] = field(default_factory=list)  # edit: per-section fate
+
+    def to_json(self) -> dict[str, Any]:
+        plan = self.plan
+        return {
+            "schema": 1,
+            "command": self.command,
+            "spec": {
+                "id": plan.spec_id, "title": plan.title, "path": self.spec_path,
+                "profile": plan.profile, "mode": plan.mode, "security": plan.security,
+                "di": plan.di, "performance": plan.performance, "domains": list(plan.domains),
+            },
+            "sections": [{"key": s.key, "title": s.title, "critical": s.critical is not None,
+                          "number": s.number} for s in plan.sections],
+            "decisions": [d.to_json() for d in plan.decisions],
+            "validation": self.validation or {"errors": 0, "warnings": 0, "passed": 0,
+                                              "findings": [], "skipped": True},
+            "written": list(self.written),
+            "backup": self.backup,
+            "report": self.report,
+            "index": self.index_path,
+            "warnings": list(self.warnings),
+            "dry_run": self.dry_run,
+            **({"section_changes": self.sections_report} if self.sections_report else {}),
+        }
+
+
+def _decision(plan: SpecPlan, setting: str) -> Decision | None:
+    return next((d for d in plan.decisions if d.setting == setting), None)
+
+
+def _level_line(summary: RunSummary, kind: str, m: dict[str, str]) -> str:
+    plan = summary.plan
+    level = getattr(plan, kind)
+    label = LEVEL_LABELS[kind].get(level, m["level_none"])
+    decision = _decision(plan, kind)
+    why = f" ({decision.reason})" if decision else ""
+    mark = "✅" if level != "none" else "➖"
+    return f"  {mark} {m[kind]}: {label}{why}"
+
+
+def console(summary: RunSummary, lang: str = "en") -> str:
+    """The human report printed after a run."""
+    m = MESSAGES.get(lang, MESSAGES["en"])
+    plan = summary.plan
+    compact = plan.mode == "compact"
+    if summary.dry_run:
+        head = m["dry_run"]
+    elif summary.command in ("edit", "regenerate"):
+        head = m["updated"]
+    else:
+        head = m["created_compact"] if compact else m["created"]
+    lines = [head, ""]
+    for warning in summary.warnings:
+        lines.append(f"{m['warning']}: {warning}")
+    if summary.warnings:
+        lines.append("")
+    lines += [
+        f"{m['file']}: {summary.spec_path}",
+        f"{m['profile']}: {plan.profile}",
+        f"{m['mode']}: {m['mode_compact'] if compact else plan.mode}",
+    ]
+    if not compact:
+        lines.append(f"{m['author']}: {plan.author}")
+    if plan.domains:
+        lines.append(f"{m['domains']}: {', '.join(plan.domains)}")
+    lines.append("")
+    if compact:
+        lines.append(f"{m['sections_compact']}: {len(plan.sections)}")
+        lines += [f"  {s.number}. {s.title}" for s in plan.sections]
+    else:
+        lines.append(f"{m['sections']}: {len(plan.sections)}")
+        lines += [_level_line(summary, kind, m) for kind in ("security", "performance", "di")]
+    lines.append("")
+    if summary.validation is None:
+        lines.append(m["validation_off"])
+    else:
+        v = summary.validation
+        total = v["passed"] + v["errors"] + v["warnings"]
+        text = f"{m['consistency']}: {v['passed']}/{total} {m['passed']}"
+        if v["errors"] or v["warnings"]:
+            text += f" ({v['errors']} {m['errors']}, {v['warnings']} {m['warnings']})"
+        lines.append(text)
+        for finding in v["findings"]:
+            icon = "❌" if finding["severity"] == "error" else "⚠️ "
+            where = f" (line {finding['line']})" if finding.get("line") else ""
+            lines.append(f"  {icon} {finding['severity'].upper()}: {finding['message']}{where}")
+    lines.append("")
+    if summary.command in ("edit", "regenerate"):
+        backup = summary.backup or (m["no_backup_off"] if not summary.backups_enabled else "-")
+    else:
+        backup = m["no_backup_new"] if summary.backups_enabled else m["no_backup_off"]
+    lines.append(f"{m['backup']}: {backup}")
+    lines.append(f"{m['report']}: {summary.report or m['no_report']}")
+    if summary.index_path:
+        lines.append(f"{m['index']}: {summary.index_path}")
+    lines.append("")
+    if compact:
+        lines.append(f"{m['quick']}:")
+        lines += [f"- {use}" for use in m["quick_uses"].split("|")]
+        lines += ["", f"{m['expand']}:",
+                  f"smartspec regenerate {summary.spec_path} --mode=standard --profile=backend-service"]
+        return "\n".join(lines) + "\n"
+    lines.append(f"{m['flags']}:")
+    for setting in ("profile", "mode", "security", "performance", "di", "domains"):
+        decision = _decision(plan, setting)
+        if decision is None:
+            continue
+        value = ", ".join(decision.value) if isinstance(decision.value, tuple) else decision.value
+        if setting == "domains" and not value:
+            continue
+        lines.append(f"- {setting.capitalize()}: {value} ({decision.source}: {decision.reason})")
+    lines += ["", f"{m['customize']}:"]
+    if plan.profile != "backend-service":
+        lines.append(f"- {m['change_profile']}: --profile=backend-service")
+    if plan.security == "stride-full":
+        lines.append(f"- {m['reduce_security']}: --security=stride-basic")
+    lines.append(f"- {m['compact']}: --mode=compact")
+    if plan.di != "none" and plan.profile != "financial":
+        lines.append(f"- {m['skip_di']}: --no-di {m['skip_di_note']}")
+    lines += [
+        "",
+        f"{m['next']}:",
+        f"1. {m['review']}: {summary.spec_path}",
+        f"2. {m['validate']}: smartspec validate {summary.spec_path}",
+        f"3. {m['edit_later']}: smartspec edit {summary.spec_path}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def markdown(summary: RunSummary, lang: str = "en", *, generated_at: str = "") -> str:
+    """The generation (or edit) report written under reports/<spec-id>/."""
+    plan = summary.plan
+    title = "Edit Report" if summary.command in ("edit", "regenerate") else "Generation Report"
+    lines = [
+        f"# {title}: {plan.display_id}",
+        "",
+        f"- **Spec:** `{summary.spec_path}`",
+        f"- **Command:** `{summary.command}`",
+        f"- **When:** {generated_at}",
+        f"- **Profile:** {plan.profile} · **Mode:** {plan.mode}",
+        f"- **Levels:** security {plan.security} · di {plan.di} · performance {plan.performance}",
+        f"- **Domains:** {', '.join(plan.domains) or 'none'}",
+        f"- **Backup:** {summary.backup or 'none'}",
+        "",
+        "## Decisions",
+        "",
+        "| Setting | Value | Source | Reason |",
+        "|---------|-------|--------|--------|",
+    ]
+    for d in plan.decisions:
+        value = ", ".join(d.value) if isinstance(d.value, tuple) else d.value
+        lines.append(f"| {d.setting} | {value} | {d.source} | {d.reason} |")
+    lines += ["", "## Sections", "", "| # | Section | Critical |", "|---|---------|----------|"]
+    for s in plan.sections:
+        lines.append(f"| {s.number} | {s.title} | {s.critical or ''} |")
+    if summary.sections_report:
+        lines += ["", "## Section Changes", "", "| Section | Result |", "|---------|--------|"]
+        for change in summary.sections_report:
+            lines.append(f"| {change['title']} | {change['result']} |")
+    lines += ["", "## Consistency Check", ""]
+    v = summary.validation
+    if v is None:
+        lines.append("Skipped (--no-validation).")
+    else:
+        lines.append(f"{v['errors']} errors, {v['warnings']} warnings, {v['passed']} checks passed.")
+        if v["findings"]:
+            lines.append("")
+        for f in v["findings"]:
+            where = f" (line {f['line']})" if f.get("line") else ""
+            lines.append(f"- **{f['severity'].upper()}** `{f['rule']}`: {f['message']}{where}")
+    if summary.warnings:
+        lines += ["", "## Warnings", ""]
+        lines += [f"- {w}" for w in summary.warnings]
+    lines += ["", "## Files Written", ""]
+    lines += [f"- `{p}`" for p in summary.written] or ["- none"]
+    return "\n".join(lines) + "\n"
+
+
+def relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def validation_markdown(summary: RunSummary, *, generated_at: str = "") -> str:
+    """The validation report written beside the generation report."""
+    v = summary.validation or {"errors": 0, "warnings": 0, "passed": 0, "findings": []}
+    lines = [
+        f"# Validation Report: {summary.plan.display_id}",
+        "",
+        f"- **Spec:** `{summary.spec_path}`",
+        f"- **When:** {generated_at}",
+        f"- **Summary:** {v['errors']} errors, {v['warnings']} warnings, "
+        f"{v['passed']} checks passed",
+        "",
+        "## Findings",
+        "",
+    ]
+    if not v["findings"]:
+        lines.append("None: every check passed.")
+    for f in v["findings"]:
+        where = f"line {f['line']}" if f.get("line") else "whole document"
+        lines.append(f"- **{f['severity'].upper()}** `{f['rule']}` ({where}): {f['message']}")
+    return "\n".join(lines) + "\n"

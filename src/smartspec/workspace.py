@@ -1,0 +1,160 @@
+"""The only module that writes the product's files: spec, backups, reports, registry, index
+and trace (design.md §4). Everything goes through ``fsutil.atomic_write`` and is done while
+the caller holds ``Workspace.lock()``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from smartspec.errors import DocumentError, WorkspaceError
+from smartspec.fsutil import atomic_write, inside_root, locked
+
+REGISTRY_SCHEMA = 1
+BACKUP_RE = re.compile(r"^spec\.backup-(\d{8}-\d{6})(?:-(\d+))?\.md$")
+LOCK_TIMEOUT_ENV = "SMARTSPEC_LOCK_TIMEOUT"
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%d-%H%M%S")
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: Path
+    state_dir: Path
+
+    # -- paths ---------------------------------------------------------------------------
+    @property
+    def registry_path(self) -> Path:
+        return self.state_dir / "registry" / "critical-sections-registry.json"
+
+    @property
+    def default_index_path(self) -> Path:
+        return self.state_dir / "SPEC_INDEX.json"
+
+    @property
+    def trace_path(self) -> Path:
+        return self.state_dir / "trace.log"
+
+    def backups_dir(self, spec_id: str) -> Path:
+        return self.state_dir / "backups" / spec_id
+
+    def reports_dir(self, spec_id: str) -> Path:
+        return self.state_dir / "reports" / spec_id
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def spec_path(self, specs_dir: str, category: str, spec_id: str) -> Path:
+        folder = inside_root(self.root, specs_dir, what="--specs-dir")
+        return inside_root(self.root, folder / category / spec_id / "spec.md", what="spec path")
+
+    # -- locking -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, *extra: Path) -> Iterator[None]:
+        """Hold the workspace lock (registry, index, trace, id allocation) and, for edits,
+        the spec's own lock. Concurrent runs wait their turn."""
+        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "60"))
+        with locked(self.state_dir, *extra, timeout=timeout):
+            yield
+
+    # -- registry ------------------------------------------------------------------------
+    def load_registry(self) -> dict[str, Any]:
+        path = self.registry_path
+        if not path.is_file():
+            return {"schema": REGISTRY_SCHEMA, "specs": {}}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise DocumentError(f"{self.rel(path)}: not valid JSON ({exc}); expected the "
+                                "critical-sections registry written by smartspec") from None
+        if not isinstance(data, dict) or not isinstance(data.get("specs"), dict):
+            raise DocumentError(f"{self.rel(path)}: expected an object with a 'specs' object")
+        return data
+
+    def registry_text(self, registry: dict[str, Any], spec_id: str, spec_path: Path,
+                      sections: dict[str, dict[str, Any]], now: datetime) -> str:
+        registry["schema"] = REGISTRY_SCHEMA
+        registry["specs"][spec_id] = {
+            "path": self.rel(spec_path),
+            "updated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "sections": sections,
+        }
+        return json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    # -- backups -------------------------------------------------------------------------
+    def next_backup_path(self, spec_id: str, now: datetime) -> Path:
+        folder = self.backups_dir(spec_id)
+        base = f"spec.backup-{stamp(now)}"
+        candidate = folder / f"{base}.md"
+        counter = 1
+        while candidate.exists():
+            candidate = folder / f"{base}-{counter}.md"
+            counter += 1
+        return candidate
+
+    def list_backups(self, spec_id: str) -> list[Path]:
+        """This spec's backups, oldest first."""
+        folder = self.backups_dir(spec_id)
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in folder.iterdir():
+            match = BACKUP_RE.match(path.name)
+            if match:
+                found.append((match.group(1), int(match.group(2) or 0), path))
+        return [path for _, _, path in sorted(found)]
+
+    def write_backup(self, spec_id: str, content: bytes, now: datetime, keep: int) -> Path:
+        path = self.next_backup_path(spec_id, now)
+        atomic_write(path, content)
+        backups = self.list_backups(spec_id)
+        for old in backups[: max(0, len(backups) - max(keep, 1))]:
+            old.unlink(missing_ok=True)
+        return path
+
+    # -- reports and trace ---------------------------------------------------------------
+    def report_path(self, spec_id: str, kind: str, now: datetime) -> Path:
+        """A free name for a ``kind`` report (generation, edit, validation) of this run; the
+        JSON twin has the same name with ``.json``."""
+        folder = self.reports_dir(spec_id)
+        base = f"{kind}-report-{stamp(now)}"
+        path = folder / f"{base}.md"
+        counter = 1
+        while path.exists():
+            path = folder / f"{base}-{counter}.md"
+            counter += 1
+        return path
+
+    def write_report(self, path: Path, markdown: str, data: dict[str, Any]) -> None:
+        atomic_write(path, markdown)
+        atomic_write(path.with_suffix(".json"),
+                     json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+
+    def append_trace(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        self.trace_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.trace_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, (line + "\n").encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def write_spec(self, path: Path, text: str | bytes) -> None:
+        try:
+            atomic_write(path, text)
+        except OSError as exc:
+            raise WorkspaceError(f"{self.rel(path)}: cannot be written ({exc.strerror})") from None
