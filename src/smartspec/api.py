@@ -161,6 +161,12 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
                 f"{rel} already exists; NEW never overwrites a spec: use 'smartspec edit {rel}' "
                 "to update it"
             )
+        if index is not None and plan.spec_id in index.entries:
+            other = index.entries[plan.spec_id].path or "a planned entry"
+            raise UsageError(
+                f"--id: {plan.spec_id!r} is already used in the index by {other}; "
+                "choose another id or edit that spec"
+            )
         text = render(plan, related=related_view(plan, index))
         validation = run_validation(text, rel, settings, index, None)
         summary = RunSummary(

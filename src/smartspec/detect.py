@@ -178,12 +178,14 @@ class Facts:
         return self.groups.get(group, ())
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _compile(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern matching any of ``words``: Latin words word-bounded, Thai words anywhere
+    (Thai is written without spaces between words). Longest alternatives first."""
     if not words:
         return None
-    latin = sorted((w for w in words if w.isascii()), key=len, reverse=True)
-    other = sorted((w for w in words if not w.isascii()), key=len, reverse=True)
+    latin = sorted({w for w in words if w.isascii()}, key=len, reverse=True)
+    other = sorted({w for w in words if not w.isascii()}, key=len, reverse=True)
     parts = []
     if latin:
         parts.append(r"(?<![\w./-])(?:" + "|".join(re.escape(w) for w in latin) + r")(?![\w-])")
@@ -208,12 +210,48 @@ def find_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(text)))
 
 
+@lru_cache(maxsize=16)
+def _lexicon(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """One scan for every group: the pattern of all words and word -> the groups it is in."""
+    owners: dict[str, list[str]] = {}
+    for group, words in groups:
+        for word in words:
+            owners.setdefault(word.lower(), []).append(group)
+    pattern = _compile(tuple(owners))
+    assert pattern is not None
+    return pattern, {word: tuple(names) for word, names in owners.items()}
+
+
+def scan_groups(text: str, groups: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """For each group, the words of it found in ``text``, in order of appearance."""
+    pattern, owners = _lexicon(tuple(groups.items()))
+    found: dict[str, dict[str, None]] = {}
+    for match in pattern.finditer(text):
+        word = match.group(0).lower()
+        for group in owners.get(word, ()):
+            found.setdefault(group, {})[word] = None
+    return {group: tuple(words) for group, words in found.items()}
+
+
+def _spellings(table: Mapping[str, tuple[str, ...]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    canonical = {spelling: name for name, spellings in table.items() for spelling in spellings}
+    pattern = _compile(tuple(canonical))
+    assert pattern is not None
+    return pattern, canonical
+
+
+_TECH_PATTERN, _TECH_BY_SPELLING = _spellings({k: v[1] for k, v in TECHNOLOGIES.items()})
+_API_PATTERN, _API_BY_SPELLING = _spellings(EXTERNAL_APIS)
+# Common English words that are also technology names count only when capitalised.
+_CAPITALISED_ONLY = frozenset({"Go", "Node.js", "Express", "Spring Boot", "Rust"})
+
+
 def detect(name: str, description: str,
            keywords: Mapping[str, Iterable[str]] | None = None) -> Facts:
     """Read the facts out of the spec's name and description."""
     words_of_name = name.replace("-", " ").replace("_", " ")
     text = f"{words_of_name}. {description}".strip()
-    groups = {group: find_words(text, words) for group, words in group_words(keywords).items()}
+    groups = scan_groups(text, group_words(keywords))
     technologies = _technologies(text)
     kinds = {tech: TECHNOLOGIES[tech][0] for tech in technologies}
     services = _services(description, words_of_name)
@@ -223,7 +261,7 @@ def detect(name: str, description: str,
     domains = tuple(d for d in DOMAIN_GROUPS if groups.get(d))
     return Facts(
         text=text,
-        groups={g: w for g, w in groups.items() if w},
+        groups=groups,
         technologies=technologies,
         languages=tuple(t for t in technologies if kinds[t] in ("language", "runtime", "framework")),
         datastores=tuple(t for t in technologies if kinds[t] == "datastore"),
@@ -238,17 +276,13 @@ def detect(name: str, description: str,
 
 
 def _technologies(text: str) -> tuple[str, ...]:
-    found: list[tuple[int, str]] = []
-    for canonical, (_, spellings) in TECHNOLOGIES.items():
-        pattern = _compile(spellings)
-        assert pattern is not None
-        # "Go" and "Node" are common English words: require the canonical capitalisation.
-        match = next((m for m in pattern.finditer(text)
-                      if canonical not in ("Go", "Node.js", "Express", "Spring Boot", "Rust")
-                      or m.group(0)[0].isupper()), None)
-        if match:
-            found.append((match.start(), canonical))
-    return tuple(name for _, name in sorted(found))
+    found: dict[str, None] = {}
+    for match in _TECH_PATTERN.finditer(text):
+        name = _TECH_BY_SPELLING[match.group(0).lower()]
+        if name in _CAPITALISED_ONLY and not match.group(0)[0].isupper():
+            continue
+        found[name] = None
+    return tuple(found)
 
 
 def _services(description: str, name_words: str) -> tuple[str, ...]:
@@ -278,13 +312,12 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
 
 def _external_apis(text: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
-    for canonical, spellings in EXTERNAL_APIS.items():
-        pattern = _compile(spellings)
-        assert pattern is not None
-        match = pattern.search(text)
-        if match:
-            found.append((match.start(), canonical))
-    known = {name.lower() for _, name in found}
+    known: set[str] = set()
+    for match in _API_PATTERN.finditer(text):
+        name = _API_BY_SPELLING[match.group(0).lower()]
+        if name.lower() not in known:
+            found.append((match.start(), name))
+            known.add(name.lower())
     for match in NAMED_API_RE.finditer(text):
         candidate = match.group(1)
         first = candidate.split()[0]

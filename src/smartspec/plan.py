@@ -206,12 +206,16 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
     spec_id = spec_id or _spec_id(options, category, slug, taken_ids, decisions)
     domains = _domains(settings, facts, decisions)
     profile = _profile(settings, domains, decisions)
+    # Domains only detected from the description tailor the content; they change the section
+    # set and the levels only when the user left the profile to smartspec as well.
+    shaping = domains if (settings.source("domains").source != DEFAULT
+                          or settings.source("profile").source == DEFAULT) else ()
     mode = _sourced_decision(settings.source("mode"), "mode", decisions)
-    levels = {kind: _level(kind, settings, profile, domains, facts, decisions)
+    levels = {kind: _level(kind, settings, profile, shaping, facts, decisions)
               for kind in ("security", "di", "performance")}
     _check_mandatory(settings, profile, levels)
     depends_on = _depends_on(options, facts, spec_id, decisions)
-    keys = _section_keys(settings, profile, mode, levels, domains, facts, depends_on, decisions)
+    keys = _section_keys(settings, profile, mode, levels, shaping, facts, depends_on, decisions)
     if options.force_update:
         _check_force_update(options.force_update, settings)
     sections = tuple(
@@ -282,8 +286,6 @@ def _spec_id(options: Options, category: str, slug: str, taken: set[str],
                 f"--id: {options.spec_id!r} is not a valid spec id; expected spec-NNN-<slug> "
                 "or spec-<category>-NNN-<slug> (e.g. spec-core-001-authentication)"
             )
-        if options.spec_id in taken:
-            raise UsageError(f"--id: {options.spec_id!r} is already used by another spec")
         decisions.append(Decision("spec_id", options.spec_id, FLAG, "given as --id"))
         return options.spec_id
     number = next_number(category, taken)
@@ -439,8 +441,7 @@ def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str,
         chosen[key] = (DEFAULT, f"in the {profile} profile")
     if profile == "basic":
         del chosen["api"]
-        if (facts.has("database") and not facts.has("rest") and not facts.has("graphql")
-                and not any(e for e in facts.endpoints if e.path and "{id}" not in e.path)):
+        if facts.has("database") and not facts.has("rest") and not facts.has("graphql"):
             chosen["data-model"] = (DETECTED, "basic profile: description is about data, not an API")
         else:
             chosen["api"] = (DETECTED if facts.has("rest") else DEFAULT,

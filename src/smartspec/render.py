@@ -40,6 +40,7 @@ def environment() -> jinja2.Environment:
 
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -52,6 +53,30 @@ def environment() -> jinja2.Environment:
     env.filters["pascal"] = lambda text: _camel(text, upper=True)
     env.filters["oxford"] = _oxford
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates cached per user (like __pycache__): compiling every template on
+    every run costs more than the rest of a run. Jinja checks each template's source checksum,
+    so an edited template is recompiled. No cache when the folder cannot be written."""
+    import os
+    from pathlib import Path
+
+    import jinja2
+
+    from smartspec import __version__
+
+    if os.environ.get("SMARTSPEC_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "smartspec" / f"templates-{__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _camel(text: str, upper: bool = False) -> str:
