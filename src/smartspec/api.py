@@ -214,9 +214,9 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
                spec_path: Path, index: SpecIndex | None, index_path: Path | None,
                summary: RunSummary, moment: datetime) -> None:
     """The write sequence: spec first (the thing a person cares about), then the bookkeeping."""
+    from smartspec.fsutil import atomic_write
     from smartspec.index import SpecIndex as NewIndex
     from smartspec.index import entry_from_spec, save_index, upsert_entry
-    from smartspec.fsutil import atomic_write
 
     rel = summary.spec_path
     workspace.write_spec(spec_path, text)

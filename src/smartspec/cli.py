@@ -87,11 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.NoSuchOption as exc:
         hint = f" (did you mean {', '.join(exc.possibilities)}?)" if exc.possibilities else ""
-        where = f"smartspec {exc.ctx.info_name}" if exc.ctx and exc.ctx.info_name != "smartspec" else "smartspec"
+        where = _where(exc)
         _error(f"{where}: unknown option {exc.option_name}{hint}; see '{where} --help'")
         return 2
     except click.exceptions.UsageError as exc:
-        where = f"smartspec {exc.ctx.info_name}" if exc.ctx and exc.ctx.info_name != "smartspec" else "smartspec"
+        where = _where(exc)
         message = exc.format_message().replace("\n", " ")
         _error(f"{where}: {message}; see '{where} --help'")
         return 2
@@ -107,6 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error("interrupted; nothing was written")
         return 130
     return int(result) if isinstance(result, int) else 0
+
+
+def _where(exc: click.exceptions.UsageError) -> str:
+    name = exc.ctx.info_name if exc.ctx else None
+    return f"smartspec {name}" if name and name != "smartspec" else "smartspec"
 
 
 def _error(message: str) -> None:

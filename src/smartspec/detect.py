@@ -211,7 +211,9 @@ def find_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16)
-def _lexicon(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+def _lexicon(
+    groups: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
     """One scan for every group: the pattern of all words and word -> the groups it is in."""
     owners: dict[str, list[str]] = {}
     for group, words in groups:
@@ -335,12 +337,17 @@ def _entities(text: str) -> tuple[str, ...]:
     for match in re.finditer(r"[A-Za-z]+", text):
         word = match.group(0).lower()
         singular = word if word in ENTITY_NOUNS else PLURAL_TO_SINGULAR.get(word)
-        if singular and singular not in ("model", "plan", "profile", "file", "item", "job",
-                                         "record", "credit", "event", "telemetry", "export"):
-            found.append((match.start(), singular))
-        elif singular in ("record", "event", "telemetry") and word == singular + "s":
+        if singular in _WEAK_NOUNS:
+            # Too generic in the singular ("data model", "a job"); plural "records" still counts.
+            if singular in ("record", "event", "telemetry") and word == singular + "s":
+                found.append((match.start(), singular))
+        elif singular:
             found.append((match.start(), singular))
     return tuple(dict.fromkeys(name for _, name in found))[:6]
+
+
+_WEAK_NOUNS = frozenset({"model", "plan", "profile", "file", "item", "job", "record", "credit",
+                         "event", "telemetry", "export"})
 
 
 def _explicit_endpoints(description: str) -> tuple[Endpoint, ...]:

@@ -26,7 +26,9 @@ DETECTED = "detected"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 CATEGORY_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 # spec-004-payment-processing, spec-core-001-authentication, spec-004 (the reference's short form)
-SPEC_ID_RE = re.compile(r"^spec-(?:(?P<category>[a-z][a-z0-9]*)-)?(?P<number>\d{3,})(?:-(?P<slug>[a-z0-9][a-z0-9-]{1,63}))?$")
+SPEC_ID_RE = re.compile(
+    r"^spec-(?:(?P<category>[a-z][a-z0-9]*)-)?(?P<number>\d{3,})(?:-(?P<slug>[a-z0-9][a-z0-9-]{1,63}))?$"
+)
 
 # Built-in auto levels per profile; callables read the facts (reference §2, Appendix B).
 PROFILE_DEFAULTS: dict[str, dict[str, str]] = {
@@ -337,12 +339,14 @@ def _level(kind: str, settings: Settings, profile: str, domains: tuple[str, ...]
     order = LEVEL_ORDER[kind]
     override = getattr(settings.profiles.get(profile), kind, None)
     if override is not None and override.value != "auto":
-        level, source, reason = override.value, override.source, f"auto: set for profile {profile} in {override.where}"
+        level, source = override.value, override.source
+        reason = f"auto: set for profile {profile} in {override.where}"
     else:
         level, source = _profile_default(kind, profile, facts), DEFAULT
         reason = f"auto from profile {profile}"
         if profile == "full":
-            source, reason = DETECTED, f"auto for profile full, from the description ({reason_full(kind, facts)})"
+            source = DETECTED
+            reason = f"auto for profile full, from the description ({reason_full(kind, facts)})"
     for domain in domains:
         cap = DOMAIN_CAPS.get(domain, {}).get(kind)
         if cap and order.index(level) > order.index(cap):
@@ -366,7 +370,7 @@ def _level(kind: str, settings: Settings, profile: str, domains: tuple[str, ...]
             level, source = floor, DETECTED
             reason += f"; raised to {floor}: description mentions {words[0]} (rule {rule})"
     decisions.append(Decision(kind, level, source, reason))
-    return level
+    return str(level)
 
 
 # Auto levels never produce a spec that fails its own consistency rules (reference §10.1):

@@ -29,8 +29,9 @@ _TRAILING_SPACE_RE = re.compile(r"[ \t]+$", re.MULTILINE)
 def environment() -> jinja2.Environment:
     """The one Jinja environment: templates from package data, StrictUndefined, no escaping
     (the output is Markdown, and user text is escaped where it enters, see ``meta``)."""
-    import jinja2
     from importlib.resources import files
+
+    import jinja2
 
     root = files("smartspec") / "templates"
 
@@ -86,10 +87,10 @@ def _camel(text: str, upper: bool = False) -> str:
 
 
 def _oxford(items: Any, word: str = "and") -> str:
-    items = [str(i) for i in items]
-    if len(items) <= 2:
-        return f" {word} ".join(items)
-    return ", ".join(items[:-1]) + f", {word} " + items[-1]
+    names = [str(i) for i in items]
+    if len(names) <= 2:
+        return f" {word} ".join(names)
+    return ", ".join(names[:-1]) + f", {word} " + names[-1]
 
 
 def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Vocabulary(click.ParamType):
+class Vocabulary(click.ParamType[str]):
     """One value from a fixed list; a wrong value names the valid ones and the nearest."""
 
     def __init__(self, choices: tuple[str, ...], metavar: str | None = None) -> None:
@@ -37,7 +37,7 @@ class Vocabulary(click.ParamType):
             self.fail(str(exc).split(": ", 1)[1], param, ctx)
 
 
-class CommaList(click.ParamType):
+class CommaList(click.ParamType[tuple[str, ...]]):
     """A comma list (``--domain=fintech,saas``), optionally checked against a vocabulary."""
 
     name = "LIST"
@@ -66,30 +66,49 @@ def _flag(param: click.Parameter | None) -> str:
 
 def spec_options(func: F) -> F:
     """Every option of new/edit/regenerate/generate."""
+    domains = ", ".join(vocab.DOMAINS)
     decorators = [
-        click.option("--profile", type=Vocabulary(vocab.PROFILES), help="basic, backend-service, financial or full (default: full)."),
-        click.option("--mode", type=Vocabulary(vocab.MODES), help="standard (default) or compact (5 sections)."),
-        click.option("--security", type=Vocabulary(vocab.SECURITY_LEVELS), help="Security section level (default: auto)."),
-        click.option("--di", type=Vocabulary(vocab.DI_LEVELS), help="Dependency-injection section level (default: auto)."),
+        click.option("--profile", type=Vocabulary(vocab.PROFILES),
+                     help="basic, backend-service, financial or full (default: full)."),
+        click.option("--mode", type=Vocabulary(vocab.MODES),
+                     help="standard (default) or compact (5 sections)."),
+        click.option("--security", type=Vocabulary(vocab.SECURITY_LEVELS),
+                     help="Security section level (default: auto)."),
+        click.option("--di", type=Vocabulary(vocab.DI_LEVELS),
+                     help="Dependency-injection section level (default: auto)."),
         click.option("--no-di", "no_di", is_flag=True, default=False, help="Same as --di=none."),
-        click.option("--performance", type=Vocabulary(vocab.PERFORMANCE_LEVELS), help="Performance section level (default: auto)."),
-        click.option("--domain", "domains", type=CommaList(vocab.DOMAINS), help="Domain hint(s), one value or a comma list: " + ", ".join(vocab.DOMAINS) + "."),
-        click.option("--force-update", type=CommaList(), help="Critical sections an edit may replace: all, stride, config, di, monitoring (comma list)."),
-        click.option("--no-backup", is_flag=True, default=None, help="Don't write a backup before overwriting."),
+        click.option("--performance", type=Vocabulary(vocab.PERFORMANCE_LEVELS),
+                     help="Performance section level (default: auto)."),
+        click.option("--domain", "domains", type=CommaList(vocab.DOMAINS),
+                     help=f"Domain hint(s), one value or a comma list: {domains}."),
+        click.option("--force-update", type=CommaList(),
+                     help="Critical sections an edit may replace: all, stride, config, di, "
+                          "monitoring (comma list)."),
+        click.option("--no-backup", is_flag=True, default=None,
+                     help="Don't write a backup before overwriting."),
         click.option("--no-report", is_flag=True, default=None, help="Don't write reports."),
-        click.option("--output-dir", metavar="DIR", help="State folder instead of .smartspec/ (inside the project root)."),
-        click.option("--validate-consistency", is_flag=True, default=None, help="Validation errors stop the write (exit 1)."),
+        click.option("--output-dir", metavar="DIR",
+                     help="State folder instead of .smartspec/ (inside the project root)."),
+        click.option("--validate-consistency", is_flag=True, default=None,
+                     help="Validation errors stop the write (exit 1)."),
         click.option("--no-validation", is_flag=True, default=None, help="Skip validation."),
-        click.option("--specindex", metavar="PATH", help="SPEC_INDEX.json to resolve dependencies with."),
-        click.option("--nogenerate", is_flag=True, default=None, help="Dry run: show the plan and the text, write nothing."),
-        click.option("--category", metavar="NAME", help="core, feature (default), infrastructure, tools, …"),
-        click.option("--id", "spec_id", metavar="ID", help="Use this spec id instead of the next free one."),
+        click.option("--specindex", metavar="PATH",
+                     help="SPEC_INDEX.json to resolve dependencies with."),
+        click.option("--nogenerate", is_flag=True, default=None,
+                     help="Dry run: show the plan and the text, write nothing."),
+        click.option("--category", metavar="NAME",
+                     help="core, feature (default), infrastructure, tools, ..."),
+        click.option("--id", "spec_id", metavar="ID",
+                     help="Use this spec id instead of the next free one."),
         click.option("--title", metavar="TEXT", help="Title (default: from NAME)."),
-        click.option("--depends-on", type=CommaList(), help="Spec ids this spec depends on (comma list)."),
+        click.option("--depends-on", type=CommaList(),
+                     help="Spec ids this spec depends on (comma list)."),
         click.option("--specs-dir", metavar="DIR", help="Where specs live (default: specs)."),
         click.option("--lang", type=Vocabulary(vocab.LANGUAGES), help="Report language: en or th."),
-        click.option("--json", "as_json", is_flag=True, default=False, help="Print one JSON object on stdout."),
-        click.option("--yes", "-y", is_flag=True, default=None, help="Don't ask; write even when --validate-consistency finds errors."),
+        click.option("--json", "as_json", is_flag=True, default=False,
+                     help="Print one JSON object on stdout."),
+        click.option("--yes", "-y", is_flag=True, default=None,
+                     help="Don't ask; write even when --validate-consistency finds errors."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)

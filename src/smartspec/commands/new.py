@@ -42,8 +42,15 @@ VALUE_FLAGS = frozenset({
 # A flag inside free text: --name, --name=value, --name="quoted value".
 FLAG_RE = re.compile(r"""(?<!\S)(--[a-z][a-z-]*)(?:=("[^"]*"|'[^']*'|\S+))?""")
 # "Create SPEC for ...", "Create a spec for ...", "สร้าง SPEC สำหรับ ..."
-CREATE_PREFIX_RE = re.compile(r"^\s*(?:create|generate|write|new)\s+(?:a\s+|an\s+)?spec(?:ification)?\s+(?:for|of|about)\s+|^\s*สร้าง\s*spec\s*(?:สำหรับ)?\s*", re.IGNORECASE)
-TITLE_END_RE = re.compile(r"[.,;:(]|\s(?:with|using|that|which|for|on|in|via|backed)\s|\s[-–]\s", re.IGNORECASE)
+CREATE_PREFIX_RE = re.compile(
+    r"^\s*(?:create|generate|write|new)\s+(?:a\s+|an\s+)?spec(?:ification)?\s+(?:for|of|about)\s+"
+    r"|^\s*สร้าง\s*spec\s*(?:สำหรับ)?\s*",
+    re.IGNORECASE,
+)
+# Where the title ends inside the free text: punctuation or a connecting word.
+TITLE_END_RE = re.compile(
+    r"[.,;:(]|\s(?:with|using|that|which|for|on|in|via|backed)\s|\s[-–]\s", re.IGNORECASE
+)
 
 
 def split_arguments(words: tuple[str, ...]) -> tuple[str, list[str]]:
