@@ -210,40 +210,74 @@ def find_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(text)))
 
 
+# Word-ish runs: letters, digits and the characters that join parts of one name or path
+# (node.js, c#, pub/sub, third-party, https://host/queue). A keyword must be a whole run, or
+# a sequence of whole runs separated by spaces, so a word inside a URL or a longer name never
+# counts. Thai words are matched as substrings (Thai is written without spaces).
+_TOKEN_RE = re.compile(r"[\w.#+/-]+")
+_MAX_PHRASE = 3
+
+
+def _phrases(text: str) -> list[tuple[int, str]]:
+    """(offset, lower-case phrase) for every run of 1-3 whole tokens, in text order."""
+    tokens = []
+    for match in _TOKEN_RE.finditer(text):
+        token = match.group(0).rstrip(".-/")
+        if token:
+            tokens.append((match.start(), match.start() + len(token), token.lower()))
+    phrases = []
+    for i, (start, end, token) in enumerate(tokens):
+        phrases.append((start, token))
+        phrase, last_end = token, end
+        for j in range(i + 1, min(i + _MAX_PHRASE, len(tokens))):
+            next_start, next_end, next_token = tokens[j]
+            if text[last_end:next_start] != " ":
+                break
+            phrase = f"{phrase} {next_token}"
+            phrases.append((start, phrase))
+            last_end = next_end
+    return phrases
+
+
 @lru_cache(maxsize=16)
-def _lexicon(
-    groups: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
-    """One scan for every group: the pattern of all words and word -> the groups it is in."""
+def _lexicon(groups: tuple[tuple[str, tuple[str, ...]], ...],
+             ) -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | None]:
+    """word -> the groups it is in (Latin words), and one pattern for the non-Latin words."""
     owners: dict[str, list[str]] = {}
     for group, words in groups:
         for word in words:
             owners.setdefault(word.lower(), []).append(group)
-    pattern = _compile(tuple(owners))
-    assert pattern is not None
-    return pattern, {word: tuple(names) for word, names in owners.items()}
+    thai = tuple(w for w in owners if not w.isascii())
+    return {w: tuple(g) for w, g in owners.items()}, _compile(thai)
 
 
 def scan_groups(text: str, groups: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """For each group, the words of it found in ``text``, in order of appearance."""
-    pattern, owners = _lexicon(tuple(groups.items()))
+    owners, thai = _lexicon(tuple(groups.items()))
+    hits = [(start, phrase) for start, phrase in _phrases(text) if phrase in owners]
+    if thai is not None:
+        hits += [(m.start(), m.group(0)) for m in thai.finditer(text)]
     found: dict[str, dict[str, None]] = {}
-    for match in pattern.finditer(text):
-        word = match.group(0).lower()
+    for _, word in sorted(hits, key=lambda hit: hit[0]):
         for group in owners.get(word, ()):
             found.setdefault(group, {})[word] = None
     return {group: tuple(words) for group, words in found.items()}
 
 
-def _spellings(table: Mapping[str, tuple[str, ...]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    canonical = {spelling: name for name, spellings in table.items() for spelling in spellings}
-    pattern = _compile(tuple(canonical))
-    assert pattern is not None
-    return pattern, canonical
+def _lookup(text: str, table: Mapping[str, str]) -> list[tuple[int, str, str]]:
+    """(offset, as written, canonical name) for each phrase of ``text`` found in ``table``."""
+    found = []
+    for start, phrase in _phrases(text):
+        name = table.get(phrase)
+        if name is not None:
+            found.append((start, text[start:start + len(phrase)], name))
+    return found
 
 
-_TECH_PATTERN, _TECH_BY_SPELLING = _spellings({k: v[1] for k, v in TECHNOLOGIES.items()})
-_API_PATTERN, _API_BY_SPELLING = _spellings(EXTERNAL_APIS)
+_TECH_BY_SPELLING = {spelling: name for name, (_, spellings) in TECHNOLOGIES.items()
+                     for spelling in spellings}
+_API_BY_SPELLING = {spelling: name for name, spellings in EXTERNAL_APIS.items()
+                    for spelling in spellings}
 # Common English words that are also technology names count only when capitalised.
 _CAPITALISED_ONLY = frozenset({"Go", "Node.js", "Express", "Spring Boot", "Rust"})
 
@@ -279,9 +313,8 @@ def detect(name: str, description: str,
 
 def _technologies(text: str) -> tuple[str, ...]:
     found: dict[str, None] = {}
-    for match in _TECH_PATTERN.finditer(text):
-        name = _TECH_BY_SPELLING[match.group(0).lower()]
-        if name in _CAPITALISED_ONLY and not match.group(0)[0].isupper():
+    for _, written, name in _lookup(text, _TECH_BY_SPELLING):
+        if name in _CAPITALISED_ONLY and not written[0].isupper():
             continue
         found[name] = None
     return tuple(found)
@@ -315,10 +348,9 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
 def _external_apis(text: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
     known: set[str] = set()
-    for match in _API_PATTERN.finditer(text):
-        name = _API_BY_SPELLING[match.group(0).lower()]
+    for start, _, name in _lookup(text, _API_BY_SPELLING):
         if name.lower() not in known:
-            found.append((match.start(), name))
+            found.append((start, name))
             known.add(name.lower())
     for match in NAMED_API_RE.finditer(text):
         candidate = match.group(1)
