@@ -90,14 +90,14 @@ def related_view(plan: SpecPlan, index: SpecIndex | None) -> dict[str, Any] | No
 
     resolved = resolve_dependencies(index, list(plan.depends_on))
     available = index is not None
+    # Keys avoid "items"/"keys"/"values": Jinja would resolve those to the dict's methods.
     return {
-        "items": resolved,
+        "resolved": resolved,
         "warning": None if available else (
             "SPEC_INDEX.json not found. Dependencies listed without path/repo information."),
         "groups": [
-            {"title": title, "items": [{"line": d.markdown_line(index_available=available)}
-                                       for d in items]}
-            for title, items in related_groups(resolved)
+            {"title": title, "lines": [d.markdown_line(index_available=available) for d in deps]}
+            for title, deps in related_groups(resolved)
         ],
     }
 

@@ -209,3 +209,26 @@ def test_help_lists_commands_and_examples(project: Path) -> None:
         assert word in result.out
     result = run_cli(["new", "--help"], project)
     assert "--profile" in result.out and "--force-update" in result.out
+
+
+def test_related_specs_resolve_through_the_index(project: Path) -> None:
+    assert run_cli(["new", "authentication", "--category=core"], project).code == 0
+    result = run_cli(["new", "pay", "Payments; builds on spec-core-001-authentication",
+                      "--depends-on", "spec-002-users", "--profile=financial"], project)
+    assert result.code == 0, result.err
+    text = (project / "specs/feature/spec-001-pay/spec.md").read_text()
+    related = text[text.index("Related Specs"):]
+    assert "### 19.1. Core Dependencies\n\n- **spec-core-001-authentication** - Authentication - " \
+           'Spec Path: "specs/core/spec-core-001-authentication/spec.md" Repo: unknown' in related
+    assert '- **spec-002-users** - [NOT FOUND IN SPEC_INDEX] - Spec Path: "N/A" Repo: unknown' in related
+    index = json.loads((project / ".smartspec/SPEC_INDEX.json").read_text())
+    auth = next(e for e in index["specs"] if e["id"] == "spec-core-001-authentication")
+    assert auth["dependents"] == ["spec-001-pay"]
+
+
+def test_dependencies_without_an_index_warn_and_list_ids_only(project: Path) -> None:
+    result = run_cli(["new", "pay", "--depends-on=spec-core-001-authentication"], project)
+    assert result.code == 0, result.err
+    assert "SPEC_INDEX.json not found. Dependencies listed without path/repo information." in result.out
+    text = (project / "specs/feature/spec-001-pay/spec.md").read_text()
+    assert "\n- **spec-core-001-authentication**\n" in text

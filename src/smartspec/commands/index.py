@@ -1,0 +1,211 @@
+"""``smartspec index`` and ``smartspec graph``: parse the words, call ``smartspec.index``, print.
+
+Human text goes to stdout (warnings to stderr); ``--format json`` prints one JSON object on
+stdout and nothing else there. Errors are raised as ``SmartspecError`` for ``cli.main`` to turn
+into one line and exit 2; ``--check`` with errors prints its findings and exits 1.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from smartspec.errors import WorkspaceError
+
+OUTPUT_SCHEMA = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where this run works: the root, the state dir, the specs dir and this repo's name."""
+
+    root: Path
+    state_dir: Path
+    specs_dir: Path
+    repo: str | None
+
+    def show(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def _place(specs_dir: str | None, output_dir: str | None) -> Place:
+    from smartspec.config import load_settings
+    from smartspec.fsutil import inside_root
+    from smartspec.options import Options
+
+    settings = load_settings(Options(specs_dir=specs_dir, output_dir=output_dir))
+    specs = settings.source("specs_dir")
+    where = f" (from {specs.describe()})" if specs.source != "flag" else ""
+    folder = inside_root(settings.root, specs.value, what=f"specs dir{where}")
+    return Place(settings.root, settings.state_dir, folder, settings["repo"] or None)
+
+
+def _emit_json(payload: dict[str, Any]) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+@click.command("index")
+@click.option("--specs-dir", metavar="DIR",
+              help="Folder of <category>/<spec-id>/spec.md, relative to the project root "
+                   "[default: specs, or defaults.specsDir in the config].")
+@click.option("--specindex", metavar="PATH",
+              help="Use this index file (relative to the root) instead of the lookup order: "
+                   ".smartspec/SPEC_INDEX.json, SPEC_INDEX.json, .spec/SPEC_INDEX.json, "
+                   "specs/SPEC_INDEX.json.")
+@click.option("--output-dir", metavar="DIR",
+              help="The state folder inside the root [default: .smartspec].")
+@click.option("--check", "check", is_flag=True,
+              help="Check the index against the specs instead of rebuilding it; exit 1 on errors.")
+@click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
+@click.option("--schema", "show_schema", is_flag=True,
+              help="Print the JSON Schema of SPEC_INDEX.json and exit.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output for people or for programs.")
+def index_command(specs_dir: str | None, specindex: str | None, output_dir: str | None,
+                  check: bool, dry_run: bool, show_schema: bool, fmt: str) -> None:
+    """Build or refresh SPEC_INDEX.json from the specs tree, or check it (--check).
+
+    Each spec's settings comment and header give its entry; dependents and counts are
+    recomputed; files unchanged since the last run (size, mtime, hash) are not read again.
+    An index in an earlier shape is migrated to the current schema where it is found.
+    """
+    from smartspec.errors import UsageError
+
+    if show_schema:
+        if check or dry_run:
+            raise UsageError("--schema prints the JSON Schema only; use it without --check "
+                             "or --dry-run")
+        from smartspec.index import index_json_schema
+
+        click.echo(json.dumps(index_json_schema(), indent=2, sort_keys=True))
+        return
+    if check and dry_run:
+        raise UsageError("--check writes nothing already; use --check or --dry-run, not both")
+    place = _place(specs_dir, output_dir)
+    if check:
+        _check(place, specindex, fmt)
+    else:
+        _refresh(place, specindex, dry_run, fmt)
+
+
+def _refresh(place: Place, specindex: str | None, dry_run: bool, fmt: str) -> None:
+    from smartspec.index import SHAPE_NAMES, refresh_index
+
+    result = refresh_index(place.root, place.state_dir, place.specs_dir, specindex=specindex,
+                           dry_run=dry_run, repo=place.repo)
+    index, scan = result.index, result.index.scan
+    assert scan is not None
+    shown = place.show(result.path)
+    if fmt == "json":
+        _emit_json({
+            "schema": OUTPUT_SCHEMA, "command": "index", "index": shown,
+            "found": result.found is not None, "shape": index.shape,
+            "migrated": index.migrated, "dry_run": dry_run, "changed": result.changed,
+            "specs": len(index.all_entries()), "specs_dir": place.show(place.specs_dir),
+            "scan": {"found": scan.found, "read": scan.read, "parsed": scan.parsed,
+                     "unchanged": scan.unchanged},
+            "added": scan.added, "removed": scan.removed, "updated": scan.changed,
+            "warnings": scan.warnings, "written": [place.show(p) for p in result.written],
+            "diff": result.diff(place.root) if dry_run else None,
+        })
+        return
+    for warning in scan.warnings:
+        click.echo(f"smartspec: warning: {warning}", err=True)
+    if result.found is None:
+        click.echo(f"SPEC_INDEX: none found; {'would create' if dry_run else 'creating'} {shown}")
+    elif index.migrated:
+        click.echo(f"SPEC_INDEX: {shown} (read in {SHAPE_NAMES[index.shape]}, "
+                   "migrated to the current schema)")
+    else:
+        click.echo(f"SPEC_INDEX: {shown}")
+    click.echo(f"Scanned {scan.found} spec files in {place.show(place.specs_dir)}: "
+               f"{scan.read} read, {scan.parsed} parsed, {scan.unchanged} unchanged; "
+               f"{len(index.all_entries())} entries.")
+    for label, ids in (("Added", scan.added), ("Removed", scan.removed),
+                       ("Updated", scan.changed)):
+        if ids:
+            click.echo(f"{label} ({len(ids)}): {_short_list(ids)}")
+    if dry_run:
+        if result.changed:
+            click.echo(result.diff(place.root), nl=False)
+        click.echo("Dry run: nothing written." if result.changed
+                   else "Dry run: the index is up to date.")
+    elif result.written:
+        click.echo(f"Wrote {', '.join(place.show(p) for p in result.written)}")
+    else:
+        click.echo("The index is up to date.")
+
+
+def _short_list(ids: list[str], limit: int = 20) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _check(place: Place, specindex: str | None, fmt: str) -> None:
+    from smartspec.index import SHAPE_NAMES, check_index, load_index
+
+    index = load_index(_existing_index(place, specindex))
+    assert index.source is not None
+    findings = check_index(index, place.root, specs_dir=place.specs_dir,
+                           cache_path=place.state_dir / "cache" / "index-cache.json",
+                           repo=place.repo)
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    shown = place.show(index.source)
+    if fmt == "json":
+        _emit_json({
+            "schema": OUTPUT_SCHEMA, "command": "index --check", "index": shown,
+            "shape": index.shape, "specs": len(index.all_entries()), "errors": errors,
+            "warnings": warnings, "passed": errors == 0,
+            "findings": [f.to_json() for f in findings],
+        })
+    else:
+        note = f" (in {SHAPE_NAMES[index.shape]})" if index.migrated else ""
+        click.echo(f"SPEC_INDEX: {shown}{note}, {len(index.all_entries())} entries")
+        for finding in findings:
+            click.echo(f"{finding.severity}: {finding.message} [{finding.code}]")
+        verdict = "failed" if errors else "passed"
+        click.echo(f"Check {verdict}: {errors} error{'s' * (errors != 1)}, "
+                   f"{warnings} warning{'s' * (warnings != 1)}.")
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+def _existing_index(place: Place, specindex: str | None) -> Path:
+    from smartspec.index import index_candidates, locate_index
+
+    path = locate_index(place.root, place.state_dir, specindex)
+    if path is None:
+        looked = ", ".join(place.show(p) for p in index_candidates(place.root, place.state_dir))
+        raise WorkspaceError(f"no SPEC_INDEX.json found (looked for {looked}); run "
+                             "'smartspec index' to create one")
+    return path
+
+
+@click.command("graph")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid",
+              show_default=True, help="Mermaid flowchart or Graphviz DOT.")
+@click.option("--spec", "focus", metavar="ID",
+              help="Only this spec, what it depends on and what depends on it.")
+@click.option("--specindex", metavar="PATH", help="Use this index file (relative to the root).")
+@click.option("--output-dir", metavar="DIR",
+              help="The state folder inside the root [default: .smartspec].")
+def graph_command(fmt: str, focus: str | None, specindex: str | None,
+                  output_dir: str | None) -> None:
+    """Print the dependency graph of the specs in SPEC_INDEX.json.
+
+    An arrow points from a spec to a spec it depends on; dependencies missing from the index
+    are dashed.
+    """
+    from smartspec.index import load_index, render_graph
+
+    place = _place(None, output_dir)
+    index = load_index(_existing_index(place, specindex))
+    click.echo(render_graph(index, "dot" if fmt == "dot" else "mermaid", focus), nl=False)
