@@ -6,12 +6,11 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
-from collections.abc import Iterator
 
 # 2026-11-18 11:06:40 UTC: every golden spec is rendered at this moment.
 EPOCH = "1795000000"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -24,6 +25,15 @@ ORG = "org config"
 PROJECT = "project config"
 FLAG = "flag"
 ENV = "environment"
+SPEC = "spec"
+
+# Settings an existing spec's settings comment supplies on edit/regenerate (design.md §5):
+# settings-comment field -> scalar setting. They rank above config and below flags.
+SPEC_LAYER: dict[str, str] = {
+    "profile": "profile", "mode": "mode", "security": "security", "di": "di",
+    "performance": "performance", "domains": "domains", "category": "category",
+    "author": "author", "repo": "repo",
+}
 
 DEFAULT_AUTHOR = "SmartSpec Architect v5.0"
 DEFAULT_KEEP_BACKUPS = 20
@@ -32,7 +42,7 @@ DEFAULT_KEEP_BACKUPS = 20
 @dataclass(frozen=True, slots=True)
 class Sourced(Generic[T]):
     value: T
-    source: str  # one of DEFAULT, ORG, PROJECT, FLAG, ENV
+    source: str  # one of DEFAULT, ORG, PROJECT, SPEC, FLAG, ENV
     where: str = ""  # file and key path, flag spelling, or variable name
 
     def describe(self) -> str:
@@ -105,9 +115,18 @@ FLAG_SPELLING = {
 
 
 def load_settings(options: Options | None = None, *, cwd: Path | None = None,
-                  environ: dict[str, str] | None = None) -> Settings:
-    """Discover the root, read both config files and merge every layer with its source."""
+                  environ: dict[str, str] | None = None,
+                  spec_settings: Mapping[str, Any] | None = None,
+                  spec_where: str = "settings comment") -> Settings:
+    """Discover the root, read both config files and merge every layer with its source.
+
+    ``spec_settings`` (edit, regenerate) is the settings comment of the spec being edited: its
+    values rank above both config files and below flags, with source ``spec`` and
+    ``spec_where`` (the file and line) as where they came from.
+    """
     options = options or Options()
+    spec_values = {SPEC_LAYER[name]: value for name, value in (spec_settings or {}).items()
+                   if name in SPEC_LAYER and value not in (None, "")}
     env = os.environ if environ is None else environ
     root = find_root(cwd)
     org_path = root / STATE_DIR / "config.json"
@@ -128,6 +147,9 @@ def load_settings(options: Options | None = None, *, cwd: Path | None = None,
                 elif key == "domains":
                     found = tuple(found)
                 chosen = Sourced(found, source, f"{_rel(file, root)}: {'.'.join(path_in_file)}")
+        if key in spec_values:
+            found = spec_values[key]
+            chosen = Sourced(tuple(found) if key == "domains" else found, SPEC, spec_where)
         if key == "lang" and chosen.source == DEFAULT:
             lang_env = env.get("LANG", "") or env.get("LC_ALL", "")
             if lang_env.lower().startswith("th"):

@@ -129,6 +129,7 @@ class RunSummary:
     backups_enabled: bool = True
     reports_enabled: bool = True
     sections_report: list[dict[str, Any]] = field(default_factory=list)  # edit: per-section fate
+    changed: bool | None = None  # edit: whether the spec's text changed
 
     def to_json(self) -> dict[str, Any]:
         plan = self.plan
@@ -152,6 +153,7 @@ class RunSummary:
             "warnings": list(self.warnings),
             "dry_run": self.dry_run,
             **({"section_changes": self.sections_report} if self.sections_report else {}),
+            **({"changed": self.changed} if self.changed is not None else {}),
         }
 
 
@@ -201,6 +203,9 @@ def console(summary: RunSummary, lang: str = "en") -> str:
     else:
         lines.append(f"{m['sections']}: {len(plan.sections)}")
         lines += [_level_line(summary, kind, m) for kind in ("security", "performance", "di")]
+    if summary.sections_report or summary.changed is not None:
+        lines.append("")
+        lines += section_change_lines(summary, lang)
     lines.append("")
     if summary.validation is None:
         lines.append(m["validation_off"])
@@ -333,4 +338,124 @@ def validation_markdown(summary: RunSummary, *, generated_at: str = "") -> str:
     for f in v["findings"]:
         where = f"line {f['line']}" if f.get("line") else "whole document"
         lines.append(f"- **{f['severity'].upper()}** `{f['rule']}` ({where}): {f['message']}")
+    return "\n".join(lines) + "\n"
+
+
+# -- edit, regenerate, restore (issue 4) -------------------------------------------------------
+
+# What became of each section in an edit (merge's fates), and the restore command's words.
+EDIT_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "heading": "🔀 Section changes",
+        "regenerated": "regenerated",
+        "unchanged": "regenerated (no change)",
+        "forced": "regenerated (--force-update)",
+        "added": "added",
+        "kept-critical": "kept (critical)",
+        "kept-edited": "kept (edited by a person)",
+        "kept-added": "kept (added by a person)",
+        "moved": "moved (from {moved_from}, edited by a person)",
+        "earlier": "kept under \"Earlier sections\"",
+        "removed": "removed (not in the new settings)",
+        "left-out": "left out (deleted by a person)",
+        "hint-kept-edited": "kept your edits in {title}; --force-update={key} to replace",
+        "hint-left-out": "--force-update={key} to add it back",
+        "hint-earlier": "protected: --force-update={key} to let it go",
+        "no-change": "nothing to change: the spec is up to date",
+        "restored": "✅ SPEC restored",
+        "restored_from": "📦 From",
+        "restore_same": "nothing to restore: {spec} already matches {backup}",
+        "backups_of": "💾 Backups of {spec} (newest first)",
+        "no_backups": "none yet",
+        "restore_hint": "Restore one: smartspec restore {spec} --backup FILE",
+    },
+    "th": {
+        "heading": "🔀 การเปลี่ยนแปลงของแต่ละหัวข้อ",
+        "regenerated": "สร้างใหม่",
+        "unchanged": "สร้างใหม่ (ไม่มีการเปลี่ยนแปลง)",
+        "forced": "สร้างใหม่ (--force-update)",
+        "added": "เพิ่มใหม่",
+        "kept-critical": "คงไว้ (หัวข้อสำคัญ)",
+        "kept-edited": "คงไว้ (ผู้ใช้แก้ไข)",
+        "kept-added": "คงไว้ (ผู้ใช้เพิ่มเอง)",
+        "moved": "ย้ายมาจาก {moved_from} (ผู้ใช้แก้ไข)",
+        "earlier": "คงไว้ใต้ \"Earlier sections\"",
+        "removed": "นำออก (ไม่อยู่ในการตั้งค่าใหม่)",
+        "left-out": "ไม่ใส่กลับ (ผู้ใช้ลบออก)",
+        "hint-kept-edited": "คงการแก้ไขของคุณใน {title} ไว้; ใช้ --force-update={key} เพื่อแทนที่",
+        "hint-left-out": "ใช้ --force-update={key} เพื่อเพิ่มกลับ",
+        "hint-earlier": "หัวข้อที่ได้รับการป้องกัน: ใช้ --force-update={key} เพื่อนำออก",
+        "no-change": "ไม่มีอะไรต้องเปลี่ยน: SPEC เป็นปัจจุบันแล้ว",
+        "restored": "✅ กู้คืน SPEC เรียบร้อยแล้ว",
+        "restored_from": "📦 จาก",
+        "restore_same": "ไม่มีอะไรต้องกู้คืน: {spec} ตรงกับ {backup} อยู่แล้ว",
+        "backups_of": "💾 ไฟล์สำรองของ {spec} (ใหม่สุดก่อน)",
+        "no_backups": "ยังไม่มี",
+        "restore_hint": "กู้คืน: smartspec restore {spec} --backup FILE",
+    },
+}
+FATE_ICONS = {
+    "regenerated": "🔄", "unchanged": "✔️", "forced": "♻️", "added": "➕", "kept-critical": "🔒",
+    "kept-edited": "✋", "kept-added": "✋", "moved": "↪️", "earlier": "📦", "removed": "➖",
+    "left-out": "➖",
+}
+
+
+def edit_message(name: str, lang: str = "en", **values: Any) -> str:
+    m = EDIT_MESSAGES.get(lang, EDIT_MESSAGES["en"])
+    return m[name].format(**values)
+
+
+def section_change(change: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    """One row of the edit report: merge's fate record plus its wording (``result``) and, for
+    a section kept or left out, the flag that would replace it (``note``)."""
+    fate = str(change.get("fate"))
+    values = {"moved_from": change.get("moved_from") or "", "title": change.get("title") or "",
+              "key": change.get("key") or ""}
+    note = None
+    if fate in ("kept-edited", "moved") and change.get("key"):
+        note = edit_message("hint-kept-edited", lang, **values)
+    elif fate == "left-out" and change.get("key"):
+        note = edit_message("hint-left-out", lang, **values)
+    elif fate == "earlier" and change.get("key") and change.get("critical"):
+        note = edit_message("hint-earlier", lang, **values)
+    return {**change, "result": edit_message(fate, lang, **values), "note": note}
+
+
+def section_change_lines(summary: RunSummary, lang: str = "en") -> list[str]:
+    """The console's per-section table of an edit: what was regenerated, kept, added, moved."""
+    head = [edit_message("no-change", lang)] if summary.changed is False else []
+    lines = [*head, f"{edit_message('heading', lang)}:"]
+    for change in summary.sections_report:
+        worded = section_change(change, lang)
+        where = f" (line {change['line']})" if change.get("line") else ""
+        icon = FATE_ICONS.get(str(change.get("fate")), "•")
+        lines.append(f"  {icon} {change.get('title')}: {worded['result']}{where}")
+        if worded["note"]:
+            lines.append(f"     ↳ {worded['note']}")
+    return lines
+
+
+def restore_console(outcome: Any, lang: str = "en") -> str:
+    """The human output of ``smartspec restore`` (``outcome`` is an ``editing.RestoreOutcome``)."""
+    m = MESSAGES.get(lang, MESSAGES["en"])
+    if outcome.listed:
+        lines = [edit_message("backups_of", lang, spec=outcome.spec_path)]
+        for backup in outcome.backups:
+            lines.append(f"  {backup.taken}  {backup.path}  ({backup.size} bytes)")
+        if not outcome.backups:
+            lines.append(f"  {edit_message('no_backups', lang)}")
+        else:
+            lines += ["", edit_message("restore_hint", lang, spec=outcome.spec_path)]
+        return "\n".join(lines) + "\n"
+    if not outcome.changed:
+        return edit_message("restore_same", lang, spec=outcome.spec_path,
+                            backup=outcome.restored_from) + "\n"
+    backup = outcome.backup or m["no_backup_off"]
+    lines = [
+        edit_message("restored", lang), "",
+        f"{m['file']}: {outcome.spec_path}",
+        f"{edit_message('restored_from', lang)}: {outcome.restored_from}",
+        f"{m['backup']}: {backup}",
+    ]
     return "\n".join(lines) + "\n"

@@ -158,3 +158,103 @@ class Workspace:
             atomic_write(path, text)
         except OSError as exc:
             raise WorkspaceError(f"{self.rel(path)}: cannot be written ({exc.strerror})") from None
+
+
+# -- edit and restore (issue 4) -----------------------------------------------------------------
+# An edit writes several files; if one write fails, the ones before it are put back, so that a
+# refused run (exit 2) leaves the tree as it was. A SIGKILL cannot be rolled back, but every file
+# is replaced atomically, so each one is either its old or its new version.
+
+
+class Journal:
+    """The files a run is about to change, with their old contents, so ``rollback`` can put them
+    back. Append-only files (the trace) are remembered by length."""
+
+    def __init__(self) -> None:
+        self._saved: dict[Path, bytes | None] = {}
+        self._sizes: dict[Path, int | None] = {}
+
+    def remember(self, path: Path) -> None:
+        if path in self._saved:
+            return
+        try:
+            self._saved[path] = path.read_bytes()
+        except FileNotFoundError:
+            self._saved[path] = None
+
+    def remember_size(self, path: Path) -> None:
+        if path not in self._sizes:
+            self._sizes[path] = path.stat().st_size if path.exists() else None
+
+    def rollback(self) -> None:
+        for path, size in self._sizes.items():
+            with contextlib.suppress(OSError):
+                if size is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    os.truncate(path, size)
+        for path, data in reversed(list(self._saved.items())):
+            with contextlib.suppress(OSError):
+                if data is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    atomic_write(path, data)
+
+
+def registry_entry_text(workspace: Workspace, registry: dict[str, Any], spec_id: str,
+                        spec_path: Path, sections: dict[str, dict[str, Any]], now: datetime,
+                        **fields: Any) -> str:
+    """The registry with this spec's entry replaced, as ``Workspace.registry_text`` writes it,
+    plus ``fields`` (edit records the file's fingerprint before and after the run)."""
+    registry["schema"] = REGISTRY_SCHEMA
+    registry["specs"][spec_id] = {
+        "path": workspace.rel(spec_path),
+        "updated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "sections": sections,
+        **fields,
+    }
+    return json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime,
+               journal: Journal | None = None) -> Path:
+    """Write a backup under a free name (never over another backup), without pruning: pruning
+    waits until the run has succeeded (``prune_backups``)."""
+    # After the oldest backups of this second were pruned, the first free name could sort
+    # before the ones kept; the next number after the highest one keeps names in time order.
+    same = [int(m.group(2) or 0) for p in workspace.list_backups(spec_id)
+            if (m := BACKUP_RE.match(p.name)) and m.group(1) == stamp(now)]
+    path = workspace.next_backup_path(spec_id, now)
+    if same:
+        path = workspace.backups_dir(spec_id) / f"spec.backup-{stamp(now)}-{max(same) + 1}.md"
+    if journal is not None:
+        journal.remember(path)
+    atomic_write(path, content)
+    return path
+
+
+def prune_backups(workspace: Workspace, spec_id: str, keep: int) -> list[Path]:
+    """Delete this spec's oldest backups beyond ``keep`` (at least one is always kept)."""
+    backups = workspace.list_backups(spec_id)
+    removed = backups[: max(0, len(backups) - max(keep, 1))]
+    for old in removed:
+        old.unlink(missing_ok=True)
+    return removed
+
+
+def find_backup(workspace: Workspace, spec_id: str, given: str, cwd: Path) -> Path:
+    """The backup ``given`` names: a path (relative to ``cwd``) inside the root, or the bare file
+    name of one of this spec's backups."""
+    candidate = Path(given)
+    full = candidate if candidate.is_absolute() else cwd / candidate
+    if not full.exists() and len(candidate.parts) == 1:
+        full = workspace.backups_dir(spec_id) / candidate
+    full = inside_root(workspace.root, full, what="--backup")
+    if full.is_dir():
+        raise DocumentError(f"--backup {given!r} is a directory; expected a backup file such as "
+                            f"{workspace.rel(workspace.backups_dir(spec_id))}/spec.backup-"
+                            "YYYYMMDD-HHMMSS.md")
+    if not full.is_file():
+        raise DocumentError(f"--backup {given!r} does not exist; 'smartspec restore SPEC.md "
+                            "--list' shows this spec's backups")
+    return full

@@ -1,0 +1,750 @@
+"""edit, regenerate and restore (issue 4): update a spec without losing a word a person wrote.
+
+The same stages as ``api.generate`` (settings -> facts -> plan -> render -> rules) with two
+additions: the spec's own settings comment is a settings layer (above config, below flags), and
+``merge`` stands between render and rules. Everything from reading the spec to the last write
+happens under the workspace lock and the spec's own lock. Files are replaced atomically; if a
+write fails, the files written before it are put back, so a refused run changes nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smartspec.api import (
+    Confirm,
+    Outcome,
+    clock,
+    gate,
+    load_index_for,
+    related_view,
+    run_validation,
+    taken_spec_ids,
+    write_reports,
+)
+from smartspec.config import SPEC, Settings, load_settings
+from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
+from smartspec.options import Options
+from smartspec.report import RunSummary, relpath, section_change
+from smartspec.workspace import (
+    Journal,
+    Workspace,
+    add_backup,
+    find_backup,
+    prune_backups,
+    registry_entry_text,
+)
+
+if TYPE_CHECKING:
+    from smartspec.document import Document
+    from smartspec.index import SpecIndex
+    from smartspec.merge import MergeResult, OldSpec
+    from smartspec.plan import SpecPlan
+
+SpecArg = str | os.PathLike[str]
+
+
+# -- reading the spec ---------------------------------------------------------------------------
+
+
+def resolve_spec(root: Path, cwd: Path, spec: SpecArg) -> Path:
+    """The spec file ``spec`` names (relative to ``cwd``), refused if it lies outside the root."""
+    given = Path(spec)
+    path = (given if given.is_absolute() else cwd / given).resolve()
+    if path != root and root not in path.parents:
+        raise WorkspaceError(f"SPEC.md {str(spec)!r} resolves to {path}, outside the project "
+                             f"root {root}; expected a spec inside the root")
+    shown = relpath(path, root)
+    if path.is_dir():
+        raise DocumentError(f"{shown}: is a directory; expected a spec file such as "
+                            f"{shown}/spec.md")
+    return path
+
+
+def read_spec(path: Path, shown: str) -> tuple[bytes, str, bytes]:
+    """(the file's bytes, its text, its byte-order mark). A missing, binary or non-UTF-8 file
+    is refused with the line of the first bad byte."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(f"{shown}: no such file; expected an existing spec "
+                            "(create one with 'smartspec new NAME')") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{shown}: is a directory; expected a spec file") from None
+    except OSError as exc:
+        raise DocumentError(f"{shown}: cannot be read ({exc.strerror})") from None
+    return (data, *decode_spec(data, shown))
+
+
+def decode_spec(data: bytes, shown: str) -> tuple[str, bytes]:
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise DocumentError(f"{shown}: line {line}: holds a NUL byte, so it is a binary file; "
+                            "expected a UTF-8 Markdown spec")
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    try:
+        return data[len(bom):].decode("utf-8"), bom
+    except UnicodeDecodeError as exc:
+        at = exc.start + len(bom)
+        line = data.count(b"\n", 0, at) + 1
+        raise DocumentError(f"{shown}: line {line}: byte 0x{data[at]:02x} is not UTF-8; "
+                            "expected a UTF-8 Markdown spec") from None
+
+
+# -- what the spec says about itself --------------------------------------------------------------
+
+
+_CHOICES_OF = {"profile": "PROFILES", "mode": "MODES", "security": "SECURITY_LEVELS",
+               "di": "DI_LEVELS", "performance": "PERFORMANCE_LEVELS"}
+
+
+def spec_layer(doc: Document, shown: str) -> dict[str, Any]:
+    """The settings comment's values for ``load_settings(spec_settings=...)``, checked: a value
+    smartspec cannot use is refused with the file and line."""
+    from smartspec import options as vocab
+    from smartspec.meta import SETTINGS_SCHEMA
+
+    record = doc.settings
+    if record is None:
+        return {}
+    where = f"{shown}: line {(doc.settings_line or 0) + 1}"
+    schema = record.get("schema")
+    if isinstance(schema, int) and schema > SETTINGS_SCHEMA:
+        raise DocumentError(f"{where}: the settings comment has schema {schema}, written by a "
+                            f"newer smartspec; this version reads schema {SETTINGS_SCHEMA}")
+    layer: dict[str, Any] = {}
+    for key, name in _CHOICES_OF.items():
+        value = record.get(key)
+        if value is None:
+            continue
+        choices: tuple[str, ...] = getattr(vocab, name)
+        if not isinstance(value, str) or value not in choices:
+            raise DocumentError(f"{where}: the settings comment's {key!r} is {value!r}; expected "
+                                f"one of {', '.join(choices)}")
+        layer[key] = value
+    domains = record.get("domains")
+    if domains is not None:
+        if not isinstance(domains, list) or any(d not in vocab.DOMAINS for d in domains):
+            raise DocumentError(f"{where}: the settings comment's 'domains' is {domains!r}; "
+                                f"expected a list of {', '.join(vocab.DOMAINS)}")
+        layer["domains"] = tuple(domains)
+    for key in ("category", "author", "repo"):
+        value = record.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise DocumentError(f"{where}: the settings comment's {key!r} is {value!r}; "
+                                "expected a string")
+        layer[key] = value
+    return layer
+
+
+def _text_field(record: Mapping[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _list_field(record: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
+    value = record.get(key)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    for pattern in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), pattern).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex | None,
+                 registry: Mapping[str, Any], *, allocate: str | None = None) -> str:
+    """The spec's id: its settings comment, its ``**Spec ID:**`` header, the index or the
+    registry entry for its path, its folder name; else (a hand-written spec) the next free id
+    for the slug ``allocate``."""
+    from smartspec.plan import SPEC_ID_RE, next_number, spec_id_for
+
+    for value in ((doc.settings or {}).get("id"), doc.header.get("Spec ID")):
+        if isinstance(value, str) and SPEC_ID_RE.match(value.strip()):
+            return value.strip()
+    if index is not None:
+        for entry in index.entries.values():
+            if entry.path == rel:
+                return entry.id
+    for spec_id, entry in (registry.get("specs") or {}).items():
+        if isinstance(entry, dict) and entry.get("path") == rel:
+            return str(spec_id)
+    folder = Path(rel).parent.name
+    if SPEC_ID_RE.match(folder):
+        return folder
+    if allocate is None:
+        raise DocumentError(f"{rel}: cannot tell which spec this is (no settings comment, no "
+                            "**Spec ID:** line, not in the index)")
+    category = settings["category"]
+    return spec_id_for(category, next_number(category, taken_spec_ids(settings, index)), allocate)
+
+
+# -- edit and regenerate ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Request:
+    """Everything ``edit`` resolved before planning."""
+
+    old: OldSpec
+    data: bytes
+    bom: bytes
+    settings: Settings
+    spec_id: str
+    options: Options  # the plan's options (name, title, description, depends_on filled in)
+    created: datetime | None
+    updated: datetime | None
+    version: str | None
+    status: str | None
+    force: tuple[str, ...] | None = None  # --force-update as given
+    depends_from_spec: bool = False  # the dependencies come from the settings comment
+    layer: dict[str, Any] = field(default_factory=dict)  # the settings comment's settings
+    base_options: Options | None = None  # the request the spec was written with
+    notes: list[str] = field(default_factory=list)
+
+
+def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datetime | None = None,
+         environ: Mapping[str, str] | None = None, confirm: Confirm | None = None,
+         argv: list[str] | None = None, command: str = "edit") -> Outcome:
+    """EDIT (reference §9, design.md §5): re-plan the spec with its recorded settings and the
+    new options, regenerate what smartspec wrote and nobody changed, keep everything else, and
+    write it (backup first) -- or, with ``--nogenerate``, only show the unified diff."""
+    started = time.monotonic()
+    here = (cwd or Path.cwd()).resolve()
+    env = dict(environ) if environ is not None else None
+    first = load_settings(options, cwd=here, environ=env)
+    workspace = Workspace(first.root, first.state_dir)
+    path = resolve_spec(first.root, here, spec)
+    rel = relpath(path, first.root)
+    moment = now or clock(environ)
+
+    with workspace.lock(path):
+        index, index_path = load_index_for(first, options.specindex)
+        registry = workspace.load_registry()
+        request = _resolve(path, rel, options, first, here, env, index, registry)
+        settings = request.settings
+        entry = registry["specs"].get(request.spec_id)
+        plan, result = _plan_and_merge(request, recorded_sections(entry, request.data),
+                                       index, moment, rel)
+        changed = result.text != request.old.text
+        records = result.records
+        check_registry = {**registry, "specs": {**registry["specs"], request.spec_id: {
+            "path": rel, "sections": records}}}
+        validation = run_validation(result.text, rel, settings, index, check_registry)
+        summary = RunSummary(
+            command=command, plan=plan, spec_path=rel, validation=validation,
+            backups_enabled=bool(settings["create_backups"]),
+            reports_enabled=bool(settings["generate_reports"]),
+            dry_run=bool(options.nogenerate),
+            sections_report=[section_change(f.to_json(), "en") for f in result.fates],
+        )
+        summary.warnings += request.notes
+        summary.changed = changed
+        gate(validation, options, confirm)
+        extra = {"changed": changed, "fates": [f.to_json() for f in result.fates]}
+        if options.nogenerate:
+            return Outcome(summary, result.text, settings, diff=unified_diff(
+                request.old.text, result.text, rel), extra=extra)
+        summary.index_path = relpath(index_path or workspace.default_index_path, settings.root)
+
+        def trace() -> dict[str, Any]:
+            return {
+                "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "command": command,
+                "argv": argv if argv is not None else sys.argv[1:],
+                "spec": request.spec_id,
+                "decisions": [d.to_json() for d in plan.decisions],
+                "sections": [{"key": f.key, "title": f.title, "fate": f.fate}
+                             for f in result.fates],
+                "files": summary.written,
+                "ms": round((time.monotonic() - started) * 1000, 1),
+            }
+
+        _write_edit(workspace, request, result, path, rel, index, index_path, registry,
+                    entry, summary, moment, changed, trace)
+    return Outcome(summary, result.text, settings, extra=extra)
+
+
+def regenerate(spec: SpecArg, options: Options, *, cwd: Path | None = None,
+               now: datetime | None = None, environ: Mapping[str, str] | None = None,
+               confirm: Confirm | None = None, argv: list[str] | None = None) -> Outcome:
+    """Re-render a spec with another profile or mode, by the same rules as ``edit``: compact
+    sections map onto their standard counterparts (and back) with a person's text, and a
+    section the new layout has no place for keeps a person's text under "Earlier sections"."""
+    return edit(spec, options, cwd=cwd, now=now, environ=environ, confirm=confirm, argv=argv,
+                command="regenerate")
+
+
+def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path,
+             env: dict[str, str] | None, index: SpecIndex | None,
+             registry: Mapping[str, Any]) -> _Request:
+    """Read and check the spec, then settle its settings: flags, then its settings comment,
+    then config, then defaults."""
+    from smartspec.index import TITLE_PREFIX_RE
+    from smartspec.merge import analyse
+    from smartspec.plan import SLUG_RE, slugify
+
+    data, text, bom = read_spec(path, rel)
+    old = analyse(text, critical_names=first.critical_names, source=rel)
+    doc = old.doc
+    record: dict[str, Any] = doc.settings or {}
+
+    heading = doc.title or ""
+    matched = TITLE_PREFIX_RE.match(heading)
+    title = (options.title or _text_field(record, "title")
+             or (matched.group("title") if matched else heading).strip() or None)
+    name = _text_field(record, "name")
+    if name is None or not SLUG_RE.match(slugify(name)):
+        candidates = [title or "", path.parent.name, path.stem]
+        name = next((slugify(c) for c in candidates if SLUG_RE.match(slugify(c))), "spec")
+    description = (options.description if options.description is not None
+                   else _text_field(record, "description") or "")
+    recorded_deps = _list_field(record, "depends_on")
+    header_deps = doc.header.get("Depends on")
+    if recorded_deps is None and header_deps:
+        recorded_deps = tuple(d.strip() for d in header_deps.split(",") if d.strip())
+    base_options = None
+    if doc.settings is not None:
+        base_options = Options(name=name, title=_text_field(record, "title") or title,
+                               description=_text_field(record, "description") or "",
+                               depends_on=recorded_deps or None)
+
+    layer = spec_layer(doc, rel)
+    if base_options is not None:
+        layer = _recorded_layer(layer, base_options, record, here)
+    notes: list[str] = []
+    if options.profile is not None and layer.get("profile") not in (None, options.profile):
+        # The recorded levels were resolved for the old profile: the new one resolves its own
+        # unless they are given as flags.
+        for kind in ("security", "di", "performance"):
+            layer.pop(kind, None)
+        notes.append(f"profile changes from {record.get('profile')} to {options.profile}: "
+                     "security, DI and performance levels resolve again for the new profile")
+    if options.category is not None and layer.get("category") not in (None, options.category):
+        raise UsageError(f"--category={options.category}: {rel} is a {layer['category']} spec; "
+                         "edit cannot move a spec to another category")
+    where = f"{rel}: line {(doc.settings_line or 0) + 1} (settings comment)"
+    settings = load_settings(options, cwd=here, environ=env, spec_settings=layer, spec_where=where)
+    spec_id = find_spec_id(doc, rel, settings, index, registry, allocate=slugify(name))
+    if options.spec_id is not None and options.spec_id != spec_id:
+        raise UsageError(f"--id={options.spec_id}: {rel} is {spec_id}; edit cannot change a "
+                         "spec's id")
+    plan_options = replace(options, name=name, title=title, description=description,
+                           depends_on=options.depends_on or recorded_deps or None,
+                           force_update=None, spec_id=None)
+    header = {k.strip().lower(): v.strip() for k, v in doc.header.items()}
+    return _Request(
+        old=old, data=data, bom=bom, settings=settings, spec_id=spec_id, options=plan_options,
+        created=_moment(record.get("created")) or _moment(header.get("created")),
+        updated=_moment(record.get("updated")) or _moment(header.get("updated")),
+        version=header.get("version") or _text_field(record, "version"),
+        status=(header.get("status") or _text_field(record, "status") or "").upper() or None,
+        force=options.force_update, base_options=base_options, notes=notes,
+        depends_from_spec=options.depends_on is None and bool(recorded_deps), layer=layer,
+    )
+
+
+def _recorded_layer(layer: dict[str, Any], options: Options, record: Mapping[str, Any],
+                    here: Path) -> dict[str, Any]:
+    """The spec layer that reproduces what the settings comment records. Domains that were only
+    detected from the description (and so, with a given profile, shaped nothing) must not come
+    back as given ones; when the plan without them is the recorded one, they are left to
+    detection, which finds them again in the same description."""
+    if not layer.get("domains"):
+        return layer
+    without = {k: v for k, v in layer.items() if k != "domains"}
+    if _reproduces(layer, options, record, here) or not _reproduces(without, options, record, here):
+        return layer
+    return without
+
+
+def _reproduces(layer: dict[str, Any], options: Options, record: Mapping[str, Any],
+                here: Path) -> bool:
+    from smartspec.detect import detect
+    from smartspec.plan import make_plan
+
+    try:
+        settings = load_settings(Options(), cwd=here, spec_settings=layer)
+        plan = make_plan(options, settings, detect(options.name or "", options.description or "",
+                                                   settings.keywords),
+                         taken_ids=set(), now=datetime.now(tz=UTC), spec_id=record.get("id")
+                         if isinstance(record.get("id"), str) else None)
+    except SmartspecError:
+        return False
+    return (list(plan.section_keys) == record.get("sections")
+            and list(plan.domains) == record.get("domains")
+            and all(getattr(plan, k) == record.get(k) for k in ("security", "di", "performance")))
+
+
+def resolve_force(given: tuple[str, ...] | None, critical_names: tuple[str, ...]) -> frozenset[str]:
+    """``--force-update`` keys as critical names and section keys: ``stride`` is security,
+    ``all`` every critical section, ``none`` nothing; any section key replaces a section a
+    person edited."""
+    from smartspec import catalog
+    from smartspec.meta import FORCE_ALIASES
+    from smartspec.options import FORCE_UPDATE_KEYS, check_choice
+
+    valid = tuple(dict.fromkeys((*FORCE_UPDATE_KEYS, *critical_names, *catalog.BY_KEY)))
+    found: set[str] = set()
+    for key in given or ():
+        check_choice("--force-update", key, valid)
+        if key != "none":
+            found.add(FORCE_ALIASES.get(key, key))
+    return frozenset(found)
+
+
+# Fates that leave a section's text as it was.
+_QUIET = frozenset({"unchanged", "kept-critical", "kept-edited", "kept-added", "earlier"})
+
+
+def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: SpecIndex | None,
+                    moment: datetime, rel: str) -> tuple[SpecPlan, MergeResult]:
+    from smartspec.detect import detect
+    from smartspec.merge import merge
+    from smartspec.plan import make_plan
+    from smartspec.render import render, render_header
+
+    settings, old = request.settings, request.old
+    options = request.options
+    force = resolve_force(request.force, settings.critical_names)
+    facts = detect(options.name or "", options.description or "", settings.keywords)
+    plan = make_plan(options, settings, facts, taken_ids=set(), now=moment,
+                     spec_id=request.spec_id)
+    plan = _carry(plan, request, moment)
+    plan = _fix_decisions(plan, request)
+
+    old_plan = _old_plan(request, index, moment)
+    base_header = None
+    if old_plan is not None:
+        base_header = render_header(old_plan)
+        if recorded is None:
+            recorded = _rendered_records(old_plan, index, old.doc.settings or {})
+    mode = (old.doc.settings or {}).get("mode")
+    old.identify(recorded, compact=(mode == "compact") if isinstance(mode, str) else None)
+    left_out = tuple(k for k in plan.section_keys if k in old.deleted_keys and k not in force)
+    if left_out:
+        plan = replace(plan, sections=tuple(s for s in plan.sections if s.key not in left_out))
+    related = related_view(plan, index)
+
+    plan_now = replace(plan, updated=moment)
+    rendered = render(plan_now, related=related)
+    result = merge(old, rendered, plan_now.section_keys, force=force, base_header=base_header,
+                   left_out=left_out, source=rel)
+    if result.text != old.text and all(f.fate in _QUIET for f in result.fates):
+        # No section changed: perhaps only the "updated" moment did. An edit that changes
+        # nothing leaves the file as it is, so try the header with the old moment.
+        plan_then = replace(plan, updated=request.updated or moment)
+        header_now = render_header(plan_now)
+        if rendered.startswith(header_now):
+            unchanged = merge(old, render_header(plan_then) + rendered[len(header_now):],
+                              plan_then.section_keys, force=force, base_header=base_header,
+                              left_out=left_out, source=rel)
+            if unchanged.text == old.text:
+                return plan_then, unchanged
+    return plan_now, result
+
+
+def _carry(plan: SpecPlan, request: _Request, moment: datetime) -> SpecPlan:
+    """What an edit keeps from the spec: when it was created, its version and status, and the
+    --force-update keys as given."""
+    return replace(
+        plan,
+        created=request.created or moment,
+        version=request.version or plan.version,
+        status=request.status or plan.status,
+        force_update=request.force or (),
+    )
+
+
+def _fix_decisions(plan: SpecPlan, request: _Request) -> SpecPlan:
+    """Dependencies recorded in the spec reach the plan as options; say where they came from."""
+    from smartspec.plan import Decision
+
+    if not request.depends_from_spec:
+        return plan
+    decisions = tuple(
+        Decision(d.setting, d.value, SPEC, "recorded in the spec's settings comment")
+        if d.setting == "depends_on" else d for d in plan.decisions)
+    return replace(plan, decisions=decisions)
+
+
+def recorded_sections(entry: Any, data: bytes) -> dict[str, Any] | None:
+    """The registry's section records for a spec whose file holds ``data``.
+
+    The registry is written just before the spec. If the file is still exactly what it was
+    before the last run (that run was killed between the two writes, or the spec was restored
+    from the backup it made), sections that run added were never in the file: their records
+    are dropped, so that their absence does not read as a person's deletion. The sections it
+    replaced are still recognised by their previous fingerprints."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("sections"), dict):
+        return None
+    sections: dict[str, Any] = entry["sections"]
+    digest = hashlib.sha256(data).hexdigest()
+    if entry.get("file_previous") == digest and entry.get("file_sha256") != digest:
+        sections = {k: r for k, r in sections.items()
+                    if not (isinstance(r, dict) and r.get("new"))}
+    return sections
+
+
+def _old_plan(request: _Request, index: SpecIndex | None, moment: datetime) -> SpecPlan | None:
+    """The plan the spec was last written with (its settings comment, today's config), so that
+    header lines and, without a registry, sections can be compared with what smartspec wrote."""
+    from smartspec.detect import detect
+    from smartspec.plan import make_plan
+
+    if request.base_options is None:
+        return None
+    options = request.base_options
+    try:
+        settings = load_settings(Options(), cwd=request.settings.root,
+                                 spec_settings=_recorded_layer_of(request))
+        facts = detect(options.name or "", options.description or "", settings.keywords)
+        plan = make_plan(options, settings, facts, taken_ids=set(), now=moment,
+                         spec_id=request.spec_id)
+    except SmartspecError:
+        return None
+    return replace(plan, created=request.created or moment, updated=request.updated or moment,
+                   version=_text_field(request.old.doc.settings or {}, "version") or plan.version,
+                   status=(_text_field(request.old.doc.settings or {}, "status")
+                           or plan.status).upper())
+
+
+def _recorded_layer_of(request: _Request) -> dict[str, Any]:
+    """The layer as recorded (before a profile change dropped the levels)."""
+    layer = spec_layer(request.old.doc, "spec")
+    if "domains" in layer and "domains" not in request.layer:
+        del layer["domains"]
+    return layer
+
+
+def _rendered_records(old_plan: SpecPlan, index: SpecIndex | None,
+                      record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Without a registry entry (a cloned repository, a deleted .smartspec/), what smartspec
+    would have written for the recorded settings stands in for what it did write."""
+    from smartspec.document import block_hash, parse
+    from smartspec.render import render
+
+    keys = _list_field(record, "sections")
+    if keys is None or tuple(keys) != old_plan.section_keys:
+        return None
+    doc = parse(render(old_plan, related=related_view(old_plan, index)))
+    return {
+        planned.key: {"title": planned.title, "critical": planned.critical,
+                      "sha256": block_hash(doc.section_text(section))}
+        for planned, section in zip(old_plan.sections, doc.sections, strict=True)
+    }
+
+
+def unified_diff(old: str, new: str, rel: str) -> str:
+    """What ``--nogenerate`` prints: a unified diff, as ``git diff`` would show it."""
+    import difflib
+
+    lines = []
+    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                     fromfile=f"a/{rel}", tofile=f"b/{rel}"):
+        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
+
+
+def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, path: Path,
+                rel: str, index: SpecIndex | None, index_path: Path | None,
+                registry: dict[str, Any], entry: Any, summary: RunSummary, moment: datetime,
+                changed: bool, trace: Callable[[], dict[str, Any]]) -> None:
+    """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
+    put back if one fails. The registry goes before the spec and accepts the previous fingerprints too,
+    so a run killed between the two leaves a spec whose sections are still recognised."""
+    from smartspec.fsutil import atomic_write
+    from smartspec.index import SpecIndex as NewIndex
+    from smartspec.index import entry_from_spec, save_index, upsert_entry
+
+    settings = request.settings
+    journal = Journal()
+    payload = request.bom + result.text.encode("utf-8")
+    try:
+        if changed and settings["create_backups"]:
+            backup = add_backup(workspace, request.spec_id, request.data, moment, journal)
+            summary.backup = workspace.rel(backup)
+            summary.written.append(summary.backup)
+        same_records = (isinstance(entry, dict) and entry.get("sections") == result.records
+                        and entry.get("path") == rel)
+        if changed or not same_records:
+            journal.remember(workspace.registry_path)
+            atomic_write(workspace.registry_path, registry_entry_text(
+                workspace, registry, request.spec_id, path, result.records, moment,
+                file_sha256=hashlib.sha256(payload).hexdigest(),
+                file_previous=hashlib.sha256(request.data).hexdigest()))
+            summary.written.append(workspace.rel(workspace.registry_path))
+        if changed:
+            journal.remember(path)
+            workspace.write_spec(path, payload)
+            summary.written.insert(0, rel)
+        target = index_path or workspace.default_index_path
+        journal.remember(target)
+        index = index if index is not None else NewIndex()
+        upsert_entry(index, entry_from_spec(result.text, rel, specs_rel=settings["specs_dir"],
+                                            sha256=hashlib.sha256(payload).hexdigest()))
+        for written in save_index(index, target):
+            summary.written.append(workspace.rel(written))
+        if settings["generate_reports"]:
+            for kind in ("edit", "validation"):
+                report = workspace.report_path(request.spec_id, kind, moment)
+                journal.remember(report)
+                journal.remember(report.with_suffix(".json"))
+            write_reports(workspace, summary, "edit", moment)
+        journal.remember_size(workspace.trace_path)
+        workspace.append_trace(trace())
+    except OSError as exc:
+        journal.rollback()
+        raise WorkspaceError(f"{workspace.rel(Path(exc.filename or path))}: cannot be written "
+                             f"({exc.strerror}); nothing was changed") from None
+    except BaseException:
+        journal.rollback()
+        raise
+    if changed:
+        prune_backups(workspace, request.spec_id, int(settings["keep_backups"]))
+
+
+# -- restore ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class BackupInfo:
+    path: str  # relative to the root
+    size: int
+    taken: str  # "YYYY-MM-DD HH:MM:SS" from the name
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "size": self.size, "taken": self.taken}
+
+
+@dataclass(slots=True)
+class RestoreOutcome:
+    spec_id: str
+    spec_path: str
+    backups: list[BackupInfo] = field(default_factory=list)
+    restored_from: str | None = None
+    backup: str | None = None  # the backup of the file that was replaced
+    written: list[str] = field(default_factory=list)
+    changed: bool = False
+    listed: bool = False
+    lang: str = "en"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": 1, "command": "restore",
+                "spec": {"id": self.spec_id, "path": self.spec_path},
+                "backups": [b.to_json() for b in self.backups],
+                "restored_from": self.restored_from, "backup": self.backup,
+                "written": list(self.written), "changed": self.changed}
+
+
+def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False,
+            options: Options | None = None, cwd: Path | None = None, now: datetime | None = None,
+            environ: Mapping[str, str] | None = None,
+            argv: list[str] | None = None) -> RestoreOutcome:
+    """Put a backup of the spec back (the newest, or ``backup``), backing up the current file
+    first; or, with ``list_only``, list the spec's backups, newest first."""
+    from smartspec.document import parse
+    from smartspec.workspace import BACKUP_RE
+
+    started = time.monotonic()
+    options = options or Options()
+    here = (cwd or Path.cwd()).resolve()
+    env = dict(environ) if environ is not None else None
+    settings = load_settings(options, cwd=here, environ=env)
+    workspace = Workspace(settings.root, settings.state_dir)
+    path = resolve_spec(settings.root, here, spec)
+    rel = relpath(path, settings.root)
+    moment = now or clock(environ)
+    with workspace.lock(path):
+        index, index_path = load_index_for(settings, options.specindex)
+        registry = workspace.load_registry()
+        current: bytes | None = None
+        doc = None
+        if path.exists():
+            current, text, _ = read_spec(path, rel)
+            doc = parse(text, critical_names=settings.critical_names)
+        spec_id = find_spec_id(doc if doc is not None else parse(""), rel, settings, index,
+                               registry)
+        outcome = RestoreOutcome(spec_id, rel, lang=str(settings["lang"]))
+        for found in reversed(workspace.list_backups(spec_id)):
+            match = BACKUP_RE.match(found.name)
+            stamp = match.group(1) if match else ""
+            taken = (f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}:"
+                     f"{stamp[13:15]}") if len(stamp) == 15 else ""
+            outcome.backups.append(BackupInfo(workspace.rel(found), found.stat().st_size, taken))
+        if list_only:
+            outcome.listed = True
+            return outcome
+        if backup is not None:
+            source = find_backup(workspace, spec_id, backup, here)
+        elif outcome.backups:
+            source = settings.root / outcome.backups[0].path
+        else:
+            raise UsageError(f"{rel}: no backups of {spec_id} in "
+                             f"{workspace.rel(workspace.backups_dir(spec_id))}; nothing to restore")
+        shown = workspace.rel(source)
+        content = source.read_bytes()
+        restored_text, _ = decode_spec(content, shown)
+        outcome.restored_from = shown
+        if content == current:
+            return outcome
+        journal = Journal()
+        try:
+            if current is not None and settings["create_backups"]:
+                saved = add_backup(workspace, spec_id, current, moment, journal)
+                outcome.backup = workspace.rel(saved)
+                outcome.written.append(outcome.backup)
+            journal.remember(path)
+            workspace.write_spec(path, content)
+            outcome.written.insert(0, rel)
+            from smartspec.index import SpecIndex as NewIndex
+            from smartspec.index import entry_from_spec, save_index, upsert_entry
+
+            target = index_path or workspace.default_index_path
+            journal.remember(target)
+            index = index if index is not None else NewIndex()
+            upsert_entry(index, entry_from_spec(restored_text, rel,
+                                                specs_rel=settings["specs_dir"],
+                                                sha256=hashlib.sha256(content).hexdigest()))
+            outcome.written += [workspace.rel(p) for p in save_index(index, target)]
+            journal.remember_size(workspace.trace_path)
+            workspace.append_trace({
+                "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "command": "restore",
+                "argv": argv if argv is not None else sys.argv[1:],
+                "spec": spec_id,
+                "restored_from": shown,
+                "files": outcome.written,
+                "ms": round((time.monotonic() - started) * 1000, 1),
+            })
+        except OSError as exc:
+            journal.rollback()
+            raise WorkspaceError(f"{workspace.rel(Path(exc.filename or path))}: cannot be "
+                                 f"written ({exc.strerror}); nothing was changed") from None
+        except BaseException:
+            journal.rollback()
+            raise
+        outcome.changed = True
+        if outcome.backup is not None:
+            prune_backups(workspace, spec_id, int(settings["keep_backups"]))
+    return outcome

@@ -1,0 +1,658 @@
+"""The edit rules of design.md §5 as a pure function: the spec on disk, what smartspec last
+wrote (the registry's fingerprints) and the newly rendered text -> the merged text and the fate
+of every section.
+
+A section is regenerated only if it is not protected (critical, unless force-updated or tagged
+``allow-update``) and its text still hashes to what smartspec last wrote, or it is
+force-updated. Everything else is kept byte for byte: critical sections, sections a person
+edited, sections a person added (in place), and sections the new profile or mode has no place
+for but that hold a person's text (under "Earlier sections"). Line endings and the final
+newline of the file are kept.
+
+Before it returns, ``merge`` checks its own result the way mdformat does: every protected block
+byte-identical to the original and every kept line present, else ``MergeError`` and the caller
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from smartspec import catalog
+from smartspec.document import HEADER_FIELD_RE, Document, Section, block_hash, parse
+from smartspec.errors import DocumentError
+from smartspec.meta import BUILTIN_CRITICAL, SETTINGS_RE, critical_open
+
+EARLIER_TITLE = "Earlier sections"
+EARLIER_NOTE = (
+    "smartspec keeps the sections below because the current profile or mode has no place for "
+    "them and they hold text a person wrote or a protected critical section. Move what you "
+    "still need into the sections above, then delete them."
+)
+EARLIER_BLOCK = f"## {EARLIER_TITLE}\n\n{EARLIER_NOTE}\n"
+
+# Where a section's text goes when regenerate changes the mode (reference §3.2): compact
+# sections onto their standard counterparts and back. The first counterpart the new plan has
+# and no other section already fills wins. Critical sections never move (their tags name them).
+COUNTERPARTS: dict[str, tuple[str, ...]] = {
+    "compact-overview": ("overview",),
+    "compact-architecture": ("architecture",),
+    "compact-technical": ("api", "data-model"),
+    "compact-constraints": ("performance",),
+    "compact-acceptance": ("acceptance", "testing"),
+    "overview": ("compact-overview",),
+    "architecture": ("compact-architecture",),
+    "api": ("compact-technical",),
+    "data-model": ("compact-technical",),
+    "performance": ("compact-constraints",),
+    "acceptance": ("compact-acceptance",),
+    "testing": ("compact-acceptance",),
+}
+# The critical name -> the section key it wraps (security, config, di, monitoring).
+CRITICAL_KEYS: dict[str, str] = {s.critical: s.key for s in catalog.SECTIONS if s.critical}
+# Titles only the compact layout uses; two of them mark a hand-written spec as compact.
+_COMPACT_ONLY = frozenset(catalog.normalise_title(t) for t in (
+    "Technical Specification", "Constraints & Risk Notes", "Constraints & Risks",
+    "Acceptance Tests"))
+# A heading exactly as smartspec writes it: "## 3. Architecture".
+_SMARTSPEC_HEADING_RE = re.compile(r"^## (\d+)\. (.+?)(\r?\n)?$")
+
+# Fates of a section (the edit report, issue 4 point 8).
+REGENERATED = "regenerated"
+UNCHANGED = "unchanged"
+FORCED = "forced"  # regenerated because --force-update named it
+ADDED = "added"
+KEPT_CRITICAL = "kept-critical"
+KEPT_EDITED = "kept-edited"
+KEPT_ADDED = "kept-added"  # a section a person added, kept in place
+MOVED = "moved"  # a person's text, moved to the counterpart of its section
+EARLIER = "earlier"  # kept under "Earlier sections"
+REMOVED = "removed"  # smartspec's own text the new settings no longer ask for
+LEFT_OUT = "left-out"  # a section a person deleted: not added back
+
+
+class MergeError(DocumentError):
+    """The spec cannot be merged safely; nothing may be written."""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionFate:
+    """What became of one section. ``line`` is the 1-based line of its heading in the merged
+    text (None when it is not there: removed, left out)."""
+
+    fate: str
+    title: str
+    key: str | None = None
+    line: int | None = None
+    critical: str | None = None
+    moved_from: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"fate": self.fate, "title": self.title, "key": self.key, "line": self.line,
+                "critical": self.critical, "moved_from": self.moved_from}
+
+
+@dataclass(slots=True)
+class OldSpec:
+    """The spec on disk, parsed once, with the section key of every ``##`` section (after
+    ``identify``)."""
+
+    text: str
+    doc: Document
+    hashes: list[str]
+    newline: str
+    critical_names: tuple[str, ...]
+    keys: list[str | None] = field(default_factory=list)
+    recorded: dict[str, dict[str, Any]] = field(default_factory=dict)  # registry records by key
+    compact: bool = False
+    earlier: int | None = None  # index of the "Earlier sections" section
+
+    def identify(self, recorded: Mapping[str, Mapping[str, Any]] | None = None, *,
+                 compact: bool | None = None) -> OldSpec:
+        """Name every section with the registry's records of what smartspec last wrote.
+        ``compact`` is the mode the spec was written in (guessed from its titles if None)."""
+        self.recorded = {k: dict(v) for k, v in (recorded or {}).items() if isinstance(v, Mapping)}
+        self.compact = _looks_compact(self.doc) if compact is None else compact
+        _name_sections(self)
+        return self
+
+    def accepted(self, key: str) -> tuple[str, ...]:
+        """Fingerprints of text smartspec wrote for ``key`` (the last and the one before)."""
+        record = self.recorded.get(key) or {}
+        return tuple(h for h in (record.get("sha256"), record.get("previous"))
+                     if isinstance(h, str))
+
+    def edited(self, index: int) -> bool:
+        key = self.keys[index]
+        return key is None or self.hashes[index] not in self.accepted(key)
+
+    def edited_marker(self) -> bool:
+        """Whether the "Earlier sections" heading holds text a person wrote."""
+        if self.earlier is None:
+            return False
+        return (self.hashes[self.earlier] != block_hash(EARLIER_BLOCK)
+                or self.doc.sections[self.earlier].critical is not None)
+
+    @property
+    def present_keys(self) -> set[str]:
+        return {k for k in self.keys if k is not None}
+
+    @property
+    def deleted_keys(self) -> set[str]:
+        """Sections smartspec wrote that are no longer in the file: a person deleted them."""
+        present = self.present_keys
+        return {k for k, record in self.recorded.items()
+                if k in catalog.BY_KEY and k not in present
+                and (record.get("deleted") or record.get("sha256") is not None)}
+
+
+@dataclass(slots=True)
+class MergeResult:
+    text: str
+    fates: list[SectionFate]
+    records: dict[str, dict[str, Any]]  # the registry's section records for ``text``
+
+    @property
+    def kept_edits(self) -> list[SectionFate]:
+        return [f for f in self.fates if f.fate in (KEPT_EDITED, MOVED)]
+
+
+@dataclass(slots=True)
+class _Piece:
+    text: str
+    new: bool  # rendered text (LF line endings) rather than bytes from the old file
+    section: bool = True
+    heading: int = 0  # line of the heading within the piece
+    fate: SectionFate | None = None
+    keep: bool = False  # a person's or protected text: every line must survive
+    origin: int | None = None  # the old section it is or replaces (-1: the header)
+    offset: int = 0  # where it starts in the merged text (set by _join)
+
+
+def analyse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL,
+              source: str = "spec.md") -> OldSpec:
+    """Parse the spec on disk (``OldSpec.identify`` then names its sections). Malformed meta
+    structure (unclosed, nested, duplicate or unknown critical tags, a settings comment that
+    is not JSON, a critical block that ends in another section) raises ``MergeError`` naming
+    ``source`` and the line."""
+    doc = parse(text, critical_names=critical_names)
+    if doc.problems:
+        first = doc.problems[0]
+        more = f" (and {len(doc.problems) - 1} more problem(s))" if len(doc.problems) > 1 else ""
+        raise MergeError(f"{source}: line {first.line + 1}: {first.message}{more}; fix it or "
+                         "restore a backup, then run edit again")
+    for block in doc.critical_blocks:
+        opened = _section_at(doc, block.open_line)
+        closed = _section_at(doc, block.close_line)
+        if opened is not closed:
+            raise MergeError(
+                f"{source}: line {block.open_line + 1}: critical section {block.name!r} ends on "
+                f"line {block.close_line + 1}, in another ## section; close it before the next "
+                "## heading, then run edit again")
+    if doc.settings_line is not None and doc.sections and doc.settings_line >= doc.sections[0].start:
+        raise MergeError(f"{source}: line {doc.settings_line + 1}: the smartspec settings "
+                         "comment must stand before the first ## section; move it up")
+    return OldSpec(text=text, doc=doc, hashes=[block_hash(doc.section_text(s)) for s in doc.sections],
+                   newline=_newline(text), critical_names=critical_names)
+
+
+def _section_at(doc: Document, line: int) -> Section | None:
+    return next((s for s in doc.sections if s.start <= line < s.end), None)
+
+
+def _looks_compact(doc: Document) -> bool:
+    return sum(catalog.normalise_title(s.title) in _COMPACT_ONLY for s in doc.sections) >= 2
+
+
+def _newline(text: str) -> str:
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+
+
+def _name_sections(old: OldSpec) -> None:
+    """Give each section its key: first by fingerprint (the text smartspec wrote for that key),
+    then by its critical tag, then by its title (numbered or not, English or Thai, or the title
+    the registry recorded). A key goes to one section only; a second one is a person's."""
+    doc = old.doc
+    keys: list[str | None] = [None] * len(doc.sections)
+    old.keys = keys
+    old.earlier = None
+    claimed: set[str] = set()
+    by_hash: dict[str, str] = {}
+    for key in old.recorded:
+        for digest in old.accepted(key):
+            by_hash.setdefault(digest, key)
+    titles = {catalog.normalise_title(str(r["title"])): k for k, r in old.recorded.items()
+              if isinstance(r.get("title"), str) and k in catalog.BY_KEY}
+    marker = catalog.normalise_title(EARLIER_TITLE)
+    old.earlier = next((i for i, s in enumerate(doc.sections)
+                        if catalog.normalise_title(s.title) == marker), None)
+    def by_title(section: Section) -> str | None:
+        return (catalog.key_for_title(section.title, compact=old.compact)
+                or titles.get(catalog.normalise_title(section.title)))
+
+    def by_tag(section: Section) -> str | None:
+        return CRITICAL_KEYS.get(section.critical.name) if section.critical else None
+
+    ways: list[Callable[[int, Section], str | None]] = [
+        lambda index, section: by_hash.get(old.hashes[index]),
+        lambda index, section: by_tag(section),
+        lambda index, section: by_title(section),
+    ]
+    for way in ways:
+        for index, section in enumerate(doc.sections):
+            if keys[index] is not None or index == old.earlier:
+                continue
+            candidate = way(index, section)
+            if candidate is not None and candidate not in claimed:
+                keys[index] = candidate
+                claimed.add(candidate)
+
+
+def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
+          force: Collection[str] = (), base_header: str | None = None,
+          left_out: Collection[str] = (), source: str = "spec.md") -> MergeResult:
+    """Merge ``new_text`` (rendered for the sections ``new_keys``, in order) into the spec on
+    disk. ``force`` holds critical names and section keys to replace even if protected or
+    edited ("all" = every critical section). ``base_header`` is the header smartspec wrote last
+    time, so that header lines a person changed are kept. ``left_out`` are sections a person
+    deleted that the plan leaves out: the registry remembers them so they stay out."""
+    new = parse(new_text)
+    if len(new.sections) != len(new_keys):
+        raise MergeError(f"{source}: the rendered spec has {len(new.sections)} sections for "
+                         f"{len(new_keys)} planned ones; nothing was written")
+    doc = old.doc
+    slots = {key: position for position, key in enumerate(new_keys)}
+
+    def forced(index: int) -> bool:
+        section, key = doc.sections[index], old.keys[index]
+        if key is not None and key in force:
+            return True
+        block = section.critical
+        return block is not None and (block.name in force or "all" in force)
+
+    def protected(index: int) -> bool:
+        block = doc.sections[index].critical
+        return block is not None and not block.allow_update and not forced(index)
+
+    # 1. Sections that keep their own key in the new plan; then the rest find a counterpart,
+    #    go under Earlier sections, or (smartspec's unedited text) are dropped.
+    filled: dict[str, int] = {}
+    for index, key in enumerate(old.keys):
+        if key is not None and key in slots and key not in filled:
+            filled[key] = index
+    placement: dict[int, str] = {}  # old index -> "slot" | "earlier" | "removed" | "person"
+    moved_from: dict[int, str] = {}
+    for index, key in enumerate(old.keys):
+        if index == old.earlier:
+            placement[index] = "marker"
+        elif key is None or (key in slots and filled.get(key) != index):
+            placement[index] = "person"
+        elif key in slots:
+            placement[index] = "slot"
+        elif not old.edited(index) and not protected(index):
+            placement[index] = "removed"
+        else:
+            target = None
+            if doc.sections[index].critical is None:
+                # A counterpart --force-update names is regenerated; the text then waits
+                # under Earlier sections instead.
+                target = next((k for k in COUNTERPARTS.get(key, ()) if k in slots
+                               and k not in filled and k not in force), None)
+            if target is not None:
+                filled[target] = index
+                placement[index] = "slot"
+                moved_from[index] = key
+            else:
+                placement[index] = "earlier"
+
+    # 2. Person-added sections stay after the section they followed.
+    head: list[int] = []
+    after: dict[str, list[int]] = {}
+    earlier: list[int] = []
+    slot_of = {index: key for key, index in filled.items()}
+    anchor: list[int] = head
+    for index in range(len(doc.sections)):
+        kind = placement[index]
+        if kind == "slot":
+            anchor = after.setdefault(slot_of[index], [])
+        elif kind == "marker":
+            anchor = earlier
+        elif kind == "earlier":
+            earlier.append(index)
+            anchor = earlier
+        elif kind == "person":
+            anchor.append(index)
+
+    # 3. Assemble.
+    fates: list[SectionFate] = []
+    records: dict[str, dict[str, Any]] = {}
+    pieces: list[_Piece] = [_Piece(_merge_preamble(old, new, base_header), new=False,
+                                   section=False, origin=-1)]
+
+    def old_piece(index: int, fate: str, key: str | None, *, slot: int | None = None,
+                  move: str | None = None) -> _Piece:
+        section = doc.sections[index]
+        text = doc.section_text(section)
+        if slot is not None and not protected(index) and key is not None:
+            text = _retitle(text, section, _known_titles(old, old.keys[index] or key),
+                            new.sections[slot].heading)
+        critical = section.critical.name if section.critical else None
+        return _Piece(text, new=False, heading=section.heading.line - section.start,
+                      fate=SectionFate(fate, section.title, key, critical=critical,
+                                       moved_from=move), keep=True, origin=index)
+
+    def new_piece(slot: int, fate: str, old_index: int | None) -> _Piece:
+        section = new.sections[slot]
+        text = new.section_text(section)
+        if old_index is not None:
+            block = doc.sections[old_index].critical
+            if block is not None and block.allow_update and section.critical is not None:
+                # Regenerating an allow-update section keeps the person's permission.
+                first = text.split("\n", 1)
+                text = critical_open(section.critical.name, True) + "\n" + first[1]
+        critical = section.critical.name if section.critical else None
+        piece = _Piece(text, new=True, heading=section.heading.line - section.start,
+                       fate=SectionFate(fate, section.title, new_keys[slot], critical=critical),
+                       origin=old_index)
+        if old_index is not None and block_hash(text) == old.hashes[old_index]:
+            # The same text as before: keep the file's own bytes (line endings, separators).
+            kept = doc.sections[old_index]
+            piece.text, piece.new = doc.section_text(kept), False
+            piece.heading = kept.heading.line - kept.start
+            if fate == REGENERATED:
+                piece.fate = _with(piece.fate, UNCHANGED)
+        return piece
+
+    def person_pieces(indexes: list[int], fate: str) -> list[_Piece]:
+        found = []
+        for index in indexes:
+            key = old.keys[index]
+            found.append(old_piece(index, fate, key))
+            if key is not None and key not in slots and key in old.recorded:
+                records[key] = dict(old.recorded[key])
+        return found
+
+    pieces += person_pieces(head, KEPT_ADDED)
+    for slot, key in enumerate(new_keys):
+        taken = filled.get(key)
+        previous = old.accepted(key)
+        if taken is None:
+            piece = new_piece(slot, ADDED, None)
+            # "new": written for the first time, so its absence next time means something
+            # only if this write landed (see editing.recorded_sections).
+            records[key] = {**_record(piece, previous), "new": True}
+        elif taken in moved_from:
+            piece = old_piece(taken, MOVED, key, slot=slot, move=moved_from[taken])
+            records[key] = {"title": new.sections[slot].title, "critical": piece.fate.critical
+                            if piece.fate else None, "sha256": None}
+        elif protected(taken):
+            piece = old_piece(taken, KEPT_CRITICAL, key)
+            records[key] = _record(piece, previous)
+        elif old.edited(taken) and not forced(taken):
+            piece = old_piece(taken, KEPT_EDITED, key, slot=slot)
+            carried = {k: v for k, v in old.recorded.get(key, {}).items() if k != "deleted"}
+            records[key] = {**carried, "title": new.sections[slot].title,
+                            "critical": piece.fate.critical if piece.fate else None,
+                            "sha256": previous[0] if previous else None}
+        else:
+            piece = new_piece(slot, REGENERATED, taken)
+            if forced(taken):
+                piece.fate = _with(piece.fate, FORCED)
+            records[key] = _record(piece, previous)
+        pieces.append(piece)
+        pieces += person_pieces(after.get(key, []), KEPT_ADDED)
+
+    if earlier or old.edited_marker():
+        if old.earlier is not None:
+            marker = doc.sections[old.earlier]
+            pieces.append(_Piece(doc.section_text(marker), new=False,
+                                 heading=marker.heading.line - marker.start, keep=True))
+        else:
+            pieces.append(_Piece(EARLIER_BLOCK, new=True))
+        for index in earlier:
+            pieces += person_pieces([index], EARLIER if placement[index] == "earlier"
+                                    else KEPT_ADDED)
+
+    text, starts = _join(pieces, old)
+    for piece, start in zip(pieces, starts, strict=True):
+        if piece.fate is not None:
+            fates.append(_with(piece.fate, piece.fate.fate, line=start + piece.heading + 1))
+    for index, kind in placement.items():
+        if kind == "removed":
+            fates.append(SectionFate(REMOVED, doc.sections[index].title, old.keys[index]))
+    for key in left_out:
+        record = {**old.recorded.get(key, {}), "deleted": True}
+        records[key] = record
+        fates.append(SectionFate(LEFT_OUT, str(record.get("title") or catalog.BY_KEY[key].title),
+                                 key, critical=record.get("critical")))
+    _check(old, text, pieces, protected, source)
+    return MergeResult(text, fates, records)
+
+
+def _with(fate: SectionFate | None, name: str, *, line: int | None = None) -> SectionFate:
+    assert fate is not None
+    return SectionFate(name, fate.title, fate.key, line if line is not None else fate.line,
+                       fate.critical, fate.moved_from)
+
+
+def _record(piece: _Piece, previous: tuple[str, ...]) -> dict[str, Any]:
+    digest = block_hash(piece.text)
+    record: dict[str, Any] = {
+        "title": piece.fate.title if piece.fate else "",
+        "critical": piece.fate.critical if piece.fate else None,
+        "sha256": digest,
+    }
+    # The fingerprint before this run is accepted too: a run killed between writing the
+    # registry and the spec leaves the old text, which must still count as smartspec's.
+    if previous and previous[0] != digest:
+        record["previous"] = previous[0]
+    return record
+
+
+def _known_titles(old: OldSpec, key: str) -> set[str]:
+    titles = {catalog.BY_KEY[key].title} if key in catalog.BY_KEY else set()
+    titles.update(t for (_, k), t in catalog.PROFILE_TITLES.items() if k == key)
+    if key == "security":
+        titles.update(catalog.SECURITY_TITLES.values())
+    recorded = old.recorded.get(key, {}).get("title")
+    if isinstance(recorded, str):
+        titles.add(recorded)
+    return titles
+
+
+def _retitle(text: str, section: Section, known: set[str], target: Any) -> str:
+    """Renumber (and, for a moved section, retitle) a kept section's heading, but only when the
+    heading line is exactly as smartspec wrote it: a heading a person changed stays as it is."""
+    offset = section.heading.line - section.start
+    lines = text.splitlines(keepends=True)
+    match = _SMARTSPEC_HEADING_RE.match(lines[offset])
+    if match is None or match.group(2) not in known or target.number is None:
+        return text
+    lines[offset] = f"## {target.number}. {target.title}{match.group(3) or ''}"
+    return "".join(lines)
+
+
+# -- the header ---------------------------------------------------------------------------------
+
+
+def _kind(line: str) -> str | None:
+    body = line.rstrip("\r\n")
+    if SETTINGS_RE.match(body.strip()):
+        return "settings"
+    if body.startswith("# "):
+        return "title"
+    if body.startswith("> "):
+        return "quote"
+    found = HEADER_FIELD_RE.match(body)
+    return f"field:{found.group('key').strip()}" if found else None
+
+
+def _kinds(lines: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in lines:
+        kind = _kind(line)
+        if kind is not None:
+            found.setdefault(kind, line.rstrip("\r\n"))
+    return found
+
+
+def _merge_preamble(old: OldSpec, new: Document, base_header: str | None) -> str:
+    """The header: smartspec's lines take their new values, a line a person changed stays, the
+    settings comment is always the new one (added to a hand-written spec)."""
+    nl = old.newline
+    old_lines = old.doc.lines[: old.doc.preamble_end]
+    new_lines = new.lines[: new.preamble_end]
+    new_kinds = _kinds(new_lines)
+    if base_header is not None:
+        base_lines = base_header.splitlines(keepends=True)
+        if _bare(old_lines) == _bare(base_lines):
+            return _convert("".join(new_lines), nl)
+        base_kinds = _kinds(base_lines)
+    else:
+        base_kinds = {}
+    out: list[str] = []
+    seen: set[str] = set()
+    settings_done = False
+    for line in old_lines:
+        kind = _kind(line)
+        body = line.rstrip("\r\n")
+        ending = line[len(body):]
+        if kind is not None:
+            seen.add(kind)
+        if kind == "settings" and not settings_done:
+            out.append(new_kinds.get("settings", body) + (ending or nl))
+            settings_done = True
+        elif kind is not None and base_kinds.get(kind) == body:
+            if kind in new_kinds:
+                out.append(new_kinds[kind] + (ending or nl))
+        else:
+            out.append(line)
+    if base_kinds:
+        fields = [k for k in new_kinds if k.startswith("field:") and k not in base_kinds
+                  and k not in seen]
+        if fields:
+            at = max((i + 1 for i, line in enumerate(out) if (_kind(line) or "").startswith("field:")),
+                     default=1 if out and _kind(out[0]) == "title" else 0)
+            out[at:at] = [new_kinds[k] + nl for k in fields]
+        if "quote" in new_kinds and "quote" not in base_kinds and "quote" not in seen:
+            at = max((i + 1 for i, line in enumerate(out) if (_kind(line) or "").startswith("field:")),
+                     default=len(out))
+            out[at:at] = [nl, new_kinds["quote"] + nl]
+    if not settings_done and "settings" in new_kinds:
+        if out and not out[-1].endswith(("\n", "\r")):
+            out[-1] += nl
+        if out and out[-1].strip():
+            out.append(nl)
+        out += [new_kinds["settings"] + nl, nl]
+    return "".join(out)
+
+
+def _bare(lines: list[str]) -> list[str]:
+    """Lines without their endings and without trailing blank lines, for comparing headers."""
+    bare = [line.rstrip("\r\n") for line in lines]
+    while bare and not bare[-1].strip():
+        bare.pop()
+    return bare
+
+
+def _convert(text: str, nl: str) -> str:
+    return text.replace("\n", nl) if nl != "\n" else text
+
+
+# -- joining and checking -----------------------------------------------------------------------
+
+
+def _join(pieces: list[_Piece], old: OldSpec) -> tuple[str, list[int]]:
+    """Concatenate the pieces: rendered ones in the file's line endings; between two sections a
+    blank line and, where the file uses them, a ``---`` separator. Returns the text and the
+    0-based first line of every piece (and sets each piece's ``offset``). The file's final
+    newline (or its absence) is kept."""
+    nl = old.newline
+    separators = _uses_separators(old)
+    out: list[str] = []
+    starts: list[int] = []
+    line = 0
+    size = 0
+    previous: _Piece | None = None
+    for piece in pieces:
+        text = _convert(piece.text, nl) if piece.new else piece.text
+        piece.text = text
+        if not text:
+            starts.append(line)
+            piece.offset = size
+            continue
+        if out and previous is not None and previous.origin is not None \
+                and piece.origin == previous.origin + 1:
+            # Neighbours in the file before: the bytes between them are theirs.
+            if not out[-1].endswith("\n"):
+                out.append(nl)
+                line += 1
+                size += len(nl)
+        elif out:
+            tail = out[-1][-200:]
+            glue = "" if tail.endswith("\n") else nl
+            stripped = tail.rstrip()
+            last_line = stripped.rsplit("\n", 1)[-1].strip()
+            blank_before = tail.endswith(("\n\n", "\n\r\n")) or (glue == "" and tail == "\n")
+            if (separators and piece.section and previous is not None and previous.section
+                    and last_line != "---"):
+                glue += ("" if blank_before else nl) + "---" + nl + nl
+            elif not blank_before:
+                glue += nl
+            if glue:
+                out.append(glue)
+                line += glue.count("\n")
+                size += len(glue)
+        starts.append(line)
+        piece.offset = size
+        out.append(text)
+        line += text.count("\n")
+        size += len(text)
+        previous = piece
+    result = "".join(out)
+    if old.text and not old.text.endswith("\n"):
+        result = result[: -len(nl)] if result.endswith(nl) else result.rstrip("\r\n")
+    elif result and not result.endswith("\n"):
+        result += nl
+    return result, starts
+
+
+def _uses_separators(old: OldSpec) -> bool:
+    texts = [old.doc.section_text(s) for s in old.doc.sections[:-1]]
+    if not texts:
+        return True
+    return any(t.rstrip().rsplit("\n", 1)[-1].strip() == "---" for t in texts)
+
+
+def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any, source: str) -> None:
+    """Refuse a result that lost anything: protected blocks must be byte-identical, and every
+    kept section (a person's or a protected one) must stand in the text exactly as it was."""
+    merged = parse(text, critical_names=old.critical_names)
+    if merged.problems:
+        problem = merged.problems[0]
+        raise MergeError(f"{source}: the merged text would be malformed (line {problem.line + 1}: "
+                         f"{problem.message}); nothing was written")
+    blocks = {b.name: b for b in merged.critical_blocks}
+    for index, section in enumerate(old.doc.sections):
+        block = section.critical
+        if block is None or not protected(index):
+            continue
+        before = old.doc.text(block.open_line, block.close_line + 1)
+        after_block = blocks.get(block.name)
+        after = merged.text(after_block.open_line, after_block.close_line + 1) if after_block else ""
+        if after != before and not (after.rstrip("\r\n") == before and not before.endswith("\n")):
+            raise MergeError(f"{source}: line {block.open_line + 1}: critical section "
+                             f"{block.name!r} would change; nothing was written")
+    for piece in pieces:
+        if not piece.keep:
+            continue
+        found = text[piece.offset:piece.offset + len(piece.text)]
+        if found != piece.text and not (piece is pieces[-1]
+                                        and found.rstrip("\r\n") == piece.text.rstrip("\r\n")):
+            line = (found.splitlines() or [""])[0]
+            raise MergeError(f"{source}: the merge would not keep the section starting "
+                             f"{line[:60]!r} as it was; nothing was written")
