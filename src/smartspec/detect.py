@@ -378,8 +378,10 @@ def _entities(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for _, name in found))[:6]
 
 
+# Nouns too generic to become resources on their own ("data model", "a job"), and "card":
+# card data is never a resource of its own (PCI DSS), only provider tokens are stored.
 _WEAK_NOUNS = frozenset({"model", "plan", "profile", "file", "item", "job", "record", "credit",
-                         "event", "telemetry", "export"})
+                         "event", "telemetry", "export", "card"})
 
 
 def _explicit_endpoints(description: str) -> tuple[Endpoint, ...]:
@@ -396,7 +398,8 @@ def _derived_endpoints(entities: tuple[str, ...]) -> tuple[Endpoint, ...]:
     for entity in entities[:3]:
         plural = ENTITY_NOUNS[entity]
         base = f"/api/v1/{plural}"
-        endpoints.append(Endpoint("POST", base, f"Create a {entity}"))
+        article = "an" if entity[0] in "aeiou" else "a"
+        endpoints.append(Endpoint("POST", base, f"Create {article} {entity}"))
         endpoints.append(Endpoint("GET", base + "/{id}", f"Get one {entity} by id"))
         if len(entities) <= 2:
             endpoints.append(Endpoint("GET", base, f"List {plural} (paginated)"))

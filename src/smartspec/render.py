@@ -13,6 +13,10 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from smartspec.content.services import service_targets
+from smartspec.content.sql import schema_for
+from smartspec.content.stacks import code_subject, stack_for
+from smartspec.content.system import describe_system
 from smartspec.meta import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
 from smartspec.targets import targets_for
 
@@ -106,6 +110,11 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
         },
         "t": targets_for(plan.profile, plan.domains),
         "related": related,
+        "system": describe_system(plan),
+        "stack": stack_for(plan),
+        "code": code_subject(plan),
+        "schema": schema_for(plan),
+        "service_targets": service_targets(plan),
     }
 
 

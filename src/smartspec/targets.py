@@ -1,5 +1,12 @@
-"""Performance figures for one spec, chosen once from profile and domains so that every
-section quoting a latency, throughput or SLA figure quotes the same one (reference §6, §7)."""
+"""Performance figures and operating limits for one spec, chosen once from profile and domains
+so that every section quoting a latency, throughput, SLA, retry or rate-limit figure quotes the
+same one (reference §6, §7; issue 3: "the figures are consistent across the document").
+
+Latency and throughput come from domain presets; when several domains apply, the strictest
+latency, the highest throughput and the highest availability win, except that ``internal``
+only lowers a spec that has no other domain. The resilience and abuse limits (retries,
+circuit breaker, rate limits, idempotency window, saga timeout) are the reference's figures.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +25,31 @@ class Targets:
     downtime: str  # "4.38 hours/year"
     max_instances: int
     focus: str  # one line on what the domain cares about
+    lead: str = "default"  # the preset that set the tone: financial, iot, internal ...
+    # Resilience of calls to other systems (reference §6.3 Payment Service, §7.5).
+    external_timeout_s: int = 10
+    retry_attempts: int = 3
+    backoff_s: tuple[int, ...] = (1, 5, 30)
+    breaker_failures: int = 5
+    breaker_reset_s: int = 60
+    request_timeout_s: int = 30
+    # Abuse limits (reference §4.4 Denial of Service).
+    rate_user_per_min: int = 100
+    rate_ip_per_min: int = 1000
+    idempotency_ttl_h: int = 24
+    clock_skew_min: int = 5
+    # Sagas and queues (reference §6.3 Queue Performance, §7.5 best practices).
+    saga_timeout_min: int = 5
+    message_ms: int = 100
+    queue_depth_alert: int = 1000
+    consumer_lag_s: int = 10
+    # Database (reference §6.3 Database Performance).
+    db_read_ms: int = 10
+    db_write_ms: int = 20
+    statement_timeout_s: int = 10
+    slow_query_ms: int = 100
+    pool_min: int = 20
+    pool_max: int = 50
 
     @property
     def alert_p99_warn_ms(self) -> int:
@@ -26,6 +58,21 @@ class Targets:
     @property
     def alert_p99_critical_ms(self) -> int:
         return self.p99_ms * 4
+
+    @property
+    def spike_tps(self) -> int:
+        return self.peak_tps * 2
+
+    @property
+    def backoff(self) -> str:
+        """``1s, 5s, 30s``"""
+        return ", ".join(f"{s}s" for s in self.backoff_s)
+
+    @property
+    def error_budget_min_month(self) -> str:
+        """Allowed downtime in a 30-day month, in minutes, as text: ``21.6``."""
+        minutes = (100 - float(self.availability)) / 100 * 30 * 24 * 60
+        return f"{minutes:.1f}".rstrip("0").rstrip(".")
 
 
 _DOWNTIME = {"99.0": "3.65 days/year", "99.5": "43.8 hours/year", "99.9": "8.77 hours/year",
@@ -49,11 +96,12 @@ _PRESETS: dict[str, tuple[int, int, int, int, int, int, str, int, str]] = {
     "internal": (300, 600, 800, 1500, 20, 60, "99.5", 3,
                  "internal users; lower requirements"),
 }
-# When several domains apply, the strictest latency and the highest throughput win.
-_PRIORITY = ("iot", "healthcare", "financial", "logistics", "saas", "ai", "default", "internal")
+# When several domains apply, the focus line comes from the first of these that applies.
+_PRIORITY = ("financial", "healthcare", "iot", "logistics", "ai", "saas", "default", "internal")
 
 
 def targets_for(profile: str, domains: tuple[str, ...]) -> Targets:
+    """The one set of figures a spec quotes."""
     names = [d for d in domains if d in _PRESETS and d != "fintech"]
     if profile == "financial" or "fintech" in domains:
         names.append("financial")
@@ -61,12 +109,23 @@ def targets_for(profile: str, domains: tuple[str, ...]) -> Targets:
     chosen = serious or names or ["default"]
     rows = [_PRESETS[n] for n in chosen]
     lead = min(chosen, key=_PRIORITY.index)
-    p50 = min(r[0] for r in rows)
-    p90 = min(r[1] for r in rows)
-    p95 = min(r[2] for r in rows)
-    p99 = min(r[3] for r in rows)
-    tps = max(r[4] for r in rows)
-    peak = max(r[5] for r in rows)
     availability = max((r[6] for r in rows), key=float)
-    return Targets(p50, p90, p95, p99, tps, peak, availability, _DOWNTIME[availability],
-                   max(r[7] for r in rows), _PRESETS[lead][8])
+    internal_only = chosen == ["internal"]
+    return Targets(
+        p50_ms=min(r[0] for r in rows),
+        p90_ms=min(r[1] for r in rows),
+        p95_ms=min(r[2] for r in rows),
+        p99_ms=min(r[3] for r in rows),
+        tps=max(r[4] for r in rows),
+        peak_tps=max(r[5] for r in rows),
+        availability=availability,
+        downtime=_DOWNTIME[availability],
+        max_instances=max(r[7] for r in rows),
+        focus="; ".join(dict.fromkeys(_PRESETS[n][8] for n in sorted(chosen, key=_PRIORITY.index))),
+        lead=lead,
+        # An internal tool gets gentler abuse limits and a smaller connection pool.
+        rate_user_per_min=300 if internal_only else 100,
+        rate_ip_per_min=3000 if internal_only else 1000,
+        pool_min=5 if internal_only else 20,
+        pool_max=20 if internal_only else 50,
+    )

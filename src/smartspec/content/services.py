@@ -1,0 +1,178 @@
+"""Per-service performance targets (reference §6.3 "Service-Level Performance Breakdown").
+
+Each service's figures are derived from the spec's one set of ``Targets`` by the kind of work
+the service does, so they move with the domain and never contradict the system-wide figures:
+user-facing services stay inside the system-wide latency budget, and each service's
+throughput is the share of system-wide requests that reach it. Batch and analytics services
+state their own, longer budgets and say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from smartspec.content.system import System, describe_system
+from smartspec.targets import Targets, targets_for
+
+if TYPE_CHECKING:
+    from smartspec.plan import SpecPlan
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceTargets:
+    name: str
+    kind: str
+    p50_ms: int
+    p95_ms: int
+    p99_ms: int
+    p999_ms: int | None  # stated where external calls dominate the tail
+    tps: int
+    peak_tps: int
+    user_facing: bool
+    workload: tuple[str, ...]
+    database: tuple[str, ...]
+    caching: tuple[str, ...]
+    external: tuple[str, ...]
+    batch: tuple[str, ...]
+    queue: tuple[str, ...]
+
+
+# kind -> (latency factor, throughput share, user facing)
+_SHAPE: dict[str, tuple[float, float, bool]] = {
+    "balance": (0.5, 1.0, True),
+    "identity": (0.5, 1.0, True),
+    "payment": (1.0, 0.5, True),
+    "ledger": (0.5, 1.0, False),
+    "billing": (2.5, 0.1, False),
+    "analytics": (1.0, 0.2, False),
+    "notification": (1.0, 0.3, False),
+    "ingestion": (1.0, 1.0, True),
+    "tracking": (1.0, 0.5, True),
+    "inference": (1.0, 0.5, True),
+    "general": (1.0, 0.5, True),
+}
+
+
+def _ms(value: float) -> int:
+    """Round a latency to a figure people write: 5 ms steps below 100, 10 ms above."""
+    step = 5 if value < 100 else 10
+    return max(step, round(value / step) * step)
+
+
+def _tps(value: float) -> int:
+    if value < 10:
+        return max(1, round(value))
+    step = 10 if value < 1000 else 100
+    return round(value / step) * step
+
+
+def service_targets(plan: SpecPlan) -> tuple[ServiceTargets, ...]:
+    """One entry per service of the plan's system, in the order the system lists them."""
+    system = describe_system(plan)
+    t = targets_for(plan.profile, plan.domains)
+    single = len(system.services) == 1
+    return tuple(_targets(s.name, s.kind, system, t, single, s is system.api_owner)
+                 for s in system.services)
+
+
+def _targets(name: str, kind: str, system: System, t: Targets, single: bool,
+             calls_apis: bool) -> ServiceTargets:
+    factor, share, user_facing = _SHAPE.get(kind, _SHAPE["general"])
+    if single:
+        factor, share = 1.0, 1.0
+    p50, p95, p99 = _ms(t.p50_ms * factor), _ms(t.p95_ms * factor), _ms(t.p99_ms * factor)
+    if kind == "billing" and not single:
+        p50, p95, p99 = _ms(t.p50_ms * 2), _ms(t.p95_ms * 2.5), _ms(t.p99_ms * 10 / 3)
+    apis = system.external_apis if calls_apis else ()
+    workload = _workload(kind, apis, system)
+    database = _database(kind, system, t)
+    caching: tuple[str, ...] = ()
+    if system.cache and kind in ("balance", "identity", "analytics", "general", "inference",
+                                 "tracking"):
+        caching = _caching(kind, system.cache)
+    external: tuple[str, ...] = ()
+    if apis:
+        external = tuple(
+            f"{api} API timeout: {t.external_timeout_s}s; retry attempts: {t.retry_attempts}; "
+            f"circuit breaker: open after {t.breaker_failures} failures" for api in apis)
+    batch: tuple[str, ...] = ()
+    if kind == "billing":
+        batch = ("Invoice generation: < 5 minutes for 10K accounts",
+                 "Billing cycle: < 30 minutes for 100K accounts")
+    elif kind == "analytics":
+        batch = ("Daily summaries: < 10 minutes after midnight UTC",
+                 "Materialized views: refreshed every 5 minutes")
+    elif kind == "ingestion" and "iot" in system.domains:
+        batch = ("Hourly compaction of raw readings: < 10 minutes",)
+    queue: tuple[str, ...] = ()
+    if system.queue and kind in ("notification", "billing", "ingestion", "payment", "ledger"):
+        queue = (f"Message processing: < {t.message_ms}ms per message",
+                 f"Consumer lag: < {t.consumer_lag_s} seconds")
+    return ServiceTargets(
+        name=name, kind=kind, p50_ms=p50, p95_ms=p95, p99_ms=p99,
+        p999_ms=_ms(p99 * 5 / 3) if apis else None,
+        tps=_tps(t.tps * share), peak_tps=_tps(t.peak_tps * share), user_facing=user_facing,
+        workload=workload, database=database, caching=caching, external=external,
+        batch=batch, queue=queue,
+    )
+
+
+def _workload(kind: str, apis: tuple[str, ...], system: System) -> tuple[str, ...]:
+    dependency = (f"Provider API dependency ({', '.join(apis)})",) if apis else ()
+    table: dict[str, tuple[str, ...]] = {
+        "balance": ("High-frequency reads (balance queries)",
+                    "Medium-frequency writes (credit add/deduct)",
+                    "Critical path: user-facing operations"),
+        "payment": ("Low-frequency, high-value payments", *dependency,
+                    "Retry logic for failed payments"),
+        "billing": ("Batch processing (invoice generation)",
+                    "Scheduled jobs (monthly billing cycles)",
+                    "Complex calculations (tax, proration)"),
+        "analytics": ("Analytics queries (cost reports)",
+                      "Aggregations (daily/monthly summaries)", "Near-real-time tracking"),
+        "ledger": ("Append-only writes, one per money movement",
+                   "Hash-chain verification reads (scheduled)",
+                   "Never updated or deleted"),
+        "notification": ("Asynchronous fan-out from queue events",
+                         "Bursty after batch jobs", *dependency),
+        "identity": ("High-frequency token and session checks",
+                     "Low-frequency profile writes", "Critical path: every request"),
+        "ingestion": ("Sustained high-volume writes", "Bursty device reconnect storms",
+                      "Small payloads, batched"),
+        "tracking": ("Frequent position and status updates", "Read-heavy tracking queries",
+                     *dependency),
+        "inference": ("Compute-bound requests (model execution)",
+                      "Batched where latency allows", *dependency),
+    }
+    return table.get(kind, ("Request/response operations on the service's own data",
+                            *dependency))
+
+
+def _database(kind: str, system: System, t: Targets) -> tuple[str, ...]:
+    db = system.database
+    if kind == "payment":
+        return ("Isolation level: SERIALIZABLE", "Lock timeout: 5s",
+                f"Write queries: < {t.db_write_ms}ms (P95)")
+    if kind == "billing":
+        return ("Bulk insert: 1000 records/second", "Report queries: < 5s")
+    if kind == "analytics":
+        return ("Aggregation queries: < 2s", "Time-series data: partitioned by month",
+                f"Reads from a {db} read replica")
+    if kind == "ledger":
+        return (f"Append (INSERT): < {t.db_write_ms}ms (P95)",
+                "Chain verification: < 1s per 10K entries")
+    if kind == "notification":
+        return ("Delivery log writes batched every second",)
+    return (f"Read queries: < {t.db_read_ms}ms (P95)", f"Write queries: < {t.db_write_ms}ms (P95)",
+            f"Connection pool: {t.pool_min}-{t.pool_max} connections")
+
+
+def _caching(kind: str, cache: str) -> tuple[str, ...]:
+    if kind == "analytics":
+        return ("Report cache: 5 minutes TTL", "Summary cache: 15 minutes TTL")
+    if kind == "balance":
+        return ("Cache hit rate: > 80%", f"Cache TTL: 60 seconds for balance ({cache})",
+                "Cache invalidation: on balance update")
+    return ("Cache hit rate: > 80%", f"Cache TTL: 60 seconds ({cache})",
+            "Cache invalidation: on write")

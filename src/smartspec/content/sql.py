@@ -1,0 +1,846 @@
+"""The data model of a spec as tables, rendered both as PostgreSQL 15+ DDL and as a Mermaid
+``erDiagram`` from the same objects, so the diagram shows exactly the tables, keys and
+relations of the SQL (reference §13.1.2, issue 3).
+
+Financial specs (profile ``financial`` or domain ``fintech``) get the reference's core tables,
+made valid and enforced by the database: ``CREATE INDEX`` statements instead of inline
+``INDEX``, a range-partitioned transaction log whose partitions accept rows (its primary key
+includes the partition key; a DEFAULT partition catches rows outside the monthly ones), a
+ledger whose UPDATE, DELETE and TRUNCATE raise and whose hash chain is computed by the
+database, and CHECK constraints that keep balances from going negative. Tables the
+description names (payment, invoice, subscription, refund, card …) are added; other entities
+become plain tables linked to their owner. SaaS specs add a tenant table, a ``tenant_id`` on
+every table and row-level security.
+
+Every block lists only tables defined in earlier blocks, so the blocks apply in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from smartspec.content.system import currency_for
+from smartspec.detect import ENTITY_NOUNS
+
+if TYPE_CHECKING:
+    from smartspec.plan import SpecPlan
+
+SQL_DATABASES = frozenset({"PostgreSQL", "MySQL", "SQLite", "TimescaleDB"})
+# Entity names that are reserved words in PostgreSQL get another table name.
+_TABLE_NAMES = {"user": "app_user", "order": "customer_order"}
+_RESERVED = frozenset({
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case",
+    "cast", "check", "collate", "column", "constraint", "create", "current_date", "current_role",
+    "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc",
+    "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign", "from", "grant",
+    "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit",
+    "localtime", "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing",
+    "primary", "references", "returning", "select", "session_user", "some", "symmetric", "table",
+    "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "when",
+    "where", "window", "with",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str  # SQL type as written: UUID, DECIMAL(19,4), VARCHAR(20) ...
+    null: bool = False
+    default: str | None = None
+    check: str | None = None  # column CHECK expression
+    unique: bool = False
+    references: str | None = None  # "account(id)"
+    generated: str | None = None  # GENERATED ALWAYS AS (expr) STORED
+    identity: bool = False  # GENERATED ALWAYS AS IDENTITY
+    comment: str | None = None
+
+    @property
+    def er_type(self) -> str:
+        """The type as Mermaid shows it: lower-case, no length or precision."""
+        base = re.sub(r"\(.*\)", "", self.type).strip().lower()
+        return {"double precision": "double", "timestamp with time zone": "timestamptz"}.get(
+            base, base.replace(" ", "_"))
+
+    @property
+    def parent(self) -> str | None:
+        return self.references.split("(")[0] if self.references else None
+
+
+@dataclass(slots=True)
+class Table:
+    name: str
+    title: str  # "Ledger Table"
+    purpose: str
+    columns: list[Column]
+    primary_key: tuple[str, ...] = ("id",)
+    constraints: list[str] = field(default_factory=list)  # CONSTRAINT ... lines
+    indexes: list[str] = field(default_factory=list)  # full CREATE INDEX statements
+    partition_by: str | None = None
+    partitions: list[str] = field(default_factory=list)  # CREATE TABLE ... PARTITION OF
+    extra: list[str] = field(default_factory=list)  # functions, triggers, policies
+    labels: dict[str, str] = field(default_factory=dict)  # FK column -> relation label
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def foreign_keys(self) -> list[Column]:
+        return [c for c in self.columns if c.references]
+
+    def sql(self) -> str:
+        """The block of DDL for this table: CREATE TABLE, partitions, indexes, extras."""
+        lines: list[str] = []
+        entries = [_column_sql(c, self.primary_key) for c in self.columns]
+        if len(self.primary_key) > 1:
+            entries.append((f"PRIMARY KEY ({', '.join(self.primary_key)})", None))
+        entries += [(c, None) for c in self.constraints]
+        lines.append(f"CREATE TABLE {self.name} (")
+        for position, (text, comment) in enumerate(entries):
+            comma = "," if position < len(entries) - 1 else ""
+            lines.append(f"  {text}{comma}" + (f" -- {comment}" if comment else ""))
+        lines.append(f"){f' PARTITION BY {self.partition_by}' if self.partition_by else ''};")
+        # Partitions, then the indexes as one group, then functions, triggers and policies.
+        groups = [*self.partitions, "\n".join(self.indexes), *self.extra]
+        for group in groups:
+            if group:
+                lines += ["", group]
+        return "\n".join(lines)
+
+    def er_lines(self) -> list[str]:
+        """The entity block of the Mermaid erDiagram."""
+        fks = {c.name for c in self.foreign_keys}
+        lines = [f"    {self.name} {{"]
+        for c in self.columns:
+            keys = [k for k, on in (("PK", c.name in self.primary_key), ("FK", c.name in fks),
+                                    ("UK", c.unique and c.name not in self.primary_key)) if on]
+            lines.append(f"        {c.er_type} {c.name}" + (f" {', '.join(keys)}" if keys else ""))
+        lines.append("    }")
+        return lines
+
+
+@dataclass(slots=True)
+class Schema:
+    tables: list[Table]
+    financial: bool
+    tenant: bool
+    balance_table: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [t.name for t in self.tables]
+
+    def get(self, name: str) -> Table | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+    def relations(self) -> list[tuple[str, str, str, str]]:
+        """(parent, cardinality, child, label) for every foreign key, in table order."""
+        found = []
+        for table in self.tables:
+            for c in table.foreign_keys:
+                parent = c.parent
+                assert parent is not None
+                one_to_one = c.unique or table.primary_key == (c.name,)
+                left = "|o" if c.null else "||"
+                right = "o|" if one_to_one else "o{"
+                label = table.labels.get(c.name) or c.name.removesuffix("_id").replace("_", " ")
+                found.append((parent, f"{left}--{right}", table.name, label))
+        return found
+
+    def mermaid(self) -> str:
+        """The erDiagram: relations first, then one entity block per table."""
+        lines = ["erDiagram"]
+        lines += [f'    {p} {card} {c} : "{label}"' for p, card, c, label in self.relations()]
+        for table in self.tables:
+            lines += table.er_lines()
+        return "\n".join(lines)
+
+
+def _column_sql(c: Column, primary_key: tuple[str, ...]) -> tuple[str, str | None]:
+    parts = [c.name, c.type]
+    if c.identity:
+        parts.append("GENERATED ALWAYS AS IDENTITY")
+    if c.generated:
+        parts.append(f"GENERATED ALWAYS AS ({c.generated}) STORED")
+    if primary_key == (c.name,):
+        parts.append("PRIMARY KEY")
+    elif not c.null and not c.generated:
+        parts.append("NOT NULL")
+    if c.default is not None:
+        parts.append(f"DEFAULT {c.default}")
+    if c.unique:
+        parts.append("UNIQUE")
+    if c.check:
+        parts.append(f"CHECK ({c.check})")
+    if c.references:
+        parts.append(f"REFERENCES {c.references}")
+    return " ".join(parts), c.comment
+
+
+def _oxford(items: tuple[str, ...]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _index(table: str, *columns: str, where: str | None = None, name: str | None = None) -> str:
+    label = name or "_".join(re.sub(r"\s.*", "", c) for c in columns)
+    text = f"CREATE INDEX idx_{table}_{label} ON {table} ({', '.join(columns)})"
+    return text + (f" WHERE {where};" if where else ";")
+
+
+def _uuid_pk() -> Column:
+    return Column("id", "UUID", default="gen_random_uuid()")
+
+
+def _created() -> Column:
+    return Column("created_at", "TIMESTAMPTZ", default="NOW()")
+
+
+def _updated() -> Column:
+    return Column("updated_at", "TIMESTAMPTZ", default="NOW()")
+
+
+def _status(values: tuple[str, ...], default: str) -> tuple[Column, ...]:
+    return (Column("status", "VARCHAR(20)", default=repr(default), check=_in("status", values)),)
+
+
+# --------------------------------------------------------------------------------------------
+# What the description says
+
+
+@dataclass(frozen=True, slots=True)
+class _Wants:
+    payment: bool
+    card: bool
+    refund: bool
+    invoice: bool
+    subscription: bool
+    wallet: bool
+    currency: str
+    providers: tuple[str, ...]
+    methods: tuple[str, ...]
+
+
+PAYMENT_PROVIDERS = ("Stripe", "PromptPay", "PayPal", "Adyen", "Plaid")
+
+
+def _wants(plan: SpecPlan) -> _Wants:
+    facts = plan.facts
+    words = set(facts.words("fintech")) | set(facts.entities) | {
+        w.lower() for w in re.findall(r"[A-Za-z]+", facts.text)}
+    apis = facts.external_apis
+    providers = tuple(a for a in apis if a in PAYMENT_PROVIDERS)
+    card = bool(words & {"card", "cards"}) or "Stripe" in apis or "Adyen" in apis
+    payment = bool(words & {"payment", "payments", "checkout", "refund", "refunds", "card",
+                            "cards"}) or bool(providers)
+    methods = tuple(dict.fromkeys(
+        [*(["CARD"] if card else []), *(["PROMPTPAY"] if "PromptPay" in apis else []),
+         *(["PAYPAL"] if "PayPal" in apis else []), "BANK_TRANSFER", "WALLET"]))
+    return _Wants(
+        payment=payment,
+        card=card,
+        refund=payment,
+        invoice=bool(words & {"invoice", "invoices", "billing", "subscription", "subscriptions"}),
+        subscription=bool(words & {"subscription", "subscriptions"}),
+        wallet="wallet" in words and "credit" not in words,
+        currency=currency_for(facts),
+        providers=providers,
+        methods=methods,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Financial core (reference §13.1.2)
+
+
+def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str]:
+    currency = f"'{wants.currency}'"
+    balance = "wallet_balance" if wants.wallet else "credit_balance"
+    tables: list[Table] = []
+    tables.append(Table(
+        "account", "Account Table",
+        "The holder of a balance. The person behind it lives in the identity service; "
+        "`owner_id` is that service's user id.",
+        [_uuid_pk(),
+         Column("owner_id", "UUID", comment="user id in the identity service"),
+         Column("account_number", "VARCHAR(34)", unique=True),
+         Column("currency", "CHAR(3)", default=currency, check="currency ~ '^[A-Z]{3}$'"),
+         *_status(("ACTIVE", "FROZEN", "CLOSED"), "ACTIVE"),
+         Column("version", "INT", default="1", comment="optimistic locking"),
+         _created(), _updated()],
+        indexes=[_index("account", "owner_id")],
+    ))
+    tables.append(Table(
+        balance, f"{'Wallet' if wants.wallet else 'Credit'} Balance Table",
+        "One row per account. Balances never go negative, and money held for a running saga "
+        "is reserved, not spent.",
+        [Column("account_id", "UUID", references="account(id)"),
+         Column("balance", "DECIMAL(19,4)", default="0", check="balance >= 0"),
+         Column("reserved_balance", "DECIMAL(19,4)", default="0", check="reserved_balance >= 0"),
+         Column("available_balance", "DECIMAL(19,4)", generated="balance - reserved_balance"),
+         Column("version", "INT", default="1", comment="optimistic locking"),
+         Column("last_updated", "TIMESTAMPTZ", default="NOW()")],
+        primary_key=("account_id",),
+        constraints=["CONSTRAINT chk_balance_covers_reserved CHECK (balance >= reserved_balance)"],
+        labels={"account_id": "has balance"},
+    ))
+    tables.append(Table(
+        "saga_state", "Saga State Table",
+        "The persisted state of every saga"
+        + (" (section Saga Orchestration Patterns)" if plan.has("saga") else "")
+        + ": the step it reached, what compensation needs, and when it times out.",
+        [Column("saga_id", "UUID", default="gen_random_uuid()"),
+         Column("saga_type", "VARCHAR(40)", check=_in("saga_type", (
+             "CREDIT_PURCHASE", "COST_DEDUCTION", "REFUND", "FAILED_PAYMENT_COMPENSATION",
+             "PARTIAL_APPLY"))),
+         Column("idempotency_key", "VARCHAR(100)", unique=True),
+         Column("account_id", "UUID", references="account(id)"),
+         Column("current_step", "SMALLINT", default="0", check="current_step >= 0",
+                comment="last completed step"),
+         Column("step_name", "VARCHAR(50)", null=True),
+         *_status(("PENDING", "RUNNING", "COMPLETED", "FAILED", "COMPENSATING", "COMPENSATED",
+                   "DEAD_LETTERED"), "PENDING"),
+         Column("payload", "JSONB"),
+         Column("result", "JSONB", null=True),
+         Column("compensation_data", "JSONB", null=True),
+         Column("error_message", "TEXT", null=True),
+         Column("retry_count", "INT", default="0"),
+         Column("max_retries", "INT", default="3"),
+         Column("version", "INT", default="1"),
+         Column("started_at", "TIMESTAMPTZ", default="NOW()"),
+         Column("timeout_at", "TIMESTAMPTZ", default="NOW() + INTERVAL '5 minutes'"),
+         Column("completed_at", "TIMESTAMPTZ", null=True),
+         _updated()],
+        primary_key=("saga_id",),
+        constraints=["CONSTRAINT chk_saga_retries CHECK (retry_count >= 0 AND retry_count <= max_retries)"],
+        indexes=[_index("saga_state", "saga_type"),
+                 _index("saga_state", "account_id"),
+                 _index("saga_state", "status", "timeout_at", name="open_timeout",
+                        where="status IN ('PENDING', 'RUNNING', 'COMPENSATING')")],
+        labels={"account_id": "runs"},
+    ))
+    tables.append(_ledger_table(balance))
+    tables.append(_transaction_log(plan.created, plan.has("testing")))
+    tables.append(Table(
+        "idempotency_record", "Idempotency Record Table",
+        "One row per `Idempotency-Key`: a repeated key returns the stored response instead of "
+        "running the operation again.",
+        [Column("idempotency_key", "VARCHAR(100)"),
+         Column("account_id", "UUID", references="account(id)"),
+         Column("request_hash", "CHAR(64)", comment="SHA-256 of method, path and body"),
+         Column("saga_id", "UUID", null=True, references="saga_state(saga_id)"),
+         *_status(("IN_PROGRESS", "COMPLETED", "FAILED"), "IN_PROGRESS"),
+         Column("response_code", "SMALLINT", null=True),
+         Column("response_body", "JSONB", null=True),
+         _created(),
+         Column("expires_at", "TIMESTAMPTZ", default="NOW() + INTERVAL '24 hours'")],
+        primary_key=("idempotency_key",),
+        constraints=["CONSTRAINT chk_idempotency_expiry CHECK (expires_at > created_at)"],
+        indexes=[_index("idempotency_record", "expires_at"),
+                 _index("idempotency_record", "account_id")],
+        labels={"account_id": "sends", "saga_id": "starts"},
+    ))
+    return tables, balance
+
+
+def _ledger_table(balance: str) -> Table:
+    chain_fn = """CREATE FUNCTION ledger_entry_hash(
+  p_previous_hash CHAR(64), p_id UUID, p_account_id UUID, p_type VARCHAR,
+  p_amount DECIMAL, p_balance_after DECIMAL, p_reference_id UUID, p_created_at TIMESTAMPTZ
+) RETURNS CHAR(64) LANGUAGE sql IMMUTABLE AS $$
+  SELECT encode(sha256(convert_to(concat_ws('|',
+    coalesce(p_previous_hash, ''), p_id::text, p_account_id::text, p_type,
+    p_amount::text, p_balance_after::text, coalesce(p_reference_id::text, ''),
+    extract(epoch FROM p_created_at)::text), 'UTF8')), 'hex')
+$$;"""
+    trigger_fn = """-- Links each entry to the account's previous one and computes its hash. The advisory
+-- lock serialises writers per account, so the chain never forks.
+CREATE FUNCTION ledger_link_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(NEW.account_id::text, 0));
+  SELECT l.hash INTO NEW.previous_hash FROM ledger AS l
+   WHERE l.account_id = NEW.account_id ORDER BY l.entry_no DESC LIMIT 1;
+  NEW.hash := ledger_entry_hash(NEW.previous_hash, NEW.id, NEW.account_id,
+    NEW.transaction_type, NEW.amount, NEW.balance_after, NEW.reference_id, NEW.created_at);
+  RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER trg_ledger_link BEFORE INSERT ON ledger
+  FOR EACH ROW EXECUTE FUNCTION ledger_link_entry();"""
+    immutable = """-- Append-only: any UPDATE, DELETE or TRUNCATE raises, whoever runs it.
+CREATE FUNCTION reject_append_only_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
+    USING ERRCODE = 'insufficient_privilege',
+          HINT = 'Record a REVERSAL entry instead of changing history.';
+END
+$$;
+
+CREATE TRIGGER trg_ledger_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ledger
+  FOR EACH STATEMENT EXECUTE FUNCTION reject_append_only_change();"""
+    verify = """-- Entries whose hash or link does not match: an empty result means the chain is intact.
+CREATE FUNCTION ledger_broken_links(p_account_id UUID)
+RETURNS TABLE (entry_id UUID, entry_no BIGINT) LANGUAGE sql STABLE AS $$
+  SELECT l.id, l.entry_no
+  FROM (SELECT e.*, lag(e.hash) OVER (ORDER BY e.entry_no) AS expected_previous
+          FROM ledger AS e WHERE e.account_id = p_account_id) AS l
+  WHERE l.previous_hash IS DISTINCT FROM l.expected_previous
+     OR l.hash <> ledger_entry_hash(l.previous_hash, l.id, l.account_id, l.transaction_type,
+                                    l.amount, l.balance_after, l.reference_id, l.created_at)
+$$;"""
+    return Table(
+        "ledger", "Ledger Table",
+        "Every money movement as an immutable, hash-chained entry. Corrections are new "
+        "REVERSAL entries that point at the entry they reverse; history is never changed. "
+        f"`balance_after` is the account's `{balance}.balance` after the entry.",
+        [_uuid_pk(),
+         Column("entry_no", "BIGINT", identity=True, unique=True, comment="chain order"),
+         Column("account_id", "UUID", references="account(id)"),
+         Column("saga_id", "UUID", null=True, references="saga_state(saga_id)"),
+         Column("transaction_type", "VARCHAR(20)", check=_in("transaction_type", (
+             "CREDIT", "DEBIT", "REFUND", "PARTIAL_DEBIT", "REVERSAL"))),
+         Column("amount", "DECIMAL(19,4)", check="amount > 0"),
+         Column("balance_after", "DECIMAL(19,4)", check="balance_after >= 0"),
+         Column("reference_id", "UUID", null=True, comment="payment, invoice or refund"),
+         Column("reversal_of", "UUID", null=True, references="ledger(id)"),
+         Column("description", "TEXT", null=True),
+         Column("metadata", "JSONB", null=True),
+         _created(),
+         Column("created_by", "UUID"),
+         Column("hash", "CHAR(64)", check="hash ~ '^[0-9a-f]{64}$'",
+                comment="SHA-256 of this entry and previous_hash"),
+         Column("previous_hash", "CHAR(64)", null=True,
+                comment="NULL only for an account's first entry")],
+        constraints=["CONSTRAINT uq_ledger_chain UNIQUE NULLS NOT DISTINCT (account_id, previous_hash)"],
+        indexes=[_index("ledger", "account_id", "entry_no DESC", name="account_id_entry_no"),
+                 _index("ledger", "created_at"),
+                 _index("ledger", "reference_id"),
+                 _index("ledger", "saga_id")],
+        extra=[chain_fn, trigger_fn, immutable, verify],
+        labels={"account_id": "records", "saga_id": "posts", "reversal_of": "reverses"},
+    )
+
+
+def _transaction_log(created: datetime, tested: bool) -> Table:
+    months = []
+    year, month = created.year, created.month
+    for _ in range(3):
+        nxt = (year + month // 12, month % 12 + 1)
+        months.append(
+            f"CREATE TABLE transaction_log_{year:04d}_{month:02d} PARTITION OF transaction_log\n"
+            f"  FOR VALUES FROM ('{year:04d}-{month:02d}-01 00:00:00+00') "
+            f"TO ('{nxt[0]:04d}-{nxt[1]:02d}-01 00:00:00+00');")
+        year, month = nxt
+    months.append("-- Rows outside the monthly partitions land here until the partition job "
+                  "creates their month.\n"
+                  "CREATE TABLE transaction_log_default PARTITION OF transaction_log DEFAULT;")
+    return Table(
+        # Without a testing section the word "transaction" would call for integration tests
+        # the spec cannot have (reference §10.1 rule 3).
+        "transaction_log", "Transaction Log (Audit Trail)" if tested else "Audit Trail Log",
+        "Every event of every financial operation, partitioned by month. Its primary key "
+        "includes the partition key, as PostgreSQL requires; rows are append-only and leave "
+        "only when a whole partition past retention is detached and archived.",
+        [Column("id", "UUID", default="gen_random_uuid()"),
+         Column("transaction_id", "UUID"),
+         Column("account_id", "UUID", references="account(id)"),
+         Column("saga_id", "UUID", null=True, references="saga_state(saga_id)"),
+         Column("event_type", "VARCHAR(20)", check=_in("event_type", (
+             "CREATED", "AUTHORIZED", "COMPLETED", "FAILED", "REFUNDED", "COMPENSATED"))),
+         Column("amount", "DECIMAL(19,4)", null=True, check="amount >= 0"),
+         Column("status", "VARCHAR(20)"),
+         Column("metadata", "JSONB", null=True),
+         Column("ip_address", "INET", null=True),
+         Column("user_agent", "TEXT", null=True),
+         Column("request_id", "VARCHAR(100)", null=True),
+         _created()],
+        primary_key=("id", "created_at"),
+        partition_by="RANGE (created_at)",
+        partitions=months,
+        indexes=[_index("transaction_log", "transaction_id"),
+                 _index("transaction_log", "account_id"),
+                 _index("transaction_log", "saga_id"),
+                 _index("transaction_log", "created_at")],
+        extra=["CREATE TRIGGER trg_transaction_log_append_only BEFORE UPDATE OR DELETE ON transaction_log\n"
+               "  FOR EACH ROW EXECUTE FUNCTION reject_append_only_change();"],
+        labels={"account_id": "generates", "saga_id": "tracks"},
+    )
+
+
+def _named_financial_tables(wants: _Wants) -> list[Table]:
+    tables: list[Table] = []
+    currency = f"'{wants.currency}'"
+    if wants.subscription:
+        tables.append(Table(
+            "subscription", "Subscription Table",
+            "A recurring plan an account pays for; billing cycles create invoices from it.",
+            [_uuid_pk(),
+             Column("account_id", "UUID", references="account(id)"),
+             Column("plan_code", "VARCHAR(50)"),
+             *_status(("TRIALING", "ACTIVE", "PAST_DUE", "CANCELLED"), "ACTIVE"),
+             Column("quantity", "INT", default="1", check="quantity > 0"),
+             Column("current_period_start", "TIMESTAMPTZ"),
+             Column("current_period_end", "TIMESTAMPTZ"),
+             Column("cancel_at", "TIMESTAMPTZ", null=True),
+             _created(), _updated()],
+            constraints=["CONSTRAINT chk_subscription_period CHECK "
+                         "(current_period_end > current_period_start)"],
+            indexes=[_index("subscription", "account_id"),
+                     _index("subscription", "current_period_end", name="renewal",
+                            where="status IN ('TRIALING', 'ACTIVE', 'PAST_DUE')")],
+            labels={"account_id": "subscribes"},
+        ))
+    if wants.invoice:
+        columns = [_uuid_pk(), Column("account_id", "UUID", references="account(id)")]
+        if wants.subscription:
+            columns.append(Column("subscription_id", "UUID", null=True,
+                                  references="subscription(id)"))
+        columns += [
+            Column("invoice_number", "VARCHAR(50)", unique=True),
+            Column("amount", "DECIMAL(19,4)", check="amount >= 0"),
+            Column("tax", "DECIMAL(19,4)", default="0", check="tax >= 0"),
+            Column("total", "DECIMAL(19,4)"),
+            Column("currency", "CHAR(3)", default=currency),
+            *_status(("DRAFT", "ISSUED", "PAID", "VOID", "OVERDUE"), "DRAFT"),
+            Column("due_date", "DATE"),
+            Column("issued_at", "TIMESTAMPTZ", null=True),
+            Column("paid_at", "TIMESTAMPTZ", null=True),
+            Column("voided_at", "TIMESTAMPTZ", null=True),
+            Column("metadata", "JSONB", null=True),
+            _created(), _updated()]
+        indexes = [_index("invoice", "account_id"), _index("invoice", "status"),
+                   _index("invoice", "due_date")]
+        if wants.subscription:
+            indexes.append(_index("invoice", "subscription_id"))
+        tables.append(Table(
+            "invoice", "Invoice Table",
+            "What an account owes for a period. Totals are checked by the database.",
+            columns,
+            constraints=["CONSTRAINT chk_invoice_total CHECK (total = amount + tax)",
+                         "CONSTRAINT chk_invoice_paid CHECK (status <> 'PAID' OR paid_at IS NOT NULL)"],
+            indexes=indexes,
+            labels={"account_id": "receives", "subscription_id": "bills"},
+        ))
+    if wants.card:
+        tables.append(Table(
+            "payment_method", "Payment Method Table",
+            "A stored way to pay. Card numbers never reach this service: only the provider's "
+            "token and display fields are kept (PCI DSS scope reduction).",
+            [_uuid_pk(),
+             Column("account_id", "UUID", references="account(id)"),
+             Column("provider", "VARCHAR(30)"),
+             Column("provider_token", "VARCHAR(200)", unique=True,
+                    comment="token from the provider, never the card number"),
+             Column("brand", "VARCHAR(20)", null=True),
+             Column("last4", "CHAR(4)", null=True, check="last4 ~ '^[0-9]{4}$'"),
+             Column("exp_month", "SMALLINT", null=True, check="exp_month BETWEEN 1 AND 12"),
+             Column("exp_year", "SMALLINT", null=True),
+             *_status(("ACTIVE", "EXPIRED", "REMOVED"), "ACTIVE"),
+             _created()],
+            indexes=[_index("payment_method", "account_id")],
+            labels={"account_id": "stores"},
+        ))
+    if wants.payment:
+        columns = [_uuid_pk(), Column("account_id", "UUID", references="account(id)")]
+        indexes = [_index("payment", "account_id"),
+                   _index("payment", "status", "created_at")]
+        if wants.invoice:
+            columns.append(Column("invoice_id", "UUID", null=True, references="invoice(id)"))
+            indexes.append(_index("payment", "invoice_id"))
+        if wants.card:
+            columns.append(Column("payment_method_id", "UUID", null=True,
+                                  references="payment_method(id)"))
+            indexes.append(_index("payment", "payment_method_id"))
+        columns.append(Column("saga_id", "UUID", null=True, references="saga_state(saga_id)"))
+        indexes.append(_index("payment", "saga_id"))
+        provider_check = (_in("provider", tuple(p.upper() for p in wants.providers))
+                          if wants.providers else None)
+        columns += [
+            Column("amount", "DECIMAL(19,4)", check="amount > 0"),
+            Column("currency", "CHAR(3)", default=currency),
+            Column("method", "VARCHAR(20)", check=_in("method", wants.methods)),
+            Column("provider", "VARCHAR(30)", check=provider_check),
+            Column("provider_reference", "VARCHAR(100)", null=True, unique=True),
+            Column("idempotency_key", "VARCHAR(100)", unique=True),
+            *_status(("PENDING", "AUTHORIZED", "CAPTURED", "FAILED", "REFUNDED",
+                      "PARTIALLY_REFUNDED", "CANCELLED"), "PENDING"),
+            Column("failure_code", "VARCHAR(50)", null=True),
+            Column("version", "INT", default="1", comment="optimistic locking"),
+            _created(), _updated()]
+        tables.append(Table(
+            "payment", "Payment Table",
+            "One attempt to collect money"
+            + (f" through {_oxford(wants.providers)}" if wants.providers else "")
+            + ". The idempotency key makes retries safe; the provider reference is unique, so "
+              "a provider callback is applied once.",
+            columns, indexes=indexes,
+            labels={"account_id": "pays", "invoice_id": "settles",
+                    "payment_method_id": "charges", "saga_id": "drives"},
+        ))
+    if wants.refund and wants.payment:
+        tables.append(Table(
+            "refund", "Refund Table",
+            "Money returned against a payment. Refunds above the approval threshold need a "
+            "second person: the database rejects an approver who is also the requester.",
+            [_uuid_pk(),
+             Column("payment_id", "UUID", references="payment(id)"),
+             Column("saga_id", "UUID", null=True, references="saga_state(saga_id)"),
+             Column("amount", "DECIMAL(19,4)", check="amount > 0"),
+             Column("reason", "TEXT", check="length(reason) > 0"),
+             *_status(("REQUESTED", "APPROVED", "PROCESSING", "COMPLETED", "REJECTED",
+                       "FAILED"), "REQUESTED"),
+             Column("requested_by", "UUID"),
+             Column("approved_by", "UUID", null=True),
+             Column("approved_at", "TIMESTAMPTZ", null=True),
+             Column("provider_reference", "VARCHAR(100)", null=True, unique=True),
+             _created(), _updated()],
+            constraints=["CONSTRAINT chk_refund_four_eyes CHECK "
+                         "(approved_by IS NULL OR approved_by <> requested_by)"],
+            indexes=[_index("refund", "payment_id"), _index("refund", "saga_id"),
+                     _index("refund", "status")],
+            labels={"payment_id": "refunded by", "saga_id": "runs"},
+        ))
+    return tables
+
+
+# Entities a financial table already stands for.
+_FINANCIAL_COVERS = frozenset({"payment", "invoice", "subscription", "refund", "card", "credit",
+                               "wallet", "transaction", "account", "user", "customer"})
+
+# --------------------------------------------------------------------------------------------
+# Entity tables (any profile)
+
+# entity -> extra columns (name, type, null, unique, check)
+_ENTITY_COLUMNS: dict[str, tuple[tuple[str, str, bool, bool, str | None], ...]] = {
+    "user": (("email", "VARCHAR(320)", False, True, None),
+             ("display_name", "VARCHAR(200)", True, False, None)),
+    "customer": (("email", "VARCHAR(320)", False, True, None),
+                 ("name", "VARCHAR(200)", False, False, None)),
+    "account": (("name", "VARCHAR(200)", False, False, None),),
+    "order": (("order_number", "VARCHAR(50)", False, True, None),
+              ("total", "DECIMAL(19,4)", False, False, "total >= 0"),
+              ("currency", "CHAR(3)", False, False, None)),
+    "product": (("sku", "VARCHAR(64)", False, True, None),
+                ("name", "VARCHAR(200)", False, False, None),
+                ("price", "DECIMAL(19,4)", False, False, "price >= 0")),
+    "patient": (("mrn", "VARCHAR(64)", False, True, None),
+                ("date_of_birth", "DATE", True, False, None),
+                ("phi", "BYTEA", True, False, None)),
+    "appointment": (("scheduled_at", "TIMESTAMPTZ", False, False, None),
+                    ("duration_minutes", "INT", False, False, "duration_minutes > 0")),
+    "prescription": (("medication_code", "VARCHAR(64)", False, False, None),
+                     ("dosage", "VARCHAR(100)", False, False, None)),
+    "encounter": (("started_at", "TIMESTAMPTZ", False, False, None),
+                  ("ended_at", "TIMESTAMPTZ", True, False, None)),
+    "observation": (("code", "VARCHAR(64)", False, False, None),
+                    ("value", "DOUBLE PRECISION", True, False, None),
+                    ("observed_at", "TIMESTAMPTZ", False, False, None)),
+    "record": (("record_type", "VARCHAR(50)", False, False, None),
+               ("content", "JSONB", False, False, None)),
+    "device": (("serial_number", "VARCHAR(100)", False, True, None),
+               ("firmware_version", "VARCHAR(50)", True, False, None),
+               ("last_seen_at", "TIMESTAMPTZ", True, False, None)),
+    "reading": (("metric", "VARCHAR(100)", False, False, None),
+                ("value", "DOUBLE PRECISION", False, False, None),
+                ("recorded_at", "TIMESTAMPTZ", False, False, None)),
+    "measurement": (("metric", "VARCHAR(100)", False, False, None),
+                    ("value", "DOUBLE PRECISION", False, False, None),
+                    ("measured_at", "TIMESTAMPTZ", False, False, None)),
+    "telemetry": (("payload", "JSONB", False, False, None),
+                  ("recorded_at", "TIMESTAMPTZ", False, False, None)),
+    "event": (("event_type", "VARCHAR(100)", False, False, None),
+              ("payload", "JSONB", False, False, None),
+              ("occurred_at", "TIMESTAMPTZ", False, False, None)),
+    "shipment": (("tracking_number", "VARCHAR(64)", False, True, None),
+                 ("origin", "VARCHAR(200)", False, False, None),
+                 ("destination", "VARCHAR(200)", False, False, None),
+                 ("eta", "TIMESTAMPTZ", True, False, None)),
+    "delivery": (("scheduled_for", "TIMESTAMPTZ", False, False, None),
+                 ("delivered_at", "TIMESTAMPTZ", True, False, None)),
+    "parcel": (("weight_grams", "INT", False, False, "weight_grams > 0"),),
+    "vehicle": (("plate_number", "VARCHAR(20)", False, True, None),
+                ("capacity_kg", "INT", False, False, "capacity_kg > 0")),
+    "route": (("name", "VARCHAR(200)", False, False, None),
+              ("distance_km", "DECIMAL(9,2)", True, False, "distance_km >= 0")),
+    "warehouse": (("code", "VARCHAR(20)", False, True, None),
+                  ("address", "TEXT", False, False, None)),
+    "prediction": (("model_version", "VARCHAR(50)", False, False, None),
+                   ("input", "JSONB", False, False, None),
+                   ("output", "JSONB", True, False, None),
+                   ("latency_ms", "INT", True, False, "latency_ms >= 0")),
+    "dataset": (("name", "VARCHAR(200)", False, False, None),
+                ("uri", "TEXT", False, False, None)),
+    "experiment": (("name", "VARCHAR(200)", False, False, None),
+                   ("parameters", "JSONB", False, False, None)),
+    "report": (("report_type", "VARCHAR(50)", False, False, None),
+               ("parameters", "JSONB", False, False, None),
+               ("generated_at", "TIMESTAMPTZ", True, False, None)),
+    "document": (("title", "VARCHAR(300)", False, False, None),
+                 ("storage_key", "TEXT", False, True, None)),
+    "message": (("channel", "VARCHAR(50)", False, False, None),
+                ("body", "TEXT", False, False, None)),
+    "notification": (("channel", "VARCHAR(20)", False, False, None),
+                     ("sent_at", "TIMESTAMPTZ", True, False, None)),
+    "ticket": (("subject", "VARCHAR(300)", False, False, None),
+               ("priority", "SMALLINT", False, False, "priority BETWEEN 1 AND 5")),
+    "project": (("name", "VARCHAR(200)", False, False, None),),
+    "task": (("title", "VARCHAR(300)", False, False, None),
+             ("due_at", "TIMESTAMPTZ", True, False, None)),
+    "booking": (("starts_at", "TIMESTAMPTZ", False, False, None),
+                ("ends_at", "TIMESTAMPTZ", False, False, None)),
+    "reservation": (("starts_at", "TIMESTAMPTZ", False, False, None),
+                    ("ends_at", "TIMESTAMPTZ", False, False, None)),
+    "session": (("expires_at", "TIMESTAMPTZ", False, False, None),),
+    "inventory": (("quantity", "INT", False, False, "quantity >= 0"),),
+    "metric": (("name", "VARCHAR(200)", False, False, None),
+               ("value", "DOUBLE PRECISION", False, False, None)),
+    "alert": (("severity", "VARCHAR(20)", False, False, None),
+              ("message", "TEXT", False, False, None)),
+    "workspace": (("name", "VARCHAR(200)", False, False, None),),
+    "tenant": (("name", "VARCHAR(200)", False, False, None),),
+}
+# entity -> owners, first present wins (the FK the entity table gets)
+_OWNERS: dict[str, tuple[str, ...]] = {
+    "order": ("customer", "user", "account"), "payment": ("order", "invoice", "customer", "user"),
+    "invoice": ("customer", "user", "order"), "subscription": ("customer", "user"),
+    "refund": ("payment",), "appointment": ("patient",), "prescription": ("patient",),
+    "encounter": ("patient",), "observation": ("encounter", "patient"), "record": ("patient", "user"),
+    "reading": ("device",), "measurement": ("device",), "telemetry": ("device",),
+    "event": ("device", "user"), "shipment": ("customer", "order", "warehouse"),
+    "delivery": ("shipment", "vehicle"), "parcel": ("shipment",), "route": ("vehicle",),
+    "prediction": ("model", "user"), "experiment": ("dataset",), "report": ("user",),
+    "document": ("user", "project"), "message": ("user",), "notification": ("user",),
+    "ticket": ("customer", "user"), "task": ("project", "user"), "booking": ("customer", "user"),
+    "reservation": ("customer", "user"), "session": ("user",), "inventory": ("product", "warehouse"),
+    "card": ("customer", "user"), "account": ("customer", "user"), "transaction": ("account",),
+    "alert": ("device", "user"), "metric": ("device",), "profile": ("user",),
+}
+
+
+def table_name(entity: str) -> str:
+    return _TABLE_NAMES.get(entity, entity)
+
+
+def _entity_table(entity: str, present: set[str], financial: bool) -> Table:
+    name = table_name(entity)
+    columns = [_uuid_pk()]
+    labels: dict[str, str] = {}
+    indexes: list[str] = []
+    if financial:
+        # In a financial spec every other entity belongs to an account.
+        owner_fk: tuple[str, str] | None = ("account_id", "account(id)")
+    else:
+        owner = next((o for o in _OWNERS.get(entity, ()) if o in present and o != entity), None)
+        owner_fk = (f"{owner}_id", f"{table_name(owner)}(id)") if owner else None
+    if owner_fk:
+        fk, target = owner_fk
+        columns.append(Column(fk, "UUID", references=target))
+        labels[fk] = "reports" if entity in ("reading", "measurement", "telemetry") else "owns"
+        indexes.append(_index(name, fk))
+    for col, sql_type, null, unique, check in _ENTITY_COLUMNS.get(
+            entity, (("name", "VARCHAR(200)", False, False, None),)):
+        default = "'USD'" if col == "currency" else None
+        columns.append(Column(col, sql_type, null=null, unique=unique, check=check,
+                              default=default, comment="encrypted PHI (AES-256)" if col == "phi" else None))
+    columns += [*_status(("ACTIVE", "ARCHIVED"), "ACTIVE"), Column("metadata", "JSONB", null=True),
+                _created(), _updated()]
+    time_column = next((c.name for c in columns if c.name in (
+        "recorded_at", "measured_at", "occurred_at", "observed_at", "scheduled_at")), None)
+    if time_column:
+        indexes.append(_index(name, time_column))
+    else:
+        indexes.append(_index(name, "status"))
+    title = f"{entity.replace('_', ' ').title()} Table"
+    plural = ENTITY_NOUNS.get(entity, entity + "s")
+    return Table(name, title, f"The {plural} the service manages.", columns,
+                 indexes=indexes, labels=labels)
+
+
+def _add_tenancy(tables: list[Table]) -> Table:
+    tenant = Table(
+        "tenant", "Tenant Table",
+        "One row per customer organisation. Every other table carries `tenant_id`, and "
+        "row-level security limits each session to its own tenant.",
+        [_uuid_pk(), Column("name", "VARCHAR(200)"), Column("plan_code", "VARCHAR(50)",
+                                                            default="'STANDARD'"),
+         *_status(("ACTIVE", "SUSPENDED", "DELETED"), "ACTIVE"), _created()],
+    )
+    for table in tables:
+        table.columns.insert(1, Column("tenant_id", "UUID", references="tenant(id)"))
+        table.labels["tenant_id"] = "isolates"
+        table.indexes.insert(0, _index(table.name, "tenant_id"))
+        table.extra.append(
+            f"ALTER TABLE {table.name} ENABLE ROW LEVEL SECURITY;\n"
+            f"ALTER TABLE {table.name} FORCE ROW LEVEL SECURITY;\n"
+            f"CREATE POLICY {table.name}_tenant_isolation ON {table.name}\n"
+            "  USING (tenant_id = current_setting('app.tenant_id', true)::uuid);")
+    return tenant
+
+
+def schema_for(plan: SpecPlan) -> Schema:
+    """The data model of ``plan``: financial core plus named tables, or entity tables."""
+    financial = plan.profile == "financial" or "fintech" in plan.domains
+    entities = list(plan.facts.entities)
+    tables: list[Table] = []
+    balance: str | None = None
+    if financial:
+        wants = _wants(plan)
+        core, balance = _financial_tables(plan, wants)
+        named = _named_financial_tables(wants)
+        # Named tables go after saga_state (they reference it) and before the ledger.
+        position = next(i for i, t in enumerate(core) if t.name == "ledger")
+        tables = core[:position] + named + core[position:]
+        leftovers = [e for e in entities if e not in _FINANCIAL_COVERS][:3]
+        present = set(entities)
+        tables += [_entity_table(e, present, True) for e in leftovers]
+    else:
+        chosen = entities[:4] or [_fallback_entity(plan)]
+        present = set(chosen)
+        ordered = _parents_first(chosen)
+        tables = [_entity_table(e, present, False) for e in ordered]
+    tenant = "saas" in plan.domains
+    if tenant and not any(t.name == "tenant" for t in tables):
+        tables.insert(0, _add_tenancy([t for t in tables]))
+    elif tenant:
+        # "tenant" was itself an entity: make it first and give the others its key.
+        own = next(t for t in tables if t.name == "tenant")
+        tables.remove(own)
+        replacement = _add_tenancy(tables)
+        tables.insert(0, replacement)
+    return Schema(tables, financial=financial, tenant=tenant, balance_table=balance)
+
+
+def _fallback_entity(plan: SpecPlan) -> str:
+    """A table for a spec that names no entity: the first telling word of its name."""
+    words = re.findall(r"[a-z]+", plan.name.lower())
+    candidate = next((w for w in words if w not in ("service", "api", "app", "tool", "system")),
+                     "item")[:40]
+    return f"{candidate}_record" if candidate in _RESERVED else candidate
+
+
+def _parents_first(entities: list[str]) -> list[str]:
+    """Order entities so every owner precedes the tables that reference it."""
+    present = set(entities)
+    ordered: list[str] = []
+
+    def visit(entity: str, trail: tuple[str, ...]) -> None:
+        if entity in ordered or entity in trail:
+            return
+        for owner in _OWNERS.get(entity, ()):
+            if owner in present and owner != entity:
+                visit(owner, (*trail, entity))
+                break
+        ordered.append(entity)
+
+    for entity in entities:
+        visit(entity, ())
+    return ordered

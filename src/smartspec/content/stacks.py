@@ -1,0 +1,146 @@
+"""The stack a spec's code examples are written in (issue 3: the stack the description names,
+TypeScript when none is named).
+
+``plan.code_language`` gives the language; the framework decides the idiom of the examples:
+NestJS modules or a plain Node composition root, FastAPI ``Depends`` or a plain factory,
+Spring beans, ASP.NET Core's container, Go constructor functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smartspec.plan import SpecPlan
+
+
+@dataclass(frozen=True, slots=True)
+class Stack:
+    language: str  # typescript | python | go | java | csharp (the code template folder)
+    variant: str  # nest | node | fastapi | python | go | spring | aspnet
+    fence: str  # the fenced-code language
+    label: str  # "TypeScript 5 on Node.js 20 LTS"
+    framework: str  # "NestJS", "FastAPI", "Spring Boot" ...
+    framework_named: bool
+    tests: str  # the unit-test framework
+    load_tool: str = "k6"
+
+    @property
+    def named(self) -> bool:
+        return self.framework_named
+
+
+_LANGUAGE_LABELS = {
+    "typescript": "TypeScript 5 on Node.js 20 LTS",
+    "python": "Python 3.12",
+    "go": "Go 1.22",
+    "java": "Java 21",
+    "csharp": "C# 12 on .NET 8",
+}
+
+
+def stack_for(plan: SpecPlan) -> Stack:
+    """The stack of ``plan``: its code language and the framework named with it."""
+    language = plan.code_language
+    named = set(plan.facts.technologies)
+    label = _LANGUAGE_LABELS[language]
+    if language == "python":
+        if "Django" in named or "Flask" in named:
+            framework = "Django" if "Django" in named else "Flask"
+            return Stack(language, "python", "python", label, framework, True, "pytest")
+        return Stack(language, "fastapi", "python", label, "FastAPI", "FastAPI" in named, "pytest")
+    if language == "go":
+        return Stack(language, "go", "go", label, "net/http (standard library)", False,
+                     "go test")
+    if language == "java":
+        if "Kotlin" in named and "Java" not in named:
+            label = "Kotlin 2 on the JVM (Java 21); examples in Java"
+        return Stack(language, "spring", "java", label, "Spring Boot 3", "Spring Boot" in named,
+                     "JUnit 5")
+    if language == "csharp":
+        return Stack(language, "aspnet", "csharp", label, "ASP.NET Core 8", False, "xUnit")
+    if "NestJS" in named:
+        return Stack(language, "nest", "typescript", label, "NestJS", True, "Jest")
+    if "Express" in named:
+        return Stack(language, "node", "typescript", label, "Express", True, "Vitest")
+    return Stack(language, "node", "typescript", label, "Fastify", False, "Vitest")
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    """One injected dependency of the example service."""
+
+    kind: str  # repository | cache | publisher | gateway | ids | clock
+    type: str  # interface name: PaymentRepository, StripeGateway, Clock ...
+    field: str  # camelCase field name: paymentRepository
+    tech: str  # what implements it in production: PostgreSQL, Stripe API ...
+
+    @property
+    def token(self) -> str:
+        """An injection token / constant name: PAYMENT_REPOSITORY."""
+        return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", self.type).upper()
+
+    @property
+    def snake(self) -> str:
+        """The field in snake_case: payment_repository."""
+        return self.token.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSubject:
+    """What the code examples are about: the spec's main service, its main entity and the
+    dependencies injected into it, all named after the description."""
+
+    service: str  # PaymentService
+    entity: str  # Payment
+    entity_var: str  # payment
+    ports: tuple[Port, ...]
+    provider: str  # the payment provider the saga examples charge: Stripe, or PaymentProvider
+
+    @property
+    def service_snake(self) -> str:
+        """The service in snake_case: order_service."""
+        return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", self.service).lower()
+
+    def port(self, kind: str) -> Port | None:
+        return next((p for p in self.ports if p.kind == kind), None)
+
+    @property
+    def gateways(self) -> tuple[Port, ...]:
+        return tuple(p for p in self.ports if p.kind == "gateway")
+
+
+def _pascal(text: str) -> str:
+    """PascalCase that keeps a word's own inner capitals: PromptPay, OpenAI, CreditService."""
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", text) if w]
+    return "".join(w[:1].upper() + (w[1:] if any(c.isupper() for c in w[1:]) and not w.isupper()
+                                    else w[1:].lower()) for w in words)
+
+
+def code_subject(plan: SpecPlan) -> CodeSubject:
+    """The service, entity and ports the DI and saga examples use."""
+    from smartspec.content.system import describe_system
+
+    system = describe_system(plan)
+    main = system.api_owner if system.external_apis else system.services[0]
+    service = _pascal(main.name) or "CoreService"
+    if not service[:1].isalpha():
+        service = "Service" + service
+    entity = _pascal(plan.facts.entities[0]) if plan.facts.entities else "Record"
+    ports = [Port("repository", f"{entity}Repository", f"{entity[:1].lower()}{entity[1:]}Repository",
+                  system.database)]
+    if system.cache:
+        ports.append(Port("cache", "Cache", "cache", system.cache))
+    if system.queue:
+        ports.append(Port("publisher", "EventPublisher", "events", system.queue))
+    for api in system.external_apis[:2]:
+        name = _pascal(api) or "External"
+        ports.append(Port("gateway", f"{name}Gateway", f"{name[:1].lower()}{name[1:]}Gateway",
+                          f"{api} API"))
+    ports.append(Port("ids", "IdGenerator", "ids", "UUID generator"))
+    ports.append(Port("clock", "Clock", "clock", "system clock"))
+    providers = [a for a in system.external_apis if a in ("Stripe", "PromptPay", "PayPal", "Adyen")]
+    return CodeSubject(service, entity, entity[:1].lower() + entity[1:], tuple(ports),
+                       _pascal(providers[0]) if providers else "PaymentProvider")

@@ -1,0 +1,197 @@
+"""The components a spec talks about, decided once so that architecture, performance,
+monitoring, security and the examples name the same ones.
+
+What the description names always wins. Where a section needs a component the description
+does not name (a financial spec needs a ledger and a dead-letter queue for its sagas; a
+per-service breakdown needs services), a conventional one is proposed and marked as such.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smartspec.content.examples import Example
+    from smartspec.detect import Endpoint, Facts
+    from smartspec.plan import SpecPlan
+
+# Service kind -> words in the service's name that give it away, checked in this order. The
+# kind decides the workload characteristics and the per-service targets (reference §6.3).
+SERVICE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ledger", ("ledger", "audit", "journal")),
+    ("billing", ("billing", "invoice", "invoicing", "subscription", "subscriptions")),
+    ("analytics", ("cost", "report", "reporting", "reports", "analytics", "usage", "metering",
+                   "insight", "insights", "statistics")),
+    ("payment", ("payment", "payments", "checkout", "card", "cards", "payout", "payouts",
+                 "refund", "refunds", "settlement", "transfer", "transfers")),
+    ("balance", ("credit", "credits", "wallet", "wallets", "balance", "balances", "points")),
+    ("notification", ("notification", "notifications", "notify", "email", "sms", "messaging",
+                      "message", "messages", "alert", "alerts")),
+    ("identity", ("auth", "authentication", "identity", "user", "users", "login", "account",
+                  "accounts", "profile", "profiles")),
+    ("ingestion", ("telemetry", "ingestion", "ingest", "sensor", "sensors", "device", "devices")),
+    ("tracking", ("tracking", "shipment", "shipments", "delivery", "deliveries", "fleet",
+                  "dispatch", "route", "routing")),
+    ("inference", ("inference", "model", "models", "prediction", "predictions",
+                   "recommendation", "recommendations", "ml")),
+)
+CACHE_LIKE = frozenset({"Redis"})
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    name: str  # "Payment Service"
+    kind: str  # a SERVICE_KINDS key, or "general"
+    named: bool  # the description names it
+
+    @property
+    def short(self) -> str:
+        """``Payment`` for ``Payment Service``."""
+        return re.sub(r"\s+Service$", "", self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class System:
+    services: tuple[Service, ...]
+    services_named: bool
+    datastores: tuple[str, ...]  # named ones, else the proposed PostgreSQL
+    datastores_named: bool
+    database: str  # the system of record
+    cache: str | None
+    queue: str | None  # "Kafka", "Redis queue", "RabbitMQ" ...
+    queue_named: bool
+    external_apis: tuple[str, ...]
+    has_external: bool  # a named API, or "external API"/"third-party"/"webhook" in the text
+    entities: tuple[str, ...]
+    endpoints: tuple[Endpoint, ...]
+    financial: bool
+    domains: tuple[str, ...]
+    breakdown: bool  # per-service performance breakdown (reference §6.3)
+    guarded: bool  # the spec has a security section: requests carry credentials
+    tenant: bool  # SaaS: requests carry a tenant
+    currency: str  # the currency of money examples
+
+    def example(self, endpoint: Endpoint) -> Example:
+        """The request/response example of ``endpoint`` for the Examples section."""
+        from smartspec.content.examples import example_for
+
+        method = ("PROMPTPAY" if "PromptPay" in self.external_apis else
+                  "CARD" if {"Stripe", "Adyen"} & set(self.external_apis) else "BANK_TRANSFER")
+        return example_for(endpoint, currency=self.currency, method_name=method,
+                           guarded=self.guarded, tenant=self.tenant)
+
+    @property
+    def multi_service(self) -> bool:
+        return len(self.services) > 1
+
+    def services_of(self, *kinds: str) -> tuple[Service, ...]:
+        return tuple(s for s in self.services if s.kind in kinds)
+
+    @property
+    def api_owner(self) -> Service:
+        """The service that calls the external APIs: a payment-like one if there is one."""
+        for kind in ("payment", "billing", "notification", "inference", "tracking"):
+            found = self.services_of(kind)
+            if found:
+                return found[0]
+        return self.services[0]
+
+
+def service_kind(name: str) -> str:
+    words = set(re.split(r"[^a-z0-9]+", name.lower()))
+    for kind, markers in SERVICE_KINDS:
+        if words & set(markers):
+            return kind
+    return "general"
+
+
+def describe_system(plan: SpecPlan) -> System:
+    """The components of ``plan``'s system, named or proposed."""
+    facts = plan.facts
+    financial = plan.profile == "financial" or "fintech" in plan.domains
+    services = _services(plan, financial)
+    datastores = facts.datastores or ("PostgreSQL",)
+    database = next((d for d in datastores if d not in CACHE_LIKE), "PostgreSQL")
+    cache = "Redis" if "Redis" in datastores or facts.has("cache") else None
+    queue, queue_named = _queue(plan, financial)
+    return System(
+        services=services,
+        services_named=bool(facts.services),
+        datastores=datastores,
+        datastores_named=bool(facts.datastores),
+        database=database,
+        cache=cache,
+        queue=queue,
+        queue_named=queue_named,
+        external_apis=facts.external_apis,
+        has_external=bool(facts.external_apis) or facts.has("external-api"),
+        entities=facts.entities,
+        endpoints=facts.endpoints or _fallback_endpoints(plan),
+        financial=financial,
+        domains=plan.domains,
+        breakdown=len(services) > 1 or financial,
+        guarded=plan.security != "none",
+        tenant="saas" in plan.domains,
+        currency=currency_for(facts),
+    )
+
+
+def currency_for(facts: Facts) -> str:
+    """The currency of money examples and column defaults: baht when the description is about
+    PromptPay or written in Thai, else US dollars."""
+    return "THB" if "PromptPay" in facts.external_apis or re.search(r"[\u0E00-\u0E7F]", facts.text) else "USD"
+
+
+def _services(plan: SpecPlan, financial: bool) -> tuple[Service, ...]:
+    facts = plan.facts
+    if facts.services:
+        return tuple(Service(name, service_kind(name), True) for name in facts.services)
+    names: list[str] = []
+    if financial:
+        text = set(facts.words("fintech")) | set(facts.entities)
+        if text & {"credit", "wallet"}:
+            names.append("Wallet Service" if "wallet" in text and "credit" not in text
+                         else "Credit Service")
+        if text & {"payment", "payments", "card", "stripe", "promptpay", "refund", "refunds"}:
+            names.append("Payment Service")
+        if text & {"billing", "invoice", "invoices", "subscription"}:
+            names.append("Billing Service")
+        if not names:
+            names.append(_own_service_name(plan.title))
+        names.append("Ledger Service")
+    else:
+        names.append(_own_service_name(plan.title))
+    names = list(dict.fromkeys(names))
+    return tuple(Service(name, service_kind(name), False) for name in names)
+
+
+def _fallback_endpoints(plan: SpecPlan) -> tuple[Endpoint, ...]:
+    """One endpoint for a spec whose description names no resource, so that the API table,
+    the examples and the tests still agree on something concrete."""
+    from smartspec.detect import Endpoint
+
+    slug = re.sub(r"[^a-z0-9]+", "-", plan.name.lower()).strip("-") or "resource"
+    return (Endpoint("GET", f"/api/v1/{slug}", "Read the current state"),)
+
+
+def _own_service_name(title: str) -> str:
+    base = re.sub(r"\s+(?:Service|API|Api|Svc)$", "", " ".join(title.split())) or "Core"
+    # Keep it a plain identifier-like name: letters, digits and spaces.
+    base = " ".join(re.sub(r"[^A-Za-z0-9 ]+", " ", base).split()) or "Core"
+    return f"{base} Service"
+
+
+def _queue(plan: SpecPlan, financial: bool) -> tuple[str | None, bool]:
+    facts = plan.facts
+    if facts.queues:
+        return facts.queues[0], True
+    if facts.has("queue"):
+        if "Redis" in facts.datastores:
+            return "Redis queue", True
+        return "RabbitMQ", False
+    if financial:
+        # Sagas need a dead-letter queue and an outbox relay (reference §7.5).
+        return ("Redis queue" if "Redis" in facts.datastores else "RabbitMQ"), False
+    return None, False
