@@ -288,37 +288,33 @@ def _explain(message: str) -> str:
     return f"{location}{problem}"
 
 
+def _levels(body: dict[str, Any], keys: tuple[str, ...], old: Any, source: str,
+            where: str) -> dict[str, Sourced[str] | None]:
+    """The level keys of one profiles.X / domains.X block, each with its source; a key the
+    block does not set keeps the lower layer's value."""
+    return {key: Sourced(body[key], source, f"{where}.{key}") if body.get(key)
+            else getattr(old, key) for key in keys}
+
+
 def _merge_profile(old: ProfileOverride | None, body: dict[str, Any], source: str,
                    where: str, name: str) -> ProfileOverride:
     old = old or ProfileOverride()
-
-    def level(key: str, previous: Sourced[str] | None) -> Sourced[str] | None:
-        value = body.get(key)
-        return Sourced(value, source, f"{where}: profiles.{name}.{key}") if value else previous
-
     return ProfileOverride(
         include_sections=tuple(body.get("includeSections", old.include_sections)),
         exclude_sections=tuple(body.get("excludeSections", old.exclude_sections)),
-        security=level("security", old.security),
-        di=level("di", old.di),
-        performance=level("performance", old.performance),
         mandatory=tuple(body.get("mandatory", old.mandatory)),
+        **_levels(body, ("security", "di", "performance"), old, source,
+                  f"{where}: profiles.{name}"),
     )
 
 
 def _merge_domain(old: DomainOverride | None, body: dict[str, Any], source: str,
                   where: str, name: str) -> DomainOverride:
     old = old or DomainOverride()
-
-    def level(key: str, previous: Sourced[str] | None) -> Sourced[str] | None:
-        value = body.get(key)
-        return Sourced(value, source, f"{where}: domains.{name}.{key}") if value else previous
-
     return DomainOverride(
         auto_include=tuple(body.get("autoInclude", old.auto_include)),
         compliance=tuple(body.get("compliance", old.compliance)),
-        security=level("security", old.security),
-        performance=level("performance", old.performance),
+        **_levels(body, ("security", "performance"), old, source, f"{where}: domains.{name}"),
     )
 
 

@@ -27,6 +27,15 @@ def stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%d-%H%M%S")
 
 
+def _free_name(path: Path) -> Path:
+    """``path``, or ``<stem>-N<suffix>`` with the first N that no file has."""
+    candidate, counter = path, 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{counter}{path.suffix}")
+        counter += 1
+    return candidate
+
+
 @dataclass(frozen=True, slots=True)
 class Workspace:
     root: Path
@@ -96,14 +105,14 @@ class Workspace:
 
     # -- backups -------------------------------------------------------------------------
     def next_backup_path(self, spec_id: str, now: datetime) -> Path:
-        folder = self.backups_dir(spec_id)
+        """A name no backup has: after the oldest backups of this second were pruned, the
+        first free name could sort before the ones kept, so take the next number after the
+        highest one of this second."""
+        taken = [int(m.group(2) or 0) for p in self.list_backups(spec_id)
+                 if (m := BACKUP_RE.match(p.name)) and m.group(1) == stamp(now)]
         base = f"spec.backup-{stamp(now)}"
-        candidate = folder / f"{base}.md"
-        counter = 1
-        while candidate.exists():
-            candidate = folder / f"{base}-{counter}.md"
-            counter += 1
-        return candidate
+        name = f"{base}-{max(taken) + 1}.md" if taken else f"{base}.md"
+        return _free_name(self.backups_dir(spec_id) / name)
 
     def list_backups(self, spec_id: str) -> list[Path]:
         """This spec's backups, oldest first."""
@@ -117,26 +126,11 @@ class Workspace:
                 found.append((match.group(1), int(match.group(2) or 0), path))
         return [path for _, _, path in sorted(found)]
 
-    def write_backup(self, spec_id: str, content: bytes, now: datetime, keep: int) -> Path:
-        path = self.next_backup_path(spec_id, now)
-        atomic_write(path, content)
-        backups = self.list_backups(spec_id)
-        for old in backups[: max(0, len(backups) - max(keep, 1))]:
-            old.unlink(missing_ok=True)
-        return path
-
     # -- reports and trace ---------------------------------------------------------------
     def report_path(self, spec_id: str, kind: str, now: datetime) -> Path:
         """A free name for a ``kind`` report (generation, edit, validation) of this run; the
         JSON twin has the same name with ``.json``."""
-        folder = self.reports_dir(spec_id)
-        base = f"{kind}-report-{stamp(now)}"
-        path = folder / f"{base}.md"
-        counter = 1
-        while path.exists():
-            path = folder / f"{base}-{counter}.md"
-            counter += 1
-        return path
+        return _free_name(self.reports_dir(spec_id) / f"{kind}-report-{stamp(now)}.md")
 
     def write_report(self, path: Path, markdown: str, data: dict[str, Any]) -> None:
         atomic_write(path, markdown)
@@ -220,13 +214,7 @@ def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime
                journal: Journal | None = None) -> Path:
     """Write a backup under a free name (never over another backup), without pruning: pruning
     waits until the run has succeeded (``prune_backups``)."""
-    # After the oldest backups of this second were pruned, the first free name could sort
-    # before the ones kept; the next number after the highest one keeps names in time order.
-    same = [int(m.group(2) or 0) for p in workspace.list_backups(spec_id)
-            if (m := BACKUP_RE.match(p.name)) and m.group(1) == stamp(now)]
     path = workspace.next_backup_path(spec_id, now)
-    if same:
-        path = workspace.backups_dir(spec_id) / f"spec.backup-{stamp(now)}-{max(same) + 1}.md"
     if journal is not None:
         journal.remember(path)
     atomic_write(path, content)
