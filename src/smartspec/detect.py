@@ -179,7 +179,7 @@ class Facts:
 
 
 @lru_cache(maxsize=64)
-def _compile(words: tuple[str, ...]) -> re.Pattern[str] | None:
+def word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern matching any of ``words``: Latin words word-bounded, Thai words anywhere
     (Thai is written without spaces between words). Longest alternatives first."""
     if not words:
@@ -204,7 +204,7 @@ def group_words(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, t
 
 def find_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
     """The words of ``words`` found in ``text`` (word-bounded, case-insensitive), in order."""
-    pattern = _compile(tuple(words))
+    pattern = word_pattern(tuple(words))
     if pattern is None:
         return ()
     return tuple(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(text)))
@@ -248,7 +248,7 @@ def _lexicon(groups: tuple[tuple[str, tuple[str, ...]], ...],
         for word in words:
             owners.setdefault(word.lower(), []).append(group)
     thai = tuple(w for w in owners if not w.isascii())
-    return {w: tuple(g) for w, g in owners.items()}, _compile(thai)
+    return {w: tuple(g) for w, g in owners.items()}, word_pattern(thai)
 
 
 def scan_groups(text: str, groups: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

@@ -1,0 +1,130 @@
+"""``smartspec validate``: parse the words, run the rule engine over the specs, print.
+
+Exit 0 when no spec has an error, 1 when one has (``--strict``: warnings count as errors),
+2 when the run could not be carried out (bad config, unreadable file, missing path); the
+last is raised as a ``SmartspecError`` for ``cli.main``. ``--format json`` and ``sarif``
+print one JSON document on stdout and nothing else there.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from smartspec.config import Settings
+    from smartspec.rules import ValidationResult, Validator
+
+# Show a progress bar on a terminal once a run is long enough to wait for.
+PROGRESS_MIN_FILES = 200
+
+
+def _shown(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` (POSIX separators) when inside it, else absolute."""
+    full = path.resolve()
+    try:
+        return full.relative_to(base).as_posix()
+    except ValueError:
+        return str(full)
+
+
+def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
+    """The SPEC_INDEX (for the related-specs rule) and how to name it, or (None, "")."""
+    try:
+        from smartspec.index import load_index, locate_index
+    except ImportError:  # an install without the index module: the rule skips
+        return None, ""
+    path = locate_index(settings.root, settings.state_dir, specindex)
+    if path is None:
+        return None, ""
+    return load_index(path), _shown(path, settings.root)
+
+
+def _validator(settings: Settings, strict: bool, specindex: str | None) -> Validator:
+    from smartspec.rules import Validator, load_registry
+
+    index, index_name = _index(settings, specindex)
+    return Validator(settings, index=index, registry=load_registry(settings.state_dir),
+                     strict=strict, index_name=index_name or "SPEC_INDEX.json")
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="Report for people, programs or code scanning (SARIF 2.1.0).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any finding).")
+@click.option("--lang", type=click.Choice(["en", "th"]), default=None,
+              help="Language of the text report [default: config language, else LANG].")
+@click.option("--specindex", metavar="PATH",
+              help="Index file for the related-specs rule, relative to the project root.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes; 0 = one per core.")
+@click.option("-v", "--verbose", is_flag=True, help="List passed and skipped checks too.")
+@click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str | None,
+                     specindex: str | None, jobs: int, verbose: bool, no_progress: bool) -> None:
+    """Check SPECs with smartspec's rules: the reference's consistency rules and the
+    structural ones (required and critical sections, settings comment, related specs,
+    placeholders).
+
+    PATHS are spec files or folders (searched for spec.md); default: the specs folder.
+    Severities come from validation.rules in the config; exit 1 if any spec has an error.
+    """
+    from smartspec.config import load_settings
+    from smartspec.errors import UsageError
+    from smartspec.options import Options
+    from smartspec.rules import render_text, runner
+
+    settings = load_settings(Options(lang=lang))
+    validator = _validator(settings, strict, specindex)
+    language = str(settings["lang"])
+    if not validator.enabled:
+        source = settings.source("validation_enabled").describe()
+        click.echo(f"smartspec: validation is disabled (validation.enabled=false, from {source})",
+                   err=True)
+        if fmt != "text":
+            _emit(fmt, [], validator)
+        return
+
+    targets = list(paths)
+    if not targets:
+        default = settings.root / str(settings["specs_dir"])
+        if not default.is_dir():
+            raise UsageError(f"no specs folder {_shown(default, Path.cwd())!r}; pass spec files "
+                             "or folders to validate")
+        targets = [default]
+    files = runner.find_specs(targets)
+    if not files:
+        click.echo(f"smartspec: no spec.md files under {', '.join(str(t) for t in targets)}",
+                   err=True)
+    base = settings.root if fmt == "sarif" else Path.cwd().resolve()
+    items = [(file, _shown(file, base)) for file in files]
+
+    with ExitStack() as stack:
+        progress: Callable[[int], None] | None = None
+        if not no_progress and len(items) >= PROGRESS_MIN_FILES and sys.stderr.isatty():
+            bar = stack.enter_context(click.progressbar(
+                length=len(items), label="Validating", file=sys.stderr))
+            progress = bar.update
+        results = list(runner.run(validator, items, jobs=jobs, progress=progress))
+
+    if fmt == "text":
+        click.echo(render_text(results, language, verbose=verbose or None), nl=False)
+    else:
+        _emit(fmt, results, validator)
+    if any(result.errors for result in results):
+        raise click.exceptions.Exit(1)
+
+
+def _emit(fmt: str, results: list[ValidationResult], validator: Validator) -> None:
+    from smartspec.rules import report_json
+    from smartspec.rules.sarif import to_sarif
+
+    payload = report_json(results) if fmt == "json" else to_sarif(results, validator.severities)
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -1,0 +1,186 @@
+"""The reference's five consistency rules (§10.1), with its names and default severities.
+
+Each rule is "if the spec mentions X (in prose: never in a code block, a comment or a URL),
+then section Y must say Z". Sections are found by title through the catalog, so numbered,
+unnumbered and Thai headings all work; a compact spec's five sections stand in for the
+standard ones they condense (reference §3.2).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from smartspec import catalog, detect
+from smartspec.document import Section
+from smartspec.rules.base import RULES, Hit
+from smartspec.rules.context import Context
+
+# Which sections play which part. Compact specs fold several standard sections into one.
+ARCHITECTURE = ("architecture", "compact-architecture")
+ENDPOINT_SOURCES = ("architecture", "api", "compact-architecture", "compact-technical")
+EXAMPLES = ("examples",)
+PERFORMANCE = ("performance", "compact-constraints")
+TESTING = ("testing", "compact-acceptance")
+IMPLEMENTATION = ("implementation", "compact-technical", "compact-constraints")
+SECURITY = ("security",)
+
+# What counts as queue metrics in a performance section: a line naming a queue (or worker,
+# consumer, message) together with something measured about it.
+#   "Queue depth: alert if > 1000", "Consumer lag < 10 seconds", "Message processing: < 100ms"
+# The queue words (these nouns and the "queue" keyword group, config included) are found first
+# by a case-insensitive search of the section; only their lines are tested for a measure.
+_QUEUE_NOUNS = ("queue", "queues", "worker", "workers", "consumer", "consumers", "message",
+                "messages", "job", "jobs", "dlq", "dead letter", "dead-letter", "คิว")
+_MEASURE_RE = re.compile(
+    r"(?i)\b(?:depth|lag|backlog|latency|throughput|processing|age|rate|size|retries|"
+    r"per (?:second|message|minute))\b|\d\s*(?:ms|s|msg/s|/s)\b|[<>≤≥]\s*\d|ความล่าช้า|ความยาว")
+# Integration tests in a testing section: "Integration Tests", "integration testing", Thai.
+_INTEGRATION_RE = re.compile(r"(?i)\bintegration\b|บูรณาการ|การรวมระบบ")
+# A retry policy: retry/retries/retried/retrying, backoff/back-off, Thai "ลองใหม่"/"ลองซ้ำ".
+_RETRY_RE = re.compile(r"(?i)\bretr(?:y|ies|ied|ying)\b|\bback-?off\b|ลองใหม่|ลองซ้ำ")
+# The security part of a compact spec's Constraints & Risk Notes: "**Security:**" or a
+# "### Security" heading.
+_COMPACT_SECURITY_RE = re.compile(r"(?im)^\s*(?:\*\*security\b|#{3,6}\s+security\b|\*\*ความปลอดภัย)")
+
+
+@lru_cache(maxsize=64)
+def _queue_noun_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    pattern = detect.word_pattern(tuple(dict.fromkeys((*_QUEUE_NOUNS, *words))))
+    assert pattern is not None
+    return pattern
+
+
+def _has_queue_metric(ctx: Context, sections: list[Section]) -> bool:
+    prose = ctx.prose
+    nouns = _queue_noun_pattern(ctx.matchers["queue"].words if "queue" in ctx.matchers else ())
+    for section in sections:
+        start, end = ctx.span(section)
+        for match in nouns.finditer(prose, start, end):
+            line = ctx.line_of(match.start())
+            if _MEASURE_RE.search(prose, ctx.offsets[line], ctx.offsets[line + 1]):
+                return True
+    return False
+
+
+def _expects_examples(ctx: Context) -> bool:
+    """Whether this spec is meant to carry an Examples section: the generated section list
+    says so, else the profile does; a hand-written spec without a profile always is."""
+    if ctx.generated_sections is not None:
+        return "examples" in ctx.generated_sections
+    if ctx.profile is not None:
+        return not ctx.compact and "examples" in catalog.PROFILE_SECTIONS[ctx.profile]
+    return True
+
+
+@RULES.rule(
+    "SS001", "api-example-coverage", severity="warn",
+    description="Each endpoint defined in the Architecture or API section has an example "
+                "in the Examples section.",
+    hint="Add an example request (METHOD /path) for the endpoint to the Examples section.",
+    hint_th="เพิ่มตัวอย่างคำขอ (METHOD /path) ของ endpoint นี้ในหัวข้อตัวอย่าง",
+    passed="Examples cover every defined endpoint",
+    passed_th="ตัวอย่างครอบคลุม endpoint ทั้งหมดที่กำหนดไว้",
+)
+def api_example_coverage(ctx: Context) -> Iterator[Hit]:
+    endpoints = ctx.endpoints_in(ctx.sections_for(ENDPOINT_SOURCES))
+    if not endpoints:
+        return
+    examples = ctx.sections_for(EXAMPLES)
+    if not examples and not _expects_examples(ctx):
+        return
+    shown = ctx.example_paths(examples)
+    for endpoint in endpoints:
+        pattern = endpoint.pattern()
+        if not any(pattern.fullmatch(token) for token in shown.get(endpoint.method, ())):
+            yield Hit(endpoint.line, "api-no-example", {"endpoint": str(endpoint)})
+
+
+@RULES.rule(
+    "SS002", "queue-metrics", severity="error",
+    description="A queue or worker in the Architecture comes with queue metrics in the "
+                "Performance Requirements.",
+    hint="Add queue metrics to Performance Requirements: processing time per message, "
+         "queue depth alert, consumer lag.",
+    hint_th="เพิ่มตัวชี้วัดของคิวในข้อกำหนดด้านประสิทธิภาพ: เวลาประมวลผลต่อข้อความ "
+            "การแจ้งเตือนความยาวคิว และ consumer lag",
+    passed="Queues have performance metrics",
+    passed_th="คิวมีตัวชี้วัดประสิทธิภาพ",
+)
+def queue_metrics(ctx: Context) -> Iterator[Hit]:
+    mention = ctx.first_mention("queue", ctx.sections_for(ARCHITECTURE))
+    if mention is None:
+        return
+    word, line = mention
+    performance = ctx.sections_for(PERFORMANCE)
+    if not performance:
+        yield Hit(line, "queue-no-performance-section", {"word": word})
+    elif not _has_queue_metric(ctx, performance):
+        yield Hit(line, "queue-no-metrics", {"word": word})
+
+
+@RULES.rule(
+    "SS003", "transaction-integration-tests", severity="warn",
+    description="A spec that mentions transactions or ACID defines integration tests in "
+                "its Testing section.",
+    hint="Add integration tests for the transactional paths (concurrent updates, rollback) "
+         "to the Testing section.",
+    hint_th="เพิ่มการทดสอบแบบบูรณาการสำหรับธุรกรรม (การอัปเดตพร้อมกัน การ rollback) "
+            "ในหัวข้อการทดสอบ",
+    passed="Transactions are covered by integration tests",
+    passed_th="ธุรกรรมมีการทดสอบแบบบูรณาการ",
+)
+def transaction_integration_tests(ctx: Context) -> Iterator[Hit]:
+    mention = ctx.first_mention("transaction")
+    if mention is None:
+        return
+    word, line = mention
+    testing = ctx.sections_for(TESTING)
+    if not testing:
+        yield Hit(line, "transaction-no-testing-section", {"word": word})
+    elif not ctx.search(_INTEGRATION_RE, testing):
+        yield Hit(line, "transaction-no-integration-tests", {"word": word})
+
+
+@RULES.rule(
+    "SS004", "external-api-retry", severity="warn",
+    description="A spec that mentions an external or third-party API defines a retry "
+                "policy in its Implementation Guide.",
+    hint="Add a retry policy to the Implementation Guide: timeout, retries with exponential "
+         "backoff and jitter, circuit breaker.",
+    hint_th="เพิ่มนโยบายการลองใหม่ในแนวทางการพัฒนา: timeout การลองใหม่แบบ exponential "
+            "backoff พร้อม jitter และ circuit breaker",
+    passed="External APIs have a retry policy",
+    passed_th="API ภายนอกมีนโยบายการลองใหม่",
+)
+def external_api_retry(ctx: Context) -> Iterator[Hit]:
+    mention = ctx.first_mention("external-api")
+    if mention is None:
+        return
+    word, line = mention
+    implementation = ctx.sections_for(IMPLEMENTATION)
+    if not implementation:
+        yield Hit(line, "external-api-no-implementation-section", {"word": word})
+    elif not ctx.search(_RETRY_RE, implementation):
+        yield Hit(line, "external-api-no-retry", {"word": word})
+
+
+@RULES.rule(
+    "SS005", "auth-security-section", severity="error",
+    description="A spec that mentions authentication, login or JWT has a Security section.",
+    hint="Add a Security section (generate with --security=basic or higher) covering how "
+         "credentials and tokens are protected.",
+    hint_th="เพิ่มหัวข้อความปลอดภัย (สร้างด้วย --security=basic ขึ้นไป) "
+            "ที่อธิบายการปกป้องข้อมูลรับรองและโทเคน",
+    passed="Authentication is covered by a security section",
+    passed_th="การยืนยันตัวตนมีหัวข้อความปลอดภัยรองรับ",
+)
+def auth_security_section(ctx: Context) -> Iterator[Hit]:
+    mention = ctx.first_mention("auth")
+    if mention is None or ctx.sections_for(SECURITY):
+        return
+    if ctx.compact and ctx.search(_COMPACT_SECURITY_RE, ctx.sections_for(("compact-constraints",))):
+        return
+    word, line = mention
+    yield Hit(line, "auth-no-security", {"word": word})

@@ -1,0 +1,382 @@
+"""What every rule reads: one parsed document plus views computed once and shared.
+
+The ``Document`` (one pass of the fence-aware scanner) gives lines, sections and fences. On
+top of it this module builds, lazily and at most once per spec:
+
+- ``prose``: the document text with fenced lines emptied and HTML comments, URLs, link
+  targets and e-mail addresses blanked out *in place* (same length), so that a keyword in a
+  code block, a settings comment or ``https://auth.example.com`` never counts, and a match
+  offset still maps straight back to its line;
+- the section key of every ``##`` section (numbered, unnumbered or Thai titles);
+- the endpoints the spec defines.
+
+Rules ask questions of the context (``first_mention``, ``sections_for``) instead of scanning
+text themselves, so no rule pays for a second pass over the file.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from itertools import accumulate
+from typing import Any
+
+from smartspec import catalog, detect
+from smartspec.document import Document, Section
+from smartspec.meta import BUILTIN_CRITICAL
+from smartspec.rules.keywords import WordMatcher
+
+# Blanked out of prose before keyword search (each replaced by spaces of the same length):
+#   <!-- any comment, across lines -->
+#   scheme://host/path, www.host/path          URLs, bare or inside <...> autolinks
+#   ](target "title")                          a Markdown link's destination
+#   user@example.com                           e-mail addresses
+# URLs and addresses are found from their "://", "www." or "@" with str.find and grown to
+# both sides: a regex that has to try every position of a 20 KB text costs ten times more.
+_LINK_TARGET_RE = re.compile(r"\]\([^)\n]*\)")
+_NOT_NEWLINE_RE = re.compile(r"[^\r\n]")
+_URL_REST_RE = re.compile(r"[^\s<>()\[\]`\"']*")
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_EMAIL_DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+_EMAIL_LOCAL_CHARS = frozenset(".+-_")
+
+# Endpoint definitions: "GET /api/v1/users", "POST https://api.x.com/v1/pay", or a table row
+# "| GET | `/api/v1/users` | ... |" (backticks and bold are removed before matching).
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+_INLINE_ENDPOINT_RE = re.compile(
+    r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(?:[a-z]+://[^/\s]+)?(/[^\s|]*)"
+)
+# A path token in an example line: the scheme and host are cut first, then "/a/b" up to
+# whitespace, a quote, a query string or a fragment.
+_HOST_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"'`]+")
+_PATH_TOKEN_RE = re.compile(r"/[^\s\"'`)?#,;|]*")
+_METHOD_RE = re.compile(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
+# Path segments that stand for a value: {id}, :id, <id>.
+_PARAM_SEGMENT_RE = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
+
+
+def _comment_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    at = text.find("<!--")
+    while at >= 0:
+        end = text.find("-->", at + 4)
+        stop = len(text) if end < 0 else end + 3  # an unclosed comment runs to the end
+        spans.append((at, stop))
+        at = text.find("<!--", stop)
+    return spans
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    at = text.find("://")
+    while at >= 0:
+        start = at
+        while start and text[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        end = _URL_REST_RE.match(text, at + 3)
+        stop = end.end() if end else at + 3
+        if start < at:  # "://" with no scheme is not a URL
+            spans.append((start, stop))
+        at = text.find("://", stop)
+    at = text.find("www.")
+    while at >= 0:
+        end = _URL_REST_RE.match(text, at)
+        stop = end.end() if end else at + 4
+        if not (at and (text[at - 1].isalnum() or text[at - 1] in "_/.")):
+            spans.append((at, stop))
+        at = text.find("www.", stop)
+    return spans
+
+
+def _email_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    at = text.find("@")
+    while at >= 0:
+        start = at
+        while start and (text[start - 1].isalnum() or text[start - 1] in _EMAIL_LOCAL_CHARS):
+            start -= 1
+        domain = _EMAIL_DOMAIN_RE.match(text, at + 1)
+        if domain and start < at:
+            spans.append((start, domain.end()))
+            at = text.find("@", domain.end())
+        else:
+            at = text.find("@", at + 1)
+    return spans
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each (start, end) span replaced by spaces, line ends kept (spans may
+    overlap)."""
+    pieces = []
+    position = 0
+    for start, end in sorted(spans):
+        start = max(start, position)
+        if end <= start:
+            continue
+        blank = text[start:end]
+        blank = _NOT_NEWLINE_RE.sub(" ", blank) if "\n" in blank else " " * (end - start)
+        pieces += [text[position:start], blank]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _blank(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return re.sub(r"[^\n]", " ", text) if "\n" in text else " " * len(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    method: str
+    path: str
+    line: int  # 0-based, where it is defined
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def pattern(self) -> re.Pattern[str]:
+        return _path_pattern(self.path)
+
+
+@lru_cache(maxsize=4096)
+def _path_pattern(path: str) -> re.Pattern[str]:
+    """Matches a path token from an example: parameters accept any one segment, a trailing
+    slash is optional."""
+    parts = []
+    for segment in path.strip("/").split("/"):
+        parts.append(r"[^/]+" if _PARAM_SEGMENT_RE.match(segment) else re.escape(segment))
+    return re.compile("/" + "/".join(parts) + "/?")
+
+
+@lru_cache(maxsize=4096)
+def _key_for(title: str, compact: bool) -> str | None:
+    # Titles repeat across a tree of specs; normalising each once is enough.
+    return catalog.key_for_title(title, compact=compact)
+
+
+class Context:
+    """One spec as the rules see it. Everything expensive is a cached property."""
+
+    def __init__(self, doc: Document, *, path: str, matchers: Mapping[str, WordMatcher],
+                 critical_names: tuple[str, ...] = BUILTIN_CRITICAL,
+                 known_ids: frozenset[str] | None = None, index_name: str = "",
+                 registry: Mapping[str, Any] | None = None) -> None:
+        self.doc = doc
+        self.path = path
+        self.critical_names = critical_names
+        self.matchers = matchers  # keyword group -> its words
+        self.known_ids = known_ids  # ids in SPEC_INDEX, or None when there is no index
+        self.index_name = index_name
+        self.registry = registry
+
+    # --- metadata -------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> dict[str, Any] | None:
+        settings = self.doc.settings
+        return settings if isinstance(settings, dict) else None
+
+    @cached_property
+    def profile(self) -> str | None:
+        """From the settings comment, else the ``**Profile:**`` header of a hand-written spec."""
+        value = (self.settings or {}).get("profile") or self.doc.header.get("Profile")
+        if not isinstance(value, str):
+            return None
+        value = value.strip().lower()
+        return value if value in catalog.PROFILE_SECTIONS else None
+
+    @cached_property
+    def compact(self) -> bool:
+        mode = (self.settings or {}).get("mode") or self.doc.header.get("Mode") or ""
+        return isinstance(mode, str) and mode.strip().lower() == "compact"
+
+    @cached_property
+    def spec_id(self) -> str | None:
+        value = (self.settings or {}).get("id") or self.doc.header.get("Spec ID")
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    @cached_property
+    def generated_sections(self) -> tuple[str, ...] | None:
+        """The section keys the settings comment says the spec was generated with."""
+        sections = (self.settings or {}).get("sections")
+        if isinstance(sections, list) and all(isinstance(k, str) for k in sections):
+            return tuple(sections)
+        return None
+
+    # --- sections -------------------------------------------------------------------------
+
+    @cached_property
+    def keys(self) -> list[str | None]:
+        """The catalog key of each ``##`` section (None for a person's own section)."""
+        compact = self.compact
+        return [_key_for(s.title, compact) for s in self.doc.sections]
+
+    @cached_property
+    def by_key(self) -> dict[str, Section]:
+        found: dict[str, Section] = {}
+        for key, section in zip(self.keys, self.doc.sections, strict=True):
+            if key is not None:
+                found.setdefault(key, section)
+        return found
+
+    def sections_for(self, keys: Iterable[str]) -> list[Section]:
+        wanted = set(keys)
+        return [s for k, s in zip(self.keys, self.doc.sections, strict=True) if k in wanted]
+
+    # --- prose ----------------------------------------------------------------------------
+
+    @cached_property
+    def _prose_and_offsets(self) -> tuple[str, list[int]]:
+        lines = ["\n" if inside else line
+                 for line, inside in zip(self.doc.lines, self.doc.fenced, strict=True)]
+        offsets = list(accumulate(map(len, lines), initial=0))
+        text = "".join(lines)
+        # Every substitution keeps the length, so ``offsets`` stay valid.
+        if "](" in text:
+            text = _LINK_TARGET_RE.sub(_blank, text)
+        spans = _comment_spans(text) if "<!--" in text else []
+        if "://" in text or "www." in text:
+            spans += _url_spans(text)
+        if "@" in text:
+            spans += _email_spans(text)
+        if spans:
+            text = _blank_spans(text, spans)
+        return text, offsets
+
+    @property
+    def prose(self) -> str:
+        return self._prose_and_offsets[0]
+
+    @property
+    def offsets(self) -> list[int]:
+        """Offset in ``prose`` of each line's start, plus the end."""
+        return self._prose_and_offsets[1]
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.offsets, offset) - 1
+
+    def span(self, section: Section, *, body: bool = False) -> tuple[int, int]:
+        start = section.body_start if body else section.start
+        return self.offsets[start], self.offsets[section.end]
+
+    @cached_property
+    def _lowered(self) -> bytes | None:
+        """``prose`` as lower-cased UTF-8, when its lines are exactly its "\\n"-ended pieces
+        (a byte offset then maps to a line by counting newlines); None otherwise."""
+        lines = self.doc.lines
+        prose = self.prose
+        if not lines or prose.count("\n") != len(lines) - (not lines[-1].endswith("\n")):
+            return None
+        return prose.encode("utf-8").lower()
+
+    def first_mention(self, group: str,
+                      sections: Iterable[Section] | None = None) -> tuple[str, int] | None:
+        """The first word of keyword ``group`` in the prose (of ``sections``, or the whole
+        document) as (word, 0-based line), or None."""
+        matcher = self.matchers.get(group)
+        if matcher is None or not matcher.words:
+            return None
+        data = self._lowered
+        if data is None or matcher.needs_regex:
+            return self._first_by_regex(matcher, sections)
+        if sections is None:
+            found = matcher.first(data)
+            return None if found is None else (found[1], data.count(b"\n", 0, found[0]))
+        prose = self.prose
+        for section in sections:
+            start, end = self.span(section)
+            chunk = prose[start:end].encode("utf-8").lower()
+            found = matcher.first(chunk)
+            if found is not None:
+                return found[1], section.start + chunk.count(b"\n", 0, found[0])
+        return None
+
+    def _first_by_regex(self, matcher: WordMatcher,
+                        sections: Iterable[Section] | None) -> tuple[str, int] | None:
+        pattern = matcher.pattern or detect.word_pattern(matcher.words)
+        if pattern is None:
+            return None
+        spans = [(0, len(self.prose))] if sections is None else [self.span(s) for s in sections]
+        for start, end in spans:
+            match = pattern.search(self.prose, start, end)
+            if match:
+                return match.group(0).lower(), self.line_of(match.start())
+        return None
+
+    def search(self, pattern: re.Pattern[str], sections: Iterable[Section]) -> bool:
+        prose = self.prose
+        return any(pattern.search(prose, *self.span(s)) for s in sections)
+
+    # --- endpoints ------------------------------------------------------------------------
+
+    def endpoints_in(self, sections: Iterable[Section]) -> list[Endpoint]:
+        """``METHOD /path`` pairs on the non-fenced lines of ``sections``, first definition
+        of each kept. Placeholder paths (``/api/v1/...``) are not endpoints."""
+        found: dict[tuple[str, str], Endpoint] = {}
+        lines, prose = self.doc.lines, self.prose
+        for section in sections:
+            # Candidate lines from the prose (fences and comments already blanked), then
+            # the raw line, whose URLs are still intact.
+            start, end = self.span(section, body=True)
+            candidates = sorted({self.line_of(at) for at in _find_methods(prose, start, end)})
+            for index in candidates:
+                line = lines[index].replace("`", "").replace("*", "")
+                for method, path in _endpoints_on(line):
+                    if "..." in path or "…" in path:
+                        continue  # a placeholder such as /api/v1/...
+                    path = path.rstrip(".,;:)")
+                    if len(path) < 2:
+                        continue
+                    found.setdefault((method, path), Endpoint(method, path, index))
+        return list(found.values())
+
+    def example_paths(self, sections: Iterable[Section]) -> dict[str, list[str]]:
+        """Method -> path tokens that appear with it on one line of ``sections``, fenced
+        code included (examples are mostly code)."""
+        pairs: dict[str, list[str]] = {}
+        for section in sections:
+            text = self.doc.text(section.body_start, section.end)
+            seen: set[int] = set()
+            for at in _find_methods(text, 0, len(text)):
+                line_start = text.rfind("\n", 0, at) + 1
+                if line_start in seen:
+                    continue
+                seen.add(line_start)
+                line_end = text.find("\n", at)
+                raw = text[line_start:len(text) if line_end < 0 else line_end]
+                line = _HOST_RE.sub("", raw) if "://" in raw else raw
+                tokens = _PATH_TOKEN_RE.findall(line)
+                for method in _METHOD_RE.findall(raw):
+                    pairs.setdefault(method, []).extend(tokens)
+        return pairs
+
+
+def _find_methods(text: str, start: int, end: int) -> Iterator[int]:
+    """Offsets of HTTP method names (as whole words) in ``text[start:end]``; ``str.find`` per
+    method is many times faster than one regex alternation over a long text."""
+    for method in METHODS:
+        at = text.find(method, start, end)
+        while at >= 0:
+            after = at + len(method)
+            if not (at and text[at - 1].isalpha()) and not (after < len(text)
+                                                             and text[after].isalpha()):
+                yield at
+            at = text.find(method, after, end)
+
+
+def _endpoints_on(line: str) -> Iterable[tuple[str, str]]:
+    if line.lstrip().startswith("|"):
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for position, cell in enumerate(cells[:-1]):
+            if cell in METHODS:
+                following = cells[position + 1]
+                following = _HOST_RE.sub("", following) if "://" in following else following
+                if following.startswith("/"):
+                    yield cell, following.split()[0].split("?")[0]
+                return
+    for match in _INLINE_ENDPOINT_RE.finditer(line):
+        yield match.group(1), match.group(2).split("?")[0].split("#")[0]

@@ -1,0 +1,79 @@
+"""Finding a keyword group's first mention in a whole spec, fast.
+
+``detect.find_words`` is the definition: Latin words match case-insensitively as whole words
+(not after a letter, digit, ``_``, ``.``, ``/`` or ``-``; not before a letter, digit, ``_``
+or ``-``), other words (Thai) as plain substrings. A case-insensitive regex alternation of a
+dozen words is slow over a 20 KB spec, though, mostly when nothing matches (about 1 ms per
+group). ``WordMatcher`` gives the same answers with one ``bytes.find`` per word over the
+UTF-8 text lower-cased once (bytes lower-casing is ASCII-only and keeps every offset), and
+checks the boundaries itself, around ten times faster.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from smartspec import detect
+
+# Bytes that may not stand right before / right after a Latin keyword (text is lower-cased).
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+_NOT_BEFORE = _WORD | frozenset(b"./-")
+_NOT_AFTER = _WORD | frozenset(b"-")
+
+
+def _char_before(data: bytes, pos: int) -> str:
+    return data[max(0, pos - 4):pos].decode("utf-8", "ignore")[-1:]
+
+
+def _char_after(data: bytes, pos: int) -> str:
+    return data[pos:pos + 4].decode("utf-8", "ignore")[:1]
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+class WordMatcher:
+    """One keyword group, ready to search lower-cased UTF-8 text."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        unique = tuple(dict.fromkeys(w.lower() for w in words if w))
+        # Longest first, as detect's alternation prefers at one position.
+        self.words = tuple(sorted(unique, key=len, reverse=True))
+        self._needles = tuple((w.encode("utf-8"), w.isascii()) for w in self.words)
+        # Non-ASCII words with case ("Café") are not lower-cased by bytes.lower(): those
+        # groups use detect's regex on the text itself.
+        self.needs_regex = any(ord(c) > 127 and (c.upper() != c or c.lower() != c)
+                               for w in self.words for c in w)
+        self.pattern: re.Pattern[str] | None = (
+            detect.word_pattern(self.words) if self.needs_regex else None)
+
+    def first(self, data: bytes, start: int = 0, end: int | None = None) -> tuple[int, str] | None:
+        """The earliest match in ``data[start:end]`` (``data`` lower-cased UTF-8) as
+        (byte offset, word), or None."""
+        stop = len(data) if end is None else end
+        best: tuple[int, str] | None = None
+        for (needle, latin), word in zip(self._needles, self.words, strict=True):
+            # Only an earlier match can improve on the best so far.
+            limit = stop if best is None else min(stop, best[0] + len(needle) - 1)
+            pos = data.find(needle, start, limit)
+            while pos >= 0:
+                if not latin or self._bounded(data, pos, pos + len(needle)):
+                    best = (pos, word)
+                    break
+                pos = data.find(needle, pos + 1, limit)
+        return best
+
+    @staticmethod
+    def _bounded(data: bytes, pos: int, end: int) -> bool:
+        if pos:
+            before = data[pos - 1]
+            if before in _NOT_BEFORE or (before >= 0x80
+                                          and _is_word_char(_char_before(data, pos))):
+                return False
+        if end < len(data):
+            after = data[end]
+            if after in _NOT_AFTER or (after >= 0x80 and _is_word_char(_char_after(data, end))):
+                return False
+        return True

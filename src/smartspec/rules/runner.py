@@ -1,0 +1,94 @@
+"""Validating a tree of specs: find the files, then spread them over the machine's cores.
+
+Each worker process gets the ``Validator`` once (rules, severities, keyword patterns, index
+ids, registry) and then only paths; it sends back small ``ValidationResult``s, never parsed
+documents, so the parent's memory does not grow with the size of the tree. Results come back
+in the order of the files, so output is the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from smartspec.errors import UsageError
+from smartspec.rules import ValidationResult, Validator
+
+SPEC_FILE = "spec.md"
+# Folders never searched for specs: smartspec's state (backups are full copies of specs),
+# version control, dependencies and virtual environments.
+SKIP_DIRS = frozenset({".smartspec", ".git", ".hg", ".svn", "node_modules", ".venv", "venv",
+                       "__pycache__", ".tox", ".mypy_cache"})
+# Below this many files per worker, starting processes costs more than it saves.
+MIN_FILES_PER_JOB = 24
+
+
+def find_specs(paths: Sequence[Path]) -> list[Path]:
+    """Files as given, folders searched recursively for ``spec.md``; sorted, no duplicates.
+    A path that does not exist is a UsageError naming it."""
+    found: dict[Path, Path] = {}  # resolved -> as given, so "a/spec.md" and "./a/spec.md" are one
+    for path in paths:
+        if path.is_file():
+            found.setdefault(path.resolve(), path)
+        elif path.is_dir():
+            for file in _walk(path):
+                found.setdefault(file.resolve(), file)
+        else:
+            raise UsageError(f"{path}: no such file or folder; expected a spec.md or a folder "
+                             "of specs")
+    return list(found.values())
+
+
+def _walk(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        if SPEC_FILE in files:
+            found.append(Path(current) / SPEC_FILE)
+    return found
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+_worker: Validator | None = None
+
+
+def _init_worker(validator: Validator) -> None:
+    global _worker
+    _worker = validator
+
+
+def _validate_one(item: tuple[Path, str]) -> ValidationResult:
+    assert _worker is not None
+    file, shown = item
+    return _worker.validate_file(file, path=shown)
+
+
+def run(validator: Validator, files: Sequence[tuple[Path, str]], *, jobs: int = 0,
+        progress: Callable[[int], None] | None = None) -> Iterator[ValidationResult]:
+    """Validate ``(file, shown path)`` pairs, in order. ``jobs`` 0 means one per core; a
+    small tree runs in this process. ``progress`` is called with 1 after each file."""
+    jobs = min(jobs or default_jobs(), max(1, len(files) // MIN_FILES_PER_JOB))
+    if jobs <= 1:
+        for file, shown in files:
+            yield validator.validate_file(file, path=shown)
+            if progress:
+                progress(1)
+        return
+    import multiprocessing  # only when there is work for more than one process
+
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts workers in milliseconds and shares the imported modules.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunksize = max(1, min(64, len(files) // (jobs * 8)))
+    with context.Pool(jobs, initializer=_init_worker, initargs=(validator,)) as pool:
+        for result in pool.imap(_validate_one, files, chunksize=chunksize):
+            yield result
+            if progress:
+                progress(1)

@@ -1,0 +1,341 @@
+"""Structural rules: the spec has the sections its profile needs, its critical sections and
+settings comment are well-formed, its related specs resolve, its critical text is what
+smartspec last wrote, and no template placeholder was left unfilled.
+
+Rules that read smartspec's own metadata (the settings comment, the registry, the index)
+raise ``Skip`` on a hand-written spec that has none, rather than failing it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from smartspec import catalog, options
+from smartspec.document import Section, block_hash
+from smartspec.meta import SETTINGS_RE, SETTINGS_SCHEMA
+from smartspec.rules.base import RULES, Hit, Skip
+from smartspec.rules.context import Context
+
+# Sections whose presence a level decides (--security/--di/--performance=none drops them);
+# a hand-written spec is only held to them where its profile makes them mandatory.
+LEVEL_SECTIONS = ("security", "di", "performance")
+MANDATORY_LEVELS: dict[str, tuple[str, ...]] = {"financial": ("di", "security", "performance")}
+# Reference §2.1: the basic profile has an API specification *or* a data model.
+ALTERNATIVES: dict[str, tuple[str, ...]] = {"api": ("api", "data-model")}
+
+# Spec ids as the index knows them: spec-004-payment-processing, spec-core-001-auth, spec-004.
+_SPEC_ID_RE = re.compile(
+    r"(?<![\w-])spec-(?:[a-z][a-z0-9]*-)?\d{3,}(?:-[a-z0-9][a-z0-9-]*[a-z0-9])?(?![\w-])")
+
+# Placeholders left in prose (code spans, code blocks, comments and URLs never count):
+#   {{ name }} / {% if %}             template text that was never rendered
+#   TODO, TBD, FIXME, XXX             (upper case, as whole words: "SPEC-XXX" counts)
+#   [One sentence], [Fields], [...]   the reference's bracketed slots; links ([text](url),
+#                                     [text][ref]), defined [ref]s, task boxes and [^notes] do not
+#   | ... |                           a table cell holding only an ellipsis
+# Each pattern starts with a literal and runs only when its literal occurs at all, so a clean
+# spec costs a few substring tests.
+_TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+# One literal-led pattern per marker: a leading literal lets the regex engine skip ahead,
+# an alternation or a look-behind in front makes it try every position.
+_MARKER_RES = (re.compile(r"T(?:ODO|BD)(?!\w)"), re.compile(r"FIXME(?!\w)"),
+               re.compile(r"XXX(?!\w)"))
+_BRACKET_RE = re.compile(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
+_ELLIPSIS_CELL_RE = re.compile(r"\|[ \t]*(?:\.\.\.|…)[ \t]*(?=\|)")
+_CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
+_REFERENCE_DEF_RE = re.compile(r"(?m)^ {0,3}\[([^\]\n]+)\]:")
+# Bracketed text that is content, not a placeholder: the reference's marker for a dependency
+# missing from the index (reported by related-specs instead).
+_NOT_PLACEHOLDERS = frozenset({"[NOT FOUND IN SPEC_INDEX]"})
+
+
+def _title(ctx: Context, key: str) -> str:
+    security = (ctx.settings or {}).get("security")
+    return catalog.title_for(key, ctx.profile or "full",
+                             security if isinstance(security, str) else "stride-full")
+
+
+def _hand_written_required(profile: str, compact: bool) -> tuple[str, ...]:
+    if compact:
+        return catalog.COMPACT_SECTIONS
+    mandatory = MANDATORY_LEVELS.get(profile, ())
+    return tuple(key for key in catalog.PROFILE_SECTIONS[profile]
+                 if key not in LEVEL_SECTIONS or key in mandatory)
+
+
+@RULES.rule(
+    "SS101", "required-sections", severity="error",
+    description="Every section of the spec's profile (or of its recorded section list) is "
+                "present.",
+    hint="Restore the section, or regenerate the spec with the profile it now follows "
+         "(smartspec regenerate SPEC.md --profile=...).",
+    hint_th="เพิ่มหัวข้อนั้นกลับเข้าไป หรือสร้างสเปกใหม่ด้วยโปรไฟล์ที่ใช้อยู่จริง "
+            "(smartspec regenerate SPEC.md --profile=...)",
+    passed="All required sections present",
+    passed_th="มีหัวข้อที่จำเป็นครบทุกหัวข้อ",
+)
+def required_sections(ctx: Context) -> Iterator[Hit]:
+    required = ctx.generated_sections
+    if required is None:
+        if ctx.profile is None:
+            raise Skip("hand-written spec without a settings comment or a **Profile:** header")
+        required = _hand_written_required(ctx.profile, ctx.compact)
+    present = ctx.by_key
+    missing = [key for key in required if key in catalog.BY_KEY
+               and not any(k in present for k in ALTERNATIVES.get(key, (key,)))]
+    for key in missing:
+        # Point at the section it should stand before, so the finding has a place to jump to.
+        after = required[required.index(key) + 1:]
+        following = next((present[k] for k in after if k in present), None)
+        line = following.start if following is not None else None
+        yield Hit(line, "section-missing", {"title": _title(ctx, key), "key": key})
+
+
+def _is_settings_problem(ctx: Context, line: int) -> bool:
+    return line == ctx.doc.settings_line or bool(SETTINGS_RE.match(ctx.doc.lines[line].strip()))
+
+
+def _section_at(sections: list[Section], line: int) -> Section | None:
+    return next((s for s in sections if s.start <= line < s.end), None)
+
+
+@RULES.rule(
+    "SS102", "critical-sections", severity="error",
+    description="Critical sections are present, tagged with their name, and their "
+                "@critical/@end-critical tags are balanced, unique, known and end in the "
+                "section they start.",
+    hint="Wrap the section as <!-- @critical NAME --> ... <!-- @end-critical --> (NAME one of "
+         "the critical names) and close every tag before the next ## section.",
+    hint_th="ครอบหัวข้อด้วย <!-- @critical NAME --> ... <!-- @end-critical --> "
+            "และปิดแท็กทุกครั้งก่อนหัวข้อ ## ถัดไป",
+    passed="All critical sections present and well-formed",
+    passed_th="หัวข้อสำคัญ (critical) ครบและถูกต้อง",
+)
+def critical_sections(ctx: Context) -> Iterator[Hit]:
+    doc = ctx.doc
+    for problem in doc.problems:
+        if not _is_settings_problem(ctx, problem.line):
+            yield Hit(problem.line, "critical-tag", {"detail": problem.message})
+    for block in doc.critical_blocks:
+        opened = _section_at(doc.sections, block.open_line)
+        if opened is not None and _section_at(doc.sections, block.close_line) is not opened:
+            yield Hit(block.open_line, "critical-crosses-section", {
+                "name": block.name, "opened": str(block.open_line + 1),
+                "closed": str(block.close_line + 1)})
+    if ctx.generated_sections is None:
+        return  # which sections are critical is smartspec's metadata
+    for key, section in zip(ctx.keys, doc.sections, strict=True):
+        name = catalog.BY_KEY[key].critical if key is not None else None
+        if name is None or name not in ctx.critical_names or key not in ctx.generated_sections:
+            continue
+        if section.critical is None:
+            yield Hit(section.heading.line, "critical-not-wrapped",
+                      {"title": section.title, "name": name})
+        elif section.critical.name != name:
+            yield Hit(section.critical.open_line, "critical-wrong-name",
+                      {"title": section.title, "found": section.critical.name, "name": name})
+
+
+_SETTINGS_FIELDS: dict[str, tuple[type, str]] = {
+    "id": (str, "a spec id string"),
+    "title": (str, "a string"),
+    "profile": (str, "a profile name"),
+    "mode": (str, "standard or compact"),
+    "security": (str, "a security level"),
+    "di": (str, "a DI level"),
+    "performance": (str, "a performance level"),
+    "domains": (list, "a list of domain names"),
+    "sections": (list, "a list of section keys"),
+    "depends_on": (list, "a list of spec ids"),
+}
+
+
+# The vocabularies a recorded value must come from.
+_SETTINGS_CHOICES: dict[str, tuple[str, ...]] = {
+    "profile": options.PROFILES, "mode": options.MODES, "security": options.SECURITY_LEVELS,
+    "di": options.DI_LEVELS, "performance": options.PERFORMANCE_LEVELS,
+    "domains": options.DOMAINS, "sections": tuple(catalog.BY_KEY),
+}
+
+
+def _settings_errors(settings: dict[str, Any], header_id: str | None) -> Iterator[str]:
+    schema = settings.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool):
+        yield f"\"schema\" must be an integer (this version writes {SETTINGS_SCHEMA})"
+    elif schema > SETTINGS_SCHEMA:
+        yield (f"schema {schema} was written by a newer smartspec; this version reads schema "
+               f"{SETTINGS_SCHEMA}")
+    for key, (kind, expected) in _SETTINGS_FIELDS.items():
+        value: Any = settings.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, kind) or (isinstance(value, list)
+                                           and not all(isinstance(v, str) for v in value)):
+            yield f"\"{key}\" must be {expected}, not {type(value).__name__}"
+            continue
+        choices = _SETTINGS_CHOICES.get(key)
+        if choices is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if item not in choices:
+                shown = ", ".join(choices) if len(choices) <= 8 else "a catalog section key"
+                yield f"\"{key}\": {item!r} is not valid; expected {shown}"
+    spec_id = settings.get("id")
+    if header_id and isinstance(spec_id, str) and spec_id != header_id:
+        yield f"\"id\" is {spec_id!r} but the **Spec ID:** header says {header_id!r}"
+
+
+@RULES.rule(
+    "SS103", "settings-comment", severity="error",
+    description="The <!-- smartspec: {...} --> settings comment appears once, is JSON, and "
+                "records known values that agree with the header.",
+    hint="Restore the settings comment from the latest backup (.smartspec/backups/), or "
+         "regenerate the spec to write a fresh one.",
+    hint_th="กู้คืนความคิดเห็นการตั้งค่าจากไฟล์สำรองล่าสุด (.smartspec/backups/) "
+            "หรือสร้างสเปกใหม่เพื่อเขียนความคิดเห็นใหม่",
+    passed="Settings comment valid",
+    passed_th="ความคิดเห็นการตั้งค่าถูกต้อง",
+)
+def settings_comment(ctx: Context) -> Iterator[Hit]:
+    doc = ctx.doc
+    problems = [p for p in doc.problems if _is_settings_problem(ctx, p.line)]
+    for problem in problems:
+        yield Hit(problem.line, "settings-problem", {"detail": problem.message})
+    if doc.settings_line is None:
+        # A spec written by hand (or by the reference's assistant) has no settings comment,
+        # even when it carries **Spec ID:** and critical tags: nothing to check.
+        raise Skip("hand-written spec without a settings comment")
+    if doc.settings is None:
+        return  # the JSON did not parse: reported above
+    for detail in _settings_errors(doc.settings, doc.header.get("Spec ID", "").strip() or None):
+        yield Hit(doc.settings_line, "settings-invalid", {"detail": detail})
+
+
+def _dependencies(ctx: Context) -> dict[str, int | None]:
+    """Every spec id the spec depends on or points to, with the line that names it."""
+    found: dict[str, int | None] = {}
+    depends = (ctx.settings or {}).get("depends_on")
+    for spec_id in depends if isinstance(depends, list) else ():
+        if isinstance(spec_id, str):
+            found.setdefault(spec_id, ctx.doc.settings_line)
+    header = ctx.doc.header.get("Depends on", "")
+    for spec_id in _SPEC_ID_RE.findall(header):
+        found.setdefault(spec_id, None)
+    prose = ctx.prose
+    for section in ctx.sections_for(("related",)):
+        start, end = ctx.span(section, body=True)
+        for match in _SPEC_ID_RE.finditer(prose, start, end):
+            found.setdefault(match.group(0), ctx.line_of(match.start()))
+    # Give ids from the settings comment or the header the line where the text names them.
+    for spec_id, line in found.items():
+        if line is None or line == ctx.doc.settings_line:
+            position = prose.find(spec_id)
+            if position >= 0:
+                found[spec_id] = ctx.line_of(position)
+    return found
+
+
+@RULES.rule(
+    "SS104", "related-specs", severity="warn",
+    description="Every spec this one depends on or lists under Related Specs is in "
+                "SPEC_INDEX.json.",
+    hint="Fix the spec id, or add the spec to the index (smartspec index).",
+    hint_th="แก้ไขรหัสสเปกให้ถูกต้อง หรือเพิ่มสเปกนั้นลงในดัชนี (smartspec index)",
+    passed="All related specs resolve in the index",
+    passed_th="สเปกที่เกี่ยวข้องทั้งหมดพบในดัชนี",
+)
+def related_specs(ctx: Context) -> Iterator[Hit]:
+    known = ctx.known_ids
+    if known is None:
+        raise Skip("no SPEC_INDEX.json")
+    for spec_id, line in _dependencies(ctx).items():
+        if spec_id == ctx.spec_id or spec_id in known:
+            continue
+        if any(k.startswith(spec_id + "-") for k in known):  # the short form "spec-004"
+            continue
+        yield Hit(line, "related-unresolved", {"spec_id": spec_id, "index": ctx.index_name})
+
+
+@RULES.rule(
+    "SS105", "critical-text-changed", severity="warn",
+    description="The text of each critical section still matches what smartspec last wrote "
+                "(the registry's fingerprint).",
+    hint="If the change is intended, keep it: edit will preserve it. To accept it as the new "
+         "baseline, run smartspec edit on the spec; to undo it, restore from a backup.",
+    hint_th="หากตั้งใจแก้ไข ให้คงไว้ได้: คำสั่ง edit จะรักษาไว้ หากต้องการใช้เป็นฐานใหม่ "
+            "ให้รัน smartspec edit หากต้องการยกเลิก ให้กู้คืนจากไฟล์สำรอง",
+    passed="Critical sections match the registry",
+    passed_th="หัวข้อสำคัญตรงกับรีจิสทรี",
+)
+def critical_text_changed(ctx: Context) -> Iterator[Hit]:
+    specs = (ctx.registry or {}).get("specs")
+    if not isinstance(specs, dict):
+        raise Skip("no critical-sections registry")
+    entry = specs.get(ctx.spec_id) if ctx.spec_id else None
+    if entry is None:
+        entry = next((e for e in specs.values()
+                      if isinstance(e, dict) and e.get("path") == ctx.path), None)
+    sections = entry.get("sections") if isinstance(entry, dict) else None
+    if not isinstance(sections, dict):
+        raise Skip("spec not in the critical-sections registry")
+    for key, record in sections.items():
+        if not isinstance(record, dict) or not record.get("critical"):
+            continue
+        section = ctx.by_key.get(key)
+        if section is None or not isinstance(record.get("sha256"), str):
+            continue
+        if block_hash(ctx.doc.section_text(section)) != record["sha256"]:
+            yield Hit(section.heading.line, "critical-changed",
+                      {"title": section.title, "name": str(record["critical"])})
+
+
+@RULES.rule(
+    "SS106", "placeholders", severity="warn",
+    description="No unfilled placeholder is left in the text: {{ template }}, TODO/TBD/"
+                "FIXME/XXX, [Bracketed slot], or a table cell holding only '...'.",
+    hint="Replace the placeholder with the real value, or delete the line.",
+    hint_th="แทนที่ข้อความตัวยึดด้วยค่าจริง หรือลบบรรทัดนั้นออก",
+    passed="No unfilled placeholders",
+    passed_th="ไม่มีข้อความตัวยึดที่ยังไม่ได้กรอก",
+)
+def placeholders(ctx: Context) -> Iterator[Hit]:
+    text = ctx.prose
+    candidates: list[tuple[int, str]] = []  # (offset, placeholder)
+    if "{" in text:
+        candidates += [(m.start(), m.group(0)) for m in _TEMPLATE_RE.finditer(text)]
+    for marker in _MARKER_RES:
+        for m in marker.finditer(text):
+            before = text[m.start() - 1] if m.start() else " "
+            if not (before.isalnum() or before == "_"):  # "SPEC-XXX" counts
+                candidates.append((m.start(), m.group(0)))
+    if "[" in text:
+        defined: set[str] | None = None
+        for m in _BRACKET_RE.finditer(text):
+            if m.start() and text[m.start() - 1] in "]\\!":
+                continue  # the [ref] of [text][ref], an escaped bracket, an image
+            if defined is None:
+                defined = {label.strip().lower() for label in _REFERENCE_DEF_RE.findall(text)}
+            if (m.group(0)[1:-1].strip().lower() not in defined
+                    and m.group(0) not in _NOT_PLACEHOLDERS):
+                candidates.append((m.start(), m.group(0)))
+    if "..." in text or "…" in text:
+        candidates += [(m.start() + 1, m.group(0)[1:].strip()) for m in
+                       _ELLIPSIS_CELL_RE.finditer(text)]
+    per_line: dict[int, list[str]] = {}
+    for offset, found in sorted(candidates):
+        line = ctx.line_of(offset)
+        if _in_code_span(text, ctx.offsets[line], ctx.offsets[line + 1], offset):
+            continue
+        shown = per_line.setdefault(line, [])
+        if found not in shown:
+            shown.append(found)
+    for line, shown in per_line.items():
+        yield Hit(line, "placeholder", {"text": ", ".join(repr(f) for f in shown[:3])})
+
+
+def _in_code_span(text: str, start: int, end: int, offset: int) -> bool:
+    if "`" not in text[start:end]:
+        return False
+    return any(m.start() <= offset < m.end() for m in _CODE_SPAN_RE.finditer(text, start, end))
