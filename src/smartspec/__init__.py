@@ -1,6 +1,39 @@
-"""smartspec: write, edit, validate and index service specifications, offline and deterministically."""
+"""smartspec: write, edit, validate and index service specifications, offline and deterministically.
+
+The public API (imported lazily, so ``import smartspec`` stays cheap)::
+
+    from smartspec import Options, generate, edit, regenerate, restore, validate_text, load_index
+
+    outcome = generate(Options(name="payment-processing", profile="financial"))
+    print(outcome.summary.spec_path)
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
 __version__ = "5.0.0"
-__all__ = ["__version__"]
+
+_EXPORTS = {
+    "Options": "smartspec.options",
+    "generate": "smartspec.api",
+    "edit": "smartspec.editing",
+    "regenerate": "smartspec.editing",
+    "restore": "smartspec.editing",
+    "validate_text": "smartspec.rules",
+    "load_index": "smartspec.index",
+    "load_settings": "smartspec.config",
+    "SmartspecError": "smartspec.errors",
+}
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smartspec' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

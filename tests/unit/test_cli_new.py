@@ -232,3 +232,27 @@ def test_dependencies_without_an_index_warn_and_list_ids_only(project: Path) -> 
     assert "SPEC_INDEX.json not found. Dependencies listed without path/repo information." in result.out
     text = (project / "specs/feature/spec-001-pay/spec.md").read_text()
     assert "\n- **spec-core-001-authentication**\n" in text
+
+
+def test_validate_consistency_gates_the_write(project: Path) -> None:
+    argv = ["new", "jobs", "Background workers read a Redis queue", "--profile=backend-service",
+            "--performance=none", "--validate-consistency"]
+    result = run_cli(argv, project)
+    assert result.code == 1
+    assert "validation found 1 error(s)" in result.err and "nothing was written" in result.err
+    assert list(project.iterdir()) == []
+    result = run_cli([*argv, "--yes", "--json"], project)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["validation"]["errors"] == 1
+    assert data["validation"]["findings"][0]["rule"] == "queue-metrics"
+    reports = project / ".smartspec/reports/spec-001-jobs"
+    assert sorted(p.suffix for p in reports.glob("validation-report-*")) == [".json", ".md"]
+
+
+def test_without_the_gate_errors_are_reported_not_blocking(project: Path) -> None:
+    result = run_cli(["new", "jobs", "Workers on a queue", "--performance=none",
+                      "--profile=backend-service"], project)
+    assert result.code == 0
+    assert "❌ ERROR:" in result.out
+    assert spec_files(project)
