@@ -11,8 +11,9 @@ The public API (imported lazily, so ``import smartspec`` stays cheap)::
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
+# typing costs a few ms to import; `smartspec --version` must not pay for it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
