@@ -105,6 +105,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+SETTING_LABELS = {"di": "DI"}
+
 LEVEL_LABELS = {
     "security": {"basic": "Basic", "stride-basic": "STRIDE-Basic", "stride-full": "STRIDE-Full"},
     "performance": {"basic": "Basic metrics", "full": "Full metrics"},
@@ -244,7 +246,8 @@ def console(summary: RunSummary, lang: str = "en") -> str:
         value = ", ".join(decision.value) if isinstance(decision.value, tuple) else decision.value
         if setting == "domains" and not value:
             continue
-        lines.append(f"- {setting.capitalize()}: {value} ({decision.source}: {decision.reason})")
+        label = SETTING_LABELS.get(setting, setting.capitalize())
+        lines.append(f"- {label}: {value} ({decision.source}: {decision.reason})")
     lines += ["", f"{m['customize']}:"]
     if plan.profile != "backend-service":
         lines.append(f"- {m['change_profile']}: --profile=backend-service")
