@@ -142,7 +142,15 @@ SPEC_ID_RE = re.compile(r"\bspec-(?:[a-z]+-)?\d{3}(?:-[a-z0-9][a-z0-9-]*[a-z0-9]
 
 _NOT_SERVICES = {"the", "a", "an", "our", "this", "that", "web", "micro", "and", "or", "of",
                  "with", "for", "to", "new", "backend", "each", "every", "other", "all",
-                 "several", "many", "multiple", "external", "third-party", "api", "user-facing"}
+                 "several", "many", "multiple", "external", "third-party", "api", "user-facing",
+                 "rest", "restful", "http", "grpc", "graphql", "cloud", "managed", "stateless"}
+# Words of a spec name that say what kind of thing it is, not what it manages.
+_GENERIC_NAME_WORDS = frozenset({
+    "api", "apis", "service", "services", "system", "platform", "tool", "tools", "app",
+    "application", "exporter", "importer", "ingestion", "processing", "processor", "manager",
+    "management", "engine", "gateway", "hub", "portal", "dashboard", "sync", "bot", "worker",
+    "core", "backend", "frontend", "server", "client", "new", "simple", "internal", "data",
+    "pipeline", "handler", "store", "registry", "center", "centre", "module", "lib", "sdk"})
 _NOT_API_NAMES = {"REST", "HTTP", "The", "A", "An", "Public", "Internal", "External", "JSON",
                   "Admin", "Our", "This", "GraphQL", "OpenAPI", "Web"}
 
@@ -292,7 +300,7 @@ def detect(name: str, description: str,
     kinds = {tech: TECHNOLOGIES[tech][0] for tech in technologies}
     services = _services(description, words_of_name)
     external = _external_apis(text)
-    entities = _entities(text)
+    entities = _entities(text) or _entity_from_name(words_of_name)
     endpoints = _explicit_endpoints(description) or _derived_endpoints(entities)
     domains = tuple(d for d in DOMAIN_GROUPS if groups.get(d))
     return Facts(
@@ -333,7 +341,8 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
         words = [w for w in re.split(r"[ -]", match.group(1).strip()) if w]
         while words and words[0].lower() in _NOT_SERVICES:
             words.pop(0)
-        if words and all(w.lower() not in _NOT_SERVICES for w in words):
+        if words and all(w.lower() not in _NOT_SERVICES and w.lower() not in _TECH_BY_SPELLING
+                         for w in words):
             found.append(" ".join(words))
     services: dict[str, str] = {}
     for raw in found:
@@ -378,6 +387,48 @@ def _entities(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for _, name in found))[:6]
 
 
+def _entity_from_name(name_words: str) -> tuple[str, ...]:
+    """When the description names no known resource: the first specific word of the spec's
+    name, singular ("claims-api" -> claim), so endpoints and tables have something to be
+    about."""
+    for word in re.findall(r"[a-z]+", name_words.lower()):
+        if word in _GENERIC_NAME_WORDS or len(word) < 3 or word in _WEAK_NOUNS:
+            continue
+        return (singular_of(word),)
+    return ()
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def singular_of(word: str) -> str:
+    """The entity a (possibly plural) resource word names: "claims" -> claim."""
+    word = word.lower()
+    if word in ENTITY_NOUNS:
+        return word
+    return PLURAL_TO_SINGULAR.get(word) or _singular(word)
+
+
+def plural_of(entity: str) -> str:
+    """The plural smartspec uses for an entity's resource path and list names."""
+    return ENTITY_NOUNS.get(entity) or _plural(entity)
+
+
+def _plural(word: str) -> str:
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
 # Nouns too generic to become resources on their own ("data model", "a job"), and "card":
 # card data is never a resource of its own (PCI DSS), only provider tokens are stored.
 _WEAK_NOUNS = frozenset({"model", "plan", "profile", "file", "item", "job", "record", "credit",
@@ -396,7 +447,7 @@ def _derived_endpoints(entities: tuple[str, ...]) -> tuple[Endpoint, ...]:
     """Two to four resource endpoints per entity, for the first three entities."""
     endpoints: list[Endpoint] = []
     for entity in entities[:3]:
-        plural = ENTITY_NOUNS[entity]
+        plural = plural_of(entity)
         base = f"/api/v1/{plural}"
         article = "an" if entity[0] in "aeiou" else "a"
         endpoints.append(Endpoint("POST", base, f"Create {article} {entity}"))

@@ -103,6 +103,7 @@ def test_entity_of_endpoint_paths() -> None:
     assert entity_of("/api/v1/payments/{id}") == "payment"
     assert entity_of("/api/v1/deliveries") == "delivery"
     assert entity_of("/health") is None
+    assert entity_of("/api/v1/claims/{id}") == "claim"
 
 
 @pytest.mark.parametrize(("description", "flags"), [

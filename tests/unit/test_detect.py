@@ -50,3 +50,16 @@ def test_named_apis_and_spec_ids() -> None:
     facts = detect("x", "Calls the Acme Billing API; depends on spec-core-001-authentication")
     assert "Acme Billing" in facts.external_apis
     assert facts.spec_ids == ("spec-core-001-authentication",)
+
+
+def test_frameworks_are_not_services_and_names_give_an_entity() -> None:
+    facts = detect("claims-api", "FastAPI service in Python storing insurance claims in PostgreSQL")
+    assert facts.services == ()
+    assert facts.entities == ("claim",)
+    assert [(e.method, e.path) for e in facts.endpoints][:2] == [
+        ("POST", "/api/v1/claims"), ("GET", "/api/v1/claims/{id}")]
+    assert facts.endpoints[0].purpose == "Create a claim"
+
+
+def test_articles_follow_the_sound() -> None:
+    assert detect("orders", "").endpoints[0].purpose == "Create an order"

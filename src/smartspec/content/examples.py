@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR
+from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
 
 if TYPE_CHECKING:
     from smartspec.detect import Endpoint
@@ -74,10 +74,10 @@ def entity_of(path: str) -> str | None:
     """The entity an endpoint path serves: the last resource segment, singular."""
     for segment in reversed([s for s in path.split("/") if s and not s.startswith(("{", ":"))]):
         word = segment.lower()
-        if word in ENTITY_NOUNS:
-            return word
-        if word in PLURAL_TO_SINGULAR:
-            return PLURAL_TO_SINGULAR[word]
+        if word in ENTITY_NOUNS or word in PLURAL_TO_SINGULAR:
+            return singular_of(word)
+        if word.isalpha() and word.endswith("s") and word not in ("api", "apis", "status"):
+            return singular_of(word)  # a collection of something detect does not know: claims
     return None
 
 

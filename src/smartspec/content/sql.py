@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from smartspec.content.system import currency_for
-from smartspec.detect import ENTITY_NOUNS
+from smartspec.detect import plural_of
 
 if TYPE_CHECKING:
     from smartspec.plan import SpecPlan
@@ -760,7 +760,7 @@ def _entity_table(entity: str, present: set[str], financial: bool) -> Table:
     else:
         indexes.append(_index(name, "status"))
     title = f"{entity.replace('_', ' ').title()} Table"
-    plural = ENTITY_NOUNS.get(entity, entity + "s")
+    plural = plural_of(entity)
     return Table(name, title, f"The {plural} the service manages.", columns,
                  indexes=indexes, labels=labels)
 
