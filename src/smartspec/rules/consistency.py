@@ -9,7 +9,7 @@ standard ones they condense (reference §3.2).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from smartspec import catalog, detect
@@ -110,14 +110,9 @@ def api_example_coverage(ctx: Context) -> Iterator[Hit]:
 )
 def queue_metrics(ctx: Context) -> Iterator[Hit]:
     mention = ctx.first_mention("queue", ctx.sections_for(ARCHITECTURE))
-    if mention is None:
-        return
-    word, line = mention
-    performance = ctx.sections_for(PERFORMANCE)
-    if not performance:
-        yield Hit(line, "queue-no-performance-section", {"word": word})
-    elif not _has_queue_metric(ctx, performance):
-        yield Hit(line, "queue-no-metrics", {"word": word})
+    yield from _mention_needs(ctx, mention, PERFORMANCE,
+                              lambda found: _has_queue_metric(ctx, found),
+                              "queue-no-performance-section", "queue-no-metrics")
 
 
 @RULES.rule(
@@ -132,15 +127,9 @@ def queue_metrics(ctx: Context) -> Iterator[Hit]:
     passed_th="ธุรกรรมมีการทดสอบแบบบูรณาการ",
 )
 def transaction_integration_tests(ctx: Context) -> Iterator[Hit]:
-    mention = ctx.first_mention("transaction")
-    if mention is None:
-        return
-    word, line = mention
-    testing = ctx.sections_for(TESTING)
-    if not testing:
-        yield Hit(line, "transaction-no-testing-section", {"word": word})
-    elif not ctx.search(_INTEGRATION_RE, testing):
-        yield Hit(line, "transaction-no-integration-tests", {"word": word})
+    yield from _mention_needs(ctx, ctx.first_mention("transaction"), TESTING,
+                              lambda found: ctx.search(_INTEGRATION_RE, found),
+                              "transaction-no-testing-section", "transaction-no-integration-tests")
 
 
 @RULES.rule(
@@ -155,15 +144,24 @@ def transaction_integration_tests(ctx: Context) -> Iterator[Hit]:
     passed_th="API ภายนอกมีนโยบายการลองใหม่",
 )
 def external_api_retry(ctx: Context) -> Iterator[Hit]:
-    mention = ctx.first_mention("external-api")
+    yield from _mention_needs(ctx, ctx.first_mention("external-api"), IMPLEMENTATION,
+                              lambda found: ctx.search(_RETRY_RE, found),
+                              "external-api-no-implementation-section", "external-api-no-retry")
+
+
+def _mention_needs(ctx: Context, mention: tuple[str, int] | None, keys: tuple[str, ...],
+                   satisfied: Callable[[list[Section]], bool], missing_section: str,
+                   missing_content: str) -> Iterator[Hit]:
+    """The shape of rules 2-4: a keyword mentioned (``mention``) needs sections ``keys``
+    to exist and to satisfy a check; report at the mention's line which one fails."""
     if mention is None:
         return
     word, line = mention
-    implementation = ctx.sections_for(IMPLEMENTATION)
-    if not implementation:
-        yield Hit(line, "external-api-no-implementation-section", {"word": word})
-    elif not ctx.search(_RETRY_RE, implementation):
-        yield Hit(line, "external-api-no-retry", {"word": word})
+    found = ctx.sections_for(keys)
+    if not found:
+        yield Hit(line, missing_section, {"word": word})
+    elif not satisfied(found):
+        yield Hit(line, missing_content, {"word": word})
 
 
 @RULES.rule(
