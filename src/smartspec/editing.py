@@ -230,12 +230,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     new options, regenerate what smartspec wrote and nobody changed, keep everything else, and
     write it (backup first) -- or, with ``--nogenerate``, only show the unified diff."""
     started = time.monotonic()
-    here = (cwd or Path.cwd()).resolve()
-    env = dict(environ) if environ is not None else None
-    first = load_settings(options, cwd=here, environ=env)
-    workspace = Workspace(first.root, first.state_dir)
-    path = resolve_spec(first.root, here, spec)
-    rel = relpath(path, first.root)
+    here, env, first, workspace, path, rel = _open(spec, options, cwd, environ)
     moment = now or clock(environ)
 
     with workspace.lock(path):
@@ -293,6 +288,19 @@ def regenerate(spec: SpecArg, options: Options, *, cwd: Path | None = None,
     section the new layout has no place for keeps a person's text under "Earlier sections"."""
     return edit(spec, options, cwd=cwd, now=now, environ=environ, confirm=confirm, argv=argv,
                 command="regenerate")
+
+
+def _open(spec: SpecArg, options: Options, cwd: Path | None, environ: Mapping[str, str] | None,
+          ) -> tuple[Path, dict[str, str] | None, Settings, Workspace, Path, str]:
+    """What every run on one spec starts from: the working folder, the environment, the
+    settings before the spec's own layer, the workspace, and the spec's path (absolute and
+    relative to the root; outside the root is refused)."""
+    here = (cwd or Path.cwd()).resolve()
+    env = dict(environ) if environ is not None else None
+    settings = load_settings(options, cwd=here, environ=env)
+    path = resolve_spec(settings.root, here, spec)
+    return (here, env, settings, Workspace(settings.root, settings.state_dir), path,
+            relpath(path, settings.root))
 
 
 def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path,
@@ -668,12 +676,7 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
 
     started = time.monotonic()
     options = options or Options()
-    here = (cwd or Path.cwd()).resolve()
-    env = dict(environ) if environ is not None else None
-    settings = load_settings(options, cwd=here, environ=env)
-    workspace = Workspace(settings.root, settings.state_dir)
-    path = resolve_spec(settings.root, here, spec)
-    rel = relpath(path, settings.root)
+    here, _, settings, workspace, path, rel = _open(spec, options, cwd, environ)
     moment = now or clock(environ)
     with workspace.lock(path):
         index, index_path = load_index_for(settings, options.specindex)
