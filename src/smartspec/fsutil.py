@@ -50,10 +50,15 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     Temp file in the same folder, fsync, rename over the target, fsync the folder. An existing
-    file's permission bits are kept.
+    file's permission bits are kept. The caller must hold the lock that covers ``path``.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A run killed mid-write leaves its temp file behind; the caller holds this path's lock,
+    # so any temp file of this target is such a leftover.
+    for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
     try:
         mode: int | None = path.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -71,6 +76,10 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             os.unlink(tmp_name)
         raise
     _fsync_dir(path.parent)
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def _fsync_dir(folder: Path) -> None:
