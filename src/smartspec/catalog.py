@@ -192,8 +192,11 @@ def key_for_title(title: str, *, compact: bool = False) -> str | None:
         return COMPACT_TITLE_INDEX[norm]
     if norm in TITLE_INDEX:
         return TITLE_INDEX[norm]
-    # "Security Threat Model (STRIDE) — payments" and similar extensions of a known title.
-    for known, key in TITLE_INDEX.items():
-        if len(known) > 4 and norm.startswith(known + " "):
-            return key
+    # "Security Threat Model (STRIDE) — payments" and similar extensions of a known title:
+    # the longest known title the heading starts with (a dict lookup per word, not a scan).
+    words = norm.split(" ")
+    for count in range(len(words) - 1, 0, -1):
+        known = " ".join(words[:count])
+        if len(known) > 4 and known in TITLE_INDEX:
+            return TITLE_INDEX[known]
     return None

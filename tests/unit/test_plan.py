@@ -159,3 +159,15 @@ def test_every_section_decision_has_a_source_and_reason(project: Path) -> None:
         value, source = decision(plan, f"section:{key}")
         assert value is True and source in {"default", "detected", "flag", "config",
                                             "project config", "org config"}
+
+
+@pytest.mark.parametrize(("title", "key"), [
+    ("3. Architecture", "architecture"), ("3) Architecture", "architecture"),
+    ("สถาปัตยกรรม", "architecture"), ("Security Threat Model (STRIDE) — payments", "security"),
+    ("Monitoring & Observability extra", "monitoring"), ("My Notes", None),
+    ("Overview", "overview"),
+])
+def test_headings_map_to_section_keys(title: str, key: str | None) -> None:
+    from smartspec.catalog import key_for_title
+
+    assert key_for_title(title) == key
