@@ -396,8 +396,15 @@ def recompute_dependents(index: SpecIndex) -> None:
 def upsert_entry(index: SpecIndex, entry: IndexEntry) -> None:
     """Add ``entry`` or replace the entry with its id. The old entry's unknown fields and
     ``created`` are kept, as are its values for fields the new entry leaves unset (None);
-    dependents are recomputed."""
+    an entry indexed from the same file under another id is dropped; dependents are
+    recomputed."""
     old = index.entries.get(entry.id)
+    if entry.path is not None:
+        # The spec at this path was indexed under another id (an edit gave it a new one):
+        # that entry describes the same file, so it goes.
+        for other_id, other in list(index.entries.items()):
+            if other_id != entry.id and other.path == entry.path and other.sha256 is not None:
+                del index.entries[other_id]
     if old is not None:
         entry.extra = {**old.extra, **entry.extra}
         entry.created = old.created or entry.created

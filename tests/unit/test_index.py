@@ -791,3 +791,17 @@ def test_mermaid_node_names_never_collide() -> None:
     index = parse_index('{"specs": [{"id": "a-b"}, {"id": "a_b"}]}')
     text = render_graph(index, "mermaid")
     assert 'n_a_b["a-b"]' in text and 'n_a_b_2["a_b"]' in text
+
+
+def test_upsert_drops_the_entry_of_the_same_file_under_an_old_id() -> None:
+    from smartspec.index import IndexEntry, SpecIndex, upsert_entry
+
+    index = SpecIndex()
+    path = "specs/feature/spec-001-a/spec.md"
+    upsert_entry(index, IndexEntry(id="spec-001-a", path=path, sha256="1" * 64))
+    upsert_entry(index, IndexEntry(id="spec-009-a", path=path, sha256="2" * 64))
+    assert list(index.entries) == ["spec-009-a"]
+    # A placeholder (never indexed from a file) is not touched.
+    upsert_entry(index, IndexEntry(id="spec-010-b", path="specs/x/spec.md"))
+    upsert_entry(index, IndexEntry(id="spec-011-b", path="specs/x/spec.md", sha256="3" * 64))
+    assert "spec-010-b" in index.entries
