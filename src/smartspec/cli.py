@@ -106,14 +106,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted; nothing was written")
         return 130
-    except BrokenPipeError:
-        # The reader went away (`smartspec ... | head`): stop quietly, as other tools do.
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.dup2(devnull, sys.stderr.fileno())
-        return 141
     return int(result) if isinstance(result, int) else 0
 
 
