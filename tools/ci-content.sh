@@ -28,6 +28,12 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt_install postgresql
 fi
 
+# As root the tests run the server as the postgres OS user (the server refuses root); the
+# Debian package creates that user, but binaries copied in by other means may not have.
+if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+  useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
+
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "ci-content: installing Node.js and npm"
   apt_install nodejs npm
