@@ -18,7 +18,7 @@ from smartspec.config import Settings, load_settings
 from smartspec.errors import UsageError, ValidationFailed
 from smartspec.options import Options
 from smartspec.report import RunSummary, markdown, relpath, validation_markdown
-from smartspec.workspace import Workspace
+from smartspec.workspace import Journal, Workspace
 
 if TYPE_CHECKING:
     from smartspec.index import SpecIndex
@@ -215,8 +215,6 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
                summary: RunSummary, moment: datetime) -> None:
     """The write sequence: spec first (the thing a person cares about), then the bookkeeping."""
     from smartspec.fsutil import atomic_write
-    from smartspec.index import SpecIndex as NewIndex
-    from smartspec.index import entry_from_spec, save_index, upsert_entry
 
     rel = summary.spec_path
     workspace.write_spec(spec_path, text)
@@ -227,19 +225,32 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
         registry, plan.spec_id, spec_path, section_hashes(text, plan), moment))
     summary.written.append(workspace.rel(workspace.registry_path))
 
-    target = index_path or workspace.default_index_path
-    index = index if index is not None else NewIndex()
-    upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"]))
-    for path in save_index(index, target):
-        summary.written.append(workspace.rel(path))
+    summary.written += record_in_index(workspace, settings, index, index_path, text, rel)
 
     if settings["generate_reports"]:
         write_reports(workspace, summary, "generation", moment)
 
 
-def write_reports(workspace: Workspace, summary: RunSummary, kind: str, moment: datetime) -> None:
+def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex | None,
+                    index_path: Path | None, text: str, rel: str, *, sha256: str | None = None,
+                    journal: Journal | None = None) -> list[str]:
+    """Upsert the spec's entry (and its dependencies' dependents) into the index found by the
+    lookup, or a new one in the state dir; returns the files written, relative to the root."""
+    from smartspec.index import SpecIndex as NewIndex
+    from smartspec.index import entry_from_spec, save_index, upsert_entry
+
+    target = index_path or workspace.default_index_path
+    if journal is not None:
+        journal.remember(target)
+    index = index if index is not None else NewIndex()
+    upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256))
+    return [workspace.rel(path) for path in save_index(index, target)]
+
+
+def write_reports(workspace: Workspace, summary: RunSummary, kind: str, moment: datetime,
+                  journal: Journal | None = None) -> None:
     """The run's report (Markdown + JSON twin) and, when validation ran, the validation
-    report, under reports/<spec-id>/ (design.md §4)."""
+    report, under reports/<spec-id>/ (design.md §4). ``journal`` remembers them for rollback."""
     spec_id = summary.plan.spec_id
     report_path = workspace.report_path(spec_id, kind, moment)
     summary.report = workspace.rel(report_path)
@@ -249,6 +260,11 @@ def write_reports(workspace: Workspace, summary: RunSummary, kind: str, moment: 
         validation_path = workspace.report_path(spec_id, "validation", moment)
         summary.written += [workspace.rel(validation_path),
                             workspace.rel(validation_path.with_suffix(".json"))]
+    if journal is not None:
+        for path in (report_path, validation_path):
+            if path is not None:
+                journal.remember(path)
+                journal.remember(path.with_suffix(".json"))
     when = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
     workspace.write_report(report_path, markdown(summary, generated_at=when), summary.to_json())
     if validation_path is not None and summary.validation is not None:

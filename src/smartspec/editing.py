@@ -26,6 +26,7 @@ from smartspec.api import (
     clock,
     gate,
     load_index_for,
+    record_in_index,
     related_view,
     run_validation,
     taken_spec_ids,
@@ -582,13 +583,11 @@ def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, pa
     put back if one fails. The registry goes before the spec and accepts the previous fingerprints too,
     so a run killed between the two leaves a spec whose sections are still recognised."""
     from smartspec.fsutil import atomic_write
-    from smartspec.index import SpecIndex as NewIndex
-    from smartspec.index import entry_from_spec, save_index, upsert_entry
 
     settings = request.settings
     journal = Journal()
     payload = request.bom + result.text.encode("utf-8")
-    try:
+    with journal.guard(workspace, path):
         if changed and settings["create_backups"]:
             backup = add_backup(workspace, request.spec_id, request.data, moment, journal)
             summary.backup = workspace.rel(backup)
@@ -606,28 +605,13 @@ def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, pa
             journal.remember(path)
             workspace.write_spec(path, payload)
             summary.written.insert(0, rel)
-        target = index_path or workspace.default_index_path
-        journal.remember(target)
-        index = index if index is not None else NewIndex()
-        upsert_entry(index, entry_from_spec(result.text, rel, specs_rel=settings["specs_dir"],
-                                            sha256=hashlib.sha256(payload).hexdigest()))
-        for written in save_index(index, target):
-            summary.written.append(workspace.rel(written))
+        summary.written += record_in_index(workspace, settings, index, index_path, result.text,
+                                           rel, sha256=hashlib.sha256(payload).hexdigest(),
+                                           journal=journal)
         if settings["generate_reports"]:
-            for kind in ("edit", "validation"):
-                report = workspace.report_path(request.spec_id, kind, moment)
-                journal.remember(report)
-                journal.remember(report.with_suffix(".json"))
-            write_reports(workspace, summary, "edit", moment)
+            write_reports(workspace, summary, "edit", moment, journal)
         journal.remember_size(workspace.trace_path)
         workspace.append_trace(trace())
-    except OSError as exc:
-        journal.rollback()
-        raise WorkspaceError(f"{workspace.rel(Path(exc.filename or path))}: cannot be written "
-                             f"({exc.strerror}); nothing was changed") from None
-    except BaseException:
-        journal.rollback()
-        raise
     if changed:
         prune_backups(workspace, request.spec_id, int(settings["keep_backups"]))
 
@@ -712,7 +696,7 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
         if content == current:
             return outcome
         journal = Journal()
-        try:
+        with journal.guard(workspace, path):
             if current is not None and settings["create_backups"]:
                 saved = add_backup(workspace, spec_id, current, moment, journal)
                 outcome.backup = workspace.rel(saved)
@@ -720,16 +704,10 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
             journal.remember(path)
             workspace.write_spec(path, content)
             outcome.written.insert(0, rel)
-            from smartspec.index import SpecIndex as NewIndex
-            from smartspec.index import entry_from_spec, save_index, upsert_entry
-
-            target = index_path or workspace.default_index_path
-            journal.remember(target)
-            index = index if index is not None else NewIndex()
-            upsert_entry(index, entry_from_spec(restored_text, rel,
-                                                specs_rel=settings["specs_dir"],
-                                                sha256=hashlib.sha256(content).hexdigest()))
-            outcome.written += [workspace.rel(p) for p in save_index(index, target)]
+            outcome.written += record_in_index(workspace, settings, index, index_path,
+                                               restored_text, rel,
+                                               sha256=hashlib.sha256(content).hexdigest(),
+                                               journal=journal)
             journal.remember_size(workspace.trace_path)
             workspace.append_trace({
                 "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -740,13 +718,6 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
                 "files": outcome.written,
                 "ms": round((time.monotonic() - started) * 1000, 1),
             })
-        except OSError as exc:
-            journal.rollback()
-            raise WorkspaceError(f"{workspace.rel(Path(exc.filename or path))}: cannot be "
-                                 f"written ({exc.strerror}); nothing was changed") from None
-        except BaseException:
-            journal.rollback()
-            raise
         outcome.changed = True
         if outcome.backup is not None:
             prune_backups(workspace, spec_id, int(settings["keep_backups"]))

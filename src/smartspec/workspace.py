@@ -180,6 +180,20 @@ class Journal:
         if path not in self._sizes:
             self._sizes[path] = path.stat().st_size if path.exists() else None
 
+    @contextlib.contextmanager
+    def guard(self, workspace: Workspace, path: Path) -> Iterator[None]:
+        """Run a write sequence; if anything fails, put every remembered file back. A failed
+        write becomes one WorkspaceError naming the file (exit 2, tree unchanged)."""
+        try:
+            yield
+        except OSError as exc:
+            self.rollback()
+            raise WorkspaceError(f"{workspace.rel(Path(exc.filename or path))}: cannot be "
+                                 f"written ({exc.strerror}); nothing was changed") from None
+        except BaseException:
+            self.rollback()
+            raise
+
     def rollback(self) -> None:
         for path, size in self._sizes.items():
             with contextlib.suppress(OSError):
