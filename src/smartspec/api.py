@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 from smartspec.config import Settings, load_settings
 from smartspec.errors import UsageError, ValidationFailed
 from smartspec.options import Options
-from smartspec.report import RunSummary, markdown, relpath, validation_markdown
+from smartspec.report import RunSummary, markdown, relpath
 from smartspec.workspace import Journal, Workspace
 
 if TYPE_CHECKING:
     from smartspec.index import SpecIndex
     from smartspec.plan import SpecPlan
+    from smartspec.rules import ValidationResult
 
 # Asked when --validate-consistency finds errors on an interactive terminal: True = write anyway.
 Confirm = Callable[[str], bool]
@@ -103,22 +104,13 @@ def related_view(plan: SpecPlan, index: SpecIndex | None) -> dict[str, Any] | No
 
 
 def run_validation(text: str, rel_path: str, settings: Settings, index: SpecIndex | None,
-                   registry: dict[str, Any] | None) -> dict[str, Any] | None:
+                   registry: dict[str, Any] | None) -> ValidationResult | None:
     """The rule engine over the final text (design.md §6), unless validation is disabled."""
     if not settings["validation_enabled"]:
         return None
     from smartspec.rules import validate_text
 
-    result = validate_text(text, path=rel_path, settings=settings, index=index, registry=registry)
-    return {
-        "errors": result.errors,
-        "warnings": result.warnings,
-        "passed": result.passed,
-        "findings": [
-            {"rule": f.rule, "severity": f.severity, "message": f.message, "line": f.line}
-            for f in result.findings
-        ],
-    }
+    return validate_text(text, path=rel_path, settings=settings, index=index, registry=registry)
 
 
 def gate(validation: dict[str, Any] | None, options: Options, confirm: Confirm | None) -> None:
@@ -168,9 +160,9 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
                 "choose another id or edit that spec"
             )
         text = render(plan, related=related_view(plan, index))
-        validation = run_validation(text, rel, settings, index, None)
         summary = RunSummary(
-            command="new", plan=plan, spec_path=rel, validation=validation,
+            command="new", plan=plan, spec_path=rel,
+            checked=run_validation(text, rel, settings, index, None),
             backups_enabled=bool(settings["create_backups"]),
             reports_enabled=bool(settings["generate_reports"]),
             dry_run=bool(options.nogenerate),
@@ -178,7 +170,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
         if plan.depends_on and index is None:
             summary.warnings.append(
                 "SPEC_INDEX.json not found. Dependencies listed without path/repo information.")
-        gate(validation, options, confirm)
+        gate(summary.validation, options, confirm)
         if options.nogenerate:
             return Outcome(summary, text, settings)
         summary.index_path = relpath(index_path or workspace.default_index_path, settings.root)
@@ -256,7 +248,7 @@ def write_reports(workspace: Workspace, summary: RunSummary, kind: str, moment: 
     summary.report = workspace.rel(report_path)
     summary.written += [summary.report, workspace.rel(report_path.with_suffix(".json"))]
     validation_path = None
-    if summary.validation is not None:
+    if summary.checked is not None:
         validation_path = workspace.report_path(spec_id, "validation", moment)
         summary.written += [workspace.rel(validation_path),
                             workspace.rel(validation_path.with_suffix(".json"))]
@@ -267,8 +259,9 @@ def write_reports(workspace: Workspace, summary: RunSummary, kind: str, moment: 
                 journal.remember(path.with_suffix(".json"))
     when = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
     workspace.write_report(report_path, markdown(summary, generated_at=when), summary.to_json())
-    if validation_path is not None and summary.validation is not None:
+    if validation_path is not None and summary.checked is not None:
+        from smartspec.rules import render_markdown
+
         workspace.write_report(validation_path,
-                               validation_markdown(summary, generated_at=when),
-                               {"schema": 1, "spec": summary.spec_path, "generated": when,
-                                **summary.validation})
+                               render_markdown(summary.checked, generated=when),
+                               {**summary.checked.to_json(), "generated": when})

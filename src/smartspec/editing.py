@@ -246,9 +246,9 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         records = result.records
         check_registry = {**registry, "specs": {**registry["specs"], request.spec_id: {
             "path": rel, "sections": records}}}
-        validation = run_validation(result.text, rel, settings, index, check_registry)
         summary = RunSummary(
-            command=command, plan=plan, spec_path=rel, validation=validation,
+            command=command, plan=plan, spec_path=rel,
+            checked=run_validation(result.text, rel, settings, index, check_registry),
             backups_enabled=bool(settings["create_backups"]),
             reports_enabled=bool(settings["generate_reports"]),
             dry_run=bool(options.nogenerate),
@@ -256,7 +256,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         )
         summary.warnings += request.notes
         summary.changed = changed
-        gate(validation, options, confirm)
+        gate(summary.validation, options, confirm)
         extra = {"changed": changed, "fates": [f.to_json() for f in result.fates]}
         if options.nogenerate:
             return Outcome(summary, result.text, settings, diff=unified_diff(

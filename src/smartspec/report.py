@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from smartspec.plan import Decision, SpecPlan
+    from smartspec.rules import ValidationResult
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -126,12 +127,25 @@ class RunSummary:
     report: str | None = None
     index_path: str | None = None
     warnings: list[str] = field(default_factory=list)
-    validation: dict[str, Any] | None = None  # {"errors","warnings","passed","findings"}
+    checked: ValidationResult | None = None  # None: validation was off
     dry_run: bool = False
     backups_enabled: bool = True
     reports_enabled: bool = True
     sections_report: list[dict[str, Any]] = field(default_factory=list)  # edit: per-section fate
     changed: bool | None = None  # edit: whether the spec's text changed
+
+    @property
+    def validation(self) -> dict[str, Any] | None:
+        """The validation outcome as reports and ``--json`` show it: counts and findings."""
+        if self.checked is None:
+            return None
+        return {
+            "errors": self.checked.errors,
+            "warnings": self.checked.warnings,
+            "passed": self.checked.passed,
+            "findings": [{"rule": f.rule, "severity": f.severity, "message": f.message,
+                          "line": f.line} for f in self.checked.findings],
+        }
 
     def to_json(self) -> dict[str, Any]:
         plan = self.plan
@@ -321,27 +335,6 @@ def relpath(path: Path, root: Path) -> str:
     except ValueError:
         return str(path)
 
-
-def validation_markdown(summary: RunSummary, *, generated_at: str = "") -> str:
-    """The validation report written beside the generation report."""
-    v = summary.validation or {"errors": 0, "warnings": 0, "passed": 0, "findings": []}
-    lines = [
-        f"# Validation Report: {summary.plan.display_id}",
-        "",
-        f"- **Spec:** `{summary.spec_path}`",
-        f"- **When:** {generated_at}",
-        f"- **Summary:** {v['errors']} errors, {v['warnings']} warnings, "
-        f"{v['passed']} checks passed",
-        "",
-        "## Findings",
-        "",
-    ]
-    if not v["findings"]:
-        lines.append("None: every check passed.")
-    for f in v["findings"]:
-        where = f"line {f['line']}" if f.get("line") else "whole document"
-        lines.append(f"- **{f['severity'].upper()}** `{f['rule']}` ({where}): {f['message']}")
-    return "\n".join(lines) + "\n"
 
 
 # -- edit, regenerate, restore (issue 4) -------------------------------------------------------
