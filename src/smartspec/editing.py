@@ -42,7 +42,6 @@ from smartspec.workspace import (
     add_backup,
     find_backup,
     prune_backups,
-    registry_entry_text,
 )
 
 if TYPE_CHECKING:
@@ -596,8 +595,8 @@ def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, pa
                         and entry.get("path") == rel)
         if changed or not same_records:
             journal.remember(workspace.registry_path)
-            atomic_write(workspace.registry_path, registry_entry_text(
-                workspace, registry, request.spec_id, path, result.records, moment,
+            atomic_write(workspace.registry_path, workspace.registry_text(
+                registry, request.spec_id, path, result.records, moment,
                 file_sha256=hashlib.sha256(payload).hexdigest(),
                 file_previous=hashlib.sha256(request.data).hexdigest()))
             summary.written.append(workspace.rel(workspace.registry_path))

@@ -94,12 +94,15 @@ class Workspace:
         return data
 
     def registry_text(self, registry: dict[str, Any], spec_id: str, spec_path: Path,
-                      sections: dict[str, dict[str, Any]], now: datetime) -> str:
+                      sections: dict[str, dict[str, Any]], now: datetime, **fields: Any) -> str:
+        """The registry with this spec's entry replaced, plus ``fields`` (edit records the
+        file's fingerprint before and after the run)."""
         registry["schema"] = REGISTRY_SCHEMA
         registry["specs"][spec_id] = {
             "path": self.rel(spec_path),
             "updated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "sections": sections,
+            **fields,
         }
         return json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -207,21 +210,6 @@ class Journal:
                     path.unlink(missing_ok=True)
                 else:
                     atomic_write(path, data)
-
-
-def registry_entry_text(workspace: Workspace, registry: dict[str, Any], spec_id: str,
-                        spec_path: Path, sections: dict[str, dict[str, Any]], now: datetime,
-                        **fields: Any) -> str:
-    """The registry with this spec's entry replaced, as ``Workspace.registry_text`` writes it,
-    plus ``fields`` (edit records the file's fingerprint before and after the run)."""
-    registry["schema"] = REGISTRY_SCHEMA
-    registry["specs"][spec_id] = {
-        "path": workspace.rel(spec_path),
-        "updated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "sections": sections,
-        **fields,
-    }
-    return json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime,
