@@ -86,9 +86,13 @@ class Workspace:
             return {"schema": REGISTRY_SCHEMA, "specs": {}}
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise DocumentError(f"{self.rel(path)}: not valid JSON ({exc}); expected the "
-                                "critical-sections registry written by smartspec") from None
+        except json.JSONDecodeError as exc:
+            raise DocumentError(f"{self.rel(path)}: line {exc.lineno}, column {exc.colno}: "
+                                f"invalid JSON ({exc.msg}); a registry that is not valid JSON "
+                                "must be restored from version control or deleted") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DocumentError(f"{self.rel(path)}: cannot be read as the critical-sections "
+                                f"registry ({exc})") from None
         if not isinstance(data, dict) or not isinstance(data.get("specs"), dict):
             raise DocumentError(f"{self.rel(path)}: expected an object with a 'specs' object")
         return data

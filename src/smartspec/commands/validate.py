@@ -47,10 +47,12 @@ def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
 
 
 def _validator(settings: Settings, strict: bool, specindex: str | None) -> Validator:
-    from smartspec.rules import Validator, load_registry
+    from smartspec.rules import Validator
+    from smartspec.workspace import Workspace
 
     index, index_name = _index(settings, specindex)
-    return Validator(settings, index=index, registry=load_registry(settings.state_dir),
+    registry = Workspace(settings.root, settings.state_dir).load_registry()
+    return Validator(settings, index=index, registry=registry,
                      strict=strict, index_name=index_name or "SPEC_INDEX.json")
 
 

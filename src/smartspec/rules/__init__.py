@@ -12,7 +12,6 @@ key.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,12 +33,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RULES", "Finding", "Hit", "Rule", "RuleSet", "Severity", "Skip", "ValidationResult",
-    "Validator", "load_registry", "read_spec", "render_markdown", "render_text", "report_json",
+    "Validator", "read_spec", "render_markdown", "render_text", "report_json",
     "summary_line", "validate_document", "validate_text",
 ]
 
 RESULT_SCHEMA = 1
-REGISTRY_FILE = Path("registry") / "critical-sections-registry.json"
 # The keyword groups the consistency rules ask about (detect.KEYWORD_GROUPS, extended by
 # config ``keywords``).
 RULE_GROUPS = ("auth", "queue", "transaction", "external-api")
@@ -216,22 +214,3 @@ def validate_text(text: str, *, path: str, settings: Settings | None = None, ind
     rules are then skipped."""
     validator = Validator(settings, index=index, registry=registry, strict=strict)
     return validator.validate_text(text, path=path)
-
-
-def load_registry(state_dir: Path) -> dict[str, Any] | None:
-    """The critical-sections registry under ``state_dir``, or None when there is none."""
-    file = state_dir / REGISTRY_FILE
-    try:
-        raw = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise DocumentError(f"{file}: cannot be read ({exc.strerror})") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise DocumentError(f"{file}: line {exc.lineno}, column {exc.colno}: invalid JSON "
-                            f"({exc.msg}); restore it from version control or delete it") from None
-    if not isinstance(data, dict) or not isinstance(data.get("specs", {}), dict):
-        raise DocumentError(f"{file}: expected an object with a \"specs\" object")
-    return data
