@@ -26,12 +26,15 @@ def render_case(argv: list[str]) -> str:
         return spec.read_text(encoding="utf-8")
 
 
-def main() -> None:
-    target = HERE / "data" / "golden"
+def write_goldens(cases: dict[str, list[str]], target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
-    for name, argv in CASES.items():
+    for name, argv in cases.items():
         (target / f"{name}.md").write_text(render_case(argv), encoding="utf-8")
         print(f"wrote {name}.md")
+
+
+def main() -> None:
+    write_goldens(CASES, HERE / "data" / "golden")
 
 
 if __name__ == "__main__":

@@ -12,15 +12,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from tests.content.cases import CASES  # noqa: E402
-from tests.regen_golden import render_case  # noqa: E402
+from tests.regen_golden import write_goldens  # noqa: E402
 
 
 def main() -> None:
-    target = HERE / "golden"
-    target.mkdir(parents=True, exist_ok=True)
-    for name, argv in CASES.items():
-        (target / f"{name}.md").write_text(render_case(argv), encoding="utf-8")
-        print(f"wrote {name}.md")
+    write_goldens(CASES, HERE / "golden")
 
 
 if __name__ == "__main__":
