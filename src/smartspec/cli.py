@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "graph": ("smartspec.commands.index:graph_command", "Print the dependency graph of the specs."),
     "config": ("smartspec.commands.config:config_command",
                "Show the resolved configuration or its JSON Schema."),
+    "init": ("smartspec.commands.init:init_command", "Install smartspec's commands into AI assistants."),
 }
 
 EPILOG = """\b
