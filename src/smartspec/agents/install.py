@@ -303,7 +303,7 @@ def _unplan_block(root: Path, target: Path, record: dict[str, Any]) -> tuple[Act
     before, after = current[:start], current[end:]
     if after.startswith("\n"):
         after = after[1:]
-    if not after and before.endswith("\n\n"):
+    if before.endswith("\n\n") and (not after or after.startswith("\n")):
         before = before[:-1]  # the blank line init put before the block
     rest = before + after
     return "removed", _Write(target, rest if rest.strip() else None)
@@ -333,13 +333,13 @@ def _find_block(text: str, shown: str) -> tuple[int, int] | None:
 
 def _safe_target(root: Path, rel: str) -> Path:
     """``root/rel``, refusing paths that leave the root or pass through a symlink."""
-    inside_root(root, rel, what="agent file")
     probe = root
     for part in Path(rel).parts:
         probe = probe / part
         if probe.is_symlink():
             raise WorkspaceError(f"{_rel(root, probe)} is a symbolic link; smartspec never "
                                  "writes through one (replace it with a real folder or file)")
+    inside_root(root, rel, what="agent file")
     return root / rel
 
 
