@@ -54,6 +54,10 @@ Examples:
 """
 
 
+# Set by the shell-completion scripts click generates for the `smartspec` command.
+COMPLETE_VAR = "_SMARTSPEC_COMPLETE"
+
+
 class UnknownCommand(click.UsageError):
     """A command name smartspec does not have (reported with the nearest one)."""
 
@@ -107,8 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = list(sys.argv[1:] if argv is None else argv)
     colour = colour_allowed(sys.stdout)
-    if not args:
-        # The usage a new user expects, not a usage error squeezed onto one line.
+    if not args and COMPLETE_VAR not in os.environ:
+        # The usage a new user expects, not a usage error squeezed onto one line. (Shell
+        # completion also starts with no words: click answers it from the variable.)
         with click.Context(cli, info_name="smartspec", color=colour) as ctx:
             click.echo(cli.get_help(ctx), color=colour)
         return 0
