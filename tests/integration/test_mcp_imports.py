@@ -55,3 +55,14 @@ def test_no_other_command_imports_the_mcp_sdk(project: Path) -> None:
     pytest.importorskip("mcp")
     found = _probe(["mcp", "--list-tools"], project)
     assert "smartspec.mcpserver" in found["imported"]  # type: ignore[operator]
+
+
+def test_mcp_without_the_extra_says_how_to_install_it(project: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers import run_cli
+
+    monkeypatch.setitem(sys.modules, "mcp", None)  # what an install without the extra sees
+    result = run_cli(["mcp"], project)
+    assert result.code == 2
+    assert result.err == ("smartspec: error: the MCP server needs the official MCP SDK; install "
+                          "it with pip install 'smartspec[mcp]'\n")
