@@ -256,3 +256,39 @@ def _run_with_timeout(main: Callable[[], Awaitable[T]]) -> T:
             return await main()
 
     return anyio.run(bounded)
+
+
+# A command another branch might add (like `model`): registered in the table only, it must
+# become a tool with its schema, and answer with its own JSON, with no change to the server.
+import click  # noqa: E402
+
+
+@click.command("model")
+@click.argument("name")
+@click.option("--depth", type=click.IntRange(1, 3), default=1, help="How deep to look.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+def fake_model_command(name: str, depth: int, as_json: bool) -> None:
+    """The system model smartspec would write from."""
+    click.echo(json.dumps({"schema": 1, "command": "model", "name": name, "depth": depth,
+                           "json": as_json}))
+
+
+def test_a_command_added_to_the_table_becomes_a_tool(project: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from smartspec import cli
+
+    entry = ("tests.integration.test_mcp:fake_model_command", "The system model.")
+    monkeypatch.setattr(cli, "COMMANDS", {**cli.COMMANDS, "model": entry})
+    _in(project, monkeypatch)
+    listed = _session(lambda client: client.list_tools())
+    tool = next(t for t in listed.tools if t.name == "model")
+    assert tool.description == "The system model smartspec would write from."
+    assert tool.input_schema["required"] == ["name"]
+    assert tool.input_schema["properties"]["depth"] == {
+        "type": "integer", "minimum": 1, "maximum": 3, "description": "How deep to look.",
+        "default": 1}
+    document, failed = _call("model", {"name": "payments", "depth": 2})
+    assert not failed
+    assert document == {"schema": 1, "command": "model", "name": "payments", "depth": 2,
+                        "json": True}
+    assert document == _cli_json(["model", "payments", "--depth", "2", "--json"], project)
