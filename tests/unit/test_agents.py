@@ -178,6 +178,17 @@ def test_files_no_longer_shipped_are_removed_unless_edited(project: Path) -> Non
     assert set(json.loads(manifest_path.read_text())["files"]) == {
         BY_NAME["claude"].path_for(c) for c in COMMANDS}
 
+    # Removing the agent removes its files; a folder still holding a person's file stays,
+    # one that held only smartspec's files goes.
+    (project / ".claude/settings.json").write_text("{}\n")
+    assert run_cli(["init", "--remove", "claude", "--agent", "gemini"], project).code == 0
+    assert sorted(p.name for p in (project / ".claude/commands").iterdir()) == [
+        "smartspec-older.md"]
+    assert run_cli(["init", "--remove", "gemini"], project).code == 0
+    assert not (project / ".gemini").exists()
+    assert (project / ".claude/settings.json").read_text() == "{}\n"
+    assert json.loads(manifest_path.read_text())["agents"] == []
+
 
 def test_a_symlink_on_the_way_is_refused(project: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere"

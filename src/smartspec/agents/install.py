@@ -369,6 +369,15 @@ def _apply(root: Path, write: _Write) -> None:
             atomic_write(write.backup, write.backup_of)
         if write.text is None:
             write.target.unlink(missing_ok=True)
+            # Folders init made for the file go with it once empty; a folder holding anything
+            # else stops the climb.
+            for folder in write.target.parents:
+                if folder == root or root not in folder.parents:
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
         else:
             atomic_write(write.target, write.text)
     except OSError as exc:
