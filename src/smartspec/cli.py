@@ -8,9 +8,10 @@ every click usage error becomes one line on stderr and its exit code, never a tr
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -33,6 +34,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "graph": ("smartspec.commands.index:graph_command", "Print the dependency graph of the specs."),
     "config": ("smartspec.commands.config:config_command",
                "Show the resolved configuration or its JSON Schema."),
+    "init": ("smartspec.commands.init:init_command", "Install smartspec's commands into AI assistants."),
+    "mcp": ("smartspec.commands.mcp:mcp_command",
+            "Serve smartspec's commands to AI assistants over MCP (stdio)."),
+    "schema": ("smartspec.commands.schema:schema_command",
+               "Print the JSON Schema of smartspec's --json output."),
 }
 
 EPILOG = """\b
@@ -43,8 +49,17 @@ Examples:
   smartspec generate "Create SPEC for payment system --profile=financial"
   smartspec edit specs/feature/spec-004-payment-processing/spec.md --force-update=stride,config
   smartspec validate specs/ --format sarif
+  smartspec init --agent claude --agent copilot
   smartspec config --show-origin
 """
+
+
+# Set by the shell-completion scripts click generates for the `smartspec` command.
+COMPLETE_VAR = "_SMARTSPEC_COMPLETE"
+
+
+class UnknownCommand(click.UsageError):
+    """A command name smartspec does not have (reported with the nearest one)."""
 
 
 class LazyGroup(click.Group):
@@ -62,6 +77,17 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = click.utils.make_str(args[0])
+        if name not in COMMANDS and not name.startswith("-"):
+            from smartspec.options import nearest
+
+            hint = nearest(name, tuple(COMMANDS))
+            did_you_mean = f" (did you mean {hint!r}?)" if hint else ""
+            raise UnknownCommand(f"no such command {name!r}{did_you_mean}", ctx)
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Help text without importing every subcommand module.
         with formatter.section("Commands"):
@@ -78,35 +104,116 @@ def cli() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` and return the exit code (0, 1 or 2)."""
+    """Run the command line with ``argv`` and return the exit code (0, 1 or 2).
+
+    Every failure is one line on stderr; with ``--json`` (or ``--format json``) a JSON error
+    document is printed on stdout as well, so that a program always has an object to read.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    colour = colour_allowed(sys.stdout)
+    if not args and COMPLETE_VAR not in os.environ:
+        # The usage a new user expects, not a usage error squeezed onto one line. (Shell
+        # completion also starts with no words: click answers it from the variable.)
+        with click.Context(cli, info_name="smartspec", color=colour) as ctx:
+            click.echo(cli.get_help(ctx), color=colour)
+        return 0
+    failure = _Failure(args)
     try:
-        result: Any = cli.main(args=args, prog_name="smartspec", standalone_mode=False)
+        result: Any = cli.main(args=args, prog_name="smartspec", standalone_mode=False,
+                               color=colour)
     except SmartspecError as exc:
-        _error(str(exc))
-        return exc.exit_code
+        return failure.report(_code_of(exc), str(exc), exc.exit_code)
     except click.exceptions.NoSuchOption as exc:
-        hint = f" (did you mean {', '.join(exc.possibilities)}?)" if exc.possibilities else ""
         where = _where(exc)
-        _error(f"{where}: unknown option {exc.option_name}{hint}; see '{where} --help'")
-        return 2
+        hint = f" (did you mean {', '.join(exc.possibilities)}?)" if exc.possibilities else ""
+        return failure.report("usage.unknown-option",
+                              f"{where}: unknown option {exc.option_name}{hint}; "
+                              f"see '{where} --help'", 2, flag=exc.option_name, where=where)
     except click.exceptions.UsageError as exc:
         where = _where(exc)
-        message = exc.format_message().replace("\n", " ")
-        _error(f"{where}: {message}; see '{where} --help'")
-        return 2
+        message = _sentence(exc.format_message())
+        flag = None
+        param = getattr(exc, "param", None)
+        if isinstance(param, click.Option) and param.opts:
+            flag = max(param.opts, key=len)
+        elif isinstance(param, click.Argument):
+            flag = param.human_readable_name
+        code = ("usage.unknown-command" if isinstance(exc, UnknownCommand)
+                else "usage.missing-argument" if isinstance(exc, click.MissingParameter)
+                else "usage.bad-value" if isinstance(exc, click.BadParameter)
+                else "usage.invalid")
+        prefix = "" if where == "smartspec" else f"{where}: "
+        return failure.report(code, f"{prefix}{message}; see '{where} --help'", 2, flag=flag,
+                              where=where)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
-        _error("aborted")
-        return 2
+        return failure.report("interrupted", "aborted; nothing was written", 2)
     except click.ClickException as exc:
-        _error(exc.format_message())
-        return exc.exit_code
+        return failure.report("usage.invalid", _sentence(exc.format_message()), exc.exit_code)
     except KeyboardInterrupt:
-        _error("interrupted; nothing was written")
-        return 130
+        return failure.report("interrupted", "interrupted; nothing was written", 130)
     return int(result) if isinstance(result, int) else 0
+
+
+def colour_allowed(stream: IO[str]) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def wants_json(args: Sequence[str]) -> bool:
+    """True when the words ask for JSON on stdout (--json, --format json, --format=json)."""
+    for position, word in enumerate(args):
+        if word == "--":
+            return False
+        if word == "--json" or word == "--format=json":
+            return True
+        if word == "--format" and position + 1 < len(args) and args[position + 1] == "json":
+            return True
+    return False
+
+
+class _Failure:
+    """Reports a failed run: one line on stderr, plus the JSON document when asked for."""
+
+    def __init__(self, args: list[str]) -> None:
+        self.json = wants_json(args)
+        self.command = next((word for word in args if not word.startswith("-")), None)
+
+    def report(self, code: str, message: str, exit_code: int, *, flag: str | None = None,
+               where: str = "smartspec") -> int:
+        _error(message)
+        if self.json:
+            import json
+
+            from smartspec.commands.common import error_document
+
+            command = self.command if self.command in COMMANDS else None
+            if where == "smartspec" and command is not None:
+                where = f"smartspec {command}"
+            document = error_document(code, message, command=command, exit_code=exit_code,
+                                      flag=flag, where=where)
+            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return exit_code
+
+
+def _code_of(exc: SmartspecError) -> str:
+    from smartspec.errors import ConfigError, DocumentError, UsageError, ValidationFailed
+
+    for kind, code in ((UsageError, "usage.invalid"), (ConfigError, "config.invalid"),
+                       (DocumentError, "document.invalid"), (ValidationFailed, "validation.failed")):
+        if isinstance(exc, kind):
+            return code
+    return "workspace.refused"
+
+
+def _sentence(message: str) -> str:
+    """Click's message as one clause: no line breaks and no final full stop, so that the
+    "; see ..." that follows never reads ".;"."""
+    return " ".join(message.split()).rstrip(".")
 
 
 def _where(exc: click.exceptions.UsageError) -> str:
@@ -115,4 +222,6 @@ def _where(exc: click.exceptions.UsageError) -> str:
 
 
 def _error(message: str) -> None:
-    click.echo(f"smartspec: error: {message}", err=True)
+    colour = colour_allowed(sys.stderr)
+    label = click.style("error:", fg="red", bold=True) if colour else "error:"
+    click.echo(f"smartspec: {label} {message}", err=True, color=colour)

@@ -1485,6 +1485,16 @@ def render_graph(index: SpecIndex, fmt: Literal["mermaid", "dot"] = "mermaid",
     (transitively). Dependencies that are not in the index are drawn dashed."""
     if fmt not in ("mermaid", "dot"):
         raise UsageError(f"--format: {fmt!r} is not a valid value; expected one of mermaid, dot")
+    ordered, edges, missing = graph_parts(index, focus)
+    if fmt == "dot":
+        return _render_dot(index, ordered, edges, missing, focus)
+    return _render_mermaid(index, ordered, edges, missing, focus)
+
+
+def graph_parts(index: SpecIndex, focus: str | None = None
+                ) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """The graph's sorted nodes, its edges (spec -> dependency) and the nodes missing from the
+    index; with ``focus``, only what is connected to that spec."""
     edges: list[tuple[str, str]] = sorted(
         {(entry.id, dependency) for entry in index.all_entries()
          for dependency in entry.dependencies})
@@ -1502,10 +1512,7 @@ def render_graph(index: SpecIndex, fmt: Literal["mermaid", "dot"] = "mermaid",
         nodes = _reach(focus, forward) | _reach(focus, backward)
         edges = [(s, t) for s, t in edges if s in nodes and t in nodes]
     ordered = sorted(nodes)
-    missing = [n for n in ordered if n not in index.entries]
-    if fmt == "dot":
-        return _render_dot(index, ordered, edges, missing, focus)
-    return _render_mermaid(index, ordered, edges, missing, focus)
+    return ordered, edges, [n for n in ordered if n not in index.entries]
 
 
 def _reach(start: str, graph: dict[str, list[str]]) -> set[str]:

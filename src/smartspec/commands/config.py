@@ -20,6 +20,12 @@ def config_command(show_origin: bool, schema: bool) -> int:
 
     Precedence, highest first: flags, smartspec.config.json (project),
     .smartspec/config.json (organisation), built-in defaults.
+
+    \b
+    Examples:
+      smartspec config
+      smartspec config --show-origin
+      smartspec config --schema > smartspec.config.schema.json
     """
     if show_origin and schema:
         raise click.UsageError("--show-origin and --schema cannot be combined")

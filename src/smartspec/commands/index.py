@@ -75,6 +75,12 @@ def index_command(specs_dir: str | None, specindex: str | None, output_dir: str 
     Each spec's settings comment and header give its entry; dependents and counts are
     recomputed; files unchanged since the last run (size, mtime, hash) are not read again.
     An index in an earlier shape is migrated to the current schema where it is found.
+
+    \b
+    Examples:
+      smartspec index
+      smartspec index --check --format json
+      smartspec index --dry-run
     """
     from smartspec.errors import UsageError
 
@@ -190,8 +196,8 @@ def _existing_index(place: Place, specindex: str | None) -> Path:
 
 
 @click.command("graph")
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid",
-              show_default=True, help="Mermaid flowchart or Graphviz DOT.")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "json"]), default="mermaid",
+              show_default=True, help="Mermaid flowchart, Graphviz DOT, or JSON for programs.")
 @click.option("--spec", "focus", metavar="ID",
               help="Only this spec, what it depends on and what depends on it.")
 @click.option("--specindex", metavar="PATH", help="Use this index file (relative to the root).")
@@ -203,9 +209,29 @@ def graph_command(fmt: str, focus: str | None, specindex: str | None,
 
     An arrow points from a spec to a spec it depends on; dependencies missing from the index
     are dashed.
+
+    \b
+    Examples:
+      smartspec graph
+      smartspec graph --format dot | dot -Tsvg > specs.svg
+      smartspec graph --spec spec-core-001-authentication
     """
     from smartspec.index import load_index, render_graph
 
     place = _place(None, output_dir)
     index = load_index(_existing_index(place, specindex))
+    if fmt == "json":
+        from smartspec.index import graph_parts
+
+        assert index.source is not None
+        nodes, edges, missing = graph_parts(index, focus)
+        _emit_json({
+            "schema": OUTPUT_SCHEMA, "command": "graph", "index": place.show(index.source),
+            "focus": focus, "missing": missing,
+            "specs": [{"id": node, "title": index.entries[node].title if node in index.entries
+                       else None, "depends_on": [t for s, t in edges if s == node]}
+                      for node in nodes],
+            "edges": [{"from": source, "to": target} for source, target in edges],
+        })
+        return
     click.echo(render_graph(index, "dot" if fmt == "dot" else "mermaid", focus), nl=False)

@@ -77,6 +77,12 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str 
 
     PATHS are spec files or folders (searched for spec.md); default: the specs folder.
     Severities come from validation.rules in the config; exit 1 if any spec has an error.
+
+    \b
+    Examples:
+      smartspec validate
+      smartspec validate specs/feature/spec-004-payments/spec.md --format json
+      smartspec validate specs/ --format sarif > smartspec.sarif
     """
     from smartspec.config import load_settings
     from smartspec.errors import UsageError
