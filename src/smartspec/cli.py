@@ -31,6 +31,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "index": ("smartspec.commands.index:index_command",
               "Build, refresh or check SPEC_INDEX.json."),
     "graph": ("smartspec.commands.index:graph_command", "Print the dependency graph of the specs."),
+    "plan": ("smartspec.commands.plan:plan_command", "Write plan.md beside a SPEC."),
+    "tasks": ("smartspec.commands.plan:tasks_command", "Write tasks.md beside a SPEC."),
+    "export": ("smartspec.commands.export:export_command", "Export a SPEC's API as OpenAPI 3.1."),
+    "check-api": ("smartspec.commands.check_api:check_api_command",
+                  "Check a SPEC against an OpenAPI file for drift."),
     "config": ("smartspec.commands.config:config_command",
                "Show the resolved configuration or its JSON Schema."),
 }
