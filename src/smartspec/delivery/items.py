@@ -50,6 +50,8 @@ _ERROR_CODE_RE = re.compile(r"\b(4\d\d|5\d\d)\b")
 _SPEC_ID_RE = re.compile(r"\bspec-[a-z0-9][a-z0-9-]*[a-z0-9]\b")
 _SERVICE_RE = re.compile(r"^[A-Z][\w-]*(?: [A-Z][\w-]*)* (?:Service|API|Gateway)$")
 _CONSUMER_RE = re.compile(r"\b(consumer|consumers|worker|workers|subscriber|handler)s?\b", re.I)
+# An event published in the spec's code: publish('payment.created', ...) or emit("x.y", ...).
+_PUBLISH_RE = re.compile(r"\b(?:publish|emit|send)\(\s*['\"]([a-z][\w.-]*\.[\w.-]+)['\"]")
 _BULLET_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*\S)\s*$")
 
 
@@ -162,6 +164,7 @@ class SpecFacts:
     risks: list[tuple[str, str, int]] = field(default_factory=list)  # (source, text, line)
     has_messaging: bool = False
     broker: str = ""
+    topics: list[str] = field(default_factory=list)  # event names published in the code
 
     @cached_property
     def items(self) -> list[Item]:
@@ -340,6 +343,12 @@ def _read_services(facts: SpecFacts) -> None:
                     consumers[rid] = Item(rid, "consumer", f"{cells[1]} consumers", line)
     if consumers:
         facts.has_messaging = True
+    topics: dict[str, None] = {}
+    for line in doc.lines:
+        if "(" in line:
+            for topic in _PUBLISH_RE.findall(line):
+                topics.setdefault(topic, None)
+    facts.topics = list(topics)
     facts.services = list(services.values())
     facts.consumers = list(consumers.values())
 
