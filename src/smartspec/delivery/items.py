@@ -380,7 +380,14 @@ def _read_tests(facts: SpecFacts) -> None:
                 text = re.sub(r"^\[[ xX]\]\s*", "", re.sub(r"[*`]", "", match.group(1)))
                 words = " ".join(text.split()[:6])
                 rid = f"TEST-{slug(words)}"[:60].rstrip("-")
-                facts.tests.append(Item(rid, "test", text[:100], index))
+                facts.tests.append(Item(rid, "test", _shorten(text, 80), index))
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _read_security(facts: SpecFacts) -> None:

@@ -21,6 +21,7 @@ from smartspec.document import FENCE_RE, block_hash
 # A task line: "- [ ] T012 [P] Title ..." (any bullet, x or X for done).
 TASK_RE = re.compile(r"^[-*] \[(?P<box>[ xX])\] (?P<tid>T\d{3,})\b")
 _BOX_RE = re.compile(r"^([-*] )\[[xX]\]")
+_OPEN_BOX_RE = re.compile(r"^([-*] )\[ \]")
 
 KeyOf = Callable[[str], "str | None"]
 
@@ -121,7 +122,7 @@ def merge(old_text: str | None, new_blocks: list[Block], recorded: Mapping[str, 
         else:
             text = block.text
             if old.checked:
-                text = _BOX_RE.sub(r"\1[x]", text, count=1) if TASK_RE.match(text) else text
+                text = _OPEN_BOX_RE.sub(r"\1[x]", text, count=1) if TASK_RE.match(text) else text
             out.append(Block(block.key, text))
             if fingerprint(old.text) != fingerprint(block.text):
                 result.updated.append(block.key)
