@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.delivery_cases import CASES, TARGET, render  # noqa: E402
+from tests.delivery_cases import CASES, TARGET, render
 
 
 def main() -> None:

@@ -82,8 +82,8 @@ def test_timeline_formula_and_config() -> None:
     custom = compute(facts, {"baseWeeks": {"very-complex": 10}, "domainFactors": {"fintech": 2},
                              "serviceStep": 0, "bufferMin": 20, "bufferMax": 20})
     assert custom.weeks == 24.0
-    assert "10 (base, very-complex) x 2 (domain) x 1 (services) x 1.2 (buffer 20%) = 24 weeks" \
-        == custom.formula
+    assert custom.formula \
+        == "10 (base, very-complex) x 2 (domain) x 1 (services) x 1.2 (buffer 20%) = 24 weeks"
     plan = render("financial")["plan.md"]
     assert default.formula in plan and "**Complexity:** very-complex" in plan
 

@@ -170,9 +170,9 @@ def _check_operation(op: Operation, out: _Collector, line_of: Callable[[str], in
     shown = f"{op.method.upper()} {op.path}"
     declared = set()
     for parameter in [*(op.path_item.get("parameters") or ()), *(op.body.get("parameters") or ())]:
-        if isinstance(parameter, Mapping) and parameter.get("in") == "path":
-            if parameter.get("required") is True:
-                declared.add(str(parameter.get("name")))
+        if isinstance(parameter, Mapping) and parameter.get("in") == "path" \
+                and parameter.get("required") is True:
+            declared.add(str(parameter.get("name")))
     for name in re.findall(r"\{([^{}/]+)\}", op.path):
         if name not in declared:
             out.add("api", UNDECLARED_PARAM, f"{shown}: path parameter {{{name}}} is not declared "
@@ -212,7 +212,7 @@ def _scheme_kinds(document: Mapping[str, Any]) -> dict[str, str]:
         if not isinstance(body, Mapping):
             continue
         kind = str(body.get("type", ""))
-        if kind == "http" and str(body.get("scheme", "")).lower() == "bearer" or kind in (
+        if (kind == "http" and str(body.get("scheme", "")).lower() == "bearer") or kind in (
                 "oauth2", "openIdConnect"):
             kinds[str(name)] = "bearer"
         elif kind in ("apiKey", "mutualTLS"):
@@ -242,9 +242,10 @@ def _check_security(facts: SpecFacts, document: Mapping[str, Any], ops: list[Ope
 
 
 def _operation_schema(document: Mapping[str, Any], op: Operation,
-                      status: int | None) -> Mapping[str, Any] | None | bool:
+                      status: int | None) -> Mapping[str, Any] | bool | None:
     """The JSON schema of the request body (``status`` None) or of one response; False when
     the response status is not declared, None when declared without a JSON schema."""
+    holder: Any
     if status is None:
         holder = resolve(op.body.get("requestBody") or {}, document)
     else:
@@ -253,7 +254,7 @@ def _operation_schema(document: Mapping[str, Any], op: Operation,
             or responses.get("default")
         if holder is None:
             return False
-        holder = resolve(holder, document)
+        holder = resolve(holder, document) if isinstance(holder, Mapping) else {}
     content = holder.get("content") if isinstance(holder, Mapping) else None
     if not isinstance(content, Mapping):
         return None

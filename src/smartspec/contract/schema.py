@@ -88,7 +88,7 @@ def _type_ok(value: Any, kind: str) -> bool:
     if kind == "null":
         return value is None
     if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool) or (
+        return (isinstance(value, int) and not isinstance(value, bool)) or (
             isinstance(value, float) and value.is_integer())
     if kind == "number":
         return isinstance(value, int | float) and not isinstance(value, bool)

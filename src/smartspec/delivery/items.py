@@ -344,9 +344,9 @@ def _read_services(facts: SpecFacts) -> None:
     if consumers:
         facts.has_messaging = True
     topics: dict[str, None] = {}
-    for line in doc.lines:
-        if "(" in line:
-            for topic in _PUBLISH_RE.findall(line):
+    for raw in doc.lines:
+        if "(" in raw:
+            for topic in _PUBLISH_RE.findall(raw):
                 topics.setdefault(topic, None)
     facts.topics = list(topics)
     facts.services = list(services.values())
@@ -400,25 +400,22 @@ def _read_security(facts: SpecFacts) -> None:
             match = pattern.search(text)
             if match:
                 facts.auth.append(kind)
-                line = section.body_start + text.count("\n", 0, match.start())
-                facts.auth_line = line if facts.auth_line is None else min(facts.auth_line, line)
+                at = section.body_start + text.count("\n", 0, match.start())
+                facts.auth_line = at if facts.auth_line is None else min(facts.auth_line, at)
                 break
     codes: set[int] = set()
     for section in ctx.sections_for((*IMPLEMENTATION, *EXAMPLES, "api")):
         for index in range(section.body_start, section.end):
-            line = doc.lines[index]
+            raw = doc.lines[index]
             if doc.fenced[index]:
                 continue
-            if any(word in line.lower() for word in ("error", "return", "reject", "status",
+            if any(word in raw.lower() for word in ("error", "return", "reject", "status",
                                                      "unauthor", "conflict", "forbidden")):
-                codes.update(int(code) for code in _ERROR_CODE_RE.findall(line))
+                codes.update(int(code) for code in _ERROR_CODE_RE.findall(raw))
             if facts.error_example is None:
-                match = _ERROR_JSON_RE.search(line)
+                match = _ERROR_JSON_RE.search(raw)
                 if match:
-                    try:
-                        facts.error_example = json.loads(match.group(0))
-                    except ValueError:
-                        pass
+                    facts.error_example = _json(match.group(0))
     facts.error_codes = sorted(codes)
 
 
@@ -505,10 +502,11 @@ def _read_risks(facts: SpecFacts) -> None:
         for index in range(section.body_start, section.end):
             if doc.fenced[index]:
                 continue
-            line = doc.lines[index].strip()
-            if re.search(r"P9[59]|latency|TPS|RPS|throughput", line, re.I) and (
-                    line.startswith(("-", "*", "|"))) and re.search(r"\d", line):
-                text = " ".join(c.strip() for c in line.strip("|-* ").split("|") if c.strip())
+            stripped = doc.lines[index].strip()
+            if re.search(r"P9[59]|latency|TPS|RPS|throughput", stripped, re.I) and (
+                    stripped.startswith(("-", "*", "|"))) and re.search(r"\d", stripped):
+                text = " ".join(c.strip() for c in stripped.strip("|-* ").split("|")
+                                if c.strip())
                 facts.risks.append(("performance", "target missed: " + text.replace("**", ""),
                                     index))
                 if sum(1 for r in facts.risks if r[0] == "performance") >= 5:

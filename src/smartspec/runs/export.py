@@ -46,9 +46,8 @@ def render(document: dict[str, Any], fmt: str) -> str:
 
 def write_output(text: str, output: Path, cwd: Path | None = None) -> Path:
     """Write ``text`` to ``output`` (inside the project root, never through a symlink)."""
-    from smartspec.fsutil import find_root
     from smartspec.errors import WorkspaceError
-    from smartspec.fsutil import atomic_write, inside_root
+    from smartspec.fsutil import atomic_write, find_root, inside_root
 
     here = (cwd or Path.cwd()).resolve()
     root = find_root(here)
