@@ -177,3 +177,23 @@ def test_installed_command_runs_tasks(project: Path, spec: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# Tasks: Payment Processing")
     assert not (spec.parent / "tasks.md").exists()
+
+
+def test_plan_backups_are_pruned_to_keep_backups(project: Path, spec: Path) -> None:
+    rel = _rel(spec, project)
+    for buffer in range(5):
+        # Each round changes a timeline input, so the Timeline section is rewritten and the
+        # plan before it is backed up.
+        (project / "smartspec.config.json").write_text(json.dumps(
+            {"output": {"keepBackups": 2},
+             "delivery": {"timeline": {"bufferMin": buffer, "bufferMax": buffer}}}),
+            encoding="utf-8")
+        assert run_cli(["plan", rel], project).code == 0
+    folder = project / ".smartspec" / "backups" / spec.parent.name
+    # The clock is pinned, so every backup has the same stamp and a rising number.
+    backups = sorted(folder.glob("plan.backup-*.md"),
+                     key=lambda p: int(p.stem.rsplit("-", 1)[-1]) if p.stem.count("-") > 2 else 0)
+    assert len(backups) == 2
+    assert "Buffer: 3%" in backups[-1].read_text(encoding="utf-8")
+    assert "Buffer: 2%" in backups[0].read_text(encoding="utf-8")
+    assert "Buffer: 4%" in (spec.parent / "plan.md").read_text(encoding="utf-8")

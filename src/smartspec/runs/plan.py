@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,17 +137,39 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
                              + "\n")
             if index is not None and facts.spec_id in index.entries:
                 _note_in_index(index, facts.spec_id, kind, shown, workspace, journal)
+        if outcome.backup:
+            _prune_backups(workspace, facts.spec_id, kind, int(settings["keep_backups"]))
     return outcome
 
 
-def _backup_path(workspace: Workspace, spec_id: str, kind: str, now: datetime) -> Path:
+def _prune_backups(workspace: Workspace, spec_id: str, kind: str, keep: int) -> None:
+    """Keep the newest ``keep`` backups of this file (output.keepBackups), at least one;
+    pruned only after the run succeeded, like the spec's own backups."""
+    found = _backups(workspace, spec_id, kind)
+    for _, _, path in found[: max(0, len(found) - max(keep, 1))]:
+        path.unlink(missing_ok=True)
+
+
+def _backup_pattern(kind: str) -> re.Pattern[str]:
+    return re.compile(rf"^{kind}\.backup-(\d{{8}}-\d{{6}})(?:-(\d+))?\.md$")
+
+
+def _backups(workspace: Workspace, spec_id: str, kind: str) -> list[tuple[str, int, Path]]:
+    """This file's backups as (stamp, number, path), oldest first."""
     folder = workspace.backups_dir(spec_id)
-    base = folder / f"{kind}.backup-{stamp(now)}.md"
-    candidate, counter = base, 1
-    while candidate.exists():
-        candidate = folder / f"{kind}.backup-{stamp(now)}-{counter}.md"
-        counter += 1
-    return candidate
+    if not folder.is_dir():
+        return []
+    pattern = _backup_pattern(kind)
+    return sorted((m.group(1), int(m.group(2) or 0), path) for path in folder.iterdir()
+                  if (m := pattern.match(path.name)))
+
+
+def _backup_path(workspace: Workspace, spec_id: str, kind: str, now: datetime) -> Path:
+    """A name no backup has, numbered after the highest one of this second, so that a name
+    freed by pruning is never reused for a newer backup (it would sort as the oldest)."""
+    taken = [n for when, n, _ in _backups(workspace, spec_id, kind) if when == stamp(now)]
+    suffix = f"-{max(taken) + 1}" if taken else ""
+    return workspace.backups_dir(spec_id) / f"{kind}.backup-{stamp(now)}{suffix}.md"
 
 
 def _load_index(workspace: Workspace, settings: Any) -> Any:
