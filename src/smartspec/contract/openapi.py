@@ -232,7 +232,7 @@ _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "n
 def _key(key: str) -> str:
     if _PLAIN_KEY_RE.match(key) and key.lower() not in _YAML_WORDS:
         return key
-    return json.dumps(key, ensure_ascii=False)
+    return _quoted(key)
 
 
 def _scalar(value: Any) -> str:
@@ -240,9 +240,24 @@ def _scalar(value: Any) -> str:
         return "null"
     if value is True or value is False:
         return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        # YAML 1.1 (PyYAML) reads "1e+16" as a string: a float needs a dot before its exponent.
+        return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
+    return _quoted(str(value))
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar: JSON's escapes, plus ``\\uXXXX`` for every character
+    YAML does not allow raw (non-printable ones such as U+2028 or U+0085)."""
+    body = json.dumps(text, ensure_ascii=False)
+    if body.isprintable():
+        return body
+    return "".join(c if c.isprintable() else
+                   (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+                   for c in body)
 
 
 def to_yaml(document: Any) -> str:

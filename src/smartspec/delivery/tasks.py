@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from smartspec.delivery.items import ApiEndpoint, Item, SpecFacts, path_slug, slug
 from smartspec.delivery.managed import TASK_RE, Block
+from smartspec.document import FENCE_RE
 
 # The requirement id a task line names: "— `EP-POST-api-v1-orders`" at the end of the line.
 REQ_RE = re.compile(r"`(?P<rid>[A-Z]+-[A-Za-z0-9-]+)`\s*$")
@@ -194,14 +195,34 @@ def task_key(line: str) -> str | None:
     return None
 
 
+def task_lines(text: str | None) -> list[tuple[int, str, str, str | None]]:
+    """(0-based line, line, task number, requirement id or None) of every task line outside
+    code fences: an example task in a fenced block is not a task."""
+    found: list[tuple[int, str, str, str | None]] = []
+    fence: str | None = None
+    for index, line in enumerate((text or "").splitlines()):
+        opened = FENCE_RE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) \
+                    and not opened.group(2).strip():
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        task = TASK_RE.match(line)
+        if task:
+            req = REQ_RE.search(line)
+            found.append((index, line, task.group("tid"), req.group("rid") if req else None))
+    return found
+
+
 def numbers_on_disk(text: str | None) -> dict[str, int]:
     """Requirement id -> the task number tasks.md gives it now."""
     found: dict[str, int] = {}
-    for line in (text or "").splitlines():
-        task = TASK_RE.match(line)
-        req = REQ_RE.search(line) if task else None
-        if task and req:
-            found.setdefault(req.group("rid"), int(task.group("tid")[1:]))
+    for _, _, tid, rid in task_lines(text):
+        if rid is not None:
+            found.setdefault(rid, int(tid[1:]))
     return found
 
 
@@ -247,9 +268,7 @@ def render_blocks(facts: SpecFacts, spec_rel: str, old_text: str | None = None) 
 def covered_ids(text: str) -> dict[str, int]:
     """Requirement id -> 0-based line of the first task in ``text`` that names it."""
     found: dict[str, int] = {}
-    for index, line in enumerate(text.splitlines()):
-        if TASK_RE.match(line):
-            req = REQ_RE.search(line)
-            if req:
-                found.setdefault(req.group("rid"), index)
+    for index, _, _, rid in task_lines(text):
+        if rid is not None:
+            found.setdefault(rid, index)
     return found

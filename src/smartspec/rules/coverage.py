@@ -73,14 +73,11 @@ def task_coverage(ctx: Context) -> Iterator[Hit]:
 )
 def task_dangling(ctx: Context) -> Iterator[Hit]:
     from smartspec.delivery.items import read_facts
-    from smartspec.delivery.managed import TASK_RE
-    from smartspec.delivery.tasks import REQ_RE
+    from smartspec.delivery.tasks import task_lines
 
     text, shown = _tasks_text(ctx)
     known = {item.rid for item in read_facts("".join(ctx.doc.lines), ctx.path).items}
-    for number, line in enumerate(text.splitlines(), start=1):
-        task = TASK_RE.match(line)
-        req = REQ_RE.search(line) if task else None
-        if task and req and req.group("rid") not in known:
-            yield Hit(None, "coverage-dangling", {"task": task.group("tid"), "tasks": shown,
-                                                   "line": str(number), "rid": req.group("rid")})
+    for index, _, tid, rid in task_lines(text):
+        if rid is not None and rid not in known:
+            yield Hit(None, "coverage-dangling", {"task": tid, "tasks": shown,
+                                                   "line": str(index + 1), "rid": rid})
