@@ -45,6 +45,9 @@ def test_tasks_then_rerun_keeps_ticks_notes_and_backs_up(project: Path, spec: Pa
     entry = next(e for e in index["specs"] if e["id"] == spec_id) if isinstance(
         index["specs"], list) else index["specs"][spec_id]
     assert entry["delivery"] == {"tasks": _rel(tasks_md, project)}
+    trace = (project / ".smartspec/trace.log").read_text(encoding="utf-8").splitlines()
+    last = json.loads(trace[-1])
+    assert last["command"] == "tasks" and last["files"][0] == _rel(tasks_md, project)
 
     ticked = text.replace("- [ ] T001 [P]", "- [x] T001 [P]").replace(
         "## Phase 2: Foundation\n", "## Phase 2: Foundation\n\nOwner: Dana.\n")

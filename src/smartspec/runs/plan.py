@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+import sys
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -76,13 +78,15 @@ def load_spec(spec: str | os.PathLike[str], cwd: Path | None = None,
 
 def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
         now: datetime | None = None, dry_run: bool = False, no_backup: bool = False,
-        environ: Mapping[str, str] | None = None) -> DeliveryOutcome:
+        environ: Mapping[str, str] | None = None,
+        argv: Sequence[str] | None = None) -> DeliveryOutcome:
     """Write ``kind``.md beside the spec and return what happened."""
     from smartspec.api import clock
     from smartspec.delivery import plan_md, tasks
     from smartspec.delivery.timeline import compute
     from smartspec.editing import decode_spec
 
+    started = time.monotonic()
     settings, spec_path, facts = load_spec(spec, cwd, environ)
     moment = now or clock(environ)
     root = settings.root
@@ -137,6 +141,15 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
                              + "\n")
             if index is not None and facts.spec_id in index.entries:
                 _note_in_index(index, facts.spec_id, kind, shown, workspace, journal)
+            if outcome.written:
+                journal.remember_size(workspace.trace_path)
+                workspace.append_trace({
+                    "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "command": kind,
+                    "argv": list(argv) if argv is not None else sys.argv[1:],
+                    "spec": facts.spec_id, "files": outcome.written,
+                    "kept_edits": merged.kept_edits,
+                    "ms": round((time.monotonic() - started) * 1000, 1),
+                })
         if outcome.backup:
             _prune_backups(workspace, facts.spec_id, kind, int(settings["keep_backups"]))
     return outcome
