@@ -200,3 +200,19 @@ def test_plan_backups_are_pruned_to_keep_backups(project: Path, spec: Path) -> N
     assert "Buffer: 3%" in backups[-1].read_text(encoding="utf-8")
     assert "Buffer: 2%" in backups[0].read_text(encoding="utf-8")
     assert "Buffer: 4%" in (spec.parent / "plan.md").read_text(encoding="utf-8")
+
+
+def test_plan_dependencies_come_from_related_specs_and_the_index(project: Path,
+                                                                 spec: Path) -> None:
+    base_id = spec.parent.name
+    made = run_cli(["new", "checkout", "Checkout pages calling the payment API",
+                    f"--depends-on={base_id},spec-core-404-missing", "--json", "--no-report",
+                    "--no-validation"], project)
+    assert made.code == 0, made.err
+    other = project / str(json.loads(made.out)["spec"]["path"])
+    result = run_cli(["plan", _rel(other, project)], project)
+    assert result.code == 0, result.err
+    plan = (other.parent / "plan.md").read_text(encoding="utf-8")
+    section = plan.split("## 5. Dependencies", 1)[1].split("## 6.", 1)[0]
+    assert f"| {base_id} | yes | draft |" in section
+    assert "| spec-core-404-missing | **missing** | |" in section
