@@ -107,6 +107,7 @@ SCALARS: dict[str, tuple[Any, tuple[str, ...], str | None]] = {
     "keep_backups": (DEFAULT_KEEP_BACKUPS, ("output", "keepBackups"), None),
     "validation_enabled": (True, ("validation", "enabled"), None),
     "lang": ("en", ("language",), "lang"),
+    "delivery_timeline": ({}, ("delivery", "timeline"), None),
 }
 
 FLAG_SPELLING = {
@@ -217,6 +218,10 @@ def _read_config(path: Path, root: Path) -> dict[str, Any]:
         if "[...]" in message:
             message = _name_map_keys(raw, message)
         raise ConfigError(f"{shown}: {_explain(message)}") from None
+    timeline = (raw.get("delivery") or {}).get("timeline") or {}
+    if timeline.get("bufferMin", 0) > timeline.get("bufferMax", 100):
+        raise ConfigError(f"{shown}: at delivery.timeline: bufferMin ({timeline['bufferMin']}) "
+                          f"is above bufferMax ({timeline['bufferMax']}); expected min <= max")
     from smartspec.detect import KEYWORD_GROUPS
 
     for group in raw.get("keywords") or {}:

@@ -7,7 +7,7 @@ imported when a config file exists or the schema is asked for, so plain runs ski
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -70,6 +70,25 @@ class Output(_Model):
     keep_backups: int | None = None
 
 
+Positive = Annotated[float, msgspec.Meta(gt=0)]
+Percent = Annotated[float, msgspec.Meta(ge=0, le=100)]
+Complexity = Literal["simple", "medium", "complex", "very-complex"]
+
+
+class Timeline(_Model):
+    """The inputs of plan.md's timeline formula (smartspec.delivery.timeline)."""
+
+    base_weeks: dict[Complexity, Positive] | None = None
+    domain_factors: dict[Domain, Positive] | None = None
+    service_step: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    buffer_min: Percent | None = None
+    buffer_max: Percent | None = None
+
+
+class Delivery(_Model):
+    timeline: Timeline | None = None
+
+
 class ConfigFile(_Model):
     version: str | None = None
     defaults: Defaults | None = None
@@ -81,6 +100,7 @@ class ConfigFile(_Model):
     keywords: dict[str, list[str]] | None = None
     language: Language | None = None
     critical_sections: list[str] | None = None
+    delivery: Delivery | None = None
     schema_: str | None = msgspec.field(default=None, name="$schema")
 
 

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from smartspec.rules.base import RULES, Severity
+from smartspec.rules.base import RULES, Rule, Severity
 
 if TYPE_CHECKING:
     from smartspec.rules import ValidationResult
@@ -38,12 +38,14 @@ def _fingerprint(path: str, code: str, message: str) -> str:
 
 
 def to_sarif(results: Iterable[ValidationResult],
-             severities: Mapping[str, Severity] | None = None) -> dict[str, Any]:
+             severities: Mapping[str, Severity] | None = None, *,
+             rules: Iterable[Rule] | None = None) -> dict[str, Any]:
     """The SARIF log for ``results``. ``severities`` (rule name -> error|warn|off) is the
-    configuration the run used; it defaults to each rule's own default."""
+    configuration the run used; it defaults to each rule's own default. ``rules`` is the rule
+    set the findings come from (check-api has its own); default: validate's."""
     from smartspec import __version__
 
-    rules = list(RULES)
+    rules = list(RULES if rules is None else rules)
     position = {rule.code: i for i, rule in enumerate(rules)}
     descriptors = []
     for rule in rules:

@@ -1,0 +1,83 @@
+"""Coverage of a spec by the tasks.md beside it (``smartspec tasks`` writes one; a person may
+write or change it): every spec item is named by a task, and every task names a spec item.
+
+Requirement ids come from ``smartspec.delivery.items``, the same reader ``smartspec tasks``
+uses, so the ids compared here are the ids tasks.md was written with. A spec with no tasks.md
+beside it skips the rules: not every spec is planned yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from smartspec.rules.base import RULES, Hit, Skip
+from smartspec.rules.context import Context
+from smartspec.rules.messages import MESSAGES
+
+TASKS_FILE = "tasks.md"
+
+# The sentences of these rules, registered with the others (English, Thai).
+MESSAGES.setdefault("coverage-uncovered", (
+    "{rid} ({title}) is not covered by any task in {tasks}",
+    "{rid} ({title}) ยังไม่มีงานใดใน {tasks} ครอบคลุม",
+))
+MESSAGES.setdefault("coverage-dangling", (
+    "task {task} in {tasks} (line {line}) names {rid}, which the spec does not define",
+    "งาน {task} ใน {tasks} (บรรทัด {line}) อ้างถึง {rid} ซึ่งสเปกไม่ได้กำหนดไว้",
+))
+
+
+def _tasks_text(ctx: Context) -> tuple[str, str]:
+    """(tasks.md's text, how to name it) beside the spec, or Skip."""
+    spec = Path(ctx.path)
+    tasks = spec.parent / TASKS_FILE
+    if not spec.name or not tasks.is_file():
+        raise Skip(f"no {TASKS_FILE} beside the spec")
+    try:
+        return tasks.read_text(encoding="utf-8-sig"), tasks.as_posix()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Skip(f"{tasks.as_posix()} cannot be read ({exc})") from None
+
+
+@RULES.rule(
+    "SS301", "task-coverage", severity="warn",
+    description="With a tasks.md beside the spec, every spec item (endpoint, entity, service, "
+                "consumer, critical section, test requirement) is named by a task.",
+    hint="Run 'smartspec tasks SPEC.md' to add the missing tasks, or add one that names the id.",
+    hint_th="รัน 'smartspec tasks SPEC.md' เพื่อเพิ่มงานที่ขาด หรือเพิ่มงานที่อ้างถึง id นั้น",
+    passed="Every spec item is covered by a task",
+    passed_th="ทุกรายการในสเปกมีงานครอบคลุม",
+)
+def task_coverage(ctx: Context) -> Iterator[Hit]:
+    from smartspec.delivery.items import read_facts
+    from smartspec.delivery.tasks import covered_ids
+
+    text, shown = _tasks_text(ctx)
+    covered = covered_ids(text)
+    facts = read_facts("".join(ctx.doc.lines), ctx.path)
+    for item in facts.items:
+        if item.rid not in covered:
+            yield Hit(item.line, "coverage-uncovered",
+                      {"rid": item.rid, "title": item.title, "tasks": shown})
+
+
+@RULES.rule(
+    "SS302", "task-dangling", severity="warn",
+    description="With a tasks.md beside the spec, every task names a requirement the spec "
+                "defines.",
+    hint="Re-run 'smartspec tasks SPEC.md', or point the task at an existing requirement id.",
+    hint_th="รัน 'smartspec tasks SPEC.md' อีกครั้ง หรือแก้งานให้อ้างถึง id ที่มีอยู่ในสเปก",
+    passed="Every task names a requirement of the spec",
+    passed_th="ทุกงานอ้างถึงข้อกำหนดที่มีอยู่ในสเปก",
+)
+def task_dangling(ctx: Context) -> Iterator[Hit]:
+    from smartspec.delivery.items import read_facts
+    from smartspec.delivery.tasks import task_lines
+
+    text, shown = _tasks_text(ctx)
+    known = {item.rid for item in read_facts("".join(ctx.doc.lines), ctx.path).items}
+    for index, _, tid, rid in task_lines(text):
+        if rid is not None and rid not in known:
+            yield Hit(None, "coverage-dangling", {"task": tid, "tasks": shown,
+                                                   "line": str(index + 1), "rid": rid})
