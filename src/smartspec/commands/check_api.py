@@ -20,7 +20,13 @@ import click
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any finding).")
 def check_api_command(spec: Path, openapi: Path, fmt: str, strict: bool) -> None:
     """Check OPENAPI (YAML or JSON) against SPEC: operations, path parameters, request bodies,
-    error codes, security schemes and the spec's JSON examples."""
+    error codes, security schemes and the spec's JSON examples.
+
+    \b
+    Examples:
+      smartspec check-api specs/feature/spec-004-payments/spec.md openapi.yaml
+      smartspec check-api specs/feature/spec-004-payments/spec.md openapi.json --format sarif
+    """
     from smartspec.contract.drift import DRIFT_RULES, severities
     from smartspec.rules import render_text, report_json
     from smartspec.rules.sarif import to_sarif

@@ -19,7 +19,14 @@ import click
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Write to this file (inside the project root) instead of stdout.")
 def export_command(kind: str, spec: Path, fmt: str, output: Path | None) -> None:
-    """Export SPEC's API as OpenAPI 3.1 (or its messaging as AsyncAPI 3.0)."""
+    """Export SPEC's API as OpenAPI 3.1 (or its messaging as AsyncAPI 3.0).
+
+    \b
+    Examples:
+      smartspec export openapi specs/feature/spec-004-payments/spec.md > openapi.yaml
+      smartspec export openapi specs/feature/spec-004-payments/spec.md --format json
+      smartspec export asyncapi specs/feature/spec-004-payments/spec.md
+    """
     from smartspec.runs.export import export_document, render, write_output
 
     text = render(export_document(kind, spec), fmt)

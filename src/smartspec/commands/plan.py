@@ -53,12 +53,24 @@ def _run(kind: str, spec: Path, dry_run: bool, no_backup: bool, as_json: bool) -
 @click.command("plan")
 @_options
 def plan_command(spec: Path, dry_run: bool, no_backup: bool, as_json: bool) -> None:
-    """Write plan.md beside SPEC: milestones, gates, phases, risks, dependencies, timeline."""
+    """Write plan.md beside SPEC: milestones, gates, phases, risks, dependencies, timeline.
+
+    \b
+    Examples:
+      smartspec plan specs/feature/spec-004-payments/spec.md
+      smartspec plan specs/feature/spec-004-payments/spec.md --dry-run
+    """
     _run("plan", spec, dry_run, no_backup, as_json)
 
 
 @click.command("tasks")
 @_options
 def tasks_command(spec: Path, dry_run: bool, no_backup: bool, as_json: bool) -> None:
-    """Write tasks.md beside SPEC: one task per spec item, each naming its requirement id."""
+    """Write tasks.md beside SPEC: one task per spec item, each naming its requirement id.
+
+    \b
+    Examples:
+      smartspec tasks specs/feature/spec-004-payments/spec.md
+      smartspec tasks specs/feature/spec-004-payments/spec.md --json
+    """
     _run("tasks", spec, dry_run, no_backup, as_json)
