@@ -16,7 +16,9 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 @click.argument("spec", metavar="SPEC.md")
 @click.argument("description", required=False)
 @spec_options
-def edit_command(spec: str, description: str | None, **kwargs: Any) -> int:
+@click.option("--adopt", "adopt", is_flag=True, default=False,
+              help="A spec smartspec did not write: adopt it first (see 'smartspec adopt').")
+def edit_command(spec: str, description: str | None, adopt: bool, **kwargs: Any) -> int:
     """Update SPEC.md: regenerate what smartspec wrote and nobody changed; keep critical
     sections (unless --force-update names them), sections a person edited or added, line
     endings and the final newline. A backup is written first (unless --no-backup).
@@ -25,12 +27,18 @@ def edit_command(spec: str, description: str | None, **kwargs: Any) -> int:
     Examples:
       smartspec edit specs/feature/spec-004-payments/spec.md --force-update=stride,config
       smartspec edit specs/feature/spec-004-payments/spec.md "Adds refunds" --nogenerate
+      smartspec edit docs/hand-written.md "add rate limiting" --adopt
       smartspec edit docs/hand-written.md --profile=backend-service
     """
     from smartspec.editing import edit
+    from smartspec.runs.adopt import AdoptOutcome
 
     options = options_from(kwargs, description=description)
-    outcome = edit(spec, options, confirm=confirm_on_terminal(options))
+    outcome = edit(spec, options, confirm=confirm_on_terminal(options), adopt=adopt)
+    if isinstance(outcome, AdoptOutcome):
+        from smartspec.commands.adopt import emit_adopt
+
+        return emit_adopt(outcome, bool(options.json))
     return emit(outcome, options)
 
 
