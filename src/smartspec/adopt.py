@@ -99,8 +99,11 @@ def adopted_id(doc: Document, rel: str, index: SpecIndex | None,
                 return entry.id, "its entry in the index"
     used = {k: v for k, v in (taken or {}).items() if v != rel}
     path = Path(rel)
-    names = [(path.stem, "its file name"), (path.parent.name, "its folder name"),
-             (f"{path.parent.name}-{path.stem}", "its folder and file names")]
+    names = [(path.stem, "its file name"), (path.parent.name, "its folder name")]
+    if path.stem.lower() not in _GENERIC_NAMES and path.parent.name.lower() not in _GENERIC_NAMES:
+        names.append((f"{path.parent.name}-{path.stem}", "its folder and file names"))
+    if path.parent.parent.name.lower() not in _GENERIC_NAMES:
+        names.append((f"{path.parent.parent.name}-{path.parent.name}", "its folder names"))
     if path.name == "spec.md":
         names.insert(0, names.pop(1))
     for candidate, how in names:

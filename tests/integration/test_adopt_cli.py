@@ -1,0 +1,141 @@
+"""``smartspec adopt`` and ``edit`` of specs smartspec did not write, through ``cli.main``, on
+hand-made specs and on every spec of the real corpus in ``tests/corpus/specs``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from smartspec.document import parse
+from tests.helpers import build_file_tree, run_cli, tree_hashes
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "specs"
+CORPUS_FILES = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*.md"))
+
+HAND = """\
+# Workflow scripts
+
+**Spec ID:** WF-SCRIPTS-001
+
+## 1) Scope
+
+Runs the nightly workflow scripts in Python with FastAPI; run state lives in Redis.
+
+## 2) Security Requirements
+
+Only operators may start a run.
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    build_file_tree(tmp_path, {"smartspec.config.json": "{}", "docs/wf/spec.md": HAND})
+    return tmp_path
+
+
+def test_edit_refuses_a_spec_smartspec_did_not_write(project: Path) -> None:
+    before = tree_hashes(project)
+    result = run_cli(["edit", "docs/wf/spec.md", "add rate limiting"], project)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "smartspec adopt docs/wf/spec.md" in result.err
+    assert tree_hashes(project) == before
+
+
+def test_adopt_then_edit_adds_one_section_in_the_spec_s_style(project: Path) -> None:
+    result = run_cli(["adopt", "docs/wf/spec.md", "--json"], project)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["spec"]["id"] == "WF-SCRIPTS-001" and data["changed"] is True
+    assert {d["setting"] for d in data["decisions"]} >= {"profile", "mode", "security", "domains"}
+    adopted = (project / "docs/wf/spec.md").read_text(encoding="utf-8")
+    assert [line for line in adopted.splitlines() if not line.startswith("<!-- smartspec:")] \
+        == HAND.splitlines()
+    index = json.loads((project / ".smartspec/SPEC_INDEX.json").read_text(encoding="utf-8"))
+    assert [e["id"] for e in index["specs"]] == ["WF-SCRIPTS-001"]
+    registry = json.loads((project / ".smartspec/registry/critical-sections-registry.json")
+                          .read_text(encoding="utf-8"))
+    assert all(r["person"] for r in registry["specs"]["WF-SCRIPTS-001"]["sections"].values())
+
+    # Adopting again is a no-op.
+    before = tree_hashes(project)
+    again = run_cli(["adopt", "docs/wf/spec.md"], project)
+    assert again.code == 0 and "already managed" in again.out
+    assert tree_hashes(project) == before
+
+    result = run_cli(["edit", "docs/wf/spec.md", "add rate limiting", "--json"], project)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["added"] == ["Rate Limiting"] and data["stack"][:1] == ["Python"]
+    edited = (project / "docs/wf/spec.md").read_text(encoding="utf-8")
+    assert edited.startswith(adopted)
+    new = edited[len(adopted):]
+    assert new.count("\n## ") == 1 and "## 3) Rate Limiting" in new and "Redis" in new
+    assert data["validation"]["errors"] <= data["validation"]["errors_before"]
+    assert run_cli(["validate", "docs/wf/spec.md"], project).code == 0
+
+
+def test_edit_with_adopt_does_both_in_one_run(project: Path) -> None:
+    result = run_cli(["edit", "docs/wf/spec.md", "add caching", "--adopt"], project)
+    assert result.code == 0, result.err
+    text = (project / "docs/wf/spec.md").read_text(encoding="utf-8")
+    assert parse(text).settings is not None and "## 3) Caching" in text
+    assert "added section: Caching" in result.out
+
+
+def test_adopt_nogenerate_prints_the_diff_and_writes_nothing(project: Path) -> None:
+    before = tree_hashes(project)
+    result = run_cli(["adopt", "docs/wf/spec.md", "--critical", "security", "--nogenerate"],
+                     project)
+    assert result.code == 0, result.err
+    assert "+<!-- @critical security -->" in result.out and "+<!-- smartspec:" in result.out
+    assert tree_hashes(project) == before
+
+
+def test_adopt_refuses_an_unknown_critical_name_with_one_line(project: Path) -> None:
+    before = tree_hashes(project)
+    result = run_cli(["adopt", "docs/wf/spec.md", "--critical", "secrets"], project)
+    assert result.code == 2 and result.err.count("\n") == 1 and "--critical" in result.err
+    assert tree_hashes(project) == before
+
+
+def _copy_corpus(root: Path) -> None:
+    shutil.copytree(CORPUS, root / "corpus")
+    (root / "smartspec.config.json").write_text("{}", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def corpus_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    _copy_corpus(root)
+    return root
+
+
+@pytest.mark.parametrize("name", CORPUS_FILES)
+def test_corpus_adopt_and_edit_lose_nothing_and_validate_no_worse(corpus_project: Path,
+                                                                  name: str) -> None:
+    rel = f"corpus/{name}"
+    path = corpus_project / rel
+    original = path.read_text(encoding="utf-8")
+    before = run_cli(["validate", rel], corpus_project).code
+
+    result = run_cli(["adopt", rel], corpus_project)
+    assert result.code == 0, result.err
+    adopted = path.read_text(encoding="utf-8")
+    # No body line changes: the only new line is the settings comment.
+    assert [line for line in adopted.splitlines() if not line.startswith("<!-- smartspec:")] \
+        == original.splitlines()
+
+    result = run_cli(["edit", rel, "add rate limiting", "--json"], corpus_project)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    edited = path.read_text(encoding="utf-8")
+    kept = iter(edited.splitlines())
+    assert all(line in kept for line in adopted.splitlines()), "a line was lost or moved"
+    headings = [h.text for h in parse(edited).headings if "Rate Limiting" in h.text]
+    assert len(headings) == 1 and data["added"] == ["Rate Limiting"]
+    for foreign in ("Fastify", "SpecMdService", "/api/v1/features"):
+        assert foreign not in edited[len(adopted) - 1:] or foreign in original
+    assert run_cli(["validate", rel], corpus_project).code <= before
