@@ -107,6 +107,7 @@ SCALARS: dict[str, tuple[Any, tuple[str, ...], str | None]] = {
     "keep_backups": (DEFAULT_KEEP_BACKUPS, ("output", "keepBackups"), None),
     "validation_enabled": (True, ("validation", "enabled"), None),
     "lang": ("en", ("language",), "lang"),
+    "index_id_pattern": (None, ("index", "idPattern"), None),
 }
 
 FLAG_SPELLING = {
@@ -217,6 +218,16 @@ def _read_config(path: Path, root: Path) -> dict[str, Any]:
         if "[...]" in message:
             message = _name_map_keys(raw, message)
         raise ConfigError(f"{shown}: {_explain(message)}") from None
+    pattern = (raw.get("index") or {}).get("idPattern")
+    if pattern is not None:
+        import re
+
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{shown}: at index.idPattern: {pattern!r} is not a valid regular "
+                              f"expression ({exc}); expected e.g. "
+                              "'^[A-Z]+-[0-9]{3}(-[a-z0-9-]+)?$'") from None
     from smartspec.detect import KEYWORD_GROUPS
 
     for group in raw.get("keywords") or {}:

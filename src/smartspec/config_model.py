@@ -70,6 +70,12 @@ class Output(_Model):
     keep_backups: int | None = None
 
 
+class IndexConfig(_Model):
+    # The shape ``index --check`` expects of spec ids (a Python regular expression); an id of
+    # another shape is reported as a bad-id warning.
+    id_pattern: str | None = None
+
+
 class ConfigFile(_Model):
     version: str | None = None
     defaults: Defaults | None = None
@@ -81,6 +87,7 @@ class ConfigFile(_Model):
     keywords: dict[str, list[str]] | None = None
     language: Language | None = None
     critical_sections: list[str] | None = None
+    index: IndexConfig | None = None
     schema_: str | None = msgspec.field(default=None, name="$schema")
 
 

@@ -71,6 +71,11 @@ ID_RE = re.compile(
     r"^spec-(?:(?P<category>[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*)-)?(?P<number>\d{3,})"
     r"-(?P<slug>[a-z0-9][a-z0-9-]{1,63})$"
 )
+# What ``index --check`` accepts as an id unless the config's ``index.idPattern`` says
+# otherwise: the shapes people and SmartSpec write, upper or lower case, with any prefix and
+# letter suffixes (spec-004-payments, WF-SCRIPTS-001, SPEC-001-PROJECT-OVERVIEW, 004-desktop-app,
+# spec-108a-data-access-layer): letters and digits in runs joined by single dashes or dots.
+DEFAULT_ID_PATTERN = r"^[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*$"
 # Looser: just enough of an id to guess its category (for specs not in the index).
 ID_CATEGORY_RE = re.compile(r"^spec-(?:(?P<category>[a-z][a-z0-9-]*?)-)?\d+(?:-|$)")
 # "SPEC-004: Payment Processing" -> "Payment Processing" (the H1 of a spec).
@@ -103,6 +108,9 @@ DROPPED_TOP = frozenset({"version", "last_updated", "total_specs", "public_specs
                          "private_specs_count"})
 DROPPED_METADATA = frozenset({"total_specs", "by_status", "by_repo", "by_category"})
 DROPPED_ENTRY = frozenset({"dependencies_count"})
+# Other spellings of entry keys, read as the key when it is absent.
+KEY_ALIASES = {"depends_on": "dependencies", "domain": "domains", "created_at": "created",
+               "updated_at": "updated"}
 LEGACY_MARKERS = frozenset({"total_specs", "public_specs_count", "private_specs_count"})
 V5_MARKERS = frozenset({"version", "created", "last_updated", "metadata"})
 
@@ -234,7 +242,7 @@ CHECKS: dict[str, tuple[Literal["error", "warning"], str]] = {
     "cycle": ("error", "specs depend on each other in a cycle"),
     "duplicate-id": ("error", "two entries have the same id"),
     "duplicate-path": ("error", "two entries point at the same spec file"),
-    "bad-id": ("error", "the id does not match spec-NNN-<slug> or spec-<category>-NNN-<slug>"),
+    "bad-id": ("warning", "the id does not match the id pattern (config index.idPattern)"),
     "title-mismatch": ("error", "the entry's title differs from the spec's own title"),
     "stale-entry": ("error", "the spec changed since it was indexed"),
     "unindexed-spec": ("error", "a spec file in the specs folder has no entry"),
@@ -540,15 +548,21 @@ def _read_entry(value: Any, where: str, key: str | None, shown: str, old: bool) 
         raise DocumentError(f"{shown}: at {where}.id: {spec_id!r} differs from its key {key!r}; "
                             "expected the same id")
     entry = IndexEntry(id=spec_id.strip())
+    # Other spellings of a known key are read as that key when it is absent: the settings
+    # comment's "depends_on", and the v5 shape's "domain" (one name or a list), "created_at"
+    # and "updated_at". When both spellings are present the other one is kept as unknown.
+    aliases = {other: known for other, known in KEY_ALIASES.items()
+               if other in value and known not in value}
+    lists = {**value, **{known: ([value[other]] if known in LIST_FIELDS
+                                 and isinstance(value[other], str) else value[other])
+                         for other, known in aliases.items()}}
+    named = {known: other for other, known in aliases.items()}
     for name in STRING_FIELDS:
-        item = value.get(name)
+        item = lists.get(name)
         if item is not None and not isinstance(item, str):
-            raise DocumentError(_type_error(shown, f"{where}.{name}", "a string or null", item))
+            raise DocumentError(_type_error(shown, f"{where}.{named.get(name, name)}",
+                                            "a string or null", item))
         setattr(entry, name, item)
-    # "depends_on" (the settings comment's spelling) is read as "dependencies" when that is
-    # absent; when both are present, depends_on is an unknown key and kept as it is.
-    alias = "dependencies" not in value and "depends_on" in value
-    lists = {**value, "dependencies": value["depends_on"]} if alias else value
     for name in LIST_FIELDS:
         items = lists.get(name)
         if items is None:
@@ -559,7 +573,7 @@ def _read_entry(value: Any, where: str, key: str | None, shown: str, old: bool) 
             if not isinstance(item, str):
                 raise DocumentError(_type_error(shown, f"{where}.{name}[{n}]", "a string", item))
         setattr(entry, name, _unique(item.strip() for item in items if item.strip()))
-    handled = ENTRY_KEYS | {"depends_on"} if alias else ENTRY_KEYS
+    handled = ENTRY_KEYS | aliases.keys()
     entry.extra = {k: v for k, v in value.items()
                    if k not in handled and not (old and k in DROPPED_ENTRY)}
     entry.path = normalize_path(entry.path)
@@ -768,6 +782,12 @@ def spec_fields(text: str, rel_path: str, specs_rel: str | None = None) -> dict[
 
     inferred: list[str] = []
     pick("id", "id", "spec id", "id")
+    if "id" not in stated:
+        from smartspec.adopt import stated_id
+
+        found = stated_id(doc)
+        if found is not None:
+            stated["id"] = found[0]
     if "id" not in stated:
         stated["id"] = PurePosixPath(rel_path).parent.name or rel_path
         inferred.append("id")
@@ -1263,8 +1283,13 @@ def _gc_paused() -> Iterator[None]:
 
 
 def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
-                cache_path: Path | None = None, repo: str | None = None) -> list[IndexFinding]:
+                cache_path: Path | None = None, repo: str | None = None,
+                id_pattern: str | None = None) -> list[IndexFinding]:
     """Every defect of the index against the files under ``root``, errors first.
+
+    ``id_pattern`` (the config's ``index.idPattern``, else ``DEFAULT_ID_PATTERN``) is the
+    shape an id must have; an id of another shape is a warning, not an error: an id is a name,
+    and a project may have its own convention.
 
     With ``specs_dir``, spec files that have no entry are reported too. With ``repo`` (this
     repository's name), entries of other repositories are not looked for on disk. The cache
@@ -1279,8 +1304,9 @@ def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
     cached = _read_cache(cache_path).files
     specs_rel = _relative(specs_dir.resolve(), root) if specs_dir is not None else None
     seen_paths: dict[str, str] = {}
+    pattern = re.compile(id_pattern or DEFAULT_ID_PATTERN)
     for entry in sorted(index.all_entries(), key=lambda e: (e.id, e.path or "")):
-        _check_entry(entry, index, root, report, seen_paths, cached, specs_rel, repo)
+        _check_entry(entry, index, root, report, seen_paths, cached, specs_rel, repo, pattern)
     for dup in index.duplicates:
         first = index.entries[dup.id]
         report("duplicate-id", f"{dup.id}: the id appears twice in the index (paths "
@@ -1309,13 +1335,13 @@ def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
 
 def _check_entry(entry: IndexEntry, index: SpecIndex, root: Path, report: Reporter,
                  seen_paths: dict[str, str], cached: dict[str, Any],
-                 specs_rel: str | None, repo: str | None) -> None:
+                 specs_rel: str | None, repo: str | None, pattern: re.Pattern[str]) -> None:
     spec_id = entry.id
+    if pattern.search(spec_id) is None:
+        report("bad-id", f"{spec_id}: the id does not match the id pattern {pattern.pattern} "
+                         "(set index.idPattern in the config to change it)", spec_id)
     match = ID_RE.match(spec_id)
-    if match is None:
-        report("bad-id", f"{spec_id}: the id does not match spec-NNN-<slug> (feature) or "
-                         "spec-<category>-NNN-<slug>, slug ^[a-z0-9][a-z0-9-]{1,63}$", spec_id)
-    elif entry.category:
+    if match is not None and entry.category:
         named = match.group("category") or "feature"
         if named != entry.category.lower():
             report("id-category-mismatch", f"{spec_id}: the id names category {named!r} but the "

@@ -218,8 +218,9 @@ CASES: list[tuple[Case, list[tuple[str, str, str | None]]]] = [
         ("unindexed-spec", "specs/feature/spec-002-beta/spec.md (spec-002-beta) is not in the index; "
                            "run 'smartspec index'", "spec-002-beta")]),
     (bad_id, [
-        ("bad-id", "Spec_4: the id does not match spec-NNN-<slug> (feature) or "
-                   "spec-<category>-NNN-<slug>, slug ^[a-z0-9][a-z0-9-]{1,63}$", "Spec_4")]),
+        ("bad-id", "Spec_4: the id does not match the id pattern "
+                   "^[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*$ (set index.idPattern in the config to "
+                   "change it)", "Spec_4")]),
     (title_mismatch, [
         ("title-mismatch", "spec-001-alpha: the index says title 'Alpha (old name)' but "
                            "specs/feature/spec-001-alpha/spec.md says 'Alpha'", "spec-001-alpha")]),

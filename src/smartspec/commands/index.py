@@ -27,6 +27,7 @@ class Place:
     state_dir: Path
     specs_dir: Path
     repo: str | None
+    id_pattern: str | None = None  # the config's index.idPattern
 
     def show(self, path: Path) -> str:
         try:
@@ -44,7 +45,8 @@ def _place(specs_dir: str | None, output_dir: str | None) -> Place:
     specs = settings.source("specs_dir")
     where = f" (from {specs.describe()})" if specs.source != "flag" else ""
     folder = inside_root(settings.root, specs.value, what=f"specs dir{where}")
-    return Place(settings.root, settings.state_dir, folder, settings["repo"] or None)
+    return Place(settings.root, settings.state_dir, folder, settings["repo"] or None,
+                 settings["index_id_pattern"])
 
 
 def _emit_json(payload: dict[str, Any]) -> None:
@@ -155,7 +157,7 @@ def _check(place: Place, specindex: str | None, fmt: str) -> None:
     assert index.source is not None
     findings = check_index(index, place.root, specs_dir=place.specs_dir,
                            cache_path=place.state_dir / "cache" / "index-cache.json",
-                           repo=place.repo)
+                           repo=place.repo, id_pattern=place.id_pattern)
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     shown = place.show(index.source)
