@@ -1238,7 +1238,11 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
     root = root.resolve()
     state_dir = inside_root(root, state_dir, what="output dir")
     specs_dir = inside_root(root, specs_dir, what="specs dir")
-    if not specs_dir.is_dir():
+    # A dry run shows what would happen to the index found (its migration, say) even where
+    # there is no specs folder to scan; a write without one would empty the index, so it stays
+    # refused.
+    no_specs = not specs_dir.is_dir()
+    if no_specs and not dry_run:
         raise UsageError(f"specs dir {_relative(specs_dir, root)!r} does not exist; expected a "
                          "folder of <category>/<spec-id>/spec.md (see --specs-dir)")
     cache_path = state_dir / "cache" / "index-cache.json"
@@ -1255,7 +1259,13 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
             raw = path.read_bytes()
             previous = parse_index(raw, source=path)
             old_text = raw.decode("utf-8", "replace")
-        index = _build(root, specs_dir, previous, cache_path, repo=repo, now_ns=now_ns)
+        if no_specs:
+            index = previous if previous is not None else SpecIndex()
+            index.scan = ScanReport(warnings=[
+                f"specs dir {_relative(specs_dir, root)!r} does not exist; nothing scanned, the "
+                "index is shown as it would be written"])
+        else:
+            index = _build(root, specs_dir, previous, cache_path, repo=repo, now_ns=now_ns)
         index.source = path if path.is_file() else None
         new_text = dump_index(index)
         written: list[Path] = []

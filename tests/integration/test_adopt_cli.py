@@ -139,3 +139,31 @@ def test_corpus_adopt_and_edit_lose_nothing_and_validate_no_worse(corpus_project
     for foreign in ("Fastify", "SpecMdService", "/api/v1/features"):
         assert foreign not in edited[len(adopted) - 1:] or foreign in original
     assert run_cli(["validate", rel], corpus_project).code <= before
+
+
+def test_a_smartspec_shaped_registry_blocks_nothing_and_is_never_rewritten(project: Path) -> None:
+    foreign = ('{"version": "1.0", "critical_sections": [{"name": "System Principles", '
+               '"spec_id": "SPEC-001", "anchor": "system-principles"}]}\n')
+    build_file_tree(project, {".smartspec/registry/critical-sections-registry.json": foreign})
+    assert run_cli(["validate", "docs/wf/spec.md"], project).code == 0
+    result = run_cli(["edit", "docs/wf/spec.md", "add rate limiting", "--adopt"], project)
+    assert result.code == 0, result.err
+    assert run_cli(["validate", "docs/wf/spec.md"], project).code == 0
+    registry = project / ".smartspec/registry"
+    assert (registry / "critical-sections-registry.json").read_text(encoding="utf-8") == foreign
+    ours = json.loads((registry / "smartspec-sections-registry.json").read_text(encoding="utf-8"))
+    assert "WF-SCRIPTS-001" in ours["specs"]
+
+
+def test_index_dry_run_works_without_a_specs_folder(project: Path) -> None:
+    build_file_tree(project, {".spec/SPEC_INDEX.json": json.dumps({
+        "version": "5.0", "specs": [{"id": "WF-SCRIPTS-001", "title": "Workflow scripts",
+                                     "path": "docs/wf/spec.md", "domain": "fintech"}]})})
+    before = tree_hashes(project)
+    result = run_cli(["index", "--dry-run"], project)
+    assert result.code == 0, result.err
+    assert "specs dir 'specs' does not exist; nothing scanned" in result.err
+    assert '"fintech"' in result.out and tree_hashes(project) == before
+    # A write without a specs folder would empty the index: still refused.
+    refused = run_cli(["index"], project)
+    assert refused.code == 2 and "does not exist" in refused.err

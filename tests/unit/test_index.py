@@ -805,3 +805,23 @@ def test_upsert_drops_the_entry_of_the_same_file_under_an_old_id() -> None:
     upsert_entry(index, IndexEntry(id="spec-010-b", path="specs/x/spec.md"))
     upsert_entry(index, IndexEntry(id="spec-011-b", path="specs/x/spec.md", sha256="3" * 64))
     assert "spec-010-b" in index.entries
+
+
+def test_v5_domain_and_timestamps_are_read_as_the_schema_s_keys() -> None:
+    index = parse_index(json.dumps({"version": "5.0", "specs": [
+        {"id": "spec-001-pay", "path": "specs/feature/spec-001-pay", "domain": "fintech",
+         "created_at": "2025-01-01", "updated_at": "2025-02-01"},
+        {"id": "spec-002-both", "domains": ["saas"], "domain": "fintech"}]}))
+    pay, both = index.entries["spec-001-pay"], index.entries["spec-002-both"]
+    assert pay.domains == ["fintech"] and pay.created == "2025-01-01"
+    assert pay.updated == "2025-02-01" and pay.extra == {}
+    # Both spellings: the schema's key wins and the other is kept as it was.
+    assert both.domains == ["saas"] and both.extra == {"domain": "fintech"}
+
+
+@pytest.mark.parametrize("line", ["Spec ID: **SSP-GEN-002**", "**Spec ID**: SSP-GEN-002",
+                                  "- **Spec ID:** `SSP-GEN-002`"])
+def test_the_spec_id_line_is_read_in_any_bold_form(line: str) -> None:
+    fields = spec_fields(f"# Generator\n\n{line}\n\n## Overview\n\nText.\n",
+                         "docs/gen/spec.md")
+    assert fields["id"] == "SSP-GEN-002"
