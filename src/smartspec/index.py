@@ -104,7 +104,7 @@ SPEC_FIELDS = ("id", "title", "repo", "category", "status", "version", "profile"
                "dependencies", "created", "updated")
 METADATA_KEYS = frozenset({"total", "by_status", "by_category", "by_repo"})
 # Derived counts of earlier shapes: recomputed, so dropped when migrating.
-DROPPED_TOP = frozenset({"version", "last_updated", "total_specs", "public_specs_count",
+DROPPED_TOP = frozenset({"last_updated", "total_specs", "public_specs_count",
                          "private_specs_count"})
 DROPPED_METADATA = frozenset({"total_specs", "by_status", "by_repo", "by_category"})
 DROPPED_ENTRY = frozenset({"dependencies_count"})
@@ -186,6 +186,10 @@ class SpecIndex:
     source_sha256: str | None = None  # the hash of that file's bytes
     shape: Shape = "new"  # the shape it was read in
     scan: ScanReport | None = None  # set by build_index
+    # An earlier shape's file as read (top level, and each entry by id), so that a write puts
+    # it back in that shape (``dump_as_found``) unless a migration is asked for.
+    raw: dict[str, Any] | None = None
+    raw_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def migrated(self) -> bool:
@@ -343,7 +347,12 @@ def _parse_any(raw: bytes, source: Path | None, shown: str) -> SpecIndex:
     else:
         raise DocumentError(_type_error(shown, "specs", "a list of spec entries", specs))
     for where, value, key in items:
-        _add(index, _read_entry(value, where, key, shown, old))
+        entry = _read_entry(value, where, key, shown, old)
+        if old:
+            index.raw_entries.setdefault(entry.id, value)
+        _add(index, entry)
+    if old:
+        index.raw = data
     return index
 
 
@@ -360,6 +369,68 @@ def dump_index(index: SpecIndex) -> str:
     document["specs"] = [entry.to_json() for entry in ordered]
     encoded = msgspec.json.encode(document, order="sorted")
     return msgspec.json.format(encoded, indent=2).decode("utf-8") + "\n"
+
+
+def dump_as_found(index: SpecIndex) -> str:
+    """The file text in the shape the index was read in: another tool's (or an earlier
+    smartspec's) file keeps its top-level keys, ``version`` included, its entry keys and their
+    spellings, and its counts (recomputed); smartspec's own fields are added to an entry only
+    where they have a value. Schema 1 and new indexes are written as ``dump_index`` writes them.
+    ``index --migrate`` asks for schema 1 instead."""
+    import json
+
+    if index.raw is None or not index.migrated:
+        return dump_index(index)
+    recompute_dependents(index)
+    document = dict(index.raw)
+    entries = index.all_entries()
+    order = {spec_id: n for n, spec_id in enumerate(index.raw_entries)}
+    entries.sort(key=lambda e: (order.get(e.id, len(order)), e.id, e.path or ""))
+    written = [_entry_as_found(e, index.raw_entries.get(e.id)) for e in entries]
+    if isinstance(index.raw.get("specs"), dict):
+        document["specs"] = {item.pop("id"): item for item in written}
+    else:
+        document["specs"] = written
+    counts = compute_metadata(entries)
+    if "total_specs" in document:
+        document["total_specs"] = counts["total"]
+    for repo in ("public", "private"):
+        if f"{repo}_specs_count" in document:
+            document[f"{repo}_specs_count"] = counts["by_repo"].get(repo, 0)
+    metadata = document.get("metadata")
+    if isinstance(metadata, dict):
+        metadata = dict(metadata)
+        for key, value in (("total_specs", counts["total"]), ("total", counts["total"]),
+                           ("by_status", counts["by_status"]), ("by_repo", counts["by_repo"]),
+                           ("by_category", counts["by_category"])):
+            if key in metadata:
+                metadata[key] = value
+        document["metadata"] = metadata
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _entry_as_found(entry: IndexEntry, raw: dict[str, Any] | None) -> dict[str, Any]:
+    """One entry in its file's own spelling: what reads the same as the file says (a folder
+    path, an upper-case status, a category guessed from the id) stays as written; changed
+    values are written, and a new entry gets the fields that have a value."""
+    out: dict[str, Any] = dict(raw) if raw is not None else {}
+    baseline: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    if raw is not None:
+        baseline = _read_entry(raw, "specs", None, "SPEC_INDEX.json", True).to_json()
+        spelled = {known: other for other, known in KEY_ALIASES.items()
+                   if other in raw and known not in raw}
+    for key, value in entry.to_json().items():
+        name = spelled.get(key, key)
+        had = raw is not None and name in raw
+        if key == "dependents" and not had:
+            continue
+        if raw is not None and baseline.get(key) == value:
+            continue
+        if not had and (value is None or value == []):
+            continue
+        out[name] = value
+    return {"id": entry.id, **out}
 
 
 def compute_metadata(entries: Iterable[IndexEntry]) -> dict[str, Any]:
@@ -1012,7 +1083,9 @@ def _build(root: Path, specs_dir: Path, previous: SpecIndex | None, cache_path: 
     result = SpecIndex(extra=dict(previous.extra) if previous else {},
                        metadata_extra=dict(previous.metadata_extra) if previous else {},
                        source=previous.source if previous else None,
-                       shape=previous.shape if previous else "new", scan=scan)
+                       shape=previous.shape if previous else "new", scan=scan,
+                       raw=previous.raw if previous else None,
+                       raw_entries=dict(previous.raw_entries) if previous else {})
     for placed_entry in placed:
         assert placed_entry is not None
         _add(result, placed_entry)
@@ -1181,7 +1254,7 @@ def save_index(index: SpecIndex, path: Path, *, text: str | None = None,
     is unchanged. Returns the files written."""
     from smartspec.fsutil import atomic_write
 
-    payload = (dump_index(index) if text is None else text).encode("utf-8")
+    payload = (dump_as_found(index) if text is None else text).encode("utf-8")
     if cache_path is not None and index.scan is not None:
         import msgspec
 
@@ -1229,10 +1302,11 @@ class RefreshResult:
 
 def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: str | None = None,
                   dry_run: bool = False, repo: str | None = None, lock_timeout: float = 60.0,
-                  now_ns: int | None = None) -> RefreshResult:
+                  now_ns: int | None = None, migrate: bool = False) -> RefreshResult:
     """``smartspec index``: under the lock, load the index the lookup finds (or start one at
     ``<state_dir>/SPEC_INDEX.json``), rebuild it from ``specs_dir``, write it back where it was
-    found together with the scan cache. With ``dry_run`` nothing is written."""
+    found together with the scan cache, in the shape it was found unless ``migrate`` asks
+    for schema 1. With ``dry_run`` nothing is written."""
     from smartspec.fsutil import inside_root, locked
 
     root = root.resolve()
@@ -1267,7 +1341,7 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
         else:
             index = _build(root, specs_dir, previous, cache_path, repo=repo, now_ns=now_ns)
         index.source = path if path.is_file() else None
-        new_text = dump_index(index)
+        new_text = dump_index(index) if migrate else dump_as_found(index)
         written: list[Path] = []
         if not dry_run:
             written = save_index(index, path, text=new_text, cache_path=cache_path)

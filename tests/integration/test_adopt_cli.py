@@ -167,3 +167,37 @@ def test_index_dry_run_works_without_a_specs_folder(project: Path) -> None:
     # A write without a specs folder would empty the index: still refused.
     refused = run_cli(["index"], project)
     assert refused.code == 2 and "does not exist" in refused.err
+
+
+V5_INDEX = {
+    "version": "5.0", "created": "2025-01-01", "last_updated": "2025-02-01",
+    "metadata": {"total_specs": 1, "by_status": {"DRAFT": 1}, "owner": "platform"},
+    "specs": [{"id": "spec-001-payments", "title": "Payments", "path": "specs/payments",
+               "status": "DRAFT", "domain": "fintech", "created_at": "2025-01-01",
+               "priority": "high"}],
+}
+
+
+def test_another_tool_s_index_is_written_back_in_its_shape_and_place(project: Path) -> None:
+    build_file_tree(project, {".spec/SPEC_INDEX.json": json.dumps(V5_INDEX, indent=2)})
+    result = run_cli(["adopt", "docs/wf/spec.md"], project)
+    assert result.code == 0, result.err
+    assert ".spec/SPEC_INDEX.json" in result.out
+    assert not (project / ".smartspec/SPEC_INDEX.json").exists()
+    data = json.loads((project / ".spec/SPEC_INDEX.json").read_text(encoding="utf-8"))
+    assert "schema" not in data and data["version"] == "5.0" and data["created"] == "2025-01-01"
+    assert data["metadata"]["total_specs"] == 2 and data["metadata"]["owner"] == "platform"
+    first, added = data["specs"]
+    # The existing entry is as it was: its spellings, folder path and upper-case status.
+    assert first == V5_INDEX["specs"][0]  # type: ignore[index]
+    assert added["id"] == "WF-SCRIPTS-001" and added["path"] == "docs/wf/spec.md"
+
+    # `index --migrate` converts it, keeping its version and unknown fields.
+    build_file_tree(project, {"specs/.keep": ""})
+    result = run_cli(["index", "--migrate", "--specindex", ".spec/SPEC_INDEX.json"], project)
+    assert result.code == 0, result.err
+    data = json.loads((project / ".spec/SPEC_INDEX.json").read_text(encoding="utf-8"))
+    assert data["schema"] == 1 and data["version"] == "5.0"
+    payments = next(s for s in data["specs"] if s["id"] == "spec-001-payments")
+    assert payments["domains"] == ["fintech"] and payments["created"] == "2025-01-01"
+    assert payments["priority"] == "high"

@@ -104,7 +104,8 @@ def test_v5_migration_keeps_unknown_fields_and_drops_only_derived_ones() -> None
     assert data["schema"] == INDEX_SCHEMA_VERSION
     assert data["project"] == "acme-payments"  # unknown top-level key
     assert data["created"] == "2025-01-10T09:00:00Z"
-    assert "last_updated" not in data and "version" not in data
+    # The format's own version is kept (as an unknown key); last_updated is recomputed.
+    assert "last_updated" not in data and data["version"] == "5.0.0"
     assert data["metadata"]["validation"] == {"last_run": "2025-11-20T14:30:00Z", "errors": 0,
                                               "warnings": 2}
     assert "total_specs" not in data["metadata"]
@@ -701,14 +702,15 @@ def test_refresh_migrates_in_place_and_dry_run_writes_nothing(tmp_path: Path) ->
     legacy.write_text((DATA / "legacy.json").read_text())
     before = legacy.read_bytes()
     dry = refresh_index(tmp_path, tmp_path / ".smartspec", tmp_path / "specs", dry_run=True,
-                        now_ns=NOW_NS)
+                        now_ns=NOW_NS, migrate=True)
     assert dry.found == legacy.resolve() and dry.index.shape == "legacy"
     assert dry.written == [] and legacy.read_bytes() == before
     assert not (tmp_path / ".smartspec").exists() or not any((tmp_path / ".smartspec").iterdir())
     diff = dry.diff(tmp_path)
     assert diff.startswith("--- a/specs/SPEC_INDEX.json\n+++ b/specs/SPEC_INDEX.json\n")
     assert '-  "total_specs": 3,' in diff and '+  "schema": 1,' in diff
-    done = refresh_index(tmp_path, tmp_path / ".smartspec", tmp_path / "specs", now_ns=NOW_NS)
+    done = refresh_index(tmp_path, tmp_path / ".smartspec", tmp_path / "specs", now_ns=NOW_NS,
+                         migrate=True)
     assert done.written == [legacy.resolve()]
     data = json.loads(legacy.read_text())
     assert data["schema"] == 1 and data["generated_by"] == "spec-indexer 0.3"
