@@ -1,20 +1,25 @@
-"""The real-spec corpus says where every file came from, and every row it lists is there.
+"""The real-spec corpus says where every file came from, every row it lists is there, and
+no file has changed since it was copied.
 
 The corpus is third-party text redistributed under its licence, so a file without a source
-row (or a row whose file is gone) would be an untraceable copy; this keeps the two in step.
+row (or a row whose file is gone) would be an untraceable copy. Its files are also test data
+other tests run adopt, edit and validate over: a test that wrote into the corpus by mistake
+would silently change every later result, so each file's SHA-256 is pinned.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SOURCES = CORPUS / "SOURCES.md"
+CHECKSUMS = CORPUS / "SHA256SUMS"
 KINDS = {"hand-written", "tool template", "tool output", "smartspec-project"}
 COMMIT = re.compile(r"[0-9a-f]{40}")
 # Files that describe the corpus rather than belong to it.
-OWN_FILES = {"SOURCES.md"}
+OWN_FILES = {"SOURCES.md", "SHA256SUMS", ".gitattributes"}
 
 
 def source_rows() -> list[list[str]]:
@@ -40,7 +45,7 @@ def corpus_files() -> set[str]:
 
 def test_every_row_is_well_formed_and_its_file_exists() -> None:
     rows = source_rows()
-    assert len(rows) >= 20
+    assert len(rows) >= 30
     for row in rows:
         assert len(row) == 6, row
         ours, repo, _their_path, commit, licence, kind = row
@@ -57,3 +62,14 @@ def test_every_corpus_file_has_exactly_one_row() -> None:
     listed = [row[0] for row in source_rows()]
     assert len(listed) == len(set(listed)), "a file is listed twice"
     assert corpus_files() == set(listed)
+
+
+def test_every_corpus_file_is_byte_for_byte_what_was_copied() -> None:
+    pinned: dict[str, str] = {}
+    for line in CHECKSUMS.read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ", 1)
+        pinned[name] = digest
+    assert set(pinned) == corpus_files()
+    for name, digest in pinned.items():
+        actual = hashlib.sha256((CORPUS / name).read_bytes()).hexdigest()
+        assert actual == digest, f"{name} differs from the copy taken from its source"
