@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smartspec import catalog
-from smartspec.document import Document, Section, block_hash, parse
+from smartspec.document import SMARTSPEC_CRITICAL, Document, Section, block_hash, parse
 from smartspec.errors import DocumentError, UsageError
 from smartspec.meta import CRITICAL_CLOSE, critical_open, settings_comment
 
@@ -224,9 +224,13 @@ def adopt_text(text: str, rel: str, *, index: SpecIndex | None, critical: tuple[
     inferences = [Inference("id", spec_id, how), *infer(doc, keywords)]
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = list(doc.lines)
-    for line in doc.end_tags:
-        ending = lines[line][len(lines[line].rstrip("\r\n")):]
-        lines[line] = CRITICAL_CLOSE + ending
+    known = (*critical_names, *SMARTSPEC_CRITICAL)
+    for block in doc.critical_blocks:
+        # A name smartspec would not accept under the canonical tag keeps SmartSpec's.
+        if block.close_line in doc.end_tags and block.name in known:
+            line = block.close_line
+            ending = lines[line][len(lines[line].rstrip("\r\n")):]
+            lines[line] = CRITICAL_CLOSE + ending
     keys = section_keys(doc)
     targets: list[tuple[Section, str]] = []
     for name in critical:

@@ -40,6 +40,8 @@ HEADER_FIELD_RE = re.compile(r"^\*\*(?P<key>[^*]+?):\*\*\s*(?P<value>.*?)\s*$")
 # block closed the canonical way keeps to the configured names. smartspec only ever writes the
 # canonical tag.
 SMARTSPEC_END_RE = re.compile(r"^<!--\s*@end\s*-->\s*$")
+# Critical names SmartSpec documents besides smartspec's own: known in either dialect.
+SMARTSPEC_CRITICAL = ("legal", "audit")
 # Dialect names as reports show them.
 CANONICAL_DIALECT = "smartspec"
 SMARTSPEC_DIALECT = "SmartSpec (<!-- @end -->)"
@@ -207,7 +209,7 @@ def parse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL) -> D
                     continue
                 if smartspec_end:
                     doc.end_tags.append(index)
-                elif open_block[0] not in critical_names:
+                elif open_block[0] not in critical_names + SMARTSPEC_CRITICAL:
                     doc.problems.append(_unknown_name(open_block[0], open_block[2],
                                                       critical_names))
                 block = CriticalBlock(open_block[0], open_block[1], open_block[2], index)
@@ -228,7 +230,7 @@ def parse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL) -> D
     for begin, stop in fence_ranges:
         fenced[begin:stop] = [True] * (stop - begin)
     if open_block is not None:
-        if open_block[0] not in critical_names:
+        if open_block[0] not in critical_names + SMARTSPEC_CRITICAL:
             doc.problems.append(_unknown_name(open_block[0], open_block[2], critical_names))
         doc.problems.append(Problem(open_block[2], (
             f"critical section {open_block[0]!r} is never closed; "

@@ -207,3 +207,17 @@ def test_another_tool_s_index_is_written_back_in_its_shape_and_place(project: Pa
     payments = next(s for s in data["specs"] if s["id"] == "spec-001-payments")
     assert payments["domains"] == ["fintech"] and payments["created"] == "2025-01-01"
     assert payments["priority"] == "high"
+
+
+def test_smartspec_dialect_is_read_reported_and_written_canonically(project: Path) -> None:
+    text = ("# Billing\n\n**Spec ID:** SSP-BILL-001\n\n## Legal\n\n<!-- @critical legal -->\n"
+            "Invoices are kept 10 years.\n<!-- @end -->\n\n## Security\n\n"
+            "<!-- @critical security -->\nTLS only.\n<!-- @end -->\n")
+    build_file_tree(project, {"docs/billing/spec.md": text})
+    assert run_cli(["validate", "docs/billing/spec.md"], project).code == 0
+    result = run_cli(["adopt", "docs/billing/spec.md"], project)
+    assert result.code == 0, result.err
+    assert "tags read in the SmartSpec (<!-- @end -->) dialect; written canonically" in result.out
+    adopted = (project / "docs/billing/spec.md").read_text(encoding="utf-8")
+    assert "<!-- @end -->" not in adopted and adopted.count("<!-- @end-critical -->") == 2
+    assert run_cli(["validate", "docs/billing/spec.md"], project).code == 0

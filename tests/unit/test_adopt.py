@@ -119,6 +119,12 @@ def test_smartspec_end_tags_are_read_and_written_canonically() -> None:
     assert "<!-- @end -->" not in result.text  # type: ignore[attr-defined]
     assert "<!-- @end-critical -->\n" in result.text  # type: ignore[attr-defined]
     assert result.dialect == doc.dialect  # type: ignore[attr-defined]
+    # SmartSpec's documented names stay valid under the canonical tag; other names keep
+    # SmartSpec's closing tag, which is the only one that accepts them.
+    assert parse(result.text).problems == []  # type: ignore[attr-defined]
+    odd = "# X\n\n## Terms\n\n<!-- @critical pricing -->\nFees.\n<!-- @end -->\n"
+    kept = adopt(odd).text  # type: ignore[attr-defined]
+    assert "<!-- @end -->" in kept and parse(kept).problems == []
 
 
 def test_a_managed_spec_is_not_adopted_twice() -> None:
