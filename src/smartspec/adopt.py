@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smartspec import catalog
-from smartspec.document import SMARTSPEC_CRITICAL, Document, Section, block_hash, parse
+from smartspec.document import (
+    NUMBER_RE,
+    SMARTSPEC_CRITICAL,
+    Document,
+    Section,
+    block_hash,
+    parse,
+)
 from smartspec.errors import DocumentError, UsageError
 from smartspec.meta import CRITICAL_CLOSE, critical_open, settings_comment
 
@@ -576,3 +583,94 @@ def _requirement_block(doc: Document, topic: Topic, description: str, facts: Any
         f"### Requirement: {topic.title}\n",
         f"The system SHALL provide what was requested: {inline_user_text(description)}\n",
     ]
+
+
+# -- completion: the sections the profile requires (edit --complete) -----------------------------
+
+
+def _renumber(line: str, old: int, new: str | None) -> str:
+    """A rendered subheading's number under the section's number in this spec: "### 2.1 X"
+    becomes "### 3.1 X" (or "### X" in an unnumbered spec)."""
+    match = re.match(rf"^(#{{3,6}}\s+){old}((?:\.\d+)+)\.?\s+", line)
+    if match is None:
+        return line
+    rest = line[match.end():]
+    if new is None:
+        return f"{match.group(1)}{rest}"
+    return f"{match.group(1)}{new}{match.group(2)} {rest}"
+
+
+def complete_text(text: str, *, settings: Any, moment: datetime) -> Extension:
+    """The spec with every section its profile requires and it lacks, rendered by smartspec's
+    templates for the spec's own stack (the technologies its text names), numbered and styled
+    as the spec's headings, appended at the end. The settings comment lists the added
+    sections; nothing else in the file changes."""
+    from smartspec import meta
+    from smartspec.detect import detect
+    from smartspec.options import Options
+    from smartspec.plan import make_plan
+    from smartspec.render import render
+
+    critical_names = settings.critical_names
+    doc = parse(text, critical_names=critical_names)
+    record = dict(doc.settings or {})
+    present = {k for k in section_keys(doc) if k is not None}
+    prose = "".join(line for line, fenced in zip(doc.lines, doc.fenced, strict=True)
+                    if not fenced)
+    found = detect(doc.title or "", prose, settings.keywords)
+    # The request the templates see is what the spec itself says: its technologies and its
+    # endpoints, so that nothing else (a stack, a route) is invented.
+    stack = ", ".join(found.technologies)
+    routes = " ".join(f"{e.method} {e.path}" for e in found.endpoints
+                      if e.path and f"{e.method} {e.path}" in prose)
+    description = " ".join(part for part in (
+        f"Built with {stack}." if stack else "", f"Endpoints: {routes}." if routes else "") if part)
+    title = _plain_title(doc) or str(record.get("id") or "Spec")
+    facts = detect(title, description, settings.keywords)
+    plan = make_plan(Options(name="adopted-spec", title=title, description=description), settings,
+                     facts, taken_ids=set(), now=moment, spec_id=str(record.get("id") or "spec"))
+    wanted = catalog.PROFILE_SECTIONS[plan.profile]
+    missing = [s for s in plan.sections if s.key in wanted and s.key not in present
+               and not (s.key == "api" and "data-model" in present)]
+    if not missing:
+        return Extension(text, stack=found.technologies)
+    rendered = parse(render(plan), critical_names=critical_names)
+    by_key = dict(zip(plan.section_keys, rendered.sections, strict=True))
+    newline = "\r\n" if "\r\n" in text else "\n"
+    separated = _uses_rules(doc)
+    out = text if text.endswith(("\n", "\r")) or not text else text + newline
+    added: list[str] = []
+    style = ""
+    for planned in missing:
+        section = by_key[planned.key]
+        heading, style = _heading_like(parse(out, critical_names=critical_names), planned.title)
+        stop = section.critical.close_line if section.critical is not None else section.end
+        number = NUMBER_RE.match(heading.removeprefix("## ").strip("*"))
+        body = [_renumber(line, planned.number, number.group(1) if number else None)
+                for line in rendered.lines[section.body_start:stop]]
+        while body and body[-1].strip() in _SEPARATOR_LINES:
+            body.pop()
+        while body and not body[0].strip():
+            body.pop(0)
+        block = [heading + "\n", "\n", *body]
+        if section.critical is not None:
+            block = [meta.critical_open(section.critical.name) + "\n", *block, "\n",
+                     meta.CRITICAL_CLOSE + "\n"]
+        lead = "" if out.endswith(newline * 2) or not out.strip() else newline
+        rule = "---" + newline + newline if separated and out.strip() else ""
+        out += lead + rule + "".join(line.replace("\n", newline) if not line.endswith("\r\n")
+                                     else line for line in block)
+        added.append(planned.title)
+        record.setdefault("sections", [])
+        record["sections"] = [*record["sections"], planned.key]
+        if planned.key in ("security", "di", "performance"):
+            record[planned.key] = getattr(plan, planned.key)
+    # The settings comment is smartspec's own line: it now lists the sections it wrote.
+    lines = out.splitlines(keepends=True)
+    line = doc.settings_line
+    if line is not None:
+        ending = lines[line][len(lines[line].rstrip("\r\n")):]
+        lines[line] = meta.settings_comment(
+            {k: v for k, v in record.items() if k != "schema"}) + ending
+    return Extension("".join(lines), added, style=f"{style}; rendered for profile "
+                     f"{plan.profile}", stack=found.technologies)

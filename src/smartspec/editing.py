@@ -227,7 +227,7 @@ class _Request:
 def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datetime | None = None,
          environ: Mapping[str, str] | None = None, confirm: Confirm | None = None,
          argv: list[str] | None = None, command: str = "edit",
-         adopt: bool = False) -> Outcome | AdoptOutcome:
+         adopt: bool = False, complete: bool = False) -> Outcome | AdoptOutcome:
     """EDIT (reference §9, design.md §5): re-plan the spec with its recorded settings and the
     new options, regenerate what smartspec wrote and nobody changed, keep everything else, and
     write it (backup first) -- or, with ``--nogenerate``, only show the unified diff. A spec
@@ -236,7 +236,8 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     here, env, first, workspace, path, rel = _open(spec, options, cwd, environ)
     moment = now or clock(environ)
     if command == "edit":
-        routed = _adopted_route(path, rel, options, first, here, environ, now, argv, adopt)
+        routed = _adopted_route(path, rel, options, first, here, environ, now, argv, adopt,
+                                complete)
         if routed is not None:
             return routed
 
@@ -289,7 +290,8 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
 
 def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
                    here: Path, environ: Mapping[str, str] | None, now: datetime | None,
-                   argv: list[str] | None, adopt: bool) -> AdoptOutcome | None:
+                   argv: list[str] | None, adopt: bool,
+                   complete: bool = False) -> AdoptOutcome | None:
     """Specs smartspec did not write are never re-planned as a whole: without a settings comment
     edit refuses (or, with ``adopt``, adopts first); an adopted spec gets only the section its
     description asks for. An explicit ``--profile`` on an unmanaged spec still converts it to
@@ -307,12 +309,14 @@ def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
     if doc.settings_line is None:
         if adopt:
             return adopting.adopt(path, options, description=options.description, cwd=here,
-                                  now=now, environ=environ, argv=argv, command="edit")
+                                  now=now, environ=environ, argv=argv, command="edit",
+                                  complete=complete)
         if options.profile is None:
             raise adopting.refuse_unmanaged(rel)
         return None
     if doc.settings is not None and doc.settings.get("adopted") and options.profile is None:
-        return adopting.edit_adopted(path, options, cwd=here, now=now, environ=environ, argv=argv)
+        return adopting.edit_adopted(path, options, cwd=here, now=now, environ=environ, argv=argv,
+                                     complete=complete)
     return None
 
 

@@ -221,3 +221,29 @@ def test_smartspec_dialect_is_read_reported_and_written_canonically(project: Pat
     adopted = (project / "docs/billing/spec.md").read_text(encoding="utf-8")
     assert "<!-- @end -->" not in adopted and adopted.count("<!-- @end-critical -->") == 2
     assert run_cli(["validate", "docs/billing/spec.md"], project).code == 0
+
+
+def test_complete_adds_the_profile_s_missing_sections_in_the_spec_s_style(project: Path) -> None:
+    build_file_tree(project, {"docs/runs/spec.md": (
+        "# Runs\n\n**Spec ID:** RUNS-001\n\n## 1) Overview\n\nNightly runs in Python with "
+        "FastAPI; state in Redis.\n\n## 2) API\n\n- `POST /runs` starts a run.\n")})
+    assert run_cli(["adopt", "docs/runs/spec.md"], project).code == 0
+    adopted = (project / "docs/runs/spec.md").read_text(encoding="utf-8")
+    # Without --complete an edit with no request adds nothing.
+    result = run_cli(["edit", "docs/runs/spec.md", "--json"], project)
+    assert result.code == 0 and json.loads(result.out)["added"] == []
+    result = run_cli(["edit", "docs/runs/spec.md", "--complete", "--json"], project)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["added"] == ["Architecture Summary", "Acceptance Criteria"]
+    text = (project / "docs/runs/spec.md").read_text(encoding="utf-8")
+    doc = parse(text)
+    assert [h.text for h in doc.headings if h.level == 2] == [
+        "1) Overview", "2) API", "3) Architecture Summary", "4) Acceptance Criteria"]
+    assert "### 3.1 Summary" in text and "`POST /runs`" in text.split("## 4)")[1]
+    for foreign in ("TypeScript", "/api/v1/"):
+        assert foreign not in text
+    assert (doc.settings or {})["sections"] == ["overview", "api", "architecture", "acceptance"]
+    assert all(line in text.splitlines() for line in adopted.splitlines()
+               if not line.startswith("<!-- smartspec:"))
+    assert run_cli(["validate", "docs/runs/spec.md"], project).code == 0

@@ -18,7 +18,10 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 @spec_options
 @click.option("--adopt", "adopt", is_flag=True, default=False,
               help="A spec smartspec did not write: adopt it first (see 'smartspec adopt').")
-def edit_command(spec: str, description: str | None, adopt: bool, **kwargs: Any) -> int:
+@click.option("--complete", "complete", is_flag=True, default=False,
+              help="An adopted spec: also add the sections its profile requires and it lacks.")
+def edit_command(spec: str, description: str | None, adopt: bool, complete: bool,
+                 **kwargs: Any) -> int:
     """Update SPEC.md: regenerate what smartspec wrote and nobody changed; keep critical
     sections (unless --force-update names them), sections a person edited or added, line
     endings and the final newline. A backup is written first (unless --no-backup).
@@ -34,7 +37,8 @@ def edit_command(spec: str, description: str | None, adopt: bool, **kwargs: Any)
     from smartspec.runs.adopt import AdoptOutcome
 
     options = options_from(kwargs, description=description)
-    outcome = edit(spec, options, confirm=confirm_on_terminal(options), adopt=adopt)
+    outcome = edit(spec, options, confirm=confirm_on_terminal(options), adopt=adopt,
+                   complete=complete)
     if isinstance(outcome, AdoptOutcome):
         from smartspec.commands.adopt import emit_adopt
 

@@ -121,7 +121,7 @@ def _open(spec: str | Path, options: Options, cwd: Path | None,
 def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),
           description: str | None = None, cwd: Path | None = None, now: datetime | None = None,
           environ: Mapping[str, str] | None = None, argv: list[str] | None = None,
-          command: str = "adopt") -> AdoptOutcome:
+          command: str = "adopt", complete: bool = False) -> AdoptOutcome:
     """Take a spec smartspec did not write under management (design.md §3): add its settings
     comment, record every section as a person's, add it to the index. With ``description``
     (``edit --adopt``) the requested section is added in the same run."""
@@ -161,14 +161,37 @@ def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),
             _take_extension(outcome, extension)
             new_text = extension.text
             records = _records_after(records, new_text, settings.critical_names, extension.added)
+        if complete:
+            new_text, records = _complete(outcome, new_text, records, settings, moment)
         _finish(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
                 text, new_text, records, moment, bool(options.nogenerate), argv, started)
     return outcome
 
 
+def _complete(outcome: AdoptOutcome, text: str, records: dict[str, Any], settings: Settings,
+              moment: datetime) -> tuple[str, dict[str, Any]]:
+    """``--complete``: the sections the spec's recorded profile requires and it lacks."""
+    from smartspec.adopt import complete_text
+    from smartspec.config import load_settings
+    from smartspec.document import parse
+    from smartspec.options import Options
+
+    record = parse(text, critical_names=settings.critical_names).settings or {}
+    layer: dict[str, Any] = {"profile": record.get("profile") or "basic"}
+    if record.get("domains"):
+        layer["domains"] = tuple(record["domains"])
+    planned = load_settings(Options(), cwd=settings.root, spec_settings=layer)
+    completion = complete_text(text, settings=planned, moment=moment)
+    outcome.added += completion.added
+    outcome.style = outcome.style or completion.style
+    outcome.stack = outcome.stack or completion.stack
+    return completion.text, _records_after(records, completion.text, settings.critical_names,
+                                           completion.added)
+
+
 def edit_adopted(spec: str | Path, options: Options, *, cwd: Path | None = None,
                  now: datetime | None = None, environ: Mapping[str, str] | None = None,
-                 argv: list[str] | None = None) -> AdoptOutcome:
+                 argv: list[str] | None = None, complete: bool = False) -> AdoptOutcome:
     """EDIT of an adopted spec: add the one section the description asks for, in the spec's
     style and stack; every existing line stays as it is."""
     from smartspec.adopt import extend_text
@@ -199,6 +222,8 @@ def edit_adopted(spec: str | Path, options: Options, *, cwd: Path | None = None,
             _take_extension(outcome, extension)
             new_text = extension.text
             records = _records_after(records, new_text, settings.critical_names, extension.added)
+        if complete:
+            new_text, records = _complete(outcome, new_text, records, settings, moment)
         _finish(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
                 text, new_text, records, moment, bool(options.nogenerate), argv, started)
     return outcome
