@@ -113,7 +113,7 @@ def _open(spec: str | Path, options: Options, cwd: Path | None,
     from smartspec.workspace import Workspace
 
     here = (cwd or Path.cwd()).resolve()
-    settings = load_settings(options, cwd=here, environ=dict(environ) if environ else None)
+    settings = load_settings(options, cwd=here, environ=dict(environ) if environ is not None else None)
     path = resolve_spec(settings.root, here, spec)
     return settings, Workspace(settings.root, settings.state_dir), path, relpath(path, settings.root)
 
