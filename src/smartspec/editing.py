@@ -180,9 +180,16 @@ def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex |
     for the slug ``allocate``."""
     from smartspec.plan import SPEC_ID_RE, next_number, spec_id_for
 
+    from smartspec.adopt import ADOPTED_ID_RE, stated_id
+
     for value in ((doc.settings or {}).get("id"), doc.header.get("Spec ID")):
         if isinstance(value, str) and SPEC_ID_RE.match(value.strip()):
             return value.strip()
+    # An id a person stated in another shape (WF-SCRIPTS-001, 004-desktop-app) is kept as
+    # written, never folded into a new spec-NNN id that then disagrees with the header.
+    stated = stated_id(doc)
+    if stated is not None and ADOPTED_ID_RE.match(stated[0]):
+        return stated[0]
     if index is not None:
         for entry in index.entries.values():
             if entry.path == rel:
@@ -365,7 +372,9 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
              or (matched.group("title") if matched else heading).strip() or None)
     name = _text_field(record, "name")
     if name is None or not SLUG_RE.match(slugify(name)):
-        candidates = [title or "", path.parent.name, path.stem]
+        # "# spec.md" as a title names the file, not the spec: the folder names it then.
+        named = title if title and title.lower() not in ("spec.md", "spec", "readme") else ""
+        candidates = [named, path.parent.name, path.stem]
         name = next((slugify(c) for c in candidates if SLUG_RE.match(slugify(c))), "spec")
     description = (options.description if options.description is not None
                    else _text_field(record, "description") or "")
