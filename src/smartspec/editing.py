@@ -178,9 +178,8 @@ def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex |
     """The spec's id: its settings comment, its ``**Spec ID:**`` header, the index or the
     registry entry for its path, its folder name; else (a hand-written spec) the next free id
     for the slug ``allocate``."""
-    from smartspec.plan import SPEC_ID_RE, next_number, spec_id_for
-
     from smartspec.adopt import ADOPTED_ID_RE, stated_id
+    from smartspec.plan import SPEC_ID_RE, next_number, spec_id_for
 
     for value in ((doc.settings or {}).get("id"), doc.header.get("Spec ID")):
         if isinstance(value, str) and SPEC_ID_RE.match(value.strip()):
