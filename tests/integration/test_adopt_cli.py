@@ -50,6 +50,10 @@ def test_adopt_then_edit_adds_one_section_in_the_spec_s_style(project: Path) -> 
     data = json.loads(result.out)
     assert data["spec"]["id"] == "WF-SCRIPTS-001" and data["changed"] is True
     assert {d["setting"] for d in data["decisions"]} >= {"profile", "mode", "security", "domains"}
+    # The same --json object as new and edit (design.md §3).
+    assert data["spec"]["profile"] == "basic" and data["spec"]["path"] == "docs/wf/spec.md"
+    assert data["validation"]["passed"] is True and data["validation"]["errors_before"] == 0
+    assert [s["title"] for s in data["sections"]] == ["Scope", "Security Requirements"]
     adopted = (project / "docs/wf/spec.md").read_text(encoding="utf-8")
     assert [line for line in adopted.splitlines() if not line.startswith("<!-- smartspec:")] \
         == HAND.splitlines()

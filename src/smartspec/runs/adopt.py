@@ -54,17 +54,30 @@ class AdoptOutcome:
         return 0
 
     def to_json(self) -> dict[str, Any]:
+        """design.md §3's ``--json`` object, plus what adoption adds (dialect, wrapped and
+        added sections, the stack read, the error count before the run)."""
+        from smartspec.document import parse
+
+        doc = parse(self.text)
+        record = doc.settings or {}
+        spec = {"id": self.spec_id, "title": record.get("title"), "path": self.spec_path,
+                **{k: record.get(k) for k in ("profile", "mode", "security", "di",
+                                              "performance")},
+                "domains": list(record.get("domains") or [])}
+        errors = self.errors_after or 0
+        warnings = sum(1 for f in self.findings if f["severity"] == "warn")
         return {
-            "schema": 1, "command": self.command,
-            "spec": {"id": self.spec_id, "path": self.spec_path},
+            "schema": 1, "command": self.command, "spec": spec,
+            "sections": [{"key": None, "title": s.title,
+                          "critical": s.critical.name if s.critical else None}
+                         for s in doc.sections],
+            "decisions": [{**i.to_json(), "source": "inferred"} for i in self.inferences],
+            "validation": {"errors": errors, "warnings": warnings, "passed": errors == 0,
+                           "findings": self.findings, "errors_before": self.errors_before},
+            "written": list(self.written), "backup": self.backup, "report": None,
             "changed": self.changed, "already_managed": self.already_managed,
-            "dialect": self.dialect,
-            "decisions": [i.to_json() for i in self.inferences],
-            "wrapped": list(self.wrapped), "added": list(self.added),
+            "dialect": self.dialect, "wrapped": list(self.wrapped), "added": list(self.added),
             "covered_by": self.covered_by, "style": self.style, "stack": list(self.stack),
-            "validation": {"errors_before": self.errors_before, "errors": self.errors_after,
-                           "findings": self.findings},
-            "written": list(self.written), "backup": self.backup,
             **({"diff": self.diff} if self.dry_run else {}),
         }
 
