@@ -241,9 +241,9 @@ def adopt_text(text: str, rel: str, *, index: SpecIndex | None, critical: tuple[
     keys = section_keys(doc)
     targets: list[tuple[Section, str]] = []
     for name in critical:
-        if name not in critical_names:
+        if name not in (*critical_names, *SMARTSPEC_CRITICAL):
             raise UsageError(f"--critical: {name!r} is not a critical section name; expected "
-                             f"one of {', '.join(critical_names)}")
+                             f"one of {', '.join((*critical_names, *SMARTSPEC_CRITICAL))}")
         section = _section_for(doc, keys, name)
         if section is None:
             raise UsageError(f"--critical={name}: {rel} has no section smartspec reads as "

@@ -107,7 +107,11 @@ def test_critical_wraps_only_the_named_section() -> None:
     with pytest.raises(UsageError, match="no section smartspec reads as 'config'"):
         adopt(HAND, critical=("config",))
     with pytest.raises(UsageError, match="not a critical section name"):
-        adopt(HAND, critical=("legal",))
+        adopt(HAND, critical=("secrets",))
+    # SmartSpec's documented names are critical names too.
+    legal = adopt(HAND + "\n## 3) Legal\n\nTerms.\n", critical=("legal",)).text  # type: ignore[attr-defined]
+    assert [b.name for b in parse(legal).critical_blocks] == ["legal"]
+    assert parse(legal).problems == []
 
 
 def test_smartspec_end_tags_are_read_and_written_canonically() -> None:
