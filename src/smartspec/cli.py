@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "edit": ("smartspec.commands.edit:edit_command", "Update a SPEC without losing a word."),
     "regenerate": ("smartspec.commands.edit:regenerate_command",
                    "Re-render a SPEC with another profile or mode, same rules as edit."),
+    "adopt": ("smartspec.commands.adopt:adopt_command",
+              "Take a spec smartspec did not write under management."),
     "restore": ("smartspec.commands.edit:restore_command", "Put a backup of a SPEC back."),
     "validate": ("smartspec.commands.validate:validate_command",
                  "Check SPECs with the rule engine (for people and CI)."),

@@ -108,6 +108,7 @@ SCALARS: dict[str, tuple[Any, tuple[str, ...], str | None]] = {
     "validation_enabled": (True, ("validation", "enabled"), None),
     "lang": ("en", ("language",), "lang"),
     "delivery_timeline": ({}, ("delivery", "timeline"), None),
+    "index_id_pattern": (None, ("index", "idPattern"), None),
 }
 
 FLAG_SPELLING = {
@@ -222,6 +223,16 @@ def _read_config(path: Path, root: Path) -> dict[str, Any]:
     if timeline.get("bufferMin", 0) > timeline.get("bufferMax", 100):
         raise ConfigError(f"{shown}: at delivery.timeline: bufferMin ({timeline['bufferMin']}) "
                           f"is above bufferMax ({timeline['bufferMax']}); expected min <= max")
+    pattern = (raw.get("index") or {}).get("idPattern")
+    if pattern is not None:
+        import re
+
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{shown}: at index.idPattern: {pattern!r} is not a valid regular "
+                              f"expression ({exc}); expected e.g. "
+                              "'^[A-Z]+-[0-9]{3}(-[a-z0-9-]+)?$'") from None
     from smartspec.detect import KEYWORD_GROUPS
 
     for group in raw.get("keywords") or {}:

@@ -89,6 +89,12 @@ class Delivery(_Model):
     timeline: Timeline | None = None
 
 
+class IndexConfig(_Model):
+    # The shape ``index --check`` expects of spec ids (a Python regular expression); an id of
+    # another shape is reported as a bad-id warning.
+    id_pattern: str | None = None
+
+
 class ConfigFile(_Model):
     version: str | None = None
     defaults: Defaults | None = None
@@ -101,6 +107,7 @@ class ConfigFile(_Model):
     language: Language | None = None
     critical_sections: list[str] | None = None
     delivery: Delivery | None = None
+    index: IndexConfig | None = None
     schema_: str | None = msgspec.field(default=None, name="$schema")
 
 

@@ -35,6 +35,16 @@ FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 # header field, or up to three spaces before a heading or fence).
 _STRUCTURE_FIRST = frozenset("#`~<* ")
 HEADER_FIELD_RE = re.compile(r"^\*\*(?P<key>[^*]+?):\*\*\s*(?P<value>.*?)\s*$")
+# SmartSpec's own closing tag, ``<!-- @end -->``: read as ``<!-- @end-critical -->``. A block it
+# closes may carry any name (SmartSpec documents ``@critical legal``, ``@critical audit``); a
+# block closed the canonical way keeps to the configured names. smartspec only ever writes the
+# canonical tag.
+SMARTSPEC_END_RE = re.compile(r"^<!--\s*@end\s*-->\s*$")
+# Critical names SmartSpec documents besides smartspec's own: known in either dialect.
+SMARTSPEC_CRITICAL = ("legal", "audit")
+# Dialect names as reports show them.
+CANONICAL_DIALECT = "smartspec"
+SMARTSPEC_DIALECT = "SmartSpec (<!-- @end -->)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +103,12 @@ class Document:
     critical_blocks: list[CriticalBlock] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     fenced: list[bool] = field(default_factory=list)  # per line: inside (or on) a code fence
+    end_tags: list[int] = field(default_factory=list)  # lines of SmartSpec's <!-- @end --> tags
+
+    @property
+    def dialect(self) -> str:
+        """Which tag dialect the file was written in, for reports."""
+        return SMARTSPEC_DIALECT if self.end_tags else CANONICAL_DIALECT
 
     def text(self, start: int, end: int) -> str:
         return "".join(self.lines[start:end])
@@ -169,7 +185,8 @@ def parse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL) -> D
             if SETTINGS_RE.match(line):
                 _read_settings(doc, line, index)
                 continue
-            if not ANY_META_RE.match(line):
+            smartspec_end = SMARTSPEC_END_RE.match(line) is not None
+            if not smartspec_end and not ANY_META_RE.match(line):
                 continue
             opened = CRITICAL_OPEN_RE.match(line)
             if opened:
@@ -180,20 +197,21 @@ def parse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL) -> D
                         f"{open_block[0]!r} (opened on line {open_block[2] + 1}); "
                         "critical sections cannot nest")))
                     continue
-                if name not in critical_names:
-                    doc.problems.append(Problem(index, (
-                        f"unknown critical section name {name!r}; expected one of "
-                        f"{', '.join(critical_names)}")))
                 if name in seen_names:
                     doc.problems.append(Problem(index, (
                         f"critical section {name!r} appears twice "
                         f"(first on line {seen_names[name] + 1})")))
                 seen_names.setdefault(name, index)
                 open_block = (name, bool(opened.group("allow")), index)
-            elif CRITICAL_CLOSE_RE.match(line):
+            elif smartspec_end or CRITICAL_CLOSE_RE.match(line):
                 if open_block is None:
                     doc.problems.append(Problem(index, "@end-critical without a matching @critical"))
                     continue
+                if smartspec_end:
+                    doc.end_tags.append(index)
+                elif open_block[0] not in critical_names + SMARTSPEC_CRITICAL:
+                    doc.problems.append(_unknown_name(open_block[0], open_block[2],
+                                                      critical_names))
                 block = CriticalBlock(open_block[0], open_block[1], open_block[2], index)
                 doc.critical_blocks.append(block)
                 open_block = None
@@ -212,6 +230,8 @@ def parse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL) -> D
     for begin, stop in fence_ranges:
         fenced[begin:stop] = [True] * (stop - begin)
     if open_block is not None:
+        if open_block[0] not in critical_names + SMARTSPEC_CRITICAL:
+            doc.problems.append(_unknown_name(open_block[0], open_block[2], critical_names))
         doc.problems.append(Problem(open_block[2], (
             f"critical section {open_block[0]!r} is never closed; "
             "expected '<!-- @end-critical -->' after it")))
@@ -219,6 +239,13 @@ def parse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL) -> D
         pending_open[block.open_line] = block
     _build_sections(doc, h2, pending_open)
     return doc
+
+
+def _unknown_name(name: str, line: int, critical_names: tuple[str, ...]) -> Problem:
+    return Problem(line, (
+        f"unknown critical section name {name!r}; expected one of {', '.join(critical_names)} "
+        "(add it to the config's criticalSections, or close the block with SmartSpec's "
+        "'<!-- @end -->')"))
 
 
 def _heading(line: str, index: int) -> Heading | None:

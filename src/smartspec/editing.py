@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from smartspec.index import SpecIndex
     from smartspec.merge import MergeResult, OldSpec
     from smartspec.plan import SpecPlan
+    from smartspec.runs.adopt import AdoptOutcome
 
 SpecArg = str | os.PathLike[str]
 
@@ -177,11 +178,17 @@ def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex |
     """The spec's id: its settings comment, its ``**Spec ID:**`` header, the index or the
     registry entry for its path, its folder name; else (a hand-written spec) the next free id
     for the slug ``allocate``."""
+    from smartspec.adopt import ADOPTED_ID_RE, stated_id
     from smartspec.plan import SPEC_ID_RE, next_number, spec_id_for
 
     for value in ((doc.settings or {}).get("id"), doc.header.get("Spec ID")):
         if isinstance(value, str) and SPEC_ID_RE.match(value.strip()):
             return value.strip()
+    # An id a person stated in another shape (WF-SCRIPTS-001, 004-desktop-app) is kept as
+    # written, never folded into a new spec-NNN id that then disagrees with the header.
+    stated = stated_id(doc)
+    if stated is not None and ADOPTED_ID_RE.match(stated[0]):
+        return stated[0]
     if index is not None:
         for entry in index.entries.values():
             if entry.path == rel:
@@ -225,13 +232,20 @@ class _Request:
 
 def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datetime | None = None,
          environ: Mapping[str, str] | None = None, confirm: Confirm | None = None,
-         argv: list[str] | None = None, command: str = "edit") -> Outcome:
+         argv: list[str] | None = None, command: str = "edit",
+         adopt: bool = False, complete: bool = False) -> Outcome | AdoptOutcome:
     """EDIT (reference §9, design.md §5): re-plan the spec with its recorded settings and the
     new options, regenerate what smartspec wrote and nobody changed, keep everything else, and
-    write it (backup first) -- or, with ``--nogenerate``, only show the unified diff."""
+    write it (backup first) -- or, with ``--nogenerate``, only show the unified diff. A spec
+    smartspec did not write, or adopted, goes to ``runs.adopt`` instead (see ``_adopted_route``)."""
     started = time.monotonic()
     here, env, first, workspace, path, rel = _open(spec, options, cwd, environ)
     moment = now or clock(environ)
+    if command == "edit":
+        routed = _adopted_route(path, rel, options, first, here, environ, now, argv, adopt,
+                                complete)
+        if routed is not None:
+            return routed
 
     with workspace.lock(path):
         index, index_path = load_index_for(first, options.specindex)
@@ -280,14 +294,48 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     return Outcome(summary, result.text, settings, extra=extra)
 
 
+def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
+                   here: Path, environ: Mapping[str, str] | None, now: datetime | None,
+                   argv: list[str] | None, adopt: bool,
+                   complete: bool = False) -> AdoptOutcome | None:
+    """Specs smartspec did not write are never re-planned as a whole: without a settings comment
+    edit refuses (or, with ``adopt``, adopts first); an adopted spec gets only the section its
+    description asks for. An explicit ``--profile`` on an unmanaged spec still converts it to
+    that profile, as asked. A file with broken tags falls through to the usual refusal."""
+    from smartspec.document import parse
+    from smartspec.runs import adopt as adopting
+
+    try:
+        _, text, _ = read_spec(path, rel)
+    except DocumentError:
+        return None
+    doc = parse(text, critical_names=settings.critical_names)
+    if doc.problems:
+        return None
+    if doc.settings_line is None:
+        if adopt:
+            return adopting.adopt(path, options, description=options.description, cwd=here,
+                                  now=now, environ=environ, argv=argv, command="edit",
+                                  complete=complete)
+        if options.profile is None:
+            raise adopting.refuse_unmanaged(rel)
+        return None
+    if doc.settings is not None and doc.settings.get("adopted") and options.profile is None:
+        return adopting.edit_adopted(path, options, cwd=here, now=now, environ=environ, argv=argv,
+                                     complete=complete)
+    return None
+
+
 def regenerate(spec: SpecArg, options: Options, *, cwd: Path | None = None,
                now: datetime | None = None, environ: Mapping[str, str] | None = None,
                confirm: Confirm | None = None, argv: list[str] | None = None) -> Outcome:
     """Re-render a spec with another profile or mode, by the same rules as ``edit``: compact
     sections map onto their standard counterparts (and back) with a person's text, and a
     section the new layout has no place for keeps a person's text under "Earlier sections"."""
-    return edit(spec, options, cwd=cwd, now=now, environ=environ, confirm=confirm, argv=argv,
-                command="regenerate")
+    outcome = edit(spec, options, cwd=cwd, now=now, environ=environ, confirm=confirm, argv=argv,
+                   command="regenerate")
+    assert isinstance(outcome, Outcome)  # only edit routes to adoption
+    return outcome
 
 
 def _open(spec: SpecArg, options: Options, cwd: Path | None, environ: Mapping[str, str] | None,
@@ -323,7 +371,9 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
              or (matched.group("title") if matched else heading).strip() or None)
     name = _text_field(record, "name")
     if name is None or not SLUG_RE.match(slugify(name)):
-        candidates = [title or "", path.parent.name, path.stem]
+        # "# spec.md" as a title names the file, not the spec: the folder names it then.
+        named = title if title and title.lower() not in ("spec.md", "spec", "readme") else ""
+        candidates = [named, path.parent.name, path.stem]
         name = next((slugify(c) for c in candidates if SLUG_RE.match(slugify(c))), "spec")
     description = (options.description if options.description is not None
                    else _text_field(record, "description") or "")

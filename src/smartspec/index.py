@@ -71,6 +71,11 @@ ID_RE = re.compile(
     r"^spec-(?:(?P<category>[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*)-)?(?P<number>\d{3,})"
     r"-(?P<slug>[a-z0-9][a-z0-9-]{1,63})$"
 )
+# What ``index --check`` accepts as an id unless the config's ``index.idPattern`` says
+# otherwise: the shapes people and SmartSpec write, upper or lower case, with any prefix and
+# letter suffixes (spec-004-payments, WF-SCRIPTS-001, SPEC-001-PROJECT-OVERVIEW, 004-desktop-app,
+# spec-108a-data-access-layer): letters and digits in runs joined by single dashes or dots.
+DEFAULT_ID_PATTERN = r"^[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*$"
 # Looser: just enough of an id to guess its category (for specs not in the index).
 ID_CATEGORY_RE = re.compile(r"^spec-(?:(?P<category>[a-z][a-z0-9-]*?)-)?\d+(?:-|$)")
 # "SPEC-004: Payment Processing" -> "Payment Processing" (the H1 of a spec).
@@ -99,10 +104,13 @@ SPEC_FIELDS = ("id", "title", "repo", "category", "status", "version", "profile"
                "dependencies", "created", "updated")
 METADATA_KEYS = frozenset({"total", "by_status", "by_category", "by_repo"})
 # Derived counts of earlier shapes: recomputed, so dropped when migrating.
-DROPPED_TOP = frozenset({"version", "last_updated", "total_specs", "public_specs_count",
+DROPPED_TOP = frozenset({"last_updated", "total_specs", "public_specs_count",
                          "private_specs_count"})
 DROPPED_METADATA = frozenset({"total_specs", "by_status", "by_repo", "by_category"})
 DROPPED_ENTRY = frozenset({"dependencies_count"})
+# Other spellings of entry keys, read as the key when it is absent.
+KEY_ALIASES = {"depends_on": "dependencies", "domain": "domains", "created_at": "created",
+               "updated_at": "updated"}
 LEGACY_MARKERS = frozenset({"total_specs", "public_specs_count", "private_specs_count"})
 V5_MARKERS = frozenset({"version", "created", "last_updated", "metadata"})
 
@@ -178,6 +186,10 @@ class SpecIndex:
     source_sha256: str | None = None  # the hash of that file's bytes
     shape: Shape = "new"  # the shape it was read in
     scan: ScanReport | None = None  # set by build_index
+    # An earlier shape's file as read (top level, and each entry by id), so that a write puts
+    # it back in that shape (``dump_as_found``) unless a migration is asked for.
+    raw: dict[str, Any] | None = None
+    raw_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def migrated(self) -> bool:
@@ -234,7 +246,7 @@ CHECKS: dict[str, tuple[Literal["error", "warning"], str]] = {
     "cycle": ("error", "specs depend on each other in a cycle"),
     "duplicate-id": ("error", "two entries have the same id"),
     "duplicate-path": ("error", "two entries point at the same spec file"),
-    "bad-id": ("error", "the id does not match spec-NNN-<slug> or spec-<category>-NNN-<slug>"),
+    "bad-id": ("warning", "the id does not match the id pattern (config index.idPattern)"),
     "title-mismatch": ("error", "the entry's title differs from the spec's own title"),
     "stale-entry": ("error", "the spec changed since it was indexed"),
     "unindexed-spec": ("error", "a spec file in the specs folder has no entry"),
@@ -335,7 +347,12 @@ def _parse_any(raw: bytes, source: Path | None, shown: str) -> SpecIndex:
     else:
         raise DocumentError(_type_error(shown, "specs", "a list of spec entries", specs))
     for where, value, key in items:
-        _add(index, _read_entry(value, where, key, shown, old))
+        entry = _read_entry(value, where, key, shown, old)
+        if old:
+            index.raw_entries.setdefault(entry.id, value)
+        _add(index, entry)
+    if old:
+        index.raw = data
     return index
 
 
@@ -352,6 +369,68 @@ def dump_index(index: SpecIndex) -> str:
     document["specs"] = [entry.to_json() for entry in ordered]
     encoded = msgspec.json.encode(document, order="sorted")
     return msgspec.json.format(encoded, indent=2).decode("utf-8") + "\n"
+
+
+def dump_as_found(index: SpecIndex) -> str:
+    """The file text in the shape the index was read in: another tool's (or an earlier
+    smartspec's) file keeps its top-level keys, ``version`` included, its entry keys and their
+    spellings, and its counts (recomputed); smartspec's own fields are added to an entry only
+    where they have a value. Schema 1 and new indexes are written as ``dump_index`` writes them.
+    ``index --migrate`` asks for schema 1 instead."""
+    import json
+
+    if index.raw is None or not index.migrated:
+        return dump_index(index)
+    recompute_dependents(index)
+    document = dict(index.raw)
+    entries = index.all_entries()
+    order = {spec_id: n for n, spec_id in enumerate(index.raw_entries)}
+    entries.sort(key=lambda e: (order.get(e.id, len(order)), e.id, e.path or ""))
+    written = [_entry_as_found(e, index.raw_entries.get(e.id)) for e in entries]
+    if isinstance(index.raw.get("specs"), dict):
+        document["specs"] = {item.pop("id"): item for item in written}
+    else:
+        document["specs"] = written
+    counts = compute_metadata(entries)
+    if "total_specs" in document:
+        document["total_specs"] = counts["total"]
+    for repo in ("public", "private"):
+        if f"{repo}_specs_count" in document:
+            document[f"{repo}_specs_count"] = counts["by_repo"].get(repo, 0)
+    metadata = document.get("metadata")
+    if isinstance(metadata, dict):
+        metadata = dict(metadata)
+        for key, value in (("total_specs", counts["total"]), ("total", counts["total"]),
+                           ("by_status", counts["by_status"]), ("by_repo", counts["by_repo"]),
+                           ("by_category", counts["by_category"])):
+            if key in metadata:
+                metadata[key] = value
+        document["metadata"] = metadata
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _entry_as_found(entry: IndexEntry, raw: dict[str, Any] | None) -> dict[str, Any]:
+    """One entry in its file's own spelling: what reads the same as the file says (a folder
+    path, an upper-case status, a category guessed from the id) stays as written; changed
+    values are written, and a new entry gets the fields that have a value."""
+    out: dict[str, Any] = dict(raw) if raw is not None else {}
+    baseline: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    if raw is not None:
+        baseline = _read_entry(raw, "specs", None, "SPEC_INDEX.json", True).to_json()
+        spelled = {known: other for other, known in KEY_ALIASES.items()
+                   if other in raw and known not in raw}
+    for key, value in entry.to_json().items():
+        name = spelled.get(key, key)
+        had = raw is not None and name in raw
+        if key == "dependents" and not had:
+            continue
+        if raw is not None and baseline.get(key) == value:
+            continue
+        if not had and (value is None or value == []):
+            continue
+        out[name] = value
+    return {"id": entry.id, **out}
 
 
 def compute_metadata(entries: Iterable[IndexEntry]) -> dict[str, Any]:
@@ -540,15 +619,21 @@ def _read_entry(value: Any, where: str, key: str | None, shown: str, old: bool) 
         raise DocumentError(f"{shown}: at {where}.id: {spec_id!r} differs from its key {key!r}; "
                             "expected the same id")
     entry = IndexEntry(id=spec_id.strip())
+    # Other spellings of a known key are read as that key when it is absent: the settings
+    # comment's "depends_on", and the v5 shape's "domain" (one name or a list), "created_at"
+    # and "updated_at". When both spellings are present the other one is kept as unknown.
+    aliases = {other: known for other, known in KEY_ALIASES.items()
+               if other in value and known not in value}
+    lists = {**value, **{known: ([value[other]] if known in LIST_FIELDS
+                                 and isinstance(value[other], str) else value[other])
+                         for other, known in aliases.items()}}
+    named = {known: other for other, known in aliases.items()}
     for name in STRING_FIELDS:
-        item = value.get(name)
+        item = lists.get(name)
         if item is not None and not isinstance(item, str):
-            raise DocumentError(_type_error(shown, f"{where}.{name}", "a string or null", item))
+            raise DocumentError(_type_error(shown, f"{where}.{named.get(name, name)}",
+                                            "a string or null", item))
         setattr(entry, name, item)
-    # "depends_on" (the settings comment's spelling) is read as "dependencies" when that is
-    # absent; when both are present, depends_on is an unknown key and kept as it is.
-    alias = "dependencies" not in value and "depends_on" in value
-    lists = {**value, "dependencies": value["depends_on"]} if alias else value
     for name in LIST_FIELDS:
         items = lists.get(name)
         if items is None:
@@ -559,7 +644,7 @@ def _read_entry(value: Any, where: str, key: str | None, shown: str, old: bool) 
             if not isinstance(item, str):
                 raise DocumentError(_type_error(shown, f"{where}.{name}[{n}]", "a string", item))
         setattr(entry, name, _unique(item.strip() for item in items if item.strip()))
-    handled = ENTRY_KEYS | {"depends_on"} if alias else ENTRY_KEYS
+    handled = ENTRY_KEYS | aliases.keys()
     entry.extra = {k: v for k, v in value.items()
                    if k not in handled and not (old and k in DROPPED_ENTRY)}
     entry.path = normalize_path(entry.path)
@@ -768,6 +853,12 @@ def spec_fields(text: str, rel_path: str, specs_rel: str | None = None) -> dict[
 
     inferred: list[str] = []
     pick("id", "id", "spec id", "id")
+    if "id" not in stated:
+        from smartspec.adopt import stated_id
+
+        found = stated_id(doc)
+        if found is not None:
+            stated["id"] = found[0]
     if "id" not in stated:
         stated["id"] = PurePosixPath(rel_path).parent.name or rel_path
         inferred.append("id")
@@ -992,7 +1083,9 @@ def _build(root: Path, specs_dir: Path, previous: SpecIndex | None, cache_path: 
     result = SpecIndex(extra=dict(previous.extra) if previous else {},
                        metadata_extra=dict(previous.metadata_extra) if previous else {},
                        source=previous.source if previous else None,
-                       shape=previous.shape if previous else "new", scan=scan)
+                       shape=previous.shape if previous else "new", scan=scan,
+                       raw=previous.raw if previous else None,
+                       raw_entries=dict(previous.raw_entries) if previous else {})
     for placed_entry in placed:
         assert placed_entry is not None
         _add(result, placed_entry)
@@ -1161,7 +1254,7 @@ def save_index(index: SpecIndex, path: Path, *, text: str | None = None,
     is unchanged. Returns the files written."""
     from smartspec.fsutil import atomic_write
 
-    payload = (dump_index(index) if text is None else text).encode("utf-8")
+    payload = (dump_as_found(index) if text is None else text).encode("utf-8")
     if cache_path is not None and index.scan is not None:
         import msgspec
 
@@ -1209,16 +1302,21 @@ class RefreshResult:
 
 def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: str | None = None,
                   dry_run: bool = False, repo: str | None = None, lock_timeout: float = 60.0,
-                  now_ns: int | None = None) -> RefreshResult:
+                  now_ns: int | None = None, migrate: bool = False) -> RefreshResult:
     """``smartspec index``: under the lock, load the index the lookup finds (or start one at
     ``<state_dir>/SPEC_INDEX.json``), rebuild it from ``specs_dir``, write it back where it was
-    found together with the scan cache. With ``dry_run`` nothing is written."""
+    found together with the scan cache, in the shape it was found unless ``migrate`` asks
+    for schema 1. With ``dry_run`` nothing is written."""
     from smartspec.fsutil import inside_root, locked
 
     root = root.resolve()
     state_dir = inside_root(root, state_dir, what="output dir")
     specs_dir = inside_root(root, specs_dir, what="specs dir")
-    if not specs_dir.is_dir():
+    # A dry run shows what would happen to the index found (its migration, say) even where
+    # there is no specs folder to scan; a write without one would empty the index, so it stays
+    # refused.
+    no_specs = not specs_dir.is_dir()
+    if no_specs and not dry_run:
         raise UsageError(f"specs dir {_relative(specs_dir, root)!r} does not exist; expected a "
                          "folder of <category>/<spec-id>/spec.md (see --specs-dir)")
     cache_path = state_dir / "cache" / "index-cache.json"
@@ -1235,9 +1333,15 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
             raw = path.read_bytes()
             previous = parse_index(raw, source=path)
             old_text = raw.decode("utf-8", "replace")
-        index = _build(root, specs_dir, previous, cache_path, repo=repo, now_ns=now_ns)
+        if no_specs:
+            index = previous if previous is not None else SpecIndex()
+            index.scan = ScanReport(warnings=[
+                f"specs dir {_relative(specs_dir, root)!r} does not exist; nothing scanned, the "
+                "index is shown as it would be written"])
+        else:
+            index = _build(root, specs_dir, previous, cache_path, repo=repo, now_ns=now_ns)
         index.source = path if path.is_file() else None
-        new_text = dump_index(index)
+        new_text = dump_index(index) if migrate else dump_as_found(index)
         written: list[Path] = []
         if not dry_run:
             written = save_index(index, path, text=new_text, cache_path=cache_path)
@@ -1263,8 +1367,13 @@ def _gc_paused() -> Iterator[None]:
 
 
 def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
-                cache_path: Path | None = None, repo: str | None = None) -> list[IndexFinding]:
+                cache_path: Path | None = None, repo: str | None = None,
+                id_pattern: str | None = None) -> list[IndexFinding]:
     """Every defect of the index against the files under ``root``, errors first.
+
+    ``id_pattern`` (the config's ``index.idPattern``, else ``DEFAULT_ID_PATTERN``) is the
+    shape an id must have; an id of another shape is a warning, not an error: an id is a name,
+    and a project may have its own convention.
 
     With ``specs_dir``, spec files that have no entry are reported too. With ``repo`` (this
     repository's name), entries of other repositories are not looked for on disk. The cache
@@ -1279,8 +1388,9 @@ def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
     cached = _read_cache(cache_path).files
     specs_rel = _relative(specs_dir.resolve(), root) if specs_dir is not None else None
     seen_paths: dict[str, str] = {}
+    pattern = re.compile(id_pattern or DEFAULT_ID_PATTERN)
     for entry in sorted(index.all_entries(), key=lambda e: (e.id, e.path or "")):
-        _check_entry(entry, index, root, report, seen_paths, cached, specs_rel, repo)
+        _check_entry(entry, index, root, report, seen_paths, cached, specs_rel, repo, pattern)
     for dup in index.duplicates:
         first = index.entries[dup.id]
         report("duplicate-id", f"{dup.id}: the id appears twice in the index (paths "
@@ -1309,13 +1419,13 @@ def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
 
 def _check_entry(entry: IndexEntry, index: SpecIndex, root: Path, report: Reporter,
                  seen_paths: dict[str, str], cached: dict[str, Any],
-                 specs_rel: str | None, repo: str | None) -> None:
+                 specs_rel: str | None, repo: str | None, pattern: re.Pattern[str]) -> None:
     spec_id = entry.id
+    if pattern.search(spec_id) is None:
+        report("bad-id", f"{spec_id}: the id does not match the id pattern {pattern.pattern} "
+                         "(set index.idPattern in the config to change it)", spec_id)
     match = ID_RE.match(spec_id)
-    if match is None:
-        report("bad-id", f"{spec_id}: the id does not match spec-NNN-<slug> (feature) or "
-                         "spec-<category>-NNN-<slug>, slug ^[a-z0-9][a-z0-9-]{1,63}$", spec_id)
-    elif entry.category:
+    if match is not None and entry.category:
         named = match.group("category") or "feature"
         if named != entry.category.lower():
             report("id-category-mismatch", f"{spec_id}: the id names category {named!r} but the "

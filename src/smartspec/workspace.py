@@ -23,6 +23,20 @@ BACKUP_RE = re.compile(r"^spec\.backup-(\d{8}-\d{6})(?:-(\d+))?\.md$")
 LOCK_TIMEOUT_ENV = "SMARTSPEC_LOCK_TIMEOUT"
 
 
+# Where smartspec keeps its registry when another tool's registry holds the usual name.
+FOREIGN_REGISTRY_FALLBACK = "smartspec-sections-registry.json"
+
+
+def _foreign_registry(path: Path) -> bool:
+    """Whether ``path`` holds valid JSON that is not smartspec's registry shape (an object with
+    a ``specs`` object). Unreadable or invalid files are smartspec's: loading reports them."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return not (isinstance(data, dict) and isinstance(data.get("specs"), dict))
+
+
 def stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%d-%H%M%S")
 
@@ -44,7 +58,11 @@ class Workspace:
     # -- paths ---------------------------------------------------------------------------
     @property
     def registry_path(self) -> Path:
-        return self.state_dir / "registry" / "critical-sections-registry.json"
+        """smartspec's registry; beside it when another tool's registry (SmartSpec's own, which
+        has no ``specs`` object) already holds the usual name, so that file is never rewritten
+        and never blocks a run."""
+        usual = self.state_dir / "registry" / "critical-sections-registry.json"
+        return usual.with_name(FOREIGN_REGISTRY_FALLBACK) if _foreign_registry(usual) else usual
 
     @property
     def default_index_path(self) -> Path:

@@ -113,7 +113,7 @@ def test_explicit_specindex_and_json_dry_run(project: Path) -> None:
 def test_migrates_an_earlier_shape_where_it_was_found(project: Path) -> None:
     legacy = project / "SPEC_INDEX.json"
     legacy.write_text((DATA / "v5.json").read_text())
-    code, out, _ = run(index_command, [])
+    code, out, _ = run(index_command, ["--migrate"])
     assert code == 0
     assert out.splitlines()[0] == ("SPEC_INDEX: SPEC_INDEX.json (read in the v5 shape, migrated "
                                    "to the current schema)")

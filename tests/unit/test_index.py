@@ -104,7 +104,8 @@ def test_v5_migration_keeps_unknown_fields_and_drops_only_derived_ones() -> None
     assert data["schema"] == INDEX_SCHEMA_VERSION
     assert data["project"] == "acme-payments"  # unknown top-level key
     assert data["created"] == "2025-01-10T09:00:00Z"
-    assert "last_updated" not in data and "version" not in data
+    # The format's own version is kept (as an unknown key); last_updated is recomputed.
+    assert "last_updated" not in data and data["version"] == "5.0.0"
     assert data["metadata"]["validation"] == {"last_run": "2025-11-20T14:30:00Z", "errors": 0,
                                               "warnings": 2}
     assert "total_specs" not in data["metadata"]
@@ -701,14 +702,15 @@ def test_refresh_migrates_in_place_and_dry_run_writes_nothing(tmp_path: Path) ->
     legacy.write_text((DATA / "legacy.json").read_text())
     before = legacy.read_bytes()
     dry = refresh_index(tmp_path, tmp_path / ".smartspec", tmp_path / "specs", dry_run=True,
-                        now_ns=NOW_NS)
+                        now_ns=NOW_NS, migrate=True)
     assert dry.found == legacy.resolve() and dry.index.shape == "legacy"
     assert dry.written == [] and legacy.read_bytes() == before
     assert not (tmp_path / ".smartspec").exists() or not any((tmp_path / ".smartspec").iterdir())
     diff = dry.diff(tmp_path)
     assert diff.startswith("--- a/specs/SPEC_INDEX.json\n+++ b/specs/SPEC_INDEX.json\n")
     assert '-  "total_specs": 3,' in diff and '+  "schema": 1,' in diff
-    done = refresh_index(tmp_path, tmp_path / ".smartspec", tmp_path / "specs", now_ns=NOW_NS)
+    done = refresh_index(tmp_path, tmp_path / ".smartspec", tmp_path / "specs", now_ns=NOW_NS,
+                         migrate=True)
     assert done.written == [legacy.resolve()]
     data = json.loads(legacy.read_text())
     assert data["schema"] == 1 and data["generated_by"] == "spec-indexer 0.3"
@@ -805,3 +807,23 @@ def test_upsert_drops_the_entry_of_the_same_file_under_an_old_id() -> None:
     upsert_entry(index, IndexEntry(id="spec-010-b", path="specs/x/spec.md"))
     upsert_entry(index, IndexEntry(id="spec-011-b", path="specs/x/spec.md", sha256="3" * 64))
     assert "spec-010-b" in index.entries
+
+
+def test_v5_domain_and_timestamps_are_read_as_the_schema_s_keys() -> None:
+    index = parse_index(json.dumps({"version": "5.0", "specs": [
+        {"id": "spec-001-pay", "path": "specs/feature/spec-001-pay", "domain": "fintech",
+         "created_at": "2025-01-01", "updated_at": "2025-02-01"},
+        {"id": "spec-002-both", "domains": ["saas"], "domain": "fintech"}]}))
+    pay, both = index.entries["spec-001-pay"], index.entries["spec-002-both"]
+    assert pay.domains == ["fintech"] and pay.created == "2025-01-01"
+    assert pay.updated == "2025-02-01" and pay.extra == {}
+    # Both spellings: the schema's key wins and the other is kept as it was.
+    assert both.domains == ["saas"] and both.extra == {"domain": "fintech"}
+
+
+@pytest.mark.parametrize("line", ["Spec ID: **SSP-GEN-002**", "**Spec ID**: SSP-GEN-002",
+                                  "- **Spec ID:** `SSP-GEN-002`"])
+def test_the_spec_id_line_is_read_in_any_bold_form(line: str) -> None:
+    fields = spec_fields(f"# Generator\n\n{line}\n\n## Overview\n\nText.\n",
+                         "docs/gen/spec.md")
+    assert fields["id"] == "SSP-GEN-002"

@@ -218,8 +218,9 @@ CASES: list[tuple[Case, list[tuple[str, str, str | None]]]] = [
         ("unindexed-spec", "specs/feature/spec-002-beta/spec.md (spec-002-beta) is not in the index; "
                            "run 'smartspec index'", "spec-002-beta")]),
     (bad_id, [
-        ("bad-id", "Spec_4: the id does not match spec-NNN-<slug> (feature) or "
-                   "spec-<category>-NNN-<slug>, slug ^[a-z0-9][a-z0-9-]{1,63}$", "Spec_4")]),
+        ("bad-id", "Spec_4: the id does not match the id pattern "
+                   "^[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*$ (set index.idPattern in the config to "
+                   "change it)", "Spec_4")]),
     (title_mismatch, [
         ("title-mismatch", "spec-001-alpha: the index says title 'Alpha (old name)' but "
                            "specs/feature/spec-001-alpha/spec.md says 'Alpha'", "spec-001-alpha")]),
@@ -316,3 +317,34 @@ def test_find_cycles_on_a_long_chain_does_not_recurse(tmp_path: Path) -> None:
     ((cycle, rest),) = find_cycles(index)
     assert cycle[0] == cycle[-1] == "spec-0000-s"
     assert len(cycle) == count + 1 and rest == []
+
+
+@pytest.mark.parametrize("spec_id", ["004-desktop-app", "WF-SCRIPTS-001",
+                                     "SPEC-001-PROJECT-OVERVIEW", "spec-108a-data-access-layer"])
+def test_id_shapes_people_write_are_not_bad_ids(tmp_path: Path, spec_id: str) -> None:
+    from smartspec.index import IndexEntry, SpecIndex, check_index
+
+    index = SpecIndex(entries={spec_id: IndexEntry(spec_id, path=None)})
+    codes = [f.code for f in check_index(index, tmp_path)]
+    assert "bad-id" not in codes and codes == ["planned"]
+
+
+def test_the_id_pattern_is_configurable_and_bad_ids_are_warnings(tmp_path: Path) -> None:
+    from smartspec.index import IndexEntry, SpecIndex, check_index
+
+    index = SpecIndex(entries={"WF-SCRIPTS-001": IndexEntry("WF-SCRIPTS-001", path=None)})
+    findings = check_index(index, tmp_path, id_pattern=r"^spec-\d{3}")
+    bad = [f for f in findings if f.code == "bad-id"]
+    assert len(bad) == 1 and bad[0].severity == "warning" and r"^spec-\d{3}" in bad[0].message
+
+
+def test_a_bad_id_pattern_in_the_config_names_the_file_and_key(tmp_path: Path) -> None:
+    from smartspec.config import load_settings
+    from smartspec.errors import ConfigError
+
+    (tmp_path / "smartspec.config.json").write_text('{"index": {"idPattern": "spec-(["}}')
+    with pytest.raises(ConfigError, match=r"smartspec.config.json: at index.idPattern: "
+                                          r"'spec-\(\[' is not a valid regular expression"):
+        load_settings(cwd=tmp_path)
+    (tmp_path / "smartspec.config.json").write_text('{"index": {"idPattern": "^X-"}}')
+    assert load_settings(cwd=tmp_path)["index_id_pattern"] == "^X-"

@@ -16,7 +16,12 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 @click.argument("spec", metavar="SPEC.md")
 @click.argument("description", required=False)
 @spec_options
-def edit_command(spec: str, description: str | None, **kwargs: Any) -> int:
+@click.option("--adopt", "adopt", is_flag=True, default=False,
+              help="A spec smartspec did not write: adopt it first (see 'smartspec adopt').")
+@click.option("--complete", "complete", is_flag=True, default=False,
+              help="An adopted spec: also add the sections its profile requires and it lacks.")
+def edit_command(spec: str, description: str | None, adopt: bool, complete: bool,
+                 **kwargs: Any) -> int:
     """Update SPEC.md: regenerate what smartspec wrote and nobody changed; keep critical
     sections (unless --force-update names them), sections a person edited or added, line
     endings and the final newline. A backup is written first (unless --no-backup).
@@ -25,12 +30,19 @@ def edit_command(spec: str, description: str | None, **kwargs: Any) -> int:
     Examples:
       smartspec edit specs/feature/spec-004-payments/spec.md --force-update=stride,config
       smartspec edit specs/feature/spec-004-payments/spec.md "Adds refunds" --nogenerate
+      smartspec edit docs/hand-written.md "add rate limiting" --adopt
       smartspec edit docs/hand-written.md --profile=backend-service
     """
     from smartspec.editing import edit
+    from smartspec.runs.adopt import AdoptOutcome
 
     options = options_from(kwargs, description=description)
-    outcome = edit(spec, options, confirm=confirm_on_terminal(options))
+    outcome = edit(spec, options, confirm=confirm_on_terminal(options), adopt=adopt,
+                   complete=complete)
+    if isinstance(outcome, AdoptOutcome):
+        from smartspec.commands.adopt import emit_adopt
+
+        return emit_adopt(outcome, bool(options.json))
     return emit(outcome, options)
 
 

@@ -27,6 +27,7 @@ class Place:
     state_dir: Path
     specs_dir: Path
     repo: str | None
+    id_pattern: str | None = None  # the config's index.idPattern
 
     def show(self, path: Path) -> str:
         try:
@@ -44,7 +45,8 @@ def _place(specs_dir: str | None, output_dir: str | None) -> Place:
     specs = settings.source("specs_dir")
     where = f" (from {specs.describe()})" if specs.source != "flag" else ""
     folder = inside_root(settings.root, specs.value, what=f"specs dir{where}")
-    return Place(settings.root, settings.state_dir, folder, settings["repo"] or None)
+    return Place(settings.root, settings.state_dir, folder, settings["repo"] or None,
+                 settings["index_id_pattern"])
 
 
 def _emit_json(payload: dict[str, Any]) -> None:
@@ -64,17 +66,21 @@ def _emit_json(payload: dict[str, Any]) -> None:
 @click.option("--check", "check", is_flag=True,
               help="Check the index against the specs instead of rebuilding it; exit 1 on errors.")
 @click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
+@click.option("--migrate", is_flag=True,
+              help="Write an index found in an earlier shape in the current schema.")
 @click.option("--schema", "show_schema", is_flag=True,
               help="Print the JSON Schema of SPEC_INDEX.json and exit.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output for people or for programs.")
 def index_command(specs_dir: str | None, specindex: str | None, output_dir: str | None,
-                  check: bool, dry_run: bool, show_schema: bool, fmt: str) -> None:
+                  check: bool, dry_run: bool, migrate: bool, show_schema: bool,
+                  fmt: str) -> None:
     """Build or refresh SPEC_INDEX.json from the specs tree, or check it (--check).
 
     Each spec's settings comment and header give its entry; dependents and counts are
     recomputed; files unchanged since the last run (size, mtime, hash) are not read again.
-    An index in an earlier shape is migrated to the current schema where it is found.
+    An index in an earlier shape (another tool's, or SmartSpec's) is written back in that
+    shape where it was found; --migrate converts it to the current schema.
 
     \b
     Examples:
@@ -98,14 +104,15 @@ def index_command(specs_dir: str | None, specindex: str | None, output_dir: str 
     if check:
         _check(place, specindex, fmt)
     else:
-        _refresh(place, specindex, dry_run, fmt)
+        _refresh(place, specindex, dry_run, fmt, migrate)
 
 
-def _refresh(place: Place, specindex: str | None, dry_run: bool, fmt: str) -> None:
+def _refresh(place: Place, specindex: str | None, dry_run: bool, fmt: str,
+             migrate: bool = False) -> None:
     from smartspec.index import SHAPE_NAMES, refresh_index
 
     result = refresh_index(place.root, place.state_dir, place.specs_dir, specindex=specindex,
-                           dry_run=dry_run, repo=place.repo)
+                           dry_run=dry_run, repo=place.repo, migrate=migrate)
     index, scan = result.index, result.index.scan
     assert scan is not None
     shown = place.show(result.path)
@@ -113,7 +120,7 @@ def _refresh(place: Place, specindex: str | None, dry_run: bool, fmt: str) -> No
         _emit_json({
             "schema": OUTPUT_SCHEMA, "command": "index", "index": shown,
             "found": result.found is not None, "shape": index.shape,
-            "migrated": index.migrated, "dry_run": dry_run, "changed": result.changed,
+            "migrated": index.migrated and migrate, "dry_run": dry_run, "changed": result.changed,
             "specs": len(index.all_entries()), "specs_dir": place.show(place.specs_dir),
             "scan": {"found": scan.found, "read": scan.read, "parsed": scan.parsed,
                      "unchanged": scan.unchanged},
@@ -126,9 +133,12 @@ def _refresh(place: Place, specindex: str | None, dry_run: bool, fmt: str) -> No
         click.echo(f"smartspec: warning: {warning}", err=True)
     if result.found is None:
         click.echo(f"SPEC_INDEX: none found; {'would create' if dry_run else 'creating'} {shown}")
-    elif index.migrated:
+    elif index.migrated and migrate:
         click.echo(f"SPEC_INDEX: {shown} (read in {SHAPE_NAMES[index.shape]}, "
                    "migrated to the current schema)")
+    elif index.migrated:
+        click.echo(f"SPEC_INDEX: {shown} (in {SHAPE_NAMES[index.shape]}, kept in that shape; "
+                   "--migrate converts it to the current schema)")
     else:
         click.echo(f"SPEC_INDEX: {shown}")
     click.echo(f"Scanned {scan.found} spec files in {place.show(place.specs_dir)}: "
@@ -161,7 +171,7 @@ def _check(place: Place, specindex: str | None, fmt: str) -> None:
     assert index.source is not None
     findings = check_index(index, place.root, specs_dir=place.specs_dir,
                            cache_path=place.state_dir / "cache" / "index-cache.json",
-                           repo=place.repo)
+                           repo=place.repo, id_pattern=place.id_pattern)
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     shown = place.show(index.source)

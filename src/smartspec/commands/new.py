@@ -79,8 +79,17 @@ def split_arguments(words: tuple[str, ...]) -> tuple[str, list[str]]:
         else:
             flags.append(flag)
     pieces.append(text[position:])
-    free = " ".join(" ".join(pieces).split())
+    free = _unquote(" ".join(" ".join(pieces).split()))
     return free, flags
+
+
+def _unquote(free: str) -> str:
+    """The free text without one pair of outer quotes: SmartSpec's documentation writes
+    ``generate '"Build a credit purchase system" --profile=financial'``, where the double quotes
+    only group the words; they are not part of the title."""
+    if len(free) >= 2 and free[0] in "\"'" and free[-1] == free[0] and free[0] not in free[1:-1]:
+        return free[1:-1].strip()
+    return free
 
 
 def title_from_request(free: str) -> tuple[str, str]:
@@ -122,9 +131,10 @@ def generate_command(ctx: click.Context, words: tuple[str, ...]) -> int:
         edit = getattr(importlib.import_module(module_name), attribute)
         rest = free[len(first):].strip()
         args = [first, *([rest] if rest else []), *flags]
-        return int(edit.main(args=args, prog_name="smartspec edit", standalone_mode=False) or 0)
+        # prog_name is the command the user typed: errors read "smartspec generate: ...".
+        return int(edit.main(args=args, prog_name="generate", standalone_mode=False) or 0)
     if first.endswith(".md"):
         raise UsageError(f"generate: {first!r} does not exist; EDIT needs an existing spec file")
     name, description = title_from_request(free)
     argv = [name, description, *flags]
-    return int(new_command.main(args=argv, prog_name="smartspec new", standalone_mode=False) or 0)
+    return int(new_command.main(args=argv, prog_name="generate", standalone_mode=False) or 0)

@@ -1,0 +1,349 @@
+"""``smartspec adopt`` and ``edit`` of an adopted spec: read under the lock, call the pure stages
+in ``smartspec.adopt``, check that validation got no worse, and write (backup, registry, spec,
+index, trace), all put back if one write fails."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smartspec.errors import DocumentError, UsageError
+
+if TYPE_CHECKING:
+    from smartspec.adopt import Inference
+    from smartspec.config import Settings
+    from smartspec.index import SpecIndex
+    from smartspec.options import Options
+    from smartspec.rules import ValidationResult
+    from smartspec.workspace import Workspace
+
+
+@dataclass(slots=True)
+class AdoptOutcome:
+    """What adopt (or an edit of an adopted spec) did, for the console and ``--json``."""
+
+    command: str
+    spec_id: str
+    spec_path: str
+    changed: bool = False
+    already_managed: bool = False
+    dialect: str = "smartspec"
+    inferences: list[Inference] = field(default_factory=list)
+    wrapped: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    covered_by: str | None = None
+    style: str = ""
+    stack: tuple[str, ...] = ()
+    errors_before: int | None = None
+    errors_after: int | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    backup: str | None = None
+    diff: str | None = None
+    dry_run: bool = False
+    text: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return 0
+
+    def to_json(self) -> dict[str, Any]:
+        """design.md §3's ``--json`` object, plus what adoption adds (dialect, wrapped and
+        added sections, the stack read, the error count before the run)."""
+        from smartspec.document import parse
+
+        doc = parse(self.text)
+        record = doc.settings or {}
+        spec = {"id": self.spec_id, "title": record.get("title"), "path": self.spec_path,
+                **{k: record.get(k) for k in ("profile", "mode", "security", "di",
+                                              "performance")},
+                "domains": list(record.get("domains") or [])}
+        errors = self.errors_after or 0
+        warnings = sum(1 for f in self.findings if f["severity"] == "warn")
+        return {
+            "schema": 1, "command": self.command, "spec": spec,
+            "sections": [{"key": None, "title": s.title,
+                          "critical": s.critical.name if s.critical else None}
+                         for s in doc.sections],
+            "decisions": [{**i.to_json(), "source": "inferred"} for i in self.inferences],
+            "validation": {"errors": errors, "warnings": warnings, "passed": errors == 0,
+                           "findings": self.findings, "errors_before": self.errors_before},
+            "written": list(self.written), "backup": self.backup, "report": None,
+            "changed": self.changed, "already_managed": self.already_managed,
+            "dialect": self.dialect, "wrapped": list(self.wrapped), "added": list(self.added),
+            "covered_by": self.covered_by, "style": self.style, "stack": list(self.stack),
+            **({"diff": self.diff} if self.dry_run else {}),
+        }
+
+    def console(self) -> str:
+        lines: list[str] = []
+        if self.already_managed:
+            return f"{self.spec_path}: already managed by smartspec; nothing to adopt\n"
+        verb = {"adopt": "adopted", "edit": "edited"}.get(self.command, self.command)
+        head = "dry run, nothing written" if self.dry_run else (
+            verb if self.changed else "unchanged")
+        lines.append(f"{self.spec_path} ({self.spec_id}): {head}")
+        if self.dialect != "smartspec":
+            lines.append(f"  tags read in the {self.dialect} dialect; written canonically")
+        for inference in self.inferences:
+            value = inference.value
+            shown = ", ".join(value) if isinstance(value, list) else str(value)
+            lines.append(f"  {inference.setting}: {shown or '(none)'}  <- {inference.reason}")
+        for name in self.wrapped:
+            lines.append(f"  wrapped in critical tags: {name}")
+        if self.covered_by is not None:
+            lines.append(f"  already covered by section {self.covered_by!r}; nothing added")
+        for title in self.added:
+            lines.append(f"  added section: {title} ({self.style})")
+        if self.added and self.stack:
+            lines.append(f"  stack read from the spec: {', '.join(self.stack)}")
+        if self.errors_after is not None:
+            lines.append(f"  validation errors: {self.errors_before} before, "
+                         f"{self.errors_after} after")
+        for path in self.written:
+            lines.append(f"  wrote {path}")
+        return "\n".join(lines) + "\n"
+
+
+def _validate(text: str, rel: str, settings: Settings, index: SpecIndex | None,
+              registry: dict[str, Any] | None) -> ValidationResult:
+    from smartspec.rules import validate_text
+
+    return validate_text(text, path=rel, settings=settings, index=index, registry=registry)
+
+
+def _open(spec: str | Path, options: Options, cwd: Path | None,
+          environ: Mapping[str, str] | None) -> tuple[Settings, Workspace, Path, str]:
+    from smartspec.config import load_settings
+    from smartspec.editing import resolve_spec
+    from smartspec.report import relpath
+    from smartspec.workspace import Workspace
+
+    here = (cwd or Path.cwd()).resolve()
+    settings = load_settings(options, cwd=here, environ=dict(environ) if environ is not None else None)
+    path = resolve_spec(settings.root, here, spec)
+    return settings, Workspace(settings.root, settings.state_dir), path, relpath(path, settings.root)
+
+
+def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),
+          description: str | None = None, cwd: Path | None = None, now: datetime | None = None,
+          environ: Mapping[str, str] | None = None, argv: list[str] | None = None,
+          command: str = "adopt", complete: bool = False) -> AdoptOutcome:
+    """Take a spec smartspec did not write under management (design.md §3): add its settings
+    comment, record every section as a person's, add it to the index. With ``description``
+    (``edit --adopt``) the requested section is added in the same run."""
+    from smartspec.adopt import adopt_text, extend_text, registry_records
+    from smartspec.api import clock, load_index_for
+    from smartspec.document import parse
+    from smartspec.editing import read_spec
+
+    started = time.monotonic()
+    settings, workspace, path, rel = _open(spec, options, cwd, environ)
+    moment = now or clock(environ)
+    with workspace.lock(path):
+        data, text, bom = read_spec(path, rel)
+        doc = parse(text, critical_names=settings.critical_names)
+        index, index_path = load_index_for(settings, options.specindex)
+        registry = workspace.load_registry()
+        if doc.settings_line is not None:
+            from smartspec.adopt import stated_id
+
+            stated = stated_id(doc)
+            spec_id = str((doc.settings or {}).get("id") or (stated[0] if stated else rel))
+            return AdoptOutcome(command, spec_id, rel, already_managed=True, text=text)
+        taken = {str(k): str(v.get("path")) for k, v in registry.get("specs", {}).items()
+                 if isinstance(v, dict)}
+        if index is not None:
+            taken.update({e.id: str(e.path) for e in index.entries.values()})
+        adoption = adopt_text(text, rel, index=index, critical=critical,
+                              critical_names=settings.critical_names, moment=moment,
+                              keywords=settings.keywords, taken=taken)
+        outcome = AdoptOutcome(command, adoption.spec_id, rel, dialect=adoption.dialect,
+                               inferences=adoption.inferences, wrapped=adoption.wrapped)
+        new_text = adoption.text
+        records = registry_records(new_text, settings.critical_names)
+        if description:
+            extension = extend_text(new_text, description, critical_names=settings.critical_names,
+                                    keywords=settings.keywords)
+            _take_extension(outcome, extension)
+            new_text = extension.text
+            records = _records_after(records, new_text, settings.critical_names, extension.added)
+        if complete:
+            new_text, records = _complete(outcome, new_text, records, settings, moment)
+        _finish(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
+                text, new_text, records, moment, bool(options.nogenerate), argv, started)
+    return outcome
+
+
+def _complete(outcome: AdoptOutcome, text: str, records: dict[str, Any], settings: Settings,
+              moment: datetime) -> tuple[str, dict[str, Any]]:
+    """``--complete``: the sections the spec's recorded profile requires and it lacks."""
+    from smartspec.adopt import complete_text
+    from smartspec.config import load_settings
+    from smartspec.document import parse
+    from smartspec.options import Options
+
+    record = parse(text, critical_names=settings.critical_names).settings or {}
+    layer: dict[str, Any] = {"profile": record.get("profile") or "basic"}
+    if record.get("domains"):
+        layer["domains"] = tuple(record["domains"])
+    planned = load_settings(Options(), cwd=settings.root, spec_settings=layer)
+    completion = complete_text(text, settings=planned, moment=moment)
+    outcome.added += completion.added
+    outcome.style = outcome.style or completion.style
+    outcome.stack = outcome.stack or completion.stack
+    return completion.text, _records_after(records, completion.text, settings.critical_names,
+                                           completion.added)
+
+
+def edit_adopted(spec: str | Path, options: Options, *, cwd: Path | None = None,
+                 now: datetime | None = None, environ: Mapping[str, str] | None = None,
+                 argv: list[str] | None = None, complete: bool = False) -> AdoptOutcome:
+    """EDIT of an adopted spec: add the one section the description asks for, in the spec's
+    style and stack; every existing line stays as it is."""
+    from smartspec.adopt import extend_text
+    from smartspec.api import clock, load_index_for
+    from smartspec.editing import read_spec
+
+    started = time.monotonic()
+    settings, workspace, path, rel = _open(spec, options, cwd, environ)
+    moment = now or clock(environ)
+    with workspace.lock(path):
+        data, text, bom = read_spec(path, rel)
+        index, index_path = load_index_for(settings, options.specindex)
+        registry = workspace.load_registry()
+        from smartspec.document import parse
+
+        doc = parse(text, critical_names=settings.critical_names)
+        record = doc.settings or {}
+        spec_id = str(record.get("id") or rel)
+        outcome = AdoptOutcome("edit", spec_id, rel, dialect=doc.dialect)
+        new_text = text
+        entry = registry.get("specs", {}).get(spec_id)
+        records = dict(entry["sections"]) if isinstance(entry, dict) and isinstance(
+            entry.get("sections"), dict) else {}
+        if options.description:
+            extension = extend_text(text, options.description,
+                                    critical_names=settings.critical_names,
+                                    keywords=settings.keywords)
+            _take_extension(outcome, extension)
+            new_text = extension.text
+            records = _records_after(records, new_text, settings.critical_names, extension.added)
+        if complete:
+            new_text, records = _complete(outcome, new_text, records, settings, moment)
+        _finish(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
+                text, new_text, records, moment, bool(options.nogenerate), argv, started)
+    return outcome
+
+
+def _take_extension(outcome: AdoptOutcome, extension: Any) -> None:
+    outcome.added = list(extension.added)
+    outcome.covered_by = extension.covered_by
+    outcome.style = extension.style
+    outcome.stack = tuple(extension.stack)
+
+
+def _records_after(records: dict[str, Any], text: str, critical_names: tuple[str, ...],
+                   added: list[str]) -> dict[str, Any]:
+    """The registry records with the added sections' fingerprints: smartspec wrote those, so a
+    later edit may recognise them; every other record stays as it was."""
+    from smartspec.adopt import registry_records
+
+    fresh = registry_records(text, critical_names)
+    merged = dict(records)
+    for key, record in fresh.items():
+        if record["title"] in added or any(record["title"].endswith(t) for t in added):
+            merged[key] = {**record, "person": False}
+        else:
+            merged.setdefault(key, record)
+    return merged
+
+
+def _finish(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
+            index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
+            path: Path, rel: str, data: bytes, bom: bytes, old_text: str, new_text: str,
+            records: dict[str, Any], moment: datetime, dry_run: bool, argv: list[str] | None,
+            started: float) -> None:
+    """Check that validation got no worse, then write, or show the diff for a dry run."""
+    from smartspec.editing import unified_diff
+
+    outcome.text = new_text
+    outcome.changed = new_text != old_text
+    spec_id = outcome.spec_id
+    check_registry = {**registry, "specs": {**registry.get("specs", {}),
+                                            spec_id: {"path": rel, "sections": records}}}
+    before = _validate(old_text, rel, settings, index, registry)
+    after = _validate(new_text, rel, settings, index, check_registry)
+    outcome.errors_before, outcome.errors_after = before.errors, after.errors
+    outcome.findings = [{"rule": f.rule, "severity": f.severity, "message": f.message,
+                         "line": f.line} for f in after.findings]
+    if after.errors > before.errors:
+        new_rules = sorted({f.rule for f in after.findings if f.severity == "error"}
+                           - {f.rule for f in before.findings if f.severity == "error"})
+        raise DocumentError(f"{rel}: {outcome.command} would raise validation errors from "
+                            f"{before.errors} to {after.errors} ({', '.join(new_rules) or 'same rules'}); "
+                            "nothing was written")
+    if dry_run:
+        outcome.dry_run = True
+        outcome.diff = unified_diff(old_text, new_text, rel)
+        return
+    if not outcome.changed:
+        return
+    _write(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
+           new_text, records, moment, argv, started)
+
+
+def _write(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
+           index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
+           path: Path, rel: str, data: bytes, bom: bytes, new_text: str,
+           records: dict[str, Any], moment: datetime, argv: list[str] | None,
+           started: float) -> None:
+    from smartspec.api import record_in_index
+    from smartspec.fsutil import atomic_write
+    from smartspec.workspace import Journal, add_backup, prune_backups
+
+    payload = bom + new_text.encode("utf-8")
+    journal = Journal()
+    spec_id = outcome.spec_id
+    with journal.guard(workspace, path):
+        if settings["create_backups"]:
+            backup = add_backup(workspace, spec_id, data, moment, journal)
+            outcome.backup = workspace.rel(backup)
+            outcome.written.append(outcome.backup)
+        journal.remember(workspace.registry_path)
+        atomic_write(workspace.registry_path, workspace.registry_text(
+            registry, spec_id, path, records, moment,
+            file_sha256=hashlib.sha256(payload).hexdigest(),
+            file_previous=hashlib.sha256(data).hexdigest()))
+        outcome.written.append(workspace.rel(workspace.registry_path))
+        journal.remember(path)
+        workspace.write_spec(path, payload)
+        outcome.written.insert(0, rel)
+        outcome.written += record_in_index(workspace, settings, index, index_path, new_text, rel,
+                                           sha256=hashlib.sha256(payload).hexdigest(),
+                                           journal=journal)
+        journal.remember_size(workspace.trace_path)
+        workspace.append_trace({
+            "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "command": outcome.command,
+            "argv": argv if argv is not None else sys.argv[1:],
+            "spec": spec_id,
+            "decisions": [i.to_json() for i in outcome.inferences],
+            "added": outcome.added,
+            "files": outcome.written,
+            "ms": round((time.monotonic() - started) * 1000, 1),
+        })
+    if settings["create_backups"]:
+        prune_backups(workspace, spec_id, int(settings["keep_backups"]))
+
+
+def refuse_unmanaged(rel: str) -> UsageError:
+    """The one line ``edit`` answers for a spec smartspec did not write."""
+    return UsageError(f"{rel}: not written by smartspec (no settings comment); take it under "
+                      f"management first with 'smartspec adopt {rel}', or run edit with --adopt")
