@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from smartspec import cli
 from smartspec.agents.table import AGENTS, BLOCK_END, BLOCK_START, BY_NAME, Agent
+from smartspec.agents.texts import DESCRIPTIONS, shipped_commands
 from tests.helpers import run_cli, tree_hashes
 
-COMMANDS = ("new", "edit", "validate")
+# What init ships follows the commands this smartspec has (plan and tasks included).
+COMMANDS = tuple(shipped_commands(cli.COMMANDS))
 FILE_AGENTS = [agent for agent in AGENTS if agent.shape != "block"]
 
 
@@ -33,7 +36,7 @@ def _prompt(agent: Agent, text: str) -> str:
     if agent.shape == "toml":
         data = tomllib.loads(text)
         assert set(data) == {"description", "prompt"}
-        assert data["description"].startswith(("Create", "Update", "Check"))
+        assert data["description"] in DESCRIPTIONS.values()
         return str(data["prompt"])
     if agent.shape == "frontmatter":
         fields, body = _front_matter(text)
