@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "index": ("smartspec.commands.index:index_command",
               "Build, refresh or check SPEC_INDEX.json."),
     "graph": ("smartspec.commands.index:graph_command", "Print the dependency graph of the specs."),
+    "model": ("smartspec.commands.model:model_command", "Show the system model a SPEC is written from."),
     "config": ("smartspec.commands.config:config_command",
                "Show the resolved configuration or its JSON Schema."),
 }

@@ -11,7 +11,8 @@ from typing import Any
 
 from smartspec import catalog
 from smartspec.config import DEFAULT, FLAG, Settings, Sourced
-from smartspec.detect import DOMAIN_GROUPS, Facts
+from smartspec.detect import Facts
+from smartspec.domains import detect_domains, packs
 from smartspec.errors import UsageError
 from smartspec.options import (
     DOMAINS,
@@ -39,39 +40,12 @@ PROFILE_DEFAULTS: dict[str, dict[str, str]] = {
 }
 MANDATORY: dict[str, tuple[str, ...]] = {"financial": ("di", "security", "performance")}
 
-# Domain floors ("at least") and caps ("at most") on auto levels (reference §0.9, §7).
-DOMAIN_FLOORS: dict[str, dict[str, str]] = {
-    "healthcare": {"security": "stride-basic", "performance": "basic"},
-    "iot": {"performance": "basic"},
-    "logistics": {"performance": "basic"},
-    "ai": {"performance": "basic"},
-    "fintech": {"security": "stride-full", "performance": "full", "di": "full"},
-    "saas": {"security": "basic", "performance": "basic"},
-}
-DOMAIN_CAPS: dict[str, dict[str, str]] = {
-    "internal": {"security": "basic", "performance": "basic"},
-}
-DOMAIN_REASONS = {
-    "healthcare": "real-time and privacy critical",
-    "iot": "high throughput and telemetry",
-    "logistics": "high SLA requirements",
-    "ai": "latency sensitive",
-    "fintech": "security and performance critical",
-    "saas": "scalability focused",
-    "internal": "lower requirements",
-}
-# A domain is detected from one of these words, or from two distinct words of its group.
-STRONG_DOMAIN_WORDS: dict[str, frozenset[str]] = {
-    "healthcare": frozenset({"healthcare", "hipaa", "patient", "patients", "ehr", "emr", "fhir",
-                             "clinical", "hospital"}),
-    "iot": frozenset({"iot", "telemetry", "mqtt", "sensor", "sensors"}),
-    "logistics": frozenset({"logistics", "shipment", "shipments", "fleet", "courier"}),
-    "ai": frozenset({"inference", "llm", "machine learning", "embeddings"}),
-    "fintech": frozenset({"fintech", "payment", "payments", "ledger", "billing", "promptpay",
-                          "stripe", "wallet"}),
-    "saas": frozenset({"saas", "multi-tenant", "multitenant", "tenant", "tenants"}),
-    "internal": frozenset({"internal tool", "back-office", "backoffice"}),
-}
+# Domain floors ("at least"), caps ("at most"), reasons and strong words live in the domain
+# packs (smartspec/domains/<name>.json); these views keep the names other modules use.
+DOMAIN_FLOORS: dict[str, dict[str, str]] = {n: p.floors for n, p in packs().items() if p.floors}
+DOMAIN_CAPS: dict[str, dict[str, str]] = {n: p.caps for n, p in packs().items() if p.caps}
+DOMAIN_REASONS = {n: p.reason for n, p in packs().items()}
+STRONG_DOMAIN_WORDS: dict[str, frozenset[str]] = {n: p.strong for n, p in packs().items()}
 LANGUAGE_FOR_CODE = {  # the stack code examples are written in (issue 3: named stack, else TS)
     "Python": "python", "FastAPI": "python", "Django": "python", "Flask": "python",
     "TypeScript": "typescript", "Node.js": "typescript", "NestJS": "typescript",
@@ -307,12 +281,7 @@ def _domains(settings: Settings, facts: Facts, decisions: list[Decision]) -> tup
                                   f"given as {sourced.where}" if sourced.source == FLAG
                                   else f"set in {sourced.where}"))
         return value
-    found = []
-    for domain in DOMAIN_GROUPS:
-        words = facts.words(domain)
-        strong = [w for w in words if w in STRONG_DOMAIN_WORDS.get(domain, ())]
-        if strong or len(words) >= 2:
-            found.append((domain, strong or list(words)))
+    found = detect_domains(facts.groups)
     value = tuple(d for d, _ in found)
     if value:
         reason = "; ".join(f"{d}: description mentions {', '.join(w[:3])}" for d, w in found)
