@@ -14,6 +14,7 @@ from smartspec.config import DEFAULT, FLAG, Settings, Sourced
 from smartspec.detect import Facts
 from smartspec.domains import detect_domains, packs
 from smartspec.errors import UsageError
+from smartspec.model import SystemModel
 from smartspec.options import (
     DOMAINS,
     FORCE_UPDATE_KEYS,
@@ -100,6 +101,7 @@ class SpecPlan:
     created: datetime
     updated: datetime
     code_language: str
+    model: SystemModel  # the system the spec describes; templates write only what it holds
     compliance: tuple[str, ...] = ()
     version: str = "0.1.0"
     status: str = "DRAFT"
@@ -168,8 +170,10 @@ def next_number(category: str, taken_ids: set[str]) -> int:
 
 
 def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: set[str],
-              now: datetime, spec_id: str | None = None) -> SpecPlan:
-    """Resolve every choice of a NEW request. ``spec_id`` is given by edit/regenerate."""
+              now: datetime, spec_id: str | None = None,
+              model: SystemModel | None = None) -> SpecPlan:
+    """Resolve every choice of a NEW request. ``spec_id`` is given by edit/regenerate;
+    ``model`` by a model file (else it is built from the description)."""
     decisions: list[Decision] = []
     name = options.name or ""
     slug = slugify(name)
@@ -205,6 +209,10 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
         for position, key in enumerate(keys, start=1)
     )
     compliance = _compliance(settings, domains, facts, profile)
+    if model is None:
+        from smartspec.model.build import build_model
+
+        model = build_model(name, options.description or "", facts, domains)
     return SpecPlan(
         spec_id=spec_id,
         display_id=display_id(spec_id),
@@ -229,6 +237,7 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
         updated=now,
         code_language=next((LANGUAGE_FOR_CODE[t] for t in facts.technologies
                             if t in LANGUAGE_FOR_CODE), "typescript"),
+        model=model,
         compliance=compliance,
         force_update=options.force_update or (),
     )

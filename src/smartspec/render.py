@@ -101,6 +101,7 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
     """What every section template sees. ``spec`` holds the user's words, made inline-safe."""
     return {
         "plan": plan,
+        "model": plan.model,
         "facts": plan.facts,
         "spec": {
             "title": inline_user_text(plan.title),

@@ -26,6 +26,7 @@ from smartspec.content.system import currency_for
 from smartspec.detect import plural_of
 
 if TYPE_CHECKING:
+    from smartspec.model import Entity
     from smartspec.plan import SpecPlan
 
 SQL_DATABASES = frozenset({"PostgreSQL", "MySQL", "SQLite", "TimescaleDB"})
@@ -765,6 +766,78 @@ def _entity_table(entity: str, present: set[str], financial: bool) -> Table:
                  indexes=indexes, labels=labels)
 
 
+_SQL_TYPES = {"uuid": "UUID", "text": "TEXT", "integer": "INT", "small-integer": "SMALLINT",
+              "big-integer": "BIGINT", "number": "DOUBLE PRECISION", "timestamp": "TIMESTAMPTZ",
+              "date": "DATE", "boolean": "BOOLEAN", "json": "JSONB", "bytes": "BYTEA"}
+
+
+def sql_type(attribute_type: str) -> str:
+    """The PostgreSQL type of a model attribute type: ``string:200`` -> ``VARCHAR(200)``."""
+    base, _, size = attribute_type.partition(":")
+    if base == "string":
+        return f"VARCHAR({size or 255})"
+    if base == "code":
+        return f"CHAR({size or 3})"
+    if base == "decimal":
+        return f"DECIMAL({size.replace(' ', '') or '19,4'})"
+    return _SQL_TYPES.get(base, "TEXT")
+
+
+def _model_table(entity: Entity, present: set[str], financial: bool, time_series: bool,
+                 currency: str) -> Table:
+    """The table of one model entity: its attributes, its owner's key, its lifecycle states
+    as a CHECK list, and for readings a key that holds the time column (a TimescaleDB
+    hypertable rejects any unique index without it)."""
+    name = table_name(entity.name)
+    columns = [_uuid_pk()]
+    labels: dict[str, str] = {}
+    indexes: list[str] = []
+    constraints: list[str] = []
+    extra: list[str] = []
+    owner = entity.owner if entity.owner in present else None
+    if financial and owner is None and entity.name != "account":
+        owner_fk: tuple[str, str] | None = ("account_id", "account(id)")
+    else:
+        owner_fk = (f"{owner}_id", f"{table_name(owner)}(id)") if owner else None
+    if owner_fk:
+        fk, target = owner_fk
+        columns.append(Column(fk, "UUID", references=target))
+        labels[fk] = "reports" if entity.time_column else "owns"
+        indexes.append(_index(name, fk))
+    time_column = entity.time_column
+    for a in entity.attributes:
+        unique = a.unique and not time_column
+        if a.unique and time_column:
+            constraints.append(f"CONSTRAINT uq_{name}_{a.name} UNIQUE ({a.name}, {time_column})")
+        columns.append(Column(a.name, sql_type(a.type), null=not a.required, unique=unique,
+                              check=a.check, default=repr(currency) if a.name == "currency" else None,
+                              comment="encrypted PHI (AES-256)" if a.name == "phi" else None))
+    if entity.states:
+        columns += _status(entity.states, entity.states[0])
+    if not time_column:
+        columns += [Column("metadata", "JSONB", null=True), _created(), _updated()]
+    primary_key: tuple[str, ...] = ("id",)
+    if time_column:
+        primary_key = ("id", time_column)
+        columns[0] = Column("id", "UUID", default="gen_random_uuid()")
+        indexes.append(_index(name, f"{time_column} DESC"))
+        if time_series:
+            extra.append(
+                "-- A TimescaleDB hypertable chunked by time; on a server without the extension\n"
+                "-- it stays an ordinary table.\n"
+                "DO $$\nBEGIN\n"
+                "  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN\n"
+                f"    PERFORM create_hypertable('{name}', by_range('{time_column}'));\n"
+                "  END IF;\nEND\n$$;")
+    elif entity.states:
+        indexes.append(_index(name, "status"))
+    title = f"{entity.name.replace('_', ' ').title()} Table"
+    purpose = (f"Append-only {entity.plural.replace('_', ' ')}, keyed by id and {time_column}."
+               if time_column else f"The {entity.plural.replace('_', ' ')} the service manages.")
+    return Table(name, title, purpose, columns, primary_key=primary_key, constraints=constraints,
+                 indexes=indexes, labels=labels, extra=extra)
+
+
 def _add_tenancy(tables: list[Table]) -> Table:
     tenant = Table(
         "tenant", "Tenant Table",
@@ -789,7 +862,9 @@ def _add_tenancy(tables: list[Table]) -> Table:
 def schema_for(plan: SpecPlan) -> Schema:
     """The data model of ``plan``: financial core plus named tables, or entity tables."""
     financial = plan.profile == "financial" or "fintech" in plan.domains
-    entities = list(plan.facts.entities)
+    model = plan.model
+    time_series = model.store("time-series") is not None
+    currency = model.currency or "USD"
     tables: list[Table] = []
     balance: str | None = None
     if financial:
@@ -799,14 +874,13 @@ def schema_for(plan: SpecPlan) -> Schema:
         # Named tables go after saga_state (they reference it) and before the ledger.
         position = next(i for i, t in enumerate(core) if t.name == "ledger")
         tables = core[:position] + named + core[position:]
-        leftovers = [e for e in entities if e not in _FINANCIAL_COVERS][:3]
-        present = set(entities)
-        tables += [_entity_table(e, present, True) for e in leftovers]
+        leftovers = [e for e in model.entities if e.name not in _FINANCIAL_COVERS][:3]
+        present = {t.name for t in tables} | {e.name for e in leftovers}
+        tables += [_model_table(e, present, True, time_series, currency) for e in leftovers]
     else:
-        chosen = entities[:4] or [_fallback_entity(plan)]
-        present = set(chosen)
-        ordered = _parents_first(chosen)
-        tables = [_entity_table(e, present, False) for e in ordered]
+        chosen = list(model.entities[:5])
+        present = {e.name for e in chosen}
+        tables = [_model_table(e, present, False, time_series, currency) for e in chosen]
     tenant = "saas" in plan.domains
     if tenant and not any(t.name == "tenant" for t in tables):
         tables.insert(0, _add_tenancy([t for t in tables]))
