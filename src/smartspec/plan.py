@@ -195,7 +195,12 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
               for kind in ("security", "di", "performance")}
     _check_mandatory(settings, profile, levels)
     depends_on = _depends_on(options, facts, spec_id, decisions)
-    keys = _section_keys(settings, profile, mode, levels, shaping, facts, depends_on, decisions)
+    if model is None:
+        from smartspec.model.build import build_model
+
+        model = build_model(name, options.description or "", facts, domains)
+    keys = _section_keys(settings, profile, mode, levels, shaping, facts, depends_on, decisions,
+                         model)
     if options.force_update:
         _check_force_update(options.force_update, settings)
     sections = tuple(
@@ -209,10 +214,7 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
         for position, key in enumerate(keys, start=1)
     )
     compliance = _compliance(settings, domains, facts, profile)
-    if model is None:
-        from smartspec.model.build import build_model
 
-        model = build_model(name, options.description or "", facts, domains)
     return SpecPlan(
         spec_id=spec_id,
         display_id=display_id(spec_id),
@@ -411,7 +413,7 @@ def _depends_on(options: Options, facts: Facts, spec_id: str,
 
 def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str, str],
                   domains: tuple[str, ...], facts: Facts, depends_on: tuple[str, ...],
-                  decisions: list[Decision]) -> tuple[str, ...]:
+                  decisions: list[Decision], model: SystemModel) -> tuple[str, ...]:
     if mode == "compact":
         for key in catalog.COMPACT_SECTIONS:
             decisions.append(Decision(f"section:{key}", True, DEFAULT,
@@ -461,6 +463,12 @@ def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str,
             chosen[kind] = (settings.source(kind).source, f"{kind} level is {levels[kind]}")
     if depends_on:
         chosen.setdefault("related", (DETECTED, "the spec has dependencies"))
+    callers_back = [i.peer for i in model.inbound("webhook")]
+    if callers_back and "implementation" not in chosen:
+        # A provider that calls back needs its webhook handling and retry policy written down.
+        chosen["implementation"] = (DETECTED, f"{callers_back[0]} calls back by webhook")
+        chosen.setdefault("testing", (DETECTED, "the webhook handling and its transactions "
+                                                "need integration tests"))
     keys = tuple(k for k in catalog.ORDER if k in chosen)
     for key in keys:
         source, reason = chosen[key]

@@ -57,7 +57,15 @@ def environment() -> jinja2.Environment:
     env.filters["camel"] = _camel
     env.filters["pascal"] = lambda text: _camel(text, upper=True)
     env.filters["oxford"] = _oxford
+    env.globals["know"] = _knowledge_entry
     return env
+
+
+def _knowledge_entry(name: str) -> Any:
+    """The knowledge-base entry of a technology, for the facts a section states about it."""
+    from smartspec.knowledge import lookup
+
+    return lookup(name)
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -116,7 +124,18 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
         "code": code_subject(plan),
         "schema": schema_for(plan),
         "service_targets": service_targets(plan),
+        "ref": lambda key: _reference(plan, key),
     }
+
+
+def _reference(plan: SpecPlan, key: str) -> str:
+    """How one section points at another: by the number and title it really has."""
+    found = next((s for s in plan.sections if s.key == key), None)
+    if found is None:
+        from smartspec import catalog
+
+        return f"a {catalog.title_for(key, plan.profile, plan.security)} section"
+    return f"section {found.number}, {found.title}"
 
 
 def render_section(plan: SpecPlan, section: PlannedSection, ctx: dict[str, Any]) -> str:
@@ -140,7 +159,9 @@ def section_block(section: PlannedSection, body: str, *, last: bool = False) -> 
 
 def render_header(plan: SpecPlan) -> str:
     title = inline_user_text(plan.title)
-    levels = f"security {plan.security} · di {plan.di} · performance {plan.performance}"
+    # Compact mode has no DI section, so the header does not claim a DI level it never shows.
+    di = plan.di if plan.mode != "compact" or plan.has("di") else "none (compact mode)"
+    levels = f"security {plan.security} · di {di} · performance {plan.performance}"
     lines = [
         f"# {plan.display_id}: {title}",
         "",

@@ -26,7 +26,7 @@ from smartspec.content.system import currency_for
 from smartspec.detect import plural_of
 
 if TYPE_CHECKING:
-    from smartspec.model import Entity
+    from smartspec.model import Entity, SystemModel
     from smartspec.plan import SpecPlan
 
 SQL_DATABASES = frozenset({"PostgreSQL", "MySQL", "SQLite", "TimescaleDB"})
@@ -838,6 +838,24 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
                  indexes=indexes, labels=labels, extra=extra)
 
 
+def _model_parents_first(names: list[str], model: SystemModel) -> list[str]:
+    """Entities ordered so every owner's table precedes the tables that reference it."""
+    owners = {e.name: e.owner for e in model.entities}
+    ordered: list[str] = []
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in ordered or name in trail:
+            return
+        owner = owners.get(name)
+        if owner in names and owner != name:
+            visit(owner, (*trail, name))
+        ordered.append(name)
+
+    for name in names:
+        visit(name, ())
+    return ordered
+
+
 def _add_tenancy(tables: list[Table]) -> Table:
     tenant = Table(
         "tenant", "Tenant Table",
@@ -878,9 +896,10 @@ def schema_for(plan: SpecPlan) -> Schema:
         present = {t.name for t in tables} | {e.name for e in leftovers}
         tables += [_model_table(e, present, True, time_series, currency) for e in leftovers]
     else:
-        chosen = list(model.entities[:5])
-        present = {e.name for e in chosen}
-        tables = [_model_table(e, present, False, time_series, currency) for e in chosen]
+        chosen = {e.name: e for e in model.entities[:5]}
+        present = set(chosen)
+        tables = [_model_table(chosen[name], present, False, time_series, currency)
+                  for name in _model_parents_first(list(chosen), model)]
     tenant = "saas" in plan.domains
     if tenant and not any(t.name == "tenant" for t in tables):
         tables.insert(0, _add_tenancy([t for t in tables]))

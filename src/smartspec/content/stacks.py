@@ -157,7 +157,10 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         ports.append(Port("cache", "Cache", "cache", system.cache))
     if system.queue:
         ports.append(Port("publisher", "EventPublisher", "events", system.queue))
-    for api in system.external_apis[:2]:
+    called = list(system.external_apis[:2])
+    if plan.model.parties_of("payment-scheme") and not plan.model.parties_of("payment-provider"):
+        called.append("Payment Provider")  # a scheme is reached through some provider
+    for api in called:
         name = _pascal(api) or "External"
         ports.append(Port("gateway", f"{name}Gateway", f"{name[:1].lower()}{name[1:]}Gateway",
                           f"{api} API"))

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from smartspec import knowledge
-from smartspec.detect import Facts, _phrases, plural_of
+from smartspec.detect import ENTITY_NOUNS, Facts, _phrases, plural_of
 from smartspec.domains import packs
 from smartspec.model import (
     DEFAULT,
@@ -173,7 +173,7 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
 
     stores = _stores(named, word_set)
     messaging, broker_interfaces = _messaging(named, words, word_set)
-    parties = _parties(named, word_set)
+    parties = _parties(named, facts.external_apis)
     money_words = sorted(word_set & MONEY_WORDS)
     money = bool(money_words)
     currency = ("THB" if "PromptPay" in technologies or re.search(r"[\u0E00-\u0E7F]", text)
@@ -183,7 +183,8 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
         for verb in ("pay", "refund", "top-up", "invoice", "dun"):
             verbs.pop(verb, None)
     auth, auth_origin = _auth(named, word_set, facts)
-    entities = _entities(facts, domains, verbs, word_set, money, messaging)
+    description_words = {w for _, w in _words(description)} | {p for _, p in _phrases(description)}
+    entities = _entities(facts, domains, verbs, word_set, money, description_words)
     interfaces = _interfaces(named, word_set, broker_interfaces, parties, entities, verbs,
                              lowered)
     operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money)
@@ -210,8 +211,12 @@ def _stores(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str]
         role = knowledge.STORE_ROLES.get(entry.role)
         if role is None or entry.name in found:
             continue
+        if entry.name == "Redis" and f"{written.lower()} queue" in word_set \
+                and f"{written.lower()} cache" not in word_set:
+            continue  # "Redis queue": a broker here (see _messaging), not a store
         found[entry.name] = Store(entry.name, role,
-                                  Origin(KNOWLEDGE, f"{written!r} is a {entry.role}"))
+                                  Origin(KNOWLEDGE, f"{written!r} is {_article(entry.role)} "
+                                         f"{entry.role}"))
     if "TimescaleDB" in found and "PostgreSQL" in found:
         # TimescaleDB is PostgreSQL with hypertables: one server holds both roles.
         found["PostgreSQL"] = found["PostgreSQL"]._replace(
@@ -250,13 +255,16 @@ def _messaging(named: list[tuple[int, str, knowledge.Entry]], words: list[tuple[
         interfaces.append(Interface(kind, direction, entry.name,
                                     "devices" if kind == "mqtt" else "other services",
                                     Origin(KNOWLEDGE, f"{entry.name} is a {entry.role}")))
+    if "redis queue" in word_set and not found:
+        found.append(Messaging("Redis queue", "queue", OUTBOUND, "jobs",
+                               Origin(DESCRIPTION, "words 'Redis queue'")))
     if "queue" in word_set and not found:
         found.append(Messaging("work queue", "queue", OUTBOUND, "jobs",
                                Origin(DESCRIPTION, "word 'queue'; no broker named")))
     return tuple(found), interfaces
 
 
-def _parties(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str]
+def _parties(named: list[tuple[int, str, knowledge.Entry]], named_apis: tuple[str, ...]
              ) -> tuple[Party, ...]:
     found: dict[str, Party] = {}
     providers = [e for _, _, e in named if e.role == "payment-provider"]
@@ -268,7 +276,13 @@ def _parties(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str]
             via = next((p.name for p in providers if entry.name in p.schemes),
                        providers[0].name if providers else "a payment provider")
         found[entry.name] = Party(entry.name, entry.role, entry.calls_back, via,
-                                  Origin(KNOWLEDGE, f"{written!r} is a {entry.role}"))
+                                  Origin(KNOWLEDGE, f"{written!r} is {_article(entry.role)} "
+                                         f"{entry.role}"))
+    for name in named_apis:
+        # "the Acme Shipping API": a third party the knowledge base does not know.
+        if name not in found and knowledge.lookup(name) is None:
+            found[name] = Party(name, "data-vendor", False, None,
+                                Origin(DESCRIPTION, f"'{name} API' named"))
     return tuple(found.values())
 
 
@@ -312,14 +326,13 @@ def _entity(name: str, origin: Origin, present: set[str], money: bool) -> Entity
 
 
 def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
-              word_set: set[str], money: bool, messaging: tuple[Messaging, ...]
+              word_set: set[str], money: bool, description_words: set[str]
               ) -> tuple[Entity, ...]:
     chosen: dict[str, Origin] = {}
-    description_words = {w for w in word_set}
     for name in facts.entities:
-        if name not in entity_catalogue() or (name not in description_words
-                                              and plural_of(name) not in description_words):
-            continue  # only the spec's name suggested it; the domain's entities may say more
+        if name not in description_words and plural_of(name) not in description_words \
+                and name not in ENTITY_NOUNS:
+            continue  # only the spec's name suggested it, and it is no known resource
         if name in ("payment", "refund", "invoice", "wallet", "credit") and not money:
             continue
         if name == "account" and {"user account", "user accounts"} & word_set:
@@ -360,26 +373,9 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
     if not chosen:
         chosen["item"] = Origin(DEFAULT, "the description names nothing the service manages")
     present = set(chosen)
-    ordered = _parents_first(list(chosen))
-    return tuple(_entity(name, chosen[name], present, money) for name in ordered[:6])
-
-
-def _parents_first(names: list[str]) -> list[str]:
-    present = set(names)
-    ordered: list[str] = []
-
-    def visit(name: str, trail: tuple[str, ...]) -> None:
-        if name in ordered or name in trail:
-            return
-        for owner in entity_catalogue().get(name, {}).get("owners", ()):
-            if owner in present and owner != name:
-                visit(owner, (*trail, name))
-                break
-        ordered.append(name)
-
-    for name in names:
-        visit(name, ())
-    return ordered
+    # Description order: the entity named first is what the service is mainly about. The
+    # schema orders its tables parents first on its own.
+    return tuple(_entity(name, chosen[name], present, money) for name in list(chosen)[:6])
 
 
 def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
