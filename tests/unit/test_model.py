@@ -152,7 +152,7 @@ def test_model_file_errors_name_the_key(tmp_path: Path) -> None:
                                                           "role": "queue"}]}), encoding="utf-8")
     with pytest.raises(UsageError, match=r"stores\[0\]\.role is 'queue'; expected one of"):
         read_model_file(path)
-    with pytest.raises(UsageError, match="operations\\[0\\].entity 'ghost'"):
+    with pytest.raises(UsageError, match=r"operations\[0\]\.entity 'ghost'"):
         model_from_data({"name": "x", "operations": [{"verb": "get", "entity": "ghost",
                                                        "interface": "rest"}]}, "m.json")
 
