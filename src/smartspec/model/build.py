@@ -330,9 +330,8 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
               ) -> tuple[Entity, ...]:
     chosen: dict[str, Origin] = {}
     for name in facts.entities:
-        if name not in description_words and plural_of(name) not in description_words \
-                and name not in ENTITY_NOUNS:
-            continue  # only the spec's name suggested it, and it is no known resource
+        if name not in ENTITY_NOUNS and name not in entity_catalogue():
+            continue  # a word smartspec does not know as a resource: a fallback, below
         if name in ("payment", "refund", "invoice", "wallet", "credit") and not money:
             continue
         if name == "account" and {"user account", "user accounts"} & word_set:
@@ -341,6 +340,8 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
                               if plural_of(name) in word_set else f"noun {name!r}")
     if {"profile", "profiles"} & word_set:
         chosen["profile"] = Origin(DESCRIPTION, "noun 'profiles'")
+    if "infer" in verbs and "ai" in domains and "model" not in chosen:
+        chosen["model"] = Origin(DOMAIN, "models are what an inference service serves")
     needs = {"ingest": ("reading", "iot"), "track": ("tracking_event", "logistics"),
              "meter": ("usage_record", "saas"), "infer": ("prediction", "ai"),
              "schedule": ("appointment", "healthcare")}
@@ -350,8 +351,6 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
             if entity == "tracking_event" and "shipment" not in chosen:
                 continue
             chosen[entity] = Origin(DOMAIN, f"verb {verbs[verb]!r} in {_article(domain)} {domain} system")
-    if "infer" in verbs and "ai" in domains and "model" not in chosen:
-        chosen["model"] = Origin(DOMAIN, "models are what an inference service serves")
     if "schedule" in verbs and "healthcare" in domains and "patient" not in chosen:
         chosen["patient"] = Origin(DOMAIN, "appointments are booked for patients")
     if "ingest" in verbs and "iot" in domains and "device" not in chosen:
