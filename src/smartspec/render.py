@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from smartspec.content.proto import proto_for
+from smartspec.content.proto import graphql_sdl, proto_for
 from smartspec.content.services import service_targets
 from smartspec.content.sql import schema_for
 from smartspec.content.stacks import code_subject, stack_for
@@ -127,6 +127,7 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
         "service_targets": service_targets(plan),
         "ref": lambda key: _reference(plan, key),
         "proto_for": proto_for,
+        "graphql_sdl": graphql_sdl,
     }
 
 

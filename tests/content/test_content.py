@@ -279,7 +279,15 @@ def test_related_specs_without_index(tmp_path: object) -> None:
 # --- Tailoring (reference §10.1) ------------------------------------------------------------
 
 
-SCHEMES = frozenset({"PromptPay"})
+def _called(api: str) -> bool:
+    """Whether the service calls ``api`` as an API: identity providers (OIDC issuers),
+    standards (FHIR) and schemes reached through a provider (PromptPay) have no retry
+    policy of their own."""
+    from smartspec.content.system import CALLED_ROLES
+    from smartspec.knowledge import lookup
+
+    entry = lookup(api)
+    return entry is None or entry.role in CALLED_ROLES
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -294,9 +302,7 @@ def test_named_things_appear_where_they_belong(name: str) -> None:
     for api in facts.external_apis:
         assert api in architecture, f"{name}: {api} not in Architecture"
         implementation = section(text, "Implementation Guide")
-        # Only an API the service calls has a retry policy; a payment scheme such as
-        # PromptPay is reached through its provider and confirmed by the provider's webhook.
-        if implementation and api not in SCHEMES:
+        if implementation and _called(api):
             assert api in implementation and "backoff" in implementation, f"{name}: {api} retry"
         stack = section(text, "Technology Stack")
         if stack:

@@ -101,3 +101,50 @@ def proto_for(model: SystemModel) -> str:
     for block in messages:
         lines += ["", *block]
     return "\n".join(lines) + "\n"
+
+
+_GRAPHQL_TYPES = {"integer": "Int", "small-integer": "Int", "big-integer": "String",
+                  "number": "Float", "boolean": "Boolean", "timestamp": "DateTime",
+                  "json": "JSON"}
+
+
+def graphql_sdl(model: SystemModel) -> str:
+    """The GraphQL schema (SDL) of the model's GraphQL operations (empty when it has none)."""
+    ops = [o for o in model.operations if o.interface == "graphql"]
+    if not ops:
+        return ""
+    lines = ["scalar DateTime", "scalar JSON", "", "type Query {"]
+    types: list[str] = []
+    for op in ops:
+        entity = model.entity(op.entity)
+        if entity is None:
+            continue
+        kind = _pascal(entity.name)
+        if op.verb == "get":
+            lines.append(f"  {op.path}(id: ID!): {kind}")
+        elif op.verb == "search":
+            lines.append(f"  {op.path}(text: String!, first: Int = 20, after: String): "
+                         f"{kind}Connection!")
+        else:
+            lines.append(f"  {op.path}(first: Int = 50, after: String): {kind}Connection!")
+        if kind in types:
+            continue
+        types.append(kind)
+    lines.append("}")
+    for kind in types:
+        entity = next(e for e in model.entities if _pascal(e.name) == kind)
+        lines += ["", f"type {kind} {{", "  id: ID!"]
+        if entity.owner:
+            lines.append(f"  {entity.owner}Id: ID!")
+        for a in entity.attributes:
+            gql = _GRAPHQL_TYPES.get(a.type.partition(":")[0], "String")
+            camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), a.name)
+            lines.append(f"  {camel}: {gql}{'!' if a.required else ''}")
+        if entity.states:
+            lines.append(f"  status: {kind}Status!")
+        lines.append("}")
+        if entity.states:
+            lines += ["", f"enum {kind}Status {{", *[f"  {s}" for s in entity.states], "}"]
+        lines += ["", f"type {kind}Connection {{", f"  nodes: [{kind}!]!",
+                  "  endCursor: String", "  hasNextPage: Boolean!", "}"]
+    return "\n".join(lines) + "\n"

@@ -184,7 +184,8 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
             verbs.pop(verb, None)
     auth, auth_origin = _auth(named, word_set, facts)
     description_words = {w for _, w in _words(description)} | {p for _, p in _phrases(description)}
-    entities = _entities(facts, domains, verbs, word_set, money, description_words)
+    feeds = any(m.direction == INBOUND for m in messaging)
+    entities = _entities(facts, domains, verbs, word_set, money, description_words, feeds)
     interfaces = _interfaces(named, word_set, broker_interfaces, parties, entities, verbs,
                              lowered)
     operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money)
@@ -326,7 +327,7 @@ def _entity(name: str, origin: Origin, present: set[str], money: bool) -> Entity
 
 
 def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
-              word_set: set[str], money: bool, description_words: set[str]
+              word_set: set[str], money: bool, description_words: set[str], feeds: bool
               ) -> tuple[Entity, ...]:
     chosen: dict[str, Origin] = {}
     for name in facts.entities:
@@ -361,6 +362,10 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         chosen["subscription"] = Origin(DOMAIN, "usage is billed per subscription")
     if "tracking_event" in chosen:
         chosen.pop("event", None)  # the carrier's events are the tracking events
+    if "delivery log" in word_set:
+        chosen.pop("delivery", None)  # a log of deliveries, not parcels being delivered
+    if "event" in chosen and len(chosen) > 1 and feeds:
+        chosen.pop("event")  # consumed events are the input, not something the service keeps
     if not chosen:
         chosen.update((name, Origin(DESCRIPTION, f"the spec's name suggests {name!r}"))
                       for name in facts.entities)
@@ -554,6 +559,34 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         if "rest" in kinds and entity.name != "usage_record":
             ops.append(Operation("list", entity.name, "rest", "GET", f"{API}/{entity.plural}",
                                  f"Query {entity.plural.replace('_', ' ')} by time range", crud))
+    if not any(e.time_column for e in entities):
+        for feed in (i for i in interfaces if i.direction == INBOUND
+                     and i.kind in ("kafka", "amqp", "sqs")):
+            channel = next((m.channel for m in messaging if m.technology == feed.technology),
+                           "events")
+            ops.append(Operation("consume", primary.name, feed.kind, "consume", channel,
+                                 f"Turn events from {feed.technology} into "
+                                 f"{primary.plural.replace('_', ' ')}", feed.origin))
+    if "graphql" in kinds:
+        for entity in entities:
+            pascal = "".join(p.capitalize() for p in entity.name.split("_"))
+            camel = pascal[:1].lower() + pascal[1:]
+            plural = "".join(p.capitalize() for p in entity.plural.split("_"))
+            ops.append(Operation("get", entity.name, "graphql", "query", camel,
+                                 f"Read one {entity.name.replace('_', ' ')}", crud))
+            ops.append(Operation("list", entity.name, "graphql", "query",
+                                 plural[:1].lower() + plural[1:],
+                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
+            if "search" in verbs:
+                ops.append(Operation("search", entity.name, "graphql", "query",
+                                     f"search{plural}",
+                                     f"Search {entity.plural.replace('_', ' ')} by text",
+                                     said("search")))
+    if "websocket" in kinds:
+        ops.append(Operation("subscribe", primary.name, "websocket", "WS",
+                             f"/ws/v1/{primary.plural}",
+                             f"Stream live updates of {primary.plural.replace('_', ' ')}",
+                             Origin(DESCRIPTION, "word 'WebSocket'")))
     for iface in interfaces:
         if iface.kind == "webhook" and iface.direction == INBOUND:
             target = by_name.get("payment") or by_name.get("invoice") or primary
