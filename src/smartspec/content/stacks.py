@@ -155,8 +155,12 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
                   system.database)]
     if system.cache:
         ports.append(Port("cache", "Cache", "cache", system.cache))
-    if system.queue:
-        ports.append(Port("publisher", "EventPublisher", "events", system.queue))
+    outbound = [m for m in plan.model.messaging if m.direction == "outbound"]
+    if outbound or (system.queue and not plan.model.messaging):
+        # Only a broker the service publishes to is a publisher port; an inbound feed
+        # (MQTT readings, consumed Kafka events) is the service's input, not its output.
+        ports.append(Port("publisher", "EventPublisher", "events",
+                          outbound[0].technology if outbound else str(system.queue)))
     called = list(system.external_apis[:2])
     if plan.model.parties_of("payment-scheme") and not plan.model.parties_of("payment-provider"):
         called.append("Payment Provider")  # a scheme is reached through some provider

@@ -246,8 +246,9 @@ def _messaging(named: list[tuple[int, str, knowledge.Entry]], words: list[tuple[
             direction = INBOUND
             why = f"{written!r}: devices publish to the broker and the service subscribes"
         else:
-            direction = _direction(words, offset, OUTBOUND if entry.role == "queue-broker"
-                                   else INBOUND)
+            # With no direction word nearby, a service publishes to the broker it names
+            # ("a Kafka queue for notification workers").
+            direction = _direction(words, offset, OUTBOUND)
             why = f"{written!r} with the words around it"
         channel = {"mqtt": "devices/+/telemetry"}.get(kind, "tracking-events" if "tracking" in word_set
                                                       else "events")
@@ -343,6 +344,8 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         chosen["profile"] = Origin(DESCRIPTION, "noun 'profiles'")
     if "infer" in verbs and "ai" in domains and "model" not in chosen:
         chosen["model"] = Origin(DOMAIN, "models are what an inference service serves")
+    if "ingest" in verbs and "iot" in domains and "device" not in chosen:
+        chosen["device"] = Origin(DOMAIN, "readings come from devices")
     needs = {"ingest": ("reading", "iot"), "track": ("tracking_event", "logistics"),
              "meter": ("usage_record", "saas"), "infer": ("prediction", "ai"),
              "schedule": ("appointment", "healthcare")}
@@ -351,11 +354,13 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
                 and entity not in chosen:
             if entity == "tracking_event" and "shipment" not in chosen:
                 continue
-            chosen[entity] = Origin(DOMAIN, f"verb {verbs[verb]!r} in {_article(domain)} {domain} system")
+            why = f"verb {verbs[verb]!r} in {_article(domain)} {domain} system"
+            chosen[entity] = Origin(DOMAIN, why)
+    # What the verbs make the service about comes first; plain nouns follow.
+    implied = [n for n, o in chosen.items() if o.source == DOMAIN]
+    chosen = {n: chosen[n] for n in [*implied, *[n for n in chosen if n not in implied]]}
     if "schedule" in verbs and "healthcare" in domains and "patient" not in chosen:
         chosen["patient"] = Origin(DOMAIN, "appointments are booked for patients")
-    if "ingest" in verbs and "iot" in domains and "device" not in chosen:
-        chosen["device"] = Origin(DOMAIN, "readings come from devices")
     if "invoice" in verbs and money and "invoice" not in chosen:
         chosen["invoice"] = Origin(DESCRIPTION, f"word {verbs['invoice']!r}")
     if "meter" in verbs and money and "subscription" not in chosen and "saas" in domains:
