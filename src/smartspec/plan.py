@@ -125,7 +125,17 @@ class SpecPlan:
             "version": self.version, "status": self.status.lower(),
             "repo": self.repo or None, "author": self.author,
             "created": _iso(self.created), "updated": _iso(self.updated),
+            "model_sha256": self.model_sha256,
         }
+
+    @property
+    def model_sha256(self) -> str:
+        """The hash of the stored model file, so edit can tell the model it was written from."""
+        import hashlib
+
+        from smartspec.model.io import dumps
+
+        return hashlib.sha256(dumps(self.model).encode("utf-8")).hexdigest()[:16]
 
 
 def _iso(moment: datetime) -> str:
@@ -185,6 +195,9 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
     category = _category(settings, decisions)
     spec_id = spec_id or _spec_id(options, category, slug, taken_ids, decisions)
     domains = _domains(settings, facts, decisions)
+    if model is not None and model.domains and settings.source("domains").source == DEFAULT:
+        domains = model.domains
+        decisions.append(Decision("domains", domains, "model", "given in the model file"))
     profile = _profile(settings, domains, decisions)
     # Domains only detected from the description tailor the content; they change the section
     # set and the levels only when the user left the profile to smartspec as well.

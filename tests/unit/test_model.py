@@ -175,3 +175,34 @@ def test_model_command_prints_json_and_text(capsys: pytest.CaptureFixture[str]) 
     assert json.loads(capsys.readouterr().out)["title"] == "smartspec system model"
     assert main(["model", "x", "y", "--domain", "helthcare"]) == 2
     assert "did you mean 'healthcare'" in capsys.readouterr().err
+
+
+def test_new_with_a_model_file_writes_from_it_and_stores_it(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    data = json.loads(dumps(model_for("telemetry", IOT)))
+    data["entities"][0]["states"] = ["PROVISIONED", "ACTIVE", "RETIRED"]  # stated precisely
+    (tmp_path / "model.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli(["new", "telemetry-ingest", "--model", "model.json", "--no-report"], tmp_path)
+    assert result.code == 0, result.err
+    (spec,) = tmp_path.glob("specs/*/*/spec.md")
+    text = spec.read_text(encoding="utf-8")
+    assert "CHECK (status IN ('PROVISIONED', 'ACTIVE', 'RETIRED'))" in text
+    assert "Telemetry arrives from devices over MQTT" in text
+    stored = tmp_path / ".smartspec" / "models" / "spec-001-telemetry-ingest.json"
+    assert json.loads(stored.read_text(encoding="utf-8"))["entities"][0]["states"] == [
+        "PROVISIONED", "ACTIVE", "RETIRED"]
+    import hashlib
+
+    digest = hashlib.sha256(stored.read_bytes()).hexdigest()[:16]
+    assert f'"model_sha256":"{digest}"' in text
+
+
+def test_new_with_a_bad_model_file_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    (tmp_path / "model.json").write_text('{"name": "x", "money": "yes"}', encoding="utf-8")
+    result = run_cli(["new", "x-service", "--model", "model.json"], tmp_path)
+    assert result.code == 2
+    assert "model.json: money must be boolean" in result.err
+    assert not (tmp_path / "specs").exists() and not (tmp_path / ".smartspec").exists()
