@@ -431,6 +431,31 @@ $$;"""
     )
 
 
+# The partition job's function. A month's partition cannot simply be created once rows of
+# that month sit in the DEFAULT partition (PostgreSQL refuses: the default partition would
+# violate its new constraint), so the job detaches the default partition, moves that month's
+# rows into the new table, attaches it and re-attaches the default, in one transaction.
+# Detaching drops the cloned append-only trigger from the default partition, so the move is
+# the only change that ever deletes a row, and attaching clones the trigger back.
+_ADD_MONTH = """CREATE FUNCTION transaction_log_add_month(first_day DATE) RETURNS void AS $$
+DECLARE
+  part TEXT := format('transaction_log_%s', to_char(first_day, 'YYYY_MM'));
+  low TIMESTAMPTZ := first_day::timestamp AT TIME ZONE 'UTC';
+  high TIMESTAMPTZ := (first_day + INTERVAL '1 month')::timestamp AT TIME ZONE 'UTC';
+BEGIN
+  ALTER TABLE transaction_log DETACH PARTITION transaction_log_default;
+  EXECUTE format('CREATE TABLE %I (LIKE transaction_log INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
+                 part);
+  EXECUTE format('INSERT INTO %I SELECT * FROM transaction_log_default '
+                 'WHERE created_at >= $1 AND created_at < $2', part) USING low, high;
+  DELETE FROM transaction_log_default WHERE created_at >= low AND created_at < high;
+  EXECUTE format('ALTER TABLE transaction_log ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+                 part, low, high);
+  ALTER TABLE transaction_log ATTACH PARTITION transaction_log_default DEFAULT;
+END;
+$$ LANGUAGE plpgsql;"""
+
+
 def _transaction_log(created: datetime, tested: bool) -> Table:
     months = []
     year, month = created.year, created.month
@@ -472,7 +497,7 @@ def _transaction_log(created: datetime, tested: bool) -> Table:
                  _index("transaction_log", "saga_id"),
                  _index("transaction_log", "created_at")],
         extra=["CREATE TRIGGER trg_transaction_log_append_only BEFORE UPDATE OR DELETE ON transaction_log\n"
-               "  FOR EACH ROW EXECUTE FUNCTION reject_append_only_change();"],
+               "  FOR EACH ROW EXECUTE FUNCTION reject_append_only_change();", _ADD_MONTH],
         labels={"account_id": "generates", "saga_id": "tracks"},
     )
 
