@@ -325,7 +325,9 @@ def test_named_things_appear_where_they_belong(name: str) -> None:
             assert f"{endpoint.method} {endpoint.path.split('{')[0]}" in examples, (
                 f"{name}: no example for {endpoint.method} {endpoint.path}")
         if facts.has("queue") and section(text, "Performance"):
-            assert re.search(r"[Qq]ueue.*(depth|processing)", section(text, "Performance"))
+            # A log (Kafka) is measured by consumer lag, a work queue by depth and processing.
+            assert re.search(r"[Qq]ueue.*(depth|processing)|[Cc]onsumer lag",
+                             section(text, "Performance"))
         if facts.has("auth"):
             assert section(text, "Security"), f"{name}: auth mentioned, no security section"
         if facts.has("transaction") and section(text, "Testing"):

@@ -94,6 +94,27 @@ class System:
                                  guarded=self.guarded, tenant=self.tenant)
 
     @property
+    def queue_semantics(self) -> str:
+        """How the broker is read: ``log`` (Kafka: offsets, lag), ``pubsub`` (MQTT: devices,
+        QoS) or ``queue`` (work handed to one consumer: depth, dead letters)."""
+        found = next((m for m in self.model.messaging if m.technology == self.queue), None)
+        return found.semantics if found else "queue"
+
+    @property
+    def queue_env(self) -> str:
+        """The environment variable that points at the broker, in its own terms."""
+        return {"Kafka": "KAFKA_BOOTSTRAP_SERVERS", "Redpanda": "KAFKA_BOOTSTRAP_SERVERS",
+                "MQTT": "MQTT_BROKER_URL", "EMQX": "MQTT_BROKER_URL",
+                "Amazon SQS": "SQS_QUEUE_URL", "RabbitMQ": "AMQP_URL",
+                "Redis queue": "REDIS_URL"}.get(str(self.queue), "QUEUE_URL")
+
+    @property
+    def queue_signal(self) -> str:
+        """The backlog signal of the broker: what an alert and the autoscaler watch."""
+        return {"log": "consumer lag", "pubsub": "subscription backlog"}.get(
+            self.queue_semantics, "queue depth")
+
+    @property
     def multi_service(self) -> bool:
         return len(self.services) > 1
 
