@@ -128,6 +128,7 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
     "storage_key": "docs/contract-001.pdf", "idempotency_key": IDEMPOTENCY_KEY,
     "source_offset": "carrier-events:3:1842", "medication_code": "RX-1049", "dosage": "5 mg",
     "record_type": "note", "address": "1 Sukhumvit Rd, Bangkok", "body": "Hello",
+    "amount": "150.00", "tax": "10.50", "total": "160.50", "price": "19.00",
 }
 
 
@@ -208,8 +209,8 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         gone = next((s for s in entity.states if s == "CANCELLED"), state)
         response = {**record, **({"status": gone} if gone else {})}
     elif verb == "refund":
-        body = {"amount_minor": 5000, "reason": "Duplicate charge"}
-        response = {"id": EXAMPLE_ID, "payment_id": EXAMPLE_ID, "amount_minor": 5000,
+        body = {"amount": "50.00", "reason": "Duplicate charge"}
+        response = {"id": EXAMPLE_ID, "payment_id": EXAMPLE_ID, "amount": "50.00",
                     "reason": "Duplicate charge", "status": "REQUESTED",
                     "created_at": EXAMPLE_TIME}
         status = "202 Accepted"

@@ -249,8 +249,10 @@ def _wants(plan: SpecPlan) -> _Wants:
         payment=payment,
         card=card,
         refund=payment,
-        invoice=bool(words & {"invoice", "invoices", "billing", "subscription", "subscriptions"}),
-        subscription=bool(words & {"subscription", "subscriptions"}),
+        invoice=bool(words & {"invoice", "invoices", "billing", "subscription", "subscriptions"})
+        or plan.model.entity("invoice") is not None,
+        subscription=bool(words & {"subscription", "subscriptions"})
+        or plan.model.entity("subscription") is not None,
         wallet="wallet" in words and "credit" not in words,
         currency=currency_for(facts),
         providers=providers,
