@@ -198,7 +198,11 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
     if model is not None and model.domains and settings.source("domains").source == DEFAULT:
         domains = model.domains
         decisions.append(Decision("domains", domains, "model", "given in the model file"))
-    profile = _profile(settings, domains, decisions)
+    if model is None:
+        from smartspec.model.build import build_model
+
+        model = build_model(name, options.description or "", facts, domains)
+    profile = _profile(settings, domains, decisions, model)
     # Domains only detected from the description tailor the content; they change the section
     # set and the levels only when the user left the profile to smartspec as well.
     shaping = domains if (settings.source("domains").source != DEFAULT
@@ -208,10 +212,6 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
               for kind in ("security", "di", "performance")}
     _check_mandatory(settings, profile, levels)
     depends_on = _depends_on(options, facts, spec_id, decisions)
-    if model is None:
-        from smartspec.model.build import build_model
-
-        model = build_model(name, options.description or "", facts, domains)
     keys = _section_keys(settings, profile, mode, levels, shaping, facts, depends_on, decisions,
                          model)
     if options.force_update:
@@ -315,12 +315,33 @@ def _domains(settings: Settings, facts: Facts, decisions: list[Decision]) -> tup
     return value
 
 
-def _profile(settings: Settings, domains: tuple[str, ...], decisions: list[Decision]) -> str:
+# Parties and entities through which the service itself moves money. Billing or invoicing
+# alone (amounts computed, collected elsewhere) does not make a spec financial.
+_MONEY_MOVERS = frozenset({"payment", "refund", "wallet", "transaction"})
+
+
+def moves_money(model: SystemModel) -> bool:
+    """Whether the service itself moves money: a payment provider it calls, or payments,
+    refunds, wallets or transactions it keeps."""
+    return model.money and (bool(model.parties_of("payment-provider", "payment-scheme"))
+                            or any(e.name in _MONEY_MOVERS for e in model.entities))
+
+
+def _profile(settings: Settings, domains: tuple[str, ...], decisions: list[Decision],
+             model: SystemModel) -> str:
     sourced = settings.source("profile")
     if sourced.source == DEFAULT and "fintech" in domains:
-        decisions.append(Decision("profile", "financial", DETECTED,
-                                  "domain fintech implies the financial profile (reference §7.5)"))
-        return "financial"
+        if moves_money(model):
+            decisions.append(Decision(
+                "profile", "financial", DETECTED,
+                "domain fintech and the service moves money implies the financial profile "
+                "(reference §7.5)"))
+            return "financial"
+        decisions.append(Decision(
+            "profile", sourced.value, DEFAULT,
+            "built-in default; domain fintech detected but the service moves no money itself "
+            "(billing or invoicing only): give --profile=financial to change that"))
+        return str(sourced.value)
     return str(_sourced_decision(sourced, "profile", decisions))
 
 
@@ -476,6 +497,11 @@ def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str,
             chosen[kind] = (settings.source(kind).source, f"{kind} level is {levels[kind]}")
     if depends_on:
         chosen.setdefault("related", (DETECTED, "the spec has dependencies"))
+    if profile == "financial" or "fintech" in model.domains:
+        # The saga section follows the system, not how the profile was chosen: a service
+        # that moves money through a provider or a wallet has multi-step flows to compensate.
+        if moves_money(model) and "saga" not in chosen:
+            chosen["saga"] = (DETECTED, "money moves through a provider or a wallet")
     callers_back = [i.peer for i in model.inbound("webhook")]
     if callers_back and "implementation" not in chosen:
         # A provider that calls back needs its webhook handling and retry policy written down.

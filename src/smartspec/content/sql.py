@@ -298,7 +298,8 @@ def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str]:
     tables.append(Table(
         "saga_state", "Saga State Table",
         "The persisted state of every saga"
-        + (" (section Saga Orchestration Patterns)" if plan.has("saga") else "")
+        + (f" (section {_saga.number}, {_saga.title})"
+           if (_saga := next((x for x in plan.sections if x.key == "saga"), None)) else "")
         + ": the step it reached, what compensation needs, and when it times out.",
         [Column("saga_id", "UUID", default="gen_random_uuid()"),
          Column("saga_type", "VARCHAR(40)", check=_in("saga_type", (
