@@ -497,11 +497,11 @@ def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str,
             chosen[kind] = (settings.source(kind).source, f"{kind} level is {levels[kind]}")
     if depends_on:
         chosen.setdefault("related", (DETECTED, "the spec has dependencies"))
-    if profile == "financial" or "fintech" in model.domains:
-        # The saga section follows the system, not how the profile was chosen: a service
-        # that moves money through a provider or a wallet has multi-step flows to compensate.
-        if moves_money(model) and "saga" not in chosen:
-            chosen["saga"] = (DETECTED, "money moves through a provider or a wallet")
+    # The saga section follows the system, not how the profile was chosen: a service that
+    # moves money through a provider or a wallet has multi-step flows to compensate.
+    if (profile == "financial" or "fintech" in model.domains) and moves_money(model) \
+            and "saga" not in chosen:
+        chosen["saga"] = (DETECTED, "money moves through a provider or a wallet")
     callers_back = [i.peer for i in model.inbound("webhook")]
     if callers_back and "implementation" not in chosen:
         # A provider that calls back needs its webhook handling and retry policy written down.
