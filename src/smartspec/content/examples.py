@@ -129,6 +129,8 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
     "source_offset": "carrier-events:3:1842", "medication_code": "RX-1049", "dosage": "5 mg",
     "record_type": "note", "address": "1 Sukhumvit Rd, Bangkok", "body": "Hello",
     "amount": "150.00", "tax": "10.50", "total": "160.50", "price": "19.00",
+    "starts_at": EXAMPLE_TIME, "ends_at": "2026-01-15T10:00:00Z",
+    "current_period_start": "2026-01-01T00:00:00Z", "current_period_end": "2026-02-01T00:00:00Z",
 }
 
 

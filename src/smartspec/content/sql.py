@@ -862,6 +862,20 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
     title = f"{entity.name.replace('_', ' ').title()} Table"
     purpose = (f"Append-only {entity.plural.replace('_', ' ')}, keyed by id and {time_column}."
                if time_column else f"The {entity.plural.replace('_', ' ')} the service manages.")
+    names = {a.name for a in entity.attributes}
+    if {"starts_at", "ends_at"} <= names:
+        constraints.append(f"CONSTRAINT chk_{name}_period CHECK (ends_at > starts_at)")
+        holder = next((n for n in ("practitioner_id", "vehicle_id", "resource_id") if n in names),
+                      owner_fk[0] if owner_fk else None)
+        active = [st for st in entity.states if st not in ("CANCELLED", "COMPLETED", "NO_SHOW",
+                                                           "EXPIRED")]
+        if holder and active:
+            # Double booking is impossible: one active booking per holder and start time.
+            indexes.append(f"CREATE UNIQUE INDEX uq_{name}_{holder}_slot ON {name} "
+                           f"({holder}, starts_at) WHERE {_in('status', tuple(active))};")
+            purpose += (f" A {holder.removesuffix('_id')}'s slot holds at most one active "
+                        f"{entity.name.replace('_', ' ')} (unique index), so a double booking "
+                        "is rejected by the database.")
     return Table(name, title, purpose, columns, primary_key=primary_key, constraints=constraints,
                  indexes=indexes, labels=labels, extra=extra)
 
