@@ -473,6 +473,12 @@ def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str,
             words = [w for g in groups for w in facts.words(g)]
             if words:
                 chosen[key] = (DETECTED, f"description mentions {', '.join(words[:3])}")
+        # A model that names where its entities live has a schema to show (a model file
+        # says so without the description's words).
+        stored = [st.technology for st in model.stores if st.origin.source != "default"
+                  and st.role in ("system-of-record", "time-series")]
+        if stored and model.entities and "data-model" not in chosen:
+            chosen["data-model"] = (DETECTED, f"the model keeps its entities in {stored[0]}")
     for domain in domains:
         for key in catalog.DOMAIN_SECTIONS.get(domain, ()):
             chosen.setdefault(key, (DETECTED, f"domain {domain} ({DOMAIN_REASONS[domain]})"))

@@ -206,3 +206,21 @@ def test_new_with_a_bad_model_file_exits_2_and_writes_nothing(tmp_path: Path) ->
     assert result.code == 2
     assert "model.json: money must be boolean" in result.err
     assert not (tmp_path / "specs").exists() and not (tmp_path / ".smartspec").exists()
+
+
+def test_regenerate_uses_the_stored_model(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    data = json.loads(dumps(model_for("telemetry", IOT)))
+    data["entities"][0]["states"] = ["PROVISIONED", "ACTIVE", "RETIRED"]
+    (tmp_path / "model.json").write_text(json.dumps(data), encoding="utf-8")
+    assert run_cli(["new", "telemetry-ingest", "--model", "model.json", "--no-report"],
+                   tmp_path).code == 0
+    (spec,) = tmp_path.glob("specs/*/*/spec.md")
+    result = run_cli(["regenerate", str(spec), "--profile=backend-service", "--no-report"],
+                     tmp_path)
+    assert result.code == 0, result.err
+    text = spec.read_text(encoding="utf-8")
+    assert "**Profile:** backend-service" in text
+    # The states stated in the model file survive the regeneration.
+    assert "CHECK (status IN ('PROVISIONED', 'ACTIVE', 'RETIRED'))" in text

@@ -236,3 +236,25 @@ def _check(value: Any, schema: dict[str, Any], where: str, path: str) -> None:
     if isinstance(value, list) and "items" in schema:
         for i, item in enumerate(value):
             _check(item, schema["items"], where, f"{path}[{i}]")
+
+
+def stored_model(state_dir: Path, spec_id: str, settings: dict[str, Any],
+                 description: str | None) -> SystemModel | None:
+    """The model a spec was written from, kept in the state folder, when it is still the
+    spec's: its hash is the one in the settings comment and the description is unchanged.
+    Otherwise None, and the model is built again from the description."""
+    import hashlib
+
+    path = state_dir / "models" / f"{spec_id}.json"
+    recorded = settings.get("model_sha256")
+    if not isinstance(recorded, str) or path.is_symlink() or not path.is_file():
+        return None
+    if (description or "") != (settings.get("description") or ""):
+        return None
+    raw = path.read_bytes()
+    if hashlib.sha256(raw).hexdigest()[:16] != recorded:
+        return None
+    try:
+        return model_from_data(json.loads(raw.decode("utf-8")), str(path))
+    except (UsageError, ValueError):
+        return None
