@@ -178,10 +178,13 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         return method_name if found == "{method}" else found
 
     owner = {f"{entity.owner}_id": OWNER_ID} if entity.owner else {}
-    fields = {a.name: value(a) for a in entity.attributes
-              if a.type.partition(":")[0] != "bytes" and a.name != "idempotency_key"}
-    required = {a.name: value(a) for a in entity.attributes if a.required
-                and a.type.partition(":")[0] != "bytes" and a.name != "idempotency_key"}
+    def shown(a: Any) -> bool:
+        # Secrets and raw bytes never appear in an API body.
+        return (a.type.partition(":")[0] != "bytes" and a.name != "idempotency_key"
+                and not a.name.endswith("_hash"))
+
+    fields = {a.name: value(a) for a in entity.attributes if shown(a)}
+    required = {a.name: value(a) for a in entity.attributes if a.required and shown(a)}
     state = entity.states[0] if entity.states else None
     record: dict[str, Any] = {"id": EXAMPLE_ID, **owner, **fields}
     if state:

@@ -829,7 +829,8 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
         owner_fk = (f"{owner}_id", f"{table_name(owner)}(id)") if owner else None
     if owner_fk:
         fk, target = owner_fk
-        columns.append(Column(fk, "UUID", references=target))
+        # A profile is one per owner: the owner's key is unique there.
+        columns.append(Column(fk, "UUID", references=target, unique=entity.name == "profile"))
         labels[fk] = "reports" if entity.time_column else "owns"
         indexes.append(_index(name, fk))
     time_column = entity.time_column

@@ -188,6 +188,15 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     entities = _entities(facts, domains, verbs, word_set, money, description_words, feeds)
     interfaces = _interfaces(named, word_set, broker_interfaces, parties, entities, verbs,
                              lowered)
+    if auth == "jwt-issue":
+        # A service that issues tokens keeps the credentials it checks: a password hash
+        # (never the password), on the entity that signs in.
+        entities = tuple(
+            e._replace(attributes=(*e.attributes, Attribute("password_hash", "text")),
+                       origin=e.origin)
+            if e.name == next((x.name for x in entities if x.name in ("user", "account",
+                                                                         "customer")), None)
+            else e for e in entities)
     operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money)
     origins: dict[str, Origin] = {
         "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
