@@ -480,10 +480,10 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  "Run the model on a stream of inputs", said("infer")))
     if "rest" in kinds:
         for entity in entities:
-            base = f"{API}/{entity.plural}"
+            base = f"{API}/{_url(entity.plural)}"
             if entity.owner and entity.owner in by_name and entity.name == "profile":
                 owner = by_name[entity.owner]
-                path = f"{API}/{owner.plural}/{{id}}/profile"
+                path = f"{API}/{_url(owner.plural)}/{{id}}/profile"
                 ops.append(_rest("get", entity, "GET", path, "Read a user's profile", crud))
                 ops.append(_rest("update", entity, "PUT", path, "Create or replace a user's profile",
                                  entity.origin))
@@ -505,7 +505,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  f"Change {_article(label)} {label}", crud))
         appointment = by_name.get("appointment") or by_name.get("booking")
         if appointment is not None:
-            base = f"{API}/{appointment.plural}/{{id}}"
+            base = f"{API}/{_url(appointment.plural)}/{{id}}"
             if "reschedule" in verbs or "schedule" in verbs:
                 ops.append(_rest("reschedule", appointment, "POST", base + "/reschedule",
                                  "Move an appointment to another free slot",
@@ -522,14 +522,14 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(_rest("refresh-token", owner, "POST", f"{API}/auth/refresh",
                              "Exchange a refresh token for a new access token", origin))
         if "search" in verbs:
-            ops.append(_rest("search", primary, "GET", f"{API}/{primary.plural}/search",
+            ops.append(_rest("search", primary, "GET", f"{API}/{_url(primary.plural)}/search",
                              f"Search {primary.plural.replace('_', ' ')} by text and filters",
                              said("search")))
         if "export" in verbs:
             ops.append(_rest("export", primary, "POST", f"{API}/exports",
                              f"Start an export of {primary.plural.replace('_', ' ')}", said("export")))
         if "approve" in verbs:
-            ops.append(_rest("approve", primary, "POST", f"{API}/{primary.plural}/{{id}}/approve",
+            ops.append(_rest("approve", primary, "POST", f"{API}/{_url(primary.plural)}/{{id}}/approve",
                              f"Approve {_article(primary.name)} {primary.name.replace('_', ' ')}",
                              said("approve")))
         if money and "refund" in verbs and "payment" in by_name:
@@ -567,11 +567,11 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  Origin(KNOWLEDGE, f"{feed.technology} is an inbound feed")))
         elif "rest" in kinds and entity.name != "usage_record":
             ops.append(Operation("ingest", entity.name, "rest", "POST",
-                                 f"{API}/{entity.plural}:batch",
+                                 f"{API}/{_url(entity.plural)}:batch",
                                  f"Ingest a batch of {entity.plural.replace('_', ' ')}",
                                  said("ingest") if "ingest" in verbs else crud))
         if "rest" in kinds and entity.name != "usage_record":
-            ops.append(Operation("list", entity.name, "rest", "GET", f"{API}/{entity.plural}",
+            ops.append(Operation("list", entity.name, "rest", "GET", f"{API}/{_url(entity.plural)}",
                                  f"Query {entity.plural.replace('_', ' ')} by time range", crud))
     if not any(e.time_column for e in entities):
         for feed in (i for i in interfaces if i.direction == INBOUND
@@ -598,7 +598,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                      said("search")))
     if "websocket" in kinds:
         ops.append(Operation("subscribe", primary.name, "websocket", "WS",
-                             f"/ws/v1/{primary.plural}",
+                             f"/ws/v1/{_url(primary.plural)}",
                              f"Stream live updates of {primary.plural.replace('_', ' ')}",
                              Origin(DESCRIPTION, "word 'WebSocket'")))
     for iface in interfaces:
@@ -624,6 +624,14 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(Operation("import", primary.name, "file", "POST", f"{API}/imports",
                                  f"Import {primary.plural.replace('_', ' ')} from a CSV file",
                                  iface.origin))
+    for iface in interfaces:
+        if iface.kind == "webhook" and iface.direction == OUTBOUND:
+            target = next((e for e in entities if e.states), primary)
+            ops.append(Operation("notify", target.name, "webhook", "POST",
+                                 f"{iface.peer}' registered URL",
+                                 f"Send a signed webhook to {iface.peer} when "
+                                 f"{_article(target.name)} {target.name.replace('_', ' ')} "
+                                 "changes status", iface.origin))
     for message in messaging:
         if message.direction == OUTBOUND:
             ops.append(Operation("publish", primary.name, "kafka" if message.semantics == "log"
@@ -636,6 +644,11 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
 # Words whose first letter misleads: "a user", "a unique key", "an hour".
 _A_BEFORE_VOWEL = ("user", "usage", "unit", "uni", "euro", "one")
 _AN_BEFORE_CONSONANT = ("hour", "honest", "mqtt", "hl7", "fhir", "sms", "rsa", "x.509", "iot")
+
+
+def _url(plural: str) -> str:
+    """A path segment: ``tracking_events`` -> ``tracking-events`` (URLs use dashes)."""
+    return plural.replace("_", "-")
 
 
 def _article(word: str) -> str:
