@@ -141,11 +141,16 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
     moment = now or clock(environ)
     workspace = Workspace(settings.root, settings.state_dir)
     facts = detect(options.name, options.description or "", settings.keywords)
+    model = None
+    if options.model_file:
+        from smartspec.model.io import read_model_file
+
+        model = read_model_file((cwd or Path.cwd()) / options.model_file)
 
     with workspace.lock():
         index, index_path = load_index_for(settings, options.specindex)
         plan = make_plan(options, settings, facts, taken_ids=taken_spec_ids(settings, index),
-                         now=moment)
+                         now=moment, model=model)
         spec_path = workspace.spec_path(settings["specs_dir"], plan.category, plan.spec_id)
         rel = relpath(spec_path, settings.root)
         if spec_path.exists():
@@ -211,6 +216,11 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
     rel = summary.spec_path
     workspace.write_spec(spec_path, text)
     summary.written.append(rel)
+
+    from smartspec.model.io import dumps
+
+    atomic_write(workspace.model_path(plan.spec_id), dumps(plan.model))
+    summary.written.append(workspace.rel(workspace.model_path(plan.spec_id)))
 
     registry = workspace.load_registry()
     atomic_write(workspace.registry_path, workspace.registry_text(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from smartspec.domains import packs
+
 
 @dataclass(frozen=True, slots=True)
 class SectionSpec:
@@ -104,16 +106,7 @@ FINANCIAL_AUTO = ("audit", "idempotency", "data-integrity", "disaster-recovery",
 
 # What each domain adds as sections (reference §7); their material also goes into the
 # security, performance and testing sections (templates read plan.domains).
-DOMAIN_SECTIONS: dict[str, tuple[str, ...]] = {
-    "healthcare": ("privacy", "realtime", "audit", "compliance"),
-    "iot": ("telemetry",),
-    "logistics": ("geo", "realtime", "integrations"),
-    "ai": ("ml-ops",),
-    "fintech": ("data-model", "security", "performance", "config", "related", *FINANCIAL_AUTO,
-                "saga"),
-    "saas": ("tenancy",),
-    "internal": (),
-}
+DOMAIN_SECTIONS: dict[str, tuple[str, ...]] = {n: p.sections for n, p in packs().items()}
 
 # Profile-specific titles where the reference names a section differently.
 PROFILE_TITLES: dict[tuple[str, str], str] = {

@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "index": ("smartspec.commands.index:index_command",
               "Build, refresh or check SPEC_INDEX.json."),
     "graph": ("smartspec.commands.index:graph_command", "Print the dependency graph of the specs."),
+    "model": ("smartspec.commands.model:model_command", "Show the system model a SPEC is written from."),
     "plan": ("smartspec.commands.plan:plan_command", "Write plan.md beside a SPEC."),
     "tasks": ("smartspec.commands.plan:tasks_command", "Write tasks.md beside a SPEC."),
     "export": ("smartspec.commands.export:export_command", "Export a SPEC's API as OpenAPI 3.1."),

@@ -13,24 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from smartspec.domains import DOMAIN_ORDER, packs
+
 # Built-in keyword groups. Keys are stable: config `keywords.<group>` extends them, and the
 # validation rules use the rule groups (auth, queue, transaction, external-api).
 KEYWORD_GROUPS: dict[str, tuple[str, ...]] = {
-    # domains (reference §0.9, §7)
-    "healthcare": ("healthcare", "health", "patient", "patients", "clinical", "hospital", "ehr",
-                   "emr", "hipaa", "fhir", "hl7", "medical", "ผู้ป่วย", "โรงพยาบาล"),
-    "iot": ("iot", "telemetry", "sensor", "sensors", "device", "devices", "mqtt", "firmware",
-            "edge", "ingestion", "อุปกรณ์"),
-    "logistics": ("logistics", "shipment", "shipments", "delivery", "deliveries", "fleet",
-                  "tracking", "warehouse", "courier", "parcel", "route", "routing", "ขนส่ง"),
-    "ai": ("ai", "ml", "machine learning", "model", "models", "inference", "llm", "embedding",
-           "embeddings", "prediction", "predictions", "gpu", "training"),
-    "fintech": ("fintech", "payment", "payments", "ledger", "billing", "invoice", "invoices",
-                "credit", "wallet", "refund", "refunds", "stripe", "promptpay", "banking",
-                "settlement", "ชำระเงิน", "การเงิน"),
-    "saas": ("saas", "tenant", "tenants", "multi-tenant", "multitenant", "subscription",
-             "subscriptions", "workspace", "workspaces"),
-    "internal": ("internal", "admin", "back-office", "backoffice", "internal tool", "ภายใน"),
     # rule groups (reference §10.1)
     "auth": ("auth", "authentication", "authorization", "login", "log in", "sign in", "sign-in",
              "jwt", "oauth", "oauth2", "oidc", "sso", "password", "mfa",
@@ -57,7 +44,9 @@ KEYWORD_GROUPS: dict[str, tuple[str, ...]] = {
                 "daemon", "worker", "api", "บริการ"),
 }
 
-DOMAIN_GROUPS = ("healthcare", "iot", "logistics", "ai", "fintech", "saas", "internal")
+# Each domain's words come from its pack (smartspec/domains/<name>.json).
+KEYWORD_GROUPS.update({name: domain.keywords for name, domain in packs().items()})
+DOMAIN_GROUPS = DOMAIN_ORDER
 
 # Technologies: canonical name -> (kind, spellings).
 TECHNOLOGIES: dict[str, tuple[str, tuple[str, ...]]] = {

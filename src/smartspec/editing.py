@@ -486,8 +486,12 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
     options = request.options
     force = resolve_force(request.force, settings.critical_names)
     facts = detect(options.name or "", options.description or "", settings.keywords)
+    from smartspec.model.io import stored_model
+
+    model = stored_model(settings.state_dir, request.spec_id, request.old.doc.settings or {},
+                         options.description)
     plan = make_plan(options, settings, facts, taken_ids=set(), now=moment,
-                     spec_id=request.spec_id)
+                     spec_id=request.spec_id, model=model)
     plan = _carry(plan, request, moment)
     plan = _fix_decisions(plan, request)
 

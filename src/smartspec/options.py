@@ -78,6 +78,7 @@ class Options:
     lang: str | None = None
     json: bool | None = None
     yes: bool | None = None
+    model_file: str | None = None  # new --model FILE: the system model to write from
 
     def given(self) -> dict[str, Any]:
         """The fields the user set, for provenance and the trace."""

@@ -11,8 +11,10 @@ from typing import Any
 
 from smartspec import catalog
 from smartspec.config import DEFAULT, FLAG, Settings, Sourced
-from smartspec.detect import DOMAIN_GROUPS, Facts
+from smartspec.detect import Facts
+from smartspec.domains import detect_domains, packs
 from smartspec.errors import UsageError
+from smartspec.model import SystemModel
 from smartspec.options import (
     DOMAINS,
     FORCE_UPDATE_KEYS,
@@ -39,39 +41,12 @@ PROFILE_DEFAULTS: dict[str, dict[str, str]] = {
 }
 MANDATORY: dict[str, tuple[str, ...]] = {"financial": ("di", "security", "performance")}
 
-# Domain floors ("at least") and caps ("at most") on auto levels (reference §0.9, §7).
-DOMAIN_FLOORS: dict[str, dict[str, str]] = {
-    "healthcare": {"security": "stride-basic", "performance": "basic"},
-    "iot": {"performance": "basic"},
-    "logistics": {"performance": "basic"},
-    "ai": {"performance": "basic"},
-    "fintech": {"security": "stride-full", "performance": "full", "di": "full"},
-    "saas": {"security": "basic", "performance": "basic"},
-}
-DOMAIN_CAPS: dict[str, dict[str, str]] = {
-    "internal": {"security": "basic", "performance": "basic"},
-}
-DOMAIN_REASONS = {
-    "healthcare": "real-time and privacy critical",
-    "iot": "high throughput and telemetry",
-    "logistics": "high SLA requirements",
-    "ai": "latency sensitive",
-    "fintech": "security and performance critical",
-    "saas": "scalability focused",
-    "internal": "lower requirements",
-}
-# A domain is detected from one of these words, or from two distinct words of its group.
-STRONG_DOMAIN_WORDS: dict[str, frozenset[str]] = {
-    "healthcare": frozenset({"healthcare", "hipaa", "patient", "patients", "ehr", "emr", "fhir",
-                             "clinical", "hospital"}),
-    "iot": frozenset({"iot", "telemetry", "mqtt", "sensor", "sensors"}),
-    "logistics": frozenset({"logistics", "shipment", "shipments", "fleet", "courier"}),
-    "ai": frozenset({"inference", "llm", "machine learning", "embeddings"}),
-    "fintech": frozenset({"fintech", "payment", "payments", "ledger", "billing", "promptpay",
-                          "stripe", "wallet"}),
-    "saas": frozenset({"saas", "multi-tenant", "multitenant", "tenant", "tenants"}),
-    "internal": frozenset({"internal tool", "back-office", "backoffice"}),
-}
+# Domain floors ("at least"), caps ("at most"), reasons and strong words live in the domain
+# packs (smartspec/domains/<name>.json); these views keep the names other modules use.
+DOMAIN_FLOORS: dict[str, dict[str, str]] = {n: p.floors for n, p in packs().items() if p.floors}
+DOMAIN_CAPS: dict[str, dict[str, str]] = {n: p.caps for n, p in packs().items() if p.caps}
+DOMAIN_REASONS = {n: p.reason for n, p in packs().items()}
+STRONG_DOMAIN_WORDS: dict[str, frozenset[str]] = {n: p.strong for n, p in packs().items()}
 LANGUAGE_FOR_CODE = {  # the stack code examples are written in (issue 3: named stack, else TS)
     "Python": "python", "FastAPI": "python", "Django": "python", "Flask": "python",
     "TypeScript": "typescript", "Node.js": "typescript", "NestJS": "typescript",
@@ -126,6 +101,7 @@ class SpecPlan:
     created: datetime
     updated: datetime
     code_language: str
+    model: SystemModel  # the system the spec describes; templates write only what it holds
     compliance: tuple[str, ...] = ()
     version: str = "0.1.0"
     status: str = "DRAFT"
@@ -149,7 +125,17 @@ class SpecPlan:
             "version": self.version, "status": self.status.lower(),
             "repo": self.repo or None, "author": self.author,
             "created": _iso(self.created), "updated": _iso(self.updated),
+            "model_sha256": self.model_sha256,
         }
+
+    @property
+    def model_sha256(self) -> str:
+        """The hash of the stored model file, so edit can tell the model it was written from."""
+        import hashlib
+
+        from smartspec.model.io import dumps
+
+        return hashlib.sha256(dumps(self.model).encode("utf-8")).hexdigest()[:16]
 
 
 def _iso(moment: datetime) -> str:
@@ -194,8 +180,10 @@ def next_number(category: str, taken_ids: set[str]) -> int:
 
 
 def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: set[str],
-              now: datetime, spec_id: str | None = None) -> SpecPlan:
-    """Resolve every choice of a NEW request. ``spec_id`` is given by edit/regenerate."""
+              now: datetime, spec_id: str | None = None,
+              model: SystemModel | None = None) -> SpecPlan:
+    """Resolve every choice of a NEW request. ``spec_id`` is given by edit/regenerate;
+    ``model`` by a model file (else it is built from the description)."""
     decisions: list[Decision] = []
     name = options.name or ""
     slug = slugify(name)
@@ -207,7 +195,14 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
     category = _category(settings, decisions)
     spec_id = spec_id or _spec_id(options, category, slug, taken_ids, decisions)
     domains = _domains(settings, facts, decisions)
-    profile = _profile(settings, domains, decisions)
+    if model is not None and model.domains and settings.source("domains").source == DEFAULT:
+        domains = model.domains
+        decisions.append(Decision("domains", domains, "model", "given in the model file"))
+    if model is None:
+        from smartspec.model.build import build_model
+
+        model = build_model(name, options.description or "", facts, domains)
+    profile = _profile(settings, domains, decisions, model)
     # Domains only detected from the description tailor the content; they change the section
     # set and the levels only when the user left the profile to smartspec as well.
     shaping = domains if (settings.source("domains").source != DEFAULT
@@ -217,7 +212,8 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
               for kind in ("security", "di", "performance")}
     _check_mandatory(settings, profile, levels)
     depends_on = _depends_on(options, facts, spec_id, decisions)
-    keys = _section_keys(settings, profile, mode, levels, shaping, facts, depends_on, decisions)
+    keys = _section_keys(settings, profile, mode, levels, shaping, facts, depends_on, decisions,
+                         model)
     if options.force_update:
         _check_force_update(options.force_update, settings)
     sections = tuple(
@@ -231,6 +227,7 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
         for position, key in enumerate(keys, start=1)
     )
     compliance = _compliance(settings, domains, facts, profile)
+
     return SpecPlan(
         spec_id=spec_id,
         display_id=display_id(spec_id),
@@ -255,6 +252,7 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
         updated=now,
         code_language=next((LANGUAGE_FOR_CODE[t] for t in facts.technologies
                             if t in LANGUAGE_FOR_CODE), "typescript"),
+        model=model,
         compliance=compliance,
         force_update=options.force_update or (),
     )
@@ -307,12 +305,7 @@ def _domains(settings: Settings, facts: Facts, decisions: list[Decision]) -> tup
                                   f"given as {sourced.where}" if sourced.source == FLAG
                                   else f"set in {sourced.where}"))
         return value
-    found = []
-    for domain in DOMAIN_GROUPS:
-        words = facts.words(domain)
-        strong = [w for w in words if w in STRONG_DOMAIN_WORDS.get(domain, ())]
-        if strong or len(words) >= 2:
-            found.append((domain, strong or list(words)))
+    found = detect_domains(facts.groups)
     value = tuple(d for d, _ in found)
     if value:
         reason = "; ".join(f"{d}: description mentions {', '.join(w[:3])}" for d, w in found)
@@ -322,12 +315,33 @@ def _domains(settings: Settings, facts: Facts, decisions: list[Decision]) -> tup
     return value
 
 
-def _profile(settings: Settings, domains: tuple[str, ...], decisions: list[Decision]) -> str:
+# Parties and entities through which the service itself moves money. Billing or invoicing
+# alone (amounts computed, collected elsewhere) does not make a spec financial.
+_MONEY_MOVERS = frozenset({"payment", "refund", "wallet", "transaction"})
+
+
+def moves_money(model: SystemModel) -> bool:
+    """Whether the service itself moves money: a payment provider it calls, or payments,
+    refunds, wallets or transactions it keeps."""
+    return model.money and (bool(model.parties_of("payment-provider", "payment-scheme"))
+                            or any(e.name in _MONEY_MOVERS for e in model.entities))
+
+
+def _profile(settings: Settings, domains: tuple[str, ...], decisions: list[Decision],
+             model: SystemModel) -> str:
     sourced = settings.source("profile")
     if sourced.source == DEFAULT and "fintech" in domains:
-        decisions.append(Decision("profile", "financial", DETECTED,
-                                  "domain fintech implies the financial profile (reference §7.5)"))
-        return "financial"
+        if moves_money(model):
+            decisions.append(Decision(
+                "profile", "financial", DETECTED,
+                "domain fintech and the service moves money implies the financial profile "
+                "(reference §7.5)"))
+            return "financial"
+        decisions.append(Decision(
+            "profile", sourced.value, DEFAULT,
+            "built-in default; domain fintech detected but the service moves no money itself "
+            "(billing or invoicing only): give --profile=financial to change that"))
+        return str(sourced.value)
     return str(_sourced_decision(sourced, "profile", decisions))
 
 
@@ -433,7 +447,7 @@ def _depends_on(options: Options, facts: Facts, spec_id: str,
 
 def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str, str],
                   domains: tuple[str, ...], facts: Facts, depends_on: tuple[str, ...],
-                  decisions: list[Decision]) -> tuple[str, ...]:
+                  decisions: list[Decision], model: SystemModel) -> tuple[str, ...]:
     if mode == "compact":
         for key in catalog.COMPACT_SECTIONS:
             decisions.append(Decision(f"section:{key}", True, DEFAULT,
@@ -459,6 +473,12 @@ def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str,
             words = [w for g in groups for w in facts.words(g)]
             if words:
                 chosen[key] = (DETECTED, f"description mentions {', '.join(words[:3])}")
+        # A model that names where its entities live has a schema to show (a model file
+        # says so without the description's words).
+        stored = [st.technology for st in model.stores if st.origin.source != "default"
+                  and st.role in ("system-of-record", "time-series")]
+        if stored and model.entities and "data-model" not in chosen:
+            chosen["data-model"] = (DETECTED, f"the model keeps its entities in {stored[0]}")
     for domain in domains:
         for key in catalog.DOMAIN_SECTIONS.get(domain, ()):
             chosen.setdefault(key, (DETECTED, f"domain {domain} ({DOMAIN_REASONS[domain]})"))
@@ -483,6 +503,17 @@ def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str,
             chosen[kind] = (settings.source(kind).source, f"{kind} level is {levels[kind]}")
     if depends_on:
         chosen.setdefault("related", (DETECTED, "the spec has dependencies"))
+    # The saga section follows the system, not how the profile was chosen: a service that
+    # moves money through a provider or a wallet has multi-step flows to compensate.
+    if (profile == "financial" or "fintech" in model.domains) and moves_money(model) \
+            and "saga" not in chosen:
+        chosen["saga"] = (DETECTED, "money moves through a provider or a wallet")
+    callers_back = [i.peer for i in model.inbound("webhook")]
+    if callers_back and "implementation" not in chosen:
+        # A provider that calls back needs its webhook handling and retry policy written down.
+        chosen["implementation"] = (DETECTED, f"{callers_back[0]} calls back by webhook")
+        chosen.setdefault("testing", (DETECTED, "the webhook handling and its transactions "
+                                                "need integration tests"))
     keys = tuple(k for k in catalog.ORDER if k in chosen)
     for key in keys:
         source, reason = chosen[key]

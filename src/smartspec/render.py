@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from smartspec.content.proto import graphql_sdl, proto_for
 from smartspec.content.services import service_targets
 from smartspec.content.sql import schema_for
 from smartspec.content.stacks import code_subject, stack_for
@@ -57,7 +58,15 @@ def environment() -> jinja2.Environment:
     env.filters["camel"] = _camel
     env.filters["pascal"] = lambda text: _camel(text, upper=True)
     env.filters["oxford"] = _oxford
+    env.globals["know"] = _knowledge_entry
     return env
+
+
+def _knowledge_entry(name: str) -> Any:
+    """The knowledge-base entry of a technology, for the facts a section states about it."""
+    from smartspec.knowledge import lookup
+
+    return lookup(name)
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -101,6 +110,7 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
     """What every section template sees. ``spec`` holds the user's words, made inline-safe."""
     return {
         "plan": plan,
+        "model": plan.model,
         "facts": plan.facts,
         "spec": {
             "title": inline_user_text(plan.title),
@@ -115,7 +125,20 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
         "code": code_subject(plan),
         "schema": schema_for(plan),
         "service_targets": service_targets(plan),
+        "ref": lambda key: _reference(plan, key),
+        "proto_for": proto_for,
+        "graphql_sdl": graphql_sdl,
     }
+
+
+def _reference(plan: SpecPlan, key: str) -> str:
+    """How one section points at another: by the number and title it really has."""
+    found = next((s for s in plan.sections if s.key == key), None)
+    if found is None:
+        from smartspec import catalog
+
+        return f"a {catalog.title_for(key, plan.profile, plan.security)} section"
+    return f"section {found.number}, {found.title}"
 
 
 def render_section(plan: SpecPlan, section: PlannedSection, ctx: dict[str, Any]) -> str:
@@ -139,7 +162,9 @@ def section_block(section: PlannedSection, body: str, *, last: bool = False) -> 
 
 def render_header(plan: SpecPlan) -> str:
     title = inline_user_text(plan.title)
-    levels = f"security {plan.security} · di {plan.di} · performance {plan.performance}"
+    # Compact mode has no DI section, so the header does not claim a DI level it never shows.
+    di = plan.di if plan.mode != "compact" or plan.has("di") else "none (compact mode)"
+    levels = f"security {plan.security} · di {di} · performance {plan.performance}"
     lines = [
         f"# {plan.display_id}: {title}",
         "",

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smartspec.domains import packs
+
 
 @dataclass(frozen=True, slots=True)
 class Targets:
@@ -78,23 +80,13 @@ class Targets:
 _DOWNTIME = {"99.0": "3.65 days/year", "99.5": "43.8 hours/year", "99.9": "8.77 hours/year",
              "99.95": "4.38 hours/year", "99.99": "52.6 minutes/year"}
 
-# name: (p50, p90, p95, p99, tps, peak, availability, max instances, focus)
+# name: (p50, p90, p95, p99, tps, peak, availability, max instances, focus). The domain
+# presets live in the domain packs; "default" and "financial" (the profile) are smartspec's.
 _PRESETS: dict[str, tuple[int, int, int, int, int, int, str, int, str]] = {
     "default": (100, 180, 250, 500, 200, 600, "99.9", 10, "steady request/response traffic"),
-    "financial": (100, 150, 200, 300, 1000, 3000, "99.95", 20,
-                  "correctness first, then latency on user-facing money movements"),
-    "healthcare": (50, 80, 100, 200, 300, 900, "99.95", 12,
-                   "real-time clinical reads; no stale patient data"),
-    "iot": (20, 40, 50, 100, 10000, 50000, "99.9", 40,
-            "sustained high-volume telemetry ingestion with bursty peaks"),
-    "logistics": (100, 160, 200, 400, 500, 2000, "99.95", 16,
-                  "high SLA for tracking and dispatch across regions"),
-    "ai": (150, 250, 300, 800, 100, 400, "99.9", 8,
-           "inference latency including model execution"),
-    "saas": (80, 150, 200, 400, 800, 2400, "99.9", 24,
-             "per-tenant fairness while scaling horizontally"),
-    "internal": (300, 600, 800, 1500, 20, 60, "99.5", 3,
-                 "internal users; lower requirements"),
+    **{name: tuple(pack.preset) for name, pack in packs().items()  # type: ignore[misc]
+       if name != "fintech"},
+    "financial": tuple(packs()["fintech"].preset),  # type: ignore[dict-item]
 }
 # When several domains apply, the focus line comes from the first of these that applies.
 _PRIORITY = ("financial", "healthcare", "iot", "logistics", "ai", "saas", "default", "internal")

@@ -72,6 +72,10 @@ class Workspace:
     def trace_path(self) -> Path:
         return self.state_dir / "trace.log"
 
+    def model_path(self, spec_id: str) -> Path:
+        """The system model a spec was written from, kept beside the settings it used."""
+        return self.state_dir / "models" / f"{spec_id}.json"
+
     def backups_dir(self, spec_id: str) -> Path:
         return self.state_dir / "backups" / spec_id
 

@@ -76,9 +76,10 @@ def test_code_subject_names_the_description(tmp_path: object) -> None:
     subject = code_subject(plan_for("order-service", "Orders in PostgreSQL with a Kafka queue "
                                     "and the PromptPay API", tmp_path))
     assert subject.entity == "Order"
+    # PromptPay is a scheme reached through a payment provider, not an API of its own.
     assert [p.type for p in subject.ports] == ["OrderRepository", "EventPublisher",
-                                               "PromptPayGateway", "IdGenerator", "Clock"]
-    assert subject.provider == "PromptPay" and subject.ports[0].token == "ORDER_REPOSITORY"
+                                               "PaymentProviderGateway", "IdGenerator", "Clock"]
+    assert subject.provider == "PaymentProvider" and subject.ports[0].token == "ORDER_REPOSITORY"
 
 
 def test_system_proposes_what_a_financial_spec_needs(tmp_path: object) -> None:
@@ -87,7 +88,8 @@ def test_system_proposes_what_a_financial_spec_needs(tmp_path: object) -> None:
     assert [s.name for s in system.services] == ["Wallet Service", "Payment Service",
                                                  "Ledger Service"]
     assert not system.services_named and system.datastores == ("PostgreSQL",)
-    assert system.queue == "RabbitMQ" and not system.queue_named and system.breakdown
+    # No broker is invented: the description names none.
+    assert system.queue is None and not system.queue_named and system.breakdown
 
 
 @pytest.mark.parametrize(("name", "kind"), [("Payment Service", "payment"),

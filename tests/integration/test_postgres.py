@@ -227,6 +227,22 @@ def test_financial_schema_is_enforced_by_postgresql(postgres: PgServer, name: st
     result = postgres.psql("DELETE FROM transaction_log;", db=db, check=False)
     assert result.returncode != 0 and "append-only" in result.stderr
 
+    # A month whose partition is created late: its rows already sit in the default partition,
+    # and the partition job's function moves them into the new partition.
+    postgres.psql(
+        "INSERT INTO transaction_log "
+        f"(transaction_id, account_id, event_type, status, created_at{tenant}) "
+        f"SELECT gen_random_uuid(), account_id, 'CREATED', 'PENDING', "
+        f"TIMESTAMPTZ '2031-07-04 10:00:00+00'{tenant} FROM ledger ORDER BY entry_no LIMIT 1;",
+        db=db)
+    assert postgres.rows("SELECT tableoid::regclass::text FROM transaction_log "
+                         "WHERE created_at >= '2031-07-01'", db=db) == [["transaction_log_default"]]
+    postgres.psql("SELECT transaction_log_add_month(DATE '2031-07-01');", db=db)
+    assert postgres.rows("SELECT tableoid::regclass::text FROM transaction_log "
+                         "WHERE created_at >= '2031-07-01'", db=db) == [["transaction_log_2031_07"]]
+    result = postgres.psql("DELETE FROM transaction_log_2031_07;", db=db, check=False)
+    assert result.returncode != 0 and "append-only" in result.stderr
+
 
 @pytest.mark.parametrize("name", OTHER_CASES)
 def test_entity_schema_applies_and_accepts_rows(postgres: PgServer, name: str) -> None:

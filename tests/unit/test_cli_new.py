@@ -218,7 +218,8 @@ def test_related_specs_resolve_through_the_index(project: Path) -> None:
     assert result.code == 0, result.err
     text = (project / "specs/feature/spec-001-pay/spec.md").read_text()
     related = text[text.index("Related Specs"):]
-    assert "### 19.1. Core Dependencies\n\n- **spec-core-001-authentication** - Authentication - " \
+    # Section 20: a payments spec has its saga section with --profile=financial too.
+    assert "### 20.1. Core Dependencies\n\n- **spec-core-001-authentication** - Authentication - " \
            'Spec Path: "specs/core/spec-core-001-authentication/spec.md" Repo: unknown' in related
     assert '- **spec-002-users** - [NOT FOUND IN SPEC_INDEX] - Spec Path: "N/A" Repo: unknown' in related
     index = json.loads((project / ".smartspec/SPEC_INDEX.json").read_text())

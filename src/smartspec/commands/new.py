@@ -16,7 +16,11 @@ from smartspec.errors import UsageError
 @click.argument("name")
 @click.argument("description", required=False)
 @spec_options
-def new_command(name: str, description: str | None, **kwargs: Any) -> int:
+@click.option("--model", "model_file", default=None, metavar="FILE",
+              help="Write the spec from this system model (JSON, or YAML with PyYAML); "
+                   "see 'smartspec model --schema'.")
+def new_command(name: str, description: str | None, model_file: str | None,
+                **kwargs: Any) -> int:
     """Create a SPEC named NAME from a DESCRIPTION and flags.
 
     \b
@@ -28,7 +32,7 @@ def new_command(name: str, description: str | None, **kwargs: Any) -> int:
     """
     from smartspec.api import generate
 
-    options = options_from(kwargs, name=name, description=description)
+    options = options_from(kwargs, name=name, description=description, model_file=model_file)
     outcome = generate(options, confirm=confirm_on_terminal(options))
     return emit(outcome, options)
 

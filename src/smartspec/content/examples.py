@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
 
@@ -108,4 +108,160 @@ def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded:
     else:
         status, response = "200 OK", record
     return Example(endpoint.purpose, request, status,
+                   json.dumps(response, indent=2) if response is not None else "")
+
+
+# Sample values by attribute name, then by type; what the schema says a client sends.
+_SAMPLE_BY_NAME: dict[str, Any] = {
+    "email": "ada@example.com", "display_name": "Ada Lovelace", "name": "Example name",
+    "avatar_url": "https://cdn.example.com/avatars/ada.png", "bio": "Mathematician.",
+    "locale": "en-GB", "mrn": "MRN-000123", "serial_number": "SN-88412",
+    "firmware_version": "2.4.1", "metric": "temperature_c", "tracking_number": "TRK-7F3A9C21",
+    "origin": "Bangkok DC", "destination": "Chiang Mai", "plate_number": "1AB-2345",
+    "sku": "SKU-1001", "plan_code": "PRO_MONTHLY", "invoice_number": "INV-2026-0001",
+    "order_number": "ORD-2026-0001", "model_version": "2026-01-10", "version": "2026-01-10",
+    "framework": "onnx", "artifact_uri": "s3://models/churn/2026-01-10/model.onnx",
+    "event_type": "ARRIVED_AT_HUB", "location": "Bangkok DC", "channel": "email",
+    "method": "{method}", "reason": "Customer request", "severity": "warning",
+    "message": "Temperature above threshold", "subject": "Cannot log in",
+    "title": "Review contract", "report_type": "monthly_usage", "code": "8867-4",
+    "storage_key": "docs/contract-001.pdf", "idempotency_key": IDEMPOTENCY_KEY,
+    "source_offset": "carrier-events:3:1842", "medication_code": "RX-1049", "dosage": "5 mg",
+    "record_type": "note", "address": "1 Sukhumvit Rd, Bangkok", "body": "Hello",
+    "amount": "150.00", "tax": "10.50", "total": "160.50", "price": "19.00",
+    "starts_at": EXAMPLE_TIME, "ends_at": "2026-01-15T10:00:00Z",
+    "current_period_start": "2026-01-01T00:00:00Z", "current_period_end": "2026-02-01T00:00:00Z",
+}
+
+
+def sample_value(name: str, type_: str, currency: str) -> Any:
+    """A realistic value for one attribute, consistent across the spec's examples."""
+    if name == "currency":
+        return currency
+    if name in _SAMPLE_BY_NAME:
+        return _SAMPLE_BY_NAME[name]
+    base = type_.partition(":")[0]
+    if name.endswith("_id") or base == "uuid":
+        return OWNER_ID
+    if name.endswith("_minor"):
+        return 15000
+    if base in ("timestamp",):
+        return EXAMPLE_TIME
+    if base == "date":
+        return "2026-02-14"
+    if base in ("integer", "small-integer", "big-integer"):
+        return 30 if "minutes" in name else 1
+    if base in ("number", "decimal"):
+        return 21.5
+    if base == "json":
+        return {"key": "value"}
+    if base == "boolean":
+        return True
+    if base == "bytes":
+        return None
+    return f"example-{name.replace('_', '-')}"
+
+
+def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, guarded: bool,
+                      tenant: bool) -> Example:
+    """The request/response pair of one model operation, built from its entity's attributes
+    and states so that every field and status in it is one the schema has."""
+    path = "/".join(EXAMPLE_ID if s.startswith(("{", ":")) else s for s in op.path.split("/"))
+    headers = [f"{op.method} {path} HTTP/1.1", "Host: api.example.com"]
+    if guarded and op.verb not in ("issue-token", "refresh-token", "confirm"):
+        headers.append("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature")
+    if tenant and op.verb != "confirm":
+        headers.append("X-Tenant-Id: 5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f")
+
+    def value(a: Any) -> Any:
+        found = sample_value(a.name, a.type, currency)
+        return method_name if found == "{method}" else found
+
+    owner = {f"{entity.owner}_id": OWNER_ID} if entity.owner else {}
+    def shown(a: Any) -> bool:
+        # Secrets and raw bytes never appear in an API body.
+        return (a.type.partition(":")[0] != "bytes" and a.name != "idempotency_key"
+                and not a.name.endswith("_hash"))
+
+    fields = {a.name: value(a) for a in entity.attributes if shown(a)}
+    required = {a.name: value(a) for a in entity.attributes if a.required and shown(a)}
+    state = entity.states[0] if entity.states else None
+    record: dict[str, Any] = {"id": EXAMPLE_ID, **owner, **fields}
+    if state:
+        record["status"] = state
+    if entity.time_column is None:
+        record["created_at"] = EXAMPLE_TIME
+    body: Any = None
+    status, response = "200 OK", cast("dict[str, Any] | None", record)
+    verb = op.verb
+    if verb in ("issue-token", "refresh-token"):
+        body = ({"email": "ada@example.com", "password": "correct horse battery staple"}
+                if verb == "issue-token" else {"refresh_token": "rt_8b1f0c2d9e"})
+        response = {"access_token": "eyJhbGciOiJSUzI1NiJ9.example.signature",
+                    "token_type": "Bearer", "expires_in": 900, "refresh_token": "rt_3c9a7e51f0"}
+    elif verb == "confirm":
+        headers.append("Stripe-Signature: t=1768469400,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e7"
+                       if "stripe" in op.path else "X-Signature: sha256=5257a869e7ecebeda32a")
+        body = {"id": "evt_1QxExample", "type": "payment_intent.succeeded",
+                "data": {"object": {"id": "pi_3QxExample", "status": "succeeded"}}}
+        status, response = "204 No Content", None
+    elif verb in ("reschedule",):
+        body = {"starts_at": "2026-01-16T10:00:00Z", "ends_at": "2026-01-16T10:30:00Z"}
+        moved = next((s for s in entity.states if s == "RESCHEDULED"), state)
+        response = {**record, **body, **({"status": moved} if moved else {})}
+    elif verb == "cancel":
+        body = {"reason": "Patient request"}
+        gone = next((s for s in entity.states if s == "CANCELLED"), state)
+        response = {**record, **({"status": gone} if gone else {})}
+    elif verb == "refund":
+        body = {"amount": "50.00", "reason": "Duplicate charge"}
+        response = {"id": EXAMPLE_ID, "payment_id": EXAMPLE_ID, "amount": "50.00",
+                    "reason": "Duplicate charge", "status": "REQUESTED",
+                    "created_at": EXAMPLE_TIME}
+        status = "202 Accepted"
+    elif verb == "meter":
+        body = {k: v for k, v in record.items() if k not in ("id",)}
+        body["idempotency_key"] = IDEMPOTENCY_KEY
+        status, response = "202 Accepted", {"accepted": 1}
+    elif verb == "ingest" and op.method == "POST":
+        body = {"items": [{k: v for k, v in record.items() if k != "id"}]}
+        status, response = "202 Accepted", {"accepted": 1, "rejected": 0}
+    elif verb == "track":
+        response = {"shipment_id": EXAMPLE_ID, "status": "IN_TRANSIT",
+                    "events": [{"event_type": "ARRIVED_AT_HUB", "location": "Bangkok DC",
+                                "occurred_at": EXAMPLE_TIME}]}
+    elif verb == "search":
+        path_q = headers[0].replace(" HTTP/1.1", "?q=ada&limit=20 HTTP/1.1")
+        headers[0] = path_q
+        response = {"items": [record], "next_cursor": None}
+    elif verb == "export":
+        body = {"format": "csv"}
+        status, response = "202 Accepted", {"export_id": EXAMPLE_ID, "status": "QUEUED"}
+    elif verb == "infer":
+        body = {"input": {"features": [0.12, 3.4, 1.0]}}
+        response = {"id": EXAMPLE_ID, "model_version": "2026-01-10",
+                    "output": {"score": 0.87}, "latency_ms": 42}
+    elif verb == "approve":
+        response = {**record, "status": next((s for s in entity.states if "APPROV" in s), state)}
+    elif op.method == "POST" and "{" not in op.path:
+        body = {**owner, **required}
+        status = "201 Created"
+        response = {**record, **body}
+    elif op.method in ("PUT", "PATCH"):
+        body = {**required} if op.method == "PUT" else {
+            k: v for k, v in list(required.items())[:1]}
+        if op.method == "PATCH" and len(entity.states) > 1:
+            body["status"] = entity.states[1]
+        response = {**record, **body}
+    elif op.method == "GET" and not op.path.rstrip("/").endswith("}"):
+        response = {"items": [record], "next_cursor": None}
+    elif op.method == "DELETE":
+        status, response = "204 No Content", None
+    if body is not None:
+        headers.append("Content-Type: application/json")
+        if op.method == "POST" and verb not in ("issue-token", "refresh-token", "confirm"):
+            headers.append(f"Idempotency-Key: {IDEMPOTENCY_KEY}")
+    request = "\n".join(headers) + ("\n\n" + json.dumps(body, indent=2) if body is not None
+                                     else "")
+    return Example(op.summary, request, status,
                    json.dumps(response, indent=2) if response is not None else "")

@@ -26,6 +26,7 @@ from smartspec.content.system import currency_for
 from smartspec.detect import plural_of
 
 if TYPE_CHECKING:
+    from smartspec.model import Entity, SystemModel
     from smartspec.plan import SpecPlan
 
 SQL_DATABASES = frozenset({"PostgreSQL", "MySQL", "SQLite", "TimescaleDB"})
@@ -248,8 +249,10 @@ def _wants(plan: SpecPlan) -> _Wants:
         payment=payment,
         card=card,
         refund=payment,
-        invoice=bool(words & {"invoice", "invoices", "billing", "subscription", "subscriptions"}),
-        subscription=bool(words & {"subscription", "subscriptions"}),
+        invoice=bool(words & {"invoice", "invoices", "billing", "subscription", "subscriptions"})
+        or plan.model.entity("invoice") is not None,
+        subscription=bool(words & {"subscription", "subscriptions"})
+        or plan.model.entity("subscription") is not None,
         wallet="wallet" in words and "credit" not in words,
         currency=currency_for(facts),
         providers=providers,
@@ -295,7 +298,8 @@ def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str]:
     tables.append(Table(
         "saga_state", "Saga State Table",
         "The persisted state of every saga"
-        + (" (section Saga Orchestration Patterns)" if plan.has("saga") else "")
+        + (f" (section {_saga.number}, {_saga.title})"
+           if (_saga := next((x for x in plan.sections if x.key == "saga"), None)) else "")
         + ": the step it reached, what compensation needs, and when it times out.",
         [Column("saga_id", "UUID", default="gen_random_uuid()"),
          Column("saga_type", "VARCHAR(40)", check=_in("saga_type", (
@@ -430,6 +434,31 @@ $$;"""
     )
 
 
+# The partition job's function. A month's partition cannot simply be created once rows of
+# that month sit in the DEFAULT partition (PostgreSQL refuses: the default partition would
+# violate its new constraint), so the job detaches the default partition, moves that month's
+# rows into the new table, attaches it and re-attaches the default, in one transaction.
+# Detaching drops the cloned append-only trigger from the default partition, so the move is
+# the only change that ever deletes a row, and attaching clones the trigger back.
+_ADD_MONTH = """CREATE FUNCTION transaction_log_add_month(first_day DATE) RETURNS void AS $$
+DECLARE
+  part TEXT := format('transaction_log_%s', to_char(first_day, 'YYYY_MM'));
+  low TIMESTAMPTZ := first_day::timestamp AT TIME ZONE 'UTC';
+  high TIMESTAMPTZ := (first_day + INTERVAL '1 month')::timestamp AT TIME ZONE 'UTC';
+BEGIN
+  ALTER TABLE transaction_log DETACH PARTITION transaction_log_default;
+  EXECUTE format('CREATE TABLE %I (LIKE transaction_log INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
+                 part);
+  EXECUTE format('INSERT INTO %I SELECT * FROM transaction_log_default '
+                 'WHERE created_at >= $1 AND created_at < $2', part) USING low, high;
+  DELETE FROM transaction_log_default WHERE created_at >= low AND created_at < high;
+  EXECUTE format('ALTER TABLE transaction_log ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+                 part, low, high);
+  ALTER TABLE transaction_log ATTACH PARTITION transaction_log_default DEFAULT;
+END;
+$$ LANGUAGE plpgsql;"""
+
+
 def _transaction_log(created: datetime, tested: bool) -> Table:
     months = []
     year, month = created.year, created.month
@@ -471,7 +500,7 @@ def _transaction_log(created: datetime, tested: bool) -> Table:
                  _index("transaction_log", "saga_id"),
                  _index("transaction_log", "created_at")],
         extra=["CREATE TRIGGER trg_transaction_log_append_only BEFORE UPDATE OR DELETE ON transaction_log\n"
-               "  FOR EACH ROW EXECUTE FUNCTION reject_append_only_change();"],
+               "  FOR EACH ROW EXECUTE FUNCTION reject_append_only_change();", _ADD_MONTH],
         labels={"account_id": "generates", "saga_id": "tracks"},
     )
 
@@ -765,6 +794,111 @@ def _entity_table(entity: str, present: set[str], financial: bool) -> Table:
                  indexes=indexes, labels=labels)
 
 
+_SQL_TYPES = {"uuid": "UUID", "text": "TEXT", "integer": "INT", "small-integer": "SMALLINT",
+              "big-integer": "BIGINT", "number": "DOUBLE PRECISION", "timestamp": "TIMESTAMPTZ",
+              "date": "DATE", "boolean": "BOOLEAN", "json": "JSONB", "bytes": "BYTEA"}
+
+
+def sql_type(attribute_type: str) -> str:
+    """The PostgreSQL type of a model attribute type: ``string:200`` -> ``VARCHAR(200)``."""
+    base, _, size = attribute_type.partition(":")
+    if base == "string":
+        return f"VARCHAR({size or 255})"
+    if base == "code":
+        return f"CHAR({size or 3})"
+    if base == "decimal":
+        return f"DECIMAL({size.replace(' ', '') or '19,4'})"
+    return _SQL_TYPES.get(base, "TEXT")
+
+
+def _model_table(entity: Entity, present: set[str], financial: bool, time_series: bool,
+                 currency: str) -> Table:
+    """The table of one model entity: its attributes, its owner's key, its lifecycle states
+    as a CHECK list, and for readings a key that holds the time column (a TimescaleDB
+    hypertable rejects any unique index without it)."""
+    name = table_name(entity.name)
+    columns = [_uuid_pk()]
+    labels: dict[str, str] = {}
+    indexes: list[str] = []
+    constraints: list[str] = []
+    extra: list[str] = []
+    owner = entity.owner if entity.owner in present else None
+    if financial and owner is None and entity.name != "account":
+        owner_fk: tuple[str, str] | None = ("account_id", "account(id)")
+    else:
+        owner_fk = (f"{owner}_id", f"{table_name(owner)}(id)") if owner else None
+    if owner_fk:
+        fk, target = owner_fk
+        # A profile is one per owner: the owner's key is unique there.
+        columns.append(Column(fk, "UUID", references=target, unique=entity.name == "profile"))
+        labels[fk] = "reports" if entity.time_column else "owns"
+        indexes.append(_index(name, fk))
+    time_column = entity.time_column
+    for a in entity.attributes:
+        unique = a.unique and not time_column
+        if a.unique and time_column:
+            constraints.append(f"CONSTRAINT uq_{name}_{a.name} UNIQUE ({a.name}, {time_column})")
+        columns.append(Column(a.name, sql_type(a.type), null=not a.required, unique=unique,
+                              check=a.check, default=repr(currency) if a.name == "currency" else None,
+                              comment="encrypted PHI (AES-256)" if a.name == "phi" else None))
+    if entity.states:
+        columns += _status(entity.states, entity.states[0])
+    if not time_column:
+        columns += [Column("metadata", "JSONB", null=True), _created(), _updated()]
+    primary_key: tuple[str, ...] = ("id",)
+    if time_column:
+        primary_key = ("id", time_column)
+        columns[0] = Column("id", "UUID", default="gen_random_uuid()")
+        indexes.append(_index(name, f"{time_column} DESC"))
+        if time_series:
+            extra.append(
+                "-- A TimescaleDB hypertable chunked by time; on a server without the extension\n"
+                "-- it stays an ordinary table.\n"
+                "DO $$\nBEGIN\n"
+                "  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN\n"
+                f"    PERFORM create_hypertable('{name}', by_range('{time_column}'));\n"
+                "  END IF;\nEND\n$$;")
+    elif entity.states:
+        indexes.append(_index(name, "status"))
+    title = f"{entity.name.replace('_', ' ').title()} Table"
+    purpose = (f"Append-only {entity.plural.replace('_', ' ')}, keyed by id and {time_column}."
+               if time_column else f"The {entity.plural.replace('_', ' ')} the service manages.")
+    names = {a.name for a in entity.attributes}
+    if {"starts_at", "ends_at"} <= names:
+        constraints.append(f"CONSTRAINT chk_{name}_period CHECK (ends_at > starts_at)")
+        holder = next((n for n in ("practitioner_id", "vehicle_id", "resource_id") if n in names),
+                      owner_fk[0] if owner_fk else None)
+        active = [st for st in entity.states if st not in ("CANCELLED", "COMPLETED", "NO_SHOW",
+                                                           "EXPIRED")]
+        if holder and active:
+            # Double booking is impossible: one active booking per holder and start time.
+            indexes.append(f"CREATE UNIQUE INDEX uq_{name}_{holder}_slot ON {name} "
+                           f"({holder}, starts_at) WHERE {_in('status', tuple(active))};")
+            purpose += (f" A {holder.removesuffix('_id')}'s slot holds at most one active "
+                        f"{entity.name.replace('_', ' ')} (unique index), so a double booking "
+                        "is rejected by the database.")
+    return Table(name, title, purpose, columns, primary_key=primary_key, constraints=constraints,
+                 indexes=indexes, labels=labels, extra=extra)
+
+
+def _model_parents_first(names: list[str], model: SystemModel) -> list[str]:
+    """Entities ordered so every owner's table precedes the tables that reference it."""
+    owners = {e.name: e.owner for e in model.entities}
+    ordered: list[str] = []
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in ordered or name in trail:
+            return
+        owner = owners.get(name)
+        if owner in names and owner != name:
+            visit(owner, (*trail, name))
+        ordered.append(name)
+
+    for name in names:
+        visit(name, ())
+    return ordered
+
+
 def _add_tenancy(tables: list[Table]) -> Table:
     tenant = Table(
         "tenant", "Tenant Table",
@@ -789,7 +923,9 @@ def _add_tenancy(tables: list[Table]) -> Table:
 def schema_for(plan: SpecPlan) -> Schema:
     """The data model of ``plan``: financial core plus named tables, or entity tables."""
     financial = plan.profile == "financial" or "fintech" in plan.domains
-    entities = list(plan.facts.entities)
+    model = plan.model
+    time_series = model.store("time-series") is not None
+    currency = model.currency or "USD"
     tables: list[Table] = []
     balance: str | None = None
     if financial:
@@ -799,14 +935,14 @@ def schema_for(plan: SpecPlan) -> Schema:
         # Named tables go after saga_state (they reference it) and before the ledger.
         position = next(i for i, t in enumerate(core) if t.name == "ledger")
         tables = core[:position] + named + core[position:]
-        leftovers = [e for e in entities if e not in _FINANCIAL_COVERS][:3]
-        present = set(entities)
-        tables += [_entity_table(e, present, True) for e in leftovers]
+        leftovers = [e for e in model.entities if e.name not in _FINANCIAL_COVERS][:3]
+        present = {t.name for t in tables} | {e.name for e in leftovers}
+        tables += [_model_table(e, present, True, time_series, currency) for e in leftovers]
     else:
-        chosen = entities[:4] or [_fallback_entity(plan)]
+        chosen = {e.name: e for e in model.entities[:5]}
         present = set(chosen)
-        ordered = _parents_first(chosen)
-        tables = [_entity_table(e, present, False) for e in ordered]
+        tables = [_model_table(chosen[name], present, False, time_series, currency)
+                  for name in _model_parents_first(list(chosen), model)]
     tenant = "saas" in plan.domains
     if tenant and not any(t.name == "tenant" for t in tables):
         tables.insert(0, _add_tenancy([t for t in tables]))

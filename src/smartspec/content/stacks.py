@@ -9,7 +9,7 @@ Spring beans, ASP.NET Core's container, Go constructor functions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -98,6 +98,25 @@ class CodeSubject:
     entity_var: str  # payment
     ports: tuple[Port, ...]
     provider: str  # the payment provider the saga examples charge: Stripe, or PaymentProvider
+    arg: str = "name"  # the main attribute a create call takes, snake_case: email
+    arg_types: tuple[tuple[str, str], ...] = ()  # (language, type) of that attribute
+    sample: str = "'example'"  # a literal of that attribute for tests (TypeScript/Python)
+    initial: str = "ACTIVE"  # the entity's first lifecycle state (the schema's CHECK list)
+    confirmed: str = "ACTIVE"  # the state a confirmed entity reaches
+    create_path: str = "/api/v1/records"
+
+    @property
+    def arg_camel(self) -> str:
+        head, *rest = self.arg.split("_")
+        return head + "".join(w.capitalize() for w in rest)
+
+    @property
+    def arg_pascal(self) -> str:
+        return "".join(w.capitalize() for w in self.arg.split("_"))
+
+    def ty(self, language: str) -> str:
+        """The type of ``arg`` in ``language``."""
+        return dict(self.arg_types).get(language, "string")
 
     @property
     def service_snake(self) -> str:
@@ -128,19 +147,71 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     service = _pascal(main.name) or "CoreService"
     if not service[:1].isalpha():
         service = "Service" + service
-    entity = _pascal(plan.facts.entities[0]) if plan.facts.entities else "Record"
+    model = plan.model
+    primary = next((e for e in model.entities if e.time_column is None),
+                   model.entities[0] if model.entities else None)
+    entity = _pascal(primary.name) if primary is not None else "Record"
     ports = [Port("repository", f"{entity}Repository", f"{entity[:1].lower()}{entity[1:]}Repository",
                   system.database)]
     if system.cache:
         ports.append(Port("cache", "Cache", "cache", system.cache))
-    if system.queue:
-        ports.append(Port("publisher", "EventPublisher", "events", system.queue))
-    for api in system.external_apis[:2]:
+    outbound = [m for m in plan.model.messaging if m.direction == "outbound"]
+    if outbound or (system.queue and not plan.model.messaging):
+        # Only a broker the service publishes to is a publisher port; an inbound feed
+        # (MQTT readings, consumed Kafka events) is the service's input, not its output.
+        ports.append(Port("publisher", "EventPublisher", "events",
+                          outbound[0].technology if outbound else str(system.queue)))
+    called = list(system.external_apis[:2])
+    if plan.model.parties_of("payment-scheme") and not plan.model.parties_of("payment-provider"):
+        called.append("Payment Provider")  # a scheme is reached through some provider
+    for api in called:
         name = _pascal(api) or "External"
         ports.append(Port("gateway", f"{name}Gateway", f"{name[:1].lower()}{name[1:]}Gateway",
                           f"{api} API"))
     ports.append(Port("ids", "IdGenerator", "ids", "UUID generator"))
     ports.append(Port("clock", "Clock", "clock", "system clock"))
     providers = [a for a in system.external_apis if a in ("Stripe", "PromptPay", "PayPal", "Adyen")]
-    return CodeSubject(service, entity, entity[:1].lower() + entity[1:], tuple(ports),
-                       _pascal(providers[0]) if providers else "PaymentProvider")
+    provider = _pascal(providers[0]) if providers else "PaymentProvider"
+    subject = CodeSubject(service, entity, entity[:1].lower() + entity[1:], tuple(ports), provider)
+    if primary is None:
+        return subject
+    attribute = next((a for a in primary.attributes if a.required), None) or (
+        primary.attributes[0] if primary.attributes else None)
+    states = primary.states or ("ACTIVE",)
+    confirmed = next((st for st in ("CONFIRMED", "SUCCEEDED", "BOOKED", "ACTIVE", "PAID", "SENT",
+                                    "COMPLETED") if st in states), states[min(1, len(states) - 1)])
+    create = next((o for o in model.operations if o.entity == primary.name
+                   and o.method == "POST" and "{" not in o.path), None)
+    name, kind = (attribute.name, attribute.type.partition(":")[0]) if attribute else ("name", "string")
+    types = _LANGUAGE_TYPES.get(kind, _LANGUAGE_TYPES["string"])
+    sample = {"integer": "1", "big-integer": "15000", "small-integer": "1", "number": "21.5",
+              "decimal": "21.5", "boolean": "true"}.get(kind, repr(_sample(name, kind)))
+    return replace(
+        subject, arg=name, arg_types=types, sample=sample, initial=states[0], confirmed=confirmed,
+        create_path=create.path if create else f"/api/v1/{primary.plural}")
+
+
+# Attribute type -> its type in each example language.
+_LANGUAGE_TYPES: dict[str, tuple[tuple[str, str], ...]] = {
+    "string": (("typescript", "string"), ("python", "str"), ("java", "String"),
+               ("go", "string"), ("csharp", "string")),
+    "big-integer": (("typescript", "number"), ("python", "int"), ("java", "long"),
+                    ("go", "int64"), ("csharp", "long")),
+    "integer": (("typescript", "number"), ("python", "int"), ("java", "int"), ("go", "int"),
+                ("csharp", "int")),
+    "number": (("typescript", "number"), ("python", "float"), ("java", "double"),
+               ("go", "float64"), ("csharp", "double")),
+    "timestamp": (("typescript", "Date"), ("python", "datetime"), ("java", "Instant"),
+                  ("go", "time.Time"), ("csharp", "DateTimeOffset")),
+}
+_LANGUAGE_TYPES["small-integer"] = _LANGUAGE_TYPES["integer"]
+_LANGUAGE_TYPES["decimal"] = (("typescript", "string"), ("python", "Decimal"),
+                              ("java", "BigDecimal"), ("go", "decimal.Decimal"),
+                              ("csharp", "decimal"))
+
+
+def _sample(name: str, kind: str) -> str:
+    from smartspec.content.examples import sample_value
+
+    value = sample_value(name, kind, "USD")
+    return value if isinstance(value, str) else f"example-{name}"

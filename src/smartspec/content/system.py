@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from smartspec.content.examples import Example
     from smartspec.detect import Endpoint, Facts
+    from smartspec.model import SystemModel
     from smartspec.plan import SpecPlan
 
 # Service kind -> words in the service's name that give it away, checked in this order. The
@@ -73,14 +74,45 @@ class System:
     tenant: bool  # SaaS: requests carry a tenant
     currency: str  # the currency of money examples
 
-    def example(self, endpoint: Endpoint) -> Example:
-        """The request/response example of ``endpoint`` for the Examples section."""
-        from smartspec.content.examples import example_for
+    model: SystemModel
 
-        method = ("PROMPTPAY" if "PromptPay" in self.external_apis else
-                  "CARD" if {"Stripe", "Adyen"} & set(self.external_apis) else "BANK_TRANSFER")
-        return example_for(endpoint, currency=self.currency, method_name=method,
-                           guarded=self.guarded, tenant=self.tenant)
+    def example(self, endpoint: Endpoint) -> Example:
+        """The request/response example of ``endpoint`` for the Examples section, from the
+        model operation it serves, so its fields and statuses are the schema's."""
+        from smartspec.content.examples import example_for, operation_example
+
+        names = {p.name for p in self.model.parties}
+        method = ("PROMPTPAY" if "PromptPay" in names else
+                  "CARD" if {"Stripe", "Adyen"} & names else "BANK_TRANSFER")
+        op = next((o for o in self.model.endpoints
+                   if (o.method, o.path) == (endpoint.method, endpoint.path)), None)
+        entity = self.model.entity(op.entity) if op is not None else None
+        if op is None or entity is None:
+            return example_for(endpoint, currency=self.currency, method_name=method,
+                               guarded=self.guarded, tenant=self.tenant)
+        return operation_example(op, entity, currency=self.currency, method_name=method,
+                                 guarded=self.guarded, tenant=self.tenant)
+
+    @property
+    def queue_semantics(self) -> str:
+        """How the broker is read: ``log`` (Kafka: offsets, lag), ``pubsub`` (MQTT: devices,
+        QoS) or ``queue`` (work handed to one consumer: depth, dead letters)."""
+        found = next((m for m in self.model.messaging if m.technology == self.queue), None)
+        return found.semantics if found else "queue"
+
+    @property
+    def queue_env(self) -> str:
+        """The environment variable that points at the broker, in its own terms."""
+        return {"Kafka": "KAFKA_BOOTSTRAP_SERVERS", "Redpanda": "KAFKA_BOOTSTRAP_SERVERS",
+                "MQTT": "MQTT_BROKER_URL", "EMQX": "MQTT_BROKER_URL",
+                "Amazon SQS": "SQS_QUEUE_URL", "RabbitMQ": "AMQP_URL",
+                "Redis queue": "REDIS_URL"}.get(str(self.queue), "QUEUE_URL")
+
+    @property
+    def queue_signal(self) -> str:
+        """The backlog signal of the broker: what an alert and the autoscaler watch."""
+        return {"log": "consumer lag", "pubsub": "subscription backlog"}.get(
+            self.queue_semantics, "queue depth")
 
     @property
     def multi_service(self) -> bool:
@@ -107,34 +139,48 @@ def service_kind(name: str) -> str:
     return "general"
 
 
+# Party roles a spec treats as an API it calls (timeouts, retries, circuit breakers). Identity
+# providers are OIDC issuers, standards are formats and schemes are reached through a
+# provider: none of them is "an API with a key".
+CALLED_ROLES = ("payment-provider", "notification-channel", "data-vendor", "ai-provider")
+
+
 def describe_system(plan: SpecPlan) -> System:
-    """The components of ``plan``'s system, named or proposed."""
+    """The components of ``plan``'s system, as its model states them."""
+    model = plan.model
     facts = plan.facts
     financial = plan.profile == "financial" or "fintech" in plan.domains
     services = _services(plan, financial)
-    datastores = facts.datastores or ("PostgreSQL",)
-    database = next((d for d in datastores if d not in CACHE_LIKE), "PostgreSQL")
-    cache = "Redis" if "Redis" in datastores or facts.has("cache") else None
-    queue, queue_named = _queue(plan, financial)
+    named_stores = [s for s in model.stores if s.origin.source != "default"]
+    datastores = tuple(dict.fromkeys(s.technology for s in model.stores)) or ("PostgreSQL",)
+    queue = model.messaging[0].technology if model.messaging else None
+    if queue == "work queue":
+        queue = "Redis queue" if model.cache == "Redis" else None
+    from smartspec.detect import Endpoint
+
+    endpoints = tuple(dict.fromkeys(Endpoint(o.method, o.path, o.summary)
+                                    for o in model.endpoints))
+    called = tuple(p.name for p in model.parties if p.role in CALLED_ROLES)
     return System(
         services=services,
         services_named=bool(facts.services),
         datastores=datastores,
-        datastores_named=bool(facts.datastores),
-        database=database,
-        cache=cache,
+        datastores_named=bool(named_stores),
+        database=model.system_of_record,
+        cache=model.cache,
         queue=queue,
-        queue_named=queue_named,
-        external_apis=facts.external_apis,
-        has_external=bool(facts.external_apis) or facts.has("external-api"),
-        entities=facts.entities,
-        endpoints=facts.endpoints or _fallback_endpoints(plan),
+        queue_named=bool(model.messaging) and model.messaging[0].origin.source != "default",
+        external_apis=called,
+        has_external=bool(called) or facts.has("external-api"),
+        entities=tuple(e.name for e in model.entities),
+        endpoints=endpoints,
         financial=financial,
         domains=plan.domains,
         breakdown=len(services) > 1 or financial,
         guarded=plan.security != "none",
         tenant="saas" in plan.domains,
-        currency=currency_for(facts),
+        currency=model.currency or currency_for(facts),
+        model=model,
     )
 
 

@@ -1,0 +1,150 @@
+"""The ``proto`` service definition of a gRPC interface, written from the model: one message
+per entity (its attributes and lifecycle state), one rpc per operation the model routes over
+gRPC. The text compiles with ``protoc`` (tests/unit/test_proto.py runs grpcio-tools on it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smartspec.model import Entity, SystemModel
+
+_PROTO_TYPES = {"string": "string", "text": "string", "code": "string", "uuid": "string",
+                "integer": "int32", "small-integer": "int32", "big-integer": "int64",
+                "number": "double", "decimal": "string", "timestamp": "google.protobuf.Timestamp",
+                "date": "string", "boolean": "bool", "json": "google.protobuf.Struct",
+                "bytes": "bytes"}
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def package_of(name: str) -> str:
+    """A proto package from the spec name: ``model-serving`` -> ``model_serving.v1``."""
+    base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "service"
+    if base[0].isdigit():
+        base = "svc_" + base
+    return f"{base}.v1"
+
+
+def _message(entity: Entity) -> list[str]:
+    lines = [f"message {_pascal(entity.name)} {{", "  string id = 1;"]
+    number = 2
+    if entity.owner:
+        lines.append(f"  string {entity.owner}_id = {number};")
+        number += 1
+    for attribute in entity.attributes:
+        kind = _PROTO_TYPES.get(attribute.type.partition(":")[0], "string")
+        lines.append(f"  {kind} {attribute.name} = {number};")
+        number += 1
+    if entity.states:
+        lines.append(f"  {_pascal(entity.name)}Status status = {number};")
+        number += 1
+    lines.append("}")
+    if entity.states:
+        prefix = re.sub(r"[^A-Z0-9]+", "_", entity.name.upper())
+        lines += ["", f"enum {_pascal(entity.name)}Status {{",
+                  f"  {prefix}_STATUS_UNSPECIFIED = 0;"]
+        lines += [f"  {prefix}_STATUS_{state} = {i};" for i, state in enumerate(entity.states, 1)]
+        lines.append("}")
+    return lines
+
+
+def proto_for(model: SystemModel) -> str:
+    """The whole .proto file of the model's gRPC operations (empty when it has none)."""
+    ops = [o for o in model.operations if o.interface == "grpc"]
+    if not ops:
+        return ""
+    service = _pascal(model.name) or "Service"
+    if not service.endswith("Service"):
+        service += "Service"
+    lines = ['syntax = "proto3";', "", f"package {package_of(model.name)};", "",
+             'import "google/protobuf/struct.proto";',
+             'import "google/protobuf/timestamp.proto";', "", f"service {service} {{"]
+    messages: list[list[str]] = []
+    defined: set[str] = set()
+    for op in ops:
+        entity = model.entity(op.entity)
+        if entity is None:
+            continue
+        kind = _pascal(entity.name)
+        if op.verb == "get":
+            request, response = f"{op.path}Request", kind
+            messages.append([f"message {request} {{", "  string id = 1;", "}"])
+            stream_in = stream_out = ""
+        elif op.verb == "list":
+            request, response = f"{op.path}Request", f"{op.path}Response"
+            messages.append([f"message {request} {{", "  int32 page_size = 1;",
+                             "  string page_token = 2;", "}"])
+            messages.append([f"message {response} {{",
+                             f"  repeated {kind} {entity.plural} = 1;",
+                             "  string next_page_token = 2;", "}"])
+            stream_in = stream_out = ""
+        else:
+            request, response = "PredictRequest", "PredictResponse"
+            if request not in defined:
+                messages.append(["message PredictRequest {", "  string model_id = 1;",
+                                 "  google.protobuf.Struct input = 2;", "}"])
+                messages.append(["message PredictResponse {", f"  {kind} {entity.name} = 1;",
+                                 "}"])
+                defined.add(request)
+            stream_in = stream_out = "stream " if op.path.endswith("Stream") else ""
+        lines.append(f"  // {op.summary}.")
+        lines.append(f"  rpc {op.path}({stream_in}{request}) returns ({stream_out}{response});")
+        if kind not in defined:
+            messages.append(_message(entity))
+            defined.add(kind)
+    lines.append("}")
+    for block in messages:
+        lines += ["", *block]
+    return "\n".join(lines) + "\n"
+
+
+_GRAPHQL_TYPES = {"integer": "Int", "small-integer": "Int", "big-integer": "String",
+                  "number": "Float", "boolean": "Boolean", "timestamp": "DateTime",
+                  "json": "JSON"}
+
+
+def graphql_sdl(model: SystemModel) -> str:
+    """The GraphQL schema (SDL) of the model's GraphQL operations (empty when it has none)."""
+    ops = [o for o in model.operations if o.interface == "graphql"]
+    if not ops:
+        return ""
+    lines = ["scalar DateTime", "scalar JSON", "", "type Query {"]
+    types: list[str] = []
+    for op in ops:
+        entity = model.entity(op.entity)
+        if entity is None:
+            continue
+        kind = _pascal(entity.name)
+        if op.verb == "get":
+            lines.append(f"  {op.path}(id: ID!): {kind}")
+        elif op.verb == "search":
+            lines.append(f"  {op.path}(text: String!, first: Int = 20, after: String): "
+                         f"{kind}Connection!")
+        else:
+            lines.append(f"  {op.path}(first: Int = 50, after: String): {kind}Connection!")
+        if kind in types:
+            continue
+        types.append(kind)
+    lines.append("}")
+    for kind in types:
+        entity = next(e for e in model.entities if _pascal(e.name) == kind)
+        lines += ["", f"type {kind} {{", "  id: ID!"]
+        if entity.owner:
+            lines.append(f"  {entity.owner}Id: ID!")
+        for a in entity.attributes:
+            gql = _GRAPHQL_TYPES.get(a.type.partition(":")[0], "String")
+            camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), a.name)
+            lines.append(f"  {camel}: {gql}{'!' if a.required else ''}")
+        if entity.states:
+            lines.append(f"  status: {kind}Status!")
+        lines.append("}")
+        if entity.states:
+            lines += ["", f"enum {kind}Status {{", *[f"  {s}" for s in entity.states], "}"]
+        lines += ["", f"type {kind}Connection {{", f"  nodes: [{kind}!]!",
+                  "  endCursor: String", "  hasNextPage: Boolean!", "}"]
+    return "\n".join(lines) + "\n"

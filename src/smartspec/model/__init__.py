@@ -1,0 +1,203 @@
+"""The SystemModel: the system a spec describes, as typed facts, between detection and planning.
+
+Every element records where it came from (``Origin``): a word of the description, an entry of
+the technology knowledge base, a domain pack, a model file, or a default smartspec chose. The
+templates write only what the model holds, so a spec never states a fact the system lacks.
+
+The classes are NamedTuples: cheap to import and create, immutable, and trivially turned into
+JSON for ``smartspec model --json`` and the model file stored beside a spec.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+# Where a fact came from.
+DESCRIPTION = "description"
+KNOWLEDGE = "knowledge"
+DOMAIN = "domain"
+DEFAULT = "default"
+MODEL_FILE = "model-file"
+ORIGIN_SOURCES = (DESCRIPTION, KNOWLEDGE, DOMAIN, DEFAULT, MODEL_FILE)
+
+INBOUND = "inbound"
+OUTBOUND = "outbound"
+DIRECTIONS = (INBOUND, OUTBOUND)
+
+# Vocabularies a model file is checked against.
+INTERFACE_KINDS = ("rest", "graphql", "grpc", "websocket", "sse", "mqtt", "kafka", "amqp", "sqs",
+                   "webhook", "fhir", "hl7v2", "file", "schedule", "dicom", "iso20022", "edi")
+STORE_ROLES = ("system-of-record", "cache", "time-series", "search", "object-storage",
+               "analytics")
+SEMANTICS = ("queue", "log", "pubsub")
+PARTY_ROLES = ("payment-provider", "payment-scheme", "identity-provider", "standard",
+               "notification-channel", "data-vendor", "ai-provider")
+ACTOR_KINDS = ("person", "system", "device")
+AUTH_KINDS = ("none", "jwt-issue", "jwt-verify", "oidc", "api-key", "mtls")
+ATTRIBUTE_TYPES = ("uuid", "string", "text", "code", "integer", "small-integer", "big-integer",
+                   "number", "decimal", "timestamp", "date", "boolean", "json", "bytes")
+
+
+class Origin(NamedTuple):
+    """Where a fact came from: ``source`` one of ORIGIN_SOURCES, ``detail`` the word, entry,
+    pack or reason."""
+
+    source: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.detail}"
+
+
+class Actor(NamedTuple):
+    name: str  # "patient", "device", "client application"
+    kind: str  # ACTOR_KINDS
+    origin: Origin
+
+
+class Interface(NamedTuple):
+    """One way the service talks to the outside: a REST API clients call (inbound), a Kafka
+    topic it consumes (inbound), a webhook it sends (outbound) ..."""
+
+    kind: str  # INTERFACE_KINDS
+    direction: str  # inbound | outbound
+    technology: str  # "REST", "Kafka", "Stripe webhooks"
+    peer: str  # who is on the other side: "clients", "devices", "Stripe", "EHR"
+    origin: Origin
+
+
+class Attribute(NamedTuple):
+    name: str
+    type: str  # ATTRIBUTE_TYPES, with a size after a colon: "string:200", "decimal:19,4"
+    required: bool = True
+    unique: bool = False
+    check: str | None = None  # a SQL CHECK expression over this column
+
+
+class Entity(NamedTuple):
+    """Something the service stores: its attributes (beyond id, owner, status and times), its
+    key, the states of its lifecycle (empty for append-only facts such as readings) and the
+    entity that owns it."""
+
+    name: str  # singular, snake_case: "reading", "usage_record"
+    plural: str
+    attributes: tuple[Attribute, ...]
+    key: tuple[str, ...]
+    states: tuple[str, ...]
+    owner: str | None
+    time_column: str | None  # set for time-series entities: part of every unique key
+    origin: Origin
+
+    @property
+    def initial_state(self) -> str | None:
+        return self.states[0] if self.states else None
+
+
+class Operation(NamedTuple):
+    """Something the service does, and where it is reached: an HTTP endpoint, a gRPC method,
+    a consumer of a topic, or a scheduled job."""
+
+    verb: str  # create, get, list, update, ingest, schedule, reschedule, cancel, refund ...
+    entity: str
+    interface: str  # an Interface kind
+    method: str  # "POST" for REST; "rpc" for gRPC; "consume" for consumers; "job"
+    path: str  # "/api/v1/users/{id}", "Predict", "shipment-events", "daily 02:00 UTC"
+    summary: str
+    origin: Origin
+
+
+class Store(NamedTuple):
+    technology: str
+    role: str  # STORE_ROLES
+    origin: Origin
+
+
+class Messaging(NamedTuple):
+    technology: str
+    semantics: str  # queue (work handed to one consumer) | log (replayable) | pubsub
+    direction: str  # inbound: the service consumes; outbound: it publishes
+    channel: str  # topic or queue name
+    origin: Origin
+
+
+class Party(NamedTuple):
+    """Someone outside the service it depends on, by role."""
+
+    name: str
+    role: str  # PARTY_ROLES
+    calls_back: bool  # notifies the service by signed webhook
+    via: str | None  # a payment scheme's provider: PromptPay via Stripe
+    origin: Origin
+
+
+class SystemModel(NamedTuple):
+    name: str
+    description: str
+    domains: tuple[str, ...]
+    actors: tuple[Actor, ...]
+    interfaces: tuple[Interface, ...]
+    entities: tuple[Entity, ...]
+    operations: tuple[Operation, ...]
+    stores: tuple[Store, ...]
+    messaging: tuple[Messaging, ...]
+    parties: tuple[Party, ...]
+    technologies: tuple[str, ...]  # every named technology, canonical names
+    money: bool  # the system moves or bills money
+    currency: str | None
+    auth: str  # AUTH_KINDS
+    origins: dict[str, Origin]  # scalar facts (money, currency, auth) -> where they came from
+
+    # Questions templates ask, answered once here.
+    def entity(self, name: str) -> Entity | None:
+        return next((e for e in self.entities if e.name == name), None)
+
+    def store(self, role: str) -> Store | None:
+        return next((s for s in self.stores if s.role == role), None)
+
+    def stores_of(self, role: str) -> tuple[Store, ...]:
+        return tuple(s for s in self.stores if s.role == role)
+
+    def parties_of(self, *roles: str) -> tuple[Party, ...]:
+        return tuple(p for p in self.parties if p.role in roles)
+
+    def inbound(self, *kinds: str) -> tuple[Interface, ...]:
+        return tuple(i for i in self.interfaces if i.direction == INBOUND
+                     and (not kinds or i.kind in kinds))
+
+    def outbound(self, *kinds: str) -> tuple[Interface, ...]:
+        return tuple(i for i in self.interfaces if i.direction == OUTBOUND
+                     and (not kinds or i.kind in kinds))
+
+    def has_interface(self, kind: str) -> bool:
+        return any(i.kind == kind for i in self.interfaces)
+
+    def operations_of(self, entity: str) -> tuple[Operation, ...]:
+        return tuple(o for o in self.operations if o.entity == entity)
+
+    @property
+    def system_of_record(self) -> str:
+        found = self.store("system-of-record") or self.store("time-series")
+        return found.technology if found else "PostgreSQL"
+
+    @property
+    def cache(self) -> str | None:
+        found = self.store("cache")
+        return found.technology if found else None
+
+    @property
+    def endpoints(self) -> tuple[Operation, ...]:
+        """The operations reached over HTTP, in model order."""
+        return tuple(o for o in self.operations if o.interface == "rest")
+
+
+def to_json(value: Any) -> Any:
+    """The model (or any part of it) as plain JSON values; Origins become {source, detail}."""
+    if isinstance(value, Origin):
+        return {"source": value.source, "detail": value.detail}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {k: to_json(v) for k, v in value._asdict().items()}
+    if isinstance(value, tuple | list):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,678 @@
+"""Build a SystemModel from what the description says, the technology knowledge base and the
+domain packs. Pure: text in, model out.
+
+Each step reads the description's words once (the phrase scan of ``detect`` is linear in the
+text), looks the technologies up in the knowledge base to learn their role, and records where
+every fact came from. Nothing is added that the description, a named technology's nature or
+a detected domain does not call for; where the service needs something nobody named (a system
+of record, an HTTP API for its entities) the default is chosen and marked as such.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from smartspec import knowledge
+from smartspec.detect import ENTITY_NOUNS, Facts, _phrases, plural_of
+from smartspec.domains import packs
+from smartspec.model import (
+    DEFAULT,
+    DESCRIPTION,
+    DOMAIN,
+    INBOUND,
+    KNOWLEDGE,
+    OUTBOUND,
+    Actor,
+    Attribute,
+    Entity,
+    Interface,
+    Messaging,
+    Operation,
+    Origin,
+    Party,
+    Store,
+    SystemModel,
+)
+
+API = "/api/v1"
+# Words before a broker's name that say the service receives from it, or sends to it.
+_INBOUND_WORDS = frozenset({"from", "consume", "consumes", "consuming", "consumer", "ingest",
+                            "ingests", "ingesting", "receive", "receives", "receiving",
+                            "subscribe", "subscribes", "subscribing", "arrive", "arrives",
+                            "arriving", "over", "via", "listen", "listens", "reads", "read"})
+_OUTBOUND_WORDS = frozenset({"to", "publish", "publishes", "publishing", "emit", "emits",
+                             "emitting", "produce", "produces", "producing", "send", "sends",
+                             "sending", "push", "pushes", "into"})
+_BROKER_INTERFACE = {"Kafka": "kafka", "Redpanda": "kafka", "Amazon Kinesis": "kafka",
+                     "Apache Pulsar": "kafka", "RabbitMQ": "amqp", "Amazon SQS": "sqs",
+                     "Google Pub/Sub": "amqp", "NATS": "amqp", "Celery": "amqp",
+                     "BullMQ": "amqp", "MQTT": "mqtt", "EMQX": "mqtt", "Mosquitto": "mqtt",
+                     "AWS IoT Core": "mqtt"}
+
+# Domain verbs: a word of the description -> the operation it asks for.
+VERBS: dict[str, str] = {
+    "ingest": "ingest", "ingests": "ingest", "ingestion": "ingest", "ingesting": "ingest",
+    "collect": "ingest", "collects": "ingest",
+    "schedule": "schedule", "schedules": "schedule", "scheduling": "schedule",
+    "book": "schedule", "booking": "schedule", "bookings": "schedule",
+    "reschedule": "reschedule", "rescheduling": "reschedule", "reschedules": "reschedule",
+    "cancel": "cancel", "cancels": "cancel", "cancellation": "cancel", "cancellations": "cancel",
+    "refund": "refund", "refunds": "refund",
+    "top up": "top-up", "top-up": "top-up", "topup": "top-up", "top-ups": "top-up",
+    "approve": "approve", "approves": "approve", "approval": "approve", "approvals": "approve",
+    "infer": "infer", "inference": "infer", "predict": "infer", "predictions": "infer",
+    "serving": "infer", "serve": "infer",
+    "track": "track", "tracking": "track", "tracks": "track",
+    "search": "search", "searching": "search", "searchable": "search",
+    "export": "export", "exports": "export", "exporting": "export",
+    "metering": "meter", "meter": "meter", "metered": "meter", "usage": "meter",
+    "dunning": "dun", "dun": "dun",
+    "invoice": "invoice", "invoices": "invoice", "invoicing": "invoice", "billing": "invoice",
+    "pay": "pay", "payment": "pay", "payments": "pay", "checkout": "pay", "charge": "pay",
+    "notify": "notify", "notifies": "notify", "notification": "notify",
+    "notifications": "notify", "alerts": "notify", "alerting": "notify",
+    "import": "import", "imports": "import", "upload": "import", "uploads": "import",
+    "csv": "import", "sftp": "import",
+    "audit": "audit", "audited": "audit",
+    "login": "issue-token", "log in": "issue-token", "sign in": "issue-token",
+    "sign-in": "issue-token", "authenticate": "issue-token",
+}
+# Words that put money in the model (the issue: money only with payments, billing or a wallet).
+MONEY_WORDS = frozenset({"payment", "payments", "billing", "wallet", "wallets", "invoice",
+                         "invoices", "refund", "refunds", "checkout", "charge", "charges",
+                         "payout", "payouts", "top up", "top-up", "topup", "ledger",
+                         "promptpay", "stripe", "settlement", "dunning", "ชำระเงิน"})
+# Entities that hold readings over time rather than things with a lifecycle.
+TIME_SERIES_ENTITIES = frozenset({"reading", "measurement", "telemetry", "metric",
+                                  "tracking_event", "usage_record", "event", "observation"})
+# Nouns of the description that name people or systems using the service.
+ACTOR_WORDS: dict[str, tuple[str, str]] = {
+    "user": ("user", "person"), "users": ("user", "person"),
+    "customer": ("customer", "person"), "customers": ("customer", "person"),
+    "patient": ("patient", "person"), "patients": ("patient", "person"),
+    "clinician": ("clinician", "person"), "clinicians": ("clinician", "person"),
+    "doctor": ("clinician", "person"), "doctors": ("clinician", "person"),
+    "admin": ("administrator", "person"), "admins": ("administrator", "person"),
+    "staff": ("staff member", "person"), "operator": ("operator", "person"),
+    "operators": ("operator", "person"), "device": ("device", "device"),
+    "devices": ("device", "device"), "sensor": ("device", "device"),
+    "sensors": ("device", "device"), "tenant": ("tenant", "system"),
+    "tenants": ("tenant", "system"), "carrier": ("carrier", "system"),
+    "carriers": ("carrier", "system"), "merchant": ("merchant", "person"),
+    "merchants": ("merchant", "person"), "driver": ("driver", "person"),
+    "drivers": ("driver", "person"),
+}
+
+
+@lru_cache(maxsize=1)
+def entity_catalogue() -> dict[str, dict[str, Any]]:
+    """Known entities: their attributes, lifecycle states and usual owners (package data)."""
+    from importlib.resources import files
+
+    raw = json.loads((files("smartspec") / "model" / "entities.json").read_text(encoding="utf-8"))
+    return dict(raw["entities"])
+
+
+def _spellings(extra: Iterable[Mapping[str, Any]]) -> dict[str, knowledge.Entry]:
+    table: dict[str, knowledge.Entry] = {}
+    for entry in knowledge.entries(extra).values():
+        for spelling in entry.spellings:
+            table.setdefault(spelling, entry)
+    return table
+
+
+def _named(text: str, extra: Iterable[Mapping[str, Any]] = ()
+           ) -> list[tuple[int, str, knowledge.Entry]]:
+    """(offset, as written, entry) for each technology named in ``text``, in order."""
+    table = _spellings(extra)
+    found: list[tuple[int, str, knowledge.Entry]] = []
+    taken: set[int] = set()
+    # Longer phrases first at one offset, so "spring boot" wins over "spring".
+    for start, phrase in sorted(_phrases(text), key=lambda p: (p[0], -len(p[1]))):
+        entry = table.get(phrase)
+        if entry is None or start in taken:
+            continue
+        written = text[start:start + len(phrase)]
+        if entry.capitalised and not written[0].isupper():
+            continue
+        taken.add(start)
+        found.append((start, written, entry))
+    return found
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0).lower()) for m in re.finditer(r"[\w'-]+", text)]
+
+
+def _direction(words: list[tuple[int, str]], offset: int, default: str) -> str:
+    """Inbound or outbound, from the nearest direction word in the four words before the
+    technology's name (``consuming carrier events from Kafka``)."""
+    before = [w for pos, w in words if pos < offset][-4:]
+    for word in reversed(before):
+        if word in _INBOUND_WORDS:
+            return INBOUND
+        if word in _OUTBOUND_WORDS:
+            return OUTBOUND
+    return default
+
+
+def build_model(name: str, description: str, facts: Facts, domains: tuple[str, ...],
+                extra_knowledge: Iterable[Mapping[str, Any]] = ()) -> SystemModel:
+    """The system ``description`` describes, with the origin of every fact."""
+    extra = tuple(extra_knowledge)
+    text = facts.text
+    lowered = text.lower()
+    words = _words(text)
+    word_set = {w for _, w in words} | {p for _, p in _phrases(text)}
+    named = _named(text, extra)
+    technologies = tuple(dict.fromkeys(e.name for _, _, e in named))
+
+    stores = _stores(named, word_set)
+    messaging, broker_interfaces = _messaging(named, words, word_set)
+    parties = _parties(named, facts.external_apis)
+    money_words = sorted(word_set & MONEY_WORDS)
+    money = bool(money_words)
+    currency = ("THB" if "PromptPay" in technologies or re.search(r"[\u0E00-\u0E7F]", text)
+                else "USD") if money else None
+    verbs = {VERBS[w]: w for w in sorted(word_set) if w in VERBS}
+    if not money:
+        for verb in ("pay", "refund", "top-up", "invoice", "dun"):
+            verbs.pop(verb, None)
+    auth, auth_origin = _auth(named, word_set, facts)
+    description_words = {w for _, w in _words(description)} | {p for _, p in _phrases(description)}
+    feeds = any(m.direction == INBOUND for m in messaging)
+    entities = _entities(facts, domains, verbs, word_set, money, description_words, feeds)
+    interfaces = _interfaces(named, word_set, broker_interfaces, parties, entities, verbs,
+                             lowered)
+    if auth == "jwt-issue":
+        # A service that issues tokens keeps the credentials it checks: a password hash
+        # (never the password), on the entity that signs in.
+        entities = tuple(
+            e._replace(attributes=(*e.attributes, Attribute("password_hash", "text")),
+                       origin=e.origin)
+            if e.name == next((x.name for x in entities if x.name in ("user", "account",
+                                                                         "customer")), None)
+            else e for e in entities)
+    operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money)
+    origins: dict[str, Origin] = {
+        "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
+        else Origin(DEFAULT, "no payments, billing or wallet described"),
+        "auth": auth_origin,
+    }
+    if currency:
+        origins["currency"] = (Origin(DESCRIPTION, "PromptPay or Thai text")
+                               if currency == "THB" else Origin(DEFAULT, "no currency named"))
+    return SystemModel(
+        name=name, description=description, domains=domains,
+        actors=_actors(words, domains, named), interfaces=interfaces, entities=entities,
+        operations=operations, stores=stores, messaging=messaging, parties=parties,
+        technologies=technologies, money=money, currency=currency, auth=auth, origins=origins,
+    )
+
+
+def _stores(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str]
+            ) -> tuple[Store, ...]:
+    found: dict[str, Store] = {}
+    for _, written, entry in named:
+        role = knowledge.STORE_ROLES.get(entry.role)
+        if role is None or entry.name in found:
+            continue
+        if entry.name == "Redis" and f"{written.lower()} queue" in word_set \
+                and f"{written.lower()} cache" not in word_set:
+            continue  # "Redis queue": a broker here (see _messaging), not a store
+        found[entry.name] = Store(entry.name, role,
+                                  Origin(KNOWLEDGE, f"{written!r} is {_article(entry.role)} "
+                                         f"{entry.role}"))
+    if "TimescaleDB" in found and "PostgreSQL" in found:
+        # TimescaleDB is PostgreSQL with hypertables: one server holds both roles.
+        found["PostgreSQL"] = found["PostgreSQL"]._replace(
+            origin=Origin(KNOWLEDGE, "'PostgreSQL' hosts the TimescaleDB extension"))
+    if not any(s.role in ("system-of-record", "time-series") for s in found.values()):
+        found["PostgreSQL"] = Store("PostgreSQL", "system-of-record",
+                                    Origin(DEFAULT, "no database named; PostgreSQL proposed"))
+    if "cache" in word_set and not any(s.role == "cache" for s in found.values()):
+        found["Redis"] = Store("Redis", "cache", Origin(DESCRIPTION, "word 'cache'; Redis proposed"))
+    order = ("system-of-record", "time-series", "cache", "search", "object-storage", "analytics")
+    return tuple(sorted(found.values(), key=lambda s: order.index(s.role)))
+
+
+def _messaging(named: list[tuple[int, str, knowledge.Entry]], words: list[tuple[int, str]],
+               word_set: set[str]) -> tuple[tuple[Messaging, ...], list[Interface]]:
+    found: list[Messaging] = []
+    interfaces: list[Interface] = []
+    seen: set[str] = set()
+    for offset, written, entry in named:
+        if entry.role not in knowledge.BROKER_ROLES or entry.name in seen:
+            continue
+        seen.add(entry.name)
+        kind = _BROKER_INTERFACE.get(entry.name, "amqp")
+        if entry.role == "device-broker":
+            # Devices publish; the service subscribes. Commands back are a second, named flow.
+            direction = INBOUND
+            why = f"{written!r}: devices publish to the broker and the service subscribes"
+        else:
+            # With no direction word nearby, a service publishes to the broker it names
+            # ("a Kafka queue for notification workers").
+            direction = _direction(words, offset, OUTBOUND)
+            why = f"{written!r} with the words around it"
+        channel = {"mqtt": "devices/+/telemetry"}.get(kind, "tracking-events" if "tracking" in word_set
+                                                      else "events")
+        found.append(Messaging(entry.name, entry.semantics or "queue", direction, channel,
+                               Origin(DESCRIPTION, why)))
+        interfaces.append(Interface(kind, direction, entry.name,
+                                    "devices" if kind == "mqtt" else "other services",
+                                    Origin(KNOWLEDGE, f"{entry.name} is a {entry.role}")))
+    if "redis queue" in word_set and not found:
+        found.append(Messaging("Redis queue", "queue", OUTBOUND, "jobs",
+                               Origin(DESCRIPTION, "words 'Redis queue'")))
+    if "queue" in word_set and not found:
+        found.append(Messaging("work queue", "queue", OUTBOUND, "jobs",
+                               Origin(DESCRIPTION, "word 'queue'; no broker named")))
+    return tuple(found), interfaces
+
+
+def _parties(named: list[tuple[int, str, knowledge.Entry]], named_apis: tuple[str, ...]
+             ) -> tuple[Party, ...]:
+    found: dict[str, Party] = {}
+    providers = [e for _, _, e in named if e.role == "payment-provider"]
+    for _, written, entry in named:
+        if entry.role not in knowledge.PARTY_ROLES or entry.name in found:
+            continue
+        via = None
+        if entry.role == "payment-scheme":
+            via = next((p.name for p in providers if entry.name in p.schemes),
+                       providers[0].name if providers else "a payment provider")
+        found[entry.name] = Party(entry.name, entry.role, entry.calls_back, via,
+                                  Origin(KNOWLEDGE, f"{written!r} is {_article(entry.role)} "
+                                         f"{entry.role}"))
+    for name in named_apis:
+        # "the Acme Shipping API": a third party the knowledge base does not know.
+        if name not in found and knowledge.lookup(name) is None:
+            found[name] = Party(name, "data-vendor", False, None,
+                                Origin(DESCRIPTION, f"'{name} API' named"))
+    return tuple(found.values())
+
+
+def _auth(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
+          facts: Facts) -> tuple[str, Origin]:
+    idp = next((e for _, _, e in named if e.role == "identity-provider"), None)
+    if idp is not None:
+        return "oidc", Origin(KNOWLEDGE, f"{idp.name} is an OpenID Connect identity provider")
+    if "jwt" in word_set or "jwts" in word_set:
+        owns_users = bool({"user", "users", "account", "accounts", "login", "sign in"} & word_set)
+        if owns_users:
+            return "jwt-issue", Origin(DESCRIPTION, "JWT in a service that owns user accounts")
+        return "jwt-verify", Origin(DESCRIPTION, "JWT named; tokens issued elsewhere")
+    if "mtls" in word_set or "mutual tls" in word_set:
+        return "mtls", Origin(DESCRIPTION, "word 'mTLS'")
+    if "api key" in word_set or "api keys" in word_set:
+        return "api-key", Origin(DESCRIPTION, "words 'API key'")
+    if facts.has("auth"):
+        return "jwt-verify", Origin(DESCRIPTION, f"word {facts.words('auth')[0]!r}")
+    return "jwt-verify", Origin(DEFAULT, "callers authenticate with bearer tokens")
+
+
+def _entity(name: str, origin: Origin, present: set[str], money: bool) -> Entity:
+    spec = entity_catalogue().get(name, {"attributes": [{"name": "name", "type": "string:200"}],
+                                         "states": ["ACTIVE", "ARCHIVED"], "owners": []})
+    attributes = tuple(Attribute(a["name"], a["type"], a.get("required", True),
+                                 a.get("unique", False), a.get("check"))
+                       for a in spec["attributes"])
+    if not money:
+        # Money columns exist only where the model has money.
+        attributes = tuple(a for a in attributes
+                           if not re.search(r"(amount|price|total|balance)", a.name)
+                           and a.name != "currency") or (Attribute("name", "string:200"),)
+    owner = next((o for o in spec["owners"] if o in present and o != name), None)
+    time_column = None
+    if name in TIME_SERIES_ENTITIES:
+        time_column = next((a.name for a in attributes if a.type == "timestamp"), None)
+    key = ("id", time_column) if time_column else ("id",)
+    return Entity(name, plural_of(name), attributes, key, tuple(spec["states"]), owner,
+                  time_column, origin)
+
+
+def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
+              word_set: set[str], money: bool, description_words: set[str], feeds: bool
+              ) -> tuple[Entity, ...]:
+    chosen: dict[str, Origin] = {}
+    for name in facts.entities:
+        if name not in ENTITY_NOUNS and name not in entity_catalogue():
+            continue  # a word smartspec does not know as a resource: a fallback, below
+        if name in ("payment", "refund", "invoice", "wallet", "credit") and not money:
+            continue
+        if name == "account" and {"user account", "user accounts"} & word_set:
+            continue  # "user accounts" are the users themselves
+        chosen[name] = Origin(DESCRIPTION, f"noun {plural_of(name)!r}"
+                              if plural_of(name) in word_set else f"noun {name!r}")
+    if {"profile", "profiles"} & word_set:
+        chosen["profile"] = Origin(DESCRIPTION, "noun 'profiles'")
+    if "infer" in verbs and "ai" in domains and "model" not in chosen:
+        chosen["model"] = Origin(DOMAIN, "models are what an inference service serves")
+    if "ingest" in verbs and "iot" in domains and "device" not in chosen:
+        chosen["device"] = Origin(DOMAIN, "readings come from devices")
+    needs = {"ingest": ("reading", "iot"), "track": ("tracking_event", "logistics"),
+             "meter": ("usage_record", "saas"), "infer": ("prediction", "ai"),
+             "schedule": ("appointment", "healthcare")}
+    for verb, (entity, domain) in needs.items():
+        if verb in verbs and (domain in domains or verb in ("meter", "track")) \
+                and entity not in chosen:
+            if entity == "tracking_event" and "shipment" not in chosen:
+                continue
+            why = f"verb {verbs[verb]!r} in {_article(domain)} {domain} system"
+            chosen[entity] = Origin(DOMAIN, why)
+    # What the verbs make the service about comes first; plain nouns follow.
+    implied = [n for n, o in chosen.items() if o.source == DOMAIN]
+    chosen = {n: chosen[n] for n in [*implied, *[n for n in chosen if n not in implied]]}
+    if "schedule" in verbs and "healthcare" in domains and "patient" not in chosen:
+        chosen["patient"] = Origin(DOMAIN, "appointments are booked for patients")
+    if "invoice" in verbs and money and "invoice" not in chosen:
+        chosen["invoice"] = Origin(DESCRIPTION, f"word {verbs['invoice']!r}")
+    if "meter" in verbs and money and "subscription" not in chosen and "saas" in domains:
+        chosen["subscription"] = Origin(DOMAIN, "usage is billed per subscription")
+    if "tracking_event" in chosen:
+        chosen.pop("event", None)  # the carrier's events are the tracking events
+    if "delivery log" in word_set:
+        chosen.pop("delivery", None)  # a log of deliveries, not parcels being delivered
+    if "event" in chosen and len(chosen) > 1 and feeds:
+        chosen.pop("event")  # consumed events are the input, not something the service keeps
+    if not chosen:
+        chosen.update((name, Origin(DESCRIPTION, f"the spec's name suggests {name!r}"))
+                      for name in facts.entities)
+    if not chosen:
+        for domain in domains:
+            for entity in packs()[domain].entities[:2]:
+                why = f"usual entity of {_article(domain)} {domain} system"
+                chosen.setdefault(entity, Origin(DOMAIN, why))
+    if not chosen:
+        chosen["item"] = Origin(DEFAULT, "the description names nothing the service manages")
+    present = set(chosen)
+    # Description order: the entity named first is what the service is mainly about. The
+    # schema orders its tables parents first on its own.
+    return tuple(_entity(name, chosen[name], present, money) for name in list(chosen)[:6])
+
+
+def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
+                brokers: list[Interface], parties: tuple[Party, ...],
+                entities: tuple[Entity, ...], verbs: dict[str, str], lowered: str
+                ) -> tuple[Interface, ...]:
+    found: list[Interface] = []
+    styles = [(w, e) for _, w, e in named if e.role == "api-style"]
+    for written, entry in styles:
+        found.append(Interface(entry.interface or "rest", INBOUND, entry.name, "clients",
+                               Origin(DESCRIPTION, f"word {written!r}")))
+    if not any(i.kind == "rest" for i in found):
+        rpc_only = any(i.kind in ("grpc", "graphql") for i in found)
+        wants_http = bool({"api", "apis", "endpoint", "endpoints", "http"} & word_set)
+        if not rpc_only:
+            found.insert(0, Interface("rest", INBOUND, "REST", "clients",
+                                      Origin(DEFAULT if not wants_http else DESCRIPTION,
+                                             "HTTP API for the service's entities")))
+    found.extend(brokers)
+    for _, written, entry in named:
+        if entry.role != "standard":
+            continue
+        if entry.interface == "hl7v2":
+            found.append(Interface("hl7v2", INBOUND, entry.name, "EHR",
+                                   Origin(KNOWLEDGE, "HL7 v2 feeds arrive over MLLP")))
+        elif entry.interface == "fhir":
+            found.append(Interface("fhir", OUTBOUND, entry.name, "EHR",
+                                   Origin(KNOWLEDGE, "FHIR resources exchanged with the EHR")))
+        elif entry.interface:
+            found.append(Interface(entry.interface, INBOUND, entry.name, "partners",
+                                   Origin(KNOWLEDGE, f"{written!r} is a standard")))
+    for party in parties:
+        if party.calls_back:
+            found.append(Interface("webhook", INBOUND, f"{party.name} webhooks", party.name,
+                                   Origin(KNOWLEDGE, f"{party.name} confirms by signed webhook")))
+    if {"webhook", "webhooks"} & word_set and re.search(
+            r"webhooks?\s+(?:to|for)\s+(?:customers|clients|merchants|partners|subscribers)"
+            r"|(?:notify|notifies|send|sends)\s+\w+\s+(?:by|via)\s+webhooks?", lowered):
+        found.append(Interface("webhook", OUTBOUND, "outgoing webhooks", "customers",
+                               Origin(DESCRIPTION, "webhooks to customers")))
+    if "import" in verbs:
+        found.append(Interface("file", INBOUND, "file import", "operators",
+                               Origin(DESCRIPTION, f"word {verbs['import']!r}")))
+    if {"dun", "invoice"} & set(verbs) or "export" in verbs:
+        found.append(Interface("schedule", INBOUND, "scheduler", "the service itself",
+                               Origin(DESCRIPTION, "periodic work: "
+                                      + ", ".join(verbs[v] for v in ("invoice", "dun", "export")
+                                                  if v in verbs))))
+    return tuple(found)
+
+
+def _rest(verb: str, entity: Entity, method: str, path: str, summary: str,
+          origin: Origin) -> Operation:
+    return Operation(verb, entity.name, "rest", method, path, summary, origin)
+
+
+def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
+                verbs: dict[str, str], auth: str, parties: tuple[Party, ...],
+                messaging: tuple[Messaging, ...], money: bool) -> tuple[Operation, ...]:
+    ops: list[Operation] = []
+    kinds = {i.kind for i in interfaces if i.direction == INBOUND}
+    crud = Origin(DEFAULT, "create, read and list for a stored entity")
+    by_name = {e.name: e for e in entities}
+    primary = next((e for e in entities if e.time_column is None), entities[0])
+
+    def said(verb: str) -> Origin:
+        return Origin(DESCRIPTION, f"word {verbs[verb]!r}")
+
+    if "grpc" in kinds and "rest" not in kinds:
+        for entity in entities:
+            pascal = "".join(p.capitalize() for p in entity.name.split("_"))
+            if entity.name == "prediction":
+                continue
+            ops.append(Operation("get", entity.name, "grpc", "rpc", f"Get{pascal}",
+                                 f"Read one {entity.name.replace('_', ' ')}", crud))
+            plural = "".join(p.capitalize() for p in entity.plural.split("_"))
+            ops.append(Operation("list", entity.name, "grpc", "rpc", f"List{plural}",
+                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
+        if "infer" in verbs:
+            target = by_name.get("prediction") or primary
+            ops.append(Operation("infer", target.name, "grpc", "rpc", "Predict",
+                                 "Run the model on one input", said("infer")))
+            ops.append(Operation("infer", target.name, "grpc", "rpc", "PredictStream",
+                                 "Run the model on a stream of inputs", said("infer")))
+    if "rest" in kinds:
+        for entity in entities:
+            base = f"{API}/{_url(entity.plural)}"
+            if entity.owner and entity.owner in by_name and entity.name == "profile":
+                owner = by_name[entity.owner]
+                path = f"{API}/{_url(owner.plural)}/{{id}}/profile"
+                ops.append(_rest("get", entity, "GET", path, "Read a user's profile", crud))
+                ops.append(_rest("update", entity, "PUT", path, "Create or replace a user's profile",
+                                 entity.origin))
+                continue
+            if entity.time_column is not None:
+                continue  # readings arrive by ingestion, below
+            label = entity.name.replace("_", " ")
+            verb_for_create = "schedule" if entity.name in ("appointment", "booking") else "create"
+            ops.append(_rest(verb_for_create, entity, "POST", base,
+                             f"{'Book' if verb_for_create == 'schedule' else 'Create'} "
+                             f"{_article(label)} {label}",
+                             said("schedule") if verb_for_create == "schedule" and "schedule" in verbs
+                             else crud))
+            ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
+            ops.append(_rest("list", entity, "GET", base,
+                             f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
+            if entity.states and entity.name not in ("payment", "refund", "invoice"):
+                ops.append(_rest("update", entity, "PATCH", base + "/{id}",
+                                 f"Change {_article(label)} {label}", crud))
+        appointment = by_name.get("appointment") or by_name.get("booking")
+        if appointment is not None:
+            base = f"{API}/{_url(appointment.plural)}/{{id}}"
+            if "reschedule" in verbs or "schedule" in verbs:
+                ops.append(_rest("reschedule", appointment, "POST", base + "/reschedule",
+                                 "Move an appointment to another free slot",
+                                 said("reschedule") if "reschedule" in verbs else said("schedule")))
+            if "cancel" in verbs or "schedule" in verbs:
+                ops.append(_rest("cancel", appointment, "POST", base + "/cancel",
+                                 "Cancel an appointment and free its slot",
+                                 said("cancel") if "cancel" in verbs else said("schedule")))
+        if auth == "jwt-issue":
+            owner = by_name.get("user") or by_name.get("account") or primary
+            origin = Origin(DESCRIPTION, "JWT in a service that owns user accounts")
+            ops.append(_rest("issue-token", owner, "POST", f"{API}/auth/token",
+                             "Exchange credentials for an access and a refresh token", origin))
+            ops.append(_rest("refresh-token", owner, "POST", f"{API}/auth/refresh",
+                             "Exchange a refresh token for a new access token", origin))
+        if "search" in verbs:
+            ops.append(_rest("search", primary, "GET", f"{API}/{_url(primary.plural)}/search",
+                             f"Search {primary.plural.replace('_', ' ')} by text and filters",
+                             said("search")))
+        if "export" in verbs:
+            ops.append(_rest("export", primary, "POST", f"{API}/exports",
+                             f"Start an export of {primary.plural.replace('_', ' ')}", said("export")))
+        if "approve" in verbs:
+            ops.append(_rest("approve", primary, "POST", f"{API}/{_url(primary.plural)}/{{id}}/approve",
+                             f"Approve {_article(primary.name)} {primary.name.replace('_', ' ')}",
+                             said("approve")))
+        if money and "refund" in verbs and "payment" in by_name:
+            pay = by_name["payment"]
+            ops.append(_rest("refund", pay, "POST", f"{API}/payments/{{id}}/refunds",
+                             "Refund all or part of a captured payment", said("refund")))
+        if money and "top-up" in verbs and "wallet" in by_name:
+            ops.append(_rest("top-up", by_name["wallet"], "POST", f"{API}/wallets/{{id}}/top-ups",
+                             "Add funds to a wallet through the payment provider", said("top-up")))
+        if "infer" in verbs and "grpc" not in kinds:
+            target = by_name.get("prediction") or primary
+            model = by_name.get("model")
+            path = f"{API}/models/{{id}}/predictions" if model else f"{API}/predictions"
+            ops.append(_rest("infer", target, "POST", path, "Run the model on one input",
+                             said("infer")))
+        usage = by_name.get("usage_record")
+        if usage is not None:
+            ops.append(_rest("meter", usage, "POST", f"{API}/usage",
+                             "Record metered usage (idempotent per key)", said("meter")))
+        shipment = by_name.get("shipment")
+        if shipment is not None and "track" in verbs:
+            ops.append(_rest("track", shipment, "GET", f"{API}/shipments/{{id}}/tracking",
+                             "Read a shipment's tracking history and latest status", said("track")))
+    for entity in entities:
+        if entity.time_column is None:
+            continue
+        feed = next((i for i in interfaces if i.direction == INBOUND
+                     and i.kind in ("mqtt", "kafka", "amqp", "sqs")), None)
+        if feed is not None:
+            channel = next((m.channel for m in messaging if m.technology == feed.technology),
+                           "events")
+            verb = "track" if entity.name == "tracking_event" else "ingest"
+            ops.append(Operation(verb, entity.name, feed.kind, "consume", channel,
+                                 f"Consume {entity.plural.replace('_', ' ')} from {feed.technology}",
+                                 Origin(KNOWLEDGE, f"{feed.technology} is an inbound feed")))
+        elif "rest" in kinds and entity.name != "usage_record":
+            ops.append(Operation("ingest", entity.name, "rest", "POST",
+                                 f"{API}/{_url(entity.plural)}:batch",
+                                 f"Ingest a batch of {entity.plural.replace('_', ' ')}",
+                                 said("ingest") if "ingest" in verbs else crud))
+        if "rest" in kinds and entity.name != "usage_record":
+            ops.append(Operation("list", entity.name, "rest", "GET", f"{API}/{_url(entity.plural)}",
+                                 f"Query {entity.plural.replace('_', ' ')} by time range", crud))
+    if not any(e.time_column for e in entities):
+        for feed in (i for i in interfaces if i.direction == INBOUND
+                     and i.kind in ("kafka", "amqp", "sqs")):
+            channel = next((m.channel for m in messaging if m.technology == feed.technology),
+                           "events")
+            ops.append(Operation("consume", primary.name, feed.kind, "consume", channel,
+                                 f"Turn events from {feed.technology} into "
+                                 f"{primary.plural.replace('_', ' ')}", feed.origin))
+    if "graphql" in kinds:
+        for entity in entities:
+            pascal = "".join(p.capitalize() for p in entity.name.split("_"))
+            camel = pascal[:1].lower() + pascal[1:]
+            plural = "".join(p.capitalize() for p in entity.plural.split("_"))
+            ops.append(Operation("get", entity.name, "graphql", "query", camel,
+                                 f"Read one {entity.name.replace('_', ' ')}", crud))
+            ops.append(Operation("list", entity.name, "graphql", "query",
+                                 plural[:1].lower() + plural[1:],
+                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
+            if "search" in verbs:
+                ops.append(Operation("search", entity.name, "graphql", "query",
+                                     f"search{plural}",
+                                     f"Search {entity.plural.replace('_', ' ')} by text",
+                                     said("search")))
+    if "websocket" in kinds:
+        ops.append(Operation("subscribe", primary.name, "websocket", "WS",
+                             f"/ws/v1/{_url(primary.plural)}",
+                             f"Stream live updates of {primary.plural.replace('_', ' ')}",
+                             Origin(DESCRIPTION, "word 'WebSocket'")))
+    for iface in interfaces:
+        if iface.kind == "webhook" and iface.direction == INBOUND:
+            target = by_name.get("payment") or by_name.get("invoice") or primary
+            slug = iface.peer.lower().replace(" ", "-")
+            ops.append(Operation("confirm", target.name, "rest", "POST",
+                                 f"{API}/webhooks/{slug}",
+                                 f"Receive {iface.peer} events; signature verified before use",
+                                 iface.origin))
+        if iface.kind == "hl7v2":
+            ops.append(Operation("ingest", primary.name, "hl7v2", "consume", "SIU/ADT over MLLP",
+                                 "Apply HL7 v2 scheduling and patient messages", iface.origin))
+        if iface.kind == "schedule":
+            if "invoice" in verbs and "invoice" in by_name:
+                ops.append(Operation("invoice", "invoice", "schedule", "job", "daily 02:00 UTC",
+                                     "Close billing periods and issue invoices", said("invoice")))
+            if "dun" in verbs and "invoice" in by_name:
+                ops.append(Operation("dun", "invoice", "schedule", "job", "daily 09:00 UTC",
+                                     "Retry failed invoice payments and remind customers",
+                                     said("dun")))
+        if iface.kind == "file":
+            ops.append(Operation("import", primary.name, "file", "POST", f"{API}/imports",
+                                 f"Import {primary.plural.replace('_', ' ')} from a CSV file",
+                                 iface.origin))
+    for iface in interfaces:
+        if iface.kind == "webhook" and iface.direction == OUTBOUND:
+            target = next((e for e in entities if e.states), primary)
+            ops.append(Operation("notify", target.name, "webhook", "POST",
+                                 f"{iface.peer}' registered URL",
+                                 f"Send a signed webhook to {iface.peer} when "
+                                 f"{_article(target.name)} {target.name.replace('_', ' ')} "
+                                 "changes status", iface.origin))
+    for message in messaging:
+        if message.direction == OUTBOUND:
+            ops.append(Operation("publish", primary.name, "kafka" if message.semantics == "log"
+                                 else "amqp", "publish", message.channel,
+                                 f"Publish {primary.name.replace('_', ' ')} events to {message.technology}",
+                                 message.origin))
+    return tuple(dict.fromkeys(ops))
+
+
+# Words whose first letter misleads: "a user", "a unique key", "an hour".
+_A_BEFORE_VOWEL = ("user", "usage", "unit", "uni", "euro", "one")
+_AN_BEFORE_CONSONANT = ("hour", "honest", "mqtt", "hl7", "fhir", "sms", "rsa", "x.509", "iot")
+
+
+def _url(plural: str) -> str:
+    """A path segment: ``tracking_events`` -> ``tracking-events`` (URLs use dashes)."""
+    return plural.replace("_", "-")
+
+
+def _article(word: str) -> str:
+    """"a" or "an" as the word is spoken, not as it is spelled."""
+    lowered = word.lower()
+    if lowered.startswith(_A_BEFORE_VOWEL):
+        return "a"
+    if lowered.startswith(_AN_BEFORE_CONSONANT):
+        return "an"
+    return "an" if lowered[:1] in "aeiou" else "a"
+
+
+def _actors(words: list[tuple[int, str]], domains: tuple[str, ...],
+            named: list[tuple[int, str, knowledge.Entry]]) -> tuple[Actor, ...]:
+    found: dict[str, Actor] = {}
+    for _, word in words:
+        if word in ACTOR_WORDS:
+            name, kind = ACTOR_WORDS[word]
+            found.setdefault(name, Actor(name, kind, Origin(DESCRIPTION, f"word {word!r}")))
+    for domain in domains:
+        for name, kind in packs()[domain].actors[:1]:
+            origin = Origin(DOMAIN, f"usual user of {_article(domain)} {domain} system")
+            found.setdefault(name, Actor(name, kind, origin))
+    if not found:
+        found["client application"] = Actor("client application", "system",
+                                             Origin(DEFAULT, "callers of the API"))
+    return tuple(found.values())

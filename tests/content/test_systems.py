@@ -1,0 +1,128 @@
+"""Twelve unrelated systems: every named technology appears in the section of its role and
+never in a wrong role; nothing is carried over from another domain; examples use the
+schema's columns and statuses."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from smartspec.knowledge import lookup
+from smartspec.runs.model import model_for
+from tests.content.cases import SYSTEMS
+from tests.content.specs import fences, section, spec
+
+STACK_ROLE = {  # knowledge role -> the Technology Stack row label it gets
+    "relational-database": "System of record", "document-database": "System of record",
+    "cache": "Cache", "time-series": "Time series", "search": "Search",
+    "object-storage": "Object storage", "log-broker": "Messaging (log,",
+    "queue-broker": "Messaging (queue,", "device-broker": "Messaging (pubsub,",
+    "payment-provider": "Payment provider", "payment-scheme": "Payment scheme",
+    "identity-provider": "Identity provider", "standard": "Standard",
+    "notification-channel": "Notification channel", "data-vendor": "Data vendor",
+    "api-style": "API style",
+}
+NOT_CALLED = ("identity-provider", "standard", "payment-scheme")
+
+
+def model_of(name: str):  # type: ignore[no-untyped-def]
+    argv = SYSTEMS[name]
+    return model_for(argv[1], argv[2])
+
+
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_each_technology_is_in_its_roles_row_and_architecture(name: str) -> None:
+    text = spec(name)
+    stack = section(text, "Technology Stack")
+    architecture = section(text, "Architecture")
+    for tech in model_of(name).technologies:
+        entry = lookup(tech)
+        assert entry is not None
+        label = STACK_ROLE.get(entry.role)
+        if label is None:
+            continue
+        cell = re.compile(rf"\| {re.escape(tech)}(?: 15\+| via [^|]*)? \|")
+        rows = [line for line in stack.splitlines() if cell.search(line)]
+        if tech == "Redis" and any(m.technology == "Redis queue" for m in model_of(name).messaging):
+            continue  # Redis named as a queue: a messaging row, its own test below
+        assert rows, f"{name}: {tech} has no Technology Stack row"
+        assert all(row.startswith(f"| {label}") for row in rows), f"{name}: {tech}: {rows}"
+        if entry.role != "api-style":
+            assert tech in architecture, f"{name}: {tech} not in Architecture"
+
+
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_no_technology_in_a_wrong_role(name: str) -> None:
+    text = spec(name)
+    model = model_of(name)
+    for party in model.parties:
+        if party.role in NOT_CALLED:
+            key = re.sub(r"[^A-Z0-9]+", "_", party.name.upper()).strip("_")
+            assert f"{key}_API_KEY" not in text, f"{name}: {party.name} given an API key"
+            assert not re.search(rf"when [^.]*{re.escape(party.name)}[^.]* degrade", text)
+            resilience = section(text, "Implementation Guide")
+            assert not re.search(rf"^\| {re.escape(party.name)}\b", resilience, re.MULTILINE), (
+                f"{name}: {party.name} has a retry/circuit-breaker row")
+    for message in model.messaging:
+        if message.direction == "inbound":
+            assert f"{message.technology} publisher" not in text
+            assert not re.search(rf"EventPublisher` \| {re.escape(message.technology)}", text)
+        if message.semantics == "log":
+            assert not re.search(rf"{message.technology}[^\n]*queue depth", text, re.IGNORECASE)
+            assert "QUEUE_URL" not in text
+    if model.cache == "Redis":
+        assert "| Cache | Redis |" in section(text, "Technology Stack")
+
+
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_nothing_carried_over_from_another_domain(name: str) -> None:
+    text = spec(name)
+    model = model_of(name)
+    if not model.money:
+        assert not re.search(r"\bamount\b", text, re.IGNORECASE), f"{name}: amount"
+        assert "credit_balance" not in text and "Cost Deduction" not in text
+    if not any(m.technology == "RabbitMQ" for m in model.messaging):
+        assert "RabbitMQ" not in text, f"{name}: RabbitMQ invented"
+    if model.entity("order") is None:
+        assert "/api/v1/orders" not in text, f"{name}: orders endpoint invented"
+
+
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_example_statuses_and_fields_are_the_schemas(name: str) -> None:
+    text = spec(name)
+    sql = "\n".join(fences(text, "sql"))
+    allowed = {v for group in re.findall(r"CHECK \(status IN \(([^)]*)\)\)", sql)
+               for v in re.findall(r"'([A-Z_]+)'", group)}
+    columns = set(re.findall(r"^  ([a-z_]+) [A-Z]", sql, re.MULTILINE))
+    examples = section(text, "Examples")
+    for block in fences(examples, "json"):
+        body = json.loads(block)
+        records = body.get("items", [body]) if isinstance(body, dict) else []
+        for record in records:
+            if not isinstance(record, dict) or "id" not in record or "created_at" not in record:
+                continue
+            if "status" in record:
+                assert record["status"] in allowed, f"{name}: status {record['status']}"
+            unknown = set(record) - columns
+            assert not unknown, f"{name}: example fields {unknown} are not columns"
+
+
+def test_the_reviewed_user_service_is_fixed() -> None:
+    text = spec("system-user-accounts")
+    assert "POST /api/v1/auth/token" in text and "/api/v1/users/{id}/profile" in text
+    assert "You need rEST" not in text and "an user" not in text.lower()
+    assert "section Data Model & Schema" not in text
+
+
+def test_timescale_readings_are_a_hypertable_with_time_in_the_key() -> None:
+    sql = "\n".join(fences(spec("system-iot-telemetry"), "sql"))
+    assert "PRIMARY KEY (id, recorded_at)" in sql
+    assert "create_hypertable('reading', by_range('recorded_at'))" in sql
+
+
+def test_promptpay_is_reached_through_stripe_and_confirmed_by_webhook() -> None:
+    text = spec("system-payments")
+    assert "| Payment scheme | PromptPay via Stripe |" in text
+    assert "POST /api/v1/webhooks/stripe" in text and "Stripe-Signature" in text

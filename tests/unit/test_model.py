@@ -1,0 +1,226 @@
+"""The SystemModel built from descriptions: roles, directions, verbs, money and origins."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from smartspec import knowledge
+from smartspec.cli import main
+from smartspec.domains import packs
+from smartspec.errors import UsageError
+from smartspec.model import INBOUND, OUTBOUND, SystemModel
+from smartspec.model.io import dumps, json_schema, model_from_data, read_model_file
+from smartspec.runs.model import model_for
+
+USER = "REST API for user accounts and profiles, PostgreSQL, Redis cache, JWT auth"
+IOT = "IoT telemetry from sensors over MQTT into TimescaleDB, alerts on thresholds"
+SHIPPING = ("Shipment tracking service consuming carrier events from Kafka, PostgreSQL, "
+            "webhooks to customers on status changes")
+SERVING = "gRPC model serving on GPUs with Triton, model versions, Redis cache"
+APPOINTMENTS = ("Appointment scheduling for clinics: patients book, reschedule and cancel; "
+                "HL7 v2 feed from the EHR and FHIR resources, PostgreSQL")
+BILLING = ("Multi-tenant SaaS billing with usage metering, invoices, dunning, Stripe, "
+           "PostgreSQL")
+ADMIN = "Django admin dashboard for support staff with Okta SSO, PostgreSQL"
+PROMPTPAY = "Checkout payments by card and PromptPay through Stripe, refunds, PostgreSQL"
+
+
+def paths(model: SystemModel) -> set[str]:
+    return {f"{o.method} {o.path}" for o in model.operations}
+
+
+def test_knowledge_base_has_at_least_80_entries_each_with_a_known_role_and_facts() -> None:
+    entries = knowledge.entries()
+    assert len(entries) >= 80
+    roles = knowledge.roles()
+    for entry in entries.values():
+        assert entry.role in roles, entry.name
+        assert entry.facts, entry.name
+
+
+def test_every_domain_pack_is_complete() -> None:
+    for name, pack in packs().items():
+        assert pack.name == name
+        assert pack.keywords and pack.reason and pack.actors
+        assert pack.preset.p50 < pack.preset.p99
+
+
+def test_user_service_has_no_money_and_issues_jwts_and_serves_profiles() -> None:
+    model = model_for("user-service", USER)
+    assert not model.money and model.currency is None
+    assert [e.name for e in model.entities] == ["user", "profile"]
+    for entity in model.entities:
+        assert not any("amount" in a.name for a in entity.attributes)
+    assert model.auth == "jwt-issue"
+    assert "POST /api/v1/auth/token" in paths(model)
+    assert "PUT /api/v1/users/{id}/profile" in paths(model)
+    assert [(s.technology, s.role) for s in model.stores] == [
+        ("PostgreSQL", "system-of-record"), ("Redis", "cache")]
+    assert model.messaging == ()  # nothing invented
+    assert all(o.summary != "Create an user" for o in model.operations)
+
+
+def test_mqtt_is_inbound_and_timescale_keys_hold_time() -> None:
+    model = model_for("telemetry-ingest", IOT)
+    assert model.domains == ("iot",)
+    mqtt = next(i for i in model.interfaces if i.kind == "mqtt")
+    assert mqtt.direction == INBOUND and mqtt.peer == "devices"
+    reading = model.entity("reading")
+    assert reading is not None and reading.time_column == "recorded_at"
+    assert "recorded_at" in reading.key and reading.states == ()
+    ingest = next(o for o in model.operations if o.verb == "ingest")
+    assert (ingest.interface, ingest.method) == ("mqtt", "consume")
+    assert model.store("time-series") is not None
+
+
+def test_kafka_consumer_direction_and_outbound_customer_webhooks() -> None:
+    model = model_for("shipment-tracking", SHIPPING)
+    kafka = next(m for m in model.messaging if m.technology == "Kafka")
+    assert (kafka.semantics, kafka.direction) == ("log", INBOUND)
+    assert any(i.kind == "webhook" and i.direction == OUTBOUND for i in model.interfaces)
+    events = model.entity("tracking_event")
+    assert events is not None and events.owner == "shipment"
+    assert "GET /api/v1/shipments/{id}/tracking" in paths(model)
+
+
+def test_grpc_service_gets_rpc_methods_and_no_rest_crud() -> None:
+    model = model_for("model-serving", SERVING)
+    assert model.domains == ("ai",)
+    assert not model.has_interface("rest")
+    rpcs = {o.path for o in model.operations if o.interface == "grpc"}
+    assert {"Predict", "GetModel", "ListModels"} <= rpcs
+
+
+def test_appointments_have_reschedule_cancel_and_standards_not_vendors() -> None:
+    model = model_for("appointments", APPOINTMENTS)
+    assert "healthcare" in model.domains
+    assert {"POST /api/v1/appointments/{id}/reschedule",
+            "POST /api/v1/appointments/{id}/cancel"} <= paths(model)
+    roles = {p.name: p.role for p in model.parties}
+    assert roles["FHIR"] == "standard" and roles["HL7 v2"] == "standard"
+    hl7 = next(i for i in model.interfaces if i.kind == "hl7v2")
+    assert hl7.direction == INBOUND
+
+
+def test_billing_meters_usage_and_duns_and_stripe_calls_back() -> None:
+    model = model_for("saas-billing", BILLING)
+    assert model.money
+    verbs = {o.verb for o in model.operations}
+    assert {"meter", "invoice", "dun", "confirm"} <= verbs
+    webhook = next(i for i in model.interfaces if i.kind == "webhook")
+    assert webhook.direction == INBOUND and webhook.peer == "Stripe"
+
+
+def test_okta_is_an_oidc_identity_provider() -> None:
+    model = model_for("support-admin", ADMIN)
+    assert model.auth == "oidc"
+    assert [(p.name, p.role) for p in model.parties] == [("Okta", "identity-provider")]
+    assert not any("order" in o.path for o in model.operations)
+
+
+def test_promptpay_is_a_scheme_reached_through_stripe() -> None:
+    model = model_for("checkout", PROMPTPAY)
+    promptpay = next(p for p in model.parties if p.name == "PromptPay")
+    assert (promptpay.role, promptpay.via) == ("payment-scheme", "Stripe")
+    assert model.currency == "THB"
+    assert "POST /api/v1/payments/{id}/refunds" in paths(model)
+
+
+def test_every_fact_says_where_it_came_from() -> None:
+    model = model_for("saas-billing", BILLING)
+    for group in (model.actors, model.interfaces, model.entities, model.operations,
+                  model.stores, model.parties):
+        for item in group:
+            assert item.origin.source in ("description", "knowledge", "domain", "default")
+            assert item.origin.detail
+
+
+def test_model_json_round_trips_through_a_model_file(tmp_path: Path) -> None:
+    model = model_for("saas-billing", BILLING)
+    path = tmp_path / "model.json"
+    path.write_text(dumps(model), encoding="utf-8")
+    again = read_model_file(path)
+    assert again == model
+
+
+def test_model_file_errors_name_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"name": "x", "stores": [{"technology": "Redis",
+                                                          "role": "queue"}]}), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"stores\[0\]\.role is 'queue'; expected one of"):
+        read_model_file(path)
+    with pytest.raises(UsageError, match=r"operations\[0\]\.entity 'ghost'"):
+        model_from_data({"name": "x", "operations": [{"verb": "get", "entity": "ghost",
+                                                       "interface": "rest"}]}, "m.json")
+
+
+def test_schema_accepts_the_models_smartspec_builds() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json_schema()
+    for name, text in (("u", USER), ("i", IOT), ("b", BILLING), ("s", SERVING)):
+        jsonschema.validate(json.loads(dumps(model_for(name, text))), schema)
+
+
+def test_model_command_prints_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["model", "user-service", USER, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["auth"] == "jwt-issue" and data["money"] is False
+    assert main(["model", "telemetry", IOT]) == 0
+    out = capsys.readouterr().out
+    assert "inbound mqtt: MQTT <-> devices" in out
+    assert main(["model", "--schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "smartspec system model"
+    assert main(["model", "x", "y", "--domain", "helthcare"]) == 2
+    assert "did you mean 'healthcare'" in capsys.readouterr().err
+
+
+def test_new_with_a_model_file_writes_from_it_and_stores_it(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    data = json.loads(dumps(model_for("telemetry", IOT)))
+    data["entities"][0]["states"] = ["PROVISIONED", "ACTIVE", "RETIRED"]  # stated precisely
+    (tmp_path / "model.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli(["new", "telemetry-ingest", "--model", "model.json", "--no-report"], tmp_path)
+    assert result.code == 0, result.err
+    (spec,) = tmp_path.glob("specs/*/*/spec.md")
+    text = spec.read_text(encoding="utf-8")
+    assert "CHECK (status IN ('PROVISIONED', 'ACTIVE', 'RETIRED'))" in text
+    assert "Telemetry arrives from devices over MQTT" in text
+    stored = tmp_path / ".smartspec" / "models" / "spec-001-telemetry-ingest.json"
+    assert json.loads(stored.read_text(encoding="utf-8"))["entities"][0]["states"] == [
+        "PROVISIONED", "ACTIVE", "RETIRED"]
+    import hashlib
+
+    digest = hashlib.sha256(stored.read_bytes()).hexdigest()[:16]
+    assert f'"model_sha256":"{digest}"' in text
+
+
+def test_new_with_a_bad_model_file_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    (tmp_path / "model.json").write_text('{"name": "x", "money": "yes"}', encoding="utf-8")
+    result = run_cli(["new", "x-service", "--model", "model.json"], tmp_path)
+    assert result.code == 2
+    assert "model.json: money must be boolean" in result.err
+    assert not (tmp_path / "specs").exists() and not (tmp_path / ".smartspec").exists()
+
+
+def test_regenerate_uses_the_stored_model(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    data = json.loads(dumps(model_for("telemetry", IOT)))
+    data["entities"][0]["states"] = ["PROVISIONED", "ACTIVE", "RETIRED"]
+    (tmp_path / "model.json").write_text(json.dumps(data), encoding="utf-8")
+    assert run_cli(["new", "telemetry-ingest", "--model", "model.json", "--no-report"],
+                   tmp_path).code == 0
+    (spec,) = tmp_path.glob("specs/*/*/spec.md")
+    result = run_cli(["regenerate", str(spec), "--profile=backend-service", "--no-report"],
+                     tmp_path)
+    assert result.code == 0, result.err
+    text = spec.read_text(encoding="utf-8")
+    assert "**Profile:** backend-service" in text
+    # The states stated in the model file survive the regeneration.
+    assert "CHECK (status IN ('PROVISIONED', 'ACTIVE', 'RETIRED'))" in text
