@@ -18,7 +18,7 @@ TARGET = HERE / "data" / "delivery"
 CASES = {
     "basic": "basic-standard",
     "backend-service": "example-4-telemetry-ingestion",
-    "financial": "example-3-payment-processing",
+    "financial": "readme-payment-processing",
     "full": "full-standard",
 }
 

@@ -39,13 +39,24 @@ def test_the_financial_spec_yields_every_kind_of_item() -> None:
     ids = {item.rid for item in facts.items}
     assert {"EP-POST-api-v1-payments", "EP-GET-api-v1-payments-id", "EP-GET-api-v1-payments",
             "ENT-ledger", "ENT-payment", "SVC-payment-service", "SVC-ledger-service",
-            "CON-rabbitmq-workers", "CRIT-security", "CRIT-di", "CRIT-config",
+            "CRIT-security", "CRIT-di", "CRIT-config",
             "CRIT-monitoring", "TEST-integration-tests", "SEC-auth", "ERR-format"} <= ids
     ledger = next(e for e in facts.entities if e.name == "ledger")
     assert [c.name for c in ledger.columns][:3] == ["id", "entry_no", "account_id"]
     assert facts.auth == ["bearer", "apiKey", "mutualTLS"]
     assert 422 in facts.error_codes and 409 in facts.error_codes
     assert facts.topics == ["payment.created"]
+
+
+def test_an_inbound_broker_yields_consumers_and_an_outbound_one_does_not() -> None:
+    def consumers(label: str) -> list[str]:
+        text = ("# SPEC-001: Telemetry\n\n## 1. Technology Stack\n\n| Layer | Choice | Role |\n"
+                f"|---|---|---|\n| {label} | Kafka | carrier events |\n")
+        return [i.rid for i in read_facts(text, "a/spec.md").items if i.rid.startswith("CON-")]
+
+    assert consumers("Messaging (log, inbound)") == ["CON-kafka"]
+    assert consumers("Messaging") == ["CON-kafka"]
+    assert consumers("Messaging (queue, outbound)") == []
 
 
 def test_requirement_ids_survive_an_unrelated_edit() -> None:

@@ -334,11 +334,14 @@ def _read_services(facts: SpecFacts) -> None:
                 consumers.setdefault(rid, Item(rid, "consumer", name, line))
     for section in ctx.sections_for(("tech-stack",)):
         for line, cells in _table_rows(doc, section):
-            if cells and cells[0].lower() in ("messaging", "queue", "broker", "event bus") \
+            # "Messaging", or "Messaging (log, inbound)" as specs written from a model say.
+            label, _, qualifier = (cells[0].lower() if cells else "").partition(" (")
+            if label in ("messaging", "queue", "broker", "event bus") \
                     and len(cells) > 1 and cells[1] and cells[1].lower() not in ("none", "-"):
                 facts.has_messaging = True
                 facts.broker = cells[1]
-                if not consumers:
+                # A queue the service only publishes to has no consumer of this spec's to build.
+                if not consumers and "outbound" not in qualifier:
                     rid = f"CON-{slug(cells[1])}"
                     consumers[rid] = Item(rid, "consumer", f"{cells[1]} consumers", line)
     if consumers:
