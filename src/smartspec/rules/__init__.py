@@ -21,7 +21,12 @@ from smartspec import detect
 from smartspec.document import Document, parse
 from smartspec.errors import ConfigError, DocumentError
 from smartspec.meta import BUILTIN_CRITICAL
-from smartspec.rules import consistency, structure  # noqa: F401 - registers the rules
+from smartspec.rules import (  # noqa: F401 - registers the rules
+    consistency,
+    figures,
+    semantic,
+    structure,
+)
 from smartspec.rules.base import RULES, Finding, Hit, Rule, RuleSet, Severity, Skip
 from smartspec.rules.context import Context
 from smartspec.rules.keywords import WordMatcher

@@ -25,7 +25,7 @@ from itertools import accumulate
 from typing import Any
 
 from smartspec import catalog, detect
-from smartspec.document import Document, Section
+from smartspec.document import FENCE_RE, Document, Section
 from smartspec.meta import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher
 
@@ -130,6 +130,54 @@ def _blank(match: re.Match[str]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """One fenced code block: its language (the info string's first word, lower-cased, ""
+    when none), the 0-based line of its opening fence, and its content lines (without the
+    fences); content line ``i`` is document line ``first + i``."""
+
+    lang: str
+    open_line: int
+    lines: tuple[str, ...]
+
+    @property
+    def first(self) -> int:
+        return self.open_line + 1
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+def _code_blocks(doc: Document) -> list[CodeBlock]:
+    """The fenced blocks of ``doc``, from the parser's per-line fence flags (a run of fenced
+    lines may hold two blocks that touch, so each run is split at its closing fences)."""
+    blocks: list[CodeBlock] = []
+    lines, fenced = doc.lines, doc.fenced
+    index, total = 0, len(lines)
+    while index < total:
+        if not fenced[index]:
+            index += 1
+            continue
+        opener = FENCE_RE.match(lines[index].rstrip("\r\n"))
+        if opener is None:  # cannot happen for a parsed document; stay safe
+            index += 1
+            continue
+        char, size = opener.group(1)[0], len(opener.group(1))
+        info = opener.group(2).strip().split()
+        lang = info[0].lower().strip("{}.") if info else ""
+        end = index + 1
+        while end < total and fenced[end]:
+            stripped = lines[end].strip()
+            if (stripped.startswith(char * size) and not stripped.lstrip(char)
+                    and len(lines[end]) - len(lines[end].lstrip(" ")) <= 3):
+                break
+            end += 1
+        blocks.append(CodeBlock(lang, index, tuple(lines[index + 1:end])))
+        index = end + 1
+    return blocks
+
+
+@dataclass(frozen=True, slots=True)
 class Endpoint:
     method: str
     path: str
@@ -226,6 +274,19 @@ class Context:
     def sections_for(self, keys: Iterable[str]) -> list[Section]:
         wanted = set(keys)
         return [s for k, s in zip(self.keys, self.doc.sections, strict=True) if k in wanted]
+
+    # --- code blocks ------------------------------------------------------------------------
+
+    @cached_property
+    def blocks(self) -> list[CodeBlock]:
+        """Every fenced code block, split out once per spec and only when a rule asks."""
+        return _code_blocks(self.doc)
+
+    @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Views that one rule family builds from the blocks and shares between its rules
+        (parsed tables, declared interfaces): built at most once per spec."""
+        return {}
 
     # --- prose ----------------------------------------------------------------------------
 

@@ -1,0 +1,342 @@
+"""What the code blocks of a spec declare and call, read by small per-language extractors.
+
+Specs carry code in TypeScript, Python, Go, Java, C# and Kotlin. The semantic rules need
+three facts from it, and only these:
+
+- the *declared types*: an interface, protocol, ABC, port or class and the member names it
+  declares (a type that extends something the spec does not show is "open": its members are
+  not all known, so nothing is checked against it);
+- the *bindings* of each block: a field or parameter name and the declared type it holds
+  (``private readonly repo: PaymentRepository``, ``self.repo = repo``, ``repo Repo`` in a
+  Go struct, ``private final Repo repo;``);
+- the *calls* on those names: ``this.repo.save(``, ``self.repo.save(``, ``s.repo.Save(``,
+  ``repo.save(``.
+
+These are not parsers: they read the shapes specs use and nothing else, so that a rule
+built on them only speaks when the code plainly says something. Everything is computed once
+per spec and kept in ``Context.memo``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from smartspec.rules.context import CodeBlock, Context
+
+# The info-string words of each language family.
+LANGUAGES: dict[str, str] = {
+    "typescript": "ts", "ts": "ts", "tsx": "ts", "javascript": "ts", "js": "ts",
+    "python": "py", "py": "py", "python3": "py",
+    "go": "go", "golang": "go",
+    "java": "java", "csharp": "cs", "cs": "cs", "c#": "cs",
+    "kotlin": "kt", "kt": "kt",
+}
+
+# Members every object has in these languages; a call to one is never a missing method.
+_UNIVERSAL = frozenset({
+    "toString", "equals", "hashCode", "then", "catch", "finally", "bind", "call", "apply",
+    "constructor", "GetType", "ToString", "Equals", "GetHashCode", "valueOf", "copy",
+    "__init__", "__enter__", "__exit__", "__aenter__", "__aexit__", "String", "Error",
+})
+# Words a member regex can catch that are statements, not members.
+_KEYWORDS = frozenset({
+    "if", "for", "while", "switch", "catch", "return", "function", "new", "await", "async",
+    "constructor", "super", "this", "typeof", "sizeof", "throw", "else", "do", "try",
+    "func", "fun", "def", "yield", "lambda", "in", "of", "not", "and", "or", "is",
+})
+
+# Declarations. Brace languages: "interface Name", "class Name", Go "type Name interface",
+# "type Name struct". Python: "class Name(Bases):".
+_BRACE_DECL_RE = re.compile(
+    r"\b(?:(interface|class|record|object)\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s+"
+    r"(interface|struct))\b([^{;\n]*)")
+_PY_CLASS_RE = re.compile(r"^([ \t]*)class\s+([A-Za-z_]\w*)\s*(?:\(([^)]*)\))?\s*:", re.M)
+_PY_DEF_RE = re.compile(r"^([ \t]+)(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.M)
+_PY_ATTR_RE = re.compile(r"^([ \t]+)([A-Za-z_]\w*)\s*:", re.M)
+_GO_METHOD_RE = re.compile(r"\bfunc\s*\(\s*\w+\s+\*?([A-Za-z_]\w*)\s*\)\s*([A-Za-z_]\w*)\s*\(")
+_MEMBER_CALL_RE = re.compile(r"([A-Za-z_]\w*)\s*\??\s*(?:<[^<>()]*>)?\s*\(")
+_MEMBER_PROP_RE = re.compile(r"([A-Za-z_]\w*)\s*[?!]?\s*:")
+_CS_PROP_RE = re.compile(r"([A-Za-z_]\w*)\s*\{")
+_KT_PROP_RE = re.compile(r"\b(?:val|var)\s+([A-Za-z_]\w*)")
+# Python bases that add no members a spec would call.
+_PY_NEUTRAL_BASES = frozenset({"Protocol", "ABC", "object", "typing.Protocol", "abc.ABC",
+                               "Generic", "metaclass=ABCMeta", "ABCMeta"})
+
+# Bindings: (name, type) in each language's spelling.
+#   TS/Kotlin/Python: "name: Type", "private readonly name: Type", "val name: Type"
+#   Java/C#:          "Type name;" "Type name," "Type name)" "Type name ="
+#   Go:               "name Type" / "name *pkg.Type" in a struct body or a parameter list
+_COLON_BINDING_RE = re.compile(
+    r"\b([A-Za-z_]\w*)\s*\??\s*:\s*([A-Z]\w*)(?:<[^<>]*(?:<[^<>]*>[^<>]*)*>)?(?![\w<]|\s*[\[.])")
+_TYPED_BINDING_RE = re.compile(
+    r"\b([A-Z]\w*)(?:<[^<>;()]*>)?\s+([A-Za-z_]\w*)\s*(?=[;,)=])")
+_GO_BINDING_RE = re.compile(r"\b([a-zA-Z_]\w*)\s+\*?(?:[a-z]\w*\.)?([A-Z]\w*)\b(?!\s*[\[.(])")
+_PY_SELF_ASSIGN_RE = re.compile(r"\bself\.([A-Za-z_]\w*)\s*(?::\s*([A-Z]\w*))?\s*=\s*"
+                                r"([A-Za-z_]\w*)\s*$", re.M)
+# A call on a name: "recv.method(" or "recv?.method(", the receiver being the last name
+# before the dot ("this.repo.save(" -> repo, "s.repo.Save(" -> repo, "repo.save(" -> repo).
+_CALL_RE = re.compile(r"([A-Za-z_]\w*)\s*\??\.\s*([A-Za-z_]\w*)\s*(?:<[^<>()]*>)?\s*\(")
+
+
+@dataclass(slots=True)
+class DeclaredType:
+    """A type the spec's code declares, with the members it names."""
+
+    name: str
+    kind: str  # interface | class | struct | protocol
+    line: int  # 0-based document line of the declaration
+    members: set[str] = field(default_factory=set)
+    parents: list[str] = field(default_factory=list)
+    open: bool = False  # some members come from something the spec does not show
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    receiver: str
+    method: str
+    line: int  # 0-based document line
+    block: int  # index into Context.blocks
+
+
+@dataclass(slots=True)
+class CodeFacts:
+    types: dict[str, DeclaredType]
+    bindings: list[dict[str, set[str]]]  # per block: name -> declared type names
+    calls: list[Call]
+
+
+def family(block: CodeBlock) -> str | None:
+    return LANGUAGES.get(block.lang)
+
+
+def _strip_comments(text: str, lang: str) -> str:
+    """``text`` with comments and string contents blanked (same length, line ends kept), so
+    that a brace or a call inside them is not read as code."""
+    out = list(text)
+    index, size = 0, len(text)
+    line_comment = "#" if lang == "py" else "//"
+    while index < size:
+        char = text[index]
+        if text.startswith(line_comment, index):
+            end = text.find("\n", index)
+            end = size if end < 0 else end
+            out[index:end] = " " * (end - index)
+            index = end
+        elif lang != "py" and text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            end = size if end < 0 else end + 2
+            out[index:end] = [c if c == "\n" else " " for c in text[index:end]]
+            index = end
+        elif char in "\"'`":
+            end = index + 1
+            while end < size and text[end] != char and (text[end] != "\n" or char == "`"):
+                end += 2 if text[end] == "\\" else 1
+            out[index + 1:min(end, size)] = [
+                c if c == "\n" else " " for c in text[index + 1:min(end, size)]]
+            index = end + 1
+        else:
+            index += 1
+    return "".join(out)
+
+
+def _body(text: str, start: int) -> tuple[int, int] | None:
+    """The span inside the braces that open at or after ``start`` (None when unbalanced)."""
+    opened = text.find("{", start)
+    if opened < 0:
+        return None
+    depth = 0
+    for index in range(opened, len(text)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return opened + 1, index
+    return None
+
+
+def _top_level(text: str) -> str:
+    """``text`` with everything nested in (), [] or {} blanked: what is left is the member
+    list of a type body."""
+    out = []
+    depth = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            out.append(char if depth == 1 else " ")
+        elif char in ")]}":
+            out.append(char if depth == 1 else " ")
+            depth = max(0, depth - 1)
+        else:
+            out.append(char if depth == 0 or char == "\n" else " ")
+    return "".join(out)
+
+
+def _brace_types(block: CodeBlock, lang: str, clean: str) -> Iterator[DeclaredType]:
+    for match in _BRACE_DECL_RE.finditer(clean):
+        kind = match.group(1) or match.group(4)
+        name = match.group(2) or match.group(3)
+        if kind == "object" and lang != "kt":
+            continue
+        head = match.group(5)
+        span = _body(clean, match.end() - len(head))
+        if span is None:
+            continue
+        between = clean[match.end():span[0] - 1]
+        if "=" in head or ";" in between:
+            continue  # "type X = ..." or a declaration without a body
+        declared = DeclaredType(name, kind, block.first + clean.count("\n", 0, match.start()))
+        # What the type extends adds members the rule may not know.
+        extends = re.search(r"\bextends\s+([\w.,\s<>]+?)(?:\bimplements\b|$)", head)
+        if extends:
+            declared.parents += [p.strip().split("<")[0] for p in extends.group(1).split(",")
+                                 if p.strip()]
+        bare = re.sub(r"\([^()]*\)", "", head)
+        if lang in ("cs", "kt") and ":" in bare and kind in ("interface", "class"):
+            declared.parents += [p.strip().split("(")[0].split("<")[0]
+                                 for p in bare.split(":", 1)[1].split(",") if p.strip()]
+        members = _top_level(clean[span[0]:span[1]])
+        for regex in (_MEMBER_CALL_RE, _MEMBER_PROP_RE):
+            declared.members.update(m.group(1) for m in regex.finditer(members))
+        if lang == "cs":
+            declared.members.update(m.group(1) for m in _CS_PROP_RE.finditer(members))
+        if lang == "kt":
+            declared.members.update(m.group(1) for m in _KT_PROP_RE.finditer(members))
+            header_params = clean[match.end() - len(head):span[0]]
+            declared.members.update(m.group(1) for m in _KT_PROP_RE.finditer(header_params))
+        if lang == "ts" and kind == "class":
+            # Constructor parameter properties are members too.
+            declared.members.update(m.group(1) for m in _COLON_BINDING_RE.finditer(
+                clean[span[0]:span[1]]))
+        if lang == "go" and kind == "interface":
+            for line in members.splitlines():
+                word = line.strip()
+                if re.fullmatch(r"[A-Za-z_][\w.]*", word):
+                    declared.parents.append(word)  # an embedded interface
+        if lang == "go" and kind == "struct":
+            declared.members.update(m.group(1) for m in _GO_BINDING_RE.finditer(members))
+        declared.members -= _KEYWORDS
+        yield declared
+
+
+def _python_types(block: CodeBlock, clean: str) -> Iterator[DeclaredType]:
+    for match in _PY_CLASS_RE.finditer(clean):
+        indent = len(match.group(1).expandtabs())
+        declared = DeclaredType(match.group(2), "protocol",
+                                block.first + clean.count("\n", 0, match.start()))
+        bases = [b.strip() for b in (match.group(3) or "").split(",") if b.strip()]
+        declared.parents += [b.split("[")[0] for b in bases
+                             if b.split("[")[0] not in _PY_NEUTRAL_BASES]
+        # The body: following lines indented deeper than the class line.
+        body_end = len(clean)
+        for line_match in re.finditer(r"^([ \t]*)\S", clean[match.end():], re.M):
+            if len(line_match.group(1).expandtabs()) <= indent:
+                body_end = match.end() + line_match.start()
+                break
+        body = clean[match.end():body_end]
+        member_indent = None
+        for regex in (_PY_DEF_RE, _PY_ATTR_RE):
+            for member in regex.finditer(body):
+                depth = len(member.group(1).expandtabs())
+                if member_indent is None and regex is _PY_DEF_RE:
+                    member_indent = depth
+                if member_indent is None or depth == member_indent:
+                    declared.members.add(member.group(2))
+        declared.members.update(m.group(1) for m in _PY_SELF_ASSIGN_RE.finditer(body))
+        yield declared
+
+
+def _bindings(block: CodeBlock, lang: str, clean: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+
+    def bind(name: str, type_name: str) -> None:
+        found.setdefault(name, set()).add(type_name)
+
+    if lang in ("ts", "kt", "py"):
+        for match in _COLON_BINDING_RE.finditer(clean):
+            bind(match.group(1), match.group(2))
+    if lang in ("java", "cs"):
+        for match in _TYPED_BINDING_RE.finditer(clean):
+            bind(match.group(2), match.group(1))
+    if lang == "go":
+        for match in _GO_BINDING_RE.finditer(clean):
+            bind(match.group(1), match.group(2))
+    if lang == "py":
+        for match in _PY_SELF_ASSIGN_RE.finditer(clean):
+            attribute, annotated, source = match.groups()
+            if annotated:
+                bind(attribute, annotated)
+            for type_name in found.get(source, ()):
+                bind(attribute, type_name)
+    return found
+
+
+def code_facts(ctx: Context) -> CodeFacts:
+    """Declared types, bindings and calls of every code block in a supported language."""
+    cached = ctx.memo.get("code")
+    if isinstance(cached, CodeFacts):
+        return cached
+    types: dict[str, DeclaredType] = {}
+    bindings: list[dict[str, set[str]]] = []
+    calls: list[Call] = []
+    for number, block in enumerate(ctx.blocks):
+        lang = family(block)
+        if lang is None:
+            bindings.append({})
+            continue
+        clean = _strip_comments(block.text, lang)
+        declared = _python_types(block, clean) if lang == "py" else _brace_types(
+            block, lang, clean)
+        for item in declared:
+            known = types.get(item.name)
+            if known is None:
+                types[item.name] = item
+            else:  # the same name declared twice (a port and its class): members add up
+                known.members |= item.members
+                known.parents += item.parents
+        if lang == "go":
+            for match in _GO_METHOD_RE.finditer(clean):
+                receiver_type = types.setdefault(match.group(1), DeclaredType(
+                    match.group(1), "struct", block.first + clean.count("\n", 0,
+                                                                        match.start())))
+                receiver_type.members.add(match.group(2))
+        bindings.append(_bindings(block, lang, clean))
+        for match in _CALL_RE.finditer(clean):
+            before = clean[max(0, match.start() - 1):match.start()]
+            if before.isalnum() or before == "_":
+                continue
+            calls.append(Call(match.group(1), match.group(2),
+                              block.first + clean.count("\n", 0, match.start(2)), number))
+    _resolve_parents(types)
+    facts = CodeFacts(types, bindings, calls)
+    ctx.memo["code"] = facts
+    return facts
+
+
+def _resolve_parents(types: dict[str, DeclaredType]) -> None:
+    """Give each type its parents' members; a parent the spec does not declare opens it."""
+    done: set[str] = set()
+
+    def resolve(name: str, seen: frozenset[str]) -> None:
+        declared = types[name]
+        if name in done:
+            return
+        for parent in declared.parents:
+            short = parent.rsplit(".", 1)[-1]
+            if short in types and short not in seen:
+                resolve(short, seen | {short})
+                declared.members |= types[short].members
+                declared.open = declared.open or types[short].open
+            else:
+                declared.open = True
+        done.add(name)
+
+    for name in list(types):
+        resolve(name, frozenset({name}))
+
+
+def is_universal(member: str) -> bool:
+    return member in _UNIVERSAL
