@@ -126,7 +126,8 @@ def _percentiles(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
             header = {n: float(m.group(1)) for n, c in enumerate(cells)
                       if (m := _PERCENTILE_HEADER_RE.match(c))}
             if len(header) >= 2:
-                columns = header
+                yield from _check_order(group)
+                columns, group, previous = header, [], -2
                 continue
             if columns and not set(stripped) <= set("|-: "):
                 row = []
@@ -143,6 +144,7 @@ def _percentiles(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
         found = [(float(m.group(1)), _seconds(m.group(2), m.group(3)), index)
                  for m in _PERCENTILE_RE.finditer(line)]
         if len(found) >= 2:
+            yield from _check_order(group)
             yield from _check_order(found)
             group, previous = [], -2
             continue
