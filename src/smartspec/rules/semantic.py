@@ -89,7 +89,8 @@ _FLOAT_FIELD_RES: dict[str, re.Pattern[str]] = {
 _CODE_LITERAL_RE = re.compile(
     r"\b([A-Za-z_]\w*)\s*(?:\?\.)?\s*(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\2")
 _STATUS_CALL_RE = re.compile(
-    r"\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['\"])([A-Za-z][\w-]*)\2\s*\)")
+    r"(?:\b(\w+)\s*\.\s*)?\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['\"])"
+    r"([A-Za-z][\w-]*)\3\s*\)")
 
 
 def is_money(name: str) -> bool:
@@ -200,6 +201,46 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
             yield Hit(obj.keys[raw], "example-unknown-field", {"field": raw, "table": best})
 
 
+_OBJECT_KEY_RE = re.compile(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
+
+
+def _enclosing_keys(text: str, at: int) -> set[str]:
+    """The keys (snake case) of the object literal around offset ``at`` in code, or an
+    empty set when ``at`` is not inside braces on nearby lines."""
+    depth, start = 0, -1
+    for index in range(at - 1, max(-1, at - 2000), -1):
+        char = text[index]
+        if char == "}":
+            depth += 1
+        elif char == "{":
+            if depth == 0:
+                start = index
+                break
+            depth -= 1
+    if start < 0:
+        return set()
+    depth, end = 0, len(text)
+    for index in range(start, min(len(text), start + 4000)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                end = index
+                break
+    flat = []
+    depth = 0
+    for char in text[start + 1:end]:
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+        elif depth == 0:
+            flat.append(char)
+    return {snake(k) for k in _OBJECT_KEY_RE.findall("".join(flat).replace("\n", ","))}
+
+
 def _status_values(ctx: Context) -> Iterator[Hit]:
     allowed = _allowed_values(ctx)
     known = {name: t for name, t in tables(ctx).items() if not t.partition}
@@ -231,24 +272,35 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
                                      {v.lower(): v for v in own})
             elif column in allowed:
                 yield from judge(column, value, obj.keys[key])
-    if not allowed:
-        return
     for block in ctx.blocks:
         if family(block) is None:
             continue
         text = block.text
         for match in _CODE_LITERAL_RE.finditer(text):
             column = snake(match.group(1))
-            if column not in allowed:
-                continue
-            yield from judge(column, match.group(3),
-                             block.first + text.count("\n", 0, match.start()))
+            line = block.first + text.count("\n", 0, match.start())
+            # An object literal ({ id, status: 'X', amount }) shows a table the way a JSON
+            # example does; its table's own list decides.
+            keys = _enclosing_keys(text, match.start())
+            best = _best_table(keys, columns) if len(keys) >= 2 else None
+            if best is not None and column in known[best].columns:
+                own = known[best].allowed.get(column)
+                if own:
+                    yield from judge(column, match.group(3), line, {v.lower(): v for v in own})
+            elif column in allowed:
+                yield from judge(column, match.group(3), line)
         for match in _STATUS_CALL_RE.finditer(text):
-            column = snake((match.group(1) or "") + "Status")
-            if column not in allowed:
-                column = "status"
-            yield from judge(column, match.group(3),
-                             block.first + text.count("\n", 0, match.start()))
+            column = snake((match.group(2) or "") + "Status")
+            line = block.first + text.count("\n", 0, match.start())
+            # "this.sagas.updateStatus(id, 'X')": the receiver names the table (saga_state).
+            receiver = _entity_key(match.group(1) or "")
+            owners = [t for name, t in known.items()
+                      if receiver and _entity_key(name).startswith(receiver)]
+            if len(owners) == 1 and column in owners[0].allowed:
+                yield from judge(column, match.group(4), line,
+                                 {v.lower(): v for v in owners[0].allowed[column]})
+            elif column in allowed:
+                yield from judge(column, match.group(4), line)
 
 
 # --- SS203 cross-references --------------------------------------------------------------
