@@ -134,7 +134,7 @@ def drop_er_entity(text: str) -> Iterator[str]:
 def endpoint_only_in_tests(text: str) -> Iterator[str]:
     """An endpoint the tests call that the API table does not define."""
     heading = re.search(r"^## \d+\. Testing[^\n]*\n", text, re.M)
-    if heading is None or "| GET |" not in text and "| POST |" not in text:
+    if heading is None or ("| GET |" not in text and "| POST |" not in text):
         return
     yield (text[:heading.end()] + "\n- `DELETE /api/v1/archived-batches/{id}` returns 204\n"
            + text[heading.end():])

@@ -228,7 +228,8 @@ SCHEMA_AGREEMENT = [
           "loyalty_points": 12
         }}
         {F}
-        """, fails=(('"loyalty_points"', 'Example field "loyalty_points" is not a column of table payment'),)),
+        """, fails=(('"loyalty_points"',
+                     'Example field "loyalty_points" is not a column of table payment'),)),
     Case("a field documented elsewhere (a request-only field) is fine", f"""
         # Payments
 
@@ -425,7 +426,7 @@ ENDPOINT_AGREEMENT = [
             curl -X POST https://api.stripe.com/v1/charges
         Probes call GET /healthz.
         """),
-    Case("an endpoint only in the tests", f"""
+    Case("an endpoint only in the tests", """
         # Orders
 
         ## API Specification
@@ -434,7 +435,7 @@ ENDPOINT_AGREEMENT = [
 
         ## Testing Strategy
 
-        - `DELETE /api/v1/orders/{{id}}` returns 204
+        - `DELETE /api/v1/orders/{id}` returns 204
         """, fails=(("DELETE /api", "Endpoint DELETE /api/v1/orders/{id} is used here"),)),
     Case("a spec without an API table is not judged", """
         # Orders
