@@ -46,7 +46,15 @@ _COMPACT_SECURITY_RE = re.compile(r"(?im)^\s*(?:\*\*security\b|#{3,6}\s+security
 
 
 # A security heading below level 2: "### Security", "#### 7.3 Security Considerations".
-_SECURITY_TITLE_RE = re.compile(r"(?i)\bsecurity\b|ความปลอดภัย")
+# A heading of any level that covers security: "### Security", "## 3. Authorization",
+# "#### Authentication and Access Control".
+_SECURITY_TITLE_RE = re.compile(
+    r"(?i)\bsecurity\b|\bauthenticat|\bauthori[sz]ation\b|\baccess\s+control\b|"
+    r"ความปลอดภัย|ยืนยันตัวตน")
+# Bracketed template slots ("[key interaction, e.g., \"reset their password\"]") and quoted
+# text (a message the system shows: "GitHub authentication required") hold words that do
+# not describe this service's own authentication.
+_SLOT_OR_QUOTE_RE = re.compile(r"\[[^\]\n]*\](?![(\[:])|\"[^\"\n]*\"|“[^”\n]*”")
 # Inline code on a line: a keyword inside it is code ("`createChange(root, 'Add Auth')`").
 _CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
 # An auth word that names a tool ("Auth generator helper", "the Auth plugin") rather than
@@ -75,6 +83,8 @@ def _in_code_span(text: str, start: int, end: int) -> bool:
 def _is_not_this_services_auth(ctx: Context, word: str, line: int, column: int) -> bool:
     text = _line_text(ctx, line)
     if _in_code_span(text, column, column + len(word)):
+        return True
+    if any(m.start() < column < m.end() for m in _SLOT_OR_QUOTE_RE.finditer(text)):
         return True
     after = text[column + len(word):]
     if (text[column:column + 1].isupper() and after[:1] == " "
@@ -254,8 +264,8 @@ def auth_security_section(ctx: Context) -> Iterator[Hit]:
     mention = _first_accepted(ctx, "auth", _is_not_this_services_auth)
     if mention is None or ctx.sections_for(SECURITY):
         return
-    if any(h.level > 2 and _SECURITY_TITLE_RE.search(h.title) for h in ctx.doc.headings):
-        return  # "### Security" under a non-functional section is a security section too
+    if any(_SECURITY_TITLE_RE.search(h.title) for h in ctx.doc.headings if h.level > 1):
+        return  # "### Security" or "## Authorization" covers it as a security section does
     if ctx.compact and ctx.search(_COMPACT_SECURITY_RE, ctx.sections_for(("compact-constraints",))):
         return
     word, line = mention

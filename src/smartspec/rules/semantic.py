@@ -183,6 +183,7 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
     columns = {name: set(t.columns) for name, t in known.items()}
     entity_keys = {_entity_key(name) for name in known}
     words = documented_words(ctx)
+    every_column = {c for cols in columns.values() for c in cols}
     reported: set[str] = set()
     for obj in json_objects(ctx):
         keys = {snake(k): k for k in obj.keys}
@@ -194,6 +195,8 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
         for key, raw in keys.items():
             if key in columns[best] or key in words or raw in reported:
                 continue
+            if any(key.endswith("_" + column) for column in every_column):
+                continue  # a value derived from a column ("new_balance", "total_amount")
             if isinstance(obj.values[raw], dict | list) and any(
                     name.endswith(_entity_key(key)) for name in entity_keys):
                 continue  # a nested child entity ("items" of an order_item table)
@@ -535,9 +538,18 @@ def diagram_agreement(ctx: Context) -> Iterator[Hit]:
         entities = er_entities(ctx)
         declared = {name: t for name, t in tables(ctx).items() if not t.partition}
         if entities and declared:
+            # The diagram is held to the tables of its own ## section: a document that
+            # carries several examples (each with its own schema) compares like with like.
+            lines = list(entities.values())
+            section = next((s for s in ctx.doc.sections if s.start <= lines[0] < s.end), None)
+            if section is not None:
+                declared = {n: t for n, t in declared.items()
+                            if section.start <= t.line < section.end}
             drawn = {_entity_key(e): (e, line) for e, line in entities.items()}
             defined = {_entity_key(name): table for name, table in declared.items()}
-            if drawn.keys() & defined.keys():  # one model drawn two ways, not two models
+            shared = drawn.keys() & defined.keys()
+            # One model drawn two ways, not two models: most names agree.
+            if shared and 2 * len(shared) >= min(len(drawn), len(defined)):
                 for key, table in defined.items():
                     if key not in drawn:
                         yield Hit(table.line, "er-missing-table", {"table": table.name})

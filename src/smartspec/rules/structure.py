@@ -355,6 +355,12 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
 def _is_usage_or_literal(inner: str) -> bool:
     if _CHOICES_RE.match(inner) or _LIST_LITERAL_RE.match(inner):
         return True
+    # Code and notation, not a slot: "[a-z]", "[A-Za-z0-9]", "[i:]", "[now.Unix()]", "[H-1]",
+    # "[i=0, 1, ...H]"; and a stage or status marker in capitals such as "[ALPHA]".
+    if (" " not in inner and not inner.replace("_", "").isalnum()) or "=" in inner or "(" in inner:
+        return True
+    if inner.isupper() and inner.isalpha() and len(inner) > 1:
+        return True
     # "[shell]", "[options]": one lower-case word is an optional argument; the reference's
     # slots start with a capital ("[Title]", "[One sentence]").
     return inner.isidentifier() and inner[:1].islower()

@@ -609,6 +609,21 @@ AUTH_SECURITY_SECTION += [
 
         - Fails with a clear message when `gh` is not authenticated.
         """),
+    Case("an Authorization section covers it (CloudEvents webhook spec)", """
+        # HTTP 1.1 Web Hooks for Event Delivery
+
+        3. [Authorization](#3-authorization)
+
+        ## 3. Authorization
+
+        The sender presents an access token.
+        """),
+    Case("words in a template slot or a quoted message are not this service's login", """
+        # CLI feedback
+
+        - Users MUST be able to [key interaction, e.g., "reset their password"]
+        - **THEN** the system displays warning: "GitHub authentication required."
+        """),
     Case("a real mention after a set-aside one still needs a section", """
         # Portal
 

@@ -412,6 +412,14 @@ PLACEHOLDERS += [
         smartctl <operation> [shell]
         `status()` returns [A, B, C] in order.
         """),
+    Case("code and notation in brackets are not slots (Go and Kubernetes proposals)", """
+        # Proposal
+
+        ## Design
+
+        Names match [A-Za-z0-9] and [a-z]; slices use s[i:] and t[now.Unix()].
+        The queue index runs over [H-1] and [i=0, 1, ...H]. Stage: [ALPHA].
+        """),
     Case("a real slot next to prose still counts", """
         # CLI
 
