@@ -68,16 +68,17 @@ _PY_NEUTRAL_BASES = frozenset({"Protocol", "ABC", "object", "typing.Protocol", "
 #   TS/Kotlin/Python: "name: Type", "private readonly name: Type", "val name: Type"
 #   Java/C#:          "Type name;" "Type name," "Type name)" "Type name ="
 #   Go:               "name Type" / "name *pkg.Type" in a struct body or a parameter list
-_COLON_BINDING_RE = re.compile(
-    r"\b([A-Za-z_]\w*)\s*\??\s*:\s*([A-Z]\w*)(?:<[^<>]*(?:<[^<>]*>[^<>]*)*>)?(?![\w<]|\s*[\[.])")
+# Found from the colon (a literal the regex engine can skip to), then the name before it.
+_COLON_TYPE_RE = re.compile(
+    r":\s*([A-Z]\w*)(?:<[^<>]*(?:<[^<>]*>[^<>]*)*>)?(?![\w<]|\s*[\[.])")
 _TYPED_BINDING_RE = re.compile(
     r"\b([A-Z]\w*)(?:<[^<>;()]*>)?\s+([A-Za-z_]\w*)\s*(?=[;,)=])")
 _GO_BINDING_RE = re.compile(r"\b([a-zA-Z_]\w*)\s+\*?(?:[a-z]\w*\.)?([A-Z]\w*)\b(?!\s*[\[.(])")
 _PY_SELF_ASSIGN_RE = re.compile(r"\bself\.([A-Za-z_]\w*)\s*(?::\s*([A-Z]\w*))?\s*=\s*"
                                 r"([A-Za-z_]\w*)\s*$", re.M)
-# A call on a name: "recv.method(" or "recv?.method(", the receiver being the last name
-# before the dot ("this.repo.save(" -> repo, "s.repo.Save(" -> repo, "repo.save(" -> repo).
-_CALL_RE = re.compile(r"([A-Za-z_]\w*)\s*\??\.\s*([A-Za-z_]\w*)\s*(?:<[^<>()]*>)?\s*\(")
+# A call on a name: ".method(" found from the dot, then the receiver, the last name before
+# it ("this.repo.save(" -> repo, "s.repo.Save(" -> repo, "repo.save(" -> repo).
+_DOT_CALL_RE = re.compile(r"\.\s*([A-Za-z_]\w*)\s*(?:<[^<>()]*>)?\s*\(")
 
 
 @dataclass(slots=True)
@@ -111,34 +112,27 @@ def family(block: CodeBlock) -> str | None:
     return LANGUAGES.get(block.lang)
 
 
+# Comments and string literals, blanked before code is read (a brace or a call inside them
+# is not code). Python has "#" comments and no block comments; the others "//" and "/* */".
+_BRACE_NOISE_RE = re.compile(
+    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`", re.S)
+_PY_NOISE_RE = re.compile(
+    r"#[^\n]*|\"\"\".*?\"\"\"|'\'\'.*?'\'\'|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S)
+
+
+def _blank_noise(match: re.Match[str]) -> str:
+    text = match.group(0)
+    quote = text[0] if text[0] in "\"'`" else ""
+    if quote:  # keep the quotes, so a literal stays a literal of the same length
+        inner = text[1:-1]
+        return quote + ("".join("\n" if c == "\n" else " " for c in inner)
+                        if "\n" in inner else " " * len(inner)) + quote
+    return "".join("\n" if c == "\n" else " " for c in text) if "\n" in text else " " * len(text)
+
+
 def _strip_comments(text: str, lang: str) -> str:
-    """``text`` with comments and string contents blanked (same length, line ends kept), so
-    that a brace or a call inside them is not read as code."""
-    out = list(text)
-    index, size = 0, len(text)
-    line_comment = "#" if lang == "py" else "//"
-    while index < size:
-        char = text[index]
-        if text.startswith(line_comment, index):
-            end = text.find("\n", index)
-            end = size if end < 0 else end
-            out[index:end] = " " * (end - index)
-            index = end
-        elif lang != "py" and text.startswith("/*", index):
-            end = text.find("*/", index + 2)
-            end = size if end < 0 else end + 2
-            out[index:end] = [c if c == "\n" else " " for c in text[index:end]]
-            index = end
-        elif char in "\"'`":
-            end = index + 1
-            while end < size and text[end] != char and (text[end] != "\n" or char == "`"):
-                end += 2 if text[end] == "\\" else 1
-            out[index + 1:min(end, size)] = [
-                c if c == "\n" else " " for c in text[index + 1:min(end, size)]]
-            index = end + 1
-        else:
-            index += 1
-    return "".join(out)
+    """``text`` with comments and string contents blanked (same length, line ends kept)."""
+    return (_PY_NOISE_RE if lang == "py" else _BRACE_NOISE_RE).sub(_blank_noise, text)
 
 
 def _body(text: str, start: int) -> tuple[int, int] | None:
@@ -158,20 +152,46 @@ def _body(text: str, start: int) -> tuple[int, int] | None:
     return None
 
 
-def _top_level(text: str) -> str:
+_NEST_RE = re.compile(r"[()\[\]{}]")
+
+
+def _blank_segment(text: str) -> str:
+    return "".join("\n" if c == "\n" else " " for c in text) if "\n" in text else " " * len(
+        text)
+
+
+def name_before(text: str, end: int) -> tuple[str, int] | None:
+    """The identifier that ends right before ``end`` (spaces and one "?" skipped), with its
+    start offset: the receiver of ".m(" or the name of ": Type"."""
+    index = end
+    while index > 0 and text[index - 1] in " \t?":
+        index -= 1
+    stop = index
+    while index > 0 and (text[index - 1].isalnum() or text[index - 1] == "_"):
+        index -= 1
+    if index == stop or text[index].isdigit():
+        return None
+    return text[index:stop], index
+
+
+def top_level(text: str) -> str:
     """``text`` with everything nested in (), [] or {} blanked: what is left is the member
     list of a type body."""
-    out = []
-    depth = 0
-    for char in text:
+    out: list[str] = []
+    depth = position = 0
+    for match in _NEST_RE.finditer(text):
+        at, char = match.start(), match.group(0)
+        segment = text[position:at]
+        out.append(segment if depth == 0 else _blank_segment(segment))
         if char in "([{":
             depth += 1
             out.append(char if depth == 1 else " ")
-        elif char in ")]}":
+        else:
             out.append(char if depth == 1 else " ")
             depth = max(0, depth - 1)
-        else:
-            out.append(char if depth == 0 or char == "\n" else " ")
+        position = at + 1
+    tail = text[position:]
+    out.append(tail if depth == 0 else _blank_segment(tail))
     return "".join(out)
 
 
@@ -198,7 +218,7 @@ def _brace_types(block: CodeBlock, lang: str, clean: str) -> Iterator[DeclaredTy
         if lang in ("cs", "kt") and ":" in bare and kind in ("interface", "class"):
             declared.parents += [p.strip().split("(")[0].split("<")[0]
                                  for p in bare.split(":", 1)[1].split(",") if p.strip()]
-        members = _top_level(clean[span[0]:span[1]])
+        members = top_level(clean[span[0]:span[1]])
         for regex in (_MEMBER_CALL_RE, _MEMBER_PROP_RE):
             declared.members.update(m.group(1) for m in regex.finditer(members))
         if lang == "cs":
@@ -209,7 +229,7 @@ def _brace_types(block: CodeBlock, lang: str, clean: str) -> Iterator[DeclaredTy
             declared.members.update(m.group(1) for m in _KT_PROP_RE.finditer(header_params))
         if lang == "ts" and kind == "class":
             # Constructor parameter properties are members too.
-            declared.members.update(m.group(1) for m in _COLON_BINDING_RE.finditer(
+            declared.members.update(name for name, _ in _colon_bindings(
                 clean[span[0]:span[1]]))
         if lang == "go" and kind == "interface":
             for line in members.splitlines():
@@ -249,6 +269,14 @@ def _python_types(block: CodeBlock, clean: str) -> Iterator[DeclaredType]:
         yield declared
 
 
+def _colon_bindings(text: str) -> Iterator[tuple[str, str]]:
+    """(name, Type) of every "name: Type" / "name?: Type" in ``text``."""
+    for match in _COLON_TYPE_RE.finditer(text):
+        before = name_before(text, match.start())
+        if before is not None:
+            yield before[0], match.group(1)
+
+
 def _bindings(block: CodeBlock, lang: str, clean: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
 
@@ -256,8 +284,8 @@ def _bindings(block: CodeBlock, lang: str, clean: str) -> dict[str, set[str]]:
         found.setdefault(name, set()).add(type_name)
 
     if lang in ("ts", "kt", "py"):
-        for match in _COLON_BINDING_RE.finditer(clean):
-            bind(match.group(1), match.group(2))
+        for name, type_name in _colon_bindings(clean):
+            bind(name, type_name)
     if lang in ("java", "cs"):
         for match in _TYPED_BINDING_RE.finditer(clean):
             bind(match.group(2), match.group(1))
@@ -282,10 +310,11 @@ def code_facts(ctx: Context) -> CodeFacts:
     types: dict[str, DeclaredType] = {}
     bindings: list[dict[str, set[str]]] = []
     calls: list[Call] = []
+    cleaned: list[tuple[int, str, str]] = []
     for number, block in enumerate(ctx.blocks):
         lang = family(block)
+        bindings.append({})
         if lang is None:
-            bindings.append({})
             continue
         clean = _strip_comments(block.text, lang)
         declared = _python_types(block, clean) if lang == "py" else _brace_types(
@@ -303,14 +332,21 @@ def code_facts(ctx: Context) -> CodeFacts:
                     match.group(1), "struct", block.first + clean.count("\n", 0,
                                                                         match.start())))
                 receiver_type.members.add(match.group(2))
-        bindings.append(_bindings(block, lang, clean))
-        for match in _CALL_RE.finditer(clean):
-            before = clean[max(0, match.start() - 1):match.start()]
-            if before.isalnum() or before == "_":
-                continue
-            calls.append(Call(match.group(1), match.group(2),
-                              block.first + clean.count("\n", 0, match.start(2)), number))
+        cleaned.append((number, lang, clean))
     _resolve_parents(types)
+    for number, lang, clean in cleaned:
+        # Only a block that names a declared type can bind a field to one.
+        if not any(name in clean for name in types):
+            continue
+        bound = _bindings(ctx.blocks[number], lang, clean)
+        bindings[number] = bound
+        first = ctx.blocks[number].first
+        for match in _DOT_CALL_RE.finditer(clean):
+            receiver = name_before(clean, match.start())
+            if receiver is None or receiver[0] not in bound:
+                continue
+            calls.append(Call(receiver[0], match.group(1),
+                              first + clean.count("\n", 0, match.start(1)), number))
     facts = CodeFacts(types, bindings, calls)
     ctx.memo["code"] = facts
     return facts

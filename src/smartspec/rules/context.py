@@ -138,14 +138,11 @@ class CodeBlock:
     lang: str
     open_line: int
     lines: tuple[str, ...]
+    text: str  # the content lines joined, made once
 
     @property
     def first(self) -> int:
         return self.open_line + 1
-
-    @property
-    def text(self) -> str:
-        return "".join(self.lines)
 
 
 def _code_blocks(doc: Document) -> list[CodeBlock]:
@@ -156,8 +153,10 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
     index, total = 0, len(lines)
     while index < total:
         if not fenced[index]:
-            index += 1
-            continue
+            try:  # list.index skips the prose lines at C speed
+                index = fenced.index(True, index)
+            except ValueError:
+                break
         opener = FENCE_RE.match(lines[index].rstrip("\r\n"))
         if opener is None:  # cannot happen for a parsed document; stay safe
             index += 1
@@ -172,7 +171,8 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
                     and len(lines[end]) - len(lines[end].lstrip(" ")) <= 3):
                 break
             end += 1
-        blocks.append(CodeBlock(lang, index, tuple(lines[index + 1:end])))
+        content = tuple(lines[index + 1:end])
+        blocks.append(CodeBlock(lang, index, content, "".join(content)))
         index = end + 1
     return blocks
 
@@ -283,6 +283,19 @@ class Context:
         return _code_blocks(self.doc)
 
     @cached_property
+    def raw(self) -> str:
+        """The document text itself, code blocks included (offsets: ``raw_line_of``)."""
+        return "".join(self.doc.lines)
+
+    @cached_property
+    def _raw_offsets(self) -> list[int]:
+        return list(accumulate(map(len, self.doc.lines), initial=0))
+
+    def raw_line_of(self, offset: int) -> int:
+        """The 0-based line of an offset in ``raw``."""
+        return bisect_right(self._raw_offsets, offset) - 1
+
+    @cached_property
     def memo(self) -> dict[str, Any]:
         """Views that one rule family builds from the blocks and shares between its rules
         (parsed tables, declared interfaces): built at most once per spec."""
@@ -377,6 +390,11 @@ class Context:
     def endpoints_in(self, sections: Iterable[Section]) -> list[Endpoint]:
         """``METHOD /path`` pairs on the non-fenced lines of ``sections``, first definition
         of each kept. Placeholder paths (``/api/v1/...``) are not endpoints."""
+        sections = list(sections)
+        key = "endpoints:" + ",".join(str(s.start) for s in sections)
+        cached = self.memo.get(key)
+        if isinstance(cached, list):
+            return list(cached)
         found: dict[tuple[str, str], Endpoint] = {}
         lines, prose = self.doc.lines, self.prose
         for section in sections:
@@ -393,6 +411,7 @@ class Context:
                     if len(path) < 2:
                         continue
                     found.setdefault((method, path), Endpoint(method, path, index))
+        self.memo[key] = list(found.values())
         return list(found.values())
 
     def example_paths(self, sections: Iterable[Section]) -> dict[str, list[str]]:

@@ -34,6 +34,15 @@ _DURATION = r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"(?![A-Za-z])"
 
 # "P50: < 100ms", "p99 latency ≤ 1.2 s", "| P95 | 200 ms |"
 _PERCENTILE_RE = re.compile(r"(?<![\w.])[Pp](\d{2}(?:\.\d+)?)(?![\d.])[^0-9\n]{0,24}?" + _DURATION)
+# Literal-led patterns and words: the regex engine (or str.find) skips to them, where a
+# pattern that starts with a look-behind or a case-insensitive alternation would be tried
+# at every position of the spec.
+_ANY_PERCENTILE_RE = re.compile(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
+_PERCENT_RE = re.compile(r"%")
+_DEADLINE_WORDS = ("within", "deadline", "total timeout", "total budget", "overall timeout",
+                   "overall budget", "budget of")
+_LIMIT_WORDS = ("max_connections", "connection limit", "max connections",
+                "maximum connections", "max database connections", "max db connections")
 _PERCENTILE_HEADER_RE = re.compile(r"^[Pp](\d{2}(?:\.\d+)?)\b")
 # "99.95% uptime", "SLA: 99.9%", "| Availability | 99.95% (...) |"
 _AVAILABILITY_RE = re.compile(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
@@ -97,11 +106,47 @@ def _prose_lines(ctx: Context) -> Iterator[tuple[int, str]]:
     passed_th="ตัวเลขที่ระบุไว้สอดคล้องกัน",
 )
 def figures(ctx: Context) -> Iterator[Hit]:
-    lines = list(_prose_lines(ctx))
-    yield from _percentiles(ctx, lines)
-    yield from _availability(ctx, lines)
-    yield from _retry_deadlines(ctx, lines)
-    yield from _pool_limit(lines)
+    # Each check first asks the whole prose (fences already blanked) whether its figures
+    # occur at all, and then reads only the lines that hold them: most lines of a spec
+    # state no figure, and a regex per line over the whole spec would cost more than
+    # every other rule together.
+    prose = ctx.prose
+    lowered = prose.lower()
+    if _ANY_PERCENTILE_RE.search(prose):
+        yield from _percentiles(ctx, _with_table_rows(ctx, _lines_matching(
+            ctx, _ANY_PERCENTILE_RE)))
+    if "%" in prose:
+        yield from _availability(ctx, _lines_matching(ctx, _PERCENT_RE, after=2))
+    if any(word in lowered for word in _DEADLINE_WORDS):
+        yield from _retry_deadlines(ctx, lowered)
+    if any(word in lowered for word in _LIMIT_WORDS):
+        yield from _pool_limit(list(_prose_lines(ctx)))
+
+
+def _with_table_rows(ctx: Context, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """``found`` plus the rows of each table whose header names percentiles (the rows
+    hold the durations, not the names)."""
+    lines, fenced = ctx.doc.lines, ctx.doc.fenced
+    extra: dict[int, str] = dict(found)
+    for index, line in found:
+        if line.lstrip().startswith("|") and len(_ANY_PERCENTILE_RE.findall(line)) >= 2:
+            row = index + 1
+            while row < len(lines) and not fenced[row] and lines[row].lstrip().startswith("|"):
+                extra[row] = lines[row]
+                row += 1
+    return sorted(extra.items())
+
+
+def _lines_matching(ctx: Context, pattern: re.Pattern[str],
+                    after: int = 0) -> list[tuple[int, str]]:
+    """The prose lines where ``pattern`` matches (and the ``after`` lines that follow
+    each), in order, as (0-based line, text of the line)."""
+    wanted: set[int] = set()
+    for match in pattern.finditer(ctx.prose):
+        line = ctx.line_of(match.start())
+        wanted.update(range(line, min(line + after + 1, len(ctx.doc.lines))))
+    fenced = ctx.doc.fenced
+    return [(i, ctx.doc.lines[i]) for i in sorted(wanted) if not fenced[i]]
 
 
 def _check_order(found: list[tuple[float, float, int]]) -> Iterator[Hit]:
@@ -205,32 +250,46 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
                         "downtime": match.group(0).strip()})
 
 
-def _retry_deadlines(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
-    text_of = dict(lines)
+_RETRY_WORDS = ("retr", "backoff", "back-off", "ลองใหม่")
+
+
+def _lines_with(ctx: Context, lowered: str, words: tuple[str, ...], start: int,
+                end: int) -> list[int]:
+    """The prose lines in ``[start, end)`` that hold one of ``words``."""
+    found: set[int] = set()
+    for word in words:
+        at = lowered.find(word, start, end)
+        while at >= 0:
+            found.add(ctx.line_of(at))
+            at = lowered.find(word, at + 1, end)
+    return sorted(found)
+
+
+def _retry_deadlines(ctx: Context, lowered: str) -> Iterator[Hit]:
+    lines = ctx.doc.lines
     for section in ctx.doc.sections:
+        start, end = ctx.span(section)
         deadline: tuple[float, int] | None = None
-        schedules: list[tuple[float, int, str]] = []
-        for index in range(section.start, section.end):
-            line = text_of.get(index)
-            if line is None:
-                continue
+        for index in _lines_with(ctx, lowered, _DEADLINE_WORDS, start, end):
+            line = lines[index]
             if _DEADLINE_CONTEXT_RE.search(line):
                 for match in _DEADLINE_RE.finditer(line):
                     seconds = _seconds(match.group(1), match.group(2))
                     if deadline is None or seconds > deadline[0]:
                         deadline = (seconds, index)
-            if _RETRY_WORDS_RE.search(line):
-                for match in _SCHEDULE_RE.finditer(line):
-                    delays = re.findall(_DURATION, match.group(0))
-                    total = sum(_seconds(v, u) for v, u in delays)
-                    schedules.append((total, index, match.group(0)))
         if deadline is None:
             continue
-        for total, index, shown in schedules:
-            if total > deadline[0]:
-                yield Hit(index, "retry-over-deadline", {
-                    "schedule": shown, "total": _show(total), "deadline": _show(deadline[0]),
-                    "line": str(deadline[1] + 1)})
+        for index in _lines_with(ctx, lowered, _RETRY_WORDS, start, end):
+            line = lines[index]
+            if not _RETRY_WORDS_RE.search(line):
+                continue
+            for match in _SCHEDULE_RE.finditer(line):
+                delays = re.findall(_DURATION, match.group(0))
+                total = sum(_seconds(v, u) for v, u in delays)
+                if total > deadline[0]:
+                    yield Hit(index, "retry-over-deadline", {
+                        "schedule": match.group(0), "total": _show(total),
+                        "deadline": _show(deadline[0]), "line": str(deadline[1] + 1)})
 
 
 def _pool_limit(lines: list[tuple[int, str]]) -> Iterator[Hit]:

@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from smartspec.rules.context import CodeBlock, Context
 
 _CREATE_TABLE_RE = re.compile(
-    r"(?i)\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
+    r"(?i)CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
     r"(?:IF\s+NOT\s+EXISTS\s+)?((?:[\w\"`\[\]]+\.)?[\w\"`\[\]]+)\s*(\(|PARTITION\s+OF\b)")
 _CREATE_ENUM_RE = re.compile(
     r"(?i)\bCREATE\s+TYPE\s+((?:\w+\.)?\w+)\s+AS\s+ENUM\s*\(([^)]*)\)")
 _ALTER_ADD_RE = re.compile(
-    r"(?i)\bALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?((?:\w+\.)?[\w\"]+)\s+ADD\s+"
+    r"(?i)ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?((?:\w+\.)?[\w\"]+)\s+ADD\s+"
     r"(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?([\w\"]+)\s+([\w ]+)")
 _CHECK_IN_RE = re.compile(r"(?is)\bCHECK\s*\(\s*\(?\s*([\w\"]+)\s*\)?\s+IN\s*\(([^()]*)\)")
 _STRING_RE = re.compile(r"'((?:[^']|'')*)'")
@@ -75,10 +77,15 @@ def _strip_sql_comments(text: str) -> str:
     return re.sub(r"--[^\n]*", lambda m: " " * len(m.group(0)), text)
 
 
+_SQL_SPECIAL_RE = re.compile(r"[(),']")
+
+
 def _split_top(text: str) -> list[tuple[int, str]]:
-    """Comma-separated items of a table body at parenthesis depth 0, with their offsets."""
+    """Comma-separated items of a table body at parenthesis depth 0, with their offsets
+    (only the characters that matter are visited)."""
     items, depth, start, quoted = [], 0, 0, False
-    for index, char in enumerate(text):
+    for match in _SQL_SPECIAL_RE.finditer(text):
+        char, index = match.group(0), match.start()
         if char == "'":
             quoted = not quoted
         elif quoted:
@@ -87,7 +94,7 @@ def _split_top(text: str) -> list[tuple[int, str]]:
             depth += 1
         elif char == ")":
             depth -= 1
-        elif char == "," and depth == 0:
+        elif depth == 0:
             items.append((start, text[start:index]))
             start = index + 1
     items.append((start, text[start:]))
@@ -96,14 +103,27 @@ def _split_top(text: str) -> list[tuple[int, str]]:
 
 def _closing(text: str, opened: int) -> int:
     depth = 0
-    for index in range(opened, len(text)):
-        if text[index] == "(":
+    for match in _SQL_SPECIAL_RE.finditer(text, opened):
+        char = match.group(0)
+        if char == "(":
             depth += 1
-        elif text[index] == ")":
+        elif char == ")":
             depth -= 1
             if depth == 0:
-                return index
+                return match.start()
     return len(text)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, lowered: str,
+                word: str) -> Iterator[re.Match[str]]:
+    """``pattern`` matched where ``word`` occurs (``lowered`` is ``text`` lower-cased): a
+    case-insensitive pattern is tried at a few places instead of at every position."""
+    at = lowered.find(word)
+    while at >= 0:
+        match = pattern.match(text, at)
+        if match:
+            yield match
+        at = lowered.find(word, at + 1)
 
 
 def tables(ctx: Context) -> dict[str, Table]:
@@ -115,13 +135,15 @@ def tables(ctx: Context) -> dict[str, Table]:
     enums: dict[str, set[str]] = {}
     typed: list[tuple[Table, str, str]] = []  # (table, column, type name) for enum lookup
     for block in ctx.blocks:
-        if "create" not in block.text.lower() and "alter" not in block.text.lower():
+        lowered_block = block.text.lower()
+        if "create" not in lowered_block and "alter" not in lowered_block:
             continue
-        text = _strip_sql_comments(block.text)
-        for match in _CREATE_ENUM_RE.finditer(text):
+        text = _strip_sql_comments(block.text) if "--" in block.text else block.text
+        lowered = text.lower()
+        for match in (_CREATE_ENUM_RE.finditer(text) if "as enum" in lowered else ()):
             enums[unquote(match.group(1).split(".")[-1])] = {
                 v.replace("''", "'") for v in _STRING_RE.findall(match.group(2))}
-        for match in _CREATE_TABLE_RE.finditer(text):
+        for match in _matches_at(_CREATE_TABLE_RE, text, lowered, "create"):
             name = unquote(match.group(1).split(".")[-1])
             table = Table(name, _line_at(block, text, match.start()),
                           partition=match.group(2) != "(")
@@ -145,7 +167,7 @@ def tables(ctx: Context) -> dict[str, Table]:
                 kind = words[1].lower().split("(")[0] if len(words) > 1 else ""
                 table.columns.setdefault(column, Column(column, kind, line))
                 typed.append((table, column, kind))
-        for match in _ALTER_ADD_RE.finditer(text):
+        for match in _matches_at(_ALTER_ADD_RE, text, lowered, "alter"):
             table_name = unquote(match.group(1).split(".")[-1])
             if table_name in found:
                 column = unquote(match.group(2))
@@ -265,6 +287,7 @@ _WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@lru_cache(maxsize=8192)
 def snake(name: str) -> str:
     """``createdAt`` -> ``created_at``; ``CreatedAt`` -> ``created_at``; snake stays."""
     return _CAMEL_RE.sub("_", name).lower()
@@ -282,10 +305,8 @@ def documented_words(ctx: Context) -> frozenset[str]:
         body = _json_body(block)
         if body is not None:
             json_lines.update(range(block.first + body[1], block.first + len(block.lines)))
-    words: set[str] = set()
-    for number, line in enumerate(ctx.doc.lines):
-        if number not in json_lines:
-            words.update(snake(w) for w in _WORD_RE.findall(line))
-    result = frozenset(words)
+    lines = ctx.doc.lines
+    text = "".join(line for number, line in enumerate(lines) if number not in json_lines)
+    result = frozenset(snake(w) for w in set(_WORD_RE.findall(text)))
     ctx.memo["words"] = result
     return result

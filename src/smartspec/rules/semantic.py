@@ -12,14 +12,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from urllib.parse import unquote as url_unquote
 
 from smartspec.document import Heading
 from smartspec.rules.base import RULES, Hit
-from smartspec.rules.code import code_facts, family, is_universal
+from smartspec.rules.code import code_facts, family, is_universal, name_before
+from smartspec.rules.code import top_level as _top_level_text
 from smartspec.rules.context import Context
 from smartspec.rules.schema import (
     FLOAT_SQL_TYPES,
+    JsonObject,
     documented_words,
     er_entities,
     json_objects,
@@ -77,20 +80,35 @@ _MONEY_PARTS = frozenset({"amount", "price", "balance", "cost", "fee", "fees", "
 #   Go:     Amount float64
 #   Java/C#: double amount / float Amount / Double amount
 _FLOAT_FIELD_RES: dict[str, re.Pattern[str]] = {
-    "ts": re.compile(r"\b([A-Za-z_]\w*)\s*\??\s*:\s*number\b(?!\s*\[)"),
-    "py": re.compile(r"\b([A-Za-z_]\w*)\s*:\s*float\b"),
-    "kt": re.compile(r"\b([A-Za-z_]\w*)\s*:\s*(?:Double|Float)\b\??"),
-    "go": re.compile(r"^\s*([A-Za-z_]\w*)\s+\*?float(?:32|64)\b", re.M),
+    "ts": re.compile(r":\s*number\b(?!\s*\[)"),
+    "py": re.compile(r":\s*float\b"),
+    "kt": re.compile(r":\s*(?:Double|Float)\b"),
+    "go": re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]+\*?float(?:32|64)\b", re.M),
     "java": re.compile(r"\b(?:double|float|Double|Float)\s+([A-Za-z_]\w*)\s*[;,)=]"),
     "cs": re.compile(r"\b(?:double|float|Double|Single)\s+([A-Za-z_]\w*)\s*[;,)={]"),
 }
+# For the colon forms the type is found first and the name read right before it.
+_COLON_FAMILIES = frozenset({"ts", "py", "kt"})
 # A status-like literal assigned or compared in code: status: 'X', status === 'X',
 # Status = "X", updateStatus(id, 'X'), setStatus("X").
-_CODE_LITERAL_RE = re.compile(
-    r"\b([A-Za-z_]\w*)\s*(?:\?\.)?\s*(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\2")
 _STATUS_CALL_RE = re.compile(
     r"(?:\b(\w+)\s*\.\s*)?\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['\"])"
     r"([A-Za-z][\w-]*)\3\s*\)")
+
+
+@lru_cache(maxsize=256)
+def _literal_pattern(columns: frozenset[str]) -> re.Pattern[str]:
+    """A literal assigned to or compared with one of ``columns`` (snake, camel or Go's
+    Pascal case): ``status: 'X'``, ``status === 'X'``, ``SagaType = "X"``. The names lead
+    the pattern, so the regex engine skips straight to them."""
+    names: set[str] = set()
+    for column in columns:
+        head, *rest = column.split("_")
+        camel = head + "".join(part.title() for part in rest)
+        names.update((column, camel, camel[:1].upper() + camel[1:]))
+    alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})\s*(?:\?\.)?\s*(?::|===?|!==?|=)\s*(['\"])"
+                      r"([A-Za-z][\w-]*)\1")
 
 
 def is_money(name: str) -> bool:
@@ -149,13 +167,20 @@ def _money_types(ctx: Context) -> Iterator[Hit]:
             continue
         text = block.text
         for match in pattern.finditer(text):
-            name = match.group(1)
+            if lang in _COLON_FAMILIES:
+                before = name_before(text, match.start())
+                if before is None:
+                    continue
+                name, at = before
+                shown = match.group(0)[1:].strip()
+            else:
+                name, at = match.group(1), match.start(1)
+                shown = match.group(0).split()[0] if lang != "go" else match.group(0).split()[-1]
             if not is_money(name) or (name, lang or "") in seen:
                 continue
             seen.add((name, lang or ""))
-            line = block.first + text.count("\n", 0, match.start(1))
-            yield Hit(line, "money-float", {"field": name, "type": match.group(0).split(
-                ":")[-1].strip() if ":" in match.group(0) else match.group(0).split()[0]})
+            line = block.first + text.count("\n", 0, at)
+            yield Hit(line, "money-float", {"field": name, "type": shown})
 
 
 # Columns nearly every table has; sharing only these does not make an object show a table.
@@ -178,22 +203,33 @@ def _best_table(keys: set[str], columns: dict[str, set[str]]) -> str | None:
     return best
 
 
+def _shown_tables(ctx: Context) -> list[tuple[JsonObject, dict[str, str], str | None]]:
+    """Every JSON object with its keys (snake -> as written) and the table it shows (or
+    None): worked out once per spec for both the field and the status checks."""
+    cached = ctx.memo.get("shown")
+    if isinstance(cached, list):
+        return cached
+    columns = {name: set(t.columns) for name, t in tables(ctx).items() if not t.partition}
+    shown = []
+    for obj in json_objects(ctx):
+        keys = {snake(k): k for k in obj.keys}
+        best = _best_table(set(keys), columns) if len(keys) >= 2 else None
+        shown.append((obj, keys, best))
+    ctx.memo["shown"] = shown
+    return shown
+
+
 def _example_fields(ctx: Context) -> Iterator[Hit]:
     known = {name: t for name, t in tables(ctx).items() if not t.partition}
     columns = {name: set(t.columns) for name, t in known.items()}
     entity_keys = {_entity_key(name) for name in known}
-    words = documented_words(ctx)
     every_column = {c for cols in columns.values() for c in cols}
     reported: set[str] = set()
-    for obj in json_objects(ctx):
-        keys = {snake(k): k for k in obj.keys}
-        if len(keys) < 2:
-            continue
-        best = _best_table(set(keys), columns)
+    for obj, keys, best in _shown_tables(ctx):
         if best is None:
             continue
         for key, raw in keys.items():
-            if key in columns[best] or key in words or raw in reported:
+            if key in columns[best] or raw in reported or key in documented_words(ctx):
                 continue
             if any(key.endswith("_" + column) for column in every_column):
                 continue  # a value derived from a column ("new_balance", "total_amount")
@@ -207,41 +243,32 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
 _OBJECT_KEY_RE = re.compile(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
 
 
+_BRACE_RE = re.compile(r"[{}]")
+
+
 def _enclosing_keys(text: str, at: int) -> set[str]:
     """The keys (snake case) of the object literal around offset ``at`` in code, or an
-    empty set when ``at`` is not inside braces on nearby lines."""
+    empty set when ``at`` is not inside braces nearby."""
     depth, start = 0, -1
-    for index in range(at - 1, max(-1, at - 2000), -1):
-        char = text[index]
-        if char == "}":
+    window = max(0, at - 2000)
+    for match in reversed(list(_BRACE_RE.finditer(text, window, at))):
+        if match.group(0) == "}":
             depth += 1
-        elif char == "{":
-            if depth == 0:
-                start = index
-                break
+        elif depth == 0:
+            start = match.start()
+            break
+        else:
             depth -= 1
     if start < 0:
         return set()
     depth, end = 0, len(text)
-    for index in range(start, min(len(text), start + 4000)):
-        char = text[index]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                end = index
-                break
-    flat = []
-    depth = 0
-    for char in text[start + 1:end]:
-        if char in "{([":
-            depth += 1
-        elif char in "})]":
-            depth -= 1
-        elif depth == 0:
-            flat.append(char)
-    return {snake(k) for k in _OBJECT_KEY_RE.findall("".join(flat).replace("\n", ","))}
+    for match in _BRACE_RE.finditer(text, start, start + 4000):
+        depth += 1 if match.group(0) == "{" else -1
+        if depth == 0:
+            end = match.start()
+            break
+    flat = _top_level_text(text[start + 1:end])
+    return {snake(k) for k in _OBJECT_KEY_RE.findall(flat.replace("\n", ","))}
 
 
 def _status_values(ctx: Context) -> Iterator[Hit]:
@@ -260,9 +287,7 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
         yield Hit(line, "status-not-allowed", {"value": value, "column": column,
                                                "allowed": shown})
 
-    for obj in json_objects(ctx):
-        keys = {snake(k) for k in obj.keys}
-        best = _best_table(keys, columns) if len(keys) >= 2 else None
+    for obj, _, best in _shown_tables(ctx):
         for key, value in obj.values.items():
             if not isinstance(value, str):
                 continue
@@ -275,12 +300,18 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
                                      {v.lower(): v for v in own})
             elif column in allowed:
                 yield from judge(column, value, obj.keys[key])
+    checked = {c for t in known.values() for c in t.allowed}
+    literal_re = _literal_pattern(frozenset(checked)) if checked else None
     for block in ctx.blocks:
         if family(block) is None:
             continue
         text = block.text
-        for match in _CODE_LITERAL_RE.finditer(text):
-            column = snake(match.group(1))
+        for match in (literal_re.finditer(text) if literal_re is not None else ()):
+            if match.start() and (text[match.start() - 1].isalnum()
+                                  or text[match.start() - 1] == "_"):
+                continue  # the end of a longer name ("substatus")
+            column = snake(match.group(0).split(":")[0].split("=")[0].split("!")[0].strip()
+                           .rstrip("?."))
             line = block.first + text.count("\n", 0, match.start())
             # An object literal ({ id, status: 'X', amount }) shows a table the way a JSON
             # example does; its table's own list decides.
@@ -289,9 +320,9 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
             if best is not None and column in known[best].columns:
                 own = known[best].allowed.get(column)
                 if own:
-                    yield from judge(column, match.group(3), line, {v.lower(): v for v in own})
+                    yield from judge(column, match.group(2), line, {v.lower(): v for v in own})
             elif column in allowed:
-                yield from judge(column, match.group(3), line)
+                yield from judge(column, match.group(2), line)
         for match in _STATUS_CALL_RE.finditer(text):
             column = snake((match.group(2) or "") + "Status")
             line = block.first + text.count("\n", 0, match.start())
@@ -397,10 +428,18 @@ def _title_resolves(ref: str, titles: list[str], exact: bool) -> bool:
 def cross_references(ctx: Context) -> Iterator[Hit]:
     doc = ctx.doc
     numbers = {h.number.rstrip(".") for h in doc.headings if h.number}
-    titles = [_normal_title(h.title) for h in doc.headings]
+    titles: list[str] = []
     anchors: set[str] | None = None
-    for index, (raw, inside) in enumerate(zip(doc.lines, doc.fenced, strict=True)):
-        if inside or ("ection" not in raw and "#" not in raw):
+    text = ctx.raw
+    candidates: set[int] = set()
+    for needle in ("ection", "](#", "](<#", "]: #", "]: <#"):
+        at = text.find(needle)
+        while at >= 0:
+            candidates.add(ctx.raw_line_of(at))
+            at = text.find(needle, at + 1)
+    for index in sorted(candidates):
+        raw = doc.lines[index]
+        if doc.fenced[index]:
             continue
         line = _without_code_spans(raw)
         if "ection" in line:
@@ -411,6 +450,8 @@ def cross_references(ctx: Context) -> Iterator[Hit]:
             for regex, exact in ((_SECTION_TITLE_PAREN_RE, True), (_SECTION_TITLE_SEE_RE, False)):
                 for match in regex.finditer(line):
                     ref = match.group(1)
+                    if not titles:
+                        titles = [_normal_title(h.title) for h in doc.headings]
                     if ref[:1].isdigit() or _title_resolves(ref, titles, exact):
                         continue
                     yield Hit(index, "xref-section", {"ref": f"section {ref.strip()}"})
@@ -436,6 +477,7 @@ _MENTION_RE = re.compile(
     r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s\"'`]+))?"
     r"(/[^\s\"'`|)?#,;]*)")
 # Hosts of examples (the service itself); a call to any other host is another system's API.
+_METHOD_WORD_RE = re.compile(r"GET |POST |PUT |PATCH |DELETE ")
 _OWN_HOST_RE = re.compile(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
 # Operational endpoints platforms call; an API table rarely lists them and nobody expects it.
 _OPERATIONAL = re.compile(r"^/(?:health|healthz|ready|readyz|live|livez|metrics|ping|status|"
@@ -474,11 +516,9 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
     known = [(e.method, _segments(e.path)) for e in defined]
     source_lines = {i for s in sources for i in range(s.start, s.end)}
     reported: set[tuple[str, str]] = set()
-    for index, raw in enumerate(ctx.doc.lines):
-        if index in source_lines or ("GET" not in raw and "POST" not in raw and "PUT" not in raw
-                                     and "PATCH" not in raw and "DELETE" not in raw):
-            continue
-        line = raw.replace("`", " ").replace("*", " ")
+    candidates = {ctx.raw_line_of(m.start()) for m in _METHOD_WORD_RE.finditer(ctx.raw)}
+    for index in sorted(candidates - source_lines):
+        line = ctx.doc.lines[index].replace("`", " ").replace("*", " ")
         for match in _MENTION_RE.finditer(line):
             method, host, path = match.group(1), match.group(2), match.group(3).rstrip(".:")
             if host and not _OWN_HOST_RE.search(host):
@@ -590,18 +630,21 @@ _SEPARATOR_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 def document_content(ctx: Context) -> Iterator[Hit]:
     doc = ctx.doc
     heading_lines = {h.line for h in doc.headings}
+    preamble_end = doc.preamble_end
     in_comment = False
     for index, line in enumerate(doc.lines):
         text = line.strip()
         if in_comment:
             in_comment = "-->" not in text
             continue
-        if not text or index in heading_lines or _SEPARATOR_RE.match(text):
+        if not text or index in heading_lines:
             continue
         if text.startswith("<!--"):
             in_comment = "-->" not in text
             continue
-        if index < doc.preamble_end and text.startswith("**") and ":**" in text:
+        if text[0] in "-*_" and _SEPARATOR_RE.match(text):
+            continue
+        if index < preamble_end and text.startswith("**") and ":**" in text:
             continue  # a header field ("**Status:** Draft") says nothing about the service
         return
     if not doc.lines:
