@@ -56,9 +56,6 @@ _PY_CLASS_RE = re.compile(r"^([ \t]*)class\s+([A-Za-z_]\w*)\s*(?:\(([^)]*)\))?\s
 _PY_DEF_RE = re.compile(r"^([ \t]+)(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.M)
 _PY_ATTR_RE = re.compile(r"^([ \t]+)([A-Za-z_]\w*)\s*:", re.M)
 _GO_METHOD_RE = re.compile(r"\bfunc\s*\(\s*\w+\s+\*?([A-Za-z_]\w*)\s*\)\s*([A-Za-z_]\w*)\s*\(")
-_MEMBER_CALL_RE = re.compile(r"([A-Za-z_]\w*)\s*\??\s*(?:<[^<>()]*>)?\s*\(")
-_MEMBER_PROP_RE = re.compile(r"([A-Za-z_]\w*)\s*[?!]?\s*:")
-_CS_PROP_RE = re.compile(r"([A-Za-z_]\w*)\s*\{")
 _KT_PROP_RE = re.compile(r"\b(?:val|var)\s+([A-Za-z_]\w*)")
 # Python bases that add no members a spec would call.
 _PY_NEUTRAL_BASES = frozenset({"Protocol", "ABC", "object", "typing.Protocol", "abc.ABC",
@@ -108,6 +105,9 @@ class CodeFacts:
     calls: list[Call]
 
 
+_DECLARES_RE = re.compile(r"interface |class |type |record |object ")
+
+
 def family(block: CodeBlock) -> str | None:
     return LANGUAGES.get(block.lang)
 
@@ -155,9 +155,11 @@ def _body(text: str, start: int) -> tuple[int, int] | None:
 _NEST_RE = re.compile(r"[()\[\]{}]")
 
 
+_NOT_NEWLINE_RE = re.compile(r"[^\n]")
+
+
 def _blank_segment(text: str) -> str:
-    return "".join("\n" if c == "\n" else " " for c in text) if "\n" in text else " " * len(
-        text)
+    return _NOT_NEWLINE_RE.sub(" ", text) if "\n" in text else " " * len(text)
 
 
 def name_before(text: str, end: int) -> tuple[str, int] | None:
@@ -172,6 +174,27 @@ def name_before(text: str, end: int) -> tuple[str, int] | None:
     if index == stop or text[index].isdigit():
         return None
     return text[index:stop], index
+
+
+_GENERIC_TAIL_RE = re.compile(r"<[^<>()]*>\s*$")
+
+
+def _names_before(text: str, marks: str) -> set[str]:
+    """The identifiers written right before any of ``marks`` ("save(", "name:", "Id {"),
+    a generic parameter list in between allowed ("run<C>(")."""
+    found: set[str] = set()
+    for mark in marks:
+        at = text.find(mark)
+        while at >= 0:
+            end = at
+            if mark == "(" and text[at - 1:at] == ">":
+                generic = _GENERIC_TAIL_RE.search(text, max(0, at - 80), at)
+                end = generic.start() if generic else at
+            name = name_before(text, end)
+            if name is not None:
+                found.add(name[0])
+            at = text.find(mark, at + 1)
+    return found
 
 
 def top_level(text: str) -> str:
@@ -218,11 +241,11 @@ def _brace_types(block: CodeBlock, lang: str, clean: str) -> Iterator[DeclaredTy
         if lang in ("cs", "kt") and ":" in bare and kind in ("interface", "class"):
             declared.parents += [p.strip().split("(")[0].split("<")[0]
                                  for p in bare.split(":", 1)[1].split(",") if p.strip()]
-        members = top_level(clean[span[0]:span[1]])
-        for regex in (_MEMBER_CALL_RE, _MEMBER_PROP_RE):
-            declared.members.update(m.group(1) for m in regex.finditer(members))
-        if lang == "cs":
-            declared.members.update(m.group(1) for m in _CS_PROP_RE.finditer(members))
+        body = clean[span[0]:span[1]]
+        # An interface's members are its top level; a class names more (method bodies),
+        # and reading them all only adds names, which can only silence a finding.
+        members = top_level(body) if kind == "interface" else body
+        declared.members.update(_names_before(members, "(:{" if lang == "cs" else "(:"))
         if lang == "kt":
             declared.members.update(m.group(1) for m in _KT_PROP_RE.finditer(members))
             header_params = clean[match.end() - len(head):span[0]]
@@ -316,9 +339,16 @@ def code_facts(ctx: Context) -> CodeFacts:
         bindings.append({})
         if lang is None:
             continue
-        clean = _strip_comments(block.text, lang)
-        declared = _python_types(block, clean) if lang == "py" else _brace_types(
-            block, lang, clean)
+        text = block.text
+        # Comments and strings are blanked only in a block that declares something (a
+        # brace inside a string would break a body); calls and bindings are read from the
+        # text as it is.
+        if _DECLARES_RE.search(text):
+            clean = _strip_comments(text, lang)
+            declared: Iterator[DeclaredType] = (
+                _python_types(block, clean) if lang == "py" else _brace_types(block, lang, clean))
+        else:
+            clean, declared = text, iter(())
         for item in declared:
             known = types.get(item.name)
             if known is None:
@@ -326,7 +356,7 @@ def code_facts(ctx: Context) -> CodeFacts:
             else:  # the same name declared twice (a port and its class): members add up
                 known.members |= item.members
                 known.parents += item.parents
-        if lang == "go":
+        if lang == "go" and "func" in clean:
             for match in _GO_METHOD_RE.finditer(clean):
                 receiver_type = types.setdefault(match.group(1), DeclaredType(
                     match.group(1), "struct", block.first + clean.count("\n", 0,

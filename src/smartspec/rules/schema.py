@@ -77,6 +77,7 @@ def _strip_sql_comments(text: str) -> str:
     return re.sub(r"--[^\n]*", lambda m: " " * len(m.group(0)), text)
 
 
+_DDL_WORDS = ("CREATE", "create", "Create", "ALTER", "alter")
 _SQL_SPECIAL_RE = re.compile(r"[(),']")
 
 
@@ -135,8 +136,7 @@ def tables(ctx: Context) -> dict[str, Table]:
     enums: dict[str, set[str]] = {}
     typed: list[tuple[Table, str, str]] = []  # (table, column, type name) for enum lookup
     for block in ctx.blocks:
-        lowered_block = block.text.lower()
-        if "create" not in lowered_block and "alter" not in lowered_block:
+        if not any(word in block.text for word in _DDL_WORDS):
             continue
         text = _strip_sql_comments(block.text) if "--" in block.text else block.text
         lowered = text.lower()
@@ -293,20 +293,36 @@ def snake(name: str) -> str:
     return _CAMEL_RE.sub("_", name).lower()
 
 
-def documented_words(ctx: Context) -> frozenset[str]:
-    """Every identifier the spec writes outside its JSON bodies, in snake case: a JSON key
-    found here is documented somewhere (a table, an interface, prose) even if no column
-    holds it."""
-    cached = ctx.memo.get("words")
-    if isinstance(cached, frozenset):
+def _json_lines(ctx: Context) -> set[int]:
+    cached = ctx.memo.get("json-lines")
+    if isinstance(cached, set):
         return cached
-    json_lines: set[int] = set()
+    lines: set[int] = set()
     for block in ctx.blocks:
         body = _json_body(block)
         if body is not None:
-            json_lines.update(range(block.first + body[1], block.first + len(block.lines)))
-    lines = ctx.doc.lines
-    text = "".join(line for number, line in enumerate(lines) if number not in json_lines)
-    result = frozenset(snake(w) for w in set(_WORD_RE.findall(text)))
-    ctx.memo["words"] = result
-    return result
+            lines.update(range(block.first + body[1], block.first + len(block.lines)))
+    ctx.memo["json-lines"] = lines
+    return lines
+
+
+def is_documented(ctx: Context, key: str) -> bool:
+    """Whether the spec writes ``key`` (snake case; its camelCase too) anywhere outside its
+    JSON bodies: then the field is documented somewhere (a table, an interface, prose)
+    even if no column holds it."""
+    head, *rest = key.split("_")
+    forms = {key, head + "".join(part.title() for part in rest)}
+    lowered = ctx.memo.get("raw-lower")
+    if not isinstance(lowered, str):
+        lowered = ctx.memo["raw-lower"] = ctx.raw.lower()
+    json_lines = _json_lines(ctx)
+    for form in {f.lower() for f in forms}:
+        at = lowered.find(form)
+        while at >= 0:
+            end = at + len(form)
+            bounded = not (at and (lowered[at - 1].isalnum() or lowered[at - 1] == "_")) and not (
+                end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_"))
+            if bounded and ctx.raw_line_of(at) not in json_lines:
+                return True
+            at = lowered.find(form, at + 1)
+    return False

@@ -23,8 +23,8 @@ from smartspec.rules.context import Context
 from smartspec.rules.schema import (
     FLOAT_SQL_TYPES,
     JsonObject,
-    documented_words,
     er_entities,
+    is_documented,
     json_objects,
     snake,
     tables,
@@ -229,7 +229,7 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
         if best is None:
             continue
         for key, raw in keys.items():
-            if key in columns[best] or raw in reported or key in documented_words(ctx):
+            if key in columns[best] or raw in reported or is_documented(ctx, key):
                 continue
             if any(key.endswith("_" + column) for column in every_column):
                 continue  # a value derived from a column ("new_balance", "total_amount")
@@ -432,7 +432,7 @@ def cross_references(ctx: Context) -> Iterator[Hit]:
     anchors: set[str] | None = None
     text = ctx.raw
     candidates: set[int] = set()
-    for needle in ("ection", "](#", "](<#", "]: #", "]: <#"):
+    for needle in ("section ", "Section ", "](#", "](<#", "]: #", "]: <#"):
         at = text.find(needle)
         while at >= 0:
             candidates.add(ctx.raw_line_of(at))
@@ -477,7 +477,7 @@ _MENTION_RE = re.compile(
     r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s\"'`]+))?"
     r"(/[^\s\"'`|)?#,;]*)")
 # Hosts of examples (the service itself); a call to any other host is another system's API.
-_METHOD_WORD_RE = re.compile(r"GET |POST |PUT |PATCH |DELETE ")
+_METHOD_WORDS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
 _OWN_HOST_RE = re.compile(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
 # Operational endpoints platforms call; an API table rarely lists them and nobody expects it.
 _OPERATIONAL = re.compile(r"^/(?:health|healthz|ready|readyz|live|livez|metrics|ping|status|"
@@ -516,7 +516,13 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
     known = [(e.method, _segments(e.path)) for e in defined]
     source_lines = {i for s in sources for i in range(s.start, s.end)}
     reported: set[tuple[str, str]] = set()
-    candidates = {ctx.raw_line_of(m.start()) for m in _METHOD_WORD_RE.finditer(ctx.raw)}
+    raw = ctx.raw
+    candidates: set[int] = set()
+    for word in _METHOD_WORDS:  # str.find per word: far cheaper than one alternation
+        at = raw.find(word)
+        while at >= 0:
+            candidates.add(ctx.raw_line_of(at))
+            at = raw.find(word, at + 1)
     for index in sorted(candidates - source_lines):
         line = ctx.doc.lines[index].replace("`", " ").replace("*", " ")
         for match in _MENTION_RE.finditer(line):
