@@ -50,7 +50,7 @@ _KEYWORDS = frozenset({
 # Declarations. Brace languages: "interface Name", "class Name", Go "type Name interface",
 # "type Name struct". Python: "class Name(Bases):".
 _BRACE_DECL_RE = re.compile(
-    r"\b(?:(interface|class|record|object)\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s+"
+    r"(?:(interface|class|record|object)\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s+"
     r"(interface|struct))\b([^{;\n]*)")
 _PY_CLASS_RE = re.compile(r"^([ \t]*)class\s+([A-Za-z_]\w*)\s*(?:\(([^)]*)\))?\s*:", re.M)
 _PY_DEF_RE = re.compile(r"^([ \t]+)(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.M)
@@ -218,8 +218,27 @@ def top_level(text: str) -> str:
     return "".join(out)
 
 
+_DECLARATION_WORDS = ("interface ", "class ", "record ", "object ", "type ")
+
+
+def _declarations(text: str) -> Iterator[re.Match[str]]:
+    """``_BRACE_DECL_RE`` matched where a declaration word occurs (found with str.find),
+    in text order."""
+    starts = set()
+    for word in _DECLARATION_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            if not (at and (text[at - 1].isalnum() or text[at - 1] == "_")):
+                starts.add(at)
+            at = text.find(word, at + 1)
+    for at in sorted(starts):
+        match = _BRACE_DECL_RE.match(text, at)
+        if match:
+            yield match
+
+
 def _brace_types(block: CodeBlock, lang: str, clean: str) -> Iterator[DeclaredType]:
-    for match in _BRACE_DECL_RE.finditer(clean):
+    for match in _declarations(clean):
         kind = match.group(1) or match.group(4)
         name = match.group(2) or match.group(3)
         if kind == "object" and lang != "kt":
@@ -364,9 +383,11 @@ def code_facts(ctx: Context) -> CodeFacts:
                 receiver_type.members.add(match.group(2))
         cleaned.append((number, lang, clean))
     _resolve_parents(types)
+    named = re.compile("|".join(sorted(map(re.escape, types), key=len, reverse=True))) if (
+        types) else None
     for number, lang, clean in cleaned:
         # Only a block that names a declared type can bind a field to one.
-        if not any(name in clean for name in types):
+        if named is None or not named.search(clean):
             continue
         bound = _bindings(ctx.blocks[number], lang, clean)
         bindings[number] = bound

@@ -120,7 +120,11 @@ def figures(ctx: Context) -> Iterator[Hit]:
     if any(word in lowered for word in _DEADLINE_WORDS):
         yield from _retry_deadlines(ctx, lowered)
     if any(word in lowered for word in _LIMIT_WORDS):
-        yield from _pool_limit(list(_prose_lines(ctx)))
+        wanted = _lines_with(ctx, lowered, (*_LIMIT_WORDS, "pool", "instances", "replicas",
+                                            "pods", "maxreplicas", "pgbouncer", "pgpool",
+                                            "proxy", "pooler", "odyssey"), 0, len(lowered))
+        yield from _pool_limit([(i, ctx.doc.lines[i]) for i in wanted
+                                if not ctx.doc.fenced[i]])
 
 
 def _with_table_rows(ctx: Context, found: list[tuple[int, str]]) -> list[tuple[int, str]]:

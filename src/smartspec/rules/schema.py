@@ -158,7 +158,8 @@ def tables(ctx: Context) -> dict[str, Table]:
                     continue
                 line = _line_at(block, text, opened + 1 + offset + (len(item) - len(
                     item.lstrip())))
-                for check in _CHECK_IN_RE.finditer(item):
+                for check in (_CHECK_IN_RE.finditer(item) if "CHECK" in item or "check" in item
+                              else ()):
                     table.allowed.setdefault(unquote(check.group(1)), set()).update(
                         v.replace("''", "'") for v in _STRING_RE.findall(check.group(2)))
                 if words[0].lower() in _CONSTRAINT_WORDS:
@@ -231,8 +232,13 @@ def _json_body(block: CodeBlock) -> tuple[str, int] | None:
 
 def _loads(text: str) -> Any:
     """JSON as examples write it: ``//`` comments and a trailing ``...`` line are allowed."""
-    cleaned = re.sub(r"(?m)^\s*//.*$|\s//[^\"\n]*$", "", text)
-    cleaned = re.sub(r"(?m)^\s*(?:\.\.\.|…)\s*,?\s*$", "", cleaned)
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    cleaned = re.sub(r"(?m)^\s*//.*$|\s//[^\"\n]*$", "", text) if "//" in text else text
+    if "..." in cleaned or "…" in cleaned:
+        cleaned = re.sub(r"(?m)^\s*(?:\.\.\.|…)\s*,?\s*$", "", cleaned)
     cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)
     try:
         return json.loads(cleaned)

@@ -97,18 +97,33 @@ _STATUS_CALL_RE = re.compile(
 
 
 @lru_cache(maxsize=256)
-def _literal_pattern(columns: frozenset[str]) -> re.Pattern[str]:
-    """A literal assigned to or compared with one of ``columns`` (snake, camel or Go's
-    Pascal case): ``status: 'X'``, ``status === 'X'``, ``SagaType = "X"``. The names lead
-    the pattern, so the regex engine skips straight to them."""
+def _literal_names(columns: frozenset[str]) -> tuple[str, ...]:
+    """How code spells ``columns``: snake, camel and Go's Pascal case."""
     names: set[str] = set()
     for column in columns:
         head, *rest = column.split("_")
         camel = head + "".join(part.title() for part in rest)
         names.update((column, camel, camel[:1].upper() + camel[1:]))
-    alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-    return re.compile(rf"(?:{alternatives})\s*(?:\?\.)?\s*(?::|===?|!==?|=)\s*(['\"])"
-                      r"([A-Za-z][\w-]*)\1")
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+# What follows a column name when code assigns or compares a literal to it:
+# "status: 'X'", "status === 'X'", "SagaType = \"X\"".
+_LITERAL_TAIL_RE = re.compile(r"\s*(?:\?\.)?\s*(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\1")
+
+
+def _code_literals(text: str, names: tuple[str, ...]) -> Iterator[tuple[str, str, int]]:
+    """(column name as written, literal, offset) for each literal assigned to or compared
+    with one of ``names`` in ``text``; each name is found with str.find."""
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if not (at and (text[at - 1].isalnum() or text[at - 1] == "_")):
+                tail = _LITERAL_TAIL_RE.match(text, end)
+                if tail is not None:
+                    yield name, tail.group(2), at
+            at = text.find(name, end)
 
 
 def is_money(name: str) -> bool:
@@ -300,29 +315,27 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
                                      {v.lower(): v for v in own})
             elif column in allowed:
                 yield from judge(column, value, obj.keys[key])
-    checked = {c for t in known.values() for c in t.allowed}
-    literal_re = _literal_pattern(frozenset(checked)) if checked else None
+    checked = frozenset(c for t in known.values() for c in t.allowed)
+    names = _literal_names(checked) if checked else ()
     for block in ctx.blocks:
         if family(block) is None:
             continue
         text = block.text
-        for match in (literal_re.finditer(text) if literal_re is not None else ()):
-            if match.start() and (text[match.start() - 1].isalnum()
-                                  or text[match.start() - 1] == "_"):
-                continue  # the end of a longer name ("substatus")
-            column = snake(match.group(0).split(":")[0].split("=")[0].split("!")[0].strip()
-                           .rstrip("?."))
-            line = block.first + text.count("\n", 0, match.start())
+        for name, value, at in _code_literals(text, names):
+            column = snake(name)
+            line = block.first + text.count("\n", 0, at)
             # An object literal ({ id, status: 'X', amount }) shows a table the way a JSON
             # example does; its table's own list decides.
-            keys = _enclosing_keys(text, match.start())
+            keys = _enclosing_keys(text, at)
             best = _best_table(keys, columns) if len(keys) >= 2 else None
             if best is not None and column in known[best].columns:
                 own = known[best].allowed.get(column)
                 if own:
-                    yield from judge(column, match.group(2), line, {v.lower(): v for v in own})
+                    yield from judge(column, value, line, {v.lower(): v for v in own})
             elif column in allowed:
-                yield from judge(column, match.group(2), line)
+                yield from judge(column, value, line)
+        if not allowed or "tatus" not in text:
+            continue
         for match in _STATUS_CALL_RE.finditer(text):
             column = snake((match.group(2) or "") + "Status")
             line = block.first + text.count("\n", 0, match.start())
