@@ -16,6 +16,7 @@ gives no finding.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
 
@@ -271,29 +272,34 @@ def _lines_with(ctx: Context, lowered: str, words: tuple[str, ...], start: int,
 
 def _retry_deadlines(ctx: Context, lowered: str) -> Iterator[Hit]:
     lines = ctx.doc.lines
-    for section in ctx.doc.sections:
-        start, end = ctx.span(section)
-        deadline: tuple[float, int] | None = None
-        for index in _lines_with(ctx, lowered, _DEADLINE_WORDS, start, end):
-            line = lines[index]
-            if _DEADLINE_CONTEXT_RE.search(line):
-                for match in _DEADLINE_RE.finditer(line):
-                    seconds = _seconds(match.group(1), match.group(2))
-                    if deadline is None or seconds > deadline[0]:
-                        deadline = (seconds, index)
-        if deadline is None:
+    sections = ctx.doc.sections
+    starts = [section.start for section in sections]
+    # Deadline and retry lines of the whole document, found once, then grouped by section.
+    deadline_lines = _lines_with(ctx, lowered, _DEADLINE_WORDS, 0, len(lowered))
+    deadlines: dict[int, tuple[float, int]] = {}
+    for index in deadline_lines:
+        line = lines[index]
+        if ctx.doc.fenced[index] or not _DEADLINE_CONTEXT_RE.search(line):
             continue
-        for index in _lines_with(ctx, lowered, _RETRY_WORDS, start, end):
-            line = lines[index]
-            if not _RETRY_WORDS_RE.search(line):
-                continue
-            for match in _SCHEDULE_RE.finditer(line):
-                delays = re.findall(_DURATION, match.group(0))
-                total = sum(_seconds(v, u) for v, u in delays)
-                if total > deadline[0]:
-                    yield Hit(index, "retry-over-deadline", {
-                        "schedule": match.group(0), "total": _show(total),
-                        "deadline": _show(deadline[0]), "line": str(deadline[1] + 1)})
+        owner = bisect_right(starts, index) - 1
+        for match in _DEADLINE_RE.finditer(line):
+            seconds = _seconds(match.group(1), match.group(2))
+            if owner not in deadlines or seconds > deadlines[owner][0]:
+                deadlines[owner] = (seconds, index)
+    if not deadlines:
+        return
+    for index in _lines_with(ctx, lowered, _RETRY_WORDS, 0, len(lowered)):
+        deadline = deadlines.get(bisect_right(starts, index) - 1)
+        line = lines[index]
+        if deadline is None or ctx.doc.fenced[index] or not _RETRY_WORDS_RE.search(line):
+            continue
+        for match in _SCHEDULE_RE.finditer(line):
+            delays = re.findall(_DURATION, match.group(0))
+            total = sum(_seconds(v, u) for v, u in delays)
+            if total > deadline[0]:
+                yield Hit(index, "retry-over-deadline", {
+                    "schedule": match.group(0), "total": _show(total),
+                    "deadline": _show(deadline[0]), "line": str(deadline[1] + 1)})
 
 
 def _pool_limit(lines: list[tuple[int, str]]) -> Iterator[Hit]:
