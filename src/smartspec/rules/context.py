@@ -145,6 +145,11 @@ class CodeBlock:
         return self.open_line + 1
 
 
+@lru_cache(maxsize=16)
+def _closer_re(char: str, size: int) -> re.Pattern[str]:
+    return re.compile(rf"(?m)^ {{0,3}}{re.escape(char * size)}{re.escape(char)}*[ \t]*\r?$")
+
+
 def _code_blocks(doc: Document) -> list[CodeBlock]:
     """The fenced blocks of ``doc``, from the parser's per-line fence flags (a run of fenced
     lines may hold two blocks that touch, so each run is split at its closing fences)."""
@@ -164,13 +169,23 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
         char, size = opener.group(1)[0], len(opener.group(1))
         info = opener.group(2).strip().split()
         lang = info[0].lower().strip("{}.") if info else ""
-        end = index + 1
-        while end < total and fenced[end]:
-            stripped = lines[end].strip()
-            if (stripped.startswith(char * size) and not stripped.lstrip(char)
-                    and len(lines[end]) - len(lines[end].lstrip(" ")) <= 3):
-                break
-            end += 1
+        try:
+            run_end = fenced.index(False, index)
+        except ValueError:
+            run_end = total
+        # The closing fence: the run's last line as a rule; a closer inside the run means
+        # two blocks touch, found by one regex over the run's text.
+        closer = _closer_re(char, size)
+        found = None
+        if run_end - index > 2:
+            inner = "".join(lines[index + 1:run_end - 1])
+            found = closer.search(inner)
+        if found is not None:
+            end = index + 1 + inner.count("\n", 0, found.start())
+        elif run_end - 1 > index and closer.match(lines[run_end - 1]):
+            end = run_end - 1
+        else:
+            end = run_end  # an unclosed fence runs to the end of the document
         content = tuple(lines[index + 1:end])
         blocks.append(CodeBlock(lang, index, content, "".join(content)))
         index = end + 1

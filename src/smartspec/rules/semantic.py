@@ -107,23 +107,25 @@ def _literal_names(columns: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
-# What follows a column name when code assigns or compares a literal to it:
-# "status: 'X'", "status === 'X'", "SagaType = \"X\"".
-_LITERAL_TAIL_RE = re.compile(r"\s*(?:\?\.)?\s*(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\1")
+# A literal assigned to or compared with a name: "status: 'X'", "status === 'X'",
+# "SagaType = \"X\"". The operator leads the pattern (the engine skips to it); the name is
+# read right before it.
+_LITERAL_AFTER_OPERATOR_RE = re.compile(r"(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\1")
 
 
 def _code_literals(text: str, names: tuple[str, ...]) -> Iterator[tuple[str, str, int]]:
     """(column name as written, literal, offset) for each literal assigned to or compared
-    with one of ``names`` in ``text``; each name is found with str.find."""
-    for name in names:
-        at = text.find(name)
-        while at >= 0:
-            end = at + len(name)
-            if not (at and (text[at - 1].isalnum() or text[at - 1] == "_")):
-                tail = _LITERAL_TAIL_RE.match(text, end)
-                if tail is not None:
-                    yield name, tail.group(2), at
-            at = text.find(name, end)
+    with one of ``names`` in ``text``."""
+    wanted = set(names)
+    for match in _LITERAL_AFTER_OPERATOR_RE.finditer(text):
+        end = match.start()
+        while end and text[end - 1] in " \t":
+            end -= 1
+        if text[end - 2:end] == "?.":
+            end -= 2
+        before = name_before(text, end)
+        if before is not None and before[0] in wanted:
+            yield before[0], match.group(2), before[1]
 
 
 def is_money(name: str) -> bool:
