@@ -171,6 +171,8 @@ def test_config_critical_names_are_known_to_the_critical_rule(project: Path) -> 
 
         <!-- @critical pricing -->
         ## Pricing
+
+        Prices are set per plan.
         <!-- @end-critical -->
         """)
     assert validate_text(text, path="x.md").errors == 1

@@ -24,6 +24,8 @@ from smartspec.meta import BUILTIN_CRITICAL
 from smartspec.rules import (  # noqa: F401 - registers the rules
     consistency,
     coverage,
+    figures,
+    semantic,
     structure,
 )
 from smartspec.rules.base import RULES, Finding, Hit, Rule, RuleSet, Severity, Skip

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from smartspec import catalog, detect
-from smartspec.document import Section
+from smartspec.document import Heading, Section
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import Context
 
@@ -45,6 +45,79 @@ _RETRY_RE = re.compile(r"(?i)\bretr(?:y|ies|ied|ying)\b|\bback-?off\b|ลอง�
 _COMPACT_SECURITY_RE = re.compile(r"(?im)^\s*(?:\*\*security\b|#{3,6}\s+security\b|\*\*ความปลอดภัย)")
 
 
+# A security heading below level 2: "### Security", "#### 7.3 Security Considerations".
+# A heading of any level that covers security: "### Security", "## 3. Authorization",
+# "#### Authentication and Access Control".
+_SECURITY_TITLE_RE = re.compile(
+    r"(?i)\bsecurity\b|\bauthenticat|\bauthori[sz]ation\b|\baccess\s+control\b|"
+    r"ความปลอดภัย|ยืนยันตัวตน")
+# Bracketed template slots ("[key interaction, e.g., \"reset their password\"]") and quoted
+# text (a message the system shows: "GitHub authentication required") hold words that do
+# not describe this service's own authentication.
+_SLOT_OR_QUOTE_RE = re.compile(r"\[[^\]\n]*\](?![(\[:])|\"[^\"\n]*\"|“[^”\n]*”")
+# Inline code on a line: a keyword inside it is code ("`createChange(root, 'Add Auth')`").
+_CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
+# An auth word that names a tool ("Auth generator helper", "the Auth plugin") rather than
+# this service's authentication: a capitalised word followed by a tool noun.
+_TOOL_NAME_RE = re.compile(r"(?:generator|helper|plugin|tool|command|script|template|module|"
+                           r"package|library|extension|wizard|skill|hook)s?\b")
+# Another program's login: "`gh` is not authenticated", "the CLI is logged in".
+_OTHER_PROGRAM_RE = re.compile(
+    r"`[^`]+`\s+(?:is|isn't|is\s+not|was|wasn't|must\s+be|needs\s+to\s+be|gets)\s+"
+    r"(?:not\s+)?(?:authenticated|authorized|logged\s+in|signed\s+in)\b", re.I)
+# A line that names a risk or an outside dependency rather than a call this service makes:
+# "Dependency on third-party LLM availability", "Risk: third-party outage".
+_RISK_LINE_RE = re.compile(r"(?i)\brisks?\b|\bdependency\s+on\b|\bdepends\s+on\b|"
+                           r"\bavailability\s+of\b|\bassumptions?\b")
+
+
+def _line_text(ctx: Context, line: int) -> str:
+    return ctx.doc.lines[line]
+
+
+def _in_code_span(text: str, start: int, end: int) -> bool:
+    return "`" in text and any(m.start() <= start and end <= m.end()
+                               for m in _CODE_SPAN_RE.finditer(text))
+
+
+def _is_not_this_services_auth(ctx: Context, word: str, line: int, column: int) -> bool:
+    text = _line_text(ctx, line)
+    if _in_code_span(text, column, column + len(word)):
+        return True
+    if any(m.start() < column < m.end() for m in _SLOT_OR_QUOTE_RE.finditer(text)):
+        return True
+    after = text[column + len(word):]
+    if (text[column:column + 1].isupper() and after[:1] == " "
+            and _TOOL_NAME_RE.match(after.lstrip())):
+        return True
+    return bool(_OTHER_PROGRAM_RE.search(text))
+
+
+def _is_risk_line(ctx: Context, word: str, line: int, column: int) -> bool:
+    return bool(_RISK_LINE_RE.search(_line_text(ctx, line)))
+
+
+def _first_accepted(ctx: Context, group: str,
+                    rejected: Callable[[Context, str, int, int], bool]) -> tuple[str, int] | None:
+    """The first mention of ``group`` in the prose that ``rejected`` does not set aside (a
+    word in inline code, in a tool's name, on a risk line). The fast search finds the first
+    mention; only when that one is set aside are the rest walked with the group's regex."""
+    first = ctx.first_mention(group)
+    if first is None:
+        return None
+    matcher = ctx.matchers[group]
+    pattern = matcher.pattern or detect.word_pattern(matcher.words)
+    if pattern is None:
+        return None
+    prose = ctx.prose
+    for match in pattern.finditer(prose, ctx.offsets[first[1]]):
+        line = ctx.line_of(match.start())
+        column = match.start() - ctx.offsets[line]
+        if not rejected(ctx, match.group(0), line, column):
+            return match.group(0).lower(), line
+    return None
+
+
 @lru_cache(maxsize=64)
 def _queue_noun_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     pattern = detect.word_pattern(tuple(dict.fromkeys((*_QUEUE_NOUNS, *words))))
@@ -74,6 +147,15 @@ def _expects_examples(ctx: Context) -> bool:
     return True
 
 
+def _example_under(ctx: Context, heading: Heading) -> bool:
+    """Whether a code block stands under an endpoint's own heading ("### POST /orders"),
+    before the next heading of its level or above: an example given with the endpoint."""
+    following = [h.line for h in ctx.doc.headings
+                 if h.line > heading.line and h.level <= heading.level]
+    end = following[0] if following else len(ctx.doc.lines)
+    return any(ctx.doc.fenced[heading.line + 1:end])
+
+
 @RULES.rule(
     "SS001", "api-example-coverage", severity="warn",
     description="Each endpoint defined in the Architecture or API section has an example "
@@ -91,7 +173,10 @@ def api_example_coverage(ctx: Context) -> Iterator[Hit]:
     if not examples and not _expects_examples(ctx):
         return
     shown = ctx.example_paths(examples)
+    headings = {h.line: h for h in ctx.doc.headings}
     for endpoint in endpoints:
+        if endpoint.line in headings and _example_under(ctx, headings[endpoint.line]):
+            continue
         pattern = endpoint.pattern()
         if not any(pattern.fullmatch(token) for token in shown.get(endpoint.method, ())):
             yield Hit(endpoint.line, "api-no-example", {"endpoint": str(endpoint)})
@@ -144,7 +229,8 @@ def transaction_integration_tests(ctx: Context) -> Iterator[Hit]:
     passed_th="API ภายนอกมีนโยบายการลองใหม่",
 )
 def external_api_retry(ctx: Context) -> Iterator[Hit]:
-    yield from _mention_needs(ctx, ctx.first_mention("external-api"), IMPLEMENTATION,
+    mention = _first_accepted(ctx, "external-api", _is_risk_line)
+    yield from _mention_needs(ctx, mention, IMPLEMENTATION,
                               lambda found: ctx.search(_RETRY_RE, found),
                               "external-api-no-implementation-section", "external-api-no-retry")
 
@@ -175,9 +261,11 @@ def _mention_needs(ctx: Context, mention: tuple[str, int] | None, keys: tuple[st
     passed_th="การยืนยันตัวตนมีหัวข้อความปลอดภัยรองรับ",
 )
 def auth_security_section(ctx: Context) -> Iterator[Hit]:
-    mention = ctx.first_mention("auth")
+    mention = _first_accepted(ctx, "auth", _is_not_this_services_auth)
     if mention is None or ctx.sections_for(SECURITY):
         return
+    if any(_SECURITY_TITLE_RE.search(h.title) for h in ctx.doc.headings if h.level > 1):
+        return  # "### Security" or "## Authorization" covers it as a security section does
     if ctx.compact and ctx.search(_COMPACT_SECURITY_RE, ctx.sections_for(("compact-constraints",))):
         return
     word, line = mention

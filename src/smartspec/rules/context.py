@@ -25,7 +25,7 @@ from itertools import accumulate
 from typing import Any
 
 from smartspec import catalog, detect
-from smartspec.document import Document, Section
+from smartspec.document import FENCE_RE, Document, Section
 from smartspec.meta import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher
 
@@ -130,6 +130,69 @@ def _blank(match: re.Match[str]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """One fenced code block: its language (the info string's first word, lower-cased, ""
+    when none), the 0-based line of its opening fence, and its content lines (without the
+    fences); content line ``i`` is document line ``first + i``."""
+
+    lang: str
+    open_line: int
+    lines: tuple[str, ...]
+    text: str  # the content lines joined, made once
+
+    @property
+    def first(self) -> int:
+        return self.open_line + 1
+
+
+@lru_cache(maxsize=16)
+def _closer_re(char: str, size: int) -> re.Pattern[str]:
+    return re.compile(rf"(?m)^ {{0,3}}{re.escape(char * size)}{re.escape(char)}*[ \t]*\r?$")
+
+
+def _code_blocks(doc: Document) -> list[CodeBlock]:
+    """The fenced blocks of ``doc``, from the parser's per-line fence flags (a run of fenced
+    lines may hold two blocks that touch, so each run is split at its closing fences)."""
+    blocks: list[CodeBlock] = []
+    lines, fenced = doc.lines, doc.fenced
+    index, total = 0, len(lines)
+    while index < total:
+        if not fenced[index]:
+            try:  # list.index skips the prose lines at C speed
+                index = fenced.index(True, index)
+            except ValueError:
+                break
+        opener = FENCE_RE.match(lines[index].rstrip("\r\n"))
+        if opener is None:  # cannot happen for a parsed document; stay safe
+            index += 1
+            continue
+        char, size = opener.group(1)[0], len(opener.group(1))
+        info = opener.group(2).strip().split()
+        lang = info[0].lower().strip("{}.") if info else ""
+        try:
+            run_end = fenced.index(False, index)
+        except ValueError:
+            run_end = total
+        # The closing fence: the run's last line as a rule; a closer inside the run means
+        # two blocks touch, found by one regex over the run's text.
+        closer = _closer_re(char, size)
+        found = None
+        if run_end - index > 2:
+            inner = "".join(lines[index + 1:run_end - 1])
+            found = closer.search(inner)
+        if found is not None:
+            end = index + 1 + inner.count("\n", 0, found.start())
+        elif run_end - 1 > index and closer.match(lines[run_end - 1]):
+            end = run_end - 1
+        else:
+            end = run_end  # an unclosed fence runs to the end of the document
+        content = tuple(lines[index + 1:end])
+        blocks.append(CodeBlock(lang, index, content, "".join(content)))
+        index = end + 1
+    return blocks
+
+
+@dataclass(frozen=True, slots=True)
 class Endpoint:
     method: str
     path: str
@@ -227,6 +290,32 @@ class Context:
         wanted = set(keys)
         return [s for k, s in zip(self.keys, self.doc.sections, strict=True) if k in wanted]
 
+    # --- code blocks ------------------------------------------------------------------------
+
+    @cached_property
+    def blocks(self) -> list[CodeBlock]:
+        """Every fenced code block, split out once per spec and only when a rule asks."""
+        return _code_blocks(self.doc)
+
+    @cached_property
+    def raw(self) -> str:
+        """The document text itself, code blocks included (offsets: ``raw_line_of``)."""
+        return "".join(self.doc.lines)
+
+    @cached_property
+    def _raw_offsets(self) -> list[int]:
+        return list(accumulate(map(len, self.doc.lines), initial=0))
+
+    def raw_line_of(self, offset: int) -> int:
+        """The 0-based line of an offset in ``raw``."""
+        return bisect_right(self._raw_offsets, offset) - 1
+
+    @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Views that one rule family builds from the blocks and shares between its rules
+        (parsed tables, declared interfaces): built at most once per spec."""
+        return {}
+
     # --- prose ----------------------------------------------------------------------------
 
     @cached_property
@@ -316,6 +405,11 @@ class Context:
     def endpoints_in(self, sections: Iterable[Section]) -> list[Endpoint]:
         """``METHOD /path`` pairs on the non-fenced lines of ``sections``, first definition
         of each kept. Placeholder paths (``/api/v1/...``) are not endpoints."""
+        sections = list(sections)
+        key = "endpoints:" + ",".join(str(s.start) for s in sections)
+        cached = self.memo.get(key)
+        if isinstance(cached, list):
+            return list(cached)
         found: dict[tuple[str, str], Endpoint] = {}
         lines, prose = self.doc.lines, self.prose
         for section in sections:
@@ -332,6 +426,7 @@ class Context:
                     if len(path) < 2:
                         continue
                     found.setdefault((method, path), Endpoint(method, path, index))
+        self.memo[key] = list(found.values())
         return list(found.values())
 
     def example_paths(self, sections: Iterable[Section]) -> dict[str, list[str]]:

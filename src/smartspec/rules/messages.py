@@ -97,6 +97,83 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unfilled placeholder {text}",
         "มีข้อความตัวยึดที่ยังไม่ได้กรอก {text}",
     ),
+    # semantic rules
+    "interface-missing-method": (
+        "{call} is called, but {type} (declared on line {line}) has no method {method}; "
+        "it declares: {members}",
+        "มีการเรียก {call} แต่ {type} (ประกาศที่บรรทัด {line}) ไม่มีเมธอด {method} "
+        "เมธอดที่ประกาศไว้: {members}",
+    ),
+    "money-float": (
+        "Money field {field} is typed {type}, a floating-point type; use DECIMAL/NUMERIC "
+        "or integer minor units",
+        "ฟิลด์เงิน {field} ใช้ชนิด {type} ซึ่งเป็นทศนิยมแบบ floating-point "
+        "ควรใช้ DECIMAL/NUMERIC หรือจำนวนเต็มในหน่วยย่อย",
+    ),
+    "example-unknown-field": (
+        "Example field \"{field}\" is not a column of table {table} and is not documented "
+        "anywhere else in the spec",
+        "ฟิลด์ \"{field}\" ในตัวอย่างไม่ใช่คอลัมน์ของตาราง {table} "
+        "และไม่มีการอธิบายไว้ที่อื่นในสเปก",
+    ),
+    "status-not-allowed": (
+        "Value \"{value}\" of {column} is not in the schema's CHECK/enum list ({allowed})",
+        "ค่า \"{value}\" ของ {column} ไม่อยู่ในรายการ CHECK/enum ของสคีมา ({allowed})",
+    ),
+    "xref-section": (
+        "Cross-reference to {ref} does not match any heading in the spec",
+        "การอ้างอิง {ref} ไม่ตรงกับหัวข้อใดในสเปก",
+    ),
+    "xref-anchor": (
+        "Link to {anchor} does not match any heading's anchor in the spec",
+        "ลิงก์ไปยัง {anchor} ไม่ตรงกับ anchor ของหัวข้อใดในสเปก",
+    ),
+    "endpoint-undefined": (
+        "Endpoint {endpoint} is used here but is not in the API specification",
+        "มีการใช้ endpoint {endpoint} ที่นี่ แต่ไม่มีในข้อกำหนด API",
+    ),
+    "er-missing-table": (
+        "Table {table} is created in the schema but missing from the ER diagram",
+        "ตาราง {table} ถูกสร้างในสคีมาแต่ไม่มีในแผนภาพ ER",
+    ),
+    "er-unknown-entity": (
+        "ER diagram entity {entity} has no CREATE TABLE in the schema",
+        "entity {entity} ในแผนภาพ ER ไม่มี CREATE TABLE ในสคีมา",
+    ),
+    "service-not-component": (
+        "Per-service target for \"{service}\", which is not a component of the architecture",
+        "มีเป้าหมายรายบริการสำหรับ \"{service}\" ซึ่งไม่ใช่ส่วนประกอบในสถาปัตยกรรม",
+    ),
+    "percentile-order": (
+        "{high} ({high_value}) is lower than {low} ({low_value}); a higher percentile cannot "
+        "be faster",
+        "{high} ({high_value}) ต่ำกว่า {low} ({low_value}) "
+        "เปอร์เซ็นไทล์ที่สูงกว่าไม่สามารถเร็วกว่าได้",
+    ),
+    "availability-downtime": (
+        "Availability {availability} does not match the stated downtime \"{downtime}\"",
+        "ความพร้อมใช้งาน {availability} ไม่ตรงกับเวลาหยุดทำงานที่ระบุ \"{downtime}\"",
+    ),
+    "retry-over-deadline": (
+        "Retry schedule {schedule} waits {total} in total, longer than the {deadline} "
+        "deadline stated on line {line}",
+        "ตารางการลองใหม่ {schedule} รอรวม {total} นานกว่ากำหนดเวลา {deadline} "
+        "ที่ระบุไว้ในบรรทัด {line}",
+    ),
+    "pool-over-limit": (
+        "Connection pool {pool} per instance x {instances} instances = {total} connections "
+        "exceeds the stated limit of {limit} (pool stated on line {line})",
+        "connection pool {pool} ต่ออินสแตนซ์ x {instances} อินสแตนซ์ = {total} การเชื่อมต่อ "
+        "เกินขีดจำกัดที่ระบุไว้ {limit} (ระบุ pool ไว้ที่บรรทัด {line})",
+    ),
+    "document-empty": (
+        "The spec is empty",
+        "สเปกว่างเปล่า",
+    ),
+    "document-headings-only": (
+        "The spec has only headings and no content",
+        "สเปกมีเพียงหัวข้อ ไม่มีเนื้อหา",
+    ),
 }
 
 # Words of the console and Markdown reports.

@@ -49,6 +49,17 @@ _REFERENCE_DEF_RE = re.compile(r"(?m)^ {0,3}\[([^\]\n]+)\]:")
 # Bracketed text that is content, not a placeholder: the reference's marker for a dependency
 # missing from the index (reported by related-specs instead).
 _NOT_PLACEHOLDERS = frozenset({"[NOT FOUND IN SPEC_INDEX]"})
+# Text that talks about placeholders rather than leaving one: "write the TBD placeholder
+# Purpose", "looks for: TODO/FIXME comments", "TODO markers".
+_ABOUT_MARKERS_RE = re.compile(r"(?i)\bplaceholders?\b|\b(?:TODO|TBD|FIXME|XXX)\s*/\s*\w|"
+                               r"/\s*(?:TODO|TBD|FIXME|XXX)\b|"
+                               r"\b(?:TODO|TBD|FIXME|XXX)s?\s+(?:comments?|markers?|tags?|items?)\b")
+# Bracketed text that is usage or a literal, not a slot:
+#   [Y/n] [y/N] [yes/no]                a prompt's choices
+#   <operation> [shell], cmd [options]  an optional argument in usage text (lower case)
+#   returns [A, B, C]                   a list literal of single words
+_CHOICES_RE = re.compile(r"^\w{1,5}(?:/\w{1,5})+$")
+_LIST_LITERAL_RE = re.compile(r"^\s*[\w.'\"-]+(?:\s*,\s*[\w.'\"-]+)+\s*$")
 
 
 def _title(ctx: Context, key: str) -> str:
@@ -309,6 +320,9 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
         for m in marker.finditer(text):
             before = text[m.start() - 1] if m.start() else " "
             if not (before.isalnum() or before == "_"):  # "SPEC-XXX" counts
+                line = ctx.line_of(m.start())
+                if _ABOUT_MARKERS_RE.search(text, ctx.offsets[line], ctx.offsets[line + 1]):
+                    continue
                 candidates.append((m.start(), m.group(0)))
     if "[" in text:
         defined: set[str] | None = None
@@ -317,7 +331,10 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
                 continue  # the [ref] of [text][ref], an escaped bracket, an image
             if defined is None:
                 defined = {label.strip().lower() for label in _REFERENCE_DEF_RE.findall(text)}
-            if (m.group(0)[1:-1].strip().lower() not in defined
+            inner = m.group(0)[1:-1].strip()
+            if _is_usage_or_literal(inner):
+                continue
+            if (inner.lower() not in defined
                     and m.group(0) not in _NOT_PLACEHOLDERS):
                 candidates.append((m.start(), m.group(0)))
     if "..." in text or "…" in text:
@@ -333,6 +350,20 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
             shown.append(found)
     for line, shown in per_line.items():
         yield Hit(line, "placeholder", {"text": ", ".join(repr(f) for f in shown[:3])})
+
+
+def _is_usage_or_literal(inner: str) -> bool:
+    if _CHOICES_RE.match(inner) or _LIST_LITERAL_RE.match(inner):
+        return True
+    # Code and notation, not a slot: "[a-z]", "[A-Za-z0-9]", "[i:]", "[now.Unix()]", "[H-1]",
+    # "[i=0, 1, ...H]"; and a stage or status marker in capitals such as "[ALPHA]".
+    if (" " not in inner and not inner.replace("_", "").isalnum()) or "=" in inner or "(" in inner:
+        return True
+    if inner.isupper() and inner.isalpha() and len(inner) > 1:
+        return True
+    # "[shell]", "[options]": one lower-case word is an optional argument; the reference's
+    # slots start with a capital ("[Title]", "[One sentence]").
+    return inner.isidentifier() and inner[:1].islower()
 
 
 def _in_code_span(text: str, start: int, end: int, offset: int) -> bool:

@@ -147,6 +147,45 @@ API_EXAMPLE_COVERAGE = [
         """, fails=(("- GET /files/{id}", "API GET /files/{id} defined"),)),
 ]
 
+API_EXAMPLE_COVERAGE += [
+    Case("an example directly under the endpoint's own heading counts", """
+        # Orders
+
+        ## API
+
+        ### POST /api/v1/orders
+
+        Creates an order.
+
+        ```json
+        {"sku": "A-1", "quantity": 2}
+        ```
+
+        ### GET /api/v1/orders/{id}
+
+        Reads one order.
+
+        ## Examples
+
+        ```http
+        GET /api/v1/orders/42 HTTP/1.1
+        ```
+        """),
+    Case("a heading without a code block under it still needs an example", """
+        # Orders
+
+        ## API
+
+        ### DELETE /api/v1/orders/{id}
+
+        Cancels an order.
+
+        ## Examples
+
+        None.
+        """, fails=(("### DELETE", "API DELETE /api/v1/orders/{id} defined"),)),
+]
+
 QUEUE_METRICS = [
     Case("workers in the architecture, no queue metrics", """
         # Jobs
@@ -399,6 +438,20 @@ EXTERNAL_API_RETRY = [
         """),
 ]
 
+EXTERNAL_API_RETRY += [
+    Case("a risk line about a third party is not a call that needs retries", """
+        # Assistant
+
+        ## Risks
+
+        - Dependency on third-party LLM availability
+
+        ## Implementation Guide
+
+        Build it in two steps.
+        """),
+]
+
 AUTH_SECURITY_SECTION = [
     Case("JWT mentioned, no security section", """
         # Users
@@ -506,6 +559,78 @@ AUTH_SECURITY_SECTION = [
 
         **Performance:** fast
         """, fails=(("Login with SSO", 'Authentication mentioned ("login")'),)),
+]
+
+AUTH_SECURITY_SECTION += [
+    Case("a ### Security section under a non-functional heading counts", """
+        # Portal
+
+        ## Overview
+
+        Users log in with SSO.
+
+        ## Non-Functional Requirements
+
+        ### Security
+
+        Sessions expire after 30 minutes.
+        """),
+    Case("a #### Security heading counts too", """
+        # Portal
+
+        Users sign in with a password.
+
+        ## Requirements
+
+        ### Quality
+
+        #### Security
+
+        Passwords are hashed with argon2id.
+        """),
+    Case("auth inside inline code is code", """
+        # Change tool
+
+        ## Usage
+
+        Call `createChange(projectRoot, 'Add Auth')` to start a change.
+        """),
+    Case("auth in a tool's name is not this service's login", """
+        # Scaffolder
+
+        ## Features
+
+        - Auth generator helper scaffolds route files.
+        """),
+    Case("another program's login is not this service's", """
+        # Release bot
+
+        ## Errors
+
+        - Fails with a clear message when `gh` is not authenticated.
+        """),
+    Case("an Authorization section covers it (CloudEvents webhook spec)", """
+        # HTTP 1.1 Web Hooks for Event Delivery
+
+        3. [Authorization](#3-authorization)
+
+        ## 3. Authorization
+
+        The sender presents an access token.
+        """),
+    Case("words in a template slot or a quoted message are not this service's login", """
+        # CLI feedback
+
+        - Users MUST be able to [key interaction, e.g., "reset their password"]
+        - **THEN** the system displays warning: "GitHub authentication required."
+        """),
+    Case("a real mention after a set-aside one still needs a section", """
+        # Portal
+
+        ## Usage
+
+        Run `auth-check` first. Users log in with a password.
+        """, fails=(("Run `auth-check`", 'Authentication mentioned ("log in")'),)),
 ]
 
 CASES: dict[str, list[Case]] = {

@@ -394,6 +394,41 @@ PLACEHOLDERS = [
         """),
 ]
 
+PLACEHOLDERS += [
+    Case("prose about placeholders is not a placeholder", """
+        # Spec writer
+
+        ## Behaviour
+
+        - When a value is unknown, write the TBD placeholder Purpose and move on.
+        - The linter looks for: TODO/FIXME comments and XXX markers.
+        """),
+    Case("usage text and list literals are not placeholders", """
+        # CLI
+
+        ## Usage
+
+        Continue? [Y/n]
+        smartctl <operation> [shell]
+        `status()` returns [A, B, C] in order.
+        """),
+    Case("code and notation in brackets are not slots (Go and Kubernetes proposals)", """
+        # Proposal
+
+        ## Design
+
+        Names match [A-Za-z0-9] and [a-z]; slices use s[i:] and t[now.Unix()].
+        The queue index runs over [H-1] and [i=0, 1, ...H]. Stage: [ALPHA].
+        """),
+    Case("a real slot next to prose still counts", """
+        # CLI
+
+        ## Overview
+
+        **Purpose:** [One sentence]
+        """, fails=(("**Purpose:**", "'[One sentence]'"),)),
+]
+
 CASES: dict[str, list[Case]] = {
     "required-sections": REQUIRED_SECTIONS,
     "critical-sections": CRITICAL_SECTIONS,

@@ -1,0 +1,429 @@
+"""What the code blocks of a spec declare and call, read by small per-language extractors.
+
+Specs carry code in TypeScript, Python, Go, Java, C# and Kotlin. The semantic rules need
+three facts from it, and only these:
+
+- the *declared types*: an interface, protocol, ABC, port or class and the member names it
+  declares (a type that extends something the spec does not show is "open": its members are
+  not all known, so nothing is checked against it);
+- the *bindings* of each block: a field or parameter name and the declared type it holds
+  (``private readonly repo: PaymentRepository``, ``self.repo = repo``, ``repo Repo`` in a
+  Go struct, ``private final Repo repo;``);
+- the *calls* on those names: ``this.repo.save(``, ``self.repo.save(``, ``s.repo.Save(``,
+  ``repo.save(``.
+
+These are not parsers: they read the shapes specs use and nothing else, so that a rule
+built on them only speaks when the code plainly says something. Everything is computed once
+per spec and kept in ``Context.memo``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from smartspec.rules.context import CodeBlock, Context
+
+# The info-string words of each language family.
+LANGUAGES: dict[str, str] = {
+    "typescript": "ts", "ts": "ts", "tsx": "ts", "javascript": "ts", "js": "ts",
+    "python": "py", "py": "py", "python3": "py",
+    "go": "go", "golang": "go",
+    "java": "java", "csharp": "cs", "cs": "cs", "c#": "cs",
+    "kotlin": "kt", "kt": "kt",
+}
+
+# Members every object has in these languages; a call to one is never a missing method.
+_UNIVERSAL = frozenset({
+    "toString", "equals", "hashCode", "then", "catch", "finally", "bind", "call", "apply",
+    "constructor", "GetType", "ToString", "Equals", "GetHashCode", "valueOf", "copy",
+    "__init__", "__enter__", "__exit__", "__aenter__", "__aexit__", "String", "Error",
+})
+# Words a member regex can catch that are statements, not members.
+_KEYWORDS = frozenset({
+    "if", "for", "while", "switch", "catch", "return", "function", "new", "await", "async",
+    "constructor", "super", "this", "typeof", "sizeof", "throw", "else", "do", "try",
+    "func", "fun", "def", "yield", "lambda", "in", "of", "not", "and", "or", "is",
+})
+
+# Declarations. Brace languages: "interface Name", "class Name", Go "type Name interface",
+# "type Name struct". Python: "class Name(Bases):".
+_BRACE_DECL_RE = re.compile(
+    r"(?:(interface|class|record|object)\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s+"
+    r"(interface|struct))\b([^{;\n]*)")
+_PY_CLASS_RE = re.compile(r"^([ \t]*)class\s+([A-Za-z_]\w*)\s*(?:\(([^)]*)\))?\s*:", re.M)
+_PY_DEF_RE = re.compile(r"^([ \t]+)(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.M)
+_PY_ATTR_RE = re.compile(r"^([ \t]+)([A-Za-z_]\w*)\s*:", re.M)
+_GO_METHOD_RE = re.compile(r"\bfunc\s*\(\s*\w+\s+\*?([A-Za-z_]\w*)\s*\)\s*([A-Za-z_]\w*)\s*\(")
+_KT_PROP_RE = re.compile(r"\b(?:val|var)\s+([A-Za-z_]\w*)")
+# Python bases that add no members a spec would call.
+_PY_NEUTRAL_BASES = frozenset({"Protocol", "ABC", "object", "typing.Protocol", "abc.ABC",
+                               "Generic", "metaclass=ABCMeta", "ABCMeta"})
+
+# Bindings: (name, type) in each language's spelling.
+#   TS/Kotlin/Python: "name: Type", "private readonly name: Type", "val name: Type"
+#   Java/C#:          "Type name;" "Type name," "Type name)" "Type name ="
+#   Go:               "name Type" / "name *pkg.Type" in a struct body or a parameter list
+# Found from the colon (a literal the regex engine can skip to), then the name before it.
+_COLON_TYPE_RE = re.compile(
+    r":\s*([A-Z]\w*)(?:<[^<>]*(?:<[^<>]*>[^<>]*)*>)?(?![\w<]|\s*[\[.])")
+_TYPED_BINDING_RE = re.compile(
+    r"\b([A-Z]\w*)(?:<[^<>;()]*>)?\s+([A-Za-z_]\w*)\s*(?=[;,)=])")
+_GO_BINDING_RE = re.compile(r"\b([a-zA-Z_]\w*)\s+\*?(?:[a-z]\w*\.)?([A-Z]\w*)\b(?!\s*[\[.(])")
+_PY_SELF_ASSIGN_RE = re.compile(r"\bself\.([A-Za-z_]\w*)\s*(?::\s*([A-Z]\w*))?\s*=\s*"
+                                r"([A-Za-z_]\w*)\s*$", re.M)
+# A call on a name: ".method(" found from the dot, then the receiver, the last name before
+# it ("this.repo.save(" -> repo, "s.repo.Save(" -> repo, "repo.save(" -> repo).
+_DOT_CALL_RE = re.compile(r"\.\s*([A-Za-z_]\w*)\s*(?:<[^<>()]*>)?\s*\(")
+
+
+@dataclass(slots=True)
+class DeclaredType:
+    """A type the spec's code declares, with the members it names."""
+
+    name: str
+    kind: str  # interface | class | struct | protocol
+    line: int  # 0-based document line of the declaration
+    members: set[str] = field(default_factory=set)
+    parents: list[str] = field(default_factory=list)
+    open: bool = False  # some members come from something the spec does not show
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    receiver: str
+    method: str
+    line: int  # 0-based document line
+    block: int  # index into Context.blocks
+
+
+@dataclass(slots=True)
+class CodeFacts:
+    types: dict[str, DeclaredType]
+    bindings: list[dict[str, set[str]]]  # per block: name -> declared type names
+    calls: list[Call]
+
+
+_DECLARES_RE = re.compile(r"interface |class |type |record |object ")
+
+
+def family(block: CodeBlock) -> str | None:
+    return LANGUAGES.get(block.lang)
+
+
+# Comments and string literals, blanked before code is read (a brace or a call inside them
+# is not code). Python has "#" comments and no block comments; the others "//" and "/* */".
+_BRACE_NOISE_RE = re.compile(
+    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`", re.S)
+_PY_NOISE_RE = re.compile(
+    r"#[^\n]*|\"\"\".*?\"\"\"|'\'\'.*?'\'\'|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S)
+
+
+def _blank_noise(match: re.Match[str]) -> str:
+    text = match.group(0)
+    quote = text[0] if text[0] in "\"'`" else ""
+    if quote:  # keep the quotes, so a literal stays a literal of the same length
+        inner = text[1:-1]
+        return quote + ("".join("\n" if c == "\n" else " " for c in inner)
+                        if "\n" in inner else " " * len(inner)) + quote
+    return "".join("\n" if c == "\n" else " " for c in text) if "\n" in text else " " * len(text)
+
+
+def _strip_comments(text: str, lang: str) -> str:
+    """``text`` with comments and string contents blanked (same length, line ends kept)."""
+    return (_PY_NOISE_RE if lang == "py" else _BRACE_NOISE_RE).sub(_blank_noise, text)
+
+
+def _body(text: str, start: int) -> tuple[int, int] | None:
+    """The span inside the braces that open at or after ``start`` (None when unbalanced)."""
+    opened = text.find("{", start)
+    if opened < 0:
+        return None
+    depth = 0
+    for index in range(opened, len(text)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return opened + 1, index
+    return None
+
+
+_NEST_RE = re.compile(r"[()\[\]{}]")
+
+
+_NOT_NEWLINE_RE = re.compile(r"[^\n]")
+
+
+def _blank_segment(text: str) -> str:
+    return _NOT_NEWLINE_RE.sub(" ", text) if "\n" in text else " " * len(text)
+
+
+def name_before(text: str, end: int) -> tuple[str, int] | None:
+    """The identifier that ends right before ``end`` (spaces and one "?" skipped), with its
+    start offset: the receiver of ".m(" or the name of ": Type"."""
+    index = end
+    while index > 0 and text[index - 1] in " \t?":
+        index -= 1
+    stop = index
+    while index > 0 and (text[index - 1].isalnum() or text[index - 1] == "_"):
+        index -= 1
+    if index == stop or text[index].isdigit():
+        return None
+    return text[index:stop], index
+
+
+_GENERIC_TAIL_RE = re.compile(r"<[^<>()]*>\s*$")
+
+
+def _names_before(text: str, marks: str) -> set[str]:
+    """The identifiers written right before any of ``marks`` ("save(", "name:", "Id {"),
+    a generic parameter list in between allowed ("run<C>(")."""
+    found: set[str] = set()
+    for mark in marks:
+        at = text.find(mark)
+        while at >= 0:
+            end = at
+            if mark == "(" and text[at - 1:at] == ">":
+                generic = _GENERIC_TAIL_RE.search(text, max(0, at - 80), at)
+                end = generic.start() if generic else at
+            name = name_before(text, end)
+            if name is not None:
+                found.add(name[0])
+            at = text.find(mark, at + 1)
+    return found
+
+
+def top_level(text: str) -> str:
+    """``text`` with everything nested in (), [] or {} blanked: what is left is the member
+    list of a type body."""
+    out: list[str] = []
+    depth = position = 0
+    for match in _NEST_RE.finditer(text):
+        at, char = match.start(), match.group(0)
+        segment = text[position:at]
+        out.append(segment if depth == 0 else _blank_segment(segment))
+        if char in "([{":
+            depth += 1
+            out.append(char if depth == 1 else " ")
+        else:
+            out.append(char if depth == 1 else " ")
+            depth = max(0, depth - 1)
+        position = at + 1
+    tail = text[position:]
+    out.append(tail if depth == 0 else _blank_segment(tail))
+    return "".join(out)
+
+
+_DECLARATION_WORDS = ("interface ", "class ", "record ", "object ", "type ")
+
+
+def _declarations(text: str) -> Iterator[re.Match[str]]:
+    """``_BRACE_DECL_RE`` matched where a declaration word occurs (found with str.find),
+    in text order."""
+    starts = set()
+    for word in _DECLARATION_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            if not (at and (text[at - 1].isalnum() or text[at - 1] == "_")):
+                starts.add(at)
+            at = text.find(word, at + 1)
+    for at in sorted(starts):
+        match = _BRACE_DECL_RE.match(text, at)
+        if match:
+            yield match
+
+
+def _brace_types(block: CodeBlock, lang: str, clean: str) -> Iterator[DeclaredType]:
+    for match in _declarations(clean):
+        kind = match.group(1) or match.group(4)
+        name = match.group(2) or match.group(3)
+        if kind == "object" and lang != "kt":
+            continue
+        head = match.group(5)
+        span = _body(clean, match.end() - len(head))
+        if span is None:
+            continue
+        between = clean[match.end():span[0] - 1]
+        if "=" in head or ";" in between:
+            continue  # "type X = ..." or a declaration without a body
+        declared = DeclaredType(name, kind, block.first + clean.count("\n", 0, match.start()))
+        # What the type extends adds members the rule may not know.
+        extends = re.search(r"\bextends\s+([\w.,\s<>]+?)(?:\bimplements\b|$)", head)
+        if extends:
+            declared.parents += [p.strip().split("<")[0] for p in extends.group(1).split(",")
+                                 if p.strip()]
+        bare = re.sub(r"\([^()]*\)", "", head)
+        if lang in ("cs", "kt") and ":" in bare and kind in ("interface", "class"):
+            declared.parents += [p.strip().split("(")[0].split("<")[0]
+                                 for p in bare.split(":", 1)[1].split(",") if p.strip()]
+        body = clean[span[0]:span[1]]
+        # An interface's members are its top level; a class names more (method bodies),
+        # and reading them all only adds names, which can only silence a finding.
+        members = top_level(body) if kind == "interface" else body
+        declared.members.update(_names_before(members, "(:{" if lang == "cs" else "(:"))
+        if lang == "kt":
+            declared.members.update(m.group(1) for m in _KT_PROP_RE.finditer(members))
+            header_params = clean[match.end() - len(head):span[0]]
+            declared.members.update(m.group(1) for m in _KT_PROP_RE.finditer(header_params))
+        if lang == "ts" and kind == "class":
+            # Constructor parameter properties are members too.
+            declared.members.update(name for name, _ in _colon_bindings(
+                clean[span[0]:span[1]]))
+        if lang == "go" and kind == "interface":
+            for line in members.splitlines():
+                word = line.strip()
+                if re.fullmatch(r"[A-Za-z_][\w.]*", word):
+                    declared.parents.append(word)  # an embedded interface
+        if lang == "go" and kind == "struct":
+            declared.members.update(m.group(1) for m in _GO_BINDING_RE.finditer(members))
+        declared.members -= _KEYWORDS
+        yield declared
+
+
+def _python_types(block: CodeBlock, clean: str) -> Iterator[DeclaredType]:
+    for match in _PY_CLASS_RE.finditer(clean):
+        indent = len(match.group(1).expandtabs())
+        declared = DeclaredType(match.group(2), "protocol",
+                                block.first + clean.count("\n", 0, match.start()))
+        bases = [b.strip() for b in (match.group(3) or "").split(",") if b.strip()]
+        declared.parents += [b.split("[")[0] for b in bases
+                             if b.split("[")[0] not in _PY_NEUTRAL_BASES]
+        # The body: following lines indented deeper than the class line.
+        body_end = len(clean)
+        for line_match in re.finditer(r"^([ \t]*)\S", clean[match.end():], re.M):
+            if len(line_match.group(1).expandtabs()) <= indent:
+                body_end = match.end() + line_match.start()
+                break
+        body = clean[match.end():body_end]
+        member_indent = None
+        for regex in (_PY_DEF_RE, _PY_ATTR_RE):
+            for member in regex.finditer(body):
+                depth = len(member.group(1).expandtabs())
+                if member_indent is None and regex is _PY_DEF_RE:
+                    member_indent = depth
+                if member_indent is None or depth == member_indent:
+                    declared.members.add(member.group(2))
+        declared.members.update(m.group(1) for m in _PY_SELF_ASSIGN_RE.finditer(body))
+        yield declared
+
+
+def _colon_bindings(text: str) -> Iterator[tuple[str, str]]:
+    """(name, Type) of every "name: Type" / "name?: Type" in ``text``."""
+    for match in _COLON_TYPE_RE.finditer(text):
+        before = name_before(text, match.start())
+        if before is not None:
+            yield before[0], match.group(1)
+
+
+def _bindings(block: CodeBlock, lang: str, clean: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+
+    def bind(name: str, type_name: str) -> None:
+        found.setdefault(name, set()).add(type_name)
+
+    if lang in ("ts", "kt", "py"):
+        for name, type_name in _colon_bindings(clean):
+            bind(name, type_name)
+    if lang in ("java", "cs"):
+        for match in _TYPED_BINDING_RE.finditer(clean):
+            bind(match.group(2), match.group(1))
+    if lang == "go":
+        for match in _GO_BINDING_RE.finditer(clean):
+            bind(match.group(1), match.group(2))
+    if lang == "py":
+        for match in _PY_SELF_ASSIGN_RE.finditer(clean):
+            attribute, annotated, source = match.groups()
+            if annotated:
+                bind(attribute, annotated)
+            for type_name in found.get(source, ()):
+                bind(attribute, type_name)
+    return found
+
+
+def code_facts(ctx: Context) -> CodeFacts:
+    """Declared types, bindings and calls of every code block in a supported language."""
+    cached = ctx.memo.get("code")
+    if isinstance(cached, CodeFacts):
+        return cached
+    types: dict[str, DeclaredType] = {}
+    bindings: list[dict[str, set[str]]] = []
+    calls: list[Call] = []
+    cleaned: list[tuple[int, str, str]] = []
+    for number, block in enumerate(ctx.blocks):
+        lang = family(block)
+        bindings.append({})
+        if lang is None:
+            continue
+        text = block.text
+        # Comments and strings are blanked only in a block that declares something (a
+        # brace inside a string would break a body); calls and bindings are read from the
+        # text as it is.
+        if _DECLARES_RE.search(text):
+            clean = _strip_comments(text, lang)
+            declared: Iterator[DeclaredType] = (
+                _python_types(block, clean) if lang == "py" else _brace_types(block, lang, clean))
+        else:
+            clean, declared = text, iter(())
+        for item in declared:
+            known = types.get(item.name)
+            if known is None:
+                types[item.name] = item
+            else:  # the same name declared twice (a port and its class): members add up
+                known.members |= item.members
+                known.parents += item.parents
+        if lang == "go" and "func" in clean:
+            for match in _GO_METHOD_RE.finditer(clean):
+                receiver_type = types.setdefault(match.group(1), DeclaredType(
+                    match.group(1), "struct", block.first + clean.count("\n", 0,
+                                                                        match.start())))
+                receiver_type.members.add(match.group(2))
+        cleaned.append((number, lang, clean))
+    _resolve_parents(types)
+    named = re.compile("|".join(sorted(map(re.escape, types), key=len, reverse=True))) if (
+        types) else None
+    for number, lang, clean in cleaned:
+        # Only a block that names a declared type can bind a field to one.
+        if named is None or not named.search(clean):
+            continue
+        bound = _bindings(ctx.blocks[number], lang, clean)
+        bindings[number] = bound
+        first = ctx.blocks[number].first
+        for match in _DOT_CALL_RE.finditer(clean):
+            receiver = name_before(clean, match.start())
+            if receiver is None or receiver[0] not in bound:
+                continue
+            calls.append(Call(receiver[0], match.group(1),
+                              first + clean.count("\n", 0, match.start(1)), number))
+    facts = CodeFacts(types, bindings, calls)
+    ctx.memo["code"] = facts
+    return facts
+
+
+def _resolve_parents(types: dict[str, DeclaredType]) -> None:
+    """Give each type its parents' members; a parent the spec does not declare opens it."""
+    done: set[str] = set()
+
+    def resolve(name: str, seen: frozenset[str]) -> None:
+        declared = types[name]
+        if name in done:
+            return
+        for parent in declared.parents:
+            short = parent.rsplit(".", 1)[-1]
+            if short in types and short not in seen:
+                resolve(short, seen | {short})
+                declared.members |= types[short].members
+                declared.open = declared.open or types[short].open
+            else:
+                declared.open = True
+        done.add(name)
+
+    for name in list(types):
+        resolve(name, frozenset({name}))
+
+
+def is_universal(member: str) -> bool:
+    return member in _UNIVERSAL

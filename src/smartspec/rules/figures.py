@@ -1,0 +1,331 @@
+"""The figures rule: numbers a spec states must add up.
+
+- latency percentiles stated together never fall as the percentile rises (P50 <= P95 <= P99);
+- an availability figure and the yearly or monthly downtime stated with it agree;
+- a retry schedule fits the deadline its section states (a saga that must finish within
+  5 minutes cannot wait 1s + 5s + 30s + 10m between attempts);
+- a connection pool per instance times the maximum instance count fits a stated database
+  connection limit.
+
+Figures are read from prose lines and table rows, never from code blocks. A figure counts
+only when its meaning is plain on its line (a percentile and its duration, a percentage and
+the word uptime/availability/SLA, a delay list next to "retry" or "backoff"): ambiguous text
+gives no finding.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from itertools import pairwise
+
+from smartspec.rules.base import RULES, Hit
+from smartspec.rules.context import Context
+
+_UNIT_SECONDS = {
+    "ms": 0.001, "millisecond": 0.001, "milliseconds": 0.001,
+    "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
+    "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
+    "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0,
+    "d": 86400.0, "day": 86400.0, "days": 86400.0,
+}
+_UNIT = r"(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)"
+_DURATION = r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"(?![A-Za-z])"
+
+# "P50: < 100ms", "p99 latency ≤ 1.2 s", "| P95 | 200 ms |"
+_PERCENTILE_RE = re.compile(r"(?<![\w.])[Pp](\d{2}(?:\.\d+)?)(?![\d.])[^0-9\n]{0,24}?" + _DURATION)
+# Literal-led patterns and words: the regex engine (or str.find) skips to them, where a
+# pattern that starts with a look-behind or a case-insensitive alternation would be tried
+# at every position of the spec.
+_ANY_PERCENTILE_RE = re.compile(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
+_PERCENT_RE = re.compile(r"%")
+_DEADLINE_WORDS = ("within", "deadline", "total timeout", "total budget", "overall timeout",
+                   "overall budget", "budget of")
+_LIMIT_WORDS = ("max_connections", "connection limit", "max connections",
+                "maximum connections", "max database connections", "max db connections")
+_PERCENTILE_HEADER_RE = re.compile(r"^[Pp](\d{2}(?:\.\d+)?)\b")
+# "99.95% uptime", "SLA: 99.9%", "| Availability | 99.95% (...) |"
+_AVAILABILITY_RE = re.compile(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
+_AVAILABILITY_WORDS_RE = re.compile(r"(?i)uptime|availability|\bsla\b|\bslo\b|ความพร้อมใช้งาน")
+# "4.38 hours/year", "21.6 minutes per 30-day month", "52.6 min a year"
+_DOWNTIME_RE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)\s*"
+    r"(?:/|per|a|each|every)\s*(?:(30|31|28)-day\s+)?(year|yr|month|mo|week|day)\b")
+# A retry delay list: "backoff 1s, 5s, 30s", "(1s, 5s, 30s)", "1s -> 5s -> 30s".
+_SCHEDULE_RE = re.compile(
+    _DURATION + r"(?:\s*(?:,|→|->|then|and|,\s*then)\s*" + r"\d+(?:\.\d+)?\s*" + _UNIT
+    + r"(?![A-Za-z]))+")
+_RETRY_WORDS_RE = re.compile(r"(?i)\bretr(?:y|ies|ied|ying)\b|\bback-?off\b|ลองใหม่")
+_DEADLINE_RE = re.compile(
+    r"(?i)\b(?:within|deadline(?:\s+of)?|total\s+(?:timeout|budget)(?:\s+of)?|"
+    r"overall\s+(?:timeout|budget)(?:\s+of)?|budget\s+of)\s*:?\s*" + _DURATION)
+_DEADLINE_CONTEXT_RE = re.compile(
+    r"(?i)timeout|time out|times out|deadline|budget|finish|complete|compensat|give up|"
+    r"abandon|expire")
+# Connection pool per instance, instance count, and a stated database connection limit.
+_POOL_LINE_RE = re.compile(r"(?i)\bpool")
+_PER_INSTANCE_RE = re.compile(r"(?i)per\s+(?:instance|pod|replica|node|process)|"
+                              r"each\s+(?:instance|pod|replica)|pool\s+size|max(?:imum)?\s+pool")
+_POOL_SIZE_RE = re.compile(r"(\d+)(?:\s*[-–]\s*(\d+))?\s*(?:connections?|conns?)\b|"
+                           r"(?i:pool\s+size|max(?:imum)?\s+pool(?:\s+size)?)\s*[:=]?\s*(\d+)")
+_INSTANCES_RE = re.compile(
+    r"(?i)\bmax(?:imum)?\.?\s+(?:instances|replicas|pods)\s*[:=]?\s*(\d+)|"
+    r"\bup\s+to\s+(\d+)\s+(?:instances|replicas|pods)\b|\bmaxReplicas\s*[:=]\s*(\d+)")
+_LIMIT_RE = re.compile(
+    r"(?i)\bmax_connections\s*[:=]?\s*`?(\d+)|\bconnection\s+limit\s*(?:of|:|=)?\s*`?(\d+)|"
+    r"\bmax(?:imum)?\s+(?:database\s+|db\s+)?connections\s*(?:of|:|=)\s*`?(\d+)")
+_MULTIPLEXER_RE = re.compile(r"(?i)pgbouncer|pgpool|rds proxy|odyssey|connection proxy|pooler")
+
+
+def _seconds(value: str, unit: str) -> float:
+    return float(value) * _UNIT_SECONDS[unit.lower()]
+
+
+def _show(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:g}ms"
+    if seconds < 120:
+        return f"{seconds:g}s"
+    return f"{seconds / 60:g} minutes"
+
+
+def _prose_lines(ctx: Context) -> Iterator[tuple[int, str]]:
+    for index, (line, inside) in enumerate(zip(ctx.doc.lines, ctx.doc.fenced, strict=True)):
+        if not inside:
+            yield index, line
+
+
+@RULES.rule(
+    "SS206", "figures", severity="error",
+    description="Stated figures add up: P99 >= P95 >= P50; availability and its downtime "
+                "agree; a retry schedule fits its deadline; pool size x instances fits a "
+                "stated connection limit.",
+    hint="Correct one of the two figures so that they agree.",
+    hint_th="แก้ตัวเลขตัวใดตัวหนึ่งให้สอดคล้องกัน",
+    passed="Stated figures add up",
+    passed_th="ตัวเลขที่ระบุไว้สอดคล้องกัน",
+)
+def figures(ctx: Context) -> Iterator[Hit]:
+    # Each check first asks the whole prose (fences already blanked) whether its figures
+    # occur at all, and then reads only the lines that hold them: most lines of a spec
+    # state no figure, and a regex per line over the whole spec would cost more than
+    # every other rule together.
+    prose = ctx.prose
+    lowered = prose.lower()
+    if _ANY_PERCENTILE_RE.search(prose):
+        yield from _percentiles(ctx, _with_table_rows(ctx, _lines_matching(
+            ctx, _ANY_PERCENTILE_RE)))
+    if "%" in prose:
+        yield from _availability(ctx, _lines_matching(ctx, _PERCENT_RE, after=2))
+    if any(word in lowered for word in _DEADLINE_WORDS):
+        yield from _retry_deadlines(ctx, lowered)
+    if any(word in lowered for word in _LIMIT_WORDS):
+        wanted = _lines_with(ctx, lowered, (*_LIMIT_WORDS, "pool", "instances", "replicas",
+                                            "pods", "maxreplicas", "pgbouncer", "pgpool",
+                                            "proxy", "pooler", "odyssey"), 0, len(lowered))
+        yield from _pool_limit([(i, ctx.doc.lines[i]) for i in wanted
+                                if not ctx.doc.fenced[i]])
+
+
+def _with_table_rows(ctx: Context, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """``found`` plus the rows of each table whose header names percentiles (the rows
+    hold the durations, not the names)."""
+    lines, fenced = ctx.doc.lines, ctx.doc.fenced
+    extra: dict[int, str] = dict(found)
+    for index, line in found:
+        if line.lstrip().startswith("|") and len(_ANY_PERCENTILE_RE.findall(line)) >= 2:
+            row = index + 1
+            while row < len(lines) and not fenced[row] and lines[row].lstrip().startswith("|"):
+                extra[row] = lines[row]
+                row += 1
+    return sorted(extra.items())
+
+
+def _lines_matching(ctx: Context, pattern: re.Pattern[str],
+                    after: int = 0) -> list[tuple[int, str]]:
+    """The prose lines where ``pattern`` matches (and the ``after`` lines that follow
+    each), in order, as (0-based line, text of the line)."""
+    wanted: set[int] = set()
+    for match in pattern.finditer(ctx.prose):
+        line = ctx.line_of(match.start())
+        wanted.update(range(line, min(line + after + 1, len(ctx.doc.lines))))
+    fenced = ctx.doc.fenced
+    return [(i, ctx.doc.lines[i]) for i in sorted(wanted) if not fenced[i]]
+
+
+def _check_order(found: list[tuple[float, float, int]]) -> Iterator[Hit]:
+    """``found``: (percentile, seconds, line) stated together; a higher percentile may not
+    be faster than a lower one."""
+    ordered = sorted(found)
+    for (low_p, low_s, _), (high_p, high_s, high_line) in pairwise(ordered):
+        if high_p > low_p and high_s < low_s:
+            yield Hit(high_line, "percentile-order", {
+                "high": f"P{high_p:g}", "high_value": _show(high_s),
+                "low": f"P{low_p:g}", "low_value": _show(low_s)})
+
+
+def _percentiles(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
+    group: list[tuple[float, float, int]] = []
+    previous = -2
+    columns: dict[int, float] = {}  # table column -> percentile, from a header row
+    for index, line in lines:
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            cells = [c.strip().strip("*` ") for c in stripped.strip("|").split("|")]
+            header = {n: float(m.group(1)) for n, c in enumerate(cells)
+                      if (m := _PERCENTILE_HEADER_RE.match(c))}
+            if len(header) >= 2:
+                yield from _check_order(group)
+                columns, group, previous = header, [], -2
+                continue
+            if columns and not set(stripped) <= set("|-: "):
+                row = []
+                for number, percentile in columns.items():
+                    if number < len(cells):
+                        value = re.search(_DURATION, cells[number])
+                        if value:
+                            row.append((percentile, _seconds(value.group(1), value.group(2)),
+                                        index))
+                yield from _check_order(row)
+                continue
+        else:
+            columns = {}
+        found = [(float(m.group(1)), _seconds(m.group(2), m.group(3)), index)
+                 for m in _PERCENTILE_RE.finditer(line)]
+        if len(found) >= 2:
+            yield from _check_order(group)
+            yield from _check_order(found)
+            group, previous = [], -2
+            continue
+        if len(found) == 1:
+            # Consecutive lines of one percentile each ("- P50: < 100ms" / "- P95: ...")
+            # form one group; a repeated percentile starts the next one.
+            if index != previous + 1 or any(p == found[0][0] for p, _, _ in group):
+                yield from _check_order(group)
+                group = []
+            group.append(found[0])
+            previous = index
+        elif stripped and index == previous + 1:
+            yield from _check_order(group)
+            group, previous = [], -2
+    yield from _check_order(group)
+
+
+def _downtime_agrees(availability: float, seconds: float, period: str, days: str | None) -> bool:
+    share = 1 - availability / 100
+    if period in ("year", "yr"):
+        low, high = 365 * 86400 * share, 366 * 86400 * share
+    elif period in ("month", "mo"):
+        span = float(days) if days else None
+        low = (span or 28) * 86400 * share
+        high = (span or 31) * 86400 * share
+    elif period == "week":
+        low = high = 7 * 86400 * share
+    else:
+        low = high = 86400 * share
+    return low * 0.94 <= seconds <= high * 1.06
+
+
+def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
+    headings = {h.line for h in ctx.doc.headings}
+    for n, (index, line) in enumerate(lines):
+        if "%" not in line or not _AVAILABILITY_WORDS_RE.search(line):
+            continue
+        figure = _AVAILABILITY_RE.search(line)
+        if figure is None:
+            continue
+        availability = float(figure.group(1))
+        # The downtime stated with it: on the line, or on the next two lines that speak of
+        # downtime (a list "- SLA: 99.9%" / "- Max downtime: 8.76 hours/year").
+        candidates = [(index, line[figure.end():])]
+        for next_index, next_line in lines[n + 1:n + 3]:
+            if next_index in headings or _AVAILABILITY_RE.search(next_line):
+                break
+            if "downtime" in next_line.lower():
+                candidates.append((next_index, next_line))
+        for where, text in candidates:
+            if "downtime" not in text.lower() and "downtime" not in line.lower():
+                continue
+            for match in _DOWNTIME_RE.finditer(text):
+                seconds = _seconds(match.group(1), match.group(2))
+                if not _downtime_agrees(availability, seconds, match.group(4), match.group(3)):
+                    yield Hit(where, "availability-downtime", {
+                        "availability": f"{figure.group(1)}%",
+                        "downtime": match.group(0).strip()})
+
+
+_RETRY_WORDS = ("retr", "backoff", "back-off", "ลองใหม่")
+
+
+def _lines_with(ctx: Context, lowered: str, words: tuple[str, ...], start: int,
+                end: int) -> list[int]:
+    """The prose lines in ``[start, end)`` that hold one of ``words``."""
+    found: set[int] = set()
+    for word in words:
+        at = lowered.find(word, start, end)
+        while at >= 0:
+            found.add(ctx.line_of(at))
+            at = lowered.find(word, at + 1, end)
+    return sorted(found)
+
+
+def _retry_deadlines(ctx: Context, lowered: str) -> Iterator[Hit]:
+    lines = ctx.doc.lines
+    sections = ctx.doc.sections
+    starts = [section.start for section in sections]
+    # Deadline and retry lines of the whole document, found once, then grouped by section.
+    deadline_lines = _lines_with(ctx, lowered, _DEADLINE_WORDS, 0, len(lowered))
+    deadlines: dict[int, tuple[float, int]] = {}
+    for index in deadline_lines:
+        line = lines[index]
+        if ctx.doc.fenced[index] or not _DEADLINE_CONTEXT_RE.search(line):
+            continue
+        owner = bisect_right(starts, index) - 1
+        for match in _DEADLINE_RE.finditer(line):
+            seconds = _seconds(match.group(1), match.group(2))
+            if owner not in deadlines or seconds > deadlines[owner][0]:
+                deadlines[owner] = (seconds, index)
+    if not deadlines:
+        return
+    for index in _lines_with(ctx, lowered, _RETRY_WORDS, 0, len(lowered)):
+        deadline = deadlines.get(bisect_right(starts, index) - 1)
+        line = lines[index]
+        if deadline is None or ctx.doc.fenced[index] or not _RETRY_WORDS_RE.search(line):
+            continue
+        for match in _SCHEDULE_RE.finditer(line):
+            delays = re.findall(_DURATION, match.group(0))
+            total = sum(_seconds(v, u) for v, u in delays)
+            if total > deadline[0]:
+                yield Hit(index, "retry-over-deadline", {
+                    "schedule": match.group(0), "total": _show(total),
+                    "deadline": _show(deadline[0]), "line": str(deadline[1] + 1)})
+
+
+def _pool_limit(lines: list[tuple[int, str]]) -> Iterator[Hit]:
+    pool: tuple[int, int] | None = None
+    instances: int | None = None
+    limit: tuple[int, int] | None = None
+    for index, line in lines:
+        if _MULTIPLEXER_RE.search(line):
+            return  # a connection multiplexer sits between the pools and the database
+        if _POOL_LINE_RE.search(line) and _PER_INSTANCE_RE.search(line):
+            for match in _POOL_SIZE_RE.finditer(line):
+                size = int(match.group(2) or match.group(1) or match.group(3))
+                if pool is None or size > pool[0]:
+                    pool = (size, index)
+            continue
+        for match in _INSTANCES_RE.finditer(line):
+            count = int(next(g for g in match.groups() if g))
+            instances = max(instances or 0, count)
+        for match in _LIMIT_RE.finditer(line):
+            value = int(next(g for g in match.groups() if g))
+            if limit is None or value < limit[0]:
+                limit = (value, index)
+    if pool is None or instances is None or limit is None:
+        return
+    if pool[0] * instances > limit[0]:
+        yield Hit(limit[1], "pool-over-limit", {
+            "pool": str(pool[0]), "instances": str(instances),
+            "total": str(pool[0] * instances), "limit": str(limit[0]),
+            "line": str(pool[1] + 1)})

@@ -1,0 +1,334 @@
+"""The data a spec declares, read from its code blocks: SQL tables, ER diagrams, JSON bodies.
+
+- ``tables``: every ``CREATE TABLE`` (in any block that holds one), with its columns, their
+  types, the values a ``CHECK (col IN (...))`` or an enum type allows, and whether the table
+  is a partition (``PARTITION OF``: storage of its parent, not an entity);
+- ``er_entities``: the entities of every Mermaid ``erDiagram``;
+- ``json_objects``: every JSON object of a JSON block or of an HTTP example's body, with the
+  line of each key.
+
+Built once per spec (``Context.memo``) and only when a rule asks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from smartspec.rules.context import CodeBlock, Context
+
+_CREATE_TABLE_RE = re.compile(
+    r"(?i)CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
+    r"(?:IF\s+NOT\s+EXISTS\s+)?((?:[\w\"`\[\]]+\.)?[\w\"`\[\]]+)\s*(\(|PARTITION\s+OF\b)")
+_CREATE_ENUM_RE = re.compile(
+    r"(?i)\bCREATE\s+TYPE\s+((?:\w+\.)?\w+)\s+AS\s+ENUM\s*\(([^)]*)\)")
+_ALTER_ADD_RE = re.compile(
+    r"(?i)ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?((?:\w+\.)?[\w\"]+)\s+ADD\s+"
+    r"(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?([\w\"]+)\s+([\w ]+)")
+_CHECK_IN_RE = re.compile(r"(?is)\bCHECK\s*\(\s*\(?\s*([\w\"]+)\s*\)?\s+IN\s*\(([^()]*)\)")
+_STRING_RE = re.compile(r"'((?:[^']|'')*)'")
+_CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "foreign",
+                               "exclude", "index", "key", "like", "period"})
+# Types that store binary floating point: money must not be kept in them.
+FLOAT_SQL_TYPES = frozenset({"float", "float4", "float8", "real", "double", "binary_float",
+                             "binary_double"})
+
+_ER_RELATION_RE = re.compile(
+    r"^\s*\"?([\w.-]+)\"?\s+[|}{o]{1,2}(?:--|\.\.)[|}{o]{1,2}\s+\"?([\w.-]+)\"?")
+_ER_ENTITY_RE = re.compile(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
+
+
+@dataclass(slots=True)
+class Column:
+    name: str
+    type: str  # first word of the type, lower-cased ("decimal", "varchar", "double")
+    line: int  # 0-based document line
+
+
+@dataclass(slots=True)
+class Table:
+    name: str  # lower-case, schema and quotes removed
+    line: int
+    partition: bool = False
+    columns: dict[str, Column] = field(default_factory=dict)
+    allowed: dict[str, set[str]] = field(default_factory=dict)  # column -> CHECK/enum values
+
+
+@dataclass(frozen=True, slots=True)
+class JsonObject:
+    keys: dict[str, int]  # key -> 0-based document line
+    values: dict[str, Any]
+    block: int
+
+
+def unquote(name: str) -> str:
+    return name.strip('"`[]').lower()
+
+
+def _line_at(block: CodeBlock, text: str, offset: int) -> int:
+    return block.first + text.count("\n", 0, offset)
+
+
+def _strip_sql_comments(text: str) -> str:
+    return re.sub(r"--[^\n]*", lambda m: " " * len(m.group(0)), text)
+
+
+_DDL_WORDS = ("CREATE", "create", "Create", "ALTER", "alter")
+_SQL_SPECIAL_RE = re.compile(r"[(),']")
+
+
+def _split_top(text: str) -> list[tuple[int, str]]:
+    """Comma-separated items of a table body at parenthesis depth 0, with their offsets
+    (only the characters that matter are visited)."""
+    items, depth, start, quoted = [], 0, 0, False
+    for match in _SQL_SPECIAL_RE.finditer(text):
+        char, index = match.group(0), match.start()
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0:
+            items.append((start, text[start:index]))
+            start = index + 1
+    items.append((start, text[start:]))
+    return items
+
+
+def _closing(text: str, opened: int) -> int:
+    depth = 0
+    for match in _SQL_SPECIAL_RE.finditer(text, opened):
+        char = match.group(0)
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return match.start()
+    return len(text)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, lowered: str,
+                word: str) -> Iterator[re.Match[str]]:
+    """``pattern`` matched where ``word`` occurs (``lowered`` is ``text`` lower-cased): a
+    case-insensitive pattern is tried at a few places instead of at every position."""
+    at = lowered.find(word)
+    while at >= 0:
+        match = pattern.match(text, at)
+        if match:
+            yield match
+        at = lowered.find(word, at + 1)
+
+
+def tables(ctx: Context) -> dict[str, Table]:
+    """Every table a ``CREATE TABLE`` in the spec declares, by lower-case name."""
+    cached = ctx.memo.get("tables")
+    if isinstance(cached, dict):
+        return cached
+    found: dict[str, Table] = {}
+    enums: dict[str, set[str]] = {}
+    typed: list[tuple[Table, str, str]] = []  # (table, column, type name) for enum lookup
+    for block in ctx.blocks:
+        if not any(word in block.text for word in _DDL_WORDS):
+            continue
+        text = _strip_sql_comments(block.text) if "--" in block.text else block.text
+        lowered = text.lower()
+        for match in (_CREATE_ENUM_RE.finditer(text) if "as enum" in lowered else ()):
+            enums[unquote(match.group(1).split(".")[-1])] = {
+                v.replace("''", "'") for v in _STRING_RE.findall(match.group(2))}
+        for match in _matches_at(_CREATE_TABLE_RE, text, lowered, "create"):
+            name = unquote(match.group(1).split(".")[-1])
+            table = Table(name, _line_at(block, text, match.start()),
+                          partition=match.group(2) != "(")
+            found.setdefault(name, table)
+            if table.partition:
+                continue
+            opened = match.end() - 1
+            body = text[opened + 1:_closing(text, opened)]
+            for offset, item in _split_top(body):
+                words = item.split()
+                if not words:
+                    continue
+                line = _line_at(block, text, opened + 1 + offset + (len(item) - len(
+                    item.lstrip())))
+                for check in (_CHECK_IN_RE.finditer(item) if "CHECK" in item or "check" in item
+                              else ()):
+                    table.allowed.setdefault(unquote(check.group(1)), set()).update(
+                        v.replace("''", "'") for v in _STRING_RE.findall(check.group(2)))
+                if words[0].lower() in _CONSTRAINT_WORDS:
+                    continue
+                column = unquote(words[0])
+                kind = words[1].lower().split("(")[0] if len(words) > 1 else ""
+                table.columns.setdefault(column, Column(column, kind, line))
+                typed.append((table, column, kind))
+        for match in _matches_at(_ALTER_ADD_RE, text, lowered, "alter"):
+            table_name = unquote(match.group(1).split(".")[-1])
+            if table_name in found:
+                column = unquote(match.group(2))
+                kind = match.group(3).split()[0].lower() if match.group(3).split() else ""
+                found[table_name].columns.setdefault(column, Column(
+                    column, kind, _line_at(block, text, match.start())))
+    for table, column, kind in typed:
+        if kind in enums:
+            table.allowed.setdefault(column, set()).update(enums[kind])
+    ctx.memo["tables"] = found
+    return found
+
+
+def er_entities(ctx: Context) -> dict[str, int]:
+    """Entity name (as written) -> the 0-based line where a Mermaid erDiagram first names it."""
+    cached = ctx.memo.get("er")
+    if isinstance(cached, dict):
+        return cached
+    found: dict[str, int] = {}
+    for block in ctx.blocks:
+        if block.lang != "mermaid":
+            continue
+        lines = block.lines
+        first = next((line.strip() for line in lines if line.strip()
+                      and not line.strip().startswith("%%")), "")
+        if first != "erDiagram":
+            continue
+        depth = 0
+        for number, line in enumerate(lines):
+            if depth:  # inside an entity's attribute block
+                if line.strip() == "}":
+                    depth = 0
+                continue
+            entity = _ER_ENTITY_RE.match(line)
+            if entity:
+                found.setdefault(entity.group(1), block.first + number)
+                depth = 1
+                continue
+            relation = _ER_RELATION_RE.match(line)
+            if relation:
+                found.setdefault(relation.group(1), block.first + number)
+                found.setdefault(relation.group(2), block.first + number)
+    ctx.memo["er"] = found
+    return found
+
+
+def _json_body(block: CodeBlock) -> tuple[str, int] | None:
+    """The JSON text of a block and the index of its first line: the whole of a ``json``
+    block, or the body after the blank line of an ``http`` request/response."""
+    if block.lang in ("json", "jsonc", "json5"):
+        return block.text, 0
+    if block.lang == "http":
+        for number, line in enumerate(block.lines):
+            if not line.strip():
+                rest = block.lines[number + 1:]
+                if rest and rest[0].lstrip()[:1] in "{[":
+                    return "".join(rest), number + 1
+                return None
+    return None
+
+
+def _loads(text: str) -> Any:
+    """JSON as examples write it: ``//`` comments and a trailing ``...`` line are allowed."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    cleaned = re.sub(r"(?m)^\s*//.*$|\s//[^\"\n]*$", "", text) if "//" in text else text
+    if "..." in cleaned or "…" in cleaned:
+        cleaned = re.sub(r"(?m)^\s*(?:\.\.\.|…)\s*,?\s*$", "", cleaned)
+    cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)
+    try:
+        return json.loads(cleaned)
+    except ValueError:
+        return None
+
+
+def json_objects(ctx: Context) -> list[JsonObject]:
+    """Every object (at any depth) of every JSON example body that parses."""
+    cached = ctx.memo.get("json")
+    if isinstance(cached, list):
+        return cached
+    found: list[JsonObject] = []
+    for number, block in enumerate(ctx.blocks):
+        body = _json_body(block)
+        if body is None:
+            continue
+        text, skip = body
+        data = _loads(text)
+        if data is None:
+            continue
+        lines = block.lines[skip:]
+        cursor = [0]
+
+        def key_line(key: str, lines: tuple[str, ...] = lines, skip: int = skip,
+                     block: CodeBlock = block, cursor: list[int] = cursor) -> int:
+            needle = json.dumps(key) + ":"
+            needle_spaced = json.dumps(key) + " :"
+            for index in range(cursor[0], len(lines)):
+                if needle in lines[index] or needle_spaced in lines[index]:
+                    cursor[0] = index
+                    return block.first + skip + index
+            return block.first + skip + cursor[0]
+
+        def walk(value: Any, number: int = number,
+                 key_line: Any = key_line) -> None:
+            if isinstance(value, dict):
+                keys = {str(k): key_line(str(k)) for k in value}
+                found.append(JsonObject(keys, {str(k): v for k, v in value.items()}, number))
+                for item in value.values():
+                    walk(item)
+            elif isinstance(value, list):
+                for item in value:
+                    walk(item)
+
+        walk(data)
+    ctx.memo["json"] = found
+    return found
+
+
+_WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+@lru_cache(maxsize=8192)
+def snake(name: str) -> str:
+    """``createdAt`` -> ``created_at``; ``CreatedAt`` -> ``created_at``; snake stays."""
+    return _CAMEL_RE.sub("_", name).lower()
+
+
+def _json_lines(ctx: Context) -> set[int]:
+    cached = ctx.memo.get("json-lines")
+    if isinstance(cached, set):
+        return cached
+    lines: set[int] = set()
+    for block in ctx.blocks:
+        body = _json_body(block)
+        if body is not None:
+            lines.update(range(block.first + body[1], block.first + len(block.lines)))
+    ctx.memo["json-lines"] = lines
+    return lines
+
+
+def is_documented(ctx: Context, key: str) -> bool:
+    """Whether the spec writes ``key`` (snake case; its camelCase too) anywhere outside its
+    JSON bodies: then the field is documented somewhere (a table, an interface, prose)
+    even if no column holds it."""
+    head, *rest = key.split("_")
+    forms = {key, head + "".join(part.title() for part in rest)}
+    lowered = ctx.memo.get("raw-lower")
+    if not isinstance(lowered, str):
+        lowered = ctx.memo["raw-lower"] = ctx.raw.lower()
+    json_lines = _json_lines(ctx)
+    for form in {f.lower() for f in forms}:
+        at = lowered.find(form)
+        while at >= 0:
+            end = at + len(form)
+            bounded = not (at and (lowered[at - 1].isalnum() or lowered[at - 1] == "_")) and not (
+                end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_"))
+            if bounded and ctx.raw_line_of(at) not in json_lines:
+                return True
+            at = lowered.find(form, at + 1)
+    return False

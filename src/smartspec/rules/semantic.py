@@ -1,0 +1,674 @@
+"""Semantic rules: what a spec says must agree with itself.
+
+Code against its interfaces, examples against the schema, cross-references against the
+headings, endpoints against the API table, diagrams against the tables, and a document that
+says something at all. They apply to any spec, whoever wrote it; the figures rule lives in
+``figures``. Each rule speaks only when the spec plainly contradicts itself: a rule that
+flags correct prose gets switched off, so when the text is ambiguous a rule stays silent.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from urllib.parse import unquote as url_unquote
+
+from smartspec.document import Heading
+from smartspec.rules.base import RULES, Hit
+from smartspec.rules.code import code_facts, family, is_universal, name_before
+from smartspec.rules.code import top_level as _top_level_text
+from smartspec.rules.context import Context
+from smartspec.rules.schema import (
+    FLOAT_SQL_TYPES,
+    JsonObject,
+    er_entities,
+    is_documented,
+    json_objects,
+    snake,
+    tables,
+)
+
+# --- SS201 interface coverage -----------------------------------------------------------
+
+
+@RULES.rule(
+    "SS201", "interface-coverage", severity="error",
+    description="A method called on an injected dependency in a code block is declared by "
+                "that dependency's interface (port, protocol, ABC or class) in the spec.",
+    hint="Declare the method on the interface, or call one the interface has.",
+    hint_th="ประกาศเมธอดนั้นในอินเทอร์เฟซ หรือเรียกเมธอดที่อินเทอร์เฟซมีอยู่แล้ว",
+    passed="Code calls only methods its interfaces declare",
+    passed_th="โค้ดเรียกเฉพาะเมธอดที่อินเทอร์เฟซประกาศไว้",
+)
+def interface_coverage(ctx: Context) -> Iterator[Hit]:
+    if not ctx.blocks:
+        return
+    facts = code_facts(ctx)
+    if not facts.types:
+        return
+    reported: set[tuple[str, str]] = set()
+    for call in facts.calls:
+        bound = facts.bindings[call.block].get(call.receiver)
+        if not bound or len(bound) != 1:
+            continue  # unbound, or one name holding two types: nothing certain to say
+        type_name = next(iter(bound))
+        declared = facts.types.get(type_name)
+        if declared is None or declared.open or not declared.members:
+            continue
+        if call.method in declared.members or is_universal(call.method):
+            continue
+        if (type_name, call.method) in reported:
+            continue
+        reported.add((type_name, call.method))
+        shown = ", ".join(sorted(declared.members)[:8])
+        yield Hit(call.line, "interface-missing-method", {
+            "call": f"{call.receiver}.{call.method}()", "method": call.method,
+            "type": type_name, "line": str(declared.line + 1), "members": shown})
+
+
+# --- SS202 examples agree with the schema ------------------------------------------------
+
+# Names that hold money ("amount", "unit_price", "balanceCents" is an integer: fine).
+_MONEY_PARTS = frozenset({"amount", "price", "balance", "cost", "fee", "fees", "salary",
+                          "subtotal", "tax", "payout", "wage", "refund", "money"})
+# Code declarations of a field with a floating type, per family.
+#   TS:     amount: number / amount?: number
+#   Python: amount: float
+#   Kotlin: val amount: Double / Float
+#   Go:     Amount float64
+#   Java/C#: double amount / float Amount / Double amount
+_FLOAT_FIELD_RES: dict[str, re.Pattern[str]] = {
+    "ts": re.compile(r":\s*number\b(?!\s*\[)"),
+    "py": re.compile(r":\s*float\b"),
+    "kt": re.compile(r":\s*(?:Double|Float)\b"),
+    "go": re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]+\*?float(?:32|64)\b", re.M),
+    "java": re.compile(r"\b(?:double|float|Double|Float)\s+([A-Za-z_]\w*)\s*[;,)=]"),
+    "cs": re.compile(r"\b(?:double|float|Double|Single)\s+([A-Za-z_]\w*)\s*[;,)={]"),
+}
+# For the colon forms the type is found first and the name read right before it.
+_COLON_FAMILIES = frozenset({"ts", "py", "kt"})
+# A status-like literal assigned or compared in code: status: 'X', status === 'X',
+# Status = "X", updateStatus(id, 'X'), setStatus("X").
+_STATUS_CALL_RE = re.compile(
+    r"(?:\b(\w+)\s*\.\s*)?\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['\"])"
+    r"([A-Za-z][\w-]*)\3\s*\)")
+
+
+@lru_cache(maxsize=256)
+def _literal_names(columns: frozenset[str]) -> tuple[str, ...]:
+    """How code spells ``columns``: snake, camel and Go's Pascal case."""
+    names: set[str] = set()
+    for column in columns:
+        head, *rest = column.split("_")
+        camel = head + "".join(part.title() for part in rest)
+        names.update((column, camel, camel[:1].upper() + camel[1:]))
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+# A literal assigned to or compared with a name: "status: 'X'", "status === 'X'",
+# "SagaType = \"X\"". The operator leads the pattern (the engine skips to it); the name is
+# read right before it.
+_LITERAL_AFTER_OPERATOR_RE = re.compile(r"(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\1")
+
+
+def _code_literals(text: str, names: tuple[str, ...]) -> Iterator[tuple[str, str, int]]:
+    """(column name as written, literal, offset) for each literal assigned to or compared
+    with one of ``names`` in ``text``."""
+    wanted = set(names)
+    for match in _LITERAL_AFTER_OPERATOR_RE.finditer(text):
+        end = match.start()
+        while end and text[end - 1] in " \t":
+            end -= 1
+        if text[end - 2:end] == "?.":
+            end -= 2
+        before = name_before(text, end)
+        if before is not None and before[0] in wanted:
+            yield before[0], match.group(2), before[1]
+
+
+def is_money(name: str) -> bool:
+    return any(part in _MONEY_PARTS for part in snake(name).split("_"))
+
+
+def _allowed_values(ctx: Context) -> dict[str, dict[str, str]]:
+    """Column name -> the values (lower-case -> as written) its CHECK lists or enum types
+    allow, for the columns whose every table restricts them: a literal cannot be judged
+    against a column that one table leaves open."""
+    allowed: dict[str, dict[str, str]] = {}
+    open_columns: set[str] = set()
+    for table in tables(ctx).values():
+        for column in table.columns:
+            if column not in table.allowed:
+                open_columns.add(column)
+        for column, values in table.allowed.items():
+            allowed.setdefault(column, {}).update((v.lower(), v) for v in values)
+    return {c: v for c, v in allowed.items() if c not in open_columns}
+
+
+@RULES.rule(
+    "SS202", "schema-agreement", severity="error",
+    description="JSON example fields exist as columns or documented fields of the entity "
+                "they show; status and enum values used in code and examples are in the "
+                "table's CHECK/enum list; money is never a floating-point type.",
+    hint="Add the column (or document the field), add the value to the CHECK list, or use "
+         "DECIMAL/NUMERIC (a decimal or integer minor units in code) for money.",
+    hint_th="เพิ่มคอลัมน์ (หรืออธิบายฟิลด์นั้น) เพิ่มค่าลงในรายการ CHECK หรือใช้ "
+            "DECIMAL/NUMERIC (ในโค้ดใช้ decimal หรือหน่วยย่อยแบบจำนวนเต็ม) สำหรับเงิน",
+    passed="Examples, status values and money types agree with the schema",
+    passed_th="ตัวอย่าง ค่าสถานะ และชนิดข้อมูลของเงินสอดคล้องกับสคีมา",
+)
+def schema_agreement(ctx: Context) -> Iterator[Hit]:
+    if not ctx.blocks:
+        return
+    known = tables(ctx)
+    yield from _money_types(ctx)
+    if not known:
+        return
+    yield from _example_fields(ctx)
+    yield from _status_values(ctx)
+
+
+def _money_types(ctx: Context) -> Iterator[Hit]:
+    for table in tables(ctx).values():
+        for column in table.columns.values():
+            if column.type in FLOAT_SQL_TYPES and is_money(column.name):
+                yield Hit(column.line, "money-float", {
+                    "field": f"{table.name}.{column.name}", "type": column.type.upper()})
+    seen: set[tuple[str, str]] = set()
+    for block in ctx.blocks:
+        lang = family(block)
+        pattern = _FLOAT_FIELD_RES.get(lang or "")
+        if pattern is None:
+            continue
+        text = block.text
+        for match in pattern.finditer(text):
+            if lang in _COLON_FAMILIES:
+                before = name_before(text, match.start())
+                if before is None:
+                    continue
+                name, at = before
+                shown = match.group(0)[1:].strip()
+            else:
+                name, at = match.group(1), match.start(1)
+                shown = match.group(0).split()[0] if lang != "go" else match.group(0).split()[-1]
+            if not is_money(name) or (name, lang or "") in seen:
+                continue
+            seen.add((name, lang or ""))
+            line = block.first + text.count("\n", 0, at)
+            yield Hit(line, "money-float", {"field": name, "type": shown})
+
+
+# Columns nearly every table has; sharing only these does not make an object show a table.
+_GENERIC_COLUMNS = frozenset({"id", "uuid", "created_at", "updated_at", "deleted_at", "status",
+                              "version", "metadata", "name", "type", "description", "currency"})
+
+
+def _best_table(keys: set[str], columns: dict[str, set[str]]) -> str | None:
+    """The table a JSON object shows: the one holding most of its keys (at least two, and
+    at least half of them); None when no table does."""
+    best, overlap = None, 0
+    for name, cols in columns.items():
+        shared = keys & cols
+        if not shared - _GENERIC_COLUMNS:
+            continue  # only id/status/timestamps in common: that says nothing
+        if len(shared) > overlap:
+            best, overlap = name, len(shared)
+    if best is None or overlap < 2 or overlap * 2 < len(keys):
+        return None
+    return best
+
+
+def _shown_tables(ctx: Context) -> list[tuple[JsonObject, dict[str, str], str | None]]:
+    """Every JSON object with its keys (snake -> as written) and the table it shows (or
+    None): worked out once per spec for both the field and the status checks."""
+    cached = ctx.memo.get("shown")
+    if isinstance(cached, list):
+        return cached
+    columns = {name: set(t.columns) for name, t in tables(ctx).items() if not t.partition}
+    shown = []
+    for obj in json_objects(ctx):
+        keys = {snake(k): k for k in obj.keys}
+        best = _best_table(set(keys), columns) if len(keys) >= 2 else None
+        shown.append((obj, keys, best))
+    ctx.memo["shown"] = shown
+    return shown
+
+
+def _example_fields(ctx: Context) -> Iterator[Hit]:
+    known = {name: t for name, t in tables(ctx).items() if not t.partition}
+    columns = {name: set(t.columns) for name, t in known.items()}
+    entity_keys = {_entity_key(name) for name in known}
+    every_column = {c for cols in columns.values() for c in cols}
+    reported: set[str] = set()
+    for obj, keys, best in _shown_tables(ctx):
+        if best is None:
+            continue
+        for key, raw in keys.items():
+            if key in columns[best] or raw in reported or is_documented(ctx, key):
+                continue
+            if any(key.endswith("_" + column) for column in every_column):
+                continue  # a value derived from a column ("new_balance", "total_amount")
+            if isinstance(obj.values[raw], dict | list) and any(
+                    name.endswith(_entity_key(key)) for name in entity_keys):
+                continue  # a nested child entity ("items" of an order_item table)
+            reported.add(raw)
+            yield Hit(obj.keys[raw], "example-unknown-field", {"field": raw, "table": best})
+
+
+_OBJECT_KEY_RE = re.compile(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
+
+
+_BRACE_RE = re.compile(r"[{}]")
+
+
+def _enclosing_keys(text: str, at: int) -> set[str]:
+    """The keys (snake case) of the object literal around offset ``at`` in code, or an
+    empty set when ``at`` is not inside braces nearby."""
+    depth, start = 0, -1
+    window = max(0, at - 2000)
+    for match in reversed(list(_BRACE_RE.finditer(text, window, at))):
+        if match.group(0) == "}":
+            depth += 1
+        elif depth == 0:
+            start = match.start()
+            break
+        else:
+            depth -= 1
+    if start < 0:
+        return set()
+    depth, end = 0, len(text)
+    for match in _BRACE_RE.finditer(text, start, start + 4000):
+        depth += 1 if match.group(0) == "{" else -1
+        if depth == 0:
+            end = match.start()
+            break
+    flat = _top_level_text(text[start + 1:end])
+    return {snake(k) for k in _OBJECT_KEY_RE.findall(flat.replace("\n", ","))}
+
+
+def _status_values(ctx: Context) -> Iterator[Hit]:
+    allowed = _allowed_values(ctx)
+    known = {name: t for name, t in tables(ctx).items() if not t.partition}
+    columns = {name: set(t.columns) for name, t in known.items()}
+    reported: set[tuple[str, str]] = set()
+
+    def judge(column: str, value: str, line: int,
+              values: dict[str, str] | None = None) -> Iterator[Hit]:
+        values = allowed.get(column) if values is None else values
+        if not values or value.lower() in values or (column, value) in reported:
+            return
+        reported.add((column, value))
+        shown = ", ".join(sorted(values.values())[:10])
+        yield Hit(line, "status-not-allowed", {"value": value, "column": column,
+                                               "allowed": shown})
+
+    for obj, _, best in _shown_tables(ctx):
+        for key, value in obj.values.items():
+            if not isinstance(value, str):
+                continue
+            column = snake(key)
+            if best is not None and column in known[best].columns:
+                # The object shows this table: its own list decides, or nothing does.
+                own = known[best].allowed.get(column)
+                if own:
+                    yield from judge(column, value, obj.keys[key],
+                                     {v.lower(): v for v in own})
+            elif column in allowed:
+                yield from judge(column, value, obj.keys[key])
+    checked = frozenset(c for t in known.values() for c in t.allowed)
+    names = _literal_names(checked) if checked else ()
+    for block in ctx.blocks:
+        if family(block) is None:
+            continue
+        text = block.text
+        for name, value, at in _code_literals(text, names):
+            column = snake(name)
+            line = block.first + text.count("\n", 0, at)
+            # An object literal ({ id, status: 'X', amount }) shows a table the way a JSON
+            # example does; its table's own list decides.
+            keys = _enclosing_keys(text, at)
+            best = _best_table(keys, columns) if len(keys) >= 2 else None
+            if best is not None and column in known[best].columns:
+                own = known[best].allowed.get(column)
+                if own:
+                    yield from judge(column, value, line, {v.lower(): v for v in own})
+            elif column in allowed:
+                yield from judge(column, value, line)
+        if not allowed or "tatus" not in text:
+            continue
+        for match in _STATUS_CALL_RE.finditer(text):
+            column = snake((match.group(2) or "") + "Status")
+            line = block.first + text.count("\n", 0, match.start())
+            # "this.sagas.updateStatus(id, 'X')": the receiver names the table (saga_state).
+            receiver = _entity_key(match.group(1) or "")
+            owners = [t for name, t in known.items()
+                      if receiver and _entity_key(name).startswith(receiver)]
+            if len(owners) == 1 and column in owners[0].allowed:
+                yield from judge(column, match.group(4), line,
+                                 {v.lower(): v for v in owners[0].allowed[column]})
+            elif column in allowed:
+                yield from judge(column, match.group(4), line)
+
+
+# --- SS203 cross-references --------------------------------------------------------------
+
+# References to a place in this document:
+#   see section 5.2 / See also section 5 / (section 5.2) / (see section 5.2)
+#   (section Data Model & Schema) / see section Data Model & Schema for ...
+#   [text](#anchor)
+# A numbered reference followed by "of"/"in" names another document ("section 3 of RFC").
+_SECTION_NUMBER_RE = re.compile(
+    r"(?i)(?:\bsee\s+(?:also\s+)?(?:the\s+)?|\(\s*(?:see\s+)?)section\s+(\d+(?:\.\d+)*)"
+    r"(?!\.?\d)(?!\s+(?:of|in|from)\b)")
+_SECTION_TITLE_PAREN_RE = re.compile(r"\(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n]*?)\s*\)")
+_SECTION_TITLE_SEE_RE = re.compile(r"\b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)")
+_ANCHOR_LINK_RE = re.compile(r"\]\(\s*<?#([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_ANCHOR_DEF_RE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?#(\S+?)>?\s*$")
+_HTML_ID_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+_CUSTOM_ID_RE = re.compile(r"\{#([\w-]+)\}\s*$")
+_CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
+_INLINE_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def _normal_title(text: str) -> str:
+    text = _INLINE_LINK_RE.sub(r"\1", text).replace("`", "").replace("*", "")
+    return " ".join(text.lower().split()).strip(" .:")
+
+
+def slug(text: str) -> str:
+    """GitHub's anchor for a heading: the rendered text lower-cased, punctuation and symbols
+    (emoji included) dropped, each space a hyphen; letters, digits, marks, ``-`` and ``_``
+    of any script kept."""
+    text = _INLINE_LINK_RE.sub(r"\1", text)
+    text = _HTML_TAG_RE.sub("", text).replace("`", "")
+    text = re.sub(r"(?<!\w)[*_]+|[*_]+(?!\w)", "", text).replace("*", "")
+    kept = []
+    for char in text.lower():
+        if char in " -_" or char.isalnum() or unicodedata.category(char)[0] == "M":
+            kept.append(char)
+    return "".join(kept).replace(" ", "-")
+
+
+def _anchors(ctx: Context) -> set[str]:
+    found: set[str] = set()
+    counts: dict[str, int] = {}
+    for heading in ctx.doc.headings:
+        text = heading.text
+        custom = _CUSTOM_ID_RE.search(text)
+        if custom:
+            found.add(custom.group(1).lower())
+            text = text[:custom.start()]
+        base = slug(text)
+        seen = counts.get(base, 0)
+        counts[base] = seen + 1
+        found.add(base if seen == 0 else f"{base}-{seen}")
+    for line, inside in zip(ctx.doc.lines, ctx.doc.fenced, strict=True):
+        if not inside and ("id=" in line or "name=" in line):
+            found.update(m.group(1).lower() for m in _HTML_ID_RE.finditer(line))
+    return found
+
+
+def _without_code_spans(line: str) -> str:
+    if "`" not in line:
+        return line
+    return _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def _title_resolves(ref: str, titles: list[str], exact: bool) -> bool:
+    wanted = _normal_title(ref)
+    for title in titles:
+        if title == wanted:
+            return True
+        if not exact and wanted.startswith(title) and wanted[len(title):][:1] in ("", " "):
+            return True
+        if title.startswith(wanted) and title[len(wanted):][:1] in ("", " ", ":"):
+            return True
+    return False
+
+
+@RULES.rule(
+    "SS203", "cross-references", severity="error",
+    description="\"see section X\", \"(section X)\" and links to #anchors point to a heading "
+                "that exists in the spec.",
+    hint="Point the reference at an existing heading (number, title or GitHub anchor), or "
+         "restore the heading it names.",
+    hint_th="แก้การอ้างอิงให้ชี้ไปยังหัวข้อที่มีอยู่ (หมายเลข ชื่อ หรือ anchor ของ GitHub) "
+            "หรือเพิ่มหัวข้อที่อ้างถึงกลับเข้าไป",
+    passed="Cross-references resolve",
+    passed_th="การอ้างอิงข้ามหัวข้อชี้ไปยังหัวข้อที่มีอยู่",
+)
+def cross_references(ctx: Context) -> Iterator[Hit]:
+    doc = ctx.doc
+    numbers = {h.number.rstrip(".") for h in doc.headings if h.number}
+    titles: list[str] = []
+    anchors: set[str] | None = None
+    text = ctx.raw
+    candidates: set[int] = set()
+    for needle in ("section ", "Section ", "](#", "](<#", "]: #", "]: <#"):
+        at = text.find(needle)
+        while at >= 0:
+            candidates.add(ctx.raw_line_of(at))
+            at = text.find(needle, at + 1)
+    for index in sorted(candidates):
+        raw = doc.lines[index]
+        if doc.fenced[index]:
+            continue
+        line = _without_code_spans(raw)
+        if "ection" in line:
+            if numbers:
+                for match in _SECTION_NUMBER_RE.finditer(line):
+                    if match.group(1) not in numbers:
+                        yield Hit(index, "xref-section", {"ref": f"section {match.group(1)}"})
+            for regex, exact in ((_SECTION_TITLE_PAREN_RE, True), (_SECTION_TITLE_SEE_RE, False)):
+                for match in regex.finditer(line):
+                    ref = match.group(1)
+                    if not titles:
+                        titles = [_normal_title(h.title) for h in doc.headings]
+                    if ref[:1].isdigit() or _title_resolves(ref, titles, exact):
+                        continue
+                    yield Hit(index, "xref-section", {"ref": f"section {ref.strip()}"})
+        if "](#" in line.replace("](<#", "](#") or (line.lstrip().startswith("[")
+                                                     and "]:" in line):
+            targets = [m.group(1) for m in _ANCHOR_LINK_RE.finditer(line)]
+            definition = _ANCHOR_DEF_RE.match(line)
+            if definition:
+                targets.append(definition.group(1))
+            for target in targets:
+                if not target:
+                    continue
+                if anchors is None:
+                    anchors = _anchors(ctx)
+                if url_unquote(target).lower() not in anchors:
+                    yield Hit(index, "xref-anchor", {"anchor": "#" + target})
+
+
+# --- SS204 endpoints agree across sections -----------------------------------------------
+
+_ENDPOINT_SOURCES = ("architecture", "api", "compact-architecture", "compact-technical")
+_MENTION_RE = re.compile(
+    r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s\"'`]+))?"
+    r"(/[^\s\"'`|)?#,;]*)")
+# Hosts of examples (the service itself); a call to any other host is another system's API.
+_METHOD_WORDS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
+_OWN_HOST_RE = re.compile(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
+# Operational endpoints platforms call; an API table rarely lists them and nobody expects it.
+_OPERATIONAL = re.compile(r"^/(?:health|healthz|ready|readyz|live|livez|metrics|ping|status|"
+                          r"\.well-known)(?:/|$)")
+_PARAM_RE = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
+
+
+def _segments(path: str) -> list[str | None]:
+    """A path as segments, a parameter segment as None (it matches any one segment)."""
+    return [None if _PARAM_RE.match(s) else s for s in path.strip("/").split("/") if s]
+
+
+def _paths_agree(mention: list[str | None], defined: list[str | None]) -> bool:
+    """Whether two paths name one endpoint, allowing either to carry a base prefix the other
+    leaves out (``/api/v1/orders`` and ``/orders``)."""
+    short, long = sorted((mention, defined), key=len)
+    tail = long[len(long) - len(short):]
+    return all(a is None or b is None or a == b for a, b in zip(short, tail, strict=True))
+
+
+@RULES.rule(
+    "SS204", "endpoint-agreement", severity="warn",
+    description="Every endpoint named in prose, tests or examples is one the API "
+                "specification defines.",
+    hint="Add the endpoint to the API table, or correct the method or path where it is "
+         "mentioned.",
+    hint_th="เพิ่ม endpoint นั้นลงในตาราง API หรือแก้เมธอดหรือพาธในจุดที่กล่าวถึง",
+    passed="Endpoints named across the spec are all defined",
+    passed_th="endpoint ที่กล่าวถึงในสเปกมีการกำหนดไว้ทั้งหมด",
+)
+def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
+    sources = ctx.sections_for(_ENDPOINT_SOURCES)
+    defined = ctx.endpoints_in(sources)
+    if not defined:
+        return
+    known = [(e.method, _segments(e.path)) for e in defined]
+    source_lines = {i for s in sources for i in range(s.start, s.end)}
+    reported: set[tuple[str, str]] = set()
+    raw = ctx.raw
+    candidates: set[int] = set()
+    for word in _METHOD_WORDS:  # str.find per word: far cheaper than one alternation
+        at = raw.find(word)
+        while at >= 0:
+            candidates.add(ctx.raw_line_of(at))
+            at = raw.find(word, at + 1)
+    for index in sorted(candidates - source_lines):
+        line = ctx.doc.lines[index].replace("`", " ").replace("*", " ")
+        for match in _MENTION_RE.finditer(line):
+            method, host, path = match.group(1), match.group(2), match.group(3).rstrip(".:")
+            if host and not _OWN_HOST_RE.search(host):
+                continue
+            if len(path) < 2 or "..." in path or "…" in path or _OPERATIONAL.match(path):
+                continue
+            segments = _segments(path)
+            if any(m == method and _paths_agree(segments, d) for m, d in known):
+                continue
+            if (method, path) in reported:
+                continue
+            reported.add((method, path))
+            yield Hit(index, "endpoint-undefined", {"endpoint": f"{method} {path}"})
+
+
+# --- SS205 diagrams agree with the schema ------------------------------------------------
+
+_PER_SERVICE_RE = re.compile(r"(?i)\bper[- ]service\b")
+
+
+def _entity_key(name: str) -> str:
+    """An entity or table name compared loosely: case, separators and a plural ending do
+    not make two names different (CUSTOMER, customers, Customer-s)."""
+    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    for ending in ("ies", "es", "s"):
+        if key.endswith(ending) and len(key) > len(ending) + 2:
+            return key[:-len(ending)] + ("y" if ending == "ies" else "")
+    return key
+
+
+def _subheadings_under(ctx: Context, heading: Heading) -> list[Heading]:
+    found = []
+    for other in ctx.doc.headings:
+        if other.line <= heading.line:
+            continue
+        if other.level <= heading.level:
+            break
+        if other.level == heading.level + 1:
+            found.append(other)
+    return found
+
+
+@RULES.rule(
+    "SS205", "diagram-agreement", severity="error",
+    description="The entities of an ER diagram are the CREATE TABLE tables (partitions "
+                "excluded), and every service in a per-service performance table is a "
+                "component of the architecture.",
+    hint="Draw the missing entity (or drop the stale one), and name services the way the "
+         "architecture's components do.",
+    hint_th="เพิ่ม entity ที่ขาดในแผนภาพ (หรือลบตัวที่ไม่มีแล้ว) และตั้งชื่อบริการให้ตรงกับ "
+            "ส่วนประกอบในสถาปัตยกรรม",
+    passed="Diagrams agree with the schema and the components",
+    passed_th="แผนภาพสอดคล้องกับสคีมาและส่วนประกอบของระบบ",
+)
+def diagram_agreement(ctx: Context) -> Iterator[Hit]:
+    if ctx.blocks:
+        entities = er_entities(ctx)
+        declared = {name: t for name, t in tables(ctx).items() if not t.partition}
+        if entities and declared:
+            # The diagram is held to the tables of its own ## section: a document that
+            # carries several examples (each with its own schema) compares like with like.
+            lines = list(entities.values())
+            section = next((s for s in ctx.doc.sections if s.start <= lines[0] < s.end), None)
+            if section is not None:
+                declared = {n: t for n, t in declared.items()
+                            if section.start <= t.line < section.end}
+            drawn = {_entity_key(e): (e, line) for e, line in entities.items()}
+            defined = {_entity_key(name): table for name, table in declared.items()}
+            shared = drawn.keys() & defined.keys()
+            # One model drawn two ways, not two models: most names agree.
+            if shared and 2 * len(shared) >= min(len(drawn), len(defined)):
+                for key, table in defined.items():
+                    if key not in drawn:
+                        yield Hit(table.line, "er-missing-table", {"table": table.name})
+                for key, (entity, line) in drawn.items():
+                    if key not in defined:
+                        yield Hit(line, "er-unknown-entity", {"entity": entity})
+    yield from _per_service(ctx)
+
+
+def _per_service(ctx: Context) -> Iterator[Hit]:
+    architecture = ctx.sections_for(("architecture", "compact-architecture"))
+    if not architecture:
+        return
+    known = " ".join(" ".join(ctx.doc.text(s.start, s.end).lower().split())
+                     for s in architecture)
+    for heading in ctx.doc.headings:
+        if not _PER_SERVICE_RE.search(heading.title):
+            continue
+        for sub in _subheadings_under(ctx, heading):
+            name = _normal_title(sub.title)
+            if name and name not in known:
+                yield Hit(sub.line, "service-not-component", {"service": sub.title})
+
+
+# --- SS207 a document says something -----------------------------------------------------
+
+_SEPARATOR_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+
+
+@RULES.rule(
+    "SS207", "document-content", severity="error",
+    description="The spec says something: it is not empty and not only headings.",
+    hint="Write the spec's content, or generate it: smartspec new NAME \"description\".",
+    hint_th="เขียนเนื้อหาของสเปก หรือสร้างด้วยคำสั่ง smartspec new NAME \"คำอธิบาย\"",
+    passed="The spec has content",
+    passed_th="สเปกมีเนื้อหา",
+)
+def document_content(ctx: Context) -> Iterator[Hit]:
+    doc = ctx.doc
+    heading_lines = {h.line for h in doc.headings}
+    preamble_end = doc.preamble_end
+    in_comment = False
+    for index, line in enumerate(doc.lines):
+        text = line.strip()
+        if in_comment:
+            in_comment = "-->" not in text
+            continue
+        if not text or index in heading_lines:
+            continue
+        if text.startswith("<!--"):
+            in_comment = "-->" not in text
+            continue
+        if text[0] in "-*_" and _SEPARATOR_RE.match(text):
+            continue
+        if index < preamble_end and text.startswith("**") and ":**" in text:
+            continue  # a header field ("**Status:** Draft") says nothing about the service
+        return
+    if not doc.lines:
+        yield Hit(None, "document-empty", {})
+    else:
+        yield Hit(doc.headings[0].line if doc.headings else 0, "document-headings-only", {})
