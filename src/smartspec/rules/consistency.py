@@ -65,6 +65,9 @@ _TOOL_NAME_RE = re.compile(r"(?:generator|helper|plugin|tool|command|script|temp
 _OTHER_PROGRAM_RE = re.compile(
     r"`[^`]+`\s+(?:is|isn't|is\s+not|was|wasn't|must\s+be|needs\s+to\s+be|gets)\s+"
     r"(?:not\s+)?(?:authenticated|authorized|logged\s+in|signed\s+in)\b", re.I)
+# A parenthetical list of examples ("(e.g., database setup, CRUD endpoints, basic
+# authentication)") illustrates kinds of work; it does not state this service's login.
+_EXAMPLE_LIST_RE = re.compile(r"\((?:e\.g\.|eg\.|for example|such as)[^)\n]*\)", re.I)
 # A line that names a risk or an outside dependency rather than a call this service makes:
 # "Dependency on third-party LLM availability", "Risk: third-party outage".
 _RISK_LINE_RE = re.compile(r"(?i)\brisks?\b|\bdependency\s+on\b|\bdepends\s+on\b|"
@@ -85,6 +88,8 @@ def _is_not_this_services_auth(ctx: Context, word: str, line: int, column: int) 
     if _in_code_span(text, column, column + len(word)):
         return True
     if any(m.start() < column < m.end() for m in _SLOT_OR_QUOTE_RE.finditer(text)):
+        return True
+    if any(m.start() < column < m.end() for m in _EXAMPLE_LIST_RE.finditer(text)):
         return True
     after = text[column + len(word):]
     if (text[column:column + 1].isupper() and after[:1] == " "

@@ -609,6 +609,13 @@ AUTH_SECURITY_SECTION += [
 
         - Fails with a clear message when `gh` is not authenticated.
         """),
+    Case("auth in an example list of tasks is an illustration (SmartSpec's README)", """
+        # Workflow
+
+        ## The hybrid approach
+
+        1. Use the assistant for the routine tasks (e.g., database setup, basic authentication).
+        """),
     Case("an Authorization section covers it (CloudEvents webhook spec)", """
         # HTTP 1.1 Web Hooks for Event Delivery
 
