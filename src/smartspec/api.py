@@ -49,6 +49,11 @@ def clock(environ: Mapping[str, str] | None = None) -> datetime:
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (OverflowError, OSError):
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is out of range; expected seconds since 1970 "
+                "for a date before the year 10000"
+            ) from None
         except ValueError:
             raise UsageError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970"

@@ -11,6 +11,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -99,41 +100,102 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _lock_dir() -> Path:
-    # Lock files live outside the project tree: a run that fails must leave the tree as it was,
-    # and unlinking flock files after use would race with waiters.
-    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
-    folder = Path(base) / f"smartspec-locks-{os.getuid() if hasattr(os, 'getuid') else 0}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+LOCK_DIR = "locks"
+
+
+def ensure_private_dir(folder: Path, *, what: str) -> bool:
+    """Make ``folder`` (mode 0700) unless it exists; refuse it unless it is a real folder (not
+    a link) owned by this user that nobody else can write to. Returns True when it was created,
+    so the caller can remove it again if it stays empty."""
+    created = False
+    try:
+        os.mkdir(folder, 0o700)
+        created = True
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise WorkspaceError(f"{folder}: cannot create the {what} ({exc.strerror})") from None
+    info = os.lstat(folder)
+    if stat.S_ISLNK(info.st_mode):
+        raise WorkspaceError(f"{folder}: the {what} is a symbolic link; smartspec never follows "
+                             "links it writes through, expected a real folder")
+    if not stat.S_ISDIR(info.st_mode):
+        raise WorkspaceError(f"{folder}: the {what} path is taken by a file; expected a folder "
+                             "(move that file away)")
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise WorkspaceError(f"{folder}: the {what} belongs to user id {info.st_uid}, not to "
+                             "you; expected a folder only you can write to")
+    if info.st_mode & (0o077 if what == "lock folder" else 0o022):
+        raise WorkspaceError(f"{folder}: the {what} can be used by other users (mode "
+                             f"{stat.S_IMODE(info.st_mode):04o}); expected mode 0700")
+    return created
+
+
+def _remove_if_empty(folder: Path) -> None:
+    # Another run may hold a lock in it, or a file may have appeared: then it stays.
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 class FileLock:
     """An exclusive advisory lock (``flock``) keyed by a path, with a timeout and holder info.
 
-    The operating system drops the lock when the holding process dies, so a crash never leaves
-    a stale lock behind. While held, the lock file records who holds it so that a waiter that
-    times out can name the holder.
+    Lock files live in ``folder`` (the project's own state folder), which only the owner can
+    write, are opened without following links, and are deleted on release, so a failed run
+    leaves no trace. A waiter that wakes up on a file that was deleted meanwhile tries again
+    on the new one. The operating system drops the lock when the holder dies, so a crash never
+    leaves a stale lock behind; the holder's identity is written to a file it created itself,
+    so a waiter that times out can name it.
     """
 
-    def __init__(self, key: Path, *, timeout: float = 60.0, label: str = "") -> None:
+    def __init__(self, key: Path, *, folder: Path, timeout: float = 60.0,
+                 label: str = "") -> None:
         digest = hashlib.sha256(str(key).encode()).hexdigest()[:24]
-        self.path = _lock_dir() / f"{digest}.lock"
+        self.folder = folder
+        self.path = folder / f"{digest}.lock"
         self.key = key
         self.timeout = timeout
         self.label = label or str(key)
         self._fd: int | None = None
+        self._created_dirs: list[Path] = []
+
+    def _open(self) -> int:
+        state = self.folder.parent
+        if os.path.islink(state):
+            raise WorkspaceError(f"{state}: the state folder is a symbolic link; smartspec never "
+                                 "writes through links, expected a real folder")
+        if not os.path.lexists(state) and ensure_private_dir(state, what="state folder"):
+            self._created_dirs.append(state)
+        if ensure_private_dir(self.folder, what="lock folder"):
+            self._created_dirs.append(self.folder)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(self.path, flags, 0o600)
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                raise  # the folder was removed by a run that finished: the caller retries
+            raise WorkspaceError(f"{self.path}: cannot be used as a lock file ({exc.strerror}); "
+                                 "expected a regular file or nothing at that path") from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid")
+                                              and info.st_uid != os.getuid()):
+            os.close(fd)
+            raise WorkspaceError(f"{self.path}: is not a lock file of yours; expected a regular "
+                                 "file you own or nothing at that path")
+        return fd
 
     def acquire(self) -> None:
         import fcntl
 
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.timeout
         delay = 0.005
         while True:
             try:
+                fd = self._open()
+            except FileNotFoundError:
+                continue
+            try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
             except OSError as exc:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     os.close(fd)
@@ -141,26 +203,49 @@ class FileLock:
                 if time.monotonic() >= deadline:
                     holder = _read_holder(fd)
                     os.close(fd)
+                    self._forget_dirs()
                     raise WorkspaceError(
                         f"timed out after {self.timeout:g}s waiting for the lock on {self.label}, "
                         f"held by {holder}; try again when that run has finished"
                     ) from None
+                os.close(fd)
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
+                continue
+            # The holder before us deletes the file when it is done: a lock on a deleted file
+            # guards nothing, so start again on the file now at that path.
+            try:
+                current = os.stat(self.path, follow_symlinks=False)
+            except FileNotFoundError:
+                current = None
+            info = os.fstat(fd)
+            if current is None or (current.st_ino, current.st_dev) != (info.st_ino, info.st_dev):
+                os.close(fd)
+                continue
+            break
+        # Written once into a file nobody else writes while we hold it; never truncated, the
+        # reader takes the first line.
         holder = json.dumps({"pid": os.getpid(), "since": time.time(), "for": self.label})
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, holder.encode(), 0)
+        os.pwrite(fd, (holder + "\n").encode(), 0)
         self._fd = fd
+
+    def _forget_dirs(self) -> None:
+        for folder in reversed(self._created_dirs):
+            _remove_if_empty(folder)
+        self._created_dirs.clear()
 
     def release(self) -> None:
         if self._fd is None:
             return
         import fcntl
 
-        os.ftruncate(self._fd, 0)
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
         self._fd = None
+        _remove_if_empty(self.folder)
+        self._forget_dirs()
 
     def __enter__(self) -> FileLock:
         self.acquire()
@@ -172,17 +257,18 @@ class FileLock:
 
 def _read_holder(fd: int) -> str:
     try:
-        raw = os.pread(fd, 4096, 0).decode("utf-8", "replace")
+        raw = os.pread(fd, 4096, 0).decode("utf-8", "replace").split("\n", 1)[0]
         info = json.loads(raw)
         return f"process {info.get('pid')} ({info.get('for')})"
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         return "another smartspec run"
 
 
 @contextlib.contextmanager
-def locked(*keys: Path, timeout: float = 60.0) -> Iterator[None]:
-    """Hold the locks for ``keys`` (always taken in sorted order, so runs never deadlock)."""
-    locks = [FileLock(k, timeout=timeout) for k in sorted(set(keys), key=str)]
+def locked(*keys: Path, folder: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold the locks for ``keys`` (always taken in sorted order, so runs never deadlock); the
+    lock files live in ``folder``."""
+    locks = [FileLock(k, folder=folder, timeout=timeout) for k in sorted(set(keys), key=str)]
     taken: list[FileLock] = []
     try:
         for lock in locks:

@@ -7,20 +7,38 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from smartspec.errors import DocumentError, WorkspaceError
-from smartspec.fsutil import atomic_write, inside_root, locked
+from smartspec.errors import DocumentError, UsageError, WorkspaceError
+from smartspec.fsutil import LOCK_DIR, atomic_write, inside_root, locked
+from smartspec.meta import escape_line_breaks
 
 REGISTRY_SCHEMA = 1
 BACKUP_RE = re.compile(r"^spec\.backup-(\d{8}-\d{6})(?:-(\d+))?\.md$")
 LOCK_TIMEOUT_ENV = "SMARTSPEC_LOCK_TIMEOUT"
+
+
+def lock_timeout(environ: Mapping[str, str]) -> float:
+    """``SMARTSPEC_LOCK_TIMEOUT`` in seconds (default 60): a positive finite number, or the
+    run is refused before it waits at all."""
+    raw = environ.get(LOCK_TIMEOUT_ENV)
+    if raw is None or not raw.strip():
+        return 60.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"{LOCK_TIMEOUT_ENV}={raw!r} is not a positive number of seconds; "
+                         "expected a value such as 60 or 0.5")
+    return value
 
 
 def stamp(moment: datetime) -> str:
@@ -75,8 +93,8 @@ class Workspace:
     def lock(self, *extra: Path) -> Iterator[None]:
         """Hold the workspace lock (registry, index, trace, id allocation) and, for edits,
         the spec's own lock. Concurrent runs wait their turn."""
-        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "60"))
-        with locked(self.state_dir, *extra, timeout=timeout):
+        with locked(self.state_dir, *extra, folder=self.state_dir / LOCK_DIR,
+                    timeout=lock_timeout(os.environ)):
             yield
 
     # -- registry ------------------------------------------------------------------------
@@ -108,7 +126,8 @@ class Workspace:
             "sections": sections,
             **fields,
         }
-        return json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return escape_line_breaks(
+            json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
     # -- backups -------------------------------------------------------------------------
     def next_backup_path(self, spec_id: str, now: datetime) -> Path:
@@ -142,10 +161,12 @@ class Workspace:
     def write_report(self, path: Path, markdown: str, data: dict[str, Any]) -> None:
         atomic_write(path, markdown)
         atomic_write(path.with_suffix(".json"),
-                     json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+                     escape_line_breaks(json.dumps(data, indent=2, ensure_ascii=False,
+                                                   sort_keys=True)) + "\n")
 
     def append_trace(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        line = escape_line_breaks(json.dumps(record, ensure_ascii=False, sort_keys=True,
+                                             separators=(",", ":")))
         self.trace_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.trace_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:

@@ -41,7 +41,7 @@ def test_lock_timeout_names_the_holder(tmp_path: Path) -> None:
     release = threading.Event()
 
     def hold() -> None:
-        with FileLock(key, label="spec.md"):
+        with FileLock(key, folder=tmp_path / "state" / "locks", label="spec.md"):
             held.set()
             release.wait(5)
 
@@ -50,10 +50,13 @@ def test_lock_timeout_names_the_holder(tmp_path: Path) -> None:
     held.wait(5)
     try:
         with pytest.raises(WorkspaceError, match=rf"held by process {os.getpid()}"), \
-                FileLock(key, timeout=0.2, label="spec.md"):
+                FileLock(key, folder=tmp_path / "state" / "locks", timeout=0.2,
+                         label="spec.md"):
             pass
     finally:
         release.set()
         thread.join()
-    with FileLock(key, timeout=1):
+    with FileLock(key, folder=tmp_path / "state" / "locks", timeout=1):
         pass
+    # Released locks leave nothing behind, not even the folders the lock created.
+    assert not (tmp_path / "state").exists()
