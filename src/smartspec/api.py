@@ -179,16 +179,24 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
         if options.nogenerate:
             return Outcome(summary, text, settings)
         summary.index_path = relpath(index_path or workspace.default_index_path, settings.root)
-        _write_new(workspace, settings, plan, text, spec_path, index, index_path, summary, moment)
-        workspace.append_trace({
-            "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "command": "new",
-            "argv": argv if argv is not None else sys.argv[1:],
-            "spec": plan.spec_id,
-            "decisions": [d.to_json() for d in plan.decisions],
-            "files": summary.written,
-            "ms": round((time.monotonic() - started) * 1000, 1),
-        })
+        # Everything that can be refused is checked before the first write (the registry
+        # parses); from then on it is all or nothing: any failed write puts back every file
+        # and removes every folder this run made.
+        registry = workspace.load_registry()
+        journal = Journal()
+        with journal.guard(workspace, spec_path):
+            _write_new(workspace, settings, plan, text, spec_path, index, index_path, summary,
+                       moment, registry, journal)
+            journal.remember_size(workspace.trace_path)
+            workspace.append_trace({
+                "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "command": "new",
+                "argv": argv if argv is not None else sys.argv[1:],
+                "spec": plan.spec_id,
+                "decisions": [d.to_json() for d in plan.decisions],
+                "files": summary.written,
+                "ms": round((time.monotonic() - started) * 1000, 1),
+            })
     return Outcome(summary, text, settings)
 
 
@@ -209,23 +217,27 @@ def section_hashes(text: str, plan: SpecPlan) -> dict[str, dict[str, Any]]:
 
 def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: str,
                spec_path: Path, index: SpecIndex | None, index_path: Path | None,
-               summary: RunSummary, moment: datetime) -> None:
-    """The write sequence: spec first (the thing a person cares about), then the bookkeeping."""
+               summary: RunSummary, moment: datetime, registry: dict[str, Any],
+               journal: Journal) -> None:
+    """The write sequence: spec first (the thing a person cares about), then the bookkeeping;
+    every file is remembered in ``journal`` before it is written."""
     from smartspec.fsutil import atomic_write
 
     rel = summary.spec_path
+    journal.remember(spec_path)
     workspace.write_spec(spec_path, text)
     summary.written.append(rel)
 
-    registry = workspace.load_registry()
+    journal.remember(workspace.registry_path)
     atomic_write(workspace.registry_path, workspace.registry_text(
         registry, plan.spec_id, spec_path, section_hashes(text, plan), moment))
     summary.written.append(workspace.rel(workspace.registry_path))
 
-    summary.written += record_in_index(workspace, settings, index, index_path, text, rel)
+    summary.written += record_in_index(workspace, settings, index, index_path, text, rel,
+                                       journal=journal)
 
     if settings["generate_reports"]:
-        write_reports(workspace, summary, "generation", moment)
+        write_reports(workspace, summary, "generation", moment, journal)
 
 
 def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex | None,

@@ -54,6 +54,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     file's permission bits are kept. The caller must hold the lock that covers ``path``.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    refuse_links(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A run killed mid-write leaves its temp file behind; the caller holds this path's lock,
     # so any temp file of this target is such a leftover.
@@ -77,6 +78,24 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             os.unlink(tmp_name)
         raise
     _fsync_dir(path.parent)
+
+
+def refuse_links(path: Path) -> None:
+    """Refuse to write ``path`` when it, or a folder on the way to it, is a symbolic link: a
+    link planted in the project (or its state folder) must never redirect a write elsewhere.
+    ``path`` is absolute and built from the resolved project root."""
+    if path.is_symlink():
+        raise WorkspaceError(f"{path}: is a symbolic link; smartspec never writes through "
+                             "links, expected a regular file (remove the link)")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        if folder.is_symlink():  # a dangling link
+            break
+        folder = folder.parent
+    if folder.is_symlink() or folder.resolve() != folder:
+        link = next((p for p in (folder, *folder.parents) if p.is_symlink()), folder)
+        raise WorkspaceError(f"{link}: is a symbolic link on the way to {path.name}; smartspec "
+                             "never writes through links, expected a real folder")
 
 
 def glob_escape(name: str) -> str:

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from smartspec.errors import DocumentError, UsageError, WorkspaceError
-from smartspec.fsutil import LOCK_DIR, atomic_write, inside_root, locked
+from smartspec.fsutil import LOCK_DIR, atomic_write, inside_root, locked, refuse_links
 from smartspec.meta import escape_line_breaks
 
 REGISTRY_SCHEMA = 1
 BACKUP_RE = re.compile(r"^spec\.backup-(\d{8}-\d{6})(?:-(\d+))?\.md$")
 LOCK_TIMEOUT_ENV = "SMARTSPEC_LOCK_TIMEOUT"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def lock_timeout(environ: Mapping[str, str]) -> float:
@@ -167,8 +168,9 @@ class Workspace:
     def append_trace(self, record: dict[str, Any]) -> None:
         line = escape_line_breaks(json.dumps(record, ensure_ascii=False, sort_keys=True,
                                              separators=(",", ":")))
+        refuse_links(self.trace_path)
         self.trace_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.trace_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(self.trace_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o666)
         try:
             os.write(fd, (line + "\n").encode("utf-8"))
             os.fsync(fd)
@@ -195,16 +197,29 @@ class Journal:
     def __init__(self) -> None:
         self._saved: dict[Path, bytes | None] = {}
         self._sizes: dict[Path, int | None] = {}
+        self._folders: list[Path] = []  # folders this run creates, outermost first
+
+    def _folders_for(self, path: Path) -> None:
+        missing = []
+        folder = path.parent
+        while not os.path.lexists(folder) and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            if folder not in self._folders:
+                self._folders.append(folder)
 
     def remember(self, path: Path) -> None:
         if path in self._saved:
             return
+        self._folders_for(path)
         try:
             self._saved[path] = path.read_bytes()
         except FileNotFoundError:
             self._saved[path] = None
 
     def remember_size(self, path: Path) -> None:
+        self._folders_for(path)
         if path not in self._sizes:
             self._sizes[path] = path.stat().st_size if path.exists() else None
 
@@ -235,6 +250,11 @@ class Journal:
                     path.unlink(missing_ok=True)
                 else:
                     atomic_write(path, data)
+        # Folders the run created go too (a failed new must not burn a spec id), but only
+        # when empty: anything else in them is not this run's.
+        for folder in reversed(self._folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime,
