@@ -165,6 +165,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
                 "choose another id or edit that spec"
             )
         text = render(plan, related=related_view(plan, index))
+        check_rendered(text, plan, rel)
         summary = RunSummary(
             command="new", plan=plan, spec_path=rel,
             checked=run_validation(text, rel, settings, index, None),
@@ -198,6 +199,29 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
                 "ms": round((time.monotonic() - started) * 1000, 1),
             })
     return Outcome(summary, text, settings)
+
+
+def check_rendered(text: str, plan: SpecPlan, rel: str) -> None:
+    """Refuse to write a spec that would not read back as planned: one title, the settings
+    comment, exactly the planned ``##`` sections in order, and well-formed meta tags. User
+    text is neutralised before it reaches a template; this is the proof, checked every time."""
+    from smartspec.document import parse
+    from smartspec.errors import DocumentError
+
+    doc = parse(text)
+    found = [(s.heading.number, s.title) for s in doc.sections]
+    planned = [(str(p.number), p.title) for p in plan.sections]
+    titles = [h for h in doc.headings if h.level == 1]
+    problem = (doc.problems[0].message if doc.problems
+               else "the settings comment is missing" if doc.settings is None
+               else f"it has {len(titles)} top-level titles" if len(titles) != 1
+               else None)
+    if problem is None and found != planned:
+        problem = (f"it reads back as {len(found)} sections for {len(planned)} planned ones: "
+                   f"{' | '.join(f'{n}. {t}' for n, t in found)}")
+    if problem is not None:
+        raise DocumentError(f"{rel}: the rendered spec would not read back as planned "
+                            f"({problem}); nothing was written")
 
 
 def section_hashes(text: str, plan: SpecPlan) -> dict[str, dict[str, Any]]:

@@ -97,15 +97,35 @@ def _oxford(items: Any, word: str = "and") -> str:
     return ", ".join(names[:-1]) + f", {word} " + names[-1]
 
 
+# What may open a Markdown block when it starts a line: headings, fences, quotes, HTML,
+# list bullets, thematic breaks, setext underlines, tables; and "1." or "1)" (ordered lists).
+_BLOCK_START_RE = re.compile(r"^(?:[#`~>< \t*+\-=|_]|\d+[.)])")
+
+
+def user_text(text: str) -> str:
+    """User text made inline-safe (``inline_user_text``) and unable to start a Markdown block
+    wherever a template places it: a leading character that could open a heading, a fence, a
+    quote, a list or an HTML block is backslash-escaped, which CommonMark renders as the plain
+    character. So ``--title '## Security'`` can never add a section to the spec."""
+    safe = inline_user_text(text)
+    match = _BLOCK_START_RE.match(safe)
+    if match is None:
+        return safe
+    if match.group(0)[:1].isdigit():
+        end = match.end() - 1
+        return safe[:end] + "\\" + safe[end:]
+    return "\\" + safe
+
+
 def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
     """What every section template sees. ``spec`` holds the user's words, made inline-safe."""
     return {
         "plan": plan,
         "facts": plan.facts,
         "spec": {
-            "title": inline_user_text(plan.title),
-            "description": inline_user_text(plan.description),
-            "name": inline_user_text(plan.name),
+            "title": user_text(plan.title),
+            "description": user_text(plan.description),
+            "name": user_text(plan.name),
             "id": plan.spec_id,
         },
         "t": targets_for(plan.profile, plan.domains),
@@ -138,7 +158,7 @@ def section_block(section: PlannedSection, body: str, *, last: bool = False) -> 
 
 
 def render_header(plan: SpecPlan) -> str:
-    title = inline_user_text(plan.title)
+    title = user_text(plan.title)
     levels = f"security {plan.security} · di {plan.di} · performance {plan.performance}"
     lines = [
         f"# {plan.display_id}: {title}",
@@ -160,7 +180,7 @@ def render_header(plan: SpecPlan) -> str:
     if plan.depends_on:
         lines.append(f"**Depends on:** {', '.join(plan.depends_on)}")
     if plan.description:
-        lines += ["", f"> {inline_user_text(plan.description)}"]
+        lines += ["", f"> {user_text(plan.description)}"]
     lines += ["", settings_comment(plan.settings_record()), "", "---", ""]
     return "\n".join(lines)
 
