@@ -449,9 +449,12 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
             recorded = _rendered_records(old_plan, index, old.doc.settings or {})
     mode = (old.doc.settings or {}).get("mode")
     old.identify(recorded, compact=(mode == "compact") if isinstance(mode, str) else None)
+    plan = keep_present_sections(plan, old, settings.critical_names)
     left_out = tuple(k for k in plan.section_keys if k in old.deleted_keys and k not in force)
     if left_out:
-        plan = replace(plan, sections=tuple(s for s in plan.sections if s.key not in left_out))
+        plan = replace(plan, sections=tuple(
+            replace(s, number=number) for number, s in enumerate(
+                (s for s in plan.sections if s.key not in left_out), start=1)))
     related = related_view(plan, index)
 
     plan_now = replace(plan, updated=moment)
@@ -470,6 +473,45 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
             if unchanged.text == old.text:
                 return plan_then, unchanged
     return plan_now, result
+
+
+def keep_present_sections(plan: SpecPlan, old: OldSpec,
+                          critical_names: tuple[str, ...]) -> SpecPlan:
+    """The plan with every section the spec has now, when the profile and mode stay: an edit's
+    words can add sections but never take one away (only a person deleting it, or a change of
+    profile or mode, does). A kept section goes after the one it followed, and every section
+    is numbered again from 1, so numbers stay consecutive and unique."""
+    from smartspec import catalog
+    from smartspec.plan import PlannedSection
+
+    record = old.doc.settings or {}
+    if record.get("profile") not in (None, plan.profile) or \
+            record.get("mode") not in (None, plan.mode):
+        return plan
+    keys = list(plan.section_keys)
+    # Sections waiting under "Earlier sections" were already displaced by a layout change.
+    placed = old.keys if old.earlier is None else old.keys[:old.earlier]
+    compact = plan.mode == "compact"
+    present = [k for k in placed if k is not None and k in catalog.BY_KEY
+               and (compact or not catalog.BY_KEY[k].compact)]
+    if all(k in keys for k in present):
+        return plan
+    for position, key in enumerate(present):
+        if key in keys:
+            continue
+        before = next((k for k in reversed(present[:position]) if k in keys), None)
+        keys.insert(keys.index(before) + 1 if before is not None else 0, key)
+    by_key = {s.key: s for s in plan.sections}
+    sections = []
+    for number, key in enumerate(keys, start=1):
+        if key in by_key:
+            sections.append(replace(by_key[key], number=number))
+            continue
+        critical = catalog.BY_KEY[key].critical
+        sections.append(PlannedSection(
+            key=key, title=catalog.title_for(key, plan.profile, plan.security), number=number,
+            critical=critical if critical in critical_names else None))
+    return replace(plan, sections=tuple(sections))
 
 
 def _carry(plan: SpecPlan, request: _Request, moment: datetime) -> SpecPlan:
