@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -59,6 +60,21 @@ def clock(environ: Mapping[str, str] | None = None) -> datetime:
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970"
             ) from None
     return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def check_user_text(options: Options) -> None:
+    """Refuse control characters (NUL, BEL, ESC, DEL...) in the words a person gives: they
+    would reach the spec as raw bytes (a NUL makes it a binary file nobody can edit) or
+    rewrite the terminal that shows it. Whitespace of every kind is fine: it folds to a space."""
+    for flag, value in (("NAME", options.name), ("--title", options.title),
+                        ("DESCRIPTION", options.description)):
+        if not value:
+            continue
+        bad = next((c for c in value if unicodedata.category(c) == "Cc" and not c.isspace()),
+                   None)
+        if bad is not None:
+            raise UsageError(f"{flag}: holds the control character U+{ord(bad):04X} at "
+                             f"position {value.index(bad) + 1}; expected printable text")
 
 
 def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex | None, Path | None]:
@@ -142,6 +158,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
 
     if not options.name:
         raise UsageError("NAME is required: smartspec new NAME [DESCRIPTION]")
+    check_user_text(options)
     settings = load_settings(options, cwd=cwd, environ=dict(environ) if environ is not None else None)
     moment = now or clock(environ)
     workspace = Workspace(settings.root, settings.state_dir)

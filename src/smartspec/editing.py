@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from smartspec.api import (
     Confirm,
     Outcome,
+    check_user_text,
     clock,
     gate,
     load_index_for,
@@ -154,6 +155,13 @@ def _text_field(record: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def _recorded_text(record: Mapping[str, Any], key: str) -> str:
+    """A text the settings comment records exactly as ``new`` was given it (whitespace-only
+    included: dropping it would make a no-op edit rewrite the spec)."""
+    value = record.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def _list_field(record: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
     value = record.get(key)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -230,6 +238,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     new options, regenerate what smartspec wrote and nobody changed, keep everything else, and
     write it (backup first) -- or, with ``--nogenerate``, only show the unified diff."""
     started = time.monotonic()
+    check_user_text(options)
     here, env, first, workspace, path, rel = _open(spec, options, cwd, environ)
     moment = now or clock(environ)
 
@@ -319,22 +328,22 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
 
     heading = doc.title or ""
     matched = TITLE_PREFIX_RE.match(heading)
-    title = (options.title or _text_field(record, "title")
+    title = (options.title or _recorded_text(record, "title")
              or (matched.group("title") if matched else heading).strip() or None)
     name = _text_field(record, "name")
     if name is None or not SLUG_RE.match(slugify(name)):
         candidates = [title or "", path.parent.name, path.stem]
         name = next((slugify(c) for c in candidates if SLUG_RE.match(slugify(c))), "spec")
     description = (options.description if options.description is not None
-                   else _text_field(record, "description") or "")
+                   else _recorded_text(record, "description"))
     recorded_deps = _list_field(record, "depends_on")
     header_deps = doc.header.get("Depends on")
     if recorded_deps is None and header_deps:
         recorded_deps = tuple(d.strip() for d in header_deps.split(",") if d.strip())
     base_options = None
     if doc.settings is not None:
-        base_options = Options(name=name, title=_text_field(record, "title") or title,
-                               description=_text_field(record, "description") or "",
+        base_options = Options(name=name, title=_recorded_text(record, "title") or title,
+                               description=_recorded_text(record, "description"),
                                depends_on=recorded_deps or None)
 
     layer = spec_layer(doc, rel)
