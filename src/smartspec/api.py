@@ -62,10 +62,14 @@ def clock(environ: Mapping[str, str] | None = None) -> datetime:
     return datetime.now(tz=UTC).replace(microsecond=0)
 
 
-def check_user_text(options: Options) -> None:
+def check_request(options: Options) -> None:
     """Refuse control characters (NUL, BEL, ESC, DEL...) in the words a person gives: they
     would reach the spec as raw bytes (a NUL makes it a binary file nobody can edit) or
-    rewrite the terminal that shows it. Whitespace of every kind is fine: it folds to a space."""
+    rewrite the terminal that shows it. Whitespace of every kind is fine: it folds to a space.
+    Flags that contradict each other are refused too."""
+    if options.validate_consistency and options.no_validation:
+        raise UsageError("--validate-consistency needs validation, and --no-validation turns it "
+                         "off; expected one of the two")
     for flag, value in (("NAME", options.name), ("--title", options.title),
                         ("DESCRIPTION", options.description)):
         if not value:
@@ -158,7 +162,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
 
     if not options.name:
         raise UsageError("NAME is required: smartspec new NAME [DESCRIPTION]")
-    check_user_text(options)
+    check_request(options)
     settings = load_settings(options, cwd=cwd, environ=dict(environ) if environ is not None else None)
     moment = now or clock(environ)
     workspace = Workspace(settings.root, settings.state_dir)

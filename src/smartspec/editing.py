@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from smartspec.api import (
     Confirm,
     Outcome,
-    check_user_text,
+    check_request,
     clock,
     gate,
     load_index_for,
@@ -68,12 +68,22 @@ def resolve_spec(root: Path, cwd: Path, spec: SpecArg) -> Path:
     if path.is_dir():
         raise DocumentError(f"{shown}: is a directory; expected a spec file such as "
                             f"{shown}/spec.md")
+    refuse_special(path, shown)
     return path
+
+
+def refuse_special(path: Path, shown: str) -> None:
+    """Refuse a FIFO, socket or device where a spec or backup should be: reading a FIFO waits
+    forever, and none of them is a file a person wrote."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise DocumentError(f"{shown}: is not a regular file (a FIFO, socket or device); "
+                            "expected a spec file")
 
 
 def read_spec(path: Path, shown: str) -> tuple[bytes, str, bytes]:
     """(the file's bytes, its text, its byte-order mark). A missing, binary or non-UTF-8 file
     is refused with the line of the first bad byte."""
+    refuse_special(path, shown)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -238,7 +248,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     new options, regenerate what smartspec wrote and nobody changed, keep everything else, and
     write it (backup first) -- or, with ``--nogenerate``, only show the unified diff."""
     started = time.monotonic()
-    check_user_text(options)
+    check_request(options)
     here, env, first, workspace, path, rel = _open(spec, options, cwd, environ)
     moment = now or clock(environ)
 
@@ -740,6 +750,7 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
             raise UsageError(f"{rel}: no backups of {spec_id} in "
                              f"{workspace.rel(workspace.backups_dir(spec_id))}; nothing to restore")
         shown = workspace.rel(source)
+        refuse_special(source, shown)
         content = source.read_bytes()
         restored_text, _ = decode_spec(content, shown)
         outcome.restored_from = shown

@@ -285,6 +285,9 @@ def find_backup(workspace: Workspace, spec_id: str, given: str, cwd: Path) -> Pa
     if not full.exists() and len(candidate.parts) == 1:
         full = workspace.backups_dir(spec_id) / candidate
     full = inside_root(workspace.root, full, what="--backup")
+    if full.exists() and not full.is_file() and not full.is_dir():
+        raise DocumentError(f"--backup {given!r} is not a regular file (a FIFO, socket or "
+                            "device); expected a backup file")
     if full.is_dir():
         raise DocumentError(f"--backup {given!r} is a directory; expected a backup file such as "
                             f"{workspace.rel(workspace.backups_dir(spec_id))}/spec.backup-"
