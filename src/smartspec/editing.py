@@ -341,7 +341,8 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     title = (options.title or _recorded_text(record, "title")
              or (matched.group("title") if matched else heading).strip() or None)
     name = _text_field(record, "name")
-    if name is None or not SLUG_RE.match(slugify(name)):
+    # A name given with --id needs no slug of its own: the recorded id stands for it.
+    if name is None or (not SLUG_RE.match(slugify(name)) and not isinstance(record.get("id"), str)):
         candidates = [title or "", path.parent.name, path.stem]
         name = next((slugify(c) for c in candidates if SLUG_RE.match(slugify(c))), "spec")
     description = (options.description if options.description is not None
