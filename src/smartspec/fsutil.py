@@ -14,7 +14,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from smartspec.errors import WorkspaceError
@@ -96,6 +96,15 @@ def refuse_links(path: Path) -> None:
         link = next((p for p in (folder, *folder.parents) if p.is_symlink()), folder)
         raise WorkspaceError(f"{link}: is a symbolic link on the way to {path.name}; smartspec "
                              "never writes through links, expected a real folder")
+
+
+def sweep_stale_temps(paths: Iterable[Path]) -> None:
+    """Delete temp files that killed runs left behind (``.NAME.XXXXXXXX.tmp`` from
+    ``atomic_write``). The caller holds the lock every writer takes, so none is in use."""
+    for path in paths:
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def glob_escape(name: str) -> str:
