@@ -254,7 +254,8 @@ class FileLock:
         # Written once into a file nobody else writes while we hold it; never truncated, the
         # reader takes the first line.
         holder = json.dumps({"pid": os.getpid(), "since": time.time(), "for": self.label})
-        os.pwrite(fd, (holder + "\n").encode(), 0)
+        with contextlib.suppress(OSError):  # on a full disk the lock still holds, unnamed
+            os.pwrite(fd, (holder + "\n").encode(), 0)
         self._fd = fd
 
     def _forget_dirs(self) -> None:
