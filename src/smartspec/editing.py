@@ -625,6 +625,14 @@ def _rendered_records(old_plan: SpecPlan, index: SpecIndex | None,
     }
 
 
+def _mode_of(path: Path) -> int | None:
+    """The permission bits of the spec on disk (its backup gets the same)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return None
+
+
 def unified_diff(old: str, new: str, rel: str) -> str:
     """What ``--nogenerate`` prints: a unified diff, as ``git diff`` would show it."""
     import difflib
@@ -650,7 +658,8 @@ def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, pa
     payload = request.bom + result.text.encode("utf-8")
     with journal.guard(workspace, path):
         if changed and settings["create_backups"]:
-            backup = add_backup(workspace, request.spec_id, request.data, moment, journal)
+            backup = add_backup(workspace, request.spec_id, request.data, moment, journal,
+                                mode=_mode_of(path))
             summary.backup = workspace.rel(backup)
             summary.written.append(summary.backup)
         same_records = (isinstance(entry, dict) and entry.get("sections") == result.records
@@ -760,7 +769,8 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
         journal = Journal()
         with journal.guard(workspace, path):
             if current is not None and settings["create_backups"]:
-                saved = add_backup(workspace, spec_id, current, moment, journal)
+                saved = add_backup(workspace, spec_id, current, moment, journal,
+                                   mode=_mode_of(path))
                 outcome.backup = workspace.rel(saved)
                 outcome.written.append(outcome.backup)
             journal.remember(path)

@@ -30,9 +30,51 @@ def find_root(start: Path | None = None) -> Path:
     """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
+        if folder != here and not _trusted(folder):
+            # A folder another user owns (a shared /tmp, say) must not capture every run
+            # below it with a .smartspec/ it planted: the climb stops here, as git's does.
+            break
         if (folder / CONFIG_FILE).is_file() or (folder / STATE_DIR).is_dir():
             return folder
     return here
+
+
+def _trusted(folder: Path) -> bool:
+    """Whether root discovery may climb into ``folder``: this user owns it, or the user's own
+    configuration lists it (or "*") under ``safeDirectories``."""
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        if folder.stat().st_uid == os.getuid():
+            return True
+    except OSError:
+        return False
+    return str(folder) in safe_directories() or "*" in safe_directories()
+
+
+def user_config_path() -> Path:
+    """The user's own smartspec configuration: ``$XDG_CONFIG_HOME/smartspec/config.json``."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "smartspec" / "config.json"
+
+
+def safe_directories() -> frozenset[str]:
+    """Folders owned by other users that root discovery may still use, from the user's own
+    configuration (``{"safeDirectories": ["/srv/shared/project"]}``). A file that is missing,
+    unreadable or owned by someone else counts as empty: it only ever widens trust."""
+    path = user_config_path()
+    try:
+        info = path.stat()
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            return frozenset()
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return frozenset()
+    found = data.get("safeDirectories") if isinstance(data, dict) else None
+    if not isinstance(found, list):
+        return frozenset()
+    return frozenset(str(Path(d).expanduser().resolve()) if d != "*" else "*"
+                     for d in found if isinstance(d, str) and d)
 
 
 def inside_root(root: Path, candidate: str | Path, *, what: str) -> Path:
@@ -47,11 +89,20 @@ def inside_root(root: Path, candidate: str | Path, *, what: str) -> Path:
     return full
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
+def default_file_mode() -> int:
+    """The mode a new file gets under the process umask (0o666 minus the umask), as ``open``
+    would give it: smartspec's files are no more open than the person's own."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     Temp file in the same folder, fsync, rename over the target, fsync the folder. An existing
-    file's permission bits are kept. The caller must hold the lock that covers ``path``.
+    file's permission bits are kept; a new file gets ``mode`` (a backup takes its spec's) or
+    what the umask allows. The caller must hold the lock that covers ``path``.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     refuse_links(path)
@@ -61,17 +112,15 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
         with contextlib.suppress(OSError):
             stale.unlink()
-    try:
-        mode: int | None = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
+    with contextlib.suppress(FileNotFoundError):
+        mode = path.stat().st_mode & 0o7777
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode if mode is not None else 0o644)
+        os.chmod(tmp_name, mode if mode is not None else default_file_mode())
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -153,7 +202,12 @@ def ensure_private_dir(folder: Path, *, what: str) -> bool:
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
         raise WorkspaceError(f"{folder}: the {what} belongs to user id {info.st_uid}, not to "
                              "you; expected a folder only you can write to")
-    if info.st_mode & (0o077 if what == "lock folder" else 0o022):
+    if what != "state folder" and info.st_mode & 0o077 and not info.st_mode & 0o022:
+        # Readable by others but writable only by this user (an older smartspec made it):
+        # nobody else can have put anything in it, so it can be made private.
+        os.chmod(folder, 0o700)
+        return created
+    if info.st_mode & (0o022 if what == "state folder" else 0o077):
         raise WorkspaceError(f"{folder}: the {what} can be used by other users (mode "
                              f"{stat.S_IMODE(info.st_mode):04o}); expected mode 0700")
     return created

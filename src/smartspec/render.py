@@ -75,11 +75,17 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     folder = Path(base) / "smartspec" / f"templates-{__version__}"
+    # Jinja loads this cache with ``marshal``: code anyone else could write there would run
+    # as this user. So both folders must be real folders (not links) this user owns that
+    # nobody else can write; otherwise templates are compiled afresh (slower, never unsafe).
+    from smartspec.errors import WorkspaceError
+    from smartspec.fsutil import ensure_private_dir
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(folder, os.W_OK):
+        Path(base).mkdir(parents=True, exist_ok=True)
+        for part in (folder.parent, folder):
+            ensure_private_dir(part, what="template cache folder")
+    except (OSError, WorkspaceError):
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
 

@@ -171,6 +171,7 @@ class Workspace:
         refuse_links(self.trace_path)
         self.trace_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.trace_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o666)
+        # (0o666: the umask takes away what the user does not want others to have.)
         try:
             os.write(fd, (line + "\n").encode("utf-8"))
             os.fsync(fd)
@@ -258,13 +259,14 @@ class Journal:
 
 
 def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime,
-               journal: Journal | None = None) -> Path:
+               journal: Journal | None = None, *, mode: int | None = None) -> Path:
     """Write a backup under a free name (never over another backup), without pruning: pruning
-    waits until the run has succeeded (``prune_backups``)."""
+    waits until the run has succeeded (``prune_backups``). ``mode`` is the spec's own, so a
+    private spec's backup is as private."""
     path = workspace.next_backup_path(spec_id, now)
     if journal is not None:
         journal.remember(path)
-    atomic_write(path, content)
+    atomic_write(path, content, mode=mode)
     return path
 
 
