@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from smartspec.errors import DocumentError, UsageError, WorkspaceError
+from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
 from smartspec.fsutil import LOCK_DIR, atomic_write, inside_root, locked, refuse_links
 from smartspec.meta import escape_line_breaks
 
@@ -213,6 +213,7 @@ class Journal:
     def remember(self, path: Path) -> None:
         if path in self._saved:
             return
+        refuse_links(path)  # before anything is read through it or written over it
         self._folders_for(path)
         try:
             self._saved[path] = path.read_bytes()
@@ -246,7 +247,8 @@ class Journal:
                 else:
                     os.truncate(path, size)
         for path, data in reversed(list(self._saved.items())):
-            with contextlib.suppress(OSError):
+            # One file that cannot be put back must not stop the others from being put back.
+            with contextlib.suppress(OSError, SmartspecError):
                 if data is None:
                     path.unlink(missing_ok=True)
                 else:
