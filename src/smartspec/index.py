@@ -353,8 +353,11 @@ def dump_index(index: SpecIndex) -> str:
     document["schema"] = INDEX_SCHEMA_VERSION
     document["metadata"] = {**index.metadata_extra, **compute_metadata(ordered)}
     document["specs"] = [entry.to_json() for entry in ordered]
+    from smartspec.meta import escape_line_breaks
+
     encoded = msgspec.json.encode(document, order="sorted")
-    return msgspec.json.format(encoded, indent=2).decode("utf-8") + "\n"
+    # A title with U+2028 stays one line for every line splitter (the value is the same).
+    return escape_line_breaks(msgspec.json.format(encoded, indent=2).decode("utf-8")) + "\n"
 
 
 def compute_metadata(entries: Iterable[IndexEntry]) -> dict[str, Any]:
@@ -1197,7 +1200,10 @@ def save_index(index: SpecIndex, path: Path, *, text: str | None = None,
             # crash between the two writes the names differ and the next build compares
             # every field.
             index.scan.cache["index_sha256"] = hashlib.sha256(payload).hexdigest()
-            encoded = msgspec.json.encode(index.scan.cache)  # in walk order already
+            from smartspec.meta import escape_line_breaks
+
+            encoded = escape_line_breaks(  # in walk order already; one line for every reader
+                msgspec.json.encode(index.scan.cache).decode("utf-8")).encode("utf-8")
             if old_cache != encoded:
                 atomic_write(cache_path, encoded)
         if _read_or_none(path) == payload:
