@@ -190,6 +190,8 @@ def ensure_private_dir(folder: Path, *, what: str) -> bool:
         created = True
     except FileExistsError:
         pass
+    except FileNotFoundError:
+        raise  # its parent was just removed by a run that finished: the caller tries again
     except OSError as exc:
         raise WorkspaceError(f"{folder}: cannot create the {what} ({exc.strerror})") from None
     info = os.lstat(folder)
@@ -271,10 +273,16 @@ class FileLock:
 
         deadline = time.monotonic() + self.timeout
         delay = 0.005
+        vanished = 0
         while True:
             try:
                 fd = self._open()
-            except FileNotFoundError:
+            except FileNotFoundError as exc:
+                # A finishing run removed the (empty) lock or state folder in between.
+                vanished += 1
+                if vanished > 100:
+                    raise WorkspaceError(f"{self.folder}: cannot create the lock folder "
+                                         f"({exc.strerror})") from None
                 continue
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
