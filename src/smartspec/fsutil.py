@@ -173,6 +173,23 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def read_regular(path: Path) -> bytes:
+    """The bytes of ``path``, which must be a regular file: opened without waiting (a FIFO in
+    a file's place would block a read forever), then checked. Anything else raises OSError
+    with "not a regular file", which callers report like any unreadable file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)",
+                          str(path))
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

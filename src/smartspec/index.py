@@ -53,6 +53,7 @@ from stat import S_ISLNK
 from typing import Any, Literal
 
 from smartspec.errors import DocumentError, UsageError, WorkspaceError
+from smartspec.fsutil import read_regular
 
 INDEX_SCHEMA_VERSION = 1
 INDEX_FILE = "SPEC_INDEX.json"
@@ -279,7 +280,7 @@ def load_index(path: Path) -> SpecIndex:
     what was expected (wrong types).
     """
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise DocumentError(f"{path}: no such index file; expected a SPEC_INDEX.json") from None
     except OSError as exc:
@@ -1132,7 +1133,7 @@ def _read_cache(cache_path: Path | None) -> _Cache:
     import msgspec
 
     try:
-        data = _cache_decoder().decode(cache_path.read_bytes())
+        data = _cache_decoder().decode(read_regular(cache_path))
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return _Cache()
     if data.schema != CACHE_SCHEMA_VERSION or data.extractor != EXTRACTOR_VERSION:
@@ -1227,7 +1228,7 @@ def save_index(index: SpecIndex, path: Path, *, text: str | None = None,
 
 def _read_or_none(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except OSError:
         return None
 

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
-from smartspec.fsutil import LOCK_DIR, atomic_write, inside_root, locked, refuse_links
+from smartspec.fsutil import (
+    LOCK_DIR,
+    atomic_write,
+    inside_root,
+    locked,
+    read_regular,
+    refuse_links,
+)
 from smartspec.meta import escape_line_breaks
 
 REGISTRY_SCHEMA = 1
@@ -101,10 +108,10 @@ class Workspace:
     # -- registry ------------------------------------------------------------------------
     def load_registry(self) -> dict[str, Any]:
         path = self.registry_path
-        if not path.is_file():
+        if not os.path.lexists(path):
             return {"schema": REGISTRY_SCHEMA, "specs": {}}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(path).decode("utf-8"))
         except json.JSONDecodeError as exc:
             raise DocumentError(f"{self.rel(path)}: line {exc.lineno}, column {exc.colno}: "
                                 f"invalid JSON ({exc.msg}); a registry that is not valid JSON "
