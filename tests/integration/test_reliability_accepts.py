@@ -247,3 +247,14 @@ def test_a_template_cache_others_can_write_is_not_used(tmp_path: Path) -> None:
             os.environ.pop("XDG_CACHE_HOME", None)
         else:
             os.environ["XDG_CACHE_HOME"] = old
+
+
+def test_a_fifo_in_place_of_the_index_cache_does_not_hang_index(tmp_path: Path) -> None:
+    new(tmp_path, "first")
+    cache = tmp_path / ".smartspec/cache/index-cache.json"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.unlink(missing_ok=True)
+    os.mkfifo(cache)
+    result = run_cli(["index"], tmp_path)
+    assert result.code == 0, result.err
+    assert cache.is_file()  # the cache is rebuilt as a regular file
