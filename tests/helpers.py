@@ -85,3 +85,25 @@ def run_installed(argv: Sequence[str], cwd: Path, env: Mapping[str, str] | None 
     environment.pop("LC_ALL", None)
     return subprocess.run([*command, *argv], cwd=cwd, env=environment, capture_output=True,
                           text=True, timeout=timeout, check=False)
+
+
+def tree_snapshot(root: Path) -> dict[str, tuple[str, ...]]:
+    """Everything under ``root`` a failed run could have changed: every path (hidden files and
+    folders included, links not followed) with its kind, permission bits and, for a file its
+    bytes' sha256, for a link its target. Two equal snapshots mean an untouched tree."""
+    found: dict[str, tuple[str, ...]] = {}
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        for name in [*dirs, *files]:
+            path = Path(folder) / name
+            info = path.lstat()
+            rel = path.relative_to(root).as_posix()
+            mode = f"{info.st_mode & 0o7777:04o}"
+            if path.is_symlink():
+                found[rel] = ("link", os.readlink(path))
+            elif path.is_dir():
+                found[rel] = ("dir", mode)
+            elif path.is_file():
+                found[rel] = ("file", mode, hashlib.sha256(path.read_bytes()).hexdigest())
+            else:
+                found[rel] = ("other", mode)
+    return found

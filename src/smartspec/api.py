@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,11 +50,35 @@ def clock(environ: Mapping[str, str] | None = None) -> datetime:
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (OverflowError, OSError):
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is out of range; expected seconds since 1970 "
+                "for a date before the year 10000"
+            ) from None
         except ValueError:
             raise UsageError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970"
             ) from None
     return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def check_request(options: Options) -> None:
+    """Refuse control characters (NUL, BEL, ESC, DEL...) in the words a person gives: they
+    would reach the spec as raw bytes (a NUL makes it a binary file nobody can edit) or
+    rewrite the terminal that shows it. Whitespace of every kind is fine: it folds to a space.
+    Flags that contradict each other are refused too."""
+    if options.validate_consistency and options.no_validation:
+        raise UsageError("--validate-consistency needs validation, and --no-validation turns it "
+                         "off; expected one of the two")
+    for flag, value in (("NAME", options.name), ("--title", options.title),
+                        ("DESCRIPTION", options.description)):
+        if not value:
+            continue
+        bad = next((c for c in value if unicodedata.category(c) == "Cc" and not c.isspace()),
+                   None)
+        if bad is not None:
+            raise UsageError(f"{flag}: holds the control character U+{ord(bad):04X} at "
+                             f"position {value.index(bad) + 1}; expected printable text")
 
 
 def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex | None, Path | None]:
@@ -137,6 +162,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
 
     if not options.name:
         raise UsageError("NAME is required: smartspec new NAME [DESCRIPTION]")
+    check_request(options)
     settings = load_settings(options, cwd=cwd, environ=dict(environ) if environ is not None else None)
     moment = now or clock(environ)
     workspace = Workspace(settings.root, settings.state_dir)
@@ -165,6 +191,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
                 "choose another id or edit that spec"
             )
         text = render(plan, related=related_view(plan, index))
+        check_rendered(text, plan, rel)
         summary = RunSummary(
             command="new", plan=plan, spec_path=rel,
             checked=run_validation(text, rel, settings, index, None),
@@ -179,17 +206,48 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
         if options.nogenerate:
             return Outcome(summary, text, settings)
         summary.index_path = relpath(index_path or workspace.default_index_path, settings.root)
-        _write_new(workspace, settings, plan, text, spec_path, index, index_path, summary, moment)
-        workspace.append_trace({
-            "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "command": "new",
-            "argv": argv if argv is not None else sys.argv[1:],
-            "spec": plan.spec_id,
-            "decisions": [d.to_json() for d in plan.decisions],
-            "files": summary.written,
-            "ms": round((time.monotonic() - started) * 1000, 1),
-        })
+        # Everything that can be refused is checked before the first write (the registry
+        # parses); from then on it is all or nothing: any failed write puts back every file
+        # and removes every folder this run made.
+        registry = workspace.load_registry()
+        journal = Journal()
+        with journal.guard(workspace, spec_path):
+            _write_new(workspace, settings, plan, text, spec_path, index, index_path, summary,
+                       moment, registry, journal)
+            journal.remember_size(workspace.trace_path)
+            workspace.append_trace({
+                "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "command": "new",
+                "argv": argv if argv is not None else sys.argv[1:],
+                "spec": plan.spec_id,
+                "decisions": [d.to_json() for d in plan.decisions],
+                "files": summary.written,
+                "ms": round((time.monotonic() - started) * 1000, 1),
+            })
     return Outcome(summary, text, settings)
+
+
+def check_rendered(text: str, plan: SpecPlan, rel: str) -> None:
+    """Refuse to write a spec that would not read back as planned: one title, the settings
+    comment, exactly the planned ``##`` sections in order, and well-formed meta tags. User
+    text is neutralised before it reaches a template; this is the proof, checked every time."""
+    from smartspec.document import parse
+    from smartspec.errors import DocumentError
+
+    doc = parse(text)
+    found = [(s.heading.number, s.title) for s in doc.sections]
+    planned = [(str(p.number), p.title) for p in plan.sections]
+    titles = [h for h in doc.headings if h.level == 1]
+    problem = (doc.problems[0].message if doc.problems
+               else "the settings comment is missing" if doc.settings is None
+               else f"it has {len(titles)} top-level titles" if len(titles) != 1
+               else None)
+    if problem is None and found != planned:
+        problem = (f"it reads back as {len(found)} sections for {len(planned)} planned ones: "
+                   f"{' | '.join(f'{n}. {t}' for n, t in found)}")
+    if problem is not None:
+        raise DocumentError(f"{rel}: the rendered spec would not read back as planned "
+                            f"({problem}); nothing was written")
 
 
 def section_hashes(text: str, plan: SpecPlan) -> dict[str, dict[str, Any]]:
@@ -209,28 +267,34 @@ def section_hashes(text: str, plan: SpecPlan) -> dict[str, dict[str, Any]]:
 
 def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: str,
                spec_path: Path, index: SpecIndex | None, index_path: Path | None,
-               summary: RunSummary, moment: datetime) -> None:
-    """The write sequence: spec first (the thing a person cares about), then the bookkeeping."""
+               summary: RunSummary, moment: datetime, registry: dict[str, Any],
+               journal: Journal) -> None:
+    """The write sequence: spec first (the thing a person cares about), then the bookkeeping;
+    every file is remembered in ``journal`` before it is written."""
     from smartspec.fsutil import atomic_write
 
     rel = summary.spec_path
+    journal.remember(spec_path)
     workspace.write_spec(spec_path, text)
     summary.written.append(rel)
 
     from smartspec.model.io import dumps
 
-    atomic_write(workspace.model_path(plan.spec_id), dumps(plan.model))
-    summary.written.append(workspace.rel(workspace.model_path(plan.spec_id)))
+    model_path = workspace.model_path(plan.spec_id)
+    journal.remember(model_path)
+    atomic_write(model_path, dumps(plan.model))
+    summary.written.append(workspace.rel(model_path))
 
-    registry = workspace.load_registry()
+    journal.remember(workspace.registry_path)
     atomic_write(workspace.registry_path, workspace.registry_text(
         registry, plan.spec_id, spec_path, section_hashes(text, plan), moment))
     summary.written.append(workspace.rel(workspace.registry_path))
 
-    summary.written += record_in_index(workspace, settings, index, index_path, text, rel)
+    summary.written += record_in_index(workspace, settings, index, index_path, text, rel,
+                                       journal=journal)
 
     if settings["generate_reports"]:
-        write_reports(workspace, summary, "generation", moment)
+        write_reports(workspace, summary, "generation", moment, journal)
 
 
 def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex | None,

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from smartspec.errors import ConfigError
+from smartspec.errors import ConfigError, UsageError
 from smartspec.fsutil import CONFIG_FILE, STATE_DIR, find_root, inside_root
 from smartspec.options import Options
 
@@ -135,7 +136,7 @@ def load_settings(options: Options | None = None, *, cwd: Path | None = None,
     project_path = root / CONFIG_FILE
     layers: list[tuple[str, Path, dict[str, Any]]] = []
     for source, path in ((ORG, org_path), (PROJECT, project_path)):
-        if path.is_file():
+        if os.path.lexists(path):
             layers.append((source, path, _read_config(path, root)))
 
     values: dict[str, Sourced[Any]] = {}
@@ -168,6 +169,13 @@ def load_settings(options: Options | None = None, *, cwd: Path | None = None,
     if options.no_validation:
         values["validation_enabled"] = Sourced(False, FLAG, "--no-validation")
 
+    for key in ("output_dir", "specs_dir"):
+        given = values[key]
+        if not isinstance(given.value, str) or not given.value.strip():
+            # An empty folder name resolves to the root itself: state files would land
+            # among the project's own files.
+            raise UsageError(f"{given.where or key}: the {key.replace('_', ' ')} is empty; "
+                             f"expected a folder name such as {SCALARS[key][0]!r}")
     output_dir = values["output_dir"]
     state_dir = inside_root(root, output_dir.value, what=f"output dir (from {output_dir.describe()})")
 
@@ -195,7 +203,17 @@ def _read_config(path: Path, root: Path) -> dict[str, Any]:
     """Parse and validate one config file; errors name the file, line:column or key path."""
     shown = _rel(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
+        kind = path.stat().st_mode
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot be read ({exc.strerror}); expected a JSON file") from None
+    if not stat.S_ISREG(kind):
+        # A folder or a FIFO in the config's place is a mistake to report, not to skip (and
+        # opening a FIFO would wait forever).
+        what = "a folder" if stat.S_ISDIR(kind) else "not a regular file"
+        raise ConfigError(f"{shown}: is {what}; expected a JSON config file")
+    try:
+        # utf-8-sig: editors on Windows save JSON with a byte-order mark.
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{shown}: not UTF-8 text (byte {exc.start}); expected a JSON file") from None
     except OSError as exc:
@@ -206,6 +224,9 @@ def _read_config(path: Path, root: Path) -> dict[str, Any]:
         raise ConfigError(
             f"{shown}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"
         ) from None
+    except RecursionError:
+        raise ConfigError(f"{shown}: nested too deeply to be a smartspec config; expected the "
+                          "shape 'smartspec config --schema' prints") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{shown}: expected a JSON object at the top level, got {type(raw).__name__}")
     import msgspec

@@ -215,8 +215,10 @@ _TOKEN_RE = re.compile(r"[\w.#+/-]+")
 _MAX_PHRASE = 3
 
 
-def _phrases(text: str) -> list[tuple[int, str]]:
-    """(offset, lower-case phrase) for every run of 1-3 whole tokens, in text order."""
+@lru_cache(maxsize=2)
+def _phrases(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, lower-case phrase) for every run of 1-3 whole tokens, in text order. Cached:
+    one description is scanned for several word groups, and tokenising is the costly part."""
     tokens = []
     for match in _TOKEN_RE.finditer(text):
         token = match.group(0).rstrip(".-/")
@@ -233,7 +235,7 @@ def _phrases(text: str) -> list[tuple[int, str]]:
             phrase = f"{phrase} {next_token}"
             phrases.append((start, phrase))
             last_end = next_end
-    return phrases
+    return tuple(phrases)
 
 
 @lru_cache(maxsize=16)
@@ -317,9 +319,33 @@ def _technologies(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+# How far before the word "services" a list of services may start. Searching the whole text
+# tries every comma of a long list as a start and scans on to its end: quadratic (a 56 KB list
+# took minutes). Searching only a bounded window before each "services" keeps the scan linear.
+_SERVICE_LIST_SPAN = 240
+_SERVICES_WORD_RE = re.compile(r"\bservices\b", re.IGNORECASE)
+
+
+def _service_lists(description: str) -> list[re.Match[str]]:
+    """``SERVICE_LIST_RE`` matches, each searched in the window that ends at one "services"."""
+    found = []
+    done = 0
+    for word in _SERVICES_WORD_RE.finditer(description):
+        start = max(done, word.start() - _SERVICE_LIST_SPAN)
+        if start > done:
+            # Begin at a word boundary, never inside a word the window cut.
+            space = description.find(" ", start, word.start())
+            start = space + 1 if space >= 0 else word.start()
+        match = SERVICE_LIST_RE.search(description, start, word.end())
+        if match is not None:
+            found.append(match)
+        done = word.end()
+    return found
+
+
 def _services(description: str, name_words: str) -> tuple[str, ...]:
     found: list[str] = []
-    for match in SERVICE_LIST_RE.finditer(description):
+    for match in _service_lists(description):
         for part in re.split(r",\s*|\s+and\s+", match.group(1)):
             words = part.split()
             while words and words[0].lower() in _NOT_SERVICES:

@@ -22,6 +22,10 @@ from smartspec.meta import (
     parse_settings,
 )
 
+# How every settings comment starts; a line that starts so but is not one is a problem.
+SETTINGS_PREFIX = "<!-- smartspec:"
+
+
 # ATX headings (CommonMark): up to 3 spaces of indent, 1-6 '#', then a space or end of line;
 # an optional closing run of '#' is dropped.
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -184,6 +188,13 @@ def parse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL) -> D
         elif first == "<" and line.startswith("<!--"):
             if SETTINGS_RE.match(line):
                 _read_settings(doc, line, index)
+                continue
+            if line.startswith(SETTINGS_PREFIX):
+                # A settings comment cut short (a line break inside it, a lost "-->"): reading
+                # the spec without its settings would plan it afresh and write a second one.
+                doc.problems.append(Problem(index, (
+                    "a smartspec settings comment that does not end on its own line; expected "
+                    "'<!-- smartspec: {...} -->' on one line")))
                 continue
             smartspec_end = SMARTSPEC_END_RE.match(line) is not None
             if not smartspec_end and not ANY_META_RE.match(line):

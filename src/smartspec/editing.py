@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from smartspec.api import (
     Confirm,
     Outcome,
+    check_request,
     clock,
     gate,
     load_index_for,
@@ -68,12 +69,22 @@ def resolve_spec(root: Path, cwd: Path, spec: SpecArg) -> Path:
     if path.is_dir():
         raise DocumentError(f"{shown}: is a directory; expected a spec file such as "
                             f"{shown}/spec.md")
+    refuse_special(path, shown)
     return path
+
+
+def refuse_special(path: Path, shown: str) -> None:
+    """Refuse a FIFO, socket or device where a spec or backup should be: reading a FIFO waits
+    forever, and none of them is a file a person wrote."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise DocumentError(f"{shown}: is not a regular file (a FIFO, socket or device); "
+                            "expected a spec file")
 
 
 def read_spec(path: Path, shown: str) -> tuple[bytes, str, bytes]:
     """(the file's bytes, its text, its byte-order mark). A missing, binary or non-UTF-8 file
     is refused with the line of the first bad byte."""
+    refuse_special(path, shown)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -153,6 +164,13 @@ def spec_layer(doc: Document, shown: str) -> dict[str, Any]:
 def _text_field(record: Mapping[str, Any], key: str) -> str | None:
     value = record.get(key)
     return value if isinstance(value, str) and value.strip() else None
+
+
+def _recorded_text(record: Mapping[str, Any], key: str) -> str:
+    """A text the settings comment records exactly as ``new`` was given it (whitespace-only
+    included: dropping it would make a no-op edit rewrite the spec)."""
+    value = record.get(key)
+    return value if isinstance(value, str) else ""
 
 
 def _list_field(record: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
@@ -239,6 +257,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     write it (backup first) -- or, with ``--nogenerate``, only show the unified diff. A spec
     smartspec did not write, or adopted, goes to ``runs.adopt`` instead (see ``_adopted_route``)."""
     started = time.monotonic()
+    check_request(options)
     here, env, first, workspace, path, rel = _open(spec, options, cwd, environ)
     moment = now or clock(environ)
     if command == "edit":
@@ -367,24 +386,25 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
 
     heading = doc.title or ""
     matched = TITLE_PREFIX_RE.match(heading)
-    title = (options.title or _text_field(record, "title")
+    title = (options.title or _recorded_text(record, "title")
              or (matched.group("title") if matched else heading).strip() or None)
     name = _text_field(record, "name")
-    if name is None or not SLUG_RE.match(slugify(name)):
+    # A name given with --id needs no slug of its own: the recorded id stands for it.
+    if name is None or (not SLUG_RE.match(slugify(name)) and not isinstance(record.get("id"), str)):
         # "# spec.md" as a title names the file, not the spec: the folder names it then.
         named = title if title and title.lower() not in ("spec.md", "spec", "readme") else ""
         candidates = [named, path.parent.name, path.stem]
         name = next((slugify(c) for c in candidates if SLUG_RE.match(slugify(c))), "spec")
     description = (options.description if options.description is not None
-                   else _text_field(record, "description") or "")
+                   else _recorded_text(record, "description"))
     recorded_deps = _list_field(record, "depends_on")
     header_deps = doc.header.get("Depends on")
     if recorded_deps is None and header_deps:
         recorded_deps = tuple(d.strip() for d in header_deps.split(",") if d.strip())
     base_options = None
     if doc.settings is not None:
-        base_options = Options(name=name, title=_text_field(record, "title") or title,
-                               description=_text_field(record, "description") or "",
+        base_options = Options(name=name, title=_recorded_text(record, "title") or title,
+                               description=_recorded_text(record, "description"),
                                depends_on=recorded_deps or None)
 
     layer = spec_layer(doc, rel)
@@ -503,9 +523,12 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
             recorded = _rendered_records(old_plan, index, old.doc.settings or {})
     mode = (old.doc.settings or {}).get("mode")
     old.identify(recorded, compact=(mode == "compact") if isinstance(mode, str) else None)
+    plan = keep_present_sections(plan, old, settings.critical_names)
     left_out = tuple(k for k in plan.section_keys if k in old.deleted_keys and k not in force)
     if left_out:
-        plan = replace(plan, sections=tuple(s for s in plan.sections if s.key not in left_out))
+        plan = replace(plan, sections=tuple(
+            replace(s, number=number) for number, s in enumerate(
+                (s for s in plan.sections if s.key not in left_out), start=1)))
     related = related_view(plan, index)
 
     plan_now = replace(plan, updated=moment)
@@ -524,6 +547,45 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
             if unchanged.text == old.text:
                 return plan_then, unchanged
     return plan_now, result
+
+
+def keep_present_sections(plan: SpecPlan, old: OldSpec,
+                          critical_names: tuple[str, ...]) -> SpecPlan:
+    """The plan with every section the spec has now, when the profile and mode stay: an edit's
+    words can add sections but never take one away (only a person deleting it, or a change of
+    profile or mode, does). A kept section goes after the one it followed, and every section
+    is numbered again from 1, so numbers stay consecutive and unique."""
+    from smartspec import catalog
+    from smartspec.plan import PlannedSection
+
+    record = old.doc.settings or {}
+    if record.get("profile") not in (None, plan.profile) or \
+            record.get("mode") not in (None, plan.mode):
+        return plan
+    keys = list(plan.section_keys)
+    # Sections waiting under "Earlier sections" were already displaced by a layout change.
+    placed = old.keys if old.earlier is None else old.keys[:old.earlier]
+    compact = plan.mode == "compact"
+    present = [k for k in placed if k is not None and k in catalog.BY_KEY
+               and (compact or not catalog.BY_KEY[k].compact)]
+    if all(k in keys for k in present):
+        return plan
+    for position, key in enumerate(present):
+        if key in keys:
+            continue
+        before = next((k for k in reversed(present[:position]) if k in keys), None)
+        keys.insert(keys.index(before) + 1 if before is not None else 0, key)
+    by_key = {s.key: s for s in plan.sections}
+    sections = []
+    for number, key in enumerate(keys, start=1):
+        if key in by_key:
+            sections.append(replace(by_key[key], number=number))
+            continue
+        critical = catalog.BY_KEY[key].critical
+        sections.append(PlannedSection(
+            key=key, title=catalog.title_for(key, plan.profile, plan.security), number=number,
+            critical=critical if critical in critical_names else None))
+    return replace(plan, sections=tuple(sections))
 
 
 def _carry(plan: SpecPlan, request: _Request, moment: datetime) -> SpecPlan:
@@ -617,6 +679,14 @@ def _rendered_records(old_plan: SpecPlan, index: SpecIndex | None,
     }
 
 
+def _mode_of(path: Path) -> int | None:
+    """The permission bits of the spec on disk (its backup gets the same)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return None
+
+
 def unified_diff(old: str, new: str, rel: str) -> str:
     """What ``--nogenerate`` prints: a unified diff, as ``git diff`` would show it."""
     import difflib
@@ -642,7 +712,8 @@ def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, pa
     payload = request.bom + result.text.encode("utf-8")
     with journal.guard(workspace, path):
         if changed and settings["create_backups"]:
-            backup = add_backup(workspace, request.spec_id, request.data, moment, journal)
+            backup = add_backup(workspace, request.spec_id, request.data, moment, journal,
+                                mode=_mode_of(path))
             summary.backup = workspace.rel(backup)
             summary.written.append(summary.backup)
         same_records = (isinstance(entry, dict) and entry.get("sections") == result.records
@@ -743,6 +814,7 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
             raise UsageError(f"{rel}: no backups of {spec_id} in "
                              f"{workspace.rel(workspace.backups_dir(spec_id))}; nothing to restore")
         shown = workspace.rel(source)
+        refuse_special(source, shown)
         content = source.read_bytes()
         restored_text, _ = decode_spec(content, shown)
         outcome.restored_from = shown
@@ -751,7 +823,8 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
         journal = Journal()
         with journal.guard(workspace, path):
             if current is not None and settings["create_backups"]:
-                saved = add_backup(workspace, spec_id, current, moment, journal)
+                saved = add_backup(workspace, spec_id, current, moment, journal,
+                                   mode=_mode_of(path))
                 outcome.backup = workspace.rel(saved)
                 outcome.written.append(outcome.backup)
             journal.remember(path)

@@ -53,6 +53,7 @@ from stat import S_ISLNK
 from typing import Any, Literal
 
 from smartspec.errors import DocumentError, UsageError, WorkspaceError
+from smartspec.fsutil import read_regular
 
 INDEX_SCHEMA_VERSION = 1
 INDEX_FILE = "SPEC_INDEX.json"
@@ -267,8 +268,11 @@ def locate_index(root: Path, state_dir: Path, specindex: str | None) -> Path | N
     ``<state_dir>/SPEC_INDEX.json``, ``<root>/SPEC_INDEX.json``, ``<root>/.spec/SPEC_INDEX.json``
     and ``<root>/specs/SPEC_INDEX.json``; None when there is none."""
     if specindex:
-        given = Path(specindex).expanduser()
-        return (given if given.is_absolute() else root / given).resolve()
+        # Confined to the project for every command, readers included: an index elsewhere
+        # would let a spec's dependencies resolve to files outside it.
+        from smartspec.fsutil import inside_root
+
+        return inside_root(root, Path(specindex).expanduser(), what="--specindex")
     for candidate in index_candidates(root, state_dir):
         if candidate.is_file():
             return candidate
@@ -288,7 +292,7 @@ def load_index(path: Path) -> SpecIndex:
     what was expected (wrong types).
     """
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise DocumentError(f"{path}: no such index file; expected a SPEC_INDEX.json") from None
     except OSError as exc:
@@ -367,8 +371,11 @@ def dump_index(index: SpecIndex) -> str:
     document["schema"] = INDEX_SCHEMA_VERSION
     document["metadata"] = {**index.metadata_extra, **compute_metadata(ordered)}
     document["specs"] = [entry.to_json() for entry in ordered]
+    from smartspec.meta import escape_line_breaks
+
     encoded = msgspec.json.encode(document, order="sorted")
-    return msgspec.json.format(encoded, indent=2).decode("utf-8") + "\n"
+    # A title with U+2028 stays one line for every line splitter (the value is the same).
+    return escape_line_breaks(msgspec.json.format(encoded, indent=2).decode("utf-8")) + "\n"
 
 
 def dump_as_found(index: SpecIndex) -> str:
@@ -513,11 +520,33 @@ def _decode_json(raw: bytes | str, shown: str) -> Any:
         raise DocumentError(f"{shown}: not UTF-8 text (byte {exc.start}); expected a JSON file"
                             ) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise DocumentError(
             f"{shown}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); "
             "expected a SPEC_INDEX JSON object") from None
+    except _NonFinite as exc:
+        # NaN and Infinity are not JSON; written back they would silently become null.
+        found = next(m for m in _CONSTANT_RE.finditer(text) if m.group(1))
+        line = text.count("\n", 0, found.start(1)) + 1
+        column = found.start(1) - (text.rfind("\n", 0, found.start(1)) + 1) + 1
+        raise DocumentError(f"{shown}: line {line}, column {column}: {exc} is not a JSON "
+                            "number; expected a finite number, a string or null") from None
+    except RecursionError:
+        raise DocumentError(f"{shown}: nested too deeply to be a SPEC_INDEX; expected the "
+                            "shape 'smartspec index --schema' prints") from None
+
+
+class _NonFinite(ValueError):
+    """NaN, Infinity or -Infinity in a JSON text (the standard library accepts them)."""
+
+
+# A JSON string (skipped) or one of the constants the standard library accepts beyond JSON.
+_CONSTANT_RE = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NonFinite(name)
 
 
 def _detect_shape(data: dict[str, Any], shown: str) -> Shape:
@@ -1197,7 +1226,7 @@ def _read_cache(cache_path: Path | None) -> _Cache:
     import msgspec
 
     try:
-        data = _cache_decoder().decode(cache_path.read_bytes())
+        data = _cache_decoder().decode(read_regular(cache_path))
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return _Cache()
     if data.schema != CACHE_SCHEMA_VERSION or data.extractor != EXTRACTOR_VERSION:
@@ -1255,24 +1284,44 @@ def save_index(index: SpecIndex, path: Path, *, text: str | None = None,
     from smartspec.fsutil import atomic_write
 
     payload = (dump_as_found(index) if text is None else text).encode("utf-8")
-    if cache_path is not None and index.scan is not None:
-        import msgspec
+    old_cache = _read_or_none(cache_path) if cache_path is not None else None
+    cache_folder_made = cache_path is not None and not cache_path.parent.exists()
+    try:
+        if cache_path is not None and index.scan is not None:
+            import msgspec
 
-        # The cache is written first and names the index text it belongs to: after a crash
-        # between the two writes the names differ and the next build compares every field.
-        index.scan.cache["index_sha256"] = hashlib.sha256(payload).hexdigest()
-        encoded = msgspec.json.encode(index.scan.cache)  # in walk order already
-        if _read_or_none(cache_path) != encoded:
-            atomic_write(cache_path, encoded)
-    if _read_or_none(path) == payload:
-        return []
-    atomic_write(path, payload)
+            # The cache is written first and names the index text it belongs to: after a
+            # crash between the two writes the names differ and the next build compares
+            # every field.
+            index.scan.cache["index_sha256"] = hashlib.sha256(payload).hexdigest()
+            from smartspec.meta import escape_line_breaks
+
+            encoded = escape_line_breaks(  # in walk order already; one line for every reader
+                msgspec.json.encode(index.scan.cache).decode("utf-8")).encode("utf-8")
+            if old_cache != encoded:
+                atomic_write(cache_path, encoded)
+        if _read_or_none(path) == payload:
+            return []
+        atomic_write(path, payload)
+    except OSError as exc:
+        # A full disk or a read-only file system: put the cache back as it was, so a refused
+        # run leaves the tree untouched.
+        if cache_path is not None:
+            with contextlib.suppress(OSError):
+                if old_cache is not None:
+                    atomic_write(cache_path, old_cache)
+                else:
+                    cache_path.unlink(missing_ok=True)
+                    if cache_folder_made:
+                        cache_path.parent.rmdir()
+        raise WorkspaceError(f"{exc.filename or path}: cannot be written ({exc.strerror}); "
+                             "the index was left as it was") from None
     return [path]
 
 
 def _read_or_none(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except OSError:
         return None
 
@@ -1307,7 +1356,7 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
     ``<state_dir>/SPEC_INDEX.json``), rebuild it from ``specs_dir``, write it back where it was
     found together with the scan cache, in the shape it was found unless ``migrate`` asks
     for schema 1. With ``dry_run`` nothing is written."""
-    from smartspec.fsutil import inside_root, locked
+    from smartspec.fsutil import LOCK_DIR, inside_root, locked, sweep_stale_temps
 
     root = root.resolve()
     state_dir = inside_root(root, state_dir, what="output dir")
@@ -1320,7 +1369,7 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
         raise UsageError(f"specs dir {_relative(specs_dir, root)!r} does not exist; expected a "
                          "folder of <category>/<spec-id>/spec.md (see --specs-dir)")
     cache_path = state_dir / "cache" / "index-cache.json"
-    with locked(state_dir, timeout=lock_timeout), _gc_paused():
+    with locked(state_dir, folder=state_dir / LOCK_DIR, timeout=lock_timeout), _gc_paused():
         found = locate_index(root, state_dir, specindex)
         if found is not None and specindex:
             found = inside_root(root, found, what="--specindex")
@@ -1345,6 +1394,9 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
         written: list[Path] = []
         if not dry_run:
             written = save_index(index, path, text=new_text, cache_path=cache_path)
+            # Every writer holds the lock taken here, so a temp file beside a spec now is one
+            # a killed run left behind.
+            sweep_stale_temps(specs_dir.glob("*/*/.spec.md.*.tmp"))
     return RefreshResult(index=index, path=path, found=found if found and found.is_file() else None,
                          old_text=old_text, new_text=new_text, written=written, dry_run=dry_run)
 

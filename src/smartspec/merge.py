@@ -59,6 +59,7 @@ _COMPACT_ONLY = frozenset(catalog.normalise_title(t) for t in (
     "Acceptance Tests"))
 # A heading exactly as smartspec writes it: "## 3. Architecture".
 _SMARTSPEC_HEADING_RE = re.compile(r"^## (\d+)\. (.+?)(\r?\n)?$")
+_HEADING_NUMBER_RE = re.compile(r"^## \d+\.", re.MULTILINE)
 
 # Fates of a section (the edit report, issue 4 point 8).
 REGENERATED = "regenerated"
@@ -391,6 +392,9 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
                             if piece.fate else None, "sha256": None}
         elif protected(taken):
             piece = old_piece(taken, KEPT_CRITICAL, key)
+            # Its number follows the plan, so numbers stay consecutive; not a byte of its
+            # title or text changes (``_check`` holds the rest of the block to that).
+            piece.text = _renumber(piece.text, piece.heading, new.sections[slot].heading.number)
             records[key] = _record(piece, previous)
         elif old.edited(taken) and not forced(taken):
             piece = old_piece(taken, KEPT_EDITED, key, slot=slot)
@@ -462,6 +466,24 @@ def _known_titles(old: OldSpec, key: str) -> set[str]:
     if isinstance(recorded, str):
         titles.add(recorded)
     return titles
+
+
+def _renumber(text: str, offset: int, number: str | None) -> str:
+    """``text`` with the number of its heading (line ``offset``) set to ``number``, when the
+    heading is numbered as smartspec numbers them; any other heading stays as it is."""
+    lines = text.splitlines(keepends=True)
+    if number is None or offset >= len(lines):
+        return text
+    match = _SMARTSPEC_HEADING_RE.match(lines[offset])
+    if match is None:
+        return text
+    lines[offset] = f"## {number}. {match.group(2)}{match.group(3) or ''}"
+    return "".join(lines)
+
+
+def _same_but_number(before: str, after: str) -> bool:
+    """Two critical blocks that differ at most in the number of a ``## N.`` heading."""
+    return _HEADING_NUMBER_RE.sub("## #.", before) == _HEADING_NUMBER_RE.sub("## #.", after)
 
 
 def _retitle(text: str, section: Section, known: set[str], target: Any) -> str:
@@ -644,7 +666,8 @@ def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any, source
         before = old.doc.text(block.open_line, block.close_line + 1)
         after_block = blocks.get(block.name)
         after = merged.text(after_block.open_line, after_block.close_line + 1) if after_block else ""
-        if after != before and not (after.rstrip("\r\n") == before and not before.endswith("\n")):
+        if not _same_but_number(before, after) and not (
+                _same_but_number(before, after.rstrip("\r\n")) and not before.endswith("\n")):
             raise MergeError(f"{source}: line {block.open_line + 1}: critical section "
                              f"{block.name!r} would change; nothing was written")
     for piece in pieces:

@@ -29,11 +29,26 @@ BUILTIN_CRITICAL = ("security", "config", "di", "monitoring")
 FORCE_ALIASES = {"stride": "security"}
 
 
+# Characters that some line splitter (Python's ``str.splitlines``, JavaScript, Unicode-aware
+# editors) treats as the end of a line, beyond the ASCII controls JSON already escapes.
+# Everything smartspec writes on one line escapes them, so no reader sees a line break where
+# smartspec wrote none.
+_LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAKER_RE = re.compile("[\x85\u2028\u2029]")
+
+
+def escape_line_breaks(json_text: str) -> str:
+    """``json_text`` (the output of ``json.dumps``) with every raw line-breaking character
+    written as a JSON ``\\u`` escape: the same value, on one line for every line splitter."""
+    return _LINE_BREAKER_RE.sub(lambda m: _LINE_BREAKERS[m.group(0)], json_text)
+
+
 def settings_comment(settings: dict[str, Any]) -> str:
     """Encode settings as the one-line comment. ``<``, ``>`` and ``&`` are \\u-escaped, so no
     value (a title, say) can close the comment or forge a tag."""
     payload = json.dumps({"schema": SETTINGS_SCHEMA, **settings}, ensure_ascii=False,
                          separators=(",", ":"))
+    payload = escape_line_breaks(payload)
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f"<!-- smartspec: {payload} -->"
 

@@ -144,7 +144,14 @@ def _iso(moment: datetime) -> str:
 
 def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return re.sub(r"-{2,}", "-", slug)[:64].rstrip("-")
+    slug = re.sub(r"-{2,}", "-", slug)[:64].rstrip("-")
+    if not slug and any(ord(c) > 127 and not c.isspace() for c in name):
+        # A name in a script with no ASCII form (Thai, emoji): a stable short hash of it makes
+        # the slug, and the name itself stays the title.
+        import hashlib
+
+        slug = "name-" + hashlib.sha256(name.strip().encode("utf-8")).hexdigest()[:8]
+    return slug
 
 
 def title_from_name(name: str) -> str:
@@ -187,7 +194,7 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
     decisions: list[Decision] = []
     name = options.name or ""
     slug = slugify(name)
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.match(slug) and (spec_id or options.spec_id) is None:
         raise UsageError(
             f"NAME {name!r} does not make a valid spec slug; expected 2-64 letters, digits or "
             "dashes, starting with a letter or digit (e.g. payment-processing)"

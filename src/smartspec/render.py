@@ -84,11 +84,17 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     folder = Path(base) / "smartspec" / f"templates-{__version__}"
+    # Jinja loads this cache with ``marshal``: code anyone else could write there would run
+    # as this user. So both folders must be real folders (not links) this user owns that
+    # nobody else can write; otherwise templates are compiled afresh (slower, never unsafe).
+    from smartspec.errors import WorkspaceError
+    from smartspec.fsutil import ensure_private_dir
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(folder, os.W_OK):
+        Path(base).mkdir(parents=True, exist_ok=True)
+        for part in (folder.parent, folder):
+            ensure_private_dir(part, what="template cache folder")
+    except (OSError, WorkspaceError):
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
 
@@ -106,6 +112,26 @@ def _oxford(items: Any, word: str = "and") -> str:
     return ", ".join(names[:-1]) + f", {word} " + names[-1]
 
 
+# What may open a Markdown block when it starts a line: headings, fences, quotes, HTML,
+# list bullets, thematic breaks, setext underlines, tables; and "1." or "1)" (ordered lists).
+_BLOCK_START_RE = re.compile(r"^(?:[#`~>< \t*+\-=|_]|\d+[.)])")
+
+
+def user_text(text: str) -> str:
+    """User text made inline-safe (``inline_user_text``) and unable to start a Markdown block
+    wherever a template places it: a leading character that could open a heading, a fence, a
+    quote, a list or an HTML block is backslash-escaped, which CommonMark renders as the plain
+    character. So ``--title '## Security'`` can never add a section to the spec."""
+    safe = inline_user_text(text)
+    match = _BLOCK_START_RE.match(safe)
+    if match is None:
+        return safe
+    if match.group(0)[:1].isdigit():
+        end = match.end() - 1
+        return safe[:end] + "\\" + safe[end:]
+    return "\\" + safe
+
+
 def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
     """What every section template sees. ``spec`` holds the user's words, made inline-safe."""
     return {
@@ -113,9 +139,9 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
         "model": plan.model,
         "facts": plan.facts,
         "spec": {
-            "title": inline_user_text(plan.title),
-            "description": inline_user_text(plan.description),
-            "name": inline_user_text(plan.name),
+            "title": user_text(plan.title),
+            "description": user_text(plan.description),
+            "name": user_text(plan.name),
             "id": plan.spec_id,
         },
         "t": targets_for(plan.profile, plan.domains),
@@ -161,7 +187,7 @@ def section_block(section: PlannedSection, body: str, *, last: bool = False) -> 
 
 
 def render_header(plan: SpecPlan) -> str:
-    title = inline_user_text(plan.title)
+    title = user_text(plan.title)
     # Compact mode has no DI section, so the header does not claim a DI level it never shows.
     di = plan.di if plan.mode != "compact" or plan.has("di") else "none (compact mode)"
     levels = f"security {plan.security} · di {di} · performance {plan.performance}"
@@ -185,7 +211,7 @@ def render_header(plan: SpecPlan) -> str:
     if plan.depends_on:
         lines.append(f"**Depends on:** {', '.join(plan.depends_on)}")
     if plan.description:
-        lines += ["", f"> {inline_user_text(plan.description)}"]
+        lines += ["", f"> {user_text(plan.description)}"]
     lines += ["", settings_comment(plan.settings_record()), "", "---", ""]
     return "\n".join(lines)
 

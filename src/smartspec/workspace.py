@@ -7,20 +7,46 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from smartspec.errors import DocumentError, WorkspaceError
-from smartspec.fsutil import atomic_write, inside_root, locked
+from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
+from smartspec.fsutil import (
+    LOCK_DIR,
+    atomic_write,
+    inside_root,
+    locked,
+    read_regular,
+    refuse_links,
+)
+from smartspec.meta import escape_line_breaks
 
 REGISTRY_SCHEMA = 1
 BACKUP_RE = re.compile(r"^spec\.backup-(\d{8}-\d{6})(?:-(\d+))?\.md$")
 LOCK_TIMEOUT_ENV = "SMARTSPEC_LOCK_TIMEOUT"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def lock_timeout(environ: Mapping[str, str]) -> float:
+    """``SMARTSPEC_LOCK_TIMEOUT`` in seconds (default 60): a positive finite number, or the
+    run is refused before it waits at all."""
+    raw = environ.get(LOCK_TIMEOUT_ENV)
+    if raw is None or not raw.strip():
+        return 60.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"{LOCK_TIMEOUT_ENV}={raw!r} is not a positive number of seconds; "
+                         "expected a value such as 60 or 0.5")
+    return value
 
 
 # Where smartspec keeps its registry when another tool's registry holds the usual name.
@@ -97,17 +123,17 @@ class Workspace:
     def lock(self, *extra: Path) -> Iterator[None]:
         """Hold the workspace lock (registry, index, trace, id allocation) and, for edits,
         the spec's own lock. Concurrent runs wait their turn."""
-        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, "60"))
-        with locked(self.state_dir, *extra, timeout=timeout):
+        with locked(self.state_dir, *extra, folder=self.state_dir / LOCK_DIR,
+                    timeout=lock_timeout(os.environ)):
             yield
 
     # -- registry ------------------------------------------------------------------------
     def load_registry(self) -> dict[str, Any]:
         path = self.registry_path
-        if not path.is_file():
+        if not os.path.lexists(path):
             return {"schema": REGISTRY_SCHEMA, "specs": {}}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(path).decode("utf-8"))
         except json.JSONDecodeError as exc:
             raise DocumentError(f"{self.rel(path)}: line {exc.lineno}, column {exc.colno}: "
                                 f"invalid JSON ({exc.msg}); a registry that is not valid JSON "
@@ -130,7 +156,8 @@ class Workspace:
             "sections": sections,
             **fields,
         }
-        return json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return escape_line_breaks(
+            json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
     # -- backups -------------------------------------------------------------------------
     def next_backup_path(self, spec_id: str, now: datetime) -> Path:
@@ -164,12 +191,16 @@ class Workspace:
     def write_report(self, path: Path, markdown: str, data: dict[str, Any]) -> None:
         atomic_write(path, markdown)
         atomic_write(path.with_suffix(".json"),
-                     json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+                     escape_line_breaks(json.dumps(data, indent=2, ensure_ascii=False,
+                                                   sort_keys=True)) + "\n")
 
     def append_trace(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        line = escape_line_breaks(json.dumps(record, ensure_ascii=False, sort_keys=True,
+                                             separators=(",", ":")))
+        refuse_links(self.trace_path)
         self.trace_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.trace_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(self.trace_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o666)
+        # (0o666: the umask takes away what the user does not want others to have.)
         try:
             os.write(fd, (line + "\n").encode("utf-8"))
             os.fsync(fd)
@@ -196,16 +227,30 @@ class Journal:
     def __init__(self) -> None:
         self._saved: dict[Path, bytes | None] = {}
         self._sizes: dict[Path, int | None] = {}
+        self._folders: list[Path] = []  # folders this run creates, outermost first
+
+    def _folders_for(self, path: Path) -> None:
+        missing = []
+        folder = path.parent
+        while not os.path.lexists(folder) and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            if folder not in self._folders:
+                self._folders.append(folder)
 
     def remember(self, path: Path) -> None:
         if path in self._saved:
             return
+        refuse_links(path)  # before anything is read through it or written over it
+        self._folders_for(path)
         try:
             self._saved[path] = path.read_bytes()
         except FileNotFoundError:
             self._saved[path] = None
 
     def remember_size(self, path: Path) -> None:
+        self._folders_for(path)
         if path not in self._sizes:
             self._sizes[path] = path.stat().st_size if path.exists() else None
 
@@ -231,21 +276,28 @@ class Journal:
                 else:
                     os.truncate(path, size)
         for path, data in reversed(list(self._saved.items())):
-            with contextlib.suppress(OSError):
+            # One file that cannot be put back must not stop the others from being put back.
+            with contextlib.suppress(OSError, SmartspecError):
                 if data is None:
                     path.unlink(missing_ok=True)
                 else:
                     atomic_write(path, data)
+        # Folders the run created go too (a failed new must not burn a spec id), but only
+        # when empty: anything else in them is not this run's.
+        for folder in reversed(self._folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime,
-               journal: Journal | None = None) -> Path:
+               journal: Journal | None = None, *, mode: int | None = None) -> Path:
     """Write a backup under a free name (never over another backup), without pruning: pruning
-    waits until the run has succeeded (``prune_backups``)."""
+    waits until the run has succeeded (``prune_backups``). ``mode`` is the spec's own, so a
+    private spec's backup is as private."""
     path = workspace.next_backup_path(spec_id, now)
     if journal is not None:
         journal.remember(path)
-    atomic_write(path, content)
+    atomic_write(path, content, mode=mode)
     return path
 
 
@@ -266,6 +318,9 @@ def find_backup(workspace: Workspace, spec_id: str, given: str, cwd: Path) -> Pa
     if not full.exists() and len(candidate.parts) == 1:
         full = workspace.backups_dir(spec_id) / candidate
     full = inside_root(workspace.root, full, what="--backup")
+    if full.exists() and not full.is_file() and not full.is_dir():
+        raise DocumentError(f"--backup {given!r} is not a regular file (a FIFO, socket or "
+                            "device); expected a backup file")
     if full.is_dir():
         raise DocumentError(f"--backup {given!r} is a directory; expected a backup file such as "
                             f"{workspace.rel(workspace.backups_dir(spec_id))}/spec.backup-"

@@ -330,7 +330,7 @@ def test_lock_timeout_names_the_holder(project: Path) -> None:
     from smartspec.fsutil import locked
 
     before = tree_hashes(project)
-    with locked(spec.resolve()):
+    with locked(spec.resolve(), folder=project / ".smartspec" / "locks"):
         result = run_cli(["edit", str(spec.relative_to(project)), "--domain=saas"], project,
                          env={"SMARTSPEC_LOCK_TIMEOUT": "0.2"})
     assert result.code == 2

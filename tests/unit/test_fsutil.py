@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from smartspec.errors import WorkspaceError
-from smartspec.fsutil import FileLock, atomic_write, inside_root
+from smartspec.fsutil import FileLock, atomic_write, ensure_private_dir, inside_root
 
 
 def test_atomic_write_replaces_keeps_mode_and_sweeps_leftovers(tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_lock_timeout_names_the_holder(tmp_path: Path) -> None:
     release = threading.Event()
 
     def hold() -> None:
-        with FileLock(key, label="spec.md"):
+        with FileLock(key, folder=tmp_path / "state" / "locks", label="spec.md"):
             held.set()
             release.wait(5)
 
@@ -50,10 +50,102 @@ def test_lock_timeout_names_the_holder(tmp_path: Path) -> None:
     held.wait(5)
     try:
         with pytest.raises(WorkspaceError, match=rf"held by process {os.getpid()}"), \
-                FileLock(key, timeout=0.2, label="spec.md"):
+                FileLock(key, folder=tmp_path / "state" / "locks", timeout=0.2,
+                         label="spec.md"):
             pass
     finally:
         release.set()
         thread.join()
-    with FileLock(key, timeout=1):
+    with FileLock(key, folder=tmp_path / "state" / "locks", timeout=1):
         pass
+    # Released locks leave nothing behind, not even the folders the lock created.
+    assert not (tmp_path / "state").exists()
+
+
+# -- locks that cannot be turned against the user ----------------------------------------------
+
+
+def test_a_planted_link_in_the_lock_folder_is_refused_and_its_target_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "state" / "locks"
+    lock = FileLock(tmp_path / "spec.md", folder=folder)
+    folder.mkdir(parents=True, mode=0o700)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    lock.path.symlink_to(victim)
+    with pytest.raises(WorkspaceError, match="cannot be used as a lock file"):
+        lock.acquire()
+    assert victim.read_text() == "precious\n"
+
+
+def test_a_lock_folder_others_can_write_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "state" / "locks"
+    folder.mkdir(parents=True)
+    os.chmod(folder, 0o777)
+    with pytest.raises(WorkspaceError, match="mode 0777"), \
+            FileLock(tmp_path / "spec.md", folder=folder):
+        pass
+
+
+def test_a_lock_folder_path_taken_by_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "locks").write_text("a file")
+    with pytest.raises(WorkspaceError, match="taken by a file"), \
+            FileLock(tmp_path / "spec.md", folder=tmp_path / "state" / "locks"):
+        pass
+
+
+def test_waiters_take_turns_even_though_released_lock_files_are_deleted(tmp_path: Path) -> None:
+    folder = tmp_path / "state" / "locks"
+    inside = 0
+    overlaps = 0
+    guard = threading.Lock()
+
+    def work() -> None:
+        nonlocal inside, overlaps
+        for _ in range(30):
+            with FileLock(tmp_path / "spec.md", folder=folder, timeout=30):
+                with guard:
+                    inside += 1
+                    overlaps += inside > 1
+                with guard:
+                    inside -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert overlaps == 0
+    assert not folder.exists()  # the last one out removes the lock folder
+
+
+def test_an_existing_private_folder_is_kept_and_a_readable_one_made_private(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    assert ensure_private_dir(folder, what="template cache folder") is False
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    link = tmp_path / "link"
+    link.symlink_to(folder)
+    with pytest.raises(WorkspaceError, match="symbolic link"):
+        ensure_private_dir(link, what="lock folder")
+
+
+def test_atomic_write_refuses_links_and_follows_the_umask(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "state").symlink_to(outside)
+    with pytest.raises(WorkspaceError, match="symbolic link"):
+        atomic_write(tmp_path / "state" / "registry" / "r.json", "{}")
+    assert list(outside.iterdir()) == []
+    target = tmp_path / "file.txt"
+    target.symlink_to(outside / "x")
+    with pytest.raises(WorkspaceError, match="symbolic link"):
+        atomic_write(target, "data")
+    assert not (outside / "x").exists()
+    old = os.umask(0o027)
+    try:
+        atomic_write(tmp_path / "new.txt", "data")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640

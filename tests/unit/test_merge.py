@@ -196,9 +196,10 @@ def test_a_new_planned_section_is_added_in_plan_order_and_kept_headings_renumber
     headings = [s.heading.text for s in parse(result.text).sections]
     assert headings[3] == "4. API Specification"
     assert fates(result)["api"] == m.ADDED
-    # Critical sections keep their bytes (old numbers); a kept section whose heading is
-    # smartspec's own is renumbered.
-    assert "4. Security Threat Model (STRIDE)" in headings
+    # Critical sections keep every byte but their number, and a kept section whose heading is
+    # smartspec's own is renumbered: numbers stay consecutive and unique.
+    assert "5. Security Threat Model (STRIDE)" in headings
+    assert [h.split(".")[0] for h in headings] == [str(n) for n in range(1, len(headings) + 1)]
     assert headings[-1] == "8. Testing Strategy" and "Testing text by a person." in result.text
 
 

@@ -141,10 +141,10 @@ def install(root: Path, state_dir: Path, agents: Sequence[Agent], *, commands: S
     With no agents and no removals, every agent already in the manifest is upgraded.
     """
     from smartspec import __version__
-    from smartspec.fsutil import locked
+    from smartspec.fsutil import LOCK_DIR, locked
 
     manifest_file = manifest_path(state_dir)
-    with locked(manifest_file):
+    with locked(manifest_file, folder=state_dir / LOCK_DIR):
         manifest = read_manifest(root, state_dir)
         recorded: dict[str, dict[str, Any]] = dict(manifest["files"])
         installed = [name for name in manifest["agents"] if name in BY_NAME]

@@ -34,6 +34,10 @@ def find_specs(paths: Sequence[Path]) -> list[Path]:
         elif path.is_dir():
             for file in _walk(path):
                 found.setdefault(file.resolve(), file)
+        elif path.exists():
+            # Reading a FIFO would wait forever; a socket or device is no spec either.
+            raise UsageError(f"{path}: is not a regular file (a FIFO, socket or device); "
+                             "expected a spec.md or a folder of specs")
         else:
             raise UsageError(f"{path}: no such file or folder; expected a spec.md or a folder "
                              "of specs")
@@ -44,7 +48,7 @@ def _walk(folder: Path) -> list[Path]:
     found: list[Path] = []
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        if SPEC_FILE in files:
+        if SPEC_FILE in files and (Path(current) / SPEC_FILE).is_file():
             found.append(Path(current) / SPEC_FILE)
     return found
 
