@@ -225,12 +225,12 @@ def to_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-_PLAIN_KEY_RE = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.-]*$")
+_PLAIN_KEY_RE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$.-]*")  # whole key: "A\n" is not plain
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"})
 
 
 def _key(key: str) -> str:
-    if _PLAIN_KEY_RE.match(key) and key.lower() not in _YAML_WORDS:
+    if _PLAIN_KEY_RE.fullmatch(key) and key.lower() not in _YAML_WORDS:
         return key
     return _quoted(key)
 
