@@ -332,6 +332,10 @@ def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
     if doc.problems:
         return None
     if doc.settings_line is None:
+        if adopt and options.spec_id is not None:
+            raise UsageError(f"--id={options.spec_id}: an adopted spec keeps the id its text "
+                             f"states; add a '**Spec ID:** {options.spec_id}' line under the "
+                             f"title of {rel} instead")
         if adopt:
             return adopting.adopt(path, options, description=options.description, cwd=here,
                                   now=now, environ=environ, argv=argv, command="edit",

@@ -120,9 +120,18 @@ class OldSpec:
         _name_sections(self)
         return self
 
+    def written_by_person(self, index: int) -> bool:
+        """A section smartspec does not know, or one adoption recorded as a person's: it is
+        never smartspec's text to replace or drop."""
+        key = self.keys[index]
+        return key is None or bool((self.recorded.get(key) or {}).get("person"))
+
     def accepted(self, key: str) -> tuple[str, ...]:
-        """Fingerprints of text smartspec wrote for ``key`` (the last and the one before)."""
+        """Fingerprints of text smartspec wrote for ``key`` (the last and the one before); none
+        for a section adoption recorded as a person's."""
         record = self.recorded.get(key) or {}
+        if record.get("person"):
+            return ()
         return tuple(h for h in (record.get("sha256"), record.get("previous"))
                      if isinstance(h, str))
 
@@ -290,7 +299,7 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
     for index, key in enumerate(old.keys):
         if index == old.earlier:
             placement[index] = "marker"
-        elif key is None or (key in slots and filled.get(key) != index):
+        elif old.written_by_person(index) or (key in slots and filled.get(key) != index):
             placement[index] = "person"
         elif key in slots:
             placement[index] = "slot"

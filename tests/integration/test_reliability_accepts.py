@@ -175,8 +175,9 @@ def test_an_edit_or_regenerate_of_an_empty_or_one_heading_spec_works(tmp_path: P
     path.parent.mkdir(parents=True)
     for text in ("", "# Notes\n\n## Only\n\nA person's words.\n"):
         path.write_text(text, encoding="utf-8")
-        for command in ("edit", "regenerate"):
-            result = run_cli([command, str(path.relative_to(tmp_path)), "--yes"], tmp_path)
+        # A spec without a settings comment is adopted first (plain edit points to adopt).
+        for command in (["edit", "--adopt"], ["regenerate"]):
+            result = run_cli([*command, str(path.relative_to(tmp_path)), "--yes"], tmp_path)
             assert result.code == 0, result.err
             assert "Traceback" not in result.err
             assert "A person's words." in path.read_text(encoding="utf-8") or not text

@@ -225,7 +225,10 @@ CASES: dict[str, Case] = {
     "edit a spec outside the root": Case(("edit", "../outside/spec.md"), "outside the project root",
                                          lambda p, o: _write(o / "spec.md", "# X\n")),
     "edit an empty spec with a bad --id": Case(
-        ("edit", "specs/feature/spec-009-empty/spec.md", "--id=nope"), "--id", _empty_spec),
+        ("edit", "specs/feature/spec-009-empty/spec.md", "--adopt", "--id=nope"), "--id",
+        _empty_spec),
+    "edit an unmanaged empty spec": Case(
+        ("edit", "specs/feature/spec-009-empty/spec.md"), "smartspec adopt", _empty_spec),
 }
 
 
