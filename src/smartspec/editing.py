@@ -319,8 +319,8 @@ def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
                    complete: bool = False) -> AdoptOutcome | None:
     """Specs smartspec did not write are never re-planned as a whole: without a settings comment
     edit refuses (or, with ``adopt``, adopts first); an adopted spec gets only the section its
-    description asks for. An explicit ``--profile`` on an unmanaged spec still converts it to
-    that profile, as asked. A file with broken tags falls through to the usual refusal."""
+    description asks for (``--complete`` adds what its profile requires). A file with broken
+    tags falls through to the usual refusal."""
     from smartspec.document import parse
     from smartspec.runs import adopt as adopting
 
@@ -340,9 +340,7 @@ def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
             return adopting.adopt(path, options, description=options.description, cwd=here,
                                   now=now, environ=environ, argv=argv, command="edit",
                                   complete=complete)
-        if options.profile is None:
-            raise adopting.refuse_unmanaged(rel)
-        return None
+        raise adopting.refuse_unmanaged(rel)
     if doc.settings is not None and doc.settings.get("adopted") and options.profile is None:
         return adopting.edit_adopted(path, options, cwd=here, now=now, environ=environ, argv=argv,
                                      complete=complete)

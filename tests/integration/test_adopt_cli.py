@@ -253,13 +253,12 @@ def test_complete_adds_the_profile_s_missing_sections_in_the_spec_s_style(projec
     assert run_cli(["validate", "docs/runs/spec.md"], project).code == 0
 
 
-def test_converting_with_a_profile_keeps_a_stated_id_and_ignores_a_file_name_title(
-        project: Path) -> None:
+def test_adopting_keeps_a_stated_id_and_ignores_a_file_name_title(project: Path) -> None:
     build_file_tree(project, {"docs/desktop/spec.md": "# spec.md\n\n## Overview\n\nA.\n"})
-    result = run_cli(["edit", "docs/wf/spec.md", "--profile=basic", "--json"], project)
+    result = run_cli(["edit", "docs/wf/spec.md", "--adopt", "--json"], project)
     assert result.code == 0, result.err
     assert json.loads(result.out)["spec"]["id"] == "WF-SCRIPTS-001"
     assert run_cli(["validate", "docs/wf/spec.md"], project).code == 0
-    result = run_cli(["edit", "docs/desktop/spec.md", "--profile=basic", "--json"], project)
+    result = run_cli(["edit", "docs/desktop/spec.md", "--adopt", "--json"], project)
     assert result.code == 0, result.err
-    assert json.loads(result.out)["spec"]["id"] == "spec-001-desktop"
+    assert json.loads(result.out)["spec"]["id"] == "desktop"

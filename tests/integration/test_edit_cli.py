@@ -254,7 +254,7 @@ def test_a_section_a_person_deleted_stays_deleted(project: Path) -> None:
     assert code == 0 and fates(data)["When to Use / When NOT to Use"] == "added"
 
 
-def test_hand_written_spec_is_mapped_by_title_and_kept(project: Path) -> None:
+def test_hand_written_spec_is_adopted_first_and_completed_in_its_own_style(project: Path) -> None:
     text = (
         "# Billing Service\n\nWritten by the team.\n\n"
         "## 1) Overview\n\nBills customers monthly.\n\n"
@@ -262,19 +262,23 @@ def test_hand_written_spec_is_mapped_by_title_and_kept(project: Path) -> None:
         "## 3) Glossary\n\n- Invoice: a bill.\n"
     )
     build_file_tree(project, {"docs/billing.md": text, "smartspec.config.json": "{}"})
-    code, data, err = edit(project, "docs/billing.md", "--profile=basic")
+    before = tree_hashes(project)
+    # A spec smartspec did not write is never re-planned as a whole, even with a profile.
+    code, _, err = edit(project, "docs/billing.md", "--profile=basic")
+    assert code == 2 and "smartspec adopt docs/billing.md" in err
+    assert tree_hashes(project) == before
+    code, data, err = edit(project, "docs/billing.md", "--adopt", "--complete")
     assert code == 0, err
     result = (project / "docs/billing.md").read_text(encoding="utf-8")
-    for line in ("Written by the team.", "Bills customers monthly.", "บริการเดียว", "- Invoice: a bill."):
-        assert line in result
+    for line in text.splitlines():
+        assert line in result.splitlines()
     doc = parse(result)
-    assert doc.settings is not None and doc.settings["profile"] == "basic"
-    assert fates(data) == {**fates(data), "Overview": "kept-edited", "สถาปัตยกรรม": "kept-edited",
-                           "Glossary": "kept-added", "Acceptance Criteria": "added"}
-    assert data["spec"]["id"] == "spec-001-billing-service"
+    assert doc.settings is not None and doc.settings.get("adopted")
+    numbers = [h.text.split(")")[0] for h in doc.headings if h.level == 2]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)], numbers
     again = (project / "docs/billing.md").read_bytes()
     code, data, _ = edit(project, "docs/billing.md")
-    assert code == 0 and data["changed"] is False
+    assert code == 0
     assert (project / "docs/billing.md").read_bytes() == again
 
 
