@@ -267,7 +267,7 @@ def test_hand_written_spec_is_adopted_first_and_completed_in_its_own_style(proje
     code, _, err = edit(project, "docs/billing.md", "--profile=basic")
     assert code == 2 and "smartspec adopt docs/billing.md" in err
     assert tree_hashes(project) == before
-    code, data, err = edit(project, "docs/billing.md", "--adopt", "--complete")
+    code, _, err = edit(project, "docs/billing.md", "--adopt", "--complete")
     assert code == 0, err
     result = (project / "docs/billing.md").read_text(encoding="utf-8")
     for line in text.splitlines():
@@ -277,7 +277,7 @@ def test_hand_written_spec_is_adopted_first_and_completed_in_its_own_style(proje
     numbers = [h.text.split(")")[0] for h in doc.headings if h.level == 2]
     assert numbers == [str(n) for n in range(1, len(numbers) + 1)], numbers
     again = (project / "docs/billing.md").read_bytes()
-    code, data, _ = edit(project, "docs/billing.md")
+    code, _, _ = edit(project, "docs/billing.md")
     assert code == 0
     assert (project / "docs/billing.md").read_bytes() == again
 
