@@ -151,8 +151,27 @@ class Document:
         return self.sections[0].start if self.sections else len(self.lines)
 
 
+# The last text parsed and its Document. One run hands the same spec text to several stages
+# (the registry's section hashes, the rules, the index entry); each asks for ``parse`` on its
+# own, and this keeps that to one scan without the stages having to pass a Document along.
+# Documents are read-only once built (nothing outside this module assigns to them), so
+# sharing one is safe; the key is the text itself, so a different text is always scanned.
+_last: tuple[str, tuple[str, ...], Document] | None = None
+
+
 def parse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL) -> Document:
-    """Scan ``text`` once. Never raises for content problems; see ``Document.problems``."""
+    """Scan ``text`` once. Never raises for content problems; see ``Document.problems``.
+    Asking again for the text (and critical names) just parsed returns the same Document."""
+    global _last
+    last = _last
+    if last is not None and last[1] == critical_names and last[0] == text:
+        return last[2]
+    doc = _scan(text, critical_names)
+    _last = (text, critical_names, doc)
+    return doc
+
+
+def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
     lines = text.splitlines(keepends=True)
     doc = Document(lines=lines)
     fenced = doc.fenced
