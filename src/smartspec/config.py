@@ -11,9 +11,8 @@ import json
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from smartspec.errors import ConfigError, UsageError
 from smartspec.fsutil import CONFIG_FILE, STATE_DIR, find_root, inside_root
@@ -40,8 +39,9 @@ DEFAULT_AUTHOR = "SmartSpec Architect v5.0"
 DEFAULT_KEEP_BACKUPS = 20
 
 
-@dataclass(frozen=True, slots=True)
-class Sourced(Generic[T]):
+# NamedTuples and a plain slotted class rather than dataclasses: every command reads its
+# settings, and a dataclass costs about half a millisecond of import to build.
+class Sourced(NamedTuple, Generic[T]):
     value: T
     source: str  # one of DEFAULT, ORG, PROJECT, SPEC, FLAG, ENV
     where: str = ""  # file and key path, flag spelling, or variable name
@@ -50,8 +50,7 @@ class Sourced(Generic[T]):
         return f"{self.source} ({self.where})" if self.where else self.source
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileOverride:
+class ProfileOverride(NamedTuple):
     include_sections: tuple[str, ...] = ()
     exclude_sections: tuple[str, ...] = ()
     security: Sourced[str] | None = None
@@ -60,27 +59,33 @@ class ProfileOverride:
     mandatory: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DomainOverride:
+class DomainOverride(NamedTuple):
     auto_include: tuple[str, ...] = ()
     compliance: tuple[str, ...] = ()
     security: Sourced[str] | None = None
     performance: Sourced[str] | None = None
 
 
-@dataclass(slots=True)
 class Settings:
     """Everything resolved for one run. ``values`` holds the scalar settings with provenance."""
 
-    root: Path
-    state_dir: Path
-    values: dict[str, Sourced[Any]]
-    profiles: dict[str, ProfileOverride] = field(default_factory=dict)
-    domains: dict[str, DomainOverride] = field(default_factory=dict)
-    validation_rules: dict[str, Sourced[str]] = field(default_factory=dict)
-    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    critical_names: tuple[str, ...] = ("security", "config", "di", "monitoring")
-    files: tuple[Path, ...] = ()
+    __slots__ = ("critical_names", "domains", "files", "keywords", "profiles", "root", "state_dir",
+                 "validation_rules", "values")
+
+    def __init__(self, root: Path, state_dir: Path, values: dict[str, Sourced[Any]],
+                 files: tuple[Path, ...] = ()) -> None:
+        self.root = root
+        self.state_dir = state_dir
+        self.values = values
+        self.profiles: dict[str, ProfileOverride] = {}
+        self.domains: dict[str, DomainOverride] = {}
+        self.validation_rules: dict[str, Sourced[str]] = {}
+        self.keywords: dict[str, tuple[str, ...]] = {}
+        self.critical_names: tuple[str, ...] = ("security", "config", "di", "monitoring")
+        self.files = files
+
+    def __repr__(self) -> str:
+        return f"Settings(root={self.root!r}, state_dir={self.state_dir!r}, values={self.values!r})"
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key].value

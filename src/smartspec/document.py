@@ -10,8 +10,7 @@ than raised: ``validate`` reports them as findings, ``edit`` refuses to touch su
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from smartspec.meta import (
     ANY_META_RE,
@@ -51,8 +50,11 @@ CANONICAL_DIALECT = "smartspec"
 SMARTSPEC_DIALECT = "SmartSpec (<!-- @end -->)"
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+# The records below are NamedTuples and plain slotted classes rather than dataclasses: a
+# dataclass is built by compiling generated source at import, which costs every command about
+# half a millisecond per class; these behave the same for how they are used (immutable,
+# compared by value, or plain mutable holders).
+class Heading(NamedTuple):
     level: int
     line: int  # 0-based index into Document.lines
     text: str  # everything after the hashes
@@ -60,30 +62,45 @@ class Heading:
     title: str  # the text without its number
 
 
-@dataclass(frozen=True, slots=True)
-class CriticalBlock:
+class CriticalBlock(NamedTuple):
     name: str
     allow_update: bool
     open_line: int
     close_line: int  # the @end-critical line
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     line: int  # 0-based
     message: str
 
 
-@dataclass(slots=True)
 class Section:
     """A level-2 section. ``start``..``end`` (end exclusive) is its whole block: the critical
     open tag when it has one, the heading, the body, the close tag and trailing separators."""
 
-    heading: Heading
-    start: int
-    end: int
-    critical: CriticalBlock | None = None
-    subheadings: list[Heading] = field(default_factory=list)
+    __slots__ = ("critical", "end", "heading", "start", "subheadings")
+
+    def __init__(self, heading: Heading, start: int, end: int,
+                 critical: CriticalBlock | None = None,
+                 subheadings: list[Heading] | None = None) -> None:
+        self.heading = heading
+        self.start = start
+        self.end = end
+        self.critical = critical
+        self.subheadings: list[Heading] = [] if subheadings is None else subheadings
+
+    def __repr__(self) -> str:
+        return (f"Section(heading={self.heading!r}, start={self.start!r}, end={self.end!r}, "
+                f"critical={self.critical!r}, subheadings={self.subheadings!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Section)
+        return (self.heading, self.start, self.end, self.critical, self.subheadings) == (
+            other.heading, other.start, other.end, other.critical, other.subheadings)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: compared by value, never hashed
 
     @property
     def title(self) -> str:
@@ -94,20 +111,25 @@ class Section:
         return self.heading.line + 1
 
 
-@dataclass(slots=True)
 class Document:
-    lines: list[str]  # with their line endings
-    title: str | None = None
-    title_line: int | None = None
-    header: dict[str, str] = field(default_factory=dict)
-    settings: dict[str, Any] | None = None
-    settings_line: int | None = None
-    headings: list[Heading] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    critical_blocks: list[CriticalBlock] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    fenced: list[bool] = field(default_factory=list)  # per line: inside (or on) a code fence
-    end_tags: list[int] = field(default_factory=list)  # lines of SmartSpec's <!-- @end --> tags
+    """A parsed spec. ``parse`` fills it; nothing else builds one."""
+
+    __slots__ = ("critical_blocks", "end_tags", "fenced", "header", "headings", "lines",
+                 "problems", "sections", "settings", "settings_line", "title", "title_line")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines  # with their line endings
+        self.title: str | None = None
+        self.title_line: int | None = None
+        self.header: dict[str, str] = {}
+        self.settings: dict[str, Any] | None = None
+        self.settings_line: int | None = None
+        self.headings: list[Heading] = []
+        self.sections: list[Section] = []
+        self.critical_blocks: list[CriticalBlock] = []
+        self.problems: list[Problem] = []
+        self.fenced: list[bool] = []  # per line: inside (or on) a code fence
+        self.end_tags: list[int] = []  # lines of SmartSpec's <!-- @end --> tags
 
     @property
     def dialect(self) -> str:
@@ -133,8 +155,27 @@ class Document:
         return self.sections[0].start if self.sections else len(self.lines)
 
 
+# The last text parsed and its Document. One run hands the same spec text to several stages
+# (the registry's section hashes, the rules, the index entry); each asks for ``parse`` on its
+# own, and this keeps that to one scan without the stages having to pass a Document along.
+# Documents are read-only once built (nothing outside this module assigns to them), so
+# sharing one is safe; the key is the text itself, so a different text is always scanned.
+_last: tuple[str, tuple[str, ...], Document] | None = None
+
+
 def parse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL) -> Document:
-    """Scan ``text`` once. Never raises for content problems; see ``Document.problems``."""
+    """Scan ``text`` once. Never raises for content problems; see ``Document.problems``.
+    Asking again for the text (and critical names) just parsed returns the same Document."""
+    global _last
+    last = _last
+    if last is not None and last[1] == critical_names and last[0] == text:
+        return last[2]
+    doc = _scan(text, critical_names)
+    _last = (text, critical_names, doc)
+    return doc
+
+
+def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
     lines = text.splitlines(keepends=True)
     doc = Document(lines=lines)
     fenced = doc.fenced

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from smartspec import catalog
 from smartspec.document import HEADER_FIELD_RE, Document, Section, block_hash, parse
@@ -79,8 +78,9 @@ class MergeError(DocumentError):
     """The spec cannot be merged safely; nothing may be written."""
 
 
-@dataclass(frozen=True, slots=True)
-class SectionFate:
+# NamedTuples and plain slotted classes rather than dataclasses: edit imports this module,
+# and a dataclass costs about half a millisecond of import to build.
+class SectionFate(NamedTuple):
     """What became of one section. ``line`` is the 1-based line of its heading in the merged
     text (None when it is not there: removed, left out)."""
 
@@ -96,20 +96,24 @@ class SectionFate:
                 "critical": self.critical, "moved_from": self.moved_from}
 
 
-@dataclass(slots=True)
 class OldSpec:
     """The spec on disk, parsed once, with the section key of every ``##`` section (after
     ``identify``)."""
 
-    text: str
-    doc: Document
-    hashes: list[str]
-    newline: str
-    critical_names: tuple[str, ...]
-    keys: list[str | None] = field(default_factory=list)
-    recorded: dict[str, dict[str, Any]] = field(default_factory=dict)  # registry records by key
-    compact: bool = False
-    earlier: int | None = None  # index of the "Earlier sections" section
+    __slots__ = ("compact", "critical_names", "doc", "earlier", "hashes", "keys", "newline",
+                 "recorded", "text")
+
+    def __init__(self, text: str, doc: Document, hashes: list[str], newline: str,
+                 critical_names: tuple[str, ...]) -> None:
+        self.text = text
+        self.doc = doc
+        self.hashes = hashes
+        self.newline = newline
+        self.critical_names = critical_names
+        self.keys: list[str | None] = []
+        self.recorded: dict[str, dict[str, Any]] = {}  # registry records by key
+        self.compact = False
+        self.earlier: int | None = None  # index of the "Earlier sections" section
 
     def identify(self, recorded: Mapping[str, Mapping[str, Any]] | None = None, *,
                  compact: bool | None = None) -> OldSpec:
@@ -159,8 +163,7 @@ class OldSpec:
                 and (record.get("deleted") or record.get("sha256") is not None)}
 
 
-@dataclass(slots=True)
-class MergeResult:
+class MergeResult(NamedTuple):
     text: str
     fates: list[SectionFate]
     records: dict[str, dict[str, Any]]  # the registry's section records for ``text``
@@ -170,16 +173,22 @@ class MergeResult:
         return [f for f in self.fates if f.fate in (KEPT_EDITED, MOVED)]
 
 
-@dataclass(slots=True)
 class _Piece:
-    text: str
-    new: bool  # rendered text (LF line endings) rather than bytes from the old file
-    section: bool = True
-    heading: int = 0  # line of the heading within the piece
-    fate: SectionFate | None = None
-    keep: bool = False  # a person's or protected text: every line must survive
-    origin: int | None = None  # the old section it is or replaces (-1: the header)
-    offset: int = 0  # where it starts in the merged text (set by _join)
+    """One stretch of the merged text, in order; ``_join`` sets ``offset``."""
+
+    __slots__ = ("fate", "heading", "keep", "new", "offset", "origin", "section", "text")
+
+    def __init__(self, text: str, new: bool, section: bool = True, heading: int = 0,
+                 fate: SectionFate | None = None, keep: bool = False,
+                 origin: int | None = None) -> None:
+        self.text = text
+        self.new = new  # rendered text (LF line endings) rather than bytes from the old file
+        self.section = section
+        self.heading = heading  # line of the heading within the piece
+        self.fate = fate
+        self.keep = keep  # a person's or protected text: every line must survive
+        self.origin = origin  # the old section it is or replaces (-1: the header)
+        self.offset = 0  # where it starts in the merged text (set by _join)
 
 
 def analyse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL,
@@ -299,7 +308,8 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
     for index, key in enumerate(old.keys):
         if index == old.earlier:
             placement[index] = "marker"
-        elif old.written_by_person(index) or (key in slots and filled.get(key) != index):
+        elif key is None or old.written_by_person(index) or (
+                key in slots and filled.get(key) != index):
             placement[index] = "person"
         elif key in slots:
             placement[index] = "slot"

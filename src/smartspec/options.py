@@ -6,7 +6,6 @@ it and the report can say where each value came from.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -31,6 +30,8 @@ LEVEL_ORDER = {
 
 
 def nearest(value: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    import difflib  # only a mistyped value needs it; every command imports this module
+
     found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
     return found[0] if found else None
 

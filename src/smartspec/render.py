@@ -9,8 +9,10 @@ in a description appears as typed.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from smartspec.content.proto import graphql_sdl, proto_for
@@ -33,33 +35,81 @@ _TRAILING_SPACE_RE = re.compile(r"[ \t]+$", re.MULTILINE)
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The one Jinja environment: templates from package data, StrictUndefined, no escaping
-    (the output is Markdown, and user text is escaped where it enters, see ``meta``)."""
-    from importlib.resources import files
-
+    (the output is Markdown, and user text is escaped where it enters, see ``meta``). Used
+    only for templates the build did not compile (see ``compiled_template``)."""
     import jinja2
 
-    root = files("smartspec") / "templates"
+    from smartspec.template_compiler import jinja_environment
 
     def load(name: str) -> str | None:
-        resource = root.joinpath(*name.split("/"))
-        return resource.read_text(encoding="utf-8") if resource.is_file() else None
+        source = template_source(name)
+        return None if source is None else source.decode("utf-8")
 
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(load),
-        bytecode_cache=_bytecode_cache(),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["slug"] = lambda text: re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
-    env.filters["kebab"] = lambda text: re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-    env.filters["camel"] = _camel
-    env.filters["pascal"] = lambda text: _camel(text, upper=True)
-    env.filters["oxford"] = _oxford
+    env = jinja_environment(jinja2.FunctionLoader(load))
+    env.bytecode_cache = _bytecode_cache()
     env.globals["know"] = _knowledge_entry
     return env
+
+
+@lru_cache(maxsize=1)
+def _templates_root() -> Any:
+    from importlib.resources import files
+
+    return files("smartspec") / "templates"
+
+
+def template_source(name: str) -> bytes | None:
+    """The bytes of one template (package data), or None when there is no such template."""
+    resource = _templates_root().joinpath(*name.split("/"))
+    return resource.read_bytes() if resource.is_file() else None
+
+
+@lru_cache(maxsize=1)
+def _compiled_table() -> dict[str, tuple[str, str]]:
+    """name -> (sha256 of the source it was compiled from, module) from the package the build
+    writes beside smartspec; empty when there is none (a source checkout not installed)."""
+    if os.environ.get("SMARTSPEC_NO_COMPILED_TEMPLATES"):
+        return {}
+    from importlib import import_module
+
+    try:
+        package = import_module("_smartspec_templates")
+    except ImportError:
+        return {}
+    return dict(package.TEMPLATES)
+
+
+@cache
+def compiled_template(name: str) -> Any:
+    """The compiled form of template ``name`` (a ``template_runtime.Template``), or None when
+    the build did not compile it or its source changed since: Jinja renders it then."""
+    entry = _compiled_table().get(name)
+    if entry is None:
+        return None
+    digest, module = entry
+    source = template_source(name)
+    if source is None or hashlib.sha256(source).hexdigest() != digest:
+        return None
+    from importlib import import_module
+
+    from smartspec import template_runtime
+
+    runtime = template_runtime.ENVIRONMENT
+    if runtime.loader is None:
+        runtime.globals["know"] = _knowledge_entry
+        runtime.loader = _runtime_loader
+    root = import_module(f"_smartspec_templates.{module}").root
+    return template_runtime.Template(runtime, name, root)
+
+
+def _runtime_loader(name: str) -> Any:
+    """An ``{% import %}`` inside a compiled template: compiled too, or the section falls back."""
+    from smartspec.template_runtime import TemplateNotFound
+
+    template = compiled_template(name)
+    if template is None:
+        raise TemplateNotFound(name)
+    return template
 
 
 def _knowledge_entry(name: str) -> Any:
@@ -97,19 +147,6 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     except (OSError, WorkspaceError):
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
-
-
-def _camel(text: str, upper: bool = False) -> str:
-    words = [w for w in re.split(r"[^A-Za-z0-9]+", str(text)) if w]
-    joined = "".join(w[:1].upper() + w[1:].lower() for w in words)
-    return joined if upper or not joined else joined[:1].lower() + joined[1:]
-
-
-def _oxford(items: Any, word: str = "and") -> str:
-    names = [str(i) for i in items]
-    if len(names) <= 2:
-        return f" {word} ".join(names)
-    return ", ".join(names[:-1]) + f", {word} " + names[-1]
 
 
 # What may open a Markdown block when it starts a line: headings, fences, quotes, HTML,
@@ -168,8 +205,18 @@ def _reference(plan: SpecPlan, key: str) -> str:
 
 
 def render_section(plan: SpecPlan, section: PlannedSection, ctx: dict[str, Any]) -> str:
-    template = environment().get_template(f"sections/{section.key}.md.j2")
-    body = template.render(ctx, n=section.number, section=section)
+    name = f"sections/{section.key}.md.j2"
+    body = None
+    compiled = compiled_template(name)
+    if compiled is not None:
+        from smartspec.template_runtime import TemplateNotFound
+
+        try:
+            body = compiled.render(ctx, n=section.number, section=section)
+        except TemplateNotFound:
+            body = None  # it imports a template the build did not compile: Jinja renders it
+    if body is None:
+        body = environment().get_template(name).render(ctx, n=section.number, section=section)
     return _tidy(body).strip("\n")
 
 

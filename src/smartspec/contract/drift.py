@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smartspec.contract.schema import problems, resolve
 from smartspec.delivery.items import ApiEndpoint, Example, SpecFacts, canonical_path
@@ -93,8 +92,7 @@ def route(path: str) -> str:
     return _PARAM_RE.sub("{}", canonical_path(path))
 
 
-@dataclass(frozen=True, slots=True)
-class Operation:
+class Operation(NamedTuple):
     method: str  # lower case
     path: str
     body: Mapping[str, Any]

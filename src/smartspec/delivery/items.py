@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from smartspec.document import Document, Section, parse
 from smartspec.rules.context import METHODS, Context
@@ -82,8 +82,7 @@ def path_params(path: str) -> list[str]:
     return re.findall(r"\{([^{}/]+)\}", canonical_path(path))
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One thing the spec asks for. ``line`` is 0-based in the spec."""
 
     rid: str
@@ -92,15 +91,13 @@ class Item:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     name: str
     sql_type: str
     required: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
+class Entity(NamedTuple):
     name: str
     columns: tuple[Column, ...]
     line: int
@@ -110,8 +107,7 @@ class Entity:
         return f"ENT-{slug(self.name)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Example:
+class Example(NamedTuple):
     """A request or response body shown in the Examples section for one endpoint."""
 
     method: str
@@ -121,8 +117,7 @@ class Example:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class ApiEndpoint:
+class ApiEndpoint(NamedTuple):
     method: str
     path: str  # canonical: {param}
     purpose: str

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from smartspec.document import FENCE_RE, block_hash
 
@@ -26,8 +27,7 @@ _OPEN_BOX_RE = re.compile(r"^([-*] )\[ \]")
 KeyOf = Callable[[str], "str | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     key: str
     text: str
 

@@ -11,7 +11,7 @@ number it had in the tasks.md on disk, and new requirements take the next free n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from smartspec.delivery.items import ApiEndpoint, Item, SpecFacts, path_slug, slug
 from smartspec.delivery.managed import TASK_RE, Block
@@ -22,8 +22,7 @@ REQ_RE = re.compile(r"`(?P<rid>[A-Z]+-[A-Za-z0-9-]+)`\s*$")
 PHASE_RE = re.compile(r"^## Phase \d+: (?P<name>.+?)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(NamedTuple):
     """Where code and tests go in one stack, and how a test file is run."""
 
     source: str  # "src/{module}/{name}.ts"
@@ -50,8 +49,7 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Task:
+class Task(NamedTuple):
     rid: str
     title: str
     files: tuple[str, ...]

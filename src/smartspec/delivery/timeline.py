@@ -13,8 +13,7 @@ number can be changed in the project config under ``delivery.timeline``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from smartspec.delivery.items import SpecFacts
 
@@ -32,8 +31,7 @@ DEFAULT_BUFFER_MAX = 35.0
 _HIGH_RISK_DOMAINS = frozenset({"fintech", "healthcare"})
 
 
-@dataclass(frozen=True, slots=True)
-class Timeline:
+class Timeline(NamedTuple):
     complexity: str
     score: int
     score_inputs: tuple[tuple[str, int], ...]

@@ -13,9 +13,8 @@ key.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from smartspec import detect
 from smartspec.document import Document, parse
@@ -49,8 +48,7 @@ RESULT_SCHEMA = 1
 RULE_GROUPS = ("auth", "queue", "transaction", "external-api")
 
 
-@dataclass(frozen=True, slots=True)
-class ValidationResult:
+class ValidationResult(NamedTuple):
     """The outcome for one spec. ``passed`` counts the rules that ran and found nothing;
     ``skipped`` lists (rule, reason) for rules that could not apply (hand-written spec, no
     index, no registry)."""

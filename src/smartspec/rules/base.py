@@ -9,8 +9,7 @@ severity resolved from config, so a rule never decides its own severity.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.rules.context import Context
@@ -19,8 +18,7 @@ Severity = Literal["error", "warn", "off"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warn", "off")
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem in one spec. ``line`` is 1-based, or None when the problem has no single
     place (a section that is missing entirely). ``message`` is English; ``message_id`` and
     ``args`` let a renderer show it in another language (see ``messages``)."""
@@ -39,8 +37,7 @@ class Finding:
                 "message": self.message, "line": self.line, "hint": self.hint}
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """What a check reports: a 0-based line (or None), a message id from ``messages`` and the
     values that fill it."""
 
@@ -61,8 +58,7 @@ class Skip(Exception):
 Check = Callable[["Context"], Iterable[Hit]]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     severity: Severity  # the default; config and --strict adjust it

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from smartspec.rules.context import CodeBlock, Context
 
@@ -78,28 +78,33 @@ _PY_SELF_ASSIGN_RE = re.compile(r"\bself\.([A-Za-z_]\w*)\s*(?::\s*([A-Z]\w*))?\s
 _DOT_CALL_RE = re.compile(r"\.\s*([A-Za-z_]\w*)\s*(?:<[^<>()]*>)?\s*\(")
 
 
-@dataclass(slots=True)
 class DeclaredType:
-    """A type the spec's code declares, with the members it names."""
+    """A type the spec's code declares, with the members it names. A plain slotted class (not
+    a dataclass) so that defining it costs nothing measurable at import."""
 
-    name: str
-    kind: str  # interface | class | struct | protocol
-    line: int  # 0-based document line of the declaration
-    members: set[str] = field(default_factory=set)
-    parents: list[str] = field(default_factory=list)
-    open: bool = False  # some members come from something the spec does not show
+    __slots__ = ("kind", "line", "members", "name", "open", "parents")
+
+    def __init__(self, name: str, kind: str, line: int) -> None:
+        self.name = name
+        self.kind = kind  # interface | class | struct | protocol
+        self.line = line  # 0-based document line of the declaration
+        self.members: set[str] = set()
+        self.parents: list[str] = []
+        self.open = False  # some members come from something the spec does not show
+
+    def __repr__(self) -> str:
+        return (f"DeclaredType(name={self.name!r}, kind={self.kind!r}, line={self.line!r}, "
+                f"members={self.members!r}, parents={self.parents!r}, open={self.open!r})")
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(NamedTuple):
     receiver: str
     method: str
     line: int  # 0-based document line
     block: int  # index into Context.blocks
 
 
-@dataclass(slots=True)
-class CodeFacts:
+class CodeFacts(NamedTuple):
     types: dict[str, DeclaredType]
     bindings: list[dict[str, set[str]]]  # per block: name -> declared type names
     calls: list[Call]

@@ -19,10 +19,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 from smartspec import catalog, detect
 from smartspec.document import FENCE_RE, Document, Section
@@ -129,8 +128,7 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", text) if "\n" in text else " " * len(text)
 
 
-@dataclass(frozen=True, slots=True)
-class CodeBlock:
+class CodeBlock(NamedTuple):
     """One fenced code block: its language (the info string's first word, lower-cased, ""
     when none), the 0-based line of its opening fence, and its content lines (without the
     fences); content line ``i`` is document line ``first + i``."""
@@ -192,8 +190,7 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
     return blocks
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     method: str
     path: str
     line: int  # 0-based, where it is defined

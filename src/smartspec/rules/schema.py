@@ -15,9 +15,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from smartspec.rules.context import CodeBlock, Context
 
@@ -42,24 +41,31 @@ _ER_RELATION_RE = re.compile(
 _ER_ENTITY_RE = re.compile(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
 
 
-@dataclass(slots=True)
-class Column:
+class Column(NamedTuple):
     name: str
     type: str  # first word of the type, lower-cased ("decimal", "varchar", "double")
     line: int  # 0-based document line
 
 
-@dataclass(slots=True)
 class Table:
-    name: str  # lower-case, schema and quotes removed
-    line: int
-    partition: bool = False
-    columns: dict[str, Column] = field(default_factory=dict)
-    allowed: dict[str, set[str]] = field(default_factory=dict)  # column -> CHECK/enum values
+    """A table the spec's SQL creates. A plain slotted class (not a dataclass) so that defining
+    it costs nothing measurable at import; the parser fills it as it reads."""
+
+    __slots__ = ("allowed", "columns", "line", "name", "partition")
+
+    def __init__(self, name: str, line: int, partition: bool = False) -> None:
+        self.name = name  # lower-case, schema and quotes removed
+        self.line = line
+        self.partition = partition
+        self.columns: dict[str, Column] = {}
+        self.allowed: dict[str, set[str]] = {}  # column -> CHECK/enum values
+
+    def __repr__(self) -> str:
+        return (f"Table(name={self.name!r}, line={self.line!r}, partition={self.partition!r}, "
+                f"columns={self.columns!r}, allowed={self.allowed!r})")
 
 
-@dataclass(frozen=True, slots=True)
-class JsonObject:
+class JsonObject(NamedTuple):
     keys: dict[str, int]  # key -> 0-based document line
     values: dict[str, Any]
     block: int

@@ -1,0 +1,92 @@
+"""What a command imports: `new` and a one-spec `validate` must not load the modules only
+other commands need.
+
+Start-up is most of what a user waits for, and an import that slips onto a command's path
+(a top-level import of a heavy module in a shared file) costs every run of that command.
+Each case runs the command in a fresh interpreter, as a user does, and reads ``sys.modules``
+at the end of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from smartspec import render
+from smartspec.template_compiler import write_package
+from tests.helpers import EPOCH
+
+DESCRIPTION = "Card payments with a PostgreSQL ledger, a Kafka queue and the Stripe API"
+
+# Run the command through cli.main, then print every module loaded, as JSON, on the last line.
+PROBE = """\
+import json, sys
+from smartspec import cli
+code = cli.main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+# Modules only other commands need. A name is matched exactly and as a package prefix.
+NOT_FOR_NEW = (
+    "smartspec.adopt", "smartspec.agents", "smartspec.contract", "smartspec.delivery",
+    "smartspec.editing", "smartspec.mcpserver", "smartspec.merge", "smartspec.rules.runner",
+    "smartspec.rules.sarif", "smartspec.index.graph",
+    "smartspec.commands.edit", "smartspec.commands.validate", "smartspec.commands.index",
+    "smartspec.commands.export", "smartspec.commands.mcp", "smartspec.commands.adopt",
+    "smartspec.runs.adopt", "smartspec.runs.export", "smartspec.runs.plan",
+    "smartspec.runs.check_api", "smartspec.runs.init",
+    "mcp", "yaml", "jsonschema", "markdown_it",
+    # Templates run as the Python the build compiled them to (see template_runtime).
+    "jinja2", "smartspec.template_compiler",
+)
+# A one-spec validate reads and checks text: it renders nothing and writes no spec.
+NOT_FOR_VALIDATE = (
+    *(name for name in NOT_FOR_NEW if name != "smartspec.rules.runner"
+      and name != "smartspec.commands.validate"),
+    "smartspec.render", "smartspec.plan", "smartspec.model.build",
+    "smartspec.content", "smartspec.templates", "smartspec.commands.new",
+)
+
+
+def _modules(cwd: Path, *argv: str) -> tuple[int, list[str]]:
+    # The templates compiled as the build compiles them, whether or not this copy of smartspec
+    # was installed with them.
+    compiled = cwd / ".compiled"
+    if not compiled.exists():
+        write_package(Path(render.__file__).parent / "templates", compiled)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "SMARTSPEC_NO_CACHE": "1",
+           "PYTHONPATH": os.pathsep.join([str(compiled), os.environ.get("PYTHONPATH", "")])}
+    env.pop("SMARTSPEC_NO_COMPILED_TEMPLATES", None)
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.stdout.strip(), done.stderr
+    last = json.loads(done.stdout.strip().splitlines()[-1])
+    return last["code"], last["modules"]
+
+
+def _loaded(modules: list[str], forbidden: tuple[str, ...]) -> list[str]:
+    return [m for m in modules
+            if any(m == name or m.startswith(name + ".") for name in forbidden)]
+
+
+def test_new_imports_only_what_new_needs(tmp_path: Path) -> None:
+    code, modules = _modules(tmp_path, "new", "payment-processing", DESCRIPTION,
+                             "--profile=financial", "--domain=fintech")
+    assert code in (0, 1)
+    assert (tmp_path / "specs/feature/spec-001-payment-processing/spec.md").is_file()
+    # The run did what new does: rendered, validated, indexed.
+    assert {"smartspec.render", "smartspec.rules", "smartspec.index"} <= set(modules)
+    assert _loaded(modules, NOT_FOR_NEW) == []
+
+
+def test_one_spec_validate_imports_no_generator(tmp_path: Path) -> None:
+    _modules(tmp_path, "new", "payment-processing", DESCRIPTION, "--profile=basic",
+             "--mode=compact")
+    code, modules = _modules(tmp_path, "validate",
+                             "specs/feature/spec-001-payment-processing/spec.md")
+    assert code in (0, 1)
+    assert "smartspec.rules" in modules
+    assert _loaded(modules, NOT_FOR_VALIDATE) == []
