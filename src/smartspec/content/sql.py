@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from smartspec.content.system import currency_for
+from smartspec.content.system import STORED_VALUE_RE, currency_for
 from smartspec.detect import plural_of
 
 if TYPE_CHECKING:
@@ -303,8 +303,9 @@ def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str]:
         + ": the step it reached, what compensation needs, and when it times out.",
         [Column("saga_id", "UUID", default="gen_random_uuid()"),
          Column("saga_type", "VARCHAR(40)", check=_in("saga_type", (
-             "CREDIT_PURCHASE", "COST_DEDUCTION", "REFUND", "FAILED_PAYMENT_COMPENSATION",
-             "PARTIAL_APPLY"))),
+             ("CREDIT_PURCHASE", "COST_DEDUCTION", "REFUND", "FAILED_PAYMENT_COMPENSATION",
+              "PARTIAL_APPLY") if STORED_VALUE_RE.search(plan.description or "")
+             else ("PAYMENT", "REFUND")))),
          Column("idempotency_key", "VARCHAR(100)", unique=True),
          Column("account_id", "UUID", references="account(id)"),
          Column("current_step", "SMALLINT", default="0", check="current_step >= 0",
@@ -411,7 +412,7 @@ $$;"""
          Column("account_id", "UUID", references="account(id)"),
          Column("saga_id", "UUID", null=True, references="saga_state(saga_id)"),
          Column("transaction_type", "VARCHAR(20)", check=_in("transaction_type", (
-             "CREDIT", "DEBIT", "REFUND", "PARTIAL_DEBIT", "REVERSAL"))),
+             "CREDIT", "DEBIT", "PAYMENT", "REFUND", "PARTIAL_DEBIT", "REVERSAL"))),
          Column("amount", "DECIMAL(19,4)", check="amount > 0"),
          Column("balance_after", "DECIMAL(19,4)", check="balance_after >= 0"),
          Column("reference_id", "UUID", null=True, comment="payment, invoice or refund"),

@@ -76,6 +76,13 @@ class Port:
     type: str  # interface name: PaymentRepository, StripeGateway, Clock ...
     field: str  # camelCase field name: paymentRepository
     tech: str  # what implements it in production: PostgreSQL, Stripe API ...
+    payment: bool = False  # a payment provider's gateway: it charges and refunds, not "sends"
+
+    @property
+    def call(self) -> str:
+        """The method the service calls on this gateway: a provider that takes payments is
+        charged; any other external API is sent a request."""
+        return "charge" if self.payment else "send"
 
     @property
     def token(self) -> str:
@@ -131,6 +138,10 @@ class CodeSubject:
         return tuple(p for p in self.ports if p.kind == "gateway")
 
 
+# Providers whose gateway charges and refunds (the saga's payment steps call exactly these).
+PAYMENT_GATEWAYS = frozenset({"Stripe", "PromptPay", "PayPal", "Adyen", "Payment Provider"})
+
+
 def _pascal(text: str) -> str:
     """PascalCase that keeps a word's own inner capitals: PromptPay, OpenAI, CreditService."""
     words = [w for w in re.split(r"[^A-Za-z0-9]+", text) if w]
@@ -167,10 +178,10 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     for api in called:
         name = _pascal(api) or "External"
         ports.append(Port("gateway", f"{name}Gateway", f"{name[:1].lower()}{name[1:]}Gateway",
-                          f"{api} API"))
+                          f"{api} API", payment=api in PAYMENT_GATEWAYS))
     ports.append(Port("ids", "IdGenerator", "ids", "UUID generator"))
     ports.append(Port("clock", "Clock", "clock", "system clock"))
-    providers = [a for a in system.external_apis if a in ("Stripe", "PromptPay", "PayPal", "Adyen")]
+    providers = [a for a in system.external_apis if a in PAYMENT_GATEWAYS]
     provider = _pascal(providers[0]) if providers else "PaymentProvider"
     subject = CodeSubject(service, entity, entity[:1].lower() + entity[1:], tuple(ports), provider)
     if primary is None:

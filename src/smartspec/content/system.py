@@ -39,6 +39,9 @@ SERVICE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                    "recommendation", "recommendations", "ml")),
 )
 CACHE_LIKE = frozenset({"Redis"})
+# Words that ask for value held for a customer; "credit card" is a way to pay, not a balance.
+STORED_VALUE_RE = re.compile(
+    r"\b(?:credits?(?!\s+cards?)|wallets?|balances?|top[- ]?ups?|prepaid|points)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,9 @@ class System:
     currency: str  # the currency of money examples
 
     model: SystemModel
+    # The description asks for stored value (credits, a wallet, a balance): only then do the
+    # credit sagas (purchase, deduction, partial apply) and the balance tables exist.
+    stored_value: bool = False
 
     def example(self, endpoint: Endpoint) -> Example:
         """The request/response example of ``endpoint`` for the Examples section, from the
@@ -181,6 +187,7 @@ def describe_system(plan: SpecPlan) -> System:
         tenant="saas" in plan.domains,
         currency=model.currency or currency_for(facts),
         model=model,
+        stored_value=bool(STORED_VALUE_RE.search(plan.description or "")),
     )
 
 
