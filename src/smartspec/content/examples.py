@@ -200,10 +200,21 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         response = {"access_token": "eyJhbGciOiJSUzI1NiJ9.example.signature",
                     "token_type": "Bearer", "expires_in": 900, "refresh_token": "rt_3c9a7e51f0"}
     elif verb == "confirm":
-        headers.append("Stripe-Signature: t=1768469400,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e7"
-                       if "stripe" in op.path else "X-Signature: sha256=5257a869e7ecebeda32a")
-        body = {"id": "evt_1QxExample", "type": "payment_intent.succeeded",
-                "data": {"object": {"id": "pi_3QxExample", "status": "succeeded"}}}
+        # Each provider calls back in its own format and signs it its own way; the event
+        # type carries the outcome, so no provider status word is shown as one of ours.
+        if "stripe" in op.path:
+            headers.append("Stripe-Signature: t=1768469400,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e7")
+            body = {"id": "evt_1QxExample", "type": "payment_intent.succeeded",
+                    "data": {"object": {"id": "pi_3QxExample", "object": "payment_intent"}}}
+        elif "sendgrid" in op.path:
+            headers.append("X-Twilio-Email-Event-Webhook-Signature: MEUCIQCexample")
+            headers.append("X-Twilio-Email-Event-Webhook-Timestamp: 1768469400")
+            body = [{"email": "ada@example.com", "event": "delivered",
+                     "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001", "timestamp": 1768469400}]
+        else:
+            headers.append("X-Signature: sha256=5257a869e7ecebeda32a")
+            body = {"id": "evt_1QxExample", "type": f"{op.path.rstrip('/').rsplit('/', 1)[-1]}.event",
+                    "created": 1768469400}
         status, response = "204 No Content", None
     elif verb in ("reschedule",):
         body = {"starts_at": "2026-01-16T10:00:00Z", "ends_at": "2026-01-16T10:30:00Z"}
@@ -236,7 +247,9 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         response = {"items": [record], "next_cursor": None}
     elif verb == "export":
         body = {"format": "csv"}
-        status, response = "202 Accepted", {"export_id": EXAMPLE_ID, "status": "QUEUED"}
+        # The export runs in the background; the client follows its location for the file.
+        status, response = "202 Accepted", {"export_id": EXAMPLE_ID, "format": "csv",
+                                            "location": f"{op.path.rstrip('/')}/{EXAMPLE_ID}"}
     elif verb == "infer":
         body = {"input": {"features": [0.12, 3.4, 1.0]}}
         response = {"id": EXAMPLE_ID, "model_version": "2026-01-10",

@@ -186,8 +186,16 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     subject = CodeSubject(service, entity, entity[:1].lower() + entity[1:], tuple(ports), provider)
     if primary is None:
         return subject
-    attribute = next((a for a in primary.attributes if a.required), None) or (
-        primary.attributes[0] if primary.attributes else None)
+    # The attribute the create call takes: one only this entity's table has, so the object
+    # the example builds ({ id, status, method, createdAt }) can only be read as this table;
+    # "amount" alone would fit an invoice as well as a payment.
+    from smartspec.content.sql import schema_for
+
+    elsewhere = {c.name for t in schema_for(plan).tables if t.name != primary.name
+                 for c in t.columns}
+    required = [a for a in primary.attributes if a.required]
+    attribute = next((a for a in required if a.name not in elsewhere), None) or next(
+        iter(required), None) or (primary.attributes[0] if primary.attributes else None)
     states = primary.states or ("ACTIVE",)
     confirmed = next((st for st in ("CONFIRMED", "SUCCEEDED", "BOOKED", "ACTIVE", "PAID", "SENT",
                                     "COMPLETED") if st in states), states[min(1, len(states) - 1)])
@@ -206,7 +214,8 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
 _LANGUAGE_TYPES: dict[str, tuple[tuple[str, str], ...]] = {
     "string": (("typescript", "string"), ("python", "str"), ("java", "String"),
                ("go", "string"), ("csharp", "string")),
-    "big-integer": (("typescript", "number"), ("python", "int"), ("java", "long"),
+    # Money in minor units is a 64-bit integer: a TypeScript number is a float, so bigint.
+    "big-integer": (("typescript", "bigint"), ("python", "int"), ("java", "long"),
                     ("go", "int64"), ("csharp", "long")),
     "integer": (("typescript", "number"), ("python", "int"), ("java", "int"), ("go", "int"),
                 ("csharp", "int")),
