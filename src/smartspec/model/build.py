@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from smartspec import knowledge
-from smartspec.detect import ENTITY_NOUNS, Facts, _phrases, plural_of
+from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of
 from smartspec.domains import packs
 from smartspec.model import (
     DEFAULT,
@@ -197,7 +197,11 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
             if e.name == next((x.name for x in entities if x.name in ("user", "account",
                                                                          "customer")), None)
             else e for e in entities)
-    operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money)
+    # Only endpoints the description writes out ("POST /runs starts a run") are stated;
+    # detection also proposes endpoints for the nouns it found, which are not.
+    stated = tuple(e for e in facts.endpoints if f"{e.method} {e.path}" in description)
+    operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money,
+                             stated)
     origins: dict[str, Origin] = {
         "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
         else Origin(DEFAULT, "no payments, billing or wallet described"),
@@ -450,9 +454,35 @@ def _rest(verb: str, entity: Entity, method: str, path: str, summary: str,
     return Operation(verb, entity.name, "rest", method, path, summary, origin)
 
 
+def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, ...],
+                       ) -> list[Operation]:
+    """The description's own endpoints, as written: "POST /runs starts a run" is the
+    operation, on the entity its path names (the first one otherwise), and no versioned
+    CRUD path is invented beside it."""
+    ops: list[Operation] = []
+    primary = next((e for e in entities if e.time_column is None), entities[0])
+    for endpoint in endpoints:
+        segments = [s for s in endpoint.path.strip("/").split("/") if s and "{" not in s
+                    and ":" not in s]
+        entity = next((e for seg in reversed(segments) for e in entities
+                       if seg.replace("-", "_") in (e.plural, e.name)), primary)
+        item = endpoint.path.rstrip("/").endswith("}")
+        verb = {"POST": "create", "PUT": "update", "PATCH": "update",
+                "DELETE": "delete"}.get(endpoint.method, "get" if item else "list")
+        label = entity.name.replace("_", " ")
+        summary = endpoint.purpose.strip().rstrip(".") or {
+            "create": f"Create {_article(label)} {label}", "update": f"Change {_article(label)} {label}",
+            "delete": f"Delete {_article(label)} {label}", "get": f"Read one {label}",
+        }.get(verb, f"List {entity.plural.replace('_', ' ')}")
+        ops.append(_rest(verb, entity, endpoint.method, endpoint.path, summary[:1].upper() + summary[1:],
+                         Origin(DESCRIPTION, f"endpoint '{endpoint.method} {endpoint.path}'")))
+    return ops
+
+
 def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 verbs: dict[str, str], auth: str, parties: tuple[Party, ...],
-                messaging: tuple[Messaging, ...], money: bool) -> tuple[Operation, ...]:
+                messaging: tuple[Messaging, ...], money: bool,
+                stated: tuple[Endpoint, ...] = ()) -> tuple[Operation, ...]:
     ops: list[Operation] = []
     kinds = {i.kind for i in interfaces if i.direction == INBOUND}
     crud = Origin(DEFAULT, "create, read and list for a stored entity")
@@ -478,7 +508,9 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  "Run the model on one input", said("infer")))
             ops.append(Operation("infer", target.name, "grpc", "rpc", "PredictStream",
                                  "Run the model on a stream of inputs", said("infer")))
-    if "rest" in kinds:
+    if "rest" in kinds and stated:
+        ops.extend(_stated_operations(stated, entities))
+    elif "rest" in kinds:
         for entity in entities:
             base = f"{API}/{_url(entity.plural)}"
             if entity.owner and entity.owner in by_name and entity.name == "profile":
