@@ -247,9 +247,10 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         response = {"items": [record], "next_cursor": None}
     elif verb == "export":
         body = {"format": "csv"}
-        # The export runs in the background; the client follows its location for the file.
+        # The export runs in the background: the answer acknowledges the job; the file is
+        # delivered when it is ready, so no job status the schema lacks is shown.
         status, response = "202 Accepted", {"export_id": EXAMPLE_ID, "format": "csv",
-                                            "location": f"{op.path.rstrip('/')}/{EXAMPLE_ID}"}
+                                            "accepted_at": EXAMPLE_TIME}
     elif verb == "infer":
         body = {"input": {"features": [0.12, 3.4, 1.0]}}
         response = {"id": EXAMPLE_ID, "model_version": "2026-01-10",
