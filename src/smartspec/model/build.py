@@ -78,6 +78,7 @@ VERBS: dict[str, str] = {
     "import": "import", "imports": "import", "upload": "import", "uploads": "import",
     "csv": "import", "sftp": "import",
     "audit": "audit", "audited": "audit",
+    "threshold": "threshold", "thresholds": "threshold",
     "login": "issue-token", "log in": "issue-token", "sign in": "issue-token",
     "sign-in": "issue-token", "authenticate": "issue-token",
 }
@@ -524,6 +525,17 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 continue  # readings arrive by ingestion, below
             label = entity.name.replace("_", " ")
             verb_for_create = "schedule" if entity.name in ("appointment", "booking") else "create"
+            # Alerts on thresholds are raised by the service as readings arrive (below), not
+            # created by callers; callers read, acknowledge and resolve them.
+            raised = entity.name == "alert" and "threshold" in verbs and any(
+                e.time_column for e in entities)
+            if raised:
+                ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
+                ops.append(_rest("list", entity, "GET", base,
+                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
+                ops.append(_rest("update", entity, "PATCH", base + "/{id}",
+                                 "Acknowledge or resolve an alert", crud))
+                continue
             ops.append(_rest(verb_for_create, entity, "POST", base,
                              f"{'Book' if verb_for_create == 'schedule' else 'Create'} "
                              f"{_article(label)} {label}",
@@ -597,6 +609,11 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(Operation(verb, entity.name, feed.kind, "consume", channel,
                                  f"Consume {entity.plural.replace('_', ' ')} from {feed.technology}",
                                  Origin(KNOWLEDGE, f"{feed.technology} is an inbound feed")))
+            if "threshold" in verbs and "alert" in by_name:
+                ops.append(Operation("alert", "alert", feed.kind, "consume", channel,
+                                     "Open an alert when a reading crosses a configured "
+                                     "threshold",
+                                     said("threshold")))
         elif "rest" in kinds and entity.name != "usage_record":
             ops.append(Operation("ingest", entity.name, "rest", "POST",
                                  f"{API}/{_url(entity.plural)}:batch",
