@@ -221,7 +221,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         moved = next((s for s in entity.states if s == "RESCHEDULED"), state)
         response = {**record, **body, **({"status": moved} if moved else {})}
     elif verb == "cancel":
-        body = {"reason": "Patient request"}
+        # Cancelling needs no body: the path names the appointment, and the answer is it.
         gone = next((s for s in entity.states if s == "CANCELLED"), state)
         response = {**record, **({"status": gone} if gone else {})}
     elif verb == "refund":

@@ -544,7 +544,12 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
             ops.append(_rest("list", entity, "GET", base,
                              f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
-            if entity.states and entity.name not in ("payment", "refund", "invoice"):
+            # An appointment changes through reschedule and cancel (below), which check the
+            # slot; a generic PATCH beside them would bypass that check.
+            moved_by_verbs = entity.name in ("appointment", "booking") and bool(
+                {"schedule", "reschedule", "cancel"} & set(verbs))
+            if entity.states and entity.name not in ("payment", "refund", "invoice") and not (
+                    moved_by_verbs):
                 ops.append(_rest("update", entity, "PATCH", base + "/{id}",
                                  f"Change {_article(label)} {label}", crud))
         appointment = by_name.get("appointment") or by_name.get("booking")
