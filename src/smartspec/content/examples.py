@@ -82,10 +82,10 @@ def entity_of(path: str) -> str | None:
 
 
 def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded: bool,
-                tenant: bool) -> Example:
+                tenant: bool, host: str = "api.example.com") -> Example:
     entity = entity_of(endpoint.path) or "item"
     path = "/".join(EXAMPLE_ID if s.startswith(("{", ":")) else s for s in endpoint.path.split("/"))
-    headers = [f"{endpoint.method} {path} HTTP/1.1", "Host: api.example.com"]
+    headers = [f"{endpoint.method} {path} HTTP/1.1", f"Host: {host}"]
     if guarded:
         headers.append("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature")
     if tenant:
@@ -163,11 +163,11 @@ def sample_value(name: str, type_: str, currency: str) -> Any:
 
 
 def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, guarded: bool,
-                      tenant: bool) -> Example:
+                      tenant: bool, host: str = "api.example.com") -> Example:
     """The request/response pair of one model operation, built from its entity's attributes
     and states so that every field and status in it is one the schema has."""
     path = "/".join(EXAMPLE_ID if s.startswith(("{", ":")) else s for s in op.path.split("/"))
-    headers = [f"{op.method} {path} HTTP/1.1", "Host: api.example.com"]
+    headers = [f"{op.method} {path} HTTP/1.1", f"Host: {host}"]
     if guarded and op.verb not in ("issue-token", "refresh-token", "confirm"):
         headers.append("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature")
     if tenant and op.verb != "confirm":

@@ -93,11 +93,14 @@ class System:
         op = next((o for o in self.model.endpoints
                    if (o.method, o.path) == (endpoint.method, endpoint.path)), None)
         entity = self.model.entity(op.entity) if op is not None else None
+        # The examples call this service by its own host name, as a client would.
+        host = (re.sub(r"[^a-z0-9]+", "-", self.model.name.lower()).strip("-") or "api") + (
+            ".example.com")
         if op is None or entity is None:
             return example_for(endpoint, currency=self.currency, method_name=method,
-                               guarded=self.guarded, tenant=self.tenant)
+                               guarded=self.guarded, tenant=self.tenant, host=host)
         return operation_example(op, entity, currency=self.currency, method_name=method,
-                                 guarded=self.guarded, tenant=self.tenant)
+                                 guarded=self.guarded, tenant=self.tenant, host=host)
 
     @property
     def queue_semantics(self) -> str:
