@@ -77,12 +77,13 @@ class Port:
     field: str  # camelCase field name: paymentRepository
     tech: str  # what implements it in production: PostgreSQL, Stripe API ...
     payment: bool = False  # a payment provider's gateway: it charges and refunds, not "sends"
+    inference: bool = False  # the model server the service runs inference on (Triton ...)
 
     @property
     def call(self) -> str:
         """The method the service calls on this gateway: a provider that takes payments is
-        charged; any other external API is sent a request."""
-        return "charge" if self.payment else "send"
+        charged, a model server is asked to infer; any other external API is sent a request."""
+        return "charge" if self.payment else "infer" if self.inference else "send"
 
     @property
     def token(self) -> str:
@@ -179,6 +180,17 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         name = _pascal(api) or "External"
         ports.append(Port("gateway", f"{name}Gateway", f"{name[:1].lower()}{name[1:]}Gateway",
                           f"{api} API", payment=api in PAYMENT_GATEWAYS))
+    # The model server is the dependency inference runs on: a port of its own, called over
+    # gRPC with a deadline (never given an API key).
+    from smartspec import knowledge
+
+    for tech in plan.model.technologies:
+        entry = knowledge.lookup(tech)
+        if entry is not None and entry.role == "model-serving":
+            name = _pascal(tech.removeprefix("NVIDIA ")) or "ModelServer"
+            ports.append(Port("gateway", f"{name}Client", f"{name[:1].lower()}{name[1:]}Client",
+                              f"{tech} server", inference=True))
+            break
     ports.append(Port("ids", "IdGenerator", "ids", "UUID generator"))
     ports.append(Port("clock", "Clock", "clock", "system clock"))
     providers = [a for a in system.external_apis if a in PAYMENT_GATEWAYS]

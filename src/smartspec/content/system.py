@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from smartspec.content.examples import Example
+    from smartspec.content.proto import GrpcExample
     from smartspec.detect import Endpoint, Facts
     from smartspec.model import SystemModel
     from smartspec.plan import SpecPlan
@@ -101,6 +102,12 @@ class System:
                                guarded=self.guarded, tenant=self.tenant, host=host)
         return operation_example(op, entity, currency=self.currency, method_name=method,
                                  guarded=self.guarded, tenant=self.tenant, host=host)
+
+    def grpc_examples(self) -> list[GrpcExample]:
+        """grpcurl calls of the model's gRPC reads and inference, for the Examples section."""
+        from smartspec.content.proto import grpc_examples
+
+        return grpc_examples(self.model)
 
     @property
     def queue_semantics(self) -> str:
