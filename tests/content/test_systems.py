@@ -146,3 +146,13 @@ def test_a_refund_is_never_reversed_and_returns_money_one_way() -> None:
     refund = saga.split("Refund Saga", 1)[1].split("###", 1)[0]
     assert "credit.add" not in refund  # no stored value here: the card is refunded, only
     assert "payments.refund(" in refund
+
+
+def test_the_model_server_is_injected_called_with_a_deadline_and_configured() -> None:
+    text = spec("system-model-serving")
+    di = section(text, "Dependency Injection")
+    assert "TritonClient" in di and "infer(" in di and "TRITON_API_KEY" not in text
+    assert re.search(r"^\| NVIDIA Triton \| \d+ms deadline per inference", text, re.MULTILINE)
+    assert "`TRITON_URL`" in section(text, "Configuration")
+    examples = section(text, "Examples")
+    assert "grpcurl" in examples and "ModelServingService/Predict" in examples
