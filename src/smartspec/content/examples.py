@@ -163,12 +163,19 @@ def sample_value(name: str, type_: str, currency: str) -> Any:
 
 
 def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, guarded: bool,
-                      tenant: bool, host: str = "api.example.com") -> Example:
+                      tenant: bool, host: str = "api.example.com",
+                      session: bool = False) -> Example:
     """The request/response pair of one model operation, built from its entity's attributes
     and states so that every field and status in it is one the schema has."""
     path = "/".join(EXAMPLE_ID if s.startswith(("{", ":")) else s for s in op.path.split("/"))
     headers = [f"{op.method} {path} HTTP/1.1", f"Host: {host}"]
-    if guarded and op.verb not in ("issue-token", "refresh-token", "confirm"):
+    if session and op.verb != "confirm":
+        # Staff signed in through the identity provider: the browser session authenticates,
+        # and a state-changing request carries the CSRF token of that session.
+        headers.append("Cookie: sessionid=8d1f3c2a9b7e4f60a5c1")
+        if op.method in ("POST", "PUT", "PATCH", "DELETE"):
+            headers.append("X-CSRFToken: 4b9e2d7c1a6f3e8b")
+    elif guarded and op.verb not in ("issue-token", "refresh-token", "confirm"):
         headers.append("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature")
     if tenant and op.verb != "confirm":
         headers.append("X-Tenant-Id: 5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f")

@@ -101,7 +101,8 @@ class System:
             return example_for(endpoint, currency=self.currency, method_name=method,
                                guarded=self.guarded, tenant=self.tenant, host=host)
         return operation_example(op, entity, currency=self.currency, method_name=method,
-                                 guarded=self.guarded, tenant=self.tenant, host=host)
+                                 guarded=self.guarded, tenant=self.tenant, host=host,
+                                 session=self.guarded and self.model.auth == "oidc")
 
     def grpc_examples(self) -> list[GrpcExample]:
         """grpcurl calls of the model's gRPC reads and inference, for the Examples section."""
