@@ -115,6 +115,8 @@ def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded:
 _SAMPLE_BY_NAME: dict[str, Any] = {
     "email": "ada@example.com", "display_name": "Ada Lovelace", "name": "Example name",
     "avatar_url": "https://cdn.example.com/avatars/ada.png", "bio": "Mathematician.",
+    "url": "https://hooks.customer.example.net/events",
+    "event_types": "status_changed",
     "locale": "en-GB", "mrn": "MRN-000123", "serial_number": "SN-88412",
     "firmware_version": "2.4.1", "metric": "temperature_c", "tracking_number": "TRK-7F3A9C21",
     "origin": "Bangkok DC", "destination": "Chiang Mai", "plate_number": "1AB-2345",

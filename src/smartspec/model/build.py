@@ -54,6 +54,11 @@ _BROKER_INTERFACE = {"Kafka": "kafka", "Redpanda": "kafka", "Amazon Kinesis": "k
                      "AWS IoT Core": "mqtt"}
 
 # Domain verbs: a word of the description -> the operation it asks for.
+# Webhooks the service sends to its customers (not a provider's webhooks it receives).
+OUTGOING_WEBHOOKS_RE = re.compile(
+    r"webhooks?\s+(?:to|for)\s+(?:customers|clients|merchants|partners|subscribers)"
+    r"|(?:notify|notifies|send|sends)\s+\w+\s+(?:by|via)\s+webhooks?")
+
 VERBS: dict[str, str] = {
     "ingest": "ingest", "ingests": "ingest", "ingestion": "ingest", "ingesting": "ingest",
     "collect": "ingest", "collects": "ingest",
@@ -379,6 +384,11 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         chosen["invoice"] = Origin(DESCRIPTION, f"word {verbs['invoice']!r}")
     if "meter" in verbs and money and "subscription" not in chosen and "saas" in domains:
         chosen["subscription"] = Origin(DOMAIN, "usage is billed per subscription")
+    if OUTGOING_WEBHOOKS_RE.search(facts.text.lower()) and chosen:
+        # Webhooks to customers go to URLs the customers register: the endpoints (with the
+        # version of the secret that signs them) are stored and managed through the API.
+        chosen["webhook_endpoint"] = Origin(DESCRIPTION, "webhooks to customers need "
+                                                         "registered endpoints")
     if "tracking_event" in chosen:
         chosen.pop("event", None)  # the carrier's events are the tracking events
     if "delivery log" in word_set:
@@ -434,9 +444,7 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
         if party.calls_back:
             found.append(Interface("webhook", INBOUND, f"{party.name} webhooks", party.name,
                                    Origin(KNOWLEDGE, f"{party.name} confirms by signed webhook")))
-    if {"webhook", "webhooks"} & word_set and re.search(
-            r"webhooks?\s+(?:to|for)\s+(?:customers|clients|merchants|partners|subscribers)"
-            r"|(?:notify|notifies|send|sends)\s+\w+\s+(?:by|via)\s+webhooks?", lowered):
+    if {"webhook", "webhooks"} & word_set and OUTGOING_WEBHOOKS_RE.search(lowered):
         found.append(Interface("webhook", OUTBOUND, "outgoing webhooks", "customers",
                                Origin(DESCRIPTION, "webhooks to customers")))
     if "import" in verbs:
