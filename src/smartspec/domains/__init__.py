@@ -50,9 +50,8 @@ class DomainPack(NamedTuple):
     entities: tuple[str, ...]  # entities the domain's systems usually manage
     actors: tuple[tuple[str, str], ...]  # (name, kind) of who uses such systems
     threats: tuple[Threat, ...]
-    label: str = ""  # how the spec names the domain: "IoT", "SaaS"
-    # Sentences the domain adds to sections, by section: "implementation", "test".
-    words: dict[str, str] = {}  # a NamedTuple default, never mutated
+    label: str  # how the spec names the domain: "IoT", "SaaS"
+    words: dict[str, str]  # sentences the domain adds, by section: "implementation", "test"
 
 
 @lru_cache(maxsize=1)
