@@ -126,3 +126,33 @@ def test_promptpay_is_reached_through_stripe_and_confirmed_by_webhook() -> None:
     text = spec("system-payments")
     assert "| Payment scheme | PromptPay via Stripe |" in text
     assert "POST /api/v1/webhooks/stripe" in text and "Stripe-Signature" in text
+
+
+@pytest.mark.parametrize("name", ["system-payments", "system-saas-billing"])
+def test_a_payment_service_stays_inside_its_providers_rate_limit(name: str) -> None:
+    """Every payment is one provider call, so a payment service's peak throughput never
+    exceeds the provider's default request limit (Stripe: 100 requests/s)."""
+    performance = section(spec(name), "Performance Requirements")
+    block = performance.split("#### Payment Service", 1)[1].split("####", 1)[0]
+    peak = int(re.search(r"- Peak: (\d+) TPS", block).group(1))  # type: ignore[union-attr]
+    limit = lookup("Stripe").rate_limit_rps  # type: ignore[union-attr]
+    assert limit and peak <= limit, f"{name}: peak {peak} TPS above Stripe's {limit} req/s"
+    assert "Stripe's default rate limit" in block
+
+
+def test_a_refund_is_never_reversed_and_returns_money_one_way() -> None:
+    saga = section(spec("system-payments"), "Saga Orchestration Patterns")
+    assert not re.search(r"reverse ?refund|refundBySaga", saga, re.IGNORECASE)
+    refund = saga.split("Refund Saga", 1)[1].split("###", 1)[0]
+    assert "credit.add" not in refund  # no stored value here: the card is refunded, only
+    assert "payments.refund(" in refund
+
+
+def test_the_model_server_is_injected_called_with_a_deadline_and_configured() -> None:
+    text = spec("system-model-serving")
+    di = section(text, "Dependency Injection")
+    assert "TritonClient" in di and "infer(" in di and "TRITON_API_KEY" not in text
+    assert re.search(r"^\| NVIDIA Triton \| \d+ms deadline per inference", text, re.MULTILINE)
+    assert "`TRITON_URL`" in section(text, "Configuration")
+    examples = section(text, "Examples")
+    assert "grpcurl" in examples and "ModelServingService/Predict" in examples

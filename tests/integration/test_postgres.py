@@ -199,11 +199,16 @@ def test_financial_schema_is_enforced_by_postgresql(postgres: PgServer, name: st
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h, _ in chain)
     assert postgres.rows(f"SELECT count(*) FROM ledger_broken_links({account});", db=db) == [["0"]]
 
-    # A negative balance is rejected by a CHECK constraint.
-    balance = next(t for t in tables.values()
-                   if {"balance", "reserved_balance"} <= {c.name for c in t.columns})
-    for statement in (f"UPDATE {balance.name} SET balance = -1;",
-                      f"UPDATE {balance.name} SET reserved_balance = balance + 1;"):
+    # A negative balance is rejected by a CHECK constraint; a spec without stored value
+    # (no credits, no wallet) has no balance table, and its ledger rejects a zero amount.
+    balance = next((t for t in tables.values()
+                    if {"balance", "reserved_balance"} <= {c.name for c in t.columns}), None)
+    checks = ((f"UPDATE {balance.name} SET balance = -1;",
+               f"UPDATE {balance.name} SET reserved_balance = balance + 1;") if balance
+              else (f"INSERT INTO ledger (account_id, transaction_type, amount, balance_after, "
+                    f"created_by{tenant}) SELECT account_id, 'DEBIT', 0, 60, created_by{tenant} "
+                    "FROM ledger LIMIT 1;",))
+    for statement in checks:
         result = postgres.psql(statement, db=db, check=False)
         assert result.returncode != 0 and "check constraint" in result.stderr, (
             f"{name}: '{statement}' was accepted")

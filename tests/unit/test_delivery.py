@@ -87,16 +87,18 @@ def test_paths_compare_across_parameter_spellings() -> None:
 def test_timeline_formula_and_config() -> None:
     facts = read_facts(spec_text("financial"), spec_rel("financial"))
     default = compute(facts)
-    assert (default.complexity, default.base_weeks) == ("very-complex", 20)
+    # The README's payment spec keeps payments and a ledger but no credit balance (no stored
+    # value is described): score 39, one entity short of very-complex.
+    assert (default.complexity, default.base_weeks) == ("complex", 16)
     assert (default.domain_factor, default.service_factor, default.buffer_percent) == (1.3, 1.1, 30)
-    assert default.weeks == round(20 * 1.3 * 1.1 * 1.3, 1)
-    custom = compute(facts, {"baseWeeks": {"very-complex": 10}, "domainFactors": {"fintech": 2},
+    assert default.weeks == round(16 * 1.3 * 1.1 * 1.3, 1)
+    custom = compute(facts, {"baseWeeks": {"complex": 10}, "domainFactors": {"fintech": 2},
                              "serviceStep": 0, "bufferMin": 20, "bufferMax": 20})
     assert custom.weeks == 24.0
     assert custom.formula \
-        == "10 (base, very-complex) x 2 (domain) x 1 (services) x 1.2 (buffer 20%) = 24 weeks"
+        == "10 (base, complex) x 2 (domain) x 1 (services) x 1.2 (buffer 20%) = 24 weeks"
     plan = render("financial")["plan.md"]
-    assert default.formula in plan and "**Complexity:** very-complex" in plan
+    assert default.formula in plan and "**Complexity:** complex" in plan
 
 
 def _tasks_blocks(text: str, on_disk: str | None = None) -> list[managed.Block]:

@@ -86,6 +86,29 @@ def test_kafka_consumer_direction_and_outbound_customer_webhooks() -> None:
     assert "GET /api/v1/shipments/{id}/tracking" in paths(model)
 
 
+def test_customer_webhooks_go_to_endpoints_the_customers_register() -> None:
+    model = model_for("shipment-tracking", SHIPPING)
+    endpoint = model.entity("webhook_endpoint")
+    assert endpoint is not None and endpoint.owner == "customer"
+    assert {"url", "event_types", "secret_version"} <= {a.name for a in endpoint.attributes}
+    assert "POST /api/v1/webhook-endpoints" in paths(model)
+    # A provider's webhooks the service receives need no endpoint registry.
+    assert model_for("payments", "Card payments with Stripe, PostgreSQL").entity(
+        "webhook_endpoint") is None
+
+
+def test_explicit_endpoints_are_the_operations_as_written() -> None:
+    model = model_for("runs", "Built with Python, FastAPI. Endpoints: POST /runs.")
+    assert paths(model) == {"POST /runs"}
+
+
+def test_alerts_on_thresholds_are_raised_by_the_service_not_posted() -> None:
+    model = model_for("telemetry-ingest",
+                      "IoT telemetry from sensors over MQTT into TimescaleDB, alerts on thresholds")
+    assert "POST /api/v1/alerts" not in paths(model)
+    assert any(o.verb == "alert" and o.interface == "mqtt" for o in model.operations)
+
+
 def test_grpc_service_gets_rpc_methods_and_no_rest_crud() -> None:
     model = model_for("model-serving", SERVING)
     assert model.domains == ("ai",)

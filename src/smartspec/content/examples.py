@@ -82,10 +82,10 @@ def entity_of(path: str) -> str | None:
 
 
 def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded: bool,
-                tenant: bool) -> Example:
+                tenant: bool, host: str = "api.example.com") -> Example:
     entity = entity_of(endpoint.path) or "item"
     path = "/".join(EXAMPLE_ID if s.startswith(("{", ":")) else s for s in endpoint.path.split("/"))
-    headers = [f"{endpoint.method} {path} HTTP/1.1", "Host: api.example.com"]
+    headers = [f"{endpoint.method} {path} HTTP/1.1", f"Host: {host}"]
     if guarded:
         headers.append("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature")
     if tenant:
@@ -115,6 +115,8 @@ def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded:
 _SAMPLE_BY_NAME: dict[str, Any] = {
     "email": "ada@example.com", "display_name": "Ada Lovelace", "name": "Example name",
     "avatar_url": "https://cdn.example.com/avatars/ada.png", "bio": "Mathematician.",
+    "url": "https://hooks.customer.example.net/events",
+    "event_types": "status_changed",
     "locale": "en-GB", "mrn": "MRN-000123", "serial_number": "SN-88412",
     "firmware_version": "2.4.1", "metric": "temperature_c", "tracking_number": "TRK-7F3A9C21",
     "origin": "Bangkok DC", "destination": "Chiang Mai", "plate_number": "1AB-2345",
@@ -163,12 +165,19 @@ def sample_value(name: str, type_: str, currency: str) -> Any:
 
 
 def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, guarded: bool,
-                      tenant: bool) -> Example:
+                      tenant: bool, host: str = "api.example.com",
+                      session: bool = False) -> Example:
     """The request/response pair of one model operation, built from its entity's attributes
     and states so that every field and status in it is one the schema has."""
     path = "/".join(EXAMPLE_ID if s.startswith(("{", ":")) else s for s in op.path.split("/"))
-    headers = [f"{op.method} {path} HTTP/1.1", "Host: api.example.com"]
-    if guarded and op.verb not in ("issue-token", "refresh-token", "confirm"):
+    headers = [f"{op.method} {path} HTTP/1.1", f"Host: {host}"]
+    if session and op.verb != "confirm":
+        # Staff signed in through the identity provider: the browser session authenticates,
+        # and a state-changing request carries the CSRF token of that session.
+        headers.append("Cookie: sessionid=8d1f3c2a9b7e4f60a5c1")
+        if op.method in ("POST", "PUT", "PATCH", "DELETE"):
+            headers.append("X-CSRFToken: 4b9e2d7c1a6f3e8b")
+    elif guarded and op.verb not in ("issue-token", "refresh-token", "confirm"):
         headers.append("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature")
     if tenant and op.verb != "confirm":
         headers.append("X-Tenant-Id: 5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f")
@@ -200,17 +209,28 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         response = {"access_token": "eyJhbGciOiJSUzI1NiJ9.example.signature",
                     "token_type": "Bearer", "expires_in": 900, "refresh_token": "rt_3c9a7e51f0"}
     elif verb == "confirm":
-        headers.append("Stripe-Signature: t=1768469400,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e7"
-                       if "stripe" in op.path else "X-Signature: sha256=5257a869e7ecebeda32a")
-        body = {"id": "evt_1QxExample", "type": "payment_intent.succeeded",
-                "data": {"object": {"id": "pi_3QxExample", "status": "succeeded"}}}
+        # Each provider calls back in its own format and signs it its own way; the event
+        # type carries the outcome, so no provider status word is shown as one of ours.
+        if "stripe" in op.path:
+            headers.append("Stripe-Signature: t=1768469400,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e7")
+            body = {"id": "evt_1QxExample", "type": "payment_intent.succeeded",
+                    "data": {"object": {"id": "pi_3QxExample", "object": "payment_intent"}}}
+        elif "sendgrid" in op.path:
+            headers.append("X-Twilio-Email-Event-Webhook-Signature: MEUCIQCexample")
+            headers.append("X-Twilio-Email-Event-Webhook-Timestamp: 1768469400")
+            body = [{"email": "ada@example.com", "event": "delivered",
+                     "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001", "timestamp": 1768469400}]
+        else:
+            headers.append("X-Signature: sha256=5257a869e7ecebeda32a")
+            body = {"id": "evt_1QxExample", "type": f"{op.path.rstrip('/').rsplit('/', 1)[-1]}.event",
+                    "created": 1768469400}
         status, response = "204 No Content", None
     elif verb in ("reschedule",):
         body = {"starts_at": "2026-01-16T10:00:00Z", "ends_at": "2026-01-16T10:30:00Z"}
         moved = next((s for s in entity.states if s == "RESCHEDULED"), state)
         response = {**record, **body, **({"status": moved} if moved else {})}
     elif verb == "cancel":
-        body = {"reason": "Patient request"}
+        # Cancelling needs no body: the path names the appointment, and the answer is it.
         gone = next((s for s in entity.states if s == "CANCELLED"), state)
         response = {**record, **({"status": gone} if gone else {})}
     elif verb == "refund":
@@ -236,7 +256,10 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         response = {"items": [record], "next_cursor": None}
     elif verb == "export":
         body = {"format": "csv"}
-        status, response = "202 Accepted", {"export_id": EXAMPLE_ID, "status": "QUEUED"}
+        # The export runs in the background: the answer acknowledges the job; the file is
+        # delivered when it is ready, so no job status the schema lacks is shown.
+        status, response = "202 Accepted", {"export_id": EXAMPLE_ID, "format": "csv",
+                                            "accepted_at": EXAMPLE_TIME}
     elif verb == "infer":
         body = {"input": {"features": [0.12, 3.4, 1.0]}}
         response = {"id": EXAMPLE_ID, "model_version": "2026-01-10",

@@ -109,13 +109,35 @@ def _targets(name: str, kind: str, system: System, t: Targets, single: bool,
     if system.queue and kind in ("notification", "billing", "ingestion", "payment", "ledger"):
         queue = (f"Message processing: < {t.message_ms}ms per message",
                  f"Consumer lag: < {t.consumer_lag_s} seconds")
+    tps, peak_tps = _tps(t.tps * share), _tps(t.peak_tps * share)
+    limited = _provider_limit(apis) if kind == "payment" else None
+    if limited is not None and peak_tps > limited[1]:
+        # Every payment is one call to the provider: the service cannot take more payments
+        # per second than the provider accepts requests, so its peak is the provider's
+        # default limit and its target half of it (refunds and retries share the budget).
+        provider, limit = limited
+        peak_tps, tps = limit, max(1, limit // 2)
+        workload = (*workload, f"Capped by {provider}'s default rate limit of {limit} "
+                               "requests/s; a higher limit is agreed with the provider first")
     return ServiceTargets(
         name=name, kind=kind, p50_ms=p50, p95_ms=p95, p99_ms=p99,
         p999_ms=_ms(p99 * 5 / 3) if apis else None,
-        tps=_tps(t.tps * share), peak_tps=_tps(t.peak_tps * share), user_facing=user_facing,
+        tps=tps, peak_tps=peak_tps, user_facing=user_facing,
         workload=workload, database=database, caching=caching, external=external,
         batch=batch, queue=queue,
     )
+
+
+def _provider_limit(apis: tuple[str, ...]) -> tuple[str, int] | None:
+    """The tightest default request limit among ``apis`` that the knowledge base states."""
+    from smartspec import knowledge
+
+    limits = [(entry.rate_limit_rps, api) for api in apis
+              if (entry := knowledge.lookup(api)) is not None and entry.rate_limit_rps]
+    if not limits:
+        return None
+    limit, api = min(limits)
+    return api, int(limit)
 
 
 def _workload(kind: str, apis: tuple[str, ...], system: System) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from smartspec.content.system import currency_for
+from smartspec.content.system import STORED_VALUE_RE, currency_for
 from smartspec.detect import plural_of
 
 if TYPE_CHECKING:
@@ -264,13 +264,17 @@ def _wants(plan: SpecPlan) -> _Wants:
 # Financial core (reference §13.1.2)
 
 
-def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str]:
+def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str | None]:
     currency = f"'{wants.currency}'"
-    balance = "wallet_balance" if wants.wallet else "credit_balance"
+    # A balance table exists only where the description asks for stored value (credits, a
+    # wallet): a card-payments service keeps payments and a ledger, not customer balances.
+    stored = wants.wallet or bool(STORED_VALUE_RE.search(plan.description or ""))
+    balance = ("wallet_balance" if wants.wallet else "credit_balance") if stored else None
     tables: list[Table] = []
     tables.append(Table(
         "account", "Account Table",
-        "The holder of a balance. The person behind it lives in the identity service; "
+        ("The holder of a balance. " if balance else "The holder of payments and ledger entries. ")
+        + "The person behind it lives in the identity service; "
         "`owner_id` is that service's user id.",
         [_uuid_pk(),
          Column("owner_id", "UUID", comment="user id in the identity service"),
@@ -281,20 +285,21 @@ def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str]:
          _created(), _updated()],
         indexes=[_index("account", "owner_id")],
     ))
-    tables.append(Table(
-        balance, f"{'Wallet' if wants.wallet else 'Credit'} Balance Table",
-        "One row per account. Balances never go negative, and money held for a running saga "
-        "is reserved, not spent.",
-        [Column("account_id", "UUID", references="account(id)"),
-         Column("balance", "DECIMAL(19,4)", default="0", check="balance >= 0"),
-         Column("reserved_balance", "DECIMAL(19,4)", default="0", check="reserved_balance >= 0"),
-         Column("available_balance", "DECIMAL(19,4)", generated="balance - reserved_balance"),
-         Column("version", "INT", default="1", comment="optimistic locking"),
-         Column("last_updated", "TIMESTAMPTZ", default="NOW()")],
-        primary_key=("account_id",),
-        constraints=["CONSTRAINT chk_balance_covers_reserved CHECK (balance >= reserved_balance)"],
-        labels={"account_id": "has balance"},
-    ))
+    if balance is not None:
+        tables.append(Table(
+            balance, f"{'Wallet' if wants.wallet else 'Credit'} Balance Table",
+            "One row per account. Balances never go negative, and money held for a running saga "
+            "is reserved, not spent.",
+            [Column("account_id", "UUID", references="account(id)"),
+             Column("balance", "DECIMAL(19,4)", default="0", check="balance >= 0"),
+             Column("reserved_balance", "DECIMAL(19,4)", default="0", check="reserved_balance >= 0"),
+             Column("available_balance", "DECIMAL(19,4)", generated="balance - reserved_balance"),
+             Column("version", "INT", default="1", comment="optimistic locking"),
+             Column("last_updated", "TIMESTAMPTZ", default="NOW()")],
+            primary_key=("account_id",),
+            constraints=["CONSTRAINT chk_balance_covers_reserved CHECK (balance >= reserved_balance)"],
+            labels={"account_id": "has balance"},
+        ))
     tables.append(Table(
         "saga_state", "Saga State Table",
         "The persisted state of every saga"
@@ -303,8 +308,9 @@ def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str]:
         + ": the step it reached, what compensation needs, and when it times out.",
         [Column("saga_id", "UUID", default="gen_random_uuid()"),
          Column("saga_type", "VARCHAR(40)", check=_in("saga_type", (
-             "CREDIT_PURCHASE", "COST_DEDUCTION", "REFUND", "FAILED_PAYMENT_COMPENSATION",
-             "PARTIAL_APPLY"))),
+             ("CREDIT_PURCHASE", "COST_DEDUCTION", "REFUND", "FAILED_PAYMENT_COMPENSATION",
+              "PARTIAL_APPLY") if STORED_VALUE_RE.search(plan.description or "")
+             else ("PAYMENT", "REFUND")))),
          Column("idempotency_key", "VARCHAR(100)", unique=True),
          Column("account_id", "UUID", references="account(id)"),
          Column("current_step", "SMALLINT", default="0", check="current_step >= 0",
@@ -355,7 +361,7 @@ def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str]:
     return tables, balance
 
 
-def _ledger_table(balance: str) -> Table:
+def _ledger_table(balance: str | None) -> Table:
     chain_fn = """CREATE FUNCTION ledger_entry_hash(
   p_previous_hash CHAR(64), p_id UUID, p_account_id UUID, p_type VARCHAR,
   p_amount DECIMAL, p_balance_after DECIMAL, p_reference_id UUID, p_created_at TIMESTAMPTZ
@@ -405,13 +411,14 @@ $$;"""
         "ledger", "Ledger Table",
         "Every money movement as an immutable, hash-chained entry. Corrections are new "
         "REVERSAL entries that point at the entry they reverse; history is never changed. "
-        f"`balance_after` is the account's `{balance}.balance` after the entry.",
+        + (f"`balance_after` is the account's `{balance}.balance` after the entry." if balance
+           else "`balance_after` is the account's running total after the entry."),
         [_uuid_pk(),
          Column("entry_no", "BIGINT", identity=True, unique=True, comment="chain order"),
          Column("account_id", "UUID", references="account(id)"),
          Column("saga_id", "UUID", null=True, references="saga_state(saga_id)"),
          Column("transaction_type", "VARCHAR(20)", check=_in("transaction_type", (
-             "CREDIT", "DEBIT", "REFUND", "PARTIAL_DEBIT", "REVERSAL"))),
+             "CREDIT", "DEBIT", "PAYMENT", "REFUND", "PARTIAL_DEBIT", "REVERSAL"))),
          Column("amount", "DECIMAL(19,4)", check="amount > 0"),
          Column("balance_after", "DECIMAL(19,4)", check="balance_after >= 0"),
          Column("reference_id", "UUID", null=True, comment="payment, invoice or refund"),

@@ -76,6 +76,14 @@ class Port:
     type: str  # interface name: PaymentRepository, StripeGateway, Clock ...
     field: str  # camelCase field name: paymentRepository
     tech: str  # what implements it in production: PostgreSQL, Stripe API ...
+    payment: bool = False  # a payment provider's gateway: it charges and refunds, not "sends"
+    inference: bool = False  # the model server the service runs inference on (Triton ...)
+
+    @property
+    def call(self) -> str:
+        """The method the service calls on this gateway: a provider that takes payments is
+        charged, a model server is asked to infer; any other external API is sent a request."""
+        return "charge" if self.payment else "infer" if self.inference else "send"
 
     @property
     def token(self) -> str:
@@ -131,6 +139,10 @@ class CodeSubject:
         return tuple(p for p in self.ports if p.kind == "gateway")
 
 
+# Providers whose gateway charges and refunds (the saga's payment steps call exactly these).
+PAYMENT_GATEWAYS = frozenset({"Stripe", "PromptPay", "PayPal", "Adyen", "Payment Provider"})
+
+
 def _pascal(text: str) -> str:
     """PascalCase that keeps a word's own inner capitals: PromptPay, OpenAI, CreditService."""
     words = [w for w in re.split(r"[^A-Za-z0-9]+", text) if w]
@@ -167,16 +179,35 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     for api in called:
         name = _pascal(api) or "External"
         ports.append(Port("gateway", f"{name}Gateway", f"{name[:1].lower()}{name[1:]}Gateway",
-                          f"{api} API"))
+                          f"{api} API", payment=api in PAYMENT_GATEWAYS))
+    # The model server is the dependency inference runs on: a port of its own, called over
+    # gRPC with a deadline (never given an API key).
+    from smartspec import knowledge
+
+    for tech in plan.model.technologies:
+        entry = knowledge.lookup(tech)
+        if entry is not None and entry.role == "model-serving":
+            name = _pascal(tech.removeprefix("NVIDIA ")) or "ModelServer"
+            ports.append(Port("gateway", f"{name}Client", f"{name[:1].lower()}{name[1:]}Client",
+                              f"{tech} server", inference=True))
+            break
     ports.append(Port("ids", "IdGenerator", "ids", "UUID generator"))
     ports.append(Port("clock", "Clock", "clock", "system clock"))
-    providers = [a for a in system.external_apis if a in ("Stripe", "PromptPay", "PayPal", "Adyen")]
+    providers = [a for a in system.external_apis if a in PAYMENT_GATEWAYS]
     provider = _pascal(providers[0]) if providers else "PaymentProvider"
     subject = CodeSubject(service, entity, entity[:1].lower() + entity[1:], tuple(ports), provider)
     if primary is None:
         return subject
-    attribute = next((a for a in primary.attributes if a.required), None) or (
-        primary.attributes[0] if primary.attributes else None)
+    # The attribute the create call takes: one only this entity's table has, so the object
+    # the example builds ({ id, status, method, createdAt }) can only be read as this table;
+    # "amount" alone would fit an invoice as well as a payment.
+    from smartspec.content.sql import schema_for
+
+    elsewhere = {c.name for t in schema_for(plan).tables if t.name != primary.name
+                 for c in t.columns}
+    required = [a for a in primary.attributes if a.required]
+    attribute = next((a for a in required if a.name not in elsewhere), None) or next(
+        iter(required), None) or (primary.attributes[0] if primary.attributes else None)
     states = primary.states or ("ACTIVE",)
     confirmed = next((st for st in ("CONFIRMED", "SUCCEEDED", "BOOKED", "ACTIVE", "PAID", "SENT",
                                     "COMPLETED") if st in states), states[min(1, len(states) - 1)])
@@ -195,7 +226,8 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
 _LANGUAGE_TYPES: dict[str, tuple[tuple[str, str], ...]] = {
     "string": (("typescript", "string"), ("python", "str"), ("java", "String"),
                ("go", "string"), ("csharp", "string")),
-    "big-integer": (("typescript", "number"), ("python", "int"), ("java", "long"),
+    # Money in minor units is a 64-bit integer: a TypeScript number is a float, so bigint.
+    "big-integer": (("typescript", "bigint"), ("python", "int"), ("java", "long"),
                     ("go", "int64"), ("csharp", "long")),
     "integer": (("typescript", "number"), ("python", "int"), ("java", "int"), ("go", "int"),
                 ("csharp", "int")),

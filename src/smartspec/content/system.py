@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from smartspec.content.examples import Example
+    from smartspec.content.proto import GrpcExample
     from smartspec.detect import Endpoint, Facts
     from smartspec.model import SystemModel
     from smartspec.plan import SpecPlan
@@ -39,6 +40,9 @@ SERVICE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                    "recommendation", "recommendations", "ml")),
 )
 CACHE_LIKE = frozenset({"Redis"})
+# Words that ask for value held for a customer; "credit card" is a way to pay, not a balance.
+STORED_VALUE_RE = re.compile(
+    r"\b(?:credits?(?!\s+cards?)|wallets?|balances?|top[- ]?ups?|prepaid|points)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,9 @@ class System:
     currency: str  # the currency of money examples
 
     model: SystemModel
+    # The description asks for stored value (credits, a wallet, a balance): only then do the
+    # credit sagas (purchase, deduction, partial apply) and the balance tables exist.
+    stored_value: bool = False
 
     def example(self, endpoint: Endpoint) -> Example:
         """The request/response example of ``endpoint`` for the Examples section, from the
@@ -87,11 +94,21 @@ class System:
         op = next((o for o in self.model.endpoints
                    if (o.method, o.path) == (endpoint.method, endpoint.path)), None)
         entity = self.model.entity(op.entity) if op is not None else None
+        # The examples call this service by its own host name, as a client would.
+        host = (re.sub(r"[^a-z0-9]+", "-", self.model.name.lower()).strip("-") or "api") + (
+            ".example.com")
         if op is None or entity is None:
             return example_for(endpoint, currency=self.currency, method_name=method,
-                               guarded=self.guarded, tenant=self.tenant)
+                               guarded=self.guarded, tenant=self.tenant, host=host)
         return operation_example(op, entity, currency=self.currency, method_name=method,
-                                 guarded=self.guarded, tenant=self.tenant)
+                                 guarded=self.guarded, tenant=self.tenant, host=host,
+                                 session=self.guarded and self.model.auth == "oidc")
+
+    def grpc_examples(self) -> list[GrpcExample]:
+        """grpcurl calls of the model's gRPC reads and inference, for the Examples section."""
+        from smartspec.content.proto import grpc_examples
+
+        return grpc_examples(self.model)
 
     @property
     def queue_semantics(self) -> str:
@@ -181,6 +198,7 @@ def describe_system(plan: SpecPlan) -> System:
         tenant="saas" in plan.domains,
         currency=model.currency or currency_for(facts),
         model=model,
+        stored_value=bool(STORED_VALUE_RE.search(plan.description or "")),
     )
 
 

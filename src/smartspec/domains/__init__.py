@@ -50,6 +50,8 @@ class DomainPack(NamedTuple):
     entities: tuple[str, ...]  # entities the domain's systems usually manage
     actors: tuple[tuple[str, str], ...]  # (name, kind) of who uses such systems
     threats: tuple[Threat, ...]
+    label: str  # how the spec names the domain: "IoT", "SaaS"
+    words: dict[str, str]  # sentences the domain adds, by section: "implementation", "test"
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +79,8 @@ def packs() -> dict[str, DomainPack]:
             entities=tuple(raw["entities"]),
             actors=tuple((a[0], a[1]) for a in raw["actors"]),
             threats=tuple(Threat(*t) for t in raw["threats"]),
+            label=raw.get("label", raw["name"]),
+            words=dict(raw.get("words", {})),
         )
     return found
 

@@ -10,6 +10,7 @@ JSON for ``smartspec model --json`` and the model file stored beside a spec.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 # Where a fact came from.
@@ -148,6 +149,17 @@ class SystemModel(NamedTuple):
     origins: dict[str, Origin]  # scalar facts (money, currency, auth) -> where they came from
 
     # Questions templates ask, answered once here.
+    def domain_words(self, key: str, domains: Sequence[str] | None = None
+                     ) -> list[tuple[str, str]]:
+        """(label, sentence) that each domain pack adds under ``key`` ("implementation",
+        "test"), for ``domains`` (the model's own by default), in pack order: the domain
+        text lives in the packs, not in the templates."""
+        from smartspec.domains import packs
+
+        chosen = self.domains if domains is None else domains
+        return [(pack.label, pack.words[key]) for name, pack in packs().items()
+                if name in chosen and key in pack.words]
+
     def entity(self, name: str) -> Entity | None:
         return next((e for e in self.entities if e.name == name), None)
 

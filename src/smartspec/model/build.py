@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from smartspec import knowledge
-from smartspec.detect import ENTITY_NOUNS, Facts, _phrases, plural_of
+from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of
 from smartspec.domains import packs
 from smartspec.model import (
     DEFAULT,
@@ -54,6 +54,11 @@ _BROKER_INTERFACE = {"Kafka": "kafka", "Redpanda": "kafka", "Amazon Kinesis": "k
                      "AWS IoT Core": "mqtt"}
 
 # Domain verbs: a word of the description -> the operation it asks for.
+# Webhooks the service sends to its customers (not a provider's webhooks it receives).
+OUTGOING_WEBHOOKS_RE = re.compile(
+    r"webhooks?\s+(?:to|for)\s+(?:customers|clients|merchants|partners|subscribers)"
+    r"|(?:notify|notifies|send|sends)\s+\w+\s+(?:by|via)\s+webhooks?")
+
 VERBS: dict[str, str] = {
     "ingest": "ingest", "ingests": "ingest", "ingestion": "ingest", "ingesting": "ingest",
     "collect": "ingest", "collects": "ingest",
@@ -78,6 +83,7 @@ VERBS: dict[str, str] = {
     "import": "import", "imports": "import", "upload": "import", "uploads": "import",
     "csv": "import", "sftp": "import",
     "audit": "audit", "audited": "audit",
+    "threshold": "threshold", "thresholds": "threshold",
     "login": "issue-token", "log in": "issue-token", "sign in": "issue-token",
     "sign-in": "issue-token", "authenticate": "issue-token",
 }
@@ -197,7 +203,11 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
             if e.name == next((x.name for x in entities if x.name in ("user", "account",
                                                                          "customer")), None)
             else e for e in entities)
-    operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money)
+    # Only endpoints the description writes out ("POST /runs starts a run") are stated;
+    # detection also proposes endpoints for the nouns it found, which are not.
+    stated = tuple(e for e in facts.endpoints if f"{e.method} {e.path}" in description)
+    operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money,
+                             stated)
     origins: dict[str, Origin] = {
         "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
         else Origin(DEFAULT, "no payments, billing or wallet described"),
@@ -374,6 +384,11 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         chosen["invoice"] = Origin(DESCRIPTION, f"word {verbs['invoice']!r}")
     if "meter" in verbs and money and "subscription" not in chosen and "saas" in domains:
         chosen["subscription"] = Origin(DOMAIN, "usage is billed per subscription")
+    if OUTGOING_WEBHOOKS_RE.search(facts.text.lower()) and chosen:
+        # Webhooks to customers go to URLs the customers register: the endpoints (with the
+        # version of the secret that signs them) are stored and managed through the API.
+        chosen["webhook_endpoint"] = Origin(DESCRIPTION, "webhooks to customers need "
+                                                         "registered endpoints")
     if "tracking_event" in chosen:
         chosen.pop("event", None)  # the carrier's events are the tracking events
     if "delivery log" in word_set:
@@ -429,9 +444,7 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
         if party.calls_back:
             found.append(Interface("webhook", INBOUND, f"{party.name} webhooks", party.name,
                                    Origin(KNOWLEDGE, f"{party.name} confirms by signed webhook")))
-    if {"webhook", "webhooks"} & word_set and re.search(
-            r"webhooks?\s+(?:to|for)\s+(?:customers|clients|merchants|partners|subscribers)"
-            r"|(?:notify|notifies|send|sends)\s+\w+\s+(?:by|via)\s+webhooks?", lowered):
+    if {"webhook", "webhooks"} & word_set and OUTGOING_WEBHOOKS_RE.search(lowered):
         found.append(Interface("webhook", OUTBOUND, "outgoing webhooks", "customers",
                                Origin(DESCRIPTION, "webhooks to customers")))
     if "import" in verbs:
@@ -450,9 +463,35 @@ def _rest(verb: str, entity: Entity, method: str, path: str, summary: str,
     return Operation(verb, entity.name, "rest", method, path, summary, origin)
 
 
+def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, ...],
+                       ) -> list[Operation]:
+    """The description's own endpoints, as written: "POST /runs starts a run" is the
+    operation, on the entity its path names (the first one otherwise), and no versioned
+    CRUD path is invented beside it."""
+    ops: list[Operation] = []
+    primary = next((e for e in entities if e.time_column is None), entities[0])
+    for endpoint in endpoints:
+        segments = [s for s in endpoint.path.strip("/").split("/") if s and "{" not in s
+                    and ":" not in s]
+        entity = next((e for seg in reversed(segments) for e in entities
+                       if seg.replace("-", "_") in (e.plural, e.name)), primary)
+        item = endpoint.path.rstrip("/").endswith("}")
+        verb = {"POST": "create", "PUT": "update", "PATCH": "update",
+                "DELETE": "delete"}.get(endpoint.method, "get" if item else "list")
+        label = entity.name.replace("_", " ")
+        summary = endpoint.purpose.strip().rstrip(".") or {
+            "create": f"Create {_article(label)} {label}", "update": f"Change {_article(label)} {label}",
+            "delete": f"Delete {_article(label)} {label}", "get": f"Read one {label}",
+        }.get(verb, f"List {entity.plural.replace('_', ' ')}")
+        ops.append(_rest(verb, entity, endpoint.method, endpoint.path, summary[:1].upper() + summary[1:],
+                         Origin(DESCRIPTION, f"endpoint '{endpoint.method} {endpoint.path}'")))
+    return ops
+
+
 def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 verbs: dict[str, str], auth: str, parties: tuple[Party, ...],
-                messaging: tuple[Messaging, ...], money: bool) -> tuple[Operation, ...]:
+                messaging: tuple[Messaging, ...], money: bool,
+                stated: tuple[Endpoint, ...] = ()) -> tuple[Operation, ...]:
     ops: list[Operation] = []
     kinds = {i.kind for i in interfaces if i.direction == INBOUND}
     crud = Origin(DEFAULT, "create, read and list for a stored entity")
@@ -478,7 +517,9 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  "Run the model on one input", said("infer")))
             ops.append(Operation("infer", target.name, "grpc", "rpc", "PredictStream",
                                  "Run the model on a stream of inputs", said("infer")))
-    if "rest" in kinds:
+    if "rest" in kinds and stated:
+        ops.extend(_stated_operations(stated, entities))
+    elif "rest" in kinds:
         for entity in entities:
             base = f"{API}/{_url(entity.plural)}"
             if entity.owner and entity.owner in by_name and entity.name == "profile":
@@ -492,6 +533,17 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 continue  # readings arrive by ingestion, below
             label = entity.name.replace("_", " ")
             verb_for_create = "schedule" if entity.name in ("appointment", "booking") else "create"
+            # Alerts on thresholds are raised by the service as readings arrive (below), not
+            # created by callers; callers read, acknowledge and resolve them.
+            raised = entity.name == "alert" and "threshold" in verbs and any(
+                e.time_column for e in entities)
+            if raised:
+                ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
+                ops.append(_rest("list", entity, "GET", base,
+                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
+                ops.append(_rest("update", entity, "PATCH", base + "/{id}",
+                                 "Acknowledge or resolve an alert", crud))
+                continue
             ops.append(_rest(verb_for_create, entity, "POST", base,
                              f"{'Book' if verb_for_create == 'schedule' else 'Create'} "
                              f"{_article(label)} {label}",
@@ -500,7 +552,12 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
             ops.append(_rest("list", entity, "GET", base,
                              f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
-            if entity.states and entity.name not in ("payment", "refund", "invoice"):
+            # An appointment changes through reschedule and cancel (below), which check the
+            # slot; a generic PATCH beside them would bypass that check.
+            moved_by_verbs = entity.name in ("appointment", "booking") and bool(
+                {"schedule", "reschedule", "cancel"} & set(verbs))
+            if entity.states and entity.name not in ("payment", "refund", "invoice") and not (
+                    moved_by_verbs):
                 ops.append(_rest("update", entity, "PATCH", base + "/{id}",
                                  f"Change {_article(label)} {label}", crud))
         appointment = by_name.get("appointment") or by_name.get("booking")
@@ -565,6 +622,11 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(Operation(verb, entity.name, feed.kind, "consume", channel,
                                  f"Consume {entity.plural.replace('_', ' ')} from {feed.technology}",
                                  Origin(KNOWLEDGE, f"{feed.technology} is an inbound feed")))
+            if "threshold" in verbs and "alert" in by_name:
+                ops.append(Operation("alert", "alert", feed.kind, "consume", channel,
+                                     "Open an alert when a reading crosses a configured "
+                                     "threshold",
+                                     said("threshold")))
         elif "rest" in kinds and entity.name != "usage_record":
             ops.append(Operation("ingest", entity.name, "rest", "POST",
                                  f"{API}/{_url(entity.plural)}:batch",
