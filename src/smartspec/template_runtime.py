@@ -473,6 +473,23 @@ def do_default(value: Any, default_value: Any = "", boolean: bool = False) -> An
 
 
 @_pass("environment")
+def do_unique(environment: Environment, value: Iterable[Any], case_sensitive: bool = False,
+              attribute: str | int | None = None) -> Iterator[Any]:
+    """Jinja's ``unique``: first occurrences in order; strings compared without case unless
+    ``case_sensitive``."""
+    def fold(item: Any) -> Any:
+        return item.lower() if not case_sensitive and isinstance(item, str) else item
+
+    key = _attrgetter(environment, attribute, postprocess=fold) if attribute is not None else fold
+    seen: set[Any] = set()
+    for item in value:
+        marker = key(item)
+        if marker not in seen:
+            seen.add(marker)
+            yield item
+
+
+@_pass("environment")
 def do_first(environment: Environment, seq: Iterable[Any]) -> Any:
     for item in seq:
         return item
@@ -628,7 +645,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "list": do_list, "lower": do_lower, "map": do_map, "max": do_max, "min": do_min,
     "reject": do_reject, "rejectattr": do_rejectattr, "replace": do_replace,
     "select": do_select, "selectattr": do_selectattr, "string": str,
-    "title": do_title, "trim": do_trim, "upper": do_upper,
+    "title": do_title, "trim": do_trim, "unique": do_unique, "upper": do_upper,
 }
 
 TESTS: dict[str, Callable[..., Any]] = {

@@ -94,6 +94,9 @@ ITEMS = [SimpleNamespace(name="Beta", method="POST", kind="cache", n=3, flag=Fal
     "{% for i in items %}{{ loop.index }}:{{ i.name }}{{ '' if loop.last else ', ' }}{% endfor %}",
     "{% for i in items if i.n > 1 %}{{ i.name }}{% else %}none{% endfor %}|{% for i in [] %}x"
     "{% else %}empty{% endfor %}",
+    "{{ ['Redis', 'redis', 'Kafka', 'REDIS'] | unique | join(',') }} "
+    "{{ ['a', 'A'] | unique(case_sensitive=true) | list }}",
+    "{{ items | unique(attribute='kind') | map(attribute='name') | join(',') }}",
     "{{ items | map(attribute='name') | join(', ') }}",
     "{{ items | map(attribute='name') | map('lower') | list }}",
     "{{ items | selectattr('method', 'in', ['POST', 'PUT']) | map(attribute='name') | list }}",
