@@ -26,7 +26,7 @@ _EXPORTS = {
     "regenerate": "smartspec.editing",
     "restore": "smartspec.editing",
     "validate_text": "smartspec.rules",
-    "load_index": "smartspec.index",
+    "load_index": "smartspec.index.migrate",
     "load_settings": "smartspec.config",
     "SmartspecError": "smartspec.errors",
 }

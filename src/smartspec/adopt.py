@@ -30,7 +30,7 @@ from smartspec.errors import DocumentError, UsageError
 from smartspec.meta import CRITICAL_CLOSE, critical_open, settings_comment
 
 if TYPE_CHECKING:
-    from smartspec.index import SpecIndex
+    from smartspec.index.model import SpecIndex
 
 # Every way people write the id line in a spec's preamble, bold anywhere or nowhere:
 #   **Spec ID:** WF-SCRIPTS-001      **Spec ID**: spec-108a-data-access
@@ -281,7 +281,7 @@ def adopt_text(text: str, rel: str, *, index: SpecIndex | None, critical: tuple[
 
 
 def _plain_title(doc: Document) -> str | None:
-    from smartspec.index import TITLE_PREFIX_RE
+    from smartspec.index.model import TITLE_PREFIX_RE
 
     heading = (doc.title or "").strip()
     matched = TITLE_PREFIX_RE.match(heading)

@@ -22,7 +22,7 @@ from smartspec.report import RunSummary, markdown, relpath
 from smartspec.workspace import Journal, Workspace
 
 if TYPE_CHECKING:
-    from smartspec.index import SpecIndex
+    from smartspec.index.model import SpecIndex
     from smartspec.plan import SpecPlan
     from smartspec.rules import ValidationResult
 
@@ -84,7 +84,7 @@ def check_request(options: Options) -> None:
 def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex | None, Path | None]:
     """The index found by the lookup order (design.md §4, issue 6), or (None, None)."""
     from smartspec.fsutil import inside_root
-    from smartspec.index import load_index, locate_index
+    from smartspec.index.migrate import load_index, locate_index
 
     if specindex is not None:
         inside_root(settings.root, specindex, what="--specindex")
@@ -112,7 +112,7 @@ def related_view(plan: SpecPlan, index: SpecIndex | None) -> dict[str, Any] | No
     """The Related Specs section's data: dependencies resolved and grouped (reference §13.1.1)."""
     if not plan.depends_on:
         return None
-    from smartspec.index import related_groups, resolve_dependencies
+    from smartspec.index.model import related_groups, resolve_dependencies
 
     resolved = resolve_dependencies(index, list(plan.depends_on))
     available = index is not None
@@ -271,7 +271,6 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
                journal: Journal) -> None:
     """The write sequence: spec first (the thing a person cares about), then the bookkeeping;
     every file is remembered in ``journal`` before it is written."""
-    from smartspec.fsutil import atomic_write
 
     rel = summary.spec_path
     journal.remember(spec_path)
@@ -282,11 +281,11 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
 
     model_path = workspace.model_path(plan.spec_id)
     journal.remember(model_path)
-    atomic_write(model_path, dumps(plan.model))
+    workspace.write_file(model_path, dumps(plan.model))
     summary.written.append(workspace.rel(model_path))
 
     journal.remember(workspace.registry_path)
-    atomic_write(workspace.registry_path, workspace.registry_text(
+    workspace.write_file(workspace.registry_path, workspace.registry_text(
         registry, plan.spec_id, spec_path, section_hashes(text, plan), moment))
     summary.written.append(workspace.rel(workspace.registry_path))
 
@@ -302,15 +301,17 @@ def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex |
                     journal: Journal | None = None) -> list[str]:
     """Upsert the spec's entry (and its dependencies' dependents) into the index found by the
     lookup, or a new one in the state dir; returns the files written, relative to the root."""
-    from smartspec.index import SpecIndex as NewIndex
-    from smartspec.index import entry_from_spec, save_index, upsert_entry
+    from smartspec.index.extract import entry_from_spec
+    from smartspec.index.model import SpecIndex as NewIndex
+    from smartspec.index.model import upsert_entry
+    from smartspec.index.schema import dump_as_found
 
     target = index_path or workspace.default_index_path
     if journal is not None:
         journal.remember(target)
     index = index if index is not None else NewIndex()
     upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256))
-    return [workspace.rel(path) for path in save_index(index, target)]
+    return [workspace.rel(path) for path in workspace.write_index(target, dump_as_found(index))]
 
 
 def write_reports(workspace: Workspace, summary: RunSummary, kind: str, moment: datetime,

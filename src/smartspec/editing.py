@@ -47,7 +47,7 @@ from smartspec.workspace import (
 
 if TYPE_CHECKING:
     from smartspec.document import Document
-    from smartspec.index import SpecIndex
+    from smartspec.index.model import SpecIndex
     from smartspec.merge import MergeResult, OldSpec
     from smartspec.plan import SpecPlan
     from smartspec.runs.adopt import AdoptOutcome
@@ -377,7 +377,7 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
              registry: Mapping[str, Any]) -> _Request:
     """Read and check the spec, then settle its settings: flags, then its settings comment,
     then config, then defaults."""
-    from smartspec.index import TITLE_PREFIX_RE
+    from smartspec.index.model import TITLE_PREFIX_RE
     from smartspec.merge import analyse
     from smartspec.plan import SLUG_RE, slugify
 
@@ -707,7 +707,6 @@ def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, pa
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
     put back if one fails. The registry goes before the spec and accepts the previous fingerprints too,
     so a run killed between the two leaves a spec whose sections are still recognised."""
-    from smartspec.fsutil import atomic_write
 
     settings = request.settings
     journal = Journal()
@@ -722,7 +721,7 @@ def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, pa
                         and entry.get("path") == rel)
         if changed or not same_records:
             journal.remember(workspace.registry_path)
-            atomic_write(workspace.registry_path, workspace.registry_text(
+            workspace.write_file(workspace.registry_path, workspace.registry_text(
                 registry, request.spec_id, path, result.records, moment,
                 file_sha256=hashlib.sha256(payload).hexdigest(),
                 file_previous=hashlib.sha256(request.data).hexdigest()))

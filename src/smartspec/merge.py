@@ -307,12 +307,12 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
             placement[index] = "removed"
         else:
             target = None
-            if doc.sections[index].critical is None:
+            if doc.sections[index].critical is None and key is not None:
                 # A counterpart --force-update names is regenerated; the text then waits
                 # under Earlier sections instead.
                 target = next((k for k in COUNTERPARTS.get(key, ()) if k in slots
                                and k not in filled and k not in force), None)
-            if target is not None:
+            if target is not None and key is not None:
                 filled[target] = index
                 placement[index] = "slot"
                 moved_from[index] = key

@@ -88,7 +88,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     # as this user. So both folders must be real folders (not links) this user owns that
     # nobody else can write; otherwise templates are compiled afresh (slower, never unsafe).
     from smartspec.errors import WorkspaceError
-    from smartspec.fsutil import ensure_private_dir
+    from smartspec.workspace import ensure_private_dir
 
     try:
         Path(base).mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,8 @@
-"""The only module that writes the product's files: spec, backups, reports, registry, index
-and trace (design.md §4). Everything goes through ``fsutil.atomic_write`` and is done while
-the caller holds ``Workspace.lock()``.
+"""The only module that writes: spec, backups, reports, registry, index and its cache, trace,
+model files, delivery files, exported contracts, the agents' files and the template cache.
+Everything goes through ``fswrite.atomic_write`` while the caller holds ``Workspace.lock()``
+(or the lock of the files it writes). An import contract in ``pyproject.toml`` keeps it true:
+no other module imports ``fswrite``.
 """
 
 from __future__ import annotations
@@ -10,21 +12,16 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
-from smartspec.fsutil import (
-    LOCK_DIR,
-    atomic_write,
-    inside_root,
-    locked,
-    read_regular,
-    refuse_links,
-)
+from smartspec.fsutil import LOCK_DIR, inside_root, read_regular, refuse_links
+from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
+from smartspec.fswrite import ensure_private_dir as ensure_private_dir
 from smartspec.meta import escape_line_breaks
 
 REGISTRY_SCHEMA = 1
@@ -61,6 +58,13 @@ def _foreign_registry(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return not (isinstance(data, dict) and isinstance(data.get("specs"), dict))
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return read_regular(path)
+    except OSError:
+        return None
 
 
 def stamp(moment: datetime) -> str:
@@ -120,12 +124,26 @@ class Workspace:
 
     # -- locking -------------------------------------------------------------------------
     @contextlib.contextmanager
-    def lock(self, *extra: Path) -> Iterator[None]:
+    def lock(self, *extra: Path, timeout: float | None = None) -> Iterator[None]:
         """Hold the workspace lock (registry, index, trace, id allocation) and, for edits,
-        the spec's own lock. Concurrent runs wait their turn."""
-        with locked(self.state_dir, *extra, folder=self.state_dir / LOCK_DIR,
-                    timeout=lock_timeout(os.environ)):
+        the spec's own lock. Concurrent runs wait their turn, ``timeout`` seconds at most
+        (default: ``SMARTSPEC_LOCK_TIMEOUT``, else 60)."""
+        wait = lock_timeout(os.environ) if timeout is None else timeout
+        with locked(self.state_dir, *extra, folder=self.state_dir / LOCK_DIR, timeout=wait):
             yield
+
+    @staticmethod
+    @contextlib.contextmanager
+    def lock_files(*keys: Path, folder: Path, timeout: float = 60.0) -> Iterator[None]:
+        """Hold the locks of ``keys`` alone (the agents manifest, say), not the workspace's:
+        a run that writes only those files does not wait for a spec edit."""
+        with locked(*keys, folder=folder, timeout=timeout):
+            yield
+
+    def sweep_stale_temps(self, paths: Iterable[Path]) -> None:
+        """Remove temp files a killed run left behind; only safe while holding ``lock()``,
+        since every writer holds it while its own temp files exist."""
+        sweep_stale_temps(paths)
 
     # -- registry ------------------------------------------------------------------------
     def load_registry(self) -> dict[str, Any]:
@@ -206,6 +224,60 @@ class Workspace:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+    # -- index -------------------------------------------------------------------------
+    def write_index(self, path: Path, text: str, *, cache_path: Path | None = None,
+                    cache: bytes | None = None) -> list[Path]:
+        """Write the index text (and, given ``cache_path``, the scan cache ``cache`` that
+        names it) atomically; the caller holds ``lock()``. Neither file is rewritten when its
+        bytes are unchanged. Returns the files written; a failed write puts the cache back
+        and raises WorkspaceError, so a refused run leaves the tree as it was."""
+        payload = text.encode("utf-8")
+        old_cache = _read_or_none(cache_path) if cache_path is not None else None
+        cache_folder_made = cache_path is not None and not cache_path.parent.exists()
+        try:
+            # The cache is written first and names the index text it belongs to: after a
+            # crash between the two writes the names differ and the next build compares
+            # every field.
+            if cache_path is not None and cache is not None and old_cache != cache:
+                atomic_write(cache_path, cache)
+            if _read_or_none(path) == payload:
+                return []
+            atomic_write(path, payload)
+        except OSError as exc:
+            # A full disk or a read-only file system: put the cache back as it was.
+            if cache_path is not None:
+                with contextlib.suppress(OSError):
+                    if old_cache is not None:
+                        atomic_write(cache_path, old_cache)
+                    else:
+                        cache_path.unlink(missing_ok=True)
+                        if cache_folder_made:
+                            cache_path.parent.rmdir()
+            raise WorkspaceError(f"{exc.filename or path}: cannot be written ({exc.strerror}); "
+                                 "the index was left as it was") from None
+        return [path]
+
+    # -- any other file ------------------------------------------------------------------
+    @staticmethod
+    def write_file(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
+        """Replace ``path`` atomically (never through a link): the registry, a model file, a
+        delivery file, an exported contract, an agent's command file. OSError is left to the
+        caller, whose journal puts back what the run already wrote."""
+        atomic_write(path, data, mode=mode)
+
+    @staticmethod
+    def remove_file(path: Path, *, root: Path) -> None:
+        """Delete ``path`` and then the folders above it that are left empty, stopping at
+        ``root`` or at the first folder that still holds anything (it is not ours)."""
+        path.unlink(missing_ok=True)
+        for folder in path.parents:
+            if folder == root or root not in folder.parents:
+                break
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
     def write_spec(self, path: Path, text: str | bytes) -> None:
         try:

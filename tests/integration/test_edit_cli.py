@@ -331,7 +331,7 @@ def test_a_failed_write_puts_everything_back(project: Path, monkeypatch: pytest.
 
 def test_lock_timeout_names_the_holder(project: Path) -> None:
     spec = financial_spec(project)
-    from smartspec.fsutil import locked
+    from smartspec.fswrite import locked
 
     before = tree_hashes(project)
     with locked(spec.resolve(), folder=project / ".smartspec" / "locks"):

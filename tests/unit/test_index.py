@@ -25,13 +25,13 @@ from smartspec.index import (
     locate_index,
     normalize_path,
     parse_index,
-    refresh_index,
     related_groups,
     render_graph,
     resolve_dependencies,
     spec_fields,
     upsert_entry,
 )
+from smartspec.runs.index import refresh_index
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "index"
 # Regenerate the golden files on purpose only: SMARTSPEC_UPDATE_GOLDEN=1 pytest ...

@@ -22,7 +22,8 @@ from typing import Any, Literal
 from smartspec.agents.table import AGENTS, BLOCK_END, BLOCK_START, BY_NAME, Agent
 from smartspec.agents.texts import agents_block, command_file
 from smartspec.errors import DocumentError, WorkspaceError
-from smartspec.fsutil import atomic_write, inside_root, sha256_text
+from smartspec.fsutil import LOCK_DIR, inside_root, sha256_text
+from smartspec.workspace import Workspace
 
 MANIFEST_NAME = "agents-manifest.json"
 MANIFEST_SCHEMA = 1
@@ -141,10 +142,9 @@ def install(root: Path, state_dir: Path, agents: Sequence[Agent], *, commands: S
     With no agents and no removals, every agent already in the manifest is upgraded.
     """
     from smartspec import __version__
-    from smartspec.fsutil import LOCK_DIR, locked
 
     manifest_file = manifest_path(state_dir)
-    with locked(manifest_file, folder=state_dir / LOCK_DIR):
+    with Workspace.lock_files(manifest_file, folder=state_dir / LOCK_DIR):
         manifest = read_manifest(root, state_dir)
         recorded: dict[str, dict[str, Any]] = dict(manifest["files"])
         installed = [name for name in manifest["agents"] if name in BY_NAME]
@@ -206,7 +206,7 @@ def install(root: Path, state_dir: Path, agents: Sequence[Agent], *, commands: S
         text = json.dumps(new_manifest, indent=2, ensure_ascii=False) + "\n"
         if not manifest_file.exists() or manifest_file.read_text(encoding="utf-8") != text:
             _safe_target(root, result.manifest)
-            atomic_write(manifest_file, text)
+            Workspace.write_file(manifest_file, text)
             result.written.append(result.manifest)
         return result
 
@@ -366,20 +366,12 @@ def _free_path(path: Path) -> Path:
 def _apply(root: Path, write: _Write) -> None:
     try:
         if write.backup is not None and write.backup_of is not None:
-            atomic_write(write.backup, write.backup_of)
+            Workspace.write_file(write.backup, write.backup_of)
         if write.text is None:
-            write.target.unlink(missing_ok=True)
-            # Folders init made for the file go with it once empty; a folder holding anything
-            # else stops the climb.
-            for folder in write.target.parents:
-                if folder == root or root not in folder.parents:
-                    break
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
+            # Folders init made for the file go with it once empty.
+            Workspace.remove_file(write.target, root=root)
         else:
-            atomic_write(write.target, write.text)
+            Workspace.write_file(write.target, write.text)
     except OSError as exc:
         raise WorkspaceError(f"{_rel(root, write.target)}: cannot be written "
                              f"({exc.strerror})") from None

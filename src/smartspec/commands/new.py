@@ -127,12 +127,10 @@ def generate_command(ctx: click.Context, words: tuple[str, ...]) -> int:
     free, flags = split_arguments(words)
     first = free.split(" ", 1)[0] if free else ""
     if first.endswith(".md") and Path(first).is_file():
-        from smartspec.cli import COMMANDS
-
-        module_name, attribute = COMMANDS["edit"][0].split(":")
-        import importlib
-
-        edit = getattr(importlib.import_module(module_name), attribute)
+        # The edit command, from the command line this run came through (it loads on use).
+        ctx = click.get_current_context()
+        edit = ctx.find_root().command.get_command(ctx, "edit")  # type: ignore[attr-defined]
+        assert edit is not None
         rest = free[len(first):].strip()
         args = [first, *([rest] if rest else []), *flags]
         # prog_name is the command the user typed: errors read "smartspec generate: ...".

@@ -37,7 +37,7 @@ def _shown(path: Path, base: Path) -> str:
 def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
     """The SPEC_INDEX (for the related-specs rule) and how to name it, or (None, "")."""
     try:
-        from smartspec.index import load_index, locate_index
+        from smartspec.index.migrate import load_index, locate_index
     except ImportError:  # an install without the index module: the rule skips
         return None, ""
     path = locate_index(settings.root, settings.state_dir, specindex)

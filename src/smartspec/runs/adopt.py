@@ -18,7 +18,7 @@ from smartspec.errors import DocumentError, UsageError
 if TYPE_CHECKING:
     from smartspec.adopt import Inference
     from smartspec.config import Settings
-    from smartspec.index import SpecIndex
+    from smartspec.index.model import SpecIndex
     from smartspec.options import Options
     from smartspec.rules import ValidationResult
     from smartspec.workspace import Workspace
@@ -305,7 +305,6 @@ def _write(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
            records: dict[str, Any], moment: datetime, argv: list[str] | None,
            started: float) -> None:
     from smartspec.api import record_in_index
-    from smartspec.fsutil import atomic_write
     from smartspec.workspace import Journal, add_backup, prune_backups
 
     payload = bom + new_text.encode("utf-8")
@@ -317,7 +316,7 @@ def _write(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
             outcome.backup = workspace.rel(backup)
             outcome.written.append(outcome.backup)
         journal.remember(workspace.registry_path)
-        atomic_write(workspace.registry_path, workspace.registry_text(
+        workspace.write_file(workspace.registry_path, workspace.registry_text(
             registry, spec_id, path, records, moment,
             file_sha256=hashlib.sha256(payload).hexdigest(),
             file_previous=hashlib.sha256(data).hexdigest()))

@@ -22,7 +22,6 @@ from typing import Any, Literal
 from smartspec.delivery import managed
 from smartspec.delivery.items import SpecFacts, read_facts
 from smartspec.errors import WorkspaceError
-from smartspec.fsutil import atomic_write
 from smartspec.workspace import Journal, Workspace, stamp
 
 Kind = Literal["plan", "tasks"]
@@ -123,11 +122,11 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
                 if old_bytes is not None and settings["create_backups"] and not no_backup:
                     backup = _backup_path(workspace, facts.spec_id, kind, moment)
                     journal.remember(backup)
-                    atomic_write(backup, old_bytes)
+                    workspace.write_file(backup, old_bytes)
                     outcome.backup = _relpath(backup, root)
                     outcome.written.append(outcome.backup)
                 journal.remember(target)
-                atomic_write(target, merged.text)
+                workspace.write_file(target, merged.text)
                 outcome.written.append(shown)
             entry = {"path": shown, "spec": spec_rel,
                      "updated": moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "blocks": merged.hashes}
@@ -136,7 +135,7 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
                 registry.setdefault("delivery", {}).setdefault(facts.spec_id, {})[
                     f"{kind}.md"] = entry
                 journal.remember(workspace.registry_path)
-                atomic_write(workspace.registry_path,
+                workspace.write_file(workspace.registry_path,
                              json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)
                              + "\n")
             if index is not None and facts.spec_id in index.entries:
@@ -186,7 +185,7 @@ def _backup_path(workspace: Workspace, spec_id: str, kind: str, now: datetime) -
 
 
 def _load_index(workspace: Workspace, settings: Any) -> Any:
-    from smartspec.index import load_index, locate_index
+    from smartspec.index.migrate import load_index, locate_index
 
     path = locate_index(settings.root, settings.state_dir, None)
     return load_index(path) if path is not None else None
@@ -196,7 +195,7 @@ def _note_in_index(index: Any, spec_id: str, kind: str, shown: str, workspace: W
                    journal: Journal) -> None:
     """Add ``delivery.<kind>`` (the file's path) to the spec's index entry: an additive field
     the index keeps as an unknown key."""
-    from smartspec.index import save_index
+    from smartspec.index.schema import dump_as_found
 
     entry = index.entries[spec_id]
     delivery = dict(entry.extra.get("delivery") or {})
@@ -206,4 +205,4 @@ def _note_in_index(index: Any, spec_id: str, kind: str, shown: str, workspace: W
     entry.extra["delivery"] = dict(sorted(delivery.items()))
     assert index.source is not None
     journal.remember(index.source)
-    save_index(index, index.source)
+    workspace.write_index(index.source, dump_as_found(index))
