@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from smartspec.config import Settings, load_settings
 from smartspec.errors import UsageError, ValidationFailed
+from smartspec.fsutil import shown_path
 from smartspec.options import Options
-from smartspec.report import RunSummary, markdown, relpath
+from smartspec.report import RunSummary, markdown
 from smartspec.workspace import Journal, Workspace
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
         plan = make_plan(options, settings, facts, taken_ids=taken_spec_ids(settings, index),
                          now=moment, model=model)
         spec_path = workspace.spec_path(settings["specs_dir"], plan.category, plan.spec_id)
-        rel = relpath(spec_path, settings.root)
+        rel = shown_path(spec_path, settings.root)
         if spec_path.exists():
             raise UsageError(
                 f"{rel} already exists; NEW never overwrites a spec: use 'smartspec edit {rel}' "
@@ -205,7 +206,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
         gate(summary.validation, options, confirm)
         if options.nogenerate:
             return Outcome(summary, text, settings)
-        summary.index_path = relpath(index_path or workspace.default_index_path, settings.root)
+        summary.index_path = shown_path(index_path or workspace.default_index_path, settings.root)
         # Everything that can be refused is checked before the first write (the registry
         # parses); from then on it is all or nothing: any failed write puts back every file
         # and removes every folder this run made.

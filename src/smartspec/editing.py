@@ -35,8 +35,9 @@ from smartspec.api import (
 )
 from smartspec.config import SPEC, Settings, load_settings
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
+from smartspec.fsutil import shown_path
 from smartspec.options import Options
-from smartspec.report import RunSummary, relpath, section_change
+from smartspec.report import RunSummary, section_change
 from smartspec.workspace import (
     Journal,
     Workspace,
@@ -65,7 +66,7 @@ def resolve_spec(root: Path, cwd: Path, spec: SpecArg) -> Path:
     if path != root and root not in path.parents:
         raise WorkspaceError(f"SPEC.md {str(spec)!r} resolves to {path}, outside the project "
                              f"root {root}; expected a spec inside the root")
-    shown = relpath(path, root)
+    shown = shown_path(path, root)
     if path.is_dir():
         raise DocumentError(f"{shown}: is a directory; expected a spec file such as "
                             f"{shown}/spec.md")
@@ -293,7 +294,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         if options.nogenerate:
             return Outcome(summary, result.text, settings, diff=unified_diff(
                 request.old.text, result.text, rel), extra=extra)
-        summary.index_path = relpath(index_path or workspace.default_index_path, settings.root)
+        summary.index_path = shown_path(index_path or workspace.default_index_path, settings.root)
 
         def trace() -> dict[str, Any]:
             return {
@@ -369,7 +370,7 @@ def _open(spec: SpecArg, options: Options, cwd: Path | None, environ: Mapping[st
     settings = load_settings(options, cwd=here, environ=env)
     path = resolve_spec(settings.root, here, spec)
     return (here, env, settings, Workspace(settings.root, settings.state_dir), path,
-            relpath(path, settings.root))
+            shown_path(path, settings.root))
 
 
 def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path,

@@ -4,7 +4,6 @@ generation report, and the JSON object of design.md §3. Pure: text in, text out
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -327,14 +326,6 @@ def markdown(summary: RunSummary, lang: str = "en", *, generated_at: str = "") -
     lines += ["", "## Files Written", ""]
     lines += [f"- `{p}`" for p in summary.written] or ["- none"]
     return "\n".join(lines) + "\n"
-
-
-def relpath(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
 
 
 # -- edit, regenerate, restore (issue 4) -------------------------------------------------------

@@ -19,13 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
-from smartspec.fsutil import LOCK_DIR, inside_root, read_regular, refuse_links
+from smartspec.fsutil import LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
 from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
 from smartspec.meta import escape_line_breaks
 
 REGISTRY_SCHEMA = 1
-BACKUP_RE = re.compile(r"^spec\.backup-(\d{8}-\d{6})(?:-(\d+))?\.md$")
+
+
+def backup_pattern(kind: str = "spec") -> re.Pattern[str]:
+    """The names of a file's backups: ``<kind>.backup-YYYYMMDD-HHMMSS[-N].md`` (kind is spec,
+    plan or tasks)."""
+    return re.compile(rf"^{kind}\.backup-(\d{{8}}-\d{{6}})(?:-(\d+))?\.md$")
+
+
+BACKUP_RE = backup_pattern("spec")
 LOCK_TIMEOUT_ENV = "SMARTSPEC_LOCK_TIMEOUT"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
@@ -113,10 +121,8 @@ class Workspace:
         return self.state_dir / "reports" / spec_id
 
     def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        """``path`` as messages and reports name it (``fsutil.shown_path`` from the root)."""
+        return shown_path(path, self.root)
 
     def spec_path(self, specs_dir: str, category: str, spec_id: str) -> Path:
         folder = inside_root(self.root, specs_dir, what="--specs-dir")
@@ -178,24 +184,26 @@ class Workspace:
             json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
     # -- backups -------------------------------------------------------------------------
-    def next_backup_path(self, spec_id: str, now: datetime) -> Path:
+    def next_backup_path(self, spec_id: str, now: datetime, kind: str = "spec") -> Path:
         """A name no backup has: after the oldest backups of this second were pruned, the
         first free name could sort before the ones kept, so take the next number after the
         highest one of this second."""
-        taken = [int(m.group(2) or 0) for p in self.list_backups(spec_id)
-                 if (m := BACKUP_RE.match(p.name)) and m.group(1) == stamp(now)]
-        base = f"spec.backup-{stamp(now)}"
+        pattern = backup_pattern(kind)
+        taken = [int(m.group(2) or 0) for p in self.list_backups(spec_id, kind)
+                 if (m := pattern.match(p.name)) and m.group(1) == stamp(now)]
+        base = f"{kind}.backup-{stamp(now)}"
         name = f"{base}-{max(taken) + 1}.md" if taken else f"{base}.md"
         return _free_name(self.backups_dir(spec_id) / name)
 
-    def list_backups(self, spec_id: str) -> list[Path]:
-        """This spec's backups, oldest first."""
+    def list_backups(self, spec_id: str, kind: str = "spec") -> list[Path]:
+        """This spec's backups (or its plan's, its tasks'), oldest first."""
         folder = self.backups_dir(spec_id)
         if not folder.is_dir():
             return []
+        pattern = backup_pattern(kind)
         found = []
         for path in folder.iterdir():
-            match = BACKUP_RE.match(path.name)
+            match = pattern.match(path.name)
             if match:
                 found.append((match.group(1), int(match.group(2) or 0), path))
         return [path for _, _, path in sorted(found)]
@@ -373,9 +381,10 @@ def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime
     return path
 
 
-def prune_backups(workspace: Workspace, spec_id: str, keep: int) -> list[Path]:
-    """Delete this spec's oldest backups beyond ``keep`` (at least one is always kept)."""
-    backups = workspace.list_backups(spec_id)
+def prune_backups(workspace: Workspace, spec_id: str, keep: int, kind: str = "spec") -> list[Path]:
+    """Delete this spec's oldest backups beyond ``keep`` (at least one is always kept); pruned
+    only after the run succeeded."""
+    backups = workspace.list_backups(spec_id, kind)
     removed = backups[: max(0, len(backups) - max(keep, 1))]
     for old in removed:
         old.unlink(missing_ok=True)

@@ -17,21 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from smartspec.fsutil import shown_path
+
 if TYPE_CHECKING:
     from smartspec.config import Settings
     from smartspec.rules import ValidationResult, Validator
 
 # Show a progress bar on a terminal once a run is long enough to wait for.
 PROGRESS_MIN_FILES = 200
-
-
-def _shown(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` (POSIX separators) when inside it, else absolute."""
-    full = path.resolve()
-    try:
-        return full.relative_to(base).as_posix()
-    except ValueError:
-        return str(full)
 
 
 def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
@@ -43,7 +36,7 @@ def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
     path = locate_index(settings.root, settings.state_dir, specindex)
     if path is None:
         return None, ""
-    return load_index(path), _shown(path, settings.root)
+    return load_index(path), shown_path(path.resolve(), settings.root)
 
 
 def _validator(settings: Settings, strict: bool, specindex: str | None) -> Validator:
@@ -104,7 +97,8 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str 
     if not targets:
         default = settings.root / str(settings["specs_dir"])
         if not default.is_dir():
-            raise UsageError(f"no specs folder {_shown(default, Path.cwd())!r}; pass spec files "
+            shown = shown_path(default.resolve(), Path.cwd())
+            raise UsageError(f"no specs folder {shown!r}; pass spec files "
                              "or folders to validate")
         targets = [default]
     files = runner.find_specs(targets)
@@ -112,7 +106,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str 
         click.echo(f"smartspec: no spec.md files under {', '.join(str(t) for t in targets)}",
                    err=True)
     base = settings.root if fmt == "sarif" else Path.cwd().resolve()
-    items = [(file, _shown(file, base)) for file in files]
+    items = [(file, shown_path(file.resolve(), base)) for file in files]
 
     with ExitStack() as stack:
         progress: Callable[[int], None] | None = None

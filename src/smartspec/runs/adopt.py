@@ -122,13 +122,13 @@ def _open(spec: str | Path, options: Options, cwd: Path | None,
           environ: Mapping[str, str] | None) -> tuple[Settings, Workspace, Path, str]:
     from smartspec.config import load_settings
     from smartspec.editing import resolve_spec
-    from smartspec.report import relpath
+    from smartspec.fsutil import shown_path
     from smartspec.workspace import Workspace
 
     here = (cwd or Path.cwd()).resolve()
     settings = load_settings(options, cwd=here, environ=dict(environ) if environ is not None else None)
     path = resolve_spec(settings.root, here, spec)
-    return settings, Workspace(settings.root, settings.state_dir), path, relpath(path, settings.root)
+    return settings, Workspace(settings.root, settings.state_dir), path, shown_path(path, settings.root)
 
 
 def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),

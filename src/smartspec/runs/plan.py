@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -22,7 +21,8 @@ from typing import Any, Literal
 from smartspec.delivery import managed
 from smartspec.delivery.items import SpecFacts, read_facts
 from smartspec.errors import WorkspaceError
-from smartspec.workspace import Journal, Workspace, stamp
+from smartspec.fsutil import shown_path
+from smartspec.workspace import Journal, Workspace, prune_backups
 
 Kind = Literal["plan", "tasks"]
 
@@ -50,13 +50,6 @@ class DeliveryOutcome:
         }
 
 
-def _relpath(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def load_spec(spec: str | os.PathLike[str], cwd: Path | None = None,
               environ: Mapping[str, str] | None = None) -> tuple[Any, Path, SpecFacts]:
     """(settings, spec path, facts) for the spec ``spec`` names; bad paths and unreadable
@@ -67,7 +60,7 @@ def load_spec(spec: str | os.PathLike[str], cwd: Path | None = None,
     here = (cwd or Path.cwd()).resolve()
     settings = load_settings(None, cwd=here, environ=dict(environ) if environ else None)
     path = resolve_spec(settings.root, here, spec)
-    shown = _relpath(path, settings.root)
+    shown = shown_path(path, settings.root)
     _, text, _ = read_spec(path, shown)
     facts = read_facts(text, shown)
     if facts.ctx.spec_id is None:
@@ -90,12 +83,12 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
     moment = now or clock(environ)
     root = settings.root
     target = spec_path.parent / f"{kind}.md"
-    shown = _relpath(target, root)
+    shown = shown_path(target, root)
     if target.is_symlink():
         raise WorkspaceError(f"{shown}: is a symbolic link; smartspec never writes through one")
     workspace = Workspace(root, settings.state_dir)
     key_of = plan_md.section_key if kind == "plan" else tasks.task_key
-    spec_rel = _relpath(spec_path, root)
+    spec_rel = shown_path(spec_path, root)
     with workspace.lock(target):
         registry = workspace.load_registry()
         record = registry.get("delivery", {}).get(facts.spec_id, {}).get(f"{kind}.md", {})
@@ -120,10 +113,10 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
         with journal.guard(workspace, target):
             if old_text != merged.text:
                 if old_bytes is not None and settings["create_backups"] and not no_backup:
-                    backup = _backup_path(workspace, facts.spec_id, kind, moment)
+                    backup = workspace.next_backup_path(facts.spec_id, moment, kind)
                     journal.remember(backup)
                     workspace.write_file(backup, old_bytes)
-                    outcome.backup = _relpath(backup, root)
+                    outcome.backup = shown_path(backup, root)
                     outcome.written.append(outcome.backup)
                 journal.remember(target)
                 workspace.write_file(target, merged.text)
@@ -135,9 +128,8 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
                 registry.setdefault("delivery", {}).setdefault(facts.spec_id, {})[
                     f"{kind}.md"] = entry
                 journal.remember(workspace.registry_path)
-                workspace.write_file(workspace.registry_path,
-                             json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)
-                             + "\n")
+                workspace.write_file(workspace.registry_path, json.dumps(
+                    registry, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
             if index is not None and facts.spec_id in index.entries:
                 _note_in_index(index, facts.spec_id, kind, shown, workspace, journal)
             if outcome.written:
@@ -150,38 +142,8 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
                     "ms": round((time.monotonic() - started) * 1000, 1),
                 })
         if outcome.backup:
-            _prune_backups(workspace, facts.spec_id, kind, int(settings["keep_backups"]))
+            prune_backups(workspace, facts.spec_id, int(settings["keep_backups"]), kind)
     return outcome
-
-
-def _prune_backups(workspace: Workspace, spec_id: str, kind: str, keep: int) -> None:
-    """Keep the newest ``keep`` backups of this file (output.keepBackups), at least one;
-    pruned only after the run succeeded, like the spec's own backups."""
-    found = _backups(workspace, spec_id, kind)
-    for _, _, path in found[: max(0, len(found) - max(keep, 1))]:
-        path.unlink(missing_ok=True)
-
-
-def _backup_pattern(kind: str) -> re.Pattern[str]:
-    return re.compile(rf"^{kind}\.backup-(\d{{8}}-\d{{6}})(?:-(\d+))?\.md$")
-
-
-def _backups(workspace: Workspace, spec_id: str, kind: str) -> list[tuple[str, int, Path]]:
-    """This file's backups as (stamp, number, path), oldest first."""
-    folder = workspace.backups_dir(spec_id)
-    if not folder.is_dir():
-        return []
-    pattern = _backup_pattern(kind)
-    return sorted((m.group(1), int(m.group(2) or 0), path) for path in folder.iterdir()
-                  if (m := pattern.match(path.name)))
-
-
-def _backup_path(workspace: Workspace, spec_id: str, kind: str, now: datetime) -> Path:
-    """A name no backup has, numbered after the highest one of this second, so that a name
-    freed by pruning is never reused for a newer backup (it would sort as the oldest)."""
-    taken = [n for when, n, _ in _backups(workspace, spec_id, kind) if when == stamp(now)]
-    suffix = f"-{max(taken) + 1}" if taken else ""
-    return workspace.backups_dir(spec_id) / f"{kind}.backup-{stamp(now)}{suffix}.md"
 
 
 def _load_index(workspace: Workspace, settings: Any) -> Any:
