@@ -472,8 +472,8 @@ def test_no_backup_and_a_new_description(project: Path) -> None:
 
 
 def test_force_update_keys_are_checked() -> None:
-    from smartspec.editing import resolve_force
     from smartspec.errors import UsageError
+    from smartspec.runs.edit import resolve_force
 
     names = ("security", "config", "di", "monitoring", "payments")
     assert resolve_force(("stride", "config"), names) == {"security", "config"}

@@ -64,11 +64,11 @@ def _root() -> Path:
 @cache
 def generated(case: str) -> Generated:
     """The spec NEW writes for ``case`` and the registry records it keeps."""
-    from smartspec.api import section_hashes
     from smartspec.config import load_settings
     from smartspec.detect import detect
     from smartspec.plan import make_plan
     from smartspec.render import render, render_header
+    from smartspec.runs.run import section_hashes
 
     name, description, extra = CASES[case]
     options = Options(name=name, description=description, **extra)

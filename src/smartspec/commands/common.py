@@ -16,7 +16,7 @@ from smartspec.errors import UsageError
 from smartspec.options import Options, check_choice, split_list
 
 if TYPE_CHECKING:
-    from smartspec.api import Outcome
+    from smartspec.runs.run import Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -30,7 +30,7 @@ def new_command(name: str, description: str | None, model_file: str | None,
       smartspec new report-exporter --profile=basic --mode=compact --no-di
       smartspec new user-service --profile=backend-service --security=basic
     """
-    from smartspec.api import generate
+    from smartspec.runs.new import generate
 
     options = options_from(kwargs, name=name, description=description, model_file=model_file)
     outcome = generate(options, confirm=confirm_on_terminal(options))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def read_openapi(path: Path, shown: str) -> tuple[Any, str]:
     """(the parsed document, its text). JSON when the file is ``.json`` or starts with
     ``{``, else YAML (safe loader: no tags that build objects)."""
-    from smartspec.editing import read_spec
+    from smartspec.specfile import read_spec
 
     _, text, _ = read_spec(path, shown)
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,7 +54,7 @@ def load_spec(spec: str | os.PathLike[str], cwd: Path | None = None,
     """(settings, spec path, facts) for the spec ``spec`` names; bad paths and unreadable
     files are refused with the file named (exit 2)."""
     from smartspec.config import load_settings
-    from smartspec.editing import read_spec, resolve_spec
+    from smartspec.specfile import read_spec, resolve_spec
 
     here = (cwd or Path.cwd()).resolve()
     settings = load_settings(None, cwd=here, environ=dict(environ) if environ else None)
@@ -73,10 +72,10 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
         environ: Mapping[str, str] | None = None,
         argv: Sequence[str] | None = None) -> DeliveryOutcome:
     """Write ``kind``.md beside the spec and return what happened."""
-    from smartspec.api import clock
     from smartspec.delivery import plan_md, tasks
     from smartspec.delivery.timeline import compute
-    from smartspec.editing import decode_spec
+    from smartspec.runs.run import Run, clock
+    from smartspec.specfile import decode_spec
 
     started = time.monotonic()
     settings, spec_path, facts = load_spec(spec, cwd, environ)
@@ -109,7 +108,8 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
                                   dry_run=dry_run)
         if dry_run:
             return outcome
-        journal = Journal()
+        this_run = Run(kind, settings, moment, list(argv) if argv is not None else None, started)
+        journal = this_run.journal
         with journal.guard(workspace, target):
             if old_text != merged.text:
                 if old_bytes is not None and settings["create_backups"] and not no_backup:
@@ -133,14 +133,7 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
             if index is not None and facts.spec_id in index.entries:
                 _note_in_index(index, facts.spec_id, kind, shown, workspace, journal)
             if outcome.written:
-                journal.remember_size(workspace.trace_path)
-                workspace.append_trace({
-                    "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "command": kind,
-                    "argv": list(argv) if argv is not None else sys.argv[1:],
-                    "spec": facts.spec_id, "files": outcome.written,
-                    "kept_edits": merged.kept_edits,
-                    "ms": round((time.monotonic() - started) * 1000, 1),
-                })
+                this_run.trace(facts.spec_id, outcome.written, kept_edits=merged.kept_edits)
         if outcome.backup:
             prune_backups(workspace, facts.spec_id, int(settings["keep_backups"]), kind)
     return outcome

@@ -9,40 +9,35 @@ write fails, the files written before it are put back, so a refused run changes 
 
 from __future__ import annotations
 
-import codecs
 import hashlib
-import os
-import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smartspec.api import (
-    Confirm,
-    Outcome,
-    check_request,
-    clock,
-    gate,
-    load_index_for,
-    record_in_index,
-    related_view,
-    run_validation,
-    taken_spec_ids,
-    write_reports,
-)
 from smartspec.config import SPEC, Settings, load_settings
-from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
+from smartspec.errors import DocumentError, SmartspecError, UsageError
 from smartspec.fsutil import shown_path
 from smartspec.options import Options
 from smartspec.report import RunSummary, section_change
+from smartspec.runs.new import check_request, related_view, taken_spec_ids
+from smartspec.runs.run import (
+    Confirm,
+    Outcome,
+    Run,
+    clock,
+    confirm_or_refuse,
+    load_index_for,
+    open_spec,
+    record_in_index,
+    run_validation,
+    write_reports,
+)
+from smartspec.specfile import SpecArg, file_mode, read_spec, unified_diff
 from smartspec.workspace import (
-    Journal,
-    Workspace,
     add_backup,
-    find_backup,
     prune_backups,
 )
 
@@ -53,65 +48,8 @@ if TYPE_CHECKING:
     from smartspec.plan import SpecPlan
     from smartspec.runs.adopt import AdoptOutcome
 
-SpecArg = str | os.PathLike[str]
-
 
 # -- reading the spec ---------------------------------------------------------------------------
-
-
-def resolve_spec(root: Path, cwd: Path, spec: SpecArg) -> Path:
-    """The spec file ``spec`` names (relative to ``cwd``), refused if it lies outside the root."""
-    given = Path(spec)
-    path = (given if given.is_absolute() else cwd / given).resolve()
-    if path != root and root not in path.parents:
-        raise WorkspaceError(f"SPEC.md {str(spec)!r} resolves to {path}, outside the project "
-                             f"root {root}; expected a spec inside the root")
-    shown = shown_path(path, root)
-    if path.is_dir():
-        raise DocumentError(f"{shown}: is a directory; expected a spec file such as "
-                            f"{shown}/spec.md")
-    refuse_special(path, shown)
-    return path
-
-
-def refuse_special(path: Path, shown: str) -> None:
-    """Refuse a FIFO, socket or device where a spec or backup should be: reading a FIFO waits
-    forever, and none of them is a file a person wrote."""
-    if path.exists() and not path.is_file() and not path.is_dir():
-        raise DocumentError(f"{shown}: is not a regular file (a FIFO, socket or device); "
-                            "expected a spec file")
-
-
-def read_spec(path: Path, shown: str) -> tuple[bytes, str, bytes]:
-    """(the file's bytes, its text, its byte-order mark). A missing, binary or non-UTF-8 file
-    is refused with the line of the first bad byte."""
-    refuse_special(path, shown)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError(f"{shown}: no such file; expected an existing spec "
-                            "(create one with 'smartspec new NAME')") from None
-    except IsADirectoryError:
-        raise DocumentError(f"{shown}: is a directory; expected a spec file") from None
-    except OSError as exc:
-        raise DocumentError(f"{shown}: cannot be read ({exc.strerror})") from None
-    return (data, *decode_spec(data, shown))
-
-
-def decode_spec(data: bytes, shown: str) -> tuple[str, bytes]:
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
-        raise DocumentError(f"{shown}: line {line}: holds a NUL byte, so it is a binary file; "
-                            "expected a UTF-8 Markdown spec")
-    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-    try:
-        return data[len(bom):].decode("utf-8"), bom
-    except UnicodeDecodeError as exc:
-        at = exc.start + len(bom)
-        line = data.count(b"\n", 0, at) + 1
-        raise DocumentError(f"{shown}: line {line}: byte 0x{data[at]:02x} is not UTF-8; "
-                            "expected a UTF-8 Markdown spec") from None
 
 
 # -- what the spec says about itself --------------------------------------------------------------
@@ -259,7 +197,9 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     smartspec did not write, or adopted, goes to ``runs.adopt`` instead (see ``_adopted_route``)."""
     started = time.monotonic()
     check_request(options)
-    here, env, first, workspace, path, rel = _open(spec, options, cwd, environ)
+    target = open_spec(spec, options, cwd, environ)
+    here, env, first, workspace = target.here, target.environ, target.settings, target.workspace
+    path, rel = target.path, target.rel
     moment = now or clock(environ)
     if command == "edit":
         routed = _adopted_route(path, rel, options, first, here, environ, now, argv, adopt,
@@ -289,28 +229,18 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         )
         summary.warnings += request.notes
         summary.changed = changed
-        gate(summary.validation, options, confirm)
+        confirm_or_refuse(summary.validation, options, confirm)
         extra = {"changed": changed, "fates": [f.to_json() for f in result.fates]}
         if options.nogenerate:
             return Outcome(summary, result.text, settings, diff=unified_diff(
                 request.old.text, result.text, rel), extra=extra)
         summary.index_path = shown_path(index_path or workspace.default_index_path, settings.root)
 
-        def trace() -> dict[str, Any]:
-            return {
-                "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "command": command,
-                "argv": argv if argv is not None else sys.argv[1:],
-                "spec": request.spec_id,
-                "decisions": [d.to_json() for d in plan.decisions],
-                "sections": [{"key": f.key, "title": f.title, "fate": f.fate}
-                             for f in result.fates],
-                "files": summary.written,
-                "ms": round((time.monotonic() - started) * 1000, 1),
-            }
-
-        _write_edit(workspace, request, result, path, rel, index, index_path, registry,
-                    entry, summary, moment, changed, trace)
+        run = Run(command, settings, moment, argv, started)
+        _write_edit(run, request, result, path, rel, index, index_path, registry, entry,
+                    summary, changed, decisions=[d.to_json() for d in plan.decisions],
+                    sections=[{"key": f.key, "title": f.title, "fate": f.fate}
+                              for f in result.fates])
     return Outcome(summary, result.text, settings, extra=extra)
 
 
@@ -358,19 +288,6 @@ def regenerate(spec: SpecArg, options: Options, *, cwd: Path | None = None,
                    command="regenerate")
     assert isinstance(outcome, Outcome)  # only edit routes to adoption
     return outcome
-
-
-def _open(spec: SpecArg, options: Options, cwd: Path | None, environ: Mapping[str, str] | None,
-          ) -> tuple[Path, dict[str, str] | None, Settings, Workspace, Path, str]:
-    """What every run on one spec starts from: the working folder, the environment, the
-    settings before the spec's own layer, the workspace, and the spec's path (absolute and
-    relative to the root; outside the root is refused)."""
-    here = (cwd or Path.cwd()).resolve()
-    env = dict(environ) if environ is not None else None
-    settings = load_settings(options, cwd=here, environ=env)
-    path = resolve_spec(settings.root, here, spec)
-    return (here, env, settings, Workspace(settings.root, settings.state_dir), path,
-            shown_path(path, settings.root))
 
 
 def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path,
@@ -682,40 +599,19 @@ def _rendered_records(old_plan: SpecPlan, index: SpecIndex | None,
     }
 
 
-def _mode_of(path: Path) -> int | None:
-    """The permission bits of the spec on disk (its backup gets the same)."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        return None
-
-
-def unified_diff(old: str, new: str, rel: str) -> str:
-    """What ``--nogenerate`` prints: a unified diff, as ``git diff`` would show it."""
-    import difflib
-
-    lines = []
-    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                     fromfile=f"a/{rel}", tofile=f"b/{rel}"):
-        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(lines)
-
-
-def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, path: Path,
-                rel: str, index: SpecIndex | None, index_path: Path | None,
-                registry: dict[str, Any], entry: Any, summary: RunSummary, moment: datetime,
-                changed: bool, trace: Callable[[], dict[str, Any]]) -> None:
+def _write_edit(run: Run, request: _Request, result: MergeResult, path: Path, rel: str,
+                index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
+                entry: Any, summary: RunSummary, changed: bool, **trace: Any) -> None:
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
     put back if one fails. The registry goes before the spec and accepts the previous fingerprints too,
     so a run killed between the two leaves a spec whose sections are still recognised."""
 
-    settings = request.settings
-    journal = Journal()
+    settings, workspace, moment, journal = request.settings, run.workspace, run.moment, run.journal
     payload = request.bom + result.text.encode("utf-8")
     with journal.guard(workspace, path):
         if changed and settings["create_backups"]:
             backup = add_backup(workspace, request.spec_id, request.data, moment, journal,
-                                mode=_mode_of(path))
+                                mode=file_mode(path))
             summary.backup = workspace.rel(backup)
             summary.written.append(summary.backup)
         same_records = (isinstance(entry, dict) and entry.get("sections") == result.records
@@ -736,8 +632,7 @@ def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, pa
                                            journal=journal)
         if settings["generate_reports"]:
             write_reports(workspace, summary, "edit", moment, journal)
-        journal.remember_size(workspace.trace_path)
-        workspace.append_trace(trace())
+        run.trace(request.spec_id, summary.written, **trace)
     if changed:
         prune_backups(workspace, request.spec_id, int(settings["keep_backups"]))
 
@@ -745,108 +640,3 @@ def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, pa
 # -- restore ------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class BackupInfo:
-    path: str  # relative to the root
-    size: int
-    taken: str  # "YYYY-MM-DD HH:MM:SS" from the name
-
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "size": self.size, "taken": self.taken}
-
-
-@dataclass(slots=True)
-class RestoreOutcome:
-    spec_id: str
-    spec_path: str
-    backups: list[BackupInfo] = field(default_factory=list)
-    restored_from: str | None = None
-    backup: str | None = None  # the backup of the file that was replaced
-    written: list[str] = field(default_factory=list)
-    changed: bool = False
-    listed: bool = False
-    lang: str = "en"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"schema": 1, "command": "restore",
-                "spec": {"id": self.spec_id, "path": self.spec_path},
-                "backups": [b.to_json() for b in self.backups],
-                "restored_from": self.restored_from, "backup": self.backup,
-                "written": list(self.written), "changed": self.changed}
-
-
-def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False,
-            options: Options | None = None, cwd: Path | None = None, now: datetime | None = None,
-            environ: Mapping[str, str] | None = None,
-            argv: list[str] | None = None) -> RestoreOutcome:
-    """Put a backup of the spec back (the newest, or ``backup``), backing up the current file
-    first; or, with ``list_only``, list the spec's backups, newest first."""
-    from smartspec.document import parse
-    from smartspec.workspace import BACKUP_RE
-
-    started = time.monotonic()
-    options = options or Options()
-    here, _, settings, workspace, path, rel = _open(spec, options, cwd, environ)
-    moment = now or clock(environ)
-    with workspace.lock(path):
-        index, index_path = load_index_for(settings, options.specindex)
-        registry = workspace.load_registry()
-        current: bytes | None = None
-        doc = None
-        if path.exists():
-            current, text, _ = read_spec(path, rel)
-            doc = parse(text, critical_names=settings.critical_names)
-        spec_id = find_spec_id(doc if doc is not None else parse(""), rel, settings, index,
-                               registry)
-        outcome = RestoreOutcome(spec_id, rel, lang=str(settings["lang"]))
-        for found in reversed(workspace.list_backups(spec_id)):
-            match = BACKUP_RE.match(found.name)
-            stamp = match.group(1) if match else ""
-            taken = (f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}:"
-                     f"{stamp[13:15]}") if len(stamp) == 15 else ""
-            outcome.backups.append(BackupInfo(workspace.rel(found), found.stat().st_size, taken))
-        if list_only:
-            outcome.listed = True
-            return outcome
-        if backup is not None:
-            source = find_backup(workspace, spec_id, backup, here)
-        elif outcome.backups:
-            source = settings.root / outcome.backups[0].path
-        else:
-            raise UsageError(f"{rel}: no backups of {spec_id} in "
-                             f"{workspace.rel(workspace.backups_dir(spec_id))}; nothing to restore")
-        shown = workspace.rel(source)
-        refuse_special(source, shown)
-        content = source.read_bytes()
-        restored_text, _ = decode_spec(content, shown)
-        outcome.restored_from = shown
-        if content == current:
-            return outcome
-        journal = Journal()
-        with journal.guard(workspace, path):
-            if current is not None and settings["create_backups"]:
-                saved = add_backup(workspace, spec_id, current, moment, journal,
-                                   mode=_mode_of(path))
-                outcome.backup = workspace.rel(saved)
-                outcome.written.append(outcome.backup)
-            journal.remember(path)
-            workspace.write_spec(path, content)
-            outcome.written.insert(0, rel)
-            outcome.written += record_in_index(workspace, settings, index, index_path,
-                                               restored_text, rel,
-                                               sha256=hashlib.sha256(content).hexdigest(),
-                                               journal=journal)
-            journal.remember_size(workspace.trace_path)
-            workspace.append_trace({
-                "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "command": "restore",
-                "argv": argv if argv is not None else sys.argv[1:],
-                "spec": spec_id,
-                "restored_from": shown,
-                "files": outcome.written,
-                "ms": round((time.monotonic() - started) * 1000, 1),
-            })
-        outcome.changed = True
-        if outcome.backup is not None:
-            prune_backups(workspace, spec_id, int(settings["keep_backups"]))
-    return outcome
