@@ -28,6 +28,7 @@ from smartspec.document import (
 )
 from smartspec.errors import DocumentError, UsageError
 from smartspec.meta import CRITICAL_CLOSE, critical_open, settings_comment
+from smartspec.specids import ADOPTED_ID_RE as ADOPTED_ID_RE
 
 if TYPE_CHECKING:
     from smartspec.index.model import SpecIndex
@@ -40,8 +41,6 @@ SPEC_ID_LINE_RE = re.compile(
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])`?\**\s*$",
     re.IGNORECASE,
 )
-# A usable adopted id: letters, digits, dots, dashes and underscores, as people write them.
-ADOPTED_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 # File and folder names that name no spec ("spec.md" as a title, a "specs" folder).
 _GENERIC_NAMES = frozenset({"spec", "specs", "spec-md", "readme", "docs", "index", ""})
 # A numbered heading's number and the characters around it: "3. ", "3) ", "3 ", "**3.** ".
@@ -281,7 +280,7 @@ def adopt_text(text: str, rel: str, *, index: SpecIndex | None, critical: tuple[
 
 
 def _plain_title(doc: Document) -> str | None:
-    from smartspec.index.model import TITLE_PREFIX_RE
+    from smartspec.specids import TITLE_PREFIX_RE
 
     heading = (doc.title or "").strip()
     matched = TITLE_PREFIX_RE.match(heading)

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from smartspec.specids import DEFAULT_ID_PATTERN as DEFAULT_ID_PATTERN
+from smartspec.specids import ID_CATEGORY_RE
+from smartspec.specids import ID_RE as ID_RE
+from smartspec.specids import TITLE_PREFIX_RE as TITLE_PREFIX_RE
 
 INDEX_SCHEMA_VERSION = 1
 INDEX_FILE = "SPEC_INDEX.json"
@@ -19,22 +23,6 @@ EXTRACTOR_VERSION = 1
 # the file is hashed again (git calls these entries "racily clean").
 RACY_WINDOW_NS = 2_000_000_000
 
-# Spec ids (design.md §4): spec-NNN-<slug> for the feature category,
-# spec-<category>-NNN-<slug> otherwise, e.g. spec-004-payment-processing,
-# spec-core-001-authentication. NNN is three or more digits; slug is ^[a-z0-9][a-z0-9-]{1,63}$.
-ID_RE = re.compile(
-    r"^spec-(?:(?P<category>[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*)-)?(?P<number>\d{3,})"
-    r"-(?P<slug>[a-z0-9][a-z0-9-]{1,63})$"
-)
-# What ``index --check`` accepts as an id unless the config's ``index.idPattern`` says
-# otherwise: the shapes people and SmartSpec write, upper or lower case, with any prefix and
-# letter suffixes (spec-004-payments, WF-SCRIPTS-001, SPEC-001-PROJECT-OVERVIEW, 004-desktop-app,
-# spec-108a-data-access-layer): letters and digits in runs joined by single dashes or dots.
-DEFAULT_ID_PATTERN = r"^[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*$"
-# Looser: just enough of an id to guess its category (for specs not in the index).
-ID_CATEGORY_RE = re.compile(r"^spec-(?:(?P<category>[a-z][a-z0-9-]*?)-)?\d+(?:-|$)")
-# "SPEC-004: Payment Processing" -> "Payment Processing" (the H1 of a spec).
-TITLE_PREFIX_RE = re.compile(r"^SPEC-[^:\s]*\s*:\s*(?P<title>.+)$", re.IGNORECASE)
 # Values that mean "no file yet" in a placeholder entry's path.
 PLACEHOLDER_PATHS = frozenset({"", "tbd", "n/a", "na", "none", "-"})
 # Header values that mean "nothing" in a list field ("**Depends on:** none").

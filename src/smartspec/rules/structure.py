@@ -17,6 +17,7 @@ from smartspec.document import Section, block_hash
 from smartspec.meta import SETTINGS_RE, SETTINGS_SCHEMA
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import Context
+from smartspec.specids import MENTION_RE
 
 # Sections whose presence a level decides (--security/--di/--performance=none drops them);
 # a hand-written spec is only held to them where its profile makes them mandatory.
@@ -24,10 +25,6 @@ LEVEL_SECTIONS = ("security", "di", "performance")
 MANDATORY_LEVELS: dict[str, tuple[str, ...]] = {"financial": ("di", "security", "performance")}
 # Reference §2.1: the basic profile has an API specification *or* a data model.
 ALTERNATIVES: dict[str, tuple[str, ...]] = {"api": ("api", "data-model")}
-
-# Spec ids as the index knows them: spec-004-payment-processing, spec-core-001-auth, spec-004.
-_SPEC_ID_RE = re.compile(
-    r"(?<![\w-])spec-(?:[a-z][a-z0-9]*-)?\d{3,}(?:-[a-z0-9][a-z0-9-]*[a-z0-9])?(?![\w-])")
 
 # Placeholders left in prose (code spans, code blocks, comments and URLs never count):
 #   {{ name }} / {% if %}             template text that was never rendered
@@ -232,12 +229,12 @@ def _dependencies(ctx: Context) -> dict[str, int | None]:
         if isinstance(spec_id, str):
             found.setdefault(spec_id, ctx.doc.settings_line)
     header = ctx.doc.header.get("Depends on", "")
-    for spec_id in _SPEC_ID_RE.findall(header):
+    for spec_id in MENTION_RE.findall(header):
         found.setdefault(spec_id, None)
     prose = ctx.prose
     for section in ctx.sections_for(("related",)):
         start, end = ctx.span(section, body=True)
-        for match in _SPEC_ID_RE.finditer(prose, start, end):
+        for match in MENTION_RE.finditer(prose, start, end):
             found.setdefault(match.group(0), ctx.line_of(match.start()))
     # Give ids from the settings comment or the header the line where the text names them.
     for spec_id, line in found.items():

@@ -295,9 +295,9 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
              registry: Mapping[str, Any]) -> _Request:
     """Read and check the spec, then settle its settings: flags, then its settings comment,
     then config, then defaults."""
-    from smartspec.index.model import TITLE_PREFIX_RE
     from smartspec.merge import analyse
     from smartspec.plan import SLUG_RE, slugify
+    from smartspec.specids import TITLE_PREFIX_RE
 
     data, text, bom = read_spec(path, rel)
     old = analyse(text, critical_names=first.critical_names, source=rel)
