@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WARM_UP = ("import msgspec, smartspec.cli, smartspec.commands.index, smartspec.config, "
-           "smartspec.document, smartspec.index.build, smartspec.index.schema, smartspec.meta, "
+           "smartspec.document, smartspec.index.build, smartspec.index.schema, smartspec.markers, "
            "smartspec.options, smartspec.runs.index")
 CATEGORIES = ("feature", "feature", "feature", "core", "infrastructure", "tools")
 TARGET = 0.10

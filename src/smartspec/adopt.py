@@ -27,7 +27,7 @@ from smartspec.document import (
     parse,
 )
 from smartspec.errors import DocumentError, UsageError
-from smartspec.meta import CRITICAL_CLOSE, critical_open, settings_comment
+from smartspec.markers import CRITICAL_CLOSE, critical_open, settings_comment
 from smartspec.specids import ADOPTED_ID_RE as ADOPTED_ID_RE
 
 if TYPE_CHECKING:
@@ -487,7 +487,7 @@ def _framework(facts: Any) -> str | None:
 def _topic_body(topic: Topic, description: str, facts: Any, doc: Document) -> list[str]:
     """The new section's lines: what the topic means for this spec, naming only what the spec
     itself names; for a topic smartspec has no knowledge of, the request in the user's words."""
-    from smartspec.meta import inline_user_text
+    from smartspec.markers import inline_user_text
 
     subject = _plain_title(doc) or "this component"
     store, framework, http = _store(facts), _framework(facts), _is_http(facts)
@@ -559,7 +559,7 @@ def _topic_body(topic: Topic, description: str, facts: Any, doc: Document) -> li
 
 def _requirement_block(doc: Document, topic: Topic, description: str, facts: Any) -> list[str]:
     """An OpenSpec requirement (SHALL statement, WHEN/THEN scenario) for the topic."""
-    from smartspec.meta import inline_user_text
+    from smartspec.markers import inline_user_text
 
     if topic.key == "rate-limiting":
         http = _is_http(facts)
@@ -604,7 +604,6 @@ def complete_text(text: str, *, settings: Any, moment: datetime) -> Extension:
     templates for the spec's own stack (the technologies its text names), numbered and styled
     as the spec's headings, appended at the end. The settings comment lists the added
     sections; nothing else in the file changes."""
-    from smartspec import meta
     from smartspec.detect import detect
     from smartspec.options import Options
     from smartspec.plan import make_plan
@@ -653,8 +652,8 @@ def complete_text(text: str, *, settings: Any, moment: datetime) -> Extension:
             body.pop(0)
         block = [heading + "\n", "\n", *body]
         if section.critical is not None:
-            block = [meta.critical_open(section.critical.name) + "\n", *block, "\n",
-                     meta.CRITICAL_CLOSE + "\n"]
+            block = [critical_open(section.critical.name) + "\n", *block, "\n",
+                     CRITICAL_CLOSE + "\n"]
         lead = "" if out.endswith(newline * 2) or not out.strip() else newline
         rule = "---" + newline + newline if separated and out.strip() else ""
         out += lead + rule + "".join(line.replace("\n", newline) if not line.endswith("\r\n")
@@ -669,7 +668,7 @@ def complete_text(text: str, *, settings: Any, moment: datetime) -> Extension:
     line = doc.settings_line
     if line is not None:
         ending = lines[line][len(lines[line].rstrip("\r\n")):]
-        lines[line] = meta.settings_comment(
+        lines[line] = settings_comment(
             {k: v for k, v in record.items() if k != "schema"}) + ending
     return Extension("".join(lines), added, style=f"{style}; rendered for profile "
                      f"{plan.profile}", stack=found.technologies)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from smartspec.meta import (
+from smartspec.markers import (
     ANY_META_RE,
     BUILTIN_CRITICAL,
     CRITICAL_CLOSE_RE,

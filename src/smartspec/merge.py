@@ -24,7 +24,7 @@ from typing import Any
 from smartspec import catalog
 from smartspec.document import HEADER_FIELD_RE, Document, Section, block_hash, parse
 from smartspec.errors import DocumentError
-from smartspec.meta import BUILTIN_CRITICAL, SETTINGS_RE, critical_open
+from smartspec.markers import BUILTIN_CRITICAL, SETTINGS_RE, critical_open
 
 EARLIER_TITLE = "Earlier sections"
 EARLIER_NOTE = (
@@ -34,8 +34,8 @@ EARLIER_NOTE = (
 )
 EARLIER_BLOCK = f"## {EARLIER_TITLE}\n\n{EARLIER_NOTE}\n"
 
-# Where a section's text goes when regenerate changes the mode (reference §3.2): compact
-# sections onto their standard counterparts and back. The first counterpart the new plan has
+# Where a section's text goes when regenerate changes the mode: compact sections condense
+# standard ones, so each maps onto its standard counterparts and back. The first counterpart the new plan has
 # and no other section already fills wins. Critical sections never move (their tags name them).
 COUNTERPARTS: dict[str, tuple[str, ...]] = {
     "compact-overview": ("overview",),
@@ -61,7 +61,7 @@ _COMPACT_ONLY = frozenset(catalog.normalise_title(t) for t in (
 _SMARTSPEC_HEADING_RE = re.compile(r"^## (\d+)\. (.+?)(\r?\n)?$")
 _HEADING_NUMBER_RE = re.compile(r"^## \d+\.", re.MULTILINE)
 
-# Fates of a section (the edit report, issue 4 point 8).
+# Fates of a section: what the edit report says happened to each one.
 REGENERATED = "regenerated"
 UNCHANGED = "unchanged"
 FORCED = "forced"  # regenerated because --force-update named it
@@ -393,7 +393,7 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
         if taken is None:
             piece = new_piece(slot, ADDED, None)
             # "new": written for the first time, so its absence next time means something
-            # only if this write landed (see editing.recorded_sections).
+            # only if this write landed (see runs.edit.recorded_sections).
             records[key] = {**_record(piece, previous), "new": True}
         elif taken in moved_from:
             piece = old_piece(taken, MOVED, key, slot=slot, move=moved_from[taken])

@@ -18,7 +18,7 @@ from smartspec.content.services import service_targets
 from smartspec.content.sql import schema_for
 from smartspec.content.stacks import code_subject, stack_for
 from smartspec.content.system import describe_system
-from smartspec.meta import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
+from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
 from smartspec.targets import targets_for
 
 if TYPE_CHECKING:

@@ -1,5 +1,6 @@
-"""Reports of a run: the console text (English or Thai, reference §14.1/§14.2), the Markdown
-generation report, and the JSON object of design.md §3. Pure: text in, text out."""
+"""Reports of a run: the console text (English or Thai, in the layout the original SmartSpec
+command printed), the Markdown generation report, and the JSON object of design.md §3.
+Pure: text in, text out."""
 
 from __future__ import annotations
 
@@ -328,7 +329,7 @@ def markdown(summary: RunSummary, lang: str = "en", *, generated_at: str = "") -
     return "\n".join(lines) + "\n"
 
 
-# -- edit, regenerate, restore (issue 4) -------------------------------------------------------
+# -- edit, regenerate, restore -----------------------------------------------------------------
 
 # What became of each section in an edit (merge's fates), and the restore command's words.
 EDIT_MESSAGES: dict[str, dict[str, str]] = {
@@ -424,7 +425,7 @@ def section_change_lines(summary: RunSummary, lang: str = "en") -> list[str]:
 
 
 def restore_console(outcome: Any, lang: str = "en") -> str:
-    """The human output of ``smartspec restore`` (``outcome`` is an ``editing.RestoreOutcome``)."""
+    """The human output of ``smartspec restore`` (``outcome`` is an ``runs.restore.RestoreOutcome``)."""
     m = MESSAGES.get(lang, MESSAGES["en"])
     if outcome.listed:
         lines = [edit_message("backups_of", lang, spec=outcome.spec_path)]

@@ -22,7 +22,7 @@ from smartspec.errors import DocumentError, SmartspecError, UsageError, Workspac
 from smartspec.fsutil import LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
 from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
-from smartspec.meta import escape_line_breaks
+from smartspec.markers import escape_line_breaks
 
 REGISTRY_SCHEMA = 1
 
@@ -294,7 +294,7 @@ class Workspace:
             raise WorkspaceError(f"{self.rel(path)}: cannot be written ({exc.strerror})") from None
 
 
-# -- edit and restore (issue 4) -----------------------------------------------------------------
+# -- edit and restore --------------------------------------------------------------------------
 # An edit writes several files; if one write fails, the ones before it are put back, so that a
 # refused run (exit 2) leaves the tree as it was. A SIGKILL cannot be rolled back, but every file
 # is replaced atomically, so each one is either its old or its new version.

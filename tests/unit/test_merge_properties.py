@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smartspec.document import parse
+from smartspec.markers import CRITICAL_CLOSE_RE, CRITICAL_OPEN_RE
 from smartspec.merge import analyse, merge
-from smartspec.meta import CRITICAL_CLOSE_RE, CRITICAL_OPEN_RE
 from smartspec.options import Options
 
 NOW = datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC)

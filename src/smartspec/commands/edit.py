@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from smartspec.commands.common import confirm_on_terminal, emit, options_from, spec_options
+from smartspec.commands.common import confirm_on_terminal, options_from, print_outcome, spec_options
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -40,10 +40,10 @@ def edit_command(spec: str, description: str | None, adopt: bool, complete: bool
     outcome = edit(spec, options, confirm=confirm_on_terminal(options), adopt=adopt,
                    complete=complete)
     if isinstance(outcome, AdoptOutcome):
-        from smartspec.commands.adopt import emit_adopt
+        from smartspec.commands.adopt import print_adopt_outcome
 
-        return emit_adopt(outcome, bool(options.json))
-    return emit(outcome, options)
+        return print_adopt_outcome(outcome, bool(options.json))
+    return print_outcome(outcome, options)
 
 
 @click.command("regenerate", context_settings=CONTEXT)
@@ -63,7 +63,7 @@ def regenerate_command(spec: str, **kwargs: Any) -> int:
 
     options = options_from(kwargs)
     outcome = regenerate(spec, options, confirm=confirm_on_terminal(options))
-    return emit(outcome, options)
+    return print_outcome(outcome, options)
 
 
 @click.command("restore", context_settings=CONTEXT)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from smartspec.commands.common import confirm_on_terminal, emit, options_from, spec_options
+from smartspec.commands.common import confirm_on_terminal, options_from, print_outcome, spec_options
 
 
 @click.command("new", context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,7 +32,7 @@ def new_command(name: str, description: str | None, model_file: str | None,
 
     options = options_from(kwargs, name=name, description=description, model_file=model_file)
     outcome = generate(options, confirm=confirm_on_terminal(options))
-    return emit(outcome, options)
+    return print_outcome(outcome, options)
 
 
 

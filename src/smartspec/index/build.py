@@ -263,7 +263,7 @@ def cache_bytes(index: SpecIndex, index_text: str) -> bytes | None:
         return None
     import msgspec
 
-    from smartspec.meta import escape_line_breaks
+    from smartspec.markers import escape_line_breaks
 
     index.scan.cache["index_sha256"] = hashlib.sha256(index_text.encode("utf-8")).hexdigest()
     # In walk order already; one line for every reader.

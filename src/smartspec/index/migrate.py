@@ -18,7 +18,7 @@ Earlier shapes are read and migrated in memory (written in schema 1 on the next 
 =========  ====================================================================================
 shape      how it is recognised, and what migration does
 =========  ====================================================================================
-reference  ``{"specs": [{id, title, path, repo}]}`` (reference §1.1); ``path`` is often the
+reference  ``{"specs": [{id, title, path, repo}]}`` (the original SmartSpec command's); ``path`` is often the
            spec's folder: it becomes ``<folder>/spec.md``.
 v5         a top-level ``version``, ``created``, ``last_updated`` or ``metadata``
            (``total_specs``, ``by_status``, ``by_repo``, ``validation``). ``version`` (the

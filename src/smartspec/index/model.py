@@ -145,7 +145,7 @@ class SpecIndex:
 
 @dataclass(frozen=True, slots=True)
 class ResolvedDependency:
-    """A dependency as the Related Specs section shows it (reference §13.1.1)."""
+    """A dependency as the Related Specs section shows it (its id, title, and path or repository)."""
 
     id: str
     title: str | None
@@ -156,7 +156,7 @@ class ResolvedDependency:
 
     def markdown_line(self, *, index_available: bool = True) -> str:
         """The reference's line: ``- **id** - title - Spec Path: "path" Repo: repo``."""
-        from smartspec.meta import inline_user_text
+        from smartspec.markers import inline_user_text
 
         if not index_available:
             return f"- **{self.id}**" + (f" - {inline_user_text(self.title)}" if self.title else "")
@@ -284,7 +284,7 @@ def spec_path_for_display(path: str | None) -> str:
 
 
 def resolve_dependencies(index: SpecIndex | None, ids: list[str]) -> list[ResolvedDependency]:
-    """Look each id up in the index (reference §13.1.1), in the given order, once each."""
+    """Look each id up in the index (its id, title, and path or repository), in the given order, once each."""
     resolved: list[ResolvedDependency] = []
     for spec_id in unique(i.strip() for i in ids if i.strip()):
         entry = index.entries.get(spec_id) if index is not None else None

@@ -27,7 +27,7 @@ def dump_index(index: SpecIndex) -> str:
     document["schema"] = INDEX_SCHEMA_VERSION
     document["metadata"] = {**index.metadata_extra, **compute_metadata(ordered)}
     document["specs"] = [entry.to_json() for entry in ordered]
-    from smartspec.meta import escape_line_breaks
+    from smartspec.markers import escape_line_breaks
 
     encoded = msgspec.json.encode(document, order="sorted")
     # A title with U+2028 stays one line for every line splitter (the value is the same).

@@ -3,7 +3,7 @@
 Each rule is "if the spec mentions X (in prose: never in a code block, a comment or a URL),
 then section Y must say Z". Sections are found by title through the catalog, so numbered,
 unnumbered and Thai headings all work; a compact spec's five sections stand in for the
-standard ones they condense (reference §3.2).
+standard ones they condense.
 """
 
 from __future__ import annotations

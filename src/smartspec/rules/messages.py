@@ -11,7 +11,7 @@ from collections.abc import Mapping
 # message id -> (English, Thai). Placeholders are str.format fields; both languages use the
 # same fields (a unit test holds them to it).
 MESSAGES: dict[str, tuple[str, str]] = {
-    # consistency rules (reference §10.1; the English keeps the reference's wording)
+    # consistency rules (the English keeps the original SmartSpec command's wording, which people search for)
     "api-no-example": (
         "API {endpoint} defined but no example provided",
         "มีการกำหนด API {endpoint} แต่ไม่มีตัวอย่างการใช้งาน",

@@ -14,7 +14,7 @@ from typing import Any
 
 from smartspec import catalog, options
 from smartspec.document import Section, block_hash
-from smartspec.meta import SETTINGS_RE, SETTINGS_SCHEMA
+from smartspec.markers import SETTINGS_RE, SETTINGS_SCHEMA
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import Context
 from smartspec.specids import MENTION_RE
@@ -23,7 +23,8 @@ from smartspec.specids import MENTION_RE
 # a hand-written spec is only held to them where its profile makes them mandatory.
 LEVEL_SECTIONS = ("security", "di", "performance")
 MANDATORY_LEVELS: dict[str, tuple[str, ...]] = {"financial": ("di", "security", "performance")}
-# Reference §2.1: the basic profile has an API specification *or* a data model.
+# The basic profile needs an API specification *or* a data model: a small service has one or
+# the other, rarely both.
 ALTERNATIVES: dict[str, tuple[str, ...]] = {"api": ("api", "data-model")}
 
 # Placeholders left in prose (code spans, code blocks, comments and URLs never count):

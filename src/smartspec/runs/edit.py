@@ -1,6 +1,6 @@
-"""edit, regenerate and restore (issue 4): update a spec without losing a word a person wrote.
+"""edit and regenerate: update a spec without losing a word a person wrote.
 
-The same stages as ``api.generate`` (settings -> facts -> plan -> render -> rules) with two
+The same stages as ``runs.new.generate`` (settings -> facts -> plan -> render -> rules) with two
 additions: the spec's own settings comment is a settings layer (above config, below flags), and
 ``merge`` stands between render and rules. Everything from reading the spec to the last write
 happens under the workspace lock and the spec's own lock. Files are replaced atomically; if a
@@ -63,7 +63,7 @@ def spec_layer(doc: Document, shown: str) -> dict[str, Any]:
     """The settings comment's values for ``load_settings(spec_settings=...)``, checked: a value
     smartspec cannot use is refused with the file and line."""
     from smartspec import options as vocab
-    from smartspec.meta import SETTINGS_SCHEMA
+    from smartspec.markers import SETTINGS_SCHEMA
 
     record = doc.settings
     if record is None:
@@ -191,7 +191,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
          environ: Mapping[str, str] | None = None, confirm: Confirm | None = None,
          argv: list[str] | None = None, command: str = "edit",
          adopt: bool = False, complete: bool = False) -> Outcome | AdoptOutcome:
-    """EDIT (reference §9, design.md §5): re-plan the spec with its recorded settings and the
+    """EDIT (design.md §5): re-plan the spec with its recorded settings and the
     new options, regenerate what smartspec wrote and nobody changed, keep everything else, and
     write it (backup first) -- or, with ``--nogenerate``, only show the unified diff. A spec
     smartspec did not write, or adopted, goes to ``runs.adopt`` instead (see ``_adopted_route``)."""
@@ -399,7 +399,7 @@ def resolve_force(given: tuple[str, ...] | None, critical_names: tuple[str, ...]
     ``all`` every critical section, ``none`` nothing; any section key replaces a section a
     person edited."""
     from smartspec import catalog
-    from smartspec.meta import FORCE_ALIASES
+    from smartspec.markers import FORCE_ALIASES
     from smartspec.options import FORCE_UPDATE_KEYS, check_choice
 
     valid = tuple(dict.fromkeys((*FORCE_UPDATE_KEYS, *critical_names, *catalog.BY_KEY)))
@@ -635,8 +635,3 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, path: Path, re
         run.trace(request.spec_id, summary.written, **trace)
     if changed:
         prune_backups(workspace, request.spec_id, int(settings["keep_backups"]))
-
-
-# -- restore ------------------------------------------------------------------------------------
-
-

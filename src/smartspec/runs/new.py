@@ -69,7 +69,8 @@ def taken_spec_ids(settings: Settings, index: SpecIndex | None) -> set[str]:
 
 
 def related_view(plan: SpecPlan, index: SpecIndex | None) -> dict[str, Any] | None:
-    """The Related Specs section's data: dependencies resolved and grouped (reference §13.1.1)."""
+    """The Related Specs section's data: dependencies resolved and grouped (id, title, and
+    where each lives)."""
     if not plan.depends_on:
         return None
     from smartspec.index.model import related_groups, resolve_dependencies

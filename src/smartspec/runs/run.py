@@ -127,7 +127,7 @@ def clock(environ: Mapping[str, str] | None = None) -> datetime:
 
 
 def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex | None, Path | None]:
-    """The index found by the lookup order (design.md §4, issue 6), or (None, None)."""
+    """The index found by the lookup order (design.md §4), or (None, None)."""
     from smartspec.fsutil import inside_root
     from smartspec.index.migrate import load_index, locate_index
 
