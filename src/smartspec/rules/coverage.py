@@ -13,19 +13,9 @@ from pathlib import Path
 
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import Context
-from smartspec.rules.messages import MESSAGES
 
 TASKS_FILE = "tasks.md"
 
-# The sentences of these rules, registered with the others (English, Thai).
-MESSAGES.setdefault("coverage-uncovered", (
-    "{rid} ({title}) is not covered by any task in {tasks}",
-    "{rid} ({title}) ยังไม่มีงานใดใน {tasks} ครอบคลุม",
-))
-MESSAGES.setdefault("coverage-dangling", (
-    "task {task} in {tasks} (line {line}) names {rid}, which the spec does not define",
-    "งาน {task} ใน {tasks} (บรรทัด {line}) อ้างถึง {rid} ซึ่งสเปกไม่ได้กำหนดไว้",
-))
 
 
 def _tasks_text(ctx: Context) -> tuple[str, str]:
