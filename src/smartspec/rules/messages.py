@@ -49,3 +49,13 @@ def count(n: int, what: str, lang: str = "en") -> str:
     if what == "failed":
         return f"{n} with errors"
     return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def rule_words(name: str) -> dict[str, str]:
+    """A rule's fix hint and its passed line, in English and Thai, from the catalogues: the
+    keywords ``RULES.rule`` takes (``hint``, ``passed``, ``hint_th``, ``passed_th``)."""
+    from smartspec.report.locales import catalogue
+
+    english, thai = catalogue("en"), catalogue("th")
+    return {"hint": english["rule_hints"][name], "passed": english["rule_passed"][name],
+            "hint_th": thai["rule_hints"][name], "passed_th": thai["rule_passed"][name]}
