@@ -126,7 +126,7 @@ def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),
     """Take a spec smartspec did not write under management (design.md §3): add its settings
     comment, record every section as a person's, add it to the index. With ``description``
     (``edit --adopt``) the requested section is added in the same run."""
-    from smartspec.adopt import adopt_text, extend_text, registry_records
+    from smartspec.adopt import adopt_text, registry_records
     from smartspec.document import parse
 
     started = time.monotonic()
@@ -156,11 +156,7 @@ def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),
         new_text = adoption.text
         records = registry_records(new_text, settings.critical_names)
         if description:
-            extension = extend_text(new_text, description, critical_names=settings.critical_names,
-                                    keywords=settings.keywords)
-            _take_extension(outcome, extension)
-            new_text = extension.text
-            records = _records_after(records, new_text, settings.critical_names, extension.added)
+            new_text, records = _extend(outcome, new_text, records, description, settings)
         if complete:
             new_text, records = _complete(outcome, new_text, records, settings, moment)
         _finish(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
@@ -194,7 +190,6 @@ def edit_adopted(spec: str | Path, options: Options, *, cwd: Path | None = None,
                  argv: list[str] | None = None, complete: bool = False) -> AdoptOutcome:
     """EDIT of an adopted spec: add the one section the description asks for, in the spec's
     style and stack; every existing line stays as it is."""
-    from smartspec.adopt import extend_text
 
     started = time.monotonic()
     target = open_spec(spec, options, cwd, environ)
@@ -215,17 +210,25 @@ def edit_adopted(spec: str | Path, options: Options, *, cwd: Path | None = None,
         records = dict(entry["sections"]) if isinstance(entry, dict) and isinstance(
             entry.get("sections"), dict) else {}
         if options.description:
-            extension = extend_text(text, options.description,
-                                    critical_names=settings.critical_names,
-                                    keywords=settings.keywords)
-            _take_extension(outcome, extension)
-            new_text = extension.text
-            records = _records_after(records, new_text, settings.critical_names, extension.added)
+            new_text, records = _extend(outcome, new_text, records, options.description, settings)
         if complete:
             new_text, records = _complete(outcome, new_text, records, settings, moment)
         _finish(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
                 text, new_text, records, moment, bool(options.nogenerate), argv, started)
     return outcome
+
+
+def _extend(outcome: AdoptOutcome, text: str, records: dict[str, Any], description: str,
+            settings: Settings) -> tuple[str, dict[str, Any]]:
+    """The section ``description`` asks for, added in the spec's own style, and the registry
+    records that follow."""
+    from smartspec.adopt import extend_text
+
+    extension = extend_text(text, description, critical_names=settings.critical_names,
+                            keywords=settings.keywords)
+    _take_extension(outcome, extension)
+    return extension.text, _records_after(records, extension.text, settings.critical_names,
+                                          extension.added)
 
 
 def _take_extension(outcome: AdoptOutcome, extension: Any) -> None:
