@@ -22,7 +22,15 @@ from smartspec.errors import DocumentError, SmartspecError, UsageError
 from smartspec.fsutil import shown_path
 from smartspec.options import Options
 from smartspec.report import RunSummary, section_change
-from smartspec.runs.new import check_request, related_view, taken_spec_ids
+from smartspec.runs.new import check_request, related_view
+from smartspec.runs.recorded import (
+    find_spec_id,
+    list_field,
+    moment_of,
+    recorded_text,
+    spec_layer,
+    text_field,
+)
 from smartspec.runs.run import (
     Confirm,
     Outcome,
@@ -42,125 +50,10 @@ from smartspec.workspace import (
 )
 
 if TYPE_CHECKING:
-    from smartspec.document import Document
     from smartspec.index.model import SpecIndex
     from smartspec.merge import MergeResult, OldSpec
     from smartspec.plan import SpecPlan
     from smartspec.runs.adopt import AdoptOutcome
-
-
-# -- reading the spec ---------------------------------------------------------------------------
-
-
-# -- what the spec says about itself --------------------------------------------------------------
-
-
-_CHOICES_OF = {"profile": "PROFILES", "mode": "MODES", "security": "SECURITY_LEVELS",
-               "di": "DI_LEVELS", "performance": "PERFORMANCE_LEVELS"}
-
-
-def spec_layer(doc: Document, shown: str) -> dict[str, Any]:
-    """The settings comment's values for ``load_settings(spec_settings=...)``, checked: a value
-    smartspec cannot use is refused with the file and line."""
-    from smartspec import options as vocab
-    from smartspec.markers import SETTINGS_SCHEMA
-
-    record = doc.settings
-    if record is None:
-        return {}
-    where = f"{shown}: line {(doc.settings_line or 0) + 1}"
-    schema = record.get("schema")
-    if isinstance(schema, int) and schema > SETTINGS_SCHEMA:
-        raise DocumentError(f"{where}: the settings comment has schema {schema}, written by a "
-                            f"newer smartspec; this version reads schema {SETTINGS_SCHEMA}")
-    layer: dict[str, Any] = {}
-    for key, name in _CHOICES_OF.items():
-        value = record.get(key)
-        if value is None:
-            continue
-        choices: tuple[str, ...] = getattr(vocab, name)
-        if not isinstance(value, str) or value not in choices:
-            raise DocumentError(f"{where}: the settings comment's {key!r} is {value!r}; expected "
-                                f"one of {', '.join(choices)}")
-        layer[key] = value
-    domains = record.get("domains")
-    if domains is not None:
-        if not isinstance(domains, list) or any(d not in vocab.DOMAINS for d in domains):
-            raise DocumentError(f"{where}: the settings comment's 'domains' is {domains!r}; "
-                                f"expected a list of {', '.join(vocab.DOMAINS)}")
-        layer["domains"] = tuple(domains)
-    for key in ("category", "author", "repo"):
-        value = record.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise DocumentError(f"{where}: the settings comment's {key!r} is {value!r}; "
-                                "expected a string")
-        layer[key] = value
-    return layer
-
-
-def _text_field(record: Mapping[str, Any], key: str) -> str | None:
-    value = record.get(key)
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _recorded_text(record: Mapping[str, Any], key: str) -> str:
-    """A text the settings comment records exactly as ``new`` was given it (whitespace-only
-    included: dropping it would make a no-op edit rewrite the spec)."""
-    value = record.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def _list_field(record: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
-    value = record.get(key)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    return None
-
-
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    for pattern in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value.strip(), pattern).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
-
-
-def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex | None,
-                 registry: Mapping[str, Any], *, allocate: str | None = None) -> str:
-    """The spec's id: its settings comment, its ``**Spec ID:**`` header, the index or the
-    registry entry for its path, its folder name; else (a hand-written spec) the next free id
-    for the slug ``allocate``."""
-    from smartspec.adopt import ADOPTED_ID_RE, stated_id
-    from smartspec.plan import SPEC_ID_RE, next_number, spec_id_for
-
-    for value in ((doc.settings or {}).get("id"), doc.header.get("Spec ID")):
-        if isinstance(value, str) and SPEC_ID_RE.match(value.strip()):
-            return value.strip()
-    # An id a person stated in another shape (WF-SCRIPTS-001, 004-desktop-app) is kept as
-    # written, never folded into a new spec-NNN id that then disagrees with the header.
-    stated = stated_id(doc)
-    if stated is not None and ADOPTED_ID_RE.match(stated[0]):
-        return stated[0]
-    if index is not None:
-        for entry in index.entries.values():
-            if entry.path == rel:
-                return entry.id
-    for spec_id, entry in (registry.get("specs") or {}).items():
-        if isinstance(entry, dict) and entry.get("path") == rel:
-            return str(spec_id)
-    folder = Path(rel).parent.name
-    if SPEC_ID_RE.match(folder):
-        return folder
-    if allocate is None:
-        raise DocumentError(f"{rel}: cannot tell which spec this is (no settings comment, no "
-                            "**Spec ID:** line, not in the index)")
-    category = settings["category"]
-    return spec_id_for(category, next_number(category, taken_spec_ids(settings, index)), allocate)
 
 
 # -- edit and regenerate ------------------------------------------------------------------------
@@ -306,9 +199,9 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
 
     heading = doc.title or ""
     matched = TITLE_PREFIX_RE.match(heading)
-    title = (options.title or _recorded_text(record, "title")
+    title = (options.title or recorded_text(record, "title")
              or (matched.group("title") if matched else heading).strip() or None)
-    name = _text_field(record, "name")
+    name = text_field(record, "name")
     # A name given with --id needs no slug of its own: the recorded id stands for it.
     if name is None or (not SLUG_RE.match(slugify(name)) and not isinstance(record.get("id"), str)):
         # "# spec.md" as a title names the file, not the spec: the folder names it then.
@@ -316,15 +209,15 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
         candidates = [named, path.parent.name, path.stem]
         name = next((slugify(c) for c in candidates if SLUG_RE.match(slugify(c))), "spec")
     description = (options.description if options.description is not None
-                   else _recorded_text(record, "description"))
-    recorded_deps = _list_field(record, "depends_on")
+                   else recorded_text(record, "description"))
+    recorded_deps = list_field(record, "depends_on")
     header_deps = doc.header.get("Depends on")
     if recorded_deps is None and header_deps:
         recorded_deps = tuple(d.strip() for d in header_deps.split(",") if d.strip())
     base_options = None
     if doc.settings is not None:
-        base_options = Options(name=name, title=_recorded_text(record, "title") or title,
-                               description=_recorded_text(record, "description"),
+        base_options = Options(name=name, title=recorded_text(record, "title") or title,
+                               description=recorded_text(record, "description"),
                                depends_on=recorded_deps or None)
 
     layer = spec_layer(doc, rel)
@@ -353,10 +246,10 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     header = {k.strip().lower(): v.strip() for k, v in doc.header.items()}
     return _Request(
         old=old, data=data, bom=bom, settings=settings, spec_id=spec_id, options=plan_options,
-        created=_moment(record.get("created")) or _moment(header.get("created")),
-        updated=_moment(record.get("updated")) or _moment(header.get("updated")),
-        version=header.get("version") or _text_field(record, "version"),
-        status=(header.get("status") or _text_field(record, "status") or "").upper() or None,
+        created=moment_of(record.get("created")) or moment_of(header.get("created")),
+        updated=moment_of(record.get("updated")) or moment_of(header.get("updated")),
+        version=header.get("version") or text_field(record, "version"),
+        status=(header.get("status") or text_field(record, "status") or "").upper() or None,
         force=options.force_update, base_options=base_options, notes=notes,
         depends_from_spec=options.depends_on is None and bool(recorded_deps), layer=layer,
     )
@@ -568,8 +461,8 @@ def _old_plan(request: _Request, index: SpecIndex | None, moment: datetime) -> S
     except SmartspecError:
         return None
     return replace(plan, created=request.created or moment, updated=request.updated or moment,
-                   version=_text_field(request.old.doc.settings or {}, "version") or plan.version,
-                   status=(_text_field(request.old.doc.settings or {}, "status")
+                   version=text_field(request.old.doc.settings or {}, "version") or plan.version,
+                   status=(text_field(request.old.doc.settings or {}, "status")
                            or plan.status).upper())
 
 
@@ -588,7 +481,7 @@ def _rendered_records(old_plan: SpecPlan, index: SpecIndex | None,
     from smartspec.document import block_hash, parse
     from smartspec.render import render
 
-    keys = _list_field(record, "sections")
+    keys = list_field(record, "sections")
     if keys is None or tuple(keys) != old_plan.section_keys:
         return None
     doc = parse(render(old_plan, related=related_view(old_plan, index)))

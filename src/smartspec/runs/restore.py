@@ -13,7 +13,7 @@ from typing import Any
 
 from smartspec.errors import UsageError
 from smartspec.options import Options
-from smartspec.runs.edit import find_spec_id
+from smartspec.runs.recorded import find_spec_id
 from smartspec.runs.run import Run, clock, load_index_for, open_spec, record_in_index
 from smartspec.specfile import SpecArg, decode_spec, file_mode, read_spec, refuse_special
 from smartspec.workspace import add_backup, find_backup, prune_backups
