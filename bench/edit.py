@@ -12,7 +12,7 @@ to carry every byte of them. Every round, for every size, in turn:
 - ``git merge-file`` on the same spec's three versions (the peer: a plain 3-way text merge of
   the old generated text, the person's text and the new generated text; it knows nothing
   about sections, critical blocks or the registry);
-- the same edit through the API in this process (``smartspec.editing.edit``), without
+- the same edit through the API in this process (``smartspec.runs.edit.edit``), without
   start-up, to show how the work itself grows with size.
 
 Medians are printed with ratios to the yardstick and to the 20 KB spec. Growth is about
@@ -133,8 +133,8 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     peer = shutil.which("git") is not None
 
-    from smartspec.editing import edit
     from smartspec.options import Options
+    from smartspec.runs.edit import edit
 
     with tempfile.TemporaryDirectory(prefix="smartspec-bench-edit-") as scratch_name:
         scratch = Path(scratch_name)

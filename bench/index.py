@@ -7,7 +7,7 @@ sees them (byte-code compiled once, as for an installed package); ``python -c pa
 the same way as a yardstick. Each round removes the index and the cache (the full run), then
 rewrites one spec with a new title (the incremental run, which must read exactly that one
 file). Medians of the rounds are printed, then the same two operations through the Python API
-(``smartspec.index.refresh_index``) in this process, without start-up.
+(``smartspec.runs.index.refresh_index``) in this process, without start-up.
 
 The specs are written from a template here (valid header and settings comment; not the
 generator), in two sizes, because the full run's cost grows with the size of the specs while
@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WARM_UP = ("import msgspec, smartspec.cli, smartspec.commands.index, smartspec.config, "
-           "smartspec.document, smartspec.index, smartspec.meta, smartspec.options")
+           "smartspec.document, smartspec.index.build, smartspec.index.schema, smartspec.markers, "
+           "smartspec.options, smartspec.runs.index")
 CATEGORIES = ("feature", "feature", "feature", "core", "infrastructure", "tools")
 TARGET = 0.10
 
@@ -369,7 +370,7 @@ def run_size(folder: Path, count: int, rounds: int, typical: bool,
         assert report["scan"]["read"] == 1 and report["updated"] == [changed], report
         incremental.append(elapsed)
 
-    from smartspec.index import refresh_index
+    from smartspec.runs.index import refresh_index
 
     state, specs = root / ".smartspec", root / "specs"
     reset(root)

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from tests.content.cases import SYSTEMS  # noqa: E402
-from tests.regen_golden import render_case  # noqa: E402
+from tests.helpers import render_case  # noqa: E402
 
 
 def content_lines(text: str) -> list[str]:

@@ -1,6 +1,6 @@
 """The specs the delivery and contract goldens are made from, and how each golden is rendered.
 
-    python tests/regen_delivery.py      # rewrite tests/data/delivery/ on purpose, then review
+    pytest --update-goldens      # rewrite tests/data/delivery/ on purpose, then review
 
 The sources are the generator's own goldens (tests/data/golden/), so when the generator
 changes, one command brings these up to date.

@@ -1,7 +1,8 @@
 """The golden specs: one case per profile x mode and the reference's §15 Examples 1-5.
 
-Each case is the argv of ``smartspec new``; ``tests/regen_golden.py`` writes
-``tests/data/golden/<case>.md`` and ``tests/unit/test_golden.py`` compares byte for byte.
+Each case is the argv of ``smartspec new``; ``tests/unit/test_golden.py`` compares
+the spec it writes with ``tests/data/golden/<case>.md`` byte for byte
+(``pytest --update-goldens`` rewrites them).
 """
 
 from __future__ import annotations

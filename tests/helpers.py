@@ -107,3 +107,17 @@ def tree_snapshot(root: Path) -> dict[str, tuple[str, ...]]:
             else:
                 found[rel] = ("other", mode)
     return found
+
+
+def render_case(argv: list[str]) -> str:
+    """The spec ``smartspec ARGV`` writes in a fresh project (no report, no validation):
+    what a golden spec file holds."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        result = run_cli([*argv, "--no-report", "--no-validation"], root)
+        if result.code != 0:
+            raise SystemExit(f"{argv}: exit {result.code}: {result.err}")
+        (spec,) = root.glob("specs/*/*/spec.md")
+        return spec.read_text(encoding="utf-8")

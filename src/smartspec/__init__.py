@@ -21,12 +21,12 @@ __version__ = "5.0.0"
 
 _EXPORTS = {
     "Options": "smartspec.options",
-    "generate": "smartspec.api",
-    "edit": "smartspec.editing",
-    "regenerate": "smartspec.editing",
-    "restore": "smartspec.editing",
+    "generate": "smartspec.runs.new",
+    "edit": "smartspec.runs.edit",
+    "regenerate": "smartspec.runs.edit",
+    "restore": "smartspec.runs.restore",
     "validate_text": "smartspec.rules",
-    "load_index": "smartspec.index",
+    "load_index": "smartspec.index.migrate",
     "load_settings": "smartspec.config",
     "SmartspecError": "smartspec.errors",
 }

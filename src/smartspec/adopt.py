@@ -27,10 +27,11 @@ from smartspec.document import (
     parse,
 )
 from smartspec.errors import DocumentError, UsageError
-from smartspec.meta import CRITICAL_CLOSE, critical_open, settings_comment
+from smartspec.markers import CRITICAL_CLOSE, critical_open, settings_comment
+from smartspec.specids import ADOPTED_ID_RE as ADOPTED_ID_RE
 
 if TYPE_CHECKING:
-    from smartspec.index import SpecIndex
+    from smartspec.index.model import SpecIndex
 
 # Every way people write the id line in a spec's preamble, bold anywhere or nowhere:
 #   **Spec ID:** WF-SCRIPTS-001      **Spec ID**: spec-108a-data-access
@@ -40,8 +41,6 @@ SPEC_ID_LINE_RE = re.compile(
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])`?\**\s*$",
     re.IGNORECASE,
 )
-# A usable adopted id: letters, digits, dots, dashes and underscores, as people write them.
-ADOPTED_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 # File and folder names that name no spec ("spec.md" as a title, a "specs" folder).
 _GENERIC_NAMES = frozenset({"spec", "specs", "spec-md", "readme", "docs", "index", ""})
 # A numbered heading's number and the characters around it: "3. ", "3) ", "3 ", "**3.** ".
@@ -281,7 +280,7 @@ def adopt_text(text: str, rel: str, *, index: SpecIndex | None, critical: tuple[
 
 
 def _plain_title(doc: Document) -> str | None:
-    from smartspec.index import TITLE_PREFIX_RE
+    from smartspec.specids import TITLE_PREFIX_RE
 
     heading = (doc.title or "").strip()
     matched = TITLE_PREFIX_RE.match(heading)
@@ -488,7 +487,7 @@ def _framework(facts: Any) -> str | None:
 def _topic_body(topic: Topic, description: str, facts: Any, doc: Document) -> list[str]:
     """The new section's lines: what the topic means for this spec, naming only what the spec
     itself names; for a topic smartspec has no knowledge of, the request in the user's words."""
-    from smartspec.meta import inline_user_text
+    from smartspec.markers import inline_user_text
 
     subject = _plain_title(doc) or "this component"
     store, framework, http = _store(facts), _framework(facts), _is_http(facts)
@@ -560,7 +559,7 @@ def _topic_body(topic: Topic, description: str, facts: Any, doc: Document) -> li
 
 def _requirement_block(doc: Document, topic: Topic, description: str, facts: Any) -> list[str]:
     """An OpenSpec requirement (SHALL statement, WHEN/THEN scenario) for the topic."""
-    from smartspec.meta import inline_user_text
+    from smartspec.markers import inline_user_text
 
     if topic.key == "rate-limiting":
         http = _is_http(facts)
@@ -605,7 +604,6 @@ def complete_text(text: str, *, settings: Any, moment: datetime) -> Extension:
     templates for the spec's own stack (the technologies its text names), numbered and styled
     as the spec's headings, appended at the end. The settings comment lists the added
     sections; nothing else in the file changes."""
-    from smartspec import meta
     from smartspec.detect import detect
     from smartspec.options import Options
     from smartspec.plan import make_plan
@@ -654,8 +652,8 @@ def complete_text(text: str, *, settings: Any, moment: datetime) -> Extension:
             body.pop(0)
         block = [heading + "\n", "\n", *body]
         if section.critical is not None:
-            block = [meta.critical_open(section.critical.name) + "\n", *block, "\n",
-                     meta.CRITICAL_CLOSE + "\n"]
+            block = [critical_open(section.critical.name) + "\n", *block, "\n",
+                     CRITICAL_CLOSE + "\n"]
         lead = "" if out.endswith(newline * 2) or not out.strip() else newline
         rule = "---" + newline + newline if separated and out.strip() else ""
         out += lead + rule + "".join(line.replace("\n", newline) if not line.endswith("\r\n")
@@ -670,7 +668,7 @@ def complete_text(text: str, *, settings: Any, moment: datetime) -> Extension:
     line = doc.settings_line
     if line is not None:
         ending = lines[line][len(lines[line].rstrip("\r\n")):]
-        lines[line] = meta.settings_comment(
+        lines[line] = settings_comment(
             {k: v for k, v in record.items() if k != "schema"}) + ending
     return Extension("".join(lines), added, style=f"{style}; rendered for profile "
                      f"{plan.profile}", stack=found.technologies)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from smartspec.meta import (
+from smartspec.markers import (
     ANY_META_RE,
     BUILTIN_CRITICAL,
     CRITICAL_CLOSE_RE,

@@ -1,20 +1,15 @@
-"""Low-level file primitives: root discovery, path confinement, atomic writes and locks.
-
-These are the only helpers that write bytes to disk; ``workspace`` builds the product's
-files (spec, backups, reports, registry, index, trace) on top of them.
+"""Low-level file primitives that change nothing on disk: root discovery, path confinement,
+link checks, reading regular files and naming paths in messages. The primitives that write
+(atomic writes, locks) are in ``fswrite``, which only ``workspace`` imports.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import json
 import os
 import stat
-import tempfile
-import time
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from smartspec.errors import WorkspaceError
@@ -89,44 +84,8 @@ def inside_root(root: Path, candidate: str | Path, *, what: str) -> Path:
     return full
 
 
-def default_file_mode() -> int:
-    """The mode a new file gets under the process umask (0o666 minus the umask), as ``open``
-    would give it: smartspec's files are no more open than the person's own."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
-def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
-
-    Temp file in the same folder, fsync, rename over the target, fsync the folder. An existing
-    file's permission bits are kept; a new file gets ``mode`` (a backup takes its spec's) or
-    what the umask allows. The caller must hold the lock that covers ``path``.
-    """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    refuse_links(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A run killed mid-write leaves its temp file behind; the caller holds this path's lock,
-    # so any temp file of this target is such a leftover.
-    for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
-    with contextlib.suppress(FileNotFoundError):
-        mode = path.stat().st_mode & 0o7777
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode if mode is not None else default_file_mode())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(path.parent)
 
 
 def refuse_links(path: Path) -> None:
@@ -147,30 +106,12 @@ def refuse_links(path: Path) -> None:
                              "never writes through links, expected a real folder")
 
 
-def sweep_stale_temps(paths: Iterable[Path]) -> None:
-    """Delete temp files that killed runs left behind (``.NAME.XXXXXXXX.tmp`` from
-    ``atomic_write``). The caller holds the lock every writer takes, so none is in use."""
-    for path in paths:
-        if path.is_file() and not path.is_symlink():
-            with contextlib.suppress(OSError):
-                path.unlink()
 
 
 def glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def read_regular(path: Path) -> bytes:
@@ -197,192 +138,22 @@ def sha256_text(text: str) -> str:
 LOCK_DIR = "locks"
 
 
-def ensure_private_dir(folder: Path, *, what: str) -> bool:
-    """Make ``folder`` (mode 0700) unless it exists; refuse it unless it is a real folder (not
-    a link) owned by this user that nobody else can write to. Returns True when it was created,
-    so the caller can remove it again if it stays empty."""
-    created = False
+
+
+
+
+
+
+
+
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """How a path is named in messages, reports and JSON: relative to ``root`` with POSIX
+    separators when inside it (``.`` for the root itself), else as given. Callers that hold an
+    unresolved path resolve it first, so that a link inside the project is named by where it
+    lands."""
     try:
-        os.mkdir(folder, 0o700)
-        created = True
-    except FileExistsError:
-        pass
-    except FileNotFoundError:
-        raise  # its parent was just removed by a run that finished: the caller tries again
-    except OSError as exc:
-        raise WorkspaceError(f"{folder}: cannot create the {what} ({exc.strerror})") from None
-    info = os.lstat(folder)
-    if stat.S_ISLNK(info.st_mode):
-        raise WorkspaceError(f"{folder}: the {what} is a symbolic link; smartspec never follows "
-                             "links it writes through, expected a real folder")
-    if not stat.S_ISDIR(info.st_mode):
-        raise WorkspaceError(f"{folder}: the {what} path is taken by a file; expected a folder "
-                             "(move that file away)")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise WorkspaceError(f"{folder}: the {what} belongs to user id {info.st_uid}, not to "
-                             "you; expected a folder only you can write to")
-    if what != "state folder" and info.st_mode & 0o077 and not info.st_mode & 0o022:
-        # Readable by others but writable only by this user (an older smartspec made it):
-        # nobody else can have put anything in it, so it can be made private.
-        os.chmod(folder, 0o700)
-        return created
-    if info.st_mode & (0o022 if what == "state folder" else 0o077):
-        raise WorkspaceError(f"{folder}: the {what} can be used by other users (mode "
-                             f"{stat.S_IMODE(info.st_mode):04o}); expected mode 0700")
-    return created
-
-
-def _remove_if_empty(folder: Path) -> None:
-    # Another run may hold a lock in it, or a file may have appeared: then it stays.
-    with contextlib.suppress(OSError):
-        folder.rmdir()
-
-
-class FileLock:
-    """An exclusive advisory lock (``flock``) keyed by a path, with a timeout and holder info.
-
-    Lock files live in ``folder`` (the project's own state folder), which only the owner can
-    write, are opened without following links, and are deleted on release, so a failed run
-    leaves no trace. A waiter that wakes up on a file that was deleted meanwhile tries again
-    on the new one. The operating system drops the lock when the holder dies, so a crash never
-    leaves a stale lock behind; the holder's identity is written to a file it created itself,
-    so a waiter that times out can name it.
-    """
-
-    def __init__(self, key: Path, *, folder: Path, timeout: float = 60.0,
-                 label: str = "") -> None:
-        digest = hashlib.sha256(str(key).encode()).hexdigest()[:24]
-        self.folder = folder
-        self.path = folder / f"{digest}.lock"
-        self.key = key
-        self.timeout = timeout
-        self.label = label or str(key)
-        self._fd: int | None = None
-        self._created_dirs: list[Path] = []
-
-    def _open(self) -> int:
-        state = self.folder.parent
-        if os.path.islink(state):
-            raise WorkspaceError(f"{state}: the state folder is a symbolic link; smartspec never "
-                                 "writes through links, expected a real folder")
-        if not os.path.lexists(state) and ensure_private_dir(state, what="state folder"):
-            self._created_dirs.append(state)
-        if ensure_private_dir(self.folder, what="lock folder"):
-            self._created_dirs.append(self.folder)
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-        try:
-            fd = os.open(self.path, flags, 0o600)
-        except OSError as exc:
-            if exc.errno == errno.ENOENT:
-                raise  # the folder was removed by a run that finished: the caller retries
-            raise WorkspaceError(f"{self.path}: cannot be used as a lock file ({exc.strerror}); "
-                                 "expected a regular file or nothing at that path") from None
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid")
-                                              and info.st_uid != os.getuid()):
-            os.close(fd)
-            raise WorkspaceError(f"{self.path}: is not a lock file of yours; expected a regular "
-                                 "file you own or nothing at that path")
-        return fd
-
-    def acquire(self) -> None:
-        import fcntl
-
-        deadline = time.monotonic() + self.timeout
-        delay = 0.005
-        vanished = 0
-        while True:
-            try:
-                fd = self._open()
-            except FileNotFoundError as exc:
-                # A finishing run removed the (empty) lock or state folder in between.
-                vanished += 1
-                if vanished > 100:
-                    raise WorkspaceError(f"{self.folder}: cannot create the lock folder "
-                                         f"({exc.strerror})") from None
-                continue
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    os.close(fd)
-                    raise
-                if time.monotonic() >= deadline:
-                    holder = _read_holder(fd)
-                    os.close(fd)
-                    self._forget_dirs()
-                    raise WorkspaceError(
-                        f"timed out after {self.timeout:g}s waiting for the lock on {self.label}, "
-                        f"held by {holder}; try again when that run has finished"
-                    ) from None
-                os.close(fd)
-                time.sleep(delay)
-                delay = min(delay * 2, 0.1)
-                continue
-            # The holder before us deletes the file when it is done: a lock on a deleted file
-            # guards nothing, so start again on the file now at that path.
-            try:
-                current = os.stat(self.path, follow_symlinks=False)
-            except FileNotFoundError:
-                current = None
-            info = os.fstat(fd)
-            if current is None or (current.st_ino, current.st_dev) != (info.st_ino, info.st_dev):
-                os.close(fd)
-                continue
-            break
-        # Written once into a file nobody else writes while we hold it; never truncated, the
-        # reader takes the first line.
-        holder = json.dumps({"pid": os.getpid(), "since": time.time(), "for": self.label})
-        with contextlib.suppress(OSError):  # on a full disk the lock still holds, unnamed
-            os.pwrite(fd, (holder + "\n").encode(), 0)
-        self._fd = fd
-
-    def _forget_dirs(self) -> None:
-        for folder in reversed(self._created_dirs):
-            _remove_if_empty(folder)
-        self._created_dirs.clear()
-
-    def release(self) -> None:
-        if self._fd is None:
-            return
-        import fcntl
-
-        with contextlib.suppress(OSError):
-            os.unlink(self.path)
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        os.close(self._fd)
-        self._fd = None
-        _remove_if_empty(self.folder)
-        self._forget_dirs()
-
-    def __enter__(self) -> FileLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-def _read_holder(fd: int) -> str:
-    try:
-        raw = os.pread(fd, 4096, 0).decode("utf-8", "replace").split("\n", 1)[0]
-        info = json.loads(raw)
-        return f"process {info.get('pid')} ({info.get('for')})"
-    except (OSError, ValueError, AttributeError):
-        return "another smartspec run"
-
-
-@contextlib.contextmanager
-def locked(*keys: Path, folder: Path, timeout: float = 60.0) -> Iterator[None]:
-    """Hold the locks for ``keys`` (always taken in sorted order, so runs never deadlock); the
-    lock files live in ``folder``."""
-    locks = [FileLock(k, folder=folder, timeout=timeout) for k in sorted(set(keys), key=str)]
-    taken: list[FileLock] = []
-    try:
-        for lock in locks:
-            lock.acquire()
-            taken.append(lock)
-        yield
-    finally:
-        for lock in reversed(taken):
-            lock.release()
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

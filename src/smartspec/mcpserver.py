@@ -258,7 +258,7 @@ def call_tool(specs: Mapping[str, ToolSpec], name: str,
 
 def _index_place() -> tuple[Path, Path | None]:
     from smartspec.config import load_settings
-    from smartspec.index import locate_index
+    from smartspec.index.migrate import locate_index
 
     settings = load_settings()
     return settings.root, locate_index(settings.root, settings.state_dir, None)
@@ -269,7 +269,7 @@ def list_resources() -> list[dict[str, str]]:
     _, index_path = _index_place()
     if index_path is None:
         return []
-    from smartspec.index import load_index
+    from smartspec.index.migrate import load_index
 
     found = [{"uri": INDEX_URI, "name": "SPEC_INDEX.json",
               "description": "The index of every spec in this project.",
@@ -284,7 +284,7 @@ def list_resources() -> list[dict[str, str]]:
 def read_resource(uri: str) -> tuple[str, str]:
     """(text, mime type) of ``uri``; LookupError names what was expected."""
     from smartspec.fsutil import inside_root
-    from smartspec.index import load_index
+    from smartspec.index.migrate import load_index
 
     root, index_path = _index_place()
     if index_path is None:

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from smartspec import catalog
 from smartspec.document import HEADER_FIELD_RE, Document, Section, block_hash, parse
 from smartspec.errors import DocumentError
-from smartspec.meta import BUILTIN_CRITICAL, SETTINGS_RE, critical_open
+from smartspec.markers import BUILTIN_CRITICAL, SETTINGS_RE, critical_open
 
 EARLIER_TITLE = "Earlier sections"
 EARLIER_NOTE = (
@@ -33,8 +33,8 @@ EARLIER_NOTE = (
 )
 EARLIER_BLOCK = f"## {EARLIER_TITLE}\n\n{EARLIER_NOTE}\n"
 
-# Where a section's text goes when regenerate changes the mode (reference §3.2): compact
-# sections onto their standard counterparts and back. The first counterpart the new plan has
+# Where a section's text goes when regenerate changes the mode: compact sections condense
+# standard ones, so each maps onto its standard counterparts and back. The first counterpart the new plan has
 # and no other section already fills wins. Critical sections never move (their tags name them).
 COUNTERPARTS: dict[str, tuple[str, ...]] = {
     "compact-overview": ("overview",),
@@ -60,7 +60,7 @@ _COMPACT_ONLY = frozenset(catalog.normalise_title(t) for t in (
 _SMARTSPEC_HEADING_RE = re.compile(r"^## (\d+)\. (.+?)(\r?\n)?$")
 _HEADING_NUMBER_RE = re.compile(r"^## \d+\.", re.MULTILINE)
 
-# Fates of a section (the edit report, issue 4 point 8).
+# Fates of a section: what the edit report says happened to each one.
 REGENERATED = "regenerated"
 UNCHANGED = "unchanged"
 FORCED = "forced"  # regenerated because --force-update named it
@@ -317,12 +317,12 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
             placement[index] = "removed"
         else:
             target = None
-            if doc.sections[index].critical is None:
+            if doc.sections[index].critical is None and key is not None:
                 # A counterpart --force-update names is regenerated; the text then waits
                 # under Earlier sections instead.
                 target = next((k for k in COUNTERPARTS.get(key, ()) if k in slots
                                and k not in filled and k not in force), None)
-            if target is not None:
+            if target is not None and key is not None:
                 filled[target] = index
                 placement[index] = "slot"
                 moved_from[index] = key
@@ -403,7 +403,7 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
         if taken is None:
             piece = new_piece(slot, ADDED, None)
             # "new": written for the first time, so its absence next time means something
-            # only if this write landed (see editing.recorded_sections).
+            # only if this write landed (see runs.edit.recorded_sections).
             records[key] = {**_record(piece, previous), "new": True}
         elif taken in moved_from:
             piece = old_piece(taken, MOVED, key, slot=slot, move=moved_from[taken])

@@ -20,7 +20,7 @@ from smartspec.content.services import service_targets
 from smartspec.content.sql import schema_for
 from smartspec.content.stacks import code_subject, stack_for
 from smartspec.content.system import describe_system
-from smartspec.meta import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
+from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
 from smartspec.targets import targets_for
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     # as this user. So both folders must be real folders (not links) this user owns that
     # nobody else can write; otherwise templates are compiled afresh (slower, never unsafe).
     from smartspec.errors import WorkspaceError
-    from smartspec.fsutil import ensure_private_dir
+    from smartspec.workspace import ensure_private_dir
 
     try:
         Path(base).mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,8 @@
-"""The only module that writes the product's files: spec, backups, reports, registry, index
-and trace (design.md §4). Everything goes through ``fsutil.atomic_write`` and is done while
-the caller holds ``Workspace.lock()``.
+"""The only module that writes: spec, backups, reports, registry, index and its cache, trace,
+model files, delivery files, exported contracts, the agents' files and the template cache.
+Everything goes through ``fswrite.atomic_write`` while the caller holds ``Workspace.lock()``
+(or the lock of the files it writes). An import contract in ``pyproject.toml`` keeps it true:
+no other module imports ``fswrite``.
 """
 
 from __future__ import annotations
@@ -10,25 +12,28 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
-from smartspec.fsutil import (
-    LOCK_DIR,
-    atomic_write,
-    inside_root,
-    locked,
-    read_regular,
-    refuse_links,
-)
-from smartspec.meta import escape_line_breaks
+from smartspec.fsutil import LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
+from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
+from smartspec.fswrite import ensure_private_dir as ensure_private_dir
+from smartspec.markers import escape_line_breaks
 
 REGISTRY_SCHEMA = 1
-BACKUP_RE = re.compile(r"^spec\.backup-(\d{8}-\d{6})(?:-(\d+))?\.md$")
+
+
+def backup_pattern(kind: str = "spec") -> re.Pattern[str]:
+    """The names of a file's backups: ``<kind>.backup-YYYYMMDD-HHMMSS[-N].md`` (kind is spec,
+    plan or tasks)."""
+    return re.compile(rf"^{kind}\.backup-(\d{{8}}-\d{{6}})(?:-(\d+))?\.md$")
+
+
+BACKUP_RE = backup_pattern("spec")
 LOCK_TIMEOUT_ENV = "SMARTSPEC_LOCK_TIMEOUT"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
@@ -61,6 +66,13 @@ def _foreign_registry(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return not (isinstance(data, dict) and isinstance(data.get("specs"), dict))
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return read_regular(path)
+    except OSError:
+        return None
 
 
 def stamp(moment: datetime) -> str:
@@ -109,10 +121,8 @@ class Workspace:
         return self.state_dir / "reports" / spec_id
 
     def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        """``path`` as messages and reports name it (``fsutil.shown_path`` from the root)."""
+        return shown_path(path, self.root)
 
     def spec_path(self, specs_dir: str, category: str, spec_id: str) -> Path:
         folder = inside_root(self.root, specs_dir, what="--specs-dir")
@@ -120,12 +130,26 @@ class Workspace:
 
     # -- locking -------------------------------------------------------------------------
     @contextlib.contextmanager
-    def lock(self, *extra: Path) -> Iterator[None]:
+    def lock(self, *extra: Path, timeout: float | None = None) -> Iterator[None]:
         """Hold the workspace lock (registry, index, trace, id allocation) and, for edits,
-        the spec's own lock. Concurrent runs wait their turn."""
-        with locked(self.state_dir, *extra, folder=self.state_dir / LOCK_DIR,
-                    timeout=lock_timeout(os.environ)):
+        the spec's own lock. Concurrent runs wait their turn, ``timeout`` seconds at most
+        (default: ``SMARTSPEC_LOCK_TIMEOUT``, else 60)."""
+        wait = lock_timeout(os.environ) if timeout is None else timeout
+        with locked(self.state_dir, *extra, folder=self.state_dir / LOCK_DIR, timeout=wait):
             yield
+
+    @staticmethod
+    @contextlib.contextmanager
+    def lock_files(*keys: Path, folder: Path, timeout: float = 60.0) -> Iterator[None]:
+        """Hold the locks of ``keys`` alone (the agents manifest, say), not the workspace's:
+        a run that writes only those files does not wait for a spec edit."""
+        with locked(*keys, folder=folder, timeout=timeout):
+            yield
+
+    def sweep_stale_temps(self, paths: Iterable[Path]) -> None:
+        """Remove temp files a killed run left behind; only safe while holding ``lock()``,
+        since every writer holds it while its own temp files exist."""
+        sweep_stale_temps(paths)
 
     # -- registry ------------------------------------------------------------------------
     def load_registry(self) -> dict[str, Any]:
@@ -160,24 +184,26 @@ class Workspace:
             json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
     # -- backups -------------------------------------------------------------------------
-    def next_backup_path(self, spec_id: str, now: datetime) -> Path:
+    def next_backup_path(self, spec_id: str, now: datetime, kind: str = "spec") -> Path:
         """A name no backup has: after the oldest backups of this second were pruned, the
         first free name could sort before the ones kept, so take the next number after the
         highest one of this second."""
-        taken = [int(m.group(2) or 0) for p in self.list_backups(spec_id)
-                 if (m := BACKUP_RE.match(p.name)) and m.group(1) == stamp(now)]
-        base = f"spec.backup-{stamp(now)}"
+        pattern = backup_pattern(kind)
+        taken = [int(m.group(2) or 0) for p in self.list_backups(spec_id, kind)
+                 if (m := pattern.match(p.name)) and m.group(1) == stamp(now)]
+        base = f"{kind}.backup-{stamp(now)}"
         name = f"{base}-{max(taken) + 1}.md" if taken else f"{base}.md"
         return _free_name(self.backups_dir(spec_id) / name)
 
-    def list_backups(self, spec_id: str) -> list[Path]:
-        """This spec's backups, oldest first."""
+    def list_backups(self, spec_id: str, kind: str = "spec") -> list[Path]:
+        """This spec's backups (or its plan's, its tasks'), oldest first."""
         folder = self.backups_dir(spec_id)
         if not folder.is_dir():
             return []
+        pattern = backup_pattern(kind)
         found = []
         for path in folder.iterdir():
-            match = BACKUP_RE.match(path.name)
+            match = pattern.match(path.name)
             if match:
                 found.append((match.group(1), int(match.group(2) or 0), path))
         return [path for _, _, path in sorted(found)]
@@ -207,6 +233,60 @@ class Workspace:
         finally:
             os.close(fd)
 
+    # -- index -------------------------------------------------------------------------
+    def write_index(self, path: Path, text: str, *, cache_path: Path | None = None,
+                    cache: bytes | None = None) -> list[Path]:
+        """Write the index text (and, given ``cache_path``, the scan cache ``cache`` that
+        names it) atomically; the caller holds ``lock()``. Neither file is rewritten when its
+        bytes are unchanged. Returns the files written; a failed write puts the cache back
+        and raises WorkspaceError, so a refused run leaves the tree as it was."""
+        payload = text.encode("utf-8")
+        old_cache = _read_or_none(cache_path) if cache_path is not None else None
+        cache_folder_made = cache_path is not None and not cache_path.parent.exists()
+        try:
+            # The cache is written first and names the index text it belongs to: after a
+            # crash between the two writes the names differ and the next build compares
+            # every field.
+            if cache_path is not None and cache is not None and old_cache != cache:
+                atomic_write(cache_path, cache)
+            if _read_or_none(path) == payload:
+                return []
+            atomic_write(path, payload)
+        except OSError as exc:
+            # A full disk or a read-only file system: put the cache back as it was.
+            if cache_path is not None:
+                with contextlib.suppress(OSError):
+                    if old_cache is not None:
+                        atomic_write(cache_path, old_cache)
+                    else:
+                        cache_path.unlink(missing_ok=True)
+                        if cache_folder_made:
+                            cache_path.parent.rmdir()
+            raise WorkspaceError(f"{exc.filename or path}: cannot be written ({exc.strerror}); "
+                                 "the index was left as it was") from None
+        return [path]
+
+    # -- any other file ------------------------------------------------------------------
+    @staticmethod
+    def write_file(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
+        """Replace ``path`` atomically (never through a link): the registry, a model file, a
+        delivery file, an exported contract, an agent's command file. OSError is left to the
+        caller, whose journal puts back what the run already wrote."""
+        atomic_write(path, data, mode=mode)
+
+    @staticmethod
+    def remove_file(path: Path, *, root: Path) -> None:
+        """Delete ``path`` and then the folders above it that are left empty, stopping at
+        ``root`` or at the first folder that still holds anything (it is not ours)."""
+        path.unlink(missing_ok=True)
+        for folder in path.parents:
+            if folder == root or root not in folder.parents:
+                break
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
     def write_spec(self, path: Path, text: str | bytes) -> None:
         try:
             atomic_write(path, text)
@@ -214,7 +294,7 @@ class Workspace:
             raise WorkspaceError(f"{self.rel(path)}: cannot be written ({exc.strerror})") from None
 
 
-# -- edit and restore (issue 4) -----------------------------------------------------------------
+# -- edit and restore --------------------------------------------------------------------------
 # An edit writes several files; if one write fails, the ones before it are put back, so that a
 # refused run (exit 2) leaves the tree as it was. A SIGKILL cannot be rolled back, but every file
 # is replaced atomically, so each one is either its old or its new version.
@@ -301,9 +381,10 @@ def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime
     return path
 
 
-def prune_backups(workspace: Workspace, spec_id: str, keep: int) -> list[Path]:
-    """Delete this spec's oldest backups beyond ``keep`` (at least one is always kept)."""
-    backups = workspace.list_backups(spec_id)
+def prune_backups(workspace: Workspace, spec_id: str, keep: int, kind: str = "spec") -> list[Path]:
+    """Delete this spec's oldest backups beyond ``keep`` (at least one is always kept); pruned
+    only after the run succeeded."""
+    backups = workspace.list_backups(spec_id, kind)
     removed = backups[: max(0, len(backups) - max(keep, 1))]
     for old in removed:
         old.unlink(missing_ok=True)

@@ -2,7 +2,7 @@
 performance level and domain, plus financial/fintech combinations for the SQL checks.
 
 Each case is the argv of ``smartspec new``. ``tests/content/golden/<case>.md`` holds the
-reviewed output; regenerate on purpose with ``python tests/content/regen.py`` and review the
+reviewed output; regenerate on purpose with ``pytest --update-goldens`` and review the
 diff.
 """
 

@@ -8,7 +8,7 @@ from functools import cache
 
 from tests.content.cases import CASES
 from tests.golden_cases import CASES as GOLDEN_CASES
-from tests.regen_golden import render_case
+from tests.helpers import render_case
 
 # Every case: the content cases plus the lead's golden cases (prefixed "golden-").
 ALL_CASES: dict[str, list[str]] = {**CASES, **{f"golden-{k}": v for k, v in GOLDEN_CASES.items()}}

@@ -287,7 +287,7 @@ def test_financial_tables_follow_the_description(name: str, tables: tuple[str, .
 
 
 def test_related_specs_without_index(tmp_path: object) -> None:
-    from tests.regen_golden import render_case
+    from tests.helpers import render_case
 
     text = render_case(["new", "payment-processing", "Payments for spec-core-001-authentication",
                         "--profile=financial", "--depends-on", "spec-002-user-management"])

@@ -331,7 +331,7 @@ def test_a_failed_write_puts_everything_back(project: Path, monkeypatch: pytest.
 
 def test_lock_timeout_names_the_holder(project: Path) -> None:
     spec = financial_spec(project)
-    from smartspec.fsutil import locked
+    from smartspec.fswrite import locked
 
     before = tree_hashes(project)
     with locked(spec.resolve(), folder=project / ".smartspec" / "locks"):
@@ -472,8 +472,8 @@ def test_no_backup_and_a_new_description(project: Path) -> None:
 
 
 def test_force_update_keys_are_checked() -> None:
-    from smartspec.editing import resolve_force
     from smartspec.errors import UsageError
+    from smartspec.runs.edit import resolve_force
 
     names = ("security", "config", "di", "monitoring", "payments")
     assert resolve_force(("stride", "config"), names) == {"security", "config"}

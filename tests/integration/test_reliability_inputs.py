@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from smartspec.fsutil import FileLock
+from smartspec.fswrite import FileLock
 from tests.helpers import run_cli, tree_snapshot
 
 SPEC = "specs/feature/spec-001-orders/spec.md"

@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 
 from smartspec.document import block_hash, parse
-from tests.data.rules import spec
 from tests.helpers import build_file_tree, run_cli, run_installed
+from tests.rules import spec
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden"

@@ -16,7 +16,7 @@ from smartspec.adopt import (
 )
 from smartspec.document import parse
 from smartspec.errors import DocumentError, UsageError
-from smartspec.meta import BUILTIN_CRITICAL
+from smartspec.markers import BUILTIN_CRITICAL
 
 MOMENT = datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC)
 

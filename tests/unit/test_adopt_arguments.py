@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from smartspec.commands.new import split_arguments
+from smartspec.runs.arguments import split_arguments
 from tests.helpers import build_file_tree, run_cli
 
 

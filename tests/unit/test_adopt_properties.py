@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from smartspec.adopt import adopt_text, extend_text, registry_records
 from smartspec.document import parse
-from smartspec.meta import BUILTIN_CRITICAL
+from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules import validate_text
 
 MOMENT = datetime(2026, 11, 18, tzinfo=UTC)

@@ -15,6 +15,7 @@ from smartspec.contract import drift
 from smartspec.contract.openapi import build, to_json, to_yaml
 from smartspec.contract.schema import infer_schema, problems
 from smartspec.delivery.items import SpecFacts, read_facts
+from tests.conftest import Golden
 from tests.delivery_cases import CASES, TARGET, render, spec_rel, spec_text
 
 GOLDEN_SPECS = sorted((Path(__file__).resolve().parents[1] / "data" / "golden").glob("*.md"))
@@ -32,9 +33,8 @@ def test_every_golden_spec_exports_a_valid_openapi_document(path: Path) -> None:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_openapi_goldens_match(case: str) -> None:
-    expected = (TARGET / case / "openapi.yaml").read_text(encoding="utf-8")
-    assert render(case)["openapi.yaml"] == expected
+def test_openapi_goldens_match(case: str, golden: Golden) -> None:
+    golden.check(TARGET / case / "openapi.yaml", render(case)["openapi.yaml"])
 
 
 def _facts() -> SpecFacts:

@@ -7,20 +7,22 @@ import pytest
 from smartspec.delivery import managed, plan_md, tasks
 from smartspec.delivery.items import canonical_path, read_facts
 from smartspec.delivery.timeline import compute
+from tests.conftest import Golden
 from tests.delivery_cases import CASES, TARGET, render, spec_rel, spec_text
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_goldens_match(case: str) -> None:
-    """Regenerate with `python tests/regen_delivery.py` and review the diff."""
+def test_goldens_match(case: str, golden: Golden) -> None:
+    """Regenerate with ``pytest --update-goldens`` and review the diff."""
     rendered = render(case)
     for name in ("plan.md", "tasks.md"):
-        expected = (TARGET / case / name).read_text(encoding="utf-8")
-        assert rendered[name] == expected, f"{case}/{name} differs from its golden"
+        golden.check(TARGET / case / name, rendered[name])
 
 
-def test_no_stale_goldens() -> None:
-    assert sorted(p.name for p in TARGET.iterdir() if p.is_dir()) == sorted(CASES)
+def test_no_stale_goldens(golden: Golden) -> None:
+    golden.no_stale(TARGET, set(CASES))
+    for case in CASES:
+        golden.no_stale(TARGET / case, {"plan.md", "tasks.md", "openapi.yaml"})
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from smartspec.errors import WorkspaceError
-from smartspec.fsutil import FileLock, atomic_write, ensure_private_dir, inside_root
+from smartspec.fsutil import inside_root
+from smartspec.fswrite import FileLock, atomic_write, ensure_private_dir
 
 
 def test_atomic_write_replaces_keeps_mode_and_sweeps_leftovers(tmp_path: Path) -> None:

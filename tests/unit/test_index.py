@@ -25,17 +25,16 @@ from smartspec.index import (
     locate_index,
     normalize_path,
     parse_index,
-    refresh_index,
     related_groups,
     render_graph,
     resolve_dependencies,
     spec_fields,
     upsert_entry,
 )
+from smartspec.runs.index import refresh_index
+from tests.conftest import Golden
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "index"
-# Regenerate the golden files on purpose only: SMARTSPEC_UPDATE_GOLDEN=1 pytest ...
-UPDATE_GOLDEN = os.environ.get("SMARTSPEC_UPDATE_GOLDEN") == "1"
 
 # File times for built trees: long before the injected "now", so no file is racily clean.
 MTIME_NS = 1_700_000_000 * 10**9
@@ -77,15 +76,16 @@ SHAPES = [("reference", "reference"), ("v5", "v5"), ("legacy", "legacy"),
 
 
 @pytest.mark.parametrize(("name", "shape"), SHAPES)
-def test_earlier_shapes_migrate_to_the_golden_file(name: str, shape: str) -> None:
+def test_earlier_shapes_migrate_to_the_golden_file(name: str, shape: str, golden: Golden) -> None:
+    """Regenerate on purpose only: ``pytest --update-goldens``, then review the diff."""
     index = load_index(DATA / f"{name}.json")
     assert index.shape == shape
     assert index.migrated
-    text = dump_index(index)
-    golden = DATA / f"{name}.expected.json"
-    if UPDATE_GOLDEN:
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    golden.check(DATA / f"{name}.expected.json", dump_index(index))
+
+
+def test_every_expected_index_has_a_case(golden: Golden) -> None:
+    golden.no_stale(DATA, {f"{name}.expected.json" for name, _ in SHAPES}, "*.expected.json")
 
 
 @pytest.mark.parametrize(("name", "shape"), SHAPES)

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smartspec.document import parse
+from smartspec.markers import CRITICAL_CLOSE_RE, CRITICAL_OPEN_RE
 from smartspec.merge import analyse, merge
-from smartspec.meta import CRITICAL_CLOSE_RE, CRITICAL_OPEN_RE
 from smartspec.options import Options
 
 NOW = datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC)
@@ -64,11 +64,11 @@ def _root() -> Path:
 @cache
 def generated(case: str) -> Generated:
     """The spec NEW writes for ``case`` and the registry records it keeps."""
-    from smartspec.api import section_hashes
     from smartspec.config import load_settings
     from smartspec.detect import detect
     from smartspec.plan import make_plan
     from smartspec.render import render, render_header
+    from smartspec.runs.run import section_hashes
 
     name, description, extra = CASES[case]
     options = Options(name=name, description=description, **extra)

@@ -35,8 +35,8 @@ from smartspec.rules import (
 )
 from smartspec.rules.keywords import WordMatcher
 from smartspec.rules.messages import LABELS, MESSAGES
-from tests.data.rules import spec
 from tests.helpers import build_file_tree
+from tests.rules import spec
 
 QUEUE_SPEC = spec("""
     # Jobs

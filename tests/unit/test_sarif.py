@@ -12,7 +12,7 @@ import pytest
 
 from smartspec.rules import RULES, Finding, ValidationResult, validate_text
 from smartspec.rules.sarif import to_sarif
-from tests.data.rules import spec
+from tests.rules import spec
 
 SCHEMA_PATH = Path(__file__).parent.parent / "data" / "sarif-schema-2.1.0.json"
 

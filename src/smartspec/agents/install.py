@@ -22,7 +22,8 @@ from typing import Any, Literal
 from smartspec.agents.table import AGENTS, BLOCK_END, BLOCK_START, BY_NAME, Agent
 from smartspec.agents.texts import agents_block, command_file
 from smartspec.errors import DocumentError, WorkspaceError
-from smartspec.fsutil import atomic_write, inside_root, sha256_text
+from smartspec.fsutil import LOCK_DIR, inside_root, sha256_text, shown_path
+from smartspec.workspace import Workspace
 
 MANIFEST_NAME = "agents-manifest.json"
 MANIFEST_SCHEMA = 1
@@ -98,7 +99,7 @@ def manifest_path(state_dir: Path) -> Path:
 def read_manifest(root: Path, state_dir: Path) -> dict[str, Any]:
     """The manifest, or an empty one; a malformed file is refused with its name."""
     path = manifest_path(state_dir)
-    shown = _rel(root, path)
+    shown = shown_path(path, root)
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -141,10 +142,9 @@ def install(root: Path, state_dir: Path, agents: Sequence[Agent], *, commands: S
     With no agents and no removals, every agent already in the manifest is upgraded.
     """
     from smartspec import __version__
-    from smartspec.fsutil import LOCK_DIR, locked
 
     manifest_file = manifest_path(state_dir)
-    with locked(manifest_file, folder=state_dir / LOCK_DIR):
+    with Workspace.lock_files(manifest_file, folder=state_dir / LOCK_DIR):
         manifest = read_manifest(root, state_dir)
         recorded: dict[str, dict[str, Any]] = dict(manifest["files"])
         installed = [name for name in manifest["agents"] if name in BY_NAME]
@@ -168,7 +168,7 @@ def install(root: Path, state_dir: Path, agents: Sequence[Agent], *, commands: S
                 action, write = _plan_file(root, target, text, record, force, backups_dir)
             if write is not None:
                 writes.append(write)
-            backup = _rel(root, write.backup) if write is not None and write.backup else None
+            backup = shown_path(write.backup, root) if write is not None and write.backup else None
             result.files.append(FileAction(rel, agent.name, action, backup))
             mine = text.rstrip("\n") if agent.shape == "block" else text
             if action == "kept":
@@ -194,19 +194,19 @@ def install(root: Path, state_dir: Path, agents: Sequence[Agent], *, commands: S
 
         agent_names = [n for n in installed if n not in touched]
         agent_names += [a.name for a in selected if a.name not in removing]
-        result.manifest = _rel(root, manifest_file)
+        result.manifest = shown_path(manifest_file, root)
         if dry_run:
             return result
         for write in writes:
             _apply(root, write)
-            result.written.append(_rel(root, write.target))
+            result.written.append(shown_path(write.target, root))
         new_manifest = {"schema": MANIFEST_SCHEMA, "smartspec": __version__,
                         "agents": sorted(set(agent_names)),
                         "files": dict(sorted(new_records.items()))}
         text = json.dumps(new_manifest, indent=2, ensure_ascii=False) + "\n"
         if not manifest_file.exists() or manifest_file.read_text(encoding="utf-8") != text:
             _safe_target(root, result.manifest)
-            atomic_write(manifest_file, text)
+            Workspace.write_file(manifest_file, text)
             result.written.append(result.manifest)
         return result
 
@@ -253,7 +253,7 @@ def _plan_file(root: Path, target: Path, text: str, record: dict[str, Any] | Non
         return "updated", _Write(target, text)
     if not force:
         return "kept", None
-    backup = _free_path(backups_dir / _rel(root, target))
+    backup = _free_path(backups_dir / shown_path(target, root))
     return "replaced", _Write(target, text, backup_of=current, backup=backup)
 
 
@@ -263,7 +263,7 @@ def _plan_block(root: Path, target: Path, block: str, record: dict[str, Any] | N
     mine = block.rstrip("\n")
     if current is None:
         return "created", _Write(target, block)
-    span = _find_block(current, _rel(root, target))
+    span = _find_block(current, shown_path(target, root))
     if span is None:
         # Appended after one blank line; the person's text stays byte for byte as it was.
         blank = not current or current.endswith("\n\n")
@@ -278,7 +278,7 @@ def _plan_block(root: Path, target: Path, block: str, record: dict[str, Any] | N
         return "updated", _Write(target, updated)
     if not force:
         return "kept", None
-    backup = _free_path(backups_dir / _rel(root, target))
+    backup = _free_path(backups_dir / shown_path(target, root))
     return "replaced", _Write(target, updated, backup_of=current, backup=backup)
 
 
@@ -294,7 +294,7 @@ def _unplan_file(target: Path, record: dict[str, Any]) -> tuple[Action, _Write |
 
 def _unplan_block(root: Path, target: Path, record: dict[str, Any]) -> tuple[Action, _Write | None]:
     current = _read(root, target)
-    span = _find_block(current, _rel(root, target)) if current is not None else None
+    span = _find_block(current, shown_path(target, root)) if current is not None else None
     if current is None or span is None:
         return "removed", None
     start, end = span
@@ -337,7 +337,7 @@ def _safe_target(root: Path, rel: str) -> Path:
     for part in Path(rel).parts:
         probe = probe / part
         if probe.is_symlink():
-            raise WorkspaceError(f"{_rel(root, probe)} is a symbolic link; smartspec never "
+            raise WorkspaceError(f"{shown_path(probe, root)} is a symbolic link; smartspec never "
                                  "writes through one (replace it with a real folder or file)")
     inside_root(root, rel, what="agent file")
     return root / rel
@@ -351,7 +351,7 @@ def _read(root: Path, target: Path) -> str | None:
     except (UnicodeDecodeError, IsADirectoryError, OSError) as exc:
         reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else (
             getattr(exc, "strerror", None) or "unreadable")
-        raise WorkspaceError(f"{_rel(root, target)}: cannot be read ({reason}); expected a "
+        raise WorkspaceError(f"{shown_path(target, root)}: cannot be read ({reason}); expected a "
                              "text file smartspec may manage") from None
 
 
@@ -366,29 +366,12 @@ def _free_path(path: Path) -> Path:
 def _apply(root: Path, write: _Write) -> None:
     try:
         if write.backup is not None and write.backup_of is not None:
-            atomic_write(write.backup, write.backup_of)
+            Workspace.write_file(write.backup, write.backup_of)
         if write.text is None:
-            write.target.unlink(missing_ok=True)
-            # Folders init made for the file go with it once empty; a folder holding anything
-            # else stops the climb.
-            for folder in write.target.parents:
-                if folder == root or root not in folder.parents:
-                    break
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
+            # Folders init made for the file go with it once empty.
+            Workspace.remove_file(write.target, root=root)
         else:
-            atomic_write(write.target, write.text)
+            Workspace.write_file(write.target, write.text)
     except OSError as exc:
-        raise WorkspaceError(f"{_rel(root, write.target)}: cannot be written "
+        raise WorkspaceError(f"{shown_path(write.target, root)}: cannot be written "
                              f"({exc.strerror})") from None
-
-
-def _rel(root: Path, path: Path | None) -> str:
-    if path is None:
-        return ""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

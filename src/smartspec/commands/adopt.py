@@ -45,10 +45,10 @@ def adopt_command(spec: str, critical: tuple[str, ...] | None, nogenerate: bool 
     options = Options(nogenerate=nogenerate, no_backup=no_backup, output_dir=output_dir,
                       specindex=specindex)
     outcome = adopt(spec, options, critical=tuple(critical or ()))
-    return emit_adopt(outcome, as_json)
+    return print_adopt_outcome(outcome, as_json)
 
 
-def emit_adopt(outcome: AdoptOutcome, as_json: bool) -> int:
+def print_adopt_outcome(outcome: AdoptOutcome, as_json: bool) -> int:
     """Print what adopt or an adopted spec's edit did: JSON on stdout, or the console lines
     (a dry run's diff on stdout, the summary on stderr)."""
     if as_json:

@@ -16,7 +16,7 @@ from smartspec.errors import UsageError
 from smartspec.options import Options, check_choice, split_list
 
 if TYPE_CHECKING:
-    from smartspec.api import Outcome
+    from smartspec.runs.run import Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -137,7 +137,7 @@ def confirm_on_terminal(options: Options) -> Callable[[str], bool] | None:
     return ask
 
 
-def emit(outcome: Outcome, options: Options) -> int:
+def print_outcome(outcome: Outcome, options: Options) -> int:
     """Print the outcome: JSON on stdout (human text on stderr), or the console report."""
     from smartspec.report import console
 

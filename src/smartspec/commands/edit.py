@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from smartspec.commands.common import confirm_on_terminal, emit, options_from, spec_options
+from smartspec.commands.common import confirm_on_terminal, options_from, print_outcome, spec_options
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -33,17 +33,17 @@ def edit_command(spec: str, description: str | None, adopt: bool, complete: bool
       smartspec edit docs/hand-written.md "add rate limiting" --adopt
       smartspec edit docs/hand-written.md --profile=backend-service
     """
-    from smartspec.editing import edit
     from smartspec.runs.adopt import AdoptOutcome
+    from smartspec.runs.edit import edit
 
     options = options_from(kwargs, description=description)
     outcome = edit(spec, options, confirm=confirm_on_terminal(options), adopt=adopt,
                    complete=complete)
     if isinstance(outcome, AdoptOutcome):
-        from smartspec.commands.adopt import emit_adopt
+        from smartspec.commands.adopt import print_adopt_outcome
 
-        return emit_adopt(outcome, bool(options.json))
-    return emit(outcome, options)
+        return print_adopt_outcome(outcome, bool(options.json))
+    return print_outcome(outcome, options)
 
 
 @click.command("regenerate", context_settings=CONTEXT)
@@ -59,11 +59,11 @@ def regenerate_command(spec: str, **kwargs: Any) -> int:
       smartspec regenerate specs/feature/spec-007-export/spec.md --mode=standard --profile=backend-service
       smartspec regenerate specs/feature/spec-004-payments/spec.md --mode=compact
     """
-    from smartspec.editing import regenerate
+    from smartspec.runs.edit import regenerate
 
     options = options_from(kwargs)
     outcome = regenerate(spec, options, confirm=confirm_on_terminal(options))
-    return emit(outcome, options)
+    return print_outcome(outcome, options)
 
 
 @click.command("restore", context_settings=CONTEXT)
@@ -86,10 +86,10 @@ def restore_command(spec: str, backup: str | None, list_only: bool, no_backup: b
       smartspec restore specs/feature/spec-004-payments/spec.md
       smartspec restore specs/feature/spec-004-payments/spec.md --backup spec.backup-20261118-110640.md
     """
-    from smartspec.editing import restore
     from smartspec.errors import UsageError
     from smartspec.options import Options
     from smartspec.report import restore_console
+    from smartspec.runs.restore import restore
 
     if list_only and backup is not None:
         raise UsageError("restore: give --list or --backup FILE, not both")

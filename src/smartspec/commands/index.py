@@ -1,4 +1,4 @@
-"""``smartspec index`` and ``smartspec graph``: parse the words, call ``smartspec.index``, print.
+"""``smartspec index`` and ``smartspec graph``: parse the words, call ``runs/index.py``, print.
 
 Human text goes to stdout (warnings to stderr); ``--format json`` prints one JSON object on
 stdout and nothing else there. Errors are raised as ``SmartspecError`` for ``cli.main`` to turn
@@ -8,45 +8,14 @@ into one line and exit 2; ``--check`` with errors prints its findings and exits 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from smartspec.errors import WorkspaceError
+if TYPE_CHECKING:
+    from smartspec.runs.index import IndexScope
 
 OUTPUT_SCHEMA = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where this run works: the root, the state dir, the specs dir and this repo's name."""
-
-    root: Path
-    state_dir: Path
-    specs_dir: Path
-    repo: str | None
-    id_pattern: str | None = None  # the config's index.idPattern
-
-    def show(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
-
-
-def _place(specs_dir: str | None, output_dir: str | None) -> Place:
-    from smartspec.config import load_settings
-    from smartspec.fsutil import inside_root
-    from smartspec.options import Options
-
-    settings = load_settings(Options(specs_dir=specs_dir, output_dir=output_dir))
-    specs = settings.source("specs_dir")
-    where = f" (from {specs.describe()})" if specs.source != "flag" else ""
-    folder = inside_root(settings.root, specs.value, what=f"specs dir{where}")
-    return Place(settings.root, settings.state_dir, folder, settings["repo"] or None,
-                 settings["index_id_pattern"])
 
 
 def _emit_json(payload: dict[str, Any]) -> None:
@@ -94,39 +63,42 @@ def index_command(specs_dir: str | None, specindex: str | None, output_dir: str 
         if check or dry_run:
             raise UsageError("--schema prints the JSON Schema only; use it without --check "
                              "or --dry-run")
-        from smartspec.index import index_json_schema
+        from smartspec.index.schema import index_json_schema
 
         click.echo(json.dumps(index_json_schema(), indent=2, sort_keys=True))
         return
     if check and dry_run:
         raise UsageError("--check writes nothing already; use --check or --dry-run, not both")
-    place = _place(specs_dir, output_dir)
+    from smartspec.runs.index import scope_for
+
+    scope = scope_for(specs_dir, output_dir)
     if check:
-        _check(place, specindex, fmt)
+        _check(scope, specindex, fmt)
     else:
-        _refresh(place, specindex, dry_run, fmt, migrate)
+        _refresh(scope, specindex, dry_run, fmt, migrate)
 
 
-def _refresh(place: Place, specindex: str | None, dry_run: bool, fmt: str,
+def _refresh(scope: IndexScope, specindex: str | None, dry_run: bool, fmt: str,
              migrate: bool = False) -> None:
-    from smartspec.index import SHAPE_NAMES, refresh_index
+    from smartspec.index.model import SHAPE_NAMES
+    from smartspec.runs.index import refresh_index
 
-    result = refresh_index(place.root, place.state_dir, place.specs_dir, specindex=specindex,
-                           dry_run=dry_run, repo=place.repo, migrate=migrate)
+    result = refresh_index(scope.root, scope.state_dir, scope.specs_dir, specindex=specindex,
+                           dry_run=dry_run, repo=scope.repo, migrate=migrate)
     index, scan = result.index, result.index.scan
     assert scan is not None
-    shown = place.show(result.path)
+    shown = scope.show(result.path)
     if fmt == "json":
         _emit_json({
             "schema": OUTPUT_SCHEMA, "command": "index", "index": shown,
             "found": result.found is not None, "shape": index.shape,
             "migrated": index.migrated and migrate, "dry_run": dry_run, "changed": result.changed,
-            "specs": len(index.all_entries()), "specs_dir": place.show(place.specs_dir),
+            "specs": len(index.all_entries()), "specs_dir": scope.show(scope.specs_dir),
             "scan": {"found": scan.found, "read": scan.read, "parsed": scan.parsed,
                      "unchanged": scan.unchanged},
             "added": scan.added, "removed": scan.removed, "updated": scan.changed,
-            "warnings": scan.warnings, "written": [place.show(p) for p in result.written],
-            "diff": result.diff(place.root) if dry_run else None,
+            "warnings": scan.warnings, "written": [scope.show(p) for p in result.written],
+            "diff": result.diff(scope.root) if dry_run else None,
         })
         return
     for warning in scan.warnings:
@@ -141,7 +113,7 @@ def _refresh(place: Place, specindex: str | None, dry_run: bool, fmt: str,
                    "--migrate converts it to the current schema)")
     else:
         click.echo(f"SPEC_INDEX: {shown}")
-    click.echo(f"Scanned {scan.found} spec files in {place.show(place.specs_dir)}: "
+    click.echo(f"Scanned {scan.found} spec files in {scope.show(scope.specs_dir)}: "
                f"{scan.read} read, {scan.parsed} parsed, {scan.unchanged} unchanged; "
                f"{len(index.all_entries())} entries.")
     for label, ids in (("Added", scan.added), ("Removed", scan.removed),
@@ -150,11 +122,11 @@ def _refresh(place: Place, specindex: str | None, dry_run: bool, fmt: str,
             click.echo(f"{label} ({len(ids)}): {_short_list(ids)}")
     if dry_run:
         if result.changed:
-            click.echo(result.diff(place.root), nl=False)
+            click.echo(result.diff(scope.root), nl=False)
         click.echo("Dry run: nothing written." if result.changed
                    else "Dry run: the index is up to date.")
     elif result.written:
-        click.echo(f"Wrote {', '.join(place.show(p) for p in result.written)}")
+        click.echo(f"Wrote {', '.join(scope.show(p) for p in result.written)}")
     else:
         click.echo("The index is up to date.")
 
@@ -164,17 +136,15 @@ def _short_list(ids: list[str], limit: int = 20) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def _check(place: Place, specindex: str | None, fmt: str) -> None:
-    from smartspec.index import SHAPE_NAMES, check_index, load_index
+def _check(scope: IndexScope, specindex: str | None, fmt: str) -> None:
+    from smartspec.index.model import SHAPE_NAMES
+    from smartspec.runs.index import check
 
-    index = load_index(_existing_index(place, specindex))
+    index, findings = check(scope, specindex)
     assert index.source is not None
-    findings = check_index(index, place.root, specs_dir=place.specs_dir,
-                           cache_path=place.state_dir / "cache" / "index-cache.json",
-                           repo=place.repo, id_pattern=place.id_pattern)
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
-    shown = place.show(index.source)
+    shown = scope.show(index.source)
     if fmt == "json":
         _emit_json({
             "schema": OUTPUT_SCHEMA, "command": "index --check", "index": shown,
@@ -192,17 +162,6 @@ def _check(place: Place, specindex: str | None, fmt: str) -> None:
                    f"{warnings} warning{'s' * (warnings != 1)}.")
     if errors:
         raise click.exceptions.Exit(1)
-
-
-def _existing_index(place: Place, specindex: str | None) -> Path:
-    from smartspec.index import index_candidates, locate_index
-
-    path = locate_index(place.root, place.state_dir, specindex)
-    if path is None:
-        looked = ", ".join(place.show(p) for p in index_candidates(place.root, place.state_dir))
-        raise WorkspaceError(f"no SPEC_INDEX.json found (looked for {looked}); run "
-                             "'smartspec index' to create one")
-    return path
 
 
 @click.command("graph")
@@ -226,17 +185,18 @@ def graph_command(fmt: str, focus: str | None, specindex: str | None,
       smartspec graph --format dot | dot -Tsvg > specs.svg
       smartspec graph --spec spec-core-001-authentication
     """
-    from smartspec.index import load_index, render_graph
+    from smartspec.index.graph import render_graph
+    from smartspec.runs.index import existing_index, scope_for
 
-    place = _place(None, output_dir)
-    index = load_index(_existing_index(place, specindex))
+    scope = scope_for(None, output_dir)
+    index = existing_index(scope, specindex)
     if fmt == "json":
-        from smartspec.index import graph_parts
+        from smartspec.index.graph import graph_parts
 
         assert index.source is not None
         nodes, edges, missing = graph_parts(index, focus)
         _emit_json({
-            "schema": OUTPUT_SCHEMA, "command": "graph", "index": place.show(index.source),
+            "schema": OUTPUT_SCHEMA, "command": "graph", "index": scope.show(index.source),
             "focus": focus, "missing": missing,
             "specs": [{"id": node, "title": index.entries[node].title if node in index.entries
                        else None, "depends_on": [t for s, t in edges if s == node]}

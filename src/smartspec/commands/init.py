@@ -58,8 +58,11 @@ def init_command(agents: tuple[str, ...], all_agents: bool, remove: tuple[str, .
     from smartspec.agents.install import ACTION_NOTES
     from smartspec.runs.init import run_init
 
+    # The command line's table is the truth about what this smartspec can do.
+    ctx = click.get_current_context()
+    available = ctx.find_root().command.list_commands(ctx)  # type: ignore[attr-defined]
     result = run_init(agents, all_agents=all_agents, remove=remove, force=force,
-                      dry_run=dry_run, output_dir=output_dir)
+                      dry_run=dry_run, output_dir=output_dir, available=available)
     if as_json:
         click.echo(json.dumps({
             "schema": 1, "command": "init", "agents": result.agents, "dry_run": dry_run,

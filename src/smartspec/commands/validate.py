@@ -1,4 +1,4 @@
-"""``smartspec validate``: parse the words, run the rule engine over the specs, print.
+"""``smartspec validate``: parse the words, call ``runs/validate.py``, print.
 
 Exit 0 when no spec has an error, 1 when one has (``--strict``: warnings count as errors),
 2 when the run could not be carried out (bad config, unreadable file, missing path); the
@@ -13,47 +13,15 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from smartspec.config import Settings
     from smartspec.rules import ValidationResult, Validator
 
 # Show a progress bar on a terminal once a run is long enough to wait for.
 PROGRESS_MIN_FILES = 200
-
-
-def _shown(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` (POSIX separators) when inside it, else absolute."""
-    full = path.resolve()
-    try:
-        return full.relative_to(base).as_posix()
-    except ValueError:
-        return str(full)
-
-
-def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
-    """The SPEC_INDEX (for the related-specs rule) and how to name it, or (None, "")."""
-    try:
-        from smartspec.index import load_index, locate_index
-    except ImportError:  # an install without the index module: the rule skips
-        return None, ""
-    path = locate_index(settings.root, settings.state_dir, specindex)
-    if path is None:
-        return None, ""
-    return load_index(path), _shown(path, settings.root)
-
-
-def _validator(settings: Settings, strict: bool, specindex: str | None) -> Validator:
-    from smartspec.rules import Validator
-    from smartspec.workspace import Workspace
-
-    index, index_name = _index(settings, specindex)
-    registry = Workspace(settings.root, settings.state_dir).load_registry()
-    return Validator(settings, index=index, registry=registry,
-                     strict=strict, index_name=index_name or "SPEC_INDEX.json")
 
 
 @click.command("validate")
@@ -84,13 +52,10 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str 
       smartspec validate specs/feature/spec-004-payments/spec.md --format json
       smartspec validate specs/ --format sarif > smartspec.sarif
     """
-    from smartspec.config import load_settings
-    from smartspec.errors import UsageError
-    from smartspec.options import Options
-    from smartspec.rules import render_text, runner
+    from smartspec.rules import render_text
+    from smartspec.runs.validate import check, spec_items, validator_for
 
-    settings = load_settings(Options(lang=lang))
-    validator = _validator(settings, strict, specindex)
+    settings, validator = validator_for(lang, strict, specindex)
     language = str(settings["lang"])
     if not validator.enabled:
         source = settings.source("validation_enabled").describe()
@@ -100,19 +65,11 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str 
             _emit(fmt, [], validator)
         return
 
-    targets = list(paths)
-    if not targets:
-        default = settings.root / str(settings["specs_dir"])
-        if not default.is_dir():
-            raise UsageError(f"no specs folder {_shown(default, Path.cwd())!r}; pass spec files "
-                             "or folders to validate")
-        targets = [default]
-    files = runner.find_specs(targets)
-    if not files:
+    base = settings.root if fmt == "sarif" else Path.cwd().resolve()
+    targets, items = spec_items(settings, paths, base)
+    if not items:
         click.echo(f"smartspec: no spec.md files under {', '.join(str(t) for t in targets)}",
                    err=True)
-    base = settings.root if fmt == "sarif" else Path.cwd().resolve()
-    items = [(file, _shown(file, base)) for file in files]
 
     with ExitStack() as stack:
         progress: Callable[[int], None] | None = None
@@ -120,7 +77,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str 
             bar = stack.enter_context(click.progressbar(
                 length=len(items), label="Validating", file=sys.stderr))
             progress = bar.update
-        results = list(runner.run(validator, items, jobs=jobs, progress=progress))
+        results = check(validator, items, jobs=jobs, progress=progress)
 
     if fmt == "text":
         click.echo(render_text(results, language, verbose=verbose or None), nl=False)

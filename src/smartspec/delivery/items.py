@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from smartspec.document import Document, Section, parse
 from smartspec.rules.context import METHODS, Context
+from smartspec.specids import ANY_MENTION_RE
 
 # The sections each kind of item is read from (catalog keys; compact specs have their own).
 ENDPOINT_SOURCES = ("architecture", "api", "compact-architecture", "compact-technical")
@@ -47,7 +48,6 @@ _AUTH_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # An error object in a spec: {"error": {"code": ...}} (JSON, possibly inline in prose).
 _ERROR_JSON_RE = re.compile(r"\{\s*\"error\"\s*:\s*\{[^{}]*\}\s*\}")
 _ERROR_CODE_RE = re.compile(r"\b(4\d\d|5\d\d)\b")
-_SPEC_ID_RE = re.compile(r"\bspec-[a-z0-9][a-z0-9-]*[a-z0-9]\b")
 _SERVICE_RE = re.compile(r"^[A-Z][\w-]*(?: [A-Z][\w-]*)* (?:Service|API|Gateway)$")
 _CONSUMER_RE = re.compile(r"\b(consumer|consumers|worker|workers|subscriber|handler)s?\b", re.I)
 # An event published in the spec's code: publish('payment.created', ...) or emit("x.y", ...).
@@ -476,7 +476,7 @@ def _read_related(facts: SpecFacts) -> None:
             found.setdefault(value, None)
     for section in facts.ctx.sections_for(("related",)):
         for line in facts.doc.body_lines(section):
-            for spec_id in _SPEC_ID_RE.findall(line):
+            for spec_id in ANY_MENTION_RE.findall(line):
                 if spec_id != facts.spec_id:
                     found.setdefault(spec_id, None)
     facts.related = list(found)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 from smartspec import detect
 from smartspec.document import Document, parse
 from smartspec.errors import ConfigError, DocumentError
-from smartspec.meta import BUILTIN_CRITICAL
+from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules import (  # noqa: F401 - registers the rules
     consistency,
     coverage,

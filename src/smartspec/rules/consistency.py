@@ -3,7 +3,7 @@
 Each rule is "if the spec mentions X (in prose: never in a code block, a comment or a URL),
 then section Y must say Z". Sections are found by title through the catalog, so numbered,
 unnumbered and Thai headings all work; a compact spec's five sections stand in for the
-standard ones they condense (reference §3.2).
+standard ones they condense.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from smartspec import catalog, detect
 from smartspec.document import Heading, Section
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import Context
+from smartspec.rules.messages import rule_words
 
 # Which sections play which part. Compact specs fold several standard sections into one.
 ARCHITECTURE = ("architecture", "compact-architecture")
@@ -165,10 +166,7 @@ def _example_under(ctx: Context, heading: Heading) -> bool:
     "SS001", "api-example-coverage", severity="warn",
     description="Each endpoint defined in the Architecture or API section has an example "
                 "in the Examples section.",
-    hint="Add an example request (METHOD /path) for the endpoint to the Examples section.",
-    hint_th="เพิ่มตัวอย่างคำขอ (METHOD /path) ของ endpoint นี้ในหัวข้อตัวอย่าง",
-    passed="Examples cover every defined endpoint",
-    passed_th="ตัวอย่างครอบคลุม endpoint ทั้งหมดที่กำหนดไว้",
+    **rule_words("api-example-coverage")
 )
 def api_example_coverage(ctx: Context) -> Iterator[Hit]:
     endpoints = ctx.endpoints_in(ctx.sections_for(ENDPOINT_SOURCES))
@@ -191,12 +189,7 @@ def api_example_coverage(ctx: Context) -> Iterator[Hit]:
     "SS002", "queue-metrics", severity="error",
     description="A queue or worker in the Architecture comes with queue metrics in the "
                 "Performance Requirements.",
-    hint="Add queue metrics to Performance Requirements: processing time per message, "
-         "queue depth alert, consumer lag.",
-    hint_th="เพิ่มตัวชี้วัดของคิวในข้อกำหนดด้านประสิทธิภาพ: เวลาประมวลผลต่อข้อความ "
-            "การแจ้งเตือนความยาวคิว และ consumer lag",
-    passed="Queues have performance metrics",
-    passed_th="คิวมีตัวชี้วัดประสิทธิภาพ",
+    **rule_words("queue-metrics")
 )
 def queue_metrics(ctx: Context) -> Iterator[Hit]:
     mention = ctx.first_mention("queue", ctx.sections_for(ARCHITECTURE))
@@ -209,12 +202,7 @@ def queue_metrics(ctx: Context) -> Iterator[Hit]:
     "SS003", "transaction-integration-tests", severity="warn",
     description="A spec that mentions transactions or ACID defines integration tests in "
                 "its Testing section.",
-    hint="Add integration tests for the transactional paths (concurrent updates, rollback) "
-         "to the Testing section.",
-    hint_th="เพิ่มการทดสอบแบบบูรณาการสำหรับธุรกรรม (การอัปเดตพร้อมกัน การ rollback) "
-            "ในหัวข้อการทดสอบ",
-    passed="Transactions are covered by integration tests",
-    passed_th="ธุรกรรมมีการทดสอบแบบบูรณาการ",
+    **rule_words("transaction-integration-tests")
 )
 def transaction_integration_tests(ctx: Context) -> Iterator[Hit]:
     yield from _mention_needs(ctx, ctx.first_mention("transaction"), TESTING,
@@ -226,12 +214,7 @@ def transaction_integration_tests(ctx: Context) -> Iterator[Hit]:
     "SS004", "external-api-retry", severity="warn",
     description="A spec that mentions an external or third-party API defines a retry "
                 "policy in its Implementation Guide.",
-    hint="Add a retry policy to the Implementation Guide: timeout, retries with exponential "
-         "backoff and jitter, circuit breaker.",
-    hint_th="เพิ่มนโยบายการลองใหม่ในแนวทางการพัฒนา: timeout การลองใหม่แบบ exponential "
-            "backoff พร้อม jitter และ circuit breaker",
-    passed="External APIs have a retry policy",
-    passed_th="API ภายนอกมีนโยบายการลองใหม่",
+    **rule_words("external-api-retry")
 )
 def external_api_retry(ctx: Context) -> Iterator[Hit]:
     mention = _first_accepted(ctx, "external-api", _is_risk_line)
@@ -258,12 +241,7 @@ def _mention_needs(ctx: Context, mention: tuple[str, int] | None, keys: tuple[st
 @RULES.rule(
     "SS005", "auth-security-section", severity="error",
     description="A spec that mentions authentication, login or JWT has a Security section.",
-    hint="Add a Security section (generate with --security=basic or higher) covering how "
-         "credentials and tokens are protected.",
-    hint_th="เพิ่มหัวข้อความปลอดภัย (สร้างด้วย --security=basic ขึ้นไป) "
-            "ที่อธิบายการปกป้องข้อมูลรับรองและโทเคน",
-    passed="Authentication is covered by a security section",
-    passed_th="การยืนยันตัวตนมีหัวข้อความปลอดภัยรองรับ",
+    **rule_words("auth-security-section")
 )
 def auth_security_section(ctx: Context) -> Iterator[Hit]:
     mention = _first_accepted(ctx, "auth", _is_not_this_services_auth)

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from smartspec import catalog, detect
 from smartspec.document import FENCE_RE, Document, Section
-from smartspec.meta import BUILTIN_CRITICAL
+from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher
 
 # Blanked out of prose before keyword search (each replaced by spaces of the same length):

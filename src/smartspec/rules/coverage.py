@@ -13,19 +13,10 @@ from pathlib import Path
 
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import Context
-from smartspec.rules.messages import MESSAGES
+from smartspec.rules.messages import rule_words
 
 TASKS_FILE = "tasks.md"
 
-# The sentences of these rules, registered with the others (English, Thai).
-MESSAGES.setdefault("coverage-uncovered", (
-    "{rid} ({title}) is not covered by any task in {tasks}",
-    "{rid} ({title}) ยังไม่มีงานใดใน {tasks} ครอบคลุม",
-))
-MESSAGES.setdefault("coverage-dangling", (
-    "task {task} in {tasks} (line {line}) names {rid}, which the spec does not define",
-    "งาน {task} ใน {tasks} (บรรทัด {line}) อ้างถึง {rid} ซึ่งสเปกไม่ได้กำหนดไว้",
-))
 
 
 def _tasks_text(ctx: Context) -> tuple[str, str]:
@@ -44,10 +35,7 @@ def _tasks_text(ctx: Context) -> tuple[str, str]:
     "SS301", "task-coverage", severity="warn",
     description="With a tasks.md beside the spec, every spec item (endpoint, entity, service, "
                 "consumer, critical section, test requirement) is named by a task.",
-    hint="Run 'smartspec tasks SPEC.md' to add the missing tasks, or add one that names the id.",
-    hint_th="รัน 'smartspec tasks SPEC.md' เพื่อเพิ่มงานที่ขาด หรือเพิ่มงานที่อ้างถึง id นั้น",
-    passed="Every spec item is covered by a task",
-    passed_th="ทุกรายการในสเปกมีงานครอบคลุม",
+    **rule_words("task-coverage")
 )
 def task_coverage(ctx: Context) -> Iterator[Hit]:
     text, shown = _tasks_text(ctx)  # skips the rule first when there is no tasks.md
@@ -67,10 +55,7 @@ def task_coverage(ctx: Context) -> Iterator[Hit]:
     "SS302", "task-dangling", severity="warn",
     description="With a tasks.md beside the spec, every task names a requirement the spec "
                 "defines.",
-    hint="Re-run 'smartspec tasks SPEC.md', or point the task at an existing requirement id.",
-    hint_th="รัน 'smartspec tasks SPEC.md' อีกครั้ง หรือแก้งานให้อ้างถึง id ที่มีอยู่ในสเปก",
-    passed="Every task names a requirement of the spec",
-    passed_th="ทุกงานอ้างถึงข้อกำหนดที่มีอยู่ในสเปก",
+    **rule_words("task-dangling")
 )
 def task_dangling(ctx: Context) -> Iterator[Hit]:
     text, shown = _tasks_text(ctx)  # skips the rule first when there is no tasks.md

@@ -22,6 +22,7 @@ from itertools import pairwise
 
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import Context
+from smartspec.rules.messages import rule_words
 
 _UNIT_SECONDS = {
     "ms": 0.001, "millisecond": 0.001, "milliseconds": 0.001,
@@ -101,10 +102,7 @@ def _prose_lines(ctx: Context) -> Iterator[tuple[int, str]]:
     description="Stated figures add up: P99 >= P95 >= P50; availability and its downtime "
                 "agree; a retry schedule fits its deadline; pool size x instances fits a "
                 "stated connection limit.",
-    hint="Correct one of the two figures so that they agree.",
-    hint_th="แก้ตัวเลขตัวใดตัวหนึ่งให้สอดคล้องกัน",
-    passed="Stated figures add up",
-    passed_th="ตัวเลขที่ระบุไว้สอดคล้องกัน",
+    **rule_words("figures")
 )
 def figures(ctx: Context) -> Iterator[Hit]:
     # Each check first asks the whole prose (fences already blanked) whether its figures

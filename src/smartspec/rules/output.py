@@ -1,4 +1,4 @@
-"""How results are shown: the console report of reference §10.2 (en and th), the Markdown
+"""How results are shown: the console report in the original SmartSpec layout (en and th), the Markdown
 validation report, and the versioned JSON object. Pure: strings and dicts in, nothing printed.
 """
 

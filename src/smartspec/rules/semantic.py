@@ -20,6 +20,7 @@ from smartspec.rules.base import RULES, Hit
 from smartspec.rules.code import code_facts, family, is_universal, name_before
 from smartspec.rules.code import top_level as _top_level_text
 from smartspec.rules.context import Context
+from smartspec.rules.messages import rule_words
 from smartspec.rules.schema import (
     FLOAT_SQL_TYPES,
     JsonObject,
@@ -37,10 +38,7 @@ from smartspec.rules.schema import (
     "SS201", "interface-coverage", severity="error",
     description="A method called on an injected dependency in a code block is declared by "
                 "that dependency's interface (port, protocol, ABC or class) in the spec.",
-    hint="Declare the method on the interface, or call one the interface has.",
-    hint_th="ประกาศเมธอดนั้นในอินเทอร์เฟซ หรือเรียกเมธอดที่อินเทอร์เฟซมีอยู่แล้ว",
-    passed="Code calls only methods its interfaces declare",
-    passed_th="โค้ดเรียกเฉพาะเมธอดที่อินเทอร์เฟซประกาศไว้",
+    **rule_words("interface-coverage")
 )
 def interface_coverage(ctx: Context) -> Iterator[Hit]:
     if not ctx.blocks:
@@ -152,12 +150,7 @@ def _allowed_values(ctx: Context) -> dict[str, dict[str, str]]:
     description="JSON example fields exist as columns or documented fields of the entity "
                 "they show; status and enum values used in code and examples are in the "
                 "table's CHECK/enum list; money is never a floating-point type.",
-    hint="Add the column (or document the field), add the value to the CHECK list, or use "
-         "DECIMAL/NUMERIC (a decimal or integer minor units in code) for money.",
-    hint_th="เพิ่มคอลัมน์ (หรืออธิบายฟิลด์นั้น) เพิ่มค่าลงในรายการ CHECK หรือใช้ "
-            "DECIMAL/NUMERIC (ในโค้ดใช้ decimal หรือหน่วยย่อยแบบจำนวนเต็ม) สำหรับเงิน",
-    passed="Examples, status values and money types agree with the schema",
-    passed_th="ตัวอย่าง ค่าสถานะ และชนิดข้อมูลของเงินสอดคล้องกับสคีมา",
+    **rule_words("schema-agreement")
 )
 def schema_agreement(ctx: Context) -> Iterator[Hit]:
     if not ctx.blocks:
@@ -433,12 +426,7 @@ def _title_resolves(ref: str, titles: list[str], exact: bool) -> bool:
     "SS203", "cross-references", severity="error",
     description="\"see section X\", \"(section X)\" and links to #anchors point to a heading "
                 "that exists in the spec.",
-    hint="Point the reference at an existing heading (number, title or GitHub anchor), or "
-         "restore the heading it names.",
-    hint_th="แก้การอ้างอิงให้ชี้ไปยังหัวข้อที่มีอยู่ (หมายเลข ชื่อ หรือ anchor ของ GitHub) "
-            "หรือเพิ่มหัวข้อที่อ้างถึงกลับเข้าไป",
-    passed="Cross-references resolve",
-    passed_th="การอ้างอิงข้ามหัวข้อชี้ไปยังหัวข้อที่มีอยู่",
+    **rule_words("cross-references")
 )
 def cross_references(ctx: Context) -> Iterator[Hit]:
     doc = ctx.doc
@@ -517,11 +505,7 @@ def _paths_agree(mention: list[str | None], defined: list[str | None]) -> bool:
     "SS204", "endpoint-agreement", severity="warn",
     description="Every endpoint named in prose, tests or examples is one the API "
                 "specification defines.",
-    hint="Add the endpoint to the API table, or correct the method or path where it is "
-         "mentioned.",
-    hint_th="เพิ่ม endpoint นั้นลงในตาราง API หรือแก้เมธอดหรือพาธในจุดที่กล่าวถึง",
-    passed="Endpoints named across the spec are all defined",
-    passed_th="endpoint ที่กล่าวถึงในสเปกมีการกำหนดไว้ทั้งหมด",
+    **rule_words("endpoint-agreement")
 )
 def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
     sources = ctx.sections_for(_ENDPOINT_SOURCES)
@@ -587,12 +571,7 @@ def _subheadings_under(ctx: Context, heading: Heading) -> list[Heading]:
     description="The entities of an ER diagram are the CREATE TABLE tables (partitions "
                 "excluded), and every service in a per-service performance table is a "
                 "component of the architecture.",
-    hint="Draw the missing entity (or drop the stale one), and name services the way the "
-         "architecture's components do.",
-    hint_th="เพิ่ม entity ที่ขาดในแผนภาพ (หรือลบตัวที่ไม่มีแล้ว) และตั้งชื่อบริการให้ตรงกับ "
-            "ส่วนประกอบในสถาปัตยกรรม",
-    passed="Diagrams agree with the schema and the components",
-    passed_th="แผนภาพสอดคล้องกับสคีมาและส่วนประกอบของระบบ",
+    **rule_words("diagram-agreement")
 )
 def diagram_agreement(ctx: Context) -> Iterator[Hit]:
     if ctx.blocks:
@@ -643,10 +622,7 @@ _SEPARATOR_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 @RULES.rule(
     "SS207", "document-content", severity="error",
     description="The spec says something: it is not empty and not only headings.",
-    hint="Write the spec's content, or generate it: smartspec new NAME \"description\".",
-    hint_th="เขียนเนื้อหาของสเปก หรือสร้างด้วยคำสั่ง smartspec new NAME \"คำอธิบาย\"",
-    passed="The spec has content",
-    passed_th="สเปกมีเนื้อหา",
+    **rule_words("document-content")
 )
 def document_content(ctx: Context) -> Iterator[Hit]:
     doc = ctx.doc

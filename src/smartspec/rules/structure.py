@@ -14,20 +14,19 @@ from typing import Any
 
 from smartspec import catalog, options
 from smartspec.document import Section, block_hash
-from smartspec.meta import SETTINGS_RE, SETTINGS_SCHEMA
+from smartspec.markers import SETTINGS_RE, SETTINGS_SCHEMA
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import Context
+from smartspec.rules.messages import rule_words
+from smartspec.specids import MENTION_RE
 
 # Sections whose presence a level decides (--security/--di/--performance=none drops them);
 # a hand-written spec is only held to them where its profile makes them mandatory.
 LEVEL_SECTIONS = ("security", "di", "performance")
 MANDATORY_LEVELS: dict[str, tuple[str, ...]] = {"financial": ("di", "security", "performance")}
-# Reference §2.1: the basic profile has an API specification *or* a data model.
+# The basic profile needs an API specification *or* a data model: a small service has one or
+# the other, rarely both.
 ALTERNATIVES: dict[str, tuple[str, ...]] = {"api": ("api", "data-model")}
-
-# Spec ids as the index knows them: spec-004-payment-processing, spec-core-001-auth, spec-004.
-_SPEC_ID_RE = re.compile(
-    r"(?<![\w-])spec-(?:[a-z][a-z0-9]*-)?\d{3,}(?:-[a-z0-9][a-z0-9-]*[a-z0-9])?(?![\w-])")
 
 # Placeholders left in prose (code spans, code blocks, comments and URLs never count):
 #   {{ name }} / {% if %}             template text that was never rendered
@@ -80,12 +79,7 @@ def _hand_written_required(profile: str, compact: bool) -> tuple[str, ...]:
     "SS101", "required-sections", severity="error",
     description="Every section of the spec's profile (or of its recorded section list) is "
                 "present.",
-    hint="Restore the section, or regenerate the spec with the profile it now follows "
-         "(smartspec regenerate SPEC.md --profile=...).",
-    hint_th="เพิ่มหัวข้อนั้นกลับเข้าไป หรือสร้างสเปกใหม่ด้วยโปรไฟล์ที่ใช้อยู่จริง "
-            "(smartspec regenerate SPEC.md --profile=...)",
-    passed="All required sections present",
-    passed_th="มีหัวข้อที่จำเป็นครบทุกหัวข้อ",
+    **rule_words("required-sections")
 )
 def required_sections(ctx: Context) -> Iterator[Hit]:
     required = ctx.generated_sections
@@ -117,12 +111,7 @@ def _section_at(sections: list[Section], line: int) -> Section | None:
     description="Critical sections are present, tagged with their name, and their "
                 "@critical/@end-critical tags are balanced, unique, known and end in the "
                 "section they start.",
-    hint="Wrap the section as <!-- @critical NAME --> ... <!-- @end-critical --> (NAME one of "
-         "the critical names) and close every tag before the next ## section.",
-    hint_th="ครอบหัวข้อด้วย <!-- @critical NAME --> ... <!-- @end-critical --> "
-            "และปิดแท็กทุกครั้งก่อนหัวข้อ ## ถัดไป",
-    passed="All critical sections present and well-formed",
-    passed_th="หัวข้อสำคัญ (critical) ครบและถูกต้อง",
+    **rule_words("critical-sections")
 )
 def critical_sections(ctx: Context) -> Iterator[Hit]:
     doc = ctx.doc
@@ -202,12 +191,7 @@ def _settings_errors(settings: dict[str, Any], header_id: str | None) -> Iterato
     "SS103", "settings-comment", severity="error",
     description="The <!-- smartspec: {...} --> settings comment appears once, is JSON, and "
                 "records known values that agree with the header.",
-    hint="Restore the settings comment from the latest backup (.smartspec/backups/), or "
-         "regenerate the spec to write a fresh one.",
-    hint_th="กู้คืนความคิดเห็นการตั้งค่าจากไฟล์สำรองล่าสุด (.smartspec/backups/) "
-            "หรือสร้างสเปกใหม่เพื่อเขียนความคิดเห็นใหม่",
-    passed="Settings comment valid",
-    passed_th="ความคิดเห็นการตั้งค่าถูกต้อง",
+    **rule_words("settings-comment")
 )
 def settings_comment(ctx: Context) -> Iterator[Hit]:
     doc = ctx.doc
@@ -232,12 +216,12 @@ def _dependencies(ctx: Context) -> dict[str, int | None]:
         if isinstance(spec_id, str):
             found.setdefault(spec_id, ctx.doc.settings_line)
     header = ctx.doc.header.get("Depends on", "")
-    for spec_id in _SPEC_ID_RE.findall(header):
+    for spec_id in MENTION_RE.findall(header):
         found.setdefault(spec_id, None)
     prose = ctx.prose
     for section in ctx.sections_for(("related",)):
         start, end = ctx.span(section, body=True)
-        for match in _SPEC_ID_RE.finditer(prose, start, end):
+        for match in MENTION_RE.finditer(prose, start, end):
             found.setdefault(match.group(0), ctx.line_of(match.start()))
     # Give ids from the settings comment or the header the line where the text names them.
     for spec_id, line in found.items():
@@ -252,10 +236,7 @@ def _dependencies(ctx: Context) -> dict[str, int | None]:
     "SS104", "related-specs", severity="warn",
     description="Every spec this one depends on or lists under Related Specs is in "
                 "SPEC_INDEX.json.",
-    hint="Fix the spec id, or add the spec to the index (smartspec index).",
-    hint_th="แก้ไขรหัสสเปกให้ถูกต้อง หรือเพิ่มสเปกนั้นลงในดัชนี (smartspec index)",
-    passed="All related specs resolve in the index",
-    passed_th="สเปกที่เกี่ยวข้องทั้งหมดพบในดัชนี",
+    **rule_words("related-specs")
 )
 def related_specs(ctx: Context) -> Iterator[Hit]:
     known = ctx.known_ids
@@ -273,12 +254,7 @@ def related_specs(ctx: Context) -> Iterator[Hit]:
     "SS105", "critical-text-changed", severity="warn",
     description="The text of each critical section still matches what smartspec last wrote "
                 "(the registry's fingerprint).",
-    hint="If the change is intended, keep it: edit will preserve it. To accept it as the new "
-         "baseline, run smartspec edit on the spec; to undo it, restore from a backup.",
-    hint_th="หากตั้งใจแก้ไข ให้คงไว้ได้: คำสั่ง edit จะรักษาไว้ หากต้องการใช้เป็นฐานใหม่ "
-            "ให้รัน smartspec edit หากต้องการยกเลิก ให้กู้คืนจากไฟล์สำรอง",
-    passed="Critical sections match the registry",
-    passed_th="หัวข้อสำคัญตรงกับรีจิสทรี",
+    **rule_words("critical-text-changed")
 )
 def critical_text_changed(ctx: Context) -> Iterator[Hit]:
     specs = (ctx.registry or {}).get("specs")
@@ -306,10 +282,7 @@ def critical_text_changed(ctx: Context) -> Iterator[Hit]:
     "SS106", "placeholders", severity="warn",
     description="No unfilled placeholder is left in the text: {{ template }}, TODO/TBD/"
                 "FIXME/XXX, [Bracketed slot], or a table cell holding only '...'.",
-    hint="Replace the placeholder with the real value, or delete the line.",
-    hint_th="แทนที่ข้อความตัวยึดด้วยค่าจริง หรือลบบรรทัดนั้นออก",
-    passed="No unfilled placeholders",
-    passed_th="ไม่มีข้อความตัวยึดที่ยังไม่ได้กรอก",
+    **rule_words("placeholders")
 )
 def placeholders(ctx: Context) -> Iterator[Hit]:
     text = ctx.prose

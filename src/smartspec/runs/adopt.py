@@ -5,7 +5,6 @@ index, trace), all put back if one write fails."""
 from __future__ import annotations
 
 import hashlib
-import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,11 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smartspec.errors import DocumentError, UsageError
+from smartspec.runs.run import Run, clock, load_index_for, open_spec, record_in_index
+from smartspec.specfile import read_spec, unified_diff
 
 if TYPE_CHECKING:
     from smartspec.adopt import Inference
     from smartspec.config import Settings
-    from smartspec.index import SpecIndex
+    from smartspec.index.model import SpecIndex
     from smartspec.options import Options
     from smartspec.rules import ValidationResult
     from smartspec.workspace import Workspace
@@ -118,19 +119,6 @@ def _validate(text: str, rel: str, settings: Settings, index: SpecIndex | None,
     return validate_text(text, path=rel, settings=settings, index=index, registry=registry)
 
 
-def _open(spec: str | Path, options: Options, cwd: Path | None,
-          environ: Mapping[str, str] | None) -> tuple[Settings, Workspace, Path, str]:
-    from smartspec.config import load_settings
-    from smartspec.editing import resolve_spec
-    from smartspec.report import relpath
-    from smartspec.workspace import Workspace
-
-    here = (cwd or Path.cwd()).resolve()
-    settings = load_settings(options, cwd=here, environ=dict(environ) if environ is not None else None)
-    path = resolve_spec(settings.root, here, spec)
-    return settings, Workspace(settings.root, settings.state_dir), path, relpath(path, settings.root)
-
-
 def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),
           description: str | None = None, cwd: Path | None = None, now: datetime | None = None,
           environ: Mapping[str, str] | None = None, argv: list[str] | None = None,
@@ -138,13 +126,12 @@ def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),
     """Take a spec smartspec did not write under management (design.md §3): add its settings
     comment, record every section as a person's, add it to the index. With ``description``
     (``edit --adopt``) the requested section is added in the same run."""
-    from smartspec.adopt import adopt_text, extend_text, registry_records
-    from smartspec.api import clock, load_index_for
+    from smartspec.adopt import adopt_text, registry_records
     from smartspec.document import parse
-    from smartspec.editing import read_spec
 
     started = time.monotonic()
-    settings, workspace, path, rel = _open(spec, options, cwd, environ)
+    target = open_spec(spec, options, cwd, environ)
+    settings, workspace, path, rel = target.settings, target.workspace, target.path, target.rel
     moment = now or clock(environ)
     with workspace.lock(path):
         data, text, bom = read_spec(path, rel)
@@ -169,11 +156,7 @@ def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),
         new_text = adoption.text
         records = registry_records(new_text, settings.critical_names)
         if description:
-            extension = extend_text(new_text, description, critical_names=settings.critical_names,
-                                    keywords=settings.keywords)
-            _take_extension(outcome, extension)
-            new_text = extension.text
-            records = _records_after(records, new_text, settings.critical_names, extension.added)
+            new_text, records = _extend(outcome, new_text, records, description, settings)
         if complete:
             new_text, records = _complete(outcome, new_text, records, settings, moment)
         _finish(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
@@ -207,12 +190,10 @@ def edit_adopted(spec: str | Path, options: Options, *, cwd: Path | None = None,
                  argv: list[str] | None = None, complete: bool = False) -> AdoptOutcome:
     """EDIT of an adopted spec: add the one section the description asks for, in the spec's
     style and stack; every existing line stays as it is."""
-    from smartspec.adopt import extend_text
-    from smartspec.api import clock, load_index_for
-    from smartspec.editing import read_spec
 
     started = time.monotonic()
-    settings, workspace, path, rel = _open(spec, options, cwd, environ)
+    target = open_spec(spec, options, cwd, environ)
+    settings, workspace, path, rel = target.settings, target.workspace, target.path, target.rel
     moment = now or clock(environ)
     with workspace.lock(path):
         data, text, bom = read_spec(path, rel)
@@ -229,17 +210,25 @@ def edit_adopted(spec: str | Path, options: Options, *, cwd: Path | None = None,
         records = dict(entry["sections"]) if isinstance(entry, dict) and isinstance(
             entry.get("sections"), dict) else {}
         if options.description:
-            extension = extend_text(text, options.description,
-                                    critical_names=settings.critical_names,
-                                    keywords=settings.keywords)
-            _take_extension(outcome, extension)
-            new_text = extension.text
-            records = _records_after(records, new_text, settings.critical_names, extension.added)
+            new_text, records = _extend(outcome, new_text, records, options.description, settings)
         if complete:
             new_text, records = _complete(outcome, new_text, records, settings, moment)
         _finish(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
                 text, new_text, records, moment, bool(options.nogenerate), argv, started)
     return outcome
+
+
+def _extend(outcome: AdoptOutcome, text: str, records: dict[str, Any], description: str,
+            settings: Settings) -> tuple[str, dict[str, Any]]:
+    """The section ``description`` asks for, added in the spec's own style, and the registry
+    records that follow."""
+    from smartspec.adopt import extend_text
+
+    extension = extend_text(text, description, critical_names=settings.critical_names,
+                            keywords=settings.keywords)
+    _take_extension(outcome, extension)
+    return extension.text, _records_after(records, extension.text, settings.critical_names,
+                                          extension.added)
 
 
 def _take_extension(outcome: AdoptOutcome, extension: Any) -> None:
@@ -271,7 +260,6 @@ def _finish(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
             records: dict[str, Any], moment: datetime, dry_run: bool, argv: list[str] | None,
             started: float) -> None:
     """Check that validation got no worse, then write, or show the diff for a dry run."""
-    from smartspec.editing import unified_diff
 
     outcome.text = new_text
     outcome.changed = new_text != old_text
@@ -304,12 +292,11 @@ def _write(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
            path: Path, rel: str, data: bytes, bom: bytes, new_text: str,
            records: dict[str, Any], moment: datetime, argv: list[str] | None,
            started: float) -> None:
-    from smartspec.api import record_in_index
-    from smartspec.fsutil import atomic_write
-    from smartspec.workspace import Journal, add_backup, prune_backups
+    from smartspec.workspace import add_backup, prune_backups
 
     payload = bom + new_text.encode("utf-8")
-    journal = Journal()
+    run = Run(outcome.command, settings, moment, argv, started)
+    journal = run.journal
     spec_id = outcome.spec_id
     with journal.guard(workspace, path):
         if settings["create_backups"]:
@@ -317,7 +304,7 @@ def _write(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
             outcome.backup = workspace.rel(backup)
             outcome.written.append(outcome.backup)
         journal.remember(workspace.registry_path)
-        atomic_write(workspace.registry_path, workspace.registry_text(
+        workspace.write_file(workspace.registry_path, workspace.registry_text(
             registry, spec_id, path, records, moment,
             file_sha256=hashlib.sha256(payload).hexdigest(),
             file_previous=hashlib.sha256(data).hexdigest()))
@@ -328,17 +315,8 @@ def _write(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
         outcome.written += record_in_index(workspace, settings, index, index_path, new_text, rel,
                                            sha256=hashlib.sha256(payload).hexdigest(),
                                            journal=journal)
-        journal.remember_size(workspace.trace_path)
-        workspace.append_trace({
-            "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "command": outcome.command,
-            "argv": argv if argv is not None else sys.argv[1:],
-            "spec": spec_id,
-            "decisions": [i.to_json() for i in outcome.inferences],
-            "added": outcome.added,
-            "files": outcome.written,
-            "ms": round((time.monotonic() - started) * 1000, 1),
-        })
+        run.trace(spec_id, outcome.written, added=outcome.added,
+                  decisions=[i.to_json() for i in outcome.inferences])
     if settings["create_backups"]:
         prune_backups(workspace, spec_id, int(settings["keep_backups"]))
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smartspec.errors import DocumentError
+from smartspec.fsutil import shown_path
 
 if TYPE_CHECKING:
     from smartspec.rules import ValidationResult
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def read_openapi(path: Path, shown: str) -> tuple[Any, str]:
     """(the parsed document, its text). JSON when the file is ``.json`` or starts with
     ``{``, else YAML (safe loader: no tags that build objects)."""
-    from smartspec.editing import read_spec
+    from smartspec.specfile import read_spec
 
     _, text, _ = read_spec(path, shown)
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
@@ -49,15 +50,9 @@ def run(spec: str | os.PathLike[str], openapi: str | os.PathLike[str], *,
     here = (cwd or Path.cwd()).resolve()
     _, spec_path, facts = load_spec(spec, here)
     api_path = Path(openapi) if Path(openapi).is_absolute() else here / openapi
-    shown_api = _shown(api_path, here)
+    shown_api = shown_path(api_path.resolve(), here)
     document, text = read_openapi(api_path, shown_api)
     findings = drift.check(facts, document, text, drift.severities(strict))
-    return drift.results(findings, _shown(spec_path, here), shown_api, facts.spec_id)
+    return drift.results(findings, shown_path(spec_path.resolve(), here), shown_api, facts.spec_id)
 
 
-def _shown(path: Path, base: Path) -> str:
-    full = path.resolve()
-    try:
-        return full.relative_to(base).as_posix()
-    except ValueError:
-        return str(full)

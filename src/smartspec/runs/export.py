@@ -1,6 +1,6 @@
 """``smartspec export openapi|asyncapi``: read a spec and return the contract document's text.
 
-Writes nothing by itself: the command prints the text, or hands it to ``atomic_write`` when
+Writes nothing by itself: the command prints the text, or hands it to ``Workspace.write_file`` when
 ``--output`` names a file inside the project root.
 """
 
@@ -47,7 +47,8 @@ def render(document: dict[str, Any], fmt: str) -> str:
 def write_output(text: str, output: Path, cwd: Path | None = None) -> Path:
     """Write ``text`` to ``output`` (inside the project root, never through a symlink)."""
     from smartspec.errors import WorkspaceError
-    from smartspec.fsutil import atomic_write, find_root, inside_root
+    from smartspec.fsutil import find_root, inside_root
+    from smartspec.workspace import Workspace
 
     here = (cwd or Path.cwd()).resolve()
     root = find_root(here)
@@ -59,7 +60,7 @@ def write_output(text: str, output: Path, cwd: Path | None = None) -> Path:
     if path.is_dir():
         raise UsageError(f"--output {str(output)!r} is a directory; expected a file name")
     try:
-        atomic_write(path, text)
+        Workspace.write_file(path, text)
     except OSError as exc:
         raise WorkspaceError(f"--output {str(output)!r}: cannot be written ({exc.strerror})") \
             from None

@@ -19,17 +19,12 @@ def _place(output_dir: str | None) -> tuple[Path, Path]:
     return settings.root, settings.state_dir
 
 
-def _available_commands() -> list[str]:
-    # The command table is the truth about what this smartspec can do: texts for plan and
-    # tasks (and the model step) appear as soon as those commands are registered.
-    from smartspec.cli import COMMANDS
-
-    return list(COMMANDS)
-
-
 def run_init(agent_names: Sequence[str], *, all_agents: bool, remove: Sequence[str],
-             force: bool, dry_run: bool, output_dir: str | None) -> InitResult:
-    """Install (or upgrade, or remove) smartspec's commands for the named assistants."""
+             force: bool, dry_run: bool, output_dir: str | None,
+             available: Sequence[str]) -> InitResult:
+    """Install (or upgrade, or remove) smartspec's commands for the named assistants.
+    ``available`` is the command line's own list of commands: texts for plan and tasks (and
+    the model step) are shipped as soon as those commands are registered."""
     from smartspec.agents.table import AGENTS
 
     if all_agents and agent_names:
@@ -47,7 +42,6 @@ def run_init(agent_names: Sequence[str], *, all_agents: bool, remove: Sequence[s
             names = ", ".join(a.name for a in AGENTS)
             raise UsageError(f"name the assistants to install for: --agent NAME (one of {names}) "
                              "or --all")
-    available = _available_commands()
     return install(root, state_dir, agents, commands=shipped_commands(available),
                    has_model="model" in available, force=force, remove=removing,
                    dry_run=dry_run)

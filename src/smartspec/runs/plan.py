@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,8 +20,8 @@ from typing import Any, Literal
 from smartspec.delivery import managed
 from smartspec.delivery.items import SpecFacts, read_facts
 from smartspec.errors import WorkspaceError
-from smartspec.fsutil import atomic_write
-from smartspec.workspace import Journal, Workspace, stamp
+from smartspec.fsutil import shown_path
+from smartspec.workspace import Journal, Workspace, prune_backups
 
 Kind = Literal["plan", "tasks"]
 
@@ -51,24 +49,17 @@ class DeliveryOutcome:
         }
 
 
-def _relpath(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def load_spec(spec: str | os.PathLike[str], cwd: Path | None = None,
               environ: Mapping[str, str] | None = None) -> tuple[Any, Path, SpecFacts]:
     """(settings, spec path, facts) for the spec ``spec`` names; bad paths and unreadable
     files are refused with the file named (exit 2)."""
     from smartspec.config import load_settings
-    from smartspec.editing import read_spec, resolve_spec
+    from smartspec.specfile import read_spec, resolve_spec
 
     here = (cwd or Path.cwd()).resolve()
     settings = load_settings(None, cwd=here, environ=dict(environ) if environ else None)
     path = resolve_spec(settings.root, here, spec)
-    shown = _relpath(path, settings.root)
+    shown = shown_path(path, settings.root)
     _, text, _ = read_spec(path, shown)
     facts = read_facts(text, shown)
     if facts.ctx.spec_id is None:
@@ -81,22 +72,22 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
         environ: Mapping[str, str] | None = None,
         argv: Sequence[str] | None = None) -> DeliveryOutcome:
     """Write ``kind``.md beside the spec and return what happened."""
-    from smartspec.api import clock
     from smartspec.delivery import plan_md, tasks
     from smartspec.delivery.timeline import compute
-    from smartspec.editing import decode_spec
+    from smartspec.runs.run import Run, clock
+    from smartspec.specfile import decode_spec
 
     started = time.monotonic()
     settings, spec_path, facts = load_spec(spec, cwd, environ)
     moment = now or clock(environ)
     root = settings.root
     target = spec_path.parent / f"{kind}.md"
-    shown = _relpath(target, root)
+    shown = shown_path(target, root)
     if target.is_symlink():
         raise WorkspaceError(f"{shown}: is a symbolic link; smartspec never writes through one")
     workspace = Workspace(root, settings.state_dir)
     key_of = plan_md.section_key if kind == "plan" else tasks.task_key
-    spec_rel = _relpath(spec_path, root)
+    spec_rel = shown_path(spec_path, root)
     with workspace.lock(target):
         registry = workspace.load_registry()
         record = registry.get("delivery", {}).get(facts.spec_id, {}).get(f"{kind}.md", {})
@@ -117,17 +108,18 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
                                   dry_run=dry_run)
         if dry_run:
             return outcome
-        journal = Journal()
+        this_run = Run(kind, settings, moment, list(argv) if argv is not None else None, started)
+        journal = this_run.journal
         with journal.guard(workspace, target):
             if old_text != merged.text:
                 if old_bytes is not None and settings["create_backups"] and not no_backup:
-                    backup = _backup_path(workspace, facts.spec_id, kind, moment)
+                    backup = workspace.next_backup_path(facts.spec_id, moment, kind)
                     journal.remember(backup)
-                    atomic_write(backup, old_bytes)
-                    outcome.backup = _relpath(backup, root)
+                    workspace.write_file(backup, old_bytes)
+                    outcome.backup = shown_path(backup, root)
                     outcome.written.append(outcome.backup)
                 journal.remember(target)
-                atomic_write(target, merged.text)
+                workspace.write_file(target, merged.text)
                 outcome.written.append(shown)
             entry = {"path": shown, "spec": spec_rel,
                      "updated": moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "blocks": merged.hashes}
@@ -136,57 +128,19 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
                 registry.setdefault("delivery", {}).setdefault(facts.spec_id, {})[
                     f"{kind}.md"] = entry
                 journal.remember(workspace.registry_path)
-                atomic_write(workspace.registry_path,
-                             json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)
-                             + "\n")
+                workspace.write_file(workspace.registry_path, json.dumps(
+                    registry, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
             if index is not None and facts.spec_id in index.entries:
                 _note_in_index(index, facts.spec_id, kind, shown, workspace, journal)
             if outcome.written:
-                journal.remember_size(workspace.trace_path)
-                workspace.append_trace({
-                    "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "command": kind,
-                    "argv": list(argv) if argv is not None else sys.argv[1:],
-                    "spec": facts.spec_id, "files": outcome.written,
-                    "kept_edits": merged.kept_edits,
-                    "ms": round((time.monotonic() - started) * 1000, 1),
-                })
+                this_run.trace(facts.spec_id, outcome.written, kept_edits=merged.kept_edits)
         if outcome.backup:
-            _prune_backups(workspace, facts.spec_id, kind, int(settings["keep_backups"]))
+            prune_backups(workspace, facts.spec_id, int(settings["keep_backups"]), kind)
     return outcome
 
 
-def _prune_backups(workspace: Workspace, spec_id: str, kind: str, keep: int) -> None:
-    """Keep the newest ``keep`` backups of this file (output.keepBackups), at least one;
-    pruned only after the run succeeded, like the spec's own backups."""
-    found = _backups(workspace, spec_id, kind)
-    for _, _, path in found[: max(0, len(found) - max(keep, 1))]:
-        path.unlink(missing_ok=True)
-
-
-def _backup_pattern(kind: str) -> re.Pattern[str]:
-    return re.compile(rf"^{kind}\.backup-(\d{{8}}-\d{{6}})(?:-(\d+))?\.md$")
-
-
-def _backups(workspace: Workspace, spec_id: str, kind: str) -> list[tuple[str, int, Path]]:
-    """This file's backups as (stamp, number, path), oldest first."""
-    folder = workspace.backups_dir(spec_id)
-    if not folder.is_dir():
-        return []
-    pattern = _backup_pattern(kind)
-    return sorted((m.group(1), int(m.group(2) or 0), path) for path in folder.iterdir()
-                  if (m := pattern.match(path.name)))
-
-
-def _backup_path(workspace: Workspace, spec_id: str, kind: str, now: datetime) -> Path:
-    """A name no backup has, numbered after the highest one of this second, so that a name
-    freed by pruning is never reused for a newer backup (it would sort as the oldest)."""
-    taken = [n for when, n, _ in _backups(workspace, spec_id, kind) if when == stamp(now)]
-    suffix = f"-{max(taken) + 1}" if taken else ""
-    return workspace.backups_dir(spec_id) / f"{kind}.backup-{stamp(now)}{suffix}.md"
-
-
 def _load_index(workspace: Workspace, settings: Any) -> Any:
-    from smartspec.index import load_index, locate_index
+    from smartspec.index.migrate import load_index, locate_index
 
     path = locate_index(settings.root, settings.state_dir, None)
     return load_index(path) if path is not None else None
@@ -196,7 +150,7 @@ def _note_in_index(index: Any, spec_id: str, kind: str, shown: str, workspace: W
                    journal: Journal) -> None:
     """Add ``delivery.<kind>`` (the file's path) to the spec's index entry: an additive field
     the index keeps as an unknown key."""
-    from smartspec.index import save_index
+    from smartspec.index.schema import dump_as_found
 
     entry = index.entries[spec_id]
     delivery = dict(entry.extra.get("delivery") or {})
@@ -206,4 +160,4 @@ def _note_in_index(index: Any, spec_id: str, kind: str, shown: str, workspace: W
     entry.extra["delivery"] = dict(sorted(delivery.items()))
     assert index.source is not None
     journal.remember(index.source)
-    save_index(index, index.source)
+    workspace.write_index(index.source, dump_as_found(index))

@@ -1,5 +1,5 @@
 """The semantic rules (SS201-SS207), one table of pass/fail cases each
-(``tests/data/rules/semantic.py``), plus what every one of them must carry."""
+(``tests/rules/semantic.py``), plus what every one of them must carry."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 
 from smartspec.rules import RULES
 from smartspec.rules.messages import MESSAGES
-from tests.data.rules import Case, run_case
-from tests.data.rules.semantic import CASES
+from tests.rules import Case, run_case
+from tests.rules.semantic import CASES
 
 PARAMS = [pytest.param(rule, case, id=f"{rule}: {case.name}")
           for rule, cases in CASES.items() for case in cases]

@@ -6,7 +6,7 @@ and the correct text it must stay silent on: precision matters more than recall.
 
 from __future__ import annotations
 
-from tests.data.rules import Case
+from tests.rules import Case
 
 F = "```"  # a fence, so the cases read like the specs they stand for
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.data.rules import Case, spec
-
 from smartspec.document import block_hash, parse
+from tests.rules import Case, spec
 
 
 def settings(**fields: Any) -> str:

@@ -1,6 +1,6 @@
-"""edit, regenerate and restore (issue 4): update a spec without losing a word a person wrote.
+"""edit and regenerate: update a spec without losing a word a person wrote.
 
-The same stages as ``api.generate`` (settings -> facts -> plan -> render -> rules) with two
+The same stages as ``runs.new.generate`` (settings -> facts -> plan -> render -> rules) with two
 additions: the spec's own settings comment is a settings layer (above config, below flags), and
 ``merge`` stands between render and rules. Everything from reading the spec to the last write
 happens under the workspace lock and the spec's own lock. Files are replaced atomically; if a
@@ -9,219 +9,51 @@ write fails, the files written before it are put back, so a refused run changes 
 
 from __future__ import annotations
 
-import codecs
 import hashlib
-import os
-import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smartspec.api import (
+from smartspec.config import SPEC, Settings, load_settings
+from smartspec.errors import DocumentError, SmartspecError, UsageError
+from smartspec.fsutil import shown_path
+from smartspec.options import Options
+from smartspec.report import RunSummary, section_change
+from smartspec.runs.new import check_request, related_view
+from smartspec.runs.recorded import (
+    find_spec_id,
+    list_field,
+    moment_of,
+    recorded_text,
+    spec_layer,
+    text_field,
+)
+from smartspec.runs.run import (
     Confirm,
     Outcome,
-    check_request,
+    Run,
     clock,
-    gate,
+    confirm_or_refuse,
     load_index_for,
+    open_spec,
     record_in_index,
-    related_view,
     run_validation,
-    taken_spec_ids,
     write_reports,
 )
-from smartspec.config import SPEC, Settings, load_settings
-from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
-from smartspec.options import Options
-from smartspec.report import RunSummary, relpath, section_change
+from smartspec.specfile import SpecArg, file_mode, read_spec, unified_diff
 from smartspec.workspace import (
-    Journal,
-    Workspace,
     add_backup,
-    find_backup,
     prune_backups,
 )
 
 if TYPE_CHECKING:
-    from smartspec.document import Document
-    from smartspec.index import SpecIndex
+    from smartspec.index.model import SpecIndex
     from smartspec.merge import MergeResult, OldSpec
     from smartspec.plan import SpecPlan
     from smartspec.runs.adopt import AdoptOutcome
-
-SpecArg = str | os.PathLike[str]
-
-
-# -- reading the spec ---------------------------------------------------------------------------
-
-
-def resolve_spec(root: Path, cwd: Path, spec: SpecArg) -> Path:
-    """The spec file ``spec`` names (relative to ``cwd``), refused if it lies outside the root."""
-    given = Path(spec)
-    path = (given if given.is_absolute() else cwd / given).resolve()
-    if path != root and root not in path.parents:
-        raise WorkspaceError(f"SPEC.md {str(spec)!r} resolves to {path}, outside the project "
-                             f"root {root}; expected a spec inside the root")
-    shown = relpath(path, root)
-    if path.is_dir():
-        raise DocumentError(f"{shown}: is a directory; expected a spec file such as "
-                            f"{shown}/spec.md")
-    refuse_special(path, shown)
-    return path
-
-
-def refuse_special(path: Path, shown: str) -> None:
-    """Refuse a FIFO, socket or device where a spec or backup should be: reading a FIFO waits
-    forever, and none of them is a file a person wrote."""
-    if path.exists() and not path.is_file() and not path.is_dir():
-        raise DocumentError(f"{shown}: is not a regular file (a FIFO, socket or device); "
-                            "expected a spec file")
-
-
-def read_spec(path: Path, shown: str) -> tuple[bytes, str, bytes]:
-    """(the file's bytes, its text, its byte-order mark). A missing, binary or non-UTF-8 file
-    is refused with the line of the first bad byte."""
-    refuse_special(path, shown)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError(f"{shown}: no such file; expected an existing spec "
-                            "(create one with 'smartspec new NAME')") from None
-    except IsADirectoryError:
-        raise DocumentError(f"{shown}: is a directory; expected a spec file") from None
-    except OSError as exc:
-        raise DocumentError(f"{shown}: cannot be read ({exc.strerror})") from None
-    return (data, *decode_spec(data, shown))
-
-
-def decode_spec(data: bytes, shown: str) -> tuple[str, bytes]:
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
-        raise DocumentError(f"{shown}: line {line}: holds a NUL byte, so it is a binary file; "
-                            "expected a UTF-8 Markdown spec")
-    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-    try:
-        return data[len(bom):].decode("utf-8"), bom
-    except UnicodeDecodeError as exc:
-        at = exc.start + len(bom)
-        line = data.count(b"\n", 0, at) + 1
-        raise DocumentError(f"{shown}: line {line}: byte 0x{data[at]:02x} is not UTF-8; "
-                            "expected a UTF-8 Markdown spec") from None
-
-
-# -- what the spec says about itself --------------------------------------------------------------
-
-
-_CHOICES_OF = {"profile": "PROFILES", "mode": "MODES", "security": "SECURITY_LEVELS",
-               "di": "DI_LEVELS", "performance": "PERFORMANCE_LEVELS"}
-
-
-def spec_layer(doc: Document, shown: str) -> dict[str, Any]:
-    """The settings comment's values for ``load_settings(spec_settings=...)``, checked: a value
-    smartspec cannot use is refused with the file and line."""
-    from smartspec import options as vocab
-    from smartspec.meta import SETTINGS_SCHEMA
-
-    record = doc.settings
-    if record is None:
-        return {}
-    where = f"{shown}: line {(doc.settings_line or 0) + 1}"
-    schema = record.get("schema")
-    if isinstance(schema, int) and schema > SETTINGS_SCHEMA:
-        raise DocumentError(f"{where}: the settings comment has schema {schema}, written by a "
-                            f"newer smartspec; this version reads schema {SETTINGS_SCHEMA}")
-    layer: dict[str, Any] = {}
-    for key, name in _CHOICES_OF.items():
-        value = record.get(key)
-        if value is None:
-            continue
-        choices: tuple[str, ...] = getattr(vocab, name)
-        if not isinstance(value, str) or value not in choices:
-            raise DocumentError(f"{where}: the settings comment's {key!r} is {value!r}; expected "
-                                f"one of {', '.join(choices)}")
-        layer[key] = value
-    domains = record.get("domains")
-    if domains is not None:
-        if not isinstance(domains, list) or any(d not in vocab.DOMAINS for d in domains):
-            raise DocumentError(f"{where}: the settings comment's 'domains' is {domains!r}; "
-                                f"expected a list of {', '.join(vocab.DOMAINS)}")
-        layer["domains"] = tuple(domains)
-    for key in ("category", "author", "repo"):
-        value = record.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise DocumentError(f"{where}: the settings comment's {key!r} is {value!r}; "
-                                "expected a string")
-        layer[key] = value
-    return layer
-
-
-def _text_field(record: Mapping[str, Any], key: str) -> str | None:
-    value = record.get(key)
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _recorded_text(record: Mapping[str, Any], key: str) -> str:
-    """A text the settings comment records exactly as ``new`` was given it (whitespace-only
-    included: dropping it would make a no-op edit rewrite the spec)."""
-    value = record.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def _list_field(record: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
-    value = record.get(key)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    return None
-
-
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    for pattern in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value.strip(), pattern).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
-
-
-def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex | None,
-                 registry: Mapping[str, Any], *, allocate: str | None = None) -> str:
-    """The spec's id: its settings comment, its ``**Spec ID:**`` header, the index or the
-    registry entry for its path, its folder name; else (a hand-written spec) the next free id
-    for the slug ``allocate``."""
-    from smartspec.adopt import ADOPTED_ID_RE, stated_id
-    from smartspec.plan import SPEC_ID_RE, next_number, spec_id_for
-
-    for value in ((doc.settings or {}).get("id"), doc.header.get("Spec ID")):
-        if isinstance(value, str) and SPEC_ID_RE.match(value.strip()):
-            return value.strip()
-    # An id a person stated in another shape (WF-SCRIPTS-001, 004-desktop-app) is kept as
-    # written, never folded into a new spec-NNN id that then disagrees with the header.
-    stated = stated_id(doc)
-    if stated is not None and ADOPTED_ID_RE.match(stated[0]):
-        return stated[0]
-    if index is not None:
-        for entry in index.entries.values():
-            if entry.path == rel:
-                return entry.id
-    for spec_id, entry in (registry.get("specs") or {}).items():
-        if isinstance(entry, dict) and entry.get("path") == rel:
-            return str(spec_id)
-    folder = Path(rel).parent.name
-    if SPEC_ID_RE.match(folder):
-        return folder
-    if allocate is None:
-        raise DocumentError(f"{rel}: cannot tell which spec this is (no settings comment, no "
-                            "**Spec ID:** line, not in the index)")
-    category = settings["category"]
-    return spec_id_for(category, next_number(category, taken_spec_ids(settings, index)), allocate)
 
 
 # -- edit and regenerate ------------------------------------------------------------------------
@@ -252,13 +84,15 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
          environ: Mapping[str, str] | None = None, confirm: Confirm | None = None,
          argv: list[str] | None = None, command: str = "edit",
          adopt: bool = False, complete: bool = False) -> Outcome | AdoptOutcome:
-    """EDIT (reference §9, design.md §5): re-plan the spec with its recorded settings and the
+    """EDIT (design.md §5): re-plan the spec with its recorded settings and the
     new options, regenerate what smartspec wrote and nobody changed, keep everything else, and
     write it (backup first) -- or, with ``--nogenerate``, only show the unified diff. A spec
     smartspec did not write, or adopted, goes to ``runs.adopt`` instead (see ``_adopted_route``)."""
     started = time.monotonic()
     check_request(options)
-    here, env, first, workspace, path, rel = _open(spec, options, cwd, environ)
+    target = open_spec(spec, options, cwd, environ)
+    here, env, first, workspace = target.here, target.environ, target.settings, target.workspace
+    path, rel = target.path, target.rel
     moment = now or clock(environ)
     if command == "edit":
         routed = _adopted_route(path, rel, options, first, here, environ, now, argv, adopt,
@@ -288,28 +122,18 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         )
         summary.warnings += request.notes
         summary.changed = changed
-        gate(summary.validation, options, confirm)
+        confirm_or_refuse(summary.validation, options, confirm)
         extra = {"changed": changed, "fates": [f.to_json() for f in result.fates]}
         if options.nogenerate:
             return Outcome(summary, result.text, settings, diff=unified_diff(
                 request.old.text, result.text, rel), extra=extra)
-        summary.index_path = relpath(index_path or workspace.default_index_path, settings.root)
+        summary.index_path = shown_path(index_path or workspace.default_index_path, settings.root)
 
-        def trace() -> dict[str, Any]:
-            return {
-                "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "command": command,
-                "argv": argv if argv is not None else sys.argv[1:],
-                "spec": request.spec_id,
-                "decisions": [d.to_json() for d in plan.decisions],
-                "sections": [{"key": f.key, "title": f.title, "fate": f.fate}
-                             for f in result.fates],
-                "files": summary.written,
-                "ms": round((time.monotonic() - started) * 1000, 1),
-            }
-
-        _write_edit(workspace, request, result, path, rel, index, index_path, registry,
-                    entry, summary, moment, changed, trace)
+        run = Run(command, settings, moment, argv, started)
+        _write_edit(run, request, result, path, rel, index, index_path, registry, entry,
+                    summary, changed, decisions=[d.to_json() for d in plan.decisions],
+                    sections=[{"key": f.key, "title": f.title, "fate": f.fate}
+                              for f in result.fates])
     return Outcome(summary, result.text, settings, extra=extra)
 
 
@@ -359,27 +183,14 @@ def regenerate(spec: SpecArg, options: Options, *, cwd: Path | None = None,
     return outcome
 
 
-def _open(spec: SpecArg, options: Options, cwd: Path | None, environ: Mapping[str, str] | None,
-          ) -> tuple[Path, dict[str, str] | None, Settings, Workspace, Path, str]:
-    """What every run on one spec starts from: the working folder, the environment, the
-    settings before the spec's own layer, the workspace, and the spec's path (absolute and
-    relative to the root; outside the root is refused)."""
-    here = (cwd or Path.cwd()).resolve()
-    env = dict(environ) if environ is not None else None
-    settings = load_settings(options, cwd=here, environ=env)
-    path = resolve_spec(settings.root, here, spec)
-    return (here, env, settings, Workspace(settings.root, settings.state_dir), path,
-            relpath(path, settings.root))
-
-
 def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path,
              env: dict[str, str] | None, index: SpecIndex | None,
              registry: Mapping[str, Any]) -> _Request:
     """Read and check the spec, then settle its settings: flags, then its settings comment,
     then config, then defaults."""
-    from smartspec.index import TITLE_PREFIX_RE
     from smartspec.merge import analyse
     from smartspec.plan import SLUG_RE, slugify
+    from smartspec.specids import TITLE_PREFIX_RE
 
     data, text, bom = read_spec(path, rel)
     old = analyse(text, critical_names=first.critical_names, source=rel)
@@ -388,9 +199,9 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
 
     heading = doc.title or ""
     matched = TITLE_PREFIX_RE.match(heading)
-    title = (options.title or _recorded_text(record, "title")
+    title = (options.title or recorded_text(record, "title")
              or (matched.group("title") if matched else heading).strip() or None)
-    name = _text_field(record, "name")
+    name = text_field(record, "name")
     # A name given with --id needs no slug of its own: the recorded id stands for it.
     if name is None or (not SLUG_RE.match(slugify(name)) and not isinstance(record.get("id"), str)):
         # "# spec.md" as a title names the file, not the spec: the folder names it then.
@@ -398,15 +209,15 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
         candidates = [named, path.parent.name, path.stem]
         name = next((slugify(c) for c in candidates if SLUG_RE.match(slugify(c))), "spec")
     description = (options.description if options.description is not None
-                   else _recorded_text(record, "description"))
-    recorded_deps = _list_field(record, "depends_on")
+                   else recorded_text(record, "description"))
+    recorded_deps = list_field(record, "depends_on")
     header_deps = doc.header.get("Depends on")
     if recorded_deps is None and header_deps:
         recorded_deps = tuple(d.strip() for d in header_deps.split(",") if d.strip())
     base_options = None
     if doc.settings is not None:
-        base_options = Options(name=name, title=_recorded_text(record, "title") or title,
-                               description=_recorded_text(record, "description"),
+        base_options = Options(name=name, title=recorded_text(record, "title") or title,
+                               description=recorded_text(record, "description"),
                                depends_on=recorded_deps or None)
 
     layer = spec_layer(doc, rel)
@@ -435,10 +246,10 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     header = {k.strip().lower(): v.strip() for k, v in doc.header.items()}
     return _Request(
         old=old, data=data, bom=bom, settings=settings, spec_id=spec_id, options=plan_options,
-        created=_moment(record.get("created")) or _moment(header.get("created")),
-        updated=_moment(record.get("updated")) or _moment(header.get("updated")),
-        version=header.get("version") or _text_field(record, "version"),
-        status=(header.get("status") or _text_field(record, "status") or "").upper() or None,
+        created=moment_of(record.get("created")) or moment_of(header.get("created")),
+        updated=moment_of(record.get("updated")) or moment_of(header.get("updated")),
+        version=header.get("version") or text_field(record, "version"),
+        status=(header.get("status") or text_field(record, "status") or "").upper() or None,
         force=options.force_update, base_options=base_options, notes=notes,
         depends_from_spec=options.depends_on is None and bool(recorded_deps), layer=layer,
     )
@@ -481,7 +292,7 @@ def resolve_force(given: tuple[str, ...] | None, critical_names: tuple[str, ...]
     ``all`` every critical section, ``none`` nothing; any section key replaces a section a
     person edited."""
     from smartspec import catalog
-    from smartspec.meta import FORCE_ALIASES
+    from smartspec.markers import FORCE_ALIASES
     from smartspec.options import FORCE_UPDATE_KEYS, check_choice
 
     valid = tuple(dict.fromkeys((*FORCE_UPDATE_KEYS, *critical_names, *catalog.BY_KEY)))
@@ -650,8 +461,8 @@ def _old_plan(request: _Request, index: SpecIndex | None, moment: datetime) -> S
     except SmartspecError:
         return None
     return replace(plan, created=request.created or moment, updated=request.updated or moment,
-                   version=_text_field(request.old.doc.settings or {}, "version") or plan.version,
-                   status=(_text_field(request.old.doc.settings or {}, "status")
+                   version=text_field(request.old.doc.settings or {}, "version") or plan.version,
+                   status=(text_field(request.old.doc.settings or {}, "status")
                            or plan.status).upper())
 
 
@@ -670,7 +481,7 @@ def _rendered_records(old_plan: SpecPlan, index: SpecIndex | None,
     from smartspec.document import block_hash, parse
     from smartspec.render import render
 
-    keys = _list_field(record, "sections")
+    keys = list_field(record, "sections")
     if keys is None or tuple(keys) != old_plan.section_keys:
         return None
     doc = parse(render(old_plan, related=related_view(old_plan, index)))
@@ -681,48 +492,26 @@ def _rendered_records(old_plan: SpecPlan, index: SpecIndex | None,
     }
 
 
-def _mode_of(path: Path) -> int | None:
-    """The permission bits of the spec on disk (its backup gets the same)."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        return None
-
-
-def unified_diff(old: str, new: str, rel: str) -> str:
-    """What ``--nogenerate`` prints: a unified diff, as ``git diff`` would show it."""
-    import difflib
-
-    lines = []
-    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                     fromfile=f"a/{rel}", tofile=f"b/{rel}"):
-        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(lines)
-
-
-def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, path: Path,
-                rel: str, index: SpecIndex | None, index_path: Path | None,
-                registry: dict[str, Any], entry: Any, summary: RunSummary, moment: datetime,
-                changed: bool, trace: Callable[[], dict[str, Any]]) -> None:
+def _write_edit(run: Run, request: _Request, result: MergeResult, path: Path, rel: str,
+                index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
+                entry: Any, summary: RunSummary, changed: bool, **trace: Any) -> None:
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
     put back if one fails. The registry goes before the spec and accepts the previous fingerprints too,
     so a run killed between the two leaves a spec whose sections are still recognised."""
-    from smartspec.fsutil import atomic_write
 
-    settings = request.settings
-    journal = Journal()
+    settings, workspace, moment, journal = request.settings, run.workspace, run.moment, run.journal
     payload = request.bom + result.text.encode("utf-8")
     with journal.guard(workspace, path):
         if changed and settings["create_backups"]:
             backup = add_backup(workspace, request.spec_id, request.data, moment, journal,
-                                mode=_mode_of(path))
+                                mode=file_mode(path))
             summary.backup = workspace.rel(backup)
             summary.written.append(summary.backup)
         same_records = (isinstance(entry, dict) and entry.get("sections") == result.records
                         and entry.get("path") == rel)
         if changed or not same_records:
             journal.remember(workspace.registry_path)
-            atomic_write(workspace.registry_path, workspace.registry_text(
+            workspace.write_file(workspace.registry_path, workspace.registry_text(
                 registry, request.spec_id, path, result.records, moment,
                 file_sha256=hashlib.sha256(payload).hexdigest(),
                 file_previous=hashlib.sha256(request.data).hexdigest()))
@@ -736,117 +525,6 @@ def _write_edit(workspace: Workspace, request: _Request, result: MergeResult, pa
                                            journal=journal)
         if settings["generate_reports"]:
             write_reports(workspace, summary, "edit", moment, journal)
-        journal.remember_size(workspace.trace_path)
-        workspace.append_trace(trace())
+        run.trace(request.spec_id, summary.written, **trace)
     if changed:
         prune_backups(workspace, request.spec_id, int(settings["keep_backups"]))
-
-
-# -- restore ------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class BackupInfo:
-    path: str  # relative to the root
-    size: int
-    taken: str  # "YYYY-MM-DD HH:MM:SS" from the name
-
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "size": self.size, "taken": self.taken}
-
-
-@dataclass(slots=True)
-class RestoreOutcome:
-    spec_id: str
-    spec_path: str
-    backups: list[BackupInfo] = field(default_factory=list)
-    restored_from: str | None = None
-    backup: str | None = None  # the backup of the file that was replaced
-    written: list[str] = field(default_factory=list)
-    changed: bool = False
-    listed: bool = False
-    lang: str = "en"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"schema": 1, "command": "restore",
-                "spec": {"id": self.spec_id, "path": self.spec_path},
-                "backups": [b.to_json() for b in self.backups],
-                "restored_from": self.restored_from, "backup": self.backup,
-                "written": list(self.written), "changed": self.changed}
-
-
-def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False,
-            options: Options | None = None, cwd: Path | None = None, now: datetime | None = None,
-            environ: Mapping[str, str] | None = None,
-            argv: list[str] | None = None) -> RestoreOutcome:
-    """Put a backup of the spec back (the newest, or ``backup``), backing up the current file
-    first; or, with ``list_only``, list the spec's backups, newest first."""
-    from smartspec.document import parse
-    from smartspec.workspace import BACKUP_RE
-
-    started = time.monotonic()
-    options = options or Options()
-    here, _, settings, workspace, path, rel = _open(spec, options, cwd, environ)
-    moment = now or clock(environ)
-    with workspace.lock(path):
-        index, index_path = load_index_for(settings, options.specindex)
-        registry = workspace.load_registry()
-        current: bytes | None = None
-        doc = None
-        if path.exists():
-            current, text, _ = read_spec(path, rel)
-            doc = parse(text, critical_names=settings.critical_names)
-        spec_id = find_spec_id(doc if doc is not None else parse(""), rel, settings, index,
-                               registry)
-        outcome = RestoreOutcome(spec_id, rel, lang=str(settings["lang"]))
-        for found in reversed(workspace.list_backups(spec_id)):
-            match = BACKUP_RE.match(found.name)
-            stamp = match.group(1) if match else ""
-            taken = (f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}:"
-                     f"{stamp[13:15]}") if len(stamp) == 15 else ""
-            outcome.backups.append(BackupInfo(workspace.rel(found), found.stat().st_size, taken))
-        if list_only:
-            outcome.listed = True
-            return outcome
-        if backup is not None:
-            source = find_backup(workspace, spec_id, backup, here)
-        elif outcome.backups:
-            source = settings.root / outcome.backups[0].path
-        else:
-            raise UsageError(f"{rel}: no backups of {spec_id} in "
-                             f"{workspace.rel(workspace.backups_dir(spec_id))}; nothing to restore")
-        shown = workspace.rel(source)
-        refuse_special(source, shown)
-        content = source.read_bytes()
-        restored_text, _ = decode_spec(content, shown)
-        outcome.restored_from = shown
-        if content == current:
-            return outcome
-        journal = Journal()
-        with journal.guard(workspace, path):
-            if current is not None and settings["create_backups"]:
-                saved = add_backup(workspace, spec_id, current, moment, journal,
-                                   mode=_mode_of(path))
-                outcome.backup = workspace.rel(saved)
-                outcome.written.append(outcome.backup)
-            journal.remember(path)
-            workspace.write_spec(path, content)
-            outcome.written.insert(0, rel)
-            outcome.written += record_in_index(workspace, settings, index, index_path,
-                                               restored_text, rel,
-                                               sha256=hashlib.sha256(content).hexdigest(),
-                                               journal=journal)
-            journal.remember_size(workspace.trace_path)
-            workspace.append_trace({
-                "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "command": "restore",
-                "argv": argv if argv is not None else sys.argv[1:],
-                "spec": spec_id,
-                "restored_from": shown,
-                "files": outcome.written,
-                "ms": round((time.monotonic() - started) * 1000, 1),
-            })
-        outcome.changed = True
-        if outcome.backup is not None:
-            prune_backups(workspace, spec_id, int(settings["keep_backups"]))
-    return outcome

@@ -1,7 +1,7 @@
 """The machine-readable parts of a spec: the settings comment and the critical-section tags.
 
 Both the renderer (which writes them) and the document parser (which reads them) use these
-patterns, so the two can never disagree about the format (design.md §5, reference §8).
+patterns, so the two can never disagree about the format (design.md §5).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ CRITICAL_CLOSE_RE = re.compile(r"^<!--\s*@end-critical\s*-->\s*$")
 ANY_META_RE = re.compile(r"^<!--\s*@(?:end-)?critical\b")
 
 BUILTIN_CRITICAL = ("security", "config", "di", "monitoring")
-# --force-update keys that are aliases of a critical name (reference §9.3).
+# --force-update keys that are aliases of a critical name: STRIDE is the threat model the
+# security section holds, and the name people know it by.
 FORCE_ALIASES = {"stride": "security"}
 
 

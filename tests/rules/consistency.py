@@ -6,7 +6,7 @@ Hand-written specs (no settings comment) unless a case says otherwise; headings 
 
 from __future__ import annotations
 
-from tests.data.rules import Case
+from tests.rules import Case
 
 GENERATED_BASIC = (
     '<!-- smartspec: {"schema":1,"id":"spec-001-x","profile":"basic","mode":"standard",'

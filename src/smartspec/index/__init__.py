@@ -1,0 +1,115 @@
+"""SPEC_INDEX.json: the index of every spec in a project, one job per module.
+
+``model``    the entries, findings and constants, and the operations on them (no file access)
+``migrate``  reading the file in any shape it was ever written in, migrated in memory
+``schema``   the text smartspec writes (schema 1, or the shape found) and its JSON Schema
+``extract``  the fields a spec file states about itself
+``build``    incremental builds from the specs tree, with the scan cache
+``check``    ``index --check``: the index against the files it names
+``graph``    dependency cycles and the graph as Mermaid or DOT
+
+Nothing here writes or locks: ``runs/index.py`` runs ``smartspec index`` and hands what this
+package returns (the index text, the cache bytes) to ``Workspace``, the only writer.
+
+The names below are importable from ``smartspec.index`` itself; each submodule is loaded on
+first use, so a command that only reads an index does not load the builder or the checker.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from smartspec.index.build import build_index, spec_files
+    from smartspec.index.check import check_index
+    from smartspec.index.extract import entry_from_spec, merge_entry, public_fields, spec_fields
+    from smartspec.index.graph import dependency_graph, find_cycles, graph_parts, render_graph
+    from smartspec.index.migrate import (
+        _parse_any,
+        _parse_plain_v1,
+        index_candidates,
+        load_index,
+        locate_index,
+        parse_index,
+    )
+    from smartspec.index.model import (
+        CHECKS,
+        DEFAULT_ID_PATTERN,
+        ID_RE,
+        INDEX_FILE,
+        INDEX_SCHEMA_VERSION,
+        SHAPE_NAMES,
+        TITLE_PREFIX_RE,
+        IndexEntry,
+        IndexFinding,
+        ResolvedDependency,
+        ScanReport,
+        SpecIndex,
+        normalize_path,
+        related_groups,
+        resolve_dependencies,
+        upsert_entry,
+    )
+    from smartspec.index.schema import dump_as_found, dump_index, index_json_schema
+
+__all__ = [
+    "CHECKS",
+    "DEFAULT_ID_PATTERN",
+    "ID_RE",
+    "INDEX_FILE",
+    "INDEX_SCHEMA_VERSION",
+    "SHAPE_NAMES",
+    "TITLE_PREFIX_RE",
+    "IndexEntry",
+    "IndexFinding",
+    "ResolvedDependency",
+    "ScanReport",
+    "SpecIndex",
+    "_parse_any",
+    "_parse_plain_v1",
+    "build_index",
+    "check_index",
+    "dependency_graph",
+    "dump_as_found",
+    "dump_index",
+    "entry_from_spec",
+    "find_cycles",
+    "graph_parts",
+    "index_candidates",
+    "index_json_schema",
+    "load_index",
+    "locate_index",
+    "merge_entry",
+    "normalize_path",
+    "parse_index",
+    "public_fields",
+    "related_groups",
+    "render_graph",
+    "resolve_dependencies",
+    "spec_fields",
+    "spec_files",
+    "upsert_entry",
+]
+
+_HOMES = {
+    "build": ("build_index", "spec_files"),
+    "check": ("check_index",),
+    "extract": ("entry_from_spec", "merge_entry", "public_fields", "spec_fields"),
+    "graph": ("dependency_graph", "find_cycles", "graph_parts", "render_graph"),
+    "migrate": ("_parse_any", "_parse_plain_v1", "index_candidates", "load_index",
+                "locate_index", "parse_index"),
+    "model": ("CHECKS", "DEFAULT_ID_PATTERN", "ID_RE", "INDEX_FILE", "INDEX_SCHEMA_VERSION",
+              "SHAPE_NAMES", "TITLE_PREFIX_RE", "IndexEntry", "IndexFinding",
+              "ResolvedDependency", "ScanReport", "SpecIndex", "normalize_path", "related_groups",
+              "resolve_dependencies", "upsert_entry"),
+    "schema": ("dump_as_found", "dump_index", "index_json_schema"),
+}
+_WHERE = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smartspec.index' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"smartspec.index.{module}"), name)

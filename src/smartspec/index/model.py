@@ -1,0 +1,352 @@
+"""The index as data: its constants, entries, findings and the operations on them
+(metadata, dependents, dependency resolution), with no file access."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from smartspec.specids import DEFAULT_ID_PATTERN as DEFAULT_ID_PATTERN
+from smartspec.specids import ID_CATEGORY_RE
+from smartspec.specids import ID_RE as ID_RE
+from smartspec.specids import TITLE_PREFIX_RE as TITLE_PREFIX_RE
+
+INDEX_SCHEMA_VERSION = 1
+INDEX_FILE = "SPEC_INDEX.json"
+CACHE_SCHEMA_VERSION = 2
+# Bump when the way fields are read from a spec changes: cached extractions are then redone.
+EXTRACTOR_VERSION = 1
+# A file whose mtime is this close to the start of a scan may still change within the same
+# timestamp tick (1-2 s on coarse file systems), so its cached stat is not trusted next time:
+# the file is hashed again (git calls these entries "racily clean").
+RACY_WINDOW_NS = 2_000_000_000
+
+# Values that mean "no file yet" in a placeholder entry's path.
+PLACEHOLDER_PATHS = frozenset({"", "tbd", "n/a", "na", "none", "-"})
+# Header values that mean "nothing" in a list field ("**Depends on:** none").
+EMPTY_LIST_VALUES = frozenset({"", "none", "n/a", "-", "—"})
+
+Shape = Literal["v1", "reference", "v5", "legacy", "new"]
+SHAPE_NAMES: dict[str, str] = {
+    "v1": f"schema {INDEX_SCHEMA_VERSION}",
+    "reference": "the reference's {specs: [...]} shape",
+    "v5": "the v5 shape",
+    "legacy": "the legacy shape",
+    "new": "a new index",
+}
+
+# Keys of an entry, in the order of IndexEntry; every one is written, null when unknown.
+STRING_FIELDS = ("title", "path", "repo", "category", "status", "version", "profile",
+                 "created", "updated", "sha256")
+LIST_FIELDS = ("domains", "dependencies", "dependents")
+ENTRY_KEYS = frozenset({"id", *STRING_FIELDS, *LIST_FIELDS})
+# Fields a spec file can state about itself (what `smartspec index` reads from it).
+SPEC_FIELDS = ("id", "title", "repo", "category", "status", "version", "profile", "domains",
+               "dependencies", "created", "updated")
+METADATA_KEYS = frozenset({"total", "by_status", "by_category", "by_repo"})
+# Derived counts of earlier shapes: recomputed, so dropped when migrating.
+DROPPED_TOP = frozenset({"last_updated", "total_specs", "public_specs_count",
+                         "private_specs_count"})
+DROPPED_METADATA = frozenset({"total_specs", "by_status", "by_repo", "by_category"})
+DROPPED_ENTRY = frozenset({"dependencies_count"})
+# Other spellings of entry keys, read as the key when it is absent.
+KEY_ALIASES = {"depends_on": "dependencies", "domain": "domains", "created_at": "created",
+               "updated_at": "updated"}
+LEGACY_MARKERS = frozenset({"total_specs", "public_specs_count", "private_specs_count"})
+V5_MARKERS = frozenset({"version", "created", "last_updated", "metadata"})
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+
+
+@dataclass(slots=True)
+class IndexEntry:
+    """One spec in the index. ``extra`` holds keys smartspec does not know; they are kept."""
+
+    id: str
+    title: str | None = None
+    path: str | None = None  # the spec file, relative to the root; None = planned, no file yet
+    repo: str | None = None
+    category: str | None = None
+    status: str | None = None
+    version: str | None = None
+    profile: str | None = None
+    domains: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
+    dependents: list[str] = field(default_factory=list)
+    created: str | None = None
+    updated: str | None = None
+    sha256: str | None = None  # of the spec file's bytes when it was indexed
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        # Spelled out rather than looped: this runs once per entry on every write.
+        return {**self.extra, "id": self.id, "title": self.title, "path": self.path,
+                "repo": self.repo, "category": self.category, "status": self.status,
+                "version": self.version, "profile": self.profile,
+                "domains": list(self.domains), "dependencies": list(self.dependencies),
+                "dependents": list(self.dependents), "created": self.created,
+                "updated": self.updated, "sha256": self.sha256}
+
+    def key(self) -> tuple[Any, ...]:
+        """Everything but the derived ``dependents``, for "did this entry change"."""
+        return (self.id, self.title, self.path, self.repo, self.category, self.status,
+                self.version, self.profile, self.domains, self.dependencies, self.created,
+                self.updated, self.sha256, self.extra)
+
+
+@dataclass(slots=True)
+class ScanReport:
+    """What one ``build_index`` did: files found, read and parsed, and the ids that changed."""
+
+    found: int = 0
+    read: int = 0  # files opened (new, changed, or racily clean)
+    parsed: int = 0  # files whose content was new to the cache
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)  # opaque: build.cache_bytes encodes it
+
+    @property
+    def unchanged(self) -> int:
+        return self.found - self.read
+
+
+@dataclass(slots=True)
+class SpecIndex:
+    """The index in memory. ``duplicates`` holds entries whose id an earlier entry already has
+    (kept and written, so that ``--check`` can report them until they are fixed)."""
+
+    entries: dict[str, IndexEntry] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown top-level keys
+    metadata_extra: dict[str, Any] = field(default_factory=dict)  # unknown metadata keys
+    duplicates: list[IndexEntry] = field(default_factory=list)
+    source: Path | None = None  # the file it was loaded from
+    source_sha256: str | None = None  # the hash of that file's bytes
+    shape: Shape = "new"  # the shape it was read in
+    scan: ScanReport | None = None  # set by build_index
+    # An earlier shape's file as read (top level, and each entry by id), so that a write puts
+    # it back in that shape (``dump_as_found``) unless a migration is asked for.
+    raw: dict[str, Any] | None = None
+    raw_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def migrated(self) -> bool:
+        """True when the file was in an earlier shape (and will be written in schema 1)."""
+        return self.shape not in ("v1", "new")
+
+    def all_entries(self) -> list[IndexEntry]:
+        return [*self.entries.values(), *self.duplicates]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDependency:
+    """A dependency as the Related Specs section shows it (its id, title, and path or repository)."""
+
+    id: str
+    title: str | None
+    path: str  # ends in spec.md; "N/A" when unknown
+    repo: str  # "unknown" when unknown
+    category: str | None
+    found: bool
+
+    def markdown_line(self, *, index_available: bool = True) -> str:
+        """The reference's line: ``- **id** - title - Spec Path: "path" Repo: repo``."""
+        from smartspec.markers import inline_user_text
+
+        if not index_available:
+            return f"- **{self.id}**" + (f" - {inline_user_text(self.title)}" if self.title else "")
+        if not self.found:
+            return f'- **{self.id}** - [NOT FOUND IN SPEC_INDEX] - Spec Path: "N/A" Repo: unknown'
+        title = inline_user_text(self.title or self.id)
+        return f'- **{self.id}** - {title} - Spec Path: "{self.path}" Repo: {self.repo}'
+
+
+@dataclass(frozen=True, slots=True)
+class IndexFinding:
+    code: str
+    severity: Literal["error", "warning"]
+    message: str
+    spec_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "spec_id": self.spec_id}
+
+
+# Every finding ``check_index`` can report: code -> (severity, what it means).
+CHECKS: dict[str, tuple[Literal["error", "warning"], str]] = {
+    "missing-file": ("error", "the entry's spec file does not exist"),
+    "unreadable-file": ("error", "the entry's spec file cannot be read as UTF-8 text"),
+    "path-outside-root": ("error", "the entry's path is absolute or leaves the project root"),
+    "double-extension": ("error", "the entry's path ends in spec.md.md"),
+    "unknown-dependency": ("error", "a dependency names an id that is not in the index"),
+    "self-dependency": ("error", "a spec depends on itself"),
+    "cycle": ("error", "specs depend on each other in a cycle"),
+    "duplicate-id": ("error", "two entries have the same id"),
+    "duplicate-path": ("error", "two entries point at the same spec file"),
+    "bad-id": ("warning", "the id does not match the id pattern (config index.idPattern)"),
+    "title-mismatch": ("error", "the entry's title differs from the spec's own title"),
+    "stale-entry": ("error", "the spec changed since it was indexed"),
+    "unindexed-spec": ("error", "a spec file in the specs folder has no entry"),
+    "id-category-mismatch": ("warning", "the id's category prefix differs from the category"),
+    "planned": ("warning", "a placeholder entry with no spec file yet"),
+}
+SEVERITY_ORDER = {"error": 0, "warning": 1}
+Reporter = Callable[[str, str, "str | None"], None]
+
+
+def compute_metadata(entries: Iterable[IndexEntry]) -> dict[str, Any]:
+    """Counts for the ``metadata`` block: total, by status, by category, by repo."""
+    by_status: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    by_repo: dict[str, int] = {}
+    total = 0
+    for entry in entries:
+        total += 1
+        for counts, value in ((by_status, entry.status), (by_category, entry.category),
+                              (by_repo, entry.repo)):
+            name = value or "unknown"
+            counts[name] = counts.get(name, 0) + 1
+    return {"total": total, "by_status": by_status, "by_category": by_category,
+            "by_repo": by_repo}
+
+
+def recompute_dependents(index: SpecIndex) -> None:
+    """Set every entry's ``dependents`` to the sorted ids of the entries that depend on it."""
+    known = index.entries
+    found: dict[str, list[str]] = {}
+    everything = index.all_entries()
+    for entry in everything:
+        spec_id = entry.id
+        for dependency in entry.dependencies:
+            if dependency != spec_id and dependency in known:
+                if dependency in found:
+                    found[dependency].append(spec_id)
+                else:
+                    found[dependency] = [spec_id]
+    for entry in everything:
+        dependents = found.get(entry.id)
+        if dependents is None:
+            entry.dependents = []
+        elif len(dependents) == 1:
+            entry.dependents = list(dependents)
+        else:
+            entry.dependents = sorted(set(dependents))
+
+
+def upsert_entry(index: SpecIndex, entry: IndexEntry) -> None:
+    """Add ``entry`` or replace the entry with its id. The old entry's unknown fields and
+    ``created`` are kept, as are its values for fields the new entry leaves unset (None);
+    an entry indexed from the same file under another id is dropped; dependents are
+    recomputed."""
+    old = index.entries.get(entry.id)
+    if entry.path is not None:
+        # The spec at this path was indexed under another id (an edit gave it a new one):
+        # that entry describes the same file, so it goes.
+        for other_id, other in list(index.entries.items()):
+            if other_id != entry.id and other.path == entry.path and other.sha256 is not None:
+                del index.entries[other_id]
+    if old is not None:
+        entry.extra = {**old.extra, **entry.extra}
+        entry.created = old.created or entry.created
+        for name in STRING_FIELDS:
+            if getattr(entry, name) is None and getattr(old, name) is not None:
+                setattr(entry, name, getattr(old, name))
+    index.entries[entry.id] = entry
+    recompute_dependents(index)
+
+
+# --------------------------------------------------------------------------------------------
+# Dependencies
+
+
+def infer_category(spec_id: str) -> str | None:
+    """The category an id names: ``spec-core-001-x`` -> core, ``spec-004-x`` -> feature."""
+    match = ID_RE.match(spec_id) or ID_CATEGORY_RE.match(spec_id)
+    if not match:
+        return None
+    return match.group("category") or "feature"
+
+
+def spec_path_for_display(path: str | None) -> str:
+    """The path the Related Specs section shows: ends in spec.md (never spec.md.md)."""
+    if path is None:
+        return "N/A"
+    text = normalize_path(path) or "N/A"
+    while text.endswith("spec.md.md"):
+        text = text[: -len(".md")]
+    return text
+
+
+def resolve_dependencies(index: SpecIndex | None, ids: list[str]) -> list[ResolvedDependency]:
+    """Look each id up in the index (its id, title, and path or repository), in the given order, once each."""
+    resolved: list[ResolvedDependency] = []
+    for spec_id in unique(i.strip() for i in ids if i.strip()):
+        entry = index.entries.get(spec_id) if index is not None else None
+        if entry is None:
+            resolved.append(ResolvedDependency(spec_id, None, "N/A", "unknown",
+                                               infer_category(spec_id), False))
+            continue
+        resolved.append(ResolvedDependency(
+            spec_id, entry.title, spec_path_for_display(entry.path), entry.repo or "unknown",
+            entry.category or infer_category(spec_id), True))
+    return resolved
+
+
+RELATED_GROUP_TITLES = {"core": "Core Dependencies", "feature": "Feature Specs",
+                        "infrastructure": "Infrastructure Specs"}
+
+
+def related_groups(
+        resolved: list[ResolvedDependency]) -> list[tuple[str, list[ResolvedDependency]]]:
+    """Group dependencies for the Related Specs section: core, feature, infrastructure, then
+    other categories alphabetically, then those whose category is unknown."""
+    groups: dict[str | None, list[ResolvedDependency]] = {}
+    for item in resolved:
+        groups.setdefault(item.category, []).append(item)
+    order = [c for c in RELATED_GROUP_TITLES if c in groups]
+    order += sorted(c for c in groups if c is not None and c not in RELATED_GROUP_TITLES)
+    result = [(RELATED_GROUP_TITLES.get(c) or f"{c.replace('-', ' ').title()} Specs", groups[c])
+              for c in order if c is not None]
+    if None in groups:
+        result.append(("Other Specs", groups[None]))
+    return result
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def normalize_path(path: str | None) -> str | None:
+    """A spec path as the index stores it: forward slashes, no leading ``./``, the ``spec.md``
+    of a folder, None for a placeholder ("TBD", "N/A", empty)."""
+    if path is None:
+        return None
+    text = path.strip().replace("\\", "/")
+    if text.lower() in PLACEHOLDER_PATHS:
+        return None
+    while text.startswith("./"):
+        text = text[2:]
+    if not text.lower().endswith(".md"):
+        text = text.rstrip("/") + "/spec.md"
+    return text
+
+
+def is_normal_path(path: str) -> bool:
+    """``normalize_path(path) == path``, quickly for the usual ``.../spec.md``."""
+    if (path.endswith("/spec.md") and not path[0].isspace() and "\\" not in path
+            and not path.startswith("./")):
+        return True
+    return normalize_path(path) == path
+
+
+def add_entry(index: SpecIndex, entry: IndexEntry) -> None:
+    if entry.id in index.entries:
+        index.duplicates.append(entry)
+    else:
+        index.entries[entry.id] = entry

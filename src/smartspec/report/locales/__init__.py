@@ -1,0 +1,31 @@
+"""Every sentence smartspec shows people, one catalogue per language: ``en.json`` and
+``th.json``, each with the same keys in four parts (``report``: the console report of a run;
+``edit``: what became of each section, and restore's words; ``rules``: the rules' findings;
+``rule_labels``: the words of the validation reports). Placeholders are ``str.format`` fields,
+the same in both languages (a unit test holds the catalogues to it)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("en", "th")
+
+
+def catalogue(lang: str) -> dict[str, dict[str, str]]:
+    """The catalogue of ``lang`` (English for a language smartspec does not have)."""
+    return _load(lang if lang in LANGUAGES else "en")
+
+
+@functools.cache
+def _load(name: str) -> dict[str, dict[str, str]]:
+    raw = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
+    data: Any = json.loads(raw)
+    return data  # type: ignore[no-any-return]
+
+
+def text(part: str, key: str, lang: str = "en", /, **values: Any) -> str:
+    """One sentence of ``part`` in ``lang``, with its placeholders filled."""
+    return catalogue(lang)[part][key].format(**values)

@@ -1,0 +1,189 @@
+"""``smartspec new`` (and the API's ``generate``): read what it needs, run the pure stages
+(config -> detect -> model -> plan -> render -> rules) and hand the results to ``workspace``,
+the only writer. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smartspec.config import Settings, load_settings
+from smartspec.errors import UsageError
+from smartspec.fsutil import shown_path
+from smartspec.options import Options
+from smartspec.report import RunSummary
+from smartspec.workspace import Journal, Workspace
+
+if TYPE_CHECKING:
+    from smartspec.index.model import SpecIndex
+    from smartspec.plan import SpecPlan
+
+from smartspec.runs.run import (
+    Confirm,
+    Outcome,
+    Run,
+    check_rendered,
+    clock,
+    confirm_or_refuse,
+    load_index_for,
+    record_in_index,
+    run_validation,
+    section_hashes,
+    write_reports,
+)
+
+
+def check_request(options: Options) -> None:
+    """Refuse control characters (NUL, BEL, ESC, DEL...) in the words a person gives: they
+    would reach the spec as raw bytes (a NUL makes it a binary file nobody can edit) or
+    rewrite the terminal that shows it. Whitespace of every kind is fine: it folds to a space.
+    Flags that contradict each other are refused too."""
+    if options.validate_consistency and options.no_validation:
+        raise UsageError("--validate-consistency needs validation, and --no-validation turns it "
+                         "off; expected one of the two")
+    for flag, value in (("NAME", options.name), ("--title", options.title),
+                        ("DESCRIPTION", options.description)):
+        if not value:
+            continue
+        bad = next((c for c in value if unicodedata.category(c) == "Cc" and not c.isspace()),
+                   None)
+        if bad is not None:
+            raise UsageError(f"{flag}: holds the control character U+{ord(bad):04X} at "
+                             f"position {value.index(bad) + 1}; expected printable text")
+
+
+def taken_spec_ids(settings: Settings, index: SpecIndex | None) -> set[str]:
+    """Ids used in the index and by spec folders, so new numbers never collide."""
+    taken = set(index.entries) if index is not None else set()
+    specs = settings.root / settings["specs_dir"]
+    if specs.is_dir():
+        for category in specs.iterdir():
+            if category.is_dir():
+                taken.update(child.name for child in category.iterdir() if child.is_dir())
+    return taken
+
+
+def related_view(plan: SpecPlan, index: SpecIndex | None) -> dict[str, Any] | None:
+    """The Related Specs section's data: dependencies resolved and grouped (id, title, and
+    where each lives)."""
+    if not plan.depends_on:
+        return None
+    from smartspec.index.model import related_groups, resolve_dependencies
+
+    resolved = resolve_dependencies(index, list(plan.depends_on))
+    available = index is not None
+    # Keys avoid "items"/"keys"/"values": Jinja would resolve those to the dict's methods.
+    return {
+        "resolved": resolved,
+        "warning": None if available else (
+            "SPEC_INDEX.json not found. Dependencies listed without path/repo information."),
+        "groups": [
+            {"title": title, "lines": [d.markdown_line(index_available=available) for d in deps]}
+            for title, deps in related_groups(resolved)
+        ],
+    }
+
+
+def generate(options: Options, *, cwd: Path | None = None, now: datetime | None = None,
+             environ: Mapping[str, str] | None = None, confirm: Confirm | None = None,
+             argv: list[str] | None = None) -> Outcome:
+    """NEW: plan, render, validate and write a spec (or, with --nogenerate, only show it)."""
+    started = time.monotonic()
+    from smartspec.detect import detect
+    from smartspec.plan import make_plan
+    from smartspec.render import render
+
+    if not options.name:
+        raise UsageError("NAME is required: smartspec new NAME [DESCRIPTION]")
+    check_request(options)
+    settings = load_settings(options, cwd=cwd, environ=dict(environ) if environ is not None else None)
+    run = Run("new", settings, now or clock(environ), argv, started)
+    moment, workspace = run.moment, run.workspace
+    facts = detect(options.name, options.description or "", settings.keywords)
+    model = None
+    if options.model_file:
+        from smartspec.model.io import read_model_file
+
+        model = read_model_file((cwd or Path.cwd()) / options.model_file)
+
+    with workspace.lock():
+        index, index_path = load_index_for(settings, options.specindex)
+        plan = make_plan(options, settings, facts, taken_ids=taken_spec_ids(settings, index),
+                         now=moment, model=model)
+        spec_path = workspace.spec_path(settings["specs_dir"], plan.category, plan.spec_id)
+        rel = shown_path(spec_path, settings.root)
+        if spec_path.exists():
+            raise UsageError(
+                f"{rel} already exists; NEW never overwrites a spec: use 'smartspec edit {rel}' "
+                "to update it"
+            )
+        if index is not None and plan.spec_id in index.entries:
+            other = index.entries[plan.spec_id].path or "a planned entry"
+            raise UsageError(
+                f"--id: {plan.spec_id!r} is already used in the index by {other}; "
+                "choose another id or edit that spec"
+            )
+        text = render(plan, related=related_view(plan, index))
+        check_rendered(text, plan, rel)
+        summary = RunSummary(
+            command="new", plan=plan, spec_path=rel,
+            checked=run_validation(text, rel, settings, index, None),
+            backups_enabled=bool(settings["create_backups"]),
+            reports_enabled=bool(settings["generate_reports"]),
+            dry_run=bool(options.nogenerate),
+        )
+        if plan.depends_on and index is None:
+            summary.warnings.append(
+                "SPEC_INDEX.json not found. Dependencies listed without path/repo information.")
+        confirm_or_refuse(summary.validation, options, confirm)
+        if options.nogenerate:
+            return Outcome(summary, text, settings)
+        summary.index_path = shown_path(index_path or workspace.default_index_path, settings.root)
+        # Everything that can be refused is checked before the first write (the registry
+        # parses); from then on it is all or nothing: any failed write puts back every file
+        # and removes every folder this run made.
+        registry = workspace.load_registry()
+        with run.journal.guard(workspace, spec_path):
+            _write_new(workspace, settings, plan, text, spec_path, index, index_path, summary,
+                       moment, registry, run.journal)
+            run.trace(plan.spec_id, summary.written,
+                      decisions=[d.to_json() for d in plan.decisions])
+    return Outcome(summary, text, settings)
+
+
+def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: str,
+               spec_path: Path, index: SpecIndex | None, index_path: Path | None,
+               summary: RunSummary, moment: datetime, registry: dict[str, Any],
+               journal: Journal) -> None:
+    """The write sequence: spec first (the thing a person cares about), then the bookkeeping;
+    every file is remembered in ``journal`` before it is written."""
+
+    rel = summary.spec_path
+    journal.remember(spec_path)
+    workspace.write_spec(spec_path, text)
+    summary.written.append(rel)
+
+    from smartspec.model.io import dumps
+
+    model_path = workspace.model_path(plan.spec_id)
+    journal.remember(model_path)
+    workspace.write_file(model_path, dumps(plan.model))
+    summary.written.append(workspace.rel(model_path))
+
+    journal.remember(workspace.registry_path)
+    workspace.write_file(workspace.registry_path, workspace.registry_text(
+        registry, plan.spec_id, spec_path, section_hashes(text, plan), moment))
+    summary.written.append(workspace.rel(workspace.registry_path))
+
+    summary.written += record_in_index(workspace, settings, index, index_path, text, rel,
+                                       journal=journal)
+
+    if settings["generate_reports"]:
+        write_reports(workspace, summary, "generation", moment, journal)
+
+

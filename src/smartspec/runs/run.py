@@ -1,0 +1,249 @@
+"""What every run of a command that writes shares: the clock, the ``Run`` (settings,
+workspace, moment, journal, trace), the outcome handed back to the command, and the steps
+new, edit, restore and adopt take alike (index lookup, validation and its confirmation,
+the index entry, the reports)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smartspec.config import Settings
+from smartspec.errors import UsageError, ValidationFailed
+from smartspec.fsutil import shown_path
+from smartspec.options import Options
+from smartspec.report import RunSummary, markdown
+from smartspec.specfile import SpecArg, resolve_spec
+from smartspec.workspace import Journal, Workspace
+
+if TYPE_CHECKING:
+    from smartspec.index.model import SpecIndex
+    from smartspec.plan import SpecPlan
+    from smartspec.rules import ValidationResult
+
+# Asked when --validate-consistency finds errors on an interactive terminal: True = write anyway.
+Confirm = Callable[[str], bool]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The result of one run: the summary for reports, the spec text, and the exit code."""
+
+    summary: RunSummary
+    text: str
+    settings: Settings
+    exit_code: int = 0
+    diff: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Run:
+    """One run of a command that writes: its settings, the workspace it writes through, the
+    moment it is stamped with, the journal that puts every file back if a write fails, and
+    the one trace line it leaves (built here, the same for every command)."""
+
+    command: str
+    settings: Settings
+    moment: datetime
+    argv: list[str] | None = None
+    started: float = field(default_factory=time.monotonic)
+    journal: Journal = field(default_factory=Journal)
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.settings.root, self.settings.state_dir)
+
+    def trace(self, spec_id: str, files: list[str], **fields: Any) -> None:
+        """Append this run's line to trace.log (time, command, argv, spec, what the command
+        adds, files, ms); the journal takes it back if a later write fails."""
+        workspace = self.workspace
+        self.journal.remember_size(workspace.trace_path)
+        workspace.append_trace({
+            "time": self.moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "command": self.command,
+            "argv": self.argv if self.argv is not None else sys.argv[1:],
+            "spec": spec_id,
+            **fields,
+            "files": files,
+            "ms": round((time.monotonic() - self.started) * 1000, 1),
+        })
+
+
+@dataclass(frozen=True, slots=True)
+class SpecTarget:
+    """What every run on one existing spec starts from: the working folder, the environment,
+    the settings before the spec's own layer, and the spec's path (absolute, and as shown:
+    relative to the root)."""
+
+    here: Path
+    environ: dict[str, str] | None
+    settings: Settings
+    path: Path
+    rel: str
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.settings.root, self.settings.state_dir)
+
+
+def open_spec(spec: SpecArg, options: Options, cwd: Path | None,
+              environ: Mapping[str, str] | None) -> SpecTarget:
+    """Settings for ``options`` from ``cwd``, and the spec ``spec`` names (outside the project
+    root, a folder or a special file is refused)."""
+    from smartspec.config import load_settings
+
+    here = (cwd or Path.cwd()).resolve()
+    env = dict(environ) if environ is not None else None
+    settings = load_settings(options, cwd=here, environ=env)
+    path = resolve_spec(settings.root, here, spec)
+    return SpecTarget(here, env, settings, path, shown_path(path, settings.root))
+
+
+def clock(environ: Mapping[str, str] | None = None) -> datetime:
+    """Now, in UTC. ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) pins it, so
+    that a run can be repeated byte for byte."""
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (OverflowError, OSError):
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is out of range; expected seconds since 1970 "
+                "for a date before the year 10000"
+            ) from None
+        except ValueError:
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970"
+            ) from None
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex | None, Path | None]:
+    """The index found by the lookup order (design.md §4), or (None, None)."""
+    from smartspec.fsutil import inside_root
+    from smartspec.index.migrate import load_index, locate_index
+
+    if specindex is not None:
+        inside_root(settings.root, specindex, what="--specindex")
+        path = settings.root / specindex
+        if not path.is_file():
+            raise UsageError(f"--specindex: {specindex!r} does not exist; expected a SPEC_INDEX.json file")
+    found = locate_index(settings.root, settings.state_dir, specindex)
+    if found is None:
+        return None, None
+    return load_index(found), found
+
+
+def run_validation(text: str, rel_path: str, settings: Settings, index: SpecIndex | None,
+                   registry: dict[str, Any] | None) -> ValidationResult | None:
+    """The rule engine over the final text (design.md §6), unless validation is disabled."""
+    if not settings["validation_enabled"]:
+        return None
+    from smartspec.rules import validate_text
+
+    return validate_text(text, path=rel_path, settings=settings, index=index, registry=registry)
+
+
+def confirm_or_refuse(validation: dict[str, Any] | None, options: Options, confirm: Confirm | None) -> None:
+    """--validate-consistency: errors stop the write unless --yes or the user says continue."""
+    if not options.validate_consistency or validation is None or not validation["errors"]:
+        return
+    if options.yes:
+        return
+    message = (f"validation found {validation['errors']} error(s); "
+               "fix the description or flags, or pass --yes to write anyway")
+    if confirm is not None and confirm(message):
+        return
+    raise ValidationFailed(message + "; nothing was written")
+
+
+def check_rendered(text: str, plan: SpecPlan, rel: str) -> None:
+    """Refuse to write a spec that would not read back as planned: one title, the settings
+    comment, exactly the planned ``##`` sections in order, and well-formed meta tags. User
+    text is neutralised before it reaches a template; this is the proof, checked every time."""
+    from smartspec.document import parse
+    from smartspec.errors import DocumentError
+
+    doc = parse(text)
+    found = [(s.heading.number, s.title) for s in doc.sections]
+    planned = [(str(p.number), p.title) for p in plan.sections]
+    titles = [h for h in doc.headings if h.level == 1]
+    problem = (doc.problems[0].message if doc.problems
+               else "the settings comment is missing" if doc.settings is None
+               else f"it has {len(titles)} top-level titles" if len(titles) != 1
+               else None)
+    if problem is None and found != planned:
+        problem = (f"it reads back as {len(found)} sections for {len(planned)} planned ones: "
+                   f"{' | '.join(f'{n}. {t}' for n, t in found)}")
+    if problem is not None:
+        raise DocumentError(f"{rel}: the rendered spec would not read back as planned "
+                            f"({problem}); nothing was written")
+
+
+def section_hashes(text: str, plan: SpecPlan) -> dict[str, dict[str, Any]]:
+    """Per-section fingerprints for the registry (design.md §5), keyed by section key."""
+    from smartspec.document import block_hash, parse
+
+    doc = parse(text)
+    hashes: dict[str, dict[str, Any]] = {}
+    for planned, section in zip(plan.sections, doc.sections, strict=True):
+        hashes[planned.key] = {
+            "title": planned.title,
+            "critical": planned.critical,
+            "sha256": block_hash(doc.section_text(section)),
+        }
+    return hashes
+
+
+def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex | None,
+                    index_path: Path | None, text: str, rel: str, *, sha256: str | None = None,
+                    journal: Journal | None = None) -> list[str]:
+    """Upsert the spec's entry (and its dependencies' dependents) into the index found by the
+    lookup, or a new one in the state dir; returns the files written, relative to the root."""
+    from smartspec.index.extract import entry_from_spec
+    from smartspec.index.model import SpecIndex as NewIndex
+    from smartspec.index.model import upsert_entry
+    from smartspec.index.schema import dump_as_found
+
+    target = index_path or workspace.default_index_path
+    if journal is not None:
+        journal.remember(target)
+    index = index if index is not None else NewIndex()
+    upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256))
+    return [workspace.rel(path) for path in workspace.write_index(target, dump_as_found(index))]
+
+
+def write_reports(workspace: Workspace, summary: RunSummary, kind: str, moment: datetime,
+                  journal: Journal | None = None) -> None:
+    """The run's report (Markdown + JSON twin) and, when validation ran, the validation
+    report, under reports/<spec-id>/ (design.md §4). ``journal`` remembers them for rollback."""
+    spec_id = summary.plan.spec_id
+    report_path = workspace.report_path(spec_id, kind, moment)
+    summary.report = workspace.rel(report_path)
+    summary.written += [summary.report, workspace.rel(report_path.with_suffix(".json"))]
+    validation_path = None
+    if summary.checked is not None:
+        validation_path = workspace.report_path(spec_id, "validation", moment)
+        summary.written += [workspace.rel(validation_path),
+                            workspace.rel(validation_path.with_suffix(".json"))]
+    if journal is not None:
+        for path in (report_path, validation_path):
+            if path is not None:
+                journal.remember(path)
+                journal.remember(path.with_suffix(".json"))
+    when = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    workspace.write_report(report_path, markdown(summary, generated_at=when), summary.to_json())
+    if validation_path is not None and summary.checked is not None:
+        from smartspec.rules import render_markdown
+
+        workspace.write_report(validation_path,
+                               render_markdown(summary.checked, generated=when),
+                               {**summary.checked.to_json(), "generated": when})

@@ -1,0 +1,67 @@
+"""``smartspec validate``: settings, the SPEC_INDEX and registry the rules read, the spec
+files the paths name, and the rule engine over them. ``commands/validate.py`` turns the
+words into these calls and the results into text, JSON or SARIF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smartspec.errors import UsageError
+from smartspec.fsutil import shown_path
+
+if TYPE_CHECKING:
+    from smartspec.config import Settings
+    from smartspec.rules import ValidationResult, Validator
+
+
+def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
+    """The SPEC_INDEX (for the related-specs rule) and how to name it, or (None, "")."""
+    from smartspec.index.migrate import load_index, locate_index
+
+    path = locate_index(settings.root, settings.state_dir, specindex)
+    if path is None:
+        return None, ""
+    return load_index(path), shown_path(path.resolve(), settings.root)
+
+
+def validator_for(lang: str | None, strict: bool,
+                  specindex: str | None) -> tuple[Settings, Validator]:
+    """The project's settings and a rule engine set up with its config, index and registry."""
+    from smartspec.config import load_settings
+    from smartspec.options import Options
+    from smartspec.rules import Validator
+    from smartspec.workspace import Workspace
+
+    settings = load_settings(Options(lang=lang))
+    index, index_name = _index(settings, specindex)
+    registry = Workspace(settings.root, settings.state_dir).load_registry()
+    return settings, Validator(settings, index=index, registry=registry, strict=strict,
+                               index_name=index_name or "SPEC_INDEX.json")
+
+
+def spec_items(settings: Settings, paths: Sequence[Path],
+               base: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The folders or files searched (the specs folder when none is given) and every spec
+    file found, each with its name relative to ``base``."""
+    from smartspec.rules import runner
+
+    targets = list(paths)
+    if not targets:
+        default = settings.root / str(settings["specs_dir"])
+        if not default.is_dir():
+            shown = shown_path(default.resolve(), Path.cwd())
+            raise UsageError(f"no specs folder {shown!r}; pass spec files "
+                             "or folders to validate")
+        targets = [default]
+    files = runner.find_specs(targets)
+    return targets, [(file, shown_path(file.resolve(), base)) for file in files]
+
+
+def check(validator: Validator, items: list[tuple[Path, str]], *, jobs: int = 0,
+          progress: Callable[[int], None] | None = None) -> list[ValidationResult]:
+    """Every spec's result, in the order of ``items``."""
+    from smartspec.rules import runner
+
+    return list(runner.run(validator, items, jobs=jobs, progress=progress))
