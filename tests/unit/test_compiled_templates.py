@@ -22,7 +22,7 @@ from smartspec import render, template_runtime
 from smartspec.template_compiler import PACKAGE, compile_source, jinja_environment, write_package
 from tests.content.cases import CASES as CONTENT_CASES
 from tests.golden_cases import CASES as GOLDEN_CASES
-from tests.regen_golden import render_case
+from tests.helpers import render_case
 
 TEMPLATES = Path(render.__file__).resolve().parent / "templates"
 

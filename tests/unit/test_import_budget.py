@@ -32,7 +32,8 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 # Modules only other commands need. A name is matched exactly and as a package prefix.
 NOT_FOR_NEW = (
     "smartspec.adopt", "smartspec.agents", "smartspec.contract", "smartspec.delivery",
-    "smartspec.editing", "smartspec.mcpserver", "smartspec.merge", "smartspec.rules.runner",
+    "smartspec.runs.edit", "smartspec.runs.restore", "smartspec.mcpserver", "smartspec.merge",
+    "smartspec.rules.runner",
     "smartspec.rules.sarif", "smartspec.index.graph",
     "smartspec.commands.edit", "smartspec.commands.validate", "smartspec.commands.index",
     "smartspec.commands.export", "smartspec.commands.mcp", "smartspec.commands.adopt",
