@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smartspec.config import Settings
 from smartspec.errors import UsageError, ValidationFailed
@@ -76,8 +76,7 @@ class Run:
         })
 
 
-@dataclass(frozen=True, slots=True)
-class SpecTarget:
+class SpecTarget(NamedTuple):
     """What every run on one existing spec starts from: the working folder, the environment,
     the settings before the spec's own layer, and the spec's path (absolute, and as shown:
     relative to the root)."""
