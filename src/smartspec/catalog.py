@@ -8,13 +8,12 @@ numbered or not, English or Thai, exact or by a known alias.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from smartspec.domains import packs
 
 
-@dataclass(frozen=True, slots=True)
-class SectionSpec:
+class SectionSpec(NamedTuple):
     key: str
     title: str
     critical: str | None = None  # the @critical NAME wrapping this section

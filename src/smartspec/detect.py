@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from smartspec.domains import DOMAIN_ORDER, packs
 
@@ -144,15 +144,13 @@ _NOT_API_NAMES = {"REST", "HTTP", "The", "A", "An", "Public", "Internal", "Exter
                   "Admin", "Our", "This", "GraphQL", "OpenAPI", "Web"}
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     method: str
     path: str
     purpose: str
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """What the name and description say. Every list is ordered and free of duplicates."""
 
     text: str
@@ -166,7 +164,7 @@ class Facts:
     entities: tuple[str, ...] = ()
     endpoints: tuple[Endpoint, ...] = ()
     spec_ids: tuple[str, ...] = ()
-    domains: tuple[str, ...] = field(default=())
+    domains: tuple[str, ...] = ()
 
     def has(self, group: str) -> bool:
         return bool(self.groups.get(group))

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -45,7 +44,7 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> N
             stale.unlink()
     with contextlib.suppress(FileNotFoundError):
         mode = path.stat().st_mode & 0o7777
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -58,6 +57,24 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> N
             os.unlink(tmp_name)
         raise
     _fsync_dir(path.parent)
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new, empty, private file ``.NAME.XXXXXXXX.tmp`` beside ``path``, open for writing.
+
+    What ``tempfile.mkstemp`` does, without importing tempfile (and the shutil and random it
+    pulls in) on the path of every command that writes: the name is random, the file is
+    created exclusively and never through a symlink, so no other process's file is reused.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
+        | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = str(path.parent / f".{path.name}.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name beside", str(path))
 
 
 def sweep_stale_temps(paths: Iterable[Path]) -> None:

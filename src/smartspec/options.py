@@ -6,8 +6,7 @@ it and the report can say where each value came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 from smartspec.errors import UsageError
 
@@ -51,8 +50,7 @@ def split_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
+class Options(NamedTuple):
     """One request, as the user gave it. ``None`` = not given."""
 
     name: str | None = None
@@ -83,5 +81,5 @@ class Options:
 
     def given(self) -> dict[str, Any]:
         """The fields the user set, for provenance and the trace."""
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if getattr(self, f.name) is not None}
+        return {name: value for name, value in zip(self._fields, self, strict=True)
+                if value is not None}

@@ -53,9 +53,9 @@ def environment() -> jinja2.Environment:
 
 @lru_cache(maxsize=1)
 def _templates_root() -> Any:
-    from importlib.resources import files
+    from smartspec.packagedata import package_root
 
-    return files("smartspec") / "templates"
+    return package_root() / "templates"
 
 
 def template_source(name: str) -> bytes | None:

@@ -10,13 +10,12 @@ circuit breaker, rate limits, idempotency window, saga timeout) are the referenc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from smartspec.domains import packs
 
 
-@dataclass(frozen=True, slots=True)
-class Targets:
+class Targets(NamedTuple):
     p50_ms: int
     p90_ms: int
     p95_ms: int

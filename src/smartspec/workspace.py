@@ -13,10 +13,9 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
 from smartspec.fsutil import LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
@@ -88,8 +87,7 @@ def _free_name(path: Path) -> Path:
     return candidate
 
 
-@dataclass(frozen=True, slots=True)
-class Workspace:
+class Workspace(NamedTuple):
     root: Path
     state_dir: Path
 

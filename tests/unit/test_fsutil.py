@@ -11,7 +11,7 @@ import pytest
 
 from smartspec.errors import WorkspaceError
 from smartspec.fsutil import inside_root
-from smartspec.fswrite import FileLock, atomic_write, ensure_private_dir
+from smartspec.fswrite import FileLock, _create_temp, atomic_write, ensure_private_dir
 
 
 def test_atomic_write_replaces_keeps_mode_and_sweeps_leftovers(tmp_path: Path) -> None:
@@ -150,3 +150,20 @@ def test_atomic_write_refuses_links_and_follows_the_umask(tmp_path: Path) -> Non
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
+
+
+def test_temp_files_are_private_new_and_never_reuse_a_planted_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "spec.md"
+    # The first random name is already taken (a file a killed run left, or someone planted):
+    # the helper must not open it, and must go on to an unused name.
+    draws = iter([b"\x00\x00\x00\x01", b"\x00\x00\x00\x02"])
+    monkeypatch.setattr(os, "urandom", lambda n: next(draws))
+    planted = tmp_path / ".spec.md.00000001.tmp"
+    planted.write_text("someone else's")
+    fd, name = _create_temp(target)
+    os.close(fd)
+    assert name == str(tmp_path / ".spec.md.00000002.tmp")
+    assert planted.read_text() == "someone else's"
+    assert stat.S_IMODE(os.stat(name).st_mode) == 0o600
+    assert os.path.getsize(name) == 0

@@ -8,8 +8,7 @@ Ids are fixed UUIDs and times are fixed, so generated specs stay byte-for-byte r
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
 
@@ -62,8 +61,7 @@ _STATUS_AFTER_CREATE = {"payment": "PENDING", "invoice": "DRAFT", "refund": "REQ
                         "report": "QUEUED"}
 
 
-@dataclass(frozen=True, slots=True)
-class Example:
+class Example(NamedTuple):
     title: str
     request: str  # the HTTP request, headers and body
     status: str  # "201 Created"

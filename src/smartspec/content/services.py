@@ -9,8 +9,7 @@ state their own, longer budgets and say so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from smartspec.content.system import System, describe_system
 from smartspec.targets import Targets, targets_for
@@ -19,8 +18,7 @@ if TYPE_CHECKING:
     from smartspec.plan import SpecPlan
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceTargets:
+class ServiceTargets(NamedTuple):
     name: str
     kind: str
     p50_ms: int

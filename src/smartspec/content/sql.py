@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from smartspec.content.system import STORED_VALUE_RE, currency_for
 from smartspec.detect import plural_of
@@ -45,8 +45,7 @@ _RESERVED = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     name: str
     type: str  # SQL type as written: UUID, DECIMAL(19,4), VARCHAR(20) ...
     null: bool = False

@@ -9,15 +9,13 @@ Spring beans, ASP.NET Core's container, Go constructor functions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.plan import SpecPlan
 
 
-@dataclass(frozen=True, slots=True)
-class Stack:
+class Stack(NamedTuple):
     language: str  # typescript | python | go | java | csharp (the code template folder)
     variant: str  # nest | node | fastapi | python | go | spring | aspnet
     fence: str  # the fenced-code language
@@ -68,8 +66,7 @@ def stack_for(plan: SpecPlan) -> Stack:
     return Stack(language, "node", "typescript", label, "Fastify", False, "Vitest")
 
 
-@dataclass(frozen=True, slots=True)
-class Port:
+class Port(NamedTuple):
     """One injected dependency of the example service."""
 
     kind: str  # repository | cache | publisher | gateway | ids | clock
@@ -96,8 +93,7 @@ class Port:
         return self.token.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class CodeSubject:
+class CodeSubject(NamedTuple):
     """What the code examples are about: the spec's main service, its main entity and the
     dependencies injected into it, all named after the description."""
 
@@ -217,8 +213,8 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     types = _LANGUAGE_TYPES.get(kind, _LANGUAGE_TYPES["string"])
     sample = {"integer": "1", "big-integer": "15000", "small-integer": "1", "number": "21.5",
               "decimal": "21.5", "boolean": "true"}.get(kind, repr(_sample(name, kind)))
-    return replace(
-        subject, arg=name, arg_types=types, sample=sample, initial=states[0], confirmed=confirmed,
+    return subject._replace(
+        arg=name, arg_types=types, sample=sample, initial=states[0], confirmed=confirmed,
         create_path=create.path if create else f"/api/v1/{primary.plural}")
 
 

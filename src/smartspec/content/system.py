@@ -9,8 +9,7 @@ per-service breakdown needs services), a conventional one is proposed and marked
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.content.examples import Example
@@ -45,8 +44,7 @@ STORED_VALUE_RE = re.compile(
     r"\b(?:credits?(?!\s+cards?)|wallets?|balances?|top[- ]?ups?|prepaid|points)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Service:
+class Service(NamedTuple):
     name: str  # "Payment Service"
     kind: str  # a SERVICE_KINDS key, or "general"
     named: bool  # the description names it
@@ -57,8 +55,7 @@ class Service:
         return re.sub(r"\s+Service$", "", self.name)
 
 
-@dataclass(frozen=True, slots=True)
-class System:
+class System(NamedTuple):
     services: tuple[Service, ...]
     services_named: bool
     datastores: tuple[str, ...]  # named ones, else the proposed PostgreSQL

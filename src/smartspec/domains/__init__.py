@@ -57,9 +57,9 @@ class DomainPack(NamedTuple):
 @lru_cache(maxsize=1)
 def packs() -> dict[str, DomainPack]:
     """Every built-in pack by name, in ``DOMAIN_ORDER``."""
-    from importlib.resources import files
+    from smartspec.packagedata import package_root
 
-    root = files("smartspec") / "domains"
+    root = package_root() / "domains"
     found: dict[str, DomainPack] = {}
     for name in DOMAIN_ORDER:
         raw = json.loads(root.joinpath(f"{name}.json").read_text(encoding="utf-8"))

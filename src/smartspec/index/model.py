@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from smartspec.specids import DEFAULT_ID_PATTERN as DEFAULT_ID_PATTERN
 from smartspec.specids import ID_CATEGORY_RE
@@ -143,8 +143,7 @@ class SpecIndex:
         return [*self.entries.values(), *self.duplicates]
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedDependency:
+class ResolvedDependency(NamedTuple):
     """A dependency as the Related Specs section shows it (its id, title, and path or repository)."""
 
     id: str
@@ -166,8 +165,7 @@ class ResolvedDependency:
         return f'- **{self.id}** - {title} - Spec Path: "{self.path}" Repo: {self.repo}'
 
 
-@dataclass(frozen=True, slots=True)
-class IndexFinding:
+class IndexFinding(NamedTuple):
     code: str
     severity: Literal["error", "warning"]
     message: str

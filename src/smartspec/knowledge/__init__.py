@@ -57,9 +57,9 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
 
 @lru_cache(maxsize=1)
 def _builtin() -> tuple[tuple[Entry, ...], dict[str, str]]:
-    from importlib.resources import files
+    from smartspec.packagedata import package_root
 
-    raw = json.loads((files("smartspec") / "knowledge" / "technologies.json")
+    raw = json.loads((package_root() / "knowledge" / "technologies.json")
                      .read_text(encoding="utf-8"))
     return tuple(_entry(e) for e in raw["entries"]), dict(raw["roles"])
 

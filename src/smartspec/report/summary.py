@@ -3,32 +3,47 @@ render this record, never the run itself."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from smartspec.records import SlotRecord
 
 if TYPE_CHECKING:
     from smartspec.plan import Decision, SpecPlan
     from smartspec.rules import ValidationResult
 
 
-@dataclass(slots=True)
-class RunSummary:
+class RunSummary(SlotRecord):
     """What happened in one run, for the console, the Markdown report and ``--json``."""
 
-    command: str
-    plan: SpecPlan
-    spec_path: str  # relative to the root
-    written: list[str] = field(default_factory=list)
-    backup: str | None = None
-    report: str | None = None
-    index_path: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    checked: ValidationResult | None = None  # None: validation was off
-    dry_run: bool = False
-    backups_enabled: bool = True
-    reports_enabled: bool = True
-    sections_report: list[dict[str, Any]] = field(default_factory=list)  # edit: per-section fate
-    changed: bool | None = None  # edit: whether the spec's text changed
+    # In field order: the repr lists them so, as a dataclass did.
+    __slots__ = ("command", "plan", "spec_path", "written", "backup", "report",  # noqa: RUF023
+                 "index_path", "warnings", "checked", "dry_run", "backups_enabled",
+                 "reports_enabled", "sections_report", "changed")
+
+    def __init__(self, command: str, plan: SpecPlan, spec_path: str,
+                 written: list[str] | None = None, backup: str | None = None,
+                 report: str | None = None, index_path: str | None = None,
+                 warnings: list[str] | None = None, checked: ValidationResult | None = None,
+                 dry_run: bool = False, backups_enabled: bool = True,
+                 reports_enabled: bool = True,
+                 sections_report: list[dict[str, Any]] | None = None,
+                 changed: bool | None = None) -> None:
+        self.command = command
+        self.plan = plan
+        self.spec_path = spec_path  # relative to the root
+        self.written: list[str] = [] if written is None else written
+        self.backup = backup
+        self.report = report
+        self.index_path = index_path
+        self.warnings: list[str] = [] if warnings is None else warnings
+        self.checked = checked  # None: validation was off
+        self.dry_run = dry_run
+        self.backups_enabled = backups_enabled
+        self.reports_enabled = reports_enabled
+        # edit: what became of each section, and whether the spec's text changed
+        self.sections_report: list[dict[str, Any]] = (
+            [] if sections_report is None else sections_report)
+        self.changed = changed
 
     @property
     def validation(self) -> dict[str, Any] | None:

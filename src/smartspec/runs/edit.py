@@ -240,9 +240,9 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     if options.spec_id is not None and options.spec_id != spec_id:
         raise UsageError(f"--id={options.spec_id}: {rel} is {spec_id}; edit cannot change a "
                          "spec's id")
-    plan_options = replace(options, name=name, title=title, description=description,
-                           depends_on=options.depends_on or recorded_deps or None,
-                           force_update=None, spec_id=None)
+    plan_options = options._replace(name=name, title=title, description=description,
+                                    depends_on=options.depends_on or recorded_deps or None,
+                                    force_update=None, spec_id=None)
     header = {k.strip().lower(): v.strip() for k, v in doc.header.items()}
     return _Request(
         old=old, data=data, bom=bom, settings=settings, spec_id=spec_id, options=plan_options,

@@ -9,15 +9,15 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smartspec.config import Settings
 from smartspec.errors import UsageError, ValidationFailed
 from smartspec.fsutil import shown_path
 from smartspec.options import Options
+from smartspec.records import SlotRecord
 from smartspec.report import RunSummary, markdown
 from smartspec.specfile import SpecArg, resolve_spec
 from smartspec.workspace import Journal, Workspace
@@ -31,30 +31,38 @@ if TYPE_CHECKING:
 Confirm = Callable[[str], bool]
 
 
-@dataclass(slots=True)
-class Outcome:
+class Outcome(SlotRecord):
     """The result of one run: the summary for reports, the spec text, and the exit code."""
 
-    summary: RunSummary
-    text: str
-    settings: Settings
-    exit_code: int = 0
-    diff: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # In field order: the repr lists them so, as a dataclass did.
+    __slots__ = ("summary", "text", "settings", "exit_code", "diff", "extra")  # noqa: RUF023
+
+    def __init__(self, summary: RunSummary, text: str, settings: Settings, exit_code: int = 0,
+                 diff: str | None = None, extra: dict[str, Any] | None = None) -> None:
+        self.summary = summary
+        self.text = text
+        self.settings = settings
+        self.exit_code = exit_code
+        self.diff = diff
+        self.extra: dict[str, Any] = {} if extra is None else extra
 
 
-@dataclass(slots=True)
-class Run:
+class Run(SlotRecord):
     """One run of a command that writes: its settings, the workspace it writes through, the
     moment it is stamped with, the journal that puts every file back if a write fails, and
     the one trace line it leaves (built here, the same for every command)."""
 
-    command: str
-    settings: Settings
-    moment: datetime
-    argv: list[str] | None = None
-    started: float = field(default_factory=time.monotonic)
-    journal: Journal = field(default_factory=Journal)
+    __slots__ = ("command", "settings", "moment", "argv", "started", "journal")  # noqa: RUF023
+
+    def __init__(self, command: str, settings: Settings, moment: datetime,
+                 argv: list[str] | None = None, started: float | None = None,
+                 journal: Journal | None = None) -> None:
+        self.command = command
+        self.settings = settings
+        self.moment = moment
+        self.argv = argv
+        self.started = time.monotonic() if started is None else started
+        self.journal = Journal() if journal is None else journal
 
     @property
     def workspace(self) -> Workspace:
@@ -76,8 +84,7 @@ class Run:
         })
 
 
-@dataclass(frozen=True, slots=True)
-class SpecTarget:
+class SpecTarget(NamedTuple):
     """What every run on one existing spec starts from: the working folder, the environment,
     the settings before the spec's own layer, and the spec's path (absolute, and as shown:
     relative to the root)."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
 from typing import Any
 
 LANGUAGES = ("en", "th")
@@ -21,7 +20,9 @@ def catalogue(lang: str) -> dict[str, dict[str, str]]:
 
 @functools.cache
 def _load(name: str) -> dict[str, dict[str, str]]:
-    raw = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
+    from smartspec.packagedata import package_root
+
+    raw = (package_root() / "report" / "locales" / f"{name}.json").read_text(encoding="utf-8")
     data: Any = json.loads(raw)
     return data  # type: ignore[no-any-return]
 
