@@ -29,6 +29,7 @@ class RunSummary:
     reports_enabled: bool = True
     sections_report: list[dict[str, Any]] = field(default_factory=list)  # edit: per-section fate
     changed: bool | None = None  # edit: whether the spec's text changed
+    model_added: dict[str, list[str]] = field(default_factory=dict)  # edit: facts its words added
 
     @property
     def validation(self) -> dict[str, Any] | None:
@@ -66,6 +67,7 @@ class RunSummary:
             "dry_run": self.dry_run,
             **({"section_changes": self.sections_report} if self.sections_report else {}),
             **({"changed": self.changed} if self.changed is not None else {}),
+            **({"model_added": self.model_added} if self.model_added else {}),
         }
 
 
