@@ -92,8 +92,7 @@ def merge_models(old: SystemModel, new: SystemModel) -> SystemModel:
     on a conflict (the same identity in both) the old fact wins. Money becomes true when the
     new words bring payments in (its origin then says so); the currency and the way callers
     authenticate stay as the old model has them unless it had none."""
-    origins = dict(new.origins)
-    origins.update(old.origins)
+    origins = {**old.origins, **{k: v for k, v in new.origins.items() if k not in old.origins}}
     money = old.money or new.money
     if new.money and not old.money and "money" in new.origins:
         origins["money"] = new.origins["money"]
