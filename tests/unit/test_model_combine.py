@@ -137,3 +137,4 @@ def test_join_descriptions() -> None:
     assert join_descriptions("", "Audit log") == "Audit log"
     assert join_descriptions("Orders API. Audit log", "audit log") == "Orders API. Audit log"
     assert join_descriptions("Orders API", "  ") == "Orders API"
+    assert join_descriptions("Exports CSV", "Exports CSV and PDF") == "Exports CSV and PDF"

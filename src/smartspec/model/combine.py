@@ -77,12 +77,13 @@ def _union(old: Iterable[_Fact], new: Iterable[_Fact],
 def join_descriptions(old: str, words: str) -> str:
     """The description a spec records after an edit: the old one, then the edit's words, so
     that building the model again from it finds the facts of both. Words the description
-    already holds are not written twice (an edit repeated is still one edit)."""
+    already holds are not written twice (an edit repeated is still one edit), and words that
+    hold the whole description ("Exports CSV" -> "Exports CSV and PDF") take its place."""
     old_text, added = old.strip(), words.strip()
     if not added or added.lower() in old_text.lower():
         return old
-    if not old_text:
-        return added
+    if not old_text or old_text.lower() in added.lower():
+        return added  # the words restate the description and say more
     joiner = " " if old_text.endswith((".", "!", "?", ";", ":")) else ". "
     return f"{old_text}{joiner}{added}"
 
