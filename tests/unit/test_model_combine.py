@@ -138,3 +138,4 @@ def test_join_descriptions() -> None:
     assert join_descriptions("Orders API. Audit log", "audit log") == "Orders API. Audit log"
     assert join_descriptions("Orders API", "  ") == "Orders API"
     assert join_descriptions("Exports CSV", "Exports CSV and PDF") == "Exports CSV and PDF"
+    assert join_descriptions("A. revision 10", "revision 1") == "A. revision 10. revision 1"

@@ -80,12 +80,19 @@ def join_descriptions(old: str, words: str) -> str:
     already holds are not written twice (an edit repeated is still one edit), and words that
     hold the whole description ("Exports CSV" -> "Exports CSV and PDF") take its place."""
     old_text, added = old.strip(), words.strip()
-    if not added or added.lower() in old_text.lower():
+    if not added or _holds(old_text, added):
         return old
-    if not old_text or old_text.lower() in added.lower():
+    if not old_text or _holds(added, old_text):
         return added  # the words restate the description and say more
     joiner = " " if old_text.endswith((".", "!", "?", ";", ":")) else ". "
     return f"{old_text}{joiner}{added}"
+
+
+def _holds(text: str, words: str) -> bool:
+    """``words`` appear in ``text`` as whole words ("revision 1" is not in "revision 10")."""
+    import re
+
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 def merge_models(old: SystemModel, new: SystemModel) -> SystemModel:
