@@ -428,8 +428,9 @@ def keep_present_sections(plan: SpecPlan, old: OldSpec,
                           critical_names: tuple[str, ...]) -> SpecPlan:
     """The plan with every section the spec has now, when the profile and mode stay: an edit's
     words can add sections but never take one away (only a person deleting it, or a change of
-    profile or mode, does). A kept section goes after the one it followed, and every section
-    is numbered again from 1, so numbers stay consecutive and unique."""
+    profile or mode, does). A kept section goes after the one it followed, sections the edit
+    adds go last, and every section is numbered again from 1, so numbers stay consecutive and
+    unique."""
     from smartspec import catalog
     from smartspec.plan import PlannedSection
 
@@ -443,13 +444,16 @@ def keep_present_sections(plan: SpecPlan, old: OldSpec,
     compact = plan.mode == "compact"
     present = [k for k in placed if k is not None and k in catalog.BY_KEY
                and (compact or not catalog.BY_KEY[k].compact)]
-    if all(k in keys for k in present):
-        return plan
     for position, key in enumerate(present):
         if key in keys:
             continue
         before = next((k for k in reversed(present[:position]) if k in keys), None)
         keys.insert(keys.index(before) + 1 if before is not None else 0, key)
+    # Sections the edit adds go after the ones the spec has, so every section keeps its
+    # number (a person's "see section 7" still points where it did).
+    keys = [*(k for k in present if k in keys), *(k for k in keys if k not in present)]
+    if keys == list(plan.section_keys):
+        return plan
     by_key = {s.key: s for s in plan.sections}
     sections = []
     for number, key in enumerate(keys, start=1):
