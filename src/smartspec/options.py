@@ -78,6 +78,7 @@ class Options(NamedTuple):
     json: bool | None = None
     yes: bool | None = None
     model_file: str | None = None  # new --model FILE: the system model to write from
+    replace_description: bool | None = None  # edit: the words replace the description
 
     def given(self) -> dict[str, Any]:
         """The fields the user set, for provenance and the trace."""

@@ -515,6 +515,9 @@ def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str,
     if (profile == "financial" or "fintech" in model.domains) and moves_money(model) \
             and "saga" not in chosen:
         chosen["saga"] = (DETECTED, "money moves through a provider or a wallet")
+    if model.entity("audit_event") is not None and "audit" not in chosen:
+        # A service that keeps an audit log says what it records, for how long, and who reads it.
+        chosen["audit"] = (DETECTED, "the model keeps an audit log")
     callers_back = [i.peer for i in model.inbound("webhook")]
     if callers_back and "implementation" not in chosen:
         # A provider that calls back needs its webhook handling and retry policy written down.

@@ -26,10 +26,11 @@ def test_twenty_edits_at_once_all_finish_with_distinct_backups(project: Path, tm
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "LANG": "C.UTF-8",
            "XDG_CACHE_HOME": str(tmp_path / "cache"), "SMARTSPEC_LOCK_TIMEOUT": "300"}
     env.pop("LC_ALL", None)
-    # Each edit changes the description, so each one really rewrites the spec.
+    # Each edit replaces the description, so each one really rewrites the spec.
     processes = [
         subprocess.Popen([sys.executable, "-m", "smartspec", "edit", REL,
-                          f"Card payments, revision {number}", "--json"],
+                          f"Card payments, revision {number}", "--replace-description",
+                          "--json"],
                          cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
         for number in range(EDITS)

@@ -20,23 +20,35 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
               help="A spec smartspec did not write: adopt it first (see 'smartspec adopt').")
 @click.option("--complete", "complete", is_flag=True, default=False,
               help="An adopted spec: also add the sections its profile requires and it lacks.")
+@click.option("--replace-description", "replace_description", is_flag=True, default=None,
+              help="DESCRIPTION replaces the recorded description (and the model built from "
+                   "it) instead of adding to it.")
+@click.option("--model", "model_file", default=None, metavar="FILE",
+              help="Write from this system model (YAML or JSON) instead of the stored one; "
+                   "what it leaves out leaves the spec.")
 def edit_command(spec: str, description: str | None, adopt: bool, complete: bool,
+                 replace_description: bool | None, model_file: str | None,
                  **kwargs: Any) -> int:
     """Update SPEC.md: regenerate what smartspec wrote and nobody changed; keep critical
     sections (unless --force-update names them), sections a person edited or added, line
     endings and the final newline. A backup is written first (unless --no-backup).
+    DESCRIPTION adds to the spec's system model: nothing it had goes away unless
+    --replace-description or a --model file that leaves it out says so.
 
     \b
     Examples:
       smartspec edit specs/feature/spec-004-payments/spec.md --force-update=stride,config
       smartspec edit specs/feature/spec-004-payments/spec.md "Adds refunds" --nogenerate
+      smartspec edit specs/feature/spec-012-orders/spec.md "also log audit events" --yes
+      smartspec edit specs/feature/spec-012-orders/spec.md "Ticket desk" --replace-description
       smartspec edit docs/hand-written.md "add rate limiting" --adopt
       smartspec edit docs/hand-written.md --profile=backend-service
     """
     from smartspec.runs.adopt import AdoptOutcome
     from smartspec.runs.edit import edit
 
-    options = options_from(kwargs, description=description)
+    options = options_from(kwargs, description=description,
+                           replace_description=replace_description, model_file=model_file)
     outcome = edit(spec, options, confirm=confirm_on_terminal(options), adopt=adopt,
                    complete=complete)
     if isinstance(outcome, AdoptOutcome):

@@ -53,6 +53,14 @@ _BROKER_INTERFACE = {"Kafka": "kafka", "Redpanda": "kafka", "Amazon Kinesis": "k
                      "BullMQ": "amqp", "MQTT": "mqtt", "EMQX": "mqtt", "Mosquitto": "mqtt",
                      "AWS IoT Core": "mqtt"}
 
+# An audit log the service keeps: "audit log", "audit logs", "audit trail", "log audit
+# events", "audit events", "audit logging", "auditing". A bare "audit" (a compliance audit)
+# is not a log.
+AUDIT_LOG_RE = re.compile(r"\baudit(?:ing|ed)?\s+(?:logs?|logging|trails?|events?|records?)\b"
+                          r"|\blogs?\s+(?:all\s+)?audit\b|\bauditing\b")
+# "audit events" name the log's entries, not a second kind of event.
+AUDIT_EVENTS_RE = re.compile(r"\baudit\s+events?\b")
+
 # Domain verbs: a word of the description -> the operation it asks for.
 # Webhooks the service sends to its customers (not a provider's webhooks it receives).
 OUTGOING_WEBHOOKS_RE = re.compile(
@@ -389,6 +397,14 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         # version of the secret that signs them) are stored and managed through the API.
         chosen["webhook_endpoint"] = Origin(DESCRIPTION, "webhooks to customers need "
                                                          "registered endpoints")
+    audit = AUDIT_LOG_RE.search(facts.text.lower())
+    if audit is not None:
+        # An audit log is a record the service keeps of who did what, not events it is fed:
+        # "audit events" are its entries, so the generic event entity gives way to it.
+        chosen["audit_event"] = Origin(DESCRIPTION, f"words {audit.group(0)!r}")
+        if AUDIT_EVENTS_RE.search(facts.text.lower()) and "event" in chosen \
+                and chosen["event"].source == DESCRIPTION:
+            chosen.pop("event")
     if "tracking_event" in chosen:
         chosen.pop("event", None)  # the carrier's events are the tracking events
     if "delivery log" in word_set:
@@ -531,6 +547,15 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 continue
             if entity.time_column is not None:
                 continue  # readings arrive by ingestion, below
+            if entity.name == "audit_event":
+                # The service writes its audit log itself as things happen; callers only
+                # read it, and nobody changes an entry.
+                ops.append(_rest("get", entity, "GET", base + "/{id}", "Read one audit event",
+                                 crud))
+                ops.append(_rest("list", entity, "GET", base,
+                                 "List audit events by actor, target and time (paginated)",
+                                 crud))
+                continue
             label = entity.name.replace("_", " ")
             verb_for_create = "schedule" if entity.name in ("appointment", "booking") else "create"
             # Alerts on thresholds are raised by the service as readings arrive (below), not

@@ -68,6 +68,10 @@ def console(summary: RunSummary, lang: str = "en") -> str:
     if summary.sections_report or summary.changed is not None:
         lines.append("")
         lines += section_change_lines(summary, lang)
+    if summary.model_added:
+        lines += ["", f"{m['model_added']}:"]
+        lines += [f"  + {kind}: {fact}" for kind, facts in summary.model_added.items()
+                  for fact in facts]
     lines.append("")
     if summary.validation is None:
         lines.append(m["validation_off"])

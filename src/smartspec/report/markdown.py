@@ -36,6 +36,10 @@ def markdown(summary: RunSummary, lang: str = "en", *, generated_at: str = "") -
         lines += ["", "## Section Changes", "", "| Section | Result |", "|---------|--------|"]
         for change in summary.sections_report:
             lines.append(f"| {change['title']} | {change['result']} |")
+    if summary.model_added:
+        lines += ["", "## Added to the Model", "", "| Kind | Fact |", "|------|------|"]
+        lines += [f"| {kind} | {fact} |" for kind, facts in summary.model_added.items()
+                  for fact in facts]
     lines += ["", "## Consistency Check", ""]
     v = summary.validation
     if v is None:

@@ -18,7 +18,7 @@ class RunSummary(SlotRecord):
     # In field order: the repr lists them so, as a dataclass did.
     __slots__ = ("command", "plan", "spec_path", "written", "backup", "report",  # noqa: RUF023
                  "index_path", "warnings", "checked", "dry_run", "backups_enabled",
-                 "reports_enabled", "sections_report", "changed")
+                 "reports_enabled", "sections_report", "changed", "model_added")
 
     def __init__(self, command: str, plan: SpecPlan, spec_path: str,
                  written: list[str] | None = None, backup: str | None = None,
@@ -27,7 +27,8 @@ class RunSummary(SlotRecord):
                  dry_run: bool = False, backups_enabled: bool = True,
                  reports_enabled: bool = True,
                  sections_report: list[dict[str, Any]] | None = None,
-                 changed: bool | None = None) -> None:
+                 changed: bool | None = None,
+                 model_added: dict[str, list[str]] | None = None) -> None:
         self.command = command
         self.plan = plan
         self.spec_path = spec_path  # relative to the root
@@ -44,6 +45,8 @@ class RunSummary(SlotRecord):
         self.sections_report: list[dict[str, Any]] = (
             [] if sections_report is None else sections_report)
         self.changed = changed
+        # edit: the facts its words added to the model
+        self.model_added: dict[str, list[str]] = {} if model_added is None else model_added
 
     @property
     def validation(self) -> dict[str, Any] | None:
@@ -81,6 +84,7 @@ class RunSummary(SlotRecord):
             "dry_run": self.dry_run,
             **({"section_changes": self.sections_report} if self.sections_report else {}),
             **({"changed": self.changed} if self.changed is not None else {}),
+            **({"model_added": self.model_added} if self.model_added else {}),
         }
 
 

@@ -45,6 +45,8 @@ from smartspec.runs.run import (
 )
 from smartspec.specfile import SpecArg, file_mode, read_spec, unified_diff
 from smartspec.workspace import (
+    Journal,
+    Workspace,
     add_backup,
     prune_backups,
 )
@@ -52,6 +54,7 @@ from smartspec.workspace import (
 if TYPE_CHECKING:
     from smartspec.index.model import SpecIndex
     from smartspec.merge import MergeResult, OldSpec
+    from smartspec.model import SystemModel
     from smartspec.plan import SpecPlan
     from smartspec.runs.adopt import AdoptOutcome
 
@@ -78,6 +81,9 @@ class _Request:
     layer: dict[str, Any] = field(default_factory=dict)  # the settings comment's settings
     base_options: Options | None = None  # the request the spec was written with
     notes: list[str] = field(default_factory=list)
+    words: str | None = None  # the edit's words, added to the spec's model
+    added: dict[str, list[str]] = field(default_factory=dict)  # what the words added, per kind
+    given_model: SystemModel | None = None  # --model FILE: the model to write from, whole
 
 
 def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datetime | None = None,
@@ -122,6 +128,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         )
         summary.warnings += request.notes
         summary.changed = changed
+        summary.model_added = request.added
         confirm_or_refuse(summary.validation, options, confirm)
         extra = {"changed": changed, "fates": [f.to_json() for f in result.fates]}
         if options.nogenerate:
@@ -130,7 +137,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         summary.index_path = shown_path(index_path or workspace.default_index_path, settings.root)
 
         run = Run(command, settings, moment, argv, started)
-        _write_edit(run, request, result, path, rel, index, index_path, registry, entry,
+        _write_edit(run, request, result, plan, path, rel, index, index_path, registry, entry,
                     summary, changed, decisions=[d.to_json() for d in plan.decisions],
                     sections=[{"key": f.key, "title": f.title, "fate": f.fate}
                               for f in result.fates])
@@ -210,6 +217,15 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
         name = next((slugify(c) for c in candidates if SLUG_RE.match(slugify(c))), "spec")
     description = (options.description if options.description is not None
                    else recorded_text(record, "description"))
+    words = None
+    if options.description is not None and not options.replace_description \
+            and not options.model_file and doc.settings is not None:
+        # The words add to what the spec describes: the recorded description keeps them
+        # after the old one, so building the model again from it finds the facts of both.
+        from smartspec.model.combine import join_descriptions
+
+        words = options.description
+        description = join_descriptions(recorded_text(record, "description") or "", words)
     recorded_deps = list_field(record, "depends_on")
     header_deps = doc.header.get("Depends on")
     if recorded_deps is None and header_deps:
@@ -242,7 +258,8 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
                          "spec's id")
     plan_options = options._replace(name=name, title=title, description=description,
                                     depends_on=options.depends_on or recorded_deps or None,
-                                    force_update=None, spec_id=None)
+                                    force_update=None, spec_id=None, replace_description=None,
+                                    model_file=None)
     header = {k.strip().lower(): v.strip() for k, v in doc.header.items()}
     return _Request(
         old=old, data=data, bom=bom, settings=settings, spec_id=spec_id, options=plan_options,
@@ -250,9 +267,20 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
         updated=moment_of(record.get("updated")) or moment_of(header.get("updated")),
         version=header.get("version") or text_field(record, "version"),
         status=(header.get("status") or text_field(record, "status") or "").upper() or None,
-        force=options.force_update, base_options=base_options, notes=notes,
+        force=options.force_update, base_options=base_options, notes=notes, words=words,
+        given_model=_given_model(options, here),
         depends_from_spec=options.depends_on is None and bool(recorded_deps), layer=layer,
     )
+
+
+def _given_model(options: Options, here: Path) -> SystemModel | None:
+    """The model of ``--model FILE``, read before anything is planned so that a bad file is
+    refused with nothing written."""
+    if not options.model_file:
+        return None
+    from smartspec.model.io import read_model_file
+
+    return read_model_file(here / options.model_file)
 
 
 def _recorded_layer(layer: dict[str, Any], options: Options, record: Mapping[str, Any],
@@ -319,12 +347,13 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
     options = request.options
     force = resolve_force(request.force, settings.critical_names)
     facts = detect(options.name or "", options.description or "", settings.keywords)
-    from smartspec.model.io import stored_model
-
-    model = stored_model(settings.state_dir, request.spec_id, request.old.doc.settings or {},
-                         options.description)
+    model, old_model = _edit_model(request, index, moment)
     plan = make_plan(options, settings, facts, taken_ids=set(), now=moment,
                      spec_id=request.spec_id, model=model)
+    if old_model is not None:
+        from smartspec.model.combine import added_facts
+
+        request.added = added_facts(old_model, plan.model)
     plan = _carry(plan, request, moment)
     plan = _fix_decisions(plan, request)
 
@@ -362,12 +391,46 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
     return plan_now, result
 
 
+def _edit_model(request: _Request, index: SpecIndex | None, moment: datetime
+                ) -> tuple[SystemModel | None, SystemModel | None]:
+    """The model the edited spec is written from, and the model the edit added to (None when
+    it adds to nothing). A --model file is taken whole. The edit's words are built into a
+    model of their own and merged into the spec's: the stored model when it is still the
+    spec's, else the one its recorded description gives. Without words, the stored model
+    (or None: the plan builds it from the description, as it was built before)."""
+    from smartspec.model.io import stored_model
+
+    if request.given_model is not None:
+        return request.given_model, None
+    record = request.old.doc.settings or {}
+    if request.words is None:
+        return stored_model(request.settings.state_dir, request.spec_id, record,
+                            request.options.description), None
+    recorded = recorded_text(record, "description")
+    old_model = stored_model(request.settings.state_dir, request.spec_id, record, recorded)
+    if old_model is None:
+        old_plan = _old_plan(request, index, moment)
+        if old_plan is None:
+            return None, None
+        old_model = old_plan.model
+    from smartspec.detect import detect
+    from smartspec.model.build import build_model
+    from smartspec.model.combine import merge_models, stated_by_edit
+
+    name = request.options.name or ""
+    words_model = build_model(name, request.words,
+                              detect(name, request.words, request.settings.keywords),
+                              old_model.domains)
+    return merge_models(old_model, stated_by_edit(old_model, words_model)), old_model
+
+
 def keep_present_sections(plan: SpecPlan, old: OldSpec,
                           critical_names: tuple[str, ...]) -> SpecPlan:
     """The plan with every section the spec has now, when the profile and mode stay: an edit's
     words can add sections but never take one away (only a person deleting it, or a change of
-    profile or mode, does). A kept section goes after the one it followed, and every section
-    is numbered again from 1, so numbers stay consecutive and unique."""
+    profile or mode, does). A kept section goes after the one it followed, sections the edit
+    adds go last, and every section is numbered again from 1, so numbers stay consecutive and
+    unique."""
     from smartspec import catalog
     from smartspec.plan import PlannedSection
 
@@ -381,13 +444,16 @@ def keep_present_sections(plan: SpecPlan, old: OldSpec,
     compact = plan.mode == "compact"
     present = [k for k in placed if k is not None and k in catalog.BY_KEY
                and (compact or not catalog.BY_KEY[k].compact)]
-    if all(k in keys for k in present):
-        return plan
     for position, key in enumerate(present):
         if key in keys:
             continue
         before = next((k for k in reversed(present[:position]) if k in keys), None)
         keys.insert(keys.index(before) + 1 if before is not None else 0, key)
+    # Sections the edit adds go after the ones the spec has, so every section keeps its
+    # number (a person's "see section 7" still points where it did).
+    keys = [*(k for k in present if k in keys), *(k for k in keys if k not in present)]
+    if keys == list(plan.section_keys):
+        return plan
     by_key = {s.key: s for s in plan.sections}
     sections = []
     for number, key in enumerate(keys, start=1):
@@ -492,8 +558,27 @@ def _rendered_records(old_plan: SpecPlan, index: SpecIndex | None,
     }
 
 
-def _write_edit(run: Run, request: _Request, result: MergeResult, path: Path, rel: str,
-                index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
+def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: RunSummary,
+                 journal: Journal) -> None:
+    """The model the spec now records (its hash is in the settings comment), beside the
+    settings, so that the next edit adds to it and a regenerate writes from it. Left alone
+    when it already holds that model."""
+    from smartspec.model.io import dumps
+
+    model_path = workspace.model_path(spec_id)
+    text = dumps(plan.model)
+    try:
+        if not model_path.is_symlink() and model_path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass  # missing or unreadable: written below
+    journal.remember(model_path)
+    workspace.write_file(model_path, text)
+    summary.written.append(workspace.rel(model_path))
+
+
+def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan, path: Path,
+                rel: str, index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
                 entry: Any, summary: RunSummary, changed: bool, **trace: Any) -> None:
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
     put back if one fails. The registry goes before the spec and accepts the previous fingerprints too,
@@ -520,6 +605,7 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, path: Path, re
             journal.remember(path)
             workspace.write_spec(path, payload)
             summary.written.insert(0, rel)
+        _store_model(workspace, request.spec_id, plan, summary, journal)
         summary.written += record_in_index(workspace, settings, index, index_path, result.text,
                                            rel, sha256=hashlib.sha256(payload).hexdigest(),
                                            journal=journal)
