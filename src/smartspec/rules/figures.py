@@ -44,6 +44,9 @@ _DEADLINE_WORDS = ("within", "deadline", "total timeout", "total budget", "overa
                    "overall budget", "budget of")
 _LIMIT_WORDS = ("max_connections", "connection limit", "max connections",
                 "maximum connections", "max database connections", "max db connections")
+# The lines the pool check reads: the limit itself, pool sizes, instance counts, poolers.
+_POOL_WORDS = (*_LIMIT_WORDS, "pool", "instances", "replicas", "pods", "maxreplicas",
+               "pgbouncer", "pgpool", "proxy", "pooler", "odyssey")
 _PERCENTILE_HEADER_RE = re.compile(r"^[Pp](\d{2}(?:\.\d+)?)\b")
 # "99.95% uptime", "SLA: 99.9%", "| Availability | 99.95% (...) |"
 _AVAILABILITY_RE = re.compile(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
@@ -112,18 +115,15 @@ def figures(ctx: Context) -> Iterator[Hit]:
     # state no figure, and a regex per line over the whole spec would cost more than
     # every other rule together.
     prose = ctx.prose
-    lowered = prose.lower()
     if _ANY_PERCENTILE_RE.search(prose):
         yield from _percentiles(ctx, _with_table_rows(ctx, _lines_matching(
             ctx, _ANY_PERCENTILE_RE)))
     if "%" in prose:
         yield from _availability(ctx, _lines_matching(ctx, _PERCENT_RE, after=2))
-    if any(word in lowered for word in _DEADLINE_WORDS):
-        yield from _retry_deadlines(ctx, lowered)
-    if any(word in lowered for word in _LIMIT_WORDS):
-        wanted = _lines_with(ctx, lowered, (*_LIMIT_WORDS, "pool", "instances", "replicas",
-                                            "pods", "maxreplicas", "pgbouncer", "pgpool",
-                                            "proxy", "pooler", "odyssey"), 0, len(lowered))
+    if ctx.has_any(_DEADLINE_WORDS):
+        yield from _retry_deadlines(ctx)
+    if ctx.has_any(_LIMIT_WORDS):
+        wanted = ctx.lines_with(_POOL_WORDS)
         yield from _pool_limit([(i, ctx.doc.lines[i]) for i in wanted
                                 if not ctx.doc.fenced[i]])
 
@@ -258,24 +258,12 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
 _RETRY_WORDS = ("retr", "backoff", "back-off", "ลองใหม่")
 
 
-def _lines_with(ctx: Context, lowered: str, words: tuple[str, ...], start: int,
-                end: int) -> list[int]:
-    """The prose lines in ``[start, end)`` that hold one of ``words``."""
-    found: set[int] = set()
-    for word in words:
-        at = lowered.find(word, start, end)
-        while at >= 0:
-            found.add(ctx.line_of(at))
-            at = lowered.find(word, at + 1, end)
-    return sorted(found)
-
-
-def _retry_deadlines(ctx: Context, lowered: str) -> Iterator[Hit]:
+def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
     lines = ctx.doc.lines
     sections = ctx.doc.sections
     starts = [section.start for section in sections]
     # Deadline and retry lines of the whole document, found once, then grouped by section.
-    deadline_lines = _lines_with(ctx, lowered, _DEADLINE_WORDS, 0, len(lowered))
+    deadline_lines = ctx.lines_with(_DEADLINE_WORDS)
     deadlines: dict[int, tuple[float, int]] = {}
     for index in deadline_lines:
         line = lines[index]
@@ -288,7 +276,7 @@ def _retry_deadlines(ctx: Context, lowered: str) -> Iterator[Hit]:
                 deadlines[owner] = (seconds, index)
     if not deadlines:
         return
-    for index in _lines_with(ctx, lowered, _RETRY_WORDS, 0, len(lowered)):
+    for index in ctx.lines_with(_RETRY_WORDS):
         deadline = deadlines.get(bisect_right(starts, index) - 1)
         line = lines[index]
         if deadline is None or ctx.doc.fenced[index] or not _RETRY_WORDS_RE.search(line):
