@@ -308,6 +308,33 @@ class Context:
         return bisect_right(self._raw_offsets, offset) - 1
 
     @cached_property
+    def _raw_bytes(self) -> bytes | None:
+        """``raw`` as UTF-8 when each of its lines ends with exactly one "\\n" (a byte offset
+        then maps to its line by counting newlines); None otherwise."""
+        lines = self.doc.lines
+        raw = self.raw
+        if not lines or raw.count("\n") != len(lines) - (not lines[-1].endswith("\n")):
+            return None
+        return raw.encode("utf-8")
+
+    def raw_lines_with(self, needles: tuple[str, ...]) -> list[int]:
+        """The 0-based lines, in order, whose raw text (code blocks included) holds one of
+        ``needles`` (case-sensitive). Searched in the UTF-8 bytes when lines allow it:
+        ``bytes.find`` is several times faster than ``str.find`` over a text with Thai or
+        other non-Latin characters."""
+        data = self._raw_bytes
+        if data is None:
+            text = self.raw
+            found: set[int] = set()
+            for needle in needles:
+                at = text.find(needle)
+                while at >= 0:
+                    found.add(self.raw_line_of(at))
+                    at = text.find(needle, at + 1)
+            return sorted(found)
+        return _byte_lines(data, needles)
+
+    @cached_property
     def memo(self) -> dict[str, Any]:
         """Views that one rule family builds from the blocks and shares between its rules
         (parsed tables, declared interfaces): built at most once per spec."""
@@ -369,14 +396,6 @@ class Context:
             return None
         return self._lowered
 
-    def has_any(self, words: tuple[str, ...]) -> bool:
-        """Whether the lower-cased prose holds one of ``words`` (lower-case words)."""
-        data = self._folded
-        if data is None:
-            lowered = self._lowered_prose
-            return any(word in lowered for word in words)
-        return any(word.encode("utf-8") in data for word in words)
-
     @cached_property
     def _lowered_prose(self) -> str:
         return self.prose.lower()
@@ -399,22 +418,9 @@ class Context:
                 while at >= 0:
                     found.add(self.line_of(at))
                     at = lowered.find(word, at + 1)
+            result = sorted(found)
         else:
-            hits: set[int] = set()
-            for word in words:
-                needle = word.encode("utf-8")
-                at = data.find(needle)
-                while at >= 0:
-                    hits.add(at)
-                    at = data.find(needle, at + 1)
-            # Every line of ``_lowered`` ends with exactly one "\n", so a byte offset's line
-            # is the count of newlines before it, counted forward from the previous hit.
-            line = previous = 0
-            for at in sorted(hits):
-                line += data.count(b"\n", previous, at)
-                previous = at
-                found.add(line)
-        result = sorted(found)
+            result = _byte_lines(data, words)
         self.memo[key] = result
         return list(result)
 
@@ -504,6 +510,27 @@ class Context:
                 for method in _METHOD_RE.findall(raw):
                     pairs.setdefault(method, []).extend(tokens)
         return pairs
+
+
+def _byte_lines(data: bytes, needles: tuple[str, ...]) -> list[int]:
+    """The lines (in order) of ``data`` that hold one of ``needles``, where every line of
+    ``data`` ends with exactly one "\\n": a byte offset's line is the count of newlines
+    before it, counted forward from the previous hit so the whole text is read once."""
+    hits: set[int] = set()
+    for word in needles:
+        needle = word.encode("utf-8")
+        at = data.find(needle)
+        while at >= 0:
+            hits.add(at)
+            at = data.find(needle, at + 1)
+    lines: list[int] = []
+    line = previous = 0
+    for at in sorted(hits):
+        line += data.count(b"\n", previous, at)
+        previous = at
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
 
 
 def _find_methods(text: str, start: int, end: int) -> Iterator[int]:
