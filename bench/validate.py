@@ -229,17 +229,15 @@ def _outcomes(texts: list[tuple[str, str]]) -> list[tuple[object, ...]]:
     return outcomes
 
 
-def _best_time(texts: list[tuple[str, str]], rounds: int) -> float:
+def _time_once(texts: list[tuple[str, str]]) -> float:
     from smartspec.rules import Validator
 
     validator = Validator()
-    best = float("inf")
-    for _ in range(rounds):
-        started = time.perf_counter()
-        for name, text in texts:
-            validator.validate_text(text, path=name)
-        best = min(best, time.perf_counter() - started)
-    return best
+    # CPU time of this process: other processes on the machine do not count in it.
+    started = time.process_time()
+    for name, text in texts:
+        validator.validate_text(text, path=name)
+    return time.process_time() - started
 
 
 def compare(old_src: Path, generated: int, rounds: int) -> int:
@@ -269,10 +267,14 @@ def compare(old_src: Path, generated: int, rounds: int) -> int:
         if not group:
             continue
         mb = sum(len(t.encode("utf-8")) for _, t in group) / 1e6
-        with _Installed(old):
-            slow = _best_time(group, rounds)
-        with _Installed(new):
-            fast = _best_time(group, rounds)
+        # Rounds alternate between the two, so a change in the machine's load between
+        # them (other processes) weighs on both alike; the best round of each counts.
+        slow = fast = float("inf")
+        for _ in range(rounds):
+            with _Installed(old):
+                slow = min(slow, _time_once(group))
+            with _Installed(new):
+                fast = min(fast, _time_once(group))
         print(f"{label:<12}{len(group):>7}{mb:>8.2f}{slow * 1000:>11.0f}{fast * 1000:>10.0f}"
               f"{slow / fast:>9.2f}x")
     return 1 if differ else 0

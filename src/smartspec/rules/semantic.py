@@ -523,7 +523,9 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
     defined = ctx.endpoints_in(sources)
     if not defined:
         return
-    known = [(e.method, _segments(e.path)) for e in defined]
+    known: dict[str, list[list[str | None]]] = {}
+    for endpoint in defined:
+        known.setdefault(endpoint.method, []).append(_segments(endpoint.path))
     source_lines = {i for s in sources for i in range(s.start, s.end)}
     reported: set[tuple[str, str]] = set()
     # A plain search per word is far cheaper than one alternation over the text.
@@ -538,7 +540,7 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
             if len(path) < 2 or "..." in path or "…" in path or _OPERATIONAL.match(path):
                 continue
             segments = _segments(path)
-            if any(m == method and _paths_agree(segments, d) for m, d in known):
+            if any(_paths_agree(segments, d) for d in known.get(method, ())):
                 continue
             if (method, path) in reported:
                 continue
