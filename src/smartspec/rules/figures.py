@@ -295,10 +295,7 @@ def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
     for owner in sorted({owner for _, owner, _ in schedules}):
         start = starts[owner] if owner >= 0 else 0
         end = starts[owner + 1] if owner + 1 < len(starts) else len(lines)
-        for index in range(start, end):
-            text = prose[offsets[index]:offsets[index + 1]].lower()
-            if not any(word in text for word in _DEADLINE_WORDS):
-                continue
+        for index in _section_lines_with(prose, offsets, start, end, _DEADLINE_WORDS):
             line = lines[index]
             if fenced[index] or not _DEADLINE_CONTEXT_RE.search(line):
                 continue
@@ -317,6 +314,26 @@ def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
                 yield Hit(index, "retry-over-deadline", {
                     "schedule": match.group(0), "total": _show(total),
                     "deadline": _show(deadline[0]), "line": str(deadline[1] + 1)})
+
+
+def _section_lines_with(prose: str, offsets: list[int], start: int, end: int,
+                        words: tuple[str, ...]) -> list[int]:
+    """The lines in ``[start, end)`` whose lower-cased prose holds one of ``words``: the
+    span lower-cased once and searched per word, or line by line when lower-casing changes
+    its length (a dotted capital I), where offsets would no longer map to lines."""
+    begin = offsets[start]
+    chunk = prose[begin:offsets[end]].lower()
+    if len(chunk) != offsets[end] - begin:
+        return [index for index in range(start, end)
+                if any(word in prose[offsets[index]:offsets[index + 1]].lower()
+                       for word in words)]
+    found: set[int] = set()
+    for word in words:
+        at = chunk.find(word)
+        while at >= 0:
+            found.add(bisect_right(offsets, begin + at) - 1)
+            at = chunk.find(word, at + 1)
+    return sorted(found)
 
 
 def _pool_limit(lines: list[tuple[int, str]]) -> Iterator[Hit]:
