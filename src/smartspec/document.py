@@ -39,6 +39,8 @@ FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 # The first characters a structural line can start with (a heading, a fence, a meta tag, a
 # header field, or up to three spaces before a heading or fence).
 _STRUCTURE_FIRST = frozenset("#`~<* ")
+# What an indented structural line can start with after its spaces.
+_INDENTED_FIRST = frozenset("#`~")
 HEADER_FIELD_RE = re.compile(r"^\*\*(?P<key>[^*]+?):\*\*\s*(?P<value>.*?)\s*$")
 # SmartSpec's own closing tag, ``<!-- @end -->``: read as ``<!-- @end-critical -->``. A block it
 # closes may carry any name (SmartSpec documents ``@critical legal``, ``@critical audit``); a
@@ -212,8 +214,16 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
             continue
         if first not in _STRUCTURE_FIRST:
             continue  # prose: no heading, fence, tag or header field starts with this
+        if first == " ":
+            # Indented: only a heading or a fence may be indented (up to 3 spaces).
+            lead = raw.lstrip(" ")[:1]
+            if lead not in _INDENTED_FIRST:
+                continue
+        elif first == "*" and first_h2_line is not None:
+            continue  # header fields ("**Status:** ...") only count before the first ##
+        else:
+            lead = first
         line = raw.rstrip("\r\n")
-        lead = line.lstrip(" ")[:1] if first == " " else first
         if lead == "`" or lead == "~":
             match = FENCE_RE.match(line)
             if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
