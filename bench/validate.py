@@ -16,6 +16,14 @@ outside the repository on the first run (``$TMPDIR/smartspec-bench-node``, or
 The best of ``--rounds`` runs is printed.
 
     python bench/validate.py [--counts 500,2000] [--rounds 3] [--jobs 0]
+
+With ``--against OLD_SRC`` (a copy of an older ``src`` folder, e.g. made with
+``git worktree`` or ``cp -r``) it instead times ``validate_text`` in this process for the
+older package and for this one over the same texts (the goldens, ``tests/corpus/specs`` and
+generated specs), and checks that both report exactly the same findings, passed rules and
+skipped rules for every text; it exits 1 on any difference.
+
+    python bench/validate.py --against /tmp/old/src [--generated 120] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -158,6 +166,120 @@ def ensure_markdownlint() -> Path | None:
     return MARKDOWNLINT if MARKDOWNLINT.exists() else None
 
 
+def _drop_smartspec() -> dict[str, object]:
+    """Take every ``smartspec`` module out of ``sys.modules`` and hand them back."""
+    names = [n for n in sys.modules if n == "smartspec" or n.startswith("smartspec.")]
+    return {name: sys.modules.pop(name) for name in names}
+
+
+def _import_package(src: Path) -> dict[str, object]:
+    """The ``smartspec`` modules imported from ``src`` (a folder holding ``smartspec/``),
+    without disturbing the ones already loaded."""
+    current = _drop_smartspec()
+    sys.path.insert(0, str(src))
+    try:
+        import smartspec.rules  # noqa: F401 - the modules validation needs
+
+        return _drop_smartspec()
+    finally:
+        sys.path.remove(str(src))
+        sys.modules.update(current)  # type: ignore[arg-type]
+
+
+class _Installed:
+    """While active, ``smartspec`` in ``sys.modules`` is the given set of modules, so lazy
+    imports inside the package resolve to the same copy."""
+
+    def __init__(self, modules: dict[str, object]) -> None:
+        self.modules = modules
+        self.saved: dict[str, object] = {}
+
+    def __enter__(self) -> None:
+        self.saved = _drop_smartspec()
+        sys.modules.update(self.modules)  # type: ignore[arg-type]
+
+    def __exit__(self, *_: object) -> None:
+        self.modules.update(_drop_smartspec())  # modules imported lazily meanwhile
+        sys.modules.update(self.saved)  # type: ignore[arg-type]
+
+
+def comparison_texts(generated: int) -> list[tuple[str, str]]:
+    """(name, text): the golden specs, the public corpus and ``generated`` generated specs."""
+    root = HERE.parent / "tests"
+    texts = []
+    for folder in (root / "data" / "golden", root / "content" / "golden", root / "corpus" / "specs"):
+        for file in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
+            texts.append((str(file.relative_to(root.parent)),
+                          file.read_bytes().decode("utf-8-sig")))
+    with tempfile.TemporaryDirectory(prefix="smartspec-bench-") as tmp:
+        texts += generate_specs(generated, Path(tmp))
+    return texts
+
+
+def _outcomes(texts: list[tuple[str, str]]) -> list[tuple[object, ...]]:
+    from smartspec.rules import Validator
+
+    validator = Validator()
+    outcomes = []
+    for name, text in texts:
+        result = validator.validate_text(text, path=name)
+        outcomes.append((tuple((f.rule, f.code, f.severity, f.line, f.message, f.message_id,
+                                f.args) for f in result.findings),
+                         result.passed_rules, result.skipped, result.spec_id))
+    return outcomes
+
+
+def _time_once(texts: list[tuple[str, str]]) -> float:
+    from smartspec.rules import Validator
+
+    validator = Validator()
+    # CPU time of this process: other processes on the machine do not count in it.
+    started = time.process_time()
+    for name, text in texts:
+        validator.validate_text(text, path=name)
+    return time.process_time() - started
+
+
+def compare(old_src: Path, generated: int, rounds: int) -> int:
+    """Findings and in-process time of the package at ``old_src`` against this one."""
+    import smartspec.rules  # noqa: F401 - this checkout's copy, before the old one
+
+    new = {n: m for n, m in sys.modules.items() if n == "smartspec" or n.startswith("smartspec.")}
+    old = _import_package(old_src)
+    texts = comparison_texts(generated)
+    groups = {
+        "goldens": [t for t in texts if "/golden/" in t[0]],
+        "corpus": [t for t in texts if "/corpus/" in t[0]],
+        "generated": [t for t in texts if t[0].startswith("specs/")],
+    }
+    with _Installed(old):
+        before = _outcomes(texts)
+    with _Installed(new):
+        after = _outcomes(texts)
+    differ = [name for (name, _), a, b in zip(texts, before, after, strict=True) if a != b]
+    findings = sum(len(o[0]) for o in after)
+    print(f"{len(texts)} texts, {findings} findings: "
+          + ("identical before and after" if not differ else f"{len(differ)} DIFFER"))
+    for name in differ[:20]:
+        print(f"  differs: {name}")
+    print(f"\n{'texts':<12}{'count':>7}{'MB':>8}{'before ms':>11}{'after ms':>10}{'speed-up':>10}")
+    for label, group in groups.items():
+        if not group:
+            continue
+        mb = sum(len(t.encode("utf-8")) for _, t in group) / 1e6
+        # Rounds alternate between the two, so a change in the machine's load between
+        # them (other processes) weighs on both alike; the best round of each counts.
+        slow = fast = float("inf")
+        for _ in range(rounds):
+            with _Installed(old):
+                slow = min(slow, _time_once(group))
+            with _Installed(new):
+                fast = min(fast, _time_once(group))
+        print(f"{label:<12}{len(group):>7}{mb:>8.2f}{slow * 1000:>11.0f}{fast * 1000:>10.0f}"
+              f"{slow / fast:>9.2f}x")
+    return 1 if differ else 0
+
+
 def smartspec_command(jobs: int) -> list[str]:
     return [sys.executable, "-m", "smartspec", "validate", "specs", "--no-progress",
             "--jobs", str(jobs)]
@@ -170,7 +292,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=0, help="smartspec --jobs (0 = per core)")
     parser.add_argument("--no-markdownlint", action="store_true")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="an older src folder: compare findings and in-process time")
+    parser.add_argument("--generated", type=int, default=120,
+                        help="with --against: how many generated specs to add (default 120)")
     args = parser.parse_args(argv)
+    if args.against is not None:
+        return compare(args.against, args.generated, args.rounds)
     counts = sorted(int(c) for c in args.counts.split(","))
 
     markdownlint = None if args.no_markdownlint else ensure_markdownlint()

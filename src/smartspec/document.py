@@ -10,6 +10,8 @@ than raised: ``validate`` reports them as findings, ``edit`` refuses to touch su
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate, islice
 from typing import Any, NamedTuple
 
 from smartspec.markers import (
@@ -37,6 +39,8 @@ FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 # The first characters a structural line can start with (a heading, a fence, a meta tag, a
 # header field, or up to three spaces before a heading or fence).
 _STRUCTURE_FIRST = frozenset("#`~<* ")
+# What an indented structural line can start with after its spaces.
+_INDENTED_FIRST = frozenset("#`~")
 HEADER_FIELD_RE = re.compile(r"^\*\*(?P<key>[^*]+?):\*\*\s*(?P<value>.*?)\s*$")
 # SmartSpec's own closing tag, ``<!-- @end -->``: read as ``<!-- @end-critical -->``. A block it
 # closes may carry any name (SmartSpec documents ``@critical legal``, ``@critical audit``); a
@@ -188,27 +192,38 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
 
     fence_start = 0
     fence_ranges: list[tuple[int, int]] = []
-    for index, raw in enumerate(lines):
+    closers = _fence_lines(text, lines)
+    numbered = enumerate(lines)
+    for index, raw in numbered:
         first = raw[:1]
         if fence is not None:
-            # Only a line that starts (after at most 3 spaces) with the fence's character
-            # can close the fence; every other line inside it is skipped at once.
-            if first != fence[0] and first != " ":
-                continue
-            line = raw.rstrip("\r\n")
-            stripped = line.lstrip(" ")
-            if (
-                len(line) - len(stripped) <= 3
-                and stripped.startswith(fence[0] * fence[1])
-                and not stripped.lstrip(fence[0]).strip()
-            ):
-                fence = None
-                fence_ranges.append((fence_start, index + 1))
+            # Only a line holding three fence characters can close the fence: the next such
+            # line that does closes it, and every line before it is skipped at C speed.
+            fence_char, fence_size = fence
+            close = None
+            for candidate in closers[bisect_right(closers, index - 1):]:
+                if _closes(lines[candidate], fence_char, fence_size):
+                    close = candidate
+                    break
+            if close is None:
+                break  # an unclosed fence runs to the end of the document
+            fence = None
+            fence_ranges.append((fence_start, close + 1))
+            if close > index:
+                next(islice(numbered, close - index - 1, None), None)
             continue
         if first not in _STRUCTURE_FIRST:
             continue  # prose: no heading, fence, tag or header field starts with this
+        if first == " ":
+            # Indented: only a heading or a fence may be indented (up to 3 spaces).
+            lead = raw.lstrip(" ")[:1]
+            if lead not in _INDENTED_FIRST:
+                continue
+        elif first == "*" and first_h2_line is not None:
+            continue  # header fields ("**Status:** ...") only count before the first ##
+        else:
+            lead = first
         line = raw.rstrip("\r\n")
-        lead = line.lstrip(" ")[:1] if first == " " else first
         if lead == "`" or lead == "~":
             match = FENCE_RE.match(line)
             if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
@@ -291,6 +306,34 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
         pending_open[block.open_line] = block
     _build_sections(doc, h2, pending_open)
     return doc
+
+
+def _closes(raw: str, char: str, size: int) -> bool:
+    """Whether ``raw`` closes a fence of ``size`` ``char``s: at most 3 spaces, the fence
+    characters (at least as many), then only whitespace."""
+    if raw[:1] != char and raw[:1] != " ":
+        return False
+    line = raw.rstrip("\r\n")
+    stripped = line.lstrip(" ")
+    return (len(line) - len(stripped) <= 3 and stripped.startswith(char * size)
+            and not stripped.lstrip(char).strip())
+
+
+def _fence_lines(text: str, lines: list[str]) -> list[int]:
+    """The lines, in order, that hold a run of three backticks or tildes: the only lines
+    that can close a fence (found with ``str.find`` over the text, not line by line)."""
+    if "```" not in text and "~~~" not in text:
+        return []
+    starts = list(accumulate(map(len, lines)))  # the offset just past each line
+    found: set[int] = set()
+    for run in ("```", "~~~"):
+        at = text.find(run)
+        while at >= 0:
+            line = bisect_right(starts, at)
+            found.add(line)
+            # Skip to the next line: one candidate per line is enough.
+            at = text.find(run, starts[line] if line < len(starts) else len(text))
+    return sorted(found)
 
 
 def _unknown_name(name: str, line: int, critical_names: tuple[str, ...]) -> Problem:

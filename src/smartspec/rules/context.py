@@ -307,6 +307,19 @@ class Context:
         """The 0-based line of an offset in ``raw``."""
         return bisect_right(self._raw_offsets, offset) - 1
 
+    def raw_lines_with(self, needles: tuple[str, ...]) -> list[int]:
+        """The 0-based lines, in order, whose raw text (code blocks included) holds one of
+        ``needles`` (case-sensitive): one ``str.find`` pass per needle, which is far cheaper
+        than one regex alternation over the text."""
+        text = self.raw
+        found: set[int] = set()
+        for needle in needles:
+            at = text.find(needle)
+            while at >= 0:
+                found.add(self.raw_line_of(at))
+                at = text.find(needle, at + 1)
+        return sorted(found)
+
     @cached_property
     def memo(self) -> dict[str, Any]:
         """Views that one rule family builds from the blocks and shares between its rules
@@ -358,6 +371,44 @@ class Context:
         if not lines or prose.count("\n") != len(lines) - (not lines[-1].endswith("\n")):
             return None
         return prose.encode("utf-8").lower()
+
+    @cached_property
+    def _folded(self) -> bytes | None:
+        """``_lowered`` when searching it for ASCII words finds exactly the lines that
+        searching ``prose.lower()`` finds: only U+0130 and U+212A lower-case to ASCII (and
+        U+0130 to two characters), so a text holding either is searched as ``str``."""
+        prose = self.prose
+        if "\u0130" in prose or "\u212a" in prose:
+            return None
+        return self._lowered
+
+    @cached_property
+    def _lowered_prose(self) -> str:
+        return self.prose.lower()
+
+    def lines_with(self, words: tuple[str, ...]) -> list[int]:
+        """The 0-based lines, in order, whose lower-cased prose holds one of ``words``
+        (lower-case words). Searched in the UTF-8 bytes where that is exact, which is several
+        times faster than ``str.find`` over a text with non-Latin characters; asked once per
+        spec for each tuple of words."""
+        key = "lines_with:" + "\x00".join(words)
+        cached = self.memo.get(key)
+        if isinstance(cached, list):
+            return list(cached)
+        data = self._folded
+        found: set[int] = set()
+        if data is None:
+            lowered = self._lowered_prose
+            for word in words:
+                at = lowered.find(word)
+                while at >= 0:
+                    found.add(self.line_of(at))
+                    at = lowered.find(word, at + 1)
+            result = sorted(found)
+        else:
+            result = _byte_lines(data, words)
+        self.memo[key] = result
+        return list(result)
 
     def first_mention(self, group: str,
                       sections: Iterable[Section] | None = None) -> tuple[str, int] | None:
@@ -445,6 +496,27 @@ class Context:
                 for method in _METHOD_RE.findall(raw):
                     pairs.setdefault(method, []).extend(tokens)
         return pairs
+
+
+def _byte_lines(data: bytes, needles: tuple[str, ...]) -> list[int]:
+    """The lines (in order) of ``data`` that hold one of ``needles``, where every line of
+    ``data`` ends with exactly one "\\n": a byte offset's line is the count of newlines
+    before it, counted forward from the previous hit so the whole text is read once."""
+    hits: set[int] = set()
+    for word in needles:
+        needle = word.encode("utf-8")
+        at = data.find(needle)
+        while at >= 0:
+            hits.add(at)
+            at = data.find(needle, at + 1)
+    lines: list[int] = []
+    line = previous = 0
+    for at in sorted(hits):
+        line += data.count(b"\n", previous, at)
+        previous = at
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
 
 
 def _find_methods(text: str, start: int, end: int) -> Iterator[int]:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import Context
 from smartspec.rules.messages import rule_words
+
+if TYPE_CHECKING:
+    from smartspec.delivery.items import Item
 
 TASKS_FILE = "tasks.md"
 
@@ -31,6 +35,19 @@ def _tasks_text(ctx: Context) -> tuple[str, str]:
         raise Skip(f"{tasks.as_posix()} cannot be read ({exc})") from None
 
 
+def _spec_items(ctx: Context) -> list[Item]:
+    """The spec's requirement items as ``smartspec tasks`` reads them; read once per spec
+    for both coverage rules (reading them re-scans the whole spec)."""
+    cached = ctx.memo.get("delivery-items")
+    if isinstance(cached, list):
+        return cached
+    from smartspec.delivery.items import read_facts
+
+    items = list(read_facts("".join(ctx.doc.lines), ctx.path).items)
+    ctx.memo["delivery-items"] = items
+    return items
+
+
 @RULES.rule(
     "SS301", "task-coverage", severity="warn",
     description="With a tasks.md beside the spec, every spec item (endpoint, entity, service, "
@@ -40,12 +57,10 @@ def _tasks_text(ctx: Context) -> tuple[str, str]:
 def task_coverage(ctx: Context) -> Iterator[Hit]:
     text, shown = _tasks_text(ctx)  # skips the rule first when there is no tasks.md
     # Imported only now: most specs have no tasks.md, and the delivery readers are heavy.
-    from smartspec.delivery.items import read_facts
     from smartspec.delivery.tasks import covered_ids
 
     covered = covered_ids(text)
-    facts = read_facts("".join(ctx.doc.lines), ctx.path)
-    for item in facts.items:
+    for item in _spec_items(ctx):
         if item.rid not in covered:
             yield Hit(item.line, "coverage-uncovered",
                       {"rid": item.rid, "title": item.title, "tasks": shown})
@@ -59,10 +74,9 @@ def task_coverage(ctx: Context) -> Iterator[Hit]:
 )
 def task_dangling(ctx: Context) -> Iterator[Hit]:
     text, shown = _tasks_text(ctx)  # skips the rule first when there is no tasks.md
-    from smartspec.delivery.items import read_facts
     from smartspec.delivery.tasks import task_lines
 
-    known = {item.rid for item in read_facts("".join(ctx.doc.lines), ctx.path).items}
+    known = {item.rid for item in _spec_items(ctx)}
     for index, _, tid, rid in task_lines(text):
         if rid is not None and rid not in known:
             yield Hit(None, "coverage-dangling", {"task": tid, "tasks": shown,

@@ -40,11 +40,19 @@ _PERCENTILE_RE = re.compile(r"(?<![\w.])[Pp](\d{2}(?:\.\d+)?)(?![\d.])[^0-9\n]{0
 # pattern that starts with a look-behind or a case-insensitive alternation would be tried
 # at every position of the spec.
 _ANY_PERCENTILE_RE = re.compile(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
+# The same, one pattern per letter: a pattern that starts with a literal lets the engine
+# jump from one "p" to the next, where "[Pp]" is tried at every position (five times
+# slower over a whole spec). A match holds no "p", so the two never overlap.
+_PERCENTILE_STARTS = (re.compile(r"p\d\d(?:\.\d+)?(?![\d.])"),
+                      re.compile(r"P\d\d(?:\.\d+)?(?![\d.])"))
 _PERCENT_RE = re.compile(r"%")
 _DEADLINE_WORDS = ("within", "deadline", "total timeout", "total budget", "overall timeout",
                    "overall budget", "budget of")
 _LIMIT_WORDS = ("max_connections", "connection limit", "max connections",
                 "maximum connections", "max database connections", "max db connections")
+# The lines the pool check reads: the limit itself, pool sizes, instance counts, poolers.
+_POOL_WORDS = (*_LIMIT_WORDS, "pool", "instances", "replicas", "pods", "maxreplicas",
+               "pgbouncer", "pgpool", "proxy", "pooler", "odyssey")
 _PERCENTILE_HEADER_RE = re.compile(r"^[Pp](\d{2}(?:\.\d+)?)\b")
 # "99.95% uptime", "SLA: 99.9%", "| Availability | 99.95% (...) |"
 _AVAILABILITY_RE = re.compile(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
@@ -110,20 +118,27 @@ def figures(ctx: Context) -> Iterator[Hit]:
     # state no figure, and a regex per line over the whole spec would cost more than
     # every other rule together.
     prose = ctx.prose
-    lowered = prose.lower()
-    if _ANY_PERCENTILE_RE.search(prose):
+    if any(pattern.search(prose) for pattern in _PERCENTILE_STARTS):
         yield from _percentiles(ctx, _with_table_rows(ctx, _lines_matching(
-            ctx, _ANY_PERCENTILE_RE)))
+            ctx, *_PERCENTILE_STARTS)))
     if "%" in prose:
         yield from _availability(ctx, _lines_matching(ctx, _PERCENT_RE, after=2))
-    if any(word in lowered for word in _DEADLINE_WORDS):
-        yield from _retry_deadlines(ctx, lowered)
-    if any(word in lowered for word in _LIMIT_WORDS):
-        wanted = _lines_with(ctx, lowered, (*_LIMIT_WORDS, "pool", "instances", "replicas",
-                                            "pods", "maxreplicas", "pgbouncer", "pgpool",
-                                            "proxy", "pooler", "odyssey"), 0, len(lowered))
+    yield from _retry_deadlines(ctx)
+    if _states_limit(ctx):
+        wanted = ctx.lines_with(_POOL_WORDS)
         yield from _pool_limit([(i, ctx.doc.lines[i]) for i in wanted
                                 if not ctx.doc.fenced[i]])
+
+
+def _states_limit(ctx: Context) -> bool:
+    """Whether the prose states a database connection limit. Every limit phrase holds
+    "connection", so one search finds the few lines worth reading."""
+    prose, offsets = ctx.prose, ctx.offsets
+    for index in ctx.lines_with(("connection",)):
+        line = prose[offsets[index]:offsets[index + 1]].lower()
+        if any(word in line for word in _LIMIT_WORDS):
+            return True
+    return False
 
 
 def _with_table_rows(ctx: Context, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -140,14 +155,15 @@ def _with_table_rows(ctx: Context, found: list[tuple[int, str]]) -> list[tuple[i
     return sorted(extra.items())
 
 
-def _lines_matching(ctx: Context, pattern: re.Pattern[str],
+def _lines_matching(ctx: Context, *patterns: re.Pattern[str],
                     after: int = 0) -> list[tuple[int, str]]:
-    """The prose lines where ``pattern`` matches (and the ``after`` lines that follow
-    each), in order, as (0-based line, text of the line)."""
+    """The prose lines where one of ``patterns`` matches (and the ``after`` lines that
+    follow each), in order, as (0-based line, text of the line)."""
     wanted: set[int] = set()
-    for match in pattern.finditer(ctx.prose):
-        line = ctx.line_of(match.start())
-        wanted.update(range(line, min(line + after + 1, len(ctx.doc.lines))))
+    for pattern in patterns:
+        for match in pattern.finditer(ctx.prose):
+            line = ctx.line_of(match.start())
+            wanted.update(range(line, min(line + after + 1, len(ctx.doc.lines))))
     fenced = ctx.doc.fenced
     return [(i, ctx.doc.lines[i]) for i in sorted(wanted) if not fenced[i]]
 
@@ -256,48 +272,66 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
 _RETRY_WORDS = ("retr", "backoff", "back-off", "ลองใหม่")
 
 
-def _lines_with(ctx: Context, lowered: str, words: tuple[str, ...], start: int,
-                end: int) -> list[int]:
-    """The prose lines in ``[start, end)`` that hold one of ``words``."""
-    found: set[int] = set()
-    for word in words:
-        at = lowered.find(word, start, end)
-        while at >= 0:
-            found.add(ctx.line_of(at))
-            at = lowered.find(word, at + 1, end)
-    return sorted(found)
-
-
-def _retry_deadlines(ctx: Context, lowered: str) -> Iterator[Hit]:
-    lines = ctx.doc.lines
-    sections = ctx.doc.sections
-    starts = [section.start for section in sections]
-    # Deadline and retry lines of the whole document, found once, then grouped by section.
-    deadline_lines = _lines_with(ctx, lowered, _DEADLINE_WORDS, 0, len(lowered))
-    deadlines: dict[int, tuple[float, int]] = {}
-    for index in deadline_lines:
+def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
+    lines, fenced = ctx.doc.lines, ctx.doc.fenced
+    starts = [section.start for section in ctx.doc.sections]
+    # Retry schedules first (four words, few lines), then deadlines only in the sections
+    # that hold one: a deadline elsewhere is never compared with anything, and searching the
+    # whole spec for seven deadline words costs more than the rest of the rule.
+    schedules: list[tuple[int, int, list[re.Match[str]]]] = []
+    for index in ctx.lines_with(_RETRY_WORDS):
         line = lines[index]
-        if ctx.doc.fenced[index] or not _DEADLINE_CONTEXT_RE.search(line):
+        if fenced[index] or not _RETRY_WORDS_RE.search(line):
             continue
-        owner = bisect_right(starts, index) - 1
-        for match in _DEADLINE_RE.finditer(line):
-            seconds = _seconds(match.group(1), match.group(2))
-            if owner not in deadlines or seconds > deadlines[owner][0]:
-                deadlines[owner] = (seconds, index)
-    if not deadlines:
+        found = list(_SCHEDULE_RE.finditer(line))
+        if found:
+            schedules.append((index, bisect_right(starts, index) - 1, found))
+    if not schedules:
         return
-    for index in _lines_with(ctx, lowered, _RETRY_WORDS, 0, len(lowered)):
-        deadline = deadlines.get(bisect_right(starts, index) - 1)
-        line = lines[index]
-        if deadline is None or ctx.doc.fenced[index] or not _RETRY_WORDS_RE.search(line):
+    deadlines: dict[int, tuple[float, int]] = {}
+    prose, offsets = ctx.prose, ctx.offsets
+    for owner in sorted({owner for _, owner, _ in schedules}):
+        start = starts[owner] if owner >= 0 else 0
+        end = starts[owner + 1] if owner + 1 < len(starts) else len(lines)
+        for index in _section_lines_with(prose, offsets, start, end, _DEADLINE_WORDS):
+            line = lines[index]
+            if fenced[index] or not _DEADLINE_CONTEXT_RE.search(line):
+                continue
+            for match in _DEADLINE_RE.finditer(line):
+                seconds = _seconds(match.group(1), match.group(2))
+                if owner not in deadlines or seconds > deadlines[owner][0]:
+                    deadlines[owner] = (seconds, index)
+    for index, owner, found in schedules:
+        deadline = deadlines.get(owner)
+        if deadline is None:
             continue
-        for match in _SCHEDULE_RE.finditer(line):
+        for match in found:
             delays = re.findall(_DURATION, match.group(0))
             total = sum(_seconds(v, u) for v, u in delays)
             if total > deadline[0]:
                 yield Hit(index, "retry-over-deadline", {
                     "schedule": match.group(0), "total": _show(total),
                     "deadline": _show(deadline[0]), "line": str(deadline[1] + 1)})
+
+
+def _section_lines_with(prose: str, offsets: list[int], start: int, end: int,
+                        words: tuple[str, ...]) -> list[int]:
+    """The lines in ``[start, end)`` whose lower-cased prose holds one of ``words``: the
+    span lower-cased once and searched per word, or line by line when lower-casing changes
+    its length (a dotted capital I), where offsets would no longer map to lines."""
+    begin = offsets[start]
+    chunk = prose[begin:offsets[end]].lower()
+    if len(chunk) != offsets[end] - begin:
+        return [index for index in range(start, end)
+                if any(word in prose[offsets[index]:offsets[index + 1]].lower()
+                       for word in words)]
+    found: set[int] = set()
+    for word in words:
+        at = chunk.find(word)
+        while at >= 0:
+            found.add(bisect_right(offsets, begin + at) - 1)
+            at = chunk.find(word, at + 1)
+    return sorted(found)
 
 
 def _pool_limit(lines: list[tuple[int, str]]) -> Iterator[Hit]:
