@@ -125,9 +125,9 @@ ACTOR_WORDS: dict[str, tuple[str, str]] = {
 @lru_cache(maxsize=1)
 def entity_catalogue() -> dict[str, dict[str, Any]]:
     """Known entities: their attributes, lifecycle states and usual owners (package data)."""
-    from importlib.resources import files
+    from smartspec.packagedata import package_root
 
-    raw = json.loads((files("smartspec") / "model" / "entities.json").read_text(encoding="utf-8"))
+    raw = json.loads((package_root() / "model" / "entities.json").read_text(encoding="utf-8"))
     return dict(raw["entities"])
 
 
