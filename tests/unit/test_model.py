@@ -102,6 +102,17 @@ def test_explicit_endpoints_are_the_operations_as_written() -> None:
     assert paths(model) == {"POST /runs"}
 
 
+def test_cancel_in_the_description_is_an_operation_of_the_entity_that_can_be_cancelled() -> None:
+    model = model_for("orders", "Order service REST API: create, get, update, cancel and list "
+                                "orders, PostgreSQL")
+    assert "POST /api/v1/orders/{id}/cancel" in paths(model)
+    cancel = next(o for o in model.operations if o.verb == "cancel")
+    assert cancel.entity == "order" and cancel.origin.source == "description"
+    # Without the word there is no cancel endpoint.
+    assert not any(o.verb == "cancel" for o in model_for("orders", "Order service REST API, "
+                                                                   "PostgreSQL").operations)
+
+
 def test_alerts_on_thresholds_are_raised_by_the_service_not_posted() -> None:
     model = model_for("telemetry-ingest",
                       "IoT telemetry from sensors over MQTT into TimescaleDB, alerts on thresholds")

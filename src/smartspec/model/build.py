@@ -596,6 +596,16 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 ops.append(_rest("cancel", appointment, "POST", base + "/cancel",
                                  "Cancel an appointment and free its slot",
                                  said("cancel") if "cancel" in verbs else said("schedule")))
+        if "cancel" in verbs and appointment is None:
+            # "cancel orders": a state change with its own rules (which states may still be
+            # cancelled), so its own endpoint rather than a PATCH of the status.
+            target = next((e for e in entities if "CANCELLED" in e.states), None)
+            if target is not None:
+                label = target.name.replace("_", " ")
+                ops.append(_rest("cancel", target, "POST",
+                                 f"{API}/{_url(target.plural)}/{{id}}/cancel",
+                                 f"Cancel {_article(label)} {label} that has not been fulfilled",
+                                 said("cancel")))
         if auth == "jwt-issue":
             owner = by_name.get("user") or by_name.get("account") or primary
             origin = Origin(DESCRIPTION, "JWT in a service that owns user accounts")
