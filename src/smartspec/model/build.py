@@ -599,11 +599,11 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         if "cancel" in verbs and appointment is None:
             # "cancel orders": a state change with its own rules (which states may still be
             # cancelled), so its own endpoint rather than a PATCH of the status.
-            target = next((e for e in entities if "CANCELLED" in e.states), None)
-            if target is not None:
-                label = target.name.replace("_", " ")
-                ops.append(_rest("cancel", target, "POST",
-                                 f"{API}/{_url(target.plural)}/{{id}}/cancel",
+            cancellable = next((e for e in entities if "CANCELLED" in e.states), None)
+            if cancellable is not None:
+                label = cancellable.name.replace("_", " ")
+                ops.append(_rest("cancel", cancellable, "POST",
+                                 f"{API}/{_url(cancellable.plural)}/{{id}}/cancel",
                                  f"Cancel {_article(label)} {label} that has not been fulfilled",
                                  said("cancel")))
         if auth == "jwt-issue":
