@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from smartspec.domains import DOMAIN_ORDER, packs
+from smartspec.domains import packs
+from smartspec.options import DOMAINS
 
 # Built-in keyword groups. Keys are stable: config `keywords.<group>` extends them, and the
 # validation rules use the rule groups (auth, queue, transaction, external-api).
@@ -46,7 +47,6 @@ KEYWORD_GROUPS: dict[str, tuple[str, ...]] = {
 
 # Each domain's words come from its pack (smartspec/domains/<name>.json).
 KEYWORD_GROUPS.update({name: domain.keywords for name, domain in packs().items()})
-DOMAIN_GROUPS = DOMAIN_ORDER
 
 # Technologies: canonical name -> (kind, spellings).
 TECHNOLOGIES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -293,7 +293,7 @@ def detect(name: str, description: str,
     external = _external_apis(text)
     entities = _entities(text) or _entity_from_name(words_of_name)
     endpoints = _explicit_endpoints(description) or _derived_endpoints(entities)
-    domains = tuple(d for d in DOMAIN_GROUPS if groups.get(d))
+    domains = tuple(d for d in DOMAINS if groups.get(d))
     return Facts(
         text=text,
         groups=groups,
