@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from smartspec.content.system import STORED_VALUE_RE, currency_for
 from smartspec.detect import plural_of
+from smartspec.prose import oxford
 
 if TYPE_CHECKING:
     from smartspec.model import Entity, SystemModel
@@ -179,12 +180,6 @@ def _column_sql(c: Column, primary_key: tuple[str, ...]) -> tuple[str, str | Non
     if c.references:
         parts.append(f"REFERENCES {c.references}")
     return " ".join(parts), c.comment
-
-
-def _oxford(items: tuple[str, ...]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + ", and " + items[-1]
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -615,7 +610,7 @@ def _named_financial_tables(wants: _Wants) -> list[Table]:
         tables.append(Table(
             "payment", "Payment Table",
             "One attempt to collect money"
-            + (f" through {_oxford(wants.providers)}" if wants.providers else "")
+            + (f" through {oxford(wants.providers)}" if wants.providers else "")
             + ". The idempotency key makes retries safe; the provider reference is unique, so "
               "a provider callback is applied once.",
             columns, indexes=indexes,
