@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from smartspec.domains import packs
 from smartspec.options import DOMAINS
+from smartspec.specids import DESCRIPTION_ID_RE
 
 # Built-in keyword groups. Keys are stable: config `keywords.<group>` extends them, and the
 # validation rules use the rule groups (auth, queue, transaction, external-api).
@@ -127,7 +128,6 @@ SERVICE_LIST_RE = re.compile(
 )
 # "<Name> API" for names not in EXTERNAL_APIS: "the Acme API"
 NAMED_API_RE = re.compile(r"\b([A-Z][A-Za-z0-9]+(?:\s[A-Z][A-Za-z0-9]+)?)\s+API\b")
-SPEC_ID_RE = re.compile(r"\bspec-(?:[a-z]+-)?\d{3}(?:-[a-z0-9][a-z0-9-]*[a-z0-9])?\b")
 
 _NOT_SERVICES = {"the", "a", "an", "our", "this", "that", "web", "micro", "and", "or", "of",
                  "with", "for", "to", "new", "backend", "each", "every", "other", "all",
@@ -305,7 +305,7 @@ def detect(name: str, description: str,
         external_apis=external,
         entities=entities,
         endpoints=endpoints,
-        spec_ids=tuple(dict.fromkeys(SPEC_ID_RE.findall(description))),
+        spec_ids=tuple(dict.fromkeys(DESCRIPTION_ID_RE.findall(description))),
         domains=domains,
     )
 
