@@ -213,7 +213,9 @@ def _status(values: tuple[str, ...], default: str) -> tuple[Column, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Wants:
+class _PaymentFeatures:
+    """The payment features a description asks for, which choose the financial tables."""
+
     payment: bool
     card: bool
     refund: bool
@@ -228,7 +230,9 @@ class _Wants:
 PAYMENT_PROVIDERS = ("Stripe", "PromptPay", "PayPal", "Adyen", "Plaid")
 
 
-def _wants(plan: SpecPlan) -> _Wants:
+def _payment_features(plan: SpecPlan) -> _PaymentFeatures:
+    """Read the payment features from the description's words, the external APIs it names and
+    the model's entities (an invoice entity asks for invoices even when no word says so)."""
     facts = plan.facts
     words = set(facts.words("fintech")) | set(facts.entities) | {
         w.lower() for w in re.findall(r"[A-Za-z]+", facts.text)}
@@ -240,7 +244,7 @@ def _wants(plan: SpecPlan) -> _Wants:
     methods = tuple(dict.fromkeys(
         [*(["CARD"] if card else []), *(["PROMPTPAY"] if "PromptPay" in apis else []),
          *(["PAYPAL"] if "PayPal" in apis else []), "BANK_TRANSFER", "WALLET"]))
-    return _Wants(
+    return _PaymentFeatures(
         payment=payment,
         card=card,
         refund=payment,
@@ -259,7 +263,7 @@ def _wants(plan: SpecPlan) -> _Wants:
 # Financial core (reference §13.1.2)
 
 
-def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str | None]:
+def _financial_tables(plan: SpecPlan, wants: _PaymentFeatures) -> tuple[list[Table], str | None]:
     currency = f"'{wants.currency}'"
     # A balance table exists only where the description asks for stored value (credits, a
     # wallet): a card-payments service keeps payments and a ledger, not customer balances.
@@ -507,7 +511,7 @@ def _transaction_log(created: datetime, tested: bool) -> Table:
     )
 
 
-def _named_financial_tables(wants: _Wants) -> list[Table]:
+def _named_financial_tables(wants: _PaymentFeatures) -> list[Table]:
     tables: list[Table] = []
     currency = f"'{wants.currency}'"
     if wants.subscription:
@@ -931,7 +935,7 @@ def schema_for(plan: SpecPlan) -> Schema:
     tables: list[Table] = []
     balance: str | None = None
     if financial:
-        wants = _wants(plan)
+        wants = _payment_features(plan)
         core, balance = _financial_tables(plan, wants)
         named = _named_financial_tables(wants)
         # Named tables go after saga_state (they reference it) and before the ledger.
