@@ -7,18 +7,41 @@ imported when a config file exists or the schema is asked for, so plain runs ski
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
-Profile = Literal["basic", "backend-service", "financial", "full"]
-Mode = Literal["standard", "compact"]
-Security = Literal["none", "basic", "stride-basic", "stride-full", "auto"]
-DI = Literal["none", "minimal", "full", "auto"]
-Performance = Literal["none", "basic", "full", "auto"]
-Domain = Literal["healthcare", "iot", "logistics", "ai", "fintech", "saas", "internal"]
+from smartspec.options import (
+    DI_LEVELS,
+    DOMAINS,
+    LANGUAGES,
+    MODES,
+    PERFORMANCE_LEVELS,
+    PROFILES,
+    SECURITY_LEVELS,
+)
+
+if TYPE_CHECKING:
+    Profile = str
+    Mode = str
+    Security = str
+    DI = str
+    Performance = str
+    Domain = str
+    Language = str
+else:
+    # Built from the vocabularies in options, so a new profile, level, domain or language needs
+    # no second edit here; msgspec and the printed JSON Schema see the same Literals as if
+    # they were spelled out.
+    Profile = Literal[PROFILES]
+    Mode = Literal[MODES]
+    Security = Literal[SECURITY_LEVELS]
+    DI = Literal[DI_LEVELS]
+    Performance = Literal[PERFORMANCE_LEVELS]
+    Domain = Literal[DOMAINS]
+    Language = Literal[LANGUAGES]
+
 Severity = Literal["error", "warn", "off"]
-Language = Literal["en", "th"]
 
 
 class _Model(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, rename="camel"):

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
-from smartspec.domains import DOMAIN_ORDER, packs
+from smartspec.domains import packs
+from smartspec.options import DOMAINS
+from smartspec.specids import DESCRIPTION_ID_RE
 
 # Built-in keyword groups. Keys are stable: config `keywords.<group>` extends them, and the
 # validation rules use the rule groups (auth, queue, transaction, external-api).
@@ -46,7 +48,6 @@ KEYWORD_GROUPS: dict[str, tuple[str, ...]] = {
 
 # Each domain's words come from its pack (smartspec/domains/<name>.json).
 KEYWORD_GROUPS.update({name: domain.keywords for name, domain in packs().items()})
-DOMAIN_GROUPS = DOMAIN_ORDER
 
 # Technologies: canonical name -> (kind, spellings).
 TECHNOLOGIES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -127,7 +128,6 @@ SERVICE_LIST_RE = re.compile(
 )
 # "<Name> API" for names not in EXTERNAL_APIS: "the Acme API"
 NAMED_API_RE = re.compile(r"\b([A-Z][A-Za-z0-9]+(?:\s[A-Z][A-Za-z0-9]+)?)\s+API\b")
-SPEC_ID_RE = re.compile(r"\bspec-(?:[a-z]+-)?\d{3}(?:-[a-z0-9][a-z0-9-]*[a-z0-9])?\b")
 
 _NOT_SERVICES = {"the", "a", "an", "our", "this", "that", "web", "micro", "and", "or", "of",
                  "with", "for", "to", "new", "backend", "each", "every", "other", "all",
@@ -291,7 +291,7 @@ def detect(name: str, description: str,
     external = _external_apis(text)
     entities = _entities(text) or _entity_from_name(words_of_name)
     endpoints = _explicit_endpoints(description) or _derived_endpoints(entities)
-    domains = tuple(d for d in DOMAIN_GROUPS if groups.get(d))
+    domains = tuple(d for d in DOMAINS if groups.get(d))
     return Facts(
         text=text,
         groups=groups,
@@ -303,7 +303,7 @@ def detect(name: str, description: str,
         external_apis=external,
         entities=entities,
         endpoints=endpoints,
-        spec_ids=tuple(dict.fromkeys(SPEC_ID_RE.findall(description))),
+        spec_ids=tuple(dict.fromkeys(DESCRIPTION_ID_RE.findall(description))),
         domains=domains,
     )
 

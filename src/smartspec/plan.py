@@ -22,15 +22,12 @@ from smartspec.options import (
     Options,
     check_choice,
 )
+from smartspec.specids import GIVEN_ID_RE
 
 DETECTED = "detected"
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 CATEGORY_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
-# spec-004-payment-processing, spec-core-001-authentication, spec-004 (the reference's short form)
-SPEC_ID_RE = re.compile(
-    r"^spec-(?:(?P<category>[a-z][a-z0-9]*)-)?(?P<number>\d{3,})(?:-(?P<slug>[a-z0-9][a-z0-9-]{1,63}))?$"
-)
 
 # Built-in auto levels per profile; callables read the facts (reference §2, Appendix B).
 PROFILE_DEFAULTS: dict[str, dict[str, str]] = {
@@ -166,7 +163,7 @@ def spec_id_for(category: str, number: int, slug: str) -> str:
 
 
 def display_id(spec_id: str) -> str:
-    match = SPEC_ID_RE.match(spec_id)
+    match = GIVEN_ID_RE.match(spec_id)
     if not match:
         return spec_id.upper()
     category = match.group("category")
@@ -177,7 +174,7 @@ def next_number(category: str, taken_ids: set[str]) -> int:
     """One more than the highest number used by ``category`` among ``taken_ids``."""
     highest = 0
     for spec_id in taken_ids:
-        match = SPEC_ID_RE.match(spec_id)
+        match = GIVEN_ID_RE.match(spec_id)
         if not match:
             continue
         own = match.group("category") or "feature"
@@ -288,7 +285,7 @@ def _category(settings: Settings, decisions: list[Decision]) -> str:
 def _spec_id(options: Options, category: str, slug: str, taken: set[str],
              decisions: list[Decision]) -> str:
     if options.spec_id is not None:
-        if not SPEC_ID_RE.match(options.spec_id):
+        if not GIVEN_ID_RE.match(options.spec_id):
             raise UsageError(
                 f"--id: {options.spec_id!r} is not a valid spec id; expected spec-NNN-<slug> "
                 "or spec-<category>-NNN-<slug> (e.g. spec-core-001-authentication)"
@@ -436,7 +433,7 @@ def _depends_on(options: Options, facts: Facts, spec_id: str,
                 decisions: list[Decision]) -> tuple[str, ...]:
     given = options.depends_on or ()
     for dep in given:
-        if not SPEC_ID_RE.match(dep):
+        if not GIVEN_ID_RE.match(dep):
             raise UsageError(
                 f"--depends-on: {dep!r} is not a spec id; expected spec-NNN-<slug> or "
                 "spec-<category>-NNN-<slug>"

@@ -14,6 +14,17 @@ ID_RE = re.compile(
     r"^spec-(?:(?P<category>[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*)-)?(?P<number>\d{3,})"
     r"-(?P<slug>[a-z0-9][a-z0-9-]{1,63})$"
 )
+# An id a person gives (``--spec-id``, a dependency, a spec folder's name) or smartspec reads
+# back to number and display: spec-004-payment-processing, spec-core-001-authentication, or
+# the short form spec-004. Unlike ID_RE the slug may be left off, and the category is one word
+# (spec-core-001-auth has category "core"), as ``new`` writes categories.
+GIVEN_ID_RE = re.compile(
+    r"^spec-(?:(?P<category>[a-z][a-z0-9]*)-)?(?P<number>\d{3,})(?:-(?P<slug>[a-z0-9][a-z0-9-]{1,63}))?$"
+)
+# An id a description mentions, found anywhere in its words: spec-004, spec-core-004,
+# spec-004-payments, spec-core-004-auth. Exactly three digits, a letters-only category, and
+# word boundaries (not MENTION_RE's stricter ones), as the description detector always read it.
+DESCRIPTION_ID_RE = re.compile(r"\bspec-(?:[a-z]+-)?\d{3}(?:-[a-z0-9][a-z0-9-]*[a-z0-9])?\b")
 # Looser: just enough of an id to guess its category (for specs not in the index).
 ID_CATEGORY_RE = re.compile(r"^spec-(?:(?P<category>[a-z][a-z0-9-]*?)-)?\d+(?:-|$)")
 # What ``index --check`` accepts as an id unless the config's ``index.idPattern`` says

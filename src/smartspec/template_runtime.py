@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
 from typing import Any
 
+from smartspec.prose import oxford
+
 __all__ = [
     "ENVIRONMENT", "FILTERS", "SMARTSPEC_FILTERS", "TESTS", "Environment", "LoopContext", "Macro", "Markup",
     "Namespace", "TemplateNotFound", "TemplateReference", "TemplateRuntimeError", "Undefined",
@@ -685,13 +687,6 @@ def camel(text: Any, upper: bool = False) -> str:
 
 def pascal(text: Any) -> str:
     return camel(text, upper=True)
-
-
-def oxford(items: Any, word: str = "and") -> str:
-    names = [str(i) for i in items]
-    if len(names) <= 2:
-        return f" {word} ".join(names)
-    return ", ".join(names[:-1]) + f", {word} " + names[-1]
 
 
 SMARTSPEC_FILTERS: dict[str, Callable[..., Any]] = {

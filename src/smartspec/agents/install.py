@@ -249,12 +249,7 @@ def _plan_file(root: Path, target: Path, text: str, record: dict[str, Any] | Non
         return "created", _Write(target, text)
     if current == text:
         return "unchanged", None
-    if record is not None and sha256_text(current) == record["sha256"]:
-        return "updated", _Write(target, text)
-    if not force:
-        return "kept", None
-    backup = _free_path(backups_dir / shown_path(target, root))
-    return "replaced", _Write(target, text, backup_of=current, backup=backup)
+    return _replace(root, target, current, current, text, record, force, backups_dir)
 
 
 def _plan_block(root: Path, target: Path, block: str, record: dict[str, Any] | None, force: bool,
@@ -274,12 +269,22 @@ def _plan_block(root: Path, target: Path, block: str, record: dict[str, Any] | N
     if existing == mine:
         return "unchanged", None
     updated = current[:start] + mine + current[end:]
-    if record is not None and sha256_text(existing) == record["sha256"]:
-        return "updated", _Write(target, updated)
+    return _replace(root, target, current, existing, updated, record, force, backups_dir)
+
+
+def _replace(root: Path, target: Path, current: str, managed: str, new_text: str,
+             record: dict[str, Any] | None, force: bool,
+             backups_dir: Path) -> tuple[Action, _Write | None]:
+    """Whether ``target`` (now ``current``) may become ``new_text``: "updated" while the part
+    smartspec manages (``managed``, the whole file or its block) is still what smartspec
+    recorded; else "kept", so a person's change is never lost, unless ``force`` replaces it
+    after a backup of the whole file."""
+    if record is not None and sha256_text(managed) == record["sha256"]:
+        return "updated", _Write(target, new_text)
     if not force:
         return "kept", None
     backup = _free_path(backups_dir / shown_path(target, root))
-    return "replaced", _Write(target, updated, backup_of=current, backup=backup)
+    return "replaced", _Write(target, new_text, backup_of=current, backup=backup)
 
 
 def _unplan_file(target: Path, record: dict[str, Any]) -> tuple[Action, _Write | None]:

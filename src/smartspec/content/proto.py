@@ -6,10 +6,11 @@ gRPC. The text compiles with ``protoc`` (tests/unit/test_proto.py runs grpcio-to
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from smartspec.model import Entity, SystemModel
+    from smartspec.model import Entity, Operation, SystemModel
 
 _PROTO_TYPES = {"string": "string", "text": "string", "code": "string", "uuid": "string",
                 "integer": "int32", "small-integer": "int32", "big-integer": "int64",
@@ -20,6 +21,23 @@ _PROTO_TYPES = {"string": "string", "text": "string", "code": "string", "uuid": 
 
 def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def _service_name(model: SystemModel) -> str:
+    """The gRPC service's name, the same in the .proto file and in the grpcurl examples:
+    ``model-serving`` -> ``ModelServingService``."""
+    service = _pascal(model.name) or "Service"
+    return service if service.endswith("Service") else service + "Service"
+
+
+def _with_entities(model: SystemModel,
+                   ops: Iterable[Operation]) -> Iterator[tuple[Operation, Entity]]:
+    """Each of ``ops`` with the entity it acts on; an operation on no known entity has no
+    message or type to describe it, so it is passed over."""
+    for op in ops:
+        entity = model.entity(op.entity)
+        if entity is not None:
+            yield op, entity
 
 
 def package_of(name: str) -> str:
@@ -58,18 +76,13 @@ def proto_for(model: SystemModel) -> str:
     ops = [o for o in model.operations if o.interface == "grpc"]
     if not ops:
         return ""
-    service = _pascal(model.name) or "Service"
-    if not service.endswith("Service"):
-        service += "Service"
+    service = _service_name(model)
     lines = ['syntax = "proto3";', "", f"package {package_of(model.name)};", "",
              'import "google/protobuf/struct.proto";',
              'import "google/protobuf/timestamp.proto";', "", f"service {service} {{"]
     messages: list[list[str]] = []
     defined: set[str] = set()
-    for op in ops:
-        entity = model.entity(op.entity)
-        if entity is None:
-            continue
+    for op, entity in _with_entities(model, ops):
         kind = _pascal(entity.name)
         if op.verb == "get":
             request, response = f"{op.path}Request", kind
@@ -115,10 +128,7 @@ def graphql_sdl(model: SystemModel) -> str:
         return ""
     lines = ["scalar DateTime", "scalar JSON", "", "type Query {"]
     types: list[str] = []
-    for op in ops:
-        entity = model.entity(op.entity)
-        if entity is None:
-            continue
+    for op, entity in _with_entities(model, ops):
         kind = _pascal(entity.name)
         if op.verb == "get":
             lines.append(f"  {op.path}(id: ID!): {kind}")
@@ -175,15 +185,10 @@ def grpc_examples(model: SystemModel) -> list[GrpcExample]:
 
     ops = [o for o in model.operations if o.interface == "grpc" and o.verb in ("get", "infer")
            and not o.path.endswith("Stream")]
-    service = _pascal(model.name) or "Service"
-    if not service.endswith("Service"):
-        service += "Service"
+    service = _service_name(model)
     host = (re.sub(r"[^a-z0-9]+", "-", model.name.lower()).strip("-") or "api") + ".example.com"
     found: list[GrpcExample] = []
-    for op in ops:
-        entity = model.entity(op.entity)
-        if entity is None:
-            continue
+    for op, entity in _with_entities(model, ops):
         record: dict[str, object] = {"id": EXAMPLE_ID}
         if entity.owner:
             record[f"{entity.owner}_id"] = OWNER_ID

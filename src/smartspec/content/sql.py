@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from smartspec.content.system import STORED_VALUE_RE, currency_for
-from smartspec.detect import plural_of
+from smartspec.prose import oxford
 
 if TYPE_CHECKING:
     from smartspec.model import Entity, SystemModel
@@ -32,17 +32,6 @@ if TYPE_CHECKING:
 SQL_DATABASES = frozenset({"PostgreSQL", "MySQL", "SQLite", "TimescaleDB"})
 # Entity names that are reserved words in PostgreSQL get another table name.
 _TABLE_NAMES = {"user": "app_user", "order": "customer_order"}
-_RESERVED = frozenset({
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case",
-    "cast", "check", "collate", "column", "constraint", "create", "current_date", "current_role",
-    "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc",
-    "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign", "from", "grant",
-    "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit",
-    "localtime", "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing",
-    "primary", "references", "returning", "select", "session_user", "some", "symmetric", "table",
-    "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "when",
-    "where", "window", "with",
-})
 
 
 class Column(NamedTuple):
@@ -180,12 +169,6 @@ def _column_sql(c: Column, primary_key: tuple[str, ...]) -> tuple[str, str | Non
     return " ".join(parts), c.comment
 
 
-def _oxford(items: tuple[str, ...]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + ", and " + items[-1]
-
-
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -217,7 +200,9 @@ def _status(values: tuple[str, ...], default: str) -> tuple[Column, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Wants:
+class _PaymentFeatures:
+    """The payment features a description asks for, which choose the financial tables."""
+
     payment: bool
     card: bool
     refund: bool
@@ -232,7 +217,9 @@ class _Wants:
 PAYMENT_PROVIDERS = ("Stripe", "PromptPay", "PayPal", "Adyen", "Plaid")
 
 
-def _wants(plan: SpecPlan) -> _Wants:
+def _payment_features(plan: SpecPlan) -> _PaymentFeatures:
+    """Read the payment features from the description's words, the external APIs it names and
+    the model's entities (an invoice entity asks for invoices even when no word says so)."""
     facts = plan.facts
     words = set(facts.words("fintech")) | set(facts.entities) | {
         w.lower() for w in re.findall(r"[A-Za-z]+", facts.text)}
@@ -244,7 +231,7 @@ def _wants(plan: SpecPlan) -> _Wants:
     methods = tuple(dict.fromkeys(
         [*(["CARD"] if card else []), *(["PROMPTPAY"] if "PromptPay" in apis else []),
          *(["PAYPAL"] if "PayPal" in apis else []), "BANK_TRANSFER", "WALLET"]))
-    return _Wants(
+    return _PaymentFeatures(
         payment=payment,
         card=card,
         refund=payment,
@@ -263,7 +250,7 @@ def _wants(plan: SpecPlan) -> _Wants:
 # Financial core (reference §13.1.2)
 
 
-def _financial_tables(plan: SpecPlan, wants: _Wants) -> tuple[list[Table], str | None]:
+def _financial_tables(plan: SpecPlan, wants: _PaymentFeatures) -> tuple[list[Table], str | None]:
     currency = f"'{wants.currency}'"
     # A balance table exists only where the description asks for stored value (credits, a
     # wallet): a card-payments service keeps payments and a ledger, not customer balances.
@@ -511,7 +498,7 @@ def _transaction_log(created: datetime, tested: bool) -> Table:
     )
 
 
-def _named_financial_tables(wants: _Wants) -> list[Table]:
+def _named_financial_tables(wants: _PaymentFeatures) -> list[Table]:
     tables: list[Table] = []
     currency = f"'{wants.currency}'"
     if wants.subscription:
@@ -614,7 +601,7 @@ def _named_financial_tables(wants: _Wants) -> list[Table]:
         tables.append(Table(
             "payment", "Payment Table",
             "One attempt to collect money"
-            + (f" through {_oxford(wants.providers)}" if wants.providers else "")
+            + (f" through {oxford(wants.providers)}" if wants.providers else "")
             + ". The idempotency key makes retries safe; the provider reference is unique, so "
               "a provider callback is applied once.",
             columns, indexes=indexes,
@@ -654,150 +641,9 @@ _FINANCIAL_COVERS = frozenset({"payment", "invoice", "subscription", "refund", "
 # --------------------------------------------------------------------------------------------
 # Entity tables (any profile)
 
-# entity -> extra columns (name, type, null, unique, check)
-_ENTITY_COLUMNS: dict[str, tuple[tuple[str, str, bool, bool, str | None], ...]] = {
-    "user": (("email", "VARCHAR(320)", False, True, None),
-             ("display_name", "VARCHAR(200)", True, False, None)),
-    "customer": (("email", "VARCHAR(320)", False, True, None),
-                 ("name", "VARCHAR(200)", False, False, None)),
-    "account": (("name", "VARCHAR(200)", False, False, None),),
-    "order": (("order_number", "VARCHAR(50)", False, True, None),
-              ("total", "DECIMAL(19,4)", False, False, "total >= 0"),
-              ("currency", "CHAR(3)", False, False, None)),
-    "product": (("sku", "VARCHAR(64)", False, True, None),
-                ("name", "VARCHAR(200)", False, False, None),
-                ("price", "DECIMAL(19,4)", False, False, "price >= 0")),
-    "patient": (("mrn", "VARCHAR(64)", False, True, None),
-                ("date_of_birth", "DATE", True, False, None),
-                ("phi", "BYTEA", True, False, None)),
-    "appointment": (("scheduled_at", "TIMESTAMPTZ", False, False, None),
-                    ("duration_minutes", "INT", False, False, "duration_minutes > 0")),
-    "prescription": (("medication_code", "VARCHAR(64)", False, False, None),
-                     ("dosage", "VARCHAR(100)", False, False, None)),
-    "encounter": (("started_at", "TIMESTAMPTZ", False, False, None),
-                  ("ended_at", "TIMESTAMPTZ", True, False, None)),
-    "observation": (("code", "VARCHAR(64)", False, False, None),
-                    ("value", "DOUBLE PRECISION", True, False, None),
-                    ("observed_at", "TIMESTAMPTZ", False, False, None)),
-    "record": (("record_type", "VARCHAR(50)", False, False, None),
-               ("content", "JSONB", False, False, None)),
-    "device": (("serial_number", "VARCHAR(100)", False, True, None),
-               ("firmware_version", "VARCHAR(50)", True, False, None),
-               ("last_seen_at", "TIMESTAMPTZ", True, False, None)),
-    "reading": (("metric", "VARCHAR(100)", False, False, None),
-                ("value", "DOUBLE PRECISION", False, False, None),
-                ("recorded_at", "TIMESTAMPTZ", False, False, None)),
-    "measurement": (("metric", "VARCHAR(100)", False, False, None),
-                    ("value", "DOUBLE PRECISION", False, False, None),
-                    ("measured_at", "TIMESTAMPTZ", False, False, None)),
-    "telemetry": (("payload", "JSONB", False, False, None),
-                  ("recorded_at", "TIMESTAMPTZ", False, False, None)),
-    "event": (("event_type", "VARCHAR(100)", False, False, None),
-              ("payload", "JSONB", False, False, None),
-              ("occurred_at", "TIMESTAMPTZ", False, False, None)),
-    "shipment": (("tracking_number", "VARCHAR(64)", False, True, None),
-                 ("origin", "VARCHAR(200)", False, False, None),
-                 ("destination", "VARCHAR(200)", False, False, None),
-                 ("eta", "TIMESTAMPTZ", True, False, None)),
-    "delivery": (("scheduled_for", "TIMESTAMPTZ", False, False, None),
-                 ("delivered_at", "TIMESTAMPTZ", True, False, None)),
-    "parcel": (("weight_grams", "INT", False, False, "weight_grams > 0"),),
-    "vehicle": (("plate_number", "VARCHAR(20)", False, True, None),
-                ("capacity_kg", "INT", False, False, "capacity_kg > 0")),
-    "route": (("name", "VARCHAR(200)", False, False, None),
-              ("distance_km", "DECIMAL(9,2)", True, False, "distance_km >= 0")),
-    "warehouse": (("code", "VARCHAR(20)", False, True, None),
-                  ("address", "TEXT", False, False, None)),
-    "prediction": (("model_version", "VARCHAR(50)", False, False, None),
-                   ("input", "JSONB", False, False, None),
-                   ("output", "JSONB", True, False, None),
-                   ("latency_ms", "INT", True, False, "latency_ms >= 0")),
-    "dataset": (("name", "VARCHAR(200)", False, False, None),
-                ("uri", "TEXT", False, False, None)),
-    "experiment": (("name", "VARCHAR(200)", False, False, None),
-                   ("parameters", "JSONB", False, False, None)),
-    "report": (("report_type", "VARCHAR(50)", False, False, None),
-               ("parameters", "JSONB", False, False, None),
-               ("generated_at", "TIMESTAMPTZ", True, False, None)),
-    "document": (("title", "VARCHAR(300)", False, False, None),
-                 ("storage_key", "TEXT", False, True, None)),
-    "message": (("channel", "VARCHAR(50)", False, False, None),
-                ("body", "TEXT", False, False, None)),
-    "notification": (("channel", "VARCHAR(20)", False, False, None),
-                     ("sent_at", "TIMESTAMPTZ", True, False, None)),
-    "ticket": (("subject", "VARCHAR(300)", False, False, None),
-               ("priority", "SMALLINT", False, False, "priority BETWEEN 1 AND 5")),
-    "project": (("name", "VARCHAR(200)", False, False, None),),
-    "task": (("title", "VARCHAR(300)", False, False, None),
-             ("due_at", "TIMESTAMPTZ", True, False, None)),
-    "booking": (("starts_at", "TIMESTAMPTZ", False, False, None),
-                ("ends_at", "TIMESTAMPTZ", False, False, None)),
-    "reservation": (("starts_at", "TIMESTAMPTZ", False, False, None),
-                    ("ends_at", "TIMESTAMPTZ", False, False, None)),
-    "session": (("expires_at", "TIMESTAMPTZ", False, False, None),),
-    "inventory": (("quantity", "INT", False, False, "quantity >= 0"),),
-    "metric": (("name", "VARCHAR(200)", False, False, None),
-               ("value", "DOUBLE PRECISION", False, False, None)),
-    "alert": (("severity", "VARCHAR(20)", False, False, None),
-              ("message", "TEXT", False, False, None)),
-    "workspace": (("name", "VARCHAR(200)", False, False, None),),
-    "tenant": (("name", "VARCHAR(200)", False, False, None),),
-}
-# entity -> owners, first present wins (the FK the entity table gets)
-_OWNERS: dict[str, tuple[str, ...]] = {
-    "order": ("customer", "user", "account"), "payment": ("order", "invoice", "customer", "user"),
-    "invoice": ("customer", "user", "order"), "subscription": ("customer", "user"),
-    "refund": ("payment",), "appointment": ("patient",), "prescription": ("patient",),
-    "encounter": ("patient",), "observation": ("encounter", "patient"), "record": ("patient", "user"),
-    "reading": ("device",), "measurement": ("device",), "telemetry": ("device",),
-    "event": ("device", "user"), "shipment": ("customer", "order", "warehouse"),
-    "delivery": ("shipment", "vehicle"), "parcel": ("shipment",), "route": ("vehicle",),
-    "prediction": ("model", "user"), "experiment": ("dataset",), "report": ("user",),
-    "document": ("user", "project"), "message": ("user",), "notification": ("user",),
-    "ticket": ("customer", "user"), "task": ("project", "user"), "booking": ("customer", "user"),
-    "reservation": ("customer", "user"), "session": ("user",), "inventory": ("product", "warehouse"),
-    "card": ("customer", "user"), "account": ("customer", "user"), "transaction": ("account",),
-    "alert": ("device", "user"), "metric": ("device",), "profile": ("user",),
-}
-
 
 def table_name(entity: str) -> str:
     return _TABLE_NAMES.get(entity, entity)
-
-
-def _entity_table(entity: str, present: set[str], financial: bool) -> Table:
-    name = table_name(entity)
-    columns = [_uuid_pk()]
-    labels: dict[str, str] = {}
-    indexes: list[str] = []
-    if financial:
-        # In a financial spec every other entity belongs to an account.
-        owner_fk: tuple[str, str] | None = ("account_id", "account(id)")
-    else:
-        owner = next((o for o in _OWNERS.get(entity, ()) if o in present and o != entity), None)
-        owner_fk = (f"{owner}_id", f"{table_name(owner)}(id)") if owner else None
-    if owner_fk:
-        fk, target = owner_fk
-        columns.append(Column(fk, "UUID", references=target))
-        labels[fk] = "reports" if entity in ("reading", "measurement", "telemetry") else "owns"
-        indexes.append(_index(name, fk))
-    for col, sql_type, null, unique, check in _ENTITY_COLUMNS.get(
-            entity, (("name", "VARCHAR(200)", False, False, None),)):
-        default = "'USD'" if col == "currency" else None
-        columns.append(Column(col, sql_type, null=null, unique=unique, check=check,
-                              default=default, comment="encrypted PHI (AES-256)" if col == "phi" else None))
-    columns += [*_status(("ACTIVE", "ARCHIVED"), "ACTIVE"), Column("metadata", "JSONB", null=True),
-                _created(), _updated()]
-    time_column = next((c.name for c in columns if c.name in (
-        "recorded_at", "measured_at", "occurred_at", "observed_at", "scheduled_at")), None)
-    if time_column:
-        indexes.append(_index(name, time_column))
-    else:
-        indexes.append(_index(name, "status"))
-    title = f"{entity.replace('_', ' ').title()} Table"
-    plural = plural_of(entity)
-    return Table(name, title, f"The {plural} the service manages.", columns,
-                 indexes=indexes, labels=labels)
 
 
 _SQL_TYPES = {"uuid": "UUID", "text": "TEXT", "integer": "INT", "small-integer": "SMALLINT",
@@ -935,7 +781,7 @@ def schema_for(plan: SpecPlan) -> Schema:
     tables: list[Table] = []
     balance: str | None = None
     if financial:
-        wants = _wants(plan)
+        wants = _payment_features(plan)
         core, balance = _financial_tables(plan, wants)
         named = _named_financial_tables(wants)
         # Named tables go after saga_state (they reference it) and before the ledger.
@@ -959,30 +805,3 @@ def schema_for(plan: SpecPlan) -> Schema:
         replacement = _add_tenancy(tables)
         tables.insert(0, replacement)
     return Schema(tables, financial=financial, tenant=tenant, balance_table=balance)
-
-
-def _fallback_entity(plan: SpecPlan) -> str:
-    """A table for a spec that names no entity: the first telling word of its name."""
-    words = re.findall(r"[a-z]+", plan.name.lower())
-    candidate = next((w for w in words if w not in ("service", "api", "app", "tool", "system")),
-                     "item")[:40]
-    return f"{candidate}_record" if candidate in _RESERVED else candidate
-
-
-def _parents_first(entities: list[str]) -> list[str]:
-    """Order entities so every owner precedes the tables that reference it."""
-    present = set(entities)
-    ordered: list[str] = []
-
-    def visit(entity: str, trail: tuple[str, ...]) -> None:
-        if entity in ordered or entity in trail:
-            return
-        for owner in _OWNERS.get(entity, ()):
-            if owner in present and owner != entity:
-                visit(owner, (*trail, entity))
-                break
-        ordered.append(entity)
-
-    for entity in entities:
-        visit(entity, ())
-    return ordered

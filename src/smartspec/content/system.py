@@ -228,31 +228,8 @@ def _services(plan: SpecPlan, financial: bool) -> tuple[Service, ...]:
     return tuple(Service(name, service_kind(name), False) for name in names)
 
 
-def _fallback_endpoints(plan: SpecPlan) -> tuple[Endpoint, ...]:
-    """One endpoint for a spec whose description names no resource, so that the API table,
-    the examples and the tests still agree on something concrete."""
-    from smartspec.detect import Endpoint
-
-    slug = re.sub(r"[^a-z0-9]+", "-", plan.name.lower()).strip("-") or "resource"
-    return (Endpoint("GET", f"/api/v1/{slug}", "Read the current state"),)
-
-
 def _own_service_name(title: str) -> str:
     base = re.sub(r"\s+(?:Service|API|Api|Svc)$", "", " ".join(title.split())) or "Core"
     # Keep it a plain identifier-like name: letters, digits and spaces.
     base = " ".join(re.sub(r"[^A-Za-z0-9 ]+", " ", base).split()) or "Core"
     return f"{base} Service"
-
-
-def _queue(plan: SpecPlan, financial: bool) -> tuple[str | None, bool]:
-    facts = plan.facts
-    if facts.queues:
-        return facts.queues[0], True
-    if facts.has("queue"):
-        if "Redis" in facts.datastores:
-            return "Redis queue", True
-        return "RabbitMQ", False
-    if financial:
-        # Sagas need a dead-letter queue and an outbox relay (reference §7.5).
-        return ("Redis queue" if "Redis" in facts.datastores else "RabbitMQ"), False
-    return None, False

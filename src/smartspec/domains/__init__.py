@@ -4,7 +4,8 @@ A pack holds the words that reveal the domain, the words strong enough on their 
 minimum and maximum levels it sets, the sections it adds, its compliance regimes, its
 performance preset, the entities and actors it usually brings, and its own threats. Plan,
 detect, catalog, targets and the model read the packs instead of carrying their own copies,
-so adding a domain is adding one JSON file (and its name to ``options.DOMAINS``).
+so adding a domain is adding one JSON file (and its name to ``options.DOMAINS``, the one list
+of domain names, which this package reads its order from).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import json
 from functools import lru_cache
 from typing import NamedTuple
 
-# The order in which domains are detected and listed; the same as options.DOMAINS.
-DOMAIN_ORDER = ("healthcare", "iot", "logistics", "ai", "fintech", "saas", "internal")
+from smartspec.options import DOMAINS
 
 
 class Preset(NamedTuple):
@@ -56,12 +56,12 @@ class DomainPack(NamedTuple):
 
 @lru_cache(maxsize=1)
 def packs() -> dict[str, DomainPack]:
-    """Every built-in pack by name, in ``DOMAIN_ORDER``."""
+    """Every built-in pack by name, in the order of ``options.DOMAINS``."""
     from smartspec.packagedata import package_root
 
     root = package_root() / "domains"
     found: dict[str, DomainPack] = {}
-    for name in DOMAIN_ORDER:
+    for name in DOMAINS:
         raw = json.loads(root.joinpath(f"{name}.json").read_text(encoding="utf-8"))
         target = raw["targets"]
         found[name] = DomainPack(

@@ -99,10 +99,11 @@ def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex |
     registry entry for its path, its folder name; else (a hand-written spec) the next free id
     for the slug ``allocate``."""
     from smartspec.adopt import ADOPTED_ID_RE, stated_id
-    from smartspec.plan import SPEC_ID_RE, next_number, spec_id_for
+    from smartspec.plan import next_number, spec_id_for
+    from smartspec.specids import GIVEN_ID_RE
 
     for value in ((doc.settings or {}).get("id"), doc.header.get("Spec ID")):
-        if isinstance(value, str) and SPEC_ID_RE.match(value.strip()):
+        if isinstance(value, str) and GIVEN_ID_RE.match(value.strip()):
             return value.strip()
     # An id a person stated in another shape (WF-SCRIPTS-001, 004-desktop-app) is kept as
     # written, never folded into a new spec-NNN id that then disagrees with the header.
@@ -117,7 +118,7 @@ def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex |
         if isinstance(entry, dict) and entry.get("path") == rel:
             return str(spec_id)
     folder = Path(rel).parent.name
-    if SPEC_ID_RE.match(folder):
+    if GIVEN_ID_RE.match(folder):
         return folder
     if allocate is None:
         raise DocumentError(f"{rel}: cannot tell which spec this is (no settings comment, no "
