@@ -9,6 +9,7 @@ write fails, the files written before it are put back, so a refused run changes 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Mapping
@@ -567,11 +568,10 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
 
     model_path = workspace.model_path(spec_id)
     text = dumps(plan.model)
-    try:
+    # A missing or unreadable model file is simply written below.
+    with contextlib.suppress(OSError, UnicodeDecodeError):
         if not model_path.is_symlink() and model_path.read_text(encoding="utf-8") == text:
             return
-    except (OSError, UnicodeDecodeError):
-        pass  # missing or unreadable: written below
     journal.remember(model_path)
     workspace.write_file(model_path, text)
     summary.written.append(workspace.rel(model_path))
