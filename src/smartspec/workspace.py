@@ -78,7 +78,7 @@ def stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%d-%H%M%S")
 
 
-def _free_name(path: Path) -> Path:
+def free_name(path: Path) -> Path:
     """``path``, or ``<stem>-N<suffix>`` with the first N that no file has."""
     candidate, counter = path, 1
     while candidate.exists():
@@ -191,7 +191,7 @@ class Workspace(NamedTuple):
                  if (m := pattern.match(p.name)) and m.group(1) == stamp(now)]
         base = f"{kind}.backup-{stamp(now)}"
         name = f"{base}-{max(taken) + 1}.md" if taken else f"{base}.md"
-        return _free_name(self.backups_dir(spec_id) / name)
+        return free_name(self.backups_dir(spec_id) / name)
 
     def list_backups(self, spec_id: str, kind: str = "spec") -> list[Path]:
         """This spec's backups (or its plan's, its tasks'), oldest first."""
@@ -210,7 +210,7 @@ class Workspace(NamedTuple):
     def report_path(self, spec_id: str, kind: str, now: datetime) -> Path:
         """A free name for a ``kind`` report (generation, edit, validation) of this run; the
         JSON twin has the same name with ``.json``."""
-        return _free_name(self.reports_dir(spec_id) / f"{kind}-report-{stamp(now)}.md")
+        return free_name(self.reports_dir(spec_id) / f"{kind}-report-{stamp(now)}.md")
 
     def write_report(self, path: Path, markdown: str, data: dict[str, Any]) -> None:
         atomic_write(path, markdown)

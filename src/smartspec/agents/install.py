@@ -23,7 +23,7 @@ from smartspec.agents.table import AGENTS, BLOCK_END, BLOCK_START, BY_NAME, Agen
 from smartspec.agents.texts import agents_block, command_file
 from smartspec.errors import DocumentError, WorkspaceError
 from smartspec.fsutil import LOCK_DIR, inside_root, sha256_text, shown_path
-from smartspec.workspace import Workspace
+from smartspec.workspace import Workspace, free_name
 
 MANIFEST_NAME = "agents-manifest.json"
 MANIFEST_SCHEMA = 1
@@ -283,7 +283,7 @@ def _replace(root: Path, target: Path, current: str, managed: str, new_text: str
         return "updated", _Write(target, new_text)
     if not force:
         return "kept", None
-    backup = _free_path(backups_dir / shown_path(target, root))
+    backup = free_name(backups_dir / shown_path(target, root))
     return "replaced", _Write(target, new_text, backup_of=current, backup=backup)
 
 
@@ -358,14 +358,6 @@ def _read(root: Path, target: Path) -> str | None:
             getattr(exc, "strerror", None) or "unreadable")
         raise WorkspaceError(f"{shown_path(target, root)}: cannot be read ({reason}); expected a "
                              "text file smartspec may manage") from None
-
-
-def _free_path(path: Path) -> Path:
-    candidate, number = path, 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.{number}")
-        number += 1
-    return candidate
 
 
 def _apply(root: Path, write: _Write) -> None:
