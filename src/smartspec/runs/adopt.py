@@ -155,13 +155,22 @@ def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),
                                inferences=adoption.inferences, wrapped=adoption.wrapped)
         new_text = adoption.text
         records = registry_records(new_text, settings.critical_names)
-        if description:
-            new_text, records = _extend(outcome, new_text, records, description, settings)
-        if complete:
-            new_text, records = _complete(outcome, new_text, records, settings, moment)
+        new_text, records = _grow(outcome, new_text, records, description, complete, settings,
+                                  moment)
         _finish(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
                 text, new_text, records, moment, bool(options.nogenerate), argv, started)
     return outcome
+
+
+def _grow(outcome: AdoptOutcome, text: str, records: dict[str, Any], description: str | None,
+          complete: bool, settings: Settings, moment: datetime) -> tuple[str, dict[str, Any]]:
+    """What an adoption or an adopted spec's edit adds: the section the words ask for, then
+    (with ``--complete``) the sections the profile requires."""
+    if description:
+        text, records = _extend(outcome, text, records, description, settings)
+    if complete:
+        text, records = _complete(outcome, text, records, settings, moment)
+    return text, records
 
 
 def _complete(outcome: AdoptOutcome, text: str, records: dict[str, Any], settings: Settings,
@@ -209,10 +218,8 @@ def edit_adopted(spec: str | Path, options: Options, *, cwd: Path | None = None,
         entry = registry.get("specs", {}).get(spec_id)
         records = dict(entry["sections"]) if isinstance(entry, dict) and isinstance(
             entry.get("sections"), dict) else {}
-        if options.description:
-            new_text, records = _extend(outcome, new_text, records, options.description, settings)
-        if complete:
-            new_text, records = _complete(outcome, new_text, records, settings, moment)
+        new_text, records = _grow(outcome, new_text, records, options.description, complete,
+                                  settings, moment)
         _finish(outcome, workspace, settings, index, index_path, registry, path, rel, data, bom,
                 text, new_text, records, moment, bool(options.nogenerate), argv, started)
     return outcome
