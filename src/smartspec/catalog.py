@@ -72,7 +72,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("acceptance", "Acceptance Criteria", aliases=("acceptance", "เกณฑ์การยอมรับ")),
     SectionSpec("related", "Related Specs", aliases=("related specifications", "dependencies",
                 "สเปกที่เกี่ยวข้อง")),
-    # Compact mode (reference §3.2): exactly these five, whatever the profile.
+    # Compact mode: exactly these five, whatever the profile.
     SectionSpec("compact-overview", "Overview", compact=True),
     SectionSpec("compact-architecture", "Architecture Summary", compact=True),
     SectionSpec("compact-technical", "Technical Specification", compact=True,
@@ -88,7 +88,8 @@ BY_KEY: dict[str, SectionSpec] = {s.key: s for s in SECTIONS}
 ORDER: tuple[str, ...] = tuple(s.key for s in SECTIONS if not s.compact)
 COMPACT_SECTIONS: tuple[str, ...] = tuple(s.key for s in SECTIONS if s.compact)
 
-# Reference §2. "api|data-model" in basic is decided by the description (plan).
+# The sections each profile starts from. "api" and "data-model" in basic are decided by the
+# description (plan).
 PROFILE_SECTIONS: dict[str, tuple[str, ...]] = {
     "basic": ("overview", "architecture", "api", "acceptance"),
     "backend-service": ("tech-stack", "di", "overview", "when-to-use", "architecture",
@@ -100,10 +101,11 @@ PROFILE_SECTIONS: dict[str, tuple[str, ...]] = {
              "data-model", "security", "performance", "config", "implementation", "testing",
              "monitoring", "examples", "acceptance", "related"),
 }
-# The financial profile's automatic inclusions (reference §2.3 "Automatically includes").
+# What the financial profile always adds: money needs an audit trail, idempotency, integrity,
+# recovery and compliance whatever the description says.
 FINANCIAL_AUTO = ("audit", "idempotency", "data-integrity", "disaster-recovery", "compliance")
 
-# What each domain adds as sections (reference §7); their material also goes into the
+# What each domain adds as sections (its domain pack); their material also goes into the
 # security, performance and testing sections (templates read plan.domains).
 DOMAIN_SECTIONS: dict[str, tuple[str, ...]] = {n: p.sections for n, p in packs().items()}
 

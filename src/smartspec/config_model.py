@@ -1,4 +1,4 @@
-"""The typed model of a smartspec config file (reference §12.1 plus ``keywords``, ``language``).
+"""The typed model of a smartspec config file: the documented keys plus ``keywords`` and ``language``.
 
 msgspec decodes and validates a file in one step and names the key path of any error; it
 also derives the JSON Schema that ``smartspec config --schema`` prints. This module is only

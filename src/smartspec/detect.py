@@ -20,7 +20,7 @@ from smartspec.specids import DESCRIPTION_ID_RE
 # Built-in keyword groups. Keys are stable: config `keywords.<group>` extends them, and the
 # validation rules use the rule groups (auth, queue, transaction, external-api).
 KEYWORD_GROUPS: dict[str, tuple[str, ...]] = {
-    # rule groups (reference §10.1)
+    # the groups the consistency rules ask about
     "auth": ("auth", "authentication", "authorization", "login", "log in", "sign in", "sign-in",
              "jwt", "oauth", "oauth2", "oidc", "sso", "password", "mfa",
              "ยืนยันตัวตน", "เข้าสู่ระบบ"),

@@ -29,7 +29,8 @@ DETECTED = "detected"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 CATEGORY_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
-# Built-in auto levels per profile; callables read the facts (reference §2, Appendix B).
+# Built-in auto levels per profile, as the user's description of the profiles sets them;
+# callables read the facts.
 PROFILE_DEFAULTS: dict[str, dict[str, str]] = {
     "basic": {"security": "none", "di": "none", "performance": "none"},
     "backend-service": {"security": "basic", "di": "full", "performance": "basic"},
@@ -44,7 +45,7 @@ DOMAIN_FLOORS: dict[str, dict[str, str]] = {n: p.floors for n, p in packs().item
 DOMAIN_CAPS: dict[str, dict[str, str]] = {n: p.caps for n, p in packs().items() if p.caps}
 DOMAIN_REASONS = {n: p.reason for n, p in packs().items()}
 STRONG_DOMAIN_WORDS: dict[str, frozenset[str]] = {n: p.strong for n, p in packs().items()}
-LANGUAGE_FOR_CODE = {  # the stack code examples are written in (issue 3: named stack, else TS)
+LANGUAGE_FOR_CODE = {  # the stack code examples are written in: the named one, else TypeScript
     "Python": "python", "FastAPI": "python", "Django": "python", "Flask": "python",
     "TypeScript": "typescript", "Node.js": "typescript", "NestJS": "typescript",
     "Express": "typescript", "Go": "go", "Java": "java", "Spring Boot": "java",
@@ -339,7 +340,7 @@ def _profile(settings: Settings, domains: tuple[str, ...], decisions: list[Decis
             decisions.append(Decision(
                 "profile", "financial", DETECTED,
                 "domain fintech and the service moves money implies the financial profile "
-                "(reference §7.5)"))
+                "(its money-movement sections are what such a service needs)"))
             return "financial"
         decisions.append(Decision(
             "profile", sourced.value, DEFAULT,
@@ -391,7 +392,7 @@ def _level(kind: str, settings: Settings, profile: str, domains: tuple[str, ...]
     return str(level)
 
 
-# Auto levels never produce a spec that fails its own consistency rules (reference §10.1):
+# Auto levels never produce a spec that fails its own consistency rules (rules/consistency.py):
 # authentication needs a security section, a queue needs queue metrics in Performance.
 RULE_FLOORS = {
     "security": ("auth", "basic", "auth-security-section"),
@@ -455,7 +456,7 @@ def _section_keys(settings: Settings, profile: str, mode: str, levels: dict[str,
     if mode == "compact":
         for key in catalog.COMPACT_SECTIONS:
             decisions.append(Decision(f"section:{key}", True, DEFAULT,
-                                      "compact mode: the five core sections (reference §3.2)"))
+                                      "compact mode: the five core sections"))
         return catalog.COMPACT_SECTIONS
 
     chosen: dict[str, tuple[str, str]] = {}  # key -> (source, reason)

@@ -181,7 +181,7 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
             "name": user_text(plan.name),
             "id": plan.spec_id,
         },
-        "t": targets_for(plan.profile, plan.domains),
+        "targets": targets_for(plan.profile, plan.domains),
         "related": related,
         "system": describe_system(plan),
         "stack": stack_for(plan),

@@ -1,6 +1,6 @@
 """Performance figures and operating limits for one spec, chosen once from profile and domains
 so that every section quoting a latency, throughput, SLA, retry or rate-limit figure quotes the
-same one (reference §6, §7; issue 3: "the figures are consistent across the document").
+same one: a reader who finds two different P99 figures in one spec stops trusting all of them.
 
 Latency and throughput come from domain presets; when several domains apply, the strictest
 latency, the highest throughput and the highest availability win, except that ``internal``
@@ -27,24 +27,24 @@ class Targets(NamedTuple):
     max_instances: int
     focus: str  # one line on what the domain cares about
     lead: str = "default"  # the preset that set the tone: financial, iot, internal ...
-    # Resilience of calls to other systems (reference §6.3 Payment Service, §7.5).
+    # Resilience of calls to other systems: one timeout, one retry schedule, one breaker.
     external_timeout_s: int = 10
     retry_attempts: int = 3
     backoff_s: tuple[int, ...] = (1, 5, 30)
     breaker_failures: int = 5
     breaker_reset_s: int = 60
     request_timeout_s: int = 30
-    # Abuse limits (reference §4.4 Denial of Service).
+    # Abuse limits against denial of service, quoted by Security and Config alike.
     rate_user_per_min: int = 100
     rate_ip_per_min: int = 1000
     idempotency_ttl_h: int = 24
     clock_skew_min: int = 5
-    # Sagas and queues (reference §6.3 Queue Performance, §7.5 best practices).
+    # Sagas and queues: deadlines and the backlog that pages someone.
     saga_timeout_min: int = 5
     message_ms: int = 100
     queue_depth_alert: int = 1000
     consumer_lag_s: int = 10
-    # Database (reference §6.3 Database Performance).
+    # Database: per-query budgets inside the request budget.
     db_read_ms: int = 10
     db_write_ms: int = 20
     statement_timeout_s: int = 10

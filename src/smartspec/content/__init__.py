@@ -4,9 +4,9 @@ prose, computed once from the plan so that every section agrees.
 - ``system``: the components the spec talks about (services, stores, queue, external APIs),
   named in the description or, where a section needs them, proposed.
 - ``stacks``: the stack code examples are written in.
-- ``services``: per-service performance targets (reference §6.3).
+- ``services``: per-service performance targets.
 - ``sql``: the data model as tables, rendered both as PostgreSQL DDL and as a Mermaid
-  ``erDiagram`` from the same objects (reference §13.1.2).
+  ``erDiagram`` from the same objects.
 
 Each is registered in the template context by one line in ``render.context``.
 """

@@ -1,6 +1,6 @@
 """Request and response bodies for the Examples section: one pair per endpoint, shaped by the
 entity the endpoint serves, so that every endpoint defined in the spec has a concrete,
-consistent example (reference §10.1 rule 1).
+consistent example (the endpoint-example consistency rule checks it).
 
 Ids are fixed UUIDs and times are fixed, so generated specs stay byte-for-byte reproducible.
 """

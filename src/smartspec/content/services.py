@@ -1,4 +1,4 @@
-"""Per-service performance targets (reference §6.3 "Service-Level Performance Breakdown").
+"""Per-service performance targets: the "Service-Level Performance Breakdown" table.
 
 Each service's figures are derived from the spec's one set of ``Targets`` by the kind of work
 the service does, so they move with the domain and never contradict the system-wide figures:

@@ -1,6 +1,6 @@
 """The data model of a spec as tables, rendered both as PostgreSQL 15+ DDL and as a Mermaid
 ``erDiagram`` from the same objects, so the diagram shows exactly the tables, keys and
-relations of the SQL (reference §13.1.2, issue 3).
+relations of the SQL and the two can never disagree.
 
 Financial specs (profile ``financial`` or domain ``fintech``) get the reference's core tables,
 made valid and enforced by the database: ``CREATE INDEX`` statements instead of inline
@@ -247,7 +247,7 @@ def _payment_features(plan: SpecPlan) -> _PaymentFeatures:
 
 
 # --------------------------------------------------------------------------------------------
-# Financial core (reference §13.1.2)
+# Financial core: accounts, the ledger and the audit trail
 
 
 def _financial_tables(plan: SpecPlan, wants: _PaymentFeatures) -> tuple[list[Table], str | None]:
@@ -467,7 +467,7 @@ def _transaction_log(created: datetime, tested: bool) -> Table:
                   "CREATE TABLE transaction_log_default PARTITION OF transaction_log DEFAULT;")
     return Table(
         # Without a testing section the word "transaction" would call for integration tests
-        # the spec cannot have (reference §10.1 rule 3).
+        # the spec cannot have (the transaction consistency rule).
         "transaction_log", "Transaction Log (Audit Trail)" if tested else "Audit Trail Log",
         "Every event of every financial operation, partitioned by month. Its primary key "
         "includes the partition key, as PostgreSQL requires; rows are append-only and leave "

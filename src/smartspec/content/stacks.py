@@ -1,5 +1,5 @@
-"""The stack a spec's code examples are written in (issue 3: the stack the description names,
-TypeScript when none is named).
+"""The stack a spec's code examples are written in (the stack the description names,
+TypeScript when none is named, so the examples read like the team's own code).
 
 ``plan.code_language`` gives the language; the framework decides the idiom of the examples:
 NestJS modules or a plain Node composition root, FastAPI ``Depends`` or a plain factory,

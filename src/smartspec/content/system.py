@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from smartspec.plan import SpecPlan
 
 # Service kind -> words in the service's name that give it away, checked in this order. The
-# kind decides the workload characteristics and the per-service targets (reference §6.3).
+# kind decides the workload characteristics and the per-service targets.
 SERVICE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ledger", ("ledger", "audit", "journal")),
     ("billing", ("billing", "invoice", "invoicing", "subscription", "subscriptions")),
@@ -70,7 +70,7 @@ class System(NamedTuple):
     endpoints: tuple[Endpoint, ...]
     financial: bool
     domains: tuple[str, ...]
-    breakdown: bool  # per-service performance breakdown (reference §6.3)
+    breakdown: bool  # Performance gets a per-service breakdown table
     guarded: bool  # the spec has a security section: requests carry credentials
     tenant: bool  # SaaS: requests carry a tenant
     currency: str  # the currency of money examples

@@ -1,4 +1,4 @@
-"""The reference's five consistency rules (§10.1), with its names and default severities.
+"""The five consistency rules of the original description, with their names and default severities.
 
 Each rule is "if the spec mentions X (in prose: never in a code block, a comment or a URL),
 then section Y must say Z". Sections are found by title through the catalog, so numbered,
