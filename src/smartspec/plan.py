@@ -5,9 +5,8 @@ ordered section list, each decision with its value, source and reason. Pure.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from smartspec import catalog
 from smartspec.config import DEFAULT, FLAG, Settings, Sourced
@@ -52,8 +51,11 @@ LANGUAGE_FOR_CODE = {  # the stack code examples are written in (issue 3: named 
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+# The plan's records are NamedTuples, not frozen dataclasses: they are as immutable, and
+# creating the three classes costs about 0.15 ms at import instead of about 1.6 ms (and the
+# dataclasses module, which imports inspect, is not needed for them). An edit derives one plan
+# from another with ``_replace``.
+class Decision(NamedTuple):
     setting: str
     value: Any
     source: str
@@ -65,8 +67,7 @@ class Decision:
                 "reason": self.reason}
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedSection:
+class PlannedSection(NamedTuple):
     key: str
     title: str
     number: int
@@ -74,8 +75,7 @@ class PlannedSection:
     allow_update: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class SpecPlan:
+class SpecPlan(NamedTuple):
     spec_id: str
     display_id: str  # "SPEC-004" or "SPEC-CORE-001"
     title: str
@@ -102,7 +102,7 @@ class SpecPlan:
     compliance: tuple[str, ...] = ()
     version: str = "0.1.0"
     status: str = "DRAFT"
-    force_update: tuple[str, ...] = field(default=())
+    force_update: tuple[str, ...] = ()
 
     @property
     def section_keys(self) -> tuple[str, ...]:
