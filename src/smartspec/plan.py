@@ -130,9 +130,24 @@ class SpecPlan(NamedTuple):
         """The hash of the stored model file, so edit can tell the model it was written from."""
         import hashlib
 
+        return hashlib.sha256(model_text(self.model).encode("utf-8")).hexdigest()[:16]
+
+
+# The model file's text for the last model asked about. A run needs it more than once (the
+# settings comment hashes it, the run writes it, an edit renders its plan as it is and as it
+# was), and turning a model into JSON costs about a millisecond. A model is a tree of
+# NamedTuples, finished before a plan holds it, so the same object always gives the same text.
+_MODEL_TEXT: list[Any] = [None, ""]
+
+
+def model_text(model: SystemModel) -> str:
+    """The stored model file's text (``model.io.dumps``), made once per model object."""
+    if _MODEL_TEXT[0] is not model:
         from smartspec.model.io import dumps
 
-        return hashlib.sha256(dumps(self.model).encode("utf-8")).hexdigest()[:16]
+        _MODEL_TEXT[:] = [model, dumps(model)]
+    text: str = _MODEL_TEXT[1]
+    return text
 
 
 def _iso(moment: datetime) -> str:

@@ -576,10 +576,10 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
     """The model the spec now records (its hash is in the settings comment), beside the
     settings, so that the next edit adds to it and a regenerate writes from it. Left alone
     when it already holds that model."""
-    from smartspec.model.io import dumps
+    from smartspec.plan import model_text
 
     model_path = workspace.model_path(spec_id)
-    text = dumps(plan.model)
+    text = model_text(plan.model)
     # A missing or unreadable model file is simply written below.
     with contextlib.suppress(OSError, UnicodeDecodeError):
         if not model_path.is_symlink() and model_path.read_text(encoding="utf-8") == text:
