@@ -113,14 +113,15 @@ def new_call(name: str, description: str | None, model_file: str | None,
 def edit_call(spec: str, description: str | None, adopt: bool, complete: bool,
               replace_description: bool | None, model_file: str | None, **kwargs: Any) -> int:
     """``smartspec edit SPEC.md [DESCRIPTION]``: update a spec without losing a word."""
-    from smartspec.runs.adopt import AdoptOutcome
     from smartspec.runs.edit import edit
+    from smartspec.runs.run import Outcome
 
     options = options_from(kwargs, description=description,
                            replace_description=replace_description, model_file=model_file)
     outcome = edit(spec, options, confirm=confirm_on_terminal(options), adopt=adopt,
                    complete=complete)
-    if isinstance(outcome, AdoptOutcome):
+    if not isinstance(outcome, Outcome):
+        # A spec smartspec did not write went to adoption (only then is adopt imported).
         from smartspec.commands.adopt import print_adopt_outcome
 
         return print_adopt_outcome(outcome, bool(options.json))

@@ -167,7 +167,6 @@ def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
     description asks for (``--complete`` adds what its profile requires). A file with broken
     tags falls through to the usual refusal."""
     from smartspec.document import parse
-    from smartspec.runs import adopt as adopting
 
     try:
         _, text, _ = read_spec(path, rel)
@@ -176,6 +175,11 @@ def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
     doc = parse(text, critical_names=settings.critical_names)
     if doc.problems:
         return None
+    adopted = doc.settings is not None and doc.settings.get("adopted")
+    if doc.settings_line is not None and not adopted:
+        return None  # smartspec wrote it: the usual edit (adopt is not even imported)
+    from smartspec.runs import adopt as adopting
+
     if doc.settings_line is None:
         if adopt and options.spec_id is not None:
             raise UsageError(f"--id={options.spec_id}: an adopted spec keeps the id its text "
@@ -186,7 +190,7 @@ def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
                                   now=now, environ=environ, argv=argv, command="edit",
                                   complete=complete)
         raise adopting.refuse_unmanaged(rel)
-    if doc.settings is not None and doc.settings.get("adopted") and options.profile is None:
+    if adopted and options.profile is None:
         return adopting.edit_adopted(path, options, cwd=here, now=now, environ=environ, argv=argv,
                                      complete=complete)
     return None
