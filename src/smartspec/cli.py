@@ -175,8 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.NoSuchOption as exc:
         where = _where(exc)
         hint = f" (did you mean {', '.join(exc.possibilities)}?)" if exc.possibilities else ""
+        # A word with a line break or a control character is shown quoted and escaped, so
+        # the refusal stays one line that cannot rewrite the terminal.
+        shown = exc.option_name if exc.option_name.isprintable() else repr(exc.option_name)
         return failure.report("usage.unknown-option",
-                              f"{where}: unknown option {exc.option_name}{hint}; "
+                              f"{where}: unknown option {shown}{hint}; "
                               f"see '{where} --help'", 2, flag=exc.option_name, where=where)
     except click.exceptions.UsageError as exc:
         where = _where(exc)

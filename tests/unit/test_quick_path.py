@@ -25,7 +25,7 @@ from smartspec.commands.edit import edit_command
 from smartspec.commands.flags import CHOICE, COUNT, LIST, SHAPES, SWITCH, TEXT, read_words
 from smartspec.commands.new import new_command
 from smartspec.commands.validate import validate_command
-from tests.helpers import EPOCH, tree_hashes
+from tests.helpers import EPOCH, run_cli, tree_hashes
 
 CLICK_COMMANDS: dict[str, click.Command] = {
     "new": new_command, "edit": edit_command, "validate": validate_command}
@@ -219,3 +219,13 @@ def test_edit_and_validate_print_the_same_either_way(tmp_path: Path) -> None:
     edited, checked, _, _ = outputs[0]
     assert edited[0] == 0 and "spec-001" in edited[1]
     assert checked[0] in (0, 1) and "spec.md" in checked[1]
+
+
+def test_a_word_like_an_option_with_a_line_break_is_refused_on_one_line(tmp_path: Path) -> None:
+    # A description that starts with "-" is left to click, which takes it for an option.
+    result = run_cli(["new", "pay", "-->\n", "--json"], tmp_path)
+    assert result.code == 2
+    assert result.err == ("smartspec: error: smartspec new: unknown option '-->\\n'; "
+                          "see 'smartspec new --help'\n")
+    assert '"flag": "-->\\n"' in result.out
+    assert list(tmp_path.iterdir()) == []
