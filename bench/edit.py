@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -76,10 +77,17 @@ def environment(cache: Path) -> dict[str, str]:
 
 
 def timed(argv: list[str], cwd: Path, env: dict[str, str], *, peer: bool = False) -> float:
+    """Wall time of one process; its CPU time (user + system) goes to ``CPU[(cwd, what)]``
+    (what: "pass" for the yardstick, "edit" for an edit)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, cwd=cwd, env=env, check=False, stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    what = "pass" if argv[-1] == "pass" else "edit" if "edit" in argv else argv[0]
+    CPU.setdefault((str(cwd), what), []).append(
+        (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     # git merge-file exits with the number of conflicts it left (up to 127); 255 = failure.
     if done.returncode != 0 and not (peer and 0 < done.returncode < 128):
         raise SystemExit(f"{' '.join(argv)} failed with exit code {done.returncode}")
@@ -89,6 +97,9 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str], *, peer: bool = False
 
 
 CONFLICTS: list[int] = []
+# CPU time per process, by its last word: on a shared machine the wall ratios swing with the
+# load, CPU ratios much less (waiting for the disk, fsync above all, is wall time only).
+CPU: dict[tuple[str, str], list[float]] = {}
 
 
 def generated(folder: Path, level: str, env: dict[str, str]) -> str:
@@ -132,6 +143,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     peer = shutil.which("git") is not None
+    load_before = os.getloadavg()[0]
 
     from smartspec.options import Options
     from smartspec.runs.edit import edit
@@ -197,7 +209,13 @@ def main() -> None:
     if CONFLICTS:
         print(f"git merge-file left {max(CONFLICTS)} conflict(s) to resolve by hand per merge; "
               "smartspec edit leaves none")
-    print(f"({args.rounds} rounds, interleaved; Python {sys.version.split()[0]})")
+    for kb in sizes:
+        root = str(projects[kb].parents[3])
+        cpu_base, cpu = (statistics.median(CPU[(root, what)]) for what in ("pass", "edit"))
+        print(f"{kb} KB: smartspec edit takes {cpu * 1000:.1f} ms of CPU = {cpu / cpu_base:.1f}x "
+              f"python -c pass ({cpu_base * 1000:.1f} ms)")
+    print(f"({args.rounds} rounds, interleaved; Python {sys.version.split()[0]}; load average "
+          f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)")
 
 
 if __name__ == "__main__":

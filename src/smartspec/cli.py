@@ -3,20 +3,30 @@
 Subcommands live in ``smartspec.commands.*`` and are imported only when invoked, so that
 ``smartspec new`` does not pay for validate's or index's imports. Every ``SmartspecError`` and
 every click usage error becomes one line on stderr and its exit code, never a traceback.
+
+click itself is imported only when it is needed: plain words for new, edit and validate (the
+commands run most often, where start-up is most of the wait) are read by
+``commands/flags.py`` and run without it; help, a mistake in the words, and every other
+command go through click as always.
 """
 
 from __future__ import annotations
 
-import importlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
-from typing import IO, Any
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from smartspec import __version__
+from smartspec.commands.calls import colour_allowed as colour_allowed
+from smartspec.commands.calls import echo
 from smartspec.errors import SmartspecError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import click
 
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module:attribute, one-line help shown in `smartspec --help`)
@@ -66,49 +76,70 @@ Examples:
 COMPLETE_VAR = "_SMARTSPEC_COMPLETE"
 
 
-class UnknownCommand(click.UsageError):
-    """A command name smartspec does not have (reported with the nearest one)."""
+# Built on first use (``_app``), so that a run that never needs click never imports it.
+_APP: dict[str, Any] = {}
 
 
-class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module_name, attribute = target[0].split(":")
-        command = getattr(importlib.import_module(module_name), attribute)
-        assert isinstance(command, click.Command)
-        return command
-
-    def resolve_command(self, ctx: click.Context,
-                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
-        name = click.utils.make_str(args[0])
-        if name not in COMMANDS and not name.startswith("-"):
-            from smartspec.options import nearest
-
-            hint = nearest(name, tuple(COMMANDS))
-            did_you_mean = f" (did you mean {hint!r}?)" if hint else ""
-            raise UnknownCommand(f"no such command {name!r}{did_you_mean}", ctx)
-        return super().resolve_command(ctx, args)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # Help text without importing every subcommand module.
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, text) for name, (_, text) in COMMANDS.items()])
+def __getattr__(name: str) -> Any:
+    """``cli.cli`` (the click group), ``cli.LazyGroup`` and ``cli.UnknownCommand``, built on
+    first use."""
+    if name in ("cli", "LazyGroup", "UnknownCommand"):
+        return _app()[name]
+    raise AttributeError(f"module 'smartspec.cli' has no attribute {name!r}")
 
 
-@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="smartspec", message="%(prog)s %(version)s")
-def cli() -> None:
-    """smartspec: write, edit, validate and index service specifications (spec.md).
+def _app() -> dict[str, Any]:
+    """The click group of every command, with the classes it is made of."""
+    if _APP:
+        return _APP
+    import importlib
 
-    Works offline and deterministically: the same request gives the same SPEC.
-    """
+    import click
+
+    class UnknownCommand(click.UsageError):
+        """A command name smartspec does not have (reported with the nearest one)."""
+
+    class LazyGroup(click.Group):
+        """A group whose subcommands are imported on first use."""
+
+        def list_commands(self, ctx: click.Context) -> list[str]:
+            return list(COMMANDS)
+
+        def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+            target = COMMANDS.get(cmd_name)
+            if target is None:
+                return None
+            module_name, attribute = target[0].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            assert isinstance(command, click.Command)
+            return command
+
+        def resolve_command(self, ctx: click.Context,
+                            args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+            name = click.utils.make_str(args[0])
+            if name not in COMMANDS and not name.startswith("-"):
+                from smartspec.options import nearest
+
+                hint = nearest(name, tuple(COMMANDS))
+                did_you_mean = f" (did you mean {hint!r}?)" if hint else ""
+                raise UnknownCommand(f"no such command {name!r}{did_you_mean}", ctx)
+            return super().resolve_command(ctx, args)
+
+        def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+            # Help text without importing every subcommand module.
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, text) for name, (_, text) in COMMANDS.items()])
+
+    @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, "--version", prog_name="smartspec", message="%(prog)s %(version)s")
+    def cli() -> None:
+        """smartspec: write, edit, validate and index service specifications (spec.md).
+
+        Works offline and deterministically: the same request gives the same SPEC.
+        """
+
+    _APP.update(cli=cli, LazyGroup=LazyGroup, UnknownCommand=UnknownCommand)
+    return _APP
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,6 +149,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     document is printed on stdout as well, so that a program always has an object to read.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    failure = _Failure(args)
+    if args and args[0] in QUICK_COMMANDS and COMPLETE_VAR not in os.environ:
+        from smartspec.commands.calls import quick
+
+        call = quick(args)
+        if call is not None:
+            return _run_quick(call, failure)
+    import click
+
+    app = _app()
+    cli, unknown_command = app["cli"], app["UnknownCommand"]
     colour = colour_allowed(sys.stdout)
     if not args and COMPLETE_VAR not in os.environ:
         # The usage a new user expects, not a usage error squeezed onto one line. (Shell
@@ -125,7 +167,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         with click.Context(cli, info_name="smartspec", color=colour) as ctx:
             click.echo(cli.get_help(ctx), color=colour)
         return 0
-    failure = _Failure(args)
     try:
         result: Any = cli.main(args=args, prog_name="smartspec", standalone_mode=False,
                                color=colour)
@@ -134,8 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.NoSuchOption as exc:
         where = _where(exc)
         hint = f" (did you mean {', '.join(exc.possibilities)}?)" if exc.possibilities else ""
+        # A word with a line break or a control character is shown quoted and escaped, so
+        # the refusal stays one line that cannot rewrite the terminal.
+        shown = exc.option_name if exc.option_name.isprintable() else repr(exc.option_name)
         return failure.report("usage.unknown-option",
-                              f"{where}: unknown option {exc.option_name}{hint}; "
+                              f"{where}: unknown option {shown}{hint}; "
                               f"see '{where} --help'", 2, flag=exc.option_name, where=where)
     except click.exceptions.UsageError as exc:
         where = _where(exc)
@@ -146,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             flag = max(param.opts, key=len)
         elif isinstance(param, click.Argument):
             flag = param.human_readable_name
-        code = ("usage.unknown-command" if isinstance(exc, UnknownCommand)
+        code = ("usage.unknown-command" if isinstance(exc, unknown_command)
                 else "usage.missing-argument" if isinstance(exc, click.MissingParameter)
                 else "usage.bad-value" if isinstance(exc, click.BadParameter)
                 else "usage.invalid")
@@ -164,12 +208,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(result) if isinstance(result, int) else 0
 
 
-def colour_allowed(stream: IO[str]) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+# Commands whose plain words are read without click (commands/flags.py).
+QUICK_COMMANDS = frozenset({"new", "edit", "validate"})
+
+
+def _run_quick(call: Callable[[], int], failure: _Failure) -> int:
+    """Run a command whose words were read without click, ending as a run through click ends:
+    the same exit codes and the same words for every failure."""
+    try:
+        try:
+            return call()
+        except (EOFError, KeyboardInterrupt):
+            # click prints a line break, then the run is reported as aborted.
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            return failure.report("interrupted", "aborted; nothing was written", 2)
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            # The reader of stdout went away: exit 1 quietly, as click does.
+            from click import core
+
+            sys.stdout = core._PacifyFlushWrapper(sys.stdout)  # type: ignore[attr-defined]
+            sys.stderr = core._PacifyFlushWrapper(sys.stderr)  # type: ignore[attr-defined]
+            raise SystemExit(1) from None
+    except SmartspecError as exc:
+        return failure.report(_code_of(exc), str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        return failure.report("interrupted", "interrupted; nothing was written", 130)
 
 
 def wants_json(args: Sequence[str]) -> bool:
@@ -204,7 +270,7 @@ class _Failure:
                 where = f"smartspec {command}"
             document = error_document(code, message, command=command, exit_code=exit_code,
                                       flag=flag, where=where)
-            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+            echo(json.dumps(document, ensure_ascii=False, indent=2))
         return exit_code
 
 
@@ -231,5 +297,10 @@ def _where(exc: click.exceptions.UsageError) -> str:
 
 def _error(message: str) -> None:
     colour = colour_allowed(sys.stderr)
-    label = click.style("error:", fg="red", bold=True) if colour else "error:"
+    if not colour:
+        echo(f"smartspec: error: {message}", err=True, color=False)
+        return
+    import click
+
+    label = click.style("error:", fg="red", bold=True)
     click.echo(f"smartspec: {label} {message}", err=True, color=colour)

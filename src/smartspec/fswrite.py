@@ -30,9 +30,10 @@ def default_file_mode() -> int:
 def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
-    Temp file in the same folder, fsync, rename over the target, fsync the folder. An existing
-    file's permission bits are kept; a new file gets ``mode`` (a backup takes its spec's) or
-    what the umask allows. The caller must hold the lock that covers ``path``.
+    Temp file in the same folder, fsync, rename over the target, fsync the folder (once per
+    lock held, see ``locked``). An existing file's permission bits are kept; a new file gets
+    ``mode`` (a backup takes its spec's) or what the umask allows. The caller must hold the
+    lock that covers ``path``.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     refuse_links(path)
@@ -56,7 +57,10 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> N
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    _fsync_dir(path.parent)
+    if _HELD[0]:
+        _UNSYNCED.add(path.parent)
+    else:
+        _fsync_dir(path.parent)
 
 
 def _create_temp(path: Path) -> tuple[int, str]:
@@ -84,6 +88,21 @@ def sweep_stale_temps(paths: Iterable[Path]) -> None:
         if path.is_file() and not path.is_symlink():
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+# A run writes several files into a few folders under one lock (``new``: the spec, the model,
+# the registry, the index, two reports, the trace). Each file is synced as it is written; each
+# folder whose entries changed is synced once, when the lock is let go, rather than after
+# every rename: the renames reach the disk in the same order, and another run sees the files
+# only after it takes the lock, by which time they are synced.
+_UNSYNCED: set[Path] = set()
+_HELD = [0]  # how many ``locked`` blocks are open in this process
+
+
+def _sync_folders() -> None:
+    """Sync every folder written to since the last call, each once."""
+    while _UNSYNCED:
+        _fsync_dir(_UNSYNCED.pop())
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -277,14 +296,20 @@ def _read_holder(fd: int) -> str:
 @contextlib.contextmanager
 def locked(*keys: Path, folder: Path, timeout: float = 60.0) -> Iterator[None]:
     """Hold the locks for ``keys`` (always taken in sorted order, so runs never deadlock); the
-    lock files live in ``folder``."""
+    lock files live in ``folder``. The folders written to inside the block are synced once,
+    before the locks are let go."""
     locks = [FileLock(k, folder=folder, timeout=timeout) for k in sorted(set(keys), key=str)]
     taken: list[FileLock] = []
     try:
         for lock in locks:
             lock.acquire()
             taken.append(lock)
-        yield
+        _HELD[0] += 1
+        try:
+            yield
+        finally:
+            _HELD[0] -= 1
+            _sync_folders()
     finally:
         for lock in reversed(taken):
             lock.release()

@@ -44,6 +44,9 @@ NOT_FOR_NEW = (
     "jinja2", "smartspec.template_compiler",
     # Only a mistyped value or an index report needs a close match.
     "difflib",
+    # Plain words are read without click (commands/flags.py); click comes in for help or a
+    # mistake in the words. The click commands themselves are not needed either.
+    "click", "smartspec.commands.new", "smartspec.commands.common",
     # Package data is read from the package's folder; importlib.resources (and the archive
     # machinery it brings) only for an install inside an archive.
     "importlib.resources", "tempfile", "shutil", "zipfile",
@@ -53,6 +56,7 @@ NOT_FOR_VALIDATE = (
     *(name for name in NOT_FOR_NEW if name != "smartspec.rules.runner"
       and name != "smartspec.commands.validate"),
     "smartspec.render", "smartspec.plan", "smartspec.model.build",
+    "smartspec.runs.new",
     "smartspec.content", "smartspec.templates", "smartspec.commands.new",
     # Package data is read from the package's folder (packagedata) and temp files are made
     # by fswrite itself.
@@ -99,3 +103,28 @@ def test_one_spec_validate_imports_no_generator(tmp_path: Path) -> None:
     assert code in (0, 1)
     assert "smartspec.rules" in modules
     assert _loaded(modules, NOT_FOR_VALIDATE) == []
+
+
+# An edit re-plans and re-renders, so it needs what new needs and the merge, but still not
+# click, other commands' modules, report formats not asked for, or the index graph.
+NOT_FOR_EDIT = tuple(name for name in NOT_FOR_NEW if name not in (
+    "smartspec.runs.edit", "smartspec.merge", "smartspec.commands.edit"))
+# adopt's modules only for a spec smartspec did not write, strptime only for a moment in a
+# shape smartspec does not write.
+NOT_FOR_EDIT += ("_strptime",)
+
+
+def test_edit_imports_only_what_edit_needs(tmp_path: Path) -> None:
+    spec = "specs/feature/spec-001-payment-processing/spec.md"
+    _modules(tmp_path, "new", "payment-processing", DESCRIPTION, "--profile=basic")
+    code, modules = _modules(tmp_path, "edit", spec, "Adds refunds", "--performance=full")
+    assert code in (0, 1)
+    assert {"smartspec.runs.edit", "smartspec.merge", "smartspec.render"} <= set(modules)
+    assert _loaded(modules, NOT_FOR_EDIT) == []
+
+
+def test_help_and_mistakes_still_go_through_click(tmp_path: Path) -> None:
+    code, modules = _modules(tmp_path, "new", "payments", "--profile=finance")
+    assert code == 2 and "click" in modules
+    # Nothing was planned or rendered for words click refused.
+    assert _loaded(modules, ("smartspec.render", "smartspec.plan", "smartspec.runs.new")) == []

@@ -1,22 +1,18 @@
-"""Options shared by new, edit, regenerate and generate (reference Appendix A + design.md §3),
-their value types, and the printing of a run's outcome."""
+"""Options shared by new, edit, regenerate and generate (reference Appendix A + design.md §3)
+as click options, their value types, and the JSON error document. The flags themselves are
+data in ``flags.py``; printing an outcome is in ``calls.py`` (both without click)."""
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from smartspec import options as vocab
+from smartspec.commands.flags import CHOICE, LIST, SPEC_FLAGS, SWITCH, Flag
 from smartspec.errors import UsageError
-from smartspec.options import Options, check_choice, split_list
-
-if TYPE_CHECKING:
-    from smartspec.runs.run import Outcome
+from smartspec.options import check_choice, split_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,97 +62,33 @@ def _flag(param: click.Parameter | None) -> str:
 
 
 def spec_options(func: F) -> F:
-    """Every option of new/edit/regenerate/generate."""
-    domains = ", ".join(vocab.DOMAINS)
-    decorators = [
-        click.option("--profile", type=Vocabulary(vocab.PROFILES),
-                     help="basic, backend-service, financial or full (default: full)."),
-        click.option("--mode", type=Vocabulary(vocab.MODES),
-                     help="standard (default) or compact (5 sections)."),
-        click.option("--security", type=Vocabulary(vocab.SECURITY_LEVELS),
-                     help="Security section level (default: auto)."),
-        click.option("--di", type=Vocabulary(vocab.DI_LEVELS),
-                     help="Dependency-injection section level (default: auto)."),
-        click.option("--no-di", "no_di", is_flag=True, default=False, help="Same as --di=none."),
-        click.option("--performance", type=Vocabulary(vocab.PERFORMANCE_LEVELS),
-                     help="Performance section level (default: auto)."),
-        click.option("--domain", "domains", type=CommaList(vocab.DOMAINS),
-                     help=f"Domain hint(s), one value or a comma list: {domains}."),
-        click.option("--force-update", type=CommaList(),
-                     help="Critical sections an edit may replace: all, stride, config, di, "
-                          "monitoring (comma list)."),
-        click.option("--no-backup", is_flag=True, default=None,
-                     help="Don't write a backup before overwriting."),
-        click.option("--no-report", is_flag=True, default=None, help="Don't write reports."),
-        click.option("--output-dir", metavar="DIR",
-                     help="State folder instead of .smartspec/ (inside the project root)."),
-        click.option("--validate-consistency", is_flag=True, default=None,
-                     help="Validation errors stop the write (exit 1)."),
-        click.option("--no-validation", is_flag=True, default=None, help="Skip validation."),
-        click.option("--specindex", metavar="PATH",
-                     help="SPEC_INDEX.json to resolve dependencies with."),
-        click.option("--nogenerate", is_flag=True, default=None,
-                     help="Dry run: show the plan and the text, write nothing."),
-        click.option("--category", metavar="NAME",
-                     help="core, feature (default), infrastructure, tools, ..."),
-        click.option("--id", "spec_id", metavar="ID",
-                     help="Use this spec id instead of the next free one."),
-        click.option("--title", metavar="TEXT", help="Title (default: from NAME)."),
-        click.option("--depends-on", type=CommaList(),
-                     help="Spec ids this spec depends on (comma list)."),
-        click.option("--specs-dir", metavar="DIR", help="Where specs live (default: specs)."),
-        click.option("--lang", type=Vocabulary(vocab.LANGUAGES), help="Report language: en or th."),
-        click.option("--json", "as_json", is_flag=True, default=False,
-                     help="Print one JSON object on stdout."),
-        click.option("--yes", "-y", is_flag=True, default=None,
-                     help="Don't ask; write even when --validate-consistency finds errors."),
-    ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
+    """Every option of new/edit/regenerate/generate (the table is ``flags.SPEC_FLAGS``)."""
+    return with_flags(SPEC_FLAGS)(func)
 
 
-def options_from(kwargs: dict[str, Any], **extra: Any) -> Options:
-    """Click's keyword arguments -> the Options record (None = not given)."""
-    no_di = kwargs.pop("no_di", False)
-    if no_di:
-        if kwargs.get("di") not in (None, "none"):
-            raise UsageError(f"--no-di contradicts --di={kwargs['di']}; give one of them")
-        kwargs["di"] = "none"
-    as_json = kwargs.pop("as_json", False)
-    return Options(json=as_json or None, **kwargs, **extra)
+def with_flags(flags: tuple[Flag, ...]) -> Callable[[F], F]:
+    """The click options of ``flags``, in order (what ``--help`` lists)."""
+
+    def decorate(func: F) -> F:
+        for flag in reversed(flags):
+            func = click_option(flag)(func)
+        return func
+
+    return decorate
 
 
-def confirm_on_terminal(options: Options) -> Callable[[str], bool] | None:
-    if options.json or not sys.stdin.isatty():
-        return None
-
-    def ask(message: str) -> bool:
-        return click.confirm(f"{message}. Write anyway?", default=False, err=True)
-
-    return ask
-
-
-def print_outcome(outcome: Outcome, options: Options) -> int:
-    """Print the outcome: JSON on stdout (human text on stderr), or the console report."""
-    from smartspec.report import console
-
-    lang = outcome.settings["lang"]
-    summary = outcome.summary
-    if options.json:
-        data = summary.to_json()
-        if summary.dry_run:
-            data["text"] = outcome.text
-            if outcome.diff is not None:
-                data["diff"] = outcome.diff
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return outcome.exit_code
-    if summary.dry_run:
-        click.echo(outcome.diff if outcome.diff is not None else outcome.text, nl=False)
-        click.echo(console(summary, lang), err=True)
-        return outcome.exit_code
-    click.echo(console(summary, lang))
-    return outcome.exit_code
+def click_option(flag: Flag) -> Callable[[F], F]:
+    """One flag of a table as a click option."""
+    if flag.kind == SWITCH:
+        return click.option(*flag.opts, flag.dest, is_flag=True, default=flag.default,
+                            help=flag.help)
+    if flag.kind == CHOICE:
+        return click.option(*flag.opts, flag.dest, type=Vocabulary(flag.choices),
+                            help=flag.help)
+    if flag.kind == LIST:
+        return click.option(*flag.opts, flag.dest, type=CommaList(flag.choices or None),
+                            help=flag.help)
+    return click.option(*flag.opts, flag.dest, metavar=flag.metavar, help=flag.help)
 
 
 # -- the JSON error document ----------------------------------------------------------------

@@ -7,7 +7,9 @@ from typing import Any
 
 import click
 
-from smartspec.commands.common import confirm_on_terminal, options_from, print_outcome, spec_options
+from smartspec.commands.calls import confirm_on_terminal, edit_call, options_from, print_outcome
+from smartspec.commands.common import spec_options, with_flags
+from smartspec.commands.flags import EDIT_FLAGS
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -15,17 +17,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 @click.command("edit", context_settings=CONTEXT)
 @click.argument("spec", metavar="SPEC.md")
 @click.argument("description", required=False)
-@spec_options
-@click.option("--adopt", "adopt", is_flag=True, default=False,
-              help="A spec smartspec did not write: adopt it first (see 'smartspec adopt').")
-@click.option("--complete", "complete", is_flag=True, default=False,
-              help="An adopted spec: also add the sections its profile requires and it lacks.")
-@click.option("--replace-description", "replace_description", is_flag=True, default=None,
-              help="DESCRIPTION replaces the recorded description (and the model built from "
-                   "it) instead of adding to it.")
-@click.option("--model", "model_file", default=None, metavar="FILE",
-              help="Write from this system model (YAML or JSON) instead of the stored one; "
-                   "what it leaves out leaves the spec.")
+@with_flags(EDIT_FLAGS)
 def edit_command(spec: str, description: str | None, adopt: bool, complete: bool,
                  replace_description: bool | None, model_file: str | None,
                  **kwargs: Any) -> int:
@@ -44,18 +36,8 @@ def edit_command(spec: str, description: str | None, adopt: bool, complete: bool
       smartspec edit docs/hand-written.md "add rate limiting" --adopt
       smartspec edit docs/hand-written.md --profile=backend-service
     """
-    from smartspec.runs.adopt import AdoptOutcome
-    from smartspec.runs.edit import edit
-
-    options = options_from(kwargs, description=description,
-                           replace_description=replace_description, model_file=model_file)
-    outcome = edit(spec, options, confirm=confirm_on_terminal(options), adopt=adopt,
-                   complete=complete)
-    if isinstance(outcome, AdoptOutcome):
-        from smartspec.commands.adopt import print_adopt_outcome
-
-        return print_adopt_outcome(outcome, bool(options.json))
-    return print_outcome(outcome, options)
+    return edit_call(spec, description, adopt, complete, replace_description, model_file,
+                     **kwargs)
 
 
 @click.command("regenerate", context_settings=CONTEXT)

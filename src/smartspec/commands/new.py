@@ -7,16 +7,15 @@ from typing import Any
 
 import click
 
-from smartspec.commands.common import confirm_on_terminal, options_from, print_outcome, spec_options
+from smartspec.commands.calls import new_call
+from smartspec.commands.common import with_flags
+from smartspec.commands.flags import NEW_FLAGS
 
 
 @click.command("new", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("name")
 @click.argument("description", required=False)
-@spec_options
-@click.option("--model", "model_file", default=None, metavar="FILE",
-              help="Write the spec from this system model (JSON, or YAML with PyYAML); "
-                   "see 'smartspec model --schema'.")
+@with_flags(NEW_FLAGS)
 def new_command(name: str, description: str | None, model_file: str | None,
                 **kwargs: Any) -> int:
     """Create a SPEC named NAME from a DESCRIPTION and flags.
@@ -28,11 +27,7 @@ def new_command(name: str, description: str | None, model_file: str | None,
       smartspec new report-exporter --profile=basic --mode=compact --no-di
       smartspec new user-service --profile=backend-service --security=basic
     """
-    from smartspec.runs.new import generate
-
-    options = options_from(kwargs, name=name, description=description, model_file=model_file)
-    outcome = generate(options, confirm=confirm_on_terminal(options))
-    return print_outcome(outcome, options)
+    return new_call(name, description, model_file, **kwargs)
 
 
 

@@ -8,20 +8,14 @@ print one JSON document on stdout and nothing else there.
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable
-from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from smartspec.rules import ValidationResult, Validator
+from smartspec.commands.calls import validate_call
 
-# Show a progress bar on a terminal once a run is long enough to wait for.
-PROGRESS_MIN_FILES = 200
+# The options below are also read without click (flags.VALIDATE_FLAGS, for the quick path of
+# cli.main); tests/unit/test_quick_path.py keeps the two the same.
 
 
 @click.command("validate")
@@ -52,44 +46,6 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str 
       smartspec validate specs/feature/spec-004-payments/spec.md --format json
       smartspec validate specs/ --format sarif > smartspec.sarif
     """
-    from smartspec.rules import render_text
-    from smartspec.runs.validate import check, spec_items, validator_for
-
-    settings, validator = validator_for(lang, strict, specindex)
-    language = str(settings["lang"])
-    if not validator.enabled:
-        source = settings.source("validation_enabled").describe()
-        click.echo(f"smartspec: validation is disabled (validation.enabled=false, from {source})",
-                   err=True)
-        if fmt != "text":
-            _emit(fmt, [], validator)
-        return
-
-    base = settings.root if fmt == "sarif" else Path.cwd().resolve()
-    targets, items = spec_items(settings, paths, base)
-    if not items:
-        click.echo(f"smartspec: no spec.md files under {', '.join(str(t) for t in targets)}",
-                   err=True)
-
-    with ExitStack() as stack:
-        progress: Callable[[int], None] | None = None
-        if not no_progress and len(items) >= PROGRESS_MIN_FILES and sys.stderr.isatty():
-            bar = stack.enter_context(click.progressbar(
-                length=len(items), label="Validating", file=sys.stderr))
-            progress = bar.update
-        results = check(validator, items, jobs=jobs, progress=progress)
-
-    if fmt == "text":
-        click.echo(render_text(results, language, verbose=verbose or None), nl=False)
-    else:
-        _emit(fmt, results, validator)
-    if any(result.errors for result in results):
-        raise click.exceptions.Exit(1)
-
-
-def _emit(fmt: str, results: list[ValidationResult], validator: Validator) -> None:
-    from smartspec.rules import report_json
-    from smartspec.rules.sarif import to_sarif
-
-    payload = report_json(results) if fmt == "json" else to_sarif(results, validator.severities)
-    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    code = validate_call(paths, fmt, strict, lang, specindex, jobs, verbose, no_progress)
+    if code:
+        raise click.exceptions.Exit(code)

@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from smartspec.config import SPEC, Settings, load_settings
 from smartspec.errors import DocumentError, SmartspecError, UsageError
 from smartspec.fsutil import shown_path
 from smartspec.options import Options
+from smartspec.records import SlotRecord
 from smartspec.report import RunSummary, section_change
 from smartspec.runs.new import check_request, related_view
 from smartspec.runs.recorded import (
@@ -63,28 +63,41 @@ if TYPE_CHECKING:
 # -- edit and regenerate ------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Request:
-    """Everything ``edit`` resolved before planning."""
+class _Request(SlotRecord):
+    """Everything ``edit`` resolved before planning. (A plain slotted class, not a dataclass:
+    edit imports this module on every run, and a dataclass costs about 0.5 ms to create.)"""
 
-    old: OldSpec
-    data: bytes
-    bom: bytes
-    settings: Settings
-    spec_id: str
-    options: Options  # the plan's options (name, title, description, depends_on filled in)
-    created: datetime | None
-    updated: datetime | None
-    version: str | None
-    status: str | None
-    force: tuple[str, ...] | None = None  # --force-update as given
-    depends_from_spec: bool = False  # the dependencies come from the settings comment
-    layer: dict[str, Any] = field(default_factory=dict)  # the settings comment's settings
-    base_options: Options | None = None  # the request the spec was written with
-    notes: list[str] = field(default_factory=list)
-    words: str | None = None  # the edit's words, added to the spec's model
-    added: dict[str, list[str]] = field(default_factory=dict)  # what the words added, per kind
-    given_model: SystemModel | None = None  # --model FILE: the model to write from, whole
+    __slots__ = ("old", "data", "bom", "settings", "spec_id", "options", "created",  # noqa: RUF023
+                 "updated", "version", "status", "force", "depends_from_spec", "layer",
+                 "base_options", "notes", "words", "added", "given_model")
+
+    def __init__(self, old: OldSpec, data: bytes, bom: bytes, settings: Settings, spec_id: str,
+                 options: Options, created: datetime | None, updated: datetime | None,
+                 version: str | None, status: str | None,
+                 force: tuple[str, ...] | None = None, depends_from_spec: bool = False,
+                 layer: dict[str, Any] | None = None, base_options: Options | None = None,
+                 notes: list[str] | None = None, words: str | None = None,
+                 added: dict[str, list[str]] | None = None,
+                 given_model: SystemModel | None = None) -> None:
+        self.old = old
+        self.data = data
+        self.bom = bom
+        self.settings = settings
+        self.spec_id = spec_id
+        self.options = options  # the plan's options (name, title, description, depends_on)
+        self.created = created
+        self.updated = updated
+        self.version = version
+        self.status = status
+        self.force = force  # --force-update as given
+        self.depends_from_spec = depends_from_spec  # dependencies from the settings comment
+        self.layer: dict[str, Any] = {} if layer is None else layer  # the comment's settings
+        self.base_options = base_options  # the request the spec was written with
+        self.notes: list[str] = [] if notes is None else notes
+        self.words = words  # the edit's words, added to the spec's model
+        # What the words added, per kind.
+        self.added: dict[str, list[str]] = {} if added is None else added
+        self.given_model = given_model  # --model FILE: the model to write from, whole
 
 
 def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datetime | None = None,
@@ -154,7 +167,6 @@ def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
     description asks for (``--complete`` adds what its profile requires). A file with broken
     tags falls through to the usual refusal."""
     from smartspec.document import parse
-    from smartspec.runs import adopt as adopting
 
     try:
         _, text, _ = read_spec(path, rel)
@@ -163,6 +175,11 @@ def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
     doc = parse(text, critical_names=settings.critical_names)
     if doc.problems:
         return None
+    adopted = doc.settings is not None and doc.settings.get("adopted")
+    if doc.settings_line is not None and not adopted:
+        return None  # smartspec wrote it: the usual edit (adopt is not even imported)
+    from smartspec.runs import adopt as adopting
+
     if doc.settings_line is None:
         if adopt and options.spec_id is not None:
             raise UsageError(f"--id={options.spec_id}: an adopted spec keeps the id its text "
@@ -173,7 +190,7 @@ def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
                                   now=now, environ=environ, argv=argv, command="edit",
                                   complete=complete)
         raise adopting.refuse_unmanaged(rel)
-    if doc.settings is not None and doc.settings.get("adopted") and options.profile is None:
+    if adopted and options.profile is None:
         return adopting.edit_adopted(path, options, cwd=here, now=now, environ=environ, argv=argv,
                                      complete=complete)
     return None
@@ -369,19 +386,19 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
     plan = keep_present_sections(plan, old, settings.critical_names)
     left_out = tuple(k for k in plan.section_keys if k in old.deleted_keys and k not in force)
     if left_out:
-        plan = replace(plan, sections=tuple(
-            replace(s, number=number) for number, s in enumerate(
+        plan = plan._replace(sections=tuple(
+            s._replace(number=number) for number, s in enumerate(
                 (s for s in plan.sections if s.key not in left_out), start=1)))
     related = related_view(plan, index)
 
-    plan_now = replace(plan, updated=moment)
+    plan_now = plan._replace(updated=moment)
     rendered = render(plan_now, related=related)
     result = merge(old, rendered, plan_now.section_keys, force=force, base_header=base_header,
                    left_out=left_out, source=rel)
     if result.text != old.text and all(f.fate in _QUIET for f in result.fates):
         # No section changed: perhaps only the "updated" moment did. An edit that changes
         # nothing leaves the file as it is, so try the header with the old moment.
-        plan_then = replace(plan, updated=request.updated or moment)
+        plan_then = plan._replace(updated=request.updated or moment)
         header_now = render_header(plan_now)
         if rendered.startswith(header_now):
             unchanged = merge(old, render_header(plan_then) + rendered[len(header_now):],
@@ -459,20 +476,19 @@ def keep_present_sections(plan: SpecPlan, old: OldSpec,
     sections = []
     for number, key in enumerate(keys, start=1):
         if key in by_key:
-            sections.append(replace(by_key[key], number=number))
+            sections.append(by_key[key]._replace(number=number))
             continue
         critical = catalog.BY_KEY[key].critical
         sections.append(PlannedSection(
             key=key, title=catalog.title_for(key, plan.profile, plan.security), number=number,
             critical=critical if critical in critical_names else None))
-    return replace(plan, sections=tuple(sections))
+    return plan._replace(sections=tuple(sections))
 
 
 def _carry(plan: SpecPlan, request: _Request, moment: datetime) -> SpecPlan:
     """What an edit keeps from the spec: when it was created, its version and status, and the
     --force-update keys as given."""
-    return replace(
-        plan,
+    return plan._replace(
         created=request.created or moment,
         version=request.version or plan.version,
         status=request.status or plan.status,
@@ -489,7 +505,7 @@ def _fix_decisions(plan: SpecPlan, request: _Request) -> SpecPlan:
     decisions = tuple(
         Decision(d.setting, d.value, SPEC, "recorded in the spec's settings comment")
         if d.setting == "depends_on" else d for d in plan.decisions)
-    return replace(plan, decisions=decisions)
+    return plan._replace(decisions=decisions)
 
 
 def recorded_sections(entry: Any, data: bytes) -> dict[str, Any] | None:
@@ -527,7 +543,7 @@ def _old_plan(request: _Request, index: SpecIndex | None, moment: datetime) -> S
                          spec_id=request.spec_id)
     except SmartspecError:
         return None
-    return replace(plan, created=request.created or moment, updated=request.updated or moment,
+    return plan._replace(created=request.created or moment, updated=request.updated or moment,
                    version=text_field(request.old.doc.settings or {}, "version") or plan.version,
                    status=(text_field(request.old.doc.settings or {}, "status")
                            or plan.status).upper())
@@ -564,10 +580,10 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
     """The model the spec now records (its hash is in the settings comment), beside the
     settings, so that the next edit adds to it and a regenerate writes from it. Left alone
     when it already holds that model."""
-    from smartspec.model.io import dumps
+    from smartspec.plan import model_text
 
     model_path = workspace.model_path(spec_id)
-    text = dumps(plan.model)
+    text = model_text(plan.model)
     # A missing or unreadable model file is simply written below.
     with contextlib.suppress(OSError, UnicodeDecodeError):
         if not model_path.is_symlink() and model_path.read_text(encoding="utf-8") == text:

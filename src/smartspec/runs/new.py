@@ -168,11 +168,11 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
     workspace.write_spec(spec_path, text)
     summary.written.append(rel)
 
-    from smartspec.model.io import dumps
+    from smartspec.plan import model_text
 
     model_path = workspace.model_path(plan.spec_id)
     journal.remember(model_path)
-    workspace.write_file(model_path, dumps(plan.model))
+    workspace.write_file(model_path, model_text(plan.model))
     summary.written.append(workspace.rel(model_path))
 
     journal.remember(workspace.registry_path)

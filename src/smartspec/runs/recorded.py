@@ -4,6 +4,7 @@ smartspec wrote it, a person did, or the folder names it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,9 +83,22 @@ def list_field(record: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
     return None
 
 
+# The moment as smartspec writes it in a settings comment (2026-11-18T11:06:40Z).
+_WRITTEN_MOMENT_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
 def moment_of(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
+    text = value.strip()
+    if _WRITTEN_MOMENT_RE.fullmatch(text):
+        # What strptime gives for this shape, without the locale machinery strptime imports
+        # (milliseconds on every edit). An impossible date is None, as strptime's is.
+        try:
+            return datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+                            int(text[14:16]), int(text[17:19]), tzinfo=UTC)
+        except ValueError:
+            return None
     for pattern in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
         try:
             return datetime.strptime(value.strip(), pattern).replace(tzinfo=UTC)
@@ -98,13 +112,15 @@ def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex |
     """The spec's id: its settings comment, its ``**Spec ID:**`` header, the index or the
     registry entry for its path, its folder name; else (a hand-written spec) the next free id
     for the slug ``allocate``."""
-    from smartspec.adopt import ADOPTED_ID_RE, stated_id
-    from smartspec.plan import next_number, spec_id_for
     from smartspec.specids import GIVEN_ID_RE
 
     for value in ((doc.settings or {}).get("id"), doc.header.get("Spec ID")):
         if isinstance(value, str) and GIVEN_ID_RE.match(value.strip()):
             return value.strip()
+    # Only a spec without a recorded id needs adopt's readers (a few ms to import).
+    from smartspec.adopt import ADOPTED_ID_RE, stated_id
+    from smartspec.plan import next_number, spec_id_for
+
     # An id a person stated in another shape (WF-SCRIPTS-001, 004-desktop-app) is kept as
     # written, never folded into a new spec-NNN id that then disagrees with the header.
     stated = stated_id(doc)

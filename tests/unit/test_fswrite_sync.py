@@ -1,0 +1,60 @@
+"""Each file a run writes is synced once, and each folder it writes into once per run.
+
+A sync costs milliseconds on a real disk, and ``new`` writes seven files into four folders:
+syncing a folder after every rename spent more time than rendering the spec.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from smartspec import fswrite
+from tests.helpers import run_cli
+
+
+def _count_syncs(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], list[str]]:
+    folders: Counter[str] = Counter()
+    files: list[str] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        where = os.readlink(f"/proc/self/fd/{fd}")
+        (folders.update([where]) if stat.S_ISDIR(os.fstat(fd).st_mode) else files.append(where))
+        real_fsync(fd)
+
+    monkeypatch.setattr(fswrite.os, "fsync", counting_fsync)
+    return folders, files
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names open files via /proc")
+def test_new_syncs_each_file_once_and_each_folder_once(project: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    folders, files = _count_syncs(monkeypatch)
+    result = run_cli(["new", "payments", "Card payments with a PostgreSQL ledger",
+                      "--profile=financial"], project)
+    assert result.code == 0, result.err
+    written = [p for p in project.rglob("*") if p.is_file()]
+    assert len(written) == 9  # spec, model, registry, index, 2 reports and their JSON, trace
+    # Every file was synced once (the temp file before its rename; the trace as appended).
+    assert len(files) == len(set(files)) == len(written)
+    # Every folder a file was renamed into, once (not once per file).
+    renamed_into = {str(p.parent.resolve()) for p in written if p.name != "trace.log"}
+    assert folders == Counter(dict.fromkeys(renamed_into, 1))
+
+
+def test_outside_a_lock_a_write_syncs_its_folder_at_once(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    folders, _ = _count_syncs(monkeypatch)
+    fswrite.atomic_write(tmp_path / "a.txt", "one\n")
+    assert folders == Counter({str(tmp_path.resolve()): 1})
+    with fswrite.locked(tmp_path / "a.txt", folder=tmp_path / "locks"):
+        fswrite.atomic_write(tmp_path / "a.txt", "two\n")
+        fswrite.atomic_write(tmp_path / "b.txt", "three\n")
+        assert folders == Counter({str(tmp_path.resolve()): 1})  # not yet: the lock is held
+    assert folders[str(tmp_path.resolve())] == 2  # once more, for both writes
+    assert (tmp_path / "a.txt").read_text() == "two\n"
