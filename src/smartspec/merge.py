@@ -783,9 +783,10 @@ def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any, source
         if not piece.keep:
             continue
         found = text[piece.offset:piece.offset + len(piece.text)]
-        if found != piece.text and not (piece is pieces[-1]
-                                        and found.rstrip("\r\n") == piece.text.rstrip("\r\n")) \
-                or not _same_but_number(piece.original, piece.text):
+        # The file's last piece may lose or gain its final newline, as the file had it.
+        placed = found == piece.text or (piece is pieces[-1] and found.rstrip("\r\n")
+                                         == piece.text.rstrip("\r\n"))
+        if not placed or not _same_but_number(piece.original, piece.text):
             line = (found.splitlines() or [""])[0]
             raise MergeError(f"{source}: the merge would not keep the section starting "
                              f"{line[:60]!r} as it was; nothing was written")
