@@ -69,7 +69,7 @@ _SMARTSPEC_HEADING_RE = re.compile(r"^## (\d+)\. (.+?)(\r?\n)?$")
 # Any line that is a numbered ``##`` heading (document.SECTION_NUMBER_RE, line by line).
 _HEADING_NUMBER_RE = re.compile(SECTION_NUMBER_RE.pattern, re.MULTILINE)
 # A sub-heading smartspec numbers under its section: "### 3.1 Settings", "#### 3.2.1 Keys".
-_SUB_NUMBER_RE = re.compile(r"^(#{3,6}[ \t]+)(\d+)(?=\.\d)")
+_SUB_NUMBER_RE = re.compile(r"^(#{3,6}[ \t]+)(\d+)(?=\.\d)", re.MULTILINE)
 # How rendered text points at another section (render._reference): "section 3, Title".
 _REFERENCE_RE = re.compile(r"\bsection (\d+), ")
 
@@ -530,8 +530,12 @@ def _known_titles(old: OldSpec, key: str) -> set[str]:
 
 def _heading_number(text: str, offset: int) -> str | None:
     """The number of the ``##`` heading on line ``offset`` of ``text`` (None: unnumbered)."""
-    lines = text.splitlines(keepends=True)
-    found = SECTION_NUMBER_RE.match(lines[offset]) if offset < len(lines) else None
+    start = 0
+    for _ in range(offset):  # the heading is one of the first few lines of its block
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    found = _HEADING_NUMBER_RE.match(text, start)
     return found.group(1) if found else None
 
 
@@ -561,7 +565,8 @@ def _number(pieces: list[_Piece], titles: Mapping[str, str]) -> None:
             count += 1
             if piece.number is not None:
                 numbers[piece.number] = str(count)
-            piece.text = _set_number(piece.text, piece.heading, str(count))
+            if _heading_number(piece.text, piece.heading) != str(count):
+                piece.text = _set_number(piece.text, piece.heading, str(count))
     if all(k == v for k, v in numbers.items()):
         return
 
@@ -576,15 +581,20 @@ def _number(pieces: list[_Piece], titles: Mapping[str, str]) -> None:
     for piece in pieces:
         if not piece.new or piece.number is None:
             continue
-        lines = piece.text.splitlines(keepends=True)
         planned, final = piece.number, numbers.get(piece.number, piece.number)
-        for index, line in enumerate(lines):
-            if index == piece.heading or not line.startswith("#"):
-                continue
-            sub = _SUB_NUMBER_RE.match(line)
-            if sub is not None and sub.group(2) == planned:
-                lines[index] = f"{sub.group(1)}{final}{line[sub.end(2):]}"
-        piece.text = _REFERENCE_RE.sub(pointer, "".join(lines))
+        if final != planned and "###" in piece.text:
+            piece.text = _renumber_subs(piece.text, planned, final)
+        if "section " in piece.text:
+            piece.text = _REFERENCE_RE.sub(pointer, piece.text)
+
+
+def _renumber_subs(text: str, planned: str, final: str) -> str:
+    """Rendered text with its sub-headings numbered under ``final`` ("### 3.1" -> "### 4.1")
+    where the plan numbered them under ``planned``."""
+    def renumbered(sub: re.Match[str]) -> str:
+        return sub.group(1) + final if sub.group(2) == planned else sub.group(0)
+
+    return _SUB_NUMBER_RE.sub(renumbered, text)
 
 
 def _same_but_number(before: str, after: str) -> bool:
@@ -592,7 +602,7 @@ def _same_but_number(before: str, after: str) -> bool:
     def unnumbered(text: str) -> str:
         return _HEADING_NUMBER_RE.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + "#", text)
 
-    return unnumbered(before) == unnumbered(after)
+    return before == after or unnumbered(before) == unnumbered(after)
 
 
 def _retitle(text: str, section: Section, known: set[str], target: Any) -> str:
