@@ -561,11 +561,12 @@ def _number(pieces: list[_Piece], titles: Mapping[str, str]) -> None:
     numbers: dict[str, str] = {}  # the plan's number -> the number in the merged text
     count = 0
     for piece in pieces:
-        if piece.section and _heading_number(piece.text, piece.heading) is not None:
+        had = _heading_number(piece.text, piece.heading) if piece.section else None
+        if had is not None:
             count += 1
             if piece.number is not None:
                 numbers[piece.number] = str(count)
-            if _heading_number(piece.text, piece.heading) != str(count):
+            if had != str(count):
                 piece.text = _set_number(piece.text, piece.heading, str(count))
     if all(k == v for k, v in numbers.items()):
         return
@@ -603,6 +604,18 @@ def _same_but_number(before: str, after: str) -> bool:
         return _HEADING_NUMBER_RE.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + "#", text)
 
     return before == after or unnumbered(before) == unnumbered(after)
+
+
+def _same_but_heading_number(before: str, after: str, offset: int) -> bool:
+    """A kept section that differs at most in the number of its own heading (line
+    ``offset``): every other line, and the heading's words and style, as they were."""
+    if before == after:
+        return True
+    old_lines, new_lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    return (len(old_lines) == len(new_lines) and offset < len(old_lines)
+            and old_lines[:offset] == new_lines[:offset]
+            and old_lines[offset + 1:] == new_lines[offset + 1:]
+            and _same_but_number(old_lines[offset], new_lines[offset]))
 
 
 def _retitle(text: str, section: Section, known: set[str], target: Any) -> str:
@@ -796,7 +809,7 @@ def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any, source
         # The file's last piece may lose or gain its final newline, as the file had it.
         placed = found == piece.text or (piece is pieces[-1] and found.rstrip("\r\n")
                                          == piece.text.rstrip("\r\n"))
-        if not placed or not _same_but_number(piece.original, piece.text):
+        if not placed or not _same_but_heading_number(piece.original, piece.text, piece.heading):
             line = (found.splitlines() or [""])[0]
             raise MergeError(f"{source}: the merge would not keep the section starting "
                              f"{line[:60]!r} as it was; nothing was written")
