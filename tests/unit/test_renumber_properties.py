@@ -1,6 +1,6 @@
 """Property test (hypothesis) of section numbering: a person inserts whole ``##`` sections,
 numbered in any style or not numbered, at random places of a spec smartspec wrote; then an edit
-(same options) or an edit with other options or mode. After it:
+(same options) or an edit with other options or mode, on LF or CRLF files. After it:
 
 - the numbered ``##`` headings read 1, 2, 3... in document order;
 - every person section is there, in the same order, with its title words and every byte of
@@ -93,8 +93,8 @@ def person_sections(text: str) -> list[tuple[str, str]]:
         heading = doc.lines[section.heading.line].rstrip("\r\n")
         if PERSON not in heading:
             continue
-        body = doc.text(section.heading.line + 1, section.end).rstrip("\n")
-        body = re.sub(r"\n+---$", "", body).rstrip("\n")
+        body = doc.text(section.heading.line + 1, section.end).rstrip("\r\n")
+        body = re.sub(r"(\r?\n)+---$", "", body).rstrip("\r\n")
         found.append((heading, body))
     return found
 
@@ -108,11 +108,14 @@ def edit(text: str, base: Generated, new: Generated,
 
 @settings(max_examples=200, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
-@given(change=st.sampled_from([(c, c) for c in sorted(CASES)] + CHANGES), inserts=INSERTS)
+@given(change=st.sampled_from([(c, c) for c in sorted(CASES)] + CHANGES), inserts=INSERTS,
+       crlf=st.booleans())
 def test_numbers_run_on_across_a_persons_sections_and_their_bytes_stay(
-        change: tuple[str, str], inserts: list[Any]) -> None:
+        change: tuple[str, str], inserts: list[Any], crlf: bool) -> None:
     base, new = generated(change[0]), generated(change[1])
     text, order = insert_sections(base.text, inserts)
+    if crlf:
+        text = text.replace("\n", "\r\n")
     before = person_sections(text)
     assert [h for h, _ in before] == order
 
