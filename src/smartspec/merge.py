@@ -70,8 +70,9 @@ _SMARTSPEC_HEADING_RE = re.compile(r"^## (\d+)\. (.+?)(\r?\n)?$")
 _HEADING_NUMBER_RE = re.compile(SECTION_NUMBER_RE.pattern, re.MULTILINE)
 # A sub-heading smartspec numbers under its section: "### 3.1 Settings", "#### 3.2.1 Keys".
 _SUB_NUMBER_RE = re.compile(r"^(#{3,6}[ \t]+)(\d+)(?=\.\d)", re.MULTILINE)
-# How rendered text points at another section (render._reference): "section 3, Title".
-_REFERENCE_RE = re.compile(r"\bsection (\d+), ")
+# How rendered text points at another section (render._reference): "section 3, Title". No
+# \b before it: that makes the scan a hundred times slower; ``_number`` checks the boundary.
+_REFERENCE_RE = re.compile(r"section (\d+), ")
 
 # Fates of a section: what the edit report says happened to each one.
 REGENERATED = "regenerated"
@@ -117,13 +118,13 @@ class OldSpec:
                  "newline", "recorded", "text")
 
     def __init__(self, text: str, doc: Document, hashes: list[str], newline: str,
-                 critical_names: tuple[str, ...], legacy: list[str] | None = None) -> None:
+                 critical_names: tuple[str, ...]) -> None:
         self.text = text
         self.doc = doc
         self.hashes = hashes
         # Fingerprints with the heading's number in them, as registries written before numbers
-        # were left out of fingerprints hold them.
-        self.legacy = hashes if legacy is None else legacy
+        # were left out of fingerprints hold them; taken only when the current ones miss.
+        self.legacy: list[str | None] = [None] * len(hashes)
         self.newline = newline
         self.critical_names = critical_names
         self.keys: list[str | None] = []
@@ -155,12 +156,19 @@ class OldSpec:
         return tuple(h for h in (record.get("sha256"), record.get("previous"))
                      if isinstance(h, str))
 
+    def legacy_hash(self, index: int) -> str:
+        found = self.legacy[index]
+        if found is None:
+            found = self.legacy[index] = legacy_block_hash(
+                self.doc.section_text(self.doc.sections[index]))
+        return found
+
     def edited(self, index: int) -> bool:
         key = self.keys[index]
         if key is None:
             return True
         accepted = self.accepted(key)
-        return self.hashes[index] not in accepted and self.legacy[index] not in accepted
+        return self.hashes[index] not in accepted and self.legacy_hash(index) not in accepted
 
     def edited_marker(self) -> bool:
         """Whether the "Earlier sections" heading holds text a person wrote."""
@@ -236,10 +244,8 @@ def analyse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL,
     if doc.settings_line is not None and doc.sections and doc.settings_line >= doc.sections[0].start:
         raise MergeError(f"{source}: line {doc.settings_line + 1}: the smartspec settings "
                          "comment must stand before the first ## section; move it up")
-    texts = [doc.section_text(s) for s in doc.sections]
-    return OldSpec(text=text, doc=doc, hashes=[block_hash(t) for t in texts],
-                   newline=_newline(text), critical_names=critical_names,
-                   legacy=[legacy_block_hash(t) for t in texts])
+    return OldSpec(text=text, doc=doc, hashes=[block_hash(doc.section_text(s)) for s in doc.sections],
+                   newline=_newline(text), critical_names=critical_names)
 
 
 def _section_at(doc: Document, line: int) -> Section | None:
@@ -281,7 +287,8 @@ def _name_sections(old: OldSpec) -> None:
         return CRITICAL_KEYS.get(section.critical.name) if section.critical else None
 
     ways: list[Callable[[int, Section], str | None]] = [
-        lambda index, section: by_hash.get(old.hashes[index], by_hash.get(old.legacy[index])),
+        lambda index, section: by_hash.get(old.hashes[index])
+        or (by_hash.get(old.legacy_hash(index)) if by_hash else None),
         lambda index, section: by_tag(section),
         lambda index, section: by_title(section),
     ]
@@ -572,9 +579,9 @@ def _number(pieces: list[_Piece], titles: Mapping[str, str]) -> None:
         return
 
     def pointer(found: re.Match[str]) -> str:
-        planned = found.group(1)
+        planned, at = found.group(1), found.start()
         title = titles.get(planned)
-        if planned not in numbers or title is None \
+        if planned not in numbers or title is None or (at and found.string[at - 1].isalnum()) \
                 or not found.string.startswith(title, found.end()):
             return found.group(0)
         return f"section {numbers[planned]}, "
