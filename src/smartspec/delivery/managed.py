@@ -106,8 +106,9 @@ def merge(old_text: str | None, new_blocks: list[Block], recorded: Mapping[str, 
     def edited(block: Block) -> bool:
         # A registry written before heading numbers were left out of fingerprints holds the
         # older fingerprint; it still names smartspec's own text.
-        return recorded.get(block.key) not in (fingerprint(block.text),
-                                               legacy_block_hash(unticked(block.text)))
+        record = recorded.get(block.key)
+        return record != fingerprint(block.text) \
+            and record != legacy_block_hash(unticked(block.text))
 
     out: list[Block] = []
     for block in new_blocks:
