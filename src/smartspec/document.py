@@ -42,6 +42,10 @@ _STRUCTURE_FIRST = frozenset("#`~<* ")
 # What an indented structural line can start with after its spaces.
 _INDENTED_FIRST = frozenset("#`~")
 HEADER_FIELD_RE = re.compile(r"^\*\*(?P<key>[^*]+?):\*\*\s*(?P<value>.*?)\s*$")
+# The number of a ``##`` section's heading, the digits in group 1, as smartspec or a person
+# writes one: "## 3. Title" and "## 3) Title" (one to three digits), "## 3 Title" (one or two
+# digits, so that "## 2024 Roadmap" stays a title). "## 2.1 Title" is a sub-number, not one.
+SECTION_NUMBER_RE = re.compile(r"^ {0,3}##[ \t]+(\d{1,3}(?=[.)][ \t]+\S)|\d{1,2}(?=[ \t]+\S))")
 # SmartSpec's own closing tag, ``<!-- @end -->``: read as ``<!-- @end-critical -->``. A block it
 # closes may carry any name (SmartSpec documents ``@critical legal``, ``@critical audit``); a
 # block closed the canonical way keeps to the configured names. smartspec only ever writes the
@@ -420,10 +424,34 @@ def _build_sections(doc: Document, h2: list[Heading], opens: dict[int, CriticalB
 def block_hash(text: str) -> str:
     """The fingerprint the registry keeps for a section block: sha256 of its text with CRLF
     folded to LF and trailing blank and ``---`` lines dropped, so that moving a separator or a
-    line-ending convention does not count as a person's edit."""
-    import hashlib
+    line-ending convention does not count as a person's edit. The number of the block's own
+    ``##`` heading stands as ``#``: edits renumber headings so that numbers stay consecutive,
+    and a new number is neither a person's edit nor a change smartspec made."""
+    lines = _fingerprint_lines(text)
+    for index, line in enumerate(lines):
+        if line.strip() and not line.lstrip().startswith("<!--"):
+            # The heading: the first line after the critical open tag and blank lines.
+            found = SECTION_NUMBER_RE.match(line)
+            if found is not None:
+                lines[index] = f"{line[:found.start(1)]}#{line[found.end(1):]}"
+            break
+    return _sha256_lines(lines)
 
+
+def legacy_block_hash(text: str) -> str:
+    """The fingerprint as smartspec took it before heading numbers were left out of it: a
+    registry written then still holds these, and they still name smartspec's own text."""
+    return _sha256_lines(_fingerprint_lines(text))
+
+
+def _fingerprint_lines(text: str) -> list[str]:
     lines = text.replace("\r\n", "\n").split("\n")
     while lines and lines[-1].strip() in ("", "---"):
         lines.pop()
+    return lines
+
+
+def _sha256_lines(lines: list[str]) -> str:
+    import hashlib
+
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()

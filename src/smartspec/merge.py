@@ -21,7 +21,15 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from smartspec import catalog
-from smartspec.document import HEADER_FIELD_RE, Document, Section, block_hash, parse
+from smartspec.document import (
+    HEADER_FIELD_RE,
+    SECTION_NUMBER_RE,
+    Document,
+    Section,
+    block_hash,
+    legacy_block_hash,
+    parse,
+)
 from smartspec.errors import DocumentError
 from smartspec.markers import BUILTIN_CRITICAL, SETTINGS_RE, critical_open
 
@@ -58,7 +66,13 @@ _COMPACT_ONLY = frozenset(catalog.normalise_title(t) for t in (
     "Acceptance Tests"))
 # A heading exactly as smartspec writes it: "## 3. Architecture".
 _SMARTSPEC_HEADING_RE = re.compile(r"^## (\d+)\. (.+?)(\r?\n)?$")
-_HEADING_NUMBER_RE = re.compile(r"^## \d+\.", re.MULTILINE)
+# Any line that is a numbered ``##`` heading (document.SECTION_NUMBER_RE, line by line).
+_HEADING_NUMBER_RE = re.compile(SECTION_NUMBER_RE.pattern, re.MULTILINE)
+# A sub-heading smartspec numbers under its section: "### 3.1 Settings", "#### 3.2.1 Keys".
+_SUB_NUMBER_RE = re.compile(r"^(#{3,6}[ \t]+)(\d+)(?=\.\d)", re.MULTILINE)
+# How rendered text points at another section (render._reference): "section 3, Title". No
+# \b before it: that makes the scan a hundred times slower; ``_number`` checks the boundary.
+_REFERENCE_RE = re.compile(r"section (\d+), ")
 
 # Fates of a section: what the edit report says happened to each one.
 REGENERATED = "regenerated"
@@ -100,14 +114,17 @@ class OldSpec:
     """The spec on disk, parsed once, with the section key of every ``##`` section (after
     ``identify``)."""
 
-    __slots__ = ("compact", "critical_names", "doc", "earlier", "hashes", "keys", "newline",
-                 "recorded", "text")
+    __slots__ = ("compact", "critical_names", "doc", "earlier", "hashes", "keys", "legacy",
+                 "newline", "recorded", "text")
 
     def __init__(self, text: str, doc: Document, hashes: list[str], newline: str,
                  critical_names: tuple[str, ...]) -> None:
         self.text = text
         self.doc = doc
         self.hashes = hashes
+        # Fingerprints with the heading's number in them, as registries written before numbers
+        # were left out of fingerprints hold them; taken only when the current ones miss.
+        self.legacy: list[str | None] = [None] * len(hashes)
         self.newline = newline
         self.critical_names = critical_names
         self.keys: list[str | None] = []
@@ -139,9 +156,19 @@ class OldSpec:
         return tuple(h for h in (record.get("sha256"), record.get("previous"))
                      if isinstance(h, str))
 
+    def legacy_hash(self, index: int) -> str:
+        found = self.legacy[index]
+        if found is None:
+            found = self.legacy[index] = legacy_block_hash(
+                self.doc.section_text(self.doc.sections[index]))
+        return found
+
     def edited(self, index: int) -> bool:
         key = self.keys[index]
-        return key is None or self.hashes[index] not in self.accepted(key)
+        if key is None:
+            return True
+        accepted = self.accepted(key)
+        return self.hashes[index] not in accepted and self.legacy_hash(index) not in accepted
 
     def edited_marker(self) -> bool:
         """Whether the "Earlier sections" heading holds text a person wrote."""
@@ -176,7 +203,8 @@ class MergeResult(NamedTuple):
 class _Piece:
     """One stretch of the merged text, in order; ``_join`` sets ``offset``."""
 
-    __slots__ = ("fate", "heading", "keep", "new", "offset", "origin", "section", "text")
+    __slots__ = ("fate", "heading", "keep", "new", "number", "offset", "origin", "original",
+                 "section", "text")
 
     def __init__(self, text: str, new: bool, section: bool = True, heading: int = 0,
                  fate: SectionFate | None = None, keep: bool = False,
@@ -189,6 +217,8 @@ class _Piece:
         self.keep = keep  # a person's or protected text: every line must survive
         self.origin = origin  # the old section it is or replaces (-1: the header)
         self.offset = 0  # where it starts in the merged text (set by _join)
+        self.number: str | None = None  # the number the rendered text gave the slot it fills
+        self.original = text  # the text before ``_number`` set its heading's number
 
 
 def analyse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL,
@@ -257,7 +287,8 @@ def _name_sections(old: OldSpec) -> None:
         return CRITICAL_KEYS.get(section.critical.name) if section.critical else None
 
     ways: list[Callable[[int, Section], str | None]] = [
-        lambda index, section: by_hash.get(old.hashes[index]),
+        lambda index, section: by_hash.get(old.hashes[index])
+        or (by_hash.get(old.legacy_hash(index)) if by_hash else None),
         lambda index, section: by_tag(section),
         lambda index, section: by_title(section),
     ]
@@ -350,6 +381,7 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
     # 3. Assemble.
     fates: list[SectionFate] = []
     records: dict[str, dict[str, Any]] = {}
+    rendered: list[tuple[_Piece, str]] = []  # rendered pieces, settled once numbered
     pieces: list[_Piece] = [_Piece(_merge_preamble(old, new, base_header), new=False,
                                    section=False, origin=-1)]
 
@@ -378,14 +410,30 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
         piece = _Piece(text, new=True, heading=section.heading.line - section.start,
                        fate=SectionFate(fate, section.title, new_keys[slot], critical=critical),
                        origin=old_index)
-        if old_index is not None and block_hash(text) == old.hashes[old_index]:
-            # The same text as before: keep the file's own bytes (line endings, separators).
-            kept = doc.sections[old_index]
-            piece.text, piece.new = doc.section_text(kept), False
-            piece.heading = kept.heading.line - kept.start
-            if fate == REGENERATED:
-                piece.fate = _with(piece.fate, UNCHANGED)
+        rendered.append((piece, new_keys[slot]))
+        records[new_keys[slot]] = {}  # its place in the registry's order; ``settle`` fills it
         return piece
+
+    def settle(piece: _Piece, key: str) -> None:
+        """Once numbered: a rendered section that reads as it did keeps the file's own bytes
+        (line endings, separators); then the registry records what stands."""
+        previous = old.accepted(key)
+        if piece.origin is not None and block_hash(piece.text) == old.hashes[piece.origin]:
+            kept = doc.sections[piece.origin]
+            number = _heading_number(piece.text, piece.heading)
+            piece.heading = kept.heading.line - kept.start
+            piece.text = piece.original = doc.section_text(kept)
+            piece.new = False
+            if number is not None:
+                piece.text = _set_number(piece.text, piece.heading, number)
+            if piece.fate is not None and piece.fate.fate == REGENERATED:
+                piece.fate = _with(piece.fate, UNCHANGED)
+        if piece.origin is None:
+            # "new": written for the first time, so its absence next time means something
+            # only if this write landed (see runs.edit.recorded_sections).
+            records[key] = {**_record(piece, previous), "new": True}
+        else:
+            records[key] = _record(piece, previous)
 
     def person_pieces(indexes: list[int], fate: str) -> list[_Piece]:
         found = []
@@ -402,18 +450,14 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
         previous = old.accepted(key)
         if taken is None:
             piece = new_piece(slot, ADDED, None)
-            # "new": written for the first time, so its absence next time means something
-            # only if this write landed (see runs.edit.recorded_sections).
-            records[key] = {**_record(piece, previous), "new": True}
         elif taken in moved_from:
             piece = old_piece(taken, MOVED, key, slot=slot, move=moved_from[taken])
             records[key] = {"title": new.sections[slot].title, "critical": piece.fate.critical
                             if piece.fate else None, "sha256": None}
         elif protected(taken):
+            # Its number follows its place (``_number``); not a byte of its title or text
+            # changes (``_check`` holds the rest of the block to that).
             piece = old_piece(taken, KEPT_CRITICAL, key)
-            # Its number follows the plan, so numbers stay consecutive; not a byte of its
-            # title or text changes (``_check`` holds the rest of the block to that).
-            piece.text = _renumber(piece.text, piece.heading, new.sections[slot].heading.number)
             records[key] = _record(piece, previous)
         elif old.edited(taken) and not forced(taken):
             piece = old_piece(taken, KEPT_EDITED, key, slot=slot)
@@ -425,7 +469,7 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
             piece = new_piece(slot, REGENERATED, taken)
             if forced(taken):
                 piece.fate = _with(piece.fate, FORCED)
-            records[key] = _record(piece, previous)
+        piece.number = new.sections[slot].heading.number
         pieces.append(piece)
         pieces += person_pieces(after.get(key, []), KEPT_ADDED)
 
@@ -440,6 +484,10 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
             pieces += person_pieces([index], EARLIER if placement[index] == "earlier"
                                     else KEPT_ADDED)
 
+    _number(pieces, {s.heading.number: s.title for s in new.sections
+                     if s.heading.number is not None})
+    for piece, key in rendered:
+        settle(piece, key)
     text, starts = _join(pieces, old)
     for piece, start in zip(pieces, starts, strict=True):
         if piece.fate is not None:
@@ -487,22 +535,94 @@ def _known_titles(old: OldSpec, key: str) -> set[str]:
     return titles
 
 
-def _renumber(text: str, offset: int, number: str | None) -> str:
-    """``text`` with the number of its heading (line ``offset``) set to ``number``, when the
-    heading is numbered as smartspec numbers them; any other heading stays as it is."""
+def _heading_number(text: str, offset: int) -> str | None:
+    """The number of the ``##`` heading on line ``offset`` of ``text`` (None: unnumbered)."""
+    start = 0
+    for _ in range(offset):  # the heading is one of the first few lines of its block
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    found = _HEADING_NUMBER_RE.match(text, start)
+    return found.group(1) if found else None
+
+
+def _set_number(text: str, offset: int, number: str) -> str:
+    """``text`` with the number of its heading (line ``offset``) set to ``number``, in the
+    heading's own style ("## 3. T", "## 3) T", "## 3 T"); an unnumbered heading stays so."""
     lines = text.splitlines(keepends=True)
-    if number is None or offset >= len(lines):
+    found = SECTION_NUMBER_RE.match(lines[offset]) if offset < len(lines) else None
+    if found is None:
         return text
-    match = _SMARTSPEC_HEADING_RE.match(lines[offset])
-    if match is None:
-        return text
-    lines[offset] = f"## {number}. {match.group(2)}{match.group(3) or ''}"
+    line = lines[offset]
+    lines[offset] = f"{line[:found.start(1)]}{number}{line[found.end(1):]}"
     return "".join(lines)
 
 
+def _number(pieces: list[_Piece], titles: Mapping[str, str]) -> None:
+    """Number the numbered ``##`` headings 1, 2, 3... in the order the pieces stand, a
+    person's sections among smartspec's: numbers stay consecutive and unique whatever a person
+    added, and an unnumbered heading stays unnumbered and takes no number. A person's or a
+    protected section changes in its heading's number only. Rendered text was numbered by
+    the plan alone, so its own sub-headings ("### 3.1") and its pointers at other sections
+    ("section 3, Title", ``titles`` by planned number) follow the new numbers too."""
+    numbers: dict[str, str] = {}  # the plan's number -> the number in the merged text
+    count = 0
+    for piece in pieces:
+        had = _heading_number(piece.text, piece.heading) if piece.section else None
+        if had is not None:
+            count += 1
+            if piece.number is not None:
+                numbers[piece.number] = str(count)
+            if had != str(count):
+                piece.text = _set_number(piece.text, piece.heading, str(count))
+    if all(k == v for k, v in numbers.items()):
+        return
+
+    def pointer(found: re.Match[str]) -> str:
+        planned, at = found.group(1), found.start()
+        title = titles.get(planned)
+        if planned not in numbers or title is None or (at and found.string[at - 1].isalnum()) \
+                or not found.string.startswith(title, found.end()):
+            return found.group(0)
+        return f"section {numbers[planned]}, "
+
+    for piece in pieces:
+        if not piece.new or piece.number is None:
+            continue
+        planned, final = piece.number, numbers.get(piece.number, piece.number)
+        if final != planned and "###" in piece.text:
+            piece.text = _renumber_subs(piece.text, planned, final)
+        if "section " in piece.text:
+            piece.text = _REFERENCE_RE.sub(pointer, piece.text)
+
+
+def _renumber_subs(text: str, planned: str, final: str) -> str:
+    """Rendered text with its sub-headings numbered under ``final`` ("### 3.1" -> "### 4.1")
+    where the plan numbered them under ``planned``."""
+    def renumbered(sub: re.Match[str]) -> str:
+        return sub.group(1) + final if sub.group(2) == planned else sub.group(0)
+
+    return _SUB_NUMBER_RE.sub(renumbered, text)
+
+
 def _same_but_number(before: str, after: str) -> bool:
-    """Two critical blocks that differ at most in the number of a ``## N.`` heading."""
-    return _HEADING_NUMBER_RE.sub("## #.", before) == _HEADING_NUMBER_RE.sub("## #.", after)
+    """Two blocks that differ at most in the numbers of their ``##`` headings."""
+    def unnumbered(text: str) -> str:
+        return _HEADING_NUMBER_RE.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + "#", text)
+
+    return before == after or unnumbered(before) == unnumbered(after)
+
+
+def _same_but_heading_number(before: str, after: str, offset: int) -> bool:
+    """A kept section that differs at most in the number of its own heading (line
+    ``offset``): every other line, and the heading's words and style, as they were."""
+    if before == after:
+        return True
+    old_lines, new_lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    return (len(old_lines) == len(new_lines) and offset < len(old_lines)
+            and old_lines[:offset] == new_lines[:offset]
+            and old_lines[offset + 1:] == new_lines[offset + 1:]
+            and _same_but_number(old_lines[offset], new_lines[offset]))
 
 
 def _retitle(text: str, section: Section, known: set[str], target: Any) -> str:
@@ -693,8 +813,10 @@ def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any, source
         if not piece.keep:
             continue
         found = text[piece.offset:piece.offset + len(piece.text)]
-        if found != piece.text and not (piece is pieces[-1]
-                                        and found.rstrip("\r\n") == piece.text.rstrip("\r\n")):
+        # The file's last piece may lose or gain its final newline, as the file had it.
+        placed = found == piece.text or (piece is pieces[-1] and found.rstrip("\r\n")
+                                         == piece.text.rstrip("\r\n"))
+        if not placed or not _same_but_heading_number(piece.original, piece.text, piece.heading):
             line = (found.splitlines() or [""])[0]
             raise MergeError(f"{source}: the merge would not keep the section starting "
                              f"{line[:60]!r} as it was; nothing was written")

@@ -203,13 +203,17 @@ def test_a_new_planned_section_is_added_in_plan_order_and_kept_headings_renumber
     assert headings[-1] == "8. Testing Strategy" and "Testing text by a person." in result.text
 
 
-def test_a_heading_a_person_changed_is_not_renumbered() -> None:
+def test_a_heading_a_person_changed_keeps_its_words_and_takes_the_number_of_its_place() -> None:
     text = spec(V1)
     recorded = records_of(text, V1)
     edited = edit_body(text, "## 7. Testing Strategy", "## 7. Testing Strategy (our way)")
     with_api = [("api", "API Specification", "API text v2.", None), *V2]
     result = run(edited, with_api, recorded)
-    assert "## 7. Testing Strategy (our way)\n" in result.text
+    # The API section now stands first, so the person's section moves from 7 to 8: its
+    # title words stay, and no number repeats.
+    assert "## 8. Testing Strategy (our way)\n" in result.text
+    numbers = [s.heading.number for s in parse(result.text).sections]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
 
 
 def test_a_section_a_person_deleted_is_left_out_and_remembered() -> None:

@@ -9,6 +9,7 @@ random person edits:
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smartspec.document import parse
+from smartspec.document import SECTION_NUMBER_RE, parse
 from smartspec.markers import CRITICAL_CLOSE_RE, CRITICAL_OPEN_RE
 from smartspec.merge import analyse, merge
 from smartspec.options import Options
@@ -80,6 +81,8 @@ def generated(case: str) -> Generated:
                      plan.mode == "compact")
 
 
+NUMBERED_RE = re.compile(SECTION_NUMBER_RE.pattern, re.MULTILINE)
+
 # -- random person edits ------------------------------------------------------------------------
 
 SAFE = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,;:()'-"),
@@ -135,6 +138,11 @@ def person_edit(text: str, ops: list[tuple[str, float, float, str]], crlf: bool,
     return text, written
 
 
+def unnumbered(text: str) -> str:
+    """``text`` with the number of every numbered ``##`` heading replaced by ``#``."""
+    return NUMBERED_RE.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + "#", text)
+
+
 def critical_blocks(text: str) -> list[str]:
     doc = parse(text)
     return [doc.text(b.open_line, b.close_line + 1).rstrip("\r\n") for b in doc.critical_blocks]
@@ -166,8 +174,9 @@ def test_critical_blocks_survive_every_edit_without_force(change: tuple[str, str
     base, new = generated(change[0]), generated(change[1])
     edited, _ = person_edit(base.text, ops, crlf, final)
     merged = _merge(edited, base, new)
+    # Not a byte changes but the number of the block's heading, which follows its place.
     for block in critical_blocks(edited):
-        assert block in merged
+        assert unnumbered(block) in unnumbered(merged)
 
 
 @COMMON

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from smartspec.document import FENCE_RE, block_hash
+from smartspec.document import FENCE_RE, block_hash, legacy_block_hash
 
 # A task line: "- [ ] T012 [P] Title ..." (any bullet, x or X for done).
 TASK_RE = re.compile(r"^[-*] \[(?P<box>[ xX])\] (?P<tid>T\d{3,})\b")
@@ -104,7 +104,11 @@ def merge(old_text: str | None, new_blocks: list[Block], recorded: Mapping[str, 
     result = Merged("", {})
 
     def edited(block: Block) -> bool:
-        return recorded.get(block.key) != fingerprint(block.text)
+        # A registry written before heading numbers were left out of fingerprints holds the
+        # older fingerprint; it still names smartspec's own text.
+        record = recorded.get(block.key)
+        return record != fingerprint(block.text) \
+            and record != legacy_block_hash(unticked(block.text))
 
     out: list[Block] = []
     for block in new_blocks:
