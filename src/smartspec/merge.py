@@ -425,7 +425,7 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
             piece.text = piece.original = doc.section_text(kept)
             piece.new = False
             if number is not None:
-                piece.text = _set_number(piece.text, piece.heading, number)
+                piece.text = _set_number(piece.text, piece.heading, number.lstrip())
             if piece.fate is not None and piece.fate.fate == REGENERATED:
                 piece.fate = _with(piece.fate, UNCHANGED)
         if piece.origin is None:
@@ -543,7 +543,11 @@ def _heading_number(text: str, offset: int) -> str | None:
         if start == 0:
             return None
     found = _HEADING_NUMBER_RE.match(text, start)
-    return found.group(1) if found else None
+    if found is None:
+        return None
+    # A bare number ("## 3 Title", no dot or bracket) may be the start of the title itself
+    # ("## 24 Hour Support"); the caller numbers it only where it reads as a section number.
+    return found.group(1) if text[found.end(1)] in ".)" else f" {found.group(1)}"
 
 
 def _set_number(text: str, offset: int, number: str) -> str:
@@ -569,6 +573,10 @@ def _number(pieces: list[_Piece], titles: Mapping[str, str]) -> None:
     count = 0
     for piece in pieces:
         had = _heading_number(piece.text, piece.heading) if piece.section else None
+        if had is not None and had.startswith(" "):
+            # A bare number counts only where it stands as this heading's number would: the
+            # next one, or a repeat of the one before. "## 24 Hour Support" keeps its words.
+            had = had[1:] if int(had) in (count, count + 1) else None
         if had is not None:
             count += 1
             if piece.number is not None:

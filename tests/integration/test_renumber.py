@@ -108,17 +108,19 @@ def test_regenerate_numbers_a_persons_section_after_sections_before_it_come_and_
 
 def test_each_numbering_style_is_kept_and_unnumbered_headings_stay_so(project: Path) -> None:
     spec, rel = new_basic(project)
-    insert_before(spec, "## 2. Architecture Summary", "## 9 Bare Number\n\nOne.\n")
+    insert_before(spec, "## 2. Architecture Summary", "## 2 Bare Number\n\nOne.\n")
+    # A bare number that cannot be this heading's place is part of its title.
+    insert_before(spec, "## 2. Architecture Summary", "## 24 Hour Support\n\nCall us.\n")
     insert_before(spec, "## 3. API Specification", "## Unnumbered Notes\n\nTwo.\n")
     insert_before(spec, "## 4. Acceptance Criteria", "## 1) With A Parenthesis\n\nThree.\n")
     insert_before(spec, "## 4. Acceptance Criteria", "## 2024 Roadmap\n\nFour.\n")
     insert_before(spec, "## 4. Acceptance Criteria", "## 2.1 A Sub-Number\n\nFive.\n")
-    bodies = {t: body_of(spec, t) for t in ("Bare Number", "Unnumbered Notes",
+    bodies = {t: body_of(spec, t) for t in ("Bare Number", "24 Hour Support", "Unnumbered Notes",
                                             "With A Parenthesis", "2024 Roadmap")}
 
     edit(project, rel, "also export JSON")
-    assert headings(spec)[:9] == [
-        "1. Overview", "2 Bare Number", "3. Architecture Summary", "Unnumbered Notes",
+    assert headings(spec)[:10] == [
+        "1. Overview", "2 Bare Number", "24 Hour Support", "3. Architecture Summary", "Unnumbered Notes",
         "4. API Specification", "5) With A Parenthesis", "2024 Roadmap", "2.1 A Sub-Number",
         "6. Acceptance Criteria"]
     assert {t: body_of(spec, t) for t in bodies} == bodies
