@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 EXAMPLE_ID = "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b"
 OWNER_ID = "9a7e5c3b-1d2f-4e6a-8b0c-7d5e3f1a2b4c"
+CHILD_ID = "c4e8a1d2-5b3f-4a7e-9c6d-1e2f3a4b5c6d"  # a child read under its owner's id
 IDEMPOTENCY_KEY = "6c1d7e2a-0f4b-4b8e-a1c9-5d3e2f1a0b9c"
 EXAMPLE_TIME = "2026-01-15T09:30:00Z"
 
@@ -185,6 +186,11 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         return method_name if found == "{method}" else found
 
     owner = {f"{entity.owner}_id": OWNER_ID} if entity.owner else {}
+    # Reached under its owner's path (``/orders/{id}/refunds``, ``/users/{id}/profile``): the
+    # id in the path is the owner's, so the record carries it as its owner key.
+    under_owner = entity.nested and "/{id}/" in op.path
+    if under_owner:
+        owner = {f"{entity.owner}_id": EXAMPLE_ID}
     def shown(a: Any) -> bool:
         # Secrets and raw bytes never appear in an API body.
         return (a.type.partition(":")[0] != "bytes" and a.name != "idempotency_key"
@@ -193,7 +199,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     fields = {a.name: value(a) for a in entity.attributes if shown(a)}
     required = {a.name: value(a) for a in entity.attributes if a.required and shown(a)}
     state = entity.states[0] if entity.states else None
-    record: dict[str, Any] = {"id": EXAMPLE_ID, **owner, **fields}
+    record: dict[str, Any] = {"id": CHILD_ID if under_owner else EXAMPLE_ID, **owner, **fields}
     if state:
         record["status"] = state
     if entity.time_column is None:
@@ -233,7 +239,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         response = {**record, **({"status": gone} if gone else {})}
     elif verb == "refund":
         body = {"amount": "50.00", "reason": "Duplicate charge"}
-        response = {"id": EXAMPLE_ID, "payment_id": EXAMPLE_ID, "amount": "50.00",
+        response = {"id": CHILD_ID, "payment_id": EXAMPLE_ID, "amount": "50.00",
                     "reason": "Duplicate charge", "status": "REQUESTED",
                     "created_at": EXAMPLE_TIME}
         status = "202 Accepted"
@@ -264,6 +270,11 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
                     "output": {"score": 0.87}, "latency_ms": 42}
     elif verb == "approve":
         response = {**record, "status": next((s for s in entity.states if "APPROV" in s), state)}
+    elif op.method == "POST" and under_owner and verb == "create":
+        # A child created under its owner: the path names the owner, so the body does not.
+        body = {**required}
+        status = "201 Created"
+        response = {**record, **body}
     elif op.method == "POST" and "{" not in op.path:
         body = {**owner, **required}
         status = "201 Created"
@@ -274,7 +285,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         if op.method == "PATCH" and len(entity.states) > 1:
             body["status"] = entity.states[1]
         response = {**record, **body}
-    elif op.method == "GET" and not op.path.rstrip("/").endswith("}"):
+    elif verb == "list":
         response = {"items": [record], "next_cursor": None}
     elif op.method == "DELETE":
         status, response = "204 No Content", None

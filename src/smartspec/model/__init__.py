@@ -35,6 +35,9 @@ PARTY_ROLES = ("payment-provider", "payment-scheme", "identity-provider", "stand
                "notification-channel", "data-vendor", "ai-provider")
 ACTOR_KINDS = ("person", "system", "device")
 AUTH_KINDS = ("none", "jwt-issue", "jwt-verify", "oidc", "api-key", "mtls")
+# How an owned entity is reached: "many" children listed and created under their owner
+# (``/orders/{id}/refunds``), or "one" per owner (``/users/{id}/profile``, unique owner key).
+PER_OWNER = ("many", "one")
 ATTRIBUTE_TYPES = ("uuid", "string", "text", "code", "integer", "small-integer", "big-integer",
                    "number", "decimal", "timestamp", "date", "boolean", "json", "bytes")
 
@@ -77,8 +80,9 @@ class Attribute(NamedTuple):
 
 class Entity(NamedTuple):
     """Something the service stores: its attributes (beyond id, owner, status and times), its
-    key, the states of its lifecycle (empty for append-only facts such as readings) and the
-    entity that owns it."""
+    key, the states of its lifecycle (empty for append-only facts such as readings), the
+    entity that owns it and, for a child that exists only under its owner, ``per_owner``:
+    "many" (a collection under the owner) or "one" (at most one per owner)."""
 
     name: str  # singular, snake_case: "reading", "usage_record"
     plural: str
@@ -88,10 +92,16 @@ class Entity(NamedTuple):
     owner: str | None
     time_column: str | None  # set for time-series entities: part of every unique key
     origin: Origin
+    per_owner: str | None = None  # PER_OWNER, or None for a top-level resource
 
     @property
     def initial_state(self) -> str | None:
         return self.states[0] if self.states else None
+
+    @property
+    def nested(self) -> bool:
+        """Reached under its owner's path rather than as a top-level collection."""
+        return self.owner is not None and self.per_owner is not None
 
 
 class Operation(NamedTuple):

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from smartspec import knowledge
-from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of
+from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of, singular_of
 from smartspec.domains import packs
 from smartspec.model import (
     DEFAULT,
@@ -124,7 +124,8 @@ ACTOR_WORDS: dict[str, tuple[str, str]] = {
 
 @lru_cache(maxsize=1)
 def entity_catalogue() -> dict[str, dict[str, Any]]:
-    """Known entities: their attributes, lifecycle states and usual owners (package data)."""
+    """Known entities: their attributes, lifecycle states, usual owners and, for a child that
+    exists only under its owner, how many it has of them (package data)."""
     from smartspec.packagedata import package_root
 
     raw = json.loads((package_root() / "model" / "entities.json").read_text(encoding="utf-8"))
@@ -334,7 +335,29 @@ def _auth(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
     return "jwt-verify", Origin(DEFAULT, "callers authenticate with bearer tokens")
 
 
-def _entity(name: str, origin: Origin, present: set[str], money: bool) -> Entity:
+# "refunds per order", "notes for each ticket", "comments of every post": the first noun is a
+# child that exists only under the second, so it is created and listed under its owner.
+PER_OWNER_RE = re.compile(r"\b([a-z_]+)\s+(?:per|for\s+each|for\s+every|of\s+each|of\s+every)"
+                          r"\s+([a-z_]+)\b")
+
+
+def _children(text: str, chosen: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """child entity -> (owner entity, the words that said so), for the description's
+    "X per Y" phrases whose nouns are both entities of the model."""
+    names = set(chosen)
+    found: dict[str, tuple[str, str]] = {}
+    for match in PER_OWNER_RE.finditer(text.lower()):
+        child, owner = (singular_of(w) for w in match.groups())
+        if child in names and owner in names and child != owner:
+            found.setdefault(child, (owner, match.group(0)))
+    return found
+
+
+def _entity(name: str, origin: Origin, present: set[str], money: bool,
+            stated_owner: str | None = None) -> Entity:
+    """One entity from the catalogue: money columns only where the model has money, its
+    owner the first of the catalogue's owners the model has (or the one the description
+    states), and how it is reached under that owner."""
     spec = entity_catalogue().get(name, {"attributes": [{"name": "name", "type": "string:200"}],
                                          "states": ["ACTIVE", "ARCHIVED"], "owners": []})
     attributes = tuple(Attribute(a["name"], a["type"], a.get("required", True),
@@ -345,13 +368,15 @@ def _entity(name: str, origin: Origin, present: set[str], money: bool) -> Entity
         attributes = tuple(a for a in attributes
                            if not re.search(r"(amount|price|total|balance)", a.name)
                            and a.name != "currency") or (Attribute("name", "string:200"),)
-    owner = next((o for o in spec["owners"] if o in present and o != name), None)
+    owner = stated_owner or next((o for o in spec["owners"] if o in present and o != name),
+                                 None)
+    per_owner = "many" if stated_owner else spec.get("per_owner") if owner else None
     time_column = None
     if name in TIME_SERIES_ENTITIES:
         time_column = next((a.name for a in attributes if a.type == "timestamp"), None)
     key = ("id", time_column) if time_column else ("id",)
     return Entity(name, plural_of(name), attributes, key, tuple(spec["states"]), owner,
-                  time_column, origin)
+                  time_column, origin, per_owner)
 
 
 def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
@@ -421,10 +446,15 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
                 chosen.setdefault(entity, Origin(DOMAIN, why))
     if not chosen:
         chosen["item"] = Origin(DEFAULT, "the description names nothing the service manages")
-    present = set(chosen)
+    kept = list(chosen)[:6]
+    present = set(kept)
+    children = _children(facts.text, kept)
     # Description order: the entity named first is what the service is mainly about. The
     # schema orders its tables parents first on its own.
-    return tuple(_entity(name, chosen[name], present, money) for name in list(chosen)[:6])
+    return tuple(_entity(name, chosen[name] if name not in children else Origin(
+                     DESCRIPTION, f"words {children[name][1]!r}"), present, money,
+                     children.get(name, (None, ""))[0])
+                 for name in kept)
 
 
 def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
@@ -477,6 +507,63 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
 def _rest(verb: str, entity: Entity, method: str, path: str, summary: str,
           origin: Origin) -> Operation:
     return Operation(verb, entity.name, "rest", method, path, summary, origin)
+
+
+def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
+                   readings: bool, crud: Origin) -> list[Operation]:
+    """The HTTP operations of one stored entity. A top-level entity is a collection with
+    create, read, list and (when it has a lifecycle) change. A child that exists only under
+    its owner is created and listed under the owner's path (``/orders/{id}/refunds``) and
+    read by its own id; one kept once per owner (a user's profile) is read and replaced at
+    the owner's path, with no list and no paging."""
+    label, plural = entity.name.replace("_", " "), entity.plural.replace("_", " ")
+    base = f"{API}/{_url(entity.plural)}"
+    owner_item = f"{API}/{_url(owner.plural)}/{{id}}" if owner and entity.per_owner else None
+    if owner is not None and entity.per_owner == "one":
+        whose = f"{_article(owner.name)} {owner.name.replace('_', ' ')}'s {label}"
+        path = f"{owner_item}/{_url(entity.name)}"
+        return [_rest("get", entity, "GET", path, f"Read {whose}", crud),
+                _rest("update", entity, "PUT", path, f"Create or replace {whose}",
+                      entity.origin)]
+    collection, owned = base, ""
+    if owner is not None and owner_item:
+        collection = f"{owner_item}/{_url(entity.plural)}"
+        owned = f" of {_article(owner.name)} {owner.name.replace('_', ' ')}"
+    # The service writes its audit log itself as things happen, and raises threshold alerts
+    # itself as readings arrive: callers read those, and nobody creates one.
+    written_by_service = entity.name == "audit_event" or (
+        entity.name == "alert" and "threshold" in verbs and readings)
+
+    def said(verb: str) -> Origin:
+        return Origin(DESCRIPTION, f"word {verbs[verb]!r}") if verb in verbs else crud
+
+    if entity.name == "refund" and owner is not None and owner.name == "payment":
+        create = _rest("refund", entity, "POST", collection,
+                       "Refund all or part of a captured payment", said("refund"))
+    elif entity.name in ("appointment", "booking"):
+        create = _rest("schedule", entity, "POST", collection,
+                       f"Book {_article(label)} {label}{owned}", said("schedule"))
+    else:
+        create = _rest("create", entity, "POST", collection,
+                       f"Create {_article(label)} {label}{owned.replace(' of ', ' for ')}",
+                       entity.origin if owner_item else crud)
+    ops = [] if written_by_service else [create]
+    ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
+    listing = ("List audit events by actor, target and time (paginated)"
+               if entity.name == "audit_event" else f"List {plural}{owned} (paginated)")
+    ops.append(_rest("list", entity, "GET", collection, listing, crud))
+    # An appointment changes through reschedule and cancel, which check the slot; a generic
+    # PATCH beside them would bypass that check. Money records change only by their flows.
+    moved_by_verbs = entity.name in ("appointment", "booking") and bool(
+        {"schedule", "reschedule", "cancel"} & set(verbs))
+    if entity.name == "alert" and written_by_service:
+        ops.append(_rest("update", entity, "PATCH", base + "/{id}",
+                         "Acknowledge or resolve an alert", crud))
+    elif entity.states and not written_by_service and not moved_by_verbs \
+            and entity.name not in ("payment", "refund", "invoice"):
+        ops.append(_rest("update", entity, "PATCH", base + "/{id}",
+                         f"Change {_article(label)} {label}", crud))
+    return ops
 
 
 def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, ...],
@@ -536,55 +623,11 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
     if "rest" in kinds and stated:
         ops.extend(_stated_operations(stated, entities))
     elif "rest" in kinds:
+        readings = any(e.time_column for e in entities)
         for entity in entities:
-            base = f"{API}/{_url(entity.plural)}"
-            if entity.owner and entity.owner in by_name and entity.name == "profile":
-                owner = by_name[entity.owner]
-                path = f"{API}/{_url(owner.plural)}/{{id}}/profile"
-                ops.append(_rest("get", entity, "GET", path, "Read a user's profile", crud))
-                ops.append(_rest("update", entity, "PUT", path, "Create or replace a user's profile",
-                                 entity.origin))
-                continue
-            if entity.time_column is not None:
-                continue  # readings arrive by ingestion, below
-            if entity.name == "audit_event":
-                # The service writes its audit log itself as things happen; callers only
-                # read it, and nobody changes an entry.
-                ops.append(_rest("get", entity, "GET", base + "/{id}", "Read one audit event",
-                                 crud))
-                ops.append(_rest("list", entity, "GET", base,
-                                 "List audit events by actor, target and time (paginated)",
-                                 crud))
-                continue
-            label = entity.name.replace("_", " ")
-            verb_for_create = "schedule" if entity.name in ("appointment", "booking") else "create"
-            # Alerts on thresholds are raised by the service as readings arrive (below), not
-            # created by callers; callers read, acknowledge and resolve them.
-            raised = entity.name == "alert" and "threshold" in verbs and any(
-                e.time_column for e in entities)
-            if raised:
-                ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
-                ops.append(_rest("list", entity, "GET", base,
-                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
-                ops.append(_rest("update", entity, "PATCH", base + "/{id}",
-                                 "Acknowledge or resolve an alert", crud))
-                continue
-            ops.append(_rest(verb_for_create, entity, "POST", base,
-                             f"{'Book' if verb_for_create == 'schedule' else 'Create'} "
-                             f"{_article(label)} {label}",
-                             said("schedule") if verb_for_create == "schedule" and "schedule" in verbs
-                             else crud))
-            ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
-            ops.append(_rest("list", entity, "GET", base,
-                             f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
-            # An appointment changes through reschedule and cancel (below), which check the
-            # slot; a generic PATCH beside them would bypass that check.
-            moved_by_verbs = entity.name in ("appointment", "booking") and bool(
-                {"schedule", "reschedule", "cancel"} & set(verbs))
-            if entity.states and entity.name not in ("payment", "refund", "invoice") and not (
-                    moved_by_verbs):
-                ops.append(_rest("update", entity, "PATCH", base + "/{id}",
-                                 f"Change {_article(label)} {label}", crud))
+            if entity.time_column is None:  # readings arrive by ingestion, below
+                ops.extend(_rest_resource(entity, by_name.get(entity.owner or ""), verbs,
+                                          readings, crud))
         appointment = by_name.get("appointment") or by_name.get("booking")
         if appointment is not None:
             base = f"{API}/{_url(appointment.plural)}/{{id}}"
@@ -624,7 +667,9 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(_rest("approve", primary, "POST", f"{API}/{_url(primary.plural)}/{{id}}/approve",
                              f"Approve {_article(primary.name)} {primary.name.replace('_', ' ')}",
                              said("approve")))
-        if money and "refund" in verbs and "payment" in by_name:
+        refund = by_name.get("refund")
+        nested_refund = refund is not None and refund.nested and refund.owner == "payment"
+        if money and "refund" in verbs and "payment" in by_name and not nested_refund:
             pay = by_name["payment"]
             ops.append(_rest("refund", pay, "POST", f"{API}/payments/{{id}}/refunds",
                              "Refund all or part of a captured payment", said("refund")))

@@ -1,0 +1,100 @@
+"""How the model shapes resources: a child that exists only under its owner is nested under
+the owner's path; one kept once per owner is a single record at the owner's path, never a
+paginated collection; and the schema holds the key that ties each to its owner."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from smartspec.model.io import dumps, model_from_data
+from smartspec.runs.model import model_for
+from tests.content.specs import fences, section
+from tests.helpers import render_case
+
+REFUNDS = "Order REST API with refunds per order, PostgreSQL"
+USER = "REST API for user accounts and profiles, PostgreSQL, Redis cache, JWT auth"
+
+
+def routes(description: str, entity: str) -> set[str]:
+    model = model_for("svc", description)
+    return {f"{o.method} {o.path}" for o in model.operations if o.entity == entity}
+
+
+def table(sql: str, name: str) -> str:
+    return sql.split(f"CREATE TABLE {name} (", 1)[1].split("\n);", 1)[0]
+
+
+def test_refunds_per_order_are_created_and_listed_under_their_order() -> None:
+    model = model_for("order-service", REFUNDS)
+    refund = model.entity("refund")
+    assert refund is not None and refund.owner == "order" and refund.per_owner == "many"
+    assert refund.origin.detail == "words 'refunds per order'"
+    assert routes(REFUNDS, "refund") == {"POST /api/v1/orders/{id}/refunds",
+                                         "GET /api/v1/orders/{id}/refunds",
+                                         "GET /api/v1/refunds/{id}"}
+
+
+def test_the_per_phrase_needs_both_nouns_to_be_entities() -> None:
+    # "per second" names no entity: nothing is nested, nothing invented.
+    model = model_for("order-service", "Order service handling 50 orders per second, PostgreSQL")
+    assert all(e.per_owner is None for e in model.entities)
+
+
+def test_a_nested_child_has_its_owner_key_in_the_schema_and_its_examples() -> None:
+    text = render_case(["new", "order-service", REFUNDS, "--profile=backend-service"])
+    sql = "\n".join(fences(text, "sql"))
+    assert re.search(r"^  order_id UUID NOT NULL REFERENCES customer_order\(id\),$",
+                     table(sql, "refund"), re.MULTILINE)
+    api = section(text, "API")
+    assert "| POST | `/api/v1/orders/{id}/refunds` | Create a refund for an order |" in api
+    assert "| GET | `/api/v1/orders/{id}/refunds` | List refunds of an order (paginated) |" in api
+    assert "`/api/v1/refunds`" not in text
+    examples = section(text, "Examples")
+    create = examples.split("Create a refund for an order", 1)[1].split("###", 1)[0]
+    request, response = fences(create, "http")[0], fences(create, "json")[-1]
+    assert "POST /api/v1/orders/3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b/refunds" in request
+    assert "order_id" not in request  # the path names the order
+    assert json.loads(response)["order_id"] == "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b"
+
+
+def test_a_profile_is_one_per_user_read_and_replaced_at_the_users_path() -> None:
+    model = model_for("user-service", USER)
+    profile = model.entity("profile")
+    assert profile is not None and profile.per_owner == "one" and profile.owner == "user"
+    assert routes(USER, "profile") == {"GET /api/v1/users/{id}/profile",
+                                       "PUT /api/v1/users/{id}/profile"}
+
+
+def test_a_profile_is_not_paginated_and_its_owner_key_is_unique() -> None:
+    text = render_case(["new", "user-service", USER, "--profile=backend-service"])
+    pagination = next(line for line in section(text, "API").splitlines()
+                      if line.startswith("- Pagination:"))
+    assert "profile" not in pagination and "`GET /api/v1/users`" in pagination
+    profile = table("\n".join(fences(text, "sql")), "profile")
+    assert "  user_id UUID NOT NULL UNIQUE REFERENCES app_user(id)," in profile
+    assert "idx_profile_user_id" not in text  # the unique key already indexes it
+    read = section(text, "Examples").split("Read a user's profile", 1)[1].split("###", 1)[0]
+    body = json.loads(fences(read, "json")[-1])
+    assert "items" not in body and body["user_id"] == "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b"
+
+
+def test_a_model_file_states_how_a_child_is_reached() -> None:
+    model = model_for("order-service", REFUNDS)
+    data = json.loads(dumps(model))
+    assert next(e for e in data["entities"] if e["name"] == "refund")["per_owner"] == "many"
+    again = model_from_data(data, "model.json")
+    assert again.entity("refund") == model.entity("refund")
+
+
+def test_the_endpoint_table_has_one_home_and_architecture_points_at_it() -> None:
+    text = render_case(["new", "user-service", USER, "--profile=backend-service"])
+    architecture = section(text, "Architecture")
+    assert "| Method | Endpoint | Purpose |" not in architecture
+    assert "are listed once, in section 6, API Documentation" in architecture
+    assert section(text, "API Documentation").count("`/api/v1/users/{id}/profile`") == 2
+    # A financial spec has no API section: there the architecture's table is the only home.
+    payments = render_case(["new", "payment-processing", "Card payments with the Stripe API and "
+                            "PostgreSQL", "--profile=financial"])
+    assert not section(payments, "API")
+    assert "| POST | `/api/v1/payments` |" in section(payments, "Architecture")
