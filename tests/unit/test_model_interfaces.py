@@ -1,11 +1,18 @@
 """A section states an interface only when the model has it: the real-time section promises
 push only with a WebSocket or SSE interface, and says what the model really has (feeds,
-webhooks) otherwise."""
+webhooks) otherwise; a Django admin is pages for staff, never a JSON CRUD API."""
 
 from __future__ import annotations
 
+import re
+
+from openapi_spec_validator import validate
+
+from smartspec.contract.openapi import build
+from smartspec.delivery.items import read_facts
+from smartspec.runs.model import model_for
 from tests.content.cases import SYSTEMS
-from tests.content.specs import section
+from tests.content.specs import fences, section
 from tests.helpers import render_case
 
 
@@ -33,3 +40,55 @@ def test_realtime_of_a_kafka_consumer_speaks_of_lag_and_its_webhooks() -> None:
     assert "consumer lag above 30 seconds alerts" in realtime
     assert "Webhooks to customers: a status change is sent within 5 seconds" in realtime
     assert "WebSocket updates" not in realtime
+
+
+ADMIN = "Django admin dashboard for support tickets, staff sign in with Okta SSO, PostgreSQL"
+
+
+def test_a_django_admin_is_an_admin_interface_with_pages_not_a_json_api() -> None:
+    model = model_for("support-admin", ADMIN)
+    assert [i.kind for i in model.inbound()] == ["admin"]
+    assert model.endpoints == ()  # no JSON CRUD beside the admin site
+    pages = {(o.verb, o.path) for o in model.pages}
+    assert ("list", "/admin/support/ticket/") in pages
+    assert ("update", "/admin/support/ticket/{id}/change/") in pages
+    assert ("mark-resolved", "/admin/support/ticket/") in pages
+    # An API asked for beside the admin is still there.
+    both = model_for("support-admin", ADMIN + " and a REST API for the mobile app")
+    assert {i.kind for i in both.inbound()} == {"admin", "rest"} and both.endpoints
+
+
+def test_the_admin_spec_renders_model_admins_groups_and_oidc_not_endpoints() -> None:
+    text = render_case(SYSTEMS["system-admin-dashboard"])
+    assert "/api/v1/" not in text and "Idempotency-Key" not in text
+    api = section(text, "API")
+    assert api.lstrip().startswith("Support Admin has no public JSON API")
+    assert "| Ticket list | `/admin/support/ticket/` |" in api
+    code = fences(api, "python")
+    assert "@admin.register(Ticket)\nclass TicketAdmin(admin.ModelAdmin):" in code[0]
+    assert 'list_filter = ("status", "priority")' in code[0]
+    assert 'def mark_resolved(self, request, queryset):\n        self._move(request, queryset, ' \
+           '"RESOLVED")' in code[0]
+    sql = "\n".join(fences(text, "sql"))
+    states = re.search(r"CHECK \(status IN \(([^)]*)\)\)", sql).group(1)  # type: ignore[union-attr]
+    for state in re.findall(r'self\._move\(request, queryset, "([A-Z_]+)"\)', code[0]):
+        assert f"'{state}'" in states
+    assert "class OktaBackend(OIDCAuthenticationBackend):" in code[1]
+    assert "| `support-staff` | Staff |" in api
+    architecture = section(text, "Architecture")
+    assert "**Pattern:** Django admin + PostgreSQL" in architecture
+    assert "| Django admin site |" in architecture and "REST API layer" not in architecture
+    examples = section(text, "Examples")
+    request = fences(examples, "http")[0]
+    assert request.startswith("POST /admin/support/ticket/ HTTP/1.1")
+    assert "action=mark_in_progress" in request and "_selected_action=" in request
+    assert "HTTP/1.1 302 Found" in fences(examples, "http")[1]
+
+
+def test_a_nested_resource_exports_a_valid_openapi_document() -> None:
+    text = render_case(["new", "order-service", "Order REST API with refunds per order, "
+                        "PostgreSQL", "--profile=backend-service"])
+    document = build(read_facts(text, "spec.md"))
+    validate(document)
+    refunds = document["paths"]["/api/v1/orders/{id}/refunds"]
+    assert set(refunds) == {"get", "post"}

@@ -26,8 +26,10 @@ OUTBOUND = "outbound"
 DIRECTIONS = (INBOUND, OUTBOUND)
 
 # Vocabularies a model file is checked against.
+# "admin": server-rendered pages for staff (the Django admin site), not a JSON API.
 INTERFACE_KINDS = ("rest", "graphql", "grpc", "websocket", "sse", "mqtt", "kafka", "amqp", "sqs",
-                   "webhook", "fhir", "hl7v2", "file", "schedule", "dicom", "iso20022", "edi")
+                   "webhook", "fhir", "hl7v2", "file", "schedule", "dicom", "iso20022", "edi",
+                   "admin")
 STORE_ROLES = ("system-of-record", "cache", "time-series", "search", "object-storage",
                "analytics")
 SEMANTICS = ("queue", "log", "pubsub")
@@ -210,6 +212,11 @@ class SystemModel(NamedTuple):
     def endpoints(self) -> tuple[Operation, ...]:
         """The operations reached over HTTP, in model order."""
         return tuple(o for o in self.operations if o.interface == "rest")
+
+    @property
+    def pages(self) -> tuple[Operation, ...]:
+        """The admin site's pages and actions: HTML for staff, never part of the JSON API."""
+        return tuple(o for o in self.operations if o.interface == "admin")
 
 
 def to_json(value: Any) -> Any:

@@ -61,6 +61,9 @@ AUDIT_LOG_RE = re.compile(r"\baudit(?:ing|ed)?\s+(?:logs?|logging|trails?|events
 # "audit events" name the log's entries, not a second kind of event.
 AUDIT_EVENTS_RE = re.compile(r"\baudit\s+events?\b")
 
+# "Django admin", "Django admin dashboard", "Django's admin site": server-rendered pages.
+DJANGO_ADMIN_RE = re.compile(r"\bdjango(?:'s)?\s+admin\b")
+
 # Domain verbs: a word of the description -> the operation it asks for.
 # Webhooks the service sends to its customers (not a provider's webhooks it receives).
 OUTGOING_WEBHOOKS_RE = re.compile(
@@ -216,7 +219,7 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     # detection also proposes endpoints for the nouns it found, which are not.
     stated = tuple(e for e in facts.endpoints if f"{e.method} {e.path}" in description)
     operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money,
-                             stated)
+                             stated, admin_app=_admin_app(name))
     origins: dict[str, Origin] = {
         "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
         else Origin(DEFAULT, "no payments, billing or wallet described"),
@@ -466,10 +469,16 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
     for written, entry in styles:
         found.append(Interface(entry.interface or "rest", INBOUND, entry.name, "clients",
                                Origin(DESCRIPTION, f"word {written!r}")))
+    admin = DJANGO_ADMIN_RE.search(lowered)
+    if admin is not None:
+        # The Django admin site: pages staff use in a browser, rendered on the server.
+        found.append(Interface("admin", INBOUND, "Django admin", "staff",
+                               Origin(DESCRIPTION, f"words {admin.group(0)!r}")))
     if not any(i.kind == "rest" for i in found):
         rpc_only = any(i.kind in ("grpc", "graphql") for i in found)
         wants_http = bool({"api", "apis", "endpoint", "endpoints", "http"} & word_set)
-        if not rpc_only:
+        # An admin site is the interface: a JSON API beside it only when one is asked for.
+        if not rpc_only and (admin is None or wants_http):
             found.insert(0, Interface("rest", INBOUND, "REST", "clients",
                                       Origin(DEFAULT if not wants_http else DESCRIPTION,
                                              "HTTP API for the service's entities")))
@@ -566,6 +575,45 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     return ops
 
 
+def _admin_app(name: str) -> str:
+    """The Django app label of a service: its name in snake case without the words that say
+    it is an admin ("support-admin" -> "support"), as the admin's URLs spell it."""
+    words = [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+    kept = [w for w in words if w not in ("admin", "dashboard", "service", "panel")]
+    label = "_".join(kept) or "core"
+    return label if label[0].isalpha() else f"app_{label}"
+
+
+def _admin_pages(entity: Entity, readings: bool, verbs: dict[str, str], app: str
+                 ) -> list[Operation]:
+    """The Django admin pages of one entity: its change list (search, filters, bulk actions),
+    its add and change forms, and one bulk action per state a record moves to. Records the
+    service writes itself (audit entries, readings, raised alerts) are read-only there."""
+    label = entity.name.replace("_", " ")
+    model_name = entity.name.replace("_", "")
+    base = f"/admin/{app}/{model_name}/"
+    origin = Origin(DESCRIPTION, "the Django admin site registers a ModelAdmin per model")
+    ops = [Operation("list", entity.name, "admin", "GET", base,
+                     f"Search, filter and act on {entity.plural.replace('_', ' ')} in bulk",
+                     origin)]
+    read_only = bool(entity.time_column) or entity.name == "audit_event" or (
+        entity.name == "alert" and "threshold" in verbs and readings)
+    if read_only:
+        ops.append(Operation("get", entity.name, "admin", "GET", base + "{id}/change/",
+                             f"View one {label} (read-only)", origin))
+        return ops
+    ops.append(Operation("create", entity.name, "admin", "POST", base + "add/",
+                         f"Add {_article(label)} {label}", origin))
+    ops.append(Operation("update", entity.name, "admin", "POST", base + "{id}/change/",
+                         f"Edit {_article(label)} {label} and see its change history", origin))
+    for state in entity.states[1:]:
+        word = state.lower().replace("_", " ")
+        ops.append(Operation(f"mark-{state.lower().replace('_', '-')}", entity.name, "admin",
+                             "POST", base, f"Mark the selected {entity.plural.replace('_', ' ')} "
+                             f"{word}", origin))
+    return ops
+
+
 def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, ...],
                        ) -> list[Operation]:
     """The description's own endpoints, as written: "POST /runs starts a run" is the
@@ -594,7 +642,8 @@ def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, 
 def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 verbs: dict[str, str], auth: str, parties: tuple[Party, ...],
                 messaging: tuple[Messaging, ...], money: bool,
-                stated: tuple[Endpoint, ...] = ()) -> tuple[Operation, ...]:
+                stated: tuple[Endpoint, ...] = (), admin_app: str = "core"
+                ) -> tuple[Operation, ...]:
     ops: list[Operation] = []
     kinds = {i.kind for i in interfaces if i.direction == INBOUND}
     crud = Origin(DEFAULT, "create, read and list for a stored entity")
@@ -738,6 +787,10 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                      f"search{plural}",
                                      f"Search {entity.plural.replace('_', ' ')} by text",
                                      said("search")))
+    if "admin" in kinds:
+        readings = any(e.time_column for e in entities)
+        for entity in entities:
+            ops.extend(_admin_pages(entity, readings, verbs, admin_app))
     if "websocket" in kinds:
         ops.append(Operation("subscribe", primary.name, "websocket", "WS",
                              f"/ws/v1/{_url(primary.plural)}",
