@@ -101,6 +101,15 @@ class Entity(NamedTuple):
         return self.states[0] if self.states else None
 
     @property
+    def label(self) -> str:
+        """The name as words: ``usage_record`` -> ``usage record``."""
+        return self.name.replace("_", " ")
+
+    @property
+    def plural_label(self) -> str:
+        return self.plural.replace("_", " ")
+
+    @property
     def nested(self) -> bool:
         """Reached under its owner's path rather than as a top-level collection."""
         return self.owner is not None and self.per_owner is not None

@@ -64,40 +64,36 @@ AUDIT_EVENTS_RE = re.compile(r"\baudit\s+events?\b")
 # "Django admin", "Django admin dashboard", "Django's admin site": server-rendered pages.
 DJANGO_ADMIN_RE = re.compile(r"\bdjango(?:'s)?\s+admin\b")
 
-# Domain verbs: a word of the description -> the operation it asks for.
 # Webhooks the service sends to its customers (not a provider's webhooks it receives).
 OUTGOING_WEBHOOKS_RE = re.compile(
     r"webhooks?\s+(?:to|for)\s+(?:customers|clients|merchants|partners|subscribers)"
     r"|(?:notify|notifies|send|sends)\s+\w+\s+(?:by|via)\s+webhooks?")
 
-VERBS: dict[str, str] = {
-    "ingest": "ingest", "ingests": "ingest", "ingestion": "ingest", "ingesting": "ingest",
-    "collect": "ingest", "collects": "ingest",
-    "schedule": "schedule", "schedules": "schedule", "scheduling": "schedule",
-    "book": "schedule", "booking": "schedule", "bookings": "schedule",
-    "reschedule": "reschedule", "rescheduling": "reschedule", "reschedules": "reschedule",
-    "cancel": "cancel", "cancels": "cancel", "cancellation": "cancel", "cancellations": "cancel",
-    "refund": "refund", "refunds": "refund",
-    "top up": "top-up", "top-up": "top-up", "topup": "top-up", "top-ups": "top-up",
-    "approve": "approve", "approves": "approve", "approval": "approve", "approvals": "approve",
-    "infer": "infer", "inference": "infer", "predict": "infer", "predictions": "infer",
-    "serving": "infer", "serve": "infer",
-    "track": "track", "tracking": "track", "tracks": "track",
-    "search": "search", "searching": "search", "searchable": "search",
-    "export": "export", "exports": "export", "exporting": "export",
-    "metering": "meter", "meter": "meter", "metered": "meter", "usage": "meter",
-    "dunning": "dun", "dun": "dun",
-    "invoice": "invoice", "invoices": "invoice", "invoicing": "invoice", "billing": "invoice",
-    "pay": "pay", "payment": "pay", "payments": "pay", "checkout": "pay", "charge": "pay",
-    "notify": "notify", "notifies": "notify", "notification": "notify",
-    "notifications": "notify", "alerts": "notify", "alerting": "notify",
-    "import": "import", "imports": "import", "upload": "import", "uploads": "import",
-    "csv": "import", "sftp": "import",
-    "audit": "audit", "audited": "audit",
-    "threshold": "threshold", "thresholds": "threshold",
-    "login": "issue-token", "log in": "issue-token", "sign in": "issue-token",
-    "sign-in": "issue-token", "authenticate": "issue-token",
+# Each operation and the words of a description that ask for it.
+_VERB_WORDS: dict[str, tuple[str, ...]] = {
+    "ingest": ("ingest", "ingests", "ingestion", "ingesting", "collect", "collects"),
+    "schedule": ("schedule", "schedules", "scheduling", "book", "booking", "bookings"),
+    "reschedule": ("reschedule", "rescheduling", "reschedules"),
+    "cancel": ("cancel", "cancels", "cancellation", "cancellations"),
+    "refund": ("refund", "refunds"),
+    "top-up": ("top up", "top-up", "topup", "top-ups"),
+    "approve": ("approve", "approves", "approval", "approvals"),
+    "infer": ("infer", "inference", "predict", "predictions", "serving", "serve"),
+    "track": ("track", "tracking", "tracks"),
+    "search": ("search", "searching", "searchable"),
+    "export": ("export", "exports", "exporting"),
+    "meter": ("metering", "meter", "metered", "usage"),
+    "dun": ("dunning", "dun"),
+    "invoice": ("invoice", "invoices", "invoicing", "billing"),
+    "pay": ("pay", "payment", "payments", "checkout", "charge"),
+    "notify": ("notify", "notifies", "notification", "notifications", "alerts", "alerting"),
+    "import": ("import", "imports", "upload", "uploads", "csv", "sftp"),
+    "audit": ("audit", "audited"),
+    "threshold": ("threshold", "thresholds"),
+    "issue-token": ("login", "log in", "sign in", "sign-in", "authenticate"),
 }
+# A word of the description -> the operation it asks for.
+VERBS: dict[str, str] = {word: verb for verb, words in _VERB_WORDS.items() for word in words}
 # Words that put money in the model (the issue: money only with payments, billing or a wallet).
 MONEY_WORDS = frozenset({"payment", "payments", "billing", "wallet", "wallets", "invoice",
                          "invoices", "refund", "refunds", "checkout", "charge", "charges",
@@ -525,11 +521,11 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     its owner is created and listed under the owner's path (``/orders/{id}/refunds``) and
     read by its own id; one kept once per owner (a user's profile) is read and replaced at
     the owner's path, with no list and no paging."""
-    label, plural = entity.name.replace("_", " "), entity.plural.replace("_", " ")
+    label, plural = entity.label, entity.plural_label
     base = f"{API}/{_url(entity.plural)}"
     owner_item = f"{API}/{_url(owner.plural)}/{{id}}" if owner and entity.per_owner else None
     if owner is not None and entity.per_owner == "one":
-        whose = f"{_article(owner.name)} {owner.name.replace('_', ' ')}'s {label}"
+        whose = f"{_article(owner.name)} {owner.label}'s {label}"
         path = f"{owner_item}/{_url(entity.name)}"
         return [_rest("get", entity, "GET", path, f"Read {whose}", crud),
                 _rest("update", entity, "PUT", path, f"Create or replace {whose}",
@@ -537,7 +533,7 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     collection, owned = base, ""
     if owner is not None and owner_item:
         collection = f"{owner_item}/{_url(entity.plural)}"
-        owned = f" of {_article(owner.name)} {owner.name.replace('_', ' ')}"
+        owned = f" of {_article(owner.name)} {owner.label}"
     # The service writes its audit log itself as things happen, and raises threshold alerts
     # itself as readings arrive: callers read those, and nobody creates one.
     written_by_service = entity.name == "audit_event" or (
@@ -589,12 +585,12 @@ def _admin_pages(entity: Entity, readings: bool, verbs: dict[str, str], app: str
     """The Django admin pages of one entity: its change list (search, filters, bulk actions),
     its add and change forms, and one bulk action per state a record moves to. Records the
     service writes itself (audit entries, readings, raised alerts) are read-only there."""
-    label = entity.name.replace("_", " ")
+    label = entity.label
     model_name = entity.name.replace("_", "")
     base = f"/admin/{app}/{model_name}/"
     origin = Origin(DESCRIPTION, "the Django admin site registers a ModelAdmin per model")
     ops = [Operation("list", entity.name, "admin", "GET", base,
-                     f"Search, filter and act on {entity.plural.replace('_', ' ')} in bulk",
+                     f"Search, filter and act on {entity.plural_label} in bulk",
                      origin)]
     read_only = bool(entity.time_column) or entity.name == "audit_event" or (
         entity.name == "alert" and "threshold" in verbs and readings)
@@ -609,7 +605,7 @@ def _admin_pages(entity: Entity, readings: bool, verbs: dict[str, str], app: str
     for state in entity.states[1:]:
         word = state.lower().replace("_", " ")
         ops.append(Operation(f"mark-{state.lower().replace('_', '-')}", entity.name, "admin",
-                             "POST", base, f"Mark the selected {entity.plural.replace('_', ' ')} "
+                             "POST", base, f"Mark the selected {entity.plural_label} "
                              f"{word}", origin))
     return ops
 
@@ -629,11 +625,11 @@ def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, 
         item = endpoint.path.rstrip("/").endswith("}")
         verb = {"POST": "create", "PUT": "update", "PATCH": "update",
                 "DELETE": "delete"}.get(endpoint.method, "get" if item else "list")
-        label = entity.name.replace("_", " ")
+        label = entity.label
         summary = endpoint.purpose.strip().rstrip(".") or {
             "create": f"Create {_article(label)} {label}", "update": f"Change {_article(label)} {label}",
             "delete": f"Delete {_article(label)} {label}", "get": f"Read one {label}",
-        }.get(verb, f"List {entity.plural.replace('_', ' ')}")
+        }.get(verb, f"List {entity.plural_label}")
         ops.append(_rest(verb, entity, endpoint.method, endpoint.path, summary[:1].upper() + summary[1:],
                          Origin(DESCRIPTION, f"endpoint '{endpoint.method} {endpoint.path}'")))
     return ops
@@ -649,20 +645,16 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
     crud = Origin(DEFAULT, "create, read and list for a stored entity")
     by_name = {e.name: e for e in entities}
     primary = next((e for e in entities if e.time_column is None), entities[0])
+    readings = any(e.time_column for e in entities)
 
     def said(verb: str) -> Origin:
         return Origin(DESCRIPTION, f"word {verbs[verb]!r}")
 
     if "grpc" in kinds and "rest" not in kinds:
         for entity in entities:
-            pascal = "".join(p.capitalize() for p in entity.name.split("_"))
-            if entity.name == "prediction":
-                continue
-            ops.append(Operation("get", entity.name, "grpc", "rpc", f"Get{pascal}",
-                                 f"Read one {entity.name.replace('_', ' ')}", crud))
-            plural = "".join(p.capitalize() for p in entity.plural.split("_"))
-            ops.append(Operation("list", entity.name, "grpc", "rpc", f"List{plural}",
-                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
+            if entity.name != "prediction":  # predictions are what Predict returns
+                ops.extend(_reads(entity, "grpc", "rpc", f"Get{_pascal(entity.name)}",
+                                  f"List{_pascal(entity.plural)}", crud))
         if "infer" in verbs:
             target = by_name.get("prediction") or primary
             ops.append(Operation("infer", target.name, "grpc", "rpc", "Predict",
@@ -672,7 +664,6 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
     if "rest" in kinds and stated:
         ops.extend(_stated_operations(stated, entities))
     elif "rest" in kinds:
-        readings = any(e.time_column for e in entities)
         for entity in entities:
             if entity.time_column is None:  # readings arrive by ingestion, below
                 ops.extend(_rest_resource(entity, by_name.get(entity.owner or ""), verbs,
@@ -693,7 +684,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             # cancelled), so its own endpoint rather than a PATCH of the status.
             cancellable = next((e for e in entities if "CANCELLED" in e.states), None)
             if cancellable is not None:
-                label = cancellable.name.replace("_", " ")
+                label = cancellable.label
                 ops.append(_rest("cancel", cancellable, "POST",
                                  f"{API}/{_url(cancellable.plural)}/{{id}}/cancel",
                                  f"Cancel {_article(label)} {label} that has not been fulfilled",
@@ -707,14 +698,14 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                              "Exchange a refresh token for a new access token", origin))
         if "search" in verbs:
             ops.append(_rest("search", primary, "GET", f"{API}/{_url(primary.plural)}/search",
-                             f"Search {primary.plural.replace('_', ' ')} by text and filters",
+                             f"Search {primary.plural_label} by text and filters",
                              said("search")))
         if "export" in verbs:
             ops.append(_rest("export", primary, "POST", f"{API}/exports",
-                             f"Start an export of {primary.plural.replace('_', ' ')}", said("export")))
+                             f"Start an export of {primary.plural_label}", said("export")))
         if "approve" in verbs:
             ops.append(_rest("approve", primary, "POST", f"{API}/{_url(primary.plural)}/{{id}}/approve",
-                             f"Approve {_article(primary.name)} {primary.name.replace('_', ' ')}",
+                             f"Approve {_article(primary.name)} {primary.label}",
                              said("approve")))
         refund = by_name.get("refund")
         nested_refund = refund is not None and refund.nested and refund.owner == "payment"
@@ -745,11 +736,10 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         feed = next((i for i in interfaces if i.direction == INBOUND
                      and i.kind in ("mqtt", "kafka", "amqp", "sqs")), None)
         if feed is not None:
-            channel = next((m.channel for m in messaging if m.technology == feed.technology),
-                           "events")
+            channel = _channel(messaging, feed.technology)
             verb = "track" if entity.name == "tracking_event" else "ingest"
             ops.append(Operation(verb, entity.name, feed.kind, "consume", channel,
-                                 f"Consume {entity.plural.replace('_', ' ')} from {feed.technology}",
+                                 f"Consume {entity.plural_label} from {feed.technology}",
                                  Origin(KNOWLEDGE, f"{feed.technology} is an inbound feed")))
             if "threshold" in verbs and "alert" in by_name:
                 ops.append(Operation("alert", "alert", feed.kind, "consume", channel,
@@ -759,42 +749,35 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         elif "rest" in kinds and entity.name != "usage_record":
             ops.append(Operation("ingest", entity.name, "rest", "POST",
                                  f"{API}/{_url(entity.plural)}:batch",
-                                 f"Ingest a batch of {entity.plural.replace('_', ' ')}",
+                                 f"Ingest a batch of {entity.plural_label}",
                                  said("ingest") if "ingest" in verbs else crud))
         if "rest" in kinds and entity.name != "usage_record":
             ops.append(Operation("list", entity.name, "rest", "GET", f"{API}/{_url(entity.plural)}",
-                                 f"Query {entity.plural.replace('_', ' ')} by time range", crud))
-    if not any(e.time_column for e in entities):
+                                 f"Query {entity.plural_label} by time range", crud))
+    if not readings:
         for feed in (i for i in interfaces if i.direction == INBOUND
                      and i.kind in ("kafka", "amqp", "sqs")):
-            channel = next((m.channel for m in messaging if m.technology == feed.technology),
-                           "events")
+            channel = _channel(messaging, feed.technology)
             ops.append(Operation("consume", primary.name, feed.kind, "consume", channel,
                                  f"Turn events from {feed.technology} into "
-                                 f"{primary.plural.replace('_', ' ')}", feed.origin))
+                                 f"{primary.plural_label}", feed.origin))
     if "graphql" in kinds:
         for entity in entities:
-            pascal = "".join(p.capitalize() for p in entity.name.split("_"))
-            camel = pascal[:1].lower() + pascal[1:]
-            plural = "".join(p.capitalize() for p in entity.plural.split("_"))
-            ops.append(Operation("get", entity.name, "graphql", "query", camel,
-                                 f"Read one {entity.name.replace('_', ' ')}", crud))
-            ops.append(Operation("list", entity.name, "graphql", "query",
-                                 plural[:1].lower() + plural[1:],
-                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
+            pascal, plural = _pascal(entity.name), _pascal(entity.plural)
+            ops.extend(_reads(entity, "graphql", "query", pascal[:1].lower() + pascal[1:],
+                              plural[:1].lower() + plural[1:], crud))
             if "search" in verbs:
                 ops.append(Operation("search", entity.name, "graphql", "query",
                                      f"search{plural}",
-                                     f"Search {entity.plural.replace('_', ' ')} by text",
+                                     f"Search {entity.plural_label} by text",
                                      said("search")))
     if "admin" in kinds:
-        readings = any(e.time_column for e in entities)
         for entity in entities:
             ops.extend(_admin_pages(entity, readings, verbs, admin_app))
     if "websocket" in kinds:
         ops.append(Operation("subscribe", primary.name, "websocket", "WS",
                              f"/ws/v1/{_url(primary.plural)}",
-                             f"Stream live updates of {primary.plural.replace('_', ' ')}",
+                             f"Stream live updates of {primary.plural_label}",
                              Origin(DESCRIPTION, "word 'WebSocket'")))
     for iface in interfaces:
         if iface.kind == "webhook" and iface.direction == INBOUND:
@@ -817,7 +800,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                      said("dun")))
         if iface.kind == "file":
             ops.append(Operation("import", primary.name, "file", "POST", f"{API}/imports",
-                                 f"Import {primary.plural.replace('_', ' ')} from a CSV file",
+                                 f"Import {primary.plural_label} from a CSV file",
                                  iface.origin))
     for iface in interfaces:
         if iface.kind == "webhook" and iface.direction == OUTBOUND:
@@ -825,15 +808,35 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(Operation("notify", target.name, "webhook", "POST",
                                  f"{iface.peer}' registered URL",
                                  f"Send a signed webhook to {iface.peer} when "
-                                 f"{_article(target.name)} {target.name.replace('_', ' ')} "
+                                 f"{_article(target.name)} {target.label} "
                                  "changes status", iface.origin))
     for message in messaging:
         if message.direction == OUTBOUND:
             ops.append(Operation("publish", primary.name, "kafka" if message.semantics == "log"
                                  else "amqp", "publish", message.channel,
-                                 f"Publish {primary.name.replace('_', ' ')} events to {message.technology}",
+                                 f"Publish {primary.label} events to {message.technology}",
                                  message.origin))
     return tuple(dict.fromkeys(ops))
+
+
+def _reads(entity: Entity, interface: str, method: str, get_name: str, list_name: str,
+           origin: Origin) -> list[Operation]:
+    """Read one and list (paginated), named in the interface's own style (``GetUser``,
+    ``user``)."""
+    return [Operation("get", entity.name, interface, method, get_name,
+                      f"Read one {entity.label}", origin),
+            Operation("list", entity.name, interface, method, list_name,
+                      f"List {entity.plural_label} (paginated)", origin)]
+
+
+def _channel(messaging: tuple[Messaging, ...], technology: str) -> str:
+    """The topic or queue the model reads from ``technology``."""
+    return next((m.channel for m in messaging if m.technology == technology), "events")
+
+
+def _pascal(name: str) -> str:
+    """``usage_records`` -> ``UsageRecords``: the spelling of types and RPC names."""
+    return "".join(part.capitalize() for part in name.split("_"))
 
 
 # Words whose first letter misleads: "a user", "a unique key", "an hour".
