@@ -4,6 +4,7 @@ webhooks) otherwise; a Django admin is pages for staff, never a JSON CRUD API.""
 
 from __future__ import annotations
 
+import json
 import re
 
 from openapi_spec_validator import validate
@@ -92,3 +93,36 @@ def test_a_nested_resource_exports_a_valid_openapi_document() -> None:
     validate(document)
     refunds = document["paths"]["/api/v1/orders/{id}/refunds"]
     assert set(refunds) == {"get", "post"}
+
+
+def _messages(name: str) -> tuple[str, str]:
+    text = render_case(SYSTEMS[name])
+    api = section(text, "API")
+    return api.split("Messages and Events", 1)[1], "\n".join(fences(text, "sql"))
+
+
+def test_every_interface_beside_the_endpoints_has_its_contract_in_the_api_section() -> None:
+    kafka, sql = _messages("system-shipment-tracking")
+    assert "#### Kafka: `tracking-events` (consumed)" in kafka
+    assert "keyed by the shipment id" in kafka and "`tracking-events.dlq`" in kafka
+    assert "#### Webhooks to customers (sent)" in kafka and "X-Signature: t=" in kafka
+    columns = set(re.findall(r"^  ([a-z_]+) [A-Z]", sql, re.MULTILINE))
+    for block in fences(kafka, "json"):
+        body = json.loads(block)
+        record = body.get("data", body)
+        assert set(record) - {"id", "status"} <= columns, record
+    mqtt, _ = _messages("system-iot-telemetry")
+    payload = json.loads(fences(mqtt, "json")[0])
+    assert "device_id" not in payload  # the topic names the device, checked against its cert
+    assert "`devices/{device_id}/telemetry` with QoS 1" in mqtt
+    hl7, _ = _messages("system-appointments")
+    assert "SIU^S13 reschedules" in hl7 and "`AA` after its change commits" in hl7
+
+
+def test_published_events_leave_through_an_outbox() -> None:
+    text = render_case(["new", "order-service", "Order management REST API with a PostgreSQL "
+                        "database and a Kafka queue for notification workers",
+                        "--profile=backend-service"])
+    events = section(text, "API").split("Messages and Events", 1)[1]
+    assert "#### Kafka: `events` (published)" in events and "outbox table" in events
+    assert json.loads(fences(events, "json")[0])["type"] == "order.status_changed"

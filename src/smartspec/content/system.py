@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from smartspec.content.admin import AdminSite
     from smartspec.content.examples import Example
+    from smartspec.content.interfaces import InterfaceContract
     from smartspec.content.proto import GrpcExample
     from smartspec.detect import Endpoint, Facts
     from smartspec.model import SystemModel
@@ -108,6 +109,13 @@ class System(NamedTuple):
         from smartspec.content.admin import admin_site
 
         return admin_site(self.model)
+
+    def interface_contracts(self) -> list[InterfaceContract]:
+        """The contracts of the model's messages, feeds, webhooks and pushes, for the API
+        section."""
+        from smartspec.content.interfaces import contracts
+
+        return contracts(self.model)
 
     def grpc_examples(self) -> list[GrpcExample]:
         """grpcurl calls of the model's gRPC reads and inference, for the Examples section."""

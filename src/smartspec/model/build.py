@@ -243,7 +243,7 @@ def _stores(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str]
                 and f"{written.lower()} cache" not in word_set:
             continue  # "Redis queue": a broker here (see _messaging), not a store
         found[entry.name] = Store(entry.name, role,
-                                  Origin(KNOWLEDGE, f"{written!r} is {_article(entry.role)} "
+                                  Origin(KNOWLEDGE, f"{written!r} is {article(entry.role)} "
                                          f"{entry.role}"))
     if "TimescaleDB" in found and "PostgreSQL" in found:
         # TimescaleDB is PostgreSQL with hypertables: one server holds both roles.
@@ -305,7 +305,7 @@ def _parties(named: list[tuple[int, str, knowledge.Entry]], named_apis: tuple[st
             via = next((p.name for p in providers if entry.name in p.schemes),
                        providers[0].name if providers else "a payment provider")
         found[entry.name] = Party(entry.name, entry.role, entry.calls_back, via,
-                                  Origin(KNOWLEDGE, f"{written!r} is {_article(entry.role)} "
+                                  Origin(KNOWLEDGE, f"{written!r} is {article(entry.role)} "
                                          f"{entry.role}"))
     for name in named_apis:
         # "the Acme Shipping API": a third party the knowledge base does not know.
@@ -405,7 +405,7 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
                 and entity not in chosen:
             if entity == "tracking_event" and "shipment" not in chosen:
                 continue
-            why = f"verb {verbs[verb]!r} in {_article(domain)} {domain} system"
+            why = f"verb {verbs[verb]!r} in {article(domain)} {domain} system"
             chosen[entity] = Origin(DOMAIN, why)
     # What the verbs make the service about comes first; plain nouns follow.
     implied = [n for n, o in chosen.items() if o.source == DOMAIN]
@@ -441,7 +441,7 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
     if not chosen:
         for domain in domains:
             for entity in packs()[domain].entities[:2]:
-                why = f"usual entity of {_article(domain)} {domain} system"
+                why = f"usual entity of {article(domain)} {domain} system"
                 chosen.setdefault(entity, Origin(DOMAIN, why))
     if not chosen:
         chosen["item"] = Origin(DEFAULT, "the description names nothing the service manages")
@@ -525,7 +525,7 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     base = f"{API}/{_url(entity.plural)}"
     owner_item = f"{API}/{_url(owner.plural)}/{{id}}" if owner and entity.per_owner else None
     if owner is not None and entity.per_owner == "one":
-        whose = f"{_article(owner.name)} {owner.label}'s {label}"
+        whose = f"{article(owner.name)} {owner.label}'s {label}"
         path = f"{owner_item}/{_url(entity.name)}"
         return [_rest("get", entity, "GET", path, f"Read {whose}", crud),
                 _rest("update", entity, "PUT", path, f"Create or replace {whose}",
@@ -533,7 +533,7 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     collection, owned = base, ""
     if owner is not None and owner_item:
         collection = f"{owner_item}/{_url(entity.plural)}"
-        owned = f" of {_article(owner.name)} {owner.label}"
+        owned = f" of {article(owner.name)} {owner.label}"
     # The service writes its audit log itself as things happen, and raises threshold alerts
     # itself as readings arrive: callers read those, and nobody creates one.
     written_by_service = entity.name == "audit_event" or (
@@ -547,10 +547,10 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
                        "Refund all or part of a captured payment", said("refund"))
     elif entity.name in ("appointment", "booking"):
         create = _rest("schedule", entity, "POST", collection,
-                       f"Book {_article(label)} {label}{owned}", said("schedule"))
+                       f"Book {article(label)} {label}{owned}", said("schedule"))
     else:
         create = _rest("create", entity, "POST", collection,
-                       f"Create {_article(label)} {label}{owned.replace(' of ', ' for ')}",
+                       f"Create {article(label)} {label}{owned.replace(' of ', ' for ')}",
                        entity.origin if owner_item else crud)
     ops = [] if written_by_service else [create]
     ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
@@ -567,7 +567,7 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     elif entity.states and not written_by_service and not moved_by_verbs \
             and entity.name not in ("payment", "refund", "invoice"):
         ops.append(_rest("update", entity, "PATCH", base + "/{id}",
-                         f"Change {_article(label)} {label}", crud))
+                         f"Change {article(label)} {label}", crud))
     return ops
 
 
@@ -599,9 +599,9 @@ def _admin_pages(entity: Entity, readings: bool, verbs: dict[str, str], app: str
                              f"View one {label} (read-only)", origin))
         return ops
     ops.append(Operation("create", entity.name, "admin", "POST", base + "add/",
-                         f"Add {_article(label)} {label}", origin))
+                         f"Add {article(label)} {label}", origin))
     ops.append(Operation("update", entity.name, "admin", "POST", base + "{id}/change/",
-                         f"Edit {_article(label)} {label} and see its change history", origin))
+                         f"Edit {article(label)} {label} and see its change history", origin))
     for state in entity.states[1:]:
         word = state.lower().replace("_", " ")
         ops.append(Operation(f"mark-{state.lower().replace('_', '-')}", entity.name, "admin",
@@ -627,8 +627,8 @@ def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, 
                 "DELETE": "delete"}.get(endpoint.method, "get" if item else "list")
         label = entity.label
         summary = endpoint.purpose.strip().rstrip(".") or {
-            "create": f"Create {_article(label)} {label}", "update": f"Change {_article(label)} {label}",
-            "delete": f"Delete {_article(label)} {label}", "get": f"Read one {label}",
+            "create": f"Create {article(label)} {label}", "update": f"Change {article(label)} {label}",
+            "delete": f"Delete {article(label)} {label}", "get": f"Read one {label}",
         }.get(verb, f"List {entity.plural_label}")
         ops.append(_rest(verb, entity, endpoint.method, endpoint.path, summary[:1].upper() + summary[1:],
                          Origin(DESCRIPTION, f"endpoint '{endpoint.method} {endpoint.path}'")))
@@ -687,7 +687,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 label = cancellable.label
                 ops.append(_rest("cancel", cancellable, "POST",
                                  f"{API}/{_url(cancellable.plural)}/{{id}}/cancel",
-                                 f"Cancel {_article(label)} {label} that has not been fulfilled",
+                                 f"Cancel {article(label)} {label} that has not been fulfilled",
                                  said("cancel")))
         if auth == "jwt-issue":
             owner = by_name.get("user") or by_name.get("account") or primary
@@ -705,7 +705,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                              f"Start an export of {primary.plural_label}", said("export")))
         if "approve" in verbs:
             ops.append(_rest("approve", primary, "POST", f"{API}/{_url(primary.plural)}/{{id}}/approve",
-                             f"Approve {_article(primary.name)} {primary.label}",
+                             f"Approve {article(primary.name)} {primary.label}",
                              said("approve")))
         refund = by_name.get("refund")
         nested_refund = refund is not None and refund.nested and refund.owner == "payment"
@@ -808,7 +808,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(Operation("notify", target.name, "webhook", "POST",
                                  f"{iface.peer}' registered URL",
                                  f"Send a signed webhook to {iface.peer} when "
-                                 f"{_article(target.name)} {target.label} "
+                                 f"{article(target.name)} {target.label} "
                                  "changes status", iface.origin))
     for message in messaging:
         if message.direction == OUTBOUND:
@@ -849,7 +849,7 @@ def _url(plural: str) -> str:
     return plural.replace("_", "-")
 
 
-def _article(word: str) -> str:
+def article(word: str) -> str:
     """"a" or "an" as the word is spoken, not as it is spelled."""
     lowered = word.lower()
     if lowered.startswith(_A_BEFORE_VOWEL):
@@ -868,7 +868,7 @@ def _actors(words: list[tuple[int, str]], domains: tuple[str, ...],
             found.setdefault(name, Actor(name, kind, Origin(DESCRIPTION, f"word {word!r}")))
     for domain in domains:
         for name, kind in packs()[domain].actors[:1]:
-            origin = Origin(DOMAIN, f"usual user of {_article(domain)} {domain} system")
+            origin = Origin(DOMAIN, f"usual user of {article(domain)} {domain} system")
             found.setdefault(name, Actor(name, kind, origin))
     if not found:
         found["client application"] = Actor("client application", "system",
