@@ -98,3 +98,14 @@ def test_the_endpoint_table_has_one_home_and_architecture_points_at_it() -> None
                             "PostgreSQL", "--profile=financial"])
     assert not section(payments, "API")
     assert "| POST | `/api/v1/payments` |" in section(payments, "Architecture")
+
+
+def test_invoices_issued_by_the_billing_job_are_read_not_created_by_callers() -> None:
+    billing = "Multi-tenant SaaS billing with usage metering, invoices, dunning, Stripe, PostgreSQL"
+    assert routes(billing, "invoice") >= {"GET /api/v1/invoices", "GET /api/v1/invoices/{id}"}
+    assert "POST /api/v1/invoices" not in routes(billing, "invoice")
+    architecture = section(render_case(["new", "saas-billing", billing]), "Architecture")
+    assert ("| Scheduler | Runs close billing periods and issue invoices (daily 02:00 UTC); "
+            "retry failed invoice payments") in architecture
+    for service in ("PaymentService", "BillingService", "LedgerService"):
+        assert f"    {service} --> PostgresqlStore[(PostgreSQL)]" in architecture

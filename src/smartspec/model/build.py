@@ -514,8 +514,18 @@ def _rest(verb: str, entity: Entity, method: str, path: str, summary: str,
     return Operation(verb, entity.name, "rest", method, path, summary, origin)
 
 
+def _written_by_service(entity: Entity, verbs: dict[str, str], readings: bool,
+                        kinds: set[str]) -> bool:
+    """Records the service writes itself, which callers read but never create: its audit
+    log (as things happen), readings (as they arrive), alerts it raises on thresholds, and
+    invoices its billing job issues at the end of each period."""
+    return (entity.name == "audit_event" or entity.time_column is not None
+            or (entity.name == "alert" and "threshold" in verbs and readings)
+            or (entity.name == "invoice" and "invoice" in verbs and "schedule" in kinds))
+
+
 def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
-                   readings: bool, crud: Origin) -> list[Operation]:
+                   written_by_service: bool, crud: Origin) -> list[Operation]:
     """The HTTP operations of one stored entity. A top-level entity is a collection with
     create, read, list and (when it has a lifecycle) change. A child that exists only under
     its owner is created and listed under the owner's path (``/orders/{id}/refunds``) and
@@ -534,11 +544,6 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     if owner is not None and owner_item:
         collection = f"{owner_item}/{_url(entity.plural)}"
         owned = f" of {article(owner.name)} {owner.label}"
-    # The service writes its audit log itself as things happen, and raises threshold alerts
-    # itself as readings arrive: callers read those, and nobody creates one.
-    written_by_service = entity.name == "audit_event" or (
-        entity.name == "alert" and "threshold" in verbs and readings)
-
     def said(verb: str) -> Origin:
         return Origin(DESCRIPTION, f"word {verbs[verb]!r}") if verb in verbs else crud
 
@@ -580,8 +585,7 @@ def _admin_app(name: str) -> str:
     return label if label[0].isalpha() else f"app_{label}"
 
 
-def _admin_pages(entity: Entity, readings: bool, verbs: dict[str, str], app: str
-                 ) -> list[Operation]:
+def _admin_pages(entity: Entity, read_only: bool, app: str) -> list[Operation]:
     """The Django admin pages of one entity: its change list (search, filters, bulk actions),
     its add and change forms, and one bulk action per state a record moves to. Records the
     service writes itself (audit entries, readings, raised alerts) are read-only there."""
@@ -592,8 +596,6 @@ def _admin_pages(entity: Entity, readings: bool, verbs: dict[str, str], app: str
     ops = [Operation("list", entity.name, "admin", "GET", base,
                      f"Search, filter and act on {entity.plural_label} in bulk",
                      origin)]
-    read_only = bool(entity.time_column) or entity.name == "audit_event" or (
-        entity.name == "alert" and "threshold" in verbs and readings)
     if read_only:
         ops.append(Operation("get", entity.name, "admin", "GET", base + "{id}/change/",
                              f"View one {label} (read-only)", origin))
@@ -667,7 +669,8 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         for entity in entities:
             if entity.time_column is None:  # readings arrive by ingestion, below
                 ops.extend(_rest_resource(entity, by_name.get(entity.owner or ""), verbs,
-                                          readings, crud))
+                                          _written_by_service(entity, verbs, readings, kinds),
+                                          crud))
         appointment = by_name.get("appointment") or by_name.get("booking")
         if appointment is not None:
             base = f"{API}/{_url(appointment.plural)}/{{id}}"
@@ -773,7 +776,8 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                      said("search")))
     if "admin" in kinds:
         for entity in entities:
-            ops.extend(_admin_pages(entity, readings, verbs, admin_app))
+            ops.extend(_admin_pages(entity, _written_by_service(entity, verbs, readings,
+                                                                kinds), admin_app))
     if "websocket" in kinds:
         ops.append(Operation("subscribe", primary.name, "websocket", "WS",
                              f"/ws/v1/{_url(primary.plural)}",
