@@ -109,3 +109,20 @@ def test_invoices_issued_by_the_billing_job_are_read_not_created_by_callers() ->
             "retry failed invoice payments") in architecture
     for service in ("PaymentService", "BillingService", "LedgerService"):
         assert f"    {service} --> PostgresqlStore[(PostgreSQL)]" in architecture
+
+
+def test_files_in_object_storage_move_through_pre_signed_urls_not_a_csv_import() -> None:
+    vault = ("Document upload and retrieval with Amazon S3 object storage, PostgreSQL metadata, "
+             "export to CSV, Go")
+    model = model_for("document-vault", vault)
+    assert not model.has_interface("file")  # an upload of files to S3 is not a CSV import
+    assert routes(vault, "document") >= {"POST /api/v1/documents/{id}/upload-url",
+                                         "GET /api/v1/documents/{id}/download"}
+    assert not model_for("report-exporter", "Export monthly reports to CSV").has_interface("file")
+    # Without object storage, uploaded files are records to import.
+    assert model_for("crm", "Customers upload CSV files of contacts").has_interface("file")
+    examples = section(render_case(["new", "document-vault", vault]), "Examples")
+    create = fences(examples.split("Create a document", 1)[1], "http")[0]
+    assert "storage_key" not in create  # the service chooses where a file is stored
+    upload = json.loads(fences(examples.split("pre-signed URL to upload", 1)[1], "json")[0])
+    assert "X-Amz-Expires=900" in upload["upload_url"] and upload["method"] == "PUT"

@@ -198,6 +198,9 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
 
     fields = {a.name: value(a) for a in entity.attributes if shown(a)}
     required = {a.name: value(a) for a in entity.attributes if a.required and shown(a)}
+    # The service picks where a file is stored; a client that chose the key could overwrite
+    # another's file.
+    required.pop("storage_key", None)
     state = entity.states[0] if entity.states else None
     record: dict[str, Any] = {"id": CHILD_ID if under_owner else EXAMPLE_ID, **owner, **fields}
     if state:
@@ -264,6 +267,15 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         # delivered when it is ready, so no job status the schema lacks is shown.
         status, response = "202 Accepted", {"export_id": EXAMPLE_ID, "format": "csv",
                                             "accepted_at": EXAMPLE_TIME}
+    elif verb == "upload":
+        # The file goes straight to object storage with this URL; the API never carries it.
+        key = record.get("storage_key", f"{entity.plural}/{EXAMPLE_ID}")
+        body = {"content_type": "application/pdf", "size_bytes": 482133}
+        response = {"upload_url": f"https://files.{host}/{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                                  "&X-Amz-Expires=900&X-Amz-Signature=5f2c1a9e7b3d",
+                    "method": "PUT", "expires_at": "2026-01-15T09:45:00Z"}
+    elif verb == "download":
+        status, response = "302 Found", None
     elif verb == "infer":
         body = {"input": {"features": [0.12, 3.4, 1.0]}}
         response = {"id": EXAMPLE_ID, "model_version": "2026-01-10",

@@ -87,7 +87,10 @@ _VERB_WORDS: dict[str, tuple[str, ...]] = {
     "invoice": ("invoice", "invoices", "invoicing", "billing"),
     "pay": ("pay", "payment", "payments", "checkout", "charge"),
     "notify": ("notify", "notifies", "notification", "notifications", "alerts", "alerting"),
-    "import": ("import", "imports", "upload", "uploads", "csv", "sftp"),
+    # A CSV is a format, in an export as much as an import: it asks for neither.
+    "import": ("import", "imports", "sftp"),
+    "upload": ("upload", "uploads", "uploading"),
+    "download": ("download", "downloads", "retrieval", "retrieve"),
     "audit": ("audit", "audited"),
     "threshold": ("threshold", "thresholds"),
     "issue-token": ("login", "log in", "sign in", "sign-in", "authenticate"),
@@ -196,6 +199,9 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     if not money:
         for verb in ("pay", "refund", "top-up", "invoice", "dun"):
             verbs.pop(verb, None)
+    if "upload" in verbs and not any(st.role == "object-storage" for st in stores):
+        # With no object storage to hold files, an upload is a file of records to import.
+        verbs.setdefault("import", verbs.pop("upload"))
     auth, auth_origin = _auth(named, word_set, facts)
     description_words = {w for _, w in _words(description)} | {p for _, p in _phrases(description)}
     feeds = any(m.direction == INBOUND for m in messaging)
@@ -215,7 +221,7 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     # detection also proposes endpoints for the nouns it found, which are not.
     stated = tuple(e for e in facts.endpoints if f"{e.method} {e.path}" in description)
     operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money,
-                             stated, admin_app=_admin_app(name))
+                             stated, admin_app=_admin_app(name), stores=stores)
     origins: dict[str, Origin] = {
         "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
         else Origin(DEFAULT, "no payments, billing or wallet described"),
@@ -514,6 +520,30 @@ def _rest(verb: str, entity: Entity, method: str, path: str, summary: str,
     return Operation(verb, entity.name, "rest", method, path, summary, origin)
 
 
+def _file_transfers(entities: tuple[Entity, ...], verbs: dict[str, str],
+                    stores: tuple[Store, ...]) -> list[Operation]:
+    """Files kept in object storage move between clients and the store directly, through
+    short-lived pre-signed URLs the service hands out: the bytes never pass through the API."""
+    store = next((st for st in stores if st.role == "object-storage"), None)
+    holder = next((e for e in entities if any(a.name == "storage_key" for a in e.attributes)),
+                  None)
+    if store is None or holder is None:
+        return []
+    item = f"{API}/{_url(holder.plural)}/{{id}}"
+    ops: list[Operation] = []
+    if "upload" in verbs:
+        ops.append(_rest("upload", holder, "POST", f"{item}/upload-url",
+                         f"Get a pre-signed URL to upload the {holder.label}'s file to "
+                         f"{store.technology} (valid 15 minutes)",
+                         Origin(DESCRIPTION, f"word {verbs['upload']!r}")))
+    if "download" in verbs or "upload" in verbs:
+        ops.append(_rest("download", holder, "GET", f"{item}/download",
+                         f"Redirect to a pre-signed URL that downloads the {holder.label}'s "
+                         "file (valid 5 minutes)",
+                         Origin(DESCRIPTION, f"word {verbs.get('download') or verbs['upload']!r}")))
+    return ops
+
+
 def _written_by_service(entity: Entity, verbs: dict[str, str], readings: bool,
                         kinds: set[str]) -> bool:
     """Records the service writes itself, which callers read but never create: its audit
@@ -640,8 +670,8 @@ def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, 
 def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 verbs: dict[str, str], auth: str, parties: tuple[Party, ...],
                 messaging: tuple[Messaging, ...], money: bool,
-                stated: tuple[Endpoint, ...] = (), admin_app: str = "core"
-                ) -> tuple[Operation, ...]:
+                stated: tuple[Endpoint, ...] = (), admin_app: str = "core",
+                stores: tuple[Store, ...] = ()) -> tuple[Operation, ...]:
     ops: list[Operation] = []
     kinds = {i.kind for i in interfaces if i.direction == INBOUND}
     crud = Origin(DEFAULT, "create, read and list for a stored entity")
@@ -706,6 +736,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         if "export" in verbs:
             ops.append(_rest("export", primary, "POST", f"{API}/exports",
                              f"Start an export of {primary.plural_label}", said("export")))
+        ops.extend(_file_transfers(entities, verbs, stores))
         if "approve" in verbs:
             ops.append(_rest("approve", primary, "POST", f"{API}/{_url(primary.plural)}/{{id}}/approve",
                              f"Approve {article(primary.name)} {primary.label}",
