@@ -126,3 +126,17 @@ def test_files_in_object_storage_move_through_pre_signed_urls_not_a_csv_import()
     assert "storage_key" not in create  # the service chooses where a file is stored
     upload = json.loads(fences(examples.split("pre-signed URL to upload", 1)[1], "json")[0])
     assert "X-Amz-Expires=900" in upload["upload_url"] and upload["method"] == "PUT"
+
+
+def test_what_a_providers_callbacks_confirm_has_no_generic_patch() -> None:
+    hub = ("Notification service consuming events from RabbitMQ, email through SendGrid and "
+           "SMS through Twilio, PostgreSQL delivery log, Python")
+    notification = routes(hub, "notification")
+    assert "PATCH /api/v1/notifications/{id}" not in notification
+    assert "POST /api/v1/webhooks/sendgrid" in notification
+    entity = model_for("notification-hub", hub).entity("notification")
+    assert entity is not None
+    # The provider's message id is how a delivery report finds its notification.
+    assert {"recipient", "template", "provider_message_id"} <= {a.name for a in entity.attributes}
+    wallet = routes("Wallet top-ups with Stripe and a PostgreSQL ledger", "wallet")
+    assert "PATCH /api/v1/wallets/{id}" not in wallet  # a balance moves only by its flows

@@ -127,6 +127,8 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
     "message": "Temperature above threshold", "subject": "Cannot log in",
     "title": "Review contract", "report_type": "monthly_usage", "code": "8867-4",
     "storage_key": "docs/contract-001.pdf", "idempotency_key": IDEMPOTENCY_KEY,
+    "recipient": "ada@example.com", "template": "welcome",
+    "provider_message_id": "14c5d75ce93.dfd.64b469.filter0001",
     "source_offset": "carrier-events:3:1842", "medication_code": "RX-1049", "dosage": "5 mg",
     "record_type": "note", "address": "1 Sukhumvit Rd, Bangkok", "body": "Hello",
     "amount": "150.00", "tax": "10.50", "total": "160.50", "price": "19.00",

@@ -544,6 +544,13 @@ def _file_transfers(entities: tuple[Entity, ...], verbs: dict[str, str],
     return ops
 
 
+def _confirmed_by_callbacks(by_name: dict[str, Entity], primary: Entity) -> Entity:
+    """The entity a provider's signed webhooks move through its states: the payment (or
+    invoice) a payment provider confirms, else what the service is about (a notification a
+    delivery channel reports on)."""
+    return by_name.get("payment") or by_name.get("invoice") or primary
+
+
 def _written_by_service(entity: Entity, verbs: dict[str, str], readings: bool,
                         kinds: set[str]) -> bool:
     """Records the service writes itself, which callers read but never create: its audit
@@ -555,7 +562,8 @@ def _written_by_service(entity: Entity, verbs: dict[str, str], readings: bool,
 
 
 def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
-                   written_by_service: bool, crud: Origin) -> list[Operation]:
+                   written_by_service: bool, crud: Origin, confirmed: bool = False
+                   ) -> list[Operation]:
     """The HTTP operations of one stored entity. A top-level entity is a collection with
     create, read, list and (when it has a lifecycle) change. A child that exists only under
     its owner is created and listed under the owner's path (``/orders/{id}/refunds``) and
@@ -593,9 +601,10 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
                if entity.name == "audit_event" else f"List {plural}{owned} (paginated)")
     ops.append(_rest("list", entity, "GET", collection, listing, crud))
     # An appointment changes through reschedule and cancel, which check the slot; a generic
-    # PATCH beside them would bypass that check. Money records change only by their flows.
-    moved_by_verbs = entity.name in ("appointment", "booking") and bool(
-        {"schedule", "reschedule", "cancel"} & set(verbs))
+    # PATCH beside them would bypass that check. Money records change only by their flows,
+    # and what a provider's signed callbacks confirm changes only by those callbacks.
+    moved_by_verbs = confirmed or (entity.name in ("appointment", "booking") and bool(
+        {"schedule", "reschedule", "cancel"} & set(verbs)))
     if entity.name == "alert" and written_by_service:
         ops.append(_rest("update", entity, "PATCH", base + "/{id}",
                          "Acknowledge or resolve an alert", crud))
@@ -678,6 +687,8 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
     by_name = {e.name: e for e in entities}
     primary = next((e for e in entities if e.time_column is None), entities[0])
     readings = any(e.time_column for e in entities)
+    confirmed = (_confirmed_by_callbacks(by_name, primary).name if "webhook" in kinds
+                 else None)
 
     def said(verb: str) -> Origin:
         return Origin(DESCRIPTION, f"word {verbs[verb]!r}")
@@ -700,7 +711,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             if entity.time_column is None:  # readings arrive by ingestion, below
                 ops.extend(_rest_resource(entity, by_name.get(entity.owner or ""), verbs,
                                           _written_by_service(entity, verbs, readings, kinds),
-                                          crud))
+                                          crud, entity.name == confirmed))
         appointment = by_name.get("appointment") or by_name.get("booking")
         if appointment is not None:
             base = f"{API}/{_url(appointment.plural)}/{{id}}"
@@ -816,7 +827,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                              Origin(DESCRIPTION, "word 'WebSocket'")))
     for iface in interfaces:
         if iface.kind == "webhook" and iface.direction == INBOUND:
-            target = by_name.get("payment") or by_name.get("invoice") or primary
+            target = _confirmed_by_callbacks(by_name, primary)
             slug = iface.peer.lower().replace(" ", "-")
             ops.append(Operation("confirm", target.name, "rest", "POST",
                                  f"{API}/webhooks/{slug}",
