@@ -126,3 +126,17 @@ def test_published_events_leave_through_an_outbox() -> None:
     events = section(text, "API").split("Messages and Events", 1)[1]
     assert "#### Kafka: `events` (published)" in events and "outbox table" in events
     assert json.loads(fences(events, "json")[0])["type"] == "order.status_changed"
+
+
+def test_ride_dispatch_has_rides_drivers_and_positions_sent_over_the_socket() -> None:
+    model = model_for("ride-dispatch", SYSTEMS["system-ride-dispatch"][2])
+    ride, location = model.entity("ride"), model.entity("driver_location")
+    assert ride is not None and "REQUESTED" in ride.states and "driver_id" in {
+        a.name for a in ride.attributes}
+    assert location is not None and location.owner == "driver" and location.time_column
+    sockets = {(o.verb, o.path) for o in model.operations if o.interface == "websocket"}
+    assert sockets == {("ingest", "/ws/v1/drivers/locations"), ("subscribe", "/ws/v1/rides")}
+    assert "POST /api/v1/rides/{id}/dispatch" in {f"{o.method} {o.path}" for o in model.endpoints}
+    api = section(render_case(SYSTEMS["system-ride-dispatch"]), "API")
+    assert "On `/ws/v1/drivers/locations` drivers send one driver location every 5 seconds" in api
+    assert "`/api/v1/driver-locations:batch`" not in api  # positions arrive over the socket

@@ -47,6 +47,35 @@ def _carried(model: SystemModel) -> Entity:
     return next((e for e in model.entities if e.time_column), model.entities[0])
 
 
+def _socket(model: SystemModel, i: Interface, currency: str) -> InterfaceContract:
+    """A socket carries pushes to clients and, where the model says so, positions or readings
+    sent up by them: one contract with a rule for each direction."""
+    rules: list[str] = []
+    paths: list[str] = []
+    sample: dict[str, Any] | None = None
+    for op in (o for o in model.operations if o.interface == i.kind):
+        entity = model.entity(op.entity) or model.entities[0]
+        paths.append(f"`{op.path}`")
+        if op.verb == "ingest":
+            rules.append(f"On `{op.path}` {entity.owner or 'client'}s send one {entity.label} "
+                         "every 5 seconds; each is stored once (its key holds "
+                         f"`{entity.time_column}`) and the latest per {entity.owner or 'client'} "
+                         f"is kept{' in ' + model.cache if model.cache else ''} for dispatch.")
+        else:
+            rules.append(f"On `{op.path}` clients subscribe to the {entity.plural_label} they "
+                         "may read; each update carries a sequence number per record, and a "
+                         "client that sees a gap re-reads the record over REST.")
+            sample = {"type": f"{entity.name}.updated", "sequence": 1842,
+                      "data": {"id": "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b",
+                               **_payload(entity, currency)}}
+    rules.insert(0, "Clients connect with the same bearer token as the API; the token is "
+                    "checked once at the upgrade and the socket closes when it expires.")
+    rules.append("The server pings every 30 seconds; a connection silent for 90 seconds is "
+                 "closed and the client reconnects with backoff.")
+    return InterfaceContract(f"{i.technology}: {', '.join(paths) or '`/ws/v1`'}", tuple(rules),
+                             json.dumps(sample, indent=2) if sample else None)
+
+
 def contracts(model: SystemModel) -> list[InterfaceContract]:
     """One contract per non-HTTP interface of ``model``, in model order."""
     found: list[InterfaceContract] = []
@@ -155,17 +184,5 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str
             "event `id`.",
         ), json.dumps(body, indent=2))
     if i.kind in ("websocket", "sse") and i.direction == "inbound":
-        path = next((o.path for o in model.operations if o.interface == i.kind), "/ws/v1")
-        target = model.entities[0]
-        update = {"type": f"{target.name}.updated", "sequence": 1842,
-                  "data": {"id": "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b",
-                           **_payload(target, currency)}}
-        return InterfaceContract(f"{i.technology}: `{path}` (pushed)", (
-            f"Clients connect to `{path}` with the same bearer token as the API and subscribe "
-            f"to the {target.plural_label} they may read.",
-            "Each update carries a sequence number per record; a client that sees a gap "
-            "re-reads the record over REST.",
-            "The server pings every 30 seconds; a connection silent for 90 seconds is closed "
-            "and the client reconnects with backoff.",
-        ), json.dumps(update, indent=2))
+        return _socket(model, i, currency)
     return None

@@ -93,6 +93,7 @@ _VERB_WORDS: dict[str, tuple[str, ...]] = {
     "download": ("download", "downloads", "retrieval", "retrieve"),
     "audit": ("audit", "audited"),
     "threshold": ("threshold", "thresholds"),
+    "dispatch": ("dispatch", "dispatches", "dispatching"),
     "issue-token": ("login", "log in", "sign in", "sign-in", "authenticate"),
 }
 # A word of the description -> the operation it asks for.
@@ -104,7 +105,8 @@ MONEY_WORDS = frozenset({"payment", "payments", "billing", "wallet", "wallets", 
                          "promptpay", "stripe", "settlement", "dunning", "ชำระเงิน"})
 # Entities that hold readings over time rather than things with a lifecycle.
 TIME_SERIES_ENTITIES = frozenset({"reading", "measurement", "telemetry", "metric",
-                                  "tracking_event", "usage_record", "event", "observation"})
+                                  "tracking_event", "usage_record", "event", "observation",
+                                  "driver_location"})
 # Nouns of the description that name people or systems using the service.
 ACTOR_WORDS: dict[str, tuple[str, str]] = {
     "user": ("user", "person"), "users": ("user", "person"),
@@ -435,6 +437,11 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         if AUDIT_EVENTS_RE.search(facts.text.lower()) and "event" in chosen \
                 and chosen["event"].source == DESCRIPTION:
             chosen.pop("event")
+    if "ride" in chosen and {"driver", "drivers"} & description_words:
+        # Rides are dispatched to drivers; "driver locations" are the positions they send.
+        chosen.setdefault("driver", Origin(DESCRIPTION, "word 'driver'"))
+        if {"location", "locations", "position", "positions"} & description_words:
+            chosen.setdefault("driver_location", Origin(DESCRIPTION, "words 'driver locations'"))
     if "tracking_event" in chosen:
         chosen.pop("event", None)  # the carrier's events are the tracking events
     if "delivery log" in word_set:
@@ -771,6 +778,11 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         if usage is not None:
             ops.append(_rest("meter", usage, "POST", f"{API}/usage",
                              "Record metered usage (idempotent per key)", said("meter")))
+        ride = by_name.get("ride")
+        if ride is not None and "driver" in by_name and "dispatch" in verbs:
+            ops.append(_rest("dispatch", ride, "POST", f"{API}/rides/{{id}}/dispatch",
+                             "Assign the nearest available driver to a requested ride",
+                             said("dispatch")))
         shipment = by_name.get("shipment")
         if shipment is not None and "track" in verbs:
             ops.append(_rest("track", shipment, "GET", f"{API}/shipments/{{id}}/tracking",
@@ -780,7 +792,13 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             continue
         feed = next((i for i in interfaces if i.direction == INBOUND
                      and i.kind in ("mqtt", "kafka", "amqp", "sqs")), None)
-        if feed is not None:
+        if entity.name == "driver_location" and "websocket" in kinds:
+            # Drivers' apps keep a socket open and send their position over it.
+            ops.append(Operation("ingest", entity.name, "websocket", "WS",
+                                 "/ws/v1/drivers/locations",
+                                 "Receive each driver's position every few seconds",
+                                 Origin(DESCRIPTION, "words 'WebSocket driver locations'")))
+        elif feed is not None:
             channel = _channel(messaging, feed.technology)
             verb = "track" if entity.name == "tracking_event" else "ingest"
             ops.append(Operation(verb, entity.name, feed.kind, "consume", channel,
