@@ -128,6 +128,7 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
     "title": "Review contract", "report_type": "monthly_usage", "code": "8867-4",
     "storage_key": "docs/contract-001.pdf", "idempotency_key": IDEMPOTENCY_KEY,
     "recipient": "ada@example.com", "template": "welcome",
+    "provider_reference": "pi_3QxExample",  # the provider's id, as its webhooks name it
     "pickup_address": "1 Silom Rd, Bangkok", "dropoff_address": "Suvarnabhumi Airport",
     "driver_id": "7c4e2a1f-9b3d-4e8a-a6c5-2f1d0e9b8a7c", "license_number": "DL-4471902",
     "vehicle_plate": "1AB-2345", "latitude": 13.7563, "longitude": 100.5018,
