@@ -140,3 +140,12 @@ def test_what_a_providers_callbacks_confirm_has_no_generic_patch() -> None:
     assert {"recipient", "template", "provider_message_id"} <= {a.name for a in entity.attributes}
     wallet = routes("Wallet top-ups with Stripe and a PostgreSQL ledger", "wallet")
     assert "PATCH /api/v1/wallets/{id}" not in wallet  # a balance moves only by its flows
+
+
+def test_a_new_account_sets_its_password_and_never_gets_it_back() -> None:
+    examples = section(render_case(["new", "user-service", USER, "--profile=backend-service"]),
+                       "Examples")
+    create = examples.split("Create a user", 1)[1].split("###", 1)[0]
+    request, response = fences(create, "http")[0], fences(create, "json")[-1]
+    assert '"password": "correct horse battery staple"' in request
+    assert "password" not in response

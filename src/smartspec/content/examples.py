@@ -297,6 +297,9 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         body = {**owner, **required}
         status = "201 Created"
         response = {**record, **body}
+        if any(a.name == "password_hash" for a in entity.attributes):
+            # The password is written once and stored only as its hash: never echoed back.
+            body["password"] = "correct horse battery staple"
     elif op.method in ("PUT", "PATCH"):
         body = {**required} if op.method == "PUT" else {
             k: v for k, v in list(required.items())[:1]}
