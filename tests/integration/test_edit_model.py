@@ -14,9 +14,10 @@ from tests.helpers import run_cli, tree_hashes
 ORDERS = ("Order service REST API: create, get, update, cancel and list orders, refunds per "
           "order, PostgreSQL")
 AUDIT = "also log audit events"
+# "Refunds per order" are created and listed under their order.
 ENDPOINTS = ("POST | `/api/v1/orders`", "GET | `/api/v1/orders/{id}`", "GET | `/api/v1/orders`",
-             "PATCH | `/api/v1/orders/{id}`", "POST | `/api/v1/refunds`",
-             "GET | `/api/v1/refunds/{id}`", "GET | `/api/v1/refunds`")
+             "PATCH | `/api/v1/orders/{id}`", "POST | `/api/v1/orders/{id}/refunds`",
+             "GET | `/api/v1/refunds/{id}`", "GET | `/api/v1/orders/{id}/refunds`")
 TABLES = ("CREATE TABLE customer_order", "CREATE TABLE refund")
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 EXAMPLE_ID = "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b"
 OWNER_ID = "9a7e5c3b-1d2f-4e6a-8b0c-7d5e3f1a2b4c"
+CHILD_ID = "c4e8a1d2-5b3f-4a7e-9c6d-1e2f3a4b5c6d"  # a child read under its owner's id
 IDEMPOTENCY_KEY = "6c1d7e2a-0f4b-4b8e-a1c9-5d3e2f1a0b9c"
 EXAMPLE_TIME = "2026-01-15T09:30:00Z"
 
@@ -126,6 +127,12 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
     "message": "Temperature above threshold", "subject": "Cannot log in",
     "title": "Review contract", "report_type": "monthly_usage", "code": "8867-4",
     "storage_key": "docs/contract-001.pdf", "idempotency_key": IDEMPOTENCY_KEY,
+    "recipient": "ada@example.com", "template": "welcome",
+    "provider_reference": "pi_3QxExample",  # the provider's id, as its webhooks name it
+    "pickup_address": "1 Silom Rd, Bangkok", "dropoff_address": "Suvarnabhumi Airport",
+    "driver_id": "7c4e2a1f-9b3d-4e8a-a6c5-2f1d0e9b8a7c", "license_number": "DL-4471902",
+    "vehicle_plate": "1AB-2345", "latitude": 13.7563, "longitude": 100.5018,
+    "provider_message_id": "14c5d75ce93.dfd.64b469.filter0001",
     "source_offset": "carrier-events:3:1842", "medication_code": "RX-1049", "dosage": "5 mg",
     "record_type": "note", "address": "1 Sukhumvit Rd, Bangkok", "body": "Hello",
     "amount": "150.00", "tax": "10.50", "total": "160.50", "price": "19.00",
@@ -185,6 +192,11 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         return method_name if found == "{method}" else found
 
     owner = {f"{entity.owner}_id": OWNER_ID} if entity.owner else {}
+    # Reached under its owner's path (``/orders/{id}/refunds``, ``/users/{id}/profile``): the
+    # id in the path is the owner's, so the record carries it as its owner key.
+    under_owner = entity.nested and "/{id}/" in op.path
+    if under_owner:
+        owner = {f"{entity.owner}_id": EXAMPLE_ID}
     def shown(a: Any) -> bool:
         # Secrets and raw bytes never appear in an API body.
         return (a.type.partition(":")[0] != "bytes" and a.name != "idempotency_key"
@@ -192,8 +204,11 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
 
     fields = {a.name: value(a) for a in entity.attributes if shown(a)}
     required = {a.name: value(a) for a in entity.attributes if a.required and shown(a)}
+    # The service picks where a file is stored; a client that chose the key could overwrite
+    # another's file.
+    required.pop("storage_key", None)
     state = entity.states[0] if entity.states else None
-    record: dict[str, Any] = {"id": EXAMPLE_ID, **owner, **fields}
+    record: dict[str, Any] = {"id": CHILD_ID if under_owner else EXAMPLE_ID, **owner, **fields}
     if state:
         record["status"] = state
     if entity.time_column is None:
@@ -233,7 +248,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         response = {**record, **({"status": gone} if gone else {})}
     elif verb == "refund":
         body = {"amount": "50.00", "reason": "Duplicate charge"}
-        response = {"id": EXAMPLE_ID, "payment_id": EXAMPLE_ID, "amount": "50.00",
+        response = {"id": CHILD_ID, "payment_id": EXAMPLE_ID, "amount": "50.00",
                     "reason": "Duplicate charge", "status": "REQUESTED",
                     "created_at": EXAMPLE_TIME}
         status = "202 Accepted"
@@ -258,23 +273,40 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         # delivered when it is ready, so no job status the schema lacks is shown.
         status, response = "202 Accepted", {"export_id": EXAMPLE_ID, "format": "csv",
                                             "accepted_at": EXAMPLE_TIME}
+    elif verb == "upload":
+        # The file goes straight to object storage with this URL; the API never carries it.
+        key = record.get("storage_key", f"{entity.plural}/{EXAMPLE_ID}")
+        body = {"content_type": "application/pdf", "size_bytes": 482133}
+        response = {"upload_url": f"https://files.{host}/{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                                  "&X-Amz-Expires=900&X-Amz-Signature=5f2c1a9e7b3d",
+                    "method": "PUT", "expires_at": "2026-01-15T09:45:00Z"}
+    elif verb == "download":
+        status, response = "302 Found", None
     elif verb == "infer":
         body = {"input": {"features": [0.12, 3.4, 1.0]}}
         response = {"id": EXAMPLE_ID, "model_version": "2026-01-10",
                     "output": {"score": 0.87}, "latency_ms": 42}
     elif verb == "approve":
         response = {**record, "status": next((s for s in entity.states if "APPROV" in s), state)}
+    elif op.method == "POST" and under_owner and verb == "create":
+        # A child created under its owner: the path names the owner, so the body does not.
+        body = {**required}
+        status = "201 Created"
+        response = {**record, **body}
     elif op.method == "POST" and "{" not in op.path:
         body = {**owner, **required}
         status = "201 Created"
         response = {**record, **body}
+        if any(a.name == "password_hash" for a in entity.attributes):
+            # The password is written once and stored only as its hash: never echoed back.
+            body["password"] = "correct horse battery staple"
     elif op.method in ("PUT", "PATCH"):
         body = {**required} if op.method == "PUT" else {
             k: v for k, v in list(required.items())[:1]}
         if op.method == "PATCH" and len(entity.states) > 1:
             body["status"] = entity.states[1]
         response = {**record, **body}
-    elif op.method == "GET" and not op.path.rstrip("/").endswith("}"):
+    elif verb == "list":
         response = {"items": [record], "next_cursor": None}
     elif op.method == "DELETE":
         status, response = "204 No Content", None

@@ -681,10 +681,13 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
         owner_fk = (f"{owner}_id", f"{table_name(owner)}(id)") if owner else None
     if owner_fk:
         fk, target = owner_fk
-        # A profile is one per owner: the owner's key is unique there.
-        columns.append(Column(fk, "UUID", references=target, unique=entity.name == "profile"))
+        # One kept once per owner (a user's profile) makes the owner's key unique, and that
+        # unique index serves the lookups a second index would.
+        one = entity.per_owner == "one" and owner is not None
+        columns.append(Column(fk, "UUID", references=target, unique=one))
         labels[fk] = "reports" if entity.time_column else "owns"
-        indexes.append(_index(name, fk))
+        if not one:
+            indexes.append(_index(name, fk))
     time_column = entity.time_column
     for a in entity.attributes:
         unique = a.unique and not time_column

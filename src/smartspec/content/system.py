@@ -12,7 +12,9 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from smartspec.content.admin import AdminSite
     from smartspec.content.examples import Example
+    from smartspec.content.interfaces import InterfaceContract
     from smartspec.content.proto import GrpcExample
     from smartspec.detect import Endpoint, Facts
     from smartspec.model import SystemModel
@@ -100,6 +102,20 @@ class System(NamedTuple):
         return operation_example(op, entity, currency=self.currency, method_name=method,
                                  guarded=self.guarded, tenant=self.tenant, host=host,
                                  session=self.guarded and self.model.auth == "oidc")
+
+    def admin_site(self) -> AdminSite | None:
+        """The Django admin site (pages, ModelAdmin code, sign-in and groups) when the model
+        has an admin interface, for the API and Examples sections."""
+        from smartspec.content.admin import admin_site
+
+        return admin_site(self.model)
+
+    def interface_contracts(self) -> list[InterfaceContract]:
+        """The contracts of the model's messages, feeds, webhooks and pushes, for the API
+        section."""
+        from smartspec.content.interfaces import contracts
+
+        return contracts(self.model)
 
     def grpc_examples(self) -> list[GrpcExample]:
         """grpcurl calls of the model's gRPC reads and inference, for the Examples section."""

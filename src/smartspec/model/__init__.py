@@ -26,8 +26,10 @@ OUTBOUND = "outbound"
 DIRECTIONS = (INBOUND, OUTBOUND)
 
 # Vocabularies a model file is checked against.
+# "admin": server-rendered pages for staff (the Django admin site), not a JSON API.
 INTERFACE_KINDS = ("rest", "graphql", "grpc", "websocket", "sse", "mqtt", "kafka", "amqp", "sqs",
-                   "webhook", "fhir", "hl7v2", "file", "schedule", "dicom", "iso20022", "edi")
+                   "webhook", "fhir", "hl7v2", "file", "schedule", "dicom", "iso20022", "edi",
+                   "admin")
 STORE_ROLES = ("system-of-record", "cache", "time-series", "search", "object-storage",
                "analytics")
 SEMANTICS = ("queue", "log", "pubsub")
@@ -35,6 +37,9 @@ PARTY_ROLES = ("payment-provider", "payment-scheme", "identity-provider", "stand
                "notification-channel", "data-vendor", "ai-provider")
 ACTOR_KINDS = ("person", "system", "device")
 AUTH_KINDS = ("none", "jwt-issue", "jwt-verify", "oidc", "api-key", "mtls")
+# How an owned entity is reached: "many" children listed and created under their owner
+# (``/orders/{id}/refunds``), or "one" per owner (``/users/{id}/profile``, unique owner key).
+PER_OWNER = ("many", "one")
 ATTRIBUTE_TYPES = ("uuid", "string", "text", "code", "integer", "small-integer", "big-integer",
                    "number", "decimal", "timestamp", "date", "boolean", "json", "bytes")
 
@@ -77,8 +82,9 @@ class Attribute(NamedTuple):
 
 class Entity(NamedTuple):
     """Something the service stores: its attributes (beyond id, owner, status and times), its
-    key, the states of its lifecycle (empty for append-only facts such as readings) and the
-    entity that owns it."""
+    key, the states of its lifecycle (empty for append-only facts such as readings), the
+    entity that owns it and, for a child that exists only under its owner, ``per_owner``:
+    "many" (a collection under the owner) or "one" (at most one per owner)."""
 
     name: str  # singular, snake_case: "reading", "usage_record"
     plural: str
@@ -88,10 +94,25 @@ class Entity(NamedTuple):
     owner: str | None
     time_column: str | None  # set for time-series entities: part of every unique key
     origin: Origin
+    per_owner: str | None = None  # PER_OWNER, or None for a top-level resource
 
     @property
     def initial_state(self) -> str | None:
         return self.states[0] if self.states else None
+
+    @property
+    def label(self) -> str:
+        """The name as words: ``usage_record`` -> ``usage record``."""
+        return self.name.replace("_", " ")
+
+    @property
+    def plural_label(self) -> str:
+        return self.plural.replace("_", " ")
+
+    @property
+    def nested(self) -> bool:
+        """Reached under its owner's path rather than as a top-level collection."""
+        return self.owner is not None and self.per_owner is not None
 
 
 class Operation(NamedTuple):
@@ -200,6 +221,11 @@ class SystemModel(NamedTuple):
     def endpoints(self) -> tuple[Operation, ...]:
         """The operations reached over HTTP, in model order."""
         return tuple(o for o in self.operations if o.interface == "rest")
+
+    @property
+    def pages(self) -> tuple[Operation, ...]:
+        """The admin site's pages and actions: HTML for staff, never part of the JSON API."""
+        return tuple(o for o in self.operations if o.interface == "admin")
 
 
 def to_json(value: Any) -> Any:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from smartspec import knowledge
-from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of
+from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of, singular_of
 from smartspec.domains import packs
 from smartspec.model import (
     DEFAULT,
@@ -61,40 +61,43 @@ AUDIT_LOG_RE = re.compile(r"\baudit(?:ing|ed)?\s+(?:logs?|logging|trails?|events
 # "audit events" name the log's entries, not a second kind of event.
 AUDIT_EVENTS_RE = re.compile(r"\baudit\s+events?\b")
 
-# Domain verbs: a word of the description -> the operation it asks for.
+# "Django admin", "Django admin dashboard", "Django's admin site": server-rendered pages.
+DJANGO_ADMIN_RE = re.compile(r"\bdjango(?:'s)?\s+admin\b")
+
 # Webhooks the service sends to its customers (not a provider's webhooks it receives).
 OUTGOING_WEBHOOKS_RE = re.compile(
     r"webhooks?\s+(?:to|for)\s+(?:customers|clients|merchants|partners|subscribers)"
     r"|(?:notify|notifies|send|sends)\s+\w+\s+(?:by|via)\s+webhooks?")
 
-VERBS: dict[str, str] = {
-    "ingest": "ingest", "ingests": "ingest", "ingestion": "ingest", "ingesting": "ingest",
-    "collect": "ingest", "collects": "ingest",
-    "schedule": "schedule", "schedules": "schedule", "scheduling": "schedule",
-    "book": "schedule", "booking": "schedule", "bookings": "schedule",
-    "reschedule": "reschedule", "rescheduling": "reschedule", "reschedules": "reschedule",
-    "cancel": "cancel", "cancels": "cancel", "cancellation": "cancel", "cancellations": "cancel",
-    "refund": "refund", "refunds": "refund",
-    "top up": "top-up", "top-up": "top-up", "topup": "top-up", "top-ups": "top-up",
-    "approve": "approve", "approves": "approve", "approval": "approve", "approvals": "approve",
-    "infer": "infer", "inference": "infer", "predict": "infer", "predictions": "infer",
-    "serving": "infer", "serve": "infer",
-    "track": "track", "tracking": "track", "tracks": "track",
-    "search": "search", "searching": "search", "searchable": "search",
-    "export": "export", "exports": "export", "exporting": "export",
-    "metering": "meter", "meter": "meter", "metered": "meter", "usage": "meter",
-    "dunning": "dun", "dun": "dun",
-    "invoice": "invoice", "invoices": "invoice", "invoicing": "invoice", "billing": "invoice",
-    "pay": "pay", "payment": "pay", "payments": "pay", "checkout": "pay", "charge": "pay",
-    "notify": "notify", "notifies": "notify", "notification": "notify",
-    "notifications": "notify", "alerts": "notify", "alerting": "notify",
-    "import": "import", "imports": "import", "upload": "import", "uploads": "import",
-    "csv": "import", "sftp": "import",
-    "audit": "audit", "audited": "audit",
-    "threshold": "threshold", "thresholds": "threshold",
-    "login": "issue-token", "log in": "issue-token", "sign in": "issue-token",
-    "sign-in": "issue-token", "authenticate": "issue-token",
+# Each operation and the words of a description that ask for it.
+_VERB_WORDS: dict[str, tuple[str, ...]] = {
+    "ingest": ("ingest", "ingests", "ingestion", "ingesting", "collect", "collects"),
+    "schedule": ("schedule", "schedules", "scheduling", "book", "booking", "bookings"),
+    "reschedule": ("reschedule", "rescheduling", "reschedules"),
+    "cancel": ("cancel", "cancels", "cancellation", "cancellations"),
+    "refund": ("refund", "refunds"),
+    "top-up": ("top up", "top-up", "topup", "top-ups"),
+    "approve": ("approve", "approves", "approval", "approvals"),
+    "infer": ("infer", "inference", "predict", "predictions", "serving", "serve"),
+    "track": ("track", "tracking", "tracks"),
+    "search": ("search", "searching", "searchable"),
+    "export": ("export", "exports", "exporting"),
+    "meter": ("metering", "meter", "metered", "usage"),
+    "dun": ("dunning", "dun"),
+    "invoice": ("invoice", "invoices", "invoicing", "billing"),
+    "pay": ("pay", "payment", "payments", "checkout", "charge"),
+    "notify": ("notify", "notifies", "notification", "notifications", "alerts", "alerting"),
+    # A CSV is a format, in an export as much as an import: it asks for neither.
+    "import": ("import", "imports", "sftp"),
+    "upload": ("upload", "uploads", "uploading"),
+    "download": ("download", "downloads", "retrieval", "retrieve"),
+    "audit": ("audit", "audited"),
+    "threshold": ("threshold", "thresholds"),
+    "dispatch": ("dispatch", "dispatches", "dispatching"),
+    "issue-token": ("login", "log in", "sign in", "sign-in", "authenticate"),
 }
+# A word of the description -> the operation it asks for.
+VERBS: dict[str, str] = {word: verb for verb, words in _VERB_WORDS.items() for word in words}
 # Words that put money in the model (the issue: money only with payments, billing or a wallet).
 MONEY_WORDS = frozenset({"payment", "payments", "billing", "wallet", "wallets", "invoice",
                          "invoices", "refund", "refunds", "checkout", "charge", "charges",
@@ -102,7 +105,8 @@ MONEY_WORDS = frozenset({"payment", "payments", "billing", "wallet", "wallets", 
                          "promptpay", "stripe", "settlement", "dunning", "ชำระเงิน"})
 # Entities that hold readings over time rather than things with a lifecycle.
 TIME_SERIES_ENTITIES = frozenset({"reading", "measurement", "telemetry", "metric",
-                                  "tracking_event", "usage_record", "event", "observation"})
+                                  "tracking_event", "usage_record", "event", "observation",
+                                  "driver_location"})
 # Nouns of the description that name people or systems using the service.
 ACTOR_WORDS: dict[str, tuple[str, str]] = {
     "user": ("user", "person"), "users": ("user", "person"),
@@ -124,7 +128,8 @@ ACTOR_WORDS: dict[str, tuple[str, str]] = {
 
 @lru_cache(maxsize=1)
 def entity_catalogue() -> dict[str, dict[str, Any]]:
-    """Known entities: their attributes, lifecycle states and usual owners (package data)."""
+    """Known entities: their attributes, lifecycle states, usual owners and, for a child that
+    exists only under its owner, how many it has of them (package data)."""
     from smartspec.packagedata import package_root
 
     raw = json.loads((package_root() / "model" / "entities.json").read_text(encoding="utf-8"))
@@ -196,6 +201,9 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     if not money:
         for verb in ("pay", "refund", "top-up", "invoice", "dun"):
             verbs.pop(verb, None)
+    if "upload" in verbs and not any(st.role == "object-storage" for st in stores):
+        # With no object storage to hold files, an upload is a file of records to import.
+        verbs.setdefault("import", verbs.pop("upload"))
     auth, auth_origin = _auth(named, word_set, facts)
     description_words = {w for _, w in _words(description)} | {p for _, p in _phrases(description)}
     feeds = any(m.direction == INBOUND for m in messaging)
@@ -215,7 +223,7 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     # detection also proposes endpoints for the nouns it found, which are not.
     stated = tuple(e for e in facts.endpoints if f"{e.method} {e.path}" in description)
     operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money,
-                             stated)
+                             stated, admin_app=_admin_app(name), stores=stores)
     origins: dict[str, Origin] = {
         "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
         else Origin(DEFAULT, "no payments, billing or wallet described"),
@@ -243,7 +251,7 @@ def _stores(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str]
                 and f"{written.lower()} cache" not in word_set:
             continue  # "Redis queue": a broker here (see _messaging), not a store
         found[entry.name] = Store(entry.name, role,
-                                  Origin(KNOWLEDGE, f"{written!r} is {_article(entry.role)} "
+                                  Origin(KNOWLEDGE, f"{written!r} is {article(entry.role)} "
                                          f"{entry.role}"))
     if "TimescaleDB" in found and "PostgreSQL" in found:
         # TimescaleDB is PostgreSQL with hypertables: one server holds both roles.
@@ -305,7 +313,7 @@ def _parties(named: list[tuple[int, str, knowledge.Entry]], named_apis: tuple[st
             via = next((p.name for p in providers if entry.name in p.schemes),
                        providers[0].name if providers else "a payment provider")
         found[entry.name] = Party(entry.name, entry.role, entry.calls_back, via,
-                                  Origin(KNOWLEDGE, f"{written!r} is {_article(entry.role)} "
+                                  Origin(KNOWLEDGE, f"{written!r} is {article(entry.role)} "
                                          f"{entry.role}"))
     for name in named_apis:
         # "the Acme Shipping API": a third party the knowledge base does not know.
@@ -334,7 +342,29 @@ def _auth(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
     return "jwt-verify", Origin(DEFAULT, "callers authenticate with bearer tokens")
 
 
-def _entity(name: str, origin: Origin, present: set[str], money: bool) -> Entity:
+# "refunds per order", "notes for each ticket", "comments of every post": the first noun is a
+# child that exists only under the second, so it is created and listed under its owner.
+PER_OWNER_RE = re.compile(r"\b([a-z_]+)\s+(?:per|for\s+each|for\s+every|of\s+each|of\s+every)"
+                          r"\s+([a-z_]+)\b")
+
+
+def _children(text: str, chosen: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """child entity -> (owner entity, the words that said so), for the description's
+    "X per Y" phrases whose nouns are both entities of the model."""
+    names = set(chosen)
+    found: dict[str, tuple[str, str]] = {}
+    for match in PER_OWNER_RE.finditer(text.lower()):
+        child, owner = (singular_of(w) for w in match.groups())
+        if child in names and owner in names and child != owner:
+            found.setdefault(child, (owner, match.group(0)))
+    return found
+
+
+def _entity(name: str, origin: Origin, present: set[str], money: bool,
+            stated_owner: str | None = None) -> Entity:
+    """One entity from the catalogue: money columns only where the model has money, its
+    owner the first of the catalogue's owners the model has (or the one the description
+    states), and how it is reached under that owner."""
     spec = entity_catalogue().get(name, {"attributes": [{"name": "name", "type": "string:200"}],
                                          "states": ["ACTIVE", "ARCHIVED"], "owners": []})
     attributes = tuple(Attribute(a["name"], a["type"], a.get("required", True),
@@ -345,13 +375,15 @@ def _entity(name: str, origin: Origin, present: set[str], money: bool) -> Entity
         attributes = tuple(a for a in attributes
                            if not re.search(r"(amount|price|total|balance)", a.name)
                            and a.name != "currency") or (Attribute("name", "string:200"),)
-    owner = next((o for o in spec["owners"] if o in present and o != name), None)
+    owner = stated_owner or next((o for o in spec["owners"] if o in present and o != name),
+                                 None)
+    per_owner = "many" if stated_owner else spec.get("per_owner") if owner else None
     time_column = None
     if name in TIME_SERIES_ENTITIES:
         time_column = next((a.name for a in attributes if a.type == "timestamp"), None)
     key = ("id", time_column) if time_column else ("id",)
     return Entity(name, plural_of(name), attributes, key, tuple(spec["states"]), owner,
-                  time_column, origin)
+                  time_column, origin, per_owner)
 
 
 def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
@@ -381,7 +413,7 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
                 and entity not in chosen:
             if entity == "tracking_event" and "shipment" not in chosen:
                 continue
-            why = f"verb {verbs[verb]!r} in {_article(domain)} {domain} system"
+            why = f"verb {verbs[verb]!r} in {article(domain)} {domain} system"
             chosen[entity] = Origin(DOMAIN, why)
     # What the verbs make the service about comes first; plain nouns follow.
     implied = [n for n, o in chosen.items() if o.source == DOMAIN]
@@ -405,6 +437,11 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         if AUDIT_EVENTS_RE.search(facts.text.lower()) and "event" in chosen \
                 and chosen["event"].source == DESCRIPTION:
             chosen.pop("event")
+    if "ride" in chosen and {"driver", "drivers"} & description_words:
+        # Rides are dispatched to drivers; "driver locations" are the positions they send.
+        chosen.setdefault("driver", Origin(DESCRIPTION, "word 'driver'"))
+        if {"location", "locations", "position", "positions"} & description_words:
+            chosen.setdefault("driver_location", Origin(DESCRIPTION, "words 'driver locations'"))
     if "tracking_event" in chosen:
         chosen.pop("event", None)  # the carrier's events are the tracking events
     if "delivery log" in word_set:
@@ -417,14 +454,19 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
     if not chosen:
         for domain in domains:
             for entity in packs()[domain].entities[:2]:
-                why = f"usual entity of {_article(domain)} {domain} system"
+                why = f"usual entity of {article(domain)} {domain} system"
                 chosen.setdefault(entity, Origin(DOMAIN, why))
     if not chosen:
         chosen["item"] = Origin(DEFAULT, "the description names nothing the service manages")
-    present = set(chosen)
+    kept = list(chosen)[:6]
+    present = set(kept)
+    children = _children(facts.text, kept)
     # Description order: the entity named first is what the service is mainly about. The
     # schema orders its tables parents first on its own.
-    return tuple(_entity(name, chosen[name], present, money) for name in list(chosen)[:6])
+    return tuple(_entity(name, chosen[name] if name not in children else Origin(
+                     DESCRIPTION, f"words {children[name][1]!r}"), present, money,
+                     children.get(name, (None, ""))[0])
+                 for name in kept)
 
 
 def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
@@ -436,10 +478,16 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
     for written, entry in styles:
         found.append(Interface(entry.interface or "rest", INBOUND, entry.name, "clients",
                                Origin(DESCRIPTION, f"word {written!r}")))
+    admin = DJANGO_ADMIN_RE.search(lowered)
+    if admin is not None:
+        # The Django admin site: pages staff use in a browser, rendered on the server.
+        found.append(Interface("admin", INBOUND, "Django admin", "staff",
+                               Origin(DESCRIPTION, f"words {admin.group(0)!r}")))
     if not any(i.kind == "rest" for i in found):
         rpc_only = any(i.kind in ("grpc", "graphql") for i in found)
         wants_http = bool({"api", "apis", "endpoint", "endpoints", "http"} & word_set)
-        if not rpc_only:
+        # An admin site is the interface: a JSON API beside it only when one is asked for.
+        if not rpc_only and (admin is None or wants_http):
             found.insert(0, Interface("rest", INBOUND, "REST", "clients",
                                       Origin(DEFAULT if not wants_http else DESCRIPTION,
                                              "HTTP API for the service's entities")))
@@ -479,6 +527,137 @@ def _rest(verb: str, entity: Entity, method: str, path: str, summary: str,
     return Operation(verb, entity.name, "rest", method, path, summary, origin)
 
 
+def _file_transfers(entities: tuple[Entity, ...], verbs: dict[str, str],
+                    stores: tuple[Store, ...]) -> list[Operation]:
+    """Files kept in object storage move between clients and the store directly, through
+    short-lived pre-signed URLs the service hands out: the bytes never pass through the API."""
+    store = next((st for st in stores if st.role == "object-storage"), None)
+    holder = next((e for e in entities if any(a.name == "storage_key" for a in e.attributes)),
+                  None)
+    if store is None or holder is None:
+        return []
+    item = f"{API}/{_url(holder.plural)}/{{id}}"
+    ops: list[Operation] = []
+    if "upload" in verbs:
+        ops.append(_rest("upload", holder, "POST", f"{item}/upload-url",
+                         f"Get a pre-signed URL to upload the {holder.label}'s file to "
+                         f"{store.technology} (valid 15 minutes)",
+                         Origin(DESCRIPTION, f"word {verbs['upload']!r}")))
+    if "download" in verbs or "upload" in verbs:
+        ops.append(_rest("download", holder, "GET", f"{item}/download",
+                         f"Redirect to a pre-signed URL that downloads the {holder.label}'s "
+                         "file (valid 5 minutes)",
+                         Origin(DESCRIPTION, f"word {verbs.get('download') or verbs['upload']!r}")))
+    return ops
+
+
+def _confirmed_by_callbacks(by_name: dict[str, Entity], primary: Entity) -> Entity:
+    """The entity a provider's signed webhooks move through its states: the payment (or
+    invoice) a payment provider confirms, else what the service is about (a notification a
+    delivery channel reports on)."""
+    return by_name.get("payment") or by_name.get("invoice") or primary
+
+
+def _written_by_service(entity: Entity, verbs: dict[str, str], readings: bool,
+                        kinds: set[str]) -> bool:
+    """Records the service writes itself, which callers read but never create: its audit
+    log (as things happen), readings (as they arrive), alerts it raises on thresholds, and
+    invoices its billing job issues at the end of each period."""
+    return (entity.name == "audit_event" or entity.time_column is not None
+            or (entity.name == "alert" and "threshold" in verbs and readings)
+            or (entity.name == "invoice" and "invoice" in verbs and "schedule" in kinds))
+
+
+def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
+                   written_by_service: bool, crud: Origin, confirmed: bool = False
+                   ) -> list[Operation]:
+    """The HTTP operations of one stored entity. A top-level entity is a collection with
+    create, read, list and (when it has a lifecycle) change. A child that exists only under
+    its owner is created and listed under the owner's path (``/orders/{id}/refunds``) and
+    read by its own id; one kept once per owner (a user's profile) is read and replaced at
+    the owner's path, with no list and no paging."""
+    label, plural = entity.label, entity.plural_label
+    base = f"{API}/{_url(entity.plural)}"
+    owner_item = f"{API}/{_url(owner.plural)}/{{id}}" if owner and entity.per_owner else None
+    if owner is not None and entity.per_owner == "one":
+        whose = f"{article(owner.name)} {owner.label}'s {label}"
+        path = f"{owner_item}/{_url(entity.name)}"
+        return [_rest("get", entity, "GET", path, f"Read {whose}", crud),
+                _rest("update", entity, "PUT", path, f"Create or replace {whose}",
+                      entity.origin)]
+    collection, owned = base, ""
+    if owner is not None and owner_item:
+        collection = f"{owner_item}/{_url(entity.plural)}"
+        owned = f" of {article(owner.name)} {owner.label}"
+    def said(verb: str) -> Origin:
+        return Origin(DESCRIPTION, f"word {verbs[verb]!r}") if verb in verbs else crud
+
+    if entity.name == "refund" and owner is not None and owner.name == "payment":
+        create = _rest("refund", entity, "POST", collection,
+                       "Refund all or part of a captured payment", said("refund"))
+    elif entity.name in ("appointment", "booking"):
+        create = _rest("schedule", entity, "POST", collection,
+                       f"Book {article(label)} {label}{owned}", said("schedule"))
+    else:
+        create = _rest("create", entity, "POST", collection,
+                       f"Create {article(label)} {label}{owned.replace(' of ', ' for ')}",
+                       entity.origin if owner_item else crud)
+    ops = [] if written_by_service else [create]
+    ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
+    listing = ("List audit events by actor, target and time (paginated)"
+               if entity.name == "audit_event" else f"List {plural}{owned} (paginated)")
+    ops.append(_rest("list", entity, "GET", collection, listing, crud))
+    # An appointment changes through reschedule and cancel, which check the slot; a generic
+    # PATCH beside them would bypass that check. Money records change only by their flows,
+    # and what a provider's signed callbacks confirm changes only by those callbacks.
+    moved_by_verbs = confirmed or (entity.name in ("appointment", "booking") and bool(
+        {"schedule", "reschedule", "cancel"} & set(verbs)))
+    if entity.name == "alert" and written_by_service:
+        ops.append(_rest("update", entity, "PATCH", base + "/{id}",
+                         "Acknowledge or resolve an alert", crud))
+    elif entity.states and not written_by_service and not moved_by_verbs \
+            and entity.name not in ("payment", "refund", "invoice"):
+        ops.append(_rest("update", entity, "PATCH", base + "/{id}",
+                         f"Change {article(label)} {label}", crud))
+    return ops
+
+
+def _admin_app(name: str) -> str:
+    """The Django app label of a service: its name in snake case without the words that say
+    it is an admin ("support-admin" -> "support"), as the admin's URLs spell it."""
+    words = [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+    kept = [w for w in words if w not in ("admin", "dashboard", "service", "panel")]
+    label = "_".join(kept) or "core"
+    return label if label[0].isalpha() else f"app_{label}"
+
+
+def _admin_pages(entity: Entity, read_only: bool, app: str) -> list[Operation]:
+    """The Django admin pages of one entity: its change list (search, filters, bulk actions),
+    its add and change forms, and one bulk action per state a record moves to. Records the
+    service writes itself (audit entries, readings, raised alerts) are read-only there."""
+    label = entity.label
+    model_name = entity.name.replace("_", "")
+    base = f"/admin/{app}/{model_name}/"
+    origin = Origin(DESCRIPTION, "the Django admin site registers a ModelAdmin per model")
+    ops = [Operation("list", entity.name, "admin", "GET", base,
+                     f"Search, filter and act on {entity.plural_label} in bulk",
+                     origin)]
+    if read_only:
+        ops.append(Operation("get", entity.name, "admin", "GET", base + "{id}/change/",
+                             f"View one {label} (read-only)", origin))
+        return ops
+    ops.append(Operation("create", entity.name, "admin", "POST", base + "add/",
+                         f"Add {article(label)} {label}", origin))
+    ops.append(Operation("update", entity.name, "admin", "POST", base + "{id}/change/",
+                         f"Edit {article(label)} {label} and see its change history", origin))
+    for state in entity.states[1:]:
+        word = state.lower().replace("_", " ")
+        ops.append(Operation(f"mark-{state.lower().replace('_', '-')}", entity.name, "admin",
+                             "POST", base, f"Mark the selected {entity.plural_label} "
+                             f"{word}", origin))
+    return ops
+
+
 def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, ...],
                        ) -> list[Operation]:
     """The description's own endpoints, as written: "POST /runs starts a run" is the
@@ -494,11 +673,11 @@ def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, 
         item = endpoint.path.rstrip("/").endswith("}")
         verb = {"POST": "create", "PUT": "update", "PATCH": "update",
                 "DELETE": "delete"}.get(endpoint.method, "get" if item else "list")
-        label = entity.name.replace("_", " ")
+        label = entity.label
         summary = endpoint.purpose.strip().rstrip(".") or {
-            "create": f"Create {_article(label)} {label}", "update": f"Change {_article(label)} {label}",
-            "delete": f"Delete {_article(label)} {label}", "get": f"Read one {label}",
-        }.get(verb, f"List {entity.plural.replace('_', ' ')}")
+            "create": f"Create {article(label)} {label}", "update": f"Change {article(label)} {label}",
+            "delete": f"Delete {article(label)} {label}", "get": f"Read one {label}",
+        }.get(verb, f"List {entity.plural_label}")
         ops.append(_rest(verb, entity, endpoint.method, endpoint.path, summary[:1].upper() + summary[1:],
                          Origin(DESCRIPTION, f"endpoint '{endpoint.method} {endpoint.path}'")))
     return ops
@@ -507,26 +686,25 @@ def _stated_operations(endpoints: tuple[Endpoint, ...], entities: tuple[Entity, 
 def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 verbs: dict[str, str], auth: str, parties: tuple[Party, ...],
                 messaging: tuple[Messaging, ...], money: bool,
-                stated: tuple[Endpoint, ...] = ()) -> tuple[Operation, ...]:
+                stated: tuple[Endpoint, ...] = (), admin_app: str = "core",
+                stores: tuple[Store, ...] = ()) -> tuple[Operation, ...]:
     ops: list[Operation] = []
     kinds = {i.kind for i in interfaces if i.direction == INBOUND}
     crud = Origin(DEFAULT, "create, read and list for a stored entity")
     by_name = {e.name: e for e in entities}
     primary = next((e for e in entities if e.time_column is None), entities[0])
+    readings = any(e.time_column for e in entities)
+    confirmed = (_confirmed_by_callbacks(by_name, primary).name if "webhook" in kinds
+                 else None)
 
     def said(verb: str) -> Origin:
         return Origin(DESCRIPTION, f"word {verbs[verb]!r}")
 
     if "grpc" in kinds and "rest" not in kinds:
         for entity in entities:
-            pascal = "".join(p.capitalize() for p in entity.name.split("_"))
-            if entity.name == "prediction":
-                continue
-            ops.append(Operation("get", entity.name, "grpc", "rpc", f"Get{pascal}",
-                                 f"Read one {entity.name.replace('_', ' ')}", crud))
-            plural = "".join(p.capitalize() for p in entity.plural.split("_"))
-            ops.append(Operation("list", entity.name, "grpc", "rpc", f"List{plural}",
-                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
+            if entity.name != "prediction":  # predictions are what Predict returns
+                ops.extend(_reads(entity, "grpc", "rpc", f"Get{_pascal(entity.name)}",
+                                  f"List{_pascal(entity.plural)}", crud))
         if "infer" in verbs:
             target = by_name.get("prediction") or primary
             ops.append(Operation("infer", target.name, "grpc", "rpc", "Predict",
@@ -537,54 +715,10 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         ops.extend(_stated_operations(stated, entities))
     elif "rest" in kinds:
         for entity in entities:
-            base = f"{API}/{_url(entity.plural)}"
-            if entity.owner and entity.owner in by_name and entity.name == "profile":
-                owner = by_name[entity.owner]
-                path = f"{API}/{_url(owner.plural)}/{{id}}/profile"
-                ops.append(_rest("get", entity, "GET", path, "Read a user's profile", crud))
-                ops.append(_rest("update", entity, "PUT", path, "Create or replace a user's profile",
-                                 entity.origin))
-                continue
-            if entity.time_column is not None:
-                continue  # readings arrive by ingestion, below
-            if entity.name == "audit_event":
-                # The service writes its audit log itself as things happen; callers only
-                # read it, and nobody changes an entry.
-                ops.append(_rest("get", entity, "GET", base + "/{id}", "Read one audit event",
-                                 crud))
-                ops.append(_rest("list", entity, "GET", base,
-                                 "List audit events by actor, target and time (paginated)",
-                                 crud))
-                continue
-            label = entity.name.replace("_", " ")
-            verb_for_create = "schedule" if entity.name in ("appointment", "booking") else "create"
-            # Alerts on thresholds are raised by the service as readings arrive (below), not
-            # created by callers; callers read, acknowledge and resolve them.
-            raised = entity.name == "alert" and "threshold" in verbs and any(
-                e.time_column for e in entities)
-            if raised:
-                ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
-                ops.append(_rest("list", entity, "GET", base,
-                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
-                ops.append(_rest("update", entity, "PATCH", base + "/{id}",
-                                 "Acknowledge or resolve an alert", crud))
-                continue
-            ops.append(_rest(verb_for_create, entity, "POST", base,
-                             f"{'Book' if verb_for_create == 'schedule' else 'Create'} "
-                             f"{_article(label)} {label}",
-                             said("schedule") if verb_for_create == "schedule" and "schedule" in verbs
-                             else crud))
-            ops.append(_rest("get", entity, "GET", base + "/{id}", f"Read one {label}", crud))
-            ops.append(_rest("list", entity, "GET", base,
-                             f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
-            # An appointment changes through reschedule and cancel (below), which check the
-            # slot; a generic PATCH beside them would bypass that check.
-            moved_by_verbs = entity.name in ("appointment", "booking") and bool(
-                {"schedule", "reschedule", "cancel"} & set(verbs))
-            if entity.states and entity.name not in ("payment", "refund", "invoice") and not (
-                    moved_by_verbs):
-                ops.append(_rest("update", entity, "PATCH", base + "/{id}",
-                                 f"Change {_article(label)} {label}", crud))
+            if entity.time_column is None:  # readings arrive by ingestion, below
+                ops.extend(_rest_resource(entity, by_name.get(entity.owner or ""), verbs,
+                                          _written_by_service(entity, verbs, readings, kinds),
+                                          crud, entity.name == confirmed))
         appointment = by_name.get("appointment") or by_name.get("booking")
         if appointment is not None:
             base = f"{API}/{_url(appointment.plural)}/{{id}}"
@@ -601,10 +735,10 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             # cancelled), so its own endpoint rather than a PATCH of the status.
             cancellable = next((e for e in entities if "CANCELLED" in e.states), None)
             if cancellable is not None:
-                label = cancellable.name.replace("_", " ")
+                label = cancellable.label
                 ops.append(_rest("cancel", cancellable, "POST",
                                  f"{API}/{_url(cancellable.plural)}/{{id}}/cancel",
-                                 f"Cancel {_article(label)} {label} that has not been fulfilled",
+                                 f"Cancel {article(label)} {label} that has not been fulfilled",
                                  said("cancel")))
         if auth == "jwt-issue":
             owner = by_name.get("user") or by_name.get("account") or primary
@@ -615,16 +749,19 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                              "Exchange a refresh token for a new access token", origin))
         if "search" in verbs:
             ops.append(_rest("search", primary, "GET", f"{API}/{_url(primary.plural)}/search",
-                             f"Search {primary.plural.replace('_', ' ')} by text and filters",
+                             f"Search {primary.plural_label} by text and filters",
                              said("search")))
         if "export" in verbs:
             ops.append(_rest("export", primary, "POST", f"{API}/exports",
-                             f"Start an export of {primary.plural.replace('_', ' ')}", said("export")))
+                             f"Start an export of {primary.plural_label}", said("export")))
+        ops.extend(_file_transfers(entities, verbs, stores))
         if "approve" in verbs:
             ops.append(_rest("approve", primary, "POST", f"{API}/{_url(primary.plural)}/{{id}}/approve",
-                             f"Approve {_article(primary.name)} {primary.name.replace('_', ' ')}",
+                             f"Approve {article(primary.name)} {primary.label}",
                              said("approve")))
-        if money and "refund" in verbs and "payment" in by_name:
+        refund = by_name.get("refund")
+        nested_refund = refund is not None and refund.nested and refund.owner == "payment"
+        if money and "refund" in verbs and "payment" in by_name and not nested_refund:
             pay = by_name["payment"]
             ops.append(_rest("refund", pay, "POST", f"{API}/payments/{{id}}/refunds",
                              "Refund all or part of a captured payment", said("refund")))
@@ -641,6 +778,11 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         if usage is not None:
             ops.append(_rest("meter", usage, "POST", f"{API}/usage",
                              "Record metered usage (idempotent per key)", said("meter")))
+        ride = by_name.get("ride")
+        if ride is not None and "driver" in by_name and "dispatch" in verbs:
+            ops.append(_rest("dispatch", ride, "POST", f"{API}/rides/{{id}}/dispatch",
+                             "Assign the nearest available driver to a requested ride",
+                             said("dispatch")))
         shipment = by_name.get("shipment")
         if shipment is not None and "track" in verbs:
             ops.append(_rest("track", shipment, "GET", f"{API}/shipments/{{id}}/tracking",
@@ -650,12 +792,17 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             continue
         feed = next((i for i in interfaces if i.direction == INBOUND
                      and i.kind in ("mqtt", "kafka", "amqp", "sqs")), None)
-        if feed is not None:
-            channel = next((m.channel for m in messaging if m.technology == feed.technology),
-                           "events")
+        if entity.name == "driver_location" and "websocket" in kinds:
+            # Drivers' apps keep a socket open and send their position over it.
+            ops.append(Operation("ingest", entity.name, "websocket", "WS",
+                                 "/ws/v1/drivers/locations",
+                                 "Receive each driver's position every few seconds",
+                                 Origin(DESCRIPTION, "words 'WebSocket driver locations'")))
+        elif feed is not None:
+            channel = _channel(messaging, feed.technology)
             verb = "track" if entity.name == "tracking_event" else "ingest"
             ops.append(Operation(verb, entity.name, feed.kind, "consume", channel,
-                                 f"Consume {entity.plural.replace('_', ' ')} from {feed.technology}",
+                                 f"Consume {entity.plural_label} from {feed.technology}",
                                  Origin(KNOWLEDGE, f"{feed.technology} is an inbound feed")))
             if "threshold" in verbs and "alert" in by_name:
                 ops.append(Operation("alert", "alert", feed.kind, "consume", channel,
@@ -665,42 +812,40 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         elif "rest" in kinds and entity.name != "usage_record":
             ops.append(Operation("ingest", entity.name, "rest", "POST",
                                  f"{API}/{_url(entity.plural)}:batch",
-                                 f"Ingest a batch of {entity.plural.replace('_', ' ')}",
+                                 f"Ingest a batch of {entity.plural_label}",
                                  said("ingest") if "ingest" in verbs else crud))
         if "rest" in kinds and entity.name != "usage_record":
             ops.append(Operation("list", entity.name, "rest", "GET", f"{API}/{_url(entity.plural)}",
-                                 f"Query {entity.plural.replace('_', ' ')} by time range", crud))
-    if not any(e.time_column for e in entities):
+                                 f"Query {entity.plural_label} by time range", crud))
+    if not readings:
         for feed in (i for i in interfaces if i.direction == INBOUND
                      and i.kind in ("kafka", "amqp", "sqs")):
-            channel = next((m.channel for m in messaging if m.technology == feed.technology),
-                           "events")
+            channel = _channel(messaging, feed.technology)
             ops.append(Operation("consume", primary.name, feed.kind, "consume", channel,
                                  f"Turn events from {feed.technology} into "
-                                 f"{primary.plural.replace('_', ' ')}", feed.origin))
+                                 f"{primary.plural_label}", feed.origin))
     if "graphql" in kinds:
         for entity in entities:
-            pascal = "".join(p.capitalize() for p in entity.name.split("_"))
-            camel = pascal[:1].lower() + pascal[1:]
-            plural = "".join(p.capitalize() for p in entity.plural.split("_"))
-            ops.append(Operation("get", entity.name, "graphql", "query", camel,
-                                 f"Read one {entity.name.replace('_', ' ')}", crud))
-            ops.append(Operation("list", entity.name, "graphql", "query",
-                                 plural[:1].lower() + plural[1:],
-                                 f"List {entity.plural.replace('_', ' ')} (paginated)", crud))
+            pascal, plural = _pascal(entity.name), _pascal(entity.plural)
+            ops.extend(_reads(entity, "graphql", "query", pascal[:1].lower() + pascal[1:],
+                              plural[:1].lower() + plural[1:], crud))
             if "search" in verbs:
                 ops.append(Operation("search", entity.name, "graphql", "query",
                                      f"search{plural}",
-                                     f"Search {entity.plural.replace('_', ' ')} by text",
+                                     f"Search {entity.plural_label} by text",
                                      said("search")))
+    if "admin" in kinds:
+        for entity in entities:
+            ops.extend(_admin_pages(entity, _written_by_service(entity, verbs, readings,
+                                                                kinds), admin_app))
     if "websocket" in kinds:
         ops.append(Operation("subscribe", primary.name, "websocket", "WS",
                              f"/ws/v1/{_url(primary.plural)}",
-                             f"Stream live updates of {primary.plural.replace('_', ' ')}",
+                             f"Stream live updates of {primary.plural_label}",
                              Origin(DESCRIPTION, "word 'WebSocket'")))
     for iface in interfaces:
         if iface.kind == "webhook" and iface.direction == INBOUND:
-            target = by_name.get("payment") or by_name.get("invoice") or primary
+            target = _confirmed_by_callbacks(by_name, primary)
             slug = iface.peer.lower().replace(" ", "-")
             ops.append(Operation("confirm", target.name, "rest", "POST",
                                  f"{API}/webhooks/{slug}",
@@ -719,7 +864,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                      said("dun")))
         if iface.kind == "file":
             ops.append(Operation("import", primary.name, "file", "POST", f"{API}/imports",
-                                 f"Import {primary.plural.replace('_', ' ')} from a CSV file",
+                                 f"Import {primary.plural_label} from a CSV file",
                                  iface.origin))
     for iface in interfaces:
         if iface.kind == "webhook" and iface.direction == OUTBOUND:
@@ -727,15 +872,35 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(Operation("notify", target.name, "webhook", "POST",
                                  f"{iface.peer}' registered URL",
                                  f"Send a signed webhook to {iface.peer} when "
-                                 f"{_article(target.name)} {target.name.replace('_', ' ')} "
+                                 f"{article(target.name)} {target.label} "
                                  "changes status", iface.origin))
     for message in messaging:
         if message.direction == OUTBOUND:
             ops.append(Operation("publish", primary.name, "kafka" if message.semantics == "log"
                                  else "amqp", "publish", message.channel,
-                                 f"Publish {primary.name.replace('_', ' ')} events to {message.technology}",
+                                 f"Publish {primary.label} events to {message.technology}",
                                  message.origin))
     return tuple(dict.fromkeys(ops))
+
+
+def _reads(entity: Entity, interface: str, method: str, get_name: str, list_name: str,
+           origin: Origin) -> list[Operation]:
+    """Read one and list (paginated), named in the interface's own style (``GetUser``,
+    ``user``)."""
+    return [Operation("get", entity.name, interface, method, get_name,
+                      f"Read one {entity.label}", origin),
+            Operation("list", entity.name, interface, method, list_name,
+                      f"List {entity.plural_label} (paginated)", origin)]
+
+
+def _channel(messaging: tuple[Messaging, ...], technology: str) -> str:
+    """The topic or queue the model reads from ``technology``."""
+    return next((m.channel for m in messaging if m.technology == technology), "events")
+
+
+def _pascal(name: str) -> str:
+    """``usage_records`` -> ``UsageRecords``: the spelling of types and RPC names."""
+    return "".join(part.capitalize() for part in name.split("_"))
 
 
 # Words whose first letter misleads: "a user", "a unique key", "an hour".
@@ -748,7 +913,7 @@ def _url(plural: str) -> str:
     return plural.replace("_", "-")
 
 
-def _article(word: str) -> str:
+def article(word: str) -> str:
     """"a" or "an" as the word is spoken, not as it is spelled."""
     lowered = word.lower()
     if lowered.startswith(_A_BEFORE_VOWEL):
@@ -767,7 +932,7 @@ def _actors(words: list[tuple[int, str]], domains: tuple[str, ...],
             found.setdefault(name, Actor(name, kind, Origin(DESCRIPTION, f"word {word!r}")))
     for domain in domains:
         for name, kind in packs()[domain].actors[:1]:
-            origin = Origin(DOMAIN, f"usual user of {_article(domain)} {domain} system")
+            origin = Origin(DOMAIN, f"usual user of {article(domain)} {domain} system")
             found.setdefault(name, Actor(name, kind, origin))
     if not found:
         found["client application"] = Actor("client application", "system",

@@ -21,6 +21,7 @@ from smartspec.model import (
     INTERFACE_KINDS,
     MODEL_FILE,
     PARTY_ROLES,
+    PER_OWNER,
     SEMANTICS,
     STORE_ROLES,
     Actor,
@@ -70,6 +71,7 @@ def json_schema() -> dict[str, Any]:
         "states": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z][A-Z0-9_]*$"}},
         "owner": {"type": ["string", "null"]},
         "time_column": {"type": ["string", "null"]},
+        "per_owner": {"type": ["string", "null"], "enum": [*PER_OWNER, None]},
     })
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -162,7 +164,8 @@ def model_from_data(data: Any, where: str) -> SystemModel:
                      for a in e.get("attributes", ())),
                tuple(e.get("key") or (("id", e["time_column"]) if e.get("time_column")
                                       else ("id",))),
-               tuple(e.get("states", ())), e.get("owner"), e.get("time_column"), orig(e))
+               tuple(e.get("states", ())), e.get("owner"), e.get("time_column"), orig(e),
+               e.get("per_owner") if e.get("owner") else None)
         for e in data.get("entities", ()))
     names = {e.name for e in entities}
     for i, op in enumerate(data.get("operations", ())):
@@ -212,7 +215,7 @@ def _check(value: Any, schema: dict[str, Any], where: str, path: str) -> None:
         raise UsageError(f"--model: {where}: {here} must be {schema['const']!r}")
     if "enum" in schema and value not in schema["enum"]:
         raise UsageError(f"--model: {where}: {here} is {value!r}; expected one of "
-                         f"{', '.join(schema['enum'])}")
+                         f"{', '.join('null' if v is None else str(v) for v in schema['enum'])}")
     if isinstance(value, str):
         import re
 

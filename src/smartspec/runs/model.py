@@ -46,6 +46,7 @@ def describe(model: SystemModel) -> str:
     block("entities", [(
         f"{e.name} key({', '.join(e.key)})"
         + (f" owned by {e.owner}" if e.owner else "")
+        + (f", {e.per_owner} per {e.owner}" if e.nested else "")
         + f": {', '.join(a.name for a in e.attributes)}"
         + (f"; states {' > '.join(e.states)}" if e.states else "; append-only"), e.origin)
         for e in model.entities])

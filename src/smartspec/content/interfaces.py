@@ -1,0 +1,188 @@
+"""The contracts of a model's interfaces other than its HTTP endpoints: the messages it
+consumes (MQTT, Kafka, a queue), the HL7 v2 feed it applies, the FHIR resources it writes,
+the webhooks it sends and the live updates it pushes.
+
+The API section documents them next to the endpoints, so every way in and out of the service
+has one home. Each payload is built from the entity it carries: its fields are the schema's
+columns, its statuses the schema's states.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from smartspec.model.build import article
+
+if TYPE_CHECKING:
+    from smartspec.model import Entity, Interface, SystemModel
+
+# Columns the service fills itself: never part of a message it receives.
+_SERVICE_COLUMNS = ("source_offset", "idempotency_key")
+
+
+class InterfaceContract(NamedTuple):
+    title: str  # "Kafka: `tracking-events` (consumed)"
+    rules: tuple[str, ...]  # one sentence each: delivery, keys, ordering, failures
+    payload: str | None  # pretty JSON of one message, or None
+
+
+def _payload(entity: Entity, currency: str, *, owner: bool = True,
+             required_only: bool = False) -> dict[str, Any]:
+    from smartspec.content.examples import OWNER_ID, sample_value
+
+    body: dict[str, Any] = {f"{entity.owner}_id": OWNER_ID} if owner and entity.owner else {}
+    for a in entity.attributes:
+        if a.name in _SERVICE_COLUMNS or a.type.partition(":")[0] == "bytes":
+            continue
+        if required_only and not a.required:
+            continue  # filled in by the service as the work goes on
+        value = sample_value(a.name, a.type, currency)
+        body[a.name] = "CARD" if value == "{method}" else value
+    return body
+
+
+def _carried(model: SystemModel) -> Entity:
+    """The entity a feed carries: the readings or events kept over time, else the primary."""
+    return next((e for e in model.entities if e.time_column), model.entities[0])
+
+
+def _socket(model: SystemModel, i: Interface, currency: str) -> InterfaceContract:
+    """A socket carries pushes to clients and, where the model says so, positions or readings
+    sent up by them: one contract with a rule for each direction."""
+    rules: list[str] = []
+    paths: list[str] = []
+    sample: dict[str, Any] | None = None
+    for op in (o for o in model.operations if o.interface == i.kind):
+        entity = model.entity(op.entity) or model.entities[0]
+        paths.append(f"`{op.path}`")
+        if op.verb == "ingest":
+            rules.append(f"On `{op.path}` {entity.owner or 'client'}s send one {entity.label} "
+                         "every 5 seconds; each is stored once (its key holds "
+                         f"`{entity.time_column}`) and the latest per {entity.owner or 'client'} "
+                         f"is kept{' in ' + model.cache if model.cache else ''} for dispatch.")
+        else:
+            rules.append(f"On `{op.path}` clients subscribe to the {entity.plural_label} they "
+                         "may read; each update carries a sequence number per record, and a "
+                         "client that sees a gap re-reads the record over REST.")
+            sample = {"type": f"{entity.name}.updated", "sequence": 1842,
+                      "data": {"id": "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b",
+                               **_payload(entity, currency)}}
+    rules.insert(0, "Clients connect with the same bearer token as the API; the token is "
+                    "checked once at the upgrade and the socket closes when it expires.")
+    rules.append("The server pings every 30 seconds; a connection silent for 90 seconds is "
+                 "closed and the client reconnects with backoff.")
+    return InterfaceContract(f"{i.technology}: {', '.join(paths) or '`/ws/v1`'}", tuple(rules),
+                             json.dumps(sample, indent=2) if sample else None)
+
+
+def contracts(model: SystemModel) -> list[InterfaceContract]:
+    """One contract per non-HTTP interface of ``model``, in model order."""
+    found: list[InterfaceContract] = []
+    currency = model.currency or "USD"
+    channels = {m.technology: m.channel for m in model.messaging}
+    for i in model.interfaces:
+        made = _contract(model, i, channels.get(i.technology, "events"), currency)
+        if made is not None:
+            found.append(made)
+    return found
+
+
+def _contract(model: SystemModel, i: Interface, channel: str, currency: str
+              ) -> InterfaceContract | None:
+    entity = _carried(model)
+    owner = entity.owner.replace("_", " ") if entity.owner else None
+    if i.kind == "mqtt":
+        topic = channel.replace("+", f"{{{entity.owner}_id}}") if entity.owner else channel
+        return InterfaceContract(f"{i.technology}: `{channel}` (subscribed)", (
+            f"Devices publish one {entity.label} per message to `{topic}` with QoS 1; the "
+            f"service subscribes to `{channel}` with a shared subscription, so instances "
+            "split the load.",
+            f"The {owner or 'device'} is the one the topic names, checked against the "
+            "client certificate (X.509) the device connected with; a payload cannot claim "
+            "another device.",
+            "QoS 1 delivers at least once: a repeated message meets the table's unique key "
+            "and is stored once.",
+        ), json.dumps(_payload(entity, currency, owner=False), indent=2))
+    if i.kind == "kafka" and i.direction == "inbound":
+        key = f"the {owner} id" if owner else "the record id"
+        return InterfaceContract(f"{i.technology}: `{channel}` (consumed)", (
+            f"Each message is one {entity.label}, keyed by {key}, so the events of one "
+            f"{owner or 'record'} stay in order on one partition.",
+            "The consumer group commits an offset only after the message's write commits; "
+            "after a restart, messages since the last commit are read again and stored once "
+            + ("(`source_offset`, the partition and offset, is unique)."
+               if any(a.name == "source_offset" for a in entity.attributes)
+               else "(the write is idempotent by message id)."),
+            "A message that fails validation goes to the dead-letter topic "
+            f"`{channel}.dlq` with the reason; consumption goes on.",
+        ), json.dumps(_payload(entity, currency), indent=2))
+    if i.kind in ("amqp", "sqs") and i.direction == "inbound":
+        return InterfaceContract(f"{i.technology}: `{channel}` (consumed)", (
+            f"Each message asks for one {entity.label}; it is acknowledged only after its "
+            "write commits, so a crash hands it to another consumer.",
+            "A message that fails 5 times goes to the dead-letter queue with the reason.",
+        ), json.dumps(_payload(entity, currency, required_only=True), indent=2))
+    if i.kind in ("kafka", "amqp", "sqs") and i.direction == "outbound":
+        target = next((e for e in model.entities if e.states and not e.time_column), entity)
+        event = {"id": "evt_3f2b9c4e", "type": f"{target.name}.status_changed",
+                 "occurred_at": "2026-01-15T09:30:00Z",
+                 "data": {"id": "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b",
+                          **_payload(target, currency, required_only=True),
+                          **({"status": target.states[min(1, len(target.states) - 1)]}
+                             if target.states else {})}}
+        keyed = (f"keyed by the {target.label} id, so one {target.label}'s events stay in "
+                 "order on one partition" if i.kind == "kafka" else "one event per message")
+        return InterfaceContract(f"{i.technology}: `{channel}` (published)", (
+            f"One event per change of {article(target.label)} {target.label}, {keyed}.",
+            "Events are written to an outbox table in the same transaction as the change and "
+            "relayed after the commit, so an event leaves only with its change, at least once.",
+            "Consumers deduplicate by event `id`; the schema of `data` changes only by adding "
+            "optional fields.",
+        ), json.dumps(event, indent=2))
+    if i.kind == "hl7v2":
+        names = {e.name for e in model.entities}
+        # The message types of what the model keeps: scheduling (SIU) and patients (ADT).
+        types = "; ".join(t for t, needed in (
+            ("SIU^S12 books, SIU^S13 reschedules, SIU^S15 cancels an appointment",
+             "appointment"), ("ADT^A04 and ADT^A08 register and update a patient", "patient"))
+            if needed in names) or "the message types agreed with the sender"
+        return InterfaceContract(f"{i.technology} from the {i.peer} (MLLP)", (
+            f"The {i.peer} connects over MLLP (TLS) to the port in `MLLP_LISTEN_PORT`; "
+            "messages on one connection are applied in order.",
+            f"{types[:1].upper()}{types[1:]}.",
+            "Each message is answered with an ACK: `AA` after its change commits, `AE` when it "
+            "cannot be applied (the reason in ERR), `AR` when it is malformed; the control id "
+            "(MSH-10) makes a resent message a no-op.",
+        ), None)
+    if i.kind == "fhir":
+        kinds = [e.name for e in model.entities if e.name in ("appointment", "patient",
+                                                              "encounter", "observation")]
+        resources = ", ".join(f"`{k.capitalize()}`" for k in kinds) or "the matching resources"
+        return InterfaceContract(f"{i.technology} to the {i.peer}", (
+            f"After a change commits, the service writes it to the {i.peer}'s FHIR API as "
+            f"{resources}, by conditional update on the business identifier, so a retry "
+            "never creates a duplicate.",
+            f"A write the {i.peer} rejects (4xx) is kept with its OperationOutcome for review; "
+            "5xx and timeouts are retried with backoff.",
+        ), None)
+    if i.kind == "webhook" and i.direction == "outbound":
+        target = next((e for e in model.entities if e.states), entity)
+        body = {"id": "evt_3f2b9c4e", "type": f"{target.name}.status_changed",
+                "created_at": "2026-01-15T09:30:00Z",
+                "data": {"id": "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b",
+                         **_payload(target, currency),
+                         **({"status": target.states[min(1, len(target.states) - 1)]}
+                            if target.states else {})}}
+        return InterfaceContract(f"Webhooks to {i.peer} (sent)", (
+            f"One event per status change of {article(target.label)} {target.label}, POSTed as JSON "
+            f"to each ACTIVE URL {i.peer} registered.",
+            "Header `X-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of \"t.body\">` with the "
+            "endpoint's secret; receivers reject a timestamp older than 5 minutes.",
+            "Any answer but 2xx within 10 seconds is retried with exponential backoff for 24 "
+            "hours; an endpoint failing that long is set DISABLED. Receivers deduplicate by "
+            "event `id`.",
+        ), json.dumps(body, indent=2))
+    if i.kind in ("websocket", "sse") and i.direction == "inbound":
+        return _socket(model, i, currency)
+    return None
