@@ -8,11 +8,12 @@ no other module imports ``fswrite``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -72,6 +73,47 @@ def _read_or_none(path: Path) -> bytes | None:
         return read_regular(path)
     except OSError:
         return None
+
+
+def _replace_cache_file(path: Path, data: bytes) -> None:
+    """Replace a cache file atomically (temp file beside it, then rename) but without fsync:
+    a cache file lost in a crash is detected by its content and rebuilt, and a full index
+    writes one per spec. The temp file is created exclusively and never through a link, and
+    a rename replaces a link itself, never its target."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(temp, flags, 0o666)
+    try:
+        os.write(fd, data)
+    except BaseException:
+        os.close(fd)
+        os.unlink(temp)
+        raise
+    os.close(fd)
+    os.replace(temp, path)
+
+
+def _ids_of(text: str) -> list[str] | None:
+    """The ids of an index text in any shape (a list of entries, or entries keyed by id);
+    None when the text is not one (a reader then loads the index itself)."""
+    import msgspec
+
+    try:
+        data = _ids_decoder().decode(text)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if isinstance(data.specs, dict):
+        return [str(key) for key in data.specs]
+    return [item.id.strip() for item in data.specs]
+
+
+@functools.cache
+def _ids_decoder() -> Any:
+    import msgspec
+
+    only_id = msgspec.defstruct("OnlyId", [("id", str)])
+    whole = msgspec.defstruct("OnlyIds", [("specs", list[only_id] | dict[str, Any])])  # type: ignore[valid-type]
+    return msgspec.json.Decoder(whole)
 
 
 def stamp(moment: datetime) -> str:
@@ -232,37 +274,81 @@ class Workspace(NamedTuple):
             os.close(fd)
 
     # -- index -------------------------------------------------------------------------
-    def write_index(self, path: Path, text: str, *, cache_path: Path | None = None,
-                    cache: bytes | None = None) -> list[Path]:
-        """Write the index text (and, given ``cache_path``, the scan cache ``cache`` that
-        names it) atomically; the caller holds ``lock()``. Neither file is rewritten when its
-        bytes are unchanged. Returns the files written; a failed write puts the cache back
-        and raises WorkspaceError, so a refused run leaves the tree as it was."""
+    @property
+    def index_ids_path(self) -> Path:
+        """The ids of the index last written, for commands that only ask whether an id exists
+        (a one-spec ``validate``): ``smartspec.index.migrate.read_known_ids`` reads it."""
+        return self.state_dir / "index" / "ids.json"
+
+    def write_index(self, path: Path, text: str, *, ids: Iterable[str] | None = None,
+                    scan_state: tuple[Path, Mapping[str, bytes],
+                                      Callable[[str, os.stat_result | None], bytes]] | None = None,
+                    legacy_cache: Path | None = None) -> list[Path]:
+        """Write the index text atomically (not rewritten when its bytes are unchanged), then
+        what describes it: the file of its ids (``ids``, else read from ``text``) and, from a
+        build, the scan state ``(manifest path, entry records by file name, manifest bytes as
+        a function of the index's name and stat)``; an earlier version's single-file cache at
+        ``legacy_cache`` is removed once the manifest replaces it. The caller holds
+        ``lock()``. Returns the index when it was written; a failed index write raises
+        WorkspaceError and leaves every file as it was.
+
+        The scan state and the ids are caches keyed to the index's size, mtime, ctime and
+        inode: one that cannot be written, or is lost in a crash, no longer matches the index
+        and is simply not used, so their writes are not fsynced one by one."""
         payload = text.encode("utf-8")
-        old_cache = _read_or_none(cache_path) if cache_path is not None else None
-        cache_folder_made = cache_path is not None and not cache_path.parent.exists()
+        rel = self.rel(path)
         try:
-            # The cache is written first and names the index text it belongs to: after a
-            # crash between the two writes the names differ and the next build compares
-            # every field.
-            if cache_path is not None and cache is not None and old_cache != cache:
-                atomic_write(cache_path, cache)
-            if _read_or_none(path) == payload:
-                return []
-            atomic_write(path, payload)
+            changed = _read_or_none(path) != payload
+            if changed:
+                atomic_write(path, payload)
         except OSError as exc:
-            # A full disk or a read-only file system: put the cache back as it was.
-            if cache_path is not None:
-                with contextlib.suppress(OSError):
-                    if old_cache is not None:
-                        atomic_write(cache_path, old_cache)
-                    else:
-                        cache_path.unlink(missing_ok=True)
-                        if cache_folder_made:
-                            cache_path.parent.rmdir()
             raise WorkspaceError(f"{exc.filename or path}: cannot be written ({exc.strerror}); "
                                  "the index was left as it was") from None
-        return [path]
+        try:
+            stat: os.stat_result | None = path.stat()
+        except OSError:
+            stat = None
+        with contextlib.suppress(OSError, WorkspaceError):
+            self._write_index_ids(rel, stat, text, ids)
+            if scan_state is not None:
+                manifest_path, entries, manifest = scan_state
+                folder = manifest_path.parent / "entries"
+                if entries:
+                    refuse_links(folder / "x")
+                    folder.mkdir(parents=True, exist_ok=True)
+                    for name, data in entries.items():
+                        if _read_or_none(folder / name) != data:
+                            _replace_cache_file(folder / name, data)
+                new_manifest = manifest(rel, stat)
+                if _read_or_none(manifest_path) != new_manifest:
+                    atomic_write(manifest_path, new_manifest)
+                if legacy_cache is not None and os.path.lexists(legacy_cache):
+                    self.remove_file(legacy_cache, root=self.state_dir)
+        return [path] if changed else []
+
+    def write_scan_manifest(self, path: Path, data: bytes) -> None:
+        """Replace the index's scan manifest alone (a run in which only stamps settled). A
+        failure is not an error: the old manifest still describes the tree correctly, it only
+        makes the next run hash a few files again."""
+        with contextlib.suppress(OSError, WorkspaceError):
+            atomic_write(path, data)
+
+    def _write_index_ids(self, rel: str, stat: os.stat_result | None, text: str,
+                         ids: Iterable[str] | None) -> None:
+        target = self.index_ids_path
+        if ids is None:
+            ids = _ids_of(text)
+        if ids is None or stat is None:
+            if os.path.lexists(target):
+                target.unlink()
+            return
+        import msgspec
+
+        data = msgspec.json.encode({
+            "index": rel, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+            "ctime_ns": stat.st_ctime_ns, "ino": stat.st_ino, "ids": sorted(set(ids))})
+        if _read_or_none(target) != data:
+            atomic_write(target, escape_line_breaks(data.decode("utf-8")).encode("utf-8"))
 
     # -- any other file ------------------------------------------------------------------
     @staticmethod

@@ -91,6 +91,37 @@ def locate_index(root: Path, state_dir: Path, specindex: str | None) -> Path | N
     return None
 
 
+def read_known_ids(ids_path: Path, index_path: Path, root: Path) -> frozenset[str] | None:
+    """The ids of the index at ``index_path`` from the small file ``Workspace.write_index``
+    keeps beside the scan state, when that file describes this very index file (same name,
+    size, mtime, ctime and inode); None when it does not (a hand edit, another tool's write,
+    a project from an earlier version), and the caller loads the index itself."""
+    import msgspec
+
+    from smartspec.fsutil import shown_path
+
+    try:
+        data = _ids_decoder().decode(read_regular(ids_path))
+        stat = index_path.stat()
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if (data.index != shown_path(index_path.resolve(), root) or data.size != stat.st_size
+            or data.mtime_ns != stat.st_mtime_ns or data.ctime_ns != stat.st_ctime_ns
+            or data.ino != stat.st_ino):
+        return None
+    return frozenset(data.ids)
+
+
+@functools.cache
+def _ids_decoder() -> Any:
+    import msgspec
+
+    ids_file = msgspec.defstruct("IdsFile", [
+        ("index", str), ("size", int), ("mtime_ns", int), ("ctime_ns", int), ("ino", int),
+        ("ids", list[str])])
+    return msgspec.json.Decoder(ids_file)
+
+
 def index_candidates(root: Path, state_dir: Path) -> list[Path]:
     """The places ``locate_index`` looks, in order (for messages that list them)."""
     return [state_dir / INDEX_FILE, root / INDEX_FILE, root / ".spec" / INDEX_FILE,

@@ -9,18 +9,26 @@ import contextlib
 import difflib
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from smartspec.errors import UsageError, WorkspaceError
 from smartspec.fsutil import inside_root, shown_path
-from smartspec.index.model import INDEX_FILE, IndexFinding, ScanReport, SpecIndex
+from smartspec.index.model import (
+    INDEX_FILE,
+    LEGACY_CACHE_FILE,
+    MANIFEST_FILE,
+    IndexFinding,
+    ScanReport,
+    SpecIndex,
+)
 
-CACHE_FILE = Path("cache") / "index-cache.json"
+if TYPE_CHECKING:
+    from smartspec.index.build import Walk
+    from smartspec.workspace import Workspace
 
 
-@dataclass(frozen=True, slots=True)
-class IndexScope:
+class IndexScope(NamedTuple):
     """Where an index run works: the root, the state dir, the specs dir, this repository's
     name (entries of other repositories are not looked for on disk) and the id pattern the
     config asks ``--check`` to enforce."""
@@ -48,21 +56,33 @@ def scope_for(specs_dir: str | None, output_dir: str | None) -> IndexScope:
                       settings["index_id_pattern"])
 
 
-@dataclass(slots=True)
 class RefreshResult:
-    index: SpecIndex
-    path: Path  # the index file (written, or that would be written)
-    found: Path | None  # the index file the lookup found, None when there was none
-    old_text: str | None
-    new_text: str
-    written: list[Path]
-    dry_run: bool
+    """What ``refresh_index`` did: the index (its entries, or only its counts when nothing
+    changed and the index was not read at all), where it is, its old and new text when they
+    were made, and the files written."""
+
+    __slots__ = ("dry_run", "found", "index", "new_text", "old_text", "path", "size",
+                 "written")
+
+    def __init__(self, index: SpecIndex, path: Path, found: Path | None, old_text: str | None,
+                 new_text: str | None, written: list[Path], dry_run: bool, *,
+                 size: int | None = None) -> None:
+        self.index = index
+        self.path = path  # the index file (written, or that would be written)
+        self.found = found  # the index file the lookup found, None when there was none
+        self.old_text = old_text  # None when there was none, or when it was not read
+        self.new_text = new_text  # None when the index was not read: nothing changed
+        self.written = written
+        self.dry_run = dry_run
+        self.size = len(index.all_entries()) if size is None else size  # entries
 
     @property
     def changed(self) -> bool:
-        return self.old_text != self.new_text
+        return self.new_text is not None and self.old_text != self.new_text
 
     def diff(self, root: Path) -> str:
+        if self.new_text is None:
+            return ""
         name = shown_path(self.path, root)
         return "".join(difflib.unified_diff(
             (self.old_text or "").splitlines(keepends=True),
@@ -74,11 +94,13 @@ class RefreshResult:
 def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: str | None = None,
                   dry_run: bool = False, repo: str | None = None, lock_timeout: float = 60.0,
                   now_ns: int | None = None, migrate: bool = False) -> RefreshResult:
-    """``smartspec index``: under the lock, load the index the lookup finds (or start one at
-    ``<state_dir>/SPEC_INDEX.json``), rebuild it from ``specs_dir``, write it back where it was
-    found together with the scan cache, in the shape it was found unless ``migrate`` asks
-    for schema 1. With ``dry_run`` nothing is written."""
-    from smartspec.index.build import build, cache_bytes
+    """``smartspec index``: under the lock, stat the specs tree against the scan manifest; when
+    no file changed and the index is the one the last build wrote, stop there (the index is
+    not even read). Otherwise load the index the lookup finds (or start one at
+    ``<state_dir>/SPEC_INDEX.json``), rebuild it from ``specs_dir``, and write it back where
+    it was found together with the scan state, in the shape it was found unless ``migrate``
+    asks for schema 1. With ``dry_run`` nothing is written."""
+    from smartspec.index.build import merge, read_cache, state_files, walk_tree
     from smartspec.index.migrate import locate_index, parse_index
     from smartspec.index.schema import dump_as_found, dump_index
     from smartspec.workspace import Workspace
@@ -94,7 +116,8 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
         raise UsageError(f"specs dir {shown_path(specs_dir, root)!r} does not exist; expected a "
                          "folder of <category>/<spec-id>/spec.md (see --specs-dir)")
     workspace = Workspace(root, state_dir)
-    cache_path = state_dir / CACHE_FILE
+    manifest_path = state_dir / MANIFEST_FILE
+    legacy_path = state_dir / LEGACY_CACHE_FILE
     with workspace.lock(timeout=lock_timeout), _gc_paused():
         found = locate_index(root, state_dir, specindex)
         if found is not None and specindex:
@@ -102,30 +125,78 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
         path = found or state_dir / INDEX_FILE
         if path.exists() and not path.is_file():
             raise WorkspaceError(f"{shown_path(path, root)} is not a file; expected a JSON index")
+        walk = None
+        if not no_specs:
+            cache = read_cache(manifest_path)
+            if not cache.files and not cache.dirs:
+                cache = read_cache(legacy_path)  # an earlier version's single-file cache
+            walk = walk_tree(root, specs_dir, cache, now_ns=now_ns)
+            if not dry_run and not migrate:
+                quiet = _nothing_changed(walk, path, shown_path(path, root), workspace)
+                if quiet is not None:
+                    return quiet
         old_text: str | None = None
         previous: SpecIndex | None = None
         if path.is_file():
             raw = path.read_bytes()
             previous = parse_index(raw, source=path)
             old_text = raw.decode("utf-8", "replace")
-        if no_specs:
+        if walk is None:
             index = previous if previous is not None else SpecIndex()
             index.scan = ScanReport(warnings=[
                 f"specs dir {shown_path(specs_dir, root)!r} does not exist; nothing scanned, "
                 "the index is shown as it would be written"])
         else:
-            index = build(root, specs_dir, previous, cache_path, repo=repo, now_ns=now_ns)
+            index = merge(walk, previous, repo=repo)
         index.source = path if path.is_file() else None
         new_text = dump_index(index) if migrate else dump_as_found(index)
         written: list[Path] = []
         if not dry_run:
-            written = workspace.write_index(path, new_text, cache_path=cache_path,
-                                            cache=cache_bytes(index, new_text))
+            state = state_files(index, new_text)
+            written = workspace.write_index(
+                path, new_text, ids=[e.id for e in index.all_entries()],
+                scan_state=None if state is None else (manifest_path, *state),
+                legacy_cache=legacy_path)
             # Every writer holds the lock taken here, so a temp file beside a spec now is one
-            # a killed run left behind.
-            workspace.sweep_stale_temps(specs_dir.glob("*/*/.spec.md.*.tmp"))
+            # a killed run left behind (one changes its folder's mtime, so the walk lists it).
+            if walk is not None:
+                workspace.sweep_stale_temps(Path(p) for p in walk.temps)
     return RefreshResult(index=index, path=path, found=found if found and found.is_file() else None,
                          old_text=old_text, new_text=new_text, written=written, dry_run=dry_run)
+
+
+def _nothing_changed(walk: Walk, path: Path, rel: str,
+                     workspace: Workspace) -> RefreshResult | None:
+    """The result of a run in which no spec file changed and the index file is the one the
+    last build wrote (same path, size, mtime, ctime and inode): nothing to read or write but
+    the manifest when a racily clean stamp settled. None when anything differs."""
+    known = walk.cache.index
+    if known is None or walk.changed or walk.records.keys() != walk.cache.files.keys():
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if (known[0] != rel or known[1] != stat.st_size or known[2] != stat.st_mtime_ns
+            or known[3] != stat.st_ctime_ns or known[4] != stat.st_ino):
+        return None
+    from typing import cast
+
+    from smartspec.index.model import Shape
+
+    index = SpecIndex(source=path, source_sha256=known[5], shape=cast(Shape, known[7]),
+                      scan=walk.scan)
+    walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
+    if not walk.clean:
+        # Stamps or folder records changed (a racily clean file settled, a temp file was
+        # left): the manifest is rewritten, the index is not.
+        from smartspec.index.build import manifest_bytes
+
+        workspace.write_scan_manifest(workspace.state_dir / MANIFEST_FILE,
+                                      manifest_bytes(walk.records, walk.dirs, known))
+        workspace.sweep_stale_temps(Path(p) for p in walk.temps)
+    return RefreshResult(index=index, path=path, found=path, old_text=None, new_text=None,
+                         written=[], dry_run=False, size=known[6])
 
 
 @contextlib.contextmanager
@@ -160,6 +231,6 @@ def check(scope: IndexScope, specindex: str | None) -> tuple[SpecIndex, list[Ind
 
     index = existing_index(scope, specindex)
     findings = check_index(index, scope.root, specs_dir=scope.specs_dir,
-                           cache_path=scope.state_dir / CACHE_FILE, repo=scope.repo,
+                           cache_path=scope.state_dir / MANIFEST_FILE, repo=scope.repo,
                            id_pattern=scope.id_pattern)
     return index, findings
