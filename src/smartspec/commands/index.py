@@ -93,7 +93,7 @@ def _refresh(scope: IndexScope, specindex: str | None, dry_run: bool, fmt: str,
             "schema": OUTPUT_SCHEMA, "command": "index", "index": shown,
             "found": result.found is not None, "shape": index.shape,
             "migrated": index.migrated and migrate, "dry_run": dry_run, "changed": result.changed,
-            "specs": len(index.all_entries()), "specs_dir": scope.show(scope.specs_dir),
+            "specs": result.size, "specs_dir": scope.show(scope.specs_dir),
             "scan": {"found": scan.found, "read": scan.read, "parsed": scan.parsed,
                      "unchanged": scan.unchanged},
             "added": scan.added, "removed": scan.removed, "updated": scan.changed,
@@ -115,7 +115,7 @@ def _refresh(scope: IndexScope, specindex: str | None, dry_run: bool, fmt: str,
         click.echo(f"SPEC_INDEX: {shown}")
     click.echo(f"Scanned {scan.found} spec files in {scope.show(scope.specs_dir)}: "
                f"{scan.read} read, {scan.parsed} parsed, {scan.unchanged} unchanged; "
-               f"{len(index.all_entries())} entries.")
+               f"{result.size} entries.")
     for label, ids in (("Added", scan.added), ("Removed", scan.removed),
                        ("Updated", scan.changed)):
         if ids:

@@ -254,19 +254,24 @@ Reporter = Callable[[str, str, "str | None"], None]
 
 
 def compute_metadata(entries: Iterable[IndexEntry]) -> dict[str, Any]:
-    """Counts for the ``metadata`` block: total, by status, by category, by repo."""
-    by_status: dict[str, int] = {}
-    by_category: dict[str, int] = {}
-    by_repo: dict[str, int] = {}
-    total = 0
-    for entry in entries:
-        total += 1
-        for counts, value in ((by_status, entry.status), (by_category, entry.category),
-                              (by_repo, entry.repo)):
-            name = value or "unknown"
-            counts[name] = counts.get(name, 0) + 1
-    return {"total": total, "by_status": by_status, "by_category": by_category,
-            "by_repo": by_repo}
+    """Counts for the ``metadata`` block: total, by status, by category, by repo (a missing
+    value counts as "unknown"; names in the order they first appear)."""
+    listed = list(entries)
+    return {"total": len(listed),
+            "by_status": _counts([entry.status for entry in listed]),
+            "by_category": _counts([entry.category for entry in listed]),
+            "by_repo": _counts([entry.repo for entry in listed])}
+
+
+def _counts(values: list[str | None]) -> dict[str, int]:
+    # Counter counts in C; the few distinct names are then folded, "unknown" for a blank.
+    from collections import Counter
+
+    counts: dict[str, int] = {}
+    for value, number in Counter(values).items():
+        name = value or "unknown"
+        counts[name] = counts.get(name, 0) + number
+    return counts
 
 
 def recompute_dependents(index: SpecIndex) -> None:

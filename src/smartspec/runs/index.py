@@ -61,24 +61,31 @@ class RefreshResult:
     changed and the index was not read at all), where it is, its old and new text when they
     were made, and the files written."""
 
-    __slots__ = ("dry_run", "found", "index", "new_text", "old_text", "path", "size",
+    __slots__ = ("dry_run", "found", "index", "new_text", "old_data", "path", "size",
                  "written")
 
-    def __init__(self, index: SpecIndex, path: Path, found: Path | None, old_text: str | None,
+    def __init__(self, index: SpecIndex, path: Path, found: Path | None, old_data: bytes | None,
                  new_text: str | None, written: list[Path], dry_run: bool, *,
                  size: int | None = None) -> None:
         self.index = index
         self.path = path  # the index file (written, or that would be written)
         self.found = found  # the index file the lookup found, None when there was none
-        self.old_text = old_text  # None when there was none, or when it was not read
+        self.old_data = old_data  # None when there was none, or when it was not read
         self.new_text = new_text  # None when the index was not read: nothing changed
         self.written = written
         self.dry_run = dry_run
         self.size = len(index.all_entries()) if size is None else size  # entries
 
     @property
+    def old_text(self) -> str | None:
+        # Decoded only for a diff: an index of 10,000 specs is 8 MB.
+        return None if self.old_data is None else self.old_data.decode("utf-8", "replace")
+
+    @property
     def changed(self) -> bool:
-        return self.new_text is not None and self.old_text != self.new_text
+        if self.new_text is None:
+            return False
+        return self.old_data is None or self.old_data != self.new_text.encode("utf-8")
 
     def diff(self, root: Path) -> str:
         if self.new_text is None:
@@ -100,9 +107,8 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
     ``<state_dir>/SPEC_INDEX.json``), rebuild it from ``specs_dir``, and write it back where
     it was found together with the scan state, in the shape it was found unless ``migrate``
     asks for schema 1. With ``dry_run`` nothing is written."""
-    from smartspec.index.build import merge, read_cache, state_files, walk_tree
-    from smartspec.index.migrate import locate_index, parse_index
-    from smartspec.index.schema import dump_as_found, dump_index
+    from smartspec.index.build import read_cache, walk_tree
+    from smartspec.index.migrate import locate_index
     from smartspec.workspace import Workspace
 
     root = root.resolve()
@@ -135,12 +141,17 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
                 quiet = _nothing_changed(walk, path, shown_path(path, root), workspace)
                 if quiet is not None:
                     return quiet
-        old_text: str | None = None
+        # Something changed: only now is what reads, merges and writes an index loaded.
+        from smartspec.index.build import merge, state_files
+        from smartspec.index.migrate import parse_index
+        from smartspec.index.schema import dump_as_found, dump_index
+
+        raw: bytes | None = None
         previous: SpecIndex | None = None
         if path.is_file():
             raw = path.read_bytes()
-            previous = parse_index(raw, source=path)
-            old_text = raw.decode("utf-8", "replace")
+            previous = parse_index(raw, source=path, written_sha256=None if walk is None
+                                   else walk.cache.index_sha256)
         if walk is None:
             index = previous if previous is not None else SpecIndex()
             index.scan = ScanReport(warnings=[
@@ -162,7 +173,7 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
             if walk is not None:
                 workspace.sweep_stale_temps(Path(p) for p in walk.temps)
     return RefreshResult(index=index, path=path, found=found if found and found.is_file() else None,
-                         old_text=old_text, new_text=new_text, written=written, dry_run=dry_run)
+                         old_data=raw, new_text=new_text, written=written, dry_run=dry_run)
 
 
 def _nothing_changed(walk: Walk, path: Path, rel: str,
@@ -195,7 +206,7 @@ def _nothing_changed(walk: Walk, path: Path, rel: str,
         workspace.write_scan_manifest(workspace.state_dir / MANIFEST_FILE,
                                       manifest_bytes(walk.records, walk.dirs, known))
         workspace.sweep_stale_temps(Path(p) for p in walk.temps)
-    return RefreshResult(index=index, path=path, found=path, old_text=None, new_text=None,
+    return RefreshResult(index=index, path=path, found=path, old_data=None, new_text=None,
                          written=[], dry_run=False, size=known[6])
 
 
