@@ -116,6 +116,52 @@ def _ids_decoder() -> Any:
     return msgspec.json.Decoder(whole)
 
 
+class _RecordsOnDemand(dict):  # type: ignore[type-arg]
+    """The registry's ``specs`` object with each record kept as undecoded JSON and decoded on
+    first access. A dict, so that readers that check ``isinstance(specs, dict)`` accept it;
+    ``get``, ``[]``, ``values`` and ``items`` return decoded records, and ``values`` decodes
+    lazily, so a search by path stops at the first match."""
+
+    def __getitem__(self, key: str) -> Any:
+        value: Any = dict.__getitem__(self, key)
+        raw_type: Any = _raw_type()
+        if isinstance(value, raw_type):
+            import msgspec
+
+            value = msgspec.json.decode(value)
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if dict.__contains__(self, key) else default
+
+    def values(self) -> Iterator[Any]:  # type: ignore[override]
+        return (self[key] for key in list(dict.keys(self)))
+
+    def items(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        return ((key, self[key]) for key in list(dict.keys(self)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Handed to worker processes as a plain dict of decoded records.
+        return (dict, (dict(self.items()),))
+
+
+@functools.cache
+def _raw_type() -> type:
+    import msgspec
+
+    return msgspec.Raw
+
+
+@functools.cache
+def _registry_decoder() -> Any:
+    import msgspec
+
+    registry = msgspec.defstruct("RegistryRecords", [
+        ("specs", dict[str, msgspec.Raw]), ("schema", Any, REGISTRY_SCHEMA)])
+    return msgspec.json.Decoder(registry)
+
+
 def stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%d-%H%M%S")
 
@@ -208,6 +254,22 @@ class Workspace(NamedTuple):
         if not isinstance(data, dict) or not isinstance(data.get("specs"), dict):
             raise DocumentError(f"{self.rel(path)}: expected an object with a 'specs' object")
         return data
+
+    def read_registry(self) -> dict[str, Any]:
+        """The registry for readers that look at a few specs' records (``validate``): each
+        record stays undecoded JSON until it is asked for, so checking one spec in a project
+        of thousands decodes one record, not all of them. Writers use ``load_registry``. A
+        file that is not a registry is reported as ``load_registry`` reports it."""
+        path = self.registry_path
+        if not os.path.lexists(path):
+            return {"schema": REGISTRY_SCHEMA, "specs": {}}
+        import msgspec
+
+        try:
+            data = _registry_decoder().decode(read_regular(path))
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            return self.load_registry()  # its error names the line, column or key
+        return {"schema": data.schema, "specs": _RecordsOnDemand(data.specs)}
 
     def registry_text(self, registry: dict[str, Any], spec_id: str, spec_path: Path,
                       sections: dict[str, dict[str, Any]], now: datetime, **fields: Any) -> str:
