@@ -60,12 +60,24 @@ FOREIGN_REGISTRY_FALLBACK = "smartspec-sections-registry.json"
 
 def _foreign_registry(path: Path) -> bool:
     """Whether ``path`` holds valid JSON that is not smartspec's registry shape (an object with
-    a ``specs`` object). Unreadable or invalid files are smartspec's: loading reports them."""
+    a ``specs`` object). Unreadable or invalid files are smartspec's: loading reports them.
+    The records themselves are not decoded (a registry of thousands of specs is megabytes)."""
+    import msgspec
+
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = _registry_shape().decode(read_regular(path))
+    except msgspec.ValidationError:  # (a DecodeError too, so caught first)
+        return True  # valid JSON of another shape
+    except (OSError, msgspec.DecodeError):
         return False
-    return not (isinstance(data, dict) and isinstance(data.get("specs"), dict))
+    return bytes(memoryview(data.specs)[:1]) != b"{"
+
+
+@functools.cache
+def _registry_shape() -> Any:
+    import msgspec
+
+    return msgspec.json.Decoder(msgspec.defstruct("RegistryShape", [("specs", msgspec.Raw)]))
 
 
 def _read_or_none(path: Path) -> bytes | None:
