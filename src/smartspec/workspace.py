@@ -8,6 +8,7 @@ no other module imports ``fswrite``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import json
 import math
@@ -16,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, NamedTuple
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
@@ -158,6 +160,29 @@ class _RecordsOnDemand(dict):  # type: ignore[type-arg]
         return (dict, (dict(self.items()),))
 
 
+def _read_at_once(path: Path) -> bytearray:
+    """A regular file's bytes in one buffer of its size (``read_regular`` joins 1 MB chunks,
+    which holds the file twice at its peak; the registry of thousands of specs is megabytes,
+    and what a one-spec validate holds should grow with the project as little as it can).
+    Files are replaced by renames, so the open file keeps the size it had."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
+        buffer = bytearray(info.st_size)
+        filled = os.readv(fd, [buffer])
+        while filled < len(buffer):  # a short read: ask again for the rest
+            more = os.readv(fd, [memoryview(buffer)[filled:]])
+            if not more:
+                del buffer[filled:]  # the file shrank while it was read
+                break
+            filled += more
+        return buffer
+    finally:
+        os.close(fd)
+
+
 @functools.cache
 def _raw_type() -> type:
     import msgspec
@@ -272,16 +297,24 @@ class Workspace(NamedTuple):
         record stays undecoded JSON until it is asked for, so checking one spec in a project
         of thousands decodes one record, not all of them. Writers use ``load_registry``. A
         file that is not a registry is reported as ``load_registry`` reports it."""
-        path = self.registry_path
-        if not os.path.lexists(path):
-            return {"schema": REGISTRY_SCHEMA, "specs": {}}
         import msgspec
 
-        try:
-            data = _registry_decoder().decode(read_regular(path))
-        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-            return self.load_registry()  # its error names the line, column or key
-        return {"schema": data.schema, "specs": _RecordsOnDemand(data.specs)}
+        # The usual file is read once: decoded as a registry it is smartspec's; valid JSON of
+        # another shape is another tool's, and smartspec's own is then the fallback beside it.
+        usual = self.state_dir / "registry" / "critical-sections-registry.json"
+        for path in (usual, usual.with_name(FOREIGN_REGISTRY_FALLBACK)):
+            if not os.path.lexists(path):
+                return {"schema": REGISTRY_SCHEMA, "specs": {}}
+            try:
+                data = _registry_decoder().decode(_read_at_once(path))
+            except msgspec.ValidationError:  # (a DecodeError too, so caught first)
+                if path == usual:
+                    continue
+                return self.load_registry()  # its error names the key
+            except (OSError, msgspec.DecodeError):
+                return self.load_registry()  # its error names the line and column
+            return {"schema": data.schema, "specs": _RecordsOnDemand(data.specs)}
+        return self.load_registry()
 
     def registry_text(self, registry: dict[str, Any], spec_id: str, spec_path: Path,
                       sections: dict[str, dict[str, Any]], now: datetime, **fields: Any) -> str:
