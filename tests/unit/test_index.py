@@ -578,7 +578,8 @@ def test_non_utf8_spec_is_a_document_error(tmp_path: Path) -> None:
     path = tmp_path / "specs/feature/spec-001-a/spec.md"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"# SPEC-001: \xff\xfe\n")
-    with pytest.raises(DocumentError, match=r"spec-001-a/spec.md: line 1: byte 0xff is not UTF-8; expected a UTF-8 Markdown spec"):
+    with pytest.raises(DocumentError, match=r"spec-001-a/spec.md: line 1: byte 0xff is not "
+                                            r"UTF-8; expected a UTF-8 Markdown spec"):
         build(tmp_path)
 
 
