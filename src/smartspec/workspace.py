@@ -390,14 +390,15 @@ class Workspace(NamedTuple):
     def write_index(self, path: Path, text: str, *, ids: Iterable[str] | None = None,
                     scan_state: tuple[Path, Mapping[str, bytes],
                                       Callable[[str, os.stat_result | None], bytes]] | None = None,
-                    legacy_cache: Path | None = None) -> list[Path]:
+                    legacy_cache: Path | None = None, old: bytes | None = None) -> list[Path]:
         """Write the index text atomically (not rewritten when its bytes are unchanged), then
         what describes it: the file of its ids (``ids``, else read from ``text``) and, from a
         build, the scan state ``(manifest path, entry records by file name, manifest bytes as
         a function of the index's name and stat)``; an earlier version's single-file cache at
         ``legacy_cache`` is removed once the manifest replaces it. The caller holds
-        ``lock()``. Returns the index when it was written; a failed index write raises
-        WorkspaceError and leaves every file as it was.
+        ``lock()``; ``old`` is the index's bytes when the caller has just read them. Returns
+        the index when it was written; a failed index write raises WorkspaceError and leaves
+        every file as it was.
 
         The scan state and the ids are caches keyed to the index's size, mtime, ctime and
         inode: one that cannot be written, or is lost in a crash, no longer matches the index
@@ -405,7 +406,7 @@ class Workspace(NamedTuple):
         payload = text.encode("utf-8")
         rel = self.rel(path)
         try:
-            changed = _read_or_none(path) != payload
+            changed = (old if old is not None else _read_or_none(path)) != payload
             if changed:
                 atomic_write(path, payload)
         except OSError as exc:
@@ -416,7 +417,7 @@ class Workspace(NamedTuple):
         except OSError:
             stat = None
         with contextlib.suppress(OSError, WorkspaceError):
-            self._write_index_ids(rel, stat, text, ids)
+            self._write_index_ids(rel, stat, text, ids, changed)
             if scan_state is not None:
                 manifest_path, entries, manifest = scan_state
                 folder = manifest_path.parent / "entries"
@@ -426,8 +427,9 @@ class Workspace(NamedTuple):
                     for name, data in entries.items():
                         if _read_or_none(folder / name) != data:
                             _replace_cache_file(folder / name, data)
+                # It names the index's stat, so it is new whenever the index was written.
                 new_manifest = manifest(rel, stat)
-                if _read_or_none(manifest_path) != new_manifest:
+                if changed or _read_or_none(manifest_path) != new_manifest:
                     atomic_write(manifest_path, new_manifest)
                 if legacy_cache is not None and os.path.lexists(legacy_cache):
                     self.remove_file(legacy_cache, root=self.state_dir)
@@ -441,7 +443,7 @@ class Workspace(NamedTuple):
             atomic_write(path, data)
 
     def _write_index_ids(self, rel: str, stat: os.stat_result | None, text: str,
-                         ids: Iterable[str] | None) -> None:
+                         ids: Iterable[str] | None, changed: bool) -> None:
         target = self.index_ids_path
         if ids is None:
             ids = _ids_of(text)
@@ -454,7 +456,7 @@ class Workspace(NamedTuple):
         data = msgspec.json.encode({
             "index": rel, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
             "ctime_ns": stat.st_ctime_ns, "ino": stat.st_ino, "ids": sorted(set(ids))})
-        if _read_or_none(target) != data:
+        if changed or _read_or_none(target) != data:
             atomic_write(target, escape_line_breaks(data.decode("utf-8")).encode("utf-8"))
 
     # -- any other file ------------------------------------------------------------------

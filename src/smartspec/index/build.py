@@ -146,10 +146,13 @@ def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None =
         record = known.get(rel)
         stamp = -1 if mtime >= racy_after else mtime  # -1: racily clean
         if record is not None and record[0] == size and record[1] == mtime:
-            # Fields inline (the single-file cache) move to the entry store on this write.
-            walk.records[rel] = [size, stamp, record[2], record[3], record[4], record[5]]
-            if stamp != mtime:
-                walk.clean = False  # the stamp changes: the manifest is rewritten
+            # The record as it was (fields inline in the single-file cache move to the entry
+            # store on this write); a new stamp makes a new record and a new manifest.
+            if stamp == mtime:
+                walk.records[rel] = record
+            else:
+                walk.records[rel] = [size, stamp, record[2], record[3], record[4], record[5]]
+                walk.clean = False
             if record[4]:
                 scan.warnings.append(record[4])
             continue
@@ -233,7 +236,7 @@ def merge(walk: Walk, previous: SpecIndex | None, *, repo: str | None) -> SpecIn
             stated = spec_fields(decode_spec(data, rel)[0], rel, walk.specs_rel)
             stated.pop("_warning", None)
             walk.fresh[rel] = stated
-            record[2], record[3], record[5] = digest, stated, stated["id"]
+            walk.records[rel] = [record[0], record[1], digest, stated, record[4], stated["id"]]
         pending.append((len(placed), rel, stated, digest))
         placed.append(None)
 
@@ -306,6 +309,7 @@ def _scan_tree(walk: Walk, prefix: str, specs_dir: str, racy_after: int) -> list
         record = cached.get(rel)
         if record is not None and record[0] == mtime:
             children, has_spec = record[1], record[2]
+            dirs[rel] = record
         else:
             walk.clean = False
             children, has_spec = [], False
@@ -324,13 +328,12 @@ def _scan_tree(walk: Walk, prefix: str, specs_dir: str, racy_after: int) -> list
             except OSError:
                 continue
             children.sort()
-        stamp = -1 if mtime >= racy_after else mtime
-        if stamp != mtime:
-            walk.clean = False
-        dirs[rel] = [stamp, children, has_spec]
+            stamp = -1 if mtime >= racy_after else mtime
+            dirs[rel] = [stamp, children, has_spec]
         if has_spec:
             files.append(folder + "/spec.md")
-        stack.extend(f"{folder}/{name}" for name in children)
+        if children:
+            stack.extend(f"{folder}/{name}" for name in children)
     files.sort()
     if dirs.keys() != cached.keys():
         walk.clean = False

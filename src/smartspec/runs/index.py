@@ -167,7 +167,7 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
             written = workspace.write_index(
                 path, new_text, ids=[e.id for e in index.all_entries()],
                 scan_state=None if state is None else (manifest_path, *state),
-                legacy_cache=legacy_path)
+                legacy_cache=legacy_path, old=raw)
             # Every writer holds the lock taken here, so a temp file beside a spec now is one
             # a killed run left behind (one changes its folder's mtime, so the walk lists it).
             if walk is not None:
