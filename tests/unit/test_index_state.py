@@ -249,3 +249,65 @@ def test_a_foreign_registry_is_skipped_for_smartspecs_own(registry_root: Path) -
     assert workspace.registry_path.name == "smartspec-sections-registry.json"
     assert workspace.read_registry()["specs"].get("spec-001-x")["path"].endswith(
         "spec-001-x/spec.md")
+
+
+CHANGES = [
+    ("a new title", "spec-002-b", {"title": "Beta Two"}),
+    ("a new status", "spec-002-b", {"status": "approved"}),
+    ("a dependency moved", "spec-002-b", {"depends_on": ("spec-core-001-auth",)}),
+    ("dependencies dropped", "spec-001-a", {"depends_on": ()}),
+    ("a dependency added", "spec-core-001-auth", {"depends_on": ("spec-002-b",)}),
+    ("an unknown dependency", "spec-001-a", {"depends_on": ("spec-404-gone",)}),
+    ("the body only", "spec-001-a", {"body": "Other words"}),
+]
+
+
+@pytest.mark.parametrize(("what", "spec_id", "change"), CHANGES, ids=[c[0] for c in CHANGES])
+def test_an_edit_of_existing_specs_is_spliced_into_the_index_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str, spec_id: str,
+        change: dict[str, object]) -> None:
+    make_tree(tmp_path)
+    age_tree(tmp_path)
+    refresh(tmp_path)
+    category = "core" if "core" in spec_id else "feature"
+    base = {"spec-001-a": ("Alpha", ("spec-core-001-auth",)),
+            "spec-002-b": ("Beta", ("spec-001-a",)), "spec-core-001-auth": ("Auth", ())}
+    title, depends_on = base[spec_id]
+    text = generated_spec(spec_id, str(change.get("title", title)), category=category,
+                          depends_on=change.get("depends_on", depends_on),  # type: ignore[arg-type]
+                          status=str(change.get("status", "draft")),
+                          body=str(change.get("body", "")))
+    write_spec(tmp_path, spec_path(spec_id, category), text, mtime_ns=MTIME_NS + 10**9)
+    import smartspec.index.schema
+
+    def no_full_dump(*_: object) -> str:
+        raise AssertionError("the whole index was encoded again")
+
+    monkeypatch.setattr(smartspec.index.schema, "dump_index", no_full_dump)
+    monkeypatch.setattr(smartspec.index.schema, "dump_as_found", no_full_dump)
+    result = refresh(tmp_path)
+    monkeypatch.undo()
+    assert result.scan is not None and result.scan.changed == [spec_id]
+    full = build_index(tmp_path, tmp_path / "specs", None, None, now_ns=NOW_NS)
+    from smartspec.index.schema import dump_index
+
+    assert result.new_text == dump_index(full)
+    assert (tmp_path / ".smartspec" / "SPEC_INDEX.json").read_text(encoding="utf-8") == \
+        result.new_text
+    assert result.index.entries.keys() == full.entries.keys()
+    quiet = refresh(tmp_path)  # the manifest and ids describe the edited text
+    assert quiet.new_text is None
+
+
+def test_a_spec_that_takes_a_new_id_rebuilds_the_whole_index(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    age_tree(tmp_path)
+    refresh(tmp_path)
+    write_spec(tmp_path, spec_path("spec-002-b"), generated_spec("spec-002-c", "Beta"),
+               mtime_ns=MTIME_NS + 10**9)
+    result = refresh(tmp_path)
+    assert sorted(result.index.entries) == ["spec-001-a", "spec-002-c", "spec-core-001-auth"]
+    full = build_index(tmp_path, tmp_path / "specs", None, None, now_ns=NOW_NS)
+    from smartspec.index.schema import dump_index
+
+    assert result.new_text == dump_index(full)

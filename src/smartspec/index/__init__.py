@@ -4,12 +4,13 @@
 ``migrate``  reading the file in any shape it was ever written in, migrated in memory
 ``schema``   the text smartspec writes (schema 1, or the shape found) and its JSON Schema
 ``extract``  the fields a spec file states about itself
-``build``    incremental builds from the specs tree, with the scan cache
+``build``    incremental builds from the specs tree, with the scan state (a manifest for the
+             stat walk, one entry record per spec) that lets a rebuild skip unchanged files
 ``check``    ``index --check``: the index against the files it names
 ``graph``    dependency cycles and the graph as Mermaid or DOT
 
 Nothing here writes or locks: ``runs/index.py`` runs ``smartspec index`` and hands what this
-package returns (the index text, the cache bytes) to ``Workspace``, the only writer.
+package returns (the index text, the scan state's bytes) to ``Workspace``, the only writer.
 
 The names below are importable from ``smartspec.index`` itself; each submodule is loaded on
 first use, so a command that only reads an index does not load the builder or the checker.

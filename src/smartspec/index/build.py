@@ -371,7 +371,8 @@ class Cache:
         self.files: dict[str, Any] = files if files is not None else {}
         self.dirs: dict[str, Any] = dirs if dirs is not None else {}
         self.index_sha256 = index_sha256
-        # [rel path, size, mtime_ns, ctime_ns, inode, sha256, entries, shape] of the index
+        # [rel path, size, mtime_ns, ctime_ns, inode, sha256, entries, shape, duplicate ids]
+        # of the index text last written
         self.index = index
         self.entries_dir = entries_dir
         self.legacy = legacy
@@ -416,7 +417,7 @@ def _manifest_decoder() -> Any:
 
     record: Any = tuple[int, int, str, str | None, str | None]
     folder: Any = tuple[int, list[str], bool]
-    index: Any = tuple[str, int, int, int, int, str, int, str] | None
+    index: Any = tuple[str, int, int, int, int, str, int, str, int] | None
     manifest = msgspec.defstruct("Manifest", [
         ("schema", int), ("extractor", int), ("files", dict[str, record]),
         ("dirs", dict[str, folder]), ("index", index, None)])
@@ -491,7 +492,8 @@ def cached_fields(value: Any) -> dict[str, Any] | None:
     return stated
 
 
-def state_files(index: SpecIndex, index_text: str) -> tuple[
+def state_files(index: SpecIndex, index_text: str, *,
+                shape: tuple[int, str, int] | None = None) -> tuple[
         dict[str, bytes], Callable[[str, os.stat_result | None], bytes]] | None:
     """What a build leaves for the next one: the entry records to write (file name -> bytes:
     files parsed in this run, or every file when the cache was the single-file kind) and a
@@ -514,13 +516,15 @@ def state_files(index: SpecIndex, index_text: str) -> tuple[
             entries[name] = _one_line(encode({"path": rel, "sha256": record[2],
                                               "fields": fields}))
     digest = hashlib.sha256(index_text.encode("utf-8")).hexdigest()
-    count = len(index.entries) + len(index.duplicates)
-    shape = "v1" if index.shape == "new" else index.shape
+    # (entries, shape, duplicate ids): given when the index was edited in place, not loaded.
+    count, written_shape, duplicates = shape if shape is not None else (
+        len(index.entries) + len(index.duplicates),
+        "v1" if index.shape == "new" else index.shape, len(index.duplicates))
 
     def manifest(index_rel: str, stat: os.stat_result | None) -> bytes:
         identity = None if stat is None else [
             index_rel, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, digest,
-            count, shape]
+            count, written_shape, duplicates]
         return manifest_bytes(records, cache["dirs"], identity)
 
     return entries, manifest

@@ -10,7 +10,7 @@ import difflib
 import gc
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smartspec.errors import UsageError, WorkspaceError
 from smartspec.fsutil import inside_root, shown_path
@@ -57,17 +57,19 @@ def scope_for(specs_dir: str | None, output_dir: str | None) -> IndexScope:
 
 
 class RefreshResult:
-    """What ``refresh_index`` did: the index (its entries, or only its counts when nothing
-    changed and the index was not read at all), where it is, its old and new text when they
-    were made, and the files written."""
+    """What ``refresh_index`` did: the index (``index``: loaded on first use when the run did
+    not need it whole), its shape and scan report, where it is, its old and new text when
+    they were made, and the files written."""
 
-    __slots__ = ("dry_run", "found", "index", "new_text", "old_data", "path", "size",
-                 "written")
+    __slots__ = ("_index", "dry_run", "found", "new_text", "old_data", "path", "scan",
+                 "shape", "size", "written")
 
     def __init__(self, index: SpecIndex, path: Path, found: Path | None, old_data: bytes | None,
                  new_text: str | None, written: list[Path], dry_run: bool, *,
-                 size: int | None = None) -> None:
-        self.index = index
+                 size: int | None = None, loaded: bool = True) -> None:
+        self._index = index if loaded else None
+        self.scan = index.scan
+        self.shape = index.shape
         self.path = path  # the index file (written, or that would be written)
         self.found = found  # the index file the lookup found, None when there was none
         self.old_data = old_data  # None when there was none, or when it was not read
@@ -75,6 +77,23 @@ class RefreshResult:
         self.written = written
         self.dry_run = dry_run
         self.size = len(index.all_entries()) if size is None else size  # entries
+
+    @property
+    def migrated(self) -> bool:
+        return self.shape not in ("v1", "new")
+
+    @property
+    def index(self) -> SpecIndex:
+        """The index with its entries (read now from the new text, or from the file, when the
+        run only stat-ed the tree or edited the text in place)."""
+        if self._index is None:
+            from smartspec.index.migrate import load_index, parse_index
+
+            loaded = (parse_index(self.new_text, source=self.path) if self.new_text is not None
+                      else load_index(self.path))
+            loaded.scan = self.scan
+            self._index = loaded
+        return self._index
 
     @property
     def old_text(self) -> str | None:
@@ -141,7 +160,10 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
                 quiet = _nothing_changed(walk, path, shown_path(path, root), workspace)
                 if quiet is not None:
                     return quiet
-        # Something changed: only now is what reads, merges and writes an index loaded.
+                edited = _edit_in_place(walk, path, root, workspace, repo)
+                if edited is not None:
+                    return edited
+        # Anything else: only now is what reads, merges and writes an index loaded.
         from smartspec.index.build import merge, state_files
         from smartspec.index.migrate import parse_index
         from smartspec.index.schema import dump_as_found, dump_index
@@ -176,13 +198,11 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
                          old_data=raw, new_text=new_text, written=written, dry_run=dry_run)
 
 
-def _nothing_changed(walk: Walk, path: Path, rel: str,
-                     workspace: Workspace) -> RefreshResult | None:
-    """The result of a run in which no spec file changed and the index file is the one the
-    last build wrote (same path, size, mtime, ctime and inode): nothing to read or write but
-    the manifest when a racily clean stamp settled. None when anything differs."""
+def _written_identity(walk: Walk, path: Path, rel: str) -> list[Any] | None:
+    """The manifest's record of the index text the last build wrote, when the index file is
+    still that text (same path, size, mtime, ctime and inode); None otherwise."""
     known = walk.cache.index
-    if known is None or walk.changed or walk.records.keys() != walk.cache.files.keys():
+    if known is None:
         return None
     try:
         stat = path.stat()
@@ -190,6 +210,19 @@ def _nothing_changed(walk: Walk, path: Path, rel: str,
         return None
     if (known[0] != rel or known[1] != stat.st_size or known[2] != stat.st_mtime_ns
             or known[3] != stat.st_ctime_ns or known[4] != stat.st_ino):
+        return None
+    return known
+
+
+def _nothing_changed(walk: Walk, path: Path, rel: str,
+                     workspace: Workspace) -> RefreshResult | None:
+    """The result of a run in which no spec file changed and the index file is the one the
+    last build wrote: nothing to read or write but the manifest when a racily clean stamp
+    settled. None when anything differs."""
+    if walk.changed or walk.records.keys() != walk.cache.files.keys():
+        return None
+    known = _written_identity(walk, path, rel)
+    if known is None:
         return None
     from typing import cast
 
@@ -207,7 +240,55 @@ def _nothing_changed(walk: Walk, path: Path, rel: str,
                                       manifest_bytes(walk.records, walk.dirs, known))
         workspace.sweep_stale_temps(Path(p) for p in walk.temps)
     return RefreshResult(index=index, path=path, found=path, old_data=None, new_text=None,
-                         written=[], dry_run=False, size=known[6])
+                         written=[], dry_run=False, size=known[6], loaded=False)
+
+
+def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
+                   repo: str | None) -> RefreshResult | None:
+    """The result of a run in which only the content of some spec files changed (no file
+    added, removed or moved) and the index is the schema-1 text the last build wrote: the
+    changed entries are edited in that text (``index.splice``) without loading the rest.
+    None when the change is not of that kind; the caller then rebuilds the whole index."""
+    if not walk.changed or walk.records.keys() != walk.cache.files.keys():
+        return None
+    known = _written_identity(walk, path, shown_path(path, root))
+    if known is None or known[7] != "v1" or known[8] != 0:
+        return None
+    changes = []
+    for rel in walk.changed:
+        stated = walk.fresh[rel]
+        if walk.cache.files[rel][5] != stated.get("id"):
+            return None  # a new id: entries move in the order, the whole index is rebuilt
+        changes.append((rel, stated, walk.records[rel][2]))
+    from smartspec.index.migrate import read_known_ids
+
+    ids = read_known_ids(workspace.index_ids_path, path, root)
+    if ids is None or len(ids) != known[6]:
+        return None
+    import hashlib
+
+    from smartspec.index.build import state_files
+    from smartspec.index.splice import splice
+
+    raw = path.read_bytes()
+    if hashlib.sha256(raw).hexdigest() != known[5]:
+        return None
+    scan = ScanReport(walk.scan.found, walk.scan.read, walk.scan.parsed,
+                      warnings=walk.scan.warnings)
+    new_text = splice(raw.decode("utf-8"), changes, ids, scan, repo=repo)
+    if new_text is None:
+        return None
+    walk.scan.changed = scan.changed
+    walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
+    index = SpecIndex(source=path, shape="v1", scan=walk.scan)
+    state = state_files(index, new_text, shape=(known[6], "v1", 0))
+    written = workspace.write_index(
+        path, new_text, ids=ids, scan_state=None if state is None else (
+            workspace.state_dir / MANIFEST_FILE, *state),
+        old=raw)
+    workspace.sweep_stale_temps(Path(p) for p in walk.temps)
+    return RefreshResult(index=index, path=path, found=path, old_data=raw, new_text=new_text,
+                         written=written, dry_run=False, size=known[6], loaded=False)
 
 
 @contextlib.contextmanager
