@@ -107,29 +107,6 @@ def _replace_cache_file(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
-def _ids_of(text: str) -> list[str] | None:
-    """The ids of an index text in any shape (a list of entries, or entries keyed by id);
-    None when the text is not one (a reader then loads the index itself)."""
-    import msgspec
-
-    try:
-        data = _ids_decoder().decode(text)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
-    if isinstance(data.specs, dict):
-        return [str(key) for key in data.specs]
-    return [item.id.strip() for item in data.specs]
-
-
-@functools.cache
-def _ids_decoder() -> Any:
-    import msgspec
-
-    only_id = msgspec.defstruct("OnlyId", [("id", str)])
-    whole = msgspec.defstruct("OnlyIds", [("specs", list[only_id] | dict[str, Any])])  # type: ignore[valid-type]
-    return msgspec.json.Decoder(whole)
-
-
 class _RecordsOnDemand(dict):  # type: ignore[type-arg]
     """The registry's ``specs`` object with each record kept as undecoded JSON and decoded on
     first access. A dict, so that readers that check ``isinstance(specs, dict)`` accept it;
@@ -391,18 +368,20 @@ class Workspace(NamedTuple):
                     scan_state: tuple[Path, Mapping[str, bytes],
                                       Callable[[str, os.stat_result | None], bytes]] | None = None,
                     legacy_cache: Path | None = None, old: bytes | None = None) -> list[Path]:
-        """Write the index text atomically (not rewritten when its bytes are unchanged), then
-        what describes it: the file of its ids (``ids``, else read from ``text``) and, from a
-        build, the scan state ``(manifest path, entry records by file name, manifest bytes as
-        a function of the index's name and stat)``; an earlier version's single-file cache at
+        """Write the index text atomically (not rewritten when its bytes are unchanged), then,
+        from ``smartspec index``, what describes it: the file of its ``ids`` and the scan
+        state ``(manifest path, entry records by file name, manifest bytes as a function of
+        the index's name and stat)``; an earlier version's single-file cache at
         ``legacy_cache`` is removed once the manifest replaces it. The caller holds
         ``lock()``; ``old`` is the index's bytes when the caller has just read them. Returns
         the index when it was written; a failed index write raises WorkspaceError and leaves
         every file as it was.
 
         The scan state and the ids are caches keyed to the index's size, mtime, ctime and
-        inode: one that cannot be written, or is lost in a crash, no longer matches the index
-        and is simply not used, so their writes are not fsynced one by one."""
+        inode: one that cannot be written, is lost in a crash, or describes an index another
+        command rewrote since (new and edit write only the index, which their journal can put
+        back) no longer matches the index and is simply not used, so their writes are not
+        fsynced one by one."""
         payload = text.encode("utf-8")
         rel = self.rel(path)
         try:
@@ -417,7 +396,8 @@ class Workspace(NamedTuple):
         except OSError:
             stat = None
         with contextlib.suppress(OSError, WorkspaceError):
-            self._write_index_ids(rel, stat, text, ids, changed)
+            if ids is not None:
+                self._write_index_ids(rel, stat, ids, changed)
             if scan_state is not None:
                 manifest_path, entries, manifest = scan_state
                 folder = manifest_path.parent / "entries"
@@ -442,14 +422,10 @@ class Workspace(NamedTuple):
         with contextlib.suppress(OSError, WorkspaceError):
             atomic_write(path, data)
 
-    def _write_index_ids(self, rel: str, stat: os.stat_result | None, text: str,
-                         ids: Iterable[str] | None, changed: bool) -> None:
+    def _write_index_ids(self, rel: str, stat: os.stat_result | None, ids: Iterable[str],
+                         changed: bool) -> None:
         target = self.index_ids_path
-        if ids is None:
-            ids = _ids_of(text)
-        if ids is None or stat is None:
-            if os.path.lexists(target):
-                target.unlink()
+        if stat is None:
             return
         import msgspec
 

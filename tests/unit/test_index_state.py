@@ -175,8 +175,12 @@ def test_the_ids_file_describes_the_index_it_was_written_with(tmp_path: Path) ->
     data["specs"].append({"id": "spec-009-planned", "path": None})
     index_file.write_text(json.dumps(data), encoding="utf-8")  # by hand: the ids are stale
     assert read_known_ids(ids_file, index_file, root) is None
-    # Every write through the workspace keeps the ids, reading them from the text if need be.
-    Workspace(root, root / ".smartspec").write_index(index_file, json.dumps(data, indent=1))
+    # Another command's write (new, edit) leaves the ids stale, so they are not used; the
+    # index run writes them with the index.
+    workspace = Workspace(root, root / ".smartspec")
+    workspace.write_index(index_file, json.dumps(data, indent=1))
+    assert read_known_ids(ids_file, index_file, root) is None
+    workspace.write_index(index_file, json.dumps(data, indent=2), ids=[*IDS, "spec-009-planned"])
     assert read_known_ids(ids_file, index_file, root) == frozenset([*IDS, "spec-009-planned"])
 
 

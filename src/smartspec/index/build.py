@@ -51,7 +51,7 @@ from smartspec.specfile import decode_spec
 # other id (a spec can state anything) has no entry record and is parsed again when needed.
 _STORABLE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 # What ``atomic_write`` leaves beside a spec when a run is killed mid-write.
-_SPEC_TEMP_RE = re.compile(r"^\.spec\.md\.[0-9a-f]{8}\.tmp$")
+_SPEC_TEMP_RE = re.compile(r"^\.spec\.md\..+\.tmp$")
 
 # --------------------------------------------------------------------------------------------
 # Building from the specs tree
