@@ -160,6 +160,97 @@ def _read_at_once(path: Path) -> bytearray:
         os.close(fd)
 
 
+class _RecordsFound(dict):  # type: ignore[type-arg]
+    """The registry's ``specs`` object read from the text smartspec writes (``json.dumps``
+    with a two-space indent: a spec's record starts at a line ``    "<id>": {`` inside the
+    ``specs`` object and ends at the next line ``    }``), so that looking up one spec finds
+    its record with a text search and decodes that record alone. Anything but ``get`` and
+    ``[]`` (a search by path, say) decodes the whole object, once."""
+
+    _START = b'\n  "specs": {'
+    _END = b"\n  }"
+
+    def __init__(self, raw: bytearray, start: int, end: int) -> None:
+        super().__init__()
+        self._raw = raw
+        self._span = (start, end)  # the specs object, from its "{" to its "}"
+        self._whole: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, raw: bytearray) -> _RecordsFound | None:
+        """The records of ``raw`` when it has the layout smartspec writes, else None."""
+        if not raw.startswith(b'{\n  "'):
+            return None
+        at = raw.find(cls._START)
+        end = raw.find(cls._END, at) if at >= 0 else -1
+        if at < 0 or end < 0 or raw.find(cls._START, at + 1) >= 0:
+            return None
+        return cls(raw, at + len(cls._START) - 1, end + len(cls._END))
+
+    def _all(self) -> dict[str, Any]:
+        if self._whole is None:
+            import msgspec
+
+            start, end = self._span
+            whole = msgspec.json.decode(memoryview(self._raw)[start:end])
+            self._whole = whole if isinstance(whole, dict) else {}
+        return self._whole
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self._whole is not None or not isinstance(key, str) or _LINE_BREAKERS & set(key):
+            return self._all().get(key, default)
+        import msgspec
+
+        start, end = self._span
+        marker = b'\n    ' + json.dumps(key, ensure_ascii=False).encode("utf-8") + b": {"
+        at = self._raw.find(marker, start, end)
+        if at < 0:
+            return default
+        opened = at + len(marker) - 1
+        if self._raw[opened + 1:opened + 2] == b"}":
+            return {}
+        closed = self._raw.find(b"\n    }", opened, end)
+        if closed < 0:
+            return self._all().get(key, default)
+        try:
+            record = msgspec.json.decode(memoryview(self._raw)[opened:closed + 6])
+        except msgspec.DecodeError:
+            return self._all().get(key, default)
+        return record
+
+    def __getitem__(self, key: str) -> Any:
+        missing = object()
+        value = self.get(key, missing)
+        if value is missing:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self) -> Any:
+        return self._all().keys()
+
+    def values(self) -> Any:
+        return self._all().values()
+
+    def items(self) -> Any:
+        return self._all().items()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self._all()),))
+
+
+# Characters json.dumps leaves raw but the registry's writer escapes (escape_line_breaks).
+_LINE_BREAKERS = frozenset("\x85\u2028\u2029")
+
+
 @functools.cache
 def _raw_type() -> type:
     import msgspec
@@ -283,7 +374,11 @@ class Workspace(NamedTuple):
             if not os.path.lexists(path):
                 return {"schema": REGISTRY_SCHEMA, "specs": {}}
             try:
-                data = _registry_decoder().decode(_read_at_once(path))
+                raw = _read_at_once(path)
+                found = _RecordsFound.of(raw)
+                if found is not None:
+                    return {"schema": REGISTRY_SCHEMA, "specs": found}
+                data = _registry_decoder().decode(raw)
             except msgspec.ValidationError:  # (a DecodeError too, so caught first)
                 if path == usual:
                     continue

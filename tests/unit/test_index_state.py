@@ -315,3 +315,26 @@ def test_a_spec_that_takes_a_new_id_rebuilds_the_whole_index(tmp_path: Path) -> 
     from smartspec.index.schema import dump_index
 
     assert result.new_text == dump_index(full)
+
+
+def test_a_record_is_found_by_its_line_in_the_text_smartspec_writes(tmp_path: Path) -> None:
+    folder = tmp_path / ".smartspec" / "registry"
+    folder.mkdir(parents=True)
+    specs = {f"spec-{n:03d}-x": {"path": f"specs/feature/spec-{n:03d}-x/spec.md",
+                                 "sections": {"overview": {"sha256": str(n), "critical": None}}}
+             for n in range(30)}
+    specs["spec-099-empty"] = {}
+    specs['spec-100-"quoted"'] = {"path": "q"}
+    registry = {"schema": 1, "specs": specs,
+                "delivery": {"spec-007-x": {"plan.md": {"blocks": {}}}}}
+    (folder / "critical-sections-registry.json").write_text(
+        json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    found = Workspace(tmp_path, tmp_path / ".smartspec").read_registry()["specs"]
+    assert isinstance(found, dict)
+    assert found.get("spec-007-x") == specs["spec-007-x"]  # not the delivery record
+    assert found.get("spec-099-empty") == {}
+    assert found.get('spec-100-"quoted"') == {"path": "q"}
+    assert found.get("spec-404-x") is None and "spec-404-x" not in found
+    assert next(e for e in found.values() if e.get("path") == "q") == {"path": "q"}
+    assert len(found) == 32 and pickle.loads(pickle.dumps(found)) == specs
