@@ -170,10 +170,10 @@ class _RecordsFound(dict):  # type: ignore[type-arg]
     _START = b'\n  "specs": {'
     _END = b"\n  }"
 
-    def __init__(self, raw: bytearray, start: int, end: int) -> None:
+    def __init__(self, raw: bytearray, start: int) -> None:
         super().__init__()
         self._raw = raw
-        self._span = (start, end)  # the specs object, from its "{" to its "}"
+        self._start = start  # the specs object's "{"
         self._whole: dict[str, Any] | None = None
 
     @classmethod
@@ -182,17 +182,14 @@ class _RecordsFound(dict):  # type: ignore[type-arg]
         if not raw.startswith(b'{\n  "'):
             return None
         at = raw.find(cls._START)
-        end = raw.find(cls._END, at) if at >= 0 else -1
-        if at < 0 or end < 0 or raw.find(cls._START, at + 1) >= 0:
-            return None
-        return cls(raw, at + len(cls._START) - 1, end + len(cls._END))
+        return None if at < 0 else cls(raw, at + len(cls._START) - 1)
 
     def _all(self) -> dict[str, Any]:
         if self._whole is None:
             import msgspec
 
-            start, end = self._span
-            whole = msgspec.json.decode(memoryview(self._raw)[start:end])
+            end = self._raw.find(self._END, self._start)
+            whole = msgspec.json.decode(memoryview(self._raw)[self._start:end + len(self._END)])
             self._whole = whole if isinstance(whole, dict) else {}
         return self._whole
 
@@ -201,22 +198,23 @@ class _RecordsFound(dict):  # type: ignore[type-arg]
             return self._all().get(key, default)
         import msgspec
 
-        start, end = self._span
-        marker = b'\n    ' + json.dumps(key, ensure_ascii=False).encode("utf-8") + b": {"
-        at = self._raw.find(marker, start, end)
-        if at < 0:
+        # The first line of this record after the start of the specs object; it is one of
+        # its records when the object has not closed (a line "  }") before it. Both searches
+        # stop at the record, so a lookup reads about half the file, and decodes one record.
+        start, raw = self._start, self._raw
+        marker = b"\n    " + json.dumps(key, ensure_ascii=False).encode("utf-8") + b": {"
+        at = raw.find(marker, start)
+        if at < 0 or raw.find(self._END, start, at) >= 0:
             return default
         opened = at + len(marker) - 1
-        if self._raw[opened + 1:opened + 2] == b"}":
+        if raw[opened + 1:opened + 2] == b"}":
             return {}
-        closed = self._raw.find(b"\n    }", opened, end)
-        if closed < 0:
-            return self._all().get(key, default)
+        closed = raw.find(b"\n    }", opened)
         try:
-            record = msgspec.json.decode(memoryview(self._raw)[opened:closed + 6])
+            record = msgspec.json.decode(memoryview(raw)[opened:closed + 6])
         except msgspec.DecodeError:
             return self._all().get(key, default)
-        return record
+        return record if closed >= 0 else self._all().get(key, default)
 
     def __getitem__(self, key: str) -> Any:
         missing = object()
