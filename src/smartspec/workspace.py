@@ -161,35 +161,34 @@ def _read_at_once(path: Path) -> bytearray:
 
 
 class _RecordsFound(dict):  # type: ignore[type-arg]
-    """The registry's ``specs`` object read from the text smartspec writes (``json.dumps``
+    """The registry's ``specs`` object, looked up in the text smartspec writes (``json.dumps``
     with a two-space indent: a spec's record starts at a line ``    "<id>": {`` inside the
-    ``specs`` object and ends at the next line ``    }``), so that looking up one spec finds
-    its record with a text search and decodes that record alone. Anything but ``get`` and
-    ``[]`` (a search by path, say) decodes the whole object, once."""
+    ``specs`` object and ends at the next line ``    }``). ``get`` reads the file in chunks up
+    to the record and decodes that record alone, so a one-spec validate holds one chunk, not
+    the registry of every spec; anything else (a search by path, say) decodes the whole
+    object, once. A file of another layout is decoded whole too."""
 
     _START = b'\n  "specs": {'
     _END = b"\n  }"
+    _CHUNK = 1 << 18
 
-    def __init__(self, raw: bytearray, start: int) -> None:
+    def __init__(self, path: Path, shown: str) -> None:
         super().__init__()
-        self._raw = raw
-        self._start = start  # the specs object's "{"
+        self._path = path
+        self._shown = shown  # how errors name the file
         self._whole: dict[str, Any] | None = None
-
-    @classmethod
-    def of(cls, raw: bytearray) -> _RecordsFound | None:
-        """The records of ``raw`` when it has the layout smartspec writes, else None."""
-        if not raw.startswith(b'{\n  "'):
-            return None
-        at = raw.find(cls._START)
-        return None if at < 0 else cls(raw, at + len(cls._START) - 1)
 
     def _all(self) -> dict[str, Any]:
         if self._whole is None:
             import msgspec
 
-            end = self._raw.find(self._END, self._start)
-            whole = msgspec.json.decode(memoryview(self._raw)[self._start:end + len(self._END)])
+            try:
+                data = msgspec.json.decode(_read_at_once(self._path))
+            except (OSError, msgspec.DecodeError) as exc:
+                raise DocumentError(f"{self._shown}: cannot be read as the critical-sections "
+                                    f"registry ({exc}); a registry that is not valid JSON must "
+                                    "be restored from version control or deleted") from None
+            whole = data.get("specs") if isinstance(data, dict) else None
             self._whole = whole if isinstance(whole, dict) else {}
         return self._whole
 
@@ -198,23 +197,70 @@ class _RecordsFound(dict):  # type: ignore[type-arg]
             return self._all().get(key, default)
         import msgspec
 
-        # The first line of this record after the start of the specs object; it is one of
-        # its records when the object has not closed (a line "  }") before it. Both searches
-        # stop at the record, so a lookup reads about half the file, and decodes one record.
-        start, raw = self._start, self._raw
         marker = b"\n    " + json.dumps(key, ensure_ascii=False).encode("utf-8") + b": {"
-        at = raw.find(marker, start)
-        if at < 0 or raw.find(self._END, start, at) >= 0:
-            return default
-        opened = at + len(marker) - 1
-        if raw[opened + 1:opened + 2] == b"}":
-            return {}
-        closed = raw.find(b"\n    }", opened)
         try:
-            record = msgspec.json.decode(memoryview(raw)[opened:closed + 6])
-        except msgspec.DecodeError:
-            return self._all().get(key, default)
-        return record if closed >= 0 else self._all().get(key, default)
+            found, record = self._scan(marker)
+        except OSError:
+            found, record = "unknown", None
+        if found == "absent":
+            return default
+        if found == "found" and record is not None:
+            try:
+                return msgspec.json.decode(record)
+            except msgspec.DecodeError:
+                pass
+        return self._all().get(key, default)
+
+    def _scan(self, marker: bytes) -> tuple[str, bytes | None]:
+        """Read the file up to the record that starts with ``marker``: ("found", its bytes),
+        ("absent", None) when the specs object closes first, ("unknown", None) when the file
+        is not laid out as expected."""
+        fd = os.open(self._path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if not S_ISREG(os.fstat(fd).st_mode):
+                return "unknown", None
+            buffer = b""
+            state = "top"  # then "specs" (looking for the object), "records", "record"
+            while True:
+                chunk = os.read(fd, self._CHUNK)
+                buffer += chunk
+                if state == "top":
+                    if len(buffer) < 5 and chunk:
+                        continue
+                    if not buffer.startswith(b'{\n  "'):
+                        return "unknown", None
+                    state = "specs"
+                if state == "specs":
+                    at = buffer.find(self._START)
+                    if at < 0:
+                        buffer = buffer[-len(self._START):]
+                        if not chunk:
+                            return "unknown", None
+                        continue
+                    buffer = buffer[at + len(self._START):]
+                    state = "records"
+                if state == "records":
+                    at = buffer.find(marker)
+                    closed = buffer.find(self._END, 0, at if at >= 0 else len(buffer))
+                    if closed >= 0:
+                        return "absent", None
+                    if at < 0:
+                        buffer = buffer[-max(len(marker), len(self._END)):]
+                        if not chunk:
+                            return "unknown", None
+                        continue
+                    buffer = buffer[at + len(marker) - 1:]
+                    state = "record"
+                if buffer[1:2] == b"}":
+                    return "found", b"{}"
+                end = buffer.find(b"\n    }")
+                if end >= 0:
+                    return "found", buffer[:end + len(b"\n    }")]
+                if not chunk:
+                    return "unknown", None
+        finally:
+            os.close(fd)
 
     def __getitem__(self, key: str) -> Any:
         missing = object()
@@ -243,6 +289,26 @@ class _RecordsFound(dict):  # type: ignore[type-arg]
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (dict, (dict(self._all()),))
+
+
+def _starts_like_ours(path: Path) -> bool:
+    """Whether ``path`` begins as smartspec writes its registry (``{`` then a key on the next
+    line, two spaces in), and holds an object ``specs`` at that depth, read in chunks."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 5)
+        if head != b'{\n  "':
+            return False
+        tail = head
+        while chunk := os.read(fd, 1 << 16):
+            if _RecordsFound._START in tail + chunk:
+                return True
+            tail = chunk[-len(_RecordsFound._START):]
+        return False
+    finally:
+        os.close(fd)
 
 
 # Characters json.dumps leaves raw but the registry's writer escapes (escape_line_breaks).
@@ -372,11 +438,10 @@ class Workspace(NamedTuple):
             if not os.path.lexists(path):
                 return {"schema": REGISTRY_SCHEMA, "specs": {}}
             try:
-                raw = _read_at_once(path)
-                found = _RecordsFound.of(raw)
-                if found is not None:
-                    return {"schema": REGISTRY_SCHEMA, "specs": found}
-                data = _registry_decoder().decode(raw)
+                if _starts_like_ours(path):
+                    return {"schema": REGISTRY_SCHEMA,
+                            "specs": _RecordsFound(path, self.rel(path))}
+                data = _registry_decoder().decode(_read_at_once(path))
             except msgspec.ValidationError:  # (a DecodeError too, so caught first)
                 if path == usual:
                     continue

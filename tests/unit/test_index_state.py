@@ -338,3 +338,36 @@ def test_a_record_is_found_by_its_line_in_the_text_smartspec_writes(tmp_path: Pa
     assert found.get("spec-404-x") is None and "spec-404-x" not in found
     assert next(e for e in found.values() if e.get("path") == "q") == {"path": "q"}
     assert len(found) == 32 and pickle.loads(pickle.dumps(found)) == specs
+
+
+@pytest.mark.parametrize("chunk", [5, 7, 64, 1 << 18])
+def test_a_record_is_found_across_chunk_boundaries(tmp_path: Path, chunk: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from smartspec import workspace as module
+
+    monkeypatch.setattr(module._RecordsFound, "_CHUNK", chunk)
+    folder = tmp_path / ".smartspec" / "registry"
+    folder.mkdir(parents=True)
+    specs = {f"spec-{n:03d}-x": {"path": f"p{n}", "sections": {"a": {"sha256": str(n)}}}
+             for n in range(12)}
+    registry = {"delivery": {"spec-003-x": {"plan.md": {}}}, "schema": 1, "specs": specs}
+    (folder / "critical-sections-registry.json").write_text(
+        json.dumps(registry, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    workspace = Workspace(tmp_path, tmp_path / ".smartspec")
+    for spec_id, record in specs.items():
+        assert workspace.read_registry()["specs"].get(spec_id) == record
+    assert workspace.read_registry()["specs"].get("spec-404-x") is None
+
+
+def test_a_registry_broken_after_the_record_asked_for_is_reported_when_read(
+        tmp_path: Path) -> None:
+    from smartspec.errors import DocumentError
+
+    folder = tmp_path / ".smartspec" / "registry"
+    folder.mkdir(parents=True)
+    text = json.dumps({"schema": 1, "specs": {"spec-001-a": {"path": "a"}}}, indent=2)
+    (folder / "critical-sections-registry.json").write_text(text[:-3] + "\n", encoding="utf-8")
+    specs = Workspace(tmp_path, tmp_path / ".smartspec").read_registry()["specs"]
+    assert specs.get("spec-001-a") == {"path": "a"}  # its own lines are whole
+    with pytest.raises(DocumentError, match="critical-sections-registry.json: cannot be read"):
+        specs.get("spec-002-b")
