@@ -369,5 +369,5 @@ def test_a_registry_broken_after_the_record_asked_for_is_reported_when_read(
     (folder / "critical-sections-registry.json").write_text(text[:-3] + "\n", encoding="utf-8")
     specs = Workspace(tmp_path, tmp_path / ".smartspec").read_registry()["specs"]
     assert specs.get("spec-001-a") == {"path": "a"}  # its own lines are whole
-    with pytest.raises(DocumentError, match="critical-sections-registry.json: cannot be read"):
+    with pytest.raises(DocumentError, match=r"critical-sections-registry\.json: cannot be read"):
         specs.get("spec-002-b")
