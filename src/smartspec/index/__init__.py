@@ -4,8 +4,10 @@
 ``migrate``  reading the file in any shape it was ever written in, migrated in memory
 ``schema``   the text smartspec writes (schema 1, or the shape found) and its JSON Schema
 ``extract``  the fields a spec file states about itself
-``build``    incremental builds from the specs tree, with the scan state (a manifest for the
-             stat walk, one entry record per spec) that lets a rebuild skip unchanged files
+``build``    incremental builds from the specs tree: a stat walk, then a merge
+``state``    the scan state on disk (a manifest for the stat walk, one entry record per spec,
+             the index's ids) that lets a rebuild skip unchanged files
+``splice``   an edit of existing specs applied to the index text in place
 ``check``    ``index --check``: the index against the files it names
 ``graph``    dependency cycles and the graph as Mermaid or DOT
 

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from smartspec.errors import DocumentError
 from smartspec.fsutil import shown_path
-from smartspec.index.build import Cache, read_cache, spec_files
+from smartspec.index.build import spec_files
 from smartspec.index.extract import merge_entry, public_fields, spec_fields
 from smartspec.index.graph import find_cycles
 from smartspec.index.model import (
@@ -24,6 +24,7 @@ from smartspec.index.model import (
     SpecIndex,
     spec_path_for_display,
 )
+from smartspec.index.state import Cache, read_cache
 from smartspec.specfile import decode_spec
 
 

@@ -126,8 +126,9 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
     ``<state_dir>/SPEC_INDEX.json``), rebuild it from ``specs_dir``, and write it back where
     it was found together with the scan state, in the shape it was found unless ``migrate``
     asks for schema 1. With ``dry_run`` nothing is written."""
-    from smartspec.index.build import read_cache, walk_tree
+    from smartspec.index.build import walk_tree
     from smartspec.index.migrate import locate_index
+    from smartspec.index.state import read_cache
     from smartspec.workspace import Workspace
 
     root = root.resolve()
@@ -164,9 +165,10 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
                 if edited is not None:
                     return edited
         # Anything else: only now is what reads, merges and writes an index loaded.
-        from smartspec.index.build import merge, state_files
+        from smartspec.index.build import merge
         from smartspec.index.migrate import parse_index
         from smartspec.index.schema import dump_as_found, dump_index
+        from smartspec.index.state import state_files
 
         raw: bytes | None = None
         previous: SpecIndex | None = None
@@ -234,7 +236,7 @@ def _nothing_changed(walk: Walk, path: Path, rel: str,
     if not walk.clean:
         # Stamps or folder records changed (a racily clean file settled, a temp file was
         # left): the manifest is rewritten, the index is not.
-        from smartspec.index.build import manifest_bytes
+        from smartspec.index.state import manifest_bytes
 
         workspace.write_scan_manifest(workspace.state_dir / MANIFEST_FILE,
                                       manifest_bytes(walk.records, walk.dirs, known))
@@ -265,8 +267,8 @@ def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
     ids = read_known_ids(workspace.index_ids_path, path, root)
     if ids is None or len(ids) != known[6]:
         return None
-    from smartspec.index.build import state_files
     from smartspec.index.splice import splice
+    from smartspec.index.state import state_files
 
     # The stat identity says these are the bytes the last build wrote (a write changes the
     # ctime, which no one can set), so they are not hashed again.
