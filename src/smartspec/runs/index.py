@@ -6,7 +6,6 @@ output."""
 from __future__ import annotations
 
 import contextlib
-import difflib
 import gc
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +108,8 @@ class RefreshResult:
     def diff(self, root: Path) -> str:
         if self.new_text is None:
             return ""
+        import difflib
+
         name = shown_path(self.path, root)
         return "".join(difflib.unified_diff(
             (self.old_text or "").splitlines(keepends=True),
