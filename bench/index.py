@@ -8,9 +8,10 @@ sees them (byte-code compiled once, as for an installed package); ``python -c pa
 the same way as a yardstick, in every round beside the runs it is compared with. Each round
 removes the index and its scan state (the full run), runs again with nothing changed (which
 must read no file and write nothing), then rewrites one spec with a new title (the incremental
-run, which must read exactly that one file). Medians of the rounds are printed, then the same
-two operations through the Python API (``smartspec.runs.index.refresh_index``) in this
-process, without start-up.
+run, which must read exactly that one file). Medians of the rounds are printed, then the CPU
+seconds of the same processes (steadier than wall time when other work shares the cores),
+then the same two operations through the Python API (``smartspec.runs.index.refresh_index``)
+in this process, without start-up.
 
 The specs are written from a template here (valid header and settings comment; not the
 generator), in two sizes, because the full run's cost grows with the size of the specs while
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -319,12 +321,24 @@ def make_project(root: Path, count: int, typical: bool) -> list[Path]:
     return paths
 
 
-def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+# CPU seconds (user + system) of each timed process, by label, beside its wall time: when
+# other work shares the cores, a process waits for them and its wall time grows, its CPU time
+# much less, so the CPU ratios are the steadier figure on a busy machine.
+CPU: dict[str, list[float]] = {}
+
+
+def timed(argv: list[str], cwd: Path, env: dict[str, str],
+          label: str | None = None) -> tuple[float, str]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"bench: {' '.join(argv)} failed with exit {done.returncode}:\n{done.stderr}")
+    if label is not None:
+        CPU.setdefault(label, []).append(after.ru_utime - before.ru_utime
+                                         + after.ru_stime - before.ru_stime)
     return elapsed, done.stdout
 
 
@@ -368,7 +382,8 @@ class Figures:
 
 def run_size(folder: Path, count: int, rounds: int, typical: bool,
              env: dict[str, str]) -> Figures:
-    root = folder / ("typical" if typical else "compact")
+    label = "typical" if typical else "compact"
+    root = folder / label
     root.mkdir()
     paths = make_project(root, count, typical)
     lines = len(paths[0].read_text(encoding="utf-8").splitlines())
@@ -376,17 +391,18 @@ def run_size(folder: Path, count: int, rounds: int, typical: bool,
     full, incremental, quiet, yardstick = [], [], [], []
     for round_number in range(rounds):
         reset(root)
-        elapsed, out = timed(command, root, env)
+        elapsed, out = timed(command, root, env, f"{label} full")
         assert json.loads(out)["scan"]["parsed"] == count
         full.append(elapsed)
         for _ in range(3):
-            elapsed, out = timed(command, root, env)
+            elapsed, out = timed(command, root, env, f"{label} quiet")
             report = json.loads(out)
             assert report["scan"]["read"] == 0 and report["written"] == [], report
             quiet.append(elapsed)
-            yardstick.append(timed([sys.executable, "-c", "pass"], root, env)[0])
+            yardstick.append(timed([sys.executable, "-c", "pass"], root, env,
+                                   f"{label} pass")[0])
         changed = change_one(paths, count, round_number + 1, typical)
-        elapsed, out = timed(command, root, env)
+        elapsed, out = timed(command, root, env, f"{label} incremental")
         report = json.loads(out)
         # Only the changed spec is read; nothing else is opened.
         assert report["scan"]["read"] == 1 and report["updated"] == [changed], report
@@ -404,7 +420,6 @@ def run_size(folder: Path, count: int, rounds: int, typical: bool,
     result = refresh_index(root, state, specs)
     api_incremental = time.perf_counter() - start
     assert result.index.scan is not None and result.index.scan.read == 1
-    label = "typical" if typical else "compact"
     return Figures(label, lines, statistics.median(full), statistics.median(incremental),
                    statistics.median(quiet), statistics.median(yardstick), api_full,
                    api_incremental)
@@ -446,6 +461,14 @@ def main() -> int:
         verdict = "met" if r.quiet_ratio <= QUIET_TARGET else "missed"
         print(f"  {r.label:<8} {r.quiet:.3f} s against {r.yardstick:.3f} s: "
               f"{r.quiet_ratio:.1f}x   {verdict}")
+    print("\nCPU seconds of the same processes (user + system, the least of the rounds):")
+    for r in results:
+        cpu = {kind: min(CPU[f"{r.label} {kind}"])
+               for kind in ("full", "incremental", "quiet", "pass")}
+        print(f"  {r.label:<8} full {cpu['full']:.3f}, incremental {cpu['incremental']:.3f} "
+              f"({cpu['incremental'] / cpu['full']:.1%}), nothing changed {cpu['quiet']:.3f} "
+              f"({cpu['quiet'] / max(cpu['pass'], 1e-3):.1f}x python -c pass at "
+              f"{cpu['pass']:.3f})")
     print("\nin-process API (refresh_index, no start-up):")
     for r in results:
         print(f"  {r.label:<8} full {r.api_full:.3f} s, incremental {r.api_incremental:.3f} s, "
