@@ -570,6 +570,7 @@ class Workspace(NamedTuple):
                 if changed or _read_or_none(manifest_path) != new_manifest:
                     atomic_write(manifest_path, new_manifest)
                 if legacy_cache is not None and os.path.lexists(legacy_cache):
+                    refuse_links(legacy_cache)  # never delete through a link
                     self.remove_file(legacy_cache, root=self.state_dir)
         return [path] if changed else []
 
