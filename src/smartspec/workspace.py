@@ -8,13 +8,16 @@ no other module imports ``fswrite``.
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
 import json
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, NamedTuple
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
@@ -59,12 +62,24 @@ FOREIGN_REGISTRY_FALLBACK = "smartspec-sections-registry.json"
 
 def _foreign_registry(path: Path) -> bool:
     """Whether ``path`` holds valid JSON that is not smartspec's registry shape (an object with
-    a ``specs`` object). Unreadable or invalid files are smartspec's: loading reports them."""
+    a ``specs`` object). Unreadable or invalid files are smartspec's: loading reports them.
+    The records themselves are not decoded (a registry of thousands of specs is megabytes)."""
+    import msgspec
+
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = _registry_shape().decode(read_regular(path))
+    except msgspec.ValidationError:  # (a DecodeError too, so caught first)
+        return True  # valid JSON of another shape
+    except (OSError, msgspec.DecodeError):
         return False
-    return not (isinstance(data, dict) and isinstance(data.get("specs"), dict))
+    return bytes(memoryview(data.specs)[:1]) != b"{"
+
+
+@functools.cache
+def _registry_shape() -> Any:
+    import msgspec
+
+    return msgspec.json.Decoder(msgspec.defstruct("RegistryShape", [("specs", msgspec.Raw)]))
 
 
 def _read_or_none(path: Path) -> bytes | None:
@@ -72,6 +87,248 @@ def _read_or_none(path: Path) -> bytes | None:
         return read_regular(path)
     except OSError:
         return None
+
+
+def _replace_cache_file(path: Path, data: bytes) -> None:
+    """Replace a cache file atomically (temp file beside it, then rename) but without fsync:
+    a cache file lost in a crash is detected by its content and rebuilt, and a full index
+    writes one per spec. The temp file is created exclusively and never through a link, and
+    a rename replaces a link itself, never its target."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(temp, flags, 0o666)
+    try:
+        os.write(fd, data)
+    except BaseException:
+        os.close(fd)
+        os.unlink(temp)
+        raise
+    os.close(fd)
+    os.replace(temp, path)
+
+
+class _RecordsOnDemand(dict):  # type: ignore[type-arg]
+    """The registry's ``specs`` object with each record kept as undecoded JSON and decoded on
+    first access. A dict, so that readers that check ``isinstance(specs, dict)`` accept it;
+    ``get``, ``[]``, ``values`` and ``items`` return decoded records, and ``values`` decodes
+    lazily, so a search by path stops at the first match."""
+
+    def __getitem__(self, key: str) -> Any:
+        value: Any = dict.__getitem__(self, key)
+        raw_type: Any = _raw_type()
+        if isinstance(value, raw_type):
+            import msgspec
+
+            value = msgspec.json.decode(value)
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if dict.__contains__(self, key) else default
+
+    def values(self) -> Iterator[Any]:  # type: ignore[override]
+        return (self[key] for key in list(dict.keys(self)))
+
+    def items(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        return ((key, self[key]) for key in list(dict.keys(self)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Handed to worker processes as a plain dict of decoded records.
+        return (dict, (dict(self.items()),))
+
+
+def _read_at_once(path: Path) -> bytearray:
+    """A regular file's bytes in one buffer of its size (``read_regular`` joins 1 MB chunks,
+    which holds the file twice at its peak; the registry of thousands of specs is megabytes,
+    and what a one-spec validate holds should grow with the project as little as it can).
+    Files are replaced by renames, so the open file keeps the size it had."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
+        buffer = bytearray(info.st_size)
+        filled = os.readv(fd, [buffer])
+        while filled < len(buffer):  # a short read: ask again for the rest
+            more = os.readv(fd, [memoryview(buffer)[filled:]])
+            if not more:
+                del buffer[filled:]  # the file shrank while it was read
+                break
+            filled += more
+        return buffer
+    finally:
+        os.close(fd)
+
+
+class _RecordsFound(dict):  # type: ignore[type-arg]
+    """The registry's ``specs`` object, looked up in the text smartspec writes (``json.dumps``
+    with a two-space indent: a spec's record starts at a line ``    "<id>": {`` inside the
+    ``specs`` object and ends at the next line ``    }``). ``get`` reads the file in chunks up
+    to the record and decodes that record alone, so a one-spec validate holds one chunk, not
+    the registry of every spec; anything else (a search by path, say) decodes the whole
+    object, once. A file of another layout is decoded whole too."""
+
+    _START = b'\n  "specs": {'
+    _END = b"\n  }"
+    _CHUNK = 1 << 18
+
+    def __init__(self, path: Path, shown: str) -> None:
+        super().__init__()
+        self._path = path
+        self._shown = shown  # how errors name the file
+        self._whole: dict[str, Any] | None = None
+
+    def _all(self) -> dict[str, Any]:
+        if self._whole is None:
+            import msgspec
+
+            try:
+                data = msgspec.json.decode(_read_at_once(self._path))
+            except (OSError, msgspec.DecodeError) as exc:
+                raise DocumentError(f"{self._shown}: cannot be read as the critical-sections "
+                                    f"registry ({exc}); a registry that is not valid JSON must "
+                                    "be restored from version control or deleted") from None
+            whole = data.get("specs") if isinstance(data, dict) else None
+            self._whole = whole if isinstance(whole, dict) else {}
+        return self._whole
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self._whole is not None or not isinstance(key, str) or _LINE_BREAKERS & set(key):
+            return self._all().get(key, default)
+        import msgspec
+
+        marker = b"\n    " + json.dumps(key, ensure_ascii=False).encode("utf-8") + b": {"
+        try:
+            found, record = self._scan(marker)
+        except OSError:
+            found, record = "unknown", None
+        if found == "absent":
+            return default
+        if found == "found" and record is not None:
+            try:
+                return msgspec.json.decode(record)
+            except msgspec.DecodeError:
+                pass
+        return self._all().get(key, default)
+
+    def _scan(self, marker: bytes) -> tuple[str, bytes | None]:
+        """Read the file up to the record that starts with ``marker``: ("found", its bytes),
+        ("absent", None) when the specs object closes first, ("unknown", None) when the file
+        is not laid out as expected."""
+        fd = os.open(self._path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if not S_ISREG(os.fstat(fd).st_mode):
+                return "unknown", None
+            buffer = b""
+            state = "top"  # then "specs" (looking for the object), "records", "record"
+            while True:
+                chunk = os.read(fd, self._CHUNK)
+                buffer += chunk
+                if state == "top":
+                    if len(buffer) < 5 and chunk:
+                        continue
+                    if not buffer.startswith(b'{\n  "'):
+                        return "unknown", None
+                    state = "specs"
+                if state == "specs":
+                    at = buffer.find(self._START)
+                    if at < 0:
+                        buffer = buffer[-len(self._START):]
+                        if not chunk:
+                            return "unknown", None
+                        continue
+                    buffer = buffer[at + len(self._START):]
+                    state = "records"
+                if state == "records":
+                    at = buffer.find(marker)
+                    closed = buffer.find(self._END, 0, at if at >= 0 else len(buffer))
+                    if closed >= 0:
+                        return "absent", None
+                    if at < 0:
+                        buffer = buffer[-max(len(marker), len(self._END)):]
+                        if not chunk:
+                            return "unknown", None
+                        continue
+                    buffer = buffer[at + len(marker) - 1:]
+                    state = "record"
+                if buffer[1:2] == b"}":
+                    return "found", b"{}"
+                end = buffer.find(b"\n    }")
+                if end >= 0:
+                    return "found", buffer[:end + len(b"\n    }")]
+                if not chunk:
+                    return "unknown", None
+        finally:
+            os.close(fd)
+
+    def __getitem__(self, key: str) -> Any:
+        missing = object()
+        value = self.get(key, missing)
+        if value is missing:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self) -> Any:
+        return self._all().keys()
+
+    def values(self) -> Any:
+        return self._all().values()
+
+    def items(self) -> Any:
+        return self._all().items()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self._all()),))
+
+
+def _starts_like_ours(path: Path) -> bool:
+    """Whether ``path`` begins as smartspec writes its registry (``{`` then a key on the next
+    line, two spaces in), and holds an object ``specs`` at that depth, read in chunks."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 5)
+        if head != b'{\n  "':
+            return False
+        tail = head
+        while chunk := os.read(fd, 1 << 16):
+            if _RecordsFound._START in tail + chunk:
+                return True
+            tail = chunk[-len(_RecordsFound._START):]
+        return False
+    finally:
+        os.close(fd)
+
+
+# Characters json.dumps leaves raw but the registry's writer escapes (escape_line_breaks).
+_LINE_BREAKERS = frozenset("\x85\u2028\u2029")
+
+
+@functools.cache
+def _raw_type() -> type:
+    import msgspec
+
+    return msgspec.Raw
+
+
+@functools.cache
+def _registry_decoder() -> Any:
+    import msgspec
+
+    registry = msgspec.defstruct("RegistryRecords", [
+        ("specs", dict[str, msgspec.Raw]), ("schema", Any, REGISTRY_SCHEMA)])
+    return msgspec.json.Decoder(registry)
 
 
 def stamp(moment: datetime) -> str:
@@ -167,6 +424,33 @@ class Workspace(NamedTuple):
             raise DocumentError(f"{self.rel(path)}: expected an object with a 'specs' object")
         return data
 
+    def read_registry(self) -> dict[str, Any]:
+        """The registry for readers that look at a few specs' records (``validate``): each
+        record stays undecoded JSON until it is asked for, so checking one spec in a project
+        of thousands decodes one record, not all of them. Writers use ``load_registry``. A
+        file that is not a registry is reported as ``load_registry`` reports it."""
+        import msgspec
+
+        # The usual file is read once: decoded as a registry it is smartspec's; valid JSON of
+        # another shape is another tool's, and smartspec's own is then the fallback beside it.
+        usual = self.state_dir / "registry" / "critical-sections-registry.json"
+        for path in (usual, usual.with_name(FOREIGN_REGISTRY_FALLBACK)):
+            if not os.path.lexists(path):
+                return {"schema": REGISTRY_SCHEMA, "specs": {}}
+            try:
+                if _starts_like_ours(path):
+                    return {"schema": REGISTRY_SCHEMA,
+                            "specs": _RecordsFound(path, self.rel(path))}
+                data = _registry_decoder().decode(_read_at_once(path))
+            except msgspec.ValidationError:  # (a DecodeError too, so caught first)
+                if path == usual:
+                    continue
+                return self.load_registry()  # its error names the key
+            except (OSError, msgspec.DecodeError):
+                return self.load_registry()  # its error names the line and column
+            return {"schema": data.schema, "specs": _RecordsOnDemand(data.specs)}
+        return self.load_registry()
+
     def registry_text(self, registry: dict[str, Any], spec_id: str, spec_path: Path,
                       sections: dict[str, dict[str, Any]], now: datetime, **fields: Any) -> str:
         """The registry with this spec's entry replaced, plus ``fields`` (edit records the
@@ -232,37 +516,83 @@ class Workspace(NamedTuple):
             os.close(fd)
 
     # -- index -------------------------------------------------------------------------
-    def write_index(self, path: Path, text: str, *, cache_path: Path | None = None,
-                    cache: bytes | None = None) -> list[Path]:
-        """Write the index text (and, given ``cache_path``, the scan cache ``cache`` that
-        names it) atomically; the caller holds ``lock()``. Neither file is rewritten when its
-        bytes are unchanged. Returns the files written; a failed write puts the cache back
-        and raises WorkspaceError, so a refused run leaves the tree as it was."""
+    @property
+    def index_ids_path(self) -> Path:
+        """The ids of the index last written, for commands that only ask whether an id exists
+        (a one-spec ``validate``): ``smartspec.index.migrate.read_known_ids`` reads it."""
+        return self.state_dir / "index" / "ids.json"
+
+    def write_index(self, path: Path, text: str, *, ids: Iterable[str] | None = None,
+                    scan_state: tuple[Path, Mapping[str, bytes],
+                                      Callable[[str, os.stat_result | None], bytes]] | None = None,
+                    legacy_cache: Path | None = None, old: bytes | None = None) -> list[Path]:
+        """Write the index text atomically (not rewritten when its bytes are unchanged), then,
+        from ``smartspec index``, what describes it: the file of its ``ids`` and the scan
+        state ``(manifest path, entry records by file name, manifest bytes as a function of
+        the index's name and stat)``; an earlier version's single-file cache at
+        ``legacy_cache`` is removed once the manifest replaces it. The caller holds
+        ``lock()``; ``old`` is the index's bytes when the caller has just read them. Returns
+        the index when it was written; a failed index write raises WorkspaceError and leaves
+        every file as it was.
+
+        The scan state and the ids are caches keyed to the index's size, mtime, ctime and
+        inode: one that cannot be written, is lost in a crash, or describes an index another
+        command rewrote since (new and edit write only the index, which their journal can put
+        back) no longer matches the index and is simply not used, so their writes are not
+        fsynced one by one."""
         payload = text.encode("utf-8")
-        old_cache = _read_or_none(cache_path) if cache_path is not None else None
-        cache_folder_made = cache_path is not None and not cache_path.parent.exists()
+        rel = self.rel(path)
         try:
-            # The cache is written first and names the index text it belongs to: after a
-            # crash between the two writes the names differ and the next build compares
-            # every field.
-            if cache_path is not None and cache is not None and old_cache != cache:
-                atomic_write(cache_path, cache)
-            if _read_or_none(path) == payload:
-                return []
-            atomic_write(path, payload)
+            changed = (old if old is not None else _read_or_none(path)) != payload
+            if changed:
+                atomic_write(path, payload)
         except OSError as exc:
-            # A full disk or a read-only file system: put the cache back as it was.
-            if cache_path is not None:
-                with contextlib.suppress(OSError):
-                    if old_cache is not None:
-                        atomic_write(cache_path, old_cache)
-                    else:
-                        cache_path.unlink(missing_ok=True)
-                        if cache_folder_made:
-                            cache_path.parent.rmdir()
             raise WorkspaceError(f"{exc.filename or path}: cannot be written ({exc.strerror}); "
                                  "the index was left as it was") from None
-        return [path]
+        try:
+            stat: os.stat_result | None = path.stat()
+        except OSError:
+            stat = None
+        with contextlib.suppress(OSError, WorkspaceError):
+            if ids is not None:
+                self._write_index_ids(rel, stat, ids, changed)
+            if scan_state is not None:
+                manifest_path, entries, manifest = scan_state
+                folder = manifest_path.parent / "entries"
+                if entries:
+                    refuse_links(folder / "x")
+                    folder.mkdir(parents=True, exist_ok=True)
+                    for name, data in entries.items():
+                        if _read_or_none(folder / name) != data:
+                            _replace_cache_file(folder / name, data)
+                # It names the index's stat, so it is new whenever the index was written.
+                new_manifest = manifest(rel, stat)
+                if changed or _read_or_none(manifest_path) != new_manifest:
+                    atomic_write(manifest_path, new_manifest)
+                if legacy_cache is not None and os.path.lexists(legacy_cache):
+                    refuse_links(legacy_cache)  # never delete through a link
+                    self.remove_file(legacy_cache, root=self.state_dir)
+        return [path] if changed else []
+
+    def write_scan_manifest(self, path: Path, data: bytes) -> None:
+        """Replace the index's scan manifest alone (a run in which only stamps settled). A
+        failure is not an error: the old manifest still describes the tree correctly, it only
+        makes the next run hash a few files again."""
+        with contextlib.suppress(OSError, WorkspaceError):
+            atomic_write(path, data)
+
+    def _write_index_ids(self, rel: str, stat: os.stat_result | None, ids: Iterable[str],
+                         changed: bool) -> None:
+        target = self.index_ids_path
+        if stat is None:
+            return
+        import msgspec
+
+        data = msgspec.json.encode({
+            "index": rel, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+            "ctime_ns": stat.st_ctime_ns, "ino": stat.st_ino, "ids": sorted(set(ids))})
+        if changed or _read_or_none(target) != data:
+            atomic_write(target, escape_line_breaks(data.decode("utf-8")).encode("utf-8"))
 
     # -- any other file ------------------------------------------------------------------
     @staticmethod

@@ -252,7 +252,7 @@ def test_a_template_cache_others_can_write_is_not_used(tmp_path: Path) -> None:
 
 def test_a_fifo_in_place_of_the_index_cache_does_not_hang_index(tmp_path: Path) -> None:
     new(tmp_path, "first")
-    cache = tmp_path / ".smartspec/cache/index-cache.json"
+    cache = tmp_path / ".smartspec/index/manifest.json"
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.unlink(missing_ok=True)
     os.mkfifo(cache)

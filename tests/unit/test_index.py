@@ -578,7 +578,8 @@ def test_non_utf8_spec_is_a_document_error(tmp_path: Path) -> None:
     path = tmp_path / "specs/feature/spec-001-a/spec.md"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"# SPEC-001: \xff\xfe\n")
-    with pytest.raises(DocumentError, match=r"spec-001-a/spec.md: not UTF-8 text \(byte 12\)"):
+    with pytest.raises(DocumentError, match=r"spec-001-a/spec.md: line 1: byte 0xff is not "
+                                            r"UTF-8; expected a UTF-8 Markdown spec"):
         build(tmp_path)
 
 
@@ -687,7 +688,9 @@ def test_refresh_creates_then_keeps_the_index(tmp_path: Path) -> None:
     assert result.found is None
     assert result.path == state.resolve() / "SPEC_INDEX.json"
     assert result.written == [result.path]
-    assert (state / "cache" / "index-cache.json").is_file()
+    assert (state / "index" / "manifest.json").is_file()
+    assert sorted(p.name for p in (state / "index" / "entries").iterdir()) == [
+        "spec-001-a.json", "spec-002-b.json", "spec-core-001-auth.json"]
     assert load_index(result.path).entries.keys() == {"spec-001-a", "spec-002-b",
                                                       "spec-core-001-auth"}
     again = refresh_index(tmp_path, state, tmp_path / "specs", now_ns=NOW_NS)

@@ -271,8 +271,8 @@ def test_unreadable_spec_file(tmp_path: Path) -> None:
     index = build(tmp_path)
     (tmp_path / "specs/feature/spec-001-alpha/spec.md").write_bytes(b"# SPEC-001: \xff\n")
     assert check(tmp_path, index) == [
-        ("unreadable-file", "spec-001-alpha: specs/feature/spec-001-alpha/spec.md: not UTF-8 text "
-                            "(byte 12); expected a Markdown spec", "spec-001-alpha")]
+        ("unreadable-file", "spec-001-alpha: specs/feature/spec-001-alpha/spec.md: line 1: byte "
+                            "0xff is not UTF-8; expected a UTF-8 Markdown spec", "spec-001-alpha")]
 
 
 def test_specs_of_other_repositories_are_not_looked_for(tmp_path: Path) -> None:

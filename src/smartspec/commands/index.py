@@ -85,15 +85,15 @@ def _refresh(scope: IndexScope, specindex: str | None, dry_run: bool, fmt: str,
 
     result = refresh_index(scope.root, scope.state_dir, scope.specs_dir, specindex=specindex,
                            dry_run=dry_run, repo=scope.repo, migrate=migrate)
-    index, scan = result.index, result.index.scan
+    scan = result.scan
     assert scan is not None
     shown = scope.show(result.path)
     if fmt == "json":
         _emit_json({
             "schema": OUTPUT_SCHEMA, "command": "index", "index": shown,
-            "found": result.found is not None, "shape": index.shape,
-            "migrated": index.migrated and migrate, "dry_run": dry_run, "changed": result.changed,
-            "specs": len(index.all_entries()), "specs_dir": scope.show(scope.specs_dir),
+            "found": result.found is not None, "shape": result.shape,
+            "migrated": result.migrated and migrate, "dry_run": dry_run, "changed": result.changed,
+            "specs": result.size, "specs_dir": scope.show(scope.specs_dir),
             "scan": {"found": scan.found, "read": scan.read, "parsed": scan.parsed,
                      "unchanged": scan.unchanged},
             "added": scan.added, "removed": scan.removed, "updated": scan.changed,
@@ -105,17 +105,17 @@ def _refresh(scope: IndexScope, specindex: str | None, dry_run: bool, fmt: str,
         click.echo(f"smartspec: warning: {warning}", err=True)
     if result.found is None:
         click.echo(f"SPEC_INDEX: none found; {'would create' if dry_run else 'creating'} {shown}")
-    elif index.migrated and migrate:
-        click.echo(f"SPEC_INDEX: {shown} (read in {SHAPE_NAMES[index.shape]}, "
+    elif result.migrated and migrate:
+        click.echo(f"SPEC_INDEX: {shown} (read in {SHAPE_NAMES[result.shape]}, "
                    "migrated to the current schema)")
-    elif index.migrated:
-        click.echo(f"SPEC_INDEX: {shown} (in {SHAPE_NAMES[index.shape]}, kept in that shape; "
+    elif result.migrated:
+        click.echo(f"SPEC_INDEX: {shown} (in {SHAPE_NAMES[result.shape]}, kept in that shape; "
                    "--migrate converts it to the current schema)")
     else:
         click.echo(f"SPEC_INDEX: {shown}")
     click.echo(f"Scanned {scan.found} spec files in {scope.show(scope.specs_dir)}: "
                f"{scan.read} read, {scan.parsed} parsed, {scan.unchanged} unchanged; "
-               f"{len(index.all_entries())} entries.")
+               f"{result.size} entries.")
     for label, ids in (("Added", scan.added), ("Removed", scan.removed),
                        ("Updated", scan.changed)):
         if ids:

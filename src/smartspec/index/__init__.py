@@ -4,12 +4,15 @@
 ``migrate``  reading the file in any shape it was ever written in, migrated in memory
 ``schema``   the text smartspec writes (schema 1, or the shape found) and its JSON Schema
 ``extract``  the fields a spec file states about itself
-``build``    incremental builds from the specs tree, with the scan cache
+``build``    incremental builds from the specs tree: a stat walk, then a merge
+``state``    the scan state on disk (a manifest for the stat walk, one entry record per spec,
+             the index's ids) that lets a rebuild skip unchanged files
+``splice``   an edit of existing specs applied to the index text in place
 ``check``    ``index --check``: the index against the files it names
 ``graph``    dependency cycles and the graph as Mermaid or DOT
 
 Nothing here writes or locks: ``runs/index.py`` runs ``smartspec index`` and hands what this
-package returns (the index text, the cache bytes) to ``Workspace``, the only writer.
+package returns (the index text, the scan state's bytes) to ``Workspace``, the only writer.
 
 The names below are importable from ``smartspec.index`` itself; each submodule is loaded on
 first use, so a command that only reads an index does not load the builder or the checker.

@@ -1,20 +1,20 @@
-"""Incremental builds of the index from the specs tree, with the scan cache that lets a
-rebuild skip files whose size and mtime have not changed. Pure of writes: the caller
+"""Incremental builds of the index from the specs tree: a stat walk against the scan state
+(``index.state``) that opens only files whose size or mtime changed and parses only those
+whose content is new, then a merge with the previous index. Pure of writes: the caller
 (``runs/index.py``) writes what it returns through ``Workspace``."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
+import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISLNK
 from typing import Any
 
 from smartspec.errors import DocumentError
-from smartspec.fsutil import read_regular, shown_path
+from smartspec.fsutil import shown_path
 from smartspec.index.extract import merge_entry, public_fields, spec_fields
 from smartspec.index.model import (
     CACHE_SCHEMA_VERSION,
@@ -26,6 +26,11 @@ from smartspec.index.model import (
     add_entry,
     recompute_dependents,
 )
+from smartspec.index.state import Cache, read_cache
+from smartspec.specfile import decode_spec
+
+# What ``atomic_write`` leaves beside a spec when a run is killed mid-write.
+_SPEC_TEMP_RE = re.compile(r"^\.spec\.md\..+\.tmp$")
 
 # --------------------------------------------------------------------------------------------
 # Building from the specs tree
@@ -54,53 +59,49 @@ def spec_files(specs_dir: Path) -> list[os.DirEntry[str]]:
     return found
 
 
-def build_index(root: Path, specs_dir: Path, previous: SpecIndex | None,
-                cache_path: Path | None, *, repo: str | None = None,
-                now_ns: int | None = None) -> SpecIndex:
-    """The index of every spec under ``specs_dir``, merged with ``previous``.
+class Walk:
+    """What a stat walk of the specs tree found, before any index is read: per spec file its
+    record ``[size, stamp, sha256, fields, warning, spec id]`` (fields are a dict when the
+    file was parsed in this run, else None: they are in the entry store), the files whose
+    content is new or changed, the folder records, and stale temp files seen on the way."""
 
-    Incremental: a file whose size and mtime match the cache is not opened; one whose hash
-    matches is not parsed again. Entries of ``previous`` are matched by path, then by id (a
-    spec that moved); an entry that was indexed from a file (it has a ``sha256``) and whose
-    file is gone is removed; hand-made entries (placeholders, specs of other repositories)
-    are kept. ``repo`` is the repository of specs that state none. The new cache is in
-    ``result.scan.cache`` for ``cache_bytes`` to encode and ``Workspace.write_index`` to
-    write. Nothing is written here.
+    __slots__ = ("cache", "changed", "clean", "dirs", "fresh", "prefix", "records", "scan",
+                 "specs_rel", "temps")
 
-    ``previous`` is consumed: the result reuses its entry objects where nothing changed.
-    """
-    index = build(root, specs_dir, previous, cache_path, repo=repo, now_ns=now_ns)
-    recompute_dependents(index)
-    return index
+    def __init__(self, cache: Cache, prefix: str, specs_rel: str) -> None:
+        self.cache = cache
+        self.prefix = prefix  # the root with a trailing slash: prefix + rel is the file
+        self.specs_rel = specs_rel
+        self.scan = ScanReport()
+        self.records: dict[str, list[Any]] = {}
+        self.changed: list[str] = []  # rel paths whose content is new to the manifest
+        self.dirs: dict[str, list[Any]] = {}
+        self.temps: list[str] = []
+        self.clean = True  # nothing found that the manifest does not already say
+        self.fresh: dict[str, dict[str, Any]] = {}  # rel -> fields parsed in this run
+
+    def fields(self, rel: str) -> dict[str, Any] | None:
+        """The fields the file at ``rel`` states: parsed in this run, or from the store."""
+        fields = self.fresh.get(rel)
+        if fields is not None:
+            return fields
+        record = self.records[rel]
+        return self.cache.fields(rel, record[2], record[5])
 
 
-def build(root: Path, specs_dir: Path, previous: SpecIndex | None, cache_path: Path | None,
-           *, repo: str | None, now_ns: int | None) -> SpecIndex:
-    """``build_index`` without recomputing dependents (``dump_index`` does that anyway)."""
+def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None = None) -> Walk:
+    """Stat every spec file under ``specs_dir`` against ``cache``: a file whose size and mtime
+    match is not opened; one whose hash matches is not parsed again. Folders whose mtime is
+    unchanged are not listed again."""
     start_ns = time.time_ns() if now_ns is None else now_ns
     root = root.resolve()
     specs_dir = specs_dir.resolve()
-    specs_rel = shown_path(specs_dir, root)
-    cache = read_cache(cache_path)
-    prior = previous.all_entries() if previous is not None else []
-    by_path: dict[str, IndexEntry] = {}
-    by_id: dict[str, IndexEntry] = {}
-    for entry in prior:
-        if entry.path is not None:
-            by_path.setdefault(entry.path, entry)
-        by_id.setdefault(entry.id, entry)
-    # An index byte for byte as the last build wrote it holds exactly what that build made
-    # of each file, so an entry whose file is unchanged is reused without comparing fields.
-    trusted = (previous is not None and previous.source_sha256 is not None
-               and previous.source_sha256 == cache.index_sha256)
-    scan = ScanReport()
-    records: dict[str, list[Any]] = {}
-    placed: list[IndexEntry | None] = []  # in walk order; None = merged below
-    pending: list[tuple[int, str, dict[str, Any], str]] = []
-    used: set[int] = set()  # id() of previous entries taken over
     prefix = str(root).rstrip("/") + "/"
+    walk = Walk(cache, prefix, shown_path(specs_dir, root))
+    scan = walk.scan
     racy_after = start_ns - RACY_WINDOW_NS
-    files, dirs = _scan_tree(prefix, str(specs_dir), cache.dirs, racy_after)
+    files = _scan_tree(walk, prefix, str(specs_dir), racy_after)
+    known = cache.files
     for full in files:
         # String slicing, not Path.relative_to: this loop runs once per spec on every build.
         rel = full[len(prefix):] if full.startswith(prefix) else full
@@ -116,42 +117,104 @@ def build(root: Path, specs_dir: Path, previous: SpecIndex | None, cache_path: P
             continue  # gone since the folder was listed
         scan.found += 1
         size, mtime = stat.st_size, stat.st_mtime_ns
-        record = cache.files.get(rel)
-        data: bytes | None = None
-        if record is not None and record[0] == size and record[1] == mtime:
-            digest = record[2]
-        else:
-            scan.read += 1
-            data = _read_spec_bytes(Path(full), rel)
-            digest = hashlib.sha256(data).hexdigest()
-            if record is not None and record[2] != digest:
-                record = None
+        record = known.get(rel)
         stamp = -1 if mtime >= racy_after else mtime  # -1: racily clean
-        base = by_path.get(rel)
-        if (trusted and record is not None and base is not None and base.sha256 == digest
-                and id(base) not in used and (base.repo is not None or not repo)):
-            used.add(id(base))
-            placed.append(base)
-            records[rel] = [size, stamp, digest, record[3], record[4]]
+        if record is not None and record[0] == size and record[1] == mtime:
+            # The record as it was (fields inline in the single-file cache move to the entry
+            # store on this write); a new stamp makes a new record and a new manifest.
+            if stamp == mtime:
+                walk.records[rel] = record
+            else:
+                walk.records[rel] = [size, stamp, record[2], record[3], record[4], record[5]]
+                walk.clean = False
             if record[4]:
                 scan.warnings.append(record[4])
             continue
-        stated = cached_fields(record[3]) if record is not None else None
-        if stated is None:
-            if data is None:
-                scan.read += 1
-                data = _read_spec_bytes(Path(full), rel)
-                digest = hashlib.sha256(data).hexdigest()
-            scan.parsed += 1
-            stated = spec_fields(decode_spec(data, rel), rel, specs_rel)
+        walk.clean = False
+        scan.read += 1
+        data = _read_spec_bytes(Path(full), rel)
+        digest = hashlib.sha256(data).hexdigest()
+        if record is not None and record[2] == digest:
+            walk.records[rel] = [size, stamp, digest, record[3], record[4], record[5]]
+            if record[4]:
+                scan.warnings.append(record[4])
+            continue
+        scan.parsed += 1
+        stated = spec_fields(decode_spec(data, rel)[0], rel, walk.specs_rel)
         warning = stated.pop("_warning", None)
         if warning:
             scan.warnings.append(warning)
-        records[rel] = [size, stamp, digest, stated, warning]
+        walk.fresh[rel] = stated
+        walk.changed.append(rel)
+        walk.records[rel] = [size, stamp, digest, stated, warning, stated["id"]]
+    if walk.records.keys() != known.keys() or cache.legacy:
+        walk.clean = False
+    return walk
+
+
+def build_index(root: Path, specs_dir: Path, previous: SpecIndex | None,
+                cache_path: Path | None, *, repo: str | None = None,
+                now_ns: int | None = None) -> SpecIndex:
+    """The index of every spec under ``specs_dir``, merged with ``previous``.
+
+    Incremental: a file whose size and mtime match the cache is not opened; one whose hash
+    matches is not parsed again. Entries of ``previous`` are matched by path, then by id (a
+    spec that moved); an entry that was indexed from a file (it has a ``sha256``) and whose
+    file is gone is removed; hand-made entries (placeholders, specs of other repositories)
+    are kept. ``repo`` is the repository of specs that state none. The new scan state is in
+    ``result.scan.cache`` for ``state_files`` to encode and ``Workspace.write_index`` to
+    write. Nothing is written here.
+
+    ``previous`` is consumed: the result reuses its entry objects where nothing changed.
+    """
+    walk = walk_tree(root, specs_dir, read_cache(cache_path), now_ns=now_ns)
+    index = merge(walk, previous, repo=repo)
+    recompute_dependents(index)
+    return index
+
+
+def merge(walk: Walk, previous: SpecIndex | None, *, repo: str | None) -> SpecIndex:
+    """The index a walk describes, merged with ``previous`` (``build_index`` without
+    recomputing dependents, which ``dump_index`` does anyway)."""
+    scan = walk.scan
+    prior = previous.all_entries() if previous is not None else []
+    by_path: dict[str, IndexEntry] = {}
+    by_id: dict[str, IndexEntry] = {}
+    for entry in prior:
+        if entry.path is not None:
+            by_path.setdefault(entry.path, entry)
+        by_id.setdefault(entry.id, entry)
+    # An index byte for byte as the last build wrote it holds exactly what that build made
+    # of each file, so an entry whose file is unchanged is reused without comparing fields.
+    trusted = (previous is not None and previous.source_sha256 is not None
+               and previous.source_sha256 == walk.cache.index_sha256)
+    placed: list[IndexEntry | None] = []  # in walk order; None = merged below
+    pending: list[tuple[int, str, dict[str, Any], str]] = []
+    used: set[int] = set()  # id() of previous entries taken over
+    for rel, record in walk.records.items():
+        digest = record[2]
+        base = by_path.get(rel)
+        if (trusted and rel not in walk.fresh and base is not None and base.sha256 == digest
+                and id(base) not in used and (base.repo is not None or not repo)):
+            used.add(id(base))
+            placed.append(base)
+            continue
+        stated = walk.fields(rel)
+        if stated is None:
+            # Neither parsed now nor in the store: read the file once more.
+            scan.read += 1
+            scan.parsed += 1
+            full = walk.prefix + rel
+            data = _read_spec_bytes(Path(full), rel)
+            digest = hashlib.sha256(data).hexdigest()
+            stated = spec_fields(decode_spec(data, rel)[0], rel, walk.specs_rel)
+            stated.pop("_warning", None)
+            walk.fresh[rel] = stated
+            walk.records[rel] = [record[0], record[1], digest, stated, record[4], stated["id"]]
         pending.append((len(placed), rel, stated, digest))
         placed.append(None)
 
-    seen_paths = set(records)
+    seen_paths = walk.records.keys()
     for position, rel, stated, digest in pending:
         base = by_path.get(rel)
         if (base is not None and id(base) not in used and base.sha256 == digest
@@ -195,19 +258,20 @@ def build(root: Path, specs_dir: Path, previous: SpecIndex | None, cache_path: P
     scan.removed.sort()
     scan.changed.sort()
     scan.cache = {"schema": CACHE_SCHEMA_VERSION, "extractor": EXTRACTOR_VERSION,
-                  "index_sha256": None, "files": records, "dirs": dirs}
+                  "index_sha256": None, "files": walk.records, "dirs": walk.dirs}
     return result
 
 
-def _scan_tree(prefix: str, specs_dir: str, cached: dict[str, Any],
-               racy_after: int) -> tuple[list[str], dict[str, list[Any]]]:
+def _scan_tree(walk: Walk, prefix: str, specs_dir: str, racy_after: int) -> list[str]:
     """The ``spec.md`` files under ``specs_dir`` (sorted absolute paths), listing only the
     folders whose mtime changed since the cached listing: adding, removing or renaming an
-    entry changes its folder's mtime, so an unchanged folder has unchanged children. Returns
-    the files and the new folder records ``[mtime_ns, subfolders, has spec.md]``; hidden
-    folders are skipped and links to folders are not followed."""
+    entry changes its folder's mtime, so an unchanged folder has unchanged children. Sets the
+    walk's folder records ``[mtime_ns, subfolders, has spec.md]`` and collects the temp files
+    a killed write left beside a spec (they changed their folder's mtime, so the folder is
+    listed). Hidden folders are skipped and links to folders are not followed."""
     files: list[str] = []
-    dirs: dict[str, list[Any]] = {}
+    cached = walk.cache.dirs
+    dirs = walk.dirs
     stack = [specs_dir]
     while stack:
         folder = stack.pop()
@@ -219,26 +283,35 @@ def _scan_tree(prefix: str, specs_dir: str, cached: dict[str, Any],
         record = cached.get(rel)
         if record is not None and record[0] == mtime:
             children, has_spec = record[1], record[2]
+            dirs[rel] = record
         else:
+            walk.clean = False
             children, has_spec = [], False
             try:
                 with os.scandir(folder) as listing:
                     for item in listing:
-                        if item.name.startswith("."):
+                        name = item.name
+                        if name.startswith("."):
+                            if _SPEC_TEMP_RE.match(name):
+                                walk.temps.append(item.path)
                             continue
                         if item.is_dir(follow_symlinks=False):
-                            children.append(item.name)
-                        elif item.name == "spec.md" and item.is_file():
+                            children.append(name)
+                        elif name == "spec.md" and item.is_file():
                             has_spec = True
             except OSError:
                 continue
             children.sort()
-        dirs[rel] = [-1 if mtime >= racy_after else mtime, children, has_spec]
+            stamp = -1 if mtime >= racy_after else mtime
+            dirs[rel] = [stamp, children, has_spec]
         if has_spec:
             files.append(folder + "/spec.md")
-        stack.extend(f"{folder}/{name}" for name in children)
+        if children:
+            stack.extend(f"{folder}/{name}" for name in children)
     files.sort()
-    return files, dirs
+    if dirs.keys() != cached.keys():
+        walk.clean = False
+    return files
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -254,86 +327,8 @@ def _states_same(entry: IndexEntry, stated: dict[str, Any]) -> bool:
                for name, value in stated.items())
 
 
-
-
-def cache_bytes(index: SpecIndex, index_text: str) -> bytes | None:
-    """The scan cache of a build, naming the index text it belongs to (so a crash between the
-    two writes is noticed); None when the index was not built by a scan."""
-    if index.scan is None:
-        return None
-    import msgspec
-
-    from smartspec.markers import escape_line_breaks
-
-    index.scan.cache["index_sha256"] = hashlib.sha256(index_text.encode("utf-8")).hexdigest()
-    # In walk order already; one line for every reader.
-    return escape_line_breaks(msgspec.json.encode(index.scan.cache).decode("utf-8")).encode("utf-8")
-
-
-@dataclass(slots=True)
-class _Cache:
-    """The scan cache: per spec file ``[size, mtime_ns, sha256, fields, warning]`` (fields
-    stay undecoded JSON until needed), per folder ``[mtime_ns, subfolders, has spec.md]``,
-    and the hash of the index text last written."""
-
-    files: dict[str, Any] = field(default_factory=dict)
-    dirs: dict[str, Any] = field(default_factory=dict)
-    index_sha256: str | None = None
-
-
-@functools.cache
-def _cache_decoder() -> Any:
-    import msgspec
-
-    record: Any = tuple[int, int, str, msgspec.Raw, str | None]
-    folder: Any = tuple[int, list[str], bool]
-    cache_file = msgspec.defstruct("CacheFile", [
-        ("schema", int), ("extractor", int), ("files", dict[str, record]),
-        ("dirs", dict[str, folder], msgspec.field(default_factory=dict)),
-        ("index_sha256", str | None, None)])
-    return msgspec.json.Decoder(cache_file)
-
-
-def read_cache(cache_path: Path | None) -> _Cache:
-    """The cache; an unreadable, malformed or outdated one is simply not used."""
-    if cache_path is None:
-        return _Cache()
-    import msgspec
-
-    try:
-        data = _cache_decoder().decode(read_regular(cache_path))
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return _Cache()
-    if data.schema != CACHE_SCHEMA_VERSION or data.extractor != EXTRACTOR_VERSION:
-        return _Cache()
-    return _Cache(files=data.files, dirs=data.dirs, index_sha256=data.index_sha256)
-
-
-def cached_fields(value: Any) -> dict[str, Any] | None:
-    """A cache record's spec fields, decoded on demand; None when they are unusable."""
-    import msgspec
-
-    if isinstance(value, dict):
-        return value
-    try:
-        stated = msgspec.json.decode(value)
-    except msgspec.DecodeError:
-        return None
-    if not isinstance(stated, dict) or not isinstance(stated.get("id"), str):
-        return None
-    return stated
-
-
 def _read_spec_bytes(path: Path, rel: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"{rel}: cannot be read ({exc.strerror})") from None
-
-
-def decode_spec(data: bytes, rel: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(f"{rel}: not UTF-8 text (byte {exc.start}); expected a Markdown spec"
-                            ) from None

@@ -6,11 +6,10 @@ import difflib
 import hashlib
 import re
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from smartspec.errors import DocumentError
 from smartspec.fsutil import shown_path
-from smartspec.index.build import cached_fields, decode_spec, read_cache, spec_files
+from smartspec.index.build import spec_files
 from smartspec.index.extract import merge_entry, public_fields, spec_fields
 from smartspec.index.graph import find_cycles
 from smartspec.index.model import (
@@ -25,6 +24,8 @@ from smartspec.index.model import (
     SpecIndex,
     spec_path_for_display,
 )
+from smartspec.index.state import Cache, read_cache
+from smartspec.specfile import decode_spec
 
 
 def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
@@ -46,7 +47,7 @@ def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
     def report(code: str, message: str, spec_id: str | None) -> None:
         findings.append(IndexFinding(code, CHECKS[code][0], message, spec_id))
 
-    cached = read_cache(cache_path).files
+    cached = read_cache(cache_path)
     specs_rel = shown_path(specs_dir.resolve(), root) if specs_dir is not None else None
     seen_paths: dict[str, str] = {}
     pattern = re.compile(id_pattern or DEFAULT_ID_PATTERN)
@@ -68,7 +69,7 @@ def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
             if rel in indexed:
                 continue
             try:
-                spec_id = spec_fields(decode_spec(Path(item.path).read_bytes(), rel), rel,
+                spec_id = spec_fields(decode_spec(Path(item.path).read_bytes(), rel)[0], rel,
                                       specs_rel)["id"]
             except (OSError, DocumentError):
                 spec_id = PurePosixPath(rel).parent.name
@@ -79,7 +80,7 @@ def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
 
 
 def _check_entry(entry: IndexEntry, index: SpecIndex, root: Path, report: Reporter,
-                 seen_paths: dict[str, str], cached: dict[str, Any],
+                 seen_paths: dict[str, str], cached: Cache,
                  specs_rel: str | None, repo: str | None, pattern: re.Pattern[str]) -> None:
     spec_id = entry.id
     if pattern.search(spec_id) is None:
@@ -128,11 +129,11 @@ def _check_entry(entry: IndexEntry, index: SpecIndex, root: Path, report: Report
         report("unreadable-file", f"{spec_id}: {path} cannot be read ({exc.strerror})", spec_id)
         return
     digest = hashlib.sha256(data).hexdigest()
-    record = cached.get(path)
-    stated = cached_fields(record[3]) if record is not None and record[2] == digest else None
+    record = cached.files.get(path)
+    stated = cached.fields(path, digest, record[5]) if record is not None else None
     if stated is None:
         try:
-            stated = spec_fields(decode_spec(data, path), path, specs_rel)
+            stated = spec_fields(decode_spec(data, path)[0], path, specs_rel)
         except DocumentError as exc:
             report("unreadable-file", f"{spec_id}: {exc}", spec_id)
             return

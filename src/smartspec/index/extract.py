@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -132,8 +131,7 @@ def merge_entry(base: IndexEntry | None, stated: dict[str, Any], rel_path: str,
                 sha256: str | None) -> IndexEntry:
     """The spec wins where it speaks; the index keeps what only it knows (unknown fields,
     a repo or dependencies the spec does not state)."""
-    entry = replace(base, domains=list(base.domains), dependencies=list(base.dependencies),
-                    extra=dict(base.extra)) if base else IndexEntry(id=stated["id"])
+    entry = base.copy() if base else IndexEntry(id=stated["id"])
     for name in SPEC_FIELDS:
         if name in stated:
             value = stated[name]

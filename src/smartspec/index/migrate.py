@@ -91,6 +91,37 @@ def locate_index(root: Path, state_dir: Path, specindex: str | None) -> Path | N
     return None
 
 
+def read_known_ids(ids_path: Path, index_path: Path, root: Path) -> frozenset[str] | None:
+    """The ids of the index at ``index_path`` from the small file ``Workspace.write_index``
+    keeps beside the scan state, when that file describes this very index file (same name,
+    size, mtime, ctime and inode); None when it does not (a hand edit, another tool's write,
+    a project from an earlier version), and the caller loads the index itself."""
+    import msgspec
+
+    from smartspec.fsutil import shown_path
+
+    try:
+        data = _ids_decoder().decode(read_regular(ids_path))
+        stat = index_path.stat()
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if (data.index != shown_path(index_path.resolve(), root) or data.size != stat.st_size
+            or data.mtime_ns != stat.st_mtime_ns or data.ctime_ns != stat.st_ctime_ns
+            or data.ino != stat.st_ino):
+        return None
+    return frozenset(data.ids)
+
+
+@functools.cache
+def _ids_decoder() -> Any:
+    import msgspec
+
+    ids_file = msgspec.defstruct("IdsFile", [
+        ("index", str), ("size", int), ("mtime_ns", int), ("ctime_ns", int), ("ino", int),
+        ("ids", list[str])])
+    return msgspec.json.Decoder(ids_file)
+
+
 def index_candidates(root: Path, state_dir: Path) -> list[Path]:
     """The places ``locate_index`` looks, in order (for messages that list them)."""
     return [state_dir / INDEX_FILE, root / INDEX_FILE, root / ".spec" / INDEX_FILE,
@@ -112,13 +143,16 @@ def load_index(path: Path) -> SpecIndex:
     return parse_index(raw, source=path)
 
 
-def parse_index(raw: bytes | str, *, source: Path | None = None) -> SpecIndex:
-    """``load_index`` on bytes already read; ``source`` is named in errors."""
+def parse_index(raw: bytes | str, *, source: Path | None = None,
+                written_sha256: str | None = None) -> SpecIndex:
+    """``load_index`` on bytes already read; ``source`` is named in errors. When the bytes
+    hash to ``written_sha256`` (what the last ``smartspec index`` wrote), they are the output
+    of ``dump_index`` and need no clean-up, so the per-entry checks are skipped."""
     shown = str(source) if source is not None else "SPEC_INDEX.json"
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     digest = hashlib.sha256(raw).hexdigest()
-    index = _parse_plain_v1(raw, source)
+    index = _parse_plain_v1(raw, source, clean=written_sha256 == digest)
     if index is None:
         index = _parse_any(raw, source, shown)
     index.source_sha256 = digest
@@ -266,9 +300,10 @@ def _plain_v1_decoder() -> Any:
     return msgspec.json.Decoder(plain_file)
 
 
-def _parse_plain_v1(raw: bytes, source: Path | None) -> SpecIndex | None:
+def _parse_plain_v1(raw: bytes, source: Path | None, *, clean: bool = False) -> SpecIndex | None:
     """The index when ``raw`` is a plain schema-1 file that needs no clean-up (the same result
-    ``_parse_any`` gives), else None and the careful path takes over."""
+    ``_parse_any`` gives), else None and the careful path takes over. ``clean`` says the file
+    is known to be one smartspec wrote, so its entries are not checked one by one."""
     import msgspec
 
     try:
@@ -278,6 +313,19 @@ def _parse_plain_v1(raw: bytes, source: Path | None) -> SpecIndex | None:
     if data.schema != INDEX_SCHEMA_VERSION:
         return None
     index = SpecIndex(source=source, shape="v1")
+    if clean:
+        entries = index.entries
+        for item in data.specs:
+            entry = IndexEntry(item.id, item.title, item.path, item.repo, item.category,
+                               item.status, item.version, item.profile, item.domains,
+                               item.dependencies, item.dependents, item.created, item.updated,
+                               item.sha256)
+            if item.id in entries:
+                index.duplicates.append(entry)
+            else:
+                entries[item.id] = entry
+        index.metadata_extra = {k: v for k, v in data.metadata.items() if k not in METADATA_KEYS}
+        return index
     for item in data.specs:
         path, status = item.path, item.status
         if (not item.id or item.id != item.id.strip()

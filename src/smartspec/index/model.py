@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -15,7 +14,14 @@ from smartspec.specids import TITLE_PREFIX_RE as TITLE_PREFIX_RE
 
 INDEX_SCHEMA_VERSION = 1
 INDEX_FILE = "SPEC_INDEX.json"
+# The single-file scan cache of earlier versions (read once, then replaced by the manifest).
 CACHE_SCHEMA_VERSION = 2
+LEGACY_CACHE_FILE = Path("cache") / "index-cache.json"
+# The scan state: a manifest for the stat walk, one record per spec in entries/, and the ids
+# of the index for commands that only ask whether an id exists (all under <state>/index/).
+MANIFEST_SCHEMA_VERSION = 3
+MANIFEST_FILE = Path("index") / "manifest.json"
+IDS_FILE = Path("index") / "ids.json"
 # Bump when the way fields are read from a spec changes: cached extractions are then redone.
 EXTRACTOR_VERSION = 1
 # A file whose mtime is this close to the start of a scan may still change within the same
@@ -62,25 +68,56 @@ V5_MARKERS = frozenset({"version", "created", "last_updated", "metadata"})
 # The model
 
 
-@dataclass(slots=True)
+# Plain slotted classes rather than dataclasses: a dataclass is built by generated source code
+# at import time (about half a millisecond each), and every command that reads an index
+# imports this module.
+
+
 class IndexEntry:
     """One spec in the index. ``extra`` holds keys smartspec does not know; they are kept."""
 
-    id: str
-    title: str | None = None
-    path: str | None = None  # the spec file, relative to the root; None = planned, no file yet
-    repo: str | None = None
-    category: str | None = None
-    status: str | None = None
-    version: str | None = None
-    profile: str | None = None
-    domains: list[str] = field(default_factory=list)
-    dependencies: list[str] = field(default_factory=list)
-    dependents: list[str] = field(default_factory=list)
-    created: str | None = None
-    updated: str | None = None
-    sha256: str | None = None  # of the spec file's bytes when it was indexed
-    extra: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("category", "created", "dependencies", "dependents", "domains", "extra", "id",
+                 "path", "profile", "repo", "sha256", "status", "title", "updated", "version")
+
+    def __init__(self, id: str, title: str | None = None,
+                 path: str | None = None, repo: str | None = None, category: str | None = None,
+                 status: str | None = None, version: str | None = None,
+                 profile: str | None = None, domains: list[str] | None = None,
+                 dependencies: list[str] | None = None, dependents: list[str] | None = None,
+                 created: str | None = None, updated: str | None = None,
+                 sha256: str | None = None, extra: dict[str, Any] | None = None) -> None:
+        self.id = id
+        self.title = title
+        self.path = path  # the spec file, relative to the root; None = planned, no file yet
+        self.repo = repo
+        self.category = category
+        self.status = status
+        self.version = version
+        self.profile = profile
+        self.domains: list[str] = [] if domains is None else domains
+        self.dependencies: list[str] = [] if dependencies is None else dependencies
+        self.dependents: list[str] = [] if dependents is None else dependents
+        self.created = created
+        self.updated = updated
+        self.sha256 = sha256  # of the spec file's bytes when it was indexed
+        self.extra: dict[str, Any] = {} if extra is None else extra
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, IndexEntry):
+            return NotImplemented
+        return self.key() == other.key() and self.dependents == other.dependents
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"IndexEntry({', '.join(f'{n}={getattr(self, n)!r}' for n in _ENTRY_ORDER)})"
+
+    def copy(self) -> IndexEntry:
+        """A copy whose lists and unknown fields can be changed without touching this one."""
+        return IndexEntry(self.id, self.title, self.path, self.repo, self.category,
+                          self.status, self.version, self.profile, list(self.domains),
+                          list(self.dependencies), list(self.dependents), self.created,
+                          self.updated, self.sha256, dict(self.extra))
 
     def to_json(self) -> dict[str, Any]:
         # Spelled out rather than looped: this runs once per entry on every write.
@@ -98,41 +135,59 @@ class IndexEntry:
                 self.updated, self.sha256, self.extra)
 
 
-@dataclass(slots=True)
+_ENTRY_ORDER = ("id", "title", "path", "repo", "category", "status", "version", "profile",
+                "domains", "dependencies", "dependents", "created", "updated", "sha256",
+                "extra")
+
+
 class ScanReport:
     """What one ``build_index`` did: files found, read and parsed, and the ids that changed."""
 
-    found: int = 0
-    read: int = 0  # files opened (new, changed, or racily clean)
-    parsed: int = 0  # files whose content was new to the cache
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    cache: dict[str, Any] = field(default_factory=dict)  # opaque: build.cache_bytes encodes it
+    __slots__ = ("added", "cache", "changed", "found", "parsed", "read", "removed", "warnings")
+
+    def __init__(self, found: int = 0, read: int = 0, parsed: int = 0, *,
+                 warnings: list[str] | None = None) -> None:
+        self.found = found
+        self.read = read  # files opened (new, changed, or racily clean)
+        self.parsed = parsed  # files whose content was new to the cache
+        self.added: list[str] = []
+        self.removed: list[str] = []
+        self.changed: list[str] = []
+        self.warnings: list[str] = [] if warnings is None else warnings
+        self.cache: dict[str, Any] = {}  # opaque: build.state_files encodes it
 
     @property
     def unchanged(self) -> int:
         return self.found - self.read
 
 
-@dataclass(slots=True)
 class SpecIndex:
     """The index in memory. ``duplicates`` holds entries whose id an earlier entry already has
     (kept and written, so that ``--check`` can report them until they are fixed)."""
 
-    entries: dict[str, IndexEntry] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)  # unknown top-level keys
-    metadata_extra: dict[str, Any] = field(default_factory=dict)  # unknown metadata keys
-    duplicates: list[IndexEntry] = field(default_factory=list)
-    source: Path | None = None  # the file it was loaded from
-    source_sha256: str | None = None  # the hash of that file's bytes
-    shape: Shape = "new"  # the shape it was read in
-    scan: ScanReport | None = None  # set by build_index
-    # An earlier shape's file as read (top level, and each entry by id), so that a write puts
-    # it back in that shape (``dump_as_found``) unless a migration is asked for.
-    raw: dict[str, Any] | None = None
-    raw_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    __slots__ = ("duplicates", "entries", "extra", "metadata_extra", "raw", "raw_entries",
+                 "scan", "shape", "source", "source_sha256")
+
+    def __init__(self, entries: dict[str, IndexEntry] | None = None, *,
+                 extra: dict[str, Any] | None = None,
+                 metadata_extra: dict[str, Any] | None = None,
+                 duplicates: list[IndexEntry] | None = None, source: Path | None = None,
+                 source_sha256: str | None = None, shape: Shape = "new",
+                 scan: ScanReport | None = None, raw: dict[str, Any] | None = None,
+                 raw_entries: dict[str, dict[str, Any]] | None = None) -> None:
+        self.entries: dict[str, IndexEntry] = {} if entries is None else entries
+        self.extra: dict[str, Any] = {} if extra is None else extra  # unknown top-level keys
+        # unknown metadata keys
+        self.metadata_extra: dict[str, Any] = {} if metadata_extra is None else metadata_extra
+        self.duplicates: list[IndexEntry] = [] if duplicates is None else duplicates
+        self.source = source  # the file it was loaded from
+        self.source_sha256 = source_sha256  # the hash of that file's bytes
+        self.shape: Shape = shape  # the shape it was read in
+        self.scan = scan  # set by build_index
+        # An earlier shape's file as read (top level, and each entry by id), so that a write
+        # puts it back in that shape (``dump_as_found``) unless a migration is asked for.
+        self.raw = raw
+        self.raw_entries: dict[str, dict[str, Any]] = {} if raw_entries is None else raw_entries
 
     @property
     def migrated(self) -> bool:
@@ -199,19 +254,24 @@ Reporter = Callable[[str, str, "str | None"], None]
 
 
 def compute_metadata(entries: Iterable[IndexEntry]) -> dict[str, Any]:
-    """Counts for the ``metadata`` block: total, by status, by category, by repo."""
-    by_status: dict[str, int] = {}
-    by_category: dict[str, int] = {}
-    by_repo: dict[str, int] = {}
-    total = 0
-    for entry in entries:
-        total += 1
-        for counts, value in ((by_status, entry.status), (by_category, entry.category),
-                              (by_repo, entry.repo)):
-            name = value or "unknown"
-            counts[name] = counts.get(name, 0) + 1
-    return {"total": total, "by_status": by_status, "by_category": by_category,
-            "by_repo": by_repo}
+    """Counts for the ``metadata`` block: total, by status, by category, by repo (a missing
+    value counts as "unknown"; names in the order they first appear)."""
+    listed = list(entries)
+    return {"total": len(listed),
+            "by_status": _counts([entry.status for entry in listed]),
+            "by_category": _counts([entry.category for entry in listed]),
+            "by_repo": _counts([entry.repo for entry in listed])}
+
+
+def _counts(values: list[str | None]) -> dict[str, int]:
+    # Counter counts in C; the few distinct names are then folded, "unknown" for a blank.
+    from collections import Counter
+
+    counts: dict[str, int] = {}
+    for value, number in Counter(values).items():
+        name = value or "unknown"
+        counts[name] = counts.get(name, 0) + number
+    return counts
 
 
 def recompute_dependents(index: SpecIndex) -> None:

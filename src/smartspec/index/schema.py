@@ -27,11 +27,20 @@ def dump_index(index: SpecIndex) -> str:
     document["schema"] = INDEX_SCHEMA_VERSION
     document["metadata"] = {**index.metadata_extra, **compute_metadata(ordered)}
     document["specs"] = [entry.to_json() for entry in ordered]
-    from smartspec.markers import escape_line_breaks
 
-    encoded = msgspec.json.encode(document, order="sorted")
-    # A title with U+2028 stays one line for every line splitter (the value is the same).
-    return escape_line_breaks(msgspec.json.format(encoded, indent=2).decode("utf-8")) + "\n"
+    return one_line(msgspec.json.format(msgspec.json.encode(document, order="sorted"),
+                                         indent=2)) + "\n"
+
+
+def one_line(encoded: bytes) -> str:
+    """JSON bytes as text in which a title with U+2028 stays one line for every line splitter
+    (the value is the same). The characters are looked for in the bytes first: they are rare,
+    and a regular expression over a whole index costs more than the rest of the encoding."""
+    if b"\xc2\x85" in encoded or b"\xe2\x80\xa8" in encoded or b"\xe2\x80\xa9" in encoded:
+        from smartspec.markers import escape_line_breaks
+
+        return escape_line_breaks(encoded.decode("utf-8"))
+    return encoded.decode("utf-8")
 
 
 def dump_as_found(index: SpecIndex) -> str:

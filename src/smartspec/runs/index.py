@@ -6,21 +6,28 @@ output."""
 from __future__ import annotations
 
 import contextlib
-import difflib
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smartspec.errors import UsageError, WorkspaceError
 from smartspec.fsutil import inside_root, shown_path
-from smartspec.index.model import INDEX_FILE, IndexFinding, ScanReport, SpecIndex
+from smartspec.index.model import (
+    INDEX_FILE,
+    LEGACY_CACHE_FILE,
+    MANIFEST_FILE,
+    IndexFinding,
+    ScanReport,
+    SpecIndex,
+)
 
-CACHE_FILE = Path("cache") / "index-cache.json"
+if TYPE_CHECKING:
+    from smartspec.index.build import Walk
+    from smartspec.workspace import Workspace
 
 
-@dataclass(frozen=True, slots=True)
-class IndexScope:
+class IndexScope(NamedTuple):
     """Where an index run works: the root, the state dir, the specs dir, this repository's
     name (entries of other repositories are not looked for on disk) and the id pattern the
     config asks ``--check`` to enforce."""
@@ -48,21 +55,61 @@ def scope_for(specs_dir: str | None, output_dir: str | None) -> IndexScope:
                       settings["index_id_pattern"])
 
 
-@dataclass(slots=True)
 class RefreshResult:
-    index: SpecIndex
-    path: Path  # the index file (written, or that would be written)
-    found: Path | None  # the index file the lookup found, None when there was none
-    old_text: str | None
-    new_text: str
-    written: list[Path]
-    dry_run: bool
+    """What ``refresh_index`` did: the index (``index``: loaded on first use when the run did
+    not need it whole), its shape and scan report, where it is, its old and new text when
+    they were made, and the files written."""
+
+    __slots__ = ("_index", "dry_run", "found", "new_text", "old_data", "path", "scan",
+                 "shape", "size", "written")
+
+    def __init__(self, index: SpecIndex, path: Path, found: Path | None, old_data: bytes | None,
+                 new_text: str | None, written: list[Path], dry_run: bool, *,
+                 size: int | None = None, loaded: bool = True) -> None:
+        self._index = index if loaded else None
+        self.scan = index.scan
+        self.shape = index.shape
+        self.path = path  # the index file (written, or that would be written)
+        self.found = found  # the index file the lookup found, None when there was none
+        self.old_data = old_data  # None when there was none, or when it was not read
+        self.new_text = new_text  # None when the index was not read: nothing changed
+        self.written = written
+        self.dry_run = dry_run
+        self.size = len(index.all_entries()) if size is None else size  # entries
+
+    @property
+    def migrated(self) -> bool:
+        return self.shape not in ("v1", "new")
+
+    @property
+    def index(self) -> SpecIndex:
+        """The index with its entries (read now from the new text, or from the file, when the
+        run only stat-ed the tree or edited the text in place)."""
+        if self._index is None:
+            from smartspec.index.migrate import load_index, parse_index
+
+            loaded = (parse_index(self.new_text, source=self.path) if self.new_text is not None
+                      else load_index(self.path))
+            loaded.scan = self.scan
+            self._index = loaded
+        return self._index
+
+    @property
+    def old_text(self) -> str | None:
+        # Decoded only for a diff: an index of 10,000 specs is 8 MB.
+        return None if self.old_data is None else self.old_data.decode("utf-8", "replace")
 
     @property
     def changed(self) -> bool:
-        return self.old_text != self.new_text
+        if self.new_text is None:
+            return False
+        return self.old_data is None or self.old_data != self.new_text.encode("utf-8")
 
     def diff(self, root: Path) -> str:
+        if self.new_text is None:
+            return ""
+        import difflib
+
         name = shown_path(self.path, root)
         return "".join(difflib.unified_diff(
             (self.old_text or "").splitlines(keepends=True),
@@ -74,13 +121,15 @@ class RefreshResult:
 def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: str | None = None,
                   dry_run: bool = False, repo: str | None = None, lock_timeout: float = 60.0,
                   now_ns: int | None = None, migrate: bool = False) -> RefreshResult:
-    """``smartspec index``: under the lock, load the index the lookup finds (or start one at
-    ``<state_dir>/SPEC_INDEX.json``), rebuild it from ``specs_dir``, write it back where it was
-    found together with the scan cache, in the shape it was found unless ``migrate`` asks
-    for schema 1. With ``dry_run`` nothing is written."""
-    from smartspec.index.build import build, cache_bytes
-    from smartspec.index.migrate import locate_index, parse_index
-    from smartspec.index.schema import dump_as_found, dump_index
+    """``smartspec index``: under the lock, stat the specs tree against the scan manifest; when
+    no file changed and the index is the one the last build wrote, stop there (the index is
+    not even read). Otherwise load the index the lookup finds (or start one at
+    ``<state_dir>/SPEC_INDEX.json``), rebuild it from ``specs_dir``, and write it back where
+    it was found together with the scan state, in the shape it was found unless ``migrate``
+    asks for schema 1. With ``dry_run`` nothing is written."""
+    from smartspec.index.build import walk_tree
+    from smartspec.index.migrate import locate_index
+    from smartspec.index.state import read_cache
     from smartspec.workspace import Workspace
 
     root = root.resolve()
@@ -94,7 +143,8 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
         raise UsageError(f"specs dir {shown_path(specs_dir, root)!r} does not exist; expected a "
                          "folder of <category>/<spec-id>/spec.md (see --specs-dir)")
     workspace = Workspace(root, state_dir)
-    cache_path = state_dir / CACHE_FILE
+    manifest_path = state_dir / MANIFEST_FILE
+    legacy_path = state_dir / LEGACY_CACHE_FILE
     with workspace.lock(timeout=lock_timeout), _gc_paused():
         found = locate_index(root, state_dir, specindex)
         if found is not None and specindex:
@@ -102,30 +152,144 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
         path = found or state_dir / INDEX_FILE
         if path.exists() and not path.is_file():
             raise WorkspaceError(f"{shown_path(path, root)} is not a file; expected a JSON index")
-        old_text: str | None = None
+        walk = None
+        if not no_specs:
+            cache = read_cache(manifest_path)
+            if not cache.files and not cache.dirs:
+                cache = read_cache(legacy_path)  # an earlier version's single-file cache
+            walk = walk_tree(root, specs_dir, cache, now_ns=now_ns)
+            if not dry_run and not migrate:
+                quiet = _nothing_changed(walk, path, shown_path(path, root), workspace)
+                if quiet is not None:
+                    return quiet
+                edited = _edit_in_place(walk, path, root, workspace, repo)
+                if edited is not None:
+                    return edited
+        # Anything else: only now is what reads, merges and writes an index loaded.
+        from smartspec.index.build import merge
+        from smartspec.index.migrate import parse_index
+        from smartspec.index.schema import dump_as_found, dump_index
+        from smartspec.index.state import state_files
+
+        raw: bytes | None = None
         previous: SpecIndex | None = None
         if path.is_file():
             raw = path.read_bytes()
-            previous = parse_index(raw, source=path)
-            old_text = raw.decode("utf-8", "replace")
-        if no_specs:
+            previous = parse_index(raw, source=path, written_sha256=None if walk is None
+                                   else walk.cache.index_sha256)
+        if walk is None:
             index = previous if previous is not None else SpecIndex()
             index.scan = ScanReport(warnings=[
                 f"specs dir {shown_path(specs_dir, root)!r} does not exist; nothing scanned, "
                 "the index is shown as it would be written"])
         else:
-            index = build(root, specs_dir, previous, cache_path, repo=repo, now_ns=now_ns)
+            index = merge(walk, previous, repo=repo)
         index.source = path if path.is_file() else None
         new_text = dump_index(index) if migrate else dump_as_found(index)
         written: list[Path] = []
         if not dry_run:
-            written = workspace.write_index(path, new_text, cache_path=cache_path,
-                                            cache=cache_bytes(index, new_text))
+            state = state_files(index, new_text)
+            written = workspace.write_index(
+                path, new_text, ids=[e.id for e in index.all_entries()],
+                scan_state=None if state is None else (manifest_path, *state),
+                legacy_cache=legacy_path, old=raw)
             # Every writer holds the lock taken here, so a temp file beside a spec now is one
-            # a killed run left behind.
-            workspace.sweep_stale_temps(specs_dir.glob("*/*/.spec.md.*.tmp"))
+            # a killed run left behind (one changes its folder's mtime, so the walk lists it).
+            if walk is not None:
+                workspace.sweep_stale_temps(Path(p) for p in walk.temps)
     return RefreshResult(index=index, path=path, found=found if found and found.is_file() else None,
-                         old_text=old_text, new_text=new_text, written=written, dry_run=dry_run)
+                         old_data=raw, new_text=new_text, written=written, dry_run=dry_run)
+
+
+def _written_identity(walk: Walk, path: Path, rel: str) -> list[Any] | None:
+    """The manifest's record of the index text the last build wrote, when the index file is
+    still that text (same path, size, mtime, ctime and inode); None otherwise."""
+    known = walk.cache.index
+    if known is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if (known[0] != rel or known[1] != stat.st_size or known[2] != stat.st_mtime_ns
+            or known[3] != stat.st_ctime_ns or known[4] != stat.st_ino):
+        return None
+    return known
+
+
+def _nothing_changed(walk: Walk, path: Path, rel: str,
+                     workspace: Workspace) -> RefreshResult | None:
+    """The result of a run in which no spec file changed and the index file is the one the
+    last build wrote: nothing to read or write but the manifest when a racily clean stamp
+    settled. None when anything differs."""
+    if walk.changed or walk.records.keys() != walk.cache.files.keys():
+        return None
+    known = _written_identity(walk, path, rel)
+    if known is None:
+        return None
+    from typing import cast
+
+    from smartspec.index.model import Shape
+
+    index = SpecIndex(source=path, source_sha256=known[5], shape=cast(Shape, known[7]),
+                      scan=walk.scan)
+    walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
+    if not walk.clean:
+        # Stamps or folder records changed (a racily clean file settled, a temp file was
+        # left): the manifest is rewritten, the index is not.
+        from smartspec.index.state import manifest_bytes
+
+        workspace.write_scan_manifest(workspace.state_dir / MANIFEST_FILE,
+                                      manifest_bytes(walk.records, walk.dirs, known))
+        workspace.sweep_stale_temps(Path(p) for p in walk.temps)
+    return RefreshResult(index=index, path=path, found=path, old_data=None, new_text=None,
+                         written=[], dry_run=False, size=known[6], loaded=False)
+
+
+def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
+                   repo: str | None) -> RefreshResult | None:
+    """The result of a run in which only the content of some spec files changed (no file
+    added, removed or moved) and the index is the schema-1 text the last build wrote: the
+    changed entries are edited in that text (``index.splice``) without loading the rest.
+    None when the change is not of that kind; the caller then rebuilds the whole index."""
+    if not walk.changed or walk.records.keys() != walk.cache.files.keys():
+        return None
+    known = _written_identity(walk, path, shown_path(path, root))
+    if known is None or known[7] != "v1" or known[8] != 0:
+        return None
+    changes = []
+    for rel in walk.changed:
+        stated = walk.fresh[rel]
+        if walk.cache.files[rel][5] != stated.get("id"):
+            return None  # a new id: entries move in the order, the whole index is rebuilt
+        changes.append((rel, stated, walk.records[rel][2]))
+    from smartspec.index.migrate import read_known_ids
+
+    ids = read_known_ids(workspace.index_ids_path, path, root)
+    if ids is None or len(ids) != known[6]:
+        return None
+    from smartspec.index.splice import splice
+    from smartspec.index.state import state_files
+
+    # The stat identity says these are the bytes the last build wrote (a write changes the
+    # ctime, which no one can set), so they are not hashed again.
+    raw = path.read_bytes()
+    scan = ScanReport(walk.scan.found, walk.scan.read, walk.scan.parsed,
+                      warnings=walk.scan.warnings)
+    new_text = splice(raw.decode("utf-8"), changes, ids, scan, repo=repo)
+    if new_text is None:
+        return None
+    walk.scan.changed = scan.changed
+    walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
+    index = SpecIndex(source=path, shape="v1", scan=walk.scan)
+    state = state_files(index, new_text, shape=(known[6], "v1", 0))
+    written = workspace.write_index(
+        path, new_text, ids=ids, scan_state=None if state is None else (
+            workspace.state_dir / MANIFEST_FILE, *state),
+        old=raw)
+    workspace.sweep_stale_temps(Path(p) for p in walk.temps)
+    return RefreshResult(index=index, path=path, found=path, old_data=raw, new_text=new_text,
+                         written=written, dry_run=False, size=known[6], loaded=False)
 
 
 @contextlib.contextmanager
@@ -160,6 +324,6 @@ def check(scope: IndexScope, specindex: str | None) -> tuple[SpecIndex, list[Ind
 
     index = existing_index(scope, specindex)
     findings = check_index(index, scope.root, specs_dir=scope.specs_dir,
-                           cache_path=scope.state_dir / CACHE_FILE, repo=scope.repo,
+                           cache_path=scope.state_dir / MANIFEST_FILE, repo=scope.repo,
                            id_pattern=scope.id_pattern)
     return index, findings

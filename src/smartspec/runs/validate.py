@@ -17,18 +17,25 @@ if TYPE_CHECKING:
 
 
 def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
-    """The SPEC_INDEX (for the related-specs rule) and how to name it, or (None, "")."""
-    from smartspec.index.migrate import load_index, locate_index
+    """The ids of the SPEC_INDEX (for the related-specs rule) and how to name it, or
+    (None, ""). The ids come from the small file ``smartspec index`` keeps beside its scan
+    state when it still describes this index file; only otherwise is the index loaded."""
+    from smartspec.index.migrate import load_index, locate_index, read_known_ids
+    from smartspec.workspace import Workspace
 
     path = locate_index(settings.root, settings.state_dir, specindex)
     if path is None:
         return None, ""
-    return load_index(path), shown_path(path.resolve(), settings.root)
+    shown = shown_path(path.resolve(), settings.root)
+    ids_path = Workspace(settings.root, settings.state_dir).index_ids_path
+    known = read_known_ids(ids_path, path, settings.root)
+    return (known if known is not None else load_index(path)), shown
 
 
 def validator_for(lang: str | None, strict: bool,
                   specindex: str | None) -> tuple[Settings, Validator]:
-    """The project's settings and a rule engine set up with its config, index and registry."""
+    """The project's settings and a rule engine set up with its config, the index's ids and
+    the registry (whose records are decoded only for the specs checked)."""
     from smartspec.config import load_settings
     from smartspec.options import Options
     from smartspec.rules import Validator
@@ -36,7 +43,7 @@ def validator_for(lang: str | None, strict: bool,
 
     settings = load_settings(Options(lang=lang))
     index, index_name = _index(settings, specindex)
-    registry = Workspace(settings.root, settings.state_dir).load_registry()
+    registry = Workspace(settings.root, settings.state_dir).read_registry()
     return settings, Validator(settings, index=index, registry=registry, strict=strict,
                                index_name=index_name or "SPEC_INDEX.json")
 

@@ -1,0 +1,137 @@
+"""Bench: ``smartspec validate ONE_SPEC`` (what a pre-commit hook pays) in a 50-spec project
+and in a 2,000-spec project, side by side. Targets: the same ratio to ``python -c pass`` in
+both (within 15 %), and a peak memory that does not grow with the tree.
+
+How it runs: the specs are made by smartspec's own generator (the rotation of profiles,
+modes and descriptions of ``bench/validate.py``); the 50-spec project holds the first 50 of
+the 2,000, so the spec checked is byte for byte the same in both (the one whose registry
+record comes last in the small project). Each project gets a
+critical-sections registry with every spec's section fingerprints (as ``smartspec new``
+records them) and a SPEC_INDEX written by ``smartspec index``. Every timing is a real
+subprocess, started through a small wrapper that reports its peak resident memory
+(``resource.getrusage`` of the child); ``python -c pass`` is timed the same way in every
+round, and the three runs of a round follow each other so that machine noise hits them alike.
+Medians are printed.
+
+    python bench/validate_one.py [--rounds 15] [--counts 50,2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from validate import generate_specs  # the generator of the sibling bench
+
+RATIO_TOLERANCE = 0.15
+WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL,\n"
+    "                      stderr=subprocess.DEVNULL).returncode\n"
+    "elapsed = time.perf_counter() - start\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(f'{elapsed} {peak} {code}')\n"
+)
+
+
+def make_project(root: Path, specs: list[tuple[str, str]], env: dict[str, str]) -> None:
+    """The specs, a registry with each one's section fingerprints, and an index."""
+    from smartspec.adopt import registry_records
+    from smartspec.markers import BUILTIN_CRITICAL
+
+    registry: dict[str, object] = {"schema": 1, "specs": {}}
+    records = registry["specs"]
+    assert isinstance(records, dict)
+    for rel, text in specs:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        records[Path(rel).parent.name] = {
+            "path": rel, "updated": "2026-01-15T09:00:00Z",
+            "sections": registry_records(text, BUILTIN_CRITICAL)}
+    folder = root / ".smartspec" / "registry"
+    folder.mkdir(parents=True)
+    (folder / "critical-sections-registry.json").write_text(
+        json.dumps(registry, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "smartspec", "index"], cwd=root, env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"bench: smartspec index failed in {root}:\n{done.stderr}")
+
+
+def run(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one whole process; exit 0 or 1 (findings) only."""
+    done = subprocess.run([sys.executable, "-c", WRAPPER, str(cwd), *argv], env=env,
+                          capture_output=True, text=True, check=True)
+    seconds, peak, code = done.stdout.split()
+    if int(code) not in (0, 1):
+        sys.exit(f"bench: {' '.join(argv)} exited {code} in {cwd}")
+    return float(seconds), int(peak)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--counts", default="50,2000")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.counts.split(",")]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["SOURCE_DATE_EPOCH"] = "1795000000"
+    with tempfile.TemporaryDirectory(prefix="smartspec-bench-") as name:
+        scratch = Path(name)
+        env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+        specs = generate_specs(max(counts), scratch)
+        # The spec of the small project whose id sorts last: its registry record is the last
+        # one there and far from the first in the large one (a lookup reads up to it).
+        target = max(specs[:min(counts)], key=lambda item: Path(item[0]).parent.name)[0]
+        projects = []
+        for count in counts:
+            root = scratch / f"p{count}"
+            make_project(root, specs[:count], env)
+            projects.append(root)
+        registry_size = {count: (root / ".smartspec/registry/critical-sections-registry.json")
+                         .stat().st_size for count, root in zip(counts, projects, strict=True)}
+        command = [sys.executable, "-m", "smartspec", "validate", target]
+        samples: dict[str, list[tuple[float, int]]] = {"pass": []}
+        samples.update({str(count): [] for count in counts})
+        for round_number in range(args.rounds + 1):
+            pass_run = run([sys.executable, "-c", "pass"], scratch, env)
+            runs = [run(command, root, env) for root in projects]
+            if round_number == 0:
+                continue  # warm-up: byte-code compiled
+            samples["pass"].append(pass_run)
+            for count, figures in zip(counts, runs, strict=True):
+                samples[str(count)].append(figures)
+
+    base = statistics.median(s for s, _ in samples["pass"])
+    print(f"smartspec validate {target}: one spec, median of {args.rounds} rounds; "
+          f"yardstick python -c pass {base * 1000:.1f} ms")
+    print(f"{'project':<16}{'registry':>12}{'median ms':>12}{'ratio':>9}{'peak RSS':>12}")
+    ratios, peaks = [], []
+    for count in counts:
+        seconds = statistics.median(s for s, _ in samples[str(count)])
+        peak = max(p for _, p in samples[str(count)])
+        ratios.append(seconds / base)
+        peaks.append(peak)
+        print(f"{f'{count} specs':<16}{registry_size[count] / 1e6:>10.2f}MB"
+              f"{seconds * 1000:>12.1f}{seconds / base:>8.2f}x{peak / 1024:>9.1f} MiB")
+    spread = max(ratios) / min(ratios) - 1
+    growth = (max(peaks) - min(peaks)) / 1024
+    print(f"ratio spread {spread:.1%} (target <= {RATIO_TOLERANCE:.0%}): "
+          f"{'met' if spread <= RATIO_TOLERANCE else 'missed'}; "
+          f"peak memory {max(peaks) / 1024:.1f} MiB against {min(peaks) / 1024:.1f} MiB "
+          f"(+{growth:.1f} MiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+"""The scan state ``smartspec index`` keeps in ``<state>/index/``, laid out so that one spec's
+record can be read and replaced without reading the others:
+
+``manifest.json``       per spec file ``[size, mtime_ns, sha256, spec id, warning]``, per folder
+                        ``[mtime_ns, subfolders, has spec.md]``, and the identity of the index
+                        text last written (path, size, mtime, ctime, inode, sha256, entries,
+                        shape, duplicate ids): what the stat walk needs and no more
+``entries/<id>.json``   the fields a spec file states (``{"path", "sha256", "fields"}``), read
+                        only when a build must compare an entry with its file and written only
+                        when a file's content is new
+``ids.json``            the index's ids with the same identity, for a one-spec ``validate``
+
+The single-file cache of earlier versions (``cache/index-cache.json``, fields inline) is still
+read, so an existing project is migrated on its next ``smartspec index``. Nothing here writes:
+``state_files`` returns bytes for ``Workspace.write_index``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from smartspec.fsutil import read_regular
+from smartspec.index.model import (
+    CACHE_SCHEMA_VERSION,
+    EXTRACTOR_VERSION,
+    MANIFEST_SCHEMA_VERSION,
+    SpecIndex,
+)
+
+# An id that can name a file of its own: no separators, no leading dot, bounded length. Any
+# other id (a spec can state anything) has no entry record and is parsed again when needed.
+_STORABLE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
+
+
+def entry_file_name(spec_id: str) -> str | None:
+    """The name of a spec's entry record, or None when its id cannot name a file."""
+    return f"{spec_id}.json" if _STORABLE_ID_RE.match(spec_id) else None
+
+
+class Cache:
+    """The scan state read back: per spec file ``[size, mtime_ns, sha256, fields, warning,
+    spec id]`` (fields inline only in the single-file cache of earlier versions; else None,
+    and ``fields`` reads them from the entry store), per folder ``[mtime_ns, subfolders,
+    has spec.md]``, and what is known of the index text last written."""
+
+    __slots__ = ("dirs", "entries_dir", "files", "index", "index_sha256", "legacy")
+
+    def __init__(self, files: dict[str, Any] | None = None, dirs: dict[str, Any] | None = None,
+                 index_sha256: str | None = None, *, index: list[Any] | None = None,
+                 entries_dir: Path | None = None, legacy: bool = False) -> None:
+        self.files: dict[str, Any] = files if files is not None else {}
+        self.dirs: dict[str, Any] = dirs if dirs is not None else {}
+        self.index_sha256 = index_sha256
+        # [rel path, size, mtime_ns, ctime_ns, inode, sha256, entries, shape, duplicate ids]
+        # of the index text last written
+        self.index = index
+        self.entries_dir = entries_dir
+        self.legacy = legacy
+
+    def fields(self, rel: str, digest: str, spec_id: str | None) -> dict[str, Any] | None:
+        """The fields the file at ``rel`` with content ``digest`` states, from the cache; None
+        when it does not know them."""
+        record = self.files.get(rel)
+        if record is not None and record[3] is not None:
+            return cached_fields(record[3]) if record[2] == digest else None
+        if spec_id is None or self.entries_dir is None:
+            return None
+        name = entry_file_name(spec_id)
+        if name is None:
+            return None
+        import msgspec
+
+        try:
+            stored = _entry_decoder().decode(read_regular(self.entries_dir / name))
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            return None
+        if stored.path != rel or stored.sha256 != digest or stored.fields.get("id") != spec_id:
+            return None
+        fields: dict[str, Any] = stored.fields
+        return fields
+
+
+@functools.cache
+def _legacy_decoder() -> Any:
+    import msgspec
+
+    cache_file = msgspec.defstruct("CacheFile", [
+        ("schema", int), ("extractor", int), ("files", dict[str, list[Any]]),
+        ("dirs", dict[str, tuple[int, list[str], bool]], msgspec.field(default_factory=dict)),
+        ("index_sha256", str | None, None)])
+    return msgspec.json.Decoder(cache_file)
+
+
+@functools.cache
+def _manifest_decoder() -> Any:
+    import msgspec
+
+    record: Any = tuple[int, int, str, str | None, str | None]
+    folder: Any = tuple[int, list[str], bool]
+    index: Any = tuple[str, int, int, int, int, str, int, str, int] | None
+    manifest = msgspec.defstruct("Manifest", [
+        ("schema", int), ("extractor", int), ("files", dict[str, record]),
+        ("dirs", dict[str, folder]), ("index", index, None)])
+    return msgspec.json.Decoder(manifest)
+
+
+@functools.cache
+def _entry_decoder() -> Any:
+    import msgspec
+
+    stored = msgspec.defstruct("StoredEntry", [
+        ("path", str), ("sha256", str), ("fields", dict[str, Any])])
+    return msgspec.json.Decoder(stored)
+
+
+def read_cache(cache_path: Path | None) -> Cache:
+    """The scan state at ``cache_path``: a manifest (its entry store beside it, in
+    ``entries/``) or the single-file cache of earlier versions. An unreadable, malformed or
+    outdated one is simply not used."""
+    if cache_path is None:
+        return Cache()
+    import msgspec
+
+    try:
+        raw = read_regular(cache_path)
+    except OSError:
+        return Cache()
+    try:
+        data = _manifest_decoder().decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        data = None
+    if data is not None:
+        if data.schema != MANIFEST_SCHEMA_VERSION or data.extractor != EXTRACTOR_VERSION:
+            return Cache()
+        records: dict[str, tuple[Any, ...]] = {
+            rel: (size, mtime, digest, None, warning, spec_id)
+            for rel, (size, mtime, digest, spec_id, warning) in data.files.items()}
+        index = list(data.index) if data.index is not None else None
+        return Cache(records, data.dirs, index[5] if index else None, index=index,
+                     entries_dir=cache_path.parent / "entries")
+    try:
+        old = _legacy_decoder().decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return Cache()
+    if old.schema != CACHE_SCHEMA_VERSION or old.extractor != EXTRACTOR_VERSION:
+        return Cache()
+    files: dict[str, tuple[Any, ...]] = {}
+    for rel, record in old.files.items():
+        if (len(record) < 5 or not isinstance(record[0], int) or not isinstance(record[1], int)
+                or not isinstance(record[2], str)):
+            continue
+        fields = record[3] if isinstance(record[3], dict) else None
+        spec_id = fields.get("id") if fields is not None else None
+        files[rel] = (record[0], record[1], record[2], fields, record[4],
+                      spec_id if isinstance(spec_id, str) else None)
+    return Cache(files, old.dirs, old.index_sha256, legacy=True)
+
+
+def cached_fields(value: Any) -> dict[str, Any] | None:
+    """A cache record's spec fields, decoded on demand; None when they are unusable."""
+    import msgspec
+
+    if isinstance(value, dict):
+        stated = value
+    else:
+        try:
+            stated = msgspec.json.decode(value)
+        except (msgspec.DecodeError, TypeError):
+            return None
+    if not isinstance(stated, dict) or not isinstance(stated.get("id"), str):
+        return None
+    return stated
+
+
+def state_files(index: SpecIndex, index_text: str, *,
+                shape: tuple[int, str, int] | None = None) -> tuple[
+        dict[str, bytes], Callable[[str, os.stat_result | None], bytes]] | None:
+    """What a build leaves for the next one: the entry records to write (file name -> bytes:
+    files parsed in this run, or every file when the cache was the single-file kind) and a
+    function of the index file's name and stat after it is written that gives the manifest's
+    bytes. None when the index was not built by a scan."""
+    if index.scan is None or not index.scan.cache:
+        return None
+    import msgspec
+
+    cache = index.scan.cache
+    records: dict[str, list[Any]] = cache["files"]
+    entries: dict[str, bytes] = {}
+    encode = msgspec.json.encode
+    for rel, record in records.items():
+        fields = record[3]
+        if fields is None:
+            continue
+        name = entry_file_name(record[5]) if isinstance(record[5], str) else None
+        if name is not None:
+            entries[name] = _one_line(encode({"path": rel, "sha256": record[2],
+                                              "fields": fields}))
+    digest = hashlib.sha256(index_text.encode("utf-8")).hexdigest()
+    # (entries, shape, duplicate ids): given when the index was edited in place, not loaded.
+    count, written_shape, duplicates = shape if shape is not None else (
+        len(index.entries) + len(index.duplicates),
+        "v1" if index.shape == "new" else index.shape, len(index.duplicates))
+
+    def manifest(index_rel: str, stat: os.stat_result | None) -> bytes:
+        identity = None if stat is None else [
+            index_rel, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, digest,
+            count, written_shape, duplicates]
+        return manifest_bytes(records, cache["dirs"], identity)
+
+    return entries, manifest
+
+
+def manifest_bytes(records: dict[str, list[Any]], dirs: dict[str, list[Any]],
+                   identity: list[Any] | None) -> bytes:
+    """The manifest: each file's ``[size, mtime_ns, sha256, spec id, warning]``, the folder
+    records, and the identity of the index text it describes."""
+    import msgspec
+
+    files = {rel: (r[0], r[1], r[2], r[5], r[4]) for rel, r in records.items()}
+    return _one_line(msgspec.json.encode({
+        "schema": MANIFEST_SCHEMA_VERSION, "extractor": EXTRACTOR_VERSION, "index": identity,
+        "files": files, "dirs": dirs}))
+
+
+def _one_line(data: bytes) -> bytes:
+    """JSON bytes with raw U+0085, U+2028 and U+2029 escaped, so every reader sees one line;
+    the check is done on the bytes because these characters are rare and a scan of a large
+    text for them with a regular expression is slow."""
+    if b"\xc2\x85" in data or b"\xe2\x80\xa8" in data or b"\xe2\x80\xa9" in data:
+        from smartspec.markers import escape_line_breaks
+
+        return escape_line_breaks(data.decode("utf-8")).encode("utf-8")
+    return data
