@@ -371,3 +371,22 @@ def test_a_registry_broken_after_the_record_asked_for_is_reported_when_read(
     assert specs.get("spec-001-a") == {"path": "a"}  # its own lines are whole
     with pytest.raises(DocumentError, match=r"critical-sections-registry\.json: cannot be read"):
         specs.get("spec-002-b")
+
+
+def test_new_and_edit_keep_the_ids_file_in_step_with_the_index(tmp_path: Path) -> None:
+    """A one-spec validate after `new` or `edit` still reads the small ids file, not the
+    whole index: both commands rewrite the ids with the index."""
+    from tests.helpers import run_cli
+
+    (tmp_path / ".git").mkdir()
+    assert run_cli(["new", "orders", "Order REST API, PostgreSQL", "--profile=basic"],
+                   tmp_path).code == 0
+    index = tmp_path / ".smartspec" / "SPEC_INDEX.json"  # where `new` starts an index
+    assert read_known_ids(tmp_path / ".smartspec" / "index" / "ids.json", index,
+                          tmp_path) == {"spec-001-orders"}
+    assert run_cli(["new", "users", "User accounts REST API", "--profile=basic"],
+                   tmp_path).code == 0
+    spec = "specs/feature/spec-001-orders/spec.md"
+    assert run_cli(["edit", spec, "also export CSV", "--yes"], tmp_path).code == 0
+    assert read_known_ids(tmp_path / ".smartspec" / "index" / "ids.json", index,
+                          tmp_path) == {"spec-001-orders", "spec-002-users"}

@@ -223,9 +223,14 @@ def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex |
     target = index_path or workspace.default_index_path
     if journal is not None:
         journal.remember(target)
+        # The small file of the index's ids follows the index, so that the next one-spec
+        # validate still reads that file instead of the whole index; a rollback puts it back.
+        journal.remember(workspace.index_ids_path)
     index = index if index is not None else NewIndex()
     upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256))
-    return [workspace.rel(path) for path in workspace.write_index(target, dump_as_found(index))]
+    ids = [e.id for e in index.all_entries()] if journal is not None else None
+    written = workspace.write_index(target, dump_as_found(index), ids=ids)
+    return [workspace.rel(path) for path in written]
 
 
 def write_reports(workspace: Workspace, summary: RunSummary, kind: str, moment: datetime,
