@@ -343,9 +343,9 @@ def test_a_record_is_found_by_its_line_in_the_text_smartspec_writes(tmp_path: Pa
 @pytest.mark.parametrize("chunk", [5, 7, 64, 1 << 18])
 def test_a_record_is_found_across_chunk_boundaries(tmp_path: Path, chunk: int,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from smartspec import workspace as module
+    from smartspec import registry
 
-    monkeypatch.setattr(module._RecordsFound, "_CHUNK", chunk)
+    monkeypatch.setattr(registry._RecordsFound, "_CHUNK", chunk)
     folder = tmp_path / ".smartspec" / "registry"
     folder.mkdir(parents=True)
     specs = {f"spec-{n:03d}-x": {"path": f"p{n}", "sections": {"a": {"sha256": str(n)}}}

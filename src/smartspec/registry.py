@@ -1,0 +1,316 @@
+"""smartspec's critical-sections registry, read: the whole of it for a writer (``load``), or
+one record at a time for a reader that checks a few specs in a project of thousands
+(``read``). Writing it is ``Workspace``'s job; this module only reads."""
+
+from __future__ import annotations
+
+import errno
+import functools
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from stat import S_ISREG
+from typing import Any
+
+from smartspec.errors import DocumentError
+from smartspec.fsutil import read_regular
+
+REGISTRY_SCHEMA = 1
+USUAL_NAME = "critical-sections-registry.json"
+
+# Where smartspec keeps its registry when another tool's registry holds the usual name.
+FOREIGN_REGISTRY_FALLBACK = "smartspec-sections-registry.json"
+
+
+def is_foreign(path: Path) -> bool:
+    """Whether ``path`` holds valid JSON that is not smartspec's registry shape (an object with
+    a ``specs`` object). Unreadable or invalid files are smartspec's: loading reports them.
+    The records themselves are not decoded (a registry of thousands of specs is megabytes)."""
+    import msgspec
+
+    try:
+        data = _registry_shape().decode(read_regular(path))
+    except msgspec.ValidationError:  # (a DecodeError too, so caught first)
+        return True  # valid JSON of another shape
+    except (OSError, msgspec.DecodeError):
+        return False
+    return bytes(memoryview(data.specs)[:1]) != b"{"
+
+
+@functools.cache
+def _registry_shape() -> Any:
+    import msgspec
+
+    return msgspec.json.Decoder(msgspec.defstruct("RegistryShape", [("specs", msgspec.Raw)]))
+
+
+class _RecordsOnDemand(dict):  # type: ignore[type-arg]
+    """The registry's ``specs`` object with each record kept as undecoded JSON and decoded on
+    first access. A dict, so that readers that check ``isinstance(specs, dict)`` accept it;
+    ``get``, ``[]``, ``values`` and ``items`` return decoded records, and ``values`` decodes
+    lazily, so a search by path stops at the first match."""
+
+    def __getitem__(self, key: str) -> Any:
+        value: Any = dict.__getitem__(self, key)
+        raw_type: Any = _raw_type()
+        if isinstance(value, raw_type):
+            import msgspec
+
+            value = msgspec.json.decode(value)
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if dict.__contains__(self, key) else default
+
+    def values(self) -> Iterator[Any]:  # type: ignore[override]
+        return (self[key] for key in list(dict.keys(self)))
+
+    def items(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        return ((key, self[key]) for key in list(dict.keys(self)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Handed to worker processes as a plain dict of decoded records.
+        return (dict, (dict(self.items()),))
+
+
+def _read_at_once(path: Path) -> bytearray:
+    """A regular file's bytes in one buffer of its size (``read_regular`` joins 1 MB chunks,
+    which holds the file twice at its peak; the registry of thousands of specs is megabytes,
+    and what a one-spec validate holds should grow with the project as little as it can).
+    Files are replaced by renames, so the open file keeps the size it had."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
+        buffer = bytearray(info.st_size)
+        filled = os.readv(fd, [buffer])
+        while filled < len(buffer):  # a short read: ask again for the rest
+            more = os.readv(fd, [memoryview(buffer)[filled:]])
+            if not more:
+                del buffer[filled:]  # the file shrank while it was read
+                break
+            filled += more
+        return buffer
+    finally:
+        os.close(fd)
+
+
+class _RecordsFound(dict):  # type: ignore[type-arg]
+    """The registry's ``specs`` object, looked up in the text smartspec writes (``json.dumps``
+    with a two-space indent: a spec's record starts at a line ``    "<id>": {`` inside the
+    ``specs`` object and ends at the next line ``    }``). ``get`` reads the file in chunks up
+    to the record and decodes that record alone, so a one-spec validate holds one chunk, not
+    the registry of every spec; anything else (a search by path, say) decodes the whole
+    object, once. A file of another layout is decoded whole too."""
+
+    _START = b'\n  "specs": {'
+    _END = b"\n  }"
+    _CHUNK = 1 << 18
+
+    def __init__(self, path: Path, shown: str) -> None:
+        super().__init__()
+        self._path = path
+        self._shown = shown  # how errors name the file
+        self._whole: dict[str, Any] | None = None
+
+    def _all(self) -> dict[str, Any]:
+        if self._whole is None:
+            import msgspec
+
+            try:
+                data = msgspec.json.decode(_read_at_once(self._path))
+            except (OSError, msgspec.DecodeError) as exc:
+                raise DocumentError(f"{self._shown}: cannot be read as the critical-sections "
+                                    f"registry ({exc}); a registry that is not valid JSON must "
+                                    "be restored from version control or deleted") from None
+            whole = data.get("specs") if isinstance(data, dict) else None
+            self._whole = whole if isinstance(whole, dict) else {}
+        return self._whole
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self._whole is not None or not isinstance(key, str) or _LINE_BREAKERS & set(key):
+            return self._all().get(key, default)
+        import msgspec
+
+        marker = b"\n    " + json.dumps(key, ensure_ascii=False).encode("utf-8") + b": {"
+        try:
+            found, record = self._scan(marker)
+        except OSError:
+            found, record = "unknown", None
+        if found == "absent":
+            return default
+        if found == "found" and record is not None:
+            try:
+                return msgspec.json.decode(record)
+            except msgspec.DecodeError:
+                pass
+        return self._all().get(key, default)
+
+    def _scan(self, marker: bytes) -> tuple[str, bytes | None]:
+        """Read the file up to the record that starts with ``marker``: ("found", its bytes),
+        ("absent", None) when the specs object closes first, ("unknown", None) when the file
+        is not laid out as expected."""
+        fd = os.open(self._path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if not S_ISREG(os.fstat(fd).st_mode):
+                return "unknown", None
+            buffer = b""
+            state = "top"  # then "specs" (looking for the object), "records", "record"
+            while True:
+                chunk = os.read(fd, self._CHUNK)
+                buffer += chunk
+                if state == "top":
+                    if len(buffer) < 5 and chunk:
+                        continue
+                    if not buffer.startswith(b'{\n  "'):
+                        return "unknown", None
+                    state = "specs"
+                if state == "specs":
+                    at = buffer.find(self._START)
+                    if at < 0:
+                        buffer = buffer[-len(self._START):]
+                        if not chunk:
+                            return "unknown", None
+                        continue
+                    buffer = buffer[at + len(self._START):]
+                    state = "records"
+                if state == "records":
+                    at = buffer.find(marker)
+                    closed = buffer.find(self._END, 0, at if at >= 0 else len(buffer))
+                    if closed >= 0:
+                        return "absent", None
+                    if at < 0:
+                        buffer = buffer[-max(len(marker), len(self._END)):]
+                        if not chunk:
+                            return "unknown", None
+                        continue
+                    buffer = buffer[at + len(marker) - 1:]
+                    state = "record"
+                if buffer[1:2] == b"}":
+                    return "found", b"{}"
+                end = buffer.find(b"\n    }")
+                if end >= 0:
+                    return "found", buffer[:end + len(b"\n    }")]
+                if not chunk:
+                    return "unknown", None
+        finally:
+            os.close(fd)
+
+    def __getitem__(self, key: str) -> Any:
+        missing = object()
+        value = self.get(key, missing)
+        if value is missing:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self) -> Any:
+        return self._all().keys()
+
+    def values(self) -> Any:
+        return self._all().values()
+
+    def items(self) -> Any:
+        return self._all().items()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self._all()),))
+
+
+def _starts_like_ours(path: Path) -> bool:
+    """Whether ``path`` begins as smartspec writes its registry (``{`` then a key on the next
+    line, two spaces in), and holds an object ``specs`` at that depth, read in chunks."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 5)
+        if head != b'{\n  "':
+            return False
+        tail = head
+        while chunk := os.read(fd, 1 << 16):
+            if _RecordsFound._START in tail + chunk:
+                return True
+            tail = chunk[-len(_RecordsFound._START):]
+        return False
+    finally:
+        os.close(fd)
+
+
+# Characters json.dumps leaves raw but the registry's writer escapes (escape_line_breaks).
+_LINE_BREAKERS = frozenset("\x85\u2028\u2029")
+
+
+@functools.cache
+def _raw_type() -> type:
+    import msgspec
+
+    return msgspec.Raw
+
+
+@functools.cache
+def _registry_decoder() -> Any:
+    import msgspec
+
+    registry = msgspec.defstruct("RegistryRecords", [
+        ("specs", dict[str, msgspec.Raw]), ("schema", Any, REGISTRY_SCHEMA)])
+    return msgspec.json.Decoder(registry)
+
+
+def load(path: Path, shown: str) -> dict[str, Any]:
+    """The whole registry at ``path``, decoded, for writers that replace one spec's record;
+    an empty one when there is none. ``shown``: how errors name the file."""
+    if not os.path.lexists(path):
+        return {"schema": REGISTRY_SCHEMA, "specs": {}}
+    try:
+        data = json.loads(read_regular(path).decode("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"{shown}: line {exc.lineno}, column {exc.colno}: "
+                            f"invalid JSON ({exc.msg}); a registry that is not valid JSON "
+                            "must be restored from version control or deleted") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"{shown}: cannot be read as the critical-sections "
+                            f"registry ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("specs"), dict):
+        raise DocumentError(f"{shown}: expected an object with a 'specs' object")
+    return data
+
+
+def read(folder: Path, rel: Callable[[Path], str]) -> dict[str, Any]:
+    """The registry for readers that look at a few specs' records (``validate``): each
+    record stays undecoded JSON until it is asked for, so checking one spec in a project
+    of thousands decodes one record, not all of them. Writers use ``load``. A
+    file that is not a registry is reported as ``load`` reports it."""
+    import msgspec
+
+    # The usual file is read once: decoded as a registry it is smartspec's; valid JSON of
+    # another shape is another tool's, and smartspec's own is then the fallback beside it.
+    usual = folder / USUAL_NAME
+    for path in (usual, usual.with_name(FOREIGN_REGISTRY_FALLBACK)):
+        if not os.path.lexists(path):
+            return {"schema": REGISTRY_SCHEMA, "specs": {}}
+        try:
+            if _starts_like_ours(path):
+                return {"schema": REGISTRY_SCHEMA,
+                        "specs": _RecordsFound(path, rel(path))}
+            data = _registry_decoder().decode(_read_at_once(path))
+        except msgspec.ValidationError:  # (a DecodeError too, so caught first)
+            if path == usual:
+                continue
+            return load(path, rel(path))  # its error names the key
+        except (OSError, msgspec.DecodeError):
+            return load(path, rel(path))  # its error names the line and column
+        return {"schema": data.schema, "specs": _RecordsOnDemand(data.specs)}
+    return load(path, rel(path))
