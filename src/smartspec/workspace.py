@@ -305,7 +305,9 @@ class Workspace(NamedTuple):
             "index": rel, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
             "ctime_ns": stat.st_ctime_ns, "ino": stat.st_ino, "ids": sorted(set(ids))})
         if changed or _read_or_none(target) != data:
-            atomic_write(target, escape_line_breaks(data.decode("utf-8")).encode("utf-8"))
+            refuse_links(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _replace_cache_file(target, escape_line_breaks(data.decode("utf-8")).encode("utf-8"))
 
     # -- any other file ------------------------------------------------------------------
     @staticmethod
