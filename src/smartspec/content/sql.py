@@ -62,8 +62,8 @@ class Table:
     rather than a dataclass, because a dataclass costs its generated code at import time and
     the builders below fill the lists in place."""
 
-    __slots__ = ("name", "title", "purpose", "columns", "primary_key", "constraints",
-                 "indexes", "partition_by", "partitions", "extra", "labels")
+    __slots__ = ("columns", "constraints", "extra", "indexes", "labels", "name", "partition_by",
+                 "partitions", "primary_key", "purpose", "title")
 
     def __init__(self, name: str, title: str, purpose: str, columns: list[Column],
                  primary_key: tuple[str, ...] = ("id",), constraints: list[str] | None = None,
@@ -123,7 +123,7 @@ class Table:
 class Schema:
     """The tables of a spec in the order their DDL applies, and what kind of schema it is."""
 
-    __slots__ = ("tables", "financial", "tenant", "balance_table", "notes")
+    __slots__ = ("balance_table", "financial", "notes", "tables", "tenant")
 
     def __init__(self, tables: list[Table], financial: bool, tenant: bool,
                  balance_table: str | None = None, notes: list[str] | None = None) -> None:
