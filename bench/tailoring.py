@@ -96,12 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         row = [share for x, _, share in pairs if x == name]
         print(f"  {name:<28} {len(specs[name]):>5} lines, mean shared {sum(row) / len(row):.1%}")
     if args.sections:
-        parts: Counter[str] = Counter()
+        parts: dict[str, float] = {}
         for x, y in itertools.permutations(specs, 2):
             for section, count in by_section(located[x], specs[y]).items():
-                parts[section] += count / len(specs[x]) / len(pairs)
+                parts[section] = parts.get(section, 0.0) + count / len(specs[x]) / len(pairs)
         print("part of the mean by section:")
-        for section, part in parts.most_common():
+        for section, part in sorted(parts.items(), key=lambda item: -item[1]):
             print(f"  {part:6.1%}  {section}")
     if args.pairs:
         for x, y, share in sorted(pairs, key=lambda p: -p[2]):
