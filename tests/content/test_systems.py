@@ -156,3 +156,28 @@ def test_the_model_server_is_injected_called_with_a_deadline_and_configured() ->
     assert "`TRITON_URL`" in section(text, "Configuration")
     examples = section(text, "Examples")
     assert "grpcurl" in examples and "ModelServingService/Predict" in examples
+
+
+def test_ai_threats_follow_what_the_system_does() -> None:
+    """A model server without a prompt has no prompt injection; an assistant has it. Both
+    get the threats every served model has (extraction through its API)."""
+    serving = section(spec("system-model-serving"), "Security")
+    assert "prompt injection" not in serving.lower()
+    assert "Model extraction" in serving
+    assistant = section(spec("domains-saas-ai"), "Security")
+    assert "Prompt injection" in assistant and "Model extraction" in assistant
+
+
+def test_config_table_and_schema_list_the_same_settings() -> None:
+    """The settings table and the JSON Schema are written from one list, so every variable
+    the table names is a property of the schema and nothing else is; the settings every
+    service has are stated once, in the sentence above them."""
+    for name in SYSTEMS:
+        body = section(spec(name), "Configuration")
+        if not body:  # a backend-service profile has no configuration section
+            continue
+        table = re.findall(r"^\| `([A-Z0-9_]+)` \|", body, re.MULTILINE)
+        schema = json.loads(fences(body, "json")[0])
+        assert table and table == list(schema["properties"]), name
+        assert set(schema["required"]) <= set(table), name
+        assert "PORT" not in table and "`PORT`" in body, name
