@@ -710,7 +710,8 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
     if entity.states:
         columns += _status(entity.states, entity.states[0])
     if not time_column:
-        columns += [Column("metadata", "JSONB", null=True), _created(), _updated()]
+        # No catch-all JSONB column: a table holds the attributes the model gives it.
+        columns += [_created(), _updated()]
     primary_key: tuple[str, ...] = ("id",)
     if time_column:
         primary_key = ("id", time_column)
