@@ -20,6 +20,7 @@ from smartspec.content.services import service_targets
 from smartspec.content.sql import schema_for
 from smartspec.content.stacks import code_subject, stack_for
 from smartspec.content.system import describe_system
+from smartspec.domains import material_for
 from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
 from smartspec.targets import targets_for
 
@@ -190,6 +191,7 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
         "ref": lambda key: _reference(plan, key),
         "proto_for": proto_for,
         "graphql_sdl": graphql_sdl,
+        "packs": material_for(plan),
     }
 
 

@@ -61,6 +61,11 @@ class Targets(NamedTuple):
         return self.p99_ms * 4
 
     @property
+    def inference_timeout_ms(self) -> int:
+        """One model call may take twice the P99 target before it is abandoned."""
+        return self.p99_ms * 2
+
+    @property
     def spike_tps(self) -> int:
         return self.peak_tps * 2
 

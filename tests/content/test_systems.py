@@ -156,3 +156,28 @@ def test_the_model_server_is_injected_called_with_a_deadline_and_configured() ->
     assert "`TRITON_URL`" in section(text, "Configuration")
     examples = section(text, "Examples")
     assert "grpcurl" in examples and "ModelServingService/Predict" in examples
+
+
+def test_ai_threats_follow_what_the_system_does() -> None:
+    """A model server without a prompt has no prompt injection; an assistant has it. Both
+    get the threats every served model has (extraction through its API)."""
+    serving = section(spec("system-model-serving"), "Security")
+    assert "prompt injection" not in serving.lower()
+    assert "Model extraction" in serving
+    assistant = section(spec("domains-saas-ai"), "Security")
+    assert "Prompt injection" in assistant and "Model extraction" in assistant
+
+
+def test_config_lists_only_this_systems_settings() -> None:
+    """The settings table holds the variables of the system's own stores, interfaces,
+    parties and domains; the ones every service has are one sentence above it."""
+    for name in SYSTEMS:
+        body = section(spec(name), "Configuration")
+        if not body:  # a backend-service profile has no configuration section
+            continue
+        table = re.findall(r"^\| `([A-Z0-9_]+)` \|", body, re.MULTILINE)
+        assert table and len(table) == len(set(table)), name
+        assert "PORT" not in table and "`PORT`" in body, name
+    iot = section(spec("system-iot-telemetry"), "Configuration")
+    assert "`MQTT_TOPIC_FILTER`" in iot and "QUEUE_MAX_RETRIES" not in iot
+    assert "`STRIPE_WEBHOOK_SECRET`" in section(spec("system-payments"), "Configuration")

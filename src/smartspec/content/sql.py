@@ -18,7 +18,6 @@ Every block lists only tables defined in earlier blocks, so the blocks apply in 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -58,19 +57,30 @@ class Column(NamedTuple):
         return self.references.split("(")[0] if self.references else None
 
 
-@dataclass(slots=True)
 class Table:
-    name: str
-    title: str  # "Ledger Table"
-    purpose: str
-    columns: list[Column]
-    primary_key: tuple[str, ...] = ("id",)
-    constraints: list[str] = field(default_factory=list)  # CONSTRAINT ... lines
-    indexes: list[str] = field(default_factory=list)  # full CREATE INDEX statements
-    partition_by: str | None = None
-    partitions: list[str] = field(default_factory=list)  # CREATE TABLE ... PARTITION OF
-    extra: list[str] = field(default_factory=list)  # functions, triggers, policies
-    labels: dict[str, str] = field(default_factory=dict)  # FK column -> relation label
+    """One table: its columns and keys, and the DDL that comes with it. A plain slotted class
+    rather than a dataclass, because a dataclass costs its generated code at import time and
+    the builders below fill the lists in place."""
+
+    __slots__ = ("columns", "constraints", "extra", "indexes", "labels", "name", "partition_by",
+                 "partitions", "primary_key", "purpose", "title")
+
+    def __init__(self, name: str, title: str, purpose: str, columns: list[Column],
+                 primary_key: tuple[str, ...] = ("id",), constraints: list[str] | None = None,
+                 indexes: list[str] | None = None, partition_by: str | None = None,
+                 partitions: list[str] | None = None, extra: list[str] | None = None,
+                 labels: dict[str, str] | None = None) -> None:
+        self.name = name
+        self.title = title  # "Ledger Table"
+        self.purpose = purpose
+        self.columns = columns
+        self.primary_key = primary_key
+        self.constraints = constraints if constraints is not None else []  # CONSTRAINT lines
+        self.indexes = indexes if indexes is not None else []  # full CREATE INDEX statements
+        self.partition_by = partition_by
+        self.partitions = partitions if partitions is not None else []  # ... PARTITION OF
+        self.extra = extra if extra is not None else []  # functions, triggers, policies
+        self.labels = labels if labels is not None else {}  # FK column -> relation label
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -110,13 +120,18 @@ class Table:
         return lines
 
 
-@dataclass(slots=True)
 class Schema:
-    tables: list[Table]
-    financial: bool
-    tenant: bool
-    balance_table: str | None = None
-    notes: list[str] = field(default_factory=list)
+    """The tables of a spec in the order their DDL applies, and what kind of schema it is."""
+
+    __slots__ = ("balance_table", "financial", "notes", "tables", "tenant")
+
+    def __init__(self, tables: list[Table], financial: bool, tenant: bool,
+                 balance_table: str | None = None, notes: list[str] | None = None) -> None:
+        self.tables = tables
+        self.financial = financial
+        self.tenant = tenant
+        self.balance_table = balance_table
+        self.notes = notes if notes is not None else []
 
     @property
     def names(self) -> list[str]:
@@ -199,8 +214,7 @@ def _status(values: tuple[str, ...], default: str) -> tuple[Column, ...]:
 # What the description says
 
 
-@dataclass(frozen=True, slots=True)
-class _PaymentFeatures:
+class _PaymentFeatures(NamedTuple):
     """The payment features a description asks for, which choose the financial tables."""
 
     payment: bool
@@ -699,7 +713,8 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
     if entity.states:
         columns += _status(entity.states, entity.states[0])
     if not time_column:
-        columns += [Column("metadata", "JSONB", null=True), _created(), _updated()]
+        # No catch-all JSONB column: a table holds the attributes the model gives it.
+        columns += [_created(), _updated()]
     primary_key: tuple[str, ...] = ("id",)
     if time_column:
         primary_key = ("id", time_column)

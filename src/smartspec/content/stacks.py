@@ -211,8 +211,16 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
                    and o.method == "POST" and "{" not in o.path), None)
     name, kind = (attribute.name, attribute.type.partition(":")[0]) if attribute else ("name", "string")
     types = _LANGUAGE_TYPES.get(kind, _LANGUAGE_TYPES["string"])
+    value = _sample(name, kind)
+    if value.startswith("{"):
+        # A placeholder the examples fill per spec ("{method}"): the code samples take the
+        # first value the table's CHECK allows, so the test's input is one the schema accepts.
+        table = next((t for t in schema_for(plan).tables if t.name == primary.name), None)
+        column = next((c for c in table.columns if c.name == name), None) if table else None
+        allowed = re.findall(r"'([^']+)'", column.check or "") if column else []
+        value = allowed[0] if allowed else f"example-{name}"
     sample = {"integer": "1", "big-integer": "15000", "small-integer": "1", "number": "21.5",
-              "decimal": "21.5", "boolean": "true"}.get(kind, repr(_sample(name, kind)))
+              "decimal": "21.5", "boolean": "true"}.get(kind, repr(value))
     return subject._replace(
         arg=name, arg_types=types, sample=sample, initial=states[0], confirmed=confirmed,
         create_path=create.path if create else f"/api/v1/{primary.plural}")

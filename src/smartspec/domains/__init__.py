@@ -6,15 +6,25 @@ performance preset, the entities and actors it usually brings, and its own threa
 detect, catalog, targets and the model read the packs instead of carrying their own copies,
 so adding a domain is adding one JSON file (and its name to ``options.DOMAINS``, the one list
 of domain names, which this package reads its order from).
+
+A pack's ``material`` is what it adds to the sections of a spec (threats, settings, metrics,
+performance notes, audit fields …) under named keys; templates loop over ``Material.get(key)``
+for the spec's domains instead of testing domain names. An item written
+``{"when": [...], "value": ...}`` applies only to a system whose description, detected words,
+party roles or interface kinds include one of the ``when`` signals, so a classifier is not
+given the threats of a chat assistant.
 """
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smartspec.options import DOMAINS
+
+if TYPE_CHECKING:
+    from smartspec.plan import SpecPlan
 
 
 class Preset(NamedTuple):
@@ -52,6 +62,7 @@ class DomainPack(NamedTuple):
     threats: tuple[Threat, ...]
     label: str  # how the spec names the domain: "IoT", "SaaS"
     words: dict[str, str]  # sentences the domain adds, by section: "implementation", "test"
+    material: dict[str, tuple[Any, ...]]  # what the domain adds to sections, by key
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +92,7 @@ def packs() -> dict[str, DomainPack]:
             threats=tuple(Threat(*t) for t in raw["threats"]),
             label=raw.get("label", raw["name"]),
             words=dict(raw.get("words", {})),
+            material={key: tuple(items) for key, items in raw.get("material", {}).items()},
         )
     return found
 
@@ -101,3 +113,75 @@ def detect_domains(found_words: dict[str, tuple[str, ...]]
         if strong or len(words) >= 2:
             result.append((name, strong or tuple(words)))
     return tuple(result)
+
+
+class Material:
+    """What the packs of one spec's domains add to its sections, with each conditional item
+    kept only when the system shows one of its signals."""
+
+    __slots__ = ("_domains", "_signals")
+
+    def __init__(self, domains: tuple[str, ...], signals: frozenset[str]) -> None:
+        self._domains = domains
+        self._signals = signals
+
+    def get(self, key: str, values: Any = None) -> list[Any]:
+        """The items every domain of the spec adds under ``key``, in pack order. With
+        ``values`` (an object such as the spec's targets), ``{name}`` in an item's text is
+        replaced by that attribute, so a pack can quote a figure without restating it."""
+        found: list[Any] = []
+        for name, domain in packs().items():
+            if name not in self._domains:
+                continue
+            for item in domain.material.get(key, ()):
+                if isinstance(item, dict) and "when" in item:
+                    if self._signals.isdisjoint(item["when"]):
+                        continue
+                    item = item["value"]
+                found.append(item if values is None else _filled(item, values))
+        return found
+
+    def first(self, key: str, default: Any = None) -> Any:
+        """The first item under ``key`` (the first domain that sets it wins), or ``default``."""
+        items = self.get(key)
+        return items[0] if items else default
+
+    def labelled(self, key: str, values: Any = None) -> list[tuple[str, Any]]:
+        """(domain label, item) for each item under ``key``: for lists that name the domain."""
+        return [(packs()[name].label, item) for name in packs() if name in self._domains
+                for item in Material((name,), self._signals).get(key, values)]
+
+
+class _Attributes(dict[str, Any]):
+    """``str.format_map`` reads ``{name}`` as a key of a mapping or an attribute of an
+    object (the spec's targets)."""
+
+    def __init__(self, source: Any) -> None:
+        super().__init__()
+        self.source = source
+
+    def __missing__(self, key: str) -> Any:
+        if isinstance(self.source, dict):
+            return self.source[key]
+        return getattr(self.source, key)
+
+
+def _filled(item: Any, values: Any) -> Any:
+    if isinstance(item, str):
+        return item.format_map(_Attributes(values))
+    if isinstance(item, list):
+        return [_filled(part, values) for part in item]
+    return item
+
+
+def material_for(plan: SpecPlan) -> Material:
+    """The domain material of ``plan``: its domains, and as signals the description's words,
+    every detected keyword, and the roles of its parties and kinds of its interfaces."""
+    import re
+
+    facts = plan.facts
+    signals = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9-]*", facts.text)}
+    signals.update(word for words in facts.groups.values() for word in words)
+    signals.update(party.role for party in plan.model.parties)
+    signals.update(interface.kind for interface in plan.model.interfaces)
+    return Material(tuple(plan.domains), frozenset(signals))
