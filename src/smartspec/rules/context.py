@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property, lru_cache
 from itertools import accumulate
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from smartspec import catalog, detect
 from smartspec.document import FENCE_RE, Document, Section
@@ -188,6 +188,50 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
         blocks.append(CodeBlock(lang, index, content, "".join(content)))
         index = end + 1
     return blocks
+
+
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
+# How many distinct block texts each per-block result keeps: a tree's specs are made from a
+# few templates, so a few thousand cover them, and the bound keeps a worker's memory flat
+# however many specs it reads.
+BLOCK_MEMO_SIZE = 2048
+_block_memos: list[Any] = []
+
+
+def per_block_text(function: _Fn) -> _Fn:
+    """Memoise ``function``, a pure function of one code block's text (and language) whose
+    lines are counted from the block's first line: specs made from the same templates share
+    most of their blocks, so each distinct block is read once per process. What it returns
+    is shared by every spec holding that block and must be treated as read-only."""
+    memo = lru_cache(maxsize=BLOCK_MEMO_SIZE)(function)
+    _block_memos.append(memo)
+    return cast(_Fn, memo)
+
+
+def clear_block_memos() -> None:
+    """Forget every per-block result (a benchmark times reading specs from cold)."""
+    for memo in _block_memos:
+        memo.cache_clear()
+
+
+class LineIndex:
+    """The 0-based line of an offset in ``text``, for offsets asked mostly in increasing
+    order: newlines are counted on from the previous answer, so reading a text front to back
+    counts each newline once (an earlier offset starts the count again)."""
+
+    __slots__ = ("_at", "_line", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._at = 0
+        self._line = 0
+
+    def line_of(self, offset: int) -> int:
+        if offset < self._at:
+            self._at = self._line = 0
+        self._line += self.text.count("\n", self._at, offset)
+        self._at = offset
+        return self._line
 
 
 class Endpoint(NamedTuple):
