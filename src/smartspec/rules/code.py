@@ -371,9 +371,9 @@ def _declarations_of(lang: str, text: str) -> _Declarations:
     # Comments and strings are blanked only in a block that declares something (a brace
     # inside a string would break a body); calls and bindings are read from the text as it
     # is.
-    if not _DECLARES_RE.search(text):
-        clean, declared = text, ()
-    else:
+    declared: tuple[DeclaredType, ...] = ()
+    clean = text
+    if _DECLARES_RE.search(text):
         clean = _strip_comments(text, lang)
         declared = tuple(_python_types(clean) if lang == "py" else _brace_types(lang, clean))
     go_methods: tuple[tuple[str, str, int], ...] = ()

@@ -207,8 +207,8 @@ def tables(ctx: Context) -> dict[str, Table]:
             # The first CREATE of a name is the table; a later one changes nothing.
             if found.setdefault(create.name, table) is not table or create.partition:
                 continue
-            for column, values in create.allowed:
-                table.allowed.setdefault(column, set()).update(values)
+            for column_name, values in create.allowed:
+                table.allowed.setdefault(column_name, set()).update(values)
             for column in create.columns:
                 table.columns.setdefault(column.name, column._replace(line=first + column.line))
                 typed.append((table, column.name, column.type))
