@@ -483,17 +483,23 @@ _OPERATIONAL = re.compile(r"^/(?:health|healthz|ready|readyz|live|livez|metrics|
 _PARAM_RE = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 
 
-def _segments(path: str) -> list[str | None]:
+@lru_cache(maxsize=4096)
+def _segments(path: str) -> tuple[str | None, ...]:
     """A path as segments, a parameter segment as None (it matches any one segment)."""
-    return [None if _PARAM_RE.match(s) else s for s in path.strip("/").split("/") if s]
+    return tuple(None if _PARAM_RE.match(s) else s for s in path.strip("/").split("/") if s)
 
 
-def _paths_agree(mention: list[str | None], defined: list[str | None]) -> bool:
+def _paths_agree(mention: tuple[str | None, ...], defined: tuple[str | None, ...]) -> bool:
     """Whether two paths name one endpoint, allowing either to carry a base prefix the other
     leaves out (``/api/v1/orders`` and ``/orders``)."""
     short, long = sorted((mention, defined), key=len)
     tail = long[len(long) - len(short):]
     return all(a is None or b is None or a == b for a, b in zip(short, tail, strict=True))
+
+
+def _is_defined(mention: tuple[str | None, ...], known: set[tuple[str | None, ...]]) -> bool:
+    # Most mentions are written as defined: a set lookup settles those.
+    return mention in known or any(_paths_agree(mention, defined) for defined in known)
 
 
 @RULES.rule(
@@ -507,11 +513,13 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
     defined = ctx.endpoints_in(sources)
     if not defined:
         return
-    known: dict[str, list[list[str | None]]] = {}
+    known: dict[str, set[tuple[str | None, ...]]] = {}
     for endpoint in defined:
-        known.setdefault(endpoint.method, []).append(_segments(endpoint.path))
+        known.setdefault(endpoint.method, set()).add(_segments(endpoint.path))
     source_lines = {i for s in sources for i in range(s.start, s.end)}
-    reported: set[tuple[str, str]] = set()
+    # Whether each (method, path) mentioned is defined (or not worth judging): a spec
+    # mentions its few endpoints many times, so each is judged once.
+    judged: dict[tuple[str, str], bool] = {}
     # A plain search per word is far cheaper than one alternation over the text.
     for index in ctx.raw_lines_with(_METHOD_WORDS):
         if index in source_lines:
@@ -521,15 +529,15 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
             method, host, path = match.group(1), match.group(2), match.group(3).rstrip(".:")
             if host and not _OWN_HOST_RE.search(host):
                 continue
-            if len(path) < 2 or "..." in path or "…" in path or _OPERATIONAL.match(path):
-                continue
-            segments = _segments(path)
-            if any(_paths_agree(segments, d) for d in known.get(method, ())):
-                continue
-            if (method, path) in reported:
-                continue
-            reported.add((method, path))
-            yield Hit(index, "endpoint-undefined", {"endpoint": f"{method} {path}"})
+            mention = (method, path)
+            fine = judged.get(mention)
+            if fine is None:
+                fine = judged[mention] = (
+                    len(path) < 2 or "..." in path or "…" in path
+                    or bool(_OPERATIONAL.match(path))
+                    or _is_defined(_segments(path), known.get(method, set())))
+                if not fine:  # reported once, at its first mention
+                    yield Hit(index, "endpoint-undefined", {"endpoint": f"{method} {path}"})
 
 
 # --- SS205 diagrams agree with the schema ------------------------------------------------
