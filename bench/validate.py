@@ -233,8 +233,8 @@ def _time_once(texts: list[tuple[str, str]]) -> float:
     from smartspec.rules import Validator, context
 
     # Each round reads the specs from cold, as a process of `smartspec validate` does: results
-    # kept per distinct code block (where the package keeps them) are forgotten first.
-    clear = getattr(context, "clear_block_memos", None)
+    # kept per distinct block or line (where the package keeps them) are forgotten first.
+    clear = getattr(context, "clear_text_memos", None)
     if clear is not None:
         clear()
     validator = Validator()

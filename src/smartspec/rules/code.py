@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from smartspec.rules.context import CodeBlock, Context, LineIndex, per_block_text
+from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
 
 # The info-string words of each language family.
 LANGUAGES: dict[str, str] = {
@@ -366,7 +366,7 @@ class _Declarations(NamedTuple):
     go_methods: tuple[tuple[str, str, int], ...]
 
 
-@per_block_text
+@per_text
 def _declarations_of(lang: str, text: str) -> _Declarations:
     # Comments and strings are blanked only in a block that declares something (a brace
     # inside a string would break a body); calls and bindings are read from the text as it
@@ -386,7 +386,7 @@ def _declarations_of(lang: str, text: str) -> _Declarations:
         go_methods)
 
 
-@per_block_text
+@per_text
 def _uses_of(lang: str, clean: str) -> tuple[Mapping[str, frozenset[str]],
                                             tuple[tuple[str, str, int], ...]]:
     """The bindings of one block and the calls on its bound names as (receiver, method,

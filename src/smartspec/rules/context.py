@@ -26,7 +26,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 from smartspec import catalog, detect
 from smartspec.document import FENCE_RE, Document, Section
 from smartspec.markers import BUILTIN_CRITICAL
-from smartspec.rules.keywords import WordMatcher
+from smartspec.rules.keywords import WordMatcher, has_lead_byte
 
 # Blanked out of prose before keyword search (each replaced by spaces of the same length):
 #   <!-- any comment, across lines -->
@@ -191,26 +191,27 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
 
 
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
-# How many distinct block texts each per-block result keeps: a tree's specs are made from a
-# few templates, so a few thousand cover them, and the bound keeps a worker's memory flat
+# How many distinct texts each memoised function keeps: a tree's specs are made from a few
+# templates, so a few thousand cover them, and the bound keeps a worker's memory flat
 # however many specs it reads.
-BLOCK_MEMO_SIZE = 2048
-_block_memos: list[Any] = []
+TEXT_MEMO_SIZE = 2048
+_text_memos: list[Any] = []
 
 
-def per_block_text(function: _Fn) -> _Fn:
-    """Memoise ``function``, a pure function of one code block's text (and language) whose
-    lines are counted from the block's first line: specs made from the same templates share
-    most of their blocks, so each distinct block is read once per process. What it returns
-    is shared by every spec holding that block and must be treated as read-only."""
-    memo = lru_cache(maxsize=BLOCK_MEMO_SIZE)(function)
-    _block_memos.append(memo)
+def per_text(function: _Fn) -> _Fn:
+    """Memoise ``function``, a pure function of a piece of a spec's text (a code block, a
+    line) whose lines are counted from that piece's first line: specs made from the same
+    templates share most of their blocks and lines, so each distinct piece is read once per
+    process. What it returns is shared by every spec holding that text and must be treated
+    as read-only."""
+    memo = lru_cache(maxsize=TEXT_MEMO_SIZE)(function)
+    _text_memos.append(memo)
     return cast(_Fn, memo)
 
 
-def clear_block_memos() -> None:
-    """Forget every per-block result (a benchmark times reading specs from cold)."""
-    for memo in _block_memos:
+def clear_text_memos() -> None:
+    """Forget every memoised result (a benchmark times reading specs from cold)."""
+    for memo in _text_memos:
         memo.cache_clear()
 
 
@@ -351,18 +352,23 @@ class Context:
         """The 0-based line of an offset in ``raw``."""
         return bisect_right(self._raw_offsets, offset) - 1
 
-    def raw_lines_with(self, needles: tuple[str, ...]) -> list[int]:
+    def raw_lines_with(self, needles: tuple[str, ...],
+                       via: tuple[str, ...] | None = None) -> list[int]:
         """The 0-based lines, in order, whose raw text (code blocks included) holds one of
         ``needles`` (case-sensitive): one ``str.find`` pass per needle, which is far cheaper
-        than one regex alternation over the text."""
+        than one regex alternation over the text. With ``via`` (parts that every needle
+        holds, fewer than the needles), the passes search for those and each line found is
+        then read for the needles themselves."""
         text = self.raw
         found: set[int] = set()
-        for needle in needles:
+        for needle in via or needles:
             at = text.find(needle)
             while at >= 0:
                 found.add(self.raw_line_of(at))
                 at = text.find(needle, at + 1)
-        return sorted(found)
+        lines = self.doc.lines
+        return sorted(found if via is None else
+                      {i for i in found if any(n in lines[i] for n in needles)})
 
     @cached_property
     def memo(self) -> dict[str, Any]:
@@ -453,6 +459,18 @@ class Context:
             result = _byte_lines(data, words)
         self.memo[key] = result
         return list(result)
+
+    def lines_with_via(self, words: tuple[str, ...], needles: tuple[str, ...]) -> list[int]:
+        """``lines_with(words)``, found by searching for ``needles`` instead (each word holds
+        one of them, so there are fewer passes over the text) and then reading each line
+        found for the words themselves, in the same lower-cased UTF-8 form."""
+        if self._folded is None:
+            return self.lines_with(words)
+        prose, offsets = self.prose, self.offsets
+        encoded = [w.encode("utf-8") for w in words]
+        return [i for i in self.lines_with(needles)
+                if any(w in prose[offsets[i]:offsets[i + 1]].encode("utf-8").lower()
+                       for w in encoded)]
 
     def first_mention(self, group: str,
                       sections: Iterable[Section] | None = None) -> tuple[str, int] | None:
@@ -549,6 +567,8 @@ def _byte_lines(data: bytes, needles: tuple[str, ...]) -> list[int]:
     hits: set[int] = set()
     for word in needles:
         needle = word.encode("utf-8")
+        if not word.isascii() and not has_lead_byte(data, needle):
+            continue
         at = data.find(needle)
         while at >= 0:
             hits.add(at)

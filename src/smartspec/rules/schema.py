@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from smartspec.rules.context import CodeBlock, Context, LineIndex, per_block_text
+from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
 
 _CREATE_TABLE_RE = re.compile(
     r"(?i)CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
@@ -145,7 +145,7 @@ class _BlockTables(NamedTuple):
     added: tuple[tuple[str, Column], ...]  # ALTER TABLE ... ADD: (table name, column)
 
 
-@per_block_text
+@per_text
 def _tables_of(text: str) -> _BlockTables:
     """What the SQL of one block declares: enum types, created tables, added columns."""
     if "--" in text:
@@ -237,7 +237,7 @@ def er_entities(ctx: Context) -> dict[str, int]:
     return found
 
 
-@per_block_text
+@per_text
 def _er_entities_of(text: str) -> tuple[tuple[str, int], ...]:
     """(entity, line) for each entity a Mermaid block names, if it is an erDiagram."""
     lines = text.splitlines(keepends=True)
@@ -312,7 +312,7 @@ def json_objects(ctx: Context) -> list[JsonObject]:
     return found
 
 
-@per_block_text
+@per_text
 def _json_objects_of(text: str) -> tuple[tuple[tuple[tuple[str, int], ...], dict[str, Any]],
                                          ...]:
     """The objects of one JSON body, in document order: each key with its line (counted

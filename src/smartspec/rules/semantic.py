@@ -359,6 +359,7 @@ _SECTION_TITLE_PAREN_RE = re.compile(r"\(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n
 _SECTION_TITLE_SEE_RE = re.compile(r"\b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)")
 # What a line holding a reference contains, found with a plain search first.
 _XREF_NEEDLES = ("section ", "Section ", "](#", "](<#", "]: #", "]: <#")
+_XREF_VIA = ("ection ", "](", "]: ")  # each needle holds one: three passes, not six
 _ANCHOR_LINK_RE = re.compile(r"\]\(\s*<?#([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _ANCHOR_DEF_RE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?#(\S+?)>?\s*$")
 _HTML_ID_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
@@ -435,7 +436,7 @@ def cross_references(ctx: Context) -> Iterator[Hit]:
     numbers = {h.number.rstrip(".") for h in doc.headings if h.number}
     titles: list[str] = []
     anchors: set[str] | None = None
-    for index in ctx.raw_lines_with(_XREF_NEEDLES):
+    for index in ctx.raw_lines_with(_XREF_NEEDLES, via=_XREF_VIA):
         raw = doc.lines[index]
         if doc.fenced[index]:
             continue
