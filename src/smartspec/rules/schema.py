@@ -145,9 +145,14 @@ class _BlockTables(NamedTuple):
     added: tuple[tuple[str, Column], ...]  # ALTER TABLE ... ADD: (table name, column)
 
 
+_NO_TABLES = _BlockTables((), (), ())
+
+
 @per_text
 def _tables_of(text: str) -> _BlockTables:
     """What the SQL of one block declares: enum types, created tables, added columns."""
+    if not any(word in text for word in _DDL_WORDS):
+        return _NO_TABLES
     if "--" in text:
         text = _strip_sql_comments(text)
     lowered = text.lower()
@@ -197,10 +202,10 @@ def tables(ctx: Context) -> dict[str, Table]:
     enums: dict[str, frozenset[str]] = {}
     typed: list[tuple[Table, str, str]] = []  # (table, column, type name) for enum lookup
     for block in ctx.blocks:
-        if not any(word in block.text for word in _DDL_WORDS):
+        declared = _tables_of(block.text)
+        if declared is _NO_TABLES:
             continue
         first = block.first
-        declared = _tables_of(block.text)
         enums.update(declared.enums)
         for create in declared.creates:
             table = Table(create.name, first + create.line, partition=create.partition)
@@ -209,13 +214,14 @@ def tables(ctx: Context) -> dict[str, Table]:
                 continue
             for column_name, values in create.allowed:
                 table.allowed.setdefault(column_name, set()).update(values)
-            for column in create.columns:
-                table.columns.setdefault(column.name, column._replace(line=first + column.line))
-                typed.append((table, column.name, column.type))
-        for table_name, column in declared.added:
+            columns = table.columns
+            for name, kind, line in create.columns:
+                if name not in columns:
+                    columns[name] = Column(name, kind, first + line)
+                typed.append((table, name, kind))
+        for table_name, (name, kind, line) in declared.added:
             if table_name in found:
-                found[table_name].columns.setdefault(column.name, column._replace(
-                    line=first + column.line))
+                found[table_name].columns.setdefault(name, Column(name, kind, first + line))
     for table, column_name, kind in typed:
         if kind in enums:
             table.allowed.setdefault(column_name, set()).update(enums[kind])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from functools import lru_cache
 from urllib.parse import unquote as url_unquote
 
@@ -19,7 +19,7 @@ from smartspec.document import Heading
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.code import code_facts, family, is_universal, name_before
 from smartspec.rules.code import top_level as _top_level_text
-from smartspec.rules.context import Context
+from smartspec.rules.context import Context, LineIndex, per_text
 from smartspec.rules.messages import rule_words
 from smartspec.rules.schema import (
     FLOAT_SQL_TYPES,
@@ -126,6 +126,7 @@ def _code_literals(text: str, names: tuple[str, ...]) -> Iterator[tuple[str, str
             yield before[0], match.group(2), before[1]
 
 
+@lru_cache(maxsize=8192)
 def is_money(name: str) -> bool:
     return any(part in _MONEY_PARTS for part in snake(name).split("_"))
 
@@ -172,25 +173,34 @@ def _money_types(ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[str, str]] = set()
     for block in ctx.blocks:
         lang = family(block)
-        pattern = _FLOAT_FIELD_RES.get(lang or "")
-        if pattern is None:
+        if lang not in _FLOAT_FIELD_RES:
             continue
-        text = block.text
-        for match in pattern.finditer(text):
-            if lang in _COLON_FAMILIES:
-                before = name_before(text, match.start())
-                if before is None:
-                    continue
-                name, at = before
-                shown = match.group(0)[1:].strip()
-            else:
-                name, at = match.group(1), match.start(1)
-                shown = match.group(0).split()[0] if lang != "go" else match.group(0).split()[-1]
-            if not is_money(name) or (name, lang or "") in seen:
+        for name, line, shown in _money_floats(lang, block.text):
+            if (name, lang) in seen:
                 continue
-            seen.add((name, lang or ""))
-            line = block.first + text.count("\n", 0, at)
-            yield Hit(line, "money-float", {"field": name, "type": shown})
+            seen.add((name, lang))
+            yield Hit(block.first + line, "money-float", {"field": name, "type": shown})
+
+
+@per_text
+def _money_floats(lang: str, text: str) -> tuple[tuple[str, int, str], ...]:
+    """(field, line counted from the block's first line, type as written) of each field of
+    a block's code that holds money in a floating-point type."""
+    found = []
+    lines = LineIndex(text)
+    for match in _FLOAT_FIELD_RES[lang].finditer(text):
+        if lang in _COLON_FAMILIES:
+            before = name_before(text, match.start())
+            if before is None:
+                continue
+            name, at = before
+            shown = match.group(0)[1:].strip()
+        else:
+            name, at = match.group(1), match.start(1)
+            shown = match.group(0).split()[0] if lang != "go" else match.group(0).split()[-1]
+        if is_money(name):
+            found.append((name, lines.line_of(at), shown))
+    return tuple(found)
 
 
 # Columns nearly every table has; sharing only these does not make an object show a table.
@@ -198,7 +208,7 @@ _GENERIC_COLUMNS = frozenset({"id", "uuid", "created_at", "updated_at", "deleted
                               "version", "metadata", "name", "type", "description", "currency"})
 
 
-def _best_table(keys: set[str], columns: dict[str, set[str]]) -> str | None:
+def _best_table(keys: Set[str], columns: dict[str, set[str]]) -> str | None:
     """The table a JSON object shows: the one holding most of its keys (at least two, and
     at least half of them); None when no table does."""
     best, overlap = None, 0
@@ -316,12 +326,11 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
         if family(block) is None:
             continue
         text = block.text
-        for name, value, at in _code_literals(text, names):
+        for name, value, at, keys in _named_literals(text, names):
             column = snake(name)
-            line = block.first + text.count("\n", 0, at)
+            line = block.first + at
             # An object literal ({ id, status: 'X', amount }) shows a table the way a JSON
             # example does; its table's own list decides.
-            keys = _enclosing_keys(text, at)
             best = _best_table(keys, columns) if len(keys) >= 2 else None
             if best is not None and column in known[best].columns:
                 own = known[best].allowed.get(column)
@@ -329,20 +338,42 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
                     yield from judge(column, value, line, {v.lower(): v for v in own})
             elif column in allowed:
                 yield from judge(column, value, line)
-        if not allowed or "tatus" not in text:
+        if not allowed:
             continue
-        for match in _STATUS_CALL_RE.finditer(text):
-            column = snake((match.group(2) or "") + "Status")
-            line = block.first + text.count("\n", 0, match.start())
+        for receiver_name, prefix, value, at in _status_calls(text):
+            column = snake(prefix + "Status")
+            line = block.first + at
             # "this.sagas.updateStatus(id, 'X')": the receiver names the table (saga_state).
-            receiver = _entity_key(match.group(1) or "")
+            receiver = _entity_key(receiver_name)
             owners = [t for name, t in known.items()
                       if receiver and _entity_key(name).startswith(receiver)]
             if len(owners) == 1 and column in owners[0].allowed:
-                yield from judge(column, match.group(4), line,
+                yield from judge(column, value, line,
                                  {v.lower(): v for v in owners[0].allowed[column]})
             elif column in allowed:
-                yield from judge(column, match.group(4), line)
+                yield from judge(column, value, line)
+
+
+@per_text
+def _named_literals(text: str, names: tuple[str, ...]) -> tuple[
+        tuple[str, str, int, frozenset[str]], ...]:
+    """(name, literal, line counted from the block's first line, keys of the object literal
+    around it) for each literal a block's code assigns to or compares with one of
+    ``names``."""
+    lines = LineIndex(text)
+    return tuple((name, value, lines.line_of(at), frozenset(_enclosing_keys(text, at)))
+                 for name, value, at in _code_literals(text, names))
+
+
+@per_text
+def _status_calls(text: str) -> tuple[tuple[str, str, str, int], ...]:
+    """(receiver, status column prefix, value, line counted from the block's first line) of
+    each ``updateStatus(id, 'X')``-like call in a block."""
+    if "tatus" not in text:
+        return ()
+    lines = LineIndex(text)
+    return tuple((m.group(1) or "", m.group(2) or "", m.group(4), lines.line_of(m.start()))
+                 for m in _STATUS_CALL_RE.finditer(text))
 
 
 # --- SS203 cross-references --------------------------------------------------------------
@@ -546,6 +577,7 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
 _PER_SERVICE_RE = re.compile(r"(?i)\bper[- ]service\b")
 
 
+@lru_cache(maxsize=4096)
 def _entity_key(name: str) -> str:
     """An entity or table name compared loosely: case, separators and a plural ending do
     not make two names different (CUSTOMER, customers, Customer-s)."""
