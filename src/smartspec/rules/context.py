@@ -148,6 +148,22 @@ def _closer_re(char: str, size: int) -> re.Pattern[str]:
     return re.compile(rf"(?m)^ {{0,3}}{re.escape(char * size)}{re.escape(char)}*[ \t]*\r?$")
 
 
+def _first_closer(closer: re.Pattern[str], text: str, run: str) -> re.Match[str] | None:
+    """``closer.search(text)``: a closing fence holds ``run`` (the opening fence's
+    characters), so only the lines holding it are tried, not every position of the block."""
+    at = text.find(run)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        found = closer.match(text, start)
+        if found is not None:
+            return found
+        end = text.find("\n", at)
+        if end < 0:
+            return None
+        at = text.find(run, end)
+    return None
+
+
 def _code_blocks(doc: Document) -> list[CodeBlock]:
     """The fenced blocks of ``doc``, from the parser's per-line fence flags (a run of fenced
     lines may hold two blocks that touch, so each run is split at its closing fences)."""
@@ -177,7 +193,7 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
         found = None
         if run_end - index > 2:
             inner = "".join(lines[index + 1:run_end - 1])
-            found = closer.search(inner)
+            found = _first_closer(closer, inner, char * size)
         if found is not None:
             end = index + 1 + inner.count("\n", 0, found.start())
         elif run_end - 1 > index and closer.match(lines[run_end - 1]):
