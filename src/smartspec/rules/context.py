@@ -568,12 +568,18 @@ class Context:
                     continue
                 seen.add(line_start)
                 line_end = text.find("\n", at)
-                raw = text[line_start:len(text) if line_end < 0 else line_end]
-                line = _HOST_RE.sub("", raw) if "://" in raw else raw
-                tokens = _PATH_TOKEN_RE.findall(line)
-                for method in _METHOD_RE.findall(raw):
+                for method, tokens in _example_line(
+                        text[line_start:len(text) if line_end < 0 else line_end]):
                     pairs.setdefault(method, []).extend(tokens)
         return pairs
+
+
+@per_text
+def _example_line(raw: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(method, path tokens of the line) for each method name on one line of an example."""
+    line = _HOST_RE.sub("", raw) if "://" in raw else raw
+    tokens = tuple(_PATH_TOKEN_RE.findall(line))
+    return tuple((method, tokens) for method in _METHOD_RE.findall(raw))
 
 
 def _byte_lines(data: bytes, needles: tuple[str, ...]) -> list[int]:

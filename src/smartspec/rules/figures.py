@@ -123,9 +123,9 @@ def figures(ctx: Context) -> Iterator[Hit]:
     # state no figure, and a regex per line over the whole spec would cost more than
     # every other rule together.
     prose = ctx.prose
-    if any(pattern.search(prose) for pattern in _PERCENTILE_STARTS):
-        yield from _percentiles(ctx, _with_table_rows(ctx, _lines_matching(
-            ctx, *_PERCENTILE_STARTS)))
+    stated = _lines_matching(ctx, *_PERCENTILE_STARTS)
+    if stated:
+        yield from _percentiles(ctx, _with_table_rows(ctx, stated))
     if "%" in prose:
         yield from _availability(ctx, _lines_matching(ctx, _PERCENT_RE, after=2))
     yield from _retry_deadlines(ctx)
@@ -257,20 +257,34 @@ def _downtime_agrees(availability: float, seconds: float, period: str, days: str
     return low * 0.94 <= seconds <= high * 1.06
 
 
+@per_text
+def _availability_on(line: str) -> tuple[str, int] | None:
+    """The availability figure a line states ("SLA: 99.9%") and the offset after it, when
+    the line speaks of availability."""
+    if "%" not in line or not _AVAILABILITY_WORDS_RE.search(line):
+        return None
+    figure = _AVAILABILITY_RE.search(line)
+    return None if figure is None else (figure.group(1), figure.end())
+
+
+@per_text
+def _has_availability_figure(line: str) -> bool:
+    return _AVAILABILITY_RE.search(line) is not None
+
+
 def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
     headings = {h.line for h in ctx.doc.headings}
     for n, (index, line) in enumerate(lines):
-        if "%" not in line or not _AVAILABILITY_WORDS_RE.search(line):
+        stated = _availability_on(line)
+        if stated is None:
             continue
-        figure = _AVAILABILITY_RE.search(line)
-        if figure is None:
-            continue
-        availability = float(figure.group(1))
+        figure, end = stated
+        availability = float(figure)
         # The downtime stated with it: on the line, or on the next two lines that speak of
         # downtime (a list "- SLA: 99.9%" / "- Max downtime: 8.76 hours/year").
-        candidates = [(index, line[figure.end():])]
+        candidates = [(index, line[end:])]
         for next_index, next_line in lines[n + 1:n + 3]:
-            if next_index in headings or _AVAILABILITY_RE.search(next_line):
+            if next_index in headings or _has_availability_figure(next_line):
                 break
             if "downtime" in next_line.lower():
                 candidates.append((next_index, next_line))
@@ -281,7 +295,7 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
                 seconds = _seconds(match.group(1), match.group(2))
                 if not _downtime_agrees(availability, seconds, match.group(4), match.group(3)):
                     yield Hit(where, "availability-downtime", {
-                        "availability": f"{figure.group(1)}%",
+                        "availability": f"{figure}%",
                         "downtime": match.group(0).strip()})
 
 

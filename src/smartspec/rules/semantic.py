@@ -633,6 +633,12 @@ def diagram_agreement(ctx: Context) -> Iterator[Hit]:
     yield from _per_service(ctx)
 
 
+@lru_cache(maxsize=4096)
+def _is_per_service(title: str) -> bool:
+    # Titles repeat across a tree of specs; each is read once.
+    return _PER_SERVICE_RE.search(title) is not None
+
+
 def _per_service(ctx: Context) -> Iterator[Hit]:
     architecture = ctx.sections_for(("architecture", "compact-architecture"))
     if not architecture:
@@ -640,7 +646,7 @@ def _per_service(ctx: Context) -> Iterator[Hit]:
     known = " ".join(" ".join(ctx.doc.text(s.start, s.end).lower().split())
                      for s in architecture)
     for heading in ctx.doc.headings:
-        if not _PER_SERVICE_RE.search(heading.title):
+        if not _is_per_service(heading.title):
             continue
         for sub in _subheadings_under(ctx, heading):
             name = _normal_title(sub.title)
