@@ -151,12 +151,16 @@ class Validator:
     def validate_text(self, text: str, *, path: str) -> ValidationResult:
         if not self.enabled:
             return ValidationResult(path=path, enabled=False)
-        return self.validate_document(parse(text, critical_names=self.critical_names), path=path)
+        return self.validate_document(parse(text, critical_names=self.critical_names),
+                                      path=path, text=text)
 
-    def validate_document(self, doc: Document, *, path: str) -> ValidationResult:
+    def validate_document(self, doc: Document, *, path: str,
+                          text: str | None = None) -> ValidationResult:
+        """Run every enabled rule over a parsed spec (``text``: what it was parsed from, when
+        the caller has it)."""
         ctx = Context(doc, path=path, matchers=self.matchers, critical_names=self.critical_names,
                       known_ids=self.known_ids, index_name=self.index_name,
-                      registry=self.registry)
+                      registry=self.registry, text=text)
         if not self.enabled:
             return ValidationResult(path=path, spec_id=ctx.spec_id, enabled=False)
         findings: list[Finding] = []

@@ -148,6 +148,14 @@ def _closer_re(char: str, size: int) -> re.Pattern[str]:
     return re.compile(rf"(?m)^ {{0,3}}{re.escape(char * size)}{re.escape(char)}*[ \t]*\r?$")
 
 
+def _next(flags: list[bool], value: bool, start: int, total: int) -> int:
+    """The index of the next ``value`` in ``flags`` from ``start``, or ``total``."""
+    try:
+        return flags.index(value, start)
+    except ValueError:
+        return total
+
+
 def _first_closer(closer: re.Pattern[str], text: str, run: str) -> re.Match[str] | None:
     """``closer.search(text)``: a closing fence holds ``run`` (the opening fence's
     characters), so only the lines holding it are tried, not every position of the block."""
@@ -172,9 +180,8 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
     index, total = 0, len(lines)
     while index < total:
         if not fenced[index]:
-            try:  # list.index skips the prose lines at C speed
-                index = fenced.index(True, index)
-            except ValueError:
+            index = _next(fenced, True, index, total)  # skips prose lines at C speed
+            if index == total:
                 break
         opener = FENCE_RE.match(lines[index].rstrip("\r\n"))
         if opener is None:  # cannot happen for a parsed document; stay safe
@@ -183,14 +190,12 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
         char, size = opener.group(1)[0], len(opener.group(1))
         info = opener.group(2).strip().split()
         lang = info[0].lower().strip("{}.") if info else ""
-        try:
-            run_end = fenced.index(False, index)
-        except ValueError:
-            run_end = total
+        run_end = _next(fenced, False, index, total)
         # The closing fence: the run's last line as a rule; a closer inside the run means
         # two blocks touch, found by one regex over the run's text.
         closer = _closer_re(char, size)
         found = None
+        inner = ""
         if run_end - index > 2:
             inner = "".join(lines[index + 1:run_end - 1])
             found = _first_closer(closer, inner, char * size)
@@ -201,7 +206,8 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
         else:
             end = run_end  # an unclosed fence runs to the end of the document
         content = tuple(lines[index + 1:end])
-        blocks.append(CodeBlock(lang, index, content, "".join(content)))
+        text = inner if found is None and end == run_end - 1 else "".join(content)
+        blocks.append(CodeBlock(lang, index, content, text))
         index = end + 1
     return blocks
 
@@ -285,8 +291,10 @@ class Context:
     def __init__(self, doc: Document, *, path: str, matchers: Mapping[str, WordMatcher],
                  critical_names: tuple[str, ...] = BUILTIN_CRITICAL,
                  known_ids: frozenset[str] | None = None, index_name: str = "",
-                 registry: Mapping[str, Any] | None = None) -> None:
+                 registry: Mapping[str, Any] | None = None, text: str | None = None) -> None:
         self.doc = doc
+        if text is not None:  # the text ``doc`` was parsed from: ``raw`` without a join
+            self.__dict__["raw"] = text
         self.path = path
         self.critical_names = critical_names
         self.matchers = matchers  # keyword group -> its words
@@ -396,10 +404,23 @@ class Context:
 
     @cached_property
     def _prose_and_offsets(self) -> tuple[str, list[int]]:
-        lines = ["\n" if inside else line
-                 for line, inside in zip(self.doc.lines, self.doc.fenced, strict=True)]
-        offsets = list(accumulate(map(len, lines), initial=0))
-        text = "".join(lines)
+        # The raw text with each run of fenced lines replaced by as many empty lines: cut
+        # from the raw text run by run (list.index finds the runs at C speed), not line by
+        # line.
+        fenced, raw, raw_offsets = self.doc.fenced, self.raw, self._raw_offsets
+        lengths = list(map(len, self.doc.lines))
+        pieces: list[str] = []
+        index, total = 0, len(fenced)
+        while index < total:
+            opened = _next(fenced, True, index, total)
+            pieces.append(raw[raw_offsets[index]:raw_offsets[opened]])
+            if opened == total:
+                break
+            index = _next(fenced, False, opened, total)
+            pieces.append("\n" * (index - opened))
+            lengths[opened:index] = [1] * (index - opened)
+        offsets = list(accumulate(lengths, initial=0))
+        text = "".join(pieces)
         # Every substitution keeps the length, so ``offsets`` stay valid.
         if "](" in text:
             text = _LINK_TARGET_RE.sub(_blank, text)
