@@ -565,14 +565,9 @@ class Context:
             start, end = self.span(section, body=True)
             candidates = sorted({self.line_of(at) for at in _find_methods(prose, start, end)})
             for index in candidates:
-                line = lines[index].replace("`", "").replace("*", "")
-                for method, path in _endpoints_on(line):
-                    if "..." in path or "…" in path:
-                        continue  # a placeholder such as /api/v1/...
-                    path = path.rstrip(".,;:)")
-                    if len(path) < 2:
-                        continue
-                    found.setdefault((method, path), Endpoint(method, path, index))
+                for method, path in _defined_on(lines[index]):
+                    if (method, path) not in found:
+                        found[method, path] = Endpoint(method, path, index)
         self.memo[key] = list(found.values())
         return list(found.values())
 
@@ -637,6 +632,20 @@ def _find_methods(text: str, start: int, end: int) -> Iterator[int]:
                                                              and text[after].isalpha()):
                 yield at
             at = text.find(method, after, end)
+
+
+@per_text
+def _defined_on(raw: str) -> tuple[tuple[str, str], ...]:
+    """(method, path) of each endpoint one line defines; placeholder paths
+    (``/api/v1/...``) are not endpoints."""
+    found = []
+    for method, path in _endpoints_on(raw.replace("`", "").replace("*", "")):
+        if "..." in path or "…" in path:
+            continue
+        path = path.rstrip(".,;:)")
+        if len(path) >= 2:
+            found.append((method, path))
+    return tuple(found)
 
 
 def _endpoints_on(line: str) -> Iterable[tuple[str, str]]:

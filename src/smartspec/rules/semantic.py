@@ -468,36 +468,45 @@ def cross_references(ctx: Context) -> Iterator[Hit]:
     titles: list[str] = []
     anchors: set[str] | None = None
     for index in ctx.raw_lines_with(_XREF_NEEDLES, via=_XREF_VIA):
-        raw = doc.lines[index]
         if doc.fenced[index]:
             continue
-        line = _without_code_spans(raw)
-        if "ection" in line:
-            if numbers:
-                for match in _SECTION_NUMBER_RE.finditer(line):
-                    if match.group(1) not in numbers:
-                        yield Hit(index, "xref-section", {"ref": f"section {match.group(1)}"})
-            for regex, exact in ((_SECTION_TITLE_PAREN_RE, True), (_SECTION_TITLE_SEE_RE, False)):
-                for match in regex.finditer(line):
-                    ref = match.group(1)
-                    if not titles:
-                        titles = [_normal_title(h.title) for h in doc.headings]
-                    if ref[:1].isdigit() or _title_resolves(ref, titles, exact):
-                        continue
-                    yield Hit(index, "xref-section", {"ref": f"section {ref.strip()}"})
-        if "](#" in line.replace("](<#", "](#") or (line.lstrip().startswith("[")
-                                                     and "]:" in line):
-            targets = [m.group(1) for m in _ANCHOR_LINK_RE.finditer(line)]
-            definition = _ANCHOR_DEF_RE.match(line)
-            if definition:
-                targets.append(definition.group(1))
-            for target in targets:
-                if not target:
-                    continue
-                if anchors is None:
-                    anchors = _anchors(ctx)
-                if url_unquote(target).lower() not in anchors:
-                    yield Hit(index, "xref-anchor", {"anchor": "#" + target})
+        by_number, by_title, targets = _references(doc.lines[index])
+        if numbers:
+            for number in by_number:
+                if number not in numbers:
+                    yield Hit(index, "xref-section", {"ref": f"section {number}"})
+        for ref, exact in by_title:
+            if not titles:
+                titles = [_normal_title(h.title) for h in doc.headings]
+            if ref[:1].isdigit() or _title_resolves(ref, titles, exact):
+                continue
+            yield Hit(index, "xref-section", {"ref": f"section {ref.strip()}"})
+        for target in targets:
+            if anchors is None:
+                anchors = _anchors(ctx)
+            if url_unquote(target).lower() not in anchors:
+                yield Hit(index, "xref-anchor", {"anchor": "#" + target})
+
+
+@per_text
+def _references(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...],
+                                   tuple[str, ...]]:
+    """What one line refers to, in the order the rule reports it: section numbers, section
+    titles (each with whether it must match a title exactly) and #anchor targets."""
+    line = _without_code_spans(raw)
+    numbers: list[str] = []
+    titles: list[tuple[str, bool]] = []
+    targets: list[str] = []
+    if "ection" in line:
+        numbers = [m.group(1) for m in _SECTION_NUMBER_RE.finditer(line)]
+        for regex, exact in ((_SECTION_TITLE_PAREN_RE, True), (_SECTION_TITLE_SEE_RE, False)):
+            titles += [(m.group(1), exact) for m in regex.finditer(line)]
+    if "](#" in line.replace("](<#", "](#") or (line.lstrip().startswith("[") and "]:" in line):
+        targets = [m.group(1) for m in _ANCHOR_LINK_RE.finditer(line)]
+        definition = _ANCHOR_DEF_RE.match(line)
+        if definition:
+            targets.append(definition.group(1))
+    return tuple(numbers), tuple(titles), tuple(t for t in targets if t)
 
 
 # --- SS204 endpoints agree across sections -----------------------------------------------
@@ -529,6 +538,19 @@ def _paths_agree(mention: tuple[str | None, ...], defined: tuple[str | None, ...
     return all(a is None or b is None or a == b for a, b in zip(short, tail, strict=True))
 
 
+@per_text
+def _mentions(line: str) -> tuple[tuple[str, str], ...]:
+    """(method, path) of each endpoint a line names, calls to another system's host left
+    out."""
+    found = []
+    for match in _MENTION_RE.finditer(line.replace("`", " ").replace("*", " ")):
+        host = match.group(2)
+        if host and not _OWN_HOST_RE.search(host):
+            continue
+        found.append((match.group(1), match.group(3).rstrip(".:")))
+    return tuple(found)
+
+
 def _is_defined(mention: tuple[str | None, ...], known: set[tuple[str | None, ...]]) -> bool:
     # Most mentions are written as defined: a set lookup settles those.
     return mention in known or any(_paths_agree(mention, defined) for defined in known)
@@ -548,20 +570,16 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
     known: dict[str, set[tuple[str | None, ...]]] = {}
     for endpoint in defined:
         known.setdefault(endpoint.method, set()).add(_segments(endpoint.path))
-    source_lines = {i for s in sources for i in range(s.start, s.end)}
+    spans = [(s.start, s.end) for s in sources]
     # Whether each (method, path) mentioned is defined (or not worth judging): a spec
     # mentions its few endpoints many times, so each is judged once.
     judged: dict[tuple[str, str], bool] = {}
     # A plain search per word is far cheaper than one alternation over the text.
     for index in ctx.raw_lines_with(_METHOD_WORDS):
-        if index in source_lines:
+        if any(start <= index < end for start, end in spans):
             continue
-        line = ctx.doc.lines[index].replace("`", " ").replace("*", " ")
-        for match in _MENTION_RE.finditer(line):
-            method, host, path = match.group(1), match.group(2), match.group(3).rstrip(".:")
-            if host and not _OWN_HOST_RE.search(host):
-                continue
-            mention = (method, path)
+        for mention in _mentions(ctx.doc.lines[index]):
+            method, path = mention
             fine = judged.get(mention)
             if fine is None:
                 fine = judged[mention] = (
