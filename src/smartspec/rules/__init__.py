@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
-from smartspec import detect
+from smartspec import detect, specfile
 from smartspec.document import Document, parse
-from smartspec.errors import ConfigError, DocumentError
+from smartspec.errors import ConfigError
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules import (  # noqa: F401 - registers the rules
     consistency,
@@ -194,15 +194,10 @@ class Validator:
 
 
 def read_spec(file: Path, *, shown: str | None = None) -> str:
-    """A spec's text (UTF-8, a byte-order mark dropped); DocumentError naming the file."""
-    name = shown or str(file)
-    try:
-        return file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(f"{name}: not UTF-8 text (byte {exc.start}); "
-                            "expected a UTF-8 Markdown spec") from None
-    except OSError as exc:
-        raise DocumentError(f"{name}: cannot be read ({exc.strerror})") from None
+    """A spec's text (UTF-8, a byte-order mark dropped), read by the one spec reader
+    (``specfile.read_spec``), whose DocumentError names the file and, for a byte that is
+    not UTF-8, its line."""
+    return specfile.read_spec(file, shown or str(file))[1]
 
 
 def validate_document(doc: Document, *, path: str, settings: Settings | None = None,
