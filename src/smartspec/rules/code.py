@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
+from smartspec.rules.context import CodeBlock, Context, LineIndex, blank_out, per_text
 
 # The info-string words of each language family.
 LANGUAGES: dict[str, str] = {
@@ -130,10 +130,8 @@ def _blank_noise(match: re.Match[str]) -> str:
     text = match.group(0)
     quote = text[0] if text[0] in "\"'`" else ""
     if quote:  # keep the quotes, so a literal stays a literal of the same length
-        inner = text[1:-1]
-        return quote + ("".join("\n" if c == "\n" else " " for c in inner)
-                        if "\n" in inner else " " * len(inner)) + quote
-    return "".join("\n" if c == "\n" else " " for c in text) if "\n" in text else " " * len(text)
+        return quote + blank_out(text[1:-1]) + quote
+    return blank_out(text)
 
 
 def _strip_comments(text: str, lang: str) -> str:
@@ -159,13 +157,6 @@ def _body(text: str, start: int) -> tuple[int, int] | None:
 
 
 _NEST_RE = re.compile(r"[()\[\]{}]")
-
-
-_NOT_NEWLINE_RE = re.compile(r"[^\n]")
-
-
-def _blank_segment(text: str) -> str:
-    return _NOT_NEWLINE_RE.sub(" ", text) if "\n" in text else " " * len(text)
 
 
 def name_before(text: str, end: int) -> tuple[str, int] | None:
@@ -211,7 +202,7 @@ def top_level(text: str) -> str:
     for match in _NEST_RE.finditer(text):
         at, char = match.start(), match.group(0)
         segment = text[position:at]
-        out.append(segment if depth == 0 else _blank_segment(segment))
+        out.append(segment if depth == 0 else blank_out(segment))
         if char in "([{":
             depth += 1
             out.append(char if depth == 1 else " ")
@@ -220,7 +211,7 @@ def top_level(text: str) -> str:
             depth = max(0, depth - 1)
         position = at + 1
     tail = text[position:]
-    out.append(tail if depth == 0 else _blank_segment(tail))
+    out.append(tail if depth == 0 else blank_out(tail))
     return "".join(out)
 
 
@@ -404,9 +395,10 @@ def _uses_of(lang: str, clean: str) -> tuple[Mapping[str, frozenset[str]],
 
 def code_facts(ctx: Context) -> CodeFacts:
     """Declared types, bindings and calls of every code block in a supported language."""
-    cached = ctx.memo.get("code")
-    if isinstance(cached, CodeFacts):
-        return cached
+    return ctx.once("code", _read_code_facts)
+
+
+def _read_code_facts(ctx: Context) -> CodeFacts:
     types: dict[str, DeclaredType] = {}
     bindings: list[Mapping[str, frozenset[str]]] = []
     calls: list[Call] = []
@@ -439,9 +431,7 @@ def code_facts(ctx: Context) -> CodeFacts:
         bindings[number] = bound
         first = ctx.blocks[number].first
         calls += [Call(receiver, method, first + line, number) for receiver, method, line in uses]
-    facts = CodeFacts(types, bindings, calls)
-    ctx.memo["code"] = facts
-    return facts
+    return CodeFacts(types, bindings, calls)
 
 
 def _resolve_parents(types: dict[str, DeclaredType]) -> None:

@@ -42,6 +42,19 @@ _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 _EMAIL_DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 _EMAIL_LOCAL_CHARS = frozenset(".+-_")
 
+# Which sections play which part, by catalog key. Compact specs fold several standard
+# sections into one, which then stands in for each of them.
+ARCHITECTURE = ("architecture", "compact-architecture")
+ENDPOINT_SOURCES = ("architecture", "api", "compact-architecture", "compact-technical")
+EXAMPLES = ("examples",)
+PERFORMANCE = ("performance", "compact-constraints")
+TESTING = ("testing", "compact-acceptance")
+IMPLEMENTATION = ("implementation", "compact-technical", "compact-constraints")
+SECURITY = ("security",)
+
+# Inline code on a line: "`x`", "``a ` b``".
+CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
+
 # Endpoint definitions: "GET /api/v1/users", "POST https://api.x.com/v1/pay", or a table row
 # "| GET | `/api/v1/users` | ... |" (backticks and bold are removed before matching).
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -54,7 +67,7 @@ _HOST_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"'`]+")
 _PATH_TOKEN_RE = re.compile(r"/[^\s\"'`)?#,;|]*")
 _METHOD_RE = re.compile(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
 # Path segments that stand for a value: {id}, :id, <id>.
-_PARAM_SEGMENT_RE = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
+PARAM_SEGMENT_RE = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 
 
 def _comment_spans(text: str) -> list[tuple[int, int]]:
@@ -123,9 +136,17 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
+_NOT_LINE_END_RE = re.compile(r"[^\n]")
+
+
+def blank_out(text: str) -> str:
+    """``text`` as spaces of the same length, its "\\n" line ends kept: what is blanked
+    stays out of every search while offsets and line numbers stay valid."""
+    return _NOT_LINE_END_RE.sub(" ", text) if "\n" in text else " " * len(text)
+
+
 def _blank(match: re.Match[str]) -> str:
-    text = match.group(0)
-    return re.sub(r"[^\n]", " ", text) if "\n" in text else " " * len(text)
+    return blank_out(match.group(0))
 
 
 class CodeBlock(NamedTuple):
@@ -213,6 +234,7 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
 
 
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
+_T = TypeVar("_T")
 # How many distinct texts each memoised function keeps: a tree's specs are made from a few
 # templates, so a few thousand cover them, and the bound keeps a worker's memory flat
 # however many specs it reads.
@@ -275,7 +297,7 @@ def _path_pattern(path: str) -> re.Pattern[str]:
     slash is optional."""
     parts = []
     for segment in path.strip("/").split("/"):
-        parts.append(r"[^/]+" if _PARAM_SEGMENT_RE.match(segment) else re.escape(segment))
+        parts.append(r"[^/]+" if PARAM_SEGMENT_RE.match(segment) else re.escape(segment))
     return re.compile("/" + "/".join(parts) + "/?")
 
 
@@ -400,6 +422,15 @@ class Context:
         (parsed tables, declared interfaces): built at most once per spec."""
         return {}
 
+    def once(self, key: str, build: Callable[[Context], _T]) -> _T:
+        """``build(self)``, worked out at most once per spec under ``key`` in ``memo`` and
+        shared by every rule that asks. What it returns must be treated as read-only."""
+        try:
+            return cast(_T, self.memo[key])
+        except KeyError:
+            value = self.memo[key] = build(self)
+            return value
+
     # --- prose ----------------------------------------------------------------------------
 
     @cached_property
@@ -478,24 +509,21 @@ class Context:
         (lower-case words). Searched in the UTF-8 bytes where that is exact, which is several
         times faster than ``str.find`` over a text with non-Latin characters; asked once per
         spec for each tuple of words."""
-        key = "lines_with:" + "\x00".join(words)
-        cached = self.memo.get(key)
-        if isinstance(cached, list):
-            return list(cached)
+        return list(self.once("lines_with:" + "\x00".join(words),
+                              lambda ctx: ctx._lines_with(words)))
+
+    def _lines_with(self, words: tuple[str, ...]) -> list[int]:
         data = self._folded
+        if data is not None:
+            return _byte_lines(data, words)
         found: set[int] = set()
-        if data is None:
-            lowered = self._lowered_prose
-            for word in words:
-                at = lowered.find(word)
-                while at >= 0:
-                    found.add(self.line_of(at))
-                    at = lowered.find(word, at + 1)
-            result = sorted(found)
-        else:
-            result = _byte_lines(data, words)
-        self.memo[key] = result
-        return list(result)
+        lowered = self._lowered_prose
+        for word in words:
+            at = lowered.find(word)
+            while at >= 0:
+                found.add(self.line_of(at))
+                at = lowered.find(word, at + 1)
+        return sorted(found)
 
     def lines_with_via(self, words: tuple[str, ...], needles: tuple[str, ...]) -> list[int]:
         """``lines_with(words)``, found by searching for ``needles`` instead (each word holds
@@ -553,10 +581,10 @@ class Context:
         """``METHOD /path`` pairs on the non-fenced lines of ``sections``, first definition
         of each kept. Placeholder paths (``/api/v1/...``) are not endpoints."""
         sections = list(sections)
-        key = "endpoints:" + ",".join(str(s.start) for s in sections)
-        cached = self.memo.get(key)
-        if isinstance(cached, list):
-            return list(cached)
+        return list(self.once("endpoints:" + ",".join(str(s.start) for s in sections),
+                              lambda ctx: ctx._endpoints_in(sections)))
+
+    def _endpoints_in(self, sections: list[Section]) -> list[Endpoint]:
         found: dict[tuple[str, str], Endpoint] = {}
         lines, prose = self.doc.lines, self.prose
         for section in sections:
@@ -568,7 +596,6 @@ class Context:
                 for method, path in _defined_on(lines[index]):
                     if (method, path) not in found:
                         found[method, path] = Endpoint(method, path, index)
-        self.memo[key] = list(found.values())
         return list(found.values())
 
     def example_paths(self, sections: Iterable[Section]) -> dict[str, list[str]]:

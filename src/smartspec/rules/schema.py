@@ -195,9 +195,10 @@ def _tables_of(text: str) -> _BlockTables:
 
 def tables(ctx: Context) -> dict[str, Table]:
     """Every table a ``CREATE TABLE`` in the spec declares, by lower-case name."""
-    cached = ctx.memo.get("tables")
-    if isinstance(cached, dict):
-        return cached
+    return ctx.once("tables", _read_tables)
+
+
+def _read_tables(ctx: Context) -> dict[str, Table]:
     found: dict[str, Table] = {}
     enums: dict[str, frozenset[str]] = {}
     typed: list[tuple[Table, str, str]] = []  # (table, column, type name) for enum lookup
@@ -225,21 +226,20 @@ def tables(ctx: Context) -> dict[str, Table]:
     for table, column_name, kind in typed:
         if kind in enums:
             table.allowed.setdefault(column_name, set()).update(enums[kind])
-    ctx.memo["tables"] = found
     return found
 
 
 def er_entities(ctx: Context) -> dict[str, int]:
     """Entity name (as written) -> the 0-based line where a Mermaid erDiagram first names it."""
-    cached = ctx.memo.get("er")
-    if isinstance(cached, dict):
-        return cached
+    return ctx.once("er", _read_er_entities)
+
+
+def _read_er_entities(ctx: Context) -> dict[str, int]:
     found: dict[str, int] = {}
     for block in ctx.blocks:
         if block.lang == "mermaid":
             for name, line in _er_entities_of(block.text):
                 found.setdefault(name, block.first + line)
-    ctx.memo["er"] = found
     return found
 
 
@@ -302,9 +302,10 @@ def _loads(text: str) -> Any:
 
 def json_objects(ctx: Context) -> list[JsonObject]:
     """Every object (at any depth) of every JSON example body that parses."""
-    cached = ctx.memo.get("json")
-    if isinstance(cached, list):
-        return cached
+    return ctx.once("json", _read_json_objects)
+
+
+def _read_json_objects(ctx: Context) -> list[JsonObject]:
     found: list[JsonObject] = []
     for number, block in enumerate(ctx.blocks):
         body = _json_body(block)
@@ -314,7 +315,6 @@ def json_objects(ctx: Context) -> list[JsonObject]:
         first = block.first + skip
         for keys, values in _json_objects_of(text):
             found.append(JsonObject({key: first + line for key, line in keys}, values, number))
-    ctx.memo["json"] = found
     return found
 
 
@@ -367,15 +367,12 @@ def snake(name: str) -> str:
 
 
 def _json_lines(ctx: Context) -> set[int]:
-    cached = ctx.memo.get("json-lines")
-    if isinstance(cached, set):
-        return cached
+    """The lines of every JSON example body."""
     lines: set[int] = set()
     for block in ctx.blocks:
         body = _json_body(block)
         if body is not None:
             lines.update(range(block.first + body[1], block.first + len(block.lines)))
-    ctx.memo["json-lines"] = lines
     return lines
 
 
@@ -385,10 +382,8 @@ def is_documented(ctx: Context, key: str) -> bool:
     even if no column holds it."""
     head, *rest = key.split("_")
     forms = {key, head + "".join(part.title() for part in rest)}
-    lowered = ctx.memo.get("raw-lower")
-    if not isinstance(lowered, str):
-        lowered = ctx.memo["raw-lower"] = ctx.raw.lower()
-    json_lines = _json_lines(ctx)
+    lowered = ctx.once("raw-lower", lambda ctx: ctx.raw.lower())
+    json_lines = ctx.once("json-lines", _json_lines)
     for form in {f.lower() for f in forms}:
         at = lowered.find(form)
         while at >= 0:

@@ -19,7 +19,15 @@ from smartspec.document import Heading
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.code import code_facts, family, is_universal, name_before
 from smartspec.rules.code import top_level as _top_level_text
-from smartspec.rules.context import Context, LineIndex, per_text
+from smartspec.rules.context import (
+    ARCHITECTURE,
+    CODE_SPAN_RE,
+    ENDPOINT_SOURCES,
+    PARAM_SEGMENT_RE,
+    Context,
+    LineIndex,
+    per_text,
+)
 from smartspec.rules.messages import rule_words
 from smartspec.rules.schema import (
     FLOAT_SQL_TYPES,
@@ -226,16 +234,16 @@ def _best_table(keys: Set[str], columns: dict[str, set[str]]) -> str | None:
 def _shown_tables(ctx: Context) -> list[tuple[JsonObject, dict[str, str], str | None]]:
     """Every JSON object with its keys (snake -> as written) and the table it shows (or
     None): worked out once per spec for both the field and the status checks."""
-    cached = ctx.memo.get("shown")
-    if isinstance(cached, list):
-        return cached
+    return ctx.once("shown", _read_shown_tables)
+
+
+def _read_shown_tables(ctx: Context) -> list[tuple[JsonObject, dict[str, str], str | None]]:
     columns = {name: set(t.columns) for name, t in tables(ctx).items() if not t.partition}
     shown = []
     for obj in json_objects(ctx):
         keys = {snake(k): k for k in obj.keys}
         best = _best_table(set(keys), columns) if len(keys) >= 2 else None
         shown.append((obj, keys, best))
-    ctx.memo["shown"] = shown
     return shown
 
 
@@ -395,7 +403,6 @@ _ANCHOR_LINK_RE = re.compile(r"\]\(\s*<?#([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _ANCHOR_DEF_RE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?#(\S+?)>?\s*$")
 _HTML_ID_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 _CUSTOM_ID_RE = re.compile(r"\{#([\w-]+)\}\s*$")
-_CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
 _INLINE_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG_RE = re.compile(r"<[^>]+>")
 
@@ -441,7 +448,7 @@ def _anchors(ctx: Context) -> set[str]:
 def _without_code_spans(line: str) -> str:
     if "`" not in line:
         return line
-    return _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+    return CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
 
 
 def _title_resolves(ref: str, titles: list[str], exact: bool) -> bool:
@@ -511,7 +518,6 @@ def _references(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]
 
 # --- SS204 endpoints agree across sections -----------------------------------------------
 
-_ENDPOINT_SOURCES = ("architecture", "api", "compact-architecture", "compact-technical")
 _MENTION_RE = re.compile(
     r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s\"'`]+))?"
     r"(/[^\s\"'`|)?#,;]*)")
@@ -521,13 +527,12 @@ _OWN_HOST_RE = re.compile(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
 # Operational endpoints platforms call; an API table rarely lists them and nobody expects it.
 _OPERATIONAL = re.compile(r"^/(?:health|healthz|ready|readyz|live|livez|metrics|ping|status|"
                           r"\.well-known)(?:/|$)")
-_PARAM_RE = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 
 
 @lru_cache(maxsize=4096)
 def _segments(path: str) -> tuple[str | None, ...]:
     """A path as segments, a parameter segment as None (it matches any one segment)."""
-    return tuple(None if _PARAM_RE.match(s) else s for s in path.strip("/").split("/") if s)
+    return tuple(None if PARAM_SEGMENT_RE.match(s) else s for s in path.strip("/").split("/") if s)
 
 
 def _paths_agree(mention: tuple[str | None, ...], defined: tuple[str | None, ...]) -> bool:
@@ -563,7 +568,7 @@ def _is_defined(mention: tuple[str | None, ...], known: set[tuple[str | None, ..
     **rule_words("endpoint-agreement")
 )
 def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
-    sources = ctx.sections_for(_ENDPOINT_SOURCES)
+    sources = ctx.sections_for(ENDPOINT_SOURCES)
     defined = ctx.endpoints_in(sources)
     if not defined:
         return
@@ -658,7 +663,7 @@ def _is_per_service(title: str) -> bool:
 
 
 def _per_service(ctx: Context) -> Iterator[Hit]:
-    architecture = ctx.sections_for(("architecture", "compact-architecture"))
+    architecture = ctx.sections_for(ARCHITECTURE)
     if not architecture:
         return
     known = " ".join(" ".join(ctx.doc.text(s.start, s.end).lower().split())

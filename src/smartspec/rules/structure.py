@@ -16,7 +16,7 @@ from smartspec import catalog, options
 from smartspec.document import Section, block_hash
 from smartspec.markers import SETTINGS_RE, SETTINGS_SCHEMA
 from smartspec.rules.base import RULES, Hit, Skip
-from smartspec.rules.context import Context
+from smartspec.rules.context import CODE_SPAN_RE, Context
 from smartspec.rules.messages import rule_words
 from smartspec.specids import MENTION_RE
 
@@ -43,7 +43,6 @@ _MARKER_RES = (re.compile(r"T(?:ODO|BD)(?!\w)"), re.compile(r"FIXME(?!\w)"),
                re.compile(r"XXX(?!\w)"))
 _BRACKET_RE = re.compile(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
 _ELLIPSIS_CELL_RE = re.compile(r"\|[ \t]*(?:\.\.\.|…)[ \t]*(?=\|)")
-_CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
 _REFERENCE_DEF_RE = re.compile(r"(?m)^ {0,3}\[([^\]\n]+)\]:")
 # Bracketed text that is content, not a placeholder: the reference's marker for a dependency
 # missing from the index (reported by related-specs instead).
@@ -359,4 +358,4 @@ def _is_usage_or_literal(inner: str) -> bool:
 def _in_code_span(text: str, start: int, end: int, offset: int) -> bool:
     if "`" not in text[start:end]:
         return False
-    return any(m.start() <= offset < m.end() for m in _CODE_SPAN_RE.finditer(text, start, end))
+    return any(m.start() <= offset < m.end() for m in CODE_SPAN_RE.finditer(text, start, end))
