@@ -533,9 +533,12 @@ class Context:
             return self.lines_with(words)
         prose, offsets = self.prose, self.offsets
         encoded = [w.encode("utf-8") for w in words]
-        return [i for i in self.lines_with(needles)
-                if any(w in prose[offsets[i]:offsets[i + 1]].encode("utf-8").lower()
-                       for w in encoded)]
+        found = []
+        for index in self.lines_with(needles):
+            line = prose[offsets[index]:offsets[index + 1]].encode("utf-8").lower()
+            if any(w in line for w in encoded):
+                found.append(index)
+        return found
 
     def first_mention(self, group: str,
                       sections: Iterable[Section] | None = None) -> tuple[str, int] | None:
