@@ -666,11 +666,13 @@ def _per_service(ctx: Context) -> Iterator[Hit]:
     architecture = ctx.sections_for(ARCHITECTURE)
     if not architecture:
         return
-    known = " ".join(" ".join(ctx.doc.text(s.start, s.end).lower().split())
-                     for s in architecture)
+    known: str | None = None  # the architecture's words, read only for a per-service table
     for heading in ctx.doc.headings:
         if not _is_per_service(heading.title):
             continue
+        if known is None:
+            known = " ".join(" ".join(ctx.doc.text(s.start, s.end).lower().split())
+                             for s in architecture)
         for sub in _subheadings_under(ctx, heading):
             name = _normal_title(sub.title)
             if name and name not in known:
