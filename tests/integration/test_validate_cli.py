@@ -179,7 +179,16 @@ def test_a_file_that_is_not_utf8(tree: Path) -> None:
     build_file_tree(tree, {"specs/feature/spec-003-bad/spec.md": b"# T\n\xff\xfe\n"})
     result = run_cli(["validate"], tree)
     assert result.code == 2
-    assert "specs/feature/spec-003-bad/spec.md: not UTF-8 text (byte 4)" in result.err
+    assert ("specs/feature/spec-003-bad/spec.md: line 2: byte 0xff is not UTF-8; expected a "
+            "UTF-8 Markdown spec") in result.err
+
+
+def test_a_binary_file_is_refused_by_the_one_spec_reader(tree: Path) -> None:
+    build_file_tree(tree, {"specs/feature/spec-003-bin/spec.md": b"# T\n\nab\x00cd\n"})
+    result = run_cli(["validate"], tree)
+    assert result.code == 2
+    assert ("specs/feature/spec-003-bin/spec.md: line 3: holds a NUL byte, so it is a binary "
+            "file; expected a UTF-8 Markdown spec") in result.err
 
 
 def test_related_specs_resolve_against_the_index(project: Path) -> None:

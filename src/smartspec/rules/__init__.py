@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
-from smartspec import detect
+from smartspec import detect, specfile
 from smartspec.document import Document, parse
-from smartspec.errors import ConfigError, DocumentError
+from smartspec.errors import ConfigError
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules import (  # noqa: F401 - registers the rules
     consistency,
@@ -151,12 +151,16 @@ class Validator:
     def validate_text(self, text: str, *, path: str) -> ValidationResult:
         if not self.enabled:
             return ValidationResult(path=path, enabled=False)
-        return self.validate_document(parse(text, critical_names=self.critical_names), path=path)
+        return self.validate_document(parse(text, critical_names=self.critical_names),
+                                      path=path, text=text)
 
-    def validate_document(self, doc: Document, *, path: str) -> ValidationResult:
+    def validate_document(self, doc: Document, *, path: str,
+                          text: str | None = None) -> ValidationResult:
+        """Run every enabled rule over a parsed spec (``text``: what it was parsed from, when
+        the caller has it)."""
         ctx = Context(doc, path=path, matchers=self.matchers, critical_names=self.critical_names,
                       known_ids=self.known_ids, index_name=self.index_name,
-                      registry=self.registry)
+                      registry=self.registry, text=text)
         if not self.enabled:
             return ValidationResult(path=path, spec_id=ctx.spec_id, enabled=False)
         findings: list[Finding] = []
@@ -190,15 +194,10 @@ class Validator:
 
 
 def read_spec(file: Path, *, shown: str | None = None) -> str:
-    """A spec's text (UTF-8, a byte-order mark dropped); DocumentError naming the file."""
-    name = shown or str(file)
-    try:
-        return file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(f"{name}: not UTF-8 text (byte {exc.start}); "
-                            "expected a UTF-8 Markdown spec") from None
-    except OSError as exc:
-        raise DocumentError(f"{name}: cannot be read ({exc.strerror})") from None
+    """A spec's text (UTF-8, a byte-order mark dropped), read by the one spec reader
+    (``specfile.read_spec``), whose DocumentError names the file and, for a byte that is
+    not UTF-8, its line."""
+    return specfile.read_spec(file, shown or str(file))[1]
 
 
 def validate_document(doc: Document, *, path: str, settings: Settings | None = None,

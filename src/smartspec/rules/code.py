@@ -14,16 +14,17 @@ three facts from it, and only these:
 
 These are not parsers: they read the shapes specs use and nothing else, so that a rule
 built on them only speaks when the code plainly says something. Everything is computed once
-per spec and kept in ``Context.memo``.
+per spec and kept in ``Context.memo``; what depends on one block's text alone is worked out
+once per distinct text, since the specs of a tree share many blocks.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from smartspec.rules.context import CodeBlock, Context
+from smartspec.rules.context import CodeBlock, Context, LineIndex, blank_out, per_text
 
 # The info-string words of each language family.
 LANGUAGES: dict[str, str] = {
@@ -106,7 +107,7 @@ class Call(NamedTuple):
 
 class CodeFacts(NamedTuple):
     types: dict[str, DeclaredType]
-    bindings: list[dict[str, set[str]]]  # per block: name -> declared type names
+    bindings: list[Mapping[str, frozenset[str]]]  # per block: name -> declared type names
     calls: list[Call]
 
 
@@ -129,10 +130,8 @@ def _blank_noise(match: re.Match[str]) -> str:
     text = match.group(0)
     quote = text[0] if text[0] in "\"'`" else ""
     if quote:  # keep the quotes, so a literal stays a literal of the same length
-        inner = text[1:-1]
-        return quote + ("".join("\n" if c == "\n" else " " for c in inner)
-                        if "\n" in inner else " " * len(inner)) + quote
-    return "".join("\n" if c == "\n" else " " for c in text) if "\n" in text else " " * len(text)
+        return quote + blank_out(text[1:-1]) + quote
+    return blank_out(text)
 
 
 def _strip_comments(text: str, lang: str) -> str:
@@ -158,13 +157,6 @@ def _body(text: str, start: int) -> tuple[int, int] | None:
 
 
 _NEST_RE = re.compile(r"[()\[\]{}]")
-
-
-_NOT_NEWLINE_RE = re.compile(r"[^\n]")
-
-
-def _blank_segment(text: str) -> str:
-    return _NOT_NEWLINE_RE.sub(" ", text) if "\n" in text else " " * len(text)
 
 
 def name_before(text: str, end: int) -> tuple[str, int] | None:
@@ -210,7 +202,7 @@ def top_level(text: str) -> str:
     for match in _NEST_RE.finditer(text):
         at, char = match.start(), match.group(0)
         segment = text[position:at]
-        out.append(segment if depth == 0 else _blank_segment(segment))
+        out.append(segment if depth == 0 else blank_out(segment))
         if char in "([{":
             depth += 1
             out.append(char if depth == 1 else " ")
@@ -219,7 +211,7 @@ def top_level(text: str) -> str:
             depth = max(0, depth - 1)
         position = at + 1
     tail = text[position:]
-    out.append(tail if depth == 0 else _blank_segment(tail))
+    out.append(tail if depth == 0 else blank_out(tail))
     return "".join(out)
 
 
@@ -242,7 +234,10 @@ def _declarations(text: str) -> Iterator[re.Match[str]]:
             yield match
 
 
-def _brace_types(block: CodeBlock, lang: str, clean: str) -> Iterator[DeclaredType]:
+def _brace_types(lang: str, clean: str) -> Iterator[DeclaredType]:
+    """The types a brace-language block declares; lines are counted from the block's first
+    content line."""
+    lines = LineIndex(clean)
     for match in _declarations(clean):
         kind = match.group(1) or match.group(4)
         name = match.group(2) or match.group(3)
@@ -255,7 +250,7 @@ def _brace_types(block: CodeBlock, lang: str, clean: str) -> Iterator[DeclaredTy
         between = clean[match.end():span[0] - 1]
         if "=" in head or ";" in between:
             continue  # "type X = ..." or a declaration without a body
-        declared = DeclaredType(name, kind, block.first + clean.count("\n", 0, match.start()))
+        declared = DeclaredType(name, kind, lines.line_of(match.start()))
         # What the type extends adds members the rule may not know.
         extends = re.search(r"\bextends\s+([\w.,\s<>]+?)(?:\bimplements\b|$)", head)
         if extends:
@@ -289,11 +284,13 @@ def _brace_types(block: CodeBlock, lang: str, clean: str) -> Iterator[DeclaredTy
         yield declared
 
 
-def _python_types(block: CodeBlock, clean: str) -> Iterator[DeclaredType]:
+def _python_types(clean: str) -> Iterator[DeclaredType]:
+    """The classes a Python block declares; lines are counted from the block's first
+    content line."""
+    lines = LineIndex(clean)
     for match in _PY_CLASS_RE.finditer(clean):
         indent = len(match.group(1).expandtabs())
-        declared = DeclaredType(match.group(2), "protocol",
-                                block.first + clean.count("\n", 0, match.start()))
+        declared = DeclaredType(match.group(2), "protocol", lines.line_of(match.start()))
         bases = [b.strip() for b in (match.group(3) or "").split(",") if b.strip()]
         declared.parents += [b.split("[")[0] for b in bases
                              if b.split("[")[0] not in _PY_NEUTRAL_BASES]
@@ -324,7 +321,7 @@ def _colon_bindings(text: str) -> Iterator[tuple[str, str]]:
             yield before[0], match.group(1)
 
 
-def _bindings(block: CodeBlock, lang: str, clean: str) -> dict[str, set[str]]:
+def _bindings(lang: str, clean: str) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
 
     def bind(name: str, type_name: str) -> None:
@@ -346,16 +343,64 @@ def _bindings(block: CodeBlock, lang: str, clean: str) -> dict[str, set[str]]:
                 bind(attribute, annotated)
             for type_name in found.get(source, ()):
                 bind(attribute, type_name)
-    return found
+    return {name: frozenset(types) for name, types in found.items()}
+
+
+# What one block declares, as plain values (lines counted from the block's first content
+# line): the specs of a tree share many blocks, so this is worked out once per distinct
+# block text and the spec's own DeclaredType objects are made from it.
+#   types:      (name, kind, line, members, parents) per declaration, in text order
+#   go_methods: (receiver type, method, line) per Go method declaration
+class _Declarations(NamedTuple):
+    clean: str  # the text with comments and strings blanked where the block declares
+    types: tuple[tuple[str, str, int, frozenset[str], tuple[str, ...]], ...]
+    go_methods: tuple[tuple[str, str, int], ...]
+
+
+@per_text
+def _declarations_of(lang: str, text: str) -> _Declarations:
+    # Comments and strings are blanked only in a block that declares something (a brace
+    # inside a string would break a body); calls and bindings are read from the text as it
+    # is.
+    declared: tuple[DeclaredType, ...] = ()
+    clean = text
+    if _DECLARES_RE.search(text):
+        clean = _strip_comments(text, lang)
+        declared = tuple(_python_types(clean) if lang == "py" else _brace_types(lang, clean))
+    go_methods: tuple[tuple[str, str, int], ...] = ()
+    if lang == "go" and "func" in clean:
+        lines = LineIndex(clean)
+        go_methods = tuple((m.group(1), m.group(2), lines.line_of(m.start()))
+                           for m in _GO_METHOD_RE.finditer(clean))
+    return _Declarations(clean, tuple(
+        (d.name, d.kind, d.line, frozenset(d.members), tuple(d.parents)) for d in declared),
+        go_methods)
+
+
+@per_text
+def _uses_of(lang: str, clean: str) -> tuple[Mapping[str, frozenset[str]],
+                                            tuple[tuple[str, str, int], ...]]:
+    """The bindings of one block and the calls on its bound names as (receiver, method,
+    line from the block's first content line); once per distinct block text."""
+    bound = _bindings(lang, clean)
+    lines = LineIndex(clean)
+    calls = []
+    for match in _DOT_CALL_RE.finditer(clean):
+        receiver = name_before(clean, match.start())
+        if receiver is None or receiver[0] not in bound:
+            continue
+        calls.append((receiver[0], match.group(1), lines.line_of(match.start(1))))
+    return bound, tuple(calls)
 
 
 def code_facts(ctx: Context) -> CodeFacts:
     """Declared types, bindings and calls of every code block in a supported language."""
-    cached = ctx.memo.get("code")
-    if isinstance(cached, CodeFacts):
-        return cached
+    return ctx.once("code", _read_code_facts)
+
+
+def _read_code_facts(ctx: Context) -> CodeFacts:
     types: dict[str, DeclaredType] = {}
-    bindings: list[dict[str, set[str]]] = []
+    bindings: list[Mapping[str, frozenset[str]]] = []
     calls: list[Call] = []
     cleaned: list[tuple[int, str, str]] = []
     for number, block in enumerate(ctx.blocks):
@@ -363,49 +408,30 @@ def code_facts(ctx: Context) -> CodeFacts:
         bindings.append({})
         if lang is None:
             continue
-        text = block.text
-        # Comments and strings are blanked only in a block that declares something (a
-        # brace inside a string would break a body); calls and bindings are read from the
-        # text as it is.
-        if _DECLARES_RE.search(text):
-            clean = _strip_comments(text, lang)
-            declared: Iterator[DeclaredType] = (
-                _python_types(block, clean) if lang == "py" else _brace_types(block, lang, clean))
-        else:
-            clean, declared = text, iter(())
-        for item in declared:
-            known = types.get(item.name)
+        found = _declarations_of(lang, block.text)
+        for name, kind, line, members, parents in found.types:
+            known = types.get(name)
             if known is None:
-                types[item.name] = item
+                item = types[name] = DeclaredType(name, kind, block.first + line)
+                item.members.update(members)
+                item.parents += parents
             else:  # the same name declared twice (a port and its class): members add up
-                known.members |= item.members
-                known.parents += item.parents
-        if lang == "go" and "func" in clean:
-            for match in _GO_METHOD_RE.finditer(clean):
-                receiver_type = types.setdefault(match.group(1), DeclaredType(
-                    match.group(1), "struct", block.first + clean.count("\n", 0,
-                                                                        match.start())))
-                receiver_type.members.add(match.group(2))
-        cleaned.append((number, lang, clean))
+                known.members |= members
+                known.parents += parents
+        for receiver, method, line in found.go_methods:
+            types.setdefault(receiver, DeclaredType(
+                receiver, "struct", block.first + line)).members.add(method)
+        cleaned.append((number, lang, found.clean))
     _resolve_parents(types)
-    named = re.compile("|".join(sorted(map(re.escape, types), key=len, reverse=True))) if (
-        types) else None
     for number, lang, clean in cleaned:
         # Only a block that names a declared type can bind a field to one.
-        if named is None or not named.search(clean):
+        if not any(name in clean for name in types):
             continue
-        bound = _bindings(ctx.blocks[number], lang, clean)
+        bound, uses = _uses_of(lang, clean)
         bindings[number] = bound
         first = ctx.blocks[number].first
-        for match in _DOT_CALL_RE.finditer(clean):
-            receiver = name_before(clean, match.start())
-            if receiver is None or receiver[0] not in bound:
-                continue
-            calls.append(Call(receiver[0], match.group(1),
-                              first + clean.count("\n", 0, match.start(1)), number))
-    facts = CodeFacts(types, bindings, calls)
-    ctx.memo["code"] = facts
-    return facts
+        calls += [Call(receiver, method, first + line, number) for receiver, method, line in uses]
+    return CodeFacts(types, bindings, calls)
 
 
 def _resolve_parents(types: dict[str, DeclaredType]) -> None:

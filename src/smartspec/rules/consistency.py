@@ -15,17 +15,18 @@ from functools import lru_cache
 from smartspec import catalog, detect
 from smartspec.document import Heading, Section
 from smartspec.rules.base import RULES, Hit
-from smartspec.rules.context import Context
+from smartspec.rules.context import (
+    ARCHITECTURE,
+    CODE_SPAN_RE,
+    ENDPOINT_SOURCES,
+    EXAMPLES,
+    IMPLEMENTATION,
+    PERFORMANCE,
+    SECURITY,
+    TESTING,
+    Context,
+)
 from smartspec.rules.messages import rule_words
-
-# Which sections play which part. Compact specs fold several standard sections into one.
-ARCHITECTURE = ("architecture", "compact-architecture")
-ENDPOINT_SOURCES = ("architecture", "api", "compact-architecture", "compact-technical")
-EXAMPLES = ("examples",)
-PERFORMANCE = ("performance", "compact-constraints")
-TESTING = ("testing", "compact-acceptance")
-IMPLEMENTATION = ("implementation", "compact-technical", "compact-constraints")
-SECURITY = ("security",)
 
 # What counts as queue metrics in a performance section: a line naming a queue (or worker,
 # consumer, message) together with something measured about it.
@@ -56,8 +57,6 @@ _SECURITY_TITLE_RE = re.compile(
 # text (a message the system shows: "GitHub authentication required") hold words that do
 # not describe this service's own authentication.
 _SLOT_OR_QUOTE_RE = re.compile(r"\[[^\]\n]*\](?![(\[:])|\"[^\"\n]*\"|“[^”\n]*”")
-# Inline code on a line: a keyword inside it is code ("`createChange(root, 'Add Auth')`").
-_CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
 # An auth word that names a tool ("Auth generator helper", "the Auth plugin") rather than
 # this service's authentication: a capitalised word followed by a tool noun.
 _TOOL_NAME_RE = re.compile(r"(?:generator|helper|plugin|tool|command|script|template|module|"
@@ -80,8 +79,10 @@ def _line_text(ctx: Context, line: int) -> str:
 
 
 def _in_code_span(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies in inline code: a keyword there is code
+    ("`createChange(root, 'Add Auth')`")."""
     return "`" in text and any(m.start() <= start and end <= m.end()
-                               for m in _CODE_SPAN_RE.finditer(text))
+                               for m in CODE_SPAN_RE.finditer(text))
 
 
 def _is_not_this_services_auth(ctx: Context, word: str, line: int, column: int) -> bool:

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property, lru_cache
 from itertools import accumulate
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from smartspec import catalog, detect
 from smartspec.document import FENCE_RE, Document, Section
 from smartspec.markers import BUILTIN_CRITICAL
-from smartspec.rules.keywords import WordMatcher
+from smartspec.rules.keywords import WordMatcher, has_lead_byte
 
 # Blanked out of prose before keyword search (each replaced by spaces of the same length):
 #   <!-- any comment, across lines -->
@@ -42,6 +42,19 @@ _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 _EMAIL_DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 _EMAIL_LOCAL_CHARS = frozenset(".+-_")
 
+# Which sections play which part, by catalog key. Compact specs fold several standard
+# sections into one, which then stands in for each of them.
+ARCHITECTURE = ("architecture", "compact-architecture")
+ENDPOINT_SOURCES = ("architecture", "api", "compact-architecture", "compact-technical")
+EXAMPLES = ("examples",)
+PERFORMANCE = ("performance", "compact-constraints")
+TESTING = ("testing", "compact-acceptance")
+IMPLEMENTATION = ("implementation", "compact-technical", "compact-constraints")
+SECURITY = ("security",)
+
+# Inline code on a line: "`x`", "``a ` b``".
+CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
+
 # Endpoint definitions: "GET /api/v1/users", "POST https://api.x.com/v1/pay", or a table row
 # "| GET | `/api/v1/users` | ... |" (backticks and bold are removed before matching).
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -54,7 +67,7 @@ _HOST_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"'`]+")
 _PATH_TOKEN_RE = re.compile(r"/[^\s\"'`)?#,;|]*")
 _METHOD_RE = re.compile(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
 # Path segments that stand for a value: {id}, :id, <id>.
-_PARAM_SEGMENT_RE = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
+PARAM_SEGMENT_RE = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 
 
 def _comment_spans(text: str) -> list[tuple[int, int]]:
@@ -123,9 +136,17 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
+_NOT_LINE_END_RE = re.compile(r"[^\n]")
+
+
+def blank_out(text: str) -> str:
+    """``text`` as spaces of the same length, its "\\n" line ends kept: what is blanked
+    stays out of every search while offsets and line numbers stay valid."""
+    return _NOT_LINE_END_RE.sub(" ", text) if "\n" in text else " " * len(text)
+
+
 def _blank(match: re.Match[str]) -> str:
-    text = match.group(0)
-    return re.sub(r"[^\n]", " ", text) if "\n" in text else " " * len(text)
+    return blank_out(match.group(0))
 
 
 class CodeBlock(NamedTuple):
@@ -148,6 +169,30 @@ def _closer_re(char: str, size: int) -> re.Pattern[str]:
     return re.compile(rf"(?m)^ {{0,3}}{re.escape(char * size)}{re.escape(char)}*[ \t]*\r?$")
 
 
+def _next(flags: list[bool], value: bool, start: int, total: int) -> int:
+    """The index of the next ``value`` in ``flags`` from ``start``, or ``total``."""
+    try:
+        return flags.index(value, start)
+    except ValueError:
+        return total
+
+
+def _first_closer(closer: re.Pattern[str], text: str, run: str) -> re.Match[str] | None:
+    """``closer.search(text)``: a closing fence holds ``run`` (the opening fence's
+    characters), so only the lines holding it are tried, not every position of the block."""
+    at = text.find(run)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        found = closer.match(text, start)
+        if found is not None:
+            return found
+        end = text.find("\n", at)
+        if end < 0:
+            return None
+        at = text.find(run, end)
+    return None
+
+
 def _code_blocks(doc: Document) -> list[CodeBlock]:
     """The fenced blocks of ``doc``, from the parser's per-line fence flags (a run of fenced
     lines may hold two blocks that touch, so each run is split at its closing fences)."""
@@ -156,9 +201,8 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
     index, total = 0, len(lines)
     while index < total:
         if not fenced[index]:
-            try:  # list.index skips the prose lines at C speed
-                index = fenced.index(True, index)
-            except ValueError:
+            index = _next(fenced, True, index, total)  # skips prose lines at C speed
+            if index == total:
                 break
         opener = FENCE_RE.match(lines[index].rstrip("\r\n"))
         if opener is None:  # cannot happen for a parsed document; stay safe
@@ -167,17 +211,15 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
         char, size = opener.group(1)[0], len(opener.group(1))
         info = opener.group(2).strip().split()
         lang = info[0].lower().strip("{}.") if info else ""
-        try:
-            run_end = fenced.index(False, index)
-        except ValueError:
-            run_end = total
+        run_end = _next(fenced, False, index, total)
         # The closing fence: the run's last line as a rule; a closer inside the run means
         # two blocks touch, found by one regex over the run's text.
         closer = _closer_re(char, size)
         found = None
+        inner = ""
         if run_end - index > 2:
             inner = "".join(lines[index + 1:run_end - 1])
-            found = closer.search(inner)
+            found = _first_closer(closer, inner, char * size)
         if found is not None:
             end = index + 1 + inner.count("\n", 0, found.start())
         elif run_end - 1 > index and closer.match(lines[run_end - 1]):
@@ -185,9 +227,56 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
         else:
             end = run_end  # an unclosed fence runs to the end of the document
         content = tuple(lines[index + 1:end])
-        blocks.append(CodeBlock(lang, index, content, "".join(content)))
+        text = inner if found is None and end == run_end - 1 else "".join(content)
+        blocks.append(CodeBlock(lang, index, content, text))
         index = end + 1
     return blocks
+
+
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
+_T = TypeVar("_T")
+# How many distinct texts each memoised function keeps: a tree's specs are made from a few
+# templates, so a few thousand cover them, and the bound keeps a worker's memory flat
+# however many specs it reads.
+TEXT_MEMO_SIZE = 2048
+_text_memos: list[Any] = []
+
+
+def per_text(function: _Fn) -> _Fn:
+    """Memoise ``function``, a pure function of a piece of a spec's text (a code block, a
+    line) whose lines are counted from that piece's first line: specs made from the same
+    templates share most of their blocks and lines, so each distinct piece is read once per
+    process. What it returns is shared by every spec holding that text and must be treated
+    as read-only."""
+    memo = lru_cache(maxsize=TEXT_MEMO_SIZE)(function)
+    _text_memos.append(memo)
+    return cast(_Fn, memo)
+
+
+def clear_text_memos() -> None:
+    """Forget every memoised result (a benchmark times reading specs from cold)."""
+    for memo in _text_memos:
+        memo.cache_clear()
+
+
+class LineIndex:
+    """The 0-based line of an offset in ``text``, for offsets asked mostly in increasing
+    order: newlines are counted on from the previous answer, so reading a text front to back
+    counts each newline once (an earlier offset starts the count again)."""
+
+    __slots__ = ("_at", "_line", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._at = 0
+        self._line = 0
+
+    def line_of(self, offset: int) -> int:
+        if offset < self._at:
+            self._at = self._line = 0
+        self._line += self.text.count("\n", self._at, offset)
+        self._at = offset
+        return self._line
 
 
 class Endpoint(NamedTuple):
@@ -208,7 +297,7 @@ def _path_pattern(path: str) -> re.Pattern[str]:
     slash is optional."""
     parts = []
     for segment in path.strip("/").split("/"):
-        parts.append(r"[^/]+" if _PARAM_SEGMENT_RE.match(segment) else re.escape(segment))
+        parts.append(r"[^/]+" if PARAM_SEGMENT_RE.match(segment) else re.escape(segment))
     return re.compile("/" + "/".join(parts) + "/?")
 
 
@@ -224,8 +313,10 @@ class Context:
     def __init__(self, doc: Document, *, path: str, matchers: Mapping[str, WordMatcher],
                  critical_names: tuple[str, ...] = BUILTIN_CRITICAL,
                  known_ids: frozenset[str] | None = None, index_name: str = "",
-                 registry: Mapping[str, Any] | None = None) -> None:
+                 registry: Mapping[str, Any] | None = None, text: str | None = None) -> None:
         self.doc = doc
+        if text is not None:  # the text ``doc`` was parsed from: ``raw`` without a join
+            self.__dict__["raw"] = text
         self.path = path
         self.critical_names = critical_names
         self.matchers = matchers  # keyword group -> its words
@@ -307,18 +398,23 @@ class Context:
         """The 0-based line of an offset in ``raw``."""
         return bisect_right(self._raw_offsets, offset) - 1
 
-    def raw_lines_with(self, needles: tuple[str, ...]) -> list[int]:
+    def raw_lines_with(self, needles: tuple[str, ...],
+                       via: tuple[str, ...] | None = None) -> list[int]:
         """The 0-based lines, in order, whose raw text (code blocks included) holds one of
         ``needles`` (case-sensitive): one ``str.find`` pass per needle, which is far cheaper
-        than one regex alternation over the text."""
+        than one regex alternation over the text. With ``via`` (parts that every needle
+        holds, fewer than the needles), the passes search for those and each line found is
+        then read for the needles themselves."""
         text = self.raw
         found: set[int] = set()
-        for needle in needles:
+        for needle in via or needles:
             at = text.find(needle)
             while at >= 0:
                 found.add(self.raw_line_of(at))
                 at = text.find(needle, at + 1)
-        return sorted(found)
+        lines = self.doc.lines
+        return sorted(found if via is None else
+                      {i for i in found if any(n in lines[i] for n in needles)})
 
     @cached_property
     def memo(self) -> dict[str, Any]:
@@ -326,14 +422,36 @@ class Context:
         (parsed tables, declared interfaces): built at most once per spec."""
         return {}
 
+    def once(self, key: str, build: Callable[[Context], _T]) -> _T:
+        """``build(self)``, worked out at most once per spec under ``key`` in ``memo`` and
+        shared by every rule that asks. What it returns must be treated as read-only."""
+        try:
+            return cast(_T, self.memo[key])
+        except KeyError:
+            value = self.memo[key] = build(self)
+            return value
+
     # --- prose ----------------------------------------------------------------------------
 
     @cached_property
     def _prose_and_offsets(self) -> tuple[str, list[int]]:
-        lines = ["\n" if inside else line
-                 for line, inside in zip(self.doc.lines, self.doc.fenced, strict=True)]
-        offsets = list(accumulate(map(len, lines), initial=0))
-        text = "".join(lines)
+        # The raw text with each run of fenced lines replaced by as many empty lines: cut
+        # from the raw text run by run (list.index finds the runs at C speed), not line by
+        # line.
+        fenced, raw, raw_offsets = self.doc.fenced, self.raw, self._raw_offsets
+        lengths = list(map(len, self.doc.lines))
+        pieces: list[str] = []
+        index, total = 0, len(fenced)
+        while index < total:
+            opened = _next(fenced, True, index, total)
+            pieces.append(raw[raw_offsets[index]:raw_offsets[opened]])
+            if opened == total:
+                break
+            index = _next(fenced, False, opened, total)
+            pieces.append("\n" * (index - opened))
+            lengths[opened:index] = [1] * (index - opened)
+        offsets = list(accumulate(lengths, initial=0))
+        text = "".join(pieces)
         # Every substitution keeps the length, so ``offsets`` stay valid.
         if "](" in text:
             text = _LINK_TARGET_RE.sub(_blank, text)
@@ -391,24 +509,36 @@ class Context:
         (lower-case words). Searched in the UTF-8 bytes where that is exact, which is several
         times faster than ``str.find`` over a text with non-Latin characters; asked once per
         spec for each tuple of words."""
-        key = "lines_with:" + "\x00".join(words)
-        cached = self.memo.get(key)
-        if isinstance(cached, list):
-            return list(cached)
+        return list(self.once("lines_with:" + "\x00".join(words),
+                              lambda ctx: ctx._lines_with(words)))
+
+    def _lines_with(self, words: tuple[str, ...]) -> list[int]:
         data = self._folded
+        if data is not None:
+            return _byte_lines(data, words)
         found: set[int] = set()
-        if data is None:
-            lowered = self._lowered_prose
-            for word in words:
-                at = lowered.find(word)
-                while at >= 0:
-                    found.add(self.line_of(at))
-                    at = lowered.find(word, at + 1)
-            result = sorted(found)
-        else:
-            result = _byte_lines(data, words)
-        self.memo[key] = result
-        return list(result)
+        lowered = self._lowered_prose
+        for word in words:
+            at = lowered.find(word)
+            while at >= 0:
+                found.add(self.line_of(at))
+                at = lowered.find(word, at + 1)
+        return sorted(found)
+
+    def lines_with_via(self, words: tuple[str, ...], needles: tuple[str, ...]) -> list[int]:
+        """``lines_with(words)``, found by searching for ``needles`` instead (each word holds
+        one of them, so there are fewer passes over the text) and then reading each line
+        found for the words themselves, in the same lower-cased UTF-8 form."""
+        if self._folded is None:
+            return self.lines_with(words)
+        prose, offsets = self.prose, self.offsets
+        encoded = [w.encode("utf-8") for w in words]
+        found = []
+        for index in self.lines_with(needles):
+            line = prose[offsets[index]:offsets[index + 1]].encode("utf-8").lower()
+            if any(w in line for w in encoded):
+                found.append(index)
+        return found
 
     def first_mention(self, group: str,
                       sections: Iterable[Section] | None = None) -> tuple[str, int] | None:
@@ -454,10 +584,10 @@ class Context:
         """``METHOD /path`` pairs on the non-fenced lines of ``sections``, first definition
         of each kept. Placeholder paths (``/api/v1/...``) are not endpoints."""
         sections = list(sections)
-        key = "endpoints:" + ",".join(str(s.start) for s in sections)
-        cached = self.memo.get(key)
-        if isinstance(cached, list):
-            return list(cached)
+        return list(self.once("endpoints:" + ",".join(str(s.start) for s in sections),
+                              lambda ctx: ctx._endpoints_in(sections)))
+
+    def _endpoints_in(self, sections: list[Section]) -> list[Endpoint]:
         found: dict[tuple[str, str], Endpoint] = {}
         lines, prose = self.doc.lines, self.prose
         for section in sections:
@@ -466,15 +596,9 @@ class Context:
             start, end = self.span(section, body=True)
             candidates = sorted({self.line_of(at) for at in _find_methods(prose, start, end)})
             for index in candidates:
-                line = lines[index].replace("`", "").replace("*", "")
-                for method, path in _endpoints_on(line):
-                    if "..." in path or "…" in path:
-                        continue  # a placeholder such as /api/v1/...
-                    path = path.rstrip(".,;:)")
-                    if len(path) < 2:
-                        continue
-                    found.setdefault((method, path), Endpoint(method, path, index))
-        self.memo[key] = list(found.values())
+                for method, path in _defined_on(lines[index]):
+                    if (method, path) not in found:
+                        found[method, path] = Endpoint(method, path, index)
         return list(found.values())
 
     def example_paths(self, sections: Iterable[Section]) -> dict[str, list[str]]:
@@ -490,12 +614,18 @@ class Context:
                     continue
                 seen.add(line_start)
                 line_end = text.find("\n", at)
-                raw = text[line_start:len(text) if line_end < 0 else line_end]
-                line = _HOST_RE.sub("", raw) if "://" in raw else raw
-                tokens = _PATH_TOKEN_RE.findall(line)
-                for method in _METHOD_RE.findall(raw):
+                for method, tokens in _example_line(
+                        text[line_start:len(text) if line_end < 0 else line_end]):
                     pairs.setdefault(method, []).extend(tokens)
         return pairs
+
+
+@per_text
+def _example_line(raw: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(method, path tokens of the line) for each method name on one line of an example."""
+    line = _HOST_RE.sub("", raw) if "://" in raw else raw
+    tokens = tuple(_PATH_TOKEN_RE.findall(line))
+    return tuple((method, tokens) for method in _METHOD_RE.findall(raw))
 
 
 def _byte_lines(data: bytes, needles: tuple[str, ...]) -> list[int]:
@@ -505,6 +635,8 @@ def _byte_lines(data: bytes, needles: tuple[str, ...]) -> list[int]:
     hits: set[int] = set()
     for word in needles:
         needle = word.encode("utf-8")
+        if not word.isascii() and not has_lead_byte(data, needle):
+            continue
         at = data.find(needle)
         while at >= 0:
             hits.add(at)
@@ -530,6 +662,20 @@ def _find_methods(text: str, start: int, end: int) -> Iterator[int]:
                                                              and text[after].isalpha()):
                 yield at
             at = text.find(method, after, end)
+
+
+@per_text
+def _defined_on(raw: str) -> tuple[tuple[str, str], ...]:
+    """(method, path) of each endpoint one line defines; placeholder paths
+    (``/api/v1/...``) are not endpoints."""
+    found = []
+    for method, path in _endpoints_on(raw.replace("`", "").replace("*", "")):
+        if "..." in path or "…" in path:
+            continue
+        path = path.rstrip(".,;:)")
+        if len(path) >= 2:
+            found.append((method, path))
+    return tuple(found)
 
 
 def _endpoints_on(line: str) -> Iterable[tuple[str, str]]:

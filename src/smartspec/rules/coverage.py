@@ -38,14 +38,10 @@ def _tasks_text(ctx: Context) -> tuple[str, str]:
 def _spec_items(ctx: Context) -> list[Item]:
     """The spec's requirement items as ``smartspec tasks`` reads them; read once per spec
     for both coverage rules (reading them re-scans the whole spec)."""
-    cached = ctx.memo.get("delivery-items")
-    if isinstance(cached, list):
-        return cached
     from smartspec.delivery.items import read_facts
 
-    items = list(read_facts("".join(ctx.doc.lines), ctx.path).items)
-    ctx.memo["delivery-items"] = items
-    return items
+    return ctx.once("delivery-items",
+                    lambda ctx: list(read_facts(ctx.raw, ctx.path).items))
 
 
 @RULES.rule(

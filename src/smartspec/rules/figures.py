@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from smartspec.rules.base import RULES, Hit
-from smartspec.rules.context import Context
+from smartspec.rules.context import Context, per_text
 from smartspec.rules.messages import rule_words
 
 _UNIT_SECONDS = {
@@ -53,6 +53,11 @@ _LIMIT_WORDS = ("max_connections", "connection limit", "max connections",
 # The lines the pool check reads: the limit itself, pool sizes, instance counts, poolers.
 _POOL_WORDS = (*_LIMIT_WORDS, "pool", "instances", "replicas", "pods", "maxreplicas",
                "pgbouncer", "pgpool", "proxy", "pooler", "odyssey")
+# Each pool word holds one of these, so the lines are found by searching for these alone:
+# "connection" is in every limit phrase (and searched for already), "pool" is in "pgpool"
+# and "pooler", "replicas" in "maxreplicas".
+_POOL_NEEDLES = ("connection", "pool", "instances", "replicas", "pods", "pgbouncer", "proxy",
+                 "odyssey")
 _PERCENTILE_HEADER_RE = re.compile(r"^[Pp](\d{2}(?:\.\d+)?)\b")
 # "99.95% uptime", "SLA: 99.9%", "| Availability | 99.95% (...) |"
 _AVAILABILITY_RE = re.compile(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
@@ -118,16 +123,21 @@ def figures(ctx: Context) -> Iterator[Hit]:
     # state no figure, and a regex per line over the whole spec would cost more than
     # every other rule together.
     prose = ctx.prose
-    if any(pattern.search(prose) for pattern in _PERCENTILE_STARTS):
-        yield from _percentiles(ctx, _with_table_rows(ctx, _lines_matching(
-            ctx, *_PERCENTILE_STARTS)))
+    stated = _lines_matching(ctx, *_PERCENTILE_STARTS)
+    if stated:
+        yield from _percentiles(ctx, _with_table_rows(ctx, stated))
     if "%" in prose:
         yield from _availability(ctx, _lines_matching(ctx, _PERCENT_RE, after=2))
     yield from _retry_deadlines(ctx)
     if _states_limit(ctx):
-        wanted = ctx.lines_with(_POOL_WORDS)
-        yield from _pool_limit([(i, ctx.doc.lines[i]) for i in wanted
-                                if not ctx.doc.fenced[i]])
+        yield from _pool_limit(_pool_lines(ctx))
+
+
+def _pool_lines(ctx: Context) -> list[tuple[int, str]]:
+    """The prose lines that hold one of ``_POOL_WORDS``."""
+    lines, fenced = ctx.doc.lines, ctx.doc.fenced
+    return [(i, lines[i]) for i in ctx.lines_with_via(_POOL_WORDS, _POOL_NEEDLES)
+            if not fenced[i]]
 
 
 def _states_limit(ctx: Context) -> bool:
@@ -179,6 +189,13 @@ def _check_order(found: list[tuple[float, float, int]]) -> Iterator[Hit]:
                 "low": f"P{low_p:g}", "low_value": _show(low_s)})
 
 
+@per_text
+def _stated(line: str) -> tuple[tuple[float, float], ...]:
+    """(percentile, seconds) of each "P95: 200ms" on a line."""
+    return tuple((float(m.group(1)), _seconds(m.group(2), m.group(3)))
+                 for m in _PERCENTILE_RE.finditer(line))
+
+
 def _percentiles(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
     group: list[tuple[float, float, int]] = []
     previous = -2
@@ -205,8 +222,7 @@ def _percentiles(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
                 continue
         else:
             columns = {}
-        found = [(float(m.group(1)), _seconds(m.group(2), m.group(3)), index)
-                 for m in _PERCENTILE_RE.finditer(line)]
+        found = [(percentile, seconds, index) for percentile, seconds in _stated(line)]
         if len(found) >= 2:
             yield from _check_order(group)
             yield from _check_order(found)
@@ -241,20 +257,34 @@ def _downtime_agrees(availability: float, seconds: float, period: str, days: str
     return low * 0.94 <= seconds <= high * 1.06
 
 
+@per_text
+def _availability_on(line: str) -> tuple[str, int] | None:
+    """The availability figure a line states ("SLA: 99.9%") and the offset after it, when
+    the line speaks of availability."""
+    if "%" not in line or not _AVAILABILITY_WORDS_RE.search(line):
+        return None
+    figure = _AVAILABILITY_RE.search(line)
+    return None if figure is None else (figure.group(1), figure.end())
+
+
+@per_text
+def _has_availability_figure(line: str) -> bool:
+    return _AVAILABILITY_RE.search(line) is not None
+
+
 def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
     headings = {h.line for h in ctx.doc.headings}
     for n, (index, line) in enumerate(lines):
-        if "%" not in line or not _AVAILABILITY_WORDS_RE.search(line):
+        stated = _availability_on(line)
+        if stated is None:
             continue
-        figure = _AVAILABILITY_RE.search(line)
-        if figure is None:
-            continue
-        availability = float(figure.group(1))
+        figure, end = stated
+        availability = float(figure)
         # The downtime stated with it: on the line, or on the next two lines that speak of
         # downtime (a list "- SLA: 99.9%" / "- Max downtime: 8.76 hours/year").
-        candidates = [(index, line[figure.end():])]
+        candidates = [(index, line[end:])]
         for next_index, next_line in lines[n + 1:n + 3]:
-            if next_index in headings or _AVAILABILITY_RE.search(next_line):
+            if next_index in headings or _has_availability_figure(next_line):
                 break
             if "downtime" in next_line.lower():
                 candidates.append((next_index, next_line))
@@ -265,11 +295,19 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
                 seconds = _seconds(match.group(1), match.group(2))
                 if not _downtime_agrees(availability, seconds, match.group(4), match.group(3)):
                     yield Hit(where, "availability-downtime", {
-                        "availability": f"{figure.group(1)}%",
+                        "availability": f"{figure}%",
                         "downtime": match.group(0).strip()})
 
 
 _RETRY_WORDS = ("retr", "backoff", "back-off", "ลองใหม่")
+
+
+@per_text
+def _schedules(line: str) -> tuple[str, ...]:
+    """The retry delay lists of a line that speaks of retries ("backoff 1s, 5s, 30s")."""
+    if not _RETRY_WORDS_RE.search(line):
+        return ()
+    return tuple(m.group(0) for m in _SCHEDULE_RE.finditer(line))
 
 
 def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
@@ -278,12 +316,11 @@ def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
     # Retry schedules first (four words, few lines), then deadlines only in the sections
     # that hold one: a deadline elsewhere is never compared with anything, and searching the
     # whole spec for seven deadline words costs more than the rest of the rule.
-    schedules: list[tuple[int, int, list[re.Match[str]]]] = []
+    schedules: list[tuple[int, int, tuple[str, ...]]] = []
     for index in ctx.lines_with(_RETRY_WORDS):
-        line = lines[index]
-        if fenced[index] or not _RETRY_WORDS_RE.search(line):
+        if fenced[index]:
             continue
-        found = list(_SCHEDULE_RE.finditer(line))
+        found = _schedules(lines[index])
         if found:
             schedules.append((index, bisect_right(starts, index) - 1, found))
     if not schedules:
@@ -305,12 +342,12 @@ def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
         deadline = deadlines.get(owner)
         if deadline is None:
             continue
-        for match in found:
-            delays = re.findall(_DURATION, match.group(0))
+        for schedule in found:
+            delays = re.findall(_DURATION, schedule)
             total = sum(_seconds(v, u) for v, u in delays)
             if total > deadline[0]:
                 yield Hit(index, "retry-over-deadline", {
-                    "schedule": match.group(0), "total": _show(total),
+                    "schedule": schedule, "total": _show(total),
                     "deadline": _show(deadline[0]), "line": str(deadline[1] + 1)})
 
 

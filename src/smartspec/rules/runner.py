@@ -32,8 +32,12 @@ def find_specs(paths: Sequence[Path]) -> list[Path]:
         if path.is_file():
             found.setdefault(path.resolve(), path)
         elif path.is_dir():
-            for file in _walk(path):
-                found.setdefault(file.resolve(), file)
+            # The walk never enters a linked folder, so a file that is not a link itself
+            # resolves to the resolved folder joined with its relative path: one resolve
+            # per folder given, not one per spec (each costs a system call per component).
+            root = path.resolve()
+            for file, relative, linked in _walk(path):
+                found.setdefault(file.resolve() if linked else root / relative, file)
         elif path.exists():
             # Reading a FIFO would wait forever; a socket or device is no spec either.
             raise UsageError(f"{path}: is not a regular file (a FIFO, socket or device); "
@@ -44,13 +48,25 @@ def find_specs(paths: Sequence[Path]) -> list[Path]:
     return list(found.values())
 
 
-def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        if SPEC_FILE in files and (Path(current) / SPEC_FILE).is_file():
-            found.append(Path(current) / SPEC_FILE)
-    return found
+def _walk(folder: Path, relative: str = "") -> Iterator[tuple[Path, str, bool]]:
+    """(file as found, its path relative to the top folder, whether it is a link) for each
+    ``spec.md`` under ``folder``: a folder's own spec first, then its sub-folders by name.
+    Hidden and tool folders are skipped, linked folders are not entered, and a folder that
+    cannot be listed is passed over."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    subfolders = []
+    for entry in entries:
+        if entry.name == SPEC_FILE and entry.is_file():
+            yield folder / SPEC_FILE, relative + SPEC_FILE, entry.is_symlink()
+        elif (entry.name not in SKIP_DIRS and not entry.name.startswith(".")
+              and entry.is_dir(follow_symlinks=False)):
+            subfolders.append(entry.name)
+    for name in sorted(subfolders):
+        yield from _walk(folder / name, f"{relative}{name}/")
 
 
 def default_jobs() -> int:
@@ -90,7 +106,9 @@ def run(validator: Validator, files: Sequence[tuple[Path, str]], *, jobs: int = 
     methods = multiprocessing.get_all_start_methods()
     # fork starts workers in milliseconds and shares the imported modules.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunksize = max(1, min(64, len(files) // (jobs * 8)))
+    # Small chunks: the last one a worker takes decides when the run ends, so a chunk of a
+    # few dozen milliseconds keeps the workers finishing together.
+    chunksize = max(1, min(16, len(files) // (jobs * 8)))
     with context.Pool(jobs, initializer=_init_worker, initargs=(validator,)) as pool:
         for result in pool.imap(_validate_one, files, chunksize=chunksize):
             yield result

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from smartspec.rules.context import CodeBlock, Context
+from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
 
 _CREATE_TABLE_RE = re.compile(
     r"(?i)CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
@@ -75,10 +75,6 @@ def unquote(name: str) -> str:
     return name.strip('"`[]').lower()
 
 
-def _line_at(block: CodeBlock, text: str, offset: int) -> int:
-    return block.first + text.count("\n", 0, offset)
-
-
 def _strip_sql_comments(text: str) -> str:
     return re.sub(r"--[^\n]*", lambda m: " " * len(m.group(0)), text)
 
@@ -133,92 +129,144 @@ def _matches_at(pattern: re.Pattern[str], text: str, lowered: str,
         at = lowered.find(word, at + 1)
 
 
+class _Create(NamedTuple):
+    """One ``CREATE TABLE`` of a block, lines counted from the block's first content line."""
+
+    name: str
+    line: int
+    partition: bool
+    columns: tuple[Column, ...]  # every column item, in order (a repeated name included)
+    allowed: tuple[tuple[str, frozenset[str]], ...]  # (column, CHECK values), in order
+
+
+class _BlockTables(NamedTuple):
+    enums: tuple[tuple[str, frozenset[str]], ...]  # (enum type, its values), in order
+    creates: tuple[_Create, ...]
+    added: tuple[tuple[str, Column], ...]  # ALTER TABLE ... ADD: (table name, column)
+
+
+_NO_TABLES = _BlockTables((), (), ())
+
+
+@per_text
+def _tables_of(text: str) -> _BlockTables:
+    """What the SQL of one block declares: enum types, created tables, added columns."""
+    if not any(word in text for word in _DDL_WORDS):
+        return _NO_TABLES
+    if "--" in text:
+        text = _strip_sql_comments(text)
+    lowered = text.lower()
+    lines = LineIndex(text)
+    enums = tuple((unquote(m.group(1).split(".")[-1]),
+                   frozenset(v.replace("''", "'") for v in _STRING_RE.findall(m.group(2))))
+                  for m in (_CREATE_ENUM_RE.finditer(text) if "as enum" in lowered else ()))
+    creates: list[_Create] = []
+    for match in _matches_at(_CREATE_TABLE_RE, text, lowered, "create"):
+        name = unquote(match.group(1).split(".")[-1])
+        line = lines.line_of(match.start())
+        if match.group(2) != "(":  # PARTITION OF: storage of its parent, no columns here
+            creates.append(_Create(name, line, True, (), ()))
+            continue
+        columns: list[Column] = []
+        allowed: list[tuple[str, frozenset[str]]] = []
+        opened = match.end() - 1
+        body = text[opened + 1:_closing(text, opened)]
+        for offset, item in _split_top(body):
+            words = item.split()
+            if not words:
+                continue
+            at = lines.line_of(opened + 1 + offset + (len(item) - len(item.lstrip())))
+            for check in (_CHECK_IN_RE.finditer(item) if "CHECK" in item or "check" in item
+                          else ()):
+                allowed.append((unquote(check.group(1)), frozenset(
+                    v.replace("''", "'") for v in _STRING_RE.findall(check.group(2)))))
+            if words[0].lower() in _CONSTRAINT_WORDS:
+                continue
+            kind = words[1].lower().split("(")[0] if len(words) > 1 else ""
+            columns.append(Column(unquote(words[0]), kind, at))
+        creates.append(_Create(name, line, False, tuple(columns), tuple(allowed)))
+    added: list[tuple[str, Column]] = []
+    for match in _matches_at(_ALTER_ADD_RE, text, lowered, "alter"):
+        kind = match.group(3).split()[0].lower() if match.group(3).split() else ""
+        added.append((unquote(match.group(1).split(".")[-1]),
+                      Column(unquote(match.group(2)), kind, lines.line_of(match.start()))))
+    return _BlockTables(enums, tuple(creates), tuple(added))
+
+
 def tables(ctx: Context) -> dict[str, Table]:
     """Every table a ``CREATE TABLE`` in the spec declares, by lower-case name."""
-    cached = ctx.memo.get("tables")
-    if isinstance(cached, dict):
-        return cached
+    return ctx.once("tables", _read_tables)
+
+
+def _read_tables(ctx: Context) -> dict[str, Table]:
     found: dict[str, Table] = {}
-    enums: dict[str, set[str]] = {}
+    enums: dict[str, frozenset[str]] = {}
     typed: list[tuple[Table, str, str]] = []  # (table, column, type name) for enum lookup
     for block in ctx.blocks:
-        if not any(word in block.text for word in _DDL_WORDS):
+        declared = _tables_of(block.text)
+        if declared is _NO_TABLES:
             continue
-        text = _strip_sql_comments(block.text) if "--" in block.text else block.text
-        lowered = text.lower()
-        for match in (_CREATE_ENUM_RE.finditer(text) if "as enum" in lowered else ()):
-            enums[unquote(match.group(1).split(".")[-1])] = {
-                v.replace("''", "'") for v in _STRING_RE.findall(match.group(2))}
-        for match in _matches_at(_CREATE_TABLE_RE, text, lowered, "create"):
-            name = unquote(match.group(1).split(".")[-1])
-            table = Table(name, _line_at(block, text, match.start()),
-                          partition=match.group(2) != "(")
-            found.setdefault(name, table)
-            if table.partition:
+        first = block.first
+        enums.update(declared.enums)
+        for create in declared.creates:
+            table = Table(create.name, first + create.line, partition=create.partition)
+            # The first CREATE of a name is the table; a later one changes nothing.
+            if found.setdefault(create.name, table) is not table or create.partition:
                 continue
-            opened = match.end() - 1
-            body = text[opened + 1:_closing(text, opened)]
-            for offset, item in _split_top(body):
-                words = item.split()
-                if not words:
-                    continue
-                line = _line_at(block, text, opened + 1 + offset + (len(item) - len(
-                    item.lstrip())))
-                for check in (_CHECK_IN_RE.finditer(item) if "CHECK" in item or "check" in item
-                              else ()):
-                    table.allowed.setdefault(unquote(check.group(1)), set()).update(
-                        v.replace("''", "'") for v in _STRING_RE.findall(check.group(2)))
-                if words[0].lower() in _CONSTRAINT_WORDS:
-                    continue
-                column = unquote(words[0])
-                kind = words[1].lower().split("(")[0] if len(words) > 1 else ""
-                table.columns.setdefault(column, Column(column, kind, line))
-                typed.append((table, column, kind))
-        for match in _matches_at(_ALTER_ADD_RE, text, lowered, "alter"):
-            table_name = unquote(match.group(1).split(".")[-1])
+            for column_name, values in create.allowed:
+                table.allowed.setdefault(column_name, set()).update(values)
+            columns = table.columns
+            for name, kind, line in create.columns:
+                if name not in columns:
+                    columns[name] = Column(name, kind, first + line)
+                typed.append((table, name, kind))
+        for table_name, (name, kind, line) in declared.added:
             if table_name in found:
-                column = unquote(match.group(2))
-                kind = match.group(3).split()[0].lower() if match.group(3).split() else ""
-                found[table_name].columns.setdefault(column, Column(
-                    column, kind, _line_at(block, text, match.start())))
-    for table, column, kind in typed:
+                found[table_name].columns.setdefault(name, Column(name, kind, first + line))
+    for table, column_name, kind in typed:
         if kind in enums:
-            table.allowed.setdefault(column, set()).update(enums[kind])
-    ctx.memo["tables"] = found
+            table.allowed.setdefault(column_name, set()).update(enums[kind])
     return found
 
 
 def er_entities(ctx: Context) -> dict[str, int]:
     """Entity name (as written) -> the 0-based line where a Mermaid erDiagram first names it."""
-    cached = ctx.memo.get("er")
-    if isinstance(cached, dict):
-        return cached
+    return ctx.once("er", _read_er_entities)
+
+
+def _read_er_entities(ctx: Context) -> dict[str, int]:
     found: dict[str, int] = {}
     for block in ctx.blocks:
-        if block.lang != "mermaid":
-            continue
-        lines = block.lines
-        first = next((line.strip() for line in lines if line.strip()
-                      and not line.strip().startswith("%%")), "")
-        if first != "erDiagram":
-            continue
-        depth = 0
-        for number, line in enumerate(lines):
-            if depth:  # inside an entity's attribute block
-                if line.strip() == "}":
-                    depth = 0
-                continue
-            entity = _ER_ENTITY_RE.match(line)
-            if entity:
-                found.setdefault(entity.group(1), block.first + number)
-                depth = 1
-                continue
-            relation = _ER_RELATION_RE.match(line)
-            if relation:
-                found.setdefault(relation.group(1), block.first + number)
-                found.setdefault(relation.group(2), block.first + number)
-    ctx.memo["er"] = found
+        if block.lang == "mermaid":
+            for name, line in _er_entities_of(block.text):
+                found.setdefault(name, block.first + line)
     return found
+
+
+@per_text
+def _er_entities_of(text: str) -> tuple[tuple[str, int], ...]:
+    """(entity, line) for each entity a Mermaid block names, if it is an erDiagram."""
+    lines = text.splitlines(keepends=True)
+    first = next((line.strip() for line in lines if line.strip()
+                  and not line.strip().startswith("%%")), "")
+    if first != "erDiagram":
+        return ()
+    found: list[tuple[str, int]] = []
+    depth = 0
+    for number, line in enumerate(lines):
+        if depth:  # inside an entity's attribute block
+            if line.strip() == "}":
+                depth = 0
+            continue
+        entity = _ER_ENTITY_RE.match(line)
+        if entity:
+            found.append((entity.group(1), number))
+            depth = 1
+            continue
+        relation = _ER_RELATION_RE.match(line)
+        if relation:
+            found += [(relation.group(1), number), (relation.group(2), number)]
+    return tuple(found)
 
 
 def _json_body(block: CodeBlock) -> tuple[str, int] | None:
@@ -254,45 +302,58 @@ def _loads(text: str) -> Any:
 
 def json_objects(ctx: Context) -> list[JsonObject]:
     """Every object (at any depth) of every JSON example body that parses."""
-    cached = ctx.memo.get("json")
-    if isinstance(cached, list):
-        return cached
+    return ctx.once("json", _read_json_objects)
+
+
+def _read_json_objects(ctx: Context) -> list[JsonObject]:
     found: list[JsonObject] = []
     for number, block in enumerate(ctx.blocks):
         body = _json_body(block)
         if body is None:
             continue
         text, skip = body
-        data = _loads(text)
-        if data is None:
-            continue
-        lines = block.lines[skip:]
-        cursor = [0]
-
-        def key_line(key: str, lines: tuple[str, ...] = lines, skip: int = skip,
-                     block: CodeBlock = block, cursor: list[int] = cursor) -> int:
-            needle = json.dumps(key) + ":"
-            needle_spaced = json.dumps(key) + " :"
-            for index in range(cursor[0], len(lines)):
-                if needle in lines[index] or needle_spaced in lines[index]:
-                    cursor[0] = index
-                    return block.first + skip + index
-            return block.first + skip + cursor[0]
-
-        def walk(value: Any, number: int = number,
-                 key_line: Any = key_line) -> None:
-            if isinstance(value, dict):
-                keys = {str(k): key_line(str(k)) for k in value}
-                found.append(JsonObject(keys, {str(k): v for k, v in value.items()}, number))
-                for item in value.values():
-                    walk(item)
-            elif isinstance(value, list):
-                for item in value:
-                    walk(item)
-
-        walk(data)
-    ctx.memo["json"] = found
+        first = block.first + skip
+        for keys, values in _json_objects_of(text):
+            found.append(JsonObject({key: first + line for key, line in keys}, values, number))
     return found
+
+
+@per_text
+def _json_objects_of(text: str) -> tuple[tuple[tuple[tuple[str, int], ...], dict[str, Any]],
+                                         ...]:
+    """The objects of one JSON body, in document order: each key with its line (counted
+    from the body's first line) and the values by key. The values are shared by every spec
+    with this body: read-only."""
+    data = _loads(text)
+    if data is None:
+        return ()
+    lines = text.splitlines(keepends=True)
+    found: list[tuple[tuple[tuple[str, int], ...], dict[str, Any]]] = []
+    cursor = 0
+
+    def key_line(key: str) -> int:
+        # Keys are looked for from the previous key's line on, as they appear in order.
+        nonlocal cursor
+        needle = json.dumps(key) + ":"
+        needle_spaced = json.dumps(key) + " :"
+        for index in range(cursor, len(lines)):
+            if needle in lines[index] or needle_spaced in lines[index]:
+                cursor = index
+                return index
+        return cursor
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            keys = {str(k): key_line(str(k)) for k in value}
+            found.append((tuple(keys.items()), {str(k): v for k, v in value.items()}))
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return tuple(found)
 
 
 _WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -306,15 +367,12 @@ def snake(name: str) -> str:
 
 
 def _json_lines(ctx: Context) -> set[int]:
-    cached = ctx.memo.get("json-lines")
-    if isinstance(cached, set):
-        return cached
+    """The lines of every JSON example body."""
     lines: set[int] = set()
     for block in ctx.blocks:
         body = _json_body(block)
         if body is not None:
             lines.update(range(block.first + body[1], block.first + len(block.lines)))
-    ctx.memo["json-lines"] = lines
     return lines
 
 
@@ -324,10 +382,8 @@ def is_documented(ctx: Context, key: str) -> bool:
     even if no column holds it."""
     head, *rest = key.split("_")
     forms = {key, head + "".join(part.title() for part in rest)}
-    lowered = ctx.memo.get("raw-lower")
-    if not isinstance(lowered, str):
-        lowered = ctx.memo["raw-lower"] = ctx.raw.lower()
-    json_lines = _json_lines(ctx)
+    lowered = ctx.once("raw-lower", lambda ctx: ctx.raw.lower())
+    json_lines = ctx.once("json-lines", _json_lines)
     for form in {f.lower() for f in forms}:
         at = lowered.find(form)
         while at >= 0:

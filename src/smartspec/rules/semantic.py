@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from functools import lru_cache
 from urllib.parse import unquote as url_unquote
 
@@ -19,7 +19,15 @@ from smartspec.document import Heading
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.code import code_facts, family, is_universal, name_before
 from smartspec.rules.code import top_level as _top_level_text
-from smartspec.rules.context import Context
+from smartspec.rules.context import (
+    ARCHITECTURE,
+    CODE_SPAN_RE,
+    ENDPOINT_SOURCES,
+    PARAM_SEGMENT_RE,
+    Context,
+    LineIndex,
+    per_text,
+)
 from smartspec.rules.messages import rule_words
 from smartspec.rules.schema import (
     FLOAT_SQL_TYPES,
@@ -126,6 +134,7 @@ def _code_literals(text: str, names: tuple[str, ...]) -> Iterator[tuple[str, str
             yield before[0], match.group(2), before[1]
 
 
+@lru_cache(maxsize=8192)
 def is_money(name: str) -> bool:
     return any(part in _MONEY_PARTS for part in snake(name).split("_"))
 
@@ -172,25 +181,34 @@ def _money_types(ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[str, str]] = set()
     for block in ctx.blocks:
         lang = family(block)
-        pattern = _FLOAT_FIELD_RES.get(lang or "")
-        if pattern is None:
+        if lang not in _FLOAT_FIELD_RES:
             continue
-        text = block.text
-        for match in pattern.finditer(text):
-            if lang in _COLON_FAMILIES:
-                before = name_before(text, match.start())
-                if before is None:
-                    continue
-                name, at = before
-                shown = match.group(0)[1:].strip()
-            else:
-                name, at = match.group(1), match.start(1)
-                shown = match.group(0).split()[0] if lang != "go" else match.group(0).split()[-1]
-            if not is_money(name) or (name, lang or "") in seen:
+        for name, line, shown in _money_floats(lang, block.text):
+            if (name, lang) in seen:
                 continue
-            seen.add((name, lang or ""))
-            line = block.first + text.count("\n", 0, at)
-            yield Hit(line, "money-float", {"field": name, "type": shown})
+            seen.add((name, lang))
+            yield Hit(block.first + line, "money-float", {"field": name, "type": shown})
+
+
+@per_text
+def _money_floats(lang: str, text: str) -> tuple[tuple[str, int, str], ...]:
+    """(field, line counted from the block's first line, type as written) of each field of
+    a block's code that holds money in a floating-point type."""
+    found = []
+    lines = LineIndex(text)
+    for match in _FLOAT_FIELD_RES[lang].finditer(text):
+        if lang in _COLON_FAMILIES:
+            before = name_before(text, match.start())
+            if before is None:
+                continue
+            name, at = before
+            shown = match.group(0)[1:].strip()
+        else:
+            name, at = match.group(1), match.start(1)
+            shown = match.group(0).split()[0] if lang != "go" else match.group(0).split()[-1]
+        if is_money(name):
+            found.append((name, lines.line_of(at), shown))
+    return tuple(found)
 
 
 # Columns nearly every table has; sharing only these does not make an object show a table.
@@ -198,7 +216,7 @@ _GENERIC_COLUMNS = frozenset({"id", "uuid", "created_at", "updated_at", "deleted
                               "version", "metadata", "name", "type", "description", "currency"})
 
 
-def _best_table(keys: set[str], columns: dict[str, set[str]]) -> str | None:
+def _best_table(keys: Set[str], columns: dict[str, set[str]]) -> str | None:
     """The table a JSON object shows: the one holding most of its keys (at least two, and
     at least half of them); None when no table does."""
     best, overlap = None, 0
@@ -216,16 +234,16 @@ def _best_table(keys: set[str], columns: dict[str, set[str]]) -> str | None:
 def _shown_tables(ctx: Context) -> list[tuple[JsonObject, dict[str, str], str | None]]:
     """Every JSON object with its keys (snake -> as written) and the table it shows (or
     None): worked out once per spec for both the field and the status checks."""
-    cached = ctx.memo.get("shown")
-    if isinstance(cached, list):
-        return cached
+    return ctx.once("shown", _read_shown_tables)
+
+
+def _read_shown_tables(ctx: Context) -> list[tuple[JsonObject, dict[str, str], str | None]]:
     columns = {name: set(t.columns) for name, t in tables(ctx).items() if not t.partition}
     shown = []
     for obj in json_objects(ctx):
         keys = {snake(k): k for k in obj.keys}
         best = _best_table(set(keys), columns) if len(keys) >= 2 else None
         shown.append((obj, keys, best))
-    ctx.memo["shown"] = shown
     return shown
 
 
@@ -316,12 +334,11 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
         if family(block) is None:
             continue
         text = block.text
-        for name, value, at in _code_literals(text, names):
+        for name, value, at, keys in _named_literals(text, names):
             column = snake(name)
-            line = block.first + text.count("\n", 0, at)
+            line = block.first + at
             # An object literal ({ id, status: 'X', amount }) shows a table the way a JSON
             # example does; its table's own list decides.
-            keys = _enclosing_keys(text, at)
             best = _best_table(keys, columns) if len(keys) >= 2 else None
             if best is not None and column in known[best].columns:
                 own = known[best].allowed.get(column)
@@ -329,20 +346,42 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
                     yield from judge(column, value, line, {v.lower(): v for v in own})
             elif column in allowed:
                 yield from judge(column, value, line)
-        if not allowed or "tatus" not in text:
+        if not allowed:
             continue
-        for match in _STATUS_CALL_RE.finditer(text):
-            column = snake((match.group(2) or "") + "Status")
-            line = block.first + text.count("\n", 0, match.start())
+        for receiver_name, prefix, value, at in _status_calls(text):
+            column = snake(prefix + "Status")
+            line = block.first + at
             # "this.sagas.updateStatus(id, 'X')": the receiver names the table (saga_state).
-            receiver = _entity_key(match.group(1) or "")
+            receiver = _entity_key(receiver_name)
             owners = [t for name, t in known.items()
                       if receiver and _entity_key(name).startswith(receiver)]
             if len(owners) == 1 and column in owners[0].allowed:
-                yield from judge(column, match.group(4), line,
+                yield from judge(column, value, line,
                                  {v.lower(): v for v in owners[0].allowed[column]})
             elif column in allowed:
-                yield from judge(column, match.group(4), line)
+                yield from judge(column, value, line)
+
+
+@per_text
+def _named_literals(text: str, names: tuple[str, ...]) -> tuple[
+        tuple[str, str, int, frozenset[str]], ...]:
+    """(name, literal, line counted from the block's first line, keys of the object literal
+    around it) for each literal a block's code assigns to or compares with one of
+    ``names``."""
+    lines = LineIndex(text)
+    return tuple((name, value, lines.line_of(at), frozenset(_enclosing_keys(text, at)))
+                 for name, value, at in _code_literals(text, names))
+
+
+@per_text
+def _status_calls(text: str) -> tuple[tuple[str, str, str, int], ...]:
+    """(receiver, status column prefix, value, line counted from the block's first line) of
+    each ``updateStatus(id, 'X')``-like call in a block."""
+    if "tatus" not in text:
+        return ()
+    lines = LineIndex(text)
+    return tuple((m.group(1) or "", m.group(2) or "", m.group(4), lines.line_of(m.start()))
+                 for m in _STATUS_CALL_RE.finditer(text))
 
 
 # --- SS203 cross-references --------------------------------------------------------------
@@ -359,11 +398,11 @@ _SECTION_TITLE_PAREN_RE = re.compile(r"\(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n
 _SECTION_TITLE_SEE_RE = re.compile(r"\b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)")
 # What a line holding a reference contains, found with a plain search first.
 _XREF_NEEDLES = ("section ", "Section ", "](#", "](<#", "]: #", "]: <#")
+_XREF_VIA = ("ection ", "](", "]: ")  # each needle holds one: three passes, not six
 _ANCHOR_LINK_RE = re.compile(r"\]\(\s*<?#([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _ANCHOR_DEF_RE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?#(\S+?)>?\s*$")
 _HTML_ID_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 _CUSTOM_ID_RE = re.compile(r"\{#([\w-]+)\}\s*$")
-_CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
 _INLINE_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG_RE = re.compile(r"<[^>]+>")
 
@@ -409,7 +448,7 @@ def _anchors(ctx: Context) -> set[str]:
 def _without_code_spans(line: str) -> str:
     if "`" not in line:
         return line
-    return _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+    return CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
 
 
 def _title_resolves(ref: str, titles: list[str], exact: bool) -> bool:
@@ -435,42 +474,50 @@ def cross_references(ctx: Context) -> Iterator[Hit]:
     numbers = {h.number.rstrip(".") for h in doc.headings if h.number}
     titles: list[str] = []
     anchors: set[str] | None = None
-    for index in ctx.raw_lines_with(_XREF_NEEDLES):
-        raw = doc.lines[index]
+    for index in ctx.raw_lines_with(_XREF_NEEDLES, via=_XREF_VIA):
         if doc.fenced[index]:
             continue
-        line = _without_code_spans(raw)
-        if "ection" in line:
-            if numbers:
-                for match in _SECTION_NUMBER_RE.finditer(line):
-                    if match.group(1) not in numbers:
-                        yield Hit(index, "xref-section", {"ref": f"section {match.group(1)}"})
-            for regex, exact in ((_SECTION_TITLE_PAREN_RE, True), (_SECTION_TITLE_SEE_RE, False)):
-                for match in regex.finditer(line):
-                    ref = match.group(1)
-                    if not titles:
-                        titles = [_normal_title(h.title) for h in doc.headings]
-                    if ref[:1].isdigit() or _title_resolves(ref, titles, exact):
-                        continue
-                    yield Hit(index, "xref-section", {"ref": f"section {ref.strip()}"})
-        if "](#" in line.replace("](<#", "](#") or (line.lstrip().startswith("[")
-                                                     and "]:" in line):
-            targets = [m.group(1) for m in _ANCHOR_LINK_RE.finditer(line)]
-            definition = _ANCHOR_DEF_RE.match(line)
-            if definition:
-                targets.append(definition.group(1))
-            for target in targets:
-                if not target:
-                    continue
-                if anchors is None:
-                    anchors = _anchors(ctx)
-                if url_unquote(target).lower() not in anchors:
-                    yield Hit(index, "xref-anchor", {"anchor": "#" + target})
+        by_number, by_title, targets = _references(doc.lines[index])
+        if numbers:
+            for number in by_number:
+                if number not in numbers:
+                    yield Hit(index, "xref-section", {"ref": f"section {number}"})
+        for ref, exact in by_title:
+            if not titles:
+                titles = [_normal_title(h.title) for h in doc.headings]
+            if ref[:1].isdigit() or _title_resolves(ref, titles, exact):
+                continue
+            yield Hit(index, "xref-section", {"ref": f"section {ref.strip()}"})
+        for target in targets:
+            if anchors is None:
+                anchors = _anchors(ctx)
+            if url_unquote(target).lower() not in anchors:
+                yield Hit(index, "xref-anchor", {"anchor": "#" + target})
+
+
+@per_text
+def _references(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...],
+                                   tuple[str, ...]]:
+    """What one line refers to, in the order the rule reports it: section numbers, section
+    titles (each with whether it must match a title exactly) and #anchor targets."""
+    line = _without_code_spans(raw)
+    numbers: list[str] = []
+    titles: list[tuple[str, bool]] = []
+    targets: list[str] = []
+    if "ection" in line:
+        numbers = [m.group(1) for m in _SECTION_NUMBER_RE.finditer(line)]
+        for regex, exact in ((_SECTION_TITLE_PAREN_RE, True), (_SECTION_TITLE_SEE_RE, False)):
+            titles += [(m.group(1), exact) for m in regex.finditer(line)]
+    if "](#" in line.replace("](<#", "](#") or (line.lstrip().startswith("[") and "]:" in line):
+        targets = [m.group(1) for m in _ANCHOR_LINK_RE.finditer(line)]
+        definition = _ANCHOR_DEF_RE.match(line)
+        if definition:
+            targets.append(definition.group(1))
+    return tuple(numbers), tuple(titles), tuple(t for t in targets if t)
 
 
 # --- SS204 endpoints agree across sections -----------------------------------------------
 
-_ENDPOINT_SOURCES = ("architecture", "api", "compact-architecture", "compact-technical")
 _MENTION_RE = re.compile(
     r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s\"'`]+))?"
     r"(/[^\s\"'`|)?#,;]*)")
@@ -480,20 +527,38 @@ _OWN_HOST_RE = re.compile(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
 # Operational endpoints platforms call; an API table rarely lists them and nobody expects it.
 _OPERATIONAL = re.compile(r"^/(?:health|healthz|ready|readyz|live|livez|metrics|ping|status|"
                           r"\.well-known)(?:/|$)")
-_PARAM_RE = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 
 
-def _segments(path: str) -> list[str | None]:
+@lru_cache(maxsize=4096)
+def _segments(path: str) -> tuple[str | None, ...]:
     """A path as segments, a parameter segment as None (it matches any one segment)."""
-    return [None if _PARAM_RE.match(s) else s for s in path.strip("/").split("/") if s]
+    return tuple(None if PARAM_SEGMENT_RE.match(s) else s for s in path.strip("/").split("/") if s)
 
 
-def _paths_agree(mention: list[str | None], defined: list[str | None]) -> bool:
+def _paths_agree(mention: tuple[str | None, ...], defined: tuple[str | None, ...]) -> bool:
     """Whether two paths name one endpoint, allowing either to carry a base prefix the other
     leaves out (``/api/v1/orders`` and ``/orders``)."""
     short, long = sorted((mention, defined), key=len)
     tail = long[len(long) - len(short):]
     return all(a is None or b is None or a == b for a, b in zip(short, tail, strict=True))
+
+
+@per_text
+def _mentions(line: str) -> tuple[tuple[str, str], ...]:
+    """(method, path) of each endpoint a line names, calls to another system's host left
+    out."""
+    found = []
+    for match in _MENTION_RE.finditer(line.replace("`", " ").replace("*", " ")):
+        host = match.group(2)
+        if host and not _OWN_HOST_RE.search(host):
+            continue
+        found.append((match.group(1), match.group(3).rstrip(".:")))
+    return tuple(found)
+
+
+def _is_defined(mention: tuple[str | None, ...], known: set[tuple[str | None, ...]]) -> bool:
+    # Most mentions are written as defined: a set lookup settles those.
+    return mention in known or any(_paths_agree(mention, defined) for defined in known)
 
 
 @RULES.rule(
@@ -503,33 +568,31 @@ def _paths_agree(mention: list[str | None], defined: list[str | None]) -> bool:
     **rule_words("endpoint-agreement")
 )
 def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
-    sources = ctx.sections_for(_ENDPOINT_SOURCES)
+    sources = ctx.sections_for(ENDPOINT_SOURCES)
     defined = ctx.endpoints_in(sources)
     if not defined:
         return
-    known: dict[str, list[list[str | None]]] = {}
+    known: dict[str, set[tuple[str | None, ...]]] = {}
     for endpoint in defined:
-        known.setdefault(endpoint.method, []).append(_segments(endpoint.path))
-    source_lines = {i for s in sources for i in range(s.start, s.end)}
-    reported: set[tuple[str, str]] = set()
+        known.setdefault(endpoint.method, set()).add(_segments(endpoint.path))
+    spans = [(s.start, s.end) for s in sources]
+    # Whether each (method, path) mentioned is defined (or not worth judging): a spec
+    # mentions its few endpoints many times, so each is judged once.
+    judged: dict[tuple[str, str], bool] = {}
     # A plain search per word is far cheaper than one alternation over the text.
     for index in ctx.raw_lines_with(_METHOD_WORDS):
-        if index in source_lines:
+        if any(start <= index < end for start, end in spans):
             continue
-        line = ctx.doc.lines[index].replace("`", " ").replace("*", " ")
-        for match in _MENTION_RE.finditer(line):
-            method, host, path = match.group(1), match.group(2), match.group(3).rstrip(".:")
-            if host and not _OWN_HOST_RE.search(host):
-                continue
-            if len(path) < 2 or "..." in path or "…" in path or _OPERATIONAL.match(path):
-                continue
-            segments = _segments(path)
-            if any(_paths_agree(segments, d) for d in known.get(method, ())):
-                continue
-            if (method, path) in reported:
-                continue
-            reported.add((method, path))
-            yield Hit(index, "endpoint-undefined", {"endpoint": f"{method} {path}"})
+        for mention in _mentions(ctx.doc.lines[index]):
+            method, path = mention
+            fine = judged.get(mention)
+            if fine is None:
+                fine = judged[mention] = (
+                    len(path) < 2 or "..." in path or "…" in path
+                    or bool(_OPERATIONAL.match(path))
+                    or _is_defined(_segments(path), known.get(method, set())))
+                if not fine:  # reported once, at its first mention
+                    yield Hit(index, "endpoint-undefined", {"endpoint": f"{method} {path}"})
 
 
 # --- SS205 diagrams agree with the schema ------------------------------------------------
@@ -537,6 +600,7 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
 _PER_SERVICE_RE = re.compile(r"(?i)\bper[- ]service\b")
 
 
+@lru_cache(maxsize=4096)
 def _entity_key(name: str) -> str:
     """An entity or table name compared loosely: case, separators and a plural ending do
     not make two names different (CUSTOMER, customers, Customer-s)."""
@@ -592,15 +656,23 @@ def diagram_agreement(ctx: Context) -> Iterator[Hit]:
     yield from _per_service(ctx)
 
 
+@lru_cache(maxsize=4096)
+def _is_per_service(title: str) -> bool:
+    # Titles repeat across a tree of specs; each is read once.
+    return _PER_SERVICE_RE.search(title) is not None
+
+
 def _per_service(ctx: Context) -> Iterator[Hit]:
-    architecture = ctx.sections_for(("architecture", "compact-architecture"))
+    architecture = ctx.sections_for(ARCHITECTURE)
     if not architecture:
         return
-    known = " ".join(" ".join(ctx.doc.text(s.start, s.end).lower().split())
-                     for s in architecture)
+    known: str | None = None  # the architecture's words, read only for a per-service table
     for heading in ctx.doc.headings:
-        if not _PER_SERVICE_RE.search(heading.title):
+        if not _is_per_service(heading.title):
             continue
+        if known is None:
+            known = " ".join(" ".join(ctx.doc.text(s.start, s.end).lower().split())
+                             for s in architecture)
         for sub in _subheadings_under(ctx, heading):
             name = _normal_title(sub.title)
             if name and name not in known:

@@ -16,7 +16,7 @@ from smartspec import catalog, options
 from smartspec.document import Section, block_hash
 from smartspec.markers import SETTINGS_RE, SETTINGS_SCHEMA
 from smartspec.rules.base import RULES, Hit, Skip
-from smartspec.rules.context import Context
+from smartspec.rules.context import CODE_SPAN_RE, Context
 from smartspec.rules.messages import rule_words
 from smartspec.specids import MENTION_RE
 
@@ -43,7 +43,6 @@ _MARKER_RES = (re.compile(r"T(?:ODO|BD)(?!\w)"), re.compile(r"FIXME(?!\w)"),
                re.compile(r"XXX(?!\w)"))
 _BRACKET_RE = re.compile(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
 _ELLIPSIS_CELL_RE = re.compile(r"\|[ \t]*(?:\.\.\.|…)[ \t]*(?=\|)")
-_CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
 _REFERENCE_DEF_RE = re.compile(r"(?m)^ {0,3}\[([^\]\n]+)\]:")
 # Bracketed text that is content, not a placeholder: the reference's marker for a dependency
 # missing from the index (reported by related-specs instead).
@@ -302,11 +301,11 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
         for m in _BRACKET_RE.finditer(text):
             if m.start() and text[m.start() - 1] in "]\\!":
                 continue  # the [ref] of [text][ref], an escaped bracket, an image
-            if defined is None:
-                defined = {label.strip().lower() for label in _REFERENCE_DEF_RE.findall(text)}
             inner = m.group(0)[1:-1].strip()
             if _is_usage_or_literal(inner):
                 continue
+            if defined is None:
+                defined = {label.strip().lower() for label in _reference_labels(text)}
             if (inner.lower() not in defined
                     and m.group(0) not in _NOT_PLACEHOLDERS):
                 candidates.append((m.start(), m.group(0)))
@@ -323,6 +322,23 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
             shown.append(found)
     for line, shown in per_line.items():
         yield Hit(line, "placeholder", {"text": ", ".join(repr(f) for f in shown[:3])})
+
+
+def _reference_labels(text: str) -> list[str]:
+    """``_REFERENCE_DEF_RE.findall(text)``: every match holds "]:", so only the lines that
+    hold one are tried (a multi-line pattern tried at every position of a whole spec costs
+    more than the rest of the rule)."""
+    starts: list[int] = []
+    # "]" alone is found at memchr speed, and a spec holds few of them: faster than a search
+    # for the two characters.
+    at = text.find("]")
+    while at >= 0:
+        if text.startswith(":", at + 1):
+            start = text.rfind("\n", 0, at) + 1
+            if not starts or starts[-1] != start:
+                starts.append(start)
+        at = text.find("]", at + 1)
+    return [m.group(1) for start in starts if (m := _REFERENCE_DEF_RE.match(text, start))]
 
 
 def _is_usage_or_literal(inner: str) -> bool:
@@ -342,4 +358,4 @@ def _is_usage_or_literal(inner: str) -> bool:
 def _in_code_span(text: str, start: int, end: int, offset: int) -> bool:
     if "`" not in text[start:end]:
         return False
-    return any(m.start() <= offset < m.end() for m in _CODE_SPAN_RE.finditer(text, start, end))
+    return any(m.start() <= offset < m.end() for m in CODE_SPAN_RE.finditer(text, start, end))

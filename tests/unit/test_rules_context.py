@@ -1,0 +1,109 @@
+"""The shared views the rules read: each faster form answers exactly as the plain one does."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from smartspec.document import parse
+from smartspec.rules import Validator
+from smartspec.rules.context import (
+    Context,
+    LineIndex,
+    _closer_re,
+    _first_closer,
+    clear_text_memos,
+    per_text,
+)
+from smartspec.rules.structure import _REFERENCE_DEF_RE, _reference_labels
+
+SPEC = """# SPEC-001: Pools
+
+## 1. Architecture
+
+Each instance keeps a connection pool of 20 connections per instance; up to 8 replicas.
+See section 2 and [the data](#2-data). PgBouncer sits in front: <!-- pool size 5 -->
+คิวงาน ลองใหม่ 3 ครั้ง, then retry with backoff 1s, 5s.
+
+```sql
+CREATE TABLE pool (id int);
+```
+
+## 2. Data
+
+max_connections = 100 (https://pool.example.com/docs)
+[data]: #2-data
+ [Other Label]: <#1-architecture>
+"""
+
+
+def _context(text: str) -> Context:
+    validator = Validator()
+    return Context(parse(text), path="spec.md", matchers=validator.matchers)
+
+
+def test_line_index_counts_lines_for_offsets_asked_in_any_order() -> None:
+    text = "a\nbb\n\nccc\nd"
+    index = LineIndex(text)
+    offsets = list(range(len(text) + 1))
+    random.Random(7).shuffle(offsets)
+    for offset in offsets + sorted(offsets):
+        assert index.line_of(offset) == text.count("\n", 0, offset)
+
+
+@pytest.mark.parametrize("text", [SPEC, SPEC.replace("Pools", "İstanbul pools"),
+                                  SPEC.replace("\n", "\r\n")])
+def test_lines_found_through_shared_parts_are_the_lines_holding_the_words(text: str) -> None:
+    words = ("max_connections", "connection limit", "pool", "pgbouncer", "pgpool", "pooler",
+             "instances", "replicas", "maxreplicas", "pods", "proxy", "odyssey")
+    needles = ("connection", "pool", "instances", "replicas", "pods", "pgbouncer", "proxy",
+               "odyssey")
+    assert _context(text).lines_with_via(words, needles) == _context(text).lines_with(words)
+    # The Thai word is found where its lead byte occurs, and not looked for elsewhere.
+    assert _context(text).lines_with(("ลองใหม่",)) == [6]
+    assert _context(text.replace("ลองใหม่", "again")).lines_with(("ลองใหม่",)) == []
+
+
+def test_raw_lines_found_through_shared_parts_are_the_lines_holding_the_needles() -> None:
+    ctx = _context(SPEC)
+    needles = ("section ", "Section ", "](#", "](<#", "]: #", "]: <#")
+    via = ("ection ", "](", "]: ")
+    assert ctx.raw_lines_with(needles, via=via) == ctx.raw_lines_with(needles) == [5, 15, 16]
+
+
+@pytest.mark.parametrize("inner", [
+    "a\n```\nb\n",  # two blocks that touch: the first closes at line 1
+    "a\n  ```` \nb\n",  # a longer closing run, indented, trailing spaces
+    "a ```\n    ```\nb\n",  # a run inside a line, then one indented too far: no closer
+    "x\n```js\n```\r\n",  # an info string is no closer; the next line is
+    "",
+])
+def test_a_closing_fence_is_found_where_the_multi_line_pattern_finds_it(inner: str) -> None:
+    closer = _closer_re("`", 3)
+    expected = closer.search(inner)
+    found = _first_closer(closer, inner, "```")
+    assert (found and (found.start(), found.end())) == (expected and (expected.start(),
+                                                                     expected.end()))
+
+
+def test_reference_labels_are_the_definitions_the_pattern_finds() -> None:
+    text = SPEC + "x]: not at a line start\n    [indented too far]: #x\n[a]b]: #y\n"
+    assert _reference_labels(text) == _REFERENCE_DEF_RE.findall(text)
+    assert _reference_labels(text) == ["data", "Other Label"]
+
+
+def test_a_result_per_text_is_shared_until_the_memos_are_cleared() -> None:
+    calls: list[str] = []
+
+    @per_text
+    def words_of(text: str) -> tuple[str, ...]:
+        calls.append(text)
+        return tuple(re.findall(r"\w+", text))
+
+    assert words_of("a b") is words_of("a b")
+    assert calls == ["a b"]
+    clear_text_memos()
+    assert words_of("a b") == ("a", "b")
+    assert calls == ["a b", "a b"]
