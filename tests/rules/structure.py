@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from smartspec.document import block_hash, parse
+from smartspec.document import block_hash, legacy_block_hash, parse
 from tests.rules import Case, spec
 
 
@@ -317,15 +317,16 @@ _WRAPPED = spec(f"""
     """)
 
 
-def _registry(text: str, *, overview: str = "x") -> dict[str, Any]:
+def _registry(text: str, *, overview: str = "x", fingerprint: Any = None) -> dict[str, Any]:
     doc = parse(text)
     security = next(s for s in doc.sections if s.critical is not None)
+    fingerprint = fingerprint or block_hash
     return {"registry": {"schema": 1, "specs": {"spec-004-payments": {
         "path": "specs/feature/spec-004-payments/spec.md",
         "sections": {
             "overview": {"title": "Overview", "critical": None, "sha256": overview},
             "security": {"title": "Security", "critical": "security",
-                         "sha256": block_hash(doc.section_text(security))},
+                         "sha256": fingerprint(doc.section_text(security))},
         }}}}}
 
 
@@ -340,6 +341,14 @@ CRITICAL_TEXT_CHANGED = [
          options=_registry(_WRAPPED)),
     Case("trailing separators and CRLF do not count as an edit",
          _WRAPPED.replace("\n", "\r\n") + "\r\n---\r\n", options=_registry(_WRAPPED)),
+    Case("a renumbered critical heading is not an edit", _WRAPPED.replace("## 2. Sec", "## 3. Sec"),
+         options=_registry(_WRAPPED)),
+    Case("a registry from before numbers left fingerprints still names the text", _WRAPPED,
+         options=_registry(_WRAPPED, fingerprint=legacy_block_hash)),
+    Case("... and an edit is still found with such a registry",
+         _WRAPPED.replace("as written", "as edited"),
+         fails=(("## 2. Security", 'Critical section "Security Threat Model (STRIDE-Full)"'),),
+         options=_registry(_WRAPPED, fingerprint=legacy_block_hash)),
 ]
 
 PLACEHOLDERS = [
