@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from smartspec.domains import packs
+from smartspec.lazyre import lazy_re
 from smartspec.options import DOMAINS
 from smartspec.specids import DESCRIPTION_ID_RE
 
@@ -118,16 +119,16 @@ ENTITY_NOUNS: dict[str, str] = {
 PLURAL_TO_SINGULAR = {plural: singular for singular, plural in ENTITY_NOUNS.items()}
 
 # "GET /api/v1/users", "POST /payments/{id}/refund"
-ENDPOINT_RE = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\s+(/[A-Za-z0-9_\-/{}:.]*)")
+ENDPOINT_RE = lazy_re(r"\b(GET|POST|PUT|PATCH|DELETE)\s+(/[A-Za-z0-9_\-/{}:.]*)")
 # "payment service", "credit-service", "the Cost Management service"
-SERVICE_RE = re.compile(r"\b((?:[A-Za-z][A-Za-z0-9]*[ -]){1,2}?)services?\b", re.IGNORECASE)
+SERVICE_RE = lazy_re(r"\b((?:[A-Za-z][A-Za-z0-9]*[ -]){1,2}?)services?\b", re.IGNORECASE)
 # "A, B and C services"
 _ITEM = r"[A-Za-z][A-Za-z0-9-]*(?: [A-Za-z][A-Za-z0-9-]*)?"
-SERVICE_LIST_RE = re.compile(
+SERVICE_LIST_RE = lazy_re(
     rf"\b((?:{_ITEM},\s+)+(?:{_ITEM},?\s+and\s+)?{_ITEM})\s+services\b", re.IGNORECASE
 )
 # "<Name> API" for names not in EXTERNAL_APIS: "the Acme API"
-NAMED_API_RE = re.compile(r"\b([A-Z][A-Za-z0-9]+(?:\s[A-Z][A-Za-z0-9]+)?)\s+API\b")
+NAMED_API_RE = lazy_re(r"\b([A-Z][A-Za-z0-9]+(?:\s[A-Z][A-Za-z0-9]+)?)\s+API\b")
 
 _NOT_SERVICES = {"the", "a", "an", "our", "this", "that", "web", "micro", "and", "or", "of",
                  "with", "for", "to", "new", "backend", "each", "every", "other", "all",
@@ -209,7 +210,7 @@ def find_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
 # (node.js, c#, pub/sub, third-party, https://host/queue). A keyword must be a whole run, or
 # a sequence of whole runs separated by spaces, so a word inside a URL or a longer name never
 # counts. Thai words are matched as substrings (Thai is written without spaces).
-_TOKEN_RE = re.compile(r"[\w.#+/-]+")
+_TOKEN_RE = lazy_re(r"[\w.#+/-]+")
 _MAX_PHRASE = 3
 
 
@@ -321,7 +322,7 @@ def _technologies(text: str) -> tuple[str, ...]:
 # tries every comma of a long list as a start and scans on to its end: quadratic (a 56 KB list
 # took minutes). Searching only a bounded window before each "services" keeps the scan linear.
 _SERVICE_LIST_SPAN = 240
-_SERVICES_WORD_RE = re.compile(r"\bservices\b", re.IGNORECASE)
+_SERVICES_WORD_RE = lazy_re(r"\bservices\b", re.IGNORECASE)
 
 
 def _service_lists(description: str) -> list[re.Match[str]]:

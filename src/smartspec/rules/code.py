@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
+from smartspec.lazyre import lazy_re
 from smartspec.rules.context import CodeBlock, Context, LineIndex, blank_out, per_text
 
 # The info-string words of each language family.
@@ -50,14 +51,14 @@ _KEYWORDS = frozenset({
 
 # Declarations. Brace languages: "interface Name", "class Name", Go "type Name interface",
 # "type Name struct". Python: "class Name(Bases):".
-_BRACE_DECL_RE = re.compile(
+_BRACE_DECL_RE = lazy_re(
     r"(?:(interface|class|record|object)\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s+"
     r"(interface|struct))\b([^{;\n]*)")
-_PY_CLASS_RE = re.compile(r"^([ \t]*)class\s+([A-Za-z_]\w*)\s*(?:\(([^)]*)\))?\s*:", re.M)
-_PY_DEF_RE = re.compile(r"^([ \t]+)(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.M)
-_PY_ATTR_RE = re.compile(r"^([ \t]+)([A-Za-z_]\w*)\s*:", re.M)
-_GO_METHOD_RE = re.compile(r"\bfunc\s*\(\s*\w+\s+\*?([A-Za-z_]\w*)\s*\)\s*([A-Za-z_]\w*)\s*\(")
-_KT_PROP_RE = re.compile(r"\b(?:val|var)\s+([A-Za-z_]\w*)")
+_PY_CLASS_RE = lazy_re(r"^([ \t]*)class\s+([A-Za-z_]\w*)\s*(?:\(([^)]*)\))?\s*:", re.M)
+_PY_DEF_RE = lazy_re(r"^([ \t]+)(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.M)
+_PY_ATTR_RE = lazy_re(r"^([ \t]+)([A-Za-z_]\w*)\s*:", re.M)
+_GO_METHOD_RE = lazy_re(r"\bfunc\s*\(\s*\w+\s+\*?([A-Za-z_]\w*)\s*\)\s*([A-Za-z_]\w*)\s*\(")
+_KT_PROP_RE = lazy_re(r"\b(?:val|var)\s+([A-Za-z_]\w*)")
 # Python bases that add no members a spec would call.
 _PY_NEUTRAL_BASES = frozenset({"Protocol", "ABC", "object", "typing.Protocol", "abc.ABC",
                                "Generic", "metaclass=ABCMeta", "ABCMeta"})
@@ -67,16 +68,16 @@ _PY_NEUTRAL_BASES = frozenset({"Protocol", "ABC", "object", "typing.Protocol", "
 #   Java/C#:          "Type name;" "Type name," "Type name)" "Type name ="
 #   Go:               "name Type" / "name *pkg.Type" in a struct body or a parameter list
 # Found from the colon (a literal the regex engine can skip to), then the name before it.
-_COLON_TYPE_RE = re.compile(
+_COLON_TYPE_RE = lazy_re(
     r":\s*([A-Z]\w*)(?:<[^<>]*(?:<[^<>]*>[^<>]*)*>)?(?![\w<]|\s*[\[.])")
-_TYPED_BINDING_RE = re.compile(
+_TYPED_BINDING_RE = lazy_re(
     r"\b([A-Z]\w*)(?:<[^<>;()]*>)?\s+([A-Za-z_]\w*)\s*(?=[;,)=])")
-_GO_BINDING_RE = re.compile(r"\b([a-zA-Z_]\w*)\s+\*?(?:[a-z]\w*\.)?([A-Z]\w*)\b(?!\s*[\[.(])")
-_PY_SELF_ASSIGN_RE = re.compile(r"\bself\.([A-Za-z_]\w*)\s*(?::\s*([A-Z]\w*))?\s*=\s*"
+_GO_BINDING_RE = lazy_re(r"\b([a-zA-Z_]\w*)\s+\*?(?:[a-z]\w*\.)?([A-Z]\w*)\b(?!\s*[\[.(])")
+_PY_SELF_ASSIGN_RE = lazy_re(r"\bself\.([A-Za-z_]\w*)\s*(?::\s*([A-Z]\w*))?\s*=\s*"
                                 r"([A-Za-z_]\w*)\s*$", re.M)
 # A call on a name: ".method(" found from the dot, then the receiver, the last name before
 # it ("this.repo.save(" -> repo, "s.repo.Save(" -> repo, "repo.save(" -> repo).
-_DOT_CALL_RE = re.compile(r"\.\s*([A-Za-z_]\w*)\s*(?:<[^<>()]*>)?\s*\(")
+_DOT_CALL_RE = lazy_re(r"\.\s*([A-Za-z_]\w*)\s*(?:<[^<>()]*>)?\s*\(")
 
 
 class DeclaredType:
@@ -111,7 +112,7 @@ class CodeFacts(NamedTuple):
     calls: list[Call]
 
 
-_DECLARES_RE = re.compile(r"interface |class |type |record |object ")
+_DECLARES_RE = lazy_re(r"interface |class |type |record |object ")
 
 
 def family(block: CodeBlock) -> str | None:
@@ -120,9 +121,9 @@ def family(block: CodeBlock) -> str | None:
 
 # Comments and string literals, blanked before code is read (a brace or a call inside them
 # is not code). Python has "#" comments and no block comments; the others "//" and "/* */".
-_BRACE_NOISE_RE = re.compile(
+_BRACE_NOISE_RE = lazy_re(
     r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`", re.S)
-_PY_NOISE_RE = re.compile(
+_PY_NOISE_RE = lazy_re(
     r"#[^\n]*|\"\"\".*?\"\"\"|'\'\'.*?'\'\'|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S)
 
 
@@ -156,7 +157,7 @@ def _body(text: str, start: int) -> tuple[int, int] | None:
     return None
 
 
-_NEST_RE = re.compile(r"[()\[\]{}]")
+_NEST_RE = lazy_re(r"[()\[\]{}]")
 
 
 def name_before(text: str, end: int) -> tuple[str, int] | None:
@@ -173,7 +174,7 @@ def name_before(text: str, end: int) -> tuple[str, int] | None:
     return text[index:stop], index
 
 
-_GENERIC_TAIL_RE = re.compile(r"<[^<>()]*>\s*$")
+_GENERIC_TAIL_RE = lazy_re(r"<[^<>()]*>\s*$")
 
 
 def _names_before(text: str, marks: str) -> set[str]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from smartspec import catalog, detect
 from smartspec.document import Heading, Section
+from smartspec.lazyre import lazy_re
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import (
     ARCHITECTURE,
@@ -35,42 +36,42 @@ from smartspec.rules.messages import rule_words
 # by a case-insensitive search of the section; only their lines are tested for a measure.
 _QUEUE_NOUNS = ("queue", "queues", "worker", "workers", "consumer", "consumers", "message",
                 "messages", "job", "jobs", "dlq", "dead letter", "dead-letter", "คิว")
-_MEASURE_RE = re.compile(
+_MEASURE_RE = lazy_re(
     r"(?i)\b(?:depth|lag|backlog|latency|throughput|processing|age|rate|size|retries|"
     r"per (?:second|message|minute))\b|\d\s*(?:ms|s|msg/s|/s)\b|[<>≤≥]\s*\d|ความล่าช้า|ความยาว")
 # Integration tests in a testing section: "Integration Tests", "integration testing", Thai.
-_INTEGRATION_RE = re.compile(r"(?i)\bintegration\b|บูรณาการ|การรวมระบบ")
+_INTEGRATION_RE = lazy_re(r"(?i)\bintegration\b|บูรณาการ|การรวมระบบ")
 # A retry policy: retry/retries/retried/retrying, backoff/back-off, Thai "ลองใหม่"/"ลองซ้ำ".
-_RETRY_RE = re.compile(r"(?i)\bretr(?:y|ies|ied|ying)\b|\bback-?off\b|ลองใหม่|ลองซ้ำ")
+_RETRY_RE = lazy_re(r"(?i)\bretr(?:y|ies|ied|ying)\b|\bback-?off\b|ลองใหม่|ลองซ้ำ")
 # The security part of a compact spec's Constraints & Risk Notes: "**Security:**" or a
 # "### Security" heading.
-_COMPACT_SECURITY_RE = re.compile(r"(?im)^\s*(?:\*\*security\b|#{3,6}\s+security\b|\*\*ความปลอดภัย)")
+_COMPACT_SECURITY_RE = lazy_re(r"(?im)^\s*(?:\*\*security\b|#{3,6}\s+security\b|\*\*ความปลอดภัย)")
 
 
 # A security heading below level 2: "### Security", "#### 7.3 Security Considerations".
 # A heading of any level that covers security: "### Security", "## 3. Authorization",
 # "#### Authentication and Access Control".
-_SECURITY_TITLE_RE = re.compile(
+_SECURITY_TITLE_RE = lazy_re(
     r"(?i)\bsecurity\b|\bauthenticat|\bauthori[sz]ation\b|\baccess\s+control\b|"
     r"ความปลอดภัย|ยืนยันตัวตน")
 # Bracketed template slots ("[key interaction, e.g., \"reset their password\"]") and quoted
 # text (a message the system shows: "GitHub authentication required") hold words that do
 # not describe this service's own authentication.
-_SLOT_OR_QUOTE_RE = re.compile(r"\[[^\]\n]*\](?![(\[:])|\"[^\"\n]*\"|“[^”\n]*”")
+_SLOT_OR_QUOTE_RE = lazy_re(r"\[[^\]\n]*\](?![(\[:])|\"[^\"\n]*\"|“[^”\n]*”")
 # An auth word that names a tool ("Auth generator helper", "the Auth plugin") rather than
 # this service's authentication: a capitalised word followed by a tool noun.
-_TOOL_NAME_RE = re.compile(r"(?:generator|helper|plugin|tool|command|script|template|module|"
+_TOOL_NAME_RE = lazy_re(r"(?:generator|helper|plugin|tool|command|script|template|module|"
                            r"package|library|extension|wizard|skill|hook)s?\b")
 # Another program's login: "`gh` is not authenticated", "the CLI is logged in".
-_OTHER_PROGRAM_RE = re.compile(
+_OTHER_PROGRAM_RE = lazy_re(
     r"`[^`]+`\s+(?:is|isn't|is\s+not|was|wasn't|must\s+be|needs\s+to\s+be|gets)\s+"
     r"(?:not\s+)?(?:authenticated|authorized|logged\s+in|signed\s+in)\b", re.I)
 # A parenthetical list of examples ("(e.g., database setup, CRUD endpoints, basic
 # authentication)") illustrates kinds of work; it does not state this service's login.
-_EXAMPLE_LIST_RE = re.compile(r"\((?:e\.g\.|eg\.|for example|such as)[^)\n]*\)", re.I)
+_EXAMPLE_LIST_RE = lazy_re(r"\((?:e\.g\.|eg\.|for example|such as)[^)\n]*\)", re.I)
 # A line that names a risk or an outside dependency rather than a call this service makes:
 # "Dependency on third-party LLM availability", "Risk: third-party outage".
-_RISK_LINE_RE = re.compile(r"(?i)\brisks?\b|\bdependency\s+on\b|\bdepends\s+on\b|"
+_RISK_LINE_RE = lazy_re(r"(?i)\brisks?\b|\bdependency\s+on\b|\bdepends\s+on\b|"
                            r"\bavailability\s+of\b|\bassumptions?\b")
 
 

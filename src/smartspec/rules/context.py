@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 
 from smartspec import catalog, detect
 from smartspec.document import FENCE_RE, Document, Section
+from smartspec.lazyre import lazy_re
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
 
@@ -35,11 +36,11 @@ from smartspec.rules.keywords import WordMatcher, has_lead_byte
 #   user@example.com                           e-mail addresses
 # URLs and addresses are found from their "://", "www." or "@" with str.find and grown to
 # both sides: a regex that has to try every position of a 20 KB text costs ten times more.
-_LINK_TARGET_RE = re.compile(r"\]\([^)\n]*\)")
-_NOT_NEWLINE_RE = re.compile(r"[^\r\n]")
-_URL_REST_RE = re.compile(r"[^\s<>()\[\]`\"']*")
+_LINK_TARGET_RE = lazy_re(r"\]\([^)\n]*\)")
+_NOT_NEWLINE_RE = lazy_re(r"[^\r\n]")
+_URL_REST_RE = lazy_re(r"[^\s<>()\[\]`\"']*")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
-_EMAIL_DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+_EMAIL_DOMAIN_RE = lazy_re(r"[\w-]+(?:\.[\w-]+)+")
 _EMAIL_LOCAL_CHARS = frozenset(".+-_")
 
 # Which sections play which part, by catalog key. Compact specs fold several standard
@@ -53,21 +54,21 @@ IMPLEMENTATION = ("implementation", "compact-technical", "compact-constraints")
 SECURITY = ("security",)
 
 # Inline code on a line: "`x`", "``a ` b``".
-CODE_SPAN_RE = re.compile(r"(`+)[^`\n].*?\1")
+CODE_SPAN_RE = lazy_re(r"(`+)[^`\n].*?\1")
 
 # Endpoint definitions: "GET /api/v1/users", "POST https://api.x.com/v1/pay", or a table row
 # "| GET | `/api/v1/users` | ... |" (backticks and bold are removed before matching).
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-_INLINE_ENDPOINT_RE = re.compile(
+_INLINE_ENDPOINT_RE = lazy_re(
     r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(?:[a-z]+://[^/\s]+)?(/[^\s|]*)"
 )
 # A path token in an example line: the scheme and host are cut first, then "/a/b" up to
 # whitespace, a quote, a query string or a fragment.
-_HOST_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"'`]+")
-_PATH_TOKEN_RE = re.compile(r"/[^\s\"'`)?#,;|]*")
-_METHOD_RE = re.compile(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
+_HOST_RE = lazy_re(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"'`]+")
+_PATH_TOKEN_RE = lazy_re(r"/[^\s\"'`)?#,;|]*")
+_METHOD_RE = lazy_re(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
 # Path segments that stand for a value: {id}, :id, <id>.
-PARAM_SEGMENT_RE = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
+PARAM_SEGMENT_RE = lazy_re(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 
 
 def _comment_spans(text: str) -> list[tuple[int, int]]:
@@ -136,7 +137,7 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-_NOT_LINE_END_RE = re.compile(r"[^\n]")
+_NOT_LINE_END_RE = lazy_re(r"[^\n]")
 
 
 def blank_out(text: str) -> str:

@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
 
+from smartspec.lazyre import lazy_re
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import Context, per_text
 from smartspec.rules.messages import rule_words
@@ -35,17 +36,17 @@ _UNIT = r"(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)"
 _DURATION = r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"(?![A-Za-z])"
 
 # "P50: < 100ms", "p99 latency ≤ 1.2 s", "| P95 | 200 ms |"
-_PERCENTILE_RE = re.compile(r"(?<![\w.])[Pp](\d{2}(?:\.\d+)?)(?![\d.])[^0-9\n]{0,24}?" + _DURATION)
+_PERCENTILE_RE = lazy_re(r"(?<![\w.])[Pp](\d{2}(?:\.\d+)?)(?![\d.])[^0-9\n]{0,24}?" + _DURATION)
 # Literal-led patterns and words: the regex engine (or str.find) skips to them, where a
 # pattern that starts with a look-behind or a case-insensitive alternation would be tried
 # at every position of the spec.
-_ANY_PERCENTILE_RE = re.compile(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
+_ANY_PERCENTILE_RE = lazy_re(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
 # The same, one pattern per letter: a pattern that starts with a literal lets the engine
 # jump from one "p" to the next, where "[Pp]" is tried at every position (five times
 # slower over a whole spec). A match holds no "p", so the two never overlap.
-_PERCENTILE_STARTS = (re.compile(r"p\d\d(?:\.\d+)?(?![\d.])"),
-                      re.compile(r"P\d\d(?:\.\d+)?(?![\d.])"))
-_PERCENT_RE = re.compile(r"%")
+_PERCENTILE_STARTS = (lazy_re(r"p\d\d(?:\.\d+)?(?![\d.])"),
+                      lazy_re(r"P\d\d(?:\.\d+)?(?![\d.])"))
+_PERCENT_RE = lazy_re(r"%")
 _DEADLINE_WORDS = ("within", "deadline", "total timeout", "total budget", "overall timeout",
                    "overall budget", "budget of")
 _LIMIT_WORDS = ("max_connections", "connection limit", "max connections",
@@ -58,38 +59,38 @@ _POOL_WORDS = (*_LIMIT_WORDS, "pool", "instances", "replicas", "pods", "maxrepli
 # and "pooler", "replicas" in "maxreplicas".
 _POOL_NEEDLES = ("connection", "pool", "instances", "replicas", "pods", "pgbouncer", "proxy",
                  "odyssey")
-_PERCENTILE_HEADER_RE = re.compile(r"^[Pp](\d{2}(?:\.\d+)?)\b")
+_PERCENTILE_HEADER_RE = lazy_re(r"^[Pp](\d{2}(?:\.\d+)?)\b")
 # "99.95% uptime", "SLA: 99.9%", "| Availability | 99.95% (...) |"
-_AVAILABILITY_RE = re.compile(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
-_AVAILABILITY_WORDS_RE = re.compile(r"(?i)uptime|availability|\bsla\b|\bslo\b|ความพร้อมใช้งาน")
+_AVAILABILITY_RE = lazy_re(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
+_AVAILABILITY_WORDS_RE = lazy_re(r"(?i)uptime|availability|\bsla\b|\bslo\b|ความพร้อมใช้งาน")
 # "4.38 hours/year", "21.6 minutes per 30-day month", "52.6 min a year"
-_DOWNTIME_RE = re.compile(
+_DOWNTIME_RE = lazy_re(
     r"(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)\s*"
     r"(?:/|per|a|each|every)\s*(?:(30|31|28)-day\s+)?(year|yr|month|mo|week|day)\b")
 # A retry delay list: "backoff 1s, 5s, 30s", "(1s, 5s, 30s)", "1s -> 5s -> 30s".
-_SCHEDULE_RE = re.compile(
+_SCHEDULE_RE = lazy_re(
     _DURATION + r"(?:\s*(?:,|→|->|then|and|,\s*then)\s*" + r"\d+(?:\.\d+)?\s*" + _UNIT
     + r"(?![A-Za-z]))+")
-_RETRY_WORDS_RE = re.compile(r"(?i)\bretr(?:y|ies|ied|ying)\b|\bback-?off\b|ลองใหม่")
-_DEADLINE_RE = re.compile(
+_RETRY_WORDS_RE = lazy_re(r"(?i)\bretr(?:y|ies|ied|ying)\b|\bback-?off\b|ลองใหม่")
+_DEADLINE_RE = lazy_re(
     r"(?i)\b(?:within|deadline(?:\s+of)?|total\s+(?:timeout|budget)(?:\s+of)?|"
     r"overall\s+(?:timeout|budget)(?:\s+of)?|budget\s+of)\s*:?\s*" + _DURATION)
-_DEADLINE_CONTEXT_RE = re.compile(
+_DEADLINE_CONTEXT_RE = lazy_re(
     r"(?i)timeout|time out|times out|deadline|budget|finish|complete|compensat|give up|"
     r"abandon|expire")
 # Connection pool per instance, instance count, and a stated database connection limit.
-_POOL_LINE_RE = re.compile(r"(?i)\bpool")
-_PER_INSTANCE_RE = re.compile(r"(?i)per\s+(?:instance|pod|replica|node|process)|"
+_POOL_LINE_RE = lazy_re(r"(?i)\bpool")
+_PER_INSTANCE_RE = lazy_re(r"(?i)per\s+(?:instance|pod|replica|node|process)|"
                               r"each\s+(?:instance|pod|replica)|pool\s+size|max(?:imum)?\s+pool")
-_POOL_SIZE_RE = re.compile(r"(\d+)(?:\s*[-–]\s*(\d+))?\s*(?:connections?|conns?)\b|"
+_POOL_SIZE_RE = lazy_re(r"(\d+)(?:\s*[-–]\s*(\d+))?\s*(?:connections?|conns?)\b|"
                            r"(?i:pool\s+size|max(?:imum)?\s+pool(?:\s+size)?)\s*[:=]?\s*(\d+)")
-_INSTANCES_RE = re.compile(
+_INSTANCES_RE = lazy_re(
     r"(?i)\bmax(?:imum)?\.?\s+(?:instances|replicas|pods)\s*[:=]?\s*(\d+)|"
     r"\bup\s+to\s+(\d+)\s+(?:instances|replicas|pods)\b|\bmaxReplicas\s*[:=]\s*(\d+)")
-_LIMIT_RE = re.compile(
+_LIMIT_RE = lazy_re(
     r"(?i)\bmax_connections\s*[:=]?\s*`?(\d+)|\bconnection\s+limit\s*(?:of|:|=)?\s*`?(\d+)|"
     r"\bmax(?:imum)?\s+(?:database\s+|db\s+)?connections\s*(?:of|:|=)\s*`?(\d+)")
-_MULTIPLEXER_RE = re.compile(r"(?i)pgbouncer|pgpool|rds proxy|odyssey|connection proxy|pooler")
+_MULTIPLEXER_RE = lazy_re(r"(?i)pgbouncer|pgpool|rds proxy|odyssey|connection proxy|pooler")
 
 
 def _seconds(value: str, unit: str) -> float:

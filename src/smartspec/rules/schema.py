@@ -18,27 +18,28 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from smartspec.lazyre import lazy_re
 from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
 
-_CREATE_TABLE_RE = re.compile(
+_CREATE_TABLE_RE = lazy_re(
     r"(?i)CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
     r"(?:IF\s+NOT\s+EXISTS\s+)?((?:[\w\"`\[\]]+\.)?[\w\"`\[\]]+)\s*(\(|PARTITION\s+OF\b)")
-_CREATE_ENUM_RE = re.compile(
+_CREATE_ENUM_RE = lazy_re(
     r"(?i)\bCREATE\s+TYPE\s+((?:\w+\.)?\w+)\s+AS\s+ENUM\s*\(([^)]*)\)")
-_ALTER_ADD_RE = re.compile(
+_ALTER_ADD_RE = lazy_re(
     r"(?i)ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?((?:\w+\.)?[\w\"]+)\s+ADD\s+"
     r"(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?([\w\"]+)\s+([\w ]+)")
-_CHECK_IN_RE = re.compile(r"(?is)\bCHECK\s*\(\s*\(?\s*([\w\"]+)\s*\)?\s+IN\s*\(([^()]*)\)")
-_STRING_RE = re.compile(r"'((?:[^']|'')*)'")
+_CHECK_IN_RE = lazy_re(r"(?is)\bCHECK\s*\(\s*\(?\s*([\w\"]+)\s*\)?\s+IN\s*\(([^()]*)\)")
+_STRING_RE = lazy_re(r"'((?:[^']|'')*)'")
 _CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "foreign",
                                "exclude", "index", "key", "like", "period"})
 # Types that store binary floating point: money must not be kept in them.
 FLOAT_SQL_TYPES = frozenset({"float", "float4", "float8", "real", "double", "binary_float",
                              "binary_double"})
 
-_ER_RELATION_RE = re.compile(
+_ER_RELATION_RE = lazy_re(
     r"^\s*\"?([\w.-]+)\"?\s+[|}{o]{1,2}(?:--|\.\.)[|}{o]{1,2}\s+\"?([\w.-]+)\"?")
-_ER_ENTITY_RE = re.compile(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
+_ER_ENTITY_RE = lazy_re(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
 
 
 class Column(NamedTuple):
@@ -80,7 +81,7 @@ def _strip_sql_comments(text: str) -> str:
 
 
 _DDL_WORDS = ("CREATE", "create", "Create", "ALTER", "alter")
-_SQL_SPECIAL_RE = re.compile(r"[(),']")
+_SQL_SPECIAL_RE = lazy_re(r"[(),']")
 
 
 def _split_top(text: str) -> list[tuple[int, str]]:
@@ -356,8 +357,8 @@ def _json_objects_of(text: str) -> tuple[tuple[tuple[tuple[str, int], ...], dict
     return tuple(found)
 
 
-_WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD_RE = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*")
+_CAMEL_RE = lazy_re(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 @lru_cache(maxsize=8192)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from urllib.parse import unquote as url_unquote
 
 from smartspec.document import Heading
+from smartspec.lazyre import lazy_re
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.code import code_facts, family, is_universal, name_before
 from smartspec.rules.code import top_level as _top_level_text
@@ -86,18 +87,18 @@ _MONEY_PARTS = frozenset({"amount", "price", "balance", "cost", "fee", "fees", "
 #   Go:     Amount float64
 #   Java/C#: double amount / float Amount / Double amount
 _FLOAT_FIELD_RES: dict[str, re.Pattern[str]] = {
-    "ts": re.compile(r":\s*number\b(?!\s*\[)"),
-    "py": re.compile(r":\s*float\b"),
-    "kt": re.compile(r":\s*(?:Double|Float)\b"),
-    "go": re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]+\*?float(?:32|64)\b", re.M),
-    "java": re.compile(r"\b(?:double|float|Double|Float)\s+([A-Za-z_]\w*)\s*[;,)=]"),
-    "cs": re.compile(r"\b(?:double|float|Double|Single)\s+([A-Za-z_]\w*)\s*[;,)={]"),
+    "ts": lazy_re(r":\s*number\b(?!\s*\[)"),
+    "py": lazy_re(r":\s*float\b"),
+    "kt": lazy_re(r":\s*(?:Double|Float)\b"),
+    "go": lazy_re(r"^[ \t]*([A-Za-z_]\w*)[ \t]+\*?float(?:32|64)\b", re.M),
+    "java": lazy_re(r"\b(?:double|float|Double|Float)\s+([A-Za-z_]\w*)\s*[;,)=]"),
+    "cs": lazy_re(r"\b(?:double|float|Double|Single)\s+([A-Za-z_]\w*)\s*[;,)={]"),
 }
 # For the colon forms the type is found first and the name read right before it.
 _COLON_FAMILIES = frozenset({"ts", "py", "kt"})
 # A status-like literal assigned or compared in code: status: 'X', status === 'X',
 # Status = "X", updateStatus(id, 'X'), setStatus("X").
-_STATUS_CALL_RE = re.compile(
+_STATUS_CALL_RE = lazy_re(
     r"(?:\b(\w+)\s*\.\s*)?\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['\"])"
     r"([A-Za-z][\w-]*)\3\s*\)")
 
@@ -116,7 +117,7 @@ def _literal_names(columns: frozenset[str]) -> tuple[str, ...]:
 # A literal assigned to or compared with a name: "status: 'X'", "status === 'X'",
 # "SagaType = \"X\"". The operator leads the pattern (the engine skips to it); the name is
 # read right before it.
-_LITERAL_AFTER_OPERATOR_RE = re.compile(r"(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\1")
+_LITERAL_AFTER_OPERATOR_RE = lazy_re(r"(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\1")
 
 
 def _code_literals(text: str, names: tuple[str, ...]) -> Iterator[tuple[str, str, int]]:
@@ -268,10 +269,10 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
             yield Hit(obj.keys[raw], "example-unknown-field", {"field": raw, "table": best})
 
 
-_OBJECT_KEY_RE = re.compile(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
+_OBJECT_KEY_RE = lazy_re(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
 
 
-_BRACE_RE = re.compile(r"[{}]")
+_BRACE_RE = lazy_re(r"[{}]")
 
 
 def _enclosing_keys(text: str, at: int) -> set[str]:
@@ -391,20 +392,20 @@ def _status_calls(text: str) -> tuple[tuple[str, str, str, int], ...]:
 #   (section Data Model & Schema) / see section Data Model & Schema for ...
 #   [text](#anchor)
 # A numbered reference followed by "of"/"in" names another document ("section 3 of RFC").
-_SECTION_NUMBER_RE = re.compile(
+_SECTION_NUMBER_RE = lazy_re(
     r"(?i)(?:\bsee\s+(?:also\s+)?(?:the\s+)?|\(\s*(?:see\s+)?)section\s+(\d+(?:\.\d+)*)"
     r"(?!\.?\d)(?!\s+(?:of|in|from)\b)")
-_SECTION_TITLE_PAREN_RE = re.compile(r"\(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n]*?)\s*\)")
-_SECTION_TITLE_SEE_RE = re.compile(r"\b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)")
+_SECTION_TITLE_PAREN_RE = lazy_re(r"\(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n]*?)\s*\)")
+_SECTION_TITLE_SEE_RE = lazy_re(r"\b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)")
 # What a line holding a reference contains, found with a plain search first.
 _XREF_NEEDLES = ("section ", "Section ", "](#", "](<#", "]: #", "]: <#")
 _XREF_VIA = ("ection ", "](", "]: ")  # each needle holds one: three passes, not six
-_ANCHOR_LINK_RE = re.compile(r"\]\(\s*<?#([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_ANCHOR_DEF_RE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?#(\S+?)>?\s*$")
-_HTML_ID_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
-_CUSTOM_ID_RE = re.compile(r"\{#([\w-]+)\}\s*$")
-_INLINE_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_HTML_TAG_RE = re.compile(r"<[^>]+>")
+_ANCHOR_LINK_RE = lazy_re(r"\]\(\s*<?#([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_ANCHOR_DEF_RE = lazy_re(r"^ {0,3}\[[^\]]+\]:\s*<?#(\S+?)>?\s*$")
+_HTML_ID_RE = lazy_re(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+_CUSTOM_ID_RE = lazy_re(r"\{#([\w-]+)\}\s*$")
+_INLINE_LINK_RE = lazy_re(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG_RE = lazy_re(r"<[^>]+>")
 
 
 def _normal_title(text: str) -> str:
@@ -518,14 +519,14 @@ def _references(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]
 
 # --- SS204 endpoints agree across sections -----------------------------------------------
 
-_MENTION_RE = re.compile(
+_MENTION_RE = lazy_re(
     r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s\"'`]+))?"
     r"(/[^\s\"'`|)?#,;]*)")
 # Hosts of examples (the service itself); a call to any other host is another system's API.
 _METHOD_WORDS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
-_OWN_HOST_RE = re.compile(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
+_OWN_HOST_RE = lazy_re(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
 # Operational endpoints platforms call; an API table rarely lists them and nobody expects it.
-_OPERATIONAL = re.compile(r"^/(?:health|healthz|ready|readyz|live|livez|metrics|ping|status|"
+_OPERATIONAL = lazy_re(r"^/(?:health|healthz|ready|readyz|live|livez|metrics|ping|status|"
                           r"\.well-known)(?:/|$)")
 
 
@@ -597,7 +598,7 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
 
 # --- SS205 diagrams agree with the schema ------------------------------------------------
 
-_PER_SERVICE_RE = re.compile(r"(?i)\bper[- ]service\b")
+_PER_SERVICE_RE = lazy_re(r"(?i)\bper[- ]service\b")
 
 
 @lru_cache(maxsize=4096)
@@ -681,7 +682,7 @@ def _per_service(ctx: Context) -> Iterator[Hit]:
 
 # --- SS207 a document says something -----------------------------------------------------
 
-_SEPARATOR_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_SEPARATOR_RE = lazy_re(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 
 
 @RULES.rule(

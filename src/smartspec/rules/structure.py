@@ -8,12 +8,12 @@ raise ``Skip`` on a hand-written spec that has none, rather than failing it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from smartspec import catalog, options
 from smartspec.document import Section, block_hash, legacy_block_hash
+from smartspec.lazyre import lazy_re
 from smartspec.markers import SETTINGS_RE, SETTINGS_SCHEMA
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import CODE_SPAN_RE, Context
@@ -36,28 +36,28 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {"api": ("api", "data-model")}
 #   | ... |                           a table cell holding only an ellipsis
 # Each pattern starts with a literal and runs only when its literal occurs at all, so a clean
 # spec costs a few substring tests.
-_TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_TEMPLATE_RE = lazy_re(r"\{\{.*?\}\}|\{%.*?%\}")
 # One literal-led pattern per marker: a leading literal lets the regex engine skip ahead,
 # an alternation or a look-behind in front makes it try every position.
-_MARKER_RES = (re.compile(r"T(?:ODO|BD)(?!\w)"), re.compile(r"FIXME(?!\w)"),
-               re.compile(r"XXX(?!\w)"))
-_BRACKET_RE = re.compile(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
-_ELLIPSIS_CELL_RE = re.compile(r"\|[ \t]*(?:\.\.\.|…)[ \t]*(?=\|)")
-_REFERENCE_DEF_RE = re.compile(r"(?m)^ {0,3}\[([^\]\n]+)\]:")
+_MARKER_RES = (lazy_re(r"T(?:ODO|BD)(?!\w)"), lazy_re(r"FIXME(?!\w)"),
+               lazy_re(r"XXX(?!\w)"))
+_BRACKET_RE = lazy_re(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
+_ELLIPSIS_CELL_RE = lazy_re(r"\|[ \t]*(?:\.\.\.|…)[ \t]*(?=\|)")
+_REFERENCE_DEF_RE = lazy_re(r"(?m)^ {0,3}\[([^\]\n]+)\]:")
 # Bracketed text that is content, not a placeholder: the reference's marker for a dependency
 # missing from the index (reported by related-specs instead).
 _NOT_PLACEHOLDERS = frozenset({"[NOT FOUND IN SPEC_INDEX]"})
 # Text that talks about placeholders rather than leaving one: "write the TBD placeholder
 # Purpose", "looks for: TODO/FIXME comments", "TODO markers".
-_ABOUT_MARKERS_RE = re.compile(r"(?i)\bplaceholders?\b|\b(?:TODO|TBD|FIXME|XXX)\s*/\s*\w|"
+_ABOUT_MARKERS_RE = lazy_re(r"(?i)\bplaceholders?\b|\b(?:TODO|TBD|FIXME|XXX)\s*/\s*\w|"
                                r"/\s*(?:TODO|TBD|FIXME|XXX)\b|"
                                r"\b(?:TODO|TBD|FIXME|XXX)s?\s+(?:comments?|markers?|tags?|items?)\b")
 # Bracketed text that is usage or a literal, not a slot:
 #   [Y/n] [y/N] [yes/no]                a prompt's choices
 #   <operation> [shell], cmd [options]  an optional argument in usage text (lower case)
 #   returns [A, B, C]                   a list literal of single words
-_CHOICES_RE = re.compile(r"^\w{1,5}(?:/\w{1,5})+$")
-_LIST_LITERAL_RE = re.compile(r"^\s*[\w.'\"-]+(?:\s*,\s*[\w.'\"-]+)+\s*$")
+_CHOICES_RE = lazy_re(r"^\w{1,5}(?:/\w{1,5})+$")
+_LIST_LITERAL_RE = lazy_re(r"^\s*[\w.'\"-]+(?:\s*,\s*[\w.'\"-]+)+\s*$")
 
 
 def _title(ctx: Context, key: str) -> str:

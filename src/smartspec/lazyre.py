@@ -1,0 +1,47 @@
+"""Regular expressions compiled on first use, not at import.
+
+The rule modules and the description scanner keep their patterns as module constants (one
+place to read each accepted variant), but compiling ~200 of them at import costs every run
+tens of milliseconds, also the runs that use only a few. ``lazy_re`` returns an object that
+behaves as the compiled pattern: the first attribute asked of it compiles the pattern once
+and stores the pattern's bound methods on the object, so later calls go straight to the
+compiled pattern's own methods, at the speed of a plain instance attribute.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+# The attributes a compiled pattern offers; copied onto the stand-in when it compiles.
+_ATTRIBUTES = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split",
+               "scanner", "pattern", "flags", "groups", "groupindex")
+
+
+class _LazyPattern:
+    """A pattern's source and flags until first use; then the pattern's own bound methods."""
+
+    def __init__(self, source: str, flags: int) -> None:
+        self._source = source
+        self._flags = flags
+
+    def __getattr__(self, name: str) -> object:
+        # Only reached for an attribute not yet on the object, that is before the first
+        # compile (or for a name a pattern does not have, which raises as a pattern would).
+        compiled = re.compile(self._source, self._flags)
+        for attribute in _ATTRIBUTES:
+            setattr(self, attribute, getattr(compiled, attribute))
+        return getattr(compiled, name)
+
+    def __repr__(self) -> str:
+        return f"lazy_re({self._source!r}, {self._flags!r})"
+
+
+def lazy_re(source: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(source, flags)``, done when the pattern is first used.
+
+    Typed as the compiled pattern, which it behaves as for every use smartspec makes of one
+    (methods and ``.pattern``); it is not one for ``isinstance`` or for ``re.sub(pattern, …)``,
+    so those take a pattern's ``.pattern`` string instead.
+    """
+    return cast("re.Pattern[str]", _LazyPattern(source, flags))
