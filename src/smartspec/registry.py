@@ -27,13 +27,17 @@ def is_foreign(path: Path) -> bool:
     """Whether ``path`` holds valid JSON that is not smartspec's registry shape (an object with
     a ``specs`` object). Unreadable or invalid files are smartspec's: loading reports them.
     The records themselves are not decoded (a registry of thousands of specs is megabytes)."""
+    try:
+        text = read_regular(path)
+    except OSError:
+        return False  # no registry yet (a new project): nothing to decode, nor msgspec to load
     import msgspec
 
     try:
-        data = _registry_shape().decode(read_regular(path))
+        data = _registry_shape().decode(text)
     except msgspec.ValidationError:  # (a DecodeError too, so caught first)
         return True  # valid JSON of another shape
-    except (OSError, msgspec.DecodeError):
+    except msgspec.DecodeError:
         return False
     return bytes(memoryview(data.specs)[:1]) != b"{"
 

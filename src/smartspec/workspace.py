@@ -299,11 +299,13 @@ class Workspace(NamedTuple):
         target = self.index_ids_path
         if stat is None:
             return
-        import msgspec
-
-        data = msgspec.json.encode({
+        # Compact JSON from the standard library's C encoder: the bytes msgspec writes for
+        # these strings and integers, without loading msgspec into a run that needs it for
+        # nothing else.
+        data = json.dumps({
             "index": rel, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "ctime_ns": stat.st_ctime_ns, "ino": stat.st_ino, "ids": sorted(set(ids))})
+            "ctime_ns": stat.st_ctime_ns, "ino": stat.st_ino, "ids": sorted(set(ids))},
+            ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if changed or _read_or_none(target) != data:
             refuse_links(target)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,14 @@ NOT_FOR_NEW = (
     # Package data is read from the package's folder; importlib.resources (and the archive
     # machinery it brings) only for an install inside an archive.
     "importlib.resources", "tempfile", "shutil", "zipfile",
+    # Classes are NamedTuples or slotted classes: a dataclass costs half a millisecond to
+    # define, and the module brings inspect (ast, dis, tokenize) with it.
+    "dataclasses",
 )
+# In a project without a registry yet (the first spec), the index and its ids file are small
+# and written with the standard library's json: msgspec, and what it loads at import
+# (typing_extensions, inspect, uuid, platform, decimal), is for reading big files.
+NOT_FOR_FIRST_NEW = ("msgspec", "typing_extensions", "inspect", "uuid", "platform", "decimal")
 # A one-spec validate reads and checks text: it renders nothing and writes no spec.
 NOT_FOR_VALIDATE = (
     *(name for name in NOT_FOR_NEW if name != "smartspec.rules.runner"
@@ -92,7 +99,7 @@ def test_new_imports_only_what_new_needs(tmp_path: Path) -> None:
     assert (tmp_path / "specs/feature/spec-001-payment-processing/spec.md").is_file()
     # The run did what new does: rendered, validated, indexed.
     assert {"smartspec.render", "smartspec.rules", "smartspec.index"} <= set(modules)
-    assert _loaded(modules, NOT_FOR_NEW) == []
+    assert _loaded(modules, NOT_FOR_NEW + NOT_FOR_FIRST_NEW) == []
 
 
 def test_one_spec_validate_imports_no_generator(tmp_path: Path) -> None:
@@ -128,3 +135,36 @@ def test_help_and_mistakes_still_go_through_click(tmp_path: Path) -> None:
     assert code == 2 and "click" in modules
     # Nothing was planned or rendered for words click refused.
     assert _loaded(modules, ("smartspec.render", "smartspec.plan", "smartspec.runs.new")) == []
+
+
+# Count the patterns compiled while importing the rule modules and the description scanner,
+# by file: their patterns are compiled on first use (smartspec.lazyre), so that a run pays for
+# the patterns it uses, not for every rule's.
+COMPILES_AT_IMPORT = """\
+import json, re, sys
+from collections import Counter
+counted = Counter()
+compile_one = re._compile
+def counting(pattern, flags):
+    if isinstance(pattern, str) and (type(pattern), pattern, flags) not in re._cache:
+        frame = sys._getframe(2)
+        counted[frame.f_code.co_filename.replace("\\\\", "/").rsplit("/src/", 1)[-1]] += 1
+    return compile_one(pattern, flags)
+re._compile = counting
+import smartspec.rules, smartspec.detect, smartspec.rules.runner
+print(json.dumps(counted))
+"""
+
+
+def test_rule_patterns_compile_on_first_use(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", COMPILES_AT_IMPORT], cwd=tmp_path,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    counted = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [name for name in counted
+            if "smartspec/rules/" in name or name.endswith("smartspec/detect.py")] == []
+    # And the patterns work once used.
+    from smartspec.rules import figures
+
+    assert figures._PERCENTILE_HEADER_RE.match("p99 latency") is not None
+    assert figures._PERCENTILE_HEADER_RE.pattern.startswith("^[Pp]")

@@ -175,10 +175,12 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
     workspace.write_file(model_path, model_text(plan.model))
     summary.written.append(workspace.rel(model_path))
 
-    journal.remember(workspace.registry_path)
-    workspace.write_file(workspace.registry_path, workspace.registry_text(
+    # Where the registry goes is looked up once: the lookup reads the file at the usual name.
+    registry_path = workspace.registry_path
+    journal.remember(registry_path)
+    workspace.write_file(registry_path, workspace.registry_text(
         registry, plan.spec_id, spec_path, section_hashes(text, plan), moment))
-    summary.written.append(workspace.rel(workspace.registry_path))
+    summary.written.append(workspace.rel(registry_path))
 
     summary.written += record_in_index(workspace, settings, index, index_path, text, rel,
                                        journal=journal)
