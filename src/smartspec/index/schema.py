@@ -18,7 +18,6 @@ from smartspec.index.model import (
 )
 from smartspec.markers import escape_line_breaks
 
-
 # Up to this many specs the standard library's indenting encoder (pure Python, about 25 MB/s)
 # writes the index in less time than importing msgspec takes (5 ms and more: it brings
 # typing_extensions, inspect, uuid and decimal); a larger index goes to msgspec's encoder,
