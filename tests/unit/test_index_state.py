@@ -184,6 +184,29 @@ def test_the_ids_file_describes_the_index_it_was_written_with(tmp_path: Path) ->
     assert read_known_ids(ids_file, index_file, root) == frozenset([*IDS, "spec-009-planned"])
 
 
+@pytest.mark.parametrize("change", [
+    {"size": True},  # a boolean is not a size
+    {"ino": "1"},
+    {"ids": "spec-001"},
+    {"ids": [1, 2]},
+    {"index": None},
+])
+def test_an_ids_file_of_another_shape_is_not_used(tmp_path: Path, change: dict[str, object],
+                                                   ) -> None:
+    make_tree(tmp_path)
+    refresh(tmp_path)
+    root = tmp_path.resolve()
+    index_file = root / ".smartspec" / "SPEC_INDEX.json"
+    ids_file = Workspace(root, root / ".smartspec").index_ids_path
+    data = json.loads(ids_file.read_text(encoding="utf-8"))
+    assert read_known_ids(ids_file, index_file, root) == frozenset(IDS)
+    ids_file.write_text(json.dumps({**data, **change}), encoding="utf-8")
+    assert read_known_ids(ids_file, index_file, root) is None
+    for text in (b"[]", b"{", b"\xff{}"):  # not an object, not JSON, not UTF-8
+        ids_file.write_bytes(text)
+        assert read_known_ids(ids_file, index_file, root) is None
+
+
 def test_a_temp_file_a_killed_write_left_beside_a_spec_is_swept(tmp_path: Path) -> None:
     make_tree(tmp_path)
     age_tree(tmp_path)
