@@ -28,6 +28,8 @@ def is_foreign(path: Path) -> bool:
     a ``specs`` object). Unreadable or invalid files are smartspec's: loading reports them.
     The records themselves are not decoded (a registry of thousands of specs is megabytes)."""
     try:
+        if _starts_like_ours(path):  # laid out as smartspec writes it: read as ``read`` does
+            return False
         text = read_regular(path)
     except OSError:
         return False  # no registry yet (a new project): nothing to decode, nor msgspec to load

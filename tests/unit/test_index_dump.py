@@ -53,3 +53,30 @@ def test_a_float_or_a_tuple_goes_to_msgspec() -> None:
     assert not same_bytes_from_stdlib({"specs": ("a",)})
     assert not same_bytes_from_stdlib({1: "a"})
     assert same_bytes_from_stdlib({"specs": [{"a": [True, None, 3, "x"]}]})
+
+
+def test_a_small_and_a_big_index_read_alike() -> None:
+    """A small index is read by the standard library (the careful path), a big one by
+    msgspec's typed decode: the same entries come out of either."""
+    from smartspec.index.migrate import _SMALL_INDEX_BYTES, parse_index
+
+    text = (DATA / "reference.expected.json").read_text(encoding="utf-8")
+    document = json.loads(text)
+    entries = document["specs"]
+    assert len(text.encode("utf-8")) < _SMALL_INDEX_BYTES
+    copies = 2 * _SMALL_INDEX_BYTES // len(text) + 2
+    document["specs"] = [{**entry, "id": f"{entry['id']}-{n}",
+                          **({"path": f"copy-{n}/{entry['path']}"} if entry.get("path") else {})}
+                         for n in range(copies) for entry in entries]
+    big = json.dumps(document, indent=2)
+    assert len(big.encode("utf-8")) >= _SMALL_INDEX_BYTES
+    big_index = parse_index(big)
+    small_index = parse_index(text)
+    assert dump_index(small_index) == text
+    # Each copy of the small index's entries reads as the small index read it.
+    by_id = {entry.id: entry for entry in big_index.all_entries()}
+    for entry in small_index.all_entries():
+        copy = by_id[f"{entry.id}-0"]
+        assert copy.title == entry.title and copy.status == entry.status
+        assert copy.dependencies == entry.dependencies
+    assert len(by_id) == copies * len(entries)

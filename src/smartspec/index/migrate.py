@@ -154,7 +154,9 @@ def parse_index(raw: bytes | str, *, source: Path | None = None,
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     digest = hashlib.sha256(raw).hexdigest()
-    index = _parse_plain_v1(raw, source, clean=written_sha256 == digest)
+    # A small file goes the careful way at once: msgspec's typed decode pays for a big one.
+    index = (_parse_plain_v1(raw, source, clean=written_sha256 == digest)
+             if len(raw) >= _SMALL_INDEX_BYTES else None)
     if index is None:
         index = _parse_any(raw, source, shown)
     index.source_sha256 = digest
@@ -209,14 +211,15 @@ def _parse_any(raw: bytes, source: Path | None, shown: str) -> SpecIndex:
 
 
 def _decode_json(raw: bytes | str, shown: str) -> Any:
-    import msgspec
-
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
-    try:
-        return msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        pass
+    if len(raw) >= _SMALL_INDEX_BYTES:
+        import msgspec
+
+        try:
+            return msgspec.json.decode(raw)
+        except msgspec.DecodeError:
+            pass
     # msgspec only gives a byte offset; the standard library gives line and column (and
     # accepts a few things msgspec refuses, such as integers beyond 64 bits).
     import json
@@ -300,6 +303,12 @@ def _plain_v1_decoder() -> Any:
          ("metadata", dict[str, Any], msgspec.field(default_factory=dict))],
         forbid_unknown_fields=True)
     return msgspec.json.Decoder(plain_file)
+
+
+# Below this size an index (about 80 specs) is decoded by the standard library: its C decoder
+# reads it in well under a millisecond, where importing msgspec (with typing_extensions,
+# inspect, uuid, platform and decimal) costs a command ten.
+_SMALL_INDEX_BYTES = 1 << 16
 
 
 def _parse_plain_v1(raw: bytes, source: Path | None, *, clean: bool = False) -> SpecIndex | None:
