@@ -181,3 +181,55 @@ def test_config_lists_only_this_systems_settings() -> None:
     iot = section(spec("system-iot-telemetry"), "Configuration")
     assert "`MQTT_TOPIC_FILTER`" in iot and "QUEUE_MAX_RETRIES" not in iot
     assert "`STRIPE_WEBHOOK_SECRET`" in section(spec("system-payments"), "Configuration")
+
+
+def test_a_staff_admin_site_is_secured_and_sized_as_one() -> None:
+    """Staff reach the Django admin through Okta sessions: no API tokens, no gRPC wording,
+    a row for the admin interface, a staff team's load, and one check per page."""
+    text = spec("system-admin-dashboard")
+    security = section(text, "Security")
+    assert "public API" not in security and "JWT Validation" not in security
+    assert "CSRF" in security and "Okta" in security.split("### 8.2", 1)[1]
+    implementation = section(text, "Implementation Guide")
+    assert "INVALID_ARGUMENT" not in implementation and "UNAVAILABLE" not in implementation
+    assert "ModelForm" in implementation
+    assert "| Admin interface | Django admin site |" in section(text, "Technology Stack")
+    performance = section(text, "Performance Requirements")
+    tps = int(re.search(r"(\d+) TPS sustained", performance).group(1))  # type: ignore[union-attr]
+    assert tps <= 50, f"{tps} TPS for a staff tool"
+    testing = section(text, "Testing")
+    assert "Each public operation" not in testing
+    assert "(`POST /admin/support/ticket/add/`)" in testing
+    acceptance = section(text, "Acceptance")
+    assert "The main operation" not in acceptance
+    assert "Add a ticket (admin page `/admin/support/ticket/add/`)" in acceptance
+
+
+@pytest.mark.parametrize(("name", "promise"), [
+    ("system-notifications", "even when delivered twice or out of order"),
+    ("system-shipment-tracking", "in order per key"),
+])
+def test_consumers_are_promised_only_the_order_their_broker_keeps(name: str, promise: str) -> None:
+    """Kafka keeps order within a partition, so per key; RabbitMQ does not promise it."""
+    when = section(spec(name), "When to Use")
+    line = next(ln for ln in when.splitlines() if "Events already flow on" in ln)
+    assert promise in line
+    if "RabbitMQ" in line:
+        assert "order per key" not in line
+
+
+def test_key_features_quote_every_path_and_name_interfaces_in_their_spelling() -> None:
+    rides = section(spec("system-ride-dispatch"), "Overview")
+    assert "(WebSocket `/ws/v1/rides`)" in rides and "WEBSOCKET" not in rides
+    admin = section(spec("system-admin-dashboard"), "Overview")
+    assert "(admin page `/admin/support/ticket/add/`)" in admin
+    search = section(spec("system-product-search"), "Overview")
+    assert "(GraphQL `searchProducts`)" in search
+
+
+def test_titles_made_from_names_keep_known_acronyms() -> None:
+    assert spec("system-saas-billing").startswith("# SPEC-001: SaaS Billing\n")
+    from smartspec.plan import title_from_name
+
+    assert title_from_name("iot-api-gateway") == "IoT API Gateway"
+    assert title_from_name("sso_bridge") == "SSO Bridge"

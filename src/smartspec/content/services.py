@@ -68,7 +68,7 @@ def _tps(value: float) -> int:
 def service_targets(plan: SpecPlan) -> tuple[ServiceTargets, ...]:
     """One entry per service of the plan's system, in the order the system lists them."""
     system = describe_system(plan)
-    t = targets_for(plan.profile, plan.domains)
+    t = targets_for(plan.profile, plan.domains, staff_only=plan.model.staff_only)
     single = len(system.services) == 1
     return tuple(_targets(s.name, s.kind, system, t, single, s is system.api_owner)
                  for s in system.services)
