@@ -233,3 +233,16 @@ def test_titles_made_from_names_keep_known_acronyms() -> None:
 
     assert title_from_name("iot-api-gateway") == "IoT API Gateway"
     assert title_from_name("sso_bridge") == "SSO Bridge"
+
+
+def test_a_dispatched_ride_moves_only_by_its_steps() -> None:
+    """Every state of a ride's lifecycle is entered by its own step; no PATCH of the status
+    can skip one, and the service is not described in another domain's words."""
+    text = spec("system-ride-dispatch")
+    api = section(text, "API Specification")
+    for step in ("dispatch", "start", "complete", "cancel"):
+        assert f"| POST | `/api/v1/rides/{{id}}/{step}` |" in api, step
+    assert "PATCH | `/api/v1/rides/{id}`" not in api
+    assert "delivery events" not in text
+    overview = section(text, "Overview")
+    assert "(WebSocket `/ws/v1/drivers/locations`)" in overview  # asked for: always featured

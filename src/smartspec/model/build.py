@@ -598,6 +598,9 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     elif entity.name in ("appointment", "booking"):
         create = _rest("schedule", entity, "POST", collection,
                        f"Book {article(label)} {label}{owned}", said("schedule"))
+    elif entity.name == "ride" and "dispatch" in verbs:
+        create = _rest("create", entity, "POST", collection,
+                       "Request a ride from a pickup to a drop-off address", crud)
     else:
         create = _rest("create", entity, "POST", collection,
                        f"Create {article(label)} {label}{owned.replace(' of ', ' for ')}",
@@ -610,8 +613,11 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     # An appointment changes through reschedule and cancel, which check the slot; a generic
     # PATCH beside them would bypass that check. Money records change only by their flows,
     # and what a provider's signed callbacks confirm changes only by those callbacks.
+    # A dispatched ride moves only by its steps (dispatch, start, complete, cancel), each of
+    # which checks the state it leaves.
     moved_by_verbs = confirmed or (entity.name in ("appointment", "booking") and bool(
-        {"schedule", "reschedule", "cancel"} & set(verbs)))
+        {"schedule", "reschedule", "cancel"} & set(verbs))) or (
+        entity.name == "ride" and "dispatch" in verbs)
     if entity.name == "alert" and written_by_service:
         ops.append(_rest("update", entity, "PATCH", base + "/{id}",
                          "Acknowledge or resolve an alert", crud))
@@ -783,6 +789,16 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(_rest("dispatch", ride, "POST", f"{API}/rides/{{id}}/dispatch",
                              "Assign the nearest available driver to a requested ride",
                              said("dispatch")))
+            # The rest of a dispatched ride's lifecycle, one step per state it enters, so no
+            # PATCH of the status can skip a step or move a finished ride.
+            steps = Origin(DEFAULT, "a dispatched ride is started, completed or cancelled")
+            ops.append(_rest("start", ride, "POST", f"{API}/rides/{{id}}/start",
+                             "Start a ride when the assigned driver picks the rider up", steps))
+            ops.append(_rest("complete", ride, "POST", f"{API}/rides/{{id}}/complete",
+                             "Complete a ride at the drop-off and free its driver", steps))
+            if "cancel" not in verbs:  # "cancel" in the description adds its own endpoint
+                ops.append(_rest("cancel", ride, "POST", f"{API}/rides/{{id}}/cancel",
+                                 "Cancel a ride before it starts and free its driver", steps))
         shipment = by_name.get("shipment")
         if shipment is not None and "track" in verbs:
             ops.append(_rest("track", shipment, "GET", f"{API}/shipments/{{id}}/tracking",
