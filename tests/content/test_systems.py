@@ -246,3 +246,16 @@ def test_a_dispatched_ride_moves_only_by_its_steps() -> None:
     assert "delivery events" not in text
     overview = section(text, "Overview")
     assert "(WebSocket `/ws/v1/drivers/locations`)" in overview  # asked for: always featured
+
+
+def test_an_object_store_is_configured_called_and_tested_as_one() -> None:
+    """S3 is a bucket in a region reached with the workload's identity, a dependency with a
+    timeout, and a container stand-in in tests; an export started by a caller is not
+    periodic work, and nobody asked this vault for a file import."""
+    text = spec("system-document-vault")
+    config = section(text, "Configuration")
+    assert "`AMAZON_S3_BUCKET`" in config and "AMAZON_S3_URL" not in config
+    resilience = section(text, "Implementation Guide")
+    assert re.search(r"^\| Amazon S3 \| 5s", resilience, re.MULTILINE)
+    assert "MinIO standing in for Amazon S3" in section(text, "Testing")
+    assert "Periodic work" not in text and "/api/v1/imports" not in text

@@ -514,10 +514,12 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
     if "import" in verbs:
         found.append(Interface("file", INBOUND, "file import", "operators",
                                Origin(DESCRIPTION, f"word {verbs['import']!r}")))
-    if {"dun", "invoice"} & set(verbs) or "export" in verbs:
+    # Closing billing periods and dunning run by the clock; an export is started by a
+    # caller (POST /exports) and runs in the background, so it needs no scheduler.
+    if {"dun", "invoice"} & set(verbs):
         found.append(Interface("schedule", INBOUND, "scheduler", "the service itself",
                                Origin(DESCRIPTION, "periodic work: "
-                                      + ", ".join(verbs[v] for v in ("invoice", "dun", "export")
+                                      + ", ".join(verbs[v] for v in ("invoice", "dun")
                                                   if v in verbs))))
     return tuple(found)
 
