@@ -259,3 +259,20 @@ def test_an_object_store_is_configured_called_and_tested_as_one() -> None:
     assert re.search(r"^\| Amazon S3 \| 5s", resilience, re.MULTILINE)
     assert "MinIO standing in for Amazon S3" in section(text, "Testing")
     assert "Periodic work" not in text and "/api/v1/imports" not in text
+
+
+def test_real_time_words_come_from_the_domain_packs() -> None:
+    """The real-time section names no domain: what an ordered stream is about and what reads
+    are of come from the packs, so a new domain brings its own words in its own file."""
+    from importlib.resources import files
+
+    from smartspec.domains import Material
+
+    template = files("smartspec").joinpath("templates/sections/realtime.md.j2").read_text()
+    assert not re.search(r"'\w+' in (plan\.)?domains", template)
+    both = Material(("healthcare", "logistics"), frozenset())
+    assert both.first("realtime_subject") == "patient"  # the first pack in domain order wins
+    assert Material(("logistics",), frozenset()).first("realtime_data") == (
+        "tracking and dispatch data")
+    realtime = section(spec("domain-healthcare"), "Real-Time")
+    assert "reads of clinical data go to" in realtime
