@@ -276,3 +276,29 @@ def test_real_time_words_come_from_the_domain_packs() -> None:
         "tracking and dispatch data")
     realtime = section(spec("domain-healthcare"), "Real-Time")
     assert "reads of clinical data go to" in realtime
+
+
+def test_a_queue_dead_letters_after_the_attempts_its_settings_say() -> None:
+    text = spec("system-notifications")
+    retries = re.search(r"\| `QUEUE_MAX_RETRIES` \| integer \| `(\d+)` \|", text).group(1)  # type: ignore[union-attr]
+    assert f"A message that fails {retries} times goes to the dead-letter queue" in text
+    when = section(text, "When to Use")
+    assert "A caller needs to receive" not in when  # a provider's callback is no caller's need
+    security = section(text, "Security")
+    assert "A forged Twilio callback" in security and "A forged SendGrid callback" in security
+
+
+@pytest.mark.parametrize("name", ["system-saas-billing", "system-payments"])
+def test_the_ledger_takes_no_more_writes_than_money_moves(name: str) -> None:
+    """One ledger entry per money movement: the ledger's throughput is bounded by the
+    services that move money, not by the system-wide request rate."""
+    performance = section(spec(name), "Performance Requirements")
+    blocks = dict(re.findall(r"^#### (\w+) Service\n(.*?)(?=^#### |^### )", performance,
+                             re.MULTILINE | re.DOTALL))
+
+    def peak(block: str) -> int:
+        return int(re.search(r"- Peak: (\d+) TPS", block).group(1))  # type: ignore[union-attr]
+
+    movers = sum(peak(body) for kind, body in blocks.items() if kind in ("Payment", "Billing",
+                                                                           "Balance", "Credit"))
+    assert movers and peak(blocks["Ledger"]) <= movers
