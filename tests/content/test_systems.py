@@ -302,3 +302,17 @@ def test_the_ledger_takes_no_more_writes_than_money_moves(name: str) -> None:
     movers = sum(peak(body) for kind, body in blocks.items() if kind in ("Payment", "Billing",
                                                                            "Balance", "Credit"))
     assert movers and peak(blocks["Ledger"]) <= movers
+
+
+def test_only_a_staff_admin_site_takes_the_internal_load() -> None:
+    from smartspec.targets import targets_for
+
+    assert model_of("system-admin-dashboard").staff_only
+    assert not any(model_of(n).staff_only for n in SYSTEMS if n != "system-admin-dashboard")
+    staff = targets_for("full", (), staff_only=True)
+    assert staff == targets_for("full", ("internal",))
+    # A domain that asks for more keeps its figures: staff of a clinic still handle PHI.
+    assert targets_for("full", ("healthcare",), staff_only=True) == targets_for(
+        "full", ("healthcare", "internal"))
+    monitoring = section(spec("system-admin-dashboard"), "Monitoring")
+    assert "per admin page and action" in monitoring and "CSRF" in monitoring
