@@ -316,3 +316,13 @@ def test_only_a_staff_admin_site_takes_the_internal_load() -> None:
         "full", ("healthcare", "internal"))
     monitoring = section(spec("system-admin-dashboard"), "Monitoring")
     assert "per admin page and action" in monitoring and "CSRF" in monitoring
+
+
+def test_consumed_brokers_and_customer_webhooks_have_their_threats() -> None:
+    """A consumer trusts what arrives on its broker, and a webhook sender calls URLs its
+    customers chose: both are threats even in the short STRIDE table."""
+    tracking = section(spec("system-shipment-tracking"), "Security")
+    assert "Injected or replayed messages on Kafka" in tracking
+    assert "(SSRF)" in tracking and "private and link-local ranges" in tracking
+    assert "Injected or replayed messages on RabbitMQ" in section(
+        spec("system-notifications"), "Security")
