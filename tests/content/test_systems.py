@@ -326,3 +326,13 @@ def test_consumed_brokers_and_customer_webhooks_have_their_threats() -> None:
     assert "(SSRF)" in tracking and "private and link-local ranges" in tracking
     assert "Injected or replayed messages on RabbitMQ" in section(
         spec("system-notifications"), "Security")
+
+
+def test_a_billing_service_names_only_the_stores_and_queues_it_has() -> None:
+    """SaaS billing has no cache, queue or bucket, and holds no balances: tenancy,
+    idempotency and recovery say nothing about them."""
+    text = spec("system-saas-billing")
+    assert "caches, queues and object storage keys" not in section(text, "Multi-Tenancy")
+    assert "consumers deduplicate" not in section(text, "Idempotency")
+    assert "balances are recomputed" not in section(text, "Disaster Recovery")
+    assert "Redis queue consumers deduplicate" in section(spec("system-payments"), "Idempotency")
