@@ -336,3 +336,9 @@ def test_a_billing_service_names_only_the_stores_and_queues_it_has() -> None:
     assert "consumers deduplicate" not in section(text, "Idempotency")
     assert "balances are recomputed" not in section(text, "Disaster Recovery")
     assert "Redis queue consumers deduplicate" in section(spec("system-payments"), "Idempotency")
+
+
+def test_an_open_breaker_to_a_notification_channel_delays_and_loses_nothing() -> None:
+    guide = section(spec("system-notifications"), "Implementation Guide")
+    assert "notifications for Twilio wait unsent and go out when it closes" in guide
+    assert "request fails fast with 503" not in guide
