@@ -167,10 +167,20 @@ def slugify(name: str) -> str:
     return slug
 
 
+# Words a title made from a name keeps in their usual spelling: "saas-billing" is
+# "SaaS Billing", not "Saas Billing".
+TITLE_WORDS = {w.lower(): w for w in (
+    "SaaS", "PaaS", "IaaS", "API", "APIs", "IoT", "SSO", "SMS", "CSV", "PDF", "ML", "AI", "LLM",
+    "ETL", "CRM", "ERP", "KYC", "AML", "OTP", "MFA", "JWT", "OIDC", "REST", "gRPC", "GraphQL",
+    "HL7", "FHIR", "EHR", "B2B", "B2C", "UI", "UX", "ID", "IDs", "HR", "GPU", "S3", "CDN",
+    "DNS", "SQL", "MQTT", "QR", "POS", "P2P", "OAuth", "WebSocket", "PHI", "PII")}
+
+
 def title_from_name(name: str) -> str:
     words = re.split(r"[-_\s]+", name.strip())
-    return " ".join(w if w.isupper() or any(c.isupper() for c in w[1:]) else w.capitalize()
-                    for w in words if w)
+    return " ".join(TITLE_WORDS.get(w.lower()) or (
+        w if w.isupper() or any(c.isupper() for c in w[1:]) else w.capitalize())
+        for w in words if w)
 
 
 def spec_id_for(category: str, number: int, slug: str) -> str:

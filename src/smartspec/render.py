@@ -181,7 +181,7 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
             "name": user_text(plan.name),
             "id": plan.spec_id,
         },
-        "targets": targets_for(plan.profile, plan.domains),
+        "targets": targets_for(plan.profile, plan.domains, staff_only=plan.model.staff_only),
         "related": related,
         "system": describe_system(plan),
         "stack": stack_for(plan),

@@ -96,9 +96,13 @@ _PRESETS: dict[str, tuple[int, int, int, int, int, int, str, int, str]] = {
 _PRIORITY = ("financial", "healthcare", "iot", "logistics", "ai", "saas", "default", "internal")
 
 
-def targets_for(profile: str, domains: tuple[str, ...]) -> Targets:
-    """The one set of figures a spec quotes."""
+def targets_for(profile: str, domains: tuple[str, ...], *, staff_only: bool = False) -> Targets:
+    """The one set of figures a spec quotes. A service reached only by staff through an
+    admin site carries a staff team's load, so it takes the internal preset unless a domain
+    asks for more."""
     names = [d for d in domains if d in _PRESETS and d != "fintech"]
+    if staff_only and "internal" not in names:
+        names.append("internal")
     if profile == "financial" or "fintech" in domains:
         names.append("financial")
     serious = [n for n in names if n != "internal"]

@@ -181,3 +181,164 @@ def test_config_lists_only_this_systems_settings() -> None:
     iot = section(spec("system-iot-telemetry"), "Configuration")
     assert "`MQTT_TOPIC_FILTER`" in iot and "QUEUE_MAX_RETRIES" not in iot
     assert "`STRIPE_WEBHOOK_SECRET`" in section(spec("system-payments"), "Configuration")
+
+
+def test_a_staff_admin_site_is_secured_and_sized_as_one() -> None:
+    """Staff reach the Django admin through Okta sessions: no API tokens, no gRPC wording,
+    a row for the admin interface, a staff team's load, and one check per page."""
+    text = spec("system-admin-dashboard")
+    security = section(text, "Security")
+    assert "public API" not in security and "JWT Validation" not in security
+    assert "CSRF" in security and "Okta" in security.split("### 8.2", 1)[1]
+    implementation = section(text, "Implementation Guide")
+    assert "INVALID_ARGUMENT" not in implementation and "UNAVAILABLE" not in implementation
+    assert "ModelForm" in implementation
+    assert "| Admin interface | Django admin site |" in section(text, "Technology Stack")
+    performance = section(text, "Performance Requirements")
+    tps = int(re.search(r"(\d+) TPS sustained", performance).group(1))  # type: ignore[union-attr]
+    assert tps <= 50, f"{tps} TPS for a staff tool"
+    testing = section(text, "Testing")
+    assert "Each public operation" not in testing
+    assert "(`POST /admin/support/ticket/add/`)" in testing
+    acceptance = section(text, "Acceptance")
+    assert "The main operation" not in acceptance
+    assert "Add a ticket (admin page `/admin/support/ticket/add/`)" in acceptance
+
+
+@pytest.mark.parametrize(("name", "promise"), [
+    ("system-notifications", "even when delivered twice or out of order"),
+    ("system-shipment-tracking", "in order per key"),
+])
+def test_consumers_are_promised_only_the_order_their_broker_keeps(name: str, promise: str) -> None:
+    """Kafka keeps order within a partition, so per key; RabbitMQ does not promise it."""
+    when = section(spec(name), "When to Use")
+    line = next(ln for ln in when.splitlines() if "Events already flow on" in ln)
+    assert promise in line
+    if "RabbitMQ" in line:
+        assert "order per key" not in line
+
+
+def test_key_features_quote_every_path_and_name_interfaces_in_their_spelling() -> None:
+    rides = section(spec("system-ride-dispatch"), "Overview")
+    assert "(WebSocket `/ws/v1/rides`)" in rides and "WEBSOCKET" not in rides
+    admin = section(spec("system-admin-dashboard"), "Overview")
+    assert "(admin page `/admin/support/ticket/add/`)" in admin
+    search = section(spec("system-product-search"), "Overview")
+    assert "(GraphQL `searchProducts`)" in search
+
+
+def test_titles_made_from_names_keep_known_acronyms() -> None:
+    assert spec("system-saas-billing").startswith("# SPEC-001: SaaS Billing\n")
+    from smartspec.plan import title_from_name
+
+    assert title_from_name("iot-api-gateway") == "IoT API Gateway"
+    assert title_from_name("sso_bridge") == "SSO Bridge"
+
+
+def test_a_dispatched_ride_moves_only_by_its_steps() -> None:
+    """Every state of a ride's lifecycle is entered by its own step; no PATCH of the status
+    can skip one, and the service is not described in another domain's words."""
+    text = spec("system-ride-dispatch")
+    api = section(text, "API Specification")
+    for step in ("dispatch", "start", "complete", "cancel"):
+        assert f"| POST | `/api/v1/rides/{{id}}/{step}` |" in api, step
+    assert "PATCH | `/api/v1/rides/{id}`" not in api
+    assert "delivery events" not in text
+    overview = section(text, "Overview")
+    assert "(WebSocket `/ws/v1/drivers/locations`)" in overview  # asked for: always featured
+
+
+def test_an_object_store_is_configured_called_and_tested_as_one() -> None:
+    """S3 is a bucket in a region reached with the workload's identity, a dependency with a
+    timeout, and a container stand-in in tests; an export started by a caller is not
+    periodic work, and nobody asked this vault for a file import."""
+    text = spec("system-document-vault")
+    config = section(text, "Configuration")
+    assert "`AMAZON_S3_BUCKET`" in config and "AMAZON_S3_URL" not in config
+    resilience = section(text, "Implementation Guide")
+    assert re.search(r"^\| Amazon S3 \| 5s", resilience, re.MULTILINE)
+    assert "MinIO standing in for Amazon S3" in section(text, "Testing")
+    assert "Periodic work" not in text and "/api/v1/imports" not in text
+
+
+def test_real_time_words_come_from_the_domain_packs() -> None:
+    """The real-time section names no domain: what an ordered stream is about and what reads
+    are of come from the packs, so a new domain brings its own words in its own file."""
+    from importlib.resources import files
+
+    from smartspec.domains import Material
+
+    template = files("smartspec").joinpath("templates/sections/realtime.md.j2").read_text()
+    assert not re.search(r"'\w+' in (plan\.)?domains", template)
+    both = Material(("healthcare", "logistics"), frozenset())
+    assert both.first("realtime_subject") == "patient"  # the first pack in domain order wins
+    assert Material(("logistics",), frozenset()).first("realtime_data") == (
+        "tracking and dispatch data")
+    realtime = section(spec("domain-healthcare"), "Real-Time")
+    assert "reads of clinical data go to" in realtime
+
+
+def test_a_queue_dead_letters_after_the_attempts_its_settings_say() -> None:
+    text = spec("system-notifications")
+    retries = re.search(r"\| `QUEUE_MAX_RETRIES` \| integer \| `(\d+)` \|", text).group(1)  # type: ignore[union-attr]
+    assert f"A message that fails {retries} times goes to the dead-letter queue" in text
+    when = section(text, "When to Use")
+    assert "A caller needs to receive" not in when  # a provider's callback is no caller's need
+    security = section(text, "Security")
+    assert "A forged Twilio callback" in security and "A forged SendGrid callback" in security
+
+
+@pytest.mark.parametrize("name", ["system-saas-billing", "system-payments"])
+def test_the_ledger_takes_no_more_writes_than_money_moves(name: str) -> None:
+    """One ledger entry per money movement: the ledger's throughput is bounded by the
+    services that move money, not by the system-wide request rate."""
+    performance = section(spec(name), "Performance Requirements")
+    blocks = dict(re.findall(r"^#### (\w+) Service\n(.*?)(?=^#### |^### )", performance,
+                             re.MULTILINE | re.DOTALL))
+
+    def peak(block: str) -> int:
+        return int(re.search(r"- Peak: (\d+) TPS", block).group(1))  # type: ignore[union-attr]
+
+    movers = sum(peak(body) for kind, body in blocks.items() if kind in ("Payment", "Billing",
+                                                                           "Balance", "Credit"))
+    assert movers and peak(blocks["Ledger"]) <= movers
+
+
+def test_only_a_staff_admin_site_takes_the_internal_load() -> None:
+    from smartspec.targets import targets_for
+
+    assert model_of("system-admin-dashboard").staff_only
+    assert not any(model_of(n).staff_only for n in SYSTEMS if n != "system-admin-dashboard")
+    staff = targets_for("full", (), staff_only=True)
+    assert staff == targets_for("full", ("internal",))
+    # A domain that asks for more keeps its figures: staff of a clinic still handle PHI.
+    assert targets_for("full", ("healthcare",), staff_only=True) == targets_for(
+        "full", ("healthcare", "internal"))
+    monitoring = section(spec("system-admin-dashboard"), "Monitoring")
+    assert "per admin page and action" in monitoring and "CSRF" in monitoring
+
+
+def test_consumed_brokers_and_customer_webhooks_have_their_threats() -> None:
+    """A consumer trusts what arrives on its broker, and a webhook sender calls URLs its
+    customers chose: both are threats even in the short STRIDE table."""
+    tracking = section(spec("system-shipment-tracking"), "Security")
+    assert "Injected or replayed messages on Kafka" in tracking
+    assert "(SSRF)" in tracking and "private and link-local ranges" in tracking
+    assert "Injected or replayed messages on RabbitMQ" in section(
+        spec("system-notifications"), "Security")
+
+
+def test_a_billing_service_names_only_the_stores_and_queues_it_has() -> None:
+    """SaaS billing has no cache, queue or bucket, and holds no balances: tenancy,
+    idempotency and recovery say nothing about them."""
+    text = spec("system-saas-billing")
+    assert "caches, queues and object storage keys" not in section(text, "Multi-Tenancy")
+    assert "consumers deduplicate" not in section(text, "Idempotency")
+    assert "balances are recomputed" not in section(text, "Disaster Recovery")
+    assert "Redis queue consumers deduplicate" in section(spec("system-payments"), "Idempotency")
+
+
+def test_an_open_breaker_to_a_notification_channel_delays_and_loses_nothing() -> None:
+    guide = section(spec("system-notifications"), "Implementation Guide")
+    assert "notifications for Twilio wait unsent and go out when it closes" in guide
+    assert "request fails fast with 503" not in guide

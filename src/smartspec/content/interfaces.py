@@ -76,20 +76,21 @@ def _socket(model: SystemModel, i: Interface, currency: str) -> InterfaceContrac
                              json.dumps(sample, indent=2) if sample else None)
 
 
-def contracts(model: SystemModel) -> list[InterfaceContract]:
-    """One contract per non-HTTP interface of ``model``, in model order."""
+def contracts(model: SystemModel, attempts: int = 3) -> list[InterfaceContract]:
+    """One contract per non-HTTP interface of ``model``, in model order; ``attempts`` is the
+    spec's retry figure, so a queue dead-letters after the same count its settings say."""
     found: list[InterfaceContract] = []
     currency = model.currency or "USD"
     channels = {m.technology: m.channel for m in model.messaging}
     for i in model.interfaces:
-        made = _contract(model, i, channels.get(i.technology, "events"), currency)
+        made = _contract(model, i, channels.get(i.technology, "events"), currency, attempts)
         if made is not None:
             found.append(made)
     return found
 
 
-def _contract(model: SystemModel, i: Interface, channel: str, currency: str
-              ) -> InterfaceContract | None:
+def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
+              attempts: int) -> InterfaceContract | None:
     entity = _carried(model)
     owner = entity.owner.replace("_", " ") if entity.owner else None
     if i.kind == "mqtt":
@@ -121,7 +122,8 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str
         return InterfaceContract(f"{i.technology}: `{channel}` (consumed)", (
             f"Each message asks for one {entity.label}; it is acknowledged only after its "
             "write commits, so a crash hands it to another consumer.",
-            "A message that fails 5 times goes to the dead-letter queue with the reason.",
+            f"A message that fails {attempts} times goes to the dead-letter queue with the "
+            "reason.",
         ), json.dumps(_payload(entity, currency, required_only=True), indent=2))
     if i.kind in ("kafka", "amqp", "sqs") and i.direction == "outbound":
         target = next((e for e in model.entities if e.states and not e.time_column), entity)

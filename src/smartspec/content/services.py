@@ -68,10 +68,26 @@ def _tps(value: float) -> int:
 def service_targets(plan: SpecPlan) -> tuple[ServiceTargets, ...]:
     """One entry per service of the plan's system, in the order the system lists them."""
     system = describe_system(plan)
-    t = targets_for(plan.profile, plan.domains)
+    t = targets_for(plan.profile, plan.domains, staff_only=plan.model.staff_only)
     single = len(system.services) == 1
-    return tuple(_targets(s.name, s.kind, system, t, single, s is system.api_owner)
-                 for s in system.services)
+    found = tuple(_targets(s.name, s.kind, system, t, single, s is system.api_owner)
+                  for s in system.services)
+    return tuple(_ledger_follows_money(s, found) for s in found)
+
+
+# Services whose every write is a money movement the ledger records.
+_MONEY_KINDS = ("payment", "balance", "billing")
+
+
+def _ledger_follows_money(s: ServiceTargets, found: tuple[ServiceTargets, ...]
+                          ) -> ServiceTargets:
+    """The ledger appends one entry per money movement, so it never takes more writes per
+    second than the services that move money send it together."""
+    movers = [m for m in found if m.kind in _MONEY_KINDS]
+    if s.kind != "ledger" or not movers:
+        return s
+    return s._replace(tps=min(s.tps, sum(m.tps for m in movers)),
+                      peak_tps=min(s.peak_tps, sum(m.peak_tps for m in movers)))
 
 
 def _targets(name: str, kind: str, system: System, t: Targets, single: bool,

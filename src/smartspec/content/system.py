@@ -110,12 +110,12 @@ class System(NamedTuple):
 
         return admin_site(self.model)
 
-    def interface_contracts(self) -> list[InterfaceContract]:
+    def interface_contracts(self, attempts: int = 3) -> list[InterfaceContract]:
         """The contracts of the model's messages, feeds, webhooks and pushes, for the API
-        section."""
+        section; ``attempts`` is the spec's retry figure."""
         from smartspec.content.interfaces import contracts
 
-        return contracts(self.model)
+        return contracts(self.model, attempts)
 
     def grpc_examples(self) -> list[GrpcExample]:
         """grpcurl calls of the model's gRPC reads and inference, for the Examples section."""

@@ -223,6 +223,14 @@ class SystemModel(NamedTuple):
         return tuple(o for o in self.operations if o.interface == "rest")
 
     @property
+    def staff_only(self) -> bool:
+        """People reach the service only through the admin site: no JSON API, gRPC, GraphQL
+        or streaming interface of its own, so sign-in is a browser session, not a token, and
+        the load is a staff team's, not the public's."""
+        return self.has_interface("admin") and not self.inbound(
+            "rest", "graphql", "grpc", "websocket", "sse")
+
+    @property
     def pages(self) -> tuple[Operation, ...]:
         """The admin site's pages and actions: HTML for staff, never part of the JSON API."""
         return tuple(o for o in self.operations if o.interface == "admin")

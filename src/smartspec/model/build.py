@@ -514,10 +514,12 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
     if "import" in verbs:
         found.append(Interface("file", INBOUND, "file import", "operators",
                                Origin(DESCRIPTION, f"word {verbs['import']!r}")))
-    if {"dun", "invoice"} & set(verbs) or "export" in verbs:
+    # Closing billing periods and dunning run by the clock; an export is started by a
+    # caller (POST /exports) and runs in the background, so it needs no scheduler.
+    if {"dun", "invoice"} & set(verbs):
         found.append(Interface("schedule", INBOUND, "scheduler", "the service itself",
                                Origin(DESCRIPTION, "periodic work: "
-                                      + ", ".join(verbs[v] for v in ("invoice", "dun", "export")
+                                      + ", ".join(verbs[v] for v in ("invoice", "dun")
                                                   if v in verbs))))
     return tuple(found)
 
@@ -598,6 +600,9 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     elif entity.name in ("appointment", "booking"):
         create = _rest("schedule", entity, "POST", collection,
                        f"Book {article(label)} {label}{owned}", said("schedule"))
+    elif entity.name == "ride" and "dispatch" in verbs:
+        create = _rest("create", entity, "POST", collection,
+                       "Request a ride from a pickup to a drop-off address", crud)
     else:
         create = _rest("create", entity, "POST", collection,
                        f"Create {article(label)} {label}{owned.replace(' of ', ' for ')}",
@@ -610,8 +615,11 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     # An appointment changes through reschedule and cancel, which check the slot; a generic
     # PATCH beside them would bypass that check. Money records change only by their flows,
     # and what a provider's signed callbacks confirm changes only by those callbacks.
+    # A dispatched ride moves only by its steps (dispatch, start, complete, cancel), each of
+    # which checks the state it leaves.
     moved_by_verbs = confirmed or (entity.name in ("appointment", "booking") and bool(
-        {"schedule", "reschedule", "cancel"} & set(verbs)))
+        {"schedule", "reschedule", "cancel"} & set(verbs))) or (
+        entity.name == "ride" and "dispatch" in verbs)
     if entity.name == "alert" and written_by_service:
         ops.append(_rest("update", entity, "PATCH", base + "/{id}",
                          "Acknowledge or resolve an alert", crud))
@@ -783,6 +791,16 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(_rest("dispatch", ride, "POST", f"{API}/rides/{{id}}/dispatch",
                              "Assign the nearest available driver to a requested ride",
                              said("dispatch")))
+            # The rest of a dispatched ride's lifecycle, one step per state it enters, so no
+            # PATCH of the status can skip a step or move a finished ride.
+            steps = Origin(DEFAULT, "a dispatched ride is started, completed or cancelled")
+            ops.append(_rest("start", ride, "POST", f"{API}/rides/{{id}}/start",
+                             "Start a ride when the assigned driver picks the rider up", steps))
+            ops.append(_rest("complete", ride, "POST", f"{API}/rides/{{id}}/complete",
+                             "Complete a ride at the drop-off and free its driver", steps))
+            if "cancel" not in verbs:  # "cancel" in the description adds its own endpoint
+                ops.append(_rest("cancel", ride, "POST", f"{API}/rides/{{id}}/cancel",
+                                 "Cancel a ride before it starts and free its driver", steps))
         shipment = by_name.get("shipment")
         if shipment is not None and "track" in verbs:
             ops.append(_rest("track", shipment, "GET", f"{API}/shipments/{{id}}/tracking",
