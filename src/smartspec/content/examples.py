@@ -7,6 +7,7 @@ Ids are fixed UUIDs and times are fixed, so generated specs stay byte-for-byte r
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -62,6 +63,19 @@ _STATUS_AFTER_CREATE = {"payment": "PENDING", "invoice": "DRAFT", "refund": "REQ
                         "report": "QUEUED"}
 
 
+def bearer_token(host: str) -> str:
+    """The access token the examples send: a JWT whose claims name this API as its audience
+    and the caller as its subject, so a reader who decodes it sees what the service checks.
+    The signature is a placeholder; the claims are real base64url JSON."""
+
+    def part(claims: dict[str, Any]) -> str:
+        raw = json.dumps(claims, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    return ".".join((part({"alg": "RS256", "typ": "JWT"}),
+                     part({"aud": host, "sub": OWNER_ID, "exp": 1768470300}), "c2lnbmF0dXJl"))
+
+
 class Example(NamedTuple):
     title: str
     request: str  # the HTTP request, headers and body
@@ -86,7 +100,7 @@ def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded:
     path = "/".join(EXAMPLE_ID if s.startswith(("{", ":")) else s for s in endpoint.path.split("/"))
     headers = [f"{endpoint.method} {path} HTTP/1.1", f"Host: {host}"]
     if guarded:
-        headers.append("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature")
+        headers.append(f"Authorization: Bearer {bearer_token(host)}")
     if tenant:
         headers.append("X-Tenant-Id: 5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f")
     fields = json.loads(json.dumps(_CREATE.get(entity, {"name": f"Example {entity}"}))
@@ -169,6 +183,15 @@ def sample_value(name: str, type_: str, currency: str) -> Any:
     return f"example-{name.replace('_', '-')}"
 
 
+def _created(record: dict[str, Any], body: dict[str, Any], fields: dict[str, Any],
+             owner: dict[str, Any]) -> dict[str, Any]:
+    """The record a create returns: what the request sent and what the server set (id, owner
+    key from the path, first status, creation time); an optional attribute the client did not
+    send has no value yet, so it is not shown."""
+    return {k: body.get(k, v) for k, v in record.items()
+            if k in body or k in owner or k not in fields}
+
+
 def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, guarded: bool,
                       tenant: bool, host: str = "api.example.com",
                       session: bool = False) -> Example:
@@ -183,7 +206,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         if op.method in ("POST", "PUT", "PATCH", "DELETE"):
             headers.append("X-CSRFToken: 4b9e2d7c1a6f3e8b")
     elif guarded and op.verb not in ("issue-token", "refresh-token", "confirm"):
-        headers.append("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature")
+        headers.append(f"Authorization: Bearer {bearer_token(host)}")
     if tenant and op.verb != "confirm":
         headers.append("X-Tenant-Id: 5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f")
 
@@ -219,7 +242,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     if verb in ("issue-token", "refresh-token"):
         body = ({"email": "ada@example.com", "password": "correct horse battery staple"}
                 if verb == "issue-token" else {"refresh_token": "rt_8b1f0c2d9e"})
-        response = {"access_token": "eyJhbGciOiJSUzI1NiJ9.example.signature",
+        response = {"access_token": bearer_token(host),
                     "token_type": "Bearer", "expires_in": 900, "refresh_token": "rt_3c9a7e51f0"}
     elif verb == "confirm":
         # Each provider calls back in its own format and signs it its own way; the event
@@ -292,11 +315,11 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         # A child created under its owner: the path names the owner, so the body does not.
         body = {**required}
         status = "201 Created"
-        response = {**record, **body}
+        response = _created(record, body, fields, owner)
     elif op.method == "POST" and "{" not in op.path:
         body = {**owner, **required}
         status = "201 Created"
-        response = {**record, **body}
+        response = _created(record, body, fields, owner)
         if any(a.name == "password_hash" for a in entity.attributes):
             # The password is written once and stored only as its hash: never echoed back.
             body["password"] = "correct horse battery staple"
