@@ -72,7 +72,7 @@ def bearer_token(host: str) -> str:
         raw = json.dumps(claims, separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
-    return ".".join((part({"alg": "RS256", "typ": "JWT"}),
+    return ".".join((part({"alg": "RS256"}),
                      part({"aud": host, "sub": OWNER_ID, "exp": 1768470300}), "c2lnbmF0dXJl"))
 
 
