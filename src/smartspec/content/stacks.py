@@ -119,6 +119,7 @@ class CodeSubject(NamedTuple):
     stateful: bool = True  # the entity has lifecycle states (a status column)
     next_state: str = ""  # the state a transition verb (dispatch, approve ...) moves it to
     time_field: str = ""  # camelCase time column of a time-series entity: recordedAt
+    owner: str = ""  # the owning entity, PascalCase (Payment for a Refund), if any
 
     @property
     def method(self) -> str:
@@ -129,7 +130,10 @@ class CodeSubject(NamedTuple):
         if self.verb in ("search", "list"):
             return f"{self.verb}{self.plural}"
         head, *rest = self.verb.split("-")
-        return head + "".join(w.capitalize() for w in rest) + self.entity
+        # A verb that names its own record (refund -> a refund) acts on the owner instead:
+        # refundPayment, not refundRefund.
+        target = self.owner if self.verb == self.entity_var and self.owner else self.entity
+        return head + "".join(w.capitalize() for w in rest) + target
 
     @property
     def shape(self) -> str:
@@ -305,7 +309,8 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     subject = subject._replace(
         verb=operation.verb, plural=_pascal(primary.plural), fields=_ts_fields(primary),
         stateful=bool(primary.states), next_state=following[0] if following else "",
-        time_field=_camel(primary.time_column) if primary.time_column else "")
+        time_field=_camel(primary.time_column) if primary.time_column else "",
+        owner=_pascal(primary.owner) if primary.owner else "")
     if subject.shape in ("read", "search", "transition"):
         # Nothing is created: no id is minted and no creation time taken, so neither the
         # id generator nor the clock is a dependency.
