@@ -99,3 +99,11 @@ def test_error_scenarios_follow_the_models_operations() -> None:
     telemetry = section(spec("system-iot-telemetry"), "Examples")
     assert "`POST /api/v1/devices` with a missing required field" in telemetry
     assert '"serial_number is required"' in telemetry
+
+
+def test_a_reading_delivered_twice_is_stored_once() -> None:
+    text = spec("system-iot-telemetry")
+    sql = "\n".join(fences(text, "sql"))
+    assert "CONSTRAINT uq_reading_once UNIQUE (device_id, metric, recorded_at)" in sql
+    assert "same (deviceId, metric, recordedAt)" in _di_code("system-iot-telemetry")
+    assert "`reading` holds each (device_id, metric, recorded_at) once" in text

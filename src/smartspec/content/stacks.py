@@ -120,6 +120,7 @@ class CodeSubject(NamedTuple):
     next_state: str = ""  # the state a transition verb (dispatch, approve ...) moves it to
     time_field: str = ""  # camelCase time column of a time-series entity: recordedAt
     owner: str = ""  # the owning entity, PascalCase (Payment for a Refund), if any
+    dedupe: tuple[str, ...] = ()  # camelCase fields of the key a repeated message hits
 
     @property
     def method(self) -> str:
@@ -276,7 +277,7 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     # The attribute the create call takes: one only this entity's table has, so the object
     # the example builds ({ id, status, method, createdAt }) can only be read as this table;
     # "amount" alone would fit an invoice as well as a payment.
-    from smartspec.content.sql import schema_for
+    from smartspec.content.sql import dedupe_key, schema_for
 
     elsewhere = {c.name for t in schema_for(plan).tables if t.name != primary.name
                  for c in t.columns}
@@ -310,7 +311,8 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         verb=operation.verb, plural=_pascal(primary.plural), fields=_ts_fields(primary),
         stateful=bool(primary.states), next_state=following[0] if following else "",
         time_field=_camel(primary.time_column) if primary.time_column else "",
-        owner=_pascal(primary.owner) if primary.owner else "")
+        owner=_pascal(primary.owner) if primary.owner else "",
+        dedupe=tuple(_camel(c) for c in dedupe_key(primary)))
     if subject.shape in ("read", "search", "transition"):
         # Nothing is created: no id is minted and no creation time taken, so neither the
         # id generator nor the clock is a dependency.
