@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-
 from typing import TYPE_CHECKING
 
 from smartspec.content.stacks import main_operation
