@@ -155,10 +155,21 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
 }
 
 
-def sample_value(name: str, type_: str, currency: str) -> Any:
-    """A realistic value for one attribute, consistent across the spec's examples."""
+# Where one attribute name means different things in different records: what a usage record
+# meters is not what a sensor measures.
+_SAMPLE_BY_ENTITY: dict[tuple[str, str], Any] = {
+    ("usage_record", "metric"): "api_calls", ("usage_record", "quantity"): 1200,
+    ("wallet", "balance_minor"): 50000,
+}
+
+
+def sample_value(name: str, type_: str, currency: str, entity: str = "") -> Any:
+    """A realistic value for one attribute of ``entity``, consistent across the spec's
+    examples."""
     if name == "currency":
         return currency
+    if (entity, name) in _SAMPLE_BY_ENTITY:
+        return _SAMPLE_BY_ENTITY[(entity, name)]
     if name in _SAMPLE_BY_NAME:
         return _SAMPLE_BY_NAME[name]
     base = type_.partition(":")[0]
@@ -211,7 +222,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         headers.append("X-Tenant-Id: 5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f")
 
     def value(a: Any) -> Any:
-        found = sample_value(a.name, a.type, currency)
+        found = sample_value(a.name, a.type, currency, entity.name)
         return method_name if found == "{method}" else found
 
     owner = {f"{entity.owner}_id": OWNER_ID} if entity.owner else {}

@@ -131,10 +131,11 @@ class CodeSubject(NamedTuple):
         if self.verb in ("search", "list"):
             return f"{self.verb}{self.plural}"
         head, *rest = self.verb.split("-")
-        # A verb that names its own record (refund -> a refund) acts on the owner instead:
-        # refundPayment, not refundRefund.
-        target = self.owner if self.verb == self.entity_var and self.owner else self.entity
-        return head + "".join(w.capitalize() for w in rest) + target
+        if self.verb == self.entity_var:
+            # A verb that names its own record (refund -> a refund) acts on the owner:
+            # refundPayment; with no owner it creates one: createInvoice, not invoiceInvoice.
+            return f"{self.verb}{self.owner}" if self.owner else f"create{self.entity}"
+        return head + "".join(w.capitalize() for w in rest) + self.entity
 
     @property
     def shape(self) -> str:
@@ -192,6 +193,10 @@ def _pascal(text: str) -> str:
 # for (ingest, schedule, infer, track, search, meter, dispatch ...).
 _PLUMBING_VERBS = frozenset({"create", "get", "list", "update", "delete", "confirm", "publish",
                              "issue-token", "refresh-token", "notify", "subscribe"})
+# Verbs that move money: they run as sagas that write the ledger in the same unit of work
+# (the saga section shows them), so the DI example never changes a balance by itself.
+_SAGA_VERBS = frozenset({"top-up", "refund", "charge", "pay", "deduct", "transfer", "debit",
+                         "credit"})
 # The languages whose templates write the main operation's code (the method, the ports it
 # needs); the others still show the create of the primary entity.
 _MAIN_OPERATION_LANGUAGES = frozenset({"typescript"})
@@ -202,8 +207,9 @@ _TRANSITION_VERBS = frozenset({"dispatch", "approve", "reject", "cancel", "ship"
 
 def main_operation(model: SystemModel) -> Operation | None:
     """The operation the system exists for: the first domain verb of the model (not CRUD,
-    not plumbing), else the create of its primary entity."""
-    found = next((o for o in model.operations if o.verb not in _PLUMBING_VERBS
+    not plumbing, not a money movement run as a saga), else the create of its primary
+    entity."""
+    found = next((o for o in model.operations if o.verb not in _PLUMBING_VERBS | _SAGA_VERBS
                   and model.entity(o.entity) is not None), None)
     if found is not None:
         return found
@@ -308,7 +314,8 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         return subject
     following = primary.states[1:2] if operation.verb in _TRANSITION_VERBS else ()
     subject = subject._replace(
-        verb=operation.verb, plural=_pascal(primary.plural), fields=_ts_fields(primary),
+        verb=operation.verb, plural=_pascal(primary.plural),
+        fields=_ts_fields(primary, _allowed_values(plan, primary.name), model.currency or "USD"),
         stateful=bool(primary.states), next_state=following[0] if following else "",
         time_field=_camel(primary.time_column) if primary.time_column else "",
         owner=_pascal(primary.owner) if primary.owner else "",
@@ -321,9 +328,20 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     return subject
 
 
-def _ts_fields(entity: Entity) -> tuple[tuple[str, str, str], ...]:
+def _allowed_values(plan: SpecPlan, table_name: str) -> dict[str, list[str]]:
+    """Column -> the values its CHECK list allows, for the table of ``table_name``."""
+    from smartspec.content.sql import schema_for
+
+    table = next((t for t in schema_for(plan).tables if t.name == table_name), None)
+    return {c.name: re.findall(r"'([^']+)'", c.check or "") for c in (table.columns if table else [])
+            if c.check}
+
+
+def _ts_fields(entity: Entity, allowed: dict[str, list[str]],
+               currency: str) -> tuple[tuple[str, str, str], ...]:
     """(camelCase name, TypeScript type, literal) of the attributes a caller sends to create
-    ``entity``: its required ones, without secrets the server derives."""
+    ``entity``: its required ones, without secrets the server derives. A value the examples
+    fill per spec ("{method}") becomes the first one the column's CHECK allows."""
     import json
 
     from smartspec.content.examples import sample_value
@@ -333,12 +351,16 @@ def _ts_fields(entity: Entity) -> tuple[tuple[str, str, str], ...]:
         # The owner's key ties the record to it (a reading to its device): the caller sends it.
         found.append((_camel(f"{entity.owner}_id"), "string", f"'{sample_value('owner_id', 'uuid', 'USD')}'"))
     for a in entity.attributes:
-        if not a.required or a.name == "idempotency_key" or a.name.endswith("_hash"):
+        if (not a.required or a.name == "idempotency_key" or a.name.endswith("_hash")
+                or "balance" in a.name):
+            # A balance starts at zero and moves only through the ledger: never sent.
             continue
         kind = a.type.partition(":")[0]
         ts = {"json": "Record<string, unknown>", "boolean": "boolean"}.get(
             kind, dict(_LANGUAGE_TYPES.get(kind, _LANGUAGE_TYPES["string"]))["typescript"])
-        value = sample_value(a.name, a.type, "USD")
+        value = sample_value(a.name, a.type, currency, entity.name)
+        if isinstance(value, str) and value.startswith("{"):
+            value = (allowed.get(a.name) or [f"example-{a.name}"])[0]
         if ts == "Date":
             literal = f"new Date('{value}')"
         elif ts == "bigint":
