@@ -13,6 +13,7 @@ from smartspec.content.stacks import main_operation
 from smartspec.runs.model import model_for
 from tests.content.cases import SYSTEMS
 from tests.content.specs import fences, section, spec
+from tests.helpers import render_case
 
 if TYPE_CHECKING:
     from smartspec.model import SystemModel
@@ -106,3 +107,14 @@ def test_a_reading_delivered_twice_is_stored_once() -> None:
     assert "CONSTRAINT uq_reading_once UNIQUE (device_id, metric, recorded_at)" in sql
     assert "same (deviceId, metric, recordedAt)" in _di_code("system-iot-telemetry")
     assert "`reading` holds each (device_id, metric, recorded_at) once" in text
+
+
+def test_a_dispatch_moves_the_stored_record_and_names_who_takes_it() -> None:
+    text = render_case(["new", "ride-dispatch", "Ride dispatch with WebSocket driver locations, "
+                        "PostgreSQL, Redis cache and Google Maps routing, TypeScript"])
+    code = "\n".join(fences(section(text, "Dependency Injection"), "typescript"))
+    assert "async dispatchRide(id: string, driverId: string): Promise<Ride>" in code
+    assert "ride.driverId = driverId;" in code and "ride.status = 'DRIVER_ASSIGNED';" in code
+    assert "if (ride.status !== 'REQUESTED')" in code
+    # Nothing is created, so no id generator or clock is injected.
+    assert "IdGenerator" not in code and "Clock" not in code

@@ -121,6 +121,7 @@ class CodeSubject(NamedTuple):
     time_field: str = ""  # camelCase time column of a time-series entity: recordedAt
     owner: str = ""  # the owning entity, PascalCase (Payment for a Refund), if any
     dedupe: tuple[str, ...] = ()  # camelCase fields of the key a repeated message hits
+    assignee: str = ""  # camelCase optional reference a transition fills in: driverId
 
     @property
     def method(self) -> str:
@@ -319,7 +320,11 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         stateful=bool(primary.states), next_state=following[0] if following else "",
         time_field=_camel(primary.time_column) if primary.time_column else "",
         owner=_pascal(primary.owner) if primary.owner else "",
-        dedupe=tuple(_camel(c) for c in dedupe_key(primary)))
+        dedupe=tuple(_camel(c) for c in dedupe_key(primary)),
+        # Dispatching or assigning names who takes the record: the optional reference the
+        # entity keeps for it (a ride's driver_id).
+        assignee=next((_camel(a.name) for a in primary.attributes if following and not a.required
+                       and a.name.endswith("_id")), ""))
     if subject.shape in ("read", "search", "transition"):
         # Nothing is created: no id is minted and no creation time taken, so neither the
         # id generator nor the clock is a dependency.
