@@ -41,16 +41,24 @@ def sectioned_lines(text: str) -> list[tuple[str, str]]:
     above it (a heading inside a code fence is code, not a section)."""
     found = []
     section, fenced = "(header)", False
+    # A critical-block opener stands just above the heading it guards: it belongs to the
+    # section that follows, not to the one it ends.
+    opener: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
             fenced = not fenced
         elif not fenced and line.startswith("## "):
             section = re.sub(r"^\d+(\.\d+)*\.?\s*", "", line[3:].strip())
+        if not fenced and stripped.startswith("<!-- @critical"):
+            opener.append(stripped)
+            continue
         if not stripped or stripped.startswith("#") or set(stripped) <= set("-|: "):
             continue
+        found += [(section, marker) for marker in opener]
+        opener = []
         found.append((section, stripped))
-    return found
+    return found + [(section, marker) for marker in opener]
 
 
 def shared(a: list[str], b: list[str]) -> float:
