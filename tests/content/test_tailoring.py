@@ -79,6 +79,8 @@ def test_a_create_answers_with_what_was_sent_and_what_the_server_set() -> None:
     # The password is written once and kept only as its hash: never echoed.
     assert set(response) == set(sent) - {"password"} | {"id", "status", "created_at"}
     assert "display_name" not in response
+    # ... and says where the new record lives.
+    assert f"Response `201 Created`, `Location: /api/v1/users/{response['id']}`:" in examples
 
 
 def test_the_bearer_token_names_this_api_as_its_audience() -> None:

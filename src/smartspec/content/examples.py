@@ -81,6 +81,7 @@ class Example(NamedTuple):
     request: str  # the HTTP request, headers and body
     status: str  # "201 Created"
     response: str  # pretty JSON
+    location: str = ""  # where a created record now lives (the Location header of a 201)
 
 
 def entity_of(path: str) -> str | None:
@@ -350,5 +351,9 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
             headers.append(f"Idempotency-Key: {IDEMPOTENCY_KEY}")
     request = "\n".join(headers) + ("\n\n" + json.dumps(body, indent=2) if body is not None
                                      else "")
+    # A 201 says where the new record lives: the collection it was posted to, then its id.
+    location = (f"{path.rstrip('/')}/{response['id']}"
+                if status == "201 Created" and isinstance(response, dict) and "id" in response
+                else "")
     return Example(op.summary, request, status,
-                   json.dumps(response, indent=2) if response is not None else "")
+                   json.dumps(response, indent=2) if response is not None else "", location)
