@@ -11,7 +11,8 @@ sits in: each section's part is what it adds to the mean, so the parts sum to th
 the largest part is where tailoring is weakest. ``--kinds`` splits it the same way by what a
 shared line is: worded text, or structure any two Markdown specs share (braces and fences,
 fence openers, header fields, table headers, critical markers). ``--pairs`` lists every pair; ``--lines N``
-prints the N lines shared by the most pairs.
+prints the N lines shared by the most pairs, or with ``--in SECTION`` the N lines of that
+section that add most to the mean.
 """
 
 from __future__ import annotations
@@ -40,16 +41,24 @@ def sectioned_lines(text: str) -> list[tuple[str, str]]:
     above it (a heading inside a code fence is code, not a section)."""
     found = []
     section, fenced = "(header)", False
+    # A critical-block opener stands just above the heading it guards: it belongs to the
+    # section that follows, not to the one it ends.
+    opener: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
             fenced = not fenced
         elif not fenced and line.startswith("## "):
             section = re.sub(r"^\d+(\.\d+)*\.?\s*", "", line[3:].strip())
+        if not fenced and stripped.startswith("<!-- @critical"):
+            opener.append(stripped)
+            continue
         if not stripped or stripped.startswith("#") or set(stripped) <= set("-|: "):
             continue
+        found += [(section, marker) for marker in opener]
+        opener = []
         found.append((section, stripped))
-    return found
+    return found + [(section, marker) for marker in opener]
 
 
 def shared(a: list[str], b: list[str]) -> float:
@@ -96,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="split the figure by kind of line (worded or structure)")
     parser.add_argument("--pairs", action="store_true", help="print every pair's share")
     parser.add_argument("--lines", type=int, default=0, help="print the N most shared lines")
+    parser.add_argument("--in", dest="within", metavar="SECTION", default="",
+                        help="with --lines: the lines of sections whose title starts with "
+                             "SECTION, ranked by what they add to the mean")
     args = parser.parse_args(argv)
     texts = {name: render_case(argv) for name, argv in SYSTEMS.items()}
     located = {name: sectioned_lines(text) for name, text in texts.items()}
@@ -139,7 +151,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.pairs:
         for x, y, share in sorted(pairs, key=lambda p: -p[2]):
             print(f"  {share:6.1%}  {x} vs {y}")
-    if args.lines:
+    if args.lines and args.within:
+        # A line's weight is what it adds to the mean, as in --sections.
+        weight: Counter[str] = Counter()
+        for x, y in itertools.permutations(specs, 2):
+            left = Counter(specs[y])
+            for section, line in located[x]:
+                if left[line] > 0:
+                    left[line] -= 1
+                    if section.startswith(args.within):
+                        weight[line] += 1 / len(specs[x]) / len(pairs)
+        print(f"lines of {args.within!r} that add most to the mean:")
+        for line, part in weight.most_common(args.lines):
+            print(f"  {part:6.2%}  {line[:110]}")
+    elif args.lines:
         spread: Counter[str] = Counter()
         for lines in specs.values():
             spread.update(set(lines))

@@ -7,6 +7,7 @@ Ids are fixed UUIDs and times are fixed, so generated specs stay byte-for-byte r
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -62,11 +63,25 @@ _STATUS_AFTER_CREATE = {"payment": "PENDING", "invoice": "DRAFT", "refund": "REQ
                         "report": "QUEUED"}
 
 
+def bearer_token(host: str) -> str:
+    """The access token the examples send: a JWT whose claims name this API as its audience
+    and the caller as its subject, so a reader who decodes it sees what the service checks.
+    The signature is a placeholder; the claims are real base64url JSON."""
+
+    def part(claims: dict[str, Any]) -> str:
+        raw = json.dumps(claims, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    return ".".join((part({"alg": "RS256"}),
+                     part({"aud": host, "sub": OWNER_ID, "exp": 1768470300}), "c2lnbmF0dXJl"))
+
+
 class Example(NamedTuple):
     title: str
     request: str  # the HTTP request, headers and body
     status: str  # "201 Created"
     response: str  # pretty JSON
+    location: str = ""  # where a created record now lives (the Location header of a 201)
 
 
 def entity_of(path: str) -> str | None:
@@ -86,7 +101,7 @@ def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded:
     path = "/".join(EXAMPLE_ID if s.startswith(("{", ":")) else s for s in endpoint.path.split("/"))
     headers = [f"{endpoint.method} {path} HTTP/1.1", f"Host: {host}"]
     if guarded:
-        headers.append("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature")
+        headers.append(f"Authorization: Bearer {bearer_token(host)}")
     if tenant:
         headers.append("X-Tenant-Id: 5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f")
     fields = json.loads(json.dumps(_CREATE.get(entity, {"name": f"Example {entity}"}))
@@ -141,10 +156,21 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
 }
 
 
-def sample_value(name: str, type_: str, currency: str) -> Any:
-    """A realistic value for one attribute, consistent across the spec's examples."""
+# Where one attribute name means different things in different records: what a usage record
+# meters is not what a sensor measures.
+_SAMPLE_BY_ENTITY: dict[tuple[str, str], Any] = {
+    ("usage_record", "metric"): "api_calls", ("usage_record", "quantity"): 1200,
+    ("wallet", "balance_minor"): 50000,
+}
+
+
+def sample_value(name: str, type_: str, currency: str, entity: str = "") -> Any:
+    """A realistic value for one attribute of ``entity``, consistent across the spec's
+    examples."""
     if name == "currency":
         return currency
+    if (entity, name) in _SAMPLE_BY_ENTITY:
+        return _SAMPLE_BY_ENTITY[(entity, name)]
     if name in _SAMPLE_BY_NAME:
         return _SAMPLE_BY_NAME[name]
     base = type_.partition(":")[0]
@@ -169,6 +195,15 @@ def sample_value(name: str, type_: str, currency: str) -> Any:
     return f"example-{name.replace('_', '-')}"
 
 
+def _created(record: dict[str, Any], body: dict[str, Any], fields: dict[str, Any],
+             owner: dict[str, Any]) -> dict[str, Any]:
+    """The record a create returns: what the request sent and what the server set (id, owner
+    key from the path, first status, creation time); an optional attribute the client did not
+    send has no value yet, so it is not shown."""
+    return {k: body.get(k, v) for k, v in record.items()
+            if k in body or k in owner or k not in fields}
+
+
 def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, guarded: bool,
                       tenant: bool, host: str = "api.example.com",
                       session: bool = False) -> Example:
@@ -183,12 +218,12 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         if op.method in ("POST", "PUT", "PATCH", "DELETE"):
             headers.append("X-CSRFToken: 4b9e2d7c1a6f3e8b")
     elif guarded and op.verb not in ("issue-token", "refresh-token", "confirm"):
-        headers.append("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature")
+        headers.append(f"Authorization: Bearer {bearer_token(host)}")
     if tenant and op.verb != "confirm":
         headers.append("X-Tenant-Id: 5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f")
 
     def value(a: Any) -> Any:
-        found = sample_value(a.name, a.type, currency)
+        found = sample_value(a.name, a.type, currency, entity.name)
         return method_name if found == "{method}" else found
 
     owner = {f"{entity.owner}_id": OWNER_ID} if entity.owner else {}
@@ -219,7 +254,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     if verb in ("issue-token", "refresh-token"):
         body = ({"email": "ada@example.com", "password": "correct horse battery staple"}
                 if verb == "issue-token" else {"refresh_token": "rt_8b1f0c2d9e"})
-        response = {"access_token": "eyJhbGciOiJSUzI1NiJ9.example.signature",
+        response = {"access_token": bearer_token(host),
                     "token_type": "Bearer", "expires_in": 900, "refresh_token": "rt_3c9a7e51f0"}
     elif verb == "confirm":
         # Each provider calls back in its own format and signs it its own way; the event
@@ -292,11 +327,11 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         # A child created under its owner: the path names the owner, so the body does not.
         body = {**required}
         status = "201 Created"
-        response = {**record, **body}
+        response = _created(record, body, fields, owner)
     elif op.method == "POST" and "{" not in op.path:
         body = {**owner, **required}
         status = "201 Created"
-        response = {**record, **body}
+        response = _created(record, body, fields, owner)
         if any(a.name == "password_hash" for a in entity.attributes):
             # The password is written once and stored only as its hash: never echoed back.
             body["password"] = "correct horse battery staple"
@@ -316,5 +351,9 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
             headers.append(f"Idempotency-Key: {IDEMPOTENCY_KEY}")
     request = "\n".join(headers) + ("\n\n" + json.dumps(body, indent=2) if body is not None
                                      else "")
+    # A 201 says where the new record lives: the collection it was posted to, then its id.
+    location = (f"{path.rstrip('/')}/{response['id']}"
+                if status == "201 Created" and isinstance(response, dict) and "id" in response
+                else "")
     return Example(op.summary, request, status,
-                   json.dumps(response, indent=2) if response is not None else "")
+                   json.dumps(response, indent=2) if response is not None else "", location)

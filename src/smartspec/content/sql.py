@@ -677,6 +677,18 @@ def sql_type(attribute_type: str) -> str:
     return _SQL_TYPES.get(base, "TEXT")
 
 
+def dedupe_key(entity: Entity) -> tuple[str, ...]:
+    """The columns that make one reading of a time series unique (owner, metric, time), so a
+    message delivered twice (brokers deliver at least once) is stored once; empty for
+    entities that are not time series, or that carry their own idempotency key."""
+    names = [a.name for a in entity.attributes]
+    if not entity.time_column or not entity.owner or "idempotency_key" in names:
+        return ()
+    # What was measured or what happened tells two records of one owner at one instant apart.
+    kind = [n for n in ("metric", "event_type") if n in names][:1]
+    return (f"{entity.owner}_id", *kind, entity.time_column)
+
+
 def _model_table(entity: Entity, present: set[str], financial: bool, time_series: bool,
                  currency: str) -> Table:
     """The table of one model entity: its attributes, its owner's key, its lifecycle states
@@ -710,6 +722,9 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
         columns.append(Column(a.name, sql_type(a.type), null=not a.required, unique=unique,
                               check=a.check, default=repr(currency) if a.name == "currency" else None,
                               comment="encrypted PHI (AES-256)" if a.name == "phi" else None))
+    if owner and dedupe_key(entity):
+        # Time is part of the key, as a hypertable requires of every unique index.
+        constraints.append(f"CONSTRAINT uq_{name}_once UNIQUE ({', '.join(dedupe_key(entity))})")
     if entity.states:
         columns += _status(entity.states, entity.states[0])
     if not time_column:

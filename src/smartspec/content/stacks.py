@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from smartspec.model import Entity, Operation, SystemModel
     from smartspec.plan import SpecPlan
 
 
@@ -108,6 +109,48 @@ class CodeSubject(NamedTuple):
     initial: str = "ACTIVE"  # the entity's first lifecycle state (the schema's CHECK list)
     confirmed: str = "ACTIVE"  # the state a confirmed entity reaches
     create_path: str = "/api/v1/records"
+    # The operation the example service performs: the system's main one (see main_operation)
+    # where the language's templates write it, else "create" of the primary entity.
+    verb: str = "create"
+    plural: str = "Records"  # the entity's plural, PascalCase: Readings
+    # (camelCase name, TypeScript type, TypeScript literal) of each attribute a caller sends:
+    # the entity's own required attributes, so the code's record is this system's record.
+    fields: tuple[tuple[str, str, str], ...] = ()
+    stateful: bool = True  # the entity has lifecycle states (a status column)
+    next_state: str = ""  # the state a transition verb (dispatch, approve ...) moves it to
+    time_field: str = ""  # camelCase time column of a time-series entity: recordedAt
+    owner: str = ""  # the owning entity, PascalCase (Payment for a Refund), if any
+    dedupe: tuple[str, ...] = ()  # camelCase fields of the key a repeated message hits
+    assignee: str = ""  # camelCase optional reference a transition fills in: driverId
+
+    @property
+    def method(self) -> str:
+        """The service method the examples call: ``createOrder``, ``ingestReading``,
+        ``searchProducts``, ``predict`` (inference answers with a prediction)."""
+        if self.verb == "infer":
+            return "predict"
+        if self.verb in ("search", "list"):
+            return f"{self.verb}{self.plural}"
+        head, *rest = self.verb.split("-")
+        if self.verb == self.entity_var:
+            # A verb that names its own record (refund -> a refund) acts on the owner:
+            # refundPayment; with no owner it creates one: createInvoice, not invoiceInvoice.
+            return f"{self.verb}{self.owner}" if self.owner else f"create{self.entity}"
+        return head + "".join(w.capitalize() for w in rest) + self.entity
+
+    @property
+    def shape(self) -> str:
+        """What the method does with its entity: ``read`` one by id (track, get), ``search``
+        the index, ``infer`` on the model server, ``transition`` a stored one to its next
+        state (dispatch, approve ...), or ``create`` one (create, schedule, ingest, meter)."""
+        if self.verb in ("track", "get"):
+            return "read"
+        if self.verb == "search" or (self.verb == "infer"
+                                     and any(p.inference for p in self.gateways)):
+            # Inference without a model server of its own (a hosted AI API) is recorded like
+            # any other request.
+            return self.verb
+        return "transition" if self.next_state else "create"
 
     @property
     def arg_camel(self) -> str:
@@ -146,6 +189,41 @@ def _pascal(text: str) -> str:
                                     else w[1:].lower()) for w in words)
 
 
+# Verbs every service with an API has, or that plumbing performs (tokens, provider callbacks,
+# publishing, webhooks out, live subscriptions): whatever verb remains says what the system is
+# for (ingest, schedule, infer, track, search, meter, dispatch ...).
+_PLUMBING_VERBS = frozenset({"create", "get", "list", "update", "delete", "confirm", "publish",
+                             "issue-token", "refresh-token", "notify", "subscribe"})
+# Verbs that move money: they run as sagas that write the ledger in the same unit of work
+# (the saga section shows them), so the DI example never changes a balance by itself.
+_SAGA_VERBS = frozenset({"top-up", "refund", "charge", "pay", "deduct", "transfer", "debit",
+                         "credit"})
+# The languages whose templates write the main operation's code (the method, the ports it
+# needs); the others still show the create of the primary entity.
+_MAIN_OPERATION_LANGUAGES = frozenset({"typescript"})
+# Verbs that move a stored record on to its next state rather than create one.
+_TRANSITION_VERBS = frozenset({"dispatch", "approve", "reject", "cancel", "ship", "complete",
+                               "activate", "suspend", "close", "assign"})
+
+
+def main_operation(model: SystemModel) -> Operation | None:
+    """The operation the system exists for: the first domain verb of the model (not CRUD,
+    not plumbing, not a money movement run as a saga), else the create of its primary
+    entity."""
+    found = next((o for o in model.operations if o.verb not in _PLUMBING_VERBS | _SAGA_VERBS
+                  and model.entity(o.entity) is not None), None)
+    if found is not None:
+        return found
+    primary = next((e for e in model.entities if e.time_column is None), None)
+    return next((o for o in model.operations if o.verb == "create"
+                 and primary is not None and o.entity == primary.name), None)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.capitalize() for w in rest)
+
+
 def code_subject(plan: SpecPlan) -> CodeSubject:
     """The service, entity and ports the DI and saga examples use."""
     from smartspec.content.system import describe_system
@@ -158,11 +236,20 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     model = plan.model
     primary = next((e for e in model.entities if e.time_column is None),
                    model.entities[0] if model.entities else None)
+    operation = (main_operation(model) if plan.code_language in _MAIN_OPERATION_LANGUAGES
+                 else None)
+    if operation is not None:
+        primary = model.entity(operation.entity) or primary
     entity = _pascal(primary.name) if primary is not None else "Record"
     ports = [Port("repository", f"{entity}Repository", f"{entity[:1].lower()}{entity[1:]}Repository",
                   system.database)]
     if system.cache:
         ports.append(Port("cache", "Cache", "cache", system.cache))
+    index = next((st.technology for st in model.stores if st.role == "search"), None)
+    if operation is not None and index is not None:
+        # Searches are answered from the index; the store stays the system of record the
+        # index is fed from.
+        ports.append(Port("index", f"{entity}SearchIndex", "searchIndex", index))
     outbound = [m for m in plan.model.messaging if m.direction == "outbound"]
     if outbound or (system.queue and not plan.model.messaging):
         # Only a broker the service publishes to is a publisher port; an inbound feed
@@ -197,7 +284,7 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     # The attribute the create call takes: one only this entity's table has, so the object
     # the example builds ({ id, status, method, createdAt }) can only be read as this table;
     # "amount" alone would fit an invoice as well as a payment.
-    from smartspec.content.sql import schema_for
+    from smartspec.content.sql import dedupe_key, schema_for
 
     elsewhere = {c.name for t in schema_for(plan).tables if t.name != primary.name
                  for c in t.columns}
@@ -221,9 +308,74 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         value = allowed[0] if allowed else f"example-{name}"
     sample = {"integer": "1", "big-integer": "15000", "small-integer": "1", "number": "21.5",
               "decimal": "21.5", "boolean": "true"}.get(kind, repr(value))
-    return subject._replace(
+    subject = subject._replace(
         arg=name, arg_types=types, sample=sample, initial=states[0], confirmed=confirmed,
         create_path=create.path if create else f"/api/v1/{primary.plural}")
+    if operation is None:
+        return subject
+    following = primary.states[1:2] if operation.verb in _TRANSITION_VERBS else ()
+    subject = subject._replace(
+        verb=operation.verb, plural=_pascal(primary.plural),
+        fields=_ts_fields(primary, _allowed_values(plan, primary.name), model.currency or "USD"),
+        stateful=bool(primary.states), next_state=following[0] if following else "",
+        time_field=_camel(primary.time_column) if primary.time_column else "",
+        owner=_pascal(primary.owner) if primary.owner else "",
+        dedupe=tuple(_camel(c) for c in dedupe_key(primary)),
+        # Dispatching or assigning names who takes the record: the optional reference the
+        # entity keeps for it (a ride's driver_id).
+        assignee=next((_camel(a.name) for a in primary.attributes if following and not a.required
+                       and a.name.endswith("_id")), ""))
+    if subject.shape in ("read", "search", "transition"):
+        # Nothing is created: no id is minted and no creation time taken, so neither the
+        # id generator nor the clock is a dependency.
+        subject = subject._replace(
+            ports=tuple(p for p in subject.ports if p.kind not in ("ids", "clock")))
+    return subject
+
+
+def _allowed_values(plan: SpecPlan, table_name: str) -> dict[str, list[str]]:
+    """Column -> the values its CHECK list allows, for the table of ``table_name``."""
+    from smartspec.content.sql import schema_for
+
+    table = next((t for t in schema_for(plan).tables if t.name == table_name), None)
+    return {c.name: re.findall(r"'([^']+)'", c.check or "") for c in (table.columns if table else [])
+            if c.check}
+
+
+def _ts_fields(entity: Entity, allowed: dict[str, list[str]],
+               currency: str) -> tuple[tuple[str, str, str], ...]:
+    """(camelCase name, TypeScript type, literal) of the attributes a caller sends to create
+    ``entity``: its required ones, without secrets the server derives. A value the examples
+    fill per spec ("{method}") becomes the first one the column's CHECK allows."""
+    import json
+
+    from smartspec.content.examples import sample_value
+
+    found = []
+    if entity.owner:
+        # The owner's key ties the record to it (a reading to its device): the caller sends it.
+        found.append((_camel(f"{entity.owner}_id"), "string", f"'{sample_value('owner_id', 'uuid', 'USD')}'"))
+    for a in entity.attributes:
+        if (not a.required or a.name == "idempotency_key" or a.name.endswith("_hash")
+                or "balance" in a.name):
+            # A balance starts at zero and moves only through the ledger: never sent.
+            continue
+        kind = a.type.partition(":")[0]
+        ts = {"json": "Record<string, unknown>", "boolean": "boolean"}.get(
+            kind, dict(_LANGUAGE_TYPES.get(kind, _LANGUAGE_TYPES["string"]))["typescript"])
+        value = sample_value(a.name, a.type, currency, entity.name)
+        if isinstance(value, str) and value.startswith("{"):
+            value = (allowed.get(a.name) or [f"example-{a.name}"])[0]
+        if ts == "Date":
+            literal = f"new Date('{value}')"
+        elif ts == "bigint":
+            literal = f"{value if isinstance(value, int) else 15000}n"
+        elif ts in ("number", "boolean") or kind == "json":
+            literal = json.dumps(value).replace('"', "'")
+        else:
+            literal = "'" + str(value).replace("'", "\\'") + "'"
+        found.append((_camel(a.name), ts, literal))
+    return tuple(found)
 
 
 # Attribute type -> its type in each example language.

@@ -1,0 +1,122 @@
+"""What the tailored sections say about the system they describe: the DI code performs the
+system's main operation with the ports it has, and the examples show only what the request
+and the server set, with error scenarios for operations the model has."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import TYPE_CHECKING
+
+from smartspec.content.stacks import main_operation
+from smartspec.runs.model import model_for
+from tests.content.cases import SYSTEMS
+from tests.content.specs import fences, section, spec
+from tests.helpers import render_case
+
+if TYPE_CHECKING:
+    from smartspec.model import SystemModel
+
+
+def model_of(name: str) -> SystemModel:
+    argv = SYSTEMS[name]
+    return model_for(argv[1], argv[2])
+
+
+def _di_code(name: str) -> str:
+    return "\n".join(fences(section(spec(name), "Dependency Injection"), "typescript"))
+
+
+def test_the_main_operation_is_the_first_domain_verb_else_create() -> None:
+    found = {name: main_operation(model_of(name)) for name in (
+        "system-iot-telemetry", "system-product-search", "system-model-serving",
+        "system-appointments", "system-user-accounts")}
+    assert {name: (op.verb, op.entity) for name, op in found.items() if op} == {
+        "system-iot-telemetry": ("ingest", "reading"),
+        "system-product-search": ("search", "product"),
+        "system-model-serving": ("infer", "prediction"),
+        "system-appointments": ("schedule", "appointment"),
+        "system-user-accounts": ("create", "user"),
+    }
+
+
+def test_di_code_performs_the_main_operation_with_the_ports_the_system_has() -> None:
+    search = _di_code("system-product-search")
+    assert "async searchProducts(text: string" in search
+    assert "export interface ProductSearchIndex { // Elasticsearch" in search
+    assert "this.searchIndex.search(text, limit)" in search
+    # A search mints no id and takes no creation time: neither is injected.
+    assert "IdGenerator" not in search and "Clock" not in search
+
+    serving = _di_code("system-model-serving")
+    assert "async predict(" in serving and "this.tritonClient.infer(" in serving
+
+    telemetry = _di_code("system-iot-telemetry")
+    assert "async ingestReading(input: { deviceId: string; metric: string; value: number; " \
+        "recordedAt: Date })" in telemetry
+    # Readings have no lifecycle: no status is invented for them.
+    assert "status" not in telemetry
+
+    assert "scheduleAppointment(" in _di_code("system-appointments")
+    assert "createUser(" in _di_code("system-user-accounts")
+
+
+def test_every_method_the_di_code_calls_is_declared() -> None:
+    for name in ("system-product-search", "system-model-serving", "system-iot-telemetry",
+                 "system-shipment-tracking", "system-ride-dispatch", "system-payments"):
+        code = _di_code(name)
+        declared = set(re.findall(r"(?:^\s+|\{ )(\w+)(?:<T>)?\(", code, re.MULTILINE))
+        # this.saved is the fake repository's own Map, not a port.
+        called = set(re.findall(r"this\.(?!saved\.)\w+\.(\w+)\(", code))
+        assert called <= declared, f"{name}: {called - declared}"
+
+
+def test_a_create_answers_with_what_was_sent_and_what_the_server_set() -> None:
+    examples = section(spec("system-user-accounts"), "Examples")
+    request, response = fences(examples, "http")[0], json.loads(fences(examples, "json")[0])
+    sent = json.loads(request.split("\n\n", 1)[1])
+    # The password is written once and kept only as its hash: never echoed.
+    assert set(response) == set(sent) - {"password"} | {"id", "status", "created_at"}
+    assert "display_name" not in response
+    # ... and says where the new record lives.
+    assert f"Response `201 Created`, `Location: /api/v1/users/{response['id']}`:" in examples
+
+
+def test_the_bearer_token_names_this_api_as_its_audience() -> None:
+    examples = section(spec("system-ride-dispatch"), "Examples")
+    token = re.search(r"Authorization: Bearer (\S+)", examples)
+    assert token is not None
+    claims = token.group(1).split(".")[1]
+    decoded = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))
+    host = re.search(r"^Host: (\S+)", examples, re.MULTILINE)
+    assert host is not None and decoded["aud"] == host.group(1)
+
+
+def test_error_scenarios_follow_the_models_operations() -> None:
+    payments = spec("system-payments")
+    assert not any(o.verb == "refund" for o in model_of("system-payments").operations)
+    assert "Refund above the payment" not in payments
+    # The missing field named is one the endpoint's own entity requires.
+    telemetry = section(spec("system-iot-telemetry"), "Examples")
+    assert "`POST /api/v1/devices` with a missing required field" in telemetry
+    assert '"serial_number is required"' in telemetry
+
+
+def test_a_reading_delivered_twice_is_stored_once() -> None:
+    text = spec("system-iot-telemetry")
+    sql = "\n".join(fences(text, "sql"))
+    assert "CONSTRAINT uq_reading_once UNIQUE (device_id, metric, recorded_at)" in sql
+    assert "same (deviceId, metric, recordedAt)" in _di_code("system-iot-telemetry")
+    assert "`reading` holds each (device_id, metric, recorded_at) once" in text
+
+
+def test_a_dispatch_moves_the_stored_record_and_names_who_takes_it() -> None:
+    text = render_case(["new", "ride-dispatch", "Ride dispatch with WebSocket driver locations, "
+                        "PostgreSQL, Redis cache and Google Maps routing, TypeScript"])
+    code = "\n".join(fences(section(text, "Dependency Injection"), "typescript"))
+    assert "async dispatchRide(id: string, driverId: string): Promise<Ride>" in code
+    assert "ride.driverId = driverId;" in code and "ride.status = 'DRIVER_ASSIGNED';" in code
+    assert "if (ride.status !== 'REQUESTED')" in code
+    # Nothing is created, so no id generator or clock is injected.
+    assert "IdGenerator" not in code and "Clock" not in code
