@@ -8,7 +8,14 @@ from itertools import accumulate
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smartspec.document import _fence_lines, parse
+from smartspec.document import (
+    HEADING_RE,
+    NUMBER_RE,
+    _fence_lines,
+    _heading,
+    clear_heading_memo,
+    parse,
+)
 
 
 def _fence_lines_by_offsets(text: str, lines: list[str]) -> list[int]:
@@ -41,3 +48,30 @@ def test_a_tilde_fence_is_closed_only_by_tildes_and_a_text_without_runs_has_no_f
     assert [h.text for h in doc.headings] == ["T", "1. Real"]
     assert doc.fenced == [False, False, True, True, True, True, False]
     assert parse("# T\n~ ~~ `` x\n## 1. A\n").fenced == [False] * 3
+
+
+def _heading_by_pattern(line: str) -> tuple[int, str, str | None, str] | None:
+    """The definition of a heading line: ``HEADING_RE``, then ``NUMBER_RE`` on its text."""
+    match = HEADING_RE.match(line)
+    if match is None:
+        return None
+    text = (match.group(2) or "").strip()
+    number = NUMBER_RE.match(text)
+    if number is None:
+        return len(match.group(1)), text, None, text
+    return len(match.group(1)), text, number.group(1), number.group(2).strip()
+
+
+_HEADING_PIECES = st.sampled_from(["#", "##", "#######", " ", "   ", "\t", "3.", "3)", "3.1",
+                                   "12", "²", "٣", "A", "Title", "#x", " #", "→", "."])
+
+
+@given(st.lists(_HEADING_PIECES, max_size=12).map("".join))
+def test_a_heading_is_read_as_the_pattern_reads_it_the_first_time_and_after(line: str) -> None:
+    clear_heading_memo()
+    expected = _heading_by_pattern(line)
+    for _ in range(2):  # read, then remembered
+        heading = _heading(line, 7)
+        assert (None if heading is None else
+                (heading.level, heading.text, heading.number, heading.title)) == expected
+        assert heading is None or heading.line == 7

@@ -24,7 +24,7 @@ from itertools import accumulate
 from typing import Any, NamedTuple, TypeVar, cast
 
 from smartspec import catalog, detect
-from smartspec.document import FENCE_RE, Document, Section
+from smartspec.document import FENCE_RE, Document, Section, clear_heading_memo
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
 
@@ -254,9 +254,11 @@ def per_text(function: _Fn) -> _Fn:
 
 
 def clear_text_memos() -> None:
-    """Forget every memoised result (a benchmark times reading specs from cold)."""
+    """Forget every memoised result (a benchmark times reading specs from cold), the
+    parser's headings included."""
     for memo in _text_memos:
         memo.cache_clear()
+    clear_heading_memo()
 
 
 class LineIndex:
