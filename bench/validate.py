@@ -15,7 +15,11 @@ outside the repository on the first run (``$TMPDIR/smartspec-bench-node``, or
 ``SMARTSPEC_BENCH_NODE_DIR``).
 The best of ``--rounds`` runs is printed.
 
-    python bench/validate.py [--counts 500,2000] [--rounds 3] [--jobs 0]
+    python bench/validate.py [--counts 500,2000] [--rounds 3] [--jobs 0] [--baseline OLD_SRC]
+
+With ``--baseline OLD_SRC`` the older package's ``smartspec validate`` (``OLD_SRC`` first on
+PYTHONPATH) is timed on the same trees too, alternating round by round with this one, and
+its row and the speed-up are printed beside this one's.
 
 With ``--against OLD_SRC`` (a copy of an older ``src`` folder, e.g. made with
 ``git worktree`` or ``cp -r``) it instead times ``validate_text`` in this process for the
@@ -134,18 +138,31 @@ class Timing:
     exit_code: int
 
 
+def _run_once(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Timing:
+    out = subprocess.run([sys.executable, "-c", WRAPPER, str(cwd), *command],
+                         capture_output=True, text=True, check=True, env=env).stdout.split()
+    return Timing(float(out[0]), int(out[1]), int(out[2]))
+
+
 def measure(command: list[str], cwd: Path, rounds: int) -> Timing:
     """Best of ``rounds`` runs of ``command`` (wall time from the wrapper, peak RSS of the
     largest process it waited for)."""
-    best: Timing | None = None
+    return min((_run_once(command, cwd) for _ in range(rounds)), key=lambda t: t.seconds)
+
+
+def measure_pair(command: list[str], cwd: Path, rounds: int,
+                 baseline: Path) -> tuple[Timing, Timing]:
+    """Best of ``rounds`` runs of ``command`` with the package at ``baseline`` (a ``src``
+    folder put first on PYTHONPATH) and with this one, in alternation: a change in the
+    machine's load between rounds weighs on both alike."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(baseline), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    old: list[Timing] = []
+    new: list[Timing] = []
     for _ in range(rounds):
-        out = subprocess.run([sys.executable, "-c", WRAPPER, str(cwd), *command],
-                             capture_output=True, text=True, check=True).stdout.split()
-        timing = Timing(float(out[0]), int(out[1]), int(out[2]))
-        if best is None or timing.seconds < best.seconds:
-            best = timing
-    assert best is not None
-    return best
+        old.append(_run_once(command, cwd, env))
+        new.append(_run_once(command, cwd))
+    return min(old, key=lambda t: t.seconds), min(new, key=lambda t: t.seconds)
 
 
 def ensure_markdownlint() -> Path | None:
@@ -299,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-markdownlint", action="store_true")
     parser.add_argument("--against", type=Path, default=None,
                         help="an older src folder: compare findings and in-process time")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="an older src folder: also time its `smartspec validate` on the "
+                             "same trees, round by round in alternation with this one")
     parser.add_argument("--generated", type=int, default=120,
                         help="with --against: how many generated specs to add (default 120)")
     args = parser.parse_args(argv)
@@ -330,12 +350,18 @@ def main(argv: list[str] | None = None) -> int:
             tree = work / f"tree-{count}"
             size = write_tree(tree, specs[:count])
             mb = size / 1e6
-            ours = measure(smartspec_command(args.jobs), tree, args.rounds)
+            before = None
+            if args.baseline is not None:
+                before, ours = measure_pair(smartspec_command(args.jobs), tree, args.rounds,
+                                            args.baseline.resolve())
+            else:
+                ours = measure(smartspec_command(args.jobs), tree, args.rounds)
             peaks.append(ours.peak_kib)
             theirs = (measure([str(markdownlint), "**/spec.md"], tree, args.rounds)
                       if markdownlint else None)
             ratio = theirs.seconds / ours.seconds if theirs else float("nan")
-            for name, timing in (("smartspec validate", ours), ("markdownlint-cli2", theirs)):
+            for name, timing in (("validate (baseline)", before), ("smartspec validate", ours),
+                                 ("markdownlint-cli2", theirs)):
                 if timing is None:
                     continue
                 shown_ratio = f"{ratio:.1f}x" if timing is ours and theirs else ""
@@ -347,7 +373,10 @@ def main(argv: list[str] | None = None) -> int:
                             f"({'meets' if mbps >= TARGET_MBPS else 'MISSES'} {TARGET_MBPS:g} MB/s)"
                             + (f", {ratio:.1f}x markdownlint-cli2 "
                                f"({'meets' if ratio >= TARGET_RATIO else 'MISSES'} "
-                               f"{TARGET_RATIO:g}x)" if theirs else ""))
+                               f"{TARGET_RATIO:g}x)" if theirs else "")
+                            + (f"; baseline {mb / before.seconds:.1f} MB/s, "
+                               f"{before.seconds / ours.seconds:.2f}x faster now"
+                               if before else ""))
         print()
         for verdict in verdicts:
             print(verdict)

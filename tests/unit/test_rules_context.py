@@ -6,6 +6,8 @@ import random
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from smartspec.document import parse
 from smartspec.rules import Validator
@@ -14,6 +16,7 @@ from smartspec.rules.context import (
     LineIndex,
     _closer_re,
     _first_closer,
+    _needle_offsets,
     clear_text_memos,
     per_text,
 )
@@ -71,6 +74,31 @@ def test_raw_lines_found_through_shared_parts_are_the_lines_holding_the_needles(
     needles = ("section ", "Section ", "](#", "](<#", "]: #", "]: <#")
     via = ("ection ", "](", "]: ")
     assert ctx.raw_lines_with(needles, via=via) == ctx.raw_lines_with(needles) == [5, 15, 16]
+
+
+def _plain_offsets(text: str, needles: tuple[str, ...]) -> list[int]:
+    """What ``_needle_offsets`` must find: every start of every needle, one find at a time."""
+    found = []
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            found.append(at)
+            at = text.find(needle, at + 1)
+    return sorted(found)
+
+
+# Texts made of the needles' own pieces, so that they hold the needles, their prefixes and
+# runs of spaces often; an arrow makes the text a wide string, as most specs are.
+_PIECES = st.sampled_from(["GET", "GET ", "GETS ", " ", "  ", "]", "](", "]: ", "(", "#", ":",
+                           "ection", "section ", "S", "\n", "→", "x"])
+_NEEDLES = ("GET ", "PUT  ", "](#", "]: #", "]", "section ", "ection ", "#", "x")
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join),
+       st.lists(st.sampled_from(_NEEDLES), min_size=1, max_size=4, unique=True).map(tuple))
+def test_needles_found_through_a_mark_or_without_spaces_are_found_everywhere(
+        text: str, needles: tuple[str, ...]) -> None:
+    assert sorted(_needle_offsets(text, needles)) == _plain_offsets(text, needles)
 
 
 @pytest.mark.parametrize("inner", [

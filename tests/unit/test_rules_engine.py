@@ -236,6 +236,29 @@ def test_word_matcher_agrees_with_detect(text: str) -> None:
             assert found[1] == expected.group(0).lower(), (group, text)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(PIECES, max_size=14).map("".join), min_size=2, max_size=6))
+def test_a_matcher_used_for_many_texts_answers_each_as_a_fresh_one(texts: list[str]) -> None:
+    # A matcher tries the last winning word first: the order it was left in by earlier
+    # texts never changes an answer (the earliest match, the longer word at one offset).
+    for group in ("auth", "queue", "transaction", "external-api"):
+        words = detect.KEYWORD_GROUPS[group]
+        shared = WordMatcher(words)
+        for text in texts:
+            data = text.encode("utf-8").lower()
+            assert shared.first(data) == WordMatcher(words).first(data), (group, text)
+            assert shared.first(data, 1, len(data) - 1) == WordMatcher(words).first(
+                data, 1, len(data) - 1), (group, text)
+
+
+def test_of_two_words_at_one_offset_the_longer_wins_whichever_matched_last() -> None:
+    matcher = WordMatcher(["pub", "pub/sub", "คิว", "คิวงาน"])
+    assert matcher.first(b"a pub here") == (2, "pub")  # "pub" is now tried first
+    assert matcher.first(b"a pub/sub here") == (2, "pub/sub")
+    assert matcher.first("งาน คิว".encode()) == (len("งาน ".encode()), "คิว")
+    assert matcher.first("คิวงาน".encode()) == (0, "คิวงาน")
+
+
 def test_keywords_in_fences_comments_and_urls_do_not_count() -> None:
     text = spec("""
         # X

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from smartspec.errors import UsageError
-from smartspec.rules.runner import find_specs
+from smartspec.rules.runner import find_resolved_specs, find_specs
 from tests.helpers import build_file_tree
 
 SPEC = "# SPEC-001: T\n"
@@ -57,6 +57,25 @@ def test_a_linked_spec_is_its_target_and_a_linked_folder_is_not_entered(tmp_path
     # A folder given through a link is searched, and its specs are the targets' specs.
     both = find_specs([tmp_path / "specs" / "linked", tmp_path / "elsewhere"])
     assert _shown(both, tmp_path) == ["specs/linked/x/spec.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_each_spec_found_comes_with_the_path_it_resolves_to(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_file_tree(tmp_path, {"specs/a/spec.md": SPEC, "specs/c/d/spec.md": SPEC,
+                               "elsewhere/x/spec.md": SPEC})
+    (tmp_path / "specs" / "b").mkdir()
+    (tmp_path / "specs" / "b" / "spec.md").symlink_to(tmp_path / "elsewhere" / "x" / "spec.md")
+    (tmp_path / "via").symlink_to(tmp_path / "specs", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    # A relative folder, a folder given through a link, a linked file and a file given
+    # itself: the resolved path is always what resolving the file as found would give.
+    pairs = find_resolved_specs([Path("via"), Path("./specs/c/d/spec.md")])
+    assert [given.as_posix() for given, _ in pairs] == [
+        "via/a/spec.md", "via/b/spec.md", "via/c/d/spec.md"]
+    assert [resolved for _, resolved in pairs] == [given.resolve() for given, _ in pairs]
+    assert pairs[1][1] == (tmp_path / "elsewhere" / "x" / "spec.md").resolve()
+    assert [given for given, _ in pairs] == find_specs([Path("via"), Path("specs/c/d/spec.md")])
 
 
 def test_a_missing_path_names_itself(tmp_path: Path) -> None:

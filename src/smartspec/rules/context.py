@@ -24,7 +24,7 @@ from itertools import accumulate
 from typing import Any, NamedTuple, TypeVar, cast
 
 from smartspec import catalog, detect
-from smartspec.document import FENCE_RE, Document, Section
+from smartspec.document import FENCE_RE, Document, Section, clear_heading_memo
 from smartspec.lazyre import lazy_re
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
@@ -255,9 +255,11 @@ def per_text(function: _Fn) -> _Fn:
 
 
 def clear_text_memos() -> None:
-    """Forget every memoised result (a benchmark times reading specs from cold)."""
+    """Forget every memoised result (a benchmark times reading specs from cold), the
+    parser's headings included."""
     for memo in _text_memos:
         memo.cache_clear()
+    clear_heading_memo()
 
 
 class LineIndex:
@@ -406,13 +408,7 @@ class Context:
         than one regex alternation over the text. With ``via`` (parts that every needle
         holds, fewer than the needles), the passes search for those and each line found is
         then read for the needles themselves."""
-        text = self.raw
-        found: set[int] = set()
-        for needle in via or needles:
-            at = text.find(needle)
-            while at >= 0:
-                found.add(self.raw_line_of(at))
-                at = text.find(needle, at + 1)
+        found = {self.raw_line_of(at) for at in _needle_offsets(self.raw, via or needles)}
         lines = self.doc.lines
         return sorted(found if via is None else
                       {i for i in found if any(n in lines[i] for n in needles)})
@@ -627,6 +623,36 @@ def _example_line(raw: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     line = _HOST_RE.sub("", raw) if "://" in raw else raw
     tokens = tuple(_PATH_TOKEN_RE.findall(line))
     return tuple((method, tokens) for method in _METHOD_RE.findall(raw))
+
+
+def _needle_offsets(text: str, needles: tuple[str, ...]) -> Iterator[int]:
+    """Every offset in ``text`` where one of ``needles`` starts (an offset where two start
+    comes twice). What one pass of ``str.find`` costs depends on the needle: a search for
+    one character runs at memory speed, while a short needle, or one that ends in a space,
+    is tried at almost every position. So needles that start with a punctuation mark are
+    found through that one character (one pass for all needles that share it: "](" and
+    "]: " through "]"), and a needle that ends in spaces through the needle without them
+    ("GET" rather than "GET "), each candidate then checked for the whole needle."""
+    by_mark: dict[str, list[str]] = {}
+    for needle in needles:
+        lead = needle[:1]
+        if lead and not lead.isalnum() and not lead.isspace():
+            by_mark.setdefault(lead, []).append(needle)
+            continue
+        core = needle.rstrip(" ") or needle
+        exact = core == needle
+        at = text.find(core)
+        while at >= 0:
+            if exact or text.startswith(needle, at):
+                yield at
+            at = text.find(core, at + 1)
+    for mark, group in by_mark.items():
+        at = text.find(mark)
+        while at >= 0:
+            for needle in group:
+                if text.startswith(needle, at):
+                    yield at
+            at = text.find(mark, at + 1)
 
 
 def _byte_lines(data: bytes, needles: tuple[str, ...]) -> list[int]:

@@ -50,6 +50,9 @@ class WordMatcher:
         # Longest first, as detect's alternation prefers at one position.
         self.words = tuple(sorted(unique, key=len, reverse=True))
         self._needles = tuple((w.encode("utf-8"), w.isascii()) for w in self.words)
+        # The order ``first`` tries the words in: the last winner first (see ``first``).
+        self._order = [(needle, latin, word)
+                       for (needle, latin), word in zip(self._needles, self.words, strict=True)]
         # Non-ASCII words with case ("Café") are not lower-cased by bytes.lower(): those
         # groups use detect's regex on the text itself.
         self.needs_regex = any(ord(c) > 127 and (c.upper() != c or c.lower() != c)
@@ -59,20 +62,32 @@ class WordMatcher:
 
     def first(self, data: bytes, start: int = 0, end: int | None = None) -> tuple[int, str] | None:
         """The earliest match in ``data[start:end]`` (``data`` lower-cased UTF-8) as
-        (byte offset, word), or None."""
+        (byte offset, word), or None; of two words matching at one offset, the longer.
+
+        Each word is searched only up to the best match so far, so most of the cost is in
+        the words tried before an early match is found. The word that matched last is
+        tried first next time (specs of one project mention a group alike); the answer
+        does not depend on the order, only the time does."""
         stop = len(data) if end is None else end
         best: tuple[int, str] | None = None
-        for (needle, latin), word in zip(self._needles, self.words, strict=True):
-            # Only an earlier match can improve on the best so far.
-            limit = stop if best is None else min(stop, best[0] + len(needle) - 1)
+        best_size = 0
+        winner = -1
+        order = self._order
+        for position, (needle, latin, word) in enumerate(order):
+            size = len(needle)
+            # Only an earlier match, or a longer one at the same offset, improves on the best.
+            limit = stop if best is None else min(stop, best[0] + size)
             if not latin and not has_lead_byte(data, needle, start, limit):
                 continue
             pos = data.find(needle, start, limit)
             while pos >= 0:
-                if not latin or self._bounded(data, pos, pos + len(needle)):
-                    best = (pos, word)
+                if not latin or self._bounded(data, pos, pos + size):
+                    if best is None or pos < best[0] or size > best_size:
+                        best, best_size, winner = (pos, word), size, position
                     break
                 pos = data.find(needle, pos + 1, limit)
+        if winner > 0:
+            order.insert(0, order.pop(winner))
         return best
 
     @staticmethod

@@ -27,6 +27,12 @@ MIN_FILES_PER_JOB = 24
 def find_specs(paths: Sequence[Path]) -> list[Path]:
     """Files as given, folders searched recursively for ``spec.md``; sorted, no duplicates.
     A path that does not exist is a UsageError naming it."""
+    return [given for given, _ in find_resolved_specs(paths)]
+
+
+def find_resolved_specs(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """``find_specs`` with each file's resolved path beside it: the walk works that out
+    anyway, and a caller that names files by where they land need not resolve each again."""
     found: dict[Path, Path] = {}  # resolved -> as given, so "a/spec.md" and "./a/spec.md" are one
     for path in paths:
         if path.is_file():
@@ -45,7 +51,7 @@ def find_specs(paths: Sequence[Path]) -> list[Path]:
         else:
             raise UsageError(f"{path}: no such file or folder; expected a spec.md or a folder "
                              "of specs")
-    return list(found.values())
+    return [(given, resolved) for resolved, given in found.items()]
 
 
 def _walk(folder: Path, relative: str = "") -> Iterator[tuple[Path, str, bool]]:

@@ -1,0 +1,77 @@
+"""The parser's fast paths answer exactly as the plain forms they replace."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smartspec.document import (
+    HEADING_RE,
+    NUMBER_RE,
+    _fence_lines,
+    _heading,
+    clear_heading_memo,
+    parse,
+)
+
+
+def _fence_lines_by_offsets(text: str, lines: list[str]) -> list[int]:
+    """The definition: every offset of a run of three backticks or tildes in the whole
+    text, as the line that holds it."""
+    starts = list(accumulate(map(len, lines)))
+    found: set[int] = set()
+    for run in ("```", "~~~"):
+        at = text.find(run)
+        while at >= 0:
+            found.add(bisect_right(starts, at))
+            at = text.find(run, at + 1)
+    return sorted(found)
+
+
+# Pieces that make runs, near-runs and every line break ``splitlines`` honours, so that a
+# run cut by a break (which is no run) comes up often.
+_PIECES = st.sampled_from(["`", "``", "```", "~", "~~", "~~~", " ", "x", "→", "\n", "\r\n",
+                           "\r", "\u2028", "\x0c", "## A\n", "```py\n"])
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_the_lines_that_can_close_a_fence_are_the_lines_holding_a_run(text: str) -> None:
+    lines = text.splitlines(keepends=True)
+    assert _fence_lines(text, lines) == _fence_lines_by_offsets(text, lines)
+
+
+def test_a_tilde_fence_is_closed_only_by_tildes_and_a_text_without_runs_has_no_fence() -> None:
+    doc = parse("# T\n\n~~~\n## not a heading\n```\n~~~~\n## 1. Real\n")
+    assert [h.text for h in doc.headings] == ["T", "1. Real"]
+    assert doc.fenced == [False, False, True, True, True, True, False]
+    assert parse("# T\n~ ~~ `` x\n## 1. A\n").fenced == [False] * 3
+
+
+def _heading_by_pattern(line: str) -> tuple[int, str, str | None, str] | None:
+    """The definition of a heading line: ``HEADING_RE``, then ``NUMBER_RE`` on its text."""
+    match = HEADING_RE.match(line)
+    if match is None:
+        return None
+    text = (match.group(2) or "").strip()
+    number = NUMBER_RE.match(text)
+    if number is None:
+        return len(match.group(1)), text, None, text
+    return len(match.group(1)), text, number.group(1), number.group(2).strip()
+
+
+_HEADING_PIECES = st.sampled_from(["#", "##", "#######", " ", "   ", "\t", "3.", "3)", "3.1",
+                                   "12", "²", "٣", "A", "Title", "#x", " #", "→", "."])
+
+
+@given(st.lists(_HEADING_PIECES, max_size=12).map("".join))
+def test_a_heading_is_read_as_the_pattern_reads_it_the_first_time_and_after(line: str) -> None:
+    clear_heading_memo()
+    expected = _heading_by_pattern(line)
+    for _ in range(2):  # read, then remembered
+        heading = _heading(line, 7)
+        assert (None if heading is None else
+                (heading.level, heading.text, heading.number, heading.title)) == expected
+        assert heading is None or heading.line == 7
