@@ -232,7 +232,7 @@ class Workspace(NamedTuple):
     @property
     def index_ids_path(self) -> Path:
         """The ids of the index last written, for commands that only ask whether an id exists
-        (a one-spec ``validate``): ``smartspec.index.migrate.read_known_ids`` reads it."""
+        (a one-spec ``validate``): ``smartspec.index.state.read_known_ids`` reads it."""
         return self.state_dir / "index" / "ids.json"
 
     def write_index(self, path: Path, text: str, *, ids: Iterable[str] | None = None,

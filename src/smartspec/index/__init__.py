@@ -46,14 +46,12 @@ if TYPE_CHECKING:
         TITLE_PREFIX_RE,
         IndexEntry,
         IndexFinding,
-        ResolvedDependency,
         ScanReport,
         SpecIndex,
         normalize_path,
-        related_groups,
-        resolve_dependencies,
         upsert_entry,
     )
+    from smartspec.index.related import ResolvedDependency, related_groups, resolve_dependencies
     from smartspec.index.schema import dump_as_found, dump_index, index_json_schema
 
 __all__ = [
@@ -104,8 +102,8 @@ _HOMES = {
                 "locate_index", "parse_index"),
     "model": ("CHECKS", "DEFAULT_ID_PATTERN", "ID_RE", "INDEX_FILE", "INDEX_SCHEMA_VERSION",
               "SHAPE_NAMES", "TITLE_PREFIX_RE", "IndexEntry", "IndexFinding",
-              "ResolvedDependency", "ScanReport", "SpecIndex", "normalize_path", "related_groups",
-              "resolve_dependencies", "upsert_entry"),
+              "ScanReport", "SpecIndex", "normalize_path", "upsert_entry"),
+    "related": ("ResolvedDependency", "related_groups", "resolve_dependencies"),
     "schema": ("dump_as_found", "dump_index", "index_json_schema"),
 }
 _WHERE = {name: module for module, names in _HOMES.items() for name in names}

@@ -263,7 +263,7 @@ def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
         if walk.cache.files[rel][5] != stated.get("id"):
             return None  # a new id: entries move in the order, the whole index is rebuilt
         changes.append((rel, stated, walk.records[rel][2]))
-    from smartspec.index.migrate import read_known_ids
+    from smartspec.index.state import read_known_ids
 
     ids = read_known_ids(workspace.index_ids_path, path, root)
     if ids is None or len(ids) != known[6]:

@@ -73,7 +73,7 @@ def related_view(plan: SpecPlan, index: SpecIndex | None) -> dict[str, Any] | No
     where each lives)."""
     if not plan.depends_on:
         return None
-    from smartspec.index.model import related_groups, resolve_dependencies
+    from smartspec.index.related import related_groups, resolve_dependencies
 
     resolved = resolve_dependencies(index, list(plan.depends_on))
     available = index is not None

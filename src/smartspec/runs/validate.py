@@ -20,7 +20,8 @@ def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
     """The ids of the SPEC_INDEX (for the related-specs rule) and how to name it, or
     (None, ""). The ids come from the small file ``smartspec index`` keeps beside its scan
     state when it still describes this index file; only otherwise is the index loaded."""
-    from smartspec.index.migrate import load_index, locate_index, read_known_ids
+    from smartspec.index.migrate import load_index, locate_index
+    from smartspec.index.state import read_known_ids
     from smartspec.workspace import Workspace
 
     path = locate_index(settings.root, settings.state_dir, specindex)
