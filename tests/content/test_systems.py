@@ -116,6 +116,14 @@ def test_the_reviewed_user_service_is_fixed() -> None:
     assert "section Data Model & Schema" not in text
 
 
+def test_the_profiles_the_description_names_are_a_key_feature() -> None:
+    """"accounts and profiles": creating or replacing a profile (a PUT of the one profile a
+    user has) is a feature of the service, while changing a user (PATCH) is not."""
+    features = section(spec("system-user-accounts"), "Overview").split("Key Features", 1)[1]
+    assert "Create or replace a user's profile (`PUT /api/v1/users/{id}/profile`)" in features
+    assert "PATCH" not in features
+
+
 def test_timescale_readings_are_a_hypertable_with_time_in_the_key() -> None:
     sql = "\n".join(fences(spec("system-iot-telemetry"), "sql"))
     assert "PRIMARY KEY (id, recorded_at)" in sql
