@@ -29,18 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from validate import generate_specs  # the generator of the sibling bench
+from validate import WRAPPER, generate_specs  # the sibling bench's generator and timer
 
 RATIO_TOLERANCE = 0.15
-WRAPPER = (
-    "import resource, subprocess, sys, time\n"
-    "start = time.perf_counter()\n"
-    "code = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL,\n"
-    "                      stderr=subprocess.DEVNULL).returncode\n"
-    "elapsed = time.perf_counter() - start\n"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "print(f'{elapsed} {peak} {code}')\n"
-)
 
 
 def make_project(root: Path, specs: list[tuple[str, str]], env: dict[str, str]) -> None:
