@@ -425,7 +425,7 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
             piece.text = piece.original = doc.section_text(kept)
             piece.new = False
             if number is not None:
-                piece.text = _set_number(piece.text, piece.heading, number.lstrip())
+                piece.text = _set_number(piece.text, piece.heading, number[0])
             if piece.fate is not None and piece.fate.fate == REGENERATED:
                 piece.fate = _with(piece.fate, UNCHANGED)
         if piece.origin is None:
@@ -535,8 +535,9 @@ def _known_titles(old: OldSpec, key: str) -> set[str]:
     return titles
 
 
-def _heading_number(text: str, offset: int) -> str | None:
-    """The number of the ``##`` heading on line ``offset`` of ``text`` (None: unnumbered)."""
+def _heading_number(text: str, offset: int) -> tuple[str, bool] | None:
+    """The number of the ``##`` heading on line ``offset`` of ``text`` and whether it is bare
+    (no dot or bracket after it); None when the heading is unnumbered."""
     start = 0
     for _ in range(offset):  # the heading is one of the first few lines of its block
         start = text.find("\n", start) + 1
@@ -545,9 +546,9 @@ def _heading_number(text: str, offset: int) -> str | None:
     found = _HEADING_NUMBER_RE.match(text, start)
     if found is None:
         return None
-    # A bare number ("## 3 Title", no dot or bracket) may be the start of the title itself
-    # ("## 24 Hour Support"); the caller numbers it only where it reads as a section number.
-    return found.group(1) if text[found.end(1)] in ".)" else f" {found.group(1)}"
+    # A bare number ("## 3 Title") may be the start of the title itself ("## 24 Hour
+    # Support"); the caller numbers it only where it reads as a section number.
+    return found.group(1), text[found.end(1)] not in ".)"
 
 
 def _set_number(text: str, offset: int, number: str) -> str:
@@ -572,11 +573,12 @@ def _number(pieces: list[_Piece], titles: Mapping[str, str]) -> None:
     numbers: dict[str, str] = {}  # the plan's number -> the number in the merged text
     count = 0
     for piece in pieces:
-        had = _heading_number(piece.text, piece.heading) if piece.section else None
-        if had is not None and had.startswith(" "):
+        found = _heading_number(piece.text, piece.heading) if piece.section else None
+        had = found[0] if found is not None else None
+        if found is not None and found[1] and int(found[0]) not in (count, count + 1):
             # A bare number counts only where it stands as this heading's number would: the
             # next one, or a repeat of the one before. "## 24 Hour Support" keeps its words.
-            had = had[1:] if int(had) in (count, count + 1) else None
+            had = None
         if had is not None:
             count += 1
             if piece.number is not None:

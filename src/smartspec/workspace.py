@@ -302,14 +302,14 @@ class Workspace(NamedTuple):
         # Compact JSON from the standard library's C encoder: the bytes msgspec writes for
         # these strings and integers, without loading msgspec into a run that needs it for
         # nothing else.
-        data = json.dumps({
+        data = escape_line_breaks(json.dumps({
             "index": rel, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
             "ctime_ns": stat.st_ctime_ns, "ino": stat.st_ino, "ids": sorted(set(ids))},
-            ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
         if changed or _read_or_none(target) != data:
             refuse_links(target)
             target.parent.mkdir(parents=True, exist_ok=True)
-            _replace_cache_file(target, escape_line_breaks(data.decode("utf-8")).encode("utf-8"))
+            _replace_cache_file(target, data)
 
     # -- any other file ------------------------------------------------------------------
     @staticmethod
