@@ -209,6 +209,41 @@ SCHEMA_AGREEMENT = [
         if (payment.status === 'CAPTURED') {{ notify(); }}
         {F}
         """),
+    Case("no tables: a status in an event payload's data that no stated lifecycle has", f"""
+        # Payments
+
+        ## Overview
+
+        - Payments: states PENDING, AUTHORIZED, CAPTURED, starting PENDING.
+
+        ## Events
+
+        {F}json
+        {{
+          "id": "evt_1",
+          "type": "payment.status_changed",
+          "data": {{
+            "id": "p1",
+            "status": "ON_HOLD"
+          }}
+        }}
+        {F}
+        """, fails=(('"status": "ON_HOLD"',
+                     'Value "ON_HOLD" of status is not one of the lifecycle states'),)),
+    Case("no tables: statuses the stated lifecycles have, and lower-case provider words", f"""
+        # Payments
+
+        - Payments: states PENDING, AUTHORIZED, CAPTURED, starting PENDING.
+        - Refunds (each belongs to one payment): states REQUESTED, SUCCEEDED, starting REQUESTED.
+
+        {F}json
+        {{"type": "payment.status_changed", "data": {{"id": "p1", "status": "AUTHORIZED"}}}}
+        {F}
+
+        {F}json
+        [{{"refund": "r1", "status": "SUCCEEDED"}}, {{"event": "delivered", "status": "sent"}}]
+        {F}
+        """),
     Case("an example field that no column or text documents", f"""
         # Payments
 

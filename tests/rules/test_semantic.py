@@ -36,6 +36,7 @@ def test_the_semantic_family_is_seven_rules_with_hints_in_both_languages() -> No
 
 @pytest.mark.parametrize("message_id", [
     "interface-missing-method", "money-float", "example-unknown-field", "status-not-allowed",
+    "status-not-stated",
     "xref-section", "xref-anchor", "endpoint-undefined", "er-missing-table",
     "er-unknown-entity", "service-not-component", "percentile-order",
     "availability-downtime", "retry-over-deadline", "pool-over-limit", "document-empty",

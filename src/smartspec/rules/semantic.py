@@ -168,6 +168,8 @@ def schema_agreement(ctx: Context) -> Iterator[Hit]:
     known = tables(ctx)
     yield from _money_types(ctx)
     if not known:
+        # No tables to check against: the lifecycles the spec states in prose decide.
+        yield from _stated_status_values(ctx)
         return
     yield from _example_fields(ctx)
     yield from _status_values(ctx)
@@ -361,6 +363,36 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
                                  {v.lower(): v for v in owners[0].allowed[column]})
             elif column in allowed:
                 yield from judge(column, value, line)
+
+
+# A spec without a data model still states each entity's lifecycle, one list item each:
+#   - Payments: states PENDING, AUTHORIZED, CAPTURED, starting PENDING.
+#   - Bookings (each belongs to one patient): states BOOKED, CANCELLED, starting BOOKED.
+_STATED_STATES_RE = lazy_re(
+    r"^[-*] [^:\n]{1,80}: states ([A-Z][A-Z0-9_]*(?:, [A-Z][A-Z0-9_]*)*), starting [A-Z]")
+_CONSTANT_RE = lazy_re(r"[A-Z][A-Z0-9_]*")
+
+
+def _stated_status_values(ctx: Context) -> Iterator[Hit]:
+    """A ``status`` constant in a JSON example (an event payload's ``data`` too) that none
+    of the stated lifecycles has, in a spec whose statuses have no CHECK list."""
+    raw = ctx.raw
+    if ", starting " not in raw:
+        return
+    stated = {v.lower(): v for line in raw.splitlines() if ", starting " in line
+              and (match := _STATED_STATES_RE.match(line)) for v in match.group(1).split(", ")}
+    if not stated:
+        return
+    shown = ", ".join(sorted(stated.values())[:10])
+    reported: set[str] = set()
+    for obj, keys, _ in _shown_tables(ctx):
+        raw_key = keys.get("status")
+        value = obj.values.get(raw_key) if raw_key is not None else None
+        if (not isinstance(value, str) or not _CONSTANT_RE.fullmatch(value)
+                or value.lower() in stated or value in reported):
+            continue
+        reported.add(value)
+        yield Hit(obj.keys[raw_key], "status-not-stated", {"value": value, "allowed": shown})
 
 
 @per_text
