@@ -103,6 +103,21 @@ class System(NamedTuple):
                                  guarded=self.guarded, tenant=self.tenant, host=host,
                                  session=self.guarded and self.model.auth == "oidc")
 
+    def webhook_settings(self, peer: str) -> list[list[str | None]]:
+        """The settings that verify ``peer``'s webhooks, as config rows [name, type, default,
+        description]: the ones the knowledge base states for that provider (a public key
+        for SendGrid, the auth token for Twilio, a signing secret for Stripe), or a signing
+        secret for a party it does not know."""
+        from smartspec import knowledge
+
+        entry = knowledge.lookup(peer)
+        if entry is None or entry.webhook_check is None:
+            slug = re.sub(r"[^A-Za-z0-9]+", "_", peer).strip("_").upper()
+            return [[f"{slug}_WEBHOOK_SECRET", "secret", None,
+                     f"Secret that verifies {peer}'s webhook signatures"]]
+        return [[name, kind, None, description]
+                for name, kind, description in entry.webhook_settings]
+
     def admin_site(self) -> AdminSite | None:
         """The Django admin site (pages, ModelAdmin code, sign-in and groups) when the model
         has an admin interface, for the API and Examples sections."""

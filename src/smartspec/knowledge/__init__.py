@@ -41,6 +41,12 @@ class Entry(NamedTuple):
     max_connections: int | None = None  # databases: default connection limit
     language: str | None = None  # frameworks: the language they are written in
     schemes: tuple[str, ...] = ()  # payment providers: schemes reached through them
+    # Parties that call back: how their webhook is verified, and the settings that takes
+    # (name, type, description). Each provider signs in its own way (a signing secret, an
+    # HMAC key, a public key, the account's auth token), so the settings are stated per
+    # provider and never guessed as a generic "<NAME>_WEBHOOK_SECRET".
+    webhook_check: str | None = None
+    webhook_settings: tuple[tuple[str, str, str], ...] = ()
 
 
 def _entry(raw: Mapping[str, Any]) -> Entry:
@@ -52,6 +58,9 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         calls_back=bool(raw.get("calls_back", False)), rate_limit_rps=raw.get("rate_limit_rps"),
         max_connections=raw.get("max_connections"), language=raw.get("language"),
         schemes=tuple(raw.get("schemes", ())),
+        webhook_check=raw.get("webhook", {}).get("verification"),
+        webhook_settings=tuple((str(n), str(t), str(d))
+                               for n, t, d in raw.get("webhook", {}).get("settings", ())),
     )
 
 
