@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+from smartspec.content.code_lang import Field, Part, literal, member, parts, type_of
+
 if TYPE_CHECKING:
     from smartspec.model import Entity, Operation, SystemModel
     from smartspec.plan import SpecPlan
@@ -70,7 +72,7 @@ def stack_for(plan: SpecPlan) -> Stack:
 class Port(NamedTuple):
     """One injected dependency of the example service."""
 
-    kind: str  # repository | cache | publisher | gateway | ids | clock
+    kind: str  # repository | cache | index | publisher | gateway | hasher | ids | clock
     type: str  # interface name: PaymentRepository, StripeGateway, Clock ...
     field: str  # camelCase field name: paymentRepository
     tech: str  # what implements it in production: PostgreSQL, Stripe API ...
@@ -113,15 +115,20 @@ class CodeSubject(NamedTuple):
     # where the language's templates write it, else "create" of the primary entity.
     verb: str = "create"
     plural: str = "Records"  # the entity's plural, PascalCase: Readings
-    # (camelCase name, TypeScript type, TypeScript literal) of each attribute a caller sends:
-    # the entity's own required attributes, so the code's record is this system's record.
-    fields: tuple[tuple[str, str, str], ...] = ()
+    # Each field the record is created with: every NOT NULL column of its table that has no
+    # default, and the entity's required attributes, so the code's record is this system's
+    # record and its create leaves no required column unset. Items 0-2 are the TypeScript
+    # name, type and literal.
+    fields: tuple[Field, ...] = ()
     stateful: bool = True  # the entity has lifecycle states (a status column)
     next_state: str = ""  # the state a transition verb (dispatch, approve ...) moves it to
     time_field: str = ""  # camelCase time column of a time-series entity: recordedAt
     owner: str = ""  # the owning entity, PascalCase (Payment for a Refund), if any
     dedupe: tuple[str, ...] = ()  # camelCase fields of the key a repeated message hits
     assignee: str = ""  # camelCase optional reference a transition fills in: driverId
+    # (HTTP method, path) of the endpoint that serves the main method; empty when a
+    # consumer, a gRPC call or a page serves it.
+    route: tuple[str, ...] = ()
 
     @property
     def method(self) -> str:
@@ -173,6 +180,51 @@ class CodeSubject(NamedTuple):
     def port(self, kind: str) -> Port | None:
         return next((p for p in self.ports if p.kind == kind), None)
 
+    def parts(self, language: str) -> tuple[Part, ...]:
+        """The record's fields as ``language`` writes them."""
+        return parts(self.fields, language)
+
+    def inputs(self, language: str) -> tuple[Part, ...]:
+        """The fields the caller sends to create the record (a password, not its hash)."""
+        return tuple(p for p in self.parts(language) if p.source in ("input", "hashed"))
+
+    def name_in(self, language: str, snake_name: str) -> str:
+        """A member named ``snake_name`` as ``language`` spells members (created_at ->
+        createdAt, CreatedAt)."""
+        return member(snake_name, language)
+
+    def method_in(self, language: str) -> str:
+        """The main method as ``language`` names methods: createUser, create_user,
+        CreateUser, CreateUserAsync."""
+        if language == "python":
+            return _snake(self.method)
+        if language == "go":
+            return self.method[:1].upper() + self.method[1:]
+        if language == "csharp":
+            return self.method[:1].upper() + self.method[1:] + "Async"
+        return self.method
+
+    def var_in(self, language: str) -> str:
+        """The record's variable: usageRecord, usage_record."""
+        return _snake(self.entity) if language == "python" else self.entity_var
+
+    @property
+    def assignee_column(self) -> str:
+        """The column a transition fills in, snake_case: driver_id."""
+        return _snake(self.assignee)
+
+    @property
+    def dedupe_columns(self) -> tuple[str, ...]:
+        """The columns of the key a repeated message hits, snake_case."""
+        return tuple(_snake(c) for c in self.dedupe)
+
+    @property
+    def reads_through(self) -> bool:
+        """The main method does not read through the injected cache (it creates, infers or
+        moves a record), so the service has a read-through lookup by id that does: a cache
+        that is injected is used."""
+        return self.port("cache") is not None and self.shape not in ("read", "search")
+
     @property
     def gateways(self) -> tuple[Port, ...]:
         return tuple(p for p in self.ports if p.kind == "gateway")
@@ -198,9 +250,9 @@ _PLUMBING_VERBS = frozenset({"create", "get", "list", "update", "delete", "confi
 # (the saga section shows them), so the DI example never changes a balance by itself.
 _SAGA_VERBS = frozenset({"top-up", "refund", "charge", "pay", "deduct", "transfer", "debit",
                          "credit"})
-# The languages whose templates write the main operation's code (the method, the ports it
-# needs); the others still show the create of the primary entity.
-_MAIN_OPERATION_LANGUAGES = frozenset({"typescript"})
+# Verbs that move files rather than records (pre-signed upload and download URLs, an export
+# written to a file): the record they act on is created by the system's create.
+_FILE_VERBS = frozenset({"upload", "download", "export"})
 # Verbs that move a stored record on to its next state rather than create one.
 _TRANSITION_VERBS = frozenset({"dispatch", "approve", "reject", "cancel", "ship", "complete",
                                "activate", "suspend", "close", "assign"})
@@ -210,13 +262,19 @@ def main_operation(model: SystemModel) -> Operation | None:
     """The operation the system exists for: the first domain verb of the model (not CRUD,
     not plumbing, not a money movement run as a saga), else the create of its primary
     entity."""
-    found = next((o for o in model.operations if o.verb not in _PLUMBING_VERBS | _SAGA_VERBS
+    found = next((o for o in model.operations
+                  if o.verb not in _PLUMBING_VERBS | _SAGA_VERBS | _FILE_VERBS
                   and model.entity(o.entity) is not None), None)
     if found is not None:
         return found
     primary = next((e for e in model.entities if e.time_column is None), None)
     return next((o for o in model.operations if o.verb == "create"
                  and primary is not None and o.entity == primary.name), None)
+
+
+def _snake(name: str) -> str:
+    """camelCase or PascalCase in snake_case: markInProgressTicket -> mark_in_progress_ticket."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 def _camel(name: str) -> str:
@@ -236,8 +294,7 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     model = plan.model
     primary = next((e for e in model.entities if e.time_column is None),
                    model.entities[0] if model.entities else None)
-    operation = (main_operation(model) if plan.code_language in _MAIN_OPERATION_LANGUAGES
-                 else None)
+    operation = main_operation(model)
     if operation is not None:
         primary = model.entity(operation.entity) or primary
     entity = _pascal(primary.name) if primary is not None else "Record"
@@ -308,29 +365,59 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         value = allowed[0] if allowed else f"example-{name}"
     sample = {"integer": "1", "big-integer": "15000", "small-integer": "1", "number": "21.5",
               "decimal": "21.5", "boolean": "true"}.get(kind, repr(value))
+    fields = _fields(plan, primary, model.currency or "USD")
     subject = subject._replace(
         arg=name, arg_types=types, sample=sample, initial=states[0], confirmed=confirmed,
-        create_path=create.path if create else f"/api/v1/{primary.plural}")
-    if operation is None:
-        return subject
-    following = primary.states[1:2] if operation.verb in _TRANSITION_VERBS else ()
-    subject = subject._replace(
-        verb=operation.verb, plural=_pascal(primary.plural),
-        fields=_ts_fields(primary, _allowed_values(plan, primary.name), model.currency or "USD"),
-        stateful=bool(primary.states), next_state=following[0] if following else "",
-        time_field=_camel(primary.time_column) if primary.time_column else "",
-        owner=_pascal(primary.owner) if primary.owner else "",
-        dedupe=tuple(_camel(c) for c in dedupe_key(primary)),
-        # Dispatching or assigning names who takes the record: the optional reference the
-        # entity keeps for it (a ride's driver_id).
-        assignee=next((_camel(a.name) for a in primary.attributes if following and not a.required
-                       and a.name.endswith("_id")), ""))
+        create_path=create.path if create else f"/api/v1/{primary.plural}",
+        plural=_pascal(primary.plural), fields=fields, stateful=bool(primary.states),
+        route=("POST", create.path) if create is not None and create.interface == "rest" else ())
+    if operation is not None:
+        following = _next_state(operation.verb, primary.states)
+        subject = subject._replace(
+            route=((operation.method, operation.path) if operation.interface == "rest"
+                   and operation.path.startswith("/") else ()),
+            verb=operation.verb, next_state=following,
+            initial=_state_before(operation.verb, following, primary.states) or states[0],
+            time_field=_camel(primary.time_column) if primary.time_column else "",
+            owner=_pascal(primary.owner) if primary.owner else "",
+            dedupe=tuple(_camel(c) for c in dedupe_key(primary)),
+            # Dispatching or assigning names who takes the record: the optional reference
+            # the entity keeps for it (a ride's driver_id).
+            assignee=next((_camel(a.name) for a in primary.attributes
+                           if following and not a.required and a.name.endswith("_id")), ""))
     if subject.shape in ("read", "search", "transition"):
         # Nothing is created: no id is minted and no creation time taken, so neither the
         # id generator nor the clock is a dependency.
         subject = subject._replace(
             ports=tuple(p for p in subject.ports if p.kind not in ("ids", "clock")))
+    elif any(f.source == "hashed" for f in fields):
+        # The caller sends a password and the record keeps only its hash: hashing is a port
+        # of its own (Argon2id in production, a fast fake in tests), next to the store.
+        at = next(i for i, p in enumerate(subject.ports) if p.kind in ("ids", "gateway"))
+        subject = subject._replace(ports=(
+            *subject.ports[:at], Port("hasher", "PasswordHasher", "passwordHasher", "Argon2id"),
+            *subject.ports[at:]))
     return subject
+
+
+def _next_state(verb: str, states: tuple[str, ...]) -> str:
+    """The state a transition verb moves a record to: the state it names ("mark-resolved"
+    -> RESOLVED), else the one after the first (dispatch -> ASSIGNED); "" for a verb that
+    creates a record."""
+    if verb.startswith("mark-"):
+        named = verb.removeprefix("mark-").replace("-", "_").upper()
+        return named if named in states else ""
+    if verb in _TRANSITION_VERBS and len(states) > 1:
+        return states[1]
+    return ""
+
+
+def _state_before(verb: str, target: str, states: tuple[str, ...]) -> str:
+    """The state a record must be in for ``verb`` to move it to ``target``: the one listed
+    before it."""
+    if not target or target not in states or states.index(target) == 0:
+        return ""
+    return states[states.index(target) - 1]
 
 
 def _allowed_values(plan: SpecPlan, table_name: str) -> dict[str, list[str]]:
@@ -342,39 +429,69 @@ def _allowed_values(plan: SpecPlan, table_name: str) -> dict[str, list[str]]:
             if c.check}
 
 
-def _ts_fields(entity: Entity, allowed: dict[str, list[str]],
-               currency: str) -> tuple[tuple[str, str, str], ...]:
-    """(camelCase name, TypeScript type, literal) of the attributes a caller sends to create
-    ``entity``: its required ones, without secrets the server derives. A value the examples
-    fill per spec ("{method}") becomes the first one the column's CHECK allows."""
-    import json
+# SQL type -> the model attribute kind, for a column the table has and the entity lacks
+# (a payment's account_id and provider, a tenant's key).
+_SQL_KINDS = (("UUID", "uuid"), ("VARCHAR", "string"), ("CHAR", "code"), ("DECIMAL", "decimal"),
+              ("TIMESTAMPTZ", "timestamp"), ("BIGINT", "big-integer"), ("SMALLINT", "integer"),
+              ("INT", "integer"), ("JSONB", "json"), ("BOOLEAN", "boolean"), ("DATE", "date"),
+              ("DOUBLE", "number"))
+# Columns the database or the service fills on every create, whoever the caller is.
+_SERVER_COLUMNS = frozenset({"id", "status", "created_at", "updated_at", "version"})
 
+
+def _fields(plan: SpecPlan, entity: Entity, currency: str) -> tuple[Field, ...]:
+    """The fields ``entity``'s record is created with, in its table's column order: every
+    NOT NULL column without a default, and the entity's required attributes. The caller
+    sends most of them; a password is sent and stored hashed; the idempotency key is the
+    request's; the provider a payment goes through is the service's choice."""
     from smartspec.content.examples import sample_value
+    from smartspec.content.sql import schema_for, table_name
 
+    table = next((t for t in schema_for(plan).tables if t.name == table_name(entity.name)), None)
+    attributes = {a.name: a for a in entity.attributes}
+    required = {a.name for a in entity.attributes if a.required}
+    if table is not None:
+        names = [c.name for c in table.columns if c.name not in _SERVER_COLUMNS
+                 and not c.generated and not c.identity
+                 and (c.name in required or (not c.null and c.default is None))]
+        columns = {c.name: c for c in table.columns}
+    else:
+        owner = [f"{entity.owner}_id"] if entity.owner else []
+        names = owner + [a.name for a in entity.attributes if a.required]
+        columns = {}
     found = []
-    if entity.owner:
-        # The owner's key ties the record to it (a reading to its device): the caller sends it.
-        found.append((_camel(f"{entity.owner}_id"), "string", f"'{sample_value('owner_id', 'uuid', 'USD')}'"))
-    for a in entity.attributes:
-        if (not a.required or a.name == "idempotency_key" or a.name.endswith("_hash")
-                or "balance" in a.name):
-            # A balance starts at zero and moves only through the ledger: never sent.
-            continue
-        kind = a.type.partition(":")[0]
-        ts = {"json": "Record<string, unknown>", "boolean": "boolean"}.get(
-            kind, dict(_LANGUAGE_TYPES.get(kind, _LANGUAGE_TYPES["string"]))["typescript"])
-        value = sample_value(a.name, a.type, currency, entity.name)
-        if isinstance(value, str) and value.startswith("{"):
-            value = (allowed.get(a.name) or [f"example-{a.name}"])[0]
-        if ts == "Date":
-            literal = f"new Date('{value}')"
-        elif ts == "bigint":
-            literal = f"{value if isinstance(value, int) else 15000}n"
-        elif ts in ("number", "boolean") or kind == "json":
-            literal = json.dumps(value).replace('"', "'")
+    for name in names:
+        if "balance" in name and name in columns and columns[name].default is not None:
+            continue  # a balance starts at zero and moves only through the ledger
+        column = columns.get(name)
+        attribute = attributes.get(name)
+        if attribute is not None:
+            kind = attribute.type.partition(":")[0]
+        elif name.endswith("_id"):
+            kind = "uuid"
         else:
-            literal = "'" + str(value).replace("'", "\\'") + "'"
-        found.append((_camel(a.name), ts, literal))
+            sql = column.type.upper() if column is not None else "TEXT"
+            kind = next((k for prefix, k in _SQL_KINDS if sql.startswith(prefix)), "text")
+        allowed = re.findall(r"'([^']+)'", column.check or "") if column is not None else []
+        value = sample_value(name, attribute.type if attribute else kind, currency, entity.name)
+        if isinstance(value, str) and value.startswith("{"):
+            value = (allowed or [f"example-{name}"])[0]
+        source = "input"
+        if name == "idempotency_key":
+            source = "key"
+        elif name.endswith("_hash"):
+            source = "hashed"
+        elif attribute is None and allowed and not name.endswith("_id"):
+            # A column the entity does not have, with a fixed list: the service's own
+            # choice (the provider it charges through), not something a caller picks.
+            named = [p.name.upper() for p in plan.model.parties_of("payment-provider")]
+            source, value = "const", next((v for v in allowed if v in named), allowed[0])
+        if value is None:
+            value = f"example-{name.replace('_', '-')}"
+        ts_type = type_of(kind, "typescript")
+        shown = "correct horse battery staple" if source == "hashed" else value
+        found.append(Field(_camel(name), ts_type, literal(shown, kind, "typescript"), name, kind,
+                           value, source))
     return tuple(found)
 
 
