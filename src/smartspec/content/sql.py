@@ -689,8 +689,25 @@ def dedupe_key(entity: Entity) -> tuple[str, ...]:
     return (f"{entity.owner}_id", *kind, entity.time_column)
 
 
+# States in which a record is over: a reference it holds no longer ties up what it names.
+_FINISHED_STATES = frozenset({"COMPLETED", "CANCELLED", "CANCELED", "CLOSED", "RESOLVED",
+                              "REJECTED", "FAILED", "EXPIRED", "NO_SHOW", "ARCHIVED", "DELETED",
+                              "DELIVERED", "REFUNDED"})
+# Verbs that hand a record to someone (a ride to a driver): the one handed it serves one
+# active record at a time.
+ASSIGNING_VERBS = frozenset({"dispatch", "assign"})
+
+
+def references_of(entity: Entity, present: set[str]) -> list[str]:
+    """The attributes of ``entity`` that name another entity of the schema by its key
+    (``driver_id`` of a ride when the model has drivers), besides the owner's key."""
+    return [a.name for a in entity.attributes if a.name.endswith("_id")
+            and a.name.removesuffix("_id") in present
+            and a.name.removesuffix("_id") not in (entity.name, entity.owner)]
+
+
 def _model_table(entity: Entity, present: set[str], financial: bool, time_series: bool,
-                 currency: str) -> Table:
+                 currency: str, assigned: bool = False) -> Table:
     """The table of one model entity: its attributes, its owner's key, its lifecycle states
     as a CHECK list, and for readings a key that holds the time column (a TimescaleDB
     hypertable rejects any unique index without it)."""
@@ -715,13 +732,26 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
         if not one:
             indexes.append(_index(name, fk))
     time_column = entity.time_column
+    references = references_of(entity, present)
     for a in entity.attributes:
         unique = a.unique and not time_column
         if a.unique and time_column:
             constraints.append(f"CONSTRAINT uq_{name}_{a.name} UNIQUE ({a.name}, {time_column})")
-        columns.append(Column(a.name, sql_type(a.type), null=not a.required, unique=unique,
-                              check=a.check, default=repr(currency) if a.name == "currency" else None,
+        target = a.name.removesuffix("_id")
+        columns.append(Column(a.name, "UUID" if a.name in references else sql_type(a.type),
+                              null=not a.required, unique=unique, check=a.check,
+                              default=repr(currency) if a.name == "currency" else None,
+                              references=f"{table_name(target)}(id)" if a.name in references
+                              else None,
                               comment="encrypted PHI (AES-256)" if a.name == "phi" else None))
+        if a.name in references:
+            # A key naming another entity is a foreign key, indexed for the joins and for
+            # the parent's deletes.
+            labels[a.name] = "serves" if assigned and not a.required else "is named by"
+            indexes.append(_index(name, a.name))
+    busy = [st for st in entity.states[1:] if st not in _FINISHED_STATES]
+    held = [r for r in references if assigned and busy
+            and not next(a for a in entity.attributes if a.name == r).required]
     if owner and dedupe_key(entity):
         # Time is part of the key, as a hypertable requires of every unique index.
         constraints.append(f"CONSTRAINT uq_{name}_once UNIQUE ({', '.join(dedupe_key(entity))})")
@@ -745,10 +775,20 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
                 "  END IF;\nEND\n$$;")
     elif entity.states:
         indexes.append(_index(name, "status"))
+    for ref in held:
+        # Whoever a record is handed to serves one active record at a time (a driver is on
+        # one ride): a second active one breaks this index, so two dispatchers racing for
+        # the same driver cannot both win.
+        indexes.append(f"CREATE UNIQUE INDEX uq_{name}_{ref}_active ON {name} ({ref}) "
+                       f"WHERE {_in('status', tuple(busy))};")
     title = f"{entity.name.replace('_', ' ').title()} Table"
     purpose = (f"Append-only {entity.plural.replace('_', ' ')}, keyed by id and {time_column}."
                if time_column else f"The {entity.plural.replace('_', ' ')} the service manages.")
     names = {a.name for a in entity.attributes}
+    for ref in held:
+        purpose += (f" A {ref.removesuffix('_id').replace('_', ' ')} is on at most one active "
+                    f"{entity.name.replace('_', ' ')} ({', '.join(busy)}) at a time (partial "
+                    "unique index).")
     if {"starts_at", "ends_at"} <= names:
         constraints.append(f"CONSTRAINT chk_{name}_period CHECK (ends_at > starts_at)")
         holder = next((n for n in ("practitioner_id", "vehicle_id", "resource_id") if n in names),
@@ -768,15 +808,19 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
 
 def _model_parents_first(names: list[str], model: SystemModel) -> list[str]:
     """Entities ordered so every owner's table precedes the tables that reference it."""
-    owners = {e.name: e.owner for e in model.entities}
+    present = set(names)
+    parents = {e.name: [e.owner] if e.owner else [] for e in model.entities}
+    for e in model.entities:
+        parents[e.name] += references_of(e, present)
+    parents = {k: [p.removesuffix("_id") for p in v] for k, v in parents.items()}
     ordered: list[str] = []
 
     def visit(name: str, trail: tuple[str, ...]) -> None:
         if name in ordered or name in trail:
             return
-        owner = owners.get(name)
-        if owner in names and owner != name:
-            visit(owner, (*trail, name))
+        for parent in parents.get(name, []):
+            if parent in names and parent != name:
+                visit(parent, (*trail, name))
         ordered.append(name)
 
     for name in names:
@@ -826,7 +870,9 @@ def schema_for(plan: SpecPlan) -> Schema:
     else:
         chosen = {e.name: e for e in model.entities[:5]}
         present = set(chosen)
-        tables = [_model_table(chosen[name], present, False, time_series, currency)
+        assigned = {o.entity for o in model.operations if o.verb in ASSIGNING_VERBS}
+        tables = [_model_table(chosen[name], present, False, time_series, currency,
+                               assigned=name in assigned)
                   for name in _model_parents_first(list(chosen), model)]
     tenant = "saas" in plan.domains
     if tenant and not any(t.name == "tenant" for t in tables):
