@@ -28,7 +28,8 @@ class Field(NamedTuple):
     value: Any  # the sample value the tests use
     # Where the value comes from: "input" (the caller sends it), "hashed" (the caller sends
     # the secret, the record keeps its hash), "key" (the request's idempotency key),
-    # "const" (the service sets it: the provider it charges through).
+    # "const" (the service sets it: the provider it charges through), "derived" (the
+    # service builds it from the new record's id: an object's storage key).
     source: str = "input"
 
     @property
@@ -152,13 +153,25 @@ class Part(NamedTuple):
     literal: str  # a sample of the stored value (a hash for a hashed field)
     sent: str  # the input's member the caller fills: password
     sent_literal: str  # a sample of what the caller sends
-    source: str  # input | hashed | key | const
+    source: str  # input | hashed | key | const | derived
     field: Field
+    derived: str = ""  # the expression that builds a derived value from the id variable
 
 
 # What a stored password hash looks like in a test's fixture (Argon2id's PHC string).
 HASH_SAMPLE = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"
 PASSWORD_SAMPLE = "correct horse battery staple"
+
+
+# The variable that holds a new record's id before the record is built.
+ID_VARIABLE = {"python": "record_id"}
+
+
+def _derived(prefix: str, language: str) -> str:
+    """``prefix`` followed by the new record's id, as an expression of ``language``."""
+    name = ID_VARIABLE.get(language, "id")
+    return {"typescript": f"`{prefix}${{{name}}}`", "python": f'f"{prefix}{{{name}}}"',
+            "csharp": f'$"{prefix}{{{name}}}"'}.get(language, f'"{prefix}" + {name}')
 
 
 def parts(fields: tuple[Field, ...], language: str) -> tuple[Part, ...]:
@@ -167,7 +180,9 @@ def parts(fields: tuple[Field, ...], language: str) -> tuple[Part, ...]:
     for f in fields:
         stored = literal(HASH_SAMPLE if f.source == "hashed" else f.value, f.kind, language)
         sent_value = PASSWORD_SAMPLE if f.source == "hashed" else f.value
+        derived = (_derived(str(f.value).rsplit("/", 1)[0] + "/", language)
+                   if f.source == "derived" else "")
         found.append(Part(member(f.name, language), type_of(f.kind, language), stored,
                           member(f.sent, language), literal(sent_value, f.kind, language),
-                          f.source, f))
+                          f.source, f, derived))
     return tuple(found)

@@ -209,6 +209,24 @@ class CodeSubject(NamedTuple):
         return _snake(self.entity) if language == "python" else self.entity_var
 
     @property
+    def called(self) -> tuple[Port, ...]:
+        """The gateway the main method calls, if any: a record that is created (or turned
+        from a consumed event) and confirmed by an external party is sent to the first one
+        (a payment to its provider, a notification to its channel). A payment provider is
+        charged only for a record with an amount."""
+        names = {f.name for f in self.fields}
+        if (self.verb not in ("create", "consume") or not self.stateful
+                or self.confirmed == self.initial):
+            return ()
+        return tuple(g for g in self.gateways if not g.inference
+                     and (not g.payment or not names or "amount" in names))[:1]
+
+    @property
+    def mints_id_first(self) -> bool:
+        """A field is built from the new record's id, so the id is taken before the record."""
+        return any(f.source == "derived" for f in self.fields)
+
+    @property
     def assignee_column(self) -> str:
         """The column a transition fills in, snake_case: driver_id."""
         return _snake(self.assignee)
@@ -429,6 +447,8 @@ def _allowed_values(plan: SpecPlan, table_name: str) -> dict[str, list[str]]:
             if c.check}
 
 
+# The tenant of every example: the one the examples' X-Tenant-Id header names.
+TENANT_SAMPLE = "5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f"
 # SQL type -> the model attribute kind, for a column the table has and the entity lacks
 # (a payment's account_id and provider, a tenant's key).
 _SQL_KINDS = (("UUID", "uuid"), ("VARCHAR", "string"), ("CHAR", "code"), ("DECIMAL", "decimal"),
@@ -476,9 +496,15 @@ def _fields(plan: SpecPlan, entity: Entity, currency: str) -> tuple[Field, ...]:
         value = sample_value(name, attribute.type if attribute else kind, currency, entity.name)
         if isinstance(value, str) and value.startswith("{"):
             value = (allowed or [f"example-{name}"])[0]
+        if name == "tenant_id":
+            value = TENANT_SAMPLE  # the tenant the examples' X-Tenant-Id header names
         source = "input"
         if name == "idempotency_key":
             source = "key"
+        elif name == "storage_key":
+            # The object's key holds the record's id (the data model's layout), so the
+            # service builds it; a caller never picks where its bytes go.
+            source, value = "derived", f"{entity.plural}/{_camel(entity.name)}-1"
         elif name.endswith("_hash"):
             source = "hashed"
         elif attribute is None and allowed and not name.endswith("_id"):
