@@ -221,3 +221,26 @@ def test_document_vault_writes_the_row_first_and_confirms_the_upload() -> None:
     assert "`POST /api/v1/documents` writes the row first, in status `PENDING_UPLOAD`" in layout
     assert "| Confirmation | the row becomes `ACTIVE` only after a HEAD on the object" in layout
     assert "'PENDING_UPLOAD', 'ACTIVE', 'ARCHIVED'" in layout
+
+
+# Where each language keeps an injected collaborator, and how the service reaches it.
+_FIELD_DECLARED = {"typescript": r"private readonly (\w+):", "python": r"self\.(\w+) = \w+$",
+                   "go": r"^\t(\w+) +\w+$", "java": r"private final [\w.]+ (\w+);",
+                   "csharp": r"^    I?[\w]+ (\w+)[,)]$"}
+_FIELD_USED = {"typescript": r"this\.(\w+)\.", "python": r"self\.(\w+)\.", "go": r"\bs\.(\w+)\.",
+               "java": r"(?<![\w.])(\w+)\.\w+\(", "csharp": r"await (\w+)\.\w+Async\("}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_the_service_uses_only_collaborators_it_was_given(name: str, language: str) -> None:
+    code = _service_code(name, language)
+    declared = set(re.findall(_FIELD_DECLARED[language], code, re.M))
+    ports = {p.field for p in code_subject(_plan(name, language)).ports}
+    if language == "python":
+        ports = {p.snake for p in code_subject(_plan(name, language)).ports}
+    assert declared == ports, (name, language, declared, ports)
+    used = set(re.findall(_FIELD_USED[language], code, re.M))
+    if language == "java":
+        used &= ports | {"events", "cache", "ids"}  # calls on locals and classes are not fields
+    assert used <= declared, f"{name} ({language}): {used - declared} is not injected"

@@ -106,6 +106,7 @@ class CodeSubject(NamedTuple):
     ports: tuple[Port, ...]
     provider: str  # the payment provider the saga examples charge: Stripe, or PaymentProvider
     arg: str = "name"  # the main attribute a create call takes, snake_case: email
+    arg_unique: bool = False  # that attribute is a natural key (UNIQUE): a duplicate fails
     arg_types: tuple[tuple[str, str], ...] = ()  # (language, type) of that attribute
     sample: str = "'example'"  # a literal of that attribute for tests (TypeScript/Python)
     initial: str = "ACTIVE"  # the entity's first lifecycle state (the schema's CHECK list)
@@ -268,9 +269,16 @@ _PLUMBING_VERBS = frozenset({"create", "get", "list", "update", "delete", "confi
 # (the saga section shows them), so the DI example never changes a balance by itself.
 _SAGA_VERBS = frozenset({"top-up", "refund", "charge", "pay", "deduct", "transfer", "debit",
                          "credit"})
-# Verbs that move files rather than records (pre-signed upload and download URLs, an export
-# written to a file): the record they act on is created by the system's create.
+# Verbs that move the bytes of a record kept in object storage (pre-signed upload and
+# download URLs, an export of such records): the record itself is created by the system's
+# create. An export of records that are not files (a report) is the system's work.
 _FILE_VERBS = frozenset({"upload", "download", "export"})
+
+
+def _moves_bytes(operation: Operation, model: SystemModel) -> bool:
+    entity = model.entity(operation.entity)
+    return (operation.verb in _FILE_VERBS and entity is not None
+            and any(a.name == "storage_key" for a in entity.attributes))
 # Verbs that move a stored record on to its next state rather than create one.
 _TRANSITION_VERBS = frozenset({"dispatch", "approve", "reject", "cancel", "ship", "complete",
                                "activate", "suspend", "close", "assign"})
@@ -281,8 +289,8 @@ def main_operation(model: SystemModel) -> Operation | None:
     not plumbing, not a money movement run as a saga), else the create of its primary
     entity."""
     found = next((o for o in model.operations
-                  if o.verb not in _PLUMBING_VERBS | _SAGA_VERBS | _FILE_VERBS
-                  and model.entity(o.entity) is not None), None)
+                  if o.verb not in _PLUMBING_VERBS | _SAGA_VERBS
+                  and model.entity(o.entity) is not None and not _moves_bytes(o, model)), None)
     if found is not None:
         return found
     primary = next((e for e in model.entities if e.time_column is None), None)
@@ -363,7 +371,10 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
 
     elsewhere = {c.name for t in schema_for(plan).tables if t.name != primary.name
                  for c in t.columns}
-    required = [a for a in primary.attributes if a.required]
+    # A balance is never sent by a caller, so it is never the attribute a create takes.
+    required = [a for a in primary.attributes
+                if a.required and "balance" not in a.name and a.name != "storage_key"]
+    required.sort(key=lambda a: not a.unique)  # a natural key first: it tells records apart
     attribute = next((a for a in required if a.name not in elsewhere), None) or next(
         iter(required), None) or (primary.attributes[0] if primary.attributes else None)
     states = primary.states or ("ACTIVE",)
@@ -385,7 +396,8 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
               "decimal": "21.5", "boolean": "true"}.get(kind, repr(value))
     fields = _fields(plan, primary, model.currency or "USD")
     subject = subject._replace(
-        arg=name, arg_types=types, sample=sample, initial=states[0], confirmed=confirmed,
+        arg=name, arg_unique=bool(attribute and attribute.unique), arg_types=types,
+        sample=sample, initial=states[0], confirmed=confirmed,
         create_path=create.path if create else f"/api/v1/{primary.plural}",
         plural=_pascal(primary.plural), fields=fields, stateful=bool(primary.states),
         route=("POST", create.path) if create is not None and create.interface == "rest" else ())
@@ -481,8 +493,6 @@ def _fields(plan: SpecPlan, entity: Entity, currency: str) -> tuple[Field, ...]:
         columns = {}
     found = []
     for name in names:
-        if "balance" in name and name in columns and columns[name].default is not None:
-            continue  # a balance starts at zero and moves only through the ledger
         column = columns.get(name)
         attribute = attributes.get(name)
         if attribute is not None:
@@ -501,17 +511,22 @@ def _fields(plan: SpecPlan, entity: Entity, currency: str) -> tuple[Field, ...]:
         source = "input"
         if name == "idempotency_key":
             source = "key"
+        elif "balance" in name:
+            # A balance starts at zero and moves only through the ledger: never sent.
+            source, value = "const", 0
         elif name == "storage_key":
             # The object's key holds the record's id (the data model's layout), so the
             # service builds it; a caller never picks where its bytes go.
             source, value = "derived", f"{entity.plural}/{_camel(entity.name)}-1"
         elif name.endswith("_hash"):
             source = "hashed"
-        elif attribute is None and allowed and not name.endswith("_id"):
-            # A column the entity does not have, with a fixed list: the service's own
-            # choice (the provider it charges through), not something a caller picks.
+        elif attribute is None and (allowed or name == "provider") and not name.endswith("_id"):
+            # A column the entity does not have, with a fixed list (or the provider a
+            # payment goes through): the service's own choice, not something a caller picks.
             named = [p.name.upper() for p in plan.model.parties_of("payment-provider")]
-            source, value = "const", next((v for v in allowed if v in named), allowed[0])
+            value = next((v for v in allowed if v in named), None) or next(
+                iter(allowed or named), "PAYMENT_PROVIDER")
+            source = "const"
         if value is None:
             value = f"example-{name.replace('_', '-')}"
         ts_type = type_of(kind, "typescript")
