@@ -387,7 +387,9 @@ def _stated_status_values(ctx: Context) -> Iterator[Hit]:
     reported: set[str] = set()
     for obj, keys, _ in _shown_tables(ctx):
         raw_key = keys.get("status")
-        value = obj.values.get(raw_key) if raw_key is not None else None
+        if raw_key is None:
+            continue
+        value = obj.values.get(raw_key)
         if (not isinstance(value, str) or not _CONSTANT_RE.fullmatch(value)
                 or value.lower() in stated or value in reported):
             continue
