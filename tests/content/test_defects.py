@@ -244,3 +244,20 @@ def test_the_service_uses_only_collaborators_it_was_given(name: str, language: s
     if language == "java":
         used &= ports | {"events", "cache", "ids"}  # calls on locals and classes are not fields
     assert used <= declared, f"{name} ({language}): {used - declared} is not injected"
+
+
+PORT_KINDS = ("repository", "cache", "index", "publisher", "gateway", "hasher", "ids", "clock")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_wires_and_fakes_every_port_kind_by_name(language: str) -> None:
+    """No port kind falls into another's branch (a hasher built as a clock): the
+    composition root and the test name each kind."""
+    from smartspec.packagedata import package_root
+
+    source = (package_root() / "templates" / "code" / language / "di.j2").read_text("utf-8")
+    for kind in PORT_KINDS:
+        assert source.count(f"p.kind == '{kind}'") >= 2, (language, kind)
+    table = (package_root() / "templates" / "sections" / "di.md.j2").read_text("utf-8")
+    for kind in PORT_KINDS:
+        assert table.count(f"'{kind}': ") >= 2, kind  # production and test double
