@@ -261,3 +261,9 @@ def test_each_language_wires_and_fakes_every_port_kind_by_name(language: str) ->
     table = (package_root() / "templates" / "sections" / "di.md.j2").read_text("utf-8")
     for kind in PORT_KINDS:
         assert table.count(f"'{kind}': ") >= 2, kind  # production and test double
+
+
+def test_a_refund_is_never_charged() -> None:
+    di = section(spec("fintech-csharp"), "Dependency Injection")
+    assert "public async Task<Refund> CreateRefundAsync(NewRefund input" in di
+    assert "ChargeAsync(refund" not in di

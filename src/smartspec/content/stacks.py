@@ -219,8 +219,11 @@ class CodeSubject(NamedTuple):
         if (self.verb not in ("create", "consume") or not self.stateful
                 or self.confirmed == self.initial):
             return ()
+        # Money that goes back (a refund) is never charged: the provider refunds the
+        # original charge, in the saga that also writes the ledger.
+        collects = self.entity not in ("Refund", "Payout")
         return tuple(g for g in self.gateways if not g.inference
-                     and (not g.payment or not names or "amount" in names))[:1]
+                     and (not g.payment or (collects and (not names or "amount" in names))))[:1]
 
     @property
     def mints_id_first(self) -> bool:
