@@ -23,6 +23,7 @@ from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
 from smartspec.markers import escape_line_breaks
 from smartspec.registry import FOREIGN_REGISTRY_FALLBACK, REGISTRY_SCHEMA, USUAL_NAME, is_foreign
+from smartspec.registry import dumps as dump_registry
 from smartspec.registry import load as load_registry_file
 from smartspec.registry import read as read_registry_file
 
@@ -175,8 +176,7 @@ class Workspace(NamedTuple):
             "sections": sections,
             **fields,
         }
-        return escape_line_breaks(
-            json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
+        return dump_registry(registry)
 
     # -- backups -------------------------------------------------------------------------
     def next_backup_path(self, spec_id: str, now: datetime, kind: str = "spec") -> Path:
