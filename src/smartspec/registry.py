@@ -17,6 +17,7 @@ from smartspec.errors import DocumentError
 from smartspec.fsutil import read_regular
 
 REGISTRY_SCHEMA = 1
+FOLDER = "registry"  # inside the state folder (design.md §4)
 USUAL_NAME = "critical-sections-registry.json"
 
 # Where smartspec keeps its registry when another tool's registry holds the usual name.

@@ -23,11 +23,12 @@ from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any, NamedTuple, TypeVar, cast
 
-from smartspec import catalog, detect
+from smartspec import catalog
 from smartspec.document import FENCE_RE, Document, Section, clear_heading_memo
 from smartspec.lazyre import lazy_re
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
+from smartspec.wordgroups import word_pattern
 
 # Blanked out of prose before keyword search (each replaced by spaces of the same length):
 #   <!-- any comment, across lines -->
@@ -561,7 +562,7 @@ class Context:
 
     def _first_by_regex(self, matcher: WordMatcher,
                         sections: Iterable[Section] | None) -> tuple[str, int] | None:
-        pattern = matcher.pattern or detect.word_pattern(matcher.words)
+        pattern = matcher.pattern or word_pattern(matcher.words)
         if pattern is None:
             return None
         spans = [(0, len(self.prose))] if sections is None else [self.span(s) for s in sections]
