@@ -110,10 +110,14 @@ def _first_accepted(ctx: Context, group: str,
                     rejected: Callable[[Context, str, int, int], bool]) -> tuple[str, int] | None:
     """The first mention of ``group`` in the prose that ``rejected`` does not set aside (a
     word in inline code, in a tool's name, on a risk line). The fast search finds the first
-    mention; only when that one is set aside are the rest walked with the group's regex."""
+    mention; only when that one is set aside are the rest walked with the group's regex
+    (whose compiling costs a one-spec run more than the search)."""
     first = ctx.first_mention(group)
     if first is None:
         return None
+    on_line = ctx.mention_on(group, first[1])
+    if on_line is not None and not rejected(ctx, on_line[0], first[1], on_line[1]):
+        return on_line[0].lower(), first[1]
     matcher = ctx.matchers[group]
     pattern = matcher.pattern or word_pattern(matcher.words)
     if pattern is None:

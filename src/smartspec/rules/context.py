@@ -560,6 +560,22 @@ class Context:
                 return found[1], section.start + chunk.count(b"\n", 0, found[0])
         return None
 
+    def mention_on(self, group: str, line: int) -> tuple[str, int] | None:
+        """The first word of keyword ``group`` on 0-based ``line`` as the text writes it,
+        with its column: what the group's regex finds first from the line's start, found
+        by the fast search. None when only the regex can say (a text the fast search does
+        not read exactly, a group with cased non-Latin words) or the line holds none."""
+        matcher = self.matchers.get(group)
+        if matcher is None or matcher.needs_regex or self._folded is None:
+            return None
+        text = self.prose[self.offsets[line]:self.offsets[line + 1]]
+        data = text.encode("utf-8").lower()
+        found = matcher.first(data)
+        if found is None:
+            return None
+        column = len(data[:found[0]].decode("utf-8"))
+        return text[column:column + len(found[1])], column
+
     def _first_by_regex(self, matcher: WordMatcher,
                         sections: Iterable[Section] | None) -> tuple[str, int] | None:
         pattern = matcher.pattern or word_pattern(matcher.words)
