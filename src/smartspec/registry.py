@@ -108,9 +108,10 @@ def _read_at_once(path: Path) -> bytearray:
 class _RecordsFound(dict):  # type: ignore[type-arg]
     """The registry's ``specs`` object, looked up in the text smartspec writes (``json.dumps``
     with a two-space indent: a spec's record starts at a line ``    "<id>": {`` inside the
-    ``specs`` object and ends at the next line ``    }``). ``get`` reads the file in chunks up
-    to the record and decodes that record alone, so a one-spec validate holds one chunk, not
-    the registry of every spec; anything else (a search by path, say) decodes the whole
+    ``specs`` object and ends at the next line ``    }``). ``get`` finds the record by
+    bisecting the sorted records (``_bisect``), else by reading the file in chunks up to it,
+    and decodes that record alone, so a one-spec validate reads a few kilobytes, not the
+    registry of every spec; anything else (a search by path, say) decodes the whole
     object, once. A file of another layout is decoded whole too."""
 
     _START = b'\n  "specs": {'
