@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smartspec import registry
+from smartspec.errors import DocumentError
 
 COMMON = settings(max_examples=60, deadline=None, derandomize=True,
                   suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -147,3 +148,55 @@ def test_a_lookup_reads_a_few_windows_of_a_large_registry(tmp_path: Path,
     assert json.loads(record) == specs["spec-2999-s"]
     size = path.stat().st_size
     assert sum(read) < size // 8  # a few small windows of a file of ~600 KB
+
+
+# Values a registry can hold, floats too (which msgspec spells differently), and keys and
+# strings with quotes, control characters, line breakers and characters beyond ASCII.
+ANY_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                max_size=3),
+    max_leaves=10,
+)
+
+
+@COMMON
+@given(specs=st.dictionaries(KEYS, st.dictionaries(st.text(max_size=8), ANY_VALUES,
+                                                   max_size=4), max_size=8))
+def test_the_fast_encoder_writes_the_bytes_json_dumps_writes(specs: dict[str, Any]) -> None:
+    data = {"schema": 1, "specs": specs}
+    expected = registry._dumps_stdlib(data)
+    if registry._same_bytes_from_stdlib(data):
+        assert registry._dumps_msgspec(data) == expected
+    # However many records (the fast encoder is for large registries), the text is the same.
+    many = {"schema": 1, "specs": {**{f"spec-{n:03d}-x": {} for n in range(150)}, **specs}}
+    assert registry.dumps(many) == registry._dumps_stdlib(many)
+    assert registry.dumps(data) == expected
+
+
+def test_a_float_keeps_the_standard_librarys_spelling() -> None:
+    data = {"schema": 1, "specs": {f"spec-{n:03d}-x": {"n": 1e16} for n in range(150)}}
+    assert not registry._same_bytes_from_stdlib(data)
+    assert '"n": 1e+16' in registry.dumps(data)
+
+
+@COMMON
+@given(value=ANY_VALUES)
+def test_a_large_registry_decodes_to_what_json_loads_gives(value: Any) -> None:
+    padding = " " * (registry._MSGSPEC_DECODE_BYTES + 1)
+    text = json.dumps({"specs": {"spec-001-x": value}}, ensure_ascii=False) + padding
+    assert registry._decode(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ['{"a": NaN}', '{"a": "\\ud800"}', '{"a": 1e400}'])
+def test_what_msgspec_refuses_is_decoded_by_json(text: str) -> None:
+    padded = text + " " * (registry._MSGSPEC_DECODE_BYTES + 1)
+    assert repr(registry._decode(padded)) == repr(json.loads(padded))
+
+
+def test_broken_json_in_a_large_registry_is_reported_by_line_and_column(tmp_path: Path) -> None:
+    path = _write(tmp_path / "registry", "{\n" + " " * (registry._MSGSPEC_DECODE_BYTES + 1)
+                  + '\n  "specs": {,}\n}\n')
+    with pytest.raises(DocumentError, match=r"registry.json: line 3, column 13: invalid JSON"):
+        registry.load(path, "registry.json")
