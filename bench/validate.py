@@ -126,8 +126,8 @@ WRAPPER = (
     "code = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL,\n"
     "                      stderr=subprocess.DEVNULL).returncode\n"
     "elapsed = time.perf_counter() - start\n"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "print(f'{elapsed} {peak} {code}')\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(f'{elapsed} {usage.ru_maxrss} {code} {usage.ru_utime + usage.ru_stime}')\n"
 )
 
 

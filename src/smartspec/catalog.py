@@ -8,9 +8,8 @@ numbered or not, English or Thai, exact or by a known alias.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
-
-from smartspec.domains import packs
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
 
 class SectionSpec(NamedTuple):
@@ -106,8 +105,24 @@ PROFILE_SECTIONS: dict[str, tuple[str, ...]] = {
 FINANCIAL_AUTO = ("audit", "idempotency", "data-integrity", "disaster-recovery", "compliance")
 
 # What each domain adds as sections (its domain pack); their material also goes into the
-# security, performance and testing sections (templates read plan.domains).
-DOMAIN_SECTIONS: dict[str, tuple[str, ...]] = {n: p.sections for n, p in packs().items()}
+# security, performance and testing sections (templates read plan.domains). Read from the
+# packs when first asked for (``__getattr__``): the plan asks, the rules never do, and a
+# one-spec validate need not read every pack's file.
+if TYPE_CHECKING:
+    DOMAIN_SECTIONS: dict[str, tuple[str, ...]]
+
+
+def __getattr__(name: str) -> object:
+    if name == "DOMAIN_SECTIONS":
+        return _domain_sections()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _domain_sections() -> dict[str, tuple[str, ...]]:
+    from smartspec.domains import packs
+
+    return {n: p.sections for n, p in packs().items()}
 
 # Profile-specific titles where the reference names a section differently.
 PROFILE_TITLES: dict[tuple[str, str], str] = {

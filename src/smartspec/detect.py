@@ -17,19 +17,13 @@ from smartspec.domains import packs
 from smartspec.lazyre import lazy_re
 from smartspec.options import DOMAINS
 from smartspec.specids import DESCRIPTION_ID_RE
+from smartspec.wordgroups import RULE_GROUPS, extend
+from smartspec.wordgroups import word_pattern as word_pattern
 
-# Built-in keyword groups. Keys are stable: config `keywords.<group>` extends them, and the
-# validation rules use the rule groups (auth, queue, transaction, external-api).
+# Built-in keyword groups. Keys are stable: config `keywords` extends them. The groups the
+# validation rules ask about (auth, queue, transaction, external-api) are ``wordgroups``'.
 KEYWORD_GROUPS: dict[str, tuple[str, ...]] = {
-    # the groups the consistency rules ask about
-    "auth": ("auth", "authentication", "authorization", "login", "log in", "sign in", "sign-in",
-             "jwt", "oauth", "oauth2", "oidc", "sso", "password", "mfa",
-             "ยืนยันตัวตน", "เข้าสู่ระบบ"),
-    "queue": ("queue", "queues", "worker", "workers", "kafka", "rabbitmq", "sqs", "nats",
-              "celery", "bullmq", "pubsub", "pub/sub", "message broker", "คิว"),
-    "transaction": ("transaction", "transactions", "acid", "ธุรกรรม"),
-    "external-api": ("external api", "external apis", "third-party", "third party",
-                     "3rd-party", "webhook", "webhooks", "api ภายนอก"),
+    **RULE_GROUPS,
     # plan hints
     "database": ("database", "db", "postgresql", "postgres", "mysql", "mariadb", "mongodb",
                  "sqlite", "dynamodb", "cassandra", "sql", "table", "tables", "schema",
@@ -174,28 +168,9 @@ class Facts(NamedTuple):
         return self.groups.get(group, ())
 
 
-@lru_cache(maxsize=64)
-def word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern matching any of ``words``: Latin words word-bounded, Thai words anywhere
-    (Thai is written without spaces between words). Longest alternatives first."""
-    if not words:
-        return None
-    latin = sorted({w for w in words if w.isascii()}, key=len, reverse=True)
-    other = sorted({w for w in words if not w.isascii()}, key=len, reverse=True)
-    parts = []
-    if latin:
-        parts.append(r"(?<![\w./-])(?:" + "|".join(re.escape(w) for w in latin) + r")(?![\w-])")
-    if other:
-        parts.append("(?:" + "|".join(re.escape(w) for w in other) + ")")
-    return re.compile("|".join(parts), re.IGNORECASE)
-
-
 def group_words(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, tuple[str, ...]]:
     """Built-in groups extended by config ``keywords``."""
-    merged = dict(KEYWORD_GROUPS)
-    for group, words in (extra or {}).items():
-        merged[group] = tuple(dict.fromkeys((*merged.get(group, ()), *(w.lower() for w in words))))
-    return merged
+    return extend(KEYWORD_GROUPS, extra)
 
 
 def find_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:

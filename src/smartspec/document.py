@@ -9,6 +9,7 @@ than raised: ``validate`` reports them as findings, ``edit`` refuses to touch su
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -466,6 +467,20 @@ def _fingerprint_lines(text: str) -> list[str]:
 
 
 def _sha256_lines(lines: list[str]) -> str:
+    digest: str = _sha256()("\n".join(lines).encode("utf-8")).hexdigest()
+    return digest
+
+
+@functools.cache
+def _sha256() -> Any:
+    """sha256 as the interpreter builds it in (``_sha256``; ``_sha2`` from Python 3.12), the
+    digest hashlib gives: hashlib loads OpenSSL's binding first, which costs a one-spec
+    validate milliseconds for a few kilobytes to hash. hashlib when neither is built in."""
+    for name in ("_sha2", "_sha256"):
+        try:
+            return __import__(name).sha256
+        except ImportError:
+            continue
     import hashlib
 
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return hashlib.sha256

@@ -6,7 +6,6 @@ link checks, reading regular files and naming paths in messages. The primitives 
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import stat
@@ -132,10 +131,15 @@ def read_regular(path: Path) -> bytes:
 
 
 def sha256_text(text: str) -> str:
+    import hashlib  # loads OpenSSL's binding: only for the callers that hash
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 LOCK_DIR = "locks"
+# The ids of the index last written, inside the state folder: read by the commands that
+# only ask whether an id exists, without importing the writer (``Workspace``).
+INDEX_IDS_FILE = "index/ids.json"
 
 
 

@@ -8,7 +8,7 @@ import errno
 import functools
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -17,6 +17,7 @@ from smartspec.errors import DocumentError
 from smartspec.fsutil import read_regular
 
 REGISTRY_SCHEMA = 1
+FOLDER = "registry"  # inside the state folder (design.md §4)
 USUAL_NAME = "critical-sections-registry.json"
 
 # Where smartspec keeps its registry when another tool's registry holds the usual name.
@@ -107,9 +108,10 @@ def _read_at_once(path: Path) -> bytearray:
 class _RecordsFound(dict):  # type: ignore[type-arg]
     """The registry's ``specs`` object, looked up in the text smartspec writes (``json.dumps``
     with a two-space indent: a spec's record starts at a line ``    "<id>": {`` inside the
-    ``specs`` object and ends at the next line ``    }``). ``get`` reads the file in chunks up
-    to the record and decodes that record alone, so a one-spec validate holds one chunk, not
-    the registry of every spec; anything else (a search by path, say) decodes the whole
+    ``specs`` object and ends at the next line ``    }``). ``get`` finds the record by
+    bisecting the sorted records (``_bisect``), else by reading the file in chunks up to it,
+    and decodes that record alone, so a one-spec validate reads a few kilobytes, not the
+    registry of every spec; anything else (a search by path, say) decodes the whole
     object, once. A file of another layout is decoded whole too."""
 
     _START = b'\n  "specs": {'
@@ -139,9 +141,15 @@ class _RecordsFound(dict):  # type: ignore[type-arg]
     def get(self, key: str, default: Any = None) -> Any:
         if self._whole is not None or not isinstance(key, str) or _LINE_BREAKERS & set(key):
             return self._all().get(key, default)
-        marker = b"\n    " + json.dumps(key, ensure_ascii=False).encode("utf-8") + b": {"
         try:
-            found, record = self._scan(marker)
+            # Sorted records are found by bisection, reading a few small windows; a record
+            # the bisection does not find is looked for by reading up to it, which also finds
+            # it in a file a person reordered.
+            found, record = _bisect(self._path, key)
+            if found != "found":
+                marker = (b"\n    " + json.dumps(key, ensure_ascii=False).encode("utf-8")
+                          + b": {")
+                found, record = self._scan(marker)
         except OSError:
             found, record = "unknown", None
         if found == "absent":
@@ -235,6 +243,143 @@ class _RecordsFound(dict):  # type: ignore[type-arg]
         return (dict, (dict(self._all()),))
 
 
+# The registry as smartspec writes it (``json.dumps(indent=2, sort_keys=True)``): the
+# ``specs`` object is the last key, so the file ends with its closing brace and the top's;
+# each record starts on a line of its own, four spaces in, with its key and an opening
+# brace (``{}`` for an empty record), and ends at the next line that is ``    }``. Deeper
+# lines are indented further and no JSON string holds a raw line feed, so a line feed
+# followed by four spaces and a quote starts a record and nothing else.
+_KEY_LINE = b'\n    "'
+_RECORD_END = b"\n    }"
+_SPECS_END = b"\n  }\n}\n"
+_WINDOW = 1 << 12  # a record is a few kilobytes: one window usually holds a key line
+
+
+class _Window:
+    """Small reads of an open file at given offsets, for a search that visits a few places
+    of a file of megabytes: what a run holds stays the size of a window, not of the file."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def find(self, needle: bytes, start: int, end: int, step: int = _WINDOW) -> int:
+        """The offset of the first ``needle`` that starts in ``[start, end)``, or -1."""
+        while start < end:
+            chunk = os.pread(self._fd, min(step, end - start) + len(needle) - 1, start)
+            at = chunk.find(needle)
+            if 0 <= at < end - start:
+                return start + at
+            if len(chunk) < len(needle):
+                return -1
+            start += len(chunk) - len(needle) + 1
+        return -1
+
+    def rfind(self, needle: bytes, start: int, end: int) -> int:
+        """The offset of the last ``needle`` that starts in ``[start, end)``, or -1."""
+        while start < end:
+            low = max(start, end - _WINDOW)
+            chunk = os.pread(self._fd, end - low + len(needle) - 1, low)
+            at = chunk.rfind(needle, 0, end - low + len(needle) - 1)
+            if at >= 0 and at < end - low:
+                return low + at
+            end = low
+        return -1
+
+    def read(self, start: int, end: int) -> bytes:
+        return os.pread(self._fd, end - start, start)
+
+    def line(self, at: int) -> bytes:
+        """The line that starts after the line feed at ``at``, without its line feed."""
+        end = self.find(b"\n", at + 1, at + 1 + (1 << 20), step=256)  # a key line is short
+        if end < 0:
+            raise _NotOurLayout
+        return os.pread(self._fd, end - at - 1, at + 1)
+
+
+class _NotOurLayout(Exception):
+    """The file is not laid out where a search looked as smartspec writes it."""
+
+
+def _record_key(line: bytes) -> tuple[str, bool]:
+    """The key of a record's first line (``    "<key>": {``) and whether the record is
+    empty (``{}``) and so ends on that line."""
+    for ending, empty in ((b'": {', False), (b'": {}', True), (b'": {},', True)):
+        if line.endswith(ending):
+            try:
+                key = json.loads(line[4:len(line) - len(ending) + 1].decode("utf-8"))
+            except ValueError:
+                break
+            if isinstance(key, str):
+                return key, empty
+            break
+    raise _NotOurLayout
+
+
+def _bisect(path: Path, key: str) -> tuple[str, bytes | None]:
+    """Look ``key`` up in a registry laid out as smartspec writes it by bisecting the byte
+    offsets of its ``specs`` object: a few windows of a few kilobytes, whatever the file's
+    size. ("found", the record's JSON) when a record line holds the key and its neighbours'
+    keys sort before and after it; else ("unknown", None): the key is not where sorted
+    records would hold it, or the file is not laid out so where the search looked, and
+    only a full read can tell (a person may have added a record out of order).
+
+    A top-level key that sorts after ``specs`` is not smartspec's; the search assumes
+    there is none (the file ends as the ``specs`` object and the top close)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode):
+            return "unknown", None
+        window = _Window(fd)
+        head = os.pread(fd, _WINDOW, 0)
+        start = head.find(_RecordsFound._START)
+        tail = os.pread(fd, len(_SPECS_END), max(0, info.st_size - len(_SPECS_END)))
+        if not head.startswith(b'{\n  "') or start < 0 or tail != _SPECS_END:
+            return "unknown", None
+        first = low = start + len(_RecordsFound._START)
+        last = high = info.st_size - len(_SPECS_END)  # the line feed before ``  }``
+        try:
+            while low < high:
+                at = window.find(_KEY_LINE, (low + high) // 2, high)
+                if at < 0:
+                    high = (low + high) // 2
+                    continue
+                found, empty = _record_key(window.line(at))
+                if found < key:
+                    low = at + 1
+                elif found > key:
+                    high = at
+                else:
+                    return "found", _record(window, at, empty, key, first, last)
+            return "unknown", None  # not here: only a full read can say it is nowhere
+        except _NotOurLayout:
+            return "unknown", None
+    finally:
+        os.close(fd)
+
+
+def _record(window: _Window, at: int, empty: bool, key: str, first: int, last: int) -> bytes:
+    """The JSON of the record whose key line starts after ``at``, once the records before
+    and after it are seen to have smaller and larger keys (a key twice, or records out of
+    order here, are a person's edit: the full read decides what they mean)."""
+    if empty:
+        record, after = b"{}", window.find(b"\n", at + 1, last + 1)
+    else:
+        end = window.find(_RECORD_END, at + 1, last)
+        if end < 0:
+            raise _NotOurLayout
+        after = end + len(_RECORD_END)
+        line = window.line(at)
+        record = window.read(at + len(line), after)  # from the record's opening brace
+    before = window.rfind(_KEY_LINE, first, at)
+    if before >= 0 and _record_key(window.line(before))[0] >= key:
+        raise _NotOurLayout
+    following = window.find(_KEY_LINE, after, last)
+    if following >= 0 and _record_key(window.line(following))[0] <= key:
+        raise _NotOurLayout
+    return record
+
+
 def _starts_like_ours(path: Path) -> bool:
     """Whether ``path`` begins as smartspec writes its registry (``{`` then a key on the next
     line, two spaces in), and holds an object ``specs`` at that depth, read in chunks."""
@@ -275,13 +420,78 @@ def _registry_decoder() -> Any:
     return msgspec.json.Decoder(registry)
 
 
+# A registry of a few specs is encoded by the standard library in less time than importing
+# msgspec takes; a larger one by msgspec, since ``json.dumps`` with an indent runs in pure
+# Python (half a second for 2,000 specs, on every new and edit). Both write the same bytes
+# for the values a registry holds (``_same_bytes_from_stdlib``).
+_STDLIB_ENCODER_SPECS = 100
+
+
+def dumps(registry: dict[str, Any]) -> str:
+    """The registry's text as smartspec writes it: keys sorted, two-space indent, every
+    line-breaking character escaped so that each record's key sits on a line of its own,
+    the layout the one-record reader (``_bisect``) searches."""
+    specs = registry.get("specs")
+    if (isinstance(specs, dict) and len(specs) > _STDLIB_ENCODER_SPECS
+            and _same_bytes_from_stdlib(registry)):
+        return _dumps_msgspec(registry)
+    return _dumps_stdlib(registry)
+
+
+def _dumps_stdlib(registry: dict[str, Any]) -> str:
+    from smartspec.markers import escape_line_breaks
+
+    return escape_line_breaks(
+        json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
+
+
+def _dumps_msgspec(registry: dict[str, Any]) -> str:
+    import msgspec
+
+    encoded = msgspec.json.format(msgspec.json.encode(registry, order="sorted"), indent=2)
+    text = encoded.decode("utf-8")
+    # The line breakers are rare: looked for in the bytes first, which is much faster over
+    # megabytes than the substitution's regular expression.
+    if b"\xc2\x85" in encoded or b"\xe2\x80\xa8" in encoded or b"\xe2\x80\xa9" in encoded:
+        from smartspec.markers import escape_line_breaks
+
+        text = escape_line_breaks(text)
+    return text + "\n"
+
+
+def _same_bytes_from_stdlib(value: object) -> bool:
+    """Whether msgspec writes ``value`` as ``json.dumps`` does: only strings, integers,
+    booleans, None, lists and string-keyed objects. A float is the one JSON value the two
+    spell differently (``1e+16`` against ``1e16``); anything else is left to json.dumps.
+    Walked with a stack, not recursion: a registry of thousands of specs holds over a
+    hundred thousand values, and a call per value would cost more than the encoding."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            if not all(type(key) is str for key in item):
+                return False
+            children: Iterable[object] = item.values()
+        elif type(item) is list:
+            children = item
+        else:
+            children = (item,)
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append(child)
+            elif not (child is None or kind is str or kind is int or kind is bool):
+                return False
+    return True
+
+
 def load(path: Path, shown: str) -> dict[str, Any]:
     """The whole registry at ``path``, decoded, for writers that replace one spec's record;
     an empty one when there is none. ``shown``: how errors name the file."""
     if not os.path.lexists(path):
         return {"schema": REGISTRY_SCHEMA, "specs": {}}
     try:
-        data = json.loads(read_regular(path).decode("utf-8"))
+        data = _decode(read_regular(path).decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise DocumentError(f"{shown}: line {exc.lineno}, column {exc.colno}: "
                             f"invalid JSON ({exc.msg}); a registry that is not valid JSON "
@@ -292,6 +502,25 @@ def load(path: Path, shown: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("specs"), dict):
         raise DocumentError(f"{shown}: expected an object with a 'specs' object")
     return data
+
+
+# Above this size the registry is decoded by msgspec, several times faster than the standard
+# library's decoder over the megabytes of a project of thousands of specs.
+_MSGSPEC_DECODE_BYTES = 1 << 18
+
+
+def _decode(text: str) -> Any:
+    """``json.loads(text)``. A large text is decoded by msgspec, which gives the same values
+    for every text it accepts; what it refuses (NaN, a lone surrogate, a number too large
+    for a float, broken JSON) goes to ``json.loads``, whose error names line and column."""
+    if len(text) > _MSGSPEC_DECODE_BYTES:
+        import msgspec
+
+        try:
+            return msgspec.json.decode(text)
+        except msgspec.MsgspecError:
+            pass
+    return json.loads(text)
 
 
 def read(folder: Path, rel: Callable[[Path], str]) -> dict[str, Any]:

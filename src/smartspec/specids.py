@@ -2,15 +2,18 @@
 ``spec-NNN-<slug>`` for the feature category and ``spec-<category>-NNN-<slug>`` otherwise;
 NNN is three or more digits and the slug is lower-case kebab, 2 to 64 characters).
 
-Each pattern has one job; they differ on purpose, and the comment above each says how."""
+Each pattern has one job; they differ on purpose, and the comment above each says how.
+Each is compiled when first used (``lazy_re``): a command uses one or two of them."""
 
 from __future__ import annotations
 
 import re
 
+from smartspec.lazyre import lazy_re
+
 # A whole id as the index records it (spec-004-payment-processing, spec-core-001-auth), with
 # its category, number and slug as groups.
-ID_RE = re.compile(
+ID_RE = lazy_re(
     r"^spec-(?:(?P<category>[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*)-)?(?P<number>\d{3,})"
     r"-(?P<slug>[a-z0-9][a-z0-9-]{1,63})$"
 )
@@ -18,28 +21,28 @@ ID_RE = re.compile(
 # back to number and display: spec-004-payment-processing, spec-core-001-authentication, or
 # the short form spec-004. Unlike ID_RE the slug may be left off, and the category is one word
 # (spec-core-001-auth has category "core"), as ``new`` writes categories.
-GIVEN_ID_RE = re.compile(
+GIVEN_ID_RE = lazy_re(
     r"^spec-(?:(?P<category>[a-z][a-z0-9]*)-)?(?P<number>\d{3,})(?:-(?P<slug>[a-z0-9][a-z0-9-]{1,63}))?$"
 )
 # An id a description mentions, found anywhere in its words: spec-004, spec-core-004,
 # spec-004-payments, spec-core-004-auth. Exactly three digits, a letters-only category, and
 # word boundaries (not MENTION_RE's stricter ones), as the description detector always read it.
-DESCRIPTION_ID_RE = re.compile(r"\bspec-(?:[a-z]+-)?\d{3}(?:-[a-z0-9][a-z0-9-]*[a-z0-9])?\b")
+DESCRIPTION_ID_RE = lazy_re(r"\bspec-(?:[a-z]+-)?\d{3}(?:-[a-z0-9][a-z0-9-]*[a-z0-9])?\b")
 # Looser: just enough of an id to guess its category (for specs not in the index).
-ID_CATEGORY_RE = re.compile(r"^spec-(?:(?P<category>[a-z][a-z0-9-]*?)-)?\d+(?:-|$)")
+ID_CATEGORY_RE = lazy_re(r"^spec-(?:(?P<category>[a-z][a-z0-9-]*?)-)?\d+(?:-|$)")
 # What ``index --check`` accepts as an id unless the config's ``index.idPattern`` says
 # otherwise: the shapes people and SmartSpec write, upper or lower case, with any prefix and
 # letter suffixes (spec-004-payments, WF-SCRIPTS-001, SPEC-001-PROJECT-OVERVIEW, 004-desktop-app,
 # spec-108a-data-access-layer): letters and digits in runs joined by single dashes or dots.
 DEFAULT_ID_PATTERN = r"^[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*$"
 # An id a spec smartspec did not write may state for itself (adopt keeps it as it is).
-ADOPTED_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+ADOPTED_ID_RE = lazy_re(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 # An id mentioned in a spec's header or prose, as the related-specs rule resolves it:
 # spec-004-payment-processing, spec-core-001-auth, or the short form spec-004.
-MENTION_RE = re.compile(
+MENTION_RE = lazy_re(
     r"(?<![\w-])spec-(?:[a-z][a-z0-9]*-)?\d{3,}(?:-[a-z0-9][a-z0-9-]*[a-z0-9])?(?![\w-])")
 # Any spec-like word on a line of a spec, as plan.md and tasks.md list dependencies: no
 # number required, so an id of any project's convention is carried over.
-ANY_MENTION_RE = re.compile(r"\bspec-[a-z0-9][a-z0-9-]*[a-z0-9]\b")
+ANY_MENTION_RE = lazy_re(r"\bspec-[a-z0-9][a-z0-9-]*[a-z0-9]\b")
 # "SPEC-004: Payment Processing" -> "Payment Processing" (the H1 of a spec).
-TITLE_PREFIX_RE = re.compile(r"^SPEC-[^:\s]*\s*:\s*(?P<title>.+)$", re.IGNORECASE)
+TITLE_PREFIX_RE = lazy_re(r"^SPEC-[^:\s]*\s*:\s*(?P<title>.+)$", re.IGNORECASE)

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
-from smartspec.fsutil import LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
+from smartspec.fsutil import INDEX_IDS_FILE, LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
 from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
 from smartspec.markers import escape_line_breaks
+from smartspec.registry import FOLDER as REGISTRY_FOLDER
 from smartspec.registry import FOREIGN_REGISTRY_FALLBACK, REGISTRY_SCHEMA, USUAL_NAME, is_foreign
+from smartspec.registry import dumps as dump_registry
 from smartspec.registry import load as load_registry_file
 from smartspec.registry import read as read_registry_file
 
@@ -102,7 +104,7 @@ class Workspace(NamedTuple):
         """smartspec's registry; beside it when another tool's registry (SmartSpec's own, which
         has no ``specs`` object) already holds the usual name, so that file is never rewritten
         and never blocks a run."""
-        usual = self.state_dir / "registry" / USUAL_NAME
+        usual = self.state_dir / REGISTRY_FOLDER / USUAL_NAME
         return usual.with_name(FOREIGN_REGISTRY_FALLBACK) if is_foreign(usual) else usual
 
     @property
@@ -162,7 +164,7 @@ class Workspace(NamedTuple):
     def read_registry(self) -> dict[str, Any]:
         """The registry for readers that look at a few specs' records (``validate``): each
         record stays undecoded until it is asked for (``smartspec.registry.read``)."""
-        return read_registry_file(self.state_dir / "registry", self.rel)
+        return read_registry_file(self.state_dir / REGISTRY_FOLDER, self.rel)
 
     def registry_text(self, registry: dict[str, Any], spec_id: str, spec_path: Path,
                       sections: dict[str, dict[str, Any]], now: datetime, **fields: Any) -> str:
@@ -175,8 +177,7 @@ class Workspace(NamedTuple):
             "sections": sections,
             **fields,
         }
-        return escape_line_breaks(
-            json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
+        return dump_registry(registry)
 
     # -- backups -------------------------------------------------------------------------
     def next_backup_path(self, spec_id: str, now: datetime, kind: str = "spec") -> Path:
@@ -233,7 +234,7 @@ class Workspace(NamedTuple):
     def index_ids_path(self) -> Path:
         """The ids of the index last written, for commands that only ask whether an id exists
         (a one-spec ``validate``): ``smartspec.index.state.read_known_ids`` reads it."""
-        return self.state_dir / "index" / "ids.json"
+        return self.state_dir / INDEX_IDS_FILE
 
     def write_index(self, path: Path, text: str, *, ids: Iterable[str] | None = None,
                     scan_state: tuple[Path, Mapping[str, bytes],

@@ -227,6 +227,36 @@ def test_critical_text_changed_outside_smartspec(project: Path) -> None:
     assert "SS105" not in run_cli(["validate"], project).out
 
 
+def test_critical_text_changed_found_in_a_large_registry(project: Path) -> None:
+    # The registry as smartspec writes it, the spec's record among hundreds of others: the
+    # record is found by bisecting the file, and the check sees the same fingerprints.
+    from smartspec.registry import dumps
+
+    doc = parse(FINANCIAL)
+    spec_id = doc.settings["id"] if doc.settings else ""
+    security = next(s for s in doc.sections if s.critical and s.critical.name == "security")
+    others = {f"spec-{n:03d}-{kind}": {"path": f"specs/feature/spec-{n:03d}-{kind}/spec.md",
+                                       "sections": {"security": {"critical": "security",
+                                                                 "sha256": "0" * 64}}}
+              for n in range(1, 400) for kind in ("a", "zz")}
+    records = {**others, spec_id: {
+        "path": f"specs/feature/{spec_id}/spec.md", "updated": "2026-01-15T09:00:00Z",
+        "sections": {"security": {"title": security.title, "critical": "security",
+                                  "sha256": block_hash(doc.section_text(security))}}}}
+    edited = FINANCIAL.replace(security.heading.text, security.heading.text + " (reviewed)")
+    build_file_tree(project, {
+        ".smartspec/registry/critical-sections-registry.json":
+            dumps({"schema": 1, "specs": records}),
+        f"specs/feature/{spec_id}/spec.md": edited})
+    shown = f"specs/feature/{spec_id}/spec.md"
+    result = run_cli(["validate", shown], project)
+    assert "[SS105 critical-text-changed]" in result.out
+    build_file_tree(project, {shown: FINANCIAL})
+    result = run_cli(["validate", shown], project)
+    assert "SS105" not in result.out
+    assert "Critical sections match the registry" in result.out
+
+
 def test_a_malformed_registry_cannot_run(tree: Path) -> None:
     build_file_tree(tree, {".smartspec/registry/critical-sections-registry.json": "{nope"})
     result = run_cli(["validate"], tree)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from smartspec.document import parse
 from smartspec.rules import Validator
+from smartspec.rules.consistency import _first_accepted, _is_not_this_services_auth, _is_risk_line
 from smartspec.rules.context import (
     Context,
     LineIndex,
@@ -21,6 +24,7 @@ from smartspec.rules.context import (
     per_text,
 )
 from smartspec.rules.structure import _REFERENCE_DEF_RE, _reference_labels
+from smartspec.wordgroups import word_pattern
 
 SPEC = """# SPEC-001: Pools
 
@@ -135,3 +139,43 @@ def test_a_result_per_text_is_shared_until_the_memos_are_cleared() -> None:
     clear_text_memos()
     assert words_of("a b") == ("a", "b")
     assert calls == ["a b", "a b"]
+
+
+def _first_accepted_by_regex(ctx: Context, group: str, rejected: Any) -> tuple[str, int] | None:
+    """The first mention ``rejected`` does not set aside, walked with the group's regex."""
+    first = ctx.first_mention(group)
+    matcher = ctx.matchers[group]
+    pattern = matcher.pattern or word_pattern(matcher.words)
+    if first is None or pattern is None:
+        return None
+    for match in pattern.finditer(ctx.prose, ctx.offsets[first[1]]):
+        line = ctx.line_of(match.start())
+        column = match.start() - ctx.offsets[line]
+        if not rejected(ctx, match.group(0), line, column):
+            return match.group(0).lower(), line
+    return None
+
+
+_MENTIONS = """# SPEC-001: Sign-in
+
+## 1. Overview
+
+The `auth` module and the [Auth] slot are not this service's; neither is "login".
+Users log in with OAuth2 through a third-party identity provider, and JWT sessions.
+Risk: dependency on the Third-Party API; İstanbul office signs in with SSO.
+"""
+
+
+@pytest.mark.parametrize("text", [
+    _MENTIONS, _MENTIONS.replace("\n", "\r\n"), _MENTIONS.replace("İstanbul", "Istanbul"),
+    *(path.read_text(encoding="utf-8")
+      for path in sorted(Path(__file__).resolve().parents[1].glob("corpus/specs/**/*.md"))),
+    *(path.read_text(encoding="utf-8")
+      for path in sorted(Path(__file__).resolve().parents[1].glob("data/golden/*.md"))[:12]),
+])
+def test_the_first_accepted_mention_is_the_one_the_regex_walk_finds(text: str) -> None:
+    # The mention on the first line is checked without the regex; the answer is the walk's.
+    for group, rejected in (("auth", _is_not_this_services_auth),
+                            ("external-api", _is_risk_line)):
+        assert (_first_accepted(_context(text), group, rejected)
+                == _first_accepted_by_regex(_context(text), group, rejected))

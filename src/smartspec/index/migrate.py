@@ -38,7 +38,6 @@ status). An entry of an earlier shape without a category gets the one its id nam
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -121,6 +120,8 @@ def parse_index(raw: bytes | str, *, source: Path | None = None,
     shown = str(source) if source is not None else "SPEC_INDEX.json"
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
+    import hashlib  # OpenSSL's binding: not for the readers of the ids file alone
+
     digest = hashlib.sha256(raw).hexdigest()
     # A small file goes the careful way at once: msgspec's typed decode pays for a big one.
     index = (_parse_plain_v1(raw, source, clean=written_sha256 == digest)

@@ -18,7 +18,6 @@ read, so an existing project is migrated on its next ``smartspec index``. Nothin
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
@@ -202,6 +201,8 @@ def state_files(index: SpecIndex, index_text: str, *,
         if name is not None:
             entries[name] = _one_line(encode({"path": rel, "sha256": record[2],
                                               "fields": fields}))
+    import hashlib  # OpenSSL's binding: not for the readers of the ids file alone
+
     digest = hashlib.sha256(index_text.encode("utf-8")).hexdigest()
     # (entries, shape, duplicate ids): given when the index was edited in place, not loaded.
     count, written_shape, duplicates = shape if shape is not None else (

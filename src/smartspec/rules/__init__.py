@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
-from smartspec import detect, specfile
+from smartspec import specfile, wordgroups
 from smartspec.document import Document, parse
 from smartspec.errors import ConfigError
 from smartspec.markers import BUILTIN_CRITICAL
@@ -43,9 +43,9 @@ __all__ = [
 ]
 
 RESULT_SCHEMA = 1
-# The keyword groups the consistency rules ask about (detect.KEYWORD_GROUPS, extended by
-# config ``keywords``).
-RULE_GROUPS = ("auth", "queue", "transaction", "external-api")
+# The keyword groups the consistency rules ask about (``wordgroups.RULE_GROUPS``, extended
+# by config ``keywords``).
+RULE_GROUPS = tuple(wordgroups.RULE_GROUPS)
 
 
 class ValidationResult(NamedTuple):
@@ -142,7 +142,8 @@ class Validator:
         self.enabled = settings is None or bool(settings["validation_enabled"])
         self.critical_names: tuple[str, ...] = (
             settings.critical_names if settings is not None else BUILTIN_CRITICAL)
-        words = detect.group_words(settings.keywords if settings is not None else None)
+        words = wordgroups.extend(wordgroups.RULE_GROUPS,
+                                  settings.keywords if settings is not None else None)
         self.matchers = {group: WordMatcher(words.get(group, ())) for group in RULE_GROUPS}
         self.known_ids = _known_ids(index)
         self.index_name = index_name

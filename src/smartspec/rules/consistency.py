@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from smartspec import catalog, detect
+from smartspec import catalog
 from smartspec.document import Heading, Section
 from smartspec.lazyre import lazy_re
 from smartspec.rules.base import RULES, Hit
@@ -28,6 +28,7 @@ from smartspec.rules.context import (
     Context,
 )
 from smartspec.rules.messages import rule_words
+from smartspec.wordgroups import word_pattern
 
 # What counts as queue metrics in a performance section: a line naming a queue (or worker,
 # consumer, message) together with something measured about it.
@@ -109,12 +110,16 @@ def _first_accepted(ctx: Context, group: str,
                     rejected: Callable[[Context, str, int, int], bool]) -> tuple[str, int] | None:
     """The first mention of ``group`` in the prose that ``rejected`` does not set aside (a
     word in inline code, in a tool's name, on a risk line). The fast search finds the first
-    mention; only when that one is set aside are the rest walked with the group's regex."""
+    mention; only when that one is set aside are the rest walked with the group's regex
+    (whose compiling costs a one-spec run more than the search)."""
     first = ctx.first_mention(group)
     if first is None:
         return None
+    on_line = ctx.mention_on(group, first[1])
+    if on_line is not None and not rejected(ctx, on_line[0], first[1], on_line[1]):
+        return on_line[0].lower(), first[1]
     matcher = ctx.matchers[group]
-    pattern = matcher.pattern or detect.word_pattern(matcher.words)
+    pattern = matcher.pattern or word_pattern(matcher.words)
     if pattern is None:
         return None
     prose = ctx.prose
@@ -128,7 +133,7 @@ def _first_accepted(ctx: Context, group: str,
 
 @lru_cache(maxsize=64)
 def _queue_noun_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    pattern = detect.word_pattern(tuple(dict.fromkeys((*_QUEUE_NOUNS, *words))))
+    pattern = word_pattern(tuple(dict.fromkeys((*_QUEUE_NOUNS, *words))))
     assert pattern is not None
     return pattern
 

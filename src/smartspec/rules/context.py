@@ -23,11 +23,12 @@ from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any, NamedTuple, TypeVar, cast
 
-from smartspec import catalog, detect
+from smartspec import catalog
 from smartspec.document import FENCE_RE, Document, Section, clear_heading_memo
 from smartspec.lazyre import lazy_re
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
+from smartspec.wordgroups import word_pattern
 
 # Blanked out of prose before keyword search (each replaced by spaces of the same length):
 #   <!-- any comment, across lines -->
@@ -559,9 +560,25 @@ class Context:
                 return found[1], section.start + chunk.count(b"\n", 0, found[0])
         return None
 
+    def mention_on(self, group: str, line: int) -> tuple[str, int] | None:
+        """The first word of keyword ``group`` on 0-based ``line`` as the text writes it,
+        with its column: what the group's regex finds first from the line's start, found
+        by the fast search. None when only the regex can say (a text the fast search does
+        not read exactly, a group with cased non-Latin words) or the line holds none."""
+        matcher = self.matchers.get(group)
+        if matcher is None or matcher.needs_regex or self._folded is None:
+            return None
+        text = self.prose[self.offsets[line]:self.offsets[line + 1]]
+        data = text.encode("utf-8").lower()
+        found = matcher.first(data)
+        if found is None:
+            return None
+        column = len(data[:found[0]].decode("utf-8"))
+        return text[column:column + len(found[1])], column
+
     def _first_by_regex(self, matcher: WordMatcher,
                         sections: Iterable[Section] | None) -> tuple[str, int] | None:
-        pattern = matcher.pattern or detect.word_pattern(matcher.words)
+        pattern = matcher.pattern or word_pattern(matcher.words)
         if pattern is None:
             return None
         spans = [(0, len(self.prose))] if sections is None else [self.span(s) for s in sections]

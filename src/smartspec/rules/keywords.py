@@ -1,8 +1,8 @@
 """Finding a keyword group's first mention in a whole spec, fast.
 
-``detect.find_words`` is the definition: Latin words match case-insensitively as whole words
-(not after a letter, digit, ``_``, ``.``, ``/`` or ``-``; not before a letter, digit, ``_``
-or ``-``), other words (Thai) as plain substrings. A case-insensitive regex alternation of a
+``wordgroups.word_pattern`` is the definition: Latin words match case-insensitively as
+whole words (not after a letter, digit, ``_``, ``.``, ``/`` or ``-``; not before a letter,
+digit, ``_`` or ``-``), other words (Thai) as plain substrings. A case-insensitive regex alternation of a
 dozen words is slow over a 20 KB spec, though, mostly when nothing matches (about 1 ms per
 group). ``WordMatcher`` gives the same answers with one ``bytes.find`` per word over the
 UTF-8 text lower-cased once (bytes lower-casing is ASCII-only and keeps every offset), and
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from smartspec import detect
+from smartspec.wordgroups import word_pattern
 
 # Bytes that may not stand right before / right after a Latin keyword (text is lower-cased).
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -58,7 +58,7 @@ class WordMatcher:
         self.needs_regex = any(ord(c) > 127 and (c.upper() != c or c.lower() != c)
                                for w in self.words for c in w)
         self.pattern: re.Pattern[str] | None = (
-            detect.word_pattern(self.words) if self.needs_regex else None)
+            word_pattern(self.words) if self.needs_regex else None)
 
     def first(self, data: bytes, start: int = 0, end: int | None = None) -> tuple[int, str] | None:
         """The earliest match in ``data[start:end]`` (``data`` lower-cased UTF-8) as

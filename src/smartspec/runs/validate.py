@@ -20,31 +20,32 @@ def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
     """The ids of the SPEC_INDEX (for the related-specs rule) and how to name it, or
     (None, ""). The ids come from the small file ``smartspec index`` keeps beside its scan
     state when it still describes this index file; only otherwise is the index loaded."""
+    from smartspec.fsutil import INDEX_IDS_FILE
     from smartspec.index.migrate import load_index, locate_index
     from smartspec.index.state import read_known_ids
-    from smartspec.workspace import Workspace
 
     path = locate_index(settings.root, settings.state_dir, specindex)
     if path is None:
         return None, ""
     shown = shown_path(path.resolve(), settings.root)
-    ids_path = Workspace(settings.root, settings.state_dir).index_ids_path
-    known = read_known_ids(ids_path, path, settings.root)
+    known = read_known_ids(settings.state_dir / INDEX_IDS_FILE, path, settings.root)
     return (known if known is not None else load_index(path)), shown
 
 
 def validator_for(lang: str | None, strict: bool,
                   specindex: str | None) -> tuple[Settings, Validator]:
     """The project's settings and a rule engine set up with its config, the index's ids and
-    the registry (whose records are decoded only for the specs checked)."""
+    the registry (whose records are decoded only for the specs checked). Only reads: the
+    writer (``Workspace``, with its locks and atomic writes) is not imported."""
+    from smartspec import registry as registry_file
     from smartspec.config import load_settings
     from smartspec.options import Options
     from smartspec.rules import Validator
-    from smartspec.workspace import Workspace
 
     settings = load_settings(Options(lang=lang))
     index, index_name = _index(settings, specindex)
-    registry = Workspace(settings.root, settings.state_dir).read_registry()
+    registry = registry_file.read(settings.state_dir / registry_file.FOLDER,
+                                  lambda path: shown_path(path, settings.root))
     return settings, Validator(settings, index=index, registry=registry, strict=strict,
                                index_name=index_name or "SPEC_INDEX.json")
 
