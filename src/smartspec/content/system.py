@@ -231,9 +231,13 @@ def _services(plan: SpecPlan, financial: bool) -> tuple[Service, ...]:
         if text & {"credit", "wallet"}:
             names.append("Wallet Service" if "wallet" in text and "credit" not in text
                          else "Credit Service")
-        if text & {"payment", "payments", "card", "stripe", "promptpay", "refund", "refunds"}:
+        billing = bool(text & {"billing", "invoice", "invoices", "subscription"})
+        # A provider named in a billing system collects its invoices: that is the billing
+        # service's work, not a separate payment service the description never asked for.
+        if text & {"payment", "payments", "card", "promptpay", "refund", "refunds"} \
+                or ("stripe" in text and not billing):
             names.append("Payment Service")
-        if text & {"billing", "invoice", "invoices", "subscription"}:
+        if billing:
             names.append("Billing Service")
         if not names:
             names.append(_own_service_name(plan.title))
