@@ -120,3 +120,40 @@ def test_a_dispatch_moves_the_stored_record_and_names_who_takes_it() -> None:
     assert "if (ride.status !== 'REQUESTED')" in code
     # Nothing is created, so no id generator or clock is injected.
     assert "IdGenerator" not in code and "Clock" not in code
+
+
+def test_a_lifecycle_step_answers_with_the_state_it_enters() -> None:
+    """Dispatch assigns a driver, start puts the ride in progress, complete completes it: the
+    example answers show the state entered, never the state the ride was requested in."""
+    examples = section(spec("system-ride-dispatch"), "Examples")
+    entered = {}
+    for step in ("dispatch", "start", "complete", "cancel"):
+        part = examples.split(f"/{step} HTTP/1.1", 1)[1].split("\n### ", 1)[0]
+        answer = re.search(r"^```json\n(.*?)^```$", part, re.MULTILINE | re.DOTALL)
+        assert answer, step
+        entered[step] = json.loads(answer.group(1))["status"]
+    assert entered == {"dispatch": "DRIVER_ASSIGNED", "start": "IN_PROGRESS",
+                       "complete": "COMPLETED", "cancel": "CANCELLED"}
+
+
+def test_example_ids_and_times_are_each_specs_own_and_never_the_clocks() -> None:
+    """Two specs never show the same record id, key or moment; one spec always shows the
+    same ones (derived from its name, not from the clock)."""
+    from smartspec.content.examples import example_ids
+
+    ids = {name: example_ids(argv[1]) for name, argv in SYSTEMS.items()}
+    assert example_ids("ride-dispatch") == ids["system-ride-dispatch"]
+    for field in ("record", "owner", "idempotency_key", "tenant"):
+        values = [getattr(i, field) for i in ids.values()]
+        assert len(set(values)) == len(values), field
+        assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                                r"[0-9a-f]{12}", v) for v in values), field
+    assert len({i.time for i in ids.values()}) > len(ids) // 2
+    assert all(i.time.startswith("2026-01-") for i in ids.values())
+    # What a spec's examples show is its own: no id of one spec's examples is in another's.
+    uuid_re = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    shown = {name: set(uuid_re.findall(section(spec(name), "Examples"))) for name in SYSTEMS}
+    for a, b in ((a, b) for a in shown for b in shown if a < b):
+        # A fixed sample of one attribute (a driver's id) may recur; records and keys never.
+        common = shown[a] & shown[b]
+        assert not common, f"{a} and {b} share {common}"

@@ -313,7 +313,12 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         create_path=create.path if create else f"/api/v1/{primary.plural}")
     if operation is None:
         return subject
-    following = primary.states[1:2] if operation.verb in _TRANSITION_VERBS else ()
+    from smartspec.content.examples import entered_state
+
+    # The state the step enters, as the examples show it; else the one after the first.
+    entered = entered_state(operation.verb, primary.states)
+    following = ((entered,) if entered else primary.states[1:2]) \
+        if operation.verb in _TRANSITION_VERBS else ()
     subject = subject._replace(
         verb=operation.verb, plural=_pascal(primary.plural),
         fields=_ts_fields(primary, _allowed_values(plan, primary.name), model.currency or "USD"),

@@ -85,7 +85,7 @@ class System(NamedTuple):
     def example(self, endpoint: Endpoint) -> Example:
         """The request/response example of ``endpoint`` for the Examples section, from the
         model operation it serves, so its fields and statuses are the schema's."""
-        from smartspec.content.examples import example_for, operation_example
+        from smartspec.content.examples import example_for, example_ids, operation_example
 
         names = {p.name for p in self.model.parties}
         method = ("PROMPTPAY" if "PromptPay" in names else
@@ -98,10 +98,12 @@ class System(NamedTuple):
             ".example.com")
         if op is None or entity is None:
             return example_for(endpoint, currency=self.currency, method_name=method,
-                               guarded=self.guarded, tenant=self.tenant, host=host)
+                               guarded=self.guarded, tenant=self.tenant, host=host,
+                               ids=example_ids(self.model.name))
         return operation_example(op, entity, currency=self.currency, method_name=method,
                                  guarded=self.guarded, tenant=self.tenant, host=host,
-                                 session=self.guarded and self.model.auth == "oidc")
+                                 session=self.guarded and self.model.auth == "oidc",
+                                 ids=example_ids(self.model.name))
 
     def admin_site(self) -> AdminSite | None:
         """The Django admin site (pages, ModelAdmin code, sign-in and groups) when the model
