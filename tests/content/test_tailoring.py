@@ -157,3 +157,20 @@ def test_example_ids_and_times_are_each_specs_own_and_never_the_clocks() -> None
         # A fixed sample of one attribute (a driver's id) may recur; records and keys never.
         common = shown[a] & shown[b]
         assert not common, f"{a} and {b} share {common}"
+
+
+def test_lines_every_spec_had_now_say_something_about_this_system() -> None:
+    """Notes, settings and steps that read the same in every spec name what this system
+    holds, serves and runs first."""
+    accounts = spec("system-user-accounts")
+    stack = section(accounts, "Technology Stack")
+    assert "| PostgreSQL 15+ |" in stack and "holds users and profiles |" in stack
+    assert "`UserService` and its tests below are written in it" in stack
+    assert "integration tests against real PostgreSQL and Redis in containers" in stack
+    admin = spec("system-admin-dashboard")
+    assert "| `POSTGRESQL_URL` | secret | none | Connection string for PostgreSQL, which holds " \
+        "tickets |" in section(admin, "Configuration")
+    assert "names `spec-001-support-admin`" in section(admin, "Related Specs")
+    guide = section(spec("system-iot-telemetry"), "Implementation Guide")
+    assert "(the first: consume readings from MQTT)" in guide
+    assert "`POST /api/v1/devices` stores its device whole or not at all" in guide
