@@ -174,3 +174,19 @@ def test_lines_every_spec_had_now_say_something_about_this_system() -> None:
     guide = section(spec("system-iot-telemetry"), "Implementation Guide")
     assert "(the first: consume readings from MQTT)" in guide
     assert "`POST /api/v1/devices` stores its device whole or not at all" in guide
+
+
+def test_threats_errors_and_callers_are_this_systems() -> None:
+    """The STRIDE rows, error criteria, retry settings and data flow name this system's
+    records, callers, fields and providers instead of any system's."""
+    rides = spec("system-ride-dispatch")
+    security = section(rides, "Security")
+    assert "| **Repudiation** | A change to ride, driver, and driver location nobody can be " \
+        "held to |" in security
+    assert "| **Elevation of Privilege** | A driver acting beyond their role |" in security
+    assert "Client([Drivers]) -- REST --> RestApi[REST API layer]" in section(rides, "Architecture")
+    assert "`POST /api/v1/rides` without `rider_id` answers `422` with `VALIDATION_FAILED`" \
+        in section(rides, "Acceptance")
+    notifications = section(spec("system-notifications"), "Configuration")
+    assert "| `RETRY_MAX_ATTEMPTS` | integer | `3` | Attempts per call to SendGrid or Twilio |" \
+        in notifications
