@@ -190,3 +190,11 @@ def test_threats_errors_and_callers_are_this_systems() -> None:
     notifications = section(spec("system-notifications"), "Configuration")
     assert "| `RETRY_MAX_ATTEMPTS` | integer | `3` | Attempts per call to SendGrid or Twilio |" \
         in notifications
+
+
+def test_each_answer_says_what_it_holds_before_its_body() -> None:
+    examples = section(spec("system-ride-dispatch"), "Examples")
+    assert "Response `200 OK`: The ride, now `DRIVER_ASSIGNED`." in examples
+    assert "Response `200 OK`: A page of driver locations." in examples
+    assert re.search(r"Response `201 Created`, `Location: /api/v1/rides/[0-9a-f-]{36}`: "
+                     r"The ride in `REQUESTED`\.", examples)

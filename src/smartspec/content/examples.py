@@ -137,6 +137,7 @@ class Example(NamedTuple):
     status: str  # "201 Created"
     response: str  # pretty JSON
     location: str = ""  # where a created record now lives (the Location header of a 201)
+    summary: str = ""  # what the answer holds, in words: "the ride, now `DRIVER_ASSIGNED`"
 
 
 def entity_of(path: str) -> str | None:
@@ -448,4 +449,20 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
                 if status == "201 Created" and isinstance(response, dict) and "id" in response
                 else "")
     return Example(op.summary, request, status,
-                   json.dumps(response, indent=2) if response is not None else "", location)
+                   json.dumps(response, indent=2) if response is not None else "", location,
+                   _answer(entity, state, response))
+
+
+def _answer(entity: Any, first: str | None, response: Any) -> str:
+    """What an example's answer holds, in words, so a reader sees it before reading the body:
+    the record and the state it is in, or a page of records."""
+    if not isinstance(response, dict):
+        return ""
+    if "items" in response:
+        return f"a page of {entity.plural_label}"
+    if response.get("id") is None or ("status" not in response and entity.states):
+        return ""
+    now = response.get("status")
+    if now and now != first:
+        return f"the {entity.label}, now `{now}`"
+    return f"the {entity.label}" + (f" in `{now}`" if now else "")
