@@ -365,6 +365,8 @@ def test_billing_keeps_the_financial_core_its_model_has() -> None:
     text = spec("system-saas-billing")
     assert "CREATE TABLE refund" not in text and "Refund Saga" not in text
     assert "REFUND_APPROVAL_THRESHOLD" not in text and "Unauthorized Refunds" not in text
+    assert "second approver" not in text and not re.search(r"\brefunds?\b", section(
+        text, "Security"), re.IGNORECASE)
     assert "PaymentService" not in text and "Payment Service" not in text
     assert "export class BillingService" in section(text, "Dependency Injection")
     assert "Services in scope: Billing Service and Ledger Service." in text

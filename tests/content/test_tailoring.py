@@ -172,7 +172,7 @@ def test_lines_every_spec_had_now_say_something_about_this_system() -> None:
         "tickets |" in section(admin, "Configuration")
     assert "names `spec-001-support-admin`" in section(admin, "Related Specs")
     guide = section(spec("system-iot-telemetry"), "Implementation Guide")
-    assert "(the first: consume readings from MQTT)" in guide
+    assert 'starting with those of "consume readings from MQTT"' in guide
     assert "`POST /api/v1/devices` stores its device whole or not at all" in guide
 
 

@@ -321,7 +321,8 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         if operation.verb in _TRANSITION_VERBS else ()
     subject = subject._replace(
         verb=operation.verb, plural=_pascal(primary.plural),
-        fields=_ts_fields(primary, _allowed_values(plan, primary.name), model.currency or "USD"),
+        fields=_ts_fields(primary, _allowed_values(plan, primary.name), model.currency or "USD",
+                          model.name),
         stateful=bool(primary.states), next_state=following[0] if following else "",
         time_field=_camel(primary.time_column) if primary.time_column else "",
         owner=_pascal(primary.owner) if primary.owner else "",
@@ -348,18 +349,22 @@ def _allowed_values(plan: SpecPlan, table_name: str) -> dict[str, list[str]]:
 
 
 def _ts_fields(entity: Entity, allowed: dict[str, list[str]],
-               currency: str) -> tuple[tuple[str, str, str], ...]:
+               currency: str, seed: str = "") -> tuple[tuple[str, str, str], ...]:
     """(camelCase name, TypeScript type, literal) of the attributes a caller sends to create
     ``entity``: its required ones, without secrets the server derives. A value the examples
-    fill per spec ("{method}") becomes the first one the column's CHECK allows."""
+    fill per spec ("{method}") becomes the first one the column's CHECK allows; ids and
+    times are the spec's own, as in its examples (``seed`` is the spec's name)."""
     import json
 
-    from smartspec.content.examples import sample_value
+    from smartspec.content.examples import example_ids, sample_value
+
+    ids = example_ids(seed)
 
     found = []
     if entity.owner:
         # The owner's key ties the record to it (a reading to its device): the caller sends it.
-        found.append((_camel(f"{entity.owner}_id"), "string", f"'{sample_value('owner_id', 'uuid', 'USD')}'"))
+        owner_id = sample_value("owner_id", "uuid", "USD", ids=ids)
+        found.append((_camel(f"{entity.owner}_id"), "string", f"'{owner_id}'"))
     for a in entity.attributes:
         if (not a.required or a.name == "idempotency_key" or a.name.endswith("_hash")
                 or "balance" in a.name):
@@ -368,7 +373,7 @@ def _ts_fields(entity: Entity, allowed: dict[str, list[str]],
         kind = a.type.partition(":")[0]
         ts = {"json": "Record<string, unknown>", "boolean": "boolean"}.get(
             kind, dict(_LANGUAGE_TYPES.get(kind, _LANGUAGE_TYPES["string"]))["typescript"])
-        value = sample_value(a.name, a.type, currency, entity.name)
+        value = sample_value(a.name, a.type, currency, entity.name, ids)
         if isinstance(value, str) and value.startswith("{"):
             value = (allowed.get(a.name) or [f"example-{a.name}"])[0]
         if ts == "Date":
