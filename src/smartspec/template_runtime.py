@@ -689,8 +689,16 @@ def pascal(text: Any) -> str:
     return camel(text, upper=True)
 
 
+def example_ids(name: Any) -> Any:
+    """The example ids, key and moment of the spec named ``name`` (content.examples)."""
+    from smartspec.content.examples import example_ids as derive
+
+    return derive(str(name))
+
+
 SMARTSPEC_FILTERS: dict[str, Callable[..., Any]] = {
     "slug": slug, "kebab": kebab, "camel": camel, "pascal": pascal, "oxford": oxford,
+    "example_ids": example_ids,
 }
 
 # The one environment compiled templates run in; ``render`` adds smartspec's own filters and

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from smartspec.knowledge import lookup
 from smartspec.runs.model import model_for
 from tests.content.cases import SYSTEMS
 from tests.content.specs import fences, section, spec
+from tests.helpers import run_cli
 
 STACK_ROLE = {  # knowledge role -> the Technology Stack row label it gets
     "relational-database": "System of record", "document-database": "System of record",
@@ -136,16 +138,20 @@ def test_promptpay_is_reached_through_stripe_and_confirmed_by_webhook() -> None:
     assert "POST /api/v1/webhooks/stripe" in text and "Stripe-Signature" in text
 
 
-@pytest.mark.parametrize("name", ["system-payments", "system-saas-billing"])
-def test_a_payment_service_stays_inside_its_providers_rate_limit(name: str) -> None:
+def test_a_payment_service_stays_inside_its_providers_rate_limit() -> None:
     """Every payment is one provider call, so a payment service's peak throughput never
-    exceeds the provider's default request limit (Stripe: 100 requests/s)."""
+    exceeds the provider's default request limit (Stripe: 100 requests/s). A billing
+    service calls the provider from its collection runs, which are paced to that limit."""
+    name = "system-payments"
     performance = section(spec(name), "Performance Requirements")
     block = performance.split("#### Payment Service", 1)[1].split("####", 1)[0]
     peak = int(re.search(r"- Peak: (\d+) TPS", block).group(1))  # type: ignore[union-attr]
     limit = lookup("Stripe").rate_limit_rps  # type: ignore[union-attr]
     assert limit and peak <= limit, f"{name}: peak {peak} TPS above Stripe's {limit} req/s"
     assert "Stripe's default rate limit" in block
+    billing = section(spec("system-saas-billing"), "Performance Requirements")
+    block = billing.split("#### Billing Service", 1)[1].split("####", 1)[0]
+    assert f"call Stripe at most {int(limit)} requests/s, its default rate limit" in block
 
 
 def test_a_refund_is_never_reversed_and_returns_money_one_way() -> None:
@@ -350,3 +356,52 @@ def test_an_open_breaker_to_a_notification_channel_delays_and_loses_nothing() ->
     guide = section(spec("system-notifications"), "Implementation Guide")
     assert "notifications for Twilio wait unsent and go out when it closes" in guide
     assert "request fails fast with 503" not in guide
+
+
+def test_billing_keeps_the_financial_core_its_model_has() -> None:
+    """SaaS billing collects invoices through Stripe, so it is financial (it moves money), but
+    its model has no refund: no refund table, refund saga or refund controls, and its service
+    is the billing service, not a payment service the description never asked for."""
+    text = spec("system-saas-billing")
+    assert "CREATE TABLE refund" not in text and "Refund Saga" not in text
+    assert "REFUND_APPROVAL_THRESHOLD" not in text and "Unauthorized Refunds" not in text
+    assert "second approver" not in text and not re.search(r"\brefunds?\b", section(
+        text, "Security"), re.IGNORECASE)
+    assert "PaymentService" not in text and "Payment Service" not in text
+    assert "export class BillingService" in section(text, "Dependency Injection")
+    assert "Services in scope: Billing Service and Ledger Service." in text
+    assert "#### Invoice Tampering" in section(text, "Security")
+    # A card payment's lifecycle reaches REFUNDED: the payments system keeps its refunds.
+    payments = spec("system-payments")
+    assert "CREATE TABLE refund" in payments and "Refund Saga" in payments
+
+
+def test_billing_is_financial_because_it_moves_money_and_says_so(tmp_path: Path) -> None:
+    argv = SYSTEMS["system-saas-billing"]
+    result = run_cli([*argv, "--json", "--no-report", "--no-validation"], tmp_path)
+    decisions = {d["setting"]: d for d in json.loads(result.out)["decisions"]}
+    assert decisions["profile"]["value"] == "financial"
+    assert "moves money" in decisions["profile"]["reason"]
+
+
+def test_the_busiest_path_has_its_own_throughput_budget() -> None:
+    """Usage metering is the billing system's busiest path: it has a budget in events per
+    second, with the key that keeps a redelivered record from being stored twice."""
+    performance = section(spec("system-saas-billing"), "Performance Requirements")
+    budget = performance.split("Throughput per Busy Path", 1)[1].split("###", 1)[0]
+    row = next(line for line in budget.splitlines() if "`POST /api/v1/usage`" in line)
+    assert "1000 usage records/s" in row and "3000 usage records/s" in row
+    assert "`uq_usage_record_idempotency_key`" in row
+    telemetry = section(spec("system-iot-telemetry"), "Performance Requirements")
+    assert "**Busiest path:** consume readings from MQTT (MQTT `devices/+/telemetry`)" in telemetry
+
+
+def test_idempotent_replay_claims_keys_in_the_store_the_system_has() -> None:
+    """Redis claims an idempotency key only where the system runs Redis; elsewhere the
+    UNIQUE key of saga_state does it in PostgreSQL."""
+    billing = section(spec("system-saas-billing"), "Saga Orchestration Patterns")
+    replay = billing.split("Idempotent Replay Flow", 1)[1].split("\n### ", 1)[0]
+    assert "SET NX" not in replay and "redis" not in replay.lower()
+    assert "ON CONFLICT" in replay and "this.sagas.claim(" in replay
+    payments = section(spec("system-payments"), "Saga Orchestration Patterns")
+    assert "Claim Key (Redis SET NX)" in payments

@@ -120,3 +120,81 @@ def test_a_dispatch_moves_the_stored_record_and_names_who_takes_it() -> None:
     assert "if (ride.status !== 'REQUESTED')" in code
     # Nothing is created, so no id generator or clock is injected.
     assert "IdGenerator" not in code and "Clock" not in code
+
+
+def test_a_lifecycle_step_answers_with_the_state_it_enters() -> None:
+    """Dispatch assigns a driver, start puts the ride in progress, complete completes it: the
+    example answers show the state entered, never the state the ride was requested in."""
+    examples = section(spec("system-ride-dispatch"), "Examples")
+    entered = {}
+    for step in ("dispatch", "start", "complete", "cancel"):
+        part = examples.split(f"/{step} HTTP/1.1", 1)[1].split("\n### ", 1)[0]
+        answer = re.search(r"^```json\n(.*?)^```$", part, re.MULTILINE | re.DOTALL)
+        assert answer, step
+        entered[step] = json.loads(answer.group(1))["status"]
+    assert entered == {"dispatch": "DRIVER_ASSIGNED", "start": "IN_PROGRESS",
+                       "complete": "COMPLETED", "cancel": "CANCELLED"}
+
+
+def test_example_ids_and_times_are_each_specs_own_and_never_the_clocks() -> None:
+    """Two specs never show the same record id, key or moment; one spec always shows the
+    same ones (derived from its name, not from the clock)."""
+    from smartspec.content.examples import example_ids
+
+    ids = {name: example_ids(argv[1]) for name, argv in SYSTEMS.items()}
+    assert example_ids("ride-dispatch") == ids["system-ride-dispatch"]
+    for field in ("record", "owner", "idempotency_key", "tenant"):
+        values = [getattr(i, field) for i in ids.values()]
+        assert len(set(values)) == len(values), field
+        assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                                r"[0-9a-f]{12}", v) for v in values), field
+    assert len({i.time for i in ids.values()}) > len(ids) // 2
+    assert all(i.time.startswith("2026-01-") for i in ids.values())
+    # What a spec's examples show is its own: no id of one spec's examples is in another's.
+    uuid_re = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    shown = {name: set(uuid_re.findall(section(spec(name), "Examples"))) for name in SYSTEMS}
+    for a, b in ((a, b) for a in shown for b in shown if a < b):
+        # A fixed sample of one attribute (a driver's id) may recur; records and keys never.
+        common = shown[a] & shown[b]
+        assert not common, f"{a} and {b} share {common}"
+
+
+def test_lines_every_spec_had_now_say_something_about_this_system() -> None:
+    """Notes, settings and steps that read the same in every spec name what this system
+    holds, serves and runs first."""
+    accounts = spec("system-user-accounts")
+    stack = section(accounts, "Technology Stack")
+    assert "| PostgreSQL 15+ |" in stack and "holds users and profiles |" in stack
+    assert "`UserService` and its tests below are written in it" in stack
+    assert "integration tests against real PostgreSQL and Redis in containers" in stack
+    admin = spec("system-admin-dashboard")
+    assert "| `POSTGRESQL_URL` | secret | none | Connection string for PostgreSQL, which holds " \
+        "tickets |" in section(admin, "Configuration")
+    assert "names `spec-001-support-admin`" in section(admin, "Related Specs")
+    guide = section(spec("system-iot-telemetry"), "Implementation Guide")
+    assert 'starting with those of "consume readings from MQTT"' in guide
+    assert "`POST /api/v1/devices` stores its device whole or not at all" in guide
+
+
+def test_threats_errors_and_callers_are_this_systems() -> None:
+    """The STRIDE rows, error criteria, retry settings and data flow name this system's
+    records, callers, fields and providers instead of any system's."""
+    rides = spec("system-ride-dispatch")
+    security = section(rides, "Security")
+    assert "| **Repudiation** | A change to ride, driver, and driver location nobody can be " \
+        "held to |" in security
+    assert "| **Elevation of Privilege** | A driver acting beyond their role |" in security
+    assert "Client([Drivers]) -- REST --> RestApi[REST API layer]" in section(rides, "Architecture")
+    assert "`POST /api/v1/rides` without `rider_id` answers `422` with `VALIDATION_FAILED`" \
+        in section(rides, "Acceptance")
+    notifications = section(spec("system-notifications"), "Configuration")
+    assert "| `RETRY_MAX_ATTEMPTS` | integer | `3` | Attempts per call to SendGrid or Twilio |" \
+        in notifications
+
+
+def test_each_answer_says_what_it_holds_before_its_body() -> None:
+    examples = section(spec("system-ride-dispatch"), "Examples")
+    assert "Response `200 OK`: The ride, now `DRIVER_ASSIGNED`." in examples
+    assert "Response `200 OK`: A page of driver locations." in examples
+    assert re.search(r"Response `201 Created`, `Location: /api/v1/rides/[0-9a-f-]{36}`: "
+                     r"The ride in `REQUESTED`\.", examples)

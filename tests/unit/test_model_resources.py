@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 
+from smartspec.content.examples import example_ids
 from smartspec.model.io import dumps, model_from_data
 from smartspec.runs.model import model_for
 from tests.content.specs import fences, section
@@ -53,9 +54,10 @@ def test_a_nested_child_has_its_owner_key_in_the_schema_and_its_examples() -> No
     examples = section(text, "Examples")
     create = examples.split("Create a refund for an order", 1)[1].split("###", 1)[0]
     request, response = fences(create, "http")[0], fences(create, "json")[-1]
-    assert "POST /api/v1/orders/3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b/refunds" in request
+    order = example_ids("order-service").record  # the ids are the spec's own
+    assert f"POST /api/v1/orders/{order}/refunds" in request
     assert "order_id" not in request  # the path names the order
-    assert json.loads(response)["order_id"] == "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b"
+    assert json.loads(response)["order_id"] == order
 
 
 def test_a_profile_is_one_per_user_read_and_replaced_at_the_users_path() -> None:
@@ -76,7 +78,7 @@ def test_a_profile_is_not_paginated_and_its_owner_key_is_unique() -> None:
     assert "idx_profile_user_id" not in text  # the unique key already indexes it
     read = section(text, "Examples").split("Read a user's profile", 1)[1].split("###", 1)[0]
     body = json.loads(fences(read, "json")[-1])
-    assert "items" not in body and body["user_id"] == "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b"
+    assert "items" not in body and body["user_id"] == example_ids("user-service").record
 
 
 def test_a_model_file_states_how_a_child_is_reached() -> None:
@@ -107,8 +109,10 @@ def test_invoices_issued_by_the_billing_job_are_read_not_created_by_callers() ->
     architecture = section(render_case(["new", "saas-billing", billing]), "Architecture")
     assert ("| Scheduler | Runs close billing periods and issue invoices (daily 02:00 UTC); "
             "retry failed invoice payments") in architecture
-    for service in ("PaymentService", "BillingService", "LedgerService"):
+    # Stripe collects the invoices: the billing service calls it, no payment service does.
+    for service in ("BillingService", "LedgerService"):
         assert f"    {service} --> PostgresqlStore[(PostgreSQL)]" in architecture
+    assert "PaymentService" not in architecture
 
 
 def test_files_in_object_storage_move_through_pre_signed_urls_not_a_csv_import() -> None:

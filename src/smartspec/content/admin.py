@@ -144,13 +144,15 @@ def admin_site(model: SystemModel) -> AdminSite | None:
                 purpose += " (" + ", ".join(f"`{_action_name(a)}`" for a in mine) + ")"
             pages.append(AdminPage(name, op.path, purpose))
         code += _model_admin(entity, mine, read_only)
+    from smartspec.content.examples import example_ids
+
     idp = next((p.name for p in model.parties_of("identity-provider")), None)
     groups = _groups(model, app)
     first = actions[0] if actions else None
     target = first.path if first else pages[0].url
     body = ("csrfmiddlewaretoken=4b9e2d7c1a6f3e8b&action="
             f"{_action_name(first) if first else 'delete_selected'}"
-            "&select_across=0&index=0&_selected_action=3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b")
+            f"&select_across=0&index=0&_selected_action={example_ids(model.name).record}")
     host = (re.sub(r"[^a-z0-9]+", "-", model.name.lower()).strip("-") or "admin") + ".example.com"
     request = "\n".join([f"POST {target} HTTP/1.1", f"Host: {host}",
                          "Cookie: sessionid=8d1f3c2a9b7e4f60a5c1; csrftoken=4b9e2d7c1a6f3e8b",

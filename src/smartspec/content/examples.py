@@ -2,13 +2,17 @@
 entity the endpoint serves, so that every endpoint defined in the spec has a concrete,
 consistent example (the endpoint-example consistency rule checks it).
 
-Ids are fixed UUIDs and times are fixed, so generated specs stay byte-for-byte reproducible.
+Ids, keys and times are derived from the spec's name (``example_ids``): two specs never show
+the same record, and one spec always shows the same one, so generated specs stay
+byte-for-byte reproducible. No example reads the clock.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
@@ -21,6 +25,57 @@ OWNER_ID = "9a7e5c3b-1d2f-4e6a-8b0c-7d5e3f1a2b4c"
 CHILD_ID = "c4e8a1d2-5b3f-4a7e-9c6d-1e2f3a4b5c6d"  # a child read under its owner's id
 IDEMPOTENCY_KEY = "6c1d7e2a-0f4b-4b8e-a1c9-5d3e2f1a0b9c"
 EXAMPLE_TIME = "2026-01-15T09:30:00Z"
+TENANT_ID = "5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f"
+
+
+class ExampleIds(NamedTuple):
+    """The ids, idempotency key and moment one spec's examples use."""
+
+    record: str  # the record an example creates or reads
+    owner: str  # the record that owns it (the account of a payment, the device of a reading)
+    child: str  # a child read under its owner's id
+    idempotency_key: str
+    tenant: str
+    time: str  # ISO 8601, UTC: when the example happens
+
+    @property
+    def moment(self) -> datetime:
+        return datetime.strptime(self.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+    @property
+    def epoch(self) -> int:
+        """``time`` as Unix seconds, as providers put it in signatures and tokens."""
+        return int(self.moment.timestamp())
+
+    def later(self, **delta: float) -> str:
+        """The moment ``delta`` after ``time`` (``minutes=15``), in the same format."""
+        return (self.moment + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# The values of a spec without a name to derive its own from.
+DEFAULT_IDS = ExampleIds(EXAMPLE_ID, OWNER_ID, CHILD_ID, IDEMPOTENCY_KEY, TENANT_ID, EXAMPLE_TIME)
+
+
+def _hashed_uuid(seed: str, label: str) -> str:
+    """A version-4-shaped UUID from the hash of ``seed`` and ``label``: stable, and distinct
+    for every spec name and every role it plays in the examples."""
+    h = hashlib.sha256(f"smartspec-example|{seed}|{label}".encode()).hexdigest()
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
+
+
+def example_ids(seed: str) -> ExampleIds:
+    """The example values of the spec named ``seed``: hash-derived UUIDs, and a working-hours
+    moment in January 2026 picked by the same hash (never the clock), so examples differ from
+    spec to spec and never change for one spec."""
+    if not seed:
+        return DEFAULT_IDS
+    h = hashlib.sha256(f"smartspec-example|{seed}|time".encode()).digest()
+    moment = datetime(2026, 1, 5 + h[0] % 21, 8 + h[1] % 10, (h[2] % 12) * 5, tzinfo=UTC)
+    return ExampleIds(
+        record=_hashed_uuid(seed, "record"), owner=_hashed_uuid(seed, "owner"),
+        child=_hashed_uuid(seed, "child"), idempotency_key=_hashed_uuid(seed, "idempotency-key"),
+        tenant=_hashed_uuid(seed, "tenant"), time=moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 # entity -> the fields a client sends to create one
 _CREATE: dict[str, dict[str, Any]] = {
@@ -63,7 +118,7 @@ _STATUS_AFTER_CREATE = {"payment": "PENDING", "invoice": "DRAFT", "refund": "REQ
                         "report": "QUEUED"}
 
 
-def bearer_token(host: str) -> str:
+def bearer_token(host: str, ids: ExampleIds = DEFAULT_IDS) -> str:
     """The access token the examples send: a JWT whose claims name this API as its audience
     and the caller as its subject, so a reader who decodes it sees what the service checks.
     The signature is a placeholder; the claims are real base64url JSON."""
@@ -73,7 +128,7 @@ def bearer_token(host: str) -> str:
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     return ".".join((part({"alg": "RS256"}),
-                     part({"aud": host, "sub": OWNER_ID, "exp": 1768470300}), "c2lnbmF0dXJl"))
+                     part({"aud": host, "sub": ids.owner, "exp": ids.epoch + 900}), "c2lnbmF0dXJl"))
 
 
 class Example(NamedTuple):
@@ -82,6 +137,7 @@ class Example(NamedTuple):
     status: str  # "201 Created"
     response: str  # pretty JSON
     location: str = ""  # where a created record now lives (the Location header of a 201)
+    summary: str = ""  # what the answer holds, in words: "the ride, now `DRIVER_ASSIGNED`"
 
 
 def entity_of(path: str) -> str | None:
@@ -96,23 +152,26 @@ def entity_of(path: str) -> str | None:
 
 
 def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded: bool,
-                tenant: bool, host: str = "api.example.com") -> Example:
+                tenant: bool, host: str = "api.example.com",
+                ids: ExampleIds = DEFAULT_IDS) -> Example:
     entity = entity_of(endpoint.path) or "item"
-    path = "/".join(EXAMPLE_ID if s.startswith(("{", ":")) else s for s in endpoint.path.split("/"))
+    path = "/".join(ids.record if s.startswith(("{", ":")) else s for s in endpoint.path.split("/"))
     headers = [f"{endpoint.method} {path} HTTP/1.1", f"Host: {host}"]
     if guarded:
-        headers.append(f"Authorization: Bearer {bearer_token(host)}")
+        headers.append(f"Authorization: Bearer {bearer_token(host, ids)}")
     if tenant:
-        headers.append("X-Tenant-Id: 5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f")
+        headers.append(f"X-Tenant-Id: {ids.tenant}")
     fields = json.loads(json.dumps(_CREATE.get(entity, {"name": f"Example {entity}"}))
-                        .replace("{currency}", currency).replace("{method}", method_name))
+                        .replace("{currency}", currency).replace("{method}", method_name)
+                        .replace(OWNER_ID, ids.owner).replace(EXAMPLE_ID, ids.record)
+                        .replace(EXAMPLE_TIME, ids.time))
     body = None
     if endpoint.method in ("POST", "PUT", "PATCH"):
         body = fields
-        headers += ["Content-Type: application/json", f"Idempotency-Key: {IDEMPOTENCY_KEY}"]
+        headers += ["Content-Type: application/json", f"Idempotency-Key: {ids.idempotency_key}"]
     request = "\n".join(headers) + ("\n\n" + json.dumps(body, indent=2) if body else "")
-    record = {"id": EXAMPLE_ID, **fields, "status": _STATUS_AFTER_CREATE.get(entity, "ACTIVE"),
-              "created_at": EXAMPLE_TIME}
+    record = {"id": ids.record, **fields, "status": _STATUS_AFTER_CREATE.get(entity, "ACTIVE"),
+              "created_at": ids.time}
     if endpoint.method == "POST" and "{" not in endpoint.path:
         status, response = "201 Created", record
     elif endpoint.method == "DELETE":
@@ -141,7 +200,7 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
     "method": "{method}", "reason": "Customer request", "severity": "warning",
     "message": "Temperature above threshold", "subject": "Cannot log in",
     "title": "Review contract", "report_type": "monthly_usage", "code": "8867-4",
-    "storage_key": "docs/contract-001.pdf", "idempotency_key": IDEMPOTENCY_KEY,
+    "storage_key": "docs/contract-001.pdf",
     "recipient": "ada@example.com", "template": "welcome",
     "provider_reference": "pi_3QxExample",  # the provider's id, as its webhooks name it
     "pickup_address": "1 Silom Rd, Bangkok", "dropoff_address": "Suvarnabhumi Airport",
@@ -151,7 +210,6 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
     "source_offset": "carrier-events:3:1842", "medication_code": "RX-1049", "dosage": "5 mg",
     "record_type": "note", "address": "1 Sukhumvit Rd, Bangkok", "body": "Hello",
     "amount": "150.00", "tax": "10.50", "total": "160.50", "price": "19.00",
-    "starts_at": EXAMPLE_TIME, "ends_at": "2026-01-15T10:00:00Z",
     "current_period_start": "2026-01-01T00:00:00Z", "current_period_end": "2026-02-01T00:00:00Z",
 }
 
@@ -164,22 +222,29 @@ _SAMPLE_BY_ENTITY: dict[tuple[str, str], Any] = {
 }
 
 
-def sample_value(name: str, type_: str, currency: str, entity: str = "") -> Any:
+def sample_value(name: str, type_: str, currency: str, entity: str = "",
+                 ids: ExampleIds = DEFAULT_IDS) -> Any:
     """A realistic value for one attribute of ``entity``, consistent across the spec's
-    examples."""
+    examples; ids, keys and times are the spec's own (``ids``)."""
     if name == "currency":
         return currency
+    if name == "idempotency_key":
+        return ids.idempotency_key
+    if name == "starts_at":
+        return ids.time
+    if name == "ends_at":
+        return ids.later(minutes=30)
     if (entity, name) in _SAMPLE_BY_ENTITY:
         return _SAMPLE_BY_ENTITY[(entity, name)]
     if name in _SAMPLE_BY_NAME:
         return _SAMPLE_BY_NAME[name]
     base = type_.partition(":")[0]
     if name.endswith("_id") or base == "uuid":
-        return OWNER_ID
+        return ids.owner
     if name.endswith("_minor"):
         return 15000
     if base in ("timestamp",):
-        return EXAMPLE_TIME
+        return ids.time
     if base == "date":
         return "2026-02-14"
     if base in ("integer", "small-integer", "big-integer"):
@@ -204,12 +269,34 @@ def _created(record: dict[str, Any], body: dict[str, Any], fields: dict[str, Any
             if k in body or k in owner or k not in fields}
 
 
+# What each lifecycle step enters, by the words its state names use: a ride that is
+# dispatched has its driver assigned; one that starts is in progress.
+_ENTERS: dict[str, tuple[str, ...]] = {
+    "dispatch": ("ASSIGNED", "DISPATCHED"), "assign": ("ASSIGNED",),
+    "start": ("IN_PROGRESS", "STARTED", "ACTIVE"), "complete": ("COMPLETED", "DONE"),
+    "ship": ("SHIPPED", "IN_TRANSIT"), "activate": ("ACTIVE",), "suspend": ("SUSPENDED",),
+    "close": ("CLOSED",), "reject": ("REJECTED",), "cancel": ("CANCELLED", "CANCELED"),
+    "approve": ("APPROVED",),
+}
+
+
+def entered_state(verb: str, states: tuple[str, ...]) -> str | None:
+    """The lifecycle state ``verb`` moves a record into, from ``states``; None when the verb
+    is not a lifecycle step or no state says what it enters."""
+    for word in _ENTERS.get(verb, ()):
+        found = next((s for s in states if s == word or s.endswith("_" + word)), None)
+        if found is not None:
+            return found
+    return None
+
+
 def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, guarded: bool,
                       tenant: bool, host: str = "api.example.com",
-                      session: bool = False) -> Example:
+                      session: bool = False, ids: ExampleIds = DEFAULT_IDS) -> Example:
     """The request/response pair of one model operation, built from its entity's attributes
-    and states so that every field and status in it is one the schema has."""
-    path = "/".join(EXAMPLE_ID if s.startswith(("{", ":")) else s for s in op.path.split("/"))
+    and states so that every field and status in it is one the schema has; ids, keys and
+    times are the spec's own (``ids``)."""
+    path = "/".join(ids.record if s.startswith(("{", ":")) else s for s in op.path.split("/"))
     headers = [f"{op.method} {path} HTTP/1.1", f"Host: {host}"]
     if session and op.verb != "confirm":
         # Staff signed in through the identity provider: the browser session authenticates,
@@ -218,20 +305,20 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         if op.method in ("POST", "PUT", "PATCH", "DELETE"):
             headers.append("X-CSRFToken: 4b9e2d7c1a6f3e8b")
     elif guarded and op.verb not in ("issue-token", "refresh-token", "confirm"):
-        headers.append(f"Authorization: Bearer {bearer_token(host)}")
+        headers.append(f"Authorization: Bearer {bearer_token(host, ids)}")
     if tenant and op.verb != "confirm":
-        headers.append("X-Tenant-Id: 5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f")
+        headers.append(f"X-Tenant-Id: {ids.tenant}")
 
     def value(a: Any) -> Any:
-        found = sample_value(a.name, a.type, currency, entity.name)
+        found = sample_value(a.name, a.type, currency, entity.name, ids)
         return method_name if found == "{method}" else found
 
-    owner = {f"{entity.owner}_id": OWNER_ID} if entity.owner else {}
+    owner = {f"{entity.owner}_id": ids.owner} if entity.owner else {}
     # Reached under its owner's path (``/orders/{id}/refunds``, ``/users/{id}/profile``): the
     # id in the path is the owner's, so the record carries it as its owner key.
     under_owner = entity.nested and "/{id}/" in op.path
     if under_owner:
-        owner = {f"{entity.owner}_id": EXAMPLE_ID}
+        owner = {f"{entity.owner}_id": ids.record}
     def shown(a: Any) -> bool:
         # Secrets and raw bytes never appear in an API body.
         return (a.type.partition(":")[0] != "bytes" and a.name != "idempotency_key"
@@ -243,11 +330,11 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     # another's file.
     required.pop("storage_key", None)
     state = entity.states[0] if entity.states else None
-    record: dict[str, Any] = {"id": CHILD_ID if under_owner else EXAMPLE_ID, **owner, **fields}
+    record: dict[str, Any] = {"id": ids.child if under_owner else ids.record, **owner, **fields}
     if state:
         record["status"] = state
     if entity.time_column is None:
-        record["created_at"] = EXAMPLE_TIME
+        record["created_at"] = ids.time
     body: Any = None
     status, response = "200 OK", cast("dict[str, Any] | None", record)
     verb = op.verb
@@ -260,21 +347,23 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         # Each provider calls back in its own format and signs it its own way; the event
         # type carries the outcome, so no provider status word is shown as one of ours.
         if "stripe" in op.path:
-            headers.append("Stripe-Signature: t=1768469400,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e7")
+            headers.append(f"Stripe-Signature: t={ids.epoch},"
+                           "v1=5257a869e7ecebeda32affa62cdca3fa51cad7e7")
             body = {"id": "evt_1QxExample", "type": "payment_intent.succeeded",
                     "data": {"object": {"id": "pi_3QxExample", "object": "payment_intent"}}}
         elif "sendgrid" in op.path:
             headers.append("X-Twilio-Email-Event-Webhook-Signature: MEUCIQCexample")
-            headers.append("X-Twilio-Email-Event-Webhook-Timestamp: 1768469400")
+            headers.append(f"X-Twilio-Email-Event-Webhook-Timestamp: {ids.epoch}")
             body = [{"email": "ada@example.com", "event": "delivered",
-                     "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001", "timestamp": 1768469400}]
+                     "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001", "timestamp": ids.epoch}]
         else:
             headers.append("X-Signature: sha256=5257a869e7ecebeda32a")
             body = {"id": "evt_1QxExample", "type": f"{op.path.rstrip('/').rsplit('/', 1)[-1]}.event",
-                    "created": 1768469400}
+                    "created": ids.epoch}
         status, response = "204 No Content", None
     elif verb in ("reschedule",):
-        body = {"starts_at": "2026-01-16T10:00:00Z", "ends_at": "2026-01-16T10:30:00Z"}
+        body = {"starts_at": ids.later(days=1, minutes=30),
+                "ends_at": ids.later(days=1, minutes=60)}
         moved = next((s for s in entity.states if s == "RESCHEDULED"), state)
         response = {**record, **body, **({"status": moved} if moved else {})}
     elif verb == "cancel":
@@ -283,21 +372,21 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         response = {**record, **({"status": gone} if gone else {})}
     elif verb == "refund":
         body = {"amount": "50.00", "reason": "Duplicate charge"}
-        response = {"id": CHILD_ID, "payment_id": EXAMPLE_ID, "amount": "50.00",
+        response = {"id": ids.child, "payment_id": ids.record, "amount": "50.00",
                     "reason": "Duplicate charge", "status": "REQUESTED",
-                    "created_at": EXAMPLE_TIME}
+                    "created_at": ids.time}
         status = "202 Accepted"
     elif verb == "meter":
         body = {k: v for k, v in record.items() if k not in ("id",)}
-        body["idempotency_key"] = IDEMPOTENCY_KEY
+        body["idempotency_key"] = ids.idempotency_key
         status, response = "202 Accepted", {"accepted": 1}
     elif verb == "ingest" and op.method == "POST":
         body = {"items": [{k: v for k, v in record.items() if k != "id"}]}
         status, response = "202 Accepted", {"accepted": 1, "rejected": 0}
     elif verb == "track":
-        response = {"shipment_id": EXAMPLE_ID, "status": "IN_TRANSIT",
+        response = {"shipment_id": ids.record, "status": "IN_TRANSIT",
                     "events": [{"event_type": "ARRIVED_AT_HUB", "location": "Bangkok DC",
-                                "occurred_at": EXAMPLE_TIME}]}
+                                "occurred_at": ids.time}]}
     elif verb == "search":
         path_q = headers[0].replace(" HTTP/1.1", "?q=ada&limit=20 HTTP/1.1")
         headers[0] = path_q
@@ -306,23 +395,27 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         body = {"format": "csv"}
         # The export runs in the background: the answer acknowledges the job; the file is
         # delivered when it is ready, so no job status the schema lacks is shown.
-        status, response = "202 Accepted", {"export_id": EXAMPLE_ID, "format": "csv",
-                                            "accepted_at": EXAMPLE_TIME}
+        status, response = "202 Accepted", {"export_id": ids.record, "format": "csv",
+                                            "accepted_at": ids.time}
     elif verb == "upload":
         # The file goes straight to object storage with this URL; the API never carries it.
-        key = record.get("storage_key", f"{entity.plural}/{EXAMPLE_ID}")
+        key = record.get("storage_key", f"{entity.plural}/{ids.record}")
         body = {"content_type": "application/pdf", "size_bytes": 482133}
         response = {"upload_url": f"https://files.{host}/{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256"
                                   "&X-Amz-Expires=900&X-Amz-Signature=5f2c1a9e7b3d",
-                    "method": "PUT", "expires_at": "2026-01-15T09:45:00Z"}
+                    "method": "PUT", "expires_at": ids.later(minutes=15)}
     elif verb == "download":
         status, response = "302 Found", None
     elif verb == "infer":
         body = {"input": {"features": [0.12, 3.4, 1.0]}}
-        response = {"id": EXAMPLE_ID, "model_version": "2026-01-10",
+        response = {"id": ids.record, "model_version": "2026-01-10",
                     "output": {"score": 0.87}, "latency_ms": 42}
     elif verb == "approve":
         response = {**record, "status": next((s for s in entity.states if "APPROV" in s), state)}
+    elif entity.states and entered_state(verb, entity.states) is not None:
+        # A step of a lifecycle (dispatch, start, complete ...) answers with the record in
+        # the state the step enters, never the state it started from.
+        response = {**record, "status": entered_state(verb, entity.states)}
     elif op.method == "POST" and under_owner and verb == "create":
         # A child created under its owner: the path names the owner, so the body does not.
         body = {**required}
@@ -348,7 +441,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     if body is not None:
         headers.append("Content-Type: application/json")
         if op.method == "POST" and verb not in ("issue-token", "refresh-token", "confirm"):
-            headers.append(f"Idempotency-Key: {IDEMPOTENCY_KEY}")
+            headers.append(f"Idempotency-Key: {ids.idempotency_key}")
     request = "\n".join(headers) + ("\n\n" + json.dumps(body, indent=2) if body is not None
                                      else "")
     # A 201 says where the new record lives: the collection it was posted to, then its id.
@@ -356,4 +449,20 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
                 if status == "201 Created" and isinstance(response, dict) and "id" in response
                 else "")
     return Example(op.summary, request, status,
-                   json.dumps(response, indent=2) if response is not None else "", location)
+                   json.dumps(response, indent=2) if response is not None else "", location,
+                   _answer(entity, state, response))
+
+
+def _answer(entity: Any, first: str | None, response: Any) -> str:
+    """What an example's answer holds, in words, so a reader sees it before reading the body:
+    the record and the state it is in, or a page of records."""
+    if not isinstance(response, dict):
+        return ""
+    if "items" in response:
+        return f"a page of {entity.plural_label}"
+    if response.get("id") is None or ("status" not in response and entity.states):
+        return ""
+    now = response.get("status")
+    if now and now != first:
+        return f"the {entity.label}, now `{now}`"
+    return f"the {entity.label}" + (f" in `{now}`" if now else "")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from smartspec.model.build import article
 
 if TYPE_CHECKING:
+    from smartspec.content.examples import ExampleIds
     from smartspec.model import Entity, Interface, SystemModel
 
 # Columns the service fills itself: never part of a message it receives.
@@ -27,17 +28,17 @@ class InterfaceContract(NamedTuple):
     payload: str | None  # pretty JSON of one message, or None
 
 
-def _payload(entity: Entity, currency: str, *, owner: bool = True,
+def _payload(entity: Entity, currency: str, ids: ExampleIds, *, owner: bool = True,
              required_only: bool = False) -> dict[str, Any]:
-    from smartspec.content.examples import OWNER_ID, sample_value
+    from smartspec.content.examples import sample_value
 
-    body: dict[str, Any] = {f"{entity.owner}_id": OWNER_ID} if owner and entity.owner else {}
+    body: dict[str, Any] = {f"{entity.owner}_id": ids.owner} if owner and entity.owner else {}
     for a in entity.attributes:
         if a.name in _SERVICE_COLUMNS or a.type.partition(":")[0] == "bytes":
             continue
         if required_only and not a.required:
             continue  # filled in by the service as the work goes on
-        value = sample_value(a.name, a.type, currency)
+        value = sample_value(a.name, a.type, currency, entity.name, ids)
         body[a.name] = "CARD" if value == "{method}" else value
     return body
 
@@ -47,7 +48,7 @@ def _carried(model: SystemModel) -> Entity:
     return next((e for e in model.entities if e.time_column), model.entities[0])
 
 
-def _socket(model: SystemModel, i: Interface, currency: str) -> InterfaceContract:
+def _socket(model: SystemModel, i: Interface, currency: str, ids: ExampleIds) -> InterfaceContract:
     """A socket carries pushes to clients and, where the model says so, positions or readings
     sent up by them: one contract with a rule for each direction."""
     rules: list[str] = []
@@ -66,8 +67,7 @@ def _socket(model: SystemModel, i: Interface, currency: str) -> InterfaceContrac
                          "may read; each update carries a sequence number per record, and a "
                          "client that sees a gap re-reads the record over REST.")
             sample = {"type": f"{entity.name}.updated", "sequence": 1842,
-                      "data": {"id": "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b",
-                               **_payload(entity, currency)}}
+                      "data": {"id": ids.record, **_payload(entity, currency, ids)}}
     rules.insert(0, "Clients connect with the same bearer token as the API; the token is "
                     "checked once at the upgrade and the socket closes when it expires.")
     rules.append("The server pings every 30 seconds; a connection silent for 90 seconds is "
@@ -82,15 +82,19 @@ def contracts(model: SystemModel, attempts: int = 3) -> list[InterfaceContract]:
     found: list[InterfaceContract] = []
     currency = model.currency or "USD"
     channels = {m.technology: m.channel for m in model.messaging}
+    from smartspec.content.examples import example_ids
+
+    ids = example_ids(model.name)  # the same ids and moment as the spec's HTTP examples
     for i in model.interfaces:
-        made = _contract(model, i, channels.get(i.technology, "events"), currency, attempts)
+        made = _contract(model, i, channels.get(i.technology, "events"), currency, attempts,
+                         ids)
         if made is not None:
             found.append(made)
     return found
 
 
 def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
-              attempts: int) -> InterfaceContract | None:
+              attempts: int, ids: ExampleIds) -> InterfaceContract | None:
     entity = _carried(model)
     owner = entity.owner.replace("_", " ") if entity.owner else None
     if i.kind == "mqtt":
@@ -104,7 +108,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             "another device.",
             "QoS 1 delivers at least once: a repeated message meets the table's unique key "
             "and is stored once.",
-        ), json.dumps(_payload(entity, currency, owner=False), indent=2))
+        ), json.dumps(_payload(entity, currency, ids, owner=False), indent=2))
     if i.kind == "kafka" and i.direction == "inbound":
         key = f"the {owner} id" if owner else "the record id"
         return InterfaceContract(f"{i.technology}: `{channel}` (consumed)", (
@@ -117,20 +121,20 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
                else "(the write is idempotent by message id)."),
             "A message that fails validation goes to the dead-letter topic "
             f"`{channel}.dlq` with the reason; consumption goes on.",
-        ), json.dumps(_payload(entity, currency), indent=2))
+        ), json.dumps(_payload(entity, currency, ids), indent=2))
     if i.kind in ("amqp", "sqs") and i.direction == "inbound":
         return InterfaceContract(f"{i.technology}: `{channel}` (consumed)", (
             f"Each message asks for one {entity.label}; it is acknowledged only after its "
             "write commits, so a crash hands it to another consumer.",
             f"A message that fails {attempts} times goes to the dead-letter queue with the "
             "reason.",
-        ), json.dumps(_payload(entity, currency, required_only=True), indent=2))
+        ), json.dumps(_payload(entity, currency, ids, required_only=True), indent=2))
     if i.kind in ("kafka", "amqp", "sqs") and i.direction == "outbound":
         target = next((e for e in model.entities if e.states and not e.time_column), entity)
-        event = {"id": "evt_3f2b9c4e", "type": f"{target.name}.status_changed",
-                 "occurred_at": "2026-01-15T09:30:00Z",
-                 "data": {"id": "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b",
-                          **_payload(target, currency, required_only=True),
+        event = {"id": f"evt_{ids.record[:8]}", "type": f"{target.name}.status_changed",
+                 "occurred_at": ids.time,
+                 "data": {"id": ids.record,
+                          **_payload(target, currency, ids, required_only=True),
                           **({"status": target.states[min(1, len(target.states) - 1)]}
                              if target.states else {})}}
         keyed = (f"keyed by the {target.label} id, so one {target.label}'s events stay in "
@@ -170,10 +174,10 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
         ), None)
     if i.kind == "webhook" and i.direction == "outbound":
         target = next((e for e in model.entities if e.states), entity)
-        body = {"id": "evt_3f2b9c4e", "type": f"{target.name}.status_changed",
-                "created_at": "2026-01-15T09:30:00Z",
-                "data": {"id": "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b",
-                         **_payload(target, currency),
+        body = {"id": f"evt_{ids.record[:8]}", "type": f"{target.name}.status_changed",
+                "created_at": ids.time,
+                "data": {"id": ids.record,
+                         **_payload(target, currency, ids),
                          **({"status": target.states[min(1, len(target.states) - 1)]}
                             if target.states else {})}}
         return InterfaceContract(f"Webhooks to {i.peer} (sent)", (
@@ -186,5 +190,5 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             "event `id`.",
         ), json.dumps(body, indent=2))
     if i.kind in ("websocket", "sse") and i.direction == "inbound":
-        return _socket(model, i, currency)
+        return _socket(model, i, currency, ids)
     return None

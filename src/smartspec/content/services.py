@@ -70,7 +70,11 @@ def service_targets(plan: SpecPlan) -> tuple[ServiceTargets, ...]:
     system = describe_system(plan)
     t = targets_for(plan.profile, plan.domains, staff_only=plan.model.staff_only)
     single = len(system.services) == 1
-    found = tuple(_targets(s.name, s.kind, system, t, single, s is system.api_owner)
+    # A service with only the ledger beside it takes all of the API's traffic, whatever its
+    # kind: a billing service that also meters usage is user facing, not a batch job.
+    front = [s for s in system.services if s.kind != "ledger"]
+    found = tuple(_targets(s.name, s.kind, system, t, single or front == [s],
+                           s is system.api_owner)
                   for s in system.services)
     return tuple(_ledger_follows_money(s, found) for s in found)
 
@@ -94,7 +98,7 @@ def _targets(name: str, kind: str, system: System, t: Targets, single: bool,
              calls_apis: bool) -> ServiceTargets:
     factor, share, user_facing = _SHAPE.get(kind, _SHAPE["general"])
     if single:
-        factor, share = 1.0, 1.0
+        factor, share, user_facing = 1.0, 1.0, True
     p50, p95, p99 = _ms(t.p50_ms * factor), _ms(t.p95_ms * factor), _ms(t.p99_ms * factor)
     if kind == "billing" and not single:
         p50, p95, p99 = _ms(t.p50_ms * 2), _ms(t.p95_ms * 2.5), _ms(t.p99_ms * 10 / 3)
@@ -124,7 +128,13 @@ def _targets(name: str, kind: str, system: System, t: Targets, single: bool,
         queue = (f"Message processing: < {t.message_ms}ms per message",
                  f"Consumer lag: < {t.consumer_lag_s} seconds")
     tps, peak_tps = _tps(t.tps * share), _tps(t.peak_tps * share)
-    limited = _provider_limit(apis) if kind == "payment" else None
+    limited = _provider_limit(apis) if kind in ("payment", "billing") else None
+    if limited is not None and kind == "billing":
+        # A billing service calls its provider from the collection and dunning runs, not
+        # once per request: the runs pace themselves to the provider's limit instead.
+        workload = (*workload, f"Collection and dunning runs call {limited[0]} at most "
+                               f"{limited[1]} requests/s, its default rate limit")
+        limited = None
     if limited is not None and peak_tps > limited[1]:
         # Every payment is one call to the provider: the service cannot take more payments
         # per second than the provider accepts requests, so its peak is the provider's

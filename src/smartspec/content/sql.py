@@ -248,7 +248,7 @@ def _payment_features(plan: SpecPlan) -> _PaymentFeatures:
     return _PaymentFeatures(
         payment=payment,
         card=card,
-        refund=payment,
+        refund=payment and _refund_flow(plan, words),
         invoice=bool(words & {"invoice", "invoices", "billing", "subscription", "subscriptions"})
         or plan.model.entity("invoice") is not None,
         subscription=bool(words & {"subscription", "subscriptions"})
@@ -308,9 +308,10 @@ def _financial_tables(plan: SpecPlan, wants: _PaymentFeatures) -> tuple[list[Tab
         + ": the step it reached, what compensation needs, and when it times out.",
         [Column("saga_id", "UUID", default="gen_random_uuid()"),
          Column("saga_type", "VARCHAR(40)", check=_in("saga_type", (
-             ("CREDIT_PURCHASE", "COST_DEDUCTION", "REFUND", "FAILED_PAYMENT_COMPENSATION",
-              "PARTIAL_APPLY") if STORED_VALUE_RE.search(plan.description or "")
-             else ("PAYMENT", "REFUND")))),
+             ("CREDIT_PURCHASE", "COST_DEDUCTION", *(("REFUND",) if wants.refund else ()),
+              "FAILED_PAYMENT_COMPENSATION", "PARTIAL_APPLY")
+             if STORED_VALUE_RE.search(plan.description or "")
+             else ("PAYMENT", "REFUND") if wants.refund else ("PAYMENT",)))),
          Column("idempotency_key", "VARCHAR(100)", unique=True),
          Column("account_id", "UUID", references="account(id)"),
          Column("current_step", "SMALLINT", default="0", check="current_step >= 0",
@@ -510,6 +511,18 @@ def _transaction_log(created: datetime, tested: bool) -> Table:
                "  FOR EACH ROW EXECUTE FUNCTION reject_append_only_change();", _ADD_MONTH],
         labels={"account_id": "generates", "saga_id": "tracks"},
     )
+
+
+def _refund_flow(plan: SpecPlan, words: set[str]) -> bool:
+    """Whether the system returns money: the description says refund, the system holds
+    stored value (credit bought can be paid back), or the model has a refund entity or
+    operation, or a record whose lifecycle reaches REFUNDED. A billing service that only
+    issues and collects invoices has no refund table or saga."""
+    model = plan.model
+    return (bool(words & {"refund", "refunds"}) or model.entity("refund") is not None
+            or bool(STORED_VALUE_RE.search(plan.description or ""))
+            or any(o.verb == "refund" for o in model.operations)
+            or any("REFUNDED" in e.states for e in model.entities))
 
 
 def _named_financial_tables(wants: _PaymentFeatures) -> list[Table]:

@@ -441,7 +441,10 @@ def _next_state(verb: str, states: tuple[str, ...]) -> str:
         named = verb.removeprefix("mark-").replace("-", "_").upper()
         return named if named in states else ""
     if verb in _TRANSITION_VERBS and len(states) > 1:
-        return states[1]
+        from smartspec.content.examples import entered_state
+
+        # The state the examples show the step entering; else the one after the first.
+        return entered_state(verb, states) or states[1]
     return ""
 
 
@@ -462,8 +465,6 @@ def _allowed_values(plan: SpecPlan, table_name: str) -> dict[str, list[str]]:
             if c.check}
 
 
-# The tenant of every example: the one the examples' X-Tenant-Id header names.
-TENANT_SAMPLE = "5b0d8f2e-3c4a-4e1b-9d7f-6a2c1e0b3d5f"
 # SQL type -> the model attribute kind, for a column the table has and the entity lacks
 # (a payment's account_id and provider, a tenant's key).
 _SQL_KINDS = (("UUID", "uuid"), ("VARCHAR", "string"), ("CHAR", "code"), ("DECIMAL", "decimal"),
@@ -479,8 +480,10 @@ def _fields(plan: SpecPlan, entity: Entity, currency: str) -> tuple[Field, ...]:
     NOT NULL column without a default, and the entity's required attributes. The caller
     sends most of them; a password is sent and stored hashed; the idempotency key is the
     request's; the provider a payment goes through is the service's choice."""
-    from smartspec.content.examples import sample_value
+    from smartspec.content.examples import example_ids, sample_value
     from smartspec.content.sql import schema_for, table_name
+
+    ids = example_ids(plan.model.name)  # the spec's own ids and moment, as its examples show
 
     table = next((t for t in schema_for(plan).tables if t.name == table_name(entity.name)), None)
     attributes = {a.name: a for a in entity.attributes}
@@ -506,11 +509,12 @@ def _fields(plan: SpecPlan, entity: Entity, currency: str) -> tuple[Field, ...]:
             sql = column.type.upper() if column is not None else "TEXT"
             kind = next((k for prefix, k in _SQL_KINDS if sql.startswith(prefix)), "text")
         allowed = re.findall(r"'([^']+)'", column.check or "") if column is not None else []
-        value = sample_value(name, attribute.type if attribute else kind, currency, entity.name)
+        value = sample_value(name, attribute.type if attribute else kind, currency, entity.name,
+                             ids)
         if isinstance(value, str) and value.startswith("{"):
             value = (allowed or [f"example-{name}"])[0]
         if name == "tenant_id":
-            value = TENANT_SAMPLE  # the tenant the examples' X-Tenant-Id header names
+            value = ids.tenant  # the tenant the examples' X-Tenant-Id header names
         source = "input"
         if name == "idempotency_key":
             source = "key"

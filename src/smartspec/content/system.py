@@ -85,7 +85,7 @@ class System(NamedTuple):
     def example(self, endpoint: Endpoint) -> Example:
         """The request/response example of ``endpoint`` for the Examples section, from the
         model operation it serves, so its fields and statuses are the schema's."""
-        from smartspec.content.examples import example_for, operation_example
+        from smartspec.content.examples import example_for, example_ids, operation_example
 
         names = {p.name for p in self.model.parties}
         method = ("PROMPTPAY" if "PromptPay" in names else
@@ -98,10 +98,12 @@ class System(NamedTuple):
             ".example.com")
         if op is None or entity is None:
             return example_for(endpoint, currency=self.currency, method_name=method,
-                               guarded=self.guarded, tenant=self.tenant, host=host)
+                               guarded=self.guarded, tenant=self.tenant, host=host,
+                               ids=example_ids(self.model.name))
         return operation_example(op, entity, currency=self.currency, method_name=method,
                                  guarded=self.guarded, tenant=self.tenant, host=host,
-                                 session=self.guarded and self.model.auth == "oidc")
+                                 session=self.guarded and self.model.auth == "oidc",
+                                 ids=example_ids(self.model.name))
 
     def webhook_settings(self, peer: str) -> list[list[str | None]]:
         """The settings that verify ``peer``'s webhooks, as config rows [name, type, default,
@@ -246,9 +248,13 @@ def _services(plan: SpecPlan, financial: bool) -> tuple[Service, ...]:
         if text & {"credit", "wallet"}:
             names.append("Wallet Service" if "wallet" in text and "credit" not in text
                          else "Credit Service")
-        if text & {"payment", "payments", "card", "stripe", "promptpay", "refund", "refunds"}:
+        billing = bool(text & {"billing", "invoice", "invoices", "subscription"})
+        # A provider named in a billing system collects its invoices: that is the billing
+        # service's work, not a separate payment service the description never asked for.
+        if text & {"payment", "payments", "card", "promptpay", "refund", "refunds"} \
+                or ("stripe" in text and not billing):
             names.append("Payment Service")
-        if text & {"billing", "invoice", "invoices", "subscription"}:
+        if billing:
             names.append("Billing Service")
         if not names:
             names.append(_own_service_name(plan.title))
