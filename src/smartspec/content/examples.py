@@ -428,13 +428,18 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         if any(a.name == "password_hash" for a in entity.attributes):
             # The password is written once and stored only as its hash: never echoed back.
             body["password"] = "correct horse battery staple"
-    elif op.method in ("PUT", "PATCH"):
-        body = {**required} if op.method == "PUT" else {
-            k: v for k, v in list(required.items())[:1]}
-        if op.method == "PATCH" and len(entity.states) > 1:
-            body["status"] = entity.states[1]
+    elif op.method == "PUT":
+        body = {**required}
+        response = {**record, **body}
+    elif op.method == "PATCH":
+        body = _patch_body(op, entity, fields)
         response = {**record, **body}
     elif verb == "list":
+        if entity.time_column and entity.owner:
+            # A time series is read for one owner over a window, newest first.
+            headers[0] = headers[0].replace(
+                " HTTP/1.1", f"?{entity.owner}_id={ids.owner}&from={ids.later(hours=-1)}"
+                f"&to={ids.time}&limit=50 HTTP/1.1")
         response = {"items": [record], "next_cursor": None}
     elif op.method == "DELETE":
         status, response = "204 No Content", None
@@ -451,6 +456,25 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     return Example(op.summary, request, status,
                    json.dumps(response, indent=2) if response is not None else "", location,
                    _answer(entity, state, response))
+
+
+def _patch_body(op: Any, entity: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """What a PATCH sends: only what it changes. A step named for its states ("Acknowledge or
+    resolve an alert") sends the state it moves to; a general change sends one attribute that
+    does change over a record's life (not its natural key, owner or time), and a stateful
+    record's next state with it."""
+    states = entity.states
+    general = op.summary.split(" ", 1)[0] in ("Change", "Update", "Edit")
+    if states[1:] and not general:
+        return {"status": states[1]}
+    keys = {a.name for a in entity.attributes
+            if a.unique or a.name.endswith("_id") or a.name == entity.time_column}
+    mutable = [a for a in entity.attributes if a.name in fields and a.name not in keys]
+    changed = next((a for a in mutable if not a.required), mutable[0] if mutable else None)
+    body = {changed.name: fields[changed.name]} if changed is not None else {}
+    if states[1:]:
+        body["status"] = states[1]
+    return body
 
 
 def _answer(entity: Any, first: str | None, response: Any) -> str:
