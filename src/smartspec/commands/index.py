@@ -84,7 +84,8 @@ def _refresh(scope: IndexScope, specindex: str | None, dry_run: bool, fmt: str,
     from smartspec.runs.index import refresh_index
 
     result = refresh_index(scope.root, scope.state_dir, scope.specs_dir, specindex=specindex,
-                           dry_run=dry_run, repo=scope.repo, migrate=migrate)
+                           dry_run=dry_run, repo=scope.repo, migrate=migrate,
+                           configured=scope.configured)
     scan = result.scan
     assert scan is not None
     shown = scope.show(result.path)

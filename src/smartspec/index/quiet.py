@@ -1,0 +1,349 @@
+"""``smartspec index`` when nothing changed, answered from the scan manifest's stat block with
+nothing imported but ``os`` and ``sys``.
+
+Most runs of ``smartspec index`` (a pre-commit hook, an editor on save, a CI step) find the
+tree as the last run left it, and such a run's whole cost is start-up. The manifest therefore
+begins with a block this module reads without JSON, click, pathlib or the index model: the
+project's config files and folders as the last build saw them, the identity of the index text
+it wrote, and the size and mtime of every spec file and the mtime of every folder of the
+tree, in walk order. When all of them are as recorded, the index is up to date and the answer
+is printed from the block; anything else (a file, a folder, the index, a config file, the
+flags, the output stream) that is not exactly as recorded returns None, and the command runs
+as always, under the lock, and says what changed.
+
+Why stats of the spec files and of every folder, not one or the other: an editor that writes a
+spec in place changes the file's mtime but not its folder's, and a spec folder added beside
+the others changes only its parent folder's mtime (git's index relies on the same two facts).
+
+The block (``stat_block``) is a NUL-separated UTF-8 text: NUL is the one character no path
+holds, and ``str.split`` reads 50,000 fields in well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Schema of the manifest file (``<state>/index/manifest.json``): the first line names it and
+# says how long the stat block is; the rest is JSON that only a build reads.
+MANIFEST_SCHEMA_VERSION = 4
+MANIFEST_MAGIC = b"smartspec-scan "
+# Bump when the way fields are read from a spec changes: cached extractions are then redone.
+EXTRACTOR_VERSION = 1
+
+CONFIG_FILE = "smartspec.config.json"  # as fsutil.CONFIG_FILE
+STATE_DIR = ".smartspec"  # as fsutil.STATE_DIR
+ORG_CONFIG = STATE_DIR + "/config.json"  # as config.load_settings reads it
+INDEX_FILE = "SPEC_INDEX.json"
+# Where locate_index looks, in order, after <state>/SPEC_INDEX.json (relative to the root).
+OTHER_INDEX_PLACES = (INDEX_FILE, ".spec/" + INDEX_FILE, "specs/" + INDEX_FILE)
+
+# The fields before the per-file records, in order (see ``stat_block``).
+_HEAD = ("extractor", "version", "org_config", "project_config", "output_dir", "specs_dir",
+         "root", "state", "specs", "specs_rel", "index_rel", "index_size", "index_mtime",
+         "index_ctime", "index_ino", "entries", "shape", "files", "dirs", "warnings")
+_N_HEAD = len(_HEAD)
+
+
+def version() -> str:
+    from smartspec import __version__
+
+    return __version__
+
+
+def file_identity(path: str) -> str:
+    """A file's identity as the stat block records it: ``size:mtime:ctime:inode`` of the file
+    itself (a link is recorded as the link), or ``-`` when there is none. A write always
+    changes the ctime, which no one can set back, so an equal identity means the same bytes."""
+    try:
+        stat = os.lstat(path)
+    except OSError:
+        return "-"
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
+
+
+def config_identities(root: str) -> tuple[str, str]:
+    """The identities of the two config files ``load_settings`` reads under ``root``."""
+    return (file_identity(os.path.join(root, ORG_CONFIG)),
+            file_identity(os.path.join(root, CONFIG_FILE)))
+
+
+def stat_block(scope: tuple[str, ...] | None, files: list[tuple[str, int, int]],
+               dirs: list[tuple[str, int]], warnings: list[str],
+               identity: list[object] | None) -> bytes:
+    """The stat block of a manifest. ``scope`` is ``(org config identity, project config
+    identity, output dir as configured, specs dir as configured, root, state dir, specs dir,
+    specs dir shown)`` (the folders resolved), or None when the run was not one the quick
+    answer may stand in for (flags that name other folders, or a call through the API);
+    ``files`` are ``(rel, size, mtime stamp)`` and ``dirs`` ``(rel, mtime stamp)`` in walk
+    order; ``identity`` is the manifest's record of the index text."""
+    if scope is None:
+        scope = ("?",) * 8  # never equal to a config identity: no quick answer
+    if identity is None:
+        index: tuple[object, ...] = ("",) * 7
+    else:
+        index = (identity[0], identity[1], identity[2], identity[3], identity[4], identity[6],
+                 identity[7] if identity[8] == 0 else "")
+    fields: list[object] = [EXTRACTOR_VERSION, version(), *scope, *index, len(files),
+                            len(dirs), len(warnings)]
+    for record in files:
+        fields.extend(record)
+    for folder in dirs:
+        fields.extend(folder)
+    fields.extend(warnings)
+    return "\0".join(map(str, fields)).encode("utf-8", "surrogateescape")
+
+
+def _header(line: bytes) -> int | None:
+    """The stat block's length from a manifest's first line; None when it is not one of
+    this schema."""
+    if not line.startswith(MANIFEST_MAGIC) or not line.endswith(b"\n"):
+        return None
+    try:
+        schema, length = (int(word) for word in line[len(MANIFEST_MAGIC):].split())
+    except ValueError:
+        return None
+    return length if schema == MANIFEST_SCHEMA_VERSION and length >= 0 else None
+
+
+def _fields(block: bytes) -> list[bytes] | None:
+    """The stat block's fields, when their count is the one its head announces."""
+    fields = block.split(b"\0")
+    if len(fields) < _N_HEAD or not all(fields[at].isdigit() for at in (17, 18, 19)):
+        return None
+    files, dirs, warnings = int(fields[17]), int(fields[18]), int(fields[19])
+    if len(fields) != _N_HEAD + 3 * files + 2 * dirs + warnings:
+        return None
+    return fields
+
+
+def split_manifest(raw: bytes) -> tuple[list[str], bytes] | None:
+    """A schema-4 manifest's stat block (as its fields) and the JSON that follows it; None
+    when ``raw`` is not one."""
+    line_end = raw.find(b"\n", 0, 64) + 1
+    length = _header(raw[:line_end]) if line_end else None
+    if length is None or line_end + length > len(raw):
+        return None
+    fields = _fields(raw[line_end:line_end + length])
+    if fields is None:
+        return None
+    return ([field.decode("utf-8", "surrogateescape") for field in fields],
+            raw[line_end + length:])
+
+
+def read_block(path: str) -> list[bytes] | None:
+    """The fields of the stat block of the manifest at ``path``, read without the JSON that
+    follows it; None when there is none of this schema."""
+    try:
+        with open(path, "rb") as handle:
+            length = _header(handle.readline(64))
+            block = handle.read(length) if length is not None else b""
+    except OSError:
+        return None
+    if length is None or len(block) != length:
+        return None
+    return _fields(block)
+
+
+def manifest_file(block: bytes, rest: bytes) -> bytes:
+    """The manifest's bytes: its first line, the stat block, then the build's JSON."""
+    return (MANIFEST_MAGIC + f"{MANIFEST_SCHEMA_VERSION} {len(block)}\n".encode("ascii")
+            + block + rest)
+
+
+def find_root(cwd: str) -> str | None:
+    """The project root as ``fsutil.find_root`` finds it from ``cwd``, or None where that
+    takes more than this answer knows: a climb into a folder this user does not own (which
+    the user's own configuration may still trust)."""
+    here = os.path.realpath(cwd)
+    folder = here
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    while True:
+        if folder != here and uid is not None:
+            try:
+                if os.stat(folder).st_uid != uid:
+                    return None
+            except OSError:
+                return None
+        if os.path.isfile(os.path.join(folder, CONFIG_FILE)) or os.path.isdir(
+                os.path.join(folder, STATE_DIR)):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return here
+        folder = parent
+
+
+def unchanged(root: str) -> tuple[list[str], list[str], str] | None:
+    """The head and the warnings of the stat block of the manifest under ``root``'s default
+    state folder, and the index's name, when the manifest says the index is up to date and
+    every stat agrees; else None."""
+    state = os.path.realpath(os.path.join(root, STATE_DIR))
+    fields = read_block(os.path.join(state, "index", "manifest.json"))
+    if fields is None:
+        return None
+    head = [field.decode("utf-8", "surrogateescape") for field in fields[:_N_HEAD]]
+    if (head[0] != str(EXTRACTOR_VERSION) or head[1] != version()
+            or (head[2], head[3]) != config_identities(root) or head[6] != root
+            or head[7] != state
+            or os.path.realpath(os.path.join(root, head[4])) != state
+            or os.path.realpath(os.path.join(root, head[5])) != head[8]
+            or head[16] != "v1"):
+        return None
+    index_rel = _located_index(root, state, head)
+    if index_rel is None:
+        return None
+    files, dirs, count = int(head[17]), int(head[18]), int(head[19])
+    if not _stats_agree(root, fields, _N_HEAD, files, dirs):
+        return None
+    warnings = [field.decode("utf-8", "surrogateescape")
+                for field in fields[len(fields) - count:]] if count else []
+    return head, warnings, index_rel
+
+
+def _located_index(root: str, state: str, fields: list[str]) -> str | None:
+    """The index's name when ``locate_index`` would pick the file the manifest describes and
+    that file is still the text the last build wrote (same size, mtime, ctime, inode)."""
+    places = [os.path.join(state, INDEX_FILE),
+              *(os.path.join(root, place) for place in OTHER_INDEX_PLACES)]
+    prefix = root.rstrip("/") + "/"
+    for place in places:
+        try:
+            stat = os.lstat(place)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        rel = place[len(prefix):] if place.startswith(prefix) else place
+        # A link, or anything but a regular file, is left to the full run to name or refuse.
+        if (stat.st_mode & 0o170000 != 0o100000 or rel != fields[10]
+                or str(stat.st_size) != fields[11] or str(stat.st_mtime_ns) != fields[12]
+                or str(stat.st_ctime_ns) != fields[13] or str(stat.st_ino) != fields[14]):
+            return None
+        return rel
+    return None
+
+
+def _stats_agree(root: str, fields: list[bytes], at: int, files: int, dirs: int) -> bool:
+    """Whether every spec file has its recorded size and mtime (and is no link) and every
+    folder its recorded mtime. A stamp of -1 (racily clean: written too close to the last
+    scan to trust its mtime) never agrees, so such a file is hashed again by a full run.
+    Paths stay bytes, as the file system takes them, and relative to the root when it is
+    the working folder: 20,000 stats are most of this run."""
+    lstat, stat = os.lstat, os.stat
+    prefix = b"" if os.getcwd() == root else os.fsencode(root.rstrip("/") + "/")
+    end = at + 3 * files
+    try:
+        for path, size, mtime in zip(fields[at:end:3], fields[at + 1:end:3],
+                                     fields[at + 2:end:3]):
+            found = lstat(prefix + path)
+            if (found.st_mtime_ns != int(mtime) or found.st_size != int(size)
+                    or found.st_mode & 0o170000 != 0o100000):
+                return False
+        last = end + 2 * dirs
+        for path, mtime in zip(fields[end:last:2], fields[end + 1:last:2]):
+            if stat(prefix + path).st_mtime_ns != int(mtime):
+                return False
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def answer(words: list[str], cwd: str | None = None) -> int | None:
+    """Print what ``smartspec index WORDS`` prints and return its exit code (0) when nothing
+    changed since the last build and the words are plain (no flag but ``--format``); None when
+    the full command must run."""
+    fmt = _format(words)
+    out, err = sys.stdout, sys.stderr
+    if fmt is None or not (_utf8(out) and _utf8(err)):
+        return None
+    try:
+        root = find_root(os.getcwd() if cwd is None else cwd)
+        seen = None if root is None else unchanged(root)
+    except (OSError, ValueError):
+        return None
+    if seen is None:
+        return None
+    head, warnings, index_rel = seen
+    files, specs_rel, entries = int(head[17]), head[9], int(head[15])
+    if any("\x1b" in text for text in (*warnings, specs_rel, index_rel)):
+        return None  # click strips escape sequences from what it prints; let it
+    if fmt == "json":
+        text = dumps({
+            "schema": 1, "command": "index", "index": index_rel, "found": True, "shape": "v1",
+            "migrated": False, "dry_run": False, "changed": False, "specs": entries,
+            "specs_dir": specs_rel,
+            "scan": {"found": files, "read": 0, "parsed": 0, "unchanged": files},
+            "added": [], "removed": [], "updated": [], "warnings": warnings, "written": [],
+            "diff": None}) + "\n"
+        notes = ""
+    else:
+        text = (f"SPEC_INDEX: {index_rel}\nScanned {files} spec files in {specs_rel}: 0 read, "
+                f"0 parsed, {files} unchanged; {entries} entries.\nThe index is up to date.\n")
+        notes = "".join(f"smartspec: warning: {warning}\n" for warning in warnings)
+    try:
+        if notes:
+            err.write(notes)
+            err.flush()
+        out.write(text)
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away: exit 1 quietly, as the full command does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        return 1
+    except (UnicodeEncodeError, ValueError):
+        return None  # nothing was written: a string the stream cannot take
+    return 0
+
+
+def _format(words: list[str]) -> str | None:
+    if not words:
+        return "text"
+    if len(words) == 1 and words[0] in ("--format=json", "--format=text"):
+        return words[0][len("--format="):]
+    if len(words) == 2 and words[0] == "--format" and words[1] in ("json", "text"):
+        return words[1]
+    return None
+
+
+def _utf8(stream: object) -> bool:
+    encoding = str(getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8")
+
+
+# JSON for the answer's one object, written here because the json module (and the regular
+# expressions it compiles) costs more to import than the rest of this answer takes. The
+# output is byte for byte what json.dumps(value, ensure_ascii=False, indent=2,
+# sort_keys=True) gives for dicts, lists, strings, integers, booleans and None (a test
+# compares the two).
+_ESCAPES = {code: f"\\u{code:04x}" for code in range(0x20)}
+_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\b"): "\\b", ord("\f"): "\\f",
+                 ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def dumps(value: object, indent: str = "") -> str:
+    """``value`` as ``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, str):
+        return '"' + value.translate(_ESCAPES) + '"'
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{dumps(str(key))}: {dumps(value[key], inner)}"
+                 for key in sorted(value)]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        return ("[\n" + ",\n".join(inner + dumps(item, inner) for item in value) + "\n"
+                + indent + "]")
+    raise TypeError(f"cannot write {type(value).__name__} as JSON here")
