@@ -235,13 +235,13 @@ def _stats_agree(root: str, fields: list[bytes], at: int, files: int, dirs: int)
     end = at + 3 * files
     try:
         for path, size, mtime in zip(fields[at:end:3], fields[at + 1:end:3],
-                                     fields[at + 2:end:3]):
+                                     fields[at + 2:end:3], strict=True):
             found = lstat(prefix + path)
             if (found.st_mtime_ns != int(mtime) or found.st_size != int(size)
                     or found.st_mode & 0o170000 != 0o100000):
                 return False
         last = end + 2 * dirs
-        for path, mtime in zip(fields[end:last:2], fields[end + 1:last:2]):
+        for path, mtime in zip(fields[end:last:2], fields[end + 1:last:2], strict=True):
             if stat(prefix + path).st_mtime_ns != int(mtime):
                 return False
     except (OSError, ValueError):

@@ -246,7 +246,6 @@ def _nothing_changed(walk: Walk, path: Path, rel: str, workspace: Workspace,
     from typing import cast
 
     from smartspec.index.model import Shape
-
     from smartspec.index.quiet import version
 
     index = SpecIndex(source=path, source_sha256=known[5], shape=cast(Shape, known[7]),
