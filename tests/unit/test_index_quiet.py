@@ -374,3 +374,52 @@ def test_the_installed_command_answers_without_importing_the_cli(project: Path) 
                 if line.startswith("import time:")}
     assert "smartspec.index.quiet" in imported
     assert not imported & {"smartspec.cli", "click", "msgspec", "json", "pathlib", "typing"}
+
+
+INDEX_WORDS = [
+    [], ["--format", "json"], ["--dry-run"], ["--check"], ["--check", "--format=json"],
+    ["--schema"], ["--migrate", "--format", "json"], ["--check", "--dry-run"],
+    ["--schema", "--check"], ["--specs-dir", "nowhere"], ["--specindex", "../outside.json"],
+    ["--format=yaml"], ["specs"],
+]
+
+
+@pytest.mark.parametrize("words", INDEX_WORDS)
+def test_index_prints_and_writes_the_same_whichever_reader_takes_its_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], words: list[str]) -> None:
+    """Plain words are read without click (commands/flags.py); the run, its output, its exit
+    code and the files it leaves are those of click's command."""
+    import shutil
+
+    from smartspec.commands import calls
+
+    make_tree(tmp_path / "base")
+    age_tree(tmp_path / "base")
+    (tmp_path / "base" / "specs" / "feature" / "spec-001-a" / "spec.md").write_text(
+        generated_spec("spec-001-a", "Alpha", depends_on=("spec-009-missing",)),
+        encoding="utf-8")  # a finding for --check
+    base = tmp_path / "base"
+    refresh_index(base, base / ".smartspec", base / "specs")
+    results = []
+    for reader in ("quick", "click"):
+        folder = tmp_path / reader
+        shutil.copytree(tmp_path / "base", folder)
+        monkeypatch.chdir(folder)
+        if reader == "click":
+            monkeypatch.setattr(calls, "quick", lambda words: None)
+        code = cli_main(["index", *words])
+        captured = capsys.readouterr()
+        files = {p.relative_to(folder).as_posix(): p.read_bytes()
+                 for p in sorted(folder.rglob("*")) if p.is_file()
+                 and p.name not in ("manifest.json", "ids.json")}  # keyed to inodes and times
+        results.append((code, captured.out.replace(reader, "X"),
+                        captured.err.replace(reader, "X"), files))
+    assert results[0] == results[1]
+    code, out, err, _ = results[0]
+    if words in ([], ["--format", "json"]):
+        assert code == 0 and "3" in out
+    if words == ["--check"]:
+        assert code == 1 and "spec-009-missing" in out
+    if words in (["--check", "--dry-run"], ["--format=yaml"], ["specs"]):
+        assert code == 2 and err.count("\n") == 1
