@@ -38,11 +38,14 @@ INDEX_FILE = "SPEC_INDEX.json"
 # Where locate_index looks, in order, after <state>/SPEC_INDEX.json (relative to the root).
 OTHER_INDEX_PLACES = (INDEX_FILE, ".spec/" + INDEX_FILE, "specs/" + INDEX_FILE)
 
-# The fields before the per-file records, in order (see ``stat_block``).
-_HEAD = ("extractor", "version", "org_config", "project_config", "output_dir", "specs_dir",
-         "root", "state", "specs", "specs_rel", "index_rel", "index_size", "index_mtime",
-         "index_ctime", "index_ino", "entries", "shape", "files", "dirs", "warnings")
-_N_HEAD = len(_HEAD)
+# The fields before the per-file records, in order (see ``stat_block``): what the run that
+# wrote it saw (SCOPE: smartspec's version, the config files, the folders as configured and
+# as resolved), the index text it wrote, and how many records follow.
+SCOPE = ("version", "org_config", "project_config", "output_dir", "specs_dir", "root", "state",
+         "specs", "specs_rel")
+HEAD = ("extractor", *SCOPE, "index_rel", "index_size", "index_mtime", "index_ctime",
+        "index_ino", "entries", "shape", "files", "dirs", "warnings")
+_COUNTS = tuple(HEAD.index(name) for name in ("files", "dirs", "warnings"))
 
 
 def version() -> str:
@@ -78,7 +81,7 @@ def stat_block(scope: tuple[str, ...] | None, files: list[tuple[str, int, int]],
     ``files`` are ``(rel, size, mtime stamp)`` and ``dirs`` ``(rel, mtime stamp)`` in walk
     order; ``identity`` is the manifest's record of the index text."""
     if scope is None:
-        scope = ("?",) * 8  # never equal to a config identity: no quick answer
+        scope = ("?",) * (len(SCOPE) - 1)  # never equal to a config identity: no answer
     if identity is None:
         index: tuple[object, ...] = ("",) * 7
     else:
@@ -109,10 +112,10 @@ def _header(line: bytes) -> int | None:
 def _fields(block: bytes) -> list[bytes] | None:
     """The stat block's fields, when their count is the one its head announces."""
     fields = block.split(b"\0")
-    if len(fields) < _N_HEAD or not all(fields[at].isdigit() for at in (17, 18, 19)):
+    if len(fields) < len(HEAD) or not all(fields[at].isdigit() for at in _COUNTS):
         return None
-    files, dirs, warnings = int(fields[17]), int(fields[18]), int(fields[19])
-    if len(fields) != _N_HEAD + 3 * files + 2 * dirs + warnings:
+    files, dirs, warnings = (int(fields[at]) for at in _COUNTS)
+    if len(fields) != len(HEAD) + 3 * files + 2 * dirs + warnings:
         return None
     return fields
 
@@ -174,7 +177,12 @@ def find_root(cwd: str) -> str | None:
         folder = parent
 
 
-def unchanged(root: str) -> tuple[list[str], list[str], str] | None:
+def head_of(fields: list[str]) -> dict[str, str]:
+    """The head of a stat block by name (``HEAD``)."""
+    return dict(zip(HEAD, fields, strict=False))
+
+
+def unchanged(root: str) -> tuple[dict[str, str], list[str], str] | None:
     """The head and the warnings of the stat block of the manifest under ``root``'s default
     state folder, and the index's name, when the manifest says the index is up to date and
     every stat agrees; else None."""
@@ -182,26 +190,26 @@ def unchanged(root: str) -> tuple[list[str], list[str], str] | None:
     fields = read_block(os.path.join(state, "index", "manifest.json"))
     if fields is None:
         return None
-    head = [field.decode("utf-8", "surrogateescape") for field in fields[:_N_HEAD]]
-    if (head[0] != str(EXTRACTOR_VERSION) or head[1] != version()
-            or (head[2], head[3]) != config_identities(root) or head[6] != root
-            or head[7] != state
-            or os.path.realpath(os.path.join(root, head[4])) != state
-            or os.path.realpath(os.path.join(root, head[5])) != head[8]
-            or head[16] != "v1"):
+    head = head_of([field.decode("utf-8", "surrogateescape") for field in fields[:len(HEAD)]])
+    if (head["extractor"] != str(EXTRACTOR_VERSION) or head["version"] != version()
+            or (head["org_config"], head["project_config"]) != config_identities(root)
+            or head["root"] != root or head["state"] != state
+            or os.path.realpath(os.path.join(root, head["output_dir"])) != state
+            or os.path.realpath(os.path.join(root, head["specs_dir"])) != head["specs"]
+            or head["shape"] != "v1"):
         return None
     index_rel = _located_index(root, state, head)
     if index_rel is None:
         return None
-    files, dirs, count = int(head[17]), int(head[18]), int(head[19])
-    if not _stats_agree(root, fields, _N_HEAD, files, dirs):
+    files, dirs, count = int(head["files"]), int(head["dirs"]), int(head["warnings"])
+    if not _stats_agree(root, fields, len(HEAD), files, dirs):
         return None
     warnings = [field.decode("utf-8", "surrogateescape")
                 for field in fields[len(fields) - count:]] if count else []
     return head, warnings, index_rel
 
 
-def _located_index(root: str, state: str, fields: list[str]) -> str | None:
+def _located_index(root: str, state: str, head: dict[str, str]) -> str | None:
     """The index's name when ``locate_index`` would pick the file the manifest describes and
     that file is still the text the last build wrote (same size, mtime, ctime, inode)."""
     places = [os.path.join(state, INDEX_FILE),
@@ -216,9 +224,11 @@ def _located_index(root: str, state: str, fields: list[str]) -> str | None:
             return None
         rel = place[len(prefix):] if place.startswith(prefix) else place
         # A link, or anything but a regular file, is left to the full run to name or refuse.
-        if (stat.st_mode & 0o170000 != 0o100000 or rel != fields[10]
-                or str(stat.st_size) != fields[11] or str(stat.st_mtime_ns) != fields[12]
-                or str(stat.st_ctime_ns) != fields[13] or str(stat.st_ino) != fields[14]):
+        if (stat.st_mode & 0o170000 != 0o100000 or rel != head["index_rel"]
+                or str(stat.st_size) != head["index_size"]
+                or str(stat.st_mtime_ns) != head["index_mtime"]
+                or str(stat.st_ctime_ns) != head["index_ctime"]
+                or str(stat.st_ino) != head["index_ino"]):
             return None
         return rel
     return None
@@ -265,7 +275,7 @@ def answer(words: list[str], cwd: str | None = None) -> int | None:
     if seen is None:
         return None
     head, warnings, index_rel = seen
-    files, specs_rel, entries = int(head[17]), head[9], int(head[15])
+    files, specs_rel, entries = int(head["files"]), head["specs_rel"], int(head["entries"])
     if any("\x1b" in text for text in (*warnings, specs_rel, index_rel)):
         return None  # click strips escape sequences from what it prints; let it
     if fmt == "json":

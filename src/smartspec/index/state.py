@@ -34,6 +34,9 @@ from smartspec.fsutil import read_regular
 from smartspec.index.model import CACHE_SCHEMA_VERSION, SpecIndex
 from smartspec.index.quiet import (
     EXTRACTOR_VERSION,
+    HEAD,
+    SCOPE,
+    head_of,
     manifest_file,
     split_manifest,
     stat_block,
@@ -201,11 +204,12 @@ def _read_manifest(fields: list[str], rest: bytes, *, entries_dir: Path) -> Cach
         data = _rest_decoder().decode(rest)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return Cache()
-    files, dirs = int(fields[17]), int(fields[18])
-    if (data.extractor != EXTRACTOR_VERSION or fields[0] != str(EXTRACTOR_VERSION)
+    head = head_of(fields)
+    files, dirs = int(head["files"]), int(head["dirs"])
+    if (data.extractor != EXTRACTOR_VERSION or head["extractor"] != str(EXTRACTOR_VERSION)
             or len(data.files) != files or len(data.dirs) != dirs):
         return Cache()
-    at = 20  # the stat block's fields before its records (index.quiet._HEAD)
+    at = len(HEAD)  # the records follow the head
     try:
         records = {fields[at + 3 * n]: (int(fields[at + 3 * n + 1]), int(fields[at + 3 * n + 2]),
                                         digest, None, warning, spec_id)
@@ -220,7 +224,7 @@ def _read_manifest(fields: list[str], rest: bytes, *, entries_dir: Path) -> Cach
     index = list(data.index) if data.index is not None else None
     cache = Cache(records, folders, index[5] if index else None, index=index,
                   entries_dir=entries_dir)
-    cache.scope = tuple(fields[1:10])
+    cache.scope = tuple(head[name] for name in SCOPE)
     return cache
 
 
