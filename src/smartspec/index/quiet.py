@@ -292,6 +292,13 @@ def answer(words: list[str], cwd: str | None = None) -> int | None:
                 f"0 parsed, {files} unchanged; {entries} entries.\nThe index is up to date.\n")
         notes = "".join(f"smartspec: warning: {warning}\n" for warning in warnings)
     try:
+        # A name the stream cannot take (bytes that are not UTF-8) is left to the full
+        # command before anything is written, so nothing is ever printed twice.
+        notes.encode("utf-8")
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    try:
         if notes:
             err.write(notes)
             err.flush()
@@ -302,8 +309,6 @@ def answer(words: list[str], cwd: str | None = None) -> int | None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())
         return 1
-    except (UnicodeEncodeError, ValueError):
-        return None  # nothing was written: a string the stream cannot take
     return 0
 
 
