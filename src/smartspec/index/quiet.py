@@ -24,6 +24,11 @@ from __future__ import annotations
 import os
 import sys
 
+TYPE_CHECKING = False  # typing costs more to import than this whole answer takes
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
 # Schema of the manifest file (``<state>/index/manifest.json``): the first line names it and
 # says how long the stat block is; the rest is JSON that only a build reads.
 MANIFEST_SCHEMA_VERSION = 4
@@ -71,15 +76,15 @@ def config_identities(root: str) -> tuple[str, str]:
             file_identity(os.path.join(root, CONFIG_FILE)))
 
 
-def stat_block(scope: tuple[str, ...] | None, files: list[tuple[str, int, int]],
-               dirs: list[tuple[str, int]], warnings: list[str],
-               identity: list[object] | None) -> bytes:
+def stat_block(scope: tuple[str, ...] | None, records: Mapping[str, Sequence[Any]],
+               dirs: Mapping[str, Sequence[Any]], identity: list[Any] | None) -> bytes:
     """The stat block of a manifest. ``scope`` is ``(org config identity, project config
     identity, output dir as configured, specs dir as configured, root, state dir, specs dir,
     specs dir shown)`` (the folders resolved), or None when the run was not one the quick
     answer may stand in for (flags that name other folders, or a call through the API);
-    ``files`` are ``(rel, size, mtime stamp)`` and ``dirs`` ``(rel, mtime stamp)`` in walk
-    order; ``identity`` is the manifest's record of the index text."""
+    ``records`` and ``dirs`` are the walk's, in its order (a file's size, mtime stamp and
+    warning at 0, 1 and 4; a folder's mtime stamp at 0); ``identity`` is the manifest's
+    record of the index text."""
     if scope is None:
         scope = ("?",) * (len(SCOPE) - 1)  # never equal to a config identity: no answer
     if identity is None:
@@ -87,14 +92,14 @@ def stat_block(scope: tuple[str, ...] | None, files: list[tuple[str, int, int]],
     else:
         index = (identity[0], identity[1], identity[2], identity[3], identity[4], identity[6],
                  identity[7] if identity[8] == 0 else "")
-    fields: list[object] = [EXTRACTOR_VERSION, version(), *scope, *index, len(files),
-                            len(dirs), len(warnings)]
-    for record in files:
-        fields.extend(record)
-    for folder in dirs:
-        fields.extend(folder)
-    fields.extend(warnings)
-    return "\0".join(map(str, fields)).encode("utf-8", "surrogateescape")
+    warnings = [record[4] for record in records.values() if record[4]]
+    head = [EXTRACTOR_VERSION, version(), *scope, *index, len(records), len(dirs),
+            len(warnings)]
+    # One f-string per record: this runs on every build, over every spec.
+    parts = ["\0".join(map(str, head)),
+             *(f"{rel}\0{record[0]}\0{record[1]}" for rel, record in records.items()),
+             *(f"{rel}\0{folder[0]}" for rel, folder in dirs.items()), *warnings]
+    return "\0".join(parts).encode("utf-8", "surrogateescape")
 
 
 def _header(line: bytes) -> int | None:
@@ -109,15 +114,13 @@ def _header(line: bytes) -> int | None:
     return length if schema == MANIFEST_SCHEMA_VERSION and length >= 0 else None
 
 
-def _fields(block: bytes) -> list[bytes] | None:
-    """The stat block's fields, when their count is the one its head announces."""
-    fields = block.split(b"\0")
-    if len(fields) < len(HEAD) or not all(fields[at].isdigit() for at in _COUNTS):
-        return None
+def _counted(fields: list[Any]) -> bool:
+    """Whether a stat block's fields (bytes or text) are as many as its head announces."""
+    if len(fields) < len(HEAD) or not all(fields[at].isascii() and fields[at].isdigit()
+                                          for at in _COUNTS):
+        return False
     files, dirs, warnings = (int(fields[at]) for at in _COUNTS)
-    if len(fields) != len(HEAD) + 3 * files + 2 * dirs + warnings:
-        return None
-    return fields
+    return len(fields) == len(HEAD) + 3 * files + 2 * dirs + warnings
 
 
 def split_manifest(raw: bytes) -> tuple[list[str], bytes] | None:
@@ -127,11 +130,8 @@ def split_manifest(raw: bytes) -> tuple[list[str], bytes] | None:
     length = _header(raw[:line_end]) if line_end else None
     if length is None or line_end + length > len(raw):
         return None
-    fields = _fields(raw[line_end:line_end + length])
-    if fields is None:
-        return None
-    return ([field.decode("utf-8", "surrogateescape") for field in fields],
-            raw[line_end + length:])
+    fields = raw[line_end:line_end + length].decode("utf-8", "surrogateescape").split("\0")
+    return (fields, raw[line_end + length:]) if _counted(fields) else None
 
 
 def read_block(path: str) -> list[bytes] | None:
@@ -145,7 +145,8 @@ def read_block(path: str) -> list[bytes] | None:
         return None
     if length is None or len(block) != length:
         return None
-    return _fields(block)
+    fields = block.split(b"\0")
+    return fields if _counted(fields) else None
 
 
 def manifest_file(block: bytes, rest: bytes) -> bytes:

@@ -27,6 +27,7 @@ import json
 import os
 import re
 from collections.abc import Callable
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -116,12 +117,11 @@ def _legacy_decoder() -> Any:
 def _rest_decoder() -> Any:
     import msgspec
 
-    record: Any = tuple[str, str | None, str | None]
-    folder: Any = tuple[list[str], bool]
     index: Any = tuple[str, int, int, int, int, str, int, str, int] | None
     rest = msgspec.defstruct("ManifestRest", [
-        ("extractor", int), ("files", list[record]), ("dirs", list[folder]),
-        ("index", index, None)])
+        ("extractor", int), ("sha256", list[str]), ("ids", list[str | None]),
+        ("warnings", list[str | None]), ("children", list[list[str]]),
+        ("has_spec", list[bool]), ("index", index, None)])
     return msgspec.json.Decoder(rest)
 
 
@@ -207,16 +207,20 @@ def _read_manifest(fields: list[str], rest: bytes, *, entries_dir: Path) -> Cach
     head = head_of(fields)
     files, dirs = int(head["files"]), int(head["dirs"])
     if (data.extractor != EXTRACTOR_VERSION or head["extractor"] != str(EXTRACTOR_VERSION)
-            or len(data.files) != files or len(data.dirs) != dirs):
+            or not len(data.sha256) == len(data.ids) == len(data.warnings) == files
+            or not len(data.children) == len(data.has_spec) == dirs):
         return Cache()
     at = len(HEAD)  # the records follow the head
+    end = at + 3 * files
+    last = end + 2 * dirs
+    # zip and map, not a loop of indexing: this runs on every build, over every spec.
     try:
-        records = {fields[at + 3 * n]: (int(fields[at + 3 * n + 1]), int(fields[at + 3 * n + 2]),
-                                        digest, None, warning, spec_id)
-                   for n, (digest, spec_id, warning) in enumerate(data.files)}
-        at += 3 * files
-        folders = {fields[at + 2 * n]: (int(fields[at + 2 * n + 1]), children, has_spec)
-                   for n, (children, has_spec) in enumerate(data.dirs)}
+        records = dict(zip(fields[at:end:3], zip(
+            map(int, fields[at + 1:end:3]), map(int, fields[at + 2:end:3]), data.sha256,
+            repeat(None, files), data.warnings, data.ids, strict=True), strict=True))
+        folders = dict(zip(fields[end:last:2], zip(
+            map(int, fields[end + 1:last:2]), data.children, data.has_spec, strict=True),
+            strict=True))
     except ValueError:
         return Cache()
     if len(records) != files or len(folders) != dirs:
@@ -287,8 +291,8 @@ def manifest_bytes(records: dict[str, list[Any]], dirs: dict[str, list[Any]],
                    identity: list[Any] | None, scope: tuple[str, ...] | None = None) -> bytes:
     """The manifest: the stat block (each file's size and mtime, each folder's mtime, the
     warnings, the identity of the index text it describes and, in ``scope``, the config and
-    folders the run saw; see ``index.quiet.stat_block``), then JSON with each file's
-    ``[sha256, spec id, warning]`` and each folder's ``[subfolders, has spec.md]`` in the same
+    folders the run saw; see ``index.quiet.stat_block``), then JSON with the files' sha256,
+    spec ids and warnings and the folders' subfolders and spec.md flags as lists in the same
     order, and the index's identity."""
     import msgspec
 
@@ -296,13 +300,13 @@ def manifest_bytes(records: dict[str, list[Any]], dirs: dict[str, list[Any]],
         # A spec.md the walk skipped (a link out of the project, a file gone since its folder
         # was listed): a run must look at it again, and say why.
         scope = None
-    block = stat_block(scope, [(rel, r[0], r[1]) for rel, r in records.items()],
-                       [(rel, folder[0]) for rel, folder in dirs.items()],
-                       [r[4] for r in records.values() if r[4]], identity)
+    block = stat_block(scope, records, dirs, identity)
+    values, folders = records.values(), dirs.values()
     rest = msgspec.json.encode({
         "extractor": EXTRACTOR_VERSION, "index": identity,
-        "files": [(r[2], r[5], r[4]) for r in records.values()],
-        "dirs": [(folder[1], folder[2]) for folder in dirs.values()]})
+        "sha256": [r[2] for r in values], "ids": [r[5] for r in values],
+        "warnings": [r[4] for r in values], "children": [f[1] for f in folders],
+        "has_spec": [f[2] for f in folders]})
     return manifest_file(block, _one_line(rest))
 
 
