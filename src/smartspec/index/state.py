@@ -28,6 +28,7 @@ import os
 import re
 from collections.abc import Callable
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,8 @@ from smartspec.fsutil import read_regular
 from smartspec.index.model import CACHE_SCHEMA_VERSION, SpecIndex
 from smartspec.index.quiet import (
     EXTRACTOR_VERSION,
-    HEAD,
     SCOPE,
+    columns,
     head_of,
     manifest_file,
     split_manifest,
@@ -210,17 +211,14 @@ def _read_manifest(fields: list[str], rest: bytes, *, entries_dir: Path) -> Cach
             or not len(data.sha256) == len(data.ids) == len(data.warnings) == files
             or not len(data.children) == len(data.has_spec) == dirs):
         return Cache()
-    at = len(HEAD)  # the records follow the head
-    end = at + 3 * files
-    last = end + 2 * dirs
+    paths, sizes, mtimes, folder_paths, stamps = columns(fields)
     # zip and map, not a loop of indexing: this runs on every build, over every spec.
     try:
-        records = dict(zip(fields[at:end:3], zip(
-            map(int, fields[at + 1:end:3]), map(int, fields[at + 2:end:3]), data.sha256,
-            repeat(None, files), data.warnings, data.ids, strict=True), strict=True))
-        folders = dict(zip(fields[end:last:2], zip(
-            map(int, fields[end + 1:last:2]), data.children, data.has_spec, strict=True),
-            strict=True))
+        records = dict(zip(paths, zip(
+            map(int, sizes), map(int, mtimes), data.sha256, repeat(None, files), data.warnings,
+            data.ids, strict=True), strict=True))
+        folders = dict(zip(folder_paths, zip(
+            map(int, stamps), data.children, data.has_spec, strict=True), strict=True))
     except ValueError:
         return Cache()
     if len(records) != files or len(folders) != dirs:
@@ -301,12 +299,13 @@ def manifest_bytes(records: dict[str, list[Any]], dirs: dict[str, list[Any]],
         # was listed): a run must look at it again, and say why.
         scope = None
     block = stat_block(scope, records, dirs, identity)
-    values, folders = records.values(), dirs.values()
+    files, folders = records.values(), dirs.values()
     rest = msgspec.json.encode({
         "extractor": EXTRACTOR_VERSION, "index": identity,
-        "sha256": [r[2] for r in values], "ids": [r[5] for r in values],
-        "warnings": [r[4] for r in values], "children": [f[1] for f in folders],
-        "has_spec": [f[2] for f in folders]})
+        "sha256": list(map(itemgetter(2), files)), "ids": list(map(itemgetter(5), files)),
+        "warnings": list(map(itemgetter(4), files)),
+        "children": list(map(itemgetter(1), folders)),
+        "has_spec": list(map(itemgetter(2), folders))})
     return manifest_file(block, _one_line(rest))
 
 
