@@ -334,9 +334,11 @@ def test_a_schema_3_manifest_is_read_once_and_rewritten(
     assert quick_run([], capsys)[0] == 0
 
 
-@pytest.mark.parametrize("damage", [b"", b"smartspec-scan 4 99999999\n", b"smartspec-scan 9 3\nabc",
-                                    b"smartspec-scan 4 5\n1\x002\x003", b"not a manifest",
-                                    b"smartspec-scan 4 64\n" + b"\xc2\xb2\x00" * 21 + b"x"])
+@pytest.mark.parametrize("damage", [
+    b"", b"smartspec-scan 4 99999999 0\n", b"smartspec-scan 9 3 0\nabc",
+    b"smartspec-scan 4 5 0\n1\x002\x003", b"not a manifest", b"smartspec-scan 4 5\n1\x002\x003",
+    b"smartspec-scan 4 64 0\n" + b"\xc2\xb2\x00" * 21 + b"x",  # digits, but not ASCII ones
+    b"smartspec-scan 4 0 7\n1234567"])
 def test_a_damaged_manifest_is_no_answer_and_no_cache(
         project: Path, capsys: pytest.CaptureFixture[str], damage: bytes) -> None:
     (project / MANIFEST).write_bytes(damage)

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import re
+from array import array
 from collections.abc import Callable
 from itertools import repeat
 from operator import itemgetter
@@ -39,7 +40,6 @@ from smartspec.index.quiet import (
     SCOPE,
     columns,
     head_of,
-    manifest_file,
     split_manifest,
     stat_block,
 )
@@ -196,7 +196,8 @@ def read_cache(cache_path: Path | None) -> Cache:
     return Cache(files, old.dirs, old.index_sha256, legacy=True)
 
 
-def _read_manifest(fields: list[str], rest: bytes, *, entries_dir: Path) -> Cache:
+def _read_manifest(fields: list[str], ints: array[int], rest: bytes, *,
+                   entries_dir: Path) -> Cache:
     """A schema-4 manifest read back: stats from its stat block, the rest from its JSON (in
     the same order); an empty cache when the two disagree or the extractor has changed."""
     import msgspec
@@ -211,14 +212,14 @@ def _read_manifest(fields: list[str], rest: bytes, *, entries_dir: Path) -> Cach
             or not len(data.sha256) == len(data.ids) == len(data.warnings) == files
             or not len(data.children) == len(data.has_spec) == dirs):
         return Cache()
-    paths, sizes, mtimes, folder_paths, stamps = columns(fields)
-    # zip and map, not a loop of indexing: this runs on every build, over every spec.
+    paths, sizes, mtimes, folder_paths, stamps = columns(fields, ints)
+    # zip, not a loop of indexing: this runs on every build, over every spec.
     try:
         records = dict(zip(paths, zip(
-            map(int, sizes), map(int, mtimes), data.sha256, repeat(None, files), data.warnings,
-            data.ids, strict=True), strict=True))
-        folders = dict(zip(folder_paths, zip(
-            map(int, stamps), data.children, data.has_spec, strict=True), strict=True))
+            sizes, mtimes, data.sha256, repeat(None, files), data.warnings, data.ids,
+            strict=True), strict=True))
+        folders = dict(zip(folder_paths, zip(stamps, data.children, data.has_spec,
+                                             strict=True), strict=True))
     except ValueError:
         return Cache()
     if len(records) != files or len(folders) != dirs:
@@ -306,7 +307,7 @@ def manifest_bytes(records: dict[str, list[Any]], dirs: dict[str, list[Any]],
         "warnings": list(map(itemgetter(4), files)),
         "children": list(map(itemgetter(1), folders)),
         "has_spec": list(map(itemgetter(2), folders))})
-    return manifest_file(block, _one_line(rest))
+    return block + _one_line(rest)
 
 
 def _one_line(data: bytes) -> bytes:
