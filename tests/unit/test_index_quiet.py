@@ -426,3 +426,22 @@ def test_index_prints_and_writes_the_same_whichever_reader_takes_its_words(
         assert code == 1 and "spec-009-missing" in out
     if words in (["--check", "--dry-run"], ["--format=yaml"], ["specs"]):
         assert code == 2 and err.count("\n") == 1
+
+
+def test_the_names_the_answer_looks_for_are_the_ones_the_command_uses(tmp_path: Path) -> None:
+    """index.quiet spells the config files, the state folder and the index lookup itself
+    (importing where they live would cost the answer its speed)."""
+    from smartspec import fsutil
+    from smartspec.index.migrate import index_candidates
+
+    assert (quiet.CONFIG_FILE, quiet.STATE_DIR) == (fsutil.CONFIG_FILE, fsutil.STATE_DIR)
+    state = tmp_path / quiet.STATE_DIR
+    assert index_candidates(tmp_path, state) == [
+        state / quiet.INDEX_FILE, *(tmp_path / place for place in quiet.OTHER_INDEX_PLACES)]
+    assert quiet.config_identities(str(tmp_path)) == ("-", "-")
+    (tmp_path / quiet.STATE_DIR).mkdir()
+    (tmp_path / quiet.ORG_CONFIG).write_text("{}", encoding="utf-8")
+    from smartspec.config import load_settings
+
+    assert load_settings(cwd=tmp_path).files == (tmp_path / quiet.ORG_CONFIG,)
+    assert quiet.config_identities(str(tmp_path))[0] != "-"

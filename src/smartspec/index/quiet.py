@@ -1,5 +1,5 @@
 """``smartspec index`` when nothing changed, answered from the scan manifest's stat block with
-nothing imported but ``os`` and ``sys``.
+nothing imported but modules built into the interpreter (``os``, ``sys``, ``array``).
 
 Most runs of ``smartspec index`` (a pre-commit hook, an editor on save, a CI step) find the
 tree as the last run left it, and such a run's whole cost is start-up. The manifest therefore
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 # Schema of the manifest file (``<state>/index/manifest.json``): the first line names it and
-# says how long the stat block is; the rest is JSON that only a build reads.
+# says how long the stat block's text and integers are; the rest is JSON only a build reads.
 MANIFEST_SCHEMA_VERSION = 4
 MANIFEST_MAGIC = b"smartspec-scan "
 # Bump when the way fields are read from a spec changes: cached extractions are then redone.
