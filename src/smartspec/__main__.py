@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -13,6 +14,14 @@ def run() -> None:
 
         sys.stdout.write(f"smartspec {__version__}\n")
         sys.exit(0)
+    if argv[:1] == ["index"] and "_SMARTSPEC_COMPLETE" not in os.environ:
+        # Fast path: an index with nothing changed is answered from the scan manifest's stat
+        # block before the CLI stack is imported (None: the command runs as always).
+        from smartspec.index.quiet import answer
+
+        code = answer(argv[1:])
+        if code is not None:
+            sys.exit(code)
     from smartspec.cli import main
 
     sys.exit(main(argv))

@@ -4,8 +4,8 @@ Subcommands live in ``smartspec.commands.*`` and are imported only when invoked,
 ``smartspec new`` does not pay for validate's or index's imports. Every ``SmartspecError`` and
 every click usage error becomes one line on stderr and its exit code, never a traceback.
 
-click itself is imported only when it is needed: plain words for new, edit and validate (the
-commands run most often, where start-up is most of the wait) are read by
+click itself is imported only when it is needed: plain words for new, edit, validate and index
+(the commands run most often, where start-up is most of the wait) are read by
 ``commands/flags.py`` and run without it; help, a mistake in the words, and every other
 command go through click as always.
 """
@@ -209,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # Commands whose plain words are read without click (commands/flags.py).
-QUICK_COMMANDS = frozenset({"new", "edit", "validate"})
+QUICK_COMMANDS = frozenset({"new", "edit", "validate", "index"})
 
 
 def _run_quick(call: Callable[[], int], failure: _Failure) -> int:

@@ -14,7 +14,7 @@ import pytest
 
 from smartspec.index.build import build_index
 from smartspec.index.extract import spec_fields
-from smartspec.index.state import read_known_ids
+from smartspec.index.state import read_cache, read_known_ids
 from smartspec.runs.index import RefreshResult, refresh_index
 from smartspec.workspace import Workspace
 from tests.unit.test_index import (
@@ -84,9 +84,10 @@ def test_one_changed_spec_rewrites_its_own_entry_record_only(tmp_path: Path) -> 
     assert record["path"] == spec_path("spec-002-b")
     assert record["sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
     assert record["fields"]["title"] == "Beta Two"
-    manifest = json.loads((state(tmp_path) / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["files"][spec_path("spec-002-b")][2:4] == [record["sha256"], "spec-002-b"]
-    assert manifest["index"][0] == ".smartspec/SPEC_INDEX.json"
+    manifest = read_cache(state(tmp_path) / "manifest.json")
+    recorded = manifest.files[spec_path("spec-002-b")]
+    assert (recorded[2], recorded[5]) == (record["sha256"], "spec-002-b")
+    assert manifest.index is not None and manifest.index[0] == ".smartspec/SPEC_INDEX.json"
 
 
 def test_after_another_command_rewrote_the_index_entries_come_from_the_store(

@@ -23,12 +23,14 @@ import pytest
 from smartspec.commands import calls
 from smartspec.commands.edit import edit_command
 from smartspec.commands.flags import CHOICE, COUNT, LIST, SHAPES, SWITCH, TEXT, read_words
+from smartspec.commands.index import index_command
 from smartspec.commands.new import new_command
 from smartspec.commands.validate import validate_command
 from tests.helpers import EPOCH, run_cli, tree_hashes
 
 CLICK_COMMANDS: dict[str, click.Command] = {
-    "new": new_command, "edit": edit_command, "validate": validate_command}
+    "new": new_command, "edit": edit_command, "validate": validate_command,
+    "index": index_command}
 DESCRIPTION = "Card payments with a PostgreSQL ledger, a Kafka queue and the Stripe API"
 
 
@@ -79,6 +81,10 @@ PLAIN_WORDS = [
     ("validate", ["specs/a/spec.md", "specs/b", "--format=json", "--strict", "-v"]),
     ("validate", ["--format", "sarif", "-j", "2", "--jobs=0", "--lang", "en", "--no-progress",
                   "--specindex", "SPEC_INDEX.json", "spec.md"]),
+    ("index", []),
+    ("index", ["--format", "json", "--dry-run", "--specs-dir=docs/specs", "--migrate"]),
+    ("index", ["--check", "--format=text", "--specindex", "x.json", "--output-dir", "state",
+               "--schema"]),
 ]
 
 
@@ -109,6 +115,10 @@ CLICK_WORDS = [
     ("validate", ["--jobs=two"]),
     ("validate", ["--format=xml"]),
     ("validate", ["--verbose=1"]),
+    ("index", ["specs"]),  # index takes no argument
+    ("index", ["--format=yaml"]),
+    ("index", ["--check=1"]),
+    ("index", ["--help"]),
 ]
 
 
@@ -120,7 +130,7 @@ def test_anything_else_is_left_to_click(name: str, words: list[str]) -> None:
 
 def test_other_commands_are_left_to_click() -> None:
     assert calls.quick(["regenerate", "spec.md"]) is None
-    assert calls.quick(["index"]) is None
+    assert calls.quick(["graph"]) is None
 
 
 @pytest.mark.parametrize("text", ["✅ SPEC created\n📁 ไฟล์", "", "plain"])

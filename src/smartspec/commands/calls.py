@@ -180,8 +180,15 @@ def _emit(fmt: str, results: list[ValidationResult], validator: Validator) -> No
     echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
+def index_call(**kwargs: Any) -> int:
+    """``smartspec index``: build, refresh or check SPEC_INDEX.json (commands/index_calls.py)."""
+    from smartspec.commands.index_calls import index_call as call
+
+    return call(**kwargs)
+
+
 CALLS: dict[str, Callable[..., int]] = {"new": new_call, "edit": edit_call,
-                                        "validate": validate_call}
+                                        "validate": validate_call, "index": index_call}
 
 
 def quick(words: list[str]) -> Callable[[], int] | None:

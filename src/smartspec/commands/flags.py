@@ -120,6 +120,29 @@ VALIDATE_FLAGS: tuple[Flag, ...] = (
 )
 
 
+INDEX_FLAGS: tuple[Flag, ...] = (
+    Flag(("--specs-dir",), "specs_dir", TEXT, "Folder of <category>/<spec-id>/spec.md, relative "
+         "to the project root [default: specs, or defaults.specsDir in the config].",
+         metavar="DIR"),
+    Flag(("--specindex",), "specindex", TEXT, "Use this index file (relative to the root) "
+         "instead of the lookup order: .smartspec/SPEC_INDEX.json, SPEC_INDEX.json, "
+         ".spec/SPEC_INDEX.json, specs/SPEC_INDEX.json.", metavar="PATH"),
+    Flag(("--output-dir",), "output_dir", TEXT,
+         "The state folder inside the root [default: .smartspec].", metavar="DIR"),
+    Flag(("--check",), "check", SWITCH,
+         "Check the index against the specs instead of rebuilding it; exit 1 on errors.",
+         default=False),
+    Flag(("--dry-run",), "dry_run", SWITCH, "Show the change as a diff; write nothing.",
+         default=False),
+    Flag(("--migrate",), "migrate", SWITCH,
+         "Write an index found in an earlier shape in the current schema.", default=False),
+    Flag(("--schema",), "show_schema", SWITCH, "Print the JSON Schema of SPEC_INDEX.json and "
+         "exit.", default=False),
+    Flag(("--format",), "fmt", CHOICE, "Output for people or for programs.",
+         choices=("text", "json"), default="text"),
+)
+
+
 class Shape:
     """A command's words: its arguments in order (how many are required, whether the last
     takes any number of words) and its flags."""
@@ -138,6 +161,7 @@ SHAPES: dict[str, Shape] = {
     "new": Shape(("name", "description"), 1, NEW_FLAGS),
     "edit": Shape(("spec", "description"), 1, EDIT_FLAGS),
     "validate": Shape(("paths",), 0, VALIDATE_FLAGS, variadic=True),
+    "index": Shape((), 0, INDEX_FLAGS),
 }
 
 

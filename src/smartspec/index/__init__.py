@@ -21,9 +21,13 @@ first use, so a command that only reads an index does not load the builder or th
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+# typing costs a few ms to import; ``smartspec index`` with nothing changed (index.quiet) must
+# not pay for it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.index.build import build_index, spec_files
     from smartspec.index.check import check_index
     from smartspec.index.extract import entry_from_spec, merge_entry, public_fields, spec_fields

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from smartspec.index.quiet import EXTRACTOR_VERSION as EXTRACTOR_VERSION
+from smartspec.index.quiet import MANIFEST_SCHEMA_VERSION as MANIFEST_SCHEMA_VERSION
 from smartspec.specids import DEFAULT_ID_PATTERN as DEFAULT_ID_PATTERN
 from smartspec.specids import ID_CATEGORY_RE
 from smartspec.specids import ID_RE as ID_RE
@@ -19,11 +21,11 @@ CACHE_SCHEMA_VERSION = 2
 LEGACY_CACHE_FILE = Path("cache") / "index-cache.json"
 # The scan state: a manifest for the stat walk, one record per spec in entries/, and the ids
 # of the index for commands that only ask whether an id exists (all under <state>/index/).
-MANIFEST_SCHEMA_VERSION = 3
 MANIFEST_FILE = Path("index") / "manifest.json"
 IDS_FILE = Path("index") / "ids.json"
-# Bump when the way fields are read from a spec changes: cached extractions are then redone.
-EXTRACTOR_VERSION = 1
+# The manifest's schema and the extractor's version (bump it when the way fields are read
+# from a spec changes: cached extractions are then redone) are imported from index.quiet
+# above: the stat answer reads them and must not import this module.
 # A file whose mtime is this close to the start of a scan may still change within the same
 # timestamp tick (1-2 s on coarse file systems), so its cached stat is not trusted next time:
 # the file is hashed again (git calls these entries "racily clean").

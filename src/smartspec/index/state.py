@@ -1,17 +1,21 @@
 """The scan state ``smartspec index`` keeps in ``<state>/index/``, laid out so that one spec's
 record can be read and replaced without reading the others:
 
-``manifest.json``       per spec file ``[size, mtime_ns, sha256, spec id, warning]``, per folder
-                        ``[mtime_ns, subfolders, has spec.md]``, and the identity of the index
-                        text last written (path, size, mtime, ctime, inode, sha256, entries,
-                        shape, duplicate ids): what the stat walk needs and no more
+``manifest.json``       per spec file its size, mtime, sha256, spec id and warning, per folder
+                        its mtime, subfolders and whether it holds a spec.md, and the identity
+                        of the index text last written (path, size, mtime, ctime, inode,
+                        sha256, entries, shape, duplicate ids): what the stat walk needs and
+                        no more. Its stat block comes first, readable without JSON
+                        (``index.quiet``, which answers a run in which nothing changed); the
+                        rest is JSON in the same order
 ``entries/<id>.json``   the fields a spec file states (``{"path", "sha256", "fields"}``), read
                         only when a build must compare an entry with its file and written only
                         when a file's content is new
 ``ids.json``            the index's ids with the same identity, for a one-spec ``validate``
 
-The single-file cache of earlier versions (``cache/index-cache.json``, fields inline) is still
-read, so an existing project is migrated on its next ``smartspec index``. Nothing here writes:
+The all-JSON manifest of the previous version (schema 3) and the single-file cache of earlier
+ones (``cache/index-cache.json``, fields inline) are still read, so an existing project is
+migrated on its next ``smartspec index``. Nothing here writes:
 ``state_files`` returns bytes for ``Workspace.write_index``.
 """
 
@@ -21,17 +25,26 @@ import functools
 import json
 import os
 import re
+from array import array
 from collections.abc import Callable
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from smartspec.fsutil import read_regular
-from smartspec.index.model import (
-    CACHE_SCHEMA_VERSION,
+from smartspec.index.model import CACHE_SCHEMA_VERSION, SpecIndex
+from smartspec.index.quiet import (
     EXTRACTOR_VERSION,
-    MANIFEST_SCHEMA_VERSION,
-    SpecIndex,
+    SCOPE,
+    columns,
+    head_of,
+    split_manifest,
+    stat_block,
 )
+
+# The all-JSON manifest of the previous version, read once and then written as schema 4.
+_JSON_MANIFEST_SCHEMA = 3
 
 # An id that can name a file of its own: no separators, no leading dot, bounded length. Any
 # other id (a spec can state anything) has no entry record and is parsed again when needed.
@@ -49,7 +62,7 @@ class Cache:
     and ``fields`` reads them from the entry store), per folder ``[mtime_ns, subfolders,
     has spec.md]``, and what is known of the index text last written."""
 
-    __slots__ = ("dirs", "entries_dir", "files", "index", "index_sha256", "legacy")
+    __slots__ = ("dirs", "entries_dir", "files", "index", "index_sha256", "legacy", "scope")
 
     def __init__(self, files: dict[str, Any] | None = None, dirs: dict[str, Any] | None = None,
                  index_sha256: str | None = None, *, index: list[Any] | None = None,
@@ -62,6 +75,9 @@ class Cache:
         self.index = index
         self.entries_dir = entries_dir
         self.legacy = legacy
+        # (smartspec version, config and folders) as the stat block records them: a run in
+        # which nothing changed rewrites the manifest when its own differ (index.quiet)
+        self.scope: tuple[str, ...] | None = None
 
     def fields(self, rel: str, digest: str, spec_id: str | None) -> dict[str, Any] | None:
         """The fields the file at ``rel`` with content ``digest`` states, from the cache; None
@@ -98,7 +114,19 @@ def _legacy_decoder() -> Any:
 
 
 @functools.cache
-def _manifest_decoder() -> Any:
+def _rest_decoder() -> Any:
+    import msgspec
+
+    index: Any = tuple[str, int, int, int, int, str, int, str, int] | None
+    rest = msgspec.defstruct("ManifestRest", [
+        ("extractor", int), ("sha256", list[str]), ("ids", list[str | None]),
+        ("warnings", list[str | None]), ("children", list[list[str]]),
+        ("has_spec", list[bool]), ("index", index, None)])
+    return msgspec.json.Decoder(rest)
+
+
+@functools.cache
+def _json_manifest_decoder() -> Any:
     import msgspec
 
     record: Any = tuple[int, int, str, str | None, str | None]
@@ -131,19 +159,24 @@ def read_cache(cache_path: Path | None) -> Cache:
         raw = read_regular(cache_path)
     except OSError:
         return Cache()
+    split = split_manifest(raw)
+    if split is not None:
+        return _read_manifest(*split, entries_dir=cache_path.parent / "entries")
     try:
-        data = _manifest_decoder().decode(raw)
+        data = _json_manifest_decoder().decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError):
         data = None
     if data is not None:
-        if data.schema != MANIFEST_SCHEMA_VERSION or data.extractor != EXTRACTOR_VERSION:
+        if data.schema != _JSON_MANIFEST_SCHEMA or data.extractor != EXTRACTOR_VERSION:
             return Cache()
         records: dict[str, tuple[Any, ...]] = {
             rel: (size, mtime, digest, None, warning, spec_id)
             for rel, (size, mtime, digest, spec_id, warning) in data.files.items()}
         index = list(data.index) if data.index is not None else None
+        # Marked legacy so that the walk rewrites it in the current schema, even when
+        # nothing else changed.
         return Cache(records, data.dirs, index[5] if index else None, index=index,
-                     entries_dir=cache_path.parent / "entries")
+                     entries_dir=cache_path.parent / "entries", legacy=True)
     try:
         old = _legacy_decoder().decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError):
@@ -160,6 +193,41 @@ def read_cache(cache_path: Path | None) -> Cache:
         files[rel] = (record[0], record[1], record[2], fields, record[4],
                       spec_id if isinstance(spec_id, str) else None)
     return Cache(files, old.dirs, old.index_sha256, legacy=True)
+
+
+def _read_manifest(fields: list[str], ints: array[int], rest: bytes, *,
+                   entries_dir: Path) -> Cache:
+    """A schema-4 manifest read back: stats from its stat block, the rest from its JSON (in
+    the same order); an empty cache when the two disagree or the extractor has changed."""
+    import msgspec
+
+    try:
+        data = _rest_decoder().decode(rest)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return Cache()
+    head = head_of(fields)
+    files, dirs = int(head["files"]), int(head["dirs"])
+    if (data.extractor != EXTRACTOR_VERSION or head["extractor"] != str(EXTRACTOR_VERSION)
+            or not len(data.sha256) == len(data.ids) == len(data.warnings) == files
+            or not len(data.children) == len(data.has_spec) == dirs):
+        return Cache()
+    paths, sizes, mtimes, folder_paths, stamps = columns(fields, ints)
+    # zip, not a loop of indexing: this runs on every build, over every spec.
+    try:
+        records = dict(zip(paths, zip(
+            sizes, mtimes, data.sha256, repeat(None, files), data.warnings, data.ids,
+            strict=True), strict=True))
+        folders = dict(zip(folder_paths, zip(stamps, data.children, data.has_spec,
+                                             strict=True), strict=True))
+    except ValueError:
+        return Cache()
+    if len(records) != files or len(folders) != dirs:
+        return Cache()
+    index = list(data.index) if data.index is not None else None
+    cache = Cache(records, folders, index[5] if index else None, index=index,
+                  entries_dir=entries_dir)
+    cache.scope = tuple(head[name] for name in SCOPE)
+    return cache
 
 
 def cached_fields(value: Any) -> dict[str, Any] | None:
@@ -179,7 +247,8 @@ def cached_fields(value: Any) -> dict[str, Any] | None:
 
 
 def state_files(index: SpecIndex, index_text: str, *,
-                shape: tuple[int, str, int] | None = None) -> tuple[
+                shape: tuple[int, str, int] | None = None,
+                scope: tuple[str, ...] | None = None) -> tuple[
         dict[str, bytes], Callable[[str, os.stat_result | None], bytes]] | None:
     """What a build leaves for the next one: the entry records to write (file name -> bytes:
     files parsed in this run, or every file when the cache was the single-file kind) and a
@@ -213,21 +282,33 @@ def state_files(index: SpecIndex, index_text: str, *,
         identity = None if stat is None else [
             index_rel, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, digest,
             count, written_shape, duplicates]
-        return manifest_bytes(records, cache["dirs"], identity)
+        return manifest_bytes(records, cache["dirs"], identity, scope)
 
     return entries, manifest
 
 
 def manifest_bytes(records: dict[str, list[Any]], dirs: dict[str, list[Any]],
-                   identity: list[Any] | None) -> bytes:
-    """The manifest: each file's ``[size, mtime_ns, sha256, spec id, warning]``, the folder
-    records, and the identity of the index text it describes."""
+                   identity: list[Any] | None, scope: tuple[str, ...] | None = None) -> bytes:
+    """The manifest: the stat block (each file's size and mtime, each folder's mtime, the
+    warnings, the identity of the index text it describes and, in ``scope``, the config and
+    folders the run saw; see ``index.quiet.stat_block``), then JSON with the files' sha256,
+    spec ids and warnings and the folders' subfolders and spec.md flags as lists in the same
+    order, and the index's identity."""
     import msgspec
 
-    files = {rel: (r[0], r[1], r[2], r[5], r[4]) for rel, r in records.items()}
-    return _one_line(msgspec.json.encode({
-        "schema": MANIFEST_SCHEMA_VERSION, "extractor": EXTRACTOR_VERSION, "index": identity,
-        "files": files, "dirs": dirs}))
+    if sum(1 for folder in dirs.values() if folder[2]) != len(records):
+        # A spec.md the walk skipped (a link out of the project, a file gone since its folder
+        # was listed): a run must look at it again, and say why.
+        scope = None
+    block = stat_block(scope, records, dirs, identity)
+    files, folders = records.values(), dirs.values()
+    rest = msgspec.json.encode({
+        "extractor": EXTRACTOR_VERSION, "index": identity,
+        "sha256": list(map(itemgetter(2), files)), "ids": list(map(itemgetter(5), files)),
+        "warnings": list(map(itemgetter(4), files)),
+        "children": list(map(itemgetter(1), folders)),
+        "has_spec": list(map(itemgetter(2), folders))})
+    return block + _one_line(rest)
 
 
 def _one_line(data: bytes) -> bytes:

@@ -37,6 +37,9 @@ class IndexScope(NamedTuple):
     specs_dir: Path
     repo: str | None
     id_pattern: str | None = None  # the config's index.idPattern
+    # The config files' identities and the output and specs dirs as configured, seen before
+    # the config was read; None when flags named the folders (see index.quiet).
+    configured: tuple[str, str, str, str] | None = None
 
     def show(self, path: Path) -> str:
         return shown_path(path.resolve(), self.root)
@@ -45,14 +48,23 @@ class IndexScope(NamedTuple):
 def scope_for(specs_dir: str | None, output_dir: str | None) -> IndexScope:
     """The scope of this project from the config and the two flags (None = not given)."""
     from smartspec.config import load_settings
+    from smartspec.fsutil import find_root
+    from smartspec.index.quiet import config_identities
     from smartspec.options import Options
 
+    # Stat-ed before they are read, so that a config file changed meanwhile is never recorded
+    # as the one this run found valid.
+    root = find_root()
+    seen = config_identities(str(root))
     settings = load_settings(Options(specs_dir=specs_dir, output_dir=output_dir))
     specs = settings.source("specs_dir")
     where = f" (from {specs.describe()})" if specs.source != "flag" else ""
     folder = inside_root(settings.root, specs.value, what=f"specs dir{where}")
+    configured = None
+    if specs_dir is None and output_dir is None and settings.root == root:
+        configured = (*seen, str(settings["output_dir"]), str(specs.value))
     return IndexScope(settings.root, settings.state_dir, folder, settings["repo"] or None,
-                      settings["index_id_pattern"])
+                      settings["index_id_pattern"], configured)
 
 
 class RefreshResult:
@@ -120,13 +132,15 @@ class RefreshResult:
 
 def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: str | None = None,
                   dry_run: bool = False, repo: str | None = None, lock_timeout: float = 60.0,
-                  now_ns: int | None = None, migrate: bool = False) -> RefreshResult:
+                  now_ns: int | None = None, migrate: bool = False,
+                  configured: tuple[str, str, str, str] | None = None) -> RefreshResult:
     """``smartspec index``: under the lock, stat the specs tree against the scan manifest; when
     no file changed and the index is the one the last build wrote, stop there (the index is
     not even read). Otherwise load the index the lookup finds (or start one at
     ``<state_dir>/SPEC_INDEX.json``), rebuild it from ``specs_dir``, and write it back where
     it was found together with the scan state, in the shape it was found unless ``migrate``
-    asks for schema 1. With ``dry_run`` nothing is written."""
+    asks for schema 1. With ``dry_run`` nothing is written. ``configured`` (``IndexScope``) is
+    recorded in the manifest's stat block for ``index.quiet`` to answer the next run with."""
     from smartspec.index.build import walk_tree
     from smartspec.index.migrate import locate_index
     from smartspec.index.state import read_cache
@@ -143,6 +157,8 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
         raise UsageError(f"specs dir {shown_path(specs_dir, root)!r} does not exist; expected a "
                          "folder of <category>/<spec-id>/spec.md (see --specs-dir)")
     workspace = Workspace(root, state_dir)
+    scope = None if configured is None else (
+        *configured, str(root), str(state_dir), str(specs_dir), shown_path(specs_dir, root))
     manifest_path = state_dir / MANIFEST_FILE
     legacy_path = state_dir / LEGACY_CACHE_FILE
     with workspace.lock(timeout=lock_timeout), _gc_paused():
@@ -159,10 +175,10 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
                 cache = read_cache(legacy_path)  # an earlier version's single-file cache
             walk = walk_tree(root, specs_dir, cache, now_ns=now_ns)
             if not dry_run and not migrate:
-                quiet = _nothing_changed(walk, path, shown_path(path, root), workspace)
+                quiet = _nothing_changed(walk, path, shown_path(path, root), workspace, scope)
                 if quiet is not None:
                     return quiet
-                edited = _edit_in_place(walk, path, root, workspace, repo)
+                edited = _edit_in_place(walk, path, root, workspace, repo, scope)
                 if edited is not None:
                     return edited
         # Anything else: only now is what reads, merges and writes an index loaded.
@@ -188,7 +204,7 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
         new_text = dump_index(index) if migrate else dump_as_found(index)
         written: list[Path] = []
         if not dry_run:
-            state = state_files(index, new_text)
+            state = state_files(index, new_text, scope=scope)
             written = workspace.write_index(
                 path, new_text, ids=[e.id for e in index.all_entries()],
                 scan_state=None if state is None else (manifest_path, *state),
@@ -217,8 +233,8 @@ def _written_identity(walk: Walk, path: Path, rel: str) -> list[Any] | None:
     return known
 
 
-def _nothing_changed(walk: Walk, path: Path, rel: str,
-                     workspace: Workspace) -> RefreshResult | None:
+def _nothing_changed(walk: Walk, path: Path, rel: str, workspace: Workspace,
+                     scope: tuple[str, ...] | None) -> RefreshResult | None:
     """The result of a run in which no spec file changed and the index file is the one the
     last build wrote: nothing to read or write but the manifest when a racily clean stamp
     settled. None when anything differs."""
@@ -230,24 +246,26 @@ def _nothing_changed(walk: Walk, path: Path, rel: str,
     from typing import cast
 
     from smartspec.index.model import Shape
+    from smartspec.index.quiet import version
 
     index = SpecIndex(source=path, source_sha256=known[5], shape=cast(Shape, known[7]),
                       scan=walk.scan)
     walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
-    if not walk.clean:
+    if not walk.clean or (scope is not None and walk.cache.scope != (version(), *scope)):
         # Stamps or folder records changed (a racily clean file settled, a temp file was
-        # left): the manifest is rewritten, the index is not.
+        # left), or the stat block was written by another version or for another config:
+        # the manifest is rewritten, the index is not.
         from smartspec.index.state import manifest_bytes
 
         workspace.write_scan_manifest(workspace.state_dir / MANIFEST_FILE,
-                                      manifest_bytes(walk.records, walk.dirs, known))
+                                      manifest_bytes(walk.records, walk.dirs, known, scope))
         workspace.sweep_stale_temps(Path(p) for p in walk.temps)
     return RefreshResult(index=index, path=path, found=path, old_data=None, new_text=None,
                          written=[], dry_run=False, size=known[6], loaded=False)
 
 
 def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
-                   repo: str | None) -> RefreshResult | None:
+                   repo: str | None, scope: tuple[str, ...] | None) -> RefreshResult | None:
     """The result of a run in which only the content of some spec files changed (no file
     added, removed or moved) and the index is the schema-1 text the last build wrote: the
     changed entries are edited in that text (``index.splice``) without loading the rest.
@@ -282,7 +300,7 @@ def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
     walk.scan.changed = scan.changed
     walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
     index = SpecIndex(source=path, shape="v1", scan=walk.scan)
-    state = state_files(index, new_text, shape=(known[6], "v1", 0))
+    state = state_files(index, new_text, shape=(known[6], "v1", 0), scope=scope)
     written = workspace.write_index(
         path, new_text, ids=ids, scan_state=None if state is None else (
             workspace.state_dir / MANIFEST_FILE, *state),
