@@ -13,6 +13,13 @@ def run() -> None:
 
         sys.stdout.write(f"smartspec {__version__}\n")
         sys.exit(0)
+    # One command is a short process whose objects (modules, classes, the parsed spec) mostly
+    # live until it exits; at the default thresholds the collector scans them some 35 times
+    # during a `new`, about 8 ms for nothing. Young objects are collected every 50,000
+    # allocations instead (as mypy does for the same reason): cycles are still freed.
+    import gc
+
+    gc.set_threshold(50_000, 20, 20)
     from smartspec.cli import main
 
     sys.exit(main(argv))
