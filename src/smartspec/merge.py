@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from smartspec import catalog
 from smartspec.document import (
@@ -32,6 +32,7 @@ from smartspec.document import (
 )
 from smartspec.errors import DocumentError
 from smartspec.markers import BUILTIN_CRITICAL, SETTINGS_RE, critical_open
+from smartspec.tuples import NamedTuple
 
 EARLIER_TITLE = "Earlier sections"
 EARLIER_NOTE = (

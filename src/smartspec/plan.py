@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from smartspec import catalog
 from smartspec.config import DEFAULT, FLAG, Settings, Sourced
@@ -22,6 +22,7 @@ from smartspec.options import (
     check_choice,
 )
 from smartspec.specids import GIVEN_ID_RE
+from smartspec.tuples import NamedTuple
 
 DETECTED = "detected"
 

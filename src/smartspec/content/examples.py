@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.detect import Endpoint

@@ -9,7 +9,9 @@ per-service breakdown needs services), a conventional one is proposed and marked
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.content.admin import AdminSite

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from smartspec.config import Settings
 from smartspec.errors import UsageError, ValidationFailed
@@ -20,6 +20,7 @@ from smartspec.options import Options
 from smartspec.records import SlotRecord
 from smartspec.report import RunSummary, markdown
 from smartspec.specfile import SpecArg, resolve_spec
+from smartspec.tuples import NamedTuple
 from smartspec.workspace import Journal, Workspace
 
 if TYPE_CHECKING:
