@@ -15,6 +15,7 @@ from functools import lru_cache
 from smartspec.domains import packs
 from smartspec.lazyre import lazy_re
 from smartspec.options import DOMAINS
+from smartspec.patterncache import compile_pattern
 from smartspec.specids import DESCRIPTION_ID_RE
 from smartspec.tuples import NamedTuple
 
@@ -178,16 +179,25 @@ class Facts(NamedTuple):
 def word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern matching any of ``words``: Latin words word-bounded, Thai words anywhere
     (Thai is written without spaces between words). Longest alternatives first."""
+    source = word_source(words)
+    return None if source is None else compile_pattern(source, re.IGNORECASE)
+
+
+def word_source(words: tuple[str, ...]) -> str | None:
+    """The source of ``word_pattern(words)`` (compiled with ``re.IGNORECASE``)."""
     if not words:
         return None
-    latin = sorted({w for w in words if w.isascii()}, key=len, reverse=True)
-    other = sorted({w for w in words if not w.isascii()}, key=len, reverse=True)
+    # Words of one length in a fixed order (the set's order changes from run to run), so the
+    # source is the same in every run and the build's compiled copy is found. Two words of one
+    # length never match the same text differently, so the order among them changes nothing.
+    latin = sorted({w for w in words if w.isascii()}, key=lambda w: (-len(w), w))
+    other = sorted({w for w in words if not w.isascii()}, key=lambda w: (-len(w), w))
     parts = []
     if latin:
         parts.append(r"(?<![\w./-])(?:" + "|".join(re.escape(w) for w in latin) + r")(?![\w-])")
     if other:
         parts.append("(?:" + "|".join(re.escape(w) for w in other) + ")")
-    return re.compile("|".join(parts), re.IGNORECASE)
+    return "|".join(parts)
 
 
 def group_words(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, tuple[str, ...]]:
@@ -241,12 +251,27 @@ def _phrases(text: str) -> tuple[tuple[int, str], ...]:
 def _lexicon(groups: tuple[tuple[str, tuple[str, ...]], ...],
              ) -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | None]:
     """word -> the groups it is in (Latin words), and one pattern for the non-Latin words."""
+    owners, thai = _lexicon_words(groups)
+    return owners, word_pattern(thai)
+
+
+def _lexicon_words(groups: tuple[tuple[str, tuple[str, ...]], ...],
+                   ) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """word -> the groups it is in, and the non-Latin words (``_lexicon``)."""
     owners: dict[str, list[str]] = {}
     for group, words in groups:
         for word in words:
             owners.setdefault(word.lower(), []).append(group)
     thai = tuple(w for w in owners if not w.isascii())
-    return {w: tuple(g) for w, g in owners.items()}, word_pattern(thai)
+    return {w: tuple(g) for w, g in owners.items()}, thai
+
+
+def builtin_word_patterns() -> set[tuple[str, int]]:
+    """(source, flags) of the word pattern every description scan makes from the built-in
+    keyword groups: the build compiles it ahead (``pattern_compiler``)."""
+    _, thai = _lexicon_words(tuple(group_words().items()))
+    source = word_source(thai)
+    return set() if source is None else {(source, int(re.IGNORECASE))}
 
 
 def scan_groups(text: str, groups: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

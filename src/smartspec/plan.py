@@ -13,6 +13,7 @@ from smartspec.config import DEFAULT, FLAG, Settings, Sourced
 from smartspec.detect import Facts
 from smartspec.domains import detect_domains, packs
 from smartspec.errors import UsageError
+from smartspec.lazyre import lazy_re
 from smartspec.model import SystemModel
 from smartspec.options import (
     DOMAINS,
@@ -26,8 +27,8 @@ from smartspec.tuples import NamedTuple
 
 DETECTED = "detected"
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
-CATEGORY_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+SLUG_RE = lazy_re(r"^[a-z0-9][a-z0-9-]{1,63}$")
+CATEGORY_RE = lazy_re(r"^[a-z][a-z0-9-]{0,31}$")
 
 # Built-in auto levels per profile, as the user's description of the profiles sets them;
 # callables read the facts.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from smartspec.content.sql import schema_for
 from smartspec.content.stacks import code_subject, stack_for
 from smartspec.content.system import describe_system
 from smartspec.domains import material_for
+from smartspec.lazyre import lazy_re
 from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
 from smartspec.targets import targets_for
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from smartspec.plan import PlannedSection, SpecPlan
 
-_BLANK_RUNS_RE = re.compile(r"\n{3,}")
+_BLANK_RUNS_RE = lazy_re(r"\n{3,}")
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +151,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 # What may open a Markdown block when it starts a line: headings, fences, quotes, HTML,
 # list bullets, thematic breaks, setext underlines, tables; and "1." or "1)" (ordered lists).
-_BLOCK_START_RE = re.compile(r"^(?:[#`~>< \t*+\-=|_]|\d+[.)])")
+_BLOCK_START_RE = lazy_re(r"^(?:[#`~>< \t*+\-=|_]|\d+[.)])")
 
 
 def user_text(text: str) -> str:

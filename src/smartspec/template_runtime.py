@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
 from typing import Any
 
+from smartspec.lazyre import lazy_re
 from smartspec.prose import oxford
 
 __all__ = [
@@ -511,7 +512,7 @@ def do_replace(eval_ctx: EvalContext, s: Any, old: Any, new: Any, count: int | N
     return str(s).replace(str(old), str(new), -1 if count is None else count)
 
 
-_WORD_START_RE = re.compile(r"([-\s({\[<]+)")
+_WORD_START_RE = lazy_re(r"([-\s({\[<]+)")
 
 
 def do_title(s: Any) -> str:

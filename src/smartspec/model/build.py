@@ -19,6 +19,7 @@ from typing import Any
 from smartspec import knowledge
 from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of, singular_of
 from smartspec.domains import packs
+from smartspec.lazyre import lazy_re
 from smartspec.model import (
     DEFAULT,
     DESCRIPTION,
@@ -56,16 +57,16 @@ _BROKER_INTERFACE = {"Kafka": "kafka", "Redpanda": "kafka", "Amazon Kinesis": "k
 # An audit log the service keeps: "audit log", "audit logs", "audit trail", "log audit
 # events", "audit events", "audit logging", "auditing". A bare "audit" (a compliance audit)
 # is not a log.
-AUDIT_LOG_RE = re.compile(r"\baudit(?:ing|ed)?\s+(?:logs?|logging|trails?|events?|records?)\b"
+AUDIT_LOG_RE = lazy_re(r"\baudit(?:ing|ed)?\s+(?:logs?|logging|trails?|events?|records?)\b"
                           r"|\blogs?\s+(?:all\s+)?audit\b|\bauditing\b")
 # "audit events" name the log's entries, not a second kind of event.
-AUDIT_EVENTS_RE = re.compile(r"\baudit\s+events?\b")
+AUDIT_EVENTS_RE = lazy_re(r"\baudit\s+events?\b")
 
 # "Django admin", "Django admin dashboard", "Django's admin site": server-rendered pages.
-DJANGO_ADMIN_RE = re.compile(r"\bdjango(?:'s)?\s+admin\b")
+DJANGO_ADMIN_RE = lazy_re(r"\bdjango(?:'s)?\s+admin\b")
 
 # Webhooks the service sends to its customers (not a provider's webhooks it receives).
-OUTGOING_WEBHOOKS_RE = re.compile(
+OUTGOING_WEBHOOKS_RE = lazy_re(
     r"webhooks?\s+(?:to|for)\s+(?:customers|clients|merchants|partners|subscribers)"
     r"|(?:notify|notifies|send|sends)\s+\w+\s+(?:by|via)\s+webhooks?")
 
@@ -344,7 +345,7 @@ def _auth(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
 
 # "refunds per order", "notes for each ticket", "comments of every post": the first noun is a
 # child that exists only under the second, so it is created and listed under its owner.
-PER_OWNER_RE = re.compile(r"\b([a-z_]+)\s+(?:per|for\s+each|for\s+every|of\s+each|of\s+every)"
+PER_OWNER_RE = lazy_re(r"\b([a-z_]+)\s+(?:per|for\s+each|for\s+every|of\s+each|of\s+every)"
                           r"\s+([a-z_]+)\b")
 
 
