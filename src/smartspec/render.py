@@ -23,6 +23,7 @@ from smartspec.domains import material_for
 from smartspec.lazyre import lazy_re
 from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
 from smartspec.targets import targets_for
+from smartspec.template_runtime import Deferred, materialized
 
 if TYPE_CHECKING:
     import jinja2
@@ -185,7 +186,8 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
         "related": related,
         "system": describe_system(plan),
         "stack": stack_for(plan),
-        "code": code_subject(plan),
+        # The DI and saga examples' subject: only their sections ask for it.
+        "code": Deferred(lambda: code_subject(plan)),
         "schema": schema_for(plan),
         "service_targets": service_targets(plan),
         "ref": lambda key: _reference(plan, key),
@@ -217,7 +219,8 @@ def render_section(plan: SpecPlan, section: PlannedSection, ctx: dict[str, Any])
         except TemplateNotFound:
             body = None  # it imports a template the build did not compile: Jinja renders it
     if body is None:
-        body = environment().get_template(name).render(ctx, n=section.number, section=section)
+        body = environment().get_template(name).render(materialized(ctx), n=section.number,
+                                                        section=section)
     return _tidy(body).strip("\n")
 
 

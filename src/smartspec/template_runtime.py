@@ -24,8 +24,9 @@ from smartspec.lazyre import lazy_re
 from smartspec.prose import oxford
 
 __all__ = [
-    "ENVIRONMENT", "FILTERS", "SMARTSPEC_FILTERS", "TESTS", "Environment", "LoopContext", "Macro", "Markup",
-    "Namespace", "TemplateNotFound", "TemplateReference", "TemplateRuntimeError", "Undefined",
+    "ENVIRONMENT", "FILTERS", "SMARTSPEC_FILTERS", "TESTS", "Deferred", "Environment",
+    "LoopContext", "Macro", "Markup", "Namespace", "TemplateNotFound", "TemplateReference",
+    "TemplateRuntimeError", "Undefined",
     "escape", "identity", "internalcode", "markup_join", "missing", "str_join",
 ]
 
@@ -43,6 +44,29 @@ class _Missing:
 
 
 missing: Any = _Missing()
+
+
+class Deferred:
+    """A value of the template context made when a template first asks for it: some cost
+    milliseconds (and imports) that only a few sections use, so a plan without those
+    sections never pays for them. Made once, however many templates ask."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._value: Any = missing
+
+    def value(self) -> Any:
+        if self._value is missing:
+            self._value = self._make()
+        return self._value
+
+
+def materialized(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with every deferred value made (for Jinja, which does not know them)."""
+    return {key: value.value() if type(value) is Deferred else value
+            for key, value in values.items()}
 
 
 class TemplateRuntimeError(Exception):
@@ -288,7 +312,8 @@ class Context:
         if key in self.vars:
             return self.vars[key]
         if key in self.parent:
-            return self.parent[key]
+            value = self.parent[key]
+            return value.value() if type(value) is Deferred else value
         return missing
 
     def resolve(self, key: str) -> Any:
@@ -364,6 +389,9 @@ def _pass(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return mark
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class Environment:
     """What compiled code reads from ``environment``: the undefined type, concat, filters,
     tests, globals, attribute and item lookup, and the other compiled templates (for
@@ -382,6 +410,14 @@ class Environment:
         self.loader: Callable[[str], Template] | None = None
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        # Most lookups are keys of the plain dicts a template is given (``spec.title``); a
+        # dict has no attributes but its methods, so its key is looked up straight away
+        # instead of after a failed attribute lookup (an exception per access).
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
         try:
             return getattr(obj, attribute)
         except AttributeError:

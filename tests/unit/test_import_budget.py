@@ -238,3 +238,13 @@ def test_new_and_edit_make_records_and_patterns_cheaply(tmp_path: Path) -> None:
         assert [name for name in made if name.startswith(OWN_RECORDS)] == [], argv[0]
         assert [source for source in afresh if not source.startswith(WORD_PATTERN_STARTS)] \
             == [], argv[0]
+
+
+def test_compact_new_renders_no_code_examples(tmp_path: Path) -> None:
+    # Compact mode has no DI or saga section: the code examples' subject (and the sample
+    # values and tokens it is made of) is never asked for, so never made.
+    code, modules = _modules(tmp_path, "new", "notes", "A notes service with a REST API",
+                             "--profile=basic", "--mode=compact")
+    assert code in (0, 1)
+    assert "smartspec.content.stacks" in modules
+    assert _loaded(modules, ("smartspec.content.examples", "base64")) == []
