@@ -30,6 +30,7 @@ class _LazyPattern:
     def __getattr__(self, name: str) -> object:
         # Only reached for an attribute not yet on the object, that is before the first
         # compile (or for a name a pattern does not have, which raises as a pattern would).
+        # The copy the build compiled when there is one (patterncache), else compiled now.
         compiled = compile_pattern(self._source, self._flags)
         for attribute in _ATTRIBUTES:
             setattr(self, attribute, getattr(compiled, attribute))
