@@ -10,13 +10,13 @@ the class body) and keeps the annotations as written.
 
 Type checkers see ``typing.NamedTuple`` itself, so they check these classes exactly as
 before. Only the class syntax is offered (``class Name(NamedTuple): field: type``), and only
-``NamedTuple`` as the base, as typing requires too.
+``NamedTuple`` as the base (with ``Generic[...]`` beside it), as typing requires too.
 """
 
 from __future__ import annotations
 
 import collections
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic
 
 __all__ = ["NamedTuple"]
 
@@ -31,8 +31,10 @@ class _NamedTupleMeta(type):
     """Turns a class body into a ``collections.namedtuple`` class."""
 
     def __new__(cls, typename: str, bases: tuple[type, ...], body: dict[str, Any]) -> Any:
-        if bases != (_Base,):
-            raise TypeError(f"{typename}: a NamedTuple class can only inherit from NamedTuple")
+        generic = bases == (_Base, Generic)
+        if bases != (_Base,) and not generic:
+            raise TypeError(f"{typename}: a NamedTuple class can only inherit from NamedTuple "
+                            "(and Generic)")
         annotations: dict[str, Any] = body.get("__annotations__", {})
         fields = list(annotations)
         with_default = [name for name in fields if name in body]
@@ -43,11 +45,18 @@ class _NamedTupleMeta(type):
         made = collections.namedtuple(typename, fields, defaults=defaults,  # type: ignore[misc]
                                       module=body["__module__"])
         made.__annotations__ = annotations
+        if generic:
+            # As typing does: a tuple that is also Generic, so ``Name[int]`` is allowed.
+            made.__bases__ = (tuple, Generic)
+            getitem = Generic.__class_getitem__.__func__  # type: ignore[attr-defined]
+            setattr(made, "__class_getitem__", classmethod(getitem))  # noqa: B010 - a method
         for key, value in body.items():
             if key in _MADE_BY_NAMEDTUPLE:
                 raise AttributeError(f"{typename}: cannot overwrite NamedTuple attribute {key}")
             if key not in _KEPT and key not in made._fields:
                 setattr(made, key, value)
+        if generic:
+            made.__init_subclass__()
         return made
 
 

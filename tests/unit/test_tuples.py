@@ -105,3 +105,20 @@ def test_refuses_what_typing_refuses() -> None:
 def test_model_classes_are_made_here() -> None:
     # The system model is the largest set of records new defines at import.
     assert SystemModel.__annotations__["name"] == "str"
+
+
+def test_generic_as_typing_allows() -> None:
+    T = typing.TypeVar("T")
+
+    class Boxed(tuples.NamedTuple, typing.Generic[T]):
+        value: T
+        source: str = "default"
+
+    class TypedBoxed(typing.NamedTuple, typing.Generic[T]):
+        value: T
+        source: str = "default"
+
+    assert Boxed(3) == TypedBoxed(3) == (3, "default")
+    assert Boxed[int](4).value == 4
+    assert Boxed.__bases__ == TypedBoxed.__bases__ == (tuple, typing.Generic)
+    assert Boxed.__mro__[1:] == TypedBoxed.__mro__[1:]
