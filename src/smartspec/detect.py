@@ -267,11 +267,14 @@ def _lexicon_words(groups: tuple[tuple[str, tuple[str, ...]], ...],
 
 
 def builtin_word_patterns() -> set[tuple[str, int]]:
-    """(source, flags) of the word pattern every description scan makes from the built-in
-    keyword groups: the build compiles it ahead (``pattern_compiler``)."""
-    _, thai = _lexicon_words(tuple(group_words().items()))
-    source = word_source(thai)
-    return set() if source is None else {(source, int(re.IGNORECASE))}
+    """(source, flags) of the word patterns the built-in keyword groups make: the one every
+    description scan makes of their non-Latin words, and one per group (what the rules search
+    a spec for). The build compiles them ahead (``pattern_compiler``)."""
+    groups = group_words()
+    _, thai = _lexicon_words(tuple(groups.items()))
+    sources = [word_source(thai)]
+    sources += [word_source(tuple(w.lower() for w in words)) for words in groups.values()]
+    return {(source, int(re.IGNORECASE)) for source in sources if source is not None}
 
 
 def scan_groups(text: str, groups: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
