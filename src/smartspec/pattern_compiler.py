@@ -10,13 +10,11 @@ command.
 
 from __future__ import annotations
 
-import _sre  # type: ignore[import-not-found]  # the engine re.compile hands its code to
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from smartspec.patterncache import MODULE, Entry
+from smartspec.patterncache import MODULE, Entry, engine
 
 
 def entry_for(source: str, flags: int) -> Entry:
@@ -93,7 +91,7 @@ def write_module(out: Path, patterns: Iterable[tuple[str, int]] | None = None) -
     chosen = sorted(smartspec_patterns() if patterns is None else set(patterns))
     lines = ['"""smartspec\'s regular expressions compiled by the build for this Python '
              '(see smartspec.patterncache); do not edit."""', "",
-             f"PYTHON = {sys.version!r}", f"MAGIC = {_sre.MAGIC!r}", "PATTERNS = {"]
+             f"ENGINE = {engine()!r}", "PATTERNS = {"]
     lines += [f"    {(source, int(flags))!r}: {entry_for(source, int(flags))!r},"
               for source, flags in chosen]
     lines += ["}", ""]

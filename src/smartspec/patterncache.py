@@ -10,8 +10,8 @@ holds with the same parser and compiler ``re.compile`` uses, and stores what the
 ``_smartspec_patterns`` beside smartspec. ``compile_pattern`` hands a stored instruction
 list straight to the engine.
 
-The instruction format belongs to one CPython version, so the stored patterns are used only
-by the exact Python that built them; any other Python, and any pattern the build did not see
+The instructions belong to one CPython release, so the stored patterns are used only by the
+release that built them (``engine``); any other Python, and any pattern the build did not see
 (a pattern edited since, or built from config words), is compiled by ``re.compile`` as
 always. The engine checks every instruction list it is given, and the tests check that each
 stored pattern is equal to what ``re.compile`` makes of its source. So the result is the same
@@ -34,20 +34,28 @@ MODULE = "_smartspec_patterns"
 Entry = tuple[int, tuple[int, ...], int, dict[str, int], tuple[str | None, ...]]
 
 
+def engine() -> str:
+    """What the stored instructions depend on: the Python release (its ``re`` compiler) and
+    its regular-expression engine (format version, code word size, repeat limit)."""
+    version = sys.version_info
+    return (f"{sys.implementation.name} {version.major}.{version.minor}.{version.micro}"
+            f"{version.releaselevel}{version.serial} sre {_sre.MAGIC} {_sre.CODESIZE} "
+            f"{_sre.MAXREPEAT}")
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, int], Entry]:
-    """The patterns the build compiled, when this is the Python that compiled them."""
+    """The patterns the build compiled, when this Python compiles them the same way."""
     if os.environ.get("SMARTSPEC_NO_COMPILED_PATTERNS"):
         return {}
     try:
         from _smartspec_patterns import (  # type: ignore[import-not-found, import-untyped, unused-ignore]
-            MAGIC,
+            ENGINE,
             PATTERNS,
-            PYTHON,
         )
     except ImportError:
         return {}
-    if sys.version != PYTHON or MAGIC != _sre.MAGIC:
+    if engine() != ENGINE:
         return {}
     table: dict[tuple[str, int], Entry] = PATTERNS
     return table

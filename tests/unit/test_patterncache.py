@@ -79,7 +79,9 @@ def test_lazy_re_uses_the_stored_pattern(built: types.ModuleType,
 def test_another_python_compiles_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_module(tmp_path, [(r"\bx(\d+)", re.IGNORECASE)])
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(f"PYTHON = {sys.version!r}", "PYTHON = '3.99.0'"),
+    assert f"ENGINE = {patterncache.engine()!r}" in text
+    path.write_text(text.replace(f"ENGINE = {patterncache.engine()!r}",
+                                 "ENGINE = 'cpython 3.99.0final0 sre 1 4 4294967295'"),
                     encoding="utf-8")
     monkeypatch.setitem(sys.modules, "_smartspec_patterns", _load(path))
     patterncache._table.cache_clear()
