@@ -4,8 +4,6 @@ The compiled modules go into a package of their own, ``_smartspec_templates``, b
 ``smartspec`` in the wheel (and in editable installs), so that commands render without
 importing Jinja; see ``src/smartspec/template_compiler.py``. A template the compiler leaves
 out, or one edited after the build, is rendered by Jinja at run time, with the same result.
-The regular expressions are compiled too, into the module ``_smartspec_patterns``; see
-``src/smartspec/pattern_compiler.py``.
 """
 
 from __future__ import annotations
@@ -28,20 +26,16 @@ class CompiledTemplatesHook(BuildHookInterface):  # type: ignore[misc]
         source = Path(self.root) / "src"
         sys.path.insert(0, str(source))
         try:
-            from smartspec.pattern_compiler import write_module
             from smartspec.template_compiler import PACKAGE, write_package
-
-            self._out = Path(tempfile.mkdtemp(prefix="smartspec-templates-"))
-            skipped = write_package(source / "smartspec" / "templates", self._out)
-            patterns = write_module(self._out)
         finally:
             sys.path.remove(str(source))
+        self._out = Path(tempfile.mkdtemp(prefix="smartspec-templates-"))
+        skipped = write_package(source / "smartspec" / "templates", self._out)
         for name in skipped:
             self.app.display_warning(f"template {name} is not compiled; Jinja renders it")
         key = "force_include_editable" if version == "editable" else "force_include"
         for path in sorted((self._out / PACKAGE).iterdir()):
             build_data[key][str(path)] = f"{PACKAGE}/{path.name}"
-        build_data[key][str(patterns)] = patterns.name
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         out = getattr(self, "_out", None)

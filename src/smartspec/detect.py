@@ -15,7 +15,6 @@ from functools import lru_cache
 from smartspec.domains import packs
 from smartspec.lazyre import lazy_re
 from smartspec.options import DOMAINS
-from smartspec.patterncache import compile_pattern
 from smartspec.specids import DESCRIPTION_ID_RE
 from smartspec.tuples import NamedTuple
 
@@ -179,25 +178,16 @@ class Facts(NamedTuple):
 def word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern matching any of ``words``: Latin words word-bounded, Thai words anywhere
     (Thai is written without spaces between words). Longest alternatives first."""
-    source = word_source(words)
-    return None if source is None else compile_pattern(source, re.IGNORECASE)
-
-
-def word_source(words: tuple[str, ...]) -> str | None:
-    """The source of ``word_pattern(words)`` (compiled with ``re.IGNORECASE``)."""
     if not words:
         return None
-    # Words of one length in a fixed order (the set's order changes from run to run), so the
-    # source is the same in every run and the build's compiled copy is found. Two words of one
-    # length never match the same text differently, so the order among them changes nothing.
-    latin = sorted({w for w in words if w.isascii()}, key=lambda w: (-len(w), w))
-    other = sorted({w for w in words if not w.isascii()}, key=lambda w: (-len(w), w))
+    latin = sorted({w for w in words if w.isascii()}, key=len, reverse=True)
+    other = sorted({w for w in words if not w.isascii()}, key=len, reverse=True)
     parts = []
     if latin:
         parts.append(r"(?<![\w./-])(?:" + "|".join(re.escape(w) for w in latin) + r")(?![\w-])")
     if other:
         parts.append("(?:" + "|".join(re.escape(w) for w in other) + ")")
-    return "|".join(parts)
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def group_words(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, tuple[str, ...]]:
@@ -251,30 +241,12 @@ def _phrases(text: str) -> tuple[tuple[int, str], ...]:
 def _lexicon(groups: tuple[tuple[str, tuple[str, ...]], ...],
              ) -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | None]:
     """word -> the groups it is in (Latin words), and one pattern for the non-Latin words."""
-    owners, thai = _lexicon_words(groups)
-    return owners, word_pattern(thai)
-
-
-def _lexicon_words(groups: tuple[tuple[str, tuple[str, ...]], ...],
-                   ) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
-    """word -> the groups it is in, and the non-Latin words (``_lexicon``)."""
     owners: dict[str, list[str]] = {}
     for group, words in groups:
         for word in words:
             owners.setdefault(word.lower(), []).append(group)
     thai = tuple(w for w in owners if not w.isascii())
-    return {w: tuple(g) for w, g in owners.items()}, thai
-
-
-def builtin_word_patterns() -> set[tuple[str, int]]:
-    """(source, flags) of the word patterns the built-in keyword groups make: the one every
-    description scan makes of their non-Latin words, and one per group (what the rules search
-    a spec for). The build compiles them ahead (``pattern_compiler``)."""
-    groups = group_words()
-    _, thai = _lexicon_words(tuple(groups.items()))
-    sources = [word_source(thai)]
-    sources += [word_source(tuple(w.lower() for w in words)) for words in groups.values()]
-    return {(source, int(re.IGNORECASE)) for source in sources if source is not None}
+    return {w: tuple(g) for w, g in owners.items()}, word_pattern(thai)
 
 
 def scan_groups(text: str, groups: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from smartspec.patterncache import compile_pattern
-
 # The attributes a compiled pattern offers; copied onto the stand-in when it compiles.
 _ATTRIBUTES = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split",
                "scanner", "pattern", "flags", "groups", "groupindex")
@@ -30,16 +28,10 @@ class _LazyPattern:
     def __getattr__(self, name: str) -> object:
         # Only reached for an attribute not yet on the object, that is before the first
         # compile (or for a name a pattern does not have, which raises as a pattern would).
-        # The copy the build compiled when there is one (patterncache), else compiled now.
-        compiled = compile_pattern(self._source, self._flags)
+        compiled = re.compile(self._source, self._flags)
         for attribute in _ATTRIBUTES:
             setattr(self, attribute, getattr(compiled, attribute))
         return getattr(compiled, name)
-
-    @property
-    def source_and_flags(self) -> tuple[str, int]:
-        """What it compiles: the build compiles it ahead (``pattern_compiler``)."""
-        return self._source, int(self._flags)
 
     def __repr__(self) -> str:
         return f"lazy_re({self._source!r}, {self._flags!r})"

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import cast
 
 from smartspec import render
-from smartspec.pattern_compiler import write_module
 from smartspec.template_compiler import write_package
 from tests.helpers import EPOCH
 
@@ -42,9 +41,8 @@ NOT_FOR_NEW = (
     "smartspec.runs.adopt", "smartspec.runs.export", "smartspec.runs.plan",
     "smartspec.runs.check_api", "smartspec.runs.init",
     "mcp", "yaml", "jsonschema", "markdown_it",
-    # Templates run as the Python the build compiled them to (see template_runtime), and
-    # regular expressions as the build compiled them (see patterncache).
-    "jinja2", "smartspec.template_compiler", "smartspec.pattern_compiler",
+    # Templates run as the Python the build compiled them to (see template_runtime).
+    "jinja2", "smartspec.template_compiler",
     # Only a mistyped value or an index report needs a close match.
     "difflib",
     # Plain words are read without click (commands/flags.py); click comes in for help or a
@@ -75,16 +73,14 @@ NOT_FOR_VALIDATE = (
 
 
 def _probe_env(cwd: Path) -> dict[str, str]:
-    # The templates and the patterns compiled as the build compiles them, whether or not this
-    # copy of smartspec was installed with them.
+    # The templates compiled as the build compiles them, whether or not this copy of smartspec
+    # was installed with them.
     compiled = cwd / ".compiled"
     if not compiled.exists():
         write_package(Path(render.__file__).parent / "templates", compiled)
-        write_module(compiled)
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "SMARTSPEC_NO_CACHE": "1",
            "PYTHONPATH": os.pathsep.join([str(compiled), os.environ.get("PYTHONPATH", "")])}
     env.pop("SMARTSPEC_NO_COMPILED_TEMPLATES", None)
-    env.pop("SMARTSPEC_NO_COMPILED_PATTERNS", None)
     return env
 
 
@@ -181,11 +177,9 @@ def test_rule_patterns_compile_on_first_use(tmp_path: Path) -> None:
     assert figures._PERCENTILE_HEADER_RE.pattern.startswith("^[Pp]")
 
 
-# While a command runs: the record classes typing.NamedTuple makes (by module), and the
-# patterns compiled afresh where the build's compiled copy was asked for (smartspec.lazyre
-# and the description scanner's word patterns go through smartspec.patterncache).
+# While a command runs: the record classes typing.NamedTuple makes, by module.
 RUN_COUNTING = """\
-import json, re, sys, typing
+import json, sys, typing
 from collections import Counter
 made = Counter()
 make_class = typing.NamedTupleMeta.__new__
@@ -193,18 +187,9 @@ def counting(cls, typename, bases, namespace):
     made[namespace.get("__module__", "?")] += 1
     return make_class(cls, typename, bases, namespace)
 typing.NamedTupleMeta.__new__ = counting
-from smartspec import cli, patterncache
-afresh = []
-class CountingRe:
-    def __getattr__(self, name):
-        return getattr(re, name)
-    @staticmethod
-    def compile(source, flags=0):
-        afresh.append(source)
-        return re.compile(source, flags)
-patterncache.re = CountingRe()
+from smartspec import cli
 code = cli.main(sys.argv[1:])
-print(json.dumps({"code": code, "made": made, "afresh": afresh}))
+print(json.dumps({"code": code, "made": made}))
 """
 
 # The stages new and edit run define their records with smartspec.tuples.NamedTuple: the
@@ -212,9 +197,6 @@ print(json.dumps({"code": code, "made": made, "afresh": afresh}))
 OWN_RECORDS = ("smartspec.model", "smartspec.content", "smartspec.plan", "smartspec.detect",
                "smartspec.render", "smartspec.runs", "smartspec.merge",
                "smartspec.template_runtime")
-# A word pattern made from keyword groups (a rule's, or one extended by config words) is
-# compiled when asked for; every pattern written in the source comes from the build.
-WORD_PATTERN_STARTS = ("(?<![\\w./-])(?:", "(?:")
 
 
 def _counted(cwd: Path, *argv: str) -> dict[str, object]:
@@ -227,17 +209,13 @@ def _counted(cwd: Path, *argv: str) -> dict[str, object]:
     return counted
 
 
-def test_new_and_edit_make_records_and_patterns_cheaply(tmp_path: Path) -> None:
+def test_new_and_edit_make_their_records_cheaply(tmp_path: Path) -> None:
     spec = "specs/feature/spec-001-payment-processing/spec.md"
     for argv in (("new", "payment-processing", DESCRIPTION, "--profile=financial",
                   "--domain=fintech"),
                  ("edit", spec, "Adds refunds", "--performance=full")):
-        counted = _counted(tmp_path, *argv)
-        made = cast("dict[str, int]", counted["made"])
-        afresh = cast("list[str]", counted["afresh"])
+        made = cast("dict[str, int]", _counted(tmp_path, *argv)["made"])
         assert [name for name in made if name.startswith(OWN_RECORDS)] == [], argv[0]
-        assert [source for source in afresh if not source.startswith(WORD_PATTERN_STARTS)] \
-            == [], argv[0]
 
 
 def test_compact_new_renders_no_code_examples(tmp_path: Path) -> None:
