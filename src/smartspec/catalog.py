@@ -8,9 +8,9 @@ numbered or not, English or Thai, exact or by a known alias.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from smartspec.domains import packs
+from smartspec.tuples import NamedTuple
 
 
 class SectionSpec(NamedTuple):

@@ -192,11 +192,13 @@ code = cli.main(sys.argv[1:])
 print(json.dumps({"code": code, "made": made}))
 """
 
-# The stages new and edit run define their records with smartspec.tuples.NamedTuple: the
+# The modules new and edit run define their records with smartspec.tuples.NamedTuple: the
 # same classes at half the import cost (typing compiles every annotation string).
 OWN_RECORDS = ("smartspec.model", "smartspec.content", "smartspec.plan", "smartspec.detect",
                "smartspec.render", "smartspec.runs", "smartspec.merge",
-               "smartspec.template_runtime")
+               "smartspec.template_runtime", "smartspec.options", "smartspec.config",
+               "smartspec.document", "smartspec.domains", "smartspec.knowledge",
+               "smartspec.catalog", "smartspec.targets", "smartspec.workspace")
 
 
 def _counted(cwd: Path, *argv: str) -> dict[str, object]:
