@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import run_cli, tree_snapshot
 
 
 def _findings(document: dict[str, object]) -> list[tuple[object, ...]]:
@@ -38,3 +38,26 @@ def test_new_reports_what_validate_finds(project: Path, name: str, description: 
     assert bool(_findings(result)) is some
     assert (written["validation"]["errors"], written["validation"]["warnings"]) == (
         result["errors"], result["warnings"])
+
+
+def test_a_check_that_fails_beside_the_writes_leaves_nothing(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rules run while the files are written: a failure there still puts every file back.
+    from smartspec.runs import run
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a rule broke")
+
+    monkeypatch.setattr(run, "run_validation", broken)
+    before = tree_snapshot(project)
+    with pytest.raises(RuntimeError, match="a rule broke"):
+        run_cli(["new", "payments", "Card payments with a PostgreSQL ledger"], project)
+    assert tree_snapshot(project) == before
+
+
+def test_findings_gate_the_write_before_anything_is_written(project: Path) -> None:
+    # --validate-consistency decides on the findings first, so they are not checked beside.
+    made = run_cli(["new", "orders", "Orders over Kafka, TODO", "--validate-consistency",
+                    "--json"], project)
+    assert made.code == 0, made.err
+    assert json.loads(made.out)["validation"]["warnings"] == 2
