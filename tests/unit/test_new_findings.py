@@ -61,3 +61,16 @@ def test_findings_gate_the_write_before_anything_is_written(project: Path) -> No
                     "--json"], project)
     assert made.code == 0, made.err
     assert json.loads(made.out)["validation"]["warnings"] == 2
+
+
+def test_edit_reports_what_validate_finds(project: Path) -> None:
+    made = run_cli(["new", "orders", "Orders over gRPC and Kafka with a MongoDB store",
+                    "--profile=full"], project)
+    assert made.code == 0, made.err
+    spec = "specs/feature/spec-001-orders/spec.md"
+    edited = run_cli(["edit", spec, "Adds refunds, TODO", "--json"], project)
+    assert edited.code == 0, edited.err
+    written = json.loads(edited.out)
+    checked = run_cli(["validate", spec, "--format", "json"], project)
+    (result,) = json.loads(checked.out)["results"]
+    assert _findings(written["validation"]) == _findings(result) != []
