@@ -354,7 +354,12 @@ def _children(text: str, chosen: Iterable[str]) -> dict[str, tuple[str, str]]:
     "X per Y" phrases whose nouns are both entities of the model."""
     names = set(chosen)
     found: dict[str, tuple[str, str]] = {}
-    for match in PER_OWNER_RE.finditer(text.lower()):
+    lowered = text.lower()
+    # Every phrase the pattern reads holds "per", "each" or "every": most descriptions have
+    # none, and then the pattern is never compiled.
+    if not ("per" in lowered or "each" in lowered or "every" in lowered):
+        return found
+    for match in PER_OWNER_RE.finditer(lowered):
         child, owner = (singular_of(w) for w in match.groups())
         if child in names and owner in names and child != owner:
             found.setdefault(child, (owner, match.group(0)))
@@ -425,17 +430,20 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         chosen["invoice"] = Origin(DESCRIPTION, f"word {verbs['invoice']!r}")
     if "meter" in verbs and money and "subscription" not in chosen and "saas" in domains:
         chosen["subscription"] = Origin(DOMAIN, "usage is billed per subscription")
-    if OUTGOING_WEBHOOKS_RE.search(facts.text.lower()) and chosen:
+    # Each pattern below reads a word the description rarely holds ("webhook", "audit"):
+    # looked for first, so that the pattern is compiled only for a description that has it.
+    lowered = facts.text.lower()
+    if "webhook" in lowered and OUTGOING_WEBHOOKS_RE.search(lowered) and chosen:
         # Webhooks to customers go to URLs the customers register: the endpoints (with the
         # version of the secret that signs them) are stored and managed through the API.
         chosen["webhook_endpoint"] = Origin(DESCRIPTION, "webhooks to customers need "
                                                          "registered endpoints")
-    audit = AUDIT_LOG_RE.search(facts.text.lower())
+    audit = AUDIT_LOG_RE.search(lowered) if "audit" in lowered else None
     if audit is not None:
         # An audit log is a record the service keeps of who did what, not events it is fed:
         # "audit events" are its entries, so the generic event entity gives way to it.
         chosen["audit_event"] = Origin(DESCRIPTION, f"words {audit.group(0)!r}")
-        if AUDIT_EVENTS_RE.search(facts.text.lower()) and "event" in chosen \
+        if AUDIT_EVENTS_RE.search(lowered) and "event" in chosen \
                 and chosen["event"].source == DESCRIPTION:
             chosen.pop("event")
     if "ride" in chosen and {"driver", "drivers"} & description_words:
@@ -479,7 +487,7 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
     for written, entry in styles:
         found.append(Interface(entry.interface or "rest", INBOUND, entry.name, "clients",
                                Origin(DESCRIPTION, f"word {written!r}")))
-    admin = DJANGO_ADMIN_RE.search(lowered)
+    admin = DJANGO_ADMIN_RE.search(lowered) if "django" in lowered else None
     if admin is not None:
         # The Django admin site: pages staff use in a browser, rendered on the server.
         found.append(Interface("admin", INBOUND, "Django admin", "staff",
