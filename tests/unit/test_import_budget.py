@@ -54,6 +54,9 @@ NOT_FOR_NEW = (
     # Classes are NamedTuples or slotted classes: a dataclass costs half a millisecond to
     # define, and the module brings inspect (ast, dis, tokenize) with it.
     "dataclasses",
+    # The rules check the text beside the writes on a thread started with _thread: the
+    # threading module (and a pool) would cost more than the thread saves.
+    "threading", "concurrent", "multiprocessing",
 )
 # In a project without a registry yet (the first spec), the index and its ids file are small
 # and written with the standard library's json: msgspec, and what it loads at import
