@@ -4,7 +4,7 @@ Defining a class with ``typing.NamedTuple`` costs a quarter of a millisecond at 
 top of the ``collections.namedtuple`` it makes, typing evaluates every field's annotation
 (each a string here, under ``from __future__ import annotations``, compiled into a forward
 reference that nothing ever reads). ``smartspec new`` defines some fifty such classes, so that
-checking alone was a tenth of its start-up. This ``NamedTuple`` makes the very same class
+checking alone cost it several milliseconds. This ``NamedTuple`` makes the very same class
 (``collections.namedtuple`` with the defaults and the methods, properties and docstring of
 the class body) and keeps the annotations as written.
 
