@@ -13,6 +13,10 @@ shown, with the load average at the start and the end. (Waiting for the disk, fs
 is wall time only.)
 Targets: --version <= 3x; new financial <= 6x; new basic/compact <= 5x; one-spec validate
 <= 4x. (`bench/edit.py` prints the ratio of an edit of a 20 KB spec, target <= 6x.)
+
+Two rows say what the financial `new` is made of: importing only the standard-library modules
+it loads (the floor no smartspec change can go below), and the same `new` with
+--no-validation (the difference is what checking the written spec costs).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ BASIC_DESCRIPTION = "A small notes service with a REST API and a PostgreSQL stor
 SPEC = "specs/feature/spec-001-payment-processing/spec.md"
 NEW_FINANCIAL = "smartspec new (financial, fintech)"
 NEW_BASIC = "smartspec new (basic, compact)"
+STDLIB_FLOOR = "stdlib modules new loads (floor)"
+NEW_UNCHECKED = "smartspec new (financial) --no-validation"
 VALIDATE_ONE = "smartspec validate ONE_SPEC"
 TARGETS = {"smartspec --version": 3.0, NEW_FINANCIAL: 6.0, NEW_BASIC: 5.0, VALIDATE_ONE: 4.0}
 
@@ -55,17 +61,41 @@ def timed(argv: list[str], cwd: str, *, may_fail: bool = False) -> tuple[float, 
     return elapsed, cpu
 
 
+def stdlib_of_new(scratch: str) -> str:
+    """``import ...`` of the standard-library modules a financial ``new`` loads beyond a bare
+    interpreter's, found by running it once."""
+    # What the console script does, then the modules loaded, on stderr.
+    probe = ("import sys; sys.argv = ['smartspec', *sys.argv[1:]]\n"
+             "from smartspec.__main__ import run\n"
+             "try:\n    run()\nexcept SystemExit:\n    pass\n"
+             "print(' '.join(sorted(sys.modules)), file=sys.stderr)")
+    folder = tempfile.mkdtemp(dir=scratch)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+    done = subprocess.run([sys.executable, "-c", probe, "new", "payment-processing", DESCRIPTION,
+                           "--profile=financial", "--domain=fintech"], cwd=folder, env=env,
+                          capture_output=True, text=True, check=True)
+    bare = subprocess.run([sys.executable, "-c", "import sys; print(' '.join(sys.modules))"],
+                          capture_output=True, text=True, check=True).stdout.split()
+    loaded = done.stderr.strip().splitlines()[-1].split()
+    names = [m for m in loaded if m not in bare and m.split(".")[0] in sys.stdlib_module_names
+             and m.split(".")[0] not in ("nt", "_winapi", "winreg", "msvcrt")]
+    return "import " + ", ".join(names)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     runs = parser.parse_args().runs
     command = [str(SMARTSPEC)] if SMARTSPEC.exists() else [sys.executable, "-m", "smartspec"]
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in (
-        "python -c pass", "smartspec --version", NEW_FINANCIAL, NEW_BASIC, VALIDATE_ONE)}
+        "python -c pass", "smartspec --version", NEW_FINANCIAL, NEW_BASIC, VALIDATE_ONE,
+        STDLIB_FLOOR, NEW_UNCHECKED)}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as scratch:
+        stdlib_imports = stdlib_of_new(scratch)
         for round_number in range(runs + 1):
             folder = tempfile.mkdtemp(dir=scratch)
+            unchecked = tempfile.mkdtemp(dir=scratch)
             times = [
                 timed([sys.executable, "-c", "pass"], folder),
                 timed([*command, "--version"], folder),
@@ -74,6 +104,9 @@ def main() -> None:
                 timed([*command, "new", "notes", BASIC_DESCRIPTION, "--profile=basic",
                        "--mode=compact"], folder),
                 timed([*command, "validate", SPEC], folder, may_fail=True),
+                timed([sys.executable, "-c", stdlib_imports], folder),
+                timed([*command, "new", "payment-processing", DESCRIPTION,
+                       "--profile=financial", "--domain=fintech", "--no-validation"], unchecked),
             ]
             if round_number == 0:
                 continue  # warm-up: first run compiles bytecode
@@ -81,14 +114,14 @@ def main() -> None:
                 samples[name].append(value)
     base = statistics.median(wall for wall, _ in samples["python -c pass"])
     base_cpu = statistics.median(cpu for _, cpu in samples["python -c pass"])
-    print(f"{'command':<38} {'median ms':>10} {'ratio':>7} {'cpu ms':>8} {'cpu ratio':>9}  target")
+    print(f"{'command':<42} {'median ms':>10} {'ratio':>7} {'cpu ms':>8} {'cpu ratio':>9}  target")
     for name, values in samples.items():
         median = statistics.median(wall for wall, _ in values)
         cpu = statistics.median(cpu for _, cpu in values)
         ratio = median / base
         target = TARGETS.get(name)
         verdict = "" if target is None else f"<= {target:.0f}x {'ok' if ratio <= target else 'MISSED'}"
-        print(f"{name:<38} {median * 1000:>10.1f} {ratio:>6.2f}x {cpu * 1000:>8.1f} "
+        print(f"{name:<42} {median * 1000:>10.1f} {ratio:>6.2f}x {cpu * 1000:>8.1f} "
               f"{cpu / base_cpu:>8.2f}x  {verdict}")
     print(f"({runs} rounds, interleaved; Python {sys.version.split()[0]}; load average "
           f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)")

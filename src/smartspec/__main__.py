@@ -22,6 +22,13 @@ def run() -> None:
         code = answer(argv[1:])
         if code is not None:
             sys.exit(code)
+    # One command is a short process whose objects (modules, classes, the parsed spec) mostly
+    # live until it exits; at the default thresholds the collector scans them some 35 times
+    # during a `new`, about 8 ms for nothing. Young objects are collected every 50,000
+    # allocations instead (as mypy does for the same reason): cycles are still freed.
+    import gc
+
+    gc.set_threshold(50_000, 20, 20)
     from smartspec.cli import main
 
     sys.exit(main(argv))

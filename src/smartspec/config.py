@@ -12,11 +12,12 @@ import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, TypeVar
 
 from smartspec.errors import ConfigError, UsageError
 from smartspec.fsutil import CONFIG_FILE, STATE_DIR, find_root, inside_root
 from smartspec.options import Options
+from smartspec.tuples import NamedTuple
 
 T = TypeVar("T")
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import NamedTuple
 
 from smartspec.domains import packs
 from smartspec.lazyre import lazy_re
 from smartspec.options import DOMAINS
 from smartspec.specids import DESCRIPTION_ID_RE
+from smartspec.tuples import NamedTuple
 from smartspec.wordgroups import RULE_GROUPS, extend
 from smartspec.wordgroups import word_pattern as word_pattern
 

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import Any
 
 from smartspec.markers import (
     ANY_META_RE,
@@ -24,6 +24,7 @@ from smartspec.markers import (
     SETTINGS_RE,
     parse_settings,
 )
+from smartspec.tuples import NamedTuple
 
 # How every settings comment starts; a line that starts so but is not one is a problem.
 SETTINGS_PREFIX = "<!-- smartspec:"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from smartspec import catalog
 from smartspec.document import (
@@ -31,7 +31,9 @@ from smartspec.document import (
     parse,
 )
 from smartspec.errors import DocumentError
+from smartspec.lazyre import lazy_re
 from smartspec.markers import BUILTIN_CRITICAL, SETTINGS_RE, critical_open
+from smartspec.tuples import NamedTuple
 
 EARLIER_TITLE = "Earlier sections"
 EARLIER_NOTE = (
@@ -65,14 +67,14 @@ _COMPACT_ONLY = frozenset(catalog.normalise_title(t) for t in (
     "Technical Specification", "Constraints & Risk Notes", "Constraints & Risks",
     "Acceptance Tests"))
 # A heading exactly as smartspec writes it: "## 3. Architecture".
-_SMARTSPEC_HEADING_RE = re.compile(r"^## (\d+)\. (.+?)(\r?\n)?$")
+_SMARTSPEC_HEADING_RE = lazy_re(r"^## (\d+)\. (.+?)(\r?\n)?$")
 # Any line that is a numbered ``##`` heading (document.SECTION_NUMBER_RE, line by line).
-_HEADING_NUMBER_RE = re.compile(SECTION_NUMBER_RE.pattern, re.MULTILINE)
+_HEADING_NUMBER_RE = lazy_re(SECTION_NUMBER_RE.pattern, re.MULTILINE)
 # A sub-heading smartspec numbers under its section: "### 3.1 Settings", "#### 3.2.1 Keys".
-_SUB_NUMBER_RE = re.compile(r"^(#{3,6}[ \t]+)(\d+)(?=\.\d)", re.MULTILINE)
+_SUB_NUMBER_RE = lazy_re(r"^(#{3,6}[ \t]+)(\d+)(?=\.\d)", re.MULTILINE)
 # How rendered text points at another section (render._reference): "section 3, Title". No
 # \b before it: that makes the scan a hundred times slower; ``_number`` checks the boundary.
-_REFERENCE_RE = re.compile(r"section (\d+), ")
+_REFERENCE_RE = lazy_re(r"section (\d+), ")
 
 # Fates of a section: what the edit report says happened to each one.
 REGENERATED = "regenerated"

@@ -6,9 +6,10 @@ it and the report can say where each value came from.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from smartspec.errors import UsageError
+from smartspec.tuples import NamedTuple
 
 PROFILES = ("basic", "backend-service", "financial", "full")
 MODES = ("standard", "compact")

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from smartspec import catalog
 from smartspec.config import DEFAULT, FLAG, Settings, Sourced
 from smartspec.detect import Facts
 from smartspec.domains import detect_domains, packs
 from smartspec.errors import UsageError
+from smartspec.lazyre import lazy_re
 from smartspec.model import SystemModel
 from smartspec.options import (
     DOMAINS,
@@ -22,11 +23,12 @@ from smartspec.options import (
     check_choice,
 )
 from smartspec.specids import GIVEN_ID_RE
+from smartspec.tuples import NamedTuple
 
 DETECTED = "detected"
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
-CATEGORY_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+SLUG_RE = lazy_re(r"^[a-z0-9][a-z0-9-]{1,63}$")
+CATEGORY_RE = lazy_re(r"^[a-z][a-z0-9-]{0,31}$")
 
 # Built-in auto levels per profile, as the user's description of the profiles sets them;
 # callables read the facts.

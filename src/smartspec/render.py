@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -21,15 +20,17 @@ from smartspec.content.sql import schema_for
 from smartspec.content.stacks import code_subject, stack_for
 from smartspec.content.system import describe_system
 from smartspec.domains import material_for
+from smartspec.lazyre import lazy_re
 from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
 from smartspec.targets import targets_for
+from smartspec.template_runtime import Deferred, materialized
 
 if TYPE_CHECKING:
     import jinja2
 
     from smartspec.plan import PlannedSection, SpecPlan
 
-_BLANK_RUNS_RE = re.compile(r"\n{3,}")
+_BLANK_RUNS_RE = lazy_re(r"\n{3,}")
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +152,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 # What may open a Markdown block when it starts a line: headings, fences, quotes, HTML,
 # list bullets, thematic breaks, setext underlines, tables; and "1." or "1)" (ordered lists).
-_BLOCK_START_RE = re.compile(r"^(?:[#`~>< \t*+\-=|_]|\d+[.)])")
+_BLOCK_START_RE = lazy_re(r"^(?:[#`~>< \t*+\-=|_]|\d+[.)])")
 
 
 def user_text(text: str) -> str:
@@ -185,7 +186,8 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
         "related": related,
         "system": describe_system(plan),
         "stack": stack_for(plan),
-        "code": code_subject(plan),
+        # The DI and saga examples' subject: only their sections ask for it.
+        "code": Deferred(lambda: code_subject(plan)),
         "schema": schema_for(plan),
         "service_targets": service_targets(plan),
         "ref": lambda key: _reference(plan, key),
@@ -217,7 +219,8 @@ def render_section(plan: SpecPlan, section: PlannedSection, ctx: dict[str, Any])
         except TemplateNotFound:
             body = None  # it imports a template the build did not compile: Jinja renders it
     if body is None:
-        body = environment().get_template(name).render(ctx, n=section.number, section=section)
+        body = environment().get_template(name).render(materialized(ctx), n=section.number,
+                                                        section=section)
     return _tidy(body).strip("\n")
 
 

@@ -10,9 +10,8 @@ circuit breaker, rate limits, idempotency window, saga timeout) are the referenc
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from smartspec.domains import packs
+from smartspec.tuples import NamedTuple
 
 
 class Targets(NamedTuple):

@@ -20,11 +20,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
 from typing import Any
 
+from smartspec.lazyre import lazy_re
 from smartspec.prose import oxford
 
 __all__ = [
-    "ENVIRONMENT", "FILTERS", "SMARTSPEC_FILTERS", "TESTS", "Environment", "LoopContext", "Macro", "Markup",
-    "Namespace", "TemplateNotFound", "TemplateReference", "TemplateRuntimeError", "Undefined",
+    "ENVIRONMENT", "FILTERS", "SMARTSPEC_FILTERS", "TESTS", "Deferred", "Environment",
+    "LoopContext", "Macro", "Markup", "Namespace", "TemplateNotFound", "TemplateReference",
+    "TemplateRuntimeError", "Undefined",
     "escape", "identity", "internalcode", "markup_join", "missing", "str_join",
 ]
 
@@ -42,6 +44,29 @@ class _Missing:
 
 
 missing: Any = _Missing()
+
+
+class Deferred:
+    """A value of the template context made when a template first asks for it: some cost
+    milliseconds (and imports) that only a few sections use, so a plan without those
+    sections never pays for them. Made once, however many templates ask."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._value: Any = missing
+
+    def value(self) -> Any:
+        if self._value is missing:
+            self._value = self._make()
+        return self._value
+
+
+def materialized(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with every deferred value made (for Jinja, which does not know them)."""
+    return {key: value.value() if type(value) is Deferred else value
+            for key, value in values.items()}
 
 
 class TemplateRuntimeError(Exception):
@@ -287,7 +312,8 @@ class Context:
         if key in self.vars:
             return self.vars[key]
         if key in self.parent:
-            return self.parent[key]
+            value = self.parent[key]
+            return value.value() if type(value) is Deferred else value
         return missing
 
     def resolve(self, key: str) -> Any:
@@ -363,6 +389,9 @@ def _pass(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return mark
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class Environment:
     """What compiled code reads from ``environment``: the undefined type, concat, filters,
     tests, globals, attribute and item lookup, and the other compiled templates (for
@@ -381,6 +410,14 @@ class Environment:
         self.loader: Callable[[str], Template] | None = None
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        # Most lookups are keys of the plain dicts a template is given (``spec.title``); a
+        # dict has no attributes but its methods, so its key is looked up straight away
+        # instead of after a failed attribute lookup (an exception per access).
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
         try:
             return getattr(obj, attribute)
         except AttributeError:
@@ -511,7 +548,7 @@ def do_replace(eval_ctx: EvalContext, s: Any, old: Any, new: Any, count: int | N
     return str(s).replace(str(old), str(new), -1 if count is None else count)
 
 
-_WORD_START_RE = re.compile(r"([-\s({\[<]+)")
+_WORD_START_RE = lazy_re(r"([-\s({\[<]+)")
 
 
 def do_title(s: Any) -> str:

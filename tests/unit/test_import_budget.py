@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
 from smartspec import render
 from smartspec.template_compiler import write_package
@@ -53,6 +54,9 @@ NOT_FOR_NEW = (
     # Classes are NamedTuples or slotted classes: a dataclass costs half a millisecond to
     # define, and the module brings inspect (ast, dis, tokenize) with it.
     "dataclasses",
+    # The rules check the text beside the writes on a thread started with _thread: the
+    # threading module (and a pool) would cost more than the thread saves.
+    "threading", "concurrent", "multiprocessing",
 )
 # In a project without a registry yet (the first spec), the index and its ids file are small
 # and written with the standard library's json: msgspec, and what it loads at import
@@ -77,7 +81,7 @@ NOT_FOR_VALIDATE = (
 )
 
 
-def _modules(cwd: Path, *argv: str) -> tuple[int, list[str]]:
+def _probe_env(cwd: Path) -> dict[str, str]:
     # The templates compiled as the build compiles them, whether or not this copy of smartspec
     # was installed with them.
     compiled = cwd / ".compiled"
@@ -86,7 +90,11 @@ def _modules(cwd: Path, *argv: str) -> tuple[int, list[str]]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "SMARTSPEC_NO_CACHE": "1",
            "PYTHONPATH": os.pathsep.join([str(compiled), os.environ.get("PYTHONPATH", "")])}
     env.pop("SMARTSPEC_NO_COMPILED_TEMPLATES", None)
-    done = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=cwd, env=env,
+    return env
+
+
+def _modules(cwd: Path, *argv: str) -> tuple[int, list[str]]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=cwd, env=_probe_env(cwd),
                           capture_output=True, text=True, check=False, timeout=120)
     assert done.stdout.strip(), done.stderr
     last = json.loads(done.stdout.strip().splitlines()[-1])
@@ -188,3 +196,56 @@ def test_rule_patterns_compile_on_first_use(tmp_path: Path) -> None:
 
     assert figures._PERCENTILE_HEADER_RE.match("p99 latency") is not None
     assert figures._PERCENTILE_HEADER_RE.pattern.startswith("^[Pp]")
+
+
+# While a command runs: the record classes typing.NamedTuple makes, by module.
+RUN_COUNTING = """\
+import json, sys, typing
+from collections import Counter
+made = Counter()
+make_class = typing.NamedTupleMeta.__new__
+def counting(cls, typename, bases, namespace):
+    made[namespace.get("__module__", "?")] += 1
+    return make_class(cls, typename, bases, namespace)
+typing.NamedTupleMeta.__new__ = counting
+from smartspec import cli
+code = cli.main(sys.argv[1:])
+print(json.dumps({"code": code, "made": made}))
+"""
+
+# The modules new and edit run define their records with smartspec.tuples.NamedTuple: the
+# same classes at half the import cost (typing compiles every annotation string).
+OWN_RECORDS = ("smartspec.model", "smartspec.content", "smartspec.plan", "smartspec.detect",
+               "smartspec.render", "smartspec.runs", "smartspec.merge",
+               "smartspec.template_runtime", "smartspec.options", "smartspec.config",
+               "smartspec.document", "smartspec.domains", "smartspec.knowledge",
+               "smartspec.catalog", "smartspec.targets", "smartspec.workspace")
+
+
+def _counted(cwd: Path, *argv: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", RUN_COUNTING, *argv], cwd=cwd,
+                          env=_probe_env(cwd), capture_output=True, text=True, check=False,
+                          timeout=120)
+    assert done.stdout.strip(), done.stderr
+    counted: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert counted["code"] in (0, 1)
+    return counted
+
+
+def test_new_and_edit_make_their_records_cheaply(tmp_path: Path) -> None:
+    spec = "specs/feature/spec-001-payment-processing/spec.md"
+    for argv in (("new", "payment-processing", DESCRIPTION, "--profile=financial",
+                  "--domain=fintech"),
+                 ("edit", spec, "Adds refunds", "--performance=full")):
+        made = cast("dict[str, int]", _counted(tmp_path, *argv)["made"])
+        assert [name for name in made if name.startswith(OWN_RECORDS)] == [], argv[0]
+
+
+def test_compact_new_renders_no_code_examples(tmp_path: Path) -> None:
+    # Compact mode has no DI or saga section: the code examples' subject (and the sample
+    # values and tokens it is made of) is never asked for, so never made.
+    code, modules = _modules(tmp_path, "new", "notes", "A notes service with a REST API",
+                             "--profile=basic", "--mode=compact")
+    assert code in (0, 1)
+    assert "smartspec.content.stacks" in modules
+    assert _loaded(modules, ("smartspec.content.examples", "base64")) == []

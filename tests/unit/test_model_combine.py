@@ -139,3 +139,20 @@ def test_join_descriptions() -> None:
     assert join_descriptions("Orders API", "  ") == "Orders API"
     assert join_descriptions("Exports CSV", "Exports CSV and PDF") == "Exports CSV and PDF"
     assert join_descriptions("A. revision 10", "revision 1") == "A. revision 10. revision 1"
+
+
+# Letters of both cases, digits, "_" and separators: what decides a whole-word match.
+_WORDISH = st.text(alphabet="abAB1_ .-,ſK", max_size=12)
+
+
+@given(text=_WORDISH, words=_WORDISH.filter(bool))
+@settings(max_examples=400, deadline=None)
+def test_holds_is_the_whole_word_search(text: str, words: str) -> None:
+    # ASCII text is searched without compiling a pattern per description; the answer is the
+    # pattern's, also for the characters ignoring case treats specially (long s, Kelvin).
+    import re
+
+    from smartspec.model.combine import _holds
+
+    expected = re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text, re.IGNORECASE) is not None
+    assert _holds(text, words) is expected

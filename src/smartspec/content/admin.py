@@ -10,7 +10,9 @@ actions are the schema's.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.model import Entity, Operation, SystemModel

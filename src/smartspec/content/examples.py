@@ -13,9 +13,10 @@ import base64
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.detect import Endpoint

@@ -10,9 +10,10 @@ columns, its statuses the schema's states.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from smartspec.model.build import article
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.content.examples import ExampleIds

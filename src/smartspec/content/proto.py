@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.model import Entity, Operation, SystemModel

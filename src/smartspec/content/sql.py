@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from smartspec.content.system import STORED_VALUE_RE, currency_for
 from smartspec.prose import oxford
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.model import Entity, SystemModel

@@ -9,9 +9,10 @@ Spring beans, ASP.NET Core's container, Go constructor functions.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from smartspec.content.code_lang import Field, Part, literal, member, parts, type_of
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.model import Entity, Operation, SystemModel

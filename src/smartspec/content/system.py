@@ -9,7 +9,10 @@ per-service breakdown needs services), a conventional one is proposed and marked
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from smartspec.lazyre import lazy_re
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.content.admin import AdminSite
@@ -42,7 +45,7 @@ SERVICE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 CACHE_LIKE = frozenset({"Redis"})
 # Words that ask for value held for a customer; "credit card" is a way to pay, not a balance.
-STORED_VALUE_RE = re.compile(
+STORED_VALUE_RE = lazy_re(
     r"\b(?:credits?(?!\s+cards?)|wallets?|balances?|top[- ]?ups?|prepaid|points)\b", re.IGNORECASE)
 
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from smartspec.options import DOMAINS
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.plan import SpecPlan

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
+
+from smartspec.tuples import NamedTuple
 
 # Roles whose technology is a store, and the store role the model gives it.
 STORE_ROLES = {

@@ -11,7 +11,9 @@ JSON for ``smartspec model --json`` and the model file stored beside a spec.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
+
+from smartspec.tuples import NamedTuple
 
 # Where a fact came from.
 DESCRIPTION = "description"

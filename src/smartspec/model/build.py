@@ -19,6 +19,7 @@ from typing import Any
 from smartspec import knowledge
 from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of, singular_of
 from smartspec.domains import packs
+from smartspec.lazyre import lazy_re
 from smartspec.model import (
     DEFAULT,
     DESCRIPTION,
@@ -56,16 +57,16 @@ _BROKER_INTERFACE = {"Kafka": "kafka", "Redpanda": "kafka", "Amazon Kinesis": "k
 # An audit log the service keeps: "audit log", "audit logs", "audit trail", "log audit
 # events", "audit events", "audit logging", "auditing". A bare "audit" (a compliance audit)
 # is not a log.
-AUDIT_LOG_RE = re.compile(r"\baudit(?:ing|ed)?\s+(?:logs?|logging|trails?|events?|records?)\b"
+AUDIT_LOG_RE = lazy_re(r"\baudit(?:ing|ed)?\s+(?:logs?|logging|trails?|events?|records?)\b"
                           r"|\blogs?\s+(?:all\s+)?audit\b|\bauditing\b")
 # "audit events" name the log's entries, not a second kind of event.
-AUDIT_EVENTS_RE = re.compile(r"\baudit\s+events?\b")
+AUDIT_EVENTS_RE = lazy_re(r"\baudit\s+events?\b")
 
 # "Django admin", "Django admin dashboard", "Django's admin site": server-rendered pages.
-DJANGO_ADMIN_RE = re.compile(r"\bdjango(?:'s)?\s+admin\b")
+DJANGO_ADMIN_RE = lazy_re(r"\bdjango(?:'s)?\s+admin\b")
 
 # Webhooks the service sends to its customers (not a provider's webhooks it receives).
-OUTGOING_WEBHOOKS_RE = re.compile(
+OUTGOING_WEBHOOKS_RE = lazy_re(
     r"webhooks?\s+(?:to|for)\s+(?:customers|clients|merchants|partners|subscribers)"
     r"|(?:notify|notifies|send|sends)\s+\w+\s+(?:by|via)\s+webhooks?")
 
@@ -344,7 +345,7 @@ def _auth(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
 
 # "refunds per order", "notes for each ticket", "comments of every post": the first noun is a
 # child that exists only under the second, so it is created and listed under its owner.
-PER_OWNER_RE = re.compile(r"\b([a-z_]+)\s+(?:per|for\s+each|for\s+every|of\s+each|of\s+every)"
+PER_OWNER_RE = lazy_re(r"\b([a-z_]+)\s+(?:per|for\s+each|for\s+every|of\s+each|of\s+every)"
                           r"\s+([a-z_]+)\b")
 
 
@@ -353,7 +354,12 @@ def _children(text: str, chosen: Iterable[str]) -> dict[str, tuple[str, str]]:
     "X per Y" phrases whose nouns are both entities of the model."""
     names = set(chosen)
     found: dict[str, tuple[str, str]] = {}
-    for match in PER_OWNER_RE.finditer(text.lower()):
+    lowered = text.lower()
+    # Every phrase the pattern reads holds "per", "each" or "every": most descriptions have
+    # none, and then the pattern is never compiled.
+    if not ("per" in lowered or "each" in lowered or "every" in lowered):
+        return found
+    for match in PER_OWNER_RE.finditer(lowered):
         child, owner = (singular_of(w) for w in match.groups())
         if child in names and owner in names and child != owner:
             found.setdefault(child, (owner, match.group(0)))
@@ -424,17 +430,20 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         chosen["invoice"] = Origin(DESCRIPTION, f"word {verbs['invoice']!r}")
     if "meter" in verbs and money and "subscription" not in chosen and "saas" in domains:
         chosen["subscription"] = Origin(DOMAIN, "usage is billed per subscription")
-    if OUTGOING_WEBHOOKS_RE.search(facts.text.lower()) and chosen:
+    # Each pattern below reads a word the description rarely holds ("webhook", "audit"):
+    # looked for first, so that the pattern is compiled only for a description that has it.
+    lowered = facts.text.lower()
+    if "webhook" in lowered and OUTGOING_WEBHOOKS_RE.search(lowered) and chosen:
         # Webhooks to customers go to URLs the customers register: the endpoints (with the
         # version of the secret that signs them) are stored and managed through the API.
         chosen["webhook_endpoint"] = Origin(DESCRIPTION, "webhooks to customers need "
                                                          "registered endpoints")
-    audit = AUDIT_LOG_RE.search(facts.text.lower())
+    audit = AUDIT_LOG_RE.search(lowered) if "audit" in lowered else None
     if audit is not None:
         # An audit log is a record the service keeps of who did what, not events it is fed:
         # "audit events" are its entries, so the generic event entity gives way to it.
         chosen["audit_event"] = Origin(DESCRIPTION, f"words {audit.group(0)!r}")
-        if AUDIT_EVENTS_RE.search(facts.text.lower()) and "event" in chosen \
+        if AUDIT_EVENTS_RE.search(lowered) and "event" in chosen \
                 and chosen["event"].source == DESCRIPTION:
             chosen.pop("event")
     if "ride" in chosen and {"driver", "drivers"} & description_words:
@@ -478,7 +487,7 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
     for written, entry in styles:
         found.append(Interface(entry.interface or "rest", INBOUND, entry.name, "clients",
                                Origin(DESCRIPTION, f"word {written!r}")))
-    admin = DJANGO_ADMIN_RE.search(lowered)
+    admin = DJANGO_ADMIN_RE.search(lowered) if "django" in lowered else None
     if admin is not None:
         # The Django admin site: pages staff use in a browser, rendered on the server.
         found.append(Interface("admin", INBOUND, "Django admin", "staff",

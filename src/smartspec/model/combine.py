@@ -89,10 +89,27 @@ def join_descriptions(old: str, words: str) -> str:
 
 
 def _holds(text: str, words: str) -> bool:
-    """``words`` appear in ``text`` as whole words ("revision 1" is not in "revision 10")."""
+    """``words`` appear in ``text`` as whole words ("revision 1" is not in "revision 10"),
+    ignoring case."""
+    if words and text.isascii() and words.isascii():
+        # The pattern below, without compiling one for every description: for ASCII text,
+        # ignoring case is lower-casing and a word character is a letter, digit or "_".
+        lowered, wanted = text.lower(), words.lower()
+        start = lowered.find(wanted)
+        while start != -1:
+            end = start + len(wanted)
+            if not (start and _word_char(lowered[start - 1])) and not (
+                    end < len(lowered) and _word_char(lowered[end])):
+                return True
+            start = lowered.find(wanted, start + 1)
+        return False
     import re
 
     return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def merge_models(old: SystemModel, new: SystemModel) -> SystemModel:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from smartspec.errors import UsageError
+from smartspec.lazyre import lazy_re
 
 # Flags of the $ARGUMENTS form that take a value (all others are switches).
 VALUE_FLAGS = frozenset({
@@ -21,11 +22,11 @@ VALUE_FLAGS = frozenset({
 
 
 # A flag inside free text: --name, --name=value, --name="quoted value".
-FLAG_RE = re.compile(r"""(?<!\S)(--[a-z][a-z-]*)(?:=("[^"]*"|'[^']*'|\S+))?""")
+FLAG_RE = lazy_re(r"""(?<!\S)(--[a-z][a-z-]*)(?:=("[^"]*"|'[^']*'|\S+))?""")
 
 
 # "Create SPEC for ...", "Create a spec for ...", "สร้าง SPEC สำหรับ ..."
-CREATE_PREFIX_RE = re.compile(
+CREATE_PREFIX_RE = lazy_re(
     r"^\s*(?:create|generate|write|new)\s+(?:a\s+|an\s+)?spec(?:ification)?\s+(?:for|of|about)\s+"
     r"|^\s*สร้าง\s*spec\s*(?:สำหรับ)?\s*",
     re.IGNORECASE,
@@ -33,7 +34,7 @@ CREATE_PREFIX_RE = re.compile(
 
 
 # Where the title ends inside the free text: punctuation or a connecting word.
-TITLE_END_RE = re.compile(
+TITLE_END_RE = lazy_re(
     r"[.,;:(]|\s(?:with|using|that|which|for|on|in|via|backed)\s|\s[-–]\s", re.IGNORECASE
 )
 

@@ -42,6 +42,7 @@ from smartspec.runs.run import (
     open_spec,
     record_in_index,
     run_validation,
+    validation_beside,
     write_reports,
 )
 from smartspec.specfile import SpecArg, file_mode, read_spec, unified_diff
@@ -53,10 +54,13 @@ from smartspec.workspace import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from smartspec.index.model import SpecIndex
     from smartspec.merge import MergeResult, OldSpec
     from smartspec.model import SystemModel
     from smartspec.plan import SpecPlan
+    from smartspec.rules import ValidationResult
     from smartspec.runs.adopt import AdoptOutcome
 
 
@@ -132,9 +136,16 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         records = result.records
         check_registry = {**registry, "specs": {**registry["specs"], request.spec_id: {
             "path": rel, "sections": records}}}
+        # As new does: unless the findings decide whether to write or nothing is written,
+        # the rules check the merged text while the files are written.
+        beside = (not options.nogenerate and not options.validate_consistency
+                  and bool(settings["validation_enabled"]))
+        checked = (validation_beside(result.text, rel, settings, index, check_registry)
+                   if beside else None)
         summary = RunSummary(
             command=command, plan=plan, spec_path=rel,
-            checked=run_validation(result.text, rel, settings, index, check_registry),
+            checked=None if beside else run_validation(result.text, rel, settings, index,
+                                                       check_registry),
             backups_enabled=bool(settings["create_backups"]),
             reports_enabled=bool(settings["generate_reports"]),
             dry_run=bool(options.nogenerate),
@@ -152,7 +163,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
 
         run = Run(command, settings, moment, argv, started)
         _write_edit(run, request, result, plan, path, rel, index, index_path, registry, entry,
-                    summary, changed, decisions=[d.to_json() for d in plan.decisions],
+                    summary, changed, checked, decisions=[d.to_json() for d in plan.decisions],
                     sections=[{"key": f.key, "title": f.title, "fate": f.fate}
                               for f in result.fates])
     return Outcome(summary, result.text, settings, extra=extra)
@@ -595,9 +606,11 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
 
 def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan, path: Path,
                 rel: str, index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
-                entry: Any, summary: RunSummary, changed: bool, **trace: Any) -> None:
+                entry: Any, summary: RunSummary, changed: bool,
+                checked: Callable[[], ValidationResult | None] | None, **trace: Any) -> None:
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
-    put back if one fails. The registry goes before the spec and accepts the previous fingerprints too,
+    put back if one fails (``checked``: the findings still being made, waited for before the
+    reports). The registry goes before the spec and accepts the previous fingerprints too,
     so a run killed between the two leaves a spec whose sections are still recognised."""
 
     settings, workspace, moment, journal = request.settings, run.workspace, run.moment, run.journal
@@ -625,6 +638,8 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
         summary.written += record_in_index(workspace, settings, index, index_path, result.text,
                                            rel, sha256=hashlib.sha256(payload).hexdigest(),
                                            journal=journal)
+        if checked is not None:
+            summary.checked = checked()
         if settings["generate_reports"]:
             write_reports(workspace, summary, "edit", moment, journal)
         run.trace(request.spec_id, summary.written, **trace)

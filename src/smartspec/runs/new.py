@@ -20,8 +20,11 @@ from smartspec.report import RunSummary
 from smartspec.workspace import Journal, Workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from smartspec.index.model import SpecIndex
     from smartspec.plan import SpecPlan
+    from smartspec.rules import ValidationResult
 
 from smartspec.runs.run import (
     Confirm,
@@ -34,6 +37,7 @@ from smartspec.runs.run import (
     record_in_index,
     run_validation,
     section_hashes,
+    validation_beside,
     write_reports,
 )
 
@@ -130,9 +134,16 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
             )
         text = render(plan, related=related_view(plan, index))
         check_rendered(text, plan, rel)
+        # Unless the findings decide whether to write (--validate-consistency) or nothing is
+        # written, the rules check the text while the files are written; the reports wait
+        # for the findings.
+        beside = (not options.nogenerate and not options.validate_consistency
+                  and bool(settings["validation_enabled"]))
+        checked = (validation_beside(text, rel, settings, index, None) if beside
+                   else _done(run_validation(text, rel, settings, index, None)))
         summary = RunSummary(
             command="new", plan=plan, spec_path=rel,
-            checked=run_validation(text, rel, settings, index, None),
+            checked=None if beside else checked(),
             backups_enabled=bool(settings["create_backups"]),
             reports_enabled=bool(settings["generate_reports"]),
             dry_run=bool(options.nogenerate),
@@ -150,18 +161,24 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
         registry = workspace.load_registry()
         with run.journal.guard(workspace, spec_path):
             _write_new(workspace, settings, plan, text, spec_path, index, index_path, summary,
-                       moment, registry, run.journal)
+                       moment, registry, run.journal, checked)
             run.trace(plan.spec_id, summary.written,
                       decisions=[d.to_json() for d in plan.decisions])
     return Outcome(summary, text, settings)
 
 
+def _done(result: ValidationResult | None) -> Callable[[], ValidationResult | None]:
+    """A validation already run, as the call ``validation_beside`` returns."""
+    return lambda: result
+
+
 def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: str,
                spec_path: Path, index: SpecIndex | None, index_path: Path | None,
                summary: RunSummary, moment: datetime, registry: dict[str, Any],
-               journal: Journal) -> None:
+               journal: Journal, checked: Callable[[], ValidationResult | None]) -> None:
     """The write sequence: spec first (the thing a person cares about), then the bookkeeping;
-    every file is remembered in ``journal`` before it is written."""
+    every file is remembered in ``journal`` before it is written. ``checked`` gives the
+    findings (waiting for them if the rules are still at work) before the reports."""
 
     rel = summary.spec_path
     journal.remember(spec_path)
@@ -184,6 +201,7 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
 
     summary.written += record_in_index(workspace, settings, index, index_path, text, rel,
                                        journal=journal)
+    summary.checked = checked()
 
     if settings["generate_reports"]:
         write_reports(workspace, summary, "generation", moment, journal)

@@ -4,7 +4,6 @@ smartspec wrote it, a person did, or the folder names it."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from smartspec.config import Settings
 from smartspec.errors import DocumentError
+from smartspec.lazyre import lazy_re
 from smartspec.runs.new import taken_spec_ids
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def list_field(record: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
 
 
 # The moment as smartspec writes it in a settings comment (2026-11-18T11:06:40Z).
-_WRITTEN_MOMENT_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_WRITTEN_MOMENT_RE = lazy_re(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
 
 def moment_of(value: Any) -> datetime | None:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from smartspec.config import Settings
 from smartspec.errors import UsageError, ValidationFailed
@@ -20,6 +20,7 @@ from smartspec.options import Options
 from smartspec.records import SlotRecord
 from smartspec.report import RunSummary, markdown
 from smartspec.specfile import SpecArg, resolve_spec
+from smartspec.tuples import NamedTuple
 from smartspec.workspace import Journal, Workspace
 
 if TYPE_CHECKING:
@@ -157,6 +158,39 @@ def run_validation(text: str, rel_path: str, settings: Settings, index: SpecInde
     from smartspec.rules import validate_text
 
     return validate_text(text, path=rel_path, settings=settings, index=index, registry=registry)
+
+
+def validation_beside(text: str, rel_path: str, settings: Settings, index: SpecIndex | None,
+                      registry: dict[str, Any] | None) -> Callable[[], ValidationResult | None]:
+    """``run_validation`` started on a second thread; the returned call waits for its result
+    (and raises what it raised). A run that writes whatever the findings are starts it before
+    its writes: the rules check the text while the writes wait for the disk (fsync releases
+    the interpreter), so the same findings cost less of the user's wait."""
+    import _thread  # the threading module's own primitives, without its import
+
+    outcome: list[Any] = []
+    finished = _thread.allocate_lock()
+    finished.acquire()
+
+    def check() -> None:
+        try:
+            outcome.append(run_validation(text, rel_path, settings, index, registry))
+        except BaseException as exc:  # handed to the waiting thread, raised there
+            outcome.append(exc)
+        finally:
+            finished.release()
+
+    _thread.start_new_thread(check, ())
+
+    def result() -> ValidationResult | None:
+        with finished:
+            found = outcome[0]
+        if isinstance(found, BaseException):
+            raise found
+        checked: ValidationResult | None = found
+        return checked
+
+    return result
 
 
 def confirm_or_refuse(validation: dict[str, Any] | None, options: Options, confirm: Confirm | None) -> None:

@@ -1,0 +1,124 @@
+"""smartspec.tuples.NamedTuple makes the class typing.NamedTuple makes, without evaluating
+the annotations: same fields, defaults, methods, repr, equality, pickling and refusals."""
+
+from __future__ import annotations
+
+import pickle
+import typing
+
+import pytest
+
+from smartspec import tuples
+from smartspec.model import Origin, SystemModel
+
+
+class Point(tuples.NamedTuple):
+    """A point with an optional label."""
+
+    x: int
+    y: int
+    label: str | None = None
+    tags: tuple[str, ...] = ()
+
+    def moved(self, by: int) -> Point:
+        return self._replace(x=self.x + by)
+
+    @property
+    def named(self) -> bool:
+        return self.label is not None
+
+
+class TypedPoint(typing.NamedTuple):
+    """A point with an optional label."""
+
+    x: int
+    y: int
+    label: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+def test_same_class_as_typing_makes() -> None:
+    ours, theirs = Point(1, 2, tags=("a",)), TypedPoint(1, 2, tags=("a",))
+    assert ours == theirs == (1, 2, None, ("a",))
+    assert repr(ours) == repr(theirs).replace("TypedPoint", "Point")
+    assert Point._fields == TypedPoint._fields == ("x", "y", "label", "tags")
+    assert Point._field_defaults == TypedPoint._field_defaults == {"label": None, "tags": ()}
+    assert Point.__doc__ == TypedPoint.__doc__
+    assert Point.__module__ == __name__
+    assert ours._asdict() == theirs._asdict()
+    assert Point._make([3, 4, None, ()]) == TypedPoint._make([3, 4, None, ()])
+    assert hash(ours) == hash(theirs)
+    assert isinstance(ours, tuple)
+    x, y, label, tags = ours
+    assert (x, y, label, tags) == (1, 2, None, ("a",))
+
+
+def test_body_methods_and_properties_kept() -> None:
+    point = Point(1, 2)
+    assert point.moved(2) == Point(3, 2)
+    assert type(point.moved(2)) is Point
+    assert point.named is False and Point(1, 2, "here").named is True
+
+
+def test_annotations_are_kept_as_written() -> None:
+    # The point of the class: nothing evaluates them at import (they stay strings).
+    assert Point.__annotations__ == {"x": "int", "y": "int", "label": "str | None",
+                                     "tags": "tuple[str, ...]"}
+    # And they read back as the same types, for whatever does read them.
+    assert typing.get_type_hints(Point) == typing.get_type_hints(TypedPoint)
+
+
+def test_pickles_like_a_namedtuple() -> None:
+    origin = Origin("description", "Stripe")
+    assert pickle.loads(pickle.dumps(origin)) == origin
+    assert type(pickle.loads(pickle.dumps(origin))) is Origin
+
+
+def test_constructor_refuses_as_namedtuple_does() -> None:
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'y'"):
+        Point(1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
+        Point(1, 2, z=3)  # type: ignore[call-arg]
+
+
+def test_refuses_what_typing_refuses() -> None:
+    with pytest.raises(TypeError, match="cannot follow one with a default"):
+        class Bad(tuples.NamedTuple):  # type: ignore[misc]
+            a: int = 0
+            b: int
+
+    with pytest.raises(AttributeError, match="cannot overwrite NamedTuple attribute _replace"):
+        class Replacing(tuples.NamedTuple):
+            a: int
+
+            def _replace(self, **changes: int) -> Replacing:  # type: ignore[override]
+                return self
+
+    with pytest.raises(TypeError, match="can only inherit from NamedTuple"):
+        class Mixed(tuples.NamedTuple, Exception):  # type: ignore[misc]
+            a: int
+
+    with pytest.raises(TypeError, match="is a base class"):
+        tuples.NamedTuple("Functional", [("a", int)])
+
+
+def test_model_classes_are_made_here() -> None:
+    # The system model is the largest set of records new defines at import.
+    assert SystemModel.__annotations__["name"] == "str"
+
+
+def test_generic_as_typing_allows() -> None:
+    T = typing.TypeVar("T")
+
+    class Boxed(tuples.NamedTuple, typing.Generic[T]):
+        value: T
+        source: str = "default"
+
+    class TypedBoxed(typing.NamedTuple, typing.Generic[T]):
+        value: T
+        source: str = "default"
+
+    assert Boxed(3) == TypedBoxed(3) == (3, "default")
+    assert Boxed[int](4).value == 4
+    assert Boxed.__bases__ == TypedBoxed.__bases__ == (tuple, typing.Generic)
+    assert Boxed.__mro__[1:] == TypedBoxed.__mro__[1:]
