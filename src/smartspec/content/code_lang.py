@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, NamedTuple
+from typing import Any
+
+from smartspec.tuples import NamedTuple
 
 LANGUAGES = ("typescript", "python", "go", "java", "csharp")
 
