@@ -301,6 +301,16 @@ def main_operation(model: SystemModel) -> Operation | None:
                  and primary is not None and o.entity == primary.name), None)
 
 
+def _identifier(name: str) -> str:
+    """``name`` as the start of an identifier in every example language, which cannot begin
+    with a digit: 2C2P -> TwoC2P (as its settings are TWO_C2P_...)."""
+    from smartspec.template_runtime import env
+
+    if name[:1].isdigit():
+        return env(name[0]).capitalize() + name[1:]
+    return name
+
+
 def _snake(name: str) -> str:
     """camelCase or PascalCase in snake_case: markInProgressTicket -> mark_in_progress_ticket."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
@@ -346,7 +356,7 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
     if plan.model.parties_of("payment-scheme") and not plan.model.parties_of("payment-provider"):
         called.append("Payment Provider")  # a scheme is reached through some provider
     for api in called:
-        name = _pascal(api) or "External"
+        name = _identifier(_pascal(api)) or "External"
         ports.append(Port("gateway", f"{name}Gateway", f"{name[:1].lower()}{name[1:]}Gateway",
                           f"{api} API", payment=api in PAYMENT_GATEWAYS))
     # The model server is the dependency inference runs on: a port of its own, called over

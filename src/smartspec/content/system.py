@@ -112,8 +112,9 @@ class System(NamedTuple):
 
         entry = knowledge.lookup(peer)
         if entry is None or entry.webhook_check is None:
-            slug = re.sub(r"[^A-Za-z0-9]+", "_", peer).strip("_").upper()
-            return [[f"{slug}_WEBHOOK_SECRET", "secret", None,
+            from smartspec.template_runtime import env
+
+            return [[f"{env(peer)}_WEBHOOK_SECRET", "secret", None,
                      f"Secret that verifies {peer}'s webhook signatures"]]
         return [[name, kind, None, description]
                 for name, kind, description in entry.webhook_settings]
