@@ -89,3 +89,74 @@ def test_a_provider_whose_name_starts_with_a_digit_gets_valid_names(tmp_path: Pa
     assert [n for n in names if not ENV_NAME_RE.fullmatch(n)] == []
     # Code identifiers cannot start with a digit either.
     assert not re.search(r"\b2C2P\w*Gateway\b|\b2c2p\w*Gateway\b", text)
+
+
+# --- DI: every injected port is used by the code shown ------------------------------------
+
+from smartspec.content.stacks import code_subject  # noqa: E402
+from tests.content.cases import SYSTEMS  # noqa: E402
+from tests.content.test_defects import LANGUAGES, _di, _plan, _service_code  # noqa: E402
+
+
+def _methods(code: str, language: str) -> str:
+    """The service's methods: its code after the constructor that stores the ports (a
+    field named there and nowhere after is a port the service never uses)."""
+    if language == "typescript":
+        return code.split(") {}", 1)[1]
+    if language == "python":
+        return code.split("def __init__", 1)[1].split("\n\n", 1)[1]
+    if language == "go":
+        return code.split("func New", 1)[1].split("\n}\n", 1)[1]
+    if language == "java":
+        return code.split("\n    }\n", 1)[1]
+    return code.split("\n{\n", 1)[1]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_every_injected_port_is_used(name: str, language: str) -> None:
+    subject = code_subject(_plan(name, language))
+    body = _methods(_service_code(name, language), language)
+    for port in subject.ports:
+        field = port.snake if language == "python" else port.field
+        assert re.search(rf"\b{field}\b", body), (
+            f"{name} ({language}): {port.type} ({port.tech}) is injected and never used")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_a_message_goes_through_the_provider_of_its_channel(name: str, language: str) -> None:
+    """A record that names its channel is sent through that channel's provider, and a
+    channel no provider delivers is refused."""
+    subject = code_subject(_plan(name, language))
+    channels = {g.channel for g in subject.gateways if g.channel}
+    if "channel" not in {f.name for f in subject.fields} or len(channels) < 2:
+        pytest.skip("no message routed by channel")
+    assert subject.routed
+    body = _methods(_service_code(name, language), language)
+    for gateway in subject.called:
+        field = gateway.snake if language == "python" else gateway.field
+        assert re.search(rf"['\"]?{gateway.channel}['\"]?[^'\"\n]*\n?[^'\"\n]*\b{field}\b",
+                         body), (name, language, gateway.type)
+    assert "no provider sends" in body
+
+
+def test_an_sms_goes_through_twilio_and_an_email_through_sendgrid() -> None:
+    subject = code_subject(_plan("system-notifications", "typescript"))
+    assert {g.channel: g.type for g in subject.called} == {
+        "email": "SendGridGateway", "sms": "TwilioGateway"}
+
+
+# --- DI: names each language would write, and test doubles that exist -----------------------
+
+_GO_MIXED_INITIALISM_RE = re.compile(r"\b[A-Za-z]*?(?:Id|Url|Api|Http|Json|Uuid|Sql)(?=[A-Z0-9]|\b)\w*")
+
+
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_go_writes_initialisms_in_one_case(name: str) -> None:
+    """Go style: IDGenerator, FindByID, APIKey; never IdGenerator."""
+    code = "\n".join(m.group("body") for m in FENCE_RE.finditer(_di(name, "go"))
+                     if m.group("lang") == "go")
+    code = re.sub(r'"[^"\n]*"|//[^\n]*', "", code)  # words in strings and comments are prose
+    assert _GO_MIXED_INITIALISM_RE.findall(code) == [], name
+    assert "IDGenerator" in _di(name, "go") or not code_subject(_plan(name, "go")).port("ids")

@@ -69,6 +69,11 @@ def stack_for(plan: SpecPlan) -> Stack:
     return Stack(language, "node", "typescript", label, "Fastify", False, "Vitest")
 
 
+# Words Go style writes all in capitals inside a name (Effective Go, "Initialisms"): a word
+# that ends where the next capital or the name ends, so "Identity" is left alone.
+_GO_INITIALISMS_RE = re.compile(r"(?:Id|Url|Api|Http|Json|Uuid|Sql|Sms)(?=[A-Z0-9]|$)")
+
+
 class Port(NamedTuple):
     """One injected dependency of the example service."""
 
@@ -78,12 +83,20 @@ class Port(NamedTuple):
     tech: str  # what implements it in production: PostgreSQL, Stripe API ...
     payment: bool = False  # a payment provider's gateway: it charges and refunds, not "sends"
     inference: bool = False  # the model server the service runs inference on (Triton ...)
+    channel: str = ""  # a notification provider: what it delivers (email, sms, push)
 
     @property
     def call(self) -> str:
         """The method the service calls on this gateway: a provider that takes payments is
         charged, a model server is asked to infer; any other external API is sent a request."""
         return "charge" if self.payment else "infer" if self.inference else "send"
+
+    def type_in(self, language: str) -> str:
+        """The interface name as ``language`` spells it: Go writes initialisms in one case
+        (IDGenerator, not IdGenerator)."""
+        if language == "go":
+            return _GO_INITIALISMS_RE.sub(lambda m: m.group().upper(), self.type)
+        return self.type
 
     @property
     def token(self) -> str:
@@ -222,8 +235,23 @@ class CodeSubject(NamedTuple):
         # Money that goes back (a refund) is never charged: the provider refunds the
         # original charge, in the saga that also writes the ledger.
         collects = self.entity not in ("Refund", "Payout")
-        return tuple(g for g in self.gateways if not g.inference
-                     and (not g.payment or (collects and (not names or "amount" in names))))[:1]
+        candidates = tuple(g for g in self.gateways if not g.inference and (
+            not g.payment or (collects and (not names or "amount" in names))))
+        # A message that names its channel goes through that channel's provider (an SMS
+        # through Twilio, an email through SendGrid): one gateway per channel, and the
+        # record's channel picks which one is called.
+        by_channel: dict[str, Port] = {}
+        for gateway in candidates:
+            if gateway.channel:
+                by_channel.setdefault(gateway.channel, gateway)
+        if "channel" in names and len(by_channel) > 1:
+            return tuple(by_channel.values())
+        return candidates[:1]
+
+    @property
+    def routed(self) -> bool:
+        """The main method calls one of several gateways, chosen by the record's channel."""
+        return len(self.called) > 1
 
     @property
     def mints_id_first(self) -> bool:
@@ -352,17 +380,19 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         # (MQTT readings, consumed Kafka events) is the service's input, not its output.
         ports.append(Port("publisher", "EventPublisher", "events",
                           outbound[0].technology if outbound else str(system.queue)))
+    from smartspec import knowledge
+
     called = list(system.external_apis[:2])
     if plan.model.parties_of("payment-scheme") and not plan.model.parties_of("payment-provider"):
         called.append("Payment Provider")  # a scheme is reached through some provider
     for api in called:
         name = _identifier(_pascal(api)) or "External"
+        entry = knowledge.lookup(api)
         ports.append(Port("gateway", f"{name}Gateway", f"{name[:1].lower()}{name[1:]}Gateway",
-                          f"{api} API", payment=api in PAYMENT_GATEWAYS))
+                          f"{api} API", payment=api in PAYMENT_GATEWAYS,
+                          channel=(entry.channel or "") if entry is not None else ""))
     # The model server is the dependency inference runs on: a port of its own, called over
     # gRPC with a deadline (never given an API key).
-    from smartspec import knowledge
-
     for tech in plan.model.technologies:
         entry = knowledge.lookup(tech)
         if entry is not None and entry.role == "model-serving":
@@ -433,7 +463,14 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         # id generator nor the clock is a dependency.
         subject = subject._replace(
             ports=tuple(p for p in subject.ports if p.kind not in ("ids", "clock")))
-    elif any(f.source == "hashed" for f in fields):
+    # A gateway the main method never calls is not injected: a dependency in the constructor
+    # that the code never uses (a maps API next to a dispatch that only moves the ride)
+    # tells the reader something the code does not do.
+    subject = subject._replace(ports=tuple(
+        p for p in subject.ports if p.kind != "gateway" or p in subject.called
+        or (p.inference and subject.shape == "infer")))
+    if subject.shape not in ("read", "search", "transition") and any(
+            f.source == "hashed" for f in fields):
         # The caller sends a password and the record keeps only its hash: hashing is a port
         # of its own (Argon2id in production, a fast fake in tests), next to the store.
         at = next(i for i, p in enumerate(subject.ports) if p.kind in ("ids", "gateway"))
