@@ -160,3 +160,30 @@ def test_go_writes_initialisms_in_one_case(name: str) -> None:
     code = re.sub(r'"[^"\n]*"|//[^\n]*', "", code)  # words in strings and comments are prose
     assert _GO_MIXED_INITIALISM_RE.findall(code) == [], name
     assert "IDGenerator" in _di(name, "go") or not code_subject(_plan(name, "go")).port("ids")
+
+
+# --- DI: an idempotency key the method takes is one it uses --------------------------------
+
+_KEY = {"typescript": "idempotencyKey", "python": "idempotency_key", "go": "idempotencyKey",
+        "java": "idempotencyKey", "csharp": "idempotencyKey"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_an_idempotency_key_the_method_takes_is_used(name: str, language: str) -> None:
+    """The key is handed to the provider called or stored in the record's unique column;
+    a create that does neither does not take one (the API's Idempotency-Key handling
+    answers a replay before the service runs)."""
+    subject = code_subject(_plan(name, language))
+    body = _methods(_service_code(name, language), language)
+    key = _KEY[language]
+    signature = re.search(rf"\b{subject.method_in(language)}\((.*?)\)\s*(?:->|:|\(|\{{|\n)",
+                          body, re.S)
+    assert signature is not None, (name, language)
+    takes = bool(re.search(rf"\b{key}\b", signature.group(1)))
+    assert takes == subject.keyed, (name, language, signature.group(1))
+    if takes:
+        uses = body.count(key) - 1
+        assert uses >= 1, f"{name} ({language}): {key} is taken and never used"
+    if name == "system-user-accounts":
+        assert not takes  # nothing is called and the row has no idempotency column

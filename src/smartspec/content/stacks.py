@@ -249,6 +249,15 @@ class CodeSubject(NamedTuple):
         return candidates[:1]
 
     @property
+    def keyed(self) -> bool:
+        """The main method takes the request's idempotency key only where it uses it: to
+        call a provider with it, or to store it in the record's unique column. A create
+        that calls no one is made idempotent by the API's Idempotency-Key handling before
+        it reaches the service, so the service does not take a key it would ignore."""
+        return self.shape == "create" and (
+            bool(self.called) or any(f.source == "key" for f in self.fields))
+
+    @property
     def routed(self) -> bool:
         """The main method calls one of several gateways, chosen by the record's channel."""
         return len(self.called) > 1
