@@ -187,3 +187,54 @@ def test_an_idempotency_key_the_method_takes_is_used(name: str, language: str) -
         assert uses >= 1, f"{name} ({language}): {key} is taken and never used"
     if name == "system-user-accounts":
         assert not takes  # nothing is called and the row has no idempotency column
+
+
+# --- DI vs schema: the entity type is its table ---------------------------------------------
+
+def _entity_fields(text: str, entity: str, language: str) -> list[str]:
+    """The fields of the DI example's record type, in snake_case."""
+    patterns = {
+        "typescript": rf"export interface {entity} \{{(.*?)\}}\n",
+        "python": rf"@dataclass\nclass {entity}:\n(.*?)\n\n",
+        "go": rf"type {entity} struct \{{\n(.*?)\n\}}",
+        "java": rf"public record {entity}\((.*?)\) \{{\}}",
+        "csharp": rf"public sealed record {entity}\((.*?)\);",
+    }
+    found = re.search(patterns[language], text, re.S)
+    assert found is not None, (entity, language)
+    body = found.group(1)
+    if language == "typescript":
+        names = re.findall(r"(\w+)\??:", body)
+    elif language == "python":
+        names = re.findall(r"^    (\w+):", body, re.M)
+    elif language == "go":
+        names = re.findall(r"^\t(\w+) ", body, re.M)
+    else:
+        body = re.sub(r"<[^<>]*>", "", body)  # Map<String, Object>: one type, not two fields
+        names = [item.strip().split()[-1] for item in body.split(",") if item.strip()]
+    return [re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", n).lower()
+            for n in names]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_the_entity_type_is_its_table(name: str, language: str) -> None:
+    """Every field of the DI record is a column of its table, and every NOT NULL column
+    without a default is a field (a record that cannot be stored, or a column the code
+    never fills, is a contradiction a reviewer finds at once)."""
+    from smartspec.content.sql import schema_for, table_name
+
+    plan = _plan(name, language)
+    subject = code_subject(plan)
+    entity = next((e for e in plan.model.entities
+                   if "".join(w.capitalize() for w in e.name.split("_")) == subject.entity),
+                  None)
+    if entity is None:
+        pytest.skip("the example's record is no entity of the model")
+    table = next(t for t in schema_for(plan).tables if t.name == table_name(entity.name))
+    columns = {c.name for c in table.columns}
+    fields = _entity_fields(_di(name, language), subject.entity, language)
+    assert [f for f in fields if f not in columns] == [], (name, language, sorted(columns))
+    required = {c.name for c in table.columns if not c.null and c.default is None
+                and not c.generated and not c.identity}
+    assert required - set(fields) == set(), (name, language)
