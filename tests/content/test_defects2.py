@@ -238,3 +238,42 @@ def test_the_entity_type_is_its_table(name: str, language: str) -> None:
     required = {c.name for c in table.columns if not c.null and c.default is None
                 and not c.generated and not c.identity}
     assert required - set(fields) == set(), (name, language)
+
+
+# --- Security: each provider's callbacks are checked its own way ----------------------------
+
+@pytest.mark.parametrize("golden", GOLDENS, ids=lambda p: p.stem)
+def test_a_callback_spoofing_row_states_the_providers_own_check(golden: Path) -> None:
+    """A STRIDE row or spoofing measure about a provider's callbacks states how that
+    provider signs them (from the knowledge base), never a generic "verify signatures"."""
+    from smartspec import knowledge
+
+    text = golden.read_text("utf-8")
+    assert "Verify callback signatures" not in text
+    assert "signature verified on every callback" not in text
+    rows = re.findall(r"^(?:\| \*\*Spoofing[^|]*\*\* \| (?:A forged|Forged) (.+?) callbacks? .*"
+                      r"|- \*\*(.+?) callbacks:\*\* .*)$", text, re.M)
+    lines = [m.group(0) for m in re.finditer(
+        r"^(?:\| \*\*Spoofing[^|]*\*\* \| (?:A forged|Forged) .+? callbacks? .*"
+        r"|- \*\*.+? callbacks:\*\* .*)$", text, re.M)]
+    for (row_party, bullet_party), line in zip(rows, lines, strict=True):
+        party = row_party or bullet_party
+        entry = knowledge.lookup(party)
+        if entry is None:
+            assert "_WEBHOOK_SECRET" in line, line
+            continue
+        assert entry.webhook_check is not None, party
+        # The provider's own words: its header, algorithm and key, as the knowledge base has them.
+        assert entry.webhook_check[1:60] in line, line
+
+
+def test_stripe_sendgrid_and_twilio_callbacks_are_each_checked_their_own_way() -> None:
+    from tests.content.specs import section, spec
+
+    payments = section(spec("system-payments"), "Security")
+    assert "signing secret (Stripe-Signature header" in payments
+    assert "events older than 5 minutes are rejected" in payments
+    notifications = spec("system-notifications")
+    assert re.search(r"forged SendGrid callback .* an ECDSA signature .* public key", notifications)
+    assert re.search(r"forged Twilio callback .* X-Twilio-Signature: HMAC-SHA1 .* auth token",
+                     notifications)

@@ -103,6 +103,25 @@ class System(NamedTuple):
                                  guarded=self.guarded, tenant=self.tenant, host=host,
                                  session=self.guarded and self.model.auth == "oidc")
 
+    def callback_check(self, peer: str) -> str | None:
+        """How a callback from ``peer`` is proven to come from it, as the knowledge base
+        states it for that provider (Stripe's signing secret with a timestamp tolerance,
+        SendGrid's ECDSA public key, Twilio's X-Twilio-Signature with the auth token), a
+        signing secret for a party it does not know, and None for one that never calls
+        back (a maps API)."""
+        from smartspec import knowledge
+        from smartspec.template_runtime import env
+
+        entry = knowledge.lookup(peer)
+        if entry is None:
+            check = (f"HMAC-SHA256 of the raw body with the {env(peer)}_WEBHOOK_SECRET signing "
+                     "secret, checked before the body is parsed")
+        elif not entry.calls_back:
+            return None
+        else:
+            check = entry.webhook_check or f"{peer}'s signature, checked before the body is used"
+        return check[:1].upper() + check[1:]
+
     def webhook_settings(self, peer: str) -> list[list[str | None]]:
         """The settings that verify ``peer``'s webhooks, as config rows [name, type, default,
         description]: the ones the knowledge base states for that provider (a public key
