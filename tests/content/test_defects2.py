@@ -277,3 +277,55 @@ def test_stripe_sendgrid_and_twilio_callbacks_are_each_checked_their_own_way() -
     assert re.search(r"forged SendGrid callback .* an ECDSA signature .* public key", notifications)
     assert re.search(r"forged Twilio callback .* X-Twilio-Signature: HMAC-SHA1 .* auth token",
                      notifications)
+
+
+_DOUBLE_RE = re.compile(r"(?<![\w.])((?:InMemory|Stub|Fake|Fixed|Recording)[A-Z]\w*)")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_every_test_double_is_defined_or_imported(name: str, language: str) -> None:
+    """A double the unit test uses is written in the section or imported by name from a
+    test-support module (Go names its fakes package at each use: fakes.FixedIDs)."""
+    text = _di(name, language)
+    test = text.split("Testing Requirements", 1)[1]
+    test = next(m.group("body") for m in FENCE_RE.finditer(test))
+    imported = " ".join(line for line in test.splitlines()
+                        if re.match(r"(?:import|from|using) ", line))
+    for double in set(_DOUBLE_RE.findall(test)):
+        defined = re.search(rf"\b(?:class|interface|record|struct|type) {double}\b", text)
+        assert defined or re.search(rf"\b{double}\b", imported), (
+            f"{name} ({language}): {double} is neither defined nor imported")
+
+
+# How each language keeps a secret column out of what its cache holds: a view type without
+# it (TypeScript, Python), or a field the JSON serialiser skips (Go, Java, C#).
+_SKIPPED_WHEN_SERIALISED = {"go": r'{member} +string `json:"-"`', "java": r"@JsonIgnore String {member}\b",
+                            "csharp": r"\[property: JsonIgnore\] string {member}\b"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_the_cache_never_holds_a_secret(name: str, language: str) -> None:
+    from smartspec.content.code_lang import member
+
+    subject = code_subject(_plan(name, language))
+    if not subject.port("cache") or not subject.secrets:
+        pytest.skip("nothing secret is cached")
+    text = _di(name, language)
+    code = _service_code(name, language)
+    for secret in subject.secrets:
+        name_in = member(secret, language)
+        if language in _SKIPPED_WHEN_SERIALISED:
+            assert re.search(_SKIPPED_WHEN_SERIALISED[language].format(member=name_in), text), (
+                name, language)
+            continue
+        view = f"Public{subject.entity}"
+        cached = re.findall(r"cache\.set\([^,]+, (\w+)", code)
+        assert cached and set(cached) == {"view"}, (name, language, cached)
+        declared = (re.search(rf"export type {view} = Omit<{subject.entity}, '{name_in}'>", text)
+                    if language == "typescript" else
+                    re.search(rf"class {view}:\n(.*?)\n\n", text + "\n\n", re.S))
+        assert declared is not None, (name, language)
+        if language == "python":
+            assert not re.search(rf"^    {name_in}:", declared.group(1), re.M)

@@ -248,6 +248,25 @@ class CodeSubject(NamedTuple):
             return tuple(by_channel.values())
         return candidates[:1]
 
+    def doubles(self, language: str) -> tuple[str, ...]:
+        """The test doubles the unit test in ``language`` takes from the project's
+        test-support module (the ones it does not write inline), sorted as an import lists
+        them."""
+        found = set()
+        for p in self.ports:
+            kind = "inference" if p.inference else "payment" if p.payment else p.kind
+            name = _SHARED_DOUBLES[language].get(kind) or (
+                _SHARED_DOUBLES[language].get("gateway") if kind in ("inference", "payment")
+                else None)
+            if name:
+                found.add(name.replace("{type}", p.type))
+        return tuple(sorted(found))
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The record's columns no cache or response may hold (a password hash), snake_case."""
+        return tuple(f.name for f in self.fields if f.source == "hashed")
+
     @property
     def keyed(self) -> bool:
         """The main method takes the request's idempotency key only where it uses it: to
@@ -287,6 +306,25 @@ class CodeSubject(NamedTuple):
     @property
     def gateways(self) -> tuple[Port, ...]:
         return tuple(p for p in self.ports if p.kind == "gateway")
+
+
+# The test doubles each language's unit test imports from the project's test-support
+# module, by port kind ("inference" and "payment" are gateways of those kinds; None: the test
+# writes that double inline, as a lambda or an object literal). Go takes every double from
+# its fakes package, named at each use.
+_SHARED_DOUBLES: dict[str, dict[str, str | None]] = {
+    "typescript": {"cache": "InMemoryCache", "publisher": "RecordingPublisher"},
+    "python": {"index": "StubSearchIndex", "cache": "InMemoryCache",
+               "publisher": "RecordingPublisher", "inference": "StubModelServer",
+               "gateway": "StubGateway", "payment": "StubGateway",
+               "hasher": "FakePasswordHasher", "ids": "FixedIds", "clock": "FixedClock"},
+    "java": {"index": "Stub{type}", "cache": "InMemoryCache", "publisher": "RecordingPublisher",
+             "payment": "Stub{type}", "inference": None, "hasher": "FakePasswordHasher"},
+    "csharp": {"index": "Stub{type}", "cache": "InMemoryCache",
+               "publisher": "RecordingPublisher", "gateway": "Stub{type}",
+               "hasher": "FakePasswordHasher", "ids": "FixedIds"},
+    "go": {},
+}
 
 
 # Providers whose gateway charges and refunds (the saga's payment steps call exactly these).
