@@ -329,3 +329,10 @@ def test_the_cache_never_holds_a_secret(name: str, language: str) -> None:
         assert declared is not None, (name, language)
         if language == "python":
             assert not re.search(rf"^    {name_in}:", declared.group(1), re.M)
+
+
+@pytest.mark.parametrize("golden", GOLDENS, ids=lambda p: p.stem)
+def test_di_prose_names_a_record_in_words(golden: Path) -> None:
+    """"a test that creates one usage record", not "one usageRecord"."""
+    found = re.search(r"a test that \w+ one ([a-z]+[A-Z]\w*)", golden.read_text("utf-8"))
+    assert found is None, found and found.group(0)
