@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,17 @@ if TYPE_CHECKING:
 
     from smartspec.plan import PlannedSection, SpecPlan
 
-_BLANK_RUNS_RE = lazy_re(r"\n{3,}")
+# A run of empty lines, or a whole ```python block: PEP 8 puts two empty lines between
+# top-level definitions, so inside Python code a run is cut to two, not one.
+_BLANK_RUNS_RE = lazy_re(r"^```python\n.*?^```$|\n{3,}", re.MULTILINE | re.DOTALL)
+_PYTHON_BLANK_RUNS_RE = lazy_re(r"\n{4,}")
+
+
+def _one_blank_line(match: re.Match[str]) -> str:
+    found = match.group()
+    if found.startswith("`"):
+        return _PYTHON_BLANK_RUNS_RE.sub("\n\n\n", found)
+    return "\n\n"
 
 
 @lru_cache(maxsize=1)
@@ -279,12 +290,12 @@ def render(plan: SpecPlan, *, related: Any = None) -> str:
 
 def _tidy(text: str) -> str:
     """A section body without trailing blanks on its lines and with at most one empty line in
-    a row (what the templates' block tags leave behind)."""
+    a row (what the templates' block tags leave behind); Python code keeps up to two."""
     # The same as ``re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)`` (``$`` is each "\n"
     # and the end), which, tried at every position of a 60 KB spec, cost milliseconds; str
     # methods find out in microseconds whether there is anything to remove.
     if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
         text = "\n".join([line.rstrip(" \t") for line in text.split("\n")])
     if "\n\n\n" in text:
-        text = _BLANK_RUNS_RE.sub("\n\n", text)
+        text = _BLANK_RUNS_RE.sub(_one_blank_line, text)
     return text

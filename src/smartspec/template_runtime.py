@@ -733,9 +733,23 @@ def example_ids(name: Any) -> Any:
     return derive(str(name))
 
 
+_DIGIT_WORDS = ("ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE")
+
+
+def env(text: Any) -> str:
+    """The prefix of an environment variable named after ``text``: POSTGRESQL, GOOGLE_MAPS.
+    A name cannot start with a digit in a shell (``^[A-Z_][A-Z0-9_]*$``), so a leading one is
+    spelled out: 2C2P -> TWO_C2P."""
+    name = slug(text).upper()
+    if name[:1].isdigit():
+        name = f"{_DIGIT_WORDS[int(name[0])]}_{name[1:].lstrip('_')}".rstrip("_")
+    return name
+
+
 SMARTSPEC_FILTERS: dict[str, Callable[..., Any]] = {
     "slug": slug, "kebab": kebab, "camel": camel, "pascal": pascal, "oxford": oxford,
     "example_ids": example_ids,
+    "env": env,
 }
 
 # The one environment compiled templates run in; ``render`` adds smartspec's own filters and

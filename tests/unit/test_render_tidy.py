@@ -27,3 +27,10 @@ def test_tidy_examples() -> None:
     assert _tidy("a  \n\n\n\nb\t\n c \u00a0") == "a\n\nb\n c \u00a0"
     assert _tidy("a \r\nb\n \n \n") == "a \r\nb\n\n"
     assert _tidy("clean\n\nbody") == "clean\n\nbody"
+
+
+def test_python_code_keeps_the_two_empty_lines_pep_8_puts_between_definitions() -> None:
+    code = "```python\nimport x\n\n\nclass A:\n    pass\n\n\n\n\ndef f() -> None: ...\n```"
+    assert _tidy(f"Text\n\n\n{code}\n\n\nmore\n\n\n```go\na\n\n\nb\n```") == (
+        "Text\n\n```python\nimport x\n\n\nclass A:\n    pass\n\n\ndef f() -> None: ...\n```"
+        "\n\nmore\n\n```go\na\n\nb\n```")

@@ -774,6 +774,12 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
     if not time_column:
         # No catch-all JSONB column: a table holds the attributes the model gives it.
         columns += [_created(), _updated()]
+    else:
+        # An append-only row is never updated, but when it was stored is not when it was
+        # measured: a late or replayed message shows as the gap between the two.
+        columns.append(Column("created_at", "TIMESTAMPTZ", default="NOW()",
+                              comment=f"when the service stored it; {time_column} is when "
+                              "it happened"))
     primary_key: tuple[str, ...] = ("id",)
     if time_column:
         primary_key = ("id", time_column)

@@ -70,6 +70,11 @@ def stack_for(plan: SpecPlan) -> Stack:
     return Stack(language, "node", "typescript", label, "Fastify", False, "Vitest")
 
 
+# Words Go style writes all in capitals inside a name (Effective Go, "Initialisms"): a word
+# that ends where the next capital or the name ends, so "Identity" is left alone.
+_GO_INITIALISMS_RE = re.compile(r"(?:Id|Url|Api|Http|Json|Uuid|Sql|Sms)(?=[A-Z0-9]|$)")
+
+
 class Port(NamedTuple):
     """One injected dependency of the example service."""
 
@@ -79,12 +84,20 @@ class Port(NamedTuple):
     tech: str  # what implements it in production: PostgreSQL, Stripe API ...
     payment: bool = False  # a payment provider's gateway: it charges and refunds, not "sends"
     inference: bool = False  # the model server the service runs inference on (Triton ...)
+    channel: str = ""  # a notification provider: what it delivers (email, sms, push)
 
     @property
     def call(self) -> str:
         """The method the service calls on this gateway: a provider that takes payments is
         charged, a model server is asked to infer; any other external API is sent a request."""
         return "charge" if self.payment else "infer" if self.inference else "send"
+
+    def type_in(self, language: str) -> str:
+        """The interface name as ``language`` spells it: Go writes initialisms in one case
+        (IDGenerator, not IdGenerator)."""
+        if language == "go":
+            return _GO_INITIALISMS_RE.sub(lambda m: m.group().upper(), self.type)
+        return self.type
 
     @property
     def token(self) -> str:
@@ -223,8 +236,51 @@ class CodeSubject(NamedTuple):
         # Money that goes back (a refund) is never charged: the provider refunds the
         # original charge, in the saga that also writes the ledger.
         collects = self.entity not in ("Refund", "Payout")
-        return tuple(g for g in self.gateways if not g.inference
-                     and (not g.payment or (collects and (not names or "amount" in names))))[:1]
+        candidates = tuple(g for g in self.gateways if not g.inference and (
+            not g.payment or (collects and (not names or "amount" in names))))
+        # A message that names its channel goes through that channel's provider (an SMS
+        # through Twilio, an email through SendGrid): one gateway per channel, and the
+        # record's channel picks which one is called.
+        by_channel: dict[str, Port] = {}
+        for gateway in candidates:
+            if gateway.channel:
+                by_channel.setdefault(gateway.channel, gateway)
+        if "channel" in names and len(by_channel) > 1:
+            return tuple(by_channel.values())
+        return candidates[:1]
+
+    def doubles(self, language: str) -> tuple[str, ...]:
+        """The test doubles the unit test in ``language`` takes from the project's
+        test-support module (the ones it does not write inline), sorted as an import lists
+        them."""
+        found = set()
+        for p in self.ports:
+            kind = "inference" if p.inference else "payment" if p.payment else p.kind
+            name = _SHARED_DOUBLES[language].get(kind) or (
+                _SHARED_DOUBLES[language].get("gateway") if kind in ("inference", "payment")
+                else None)
+            if name:
+                found.add(name.replace("{type}", p.type))
+        return tuple(sorted(found))
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The record's columns no cache or response may hold (a password hash), snake_case."""
+        return tuple(f.name for f in self.fields if f.source == "hashed")
+
+    @property
+    def keyed(self) -> bool:
+        """The main method takes the request's idempotency key only where it uses it: to
+        call a provider with it, or to store it in the record's unique column. A create
+        that calls no one is made idempotent by the API's Idempotency-Key handling before
+        it reaches the service, so the service does not take a key it would ignore."""
+        return self.shape == "create" and (
+            bool(self.called) or any(f.source == "key" for f in self.fields))
+
+    @property
+    def routed(self) -> bool:
+        """The main method calls one of several gateways, chosen by the record's channel."""
+        return len(self.called) > 1
 
     @property
     def mints_id_first(self) -> bool:
@@ -251,6 +307,25 @@ class CodeSubject(NamedTuple):
     @property
     def gateways(self) -> tuple[Port, ...]:
         return tuple(p for p in self.ports if p.kind == "gateway")
+
+
+# The test doubles each language's unit test imports from the project's test-support
+# module, by port kind ("inference" and "payment" are gateways of those kinds; None: the test
+# writes that double inline, as a lambda or an object literal). Go takes every double from
+# its fakes package, named at each use.
+_SHARED_DOUBLES: dict[str, dict[str, str | None]] = {
+    "typescript": {"cache": "InMemoryCache", "publisher": "RecordingPublisher"},
+    "python": {"index": "StubSearchIndex", "cache": "InMemoryCache",
+               "publisher": "RecordingPublisher", "inference": "StubModelServer",
+               "gateway": "StubGateway", "payment": "StubGateway",
+               "hasher": "FakePasswordHasher", "ids": "FixedIds", "clock": "FixedClock"},
+    "java": {"index": "Stub{type}", "cache": "InMemoryCache", "publisher": "RecordingPublisher",
+             "payment": "Stub{type}", "inference": None, "hasher": "FakePasswordHasher"},
+    "csharp": {"index": "Stub{type}", "cache": "InMemoryCache",
+               "publisher": "RecordingPublisher", "gateway": "Stub{type}",
+               "hasher": "FakePasswordHasher", "ids": "FixedIds"},
+    "go": {},
+}
 
 
 # Providers whose gateway charges and refunds (the saga's payment steps call exactly these).
@@ -302,6 +377,16 @@ def main_operation(model: SystemModel) -> Operation | None:
                  and primary is not None and o.entity == primary.name), None)
 
 
+def _identifier(name: str) -> str:
+    """``name`` as the start of an identifier in every example language, which cannot begin
+    with a digit: 2C2P -> TwoC2P (as its settings are TWO_C2P_...)."""
+    from smartspec.template_runtime import env
+
+    if name[:1].isdigit():
+        return env(name[0]).capitalize() + name[1:]
+    return name
+
+
 def _snake(name: str) -> str:
     """camelCase or PascalCase in snake_case: markInProgressTicket -> mark_in_progress_ticket."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
@@ -343,17 +428,19 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         # (MQTT readings, consumed Kafka events) is the service's input, not its output.
         ports.append(Port("publisher", "EventPublisher", "events",
                           outbound[0].technology if outbound else str(system.queue)))
+    from smartspec import knowledge
+
     called = list(system.external_apis[:2])
     if plan.model.parties_of("payment-scheme") and not plan.model.parties_of("payment-provider"):
         called.append("Payment Provider")  # a scheme is reached through some provider
     for api in called:
-        name = _pascal(api) or "External"
+        name = _identifier(_pascal(api)) or "External"
+        entry = knowledge.lookup(api)
         ports.append(Port("gateway", f"{name}Gateway", f"{name[:1].lower()}{name[1:]}Gateway",
-                          f"{api} API", payment=api in PAYMENT_GATEWAYS))
+                          f"{api} API", payment=api in PAYMENT_GATEWAYS,
+                          channel=(entry.channel or "") if entry is not None else ""))
     # The model server is the dependency inference runs on: a port of its own, called over
     # gRPC with a deadline (never given an API key).
-    from smartspec import knowledge
-
     for tech in plan.model.technologies:
         entry = knowledge.lookup(tech)
         if entry is not None and entry.role == "model-serving":
@@ -424,7 +511,14 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         # id generator nor the clock is a dependency.
         subject = subject._replace(
             ports=tuple(p for p in subject.ports if p.kind not in ("ids", "clock")))
-    elif any(f.source == "hashed" for f in fields):
+    # A gateway the main method never calls is not injected: a dependency in the constructor
+    # that the code never uses (a maps API next to a dispatch that only moves the ride)
+    # tells the reader something the code does not do.
+    subject = subject._replace(ports=tuple(
+        p for p in subject.ports if p.kind != "gateway" or p in subject.called
+        or (p.inference and subject.shape == "infer")))
+    if subject.shape not in ("read", "search", "transition") and any(
+            f.source == "hashed" for f in fields):
         # The caller sends a password and the record keeps only its hash: hashing is a port
         # of its own (Argon2id in production, a fast fake in tests), next to the store.
         at = next(i for i, p in enumerate(subject.ports) if p.kind in ("ids", "gateway"))

@@ -108,6 +108,25 @@ class System(NamedTuple):
                                  session=self.guarded and self.model.auth == "oidc",
                                  ids=example_ids(self.model.name))
 
+    def callback_check(self, peer: str) -> str | None:
+        """How a callback from ``peer`` is proven to come from it, as the knowledge base
+        states it for that provider (Stripe's signing secret with a timestamp tolerance,
+        SendGrid's ECDSA public key, Twilio's X-Twilio-Signature with the auth token), a
+        signing secret for a party it does not know, and None for one that never calls
+        back (a maps API)."""
+        from smartspec import knowledge
+        from smartspec.template_runtime import env
+
+        entry = knowledge.lookup(peer)
+        if entry is None:
+            check = (f"HMAC-SHA256 of the raw body with the {env(peer)}_WEBHOOK_SECRET signing "
+                     "secret, checked before the body is parsed")
+        elif not entry.calls_back:
+            return None
+        else:
+            check = entry.webhook_check or f"{peer}'s signature, checked before the body is used"
+        return check[:1].upper() + check[1:]
+
     def webhook_settings(self, peer: str) -> list[list[str | None]]:
         """The settings that verify ``peer``'s webhooks, as config rows [name, type, default,
         description]: the ones the knowledge base states for that provider (a public key
@@ -117,8 +136,9 @@ class System(NamedTuple):
 
         entry = knowledge.lookup(peer)
         if entry is None or entry.webhook_check is None:
-            slug = re.sub(r"[^A-Za-z0-9]+", "_", peer).strip("_").upper()
-            return [[f"{slug}_WEBHOOK_SECRET", "secret", None,
+            from smartspec.template_runtime import env
+
+            return [[f"{env(peer)}_WEBHOOK_SECRET", "secret", None,
                      f"Secret that verifies {peer}'s webhook signatures"]]
         return [[name, kind, None, description]
                 for name, kind, description in entry.webhook_settings]

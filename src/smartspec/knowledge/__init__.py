@@ -49,6 +49,7 @@ class Entry(NamedTuple):
     # provider and never guessed as a generic "<NAME>_WEBHOOK_SECRET".
     webhook_check: str | None = None
     webhook_settings: tuple[tuple[str, str, str], ...] = ()
+    channel: str | None = None  # notification channels: what they deliver (email, sms, push)
 
 
 def _entry(raw: Mapping[str, Any]) -> Entry:
@@ -63,6 +64,7 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         webhook_check=raw.get("webhook", {}).get("verification"),
         webhook_settings=tuple((str(n), str(t), str(d))
                                for n, t, d in raw.get("webhook", {}).get("settings", ())),
+        channel=raw.get("channel"),
     )
 
 
