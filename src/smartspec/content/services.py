@@ -35,6 +35,9 @@ class ServiceTargets(NamedTuple):
     external: tuple[str, ...]
     batch: tuple[str, ...]
     queue: tuple[str, ...]
+    # (normal, peak) money movements per second when a provider's rate limit caps them below
+    # the service's own throughput: each one is a provider call, reads are not.
+    capped: tuple[int, int] | None = None
 
 
 # kind -> (latency factor, throughput share, user facing)
@@ -91,8 +94,9 @@ def _ledger_follows_money(s: ServiceTargets, found: tuple[ServiceTargets, ...]
     movers = [m for m in found if m.kind in _MONEY_KINDS]
     if s.kind != "ledger" or not movers:
         return s
-    return s._replace(tps=min(s.tps, sum(m.tps for m in movers)),
-                      peak_tps=min(s.peak_tps, sum(m.peak_tps for m in movers)))
+    return s._replace(tps=min(s.tps, sum((m.capped or (m.tps, 0))[0] for m in movers)),
+                      peak_tps=min(s.peak_tps,
+                                   sum((m.capped or (0, m.peak_tps))[1] for m in movers)))
 
 
 def _targets(name: str, kind: str, system: System, t: Targets, single: bool,
@@ -123,7 +127,7 @@ def _targets(name: str, kind: str, system: System, t: Targets, single: bool,
         batch = ("Daily summaries: < 10 minutes after midnight UTC",
                  "Materialized views: refreshed every 5 minutes")
     elif kind == "ingestion" and "iot" in system.domains:
-        batch = ("Hourly compaction of raw readings: < 10 minutes",)
+        batch = ("Rollups of raw readings (1 minute, 1 hour): < 2 minutes behind",)
     queue: tuple[str, ...] = ()
     if system.queue and kind in ("notification", "billing", "ingestion", "payment", "ledger"):
         queue = (f"Message processing: < {t.message_ms}ms per message",
@@ -136,20 +140,24 @@ def _targets(name: str, kind: str, system: System, t: Targets, single: bool,
         workload = (*workload, f"Collection and dunning runs call {limited[0]} at most "
                                f"{limited[1]} requests/s, its default rate limit")
         limited = None
+    capped = None
     if limited is not None and peak_tps > limited[1]:
-        # Every payment is one call to the provider: the service cannot take more payments
-        # per second than the provider accepts requests, so its peak is the provider's
-        # default limit and its target half of it (refunds and retries share the budget).
+        # Every payment is one call to the provider: the service cannot create more payments
+        # per second than the provider accepts requests, so their peak is the provider's
+        # default limit and their target half of it (refunds and retries share the budget).
+        # Reads never reach the provider: they take the rest of the service's throughput.
         provider, limit = limited
-        peak_tps, tps = limit, max(1, limit // 2)
-        workload = (*workload, f"Capped by {provider}'s default rate limit of {limit} "
-                               "requests/s; a higher limit is agreed with the provider first")
+        capped = (max(1, limit // 2), limit)
+        workload = (*workload, f"Each payment created is one {provider} call, so creation is "
+                               f"capped by {provider}'s default rate limit of {limit} requests/s "
+                               "(a higher limit is agreed with the provider first); reads are "
+                               "served from the database and are not capped")
     return ServiceTargets(
         name=name, kind=kind, p50_ms=p50, p95_ms=p95, p99_ms=p99,
         p999_ms=_ms(p99 * 5 / 3) if apis else None,
         tps=tps, peak_tps=peak_tps, user_facing=user_facing,
         workload=workload, database=database, caching=caching, external=external,
-        batch=batch, queue=queue,
+        batch=batch, queue=queue, capped=capped,
     )
 
 
