@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from smartspec.domains import packs
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import lazy_re, may_hold
 from smartspec.options import DOMAINS
 from smartspec.specids import DESCRIPTION_ID_RE
 from smartspec.tuples import NamedTuple
@@ -279,7 +279,8 @@ def detect(name: str, description: str,
         external_apis=external,
         entities=entities,
         endpoints=endpoints,
-        spec_ids=tuple(dict.fromkeys(DESCRIPTION_ID_RE.findall(description))),
+        spec_ids=(tuple(dict.fromkeys(DESCRIPTION_ID_RE.findall(description)))
+                  if "spec-" in description else ()),
         domains=domains,
     )
 
@@ -302,8 +303,10 @@ _SERVICES_WORD_RE = lazy_re(r"\bservices\b", re.IGNORECASE)
 
 def _service_lists(description: str) -> list[re.Match[str]]:
     """``SERVICE_LIST_RE`` matches, each searched in the window that ends at one "services"."""
-    found = []
+    found: list[re.Match[str]] = []
     done = 0
+    if not may_hold(description, ("services",)):
+        return found  # most descriptions name no services: the pattern is then not compiled
     for word in _SERVICES_WORD_RE.finditer(description):
         start = max(done, word.start() - _SERVICE_LIST_SPAN)
         if start > done:
@@ -326,7 +329,9 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
                 words.pop(0)
             if words:
                 found.append(" ".join(words))
-    for match in SERVICE_RE.finditer(description):
+    # Each match holds "service": a description without the word never compiles the pattern.
+    matches = SERVICE_RE.finditer(description) if may_hold(description, ("service",)) else ()
+    for match in matches:
         words = [w for w in re.split(r"[ -]", match.group(1).strip()) if w]
         while words and words[0].lower() in _NOT_SERVICES:
             words.pop(0)
@@ -350,7 +355,7 @@ def _external_apis(text: str) -> tuple[str, ...]:
         if name.lower() not in known:
             found.append((start, name))
             known.add(name.lower())
-    for match in NAMED_API_RE.finditer(text):
+    for match in (NAMED_API_RE.finditer(text) if "API" in text else ()):
         candidate = match.group(1)
         first = candidate.split()[0]
         if first in _NOT_API_NAMES or candidate.lower() in known:
@@ -426,7 +431,8 @@ _WEAK_NOUNS = frozenset({"model", "plan", "profile", "file", "item", "job", "rec
 
 def _explicit_endpoints(description: str) -> tuple[Endpoint, ...]:
     seen: dict[tuple[str, str], Endpoint] = {}
-    for method, path in ENDPOINT_RE.findall(description):
+    # Each endpoint's path starts with "/": without one the pattern is not compiled.
+    for method, path in (ENDPOINT_RE.findall(description) if "/" in description else ()):
         path = path.rstrip(".,;")
         seen.setdefault((method, path), Endpoint(method, path, _purpose(method, path)))
     return tuple(seen.values())

@@ -37,6 +37,27 @@ class _LazyPattern:
         return f"lazy_re({self._source!r}, {self._flags!r})"
 
 
+# The only characters outside ASCII that a case-insensitive pattern takes for an ASCII letter
+# (İ and ı for i, ſ for s, the Kelvin sign for k), and the only ones whose lower case holds an
+# ASCII letter. A text without them matches an ASCII word case-insensitively exactly where
+# its lower case holds the word.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def may_hold(text: str, needles: tuple[str, ...]) -> bool:
+    """Whether ``text`` may hold a match of a case-insensitive pattern each match of which
+    contains one of ``needles`` (lower-case ASCII): a cheap test to run before a pattern whose
+    compiling costs more than the search, so that text without the words never compiles it.
+
+    False is certain (no match); True means "search with the pattern". A text holding one of
+    the four characters that fold to ASCII letters is always searched.
+    """
+    lowered = text.lower()
+    if any(needle in lowered for needle in needles):
+        return True
+    return not text.isascii() and any(char in text for char in _FOLDS_TO_ASCII)
+
+
 def lazy_re(source: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(source, flags)``, done when the pattern is first used.
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from smartspec import catalog
 from smartspec.document import Heading, Section
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import lazy_re, may_hold
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import (
     ARCHITECTURE,
@@ -74,6 +74,13 @@ _EXAMPLE_LIST_RE = lazy_re(r"\((?:e\.g\.|eg\.|for example|such as)[^)\n]*\)", re
 # "Dependency on third-party LLM availability", "Risk: third-party outage".
 _RISK_LINE_RE = lazy_re(r"(?i)\brisks?\b|\bdependency\s+on\b|\bdepends\s+on\b|"
                            r"\bavailability\s+of\b|\bassumptions?\b")
+# A word every match of the pattern above (or of the example list's) holds.
+_RISK_WORDS = ("risk", "dependency", "depends", "availability", "assumption")
+_EXAMPLE_LIST_WORDS = ("e.g.", "eg.", "for example", "such as")
+_LOGIN_WORDS = ("authenticated", "authorized", "logged", "signed")
+# The nouns the tool-name pattern starts with (it matches at the start of the text).
+_TOOL_NOUNS = ("generator", "helper", "plugin", "tool", "command", "script", "template",
+               "module", "package", "library", "extension", "wizard", "skill", "hook")
 
 
 def _line_text(ctx: Context, line: int) -> str:
@@ -91,19 +98,40 @@ def _is_not_this_services_auth(ctx: Context, word: str, line: int, column: int) 
     text = _line_text(ctx, line)
     if _in_code_span(text, column, column + len(word)):
         return True
-    if any(m.start() < column < m.end() for m in _SLOT_OR_QUOTE_RE.finditer(text)):
+    # Each pattern runs only on a line holding a literal every match of it holds: most lines
+    # hold none, and then the pattern is never compiled.
+    if (_may_hold_slot_or_quote(text)
+            and any(m.start() < column < m.end() for m in _SLOT_OR_QUOTE_RE.finditer(text))):
         return True
-    if any(m.start() < column < m.end() for m in _EXAMPLE_LIST_RE.finditer(text)):
+    if (_may_hold_example_list(text)
+            and any(m.start() < column < m.end() for m in _EXAMPLE_LIST_RE.finditer(text))):
         return True
     after = text[column + len(word):]
     if (text[column:column + 1].isupper() and after[:1] == " "
-            and _TOOL_NAME_RE.match(after.lstrip())):
+            and after.lstrip().startswith(_TOOL_NOUNS) and _TOOL_NAME_RE.match(after.lstrip())):
         return True
-    return bool(_OTHER_PROGRAM_RE.search(text))
+    return _may_name_other_program(text) and bool(_OTHER_PROGRAM_RE.search(text))
+
+
+def _may_hold_slot_or_quote(text: str) -> bool:
+    return "[" in text or '"' in text or "\u201c" in text
+
+
+def _may_hold_example_list(text: str) -> bool:
+    return "(" in text and may_hold(text, _EXAMPLE_LIST_WORDS)
+
+
+def _may_name_other_program(text: str) -> bool:
+    return "`" in text and may_hold(text, _LOGIN_WORDS)
+
+
+def _may_be_risk_line(text: str) -> bool:
+    return may_hold(text, _RISK_WORDS)
 
 
 def _is_risk_line(ctx: Context, word: str, line: int, column: int) -> bool:
-    return bool(_RISK_LINE_RE.search(_line_text(ctx, line)))
+    text = _line_text(ctx, line)
+    return _may_be_risk_line(text) and bool(_RISK_LINE_RE.search(text))
 
 
 def _first_accepted(ctx: Context, group: str,

@@ -112,8 +112,10 @@ def _email_spans(text: str) -> list[tuple[int, int]]:
         start = at
         while start and (text[start - 1].isalnum() or text[start - 1] in _EMAIL_LOCAL_CHARS):
             start -= 1
-        domain = _EMAIL_DOMAIN_RE.match(text, at + 1)
-        if domain and start < at:
+        # An "@" with nothing before it ("@critical", "@param") is no address: the domain
+        # pattern is then not tried (nor compiled).
+        domain = _EMAIL_DOMAIN_RE.match(text, at + 1) if start < at else None
+        if domain:
             spans.append((start, domain.end()))
             at = text.find("@", domain.end())
         else:

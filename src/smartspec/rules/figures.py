@@ -206,7 +206,7 @@ def _percentiles(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
         if stripped.startswith("|"):
             cells = [c.strip().strip("*` ") for c in stripped.strip("|").split("|")]
             header = {n: float(m.group(1)) for n, c in enumerate(cells)
-                      if (m := _PERCENTILE_HEADER_RE.match(c))}
+                      if c[:1] in ("P", "p") and (m := _PERCENTILE_HEADER_RE.match(c))}
             if len(header) >= 2:
                 yield from _check_order(group)
                 columns, group, previous = header, [], -2
