@@ -1,0 +1,161 @@
+"""The cheap tests that let a pattern go uncompiled never hide one of its matches.
+
+Each pattern on the paths of ``new`` and ``validate`` that runs only behind a plain-string
+test (a literal every match holds) is paired here with that test. Hypothesis writes texts
+out of the pattern's own pieces in mixed case, with the characters that fold to ASCII
+letters under IGNORECASE, and checks: whenever the pattern matches, the gate says "search".
+Each pair also has a text that matches, so a gate that always said "no" would fail.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smartspec import detect
+from smartspec.fsutil import glob_escape
+from smartspec.fswrite import is_temp_of, stale_temps
+from smartspec.lazyre import may_hold
+from smartspec.rules import consistency, figures, semantic, structure
+from smartspec.specids import DESCRIPTION_ID_RE
+
+_FOLDING = ["\u0130", "\u0131", "\u017f", "\u212a"]  # İ ı ſ K
+_FILLER = [" ", "  ", "\t", "\n", "(", ")", "|", ",", ".", "/", ":", "`", "'", '"', "[", "]",
+           "{", "}", "%", "-", "_", "*", "é", "ก", "1", "42", "x", "A"]
+
+
+def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
+    """Texts made of ``pieces`` (each also upper-cased and capitalised), filler and the
+    characters that fold to ASCII letters."""
+    variants = sorted({v for p in pieces for v in (p, p.upper(), p.capitalize())})
+    return st.lists(st.sampled_from(variants + _FILLER + _FOLDING), max_size=24).map("".join)
+
+
+# (name, pattern, gate, pieces to build texts from, a text the pattern matches)
+_CASES: list[tuple[str, re.Pattern[str], Callable[[str], bool], list[str], str]] = [
+    ("slot or quote", consistency._SLOT_OR_QUOTE_RE, consistency._may_hold_slot_or_quote,
+     ["[a]", '"b"', "\u201cc\u201d", "auth"], 'the "login" box'),
+    ("example list", consistency._EXAMPLE_LIST_RE, consistency._may_hold_example_list,
+     ["(", "e.g.", "eg.", "for example", "such as", " auth", ")"], "(e.g. basic auth)"),
+    ("other program", consistency._OTHER_PROGRAM_RE, consistency._may_name_other_program,
+     ["`gh`", " is ", "not ", "authenticated", "authorized", "logged in", "signed in",
+      "must be ", "isn't "], "`gh` is not authenticated"),
+    ("risk line", consistency._RISK_LINE_RE, consistency._may_be_risk_line,
+     ["risk", "risks", "dependency on", "depends on", "availability of", "assumption"],
+     "Risk: outage"),
+    # The tool-name pattern is matched at the start of the text only.
+    ("tool name", re.compile(rf"\A(?:{consistency._TOOL_NAME_RE.pattern})"),
+     lambda text: text.startswith(consistency._TOOL_NOUNS),
+     list(consistency._TOOL_NOUNS) + ["s", " x"], "plugins for auth"),
+    ("template", structure._TEMPLATE_RE, lambda text: "{{" in text or "{%" in text,
+     ["{{", "}}", "{%", "%}", "{", "}", "name"], "{{ name }}"),
+    *[(f"marker {n}", marker, lambda text, literals=literals: any(x in text for x in literals),
+       ["TODO", "TBD", "FIXME", "XXX", "TOD", "XX", "T"], "- " + literals[0])
+      for n, (marker, literals) in enumerate(
+          zip(structure._MARKER_RES, structure._MARKER_LITERALS, strict=True))],
+    ("ellipsis cell", structure._ELLIPSIS_CELL_RE, structure._may_hold_ellipsis_cell,
+     ["|", "...", "\u2026", "..", " ", "\t", "a"], "| a | ... |"),
+    ("choices", structure._CHOICES_RE, lambda text: "/" in text, ["y", "N", "/", "yes"], "y/N"),
+    ("list literal", structure._LIST_LITERAL_RE, lambda text: "," in text,
+     ["A", "b", ",", " ", "'c'"], "A, B, C"),
+    *[(f"float field {lang}", pattern,
+       lambda text, lang=lang: any(w in text for w in semantic._FLOAT_FIELD_WORDS[lang]),
+       ["amount", ": ", "number", "float", "float64", "Double", "Float", "double", "Single",
+        " ", ";", "\n", "*"],
+       {"ts": "amount: number", "py": "amount: float", "kt": "val amount: Double",
+        "go": "Amount float64", "java": "double amount;", "cs": "Single amount;"}[lang])
+      for lang, pattern in semantic._FLOAT_FIELD_RES.items()],
+    ("status call", semantic._STATUS_CALL_RE, lambda text: "Status" in text,
+     ["order.", "update", "set", "mark", "Status", "status", "(", "id, ", "'PAID'", ")"],
+     "order.updateStatus(id, 'PAID')"),
+    ("section in parentheses", semantic._SECTION_TITLE_PAREN_RE, lambda text: "(" in text,
+     ["(", "see ", "Section ", "section ", "Overview", ")"], "(see Section Overview)"),
+    ("see section", semantic._SECTION_TITLE_SEE_RE,
+     lambda text: "section" in text and "ee" in text,
+     ["See ", "see ", "also ", "the ", "section ", "Section ", "Overview"],
+     "See also the section Overview"),
+    ("operational path", semantic._OPERATIONAL, lambda text: text.startswith(
+        semantic._OPERATIONAL_STARTS),
+     ["/", "health", "healthz", "ready", "live", "metrics", "ping", "status", ".well-known",
+      "z", "x"], "/healthz/db"),
+    ("separator", semantic._SEPARATOR_RE, lambda text: text[:3] in ("---", "***", "___"),
+     ["-", "*", "_", "---", " "], "-----"),
+    ("percentile header", figures._PERCENTILE_HEADER_RE, lambda text: text[:1] in ("P", "p"),
+     ["P", "p", "95", "9", ".5", " ms"], "P99"),
+    ("spec id", DESCRIPTION_ID_RE, lambda text: "spec-" in text,
+     ["spec-", "core-", "001", "-auth", "spec", "-"], "after spec-core-001-auth"),
+    ("services", detect._SERVICES_WORD_RE, lambda text: may_hold(text, ("services",)),
+     ["services", "service", "servic", "es", " "], "orders and billing services"),
+    ("service", detect.SERVICE_RE, lambda text: may_hold(text, ("service",)),
+     ["Order ", "billing-", "service", "services", "servi", "ce"], "an order service"),
+    ("named API", detect.NAMED_API_RE, lambda text: "API" in text,
+     ["Stripe", " ", "API", "Api", "Pay"], "the Stripe API"),
+    ("endpoint", detect.ENDPOINT_RE, lambda text: "/" in text,
+     ["GET ", "POST ", "/orders", "/", "{id}"], "GET /orders/{id}"),
+]
+
+
+@pytest.mark.parametrize(("name", "pattern", "gate", "pieces", "example"), _CASES,
+                         ids=[case[0] for case in _CASES])
+def test_a_gate_never_hides_a_match(name: str, pattern: re.Pattern[str],
+                                    gate: Callable[[str], bool], pieces: list[str],
+                                    example: str) -> None:
+    assert pattern.search(example) and gate(example), name
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(_texts(pieces))
+    def check(text: str) -> None:
+        assert pattern.search(text) is None or gate(text), (name, text)
+
+    check()
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(_texts(["risk", "services", "auth", "kit", "sit"]),
+       st.lists(st.sampled_from(["risk", "services", "auth", "kit", "sit", "e.g."]),
+                min_size=1, max_size=3))
+def test_may_hold_is_a_case_insensitive_search_where_nothing_folds(
+        text: str, needles: list[str]) -> None:
+    found = re.search("|".join(map(re.escape, needles)), text, re.IGNORECASE) is not None
+    if found:
+        assert may_hold(text, tuple(needles))
+    if not any(char in text for char in _FOLDING):
+        assert may_hold(text, tuple(needles)) == found
+
+
+def test_may_hold_searches_text_with_letters_that_fold_to_ascii() -> None:
+    # "rıſK" (dotless i, long s, Kelvin sign) is "RISK" to an IGNORECASE pattern.
+    assert re.search("risk", "r\u0131\u017f\u212a", re.IGNORECASE)
+    assert may_hold("r\u0131\u017f\u212a", ("risk",))
+    assert not may_hold("no such word", ("risk",))
+
+
+_NAMES = st.text(alphabet=".tmpspec*?[]!-aB", max_size=14)
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(_NAMES, _NAMES.filter(bool))
+def test_temp_names_are_what_glob_matches(name: str, target: str) -> None:
+    globbed = re.compile(fnmatch.translate(f".{glob_escape(target)}.*.tmp"),
+                         re.IGNORECASE if os.path.normcase("A") == "a" else 0)
+    assert is_temp_of(name, target) == (globbed.fullmatch(name) is not None)
+
+
+def test_stale_temps_finds_what_path_glob_finds(tmp_path: Path) -> None:
+    target = tmp_path / "spec[1].md"
+    names = [".spec[1].md.ab12.tmp", ".spec[1].md..tmp", ".spec[1].md.tmp", "spec[1].md.x.tmp",
+             ".spec[1].mdx.y.tmp", ".spec[1].md.a.b.tmp", ".spec[1].md.tmp.x", ".other.md.a.tmp"]
+    for name in names:
+        (tmp_path / name).write_text("x")
+    expected = sorted(str(p) for p in tmp_path.glob(f".{glob_escape(target.name)}.*.tmp"))
+    assert sorted(stale_temps(target)) == expected
+    assert [Path(p).name for p in sorted(stale_temps(target))] == [
+        ".spec[1].md..tmp", ".spec[1].md.a.b.tmp", ".spec[1].md.ab12.tmp"]
+    assert stale_temps(tmp_path / "missing" / "spec.md") == []
