@@ -214,22 +214,35 @@ def _phrases(text: str) -> tuple[tuple[int, str], ...]:
 
 @lru_cache(maxsize=16)
 def _lexicon(groups: tuple[tuple[str, tuple[str, ...]], ...],
-             ) -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | None]:
-    """word -> the groups it is in (Latin words), and one pattern for the non-Latin words."""
+             ) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """word -> the groups it is in, and the non-Latin words (found by one pattern, which is
+    compiled only for a text they may occur in)."""
     owners: dict[str, list[str]] = {}
     for group, words in groups:
         for word in words:
             owners.setdefault(word.lower(), []).append(group)
     thai = tuple(w for w in owners if not w.isascii())
-    return {w: tuple(g) for w, g in owners.items()}, word_pattern(thai)
+    return {w: tuple(g) for w, g in owners.items()}, thai
+
+
+@lru_cache(maxsize=16)
+def _ascii_cannot_match(words: tuple[str, ...]) -> bool:
+    """Whether the non-Latin ``words`` can match nothing in an ASCII text: each word
+    holds a character outside ASCII, and only four of those (İ, ı, ſ and the Kelvin sign) can
+    stand for an ASCII letter under IGNORECASE. Most descriptions are ASCII, and then the
+    pattern (a few hundred microseconds to compile) is not compiled at all."""
+    return not any(char in word for word in words
+                   for char in ("\u0130", "\u0131", "\u017f", "\u212a"))
 
 
 def scan_groups(text: str, groups: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """For each group, the words of it found in ``text``, in order of appearance."""
     owners, thai = _lexicon(tuple(groups.items()))
     hits = [(start, phrase) for start, phrase in _phrases(text) if phrase in owners]
-    if thai is not None:
-        hits += [(m.start(), m.group(0)) for m in thai.finditer(text)]
+    if thai and not (text.isascii() and _ascii_cannot_match(thai)):
+        pattern = word_pattern(thai)
+        assert pattern is not None
+        hits += [(m.start(), m.group(0)) for m in pattern.finditer(text)]
     found: dict[str, dict[str, None]] = {}
     for _, word in sorted(hits, key=lambda hit: hit[0]):
         for group in owners.get(word, ()):

@@ -53,7 +53,7 @@ _CASES: list[tuple[str, re.Pattern[str], Callable[[str], bool], list[str], str]]
     # The tool-name pattern is matched at the start of the text only.
     ("tool name", re.compile(rf"\A(?:{consistency._TOOL_NAME_RE.pattern})"),
      lambda text: text.startswith(consistency._TOOL_NOUNS),
-     list(consistency._TOOL_NOUNS) + ["s", " x"], "plugins for auth"),
+     [*consistency._TOOL_NOUNS, "s", " x"], "plugins for auth"),
     ("template", structure._TEMPLATE_RE, lambda text: "{{" in text or "{%" in text,
      ["{{", "}}", "{%", "%}", "{", "}", "name"], "{{ name }}"),
     *[(f"marker {n}", marker, lambda text, literals=literals: any(x in text for x in literals),
@@ -159,3 +159,37 @@ def test_stale_temps_finds_what_path_glob_finds(tmp_path: Path) -> None:
     assert [Path(p).name for p in sorted(stale_temps(target))] == [
         ".spec[1].md..tmp", ".spec[1].md.a.b.tmp", ".spec[1].md.ab12.tmp"]
     assert stale_temps(tmp_path / "missing" / "spec.md") == []
+
+
+def _scan_groups_always_searching(text: str,
+                                  groups: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """``detect.scan_groups`` as it was: the non-Latin words' pattern run on every text."""
+    owners, thai = detect._lexicon(tuple(groups.items()))
+    hits = [(start, phrase) for start, phrase in detect._phrases(text) if phrase in owners]
+    pattern = detect.word_pattern(thai)
+    if pattern is not None:
+        hits += [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+    found: dict[str, dict[str, None]] = {}
+    for _, word in sorted(hits, key=lambda hit: hit[0]):
+        for group in owners.get(word, ()):
+            found.setdefault(group, {})[word] = None
+    return {group: tuple(words) for group, words in found.items()}
+
+
+_GROUPS = [detect.group_words(),
+           # Config words with the letters that fold to ASCII ("ſqs" is "sqs" to IGNORECASE).
+           detect.group_words({"queue": ["\u017fqs", "\u0131nbox"], "auth": ["คิว ok"]})]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_texts(["queue", "sqs", " kafka", "คิว", "ธุรกรรม", "api ภายนอก", "inbox", " ok",
+               "login", "\u017f", "\u0131"]), st.sampled_from(_GROUPS))
+def test_scan_groups_finds_what_searching_every_text_finds(
+        text: str, groups: dict[str, tuple[str, ...]]) -> None:
+    assert detect.scan_groups(text, groups) == _scan_groups_always_searching(text, groups)
+
+
+def test_only_words_with_letters_that_fold_to_ascii_are_searched_in_ascii_text() -> None:
+    assert detect._ascii_cannot_match(("\u0e04\u0e34\u0e27", "api \u0e20\u0e32\u0e22"))
+    assert not detect._ascii_cannot_match(("\u017fqs",))
+    assert re.search("\u017fqs", "we use SQS", re.IGNORECASE)
