@@ -193,3 +193,32 @@ def test_only_words_with_letters_that_fold_to_ascii_are_searched_in_ascii_text()
     assert detect._ascii_cannot_match(("\u0e04\u0e34\u0e27", "api \u0e20\u0e32\u0e22"))
     assert not detect._ascii_cannot_match(("\u017fqs",))
     assert re.search("\u017fqs", "we use SQS", re.IGNORECASE)
+
+
+_BODY = _texts(["queue", "queues", "dead letter", "dead-letter", "job", "jobs", "worker",
+                "คิว", "sqs", "/", ".", "-", "_", "é", "\n", "\n", "\n", "depth ", "42 ms"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(_BODY, min_size=1, max_size=3))
+def test_word_lines_are_the_lines_the_group_pattern_finds(bodies: list[str]) -> None:
+    from smartspec.document import parse
+    from smartspec.rules import Validator
+    from smartspec.rules.context import Context
+    from smartspec.rules.keywords import WordMatcher
+    from smartspec.wordgroups import word_pattern
+
+    text = "# SPEC-001: Q\n\n" + "".join(
+        f"## {n}. Part\n\n{body}\n\n" for n, body in enumerate(bodies, start=1))
+    ctx = Context(parse(text), path="spec.md", matchers=Validator().matchers)
+    nouns = consistency._queue_nouns(("sqs",))
+    pattern = word_pattern(nouns)
+    assert pattern is not None
+    for section in ctx.doc.sections:
+        found = ctx.word_lines(WordMatcher(nouns), section)
+        if found is None:
+            assert any(char in text for char in _FOLDING)
+            continue
+        expected = [ctx.line_of(m.start())
+                    for m in pattern.finditer(ctx.prose, *ctx.span(section))]
+        assert found == list(dict.fromkeys(expected))
