@@ -41,7 +41,7 @@ class _LazyPattern:
 # (İ and ı for i, ſ for s, the Kelvin sign for k), and the only ones whose lower case holds an
 # ASCII letter. A text without them matches an ASCII word case-insensitively exactly where
 # its lower case holds the word.
-_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def may_hold(text: str, needles: tuple[str, ...]) -> bool:
@@ -55,7 +55,7 @@ def may_hold(text: str, needles: tuple[str, ...]) -> bool:
     lowered = text.lower()
     if any(needle in lowered for needle in needles):
         return True
-    return not text.isascii() and any(char in text for char in _FOLDS_TO_ASCII)
+    return not text.isascii() and any(char in text for char in FOLDS_TO_ASCII)
 
 
 def lazy_re(source: str, flags: int = 0) -> re.Pattern[str]:

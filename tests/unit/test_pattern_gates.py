@@ -222,3 +222,23 @@ def test_word_lines_are_the_lines_the_group_pattern_finds(bodies: list[str]) -> 
         expected = [ctx.line_of(m.start())
                     for m in pattern.finditer(ctx.prose, *ctx.span(section))]
         assert found == list(dict.fromkeys(expected))
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(_texts(["depth", "lag", "backlog", "latency", "age", "rate", "size", "retries",
+               "per second", "per message", "per minute", "per", "5", "\u0e51", " ", "ms", "s",
+               "msg/s", "/s", "g", "<", ">", "\u2264", "\u2265", "ความล่าช้า", "ความยาว",
+               "ความ", "_", "garage", "stage"]))
+def test_states_measure_answers_as_the_measure_pattern(text: str) -> None:
+    assert consistency._states_measure(text) == (consistency._MEASURE_RE.search(text) is not None)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("queue depth", True), ("queue-depth", True), ("garage queue", False), ("5 msg/s", True),
+    ("5msgs", False), ("backlog_size", False), ("< 10 jobs", True), ("\u2264\u0e51", True),
+    ("jobs per second", True), ("jobs per seconds", False), ("ความยาวคิว", True),
+    ("r\u0131\u017f\u212a", False), ("LAG", True),
+])
+def test_states_measure_examples(text: str, expected: bool) -> None:
+    assert consistency._states_measure(text) is expected
+    assert (consistency._MEASURE_RE.search(text) is not None) is expected

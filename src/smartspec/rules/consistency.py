@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from smartspec import catalog
 from smartspec.document import Heading, Section
-from smartspec.lazyre import lazy_re, may_hold
+from smartspec.lazyre import FOLDS_TO_ASCII, lazy_re, may_hold
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import (
     ARCHITECTURE,
@@ -41,6 +41,12 @@ _QUEUE_NOUNS = ("queue", "queues", "worker", "workers", "consumer", "consumers",
 _MEASURE_RE = lazy_re(
     r"(?i)\b(?:depth|lag|backlog|latency|throughput|processing|age|rate|size|retries|"
     r"per (?:second|message|minute))\b|\d\s*(?:ms|s|msg/s|/s)\b|[<>≤≥]\s*\d|ความล่าช้า|ความยาว")
+# The same, read without the pattern (``_states_measure``): the words, the units after a
+# number, the comparison signs before one, and the Thai words.
+_MEASURE_WORDS = ("depth", "lag", "backlog", "latency", "throughput", "processing", "age",
+                  "rate", "size", "retries", "per second", "per message", "per minute")
+_MEASURE_UNITS = ("ms", "s", "msg/s", "/s")
+_MEASURE_THAI = ("ความล่าช้า", "ความยาว")
 # Integration tests in a testing section: "Integration Tests", "integration testing", Thai.
 _INTEGRATION_RE = lazy_re(r"(?i)\bintegration\b|บูรณาการ|การรวมระบบ")
 # A retry policy: retry/retries/retried/retrying, backoff/back-off, Thai "ลองใหม่"/"ลองซ้ำ".
@@ -183,12 +189,55 @@ def _queue_noun_lines(ctx: Context, nouns: tuple[str, ...], section: Section) ->
     return list(dict.fromkeys(ctx.line_of(m.start()) for m in pattern.finditer(ctx.prose, start, end)))
 
 
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # the regex module's \w, for str patterns
+
+
+def _states_measure(text: str) -> bool:
+    """``_MEASURE_RE.search(text)`` answered with str methods, so that a spec's few queue
+    lines do not pay for compiling the pattern: a measure word standing as a whole word, a
+    unit after a number, a comparison sign before one, or a Thai word. A text holding a
+    letter that IGNORECASE takes for an ASCII one (İ, ı, ſ, the Kelvin sign) is asked of the
+    pattern itself."""
+    if not text.isascii() and any(char in text for char in FOLDS_TO_ASCII):
+        return _MEASURE_RE.search(text) is not None
+    if any(word in text for word in _MEASURE_THAI):
+        return True
+    lowered = text.lower()  # as long as ``text`` (no İ), so offsets agree
+    size = len(text)
+    for word in _MEASURE_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if ((not at or not _is_word_char(text[at - 1]))
+                    and (end == size or not _is_word_char(text[end]))):
+                return True
+            at = lowered.find(word, at + 1)
+    for index, char in enumerate(text):
+        if char.isdecimal():
+            unit = index + 1
+            while unit < size and text[unit].isspace():
+                unit += 1
+            for spelling in _MEASURE_UNITS:
+                end = unit + len(spelling)
+                if (lowered.startswith(spelling, unit)
+                        and (end == size or not _is_word_char(text[end]))):
+                    return True
+        elif char in "<>≤≥":
+            number = index + 1
+            while number < size and text[number].isspace():
+                number += 1
+            if number < size and text[number].isdecimal():
+                return True
+    return False
+
+
 def _has_queue_metric(ctx: Context, sections: list[Section]) -> bool:
     prose = ctx.prose
     nouns = _queue_nouns(ctx.matchers["queue"].words if "queue" in ctx.matchers else ())
     for section in sections:
         for line in _queue_noun_lines(ctx, nouns, section):
-            if _MEASURE_RE.search(prose, ctx.offsets[line], ctx.offsets[line + 1]):
+            if _states_measure(prose[ctx.offsets[line]:ctx.offsets[line + 1]]):
                 return True
     return False
 
