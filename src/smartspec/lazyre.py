@@ -58,6 +58,41 @@ def may_hold(text: str, needles: tuple[str, ...]) -> bool:
     return not text.isascii() and any(char in text for char in FOLDS_TO_ASCII)
 
 
+def is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \\w matches in a str pattern
+
+
+def holds_words(text: str, loose: tuple[str, ...], whole: tuple[str, ...] = ()) -> bool | None:
+    """Whether a case-insensitive pattern that is an alternation of ``loose`` words (found
+    anywhere) and ``whole`` words (between ``\\b``, each starting and ending with a letter
+    or digit) matches in ``text``, answered with ``str`` searches instead of compiling it.
+    Words are lower-case ASCII or of a script without case (Thai). None when ``text`` holds
+    a letter IGNORECASE takes for an ASCII one: then only the pattern can say."""
+    if not text.isascii() and any(char in text for char in FOLDS_TO_ASCII):
+        return None
+    lowered = text.lower()  # as long as ``text`` without İ, so offsets agree
+    if any(word in lowered for word in loose):
+        return True
+    size = len(text)
+    for word in whole:
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if ((not at or not is_word_char(text[at - 1]))
+                    and (end == size or not is_word_char(text[end]))):
+                return True
+            at = lowered.find(word, at + 1)
+    return False
+
+
+def search_words(pattern: re.Pattern[str], text: str, loose: tuple[str, ...],
+                 whole: tuple[str, ...] = ()) -> bool:
+    """``pattern.search(text) is not None`` for a pattern ``holds_words(loose, whole)``
+    describes: the pattern is compiled and asked only where the words cannot say."""
+    found = holds_words(text, loose, whole)
+    return pattern.search(text) is not None if found is None else found
+
+
 def lazy_re(source: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(source, flags)``, done when the pattern is first used.
 

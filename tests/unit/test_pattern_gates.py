@@ -242,3 +242,38 @@ def test_states_measure_answers_as_the_measure_pattern(text: str) -> None:
 def test_states_measure_examples(text: str, expected: bool) -> None:
     assert consistency._states_measure(text) is expected
     assert (consistency._MEASURE_RE.search(text) is not None) is expected
+
+
+# (name, pattern, loose words, whole words, a text the pattern matches)
+_WORD_CASES: list[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...], str]] = [
+    ("availability", figures._AVAILABILITY_WORDS_RE, *figures._AVAILABILITY_WORDS,
+     "SLA: 99.9%"),
+    ("retry words", figures._RETRY_WORDS_RE, *figures._RETRY_SPELLINGS, "Retrying with back-off"),
+    ("deadline context", figures._DEADLINE_CONTEXT_RE, figures._DEADLINE_CONTEXT_WORDS, (),
+     "gives up after it Times Out"),
+    ("multiplexer", figures._MULTIPLEXER_RE, figures._MULTIPLEXER_WORDS, (), "via PgBouncer"),
+    ("integration", consistency._INTEGRATION_RE, *consistency._INTEGRATION_WORDS,
+     "## Integration Tests"),
+    ("retry policy", consistency._RETRY_RE, *consistency._RETRY_WORDS, "retries: 3"),
+]
+
+
+@pytest.mark.parametrize(("name", "pattern", "loose", "whole", "example"), _WORD_CASES,
+                         ids=[case[0] for case in _WORD_CASES])
+def test_search_words_answers_as_the_word_pattern(name: str, pattern: re.Pattern[str],
+                                                  loose: tuple[str, ...],
+                                                  whole: tuple[str, ...], example: str) -> None:
+    from smartspec.lazyre import holds_words, search_words
+
+    assert holds_words(example, loose, whole) is True
+    pieces = [*loose, *whole, *(w[:-1] for w in (*loose, *whole)), "retr", "y", "ies", "-",
+              "off", "back", "sla", "s", "_", "9", "é", " "]
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(_texts(pieces))
+    def check(text: str) -> None:
+        expected = pattern.search(text) is not None
+        assert search_words(pattern, text, loose, whole) == expected, (name, text)
+        assert holds_words(text, loose, whole) in (None, expected), (name, text)
+
+    check()

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from smartspec import catalog
 from smartspec.document import Heading, Section
-from smartspec.lazyre import FOLDS_TO_ASCII, lazy_re, may_hold
+from smartspec.lazyre import holds_words, is_word_char, lazy_re, may_hold, search_words
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import (
     ARCHITECTURE,
@@ -51,6 +51,10 @@ _MEASURE_THAI = ("ความล่าช้า", "ความยาว")
 _INTEGRATION_RE = lazy_re(r"(?i)\bintegration\b|บูรณาการ|การรวมระบบ")
 # A retry policy: retry/retries/retried/retrying, backoff/back-off, Thai "ลองใหม่"/"ลองซ้ำ".
 _RETRY_RE = lazy_re(r"(?i)\bretr(?:y|ies|ied|ying)\b|\bback-?off\b|ลองใหม่|ลองซ้ำ")
+# The two patterns above as their words, loose and whole (``lazyre.search_words``).
+_INTEGRATION_WORDS = (("บูรณาการ", "การรวมระบบ"), ("integration",))
+_RETRY_WORDS = (("ลองใหม่", "ลองซ้ำ"),
+                ("retry", "retries", "retried", "retrying", "backoff", "back-off"))
 # The security part of a compact spec's Constraints & Risk Notes: "**Security:**" or a
 # "### Security" heading.
 _COMPACT_SECURITY_RE = lazy_re(r"(?im)^\s*(?:\*\*security\b|#{3,6}\s+security\b|\*\*ความปลอดภัย)")
@@ -189,30 +193,19 @@ def _queue_noun_lines(ctx: Context, nouns: tuple[str, ...], section: Section) ->
     return list(dict.fromkeys(ctx.line_of(m.start()) for m in pattern.finditer(ctx.prose, start, end)))
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"  # the regex module's \w, for str patterns
-
-
 def _states_measure(text: str) -> bool:
     """``_MEASURE_RE.search(text)`` answered with str methods, so that a spec's few queue
     lines do not pay for compiling the pattern: a measure word standing as a whole word, a
     unit after a number, a comparison sign before one, or a Thai word. A text holding a
     letter that IGNORECASE takes for an ASCII one (İ, ı, ſ, the Kelvin sign) is asked of the
     pattern itself."""
-    if not text.isascii() and any(char in text for char in FOLDS_TO_ASCII):
+    words = holds_words(text, _MEASURE_THAI, _MEASURE_WORDS)
+    if words is None:
         return _MEASURE_RE.search(text) is not None
-    if any(word in text for word in _MEASURE_THAI):
+    if words:
         return True
     lowered = text.lower()  # as long as ``text`` (no İ), so offsets agree
     size = len(text)
-    for word in _MEASURE_WORDS:
-        at = lowered.find(word)
-        while at >= 0:
-            end = at + len(word)
-            if ((not at or not _is_word_char(text[at - 1]))
-                    and (end == size or not _is_word_char(text[end]))):
-                return True
-            at = lowered.find(word, at + 1)
     for index, char in enumerate(text):
         if char.isdecimal():
             unit = index + 1
@@ -221,7 +214,7 @@ def _states_measure(text: str) -> bool:
             for spelling in _MEASURE_UNITS:
                 end = unit + len(spelling)
                 if (lowered.startswith(spelling, unit)
-                        and (end == size or not _is_word_char(text[end]))):
+                        and (end == size or not is_word_char(text[end]))):
                     return True
         elif char in "<>≤≥":
             number = index + 1
@@ -305,7 +298,8 @@ def queue_metrics(ctx: Context) -> Iterator[Hit]:
 )
 def transaction_integration_tests(ctx: Context) -> Iterator[Hit]:
     yield from _mention_needs(ctx, ctx.first_mention("transaction"), TESTING,
-                              lambda found: ctx.search(_INTEGRATION_RE, found),
+                              lambda found: _sections_say(ctx, found, _INTEGRATION_RE,
+                                                          _INTEGRATION_WORDS),
                               "transaction-no-testing-section", "transaction-no-integration-tests")
 
 
@@ -318,8 +312,18 @@ def transaction_integration_tests(ctx: Context) -> Iterator[Hit]:
 def external_api_retry(ctx: Context) -> Iterator[Hit]:
     mention = _first_accepted(ctx, "external-api", _is_risk_line)
     yield from _mention_needs(ctx, mention, IMPLEMENTATION,
-                              lambda found: ctx.search(_RETRY_RE, found),
+                              lambda found: _sections_say(ctx, found, _RETRY_RE, _RETRY_WORDS),
                               "external-api-no-implementation-section", "external-api-no-retry")
+
+
+def _sections_say(ctx: Context, sections: list[Section], pattern: re.Pattern[str],
+                  words: tuple[tuple[str, ...], tuple[str, ...]]) -> bool:
+    """``ctx.search(pattern, sections)`` for a word pattern given also as its words: each
+    section's text is searched for the words (a section starts a line, so its edges are word
+    boundaries either way), and the pattern is compiled only where they cannot say."""
+    prose = ctx.prose
+    return any(search_words(pattern, prose[start:end], *words)
+               for start, end in (ctx.span(section) for section in sections))
 
 
 def _mention_needs(ctx: Context, mention: tuple[str, int] | None, keys: tuple[str, ...],
