@@ -23,7 +23,7 @@ from smartspec import detect
 from smartspec.fsutil import glob_escape
 from smartspec.fswrite import is_temp_of, stale_temps
 from smartspec.lazyre import may_hold
-from smartspec.rules import consistency, figures, semantic, structure
+from smartspec.rules import consistency, figures, schema, semantic, structure
 from smartspec.specids import DESCRIPTION_ID_RE
 
 _FOLDING = ["\u0130", "\u0131", "\u017f", "\u212a"]  # İ ı ſ K
@@ -89,6 +89,10 @@ _CASES: list[tuple[str, re.Pattern[str], Callable[[str], bool], list[str], str]]
      ["-", "*", "_", "---", " "], "-----"),
     ("percentile header", figures._PERCENTILE_HEADER_RE, lambda text: text[:1] in ("P", "p"),
      ["P", "p", "95", "9", ".5", " ms"], "P99"),
+    ("alter add", schema._ALTER_ADD_RE, lambda text: schema._may_add_column(text.lower()),
+     ["ALTER", "alter", " TABLE ", "table", " ", "\t", "\n", "ONLY ", "t", " ADD ", "add",
+      "ADD", "COLUMN ", "amount", " INT", "address", "_add"],
+     "ALTER TABLE t ADD COLUMN amount INT"),
     ("spec id", DESCRIPTION_ID_RE, lambda text: "spec-" in text,
      ["spec-", "core-", "001", "-auth", "spec", "-"], "after spec-core-001-auth"),
     ("services", detect._SERVICES_WORD_RE, lambda text: may_hold(text, ("services",)),
