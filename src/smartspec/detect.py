@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from smartspec.domains import packs
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import lazy_re, may_hold
 from smartspec.options import DOMAINS
 from smartspec.specids import DESCRIPTION_ID_RE
 from smartspec.tuples import NamedTuple
@@ -214,22 +214,35 @@ def _phrases(text: str) -> tuple[tuple[int, str], ...]:
 
 @lru_cache(maxsize=16)
 def _lexicon(groups: tuple[tuple[str, tuple[str, ...]], ...],
-             ) -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | None]:
-    """word -> the groups it is in (Latin words), and one pattern for the non-Latin words."""
+             ) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """word -> the groups it is in, and the non-Latin words (found by one pattern, which is
+    compiled only for a text they may occur in)."""
     owners: dict[str, list[str]] = {}
     for group, words in groups:
         for word in words:
             owners.setdefault(word.lower(), []).append(group)
     thai = tuple(w for w in owners if not w.isascii())
-    return {w: tuple(g) for w, g in owners.items()}, word_pattern(thai)
+    return {w: tuple(g) for w, g in owners.items()}, thai
+
+
+@lru_cache(maxsize=16)
+def _ascii_cannot_match(words: tuple[str, ...]) -> bool:
+    """Whether the non-Latin ``words`` can match nothing in an ASCII text: each word
+    holds a character outside ASCII, and only four of those (İ, ı, ſ and the Kelvin sign) can
+    stand for an ASCII letter under IGNORECASE. Most descriptions are ASCII, and then the
+    pattern (a few hundred microseconds to compile) is not compiled at all."""
+    return not any(char in word for word in words
+                   for char in ("\u0130", "\u0131", "\u017f", "\u212a"))
 
 
 def scan_groups(text: str, groups: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """For each group, the words of it found in ``text``, in order of appearance."""
     owners, thai = _lexicon(tuple(groups.items()))
     hits = [(start, phrase) for start, phrase in _phrases(text) if phrase in owners]
-    if thai is not None:
-        hits += [(m.start(), m.group(0)) for m in thai.finditer(text)]
+    if thai and not (text.isascii() and _ascii_cannot_match(thai)):
+        pattern = word_pattern(thai)
+        assert pattern is not None
+        hits += [(m.start(), m.group(0)) for m in pattern.finditer(text)]
     found: dict[str, dict[str, None]] = {}
     for _, word in sorted(hits, key=lambda hit: hit[0]):
         for group in owners.get(word, ()):
@@ -279,7 +292,8 @@ def detect(name: str, description: str,
         external_apis=external,
         entities=entities,
         endpoints=endpoints,
-        spec_ids=tuple(dict.fromkeys(DESCRIPTION_ID_RE.findall(description))),
+        spec_ids=(tuple(dict.fromkeys(DESCRIPTION_ID_RE.findall(description)))
+                  if "spec-" in description else ()),
         domains=domains,
     )
 
@@ -302,8 +316,10 @@ _SERVICES_WORD_RE = lazy_re(r"\bservices\b", re.IGNORECASE)
 
 def _service_lists(description: str) -> list[re.Match[str]]:
     """``SERVICE_LIST_RE`` matches, each searched in the window that ends at one "services"."""
-    found = []
+    found: list[re.Match[str]] = []
     done = 0
+    if not may_hold(description, ("services",)):
+        return found  # most descriptions name no services: the pattern is then not compiled
     for word in _SERVICES_WORD_RE.finditer(description):
         start = max(done, word.start() - _SERVICE_LIST_SPAN)
         if start > done:
@@ -326,7 +342,9 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
                 words.pop(0)
             if words:
                 found.append(" ".join(words))
-    for match in SERVICE_RE.finditer(description):
+    # Each match holds "service": a description without the word never compiles the pattern.
+    matches = SERVICE_RE.finditer(description) if may_hold(description, ("service",)) else ()
+    for match in matches:
         words = [w for w in re.split(r"[ -]", match.group(1).strip()) if w]
         while words and words[0].lower() in _NOT_SERVICES:
             words.pop(0)
@@ -350,7 +368,7 @@ def _external_apis(text: str) -> tuple[str, ...]:
         if name.lower() not in known:
             found.append((start, name))
             known.add(name.lower())
-    for match in NAMED_API_RE.finditer(text):
+    for match in (NAMED_API_RE.finditer(text) if "API" in text else ()):
         candidate = match.group(1)
         first = candidate.split()[0]
         if first in _NOT_API_NAMES or candidate.lower() in known:
@@ -426,7 +444,8 @@ _WEAK_NOUNS = frozenset({"model", "plan", "profile", "file", "item", "job", "rec
 
 def _explicit_endpoints(description: str) -> tuple[Endpoint, ...]:
     seen: dict[tuple[str, str], Endpoint] = {}
-    for method, path in ENDPOINT_RE.findall(description):
+    # Each endpoint's path starts with "/": without one the pattern is not compiled.
+    for method, path in (ENDPOINT_RE.findall(description) if "/" in description else ()):
         path = path.rstrip(".,;")
         seen.setdefault((method, path), Endpoint(method, path, _purpose(method, path)))
     return tuple(seen.values())

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from smartspec.errors import WorkspaceError
-from smartspec.fsutil import glob_escape, refuse_links
+from smartspec.fsutil import refuse_links
 
 
 def default_file_mode() -> int:
@@ -40,9 +40,9 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> N
     path.parent.mkdir(parents=True, exist_ok=True)
     # A run killed mid-write leaves its temp file behind; the caller holds this path's lock,
     # so any temp file of this target is such a leftover.
-    for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+    for stale in stale_temps(path):
         with contextlib.suppress(OSError):
-            stale.unlink()
+            os.unlink(stale)
     with contextlib.suppress(FileNotFoundError):
         mode = path.stat().st_mode & 0o7777
     fd, tmp_name = _create_temp(path)
@@ -61,6 +61,31 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> N
         _UNSYNCED.add(path.parent)
     else:
         _fsync_dir(path.parent)
+
+
+def is_temp_of(name: str, target: str) -> bool:
+    """Whether the folder entry ``name`` is a temp file of ``target`` (``.TARGET.*.tmp``, as
+    ``_create_temp`` names them): what ``Path.glob`` of that pattern matches, with string
+    tests instead of the regular expression glob compiles for each new name (one per file
+    written, about a tenth of a millisecond each). Case-insensitive where the file system's
+    names are, as glob is there."""
+    if os.path.normcase("A") == "a":
+        name, target = name.lower(), target.lower()
+    prefix = f".{target}."
+    return (name.startswith(prefix) and name.endswith(".tmp")
+            and len(name) >= len(prefix) + len(".tmp"))
+
+
+def stale_temps(path: Path) -> list[str]:
+    """The temp files of ``path`` left in its folder (paths as strings); none when the folder
+    cannot be listed, as with ``Path.glob``."""
+    folder = str(path.parent)
+    try:
+        with os.scandir(folder) as entries:
+            return [os.path.join(folder, entry.name) for entry in entries
+                    if is_temp_of(entry.name, path.name)]
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return []
 
 
 def _create_temp(path: Path) -> tuple[int, str]:

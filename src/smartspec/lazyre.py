@@ -6,6 +6,13 @@ tens of milliseconds, also the runs that use only a few. ``lazy_re`` returns an 
 behaves as the compiled pattern: the first attribute asked of it compiles the pattern once
 and stores the pattern's bound methods on the object, so later calls go straight to the
 compiled pattern's own methods, at the speed of a plain instance attribute.
+
+Compiling is still the larger part of what many patterns cost a run (a spec's few lines are
+searched in microseconds, a pattern of a dozen words takes a few hundred to compile), so the
+helpers below let a caller avoid it where plain ``str`` searches give the same answer:
+``may_hold`` is a certain "no match" before a case-insensitive pattern, and ``holds_words`` /
+``search_words`` answer for a case-insensitive alternation of words outright. Each is exact
+except for the four letters IGNORECASE takes for ASCII ones, where the pattern is asked.
 """
 
 from __future__ import annotations
@@ -35,6 +42,64 @@ class _LazyPattern:
 
     def __repr__(self) -> str:
         return f"lazy_re({self._source!r}, {self._flags!r})"
+
+
+# The only characters outside ASCII that a case-insensitive pattern takes for an ASCII letter
+# (İ and ı for i, ſ for s, the Kelvin sign for k), and the only ones whose lower case holds an
+# ASCII letter. A text without them matches an ASCII word case-insensitively exactly where
+# its lower case holds the word.
+FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def may_hold(text: str, needles: tuple[str, ...]) -> bool:
+    """Whether ``text`` may hold a match of a case-insensitive pattern each match of which
+    contains one of ``needles`` (lower-case ASCII): a cheap test to run before a pattern whose
+    compiling costs more than the search, so that text without the words never compiles it.
+
+    False is certain (no match); True means "search with the pattern". A text holding one of
+    the four characters that fold to ASCII letters is always searched.
+    """
+    lowered = text.lower()
+    if any(needle in lowered for needle in needles):
+        return True
+    return not text.isascii() and any(char in text for char in FOLDS_TO_ASCII)
+
+
+def is_word_char(char: str) -> bool:
+    """Whether ``char`` is what ``\\w`` matches in a ``str`` pattern (a letter, digit or "_"
+    of any script): the test behind a ``\\b`` read without the pattern."""
+    return char.isalnum() or char == "_"
+
+
+def holds_words(text: str, loose: tuple[str, ...], whole: tuple[str, ...] = ()) -> bool | None:
+    """Whether a case-insensitive pattern that is an alternation of ``loose`` words (found
+    anywhere) and ``whole`` words (between ``\\b``, each starting and ending with a letter
+    or digit) matches in ``text``, answered with ``str`` searches instead of compiling it.
+    Words are lower-case ASCII or of a script without case (Thai). None when ``text`` holds
+    a letter IGNORECASE takes for an ASCII one: then only the pattern can say."""
+    if not text.isascii() and any(char in text for char in FOLDS_TO_ASCII):
+        return None
+    lowered = text.lower()  # as long as ``text`` without İ, so offsets agree
+    if any(word in lowered for word in loose):
+        return True
+    size = len(text)
+    for word in whole:
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if ((not at or not is_word_char(text[at - 1]))
+                    and (end == size or not is_word_char(text[end]))):
+                return True
+            at = lowered.find(word, at + 1)
+    return False
+
+
+def search_words(pattern: re.Pattern[str], text: str, loose: tuple[str, ...],
+                 whole: tuple[str, ...] = ()) -> bool:
+    """``pattern.search(text) is not None`` for a pattern ``holds_words(loose, whole)``
+    describes: the pattern is compiled and asked only where the words cannot say."""
+    found = holds_words(text, loose, whole)
+    return pattern.search(text) is not None if found is None else found
 
 
 def lazy_re(source: str, flags: int = 0) -> re.Pattern[str]:

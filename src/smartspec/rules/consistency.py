@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from smartspec import catalog
 from smartspec.document import Heading, Section
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import holds_words, is_word_char, lazy_re, may_hold, search_words
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import (
     ARCHITECTURE,
@@ -27,6 +27,7 @@ from smartspec.rules.context import (
     TESTING,
     Context,
 )
+from smartspec.rules.keywords import WordMatcher
 from smartspec.rules.messages import rule_words
 from smartspec.wordgroups import word_pattern
 
@@ -40,10 +41,20 @@ _QUEUE_NOUNS = ("queue", "queues", "worker", "workers", "consumer", "consumers",
 _MEASURE_RE = lazy_re(
     r"(?i)\b(?:depth|lag|backlog|latency|throughput|processing|age|rate|size|retries|"
     r"per (?:second|message|minute))\b|\d\s*(?:ms|s|msg/s|/s)\b|[<>≤≥]\s*\d|ความล่าช้า|ความยาว")
+# The same, read without the pattern (``_states_measure``): the words, the units after a
+# number, the comparison signs before one, and the Thai words.
+_MEASURE_WORDS = ("depth", "lag", "backlog", "latency", "throughput", "processing", "age",
+                  "rate", "size", "retries", "per second", "per message", "per minute")
+_MEASURE_UNITS = ("ms", "s", "msg/s", "/s")
+_MEASURE_THAI = ("ความล่าช้า", "ความยาว")
 # Integration tests in a testing section: "Integration Tests", "integration testing", Thai.
 _INTEGRATION_RE = lazy_re(r"(?i)\bintegration\b|บูรณาการ|การรวมระบบ")
 # A retry policy: retry/retries/retried/retrying, backoff/back-off, Thai "ลองใหม่"/"ลองซ้ำ".
 _RETRY_RE = lazy_re(r"(?i)\bretr(?:y|ies|ied|ying)\b|\bback-?off\b|ลองใหม่|ลองซ้ำ")
+# The two patterns above as their words, loose and whole (``lazyre.search_words``).
+_INTEGRATION_WORDS = (("บูรณาการ", "การรวมระบบ"), ("integration",))
+_RETRY_WORDS = (("ลองใหม่", "ลองซ้ำ"),
+                ("retry", "retries", "retried", "retrying", "backoff", "back-off"))
 # The security part of a compact spec's Constraints & Risk Notes: "**Security:**" or a
 # "### Security" heading.
 _COMPACT_SECURITY_RE = lazy_re(r"(?im)^\s*(?:\*\*security\b|#{3,6}\s+security\b|\*\*ความปลอดภัย)")
@@ -74,6 +85,13 @@ _EXAMPLE_LIST_RE = lazy_re(r"\((?:e\.g\.|eg\.|for example|such as)[^)\n]*\)", re
 # "Dependency on third-party LLM availability", "Risk: third-party outage".
 _RISK_LINE_RE = lazy_re(r"(?i)\brisks?\b|\bdependency\s+on\b|\bdepends\s+on\b|"
                            r"\bavailability\s+of\b|\bassumptions?\b")
+# A word every match of the pattern above (or of the example list's) holds.
+_RISK_WORDS = ("risk", "dependency", "depends", "availability", "assumption")
+_EXAMPLE_LIST_WORDS = ("e.g.", "eg.", "for example", "such as")
+_LOGIN_WORDS = ("authenticated", "authorized", "logged", "signed")
+# The nouns the tool-name pattern starts with (it matches at the start of the text).
+_TOOL_NOUNS = ("generator", "helper", "plugin", "tool", "command", "script", "template",
+               "module", "package", "library", "extension", "wizard", "skill", "hook")
 
 
 def _line_text(ctx: Context, line: int) -> str:
@@ -91,19 +109,40 @@ def _is_not_this_services_auth(ctx: Context, word: str, line: int, column: int) 
     text = _line_text(ctx, line)
     if _in_code_span(text, column, column + len(word)):
         return True
-    if any(m.start() < column < m.end() for m in _SLOT_OR_QUOTE_RE.finditer(text)):
+    # Each pattern runs only on a line holding a literal every match of it holds: most lines
+    # hold none, and then the pattern is never compiled.
+    if (_may_hold_slot_or_quote(text)
+            and any(m.start() < column < m.end() for m in _SLOT_OR_QUOTE_RE.finditer(text))):
         return True
-    if any(m.start() < column < m.end() for m in _EXAMPLE_LIST_RE.finditer(text)):
+    if (_may_hold_example_list(text)
+            and any(m.start() < column < m.end() for m in _EXAMPLE_LIST_RE.finditer(text))):
         return True
     after = text[column + len(word):]
     if (text[column:column + 1].isupper() and after[:1] == " "
-            and _TOOL_NAME_RE.match(after.lstrip())):
+            and after.lstrip().startswith(_TOOL_NOUNS) and _TOOL_NAME_RE.match(after.lstrip())):
         return True
-    return bool(_OTHER_PROGRAM_RE.search(text))
+    return _may_name_other_program(text) and bool(_OTHER_PROGRAM_RE.search(text))
+
+
+def _may_hold_slot_or_quote(text: str) -> bool:
+    return "[" in text or '"' in text or "\u201c" in text
+
+
+def _may_hold_example_list(text: str) -> bool:
+    return "(" in text and may_hold(text, _EXAMPLE_LIST_WORDS)
+
+
+def _may_name_other_program(text: str) -> bool:
+    return "`" in text and may_hold(text, _LOGIN_WORDS)
+
+
+def _may_be_risk_line(text: str) -> bool:
+    return may_hold(text, _RISK_WORDS)
 
 
 def _is_risk_line(ctx: Context, word: str, line: int, column: int) -> bool:
-    return bool(_RISK_LINE_RE.search(_line_text(ctx, line)))
+    text = _line_text(ctx, line)
+    return _may_be_risk_line(text) and bool(_RISK_LINE_RE.search(text))
 
 
 def _first_accepted(ctx: Context, group: str,
@@ -132,20 +171,66 @@ def _first_accepted(ctx: Context, group: str,
 
 
 @lru_cache(maxsize=64)
-def _queue_noun_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    pattern = word_pattern(tuple(dict.fromkeys((*_QUEUE_NOUNS, *words))))
+def _queue_nouns(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*_QUEUE_NOUNS, *words)))
+
+
+@lru_cache(maxsize=64)
+def _queue_noun_matcher(nouns: tuple[str, ...]) -> WordMatcher:
+    return WordMatcher(nouns)
+
+
+def _queue_noun_lines(ctx: Context, nouns: tuple[str, ...], section: Section) -> list[int]:
+    """The lines of ``section`` where a queue noun starts: by the fast search where it reads
+    the text exactly (the nouns' pattern, a large alternation, is then never compiled), else
+    by the pattern."""
+    found = ctx.word_lines(_queue_noun_matcher(nouns), section)
+    if found is not None:
+        return found
+    pattern = word_pattern(nouns)
     assert pattern is not None
-    return pattern
+    start, end = ctx.span(section)
+    return list(dict.fromkeys(ctx.line_of(m.start()) for m in pattern.finditer(ctx.prose, start, end)))
+
+
+def _states_measure(text: str) -> bool:
+    """``_MEASURE_RE.search(text)`` answered with str methods, so that a spec's few queue
+    lines do not pay for compiling the pattern: a measure word standing as a whole word, a
+    unit after a number, a comparison sign before one, or a Thai word. A text holding a
+    letter that IGNORECASE takes for an ASCII one (İ, ı, ſ, the Kelvin sign) is asked of the
+    pattern itself."""
+    words = holds_words(text, _MEASURE_THAI, _MEASURE_WORDS)
+    if words is None:
+        return _MEASURE_RE.search(text) is not None
+    if words:
+        return True
+    lowered = text.lower()  # as long as ``text`` (no İ), so offsets agree
+    size = len(text)
+    for index, char in enumerate(text):
+        if char.isdecimal():
+            unit = index + 1
+            while unit < size and text[unit].isspace():
+                unit += 1
+            for spelling in _MEASURE_UNITS:
+                end = unit + len(spelling)
+                if (lowered.startswith(spelling, unit)
+                        and (end == size or not is_word_char(text[end]))):
+                    return True
+        elif char in "<>≤≥":
+            number = index + 1
+            while number < size and text[number].isspace():
+                number += 1
+            if number < size and text[number].isdecimal():
+                return True
+    return False
 
 
 def _has_queue_metric(ctx: Context, sections: list[Section]) -> bool:
     prose = ctx.prose
-    nouns = _queue_noun_pattern(ctx.matchers["queue"].words if "queue" in ctx.matchers else ())
+    nouns = _queue_nouns(ctx.matchers["queue"].words if "queue" in ctx.matchers else ())
     for section in sections:
-        start, end = ctx.span(section)
-        for match in nouns.finditer(prose, start, end):
-            line = ctx.line_of(match.start())
-            if _MEASURE_RE.search(prose, ctx.offsets[line], ctx.offsets[line + 1]):
+        for line in _queue_noun_lines(ctx, nouns, section):
+            if _states_measure(prose[ctx.offsets[line]:ctx.offsets[line + 1]]):
                 return True
     return False
 
@@ -213,7 +298,8 @@ def queue_metrics(ctx: Context) -> Iterator[Hit]:
 )
 def transaction_integration_tests(ctx: Context) -> Iterator[Hit]:
     yield from _mention_needs(ctx, ctx.first_mention("transaction"), TESTING,
-                              lambda found: ctx.search(_INTEGRATION_RE, found),
+                              lambda found: _sections_say(ctx, found, _INTEGRATION_RE,
+                                                          _INTEGRATION_WORDS),
                               "transaction-no-testing-section", "transaction-no-integration-tests")
 
 
@@ -226,8 +312,18 @@ def transaction_integration_tests(ctx: Context) -> Iterator[Hit]:
 def external_api_retry(ctx: Context) -> Iterator[Hit]:
     mention = _first_accepted(ctx, "external-api", _is_risk_line)
     yield from _mention_needs(ctx, mention, IMPLEMENTATION,
-                              lambda found: ctx.search(_RETRY_RE, found),
+                              lambda found: _sections_say(ctx, found, _RETRY_RE, _RETRY_WORDS),
                               "external-api-no-implementation-section", "external-api-no-retry")
+
+
+def _sections_say(ctx: Context, sections: list[Section], pattern: re.Pattern[str],
+                  words: tuple[tuple[str, ...], tuple[str, ...]]) -> bool:
+    """``ctx.search(pattern, sections)`` for a word pattern given also as its words: each
+    section's text is searched for the words (a section starts a line, so its edges are word
+    boundaries either way), and the pattern is compiled only where they cannot say."""
+    prose = ctx.prose
+    return any(search_words(pattern, prose[start:end], *words)
+               for start, end in (ctx.span(section) for section in sections))
 
 
 def _mention_needs(ctx: Context, mention: tuple[str, int] | None, keys: tuple[str, ...],

@@ -112,8 +112,10 @@ def _email_spans(text: str) -> list[tuple[int, int]]:
         start = at
         while start and (text[start - 1].isalnum() or text[start - 1] in _EMAIL_LOCAL_CHARS):
             start -= 1
-        domain = _EMAIL_DOMAIN_RE.match(text, at + 1)
-        if domain and start < at:
+        # An "@" with nothing before it ("@critical", "@param") is no address: the domain
+        # pattern is then not tried (nor compiled).
+        domain = _EMAIL_DOMAIN_RE.match(text, at + 1) if start < at else None
+        if domain:
             spans.append((start, domain.end()))
             at = text.find("@", domain.end())
         else:
@@ -575,6 +577,31 @@ class Context:
             return None
         column = len(data[:found[0]].decode("utf-8"))
         return text[column:column + len(found[1])], column
+
+    def word_lines(self, matcher: WordMatcher, section: Section) -> list[int] | None:
+        """The 0-based lines of ``section``, in order, where a word of ``matcher`` starts, as
+        ``word_pattern(matcher.words).finditer`` over the section's span finds them; found by
+        the fast search, so that the group's pattern need not be compiled. None when only
+        the pattern can say: a group with cased non-Latin words, lines that are not
+        "\\n"-ended pieces, or a text holding a letter IGNORECASE takes for an ASCII one
+        (İ, ı, ſ, the Kelvin sign), which the bytes' lower case does not."""
+        prose = self.prose
+        if (matcher.needs_regex or self._folded is None
+                or "\u0131" in prose or "\u017f" in prose):
+            return None
+        start, end = self.span(section)
+        chunk = prose[start:end].encode("utf-8").lower()
+        lines: list[int] = []
+        line, at = section.start, 0
+        while (found := matcher.first(chunk, at)) is not None:
+            line += chunk.count(b"\n", at, found[0])
+            lines.append(line)
+            # The rest of this line cannot add a line: go on from the next one.
+            at = chunk.find(b"\n", found[0]) + 1
+            if not at:
+                break
+            line += 1
+        return lines
 
     def _first_by_regex(self, matcher: WordMatcher,
                         sections: Iterable[Section] | None) -> tuple[str, int] | None:

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
 
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import lazy_re, search_words
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import Context, per_text
 from smartspec.rules.messages import rule_words
@@ -63,6 +63,14 @@ _PERCENTILE_HEADER_RE = lazy_re(r"^[Pp](\d{2}(?:\.\d+)?)\b")
 # "99.95% uptime", "SLA: 99.9%", "| Availability | 99.95% (...) |"
 _AVAILABILITY_RE = lazy_re(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
 _AVAILABILITY_WORDS_RE = lazy_re(r"(?i)uptime|availability|\bsla\b|\bslo\b|ความพร้อมใช้งาน")
+# Each word pattern below as its words, loose and whole (``lazyre.search_words``): the
+# pattern is then compiled only for a line with a letter that folds to ASCII.
+_AVAILABILITY_WORDS = (("uptime", "availability", "ความพร้อมใช้งาน"), ("sla", "slo"))
+_RETRY_SPELLINGS = (("ลองใหม่",), ("retry", "retries", "retried", "retrying", "backoff", "back-off"))
+_DEADLINE_CONTEXT_WORDS = ("timeout", "time out", "times out", "deadline", "budget", "finish",
+                           "complete", "compensat", "give up", "abandon", "expire")
+_MULTIPLEXER_WORDS = ("pgbouncer", "pgpool", "rds proxy", "odyssey", "connection proxy",
+                      "pooler")
 # "4.38 hours/year", "21.6 minutes per 30-day month", "52.6 min a year"
 _DOWNTIME_RE = lazy_re(
     r"(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)\s*"
@@ -206,7 +214,7 @@ def _percentiles(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
         if stripped.startswith("|"):
             cells = [c.strip().strip("*` ") for c in stripped.strip("|").split("|")]
             header = {n: float(m.group(1)) for n, c in enumerate(cells)
-                      if (m := _PERCENTILE_HEADER_RE.match(c))}
+                      if c[:1] in ("P", "p") and (m := _PERCENTILE_HEADER_RE.match(c))}
             if len(header) >= 2:
                 yield from _check_order(group)
                 columns, group, previous = header, [], -2
@@ -262,7 +270,7 @@ def _downtime_agrees(availability: float, seconds: float, period: str, days: str
 def _availability_on(line: str) -> tuple[str, int] | None:
     """The availability figure a line states ("SLA: 99.9%") and the offset after it, when
     the line speaks of availability."""
-    if "%" not in line or not _AVAILABILITY_WORDS_RE.search(line):
+    if "%" not in line or not search_words(_AVAILABILITY_WORDS_RE, line, *_AVAILABILITY_WORDS):
         return None
     figure = _AVAILABILITY_RE.search(line)
     return None if figure is None else (figure.group(1), figure.end())
@@ -306,7 +314,7 @@ _RETRY_WORDS = ("retr", "backoff", "back-off", "ลองใหม่")
 @per_text
 def _schedules(line: str) -> tuple[str, ...]:
     """The retry delay lists of a line that speaks of retries ("backoff 1s, 5s, 30s")."""
-    if not _RETRY_WORDS_RE.search(line):
+    if not search_words(_RETRY_WORDS_RE, line, *_RETRY_SPELLINGS):
         return ()
     return tuple(m.group(0) for m in _SCHEDULE_RE.finditer(line))
 
@@ -333,7 +341,8 @@ def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
         end = starts[owner + 1] if owner + 1 < len(starts) else len(lines)
         for index in _section_lines_with(prose, offsets, start, end, _DEADLINE_WORDS):
             line = lines[index]
-            if fenced[index] or not _DEADLINE_CONTEXT_RE.search(line):
+            if fenced[index] or not search_words(_DEADLINE_CONTEXT_RE, line,
+                                                 _DEADLINE_CONTEXT_WORDS):
                 continue
             for match in _DEADLINE_RE.finditer(line):
                 seconds = _seconds(match.group(1), match.group(2))
@@ -377,7 +386,7 @@ def _pool_limit(lines: list[tuple[int, str]]) -> Iterator[Hit]:
     instances: int | None = None
     limit: tuple[int, int] | None = None
     for index, line in lines:
-        if _MULTIPLEXER_RE.search(line):
+        if search_words(_MULTIPLEXER_RE, line, _MULTIPLEXER_WORDS):
             return  # a connection multiplexer sits between the pools and the database
         if _POOL_LINE_RE.search(line) and _PER_INSTANCE_RE.search(line):
             for match in _POOL_SIZE_RE.finditer(line):

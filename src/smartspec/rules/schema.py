@@ -130,6 +130,18 @@ def _matches_at(pattern: re.Pattern[str], text: str, lowered: str,
         at = lowered.find(word, at + 1)
 
 
+def _may_add_column(lowered: str) -> bool:
+    """Whether ``lowered`` (a block lower-cased) holds "add" between whitespace, as every
+    ``ALTER TABLE ... ADD`` the pattern reads does: a block whose ALTERs attach partitions or
+    set defaults never compiles the pattern."""
+    at = lowered.find("add")
+    while at >= 0:
+        if at and lowered[at - 1].isspace() and lowered[at + 3:at + 4].isspace():
+            return True
+        at = lowered.find("add", at + 1)
+    return False
+
+
 class _Create(NamedTuple):
     """One ``CREATE TABLE`` of a block, lines counted from the block's first content line."""
 
@@ -187,7 +199,8 @@ def _tables_of(text: str) -> _BlockTables:
             columns.append(Column(unquote(words[0]), kind, at))
         creates.append(_Create(name, line, False, tuple(columns), tuple(allowed)))
     added: list[tuple[str, Column]] = []
-    for match in _matches_at(_ALTER_ADD_RE, text, lowered, "alter"):
+    alters = _matches_at(_ALTER_ADD_RE, text, lowered, "alter") if _may_add_column(lowered) else ()
+    for match in alters:
         kind = match.group(3).split()[0].lower() if match.group(3).split() else ""
         added.append((unquote(match.group(1).split(".")[-1]),
                       Column(unquote(match.group(2)), kind, lines.line_of(match.start()))))

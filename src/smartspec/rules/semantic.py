@@ -94,6 +94,11 @@ _FLOAT_FIELD_RES: dict[str, re.Pattern[str]] = {
     "java": lazy_re(r"\b(?:double|float|Double|Float)\s+([A-Za-z_]\w*)\s*[;,)=]"),
     "cs": lazy_re(r"\b(?:double|float|Double|Single)\s+([A-Za-z_]\w*)\s*[;,)={]"),
 }
+# The type names each pattern holds: a block holding none never compiles its pattern.
+_FLOAT_FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "ts": ("number",), "py": ("float",), "kt": ("Double", "Float"), "go": ("float",),
+    "java": ("double", "float", "Double", "Float"), "cs": ("double", "float", "Double", "Single"),
+}
 # For the colon forms the type is found first and the name read right before it.
 _COLON_FAMILIES = frozenset({"ts", "py", "kt"})
 # A status-like literal assigned or compared in code: status: 'X', status === 'X',
@@ -197,7 +202,9 @@ def _money_types(ctx: Context) -> Iterator[Hit]:
 def _money_floats(lang: str, text: str) -> tuple[tuple[str, int, str], ...]:
     """(field, line counted from the block's first line, type as written) of each field of
     a block's code that holds money in a floating-point type."""
-    found = []
+    found: list[tuple[str, int, str]] = []
+    if not any(word in text for word in _FLOAT_FIELD_WORDS[lang]):
+        return ()
     lines = LineIndex(text)
     for match in _FLOAT_FIELD_RES[lang].finditer(text):
         if lang in _COLON_FAMILIES:
@@ -412,7 +419,7 @@ def _named_literals(text: str, names: tuple[str, ...]) -> tuple[
 def _status_calls(text: str) -> tuple[tuple[str, str, str, int], ...]:
     """(receiver, status column prefix, value, line counted from the block's first line) of
     each ``updateStatus(id, 'X')``-like call in a block."""
-    if "tatus" not in text:
+    if "Status" not in text:  # every call the pattern finds spells it so
         return ()
     lines = LineIndex(text)
     return tuple((m.group(1) or "", m.group(2) or "", m.group(4), lines.line_of(m.start()))
@@ -541,8 +548,11 @@ def _references(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]
     targets: list[str] = []
     if "ection" in line:
         numbers = [m.group(1) for m in _SECTION_NUMBER_RE.finditer(line)]
-        for regex, exact in ((_SECTION_TITLE_PAREN_RE, True), (_SECTION_TITLE_SEE_RE, False)):
-            titles += [(m.group(1), exact) for m in regex.finditer(line)]
+        # The parenthesised form needs a "(", the "see section" form the word in lower case.
+        if "(" in line:
+            titles += [(m.group(1), True) for m in _SECTION_TITLE_PAREN_RE.finditer(line)]
+        if "section" in line and "ee" in line:  # "see section" / "See also the section"
+            titles += [(m.group(1), False) for m in _SECTION_TITLE_SEE_RE.finditer(line)]
     if "](#" in line.replace("](<#", "](#") or (line.lstrip().startswith("[") and "]:" in line):
         targets = [m.group(1) for m in _ANCHOR_LINK_RE.finditer(line)]
         definition = _ANCHOR_DEF_RE.match(line)
@@ -562,6 +572,9 @@ _OWN_HOST_RE = lazy_re(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
 # Operational endpoints platforms call; an API table rarely lists them and nobody expects it.
 _OPERATIONAL = lazy_re(r"^/(?:health|healthz|ready|readyz|live|livez|metrics|ping|status|"
                           r"\.well-known)(?:/|$)")
+# What every path the pattern matches starts with ("/health" also starts "/healthz").
+_OPERATIONAL_STARTS = ("/health", "/ready", "/live", "/metrics", "/ping", "/status",
+                       "/.well-known")
 
 
 @lru_cache(maxsize=4096)
@@ -624,7 +637,7 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
             if fine is None:
                 fine = judged[mention] = (
                     len(path) < 2 or "..." in path or "…" in path
-                    or bool(_OPERATIONAL.match(path))
+                    or (path.startswith(_OPERATIONAL_STARTS) and bool(_OPERATIONAL.match(path)))
                     or _is_defined(_segments(path), known.get(method, set())))
                 if not fine:  # reported once, at its first mention
                     yield Hit(index, "endpoint-undefined", {"endpoint": f"{method} {path}"})
@@ -739,7 +752,7 @@ def document_content(ctx: Context) -> Iterator[Hit]:
         if text.startswith("<!--"):
             in_comment = "-->" not in text
             continue
-        if text[0] in "-*_" and _SEPARATOR_RE.match(text):
+        if text[:3] in ("---", "***", "___") and _SEPARATOR_RE.match(text):
             continue
         if index < preamble_end and text.startswith("**") and ":**" in text:
             continue  # a header field ("**Status:** Draft") says nothing about the service

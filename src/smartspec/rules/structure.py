@@ -41,6 +41,8 @@ _TEMPLATE_RE = lazy_re(r"\{\{.*?\}\}|\{%.*?%\}")
 # an alternation or a look-behind in front makes it try every position.
 _MARKER_RES = (lazy_re(r"T(?:ODO|BD)(?!\w)"), lazy_re(r"FIXME(?!\w)"),
                lazy_re(r"XXX(?!\w)"))
+# The literals each marker pattern starts with: a spec without them never compiles it.
+_MARKER_LITERALS = (("TODO", "TBD"), ("FIXME",), ("XXX",))
 _BRACKET_RE = lazy_re(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
 _ELLIPSIS_CELL_RE = lazy_re(r"\|[ \t]*(?:\.\.\.|…)[ \t]*(?=\|)")
 _REFERENCE_DEF_RE = lazy_re(r"(?m)^ {0,3}\[([^\]\n]+)\]:")
@@ -289,9 +291,11 @@ def critical_text_changed(ctx: Context) -> Iterator[Hit]:
 def placeholders(ctx: Context) -> Iterator[Hit]:
     text = ctx.prose
     candidates: list[tuple[int, str]] = []  # (offset, placeholder)
-    if "{" in text:
+    if "{{" in text or "{%" in text:
         candidates += [(m.start(), m.group(0)) for m in _TEMPLATE_RE.finditer(text)]
-    for marker in _MARKER_RES:
+    for marker, literals in zip(_MARKER_RES, _MARKER_LITERALS, strict=True):
+        if not any(literal in text for literal in literals):
+            continue  # the marker's pattern is then never compiled
         for m in marker.finditer(text):
             before = text[m.start() - 1] if m.start() else " "
             if not (before.isalnum() or before == "_"):  # "SPEC-XXX" counts
@@ -312,7 +316,7 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
             if (inner.lower() not in defined
                     and m.group(0) not in _NOT_PLACEHOLDERS):
                 candidates.append((m.start(), m.group(0)))
-    if "..." in text or "…" in text:
+    if _may_hold_ellipsis_cell(text):
         candidates += [(m.start() + 1, m.group(0)[1:].strip()) for m in
                        _ELLIPSIS_CELL_RE.finditer(text)]
     per_line: dict[int, list[str]] = {}
@@ -325,6 +329,22 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
             shown.append(found)
     for line, shown in per_line.items():
         yield Hit(line, "placeholder", {"text": ", ".join(repr(f) for f in shown[:3])})
+
+
+def _may_hold_ellipsis_cell(text: str) -> bool:
+    """Whether an ellipsis in ``text`` follows a "|" with only spaces or tabs between, as
+    each match of ``_ELLIPSIS_CELL_RE`` does: a spec whose ellipses are all in prose never
+    compiles the pattern."""
+    for ellipsis in ("...", "\u2026"):
+        at = text.find(ellipsis)
+        while at >= 0:
+            before = at
+            while before and text[before - 1] in " \t":
+                before -= 1
+            if before and text[before - 1] == "|":
+                return True
+            at = text.find(ellipsis, at + 1)
+    return False
 
 
 def _reference_labels(text: str) -> list[str]:
@@ -345,7 +365,8 @@ def _reference_labels(text: str) -> list[str]:
 
 
 def _is_usage_or_literal(inner: str) -> bool:
-    if _CHOICES_RE.match(inner) or _LIST_LITERAL_RE.match(inner):
+    # Choices hold a "/" and a list literal a ",": without one the pattern is not compiled.
+    if ("/" in inner and _CHOICES_RE.match(inner)) or ("," in inner and _LIST_LITERAL_RE.match(inner)):
         return True
     # Code and notation, not a slot: "[a-z]", "[A-Za-z0-9]", "[i:]", "[now.Unix()]", "[H-1]",
     # "[i=0, 1, ...H]"; and a stage or status marker in capitals such as "[ALPHA]".
