@@ -33,7 +33,7 @@ def _payload(entity: Entity, currency: str, ids: ExampleIds, *, owner: bool = Tr
              required_only: bool = False) -> dict[str, Any]:
     from smartspec.content.examples import sample_value
 
-    body: dict[str, Any] = {f"{entity.owner}_id": ids.owner} if owner and entity.owner else {}
+    body: dict[str, Any] = {f"{entity.owner}_id": ids.of(entity.owner)} if owner and entity.owner else {}
     for a in entity.attributes:
         if a.name in _SERVICE_COLUMNS or a.type.partition(":")[0] == "bytes":
             continue
@@ -68,7 +68,7 @@ def _socket(model: SystemModel, i: Interface, currency: str, ids: ExampleIds) ->
                          "may read; each update carries a sequence number per record, and a "
                          "client that sees a gap re-reads the record over REST.")
             sample = {"type": f"{entity.name}.updated", "sequence": 1842,
-                      "data": {"id": ids.record, **_payload(entity, currency, ids)}}
+                      "data": {"id": ids.of(entity.name), **_payload(entity, currency, ids)}}
     rules.insert(0, "Clients connect with the same bearer token as the API; the token is "
                     "checked once at the upgrade and the socket closes when it expires.")
     rules.append("The server pings every 30 seconds; a connection silent for 90 seconds is "
@@ -134,7 +134,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
         target = next((e for e in model.entities if e.states and not e.time_column), entity)
         event = {"id": f"evt_{ids.record[:8]}", "type": f"{target.name}.status_changed",
                  "occurred_at": ids.time,
-                 "data": {"id": ids.record,
+                 "data": {"id": ids.of(target.name),
                           **_payload(target, currency, ids, required_only=True),
                           **({"status": target.states[min(1, len(target.states) - 1)]}
                              if target.states else {})}}
@@ -177,7 +177,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
         target = next((e for e in model.entities if e.states), entity)
         body = {"id": f"evt_{ids.record[:8]}", "type": f"{target.name}.status_changed",
                 "created_at": ids.time,
-                "data": {"id": ids.record,
+                "data": {"id": ids.of(target.name),
                          **_payload(target, currency, ids),
                          **({"status": target.states[min(1, len(target.states) - 1)]}
                             if target.states else {})}}

@@ -1,0 +1,93 @@
+"""What a reviewer found reading the appointment, model-serving, product-search and
+notification specs whole, pinned so it cannot come back: every entity shows its own example
+id and every key to it shows that id, two requests never share an idempotency key, example
+values are plausible for what they name, and each technology's words stay in its own role."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.content.cases import SYSTEMS
+from tests.content.specs import fences, section, spec
+
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+
+
+def _json_bodies(text: str) -> list[object]:
+    """Every JSON document in the Examples section: response blocks and request bodies."""
+    examples = section(text, "Examples")
+    found: list[object] = [json.loads(b) for b in fences(examples, "json")]
+    for block in fences(examples, "http"):
+        _, _, body = block.partition("\n\n")
+        if body.strip().startswith(("{", "[")):
+            found.append(json.loads(body))
+    return found
+
+
+def _pairs(node: object) -> list[tuple[str, str]]:
+    """(key, value) of every string field in ``node``, however deep."""
+    if isinstance(node, dict):
+        return [p for k, v in node.items()
+                for p in ([(k, v)] if isinstance(v, str) else _pairs(v))]
+    if isinstance(node, list):
+        return [p for item in node for p in _pairs(item)]
+    return []
+
+
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_each_entity_has_one_example_id_and_every_key_to_it_shows_it(name: str) -> None:
+    text = spec(name)
+    ids_by_key: dict[str, set[str]] = {}
+    for body in _json_bodies(text):
+        for key, value in _pairs(body):
+            if key.endswith("_id") and re.fullmatch(_UUID, value):
+                ids_by_key.setdefault(key[:-3], set()).add(value)
+    # One id per entity across the spec's examples ...
+    assert all(len(v) == 1 for v in ids_by_key.values()), ids_by_key
+    # ... and two different entities never share one.
+    flat = [next(iter(v)) for v in ids_by_key.values()]
+    assert len(flat) == len(set(flat)), ids_by_key
+
+
+def test_a_patient_and_the_practitioner_of_an_appointment_are_different_records() -> None:
+    examples = section(spec("system-appointments"), "Examples")
+    booked = json.loads(fences(examples, "json")[0])
+    assert booked["patient_id"] != booked["practitioner_id"] != booked["id"]
+    created_patient = next(json.loads(b) for b in fences(examples, "json")
+                           if '"mrn"' in b)
+    # The appointment's patient_id is the patient the examples create.
+    assert booked["patient_id"] == created_patient["id"]
+
+
+def test_a_prediction_names_the_model_read_above_it() -> None:
+    examples = section(spec("system-model-serving"), "Examples")
+    model = json.loads(fences(examples, "json")[0])
+    prediction = json.loads(fences(examples, "json")[1])["prediction"]
+    assert prediction["model_id"] == model["id"] != prediction["id"]
+    assert f'"model_id": "{model["id"]}"' in examples  # the Predict request names it too
+
+
+@pytest.mark.parametrize("name", ["system-appointments", "system-saas-billing",
+                                  "system-shipment-tracking", "system-ride-dispatch"])
+def test_two_requests_never_share_an_idempotency_key(name: str) -> None:
+    keys = re.findall(r"^Idempotency-Key: (\S+)$", section(spec(name), "Examples"), re.M)
+    assert len(keys) >= 2, name
+    assert len(keys) == len(set(keys)), keys
+
+
+def test_a_patient_is_born_before_the_record_is_made() -> None:
+    examples = section(spec("system-appointments"), "Examples")
+    births = set(re.findall(r'"date_of_birth": "(\d{4})-', examples))
+    assert births and all(int(year) < 2020 for year in births), births
+
+
+def test_a_step_on_a_record_shows_nothing_its_create_did_not_set() -> None:
+    examples = section(spec("system-appointments"), "Examples")
+    # Nobody sent a reason: neither the reschedule nor the cancel answer may show one.
+    assert '"reason"' not in examples
+    moved = next(json.loads(b) for b in fences(examples, "json") if "RESCHEDULED" in b)
+    assert list(moved) == ["id", "patient_id", "practitioner_id", "starts_at", "ends_at",
+                           "status", "created_at"]
