@@ -91,3 +91,37 @@ def test_a_step_on_a_record_shows_nothing_its_create_did_not_set() -> None:
     moved = next(json.loads(b) for b in fences(examples, "json") if "RESCHEDULED" in b)
     assert list(moved) == ["id", "patient_id", "practitioner_id", "starts_at", "ends_at",
                            "status", "created_at"]
+
+
+def _guide(name: str) -> str:
+    return section(spec(name), "Implementation Guide")
+
+
+def test_a_graphql_spec_words_its_failures_as_graphql_does() -> None:
+    guide = _guide("system-product-search")
+    assert "INVALID_ARGUMENT" not in guide and "UNAVAILABLE with retry info" not in guide
+    assert "`extensions.code` is `BAD_USER_INPUT`" in guide
+
+
+def test_a_grpc_spec_never_answers_with_an_http_status() -> None:
+    guide = _guide("system-model-serving")
+    assert "503" not in guide and "fails fast with UNAVAILABLE" in guide
+
+
+@pytest.mark.parametrize(("name", "dependency"), [
+    ("system-product-search", "Elasticsearch"), ("system-model-serving", "NVIDIA Triton"),
+    ("system-appointments", "EHR's FHIR API")])
+def test_every_system_the_service_calls_has_its_resilience_row(name: str,
+                                                               dependency: str) -> None:
+    guide = _guide(name)
+    intro = next(line for line in guide.splitlines() if line.startswith("Every call from"))
+    assert dependency in intro.split(" has a timeout", 1)[0]
+    assert re.search(rf"^\| {re.escape(dependency)} \|", guide, re.M), dependency
+
+
+def test_the_search_index_is_fed_one_way_everywhere() -> None:
+    text = spec("system-product-search")
+    # The data model feeds the index after each commit and repairs by a sweep; no outbox
+    # (a table the schema does not have) is promised anywhere else.
+    assert "outbox" not in section(text, "Architecture")
+    assert "a sweep re-indexes what a failed write missed" in section(text, "Architecture")
