@@ -125,3 +125,9 @@ def test_the_search_index_is_fed_one_way_everywhere() -> None:
     # (a table the schema does not have) is promised anywhere else.
     assert "outbox" not in section(text, "Architecture")
     assert "a sweep re-indexes what a failed write missed" in section(text, "Architecture")
+
+
+def test_a_grpc_only_service_is_served_by_a_grpc_server_not_an_http_framework() -> None:
+    stack = section(spec("system-model-serving"), "Technology Stack")
+    framework = next(line for line in stack.splitlines() if line.startswith("| Framework |"))
+    assert "@grpc/grpc-js" in framework and "Fastify" not in framework
