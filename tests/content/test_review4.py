@@ -131,3 +131,12 @@ def test_a_grpc_only_service_is_served_by_a_grpc_server_not_an_http_framework() 
     stack = section(spec("system-model-serving"), "Technology Stack")
     framework = next(line for line in stack.splitlines() if line.startswith("| Framework |"))
     assert "@grpc/grpc-js" in framework and "Fastify" not in framework
+
+
+def test_a_twilio_callback_is_the_signed_form_twilio_posts() -> None:
+    examples = section(spec("system-notifications"), "Examples")
+    callback = next(b for b in fences(examples, "http") if "/webhooks/twilio" in b)
+    # The stack names X-Twilio-Signature; the example must be what Twilio actually sends.
+    assert "X-Twilio-Signature: " in callback and "X-Signature:" not in callback
+    assert "Content-Type: application/x-www-form-urlencoded" in callback
+    assert "MessageSid=SM" in callback and "MessageStatus=delivered" in callback

@@ -385,6 +385,12 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
             headers.append(f"X-Twilio-Email-Event-Webhook-Timestamp: {ids.epoch}")
             body = [{"email": "ada@example.com", "event": "delivered",
                      "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001", "timestamp": ids.epoch}]
+        elif "twilio" in op.path:
+            # Twilio posts a status callback as a form, signed with X-Twilio-Signature (an
+            # HMAC-SHA1 of the URL and the sorted form fields, keyed by the auth token).
+            headers.append("X-Twilio-Signature: 0Q7bM1eCz0x8v3kqH2nE5r9tY4w=")
+            body = ("MessageSid=SM9f1c2b7e4d3a5f6e8b0c1d2e3f4a5b6c&MessageStatus=delivered"
+                    "&To=%2B66812345678&AccountSid=AC0a1b2c3d4e5f60718293a4b5c6d7e8f9")
         else:
             headers.append("X-Signature: sha256=5257a869e7ecebeda32a")
             body = {"id": "evt_1QxExample", "type": f"{op.path.rstrip('/').rsplit('/', 1)[-1]}.event",
@@ -474,12 +480,14 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         response = {"items": [record], "next_cursor": None}
     elif op.method == "DELETE":
         status, response = "204 No Content", None
-    if body is not None:
+    if isinstance(body, str):
+        headers.append("Content-Type: application/x-www-form-urlencoded")
+    elif body is not None:
         headers.append("Content-Type: application/json")
         if op.method == "POST" and verb not in ("issue-token", "refresh-token", "confirm"):
             headers.append(f"Idempotency-Key: {idempotency_key}")
-    request = "\n".join(headers) + ("\n\n" + json.dumps(body, indent=2) if body is not None
-                                     else "")
+    text = body if isinstance(body, str) else json.dumps(body, indent=2)
+    request = "\n".join(headers) + ("\n\n" + text if body is not None else "")
     # A 201 says where the new record lives: the collection it was posted to, then its id.
     location = (f"{path.rstrip('/')}/{response['id']}"
                 if status == "201 Created" and isinstance(response, dict) and "id" in response
