@@ -140,3 +140,17 @@ def test_a_twilio_callback_is_the_signed_form_twilio_posts() -> None:
     assert "X-Twilio-Signature: " in callback and "X-Signature:" not in callback
     assert "Content-Type: application/x-www-form-urlencoded" in callback
     assert "MessageSid=SM" in callback and "MessageStatus=delivered" in callback
+
+
+def test_a_queue_consumer_stores_the_message_id_it_dedupes_by() -> None:
+    text = spec("system-notifications")
+    # The consumer promises a redelivery is stored once: the table must hold the key.
+    assert "source_message_id VARCHAR(100) UNIQUE" in section(text, "Data Model")
+    assert "stores as `source_message_id` (unique)" in section(text, "API Specification")
+    # A service that only publishes keeps no such column.
+    assert "source_message_id" not in spec("di-full-typescript")
+
+
+def test_a_synchronous_prediction_is_never_queued() -> None:
+    # Predict answers in the call and the service has no queue: no QUEUED state anywhere.
+    assert "QUEUED" not in spec("system-model-serving")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from smartspec.model import Entity, Interface, SystemModel
 
 # Columns the service fills itself: never part of a message it receives.
-_SERVICE_COLUMNS = ("source_offset", "idempotency_key")
+_SERVICE_COLUMNS = ("source_offset", "source_message_id", "idempotency_key")
 
 
 class InterfaceContract(NamedTuple):
@@ -127,6 +127,11 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
         return InterfaceContract(f"{i.technology}: `{channel}` (consumed)", (
             f"Each message asks for one {entity.label}; it is acknowledged only after its "
             "write commits, so a crash hands it to another consumer.",
+            *(("A redelivered message carries the same `message_id` property, which the "
+               f"{entity.label} stores as `source_message_id` (unique), so it is stored once.",)
+              if any(a.name == "source_message_id" for a in entity.attributes)
+              else ("A redelivered message is recognised by its `message_id` property and "
+                    "stored once.",)),
             f"A message that fails {attempts} times goes to the dead-letter queue with the "
             "reason.",
         ), json.dumps(_payload(entity, currency, ids, required_only=True), indent=2))
