@@ -154,3 +154,11 @@ def test_a_queue_consumer_stores_the_message_id_it_dedupes_by() -> None:
 def test_a_synchronous_prediction_is_never_queued() -> None:
     # Predict answers in the call and the service has no queue: no QUEUED state anywhere.
     assert "QUEUED" not in spec("system-model-serving")
+
+
+@pytest.mark.parametrize("name", ["system-ride-dispatch", "system-shipment-tracking"])
+def test_no_update_promises_a_sequence_number_nobody_stores(name: str) -> None:
+    text = spec(name)
+    # No table has a sequence column, so no push or webhook may carry one.
+    assert "sequence" not in text
+    assert "`updated_at`" in text or "event `id` and `created_at`" in text

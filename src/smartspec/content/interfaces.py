@@ -65,10 +65,12 @@ def _socket(model: SystemModel, i: Interface, currency: str, ids: ExampleIds) ->
                          f"is kept{' in ' + model.cache if model.cache else ''} for dispatch.")
         else:
             rules.append(f"On `{op.path}` clients subscribe to the {entity.plural_label} they "
-                         "may read; each update carries a sequence number per record, and a "
-                         "client that sees a gap re-reads the record over REST.")
-            sample = {"type": f"{entity.name}.updated", "sequence": 1842,
-                      "data": {"id": ids.of(entity.name), **_payload(entity, currency, ids)}}
+                         "may read; each update carries the row's `updated_at`, so a client "
+                         "ignores one older than what it shows, and after a reconnect it "
+                         "re-reads the record over REST.")
+            sample = {"type": f"{entity.name}.updated",
+                      "data": {"id": ids.of(entity.name), **_payload(entity, currency, ids),
+                               "updated_at": ids.time}}
     rules.insert(0, "Clients connect with the same bearer token as the API; the token is "
                     "checked once at the upgrade and the socket closes when it expires.")
     rules.append("The server pings every 30 seconds; a connection silent for 90 seconds is "
