@@ -162,3 +162,17 @@ def test_no_update_promises_a_sequence_number_nobody_stores(name: str) -> None:
     # No table has a sequence column, so no push or webhook may carry one.
     assert "sequence" not in text
     assert "`updated_at`" in text or "event `id` and `created_at`" in text
+
+
+def test_twilio_is_reached_with_its_account_and_auth_token_not_an_invented_key() -> None:
+    config = section(spec("system-notifications"), "Configuration")
+    assert "`TWILIO_API_KEY`" not in config
+    assert "`TWILIO_ACCOUNT_SID`" in config and "`TWILIO_AUTH_TOKEN`" in config
+    assert "`SENDGRID_API_KEY`" in config  # SendGrid's API is reached with an API key
+
+
+def test_a_service_that_sends_on_after_the_commit_does_not_claim_to_have_no_queue() -> None:
+    # FHIR writes to the EHR are retried by a worker after the commit: the service does keep
+    # work across restarts, so the "no queue" line would be false.
+    assert "has no queue" not in section(spec("system-appointments"), "When to Use")
+    assert "has no queue" in section(spec("system-model-serving"), "When to Use")
