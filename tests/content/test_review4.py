@@ -176,3 +176,10 @@ def test_a_service_that_sends_on_after_the_commit_does_not_claim_to_have_no_queu
     # work across restarts, so the "no queue" line would be false.
     assert "has no queue" not in section(spec("system-appointments"), "When to Use")
     assert "has no queue" in section(spec("system-model-serving"), "When to Use")
+
+
+def test_monitoring_counts_in_the_api_styles_units_and_watches_the_search_index() -> None:
+    search = section(spec("system-product-search"), "Monitoring")
+    assert "per GraphQL operation" in search and "per endpoint" not in search
+    assert "Elasticsearch: search latency (P99), indexing lag" in search
+    assert "per gRPC method" in section(spec("system-model-serving"), "Monitoring")
