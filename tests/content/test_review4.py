@@ -183,3 +183,12 @@ def test_monitoring_counts_in_the_api_styles_units_and_watches_the_search_index(
     assert "per GraphQL operation" in search and "per endpoint" not in search
     assert "Elasticsearch: search latency (P99), indexing lag" in search
     assert "per gRPC method" in section(spec("system-model-serving"), "Monitoring")
+
+
+def test_the_served_model_version_is_the_tables_not_a_deploy_setting() -> None:
+    text = spec("system-model-serving")
+    # The model table has versions moving STAGED -> SERVING -> RETIRED: a setting fixed by
+    # deployment would contradict it.
+    assert "'SERVING'" in section(text, "Data Model")
+    assert "MODEL_VERSION" not in text and "configuration value" not in text
+    assert "the model row in SERVING" in section(text, "Implementation Guide")
