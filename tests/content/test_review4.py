@@ -192,3 +192,31 @@ def test_the_served_model_version_is_the_tables_not_a_deploy_setting() -> None:
     assert "'SERVING'" in section(text, "Data Model")
     assert "MODEL_VERSION" not in text and "configuration value" not in text
     assert "the model row in SERVING" in section(text, "Implementation Guide")
+
+
+def test_carriers_publish_events_and_customers_call_the_api() -> None:
+    flow = section(spec("system-shipment-tracking"), "Architecture")
+    assert "Producers([Carriers]) -- publish --> KafkaBroker" in flow
+    assert "Client([Carriers])" not in flow
+
+
+def test_which_carrier_event_moves_a_shipment_is_stated() -> None:
+    api = section(spec("system-shipment-tracking"), "API Specification")
+    assert "An event whose `event_type` is one of the shipment's states" in api
+    assert "compared by `occurred_at`" in api
+
+
+def test_each_webhook_endpoint_signs_with_its_own_secret_everywhere() -> None:
+    text = spec("system-shipment-tracking")
+    # A per-endpoint secret (the table's secret_version) and one global signing key in the
+    # configuration contradicted each other.
+    assert "WEBHOOK_SIGNING_SECRET" not in text
+    assert "`WEBHOOK_SECRETS_PATH`" in section(text, "Configuration")
+    assert "under the endpoint's id and `secret_version`" in section(text, "API Specification")
+
+
+def test_an_eta_lies_after_the_moment_it_is_estimated() -> None:
+    examples = section(spec("system-shipment-tracking"), "Examples")
+    created = re.search(r'"created_at": "([^"]+)"', examples)
+    eta = re.search(r'"eta": "([^"]+)"', examples)
+    assert created and eta and eta.group(1) > created.group(1)

@@ -254,6 +254,8 @@ def sample_value(name: str, type_: str, currency: str, entity: str = "",
         return ids.time
     if name == "ends_at":
         return ids.later(minutes=30)
+    if name == "eta":
+        return ids.later(days=2)  # an arrival is expected after the moment it is estimated
     if (entity, name) in _SAMPLE_BY_ENTITY:
         return _SAMPLE_BY_ENTITY[(entity, name)]
     if name in _SAMPLE_BY_NAME:

@@ -44,6 +44,19 @@ def _payload(entity: Entity, currency: str, ids: ExampleIds, *, owner: bool = Tr
     return body
 
 
+def _status_rule(model: SystemModel, entity: Entity) -> tuple[str, ...]:
+    """How an event consumed for an owner with a lifecycle (a carrier's event for a shipment)
+    moves that owner: the reviewer's question of which event changes the status."""
+    owner = next((e for e in model.entities if e.name == entity.owner and e.states), None)
+    if owner is None or not any(a.name == "event_type" for a in entity.attributes):
+        return ()
+    moves = ", ".join(owner.states[1:])
+    return (f"An event whose `event_type` is one of the {owner.label}'s states ({moves}) moves "
+            f"the {owner.label} there, unless its history already holds a later one of "
+            f"those (compared by `{entity.time_column or 'occurred_at'}`, so a late event "
+            "never moves it back); any other type only adds to its history.",)
+
+
 def _carried(model: SystemModel) -> Entity:
     """The entity a feed carries: the readings or events kept over time, else the primary."""
     return next((e for e in model.entities if e.time_column), model.entities[0])
@@ -122,6 +135,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             + ("(`source_offset`, the partition and offset, is unique)."
                if any(a.name == "source_offset" for a in entity.attributes)
                else "(the write is idempotent by message id)."),
+            *_status_rule(model, entity),
             "A message that fails validation goes to the dead-letter topic "
             f"`{channel}.dlq` with the reason; consumption goes on.",
         ), json.dumps(_payload(entity, currency, ids), indent=2))
@@ -192,7 +206,11 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             f"One event per status change of {article(target.label)} {target.label}, POSTed as JSON "
             f"to each ACTIVE URL {i.peer} registered.",
             "Header `X-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of \"t.body\">` with the "
-            "endpoint's secret; receivers reject a timestamp older than 5 minutes.",
+            "endpoint's own signing secret"
+            + (" (in the secret manager under the endpoint's id and `secret_version`, never "
+               "in the table)" if any(a.name == "secret_version" for e in model.entities
+                                     for a in e.attributes) else "")
+            + "; receivers reject a timestamp older than 5 minutes.",
             "Any answer but 2xx within 10 seconds is retried with exponential backoff for 24 "
             "hours; an endpoint failing that long is set DISABLED. Receivers deduplicate by "
             "event `id`.",
