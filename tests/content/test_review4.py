@@ -220,3 +220,30 @@ def test_an_eta_lies_after_the_moment_it_is_estimated() -> None:
     created = re.search(r'"created_at": "([^"]+)"', examples)
     eta = re.search(r'"eta": "([^"]+)"', examples)
     assert created and eta and eta.group(1) > created.group(1)
+
+
+def test_a_spec_without_a_push_channel_promises_nothing_to_subscribers() -> None:
+    text = spec("system-shipment-tracking")
+    assert "subscribed clients" not in section(text, "Performance")
+    assert "No push channel" in section(text, "Real-Time")
+
+
+def test_one_consumer_lag_threshold_everywhere() -> None:
+    text = spec("system-shipment-tracking")
+    lags = set(re.findall(r"[Cc]onsumer lag (?:above |> |alert if > )(\d+)", text))
+    assert lags == {"10"}, lags
+    assert section(text, "Performance").count("Consumer lag:") == 1
+
+
+def test_tracking_without_positions_promises_no_driver_positions() -> None:
+    geo = section(spec("system-shipment-tracking"), "Geographic")
+    assert "position" not in geo and "drivers" not in geo
+
+
+def test_webhook_attempts_span_the_retry_window_the_contract_states() -> None:
+    text = spec("system-shipment-tracking")
+    assert "retried with exponential backoff for 24 hours" in section(text, "API Specification")
+    row = next(line for line in section(text, "Configuration").splitlines()
+               if "`WEBHOOK_MAX_ATTEMPTS`" in line)
+    # 11 gaps doubling from 1 minute, capped at 6 hours: 1+2+...+256 + 2*360 = 1231 minutes.
+    assert "`12`" in row and sum(min(2 ** k, 360) for k in range(11)) == 1231
