@@ -247,3 +247,41 @@ def test_webhook_attempts_span_the_retry_window_the_contract_states() -> None:
                if "`WEBHOOK_MAX_ATTEMPTS`" in line)
     # 11 gaps doubling from 1 minute, capped at 6 hours: 1+2+...+256 + 2*360 = 1231 minutes.
     assert "`12`" in row and sum(min(2 ** k, 360) for k in range(11)) == 1231
+
+
+def _patches(text: str) -> list[dict[str, object]]:
+    examples = section(text, "Examples")
+    return [json.loads(b.split("\n\n", 1)[1]) for b in fences(examples, "http")
+            if b.startswith("PATCH ") and "\n\n" in b]
+
+
+@pytest.mark.parametrize("name", ["system-shipment-tracking", "system-document-vault",
+                                  "fintech-saas-go"])
+def test_a_patch_changes_every_value_it_sends(name: str) -> None:
+    text = spec(name)
+    # The records as their 201 answers show them.
+    created = [json.loads(fences(step, "json")[0])
+               for step in section(text, "Examples").split("\n### ")
+               if "Response `201 Created`" in step and fences(step, "json")]
+    patches = _patches(text)
+    assert patches, name
+    for body in patches:
+        for key, value in body.items():
+            # A value the record was created with is not a change.
+            assert not any(c.get(key) == value for c in created if key != "status"), (key,
+                                                                                     value)
+        assert not any("balance" in key or key == "currency" for key in body), body
+
+
+def test_a_shipments_latest_status_is_its_newest_status_event() -> None:
+    examples = section(spec("system-shipment-tracking"), "Examples")
+    tracking = next(json.loads(b) for b in fences(examples, "json") if '"events"' in b)
+    newest = max(tracking["events"], key=lambda e: e["occurred_at"])
+    assert newest["event_type"] == tracking["status"] == "IN_TRANSIT"
+
+
+def test_a_stored_offset_names_the_topic_it_was_read_from() -> None:
+    text = spec("system-shipment-tracking")
+    topic = re.search(r"#### Kafka: `([^`]+)` \(consumed\)", text)
+    offsets = set(re.findall(r'"source_offset": "([^:]+):', text))
+    assert topic and offsets == {topic.group(1)}, (topic, offsets)

@@ -226,7 +226,7 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
     "license_number": "DL-4471902",
     "vehicle_plate": "1AB-2345", "latitude": 13.7563, "longitude": 100.5018,
     "provider_message_id": "14c5d75ce93.dfd.64b469.filter0001",
-    "source_offset": "carrier-events:3:1842", "medication_code": "RX-1049", "dosage": "5 mg",
+    "source_offset": "tracking-events:3:1842", "medication_code": "RX-1049", "dosage": "5 mg",
     "record_type": "note", "address": "1 Sukhumvit Rd, Bangkok", "body": "Hello",
     "date_of_birth": "1984-02-14",  # a patient is born before the record is made
     "amount": "150.00", "tax": "10.50", "total": "160.50", "price": "19.00",
@@ -422,9 +422,13 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         body = {"items": [{k: v for k, v in record.items() if k != "id"}]}
         status, response = "202 Accepted", {"accepted": 1, "rejected": 0}
     elif verb == "track":
+        # The latest status is the newest event that names one of the record's states; an
+        # arrival at a hub only adds to the history.
         response = {f"{entity.name}_id": path_id, "status": "IN_TRANSIT",
                     "events": [{"event_type": "ARRIVED_AT_HUB", "location": "Bangkok DC",
-                                "occurred_at": ids.time}]}
+                                "occurred_at": ids.time},
+                               {"event_type": "IN_TRANSIT", "location": "Bangkok DC",
+                                "occurred_at": ids.later(hours=1)}]}
     elif verb == "search":
         path_q = headers[0].replace(" HTTP/1.1", "?q=ada&limit=20 HTTP/1.1")
         headers[0] = path_q
@@ -518,14 +522,46 @@ def _patch_body(op: Any, entity: Any, fields: dict[str, Any]) -> dict[str, Any]:
     general = op.summary.split(" ", 1)[0] in ("Change", "Update", "Edit")
     if states[1:] and not general:
         return {"status": states[1]}
+    # Keys, owners and times are not edited; a balance moves only through the ledger, in the
+    # currency it was opened in.
     keys = {a.name for a in entity.attributes
-            if a.unique or a.name.endswith("_id") or a.name == entity.time_column}
+            if a.unique or a.name.endswith("_id") or a.name == entity.time_column
+            or "balance" in a.name or a.name == "currency"}
     mutable = [a for a in entity.attributes if a.name in fields and a.name not in keys]
     changed = next((a for a in mutable if not a.required), mutable[0] if mutable else None)
-    body = {changed.name: fields[changed.name]} if changed is not None else {}
+    body: dict[str, Any] = {}
+    if changed is not None:
+        # An optional attribute was not set at creation, so its sample is a change; a
+        # required one already holds its sample, so the PATCH sends another value.
+        value = fields[changed.name]
+        body[changed.name] = value if not changed.required else _another(changed.name, value)
     if states[1:]:
         body["status"] = states[1]
     return body
+
+
+# What a change of a known attribute plausibly sends instead of its sample.
+_ANOTHER_BY_NAME: dict[str, Any] = {
+    "plan_code": "PRO_YEARLY", "record_type": "summary", "vehicle_plate": "2CD-6789",
+    "priority": 1, "channel": "sms", "framework": "pytorch",
+}
+
+
+def _another(name: str, value: Any) -> Any:
+    """A value of attribute ``name`` different from ``value``: what a change sends."""
+    if name in _ANOTHER_BY_NAME and _ANOTHER_BY_NAME[name] != value:
+        return _ANOTHER_BY_NAME[name]
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1
+    if isinstance(value, str) and value.startswith("https://"):
+        return value.rstrip("/") + "-v2"
+    if isinstance(value, str) and name in ("name", "display_name", "title", "subject"):
+        return f"{value} (renamed)"
+    if isinstance(value, str):
+        return f"{value}-2"
+    return value
 
 
 def _answer(entity: Any, first: str | None, response: Any) -> str:
