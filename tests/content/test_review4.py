@@ -285,3 +285,17 @@ def test_a_stored_offset_names_the_topic_it_was_read_from() -> None:
     topic = re.search(r"#### Kafka: `([^`]+)` \(consumed\)", text)
     offsets = set(re.findall(r'"source_offset": "([^:]+):', text))
     assert topic and offsets == {topic.group(1)}, (topic, offsets)
+
+
+def test_notification_providers_are_never_called_inside_a_request() -> None:
+    text = spec("system-notifications")
+    guide = section(text, "Implementation Guide")
+    # The create answers 201 with the notification QUEUED: no 202 and no in-request call.
+    assert "`202 Accepted`" not in guide and "Inside a request a provider call" not in guide
+    assert "called only by the worker that sends `QUEUED` notifications" in guide
+    assert "Response `201 Created`" in section(text, "Examples")
+
+
+def test_a_notification_channel_is_one_the_service_can_send_on() -> None:
+    assert ("channel VARCHAR(20) NOT NULL CHECK (channel IN ('email', 'sms', 'push'))"
+            in section(spec("system-notifications"), "Data Model"))
