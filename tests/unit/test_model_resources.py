@@ -54,7 +54,7 @@ def test_a_nested_child_has_its_owner_key_in_the_schema_and_its_examples() -> No
     examples = section(text, "Examples")
     create = examples.split("Create a refund for an order", 1)[1].split("###", 1)[0]
     request, response = fences(create, "http")[0], fences(create, "json")[-1]
-    order = example_ids("order-service").record  # the ids are the spec's own
+    order = example_ids("order-service").of("order")  # the order's own example id
     assert f"POST /api/v1/orders/{order}/refunds" in request
     assert "order_id" not in request  # the path names the order
     assert json.loads(response)["order_id"] == order
@@ -78,7 +78,7 @@ def test_a_profile_is_not_paginated_and_its_owner_key_is_unique() -> None:
     assert "idx_profile_user_id" not in text  # the unique key already indexes it
     read = section(text, "Examples").split("Read a user's profile", 1)[1].split("###", 1)[0]
     body = json.loads(fences(read, "json")[-1])
-    assert "items" not in body and body["user_id"] == example_ids("user-service").record
+    assert "items" not in body and body["user_id"] == example_ids("user-service").of("user")
 
 
 def test_a_model_file_states_how_a_child_is_reached() -> None:

@@ -154,7 +154,8 @@ def admin_site(model: SystemModel) -> AdminSite | None:
     target = first.path if first else pages[0].url
     body = ("csrfmiddlewaretoken=4b9e2d7c1a6f3e8b&action="
             f"{_action_name(first) if first else 'delete_selected'}"
-            f"&select_across=0&index=0&_selected_action={example_ids(model.name).record}")
+            f"&select_across=0&index=0&_selected_action="
+            f"{example_ids(model.name).of(first.entity if first else pages_ops[0].entity)}")
     host = (re.sub(r"[^a-z0-9]+", "-", model.name.lower()).strip("-") or "admin") + ".example.com"
     request = "\n".join([f"POST {target} HTTP/1.1", f"Host: {host}",
                          "Cookie: sessionid=8d1f3c2a9b7e4f60a5c1; csrftoken=4b9e2d7c1a6f3e8b",

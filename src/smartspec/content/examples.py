@@ -38,10 +38,23 @@ class ExampleIds(NamedTuple):
     idempotency_key: str
     tenant: str
     time: str  # ISO 8601, UTC: when the example happens
+    seed: str = ""  # the spec's name, from which every entity's own id is derived
+
+    def of(self, entity: str) -> str:
+        """The example id of one ``entity`` of this spec (``patient``, ``practitioner``): a
+        patient and the appointment it owns never share an id, and every ``patient_id`` in
+        every example and payload of the spec is that patient's id."""
+        return _hashed_uuid(self.seed, f"entity|{entity}")
+
+    def key_for(self, request: str) -> str:
+        """The ``Idempotency-Key`` of one request (``"POST /api/v1/patients"``): the spec's
+        conventions answer a reused key with another body by 409, so two different requests
+        never share one."""
+        return _hashed_uuid(self.seed, f"idempotency-key|{request}")
 
     @property
     def moment(self) -> datetime:
-        return datetime.strptime(self.time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return datetime.fromisoformat(self.time)  # "Z" is UTC (Python 3.11+)
 
     @property
     def epoch(self) -> int:
@@ -76,7 +89,8 @@ def example_ids(seed: str) -> ExampleIds:
     return ExampleIds(
         record=_hashed_uuid(seed, "record"), owner=_hashed_uuid(seed, "owner"),
         child=_hashed_uuid(seed, "child"), idempotency_key=_hashed_uuid(seed, "idempotency-key"),
-        tenant=_hashed_uuid(seed, "tenant"), time=moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        tenant=_hashed_uuid(seed, "tenant"), time=moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        seed=seed)
 
 # entity -> the fields a client sends to create one
 _CREATE: dict[str, dict[str, Any]] = {
@@ -156,7 +170,8 @@ def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded:
                 tenant: bool, host: str = "api.example.com",
                 ids: ExampleIds = DEFAULT_IDS) -> Example:
     entity = entity_of(endpoint.path) or "item"
-    path = "/".join(ids.record if s.startswith(("{", ":")) else s for s in endpoint.path.split("/"))
+    record_id = ids.of(entity)
+    path = "/".join(record_id if s.startswith(("{", ":")) else s for s in endpoint.path.split("/"))
     headers = [f"{endpoint.method} {path} HTTP/1.1", f"Host: {host}"]
     if guarded:
         headers.append(f"Authorization: Bearer {bearer_token(host, ids)}")
@@ -164,14 +179,17 @@ def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded:
         headers.append(f"X-Tenant-Id: {ids.tenant}")
     fields = json.loads(json.dumps(_CREATE.get(entity, {"name": f"Example {entity}"}))
                         .replace("{currency}", currency).replace("{method}", method_name)
-                        .replace(OWNER_ID, ids.owner).replace(EXAMPLE_ID, ids.record)
                         .replace(EXAMPLE_TIME, ids.time))
+    # Each key names the entity it points at, and shows that entity's own example id.
+    fields = {k: ids.of(k[:-3]) if k.endswith("_id") and v in (OWNER_ID, EXAMPLE_ID) else v
+              for k, v in fields.items()}
     body = None
     if endpoint.method in ("POST", "PUT", "PATCH"):
         body = fields
-        headers += ["Content-Type: application/json", f"Idempotency-Key: {ids.idempotency_key}"]
+        headers += ["Content-Type: application/json",
+                    f"Idempotency-Key: {ids.key_for(f'{endpoint.method} {endpoint.path}')}"]
     request = "\n".join(headers) + ("\n\n" + json.dumps(body, indent=2) if body else "")
-    record = {"id": ids.record, **fields, "status": _STATUS_AFTER_CREATE.get(entity, "ACTIVE"),
+    record = {"id": record_id, **fields, "status": _STATUS_AFTER_CREATE.get(entity, "ACTIVE"),
               "created_at": ids.time}
     if endpoint.method == "POST" and "{" not in endpoint.path:
         status, response = "201 Created", record
@@ -205,11 +223,12 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
     "recipient": "ada@example.com", "template": "welcome",
     "provider_reference": "pi_3QxExample",  # the provider's id, as its webhooks name it
     "pickup_address": "1 Silom Rd, Bangkok", "dropoff_address": "Suvarnabhumi Airport",
-    "driver_id": "7c4e2a1f-9b3d-4e8a-a6c5-2f1d0e9b8a7c", "license_number": "DL-4471902",
+    "license_number": "DL-4471902",
     "vehicle_plate": "1AB-2345", "latitude": 13.7563, "longitude": 100.5018,
     "provider_message_id": "14c5d75ce93.dfd.64b469.filter0001",
-    "source_offset": "carrier-events:3:1842", "medication_code": "RX-1049", "dosage": "5 mg",
+    "source_offset": "tracking-events:3:1842", "medication_code": "RX-1049", "dosage": "5 mg",
     "record_type": "note", "address": "1 Sukhumvit Rd, Bangkok", "body": "Hello",
+    "date_of_birth": "1984-02-14",  # a patient is born before the record is made
     "amount": "150.00", "tax": "10.50", "total": "160.50", "price": "19.00",
     "current_period_start": "2026-01-01T00:00:00Z", "current_period_end": "2026-02-01T00:00:00Z",
 }
@@ -235,13 +254,17 @@ def sample_value(name: str, type_: str, currency: str, entity: str = "",
         return ids.time
     if name == "ends_at":
         return ids.later(minutes=30)
+    if name == "eta":
+        return ids.later(days=2)  # an arrival is expected after the moment it is estimated
     if (entity, name) in _SAMPLE_BY_ENTITY:
         return _SAMPLE_BY_ENTITY[(entity, name)]
     if name in _SAMPLE_BY_NAME:
         return _SAMPLE_BY_NAME[name]
     base = type_.partition(":")[0]
-    if name.endswith("_id") or base == "uuid":
-        return ids.owner
+    if name.endswith("_id"):
+        return ids.of(name[:-3])  # the example id of the entity the key points at
+    if base == "uuid":
+        return ids.of(name)
     if name.endswith("_minor"):
         return 15000
     if base in ("timestamp",):
@@ -297,7 +320,14 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     """The request/response pair of one model operation, built from its entity's attributes
     and states so that every field and status in it is one the schema has; ids, keys and
     times are the spec's own (``ids``)."""
-    path = "/".join(ids.record if s.startswith(("{", ":")) else s for s in op.path.split("/"))
+    # Every entity has its own example id, and every ``<owner>_id`` is its owner's: the id in
+    # a path is the owner's when the record is reached under its owner, else the record's.
+    record_id = ids.of(entity.name)
+    owner_id = ids.of(entity.owner) if entity.owner else ids.owner
+    under_owner = entity.nested and "/{id}/" in op.path
+    path_id = owner_id if under_owner else record_id
+    path = "/".join(path_id if s.startswith(("{", ":")) else s for s in op.path.split("/"))
+    idempotency_key = ids.key_for(f"{op.method} {op.path}")
     headers = [f"{op.method} {path} HTTP/1.1", f"Host: {host}"]
     if session and op.verb != "confirm":
         # Staff signed in through the identity provider: the browser session authenticates,
@@ -314,12 +344,9 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         found = sample_value(a.name, a.type, currency, entity.name, ids)
         return method_name if found == "{method}" else found
 
-    owner = {f"{entity.owner}_id": ids.owner} if entity.owner else {}
-    # Reached under its owner's path (``/orders/{id}/refunds``, ``/users/{id}/profile``): the
-    # id in the path is the owner's, so the record carries it as its owner key.
-    under_owner = entity.nested and "/{id}/" in op.path
-    if under_owner:
-        owner = {f"{entity.owner}_id": ids.record}
+    # Reached under its owner's path (``/orders/{id}/refunds``, ``/users/{id}/profile``), the
+    # record carries the path's id as its owner key; elsewhere the owner key is the same id.
+    owner = {f"{entity.owner}_id": owner_id} if entity.owner else {}
     def shown(a: Any) -> bool:
         # Secrets and raw bytes never appear in an API body.
         return (a.type.partition(":")[0] != "bytes" and a.name != "idempotency_key"
@@ -331,11 +358,14 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     # another's file.
     required.pop("storage_key", None)
     state = entity.states[0] if entity.states else None
-    record: dict[str, Any] = {"id": ids.child if under_owner else ids.record, **owner, **fields}
+    record: dict[str, Any] = {"id": record_id, **owner, **fields}
     if state:
         record["status"] = state
     if entity.time_column is None:
         record["created_at"] = ids.time
+    # A step on an existing record answers with the record as it was created plus what the
+    # step changed: an optional attribute nobody sent never appears half-way through.
+    created = _created(record, {**owner, **required}, fields, owner)
     body: Any = None
     status, response = "200 OK", cast("dict[str, Any] | None", record)
     verb = op.verb
@@ -357,6 +387,12 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
             headers.append(f"X-Twilio-Email-Event-Webhook-Timestamp: {ids.epoch}")
             body = [{"email": "ada@example.com", "event": "delivered",
                      "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001", "timestamp": ids.epoch}]
+        elif "twilio" in op.path:
+            # Twilio posts a status callback as a form, signed with X-Twilio-Signature (an
+            # HMAC-SHA1 of the URL and the sorted form fields, keyed by the auth token).
+            headers.append("X-Twilio-Signature: 0Q7bM1eCz0x8v3kqH2nE5r9tY4w=")
+            body = ("MessageSid=SM9f1c2b7e4d3a5f6e8b0c1d2e3f4a5b6c&MessageStatus=delivered"
+                    "&To=%2B66812345678&AccountSid=AC0a1b2c3d4e5f60718293a4b5c6d7e8f9")
         else:
             headers.append("X-Signature: sha256=5257a869e7ecebeda32a")
             body = {"id": "evt_1QxExample", "type": f"{op.path.rstrip('/').rsplit('/', 1)[-1]}.event",
@@ -366,28 +402,33 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         body = {"starts_at": ids.later(days=1, minutes=30),
                 "ends_at": ids.later(days=1, minutes=60)}
         moved = next((s for s in entity.states if s == "RESCHEDULED"), state)
-        response = {**record, **body, **({"status": moved} if moved else {})}
+        response = _step(record, created, body, {"status": moved} if moved else {})
     elif verb == "cancel":
         # Cancelling needs no body: the path names the appointment, and the answer is it.
         gone = next((s for s in entity.states if s == "CANCELLED"), state)
-        response = {**record, **({"status": gone} if gone else {})}
+        response = _step(record, created, {"status": gone} if gone else {})
     elif verb == "refund":
         body = {"amount": "50.00", "reason": "Duplicate charge"}
-        response = {"id": ids.child, "payment_id": ids.record, "amount": "50.00",
+        paid = entity.owner if entity.name == "refund" and entity.owner else entity.name
+        response = {"id": ids.of("refund"), f"{paid}_id": path_id, "amount": "50.00",
                     "reason": "Duplicate charge", "status": "REQUESTED",
                     "created_at": ids.time}
         status = "202 Accepted"
     elif verb == "meter":
         body = {k: v for k, v in record.items() if k not in ("id",)}
-        body["idempotency_key"] = ids.idempotency_key
+        body["idempotency_key"] = idempotency_key
         status, response = "202 Accepted", {"accepted": 1}
     elif verb == "ingest" and op.method == "POST":
         body = {"items": [{k: v for k, v in record.items() if k != "id"}]}
         status, response = "202 Accepted", {"accepted": 1, "rejected": 0}
     elif verb == "track":
-        response = {"shipment_id": ids.record, "status": "IN_TRANSIT",
+        # The latest status is the newest event that names one of the record's states; an
+        # arrival at a hub only adds to the history.
+        response = {f"{entity.name}_id": path_id, "status": "IN_TRANSIT",
                     "events": [{"event_type": "ARRIVED_AT_HUB", "location": "Bangkok DC",
-                                "occurred_at": ids.time}]}
+                                "occurred_at": ids.time},
+                               {"event_type": "IN_TRANSIT", "location": "Bangkok DC",
+                                "occurred_at": ids.later(hours=1)}]}
     elif verb == "search":
         path_q = headers[0].replace(" HTTP/1.1", "?q=ada&limit=20 HTTP/1.1")
         headers[0] = path_q
@@ -396,11 +437,11 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         body = {"format": "csv"}
         # The export runs in the background: the answer acknowledges the job; the file is
         # delivered when it is ready, so no job status the schema lacks is shown.
-        status, response = "202 Accepted", {"export_id": ids.record, "format": "csv",
+        status, response = "202 Accepted", {"export_id": ids.of("export"), "format": "csv",
                                             "accepted_at": ids.time}
     elif verb == "upload":
         # The file goes straight to object storage with this URL; the API never carries it.
-        key = record.get("storage_key", f"{entity.plural}/{ids.record}")
+        key = record.get("storage_key", f"{entity.plural}/{record_id}")
         body = {"content_type": "application/pdf", "size_bytes": 482133}
         response = {"upload_url": f"https://files.{host}/{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256"
                                   "&X-Amz-Expires=900&X-Amz-Signature=5f2c1a9e7b3d",
@@ -409,14 +450,15 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         status, response = "302 Found", None
     elif verb == "infer":
         body = {"input": {"features": [0.12, 3.4, 1.0]}}
-        response = {"id": ids.record, "model_version": "2026-01-10",
+        response = {"id": record_id, "model_version": "2026-01-10",
                     "output": {"score": 0.87}, "latency_ms": 42}
     elif verb == "approve":
-        response = {**record, "status": next((s for s in entity.states if "APPROV" in s), state)}
+        response = _step(record, created,
+                         {"status": next((s for s in entity.states if "APPROV" in s), state)})
     elif entity.states and entered_state(verb, entity.states) is not None:
         # A step of a lifecycle (dispatch, start, complete ...) answers with the record in
         # the state the step enters, never the state it started from.
-        response = {**record, "status": entered_state(verb, entity.states)}
+        response = _step(record, created, {"status": entered_state(verb, entity.states)})
     elif op.method == "POST" and under_owner and verb == "create":
         # A child created under its owner: the path names the owner, so the body does not.
         body = {**required}
@@ -431,25 +473,27 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
             body["password"] = "correct horse battery staple"
     elif op.method == "PUT":
         body = {**required}
-        response = {**record, **body}
+        response = _step(record, created, body)
     elif op.method == "PATCH":
         body = _patch_body(op, entity, fields)
-        response = {**record, **body}
+        response = _step(record, created, body)
     elif verb == "list":
         if entity.time_column and entity.owner:
             # A time series is read for one owner over a window, newest first.
             headers[0] = headers[0].replace(
-                " HTTP/1.1", f"?{entity.owner}_id={ids.owner}&from={ids.later(hours=-1)}"
+                " HTTP/1.1", f"?{entity.owner}_id={owner_id}&from={ids.later(hours=-1)}"
                 f"&to={ids.time}&limit=50 HTTP/1.1")
         response = {"items": [record], "next_cursor": None}
     elif op.method == "DELETE":
         status, response = "204 No Content", None
-    if body is not None:
+    if isinstance(body, str):
+        headers.append("Content-Type: application/x-www-form-urlencoded")
+    elif body is not None:
         headers.append("Content-Type: application/json")
         if op.method == "POST" and verb not in ("issue-token", "refresh-token", "confirm"):
-            headers.append(f"Idempotency-Key: {ids.idempotency_key}")
-    request = "\n".join(headers) + ("\n\n" + json.dumps(body, indent=2) if body is not None
-                                     else "")
+            headers.append(f"Idempotency-Key: {idempotency_key}")
+    text = body if isinstance(body, str) else json.dumps(body, indent=2)
+    request = "\n".join(headers) + ("\n\n" + text if body is not None else "")
     # A 201 says where the new record lives: the collection it was posted to, then its id.
     location = (f"{path.rstrip('/')}/{response['id']}"
                 if status == "201 Created" and isinstance(response, dict) and "id" in response
@@ -457,6 +501,16 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     return Example(op.summary, request, status,
                    json.dumps(response, indent=2) if response is not None else "", location,
                    _answer(entity, state, response))
+
+
+def _step(record: dict[str, Any], created: dict[str, Any],
+          *changes: dict[str, Any]) -> dict[str, Any]:
+    """The record after a step: as ``created``, with ``changes`` applied, its keys in the
+    schema's order (``record``'s)."""
+    merged = dict(created)
+    for change in changes:
+        merged.update(change)
+    return {k: merged[k] for k in [*record, *merged] if k in merged}
 
 
 def _patch_body(op: Any, entity: Any, fields: dict[str, Any]) -> dict[str, Any]:
@@ -468,14 +522,46 @@ def _patch_body(op: Any, entity: Any, fields: dict[str, Any]) -> dict[str, Any]:
     general = op.summary.split(" ", 1)[0] in ("Change", "Update", "Edit")
     if states[1:] and not general:
         return {"status": states[1]}
+    # Keys, owners and times are not edited; a balance moves only through the ledger, in the
+    # currency it was opened in.
     keys = {a.name for a in entity.attributes
-            if a.unique or a.name.endswith("_id") or a.name == entity.time_column}
+            if a.unique or a.name.endswith("_id") or a.name == entity.time_column
+            or "balance" in a.name or a.name == "currency"}
     mutable = [a for a in entity.attributes if a.name in fields and a.name not in keys]
     changed = next((a for a in mutable if not a.required), mutable[0] if mutable else None)
-    body = {changed.name: fields[changed.name]} if changed is not None else {}
+    body: dict[str, Any] = {}
+    if changed is not None:
+        # An optional attribute was not set at creation, so its sample is a change; a
+        # required one already holds its sample, so the PATCH sends another value.
+        value = fields[changed.name]
+        body[changed.name] = value if not changed.required else _another(changed.name, value)
     if states[1:]:
         body["status"] = states[1]
     return body
+
+
+# What a change of a known attribute plausibly sends instead of its sample.
+_ANOTHER_BY_NAME: dict[str, Any] = {
+    "plan_code": "PRO_YEARLY", "record_type": "summary", "vehicle_plate": "2CD-6789",
+    "priority": 1, "channel": "sms", "framework": "pytorch",
+}
+
+
+def _another(name: str, value: Any) -> Any:
+    """A value of attribute ``name`` different from ``value``: what a change sends."""
+    if name in _ANOTHER_BY_NAME and _ANOTHER_BY_NAME[name] != value:
+        return _ANOTHER_BY_NAME[name]
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1
+    if isinstance(value, str) and value.startswith("https://"):
+        return value.rstrip("/") + "-v2"
+    if isinstance(value, str) and name in ("name", "display_name", "title", "subject"):
+        return f"{value} (renamed)"
+    if isinstance(value, str):
+        return f"{value}-2"
+    return value
 
 
 def _answer(entity: Any, first: str | None, response: Any) -> str:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from smartspec.model import Entity, Interface, SystemModel
 
 # Columns the service fills itself: never part of a message it receives.
-_SERVICE_COLUMNS = ("source_offset", "idempotency_key")
+_SERVICE_COLUMNS = ("source_offset", "source_message_id", "idempotency_key")
 
 
 class InterfaceContract(NamedTuple):
@@ -33,7 +33,7 @@ def _payload(entity: Entity, currency: str, ids: ExampleIds, *, owner: bool = Tr
              required_only: bool = False) -> dict[str, Any]:
     from smartspec.content.examples import sample_value
 
-    body: dict[str, Any] = {f"{entity.owner}_id": ids.owner} if owner and entity.owner else {}
+    body: dict[str, Any] = {f"{entity.owner}_id": ids.of(entity.owner)} if owner and entity.owner else {}
     for a in entity.attributes:
         if a.name in _SERVICE_COLUMNS or a.type.partition(":")[0] == "bytes":
             continue
@@ -42,6 +42,19 @@ def _payload(entity: Entity, currency: str, ids: ExampleIds, *, owner: bool = Tr
         value = sample_value(a.name, a.type, currency, entity.name, ids)
         body[a.name] = "CARD" if value == "{method}" else value
     return body
+
+
+def _status_rule(model: SystemModel, entity: Entity) -> tuple[str, ...]:
+    """How an event consumed for an owner with a lifecycle (a carrier's event for a shipment)
+    moves that owner: the reviewer's question of which event changes the status."""
+    owner = next((e for e in model.entities if e.name == entity.owner and e.states), None)
+    if owner is None or not any(a.name == "event_type" for a in entity.attributes):
+        return ()
+    moves = ", ".join(owner.states[1:])
+    return (f"An event whose `event_type` is one of the {owner.label}'s states ({moves}) moves "
+            f"the {owner.label} there, unless its history already holds a later one of "
+            f"those (compared by `{entity.time_column or 'occurred_at'}`, so a late event "
+            "never moves it back); any other type only adds to its history.",)
 
 
 def _carried(model: SystemModel) -> Entity:
@@ -65,10 +78,12 @@ def _socket(model: SystemModel, i: Interface, currency: str, ids: ExampleIds) ->
                          f"is kept{' in ' + model.cache if model.cache else ''} for dispatch.")
         else:
             rules.append(f"On `{op.path}` clients subscribe to the {entity.plural_label} they "
-                         "may read; each update carries a sequence number per record, and a "
-                         "client that sees a gap re-reads the record over REST.")
-            sample = {"type": f"{entity.name}.updated", "sequence": 1842,
-                      "data": {"id": ids.record, **_payload(entity, currency, ids)}}
+                         "may read; each update carries the row's `updated_at`, so a client "
+                         "ignores one older than what it shows, and after a reconnect it "
+                         "re-reads the record over REST.")
+            sample = {"type": f"{entity.name}.updated",
+                      "data": {"id": ids.of(entity.name), **_payload(entity, currency, ids),
+                               "updated_at": ids.time}}
     rules.insert(0, "Clients connect with the same bearer token as the API; the token is "
                     "checked once at the upgrade and the socket closes when it expires.")
     rules.append("The server pings every 30 seconds; a connection silent for 90 seconds is "
@@ -120,6 +135,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             + ("(`source_offset`, the partition and offset, is unique)."
                if any(a.name == "source_offset" for a in entity.attributes)
                else "(the write is idempotent by message id)."),
+            *_status_rule(model, entity),
             "A message that fails validation goes to the dead-letter topic "
             f"`{channel}.dlq` with the reason; consumption goes on.",
         ), json.dumps(_payload(entity, currency, ids), indent=2))
@@ -127,6 +143,11 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
         return InterfaceContract(f"{i.technology}: `{channel}` (consumed)", (
             f"Each message asks for one {entity.label}; it is acknowledged only after its "
             "write commits, so a crash hands it to another consumer.",
+            *(("A redelivered message carries the same `message_id` property, which the "
+               f"{entity.label} stores as `source_message_id` (unique), so it is stored once.",)
+              if any(a.name == "source_message_id" for a in entity.attributes)
+              else ("A redelivered message is recognised by its `message_id` property and "
+                    "stored once.",)),
             f"A message that fails {attempts} times goes to the dead-letter queue with the "
             "reason.",
         ), json.dumps(_payload(entity, currency, ids, required_only=True), indent=2))
@@ -134,7 +155,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
         target = next((e for e in model.entities if e.states and not e.time_column), entity)
         event = {"id": f"evt_{ids.record[:8]}", "type": f"{target.name}.status_changed",
                  "occurred_at": ids.time,
-                 "data": {"id": ids.record,
+                 "data": {"id": ids.of(target.name),
                           **_payload(target, currency, ids, required_only=True),
                           **({"status": target.states[min(1, len(target.states) - 1)]}
                              if target.states else {})}}
@@ -177,7 +198,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
         target = next((e for e in model.entities if e.states), entity)
         body = {"id": f"evt_{ids.record[:8]}", "type": f"{target.name}.status_changed",
                 "created_at": ids.time,
-                "data": {"id": ids.record,
+                "data": {"id": ids.of(target.name),
                          **_payload(target, currency, ids),
                          **({"status": target.states[min(1, len(target.states) - 1)]}
                             if target.states else {})}}
@@ -185,7 +206,11 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             f"One event per status change of {article(target.label)} {target.label}, POSTed as JSON "
             f"to each ACTIVE URL {i.peer} registered.",
             "Header `X-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of \"t.body\">` with the "
-            "endpoint's secret; receivers reject a timestamp older than 5 minutes.",
+            "endpoint's own signing secret"
+            + (" (in the secret manager under the endpoint's id and `secret_version`, never "
+               "in the table)" if any(a.name == "secret_version" for e in model.entities
+                                     for a in e.attributes) else "")
+            + "; receivers reject a timestamp older than 5 minutes.",
             "Any answer but 2xx within 10 seconds is retried with exponential backoff for 24 "
             "hours; an endpoint failing that long is set DISABLED. Receivers deduplicate by "
             "event `id`.",

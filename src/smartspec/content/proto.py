@@ -183,22 +183,24 @@ def grpc_examples(model: SystemModel) -> list[GrpcExample]:
     proto names differ from the table's CHECK values)."""
     import json
 
-    from smartspec.content.examples import EXAMPLE_ID, OWNER_ID, sample_value
+    from smartspec.content.examples import example_ids, sample_value
 
     ops = [o for o in model.operations if o.interface == "grpc" and o.verb in ("get", "infer")
            and not o.path.endswith("Stream")]
     service = _service_name(model)
     host = (re.sub(r"[^a-z0-9]+", "-", model.name.lower()).strip("-") or "api") + ".example.com"
     found: list[GrpcExample] = []
+    # Each entity shows its own id, and a prediction's model_id is the model read above.
+    ids = example_ids(model.name)
     for op, entity in _with_entities(model, ops):
-        record: dict[str, object] = {"id": EXAMPLE_ID}
+        record: dict[str, object] = {"id": ids.of(entity.name)}
         if entity.owner:
-            record[f"{entity.owner}_id"] = OWNER_ID
+            record[f"{entity.owner}_id"] = ids.of(entity.owner)
         for attribute in entity.attributes:
             record[attribute.name] = _GRPC_SAMPLES.get(attribute.name) or sample_value(
-                attribute.name, attribute.type.partition(":")[0], "USD")
+                attribute.name, attribute.type.partition(":")[0], "USD", entity.name, ids)
         if op.verb == "get":
-            request: dict[str, object] = {"id": EXAMPLE_ID}
+            request: dict[str, object] = {"id": ids.of(entity.name)}
             response: dict[str, object] = record
         else:
             request = {k: v for k, v in record.items() if k in (f"{entity.owner}_id", "input")}

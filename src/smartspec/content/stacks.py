@@ -43,8 +43,24 @@ _LANGUAGE_LABELS = {
 }
 
 
+# The server library of a service whose only API is gRPC: an HTTP framework (Fastify,
+# FastAPI) would serve none of its calls.
+_GRPC_SERVERS = {"typescript": "@grpc/grpc-js", "python": "grpcio (grpc.aio server)",
+                 "go": "grpc-go", "java": "grpc-java", "csharp": "Grpc.AspNetCore"}
+
+
 def stack_for(plan: SpecPlan) -> Stack:
-    """The stack of ``plan``: its code language and the framework named with it."""
+    """The stack of ``plan``: its code language and the framework named with it, or the
+    gRPC server library when gRPC is the only API and no framework is named."""
+    stack = _named_stack(plan)
+    model = plan.model
+    if (not stack.framework_named and not model.endpoints
+            and any(o.interface == "grpc" for o in model.operations)):
+        return stack._replace(framework=_GRPC_SERVERS[stack.language])
+    return stack
+
+
+def _named_stack(plan: SpecPlan) -> Stack:
     language = plan.code_language
     named = set(plan.facts.technologies)
     label = _LANGUAGE_LABELS[language]

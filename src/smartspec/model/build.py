@@ -220,6 +220,18 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
             if e.name == next((x.name for x in entities if x.name in ("user", "account",
                                                                          "customer")), None)
             else e for e in entities)
+    if entities and any(i.kind in ("amqp", "sqs") and i.direction == INBOUND
+                        for i in interfaces):
+        # A queue delivers at least once: the record a message asks for keeps the message's
+        # id, unique, so a redelivered message is stored once (the consumer's contract says
+        # so, and this is the column it relies on).
+        carried = next((e for e in entities if e.time_column), entities[0])
+        if not any(a.name in ("source_message_id", "idempotency_key")
+                   for a in carried.attributes):
+            entities = tuple(
+                e._replace(attributes=(*e.attributes, Attribute(
+                    "source_message_id", "string:100", required=False, unique=True)))
+                if e is carried else e for e in entities)
     # Only endpoints the description writes out ("POST /runs starts a run") are stated;
     # detection also proposes endpoints for the nouns it found, which are not.
     stated = tuple(e for e in facts.endpoints if f"{e.method} {e.path}" in description)
