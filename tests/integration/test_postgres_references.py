@@ -32,3 +32,30 @@ def test_a_driver_is_on_one_active_ride_and_must_exist(postgres: PgServer) -> No
     assert postgres.psql(_ride(driver, "COMPLETED"), db=db, check=False).returncode == 0
     missing = postgres.psql(_ride(str(uuid.uuid4()), "COMPLETED"), db=db, check=False)
     assert missing.returncode != 0 and "foreign key" in missing.stderr
+
+
+def _appointment(patient: str, practitioner: str, starts: str, ends: str, status: str) -> str:
+    return ("INSERT INTO appointment (patient_id, practitioner_id, starts_at, ends_at, status) "
+            f"VALUES ('{patient}', '{practitioner}', '{starts}', '{ends}', '{status}');")
+
+
+def test_a_practitioners_active_appointments_never_overlap(postgres: PgServer) -> None:
+    db, _ = apply_spec_sql(postgres, "system-appointments")
+    patient, practitioner = str(uuid.uuid4()), str(uuid.uuid4())
+    postgres.psql(f"INSERT INTO patient (id, mrn) VALUES ('{patient}', 'MRN-1');", db=db)
+    first = _appointment(patient, practitioner, "2026-01-12 09:00Z", "2026-01-12 10:00Z", "BOOKED")
+    assert postgres.psql(first, db=db, check=False).returncode == 0
+    # Starting at another minute does not get round it: the periods overlap.
+    overlapping = _appointment(patient, practitioner, "2026-01-12 09:30Z", "2026-01-12 10:30Z",
+                               "RESCHEDULED")
+    refused = postgres.psql(overlapping, db=db, check=False)
+    assert refused.returncode != 0 and "ex_appointment_practitioner_overlap" in refused.stderr
+    # Back to back is fine, as is another practitioner, or an appointment that is over.
+    for sql in (
+        _appointment(patient, practitioner, "2026-01-12 10:00Z", "2026-01-12 10:30Z", "BOOKED"),
+        _appointment(patient, str(uuid.uuid4()), "2026-01-12 09:30Z", "2026-01-12 10:30Z",
+                     "BOOKED"),
+        _appointment(patient, practitioner, "2026-01-12 09:15Z", "2026-01-12 09:45Z",
+                     "CANCELLED"),
+    ):
+        assert postgres.psql(sql, db=db, check=False).returncode == 0, sql

@@ -64,7 +64,7 @@ class Table:
     the builders below fill the lists in place."""
 
     __slots__ = ("columns", "constraints", "extra", "indexes", "labels", "name", "partition_by",
-                 "partitions", "primary_key", "purpose", "title")
+                 "partitions", "preamble", "primary_key", "purpose", "title")
 
     def __init__(self, name: str, title: str, purpose: str, columns: list[Column],
                  primary_key: tuple[str, ...] = ("id",), constraints: list[str] | None = None,
@@ -81,6 +81,7 @@ class Table:
         self.partition_by = partition_by
         self.partitions = partitions if partitions is not None else []  # ... PARTITION OF
         self.extra = extra if extra is not None else []  # functions, triggers, policies
+        self.preamble: list[str] = []  # what the table needs first (an extension)
         self.labels = labels if labels is not None else {}  # FK column -> relation label
 
     def column(self, name: str) -> Column:
@@ -92,7 +93,7 @@ class Table:
 
     def sql(self) -> str:
         """The block of DDL for this table: CREATE TABLE, partitions, indexes, extras."""
-        lines: list[str] = []
+        lines: list[str] = [*self.preamble, ""] if self.preamble else []
         entries = [_column_sql(c, self.primary_key) for c in self.columns]
         if len(self.primary_key) > 1:
             entries.append((f"PRIMARY KEY ({', '.join(self.primary_key)})", None))
@@ -815,15 +816,24 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
                       owner_fk[0] if owner_fk else None)
         active = [st for st in entity.states if st not in ("CANCELLED", "COMPLETED", "NO_SHOW",
                                                            "EXPIRED")]
+        overlap = ""
         if holder and active:
-            # Double booking is impossible: one active booking per holder and start time.
-            indexes.append(f"CREATE UNIQUE INDEX uq_{name}_{holder}_slot ON {name} "
-                           f"({holder}, starts_at) WHERE {_in('status', tuple(active))};")
-            purpose += (f" A {holder.removesuffix('_id')}'s slot holds at most one active "
-                        f"{entity.name.replace('_', ' ')} (unique index), so a double booking "
-                        "is rejected by the database.")
-    return Table(name, title, purpose, columns, primary_key=primary_key, constraints=constraints,
-                 indexes=indexes, labels=labels, extra=extra)
+            # Double booking is impossible: a holder's active bookings never overlap in time,
+            # whatever minute each starts at (a unique start time would let 9:00-10:00 and
+            # 9:30-10:30 both in). Comparing the holder's id with = in a GiST index needs
+            # btree_gist, which ships with PostgreSQL.
+            overlap = (f"CONSTRAINT ex_{name}_{holder.removesuffix('_id')}_overlap EXCLUDE USING "
+                       f"gist ({holder} WITH =, tstzrange(starts_at, ends_at) WITH &&) "
+                       f"WHERE ({_in('status', tuple(active))})")
+            constraints.append(overlap)
+            purpose += (f" A {holder.removesuffix('_id')}'s active "
+                        f"{entity.plural.replace('_', ' ')} never overlap in time (exclusion "
+                        "constraint), so a double booking is rejected by the database.")
+    table = Table(name, title, purpose, columns, primary_key=primary_key,
+                  constraints=constraints, indexes=indexes, labels=labels, extra=extra)
+    if {"starts_at", "ends_at"} <= names and overlap:
+        table.preamble.append("CREATE EXTENSION IF NOT EXISTS btree_gist;")
+    return table
 
 
 def _model_parents_first(names: list[str], model: SystemModel) -> list[str]:
