@@ -59,3 +59,16 @@ def test_a_practitioners_active_appointments_never_overlap(postgres: PgServer) -
                      "CANCELLED"),
     ):
         assert postgres.psql(sql, db=db, check=False).returncode == 0, sql
+
+
+def test_a_model_version_is_registered_once(postgres: PgServer) -> None:
+    db, _ = apply_spec_sql(postgres, "system-model-serving")
+
+    def register(version: str) -> str:
+        return ("INSERT INTO model (name, version, artifact_uri, framework) VALUES "
+                f"('fraud-score', '{version}', 's3://models/fraud-score/{version}', 'onnx');")
+
+    assert postgres.psql(register("2026-01-10"), db=db, check=False).returncode == 0
+    assert postgres.psql(register("2026-01-17"), db=db, check=False).returncode == 0
+    again = postgres.psql(register("2026-01-10"), db=db, check=False)
+    assert again.returncode != 0 and "uq_model_version" in again.stderr

@@ -810,6 +810,12 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
         purpose += (f" A {ref.removesuffix('_id').replace('_', ' ')} is on at most one active "
                     f"{entity.name.replace('_', ' ')} ({', '.join(busy)}) at a time (partial "
                     "unique index).")
+    if {"name", "version"} <= names and not time_column:
+        # A versioned record (a model, a schema) is named by its name and version together:
+        # registering one version twice is refused, and two versions of one name coexist.
+        constraints.append(f"CONSTRAINT uq_{name}_version UNIQUE (name, version)")
+        purpose += (f" A {entity.name.replace('_', ' ')}'s name and version identify it "
+                    "(UNIQUE), so each version is registered once.")
     if {"starts_at", "ends_at"} <= names:
         constraints.append(f"CONSTRAINT chk_{name}_period CHECK (ends_at > starts_at)")
         holder = next((n for n in ("practitioner_id", "vehicle_id", "resource_id") if n in names),
