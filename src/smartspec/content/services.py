@@ -94,9 +94,10 @@ def _ledger_follows_money(s: ServiceTargets, found: tuple[ServiceTargets, ...]
     movers = [m for m in found if m.kind in _MONEY_KINDS]
     if s.kind != "ledger" or not movers:
         return s
-    return s._replace(tps=min(s.tps, sum((m.capped or (m.tps, 0))[0] for m in movers)),
-                      peak_tps=min(s.peak_tps,
-                                   sum((m.capped or (0, m.peak_tps))[1] for m in movers)))
+    # A mover capped by its provider sends the ledger only the payments it creates.
+    rates = [m.capped or (m.tps, m.peak_tps) for m in movers]
+    return s._replace(tps=min(s.tps, sum(normal for normal, _ in rates)),
+                      peak_tps=min(s.peak_tps, sum(peak for _, peak in rates)))
 
 
 def _targets(name: str, kind: str, system: System, t: Targets, single: bool,

@@ -70,7 +70,7 @@ class Table:
                  primary_key: tuple[str, ...] = ("id",), constraints: list[str] | None = None,
                  indexes: list[str] | None = None, partition_by: str | None = None,
                  partitions: list[str] | None = None, extra: list[str] | None = None,
-                 labels: dict[str, str] | None = None) -> None:
+                 labels: dict[str, str] | None = None, preamble: list[str] | None = None) -> None:
         self.name = name
         self.title = title  # "Ledger Table"
         self.purpose = purpose
@@ -81,7 +81,7 @@ class Table:
         self.partition_by = partition_by
         self.partitions = partitions if partitions is not None else []  # ... PARTITION OF
         self.extra = extra if extra is not None else []  # functions, triggers, policies
-        self.preamble: list[str] = []  # what the table needs first (an extension)
+        self.preamble = preamble if preamble is not None else []  # needed first (an extension)
         self.labels = labels if labels is not None else {}  # FK column -> relation label
 
     def column(self, name: str) -> Column:
@@ -816,30 +816,28 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
         constraints.append(f"CONSTRAINT uq_{name}_version UNIQUE (name, version)")
         purpose += (f" A {entity.name.replace('_', ' ')}'s name and version identify it "
                     "(UNIQUE), so each version is registered once.")
+    preamble: list[str] = []
     if {"starts_at", "ends_at"} <= names:
         constraints.append(f"CONSTRAINT chk_{name}_period CHECK (ends_at > starts_at)")
         holder = next((n for n in ("practitioner_id", "vehicle_id", "resource_id") if n in names),
                       owner_fk[0] if owner_fk else None)
         active = [st for st in entity.states if st not in ("CANCELLED", "COMPLETED", "NO_SHOW",
                                                            "EXPIRED")]
-        overlap = ""
         if holder and active:
             # Double booking is impossible: a holder's active bookings never overlap in time,
             # whatever minute each starts at (a unique start time would let 9:00-10:00 and
             # 9:30-10:30 both in). Comparing the holder's id with = in a GiST index needs
             # btree_gist, which ships with PostgreSQL.
-            overlap = (f"CONSTRAINT ex_{name}_{holder.removesuffix('_id')}_overlap EXCLUDE USING "
-                       f"gist ({holder} WITH =, tstzrange(starts_at, ends_at) WITH &&) "
-                       f"WHERE ({_in('status', tuple(active))})")
-            constraints.append(overlap)
+            constraints.append(
+                f"CONSTRAINT ex_{name}_{holder.removesuffix('_id')}_overlap EXCLUDE USING "
+                f"gist ({holder} WITH =, tstzrange(starts_at, ends_at) WITH &&) "
+                f"WHERE ({_in('status', tuple(active))})")
+            preamble.append("CREATE EXTENSION IF NOT EXISTS btree_gist;")
             purpose += (f" A {holder.removesuffix('_id')}'s active "
                         f"{entity.plural.replace('_', ' ')} never overlap in time (exclusion "
                         "constraint), so a double booking is rejected by the database.")
-    table = Table(name, title, purpose, columns, primary_key=primary_key,
-                  constraints=constraints, indexes=indexes, labels=labels, extra=extra)
-    if {"starts_at", "ends_at"} <= names and overlap:
-        table.preamble.append("CREATE EXTENSION IF NOT EXISTS btree_gist;")
-    return table
+    return Table(name, title, purpose, columns, primary_key=primary_key, constraints=constraints,
+                 indexes=indexes, labels=labels, extra=extra, preamble=preamble)
 
 
 def _model_parents_first(names: list[str], model: SystemModel) -> list[str]:

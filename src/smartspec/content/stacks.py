@@ -15,6 +15,7 @@ from smartspec.content.code_lang import Field, Part, literal, member, parts, typ
 from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
+    from smartspec.content.sql import Column
     from smartspec.model import Entity, Operation, SystemModel
     from smartspec.plan import SpecPlan
 
@@ -497,7 +498,7 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         # first value the table's CHECK allows, so the test's input is one the schema accepts.
         table = next((t for t in schema_for(plan).tables if t.name == primary.name), None)
         column = next((c for c in table.columns if c.name == name), None) if table else None
-        allowed = re.findall(r"'([^']+)'", column.check or "") if column else []
+        allowed = _check_values(column)
         value = allowed[0] if allowed else f"example-{name}"
     sample = {"integer": "1", "big-integer": "15000", "small-integer": "1", "number": "21.5",
               "decimal": "21.5", "boolean": "true"}.get(kind, repr(value))
@@ -567,13 +568,9 @@ def _state_before(verb: str, target: str, states: tuple[str, ...]) -> str:
     return states[states.index(target) - 1]
 
 
-def _allowed_values(plan: SpecPlan, table_name: str) -> dict[str, list[str]]:
-    """Column -> the values its CHECK list allows, for the table of ``table_name``."""
-    from smartspec.content.sql import schema_for
-
-    table = next((t for t in schema_for(plan).tables if t.name == table_name), None)
-    return {c.name: re.findall(r"'([^']+)'", c.check or "") for c in (table.columns if table else [])
-            if c.check}
+def _check_values(column: Column | None) -> list[str]:
+    """The values a column's CHECK list allows (``[]`` for no column or no list)."""
+    return re.findall(r"'([^']+)'", column.check or "") if column is not None else []
 
 
 # SQL type -> the model attribute kind, for a column the table has and the entity lacks
@@ -619,7 +616,7 @@ def _fields(plan: SpecPlan, entity: Entity, currency: str) -> tuple[Field, ...]:
         else:
             sql = column.type.upper() if column is not None else "TEXT"
             kind = next((k for prefix, k in _SQL_KINDS if sql.startswith(prefix)), "text")
-        allowed = re.findall(r"'([^']+)'", column.check or "") if column is not None else []
+        allowed = _check_values(column)
         value = sample_value(name, attribute.type if attribute else kind, currency, entity.name,
                              ids)
         if isinstance(value, str) and value.startswith("{"):

@@ -21,8 +21,7 @@ CACHE_SCHEMA_VERSION = 2
 LEGACY_CACHE_FILE = Path("cache") / "index-cache.json"
 # The scan state: a manifest for the stat walk, one record per spec in entries/, and the ids
 # of the index for commands that only ask whether an id exists (all under <state>/index/).
-MANIFEST_FILE = Path("index") / "manifest.json"
-IDS_FILE = Path("index") / "ids.json"
+MANIFEST_FILE = Path("index") / "manifest.json"  # the ids beside it: fsutil.INDEX_IDS_FILE
 # The manifest's schema and the extractor's version (bump it when the way fields are read
 # from a spec changes: cached extractions are then redone) are imported from index.quiet
 # above: the stat answer reads them and must not import this module.
