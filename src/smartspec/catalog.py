@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import TYPE_CHECKING
 
 from smartspec.tuples import NamedTuple
 
@@ -110,6 +109,7 @@ FINANCIAL_AUTO = ("audit", "idempotency", "data-integrity", "disaster-recovery",
 # security, performance and testing sections (templates read plan.domains). Read from the
 # packs when first asked for (``__getattr__``): the plan asks, the rules never do, and a
 # one-spec validate need not read every pack's file.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     DOMAIN_SECTIONS: dict[str, tuple[str, ...]]
 

@@ -16,15 +16,16 @@ import errno
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from smartspec import __version__
 from smartspec.commands.calls import colour_allowed as colour_allowed
 from smartspec.commands.calls import echo
 from smartspec.errors import SmartspecError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
     import click
 

@@ -12,12 +12,15 @@ import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Generic, TypeVar
 
 from smartspec.errors import ConfigError, UsageError
 from smartspec.fsutil import CONFIG_FILE, STATE_DIR, find_root, inside_root
 from smartspec.options import Options
-from smartspec.tuples import NamedTuple
+from smartspec.tuples import Generic, NamedTuple, TypeVar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 T = TypeVar("T")
 

@@ -14,7 +14,6 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import islice
-from typing import Any
 
 from smartspec.markers import (
     ANY_META_RE,
@@ -25,6 +24,10 @@ from smartspec.markers import (
     parse_settings,
 )
 from smartspec.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # How every settings comment starts; a line that starts so but is not one is a problem.
 SETTINGS_PREFIX = "<!-- smartspec:"

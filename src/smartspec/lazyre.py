@@ -18,7 +18,6 @@ except for the four letters IGNORECASE takes for ASCII ones, where the pattern i
 from __future__ import annotations
 
 import re
-from typing import cast
 
 # The attributes a compiled pattern offers; copied onto the stand-in when it compiles.
 _ATTRIBUTES = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split",
@@ -109,4 +108,5 @@ def lazy_re(source: str, flags: int = 0) -> re.Pattern[str]:
     (methods and ``.pattern``); it is not one for ``isinstance`` or for ``re.sub(pattern, …)``,
     so those take a pattern's ``.pattern`` string instead.
     """
-    return cast("re.Pattern[str]", _LazyPattern(source, flags))
+    pattern: re.Pattern[str] = _LazyPattern(source, flags)  # type: ignore[assignment]
+    return pattern

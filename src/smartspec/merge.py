@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any
 
 from smartspec import catalog
 from smartspec.document import (
@@ -34,6 +33,10 @@ from smartspec.errors import DocumentError
 from smartspec.lazyre import lazy_re
 from smartspec.markers import BUILTIN_CRITICAL, SETTINGS_RE, critical_open
 from smartspec.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EARLIER_TITLE = "Earlier sections"
 EARLIER_NOTE = (

@@ -6,10 +6,12 @@ it and the report can say where each value came from.
 
 from __future__ import annotations
 
-from typing import Any
-
 from smartspec.errors import UsageError
 from smartspec.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PROFILES = ("basic", "backend-service", "financial", "full")
 MODES = ("standard", "compact")

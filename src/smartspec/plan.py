@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 
 from smartspec import catalog
 from smartspec.config import DEFAULT, FLAG, Settings, Sourced
@@ -24,6 +23,10 @@ from smartspec.options import (
 )
 from smartspec.specids import GIVEN_ID_RE
 from smartspec.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DETECTED = "detected"
 

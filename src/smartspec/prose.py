@@ -7,7 +7,10 @@ It imports nothing of smartspec and costs nothing to load, so any stage may use 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def oxford(items: Iterable[Any], word: str = "and") -> str:

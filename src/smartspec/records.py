@@ -8,7 +8,10 @@ field-by-field equality between records of the same class, and ``Name(field=valu
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 
 
 class SlotRecord:

@@ -11,10 +11,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
 
 from smartspec.errors import DocumentError
 from smartspec.fsutil import read_regular
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 REGISTRY_SCHEMA = 1
 FOLDER = "registry"  # inside the state folder (design.md §4)
@@ -413,10 +416,12 @@ def _raw_type() -> type:
 
 @functools.cache
 def _registry_decoder() -> Any:
+    import typing  # msgspec reads the field types, and loads typing itself
+
     import msgspec
 
     registry = msgspec.defstruct("RegistryRecords", [
-        ("specs", dict[str, msgspec.Raw]), ("schema", Any, REGISTRY_SCHEMA)])
+        ("specs", dict[str, msgspec.Raw]), ("schema", typing.Any, REGISTRY_SCHEMA)])
     return msgspec.json.Decoder(registry)
 
 

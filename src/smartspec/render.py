@@ -13,7 +13,6 @@ import hashlib
 import os
 import re
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
 
 from smartspec.content.proto import graphql_sdl, proto_for
 from smartspec.content.services import service_targets
@@ -26,7 +25,10 @@ from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, s
 from smartspec.targets import targets_for
 from smartspec.template_runtime import Deferred, materialized
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     import jinja2
 
     from smartspec.plan import PlannedSection, SpecPlan

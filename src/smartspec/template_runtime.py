@@ -18,10 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
-from typing import Any
 
 from smartspec.lazyre import lazy_re
 from smartspec.prose import oxford
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "ENVIRONMENT", "FILTERS", "SMARTSPEC_FILTERS", "TESTS", "Deferred", "Environment",

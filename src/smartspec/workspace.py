@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
 from smartspec.fsutil import INDEX_IDS_FILE, LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
@@ -28,6 +27,10 @@ from smartspec.registry import dumps as dump_registry
 from smartspec.registry import load as load_registry_file
 from smartspec.registry import read as read_registry_file
 from smartspec.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def backup_pattern(kind: str = "spec") -> re.Pattern[str]:

@@ -122,3 +122,19 @@ def test_generic_as_typing_allows() -> None:
     assert Boxed[int](4).value == 4
     assert Boxed.__bases__ == TypedBoxed.__bases__ == (tuple, typing.Generic)
     assert Boxed.__mro__[1:] == TypedBoxed.__mro__[1:]
+
+
+def test_generic_without_typing_is_a_plain_tuple() -> None:
+    # The stand-ins a command uses so that it need not import typing: the record is the same
+    # namedtuple, and subscripting it gives the class itself.
+    T = tuples.TypeVar("T")
+
+    class Boxed(tuples.NamedTuple, tuples.Generic[T]):
+        value: T
+        source: str = "default"
+
+    assert T == "T"
+    assert Boxed(3) == (3, "default") and Boxed(3).source == "default"
+    assert Boxed[int] is Boxed and Boxed[int](4).value == 4
+    assert Boxed.__bases__ == (tuple,)
+    assert Boxed._fields == ("value", "source")

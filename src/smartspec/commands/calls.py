@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Any
 
 from smartspec.errors import UsageError
 from smartspec.options import Options
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import IO, Any
 
     from smartspec.rules import ValidationResult, Validator
     from smartspec.runs.run import Outcome

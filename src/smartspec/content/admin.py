@@ -10,10 +10,10 @@ actions are the schema's.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from smartspec.tuples import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from smartspec.model import Entity, Operation, SystemModel
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from smartspec.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 LANGUAGES = ("typescript", "python", "go", "java", "csharp")
 

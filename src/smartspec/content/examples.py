@@ -13,12 +13,14 @@ import base64
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
 
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
 from smartspec.tuples import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.detect import Endpoint
 
 EXAMPLE_ID = "3f2b9c4e-8d1a-4c1e-9b7a-2a6f5d0e1c3b"
@@ -367,7 +369,8 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     # step changed: an optional attribute nobody sent never appears half-way through.
     created = _created(record, {**owner, **required}, fields, owner)
     body: Any = None
-    status, response = "200 OK", cast("dict[str, Any] | None", record)
+    response: dict[str, Any] | None = record
+    status = "200 OK"
     verb = op.verb
     if verb in ("issue-token", "refresh-token"):
         body = ({"email": "ada@example.com", "password": "correct horse battery staple"}

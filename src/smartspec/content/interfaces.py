@@ -10,12 +10,14 @@ columns, its statuses the schema's states.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
 
 from smartspec.model.build import article
 from smartspec.tuples import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.content.examples import ExampleIds
     from smartspec.model import Entity, Interface, SystemModel
 

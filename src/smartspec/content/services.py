@@ -9,12 +9,11 @@ state their own, longer budgets and say so.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from smartspec.content.system import System, describe_system
 from smartspec.targets import Targets, targets_for
 from smartspec.tuples import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from smartspec.plan import SpecPlan
 

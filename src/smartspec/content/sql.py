@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from smartspec.content.system import STORED_VALUE_RE, currency_for
 from smartspec.prose import oxford
 from smartspec.tuples import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from smartspec.model import Entity, SystemModel
     from smartspec.plan import SpecPlan

@@ -9,11 +9,11 @@ Spring beans, ASP.NET Core's container, Go constructor functions.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from smartspec.content.code_lang import Field, Part, literal, member, parts, type_of
 from smartspec.tuples import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from smartspec.content.sql import Column
     from smartspec.model import Entity, Operation, SystemModel

@@ -9,11 +9,11 @@ per-service breakdown needs services), a conventional one is proposed and marked
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from smartspec.lazyre import lazy_re
 from smartspec.tuples import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from smartspec.content.admin import AdminSite
     from smartspec.content.examples import Example

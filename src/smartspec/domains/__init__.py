@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
 from smartspec.options import DOMAINS
 from smartspec.tuples import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.plan import SpecPlan
 
 
@@ -153,7 +155,7 @@ class Material:
                 for item in Material((name,), self._signals).get(key, values)]
 
 
-class _Attributes(dict[str, Any]):
+class _Attributes(dict[str, "Any"]):
     """``str.format_map`` reads ``{name}`` as a key of a mapping or an attribute of an
     object (the spec's targets)."""
 

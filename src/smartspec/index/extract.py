@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import PurePosixPath
-from typing import Any
 
 from smartspec.index.model import (
     EMPTY_LIST_VALUES,
@@ -15,6 +14,10 @@ from smartspec.index.model import (
     infer_category,
     unique,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # --------------------------------------------------------------------------------------------
 # Reading specs

@@ -41,7 +41,6 @@ import functools
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 from smartspec.errors import DocumentError
 from smartspec.fsutil import read_regular
@@ -69,6 +68,10 @@ from smartspec.index.model import (
     recompute_dependents,
     unique,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # --------------------------------------------------------------------------------------------
 # Lookup and load
@@ -251,6 +254,8 @@ def _detect_shape(data: dict[str, Any], shown: str) -> Shape:
 def _plain_v1_decoder() -> Any:
     """A msgspec decoder for the common case: a schema-1 file with no unknown keys (what
     ``smartspec index`` writes). Decoding straight into typed records runs at C speed."""
+    import typing  # msgspec reads the field types, and loads typing itself
+
     import msgspec
 
     # defstruct with real types: class bodies here would get string annotations that msgspec
@@ -268,7 +273,7 @@ def _plain_v1_decoder() -> Any:
     plain_file = msgspec.defstruct(
         "PlainFile",
         [("schema", int), ("specs", list[entry]),  # type: ignore[valid-type]
-         ("metadata", dict[str, Any], msgspec.field(default_factory=dict))],
+         ("metadata", dict[str, typing.Any], msgspec.field(default_factory=dict))],
         forbid_unknown_fields=True)
     return msgspec.json.Decoder(plain_file)
 

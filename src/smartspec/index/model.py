@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
 
 from smartspec.index.quiet import EXTRACTOR_VERSION as EXTRACTOR_VERSION
 from smartspec.index.quiet import MANIFEST_SCHEMA_VERSION as MANIFEST_SCHEMA_VERSION
@@ -13,6 +12,11 @@ from smartspec.specids import DEFAULT_ID_PATTERN as DEFAULT_ID_PATTERN
 from smartspec.specids import ID_CATEGORY_RE
 from smartspec.specids import ID_RE as ID_RE
 from smartspec.specids import TITLE_PREFIX_RE as TITLE_PREFIX_RE
+from smartspec.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 INDEX_SCHEMA_VERSION = 1
 INDEX_FILE = "SPEC_INDEX.json"
@@ -35,7 +39,11 @@ PLACEHOLDER_PATHS = frozenset({"", "tbd", "n/a", "na", "none", "-"})
 # Header values that mean "nothing" in a list field ("**Depends on:** none").
 EMPTY_LIST_VALUES = frozenset({"", "none", "n/a", "-", "—"})
 
-Shape = Literal["v1", "reference", "v5", "legacy", "new"]
+if TYPE_CHECKING:
+    Shape = Literal["v1", "reference", "v5", "legacy", "new"]
+else:
+    # At run time a shape is a plain string: the five words are the type checker's.
+    Shape = str
 SHAPE_NAMES: dict[str, str] = {
     "v1": f"schema {INDEX_SCHEMA_VERSION}",
     "reference": "the reference's {specs: [...]} shape",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
 
 from smartspec.index.migrate import read_entry
 from smartspec.index.model import (
@@ -17,6 +16,10 @@ from smartspec.index.model import (
     recompute_dependents,
 )
 from smartspec.markers import escape_line_breaks
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Up to this many specs the standard library's indenting encoder (pure Python, about 25 MB/s)
 # writes the index in less time than importing msgspec takes (5 ms and more: it brings

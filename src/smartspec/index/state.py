@@ -30,7 +30,6 @@ from collections.abc import Callable
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
 
 from smartspec.fsutil import read_regular
 from smartspec.index.model import CACHE_SCHEMA_VERSION, SpecIndex
@@ -42,6 +41,10 @@ from smartspec.index.quiet import (
     split_manifest,
     stat_block,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # The all-JSON manifest of the previous version, read once and then written as schema 4.
 _JSON_MANIFEST_SCHEMA = 3
@@ -104,10 +107,12 @@ class Cache:
 
 @functools.cache
 def _legacy_decoder() -> Any:
+    import typing  # msgspec reads the field types, and loads typing itself
+
     import msgspec
 
     cache_file = msgspec.defstruct("CacheFile", [
-        ("schema", int), ("extractor", int), ("files", dict[str, list[Any]]),
+        ("schema", int), ("extractor", int), ("files", dict[str, list[typing.Any]]),
         ("dirs", dict[str, tuple[int, list[str], bool]], msgspec.field(default_factory=dict)),
         ("index_sha256", str | None, None)])
     return msgspec.json.Decoder(cache_file)
@@ -140,10 +145,12 @@ def _json_manifest_decoder() -> Any:
 
 @functools.cache
 def _entry_decoder() -> Any:
+    import typing  # msgspec reads the field types, and loads typing itself
+
     import msgspec
 
     stored = msgspec.defstruct("StoredEntry", [
-        ("path", str), ("sha256", str), ("fields", dict[str, Any])])
+        ("path", str), ("sha256", str), ("fields", dict[str, typing.Any])])
     return msgspec.json.Decoder(stored)
 
 

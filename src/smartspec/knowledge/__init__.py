@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
 
 from smartspec.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Roles whose technology is a store, and the store role the model gives it.
 STORE_ROLES = {

@@ -11,9 +11,12 @@ JSON for ``smartspec model --json`` and the model file stored beside a spec.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from smartspec.tuples import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Where a fact came from.
 DESCRIPTION = "description"

@@ -14,7 +14,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
 
 from smartspec import knowledge
 from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of, singular_of
@@ -38,6 +37,10 @@ from smartspec.model import (
     Store,
     SystemModel,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 API = "/api/v1"
 # Words before a broker's name that say the service receives from it, or sends to it.

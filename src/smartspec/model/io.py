@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from smartspec.errors import UsageError
 from smartspec.model import (
@@ -36,6 +35,10 @@ from smartspec.model import (
     SystemModel,
     to_json,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_ID = "https://smartspec.dev/schema/system-model-1.json"
 

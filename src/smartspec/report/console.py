@@ -4,10 +4,12 @@ the edit and restore reports. The words come from the catalogues in ``locales``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from smartspec.report.locales import catalogue, text
 from smartspec.report.summary import RunSummary, decision_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SETTING_LABELS = {"di": "DI"}
 

@@ -3,11 +3,12 @@ render this record, never the run itself."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from smartspec.records import SlotRecord
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.plan import Decision, SpecPlan
     from smartspec.rules import ValidationResult
 

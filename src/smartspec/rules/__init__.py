@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from smartspec import specfile, wordgroups
 from smartspec.document import Document, parse
@@ -32,8 +31,12 @@ from smartspec.rules.context import Context
 from smartspec.rules.keywords import WordMatcher
 from smartspec.rules.messages import message
 from smartspec.rules.output import render_markdown, render_text, report_json, summary_line
+from smartspec.tuples import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Literal
+
     from smartspec.config import Settings
 
 __all__ = [
@@ -119,7 +122,8 @@ def resolve_severities(settings: Settings | None, *,
     enabled = settings is None or bool(settings["validation_enabled"])
     severities: dict[str, Severity] = {}
     for rule in RULES:
-        chosen: Severity = (cast(Severity, configured[rule.name].value)
+        # Config has checked that a configured severity is one of the three words.
+        chosen: Severity = (configured[rule.name].value  # type: ignore[assignment]
                             if rule.name in configured else rule.severity)
         if not enabled:
             chosen = "off"

@@ -9,12 +9,20 @@ severity resolved from config, so a rule never decides its own severity.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from smartspec.tuples import NamedTuple
+
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Literal
+
     from smartspec.rules.context import Context
 
-Severity = Literal["error", "warn", "off"]
+if TYPE_CHECKING:
+    Severity = Literal["error", "warn", "off"]
+else:
+    # At run time a severity is a plain string: the three words are the type checker's.
+    Severity = str
 SEVERITIES: tuple[Severity, ...] = ("error", "warn", "off")
 
 

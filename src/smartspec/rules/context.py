@@ -21,14 +21,21 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property, lru_cache
 from itertools import accumulate
-from typing import Any, NamedTuple, TypeVar, cast
 
 from smartspec import catalog
 from smartspec.document import FENCE_RE, Document, Section, clear_heading_memo
 from smartspec.lazyre import lazy_re
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
+from smartspec.tuples import NamedTuple
 from smartspec.wordgroups import word_pattern
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _Fn = TypeVar("_Fn", bound=Callable[..., Any])
+    _T = TypeVar("_T")
 
 # Blanked out of prose before keyword search (each replaced by spaces of the same length):
 #   <!-- any comment, across lines -->
@@ -237,8 +244,6 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
     return blocks
 
 
-_Fn = TypeVar("_Fn", bound=Callable[..., Any])
-_T = TypeVar("_T")
 # How many distinct texts each memoised function keeps: a tree's specs are made from a few
 # templates, so a few thousand cover them, and the bound keeps a worker's memory flat
 # however many specs it reads.
@@ -254,7 +259,7 @@ def per_text(function: _Fn) -> _Fn:
     as read-only."""
     memo = lru_cache(maxsize=TEXT_MEMO_SIZE)(function)
     _text_memos.append(memo)
-    return cast(_Fn, memo)
+    return memo  # type: ignore[return-value]  # the lru_cache wrapper takes and gives the same
 
 
 def clear_text_memos() -> None:
@@ -426,7 +431,8 @@ class Context:
         """``build(self)``, worked out at most once per spec under ``key`` in ``memo`` and
         shared by every rule that asks. What it returns must be treated as read-only."""
         try:
-            return cast(_T, self.memo[key])
+            value: _T = self.memo[key]
+            return value
         except KeyError:
             value = self.memo[key] = build(self)
             return value

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import Context
 from smartspec.rules.messages import rule_words
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from smartspec.delivery.items import Item
 

@@ -5,12 +5,14 @@ validation report, and the versioned JSON object. Pure: strings and dicts in, no
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from smartspec.rules.base import RULES, Finding
 from smartspec.rules.messages import count, label, message
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.rules import ValidationResult
 
 REPORT_SCHEMA = 1

@@ -9,7 +9,6 @@ raise ``Skip`` on a hand-written spec that has none, rather than failing it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from smartspec import catalog, options
 from smartspec.document import Section, block_hash, legacy_block_hash
@@ -19,6 +18,10 @@ from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import CODE_SPAN_RE, Context
 from smartspec.rules.messages import rule_words
 from smartspec.specids import MENTION_RE
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Sections whose presence a level decides (--security/--di/--performance=none drops them);
 # a hand-written spec is only held to them where its profile makes them mandatory.

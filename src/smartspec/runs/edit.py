@@ -15,7 +15,6 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from smartspec.config import SPEC, Settings, load_settings
 from smartspec.errors import DocumentError, SmartspecError, UsageError
@@ -53,8 +52,10 @@ from smartspec.workspace import (
     prune_backups,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
     from smartspec.index.model import SpecIndex
     from smartspec.merge import MergeResult, OldSpec

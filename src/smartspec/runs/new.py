@@ -10,22 +10,12 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from smartspec.config import Settings, load_settings
 from smartspec.errors import UsageError
 from smartspec.fsutil import shown_path
 from smartspec.options import Options
 from smartspec.report import RunSummary
-from smartspec.workspace import Journal, Workspace
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from smartspec.index.model import SpecIndex
-    from smartspec.plan import SpecPlan
-    from smartspec.rules import ValidationResult
-
 from smartspec.runs.run import (
     Confirm,
     Outcome,
@@ -40,6 +30,16 @@ from smartspec.runs.run import (
     validation_beside,
     write_reports,
 )
+from smartspec.workspace import Journal, Workspace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from smartspec.index.model import SpecIndex
+    from smartspec.plan import SpecPlan
+    from smartspec.rules import ValidationResult
 
 
 def check_request(options: Options) -> None:

@@ -7,14 +7,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from smartspec.config import Settings
 from smartspec.errors import DocumentError
 from smartspec.lazyre import lazy_re
 from smartspec.runs.new import taken_spec_ids
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.document import Document
     from smartspec.index.model import SpecIndex
 

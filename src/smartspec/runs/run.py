@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from smartspec.config import Settings
 from smartspec.errors import UsageError, ValidationFailed
@@ -23,7 +22,10 @@ from smartspec.specfile import SpecArg, resolve_spec
 from smartspec.tuples import NamedTuple
 from smartspec.workspace import Journal, Workspace
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.index.model import SpecIndex
     from smartspec.plan import SpecPlan
     from smartspec.rules import ValidationResult

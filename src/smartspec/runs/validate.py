@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from smartspec.errors import UsageError
 from smartspec.fsutil import shown_path
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.config import Settings
     from smartspec.rules import ValidationResult, Validator
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 LANGUAGES = ("en", "th")
 
