@@ -9,7 +9,7 @@ byte-for-byte reproducible. No example reads the clock.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
@@ -135,6 +135,10 @@ _STATUS_AFTER_CREATE = {"payment": "PENDING", "invoice": "DRAFT", "refund": "REQ
                         "report": "QUEUED"}
 
 
+# base64's alphabet -> base64url's.
+_URL_SAFE = str.maketrans("+/", "-_")
+
+
 def bearer_token(host: str, ids: ExampleIds = DEFAULT_IDS) -> str:
     """The access token the examples send: a JWT whose claims name this API as its audience
     and the caller as its subject, so a reader who decodes it sees what the service checks.
@@ -142,7 +146,10 @@ def bearer_token(host: str, ids: ExampleIds = DEFAULT_IDS) -> str:
 
     def part(claims: dict[str, Any]) -> str:
         raw = json.dumps(claims, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        # base64url without padding; binascii is what the base64 module (and the struct module
+        # it loads) would call.
+        encoded = binascii.b2a_base64(raw, newline=False).decode().rstrip("=")
+        return encoded.translate(_URL_SAFE)
 
     return ".".join((part({"alg": "RS256"}),
                      part({"aud": host, "sub": ids.owner, "exp": ids.epoch + 900}), "c2lnbmF0dXJl"))
