@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -53,8 +52,9 @@ def lock_timeout(environ: Mapping[str, str]) -> float:
     try:
         value = float(raw)
     except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
+        value = float("nan")
+    # NaN fails every comparison and infinity the upper bound: both are refused.
+    if not 0 < value < float("inf"):
         raise UsageError(f"{LOCK_TIMEOUT_ENV}={raw!r} is not a positive number of seconds; "
                          "expected a value such as 60 or 0.5")
     return value

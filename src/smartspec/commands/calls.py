@@ -132,7 +132,6 @@ def edit_call(spec: str, description: str | None, adopt: bool, complete: bool,
 def validate_call(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str | None,
                   specindex: str | None, jobs: int, verbose: bool, no_progress: bool) -> int:
     """``smartspec validate [PATHS]``: check specs; 1 when one has an error, else 0."""
-    from contextlib import ExitStack
     from pathlib import Path
 
     from smartspec.rules import render_text
@@ -154,15 +153,13 @@ def validate_call(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str | N
         echo(f"smartspec: no spec.md files under {', '.join(str(t) for t in targets)}",
              err=True)
 
-    with ExitStack() as stack:
-        progress: Callable[[int], None] | None = None
-        if not no_progress and len(items) >= PROGRESS_MIN_FILES and sys.stderr.isatty():
-            import click
+    if not no_progress and len(items) >= PROGRESS_MIN_FILES and sys.stderr.isatty():
+        import click
 
-            bar = stack.enter_context(click.progressbar(
-                length=len(items), label="Validating", file=sys.stderr))
-            progress = bar.update
-        results = check(validator, items, jobs=jobs, progress=progress)
+        with click.progressbar(length=len(items), label="Validating", file=sys.stderr) as bar:
+            results = check(validator, items, jobs=jobs, progress=bar.update)
+    else:
+        results = check(validator, items, jobs=jobs)
 
     if fmt == "text":
         echo(render_text(results, language, verbose=verbose or None), nl=False)

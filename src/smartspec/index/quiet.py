@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import os
 import sys
-from array import array
 from itertools import chain
 from operator import itemgetter
 
 TYPE_CHECKING = False  # typing costs more to import than this whole answer takes
 if TYPE_CHECKING:
+    from array import array
     from collections.abc import Mapping, Sequence
     from typing import Any
 
@@ -105,6 +105,8 @@ def stat_block(scope: tuple[str, ...] | None, records: Mapping[str, Sequence[Any
     files, folders = records.values(), dirs.values()
     text = "\0".join(chain(map(str, head), records, dirs, warnings)).encode(
         "utf-8", "surrogateescape")
+    from array import array  # only where a manifest is written or read: new and validate do neither
+
     ints = array("q", chain(map(itemgetter(0), files), map(itemgetter(1), files),
                             map(itemgetter(0), folders)))
     if sys.byteorder == "big":
@@ -149,6 +151,8 @@ def _counted(fields: list[Any], ints: int) -> bool:
 
 
 def _integers(data: bytes) -> array[int]:
+    from array import array
+
     ints = array("q")
     ints.frombytes(data)
     if sys.byteorder == "big":

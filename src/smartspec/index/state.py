@@ -25,7 +25,6 @@ import functools
 import json
 import os
 import re
-from array import array
 from collections.abc import Callable
 from itertools import repeat
 from operator import itemgetter
@@ -44,6 +43,7 @@ from smartspec.index.quiet import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from array import array
     from typing import Any
 
 # The all-JSON manifest of the previous version, read once and then written as schema 4.

@@ -10,7 +10,6 @@ flags correct prose gets switched off, so when the text is ambiguous a rule stay
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Set
 from functools import lru_cache
 from urllib.parse import unquote as url_unquote
@@ -454,6 +453,16 @@ def _normal_title(text: str) -> str:
     return " ".join(text.lower().split()).strip(" .:")
 
 
+def _is_mark(char: str) -> bool:
+    """Whether ``char`` is a combining mark (Unicode category M). No ASCII character is one,
+    so unicodedata (a shared library) is loaded only for a heading beyond ASCII."""
+    if char.isascii():
+        return False
+    import unicodedata
+
+    return unicodedata.category(char)[0] == "M"
+
+
 def slug(text: str) -> str:
     """GitHub's anchor for a heading: the rendered text lower-cased, punctuation and symbols
     (emoji included) dropped, each space a hyphen; letters, digits, marks, ``-`` and ``_``
@@ -463,7 +472,7 @@ def slug(text: str) -> str:
     text = re.sub(r"(?<!\w)[*_]+|[*_]+(?!\w)", "", text).replace("*", "")
     kept = []
     for char in text.lower():
-        if char in " -_" or char.isalnum() or unicodedata.category(char)[0] == "M":
+        if char in " -_" or char.isalnum() or _is_mark(char):
             kept.append(char)
     return "".join(kept).replace(" ", "-")
 

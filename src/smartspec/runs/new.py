@@ -6,7 +6,6 @@ the only writer. Nothing here prints or exits.
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -54,8 +53,10 @@ def check_request(options: Options) -> None:
                         ("DESCRIPTION", options.description)):
         if not value:
             continue
-        bad = next((c for c in value if unicodedata.category(c) == "Cc" and not c.isspace()),
-                   None)
+        # Unicode's control characters (category Cc) are exactly U+0000-U+001F and
+        # U+007F-U+009F, a set its stability policy never changes: no unicodedata needed.
+        bad = next((c for c in value if ("\x00" <= c <= "\x1f" or "\x7f" <= c <= "\x9f")
+                    and not c.isspace()), None)
         if bad is not None:
             raise UsageError(f"{flag}: holds the control character U+{ord(bad):04X} at "
                              f"position {value.index(bad) + 1}; expected printable text")
