@@ -62,6 +62,17 @@ NOT_FOR_NEW = (
 # and written with the standard library's json: msgspec, and what it loads at import
 # (typing_extensions, inspect, uuid, platform, decimal), is for reading big files.
 NOT_FOR_FIRST_NEW = ("msgspec", "typing_extensions", "inspect", "uuid", "platform", "decimal")
+# Standard-library modules these commands do without; each would cost every run from a fraction
+# of a millisecond to several. typing: annotations are strings, the names type checkers read
+# are imported under ``TYPE_CHECKING = False``, and records (generic ones too) come from
+# smartspec.tuples. base64 (and struct, which it loads): the examples' JWT is encoded with
+# binascii. unicodedata: control characters and combining marks are told without it in ASCII
+# text. array: only reading or writing an index scan manifest needs it.
+STDLIB_NOT_FOR_NEW = ("typing", "base64", "struct", "unicodedata", "array")
+STDLIB_NOT_FOR_EDIT = STDLIB_NOT_FOR_NEW
+# A one-spec validate writes nothing, so neither the writer's helpers (contextlib, fcntl) nor
+# the clock's (datetime and the math it loads) nor the examples' binascii.
+STDLIB_NOT_FOR_VALIDATE = (*STDLIB_NOT_FOR_NEW, "contextlib", "fcntl", "math", "binascii")
 # A one-spec validate reads and checks text: it renders nothing and writes no spec.
 NOT_FOR_VALIDATE = (
     *(name for name in NOT_FOR_NEW if name != "smartspec.rules.runner"
@@ -78,6 +89,10 @@ NOT_FOR_VALIDATE = (
     # every domain pack; the registry's fingerprints are hashed by the interpreter's own
     # sha256, not through OpenSSL's binding (which costs milliseconds to load).
     "smartspec.detect", "smartspec.domains", "hashlib", "_hashlib",
+    # The rules read the report catalogues (smartspec.report.locales), not the run reports.
+    "smartspec.report.console", "smartspec.report.markdown", "smartspec.report.summary",
+    "smartspec.records",
+    *STDLIB_NOT_FOR_VALIDATE,
 )
 
 
@@ -114,6 +129,7 @@ def test_new_imports_only_what_new_needs(tmp_path: Path) -> None:
     # The run did what new does: rendered, validated, indexed.
     assert {"smartspec.render", "smartspec.rules", "smartspec.index"} <= set(modules)
     assert _loaded(modules, NOT_FOR_NEW + NOT_FOR_FIRST_NEW) == []
+    assert _loaded(modules, STDLIB_NOT_FOR_NEW) == []
 
 
 def test_one_spec_validate_imports_no_generator(tmp_path: Path) -> None:
@@ -156,6 +172,7 @@ def test_edit_imports_only_what_edit_needs(tmp_path: Path) -> None:
     assert {"smartspec.runs.edit", "smartspec.merge", "smartspec.render"} <= set(modules)
     # A small project's index and registry are read with the standard library's json.
     assert _loaded(modules, NOT_FOR_EDIT + NOT_FOR_FIRST_NEW) == []
+    assert _loaded(modules, STDLIB_NOT_FOR_EDIT) == []
 
 
 def test_help_and_mistakes_still_go_through_click(tmp_path: Path) -> None:
@@ -249,3 +266,28 @@ def test_compact_new_renders_no_code_examples(tmp_path: Path) -> None:
     assert code in (0, 1)
     assert "smartspec.content.stacks" in modules
     assert _loaded(modules, ("smartspec.content.examples", "base64")) == []
+    assert _loaded(modules, STDLIB_NOT_FOR_NEW) == []
+
+
+def test_what_replaced_unicodedata_answers_as_it_did() -> None:
+    # Control characters are told by their code points and combining marks are asked of
+    # unicodedata only beyond ASCII: the answers are unicodedata's.
+    import unicodedata
+
+    import pytest
+
+    from smartspec.errors import UsageError
+    from smartspec.options import Options
+    from smartspec.rules.semantic import slug
+    from smartspec.runs.new import check_request
+
+    for char in ("\x00", "\x1b", "\x7f", "\x9b", "\x9f"):
+        assert unicodedata.category(char) == "Cc"
+        with pytest.raises(UsageError, match=f"U\\+{ord(char):04X}"):
+            check_request(Options(name=f"pay{char}ments"))
+    # Whitespace of every kind folds to a space, control characters among them (NEL, FS).
+    for fine in ("\xa0", "\u200b", "é", "\t", "\x85", "\x1c"):
+        check_request(Options(name=f"pay{fine}ments"))
+    # A heading with combining marks (Thai vowels and tone marks, an accent written apart)
+    # keeps them in its anchor; punctuation and symbols go.
+    assert slug("ระบบชำระเงิน: Cafe\u0301 & Co!") == "ระบบชำระเงิน-cafe\u0301--co"

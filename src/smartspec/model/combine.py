@@ -13,7 +13,6 @@ Pure functions: nothing is read or written here.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from typing import TypeVar
 
 from smartspec.model import (
     DEFAULT,
@@ -27,7 +26,11 @@ from smartspec.model import (
     SystemModel,
 )
 
-_Fact = TypeVar("_Fact")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    _Fact = TypeVar("_Fact")
 
 # The kinds of fact an edit report lists, in the order it lists them.
 ADDED_KINDS = ("entities", "operations", "interfaces", "stores", "parties")
