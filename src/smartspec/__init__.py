@@ -10,7 +10,7 @@ The public API (imported lazily, so ``import smartspec`` stays cheap)::
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 # typing costs a few ms to import; `smartspec --version` must not pay for it.
 TYPE_CHECKING = False
@@ -37,4 +37,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'smartspec' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    # __import__ and sys.modules, as importlib.import_module does it: the importlib package
+    # (and the warnings module it loads) would cost every command, --version too.
+    __import__(module)
+    return getattr(sys.modules[module], name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from functools import cache, lru_cache
 
 from smartspec.content.proto import graphql_sdl, proto_for
@@ -84,13 +85,12 @@ def _compiled_table() -> dict[str, tuple[str, str]]:
     writes beside smartspec; empty when there is none (a source checkout not installed)."""
     if os.environ.get("SMARTSPEC_NO_COMPILED_TEMPLATES"):
         return {}
-    from importlib import import_module
-
     try:
-        package = import_module("_smartspec_templates")
+        # As importlib.import_module, without loading importlib (and warnings) for it.
+        __import__("_smartspec_templates")
     except ImportError:
         return {}
-    return dict(package.TEMPLATES)
+    return dict(sys.modules["_smartspec_templates"].TEMPLATES)
 
 
 @cache
@@ -104,15 +104,14 @@ def compiled_template(name: str) -> Any:
     source = template_source(name)
     if source is None or hashlib.sha256(source).hexdigest() != digest:
         return None
-    from importlib import import_module
-
     from smartspec import template_runtime
 
     runtime = template_runtime.ENVIRONMENT
     if runtime.loader is None:
         runtime.globals["know"] = _knowledge_entry
         runtime.loader = _runtime_loader
-    root = import_module(f"_smartspec_templates.{module}").root
+    __import__(f"_smartspec_templates.{module}")
+    root = sys.modules[f"_smartspec_templates.{module}"].root
     return template_runtime.Template(runtime, name, root)
 
 

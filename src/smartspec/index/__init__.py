@@ -20,7 +20,7 @@ first use, so a command that only reads an index does not load the builder or th
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 # typing costs a few ms to import; ``smartspec index`` with nothing changed (index.quiet) must
 # not pay for it.
@@ -117,4 +117,6 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'smartspec.index' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"smartspec.index.{module}"), name)
+    home = f"smartspec.index.{module}"
+    __import__(home)  # as importlib.import_module, without loading importlib and warnings
+    return getattr(sys.modules[home], name)

@@ -30,10 +30,12 @@ else:
         # All at once, as the eager imports did: ``console`` and ``markdown`` are also the
         # names of submodules, which importing them binds here until the functions replace
         # them.
-        from importlib import import_module
+        import sys
 
         names = globals()
         for home in ("summary", "markdown", "console"):
-            module = import_module(f"smartspec.report.{home}")
+            # As importlib.import_module, without loading importlib and warnings.
+            __import__(f"smartspec.report.{home}")
+            module = sys.modules[f"smartspec.report.{home}"]
             names.update((key, getattr(module, key)) for key in __all__ if hasattr(module, key))
         return names[name]
