@@ -14,9 +14,12 @@ is wall time only.)
 Targets: --version <= 3x; new financial <= 6x; new basic/compact <= 5x; one-spec validate
 <= 4x. (`bench/edit.py` prints the ratio of an edit of a 20 KB spec, target <= 6x.)
 
-Two rows say what the financial `new` is made of: importing only the standard-library modules
-it loads (the floor no smartspec change can go below), and the same `new` with
---no-validation (the difference is what checking the written spec costs).
+Three rows say what the runs are made of: importing only the standard-library modules the
+financial `new` loads, and those the one-spec `validate` loads (the floors no change to
+smartspec's own modules can go below), and the same `new` with --no-validation (the
+difference is what checking the written spec costs). The last lines count the modules each of
+the two commands loads beyond a bare interpreter: smartspec's own, its compiled templates and
+the standard library's.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ SPEC = "specs/feature/spec-001-payment-processing/spec.md"
 NEW_FINANCIAL = "smartspec new (financial, fintech)"
 NEW_BASIC = "smartspec new (basic, compact)"
 STDLIB_FLOOR = "stdlib modules new loads (floor)"
+VALIDATE_FLOOR = "stdlib modules validate loads (floor)"
 NEW_UNCHECKED = "smartspec new (financial) --no-validation"
 VALIDATE_ONE = "smartspec validate ONE_SPEC"
 TARGETS = {"smartspec --version": 3.0, NEW_FINANCIAL: 6.0, NEW_BASIC: 5.0, VALIDATE_ONE: 4.0}
@@ -61,25 +65,35 @@ def timed(argv: list[str], cwd: str, *, may_fail: bool = False) -> tuple[float, 
     return elapsed, cpu
 
 
-def stdlib_of_new(scratch: str) -> str:
-    """``import ...`` of the standard-library modules a financial ``new`` loads beyond a bare
-    interpreter's, found by running it once."""
+def loaded_modules(folder: str, *words: str) -> list[str]:
+    """The modules a run of ``smartspec WORDS`` in ``folder`` loads beyond a bare
+    interpreter's, found by running it once as the console script does."""
     # What the console script does, then the modules loaded, on stderr.
     probe = ("import sys; sys.argv = ['smartspec', *sys.argv[1:]]\n"
              "from smartspec.__main__ import run\n"
              "try:\n    run()\nexcept SystemExit:\n    pass\n"
              "print(' '.join(sorted(sys.modules)), file=sys.stderr)")
-    folder = tempfile.mkdtemp(dir=scratch)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
-    done = subprocess.run([sys.executable, "-c", probe, "new", "payment-processing", DESCRIPTION,
-                           "--profile=financial", "--domain=fintech"], cwd=folder, env=env,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", probe, *words], cwd=folder, env=env,
+                          capture_output=True, text=True, check=False)
     bare = subprocess.run([sys.executable, "-c", "import sys; print(' '.join(sys.modules))"],
                           capture_output=True, text=True, check=True).stdout.split()
-    loaded = done.stderr.strip().splitlines()[-1].split()
-    names = [m for m in loaded if m not in bare and m.split(".")[0] in sys.stdlib_module_names
+    return [m for m in done.stderr.strip().splitlines()[-1].split() if m not in bare]
+
+
+def stdlib_imports(modules: list[str]) -> str:
+    """``import ...`` of the standard-library modules among ``modules``."""
+    names = [m for m in modules if m.split(".")[0] in sys.stdlib_module_names
              and m.split(".")[0] not in ("nt", "_winapi", "winreg", "msvcrt")]
     return "import " + ", ".join(names)
+
+
+def counted(modules: list[str]) -> str:
+    own = sum(m.split(".")[0] == "smartspec" for m in modules)
+    templates = sum(m.startswith("_smartspec_templates.") for m in modules)
+    stdlib = sum(m.split(".")[0] in sys.stdlib_module_names for m in modules)
+    return (f"{len(modules)} modules ({own} smartspec, {templates} compiled templates, "
+            f"{stdlib} standard library)")
 
 
 def main() -> None:
@@ -89,10 +103,14 @@ def main() -> None:
     command = [str(SMARTSPEC)] if SMARTSPEC.exists() else [sys.executable, "-m", "smartspec"]
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in (
         "python -c pass", "smartspec --version", NEW_FINANCIAL, NEW_BASIC, VALIDATE_ONE,
-        STDLIB_FLOOR, NEW_UNCHECKED)}
+        STDLIB_FLOOR, VALIDATE_FLOOR, NEW_UNCHECKED)}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as scratch:
-        stdlib_imports = stdlib_of_new(scratch)
+        probed = tempfile.mkdtemp(dir=scratch)
+        new_modules = loaded_modules(probed, "new", "payment-processing", DESCRIPTION,
+                                     "--profile=financial", "--domain=fintech")
+        validate_modules = loaded_modules(probed, "validate", SPEC)
+        new_floor, validate_floor = stdlib_imports(new_modules), stdlib_imports(validate_modules)
         for round_number in range(runs + 1):
             folder = tempfile.mkdtemp(dir=scratch)
             unchecked = tempfile.mkdtemp(dir=scratch)
@@ -104,7 +122,8 @@ def main() -> None:
                 timed([*command, "new", "notes", BASIC_DESCRIPTION, "--profile=basic",
                        "--mode=compact"], folder),
                 timed([*command, "validate", SPEC], folder, may_fail=True),
-                timed([sys.executable, "-c", stdlib_imports], folder),
+                timed([sys.executable, "-c", new_floor], folder),
+                timed([sys.executable, "-c", validate_floor], folder),
                 timed([*command, "new", "payment-processing", DESCRIPTION,
                        "--profile=financial", "--domain=fintech", "--no-validation"], unchecked),
             ]
@@ -123,6 +142,8 @@ def main() -> None:
         verdict = "" if target is None else f"<= {target:.0f}x {'ok' if ratio <= target else 'MISSED'}"
         print(f"{name:<42} {median * 1000:>10.1f} {ratio:>6.2f}x {cpu * 1000:>8.1f} "
               f"{cpu / base_cpu:>8.2f}x  {verdict}")
+    print(f"{NEW_FINANCIAL} loads {counted(new_modules)}")
+    print(f"{VALIDATE_ONE} loads {counted(validate_modules)}")
     print(f"({runs} rounds, interleaved; Python {sys.version.split()[0]}; load average "
           f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)")
 
