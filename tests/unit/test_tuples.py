@@ -138,3 +138,44 @@ def test_generic_without_typing_is_a_plain_tuple() -> None:
     assert Boxed[int] is Boxed and Boxed[int](4).value == 4
     assert Boxed.__bases__ == (tuple,)
     assert Boxed._fields == ("value", "source")
+
+
+def test_made_as_namedtuple_makes_it_without_compiling_per_class() -> None:
+    # The constructor (compiled once per number of fields) and the field getters (borrowed
+    # by position) behave as namedtuple's own: keywords, defaults, errors, docs, copying.
+    import copy
+
+    ours, theirs = Point(x=1, y=2), TypedPoint(x=1, y=2)
+    assert ours == theirs and Point(1, y=2, tags=("t",)).tags == ("t",)
+    assert Point.__new__.__defaults__ == TypedPoint.__new__.__defaults__ == (None, ())
+    assert Point.__new__.__doc__ == "Create new instance of Point(x, y, label, tags)"
+    assert Point.__match_args__ == TypedPoint.__match_args__ and Point.__slots__ == ()
+    assert Point.x.__doc__ == TypedPoint.x.__doc__ == "Alias for field number 0"
+    assert ours.__getnewargs__() == (1, 2, None, ())
+    assert copy.copy(ours) == copy.deepcopy(ours) == ours and type(copy.copy(ours)) is Point
+    with pytest.raises(TypeError, match=r"Point\.__new__\(\) takes from 3 to 5 positional"):
+        Point(1, 2, "a", (), 5)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="Expected 4 arguments, got 1"):
+        Point._make([1])
+    with pytest.raises(ValueError, match=r"Got unexpected field names: \['z'\]"):
+        ours._replace(z=3)  # type: ignore[call-arg]
+    match ours:
+        case Point(1, y, label=None):
+            assert y == 2
+        case _:
+            pytest.fail("a record matches by position as a namedtuple does")
+
+    class Single(tuples.NamedTuple):
+        only: str
+
+    assert Single("a") == ("a",) and repr(Single("a")) == "Single(only='a')"
+
+    # More fields than any record before: the getters are lent by a larger namedtuple.
+    wide = tuples._NamedTupleMeta("Wide", (tuples._Base,), {
+        "__module__": __name__, "__annotations__": {f"f{i}": "int" for i in range(60)}})
+    row = wide(*range(60))
+    assert row.f0 == 0 and row.f59 == 59 and row._asdict()["f42"] == 42
+
+    with pytest.raises(ValueError, match="cannot start with an underscore"):
+        class Hidden(tuples.NamedTuple):
+            _secret: str
