@@ -292,3 +292,18 @@ def test_what_replaced_unicodedata_answers_as_it_did() -> None:
     # A heading with combining marks (Thai vowels and tone marks, an accent written apart)
     # keeps them in its anchor; punctuation and symbols go.
     assert slug("ระบบชำระเงิน: Cafe\u0301 & Co!") == "ระบบชำระเงิน-cafe\u0301--co"
+
+
+def test_version_imports_only_the_package(tmp_path: Path) -> None:
+    # What the console script runs for --version: the package's __init__ and nothing it
+    # would only need for a lazy name (importlib, and the warnings module importlib loads).
+    probe = ("import sys\nbare = set(sys.modules)\nsys.argv = ['smartspec', '--version']\n"
+             "from smartspec.__main__ import run\n"
+             "try:\n    run()\nexcept SystemExit:\n    pass\n"
+             "print(sorted(set(sys.modules) - bare), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.stdout.startswith("smartspec "), done.stderr
+    loaded = done.stderr.strip().splitlines()[-1]
+    # (``from __future__ import annotations`` imports the __future__ module.)
+    assert loaded == "['__future__', 'smartspec', 'smartspec.__main__']", loaded
