@@ -228,14 +228,8 @@ def test_the_status_type_of_the_di_code_is_the_tables_check_list() -> None:
     assert '"created_at": "2026-01-06T12:25:00Z"' in section(spec("system-user-accounts"), "Examples")
 
 
-def test_a_record_already_shown_whole_is_not_repeated_by_a_change_or_a_list() -> None:
-    examples = section(spec("system-iot-telemetry"), "Examples")
-    change = examples.split("PATCH /api/v1/devices/", 1)[1].split("\n### ", 1)[0]
-    assert "```json" not in change
-    assert ("Response `200 OK`: the whole device as created above, with `firmware_version` set "
-            "to `2.4.1` and `status` now `ACTIVE`.") in change
-    assert "each item an alert as read above" in examples
-    # A refresh spends the refresh token the sign-in issued and is answered with a new one.
+def test_a_refresh_spends_the_refresh_token_the_sign_in_issued() -> None:
+    """... and is answered with a new one (rotation), never with the one it spent."""
     accounts = section(spec("system-user-accounts"), "Examples")
     issued = json.loads(fences(accounts, "json")[-2])["refresh_token"]
     refresh = accounts.split("POST /api/v1/auth/refresh", 1)[1]

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
-from smartspec.prose import oxford
 from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
@@ -154,10 +153,6 @@ class Example(NamedTuple):
     response: str  # pretty JSON
     location: str = ""  # where a created record now lives (the Location header of a 201)
     summary: str = ""  # what the answer holds, in words: "the ride, now `DRIVER_ASSIGNED`"
-    # What a change made to the record as created, in words ("`status` now `ACTIVE`"):
-    # where the record is already shown whole, this says the answer without repeating it.
-    changed: str = ""
-    noun: str = ""  # the record the example is about: "device"
 
 
 def entity_of(path: str) -> str | None:
@@ -372,7 +367,6 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     # step changed: an optional attribute nobody sent never appears half-way through.
     created = _created(record, {**owner, **required}, fields, owner)
     body: Any = None
-    changed = ""
     status, response = "200 OK", cast("dict[str, Any] | None", record)
     verb = op.verb
     if verb in ("issue-token", "refresh-token"):
@@ -486,7 +480,6 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     elif op.method == "PATCH":
         body = _patch_body(op, entity, fields)
         response = _step(record, created, body)
-        changed = _changes(created, response)
     elif verb == "list":
         if entity.time_column and entity.owner:
             # A time series is read for one owner over a window, newest first.
@@ -510,16 +503,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
                 else "")
     return Example(op.summary, request, status,
                    json.dumps(response, indent=2) if response is not None else "", location,
-                   _answer(entity, state, response), changed, entity.label)
-
-
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """The fields whose value ``after`` has and ``before`` had not, in words and in the
-    schema's order: "`date_of_birth` set to `1984-02-14` and `status` now `INACTIVE`"."""
-    said = [f"`{key}` {'now' if key in before else 'set to'} "
-            f"`{value if isinstance(value, str) else json.dumps(value)}`"
-            for key, value in after.items() if before.get(key) != value]
-    return oxford(said)
+                   _answer(entity, state, response))
 
 
 def _step(record: dict[str, Any], created: dict[str, Any],
