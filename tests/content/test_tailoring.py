@@ -198,3 +198,40 @@ def test_each_answer_says_what_it_holds_before_its_body() -> None:
     assert "Response `200 OK`: A page of driver locations." in examples
     assert re.search(r"Response `201 Created`, `Location: /api/v1/rides/[0-9a-f-]{36}`: "
                      r"The ride in `REQUESTED`\.", examples)
+
+
+def test_the_cache_the_di_code_uses_is_the_one_the_cache_keys_table_lists() -> None:
+    """Key, TTL and what is cached agree between the DI code and the Cache Keys table."""
+    for name in ("system-user-accounts", "system-model-serving", "system-product-search"):
+        text = spec(name)
+        code = _di_code(name)
+        table = text.split("Cache Keys (Redis)", 1)[1].split("\n### ", 1)[0]
+        records = re.findall(r"cache\.set\(`([a-z-]+:[a-z_]+):\$\{id\}`, \w+, (\d+)\)", code)
+        searches = re.findall(r"`([a-z-]+:[a-z]+:search):\$\{limit\}", code)
+        assert records or searches, name
+        for key, ttl in records:
+            assert f"| `{key}:{{id}}` |" in table and f"| {ttl} s |" in table, (name, key)
+        for key in searches:
+            assert f"| `{key}:{{limit}}:{{text}}` |" in table and "| 60 s |" in table, name
+    assert "lists and searches are not cached" in spec("system-user-accounts")
+    assert "lists and searches are not cached" not in spec("system-product-search")
+
+
+def test_the_status_type_of_the_di_code_is_the_tables_check_list() -> None:
+    code = _di_code("system-user-accounts")
+    assert "export type UserStatus = 'ACTIVE' | 'SUSPENDED' | 'DELETED';" in code
+    assert "status: UserStatus;" in code
+    sql = "\n".join(fences(spec("system-user-accounts"), "sql"))
+    assert "CHECK (status IN ('ACTIVE', 'SUSPENDED', 'DELETED'))" in sql
+    # The fixed clock of the test is the moment the examples show.
+    assert "const fixed = new Date('2026-01-06T12:25:00Z');" in code
+    assert '"created_at": "2026-01-06T12:25:00Z"' in section(spec("system-user-accounts"), "Examples")
+
+
+def test_a_refresh_spends_the_refresh_token_the_sign_in_issued() -> None:
+    """... and is answered with a new one (rotation), never with the one it spent."""
+    accounts = section(spec("system-user-accounts"), "Examples")
+    issued = json.loads(fences(accounts, "json")[-2])["refresh_token"]
+    refresh = accounts.split("POST /api/v1/auth/refresh", 1)[1]
+    assert json.loads(refresh.split("\n\n", 1)[1].split("```", 1)[0])["refresh_token"] == issued
+    assert json.loads(fences(accounts, "json")[-1])["refresh_token"] != issued

@@ -380,10 +380,13 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     status = "200 OK"
     verb = op.verb
     if verb in ("issue-token", "refresh-token"):
+        # A refresh spends the refresh token the sign-in issued and answers with a new one
+        # (rotation), so a stolen refresh token works at most once.
         body = ({"email": "ada@example.com", "password": "correct horse battery staple"}
-                if verb == "issue-token" else {"refresh_token": "rt_8b1f0c2d9e"})
+                if verb == "issue-token" else {"refresh_token": "rt_3c9a7e51f0"})
         response = {"access_token": bearer_token(host),
-                    "token_type": "Bearer", "expires_in": 900, "refresh_token": "rt_3c9a7e51f0"}
+                    "token_type": "Bearer", "expires_in": 900,
+                    "refresh_token": "rt_3c9a7e51f0" if verb == "issue-token" else "rt_8b1f0c2d9e"}
     elif verb == "confirm":
         # Each provider calls back in its own format and signs it its own way; the event
         # type carries the outcome, so no provider status word is shown as one of ours.

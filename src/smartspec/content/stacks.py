@@ -153,6 +153,7 @@ class CodeSubject(NamedTuple):
     # name, type and literal.
     fields: tuple[Field, ...] = ()
     stateful: bool = True  # the entity has lifecycle states (a status column)
+    states: tuple[str, ...] = ("ACTIVE",)  # those states, as the table's CHECK lists them
     next_state: str = ""  # the state a transition verb (dispatch, approve ...) moves it to
     time_field: str = ""  # camelCase time column of a time-series entity: recordedAt
     owner: str = ""  # the owning entity, PascalCase (Payment for a Refund), if any
@@ -331,8 +332,9 @@ class CodeSubject(NamedTuple):
 # writes that double inline, as a lambda or an object literal). Go takes every double from
 # its fakes package, named at each use.
 _SHARED_DOUBLES: dict[str, dict[str, str | None]] = {
-    "typescript": {"cache": "InMemoryCache", "publisher": "RecordingPublisher"},
-    "python": {"index": "StubSearchIndex", "cache": "InMemoryCache",
+    "typescript": {"repository": "InMemory{type}", "cache": "InMemoryCache",
+                   "publisher": "RecordingPublisher"},
+    "python": {"repository": "InMemory{type}", "index": "StubSearchIndex", "cache": "InMemoryCache",
                "publisher": "RecordingPublisher", "inference": "StubModelServer",
                "gateway": "StubGateway", "payment": "StubGateway",
                "hasher": "FakePasswordHasher", "ids": "FixedIds", "clock": "FixedClock"},
@@ -508,6 +510,7 @@ def code_subject(plan: SpecPlan) -> CodeSubject:
         sample=sample, initial=states[0], confirmed=confirmed,
         create_path=create.path if create else f"/api/v1/{primary.plural}",
         plural=_pascal(primary.plural), fields=fields, stateful=bool(primary.states),
+        states=states,
         route=("POST", create.path) if create is not None and create.interface == "rest" else ())
     if operation is not None:
         following = _next_state(operation.verb, primary.states)
