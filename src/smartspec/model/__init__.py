@@ -128,6 +128,9 @@ class Operation(NamedTuple):
     path: str  # "/api/v1/users/{id}", "Predict", "shipment-events", "daily 02:00 UTC"
     summary: str
     origin: Origin
+    # The lifecycle states this operation moves its entity into (model/lifecycle.py): every
+    # state of a CHECK list after the first is entered by some operation.
+    enters: tuple[str, ...] = ()
 
 
 class Store(NamedTuple):
@@ -209,6 +212,22 @@ class SystemModel(NamedTuple):
     def operations_of(self, entity: str) -> tuple[Operation, ...]:
         return tuple(o for o in self.operations if o.entity == entity)
 
+    def transitions(self, entity: Entity) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """How each state of ``entity`` after the first is entered: (states, ways), the
+        states that the same operations enter grouped together, in the entity's order; a
+        way is how a reader finds the operation (``POST /api/v1/x/{id}/cancel``). A state
+        no operation enters has no ways, which the lifecycle test forbids."""
+        groups: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        for state in entity.states[1:]:
+            ways = tuple(dict.fromkeys(
+                _way(o) for o in self.operations if o.entity == entity.name
+                and state in o.enters))
+            if groups and groups[-1][1] == ways:
+                groups[-1] = ((*groups[-1][0], state), ways)
+            else:
+                groups.append(((state,), ways))
+        return groups
+
     @property
     def system_of_record(self) -> str:
         found = self.store("system-of-record") or self.store("time-series")
@@ -236,6 +255,22 @@ class SystemModel(NamedTuple):
     def pages(self) -> tuple[Operation, ...]:
         """The admin site's pages and actions: HTML for staff, never part of the JSON API."""
         return tuple(o for o in self.operations if o.interface == "admin")
+
+
+def _way(op: Operation) -> str:
+    """How a reader finds ``op``: its HTTP method and path, its RPC or mutation, the feed it
+    consumes or the job that runs it."""
+    if op.interface in ("rest", "admin"):
+        return f"`{op.method} {op.path}`"
+    if op.interface == "grpc":
+        return f"`{op.path}` (gRPC)"
+    if op.interface == "graphql":
+        return f"`{op.path}` ({'mutation' if op.method == 'mutation' else 'query'})"
+    if op.interface == "hl7v2":
+        return f"HL7 v2 {op.path}"
+    if op.interface == "schedule":
+        return f"the {op.verb} job ({op.path})"
+    return f"`{op.path}` ({op.interface} {op.method})"
 
 
 def to_json(value: Any) -> Any:

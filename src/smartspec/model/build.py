@@ -37,6 +37,7 @@ from smartspec.model import (
     Party,
     Store,
     SystemModel,
+    lifecycle,
 )
 
 API = "/api/v1"
@@ -235,8 +236,16 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     # Only endpoints the description writes out ("POST /runs starts a run") are stated;
     # detection also proposes endpoints for the nouns it found, which are not.
     stated = tuple(e for e in facts.endpoints if f"{e.method} {e.path}" in description)
+    if entities and any(i.kind == "hl7v2" and i.direction == INBOUND for i in interfaces):
+        # An HL7 v2 sender resends a message it got no ACK for, with the same control id
+        # (MSH-10): the service keeps each message's id, unique, so a resent one is a no-op,
+        # and its ACK, so an interface analyst can see what was applied or refused.
+        entities = (*entities, _entity(
+            "inbound_message", Origin(KNOWLEDGE, "HL7 v2 messages are deduplicated by their "
+                                  "control id (MSH-10)"), {e.name for e in entities}, money))
     operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money,
                              stated, admin_app=_admin_app(name), stores=stores)
+    operations = with_lifecycle(entities, operations, interfaces)
     origins: dict[str, Origin] = {
         "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
         else Origin(DEFAULT, "no payments, billing or wallet described"),
@@ -542,6 +551,11 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
                                Origin(DESCRIPTION, "periodic work: "
                                       + ", ".join(verbs[v] for v in ("invoice", "dun")
                                                   if v in verbs))))
+    elif any(p.role == "notification-channel" for p in parties) \
+            and any(e.name == "notification" for e in entities):
+        found.append(Interface("schedule", INBOUND, "scheduler", "the service itself",
+                               Origin(KNOWLEDGE, "queued notifications are sent by a worker "
+                                      "at the providers' send rate")))
     return tuple(found)
 
 
@@ -586,7 +600,7 @@ def _written_by_service(entity: Entity, verbs: dict[str, str], readings: bool,
     """Records the service writes itself, which callers read but never create: its audit
     log (as things happen), readings (as they arrive), alerts it raises on thresholds, and
     invoices its billing job issues at the end of each period."""
-    return (entity.name == "audit_event" or entity.time_column is not None
+    return (entity.name in ("audit_event", "inbound_message") or entity.time_column is not None
             or (entity.name == "alert" and "threshold" in verbs and readings)
             or (entity.name == "invoice" and "invoice" in verbs and "schedule" in kinds))
 
@@ -905,6 +919,16 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             ops.append(Operation("import", primary.name, "file", "POST", f"{API}/imports",
                                  f"Import {primary.plural_label} from a CSV file",
                                  iface.origin))
+    channels = [p.name for p in parties if p.role == "notification-channel"]
+    if channels and "notification" in by_name:
+        # Providers are called by one worker draining the notifications table (its outbox)
+        # at each provider's send rate, never inside a request: this is what moves a
+        # notification from queued to sent.
+        ops.append(Operation("send", "notification", "schedule", "job", "every second",
+                             f"Send queued notifications through {' and '.join(channels)} "
+                             "at each provider's send rate",
+                             Origin(KNOWLEDGE, f"{' and '.join(channels)} limit how fast "
+                                    "messages are sent")))
     for iface in interfaces:
         if iface.kind == "webhook" and iface.direction == OUTBOUND:
             target = next((e for e in entities if e.states), primary)
@@ -920,6 +944,61 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  f"Publish {primary.label} events to {message.technology}",
                                  message.origin))
     return tuple(dict.fromkeys(ops))
+
+
+def with_lifecycle(entities: tuple[Entity, ...], operations: tuple[Operation, ...],
+                   interfaces: tuple[Interface, ...]) -> tuple[Operation, ...]:
+    """The operations with the states each enters, and a step for each lifecycle state of
+    the catalogue that no caller could otherwise move a record into (an appointment marked
+    completed or a no-show, a model version promoted or retired): every state a CHECK list
+    allows is reachable, and by an operation a reader can see."""
+    catalogue = entity_catalogue()
+    by_name = {e.name: e for e in entities}
+    ops = [o._replace(enters=lifecycle.enters(o, by_name[o.entity], catalogue.get(o.entity)))
+           if o.entity in by_name else o for o in operations]
+    kinds = {i.kind for i in interfaces if i.direction == INBOUND}
+    for entity in entities:
+        steps = catalogue.get(entity.name, {}).get("steps", ())
+        if not steps or not entity.states:
+            continue
+        mine = [o for o in ops if o.entity == entity.name]
+        own = {verb for verb, _, _ in steps}
+        for verb, state, summary in steps:
+            if state not in entity.states:
+                continue
+            origin = Origin(KNOWLEDGE, f"{entity.label} lifecycle: {verb} enters {state}")
+            if state == entity.states[0]:
+                # A step that creates the record: only where nothing creates it yet.
+                if any(o.verb in ("create", verb) for o in mine):
+                    continue
+                enters: tuple[str, ...] = ()
+            elif any(state in o.enters and o.interface in lifecycle.CALLER_INTERFACES
+                     and o.verb not in ("confirm", *own) for o in mine):
+                # A caller already reaches the state another way (a PATCH of the record);
+                # the catalogue's own steps never hide one another.
+                continue
+            else:
+                enters = (state,)
+            step: Operation | None = None
+            if "rest" in kinds:
+                item = f"{API}/{_url(entity.plural)}"
+                path = item if not enters else f"{item}/{{id}}/{verb}"
+                step = _rest(verb, entity, "POST", path, summary, origin)
+            elif "grpc" in kinds:
+                step = Operation(verb, entity.name, "grpc", "rpc",
+                                 f"{_pascal(verb.replace('-', '_'))}{_pascal(entity.name)}",
+                                 summary, origin)
+            elif "graphql" in kinds and enters:
+                step = Operation(verb, entity.name, "graphql", "mutation",
+                                 f"{verb.replace('-', '')}{_pascal(entity.name)}", summary,
+                                 origin)
+            if step is not None:
+                derived = lifecycle.enters(step, entity, catalogue.get(entity.name))
+                step = step._replace(enters=tuple(
+                    s for s in entity.states if s in (*derived, *enters)))
+                ops.append(step)
+                mine.append(step)
+    return tuple(ops)
 
 
 def _reads(entity: Entity, interface: str, method: str, get_name: str, list_name: str,

@@ -94,7 +94,9 @@ def json_schema() -> dict[str, Any]:
             "operations": {"type": "array", "items": _object(["verb", "entity", "interface"], {
                 "verb": _STR, "entity": _STR, "interface": _enum(INTERFACE_KINDS),
                 "method": {"type": "string"}, "path": {"type": "string"},
-                "summary": {"type": "string"}})},
+                "summary": {"type": "string"},
+                "enters": {"type": "array", "items": {"type": "string",
+                                                      "pattern": "^[A-Z][A-Z0-9_]*$"}}})},
             "stores": {"type": "array", "items": _object(["technology", "role"], {
                 "technology": _STR, "role": _enum(STORE_ROLES)})},
             "messaging": {"type": "array", "items": _object(["technology", "semantics",
@@ -114,8 +116,22 @@ def json_schema() -> dict[str, Any]:
 
 
 def dumps(model: SystemModel) -> str:
-    """The model file text: canonical JSON, keys in model order, one trailing newline."""
-    return json.dumps({"schema": 1, **to_json(model)}, indent=2, ensure_ascii=False) + "\n"
+    """The model file text: canonical JSON, keys in model order, one trailing newline.
+
+    An operation's ``enters`` is written only where it differs from what its verb and the
+    entity catalogue give: a file whose states a person edits then stays consistent, the
+    states each operation enters following the new list."""
+    from smartspec.model import lifecycle
+    from smartspec.model.build import entity_catalogue
+
+    data = to_json(model)
+    by_name = {e.name: e for e in model.entities}
+    for op, raw in zip(model.operations, data["operations"], strict=True):
+        entity = by_name.get(op.entity)
+        if entity is not None and op.enters == lifecycle.enters(
+                op, entity, entity_catalogue().get(op.entity)):
+            raw.pop("enters")
+    return json.dumps({"schema": 1, **data}, indent=2, ensure_ascii=False) + "\n"
 
 
 def read_model_file(path: Path) -> SystemModel:
@@ -156,6 +172,8 @@ def model_from_data(data: Any, where: str) -> SystemModel:
         return origin
 
     from smartspec.detect import plural_of
+    from smartspec.model import lifecycle
+    from smartspec.model.build import entity_catalogue
 
     entities = tuple(
         Entity(e["name"], e.get("plural") or plural_of(e["name"]),
@@ -168,10 +186,27 @@ def model_from_data(data: Any, where: str) -> SystemModel:
                e.get("per_owner") if e.get("owner") else None)
         for e in data.get("entities", ()))
     names = {e.name for e in entities}
+    by_name = {e.name: e for e in entities}
     for i, op in enumerate(data.get("operations", ())):
         if op["entity"] not in names:
             raise UsageError(f"--model: {where}: operations[{i}].entity {op['entity']!r} is not "
                              f"an entity of the model; expected one of {', '.join(sorted(names))}")
+        states = by_name[op["entity"]].states
+        for state in op.get("enters", ()):
+            if state not in states[1:]:
+                raise UsageError(
+                    f"--model: {where}: operations[{i}].enters {state!r} is not a state of "
+                    f"{op['entity']!r} after its first; expected one of "
+                    f"{', '.join(states[1:]) or 'none (it has no later states)'}")
+
+    def operation(o: dict[str, Any]) -> Operation:
+        made = Operation(o["verb"], o["entity"], o["interface"], o.get("method", ""),
+                         o.get("path", ""), o.get("summary", o["verb"]), orig(o))
+        # States a file does not list are those the operation's verb enters (cancel ->
+        # CANCELLED), as for a model smartspec builds.
+        return made._replace(enters=tuple(o["enters"]) if "enters" in o else
+                             lifecycle.enters(made, by_name[o["entity"]],
+                                              entity_catalogue().get(o["entity"])))
     return SystemModel(
         name=data["name"], description=data.get("description", ""),
         domains=tuple(data.get("domains", ())),
@@ -180,9 +215,7 @@ def model_from_data(data: Any, where: str) -> SystemModel:
                                    i.get("peer", "clients"), orig(i))
                          for i in data.get("interfaces", ())),
         entities=entities,
-        operations=tuple(Operation(o["verb"], o["entity"], o["interface"], o.get("method", ""),
-                                   o.get("path", ""), o.get("summary", o["verb"]), orig(o))
-                         for o in data.get("operations", ())),
+        operations=tuple(operation(o) for o in data.get("operations", ())),
         stores=tuple(Store(s["technology"], s["role"], orig(s)) for s in data.get("stores", ())),
         messaging=tuple(Messaging(m["technology"], m["semantics"], m["direction"],
                                   m.get("channel", "events"), orig(m))

@@ -1,0 +1,126 @@
+"""Every state a table's CHECK list allows is reachable: some operation of the model enters
+it, and the spec says which. Appointments are completed and marked no-shows; versioned
+models are registered, promoted and retired; a resent HL7 v2 message is recognised by its
+stored control id."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from smartspec.content.sql import table_name
+from smartspec.model import lifecycle
+from smartspec.runs.model import model_for
+from tests.content.cases import SYSTEMS
+from tests.content.specs import fences, section, spec
+
+STATUS_RE = re.compile(r"CREATE TABLE (\w+) \((?:(?!CREATE TABLE).)*?status VARCHAR\(\d+\) NOT NULL "
+                       r"DEFAULT '(\w+)' CHECK \(status IN \(([^)]*)\)\)", re.S)
+
+
+def _model(name: str):  # type: ignore[no-untyped-def]
+    argv = SYSTEMS[name]
+    domains = next((tuple(a.split("=", 1)[1].split(",")) for a in argv
+                    if a.startswith("--domain=")), None)
+    return model_for(argv[1], argv[2], domains=domains)
+
+
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_every_state_in_a_check_list_is_entered_by_an_operation(name: str) -> None:
+    text = spec(name)
+    model = _model(name)
+    checked = [(t, first, re.findall(r"'(\w+)'", values))
+               for block in fences(text, "sql") for t, first, values in STATUS_RE.findall(block)]
+    entities = {table_name(e.name): e for e in model.entities}
+    assert checked or not any(e.states for e in model.entities), name
+    for table, first, values in checked:
+        if table not in entities:
+            continue  # the financial schema's own tables (accounts, ledger), not entities
+        entity = entities[table]
+        assert tuple(values) == entity.states and first in entity.states, table
+        assert not lifecycle.unreached(entity, model.operations), (
+            f"{name}: nothing moves a {entity.label} to "
+            f"{', '.join(lifecycle.unreached(entity, model.operations))}")
+    scope = section(text, "Overview")
+    assert "no operation" not in scope
+    for entity in model.entities:
+        for states, ways in model.transitions(entity):
+            # The overview says how each state is entered, by the operation's own address.
+            assert f"{' or '.join(states)} by " in scope, (name, states)
+            assert ways
+
+
+def test_unreached_states_are_found() -> None:
+    """The check is not vacuous: an entity whose later states nothing enters is reported."""
+    model = _model("system-appointments")
+    appointment = model.entity("appointment")
+    assert appointment is not None
+    without_steps = [o for o in model.operations
+                     if not (o.entity == "appointment" and o.verb in ("complete", "no-show"))]
+    assert lifecycle.unreached(appointment, without_steps) == ("COMPLETED",)
+    kept = [o for o in without_steps if o.interface != "hl7v2"]
+    assert lifecycle.unreached(appointment, kept) == ("COMPLETED", "NO_SHOW")
+
+
+def test_appointments_are_completed_and_marked_no_shows() -> None:
+    text = spec("system-appointments")
+    api = section(text, "API Specification")
+    for path, summary in (("/complete", "Mark an appointment completed"),
+                          ("/no-show", "Mark an appointment a no-show")):
+        assert f"| POST | `/api/v1/appointments/{{id}}{path}` | {summary}" in api
+        assert f"`POST /api/v1/appointments/{{id}}{path}`" in section(text, "Acceptance Criteria")
+    model = _model("system-appointments")
+    entered = {s: [o.verb for o in model.operations if s in o.enters]
+               for s in ("COMPLETED", "NO_SHOW")}
+    assert entered == {"COMPLETED": ["complete"], "NO_SHOW": ["ingest", "no-show"]}
+    # The EHR's own no-show message is applied too, and the examples answer with the state
+    # each step enters.
+    assert "SIU^S26 marks a no-show" in text
+    examples = section(text, "Examples")
+    assert 'POST /api/v1/appointments/' in examples and '"status": "NO_SHOW"' in examples
+
+
+def test_a_resent_hl7_message_is_found_by_its_stored_control_id() -> None:
+    text = spec("system-appointments")
+    ddl = "\n".join(fences(text, "sql"))
+    assert re.search(r"CREATE TABLE inbound_message \([^;]*control_id VARCHAR\(199\) NOT NULL "
+                     r"UNIQUE", ddl)
+    api = section(text, "API Specification")
+    assert "`inbound_message.control_id` (UNIQUE)" in api
+    assert "not applied again" in api
+    # Only where HL7 v2 is consumed.
+    assert "inbound_message" not in spec("system-user-accounts")
+
+
+def test_versioned_models_are_registered_promoted_and_retired() -> None:
+    text = spec("system-model-serving")
+    (proto,) = fences(text, "proto")
+    for rpc, request in (("RegisterModel", "RegisterModelRequest"),
+                         ("PromoteModel", "PromoteModelRequest"),
+                         ("RetireModel", "RetireModelRequest")):
+        assert f"rpc {rpc}({request}) returns (Model);" in proto
+    assert re.search(r"message RegisterModelRequest \{\n  string name = 1;\n  string version = 2;",
+                     proto)
+    assert "message PromoteModelRequest {\n  string id = 1;\n}" in proto
+    scope = section(text, "Overview")
+    assert "SERVING by `PromoteModel` (gRPC)" in scope
+    assert "RETIRED by `PromoteModel` (gRPC) or `RetireModel` (gRPC)" in scope
+
+
+def test_model_file_enters_must_name_a_later_state(tmp_path: object) -> None:
+    import json
+    from pathlib import Path
+
+    from smartspec.model.io import dumps
+    from tests.helpers import run_cli
+
+    assert isinstance(tmp_path, Path)
+    data = json.loads(dumps(_model("system-appointments")))
+    data["operations"][0]["enters"] = ["ARCHIVED"]
+    (tmp_path / "model.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli(["new", "appointments", "--model", "model.json"], tmp_path)
+    assert result.code == 2
+    assert ("operations[0].enters 'ARCHIVED' is not a state of 'appointment' after its first; "
+            "expected one of RESCHEDULED, CANCELLED, COMPLETED, NO_SHOW") in result.err
+    assert not (tmp_path / "specs").exists()
