@@ -252,6 +252,25 @@ class SystemModel(NamedTuple):
             "rest", "graphql", "grpc", "websocket", "sse")
 
     @property
+    def service_callers(self) -> bool:
+        """Its callers are other services, not people: it is reached only by gRPC (or with
+        mutual TLS) and no person is among its actors. A rate limit then counts per calling
+        service (its client certificate or service account), not per user or per IP."""
+        if any(a.kind == "person" for a in self.actors):
+            return False
+        return self.auth == "mtls" or (bool(self.inbound("grpc")) and not self.inbound(
+            "rest", "graphql", "websocket", "sse", "admin"))
+
+    def sender_pools(self, peak: int) -> list[Any]:
+        """The pool of senders each notification provider of the model needs to send
+        ``peak`` messages a second (knowledge/capacity.py); empty for providers without
+        per-sender rates."""
+        from smartspec.knowledge.capacity import sender_pools
+
+        return sender_pools((p.name for p in self.parties if p.role == "notification-channel"),
+                            peak)
+
+    @property
     def pages(self) -> tuple[Operation, ...]:
         """The admin site's pages and actions: HTML for staff, never part of the JSON API."""
         return tuple(o for o in self.operations if o.interface == "admin")

@@ -925,8 +925,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         # at each provider's send rate, never inside a request: this is what moves a
         # notification from queued to sent.
         ops.append(Operation("send", "notification", "schedule", "job", "every second",
-                             f"Send queued notifications through {' and '.join(channels)} "
-                             "at each provider's send rate",
+                             "Send queued notifications within each provider's send rate",
                              Origin(KNOWLEDGE, f"{' and '.join(channels)} limit how fast "
                                     "messages are sent")))
     for iface in interfaces:
