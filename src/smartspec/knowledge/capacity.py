@@ -48,8 +48,9 @@ class SenderPool(NamedTuple):
 
 def sender_pools(providers: Iterable[str], peak: int) -> list[SenderPool]:
     """The pool each of ``providers`` (canonical names) needs to send ``peak`` messages a
-    second: the fewest senders of its fastest kind, rounded up. Providers without per-sender
-    rates in the knowledge base (email APIs) are left out."""
+    second: the fewest senders of its fastest kind, rounded up, smallest pool first (the one
+    that limits the sending). Providers without per-sender rates in the knowledge base (email
+    APIs) are left out."""
     pools: list[SenderPool] = []
     for name in providers:
         entry = knowledge.lookup(name)
@@ -59,4 +60,4 @@ def sender_pools(providers: Iterable[str], peak: int) -> list[SenderPool]:
         pools.append(SenderPool(entry.name, entry.channel or "messages", sender, rate,
                                 -(-peak // rate), min(entry.send_rates, key=lambda k: k[1]),
                                 peak, entry.sender_pool or "sender pool"))
-    return pools
+    return sorted(pools, key=lambda pool: pool.capacity)

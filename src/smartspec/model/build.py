@@ -109,6 +109,8 @@ MONEY_WORDS = frozenset({"payment", "payments", "billing", "wallet", "wallets", 
 TIME_SERIES_ENTITIES = frozenset({"reading", "measurement", "telemetry", "metric",
                                   "tracking_event", "usage_record", "event", "observation",
                                   "driver_location"})
+# Records the service keeps for its own interfaces and never serves through its API.
+INTERNAL_ENTITIES = frozenset({"inbound_message"})
 # Nouns of the description that name people or systems using the service.
 ACTOR_WORDS: dict[str, tuple[str, str]] = {
     "user": ("user", "person"), "users": ("user", "person"),
@@ -745,7 +747,8 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
 
     if "grpc" in kinds and "rest" not in kinds:
         for entity in entities:
-            if entity.name != "prediction":  # predictions are what Predict returns
+            # Predictions are what Predict returns; internal records are never served.
+            if entity.name != "prediction" and entity.name not in INTERNAL_ENTITIES:
                 ops.extend(_reads(entity, "grpc", "rpc", f"Get{_pascal(entity.name)}",
                                   f"List{_pascal(entity.plural)}", crud))
         if "infer" in verbs:
@@ -758,7 +761,10 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         ops.extend(_stated_operations(stated, entities))
     elif "rest" in kinds:
         for entity in entities:
-            if entity.time_column is None:  # readings arrive by ingestion, below
+            # Readings arrive by ingestion, below. The HL7 v2 message log is the interface's
+            # own bookkeeping, read by interface analysts in the database, never served to
+            # the API's callers (patients among them).
+            if entity.time_column is None and entity.name not in INTERNAL_ENTITIES:
                 ops.extend(_rest_resource(entity, by_name.get(entity.owner or ""), verbs,
                                           _written_by_service(entity, verbs, readings, kinds),
                                           crud, entity.name == confirmed))
@@ -878,7 +884,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  f"Turn events from {feed.technology} into "
                                  f"{primary.plural_label}", feed.origin))
     if "graphql" in kinds:
-        for entity in entities:
+        for entity in (e for e in entities if e.name not in INTERNAL_ENTITIES):
             pascal, plural = _pascal(entity.name), _pascal(entity.plural)
             ops.extend(_reads(entity, "graphql", "query", pascal[:1].lower() + pascal[1:],
                               plural[:1].lower() + plural[1:], crud))
@@ -888,7 +894,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                      f"Search {entity.plural_label} by text",
                                      said("search")))
     if "admin" in kinds:
-        for entity in entities:
+        for entity in (e for e in entities if e.name not in INTERNAL_ENTITIES):
             ops.extend(_admin_pages(entity, _written_by_service(entity, verbs, readings,
                                                                 kinds), admin_app))
     if "websocket" in kinds:
