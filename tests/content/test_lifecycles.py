@@ -74,6 +74,10 @@ def test_appointments_are_completed_and_marked_no_shows() -> None:
     entered = {s: [o.verb for o in model.operations if s in o.enters]
                for s in ("COMPLETED", "NO_SHOW")}
     assert entered == {"COMPLETED": ["complete"], "NO_SHOW": ["ingest", "no-show"]}
+    # Each step leaves only the states that allow it.
+    assert ("`POST /api/v1/appointments/{id}/complete` moves an appointment to COMPLETED only "
+            "from BOOKED or RESCHEDULED; from any other state it answers `409 Conflict` and "
+            "changes nothing") in section(text, "Acceptance Criteria")
     # The EHR's own no-show message is applied too, and the examples answer with the state
     # each step enters.
     assert "SIU^S26 marks a no-show" in text
@@ -91,6 +95,10 @@ def test_a_resent_hl7_message_is_found_by_its_stored_control_id() -> None:
     assert "not applied again" in api
     # Only where HL7 v2 is consumed.
     assert "inbound_message" not in spec("system-user-accounts")
+    # The message log is the interface's bookkeeping: no endpoint serves it.
+    assert "/inbound-messages" not in text
+    assert ("a resent message (its MSH-10 control id already in `inbound_message`) is answered "
+            "with the stored ACK code") in section(text, "Acceptance Criteria")
 
 
 def test_versioned_models_are_registered_promoted_and_retired() -> None:
@@ -103,6 +111,12 @@ def test_versioned_models_are_registered_promoted_and_retired() -> None:
     assert re.search(r"message RegisterModelRequest \{\n  string name = 1;\n  string version = 2;",
                      proto)
     assert "message PromoteModelRequest {\n  string id = 1;\n}" in proto
+    # One version of a model serves at a time, which the database keeps.
+    assert ("CREATE UNIQUE INDEX uq_model_name_serving ON model (name) WHERE status = "
+            "'SERVING';") in "\n".join(fences(text, "sql"))
+    criteria = section(text, "Acceptance Criteria")
+    assert "`PromoteModel` (gRPC) moves a model to SERVING only from STAGED" in criteria
+    assert "`RetireModel` (gRPC) moves a model to RETIRED only from STAGED or SERVING" in criteria
     scope = section(text, "Overview")
     assert "SERVING by `PromoteModel` (gRPC)" in scope
     assert "RETIRED by `PromoteModel` (gRPC) or `RetireModel` (gRPC)" in scope
@@ -124,3 +138,10 @@ def test_model_file_enters_must_name_a_later_state(tmp_path: object) -> None:
     assert ("operations[0].enters 'ARCHIVED' is not a state of 'appointment' after its first; "
             "expected one of RESCHEDULED, CANCELLED, COMPLETED, NO_SHOW") in result.err
     assert not (tmp_path / "specs").exists()
+
+
+def test_a_graphql_step_is_a_mutation() -> None:
+    text = spec("system-product-search")
+    assert "type Mutation {\n  archiveProduct(id: ID!): Product!\n}" in text
+    assert '{"query": "mutation { archiveProduct(id: ' in section(text, "Examples")
+    assert "`archiveProduct` (GraphQL) moves a product to ARCHIVED only from ACTIVE" in text

@@ -228,6 +228,22 @@ class SystemModel(NamedTuple):
                 groups.append(((state,), ways))
         return groups
 
+    def guard(self, op: Operation) -> tuple[str, tuple[str, ...]] | None:
+        """(the state ``op`` moves its record to, the states it may move it out of) when it
+        is a lifecycle step with a guard (completing an appointment needs it BOOKED or
+        RESCHEDULED); None otherwise."""
+        from smartspec.model import lifecycle
+        from smartspec.model.build import entity_catalogue
+
+        entity = self.entity(op.entity)
+        if entity is None or not op.enters:
+            return None
+        found = lifecycle.guard(op, entity_catalogue().get(op.entity))
+        if found is None or found[0] not in op.enters:
+            return None
+        allowed = tuple(s for s in found[1] if s in entity.states)
+        return (found[0], allowed) if allowed else None
+
     @property
     def system_of_record(self) -> str:
         found = self.store("system-of-record") or self.store("time-series")

@@ -967,8 +967,8 @@ def with_lifecycle(entities: tuple[Entity, ...], operations: tuple[Operation, ..
         if not steps or not entity.states:
             continue
         mine = [o for o in ops if o.entity == entity.name]
-        own = {verb for verb, _, _ in steps}
-        for verb, state, summary in steps:
+        own = {verb for verb, *_ in steps}
+        for verb, state, summary, *_ in steps:
             if state not in entity.states:
                 continue
             origin = Origin(KNOWLEDGE, f"{entity.label} lifecycle: {verb} enters {state}")

@@ -67,3 +67,14 @@ def moved_by(entity: Entity, operations: Iterable[Operation]
     """Each operation that moves ``entity`` between states, with the states it enters, in
     model order: what a reader needs to see every state of the CHECK list reached."""
     return [(o, o.enters) for o in operations if o.entity == entity.name and o.enters]
+
+
+def guard(op: Operation, catalogue: Mapping[str, Any] | None
+          ) -> tuple[str, tuple[str, ...]] | None:
+    """(the state a catalogue step enters, the states it may move a record out of): an
+    appointment is completed only while BOOKED or RESCHEDULED. None when the catalogue
+    states no guard for the step."""
+    for verb, state, _summary, *rest in (catalogue or {}).get("steps", ()):
+        if verb == op.verb and rest and rest[0]:
+            return state, tuple(rest[0])
+    return None
