@@ -463,8 +463,10 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     elif verb == "approve":
         response = _step(record, created,
                          {"status": next((s for s in entity.states if "APPROV" in s), state)})
-    elif entity.states and len(op.enters) == 1 and op.method == "POST" and "{" in op.path:
-        # A step the model says enters one state answers with the record in that state.
+    elif entity.states and op.enters and op.enters[0] in entity.states \
+            and op.method == "POST" and "{" in op.path:
+        # A lifecycle step answers with the record in the state it enters (the first the
+        # model lists: an authorization that succeeds, not the FAILED it may also reach).
         response = _step(record, created, {"status": op.enters[0]})
     elif entity.states and entered_state(verb, entity.states) is not None:
         # A step of a lifecycle (dispatch, start, complete ...) answers with the record in

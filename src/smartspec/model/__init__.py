@@ -220,8 +220,9 @@ class SystemModel(NamedTuple):
         groups: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         for state in entity.states[1:]:
             ways = tuple(dict.fromkeys(
-                _way(o) for o in self.operations if o.entity == entity.name
-                and state in o.enters))
+                _way(o) for o in self.operations
+                if (o.entity == entity.name and state in o.enters)
+                or f"{entity.name}:{state}" in o.enters))
             if groups and groups[-1][1] == ways:
                 groups[-1] = ((*groups[-1][0], state), ways)
             else:
@@ -243,6 +244,12 @@ class SystemModel(NamedTuple):
             return None
         allowed = tuple(s for s in found[1] if s in entity.states)
         return (found[0], allowed) if allowed else None
+
+    @property
+    def primary_operations(self) -> tuple[Operation, ...]:
+        """The operations less the guarded lifecycle steps (capture, promote, no-show): what
+        the system is for, in model order, which a load test or a first test leads with."""
+        return tuple(o for o in self.operations if self.guard(o) is None)
 
     @property
     def system_of_record(self) -> str:

@@ -921,6 +921,14 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 ops.append(Operation("dun", "invoice", "schedule", "job", "daily 09:00 UTC",
                                      "Retry failed invoice payments and remind customers",
                                      said("dun")))
+            elif "invoice" in by_name and "OVERDUE" in by_name["invoice"].states:
+                # Without dunning, an unpaid invoice still falls due: the job that watches
+                # due dates is what makes it OVERDUE.
+                ops.append(Operation("mark-overdue", "invoice", "schedule", "job",
+                                     "daily 00:30 UTC",
+                                     "Mark issued invoices past their due date overdue",
+                                     Origin(KNOWLEDGE, "an invoice is overdue after its due "
+                                            "date")))
         if iface.kind == "file":
             ops.append(Operation("import", primary.name, "file", "POST", f"{API}/imports",
                                  f"Import {primary.plural_label} from a CSV file",
@@ -954,55 +962,59 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
 def with_lifecycle(entities: tuple[Entity, ...], operations: tuple[Operation, ...],
                    interfaces: tuple[Interface, ...]) -> tuple[Operation, ...]:
     """The operations with the states each enters, and a step for each lifecycle state of
-    the catalogue that no caller could otherwise move a record into (an appointment marked
-    completed or a no-show, a model version promoted or retired): every state a CHECK list
-    allows is reachable, and by an operation a reader can see."""
+    the catalogue that nothing else moves a record into (an appointment marked completed or
+    a no-show, a model version promoted or retired, a wallet frozen): every state a CHECK
+    list allows is reachable, and by an operation a reader can see.
+
+    A step marked ``"unless": "any"`` is added only when no operation at all enters its
+    state (a payment a provider's callbacks capture needs no capture endpoint); otherwise
+    only when no caller does (the EHR's no-show message does not spare the clinic's own)."""
     catalogue = entity_catalogue()
     by_name = {e.name: e for e in entities}
-    ops = [o._replace(enters=lifecycle.enters(o, by_name[o.entity], catalogue.get(o.entity)))
-           if o.entity in by_name else o for o in operations]
+    ops = [o._replace(enters=o.enters or lifecycle.all_enters(o, by_name, catalogue))
+           for o in operations]
     kinds = {i.kind for i in interfaces if i.direction == INBOUND}
     for entity in entities:
         steps = catalogue.get(entity.name, {}).get("steps", ())
         if not steps or not entity.states:
             continue
-        mine = [o for o in ops if o.entity == entity.name]
-        own = {verb for verb, *_ in steps}
-        for verb, state, summary, *_ in steps:
+        own = {step["verb"] for step in steps}
+        for spec in steps:
+            verb, state = spec["verb"], spec["state"]
             if state not in entity.states:
                 continue
             origin = Origin(KNOWLEDGE, f"{entity.label} lifecycle: {verb} enters {state}")
+            mine = [o for o in ops if o.entity == entity.name]
             if state == entity.states[0]:
                 # A step that creates the record: only where nothing creates it yet.
                 if any(o.verb in ("create", verb) for o in mine):
                     continue
-                enters: tuple[str, ...] = ()
+            elif spec.get("unless") == "any":
+                if state in lifecycle.entered(entity, ops):
+                    continue
             elif any(state in o.enters and o.interface in lifecycle.CALLER_INTERFACES
                      and o.verb not in ("confirm", *own) for o in mine):
                 # A caller already reaches the state another way (a PATCH of the record);
                 # the catalogue's own steps never hide one another.
                 continue
-            else:
-                enters = (state,)
+            creates = state == entity.states[0]
             step: Operation | None = None
             if "rest" in kinds:
                 item = f"{API}/{_url(entity.plural)}"
-                path = item if not enters else f"{item}/{{id}}/{verb}"
-                step = _rest(verb, entity, "POST", path, summary, origin)
+                path = item if creates else f"{item}/{{id}}/{verb}"
+                step = _rest(verb, entity, "POST", path, spec["summary"], origin)
             elif "grpc" in kinds:
                 step = Operation(verb, entity.name, "grpc", "rpc",
                                  f"{_pascal(verb.replace('-', '_'))}{_pascal(entity.name)}",
-                                 summary, origin)
-            elif "graphql" in kinds and enters:
+                                 spec["summary"], origin)
+            elif "graphql" in kinds and not creates:
                 step = Operation(verb, entity.name, "graphql", "mutation",
-                                 f"{verb.replace('-', '')}{_pascal(entity.name)}", summary,
-                                 origin)
+                                 f"{verb.replace('-', '')}{_pascal(entity.name)}",
+                                 spec["summary"], origin)
             if step is not None:
-                derived = lifecycle.enters(step, entity, catalogue.get(entity.name))
-                step = step._replace(enters=tuple(
-                    s for s in entity.states if s in (*derived, *enters)))
-                ops.append(step)
-                mine.append(step)
+                derived = lifecycle.all_enters(step, by_name, catalogue)
+                ops.append(step._replace(enters=derived if creates or state in derived
+                                         else (state, *derived)))
     return tuple(ops)
 
 

@@ -95,8 +95,8 @@ def json_schema() -> dict[str, Any]:
                 "verb": _STR, "entity": _STR, "interface": _enum(INTERFACE_KINDS),
                 "method": {"type": "string"}, "path": {"type": "string"},
                 "summary": {"type": "string"},
-                "enters": {"type": "array", "items": {"type": "string",
-                                                      "pattern": "^[A-Z][A-Z0-9_]*$"}}})},
+                "enters": {"type": "array", "items": {
+                    "type": "string", "pattern": "^([a-z][a-z0-9_]*:)?[A-Z][A-Z0-9_]*$"}}})},
             "stores": {"type": "array", "items": _object(["technology", "role"], {
                 "technology": _STR, "role": _enum(STORE_ROLES)})},
             "messaging": {"type": "array", "items": _object(["technology", "semantics",
@@ -127,9 +127,7 @@ def dumps(model: SystemModel) -> str:
     data = to_json(model)
     by_name = {e.name: e for e in model.entities}
     for op, raw in zip(model.operations, data["operations"], strict=True):
-        entity = by_name.get(op.entity)
-        if entity is not None and op.enters == lifecycle.enters(
-                op, entity, entity_catalogue().get(op.entity)):
+        if op.enters == lifecycle.all_enters(op, by_name, entity_catalogue()):
             raw.pop("enters")
     return json.dumps({"schema": 1, **data}, indent=2, ensure_ascii=False) + "\n"
 
@@ -191,12 +189,19 @@ def model_from_data(data: Any, where: str) -> SystemModel:
         if op["entity"] not in names:
             raise UsageError(f"--model: {where}: operations[{i}].entity {op['entity']!r} is not "
                              f"an entity of the model; expected one of {', '.join(sorted(names))}")
-        states = by_name[op["entity"]].states
-        for state in op.get("enters", ()):
+        for entered in op.get("enters", ()):
+            # "CAPTURED" is a state of the operation's own entity; "refund:COMPLETED" one
+            # of another entity it moves as a side effect.
+            other, _, state = entered.rpartition(":")
+            owner = other or op["entity"]
+            if owner not in names:
+                raise UsageError(f"--model: {where}: operations[{i}].enters {entered!r} names "
+                                 f"{owner!r}, which is not an entity of the model")
+            states = by_name[owner].states
             if state not in states[1:]:
                 raise UsageError(
-                    f"--model: {where}: operations[{i}].enters {state!r} is not a state of "
-                    f"{op['entity']!r} after its first; expected one of "
+                    f"--model: {where}: operations[{i}].enters {entered!r} is not a state of "
+                    f"{owner!r} after its first; expected one of "
                     f"{', '.join(states[1:]) or 'none (it has no later states)'}")
 
     def operation(o: dict[str, Any]) -> Operation:
@@ -205,8 +210,7 @@ def model_from_data(data: Any, where: str) -> SystemModel:
         # States a file does not list are those the operation's verb enters (cancel ->
         # CANCELLED), as for a model smartspec builds.
         return made._replace(enters=tuple(o["enters"]) if "enters" in o else
-                             lifecycle.enters(made, by_name[o["entity"]],
-                                              entity_catalogue().get(o["entity"])))
+                             lifecycle.all_enters(made, by_name, entity_catalogue()))
     return SystemModel(
         name=data["name"], description=data.get("description", ""),
         domains=tuple(data.get("domains", ())),

@@ -56,17 +56,36 @@ def enters(op: Operation, entity: Entity, catalogue: Mapping[str, Any] | None = 
     return tuple(s for s in later if s in found)
 
 
+def all_enters(op: Operation, entities: Mapping[str, Entity],
+               catalogue: Mapping[str, Mapping[str, Any]]) -> tuple[str, ...]:
+    """The states ``op`` enters: its own entity's (``CAPTURED``), then other entities' it
+    moves as a side effect, qualified (``refund:COMPLETED``: the provider's webhook that
+    confirms payments also completes refunds), as the catalogue's ``enters_via`` says."""
+    entity = entities.get(op.entity)
+    found = list(enters(op, entity, catalogue.get(op.entity))) if entity is not None else []
+    for name, other in entities.items():
+        if name == op.entity or not other.states:
+            continue
+        via: Mapping[str, Sequence[str]] = (catalogue.get(name) or {}).get("enters_via", {})
+        found += [f"{name}:{s}" for s in other.states[1:] if op.verb in via.get(s, ())]
+    return tuple(found)
+
+
+def entered(entity: Entity, operations: Iterable[Operation]) -> set[str]:
+    """The states of ``entity`` some operation enters, by itself or as a side effect."""
+    found: set[str] = set()
+    for o in operations:
+        for state in o.enters:
+            name, _, qualified = state.rpartition(":")
+            if (name or o.entity) == entity.name:
+                found.add(qualified)
+    return found
+
+
 def unreached(entity: Entity, operations: Iterable[Operation]) -> tuple[str, ...]:
     """The states after the first that no operation of the model enters."""
-    entered = {s for o in operations if o.entity == entity.name for s in o.enters}
-    return tuple(s for s in entity.states[1:] if s not in entered)
-
-
-def moved_by(entity: Entity, operations: Iterable[Operation]
-             ) -> list[tuple[Operation, tuple[str, ...]]]:
-    """Each operation that moves ``entity`` between states, with the states it enters, in
-    model order: what a reader needs to see every state of the CHECK list reached."""
-    return [(o, o.enters) for o in operations if o.entity == entity.name and o.enters]
+    reached = entered(entity, operations)
+    return tuple(s for s in entity.states[1:] if s not in reached)
 
 
 def guard(op: Operation, catalogue: Mapping[str, Any] | None
@@ -74,7 +93,7 @@ def guard(op: Operation, catalogue: Mapping[str, Any] | None
     """(the state a catalogue step enters, the states it may move a record out of): an
     appointment is completed only while BOOKED or RESCHEDULED. None when the catalogue
     states no guard for the step."""
-    for verb, state, _summary, *rest in (catalogue or {}).get("steps", ()):
-        if verb == op.verb and rest and rest[0]:
-            return state, tuple(rest[0])
+    for step in (catalogue or {}).get("steps", ()):
+        if step["verb"] == op.verb and step.get("from"):
+            return str(step["state"]), tuple(step["from"])
     return None
