@@ -177,7 +177,7 @@ def test_steps_are_added_only_where_nothing_reaches_the_state() -> None:
     assert steps == {"authorize": "/api/v1/payments/{id}/authorize",
                      "capture": "/api/v1/payments/{id}/capture",
                      "cancel": "/api/v1/payments/{id}/cancel",
-                     "refund": "/api/v1/payments/{id}/refund"}
+                     "refund": "/api/v1/payments/{id}/refunds"}
     # A step is never what the system is for: the DI example still creates the payment.
     from smartspec.content.stacks import main_operation
 

@@ -14,7 +14,7 @@ from smartspec.contract.openapi import build
 from smartspec.delivery.items import read_facts
 
 CONTENT_GOLDEN = Path(__file__).resolve().parents[1] / "content" / "golden"
-SYSTEM_SPECS = sorted(CONTENT_GOLDEN.glob("system-*.md"))
+CONTENT_SPECS = sorted(CONTENT_GOLDEN.glob("*.md"))
 
 
 def _drift(facts: object, document: object) -> list[str]:
@@ -61,8 +61,8 @@ def test_an_example_outside_a_check_list_is_drift() -> None:
     assert any("'RUNNING'" in m for m in found), found
 
 
-@pytest.mark.parametrize("path", SYSTEM_SPECS, ids=lambda p: p.stem)
-def test_each_system_exports_a_valid_document_without_drift(path: Path) -> None:
+@pytest.mark.parametrize("path", CONTENT_SPECS, ids=lambda p: p.stem)
+def test_each_content_golden_exports_a_valid_document_without_drift(path: Path) -> None:
     facts = read_facts(path.read_text(encoding="utf-8"), path.name)
     document = build(facts)
     validate(document)

@@ -112,6 +112,17 @@ def _property(column: Column) -> dict[str, Any]:
     return schema
 
 
+def _record_resource(endpoint: ApiEndpoint, entities: list[Entity]) -> str:
+    """The resource whose record an endpoint takes and returns: the last segment of its path
+    that names a table (``/payments/{id}/refunds`` -> refunds: a refund comes back), else its
+    capability (``/payments/{id}/capture`` -> payments)."""
+    segments = [p for p in endpoint.path.split("/") if p and not p.startswith("{")]
+    for segment in reversed(segments[1:]):
+        if _entity_for(segment.lower(), entities) is not None:
+            return segment.lower()
+    return resource_of(endpoint)
+
+
 def _entity_schema(entity: Entity) -> dict[str, Any]:
     """A record's schema from its table: every column the API shows, typed as the DDL types
     it, nullable where the column is, and required where the column is NOT NULL, so an
@@ -172,7 +183,7 @@ def build(facts: SpecFacts) -> dict[str, Any]:
         schemas["Error"] = error
     resources: dict[str, dict[str, Any]] = {}
     for endpoint in facts.endpoints:
-        resource = resource_of(endpoint)
+        resource = _record_resource(endpoint, facts.entities)
         entity = _entity_for(resource, facts.entities)
         schema = resources.setdefault(
             resource, _entity_schema(entity) if entity else {"type": "object", "properties": {}})
@@ -215,7 +226,7 @@ def build(facts: SpecFacts) -> dict[str, Any]:
 def _operation(endpoint: ApiEndpoint, facts: SpecFacts, schemas: dict[str, Any],
                secured: bool) -> dict[str, Any]:
     examples = _examples_of(endpoint, facts)
-    resource = _camel(_singular(resource_of(endpoint)))
+    resource = _camel(_singular(_record_resource(endpoint, facts.entities)))
     ref = {"$ref": f"#/components/schemas/{resource}"} if resource in schemas else None
     operation: dict[str, Any] = {"operationId": operation_id(endpoint),
                                  "tags": [resource_of(endpoint)]}

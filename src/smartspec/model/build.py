@@ -1001,7 +1001,9 @@ def with_lifecycle(entities: tuple[Entity, ...], operations: tuple[Operation, ..
             step: Operation | None = None
             if "rest" in kinds:
                 item = f"{API}/{_url(entity.plural)}"
-                path = item if creates else f"{item}/{{id}}/{verb}"
+                # A step that creates a child record is posted to its collection (a
+                # payment's refunds), any other to the step's own name.
+                path = item if creates else f"{item}/{{id}}/{spec.get('path', verb)}"
                 step = _rest(verb, entity, "POST", path, spec["summary"], origin)
             elif "grpc" in kinds:
                 step = Operation(verb, entity.name, "grpc", "rpc",
