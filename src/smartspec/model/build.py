@@ -247,7 +247,7 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
                                   "control id (MSH-10)"), {e.name for e in entities}, money))
     operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money,
                              stated, admin_app=_admin_app(name), stores=stores)
-    operations = with_lifecycle(entities, operations, interfaces)
+    operations = with_lifecycle(entities, operations, interfaces, parties)
     origins: dict[str, Origin] = {
         "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
         else Origin(DEFAULT, "no payments, billing or wallet described"),
@@ -960,7 +960,8 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
 
 
 def with_lifecycle(entities: tuple[Entity, ...], operations: tuple[Operation, ...],
-                   interfaces: tuple[Interface, ...]) -> tuple[Operation, ...]:
+                   interfaces: tuple[Interface, ...], parties: tuple[Party, ...] = ()
+                   ) -> tuple[Operation, ...]:
     """The operations with the states each enters, and a step for each lifecycle state of
     the catalogue that nothing else moves a record into (an appointment marked completed or
     a no-show, a model version promoted or retired, a wallet frozen): every state a CHECK
@@ -968,7 +969,9 @@ def with_lifecycle(entities: tuple[Entity, ...], operations: tuple[Operation, ..
 
     A step marked ``"unless": "any"`` is added only when no operation at all enters its
     state (a payment a provider's callbacks capture needs no capture endpoint); otherwise
-    only when no caller does (the EHR's no-show message does not spare the clinic's own)."""
+    only when no caller does (the EHR's no-show message does not spare the clinic's own).
+    A step that ``needs`` a party role (approving a refund hands it to a payment provider)
+    appears only where the model has such a party."""
     catalogue = entity_catalogue()
     by_name = {e.name: e for e in entities}
     ops = [o._replace(enters=o.enters or lifecycle.all_enters(o, by_name, catalogue))
@@ -981,7 +984,8 @@ def with_lifecycle(entities: tuple[Entity, ...], operations: tuple[Operation, ..
         own = {step["verb"] for step in steps}
         for spec in steps:
             verb, state = spec["verb"], spec["state"]
-            if state not in entity.states:
+            if state not in entity.states or (
+                    spec.get("needs") and not any(p.role == spec["needs"] for p in parties)):
                 continue
             origin = Origin(KNOWLEDGE, f"{entity.label} lifecycle: {verb} enters {state}")
             mine = [o for o in ops if o.entity == entity.name]
