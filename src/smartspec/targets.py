@@ -65,6 +65,13 @@ class Targets(NamedTuple):
         return self.p99_ms * 2
 
     @property
+    def rate_service_per_min(self) -> int:
+        """The limit per calling service when the callers are services: one caller may carry
+        the whole peak, so the limit is the peak in requests a minute; it stops a runaway
+        caller beyond that, where a per-user figure would throttle a healthy one."""
+        return self.peak_tps * 60
+
+    @property
     def spike_tps(self) -> int:
         return self.peak_tps * 2
 

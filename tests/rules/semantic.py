@@ -572,6 +572,26 @@ FIGURES = [
         A saga that has not finished within 5 minutes is compensated. A step is retried 3
         times with backoff (1s, 5s, 30s).
         """),
+    Case("a pool of senders that covers its peak", """
+        # Notifications
+
+        ## Performance Requirements
+
+        - one number 100 messages/s; the 600 messages/s peak: pool holds 6 numbers (600
+          messages/s together), a statement wrapped over two lines is not read.
+        - one number 100 messages/s; the 600 messages/s peak: pool holds 6 numbers (600 messages/s together)
+        """),
+    Case("a pool of senders short of its peak", """
+        # Notifications
+
+        ## Performance Requirements
+
+        - one number 100 messages/s; the 1,000 messages/s peak: pool holds 6 numbers (600 messages/s together)
+        - one number 100 messages/s; the 600 messages/s peak: pool holds 4 numbers (600 messages/s together)
+        """, fails=(("the 1,000 messages/s peak", "6 numbers send 600 messages/s, but the pool is "
+                     "stated as 600 messages/s for a 1,000 messages/s peak"),
+                    ("pool holds 4 numbers", "4 numbers send 400 messages/s, but the pool is "
+                     "stated as 600 messages/s"))),
     Case("a higher percentile below a lower one", """
         # Orders
 

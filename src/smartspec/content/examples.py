@@ -12,6 +12,7 @@ from __future__ import annotations
 import binascii
 import hashlib
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
@@ -248,6 +249,9 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
 _SAMPLE_BY_ENTITY: dict[tuple[str, str], Any] = {
     ("usage_record", "metric"): "api_calls", ("usage_record", "quantity"): 1200,
     ("wallet", "balance_minor"): 50000,
+    # An HL7 v2 message as the EHR sent it: MSH-10 control id, MSH-9 type, the ACK code.
+    ("inbound_message", "control_id"): "MSG20260108135000001",
+    ("inbound_message", "message_type"): "SIU^S12", ("inbound_message", "ack_code"): "AA",
 }
 
 
@@ -351,6 +355,10 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
 
     def value(a: Any) -> Any:
         found = sample_value(a.name, a.type, currency, entity.name, ids)
+        # A column whose CHECK lists its values shows one of them, never a made-up word.
+        allowed = re.findall(r"'([^']+)'", a.check) if a.check and " IN " in a.check else []
+        if allowed and found not in allowed:
+            found = allowed[0]
         return method_name if found == "{method}" else found
 
     # Reached under its owner's path (``/orders/{id}/refunds``, ``/users/{id}/profile``), the
@@ -468,6 +476,11 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     elif verb == "approve":
         response = _step(record, created,
                          {"status": next((s for s in entity.states if "APPROV" in s), state)})
+    elif entity.states and op.enters and op.enters[0] in entity.states \
+            and op.method == "POST" and "{" in op.path:
+        # A lifecycle step answers with the record in the state it enters (the first the
+        # model lists: an authorization that succeeds, not the FAILED it may also reach).
+        response = _step(record, created, {"status": op.enters[0]})
     elif entity.states and entered_state(verb, entity.states) is not None:
         # A step of a lifecycle (dispatch, start, complete ...) answers with the record in
         # the state the step enters, never the state it started from.

@@ -174,16 +174,21 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
         names = {e.name for e in model.entities}
         # The message types of what the model keeps: scheduling (SIU) and patients (ADT).
         types = "; ".join(t for t, needed in (
-            ("SIU^S12 books, SIU^S13 reschedules, SIU^S15 cancels an appointment",
-             "appointment"), ("ADT^A04 and ADT^A08 register and update a patient", "patient"))
+            ("SIU^S12 books, SIU^S13 reschedules, SIU^S15 cancels, SIU^S26 marks a no-show "
+             "of an appointment", "appointment"),
+            ("ADT^A04 and ADT^A08 register and update a patient", "patient"))
             if needed in names) or "the message types agreed with the sender"
         return InterfaceContract(f"{i.technology} from the {i.peer} (MLLP)", (
             f"The {i.peer} connects over MLLP (TLS) to the port in `MLLP_LISTEN_PORT`; "
             "messages on one connection are applied in order.",
             f"{types[:1].upper()}{types[1:]}.",
             "Each message is answered with an ACK: `AA` after its change commits, `AE` when it "
-            "cannot be applied (the reason in ERR), `AR` when it is malformed; the control id "
-            "(MSH-10) makes a resent message a no-op.",
+            "cannot be applied (the reason in ERR), `AR` when it is malformed; "
+            + ("its control id (MSH-10) is stored in `inbound_message.control_id` (UNIQUE) in "
+               "the same transaction as its change, so a resent message finds its row, is "
+               "answered with the stored ACK code and is not applied again."
+               if "inbound_message" in names else
+               "the control id (MSH-10) makes a resent message a no-op."),
         ), None)
     if i.kind == "fhir":
         kinds = [e.name for e in model.entities if e.name in ("appointment", "patient",

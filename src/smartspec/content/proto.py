@@ -98,6 +98,15 @@ def proto_for(model: SystemModel) -> str:
                              f"  repeated {kind} {entity.plural} = 1;",
                              "  string next_page_token = 2;", "}"])
             stream_in = stream_out = ""
+        elif op.verb != "infer":
+            # A lifecycle step (register, promote, retire ...): a new record is sent whole,
+            # an existing one is named by its id; either way the record comes back.
+            request, response = f"{op.path}Request", kind
+            fields = ([f"  {_PROTO_TYPES.get(a.type.partition(':')[0], 'string')} {a.name} = "
+                       f"{n};" for n, a in enumerate(entity.attributes, 1)]
+                      if not op.enters else ["  string id = 1;"])
+            messages.append([f"message {request} {{", *fields, "}"])
+            stream_in = stream_out = ""
         else:
             request, response = "PredictRequest", "PredictResponse"
             if request not in defined:
@@ -130,9 +139,14 @@ def graphql_sdl(model: SystemModel) -> str:
         return ""
     lines = ["scalar DateTime", "scalar JSON", "", "type Query {"]
     types: list[str] = []
+    # Lifecycle steps (archive ...) change a record: mutations, named by the record's id.
+    mutations = [f"  {op.path}(id: ID!): {_pascal(entity.name)}!"
+                 for op, entity in _with_entities(model, ops) if op.method == "mutation"]
     for op, entity in _with_entities(model, ops):
         kind = _pascal(entity.name)
-        if op.verb == "get":
+        if op.method == "mutation":
+            pass
+        elif op.verb == "get":
             lines.append(f"  {op.path}(id: ID!): {kind}")
         elif op.verb == "search":
             lines.append(f"  {op.path}(text: String!, first: Int = 20, after: String): "
@@ -143,6 +157,8 @@ def graphql_sdl(model: SystemModel) -> str:
             continue
         types.append(kind)
     lines.append("}")
+    if mutations:
+        lines += ["", "type Mutation {", *mutations, "}"]
     for kind in types:
         entity = next(e for e in model.entities if _pascal(e.name) == kind)
         lines += ["", f"type {kind} {{", "  id: ID!"]

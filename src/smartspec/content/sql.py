@@ -796,6 +796,17 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
                 "  END IF;\nEND\n$$;")
     elif entity.states:
         indexes.append(_index(name, "status"))
+    from smartspec.model.build import entity_catalogue
+
+    # At most one record per key in a state (one SERVING version per model name), stated as
+    # catalogue data and kept by the database, so two promotions racing cannot both win.
+    one_in: list[str] = []
+    for column, state in entity_catalogue().get(entity.name, {}).get("one_in_state", ()):
+        if state in entity.states and any(a.name == column for a in entity.attributes):
+            indexes.append(f"CREATE UNIQUE INDEX uq_{name}_{column}_{state.lower()} ON {name} "
+                           f"({column}) WHERE status = '{state}';")
+            one_in.append(f"at most one {entity.name.replace('_', ' ')} per {column} is "
+                          f"{state} (partial unique index)")
     for ref in held:
         # Whoever a record is handed to serves one active record at a time (a driver is on
         # one ride): a second active one breaks this index, so two dispatchers racing for
@@ -803,8 +814,13 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
         indexes.append(f"CREATE UNIQUE INDEX uq_{name}_{ref}_active ON {name} ({ref}) "
                        f"WHERE {_in('status', tuple(busy))};")
     title = f"{entity.name.replace('_', ' ').title()} Table"
-    purpose = (f"Append-only {entity.plural.replace('_', ' ')}, keyed by id and {time_column}."
-               if time_column else f"The {entity.plural.replace('_', ' ')} the service manages.")
+    # A record kept for a reason its name does not tell says so (catalogue data).
+    stated = entity_catalogue().get(entity.name, {}).get("purpose")
+    purpose = stated or (
+        f"Append-only {entity.plural.replace('_', ' ')}, keyed by id and {time_column}."
+        if time_column else f"The {entity.plural.replace('_', ' ')} the service manages.")
+    for sentence in one_in:
+        purpose += f" {sentence[:1].upper()}{sentence[1:]}."
     names = {a.name for a in entity.attributes}
     for ref in held:
         purpose += (f" A {ref.removesuffix('_id').replace('_', ' ')} is on at most one active "

@@ -386,7 +386,9 @@ def main_operation(model: SystemModel) -> Operation | None:
     """The operation the system exists for: the first domain verb of the model (not CRUD,
     not plumbing, not a money movement run as a saga), else the create of its primary
     entity."""
-    found = next((o for o in model.operations
+    # A guarded lifecycle step (capture, promote, no-show) moves a record the system
+    # exists for; it is not itself what the system is for.
+    found = next((o for o in model.primary_operations
                   if o.verb not in _PLUMBING_VERBS | _SAGA_VERBS
                   and model.entity(o.entity) is not None and not _moves_bytes(o, model)), None)
     if found is not None:

@@ -14,7 +14,14 @@ import re
 from typing import Any
 
 from smartspec.contract.schema import infer_schema, merge_schema
-from smartspec.delivery.items import ApiEndpoint, Entity, Example, SpecFacts, canonical_path
+from smartspec.delivery.items import (
+    ApiEndpoint,
+    Column,
+    Entity,
+    Example,
+    SpecFacts,
+    canonical_path,
+)
 from smartspec.delivery.tasks import resource_of
 
 OPENAPI_VERSION = "3.1.0"
@@ -80,9 +87,54 @@ def _entity_for(resource: str, entities: list[Entity]) -> Entity | None:
     return next((e for e in entities if e.name in wanted or _singular(e.name) in wanted), None)
 
 
+# Columns a record keeps but its API representation never carries: credentials stored
+# hashed, the request's idempotency key, raw bytes (stored encrypted).
+_HIDDEN_COLUMN_RE = re.compile(r"_hash$|^idempotency_key$")
+# Columns the service sets on every write that an answer may leave out.
+_OPTIONAL_IN_ANSWERS = frozenset({"updated_at"})
+
+
+def _property(column: Column) -> dict[str, Any]:
+    """One column as a JSON Schema property: its type (null allowed where the column is
+    nullable), its length, and the values its CHECK list allows."""
+    schema = _column_schema(column.sql_type)
+    size = re.search(r"\((\d+)\)", column.sql_type)
+    if size and schema.get("type") == "string" and column.sql_type.startswith(("VARCHAR", "CHAR")):
+        schema["maxLength"] = int(size.group(1))
+        if column.sql_type.startswith("CHAR"):
+            schema["minLength"] = int(size.group(1))
+    if column.allowed:
+        schema["enum"] = list(column.allowed)
+    if not column.required and "type" in schema:
+        schema["type"] = [schema["type"], "null"]
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+    return schema
+
+
+def _record_resource(endpoint: ApiEndpoint, entities: list[Entity]) -> str:
+    """The resource whose record an endpoint takes and returns: the last segment of its path
+    that names a table (``/payments/{id}/refunds`` -> refunds: a refund comes back), else its
+    capability (``/payments/{id}/capture`` -> payments)."""
+    segments = [p for p in endpoint.path.split("/") if p and not p.startswith("{")]
+    for segment in reversed(segments[1:]):
+        if _entity_for(segment.lower(), entities) is not None:
+            return segment.lower()
+    return resource_of(endpoint)
+
+
 def _entity_schema(entity: Entity) -> dict[str, Any]:
-    return {"type": "object",
-            "properties": {c.name: _column_schema(c.sql_type) for c in entity.columns}}
+    """A record's schema from its table: every column the API shows, typed as the DDL types
+    it, nullable where the column is, and required where the column is NOT NULL, so an
+    optional field nobody set in an example (a device's ``last_seen_at``) is still there."""
+    shown = [c for c in entity.columns
+             if not _HIDDEN_COLUMN_RE.search(c.name) and not c.sql_type.startswith("BYTEA")]
+    schema: dict[str, Any] = {"type": "object",
+                              "properties": {c.name: _property(c) for c in shown}}
+    required = [c.name for c in shown if c.required and c.name not in _OPTIONAL_IN_ANSWERS]
+    if required:
+        schema["required"] = required
+    return schema
 
 
 def _matches(endpoint: ApiEndpoint, example: Example) -> bool:
@@ -131,14 +183,27 @@ def build(facts: SpecFacts) -> dict[str, Any]:
         schemas["Error"] = error
     resources: dict[str, dict[str, Any]] = {}
     for endpoint in facts.endpoints:
-        resource = resource_of(endpoint)
+        resource = _record_resource(endpoint, facts.entities)
         entity = _entity_for(resource, facts.entities)
         schema = resources.setdefault(
             resource, _entity_schema(entity) if entity else {"type": "object", "properties": {}})
         for example in _examples_of(endpoint, facts):
             body = example.body
             if isinstance(body, dict) and example.status is not None and "items" not in body:
-                merge_schema(schema, infer_schema(body))
+                if entity is None:
+                    merge_schema(schema, infer_schema(body))
+                    continue
+                # The table states the record; an answer adds only fields the table lacks
+                # (computed ones), never narrows or retypes a column. A NOT NULL column the
+                # spec's own answers leave out (a ledger account the service picks) stays a
+                # property but is not required, so the spec agrees with its export.
+                properties = schema["properties"]
+                for name, value in body.items():
+                    properties.setdefault(name, infer_schema(value))
+                if "required" in schema and "id" in body:
+                    schema["required"] = [n for n in schema["required"] if n in body]
+                    if not schema["required"]:
+                        schema.pop("required")
     for resource, schema in resources.items():
         if schema.get("properties"):
             schemas[_camel(_singular(resource))] = schema
@@ -161,7 +226,7 @@ def build(facts: SpecFacts) -> dict[str, Any]:
 def _operation(endpoint: ApiEndpoint, facts: SpecFacts, schemas: dict[str, Any],
                secured: bool) -> dict[str, Any]:
     examples = _examples_of(endpoint, facts)
-    resource = _camel(_singular(resource_of(endpoint)))
+    resource = _camel(_singular(_record_resource(endpoint, facts.entities)))
     ref = {"$ref": f"#/components/schemas/{resource}"} if resource in schemas else None
     operation: dict[str, Any] = {"operationId": operation_id(endpoint),
                                  "tags": [resource_of(endpoint)]}
@@ -182,8 +247,10 @@ def _operation(endpoint: ApiEndpoint, facts: SpecFacts, schemas: dict[str, Any],
     response: dict[str, Any] = {"description": endpoint.purpose or "Success"}
     shown = next((e for e in examples if e.status == status), None)
     if status != 204:
+        # The record's schema answers with the record (a body with its id); another body
+        # (a signed upload URL, a tracking history) is described by itself.
         if shown is not None and not (isinstance(shown.body, dict) and ref
-                                      and "items" not in shown.body):
+                                      and "items" not in shown.body and "id" in shown.body):
             body_schema = infer_schema(shown.body)
         else:
             body_schema = ref or {"type": "object"}

@@ -35,6 +35,9 @@ _CREATE_TABLE_RE = re.compile(
 # One column line of a CREATE TABLE body: a name, then a type word (constraints skipped).
 _COLUMN_RE = re.compile(r"^\s*\"?([a-z_][a-z0-9_]*)\"?\s+([A-Za-z]+(?:\s*\([^)]*\))?)(.*)$",
                         re.IGNORECASE)
+# A column's list of allowed values: ``CHECK (status IN ('A', 'B'))``.
+_CHECK_IN_RE = re.compile(r"CHECK\s*\(\s*\"?([a-z_][a-z0-9_]*)\"?\s+IN\s*\(([^)]*)\)",
+                          re.IGNORECASE)
 _TABLE_KEYWORDS = frozenset({"constraint", "primary", "unique", "foreign", "check", "exclude"})
 # A response status in the prose before a JSON block: "Response `201 Created`:".
 _STATUS_RE = re.compile(r"\b([1-5]\d\d)\b")
@@ -95,6 +98,8 @@ class Column(NamedTuple):
     name: str
     sql_type: str
     required: bool
+    # The values a ``CHECK (name IN (...))`` allows, in order; empty when it lists none.
+    allowed: tuple[str, ...] = ()
 
 
 class Entity(NamedTuple):
@@ -305,8 +310,12 @@ def _read_entities(facts: SpecFacts) -> None:
                 column = _COLUMN_RE.match(line.split("--")[0])
                 if column and column.group(1).lower() not in _TABLE_KEYWORDS:
                     rest = column.group(3).upper()
+                    listed = _CHECK_IN_RE.search(column.group(3))
+                    allowed = (tuple(re.findall(r"'([^']*)'", listed.group(2)))
+                               if listed and listed.group(1).lower() == column.group(1).lower()
+                               else ())
                     columns.append(Column(column.group(1), column.group(2).upper(),
-                                          "NOT NULL" in rest or "PRIMARY KEY" in rest))
+                                          "NOT NULL" in rest or "PRIMARY KEY" in rest, allowed))
             depth += line.count("(") - line.count(")")
             index += 1
         if name not in seen:

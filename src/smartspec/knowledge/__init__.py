@@ -53,6 +53,10 @@ class Entry(NamedTuple):
     webhook_check: str | None = None
     webhook_settings: tuple[tuple[str, str, str], ...] = ()
     channel: str | None = None  # notification channels: what they deliver (email, sms, push)
+    # Notification channels whose senders each send at a fixed rate: (kind of sender,
+    # messages per second one sender sends), slowest first.
+    send_rates: tuple[tuple[str, int], ...] = ()
+    sender_pool: str | None = None  # what holds a pool of senders ("Messaging Service")
 
 
 def _entry(raw: Mapping[str, Any]) -> Entry:
@@ -68,6 +72,8 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         webhook_settings=tuple((str(n), str(t), str(d))
                                for n, t, d in raw.get("webhook", {}).get("settings", ())),
         channel=raw.get("channel"),
+        send_rates=tuple((str(k), int(r)) for k, r in raw.get("send_rates", ())),
+        sender_pool=raw.get("sender_pool"),
     )
 
 

@@ -131,6 +131,9 @@ class Operation(NamedTuple):
     path: str  # "/api/v1/users/{id}", "Predict", "shipment-events", "daily 02:00 UTC"
     summary: str
     origin: Origin
+    # The lifecycle states this operation moves its entity into (model/lifecycle.py): every
+    # state of a CHECK list after the first is entered by some operation.
+    enters: tuple[str, ...] = ()
 
 
 class Store(NamedTuple):
@@ -212,6 +215,45 @@ class SystemModel(NamedTuple):
     def operations_of(self, entity: str) -> tuple[Operation, ...]:
         return tuple(o for o in self.operations if o.entity == entity)
 
+    def transitions(self, entity: Entity) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """How each state of ``entity`` after the first is entered: (states, ways), the
+        states that the same operations enter grouped together, in the entity's order; a
+        way is how a reader finds the operation (``POST /api/v1/x/{id}/cancel``). A state
+        no operation enters has no ways, which the lifecycle test forbids."""
+        groups: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        for state in entity.states[1:]:
+            ways = tuple(dict.fromkeys(
+                _way(o) for o in self.operations
+                if (o.entity == entity.name and state in o.enters)
+                or f"{entity.name}:{state}" in o.enters))
+            if groups and groups[-1][1] == ways:
+                groups[-1] = ((*groups[-1][0], state), ways)
+            else:
+                groups.append(((state,), ways))
+        return groups
+
+    def guard(self, op: Operation) -> tuple[str, tuple[str, ...]] | None:
+        """(the state ``op`` moves its record to, the states it may move it out of) when it
+        is a lifecycle step with a guard (completing an appointment needs it BOOKED or
+        RESCHEDULED); None otherwise."""
+        from smartspec.model import lifecycle
+        from smartspec.model.build import entity_catalogue
+
+        entity = self.entity(op.entity)
+        if entity is None or not op.enters:
+            return None
+        found = lifecycle.guard(op, entity_catalogue().get(op.entity))
+        if found is None or found[0] not in op.enters:
+            return None
+        allowed = tuple(s for s in found[1] if s in entity.states)
+        return (found[0], allowed) if allowed else None
+
+    @property
+    def primary_operations(self) -> tuple[Operation, ...]:
+        """The operations less the guarded lifecycle steps (capture, promote, no-show): what
+        the system is for, in model order, which a load test or a first test leads with."""
+        return tuple(o for o in self.operations if self.guard(o) is None)
+
     @property
     def system_of_record(self) -> str:
         found = self.store("system-of-record") or self.store("time-series")
@@ -236,9 +278,44 @@ class SystemModel(NamedTuple):
             "rest", "graphql", "grpc", "websocket", "sse")
 
     @property
+    def service_callers(self) -> bool:
+        """Its callers are other services, not people: it is reached only by gRPC (or with
+        mutual TLS) and no person is among its actors. A rate limit then counts per calling
+        service (its client certificate or service account), not per user or per IP."""
+        if any(a.kind == "person" for a in self.actors):
+            return False
+        return self.auth == "mtls" or (bool(self.inbound("grpc")) and not self.inbound(
+            "rest", "graphql", "websocket", "sse", "admin"))
+
+    def sender_pools(self, peak: int) -> list[Any]:
+        """The pool of senders each notification provider of the model needs to send
+        ``peak`` messages a second (knowledge/capacity.py); empty for providers without
+        per-sender rates."""
+        from smartspec.knowledge.capacity import sender_pools
+
+        return sender_pools((p.name for p in self.parties if p.role == "notification-channel"),
+                            peak)
+
+    @property
     def pages(self) -> tuple[Operation, ...]:
         """The admin site's pages and actions: HTML for staff, never part of the JSON API."""
         return tuple(o for o in self.operations if o.interface == "admin")
+
+
+def _way(op: Operation) -> str:
+    """How a reader finds ``op``: its HTTP method and path, its RPC or mutation, the feed it
+    consumes or the job that runs it."""
+    if op.interface in ("rest", "admin"):
+        return f"`{op.method} {op.path}`"
+    if op.interface == "grpc":
+        return f"`{op.path}` (gRPC)"
+    if op.interface == "graphql":
+        return f"`{op.path}` ({'mutation' if op.method == 'mutation' else 'query'})"
+    if op.interface == "hl7v2":
+        return f"HL7 v2 {op.path}"
+    if op.interface == "schedule":
+        return f"the {op.verb} job ({op.path})"
+    return f"`{op.path}` ({op.interface} {op.method})"
 
 
 def to_json(value: Any) -> Any:

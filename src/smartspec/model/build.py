@@ -36,6 +36,7 @@ from smartspec.model import (
     Party,
     Store,
     SystemModel,
+    lifecycle,
 )
 
 TYPE_CHECKING = False
@@ -111,6 +112,8 @@ MONEY_WORDS = frozenset({"payment", "payments", "billing", "wallet", "wallets", 
 TIME_SERIES_ENTITIES = frozenset({"reading", "measurement", "telemetry", "metric",
                                   "tracking_event", "usage_record", "event", "observation",
                                   "driver_location"})
+# Records the service keeps for its own interfaces and never serves through its API.
+INTERNAL_ENTITIES = frozenset({"inbound_message"})
 # Nouns of the description that name people or systems using the service.
 ACTOR_WORDS: dict[str, tuple[str, str]] = {
     "user": ("user", "person"), "users": ("user", "person"),
@@ -238,8 +241,16 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     # Only endpoints the description writes out ("POST /runs starts a run") are stated;
     # detection also proposes endpoints for the nouns it found, which are not.
     stated = tuple(e for e in facts.endpoints if f"{e.method} {e.path}" in description)
+    if entities and any(i.kind == "hl7v2" and i.direction == INBOUND for i in interfaces):
+        # An HL7 v2 sender resends a message it got no ACK for, with the same control id
+        # (MSH-10): the service keeps each message's id, unique, so a resent one is a no-op,
+        # and its ACK, so an interface analyst can see what was applied or refused.
+        entities = (*entities, _entity(
+            "inbound_message", Origin(KNOWLEDGE, "HL7 v2 messages are deduplicated by their "
+                                  "control id (MSH-10)"), {e.name for e in entities}, money))
     operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money,
                              stated, admin_app=_admin_app(name), stores=stores)
+    operations = with_lifecycle(entities, operations, interfaces, parties)
     origins: dict[str, Origin] = {
         "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
         else Origin(DEFAULT, "no payments, billing or wallet described"),
@@ -545,6 +556,11 @@ def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str
                                Origin(DESCRIPTION, "periodic work: "
                                       + ", ".join(verbs[v] for v in ("invoice", "dun")
                                                   if v in verbs))))
+    elif any(p.role == "notification-channel" for p in parties) \
+            and any(e.name == "notification" for e in entities):
+        found.append(Interface("schedule", INBOUND, "scheduler", "the service itself",
+                               Origin(KNOWLEDGE, "queued notifications are sent by a worker "
+                                      "at the providers' send rate")))
     return tuple(found)
 
 
@@ -589,7 +605,7 @@ def _written_by_service(entity: Entity, verbs: dict[str, str], readings: bool,
     """Records the service writes itself, which callers read but never create: its audit
     log (as things happen), readings (as they arrive), alerts it raises on thresholds, and
     invoices its billing job issues at the end of each period."""
-    return (entity.name == "audit_event" or entity.time_column is not None
+    return (entity.name in ("audit_event", "inbound_message") or entity.time_column is not None
             or (entity.name == "alert" and "threshold" in verbs and readings)
             or (entity.name == "invoice" and "invoice" in verbs and "schedule" in kinds))
 
@@ -734,7 +750,8 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
 
     if "grpc" in kinds and "rest" not in kinds:
         for entity in entities:
-            if entity.name != "prediction":  # predictions are what Predict returns
+            # Predictions are what Predict returns; internal records are never served.
+            if entity.name != "prediction" and entity.name not in INTERNAL_ENTITIES:
                 ops.extend(_reads(entity, "grpc", "rpc", f"Get{_pascal(entity.name)}",
                                   f"List{_pascal(entity.plural)}", crud))
         if "infer" in verbs:
@@ -747,7 +764,10 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
         ops.extend(_stated_operations(stated, entities))
     elif "rest" in kinds:
         for entity in entities:
-            if entity.time_column is None:  # readings arrive by ingestion, below
+            # Readings arrive by ingestion, below. The HL7 v2 message log is the interface's
+            # own bookkeeping, read by interface analysts in the database, never served to
+            # the API's callers (patients among them).
+            if entity.time_column is None and entity.name not in INTERNAL_ENTITIES:
                 ops.extend(_rest_resource(entity, by_name.get(entity.owner or ""), verbs,
                                           _written_by_service(entity, verbs, readings, kinds),
                                           crud, entity.name == confirmed))
@@ -867,7 +887,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  f"Turn events from {feed.technology} into "
                                  f"{primary.plural_label}", feed.origin))
     if "graphql" in kinds:
-        for entity in entities:
+        for entity in (e for e in entities if e.name not in INTERNAL_ENTITIES):
             pascal, plural = _pascal(entity.name), _pascal(entity.plural)
             ops.extend(_reads(entity, "graphql", "query", pascal[:1].lower() + pascal[1:],
                               plural[:1].lower() + plural[1:], crud))
@@ -877,7 +897,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                      f"Search {entity.plural_label} by text",
                                      said("search")))
     if "admin" in kinds:
-        for entity in entities:
+        for entity in (e for e in entities if e.name not in INTERNAL_ENTITIES):
             ops.extend(_admin_pages(entity, _written_by_service(entity, verbs, readings,
                                                                 kinds), admin_app))
     if "websocket" in kinds:
@@ -904,10 +924,27 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 ops.append(Operation("dun", "invoice", "schedule", "job", "daily 09:00 UTC",
                                      "Retry failed invoice payments and remind customers",
                                      said("dun")))
+            elif "invoice" in by_name and "OVERDUE" in by_name["invoice"].states:
+                # Without dunning, an unpaid invoice still falls due: the job that watches
+                # due dates is what makes it OVERDUE.
+                ops.append(Operation("mark-overdue", "invoice", "schedule", "job",
+                                     "daily 00:30 UTC",
+                                     "Mark issued invoices past their due date overdue",
+                                     Origin(KNOWLEDGE, "an invoice is overdue after its due "
+                                            "date")))
         if iface.kind == "file":
             ops.append(Operation("import", primary.name, "file", "POST", f"{API}/imports",
                                  f"Import {primary.plural_label} from a CSV file",
                                  iface.origin))
+    channels = [p.name for p in parties if p.role == "notification-channel"]
+    if channels and "notification" in by_name:
+        # Providers are called by one worker draining the notifications table (its outbox)
+        # at each provider's send rate, never inside a request: this is what moves a
+        # notification from queued to sent.
+        ops.append(Operation("send", "notification", "schedule", "job", "every second",
+                             "Send queued notifications within each provider's send rate",
+                             Origin(KNOWLEDGE, f"{' and '.join(channels)} limit how fast "
+                                    "messages are sent")))
     for iface in interfaces:
         if iface.kind == "webhook" and iface.direction == OUTBOUND:
             target = next((e for e in entities if e.states), primary)
@@ -923,6 +960,71 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  f"Publish {primary.label} events to {message.technology}",
                                  message.origin))
     return tuple(dict.fromkeys(ops))
+
+
+def with_lifecycle(entities: tuple[Entity, ...], operations: tuple[Operation, ...],
+                   interfaces: tuple[Interface, ...], parties: tuple[Party, ...] = ()
+                   ) -> tuple[Operation, ...]:
+    """The operations with the states each enters, and a step for each lifecycle state of
+    the catalogue that nothing else moves a record into (an appointment marked completed or
+    a no-show, a model version promoted or retired, a wallet frozen): every state a CHECK
+    list allows is reachable, and by an operation a reader can see.
+
+    A step marked ``"unless": "any"`` is added only when no operation at all enters its
+    state (a payment a provider's callbacks capture needs no capture endpoint); otherwise
+    only when no caller does (the EHR's no-show message does not spare the clinic's own).
+    A step that ``needs`` a party role (approving a refund hands it to a payment provider)
+    appears only where the model has such a party."""
+    catalogue = entity_catalogue()
+    by_name = {e.name: e for e in entities}
+    ops = [o._replace(enters=o.enters or lifecycle.all_enters(o, by_name, catalogue))
+           for o in operations]
+    kinds = {i.kind for i in interfaces if i.direction == INBOUND}
+    for entity in entities:
+        steps = catalogue.get(entity.name, {}).get("steps", ())
+        if not steps or not entity.states:
+            continue
+        own = {step["verb"] for step in steps}
+        for spec in steps:
+            verb, state = spec["verb"], spec["state"]
+            if state not in entity.states or (
+                    spec.get("needs") and not any(p.role == spec["needs"] for p in parties)):
+                continue
+            origin = Origin(KNOWLEDGE, f"{entity.label} lifecycle: {verb} enters {state}")
+            mine = [o for o in ops if o.entity == entity.name]
+            if state == entity.states[0]:
+                # A step that creates the record: only where nothing creates it yet.
+                if any(o.verb in ("create", verb) for o in mine):
+                    continue
+            elif spec.get("unless") == "any":
+                if state in lifecycle.entered(entity, ops):
+                    continue
+            elif any(state in o.enters and o.interface in lifecycle.CALLER_INTERFACES
+                     and o.verb not in ("confirm", *own) for o in mine):
+                # A caller already reaches the state another way (a PATCH of the record);
+                # the catalogue's own steps never hide one another.
+                continue
+            creates = state == entity.states[0]
+            step: Operation | None = None
+            if "rest" in kinds:
+                item = f"{API}/{_url(entity.plural)}"
+                # A step that creates a child record is posted to its collection (a
+                # payment's refunds), any other to the step's own name.
+                path = item if creates else f"{item}/{{id}}/{spec.get('path', verb)}"
+                step = _rest(verb, entity, "POST", path, spec["summary"], origin)
+            elif "grpc" in kinds:
+                step = Operation(verb, entity.name, "grpc", "rpc",
+                                 f"{_pascal(verb.replace('-', '_'))}{_pascal(entity.name)}",
+                                 spec["summary"], origin)
+            elif "graphql" in kinds and not creates:
+                step = Operation(verb, entity.name, "graphql", "mutation",
+                                 f"{verb.replace('-', '')}{_pascal(entity.name)}",
+                                 spec["summary"], origin)
+            if step is not None:
+                derived = lifecycle.all_enters(step, by_name, catalogue)
+                ops.append(step._replace(enters=derived if creates or state in derived
+                                         else (state, *derived)))
+    return tuple(ops)
 
 
 def _reads(entity: Entity, interface: str, method: str, get_name: str, list_name: str,

@@ -97,7 +97,9 @@ def json_schema() -> dict[str, Any]:
             "operations": {"type": "array", "items": _object(["verb", "entity", "interface"], {
                 "verb": _STR, "entity": _STR, "interface": _enum(INTERFACE_KINDS),
                 "method": {"type": "string"}, "path": {"type": "string"},
-                "summary": {"type": "string"}})},
+                "summary": {"type": "string"},
+                "enters": {"type": "array", "items": {
+                    "type": "string", "pattern": "^([a-z][a-z0-9_]*:)?[A-Z][A-Z0-9_]*$"}}})},
             "stores": {"type": "array", "items": _object(["technology", "role"], {
                 "technology": _STR, "role": _enum(STORE_ROLES)})},
             "messaging": {"type": "array", "items": _object(["technology", "semantics",
@@ -117,8 +119,20 @@ def json_schema() -> dict[str, Any]:
 
 
 def dumps(model: SystemModel) -> str:
-    """The model file text: canonical JSON, keys in model order, one trailing newline."""
-    return json.dumps({"schema": 1, **to_json(model)}, indent=2, ensure_ascii=False) + "\n"
+    """The model file text: canonical JSON, keys in model order, one trailing newline.
+
+    An operation's ``enters`` is written only where it differs from what its verb and the
+    entity catalogue give: a file whose states a person edits then stays consistent, the
+    states each operation enters following the new list."""
+    from smartspec.model import lifecycle
+    from smartspec.model.build import entity_catalogue
+
+    data = to_json(model)
+    by_name = {e.name: e for e in model.entities}
+    for op, raw in zip(model.operations, data["operations"], strict=True):
+        if op.enters == lifecycle.all_enters(op, by_name, entity_catalogue()):
+            raw.pop("enters")
+    return json.dumps({"schema": 1, **data}, indent=2, ensure_ascii=False) + "\n"
 
 
 def read_model_file(path: Path) -> SystemModel:
@@ -159,6 +173,8 @@ def model_from_data(data: Any, where: str) -> SystemModel:
         return origin
 
     from smartspec.detect import plural_of
+    from smartspec.model import lifecycle
+    from smartspec.model.build import entity_catalogue
 
     entities = tuple(
         Entity(e["name"], e.get("plural") or plural_of(e["name"]),
@@ -171,10 +187,33 @@ def model_from_data(data: Any, where: str) -> SystemModel:
                e.get("per_owner") if e.get("owner") else None)
         for e in data.get("entities", ()))
     names = {e.name for e in entities}
+    by_name = {e.name: e for e in entities}
     for i, op in enumerate(data.get("operations", ())):
         if op["entity"] not in names:
             raise UsageError(f"--model: {where}: operations[{i}].entity {op['entity']!r} is not "
                              f"an entity of the model; expected one of {', '.join(sorted(names))}")
+        for entered in op.get("enters", ()):
+            # "CAPTURED" is a state of the operation's own entity; "refund:COMPLETED" one
+            # of another entity it moves as a side effect.
+            other, _, state = entered.rpartition(":")
+            owner = other or op["entity"]
+            if owner not in names:
+                raise UsageError(f"--model: {where}: operations[{i}].enters {entered!r} names "
+                                 f"{owner!r}, which is not an entity of the model")
+            states = by_name[owner].states
+            if state not in states[1:]:
+                raise UsageError(
+                    f"--model: {where}: operations[{i}].enters {entered!r} is not a state of "
+                    f"{owner!r} after its first; expected one of "
+                    f"{', '.join(states[1:]) or 'none (it has no later states)'}")
+
+    def operation(o: dict[str, Any]) -> Operation:
+        made = Operation(o["verb"], o["entity"], o["interface"], o.get("method", ""),
+                         o.get("path", ""), o.get("summary", o["verb"]), orig(o))
+        # States a file does not list are those the operation's verb enters (cancel ->
+        # CANCELLED), as for a model smartspec builds.
+        return made._replace(enters=tuple(o["enters"]) if "enters" in o else
+                             lifecycle.all_enters(made, by_name, entity_catalogue()))
     return SystemModel(
         name=data["name"], description=data.get("description", ""),
         domains=tuple(data.get("domains", ())),
@@ -183,9 +222,7 @@ def model_from_data(data: Any, where: str) -> SystemModel:
                                    i.get("peer", "clients"), orig(i))
                          for i in data.get("interfaces", ())),
         entities=entities,
-        operations=tuple(Operation(o["verb"], o["entity"], o["interface"], o.get("method", ""),
-                                   o.get("path", ""), o.get("summary", o["verb"]), orig(o))
-                         for o in data.get("operations", ())),
+        operations=tuple(operation(o) for o in data.get("operations", ())),
         stores=tuple(Store(s["technology"], s["role"], orig(s)) for s in data.get("stores", ())),
         messaging=tuple(Messaging(m["technology"], m["semantics"], m["direction"],
                                   m.get("channel", "events"), orig(m))

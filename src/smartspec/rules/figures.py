@@ -123,7 +123,7 @@ def _prose_lines(ctx: Context) -> Iterator[tuple[int, str]]:
     "SS206", "figures", severity="error",
     description="Stated figures add up: P99 >= P95 >= P50; availability and its downtime "
                 "agree; a retry schedule fits its deadline; pool size x instances fits a "
-                "stated connection limit.",
+                "stated connection limit; a pool of senders covers its stated peak.",
     **rule_words("figures")
 )
 def figures(ctx: Context) -> Iterator[Hit]:
@@ -140,6 +140,8 @@ def figures(ctx: Context) -> Iterator[Hit]:
     yield from _retry_deadlines(ctx)
     if _states_limit(ctx):
         yield from _pool_limit(_pool_lines(ctx))
+    if "pool holds" in prose:
+        yield from _sender_pools(ctx)
 
 
 def _pool_lines(ctx: Context) -> list[tuple[int, str]]:
@@ -379,6 +381,37 @@ def _section_lines_with(prose: str, offsets: list[int], start: int, end: int,
             found.add(bisect_right(offsets, begin + at) - 1)
             at = chunk.find(word, at + 1)
     return sorted(found)
+
+
+# A provider's senders stated as a pool for a peak: "one long code sends 1 message/s and one
+# short code 100 messages/s, so the 600 messages/s peak goes through a Messaging Service
+# whose pool holds 6 short codes (600 messages/s together)".
+_SEND_POOL_RE = lazy_re(r"(?i)\bthe ([\d,]+) messages?/s peak\b.*?\bpool holds (\d+) ([a-z -]+?)s? "
+                        r"\(([\d,]+) messages?/s together\)")
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _sender_pools(ctx: Context) -> Iterator[Hit]:
+    """A pool of senders sends what its senders send together, and that covers the peak it
+    is stated for: 6 short codes at 100 messages/s are 600 messages/s, not a 1,000 peak."""
+    lines, fenced = ctx.doc.lines, ctx.doc.fenced
+    for index in ctx.lines_with(("pool holds",)):
+        if fenced[index]:
+            continue
+        line = lines[index]
+        for match in _SEND_POOL_RE.finditer(line):
+            peak, count, kind, together = (_number(match.group(1)), int(match.group(2)),
+                                           match.group(3).strip(), _number(match.group(4)))
+            rate = re.search(r"(?i)\bone " + re.escape(kind) + r"s? (?:sends )?([\d,]+) "
+                             r"messages?/s", line)
+            total = count * _number(rate.group(1)) if rate else together
+            if total != together or together < peak:
+                yield Hit(index, "sender-pool-short", {
+                    "count": str(count), "kind": kind, "total": f"{total:,}",
+                    "stated": f"{together:,}", "peak": f"{peak:,}"})
 
 
 def _pool_limit(lines: list[tuple[int, str]]) -> Iterator[Hit]:
