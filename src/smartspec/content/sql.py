@@ -57,6 +57,11 @@ class Column(NamedTuple):
     def parent(self) -> str | None:
         return self.references.split("(")[0] if self.references else None
 
+    @property
+    def allowed(self) -> list[str]:
+        """The values the column's CHECK list allows (``[]`` for a column without one)."""
+        return re.findall(r"'([^']+)'", self.check or "")
+
 
 class Table:
     """One table: its columns and keys, and the DDL that comes with it. A plain slotted class
@@ -117,7 +122,10 @@ class Table:
         for c in self.columns:
             keys = [k for k, on in (("PK", c.name in self.primary_key), ("FK", c.name in fks),
                                     ("UK", c.unique and c.name not in self.primary_key)) if on]
-            lines.append(f"        {c.er_type} {c.name}" + (f" {', '.join(keys)}" if keys else ""))
+            line = f"        {c.er_type} {c.name}" + (f" {', '.join(keys)}" if keys else "")
+            # A status column's states, so that the diagram shows each entity's lifecycle.
+            allowed = c.allowed
+            lines.append(f'{line} "{", ".join(allowed)}"' if allowed else line)
         lines.append("    }")
         return lines
 

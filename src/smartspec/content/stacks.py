@@ -575,7 +575,7 @@ def _state_before(verb: str, target: str, states: tuple[str, ...]) -> str:
 
 def _check_values(column: Column | None) -> list[str]:
     """The values a column's CHECK list allows (``[]`` for no column or no list)."""
-    return re.findall(r"'([^']+)'", column.check or "") if column is not None else []
+    return column.allowed if column is not None else []
 
 
 # SQL type -> the model attribute kind, for a column the table has and the entity lacks
