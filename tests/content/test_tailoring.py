@@ -235,3 +235,23 @@ def test_a_refresh_spends_the_refresh_token_the_sign_in_issued() -> None:
     refresh = accounts.split("POST /api/v1/auth/refresh", 1)[1]
     assert json.loads(refresh.split("\n\n", 1)[1].split("```", 1)[0])["refresh_token"] == issued
     assert json.loads(fences(accounts, "json")[-1])["refresh_token"] != issued
+
+
+def test_endpoints_that_cannot_take_a_bearer_token_are_named_as_exceptions() -> None:
+    """A token endpoint cannot demand the token it issues, nor a provider's callback a token
+    the provider never had: the API conventions name them, and every other spec says every
+    endpoint."""
+    def authentication(name: str) -> str:
+        # The section is "API Specification", or "API Documentation" in a backend-service spec.
+        return next(line for line in section(spec(name), "API ").splitlines()
+                    if line.startswith("- Authentication:"))
+
+    accounts = authentication("system-user-accounts")
+    assert ("every endpoint except `POST /api/v1/auth/token` and `POST /api/v1/auth/refresh`, "
+            "which take credentials or a refresh token") in accounts
+    notifications = authentication("system-notifications")
+    assert ("every endpoint except `POST /api/v1/webhooks/sendgrid` and "
+            "`POST /api/v1/webhooks/twilio`, called by the provider and verified by its "
+            "signature instead") in notifications
+    plain = authentication("system-document-vault")
+    assert "header on every endpoint;" in plain and "except" not in plain
