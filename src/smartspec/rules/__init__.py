@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from smartspec import specfile, wordgroups
 from smartspec.document import Document, parse
@@ -32,6 +32,7 @@ from smartspec.rules.context import Context
 from smartspec.rules.keywords import WordMatcher
 from smartspec.rules.messages import message
 from smartspec.rules.output import render_markdown, render_text, report_json, summary_line
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.config import Settings

@@ -9,7 +9,9 @@ severity resolved from config, so a rule never decides its own severity.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
+
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.rules.context import Context

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import NamedTuple
 
 from smartspec.lazyre import lazy_re
 from smartspec.rules.context import CodeBlock, Context, LineIndex, blank_out, per_text
+from smartspec.tuples import NamedTuple
 
 # The info-string words of each language family.
 LANGUAGES: dict[str, str] = {

@@ -21,13 +21,14 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property, lru_cache
 from itertools import accumulate
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from smartspec import catalog
 from smartspec.document import FENCE_RE, Document, Section, clear_heading_memo
 from smartspec.lazyre import lazy_re
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
+from smartspec.tuples import NamedTuple
 from smartspec.wordgroups import word_pattern
 
 # Blanked out of prose before keyword search (each replaced by spaces of the same length):

@@ -16,10 +16,11 @@ import json
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from smartspec.lazyre import lazy_re
 from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
+from smartspec.tuples import NamedTuple
 
 _CREATE_TABLE_RE = lazy_re(
     r"(?i)CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
