@@ -18,18 +18,11 @@ before. Only the class syntax is offered (``class Name(NamedTuple): field: type`
 
 from __future__ import annotations
 
+from operator import itemgetter
 from types import FunctionType
 from typing import TYPE_CHECKING, Any, Generic
 
 __all__ = ["NamedTuple"]
-
-try:  # the C descriptor collections.namedtuple gives each field
-    from collections import _tuplegetter  # type: ignore[attr-defined]
-except ImportError:  # another Python: a property reads the item (the same value, slower)
-    from operator import itemgetter
-
-    def _tuplegetter(index: int, doc: str) -> Any:
-        return property(itemgetter(index), doc=doc)
 
 # What a class body may not set (the namedtuple makes them) and what it sets that the
 # namedtuple already has right.
@@ -122,7 +115,7 @@ def _namedtuple(typename: str, fields: tuple[str, ...], defaults: list[Any],
         "__module__": module,
     }
     for index, name in enumerate(fields):
-        namespace[name] = _tuplegetter(index, f"Alias for field number {index}")
+        namespace[name] = property(itemgetter(index), doc=f"Alias for field number {index}")
     return type(typename, (tuple,), namespace)
 
 
