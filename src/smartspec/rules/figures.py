@@ -39,7 +39,8 @@ _DURATION = r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"(?![A-Za-z])"
 # string tests, instead of each compiling a pattern of its own around the same duration.
 _DURATION_RE = lazy_re(_DURATION)
 # "P50: < 100ms", "p99 latency ≤ 1.2 s", "| P95 | 200 ms |": a percentile, then within 24
-# characters that are neither digits nor a line break, a duration (``_percentile_figures``).
+# characters that are neither ASCII digits nor a line break, a duration
+# (``_percentile_figures``).
 _PERCENTILE_GAP = 24
 _NOT_IN_GAP = frozenset("0123456789\n")
 # Literal-led patterns and words: the regex engine (or str.find) skips to them, where a
@@ -219,9 +220,8 @@ def _percentile_figures(line: str) -> list[tuple[str, str, str]]:
     """(percentile, value, unit) of each "P95: 200ms" on a line: "P" or "p" and two digits
     (not inside a word or a number), then a duration after at most ``_PERCENTILE_GAP``
     characters that are neither ASCII digits nor a line break; the nearest such duration.
-    Read as the single pattern ``(?<![\\w.])[Pp](\\d{2}(?:\\.\\d+)?)(?![\\d.])[^0-9\\n]{0,24}?``
-    followed by the duration would read it, from the percentile scanner and the one
-    duration scanner."""
+    What ``(?<![\\w.])[Pp](\\d{2}(?:\\.\\d+)?)(?![\\d.])[^0-9\\n]{0,24}?`` followed by a
+    duration finds, read with the percentile scanner and the one duration scanner."""
     found = []
     resume = 0  # a match is never read inside the one before it
     for label in _ANY_PERCENTILE_RE.finditer(line):
