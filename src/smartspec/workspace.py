@@ -21,6 +21,7 @@ from smartspec.errors import DocumentError, SmartspecError, UsageError, Workspac
 from smartspec.fsutil import INDEX_IDS_FILE, LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
 from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
+from smartspec.lazyre import lazy_re
 from smartspec.markers import escape_line_breaks
 from smartspec.registry import FOLDER as REGISTRY_FOLDER
 from smartspec.registry import FOREIGN_REGISTRY_FALLBACK, REGISTRY_SCHEMA, USUAL_NAME, is_foreign
@@ -30,13 +31,18 @@ from smartspec.registry import read as read_registry_file
 from smartspec.tuples import NamedTuple
 
 
+def _backup_names(kind: str) -> str:
+    return rf"^{kind}\.backup-(\d{{8}}-\d{{6}})(?:-(\d+))?\.md$"
+
+
 def backup_pattern(kind: str = "spec") -> re.Pattern[str]:
     """The names of a file's backups: ``<kind>.backup-YYYYMMDD-HHMMSS[-N].md`` (kind is spec,
     plan or tasks)."""
-    return re.compile(rf"^{kind}\.backup-(\d{{8}}-\d{{6}})(?:-(\d+))?\.md$")
+    return re.compile(_backup_names(kind))
 
 
-BACKUP_RE = backup_pattern("spec")
+# A spec's backups, for restore: compiled when first asked, not by every run that writes.
+BACKUP_RE = lazy_re(_backup_names("spec"))
 LOCK_TIMEOUT_ENV = "SMARTSPEC_LOCK_TIMEOUT"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
