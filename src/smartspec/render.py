@@ -15,7 +15,6 @@ import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from smartspec.content.proto import graphql_sdl, proto_for
 from smartspec.content.services import service_targets
 from smartspec.content.sql import schema_for
 from smartspec.content.stacks import code_subject, stack_for
@@ -202,10 +201,24 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
         "schema": schema_for(plan),
         "service_targets": service_targets(plan),
         "ref": lambda key: _reference(plan, key),
-        "proto_for": proto_for,
-        "graphql_sdl": graphql_sdl,
+        "proto_for": _proto_for,
+        "graphql_sdl": _graphql_sdl,
         "packs": material_for(plan),
     }
+
+
+# The API section's protobuf and GraphQL schemas, imported when a spec has that section (a
+# financial spec has none).
+def _proto_for(model: Any) -> Any:
+    from smartspec.content.proto import proto_for
+
+    return proto_for(model)
+
+
+def _graphql_sdl(model: Any) -> Any:
+    from smartspec.content.proto import graphql_sdl
+
+    return graphql_sdl(model)
 
 
 def _reference(plan: SpecPlan, key: str) -> str:
