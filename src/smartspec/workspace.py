@@ -235,6 +235,8 @@ class Workspace(NamedTuple):
         # (0o666: the umask takes away what the user does not want others to have.)
         try:
             os.write(fd, (line + "\n").encode("utf-8"))
+            # The run's line reaches the disk with the files it names: after a power loss
+            # the log still says which run wrote them (an append, so no folder to sync).
             os.fsync(fd)
         finally:
             os.close(fd)
