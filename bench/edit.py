@@ -1,6 +1,6 @@
 """Edit time for specs of about 20 KB, 200 KB and 2 MB, as ratios, run side by side.
 
-    python bench/edit.py [--rounds 5] [--sizes 20,200,2000]
+    python bench/edit.py [--rounds 5] [--sizes 20,200,2000] [--baseline OLD_SRC]
 
 Each spec is a small spec from ``smartspec new`` padded with sections a person wrote
 (prose, a table, a code block; the person also edited one generated section), so an edit has
@@ -14,6 +14,10 @@ to carry every byte of them. Every round, for every size, in turn:
   about sections, critical blocks or the registry);
 - the same edit through the API in this process (``smartspec.runs.edit.edit``), without
   start-up, to show how the work itself grows with size.
+
+With ``--baseline OLD_SRC`` (a copy of an older ``src`` folder) the older package's edit runs
+right after this one's in every round (each edit flips the level the spec has, so both
+rewrite it): before and after under the same load.
 
 Medians are printed with ratios to the yardstick and to the 20 KB spec. Growth is about
 linear when ten times the bytes costs about ten times the in-process time (target: <= 15x per
@@ -76,16 +80,17 @@ def environment(cache: Path) -> dict[str, str]:
     return env
 
 
-def timed(argv: list[str], cwd: Path, env: dict[str, str], *, peer: bool = False) -> float:
+def timed(argv: list[str], cwd: Path, env: dict[str, str], *, peer: bool = False,
+          what: str = "") -> float:
     """Wall time of one process; its CPU time (user + system) goes to ``CPU[(cwd, what)]``
-    (what: "pass" for the yardstick, "edit" for an edit)."""
+    (what: "pass" for the yardstick, "edit" for an edit, unless given)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, cwd=cwd, env=env, check=False, stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    what = "pass" if argv[-1] == "pass" else "edit" if "edit" in argv else argv[0]
+    what = what or ("pass" if argv[-1] == "pass" else "edit" if "edit" in argv else argv[0])
     CPU.setdefault((str(cwd), what), []).append(
         (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     # git merge-file exits with the number of conflicts it left (up to 127); 255 = failure.
@@ -140,6 +145,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sizes", default="20,200,2000", help="KB, comma-separated")
+    parser.add_argument("--baseline", metavar="OLD_SRC",
+                        help="a copy of an older src folder: its smartspec edit runs in every "
+                             "round too (OLD_SRC first on PYTHONPATH), right after this one's")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     peer = shutil.which("git") is not None
@@ -157,24 +165,37 @@ def main() -> None:
             old_text, theirs = peer_inputs(scratch / "peer", env)
         samples: dict[str, dict[int, list[float]]] = {
             name: {kb: [] for kb in sizes}
-            for name in ("python -c pass", "smartspec edit", "git merge-file", "edit (API)")}
+            for name in ("python -c pass", "smartspec edit", "smartspec edit (baseline)",
+                         "git merge-file", "edit (API)")}
+        # The level each spec has now: every edit asks for the other one, so that each really
+        # rewrites the spec (backup, registry, index, report), whatever ran before it.
+        level = dict.fromkeys(sizes, LEVELS[0])
+
+        def flip(kb: int) -> str:
+            level[kb] = LEVELS[1 - LEVELS.index(level[kb])]
+            return level[kb]
+
         os.environ["SOURCE_DATE_EPOCH"] = EPOCH
         for round_number in range(args.rounds + 1):
             for kb in sizes:
                 spec = projects[kb]
                 root = spec.parents[3]
-                flag = LEVELS[(round_number + 1) % 2]
+                flag = flip(kb)
                 times = {
                     "python -c pass": timed([sys.executable, "-c", "pass"], root, env),
                     "smartspec edit": timed([*command(), "edit", REL, flag], root, env),
                 }
+                if args.baseline:
+                    times["smartspec edit (baseline)"] = timed(
+                        [sys.executable, "-m", "smartspec", "edit", REL, flip(kb)], root,
+                        {**env, "PYTHONPATH": args.baseline}, what="baseline")
                 if peer:
                     ours = scratch / "peer" / f"ours-{kb}.md"
                     shutil.copyfile(spec, ours)
                     times["git merge-file"] = timed(
                         ["git", "merge-file", "-p", "--quiet", str(ours), str(old_text), str(theirs)],
                         scratch / "peer", env, peer=True)
-                options = Options(performance=LEVELS[round_number % 2].split("=")[1])
+                options = Options(performance=flip(kb).split("=")[1])
                 start = time.perf_counter()
                 edit(spec, options, cwd=root, argv=["edit"])
                 times["edit (API)"] = time.perf_counter() - start
@@ -187,7 +208,8 @@ def main() -> None:
     print(f"{'size':>8} {'bytes':>10} {'what':<16} {'median ms':>10} {'x python':>9} "
           f"{'x 20 KB':>8}")
     first = sizes[0]
-    for name in ("python -c pass", "smartspec edit", "git merge-file", "edit (API)"):
+    for name in ("python -c pass", "smartspec edit", "smartspec edit (baseline)",
+                 "git merge-file", "edit (API)"):
         if not samples[name][first]:
             continue
         smallest = statistics.median(samples[name][first])
@@ -214,6 +236,10 @@ def main() -> None:
         cpu_base, cpu = (statistics.median(CPU[(root, what)]) for what in ("pass", "edit"))
         print(f"{kb} KB: smartspec edit takes {cpu * 1000:.1f} ms of CPU = {cpu / cpu_base:.1f}x "
               f"python -c pass ({cpu_base * 1000:.1f} ms)")
+        if args.baseline:
+            old = statistics.median(CPU[(root, "baseline")])
+            print(f"{kb} KB: the baseline's edit takes {old * 1000:.1f} ms of CPU = "
+                  f"{old / cpu_base:.1f}x")
     print(f"({args.rounds} rounds, interleaved; Python {sys.version.split()[0]}; load average "
           f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)")
 

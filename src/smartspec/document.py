@@ -15,6 +15,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from itertools import islice
 
+from smartspec.lazyre import lazy_re
 from smartspec.markers import (
     ANY_META_RE,
     BUILTIN_CRITICAL,
@@ -34,8 +35,9 @@ SETTINGS_PREFIX = "<!-- smartspec:"
 
 
 # ATX headings (CommonMark): up to 3 spaces of indent, 1-6 '#', then a space or end of line;
-# an optional closing run of '#' is dropped.
-HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# an optional closing run of '#' is dropped. The definition the scanner's string tests are
+# held to (``_heading_parts``); compiled only where it is asked: the scanner does not use it.
+HEADING_RE = lazy_re(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 # A section number in a heading: "3. Title", "3) Title", "3.1 Title", "3.1. Title".
 NUMBER_RE = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
 # Fence openers: ``` or ~~~ (3 or more), indented at most 3 spaces. Backtick fences may not

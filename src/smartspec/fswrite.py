@@ -27,13 +27,20 @@ def default_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> None:
+def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None,
+                 durable: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     Temp file in the same folder, fsync, rename over the target, fsync the folder (once per
     lock held, see ``locked``). An existing file's permission bits are kept; a new file gets
     ``mode`` (a backup takes its spec's) or what the umask allows. The caller must hold the
     lock that covers ``path``.
+
+    ``durable=False`` is for a file that only records a run (a report): it is still renamed
+    into place whole, so no process ever reads half of it, but neither it nor its folder is
+    synced. Only a power loss within seconds of the run can cost it (the file may then be
+    missing or empty); nothing reads it back, and the run's spec, registry and index are
+    synced as always.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     refuse_links(path)
@@ -50,13 +57,20 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> N
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                # The bytes reach the disk before the rename can: after a power loss the
+                # name holds the old file or the whole new one, never a new empty file.
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, mode if mode is not None else default_file_mode())
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+    if not durable:
+        return
+    # The rename itself is an entry of the folder: synced so that the new name survives a
+    # power loss (once per folder per lock held, see ``locked``).
     if _HELD[0]:
         _UNSYNCED.add(path.parent)
     else:

@@ -15,10 +15,7 @@ import re
 import sys
 from functools import cache, lru_cache
 
-from smartspec.content.proto import graphql_sdl, proto_for
-from smartspec.content.services import service_targets
 from smartspec.content.sql import schema_for
-from smartspec.content.stacks import code_subject, stack_for
 from smartspec.content.system import describe_system
 from smartspec.domains import material_for
 from smartspec.lazyre import lazy_re
@@ -197,16 +194,49 @@ def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:
         "targets": targets_for(plan.profile, plan.domains, staff_only=plan.model.staff_only),
         "related": related,
         "system": describe_system(plan),
-        "stack": stack_for(plan),
-        # The DI and saga examples' subject: only their sections ask for it.
-        "code": Deferred(lambda: code_subject(plan)),
+        # The stack, the code examples' subject, the per-service targets and the domain
+        # material are made when a section first asks: a compact spec asks for none of them.
+        "stack": Deferred(lambda: _stack(plan)),
+        "code": Deferred(lambda: _code_subject(plan)),
         "schema": schema_for(plan),
-        "service_targets": service_targets(plan),
+        "service_targets": Deferred(lambda: _service_targets(plan)),
         "ref": lambda key: _reference(plan, key),
-        "proto_for": proto_for,
-        "graphql_sdl": graphql_sdl,
-        "packs": material_for(plan),
+        "proto_for": _proto_for,
+        "graphql_sdl": _graphql_sdl,
+        "packs": Deferred(lambda: material_for(plan)),
     }
+
+
+def _stack(plan: SpecPlan) -> Any:
+    from smartspec.content.stacks import stack_for
+
+    return stack_for(plan)
+
+
+def _code_subject(plan: SpecPlan) -> Any:
+    from smartspec.content.stacks import code_subject
+
+    return code_subject(plan)
+
+
+def _service_targets(plan: SpecPlan) -> Any:
+    from smartspec.content.services import service_targets
+
+    return service_targets(plan)
+
+
+# The API section's protobuf and GraphQL schemas, imported when a spec has that section (a
+# financial spec has none).
+def _proto_for(model: Any) -> Any:
+    from smartspec.content.proto import proto_for
+
+    return proto_for(model)
+
+
+def _graphql_sdl(model: Any) -> Any:
+    from smartspec.content.proto import graphql_sdl
+
+    return graphql_sdl(model)
 
 
 def _reference(plan: SpecPlan, key: str) -> str:

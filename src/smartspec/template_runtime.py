@@ -395,6 +395,9 @@ def _pass(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+_TUPLE_GETITEM = tuple.__getitem__
+
+
 class Environment:
     """What compiled code reads from ``environment``: the undefined type, concat, filters,
     tests, globals, attribute and item lookup, and the other compiled templates (for
@@ -431,6 +434,14 @@ class Environment:
             return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(argument, str) and getattr(type(obj), "__getitem__",
+                                                 _TUPLE_GETITEM) is _TUPLE_GETITEM:
+            # A record (a tuple, or an object without items) has no item by name: asking for
+            # one only raises before the attribute answers (``map(attribute=...)`` on records).
+            try:
+                return getattr(obj, argument)
+            except AttributeError:
+                return self.undefined(obj=obj, name=argument)
         try:
             return obj[argument]
         except (AttributeError, TypeError, LookupError):

@@ -79,8 +79,13 @@ def _constructor(typename: str, fields: tuple[str, ...], defaults: tuple[Any, ..
     new = FunctionType(code.replace(co_varnames=("_cls", *fields)), _NEW_GLOBALS, "__new__",
                        defaults or None)
     new.__qualname__ = f"{typename}.__new__"
-    new.__doc__ = f"Create new instance of {typename}({', '.join(fields)})"
+    new.__doc__ = f"Create new instance of {typename}({_arg_list(fields)})"
     return new
+
+
+def _arg_list(fields: tuple[str, ...]) -> str:
+    """The fields as namedtuple writes them in its docstrings (a lone field with a comma)."""
+    return ", ".join(fields) + ("," if len(fields) == 1 else "")
 
 
 # Field i of every record is read by the getter namedtuple makes for position i; it holds
@@ -168,7 +173,7 @@ class _NamedTupleMeta(type):
         names = tuple(fields)
         defaults = tuple(body[name] for name in with_default)
         namespace: dict[str, Any] = {
-            "__doc__": f"{typename}({', '.join(names)})", "__slots__": (), "_fields": names,
+            "__doc__": f"{typename}({_arg_list(names)})", "__slots__": (), "_fields": names,
             "_field_defaults": dict(zip(with_default, defaults, strict=True)),
             "__new__": _constructor(typename, names, defaults), **_methods(typename),
             "__match_args__": names, **dict(zip(names, _field_getters(len(names)), strict=True))}

@@ -19,6 +19,7 @@ from smartspec.errors import DocumentError, SmartspecError, UsageError, Workspac
 from smartspec.fsutil import INDEX_IDS_FILE, LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
 from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
+from smartspec.lazyre import lazy_re
 from smartspec.markers import escape_line_breaks
 from smartspec.registry import FOLDER as REGISTRY_FOLDER
 from smartspec.registry import FOREIGN_REGISTRY_FALLBACK, REGISTRY_SCHEMA, USUAL_NAME, is_foreign
@@ -32,13 +33,18 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+def _backup_names(kind: str) -> str:
+    return rf"^{kind}\.backup-(\d{{8}}-\d{{6}})(?:-(\d+))?\.md$"
+
+
 def backup_pattern(kind: str = "spec") -> re.Pattern[str]:
     """The names of a file's backups: ``<kind>.backup-YYYYMMDD-HHMMSS[-N].md`` (kind is spec,
     plan or tasks)."""
-    return re.compile(rf"^{kind}\.backup-(\d{{8}}-\d{{6}})(?:-(\d+))?\.md$")
+    return re.compile(_backup_names(kind))
 
 
-BACKUP_RE = backup_pattern("spec")
+# A spec's backups, for restore: compiled when first asked, not by every run that writes.
+BACKUP_RE = lazy_re(_backup_names("spec"))
 LOCK_TIMEOUT_ENV = "SMARTSPEC_LOCK_TIMEOUT"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
@@ -215,10 +221,13 @@ class Workspace(NamedTuple):
         return free_name(self.reports_dir(spec_id) / f"{kind}-report-{stamp(now)}.md")
 
     def write_report(self, path: Path, markdown: str, data: dict[str, Any]) -> None:
-        atomic_write(path, markdown)
+        """A run's report and its JSON twin, each renamed into place whole but not synced
+        (``durable=False``): a report records a run and nothing reads it back, so it is not
+        worth two waits for the disk on every run (four with the validation report)."""
+        atomic_write(path, markdown, durable=False)
         atomic_write(path.with_suffix(".json"),
                      escape_line_breaks(json.dumps(data, indent=2, ensure_ascii=False,
-                                                   sort_keys=True)) + "\n")
+                                                   sort_keys=True)) + "\n", durable=False)
 
     def append_trace(self, record: dict[str, Any]) -> None:
         line = escape_line_breaks(json.dumps(record, ensure_ascii=False, sort_keys=True,
@@ -229,6 +238,8 @@ class Workspace(NamedTuple):
         # (0o666: the umask takes away what the user does not want others to have.)
         try:
             os.write(fd, (line + "\n").encode("utf-8"))
+            # The run's line reaches the disk with the files it names: after a power loss
+            # the log still says which run wrote them (an append, so no folder to sync).
             os.fsync(fd)
         finally:
             os.close(fd)

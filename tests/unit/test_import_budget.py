@@ -261,12 +261,14 @@ def test_new_and_edit_make_their_records_cheaply(tmp_path: Path) -> None:
 
 def test_compact_new_renders_no_code_examples(tmp_path: Path) -> None:
     # Compact mode has no DI or saga section: the code examples' subject (and the sample
-    # values and tokens it is made of) is never asked for, so never made.
+    # values and tokens it is made of) is never asked for, so never made; nor are the stack,
+    # the per-service targets and the domain material, which no compact section shows.
     code, modules = _modules(tmp_path, "new", "notes", "A notes service with a REST API",
                              "--profile=basic", "--mode=compact")
     assert code in (0, 1)
-    assert "smartspec.content.stacks" in modules
-    assert _loaded(modules, ("smartspec.content.examples", "base64")) == []
+    assert "smartspec.render" in modules and "smartspec.content.sql" in modules
+    assert _loaded(modules, ("smartspec.content.examples", "base64", "smartspec.content.stacks",
+                             "smartspec.content.services")) == []
     assert _loaded(modules, STDLIB_NOT_FOR_NEW) == []
 
 

@@ -179,3 +179,50 @@ def test_made_as_namedtuple_makes_it_without_compiling_per_class() -> None:
     with pytest.raises(ValueError, match="cannot start with an underscore"):
         class Hidden(tuples.NamedTuple):
             _secret: str
+
+
+class Single(tuples.NamedTuple):
+    only: str
+
+
+class TypedSingle(typing.NamedTuple):
+    only: str
+
+
+def test_shared_parts_behave_as_namedtuple_methods() -> None:
+    # __new__ is one code per number of fields, renamed to the class's fields: its signature,
+    # defaults and refusals are the namedtuple's.
+    import copy
+    import inspect
+
+    ours, theirs = inspect.signature(Point), inspect.signature(TypedPoint)
+    assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == [
+        (p.name, p.kind, p.default) for p in theirs.parameters.values()]
+    assert Point.__new__.__qualname__ == "Point.__new__"
+    assert Single("a") == TypedSingle("a") == ("a",)
+    assert Single(only="b").only == "b"
+    assert Point.__match_args__ == TypedPoint.__match_args__
+    assert Point.__doc__ == "A point with an optional label."
+    assert Single.__doc__ == TypedSingle.__doc__.replace("Typed", "") == "Single(only,)"
+    assert Single.__new__.__doc__ == TypedSingle.__new__.__doc__.replace("Typed", "")
+    with pytest.raises(TypeError, match="Expected 4 arguments, got 2"):
+        Point._make([1, 2])
+    with pytest.raises(ValueError, match="unexpected field names: \\['z'\\]"):
+        Point(1, 2)._replace(z=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="takes from 3 to 5 positional arguments but 6"):
+        Point(1, 2, None, (), 5)  # type: ignore[call-arg]
+    point = Point(1, 2, "p", ("t",))
+    assert copy.copy(point) == copy.deepcopy(point) == point
+    assert type(copy.deepcopy(point)) is Point
+    assert Point.x.__doc__ == TypedPoint.x.__doc__
+    match point:
+        case Point(x, y, label):
+            assert (x, y, label) == (1, 2, "p")
+        case _:
+            pytest.fail("a record matches its own class pattern")
+
+
+def test_field_names_as_namedtuple_allows() -> None:
+    with pytest.raises(ValueError, match="cannot start with an underscore: '_cls'"):
+        class Hidden(tuples.NamedTuple):
+            _cls: int

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
 
-from smartspec.lazyre import lazy_re, search_words
+from smartspec.lazyre import FOLDS_TO_ASCII, is_word_char, lazy_re, search_words
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import Context, per_text
 from smartspec.rules.messages import rule_words
@@ -34,9 +34,15 @@ _UNIT_SECONDS = {
 }
 _UNIT = r"(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)"
 _DURATION = r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"(?![A-Za-z])"
-
-# "P50: < 100ms", "p99 latency ≤ 1.2 s", "| P95 | 200 ms |"
-_PERCENTILE_RE = lazy_re(r"(?<![\w.])[Pp](\d{2}(?:\.\d+)?)(?![\d.])[^0-9\n]{0,24}?" + _DURATION)
+# One scanner for every duration the rule reads ("200ms", "1.5 s", "30 seconds"): the
+# percentiles, the retry schedules and the deadlines are found around its matches with
+# string tests, instead of each compiling a pattern of its own around the same duration.
+_DURATION_RE = lazy_re(_DURATION)
+# "P50: < 100ms", "p99 latency ≤ 1.2 s", "| P95 | 200 ms |": a percentile, then within 24
+# characters that are neither ASCII digits nor a line break, a duration
+# (``_percentile_figures``).
+_PERCENTILE_GAP = 24
+_NOT_IN_GAP = frozenset("0123456789\n")
 # Literal-led patterns and words: the regex engine (or str.find) skips to them, where a
 # pattern that starts with a look-behind or a case-insensitive alternation would be tried
 # at every position of the spec.
@@ -75,14 +81,21 @@ _MULTIPLEXER_WORDS = ("pgbouncer", "pgpool", "rds proxy", "odyssey", "connection
 _DOWNTIME_RE = lazy_re(
     r"(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)\s*"
     r"(?:/|per|a|each|every)\s*(?:(30|31|28)-day\s+)?(year|yr|month|mo|week|day)\b")
-# A retry delay list: "backoff 1s, 5s, 30s", "(1s, 5s, 30s)", "1s -> 5s -> 30s".
-_SCHEDULE_RE = lazy_re(
-    _DURATION + r"(?:\s*(?:,|→|->|then|and|,\s*then)\s*" + r"\d+(?:\.\d+)?\s*" + _UNIT
-    + r"(?![A-Za-z]))+")
+# A retry delay list: "backoff 1s, 5s, 30s", "(1s, 5s, 30s)", "1s -> 5s -> 30s": durations
+# with one of these between each two (spaces around it allowed), ``_schedules``.
+_SCHEDULE_SEPARATORS = frozenset({",", "→", "->", "then", "and"})
 _RETRY_WORDS_RE = lazy_re(r"(?i)\bretr(?:y|ies|ied|ying)\b|\bback-?off\b|ลองใหม่")
+# "within 5 minutes", "deadline of 30s", "total timeout: 2 min", "overall budget of 10s",
+# "budget of 1 hour", in any case: what ``_deadline_figures`` reads; the pattern itself is
+# asked only for a line with a letter IGNORECASE takes for an ASCII one.
 _DEADLINE_RE = lazy_re(
     r"(?i)\b(?:within|deadline(?:\s+of)?|total\s+(?:timeout|budget)(?:\s+of)?|"
     r"overall\s+(?:timeout|budget)(?:\s+of)?|budget\s+of)\s*:?\s*" + _DURATION)
+# The words a deadline starts with, and what may follow each before the duration.
+_DEADLINE_LEADS = {"within": ((),), "deadline": (("of",), ()),
+                   "total": (("timeout", "of"), ("timeout",), ("budget", "of"), ("budget",)),
+                   "overall": (("timeout", "of"), ("timeout",), ("budget", "of"), ("budget",)),
+                   "budget": (("of",),)}
 _DEADLINE_CONTEXT_RE = lazy_re(
     r"(?i)timeout|time out|times out|deadline|budget|finish|complete|compensat|give up|"
     r"abandon|expire")
@@ -101,8 +114,13 @@ _LIMIT_RE = lazy_re(
 _MULTIPLEXER_RE = lazy_re(r"(?i)pgbouncer|pgpool|rds proxy|odyssey|connection proxy|pooler")
 
 
+# A case-insensitive unit may be spelled with a letter IGNORECASE takes for an ASCII one
+# ("1ſ" is "1s" to a deadline pattern): each is read as that letter.
+_ASCII_FOLDS = str.maketrans({"\u017f": "s", "\u212a": "k", "\u0130": "i", "\u0131": "i"})
+
+
 def _seconds(value: str, unit: str) -> float:
-    return float(value) * _UNIT_SECONDS[unit.lower()]
+    return float(value) * _UNIT_SECONDS[unit.translate(_ASCII_FOLDS).lower()]
 
 
 def _show(seconds: float) -> str:
@@ -200,11 +218,36 @@ def _check_order(found: list[tuple[float, float, int]]) -> Iterator[Hit]:
                 "low": f"P{low_p:g}", "low_value": _show(low_s)})
 
 
+def _percentile_figures(line: str) -> list[tuple[str, str, str]]:
+    """(percentile, value, unit) of each "P95: 200ms" on a line: "P" or "p" and two digits
+    (not inside a word or a number), then a duration after at most ``_PERCENTILE_GAP``
+    characters that are neither ASCII digits nor a line break; the nearest such duration.
+    What ``(?<![\\w.])[Pp](\\d{2}(?:\\.\\d+)?)(?![\\d.])[^0-9\\n]{0,24}?`` followed by a
+    duration finds, read with the percentile scanner and the one duration scanner."""
+    found = []
+    resume = 0  # a match is never read inside the one before it
+    for label in _ANY_PERCENTILE_RE.finditer(line):
+        start, end = label.span()
+        if start < resume or (start and (is_word_char(line[start - 1])
+                                          or line[start - 1] == ".")):
+            continue
+        for at in range(end, min(end + _PERCENTILE_GAP + 1, len(line))):
+            char = line[at]
+            duration = _DURATION_RE.match(line, at) if char.isdecimal() else None
+            if duration is not None:
+                found.append((line[start + 1:end], duration.group(1), duration.group(2)))
+                resume = duration.end()
+                break
+            if char in _NOT_IN_GAP:
+                break
+    return found
+
+
 @per_text
 def _stated(line: str) -> tuple[tuple[float, float], ...]:
     """(percentile, seconds) of each "P95: 200ms" on a line."""
-    return tuple((float(m.group(1)), _seconds(m.group(2), m.group(3)))
-                 for m in _PERCENTILE_RE.finditer(line))
+    return tuple((float(percentile), _seconds(value, unit))
+                 for percentile, value, unit in _percentile_figures(line))
 
 
 def _percentiles(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
@@ -225,7 +268,7 @@ def _percentiles(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
                 row = []
                 for number, percentile in columns.items():
                     if number < len(cells):
-                        value = re.search(_DURATION, cells[number])
+                        value = _DURATION_RE.search(cells[number])
                         if value:
                             row.append((percentile, _seconds(value.group(1), value.group(2)),
                                         index))
@@ -313,12 +356,84 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
 _RETRY_WORDS = ("retr", "backoff", "back-off", "ลองใหม่")
 
 
+def _is_separator(gap: str) -> bool:
+    """Whether ``gap`` joins two delays of a schedule: a separator, or ", then", with any
+    spaces around it."""
+    word = gap.strip()
+    return word in _SCHEDULE_SEPARATORS or (word[:1] == "," and word[1:].strip() == "then")
+
+
+def _delay_lists(line: str) -> list[tuple[str, float]]:
+    """(text, total seconds) of each list of two or more durations joined by separators
+    on a line ("1s, 5s, 30s" -> 36 s)."""
+    lists: list[tuple[str, float]] = []
+    run: list[re.Match[str]] = []
+    for duration in _DURATION_RE.finditer(line):
+        if run and not _is_separator(line[run[-1].end():duration.start()]):
+            if len(run) > 1:
+                lists.append(_delay_list(line, run))
+            run = []
+        run.append(duration)
+    if len(run) > 1:
+        lists.append(_delay_list(line, run))
+    return lists
+
+
+def _delay_list(line: str, run: list[re.Match[str]]) -> tuple[str, float]:
+    return (line[run[0].start():run[-1].end()],
+            sum(_seconds(m.group(1), m.group(2)) for m in run))
+
+
 @per_text
-def _schedules(line: str) -> tuple[str, ...]:
-    """The retry delay lists of a line that speaks of retries ("backoff 1s, 5s, 30s")."""
+def _schedules(line: str) -> tuple[tuple[str, float], ...]:
+    """The retry delay lists of a line that speaks of retries ("backoff 1s, 5s, 30s"), each
+    with its total."""
     if not search_words(_RETRY_WORDS_RE, line, *_RETRY_SPELLINGS):
         return ()
-    return tuple(m.group(0) for m in _SCHEDULE_RE.finditer(line))
+    return tuple(_delay_lists(line))
+
+
+def _deadline_figures(line: str) -> list[tuple[str, str]]:
+    """(value, unit) of each deadline a line states ("within 5 minutes", "total budget of
+    30s"), in any case. Read from the lower-cased line with the one duration scanner; a line
+    with a letter that IGNORECASE takes for an ASCII one ("ſ" for "s"), or whose lower case
+    has another length, is left to ``_DEADLINE_RE``. A deadline inside another ("budget of"
+    in "total budget of") may be read twice, with the same figure."""
+    lowered = line.lower()
+    if len(lowered) != len(line) or (not line.isascii()
+                                     and any(char in line for char in FOLDS_TO_ASCII)):
+        return [(m.group(1), m.group(2)) for m in _DEADLINE_RE.finditer(line)]
+    found = []
+    for lead, follows in _DEADLINE_LEADS.items():
+        at = lowered.find(lead)
+        while at >= 0:
+            if not at or not is_word_char(lowered[at - 1]):
+                for words in follows:
+                    duration = _duration_after(lowered, at + len(lead), words)
+                    if duration is not None:
+                        found.append((duration.group(1), duration.group(2)))
+                        break
+            at = lowered.find(lead, at + 1)
+    return found
+
+
+def _duration_after(lowered: str, at: int, words: tuple[str, ...]) -> re.Match[str] | None:
+    """The duration at ``at`` in ``lowered`` after ``words`` (each after one or more spaces),
+    spaces, an optional colon and spaces."""
+    for word in words:
+        start = at
+        while at < len(lowered) and lowered[at].isspace():
+            at += 1
+        if at == start or not lowered.startswith(word, at):
+            return None
+        at += len(word)
+    while at < len(lowered) and lowered[at].isspace():
+        at += 1
+    if lowered.startswith(":", at):
+        at += 1
+        while at < len(lowered) and lowered[at].isspace():
+            at += 1
+    return _DURATION_RE.match(lowered, at)
 
 
 def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
@@ -327,7 +442,7 @@ def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
     # Retry schedules first (four words, few lines), then deadlines only in the sections
     # that hold one: a deadline elsewhere is never compared with anything, and searching the
     # whole spec for seven deadline words costs more than the rest of the rule.
-    schedules: list[tuple[int, int, tuple[str, ...]]] = []
+    schedules: list[tuple[int, int, tuple[tuple[str, float], ...]]] = []
     for index in ctx.lines_with(_RETRY_WORDS):
         if fenced[index]:
             continue
@@ -346,17 +461,15 @@ def _retry_deadlines(ctx: Context) -> Iterator[Hit]:
             if fenced[index] or not search_words(_DEADLINE_CONTEXT_RE, line,
                                                  _DEADLINE_CONTEXT_WORDS):
                 continue
-            for match in _DEADLINE_RE.finditer(line):
-                seconds = _seconds(match.group(1), match.group(2))
+            for value, unit in _deadline_figures(line):
+                seconds = _seconds(value, unit)
                 if owner not in deadlines or seconds > deadlines[owner][0]:
                     deadlines[owner] = (seconds, index)
     for index, owner, found in schedules:
         deadline = deadlines.get(owner)
         if deadline is None:
             continue
-        for schedule in found:
-            delays = re.findall(_DURATION, schedule)
-            total = sum(_seconds(v, u) for v, u in delays)
+        for schedule, total in found:
             if total > deadline[0]:
                 yield Hit(index, "retry-over-deadline", {
                     "schedule": schedule, "total": _show(total),

@@ -9,7 +9,7 @@ import contextlib
 import gc
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from smartspec.errors import UsageError, WorkspaceError
 from smartspec.fsutil import inside_root, shown_path
@@ -21,6 +21,7 @@ from smartspec.index.model import (
     ScanReport,
     SpecIndex,
 )
+from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.index.build import Walk
