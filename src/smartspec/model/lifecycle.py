@@ -13,10 +13,12 @@ Pure: no I/O beyond the catalogue the builder already reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
 from smartspec.model import Entity, Operation
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from typing import Any
 
 # What a step's verb enters, by the words its state names use: a ride that is dispatched
 # has its driver assigned; a model that is promoted is serving.
