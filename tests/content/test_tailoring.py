@@ -255,3 +255,22 @@ def test_endpoints_that_cannot_take_a_bearer_token_are_named_as_exceptions() -> 
             "signature instead") in notifications
     plain = authentication("system-document-vault")
     assert "header on every endpoint;" in plain and "except" not in plain
+
+
+def test_the_load_test_and_its_acceptance_line_lead_with_the_busiest_operation() -> None:
+    """A stream of append-only facts carries the load where the system takes one, else the
+    first domain verb, else the first write; the Testing section and the acceptance line name
+    the same one."""
+    busiest = {name: model_of(name).busiest_operation for name in (
+        "system-iot-telemetry", "system-shipment-tracking", "system-appointments",
+        "system-product-search", "system-user-accounts")}
+    assert {name: (op.verb, op.entity) for name, op in busiest.items() if op} == {
+        "system-iot-telemetry": ("ingest", "reading"),
+        "system-shipment-tracking": ("track", "tracking_event"),
+        "system-appointments": ("schedule", "appointment"),
+        "system-product-search": ("search", "product"),
+        "system-user-accounts": ("issue-token", "user"),
+    }
+    text = spec("system-appointments")
+    assert "load test led by 'book an appointment'" in text
+    assert '(k6) led by "book an appointment"' in text

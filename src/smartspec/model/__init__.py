@@ -255,6 +255,21 @@ class SystemModel(NamedTuple):
         return tuple(o for o in self.operations if self.guard(o) is None)
 
     @property
+    def busiest_operation(self) -> Operation | None:
+        """The operation a load test leads with: a stream of append-only facts (readings,
+        tracking events) where the system takes one, else the first domain verb, else the
+        first write."""
+        for o in self.operations:
+            entity = self.entity(o.entity)
+            if (o.verb not in ("get", "list") and entity is not None and not entity.states
+                    and entity.time_column):
+                return o
+        skipped = ("get", "list", "confirm", "publish", "notify")
+        return (next((o for o in self.primary_operations
+                      if o.verb not in (*skipped, "create", "update")), None)
+                or next((o for o in self.operations if o.verb not in skipped), None))
+
+    @property
     def system_of_record(self) -> str:
         found = self.store("system-of-record") or self.store("time-series")
         return found.technology if found else "PostgreSQL"
