@@ -7,9 +7,9 @@ numbered or not, English or Thai, exact or by a known alias.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
+from smartspec.lazyre import lazy_re
 from smartspec.tuples import NamedTuple
 
 
@@ -112,11 +112,17 @@ FINANCIAL_AUTO = ("audit", "idempotency", "data-integrity", "disaster-recovery",
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     DOMAIN_SECTIONS: dict[str, tuple[str, ...]]
+    TITLE_INDEX: dict[str, str]
+    COMPACT_TITLE_INDEX: dict[str, str]
 
 
 def __getattr__(name: str) -> object:
     if name == "DOMAIN_SECTIONS":
         return _domain_sections()
+    if name == "TITLE_INDEX":
+        return _title_index()
+    if name == "COMPACT_TITLE_INDEX":
+        return _compact_title_index()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -165,17 +171,33 @@ def title_for(key: str, profile: str, security: str = "stride-full") -> str:
     return PROFILE_TITLES.get((profile, key), BY_KEY[key].title)
 
 
-_NORMALISE_RE = re.compile(r"[^\w&/()+-]+")
+_NORMALISE_RE = lazy_re(r"[^\w&/()+-]+")
+_ASCII_DROPPED = {code: " " for code in range(128)
+                  if not (chr(code).isalnum() or chr(code) in "_&/()+-")}
+_NUMBERING_RE = lazy_re(r"^\s*\d+(?:\.\d+)*[.)]?\s+")
 
 
 def normalise_title(title: str) -> str:
     """Lower-case, numbering and emphasis dropped, spaces folded: '3) **Architecture**' ->
     'architecture'."""
-    text = re.sub(r"^\s*\d+(?:\.\d+)*[.)]?\s+", "", title).replace("*", "").replace("`", "")
-    return " ".join(_NORMALISE_RE.sub(" ", text.lower()).split())
+    text = title
+    # Only a title that starts with a digit (after spaces) can carry numbering: the others,
+    # smartspec's own titles among them, skip the pattern.
+    if title[:1].isdigit() or (title[:1].isspace() and title.lstrip()[:1].isdigit()):
+        text = _NUMBERING_RE.sub("", title)
+    text = text.replace("*", "").replace("`", "").lower()
+    if text.isascii():
+        # For ASCII text ``\w`` is [a-z0-9_], so mapping every other character the pattern
+        # drops to a space gives its result without running it.
+        return " ".join(text.translate(_ASCII_DROPPED).split())
+    return " ".join(_NORMALISE_RE.sub(" ", text).split())
 
 
-def _build_title_index() -> dict[str, str]:
+@cache
+def _title_index() -> dict[str, str]:
+    """Normalised title -> section key, for every title and alias of the full-mode sections.
+    Built when a heading is first matched (reading a spec), not when catalog is imported:
+    writing one does not need it."""
     index: dict[str, str] = {}
     for spec in SECTIONS:
         if spec.compact:
@@ -189,25 +211,25 @@ def _build_title_index() -> dict[str, str]:
     return index
 
 
-TITLE_INDEX = _build_title_index()
-COMPACT_TITLE_INDEX = {
-    normalise_title(n): s.key for s in SECTIONS if s.compact for n in (s.title, *s.aliases)
-}
+@cache
+def _compact_title_index() -> dict[str, str]:
+    return {normalise_title(n): s.key for s in SECTIONS if s.compact for n in (s.title, *s.aliases)}
 
 
 def key_for_title(title: str, *, compact: bool = False) -> str | None:
     """The section key a heading title stands for, or None for a section smartspec does not
     know (a person's own section)."""
     norm = normalise_title(title)
-    if compact and norm in COMPACT_TITLE_INDEX:
-        return COMPACT_TITLE_INDEX[norm]
-    if norm in TITLE_INDEX:
-        return TITLE_INDEX[norm]
+    if compact and norm in (compact_index := _compact_title_index()):
+        return compact_index[norm]
+    index = _title_index()
+    if norm in index:
+        return index[norm]
     # "Security Threat Model (STRIDE) — payments" and similar extensions of a known title:
     # the longest known title the heading starts with (a dict lookup per word, not a scan).
     words = norm.split(" ")
     for count in range(len(words) - 1, 0, -1):
         known = " ".join(words[:count])
-        if len(known) > 4 and known in TITLE_INDEX:
-            return TITLE_INDEX[known]
+        if len(known) > 4 and known in index:
+            return index[known]
     return None

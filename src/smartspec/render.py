@@ -161,7 +161,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 # What may open a Markdown block when it starts a line: headings, fences, quotes, HTML,
 # list bullets, thematic breaks, setext underlines, tables; and "1." or "1)" (ordered lists).
-_BLOCK_START_RE = lazy_re(r"^(?:[#`~>< \t*+\-=|_]|\d+[.)])")
+# The same test as the pattern ``^(?:[#`~>< \t*+\-=|_]|\d+[.)])``, with str methods: it runs
+# on every spec, and compiling the pattern cost more than all its uses.
+_BLOCK_START_CHARS = frozenset("#`~>< \t*+-=|_")
 
 
 def user_text(text: str) -> str:
@@ -170,13 +172,16 @@ def user_text(text: str) -> str:
     quote, a list or an HTML block is backslash-escaped, which CommonMark renders as the plain
     character. So ``--title '## Security'`` can never add a section to the spec."""
     safe = inline_user_text(text)
-    match = _BLOCK_START_RE.match(safe)
-    if match is None:
-        return safe
-    if match.group(0)[:1].isdigit():
-        end = match.end() - 1
-        return safe[:end] + "\\" + safe[end:]
-    return "\\" + safe
+    first = safe[:1]
+    if first in _BLOCK_START_CHARS:
+        return "\\" + safe
+    if first.isdecimal():  # what ``\d`` matches in a str pattern (Unicode category Nd)
+        end = 1
+        while safe[end:end + 1].isdecimal():
+            end += 1
+        if safe[end:end + 1] in (".", ")"):
+            return safe[:end] + "\\" + safe[end:]
+    return safe
 
 
 def context(plan: SpecPlan, *, related: Any = None) -> dict[str, Any]:

@@ -11,11 +11,18 @@ its filters and tests (with the same first argument Jinja passes), and no includ
 blocks, call blocks or macros with varargs, kwargs or caller. Any other template is left out
 and rendered by Jinja, so the result is the same either way; the skipped names are returned.
 
+The code Jinja writes is then rewritten (``optimise``) to what the runtime needs: no line map
+or block table, one call per filter lookup, no undefined check of a variable that cannot be
+undefined there, no loop-variable dicts that nothing reads, neighbouring yields of text joined.
+A third less bytecode to unmarshal when a command loads it; the same text rendered (the
+goldens and the compiled-versus-Jinja tests check it; ``bench/templates.py`` measures it).
+
 This module imports Jinja and is never imported by a command.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from collections.abc import Iterator
@@ -130,11 +137,16 @@ def compile_source(env: jinja2.Environment, name: str, source: str) -> str | Non
             return None
     if any("True" in flags for flags in _MACRO_RE.findall(code)):
         return None
-    header = (f'"""Compiled from smartspec/templates/{name} by smartspec\'s build (Jinja '
-              f'{jinja2.__version__}); do not edit."""\n'
-              f"from smartspec.template_runtime import {', '.join(imported)}, "
-              "ENVIRONMENT as environment\n")
-    return header + code[match.end():]
+    body = optimise(code[match.end():])
+    # Only the names the code reads: each imported name costs the module a constant and a
+    # store. The note is a comment, not a docstring, for the same reason.
+    used = {n.id for n in ast.walk(ast.parse(body)) if isinstance(n, ast.Name)}
+    wanted = [n for n in (*imported, "named") if n in used]
+    header = (f"# Compiled from smartspec/templates/{name} by smartspec's build (Jinja "
+              f"{jinja2.__version__}); do not edit.\n"
+              "from smartspec.template_runtime import "
+              f"{', '.join([*wanted, 'ENVIRONMENT as environment'])}\n")
+    return header + body
 
 
 def module_name(name: str) -> str:
@@ -164,3 +176,405 @@ def write_package(templates: Path, out: Path) -> list[str]:
     lines += ["}", ""]
     (package / "__init__.py").write_text("\n".join(lines), encoding="utf-8")
     return skipped
+
+
+# ---- making the code Jinja writes smaller and cheaper to load and run ------------------------
+#
+# Jinja writes code for its own debugger and for every feature a template might use; the
+# runtime uses less. Each rewrite below keeps what the code renders (and the error a template
+# mistake raises) the same; the compiled-versus-Jinja tests and the goldens check it, and
+# ``optimise`` parses what it writes again to check that it says what was meant.
+
+_NAMED_LOOKUP = {"filters": "filter", "tests": "test"}
+
+
+def _is_name(node: ast.AST, name: str | None = None) -> bool:
+    return isinstance(node, ast.Name) and (name is None or node.id == name)
+
+
+def _undefined_check(node: ast.AST) -> tuple[str, str] | None:
+    """(variable, template name) when ``node`` is the check Jinja writes around every use of a
+    template variable: ``(undefined(name='x') if l_0_x is missing else l_0_x)``."""
+    if not (isinstance(node, ast.IfExp) and isinstance(node.test, ast.Compare)):
+        return None
+    test, body, orelse = node.test, node.body, node.orelse
+    if not (_is_name(test.left) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
+            and _is_name(test.comparators[0], "missing") and _is_name(orelse)):
+        return None
+    variable = test.left.id  # type: ignore[attr-defined]
+    if orelse.id != variable:  # type: ignore[attr-defined]
+        return None
+    if not (isinstance(body, ast.Call) and _is_name(body.func, "undefined") and not body.args
+            and len(body.keywords) == 1 and body.keywords[0].arg == "name"
+            and isinstance(body.keywords[0].value, ast.Constant)
+            and isinstance(body.keywords[0].value.value, str)):
+        return None
+    return variable, body.keywords[0].value.value
+
+
+def _named_lookup(node: ast.stmt) -> ast.stmt | None:
+    """``t_1 = named(environment.filters, 'filter', 'x')`` for the try/except Jinja writes to
+    look a filter or test up (a function that fails when called if there is none)."""
+    if not (isinstance(node, ast.Try) and len(node.body) == 1 and len(node.handlers) == 1
+            and not node.orelse and not node.finalbody):
+        return None
+    assign, handler = node.body[0], node.handlers[0]
+    if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1
+            and _is_name(assign.targets[0]) and isinstance(assign.value, ast.Subscript)):
+        return None
+    table, key = assign.value.value, assign.value.slice
+    if not (isinstance(table, ast.Attribute) and _is_name(table.value, "environment")
+            and table.attr in _NAMED_LOOKUP and isinstance(key, ast.Constant)
+            and isinstance(key.value, str) and handler.type is not None
+            and _is_name(handler.type, "KeyError")):
+        return None
+    kind = _NAMED_LOOKUP[table.attr]
+    # The message the runtime's ``named`` gives must be the one Jinja's code raises.
+    expected = f"No {kind} named {key.value!r} found."
+    raised = [n for n in ast.walk(handler) if isinstance(n, ast.Raise)]
+    if (len(raised) != 1 or not isinstance(raised[0].exc, ast.Call)
+            or [getattr(a, "value", None) for a in raised[0].exc.args] != [expected]):
+        return None
+    call = ast.Call(func=ast.Name("named", ast.Load()),
+                    args=[table, ast.Constant(kind), key], keywords=[])
+    return ast.Assign(targets=assign.targets, value=call, lineno=node.lineno)
+
+
+def _stores(tree: ast.AST) -> dict[str, list[ast.AST]]:
+    """Every statement or target that stores each name (assignments, loop targets, params)."""
+    found: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            found.setdefault(node.id, []).append(node)
+        elif isinstance(node, ast.arg):
+            found.setdefault(node.arg, []).append(node)
+    return found
+
+
+def _resolved_once(tree: ast.Module) -> None:
+    """Template variables a function reads from the context once (``l_0_x = resolve('x')``),
+    never sets again, and uses only through the undefined check: resolved with
+    ``context.resolve`` instead (an undefined value, not ``missing``), every check of them
+    goes, in the functions nested in it too."""
+    for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]:
+        stores = _stores(function)
+        loads: dict[str, int] = {}
+        checked: dict[str, int] = {}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                loads[node.id] = loads.get(node.id, 0) + 1
+            found = _undefined_check(node)
+            if found is not None:
+                checked[found[0]] = checked.get(found[0], 0) + 1
+        once: set[str] = set()
+        for statement in function.body:
+            if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], ast.Name)
+                    and isinstance(statement.value, ast.Call)
+                    and _is_name(statement.value.func, "resolve")):
+                continue
+            variable = statement.targets[0].id
+            if (len(stores.get(variable, ())) == 1
+                    and loads.get(variable, 0) == 2 * checked.get(variable, 0)):
+                statement.value.func = ast.Attribute(ast.Name("context", ast.Load()), "resolve",
+                                                     ast.Load())
+                once.add(variable)
+        if once:
+            _DropChecksEverywhere(once).visit(function)
+
+
+def _missing_stores(node: ast.AST) -> set[str]:
+    """Names that ``node`` (a statement, walked whole) may set back to ``missing``."""
+    found: set[str] = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Assign) and not _is_set_to_value(inner):
+            found.update(t.id for t in inner.targets if isinstance(t, ast.Name))
+        elif isinstance(inner, (ast.AugAssign, ast.AnnAssign)) and isinstance(inner.target,
+                                                                              ast.Name):
+            found.add(inner.target.id)
+        elif isinstance(inner, (ast.For, ast.With, ast.comprehension)):
+            pass  # loop targets are items, never missing
+        elif isinstance(inner, ast.NamedExpr):
+            found.add(inner.target.id)
+    return found
+
+
+def _is_set_to_value(node: ast.Assign, defined: frozenset[str] | set[str] = frozenset()) -> bool:
+    """An assignment whose value cannot be ``missing``: not a name that may hold it (only the
+    ``defined`` ones cannot), nor the lookup that answers it (``resolve``)."""
+    value = node.value
+    if isinstance(value, ast.Name):
+        return value.id in defined
+    return not (isinstance(value, ast.Call) and _is_name(value.func, "resolve"))
+
+
+class _DropChecks(ast.NodeTransformer):
+    """Replaces the undefined check of the variables in ``defined`` by the variable."""
+
+    def __init__(self, defined: set[str]) -> None:
+        self.defined = defined
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        found = _undefined_check(node)
+        if found is not None and found[0] in self.defined:
+            return ast.Name(found[0], ast.Load())
+        return self.generic_visit(node)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        return node  # a nested function runs later, when a variable may be missing again
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        return node
+
+
+def _drop_checks(statements: list[ast.stmt], defined: set[str]) -> None:
+    """Drop the undefined checks in ``statements`` of the variables surely set by then: set
+    to a value by an earlier statement of the same list (or an enclosing one) and not set back
+    to ``missing`` since. Each function body starts afresh."""
+    defined = set(defined)
+    for index, statement in enumerate(statements):
+        if isinstance(statement, ast.FunctionDef):
+            _drop_checks(statement.body, set())
+            continue
+        if isinstance(statement, (ast.For, ast.While)):
+            if isinstance(statement, ast.For):
+                statement.iter = _DropChecks(defined).visit(statement.iter)
+            inside = defined - _missing_stores(statement)
+            if isinstance(statement, ast.While):
+                statement.test = _DropChecks(inside).visit(statement.test)
+            if isinstance(statement, ast.For):
+                inside |= {n.id for n in ast.walk(statement.target) if isinstance(n, ast.Name)}
+            _drop_checks(statement.body, inside)
+            _drop_checks(statement.orelse, defined - _missing_stores(statement))
+        elif isinstance(statement, ast.If):
+            statement.test = _DropChecks(defined).visit(statement.test)
+            _drop_checks(statement.body, defined)
+            _drop_checks(statement.orelse, defined)
+        elif isinstance(statement, (ast.Try, ast.With)):
+            for body in ("body", "orelse", "finalbody"):
+                _drop_checks(getattr(statement, body, []), set())
+            for handler in getattr(statement, "handlers", []):
+                _drop_checks(handler.body, set())
+        else:
+            statements[index] = _DropChecks(defined).visit(statement)
+        was = set(defined)
+        defined -= _missing_stores(statement)
+        if isinstance(statement, ast.Assign) and _is_set_to_value(statement, was):
+            defined |= {t.id for t in statement.targets if isinstance(t, ast.Name)}
+
+
+def _text_part(node: ast.expr) -> ast.expr | None:
+    """What one ``yield`` of text contributes to an f-string: a constant, or ``str(x)`` as
+    ``{x!s}`` (the same call to ``str``), or None when it is something else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node
+    if (isinstance(node, ast.Call) and _is_name(node.func, "str") and len(node.args) == 1
+            and not node.keywords and not isinstance(node.args[0], ast.Starred)):
+        return ast.FormattedValue(value=node.args[0], conversion=ord("s"), format_spec=None)
+    return None
+
+
+def _yielded_text(statement: ast.stmt) -> ast.expr | None:
+    if (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Yield)
+            and statement.value.value is not None):
+        return _text_part(statement.value.value)
+    return None
+
+
+def _one_yield(parts: list[ast.expr], lineno: int) -> ast.stmt:
+    values: list[ast.expr] = []
+    for part in parts:  # neighbouring constants become one
+        last = values[-1] if values else None
+        if isinstance(part, ast.Constant) and isinstance(last, ast.Constant):
+            values[-1] = ast.Constant(str(last.value) + str(part.value))
+        else:
+            values.append(part)
+    if len(values) == 1 and isinstance(values[0], ast.Constant):
+        text: ast.expr = values[0]
+    elif len(values) == 1:
+        assert isinstance(values[0], ast.FormattedValue)
+        text = ast.Call(ast.Name("str", ast.Load()), [values[0].value], [])
+    else:
+        text = ast.JoinedStr(values)
+    return ast.Expr(ast.Yield(text), lineno=lineno)
+
+
+def _writes_back(statement: ast.stmt) -> bool:
+    """Whether ``statement`` reads back as written (ast.unparse cannot write every f-string
+    that Python 3.11 reads: an expression with a quote or backslash inside one)."""
+    try:
+        again = ast.parse(ast.unparse(statement)).body
+    except SyntaxError:
+        return False
+    return len(again) == 1 and ast.dump(again[0]) == ast.dump(statement)
+
+
+def _join_yields(statements: list[ast.stmt]) -> list[ast.stmt]:
+    """Neighbouring ``yield 'text'`` and ``yield str(x)`` become one ``yield f'text{x!s}'``:
+    the same text in the same order, with one resumption of the generator instead of many."""
+    out: list[ast.stmt] = []
+    run: list[ast.expr] = []
+    start = 0
+
+    def flush() -> None:
+        if not run:
+            return
+        joined = _one_yield(run, start)
+        if _writes_back(joined):
+            out.append(joined)
+        else:  # only the constants between the other parts are joined
+            pending: list[ast.expr] = []
+            for part in run:
+                if isinstance(part, ast.Constant):
+                    pending.append(part)
+                    continue
+                if pending:
+                    out.append(_one_yield(pending, start))
+                    pending = []
+                out.append(_one_yield([part], start))
+            if pending:
+                out.append(_one_yield(pending, start))
+        run.clear()
+
+    for statement in statements:
+        part = _yielded_text(statement)
+        if part is not None:
+            if not run:
+                start = statement.lineno
+            run.append(part)
+            continue
+        flush()
+        out.append(statement)
+    flush()
+    return out
+
+
+class _Tidy(ast.NodeTransformer):
+    """Per statement list: the filter and test lookups as one call each, no ``pass`` beside
+    other statements, and neighbouring yields of text joined."""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        super().generic_visit(node)
+        for field in ("body", "orelse", "finalbody"):
+            statements = getattr(node, field, None)
+            if not isinstance(statements, list) or not statements:
+                continue
+            if not all(isinstance(s, ast.stmt) for s in statements):
+                continue
+            changed = [_named_lookup(s) or s for s in statements]
+            kept = [s for s in changed if not isinstance(s, ast.Pass)] or [ast.Pass()]
+            setattr(node, field, _join_yields(kept))
+        return node
+
+
+class _LoopVars(ast.NodeTransformer):
+    """Drops ``_loop_vars=_loop_vars`` from ``context.call``: Jinja hands a loop's variables to
+    callables that take the context, smartspec's never do, and the runtime's ``call`` drops
+    them; the dict then has no reader left, so building it goes too."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if (isinstance(node.func, ast.Attribute) and node.func.attr == "call"
+                and _is_name(node.func.value, "context")):
+            node.keywords = [k for k in node.keywords
+                             if not (k.arg in ("_loop_vars", "_block_vars") and _is_name(k.value))]
+        return node
+
+
+def _drop_loop_vars(tree: ast.Module) -> None:
+    _LoopVars().visit(tree)
+    built: list[ast.stmt] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            made = _is_name(target, "_loop_vars") and isinstance(node.value, ast.Dict)
+            filled = (isinstance(target, ast.Subscript) and _is_name(target.value, "_loop_vars")
+                      and isinstance(node.value, (ast.Name, ast.Constant))
+                      and isinstance(target.slice, ast.Constant))
+            if made or filled:
+                built.append(node)
+    owned = {id(n) for s in built for n in ast.walk(s)}
+    if any(_is_name(n, "_loop_vars") and id(n) not in owned for n in ast.walk(tree)):
+        return  # something else reads the dict: keep it
+    doomed = {id(s) for s in built}
+
+    class _Drop(ast.NodeTransformer):
+        def visit_Assign(self, node: ast.Assign) -> ast.AST | None:
+            return None if id(node) in doomed else node
+
+    _Drop().visit(tree)
+
+
+class _EnvironmentGetattr(ast.NodeTransformer):
+    """``environment.getattr(x, 'a')`` (the most common call by far) through a module-level
+    name bound once: one global load instead of a variable and a method lookup."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if (isinstance(node.func, ast.Attribute) and node.func.attr in ("getattr", "getitem")
+                and _is_name(node.func.value, "environment")):
+            node.func = ast.Name(f"environment_{node.func.attr}", ast.Load())
+        return node
+
+
+# A module-level name for ``environment.getattr`` pays for itself from this many calls.
+_ALIAS_FROM = 4
+
+
+class _Unalias(ast.NodeTransformer):
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id != self.alias:
+            return node
+        return ast.Attribute(ast.Name("environment", ast.Load()),
+                             self.alias.removeprefix("environment_"), ast.Load())
+
+
+# Module-level names Jinja writes that the runtime never reads: the block table (compiled
+# templates have no blocks) and the line map for Jinja's tracebacks.
+_UNUSED_GLOBALS = frozenset({"blocks", "debug_info"})
+
+
+def optimise(code: str) -> str:
+    """The code Jinja wrote for a template (after its import line), smaller and cheaper to load
+    and run, rendering the same text; unchanged when it is not the shape expected."""
+    tree = ast.parse(code)
+    root = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == "root"),
+                None)
+    if root is None or any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(tree)):
+        return code
+    tree.body = [s for s in tree.body if not (
+        isinstance(s, ast.Assign) and len(s.targets) == 1
+        and _is_name(s.targets[0]) and s.targets[0].id in _UNUSED_GLOBALS)]  # type: ignore[attr-defined]
+    _resolved_once(tree)
+    _drop_checks(root.body, set())
+    _drop_loop_vars(tree)
+    if not any(isinstance(n, ast.Name) and n.id.startswith("environment_")
+               for n in ast.walk(tree)):
+        _EnvironmentGetattr().visit(tree)
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        calls = [n.func.id for n in ast.walk(tree)
+                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
+        for method in ("getattr", "getitem"):
+            if calls.count(f"environment_{method}") < _ALIAS_FROM:
+                _Unalias(f"environment_{method}").visit(tree)
+                used.discard(f"environment_{method}")
+        position = tree.body.index(root)
+        tree.body[position:position] = ast.parse("".join(
+            f"environment_{method} = environment.{method}\n" for method in ("getattr", "getitem")
+            if f"environment_{method}" in used)).body
+    tree = _Tidy().visit(tree)
+    ast.fix_missing_locations(tree)
+    return ast.unparse(tree) + "\n"
+
+
+class _DropChecksEverywhere(_DropChecks):
+    """The undefined checks of variables that are never missing, in nested functions too."""
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        return self.generic_visit(node)
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        return self.generic_visit(node)

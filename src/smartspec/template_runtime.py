@@ -30,7 +30,7 @@ __all__ = [
     "ENVIRONMENT", "FILTERS", "SMARTSPEC_FILTERS", "TESTS", "Deferred", "Environment",
     "LoopContext", "Macro", "Markup", "Namespace", "TemplateNotFound", "TemplateReference",
     "TemplateRuntimeError", "Undefined",
-    "escape", "identity", "internalcode", "markup_join", "missing", "str_join",
+    "escape", "identity", "internalcode", "markup_join", "missing", "named", "str_join",
 ]
 
 
@@ -145,6 +145,19 @@ def str_join(seq: Iterable[Any]) -> str:
 
 
 markup_join = str_join  # the same without autoescape: nothing is Markup
+
+
+def named(table: Mapping[str, Callable[..., Any]], kind: str, name: str) -> Callable[..., Any]:
+    """The filter or test ``name`` of ``table``; when there is none, a function that fails
+    when the template calls it, with Jinja's words (as the code Jinja writes does)."""
+    found = table.get(name)
+    if found is not None:
+        return found
+
+    def fail(*unused: Any) -> Any:
+        raise TemplateRuntimeError(f"No {kind} named {name!r} found.")
+
+    return fail
 
 
 class Namespace:

@@ -309,3 +309,35 @@ def test_version_imports_only_the_package(tmp_path: Path) -> None:
     loaded = done.stderr.strip().splitlines()[-1]
     # (``from __future__ import annotations`` imports the __future__ module.)
     assert loaded == "['__future__', 'smartspec', 'smartspec.__main__']", loaded
+
+
+# After a run: the compiled template modules it loaded, with what each holds at module level.
+TEMPLATE_PROBE = """\
+import json, sys
+from smartspec import catalog, cli
+code = cli.main(sys.argv[1:])
+loaded = {name: sorted(vars(module)) for name, module in sys.modules.items()
+          if name.startswith("_smartspec_templates.")}
+print(json.dumps({"code": code, "loaded": loaded,
+                  "title_index": catalog._title_index.cache_info().currsize}))
+"""
+
+
+def test_new_loads_compiled_templates_without_jinjas_debug_tables(tmp_path: Path) -> None:
+    # The build rewrites the code Jinja writes: no line map or block table (the runtime never
+    # reads them), no filter lookups in try blocks. And writing a spec without checking it
+    # never matches a heading to a section, so catalog's title index is never built.
+    done = subprocess.run([sys.executable, "-c", TEMPLATE_PROBE, "new", "payment-processing",
+                           DESCRIPTION, "--profile=financial", "--domain=fintech",
+                           "--no-validation"],
+                          cwd=tmp_path, env=_probe_env(tmp_path), capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.stdout.strip(), done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["code"] == 0
+    loaded = cast("dict[str, list[str]]", found["loaded"])
+    assert len(loaded) >= 15, sorted(loaded)
+    for name, names in loaded.items():
+        assert "root" in names, name
+        assert not {"debug_info", "blocks", "internalcode", "escape", "Markup"} & set(names), name
+    assert found["title_index"] == 0

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from smartspec.content.system import STORED_VALUE_RE, currency_for
+from smartspec.content.system import asks_stored_value, currency_for
 from smartspec.prose import oxford
 from smartspec.tuples import NamedTuple
 
@@ -278,7 +278,7 @@ def _financial_tables(plan: SpecPlan, wants: _PaymentFeatures) -> tuple[list[Tab
     currency = f"'{wants.currency}'"
     # A balance table exists only where the description asks for stored value (credits, a
     # wallet): a card-payments service keeps payments and a ledger, not customer balances.
-    stored = wants.wallet or bool(STORED_VALUE_RE.search(plan.description or ""))
+    stored = wants.wallet or asks_stored_value(plan.description or "")
     balance = ("wallet_balance" if wants.wallet else "credit_balance") if stored else None
     tables: list[Table] = []
     tables.append(Table(
@@ -320,7 +320,7 @@ def _financial_tables(plan: SpecPlan, wants: _PaymentFeatures) -> tuple[list[Tab
          Column("saga_type", "VARCHAR(40)", check=_in("saga_type", (
              ("CREDIT_PURCHASE", "COST_DEDUCTION", *(("REFUND",) if wants.refund else ()),
               "FAILED_PAYMENT_COMPENSATION", "PARTIAL_APPLY")
-             if STORED_VALUE_RE.search(plan.description or "")
+             if asks_stored_value(plan.description or "")
              else ("PAYMENT", "REFUND") if wants.refund else ("PAYMENT",)))),
          Column("idempotency_key", "VARCHAR(100)", unique=True),
          Column("account_id", "UUID", references="account(id)"),
@@ -530,7 +530,7 @@ def _refund_flow(plan: SpecPlan, words: set[str]) -> bool:
     issues and collects invoices has no refund table or saga."""
     model = plan.model
     return (bool(words & {"refund", "refunds"}) or model.entity("refund") is not None
-            or bool(STORED_VALUE_RE.search(plan.description or ""))
+            or asks_stored_value(plan.description or "")
             or any(o.verb == "refund" for o in model.operations)
             or any("REFUNDED" in e.states for e in model.entities))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from smartspec.content.code_lang import Field, Part, literal, member, parts, type_of
+from smartspec.lazyre import lazy_re
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -89,7 +90,7 @@ def _named_stack(plan: SpecPlan) -> Stack:
 
 # Words Go style writes all in capitals inside a name (Effective Go, "Initialisms"): a word
 # that ends where the next capital or the name ends, so "Identity" is left alone.
-_GO_INITIALISMS_RE = re.compile(r"(?:Id|Url|Api|Http|Json|Uuid|Sql|Sms)(?=[A-Z0-9]|$)")
+_GO_INITIALISMS_RE = lazy_re(r"(?:Id|Url|Api|Http|Json|Uuid|Sql|Sms)(?=[A-Z0-9]|$)")
 
 
 class Port(NamedTuple):

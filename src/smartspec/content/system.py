@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import lazy_re, may_hold
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -47,6 +47,13 @@ CACHE_LIKE = frozenset({"Redis"})
 # Words that ask for value held for a customer; "credit card" is a way to pay, not a balance.
 STORED_VALUE_RE = lazy_re(
     r"\b(?:credits?(?!\s+cards?)|wallets?|balances?|top[- ]?ups?|prepaid|points)\b", re.IGNORECASE)
+# A word each match of it holds: a description with none of them never compiles the pattern.
+_STORED_VALUE_WORDS = ("credit", "wallet", "balance", "top", "prepaid", "point")
+
+
+def asks_stored_value(text: str) -> bool:
+    """Whether ``text`` (a description) asks for value held for a customer (STORED_VALUE_RE)."""
+    return may_hold(text, _STORED_VALUE_WORDS) and STORED_VALUE_RE.search(text) is not None
 
 
 class Service(NamedTuple):
@@ -251,7 +258,7 @@ def describe_system(plan: SpecPlan) -> System:
         tenant="saas" in plan.domains,
         currency=model.currency or currency_for(facts),
         model=model,
-        stored_value=bool(STORED_VALUE_RE.search(plan.description or "")),
+        stored_value=asks_stored_value(plan.description or ""),
     )
 
 

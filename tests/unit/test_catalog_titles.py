@@ -1,0 +1,44 @@
+"""Title matching in catalog: the fast paths of ``normalise_title`` give the pattern's answer,
+and the title index is built on first use, not at import."""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+import subprocess
+import sys
+
+from smartspec import catalog
+
+_NUMBERING = re.compile(r"^\s*\d+(?:\.\d+)*[.)]?\s+")
+_DROPPED = re.compile(r"[^\w&/()+-]+")
+
+
+def _by_the_patterns(title: str) -> str:
+    """What normalise_title answered before it had fast paths: both patterns, always."""
+    text = _NUMBERING.sub("", title).replace("*", "").replace("`", "")
+    return " ".join(_DROPPED.sub(" ", text.lower()).split())
+
+
+def test_normalise_title_answers_as_the_patterns_do() -> None:
+    chance = random.Random(20261130)
+    alphabet = string.printable + "ภาพรวม—éİ²١\u00a0"
+    titles = ["3) **Architecture**", " 2. `API` Specification", "Data Model & Schema",
+              "Security Threat Model (STRIDE-Full)", "ภาพรวม", "1.2.3 Real-Time", "²  Odd",
+              "\u00a0 4) Tests"]
+    for _ in range(5000):
+        title = "".join(chance.choice(alphabet) for _ in range(chance.randint(0, 14)))
+        titles.append(chance.choice(["", "1. ", " 2) ", "3.1 ", "4 "]) + title)
+    for title in titles:
+        assert catalog.normalise_title(title) == _by_the_patterns(title), repr(title)
+
+
+def test_the_title_index_is_built_on_first_use() -> None:
+    probe = ("import sys; from smartspec import catalog\n"
+             "assert catalog._title_index.cache_info().currsize == 0\n"
+             "print(catalog.key_for_title('2. Security Threat Model (STRIDE) — payments'),"
+             " catalog.TITLE_INDEX['overview'], catalog.COMPACT_TITLE_INDEX['overview'])")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["security", "overview", "compact-overview"]
