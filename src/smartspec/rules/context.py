@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 from itertools import accumulate
 
 from smartspec import catalog
-from smartspec.document import FENCE_RE, Document, Section, clear_heading_memo
+from smartspec.document import Document, Section, clear_heading_memo, fence_opener
 from smartspec.lazyre import lazy_re
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
@@ -175,9 +175,19 @@ class CodeBlock(NamedTuple):
         return self.open_line + 1
 
 
-@lru_cache(maxsize=16)
-def _closer_re(char: str, size: int) -> re.Pattern[str]:
-    return re.compile(rf"(?m)^ {{0,3}}{re.escape(char * size)}{re.escape(char)}*[ \t]*\r?$")
+def _closes_at(text: str, start: int, char: str, size: int) -> bool:
+    """Whether the line of ``text`` from ``start`` (to its "\\n") closes a fence of ``size``
+    ``char``s: at most 3 spaces, the characters (at least as many), then only spaces or
+    tabs and at most a final "\\r" (``(?m)^ {0,3}RUN+[ \\t]*\\r?$``)."""
+    end = text.find("\n", start)
+    line = text[start:] if end < 0 else text[start:end]
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3 or not body.startswith(char * size):
+        return False
+    rest = body.lstrip(char)
+    if rest.endswith("\r"):
+        rest = rest[:-1]
+    return not rest.strip(" \t")
 
 
 def _next(flags: list[bool], value: bool, start: int, total: int) -> int:
@@ -188,15 +198,16 @@ def _next(flags: list[bool], value: bool, start: int, total: int) -> int:
         return total
 
 
-def _first_closer(closer: re.Pattern[str], text: str, run: str) -> re.Match[str] | None:
-    """``closer.search(text)``: a closing fence holds ``run`` (the opening fence's
-    characters), so only the lines holding it are tried, not every position of the block."""
+def _first_closer(text: str, char: str, size: int) -> int | None:
+    """Where the first line of ``text`` that closes a fence of ``size`` ``char``s starts, or
+    None: a closing fence holds the opening fence's run, so only the lines holding it are
+    tried."""
+    run = char * size
     at = text.find(run)
     while at >= 0:
         start = text.rfind("\n", 0, at) + 1
-        found = closer.match(text, start)
-        if found is not None:
-            return found
+        if _closes_at(text, start, char, size):
+            return start
         end = text.find("\n", at)
         if end < 0:
             return None
@@ -215,25 +226,24 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
             index = _next(fenced, True, index, total)  # skips prose lines at C speed
             if index == total:
                 break
-        opener = FENCE_RE.match(lines[index].rstrip("\r\n"))
+        opener = fence_opener(lines[index].rstrip("\r\n"))
         if opener is None:  # cannot happen for a parsed document; stay safe
             index += 1
             continue
-        char, size = opener.group(1)[0], len(opener.group(1))
-        info = opener.group(2).strip().split()
+        char, size = opener[0][0], len(opener[0])
+        info = opener[1].strip().split()
         lang = info[0].lower().strip("{}.") if info else ""
         run_end = _next(fenced, False, index, total)
         # The closing fence: the run's last line as a rule; a closer inside the run means
         # two blocks touch, found by one regex over the run's text.
-        closer = _closer_re(char, size)
         found = None
         inner = ""
         if run_end - index > 2:
             inner = "".join(lines[index + 1:run_end - 1])
-            found = _first_closer(closer, inner, char * size)
+            found = _first_closer(inner, char, size)
         if found is not None:
-            end = index + 1 + inner.count("\n", 0, found.start())
-        elif run_end - 1 > index and closer.match(lines[run_end - 1]):
+            end = index + 1 + inner.count("\n", 0, found)
+        elif run_end - 1 > index and _closes_at(lines[run_end - 1], 0, char, size):
             end = run_end - 1
         else:
             end = run_end  # an unclosed fence runs to the end of the document

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from smartspec import catalog, options
 from smartspec.document import Section, block_hash, legacy_block_hash
 from smartspec.lazyre import lazy_re
-from smartspec.markers import SETTINGS_RE, SETTINGS_SCHEMA
+from smartspec.markers import SETTINGS_SCHEMA, settings_json
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import CODE_SPAN_RE, Context
 from smartspec.rules.messages import rule_words
@@ -103,7 +103,8 @@ def required_sections(ctx: Context) -> Iterator[Hit]:
 
 
 def _is_settings_problem(ctx: Context, line: int) -> bool:
-    return line == ctx.doc.settings_line or bool(SETTINGS_RE.match(ctx.doc.lines[line].strip()))
+    return (line == ctx.doc.settings_line
+            or settings_json(ctx.doc.lines[line].strip()) is not None)
 
 
 def _section_at(sections: list[Section], line: int) -> Section | None:
