@@ -112,7 +112,8 @@ class CodeFacts(NamedTuple):
     calls: list[Call]
 
 
-_DECLARES_RE = lazy_re(r"interface |class |type |record |object ")
+# A block declares a type only if it holds one of these words (then a space).
+_DECLARING_WORDS = ("interface ", "class ", "type ", "record ", "object ")
 
 
 def family(block: CodeBlock) -> str | None:
@@ -365,7 +366,7 @@ def _declarations_of(lang: str, text: str) -> _Declarations:
     # is.
     declared: tuple[DeclaredType, ...] = ()
     clean = text
-    if _DECLARES_RE.search(text):
+    if any(word in text for word in _DECLARING_WORDS):
         clean = _strip_comments(text, lang)
         declared = tuple(_python_types(clean) if lang == "py" else _brace_types(lang, clean))
     go_methods: tuple[tuple[str, str, int], ...] = ()

@@ -24,7 +24,7 @@ from itertools import accumulate
 
 from smartspec import catalog
 from smartspec.document import Document, Section, clear_heading_memo, fence_opener
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import is_word_char, lazy_re
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
 from smartspec.tuples import NamedTuple
@@ -75,8 +75,26 @@ _INLINE_ENDPOINT_RE = lazy_re(
 _HOST_RE = lazy_re(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"'`]+")
 _PATH_TOKEN_RE = lazy_re(r"/[^\s\"'`)?#,;|]*")
 _METHOD_RE = lazy_re(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
-# Path segments that stand for a value: {id}, :id, <id>.
+# Path segments that stand for a value: {id}, :id, <id>. Read by ``is_param_segment``.
 PARAM_SEGMENT_RE = lazy_re(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+
+
+@lru_cache(maxsize=4096)
+def is_param_segment(segment: str) -> bool:
+    """Whether ``PARAM_SEGMENT_RE`` matches ``segment``: a path segment that stands for a
+    value, read with ``str`` operations (a path has a handful of segments)."""
+    if segment.endswith("\n"):
+        segment = segment[:-1]  # "$" also matches before a last line break
+    if len(segment) < 2:
+        return False
+    first, inner = segment[0], segment[1:-1]
+    if first == "{" and segment[-1] == "}":
+        return not any(char in inner for char in "/{}")
+    if first == "<" and segment[-1] == ">":
+        return not any(char in inner for char in "/<>")
+    return (first == ":" and segment[1] in _NAME_START
+            and all(is_word_char(char) for char in segment[2:]))
 
 
 def _comment_spans(text: str) -> list[tuple[int, int]]:
@@ -308,18 +326,30 @@ class Endpoint(NamedTuple):
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
 
-    def pattern(self) -> re.Pattern[str]:
-        return _path_pattern(self.path)
+    def matches(self, token: str) -> bool:
+        """Whether ``token``, a path from an example, is this endpoint's path: a parameter
+        segment accepts any one non-empty segment, a trailing slash is optional."""
+        if not token.startswith("/"):
+            return False
+        parts = _path_parts(self.path)
+        body = token[1:]
+        return (_segments_match(parts, body)
+                or (body.endswith("/") and _segments_match(parts, body[:-1])))
 
 
 @lru_cache(maxsize=4096)
-def _path_pattern(path: str) -> re.Pattern[str]:
-    """Matches a path token from an example: parameters accept any one segment, a trailing
-    slash is optional."""
-    parts = []
-    for segment in path.strip("/").split("/"):
-        parts.append(r"[^/]+" if PARAM_SEGMENT_RE.match(segment) else re.escape(segment))
-    return re.compile("/" + "/".join(parts) + "/?")
+def _path_parts(path: str) -> tuple[str | None, ...]:
+    """A defined path's segments, None for a parameter segment (empty ones kept: they must
+    be empty in a matching token too)."""
+    return tuple(None if is_param_segment(segment) else segment
+                 for segment in path.strip("/").split("/"))
+
+
+def _segments_match(parts: tuple[str | None, ...], body: str) -> bool:
+    segments = body.split("/")
+    return len(segments) == len(parts) and all(
+        segment == part if part is not None else segment != ""
+        for part, segment in zip(parts, segments, strict=True))
 
 
 @lru_cache(maxsize=4096)

@@ -52,7 +52,6 @@ _ANY_PERCENTILE_RE = lazy_re(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
 # slower over a whole spec). A match holds no "p", so the two never overlap.
 _PERCENTILE_STARTS = (lazy_re(r"p\d\d(?:\.\d+)?(?![\d.])"),
                       lazy_re(r"P\d\d(?:\.\d+)?(?![\d.])"))
-_PERCENT_RE = lazy_re(r"%")
 _DEADLINE_WORDS = ("within", "deadline", "total timeout", "total budget", "overall timeout",
                    "overall budget", "budget of")
 _LIMIT_WORDS = ("max_connections", "connection limit", "max connections",
@@ -154,7 +153,7 @@ def figures(ctx: Context) -> Iterator[Hit]:
     if stated:
         yield from _percentiles(ctx, _with_table_rows(ctx, stated))
     if "%" in prose:
-        yield from _availability(ctx, _lines_matching(ctx, _PERCENT_RE, after=2))
+        yield from _availability(ctx, _with_following(ctx, ctx.lines_with(("%",)), after=2))
     yield from _retry_deadlines(ctx)
     if _states_limit(ctx):
         yield from _pool_limit(_pool_lines(ctx))
@@ -198,11 +197,16 @@ def _lines_matching(ctx: Context, *patterns: re.Pattern[str],
                     after: int = 0) -> list[tuple[int, str]]:
     """The prose lines where one of ``patterns`` matches (and the ``after`` lines that
     follow each), in order, as (0-based line, text of the line)."""
+    return _with_following(ctx, [ctx.line_of(match.start()) for pattern in patterns
+                                 for match in pattern.finditer(ctx.prose)], after=after)
+
+
+def _with_following(ctx: Context, found: list[int], *, after: int) -> list[tuple[int, str]]:
+    """The prose lines ``found`` and the ``after`` lines that follow each, in order, as
+    (0-based line, text of the line)."""
     wanted: set[int] = set()
-    for pattern in patterns:
-        for match in pattern.finditer(ctx.prose):
-            line = ctx.line_of(match.start())
-            wanted.update(range(line, min(line + after + 1, len(ctx.doc.lines))))
+    for line in found:
+        wanted.update(range(line, min(line + after + 1, len(ctx.doc.lines))))
     fenced = ctx.doc.fenced
     return [(i, ctx.doc.lines[i]) for i in sorted(wanted) if not fenced[i]]
 

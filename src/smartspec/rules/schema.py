@@ -81,7 +81,21 @@ def unquote(name: str) -> str:
 
 
 def _strip_sql_comments(text: str) -> str:
-    return re.sub(r"--[^\n]*", lambda m: " " * len(m.group(0)), text)
+    # Each "--" comment, to the end of its line, as spaces: offsets stay where they were.
+    at = text.find("--")
+    if at < 0:
+        return text
+    pieces = []
+    start = 0
+    while at >= 0:
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        pieces.append(text[start:at])
+        pieces.append(" " * (end - at))
+        start = end
+        at = text.find("--", end)
+    pieces.append(text[start:])
+    return "".join(pieces)
 
 
 _DDL_WORDS = ("CREATE", "create", "Create", "ALTER", "alter")

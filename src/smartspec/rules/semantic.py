@@ -15,7 +15,7 @@ from functools import lru_cache
 from urllib.parse import unquote as url_unquote
 
 from smartspec.document import Heading
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import lazy_re, search_words
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.code import code_facts, family, is_universal, name_before
 from smartspec.rules.code import top_level as _top_level_text
@@ -23,9 +23,9 @@ from smartspec.rules.context import (
     ARCHITECTURE,
     CODE_SPAN_RE,
     ENDPOINT_SOURCES,
-    PARAM_SEGMENT_RE,
     Context,
     LineIndex,
+    is_param_segment,
     per_text,
 )
 from smartspec.rules.messages import rule_words
@@ -589,7 +589,7 @@ _OPERATIONAL_STARTS = ("/health", "/ready", "/live", "/metrics", "/ping", "/stat
 @lru_cache(maxsize=4096)
 def _segments(path: str) -> tuple[str | None, ...]:
     """A path as segments, a parameter segment as None (it matches any one segment)."""
-    return tuple(None if PARAM_SEGMENT_RE.match(s) else s for s in path.strip("/").split("/") if s)
+    return tuple(None if is_param_segment(s) else s for s in path.strip("/").split("/") if s)
 
 
 def _paths_agree(mention: tuple[str | None, ...], defined: tuple[str | None, ...]) -> bool:
@@ -655,13 +655,15 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
 # --- SS205 diagrams agree with the schema ------------------------------------------------
 
 _PER_SERVICE_RE = lazy_re(r"(?i)\bper[- ]service\b")
+_PER_SERVICE_WORDS = ("per-service", "per service")
+_ENTITY_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @lru_cache(maxsize=4096)
 def _entity_key(name: str) -> str:
     """An entity or table name compared loosely: case, separators and a plural ending do
     not make two names different (CUSTOMER, customers, Customer-s)."""
-    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    key = "".join(char for char in name.lower() if char in _ENTITY_KEY_CHARS)
     for ending in ("ies", "es", "s"):
         if key.endswith(ending) and len(key) > len(ending) + 2:
             return key[:-len(ending)] + ("y" if ending == "ies" else "")
@@ -716,7 +718,7 @@ def diagram_agreement(ctx: Context) -> Iterator[Hit]:
 @lru_cache(maxsize=4096)
 def _is_per_service(title: str) -> bool:
     # Titles repeat across a tree of specs; each is read once.
-    return _PER_SERVICE_RE.search(title) is not None
+    return search_words(_PER_SERVICE_RE, title, (), _PER_SERVICE_WORDS)
 
 
 def _per_service(ctx: Context) -> Iterator[Hit]:
