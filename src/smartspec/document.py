@@ -447,6 +447,31 @@ def _header_field(line: str) -> tuple[str, str] | None:
     return None if "\n" in value else (line[2:star - 1], value)
 
 
+def section_number_span(line: str) -> tuple[int, int] | None:
+    """Where ``SECTION_NUMBER_RE.match(line)`` finds the number of a ``##`` heading (its
+    group 1), or None; read with ``str`` operations."""
+    body = line.lstrip(" ")
+    at = len(line) - len(body)
+    if at > 3 or not body.startswith("##") or body[2:3] not in (" ", "\t"):
+        return None
+    start = at + 2 + (len(body) - 2 - len(body[2:].lstrip(" \t")))
+    end = _decimals_end(line, start)
+    digits = end - start
+    if not digits or digits > 3:
+        return None
+    if line[end:end + 1] in (".", ")"):
+        after = end + 1  # "3. Title", "3) Title": one to three digits
+    elif digits <= 2:
+        after = end  # "3 Title": one or two digits
+    else:
+        return None
+    rest = line[after:]
+    words = rest.lstrip(" \t")
+    if len(words) == len(rest) or not words or words[0].isspace():
+        return None  # spaces or tabs, then something that is not a space
+    return start, end
+
+
 def clear_heading_memo() -> None:
     """Forget the headings read so far (a benchmark times reading specs from cold)."""
     _heading_parts.cache_clear()
@@ -511,9 +536,9 @@ def block_hash(text: str) -> str:
     for index, line in enumerate(lines):
         if line.strip() and not line.lstrip().startswith("<!--"):
             # The heading: the first line after the critical open tag and blank lines.
-            found = SECTION_NUMBER_RE.match(line)
+            found = section_number_span(line)
             if found is not None:
-                lines[index] = f"{line[:found.start(1)]}#{line[found.end(1):]}"
+                lines[index] = f"{line[:found[0]]}#{line[found[1]:]}"
             break
     return _sha256_lines(lines)
 

@@ -19,7 +19,7 @@ PIECES = ["<!--", "-->", "<!-- ", " -->", "--", "-", ">", "@critical", "@end-cri
           "allow", "x_1", "é", "<!-- smartspec: ", "smartspec:", "{", "}", "{}", '"a":1', "} -->",
           " ", "  ", "\t", "\n", "\r", "\x0c", "\x85", "\u00a0", "\u2003", "`", "```", "````",
           "~", "~~~", "py", "#", "**", ":", ":**", "*", "Status", "DRAFT", "3", "12", "٣", "²",
-          ".", ")", "3.1", "1.2.3", "Title", "a"]
+          ".", ")", "3.1", "1.2.3", "Title", "a", "## ", "##", "123", "1234"]
 LINES = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
 
 
@@ -57,6 +57,8 @@ def _check(raw: str) -> None:
         assert document._header_field(line) == (
             (field.group("key"), field.group("value")) if field else None)
         assert document._number_parts(line) == _groups(document.NUMBER_RE.match(line))
+        number = document.SECTION_NUMBER_RE.match(line)
+        assert document.section_number_span(line) == (number.span(1) if number else None)
         for char, size in (("`", 3), ("`", 4), ("~", 3)):
             assert context._closes_at(line, 0, char, size) == (
                 _closer(char, size).match(line) is not None)
@@ -85,6 +87,9 @@ def test_readers_agree_with_their_patterns_on_every_golden_line() -> None:
 @example("3.1.x Title")
 @example("12.3) \n")
 @example("  ````py ` \n")
+@example(" ## 12) \tTitle")
+@example("## 123 Title")
+@example("##\t3.\u2003x")
 def test_readers_agree_with_their_patterns_on_generated_lines(line: str) -> None:
     _check(line)
 

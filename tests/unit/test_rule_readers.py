@@ -16,10 +16,11 @@ from smartspec.rules import context, figures, schema, semantic
 PARAM_SEGMENT = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 PER_SERVICE = re.compile(r"(?i)\bper[- ]service\b")
 SQL_COMMENT = re.compile(r"--[^\n]*")
+ANY_PERCENTILE = re.compile(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
 
 PIECES = ["/", "//", "{", "}", "{id}", "<", ">", "<id>", ":", ":id", ":_x1", ":1", "_", "a",
           "payments", "v1", "é", "٣", "\n", " ", "-", "--", "---", "per", "Per", "service",
-          "SERVICE", "per-service", "per service", "x", "ſ", "İ", "K", "'", "SELECT 1", "\t"]
+          "SERVICE", "per-service", "per service", "p", "P", "p99", "P95", "9", "٣", ".", "x", "ſ", "İ", "K", "'", "SELECT 1", "\t"]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
 
 
@@ -39,6 +40,8 @@ def _check(text: str) -> None:
     for segment in {text, *text.split("/")}:
         assert context.is_param_segment(segment) == (PARAM_SEGMENT.match(segment) is not None)
     assert semantic._is_per_service(text) == (PER_SERVICE.search(text) is not None)
+    assert [m.span() for m in figures._percentile_labels(text)] == [
+        m.span() for m in ANY_PERCENTILE.finditer(text)]
     assert schema._strip_sql_comments(text) == SQL_COMMENT.sub(
         lambda m: " " * len(m.group(0)), text)
     assert semantic._entity_key(text) == semantic._entity_key(re.sub(r"[^a-z0-9]", "",

@@ -46,10 +46,10 @@ _NOT_IN_GAP = frozenset("0123456789\n")
 # Literal-led patterns and words: the regex engine (or str.find) skips to them, where a
 # pattern that starts with a look-behind or a case-insensitive alternation would be tried
 # at every position of the spec.
-_ANY_PERCENTILE_RE = lazy_re(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
-# The same, one pattern per letter: a pattern that starts with a literal lets the engine
-# jump from one "p" to the next, where "[Pp]" is tried at every position (five times
-# slower over a whole spec). A match holds no "p", so the two never overlap.
+# "P95", "p99.9": one pattern per letter, for a pattern that starts with a literal lets the
+# engine jump from one "p" to the next, where "[Pp]" is tried at every position (five times
+# slower over a whole spec). A match holds no "p", so the two never overlap: together they
+# find what ``[Pp]\d\d(?:\.\d+)?(?![\d.])`` finds (``_percentile_labels``).
 _PERCENTILE_STARTS = (lazy_re(r"p\d\d(?:\.\d+)?(?![\d.])"),
                       lazy_re(r"P\d\d(?:\.\d+)?(?![\d.])"))
 _DEADLINE_WORDS = ("within", "deadline", "total timeout", "total budget", "overall timeout",
@@ -185,12 +185,19 @@ def _with_table_rows(ctx: Context, found: list[tuple[int, str]]) -> list[tuple[i
     lines, fenced = ctx.doc.lines, ctx.doc.fenced
     extra: dict[int, str] = dict(found)
     for index, line in found:
-        if line.lstrip().startswith("|") and len(_ANY_PERCENTILE_RE.findall(line)) >= 2:
+        if line.lstrip().startswith("|") and len(_percentile_labels(line)) >= 2:
             row = index + 1
             while row < len(lines) and not fenced[row] and lines[row].lstrip().startswith("|"):
                 extra[row] = lines[row]
                 row += 1
     return sorted(extra.items())
+
+
+def _percentile_labels(line: str) -> list[re.Match[str]]:
+    """Each "P95" or "p99.9" on ``line``, in order: both letters' patterns, merged."""
+    lower, upper = (pattern.finditer(line) if letter in line else ()
+                    for pattern, letter in zip(_PERCENTILE_STARTS, "pP", strict=True))
+    return sorted((*lower, *upper), key=lambda match: match.start())
 
 
 def _lines_matching(ctx: Context, *patterns: re.Pattern[str],
@@ -230,7 +237,7 @@ def _percentile_figures(line: str) -> list[tuple[str, str, str]]:
     duration finds, read with the percentile scanner and the one duration scanner."""
     found = []
     resume = 0  # a match is never read inside the one before it
-    for label in _ANY_PERCENTILE_RE.finditer(line):
+    for label in _percentile_labels(line):
         start, end = label.span()
         if start < resume or (start and (is_word_char(line[start - 1])
                                           or line[start - 1] == ".")):
