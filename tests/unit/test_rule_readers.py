@@ -20,7 +20,8 @@ ANY_PERCENTILE = re.compile(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
 
 PIECES = ["/", "//", "{", "}", "{id}", "<", ">", "<id>", ":", ":id", ":_x1", ":1", "_", "a",
           "payments", "v1", "é", "٣", "\n", " ", "-", "--", "---", "per", "Per", "service",
-          "SERVICE", "per-service", "per service", "p", "P", "p99", "P95", "9", "٣", ".", "x", "ſ", "İ", "K", "'", "SELECT 1", "\t"]
+          "SERVICE", "per-service", "per service", "p", "P", "p99", "P95", "9", ".", "x", "ſ",
+          "İ", "K", "'", "SELECT 1", "\t"]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
 
 
@@ -62,7 +63,7 @@ def test_readers_agree_with_their_patterns_on_every_golden_line() -> None:
     assert len(tokens) > 50
     paths = tokens[::7]
     for path in paths:
-        for token in tokens[::5] + [path, path + "/", path.rstrip("/")]:
+        for token in [*tokens[::5], path, path + "/", path.rstrip("/")]:
             _check_path(path, token)
 
 
@@ -85,3 +86,57 @@ def test_percent_lines_are_the_lines_holding_a_percent_sign() -> None:
     ctx = context.Context(parse(text), path="spec.md", matchers={})
     found = figures._with_following(ctx, ctx.lines_with(("%",)), after=2)
     assert [index for index, _ in found] == [4, 5, 6]
+
+
+BRACE = re.compile(r"[{}]")
+
+
+def _old_enclosing_keys(text: str, at: int) -> set[str]:
+    """``semantic._enclosing_keys`` as it read braces with a pattern."""
+    depth, start = 0, -1
+    window = max(0, at - 2000)
+    for match in reversed(list(BRACE.finditer(text, window, at))):
+        if match.group(0) == "}":
+            depth += 1
+        elif depth == 0:
+            start = match.start()
+            break
+        else:
+            depth -= 1
+    if start < 0:
+        return set()
+    depth, end = 0, len(text)
+    for match in BRACE.finditer(text, start, start + 4000):
+        depth += 1 if match.group(0) == "{" else -1
+        if depth == 0:
+            end = match.start()
+            break
+    flat = semantic._top_level_text(text[start + 1:end])
+    return {semantic.snake(k) for k in semantic._OBJECT_KEY_RE.findall(flat.replace("\n", ","))}
+
+
+BRACED = st.lists(st.sampled_from(["{", "}", "{ ", " }", "a: 1", ", ", "b = 2", "\n", "x",
+                                   "userId: id", "{}", "}}", "{{"]), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(BRACED, st.integers(min_value=0, max_value=200))
+@example("{ a: 1, b: { c: 2 } }", 8)
+@example("} { a: 1 }", 5)
+def test_enclosing_keys_read_without_a_pattern_as_with_one(text: str, at: int) -> None:
+    at = min(at, len(text))
+    assert semantic._enclosing_keys(text, at) == _old_enclosing_keys(text, at)
+
+
+def test_enclosing_keys_reach_as_far_as_they_did() -> None:
+    # The windows: 2000 characters back for the opening brace, 4000 on for its closing one.
+    for text, at in (("{ a: 1," + " " * 2100 + "b: 2 }", 2100),
+                     ("{ a: 1," + " " * 1990 + "b: 2 " + " " * 2100 + "}", 1000),
+                     ("{ a: { b: 1 }" + " " * 10 + "c: 2 }", 20)):
+        assert semantic._enclosing_keys(text, at) == _old_enclosing_keys(text, at)
+
+
+def test_thai_is_told_without_a_pattern() -> None:
+    from smartspec.model import build
+    for text in ("payments", "ชำระเงิน", "café", "x\u0e7fy", "\u0e80", "\u0dff"):
+        assert build._holds_thai(text) == (re.search(r"[\u0E00-\u0E7F]", text) is not None)

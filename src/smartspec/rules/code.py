@@ -254,11 +254,14 @@ def _brace_types(lang: str, clean: str) -> Iterator[DeclaredType]:
             continue  # "type X = ..." or a declaration without a body
         declared = DeclaredType(name, kind, lines.line_of(match.start()))
         # What the type extends adds members the rule may not know.
-        extends = re.search(r"\bextends\s+([\w.,\s<>]+?)(?:\bimplements\b|$)", head)
+        # Each pattern below needs its literal ("extends", a "("): a head without it is
+        # not searched, and the pattern not compiled.
+        extends = re.search(r"\bextends\s+([\w.,\s<>]+?)(?:\bimplements\b|$)",
+                            head) if "extends" in head else None
         if extends:
             declared.parents += [p.strip().split("<")[0] for p in extends.group(1).split(",")
                                  if p.strip()]
-        bare = re.sub(r"\([^()]*\)", "", head)
+        bare = re.sub(r"\([^()]*\)", "", head) if "(" in head else head
         if lang in ("cs", "kt") and ":" in bare and kind in ("interface", "class"):
             declared.parents += [p.strip().split("(")[0].split("<")[0]
                                  for p in bare.split(":", 1)[1].split(",") if p.strip()]

@@ -280,29 +280,39 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
 _OBJECT_KEY_RE = lazy_re(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
 
 
-_BRACE_RE = lazy_re(r"[{}]")
-
-
 def _enclosing_keys(text: str, at: int) -> set[str]:
     """The keys (snake case) of the object literal around offset ``at`` in code, or an
     empty set when ``at`` is not inside braces nearby."""
     depth, start = 0, -1
     window = max(0, at - 2000)
-    for match in reversed(list(_BRACE_RE.finditer(text, window, at))):
-        if match.group(0) == "}":
+    # The braces before ``at``, nearest first: each step finds the nearer of the next "{"
+    # and the next "}" back.
+    opening, closing = text.rfind("{", window, at), text.rfind("}", window, at)
+    while opening >= 0 or closing >= 0:
+        if closing > opening:
             depth += 1
+            closing = text.rfind("}", window, closing)
         elif depth == 0:
-            start = match.start()
+            start = opening
             break
         else:
             depth -= 1
+            opening = text.rfind("{", window, opening)
     if start < 0:
         return set()
     depth, end = 0, len(text)
-    for match in _BRACE_RE.finditer(text, start, start + 4000):
-        depth += 1 if match.group(0) == "{" else -1
+    limit = start + 4000
+    # The braces after ``start``, in order: the nearer of the next "{" and the next "}".
+    opening, closing = text.find("{", start, limit), text.find("}", start, limit)
+    while opening >= 0 or closing >= 0:
+        if opening >= 0 and (closing < 0 or opening < closing):
+            brace, depth = opening, depth + 1
+            opening = text.find("{", opening + 1, limit)
+        else:
+            brace, depth = closing, depth - 1
+            closing = text.find("}", closing + 1, limit)
         if depth == 0:
-            end = match.start()
+            end = brace
             break
     flat = _top_level_text(text[start + 1:end])
     return {snake(k) for k in _OBJECT_KEY_RE.findall(flat.replace("\n", ","))}
