@@ -16,12 +16,15 @@ from smartspec.rules import context, figures, schema, semantic
 PARAM_SEGMENT = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 PER_SERVICE = re.compile(r"(?i)\bper[- ]service\b")
 SQL_COMMENT = re.compile(r"--[^\n]*")
+PATH_TOKEN = re.compile(r"/[^\s\"'`)?#,;|]*")
+METHOD = re.compile(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
 ANY_PERCENTILE = re.compile(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
 
 PIECES = ["/", "//", "{", "}", "{id}", "<", ">", "<id>", ":", ":id", ":_x1", ":1", "_", "a",
           "payments", "v1", "é", "٣", "\n", " ", "-", "--", "---", "per", "Per", "service",
           "SERVICE", "per-service", "per service", "p", "P", "p99", "P95", "9", ".", "x", "ſ",
-          "İ", "K", "'", "SELECT 1", "\t"]
+          "İ", "K", "'", "SELECT 1", "\t", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD",
+          "OPTIONS", "GETS", "é", "?", "#", ",", ";", "|", ")", '"', "`", "\u2003"]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
 
 
@@ -41,6 +44,8 @@ def _check(text: str) -> None:
     for segment in {text, *text.split("/")}:
         assert context.is_param_segment(segment) == (PARAM_SEGMENT.match(segment) is not None)
     assert semantic._is_per_service(text) == (PER_SERVICE.search(text) is not None)
+    assert context._path_tokens(text) == tuple(PATH_TOKEN.findall(text))
+    assert context._method_names(text) == METHOD.findall(text)
     assert [m.span() for m in figures._percentile_labels(text)] == [
         m.span() for m in ANY_PERCENTILE.finditer(text)]
     assert schema._strip_sql_comments(text) == SQL_COMMENT.sub(

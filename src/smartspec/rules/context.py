@@ -73,8 +73,12 @@ _INLINE_ENDPOINT_RE = lazy_re(
 # A path token in an example line: the scheme and host are cut first, then "/a/b" up to
 # whitespace, a quote, a query string or a fragment.
 _HOST_RE = lazy_re(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"'`]+")
+# An example line's path tokens and method names, as these patterns find them; read by
+# ``_path_tokens`` and ``_method_names`` with str operations.
 _PATH_TOKEN_RE = lazy_re(r"/[^\s\"'`)?#,;|]*")
+_PATH_TOKEN_STOPS = frozenset("\"'`)?#,;|")
 _METHOD_RE = lazy_re(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Path segments that stand for a value: {id}, :id, <id>. Read by ``is_param_segment``.
 PARAM_SEGMENT_RE = lazy_re(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
@@ -711,8 +715,36 @@ class Context:
 def _example_line(raw: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(method, path tokens of the line) for each method name on one line of an example."""
     line = _HOST_RE.sub("", raw) if "://" in raw else raw
-    tokens = tuple(_PATH_TOKEN_RE.findall(line))
-    return tuple((method, tokens) for method in _METHOD_RE.findall(raw))
+    tokens = _path_tokens(line)
+    return tuple((method, tokens) for method in _method_names(raw))
+
+
+def _path_tokens(line: str) -> tuple[str, ...]:
+    """``_PATH_TOKEN_RE.findall(line)``: each "/" and what follows it up to a space or one
+    of the characters that end a path in prose (a quote, ")", "?", "#", ",", ";", "|")."""
+    tokens = []
+    at = line.find("/")
+    while at >= 0:
+        end = at + 1
+        while end < len(line) and not (line[end] in _PATH_TOKEN_STOPS or line[end].isspace()):
+            end += 1
+        tokens.append(line[at:end])
+        at = line.find("/", end)
+    return tuple(tokens)
+
+
+def _method_names(line: str) -> list[str]:
+    """``_METHOD_RE.findall(line)``: the HTTP method names on ``line``, in order, each
+    neither after nor before an ASCII letter."""
+    found = []
+    for method in METHODS:
+        at = line.find(method)
+        while at >= 0:
+            after = at + len(method)
+            if line[at - 1:at] not in _ASCII_LETTERS and line[after:after + 1] not in _ASCII_LETTERS:
+                found.append((at, method))
+            at = line.find(method, at + 1)
+    return [method for _, method in sorted(found)]
 
 
 def _needle_offsets(text: str, needles: tuple[str, ...]) -> Iterator[int]:
