@@ -145,3 +145,36 @@ def test_thai_is_told_without_a_pattern() -> None:
     from smartspec.model import build
     for text in ("payments", "ชำระเงิน", "café", "x\u0e7fy", "\u0e80", "\u0dff"):
         assert build._holds_thai(text) == (re.search(r"[\u0E00-\u0E7F]", text) is not None)
+
+
+CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+HTML_TAG = re.compile(r"<[^>]+>")
+EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")
+TITLES = st.lists(st.sampled_from(["createdAt", "CreatedAt", "user_id", "ID", "aB", "9Z", "é",
+                                   "K", "[x](#y)", "![i](p)", "](", "<b>", "<", ">", "*", "**",
+                                   "_", "__a__", "`", " ", "Data Model", "ÀB", "a1B"]),
+                  max_size=10).map("".join)
+
+
+def _old_normal_title(text: str) -> str:
+    text = INLINE_LINK.sub(r"\1", text).replace("`", "").replace("*", "")
+    return " ".join(text.lower().split()).strip(" .:")
+
+
+def _check_title(text: str) -> None:
+    assert schema.snake(text) == CAMEL.sub("_", text).lower()
+    assert semantic._normal_title(text) == _old_normal_title(text)
+    unlinked = HTML_TAG.sub("", INLINE_LINK.sub(r"\1", text)).replace("`", "")
+    assert semantic._rendered_text(text) == EMPHASIS.sub("", unlinked).replace("*", "")
+
+
+def test_titles_are_read_as_the_patterns_read_them_on_every_golden_line() -> None:
+    for line in _golden_lines():
+        _check_title(line.rstrip("\n"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(TITLES)
+def test_titles_are_read_as_the_patterns_read_them_on_generated_text(text: str) -> None:
+    _check_title(text)

@@ -459,7 +459,11 @@ _HTML_TAG_RE = lazy_re(r"<[^>]+>")
 
 
 def _normal_title(text: str) -> str:
-    text = _INLINE_LINK_RE.sub(r"\1", text).replace("`", "").replace("*", "")
+    # Each pattern here is asked only of a text holding what every match holds ("](" for a
+    # link, "<" for a tag, "*" or "_" for emphasis): most titles compile none of them.
+    if "](" in text:
+        text = _INLINE_LINK_RE.sub(r"\1", text)
+    text = text.replace("`", "").replace("*", "")
     return " ".join(text.lower().split()).strip(" .:")
 
 
@@ -477,14 +481,25 @@ def slug(text: str) -> str:
     """GitHub's anchor for a heading: the rendered text lower-cased, punctuation and symbols
     (emoji included) dropped, each space a hyphen; letters, digits, marks, ``-`` and ``_``
     of any script kept."""
-    text = _INLINE_LINK_RE.sub(r"\1", text)
-    text = _HTML_TAG_RE.sub("", text).replace("`", "")
-    text = re.sub(r"(?<!\w)[*_]+|[*_]+(?!\w)", "", text).replace("*", "")
     kept = []
-    for char in text.lower():
+    for char in _rendered_text(text).lower():
         if char in " -_" or char.isalnum() or _is_mark(char):
             kept.append(char)
     return "".join(kept).replace(" ", "-")
+
+
+def _rendered_text(text: str) -> str:
+    """A heading's text as it renders: links as their text, without tags, code marks or
+    emphasis. Each pattern is asked only of a text holding what every match of it holds
+    ("](" for a link, "<" for a tag, "*" or "_" for emphasis)."""
+    if "](" in text:
+        text = _INLINE_LINK_RE.sub(r"\1", text)
+    if "<" in text:
+        text = _HTML_TAG_RE.sub("", text)
+    text = text.replace("`", "")
+    if "*" in text or "_" in text:
+        text = re.sub(r"(?<!\w)[*_]+|[*_]+(?!\w)", "", text).replace("*", "")
+    return text
 
 
 def _anchors(ctx: Context) -> set[str]:
