@@ -221,11 +221,14 @@ def _dependencies(ctx: Context) -> dict[str, int | None]:
         if isinstance(spec_id, str):
             found.setdefault(spec_id, ctx.doc.settings_line)
     header = ctx.doc.header.get("Depends on", "")
-    for spec_id in MENTION_RE.findall(header):
+    # Every mention spells "spec-": text without it is not searched (nor the pattern compiled).
+    for spec_id in MENTION_RE.findall(header) if "spec-" in header else ():
         found.setdefault(spec_id, None)
     prose = ctx.prose
     for section in ctx.sections_for(("related",)):
         start, end = ctx.span(section, body=True)
+        if prose.find("spec-", start, end) < 0:
+            continue
         for match in MENTION_RE.finditer(prose, start, end):
             found.setdefault(match.group(0), ctx.line_of(match.start()))
     # Give ids from the settings comment or the header the line where the text names them.
