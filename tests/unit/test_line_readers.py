@@ -24,9 +24,12 @@ LINES = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
 
 
 def _golden_lines() -> list[str]:
-    root = Path(__file__).resolve().parents[1] / "data"
-    return [line for path in sorted(root.rglob("*.md"))
-            for line in path.read_text(encoding="utf-8").splitlines(keepends=True)]
+    """Every distinct line of the golden specs (those smartspec writes, and the test data)
+    and of the corpus of specs people wrote."""
+    tests = Path(__file__).resolve().parents[1]
+    return sorted({line for folder in ("data", "content/golden", "corpus")
+                   for path in (tests / folder).rglob("*.md")
+                   for line in path.read_text(encoding="utf-8").splitlines(keepends=True)})
 
 
 def _meta_by_patterns(line: str) -> tuple[str, str, bool] | None:
