@@ -345,7 +345,8 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
     # Each match holds "service": a description without the word never compiles the pattern.
     matches = SERVICE_RE.finditer(description) if may_hold(description, ("service",)) else ()
     for match in matches:
-        words = [w for w in re.split(r"[ -]", match.group(1).strip()) if w]
+        # The group holds only letters, digits, spaces and hyphens: split at each of the two.
+        words = match.group(1).strip().replace("-", " ").split()
         while words and words[0].lower() in _NOT_SERVICES:
             words.pop(0)
         if words and all(w.lower() not in _NOT_SERVICES and w.lower() not in _TECH_BY_SPELLING

@@ -47,7 +47,7 @@ print(json.dumps({"code": code, "compiled": compiled}))
 # replaced patterns). Of them, 7 are the standard library's (json's scanner and encoder at
 # import, urllib's quoting); the rest are smartspec's own, named by the message on failure.
 NEW_FINANCIAL_BUDGET = 57
-NEW_COMPACT_BUDGET = 31
+NEW_COMPACT_BUDGET = 29
 VALIDATE_BUDGET = 38
 
 
