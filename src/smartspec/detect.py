@@ -345,7 +345,8 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
     # Each match holds "service": a description without the word never compiles the pattern.
     matches = SERVICE_RE.finditer(description) if may_hold(description, ("service",)) else ()
     for match in matches:
-        words = [w for w in re.split(r"[ -]", match.group(1).strip()) if w]
+        # The group holds only letters, digits, spaces and hyphens: split at each of the two.
+        words = match.group(1).strip().replace("-", " ").split()
         while words and words[0].lower() in _NOT_SERVICES:
             words.pop(0)
         if words and all(w.lower() not in _NOT_SERVICES and w.lower() not in _TECH_BY_SPELLING
@@ -380,9 +381,13 @@ def _external_apis(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for _, name in sorted(found)))
 
 
+# Runs of ASCII letters: the words entities and the name's words are read from.
+_LETTERS_RE = lazy_re(r"[A-Za-z]+")
+
+
 def _entities(text: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
-    for match in re.finditer(r"[A-Za-z]+", text):
+    for match in _LETTERS_RE.finditer(text):
         word = match.group(0).lower()
         singular = word if word in ENTITY_NOUNS else PLURAL_TO_SINGULAR.get(word)
         if singular in _WEAK_NOUNS:
@@ -398,7 +403,8 @@ def _entity_from_name(name_words: str) -> tuple[str, ...]:
     """When the description names no known resource: the first specific word of the spec's
     name, singular ("claims-api" -> claim), so endpoints and tables have something to be
     about."""
-    for word in re.findall(r"[a-z]+", name_words.lower()):
+    # The name lower-cased holds no capital A-Z: the entities' pattern finds its words.
+    for word in _LETTERS_RE.findall(name_words.lower()):
         if word in _GENERIC_NAME_WORDS or len(word) < 3 or word in _WEAK_NOUNS:
             continue
         return (singular_of(word),)

@@ -10,19 +10,19 @@ than raised: ``validate`` reports them as findings, ``edit`` refuses to touch su
 from __future__ import annotations
 
 import functools
-import re
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import islice
 
 from smartspec.lazyre import lazy_re
 from smartspec.markers import (
-    ANY_META_RE,
     BUILTIN_CRITICAL,
-    CRITICAL_CLOSE_RE,
-    CRITICAL_OPEN_RE,
-    SETTINGS_RE,
+    CLOSE,
+    OPEN,
+    SMARTSPEC_END,
+    meta_tag,
     parse_settings,
+    settings_json,
 )
 from smartspec.tuples import NamedTuple
 
@@ -38,27 +38,25 @@ SETTINGS_PREFIX = "<!-- smartspec:"
 # an optional closing run of '#' is dropped. The definition the scanner's string tests are
 # held to (``_heading_parts``); compiled only where it is asked: the scanner does not use it.
 HEADING_RE = lazy_re(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The patterns below define what the scanner reads; it reads them with ``str`` operations
+# (``_number_parts``, ``_fence_opener``, ``_header_field``), which the tests hold to the
+# patterns on every golden spec's lines, so reading a spec compiles none of them.
 # A section number in a heading: "3. Title", "3) Title", "3.1 Title", "3.1. Title".
-NUMBER_RE = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
+NUMBER_RE = lazy_re(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
 # Fence openers: ``` or ~~~ (3 or more), indented at most 3 spaces. Backtick fences may not
 # carry a backtick in their info string.
-FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-# Header lines such as "**Status:** DRAFT".
+FENCE_RE = lazy_re(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 # The first characters a structural line can start with (a heading, a fence, a meta tag, a
 # header field, or up to three spaces before a heading or fence).
 _STRUCTURE_FIRST = frozenset("#`~<* ")
 # What an indented structural line can start with after its spaces.
 _INDENTED_FIRST = frozenset("#`~")
-HEADER_FIELD_RE = re.compile(r"^\*\*(?P<key>[^*]+?):\*\*\s*(?P<value>.*?)\s*$")
+# Header lines such as "**Status:** DRAFT".
+HEADER_FIELD_RE = lazy_re(r"^\*\*(?P<key>[^*]+?):\*\*\s*(?P<value>.*?)\s*$")
 # The number of a ``##`` section's heading, the digits in group 1, as smartspec or a person
 # writes one: "## 3. Title" and "## 3) Title" (one to three digits), "## 3 Title" (one or two
 # digits, so that "## 2024 Roadmap" stays a title). "## 2.1 Title" is a sub-number, not one.
-SECTION_NUMBER_RE = re.compile(r"^ {0,3}##[ \t]+(\d{1,3}(?=[.)][ \t]+\S)|\d{1,2}(?=[ \t]+\S))")
-# SmartSpec's own closing tag, ``<!-- @end -->``: read as ``<!-- @end-critical -->``. A block it
-# closes may carry any name (SmartSpec documents ``@critical legal``, ``@critical audit``); a
-# block closed the canonical way keeps to the configured names. smartspec only ever writes the
-# canonical tag.
-SMARTSPEC_END_RE = re.compile(r"^<!--\s*@end\s*-->\s*$")
+SECTION_NUMBER_RE = lazy_re(r"^ {0,3}##[ \t]+(\d{1,3}(?=[.)][ \t]+\S)|\d{1,2}(?=[ \t]+\S))")
 # Critical names SmartSpec documents besides smartspec's own: known in either dialect.
 SMARTSPEC_CRITICAL = ("legal", "audit")
 # Dialect names as reports show them.
@@ -237,9 +235,9 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
             lead = first
         line = raw.rstrip("\r\n")
         if lead == "`" or lead == "~":
-            match = FENCE_RE.match(line)
-            if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
-                fence = (match.group(1)[0], len(match.group(1)))
+            opener = fence_opener(line)
+            if opener and not (opener[0][0] == "`" and "`" in opener[1]):
+                fence = (opener[0][0], len(opener[0]))
                 fence_start = index
             continue
         if lead == "#":
@@ -254,7 +252,7 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
                     first_h2_line = index
                 h2.append(heading)
         elif first == "<" and line.startswith("<!--"):
-            if SETTINGS_RE.match(line):
+            if settings_json(line) is not None:
                 _read_settings(doc, line, index)
                 continue
             if line.startswith(SETTINGS_PREFIX):
@@ -264,12 +262,12 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
                     "a smartspec settings comment that does not end on its own line; expected "
                     "'<!-- smartspec: {...} -->' on one line")))
                 continue
-            smartspec_end = SMARTSPEC_END_RE.match(line) is not None
-            if not smartspec_end and not ANY_META_RE.match(line):
+            tag = meta_tag(line)
+            if tag is None:
                 continue
-            opened = CRITICAL_OPEN_RE.match(line)
-            if opened:
-                name = opened.group("name")
+            kind, name, allow_update = tag
+            smartspec_end = kind == SMARTSPEC_END
+            if kind == OPEN:
                 if open_block is not None:
                     doc.problems.append(Problem(index, (
                         f"critical section {name!r} opens inside critical section "
@@ -281,8 +279,8 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
                         f"critical section {name!r} appears twice "
                         f"(first on line {seen_names[name] + 1})")))
                 seen_names.setdefault(name, index)
-                open_block = (name, bool(opened.group("allow")), index)
-            elif smartspec_end or CRITICAL_CLOSE_RE.match(line):
+                open_block = (name, allow_update, index)
+            elif smartspec_end or kind == CLOSE:
                 if open_block is None:
                     doc.problems.append(Problem(index, "@end-critical without a matching @critical"))
                     continue
@@ -299,9 +297,9 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
                     "malformed meta tag; expected '<!-- @critical NAME [allow-update] -->' "
                     "or '<!-- @end-critical -->'")))
         elif first == "*" and first_h2_line is None:
-            field_match = HEADER_FIELD_RE.match(line)
-            if field_match:
-                doc.header.setdefault(field_match.group("key").strip(), field_match.group("value"))
+            field = _header_field(line)
+            if field:
+                doc.header.setdefault(field[0].strip(), field[1])
 
     if fence is not None:
         fence_ranges.append((fence_start, len(lines)))  # an unclosed fence runs to the end
@@ -382,10 +380,96 @@ def _heading_parts(line: str) -> tuple[int, str, str | None, str] | None:
             rest = before.rstrip(" \t")
     text = rest.strip()
     if text[:1].isdigit():
-        number_match = NUMBER_RE.match(text)
-        if number_match:
-            return level, text, number_match.group(1), number_match.group(2).strip()
+        numbered = _number_parts(text)
+        if numbered:
+            return level, text, numbered[0], numbered[1].strip()
     return level, text, None, text
+
+
+def _without_final_newline(rest: str) -> str | None:
+    """``rest`` as a pattern's ``(.*)$`` takes it: without a last "\\n", and None when it
+    holds a line break elsewhere ("." does not cross one)."""
+    if rest.endswith("\n"):
+        rest = rest[:-1]
+    return None if "\n" in rest else rest
+
+
+def _decimals_end(text: str, start: int) -> int:
+    """Where the run of decimal digits (``\\d``: ``str.isdecimal``) at ``start`` ends."""
+    end = start
+    while end < len(text) and text[end].isdecimal():
+        end += 1
+    return end
+
+
+def _number_parts(text: str) -> tuple[str, str] | None:
+    """``NUMBER_RE.match(text)``'s two groups (the number, the rest), or None."""
+    end = _decimals_end(text, 0)
+    if not end:
+        return None
+    # Each ".digits" extends the number; a "." before anything else may end it.
+    while text[end:end + 1] == "." and (after := _decimals_end(text, end + 1)) > end + 1:
+        end = after
+    rest = text[end + 1:] if text[end:end + 1] in (".", ")") else text[end:]
+    stripped = rest.lstrip()
+    if len(stripped) == len(rest):
+        return None  # "\\s+": at least one space after the number
+    title = _without_final_newline(stripped)
+    return None if title is None else (text[:end], title)
+
+
+def fence_opener(line: str) -> tuple[str, str] | None:
+    """``FENCE_RE.match(line)``'s two groups (the run of fence characters, the info string
+    after it), or None: what a fence-opening line holds, read with ``str`` operations."""
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3:
+        return None
+    char = body[:1]
+    if char != "`" and char != "~":
+        return None
+    after = body.lstrip(char)
+    size = len(body) - len(after)
+    if size < 3:
+        return None
+    info = _without_final_newline(after)
+    return None if info is None else (body[:size], info)
+
+
+def _header_field(line: str) -> tuple[str, str] | None:
+    """``HEADER_FIELD_RE.match(line)``'s key and value ("**Status:** DRAFT"), or None."""
+    if not line.startswith("**"):
+        return None
+    # The key holds no "*", so the first "*" after the opening pair starts the ":**".
+    star = line.find("*", 2)
+    if star < 4 or line[star - 1] != ":" or not line.startswith("**", star):
+        return None
+    value = line[star + 2:].strip()
+    return None if "\n" in value else (line[2:star - 1], value)
+
+
+def section_number_span(line: str) -> tuple[int, int] | None:
+    """Where ``SECTION_NUMBER_RE.match(line)`` finds the number of a ``##`` heading (its
+    group 1), or None; read with ``str`` operations."""
+    body = line.lstrip(" ")
+    at = len(line) - len(body)
+    if at > 3 or not body.startswith("##") or body[2:3] not in (" ", "\t"):
+        return None
+    start = at + 2 + (len(body) - 2 - len(body[2:].lstrip(" \t")))
+    end = _decimals_end(line, start)
+    digits = end - start
+    if not digits or digits > 3:
+        return None
+    if line[end:end + 1] in (".", ")"):
+        after = end + 1  # "3. Title", "3) Title": one to three digits
+    elif digits <= 2:
+        after = end  # "3 Title": one or two digits
+    else:
+        return None
+    rest = line[after:]
+    words = rest.lstrip(" \t")
+    if len(words) == len(rest) or not words or words[0].isspace():
+        return None  # spaces or tabs, then something that is not a space
+    return start, end
 
 
 def clear_heading_memo() -> None:
@@ -452,9 +536,9 @@ def block_hash(text: str) -> str:
     for index, line in enumerate(lines):
         if line.strip() and not line.lstrip().startswith("<!--"):
             # The heading: the first line after the critical open tag and blank lines.
-            found = SECTION_NUMBER_RE.match(line)
+            found = section_number_span(line)
             if found is not None:
-                lines[index] = f"{line[:found.start(1)]}#{line[found.end(1):]}"
+                lines[index] = f"{line[:found[0]]}#{line[found[1]:]}"
             break
     return _sha256_lines(lines)
 

@@ -20,27 +20,29 @@ from __future__ import annotations
 import re
 
 # The attributes a compiled pattern offers; copied onto the stand-in when it compiles.
+# ``pattern`` is not among them: the source is known before compiling, and a module that derives
+# one pattern from another's source (the same text with other flags) need not compile the first.
 _ATTRIBUTES = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split",
-               "scanner", "pattern", "flags", "groups", "groupindex")
+               "scanner", "flags", "groups", "groupindex")
 
 
 class _LazyPattern:
     """A pattern's source and flags until first use; then the pattern's own bound methods."""
 
     def __init__(self, source: str, flags: int) -> None:
-        self._source = source
+        self.pattern = source
         self._flags = flags
 
     def __getattr__(self, name: str) -> object:
         # Only reached for an attribute not yet on the object, that is before the first
         # compile (or for a name a pattern does not have, which raises as a pattern would).
-        compiled = re.compile(self._source, self._flags)
+        compiled = re.compile(self.pattern, self._flags)
         for attribute in _ATTRIBUTES:
             setattr(self, attribute, getattr(compiled, attribute))
         return getattr(compiled, name)
 
     def __repr__(self) -> str:
-        return f"lazy_re({self._source!r}, {self._flags!r})"
+        return f"lazy_re({self.pattern!r}, {self._flags!r})"
 
 
 # The only characters outside ASCII that a case-insensitive pattern takes for an ASCII letter

@@ -7,7 +7,8 @@ patterns, so the two can never disagree about the format (design.md §5).
 from __future__ import annotations
 
 import json
-import re
+
+from smartspec.lazyre import is_word_char, lazy_re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,17 +16,23 @@ if TYPE_CHECKING:
 
 SETTINGS_SCHEMA = 1
 
+# The formats below are defined by these patterns; the readers after them (``settings_json``,
+# ``meta_tag``) give the same answers with ``str`` operations, which the tests hold them to on
+# every golden spec's lines, so a run that reads a spec compiles none of them.
+
 # <!-- smartspec: {"schema":1,...} -->   (one line; the JSON never contains "<" or ">")
-SETTINGS_RE = re.compile(r"^<!-- smartspec: (?P<json>\{.*\}) -->\s*$")
+SETTINGS_RE = lazy_re(r"^<!-- smartspec: (?P<json>\{.*\}) -->\s*$")
 
 # <!-- @critical NAME -->  and  <!-- @critical NAME allow-update -->
-CRITICAL_OPEN_RE = re.compile(
+CRITICAL_OPEN_RE = lazy_re(
     r"^<!--\s*@critical\s+(?P<name>[A-Za-z0-9_-]+)(?P<allow>\s+allow-update)?\s*-->\s*$"
 )
 # <!-- @end-critical -->
-CRITICAL_CLOSE_RE = re.compile(r"^<!--\s*@end-critical\s*-->\s*$")
+CRITICAL_CLOSE_RE = lazy_re(r"^<!--\s*@end-critical\s*-->\s*$")
 # Anything that looks like a meta tag at all, valid or not (for well-formedness checks).
-ANY_META_RE = re.compile(r"^<!--\s*@(?:end-)?critical\b")
+ANY_META_RE = lazy_re(r"^<!--\s*@(?:end-)?critical\b")
+# SmartSpec's own closing tag, ``<!-- @end -->``, read as ``<!-- @end-critical -->``.
+SMARTSPEC_END_RE = lazy_re(r"^<!--\s*@end\s*-->\s*$")
 
 BUILTIN_CRITICAL = ("security", "config", "di", "monitoring")
 # --force-update keys that are aliases of a critical name: STRIDE is the threat model the
@@ -37,14 +44,17 @@ FORCE_ALIASES = {"stride": "security"}
 # editors) treats as the end of a line, beyond the ASCII controls JSON already escapes.
 # Everything smartspec writes on one line escapes them, so no reader sees a line break where
 # smartspec wrote none.
-_LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_LINE_BREAKER_RE = re.compile("[\x85\u2028\u2029]")
+_LINE_BREAKERS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def escape_line_breaks(json_text: str) -> str:
     """``json_text`` (the output of ``json.dumps``) with every raw line-breaking character
     written as a JSON ``\\u`` escape: the same value, on one line for every line splitter."""
-    return _LINE_BREAKER_RE.sub(lambda m: _LINE_BREAKERS[m.group(0)], json_text)
+    if json_text.isascii():
+        return json_text  # none of them is ASCII: the common case costs one C-speed scan
+    for char, escaped in _LINE_BREAKERS:
+        json_text = json_text.replace(char, escaped)
+    return json_text
 
 
 def settings_comment(settings: dict[str, Any]) -> str:
@@ -62,13 +72,66 @@ def parse_settings(line: str) -> dict[str, Any] | None:
 
     Raises ValueError when the line is a settings comment whose JSON does not parse.
     """
-    match = SETTINGS_RE.match(line.strip())
-    if not match:
+    payload = settings_json(line.strip())
+    if payload is None:
         return None
-    value = json.loads(match.group("json"))
+    value = json.loads(payload)
     if not isinstance(value, dict):
         raise ValueError("the settings comment must hold a JSON object")
     return value
+
+
+_SETTINGS_OPEN = "<!-- smartspec: {"
+_SETTINGS_CLOSE = "} -->"
+
+
+def settings_json(line: str) -> str | None:
+    """The JSON of a settings-comment line (``SETTINGS_RE``'s ``json`` group), or None when
+    the line is not one."""
+    body = line.rstrip()
+    if (len(body) < len(_SETTINGS_OPEN) + len(_SETTINGS_CLOSE)
+            or not body.startswith(_SETTINGS_OPEN) or not body.endswith(_SETTINGS_CLOSE)):
+        return None
+    payload = body[len(_SETTINGS_OPEN) - 1:-len(_SETTINGS_CLOSE) + 1]
+    # The pattern's "." does not cross a line break: a payload holding one is no match.
+    return None if "\n" in payload else payload
+
+
+# The kinds ``meta_tag`` tells apart.
+OPEN, CLOSE, SMARTSPEC_END, MALFORMED = "open", "close", "end", "malformed"
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def meta_tag(line: str) -> tuple[str, str, bool] | None:
+    """What a line is as a critical-section tag: (OPEN, name, allow_update) as
+    ``CRITICAL_OPEN_RE`` reads it, (CLOSE, "", False) for ``CRITICAL_CLOSE_RE``,
+    (SMARTSPEC_END, "", False) for ``SMARTSPEC_END_RE``, (MALFORMED, "", False) for a line
+    ``ANY_META_RE`` takes for a tag that is none of these, and None for any other line.
+    ``str`` operations only; ``\\s`` in a ``str`` pattern is what ``str.split`` and
+    ``str.strip`` take for whitespace."""
+    if not line.startswith("<!--"):
+        return None
+    body = line.rstrip()
+    inner = body[4:-3].strip() if len(body) >= 7 and body.endswith("-->") else None
+    if inner == "@end":
+        return SMARTSPEC_END, "", False
+    lead = line[4:].lstrip()
+    if lead.startswith("@critical"):
+        after = lead[9:10]
+    elif lead.startswith("@end-critical"):
+        after = lead[13:14]
+    else:
+        return None
+    if after and is_word_char(after):
+        return None  # "\\b" after the word: "@criticality" is no tag
+    if inner == "@end-critical":
+        return CLOSE, "", False
+    if inner is not None and inner.startswith("@critical") and inner[9:10].isspace():
+        words = inner[9:].split()
+        if (1 <= len(words) <= 2 and all(char in _NAME_CHARS for char in words[0])
+                and words[1:] in ([], ["allow-update"])):
+            return OPEN, words[0], len(words) == 2
+    return MALFORMED, "", False
 
 
 def critical_open(name: str, allow_update: bool = False) -> str:

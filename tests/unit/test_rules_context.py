@@ -17,7 +17,7 @@ from smartspec.rules.consistency import _first_accepted, _is_not_this_services_a
 from smartspec.rules.context import (
     Context,
     LineIndex,
-    _closer_re,
+    _closes_at,
     _first_closer,
     _needle_offsets,
     clear_text_memos,
@@ -113,11 +113,13 @@ def test_needles_found_through_a_mark_or_without_spaces_are_found_everywhere(
     "",
 ])
 def test_a_closing_fence_is_found_where_the_multi_line_pattern_finds_it(inner: str) -> None:
-    closer = _closer_re("`", 3)
+    # The pattern that defines a closing fence; the reader finds the start of its line.
+    closer = re.compile(r"(?m)^ {0,3}```[`]*[ \t]*\r?$")
     expected = closer.search(inner)
-    found = _first_closer(closer, inner, "```")
-    assert (found and (found.start(), found.end())) == (expected and (expected.start(),
-                                                                     expected.end()))
+    found = _first_closer(inner, "`", 3)
+    assert found == (expected and expected.start())
+    if expected is not None:
+        assert _closes_at(inner, expected.start(), "`", 3)
 
 
 def test_reference_labels_are_the_definitions_the_pattern_finds() -> None:

@@ -174,6 +174,15 @@ def _words(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0).lower()) for m in re.finditer(r"[\w'-]+", text)]
 
 
+# A column whose name holds one of these words is a money column.
+_MONEY_COLUMN_WORDS = ("amount", "price", "total", "balance")
+
+
+def _holds_thai(text: str) -> bool:
+    """Whether ``text`` holds a letter of the Thai block (U+0E00-U+0E7F)."""
+    return not text.isascii() and any("\u0e00" <= char <= "\u0e7f" for char in text)
+
+
 def _direction(words: list[tuple[int, str]], offset: int, default: str) -> str:
     """Inbound or outbound, from the nearest direction word in the four words before the
     technology's name (``consuming carrier events from Kafka``)."""
@@ -202,7 +211,7 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     parties = _parties(named, facts.external_apis)
     money_words = sorted(word_set & MONEY_WORDS)
     money = bool(money_words)
-    currency = ("THB" if "PromptPay" in technologies or re.search(r"[\u0E00-\u0E7F]", text)
+    currency = ("THB" if "PromptPay" in technologies or _holds_thai(text)
                 else "USD") if money else None
     verbs = {VERBS[w]: w for w in sorted(word_set) if w in VERBS}
     if not money:
@@ -405,7 +414,7 @@ def _entity(name: str, origin: Origin, present: set[str], money: bool,
     if not money:
         # Money columns exist only where the model has money.
         attributes = tuple(a for a in attributes
-                           if not re.search(r"(amount|price|total|balance)", a.name)
+                           if not any(word in a.name for word in _MONEY_COLUMN_WORDS)
                            and a.name != "currency") or (Attribute("name", "string:200"),)
     owner = stated_owner or next((o for o in spec["owners"] if o in present and o != name),
                                  None)

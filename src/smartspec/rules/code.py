@@ -112,7 +112,8 @@ class CodeFacts(NamedTuple):
     calls: list[Call]
 
 
-_DECLARES_RE = lazy_re(r"interface |class |type |record |object ")
+# A block declares a type only if it holds one of these words (then a space).
+_DECLARING_WORDS = ("interface ", "class ", "type ", "record ", "object ")
 
 
 def family(block: CodeBlock) -> str | None:
@@ -253,11 +254,14 @@ def _brace_types(lang: str, clean: str) -> Iterator[DeclaredType]:
             continue  # "type X = ..." or a declaration without a body
         declared = DeclaredType(name, kind, lines.line_of(match.start()))
         # What the type extends adds members the rule may not know.
-        extends = re.search(r"\bextends\s+([\w.,\s<>]+?)(?:\bimplements\b|$)", head)
+        # Each pattern below needs its literal ("extends", a "("): a head without it is
+        # not searched, and the pattern not compiled.
+        extends = re.search(r"\bextends\s+([\w.,\s<>]+?)(?:\bimplements\b|$)",
+                            head) if "extends" in head else None
         if extends:
             declared.parents += [p.strip().split("<")[0] for p in extends.group(1).split(",")
                                  if p.strip()]
-        bare = re.sub(r"\([^()]*\)", "", head)
+        bare = re.sub(r"\([^()]*\)", "", head) if "(" in head else head
         if lang in ("cs", "kt") and ":" in bare and kind in ("interface", "class"):
             declared.parents += [p.strip().split("(")[0].split("<")[0]
                                  for p in bare.split(":", 1)[1].split(",") if p.strip()]
@@ -365,7 +369,7 @@ def _declarations_of(lang: str, text: str) -> _Declarations:
     # is.
     declared: tuple[DeclaredType, ...] = ()
     clean = text
-    if _DECLARES_RE.search(text):
+    if any(word in text for word in _DECLARING_WORDS):
         clean = _strip_comments(text, lang)
         declared = tuple(_python_types(clean) if lang == "py" else _brace_types(lang, clean))
     go_methods: tuple[tuple[str, str, int], ...] = ()

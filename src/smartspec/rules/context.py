@@ -23,8 +23,8 @@ from functools import cached_property, lru_cache
 from itertools import accumulate
 
 from smartspec import catalog
-from smartspec.document import FENCE_RE, Document, Section, clear_heading_memo
-from smartspec.lazyre import lazy_re
+from smartspec.document import Document, Section, clear_heading_memo, fence_opener
+from smartspec.lazyre import is_word_char, lazy_re
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
 from smartspec.tuples import NamedTuple
@@ -73,10 +73,32 @@ _INLINE_ENDPOINT_RE = lazy_re(
 # A path token in an example line: the scheme and host are cut first, then "/a/b" up to
 # whitespace, a quote, a query string or a fragment.
 _HOST_RE = lazy_re(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"'`]+")
+# An example line's path tokens and method names, as these patterns find them; read by
+# ``_path_tokens`` and ``_method_names`` with str operations.
 _PATH_TOKEN_RE = lazy_re(r"/[^\s\"'`)?#,;|]*")
+_PATH_TOKEN_STOPS = frozenset("\"'`)?#,;|")
 _METHOD_RE = lazy_re(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
-# Path segments that stand for a value: {id}, :id, <id>.
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# Path segments that stand for a value: {id}, :id, <id>. Read by ``is_param_segment``.
 PARAM_SEGMENT_RE = lazy_re(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+
+
+@lru_cache(maxsize=4096)
+def is_param_segment(segment: str) -> bool:
+    """Whether ``PARAM_SEGMENT_RE`` matches ``segment``: a path segment that stands for a
+    value, read with ``str`` operations (a path has a handful of segments)."""
+    if segment.endswith("\n"):
+        segment = segment[:-1]  # "$" also matches before a last line break
+    if len(segment) < 2:
+        return False
+    first, inner = segment[0], segment[1:-1]
+    if first == "{" and segment[-1] == "}":
+        return not any(char in inner for char in "/{}")
+    if first == "<" and segment[-1] == ">":
+        return not any(char in inner for char in "/<>")
+    return (first == ":" and segment[1] in _NAME_START
+            and all(is_word_char(char) for char in segment[2:]))
 
 
 def _comment_spans(text: str) -> list[tuple[int, int]]:
@@ -175,9 +197,19 @@ class CodeBlock(NamedTuple):
         return self.open_line + 1
 
 
-@lru_cache(maxsize=16)
-def _closer_re(char: str, size: int) -> re.Pattern[str]:
-    return re.compile(rf"(?m)^ {{0,3}}{re.escape(char * size)}{re.escape(char)}*[ \t]*\r?$")
+def _closes_at(text: str, start: int, char: str, size: int) -> bool:
+    """Whether the line of ``text`` from ``start`` (to its "\\n") closes a fence of ``size``
+    ``char``s: at most 3 spaces, the characters (at least as many), then only spaces or
+    tabs and at most a final "\\r" (``(?m)^ {0,3}RUN+[ \\t]*\\r?$``)."""
+    end = text.find("\n", start)
+    line = text[start:] if end < 0 else text[start:end]
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3 or not body.startswith(char * size):
+        return False
+    rest = body.lstrip(char)
+    if rest.endswith("\r"):
+        rest = rest[:-1]
+    return not rest.strip(" \t")
 
 
 def _next(flags: list[bool], value: bool, start: int, total: int) -> int:
@@ -188,15 +220,16 @@ def _next(flags: list[bool], value: bool, start: int, total: int) -> int:
         return total
 
 
-def _first_closer(closer: re.Pattern[str], text: str, run: str) -> re.Match[str] | None:
-    """``closer.search(text)``: a closing fence holds ``run`` (the opening fence's
-    characters), so only the lines holding it are tried, not every position of the block."""
+def _first_closer(text: str, char: str, size: int) -> int | None:
+    """Where the first line of ``text`` that closes a fence of ``size`` ``char``s starts, or
+    None: a closing fence holds the opening fence's run, so only the lines holding it are
+    tried."""
+    run = char * size
     at = text.find(run)
     while at >= 0:
         start = text.rfind("\n", 0, at) + 1
-        found = closer.match(text, start)
-        if found is not None:
-            return found
+        if _closes_at(text, start, char, size):
+            return start
         end = text.find("\n", at)
         if end < 0:
             return None
@@ -215,25 +248,24 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
             index = _next(fenced, True, index, total)  # skips prose lines at C speed
             if index == total:
                 break
-        opener = FENCE_RE.match(lines[index].rstrip("\r\n"))
+        opener = fence_opener(lines[index].rstrip("\r\n"))
         if opener is None:  # cannot happen for a parsed document; stay safe
             index += 1
             continue
-        char, size = opener.group(1)[0], len(opener.group(1))
-        info = opener.group(2).strip().split()
+        char, size = opener[0][0], len(opener[0])
+        info = opener[1].strip().split()
         lang = info[0].lower().strip("{}.") if info else ""
         run_end = _next(fenced, False, index, total)
         # The closing fence: the run's last line as a rule; a closer inside the run means
         # two blocks touch, found by one regex over the run's text.
-        closer = _closer_re(char, size)
         found = None
         inner = ""
         if run_end - index > 2:
             inner = "".join(lines[index + 1:run_end - 1])
-            found = _first_closer(closer, inner, char * size)
+            found = _first_closer(inner, char, size)
         if found is not None:
-            end = index + 1 + inner.count("\n", 0, found.start())
-        elif run_end - 1 > index and closer.match(lines[run_end - 1]):
+            end = index + 1 + inner.count("\n", 0, found)
+        elif run_end - 1 > index and _closes_at(lines[run_end - 1], 0, char, size):
             end = run_end - 1
         else:
             end = run_end  # an unclosed fence runs to the end of the document
@@ -298,18 +330,30 @@ class Endpoint(NamedTuple):
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
 
-    def pattern(self) -> re.Pattern[str]:
-        return _path_pattern(self.path)
+    def matches(self, token: str) -> bool:
+        """Whether ``token``, a path from an example, is this endpoint's path: a parameter
+        segment accepts any one non-empty segment, a trailing slash is optional."""
+        if not token.startswith("/"):
+            return False
+        parts = _path_parts(self.path)
+        body = token[1:]
+        return (_segments_match(parts, body)
+                or (body.endswith("/") and _segments_match(parts, body[:-1])))
 
 
 @lru_cache(maxsize=4096)
-def _path_pattern(path: str) -> re.Pattern[str]:
-    """Matches a path token from an example: parameters accept any one segment, a trailing
-    slash is optional."""
-    parts = []
-    for segment in path.strip("/").split("/"):
-        parts.append(r"[^/]+" if PARAM_SEGMENT_RE.match(segment) else re.escape(segment))
-    return re.compile("/" + "/".join(parts) + "/?")
+def _path_parts(path: str) -> tuple[str | None, ...]:
+    """A defined path's segments, None for a parameter segment (empty ones kept: they must
+    be empty in a matching token too)."""
+    return tuple(None if is_param_segment(segment) else segment
+                 for segment in path.strip("/").split("/"))
+
+
+def _segments_match(parts: tuple[str | None, ...], body: str) -> bool:
+    segments = body.split("/")
+    return len(segments) == len(parts) and all(
+        segment == part if part is not None else segment != ""
+        for part, segment in zip(parts, segments, strict=True))
 
 
 @lru_cache(maxsize=4096)
@@ -671,8 +715,36 @@ class Context:
 def _example_line(raw: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(method, path tokens of the line) for each method name on one line of an example."""
     line = _HOST_RE.sub("", raw) if "://" in raw else raw
-    tokens = tuple(_PATH_TOKEN_RE.findall(line))
-    return tuple((method, tokens) for method in _METHOD_RE.findall(raw))
+    tokens = _path_tokens(line)
+    return tuple((method, tokens) for method in _method_names(raw))
+
+
+def _path_tokens(line: str) -> tuple[str, ...]:
+    """``_PATH_TOKEN_RE.findall(line)``: each "/" and what follows it up to a space or one
+    of the characters that end a path in prose (a quote, ")", "?", "#", ",", ";", "|")."""
+    tokens = []
+    at = line.find("/")
+    while at >= 0:
+        end = at + 1
+        while end < len(line) and not (line[end] in _PATH_TOKEN_STOPS or line[end].isspace()):
+            end += 1
+        tokens.append(line[at:end])
+        at = line.find("/", end)
+    return tuple(tokens)
+
+
+def _method_names(line: str) -> list[str]:
+    """``_METHOD_RE.findall(line)``: the HTTP method names on ``line``, in order, each
+    neither after nor before an ASCII letter."""
+    found = []
+    for method in METHODS:
+        at = line.find(method)
+        while at >= 0:
+            after = at + len(method)
+            if line[at - 1:at] not in _ASCII_LETTERS and line[after:after + 1] not in _ASCII_LETTERS:
+                found.append((at, method))
+            at = line.find(method, at + 1)
+    return [method for _, method in sorted(found)]
 
 
 def _needle_offsets(text: str, needles: tuple[str, ...]) -> Iterator[int]:

@@ -46,13 +46,12 @@ _NOT_IN_GAP = frozenset("0123456789\n")
 # Literal-led patterns and words: the regex engine (or str.find) skips to them, where a
 # pattern that starts with a look-behind or a case-insensitive alternation would be tried
 # at every position of the spec.
-_ANY_PERCENTILE_RE = lazy_re(r"[Pp]\d\d(?:\.\d+)?(?![\d.])")
-# The same, one pattern per letter: a pattern that starts with a literal lets the engine
-# jump from one "p" to the next, where "[Pp]" is tried at every position (five times
-# slower over a whole spec). A match holds no "p", so the two never overlap.
+# "P95", "p99.9": one pattern per letter, for a pattern that starts with a literal lets the
+# engine jump from one "p" to the next, where "[Pp]" is tried at every position (five times
+# slower over a whole spec). A match holds no "p", so the two never overlap: together they
+# find what ``[Pp]\d\d(?:\.\d+)?(?![\d.])`` finds (``_percentile_labels``).
 _PERCENTILE_STARTS = (lazy_re(r"p\d\d(?:\.\d+)?(?![\d.])"),
                       lazy_re(r"P\d\d(?:\.\d+)?(?![\d.])"))
-_PERCENT_RE = lazy_re(r"%")
 _DEADLINE_WORDS = ("within", "deadline", "total timeout", "total budget", "overall timeout",
                    "overall budget", "budget of")
 _LIMIT_WORDS = ("max_connections", "connection limit", "max connections",
@@ -154,7 +153,7 @@ def figures(ctx: Context) -> Iterator[Hit]:
     if stated:
         yield from _percentiles(ctx, _with_table_rows(ctx, stated))
     if "%" in prose:
-        yield from _availability(ctx, _lines_matching(ctx, _PERCENT_RE, after=2))
+        yield from _availability(ctx, _with_following(ctx, ctx.lines_with(("%",)), after=2))
     yield from _retry_deadlines(ctx)
     if _states_limit(ctx):
         yield from _pool_limit(_pool_lines(ctx))
@@ -186,7 +185,7 @@ def _with_table_rows(ctx: Context, found: list[tuple[int, str]]) -> list[tuple[i
     lines, fenced = ctx.doc.lines, ctx.doc.fenced
     extra: dict[int, str] = dict(found)
     for index, line in found:
-        if line.lstrip().startswith("|") and len(_ANY_PERCENTILE_RE.findall(line)) >= 2:
+        if line.lstrip().startswith("|") and len(_percentile_labels(line)) >= 2:
             row = index + 1
             while row < len(lines) and not fenced[row] and lines[row].lstrip().startswith("|"):
                 extra[row] = lines[row]
@@ -194,15 +193,27 @@ def _with_table_rows(ctx: Context, found: list[tuple[int, str]]) -> list[tuple[i
     return sorted(extra.items())
 
 
+def _percentile_labels(line: str) -> list[re.Match[str]]:
+    """Each "P95" or "p99.9" on ``line``, in order: both letters' patterns, merged."""
+    lower, upper = (pattern.finditer(line) if letter in line else ()
+                    for pattern, letter in zip(_PERCENTILE_STARTS, "pP", strict=True))
+    return sorted((*lower, *upper), key=lambda match: match.start())
+
+
 def _lines_matching(ctx: Context, *patterns: re.Pattern[str],
                     after: int = 0) -> list[tuple[int, str]]:
     """The prose lines where one of ``patterns`` matches (and the ``after`` lines that
     follow each), in order, as (0-based line, text of the line)."""
+    return _with_following(ctx, [ctx.line_of(match.start()) for pattern in patterns
+                                 for match in pattern.finditer(ctx.prose)], after=after)
+
+
+def _with_following(ctx: Context, found: list[int], *, after: int) -> list[tuple[int, str]]:
+    """The prose lines ``found`` and the ``after`` lines that follow each, in order, as
+    (0-based line, text of the line)."""
     wanted: set[int] = set()
-    for pattern in patterns:
-        for match in pattern.finditer(ctx.prose):
-            line = ctx.line_of(match.start())
-            wanted.update(range(line, min(line + after + 1, len(ctx.doc.lines))))
+    for line in found:
+        wanted.update(range(line, min(line + after + 1, len(ctx.doc.lines))))
     fenced = ctx.doc.fenced
     return [(i, ctx.doc.lines[i]) for i in sorted(wanted) if not fenced[i]]
 
@@ -226,7 +237,7 @@ def _percentile_figures(line: str) -> list[tuple[str, str, str]]:
     duration finds, read with the percentile scanner and the one duration scanner."""
     found = []
     resume = 0  # a match is never read inside the one before it
-    for label in _ANY_PERCENTILE_RE.finditer(line):
+    for label in _percentile_labels(line):
         start, end = label.span()
         if start < resume or (start and (is_word_char(line[start - 1])
                                           or line[start - 1] == ".")):

@@ -81,7 +81,21 @@ def unquote(name: str) -> str:
 
 
 def _strip_sql_comments(text: str) -> str:
-    return re.sub(r"--[^\n]*", lambda m: " " * len(m.group(0)), text)
+    # Each "--" comment, to the end of its line, as spaces: offsets stay where they were.
+    at = text.find("--")
+    if at < 0:
+        return text
+    pieces = []
+    start = 0
+    while at >= 0:
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        pieces.append(text[start:at])
+        pieces.append(" " * (end - at))
+        start = end
+        at = text.find("--", end)
+    pieces.append(text[start:])
+    return "".join(pieces)
 
 
 _DDL_WORDS = ("CREATE", "create", "Create", "ALTER", "alter")
@@ -375,13 +389,22 @@ def _json_objects_of(text: str) -> tuple[tuple[tuple[tuple[str, int], ...], dict
 
 
 _WORD_RE = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*")
-_CAMEL_RE = lazy_re(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LOWER_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @lru_cache(maxsize=8192)
 def snake(name: str) -> str:
-    """``createdAt`` -> ``created_at``; ``CreatedAt`` -> ``created_at``; snake stays."""
-    return _CAMEL_RE.sub("_", name).lower()
+    """``createdAt`` -> ``created_at``; ``CreatedAt`` -> ``created_at``; snake stays: a "_"
+    before each capital A-Z that follows a lower-case a-z or a digit 0-9."""
+    out = []
+    previous = ""
+    for char in name:
+        if char in _CAPITALS and previous in _LOWER_OR_DIGIT:
+            out.append("_")
+        out.append(char)
+        previous = char
+    return "".join(out).lower()
 
 
 def _json_lines(ctx: Context) -> set[int]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from urllib.parse import unquote as url_unquote
 
 from smartspec.document import Heading
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import lazy_re, search_words
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.code import code_facts, family, is_universal, name_before
 from smartspec.rules.code import top_level as _top_level_text
@@ -23,9 +23,9 @@ from smartspec.rules.context import (
     ARCHITECTURE,
     CODE_SPAN_RE,
     ENDPOINT_SOURCES,
-    PARAM_SEGMENT_RE,
     Context,
     LineIndex,
+    is_param_segment,
     per_text,
 )
 from smartspec.rules.messages import rule_words
@@ -280,29 +280,39 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
 _OBJECT_KEY_RE = lazy_re(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
 
 
-_BRACE_RE = lazy_re(r"[{}]")
-
-
 def _enclosing_keys(text: str, at: int) -> set[str]:
     """The keys (snake case) of the object literal around offset ``at`` in code, or an
     empty set when ``at`` is not inside braces nearby."""
     depth, start = 0, -1
     window = max(0, at - 2000)
-    for match in reversed(list(_BRACE_RE.finditer(text, window, at))):
-        if match.group(0) == "}":
+    # The braces before ``at``, nearest first: each step finds the nearer of the next "{"
+    # and the next "}" back.
+    opening, closing = text.rfind("{", window, at), text.rfind("}", window, at)
+    while opening >= 0 or closing >= 0:
+        if closing > opening:
             depth += 1
+            closing = text.rfind("}", window, closing)
         elif depth == 0:
-            start = match.start()
+            start = opening
             break
         else:
             depth -= 1
+            opening = text.rfind("{", window, opening)
     if start < 0:
         return set()
     depth, end = 0, len(text)
-    for match in _BRACE_RE.finditer(text, start, start + 4000):
-        depth += 1 if match.group(0) == "{" else -1
+    limit = start + 4000
+    # The braces after ``start``, in order: the nearer of the next "{" and the next "}".
+    opening, closing = text.find("{", start, limit), text.find("}", start, limit)
+    while opening >= 0 or closing >= 0:
+        if opening >= 0 and (closing < 0 or opening < closing):
+            brace, depth = opening, depth + 1
+            opening = text.find("{", opening + 1, limit)
+        else:
+            brace, depth = closing, depth - 1
+            closing = text.find("}", closing + 1, limit)
         if depth == 0:
-            end = match.start()
+            end = brace
             break
     flat = _top_level_text(text[start + 1:end])
     return {snake(k) for k in _OBJECT_KEY_RE.findall(flat.replace("\n", ","))}
@@ -449,7 +459,11 @@ _HTML_TAG_RE = lazy_re(r"<[^>]+>")
 
 
 def _normal_title(text: str) -> str:
-    text = _INLINE_LINK_RE.sub(r"\1", text).replace("`", "").replace("*", "")
+    # Each pattern here is asked only of a text holding what every match holds ("](" for a
+    # link, "<" for a tag, "*" or "_" for emphasis): most titles compile none of them.
+    if "](" in text:
+        text = _INLINE_LINK_RE.sub(r"\1", text)
+    text = text.replace("`", "").replace("*", "")
     return " ".join(text.lower().split()).strip(" .:")
 
 
@@ -467,14 +481,25 @@ def slug(text: str) -> str:
     """GitHub's anchor for a heading: the rendered text lower-cased, punctuation and symbols
     (emoji included) dropped, each space a hyphen; letters, digits, marks, ``-`` and ``_``
     of any script kept."""
-    text = _INLINE_LINK_RE.sub(r"\1", text)
-    text = _HTML_TAG_RE.sub("", text).replace("`", "")
-    text = re.sub(r"(?<!\w)[*_]+|[*_]+(?!\w)", "", text).replace("*", "")
     kept = []
-    for char in text.lower():
+    for char in _rendered_text(text).lower():
         if char in " -_" or char.isalnum() or _is_mark(char):
             kept.append(char)
     return "".join(kept).replace(" ", "-")
+
+
+def _rendered_text(text: str) -> str:
+    """A heading's text as it renders: links as their text, without tags, code marks or
+    emphasis. Each pattern is asked only of a text holding what every match of it holds
+    ("](" for a link, "<" for a tag, "*" or "_" for emphasis)."""
+    if "](" in text:
+        text = _INLINE_LINK_RE.sub(r"\1", text)
+    if "<" in text:
+        text = _HTML_TAG_RE.sub("", text)
+    text = text.replace("`", "")
+    if "*" in text or "_" in text:
+        text = re.sub(r"(?<!\w)[*_]+|[*_]+(?!\w)", "", text).replace("*", "")
+    return text
 
 
 def _anchors(ctx: Context) -> set[str]:
@@ -589,7 +614,7 @@ _OPERATIONAL_STARTS = ("/health", "/ready", "/live", "/metrics", "/ping", "/stat
 @lru_cache(maxsize=4096)
 def _segments(path: str) -> tuple[str | None, ...]:
     """A path as segments, a parameter segment as None (it matches any one segment)."""
-    return tuple(None if PARAM_SEGMENT_RE.match(s) else s for s in path.strip("/").split("/") if s)
+    return tuple(None if is_param_segment(s) else s for s in path.strip("/").split("/") if s)
 
 
 def _paths_agree(mention: tuple[str | None, ...], defined: tuple[str | None, ...]) -> bool:
@@ -655,13 +680,15 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
 # --- SS205 diagrams agree with the schema ------------------------------------------------
 
 _PER_SERVICE_RE = lazy_re(r"(?i)\bper[- ]service\b")
+_PER_SERVICE_WORDS = ("per-service", "per service")
+_ENTITY_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @lru_cache(maxsize=4096)
 def _entity_key(name: str) -> str:
     """An entity or table name compared loosely: case, separators and a plural ending do
     not make two names different (CUSTOMER, customers, Customer-s)."""
-    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    key = "".join(char for char in name.lower() if char in _ENTITY_KEY_CHARS)
     for ending in ("ies", "es", "s"):
         if key.endswith(ending) and len(key) > len(ending) + 2:
             return key[:-len(ending)] + ("y" if ending == "ies" else "")
@@ -716,7 +743,7 @@ def diagram_agreement(ctx: Context) -> Iterator[Hit]:
 @lru_cache(maxsize=4096)
 def _is_per_service(title: str) -> bool:
     # Titles repeat across a tree of specs; each is read once.
-    return _PER_SERVICE_RE.search(title) is not None
+    return search_words(_PER_SERVICE_RE, title, (), _PER_SERVICE_WORDS)
 
 
 def _per_service(ctx: Context) -> Iterator[Hit]:

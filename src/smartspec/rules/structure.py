@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from smartspec import catalog, options
 from smartspec.document import Section, block_hash, legacy_block_hash
 from smartspec.lazyre import lazy_re
-from smartspec.markers import SETTINGS_RE, SETTINGS_SCHEMA
+from smartspec.markers import SETTINGS_SCHEMA, settings_json
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import CODE_SPAN_RE, Context
 from smartspec.rules.messages import rule_words
@@ -103,7 +103,8 @@ def required_sections(ctx: Context) -> Iterator[Hit]:
 
 
 def _is_settings_problem(ctx: Context, line: int) -> bool:
-    return line == ctx.doc.settings_line or bool(SETTINGS_RE.match(ctx.doc.lines[line].strip()))
+    return (line == ctx.doc.settings_line
+            or settings_json(ctx.doc.lines[line].strip()) is not None)
 
 
 def _section_at(sections: list[Section], line: int) -> Section | None:
@@ -220,11 +221,14 @@ def _dependencies(ctx: Context) -> dict[str, int | None]:
         if isinstance(spec_id, str):
             found.setdefault(spec_id, ctx.doc.settings_line)
     header = ctx.doc.header.get("Depends on", "")
-    for spec_id in MENTION_RE.findall(header):
+    # Every mention spells "spec-": text without it is not searched (nor the pattern compiled).
+    for spec_id in MENTION_RE.findall(header) if "spec-" in header else ():
         found.setdefault(spec_id, None)
     prose = ctx.prose
     for section in ctx.sections_for(("related",)):
         start, end = ctx.span(section, body=True)
+        if prose.find("spec-", start, end) < 0:
+            continue
         for match in MENTION_RE.finditer(prose, start, end):
             found.setdefault(match.group(0), ctx.line_of(match.start()))
     # Give ids from the settings comment or the header the line where the text names them.
