@@ -121,3 +121,13 @@ def render_case(argv: list[str]) -> str:
             raise SystemExit(f"{argv}: exit {result.code}: {result.err}")
         (spec,) = root.glob("specs/*/*/spec.md")
         return spec.read_text(encoding="utf-8")
+
+
+def spec_lines() -> list[str]:
+    """Every distinct line (with its line break) of the specs the tests hold: those smartspec
+    writes (``tests/data``, ``tests/content/golden``) and the corpus of specs people wrote. A
+    reader that replaced a pattern is held to the pattern's answers on each."""
+    tests = Path(__file__).resolve().parent
+    return sorted({line for folder in ("data", "content/golden", "corpus")
+                   for path in (tests / folder).rglob("*.md")
+                   for line in path.read_text(encoding="utf-8").splitlines(keepends=True)})

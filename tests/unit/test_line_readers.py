@@ -6,13 +6,12 @@ about (Unicode spaces and digits, line breaks, near-miss words)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from smartspec import document, markers
 from smartspec.rules import context
+from tests.helpers import spec_lines
 
 PIECES = ["<!--", "-->", "<!-- ", " -->", "--", "-", ">", "@critical", "@end-critical", "@end",
           "@criticality", "@end-criticalx", "critical", "security", "legal", "allow-update",
@@ -21,15 +20,6 @@ PIECES = ["<!--", "-->", "<!-- ", " -->", "--", "-", ">", "@critical", "@end-cri
           "~", "~~~", "py", "#", "**", ":", ":**", "*", "Status", "DRAFT", "3", "12", "٣", "²",
           ".", ")", "3.1", "1.2.3", "Title", "a", "## ", "##", "123", "1234"]
 LINES = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
-
-
-def _golden_lines() -> list[str]:
-    """Every distinct line of the golden specs (those smartspec writes, and the test data)
-    and of the corpus of specs people wrote."""
-    tests = Path(__file__).resolve().parents[1]
-    return sorted({line for folder in ("data", "content/golden", "corpus")
-                   for path in (tests / folder).rglob("*.md")
-                   for line in path.read_text(encoding="utf-8").splitlines(keepends=True)})
 
 
 def _meta_by_patterns(line: str) -> tuple[str, str, bool] | None:
@@ -73,7 +63,7 @@ def _closer(char: str, size: int) -> object:
 
 
 def test_readers_agree_with_their_patterns_on_every_golden_line() -> None:
-    lines = _golden_lines()
+    lines = spec_lines()
     assert len(lines) > 1000
     for line in lines:
         _check(line)

@@ -6,12 +6,12 @@ text made of the pieces the pattern cares about."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from smartspec.rules import context, figures, schema, semantic
+from tests.helpers import spec_lines
 
 PARAM_SEGMENT = re.compile(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 PER_SERVICE = re.compile(r"(?i)\bper[- ]service\b")
@@ -26,15 +26,6 @@ PIECES = ["/", "//", "{", "}", "{id}", "<", ">", "<id>", ":", ":id", ":_x1", ":1
           "İ", "K", "'", "SELECT 1", "\t", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD",
           "OPTIONS", "GETS", "é", "?", "#", ",", ";", "|", ")", '"', "`", "\u2003"]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
-
-
-def _golden_lines() -> list[str]:
-    """Every distinct line of the golden specs (those smartspec writes, and the test data)
-    and of the corpus of specs people wrote."""
-    tests = Path(__file__).resolve().parents[1]
-    return sorted({line for folder in ("data", "content/golden", "corpus")
-                   for path in (tests / folder).rglob("*.md")
-                   for line in path.read_text(encoding="utf-8").splitlines(keepends=True)})
 
 
 def _old_path_pattern(path: str) -> re.Pattern[str]:
@@ -63,7 +54,7 @@ def _check_path(path: str, token: str) -> None:
 
 
 def test_readers_agree_with_their_patterns_on_every_golden_line() -> None:
-    lines = _golden_lines()
+    lines = spec_lines()
     assert len(lines) > 1000
     for line in lines:
         _check(line)
@@ -175,7 +166,7 @@ def _check_title(text: str) -> None:
 
 
 def test_titles_are_read_as_the_patterns_read_them_on_every_golden_line() -> None:
-    for line in _golden_lines():
+    for line in spec_lines():
         _check_title(line.rstrip("\n"))
 
 
