@@ -74,7 +74,7 @@ class _Request(SlotRecord):
 
     __slots__ = ("old", "data", "bom", "settings", "spec_id", "options", "created",  # noqa: RUF023
                  "updated", "version", "status", "force", "depends_from_spec", "layer",
-                 "base_options", "notes", "words", "added", "given_model")
+                 "base_options", "notes", "words", "added", "given_model", "recorded_plans")
 
     def __init__(self, old: OldSpec, data: bytes, bom: bytes, settings: Settings, spec_id: str,
                  options: Options, created: datetime | None, updated: datetime | None,
@@ -83,7 +83,8 @@ class _Request(SlotRecord):
                  layer: dict[str, Any] | None = None, base_options: Options | None = None,
                  notes: list[str] | None = None, words: str | None = None,
                  added: dict[str, list[str]] | None = None,
-                 given_model: SystemModel | None = None) -> None:
+                 given_model: SystemModel | None = None,
+                 recorded_plans: dict[str, SpecPlan | None] | None = None) -> None:
         self.old = old
         self.data = data
         self.bom = bom
@@ -103,6 +104,10 @@ class _Request(SlotRecord):
         # What the words added, per kind.
         self.added: dict[str, list[str]] = {} if added is None else added
         self.given_model = given_model  # --model FILE: the model to write from, whole
+        # Plans for the recorded settings, by layer and id (``_recorded_plan``): each is
+        # built once per edit, however many steps ask for it.
+        self.recorded_plans: dict[str, SpecPlan | None] = (
+            {} if recorded_plans is None else recorded_plans)
 
 
 def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datetime | None = None,
@@ -267,8 +272,9 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
                                depends_on=recorded_deps or None)
 
     layer = spec_layer(doc, rel)
+    recorded_plans: dict[str, SpecPlan | None] = {}
     if base_options is not None:
-        layer = _recorded_layer(layer, base_options, record, here)
+        layer = _recorded_layer(layer, base_options, record, first, recorded_plans)
     notes: list[str] = []
     if options.profile is not None and layer.get("profile") not in (None, options.profile):
         # The recorded levels were resolved for the old profile: the new one resolves its own
@@ -281,7 +287,8 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
         raise UsageError(f"--category={options.category}: {rel} is a {layer['category']} spec; "
                          "edit cannot move a spec to another category")
     where = f"{rel}: line {(doc.settings_line or 0) + 1} (settings comment)"
-    settings = load_settings(options, cwd=here, environ=env, spec_settings=layer, spec_where=where)
+    settings = load_settings(options, environ=env, spec_settings=layer, spec_where=where,
+                             config=first.config)
     spec_id = find_spec_id(doc, rel, settings, index, registry, allocate=slugify(name))
     if options.spec_id is not None and options.spec_id != spec_id:
         raise UsageError(f"--id={options.spec_id}: {rel} is {spec_id}; edit cannot change a "
@@ -300,6 +307,7 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
         force=options.force_update, base_options=base_options, notes=notes, words=words,
         given_model=_given_model(options, here),
         depends_from_spec=options.depends_on is None and bool(recorded_deps), layer=layer,
+        recorded_plans=recorded_plans,
     )
 
 
@@ -314,35 +322,57 @@ def _given_model(options: Options, here: Path) -> SystemModel | None:
 
 
 def _recorded_layer(layer: dict[str, Any], options: Options, record: Mapping[str, Any],
-                    here: Path) -> dict[str, Any]:
+                    first: Settings, plans: dict[str, SpecPlan | None]) -> dict[str, Any]:
     """The spec layer that reproduces what the settings comment records. Domains that were only
     detected from the description (and so, with a given profile, shaped nothing) must not come
     back as given ones; when the plan without them is the recorded one, they are left to
-    detection, which finds them again in the same description."""
+    detection, which finds them again in the same description. The plans it builds go into
+    ``plans`` (see ``_recorded_plan``): the one for the layer chosen is the old plan."""
     if not layer.get("domains"):
         return layer
     without = {k: v for k, v in layer.items() if k != "domains"}
-    if _reproduces(layer, options, record, here) or not _reproduces(without, options, record, here):
+    if _reproduces(layer, options, record, first, plans) or \
+            not _reproduces(without, options, record, first, plans):
         return layer
     return without
 
 
 def _reproduces(layer: dict[str, Any], options: Options, record: Mapping[str, Any],
-                here: Path) -> bool:
+                first: Settings, plans: dict[str, SpecPlan | None]) -> bool:
+    recorded_id = record.get("id")
+    plan = _recorded_plan(plans, layer, options, first,
+                          recorded_id if isinstance(recorded_id, str) else None)
+    return plan is not None and (
+        list(plan.section_keys) == record.get("sections")
+        and list(plan.domains) == record.get("domains")
+        and all(getattr(plan, k) == record.get(k) for k in ("security", "di", "performance")))
+
+
+def _recorded_plan(plans: dict[str, SpecPlan | None], layer: Mapping[str, Any],
+                   options: Options, first: Settings, spec_id: str | None) -> SpecPlan | None:
+    """The plan for the request the spec was written with (``options``) under the settings
+    ``layer`` records, over the config files ``first`` read; None when those settings no longer
+    plan (a config changed since). Deciding the layer and rebuilding the old header ask for the
+    same plan: it is built once per edit and kept in ``plans``. Its moments are the clock's;
+    callers set the ones the spec records."""
+    import json
+
     from smartspec.detect import detect
     from smartspec.plan import make_plan
 
+    key = json.dumps([layer, spec_id], sort_keys=True, default=str)
+    if key in plans:
+        return plans[key]
+    plan: SpecPlan | None
     try:
-        settings = load_settings(Options(), cwd=here, spec_settings=layer)
+        settings = load_settings(Options(), spec_settings=layer, config=first.config)
         plan = make_plan(options, settings, detect(options.name or "", options.description or "",
                                                    settings.keywords),
-                         taken_ids=set(), now=datetime.now(tz=UTC), spec_id=record.get("id")
-                         if isinstance(record.get("id"), str) else None)
+                         taken_ids=set(), now=datetime.now(tz=UTC), spec_id=spec_id)
     except SmartspecError:
-        return False
-    return (list(plan.section_keys) == record.get("sections")
-            and list(plan.domains) == record.get("domains")
-            and all(getattr(plan, k) == record.get(k) for k in ("security", "di", "performance")))
+        plan = None
+    plans[key] = plan
+    return plan
 
 
 def resolve_force(given: tuple[str, ...] | None, critical_names: tuple[str, ...]) -> frozenset[str]:
@@ -541,19 +571,11 @@ def recorded_sections(entry: Any, data: bytes) -> dict[str, Any] | None:
 def _old_plan(request: _Request, index: SpecIndex | None, moment: datetime) -> SpecPlan | None:
     """The plan the spec was last written with (its settings comment, today's config), so that
     header lines and, without a registry, sections can be compared with what smartspec wrote."""
-    from smartspec.detect import detect
-    from smartspec.plan import make_plan
-
     if request.base_options is None:
         return None
-    options = request.base_options
-    try:
-        settings = load_settings(Options(), cwd=request.settings.root,
-                                 spec_settings=_recorded_layer_of(request))
-        facts = detect(options.name or "", options.description or "", settings.keywords)
-        plan = make_plan(options, settings, facts, taken_ids=set(), now=moment,
-                         spec_id=request.spec_id)
-    except SmartspecError:
+    plan = _recorded_plan(request.recorded_plans, _recorded_layer_of(request),
+                          request.base_options, request.settings, request.spec_id)
+    if plan is None:
         return None
     return plan._replace(created=request.created or moment, updated=request.updated or moment,
                    version=text_field(request.old.doc.settings or {}, "version") or plan.version,
