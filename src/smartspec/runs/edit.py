@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+    from smartspec.document import Document
     from smartspec.index.model import SpecIndex
     from smartspec.merge import MergeResult, OldSpec
     from smartspec.model import SystemModel
@@ -124,16 +125,18 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     here, env, first, workspace = target.here, target.environ, target.settings, target.workspace
     path, rel = target.path, target.rel
     moment = now or clock(environ)
+    seen = None
     if command == "edit":
-        routed = _adopted_route(path, rel, options, first, here, environ, now, argv, adopt,
-                                complete)
+        seen = _read_parsed(path, rel, first)
+        routed = _adopted_route(seen, path, rel, options, first, here, environ, now, argv,
+                                adopt, complete)
         if routed is not None:
             return routed
 
     with workspace.lock(path):
         index, index_path = load_index_for(first, options.specindex)
         registry = workspace.load_registry()
-        request = _resolve(path, rel, options, first, here, env, index, registry)
+        request = _resolve(path, rel, options, first, here, env, index, registry, seen)
         settings = request.settings
         entry = registry["specs"].get(request.spec_id)
         plan, result = _plan_and_merge(request, recorded_sections(entry, request.data),
@@ -175,21 +178,29 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     return Outcome(summary, result.text, settings, extra=extra)
 
 
-def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
-                   here: Path, environ: Mapping[str, str] | None, now: datetime | None,
-                   argv: list[str] | None, adopt: bool,
+def _read_parsed(path: Path, rel: str, settings: Settings) -> tuple[bytes, Document] | None:
+    """The spec's bytes and its parsed text, read before the lock to choose the route; None
+    when it cannot be read (the usual edit then says why, under the lock)."""
+    from smartspec.document import parse
+
+    try:
+        data, text, _ = read_spec(path, rel)
+    except DocumentError:
+        return None
+    return data, parse(text, critical_names=settings.critical_names)
+
+
+def _adopted_route(seen: tuple[bytes, Document] | None, path: Path, rel: str, options: Options,
+                   settings: Settings, here: Path, environ: Mapping[str, str] | None,
+                   now: datetime | None, argv: list[str] | None, adopt: bool,
                    complete: bool = False) -> AdoptOutcome | None:
     """Specs smartspec did not write are never re-planned as a whole: without a settings comment
     edit refuses (or, with ``adopt``, adopts first); an adopted spec gets only the section its
     description asks for (``--complete`` adds what its profile requires). A file with broken
-    tags falls through to the usual refusal."""
-    from smartspec.document import parse
-
-    try:
-        _, text, _ = read_spec(path, rel)
-    except DocumentError:
+    tags falls through to the usual refusal. ``seen``: ``_read_parsed``."""
+    if seen is None:
         return None
-    doc = parse(text, critical_names=settings.critical_names)
+    doc = seen[1]
     if doc.problems:
         return None
     adopted = doc.settings is not None and doc.settings.get("adopted")
@@ -227,15 +238,17 @@ def regenerate(spec: SpecArg, options: Options, *, cwd: Path | None = None,
 
 def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path,
              env: dict[str, str] | None, index: SpecIndex | None,
-             registry: Mapping[str, Any]) -> _Request:
+             registry: Mapping[str, Any], seen: tuple[bytes, Document] | None = None) -> _Request:
     """Read and check the spec, then settle its settings: flags, then its settings comment,
-    then config, then defaults."""
+    then config, then defaults. ``seen`` is the spec as read before the lock: it is read
+    again under the lock, and parsed again only if another run changed it meanwhile."""
     from smartspec.merge import analyse
     from smartspec.plan import SLUG_RE, slugify
     from smartspec.specids import TITLE_PREFIX_RE
 
     data, text, bom = read_spec(path, rel)
-    old = analyse(text, critical_names=first.critical_names, source=rel)
+    parsed = seen[1] if seen is not None and seen[0] == data else None
+    old = analyse(text, critical_names=first.critical_names, source=rel, doc=parsed)
     doc = old.doc
     record: dict[str, Any] = doc.settings or {}
 
@@ -399,7 +412,7 @@ _QUIET = frozenset({"unchanged", "kept-critical", "kept-edited", "kept-added", "
 def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: SpecIndex | None,
                     moment: datetime, rel: str) -> tuple[SpecPlan, MergeResult]:
     from smartspec.detect import detect
-    from smartspec.merge import merge
+    from smartspec.merge import kept_keys, merge
     from smartspec.plan import make_plan
     from smartspec.render import render, render_header
 
@@ -434,9 +447,12 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
     related = related_view(plan, index)
 
     plan_now = plan._replace(updated=moment)
-    rendered = render(plan_now, related=related)
+    # Sections the merge keeps whatever is rendered (critical ones, a person's edits) are not
+    # rendered: only their headings are, so that the merged text is numbered as planned.
+    kept = kept_keys(old, plan_now.section_keys, force)
+    rendered = render(plan_now, related=related, skip=kept)
     result = merge(old, rendered, plan_now.section_keys, force=force, base_header=base_header,
-                   left_out=left_out, source=rel)
+                   left_out=left_out, source=rel, unrendered=kept)
     if result.text != old.text and all(f.fate in _QUIET for f in result.fates):
         # No section changed: perhaps only the "updated" moment did. An edit that changes
         # nothing leaves the file as it is, so try the header with the old moment.
@@ -445,7 +461,7 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
         if rendered.startswith(header_now):
             unchanged = merge(old, render_header(plan_then) + rendered[len(header_now):],
                               plan_then.section_keys, force=force, base_header=base_header,
-                              left_out=left_out, source=rel)
+                              left_out=left_out, source=rel, unrendered=kept)
             if unchanged.text == old.text:
                 return plan_then, unchanged
     return plan_now, result
