@@ -199,6 +199,9 @@ class MergeResult(NamedTuple):
     text: str
     fates: list[SectionFate]
     records: dict[str, dict[str, Any]]  # the registry's section records for ``text``
+    # ``text`` parsed (with the old spec's critical names) by the merge's own check, so that
+    # the rules that run next over the same text do not parse it again.
+    doc: Document | None = None
 
     @property
     def kept_edits(self) -> list[SectionFate]:
@@ -537,8 +540,8 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
         records[key] = record
         fates.append(SectionFate(LEFT_OUT, str(record.get("title") or catalog.BY_KEY[key].title),
                                  key, critical=record.get("critical")))
-    _check(old, text, pieces, protected, source)
-    return MergeResult(text, fates, records)
+    merged = _check(old, text, pieces, protected, source)
+    return MergeResult(text, fates, records, merged)
 
 
 def _with(fate: SectionFate | None, name: str, *, line: int | None = None) -> SectionFate:
@@ -836,9 +839,11 @@ def _uses_separators(old: OldSpec) -> bool:
     return any(t.rstrip().rsplit("\n", 1)[-1].strip() == "---" for t in texts)
 
 
-def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any, source: str) -> None:
+def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any,
+           source: str) -> Document:
     """Refuse a result that lost anything: protected blocks must be byte-identical, and every
-    kept section (a person's or a protected one) must stand in the text exactly as it was."""
+    kept section (a person's or a protected one) must stand in the text exactly as it was.
+    Returns ``text`` parsed."""
     merged = parse(text, critical_names=old.critical_names)
     if merged.problems:
         problem = merged.problems[0]
@@ -867,3 +872,4 @@ def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any, source
             line = (found.splitlines() or [""])[0]
             raise MergeError(f"{source}: the merge would not keep the section starting "
                              f"{line[:60]!r} as it was; nothing was written")
+    return merged

@@ -149,12 +149,14 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         # the rules check the merged text while the files are written.
         beside = (not options.nogenerate and not options.validate_consistency
                   and bool(settings["validation_enabled"]))
-        checked = (validation_beside(result.text, rel, settings, index, check_registry)
+        # The merge's own parse of the text, when it read the critical tags the rules read.
+        parsed = result.doc if settings.critical_names == request.old.critical_names else None
+        checked = (validation_beside(result.text, rel, settings, index, check_registry, parsed)
                    if beside else None)
         summary = RunSummary(
             command=command, plan=plan, spec_path=rel,
             checked=None if beside else run_validation(result.text, rel, settings, index,
-                                                       check_registry),
+                                                       check_registry, parsed),
             backups_enabled=bool(settings["create_backups"]),
             reports_enabled=bool(settings["generate_reports"]),
             dry_run=bool(options.nogenerate),

@@ -26,6 +26,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from smartspec.document import Document
     from smartspec.index.model import SpecIndex
     from smartspec.plan import SpecPlan
     from smartspec.rules import ValidationResult
@@ -153,17 +154,26 @@ def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex
 
 
 def run_validation(text: str, rel_path: str, settings: Settings, index: SpecIndex | None,
-                   registry: dict[str, Any] | None) -> ValidationResult | None:
-    """The rule engine over the final text (design.md §6), unless validation is disabled."""
+                   registry: dict[str, Any] | None,
+                   doc: Document | None = None) -> ValidationResult | None:
+    """The rule engine over the final text (design.md §6), unless validation is disabled.
+    ``doc`` is ``text`` already parsed with ``settings.critical_names`` (edit's merge parsed
+    it to check itself)."""
     if not settings["validation_enabled"]:
         return None
+    if doc is not None:
+        from smartspec.rules import Validator
+
+        return Validator(settings, index=index, registry=registry).validate_document(
+            doc, path=rel_path, text=text)
     from smartspec.rules import validate_text
 
     return validate_text(text, path=rel_path, settings=settings, index=index, registry=registry)
 
 
 def validation_beside(text: str, rel_path: str, settings: Settings, index: SpecIndex | None,
-                      registry: dict[str, Any] | None) -> Callable[[], ValidationResult | None]:
+                      registry: dict[str, Any] | None, doc: Document | None = None
+                      ) -> Callable[[], ValidationResult | None]:
     """``run_validation`` started on a second thread; the returned call waits for its result
     (and raises what it raised). A run that writes whatever the findings are starts it before
     its writes: the rules check the text while the writes wait for the disk (fsync releases
@@ -176,7 +186,7 @@ def validation_beside(text: str, rel_path: str, settings: Settings, index: SpecI
 
     def check() -> None:
         try:
-            outcome.append(run_validation(text, rel_path, settings, index, registry))
+            outcome.append(run_validation(text, rel_path, settings, index, registry, doc))
         except BaseException as exc:  # handed to the waiting thread, raised there
             outcome.append(exc)
         finally:
