@@ -678,7 +678,7 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
         _store_model(workspace, request.spec_id, plan, summary, journal)
         summary.written += record_in_index(workspace, settings, index, index_path, result.text,
                                            rel, sha256=hashlib.sha256(payload).hexdigest(),
-                                           journal=journal)
+                                           journal=journal, doc=result.doc)
         if checked is not None:
             summary.checked = checked()
         if settings["generate_reports"]:

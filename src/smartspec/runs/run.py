@@ -258,9 +258,10 @@ def section_hashes(text: str, plan: SpecPlan) -> dict[str, dict[str, Any]]:
 
 def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex | None,
                     index_path: Path | None, text: str, rel: str, *, sha256: str | None = None,
-                    journal: Journal | None = None) -> list[str]:
+                    journal: Journal | None = None, doc: Document | None = None) -> list[str]:
     """Upsert the spec's entry (and its dependencies' dependents) into the index found by the
-    lookup, or a new one in the state dir; returns the files written, relative to the root."""
+    lookup, or a new one in the state dir; returns the files written, relative to the root.
+    ``doc``: ``text`` parsed, when the caller has it."""
     from smartspec.index.extract import entry_from_spec
     from smartspec.index.model import SpecIndex as NewIndex
     from smartspec.index.model import upsert_entry
@@ -273,7 +274,8 @@ def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex |
         # validate still reads that file instead of the whole index; a rollback puts it back.
         journal.remember(workspace.index_ids_path)
     index = index if index is not None else NewIndex()
-    upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256))
+    upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256,
+                                        doc=doc))
     ids = [e.id for e in index.all_entries()] if journal is not None else None
     written = workspace.write_index(target, dump_as_found(index), ids=ids)
     return [workspace.rel(path) for path in written]
