@@ -652,10 +652,21 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
     put back if one fails (``checked``: the findings still being made, waited for before the
     reports). The registry goes before the spec and accepts the previous fingerprints too,
-    so a run killed between the two leaves a spec whose sections are still recognised."""
+    so a run killed between the two leaves a spec whose sections are still recognised.
+
+    What reaches the disk before the run ends (fsync), and why each stays: the backup (the
+    only copy of the person's previous text once the spec is replaced); the registry (lost
+    after the spec landed, the next edit would take smartspec's own sections for a person's
+    and stop regenerating them); the spec itself; the model file (the settings comment names
+    its hash, and the next edit adds to it); the index (other specs' dependency checks read
+    it); the trace line (it says which run wrote the files). Each folder is synced once,
+    when the lock is let go. The reports only record the run and are not synced; a file
+    whose bytes would not change (registry, model, index) is not written at all."""
 
     settings, workspace, moment, journal = request.settings, run.workspace, run.moment, run.journal
     payload = request.bom + result.text.encode("utf-8")
+    # Each file's fingerprint once: the registry and the index both record the new one.
+    digest = hashlib.sha256(payload).hexdigest()
     with journal.guard(workspace, path):
         if changed and settings["create_backups"]:
             backup = add_backup(workspace, request.spec_id, request.data, moment, journal,
@@ -668,8 +679,7 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
             journal.remember(workspace.registry_path)
             workspace.write_file(workspace.registry_path, workspace.registry_text(
                 registry, request.spec_id, path, result.records, moment,
-                file_sha256=hashlib.sha256(payload).hexdigest(),
-                file_previous=hashlib.sha256(request.data).hexdigest()))
+                file_sha256=digest, file_previous=hashlib.sha256(request.data).hexdigest()))
             summary.written.append(workspace.rel(workspace.registry_path))
         if changed:
             journal.remember(path)
@@ -677,7 +687,7 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
             summary.written.insert(0, rel)
         _store_model(workspace, request.spec_id, plan, summary, journal)
         summary.written += record_in_index(workspace, settings, index, index_path, result.text,
-                                           rel, sha256=hashlib.sha256(payload).hexdigest(),
+                                           rel, sha256=digest,
                                            journal=journal, doc=result.doc)
         if checked is not None:
             summary.checked = checked()
