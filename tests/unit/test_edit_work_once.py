@@ -1,5 +1,6 @@
 """One edit does each piece of its work once: the config files are found and read once, the plan
-for the spec's recorded settings is built once and the edit's own plan once, the spec on disk
+for the spec's recorded settings is built once and the edit's own plan once (both from the model
+the state folder keeps, so no model is built again from words), the spec on disk
 and the merged text are each parsed once, and sections the merge keeps whatever is rendered are
 not rendered. Counted in-process with wrappers, so a change that adds the work back fails
 here rather than only in bench/edit.py."""
@@ -15,6 +16,7 @@ import pytest
 
 from smartspec import config, document, merge, plan, render, rules
 from smartspec.document import parse
+from smartspec.model import build
 from tests.helpers import run_cli
 
 PAYMENT = "Card payments with a PostgreSQL ledger and the Stripe API"
@@ -47,6 +49,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
     counter = Calls(monkeypatch)
     counter.wrap(config, "read_config_files")
     counter.wrap(plan, "make_plan")
+    counter.wrap(build, "build_model")
     counter.wrap(render, "render_section")
     # ``parse`` as each module that parses a whole spec on edit's path reaches it.
     for module in (document, merge, rules):
@@ -91,8 +94,9 @@ def test_an_edit_reads_config_once_and_builds_each_plan_once(project: Path,
     assert calls.count("read_config_files") == 1
     # The plan the spec was written with (to compare the header with) and the edit's own.
     assert calls.count("make_plan") == 2
-    plans = [kwargs.get("model") for _, kwargs in calls.seen["make_plan"]]
-    assert plans.count(None) == 1  # only the recorded plan builds its model from words
+    # Both plans take the model the state folder keeps; none is built again from words.
+    assert all(kwargs.get("model") is not None for _, kwargs in calls.seen["make_plan"])
+    assert calls.count("build_model") == 0
     texts = parsed_texts(calls)
     assert texts.count(before) == 1  # the spec on disk: read to route the edit, reused
     # The merged text: parsed by the merge's check, and that parse reused by the rules and
@@ -115,6 +119,7 @@ def test_recorded_domains_are_tried_once_each(project: Path, calls: Calls) -> No
     assert result.code == 0, result.err
     assert calls.count("read_config_files") == 1
     assert calls.count("make_plan") == 3
+    assert calls.count("build_model") == 0
     recorded = [args[1] for args, _ in calls.seen["make_plan"][:2]]
     assert recorded[0].source("domains").source == "spec"
     assert recorded[1].source("domains").source == "default"

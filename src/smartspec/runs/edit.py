@@ -69,6 +69,19 @@ if TYPE_CHECKING:
 # -- edit and regenerate ------------------------------------------------------------------------
 
 
+class _Recorded:
+    """What the spec's recorded settings give, worked out once per edit: the plans for them
+    by layer and id (``_recorded_plan``), and the model the spec was written from when the
+    state folder still holds it (None: it is built again from the recorded description)."""
+
+    __slots__ = ("model", "plans", "state_dir")
+
+    def __init__(self, model: SystemModel | None, state_dir: Path | None = None) -> None:
+        self.model = model
+        self.state_dir = state_dir  # the state folder ``model`` was read from
+        self.plans: dict[str, SpecPlan | None] = {}
+
+
 class _Request(SlotRecord):
     """Everything ``edit`` resolved before planning. (A plain slotted class, not a dataclass:
     edit imports this module on every run, and a dataclass costs about 0.5 ms to create.)"""
@@ -85,7 +98,7 @@ class _Request(SlotRecord):
                  notes: list[str] | None = None, words: str | None = None,
                  added: dict[str, list[str]] | None = None,
                  given_model: SystemModel | None = None,
-                 recorded_plans: dict[str, SpecPlan | None] | None = None) -> None:
+                 recorded_plans: _Recorded | None = None) -> None:
         self.old = old
         self.data = data
         self.bom = bom
@@ -107,8 +120,7 @@ class _Request(SlotRecord):
         self.given_model = given_model  # --model FILE: the model to write from, whole
         # Plans for the recorded settings, by layer and id (``_recorded_plan``): each is
         # built once per edit, however many steps ask for it.
-        self.recorded_plans: dict[str, SpecPlan | None] = (
-            {} if recorded_plans is None else recorded_plans)
+        self.recorded_plans = _Recorded(None) if recorded_plans is None else recorded_plans
 
 
 def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datetime | None = None,
@@ -287,7 +299,9 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
                                depends_on=recorded_deps or None)
 
     layer = spec_layer(doc, rel)
-    recorded_plans: dict[str, SpecPlan | None] = {}
+    recorded_id = record.get("id")
+    recorded_plans = _Recorded(_recorded_model(first, recorded_id, record)
+                               if base_options is not None else None, first.state_dir)
     if base_options is not None:
         layer = _recorded_layer(layer, base_options, record, first, recorded_plans)
     notes: list[str] = []
@@ -337,7 +351,7 @@ def _given_model(options: Options, here: Path) -> SystemModel | None:
 
 
 def _recorded_layer(layer: dict[str, Any], options: Options, record: Mapping[str, Any],
-                    first: Settings, plans: dict[str, SpecPlan | None]) -> dict[str, Any]:
+                    first: Settings, plans: _Recorded) -> dict[str, Any]:
     """The spec layer that reproduces what the settings comment records. Domains that were only
     detected from the description (and so, with a given profile, shaped nothing) must not come
     back as given ones; when the plan without them is the recorded one, they are left to
@@ -353,7 +367,7 @@ def _recorded_layer(layer: dict[str, Any], options: Options, record: Mapping[str
 
 
 def _reproduces(layer: dict[str, Any], options: Options, record: Mapping[str, Any],
-                first: Settings, plans: dict[str, SpecPlan | None]) -> bool:
+                first: Settings, plans: _Recorded) -> bool:
     recorded_id = record.get("id")
     plan = _recorded_plan(plans, layer, options, first,
                           recorded_id if isinstance(recorded_id, str) else None)
@@ -363,7 +377,18 @@ def _reproduces(layer: dict[str, Any], options: Options, record: Mapping[str, An
         and all(getattr(plan, k) == record.get(k) for k in ("security", "di", "performance")))
 
 
-def _recorded_plan(plans: dict[str, SpecPlan | None], layer: Mapping[str, Any],
+def _recorded_model(first: Settings, spec_id: Any, record: dict[str, Any]
+                    ) -> SystemModel | None:
+    """The model the spec was written from, as the state folder keeps it (``stored_model``:
+    only while its hash is the one the settings comment records)."""
+    if not isinstance(spec_id, str):
+        return None
+    from smartspec.model.io import stored_model
+
+    return stored_model(first.state_dir, spec_id, record, recorded_text(record, "description"))
+
+
+def _recorded_plan(recorded: _Recorded, layer: Mapping[str, Any],
                    options: Options, first: Settings, spec_id: str | None) -> SpecPlan | None:
     """The plan for the request the spec was written with (``options``) under the settings
     ``layer`` records, over the config files ``first`` read; None when those settings no longer
@@ -376,14 +401,19 @@ def _recorded_plan(plans: dict[str, SpecPlan | None], layer: Mapping[str, Any],
     from smartspec.plan import make_plan
 
     key = json.dumps([layer, spec_id], sort_keys=True, default=str)
+    plans = recorded.plans
     if key in plans:
         return plans[key]
     plan: SpecPlan | None
     try:
         settings = load_settings(Options(), spec_settings=layer, config=first.config)
+        # The model the spec was written from, when the state folder keeps it, rather than one
+        # built again from the same words: the same model for a spec as ``new`` wrote it, and
+        # the one it was really written from after an edit added words or a model file.
         plan = make_plan(options, settings, detect(options.name or "", options.description or "",
                                                    settings.keywords),
-                         taken_ids=set(), now=datetime.now(tz=UTC), spec_id=spec_id)
+                         taken_ids=set(), now=datetime.now(tz=UTC), spec_id=spec_id,
+                         model=recorded.model if spec_id is not None else None)
     except SmartspecError:
         plan = None
     plans[key] = plan
@@ -481,11 +511,17 @@ def _edit_model(request: _Request, index: SpecIndex | None, moment: datetime
     if request.given_model is not None:
         return request.given_model, None
     record = request.old.doc.settings or {}
+    recorded = recorded_text(record, "description")
+    # The stored model as ``_resolve`` read it, when this asks for the same file and words.
+    same_file = (request.base_options is not None and record.get("id") == request.spec_id
+                 and request.settings.state_dir == request.recorded_plans.state_dir)
     if request.words is None:
+        if same_file and request.options.description == recorded:
+            return request.recorded_plans.model, None
         return stored_model(request.settings.state_dir, request.spec_id, record,
                             request.options.description), None
-    recorded = recorded_text(record, "description")
-    old_model = stored_model(request.settings.state_dir, request.spec_id, record, recorded)
+    old_model = (request.recorded_plans.model if same_file else
+                 stored_model(request.settings.state_dir, request.spec_id, record, recorded))
     if old_model is None:
         old_plan = _old_plan(request, index, moment)
         if old_plan is None:
