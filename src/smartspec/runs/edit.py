@@ -74,10 +74,12 @@ class _Recorded:
     by layer and id (``_recorded_plan``), and the model the spec was written from when the
     state folder still holds it (None: it is built again from the recorded description)."""
 
-    __slots__ = ("model", "plans", "state_dir")
+    __slots__ = ("model", "plans", "spec_id", "state_dir")
 
-    def __init__(self, model: SystemModel | None, state_dir: Path | None = None) -> None:
+    def __init__(self, model: SystemModel | None, spec_id: str | None = None,
+                 state_dir: Path | None = None) -> None:
         self.model = model
+        self.spec_id = spec_id  # the id the settings comment records: ``model`` is its
         self.state_dir = state_dir  # the state folder ``model`` was read from
         self.plans: dict[str, SpecPlan | None] = {}
 
@@ -118,8 +120,8 @@ class _Request(SlotRecord):
         # What the words added, per kind.
         self.added: dict[str, list[str]] = {} if added is None else added
         self.given_model = given_model  # --model FILE: the model to write from, whole
-        # Plans for the recorded settings, by layer and id (``_recorded_plan``): each is
-        # built once per edit, however many steps ask for it.
+        # Plans for the recorded settings, by layer and id (``_recorded_plan``), and the model
+        # the spec was written from: each is made once per edit, however many steps ask.
         self.recorded_plans = _Recorded(None) if recorded_plans is None else recorded_plans
 
 
@@ -301,7 +303,9 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     layer = spec_layer(doc, rel)
     recorded_id = record.get("id")
     recorded_plans = _Recorded(_recorded_model(first, recorded_id, record)
-                               if base_options is not None else None, first.state_dir)
+                               if base_options is not None else None,
+                               recorded_id if isinstance(recorded_id, str) else None,
+                               first.state_dir)
     if base_options is not None:
         layer = _recorded_layer(layer, base_options, record, first, recorded_plans)
     notes: list[str] = []
@@ -413,7 +417,7 @@ def _recorded_plan(recorded: _Recorded, layer: Mapping[str, Any],
         plan = make_plan(options, settings, detect(options.name or "", options.description or "",
                                                    settings.keywords),
                          taken_ids=set(), now=datetime.now(tz=UTC), spec_id=spec_id,
-                         model=recorded.model if spec_id is not None else None)
+                         model=recorded.model if spec_id == recorded.spec_id else None)
     except SmartspecError:
         plan = None
     plans[key] = plan
@@ -513,7 +517,8 @@ def _edit_model(request: _Request, index: SpecIndex | None, moment: datetime
     record = request.old.doc.settings or {}
     recorded = recorded_text(record, "description")
     # The stored model as ``_resolve`` read it, when this asks for the same file and words.
-    same_file = (request.base_options is not None and record.get("id") == request.spec_id
+    same_file = (request.base_options is not None
+                 and request.recorded_plans.spec_id == request.spec_id
                  and request.settings.state_dir == request.recorded_plans.state_dir)
     if request.words is None:
         if same_file and request.options.description == recorded:
