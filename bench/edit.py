@@ -19,6 +19,11 @@ With ``--baseline OLD_SRC`` (a copy of an older ``src`` folder) the older packag
 right after this one's in every round (each edit flips the level the spec has, so both
 rewrite it): before and after under the same load.
 
+With ``--instructions`` (needs valgrind), the yardstick and the edits (this one's and the
+baseline's) also run under ``valgrind --tool=callgrind`` for the smallest size, twice each:
+instructions executed are the same from run to run whatever the load, so a change of a few
+per cent shows there where CPU times on a shared machine cannot show it.
+
 Medians are printed with ratios to the yardstick and to the 20 KB spec. Growth is about
 linear when ten times the bytes costs about ten times the in-process time (target: <= 15x per
 10x; start-up makes the command's own ratio much smaller).
@@ -101,6 +106,19 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str], *, peer: bool = False
     return elapsed
 
 
+def instructions(argv: list[str], cwd: Path, env: dict[str, str]) -> int:
+    """Instructions one process executes, as callgrind counts them (its own, not the time)."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *argv], cwd=cwd, env=env, check=False, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"valgrind {' '.join(argv)} failed with exit code {done.returncode}")
+    found = next((line for line in done.stderr.splitlines() if "I   refs:" in line), None)
+    if found is None:
+        raise SystemExit("valgrind printed no instruction count (I refs)")
+    return int(found.split("I   refs:")[1].strip().replace(",", ""))
+
+
 CONFLICTS: list[int] = []
 # CPU time per process, by its last word: on a shared machine the wall ratios swing with the
 # load, CPU ratios much less (waiting for the disk, fsync above all, is wall time only).
@@ -148,7 +166,11 @@ def main() -> None:
     parser.add_argument("--baseline", metavar="OLD_SRC",
                         help="a copy of an older src folder: its smartspec edit runs in every "
                              "round too (OLD_SRC first on PYTHONPATH), right after this one's")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions under valgrind (smallest size only)")
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind on PATH")
     sizes = [int(s) for s in args.sizes.split(",")]
     peer = shutil.which("git") is not None
     load_before = os.getloadavg()[0]
@@ -203,6 +225,24 @@ def main() -> None:
                     continue  # warm-up: bytecode and template caches
                 for name, value in times.items():
                     samples[name][kb].append(value)
+        counted: dict[str, list[int]] = {}
+        if args.instructions:
+            kb = sizes[0]
+            root = projects[kb].parents[3]
+            runs = {"smartspec edit": ([*command(), "edit", REL], env)}
+            if args.baseline:
+                runs["smartspec edit (baseline)"] = ([sys.executable, "-m", "smartspec", "edit",
+                                                      REL], {**env, "PYTHONPATH": args.baseline})
+            # Each edit flips the level, and one direction renders more than the other: the
+            # order turns every time, so that each package makes the edit both ways.
+            for turn in range(4):
+                counted.setdefault("python -c pass", []).append(
+                    instructions([sys.executable, "-c", "pass"], root, env))
+                names = list(runs)[::-1] if turn % 2 else list(runs)
+                for name in names:
+                    argv, run_env = runs[name]
+                    counted.setdefault(name, []).append(
+                        instructions([*argv, flip(kb)], root, run_env))
 
     base = {kb: statistics.median(samples["python -c pass"][kb]) for kb in sizes}
     print(f"{'size':>8} {'bytes':>10} {'what':<16} {'median ms':>10} {'x python':>9} "
@@ -240,6 +280,12 @@ def main() -> None:
             old = statistics.median(CPU[(root, "baseline")])
             print(f"{kb} KB: the baseline's edit takes {old * 1000:.1f} ms of CPU = "
                   f"{old / cpu_base:.1f}x")
+    if counted:
+        yardstick = statistics.median(counted["python -c pass"])
+        for name, values in counted.items():
+            median = statistics.median(values)
+            print(f"{sizes[0]} KB: {name} executes {median / 1e6:.1f} M instructions = "
+                  f"{median / yardstick:.2f}x python -c pass (callgrind, {len(values)} runs)")
     print(f"({args.rounds} rounds, interleaved; Python {sys.version.split()[0]}; load average "
           f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)")
 

@@ -73,11 +73,11 @@ class DomainOverride(NamedTuple):
 class Settings:
     """Everything resolved for one run. ``values`` holds the scalar settings with provenance."""
 
-    __slots__ = ("critical_names", "domains", "files", "keywords", "profiles", "root", "state_dir",
-                 "validation_rules", "values")
+    __slots__ = ("config", "critical_names", "domains", "files", "keywords", "profiles", "root",
+                 "state_dir", "validation_rules", "values")
 
     def __init__(self, root: Path, state_dir: Path, values: dict[str, Sourced[Any]],
-                 files: tuple[Path, ...] = ()) -> None:
+                 files: tuple[Path, ...] = (), config: ConfigFiles | None = None) -> None:
         self.root = root
         self.state_dir = state_dir
         self.values = values
@@ -87,6 +87,9 @@ class Settings:
         self.keywords: dict[str, tuple[str, ...]] = {}
         self.critical_names: tuple[str, ...] = ("security", "config", "di", "monitoring")
         self.files = files
+        # The config files as read, so that a run that settles its settings again (edit,
+        # with the spec's own layer) layers them without reading or checking them again.
+        self.config = config
 
     def __repr__(self) -> str:
         return f"Settings(root={self.root!r}, state_dir={self.state_dir!r}, values={self.values!r})"
@@ -126,27 +129,45 @@ FLAG_SPELLING = {
 }
 
 
+class ConfigFiles(NamedTuple):
+    """The project root and its config files as read and checked: (source, path, data) for
+    each file present, lowest precedence first."""
+
+    root: Path
+    layers: tuple[tuple[str, Path, dict[str, Any]], ...]
+
+
+def read_config_files(cwd: Path | None = None) -> ConfigFiles:
+    """Discover the root from ``cwd`` and read both config files (the organisation's, then
+    the project's) that exist there."""
+    root = find_root(cwd)
+    layers = []
+    for source, path in ((ORG, root / STATE_DIR / "config.json"), (PROJECT, root / CONFIG_FILE)):
+        if os.path.lexists(path):
+            layers.append((source, path, _read_config(path, root)))
+    return ConfigFiles(root, tuple(layers))
+
+
 def load_settings(options: Options | None = None, *, cwd: Path | None = None,
                   environ: dict[str, str] | None = None,
                   spec_settings: Mapping[str, Any] | None = None,
-                  spec_where: str = "settings comment") -> Settings:
+                  spec_where: str = "settings comment",
+                  config: ConfigFiles | None = None) -> Settings:
     """Discover the root, read both config files and merge every layer with its source.
 
     ``spec_settings`` (edit, regenerate) is the settings comment of the spec being edited: its
     values rank above both config files and below flags, with source ``spec`` and
-    ``spec_where`` (the file and line) as where they came from.
+    ``spec_where`` (the file and line) as where they came from. ``config`` is what
+    ``read_config_files`` gave earlier in the same run (``Settings.config``): the files are
+    then not found and read again (``cwd`` is not needed).
     """
     options = options or Options()
     spec_values = {SPEC_LAYER[name]: value for name, value in (spec_settings or {}).items()
                    if name in SPEC_LAYER and value not in (None, "")}
     env = os.environ if environ is None else environ
-    root = find_root(cwd)
-    org_path = root / STATE_DIR / "config.json"
-    project_path = root / CONFIG_FILE
-    layers: list[tuple[str, Path, dict[str, Any]]] = []
-    for source, path in ((ORG, org_path), (PROJECT, project_path)):
-        if os.path.lexists(path):
-            layers.append((source, path, _read_config(path, root)))
+    if config is None:
+        config = read_config_files(cwd)
+    root, layers = config
 
     values: dict[str, Sourced[Any]] = {}
     for key, (default, path_in_file, option_field) in SCALARS.items():
@@ -189,7 +210,7 @@ def load_settings(options: Options | None = None, *, cwd: Path | None = None,
     state_dir = inside_root(root, output_dir.value, what=f"output dir (from {output_dir.describe()})")
 
     settings = Settings(root=root, state_dir=state_dir, values=values,
-                        files=tuple(path for _, path, _ in layers))
+                        files=tuple(path for _, path, _ in layers), config=config)
     critical = list(settings.critical_names)
     for source, file, data in layers:
         where = _rel(file, root)

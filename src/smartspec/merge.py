@@ -199,6 +199,9 @@ class MergeResult(NamedTuple):
     text: str
     fates: list[SectionFate]
     records: dict[str, dict[str, Any]]  # the registry's section records for ``text``
+    # ``text`` parsed (with the old spec's critical names) by the merge's own check, so that
+    # the rules that run next over the same text do not parse it again.
+    doc: Document | None = None
 
     @property
     def kept_edits(self) -> list[SectionFate]:
@@ -227,12 +230,13 @@ class _Piece:
 
 
 def analyse(text: str, *, critical_names: tuple[str, ...] = BUILTIN_CRITICAL,
-              source: str = "spec.md") -> OldSpec:
+              source: str = "spec.md", doc: Document | None = None) -> OldSpec:
     """Parse the spec on disk (``OldSpec.identify`` then names its sections). Malformed meta
     structure (unclosed, nested, duplicate or unknown critical tags, a settings comment that
     is not JSON, a critical block that ends in another section) raises ``MergeError`` naming
-    ``source`` and the line."""
-    doc = parse(text, critical_names=critical_names)
+    ``source`` and the line. ``doc`` is ``text`` already parsed with ``critical_names``."""
+    if doc is None:
+        doc = parse(text, critical_names=critical_names)
     if doc.problems:
         first = doc.problems[0]
         more = f" (and {len(doc.problems) - 1} more problem(s))" if len(doc.problems) > 1 else ""
@@ -307,14 +311,46 @@ def _name_sections(old: OldSpec) -> None:
                 claimed.add(candidate)
 
 
+def _forced(old: OldSpec, index: int, force: Collection[str]) -> bool:
+    """Whether ``--force-update`` names the old section ``index`` (by key or critical name)."""
+    key = old.keys[index]
+    if key is not None and key in force:
+        return True
+    block = old.doc.sections[index].critical
+    return block is not None and (block.name in force or "all" in force)
+
+
+def _protected(old: OldSpec, index: int, force: Collection[str]) -> bool:
+    """A critical section without ``allow-update`` that ``--force-update`` does not name."""
+    block = old.doc.sections[index].critical
+    return block is not None and not block.allow_update and not _forced(old, index, force)
+
+
+def kept_keys(old: OldSpec, new_keys: Sequence[str], force: Collection[str] = ()) -> frozenset[str]:
+    """The sections of ``new_keys`` that ``merge`` fills with the spec's own text whatever is
+    rendered for them: the section that holds the key is protected, or a person edited it and
+    ``--force-update`` does not name it. (``old`` is identified.) Their text need not be
+    rendered; ``merge`` refuses to go on if it ever would need it."""
+    first: dict[str, int] = {}
+    slots = set(new_keys)
+    for index, key in enumerate(old.keys):
+        if key is not None and key in slots:
+            first.setdefault(key, index)
+    return frozenset(
+        key for key, index in first.items()
+        if _protected(old, index, force) or (old.edited(index) and not _forced(old, index, force)))
+
+
 def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
           force: Collection[str] = (), base_header: str | None = None,
-          left_out: Collection[str] = (), source: str = "spec.md") -> MergeResult:
+          left_out: Collection[str] = (), source: str = "spec.md",
+          unrendered: Collection[str] = ()) -> MergeResult:
     """Merge ``new_text`` (rendered for the sections ``new_keys``, in order) into the spec on
     disk. ``force`` holds critical names and section keys to replace even if protected or
     edited ("all" = every critical section). ``base_header`` is the header smartspec wrote last
     time, so that header lines a person changed are kept. ``left_out`` are sections a person
-    deleted that the plan leaves out: the registry remembers them so they stay out."""
+    deleted that the plan leaves out: the registry remembers them so they stay out.
+    ``unrendered`` are sections ``new_text`` holds only the heading of (``kept_keys``)."""
     new = parse(new_text)
     if len(new.sections) != len(new_keys):
         raise MergeError(f"{source}: the rendered spec has {len(new.sections)} sections for "
@@ -323,15 +359,10 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
     slots = {key: position for position, key in enumerate(new_keys)}
 
     def forced(index: int) -> bool:
-        section, key = doc.sections[index], old.keys[index]
-        if key is not None and key in force:
-            return True
-        block = section.critical
-        return block is not None and (block.name in force or "all" in force)
+        return _forced(old, index, force)
 
     def protected(index: int) -> bool:
-        block = doc.sections[index].critical
-        return block is not None and not block.allow_update and not forced(index)
+        return _protected(old, index, force)
 
     # 1. Sections that keep their own key in the new plan; then the rest find a counterpart,
     #    go under Earlier sections, or (smartspec's unedited text) are dropped.
@@ -403,6 +434,10 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
                                        moved_from=move), keep=True, origin=index)
 
     def new_piece(slot: int, fate: str, old_index: int | None) -> _Piece:
+        if new_keys[slot] in unrendered:
+            # Never write an empty body where the section's text belongs.
+            raise MergeError(f"{source}: section {new_keys[slot]!r} was left unrendered but is "
+                             "to be regenerated; nothing was written")
         section = new.sections[slot]
         text = new.section_text(section)
         if old_index is not None:
@@ -505,8 +540,8 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
         records[key] = record
         fates.append(SectionFate(LEFT_OUT, str(record.get("title") or catalog.BY_KEY[key].title),
                                  key, critical=record.get("critical")))
-    _check(old, text, pieces, protected, source)
-    return MergeResult(text, fates, records)
+    merged = _check(old, text, pieces, protected, source)
+    return MergeResult(text, fates, records, merged)
 
 
 def _with(fate: SectionFate | None, name: str, *, line: int | None = None) -> SectionFate:
@@ -804,9 +839,11 @@ def _uses_separators(old: OldSpec) -> bool:
     return any(t.rstrip().rsplit("\n", 1)[-1].strip() == "---" for t in texts)
 
 
-def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any, source: str) -> None:
+def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any,
+           source: str) -> Document:
     """Refuse a result that lost anything: protected blocks must be byte-identical, and every
-    kept section (a person's or a protected one) must stand in the text exactly as it was."""
+    kept section (a person's or a protected one) must stand in the text exactly as it was.
+    Returns ``text`` parsed."""
     merged = parse(text, critical_names=old.critical_names)
     if merged.problems:
         problem = merged.problems[0]
@@ -835,3 +872,4 @@ def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any, source
             line = (found.splitlines() or [""])[0]
             raise MergeError(f"{source}: the merge would not keep the section starting "
                              f"{line[:60]!r} as it was; nothing was written")
+    return merged

@@ -25,6 +25,7 @@ from smartspec.template_runtime import Deferred, materialized
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Collection
     from typing import Any
 
     import jinja2
@@ -314,12 +315,14 @@ def render_header(plan: SpecPlan) -> str:
     return "\n".join(lines)
 
 
-def render(plan: SpecPlan, *, related: Any = None) -> str:
-    """The whole spec as text (LF line endings, one trailing newline)."""
+def render(plan: SpecPlan, *, related: Any = None, skip: Collection[str] = ()) -> str:
+    """The whole spec as text (LF line endings, one trailing newline). Sections in ``skip``
+    get their heading and tags but no body: an edit that keeps their old text whatever is
+    rendered (``merge.kept_keys``) does not pay for rendering them."""
     ctx = context(plan, related=related)
     parts = [render_header(plan)]
     for position, section in enumerate(plan.sections):
-        body = render_section(plan, section, ctx)
+        body = "" if section.key in skip else render_section(plan, section, ctx)
         parts.append(section_block(section, body, last=position == len(plan.sections) - 1))
     return "\n".join(parts)
 

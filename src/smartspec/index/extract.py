@@ -19,11 +19,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from smartspec.document import Document
+
 # --------------------------------------------------------------------------------------------
 # Reading specs
 
 
-def spec_fields(text: str, rel_path: str, specs_rel: str | None = None) -> dict[str, Any]:
+def spec_fields(text: str, rel_path: str, specs_rel: str | None = None, *,
+                doc: Document | None = None) -> dict[str, Any]:
     """What a spec states about itself: the settings comment wins over header lines; a
     hand-written spec gets its id from ``**Spec ID:**`` or its folder, its title from the H1.
 
@@ -31,11 +34,13 @@ def spec_fields(text: str, rel_path: str, specs_rel: str | None = None) -> dict[
     root, ``specs_rel`` the specs folder relative to the root (for the category of
     ``<specs>/<category>/<id>/spec.md``). Two private keys may be present: ``_inferred`` lists
     the fields guessed from the folder or the id rather than stated, and ``_warning`` carries
-    a problem worth showing. ``public_fields`` drops them.
+    a problem worth showing. ``public_fields`` drops them. ``doc`` is ``text`` parsed already
+    (the fields read here do not depend on the critical names it was parsed with).
     """
-    from smartspec.document import parse
+    if doc is None:
+        from smartspec.document import parse
 
-    doc = parse(text)
+        doc = parse(text)
     settings = doc.settings or {}
     header = {key.strip().lower(): value.strip() for key, value in doc.header.items()}
     stated: dict[str, Any] = {}
@@ -122,10 +127,11 @@ def _split_header_list(value: str) -> list[str]:
 
 
 def entry_from_spec(text: str, rel_path: str, *, sha256: str | None = None,
-                    specs_rel: str | None = None) -> IndexEntry:
+                    specs_rel: str | None = None, doc: Document | None = None) -> IndexEntry:
     """The index entry for one spec's text (what new/edit upsert after writing a spec).
-    ``sha256`` defaults to the hash of ``text`` encoded as UTF-8."""
-    stated = public_fields(spec_fields(text, rel_path, specs_rel))
+    ``sha256`` defaults to the hash of ``text`` encoded as UTF-8; ``doc`` is ``text`` parsed,
+    when the caller has it."""
+    stated = public_fields(spec_fields(text, rel_path, specs_rel, doc=doc))
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     return merge_entry(None, stated, rel_path, digest)
 

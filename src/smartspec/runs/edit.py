@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+    from smartspec.document import Document
     from smartspec.index.model import SpecIndex
     from smartspec.merge import MergeResult, OldSpec
     from smartspec.model import SystemModel
@@ -68,13 +69,28 @@ if TYPE_CHECKING:
 # -- edit and regenerate ------------------------------------------------------------------------
 
 
+class _Recorded:
+    """What the spec's recorded settings give, worked out once per edit: the plans for them
+    by layer and id (``_recorded_plan``), and the model the spec was written from when the
+    state folder still holds it (None: it is built again from the recorded description)."""
+
+    __slots__ = ("model", "plans", "spec_id", "state_dir")
+
+    def __init__(self, model: SystemModel | None, spec_id: str | None = None,
+                 state_dir: Path | None = None) -> None:
+        self.model = model
+        self.spec_id = spec_id  # the id the settings comment records: ``model`` is its
+        self.state_dir = state_dir  # the state folder ``model`` was read from
+        self.plans: dict[str, SpecPlan | None] = {}
+
+
 class _Request(SlotRecord):
     """Everything ``edit`` resolved before planning. (A plain slotted class, not a dataclass:
     edit imports this module on every run, and a dataclass costs about 0.5 ms to create.)"""
 
     __slots__ = ("old", "data", "bom", "settings", "spec_id", "options", "created",  # noqa: RUF023
                  "updated", "version", "status", "force", "depends_from_spec", "layer",
-                 "base_options", "notes", "words", "added", "given_model")
+                 "base_options", "notes", "words", "added", "given_model", "recorded_plans")
 
     def __init__(self, old: OldSpec, data: bytes, bom: bytes, settings: Settings, spec_id: str,
                  options: Options, created: datetime | None, updated: datetime | None,
@@ -83,7 +99,8 @@ class _Request(SlotRecord):
                  layer: dict[str, Any] | None = None, base_options: Options | None = None,
                  notes: list[str] | None = None, words: str | None = None,
                  added: dict[str, list[str]] | None = None,
-                 given_model: SystemModel | None = None) -> None:
+                 given_model: SystemModel | None = None,
+                 recorded_plans: _Recorded | None = None) -> None:
         self.old = old
         self.data = data
         self.bom = bom
@@ -103,6 +120,9 @@ class _Request(SlotRecord):
         # What the words added, per kind.
         self.added: dict[str, list[str]] = {} if added is None else added
         self.given_model = given_model  # --model FILE: the model to write from, whole
+        # Plans for the recorded settings, by layer and id (``_recorded_plan``), and the model
+        # the spec was written from: each is made once per edit, however many steps ask.
+        self.recorded_plans = _Recorded(None) if recorded_plans is None else recorded_plans
 
 
 def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datetime | None = None,
@@ -119,16 +139,18 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     here, env, first, workspace = target.here, target.environ, target.settings, target.workspace
     path, rel = target.path, target.rel
     moment = now or clock(environ)
+    seen = None
     if command == "edit":
-        routed = _adopted_route(path, rel, options, first, here, environ, now, argv, adopt,
-                                complete)
+        seen = _read_parsed(path, rel, first)
+        routed = _adopted_route(seen, path, rel, options, first, here, environ, now, argv,
+                                adopt, complete)
         if routed is not None:
             return routed
 
     with workspace.lock(path):
         index, index_path = load_index_for(first, options.specindex)
         registry = workspace.load_registry()
-        request = _resolve(path, rel, options, first, here, env, index, registry)
+        request = _resolve(path, rel, options, first, here, env, index, registry, seen)
         settings = request.settings
         entry = registry["specs"].get(request.spec_id)
         plan, result = _plan_and_merge(request, recorded_sections(entry, request.data),
@@ -141,12 +163,14 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         # the rules check the merged text while the files are written.
         beside = (not options.nogenerate and not options.validate_consistency
                   and bool(settings["validation_enabled"]))
-        checked = (validation_beside(result.text, rel, settings, index, check_registry)
+        # The merge's own parse of the text, when it read the critical tags the rules read.
+        parsed = result.doc if settings.critical_names == request.old.critical_names else None
+        checked = (validation_beside(result.text, rel, settings, index, check_registry, parsed)
                    if beside else None)
         summary = RunSummary(
             command=command, plan=plan, spec_path=rel,
             checked=None if beside else run_validation(result.text, rel, settings, index,
-                                                       check_registry),
+                                                       check_registry, parsed),
             backups_enabled=bool(settings["create_backups"]),
             reports_enabled=bool(settings["generate_reports"]),
             dry_run=bool(options.nogenerate),
@@ -170,21 +194,29 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     return Outcome(summary, result.text, settings, extra=extra)
 
 
-def _adopted_route(path: Path, rel: str, options: Options, settings: Settings,
-                   here: Path, environ: Mapping[str, str] | None, now: datetime | None,
-                   argv: list[str] | None, adopt: bool,
+def _read_parsed(path: Path, rel: str, settings: Settings) -> tuple[bytes, Document] | None:
+    """The spec's bytes and its parsed text, read before the lock to choose the route; None
+    when it cannot be read (the usual edit then says why, under the lock)."""
+    from smartspec.document import parse
+
+    try:
+        data, text, _ = read_spec(path, rel)
+    except DocumentError:
+        return None
+    return data, parse(text, critical_names=settings.critical_names)
+
+
+def _adopted_route(seen: tuple[bytes, Document] | None, path: Path, rel: str, options: Options,
+                   settings: Settings, here: Path, environ: Mapping[str, str] | None,
+                   now: datetime | None, argv: list[str] | None, adopt: bool,
                    complete: bool = False) -> AdoptOutcome | None:
     """Specs smartspec did not write are never re-planned as a whole: without a settings comment
     edit refuses (or, with ``adopt``, adopts first); an adopted spec gets only the section its
     description asks for (``--complete`` adds what its profile requires). A file with broken
-    tags falls through to the usual refusal."""
-    from smartspec.document import parse
-
-    try:
-        _, text, _ = read_spec(path, rel)
-    except DocumentError:
+    tags falls through to the usual refusal. ``seen``: ``_read_parsed``."""
+    if seen is None:
         return None
-    doc = parse(text, critical_names=settings.critical_names)
+    doc = seen[1]
     if doc.problems:
         return None
     adopted = doc.settings is not None and doc.settings.get("adopted")
@@ -222,15 +254,17 @@ def regenerate(spec: SpecArg, options: Options, *, cwd: Path | None = None,
 
 def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path,
              env: dict[str, str] | None, index: SpecIndex | None,
-             registry: Mapping[str, Any]) -> _Request:
+             registry: Mapping[str, Any], seen: tuple[bytes, Document] | None = None) -> _Request:
     """Read and check the spec, then settle its settings: flags, then its settings comment,
-    then config, then defaults."""
+    then config, then defaults. ``seen`` is the spec as read before the lock: it is read
+    again under the lock, and parsed again only if another run changed it meanwhile."""
     from smartspec.merge import analyse
     from smartspec.plan import SLUG_RE, slugify
     from smartspec.specids import TITLE_PREFIX_RE
 
     data, text, bom = read_spec(path, rel)
-    old = analyse(text, critical_names=first.critical_names, source=rel)
+    parsed = seen[1] if seen is not None and seen[0] == data else None
+    old = analyse(text, critical_names=first.critical_names, source=rel, doc=parsed)
     doc = old.doc
     record: dict[str, Any] = doc.settings or {}
 
@@ -267,8 +301,13 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
                                depends_on=recorded_deps or None)
 
     layer = spec_layer(doc, rel)
+    recorded_id = record.get("id")
+    recorded_plans = _Recorded(_recorded_model(first, recorded_id, record)
+                               if base_options is not None else None,
+                               recorded_id if isinstance(recorded_id, str) else None,
+                               first.state_dir)
     if base_options is not None:
-        layer = _recorded_layer(layer, base_options, record, here)
+        layer = _recorded_layer(layer, base_options, record, first, recorded_plans)
     notes: list[str] = []
     if options.profile is not None and layer.get("profile") not in (None, options.profile):
         # The recorded levels were resolved for the old profile: the new one resolves its own
@@ -281,7 +320,8 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
         raise UsageError(f"--category={options.category}: {rel} is a {layer['category']} spec; "
                          "edit cannot move a spec to another category")
     where = f"{rel}: line {(doc.settings_line or 0) + 1} (settings comment)"
-    settings = load_settings(options, cwd=here, environ=env, spec_settings=layer, spec_where=where)
+    settings = load_settings(options, environ=env, spec_settings=layer, spec_where=where,
+                             config=first.config)
     spec_id = find_spec_id(doc, rel, settings, index, registry, allocate=slugify(name))
     if options.spec_id is not None and options.spec_id != spec_id:
         raise UsageError(f"--id={options.spec_id}: {rel} is {spec_id}; edit cannot change a "
@@ -300,6 +340,7 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
         force=options.force_update, base_options=base_options, notes=notes, words=words,
         given_model=_given_model(options, here),
         depends_from_spec=options.depends_on is None and bool(recorded_deps), layer=layer,
+        recorded_plans=recorded_plans,
     )
 
 
@@ -314,35 +355,73 @@ def _given_model(options: Options, here: Path) -> SystemModel | None:
 
 
 def _recorded_layer(layer: dict[str, Any], options: Options, record: Mapping[str, Any],
-                    here: Path) -> dict[str, Any]:
+                    first: Settings, plans: _Recorded) -> dict[str, Any]:
     """The spec layer that reproduces what the settings comment records. Domains that were only
     detected from the description (and so, with a given profile, shaped nothing) must not come
     back as given ones; when the plan without them is the recorded one, they are left to
-    detection, which finds them again in the same description."""
+    detection, which finds them again in the same description. The plans it builds go into
+    ``plans`` (see ``_recorded_plan``): the one for the layer chosen is the old plan."""
     if not layer.get("domains"):
         return layer
     without = {k: v for k, v in layer.items() if k != "domains"}
-    if _reproduces(layer, options, record, here) or not _reproduces(without, options, record, here):
+    if _reproduces(layer, options, record, first, plans) or \
+            not _reproduces(without, options, record, first, plans):
         return layer
     return without
 
 
 def _reproduces(layer: dict[str, Any], options: Options, record: Mapping[str, Any],
-                here: Path) -> bool:
+                first: Settings, plans: _Recorded) -> bool:
+    recorded_id = record.get("id")
+    plan = _recorded_plan(plans, layer, options, first,
+                          recorded_id if isinstance(recorded_id, str) else None)
+    return plan is not None and (
+        list(plan.section_keys) == record.get("sections")
+        and list(plan.domains) == record.get("domains")
+        and all(getattr(plan, k) == record.get(k) for k in ("security", "di", "performance")))
+
+
+def _recorded_model(first: Settings, spec_id: Any, record: dict[str, Any]
+                    ) -> SystemModel | None:
+    """The model the spec was written from, as the state folder keeps it (``stored_model``:
+    only while its hash is the one the settings comment records)."""
+    if not isinstance(spec_id, str):
+        return None
+    from smartspec.model.io import stored_model
+
+    return stored_model(first.state_dir, spec_id, record, recorded_text(record, "description"))
+
+
+def _recorded_plan(recorded: _Recorded, layer: Mapping[str, Any],
+                   options: Options, first: Settings, spec_id: str | None) -> SpecPlan | None:
+    """The plan for the request the spec was written with (``options``) under the settings
+    ``layer`` records, over the config files ``first`` read; None when those settings no longer
+    plan (a config changed since). Deciding the layer and rebuilding the old header ask for the
+    same plan: it is built once per edit and kept in ``plans``. Its moments are the clock's;
+    callers set the ones the spec records."""
+    import json
+
     from smartspec.detect import detect
     from smartspec.plan import make_plan
 
+    key = json.dumps([layer, spec_id], sort_keys=True, default=str)
+    plans = recorded.plans
+    if key in plans:
+        return plans[key]
+    plan: SpecPlan | None
     try:
-        settings = load_settings(Options(), cwd=here, spec_settings=layer)
+        settings = load_settings(Options(), spec_settings=layer, config=first.config)
+        # The model the spec was written from, when the state folder keeps it, rather than one
+        # built again from the same words: the same model for a spec as ``new`` wrote it, and
+        # the one it was really written from after an edit added words or a model file.
         plan = make_plan(options, settings, detect(options.name or "", options.description or "",
                                                    settings.keywords),
-                         taken_ids=set(), now=datetime.now(tz=UTC), spec_id=record.get("id")
-                         if isinstance(record.get("id"), str) else None)
+                         taken_ids=set(), now=datetime.now(tz=UTC), spec_id=spec_id,
+                         model=recorded.model if spec_id == recorded.spec_id else None)
     except SmartspecError:
-        return False
-    return (list(plan.section_keys) == record.get("sections")
-            and list(plan.domains) == record.get("domains")
-            and all(getattr(plan, k) == record.get(k) for k in ("security", "di", "performance")))
+        plan = None
+    plans[key] = plan
+    return plan
 
 
 def resolve_force(given: tuple[str, ...] | None, critical_names: tuple[str, ...]) -> frozenset[str]:
@@ -369,7 +448,7 @@ _QUIET = frozenset({"unchanged", "kept-critical", "kept-edited", "kept-added", "
 def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: SpecIndex | None,
                     moment: datetime, rel: str) -> tuple[SpecPlan, MergeResult]:
     from smartspec.detect import detect
-    from smartspec.merge import merge
+    from smartspec.merge import kept_keys, merge
     from smartspec.plan import make_plan
     from smartspec.render import render, render_header
 
@@ -404,9 +483,12 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
     related = related_view(plan, index)
 
     plan_now = plan._replace(updated=moment)
-    rendered = render(plan_now, related=related)
+    # Sections the merge keeps whatever is rendered (critical ones, a person's edits) are not
+    # rendered: only their headings are, so that the merged text is numbered as planned.
+    kept = kept_keys(old, plan_now.section_keys, force)
+    rendered = render(plan_now, related=related, skip=kept)
     result = merge(old, rendered, plan_now.section_keys, force=force, base_header=base_header,
-                   left_out=left_out, source=rel)
+                   left_out=left_out, source=rel, unrendered=kept)
     if result.text != old.text and all(f.fate in _QUIET for f in result.fates):
         # No section changed: perhaps only the "updated" moment did. An edit that changes
         # nothing leaves the file as it is, so try the header with the old moment.
@@ -415,7 +497,7 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
         if rendered.startswith(header_now):
             unchanged = merge(old, render_header(plan_then) + rendered[len(header_now):],
                               plan_then.section_keys, force=force, base_header=base_header,
-                              left_out=left_out, source=rel)
+                              left_out=left_out, source=rel, unrendered=kept)
             if unchanged.text == old.text:
                 return plan_then, unchanged
     return plan_now, result
@@ -433,11 +515,18 @@ def _edit_model(request: _Request, index: SpecIndex | None, moment: datetime
     if request.given_model is not None:
         return request.given_model, None
     record = request.old.doc.settings or {}
+    recorded = recorded_text(record, "description")
+    # The stored model as ``_resolve`` read it, when this asks for the same file and words.
+    same_file = (request.base_options is not None
+                 and request.recorded_plans.spec_id == request.spec_id
+                 and request.settings.state_dir == request.recorded_plans.state_dir)
     if request.words is None:
+        if same_file and request.options.description == recorded:
+            return request.recorded_plans.model, None
         return stored_model(request.settings.state_dir, request.spec_id, record,
                             request.options.description), None
-    recorded = recorded_text(record, "description")
-    old_model = stored_model(request.settings.state_dir, request.spec_id, record, recorded)
+    old_model = (request.recorded_plans.model if same_file else
+                 stored_model(request.settings.state_dir, request.spec_id, record, recorded))
     if old_model is None:
         old_plan = _old_plan(request, index, moment)
         if old_plan is None:
@@ -541,19 +630,11 @@ def recorded_sections(entry: Any, data: bytes) -> dict[str, Any] | None:
 def _old_plan(request: _Request, index: SpecIndex | None, moment: datetime) -> SpecPlan | None:
     """The plan the spec was last written with (its settings comment, today's config), so that
     header lines and, without a registry, sections can be compared with what smartspec wrote."""
-    from smartspec.detect import detect
-    from smartspec.plan import make_plan
-
     if request.base_options is None:
         return None
-    options = request.base_options
-    try:
-        settings = load_settings(Options(), cwd=request.settings.root,
-                                 spec_settings=_recorded_layer_of(request))
-        facts = detect(options.name or "", options.description or "", settings.keywords)
-        plan = make_plan(options, settings, facts, taken_ids=set(), now=moment,
-                         spec_id=request.spec_id)
-    except SmartspecError:
+    plan = _recorded_plan(request.recorded_plans, _recorded_layer_of(request),
+                          request.base_options, request.settings, request.spec_id)
+    if plan is None:
         return None
     return plan._replace(created=request.created or moment, updated=request.updated or moment,
                    version=text_field(request.old.doc.settings or {}, "version") or plan.version,
@@ -612,10 +693,21 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
     put back if one fails (``checked``: the findings still being made, waited for before the
     reports). The registry goes before the spec and accepts the previous fingerprints too,
-    so a run killed between the two leaves a spec whose sections are still recognised."""
+    so a run killed between the two leaves a spec whose sections are still recognised.
+
+    What reaches the disk before the run ends (fsync), and why each stays: the backup (the
+    only copy of the person's previous text once the spec is replaced); the registry (lost
+    after the spec landed, the next edit would take smartspec's own sections for a person's
+    and stop regenerating them); the spec itself; the model file (the settings comment names
+    its hash, and the next edit adds to it); the index (other specs' dependency checks read
+    it); the trace line (it says which run wrote the files). Each folder is synced once,
+    when the lock is let go. The reports only record the run and are not synced; a file
+    whose bytes would not change (registry, model, index) is not written at all."""
 
     settings, workspace, moment, journal = request.settings, run.workspace, run.moment, run.journal
     payload = request.bom + result.text.encode("utf-8")
+    # Each file's fingerprint once: the registry and the index both record the new one.
+    digest = hashlib.sha256(payload).hexdigest()
     with journal.guard(workspace, path):
         if changed and settings["create_backups"]:
             backup = add_backup(workspace, request.spec_id, request.data, moment, journal,
@@ -628,8 +720,7 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
             journal.remember(workspace.registry_path)
             workspace.write_file(workspace.registry_path, workspace.registry_text(
                 registry, request.spec_id, path, result.records, moment,
-                file_sha256=hashlib.sha256(payload).hexdigest(),
-                file_previous=hashlib.sha256(request.data).hexdigest()))
+                file_sha256=digest, file_previous=hashlib.sha256(request.data).hexdigest()))
             summary.written.append(workspace.rel(workspace.registry_path))
         if changed:
             journal.remember(path)
@@ -637,8 +728,8 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
             summary.written.insert(0, rel)
         _store_model(workspace, request.spec_id, plan, summary, journal)
         summary.written += record_in_index(workspace, settings, index, index_path, result.text,
-                                           rel, sha256=hashlib.sha256(payload).hexdigest(),
-                                           journal=journal)
+                                           rel, sha256=digest,
+                                           journal=journal, doc=result.doc)
         if checked is not None:
             summary.checked = checked()
         if settings["generate_reports"]:

@@ -26,6 +26,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from smartspec.document import Document
     from smartspec.index.model import SpecIndex
     from smartspec.plan import SpecPlan
     from smartspec.rules import ValidationResult
@@ -153,17 +154,26 @@ def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex
 
 
 def run_validation(text: str, rel_path: str, settings: Settings, index: SpecIndex | None,
-                   registry: dict[str, Any] | None) -> ValidationResult | None:
-    """The rule engine over the final text (design.md §6), unless validation is disabled."""
+                   registry: dict[str, Any] | None,
+                   doc: Document | None = None) -> ValidationResult | None:
+    """The rule engine over the final text (design.md §6), unless validation is disabled.
+    ``doc`` is ``text`` already parsed with ``settings.critical_names`` (edit's merge parsed
+    it to check itself)."""
     if not settings["validation_enabled"]:
         return None
+    if doc is not None:
+        from smartspec.rules import Validator
+
+        return Validator(settings, index=index, registry=registry).validate_document(
+            doc, path=rel_path, text=text)
     from smartspec.rules import validate_text
 
     return validate_text(text, path=rel_path, settings=settings, index=index, registry=registry)
 
 
 def validation_beside(text: str, rel_path: str, settings: Settings, index: SpecIndex | None,
-                      registry: dict[str, Any] | None) -> Callable[[], ValidationResult | None]:
+                      registry: dict[str, Any] | None, doc: Document | None = None
+                      ) -> Callable[[], ValidationResult | None]:
     """``run_validation`` started on a second thread; the returned call waits for its result
     (and raises what it raised). A run that writes whatever the findings are starts it before
     its writes: the rules check the text while the writes wait for the disk (fsync releases
@@ -176,7 +186,7 @@ def validation_beside(text: str, rel_path: str, settings: Settings, index: SpecI
 
     def check() -> None:
         try:
-            outcome.append(run_validation(text, rel_path, settings, index, registry))
+            outcome.append(run_validation(text, rel_path, settings, index, registry, doc))
         except BaseException as exc:  # handed to the waiting thread, raised there
             outcome.append(exc)
         finally:
@@ -248,9 +258,10 @@ def section_hashes(text: str, plan: SpecPlan) -> dict[str, dict[str, Any]]:
 
 def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex | None,
                     index_path: Path | None, text: str, rel: str, *, sha256: str | None = None,
-                    journal: Journal | None = None) -> list[str]:
+                    journal: Journal | None = None, doc: Document | None = None) -> list[str]:
     """Upsert the spec's entry (and its dependencies' dependents) into the index found by the
-    lookup, or a new one in the state dir; returns the files written, relative to the root."""
+    lookup, or a new one in the state dir; returns the files written, relative to the root.
+    ``doc``: ``text`` parsed, when the caller has it."""
     from smartspec.index.extract import entry_from_spec
     from smartspec.index.model import SpecIndex as NewIndex
     from smartspec.index.model import upsert_entry
@@ -263,7 +274,8 @@ def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex |
         # validate still reads that file instead of the whole index; a rollback puts it back.
         journal.remember(workspace.index_ids_path)
     index = index if index is not None else NewIndex()
-    upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256))
+    upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256,
+                                        doc=doc))
     ids = [e.id for e in index.all_entries()] if journal is not None else None
     written = workspace.write_index(target, dump_as_found(index), ids=ids)
     return [workspace.rel(path) for path in written]
