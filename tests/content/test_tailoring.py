@@ -274,3 +274,19 @@ def test_the_load_test_and_its_acceptance_line_lead_with_the_busiest_operation()
     text = spec("system-appointments")
     assert "load test led by 'book an appointment'" in text
     assert '(k6) led by "book an appointment"' in text
+
+
+def test_a_record_with_a_password_hash_is_returned_as_its_public_view() -> None:
+    """The spec says the hash never leaves the database: the create method returns the public
+    view, as the read does, in TypeScript and in Python."""
+    typescript = "\n".join(fences(section(spec("system-user-accounts"), "Dependency Injection"),
+                                  "typescript"))
+    assert "async createUser(input: { email: string; password: string }): Promise<PublicUser>" \
+        in typescript
+    assert "const { passwordHash: _passwordHash, ...view } = user;\n    return view;" in typescript
+    python = "\n".join(fences(section(render_case([
+        "new", "user-service", "REST API for user accounts, PostgreSQL, Redis cache, JWT auth, "
+        "written in Python", "--profile=backend-service"]), "Dependency Injection"), "python"))
+    assert "async def create_user(self, email: str, password: str) -> PublicUser:" in python
+    assert python.count("PublicUser.of(user)") == 2
+    assert "def of(cls, user: User) -> \"PublicUser\":" in python
