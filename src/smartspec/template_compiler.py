@@ -284,17 +284,14 @@ def _resolved_once(tree: ast.Module) -> None:
 
 
 def _missing_stores(node: ast.AST) -> set[str]:
-    """Names that ``node`` (a statement, walked whole) may set back to ``missing``."""
+    """Names that ``node`` (a statement, walked whole) may set back to ``missing``. Loop and
+    ``with`` targets are not among them: they are bound to items, never to ``missing``."""
     found: set[str] = set()
     for inner in ast.walk(node):
         if isinstance(inner, ast.Assign) and not _is_set_to_value(inner):
             found.update(t.id for t in inner.targets if isinstance(t, ast.Name))
-        elif isinstance(inner, (ast.AugAssign, ast.AnnAssign)) and isinstance(inner.target,
-                                                                              ast.Name):
-            found.add(inner.target.id)
-        elif isinstance(inner, (ast.For, ast.With, ast.comprehension)):
-            pass  # loop targets are items, never missing
-        elif isinstance(inner, ast.NamedExpr):
+        elif isinstance(inner, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr)) and isinstance(
+                inner.target, ast.Name):
             found.add(inner.target.id)
     return found
 

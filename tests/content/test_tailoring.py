@@ -290,3 +290,15 @@ def test_a_record_with_a_password_hash_is_returned_as_its_public_view() -> None:
     assert "async def create_user(self, email: str, password: str) -> PublicUser:" in python
     assert python.count("PublicUser.of(user)") == 2
     assert "def of(cls, user: User) -> \"PublicUser\":" in python
+
+
+def test_only_a_check_list_of_values_is_read_as_the_allowed_values() -> None:
+    """A CHECK that quotes a pattern or compares one value allows no list: the diagram shows
+    no states for it and examples are not forced to its quoted text."""
+    from smartspec.content.sql import check_values
+
+    assert check_values("status IN ('ACTIVE', 'OFFLINE')") == ["ACTIVE", "OFFLINE"]
+    assert check_values("currency ~ '^[A-Z]{3}$'") == []
+    assert check_values("status <> 'PAID' OR paid_at IS NOT NULL") == []
+    assert check_values(None) == []
+    assert '"^[A-Z]{3}$"' not in spec("system-payments")

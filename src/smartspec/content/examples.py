@@ -12,9 +12,9 @@ from __future__ import annotations
 import binascii
 import hashlib
 import json
-import re
 from datetime import UTC, datetime, timedelta
 
+from smartspec.content.sql import check_values
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
 from smartspec.tuples import NamedTuple
 
@@ -356,7 +356,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
     def value(a: Any) -> Any:
         found = sample_value(a.name, a.type, currency, entity.name, ids)
         # A column whose CHECK lists its values shows one of them, never a made-up word.
-        allowed = re.findall(r"'([^']+)'", a.check) if a.check and " IN " in a.check else []
+        allowed = check_values(a.check)
         if allowed and found not in allowed:
             found = allowed[0]
         return method_name if found == "{method}" else found

@@ -60,7 +60,7 @@ class Column(NamedTuple):
     @property
     def allowed(self) -> list[str]:
         """The values the column's CHECK list allows (``[]`` for a column without one)."""
-        return re.findall(r"'([^']+)'", self.check or "")
+        return check_values(self.check)
 
 
 class Table:
@@ -192,6 +192,13 @@ def _column_sql(c: Column, primary_key: tuple[str, ...]) -> tuple[str, str | Non
     if c.references:
         parts.append(f"REFERENCES {c.references}")
     return " ".join(parts), c.comment
+
+
+def check_values(check: str | None) -> list[str]:
+    """The values a ``col IN ('A', 'B')`` CHECK allows; ``[]`` for any other CHECK (a pattern
+    such as ``currency ~ '^[A-Z]{3}$'`` quotes a regex, not a value)."""
+    listed = re.search(r"\bIN\s*\(([^)]*)\)", check or "")
+    return re.findall(r"'([^']+)'", listed.group(1)) if listed else []
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
