@@ -9,11 +9,11 @@ than raised: ``validate`` reports them as findings, ``edit`` refuses to touch su
 
 from __future__ import annotations
 
-import functools
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import islice
 
+from smartspec.digest import sha256_hex
 from smartspec.lazyre import lazy_re
 from smartspec.markers import (
     BUILTIN_CRITICAL,
@@ -557,20 +557,4 @@ def _fingerprint_lines(text: str) -> list[str]:
 
 
 def _sha256_lines(lines: list[str]) -> str:
-    digest: str = _sha256()("\n".join(lines).encode("utf-8")).hexdigest()
-    return digest
-
-
-@functools.cache
-def _sha256() -> Any:
-    """sha256 as the interpreter builds it in (``_sha256``; ``_sha2`` from Python 3.12), the
-    digest hashlib gives: hashlib loads OpenSSL's binding first, which costs a one-spec
-    validate milliseconds for a few kilobytes to hash. hashlib when neither is built in."""
-    for name in ("_sha2", "_sha256"):
-        try:
-            return __import__(name).sha256
-        except ImportError:
-            continue
-    import hashlib
-
-    return hashlib.sha256
+    return sha256_hex("\n".join(lines))

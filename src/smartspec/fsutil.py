@@ -130,12 +130,6 @@ def read_regular(path: Path) -> bytes:
         os.close(fd)
 
 
-def sha256_text(text: str) -> str:
-    import hashlib  # loads OpenSSL's binding: only for the callers that hash
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 LOCK_DIR = "locks"
 # The ids of the index last written, inside the state folder: read by the commands that
 # only ask whether an id exists, without importing the writer (``Workspace``).

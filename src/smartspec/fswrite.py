@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import stat
@@ -15,6 +14,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from smartspec.digest import sha256_hex
 from smartspec.errors import WorkspaceError
 from smartspec.fsutil import refuse_links
 
@@ -211,7 +211,7 @@ class FileLock:
 
     def __init__(self, key: Path, *, folder: Path, timeout: float = 60.0,
                  label: str = "") -> None:
-        digest = hashlib.sha256(str(key).encode()).hexdigest()[:24]
+        digest = sha256_hex(str(key))[:24]
         self.folder = folder
         self.path = folder / f"{digest}.lock"
         self.key = key

@@ -134,9 +134,9 @@ class SpecPlan(NamedTuple):
     @property
     def model_sha256(self) -> str:
         """The hash of the stored model file, so edit can tell the model it was written from."""
-        import hashlib
+        from smartspec.digest import sha256_hex
 
-        return hashlib.sha256(model_text(self.model).encode("utf-8")).hexdigest()[:16]
+        return sha256_hex(model_text(self.model))[:16]
 
 
 # The model file's text for the last model asked about. A run needs it more than once (the
@@ -166,9 +166,9 @@ def slugify(name: str) -> str:
     if not slug and any(ord(c) > 127 and not c.isspace() for c in name):
         # A name in a script with no ASCII form (Thai, emoji): a stable short hash of it makes
         # the slug, and the name itself stays the title.
-        import hashlib
+        from smartspec.digest import sha256_hex
 
-        slug = "name-" + hashlib.sha256(name.strip().encode("utf-8")).hexdigest()[:8]
+        slug = "name-" + sha256_hex(name.strip())[:8]
     return slug
 
 

@@ -9,7 +9,6 @@ in a description appears as typed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
@@ -17,6 +16,7 @@ from functools import cache, lru_cache
 
 from smartspec.content.sql import schema_for
 from smartspec.content.system import describe_system
+from smartspec.digest import sha256_hex
 from smartspec.domains import material_for
 from smartspec.lazyre import lazy_re
 from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
@@ -100,7 +100,7 @@ def compiled_template(name: str) -> Any:
         return None
     digest, module = entry
     source = template_source(name)
-    if source is None or hashlib.sha256(source).hexdigest() != digest:
+    if source is None or sha256_hex(source) != digest:
         return None
     from smartspec import template_runtime
 

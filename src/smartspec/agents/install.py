@@ -21,8 +21,9 @@ from typing import Any, Literal
 
 from smartspec.agents.table import AGENTS, BLOCK_END, BLOCK_START, BY_NAME, Agent
 from smartspec.agents.texts import agents_block, command_file
+from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError, WorkspaceError
-from smartspec.fsutil import LOCK_DIR, inside_root, sha256_text, shown_path
+from smartspec.fsutil import LOCK_DIR, inside_root, shown_path
 from smartspec.workspace import Workspace, free_name
 
 MANIFEST_NAME = "agents-manifest.json"
@@ -173,12 +174,12 @@ def install(root: Path, state_dir: Path, agents: Sequence[Agent], *, commands: S
             mine = text.rstrip("\n") if agent.shape == "block" else text
             if action == "kept":
                 new_records[rel] = {"agent": agent.name, "sha256": record["sha256"]} \
-                    if record else {"agent": agent.name, "sha256": sha256_text(mine)}
+                    if record else {"agent": agent.name, "sha256": sha256_hex(mine)}
                 if record is None:
                     # Somebody else's file stands where ours goes: not ours to track.
                     new_records.pop(rel)
             else:
-                new_records[rel] = {"agent": agent.name, "sha256": sha256_text(mine)}
+                new_records[rel] = {"agent": agent.name, "sha256": sha256_hex(mine)}
 
         for rel, record in sorted(recorded.items()):
             if record["agent"] not in touched or rel in planned:
@@ -236,7 +237,7 @@ def _file_state(path: Path, agent: Agent, record: dict[str, Any]) -> str:
         if span is None:
             return "missing"
         text = text[span[0]:span[1]]
-    return "installed" if sha256_text(text) == record["sha256"] else "edited"
+    return "installed" if sha256_hex(text) == record["sha256"] else "edited"
 
 
 # -- planning one file ----------------------------------------------------------------------
@@ -279,7 +280,7 @@ def _replace(root: Path, target: Path, current: str, managed: str, new_text: str
     smartspec manages (``managed``, the whole file or its block) is still what smartspec
     recorded; else "kept", so a person's change is never lost, unless ``force`` replaces it
     after a backup of the whole file."""
-    if record is not None and sha256_text(managed) == record["sha256"]:
+    if record is not None and sha256_hex(managed) == record["sha256"]:
         return "updated", _Write(target, new_text)
     if not force:
         return "kept", None
@@ -292,7 +293,7 @@ def _unplan_file(target: Path, record: dict[str, Any]) -> tuple[Action, _Write |
         current = target.read_text(encoding="utf-8")
     except (FileNotFoundError, UnicodeDecodeError):
         return "removed", None
-    if sha256_text(current) != record["sha256"]:
+    if sha256_hex(current) != record["sha256"]:
         return "left", None
     return "removed", _Write(target, None)
 
@@ -303,7 +304,7 @@ def _unplan_block(root: Path, target: Path, record: dict[str, Any]) -> tuple[Act
     if current is None or span is None:
         return "removed", None
     start, end = span
-    if sha256_text(current[start:end]) != record["sha256"]:
+    if sha256_hex(current[start:end]) != record["sha256"]:
         return "left", None
     before, after = current[:start], current[end:]
     if after.startswith("\n"):

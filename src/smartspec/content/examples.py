@@ -10,12 +10,12 @@ byte-for-byte reproducible. No example reads the clock.
 from __future__ import annotations
 
 import binascii
-import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
 from smartspec.content.sql import check_values
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
+from smartspec.digest import sha256, sha256_hex
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -76,7 +76,7 @@ DEFAULT_IDS = ExampleIds(EXAMPLE_ID, OWNER_ID, CHILD_ID, IDEMPOTENCY_KEY, TENANT
 def _hashed_uuid(seed: str, label: str) -> str:
     """A version-4-shaped UUID from the hash of ``seed`` and ``label``: stable, and distinct
     for every spec name and every role it plays in the examples."""
-    h = hashlib.sha256(f"smartspec-example|{seed}|{label}".encode()).hexdigest()
+    h = sha256_hex(f"smartspec-example|{seed}|{label}")
     variant = "89ab"[int(h[16], 16) & 3]
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
 
@@ -87,7 +87,7 @@ def example_ids(seed: str) -> ExampleIds:
     spec to spec and never change for one spec."""
     if not seed:
         return DEFAULT_IDS
-    h = hashlib.sha256(f"smartspec-example|{seed}|time".encode()).digest()
+    h = sha256(f"smartspec-example|{seed}|time".encode()).digest()
     moment = datetime(2026, 1, 5 + h[0] % 21, 8 + h[1] % 10, (h[2] % 12) * 5, tzinfo=UTC)
     return ExampleIds(
         record=_hashed_uuid(seed, "record"), owner=_hashed_uuid(seed, "owner"),

@@ -5,7 +5,6 @@ whose content is new, then a merge with the previous index. Pure of writes: the 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 from stat import S_ISLNK
 from typing import Any
 
+from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError
 from smartspec.fsutil import shown_path
 from smartspec.index.extract import merge_entry, public_fields, spec_fields
@@ -133,7 +133,7 @@ def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None =
         walk.clean = False
         scan.read += 1
         data = _read_spec_bytes(Path(full), rel)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_hex(data)
         if record is not None and record[2] == digest:
             walk.records[rel] = [size, stamp, digest, record[3], record[4], record[5]]
             if record[4]:
@@ -206,7 +206,7 @@ def merge(walk: Walk, previous: SpecIndex | None, *, repo: str | None) -> SpecIn
             scan.parsed += 1
             full = walk.prefix + rel
             data = _read_spec_bytes(Path(full), rel)
-            digest = hashlib.sha256(data).hexdigest()
+            digest = sha256_hex(data)
             stated = spec_fields(decode_spec(data, rel)[0], rel, walk.specs_rel)
             stated.pop("_warning", None)
             walk.fresh[rel] = stated

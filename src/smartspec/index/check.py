@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from pathlib import Path, PurePosixPath
 
+from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError
 from smartspec.fsutil import shown_path
 from smartspec.index.build import spec_files
@@ -128,7 +128,7 @@ def _check_entry(entry: IndexEntry, index: SpecIndex, root: Path, report: Report
     except OSError as exc:
         report("unreadable-file", f"{spec_id}: {path} cannot be read ({exc.strerror})", spec_id)
         return
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_hex(data)
     record = cached.files.get(path)
     stated = cached.fields(path, digest, record[5]) if record is not None else None
     if stated is None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import PurePosixPath
 
+from smartspec.digest import sha256_hex
 from smartspec.index.model import (
     EMPTY_LIST_VALUES,
     SPEC_FIELDS,
@@ -132,7 +132,7 @@ def entry_from_spec(text: str, rel_path: str, *, sha256: str | None = None,
     ``sha256`` defaults to the hash of ``text`` encoded as UTF-8; ``doc`` is ``text`` parsed,
     when the caller has it."""
     stated = public_fields(spec_fields(text, rel_path, specs_rel, doc=doc))
-    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = sha256 or sha256_hex(text)
     return merge_entry(None, stated, rel_path, digest)
 
 

@@ -123,9 +123,9 @@ def parse_index(raw: bytes | str, *, source: Path | None = None,
     shown = str(source) if source is not None else "SPEC_INDEX.json"
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
-    import hashlib  # OpenSSL's binding: not for the readers of the ids file alone
+    from smartspec.digest import sha256_hex
 
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = sha256_hex(raw)
     # A small file goes the careful way at once: msgspec's typed decode pays for a big one.
     index = (_parse_plain_v1(raw, source, clean=written_sha256 == digest)
              if len(raw) >= _SMALL_INDEX_BYTES else None)

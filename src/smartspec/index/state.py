@@ -277,9 +277,9 @@ def state_files(index: SpecIndex, index_text: str, *,
         if name is not None:
             entries[name] = _one_line(encode({"path": rel, "sha256": record[2],
                                               "fields": fields}))
-    import hashlib  # OpenSSL's binding: not for the readers of the ids file alone
+    from smartspec.digest import sha256_hex
 
-    digest = hashlib.sha256(index_text.encode("utf-8")).hexdigest()
+    digest = sha256_hex(index_text)
     # (entries, shape, duplicate ids): given when the index was edited in place, not loaded.
     count, written_shape, duplicates = shape if shape is not None else (
         len(index.entries) + len(index.duplicates),

@@ -286,7 +286,7 @@ def stored_model(state_dir: Path, spec_id: str, settings: dict[str, Any],
     """The model a spec was written from, kept in the state folder, when it is still the
     spec's: its hash is the one in the settings comment and the description is unchanged.
     Otherwise None, and the model is built again from the description."""
-    import hashlib
+    from smartspec.digest import sha256_hex
 
     path = state_dir / "models" / f"{spec_id}.json"
     recorded = settings.get("model_sha256")
@@ -295,7 +295,7 @@ def stored_model(state_dir: Path, spec_id: str, settings: dict[str, Any],
     if (description or "") != (settings.get("description") or ""):
         return None
     raw = path.read_bytes()
-    if hashlib.sha256(raw).hexdigest()[:16] != recorded:
+    if sha256_hex(raw)[:16] != recorded:
         return None
     try:
         return model_from_data(json.loads(raw.decode("utf-8")), str(path))

@@ -8,12 +8,12 @@ results back to files.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from smartspec.digest import sha256_hex
 from smartspec.rules.base import RULES, Rule, Severity
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def _location(path: str) -> dict[str, str]:
 
 def _fingerprint(path: str, code: str, message: str) -> str:
     # Stable across runs and line moves: the same problem in the same file keeps its alert.
-    return hashlib.sha256(f"{path}\0{code}\0{message}".encode()).hexdigest()[:32]
+    return sha256_hex(f"{path}\0{code}\0{message}")[:32]
 
 
 def to_sarif(results: Iterable[ValidationResult],

@@ -4,7 +4,6 @@ index, trace), all put back if one write fails."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError, UsageError
 from smartspec.runs.run import Run, clock, load_index_for, open_spec, record_in_index
 from smartspec.specfile import read_spec, unified_diff
@@ -313,14 +313,14 @@ def _write(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
         journal.remember(workspace.registry_path)
         workspace.write_file(workspace.registry_path, workspace.registry_text(
             registry, spec_id, path, records, moment,
-            file_sha256=hashlib.sha256(payload).hexdigest(),
-            file_previous=hashlib.sha256(data).hexdigest()))
+            file_sha256=sha256_hex(payload),
+            file_previous=sha256_hex(data)))
         outcome.written.append(workspace.rel(workspace.registry_path))
         journal.remember(path)
         workspace.write_spec(path, payload)
         outcome.written.insert(0, rel)
         outcome.written += record_in_index(workspace, settings, index, index_path, new_text, rel,
-                                           sha256=hashlib.sha256(payload).hexdigest(),
+                                           sha256=sha256_hex(payload),
                                            journal=journal)
         run.trace(spec_id, outcome.written, added=outcome.added,
                   decisions=[i.to_json() for i in outcome.inferences])

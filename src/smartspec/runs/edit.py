@@ -10,13 +10,13 @@ write fails, the files written before it are put back, so a refused run changes 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from smartspec.config import SPEC, Settings, load_settings
+from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError, SmartspecError, UsageError
 from smartspec.fsutil import shown_path
 from smartspec.options import Options
@@ -620,7 +620,7 @@ def recorded_sections(entry: Any, data: bytes) -> dict[str, Any] | None:
     if not isinstance(entry, dict) or not isinstance(entry.get("sections"), dict):
         return None
     sections: dict[str, Any] = entry["sections"]
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_hex(data)
     if entry.get("file_previous") == digest and entry.get("file_sha256") != digest:
         sections = {k: r for k, r in sections.items()
                     if not (isinstance(r, dict) and r.get("new"))}
@@ -707,7 +707,7 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
     settings, workspace, moment, journal = request.settings, run.workspace, run.moment, run.journal
     payload = request.bom + result.text.encode("utf-8")
     # Each file's fingerprint once: the registry and the index both record the new one.
-    digest = hashlib.sha256(payload).hexdigest()
+    digest = sha256_hex(payload)
     with journal.guard(workspace, path):
         if changed and settings["create_backups"]:
             backup = add_backup(workspace, request.spec_id, request.data, moment, journal,
@@ -720,7 +720,7 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
             journal.remember(workspace.registry_path)
             workspace.write_file(workspace.registry_path, workspace.registry_text(
                 registry, request.spec_id, path, result.records, moment,
-                file_sha256=digest, file_previous=hashlib.sha256(request.data).hexdigest()))
+                file_sha256=digest, file_previous=sha256_hex(request.data)))
             summary.written.append(workspace.rel(workspace.registry_path))
         if changed:
             journal.remember(path)

@@ -3,7 +3,6 @@ up first, so a restore can itself be undone)."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from smartspec.digest import sha256_hex
 from smartspec.errors import UsageError
 from smartspec.options import Options
 from smartspec.runs.recorded import find_spec_id
@@ -111,7 +111,7 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
             outcome.written.insert(0, rel)
             outcome.written += record_in_index(workspace, settings, index, index_path,
                                                restored_text, rel,
-                                               sha256=hashlib.sha256(content).hexdigest(),
+                                               sha256=sha256_hex(content),
                                                journal=journal)
             run.trace(spec_id, outcome.written, restored_from=shown)
         outcome.changed = True
