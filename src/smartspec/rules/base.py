@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
+from smartspec.rules.messages import rule_text
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -74,8 +75,16 @@ class Rule(NamedTuple):
     hint: str  # how to fix it, one line
     passed: str  # shown on a PASS line: "All critical sections present"
     check: Check
-    hint_th: str = ""
-    passed_th: str = ""
+
+    @property
+    def hint_th(self) -> str:
+        """The fix hint in Thai ("" when the catalogue has none), read when it is shown."""
+        return rule_text("rule_hints", self.name, "th")
+
+    @property
+    def passed_th(self) -> str:
+        """The PASS line in Thai ("" when the catalogue has none), read when it is shown."""
+        return rule_text("rule_passed", self.name, "th")
 
 
 class RuleSet:
@@ -101,12 +110,11 @@ class RuleSet:
         return rule
 
     def rule(self, code: str, name: str, *, severity: Severity, description: str, hint: str,
-             passed: str, hint_th: str = "", passed_th: str = "") -> Callable[[Check], Check]:
+             passed: str) -> Callable[[Check], Check]:
         """Decorator form of ``register`` for a check function."""
 
         def decorate(check: Check) -> Check:
-            self.register(Rule(code, name, severity, description, hint, passed, check,
-                               hint_th, passed_th))
+            self.register(Rule(code, name, severity, description, hint, passed, check))
             return check
 
         return decorate

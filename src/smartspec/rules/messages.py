@@ -2,40 +2,24 @@
 ``report/locales``, one catalogue per language).
 
 Findings keep a message id and its arguments, so one finding can be shown in either language
-(``--lang``) while JSON and SARIF always carry the English text machines can match on.
+(``--lang``) while JSON and SARIF always carry the English text machines can match on. Each
+sentence is looked up in the catalogue of the language asked for when it is shown, so a run
+in English never reads the Thai catalogue (nor the other way round).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-
-def _pairs(part: str) -> dict[str, tuple[str, str]]:
-    from smartspec.report.locales import catalogue
-
-    english, thai = catalogue("en")[part], catalogue("th")[part]
-    return {key: (english[key], thai[key]) for key in english}
-
-
-# message id -> (English, Thai), from the catalogues in ``report/locales``. Placeholders are
-# str.format fields; both languages use the same fields (a unit test holds them to it). The
-# English of the consistency rules keeps the original SmartSpec command's wording, which
-# people search for.
-MESSAGES: dict[str, tuple[str, str]] = _pairs("rules")
-# Words of the console and Markdown reports.
-LABELS: dict[str, tuple[str, str]] = _pairs("rule_labels")
-
-
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "th" else pair[0]
+from smartspec.report.locales import catalogue
 
 
 def message(message_id: str, args: Mapping[str, str], lang: str = "en") -> str:
-    return _pick(MESSAGES[message_id], lang).format(**args)
+    return catalogue(lang)["rules"][message_id].format(**args)
 
 
 def label(key: str, lang: str = "en") -> str:
-    return _pick(LABELS[key], lang)
+    return catalogue(lang)["rule_labels"][key]
 
 
 def count(n: int, what: str, lang: str = "en") -> str:
@@ -52,10 +36,33 @@ def count(n: int, what: str, lang: str = "en") -> str:
 
 
 def rule_words(name: str) -> dict[str, str]:
-    """A rule's fix hint and its passed line, in English and Thai, from the catalogues: the
-    keywords ``RULES.rule`` takes (``hint``, ``passed``, ``hint_th``, ``passed_th``)."""
-    from smartspec.report.locales import catalogue
+    """A rule's fix hint and its passed line in English, from the catalogue: the keywords
+    ``RULES.rule`` takes (``hint``, ``passed``). The Thai words are read when shown
+    (``rule_text``)."""
+    english = catalogue("en")
+    return {"hint": english["rule_hints"][name], "passed": english["rule_passed"][name]}
 
-    english, thai = catalogue("en"), catalogue("th")
-    return {"hint": english["rule_hints"][name], "passed": english["rule_passed"][name],
-            "hint_th": thai["rule_hints"][name], "passed_th": thai["rule_passed"][name]}
+
+def rule_text(part: str, name: str, lang: str) -> str:
+    """A rule's words of ``part`` (``rule_hints`` or ``rule_passed``) in ``lang``; "" for a
+    rule the catalogues do not have (the API drift rules carry their own English)."""
+    return catalogue(lang)[part].get(name, "")
+
+
+def pairs(part: str) -> dict[str, tuple[str, str]]:
+    """Key -> (English, Thai) for one part of the catalogues (``rules``: the findings'
+    sentences; ``rule_labels``: the words of the reports), for checks that compare the two."""
+    english, thai = catalogue("en")[part], catalogue("th")[part]
+    return {key: (english[key], thai[key]) for key in english}
+
+
+_PAIRED_PARTS = {"MESSAGES": "rules", "LABELS": "rule_labels"}
+
+
+def __getattr__(name: str) -> dict[str, tuple[str, str]]:
+    """``MESSAGES`` (message id -> (English, Thai)) and ``LABELS`` (the reports' words), made
+    when asked for: they read both catalogues, which no run in one language needs."""
+    part = _PAIRED_PARTS.get(name)
+    if part is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return pairs(part)
