@@ -97,6 +97,11 @@ NOT_FOR_VALIDATE = (
     "smartspec.records",
     *STDLIB_NOT_FOR_VALIDATE,
 )
+# The related-specs rule asks only whether an id exists: the index's place and the ids file
+# beside the scan state answer it (index.locate), not the index model, the reader of the
+# file's older shapes, or the scan state.
+NOT_FOR_VALIDATE += ("smartspec.index.migrate", "smartspec.index.model", "smartspec.index.state",
+                     "smartspec.index.quiet")
 
 
 def _probe_env(cwd: Path) -> dict[str, str]:
@@ -144,6 +149,41 @@ def test_one_spec_validate_imports_no_generator(tmp_path: Path) -> None:
     assert "smartspec.rules" in modules
     # The ids file and the spec's registry record are small: the standard library reads them.
     assert _loaded(modules, NOT_FOR_VALIDATE + NOT_FOR_FIRST_NEW) == []
+
+
+# After a run: which report catalogues (report/locales/*.json) it read.
+CATALOGUE_PROBE = """\
+import json, sys
+from smartspec import cli
+from smartspec.report import locales
+read = []
+load = locales._load.__wrapped__
+def reading(name):
+    read.append(name)
+    return load(name)
+locales._load = reading
+code = cli.main(sys.argv[1:])
+print(json.dumps({"code": code, "read": list(dict.fromkeys(read))}))
+"""
+
+
+def test_one_spec_validate_reads_only_the_catalogue_of_its_language(tmp_path: Path) -> None:
+    _modules(tmp_path, "new", "payment-processing", DESCRIPTION, "--profile=basic",
+             "--mode=compact")
+    spec = "specs/feature/spec-001-payment-processing/spec.md"
+    with (tmp_path / spec).open("a", encoding="utf-8") as text:
+        text.write("\nTODO: say how a payment is refunded.\n")
+    for lang, expected in (("en", ["en"]), ("th", ["en", "th"])):
+        done = subprocess.run([sys.executable, "-c", CATALOGUE_PROBE, "validate", spec,
+                               f"--lang={lang}", "--strict"], cwd=tmp_path,
+                              env=_probe_env(tmp_path), capture_output=True, text=True,
+                              check=False, timeout=120)
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        # The run found something to say (a placeholder), in the language asked for; the
+        # finding's English is what JSON and SARIF carry, so English is always read.
+        assert found["code"] == 1, done.stdout
+        assert ("ข้อผิดพลาด" in done.stdout) == (lang == "th"), done.stdout
+        assert found["read"] == expected, lang
 
 
 def test_one_spec_validate_hashes_critical_sections_without_openssl(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """SPEC_INDEX.json: the index of every spec in a project, one job per module.
 
 ``model``    the entries, findings and constants, and the operations on them (no file access)
+``locate``   where the file is, and its ids from the small ids file (without reading it)
 ``migrate``  reading the file in any shape it was ever written in, migrated in memory
 ``schema``   the text smartspec writes (schema 1, or the shape found) and its JSON Schema
 ``extract``  the fields a spec file states about itself
@@ -32,14 +33,8 @@ if TYPE_CHECKING:
     from smartspec.index.check import check_index
     from smartspec.index.extract import entry_from_spec, merge_entry, public_fields, spec_fields
     from smartspec.index.graph import dependency_graph, find_cycles, graph_parts, render_graph
-    from smartspec.index.migrate import (
-        _parse_any,
-        _parse_plain_v1,
-        index_candidates,
-        load_index,
-        locate_index,
-        parse_index,
-    )
+    from smartspec.index.locate import index_candidates, locate_index
+    from smartspec.index.migrate import _parse_any, _parse_plain_v1, load_index, parse_index
     from smartspec.index.model import (
         CHECKS,
         DEFAULT_ID_PATTERN,
@@ -102,8 +97,8 @@ _HOMES = {
     "check": ("check_index",),
     "extract": ("entry_from_spec", "merge_entry", "public_fields", "spec_fields"),
     "graph": ("dependency_graph", "find_cycles", "graph_parts", "render_graph"),
-    "migrate": ("_parse_any", "_parse_plain_v1", "index_candidates", "load_index",
-                "locate_index", "parse_index"),
+    "locate": ("index_candidates", "locate_index"),
+    "migrate": ("_parse_any", "_parse_plain_v1", "load_index", "parse_index"),
     "model": ("CHECKS", "DEFAULT_ID_PATTERN", "ID_RE", "INDEX_FILE", "INDEX_SCHEMA_VERSION",
               "SHAPE_NAMES", "TITLE_PREFIX_RE", "IndexEntry", "IndexFinding",
               "ScanReport", "SpecIndex", "normalize_path", "upsert_entry"),

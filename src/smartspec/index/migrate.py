@@ -44,13 +44,14 @@ from pathlib import Path
 
 from smartspec.errors import DocumentError
 from smartspec.fsutil import read_regular
+from smartspec.index.locate import index_candidates as index_candidates
+from smartspec.index.locate import locate_index as locate_index
 from smartspec.index.model import (
     DROPPED_ENTRY,
     DROPPED_METADATA,
     DROPPED_TOP,
     ENTRY_KEYS,
     ID_RE,
-    INDEX_FILE,
     INDEX_SCHEMA_VERSION,
     KEY_ALIASES,
     LEGACY_MARKERS,
@@ -74,30 +75,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 # --------------------------------------------------------------------------------------------
-# Lookup and load
-
-
-def locate_index(root: Path, state_dir: Path, specindex: str | None) -> Path | None:
-    """The index file to use: ``--specindex PATH`` (relative to the root; returned even when
-    it does not exist yet, so that writers create it there), else the first that exists of
-    ``<state_dir>/SPEC_INDEX.json``, ``<root>/SPEC_INDEX.json``, ``<root>/.spec/SPEC_INDEX.json``
-    and ``<root>/specs/SPEC_INDEX.json``; None when there is none."""
-    if specindex:
-        # Confined to the project for every command, readers included: an index elsewhere
-        # would let a spec's dependencies resolve to files outside it.
-        from smartspec.fsutil import inside_root
-
-        return inside_root(root, Path(specindex).expanduser(), what="--specindex")
-    for candidate in index_candidates(root, state_dir):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def index_candidates(root: Path, state_dir: Path) -> list[Path]:
-    """The places ``locate_index`` looks, in order (for messages that list them)."""
-    return [state_dir / INDEX_FILE, root / INDEX_FILE, root / ".spec" / INDEX_FILE,
-            root / "specs" / INDEX_FILE]
+# Load (where the file is: ``index.locate``)
 
 
 def load_index(path: Path) -> SpecIndex:

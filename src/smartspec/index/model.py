@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from smartspec.index.locate import INDEX_FILE as INDEX_FILE
 from smartspec.index.quiet import EXTRACTOR_VERSION as EXTRACTOR_VERSION
 from smartspec.index.quiet import MANIFEST_SCHEMA_VERSION as MANIFEST_SCHEMA_VERSION
 from smartspec.specids import DEFAULT_ID_PATTERN as DEFAULT_ID_PATTERN
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
 INDEX_SCHEMA_VERSION = 1
-INDEX_FILE = "SPEC_INDEX.json"
 # The single-file scan cache of earlier versions (read once, then replaced by the manifest).
 CACHE_SCHEMA_VERSION = 2
 LEGACY_CACHE_FILE = Path("cache") / "index-cache.json"

@@ -22,7 +22,6 @@ migrated on its next ``smartspec index``. Nothing here writes:
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from smartspec.fsutil import read_regular
+from smartspec.index.locate import read_known_ids as read_known_ids
 from smartspec.index.model import CACHE_SCHEMA_VERSION, SpecIndex
 from smartspec.index.quiet import (
     EXTRACTOR_VERSION,
@@ -327,35 +327,3 @@ def _one_line(data: bytes) -> bytes:
 
         return escape_line_breaks(data.decode("utf-8")).encode("utf-8")
     return data
-
-
-def read_known_ids(ids_path: Path, index_path: Path, root: Path) -> frozenset[str] | None:
-    """The ids of the index at ``index_path`` from the small file ``Workspace.write_index``
-    keeps beside the scan state, when that file describes this very index file (same name,
-    size, mtime, ctime and inode); None when it does not (a hand edit, another tool's write,
-    a project from an earlier version), and the caller loads the index itself."""
-    # The standard library's C decoder reads even 10,000 ids in a few milliseconds, less
-    # than importing msgspec would cost the one-spec validate that asks.
-    from smartspec.fsutil import shown_path
-
-    try:
-        data = json.loads(read_regular(ids_path).decode("utf-8"))
-        stat = index_path.stat()
-    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON
-        return None
-    if not _is_ids_file(data):
-        return None
-    if (data["index"] != shown_path(index_path.resolve(), root)
-            or data["size"] != stat.st_size or data["mtime_ns"] != stat.st_mtime_ns
-            or data["ctime_ns"] != stat.st_ctime_ns or data["ino"] != stat.st_ino):
-        return None
-    return frozenset(data["ids"])
-
-
-def _is_ids_file(data: Any) -> bool:
-    """Whether ``data`` has the ids file's shape: the index's name, its size, times and inode
-    as integers (not booleans), and a list of id strings."""
-    return (isinstance(data, dict) and isinstance(data.get("index"), str)
-            and all(type(data.get(key)) is int for key in ("size", "mtime_ns", "ctime_ns", "ino"))
-            and isinstance(data.get("ids"), list)
-            and all(isinstance(spec_id, str) for spec_id in data["ids"]))

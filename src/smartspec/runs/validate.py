@@ -21,17 +21,21 @@ if TYPE_CHECKING:
 def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
     """The ids of the SPEC_INDEX (for the related-specs rule) and how to name it, or
     (None, ""). The ids come from the small file ``smartspec index`` keeps beside its scan
-    state when it still describes this index file; only otherwise is the index loaded."""
+    state when it still describes this index file; only otherwise is the index loaded (and
+    only then its model and the reader of its older shapes)."""
     from smartspec.fsutil import INDEX_IDS_FILE
-    from smartspec.index.migrate import load_index, locate_index
-    from smartspec.index.state import read_known_ids
+    from smartspec.index.locate import locate_index, read_known_ids
 
     path = locate_index(settings.root, settings.state_dir, specindex)
     if path is None:
         return None, ""
     shown = shown_path(path.resolve(), settings.root)
     known = read_known_ids(settings.state_dir / INDEX_IDS_FILE, path, settings.root)
-    return (known if known is not None else load_index(path)), shown
+    if known is None:
+        from smartspec.index.migrate import load_index
+
+        return load_index(path), shown
+    return known, shown
 
 
 def validator_for(lang: str | None, strict: bool,
