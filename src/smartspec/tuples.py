@@ -90,16 +90,20 @@ def _arg_list(fields: tuple[str, ...]) -> str:
 
 # Field i of every record is read by the getter namedtuple makes for position i; it holds
 # nothing of its class, so one namedtuple lends its getters to all (and a larger one is made
-# for a record with more fields than any before).
+# for a record with more fields than any before). That namedtuple compiles the constructor of
+# its own number of fields, which is the code ``_constructor`` would compile for a record
+# with as many fields: it is kept, so the record that asked for the getters (``Options``,
+# with the most fields, is made first on every command's path) compiles nothing itself.
 _getters: tuple[Any, ...] = ()
 
 
 def _field_getters(count: int) -> tuple[Any, ...]:
     global _getters
     if count > len(_getters):
-        names = [f"f{index}" for index in range(max(count, 48))]
+        names = [f"f{index}" for index in range(count)]
         positions = collections.namedtuple("_Positions", names)  # type: ignore[misc]
         _getters = tuple(positions.__dict__[name] for name in names)
+        _NEW_CODE.setdefault(count, positions.__new__.__code__)
     return _getters[:count]
 
 
@@ -175,8 +179,10 @@ class _NamedTupleMeta(type):
         namespace: dict[str, Any] = {
             "__doc__": f"{typename}({_arg_list(names)})", "__slots__": (), "_fields": names,
             "_field_defaults": dict(zip(with_default, defaults, strict=True)),
+            # The getters first: making them may leave the constructor's code ready.
+            **dict(zip(names, _field_getters(len(names)), strict=True)),
             "__new__": _constructor(typename, names, defaults), **_methods(typename),
-            "__match_args__": names, **dict(zip(names, _field_getters(len(names)), strict=True))}
+            "__match_args__": names}
         for key, value in body.items():
             if key in _MADE_BY_NAMEDTUPLE:
                 raise AttributeError(f"{typename}: cannot overwrite NamedTuple attribute {key}")
