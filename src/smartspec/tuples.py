@@ -61,9 +61,26 @@ _KEPT = frozenset({"__module__", "__annotations__"})
 # What each record's constructor runs in: namedtuple's names, and no builtins.
 _NEW_GLOBALS: dict[str, Any] = {"_tuple_new": tuple.__new__, "__builtins__": {},
                                 "__name__": __name__}
-# Number of fields -> the code of ``lambda _cls, f0, f1: _tuple_new(_cls, (f0, f1))``, the
-# constructor namedtuple compiles for each class, here compiled once per number of fields.
-_NEW_CODE: dict[int, Any] = {}
+# The constructor namedtuple compiles for each class, ``lambda _cls, f0, f1: _tuple_new(_cls,
+# (f0, f1))``, written out here for one to nine fields (70 of smartspec's 79 records), so that
+# the interpreter's bytecode cache holds them compiled: compiling one at run time costs some
+# 40 µs, more with more fields. A record takes the one with its number of fields, renamed to
+# its field names (``_constructor``).
+_tuple_new = tuple.__new__
+_WRITTEN_OUT = (
+    lambda _cls, _0: _tuple_new(_cls, (_0,)),
+    lambda _cls, _0, _1: _tuple_new(_cls, (_0, _1)),
+    lambda _cls, _0, _1, _2: _tuple_new(_cls, (_0, _1, _2)),
+    lambda _cls, _0, _1, _2, _3: _tuple_new(_cls, (_0, _1, _2, _3)),
+    lambda _cls, _0, _1, _2, _3, _4: _tuple_new(_cls, (_0, _1, _2, _3, _4)),
+    lambda _cls, _0, _1, _2, _3, _4, _5: _tuple_new(_cls, (_0, _1, _2, _3, _4, _5)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6: _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7: _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8: _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8)),
+)
+# Number of fields -> the constructor's code: the ones above, then any other compiled once
+# when a record first needs it.
+_NEW_CODE: dict[int, Any] = {new.__code__.co_argcount - 1: new.__code__ for new in _WRITTEN_OUT}
 
 
 def _constructor(typename: str, fields: tuple[str, ...], defaults: tuple[Any, ...]) -> Any:
