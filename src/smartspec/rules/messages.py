@@ -4,7 +4,9 @@
 Findings keep a message id and its arguments, so one finding can be shown in either language
 (``--lang``) while JSON and SARIF always carry the English text machines can match on. Each
 sentence is looked up in the catalogue of the language asked for when it is shown, so a run
-in English never reads the Thai catalogue (nor the other way round).
+in English never reads the Thai catalogue. Placeholders are ``str.format`` fields, the same
+in both languages (a unit test holds them to it); the English of the consistency rules keeps
+the original SmartSpec command's wording, which people search for.
 """
 
 from __future__ import annotations
