@@ -10,10 +10,11 @@ pickling and refusals), with the methods, properties and docstring of the class 
 keeps the annotations as written.
 
 It also makes it in about half the time: ``collections.namedtuple`` compiles a constructor
-for every class (two thirds of its ~0.1 ms), where here one constructor is compiled per
-number of fields and given each class's field names with ``CodeType.replace``; the field
-getters, which namedtuple makes per position and not per class, are borrowed from one
-namedtuple with many fields.
+for every class (two thirds of its ~0.1 ms), where here one constructor serves every record
+with the same number of fields, given each class's field names with ``CodeType.replace``
+(those for up to nine fields are written out in this module, so not compiled at run time at
+all); the field getters, which namedtuple makes per position and not per class, are borrowed
+from one namedtuple with as many fields as the largest record so far.
 
 Type checkers see ``typing.NamedTuple`` itself, so they check these classes exactly as
 before. Only the class syntax is offered (``class Name(NamedTuple): field: type``), and only
@@ -62,10 +63,10 @@ _KEPT = frozenset({"__module__", "__annotations__"})
 _NEW_GLOBALS: dict[str, Any] = {"_tuple_new": tuple.__new__, "__builtins__": {},
                                 "__name__": __name__}
 # The constructor namedtuple compiles for each class, ``lambda _cls, f0, f1: _tuple_new(_cls,
-# (f0, f1))``, written out here for one to nine fields (70 of smartspec's 79 records), so that
-# the interpreter's bytecode cache holds them compiled: compiling one at run time costs some
-# 40 µs, more with more fields. A record takes the one with its number of fields, renamed to
-# its field names (``_constructor``).
+# (f0, f1))``, written out here for one to nine fields (most of smartspec's records have no
+# more), so that the interpreter's bytecode cache holds them compiled: compiling one at run
+# time costs some 40 µs, more with more fields. A record takes the one with its number of
+# fields, renamed to its field names (``_constructor``).
 _tuple_new = tuple.__new__
 _WRITTEN_OUT = (
     lambda _cls, _0: _tuple_new(_cls, (_0,)),
