@@ -143,6 +143,10 @@ class Validator:
                  registry: Mapping[str, Any] | None = None, strict: bool = False,
                  index_name: str = "SPEC_INDEX.json") -> None:
         self.severities = resolve_severities(settings, strict=strict)
+        # The rules that run, in code order, each with its severity: worked out once here,
+        # not for every spec checked.
+        self.active = tuple((rule, self.severities[rule.name]) for rule in RULES
+                            if self.severities[rule.name] != "off")
         self.enabled = settings is None or bool(settings["validation_enabled"])
         self.critical_names: tuple[str, ...] = (
             settings.critical_names if settings is not None else BUILTIN_CRITICAL)
@@ -171,10 +175,7 @@ class Validator:
         findings: list[Finding] = []
         passed: list[str] = []
         skipped: list[tuple[str, str]] = []
-        for rule in RULES:
-            severity = self.severities[rule.name]
-            if severity == "off":
-                continue
+        for rule, severity in self.active:
             try:
                 hits = list(rule.check(ctx))
             except Skip as skip:
