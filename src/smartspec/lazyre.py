@@ -52,6 +52,12 @@ class _LazyPattern:
 FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
+def has_ascii_folds(text: str) -> bool:
+    """Whether ``text`` holds one of ``FOLDS_TO_ASCII``: then a case-insensitive pattern may
+    match where the lower-cased text does not hold its words, and only the pattern can say."""
+    return not text.isascii() and any(char in text for char in FOLDS_TO_ASCII)
+
+
 def may_hold(text: str, needles: tuple[str, ...]) -> bool:
     """Whether ``text`` may hold a match of a case-insensitive pattern each match of which
     contains one of ``needles`` (lower-case ASCII): a cheap test to run before a pattern whose

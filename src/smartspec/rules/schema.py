@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import has_ascii_folds, is_word_char, lazy_re
 from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
 from smartspec.tuples import NamedTuple
 
@@ -25,9 +25,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+# What a ``CREATE TABLE`` reads as, in any case: its table's name (schema-qualified and
+# quoted as written), then the "(" of its columns or PARTITION OF. ``_create_table`` reads it
+# with str operations; the pattern is asked only of a text with a letter IGNORECASE takes
+# for an ASCII one.
 _CREATE_TABLE_RE = lazy_re(
     r"(?i)CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
     r"(?:IF\s+NOT\s+EXISTS\s+)?((?:[\w\"`\[\]]+\.)?[\w\"`\[\]]+)\s*(\(|PARTITION\s+OF\b)")
+# The words between CREATE and TABLE, at most one of each group, in this order.
+_CREATE_SCOPES = ("global", "local")
+_CREATE_KINDS = ("temp", "temporary", "unlogged")
 _CREATE_ENUM_RE = lazy_re(
     r"(?i)\bCREATE\s+TYPE\s+((?:\w+\.)?\w+)\s+AS\s+ENUM\s*\(([^)]*)\)")
 _ALTER_ADD_RE = lazy_re(
@@ -41,9 +48,13 @@ _CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "fore
 FLOAT_SQL_TYPES = frozenset({"float", "float4", "float8", "real", "double", "binary_float",
                              "binary_double"})
 
-_ER_RELATION_RE = lazy_re(
-    r"^\s*\"?([\w.-]+)\"?\s+[|}{o]{1,2}(?:--|\.\.)[|}{o]{1,2}\s+\"?([\w.-]+)\"?")
-_ER_ENTITY_RE = lazy_re(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
+# A Mermaid erDiagram line is read with str operations, as two patterns would read it:
+#   an entity with attributes:  CUSTOMER {  /  "order-item" ["Order item"] {
+#       ``^\s*"?([\w.-]+)"?\s*(?:\[[^\]]*\])?\s*\{\s*$``
+#   a relation:                 CUSTOMER ||--o{ ORDER : places  /  A }o..|| "b.c"
+#       ``^\s*"?([\w.-]+)"?\s+[|}{o]{1,2}(?:--|\.\.)[|}{o]{1,2}\s+"?([\w.-]+)"?``
+# (both cost more to compile than every diagram of a spec costs to read).
+_CARDINALITY_CHARS = frozenset("|}{o")
 
 
 class Column(NamedTuple):
@@ -148,6 +159,97 @@ def _matches_at(pattern: re.Pattern[str], text: str, lowered: str,
         at = lowered.find(word, at + 1)
 
 
+def _create_tables(text: str, lowered: str) -> Iterator[tuple[int, str, int]]:
+    """(offset, table name as written, offset of the "(" that opens its columns or -1 for
+    PARTITION OF) of each ``CREATE TABLE`` in ``text``; ``lowered`` is ``text`` lower-cased."""
+    if has_ascii_folds(text):
+        for match in _matches_at(_CREATE_TABLE_RE, text, lowered, "create"):
+            yield (match.start(), match.group(1),
+                   match.end() - 1 if match.group(2) == "(" else -1)
+        return
+    at = lowered.find("create")
+    while at >= 0:
+        found = _create_table(text, lowered, at)
+        if found is not None:
+            yield (at, *found)
+        at = lowered.find("create", at + 1)
+
+
+def _word_at(lowered: str, at: int) -> tuple[str, int]:
+    """The word at ``at`` (up to whitespace) and the offset after the whitespace that
+    follows it; the offset is ``at`` itself when no whitespace follows."""
+    end = at
+    while end < len(lowered) and not lowered[end].isspace():
+        end += 1
+    after = _skip_space(lowered, end)
+    return lowered[at:end], after if after > end else at
+
+
+def _is_sql_name_char(char: str) -> bool:
+    """A character of a table name as ``CREATE TABLE`` writes it: ``[\\w"`\\[\\]]``."""
+    return char.isalnum() or char in '_"`[]'
+
+
+def _create_table(text: str, lowered: str, at: int) -> tuple[str, int] | None:
+    """The table name and "(" offset (-1 for PARTITION OF) of a ``CREATE TABLE`` at ``at``,
+    read as ``_CREATE_TABLE_RE`` reads it: CREATE, an optional GLOBAL or LOCAL, an optional
+    TEMP, TEMPORARY or UNLOGGED, TABLE (each word followed by whitespace), an optional
+    IF NOT EXISTS, a name with an optional schema, then "(" or PARTITION OF."""
+    word, after = _word_at(lowered, at)
+    if word != "create" or after == at:
+        return None
+    for optional in (_CREATE_SCOPES, _CREATE_KINDS):
+        word, next_at = _word_at(lowered, after)
+        if word in optional and next_at > after:
+            after = next_at
+    word, next_at = _word_at(lowered, after)
+    if word != "table" or next_at == after:
+        return None
+    at = next_at
+    guard = at
+    for expected in ("if", "not", "exists"):
+        word, next_at = _word_at(lowered, guard)
+        if word != expected or next_at == guard:
+            break
+        guard = next_at
+    else:
+        at = guard
+    # The name: a run of name characters, or two joined by "." (a schema and a table).
+    end = at
+    while end < len(text) and _is_sql_name_char(text[end]):
+        end += 1
+    if end == at:
+        return None
+    if text.startswith(".", end):
+        last = end + 1
+        end = last
+        while end < len(text) and _is_sql_name_char(text[end]):
+            end += 1
+        if end == last:
+            return None
+    else:
+        last = at
+    rest = _skip_space(lowered, end)
+    if lowered.startswith("(", rest):
+        return text[at:end], rest
+    if _is_partition_of(text, lowered, rest):
+        return text[at:end], -1
+    # "orderspartition of": the name's last run may end in the word PARTITION itself.
+    if (end - last > len("partition") and lowered.startswith("partition", end - 9)
+            and _is_partition_of(text, lowered, end - 9)):
+        return text[at:end - 9], -1
+    return None
+
+
+def _is_partition_of(text: str, lowered: str, at: int) -> bool:
+    """Whether "PARTITION", whitespace and the word "OF" start at ``at``."""
+    if not lowered.startswith("partition", at):
+        return False
+    of = _skip_space(lowered, at + 9)
+    return (of > at + 9 and lowered.startswith("of", of)
+            and not (of + 2 < len(text) and is_word_char(text[of + 2])))
+
+
 def _may_add_column(lowered: str) -> bool:
     """Whether ``lowered`` (a block lower-cased) holds "add" between whitespace, as every
     ``ALTER TABLE ... ADD`` the pattern reads does: a block whose ALTERs attach partitions or
@@ -192,15 +294,14 @@ def _tables_of(text: str) -> _BlockTables:
                    frozenset(v.replace("''", "'") for v in _STRING_RE.findall(m.group(2))))
                   for m in (_CREATE_ENUM_RE.finditer(text) if "as enum" in lowered else ()))
     creates: list[_Create] = []
-    for match in _matches_at(_CREATE_TABLE_RE, text, lowered, "create"):
-        name = unquote(match.group(1).split(".")[-1])
-        line = lines.line_of(match.start())
-        if match.group(2) != "(":  # PARTITION OF: storage of its parent, no columns here
+    for start, written, opened in _create_tables(text, lowered):
+        name = unquote(written.split(".")[-1])
+        line = lines.line_of(start)
+        if opened < 0:  # PARTITION OF: storage of its parent, no columns here
             creates.append(_Create(name, line, True, (), ()))
             continue
         columns: list[Column] = []
         allowed: list[tuple[str, frozenset[str]]] = []
-        opened = match.end() - 1
         body = text[opened + 1:_closing(text, opened)]
         for offset, item in _split_top(body):
             words = item.split()
@@ -290,15 +391,87 @@ def _er_entities_of(text: str) -> tuple[tuple[str, int], ...]:
             if line.strip() == "}":
                 depth = 0
             continue
-        entity = _ER_ENTITY_RE.match(line)
-        if entity:
-            found.append((entity.group(1), number))
+        entity = _er_entity(line)
+        if entity is not None:
+            found.append((entity, number))
             depth = 1
             continue
-        relation = _ER_RELATION_RE.match(line)
-        if relation:
-            found += [(relation.group(1), number), (relation.group(2), number)]
+        relation = _er_relation(line)
+        if relation is not None:
+            found += [(relation[0], number), (relation[1], number)]
     return tuple(found)
+
+
+def _is_name_char(char: str) -> bool:
+    """A character of an entity name: ``[\\w.-]``."""
+    return char.isalnum() or char in "_.-"
+
+
+def _er_name(line: str, at: int) -> tuple[str, int] | None:
+    """The entity name at ``at``, in optional double quotes (the longest run of name
+    characters), and the offset after it."""
+    start = at + 1 if line.startswith('"', at) else at
+    end = start
+    while end < len(line) and _is_name_char(line[end]):
+        end += 1
+    if end == start:
+        return None
+    return line[start:end], end + 1 if line.startswith('"', end) else end
+
+
+def _skip_space(line: str, at: int) -> int:
+    while at < len(line) and line[at].isspace():
+        at += 1
+    return at
+
+
+def _er_entity(line: str) -> str | None:
+    """The entity an erDiagram line opens an attribute block of ("CUSTOMER {", with an
+    optional alias label in brackets before the brace), or None."""
+    named = _er_name(line, _skip_space(line, 0))
+    if named is None:
+        return None
+    name, at = named
+    at = _skip_space(line, at)
+    if line.startswith("[", at):
+        closing = line.find("]", at)
+        if closing < 0:
+            return None
+        at = _skip_space(line, closing + 1)
+    if not line.startswith("{", at) or line[at + 1:].strip():
+        return None
+    return name
+
+
+def _is_cardinality(mark: str) -> bool:
+    """Whether ``mark`` is a relation's cardinality ("||--o{", "}o..|{"): one or two of
+    ``|}{o`` on each side of "--" or "..". Those characters hold neither "-" nor ".", so a
+    mark splits one way only."""
+    for link in ("--", ".."):
+        left, found, right = mark.partition(link)
+        if found:
+            return (0 < len(left) <= 2 and 0 < len(right) <= 2
+                    and all(char in _CARDINALITY_CHARS for char in left + right))
+    return False
+
+
+def _er_relation(line: str) -> tuple[str, str] | None:
+    """The two entities an erDiagram relation line names ("A ||--o{ B : label"), or None."""
+    first = _er_name(line, _skip_space(line, 0))
+    if first is None:
+        return None
+    at = first[1]
+    mark_at = _skip_space(line, at)
+    if mark_at == at:
+        return None
+    end = mark_at
+    while end < len(line) and not line[end].isspace():
+        end += 1
+    if not _is_cardinality(line[mark_at:end]):
+        return None
+    at = _skip_space(line, end)
+    second = _er_name(line, at) if at > end else None
+    return None if second is None else (first[0], second[0])
 
 
 def _json_body(block: CodeBlock) -> tuple[str, int] | None:

@@ -1,0 +1,108 @@
+"""Rule readers that once asked a regular expression with many words or groups now read the
+text with ``str`` operations (compiling such a pattern costs more than reading every line
+of a spec with it). Each is held here to the pattern it replaced, written out below as the
+definition: on every line of the specs the tests hold, on each of those specs whole, and on
+text made of the pieces the pattern cares about."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from smartspec.rules import schema
+from tests.helpers import spec_lines
+
+ER_ENTITY = re.compile(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
+ER_RELATION = re.compile(
+    r"^\s*\"?([\w.-]+)\"?\s+[|}{o]{1,2}(?:--|\.\.)[|}{o]{1,2}\s+\"?([\w.-]+)\"?")
+CREATE_TABLE = re.compile(
+    r"(?i)CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
+    r"(?:IF\s+NOT\s+EXISTS\s+)?((?:[\w\"`\[\]]+\.)?[\w\"`\[\]]+)\s*(\(|PARTITION\s+OF\b)")
+
+# Characters that fold to ASCII letters under IGNORECASE, and others that test \s, \w, \d.
+_ODD = ["\u0130", "\u0131", "\u017f", "\u212a", "\u00a0", "\u2003", "é", "ก", "٣", "²", "\r"]
+
+
+@cache
+def _spec_texts() -> tuple[str, ...]:
+    tests = Path(__file__).resolve().parents[1]
+    return tuple(path.read_text(encoding="utf-8") for folder in ("data", "content/golden",
+                                                                  "corpus")
+                 for path in sorted((tests / folder).rglob("*.md")))
+
+
+def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces + _ODD), max_size=16).map("".join)
+
+
+# --- erDiagram lines ---------------------------------------------------------------------
+
+def _check_er(line: str) -> None:
+    entity = ER_ENTITY.match(line)
+    assert schema._er_entity(line) == (entity.group(1) if entity else None), line
+    relation = ER_RELATION.match(line)
+    assert schema._er_relation(line) == (relation.groups() if relation else None), line
+
+
+ER_PIECES = ["CUSTOMER", "order-item", "a.b", "_x", '"', " ", "  ", "\t", "\n", "{", "}", "[",
+             "]", '["Label"]', "|", "||", "o", "o{", "}o", "|{", "--", "..", "-", ".", ":",
+             " places", "%%"]
+
+
+def test_er_lines_read_as_the_patterns_read_them() -> None:
+    lines = spec_lines()
+    assert sum(1 for line in lines if ER_RELATION.match(line)) > 20
+    for line in lines:
+        _check_er(line)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_texts(ER_PIECES))
+@example('  "order-item" ["Order item"] {\n')
+@example("A ||--o{ B : has")
+@example("A |||--o{ B")
+@example("A ||--o{o B")
+@example('A" ||..|| "B')
+def test_generated_er_lines_read_as_the_patterns_read_them(line: str) -> None:
+    _check_er(line)
+
+
+# --- CREATE TABLE ------------------------------------------------------------------------
+
+def _check_create(text: str) -> None:
+    lowered = text.lower()
+    expected = [(m.start(), m.group(1), m.end() - 1 if m.group(2) == "(" else -1)
+                for m in schema._matches_at(CREATE_TABLE, text, lowered, "create")]
+    assert list(schema._create_tables(text, lowered)) == expected, text
+
+
+CREATE_PIECES = ["CREATE", "create", "Create", " ", "  ", "\n", "\t", "GLOBAL", "local",
+                 "TEMP", "temporary", "UNLOGGED", "TABLE", "table", "IF", "NOT", "EXISTS",
+                 "if not exists", "payments", "ledger.", '"Order"', "`x`", "[y]", ".", "(",
+                 ")", "PARTITION", "partition", "OF", "of", "ofx", "_", "-- c", ","]
+
+
+def test_create_tables_read_as_the_pattern_reads_them() -> None:
+    texts = _spec_texts()
+    assert sum(len(CREATE_TABLE.findall(text)) for text in texts) > 50
+    for text in texts:
+        _check_create(text)
+    for line in spec_lines():
+        _check_create(line)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_texts(CREATE_PIECES))
+@example("CREATE TABLE orderspartition OF orders")
+@example("CREATE TABLE t PARTITION ofx")
+@example("create global temp table if not exists a.b (x int)")
+@example("CREATE TABLE if (x int)")
+@example("CREATE TABLE IF NOT EXISTS(x int)")
+@example("CREATE TABLE a. (x)")
+@example("CREATE TABLE apartition of\u0130")
+def test_generated_create_tables_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_create(text)
