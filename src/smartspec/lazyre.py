@@ -78,6 +78,20 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+def skip_space(text: str, at: int) -> int:
+    """The offset after the whitespace (what ``\\s*`` matches) that starts at ``at``."""
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def space_before(text: str, at: int) -> int:
+    """The offset where the whitespace that ends at ``at`` starts (``at`` when none does)."""
+    while at and text[at - 1].isspace():
+        at -= 1
+    return at
+
+
 def holds_words(text: str, loose: tuple[str, ...], whole: tuple[str, ...] = ()) -> bool | None:
     """Whether a case-insensitive pattern that is an alternation of ``loose`` words (found
     anywhere) and ``whole`` words (between ``\\b``, each starting and ending with a letter

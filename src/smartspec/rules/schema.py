@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from smartspec.lazyre import has_ascii_folds, is_word_char, lazy_re
+from smartspec.lazyre import has_ascii_folds, is_word_char, lazy_re, skip_space
 from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
 from smartspec.tuples import NamedTuple
 
@@ -55,6 +55,7 @@ FLOAT_SQL_TYPES = frozenset({"float", "float4", "float8", "real", "double", "bin
 #       ``^\s*"?([\w.-]+)"?\s+[|}{o]{1,2}(?:--|\.\.)[|}{o]{1,2}\s+"?([\w.-]+)"?``
 # (both cost more to compile than every diagram of a spec costs to read).
 _CARDINALITY_CHARS = frozenset("|}{o")
+_NAME_PUNCTUATION = str.maketrans("", "", "_.-")
 
 
 class Column(NamedTuple):
@@ -169,20 +170,13 @@ def _create_tables(text: str, lowered: str) -> Iterator[tuple[int, str, int]]:
         return
     at = lowered.find("create")
     while at >= 0:
-        found = _create_table(text, lowered, at)
-        if found is not None:
-            yield (at, *found)
+        # Most "create"s of a block are columns (created_at): only one followed by
+        # whitespace is read further.
+        if lowered[at + 6:at + 7].isspace():
+            found = _create_table(text, lowered, at)
+            if found is not None:
+                yield (at, *found)
         at = lowered.find("create", at + 1)
-
-
-def _word_at(lowered: str, at: int) -> tuple[str, int]:
-    """The word at ``at`` (up to whitespace) and the offset after the whitespace that
-    follows it; the offset is ``at`` itself when no whitespace follows."""
-    end = at
-    while end < len(lowered) and not lowered[end].isspace():
-        end += 1
-    after = _skip_space(lowered, end)
-    return lowered[at:end], after if after > end else at
 
 
 def _is_sql_name_char(char: str) -> bool:
@@ -193,59 +187,54 @@ def _is_sql_name_char(char: str) -> bool:
 def _create_table(text: str, lowered: str, at: int) -> tuple[str, int] | None:
     """The table name and "(" offset (-1 for PARTITION OF) of a ``CREATE TABLE`` at ``at``,
     read as ``_CREATE_TABLE_RE`` reads it: CREATE, an optional GLOBAL or LOCAL, an optional
-    TEMP, TEMPORARY or UNLOGGED, TABLE (each word followed by whitespace), an optional
-    IF NOT EXISTS, a name with an optional schema, then "(" or PARTITION OF."""
-    word, after = _word_at(lowered, at)
-    if word != "create" or after == at:
-        return None
+    TEMP, TEMPORARY or UNLOGGED, TABLE, an optional IF NOT EXISTS (each word followed by
+    whitespace), a name with an optional schema, then "(" or PARTITION OF."""
+    # The words before the name, split at whitespace (each is followed by some, since a
+    # part follows it); the last part is the rest of the text.
+    words = lowered[at:].split(None, 7)
+    count = 1
     for optional in (_CREATE_SCOPES, _CREATE_KINDS):
-        word, next_at = _word_at(lowered, after)
-        if word in optional and next_at > after:
-            after = next_at
-    word, next_at = _word_at(lowered, after)
-    if word != "table" or next_at == after:
+        if count + 1 < len(words) and words[count] in optional:
+            count += 1
+    if count + 1 >= len(words) or words[count] != "table":
         return None
-    at = next_at
-    guard = at
-    for expected in ("if", "not", "exists"):
-        word, next_at = _word_at(lowered, guard)
-        if word != expected or next_at == guard:
-            break
-        guard = next_at
-    else:
-        at = guard
+    count += 1
+    if count + 3 < len(words) and words[count:count + 3] == ["if", "not", "exists"]:
+        count += 3
+    start = len(lowered) - len(lowered[at:].split(None, count)[count])
     # The name: a run of name characters, or two joined by "." (a schema and a table).
-    end = at
-    while end < len(text) and _is_sql_name_char(text[end]):
-        end += 1
-    if end == at:
+    end = _sql_name_end(text, start)
+    if end == start:
         return None
+    last = start
     if text.startswith(".", end):
         last = end + 1
-        end = last
-        while end < len(text) and _is_sql_name_char(text[end]):
-            end += 1
+        end = _sql_name_end(text, last)
         if end == last:
             return None
-    else:
-        last = at
-    rest = _skip_space(lowered, end)
+    rest = skip_space(lowered, end)
     if lowered.startswith("(", rest):
-        return text[at:end], rest
+        return text[start:end], rest
     if _is_partition_of(text, lowered, rest):
-        return text[at:end], -1
+        return text[start:end], -1
     # "orderspartition of": the name's last run may end in the word PARTITION itself.
     if (end - last > len("partition") and lowered.startswith("partition", end - 9)
             and _is_partition_of(text, lowered, end - 9)):
-        return text[at:end - 9], -1
+        return text[start:end - 9], -1
     return None
+
+
+def _sql_name_end(text: str, at: int) -> int:
+    while at < len(text) and _is_sql_name_char(text[at]):
+        at += 1
+    return at
 
 
 def _is_partition_of(text: str, lowered: str, at: int) -> bool:
     """Whether "PARTITION", whitespace and the word "OF" start at ``at``."""
     if not lowered.startswith("partition", at):
         return False
-    of = _skip_space(lowered, at + 9)
+    of = skip_space(lowered, at + 9)
     return (of > at + 9 and lowered.startswith("of", of)
             and not (of + 2 < len(text) and is_word_char(text[of + 2])))
 
@@ -402,45 +391,28 @@ def _er_entities_of(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(found)
 
 
-def _is_name_char(char: str) -> bool:
-    """A character of an entity name: ``[\\w.-]``."""
-    return char.isalnum() or char in "_.-"
-
-
-def _er_name(line: str, at: int) -> tuple[str, int] | None:
-    """The entity name at ``at``, in optional double quotes (the longest run of name
-    characters), and the offset after it."""
-    start = at + 1 if line.startswith('"', at) else at
-    end = start
-    while end < len(line) and _is_name_char(line[end]):
-        end += 1
-    if end == start:
-        return None
-    return line[start:end], end + 1 if line.startswith('"', end) else end
-
-
-def _skip_space(line: str, at: int) -> int:
-    while at < len(line) and line[at].isspace():
-        at += 1
-    return at
+def _er_name(token: str) -> str | None:
+    """The entity a whole token names: name characters (``[\\w.-]``), in optional double
+    quotes (either may be left off)."""
+    name = token[1:] if token.startswith('"') else token
+    name = name[:-1] if name.endswith('"') else name
+    bare = name.translate(_NAME_PUNCTUATION)
+    return name if name and (not bare or bare.isalnum()) else None
 
 
 def _er_entity(line: str) -> str | None:
     """The entity an erDiagram line opens an attribute block of ("CUSTOMER {", with an
     optional alias label in brackets before the brace), or None."""
-    named = _er_name(line, _skip_space(line, 0))
-    if named is None:
+    stripped = line.strip()
+    if not stripped.endswith("{"):
         return None
-    name, at = named
-    at = _skip_space(line, at)
-    if line.startswith("[", at):
-        closing = line.find("]", at)
-        if closing < 0:
+    head = stripped[:-1].rstrip()
+    label = head.find("[")
+    if label >= 0:
+        if not head.endswith("]") or "]" in head[label + 1:-1]:
             return None
-        at = _skip_space(line, closing + 1)
-    if not line.startswith("{", at) or line[at + 1:].strip():
-        return None
-    return name
+        head = head[:label].rstrip()
+    return _er_name(head)
 
 
 def _is_cardinality(mark: str) -> bool:
@@ -456,22 +428,17 @@ def _is_cardinality(mark: str) -> bool:
 
 
 def _er_relation(line: str) -> tuple[str, str] | None:
-    """The two entities an erDiagram relation line names ("A ||--o{ B : label"), or None."""
-    first = _er_name(line, _skip_space(line, 0))
-    if first is None:
+    """The two entities an erDiagram relation line names ("A ||--o{ B : label"), or None:
+    the first a whole word, then the cardinality, then the name that starts the third."""
+    words = line.split(None, 2)
+    if len(words) < 3 or not _is_cardinality(words[1]):
         return None
-    at = first[1]
-    mark_at = _skip_space(line, at)
-    if mark_at == at:
-        return None
-    end = mark_at
-    while end < len(line) and not line[end].isspace():
+    first = _er_name(words[0])
+    third = words[2][1:] if words[2].startswith('"') else words[2]
+    end = 0
+    while end < len(third) and (third[end].isalnum() or third[end] in "_.-"):
         end += 1
-    if not _is_cardinality(line[mark_at:end]):
-        return None
-    at = _skip_space(line, end)
-    second = _er_name(line, at) if at > end else None
-    return None if second is None else (first[0], second[0])
+    return None if first is None or not end else (first, third[:end])
 
 
 def _json_body(block: CodeBlock) -> tuple[str, int] | None:
