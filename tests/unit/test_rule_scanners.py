@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from smartspec.rules import schema
+from smartspec.rules import schema, semantic
 from tests.helpers import spec_lines
 
 ER_ENTITY = re.compile(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
@@ -22,6 +22,12 @@ ER_RELATION = re.compile(
 CREATE_TABLE = re.compile(
     r"(?i)CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
     r"(?:IF\s+NOT\s+EXISTS\s+)?((?:[\w\"`\[\]]+\.)?[\w\"`\[\]]+)\s*(\(|PARTITION\s+OF\b)")
+
+SECTION_NUMBER = re.compile(
+    r"(?i)(?:\bsee\s+(?:also\s+)?(?:the\s+)?|\(\s*(?:see\s+)?)section\s+(\d+(?:\.\d+)*)"
+    r"(?!\.?\d)(?!\s+(?:of|in|from)\b)")
+SECTION_TITLE_PAREN = re.compile(r"\(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n]*?)\s*\)")
+SECTION_TITLE_SEE = re.compile(r"\b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)")
 
 # Characters that fold to ASCII letters under IGNORECASE, and others that test \s, \w, \d.
 _ODD = ["\u0130", "\u0131", "\u017f", "\u212a", "\u00a0", "\u2003", "é", "ก", "٣", "²", "\r"]
@@ -106,3 +112,38 @@ def test_create_tables_read_as_the_pattern_reads_them() -> None:
 @example("CREATE TABLE apartition of\u0130")
 def test_generated_create_tables_read_as_the_pattern_reads_them(text: str) -> None:
     _check_create(text)
+
+
+# --- section references ------------------------------------------------------------------
+
+def _check_sections(line: str) -> None:
+    assert semantic._section_numbers(line) == SECTION_NUMBER.findall(line), line
+    assert semantic._section_titles(line) == [
+        *[(title, True) for title in SECTION_TITLE_PAREN.findall(line)],
+        *[(title, False) for title in SECTION_TITLE_SEE.findall(line)]], line
+
+
+SECTION_PIECES = ["see", "See", "SEE", "also", "ALSO", "the", "The", "section", "Section",
+                  "SECTION", "ection", " ", "  ", "\t", "\n", "(", ")", "5", "5.2", ".", "12",
+                  "٣", "of", "in", "from", "info", "Data Model", "Overview", "x", "_", ",",
+                  ";", "-"]
+
+
+def test_section_references_read_as_the_patterns_read_them() -> None:
+    lines = spec_lines()
+    # The specs refer to sections by number; titles are left to the generated lines.
+    assert sum(1 for line in lines if SECTION_NUMBER.search(line)) > 20
+    for line in lines:
+        _check_sections(line)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(SECTION_PIECES))
+@example("see section 5 of RFC 9110, see also the section 5.2.1 (section 3)")
+@example("(see Section Data Model ) and see section Overview see section Other")
+@example("section 5 (Section A (section B) see section C\n)")
+@example("SEE ALSO THE SECTION 4 info, (SEE SECTION 7) from")
+@example("see section 5 from RFC, see section 6 fromage")
+@example("xsee section 5 (see  section Z \n )")
+def test_generated_section_references_read_as_the_patterns_read_them(line: str) -> None:
+    _check_sections(line)

@@ -15,7 +15,14 @@ from functools import lru_cache
 from urllib.parse import unquote as url_unquote
 
 from smartspec.document import Heading
-from smartspec.lazyre import lazy_re, search_words
+from smartspec.lazyre import (
+    has_ascii_folds,
+    is_word_char,
+    lazy_re,
+    search_words,
+    skip_space,
+    space_before,
+)
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.code import code_facts, family, is_universal, name_before
 from smartspec.rules.code import top_level as _top_level_text
@@ -442,11 +449,16 @@ def _status_calls(text: str) -> tuple[tuple[str, str, str, int], ...]:
 #   (section Data Model & Schema) / see section Data Model & Schema for ...
 #   [text](#anchor)
 # A numbered reference followed by "of"/"in" names another document ("section 3 of RFC").
+# The section references are read around each "section" of a line with str operations
+# (``_section_numbers``, ``_section_titles``), as these three patterns read them; compiling
+# them cost more than reading every line of a spec. The first, case-insensitive, is asked
+# only of a line with a letter IGNORECASE takes for an ASCII one.
 _SECTION_NUMBER_RE = lazy_re(
     r"(?i)(?:\bsee\s+(?:also\s+)?(?:the\s+)?|\(\s*(?:see\s+)?)section\s+(\d+(?:\.\d+)*)"
     r"(?!\.?\d)(?!\s+(?:of|in|from)\b)")
-_SECTION_TITLE_PAREN_RE = lazy_re(r"\(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n]*?)\s*\)")
-_SECTION_TITLE_SEE_RE = lazy_re(r"\b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)")
+#   \(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n]*?)\s*\)                 (see Section Title)
+#   \b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)   see also the section Title
+_TITLE_STOPS = frozenset(".;:,()\n")
 # What a line holding a reference contains, found with a plain search first.
 _XREF_NEEDLES = ("section ", "Section ", "](#", "](<#", "]: #", "]: <#")
 _XREF_VIA = ("ection ", "](", "]: ")  # each needle holds one: three passes, not six
@@ -581,18 +593,126 @@ def _references(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]
     titles: list[tuple[str, bool]] = []
     targets: list[str] = []
     if "ection" in line:
-        numbers = [m.group(1) for m in _SECTION_NUMBER_RE.finditer(line)]
-        # The parenthesised form needs a "(", the "see section" form the word in lower case.
-        if "(" in line:
-            titles += [(m.group(1), True) for m in _SECTION_TITLE_PAREN_RE.finditer(line)]
-        if "section" in line and "ee" in line:  # "see section" / "See also the section"
-            titles += [(m.group(1), False) for m in _SECTION_TITLE_SEE_RE.finditer(line)]
+        numbers = _section_numbers(line)
+        titles = _section_titles(line)
     if "](#" in line.replace("](<#", "](#") or (line.lstrip().startswith("[") and "]:" in line):
         targets = [m.group(1) for m in _ANCHOR_LINK_RE.finditer(line)]
         definition = _ANCHOR_DEF_RE.match(line)
         if definition:
             targets.append(definition.group(1))
     return tuple(numbers), tuple(titles), tuple(t for t in targets if t)
+
+
+def _word_before(text: str, at: int, word: str) -> int:
+    """The offset of ``word`` when it ends right before whitespace that ends at ``at``;
+    -1 when it does not."""
+    end = space_before(text, at)
+    return end - len(word) if end < at and text.endswith(word, 0, end) else -1
+
+
+def _after_see(text: str, at: int, sees: tuple[str, ...]) -> bool:
+    """Whether "see", "see also", "see the" or "see also the" ends right before ``at``:
+    each word followed by whitespace, "see" spelled as one of ``sees`` and starting a word."""
+    for word in ("the", "also"):
+        found = _word_before(text, at, word)
+        if found >= 0:
+            at = found
+    for see in sees:
+        found = _word_before(text, at, see)
+        if found >= 0 and not (found and is_word_char(text[found - 1])):
+            return True
+    return False
+
+
+def _after_paren(text: str, at: int) -> bool:
+    """Whether "(", optional whitespace and optionally "see" and whitespace end right
+    before ``at``."""
+    found = _word_before(text, at, "see")
+    start = space_before(text, found if found >= 0 else at)
+    return start > 0 and text[start - 1] == "("
+
+
+def _decimals_end(text: str, at: int) -> int:
+    while at < len(text) and text[at].isdecimal():
+        at += 1
+    return at
+
+
+def _number_after(lowered: str, at: int) -> str | None:
+    """The section number after the whitespace at ``at`` ("5", "5.2.1"), unless a word
+    "of", "in" or "from" follows it (a section of another document)."""
+    start = skip_space(lowered, at)
+    end = _decimals_end(lowered, start)
+    if start == at or end == start:
+        return None
+    while lowered.startswith(".", end) and (after := _decimals_end(lowered, end + 1)) > end + 1:
+        end = after
+    word = skip_space(lowered, end)
+    if word > end:
+        for other in ("of", "in", "from"):
+            close = word + len(other)
+            if lowered.startswith(other, word) and not (close < len(lowered)
+                                                        and is_word_char(lowered[close])):
+                return None
+    return lowered[start:end]
+
+
+def _section_numbers(line: str) -> list[str]:
+    """The numbers of the sections a line refers to, in any case: "see section 5.2", "See
+    also the section 5", "(section 5.2)", "(see section 5.2)"."""
+    if has_ascii_folds(line):
+        return [m.group(1) for m in _SECTION_NUMBER_RE.finditer(line)]
+    lowered = line.lower()
+    found = []
+    at = lowered.find("section")
+    while at >= 0:
+        number = _number_after(lowered, at + 7)
+        if number is not None and (_after_paren(lowered, at)
+                                   or _after_see(lowered, at, ("see",))):
+            found.append(number)
+        at = lowered.find("section", at + 1)
+    return found
+
+
+def _section_titles(line: str) -> list[tuple[str, bool]]:
+    """The titles of the sections a line refers to, each with whether a heading must have
+    it exactly: "(see Section Data Model)" (exact, up to the ")"), then "see section Data
+    Model for ..." (the title may run on, up to punctuation)."""
+    titles: list[tuple[str, bool]] = []
+    if "(" in line:
+        at = line.find("ection", 1)
+        while at >= 0:
+            start = skip_space(line, at + 6)
+            if (line[at - 1] in "Ss" and start > at + 6 and "A" <= line[start:start + 1] <= "Z"
+                    and _after_paren(line, at - 1)):
+                title = _paren_title(line, start)
+                if title is not None:
+                    titles.append((title, True))
+            at = line.find("ection", at + 1)
+    if "section" in line and "ee" in line:
+        resume = 0  # a title may hold another "see section": it is part of the first
+        at = line.find("section")
+        while at >= 0:
+            start = skip_space(line, at + 7)
+            if (at >= resume and start > at + 7 and "A" <= line[start:start + 1] <= "Z"
+                    and _after_see(line, at, ("see", "See"))):
+                end = start + 1
+                while end < len(line) and line[end] not in _TITLE_STOPS:
+                    end += 1
+                titles.append((line[start:end], False))
+                resume = end
+            at = line.find("section", at + 1)
+    return titles
+
+
+def _paren_title(line: str, start: int) -> str | None:
+    """The title from ``start`` to the ")" that closes the reference, trailing whitespace
+    left out; None when a "(" comes first, no ")" comes, or the title spans lines."""
+    closing, opening = line.find(")", start), line.find("(", start)
+    if closing < 0 or 0 <= opening < closing:
+        return None
+    title = line[start:closing].rstrip()
+    return None if "\n" in title else title
 
 
 # --- SS204 endpoints agree across sections -----------------------------------------------
