@@ -72,9 +72,6 @@ _CASES: list[tuple[str, re.Pattern[str], Callable[[str], bool], list[str], str]]
        {"ts": "amount: number", "py": "amount: float", "kt": "val amount: Double",
         "go": "Amount float64", "java": "double amount;", "cs": "Single amount;"}[lang])
       for lang, pattern in semantic._FLOAT_FIELD_RES.items()],
-    ("status call", semantic._STATUS_CALL_RE, lambda text: "Status" in text,
-     ["order.", "update", "set", "mark", "Status", "status", "(", "id, ", "'PAID'", ")"],
-     "order.updateStatus(id, 'PAID')"),
     ("operational path", semantic._OPERATIONAL, lambda text: text.startswith(
         semantic._OPERATIONAL_STARTS),
      ["/", "health", "healthz", "ready", "live", "metrics", "ping", "status", ".well-known",

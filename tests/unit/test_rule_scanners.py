@@ -29,6 +29,10 @@ SECTION_NUMBER = re.compile(
 SECTION_TITLE_PAREN = re.compile(r"\(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n]*?)\s*\)")
 SECTION_TITLE_SEE = re.compile(r"\b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)")
 
+STATUS_CALL = re.compile(
+    r"(?:\b(\w+)\s*\.\s*)?\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['\"])"
+    r"([A-Za-z][\w-]*)\3\s*\)")
+
 # Characters that fold to ASCII letters under IGNORECASE, and others that test \s, \w, \d.
 _ODD = ["\u0130", "\u0131", "\u017f", "\u212a", "\u00a0", "\u2003", "é", "ก", "٣", "²", "\r"]
 
@@ -147,3 +151,38 @@ def test_section_references_read_as_the_patterns_read_them() -> None:
 @example("xsee section 5 (see  section Z \n )")
 def test_generated_section_references_read_as_the_patterns_read_them(line: str) -> None:
     _check_sections(line)
+
+
+# --- status calls ------------------------------------------------------------------------
+
+def _check_status_calls(text: str) -> None:
+    lines = text.splitlines(keepends=True)
+
+    def line_of(offset: int) -> int:
+        return text.count("\n", 0, offset)
+
+    expected = tuple((m.group(1) or "", m.group(2) or "", m.group(4), line_of(m.start()))
+                     for m in STATUS_CALL.finditer(text))
+    assert semantic._status_calls(text) == expected, (text, lines)
+
+
+STATUS_PIECES = ["this.", "orders", " . ", ".", "update", "set", "mark", "get", "Status",
+                 "status", "Payment", "x", "(", ")", "id", ", ", " ", "\n", "'", '"', "PAID",
+                 "paid-out", "_", "ß", "9"]
+
+
+def test_status_calls_read_as_the_pattern_reads_them() -> None:
+    texts = _spec_texts()
+    assert sum(len(STATUS_CALL.findall(text)) for text in texts) >= 4
+    for text in texts:
+        _check_status_calls(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(STATUS_PIECES))
+@example("await this.orders.updateStatus(id, 'PAID');\nrepo .setPaymentStatus ( x, \"a-b\" )")
+@example("updateStatus(getStatus(), 'X') markStatus('ß') setStatusStatus('Y' )")
+@example("this.orders\n  .updateStatus(id, 'PAID')")
+@example("xupdateStatus('A') updateStatus(x') . setstatus('A') setStatus(a, 'b\"c')")
+def test_generated_status_calls_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_status_calls(text)

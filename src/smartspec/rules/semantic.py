@@ -108,10 +108,10 @@ _FLOAT_FIELD_WORDS: dict[str, tuple[str, ...]] = {
 # For the colon forms the type is found first and the name read right before it.
 _COLON_FAMILIES = frozenset({"ts", "py", "kt"})
 # A status-like literal assigned or compared in code: status: 'X', status === 'X',
-# Status = "X", updateStatus(id, 'X'), setStatus("X").
-_STATUS_CALL_RE = lazy_re(
-    r"(?:\b(\w+)\s*\.\s*)?\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['\"])"
-    r"([A-Za-z][\w-]*)\3\s*\)")
+# Status = "X", updateStatus(id, 'X'), setStatus("X"). The calls are read from each
+# "Status(" with str operations (``_status_call``), as this pattern reads them:
+#   (?:\b(\w+)\s*\.\s*)?\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['"])([A-Za-z][\w-]*)\3\s*\)
+_STATUS_VERBS = ("update", "set", "mark")
 
 
 @lru_cache(maxsize=256)
@@ -435,11 +435,62 @@ def _named_literals(text: str, names: tuple[str, ...]) -> tuple[
 def _status_calls(text: str) -> tuple[tuple[str, str, str, int], ...]:
     """(receiver, status column prefix, value, line counted from the block's first line) of
     each ``updateStatus(id, 'X')``-like call in a block."""
-    if "Status" not in text:  # every call the pattern finds spells it so
+    if "Status" not in text:  # every call spells it so
         return ()
     lines = LineIndex(text)
-    return tuple((m.group(1) or "", m.group(2) or "", m.group(4), lines.line_of(m.start()))
-                 for m in _STATUS_CALL_RE.finditer(text))
+    found = []
+    at = text.find("Status")
+    while at >= 0:
+        call = _status_call(text, at)
+        if call is not None:
+            start, receiver, prefix, value = call
+            found.append((receiver, prefix, value, lines.line_of(start)))
+        at = text.find("Status", at + 1)
+    return tuple(found)
+
+
+def _word_start(text: str, end: int) -> int:
+    """Where the run of word characters (``\\w``) that ends at ``end`` starts."""
+    while end and is_word_char(text[end - 1]):
+        end -= 1
+    return end
+
+
+def _status_call(text: str, at: int) -> tuple[int, str, str, str] | None:
+    """(offset, receiver, prefix, value) of the call ``receiver.updatePrefixStatus(..., 'X')``
+    whose "Status" is at ``at``: a name of one word starting with update, set or mark (then
+    nothing or a capital), the status literal the last argument, the receiver optional."""
+    opened = skip_space(text, at + 6)
+    if not text.startswith("(", opened):
+        return None
+    start = _word_start(text, at)
+    name = text[start:at]
+    verb = next((verb for verb in _STATUS_VERBS if name.startswith(verb)), None)
+    prefix = name[len(verb):] if verb is not None else ""
+    if verb is None or (prefix and not "A" <= prefix[0] <= "Z"):
+        return None
+    # The arguments up to the first parenthesis, which must close the call; the literal
+    # ends them (only whitespace after it).
+    closing, nested = text.find(")", opened + 1), text.find("(", opened + 1)
+    if closing < 0 or 0 <= nested < closing:
+        return None
+    arguments = text[opened + 1:closing].rstrip()
+    quote = arguments[-1:]
+    if quote not in ("'", '"'):
+        return None
+    opening = arguments.rfind(quote, 0, len(arguments) - 1)
+    value = arguments[opening + 1:-1]
+    # The value: an ASCII letter, then word characters and dashes.
+    if (opening < 0 or not (value[:1].isascii() and value[:1].isalpha())
+            or not value.replace("-", "_").replace("_", "a").isalnum()):
+        return None
+    dot = space_before(text, start)
+    if dot and text[dot - 1] == ".":
+        end = space_before(text, dot - 1)
+        receiver = _word_start(text, end)
+        if receiver < end:
+            return receiver, text[receiver:end], prefix, value
+    return start, "", prefix, value
 
 
 # --- SS203 cross-references --------------------------------------------------------------
