@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from smartspec.rules import schema, semantic
+from smartspec.rules import code, schema, semantic
 from tests.helpers import spec_lines
 
 ER_ENTITY = re.compile(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
@@ -32,6 +32,10 @@ SECTION_TITLE_SEE = re.compile(r"\b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A
 STATUS_CALL = re.compile(
     r"(?:\b(\w+)\s*\.\s*)?\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['\"])"
     r"([A-Za-z][\w-]*)\3\s*\)")
+
+BRACE_DECLARATION = re.compile(
+    r"(?:(interface|class|record|object)\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s+"
+    r"(interface|struct))\b([^{;\n]*)")
 
 # Characters that fold to ASCII letters under IGNORECASE, and others that test \s, \w, \d.
 _ODD = ["\u0130", "\u0131", "\u017f", "\u212a", "\u00a0", "\u2003", "é", "ก", "٣", "²", "\r"]
@@ -186,3 +190,34 @@ def test_status_calls_read_as_the_pattern_reads_them() -> None:
 @example("xupdateStatus('A') updateStatus(x') . setstatus('A') setStatus(a, 'b\"c')")
 def test_generated_status_calls_read_as_the_pattern_reads_them(text: str) -> None:
     _check_status_calls(text)
+
+
+# --- declarations ------------------------------------------------------------------------
+
+def _check_declarations(text: str) -> None:
+    starts = sorted({m.start() for word in code._DECLARATION_WORDS
+                     for m in re.finditer(rf"(?<!\w){word}", text)})
+    expected = [(m.start(), m.group(1) or m.group(4), m.group(2) or m.group(3),
+                 m.end() - len(m.group(5)), m.end())
+                for m in (BRACE_DECLARATION.match(text, at) for at in starts) if m]
+    assert [tuple(found) for found in code._declarations(text)] == expected, text
+
+
+DECLARATION_PIECES = ["interface ", "class ", "record ", "object ", "type ", "interface",
+                      "struct", "structs", " ", "  ", "\t", "\n", "Repo", "_x", "9", "é",
+                      "{", "}", ";", "=", " extends Base", "<T>", "(", ")", "x", "_"]
+
+
+def test_declarations_read_as_the_pattern_reads_them() -> None:
+    texts = _spec_texts()
+    assert sum(len(BRACE_DECLARATION.findall(text)) for text in texts) > 50
+    for text in texts:
+        _check_declarations(text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_texts(DECLARATION_PIECES))
+@example("type Repo interface {\n  Save()\n}\ntype Id = string;\nclass A extends B<T> {")
+@example("type X structs {} type  Y\tstruct{} interface \u00e9x {} class _9 ;")
+def test_generated_declarations_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_declarations(text)
