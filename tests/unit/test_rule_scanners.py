@@ -37,6 +37,11 @@ BRACE_DECLARATION = re.compile(
     r"(?:(interface|class|record|object)\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s+"
     r"(interface|struct))\b([^{;\n]*)")
 
+MENTION = re.compile(
+    r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s\"'`]+))?"
+    r"(/[^\s\"'`|)?#,;]*)")
+OWN_HOST = re.compile(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
+
 # Characters that fold to ASCII letters under IGNORECASE, and others that test \s, \w, \d.
 _ODD = ["\u0130", "\u0131", "\u017f", "\u212a", "\u00a0", "\u2003", "é", "ก", "٣", "²", "\r"]
 
@@ -221,3 +226,33 @@ def test_declarations_read_as_the_pattern_reads_them() -> None:
 @example("type X structs {} type  Y\tstruct{} interface \u00e9x {} class _9 ;")
 def test_generated_declarations_read_as_the_pattern_reads_them(text: str) -> None:
     _check_declarations(text)
+
+
+# --- endpoint mentions -------------------------------------------------------------------
+
+def _check_mentions(line: str) -> None:
+    expected = tuple((m.group(1), m.group(3).rstrip(".:"))
+                     for m in MENTION.finditer(line.replace("`", " ").replace("*", " "))
+                     if not m.group(2) or OWN_HOST.search(m.group(2)))
+    assert semantic._mentions(line) == expected, line
+
+
+MENTION_PIECES = ["GET", "POST", "PUT", "PATCH", "DELETE", "GETS", "xGET", " ", "\t", "\n",
+                  "/", "/orders", "/{id}", "https://", "api.stripe.com", "api.example.com",
+                  "localhost:8080", "HTTP://", "a+b.c-d://", ":", "://", "|", ")", "?", "#",
+                  ",", ";", "'", '"', "`", "*", ".", "x"]
+
+
+def test_endpoint_mentions_read_as_the_pattern_reads_them() -> None:
+    lines = spec_lines()
+    assert sum(1 for line in lines if MENTION.search(line)) > 100
+    for line in lines:
+        _check_mentions(line)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(MENTION_PIECES))
+@example("GET /a/POST /b and `POST https://api.stripe.com/v1/charges` then PUT http://x/y.")
+@example("DELETE https:// /x GET https://h GET https://h/ xPATCH /y *GET*  /z")
+def test_generated_endpoint_mentions_read_as_the_pattern_reads_them(line: str) -> None:
+    _check_mentions(line)

@@ -768,9 +768,16 @@ def _paren_title(line: str, start: int) -> str | None:
 
 # --- SS204 endpoints agree across sections -----------------------------------------------
 
-_MENTION_RE = lazy_re(
-    r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s\"'`]+))?"
-    r"(/[^\s\"'`|)?#,;]*)")
+# An endpoint a line names: a method (not after an ASCII letter), whitespace, an optional
+# scheme and host, and the path up to whitespace or what ends a path in prose. Read with
+# str operations (``_mention_at``), as this pattern reads it:
+#   (?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s"'`]+))?
+#   (/[^\s"'`|)?#,;]*)
+_MENTION_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
+_HOST_STOPS = frozenset("/\"'`")
+_PATH_STOPS = frozenset("\"'`|)?#,;")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Hosts of examples (the service itself); a call to any other host is another system's API.
 _METHOD_WORDS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
 _OWN_HOST_RE = lazy_re(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
@@ -801,12 +808,55 @@ def _mentions(line: str) -> tuple[tuple[str, str], ...]:
     """(method, path) of each endpoint a line names, calls to another system's host left
     out."""
     found = []
-    for match in _MENTION_RE.finditer(line.replace("`", " ").replace("*", " ")):
-        host = match.group(2)
+    text = line.replace("`", " ").replace("*", " ")
+    starts = sorted((at, method) for method in _MENTION_METHODS if method in text
+                    for at in _offsets(text, method))
+    resume = 0  # a method inside the path of the mention before it is part of that path
+    for at, method in starts:
+        if at < resume or text[at - 1:at] in _ASCII_LETTERS:
+            continue
+        mention = _mention_at(text, at + len(method))
+        if mention is None:
+            continue
+        host, path, resume = mention
         if host and not _OWN_HOST_RE.search(host):
             continue
-        found.append((match.group(1), match.group(3).rstrip(".:")))
+        found.append((method, path.rstrip(".:")))
     return tuple(found)
+
+
+def _offsets(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def _mention_at(text: str, at: int) -> tuple[str, str, int] | None:
+    """(host, path, end) of the endpoint after a method that ends at ``at``: whitespace,
+    then "/" or a lower-case scheme, "://" and a host followed by "/", then the path."""
+    start = skip_space(text, at)
+    if start == at:
+        return None
+    host, path = "", start
+    if not text.startswith("/", start):
+        if not "a" <= text[start:start + 1] <= "z":
+            return None
+        end = start + 1
+        while end < len(text) and text[end] in _SCHEME_CHARS:
+            end += 1
+        if not text.startswith("://", end):
+            return None
+        path = end + 3
+        while path < len(text) and not (text[path] in _HOST_STOPS or text[path].isspace()):
+            path += 1
+        if path == end + 3 or not text.startswith("/", path):
+            return None
+        host = text[start:path]
+    end = path + 1
+    while end < len(text) and not (text[end] in _PATH_STOPS or text[end].isspace()):
+        end += 1
+    return host, text[path:end], end
 
 
 def _is_defined(mention: tuple[str | None, ...], known: set[tuple[str | None, ...]]) -> bool:
