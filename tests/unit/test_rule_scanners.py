@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from smartspec.rules import code, schema, semantic
+from smartspec.rules import code, figures, schema, semantic
 from tests.helpers import spec_lines
 
 ER_ENTITY = re.compile(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
@@ -41,6 +41,12 @@ MENTION = re.compile(
     r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s\"'`]+))?"
     r"(/[^\s\"'`|)?#,;]*)")
 OWN_HOST = re.compile(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
+
+DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|"
+                      r"hrs?|hours?)(?![A-Za-z])")
+DOWNTIME = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)\s*"
+    r"(?:/|per|a|each|every)\s*(?:(30|31|28)-day\s+)?(year|yr|month|mo|week|day)\b")
 
 # Characters that fold to ASCII letters under IGNORECASE, and others that test \s, \w, \d.
 _ODD = ["\u0130", "\u0131", "\u017f", "\u212a", "\u00a0", "\u2003", "é", "ก", "٣", "²", "\r"]
@@ -256,3 +262,40 @@ def test_endpoint_mentions_read_as_the_pattern_reads_them() -> None:
 @example("DELETE https:// /x GET https://h GET https://h/ xPATCH /y *GET*  /z")
 def test_generated_endpoint_mentions_read_as_the_pattern_reads_them(line: str) -> None:
     _check_mentions(line)
+
+
+# --- durations and downtimes -------------------------------------------------------------
+
+def _check_figures(line: str) -> None:
+    assert [(m.span(), m.groups()) for m in figures._durations(line)] == [
+        (m.span(), m.groups()) for m in DURATION.finditer(line)], line
+    for at in range(len(line)):
+        found, expected = figures._duration_at(line, at), DURATION.match(line, at)
+        assert (found and (found.span(), found.groups())) == (
+            expected and (expected.span(), expected.groups())), (line, at)
+    assert figures._downtimes(line) == [
+        (m.group(0), m.group(1), m.group(2), m.group(3), m.group(4))
+        for m in DOWNTIME.finditer(line)], line
+
+
+FIGURE_PIECES = ["1", "5", "52.6", "1.2.3", "٣", " ", "  ", "\t", "ms", "s", "sec", "secs",
+                 "second", "seconds", "m", "min", "minute", "minutes", "h", "hr", "hrs",
+                 "hours", "d", "day", "days", "MS", "x", "/", "per", "a", "each", "every",
+                 "30-day", "31-day ", "28-day", "year", "yr", "month", "months", "mo", "week",
+                 ",", ".", "_"]
+
+
+def test_durations_and_downtimes_read_as_the_patterns_read_them() -> None:
+    lines = spec_lines()
+    assert sum(1 for line in lines if DOWNTIME.search(line)) >= 5
+    assert sum(1 for line in lines if DURATION.search(line)) > 200
+    for line in lines:
+        _check_figures(line)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(FIGURE_PIECES))
+@example("99.9% uptime: 8.76 hours/year, 43.8 min per 30-day  month, 5 sa year, 1.2.3 s/yr")
+@example("5 minutesamonth 3 mo/months 2 d each week_ 7 hrsevery day")
+def test_generated_durations_and_downtimes_read_as_the_patterns_read_them(line: str) -> None:
+    _check_figures(line)
