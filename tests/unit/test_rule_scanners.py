@@ -13,7 +13,8 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from smartspec.rules import code, figures, schema, semantic
+from smartspec.rules import code, figures, schema, semantic, structure
+from smartspec.specids import MENTION_RE
 from tests.helpers import spec_lines
 
 ER_ENTITY = re.compile(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
@@ -299,3 +300,77 @@ def test_durations_and_downtimes_read_as_the_patterns_read_them() -> None:
 @example("5 minutesamonth 3 mo/months 2 d each week_ 7 hrsevery day")
 def test_generated_durations_and_downtimes_read_as_the_patterns_read_them(line: str) -> None:
     _check_figures(line)
+
+
+# --- spec id mentions --------------------------------------------------------------------
+
+def _check_spec_mentions(text: str, start: int, end: int) -> None:
+    assert structure.spec_mentions(text, start, end) == [
+        (m.start(), m.group(0)) for m in MENTION_RE.finditer(text, start, end)], text
+
+
+MENTION_ID_PIECES = ["spec-", "spec", "core-", "001", "0042", "١٢٣", "12", "-payments",
+                     "-a", "-", "--", "a", "Z", "_", "x9", " ", ",", "\n", "é"]
+
+
+def test_spec_mentions_read_as_the_pattern_reads_them() -> None:
+    texts = _spec_texts()
+    assert sum(len(MENTION_RE.findall(text)) for text in texts) > 20
+    for text in texts:
+        _check_spec_mentions(text, 0, len(text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(MENTION_ID_PIECES), st.integers(0, 20), st.integers(0, 40))
+@example("see spec-004, spec-core-001-auth and xspec-002; spec-012-a-", 0, 60)
+@example("spec-001-ab", 0, 9)
+@example("a-spec-001 spec-ab-001-x", 2, 30)
+def test_generated_spec_mentions_read_as_the_pattern_reads_them(text: str, start: int,
+                                                                 end: int) -> None:
+    _check_spec_mentions(text, start, end)
+
+
+# --- object literal keys -----------------------------------------------------------------
+
+OBJECT_KEY = re.compile(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(["{", "}", ",", " ", "\t", "id", "_x9", "9a", "status", ":", "=", "==", "'A'",
+               "\n", "x.y", "é"]))
+@example("{ id: 1, status = 'A', 9x: 2,\t_a\r: 3, é: 4, b c: 5 }")
+def test_object_keys_read_as_the_pattern_reads_them(text: str) -> None:
+    assert semantic._object_keys(text) == OBJECT_KEY.findall(text), text
+
+
+def test_object_keys_of_golden_lines_read_as_the_pattern_reads_them() -> None:
+    for line in spec_lines():
+        assert semantic._object_keys(line) == OBJECT_KEY.findall(line), line
+
+
+# --- CHECK IN lists ----------------------------------------------------------------------
+
+CHECK_IN = re.compile(r"(?is)\bCHECK\s*\(\s*\(?\s*([\w\"]+)\s*\)?\s+IN\s*\(([^()]*)\)")
+
+
+def _check_checks(text: str) -> None:
+    assert schema._checks_in(text) == [m.groups() for m in CHECK_IN.finditer(text)], text
+
+
+CHECK_PIECES = ["CHECK", "check", "Check", "xcheck", " ", "\n", "(", ")", "((", "))", "status",
+                '"Kind"', "_a", "IN", "in", "INTO", "'A'", "'B', 'C'", ",", "'check'", "~"]
+
+
+def test_check_lists_read_as_the_pattern_reads_them() -> None:
+    texts = _spec_texts()
+    assert sum(len(CHECK_IN.findall(text)) for text in texts) > 20
+    for text in texts:
+        _check_checks(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(CHECK_PIECES))
+@example("CHECK ((status) IN ('A', 'check (x in (1))')) CHECK(kind IN('B'))")
+@example("CHECK (a)IN ('x') check ( b  in ( 'y' ) ) CHECK (c ) IN ('z')")
+def test_generated_check_lists_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_checks(text)

@@ -246,7 +246,7 @@ def _declarations(text: str) -> Iterator[_Declaration]:
             yield found
 
 
-def _name_at(text: str, at: int) -> int:
+def name_end(text: str, at: int) -> int:
     """The end of the identifier (``[A-Za-z_]\\w*``) at ``at``; ``at`` when none starts there."""
     first = text[at:at + 1]
     if not (first.isascii() and (first.isalpha() or first == "_")):
@@ -262,16 +262,17 @@ def _declaration(text: str, at: int) -> _Declaration | None:
     after whitespace the name, and for Go's "type" whitespace and "interface" or "struct"."""
     word = text[at:text.index(" ", at)]
     start = skip_space(text, at + len(word))
-    name_end = _name_at(text, start)
-    if name_end == start:
+    head = name_end(text, start)
+    if head == start:
         return None
-    name, kind, head = text[start:name_end], word, name_end
+    name, kind = text[start:head], word
     if word == "type":
-        kind_at = skip_space(text, name_end)
-        head = _name_at(text, kind_at)
-        kind = text[kind_at:head]
-        if kind_at == name_end or kind not in _GO_TYPE_KINDS:
+        kind_at = skip_space(text, head)
+        kind_end = name_end(text, kind_at)
+        kind = text[kind_at:kind_end]
+        if kind_at == head or kind not in _GO_TYPE_KINDS:
             return None
+        head = kind_end
     ends = [found for found in (text.find(stop, head) for stop in "{;\n") if found >= 0]
     return _Declaration(at, kind, name, head, min(ends, default=len(text)))
 

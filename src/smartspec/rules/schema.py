@@ -40,6 +40,9 @@ _CREATE_ENUM_RE = lazy_re(
 _ALTER_ADD_RE = lazy_re(
     r"(?i)ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?((?:\w+\.)?[\w\"]+)\s+ADD\s+"
     r"(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?([\w\"]+)\s+([\w ]+)")
+# "CHECK (status IN ('A', 'B'))", in any case: the column and the list. Read with str
+# operations (``_checks_in``); the pattern is asked only of a text with a letter IGNORECASE
+# takes for an ASCII one.
 _CHECK_IN_RE = lazy_re(r"(?is)\bCHECK\s*\(\s*\(?\s*([\w\"]+)\s*\)?\s+IN\s*\(([^()]*)\)")
 _STRING_RE = lazy_re(r"'((?:[^']|'')*)'")
 _CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "foreign",
@@ -239,6 +242,53 @@ def _is_partition_of(text: str, lowered: str, at: int) -> bool:
             and not (of + 2 < len(text) and is_word_char(text[of + 2])))
 
 
+def _checks_in(text: str) -> list[tuple[str, str]]:
+    """(column, the list's text) of each ``CHECK (column IN (...))`` in ``text``: CHECK
+    (starting a word), "(", an optional second "(", the column, an optional ")", IN and the
+    parenthesised list, whitespace allowed between them (and needed before IN)."""
+    if has_ascii_folds(text):
+        return [(m.group(1), m.group(2)) for m in _CHECK_IN_RE.finditer(text)]
+    lowered = text.lower()
+    # No CHECK can start inside another: a list holds no "(".
+    found = []
+    at = lowered.find("check")
+    while at >= 0:
+        if not (at and is_word_char(text[at - 1])):
+            check = _check_in_at(text, lowered, at + 5)
+            if check is not None:
+                found.append(check)
+        at = lowered.find("check", at + 1)
+    return found
+
+
+def _check_in_at(text: str, lowered: str, at: int) -> tuple[str, str] | None:
+    """(column, list) of the ``CHECK`` whose word ends at ``at``, or None."""
+    at = skip_space(lowered, at)
+    if not lowered.startswith("(", at):
+        return None
+    at = skip_space(lowered, at + 1)
+    if lowered.startswith("(", at):
+        at = skip_space(lowered, at + 1)
+    end = at
+    while end < len(text) and (is_word_char(text[end]) or text[end] == '"'):
+        end += 1
+    if end == at:
+        return None
+    word = skip_space(lowered, end)
+    if lowered.startswith(")", word):
+        after = skip_space(lowered, word + 1)
+        word = after if after > word + 1 else -1
+    elif word == end:
+        word = -1
+    if word < 0 or not lowered.startswith("in", word):
+        return None
+    opened = skip_space(lowered, word + 2)
+    closing, nested = lowered.find(")", opened + 1), lowered.find("(", opened + 1)
+    if not lowered.startswith("(", opened) or closing < 0 or 0 <= nested < closing:
+        return None
+    return text[at:end], text[opened + 1:closing]
+
+
 def _may_add_column(lowered: str) -> bool:
     """Whether ``lowered`` (a block lower-cased) holds "add" between whitespace, as every
     ``ALTER TABLE ... ADD`` the pattern reads does: a block whose ALTERs attach partitions or
@@ -297,10 +347,10 @@ def _tables_of(text: str) -> _BlockTables:
             if not words:
                 continue
             at = lines.line_of(opened + 1 + offset + (len(item) - len(item.lstrip())))
-            for check in (_CHECK_IN_RE.finditer(item) if "CHECK" in item or "check" in item
-                          else ()):
-                allowed.append((unquote(check.group(1)), frozenset(
-                    v.replace("''", "'") for v in _STRING_RE.findall(check.group(2)))))
+            for column, listed in (_checks_in(item) if "CHECK" in item or "check" in item
+                                   else ()):
+                allowed.append((unquote(column), frozenset(
+                    v.replace("''", "'") for v in _STRING_RE.findall(listed))))
             if words[0].lower() in _CONSTRAINT_WORDS:
                 continue
             kind = words[1].lower().split("(")[0] if len(words) > 1 else ""

@@ -24,7 +24,7 @@ from smartspec.lazyre import (
     space_before,
 )
 from smartspec.rules.base import RULES, Hit
-from smartspec.rules.code import code_facts, family, is_universal, name_before
+from smartspec.rules.code import code_facts, family, is_universal, name_before, name_end
 from smartspec.rules.code import top_level as _top_level_text
 from smartspec.rules.context import (
     ARCHITECTURE,
@@ -284,7 +284,6 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
             yield Hit(obj.keys[raw], "example-unknown-field", {"field": raw, "table": best})
 
 
-_OBJECT_KEY_RE = lazy_re(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
 
 
 def _enclosing_keys(text: str, at: int) -> set[str]:
@@ -322,7 +321,20 @@ def _enclosing_keys(text: str, at: int) -> set[str]:
             end = brace
             break
     flat = _top_level_text(text[start + 1:end])
-    return {snake(k) for k in _OBJECT_KEY_RE.findall(flat.replace("\n", ","))}
+    return {snake(key) for key in _object_keys(flat.replace("\n", ","))}
+
+
+def _object_keys(flat: str) -> list[str]:
+    """The names an object literal's top level (``flat``) gives values, "key: 1" or
+    "key = 1", each at the start or after "{" or ",": what the pattern
+    ``(?:^|[{,])\\s*([A-Za-z_]\\w*)\\s*[:=]`` finds, read piece by piece."""
+    keys = []
+    for piece in flat.replace("{", ",").split(","):
+        start = skip_space(piece, 0)
+        end = name_end(piece, start)
+        if end > start and piece[skip_space(piece, end):][:1] in (":", "="):
+            keys.append(piece[start:end])
+    return keys
 
 
 def _status_values(ctx: Context) -> Iterator[Hit]:
