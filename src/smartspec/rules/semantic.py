@@ -299,8 +299,6 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
             yield Hit(obj.keys[raw], "example-unknown-field", {"field": raw, "table": best})
 
 
-
-
 def _enclosing_keys(text: str, at: int) -> set[str]:
     """The keys (snake case) of the object literal around offset ``at`` in code, or an
     empty set when ``at`` is not inside braces nearby."""
