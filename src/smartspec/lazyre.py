@@ -52,6 +52,12 @@ class _LazyPattern:
 FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
+def has_ascii_folds(text: str) -> bool:
+    """Whether ``text`` holds one of ``FOLDS_TO_ASCII``: then a case-insensitive pattern may
+    match where the lower-cased text does not hold its words, and only the pattern can say."""
+    return not text.isascii() and any(char in text for char in FOLDS_TO_ASCII)
+
+
 def may_hold(text: str, needles: tuple[str, ...]) -> bool:
     """Whether ``text`` may hold a match of a case-insensitive pattern each match of which
     contains one of ``needles`` (lower-case ASCII): a cheap test to run before a pattern whose
@@ -70,6 +76,20 @@ def is_word_char(char: str) -> bool:
     """Whether ``char`` is what ``\\w`` matches in a ``str`` pattern (a letter, digit or "_"
     of any script): the test behind a ``\\b`` read without the pattern."""
     return char.isalnum() or char == "_"
+
+
+def skip_space(text: str, at: int) -> int:
+    """The offset after the whitespace (what ``\\s*`` matches) that starts at ``at``."""
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def space_before(text: str, at: int) -> int:
+    """The offset where the whitespace that ends at ``at`` starts (``at`` when none does)."""
+    while at and text[at - 1].isspace():
+        at -= 1
+    return at
 
 
 def holds_words(text: str, loose: tuple[str, ...], whole: tuple[str, ...] = ()) -> bool | None:

@@ -72,15 +72,6 @@ _CASES: list[tuple[str, re.Pattern[str], Callable[[str], bool], list[str], str]]
        {"ts": "amount: number", "py": "amount: float", "kt": "val amount: Double",
         "go": "Amount float64", "java": "double amount;", "cs": "Single amount;"}[lang])
       for lang, pattern in semantic._FLOAT_FIELD_RES.items()],
-    ("status call", semantic._STATUS_CALL_RE, lambda text: "Status" in text,
-     ["order.", "update", "set", "mark", "Status", "status", "(", "id, ", "'PAID'", ")"],
-     "order.updateStatus(id, 'PAID')"),
-    ("section in parentheses", semantic._SECTION_TITLE_PAREN_RE, lambda text: "(" in text,
-     ["(", "see ", "Section ", "section ", "Overview", ")"], "(see Section Overview)"),
-    ("see section", semantic._SECTION_TITLE_SEE_RE,
-     lambda text: "section" in text and "ee" in text,
-     ["See ", "see ", "also ", "the ", "section ", "Section ", "Overview"],
-     "See also the section Overview"),
     ("operational path", semantic._OPERATIONAL, lambda text: text.startswith(
         semantic._OPERATIONAL_STARTS),
      ["/", "health", "healthz", "ready", "live", "metrics", "ping", "status", ".well-known",

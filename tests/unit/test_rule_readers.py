@@ -92,6 +92,9 @@ def test_percent_lines_are_the_lines_holding_a_percent_sign() -> None:
 BRACE = re.compile(r"[{}]")
 
 
+OBJECT_KEY = re.compile(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
+
+
 def _old_enclosing_keys(text: str, at: int) -> set[str]:
     """``semantic._enclosing_keys`` as it read braces with a pattern."""
     depth, start = 0, -1
@@ -113,7 +116,7 @@ def _old_enclosing_keys(text: str, at: int) -> set[str]:
             end = match.start()
             break
     flat = semantic._top_level_text(text[start + 1:end])
-    return {semantic.snake(k) for k in semantic._OBJECT_KEY_RE.findall(flat.replace("\n", ","))}
+    return {semantic.snake(k) for k in OBJECT_KEY.findall(flat.replace("\n", ","))}
 
 
 BRACED = st.lists(st.sampled_from(["{", "}", "{ ", " }", "a: 1", ", ", "b = 2", "\n", "x",

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import is_word_char, lazy_re, skip_space
 from smartspec.rules.context import CodeBlock, Context, LineIndex, blank_out, per_text
 from smartspec.tuples import NamedTuple
 
@@ -50,10 +50,12 @@ _KEYWORDS = frozenset({
 })
 
 # Declarations. Brace languages: "interface Name", "class Name", Go "type Name interface",
-# "type Name struct". Python: "class Name(Bases):".
-_BRACE_DECL_RE = lazy_re(
-    r"(?:(interface|class|record|object)\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s+"
-    r"(interface|struct))\b([^{;\n]*)")
+# "type Name struct", each with its head up to "{", ";" or the line's end (``_declarations``
+# reads them with str operations, as this pattern would):
+#   (?:(interface|class|record|object)\s+([A-Za-z_]\w*)|type\s+([A-Za-z_]\w*)\s+
+#   (interface|struct))\b([^{;\n]*)
+# Python: "class Name(Bases):".
+_GO_TYPE_KINDS = ("interface", "struct")
 _PY_CLASS_RE = lazy_re(r"^([ \t]*)class\s+([A-Za-z_]\w*)\s*(?:\(([^)]*)\))?\s*:", re.M)
 _PY_DEF_RE = lazy_re(r"^([ \t]+)(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.M)
 _PY_ATTR_RE = lazy_re(r"^([ \t]+)([A-Za-z_]\w*)\s*:", re.M)
@@ -220,9 +222,17 @@ def top_level(text: str) -> str:
 _DECLARATION_WORDS = ("interface ", "class ", "record ", "object ", "type ")
 
 
-def _declarations(text: str) -> Iterator[re.Match[str]]:
-    """``_BRACE_DECL_RE`` matched where a declaration word occurs (found with str.find),
-    in text order."""
+class _Declaration(NamedTuple):
+    start: int
+    kind: str  # interface | class | record | object | struct
+    name: str
+    head: int  # where the head starts: what follows the name, up to "{", ";" or "\n"
+    end: int  # where the head ends
+
+
+def _declarations(text: str) -> Iterator[_Declaration]:
+    """Each declaration that starts where a declaration word starts a word (found with
+    str.find), in text order."""
     starts = set()
     for word in _DECLARATION_WORDS:
         at = text.find(word)
@@ -231,28 +241,58 @@ def _declarations(text: str) -> Iterator[re.Match[str]]:
                 starts.add(at)
             at = text.find(word, at + 1)
     for at in sorted(starts):
-        match = _BRACE_DECL_RE.match(text, at)
-        if match:
-            yield match
+        found = _declaration(text, at)
+        if found is not None:
+            yield found
+
+
+def name_end(text: str, at: int) -> int:
+    """The end of the identifier (``[A-Za-z_]\\w*``) at ``at``; ``at`` when none starts there."""
+    first = text[at:at + 1]
+    if not (first.isascii() and (first.isalpha() or first == "_")):
+        return at
+    end = at + 1
+    while end < len(text) and is_word_char(text[end]):
+        end += 1
+    return end
+
+
+def _declaration(text: str, at: int) -> _Declaration | None:
+    """The declaration whose word ("interface ", "type ", ...) is at ``at``: the word, then
+    after whitespace the name, and for Go's "type" whitespace and "interface" or "struct"."""
+    word = text[at:text.index(" ", at)]
+    start = skip_space(text, at + len(word))
+    head = name_end(text, start)
+    if head == start:
+        return None
+    name, kind = text[start:head], word
+    if word == "type":
+        kind_at = skip_space(text, head)
+        kind_end = name_end(text, kind_at)
+        kind = text[kind_at:kind_end]
+        if kind_at == head or kind not in _GO_TYPE_KINDS:
+            return None
+        head = kind_end
+    ends = [found for found in (text.find(stop, head) for stop in "{;\n") if found >= 0]
+    return _Declaration(at, kind, name, head, min(ends, default=len(text)))
 
 
 def _brace_types(lang: str, clean: str) -> Iterator[DeclaredType]:
     """The types a brace-language block declares; lines are counted from the block's first
     content line."""
     lines = LineIndex(clean)
-    for match in _declarations(clean):
-        kind = match.group(1) or match.group(4)
-        name = match.group(2) or match.group(3)
+    for found in _declarations(clean):
+        kind, name = found.kind, found.name
         if kind == "object" and lang != "kt":
             continue
-        head = match.group(5)
-        span = _body(clean, match.end() - len(head))
+        head = clean[found.head:found.end]
+        span = _body(clean, found.head)
         if span is None:
             continue
-        between = clean[match.end():span[0] - 1]
+        between = clean[found.end:span[0] - 1]
         if "=" in head or ";" in between:
             continue  # "type X = ..." or a declaration without a body
-        declared = DeclaredType(name, kind, lines.line_of(match.start()))
+        declared = DeclaredType(name, kind, lines.line_of(found.start))
         # What the type extends adds members the rule may not know.
         # Each pattern below needs its literal ("extends", a "("): a head without it is
         # not searched, and the pattern not compiled.
@@ -272,7 +312,7 @@ def _brace_types(lang: str, clean: str) -> Iterator[DeclaredType]:
         declared.members.update(_names_before(members, "(:{" if lang == "cs" else "(:"))
         if lang == "kt":
             declared.members.update(m.group(1) for m in _KT_PROP_RE.finditer(members))
-            header_params = clean[match.end() - len(head):span[0]]
+            header_params = clean[found.head:span[0]]
             declared.members.update(m.group(1) for m in _KT_PROP_RE.finditer(header_params))
         if lang == "ts" and kind == "class":
             # Constructor parameter properties are members too.

@@ -20,7 +20,14 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
 
-from smartspec.lazyre import FOLDS_TO_ASCII, is_word_char, lazy_re, search_words
+from smartspec.lazyre import (
+    FOLDS_TO_ASCII,
+    is_word_char,
+    lazy_re,
+    search_words,
+    skip_space,
+    space_before,
+)
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import Context, per_text
 from smartspec.rules.messages import rule_words
@@ -37,7 +44,12 @@ _DURATION = r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"(?![A-Za-z])"
 # One scanner for every duration the rule reads ("200ms", "1.5 s", "30 seconds"): the
 # percentiles, the retry schedules and the deadlines are found around its matches with
 # string tests, instead of each compiling a pattern of its own around the same duration.
-_DURATION_RE = lazy_re(_DURATION)
+# It finds a number and the ASCII letters after it, and a duration is one whose letters are a
+# unit: what ``_DURATION`` finds, since its unit may not be followed by a letter, at a tenth
+# of the cost to compile (``_durations``, ``_duration_at``).
+_NUMBER_WORD_RE = lazy_re(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)")
+_DURATION_UNITS = frozenset(unit for unit, seconds in _UNIT_SECONDS.items()
+                            if seconds < 86400)  # days are read in downtimes only
 # "P50: < 100ms", "p99 latency ≤ 1.2 s", "| P95 | 200 ms |": a percentile, then within 24
 # characters that are neither ASCII digits nor a line break, a duration
 # (``_percentile_figures``).
@@ -66,7 +78,7 @@ _POOL_NEEDLES = ("connection", "pool", "instances", "replicas", "pods", "pgbounc
                  "odyssey")
 _PERCENTILE_HEADER_RE = lazy_re(r"^[Pp](\d{2}(?:\.\d+)?)\b")
 # "99.95% uptime", "SLA: 99.9%", "| Availability | 99.95% (...) |"
-_AVAILABILITY_RE = lazy_re(r"(?<![\d.])(9\d(?:\.\d+)?)\s*%")
+# (read back from each "%" by ``_availability_figure``, as ``(?<![\d.])(9\d(?:\.\d+)?)\s*%``)
 _AVAILABILITY_WORDS_RE = lazy_re(r"(?i)uptime|availability|\bsla\b|\bslo\b|ความพร้อมใช้งาน")
 # Each word pattern below as its words, loose and whole (``lazyre.search_words``): the
 # pattern is then compiled only for a line with a letter that folds to ASCII.
@@ -76,10 +88,16 @@ _DEADLINE_CONTEXT_WORDS = ("timeout", "time out", "times out", "deadline", "budg
                            "complete", "compensat", "give up", "abandon", "expire")
 _MULTIPLEXER_WORDS = ("pgbouncer", "pgpool", "rds proxy", "odyssey", "connection proxy",
                       "pooler")
-# "4.38 hours/year", "21.6 minutes per 30-day month", "52.6 min a year"
-_DOWNTIME_RE = lazy_re(
-    r"(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)\s*"
-    r"(?:/|per|a|each|every)\s*(?:(30|31|28)-day\s+)?(year|yr|month|mo|week|day)\b")
+# "4.38 hours/year", "21.6 minutes per 30-day month", "52.6 min a year": read with str
+# operations (``_downtimes``) as this pattern reads them, each word group in the order the
+# pattern tries its words (a unit's longer spelling first):
+#   (\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)\s*
+#   (?:/|per|a|each|every)\s*(?:(30|31|28)-day\s+)?(year|yr|month|mo|week|day)\b
+_DOWNTIME_UNITS = ("seconds", "second", "secs", "sec", "s", "minutes", "minute", "mins", "min",
+                   "m", "hours", "hour", "hrs", "hr", "h", "days", "day", "d")
+_PER_WORDS = ("/", "per", "a", "each", "every")
+_MONTH_DAYS = ("30", "31", "28")
+_PERIODS = ("year", "yr", "month", "mo", "week", "day")
 # A retry delay list: "backoff 1s, 5s, 30s", "(1s, 5s, 30s)", "1s -> 5s -> 30s": durations
 # with one of these between each two (spaces around it allowed), ``_schedules``.
 _SCHEDULE_SEPARATORS = frozenset({",", "→", "->", "then", "and"})
@@ -120,6 +138,18 @@ _ASCII_FOLDS = str.maketrans({"\u017f": "s", "\u212a": "k", "\u0130": "i", "\u01
 
 def _seconds(value: str, unit: str) -> float:
     return float(value) * _UNIT_SECONDS[unit.translate(_ASCII_FOLDS).lower()]
+
+
+def _durations(text: str) -> Iterator[re.Match[str]]:
+    """Each duration in ``text``, in order: a number, then a unit (groups 1 and 2)."""
+    return (match for match in _NUMBER_WORD_RE.finditer(text)
+            if match.group(2) in _DURATION_UNITS)
+
+
+def _duration_at(text: str, at: int) -> re.Match[str] | None:
+    """The duration that starts at ``at``, if one does."""
+    match = _NUMBER_WORD_RE.match(text, at)
+    return match if match is not None and match.group(2) in _DURATION_UNITS else None
 
 
 def _show(seconds: float) -> str:
@@ -244,7 +274,7 @@ def _percentile_figures(line: str) -> list[tuple[str, str, str]]:
             continue
         for at in range(end, min(end + _PERCENTILE_GAP + 1, len(line))):
             char = line[at]
-            duration = _DURATION_RE.match(line, at) if char.isdecimal() else None
+            duration = _duration_at(line, at) if char.isdecimal() else None
             if duration is not None:
                 found.append((line[start + 1:end], duration.group(1), duration.group(2)))
                 resume = duration.end()
@@ -279,7 +309,7 @@ def _percentiles(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
                 row = []
                 for number, percentile in columns.items():
                     if number < len(cells):
-                        value = _DURATION_RE.search(cells[number])
+                        value = next(_durations(cells[number]), None)
                         if value:
                             row.append((percentile, _seconds(value.group(1), value.group(2)),
                                         index))
@@ -328,13 +358,29 @@ def _availability_on(line: str) -> tuple[str, int] | None:
     the line speaks of availability."""
     if "%" not in line or not search_words(_AVAILABILITY_WORDS_RE, line, *_AVAILABILITY_WORDS):
         return None
-    figure = _AVAILABILITY_RE.search(line)
-    return None if figure is None else (figure.group(1), figure.end())
+    return _availability_figure(line)
 
 
 @per_text
 def _has_availability_figure(line: str) -> bool:
-    return _AVAILABILITY_RE.search(line) is not None
+    return _availability_figure(line) is not None
+
+
+def _availability_figure(line: str) -> tuple[str, int] | None:
+    """The first availability figure on a line ("99.95 %": "9", a digit and an optional
+    fraction, not inside a longer number) and the offset after its "%"."""
+    at = line.find("%")
+    while at >= 0:
+        end = space_before(line, at)
+        start = end
+        while start and (line[start - 1].isdecimal() or line[start - 1] == "."):
+            start -= 1
+        whole, dot, fraction = line[start:end].partition(".")
+        if (len(whole) == 2 and whole[0] == "9" and whole[1].isdecimal()
+                and (not dot or fraction.isdecimal())):
+            return line[start:end], at + 1
+        at = line.find("%", at + 1)
+    return None
 
 
 def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
@@ -356,12 +402,64 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
         for where, text in candidates:
             if "downtime" not in text.lower() and "downtime" not in line.lower():
                 continue
-            for match in _DOWNTIME_RE.finditer(text):
-                seconds = _seconds(match.group(1), match.group(2))
-                if not _downtime_agrees(availability, seconds, match.group(4), match.group(3)):
+            for written, value, unit, days, period in _downtimes(text):
+                seconds = _seconds(value, unit)
+                if not _downtime_agrees(availability, seconds, period, days):
                     yield Hit(where, "availability-downtime", {
-                        "availability": f"{figure}%",
-                        "downtime": match.group(0).strip()})
+                        "availability": f"{figure}%", "downtime": written.strip()})
+
+
+def _decimals_end(text: str, at: int) -> int:
+    while at < len(text) and text[at].isdecimal():
+        at += 1
+    return at
+
+
+def _downtimes(text: str) -> list[tuple[str, str, str, str | None, str]]:
+    """(text, value, unit, days of the month or None, period) of each downtime stated in
+    ``text``, read from each run of digits."""
+    found = []
+    at = 0
+    while at < len(text):
+        if not text[at].isdecimal() or (at and text[at - 1].isdecimal()):
+            at += 1
+            continue
+        end = _decimals_end(text, at)
+        if text.startswith(".", end) and (fraction := _decimals_end(text, end + 1)) > end + 1:
+            end = fraction
+        rest = _downtime_rest(text, end)
+        if rest is None:
+            at += 1
+            continue
+        unit, days, period, stop = rest
+        found.append((text[at:stop], text[at:end], unit, days, period))
+        at = stop
+    return found
+
+
+def _downtime_rest(text: str, at: int) -> tuple[str, str | None, str, int] | None:
+    """(unit, days, period, end) of what follows a downtime's number at ``at``, trying the
+    words in the pattern's order: the first reading that fits is the pattern's."""
+    at = skip_space(text, at)
+    for unit in _DOWNTIME_UNITS:
+        if not text.startswith(unit, at):
+            continue
+        per_at = skip_space(text, at + len(unit))
+        for per in _PER_WORDS:
+            if not text.startswith(per, per_at):
+                continue
+            after = skip_space(text, per_at + len(per))
+            lengths: list[tuple[str | None, int]] = [
+                (days, skip_space(text, after + 6)) for days in _MONTH_DAYS
+                if text.startswith(days + "-day", after)
+                and skip_space(text, after + 6) > after + 6]
+            for days, period_at in (*lengths, (None, after)):
+                for period in _PERIODS:
+                    stop = period_at + len(period)
+                    if text.startswith(period, period_at) and not (
+                            stop < len(text) and is_word_char(text[stop])):
+                        return unit, days, period, stop
+    return None
 
 
 _RETRY_WORDS = ("retr", "backoff", "back-off", "ลองใหม่")
@@ -379,7 +477,7 @@ def _delay_lists(line: str) -> list[tuple[str, float]]:
     on a line ("1s, 5s, 30s" -> 36 s)."""
     lists: list[tuple[str, float]] = []
     run: list[re.Match[str]] = []
-    for duration in _DURATION_RE.finditer(line):
+    for duration in _durations(line):
         if run and not _is_separator(line[run[-1].end():duration.start()]):
             if len(run) > 1:
                 lists.append(_delay_list(line, run))
@@ -444,7 +542,7 @@ def _duration_after(lowered: str, at: int, words: tuple[str, ...]) -> re.Match[s
         at += 1
         while at < len(lowered) and lowered[at].isspace():
             at += 1
-    return _DURATION_RE.match(lowered, at)
+    return _duration_at(lowered, at)
 
 
 def _retry_deadlines(ctx: Context) -> Iterator[Hit]:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import has_ascii_folds, is_word_char, lazy_re, skip_space
 from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
 from smartspec.tuples import NamedTuple
 
@@ -25,14 +25,24 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+# What a ``CREATE TABLE`` reads as, in any case: its table's name (schema-qualified and
+# quoted as written), then the "(" of its columns or PARTITION OF. ``_create_table`` reads it
+# with str operations; the pattern is asked only of a text with a letter IGNORECASE takes
+# for an ASCII one.
 _CREATE_TABLE_RE = lazy_re(
     r"(?i)CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
     r"(?:IF\s+NOT\s+EXISTS\s+)?((?:[\w\"`\[\]]+\.)?[\w\"`\[\]]+)\s*(\(|PARTITION\s+OF\b)")
+# The words between CREATE and TABLE, at most one of each group, in this order.
+_CREATE_SCOPES = ("global", "local")
+_CREATE_KINDS = ("temp", "temporary", "unlogged")
 _CREATE_ENUM_RE = lazy_re(
     r"(?i)\bCREATE\s+TYPE\s+((?:\w+\.)?\w+)\s+AS\s+ENUM\s*\(([^)]*)\)")
 _ALTER_ADD_RE = lazy_re(
     r"(?i)ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?((?:\w+\.)?[\w\"]+)\s+ADD\s+"
     r"(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?([\w\"]+)\s+([\w ]+)")
+# "CHECK (status IN ('A', 'B'))", in any case: the column and the list. Read with str
+# operations (``_checks_in``); the pattern is asked only of a text with a letter IGNORECASE
+# takes for an ASCII one.
 _CHECK_IN_RE = lazy_re(r"(?is)\bCHECK\s*\(\s*\(?\s*([\w\"]+)\s*\)?\s+IN\s*\(([^()]*)\)")
 _STRING_RE = lazy_re(r"'((?:[^']|'')*)'")
 _CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "foreign",
@@ -41,9 +51,14 @@ _CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "fore
 FLOAT_SQL_TYPES = frozenset({"float", "float4", "float8", "real", "double", "binary_float",
                              "binary_double"})
 
-_ER_RELATION_RE = lazy_re(
-    r"^\s*\"?([\w.-]+)\"?\s+[|}{o]{1,2}(?:--|\.\.)[|}{o]{1,2}\s+\"?([\w.-]+)\"?")
-_ER_ENTITY_RE = lazy_re(r"^\s*\"?([\w.-]+)\"?\s*(?:\[[^\]]*\])?\s*\{\s*$")
+# A Mermaid erDiagram line is read with str operations, as two patterns would read it:
+#   an entity with attributes:  CUSTOMER {  /  "order-item" ["Order item"] {
+#       ``^\s*"?([\w.-]+)"?\s*(?:\[[^\]]*\])?\s*\{\s*$``
+#   a relation:                 CUSTOMER ||--o{ ORDER : places  /  A }o..|| "b.c"
+#       ``^\s*"?([\w.-]+)"?\s+[|}{o]{1,2}(?:--|\.\.)[|}{o]{1,2}\s+"?([\w.-]+)"?``
+# (both cost more to compile than every diagram of a spec costs to read).
+_CARDINALITY_CHARS = frozenset("|}{o")
+_NAME_PUNCTUATION = str.maketrans("", "", "_.-")
 
 
 class Column(NamedTuple):
@@ -148,6 +163,132 @@ def _matches_at(pattern: re.Pattern[str], text: str, lowered: str,
         at = lowered.find(word, at + 1)
 
 
+def _create_tables(text: str, lowered: str) -> Iterator[tuple[int, str, int]]:
+    """(offset, table name as written, offset of the "(" that opens its columns or -1 for
+    PARTITION OF) of each ``CREATE TABLE`` in ``text``; ``lowered`` is ``text`` lower-cased."""
+    if has_ascii_folds(text):
+        for match in _matches_at(_CREATE_TABLE_RE, text, lowered, "create"):
+            yield (match.start(), match.group(1),
+                   match.end() - 1 if match.group(2) == "(" else -1)
+        return
+    at = lowered.find("create")
+    while at >= 0:
+        # Most "create"s of a block are columns (created_at): only one followed by
+        # whitespace is read further.
+        if lowered[at + 6:at + 7].isspace():
+            found = _create_table(text, lowered, at)
+            if found is not None:
+                yield (at, *found)
+        at = lowered.find("create", at + 1)
+
+
+def _is_sql_name_char(char: str) -> bool:
+    """A character of a table name as ``CREATE TABLE`` writes it: ``[\\w"`\\[\\]]``."""
+    return char.isalnum() or char in '_"`[]'
+
+
+def _create_table(text: str, lowered: str, at: int) -> tuple[str, int] | None:
+    """The table name and "(" offset (-1 for PARTITION OF) of a ``CREATE TABLE`` at ``at``,
+    read as ``_CREATE_TABLE_RE`` reads it: CREATE, an optional GLOBAL or LOCAL, an optional
+    TEMP, TEMPORARY or UNLOGGED, TABLE, an optional IF NOT EXISTS (each word followed by
+    whitespace), a name with an optional schema, then "(" or PARTITION OF."""
+    # The words before the name, split at whitespace (each is followed by some, since a
+    # part follows it); the last part is the rest of the text.
+    words = lowered[at:].split(None, 7)
+    count = 1
+    for optional in (_CREATE_SCOPES, _CREATE_KINDS):
+        if count + 1 < len(words) and words[count] in optional:
+            count += 1
+    if count + 1 >= len(words) or words[count] != "table":
+        return None
+    count += 1
+    if count + 3 < len(words) and words[count:count + 3] == ["if", "not", "exists"]:
+        count += 3
+    start = len(lowered) - len(lowered[at:].split(None, count)[count])
+    # The name: a run of name characters, or two joined by "." (a schema and a table).
+    end = _sql_name_end(text, start)
+    if end == start:
+        return None
+    last = start
+    if text.startswith(".", end):
+        last = end + 1
+        end = _sql_name_end(text, last)
+        if end == last:
+            return None
+    rest = skip_space(lowered, end)
+    if lowered.startswith("(", rest):
+        return text[start:end], rest
+    if _is_partition_of(text, lowered, rest):
+        return text[start:end], -1
+    # "orderspartition of": the name's last run may end in the word PARTITION itself.
+    if (end - last > len("partition") and lowered.startswith("partition", end - 9)
+            and _is_partition_of(text, lowered, end - 9)):
+        return text[start:end - 9], -1
+    return None
+
+
+def _sql_name_end(text: str, at: int) -> int:
+    while at < len(text) and _is_sql_name_char(text[at]):
+        at += 1
+    return at
+
+
+def _is_partition_of(text: str, lowered: str, at: int) -> bool:
+    """Whether "PARTITION", whitespace and the word "OF" start at ``at``."""
+    if not lowered.startswith("partition", at):
+        return False
+    of = skip_space(lowered, at + 9)
+    return (of > at + 9 and lowered.startswith("of", of)
+            and not (of + 2 < len(text) and is_word_char(text[of + 2])))
+
+
+def _checks_in(text: str) -> list[tuple[str, str]]:
+    """(column, the list's text) of each ``CHECK (column IN (...))`` in ``text``: CHECK
+    (starting a word), "(", an optional second "(", the column, an optional ")", IN and the
+    parenthesised list, whitespace allowed between them (and needed before IN)."""
+    if has_ascii_folds(text):
+        return [(m.group(1), m.group(2)) for m in _CHECK_IN_RE.finditer(text)]
+    lowered = text.lower()
+    # No CHECK can start inside another: a list holds no "(".
+    found = []
+    at = lowered.find("check")
+    while at >= 0:
+        if not (at and is_word_char(text[at - 1])):
+            check = _check_in_at(text, lowered, at + 5)
+            if check is not None:
+                found.append(check)
+        at = lowered.find("check", at + 1)
+    return found
+
+
+def _check_in_at(text: str, lowered: str, at: int) -> tuple[str, str] | None:
+    """(column, list) of the ``CHECK`` whose word ends at ``at``, or None."""
+    at = skip_space(lowered, at)
+    if not lowered.startswith("(", at):
+        return None
+    at = skip_space(lowered, at + 1)
+    if lowered.startswith("(", at):
+        at = skip_space(lowered, at + 1)
+    end = at
+    while end < len(text) and (is_word_char(text[end]) or text[end] == '"'):
+        end += 1
+    if end == at:
+        return None
+    word = skip_space(lowered, end)
+    if lowered.startswith(")", word):
+        after = skip_space(lowered, word + 1)
+        word = after if after > word + 1 else -1
+    elif word == end:
+        word = -1
+    if word < 0 or not lowered.startswith("in", word):
+        return None
+    opened = skip_space(lowered, word + 2)
+    closing, nested = lowered.find(")", opened + 1), lowered.find("(", opened + 1)
+    if not lowered.startswith("(", opened) or closing < 0 or 0 <= nested < closing:
+        return None
+    return text[at:end], text[opened + 1:closing]
+
+
 def _may_add_column(lowered: str) -> bool:
     """Whether ``lowered`` (a block lower-cased) holds "add" between whitespace, as every
     ``ALTER TABLE ... ADD`` the pattern reads does: a block whose ALTERs attach partitions or
@@ -192,25 +333,24 @@ def _tables_of(text: str) -> _BlockTables:
                    frozenset(v.replace("''", "'") for v in _STRING_RE.findall(m.group(2))))
                   for m in (_CREATE_ENUM_RE.finditer(text) if "as enum" in lowered else ()))
     creates: list[_Create] = []
-    for match in _matches_at(_CREATE_TABLE_RE, text, lowered, "create"):
-        name = unquote(match.group(1).split(".")[-1])
-        line = lines.line_of(match.start())
-        if match.group(2) != "(":  # PARTITION OF: storage of its parent, no columns here
+    for start, written, opened in _create_tables(text, lowered):
+        name = unquote(written.split(".")[-1])
+        line = lines.line_of(start)
+        if opened < 0:  # PARTITION OF: storage of its parent, no columns here
             creates.append(_Create(name, line, True, (), ()))
             continue
         columns: list[Column] = []
         allowed: list[tuple[str, frozenset[str]]] = []
-        opened = match.end() - 1
         body = text[opened + 1:_closing(text, opened)]
         for offset, item in _split_top(body):
             words = item.split()
             if not words:
                 continue
             at = lines.line_of(opened + 1 + offset + (len(item) - len(item.lstrip())))
-            for check in (_CHECK_IN_RE.finditer(item) if "CHECK" in item or "check" in item
-                          else ()):
-                allowed.append((unquote(check.group(1)), frozenset(
-                    v.replace("''", "'") for v in _STRING_RE.findall(check.group(2)))))
+            for column, listed in (_checks_in(item) if "CHECK" in item or "check" in item
+                                   else ()):
+                allowed.append((unquote(column), frozenset(
+                    v.replace("''", "'") for v in _STRING_RE.findall(listed))))
             if words[0].lower() in _CONSTRAINT_WORDS:
                 continue
             kind = words[1].lower().split("(")[0] if len(words) > 1 else ""
@@ -290,15 +430,65 @@ def _er_entities_of(text: str) -> tuple[tuple[str, int], ...]:
             if line.strip() == "}":
                 depth = 0
             continue
-        entity = _ER_ENTITY_RE.match(line)
-        if entity:
-            found.append((entity.group(1), number))
+        entity = _er_entity(line)
+        if entity is not None:
+            found.append((entity, number))
             depth = 1
             continue
-        relation = _ER_RELATION_RE.match(line)
-        if relation:
-            found += [(relation.group(1), number), (relation.group(2), number)]
+        relation = _er_relation(line)
+        if relation is not None:
+            found += [(relation[0], number), (relation[1], number)]
     return tuple(found)
+
+
+def _er_name(token: str) -> str | None:
+    """The entity a whole token names: name characters (``[\\w.-]``), in optional double
+    quotes (either may be left off)."""
+    name = token[1:] if token.startswith('"') else token
+    name = name[:-1] if name.endswith('"') else name
+    bare = name.translate(_NAME_PUNCTUATION)
+    return name if name and (not bare or bare.isalnum()) else None
+
+
+def _er_entity(line: str) -> str | None:
+    """The entity an erDiagram line opens an attribute block of ("CUSTOMER {", with an
+    optional alias label in brackets before the brace), or None."""
+    stripped = line.strip()
+    if not stripped.endswith("{"):
+        return None
+    head = stripped[:-1].rstrip()
+    label = head.find("[")
+    if label >= 0:
+        if not head.endswith("]") or "]" in head[label + 1:-1]:
+            return None
+        head = head[:label].rstrip()
+    return _er_name(head)
+
+
+def _is_cardinality(mark: str) -> bool:
+    """Whether ``mark`` is a relation's cardinality ("||--o{", "}o..|{"): one or two of
+    ``|}{o`` on each side of "--" or "..". Those characters hold neither "-" nor ".", so a
+    mark splits one way only."""
+    for link in ("--", ".."):
+        left, found, right = mark.partition(link)
+        if found:
+            return (0 < len(left) <= 2 and 0 < len(right) <= 2
+                    and all(char in _CARDINALITY_CHARS for char in left + right))
+    return False
+
+
+def _er_relation(line: str) -> tuple[str, str] | None:
+    """The two entities an erDiagram relation line names ("A ||--o{ B : label"), or None:
+    the first a whole word, then the cardinality, then the name that starts the third."""
+    words = line.split(None, 2)
+    if len(words) < 3 or not _is_cardinality(words[1]):
+        return None
+    first = _er_name(words[0])
+    third = words[2][1:] if words[2].startswith('"') else words[2]
+    end = 0
+    while end < len(third) and (third[end].isalnum() or third[end] in "_.-"):
+        end += 1
+    return None if first is None or not end else (first, third[:end])
 
 
 def _json_body(block: CodeBlock) -> tuple[str, int] | None:

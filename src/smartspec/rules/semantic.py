@@ -15,9 +15,16 @@ from functools import lru_cache
 from urllib.parse import unquote as url_unquote
 
 from smartspec.document import Heading
-from smartspec.lazyre import lazy_re, search_words
+from smartspec.lazyre import (
+    has_ascii_folds,
+    is_word_char,
+    lazy_re,
+    search_words,
+    skip_space,
+    space_before,
+)
 from smartspec.rules.base import RULES, Hit
-from smartspec.rules.code import code_facts, family, is_universal, name_before
+from smartspec.rules.code import code_facts, family, is_universal, name_before, name_end
 from smartspec.rules.code import top_level as _top_level_text
 from smartspec.rules.context import (
     ARCHITECTURE,
@@ -101,10 +108,10 @@ _FLOAT_FIELD_WORDS: dict[str, tuple[str, ...]] = {
 # For the colon forms the type is found first and the name read right before it.
 _COLON_FAMILIES = frozenset({"ts", "py", "kt"})
 # A status-like literal assigned or compared in code: status: 'X', status === 'X',
-# Status = "X", updateStatus(id, 'X'), setStatus("X").
-_STATUS_CALL_RE = lazy_re(
-    r"(?:\b(\w+)\s*\.\s*)?\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['\"])"
-    r"([A-Za-z][\w-]*)\3\s*\)")
+# Status = "X", updateStatus(id, 'X'), setStatus("X"). The calls are read from each
+# "Status(" with str operations (``_status_call``), as this pattern reads them:
+#   (?:\b(\w+)\s*\.\s*)?\b(?:update|set|mark)([A-Z]\w*)?Status\s*\([^()]*?(['"])([A-Za-z][\w-]*)\3\s*\)
+_STATUS_VERBS = ("update", "set", "mark")
 
 
 @lru_cache(maxsize=256)
@@ -120,23 +127,38 @@ def _literal_names(columns: frozenset[str]) -> tuple[str, ...]:
 
 # A literal assigned to or compared with a name: "status: 'X'", "status === 'X'",
 # "SagaType = \"X\"". The operator leads the pattern (the engine skips to it); the name is
-# read right before it.
-_LITERAL_AFTER_OPERATOR_RE = lazy_re(r"(?::|===?|!==?|=)\s*(['\"])([A-Za-z][\w-]*)\1")
+# read right before it. What ``(?::|===?|!==?|=)\s*(['"])([A-Za-z][\w-]*)\1`` finds, found
+# from the operator's last character and a quote on each side (a third cheaper to compile;
+# ``_operator_literals`` keeps the literals quoted alike and finds where the operator starts).
+_LITERAL_AFTER_OPERATOR_RE = lazy_re(r"[:=]\s*(['\"])([A-Za-z][\w-]*)['\"]")
+_OPERATORS = ("===", "!==", "==", "!=")
 
 
 def _code_literals(text: str, names: tuple[str, ...]) -> Iterator[tuple[str, str, int]]:
     """(column name as written, literal, offset) for each literal assigned to or compared
     with one of ``names`` in ``text``."""
     wanted = set(names)
-    for match in _LITERAL_AFTER_OPERATOR_RE.finditer(text):
-        end = match.start()
+    for end, value in _operator_literals(text):
         while end and text[end - 1] in " \t":
             end -= 1
         if text[end - 2:end] == "?.":
             end -= 2
         before = name_before(text, end)
         if before is not None and before[0] in wanted:
-            yield before[0], match.group(2), before[1]
+            yield before[0], value, before[1]
+
+
+def _operator_literals(text: str) -> Iterator[tuple[int, str]]:
+    """(where the operator starts, literal) of each quoted literal after ":", "=", "==",
+    "===", "!=" or "!==" and optional whitespace."""
+    for match in _LITERAL_AFTER_OPERATOR_RE.finditer(text):
+        if text[match.end() - 1] != match.group(1):
+            continue  # quoted unlike: no literal (and none can start inside it)
+        last = match.start()
+        # The longest operator that ends here: a pattern reading from the left starts there.
+        start = next((last - len(operator) + 1 for operator in _OPERATORS
+                      if text.endswith(operator, 0, last + 1)), last)
+        yield start, match.group(2)
 
 
 @lru_cache(maxsize=8192)
@@ -277,9 +299,6 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
             yield Hit(obj.keys[raw], "example-unknown-field", {"field": raw, "table": best})
 
 
-_OBJECT_KEY_RE = lazy_re(r"(?:^|[{,])\s*([A-Za-z_]\w*)\s*[:=]")
-
-
 def _enclosing_keys(text: str, at: int) -> set[str]:
     """The keys (snake case) of the object literal around offset ``at`` in code, or an
     empty set when ``at`` is not inside braces nearby."""
@@ -315,7 +334,20 @@ def _enclosing_keys(text: str, at: int) -> set[str]:
             end = brace
             break
     flat = _top_level_text(text[start + 1:end])
-    return {snake(k) for k in _OBJECT_KEY_RE.findall(flat.replace("\n", ","))}
+    return {snake(key) for key in _object_keys(flat.replace("\n", ","))}
+
+
+def _object_keys(flat: str) -> list[str]:
+    """The names an object literal's top level (``flat``) gives values, "key: 1" or
+    "key = 1", each at the start or after "{" or ",": what the pattern
+    ``(?:^|[{,])\\s*([A-Za-z_]\\w*)\\s*[:=]`` finds, read piece by piece."""
+    keys = []
+    for piece in flat.replace("{", ",").split(","):
+        start = skip_space(piece, 0)
+        end = name_end(piece, start)
+        if end > start and piece[skip_space(piece, end):][:1] in (":", "="):
+            keys.append(piece[start:end])
+    return keys
 
 
 def _status_values(ctx: Context) -> Iterator[Hit]:
@@ -428,11 +460,62 @@ def _named_literals(text: str, names: tuple[str, ...]) -> tuple[
 def _status_calls(text: str) -> tuple[tuple[str, str, str, int], ...]:
     """(receiver, status column prefix, value, line counted from the block's first line) of
     each ``updateStatus(id, 'X')``-like call in a block."""
-    if "Status" not in text:  # every call the pattern finds spells it so
+    if "Status" not in text:  # every call spells it so
         return ()
     lines = LineIndex(text)
-    return tuple((m.group(1) or "", m.group(2) or "", m.group(4), lines.line_of(m.start()))
-                 for m in _STATUS_CALL_RE.finditer(text))
+    found = []
+    at = text.find("Status")
+    while at >= 0:
+        call = _status_call(text, at)
+        if call is not None:
+            start, receiver, prefix, value = call
+            found.append((receiver, prefix, value, lines.line_of(start)))
+        at = text.find("Status", at + 1)
+    return tuple(found)
+
+
+def _word_start(text: str, end: int) -> int:
+    """Where the run of word characters (``\\w``) that ends at ``end`` starts."""
+    while end and is_word_char(text[end - 1]):
+        end -= 1
+    return end
+
+
+def _status_call(text: str, at: int) -> tuple[int, str, str, str] | None:
+    """(offset, receiver, prefix, value) of the call ``receiver.updatePrefixStatus(..., 'X')``
+    whose "Status" is at ``at``: a name of one word starting with update, set or mark (then
+    nothing or a capital), the status literal the last argument, the receiver optional."""
+    opened = skip_space(text, at + 6)
+    if not text.startswith("(", opened):
+        return None
+    start = _word_start(text, at)
+    name = text[start:at]
+    verb = next((verb for verb in _STATUS_VERBS if name.startswith(verb)), None)
+    prefix = name[len(verb):] if verb is not None else ""
+    if verb is None or (prefix and not "A" <= prefix[0] <= "Z"):
+        return None
+    # The arguments up to the first parenthesis, which must close the call; the literal
+    # ends them (only whitespace after it).
+    closing, nested = text.find(")", opened + 1), text.find("(", opened + 1)
+    if closing < 0 or 0 <= nested < closing:
+        return None
+    arguments = text[opened + 1:closing].rstrip()
+    quote = arguments[-1:]
+    if quote not in ("'", '"'):
+        return None
+    opening = arguments.rfind(quote, 0, len(arguments) - 1)
+    value = arguments[opening + 1:-1]
+    # The value: an ASCII letter, then word characters and dashes.
+    if (opening < 0 or not (value[:1].isascii() and value[:1].isalpha())
+            or not value.replace("-", "_").replace("_", "a").isalnum()):
+        return None
+    dot = space_before(text, start)
+    if dot and text[dot - 1] == ".":
+        end = space_before(text, dot - 1)
+        receiver = _word_start(text, end)
+        if receiver < end:
+            return receiver, text[receiver:end], prefix, value
+    return start, "", prefix, value
 
 
 # --- SS203 cross-references --------------------------------------------------------------
@@ -442,11 +525,16 @@ def _status_calls(text: str) -> tuple[tuple[str, str, str, int], ...]:
 #   (section Data Model & Schema) / see section Data Model & Schema for ...
 #   [text](#anchor)
 # A numbered reference followed by "of"/"in" names another document ("section 3 of RFC").
+# The section references are read around each "section" of a line with str operations
+# (``_section_numbers``, ``_section_titles``), as these three patterns read them; compiling
+# them cost more than reading every line of a spec. The first, case-insensitive, is asked
+# only of a line with a letter IGNORECASE takes for an ASCII one.
 _SECTION_NUMBER_RE = lazy_re(
     r"(?i)(?:\bsee\s+(?:also\s+)?(?:the\s+)?|\(\s*(?:see\s+)?)section\s+(\d+(?:\.\d+)*)"
     r"(?!\.?\d)(?!\s+(?:of|in|from)\b)")
-_SECTION_TITLE_PAREN_RE = lazy_re(r"\(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n]*?)\s*\)")
-_SECTION_TITLE_SEE_RE = lazy_re(r"\b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)")
+#   \(\s*(?:see\s+)?[Ss]ection\s+([A-Z][^()\n]*?)\s*\)                 (see Section Title)
+#   \b[Ss]ee\s+(?:also\s+)?(?:the\s+)?section\s+([A-Z][^.;:,()\n]*)   see also the section Title
+_TITLE_STOPS = frozenset(".;:,()\n")
 # What a line holding a reference contains, found with a plain search first.
 _XREF_NEEDLES = ("section ", "Section ", "](#", "](<#", "]: #", "]: <#")
 _XREF_VIA = ("ection ", "](", "]: ")  # each needle holds one: three passes, not six
@@ -581,12 +669,8 @@ def _references(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]
     titles: list[tuple[str, bool]] = []
     targets: list[str] = []
     if "ection" in line:
-        numbers = [m.group(1) for m in _SECTION_NUMBER_RE.finditer(line)]
-        # The parenthesised form needs a "(", the "see section" form the word in lower case.
-        if "(" in line:
-            titles += [(m.group(1), True) for m in _SECTION_TITLE_PAREN_RE.finditer(line)]
-        if "section" in line and "ee" in line:  # "see section" / "See also the section"
-            titles += [(m.group(1), False) for m in _SECTION_TITLE_SEE_RE.finditer(line)]
+        numbers = _section_numbers(line)
+        titles = _section_titles(line)
     if "](#" in line.replace("](<#", "](#") or (line.lstrip().startswith("[") and "]:" in line):
         targets = [m.group(1) for m in _ANCHOR_LINK_RE.finditer(line)]
         definition = _ANCHOR_DEF_RE.match(line)
@@ -595,11 +679,130 @@ def _references(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]
     return tuple(numbers), tuple(titles), tuple(t for t in targets if t)
 
 
+def _word_before(text: str, at: int, word: str) -> int:
+    """The offset of ``word`` when it ends right before whitespace that ends at ``at``;
+    -1 when it does not."""
+    end = space_before(text, at)
+    return end - len(word) if end < at and text.endswith(word, 0, end) else -1
+
+
+def _after_see(text: str, at: int, sees: tuple[str, ...]) -> bool:
+    """Whether "see", "see also", "see the" or "see also the" ends right before ``at``:
+    each word followed by whitespace, "see" spelled as one of ``sees`` and starting a word."""
+    for word in ("the", "also"):
+        found = _word_before(text, at, word)
+        if found >= 0:
+            at = found
+    for see in sees:
+        found = _word_before(text, at, see)
+        if found >= 0 and not (found and is_word_char(text[found - 1])):
+            return True
+    return False
+
+
+def _after_paren(text: str, at: int) -> bool:
+    """Whether "(", optional whitespace and optionally "see" and whitespace end right
+    before ``at``."""
+    found = _word_before(text, at, "see")
+    start = space_before(text, found if found >= 0 else at)
+    return start > 0 and text[start - 1] == "("
+
+
+def _decimals_end(text: str, at: int) -> int:
+    while at < len(text) and text[at].isdecimal():
+        at += 1
+    return at
+
+
+def _number_after(lowered: str, at: int) -> str | None:
+    """The section number after the whitespace at ``at`` ("5", "5.2.1"), unless a word
+    "of", "in" or "from" follows it (a section of another document)."""
+    start = skip_space(lowered, at)
+    end = _decimals_end(lowered, start)
+    if start == at or end == start:
+        return None
+    while lowered.startswith(".", end) and (after := _decimals_end(lowered, end + 1)) > end + 1:
+        end = after
+    word = skip_space(lowered, end)
+    if word > end:
+        for other in ("of", "in", "from"):
+            close = word + len(other)
+            if lowered.startswith(other, word) and not (close < len(lowered)
+                                                        and is_word_char(lowered[close])):
+                return None
+    return lowered[start:end]
+
+
+def _section_numbers(line: str) -> list[str]:
+    """The numbers of the sections a line refers to, in any case: "see section 5.2", "See
+    also the section 5", "(section 5.2)", "(see section 5.2)"."""
+    if has_ascii_folds(line):
+        return [m.group(1) for m in _SECTION_NUMBER_RE.finditer(line)]
+    lowered = line.lower()
+    found = []
+    at = lowered.find("section")
+    while at >= 0:
+        number = _number_after(lowered, at + 7)
+        if number is not None and (_after_paren(lowered, at)
+                                   or _after_see(lowered, at, ("see",))):
+            found.append(number)
+        at = lowered.find("section", at + 1)
+    return found
+
+
+def _section_titles(line: str) -> list[tuple[str, bool]]:
+    """The titles of the sections a line refers to, each with whether a heading must have
+    it exactly: "(see Section Data Model)" (exact, up to the ")"), then "see section Data
+    Model for ..." (the title may run on, up to punctuation)."""
+    titles: list[tuple[str, bool]] = []
+    if "(" in line:
+        at = line.find("ection", 1)
+        while at >= 0:
+            start = skip_space(line, at + 6)
+            if (line[at - 1] in "Ss" and start > at + 6 and "A" <= line[start:start + 1] <= "Z"
+                    and _after_paren(line, at - 1)):
+                title = _paren_title(line, start)
+                if title is not None:
+                    titles.append((title, True))
+            at = line.find("ection", at + 1)
+    if "section" in line and "ee" in line:
+        resume = 0  # a title may hold another "see section": it is part of the first
+        at = line.find("section")
+        while at >= 0:
+            start = skip_space(line, at + 7)
+            if (at >= resume and start > at + 7 and "A" <= line[start:start + 1] <= "Z"
+                    and _after_see(line, at, ("see", "See"))):
+                end = start + 1
+                while end < len(line) and line[end] not in _TITLE_STOPS:
+                    end += 1
+                titles.append((line[start:end], False))
+                resume = end
+            at = line.find("section", at + 1)
+    return titles
+
+
+def _paren_title(line: str, start: int) -> str | None:
+    """The title from ``start`` to the ")" that closes the reference, trailing whitespace
+    left out; None when a "(" comes first, no ")" comes, or the title spans lines."""
+    closing, opening = line.find(")", start), line.find("(", start)
+    if closing < 0 or 0 <= opening < closing:
+        return None
+    title = line[start:closing].rstrip()
+    return None if "\n" in title else title
+
+
 # --- SS204 endpoints agree across sections -----------------------------------------------
 
-_MENTION_RE = lazy_re(
-    r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s\"'`]+))?"
-    r"(/[^\s\"'`|)?#,;]*)")
+# An endpoint a line names: a method (not after an ASCII letter), whitespace, an optional
+# scheme and host, and the path up to whitespace or what ends a path in prose. Read with
+# str operations (``_mention_at``), as this pattern reads it:
+#   (?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(?:([a-z][a-z0-9+.-]*://[^/\s"'`]+))?
+#   (/[^\s"'`|)?#,;]*)
+_MENTION_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
+_HOST_STOPS = frozenset("/\"'`")
+_PATH_STOPS = frozenset("\"'`|)?#,;")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Hosts of examples (the service itself); a call to any other host is another system's API.
 _METHOD_WORDS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
 _OWN_HOST_RE = lazy_re(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
@@ -630,12 +833,55 @@ def _mentions(line: str) -> tuple[tuple[str, str], ...]:
     """(method, path) of each endpoint a line names, calls to another system's host left
     out."""
     found = []
-    for match in _MENTION_RE.finditer(line.replace("`", " ").replace("*", " ")):
-        host = match.group(2)
+    text = line.replace("`", " ").replace("*", " ")
+    starts = sorted((at, method) for method in _MENTION_METHODS if method in text
+                    for at in _offsets(text, method))
+    resume = 0  # a method inside the path of the mention before it is part of that path
+    for at, method in starts:
+        if at < resume or text[at - 1:at] in _ASCII_LETTERS:
+            continue
+        mention = _mention_at(text, at + len(method))
+        if mention is None:
+            continue
+        host, path, resume = mention
         if host and not _OWN_HOST_RE.search(host):
             continue
-        found.append((match.group(1), match.group(3).rstrip(".:")))
+        found.append((method, path.rstrip(".:")))
     return tuple(found)
+
+
+def _offsets(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def _mention_at(text: str, at: int) -> tuple[str, str, int] | None:
+    """(host, path, end) of the endpoint after a method that ends at ``at``: whitespace,
+    then "/" or a lower-case scheme, "://" and a host followed by "/", then the path."""
+    start = skip_space(text, at)
+    if start == at:
+        return None
+    host, path = "", start
+    if not text.startswith("/", start):
+        if not "a" <= text[start:start + 1] <= "z":
+            return None
+        end = start + 1
+        while end < len(text) and text[end] in _SCHEME_CHARS:
+            end += 1
+        if not text.startswith("://", end):
+            return None
+        path = end + 3
+        while path < len(text) and not (text[path] in _HOST_STOPS or text[path].isspace()):
+            path += 1
+        if path == end + 3 or not text.startswith("/", path):
+            return None
+        host = text[start:path]
+    end = path + 1
+    while end < len(text) and not (text[end] in _PATH_STOPS or text[end].isspace()):
+        end += 1
+    return host, text[path:end], end
 
 
 def _is_defined(mention: tuple[str | None, ...], known: set[tuple[str | None, ...]]) -> bool:

@@ -12,15 +12,15 @@ from collections.abc import Iterator
 
 from smartspec import catalog, options
 from smartspec.document import Section, block_hash, legacy_block_hash
-from smartspec.lazyre import lazy_re
+from smartspec.lazyre import is_word_char, lazy_re
 from smartspec.markers import SETTINGS_SCHEMA, settings_json
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import CODE_SPAN_RE, Context
 from smartspec.rules.messages import rule_words
-from smartspec.specids import MENTION_RE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from typing import Any
 
 # Sections whose presence a level decides (--security/--di/--performance=none drops them);
@@ -46,7 +46,11 @@ _MARKER_RES = (lazy_re(r"T(?:ODO|BD)(?!\w)"), lazy_re(r"FIXME(?!\w)"),
                lazy_re(r"XXX(?!\w)"))
 # The literals each marker pattern starts with: a spec without them never compiles it.
 _MARKER_LITERALS = (("TODO", "TBD"), ("FIXME",), ("XXX",))
-_BRACKET_RE = lazy_re(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
+# A bracketed slot: "[Service name]", "[...]", not a link's text ("[a](b)", "[a][b]", "[a]:").
+# Found as any bracketed text on one line, then judged by its inside and what follows
+# (``_bracketed``): what ``\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])`` finds, at a
+# third of its cost to compile.
+_BRACKET_RE = lazy_re(r"\[[^\[\]\n]*\]")
 _ELLIPSIS_CELL_RE = lazy_re(r"\|[ \t]*(?:\.\.\.|…)[ \t]*(?=\|)")
 _REFERENCE_DEF_RE = lazy_re(r"(?m)^ {0,3}\[([^\]\n]+)\]:")
 # Bracketed text that is content, not a placeholder: the reference's marker for a dependency
@@ -221,16 +225,13 @@ def _dependencies(ctx: Context) -> dict[str, int | None]:
         if isinstance(spec_id, str):
             found.setdefault(spec_id, ctx.doc.settings_line)
     header = ctx.doc.header.get("Depends on", "")
-    # Every mention spells "spec-": text without it is not searched (nor the pattern compiled).
-    for spec_id in MENTION_RE.findall(header) if "spec-" in header else ():
+    for _, spec_id in spec_mentions(header):
         found.setdefault(spec_id, None)
     prose = ctx.prose
     for section in ctx.sections_for(("related",)):
         start, end = ctx.span(section, body=True)
-        if prose.find("spec-", start, end) < 0:
-            continue
-        for match in MENTION_RE.finditer(prose, start, end):
-            found.setdefault(match.group(0), ctx.line_of(match.start()))
+        for at, spec_id in spec_mentions(prose, start, end):
+            found.setdefault(spec_id, ctx.line_of(at))
     # Give ids from the settings comment or the header the line where the text names them.
     for spec_id, line in found.items():
         if line is None or line == ctx.doc.settings_line:
@@ -238,6 +239,48 @@ def _dependencies(ctx: Context) -> dict[str, int | None]:
             if position >= 0:
                 found[spec_id] = ctx.line_of(position)
     return found
+
+
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def spec_mentions(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
+    """(offset, id) of each spec id ``text[start:end]`` mentions, as ``specids.MENTION_RE``
+    finds them: spec-004-payment-processing, spec-core-001-auth or the short spec-004, as
+    a whole word of letters, digits, "_" and "-". Read from each "spec-" with str
+    operations (a pattern of optional groups costs more to compile than the search)."""
+    end = len(text) if end is None else min(end, len(text))
+    found = []
+    at = text.find("spec-", start, end)
+    while at >= 0:
+        stop = at + 5
+        while stop < end and (is_word_char(text[stop]) or text[stop] == "-"):
+            stop += 1
+        before = text[at - 1:at]
+        if not (before and (is_word_char(before) or before == "-")) and _is_id_rest(
+                text[at + 5:stop]):
+            found.append((at, text[at:stop]))
+        at = text.find("spec-", at + 1, end)
+    return found
+
+
+def _is_id_rest(rest: str) -> bool:
+    """Whether ``rest`` is what follows "spec-" in an id: an optional category (a lower-case
+    letter, then letters and digits) and "-", three or more digits, an optional "-" slug."""
+    head, dash, tail = rest.partition("-")
+    if head[:1].isascii() and head[:1].isalpha() and head[:1].islower():
+        return bool(dash) and all(char in _ID_CHARS for char in head) and _is_number_rest(tail)
+    return _is_number_rest(rest)
+
+
+def _is_number_rest(rest: str) -> bool:
+    """Three or more digits, then nothing or "-" and a slug: lower-case letters, digits and
+    dashes, at least two, neither first nor last a dash."""
+    number, dash, slug = rest.partition("-")
+    if len(number) < 3 or not number.isdecimal():
+        return False
+    return not dash or (len(slug) >= 2 and "-" not in (slug[0], slug[-1])
+                        and all(char in _ID_CHARS or char == "-" for char in slug))
 
 
 @RULES.rule(
@@ -289,6 +332,17 @@ def critical_text_changed(ctx: Context) -> Iterator[Hit]:
                       {"title": section.title, "name": str(record["critical"])})
 
 
+def _bracketed(text: str) -> Iterator[re.Match[str]]:
+    """Each bracketed slot: text starting with an ASCII letter (two characters or more) or
+    an ellipsis, in brackets on one line, not followed by "(", "[" or ":"."""
+    for match in _BRACKET_RE.finditer(text):
+        inner, end = match.group(0)[1:-1], match.end()
+        slot = (len(inner) > 1 and inner[0].isascii() and inner[0].isalpha()) or inner in (
+            "...", "…")
+        if slot and text[end:end + 1] not in ("(", "[", ":"):
+            yield match
+
+
 @RULES.rule(
     "SS106", "placeholders", severity="warn",
     description="No unfilled placeholder is left in the text: {{ template }}, TODO/TBD/"
@@ -312,7 +366,7 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
                 candidates.append((m.start(), m.group(0)))
     if "[" in text:
         defined: set[str] | None = None
-        for m in _BRACKET_RE.finditer(text):
+        for m in _bracketed(text):
             if m.start() and text[m.start() - 1] in "]\\!":
                 continue  # the [ref] of [text][ref], an escaped bracket, an image
             inner = m.group(0)[1:-1].strip()
