@@ -458,7 +458,9 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
         """Once numbered: a rendered section that reads as it did keeps the file's own bytes
         (line endings, separators); then the registry records what stands."""
         previous = old.accepted(key)
-        if piece.origin is not None and block_hash(piece.text) == old.hashes[piece.origin]:
+        # The fingerprint of the text that stands, taken once: a section is hashed whole.
+        digest = block_hash(piece.text) if piece.origin is not None else None
+        if piece.origin is not None and digest == old.hashes[piece.origin]:
             kept = doc.sections[piece.origin]
             number = _heading_number(piece.text, piece.heading)
             piece.heading = kept.heading.line - kept.start
@@ -466,6 +468,7 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
             piece.new = False
             if number is not None:
                 piece.text = _set_number(piece.text, piece.heading, number[0])
+            digest = old.hashes[piece.origin] if piece.text == piece.original else None
             if piece.fate is not None and piece.fate.fate == REGENERATED:
                 piece.fate = _with(piece.fate, UNCHANGED)
         if piece.origin is None:
@@ -473,7 +476,7 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
             # only if this write landed (see runs.edit.recorded_sections).
             records[key] = {**_record(piece, previous), "new": True}
         else:
-            records[key] = _record(piece, previous)
+            records[key] = _record(piece, previous, digest)
 
     def person_pieces(indexes: list[int], fate: str) -> list[_Piece]:
         found = []
@@ -550,8 +553,11 @@ def _with(fate: SectionFate | None, name: str, *, line: int | None = None) -> Se
                        fate.critical, fate.moved_from)
 
 
-def _record(piece: _Piece, previous: tuple[str, ...]) -> dict[str, Any]:
-    digest = block_hash(piece.text)
+def _record(piece: _Piece, previous: tuple[str, ...], digest: str | None = None
+            ) -> dict[str, Any]:
+    """The registry's record of ``piece`` (``digest``: its fingerprint, when already taken)."""
+    if digest is None:
+        digest = block_hash(piece.text)
     record: dict[str, Any] = {
         "title": piece.fate.title if piece.fate else "",
         "critical": piece.fate.critical if piece.fate else None,
