@@ -458,25 +458,29 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
         """Once numbered: a rendered section that reads as it did keeps the file's own bytes
         (line endings, separators); then the registry records what stands."""
         previous = old.accepted(key)
-        # The fingerprint of the text that stands, taken once: a section is hashed whole.
-        digest = block_hash(piece.text) if piece.origin is not None else None
-        if piece.origin is not None and digest == old.hashes[piece.origin]:
-            kept = doc.sections[piece.origin]
-            number = _heading_number(piece.text, piece.heading)
-            piece.heading = kept.heading.line - kept.start
-            piece.text = piece.original = doc.section_text(kept)
-            piece.new = False
-            if number is not None:
-                piece.text = _set_number(piece.text, piece.heading, number[0])
-            digest = old.hashes[piece.origin] if piece.text == piece.original else None
-            if piece.fate is not None and piece.fate.fate == REGENERATED:
-                piece.fate = _with(piece.fate, UNCHANGED)
         if piece.origin is None:
             # "new": written for the first time, so its absence next time means something
             # only if this write landed (see runs.edit.recorded_sections).
             records[key] = {**_record(piece, previous), "new": True}
-        else:
-            records[key] = _record(piece, previous, digest)
+            return
+        # Each fingerprint is taken once, as sha256 reads every byte: text rendered exactly
+        # as the file holds it has the fingerprint the file's text has.
+        kept = doc.sections[piece.origin]
+        kept_text = doc.section_text(kept)
+        digest: str | None = (old.hashes[piece.origin] if piece.text == kept_text
+                              else block_hash(piece.text))
+        if digest == old.hashes[piece.origin]:
+            number = _heading_number(piece.text, piece.heading)
+            piece.heading = kept.heading.line - kept.start
+            piece.text = piece.original = kept_text
+            piece.new = False
+            if number is not None:
+                piece.text = _set_number(piece.text, piece.heading, number[0])
+            if piece.text != kept_text:
+                digest = None  # renumbered: ``_record`` takes it again
+            if piece.fate is not None and piece.fate.fate == REGENERATED:
+                piece.fate = _with(piece.fate, UNCHANGED)
+        records[key] = _record(piece, previous, digest)
 
     def person_pieces(indexes: list[int], fate: str) -> list[_Piece]:
         found = []
