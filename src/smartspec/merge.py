@@ -28,6 +28,7 @@ from smartspec.document import (
     block_hash,
     legacy_block_hash,
     parse,
+    section_number_span,
 )
 from smartspec.errors import DocumentError
 from smartspec.lazyre import lazy_re
@@ -164,8 +165,14 @@ class OldSpec:
     def legacy_hash(self, index: int) -> str:
         found = self.legacy[index]
         if found is None:
-            found = self.legacy[index] = legacy_block_hash(
-                self.doc.section_text(self.doc.sections[index]))
+            section = self.doc.sections[index]
+            heading = self.doc.lines[section.heading.line].rstrip("\r\n")
+            # The two fingerprints differ only by the number of the block's heading (the first
+            # line after its open tag): without one they are the same, and sha256 reads every
+            # byte, so a person's unnumbered sections are not hashed twice.
+            found = self.legacy[index] = (
+                self.hashes[index] if section_number_span(heading) is None
+                else legacy_block_hash(self.doc.section_text(section)))
         return found
 
     def edited(self, index: int) -> bool:
@@ -285,12 +292,14 @@ def _name_sections(old: OldSpec) -> None:
             by_hash.setdefault(digest, key)
     titles = {catalog.normalise_title(str(r["title"])): k for k, r in old.recorded.items()
               if isinstance(r.get("title"), str) and k in catalog.BY_KEY}
+    # Every title normalised once: a long spec holds thousands of a person's sections.
+    normalised = [catalog.normalise_title(s.title) for s in doc.sections]
     marker = catalog.normalise_title(EARLIER_TITLE)
-    old.earlier = next((i for i, s in enumerate(doc.sections)
-                        if catalog.normalise_title(s.title) == marker), None)
-    def by_title(section: Section) -> str | None:
+    old.earlier = next((i for i, title in enumerate(normalised) if title == marker), None)
+
+    def by_title(index: int, section: Section) -> str | None:
         return (catalog.key_for_title(section.title, compact=old.compact)
-                or titles.get(catalog.normalise_title(section.title)))
+                or titles.get(normalised[index]))
 
     def by_tag(section: Section) -> str | None:
         return CRITICAL_KEYS.get(section.critical.name) if section.critical else None
@@ -299,7 +308,7 @@ def _name_sections(old: OldSpec) -> None:
         lambda index, section: by_hash.get(old.hashes[index])
         or (by_hash.get(old.legacy_hash(index)) if by_hash else None),
         lambda index, section: by_tag(section),
-        lambda index, section: by_title(section),
+        by_title,
     ]
     for way in ways:
         for index, section in enumerate(doc.sections):
