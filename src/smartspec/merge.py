@@ -852,10 +852,12 @@ def _join(pieces: list[_Piece], old: OldSpec) -> tuple[str, list[int]]:
 
 
 def _uses_separators(old: OldSpec) -> bool:
-    texts = [old.doc.section_text(s) for s in old.doc.sections[:-1]]
-    if not texts:
+    sections = old.doc.sections[:-1]
+    if not sections:
         return True
-    return any(t.rstrip().rsplit("\n", 1)[-1].strip() == "---" for t in texts)
+    # Section by section, as the first that ends in a separator answers (usually the first).
+    return any(old.doc.section_text(s).rstrip().rsplit("\n", 1)[-1].strip() == "---"
+               for s in sections)
 
 
 def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any,

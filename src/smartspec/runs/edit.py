@@ -170,6 +170,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         parsed = result.doc if settings.critical_names == request.old.critical_names else None
         checked = (validation_beside(result.text, rel, settings, index, check_registry, parsed)
                    if beside else None)
+        fates = [f.to_json() for f in result.fates]
         summary = RunSummary(
             command=command, plan=plan, spec_path=rel,
             checked=None if beside else run_validation(result.text, rel, settings, index,
@@ -177,13 +178,13 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
             backups_enabled=bool(settings["create_backups"]),
             reports_enabled=bool(settings["generate_reports"]),
             dry_run=bool(options.nogenerate),
-            sections_report=[section_change(f.to_json(), "en") for f in result.fates],
+            sections_report=[section_change(fate, "en") for fate in fates],
         )
         summary.warnings += request.notes
         summary.changed = changed
         summary.model_added = request.added
         confirm_or_refuse(summary.validation, options, confirm)
-        extra = {"changed": changed, "fates": [f.to_json() for f in result.fates]}
+        extra = {"changed": changed, "fates": fates}
         if options.nogenerate:
             return Outcome(summary, result.text, settings, diff=unified_diff(
                 request.old.text, result.text, rel), extra=extra)
