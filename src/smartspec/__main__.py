@@ -31,7 +31,13 @@ def run() -> None:
     gc.set_threshold(50_000, 20, 20)
     from smartspec.cli import main
 
-    sys.exit(main(argv))
+    code = main(argv)
+    # At exit the interpreter collects every generation once more before it frees the
+    # modules: a full scan of all the run's objects (about 6% of an edit's instructions)
+    # that finds next to nothing, as the run's objects live until the end anyway. Frozen
+    # objects are left out of that scan; they are still freed, and files are already closed.
+    gc.freeze()
+    sys.exit(code)
 
 
 if __name__ == "__main__":

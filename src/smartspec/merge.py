@@ -28,6 +28,7 @@ from smartspec.document import (
     block_hash,
     legacy_block_hash,
     parse,
+    section_number_span,
 )
 from smartspec.errors import DocumentError
 from smartspec.lazyre import lazy_re
@@ -164,8 +165,14 @@ class OldSpec:
     def legacy_hash(self, index: int) -> str:
         found = self.legacy[index]
         if found is None:
-            found = self.legacy[index] = legacy_block_hash(
-                self.doc.section_text(self.doc.sections[index]))
+            section = self.doc.sections[index]
+            heading = self.doc.lines[section.heading.line].rstrip("\r\n")
+            # The two fingerprints differ only by the number of the block's heading (the first
+            # line after its open tag): without one they are the same, and sha256 reads every
+            # byte, so a person's unnumbered sections are not hashed twice.
+            found = self.legacy[index] = (
+                self.hashes[index] if section_number_span(heading) is None
+                else legacy_block_hash(self.doc.section_text(section)))
         return found
 
     def edited(self, index: int) -> bool:
@@ -285,12 +292,14 @@ def _name_sections(old: OldSpec) -> None:
             by_hash.setdefault(digest, key)
     titles = {catalog.normalise_title(str(r["title"])): k for k, r in old.recorded.items()
               if isinstance(r.get("title"), str) and k in catalog.BY_KEY}
+    # Every title normalised once: a long spec holds thousands of a person's sections.
+    normalised = [catalog.normalise_title(s.title) for s in doc.sections]
     marker = catalog.normalise_title(EARLIER_TITLE)
-    old.earlier = next((i for i, s in enumerate(doc.sections)
-                        if catalog.normalise_title(s.title) == marker), None)
-    def by_title(section: Section) -> str | None:
+    old.earlier = next((i for i, title in enumerate(normalised) if title == marker), None)
+
+    def by_title(index: int, section: Section) -> str | None:
         return (catalog.key_for_title(section.title, compact=old.compact)
-                or titles.get(catalog.normalise_title(section.title)))
+                or titles.get(normalised[index]))
 
     def by_tag(section: Section) -> str | None:
         return CRITICAL_KEYS.get(section.critical.name) if section.critical else None
@@ -299,7 +308,7 @@ def _name_sections(old: OldSpec) -> None:
         lambda index, section: by_hash.get(old.hashes[index])
         or (by_hash.get(old.legacy_hash(index)) if by_hash else None),
         lambda index, section: by_tag(section),
-        lambda index, section: by_title(section),
+        by_title,
     ]
     for way in ways:
         for index, section in enumerate(doc.sections):
@@ -458,22 +467,29 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
         """Once numbered: a rendered section that reads as it did keeps the file's own bytes
         (line endings, separators); then the registry records what stands."""
         previous = old.accepted(key)
-        if piece.origin is not None and block_hash(piece.text) == old.hashes[piece.origin]:
-            kept = doc.sections[piece.origin]
-            number = _heading_number(piece.text, piece.heading)
-            piece.heading = kept.heading.line - kept.start
-            piece.text = piece.original = doc.section_text(kept)
-            piece.new = False
-            if number is not None:
-                piece.text = _set_number(piece.text, piece.heading, number[0])
-            if piece.fate is not None and piece.fate.fate == REGENERATED:
-                piece.fate = _with(piece.fate, UNCHANGED)
         if piece.origin is None:
             # "new": written for the first time, so its absence next time means something
             # only if this write landed (see runs.edit.recorded_sections).
             records[key] = {**_record(piece, previous), "new": True}
-        else:
-            records[key] = _record(piece, previous)
+            return
+        # Each fingerprint is taken once, as sha256 reads every byte: text rendered exactly
+        # as the file holds it has the fingerprint the file's text has.
+        kept = doc.sections[piece.origin]
+        kept_text = doc.section_text(kept)
+        digest: str | None = (old.hashes[piece.origin] if piece.text == kept_text
+                              else block_hash(piece.text))
+        if digest == old.hashes[piece.origin]:
+            number = _heading_number(piece.text, piece.heading)
+            piece.heading = kept.heading.line - kept.start
+            piece.text = piece.original = kept_text
+            piece.new = False
+            if number is not None:
+                piece.text = _set_number(piece.text, piece.heading, number[0])
+            if piece.text != kept_text:
+                digest = None  # renumbered: ``_record`` takes it again
+            if piece.fate is not None and piece.fate.fate == REGENERATED:
+                piece.fate = _with(piece.fate, UNCHANGED)
+        records[key] = _record(piece, previous, digest)
 
     def person_pieces(indexes: list[int], fate: str) -> list[_Piece]:
         found = []
@@ -550,8 +566,11 @@ def _with(fate: SectionFate | None, name: str, *, line: int | None = None) -> Se
                        fate.critical, fate.moved_from)
 
 
-def _record(piece: _Piece, previous: tuple[str, ...]) -> dict[str, Any]:
-    digest = block_hash(piece.text)
+def _record(piece: _Piece, previous: tuple[str, ...], digest: str | None = None
+            ) -> dict[str, Any]:
+    """The registry's record of ``piece`` (``digest``: its fingerprint, when already taken)."""
+    if digest is None:
+        digest = block_hash(piece.text)
     record: dict[str, Any] = {
         "title": piece.fate.title if piece.fate else "",
         "critical": piece.fate.critical if piece.fate else None,
@@ -833,10 +852,12 @@ def _join(pieces: list[_Piece], old: OldSpec) -> tuple[str, list[int]]:
 
 
 def _uses_separators(old: OldSpec) -> bool:
-    texts = [old.doc.section_text(s) for s in old.doc.sections[:-1]]
-    if not texts:
+    sections = old.doc.sections[:-1]
+    if not sections:
         return True
-    return any(t.rstrip().rsplit("\n", 1)[-1].strip() == "---" for t in texts)
+    # Section by section, as the first that ends in a separator answers (usually the first).
+    return any(old.doc.section_text(s).rstrip().rsplit("\n", 1)[-1].strip() == "---"
+               for s in sections)
 
 
 def _check(old: OldSpec, text: str, pieces: list[_Piece], protected: Any,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from smartspec import config, document, merge, plan, render, rules
+from smartspec import config, digest, document, merge, plan, render, rules
 from smartspec.document import parse
 from smartspec.model import build
 from tests.helpers import run_cli
@@ -153,3 +153,46 @@ def test_sections_the_merge_keeps_are_not_rendered(project: Path, calls: Calls) 
         block_after = next(b for b in new_doc.critical_blocks if b.name == name)
         assert doc.text(block_before.open_line + 1, block_before.close_line) == \
             new_doc.text(block_after.open_line + 1, block_after.close_line)
+
+
+def test_an_edit_hashes_the_spec_and_each_section_once(project: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """sha256 reads every byte (the built-in one, about 60 instructions a byte): the spec's
+    bytes as read are hashed once for both the records' check and the registry's
+    ``file_previous``, and no section text is fingerprinted twice -- a section rendered as
+    the file holds it takes the fingerprint its text already has."""
+    from smartspec.runs import edit as editing
+
+    spec = new_spec(project, "payment-processing", PAYMENT, "--profile=basic")
+    add_line(spec, "Architecture", "A line the team wrote.")
+    before = spec.read_bytes()
+    hashed: list[bytes | str] = []
+    fingerprinted: list[str] = []
+
+    def sha256_hex(data: bytes | str) -> str:
+        hashed.append(data)
+        return digest.sha256_hex(data)
+
+    def block_hash(text: str) -> str:
+        fingerprinted.append(text)
+        return document.block_hash(text)
+
+    monkeypatch.setattr(editing, "sha256_hex", sha256_hex)
+    monkeypatch.setattr(merge, "block_hash", block_hash)
+
+    result = run_cli(["edit", str(spec.relative_to(project)), "--performance=full", "--json"],
+                     project)
+
+    assert result.code == 0, result.err
+    after = spec.read_bytes()
+    assert after != before  # the performance section was regenerated
+    assert hashed.count(before) == 1
+    fates = {s["fate"] for s in json.loads(result.out)["section_changes"]}
+    assert {"regenerated", "unchanged", "kept-edited"} <= fates
+    repeated = {text[:40] for text in fingerprinted if fingerprinted.count(text) > 1}
+    assert not repeated, repeated
+    registry = json.loads((project / ".smartspec/registry/critical-sections-registry.json")
+                          .read_text(encoding="utf-8"))
+    entry = next(iter(registry["specs"].values()))
+    assert entry["file_previous"] == digest.sha256_hex(before)
+    assert entry["file_sha256"] == digest.sha256_hex(after)

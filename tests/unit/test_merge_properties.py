@@ -215,3 +215,32 @@ def test_replace_keeps_dataclass_frozen() -> None:
     # Generated is cached across examples; a test must never change it.
     base = generated("basic")
     assert replace(base, text=base.text) == base
+
+
+# A heading as a person might write one: a number in any style (or a word that starts with
+# digits, or none), the tab or spaces between, a critical open tag and blank lines before it.
+HEADING_NUMBERS = st.sampled_from(["", "3", "3.", "3)", "12", "12.", "1000.", "3.1", "08.",
+                                   "24", "３.", "3.Title", "7.\t"])
+HEADING_WORDS = st.sampled_from(["Title", "Hour Support", "", "  spaced", "Monkeys 12"])
+
+
+@given(number=HEADING_NUMBERS, words=HEADING_WORDS, gap=st.sampled_from([" ", "\t", "  "]),
+       indent=st.sampled_from(["", " ", "   "]), tagged=st.booleans(),
+       newline=st.sampled_from(["\n", "\r\n", "\r"]), body=st.text(max_size=40))
+def test_the_legacy_fingerprint_is_taken_only_where_it_differs(
+        number: str, words: str, gap: str, indent: str, tagged: bool, newline: str,
+        body: str) -> None:
+    # Without a number in the heading the legacy fingerprint is the current one, reused
+    # rather than hashed again; with one it is hashed: either way, what hashing gives.
+    from smartspec.document import legacy_block_hash
+
+    heading = f"{indent}##{gap}{number}{' ' if number else ''}{words}"
+    tag = f"<!-- @critical security -->{newline}{newline}" if tagged else ""
+    close = f"{newline}<!-- @end-critical security -->" if tagged else ""
+    text = f"# Spec{newline}{newline}{tag}{heading}{newline}{body}{close}{newline}"
+    doc = parse(text)
+    if doc.problems or not doc.sections:
+        return
+    old = analyse(text, doc=doc)
+    for index, section in enumerate(old.doc.sections):
+        assert old.legacy_hash(index) == legacy_block_hash(old.doc.section_text(section))

@@ -153,7 +153,10 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         request = _resolve(path, rel, options, first, here, env, index, registry, seen)
         settings = request.settings
         entry = registry["specs"].get(request.spec_id)
-        plan, result = _plan_and_merge(request, recorded_sections(entry, request.data),
+        # The file's fingerprint as read, taken once: it decides which records stand, and
+        # the registry keeps it as the fingerprint before this run's.
+        read_sha256 = sha256_hex(request.data)
+        plan, result = _plan_and_merge(request, recorded_sections(entry, read_sha256),
                                        index, moment, rel)
         changed = result.text != request.old.text
         records = result.records
@@ -167,6 +170,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         parsed = result.doc if settings.critical_names == request.old.critical_names else None
         checked = (validation_beside(result.text, rel, settings, index, check_registry, parsed)
                    if beside else None)
+        fates = [f.to_json() for f in result.fates]
         summary = RunSummary(
             command=command, plan=plan, spec_path=rel,
             checked=None if beside else run_validation(result.text, rel, settings, index,
@@ -174,13 +178,13 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
             backups_enabled=bool(settings["create_backups"]),
             reports_enabled=bool(settings["generate_reports"]),
             dry_run=bool(options.nogenerate),
-            sections_report=[section_change(f.to_json(), "en") for f in result.fates],
+            sections_report=[section_change(fate, "en") for fate in fates],
         )
         summary.warnings += request.notes
         summary.changed = changed
         summary.model_added = request.added
         confirm_or_refuse(summary.validation, options, confirm)
-        extra = {"changed": changed, "fates": [f.to_json() for f in result.fates]}
+        extra = {"changed": changed, "fates": fates}
         if options.nogenerate:
             return Outcome(summary, result.text, settings, diff=unified_diff(
                 request.old.text, result.text, rel), extra=extra)
@@ -188,7 +192,8 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
 
         run = Run(command, settings, moment, argv, started)
         _write_edit(run, request, result, plan, path, rel, index, index_path, registry, entry,
-                    summary, changed, checked, decisions=[d.to_json() for d in plan.decisions],
+                    summary, changed, checked, read_sha256,
+                    decisions=[d.to_json() for d in plan.decisions],
                     sections=[{"key": f.key, "title": f.title, "fate": f.fate}
                               for f in result.fates])
     return Outcome(summary, result.text, settings, extra=extra)
@@ -609,8 +614,8 @@ def _fix_decisions(plan: SpecPlan, request: _Request) -> SpecPlan:
     return plan._replace(decisions=decisions)
 
 
-def recorded_sections(entry: Any, data: bytes) -> dict[str, Any] | None:
-    """The registry's section records for a spec whose file holds ``data``.
+def recorded_sections(entry: Any, digest: str) -> dict[str, Any] | None:
+    """The registry's section records for a spec whose file's sha256 is ``digest``.
 
     The registry is written just before the spec. If the file is still exactly what it was
     before the last run (that run was killed between the two writes, or the spec was restored
@@ -620,7 +625,6 @@ def recorded_sections(entry: Any, data: bytes) -> dict[str, Any] | None:
     if not isinstance(entry, dict) or not isinstance(entry.get("sections"), dict):
         return None
     sections: dict[str, Any] = entry["sections"]
-    digest = sha256_hex(data)
     if entry.get("file_previous") == digest and entry.get("file_sha256") != digest:
         sections = {k: r for k, r in sections.items()
                     if not (isinstance(r, dict) and r.get("new"))}
@@ -689,11 +693,13 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
 def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan, path: Path,
                 rel: str, index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
                 entry: Any, summary: RunSummary, changed: bool,
-                checked: Callable[[], ValidationResult | None] | None, **trace: Any) -> None:
+                checked: Callable[[], ValidationResult | None] | None, read_sha256: str,
+                **trace: Any) -> None:
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
     put back if one fails (``checked``: the findings still being made, waited for before the
-    reports). The registry goes before the spec and accepts the previous fingerprints too,
-    so a run killed between the two leaves a spec whose sections are still recognised.
+    reports; ``read_sha256``: the file's fingerprint as it was read). The registry goes before
+    the spec and accepts the previous fingerprints too, so a run killed between the two leaves
+    a spec whose sections are still recognised.
 
     What reaches the disk before the run ends (fsync), and why each stays: the backup (the
     only copy of the person's previous text once the spec is replaced); the registry (lost
@@ -720,7 +726,7 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
             journal.remember(workspace.registry_path)
             workspace.write_file(workspace.registry_path, workspace.registry_text(
                 registry, request.spec_id, path, result.records, moment,
-                file_sha256=digest, file_previous=sha256_hex(request.data)))
+                file_sha256=digest, file_previous=read_sha256))
             summary.written.append(workspace.rel(workspace.registry_path))
         if changed:
             journal.remember(path)
