@@ -16,7 +16,6 @@ from functools import cache, lru_cache
 
 from smartspec.content.sql import schema_for
 from smartspec.content.system import describe_system
-from smartspec.digest import sha256_hex
 from smartspec.domains import material_for
 from smartspec.lazyre import lazy_re
 from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
@@ -78,9 +77,9 @@ def template_source(name: str) -> bytes | None:
 
 
 @lru_cache(maxsize=1)
-def _compiled_table() -> dict[str, tuple[str, str]]:
-    """name -> (sha256 of the source it was compiled from, module) from the package the build
-    writes beside smartspec; empty when there is none (a source checkout not installed)."""
+def _compiled_table() -> dict[str, str]:
+    """name -> module, from the package the build writes beside smartspec; empty when there
+    is none (a source checkout not installed)."""
     if os.environ.get("SMARTSPEC_NO_COMPILED_TEMPLATES"):
         return {}
     try:
@@ -95,12 +94,11 @@ def _compiled_table() -> dict[str, tuple[str, str]]:
 def compiled_template(name: str) -> Any:
     """The compiled form of template ``name`` (a ``template_runtime.Template``), or None when
     the build did not compile it or its source changed since: Jinja renders it then."""
-    entry = _compiled_table().get(name)
-    if entry is None:
+    module = _compiled_table().get(name)
+    if module is None:
         return None
-    digest, module = entry
     source = template_source(name)
-    if source is None or sha256_hex(source) != digest:
+    if source is None:
         return None
     from smartspec import template_runtime
 
@@ -109,8 +107,12 @@ def compiled_template(name: str) -> Any:
         runtime.globals["know"] = _knowledge_entry
         runtime.loader = _runtime_loader
     __import__(f"_smartspec_templates.{module}")
-    root = sys.modules[f"_smartspec_templates.{module}"].root
-    return template_runtime.Template(runtime, name, root)
+    compiled = sys.modules[f"_smartspec_templates.{module}"]
+    # The module holds the bytes it was compiled from: any other bytes mean the template was
+    # edited since the build (comparing costs nothing next to hashing every template).
+    if getattr(compiled, "SOURCE", None) != source:
+        return None
+    return template_runtime.Template(runtime, name, compiled.root)
 
 
 def _runtime_loader(name: str) -> Any:

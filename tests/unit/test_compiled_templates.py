@@ -64,6 +64,16 @@ def test_every_case_renders_the_same_compiled_and_with_jinja(
         assert render_case(argv) == through_code[name], name
 
 
+def test_each_compiled_module_holds_the_exact_bytes_it_was_compiled_from(
+        compiled: list[str]) -> None:
+    assert render.compiled_template("sections/api.md.j2") is not None
+    table = sys.modules[PACKAGE].TEMPLATES
+    assert len(table) > 30
+    for name, module in table.items():
+        __import__(f"{PACKAGE}.{module}")
+        assert (TEMPLATES / name).read_bytes() == sys.modules[f"{PACKAGE}.{module}"].SOURCE, name
+
+
 def test_a_template_edited_after_the_build_is_rendered_by_jinja(
         compiled: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     original = render.template_source

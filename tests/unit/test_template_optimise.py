@@ -111,7 +111,10 @@ def test_the_compiled_modules_are_smaller_than_jinjas_code(tmp_path: Path) -> No
     ours_total = theirs_total = 0
     for name in template_names(TEMPLATES):
         module = tmp_path / "_smartspec_templates" / f"{module_name(name)}.py"
-        ours = len(marshal.dumps(compile(module.read_text(encoding="utf-8"), name, "exec")))
+        # The module's ``SOURCE`` line is the template's bytes (the staleness check), not code.
+        lines = module.read_text(encoding="utf-8").splitlines(keepends=True)
+        code = "".join(line for line in lines if not line.startswith("SOURCE = "))
+        ours = len(marshal.dumps(compile(code, name, "exec")))
         jinja_code = env.compile((TEMPLATES / name).read_text(encoding="utf-8"), name=name,
                                  raw=True)
         theirs = len(marshal.dumps(compile(jinja_code, name, "exec")))
