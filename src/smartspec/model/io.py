@@ -132,7 +132,9 @@ def dumps(model: SystemModel) -> str:
     for op, raw in zip(model.operations, data["operations"], strict=True):
         if op.enters == lifecycle.all_enters(op, by_name, entity_catalogue()):
             raw.pop("enters")
-    return json.dumps({"schema": 1, **data}, indent=2, ensure_ascii=False) + "\n"
+    from smartspec.jsontext import dumps as json_text
+
+    return json_text({"schema": 1, **data}, ensure_ascii=False) + "\n"
 
 
 def read_model_file(path: Path) -> SystemModel:
