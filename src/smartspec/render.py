@@ -77,9 +77,9 @@ def template_source(name: str) -> bytes | None:
 
 
 @lru_cache(maxsize=1)
-def _compiled_table() -> dict[str, str]:
-    """name -> module, from the package the build writes beside smartspec; empty when there
-    is none (a source checkout not installed)."""
+def _compiled_table() -> dict[str, tuple[str, str]]:
+    """name -> (module, function that makes its ``root``), from the package the build writes
+    beside smartspec; empty when there is none (a source checkout not installed)."""
     if os.environ.get("SMARTSPEC_NO_COMPILED_TEMPLATES"):
         return {}
     try:
@@ -94,9 +94,10 @@ def _compiled_table() -> dict[str, str]:
 def compiled_template(name: str) -> Any:
     """The compiled form of template ``name`` (a ``template_runtime.Template``), or None when
     the build did not compile it or its source changed since: Jinja renders it then."""
-    module = _compiled_table().get(name)
-    if module is None:
+    entry = _compiled_table().get(name)
+    if entry is None:
         return None
+    module, function = entry
     source = template_source(name)
     if source is None:
         return None
@@ -108,11 +109,11 @@ def compiled_template(name: str) -> Any:
         runtime.loader = _runtime_loader
     __import__(f"_smartspec_templates.{module}")
     compiled = sys.modules[f"_smartspec_templates.{module}"]
-    # The module holds the bytes it was compiled from: any other bytes mean the template was
-    # edited since the build (comparing costs nothing next to hashing every template).
-    if getattr(compiled, "SOURCE", None) != source:
+    # The module holds the bytes each template was compiled from: any other bytes mean the
+    # template was edited since the build (comparing costs nothing next to hashing it).
+    if compiled.SOURCES.get(name) != source:
         return None
-    return template_runtime.Template(runtime, name, compiled.root)
+    return template_runtime.Template(runtime, name, getattr(compiled, function)())
 
 
 def _runtime_loader(name: str) -> Any:

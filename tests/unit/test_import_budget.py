@@ -313,13 +313,19 @@ def test_version_imports_only_the_package(tmp_path: Path) -> None:
     assert loaded == "['__future__', 'smartspec', 'smartspec.__main__']", loaded
 
 
-# After a run: the compiled template modules it loaded, with what each holds at module level.
+# After a run: the compiled templates in the modules it loaded, each with the names its code
+# defines (the function's own, that make its ``root``) and its module's.
 TEMPLATE_PROBE = """\
 import json, sys
 from smartspec import catalog, cli
 code = cli.main(sys.argv[1:])
-loaded = {name: sorted(vars(module)) for name, module in sys.modules.items()
-          if name.startswith("_smartspec_templates.")}
+loaded = {}
+for name, module in list(sys.modules.items()):
+    if name.startswith("_smartspec_templates."):
+        for key, value in vars(module).items():
+            if key.startswith("t_"):
+                made = value.__code__
+                loaded[key] = sorted({*vars(module), *made.co_varnames, *made.co_cellvars})
 print(json.dumps({"code": code, "loaded": loaded,
                   "title_index": catalog._title_index.cache_info().currsize}))
 """
