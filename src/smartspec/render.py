@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from functools import cache, lru_cache
+from pathlib import PurePath
 
 from smartspec.content.sql import schema_for
 from smartspec.content.system import describe_system
@@ -72,8 +73,17 @@ def _templates_root() -> Any:
 
 def template_source(name: str) -> bytes | None:
     """The bytes of one template (package data), or None when there is no such template."""
-    resource = _templates_root().joinpath(*name.split("/"))
-    return resource.read_bytes() if resource.is_file() else None
+    root = _templates_root()
+    if not isinstance(root, PurePath):  # an installation inside an archive
+        resource = root.joinpath(*name.split("/"))
+        return resource.read_bytes() if resource.is_file() else None
+    # A plain folder, as pip installs smartspec: one open per template a run renders, where
+    # pathlib's is_file and read_bytes cost twice as much.
+    try:
+        with open(os.path.join(root, *name.split("/")), "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
 
 
 @lru_cache(maxsize=1)
