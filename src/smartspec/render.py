@@ -10,7 +10,6 @@ in a description appears as typed.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from functools import cache, lru_cache
 from pathlib import PurePath
@@ -18,7 +17,6 @@ from pathlib import PurePath
 from smartspec.content.sql import schema_for
 from smartspec.content.system import describe_system
 from smartspec.domains import material_for
-from smartspec.lazyre import lazy_re
 from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
 from smartspec.targets import targets_for
 from smartspec.template_runtime import Deferred, materialized
@@ -32,17 +30,9 @@ if TYPE_CHECKING:
 
     from smartspec.plan import PlannedSection, SpecPlan
 
-# A run of empty lines, or a whole ```python block: PEP 8 puts two empty lines between
-# top-level definitions, so inside Python code a run is cut to two, not one.
-_BLANK_RUNS_RE = lazy_re(r"^```python\n.*?^```$|\n{3,}", re.MULTILINE | re.DOTALL)
-_PYTHON_BLANK_RUNS_RE = lazy_re(r"\n{4,}")
-
-
-def _one_blank_line(match: re.Match[str]) -> str:
-    found = match.group()
-    if found.startswith("`"):
-        return _PYTHON_BLANK_RUNS_RE.sub("\n\n\n", found)
-    return "\n\n"
+# A ```python block starts on a line of its own with this, and ends at the next line that is
+# just ``` (or runs to the end of a section that never closes it: then it is not a block).
+_PYTHON_OPEN = "```python\n"
 
 
 @lru_cache(maxsize=1)
@@ -342,7 +332,8 @@ def render(plan: SpecPlan, *, related: Any = None, skip: Collection[str] = ()) -
 
 def _tidy(text: str) -> str:
     """A section body without trailing blanks on its lines and with at most one empty line in
-    a row (what the templates' block tags leave behind); Python code keeps up to two."""
+    a row (what the templates' block tags leave behind); Python code keeps up to two, as PEP 8
+    puts two empty lines between top-level definitions."""
     # The same as ``re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)`` (``$`` is each "\n"
     # and the end), which, tried at every position of a 60 KB spec, cost milliseconds; str
     # methods find out in microseconds whether there is anything to remove.
@@ -350,11 +341,45 @@ def _tidy(text: str) -> str:
         text = "\n".join([line.rstrip(" \t") for line in text.split("\n")])
     if "\n\n\n" not in text:
         return text
-    if "```python\n" in text:
-        return _BLANK_RUNS_RE.sub(_one_blank_line, text)
-    # No Python block, so every run becomes one empty line. Each pass turns three line feeds
-    # into two, so a few passes (a C scan each) settle every run; the pattern, whose first
-    # branch is tried at every line start, cost a financial render a quarter of its work.
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
+    # What the pattern ``^```python\n.*?^```$|\n{3,}`` (multi-line, dot-all) cut, with str
+    # methods: that pattern tried its first branch at every line start, a quarter of a
+    # financial render's work.
+    parts = []
+    position = 0
+    while (start := _python_block_start(text, position)) >= 0:
+        end = _python_block_end(text, start + len(_PYTHON_OPEN))
+        if end < 0:
+            break  # no block closes here, and none further on can close either
+        parts += [_cut_runs(text[position:start], 2), _cut_runs(text[start:end], 3)]
+        position = end
+    parts.append(_cut_runs(text[position:], 2))
+    return "".join(parts)
+
+
+def _python_block_start(text: str, position: int) -> int:
+    """Where the next ```python line at or after ``position`` starts, or -1."""
+    start = text.find(_PYTHON_OPEN, position)
+    while start > 0 and text[start - 1] != "\n":
+        start = text.find(_PYTHON_OPEN, start + 1)
+    return start
+
+
+def _python_block_end(text: str, after: int) -> int:
+    """The end of the first line that is just ``` starting at or after ``after`` (a line
+    start), or -1."""
+    found = text.find("\n```", after - 1)
+    while found >= 0:
+        end = found + len("\n```")
+        if end == len(text) or text[end] == "\n":
+            return end
+        found = text.find("\n```", found + 1)
+    return -1
+
+
+def _cut_runs(text: str, most: int) -> str:
+    """``text`` with every run of more than ``most`` line feeds cut to ``most``. Each pass
+    shortens every longer run by at least one, so a few passes (a C scan each) settle all."""
+    longer, kept = "\n" * (most + 1), "\n" * most
+    while longer in text:
+        text = text.replace(longer, kept)
     return text
