@@ -147,9 +147,9 @@ _MODEL_TEXT: list[Any] = [None, ""]
 
 
 def model_text(model: SystemModel) -> str:
-    """The stored model file's text (``model.io.dumps``), made once per model object."""
+    """The stored model file's text (``model.dumps``), made once per model object."""
     if _MODEL_TEXT[0] is not model:
-        from smartspec.model.io import dumps
+        from smartspec.model import dumps
 
         _MODEL_TEXT[:] = [model, dumps(model)]
     text: str = _MODEL_TEXT[1]

@@ -10,15 +10,13 @@ in a description appears as typed.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from functools import cache, lru_cache
+from pathlib import PurePath
 
 from smartspec.content.sql import schema_for
 from smartspec.content.system import describe_system
-from smartspec.digest import sha256_hex
 from smartspec.domains import material_for
-from smartspec.lazyre import lazy_re
 from smartspec.markers import CRITICAL_CLOSE, critical_open, inline_user_text, settings_comment
 from smartspec.targets import targets_for
 from smartspec.template_runtime import Deferred, materialized
@@ -32,17 +30,9 @@ if TYPE_CHECKING:
 
     from smartspec.plan import PlannedSection, SpecPlan
 
-# A run of empty lines, or a whole ```python block: PEP 8 puts two empty lines between
-# top-level definitions, so inside Python code a run is cut to two, not one.
-_BLANK_RUNS_RE = lazy_re(r"^```python\n.*?^```$|\n{3,}", re.MULTILINE | re.DOTALL)
-_PYTHON_BLANK_RUNS_RE = lazy_re(r"\n{4,}")
-
-
-def _one_blank_line(match: re.Match[str]) -> str:
-    found = match.group()
-    if found.startswith("`"):
-        return _PYTHON_BLANK_RUNS_RE.sub("\n\n\n", found)
-    return "\n\n"
+# A ```python block starts on a line of its own with this, and ends at the next line that is
+# just ``` (or runs to the end of a section that never closes it: then it is not a block).
+_PYTHON_OPEN = "```python\n"
 
 
 @lru_cache(maxsize=1)
@@ -73,14 +63,23 @@ def _templates_root() -> Any:
 
 def template_source(name: str) -> bytes | None:
     """The bytes of one template (package data), or None when there is no such template."""
-    resource = _templates_root().joinpath(*name.split("/"))
-    return resource.read_bytes() if resource.is_file() else None
+    root = _templates_root()
+    if not isinstance(root, PurePath):  # an installation inside an archive
+        resource = root.joinpath(*name.split("/"))
+        return resource.read_bytes() if resource.is_file() else None
+    # A plain folder, as pip installs smartspec: one open per template a run renders, where
+    # pathlib's is_file and read_bytes cost twice as much.
+    try:
+        with open(os.path.join(root, *name.split("/")), "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
 
 
 @lru_cache(maxsize=1)
 def _compiled_table() -> dict[str, tuple[str, str]]:
-    """name -> (sha256 of the source it was compiled from, module) from the package the build
-    writes beside smartspec; empty when there is none (a source checkout not installed)."""
+    """name -> (module, function that makes its ``root``), from the package the build writes
+    beside smartspec; empty when there is none (a source checkout not installed)."""
     if os.environ.get("SMARTSPEC_NO_COMPILED_TEMPLATES"):
         return {}
     try:
@@ -98,9 +97,9 @@ def compiled_template(name: str) -> Any:
     entry = _compiled_table().get(name)
     if entry is None:
         return None
-    digest, module = entry
+    module, function = entry
     source = template_source(name)
-    if source is None or sha256_hex(source) != digest:
+    if source is None:
         return None
     from smartspec import template_runtime
 
@@ -109,8 +108,12 @@ def compiled_template(name: str) -> Any:
         runtime.globals["know"] = _knowledge_entry
         runtime.loader = _runtime_loader
     __import__(f"_smartspec_templates.{module}")
-    root = sys.modules[f"_smartspec_templates.{module}"].root
-    return template_runtime.Template(runtime, name, root)
+    compiled = sys.modules[f"_smartspec_templates.{module}"]
+    # The module holds the bytes each template was compiled from: any other bytes mean the
+    # template was edited since the build (comparing costs nothing next to hashing it).
+    if compiled.SOURCES.get(name) != source:
+        return None
+    return template_runtime.Template(runtime, name, getattr(compiled, function)())
 
 
 def _runtime_loader(name: str) -> Any:
@@ -329,12 +332,54 @@ def render(plan: SpecPlan, *, related: Any = None, skip: Collection[str] = ()) -
 
 def _tidy(text: str) -> str:
     """A section body without trailing blanks on its lines and with at most one empty line in
-    a row (what the templates' block tags leave behind); Python code keeps up to two."""
+    a row (what the templates' block tags leave behind); Python code keeps up to two, as PEP 8
+    puts two empty lines between top-level definitions."""
     # The same as ``re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)`` (``$`` is each "\n"
     # and the end), which, tried at every position of a 60 KB spec, cost milliseconds; str
     # methods find out in microseconds whether there is anything to remove.
     if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
         text = "\n".join([line.rstrip(" \t") for line in text.split("\n")])
-    if "\n\n\n" in text:
-        text = _BLANK_RUNS_RE.sub(_one_blank_line, text)
+    if "\n\n\n" not in text:
+        return text
+    # What the pattern ``^```python\n.*?^```$|\n{3,}`` (multi-line, dot-all) cut, with str
+    # methods: that pattern tried its first branch at every line start, a quarter of a
+    # financial render's work.
+    parts = []
+    position = 0
+    while (start := _python_block_start(text, position)) >= 0:
+        end = _python_block_end(text, start + len(_PYTHON_OPEN))
+        if end < 0:
+            break  # no block closes here, and none further on can close either
+        parts += [_cut_runs(text[position:start], 2), _cut_runs(text[start:end], 3)]
+        position = end
+    parts.append(_cut_runs(text[position:], 2))
+    return "".join(parts)
+
+
+def _python_block_start(text: str, position: int) -> int:
+    """Where the next ```python line at or after ``position`` starts, or -1."""
+    start = text.find(_PYTHON_OPEN, position)
+    while start > 0 and text[start - 1] != "\n":
+        start = text.find(_PYTHON_OPEN, start + 1)
+    return start
+
+
+def _python_block_end(text: str, after: int) -> int:
+    """The end of the first line that is just ``` starting at or after ``after`` (a line
+    start), or -1."""
+    found = text.find("\n```", after - 1)
+    while found >= 0:
+        end = found + len("\n```")
+        if end == len(text) or text[end] == "\n":
+            return end
+        found = text.find("\n```", found + 1)
+    return -1
+
+
+def _cut_runs(text: str, most: int) -> str:
+    """``text`` with every run of more than ``most`` line feeds cut to ``most``. Each pass
+    shortens every longer run by at least one, so a few passes (a C scan each) settle all."""
+    longer, kept = "\n" * (most + 1), "\n" * most
+    while longer in text:
+        text = text.replace(longer, kept)
     return text

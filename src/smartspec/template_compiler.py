@@ -1,10 +1,12 @@
 """Compile smartspec's section templates to Python modules, at build time, with Jinja.
 
 ``hatch_build.py`` calls ``write_package`` when a wheel (or an editable install) is built: each
-template under ``smartspec/templates`` becomes one module of the ``_smartspec_templates``
-package, holding the code Jinja's own compiler writes for it, which ``template_runtime`` runs
-without Jinja. The package's ``TEMPLATES`` table records the sha256 of each template's source,
-so a template edited after the build is seen as stale and rendered by Jinja instead.
+template under ``smartspec/templates`` becomes one function of a module of the
+``_smartspec_templates`` package (several templates to a module, see ``write_package``),
+holding the code Jinja's own compiler writes for it, which ``template_runtime`` runs without
+Jinja. The package records the
+exact bytes of the source each template was compiled from, so a template edited after the
+build is seen as stale and rendered by Jinja instead.
 
 A template is compiled only when everything its code needs exists in ``template_runtime``:
 its filters and tests (with the same first argument Jinja passes), and no include, extends,
@@ -23,9 +25,8 @@ This module imports Jinja and is never imported by a command.
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +121,10 @@ def problems(env: jinja2.Environment, name: str, source: str) -> list[str]:
     return found
 
 
-def compile_source(env: jinja2.Environment, name: str, source: str) -> str | None:
-    """The module text for one template, or None when it must be rendered by Jinja."""
+def _compiled_body(env: jinja2.Environment, name: str,
+                   source: str) -> tuple[list[str], str] | None:
+    """(the runtime names the code reads, the code) for one template, or None when it must
+    be rendered by Jinja."""
     if problems(env, name, source):
         return None
     code = env.compile(source, name=name, raw=True)
@@ -139,37 +142,96 @@ def compile_source(env: jinja2.Environment, name: str, source: str) -> str | Non
         return None
     body = optimise(code[match.end():])
     # Only the names the code reads: each imported name costs the module a constant and a
-    # store. The note is a comment, not a docstring, for the same reason.
+    # store.
     used = {n.id for n in ast.walk(ast.parse(body)) if isinstance(n, ast.Name)}
-    wanted = [n for n in (*imported, "named") if n in used]
-    header = (f"# Compiled from smartspec/templates/{name} by smartspec's build (Jinja "
-              f"{jinja2.__version__}); do not edit.\n"
-              "from smartspec.template_runtime import "
-              f"{', '.join([*wanted, 'ENVIRONMENT as environment'])}\n")
-    return header + body
+    return [n for n in (*imported, "named") if n in used], body
+
+
+def _runtime_import(names: Iterable[str]) -> str:
+    return ("from smartspec.template_runtime import "
+            f"{', '.join([*names, 'ENVIRONMENT as environment'])}\n")
+
+
+def compile_source(env: jinja2.Environment, name: str, source: str) -> str | None:
+    """The code of one template as a module of its own (``root`` renders it), or None when
+    it must be rendered by Jinja."""
+    compiled = _compiled_body(env, name, source)
+    if compiled is None:
+        return None
+    wanted, body = compiled
+    return (f"# Compiled from smartspec/templates/{name} by smartspec's build (Jinja "
+            f"{jinja2.__version__}); do not edit.\n" + _runtime_import(wanted) + body)
 
 
 def module_name(name: str) -> str:
+    """The name of the function that makes template ``name``'s ``root``."""
     return "t_" + re.sub(r"\W", "_", name)
+
+
+def group_name(name: str) -> str:
+    """The module of the package that holds template ``name``: one per folder (the sections,
+    each language's code), the compact sections apart, since a compact spec renders those
+    alone. Each module a command imports costs it about a third of a million instructions of
+    import machinery whatever its size, so a financial spec's 23 templates come from two
+    modules, not 23; a compact spec still loads only its own five."""
+    folder, _, file = name.rpartition("/")
+    group = "g_" + re.sub(r"\W", "_", folder)
+    return group + "_compact" if file.startswith("compact-") else group
+
+
+def _factory(name: str, body: str) -> ast.FunctionDef | None:
+    """``def t_<name>(): <the template's module code>; return root``: the template's names
+    become the function's own, so the templates of one module never meet. None when the code
+    could mean something else inside a function (it declares names global or nonlocal) or
+    does not read back as written."""
+    tree = ast.parse(body)
+    if any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(tree)):
+        return None
+    function = ast.FunctionDef(
+        name=module_name(name), args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[],
+                                                    kw_defaults=[], defaults=[]),
+        body=[*tree.body, ast.Return(ast.Name("root", ast.Load()))], decorator_list=[])
+    ast.fix_missing_locations(function)
+    again = ast.parse(ast.unparse(function)).body
+    if len(again) != 1 or ast.dump(again[0]) != ast.dump(function):
+        return None
+    return function
 
 
 def write_package(templates: Path, out: Path) -> list[str]:
     """Write the ``_smartspec_templates`` package into ``out``; return the names of the
-    templates left to Jinja."""
+    templates left to Jinja.
+
+    Each module (``group_name``) holds one function per template (``module_name``) that
+    defines and returns its ``root``, and ``SOURCES``: the exact bytes each template was
+    compiled from, which render compares with the template's bytes to know that the code is
+    not stale (comparing costs a run next to nothing, where hashing each template cost it
+    more than a millisecond). ``TEMPLATES`` in the package maps each template to its module
+    and function."""
     env = jinja_environment()
     package = out / PACKAGE
     package.mkdir(parents=True, exist_ok=True)
     table: dict[str, tuple[str, str]] = {}
+    groups: dict[str, list[tuple[str, bytes, list[str], ast.FunctionDef]]] = {}
     skipped: list[str] = []
     for name in template_names(templates):
         raw = (templates / name).read_bytes()
-        code = compile_source(env, name, raw.decode("utf-8"))
-        if code is None:
+        compiled = _compiled_body(env, name, raw.decode("utf-8"))
+        function = None if compiled is None else _factory(name, compiled[1])
+        if compiled is None or function is None:
             skipped.append(name)
             continue
-        module = module_name(name)
-        (package / f"{module}.py").write_text(code, encoding="utf-8")
-        table[name] = (hashlib.sha256(raw).hexdigest(), module)
+        groups.setdefault(group_name(name), []).append((name, raw, compiled[0], function))
+        table[name] = (group_name(name), module_name(name))
+    for group, members in groups.items():
+        wanted = sorted({n for _, _, names, _ in members for n in names})
+        text = [f"# smartspec/templates/{', '.join(n for n, _, _, _ in members)}, compiled by "
+                f"smartspec's build (Jinja {jinja2.__version__}); do not edit.\n",
+                _runtime_import(wanted), "SOURCES = {\n"]
+        text += [f"    {name!r}: {raw!r},\n" for name, raw, _, _ in members]
+        text += ["}\n"]
+        text += [f"\n\n{ast.unparse(function)}\n" for _, _, _, function in members]
+        (package / f"{group}.py").write_text("".join(text), encoding="utf-8")
     lines = [f'"""smartspec\'s section templates compiled to Python (Jinja {jinja2.__version__}); '
              'generated by the build, do not edit."""', "", "TEMPLATES = {"]
     lines += [f"    {name!r}: {entry!r}," for name, entry in sorted(table.items())]

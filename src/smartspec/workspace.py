@@ -19,6 +19,7 @@ from smartspec.errors import DocumentError, SmartspecError, UsageError, Workspac
 from smartspec.fsutil import INDEX_IDS_FILE, LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
 from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
+from smartspec.jsontext import dumps as json_text
 from smartspec.lazyre import lazy_re
 from smartspec.markers import escape_line_breaks
 from smartspec.registry import FOLDER as REGISTRY_FOLDER
@@ -226,8 +227,8 @@ class Workspace(NamedTuple):
         worth two waits for the disk on every run (four with the validation report)."""
         atomic_write(path, markdown, durable=False)
         atomic_write(path.with_suffix(".json"),
-                     escape_line_breaks(json.dumps(data, indent=2, ensure_ascii=False,
-                                                   sort_keys=True)) + "\n", durable=False)
+                     escape_line_breaks(json_text(data, ensure_ascii=False, sort_keys=True))
+                     + "\n", durable=False)
 
     def append_trace(self, record: dict[str, Any]) -> None:
         line = escape_line_breaks(json.dumps(record, ensure_ascii=False, sort_keys=True,

@@ -64,6 +64,29 @@ def test_every_case_renders_the_same_compiled_and_with_jinja(
         assert render_case(argv) == through_code[name], name
 
 
+def test_each_compiled_template_is_held_with_the_exact_bytes_it_was_compiled_from(
+        compiled: list[str]) -> None:
+    assert render.compiled_template("sections/api.md.j2") is not None
+    table = sys.modules[PACKAGE].TEMPLATES
+    assert len(table) > 30
+    for name, (module, function) in table.items():
+        __import__(f"{PACKAGE}.{module}")
+        holder = sys.modules[f"{PACKAGE}.{module}"]
+        assert (TEMPLATES / name).read_bytes() == holder.SOURCES[name], name
+        assert callable(getattr(holder, function)().__call__), name
+
+
+def test_templates_are_grouped_by_folder_and_compact_sections_apart(
+        compiled: list[str]) -> None:
+    table = render._compiled_table()
+    assert table["sections/di.md.j2"] == ("g_sections", "t_sections_di_md_j2")
+    assert table["sections/compact-overview.md.j2"][0] == "g_sections_compact"
+    assert table["code/go/saga.j2"] == ("g_code_go", "t_code_go_saga_j2")
+    assert {module for module, _ in table.values()} == {
+        "g_sections", "g_sections_compact", *(f"g_code_{lang}" for lang in
+                                               ("csharp", "go", "java", "python", "typescript"))}
+
+
 def test_a_template_edited_after_the_build_is_rendered_by_jinja(
         compiled: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     original = render.template_source

@@ -57,6 +57,8 @@ NOT_FOR_NEW = (
     # The rules check the text beside the writes on a thread started with _thread: the
     # threading module (and a pool) would cost more than the thread saves.
     "threading", "concurrent", "multiprocessing",
+    # The model file's readers and schema: new writes the file (model.dumps), never reads it.
+    "smartspec.model.io",
 )
 # In a project without a registry yet (the first spec), the index and its ids file are small
 # and written with the standard library's json: msgspec, and what it loads at import
@@ -201,7 +203,8 @@ def test_one_spec_validate_hashes_critical_sections_without_openssl(tmp_path: Pa
 # An edit re-plans and re-renders, so it needs what new needs and the merge, but still not
 # click, other commands' modules, report formats not asked for, or the index graph.
 NOT_FOR_EDIT = tuple(name for name in NOT_FOR_NEW if name not in (
-    "smartspec.runs.edit", "smartspec.merge", "smartspec.commands.edit"))
+    "smartspec.runs.edit", "smartspec.merge", "smartspec.commands.edit",
+    "smartspec.model.io"))  # edit reads the model a spec was written from
 # adopt's modules only for a spec smartspec did not write, strptime only for a moment in a
 # shape smartspec does not write.
 NOT_FOR_EDIT += ("_strptime",)
@@ -353,13 +356,19 @@ def test_version_imports_only_the_package(tmp_path: Path) -> None:
     assert loaded == "['__future__', 'smartspec', 'smartspec.__main__']", loaded
 
 
-# After a run: the compiled template modules it loaded, with what each holds at module level.
+# After a run: the compiled templates in the modules it loaded, each with the names its code
+# defines (the function's own, that make its ``root``) and its module's.
 TEMPLATE_PROBE = """\
 import json, sys
 from smartspec import catalog, cli
 code = cli.main(sys.argv[1:])
-loaded = {name: sorted(vars(module)) for name, module in sys.modules.items()
-          if name.startswith("_smartspec_templates.")}
+loaded = {}
+for name, module in list(sys.modules.items()):
+    if name.startswith("_smartspec_templates."):
+        for key, value in vars(module).items():
+            if key.startswith("t_"):
+                made = value.__code__
+                loaded[key] = sorted({*vars(module), *made.co_varnames, *made.co_cellvars})
 print(json.dumps({"code": code, "loaded": loaded,
                   "title_index": catalog._title_index.cache_info().currsize}))
 """

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from smartspec.content.sql import check_values
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
 from smartspec.digest import sha256, sha256_hex
+from smartspec.jsontext import dumps as json_text
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -198,7 +199,7 @@ def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded:
         body = fields
         headers += ["Content-Type: application/json",
                     f"Idempotency-Key: {ids.key_for(f'{endpoint.method} {endpoint.path}')}"]
-    request = "\n".join(headers) + ("\n\n" + json.dumps(body, indent=2) if body else "")
+    request = "\n".join(headers) + ("\n\n" + json_text(body) if body else "")
     record = {"id": record_id, **fields, "status": _STATUS_AFTER_CREATE.get(entity, "ACTIVE"),
               "created_at": ids.time}
     if endpoint.method == "POST" and "{" not in endpoint.path:
@@ -210,7 +211,7 @@ def example_for(endpoint: Endpoint, *, currency: str, method_name: str, guarded:
     else:
         status, response = "200 OK", record
     return Example(endpoint.purpose, request, status,
-                   json.dumps(response, indent=2) if response is not None else "")
+                   json_text(response) if response is not None else "")
 
 
 # Sample values by attribute name, then by type; what the schema says a client sends.
@@ -518,14 +519,14 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         headers.append("Content-Type: application/json")
         if op.method == "POST" and verb not in ("issue-token", "refresh-token", "confirm"):
             headers.append(f"Idempotency-Key: {idempotency_key}")
-    text = body if isinstance(body, str) else json.dumps(body, indent=2)
+    text = body if isinstance(body, str) else json_text(body)
     request = "\n".join(headers) + ("\n\n" + text if body is not None else "")
     # A 201 says where the new record lives: the collection it was posted to, then its id.
     location = (f"{path.rstrip('/')}/{response['id']}"
                 if status == "201 Created" and isinstance(response, dict) and "id" in response
                 else "")
     return Example(op.summary, request, status,
-                   json.dumps(response, indent=2) if response is not None else "", location,
+                   json_text(response) if response is not None else "", location,
                    _answer(entity, state, response))
 
 

@@ -9,8 +9,7 @@ columns, its statuses the schema's states.
 
 from __future__ import annotations
 
-import json
-
+from smartspec.jsontext import dumps as json_text
 from smartspec.model.build import article
 from smartspec.tuples import NamedTuple
 
@@ -91,7 +90,7 @@ def _socket(model: SystemModel, i: Interface, currency: str, ids: ExampleIds) ->
     rules.append("The server pings every 30 seconds; a connection silent for 90 seconds is "
                  "closed and the client reconnects with backoff.")
     return InterfaceContract(f"{i.technology}: {', '.join(paths) or '`/ws/v1`'}", tuple(rules),
-                             json.dumps(sample, indent=2) if sample else None)
+                             json_text(sample) if sample else None)
 
 
 def contracts(model: SystemModel, attempts: int = 3) -> list[InterfaceContract]:
@@ -126,7 +125,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             "another device.",
             "QoS 1 delivers at least once: a repeated message meets the table's unique key "
             "and is stored once.",
-        ), json.dumps(_payload(entity, currency, ids, owner=False), indent=2))
+        ), json_text(_payload(entity, currency, ids, owner=False)))
     if i.kind == "kafka" and i.direction == "inbound":
         key = f"the {owner} id" if owner else "the record id"
         return InterfaceContract(f"{i.technology}: `{channel}` (consumed)", (
@@ -140,7 +139,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             *_status_rule(model, entity),
             "A message that fails validation goes to the dead-letter topic "
             f"`{channel}.dlq` with the reason; consumption goes on.",
-        ), json.dumps(_payload(entity, currency, ids), indent=2))
+        ), json_text(_payload(entity, currency, ids)))
     if i.kind in ("amqp", "sqs") and i.direction == "inbound":
         return InterfaceContract(f"{i.technology}: `{channel}` (consumed)", (
             f"Each message asks for one {entity.label}; it is acknowledged only after its "
@@ -152,7 +151,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
                     "stored once.",)),
             f"A message that fails {attempts} times goes to the dead-letter queue with the "
             "reason.",
-        ), json.dumps(_payload(entity, currency, ids, required_only=True), indent=2))
+        ), json_text(_payload(entity, currency, ids, required_only=True)))
     if i.kind in ("kafka", "amqp", "sqs") and i.direction == "outbound":
         target = next((e for e in model.entities if e.states and not e.time_column), entity)
         event = {"id": f"evt_{ids.record[:8]}", "type": f"{target.name}.status_changed",
@@ -169,7 +168,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             "relayed after the commit, so an event leaves only with its change, at least once.",
             "Consumers deduplicate by event `id`; the schema of `data` changes only by adding "
             "optional fields.",
-        ), json.dumps(event, indent=2))
+        ), json_text(event))
     if i.kind == "hl7v2":
         names = {e.name for e in model.entities}
         # The message types of what the model keeps: scheduling (SIU) and patients (ADT).
@@ -221,7 +220,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             "Any answer but 2xx within 10 seconds is retried with exponential backoff for 24 "
             "hours; an endpoint failing that long is set DISABLED. Receivers deduplicate by "
             "event `id`.",
-        ), json.dumps(body, indent=2))
+        ), json_text(body))
     if i.kind in ("websocket", "sse") and i.direction == "inbound":
         return _socket(model, i, currency, ids)
     return None

@@ -26,6 +26,8 @@ from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.model import Entity, SystemModel
     from smartspec.plan import SpecPlan
 
@@ -914,8 +916,23 @@ def _add_tenancy(tables: list[Table]) -> Table:
     return tenant
 
 
+# The schema of the last plan asked about. A render asks for it several times (the context's
+# ``schema``, the code examples' subject, the record fields), and building it is a good part
+# of rendering a data model; a plan is finished before anything renders it, and no reader
+# changes the schema it is given, so one plan object always has the same schema.
+_LAST_SCHEMA: list[Any] = [None, None]
+
+
 def schema_for(plan: SpecPlan) -> Schema:
-    """The data model of ``plan``: financial core plus named tables, or entity tables."""
+    """The data model of ``plan``: financial core plus named tables, or entity tables. Made
+    once per plan object (see ``_LAST_SCHEMA``); callers only read it."""
+    if _LAST_SCHEMA[0] is not plan:
+        _LAST_SCHEMA[:] = [plan, _schema_for(plan)]
+    schema: Schema = _LAST_SCHEMA[1]
+    return schema
+
+
+def _schema_for(plan: SpecPlan) -> Schema:
     financial = plan.profile == "financial" or "fintech" in plan.domains
     model = plan.model
     time_series = model.store("time-series") is not None

@@ -102,8 +102,16 @@ def entries(extra: Iterable[Mapping[str, Any]] = ()) -> dict[str, Entry]:
 
 def lookup(name: str) -> Entry | None:
     """The entry of a canonical name or any of its spellings, case-insensitive."""
-    wanted = name.lower()
+    return _by_spelling().get(name.lower())
+
+
+@lru_cache(maxsize=1)
+def _by_spelling() -> dict[str, Entry]:
+    """Every lower-cased name and spelling -> the first entry that has it, in file order (a
+    render looks technologies up a dozen times; each scan of the list cost a hundred
+    ``lower`` calls)."""
+    found: dict[str, Entry] = {}
     for entry in _builtin()[0]:
-        if entry.name.lower() == wanted or wanted in entry.spellings:
-            return entry
-    return None
+        for word in (entry.name.lower(), *entry.spellings):
+            found.setdefault(word, entry)
+    return found

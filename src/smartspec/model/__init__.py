@@ -344,3 +344,24 @@ def to_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}
     return value
+
+
+# The model file's text lives here, beside ``to_json``, rather than in ``model.io`` with the
+# readers: ``new`` writes a model file on every run but never reads one, and importing io's
+# readers and schema for the writer cost each run about a million instructions.
+def dumps(model: SystemModel) -> str:
+    """The model file text: canonical JSON, keys in model order, one trailing newline.
+
+    An operation's ``enters`` is written only where it differs from what its verb and the
+    entity catalogue give: a file whose states a person edits then stays consistent, the
+    states each operation enters following the new list."""
+    from smartspec.jsontext import dumps as json_text
+    from smartspec.model import lifecycle
+    from smartspec.model.build import entity_catalogue
+
+    data = to_json(model)
+    by_name = {e.name: e for e in model.entities}
+    for op, raw in zip(model.operations, data["operations"], strict=True):
+        if op.enters == lifecycle.all_enters(op, by_name, entity_catalogue()):
+            raw.pop("enters")
+    return json_text({"schema": 1, **data}, ensure_ascii=False) + "\n"

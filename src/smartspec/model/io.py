@@ -33,8 +33,8 @@ from smartspec.model import (
     Party,
     Store,
     SystemModel,
-    to_json,
 )
+from smartspec.model import dumps as dumps  # the model file's text, written by new
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -116,23 +116,6 @@ def json_schema() -> dict[str, Any]:
             "origins": {"type": "object"},
         },
     }
-
-
-def dumps(model: SystemModel) -> str:
-    """The model file text: canonical JSON, keys in model order, one trailing newline.
-
-    An operation's ``enters`` is written only where it differs from what its verb and the
-    entity catalogue give: a file whose states a person edits then stays consistent, the
-    states each operation enters following the new list."""
-    from smartspec.model import lifecycle
-    from smartspec.model.build import entity_catalogue
-
-    data = to_json(model)
-    by_name = {e.name: e for e in model.entities}
-    for op, raw in zip(model.operations, data["operations"], strict=True):
-        if op.enters == lifecycle.all_enters(op, by_name, entity_catalogue()):
-            raw.pop("enters")
-    return json.dumps({"schema": 1, **data}, indent=2, ensure_ascii=False) + "\n"
 
 
 def read_model_file(path: Path) -> SystemModel:
