@@ -10,12 +10,14 @@ Only the plain JSON types are written this way (str, int, float, bool, None, and
 string keys, lists and tuples of them); a value holding anything else (a subclass, another
 key type, a ``default`` hook's kind of object) is handed to ``json.dumps`` whole, so the
 answer is always the standard library's.
+
+The json module itself is imported only for ``ensure_ascii`` text and for that fallback: with
+``ensure_ascii=False`` strings are escaped by one ``str.translate``, so a command that writes a
+little JSON and reads none (an ``index`` with nothing changed) does not pay for importing
+json and compiling its patterns.
 """
 
 from __future__ import annotations
-
-import json
-from json.encoder import encode_basestring, encode_basestring_ascii
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,6 +25,11 @@ if TYPE_CHECKING:
     from typing import Any
 
 _INFINITY = float("inf")
+# What json's encoder escapes when ``ensure_ascii`` is off: the quote, the backslash and the
+# control characters, with the short forms JSON has for five of them.
+_ESCAPES = {code: f"\\u{code:04x}" for code in range(0x20)}
+_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\b"): "\\b", ord("\f"): "\\f",
+                 ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
 
 
 class _NotPlain(Exception):
@@ -31,12 +38,23 @@ class _NotPlain(Exception):
 
 def dumps(value: Any, *, sort_keys: bool = False, ensure_ascii: bool = True) -> str:
     """``json.dumps(value, indent=2, sort_keys=sort_keys, ensure_ascii=ensure_ascii)``."""
-    encode = encode_basestring_ascii if ensure_ascii else encode_basestring
+    encode: Callable[[str], str] = _quoted
+    if ensure_ascii:
+        from json.encoder import encode_basestring_ascii
+
+        encode = encode_basestring_ascii
     try:
         return _text(value, "\n", encode, sort_keys)
     except (_NotPlain, RecursionError):
         # Including the circular value json refuses with its own ValueError.
+        import json
+
         return json.dumps(value, indent=2, sort_keys=sort_keys, ensure_ascii=ensure_ascii)
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a JSON string, non-ASCII characters kept (json's ``encode_basestring``)."""
+    return '"' + text.translate(_ESCAPES) + '"'
 
 
 def _text(value: Any, newline: str, encode: Callable[[str], str], sort_keys: bool) -> str:

@@ -444,10 +444,11 @@ def dumps(registry: dict[str, Any]) -> str:
 
 
 def _dumps_stdlib(registry: dict[str, Any]) -> str:
+    from smartspec.jsontext import dumps as indented
     from smartspec.markers import escape_line_breaks
 
-    return escape_line_breaks(
-        json.dumps(registry, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
+    # json.dumps's bytes, from jsontext: with an indent json runs its pure-Python encoder.
+    return escape_line_breaks(indented(registry, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def _dumps_msgspec(registry: dict[str, Any]) -> str:

@@ -107,13 +107,18 @@ def compiled_template(name: str) -> Any:
     if runtime.loader is None:
         runtime.globals["know"] = _knowledge_entry
         runtime.loader = _runtime_loader
-    __import__(f"_smartspec_templates.{module}")
+    try:
+        __import__(f"_smartspec_templates.{module}")
+    except ImportError:
+        return None  # a package another version of smartspec built: its table names others
     compiled = sys.modules[f"_smartspec_templates.{module}"]
     # The module holds the bytes each template was compiled from: any other bytes mean the
     # template was edited since the build (comparing costs nothing next to hashing it).
-    if compiled.SOURCES.get(name) != source:
+    sources = getattr(compiled, "SOURCES", None)
+    make_root = getattr(compiled, function, None)
+    if not isinstance(sources, dict) or sources.get(name) != source or make_root is None:
         return None
-    return template_runtime.Template(runtime, name, getattr(compiled, function)())
+    return template_runtime.Template(runtime, name, make_root())
 
 
 def _runtime_loader(name: str) -> Any:

@@ -96,6 +96,29 @@ def test_a_template_edited_after_the_build_is_rendered_by_jinja(
     assert render.compiled_template("sections/api.md.j2") is None
 
 
+
+def test_a_package_built_by_another_version_is_left_to_jinja(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    # A source checkout updated without reinstalling keeps the compiled package its last
+    # install built: a table naming modules it does not hold (or modules of another shape)
+    # means Jinja renders the spec, the same text, never an ImportError.
+    package = tmp_path / PACKAGE
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "TEMPLATES = {'sections/api.md.j2': ('t_gone', 'root'),"
+        " 'sections/overview.md.j2': ('t_old', 'root')}\n", encoding="utf-8")
+    (package / "t_old.py").write_text("def root():\n    return None\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("SMARTSPEC_NO_COMPILED_TEMPLATES", raising=False)
+    _forget_compiled(monkeypatch)
+    assert render.compiled_template("sections/api.md.j2") is None
+    assert render.compiled_template("sections/overview.md.j2") is None
+    golden = Path(__file__).resolve().parents[1] / "data" / "golden" / "basic-standard.md"
+    assert render_case(GOLDEN_CASES["basic-standard"]) == golden.read_text(encoding="utf-8")
+    render._compiled_table.cache_clear()
+    render.compiled_template.cache_clear()
+
 def _both(source: str, **values: Any) -> tuple[str, str]:
     """(what Jinja renders, what the compiled code renders) for one small template."""
     env = jinja_environment()

@@ -12,8 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from smartspec.cli import main as cli_main
 from smartspec.fsutil import find_root
@@ -346,24 +344,6 @@ def test_a_damaged_manifest_is_no_answer_and_no_cache(
     assert read_cache(project / MANIFEST).files == {}
     code, out, _ = full_run(["--format", "json"], capsys)
     assert code == 0 and json.loads(out)["scan"]["read"] == 3  # every spec hashed again
-
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=12)
-
-
-@settings(max_examples=300, deadline=None)
-@given(json_values)
-def test_the_answers_json_is_json_dumps_byte_for_byte(value: object) -> None:
-    assert quiet.dumps(value) == json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
-
-
-def test_every_control_character_is_escaped_as_json_dumps_does() -> None:
-    text = "".join(chr(code) for code in range(0x80)) + "\u2028\u0085é\"\\"
-    assert quiet.dumps({"k": [text]}) == json.dumps({"k": [text]}, ensure_ascii=False,
-                                                    indent=2, sort_keys=True)
 
 
 def test_the_installed_command_answers_without_importing_the_cli(project: Path) -> None:

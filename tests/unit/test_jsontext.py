@@ -8,6 +8,8 @@ from __future__ import annotations
 import enum
 import json
 import math
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -62,3 +64,20 @@ def test_what_json_refuses_is_refused_the_same_way() -> None:
         dumps(circular)
     with pytest.raises(TypeError, match="not JSON serializable"):
         dumps({"when": object()})
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_every_control_character_is_escaped_as_json_dumps_does(ensure_ascii: bool) -> None:
+    text = "".join(chr(code) for code in range(0x80)) + "\u2028\u0085é\"\\"
+    assert dumps({"k": [text]}, sort_keys=True, ensure_ascii=ensure_ascii) == json.dumps(
+        {"k": [text]}, indent=2, sort_keys=True, ensure_ascii=ensure_ascii)
+
+
+def test_text_that_keeps_non_ascii_is_written_without_importing_json() -> None:
+    # The index's quiet answer writes its JSON this way in a process that never loads json.
+    probe = ("import sys; from smartspec.jsontext import dumps; "
+             "dumps({'b': ['é', 1, None, True, 2.5], 'a': {}}, sort_keys=True, "
+             "ensure_ascii=False); print('json' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"

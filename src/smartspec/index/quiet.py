@@ -27,6 +27,8 @@ import sys
 from itertools import chain
 from operator import itemgetter
 
+from smartspec.jsontext import dumps
+
 TYPE_CHECKING = False  # typing costs more to import than this whole answer takes
 if TYPE_CHECKING:
     from array import array
@@ -316,13 +318,15 @@ def answer(words: list[str], cwd: str | None = None) -> int | None:
     if any("\x1b" in text for text in (*warnings, specs_rel, index_rel)):
         return None  # click strips escape sequences from what it prints; let it
     if fmt == "json":
+        # jsontext writes json.dumps's bytes without importing json (and the patterns it
+        # compiles), which would cost more than the rest of this answer takes.
         text = dumps({
             "schema": 1, "command": "index", "index": index_rel, "found": True, "shape": "v1",
             "migrated": False, "dry_run": False, "changed": False, "specs": entries,
             "specs_dir": specs_rel,
             "scan": {"found": files, "read": 0, "parsed": 0, "unchanged": files},
             "added": [], "removed": [], "updated": [], "warnings": warnings, "written": [],
-            "diff": None}) + "\n"
+            "diff": None}, sort_keys=True, ensure_ascii=False) + "\n"
         notes = ""
     else:
         text = (f"SPEC_INDEX: {index_rel}\nScanned {files} spec files in {specs_rel}: 0 read, "
@@ -362,40 +366,3 @@ def _format(words: list[str]) -> str | None:
 def _utf8(stream: object) -> bool:
     encoding = str(getattr(stream, "encoding", None) or "").lower().replace("_", "-")
     return encoding in ("utf-8", "utf8")
-
-
-# JSON for the answer's one object, written here because the json module (and the regular
-# expressions it compiles) costs more to import than the rest of this answer takes. The
-# output is byte for byte what json.dumps(value, ensure_ascii=False, indent=2,
-# sort_keys=True) gives for dicts, lists, strings, integers, booleans and None (a test
-# compares the two).
-_ESCAPES = {code: f"\\u{code:04x}" for code in range(0x20)}
-_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\b"): "\\b", ord("\f"): "\\f",
-                 ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
-
-
-def dumps(value: object, indent: str = "") -> str:
-    """``value`` as ``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, str):
-        return '"' + value.translate(_ESCAPES) + '"'
-    inner = indent + "  "
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{inner}{dumps(str(key))}: {dumps(value[key], inner)}"
-                 for key in sorted(value)]
-        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
-        return ("[\n" + ",\n".join(inner + dumps(item, inner) for item in value) + "\n"
-                + indent + "]")
-    raise TypeError(f"cannot write {type(value).__name__} as JSON here")

@@ -15,6 +15,7 @@ from smartspec.index.model import (
     compute_metadata,
     recompute_dependents,
 )
+from smartspec.jsontext import dumps as indented
 from smartspec.markers import escape_line_breaks
 
 TYPE_CHECKING = False
@@ -47,7 +48,8 @@ def index_text(document: dict[str, Any], *, stdlib: bool) -> str:
     """``document`` as the index file's text (sorted keys, two-space indent, line-breaking
     characters escaped, a trailing newline), from the standard library's encoder or msgspec's."""
     if stdlib:
-        text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
+        # json.dumps's bytes, from jsontext: with an indent json runs its pure-Python encoder.
+        text = indented(document, sort_keys=True, ensure_ascii=False)
         if "\x85" in text or "\u2028" in text or "\u2029" in text:
             text = escape_line_breaks(text)
         return text + "\n"
