@@ -428,7 +428,7 @@ def _registry_decoder() -> Any:
 # A registry of a few specs is encoded by the standard library in less time than importing
 # msgspec takes; a larger one by msgspec, since ``json.dumps`` with an indent runs in pure
 # Python (half a second for 2,000 specs, on every new and edit). Both write the same bytes
-# for the values a registry holds (``_same_bytes_from_stdlib``).
+# for the values a registry holds (``same_bytes_from_stdlib``).
 _STDLIB_ENCODER_SPECS = 100
 
 
@@ -438,7 +438,7 @@ def dumps(registry: dict[str, Any]) -> str:
     the layout the one-record reader (``_bisect``) searches."""
     specs = registry.get("specs")
     if (isinstance(specs, dict) and len(specs) > _STDLIB_ENCODER_SPECS
-            and _same_bytes_from_stdlib(registry)):
+            and same_bytes_from_stdlib(registry)):
         return _dumps_msgspec(registry)
     return _dumps_stdlib(registry)
 
@@ -465,10 +465,11 @@ def _dumps_msgspec(registry: dict[str, Any]) -> str:
     return text + "\n"
 
 
-def _same_bytes_from_stdlib(value: object) -> bool:
+def same_bytes_from_stdlib(value: object) -> bool:
     """Whether msgspec writes ``value`` as ``json.dumps`` does: only strings, integers,
     booleans, None, lists and string-keyed objects. A float is the one JSON value the two
-    spell differently (``1e+16`` against ``1e16``); anything else is left to json.dumps.
+    spell differently (``1e+16`` against ``1e16``); anything else (a tuple, a date) is left
+    to the one writer the file always had. The registry and the index both ask it.
     Walked with a stack, not recursion: a registry of thousands of specs holds over a
     hundred thousand values, and a call per value would cost more than the encoding."""
     stack = [value]

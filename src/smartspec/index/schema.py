@@ -17,6 +17,7 @@ from smartspec.index.model import (
 )
 from smartspec.jsontext import dumps as indented
 from smartspec.markers import escape_line_breaks
+from smartspec.registry import same_bytes_from_stdlib as same_bytes_from_stdlib
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -57,19 +58,6 @@ def index_text(document: dict[str, Any], *, stdlib: bool) -> str:
 
     return one_line(msgspec.json.format(msgspec.json.encode(document, order="sorted"),
                                          indent=2)) + "\n"
-
-
-def same_bytes_from_stdlib(value: object) -> bool:
-    """Whether ``json.dumps`` writes ``value`` as msgspec does: only strings, integers,
-    booleans, None, lists and string-keyed dicts. A float is the one JSON value the two spell
-    differently (``1e+16`` against ``1e16``), and anything else (a tuple, a date) is left to
-    msgspec as before."""
-    if isinstance(value, dict):
-        return all(isinstance(key, str) and same_bytes_from_stdlib(item)
-                   for key, item in value.items())
-    if isinstance(value, list):
-        return all(same_bytes_from_stdlib(item) for item in value)
-    return value is None or isinstance(value, (str, int))  # bool is an int
 
 
 def one_line(encoded: bytes) -> str:
