@@ -4,9 +4,8 @@
 template under ``smartspec/templates`` becomes one function of a module of the
 ``_smartspec_templates`` package (several templates to a module, see ``write_package``),
 holding the code Jinja's own compiler writes for it, which ``template_runtime`` runs without
-Jinja. The package records the
-exact bytes of the source each template was compiled from, so a template edited after the
-build is seen as stale and rendered by Jinja instead.
+Jinja. The package records the exact bytes of the source each template was compiled from, so
+a template edited after the build is seen as stale and rendered by Jinja instead.
 
 A template is compiled only when everything its code needs exists in ``template_runtime``:
 its filters and tests (with the same first argument Jinja passes), and no include, extends,
