@@ -408,10 +408,12 @@ def test_generated_operator_literals_read_as_the_pattern_reads_them(text: str) -
 # --- bracketed slots ---------------------------------------------------------------------
 
 SLOT = re.compile(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
+BRACKET = re.compile(r"\[[^\[\]\n]*\]")
 
 
 def _check_slots(text: str) -> None:
-    assert [m.span() for m in structure._bracketed(text)] == [
+    assert list(structure._brackets(text)) == [m.span() for m in BRACKET.finditer(text)], text
+    assert list(structure._bracketed(text)) == [
         m.span() for m in SLOT.finditer(text)], text
 
 
@@ -456,3 +458,37 @@ def test_availability_figures_of_golden_lines_read_as_the_pattern_reads_them() -
     assert sum(1 for line in lines if AVAILABILITY.search(line)) > 20
     for line in lines:
         _check_availability(line)
+
+
+# --- generic parameter lists before a call -----------------------------------------------
+
+GENERIC_TAIL = re.compile(r"<[^<>()]*>\s*$")
+
+
+def _check_generic_start(text: str) -> None:
+    # Asked, as ``_names_before`` asks, where a ">" stands right before a "(".
+    for end in range(1, len(text) + 1):
+        if text[end - 1] != ">":
+            continue
+        for start in (0, max(0, end - 80), end - 1):
+            found = GENERIC_TAIL.search(text, start, end)
+            assert code._generic_start(text, start, end) == (found.start() if found else -1), (
+                text, start, end)
+
+
+GENERIC_PIECES = ["<", ">", "<T>", "<A, B>", "(", ")", "run", "save", " ", "\n", ".", "<<", ">>"]
+
+
+def test_generic_starts_of_golden_blocks_read_as_the_pattern_reads_them() -> None:
+    texts = _spec_texts()
+    assert sum(1 for text in texts if ">(" in text) > 20
+    for text in texts:
+        if ">(" in text:
+            _check_generic_start(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(GENERIC_PIECES))
+@example("run<Map<K, V>>(x) save<T>( a<(b)>( <>( x <y\n>(")
+def test_generated_generic_starts_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_generic_start(text)
