@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from smartspec.rules import code, figures, schema, semantic, structure
+from smartspec.rules import code, context, figures, schema, semantic, structure
 from smartspec.specids import MENTION_RE
 from tests.helpers import spec_lines
 
@@ -492,3 +492,39 @@ def test_generic_starts_of_golden_blocks_read_as_the_pattern_reads_them() -> Non
 @example("run<Map<K, V>>(x) save<T>( a<(b)>( <>( x <y\n>(")
 def test_generated_generic_starts_read_as_the_pattern_reads_them(text: str) -> None:
     _check_generic_start(text)
+
+
+# --- inline code spans -------------------------------------------------------------------
+
+CODE_SPAN = re.compile(r"(`+)[^`\n].*?\1")
+
+
+def _check_code_spans(text: str) -> None:
+    assert list(context.code_spans(text)) == [m.span() for m in CODE_SPAN.finditer(text)], text
+    for start, end in ((1, len(text)), (0, len(text) - 1), (2, len(text) // 2)):
+        assert list(context.code_spans(text, start, end)) == [
+            m.span() for m in CODE_SPAN.finditer(text, start, end)], (text, start, end)
+    assert semantic._without_code_spans(text) == CODE_SPAN.sub(
+        lambda m: " " * len(m.group(0)), text), text
+
+
+CODE_SPAN_PIECES = ["`", "``", "```", "x", "a b", " ", "\n", "\r", "é", "`x`", "``a ` b``"]
+
+
+def test_code_spans_of_golden_lines_read_as_the_pattern_reads_them() -> None:
+    lines = spec_lines()
+    assert sum(1 for line in lines if CODE_SPAN.search(line)) > 100
+    for line in lines:
+        _check_code_spans(line)
+
+
+def test_code_spans_of_whole_specs_read_as_the_pattern_reads_them() -> None:
+    for text in _spec_texts():
+        assert list(context.code_spans(text)) == [m.span() for m in CODE_SPAN.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(CODE_SPAN_PIECES))
+@example("``a`  `b``c` ```\n`` x `` ` `` y ``` z")
+def test_generated_code_spans_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_code_spans(text)

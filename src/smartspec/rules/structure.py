@@ -15,7 +15,7 @@ from smartspec.document import Section, block_hash, legacy_block_hash
 from smartspec.lazyre import is_word_char, lazy_re
 from smartspec.markers import SETTINGS_SCHEMA, settings_json
 from smartspec.rules.base import RULES, Hit, Skip
-from smartspec.rules.context import CODE_SPAN_RE, Context
+from smartspec.rules.context import Context, code_spans
 from smartspec.rules.messages import rule_words
 
 TYPE_CHECKING = False
@@ -457,4 +457,4 @@ def _is_usage_or_literal(inner: str) -> bool:
 def _in_code_span(text: str, start: int, end: int, offset: int) -> bool:
     if "`" not in text[start:end]:
         return False
-    return any(m.start() <= offset < m.end() for m in CODE_SPAN_RE.finditer(text, start, end))
+    return any(opened <= offset < closed for opened, closed in code_spans(text, start, end))
