@@ -528,3 +528,28 @@ def test_code_spans_of_whole_specs_read_as_the_pattern_reads_them() -> None:
 @example("``a`  `b``c` ```\n`` x `` ` `` y ``` z")
 def test_generated_code_spans_read_as_the_pattern_reads_them(text: str) -> None:
     _check_code_spans(text)
+
+
+# --- SQL string literals -----------------------------------------------------------------
+
+SQL_STRING = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _check_sql_strings(text: str) -> None:
+    assert schema._sql_strings(text) == [
+        value.replace("''", "'") for value in SQL_STRING.findall(text)], text
+
+
+def test_sql_strings_of_golden_lines_read_as_the_pattern_reads_them() -> None:
+    lines = spec_lines()
+    assert sum(len(SQL_STRING.findall(line)) for line in lines) > 100
+    for line in lines:
+        _check_sql_strings(line)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(["'", "''", "'''", "A", "it", " ", ", ", "(", ")", "\n", "é"]))
+@example("'A', 'it''s', '''', '' 'x''")
+@example("'a''b''")
+def test_generated_sql_strings_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_sql_strings(text)
