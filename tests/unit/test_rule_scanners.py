@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from smartspec.rules import code, figures, schema, semantic, structure
+from smartspec.rules import code, context, figures, schema, semantic, structure
 from smartspec.specids import MENTION_RE
 from tests.helpers import spec_lines
 
@@ -408,10 +408,12 @@ def test_generated_operator_literals_read_as_the_pattern_reads_them(text: str) -
 # --- bracketed slots ---------------------------------------------------------------------
 
 SLOT = re.compile(r"\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])")
+BRACKET = re.compile(r"\[[^\[\]\n]*\]")
 
 
 def _check_slots(text: str) -> None:
-    assert [m.span() for m in structure._bracketed(text)] == [
+    assert list(structure._brackets(text)) == [m.span() for m in BRACKET.finditer(text)], text
+    assert list(structure._bracketed(text)) == [
         m.span() for m in SLOT.finditer(text)], text
 
 
@@ -456,3 +458,98 @@ def test_availability_figures_of_golden_lines_read_as_the_pattern_reads_them() -
     assert sum(1 for line in lines if AVAILABILITY.search(line)) > 20
     for line in lines:
         _check_availability(line)
+
+
+# --- generic parameter lists before a call -----------------------------------------------
+
+GENERIC_TAIL = re.compile(r"<[^<>()]*>\s*$")
+
+
+def _check_generic_start(text: str) -> None:
+    # Asked, as ``_names_before`` asks, where a ">" stands right before a "(".
+    for end in range(1, len(text) + 1):
+        if text[end - 1] != ">":
+            continue
+        for start in (0, max(0, end - 80), end - 1):
+            found = GENERIC_TAIL.search(text, start, end)
+            assert code._generic_start(text, start, end) == (found.start() if found else -1), (
+                text, start, end)
+
+
+GENERIC_PIECES = ["<", ">", "<T>", "<A, B>", "(", ")", "run", "save", " ", "\n", ".", "<<", ">>"]
+
+
+def test_generic_starts_of_golden_blocks_read_as_the_pattern_reads_them() -> None:
+    texts = _spec_texts()
+    assert sum(1 for text in texts if ">(" in text) > 20
+    for text in texts:
+        if ">(" in text:
+            _check_generic_start(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(GENERIC_PIECES))
+@example("run<Map<K, V>>(x) save<T>( a<(b)>( <>( x <y\n>(")
+def test_generated_generic_starts_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_generic_start(text)
+
+
+# --- inline code spans -------------------------------------------------------------------
+
+CODE_SPAN = re.compile(r"(`+)[^`\n].*?\1")
+
+
+def _check_code_spans(text: str) -> None:
+    assert list(context.code_spans(text)) == [m.span() for m in CODE_SPAN.finditer(text)], text
+    for start, end in ((1, len(text)), (0, len(text) - 1), (2, len(text) // 2)):
+        assert list(context.code_spans(text, start, end)) == [
+            m.span() for m in CODE_SPAN.finditer(text, start, end)], (text, start, end)
+    assert semantic._without_code_spans(text) == CODE_SPAN.sub(
+        lambda m: " " * len(m.group(0)), text), text
+
+
+CODE_SPAN_PIECES = ["`", "``", "```", "x", "a b", " ", "\n", "\r", "é", "`x`", "``a ` b``"]
+
+
+def test_code_spans_of_golden_lines_read_as_the_pattern_reads_them() -> None:
+    lines = spec_lines()
+    assert sum(1 for line in lines if CODE_SPAN.search(line)) > 100
+    for line in lines:
+        _check_code_spans(line)
+
+
+def test_code_spans_of_whole_specs_read_as_the_pattern_reads_them() -> None:
+    for text in _spec_texts():
+        assert list(context.code_spans(text)) == [m.span() for m in CODE_SPAN.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(CODE_SPAN_PIECES))
+@example("``a`  `b``c` ```\n`` x `` ` `` y ``` z")
+def test_generated_code_spans_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_code_spans(text)
+
+
+# --- SQL string literals -----------------------------------------------------------------
+
+SQL_STRING = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _check_sql_strings(text: str) -> None:
+    assert schema._sql_strings(text) == [
+        value.replace("''", "'") for value in SQL_STRING.findall(text)], text
+
+
+def test_sql_strings_of_golden_lines_read_as_the_pattern_reads_them() -> None:
+    lines = spec_lines()
+    assert sum(len(SQL_STRING.findall(line)) for line in lines) > 100
+    for line in lines:
+        _check_sql_strings(line)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(["'", "''", "'''", "A", "it", " ", ", ", "(", ")", "\n", "é"]))
+@example("'A', 'it''s', '''', '' 'x''")
+@example("'a''b''")
+def test_generated_sql_strings_read_as_the_pattern_reads_them(text: str) -> None:
+    _check_sql_strings(text)

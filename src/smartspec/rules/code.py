@@ -177,7 +177,15 @@ def name_before(text: str, end: int) -> tuple[str, int] | None:
     return text[index:stop], index
 
 
-_GENERIC_TAIL_RE = lazy_re(r"<[^<>()]*>\s*$")
+def _generic_start(text: str, start: int, end: int) -> int:
+    r"""Where the generic parameter list that ends ``text[start:end]`` opens ("<" of
+    "run<C>"), or -1: what ``<[^<>()]*>\s*$`` finds searched there, for a text whose
+    ``text[end - 1]`` is ">". Only the last "<" before that ">" can open a list holding no
+    "<", so one ``rfind`` finds it, where the pattern would be compiled for this alone."""
+    opened = text.rfind("<", start, end - 1)
+    if opened < 0 or any(char in text[opened + 1:end - 1] for char in ">()"):
+        return -1
+    return opened
 
 
 def _names_before(text: str, marks: str) -> set[str]:
@@ -189,8 +197,8 @@ def _names_before(text: str, marks: str) -> set[str]:
         while at >= 0:
             end = at
             if mark == "(" and text[at - 1:at] == ">":
-                generic = _GENERIC_TAIL_RE.search(text, max(0, at - 80), at)
-                end = generic.start() if generic else at
+                opened = _generic_start(text, max(0, at - 80), at)
+                end = opened if opened >= 0 else at
             name = name_before(text, end)
             if name is not None:
                 found.add(name[0])

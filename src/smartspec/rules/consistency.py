@@ -18,7 +18,6 @@ from smartspec.lazyre import holds_words, is_word_char, lazy_re, may_hold, searc
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.context import (
     ARCHITECTURE,
-    CODE_SPAN_RE,
     ENDPOINT_SOURCES,
     EXAMPLES,
     IMPLEMENTATION,
@@ -26,6 +25,7 @@ from smartspec.rules.context import (
     SECURITY,
     TESTING,
     Context,
+    code_spans,
 )
 from smartspec.rules.keywords import WordMatcher
 from smartspec.rules.messages import rule_words
@@ -101,8 +101,8 @@ def _line_text(ctx: Context, line: int) -> str:
 def _in_code_span(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` lies in inline code: a keyword there is code
     ("`createChange(root, 'Add Auth')`")."""
-    return "`" in text and any(m.start() <= start and end <= m.end()
-                               for m in CODE_SPAN_RE.finditer(text))
+    return "`" in text and any(opened <= start and end <= closed
+                               for opened, closed in code_spans(text))
 
 
 def _is_not_this_services_auth(ctx: Context, word: str, line: int, column: int) -> bool:

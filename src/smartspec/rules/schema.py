@@ -44,7 +44,6 @@ _ALTER_ADD_RE = lazy_re(
 # operations (``_checks_in``); the pattern is asked only of a text with a letter IGNORECASE
 # takes for an ASCII one.
 _CHECK_IN_RE = lazy_re(r"(?is)\bCHECK\s*\(\s*\(?\s*([\w\"]+)\s*\)?\s+IN\s*\(([^()]*)\)")
-_STRING_RE = lazy_re(r"'((?:[^']|'')*)'")
 _CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "foreign",
                                "exclude", "index", "key", "like", "period"})
 # Types that store binary floating point: money must not be kept in them.
@@ -94,6 +93,33 @@ class JsonObject(NamedTuple):
 def unquote(name: str) -> str:
     return name.strip('"`[]').lower()
 
+
+
+def _sql_strings(text: str) -> list[str]:
+    r"""The SQL string literals of ``text`` ("'A', 'it''s'"), in order, each with its doubled
+    quotes undone: what ``'((?:[^']|'')*)'`` finds, read with ``str.find`` (a CHECK or enum
+    list holds a few quotes; the pattern would be compiled for them alone).
+
+    A literal runs to the first quote that is not doubled. One the text ends inside (every
+    quote after its opening doubled) is closed, as the pattern closes it, by backing off to
+    the first quote of its last doubled pair; without a pair there is no literal."""
+    found = []
+    opened = text.find("'")
+    while opened >= 0:
+        closing = pair = -1
+        quote = text.find("'", opened + 1)
+        while quote >= 0:
+            if not text.startswith("'", quote + 1):
+                closing = quote
+                break
+            pair = quote
+            quote = text.find("'", quote + 2)
+        closing = pair if closing < 0 else closing
+        if closing < 0:
+            break  # no quote after the opening one: no literal starts here or later
+        found.append(text[opened + 1:closing].replace("''", "'"))
+        opened = text.find("'", closing + 1)
+    return found
 
 def _strip_sql_comments(text: str) -> str:
     # Each "--" comment, to the end of its line, as spaces: offsets stay where they were.
@@ -330,7 +356,7 @@ def _tables_of(text: str) -> _BlockTables:
     lowered = text.lower()
     lines = LineIndex(text)
     enums = tuple((unquote(m.group(1).split(".")[-1]),
-                   frozenset(v.replace("''", "'") for v in _STRING_RE.findall(m.group(2))))
+                   frozenset(_sql_strings(m.group(2))))
                   for m in (_CREATE_ENUM_RE.finditer(text) if "as enum" in lowered else ()))
     creates: list[_Create] = []
     for start, written, opened in _create_tables(text, lowered):
@@ -349,8 +375,7 @@ def _tables_of(text: str) -> _BlockTables:
             at = lines.line_of(opened + 1 + offset + (len(item) - len(item.lstrip())))
             for column, listed in (_checks_in(item) if "CHECK" in item or "check" in item
                                    else ()):
-                allowed.append((unquote(column), frozenset(
-                    v.replace("''", "'") for v in _STRING_RE.findall(listed))))
+                allowed.append((unquote(column), frozenset(_sql_strings(listed))))
             if words[0].lower() in _CONSTRAINT_WORDS:
                 continue
             kind = words[1].lower().split("(")[0] if len(words) > 1 else ""

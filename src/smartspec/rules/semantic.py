@@ -28,10 +28,10 @@ from smartspec.rules.code import code_facts, family, is_universal, name_before, 
 from smartspec.rules.code import top_level as _top_level_text
 from smartspec.rules.context import (
     ARCHITECTURE,
-    CODE_SPAN_RE,
     ENDPOINT_SOURCES,
     Context,
     LineIndex,
+    code_spans,
     is_param_segment,
     per_text,
 )
@@ -612,7 +612,12 @@ def _anchors(ctx: Context) -> set[str]:
 def _without_code_spans(line: str) -> str:
     if "`" not in line:
         return line
-    return CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+    pieces: list[str] = []
+    kept = 0
+    for start, end in code_spans(line):  # each span blanked, so columns stay where they were
+        pieces.append(line[kept:start] + " " * (end - start))
+        kept = end
+    return "".join(pieces) + line[kept:]
 
 
 def _title_resolves(ref: str, titles: list[str], exact: bool) -> bool:

@@ -15,12 +15,11 @@ from smartspec.document import Section, block_hash, legacy_block_hash
 from smartspec.lazyre import is_word_char, lazy_re
 from smartspec.markers import SETTINGS_SCHEMA, settings_json
 from smartspec.rules.base import RULES, Hit, Skip
-from smartspec.rules.context import CODE_SPAN_RE, Context
+from smartspec.rules.context import Context, code_spans
 from smartspec.rules.messages import rule_words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import re
     from typing import Any
 
 # Sections whose presence a level decides (--security/--di/--performance=none drops them);
@@ -47,10 +46,8 @@ _MARKER_RES = (lazy_re(r"T(?:ODO|BD)(?!\w)"), lazy_re(r"FIXME(?!\w)"),
 # The literals each marker pattern starts with: a spec without them never compiles it.
 _MARKER_LITERALS = (("TODO", "TBD"), ("FIXME",), ("XXX",))
 # A bracketed slot: "[Service name]", "[...]", not a link's text ("[a](b)", "[a][b]", "[a]:").
-# Found as any bracketed text on one line, then judged by its inside and what follows
-# (``_bracketed``): what ``\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])`` finds, at a
-# third of its cost to compile.
-_BRACKET_RE = lazy_re(r"\[[^\[\]\n]*\]")
+# Found as any bracketed text on one line (``_brackets``), then judged by its inside and what
+# follows (``_bracketed``): what ``\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])`` finds.
 _ELLIPSIS_CELL_RE = lazy_re(r"\|[ \t]*(?:\.\.\.|…)[ \t]*(?=\|)")
 _REFERENCE_DEF_RE = lazy_re(r"(?m)^ {0,3}\[([^\]\n]+)\]:")
 # Bracketed text that is content, not a placeholder: the reference's marker for a dependency
@@ -332,15 +329,32 @@ def critical_text_changed(ctx: Context) -> Iterator[Hit]:
                       {"title": section.title, "name": str(record["critical"])})
 
 
-def _bracketed(text: str) -> Iterator[re.Match[str]]:
-    """Each bracketed slot: text starting with an ASCII letter (two characters or more) or
-    an ellipsis, in brackets on one line, not followed by "(", "[" or ":"."""
-    for match in _BRACKET_RE.finditer(text):
-        inner, end = match.group(0)[1:-1], match.end()
+def _brackets(text: str) -> Iterator[tuple[int, int]]:
+    r"""(start, end) of each "[...]" that holds no bracket and no line break, in order: what
+    ``\[[^\[\]\n]*\]`` finds, found with ``str.find``. A spec holds a few dozen brackets, so
+    this costs less than compiling that pattern (which most runs would do for this alone)."""
+    opened = text.find("[")
+    while opened >= 0:
+        closed = text.find("]", opened + 1)
+        if closed < 0:
+            return
+        # Of the "["s before this "]" only the last can be a slot's: the others hold it.
+        opened = max(opened, text.rfind("[", opened + 1, closed))
+        if text.find("\n", opened + 1, closed) < 0:
+            yield opened, closed + 1
+        opened = text.find("[", closed + 1)
+
+
+def _bracketed(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each bracketed slot: text starting with an ASCII letter (two
+    characters or more) or an ellipsis, in brackets on one line, not followed by "(", "["
+    or ":"."""
+    for start, end in _brackets(text):
+        inner = text[start + 1:end - 1]
         slot = (len(inner) > 1 and inner[0].isascii() and inner[0].isalpha()) or inner in (
             "...", "…")
         if slot and text[end:end + 1] not in ("(", "[", ":"):
-            yield match
+            yield start, end
 
 
 @RULES.rule(
@@ -366,17 +380,17 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
                 candidates.append((m.start(), m.group(0)))
     if "[" in text:
         defined: set[str] | None = None
-        for m in _bracketed(text):
-            if m.start() and text[m.start() - 1] in "]\\!":
+        for start, end in _bracketed(text):
+            if start and text[start - 1] in "]\\!":
                 continue  # the [ref] of [text][ref], an escaped bracket, an image
-            inner = m.group(0)[1:-1].strip()
+            slot = text[start:end]
+            inner = slot[1:-1].strip()
             if _is_usage_or_literal(inner):
                 continue
             if defined is None:
                 defined = {label.strip().lower() for label in _reference_labels(text)}
-            if (inner.lower() not in defined
-                    and m.group(0) not in _NOT_PLACEHOLDERS):
-                candidates.append((m.start(), m.group(0)))
+            if inner.lower() not in defined and slot not in _NOT_PLACEHOLDERS:
+                candidates.append((start, slot))
     if _may_hold_ellipsis_cell(text):
         candidates += [(m.start() + 1, m.group(0)[1:].strip()) for m in
                        _ELLIPSIS_CELL_RE.finditer(text)]
@@ -443,4 +457,4 @@ def _is_usage_or_literal(inner: str) -> bool:
 def _in_code_span(text: str, start: int, end: int, offset: int) -> bool:
     if "`" not in text[start:end]:
         return False
-    return any(m.start() <= offset < m.end() for m in CODE_SPAN_RE.finditer(text, start, end))
+    return any(opened <= offset < closed for opened, closed in code_spans(text, start, end))
