@@ -56,3 +56,21 @@ def test_coverage_rules(tmp_path: Path, name: str) -> None:
         assert got_rule == rule and part in message
     skipped = {rule for rule, _ in result.skipped}
     assert ({"task-coverage", "task-dangling"} <= skipped) == (tasks is None)
+
+
+def test_a_tasks_md_that_is_no_file_or_no_utf8_skips_both_rules_saying_why(
+        tmp_path: Path) -> None:
+    spec = tmp_path / "spec.md"
+    spec.write_text(SPEC, encoding="utf-8")
+    (tmp_path / "tasks.md").mkdir()  # a folder by that name is no tasks file
+    result = validate_text(SPEC, path=str(spec))
+    assert {(rule, reason) for rule, reason in result.skipped if rule.startswith("task-")} == {
+        ("task-coverage", "no tasks.md beside the spec"),
+        ("task-dangling", "no tasks.md beside the spec")}
+    (tmp_path / "tasks.md").rmdir()
+    (tmp_path / "tasks.md").write_bytes(b"- [ ] T001 \xff\n")
+    result = validate_text(SPEC, path=str(spec))
+    reasons = {rule: reason for rule, reason in result.skipped if rule.startswith("task-")}
+    assert set(reasons) == {"task-coverage", "task-dangling"}
+    shown = (tmp_path / "tasks.md").as_posix()
+    assert all(reason.startswith(f"{shown} cannot be read (") for reason in reasons.values())

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from smartspec.errors import UsageError
-from smartspec.rules.runner import find_resolved_specs, find_specs
+from smartspec.fsutil import shown_path
+from smartspec.rules.runner import find_named_specs, find_resolved_specs, find_specs
 from tests.helpers import build_file_tree
 
 SPEC = "# SPEC-001: T\n"
@@ -81,3 +82,25 @@ def test_each_spec_found_comes_with_the_path_it_resolves_to(
 def test_a_missing_path_names_itself(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="nope: no such file or folder"):
         find_specs([tmp_path / "nope"])
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_each_spec_is_named_as_shown_path_names_where_it_lands(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_file_tree(tmp_path, {"project/specs/a/spec.md": SPEC, "project/specs/c/d/spec.md": SPEC,
+                               "elsewhere/x/spec.md": SPEC})
+    specs = tmp_path / "project" / "specs"
+    (specs / "b").mkdir()
+    (specs / "b" / "spec.md").symlink_to(tmp_path / "elsewhere" / "x" / "spec.md")
+    monkeypatch.chdir(specs)
+    base = (tmp_path / "project").resolve()
+    named = find_named_specs([Path("."), Path("c/d/spec.md")], base)
+    # Inside the base: relative with "/"; a link landing outside it: the full path.
+    assert [shown for _, shown in named] == [
+        "specs/a/spec.md", str((tmp_path / "elsewhere" / "x" / "spec.md").resolve()),
+        "specs/c/d/spec.md"]
+    assert [shown for _, shown in named] == [
+        shown_path(resolved, base) for _, resolved in find_resolved_specs([Path(".")])]
+    # The files are the ones find_specs gives, as strings a worker can read.
+    assert [Path(file) for file, _ in named] == find_specs([Path(".")])
+    assert all(isinstance(file, str) for file, _ in named)

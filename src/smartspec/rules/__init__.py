@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
     from smartspec.config import Settings
+    from smartspec.specfile import SpecArg
 
 __all__ = [
     "RULES", "Finding", "Hit", "Rule", "RuleSet", "Severity", "Skip", "ValidationResult",
@@ -195,15 +196,16 @@ class Validator:
         return ValidationResult(path=path, findings=tuple(findings), passed_rules=tuple(passed),
                                 skipped=tuple(skipped), spec_id=ctx.spec_id)
 
-    def validate_file(self, file: Path, *, path: str | None = None) -> ValidationResult:
+    def validate_file(self, file: SpecArg, *, path: str | None = None) -> ValidationResult:
         return self.validate_text(read_spec(file, shown=path), path=path or str(file))
 
 
-def read_spec(file: Path, *, shown: str | None = None) -> str:
+def read_spec(file: SpecArg, *, shown: str | None = None) -> str:
     """A spec's text (UTF-8, a byte-order mark dropped), read by the one spec reader
     (``specfile.read_spec``), whose DocumentError names the file and, for a byte that is
-    not UTF-8, its line."""
-    return specfile.read_spec(file, shown or str(file))[1]
+    not UTF-8, its line. ``file`` may be a string: a validate run's walk finds files as
+    strings, and each worker makes its own ``Path`` of the ones it reads."""
+    return specfile.read_spec(Path(file), shown or str(file))[1]
 
 
 def validate_document(doc: Document, *, path: str, settings: Settings | None = None,

@@ -8,6 +8,8 @@ beside it skips the rules: not every spec is planned yet.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,17 +24,32 @@ if TYPE_CHECKING:
 TASKS_FILE = "tasks.md"
 
 
-
 def _tasks_text(ctx: Context) -> tuple[str, str]:
-    """(tasks.md's text, how to name it) beside the spec, or Skip."""
-    spec = Path(ctx.path)
-    tasks = spec.parent / TASKS_FILE
-    if not spec.name or not tasks.is_file():
-        raise Skip(f"no {TASKS_FILE} beside the spec")
+    """(tasks.md's text, how to name it) beside the spec, or Skip. Looked for once per spec
+    for both coverage rules."""
+    found = ctx.once("tasks-file", _read_tasks)
+    if isinstance(found, Skip):
+        raise Skip(found.reason)
+    return found
+
+
+def _read_tasks(ctx: Context) -> tuple[str, str] | Skip:
+    """tasks.md beside the spec, or the Skip that says why there is none to read. One stat
+    on a string path: this runs for every spec validated, and most have no tasks.md, so
+    pathlib's objects and its two stats (``is_file``, then the open) are most of the cost."""
+    folder, name = os.path.split(ctx.path)
+    tasks = os.path.join(folder, TASKS_FILE)
     try:
-        return tasks.read_text(encoding="utf-8-sig"), tasks.as_posix()
+        regular = bool(name) and stat.S_ISREG(os.stat(tasks).st_mode)
+    except (OSError, ValueError):  # missing, or a path the system cannot name
+        regular = False
+    if not regular:
+        return Skip(f"no {TASKS_FILE} beside the spec")
+    shown = Path(tasks).as_posix()
+    try:
+        return Path(tasks).read_text(encoding="utf-8-sig"), shown
     except (OSError, UnicodeDecodeError) as exc:
-        raise Skip(f"{tasks.as_posix()} cannot be read ({exc})") from None
+        return Skip(f"{shown} cannot be read ({exc})")
 
 
 def _spec_items(ctx: Context) -> list[Item]:

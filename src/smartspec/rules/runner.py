@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from smartspec.errors import UsageError
+from smartspec.fsutil import shown_path
 from smartspec.rules import ValidationResult, Validator
+from smartspec.specfile import SpecArg
 
 SPEC_FILE = "spec.md"
 # Folders never searched for specs: smartspec's state (backups are full copies of specs),
@@ -27,23 +29,49 @@ MIN_FILES_PER_JOB = 24
 def find_specs(paths: Sequence[Path]) -> list[Path]:
     """Files as given, folders searched recursively for ``spec.md``; sorted, no duplicates.
     A path that does not exist is a UsageError naming it."""
-    return [given for given, _ in find_resolved_specs(paths)]
+    return [Path(given) for given, _ in _found(paths)]
 
 
 def find_resolved_specs(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
     """``find_specs`` with each file's resolved path beside it: the walk works that out
     anyway, and a caller that names files by where they land need not resolve each again."""
-    found: dict[Path, Path] = {}  # resolved -> as given, so "a/spec.md" and "./a/spec.md" are one
+    return [(Path(given), Path(resolved)) for given, resolved in _found(paths)]
+
+
+def find_named_specs(paths: Sequence[Path], base: Path) -> list[tuple[str, str]]:
+    """``find_specs`` as (file as found, its name relative to ``base`` as
+    ``fsutil.shown_path`` words it), both strings. The parent walks the whole tree before
+    any worker starts, and pathlib objects for every file (a path joined, hashed and made
+    relative several times over) were most of that walk: strings cost a fifth as much."""
+    under = os.path.join(str(base), "")  # the base with one separator after it
+    named = []
+    for given, resolved in _found(paths):
+        if resolved.startswith(under):
+            shown = resolved[len(under):].replace(os.sep, "/")
+        else:  # outside the base (or only the same when letter case is folded): as before
+            shown = shown_path(Path(resolved), base)
+        named.append((given, shown))
+    return named
+
+
+def _found(paths: Sequence[Path]) -> list[tuple[str, str]]:
+    """(file as found, the path it resolves to) for each spec the paths name."""
+    # Keyed by the resolved path as the system compares names, so "a/spec.md" and
+    # "./a/spec.md" are one spec, kept as first named.
+    found: dict[str, tuple[str, str]] = {}
     for path in paths:
         if path.is_file():
-            found.setdefault(path.resolve(), path)
+            resolved = str(path.resolve())
+            found.setdefault(os.path.normcase(resolved), (str(path), resolved))
         elif path.is_dir():
             # The walk never enters a linked folder, so a file that is not a link itself
             # resolves to the resolved folder joined with its relative path: one resolve
             # per folder given, not one per spec (each costs a system call per component).
-            root = path.resolve()
-            for file, relative, linked in _walk(path):
-                found.setdefault(file.resolve() if linked else root / relative, file)
+            # ``Path.resolve`` is ``os.path.realpath``, called here on strings.
+            root = str(path.resolve())
+            for file, relative, linked in _walk(str(path)):
+                resolved = os.path.realpath(file) if linked else os.path.join(root, relative)
+                found.setdefault(os.path.normcase(resolved), (file, resolved))
         elif path.exists():
             # Reading a FIFO would wait forever; a socket or device is no spec either.
             raise UsageError(f"{path}: is not a regular file (a FIFO, socket or device); "
@@ -51,10 +79,10 @@ def find_resolved_specs(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
         else:
             raise UsageError(f"{path}: no such file or folder; expected a spec.md or a folder "
                              "of specs")
-    return [(given, resolved) for resolved, given in found.items()]
+    return list(found.values())
 
 
-def _walk(folder: Path, relative: str = "") -> Iterator[tuple[Path, str, bool]]:
+def _walk(folder: str, relative: str = "") -> Iterator[tuple[str, str, bool]]:
     """(file as found, its path relative to the top folder, whether it is a link) for each
     ``spec.md`` under ``folder``: a folder's own spec first, then its sub-folders by name.
     Hidden and tool folders are skipped, linked folders are not entered, and a folder that
@@ -67,12 +95,12 @@ def _walk(folder: Path, relative: str = "") -> Iterator[tuple[Path, str, bool]]:
     subfolders = []
     for entry in entries:
         if entry.name == SPEC_FILE and entry.is_file():
-            yield folder / SPEC_FILE, relative + SPEC_FILE, entry.is_symlink()
+            yield entry.path, relative + SPEC_FILE, entry.is_symlink()
         elif (entry.name not in SKIP_DIRS and not entry.name.startswith(".")
               and entry.is_dir(follow_symlinks=False)):
-            subfolders.append(entry.name)
-    for name in sorted(subfolders):
-        yield from _walk(folder / name, f"{relative}{name}/")
+            subfolders.append(entry)
+    for entry in sorted(subfolders, key=lambda entry: entry.name):
+        yield from _walk(entry.path, f"{relative}{entry.name}{os.sep}")
 
 
 def default_jobs() -> int:
@@ -90,13 +118,13 @@ def _init_worker(validator: Validator) -> None:
     _worker = validator
 
 
-def _validate_one(item: tuple[Path, str]) -> ValidationResult:
+def _validate_one(item: tuple[SpecArg, str]) -> ValidationResult:
     assert _worker is not None
     file, shown = item
     return _worker.validate_file(file, path=shown)
 
 
-def run(validator: Validator, files: Sequence[tuple[Path, str]], *, jobs: int = 0,
+def run(validator: Validator, files: Sequence[tuple[SpecArg, str]], *, jobs: int = 0,
         progress: Callable[[int], None] | None = None) -> Iterator[ValidationResult]:
     """Validate ``(file, shown path)`` pairs, in order. ``jobs`` 0 means one per core; a
     small tree runs in this process. ``progress`` is called with 1 after each file."""

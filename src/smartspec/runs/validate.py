@@ -57,7 +57,7 @@ def validator_for(lang: str | None, strict: bool,
 
 
 def spec_items(settings: Settings, paths: Sequence[Path],
-               base: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+               base: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """The folders or files searched (the specs folder when none is given) and every spec
     file found, each with its name relative to ``base``."""
     from smartspec.rules import runner
@@ -73,11 +73,10 @@ def spec_items(settings: Settings, paths: Sequence[Path],
     # Each file is named by where it lands, from the path the walk already resolved: a
     # resolve per file costs a system call per path component, tens of milliseconds on a
     # large tree before any worker starts.
-    return targets, [(file, shown_path(resolved, base))
-                     for file, resolved in runner.find_resolved_specs(targets)]
+    return targets, runner.find_named_specs(targets, base)
 
 
-def check(validator: Validator, items: list[tuple[Path, str]], *, jobs: int = 0,
+def check(validator: Validator, items: list[tuple[str, str]], *, jobs: int = 0,
           progress: Callable[[int], None] | None = None) -> list[ValidationResult]:
     """Every spec's result, in the order of ``items``."""
     from smartspec.rules import runner
