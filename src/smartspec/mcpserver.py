@@ -258,7 +258,7 @@ def call_tool(specs: Mapping[str, ToolSpec], name: str,
 
 def _index_place() -> tuple[Path, Path | None]:
     from smartspec.config import load_settings
-    from smartspec.index.migrate import locate_index
+    from smartspec.index.locate import locate_index
 
     settings = load_settings()
     return settings.root, locate_index(settings.root, settings.state_dir, None)

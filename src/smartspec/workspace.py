@@ -249,7 +249,7 @@ class Workspace(NamedTuple):
     @property
     def index_ids_path(self) -> Path:
         """The ids of the index last written, for commands that only ask whether an id exists
-        (a one-spec ``validate``): ``smartspec.index.state.read_known_ids`` reads it."""
+        (a one-spec ``validate``): ``smartspec.index.locate.read_known_ids`` reads it."""
         return self.state_dir / INDEX_IDS_FILE
 
     def write_index(self, path: Path, text: str, *, ids: Iterable[str] | None = None,

@@ -132,7 +132,7 @@ def test_model_file_enters_must_name_a_later_state(tmp_path: object) -> None:
     import json
     from pathlib import Path
 
-    from smartspec.model.io import dumps
+    from smartspec.model import dumps
     from tests.helpers import run_cli
 
     assert isinstance(tmp_path, Path)
@@ -189,7 +189,8 @@ def test_a_model_file_may_name_another_entitys_state(tmp_path: object) -> None:
     import json
     from pathlib import Path
 
-    from smartspec.model.io import dumps, read_model_file
+    from smartspec.model import dumps
+    from smartspec.model.io import read_model_file
 
     assert isinstance(tmp_path, Path)
     data = json.loads(dumps(_model("fintech-subscriptions-python")))

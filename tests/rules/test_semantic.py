@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from smartspec.rules import RULES
-from smartspec.rules.messages import MESSAGES
+from smartspec.rules.messages import pairs
 from tests.rules import Case, run_case
 from tests.rules.semantic import CASES
 
@@ -43,5 +43,5 @@ def test_the_semantic_family_is_seven_rules_with_hints_in_both_languages() -> No
     "document-empty",
     "document-headings-only"])
 def test_semantic_messages_exist_in_english_and_thai(message_id: str) -> None:
-    english, thai = MESSAGES[message_id]
+    english, thai = pairs("rules")[message_id]
     assert english and any("\u0e00" <= c <= "\u0e7f" for c in thai)

@@ -412,7 +412,7 @@ def test_the_names_the_answer_looks_for_are_the_ones_the_command_uses(tmp_path: 
     """index.quiet spells the config files, the state folder and the index lookup itself
     (importing where they live would cost the answer its speed)."""
     from smartspec import fsutil
-    from smartspec.index.migrate import index_candidates
+    from smartspec.index.locate import index_candidates
 
     assert (quiet.CONFIG_FILE, quiet.STATE_DIR) == (fsutil.CONFIG_FILE, fsutil.STATE_DIR)
     state = tmp_path / quiet.STATE_DIR

@@ -14,7 +14,8 @@ import pytest
 
 from smartspec.index.build import build_index
 from smartspec.index.extract import spec_fields
-from smartspec.index.state import read_cache, read_known_ids
+from smartspec.index.locate import read_known_ids
+from smartspec.index.state import read_cache
 from smartspec.runs.index import RefreshResult, refresh_index
 from smartspec.workspace import Workspace
 from tests.unit.test_index import (

@@ -11,8 +11,8 @@ from smartspec import knowledge
 from smartspec.cli import main
 from smartspec.domains import packs
 from smartspec.errors import UsageError
-from smartspec.model import INBOUND, OUTBOUND, SystemModel
-from smartspec.model.io import dumps, json_schema, model_from_data, read_model_file
+from smartspec.model import INBOUND, OUTBOUND, SystemModel, dumps
+from smartspec.model.io import json_schema, model_from_data, read_model_file
 from smartspec.runs.model import model_for
 
 USER = "REST API for user accounts and profiles, PostgreSQL, Redis cache, JWT auth"

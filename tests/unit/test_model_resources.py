@@ -8,7 +8,8 @@ import json
 import re
 
 from smartspec.content.examples import example_ids
-from smartspec.model.io import dumps, model_from_data
+from smartspec.model import dumps
+from smartspec.model.io import model_from_data
 from smartspec.runs.model import model_for
 from tests.content.specs import fences, section
 from tests.helpers import render_case

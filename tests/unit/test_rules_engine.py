@@ -34,7 +34,7 @@ from smartspec.rules import (
     validate_text,
 )
 from smartspec.rules.keywords import WordMatcher
-from smartspec.rules.messages import LABELS, MESSAGES
+from smartspec.rules.messages import pairs
 from tests.helpers import build_file_tree
 from tests.rules import spec
 
@@ -87,9 +87,9 @@ def test_messages_use_the_same_fields_in_english_and_thai() -> None:
     def fields(template: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
-    for message_id, (english, thai) in MESSAGES.items():
+    for message_id, (english, thai) in pairs("rules").items():
         assert fields(english) == fields(thai), message_id
-    for key, (english, thai) in LABELS.items():
+    for key, (english, thai) in pairs("rule_labels").items():
         assert english and thai, key
 
 

@@ -39,7 +39,7 @@ def model_command(name: str | None, description: str | None, as_json: bool, sche
         domains = tuple(check_choice("--domain", d, DOMAINS) for d in split_list(domain))
     model = model_for(name, description or "", domains=domains)
     if as_json:
-        from smartspec.model.io import dumps
+        from smartspec.model import dumps
 
         click.echo(dumps(model), nl=False)
     else:

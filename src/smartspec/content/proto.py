@@ -200,6 +200,7 @@ def grpc_examples(model: SystemModel) -> list[GrpcExample]:
     import json
 
     from smartspec.content.examples import example_ids, sample_value
+    from smartspec.jsontext import dumps as json_text
 
     ops = [o for o in model.operations if o.interface == "grpc" and o.verb in ("get", "infer")
            and not o.path.endswith("Stream")]
@@ -224,5 +225,5 @@ def grpc_examples(model: SystemModel) -> list[GrpcExample]:
         command = (f"grpcurl -H 'authorization: Bearer eyJhbGciOiJSUzI1NiJ9.example.signature' \\\n"
                    f"  -d '{json.dumps(request)}' \\\n"
                    f"  {host}:443 {package_of(model.name)}.{service}/{op.path}")
-        found.append(GrpcExample(op.summary, command, json.dumps(response, indent=2)))
+        found.append(GrpcExample(op.summary, command, json_text(response)))
     return found

@@ -44,8 +44,6 @@ from pathlib import Path
 
 from smartspec.errors import DocumentError
 from smartspec.fsutil import read_regular
-from smartspec.index.locate import index_candidates as index_candidates
-from smartspec.index.locate import locate_index as locate_index
 from smartspec.index.model import (
     DROPPED_ENTRY,
     DROPPED_METADATA,

@@ -3,7 +3,6 @@ JSON Schema of that file."""
 
 from __future__ import annotations
 
-import json
 import sys
 
 from smartspec.index.migrate import read_entry
@@ -103,7 +102,7 @@ def dump_as_found(index: SpecIndex) -> str:
             if key in metadata:
                 metadata[key] = value
         document["metadata"] = metadata
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return indented(document, ensure_ascii=False) + "\n"
 
 
 def _entry_as_found(entry: IndexEntry, raw: dict[str, Any] | None) -> dict[str, Any]:

@@ -30,7 +30,6 @@ from operator import itemgetter
 from pathlib import Path
 
 from smartspec.fsutil import read_regular
-from smartspec.index.locate import read_known_ids as read_known_ids
 from smartspec.index.model import CACHE_SCHEMA_VERSION, SpecIndex
 from smartspec.index.quiet import (
     EXTRACTOR_VERSION,

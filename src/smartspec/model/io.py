@@ -34,7 +34,6 @@ from smartspec.model import (
     Store,
     SystemModel,
 )
-from smartspec.model import dumps as dumps  # the model file's text, written by new
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

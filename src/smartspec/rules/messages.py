@@ -56,15 +56,3 @@ def pairs(part: str) -> dict[str, tuple[str, str]]:
     sentences; ``rule_labels``: the words of the reports), for checks that compare the two."""
     english, thai = catalogue("en")[part], catalogue("th")[part]
     return {key: (english[key], thai[key]) for key in english}
-
-
-_PAIRED_PARTS = {"MESSAGES": "rules", "LABELS": "rule_labels"}
-
-
-def __getattr__(name: str) -> dict[str, tuple[str, str]]:
-    """``MESSAGES`` (message id -> (English, Thai)) and ``LABELS`` (the reports' words), made
-    when asked for: they read both catalogues, which no run in one language needs."""
-    part = _PAIRED_PARTS.get(name)
-    if part is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return pairs(part)

@@ -143,7 +143,7 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
     asks for schema 1. With ``dry_run`` nothing is written. ``configured`` (``IndexScope``) is
     recorded in the manifest's stat block for ``index.quiet`` to answer the next run with."""
     from smartspec.index.build import walk_tree
-    from smartspec.index.migrate import locate_index
+    from smartspec.index.locate import locate_index
     from smartspec.index.state import read_cache
     from smartspec.workspace import Workspace
 
@@ -282,7 +282,7 @@ def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
         if walk.cache.files[rel][5] != stated.get("id"):
             return None  # a new id: entries move in the order, the whole index is rebuilt
         changes.append((rel, stated, walk.records[rel][2]))
-    from smartspec.index.state import read_known_ids
+    from smartspec.index.locate import read_known_ids
 
     ids = read_known_ids(workspace.index_ids_path, path, root)
     if ids is None or len(ids) != known[6]:
@@ -327,7 +327,8 @@ def _gc_paused() -> Iterator[None]:
 def existing_index(scope: IndexScope, specindex: str | None) -> SpecIndex:
     """The index the lookup finds, loaded; a WorkspaceError listing where it looked when there
     is none (``--check`` and ``graph`` read an index, they never create one)."""
-    from smartspec.index.migrate import index_candidates, load_index, locate_index
+    from smartspec.index.locate import index_candidates, locate_index
+    from smartspec.index.migrate import load_index
 
     path = locate_index(scope.root, scope.state_dir, specindex)
     if path is None:

@@ -140,7 +140,8 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
 
 
 def _load_index(workspace: Workspace, settings: Any) -> Any:
-    from smartspec.index.migrate import load_index, locate_index
+    from smartspec.index.locate import locate_index
+    from smartspec.index.migrate import load_index
 
     path = locate_index(settings.root, settings.state_dir, None)
     return load_index(path) if path is not None else None

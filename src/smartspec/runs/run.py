@@ -140,7 +140,8 @@ def clock(environ: Mapping[str, str] | None = None) -> datetime:
 def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex | None, Path | None]:
     """The index found by the lookup order (design.md §4), or (None, None)."""
     from smartspec.fsutil import inside_root
-    from smartspec.index.migrate import load_index, locate_index
+    from smartspec.index.locate import locate_index
+    from smartspec.index.migrate import load_index
 
     if specindex is not None:
         inside_root(settings.root, specindex, what="--specindex")
