@@ -54,8 +54,8 @@ NOT_FOR_NEW = (
     # Classes are NamedTuples or slotted classes: a dataclass costs half a millisecond to
     # define, and the module brings inspect (ast, dis, tokenize) with it.
     "dataclasses",
-    # The rules check the text beside the writes on a thread started with _thread: the
-    # threading module (and a pool) would cost more than the thread saves.
+    # The rules check the text before the writes, on the one thread: a second thread (and the
+    # threading module, or a pool) cost more than it saved.
     "threading", "concurrent", "multiprocessing",
     # The model file's readers and schema: new writes the file (model.dumps), never reads it.
     "smartspec.model.io",

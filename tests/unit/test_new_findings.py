@@ -40,15 +40,15 @@ def test_new_reports_what_validate_finds(project: Path, name: str, description: 
         result["errors"], result["warnings"])
 
 
-def test_a_check_that_fails_beside_the_writes_leaves_nothing(
+def test_a_check_that_fails_leaves_nothing(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The rules run while the files are written: a failure there still puts every file back.
-    from smartspec.runs import run
+    # The rules run before the first write: a failure there leaves the tree as it was.
+    from smartspec.runs import new
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a rule broke")
 
-    monkeypatch.setattr(run, "run_validation", broken)
+    monkeypatch.setattr(new, "run_validation", broken)
     before = tree_snapshot(project)
     with pytest.raises(RuntimeError, match="a rule broke"):
         run_cli(["new", "payments", "Card payments with a PostgreSQL ledger"], project)
@@ -56,7 +56,7 @@ def test_a_check_that_fails_beside_the_writes_leaves_nothing(
 
 
 def test_findings_gate_the_write_before_anything_is_written(project: Path) -> None:
-    # --validate-consistency decides on the findings first, so they are not checked beside.
+    # --validate-consistency decides on the findings before anything is written.
     made = run_cli(["new", "orders", "Orders over Kafka, TODO", "--validate-consistency",
                     "--json"], project)
     assert made.code == 0, made.err

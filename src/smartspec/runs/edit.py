@@ -41,7 +41,6 @@ from smartspec.runs.run import (
     open_spec,
     record_in_index,
     run_validation,
-    validation_beside,
     write_reports,
 )
 from smartspec.specfile import SpecArg, file_mode, read_spec, unified_diff
@@ -54,7 +53,6 @@ from smartspec.workspace import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
     from smartspec.document import Document
@@ -62,7 +60,6 @@ if TYPE_CHECKING:
     from smartspec.merge import MergeResult, OldSpec
     from smartspec.model import SystemModel
     from smartspec.plan import SpecPlan
-    from smartspec.rules import ValidationResult
     from smartspec.runs.adopt import AdoptOutcome
 
 
@@ -162,19 +159,12 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
         records = result.records
         check_registry = {**registry, "specs": {**registry["specs"], request.spec_id: {
             "path": rel, "sections": records}}}
-        # As new does: unless the findings decide whether to write or nothing is written,
-        # the rules check the merged text while the files are written.
-        beside = (not options.nogenerate and not options.validate_consistency
-                  and bool(settings["validation_enabled"]))
         # The merge's own parse of the text, when it read the critical tags the rules read.
         parsed = result.doc if settings.critical_names == request.old.critical_names else None
-        checked = (validation_beside(result.text, rel, settings, index, check_registry, parsed)
-                   if beside else None)
         fates = [f.to_json() for f in result.fates]
         summary = RunSummary(
             command=command, plan=plan, spec_path=rel,
-            checked=None if beside else run_validation(result.text, rel, settings, index,
-                                                       check_registry, parsed),
+            checked=run_validation(result.text, rel, settings, index, check_registry, parsed),
             backups_enabled=bool(settings["create_backups"]),
             reports_enabled=bool(settings["generate_reports"]),
             dry_run=bool(options.nogenerate),
@@ -192,7 +182,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
 
         run = Run(command, settings, moment, argv, started)
         _write_edit(run, request, result, plan, path, rel, index, index_path, registry, entry,
-                    summary, changed, checked, read_sha256,
+                    summary, changed, read_sha256,
                     decisions=[d.to_json() for d in plan.decisions],
                     sections=[{"key": f.key, "title": f.title, "fate": f.fate}
                               for f in result.fates])
@@ -692,12 +682,10 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
 
 def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan, path: Path,
                 rel: str, index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
-                entry: Any, summary: RunSummary, changed: bool,
-                checked: Callable[[], ValidationResult | None] | None, read_sha256: str,
+                entry: Any, summary: RunSummary, changed: bool, read_sha256: str,
                 **trace: Any) -> None:
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
-    put back if one fails (``checked``: the findings still being made, waited for before the
-    reports; ``read_sha256``: the file's fingerprint as it was read). The registry goes before
+    put back if one fails (``read_sha256``: the file's fingerprint as it was read). The registry goes before
     the spec and accepts the previous fingerprints too, so a run killed between the two leaves
     a spec whose sections are still recognised.
 
@@ -736,8 +724,6 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
         summary.written += record_in_index(workspace, settings, index, index_path, result.text,
                                            rel, sha256=digest,
                                            journal=journal, doc=result.doc)
-        if checked is not None:
-            summary.checked = checked()
         if settings["generate_reports"]:
             write_reports(workspace, summary, "edit", moment, journal)
         run.trace(request.spec_id, summary.written, **trace)

@@ -26,19 +26,16 @@ from smartspec.runs.run import (
     record_in_index,
     run_validation,
     section_hashes,
-    validation_beside,
     write_reports,
 )
 from smartspec.workspace import Journal, Workspace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
     from smartspec.index.model import SpecIndex
     from smartspec.plan import SpecPlan
-    from smartspec.rules import ValidationResult
 
 
 def check_request(options: Options) -> None:
@@ -135,16 +132,13 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
             )
         text = render(plan, related=related_view(plan, index))
         check_rendered(text, plan, rel)
-        # Unless the findings decide whether to write (--validate-consistency) or nothing is
-        # written, the rules check the text while the files are written; the reports wait
-        # for the findings.
-        beside = (not options.nogenerate and not options.validate_consistency
-                  and bool(settings["validation_enabled"]))
-        checked = (validation_beside(text, rel, settings, index, None) if beside
-                   else _done(run_validation(text, rel, settings, index, None)))
+        # The rules check the text before anything is written: --validate-consistency may stop
+        # the write, and the reports quote the findings. (Checking on a second thread while
+        # the files are written cost more than it saved: every file call hands the
+        # interpreter lock back and forth, some 600 futex calls a run.)
         summary = RunSummary(
             command="new", plan=plan, spec_path=rel,
-            checked=None if beside else checked(),
+            checked=run_validation(text, rel, settings, index, None),
             backups_enabled=bool(settings["create_backups"]),
             reports_enabled=bool(settings["generate_reports"]),
             dry_run=bool(options.nogenerate),
@@ -162,24 +156,18 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
         registry = workspace.load_registry()
         with run.journal.guard(workspace, spec_path):
             _write_new(workspace, settings, plan, text, spec_path, index, index_path, summary,
-                       moment, registry, run.journal, checked)
+                       moment, registry, run.journal)
             run.trace(plan.spec_id, summary.written,
                       decisions=[d.to_json() for d in plan.decisions])
     return Outcome(summary, text, settings)
 
 
-def _done(result: ValidationResult | None) -> Callable[[], ValidationResult | None]:
-    """A validation already run, as the call ``validation_beside`` returns."""
-    return lambda: result
-
-
 def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: str,
                spec_path: Path, index: SpecIndex | None, index_path: Path | None,
                summary: RunSummary, moment: datetime, registry: dict[str, Any],
-               journal: Journal, checked: Callable[[], ValidationResult | None]) -> None:
+               journal: Journal) -> None:
     """The write sequence: spec first (the thing a person cares about), then the bookkeeping;
-    every file is remembered in ``journal`` before it is written. ``checked`` gives the
-    findings (waiting for them if the rules are still at work) before the reports."""
+    every file is remembered in ``journal`` before it is written."""
 
     rel = summary.spec_path
     journal.remember(spec_path)
@@ -202,7 +190,6 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
 
     summary.written += record_in_index(workspace, settings, index, index_path, text, rel,
                                        journal=journal)
-    summary.checked = checked()
 
     if settings["generate_reports"]:
         write_reports(workspace, summary, "generation", moment, journal)

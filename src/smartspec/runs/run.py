@@ -172,40 +172,6 @@ def run_validation(text: str, rel_path: str, settings: Settings, index: SpecInde
     return validate_text(text, path=rel_path, settings=settings, index=index, registry=registry)
 
 
-def validation_beside(text: str, rel_path: str, settings: Settings, index: SpecIndex | None,
-                      registry: dict[str, Any] | None, doc: Document | None = None
-                      ) -> Callable[[], ValidationResult | None]:
-    """``run_validation`` started on a second thread; the returned call waits for its result
-    (and raises what it raised). A run that writes whatever the findings are starts it before
-    its writes: the rules check the text while the writes wait for the disk (fsync releases
-    the interpreter), so the same findings cost less of the user's wait."""
-    import _thread  # the threading module's own primitives, without its import
-
-    outcome: list[Any] = []
-    finished = _thread.allocate_lock()
-    finished.acquire()
-
-    def check() -> None:
-        try:
-            outcome.append(run_validation(text, rel_path, settings, index, registry, doc))
-        except BaseException as exc:  # handed to the waiting thread, raised there
-            outcome.append(exc)
-        finally:
-            finished.release()
-
-    _thread.start_new_thread(check, ())
-
-    def result() -> ValidationResult | None:
-        with finished:
-            found = outcome[0]
-        if isinstance(found, BaseException):
-            raise found
-        checked: ValidationResult | None = found
-        return checked
-
-    return result
-
-
 def confirm_or_refuse(validation: dict[str, Any] | None, options: Options, confirm: Confirm | None) -> None:
     """--validate-consistency: errors stop the write unless --yes or the user says continue."""
     if not options.validate_consistency or validation is None or not validation["errors"]:
