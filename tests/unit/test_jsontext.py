@@ -73,6 +73,14 @@ def test_every_control_character_is_escaped_as_json_dumps_does(ensure_ascii: boo
         {"k": [text]}, indent=2, sort_keys=True, ensure_ascii=ensure_ascii)
 
 
+@pytest.mark.parametrize("code", [*range(0x80), 0x85, 0xA0, 0x2028, 0x2029, 0xFEFF, 0x1F600])
+def test_each_character_alone_in_plain_text_is_written_as_json_dumps_does(code: int) -> None:
+    # Text without a character to escape is written as it is: the test for that must let
+    # no quote, backslash or control character through on its own.
+    text = f"plain {chr(code)} text"
+    assert dumps([text], ensure_ascii=False) == json.dumps([text], indent=2, ensure_ascii=False)
+
+
 def test_text_that_keeps_non_ascii_is_written_without_importing_json() -> None:
     # The index's quiet answer writes its JSON this way in a process that never loads json.
     probe = ("import sys; from smartspec.jsontext import dumps; "
