@@ -83,10 +83,6 @@ def inside_root(root: Path, candidate: str | Path, *, what: str) -> Path:
     return full
 
 
-
-
-
-
 def refuse_links(path: Path) -> None:
     """Refuse to write ``path`` when it, or a folder on the way to it, is a symbolic link: a
     link planted in the project (or its state folder) must never redirect a write elsewhere.
@@ -105,12 +101,8 @@ def refuse_links(path: Path) -> None:
                              "never writes through links, expected a real folder")
 
 
-
-
 def glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
-
-
 
 
 def read_regular(path: Path) -> bytes:
@@ -134,16 +126,6 @@ LOCK_DIR = "locks"
 # The ids of the index last written, inside the state folder: read by the commands that
 # only ask whether an id exists, without importing the writer (``Workspace``).
 INDEX_IDS_FILE = "index/ids.json"
-
-
-
-
-
-
-
-
-
-
 
 
 def shown_path(path: Path, root: Path) -> str:

@@ -96,7 +96,6 @@ def test_a_template_edited_after_the_build_is_rendered_by_jinja(
     assert render.compiled_template("sections/api.md.j2") is None
 
 
-
 def test_a_package_built_by_another_version_is_left_to_jinja(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch
                                                               ) -> None:

@@ -30,14 +30,6 @@ def new_command(name: str, description: str | None, model_file: str | None,
     return new_call(name, description, model_file, **kwargs)
 
 
-
-
-
-
-
-
-
-
 @click.command("generate", context_settings={
     "ignore_unknown_options": True, "allow_extra_args": True,
     "help_option_names": ["-h", "--help"]})
