@@ -255,7 +255,6 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     again under the lock, and parsed again only if another run changed it meanwhile."""
     from smartspec.merge import analyse
     from smartspec.plan import SLUG_RE, slugify
-    from smartspec.specids import TITLE_PREFIX_RE
 
     data, text, bom = read_spec(path, rel)
     parsed = seen[1] if seen is not None and seen[0] == data else None
@@ -263,13 +262,10 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     doc = old.doc
     record: dict[str, Any] = doc.settings or {}
 
-    heading = doc.title or ""
-    matched = TITLE_PREFIX_RE.match(heading)
-    title = (options.title or recorded_text(record, "title")
-             or (matched.group("title") if matched else heading).strip() or None)
+    title = options.title or recorded_text(record, "title") or _title_of(doc.title or "")
     name = text_field(record, "name")
     # A name given with --id needs no slug of its own: the recorded id stands for it.
-    if name is None or (not SLUG_RE.match(slugify(name)) and not isinstance(record.get("id"), str)):
+    if name is None or (not isinstance(record.get("id"), str) and not SLUG_RE.match(slugify(name))):
         # "# spec.md" as a title names the file, not the spec: the folder names it then.
         named = title if title and title.lower() not in ("spec.md", "spec", "readme") else ""
         candidates = [named, path.parent.name, path.stem]
@@ -337,6 +333,16 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
         depends_from_spec=options.depends_on is None and bool(recorded_deps), layer=layer,
         recorded_plans=recorded_plans,
     )
+
+
+def _title_of(heading: str) -> str | None:
+    """The title a spec's ``#`` heading gives ("# SPEC-001: Payments" -> "Payments"), for a
+    spec whose settings comment records none (a spec smartspec wrote records it, so the
+    heading's pattern is not compiled for it)."""
+    from smartspec.specids import TITLE_PREFIX_RE
+
+    matched = TITLE_PREFIX_RE.match(heading)
+    return (matched.group("title") if matched else heading).strip() or None
 
 
 def _given_model(options: Options, here: Path) -> SystemModel | None:
