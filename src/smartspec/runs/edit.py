@@ -706,8 +706,9 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
 
     settings, workspace, moment, journal = request.settings, run.workspace, run.moment, run.journal
     payload = request.bom + result.text.encode("utf-8")
-    # Each file's fingerprint once: the registry and the index both record the new one.
-    digest = sha256_hex(payload)
+    # Each file's fingerprint once: the registry and the index both record the new one. An
+    # edit that leaves the text as it was writes the bytes it read, whose fingerprint it took.
+    digest = sha256_hex(payload) if changed else read_sha256
     with journal.guard(workspace, path):
         if changed and settings["create_backups"]:
             backup = add_backup(workspace, request.spec_id, request.data, moment, journal,
