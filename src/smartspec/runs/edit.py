@@ -718,11 +718,14 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
         same_records = (isinstance(entry, dict) and entry.get("sections") == result.records
                         and entry.get("path") == rel)
         if changed or not same_records:
-            journal.remember(workspace.registry_path)
-            workspace.write_file(workspace.registry_path, workspace.registry_text(
+            # Asked once: the property reads the start of the usual file to tell whether it is
+            # another tool's registry.
+            registry_path = workspace.registry_path
+            journal.remember(registry_path)
+            workspace.write_file(registry_path, workspace.registry_text(
                 registry, request.spec_id, path, result.records, moment,
                 file_sha256=digest, file_previous=read_sha256))
-            summary.written.append(workspace.rel(workspace.registry_path))
+            summary.written.append(workspace.rel(registry_path))
         if changed:
             journal.remember(path)
             workspace.write_spec(path, payload)
