@@ -21,7 +21,6 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from smartspec import catalog
 from smartspec.document import (
-    HEADER_FIELD_RE,
     SECTION_NUMBER_RE,
     Document,
     Section,
@@ -30,9 +29,13 @@ from smartspec.document import (
     parse,
     section_number_span,
 )
+
+# The header-field reader the scanner uses (held to ``HEADER_FIELD_RE`` by the line-reader
+# tests): the header is read with str operations, with no pattern to compile.
+from smartspec.document import _header_field as header_field
 from smartspec.errors import DocumentError
 from smartspec.lazyre import lazy_re
-from smartspec.markers import BUILTIN_CRITICAL, SETTINGS_RE, critical_open
+from smartspec.markers import BUILTIN_CRITICAL, critical_open, settings_json
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -72,7 +75,9 @@ _COMPACT_ONLY = frozenset(catalog.normalise_title(t) for t in (
     "Acceptance Tests"))
 # A heading exactly as smartspec writes it: "## 3. Architecture".
 _SMARTSPEC_HEADING_RE = lazy_re(r"^## (\d+)\. (.+?)(\r?\n)?$")
-# Any line that is a numbered ``##`` heading (document.SECTION_NUMBER_RE, line by line).
+# Any line that is a numbered ``##`` heading (document.SECTION_NUMBER_RE, line by line), for
+# comparing blocks but for their numbers; one heading's number is read by
+# ``document.section_number_span``, with str operations, which costs no compiling.
 _HEADING_NUMBER_RE = lazy_re(SECTION_NUMBER_RE.pattern, re.MULTILINE)
 # A sub-heading smartspec numbers under its section: "### 3.1 Settings", "#### 3.2.1 Keys".
 _SUB_NUMBER_RE = lazy_re(r"^(#{3,6}[ \t]+)(\d+)(?=\.\d)", re.MULTILINE)
@@ -512,9 +517,11 @@ def merge(old: OldSpec, new_text: str, new_keys: Sequence[str], *,
                             if piece.fate else None, "sha256": None}
         elif protected(taken):
             # Its number follows its place (``_number``); not a byte of its title or text
-            # changes (``_check`` holds the rest of the block to that).
+            # changes (``_check`` holds the rest of the block to that). The piece is the old
+            # block as it was, so its fingerprint is the one ``analyse`` took: critical
+            # blocks are a large part of a spec, and sha256 reads every byte.
             piece = old_piece(taken, KEPT_CRITICAL, key)
-            records[key] = _record(piece, previous)
+            records[key] = _record(piece, previous, old.hashes[taken])
         elif old.edited(taken) and not forced(taken):
             piece = old_piece(taken, KEPT_EDITED, key, slot=slot)
             carried = {k: v for k, v in old.recorded.get(key, {}).items() if k != "deleted"}
@@ -602,23 +609,24 @@ def _heading_number(text: str, offset: int) -> tuple[str, bool] | None:
         start = text.find("\n", start) + 1
         if start == 0:
             return None
-    found = _HEADING_NUMBER_RE.match(text, start)
+    end = text.find("\n", start)
+    found = section_number_span(text[start:] if end < 0 else text[start:end + 1])
     if found is None:
         return None
     # A bare number ("## 3 Title") may be the start of the title itself ("## 24 Hour
     # Support"); the caller numbers it only where it reads as a section number.
-    return found.group(1), text[found.end(1)] not in ".)"
+    return text[start + found[0]:start + found[1]], text[start + found[1]] not in ".)"
 
 
 def _set_number(text: str, offset: int, number: str) -> str:
     """``text`` with the number of its heading (line ``offset``) set to ``number``, in the
     heading's own style ("## 3. T", "## 3) T", "## 3 T"); an unnumbered heading stays so."""
     lines = text.splitlines(keepends=True)
-    found = SECTION_NUMBER_RE.match(lines[offset]) if offset < len(lines) else None
+    found = section_number_span(lines[offset]) if offset < len(lines) else None
     if found is None:
         return text
     line = lines[offset]
-    lines[offset] = f"{line[:found.start(1)]}{number}{line[found.end(1):]}"
+    lines[offset] = f"{line[:found[0]]}{number}{line[found[1]:]}"
     return "".join(lines)
 
 
@@ -711,14 +719,14 @@ def _retitle(text: str, section: Section, known: set[str], target: Any) -> str:
 
 def _kind(line: str) -> str | None:
     body = line.rstrip("\r\n")
-    if SETTINGS_RE.match(body.strip()):
+    if settings_json(body.strip()) is not None:
         return "settings"
     if body.startswith("# "):
         return "title"
     if body.startswith("> "):
         return "quote"
-    found = HEADER_FIELD_RE.match(body)
-    return f"field:{found.group('key').strip()}" if found else None
+    found = header_field(body)
+    return f"field:{found[0].strip()}" if found else None
 
 
 def _kinds(lines: list[str]) -> dict[str, str]:

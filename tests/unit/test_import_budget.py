@@ -208,6 +208,9 @@ NOT_FOR_EDIT = tuple(name for name in NOT_FOR_NEW if name not in (
 # adopt's modules only for a spec smartspec did not write, strptime only for a moment in a
 # shape smartspec does not write.
 NOT_FOR_EDIT += ("_strptime",)
+# The scan state's stat answer and manifest: edit reads and writes the index, never the scan
+# state (the index model keeps none of its constants).
+NOT_FOR_EDIT += ("smartspec.index.quiet", "smartspec.index.state")
 
 
 def test_edit_imports_only_what_edit_needs(tmp_path: Path) -> None:

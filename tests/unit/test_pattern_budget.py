@@ -50,6 +50,10 @@ print(json.dumps({"code": code, "compiled": compiled}))
 NEW_FINANCIAL_BUDGET = 35
 NEW_COMPACT_BUDGET = 23
 VALIDATE_BUDGET = 16
+# An edit of the financial spec (43 before the merge read heading numbers and header lines
+# with document's readers and the index's, the title's and the moments' patterns waited
+# for a text that needs them).
+EDIT_FINANCIAL_BUDGET = 36
 
 
 def _compiled(cwd: Path, *argv: str) -> list[str]:
@@ -84,3 +88,16 @@ def test_new_and_validate_compile_within_their_pattern_budgets(tmp_path: Path) -
     basic = _compiled(compact, "new", "notes", "A small notes service with a REST API and a "
                       "PostgreSQL store", "--profile=basic", "--mode=compact")
     assert len(basic) <= NEW_COMPACT_BUDGET, "\n".join(basic)
+
+
+def test_edit_compiles_within_its_pattern_budget(tmp_path: Path) -> None:
+    spec = "specs/feature/spec-001-payment-processing/spec.md"
+    _compiled(tmp_path, "new", "payment-processing", DESCRIPTION, "--profile=financial",
+              "--domain=fintech")
+    edited = _compiled(tmp_path, "edit", spec, "--performance=basic")
+    assert len(edited) <= EDIT_FINANCIAL_BUDGET, "\n".join(edited)
+    assert any("rules/" in where for where in edited)
+    # The merge reads the spec's header and heading numbers with str operations, and the
+    # index's and the recorded moments' patterns are never needed for a spec smartspec wrote.
+    assert [where for where in edited if where.startswith(
+        ("smartspec/merge.py", "index/migrate.py", "runs/recorded.py", "runs/edit.py"))] == []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smartspec.runs.recorded import moment_of
+from smartspec.runs.recorded import _written_moment, moment_of
 
 
 def _by_strptime(value: str) -> datetime | None:
@@ -34,3 +35,16 @@ def test_other_shapes_still_read_by_strptime() -> None:
         assert moment_of(text) == _by_strptime(text), text
     assert moment_of("2026-11-18T11:06:40Z") == datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC)
     assert moment_of(None) is None
+
+
+_WRITTEN_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+@given(st.text(alphabet="0123456789๒٣-T:Z x\n", min_size=18, max_size=22))
+def test_the_written_shape_is_read_as_its_pattern_reads_it(text: str) -> None:
+    assert _written_moment(text) == (_WRITTEN_MOMENT.fullmatch(text) is not None)
+    moment = "2026-11-18T11:06:40Z"
+    for at in range(len(moment)):
+        for other in ("0", "-", "T", ":", "Z", "๒"):
+            changed = moment[:at] + other + moment[at + 1:]
+            assert _written_moment(changed) == (_WRITTEN_MOMENT.fullmatch(changed) is not None)

@@ -18,7 +18,6 @@ from smartspec.fsutil import shown_path
 from smartspec.index.extract import merge_entry, public_fields, spec_fields
 from smartspec.index.model import (
     CACHE_SCHEMA_VERSION,
-    EXTRACTOR_VERSION,
     RACY_WINDOW_NS,
     IndexEntry,
     ScanReport,
@@ -26,6 +25,7 @@ from smartspec.index.model import (
     add_entry,
     recompute_dependents,
 )
+from smartspec.index.quiet import EXTRACTOR_VERSION
 from smartspec.index.state import Cache, read_cache
 from smartspec.specfile import decode_spec
 

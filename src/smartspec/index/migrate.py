@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from pathlib import Path
 
 from smartspec.errors import DocumentError
@@ -67,6 +66,7 @@ from smartspec.index.model import (
     recompute_dependents,
     unique,
 )
+from smartspec.lazyre import lazy_re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -199,7 +199,9 @@ class _NonFinite(ValueError):
 
 
 # A JSON string (skipped) or one of the constants the standard library accepts beyond JSON.
-_CONSTANT_RE = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+# Compiled on first use: only an index that holds such a constant is searched with it, and
+# every new and edit that reads an index would otherwise pay for compiling it.
+_CONSTANT_RE = lazy_re(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 
 
 def _refuse_constant(name: str) -> Any:

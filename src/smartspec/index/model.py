@@ -7,8 +7,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from smartspec.index.locate import INDEX_FILE as INDEX_FILE
-from smartspec.index.quiet import EXTRACTOR_VERSION as EXTRACTOR_VERSION
-from smartspec.index.quiet import MANIFEST_SCHEMA_VERSION as MANIFEST_SCHEMA_VERSION
 from smartspec.specids import DEFAULT_ID_PATTERN as DEFAULT_ID_PATTERN
 from smartspec.specids import ID_CATEGORY_RE
 from smartspec.specids import ID_RE as ID_RE
@@ -27,8 +25,9 @@ LEGACY_CACHE_FILE = Path("cache") / "index-cache.json"
 # of the index for commands that only ask whether an id exists (all under <state>/index/).
 MANIFEST_FILE = Path("index") / "manifest.json"  # the ids beside it: fsutil.INDEX_IDS_FILE
 # The manifest's schema and the extractor's version (bump it when the way fields are read
-# from a spec changes: cached extractions are then redone) are imported from index.quiet
-# above: the stat answer reads them and must not import this module.
+# from a spec changes: cached extractions are then redone) live in index.quiet: the stat
+# answer reads them and must not import this module, and new and edit, which read and write
+# the index through this module but never its scan state, need not import index.quiet.
 # A file whose mtime is this close to the start of a scan may still change within the same
 # timestamp tick (1-2 s on coarse file systems), so its cached stat is not trusted next time:
 # the file is hashed again (git calls these entries "racily clean").

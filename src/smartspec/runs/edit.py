@@ -255,7 +255,6 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     again under the lock, and parsed again only if another run changed it meanwhile."""
     from smartspec.merge import analyse
     from smartspec.plan import SLUG_RE, slugify
-    from smartspec.specids import TITLE_PREFIX_RE
 
     data, text, bom = read_spec(path, rel)
     parsed = seen[1] if seen is not None and seen[0] == data else None
@@ -263,13 +262,10 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     doc = old.doc
     record: dict[str, Any] = doc.settings or {}
 
-    heading = doc.title or ""
-    matched = TITLE_PREFIX_RE.match(heading)
-    title = (options.title or recorded_text(record, "title")
-             or (matched.group("title") if matched else heading).strip() or None)
+    title = options.title or recorded_text(record, "title") or _title_of(doc.title or "")
     name = text_field(record, "name")
     # A name given with --id needs no slug of its own: the recorded id stands for it.
-    if name is None or (not SLUG_RE.match(slugify(name)) and not isinstance(record.get("id"), str)):
+    if name is None or (not isinstance(record.get("id"), str) and not SLUG_RE.match(slugify(name))):
         # "# spec.md" as a title names the file, not the spec: the folder names it then.
         named = title if title and title.lower() not in ("spec.md", "spec", "readme") else ""
         candidates = [named, path.parent.name, path.stem]
@@ -337,6 +333,16 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
         depends_from_spec=options.depends_on is None and bool(recorded_deps), layer=layer,
         recorded_plans=recorded_plans,
     )
+
+
+def _title_of(heading: str) -> str | None:
+    """The title a spec's ``#`` heading gives ("# SPEC-001: Payments" -> "Payments"), for a
+    spec whose settings comment records none (a spec smartspec wrote records it, so the
+    heading's pattern is not compiled for it)."""
+    from smartspec.specids import TITLE_PREFIX_RE
+
+    matched = TITLE_PREFIX_RE.match(heading)
+    return (matched.group("title") if matched else heading).strip() or None
 
 
 def _given_model(options: Options, here: Path) -> SystemModel | None:
@@ -700,8 +706,9 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
 
     settings, workspace, moment, journal = request.settings, run.workspace, run.moment, run.journal
     payload = request.bom + result.text.encode("utf-8")
-    # Each file's fingerprint once: the registry and the index both record the new one.
-    digest = sha256_hex(payload)
+    # Each file's fingerprint once: the registry and the index both record the new one. An
+    # edit that leaves the text as it was writes the bytes it read, whose fingerprint it took.
+    digest = sha256_hex(payload) if changed else read_sha256
     with journal.guard(workspace, path):
         if changed and settings["create_backups"]:
             backup = add_backup(workspace, request.spec_id, request.data, moment, journal,
@@ -711,11 +718,14 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
         same_records = (isinstance(entry, dict) and entry.get("sections") == result.records
                         and entry.get("path") == rel)
         if changed or not same_records:
-            journal.remember(workspace.registry_path)
-            workspace.write_file(workspace.registry_path, workspace.registry_text(
+            # Asked once: the property reads the start of the usual file to tell whether it is
+            # another tool's registry.
+            registry_path = workspace.registry_path
+            journal.remember(registry_path)
+            workspace.write_file(registry_path, workspace.registry_text(
                 registry, request.spec_id, path, result.records, moment,
                 file_sha256=digest, file_previous=read_sha256))
-            summary.written.append(workspace.rel(workspace.registry_path))
+            summary.written.append(workspace.rel(registry_path))
         if changed:
             journal.remember(path)
             workspace.write_spec(path, payload)
