@@ -170,7 +170,8 @@ class Workspace(NamedTuple):
     # -- registry ------------------------------------------------------------------------
     def load_registry(self) -> dict[str, Any]:
         """The whole registry, decoded, for the writers that replace one spec's record."""
-        return load_registry_file(self.registry_path, self.rel(self.registry_path))
+        path = self.registry_path  # looked up once: the lookup reads the usual file's start
+        return load_registry_file(path, self.rel(path))
 
     def read_registry(self) -> dict[str, Any]:
         """The registry for readers that look at a few specs' records (``validate``): each
