@@ -15,6 +15,7 @@ from functools import lru_cache
 from smartspec.domains import packs
 from smartspec.lazyre import lazy_re, may_hold
 from smartspec.options import DOMAINS
+from smartspec.prose import ascii_letter_runs, word_runs
 from smartspec.specids import DESCRIPTION_ID_RE
 from smartspec.tuples import NamedTuple
 from smartspec.wordgroups import RULE_GROUPS, extend
@@ -185,7 +186,10 @@ def find_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
 # (node.js, c#, pub/sub, third-party, https://host/queue). A keyword must be a whole run, or
 # a sequence of whole runs separated by spaces, so a word inside a URL or a longer name never
 # counts. Thai words are matched as substrings (Thai is written without spaces).
+# Read with ``word_runs`` (str operations: compiling the pattern cost a run more than reading
+# a description with it); the pattern stays as the definition tests hold the reader to.
 _TOKEN_RE = lazy_re(r"[\w.#+/-]+")
+_TOKEN_EXTRA = ".#+/-"
 _MAX_PHRASE = 3
 
 
@@ -194,10 +198,10 @@ def _phrases(text: str) -> tuple[tuple[int, str], ...]:
     """(offset, lower-case phrase) for every run of 1-3 whole tokens, in text order. Cached:
     one description is scanned for several word groups, and tokenising is the costly part."""
     tokens = []
-    for match in _TOKEN_RE.finditer(text):
-        token = match.group(0).rstrip(".-/")
+    for offset, run in word_runs(text, _TOKEN_EXTRA):
+        token = run.rstrip(".-/")
         if token:
-            tokens.append((match.start(), match.start() + len(token), token.lower()))
+            tokens.append((offset, offset + len(token), token.lower()))
     phrases = []
     for i, (start, end, token) in enumerate(tokens):
         phrases.append((start, token))
@@ -381,21 +385,21 @@ def _external_apis(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for _, name in sorted(found)))
 
 
-# Runs of ASCII letters: the words entities and the name's words are read from.
-_LETTERS_RE = lazy_re(r"[A-Za-z]+")
+# Runs of ASCII letters (``[A-Za-z]+``, read by ``ascii_letter_runs``): the words entities
+# and the name's words are read from.
 
 
 def _entities(text: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
-    for match in _LETTERS_RE.finditer(text):
-        word = match.group(0).lower()
+    for offset, run in ascii_letter_runs(text):
+        word = run.lower()
         singular = word if word in ENTITY_NOUNS else PLURAL_TO_SINGULAR.get(word)
         if singular in _WEAK_NOUNS:
             # Too generic in the singular ("data model", "a job"); plural "records" still counts.
             if singular in ("record", "event", "telemetry") and word == singular + "s":
-                found.append((match.start(), singular))
+                found.append((offset, singular))
         elif singular:
-            found.append((match.start(), singular))
+            found.append((offset, singular))
     return tuple(dict.fromkeys(name for _, name in found))[:6]
 
 
@@ -403,8 +407,7 @@ def _entity_from_name(name_words: str) -> tuple[str, ...]:
     """When the description names no known resource: the first specific word of the spec's
     name, singular ("claims-api" -> claim), so endpoints and tables have something to be
     about."""
-    # The name lower-cased holds no capital A-Z: the entities' pattern finds its words.
-    for word in _LETTERS_RE.findall(name_words.lower()):
+    for _, word in ascii_letter_runs(name_words.lower()):
         if word in _GENERIC_NAME_WORDS or len(word) < 3 or word in _WEAK_NOUNS:
             continue
         return (singular_of(word),)
