@@ -143,18 +143,10 @@ def entity_catalogue() -> dict[str, dict[str, Any]]:
     return dict(raw["entities"])
 
 
-def _spellings(extra: Iterable[Mapping[str, Any]]) -> dict[str, knowledge.Entry]:
-    table: dict[str, knowledge.Entry] = {}
-    for entry in knowledge.entries(extra).values():
-        for spelling in entry.spellings:
-            table.setdefault(spelling, entry)
-    return table
-
-
 def _named(text: str, extra: Iterable[Mapping[str, Any]] = ()
            ) -> list[tuple[int, str, knowledge.Entry]]:
     """(offset, as written, entry) for each technology named in ``text``, in order."""
-    table = _spellings(extra)
+    table = knowledge.Spellings(extra)
     found: list[tuple[int, str, knowledge.Entry]] = []
     taken: set[int] = set()
     # Longer phrases first at one offset, so "spring boot" wins over "spring".
