@@ -132,3 +132,36 @@ def test_thai_text_means_baht_as_the_pattern_said(text: str) -> None:
     facts: Any = SimpleNamespace(external_apis=(), text=text)
     expected = "THB" if re.search(r"[\u0E00-\u0E7F]", text) else "USD"
     assert system.currency_for(facts) == expected
+
+
+SERVICE_PIECES = ["Order ", "order", "billing-", "service", "services", "Service", "SERVICES",
+                  "servi", "ce", "r", "s", " ", "  ", "-", "_", "x9", "9", "a", "web ", "the ",
+                  ",", "\t", "\n", ".", "ſ", "\u212a", "é"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(SERVICE_PIECES), max_size=14).map("".join))
+@example("an order service and billing-services, the Cost Management service")
+@example("web servicer service")
+@example("a_b service")
+@example("9lives service")
+@example("Order Services_x")
+def test_service_phrases_are_what_the_pattern_found(text: str) -> None:
+    expected = [m.group(1) for m in detect.SERVICE_RE.finditer(text)]
+    assert detect._service_phrases(text) == expected
+
+
+API_PIECES = ["Stripe", "Acme", "A", "B", " ", "  ", "\t", "\u00a0", "\n", "API", "APIs", "Api",
+              "Pay", "X", "x", "_", "9", "é", "Ä", "-", "(", "the "]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(API_PIECES), max_size=14).map("".join))
+@example("the Stripe API and the Acme Pay API")
+@example("Acme API API")
+@example("Acme APIs API")
+@example("éAcme API")
+@example("Acme\u00a0Pay\u2003API_")
+def test_named_apis_are_what_the_pattern_found(text: str) -> None:
+    expected = [(m.start(), m.group(1)) for m in detect.NAMED_API_RE.finditer(text)]
+    assert detect._named_apis(text) == expected
