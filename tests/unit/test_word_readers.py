@@ -165,3 +165,28 @@ API_PIECES = ["Stripe", "Acme", "A", "B", " ", "  ", "\t", "\u00a0", "\n", "API"
 def test_named_apis_are_what_the_pattern_found(text: str) -> None:
     expected = [(m.start(), m.group(1)) for m in detect.NAMED_API_RE.finditer(text)]
     assert detect._named_apis(text) == expected
+
+
+ID_PIECES = ["spec-", "spec", "-", "core", "core2", "a", "z", "0", "001", "12", "1234", "٣", "x",
+             "payment", "-processing", "\n", "A", "_", " ", "é", "a" * 30, "b" * 40]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(ID_PIECES), max_size=10).map("".join))
+@example("spec-001-payment-processing")
+@example("spec-core-004")
+@example("spec-core-004-auth\n")
+@example("spec-004\n")
+@example("spec-004\n\n")
+@example("spec-٣٣٣-x1")
+@example("spec-001-" + "a" * 64)
+@example("spec-001-" + "a" * 65)
+@example("spec-core-abc")
+@example("spec-001-")
+def test_spec_id_parts_are_the_patterns_groups(text: str) -> None:
+    from smartspec.specids import GIVEN_ID_RE
+
+    match = GIVEN_ID_RE.match(text)
+    expected = None if match is None else (
+        match.group("category"), match.group("number"), match.group("slug"))
+    assert plan.spec_id_parts(text) == expected
