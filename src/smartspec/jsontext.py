@@ -54,6 +54,11 @@ def dumps(value: Any, *, sort_keys: bool = False, ensure_ascii: bool = True) -> 
 
 def _quoted(text: str) -> str:
     """``text`` as a JSON string, non-ASCII characters kept (json's ``encode_basestring``)."""
+    if text.isprintable():
+        # No control character is printable, so only the quote and the backslash need their
+        # escapes: two C scans, where translate (its mapping is to longer strings) looks
+        # every character up in a dict, some 300 instructions a character.
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return '"' + text.translate(_ESCAPES) + '"'
 
 
