@@ -50,9 +50,9 @@ class Column(NamedTuple):
     @property
     def er_type(self) -> str:
         """The type as Mermaid shows it: lower-case, no length or precision."""
-        base = _without_parentheses(self.type).strip().lower()
-        return {"double precision": "double", "timestamp with time zone": "timestamptz"}.get(
-            base, base.replace(" ", "_"))
+        sql_type = self.type
+        base = (_without_parentheses(sql_type) if "(" in sql_type else sql_type).strip().lower()
+        return _ER_TYPES.get(base) or base.replace(" ", "_")
 
     @property
     def parent(self) -> str | None:
@@ -193,6 +193,10 @@ def _column_sql(c: Column, primary_key: tuple[str, ...]) -> tuple[str, str | Non
     if c.references:
         parts.append(f"REFERENCES {c.references}")
     return " ".join(parts), c.comment
+
+
+# Types Mermaid would show in two words, as one.
+_ER_TYPES = {"double precision": "double", "timestamp with time zone": "timestamptz"}
 
 
 def _without_parentheses(text: str) -> str:
