@@ -15,7 +15,7 @@ from functools import lru_cache
 from smartspec.domains import packs
 from smartspec.lazyre import lazy_re, may_hold
 from smartspec.options import DOMAINS
-from smartspec.prose import ascii_letter_runs, word_runs
+from smartspec.prose import ASCII_ALNUM, ascii_letter_runs, word_runs
 from smartspec.specids import DESCRIPTION_ID_RE
 from smartspec.tuples import NamedTuple
 from smartspec.wordgroups import RULE_GROUPS, extend
@@ -371,7 +371,6 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
 # detecting); the patterns stay as the definition, and tests hold the readers to them.
 _ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_ASCII_ALNUM = _ASCII_LOWER | _ASCII_UPPER | frozenset("0123456789")
 
 
 def _is_word_char(char: str) -> bool:
@@ -382,7 +381,7 @@ def _is_word_char(char: str) -> bool:
 def _alnum_run_end(text: str, start: int) -> int:
     """The end of the run of ASCII letters and digits that starts at ``start``."""
     end = start
-    while end < len(text) and text[end] in _ASCII_ALNUM:
+    while end < len(text) and text[end] in ASCII_ALNUM:
         end += 1
     return end
 
