@@ -15,6 +15,7 @@ from functools import lru_cache
 from smartspec.domains import packs
 from smartspec.lazyre import lazy_re, may_hold
 from smartspec.options import DOMAINS
+from smartspec.prose import ASCII_ALNUM, ascii_letter_runs, word_runs
 from smartspec.specids import DESCRIPTION_ID_RE
 from smartspec.tuples import NamedTuple
 from smartspec.wordgroups import RULE_GROUPS, extend
@@ -185,7 +186,10 @@ def find_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
 # (node.js, c#, pub/sub, third-party, https://host/queue). A keyword must be a whole run, or
 # a sequence of whole runs separated by spaces, so a word inside a URL or a longer name never
 # counts. Thai words are matched as substrings (Thai is written without spaces).
+# Read with ``word_runs`` (str operations: compiling the pattern cost a run more than reading
+# a description with it); the pattern stays as the definition tests hold the reader to.
 _TOKEN_RE = lazy_re(r"[\w.#+/-]+")
+_TOKEN_EXTRA = ".#+/-"
 _MAX_PHRASE = 3
 
 
@@ -194,10 +198,10 @@ def _phrases(text: str) -> tuple[tuple[int, str], ...]:
     """(offset, lower-case phrase) for every run of 1-3 whole tokens, in text order. Cached:
     one description is scanned for several word groups, and tokenising is the costly part."""
     tokens = []
-    for match in _TOKEN_RE.finditer(text):
-        token = match.group(0).rstrip(".-/")
+    for offset, run in word_runs(text, _TOKEN_EXTRA):
+        token = run.rstrip(".-/")
         if token:
-            tokens.append((match.start(), match.start() + len(token), token.lower()))
+            tokens.append((offset, offset + len(token), token.lower()))
     phrases = []
     for i, (start, end, token) in enumerate(tokens):
         phrases.append((start, token))
@@ -342,11 +346,11 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
                 words.pop(0)
             if words:
                 found.append(" ".join(words))
-    # Each match holds "service": a description without the word never compiles the pattern.
-    matches = SERVICE_RE.finditer(description) if may_hold(description, ("service",)) else ()
-    for match in matches:
-        # The group holds only letters, digits, spaces and hyphens: split at each of the two.
-        words = match.group(1).strip().replace("-", " ").split()
+    # Each match holds "service": a description without the word is not read for them.
+    named = _service_phrases(description) if may_hold(description, ("service",)) else ()
+    for phrase in named:
+        # The phrase holds only letters, digits, spaces and hyphens: split at each of the two.
+        words = phrase.strip().replace("-", " ").split()
         while words and words[0].lower() in _NOT_SERVICES:
             words.pop(0)
         if words and all(w.lower() not in _NOT_SERVICES and w.lower() not in _TECH_BY_SPELLING
@@ -362,6 +366,108 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
     return tuple(services.values())
 
 
+# SERVICE_RE and NAMED_API_RE are read with str operations below (compiling them cost a run
+# four million instructions, the case-insensitive one three of them: more than the rest of
+# detecting); the patterns stay as the definition, and tests hold the readers to them.
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _is_word_char(char: str) -> bool:
+    """What ``\\w`` matches (and ``\\b`` looks at) in a str pattern."""
+    return char.isalnum() or char == "_"
+
+
+def _alnum_run_end(text: str, start: int) -> int:
+    """The end of the run of ASCII letters and digits that starts at ``start``."""
+    end = start
+    while end < len(text) and text[end] in ASCII_ALNUM:
+        end += 1
+    return end
+
+
+def _service_phrases(text: str) -> list[str]:
+    """``[m.group(1) for m in SERVICE_RE.finditer(text)]``: the one or two words (each
+    followed by its space or hyphen) before each whole "service" or "services".
+
+    ASCII text is read with str operations; any other text is searched with the pattern,
+    whose case folding reaches letters beyond ASCII (the Kelvin sign is a "k")."""
+    if not text.isascii():
+        return [match.group(1) for match in SERVICE_RE.finditer(text)]
+    lowered = text.lower()
+    found: list[str] = []
+    start = 0
+    while start < len(lowered):
+        if lowered[start] in _ASCII_LOWER and (start == 0 or not _is_word_char(lowered[start - 1])):
+            ends = _service_after(lowered, start)
+            if ends is not None:
+                found.append(text[start:ends[0]])
+                start = ends[1]
+                continue
+        start += 1
+    return found
+
+
+def _service_after(lowered: str, start: int) -> tuple[int, int] | None:
+    """(end of the words, end of the match) when one word at ``start``, else two (the
+    pattern's lazy ``{1,2}?``), each a letter, letters or digits and a space or hyphen, are
+    followed by a whole "service" or "services"; None when neither is."""
+    position = start
+    for _ in range(2):
+        if lowered[position:position + 1] not in _ASCII_LOWER:
+            return None
+        position = _alnum_run_end(lowered, position)
+        if lowered[position:position + 1] not in (" ", "-"):
+            return None
+        position += 1
+        if lowered.startswith("service", position):
+            after = position + len("service")
+            if lowered[after:after + 1] == "s" and not _is_word_char(lowered[after + 1:after + 2]):
+                return position, after + 1
+            if not _is_word_char(lowered[after:after + 1]):
+                return position, after
+    return None
+
+
+def _named_apis(text: str) -> list[tuple[int, str]]:
+    """``[(m.start(), m.group(1)) for m in NAMED_API_RE.finditer(text)]``: one or two
+    capitalised words ("Acme", "Acme Pay") followed by white space and a whole "API"."""
+    found: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        if text[start] in _ASCII_UPPER and (start == 0 or not _is_word_char(text[start - 1])):
+            end = _named_api_end(text, start)
+            if end is not None:
+                found.append((start, text[start:end[0]]))
+                start = end[1]
+                continue
+        start += 1
+    return found
+
+
+def _named_api_end(text: str, start: int) -> tuple[int, int] | None:
+    """(end of the name, end of the match) for a name at ``start`` (a capital and at least
+    one more ASCII letter or digit, then, if it fits, one white space and another such word)
+    followed by white space and a whole "API"; the second word is tried first, as the
+    pattern's greedy ``?`` does."""
+    first = _alnum_run_end(text, start + 1)
+    if first == start + 1:
+        return None
+    ends = [first]
+    if text[first:first + 1].isspace() and text[first + 1:first + 2] in _ASCII_UPPER:
+        second = _alnum_run_end(text, first + 2)
+        if second > first + 2:
+            ends.insert(0, second)
+    for end in ends:
+        position = end
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if (position > end and text.startswith("API", position)
+                and not _is_word_char(text[position + 3:position + 4])):
+            return end, position + 3
+    return None
+
+
 def _external_apis(text: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
     known: set[str] = set()
@@ -369,33 +475,32 @@ def _external_apis(text: str) -> tuple[str, ...]:
         if name.lower() not in known:
             found.append((start, name))
             known.add(name.lower())
-    for match in (NAMED_API_RE.finditer(text) if "API" in text else ()):
-        candidate = match.group(1)
+    for start, candidate in (_named_apis(text) if "API" in text else ()):
         first = candidate.split()[0]
         if first in _NOT_API_NAMES or candidate.lower() in known:
             continue
         if any(candidate.lower() == t.lower() for t in TECHNOLOGIES):
             continue
-        found.append((match.start(), candidate))
+        found.append((start, candidate))
         known.add(candidate.lower())
     return tuple(dict.fromkeys(name for _, name in sorted(found)))
 
 
-# Runs of ASCII letters: the words entities and the name's words are read from.
-_LETTERS_RE = lazy_re(r"[A-Za-z]+")
+# Runs of ASCII letters (``[A-Za-z]+``, read by ``ascii_letter_runs``): the words entities
+# and the name's words are read from.
 
 
 def _entities(text: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
-    for match in _LETTERS_RE.finditer(text):
-        word = match.group(0).lower()
+    for offset, run in ascii_letter_runs(text):
+        word = run.lower()
         singular = word if word in ENTITY_NOUNS else PLURAL_TO_SINGULAR.get(word)
         if singular in _WEAK_NOUNS:
             # Too generic in the singular ("data model", "a job"); plural "records" still counts.
             if singular in ("record", "event", "telemetry") and word == singular + "s":
-                found.append((match.start(), singular))
+                found.append((offset, singular))
         elif singular:
-            found.append((match.start(), singular))
+            found.append((offset, singular))
     return tuple(dict.fromkeys(name for _, name in found))[:6]
 
 
@@ -403,8 +508,7 @@ def _entity_from_name(name_words: str) -> tuple[str, ...]:
     """When the description names no known resource: the first specific word of the spec's
     name, singular ("claims-api" -> claim), so endpoints and tables have something to be
     about."""
-    # The name lower-cased holds no capital A-Z: the entities' pattern finds its words.
-    for word in _LETTERS_RE.findall(name_words.lower()):
+    for _, word in ascii_letter_runs(name_words.lower()):
         if word in _GENERIC_NAME_WORDS or len(word) < 3 or word in _WEAK_NOUNS:
             continue
         return (singular_of(word),)

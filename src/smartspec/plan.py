@@ -4,7 +4,6 @@ ordered section list, each decision with its value, source and reason. Pure.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from smartspec import catalog
@@ -21,7 +20,7 @@ from smartspec.options import (
     Options,
     check_choice,
 )
-from smartspec.specids import GIVEN_ID_RE
+from smartspec.prose import ascii_words
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -30,8 +29,32 @@ if TYPE_CHECKING:
 
 DETECTED = "detected"
 
+# What a slug and a category look like. ``is_slug`` and ``is_category`` read them with str
+# operations (compiling the patterns cost a run more than the two checks); the patterns stay
+# as their definition, and tests hold the readers to them.
 SLUG_RE = lazy_re(r"^[a-z0-9][a-z0-9-]{1,63}$")
 CATEGORY_RE = lazy_re(r"^[a-z][a-z0-9-]{0,31}$")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_LETTERS_OR_DIGITS = _LETTERS | frozenset("0123456789")
+_SLUG_CHARS = _LETTERS_OR_DIGITS | {"-"}
+
+
+def _is_word(text: str, first: frozenset[str], fewest: int, most: int) -> bool:
+    """Whether ``text`` is ``fewest`` to ``most`` lower-case ASCII letters, digits or dashes,
+    the first one of ``first``; as the patterns' ``$`` allows, a line feed may end it."""
+    body = text[:-1] if text.endswith("\n") else text
+    return (fewest <= len(body) <= most and body[0] in first
+            and all(char in _SLUG_CHARS for char in body))
+
+
+def is_slug(text: str) -> bool:
+    """``SLUG_RE.match(text)``: 2-64 lower-case letters, digits or dashes, not a dash first."""
+    return _is_word(text, _LETTERS_OR_DIGITS, 2, 64)
+
+
+def is_category(text: str) -> bool:
+    """``CATEGORY_RE.match(text)``: 1-32 lower-case letters, digits or dashes, a letter first."""
+    return _is_word(text, _LETTERS, 1, 32)
 
 # Built-in auto levels per profile, as the user's description of the profiles sets them;
 # callables read the facts.
@@ -161,8 +184,9 @@ def _iso(moment: datetime) -> str:
 
 
 def slugify(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    slug = re.sub(r"-{2,}", "-", slug)[:64].rstrip("-")
+    # The ASCII words of the name joined by dashes: what ``re.sub(r"[^a-z0-9]+", "-", ...)``
+    # of the lower-cased name made, stripped of dashes at either end.
+    slug = "-".join(ascii_words(name.lower()))[:64].rstrip("-")
     if not slug and any(ord(c) > 127 and not c.isspace() for c in name):
         # A name in a script with no ASCII form (Thai, emoji): a stable short hash of it makes
         # the slug, and the name itself stays the title.
@@ -182,7 +206,9 @@ TITLE_WORDS = {w.lower(): w for w in (
 
 
 def title_from_name(name: str) -> str:
-    words = re.split(r"[-_\s]+", name.strip())
+    # The parts ``re.split(r"[-_\s]+", ...)`` cut the name into: str.split cuts at runs of
+    # the same white space ``\s`` means.
+    words = name.replace("-", " ").replace("_", " ").split()
     return " ".join(TITLE_WORDS.get(w.lower()) or (
         w if w.isupper() or any(c.isupper() for c in w[1:]) else w.capitalize())
         for w in words if w)
@@ -193,24 +219,56 @@ def spec_id_for(category: str, number: int, slug: str) -> str:
     return f"{prefix}-{number:03d}-{slug}"
 
 
+def spec_id_parts(text: str) -> tuple[str | None, str, str | None] | None:
+    """(category, number, slug) of a spec id, as the groups of ``GIVEN_ID_RE.match(text)``
+    (None for a part the id leaves out), or None when ``text`` is not one. Read with str
+    operations: every plan names its id, and compiling the pattern cost a run more than a
+    million instructions. The pattern stays as the definition tests hold this reader to."""
+    if not text.startswith("spec-"):
+        return None
+    position = len("spec-")
+    category = None
+    if text[position:position + 1] in _LETTERS:
+        # A category is a letter and letters or digits, then a dash; the number that must
+        # follow cannot start with a letter, so there is no other reading.
+        end = position + 1
+        while text[end:end + 1] in _LETTERS_OR_DIGITS:
+            end += 1
+        if text[end:end + 1] != "-":
+            return None
+        category, position = text[position:end], end + 1
+    end = position
+    while end < len(text) and text[end].isdecimal():  # ``\d``: any decimal digit
+        end += 1
+    if end - position < 3:
+        return None
+    number, rest = text[position:end], text[end:]
+    if rest in ("", "\n"):  # ``$`` also matches before a last line feed
+        return category, number, None
+    slug = rest[1:]
+    if rest[0] != "-" or not _is_word(slug, _LETTERS_OR_DIGITS, 2, 64):
+        return None
+    return category, number, slug.removesuffix("\n")
+
+
 def display_id(spec_id: str) -> str:
-    match = GIVEN_ID_RE.match(spec_id)
-    if not match:
+    parts = spec_id_parts(spec_id)
+    if parts is None:
         return spec_id.upper()
-    category = match.group("category")
-    return f"SPEC-{category.upper()}-{match.group('number')}" if category else f"SPEC-{match.group('number')}"
+    category, number, _ = parts
+    return f"SPEC-{category.upper()}-{number}" if category else f"SPEC-{number}"
 
 
 def next_number(category: str, taken_ids: set[str]) -> int:
     """One more than the highest number used by ``category`` among ``taken_ids``."""
     highest = 0
     for spec_id in taken_ids:
-        match = GIVEN_ID_RE.match(spec_id)
-        if not match:
+        parts = spec_id_parts(spec_id)
+        if parts is None:
             continue
-        own = match.group("category") or "feature"
+        own = parts[0] or "feature"
         if own == category:
-            highest = max(highest, int(match.group("number")))
+            highest = max(highest, int(parts[1]))
     return highest + 1
 
 
@@ -222,7 +280,7 @@ def make_plan(options: Options, settings: Settings, facts: Facts, *, taken_ids: 
     decisions: list[Decision] = []
     name = options.name or ""
     slug = slugify(name)
-    if not SLUG_RE.match(slug) and (spec_id or options.spec_id) is None:
+    if not is_slug(slug) and (spec_id or options.spec_id) is None:
         raise UsageError(
             f"NAME {name!r} does not make a valid spec slug; expected 2-64 letters, digits or "
             "dashes, starting with a letter or digit (e.g. payment-processing)"
@@ -305,7 +363,7 @@ def _sourced_decision(value: Sourced[Any], setting: str, decisions: list[Decisio
 
 def _category(settings: Settings, decisions: list[Decision]) -> str:
     sourced = settings.source("category")
-    if not CATEGORY_RE.match(sourced.value):
+    if not is_category(sourced.value):
         raise UsageError(
             f"{sourced.where or 'category'}: {sourced.value!r} is not a valid category; expected "
             "lower-case letters, digits and dashes (e.g. core, feature, infrastructure, tools)"
@@ -316,7 +374,7 @@ def _category(settings: Settings, decisions: list[Decision]) -> str:
 def _spec_id(options: Options, category: str, slug: str, taken: set[str],
              decisions: list[Decision]) -> str:
     if options.spec_id is not None:
-        if not GIVEN_ID_RE.match(options.spec_id):
+        if spec_id_parts(options.spec_id) is None:
             raise UsageError(
                 f"--id: {options.spec_id!r} is not a valid spec id; expected spec-NNN-<slug> "
                 "or spec-<category>-NNN-<slug> (e.g. spec-core-001-authentication)"
@@ -464,7 +522,7 @@ def _depends_on(options: Options, facts: Facts, spec_id: str,
                 decisions: list[Decision]) -> tuple[str, ...]:
     given = options.depends_on or ()
     for dep in given:
-        if not GIVEN_ID_RE.match(dep):
+        if spec_id_parts(dep) is None:
             raise UsageError(
                 f"--depends-on: {dep!r} is not a spec id; expected spec-NNN-<slug> or "
                 "spec-<category>-NNN-<slug>"

@@ -1,5 +1,11 @@
 """Small helpers that turn lists into English prose, shared by the section templates (as the
-``oxford`` filter) and by the Python that writes spec text, so both say a list the same way.
+``oxford`` filter) and by the Python that writes spec text, so both say a list the same way;
+and the readers that cut names and descriptions into words.
+
+The word readers do with ``str`` operations what a one-line pattern says (each docstring
+names it, and tests/unit/test_word_readers.py holds each reader to its pattern): a run
+compiles each pattern it uses once, which cost it more than all its uses on a name or a
+description of a few hundred characters.
 
 It imports nothing of smartspec and costs nothing to load, so any stage may use it.
 """
@@ -23,3 +29,67 @@ def oxford(items: Iterable[Any], word: str = "and") -> str:
     if len(names) <= 2:
         return f" {word} ".join(names)
     return ", ".join(names[:-1]) + f", {word} " + names[-1]
+
+
+_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ASCII_LOWER_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+ASCII_ALNUM = _ASCII_UPPER | _ASCII_LOWER_OR_DIGIT
+
+
+def ascii_words(text: str) -> list[str]:
+    """The runs of ASCII letters and digits in ``text``, in order: the non-empty parts of
+    ``re.split(r"[^A-Za-z0-9]+", text)``."""
+    # Every other character becomes a space, and str.split cuts at runs of spaces.
+    return "".join([char if char in ASCII_ALNUM else " " for char in text]).split()
+
+
+def camel_break(name: str, separator: str) -> str:
+    """``name`` with ``separator`` wherever an ASCII capital follows a lower-case ASCII letter
+    or a digit (``re.sub(r"(?<=[a-z0-9])(?=[A-Z])", separator, name)``):
+    markInProgress -> mark_In_Progress."""
+    out: list[str] = []
+    after_lower = False
+    for char in name:
+        if after_lower and char in _ASCII_UPPER:
+            out.append(separator)
+        out.append(char)
+        after_lower = char in _ASCII_LOWER_OR_DIGIT
+    return "".join(out)
+
+
+def word_runs(text: str, also: str) -> list[tuple[int, str]]:
+    """(offset, run) for each run of word characters (letters, digits and "_" of any script,
+    what ``\\w`` means) and of the characters in ``also``: what ``re.finditer`` gives for
+    the pattern ``[\\w<also>]+``."""
+    found: list[tuple[int, str]] = []
+    start = -1
+    for index, char in enumerate(text):
+        if char.isalnum() or char == "_" or char in also:
+            if start < 0:
+                start = index
+        elif start >= 0:
+            found.append((start, text[start:index]))
+            start = -1
+    if start >= 0:
+        found.append((start, text[start:]))
+    return found
+
+
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def ascii_letter_runs(text: str) -> list[tuple[int, str]]:
+    """(offset, run) for each run of ASCII letters in ``text``: what ``re.finditer`` gives for
+    ``[A-Za-z]+``."""
+    found: list[tuple[int, str]] = []
+    start = -1
+    for index, char in enumerate(text):
+        if char in _ASCII_LETTERS:
+            if start < 0:
+                start = index
+        elif start >= 0:
+            found.append((start, text[start:index]))
+            start = -1
+    if start >= 0:
+        found.append((start, text[start:]))
+    return found

@@ -15,12 +15,11 @@ template can never reach a filter this module lacks.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
 
 from smartspec.lazyre import lazy_re
-from smartspec.prose import oxford
+from smartspec.prose import ascii_words, oxford
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -735,16 +734,19 @@ TESTS: dict[str, Callable[..., Any]] = {
 
 # ---- smartspec's own filters (both the compiled and the Jinja path use these) --------------
 
+# The words of a name are its runs of ASCII letters and digits (``ascii_words``), which
+# ``[^a-z0-9]+`` and ``[^A-Za-z0-9]+`` cut at; read without compiling those patterns.
+
 def slug(text: Any) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
+    return "_".join(ascii_words(str(text).lower()))
 
 
 def kebab(text: Any) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    return "-".join(ascii_words(str(text).lower()))
 
 
 def camel(text: Any, upper: bool = False) -> str:
-    words = [w for w in re.split(r"[^A-Za-z0-9]+", str(text)) if w]
+    words = ascii_words(str(text))
     joined = "".join(w[:1].upper() + w[1:].lower() for w in words)
     return joined if upper or not joined else joined[:1].lower() + joined[1:]
 

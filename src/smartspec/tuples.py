@@ -63,10 +63,11 @@ _KEPT = frozenset({"__module__", "__annotations__"})
 _NEW_GLOBALS: dict[str, Any] = {"_tuple_new": tuple.__new__, "__builtins__": {},
                                 "__name__": __name__}
 # The constructor namedtuple compiles for each class, ``lambda _cls, f0, f1: _tuple_new(_cls,
-# (f0, f1))``, written out here for one to nine fields (most of smartspec's records have no
-# more), so that the interpreter's bytecode cache holds them compiled: compiling one at run
-# time costs some 40 µs, more with more fields. A record takes the one with its number of
-# fields, renamed to its field names (``_constructor``).
+# (f0, f1))``, written out here for one to 32 fields (smartspec's largest record has 31), so
+# that the interpreter's bytecode cache holds them compiled: compiling one at run time cost
+# some 600 thousand instructions (the parser and the compiler each time), and a ``new`` made
+# a dozen records of ten fields or more. A record takes the one with its number of fields,
+# renamed to its field names (``_constructor``).
 _tuple_new = tuple.__new__
 _WRITTEN_OUT = (
     lambda _cls, _0: _tuple_new(_cls, (_0,)),
@@ -78,6 +79,79 @@ _WRITTEN_OUT = (
     lambda _cls, _0, _1, _2, _3, _4, _5, _6: _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6)),
     lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7: _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7)),
     lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8: _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21, _22:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21, _22)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21, _22, _23:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21, _22, _23)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21, _22, _23, _24:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21, _22, _23, _24)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21, _22, _23, _24, _25:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21, _22, _23, _24, _25)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21, _22, _23, _24, _25, _26:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21, _22, _23, _24, _25, _26)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21, _22, _23, _24, _25, _26, _27:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21, _22, _23, _24, _25, _26, _27, _28:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30)),
+    lambda _cls, _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,
+        _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31:
+        _tuple_new(_cls, (_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,
+            _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31)),
 )
 # Number of fields -> the constructor's code: the ones above, then any other compiled once
 # when a record first needs it.
@@ -107,18 +181,17 @@ def _arg_list(fields: tuple[str, ...]) -> str:
 
 
 # Field i of every record is read by the getter namedtuple makes for position i; it holds
-# nothing of its class, so one namedtuple lends its getters to all (and a larger one is made
-# for a record with more fields than any before). That namedtuple compiles the constructor of
-# its own number of fields, which is the code ``_constructor`` would compile for a record
-# with as many fields: it is kept, so the record that asked for the getters (``Options``,
-# with the most fields, is made first on every command's path) compiles nothing itself.
+# nothing of its class, so one namedtuple lends its getters to all. The first one made has
+# as many fields as the written-out constructors, more than any of smartspec's records, so
+# that one namedtuple (it compiles its constructor from source) serves a whole run; a record
+# larger still gets a larger one.
 _getters: tuple[Any, ...] = ()
 
 
 def _field_getters(count: int) -> tuple[Any, ...]:
     global _getters
     if count > len(_getters):
-        names = [f"f{index}" for index in range(count)]
+        names = [f"f{index}" for index in range(max(count, len(_WRITTEN_OUT)))]
         positions = collections.namedtuple("_Positions", names)  # type: ignore[misc]
         _getters = tuple(positions.__dict__[name] for name in names)
         _NEW_CODE.setdefault(count, positions.__new__.__code__)

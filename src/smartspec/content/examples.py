@@ -12,6 +12,7 @@ from __future__ import annotations
 import binascii
 import json
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from smartspec.content.sql import check_values
 from smartspec.detect import ENTITY_NOUNS, PLURAL_TO_SINGULAR, singular_of
@@ -82,10 +83,12 @@ def _hashed_uuid(seed: str, label: str) -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
 
 
+@lru_cache(maxsize=8)
 def example_ids(seed: str) -> ExampleIds:
     """The example values of the spec named ``seed``: hash-derived UUIDs, and a working-hours
     moment in January 2026 picked by the same hash (never the clock), so examples differ from
-    spec to spec and never change for one spec."""
+    spec to spec and never change for one spec. Kept per name: a financial spec's sections ask
+    a dozen times, and each answer costs six hashes."""
     if not seed:
         return DEFAULT_IDS
     h = sha256(f"smartspec-example|{seed}|time".encode()).digest()

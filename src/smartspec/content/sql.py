@@ -17,11 +17,10 @@ Every block lists only tables defined in earlier blocks, so the blocks apply in 
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from smartspec.content.system import asks_stored_value, currency_for
-from smartspec.prose import oxford
+from smartspec.prose import ascii_letter_runs, oxford
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -51,9 +50,9 @@ class Column(NamedTuple):
     @property
     def er_type(self) -> str:
         """The type as Mermaid shows it: lower-case, no length or precision."""
-        base = re.sub(r"\(.*\)", "", self.type).strip().lower()
-        return {"double precision": "double", "timestamp with time zone": "timestamptz"}.get(
-            base, base.replace(" ", "_"))
+        sql_type = self.type
+        base = (_without_parentheses(sql_type) if "(" in sql_type else sql_type).strip().lower()
+        return _ER_TYPES.get(base) or base.replace(" ", "_")
 
     @property
     def parent(self) -> str | None:
@@ -196,11 +195,66 @@ def _column_sql(c: Column, primary_key: tuple[str, ...]) -> tuple[str, str | Non
     return " ".join(parts), c.comment
 
 
+# Types Mermaid would show in two words, as one.
+_ER_TYPES = {"double precision": "double", "timestamp with time zone": "timestamptz"}
+
+
+def _without_parentheses(text: str) -> str:
+    """``re.sub(r"\\(.*\\)", "", text)``: on each line, from the first "(" to the last ")"
+    after it removed (``DECIMAL(19,4)`` -> ``DECIMAL``)."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        start, end = line.find("("), line.rfind(")")
+        if 0 <= start < end:
+            lines[index] = line[:start] + line[end + 1:]
+    return "\n".join(lines)
+
+
 def check_values(check: str | None) -> list[str]:
     """The values a ``col IN ('A', 'B')`` CHECK allows; ``[]`` for any other CHECK (a pattern
-    such as ``currency ~ '^[A-Z]{3}$'`` quotes a regex, not a value)."""
-    listed = re.search(r"\bIN\s*\(([^)]*)\)", check or "")
-    return re.findall(r"'([^']+)'", listed.group(1)) if listed else []
+    such as ``currency ~ '^[A-Z]{3}$'`` quotes a regex, not a value).
+
+    Read with str operations as the patterns ``\\bIN\\s*\\(([^)]*)\\)`` (the list) and
+    ``'([^']+)'`` (its values) say: compiling them cost a run more than every CHECK it reads."""
+    text = check or ""
+    start = text.find("IN")
+    while start >= 0:
+        before = text[start - 1:start]
+        if not (before.isalnum() or before == "_"):  # ``\b``: no word character before
+            after = start + 2
+            while after < len(text) and text[after].isspace():
+                after += 1
+            close = text.find(")", after + 1) if text[after:after + 1] == "(" else -1
+            if close >= 0:
+                return _quoted(text[after + 1:close])
+        start = text.find("IN", start + 1)
+    return []
+
+
+def _quoted(text: str) -> list[str]:
+    """``re.findall(r"'([^']+)'", text)``: what each pair of quotes holds, empty pairs
+    skipped (their closing quote may open the next pair)."""
+    found = []
+    start = text.find("'")
+    while start >= 0:
+        end = text.find("'", start + 1)
+        if end < 0:
+            break
+        if end == start + 1:
+            start = end
+            continue
+        found.append(text[start + 1:end])
+        start = text.find("'", end + 1)
+    return found
+
+
+def _before_space(text: str) -> str:
+    """``re.sub(r"\\s.*", "", text)``: ``text`` up to its first white space (each line the
+    pattern cuts starts at a line feed, itself white space, so all the rest goes)."""
+    for index, char in enumerate(text):
+        if char.isspace():
+            return text[:index]
+    return text
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -208,7 +262,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 def _index(table: str, *columns: str, where: str | None = None, name: str | None = None) -> str:
-    label = name or "_".join(re.sub(r"\s.*", "", c) for c in columns)
+    label = name or "_".join(_before_space(c) for c in columns)
     text = f"CREATE INDEX idx_{table}_{label} ON {table} ({', '.join(columns)})"
     return text + (f" WHERE {where};" if where else ";")
 
@@ -255,7 +309,7 @@ def _payment_features(plan: SpecPlan) -> _PaymentFeatures:
     the model's entities (an invoice entity asks for invoices even when no word says so)."""
     facts = plan.facts
     words = set(facts.words("fintech")) | set(facts.entities) | {
-        w.lower() for w in re.findall(r"[A-Za-z]+", facts.text)}
+        w.lower() for _, w in ascii_letter_runs(facts.text)}
     apis = facts.external_apis
     providers = tuple(a for a in apis if a in PAYMENT_PROVIDERS)
     card = bool(words & {"card", "cards"}) or "Stripe" in apis or "Adyen" in apis

@@ -8,10 +8,9 @@ Spring beans, ASP.NET Core's container, Go constructor functions.
 
 from __future__ import annotations
 
-import re
-
 from smartspec.content.code_lang import Field, Part, literal, member, parts, type_of
 from smartspec.lazyre import lazy_re
+from smartspec.prose import ascii_words, camel_break
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -120,7 +119,7 @@ class Port(NamedTuple):
     @property
     def token(self) -> str:
         """An injection token / constant name: PAYMENT_REPOSITORY."""
-        return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", self.type).upper()
+        return camel_break(self.type, "_").upper()
 
     @property
     def snake(self) -> str:
@@ -209,7 +208,7 @@ class CodeSubject(NamedTuple):
     @property
     def service_snake(self) -> str:
         """The service in snake_case: order_service."""
-        return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", self.service).lower()
+        return _snake(self.service)
 
     def port(self, kind: str) -> Port | None:
         return next((p for p in self.ports if p.kind == kind), None)
@@ -354,7 +353,7 @@ PAYMENT_GATEWAYS = frozenset({"Stripe", "PromptPay", "PayPal", "Adyen", "Payment
 
 def _pascal(text: str) -> str:
     """PascalCase that keeps a word's own inner capitals: PromptPay, OpenAI, CreditService."""
-    words = [w for w in re.split(r"[^A-Za-z0-9]+", text) if w]
+    words = ascii_words(text)
     return "".join(w[:1].upper() + (w[1:] if any(c.isupper() for c in w[1:]) and not w.isupper()
                                     else w[1:].lower()) for w in words)
 
@@ -411,7 +410,7 @@ def _identifier(name: str) -> str:
 
 def _snake(name: str) -> str:
     """camelCase or PascalCase in snake_case: markInProgressTicket -> mark_in_progress_ticket."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    return camel_break(name, "_").lower()
 
 
 def _camel(name: str) -> str:

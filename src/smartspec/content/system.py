@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from smartspec.lazyre import lazy_re, may_hold
+from smartspec.prose import ascii_words
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -104,7 +105,7 @@ class System(NamedTuple):
                    if (o.method, o.path) == (endpoint.method, endpoint.path)), None)
         entity = self.model.entity(op.entity) if op is not None else None
         # The examples call this service by its own host name, as a client would.
-        host = (re.sub(r"[^a-z0-9]+", "-", self.model.name.lower()).strip("-") or "api") + (
+        host = ("-".join(ascii_words(self.model.name.lower())) or "api") + (
             ".example.com")
         if op is None or entity is None:
             return example_for(endpoint, currency=self.currency, method_name=method,
@@ -209,7 +210,7 @@ class System(NamedTuple):
 
 
 def service_kind(name: str) -> str:
-    words = set(re.split(r"[^a-z0-9]+", name.lower()))
+    words = set(ascii_words(name.lower()))
     for kind, markers in SERVICE_KINDS:
         if words & set(markers):
             return kind
@@ -265,7 +266,11 @@ def describe_system(plan: SpecPlan) -> System:
 def currency_for(facts: Facts) -> str:
     """The currency of money examples and column defaults: baht when the description is about
     PromptPay or written in Thai, else US dollars."""
-    return "THB" if "PromptPay" in facts.external_apis or re.search(r"[\u0E00-\u0E7F]", facts.text) else "USD"
+    if "PromptPay" in facts.external_apis:
+        return "THB"
+    # A letter of the Thai block, U+0E00-U+0E7F (the pattern ``[\u0E00-\u0E7F]``).
+    text = facts.text
+    return "THB" if not text.isascii() and any("\u0e00" <= c <= "\u0e7f" for c in text) else "USD"
 
 
 def _services(plan: SpecPlan, financial: bool) -> tuple[Service, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from smartspec.tuples import NamedTuple
 
@@ -59,31 +59,46 @@ class Entry(NamedTuple):
     sender_pool: str | None = None  # what holds a pool of senders ("Messaging Service")
 
 
+def _spellings_of(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple([s.lower() for s in raw.get("spellings", (raw["name"],))])
+
+
 def _entry(raw: Mapping[str, Any]) -> Entry:
+    name = raw["name"]
+    webhook = raw.get("webhook")
+    send_rates = raw.get("send_rates")
     return Entry(
-        name=raw["name"], role=raw["role"],
-        spellings=tuple(s.lower() for s in raw.get("spellings", (raw["name"],))),
+        name=name, role=raw["role"], spellings=_spellings_of(raw),
         facts=tuple(raw.get("facts", ())), capitalised=bool(raw.get("capitalised", False)),
         semantics=raw.get("semantics"), interface=raw.get("interface"),
         calls_back=bool(raw.get("calls_back", False)), rate_limit_rps=raw.get("rate_limit_rps"),
         max_connections=raw.get("max_connections"), language=raw.get("language"),
         schemes=tuple(raw.get("schemes", ())),
-        webhook_check=raw.get("webhook", {}).get("verification"),
-        webhook_settings=tuple((str(n), str(t), str(d))
-                               for n, t, d in raw.get("webhook", {}).get("settings", ())),
+        webhook_check=webhook.get("verification") if webhook else None,
+        webhook_settings=tuple([(str(n), str(t), str(d))
+                                for n, t, d in webhook.get("settings", ())]) if webhook else (),
         channel=raw.get("channel"),
-        send_rates=tuple((str(k), int(r)) for k, r in raw.get("send_rates", ())),
+        send_rates=tuple([(str(k), int(r)) for k, r in send_rates]) if send_rates else (),
         sender_pool=raw.get("sender_pool"),
     )
 
 
 @lru_cache(maxsize=1)
-def _builtin() -> tuple[tuple[Entry, ...], dict[str, str]]:
+def _builtin() -> tuple[dict[str, Mapping[str, Any]], dict[str, str]]:
+    """The package's entries as read, by canonical name in file order, and the roles. Each
+    becomes an ``Entry`` when first asked for (``_made``): a run asks for a dozen of them,
+    and making all of them cost it more than reading the file."""
     from smartspec.packagedata import package_root
 
     raw = json.loads((package_root() / "knowledge" / "technologies.json")
                      .read_text(encoding="utf-8"))
-    return tuple(_entry(e) for e in raw["entries"]), dict(raw["roles"])
+    return {e["name"]: e for e in raw["entries"]}, dict(raw["roles"])
+
+
+@cache
+def _made(name: str) -> Entry:
+    """The built-in entry of canonical name ``name``."""
+    return _entry(_builtin()[0][name])
 
 
 def roles() -> dict[str, str]:
@@ -93,25 +108,49 @@ def roles() -> dict[str, str]:
 
 def entries(extra: Iterable[Mapping[str, Any]] = ()) -> dict[str, Entry]:
     """Every entry by canonical name; ``extra`` entries add to or replace built-in ones."""
-    found = {e.name: e for e in _builtin()[0]}
+    found = {name: _made(name) for name in _builtin()[0]}
     for raw in extra:
         entry = _entry(raw)
         found[entry.name] = entry
     return found
 
 
+class Spellings:
+    """Every spelling (lower case) -> the first entry that has it, in ``entries(extra)``
+    order. The table holds canonical names, and ``get`` makes the entry a spelling names:
+    a description names a few technologies, and making every entry cost more than that."""
+
+    __slots__ = ("_extra", "_names")
+
+    def __init__(self, extra: Iterable[Mapping[str, Any]] = ()) -> None:
+        self._extra = {entry.name: entry for entry in map(_entry, extra)}
+        self._names: dict[str, str] = {}
+        builtin = _builtin()[0]
+        for name in [*builtin, *(n for n in self._extra if n not in builtin)]:
+            given = self._extra.get(name)
+            for spelling in (given.spellings if given else _spellings_of(builtin[name])):
+                self._names.setdefault(spelling, name)
+
+    def get(self, spelling: str) -> Entry | None:
+        name = self._names.get(spelling)
+        if name is None:
+            return None
+        return self._extra.get(name) or _made(name)
+
+
 def lookup(name: str) -> Entry | None:
     """The entry of a canonical name or any of its spellings, case-insensitive."""
-    return _by_spelling().get(name.lower())
+    found = _by_spelling().get(name.lower())
+    return None if found is None else _made(found)
 
 
 @lru_cache(maxsize=1)
-def _by_spelling() -> dict[str, Entry]:
-    """Every lower-cased name and spelling -> the first entry that has it, in file order (a
-    render looks technologies up a dozen times; each scan of the list cost a hundred
-    ``lower`` calls)."""
-    found: dict[str, Entry] = {}
-    for entry in _builtin()[0]:
-        for word in (entry.name.lower(), *entry.spellings):
-            found.setdefault(word, entry)
+def _by_spelling() -> dict[str, str]:
+    """Every lower-cased name and spelling -> the canonical name of the first entry that has
+    it, in file order (a render looks technologies up a dozen times; each scan of the list
+    cost a hundred ``lower`` calls)."""
+    found: dict[str, str] = {}
+    for name, raw in _builtin()[0].items():
+        for word in (name.lower(), *_spellings_of(raw)):
+            found.setdefault(word, name)
     return found

@@ -11,7 +11,6 @@ of record, an HTTP API for its entities) the default is chosen and marked as suc
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -38,6 +37,7 @@ from smartspec.model import (
     SystemModel,
     lifecycle,
 )
+from smartspec.prose import ascii_words, word_runs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -143,18 +143,10 @@ def entity_catalogue() -> dict[str, dict[str, Any]]:
     return dict(raw["entities"])
 
 
-def _spellings(extra: Iterable[Mapping[str, Any]]) -> dict[str, knowledge.Entry]:
-    table: dict[str, knowledge.Entry] = {}
-    for entry in knowledge.entries(extra).values():
-        for spelling in entry.spellings:
-            table.setdefault(spelling, entry)
-    return table
-
-
 def _named(text: str, extra: Iterable[Mapping[str, Any]] = ()
            ) -> list[tuple[int, str, knowledge.Entry]]:
     """(offset, as written, entry) for each technology named in ``text``, in order."""
-    table = _spellings(extra)
+    table = knowledge.Spellings(extra)
     found: list[tuple[int, str, knowledge.Entry]] = []
     taken: set[int] = set()
     # Longer phrases first at one offset, so "spring boot" wins over "spring".
@@ -171,7 +163,8 @@ def _named(text: str, extra: Iterable[Mapping[str, Any]] = ()
 
 
 def _words(text: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(0).lower()) for m in re.finditer(r"[\w'-]+", text)]
+    """(offset, lower-case word) for each run of ``[\\w'-]+`` in ``text``."""
+    return [(start, word.lower()) for start, word in word_runs(text, "'-")]
 
 
 # A column whose name holds one of these words is a money column.
@@ -682,7 +675,7 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
 def _admin_app(name: str) -> str:
     """The Django app label of a service: its name in snake case without the words that say
     it is an admin ("support-admin" -> "support"), as the admin's URLs spell it."""
-    words = [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+    words = ascii_words(name.lower())
     kept = [w for w in words if w not in ("admin", "dashboard", "service", "panel")]
     label = "_".join(kept) or "core"
     return label if label[0].isalpha() else f"app_{label}"
