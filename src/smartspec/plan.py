@@ -11,7 +11,6 @@ from smartspec.config import DEFAULT, FLAG, Settings, Sourced
 from smartspec.detect import Facts
 from smartspec.domains import detect_domains, packs
 from smartspec.errors import UsageError
-from smartspec.lazyre import lazy_re
 from smartspec.model import SystemModel
 from smartspec.options import (
     DOMAINS,
@@ -21,6 +20,7 @@ from smartspec.options import (
     check_choice,
 )
 from smartspec.prose import ascii_words
+from smartspec.specids import is_category, is_slug, spec_id_parts
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -28,33 +28,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 DETECTED = "detected"
-
-# What a slug and a category look like. ``is_slug`` and ``is_category`` read them with str
-# operations (compiling the patterns cost a run more than the two checks); the patterns stay
-# as their definition, and tests hold the readers to them.
-SLUG_RE = lazy_re(r"^[a-z0-9][a-z0-9-]{1,63}$")
-CATEGORY_RE = lazy_re(r"^[a-z][a-z0-9-]{0,31}$")
-_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
-_LETTERS_OR_DIGITS = _LETTERS | frozenset("0123456789")
-_SLUG_CHARS = _LETTERS_OR_DIGITS | {"-"}
-
-
-def _is_word(text: str, first: frozenset[str], fewest: int, most: int) -> bool:
-    """Whether ``text`` is ``fewest`` to ``most`` lower-case ASCII letters, digits or dashes,
-    the first one of ``first``; as the patterns' ``$`` allows, a line feed may end it."""
-    body = text[:-1] if text.endswith("\n") else text
-    return (fewest <= len(body) <= most and body[0] in first
-            and all(char in _SLUG_CHARS for char in body))
-
-
-def is_slug(text: str) -> bool:
-    """``SLUG_RE.match(text)``: 2-64 lower-case letters, digits or dashes, not a dash first."""
-    return _is_word(text, _LETTERS_OR_DIGITS, 2, 64)
-
-
-def is_category(text: str) -> bool:
-    """``CATEGORY_RE.match(text)``: 1-32 lower-case letters, digits or dashes, a letter first."""
-    return _is_word(text, _LETTERS, 1, 32)
 
 # Built-in auto levels per profile, as the user's description of the profiles sets them;
 # callables read the facts.
@@ -217,38 +190,6 @@ def title_from_name(name: str) -> str:
 def spec_id_for(category: str, number: int, slug: str) -> str:
     prefix = "spec" if category == "feature" else f"spec-{category}"
     return f"{prefix}-{number:03d}-{slug}"
-
-
-def spec_id_parts(text: str) -> tuple[str | None, str, str | None] | None:
-    """(category, number, slug) of a spec id, as the groups of ``GIVEN_ID_RE.match(text)``
-    (None for a part the id leaves out), or None when ``text`` is not one. Read with str
-    operations: every plan names its id, and compiling the pattern cost a run more than a
-    million instructions. The pattern stays as the definition tests hold this reader to."""
-    if not text.startswith("spec-"):
-        return None
-    position = len("spec-")
-    category = None
-    if text[position:position + 1] in _LETTERS:
-        # A category is a letter and letters or digits, then a dash; the number that must
-        # follow cannot start with a letter, so there is no other reading.
-        end = position + 1
-        while text[end:end + 1] in _LETTERS_OR_DIGITS:
-            end += 1
-        if text[end:end + 1] != "-":
-            return None
-        category, position = text[position:end], end + 1
-    end = position
-    while end < len(text) and text[end].isdecimal():  # ``\d``: any decimal digit
-        end += 1
-    if end - position < 3:
-        return None
-    number, rest = text[position:end], text[end:]
-    if rest in ("", "\n"):  # ``$`` also matches before a last line feed
-        return category, number, None
-    slug = rest[1:]
-    if rest[0] != "-" or not _is_word(slug, _LETTERS_OR_DIGITS, 2, 64):
-        return None
-    return category, number, slug.removesuffix("\n")
 
 
 def display_id(spec_id: str) -> str:

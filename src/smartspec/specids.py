@@ -46,3 +46,63 @@ MENTION_RE = lazy_re(
 ANY_MENTION_RE = lazy_re(r"\bspec-[a-z0-9][a-z0-9-]*[a-z0-9]\b")
 # "SPEC-004: Payment Processing" -> "Payment Processing" (the H1 of a spec).
 TITLE_PREFIX_RE = lazy_re(r"^SPEC-[^:\s]*\s*:\s*(?P<title>.+)$", re.IGNORECASE)
+
+
+# What a slug and a category look like, and the parts of a given id. ``is_slug``,
+# ``is_category`` and ``spec_id_parts`` read them with str operations: every plan checks its
+# slug and category and names its id, and compiling the patterns cost a run more than the
+# checks themselves. SLUG_RE, CATEGORY_RE and GIVEN_ID_RE stay as their definition; tests hold
+# the readers to them.
+SLUG_RE = lazy_re(r"^[a-z0-9][a-z0-9-]{1,63}$")
+CATEGORY_RE = lazy_re(r"^[a-z][a-z0-9-]{0,31}$")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_LETTERS_OR_DIGITS = _LETTERS | frozenset("0123456789")
+_SLUG_CHARS = _LETTERS_OR_DIGITS | {"-"}
+
+
+def _is_word(text: str, first: frozenset[str], fewest: int, most: int) -> bool:
+    """Whether ``text`` is ``fewest`` to ``most`` lower-case ASCII letters, digits or dashes,
+    the first one of ``first``; as the patterns' ``$`` allows, a line feed may end it."""
+    body = text[:-1] if text.endswith("\n") else text
+    return (fewest <= len(body) <= most and body[0] in first
+            and all(char in _SLUG_CHARS for char in body))
+
+
+def is_slug(text: str) -> bool:
+    """``SLUG_RE.match(text)``: 2-64 lower-case letters, digits or dashes, not a dash first."""
+    return _is_word(text, _LETTERS_OR_DIGITS, 2, 64)
+
+
+def is_category(text: str) -> bool:
+    """``CATEGORY_RE.match(text)``: 1-32 lower-case letters, digits or dashes, a letter first."""
+    return _is_word(text, _LETTERS, 1, 32)
+
+
+def spec_id_parts(text: str) -> tuple[str | None, str, str | None] | None:
+    """(category, number, slug) of a spec id, as the groups of ``GIVEN_ID_RE.match(text)``
+    (None for a part the id leaves out), or None when ``text`` is not one."""
+    if not text.startswith("spec-"):
+        return None
+    position = len("spec-")
+    category = None
+    if text[position:position + 1] in _LETTERS:
+        # A category is a letter and letters or digits, then a dash; the number that must
+        # follow cannot start with a letter, so there is no other reading.
+        end = position + 1
+        while text[end:end + 1] in _LETTERS_OR_DIGITS:
+            end += 1
+        if text[end:end + 1] != "-":
+            return None
+        category, position = text[position:end], end + 1
+    end = position
+    while end < len(text) and text[end].isdecimal():  # ``\d``: any decimal digit
+        end += 1
+    if end - position < 3:
+        return None
+    number, rest = text[position:end], text[end:]
+    if rest in ("", "\n"):  # ``$`` also matches before a last line feed
+        return category, number, None
+    slug = rest[1:]
+    if rest[0] != "-" or not _is_word(slug, _LETTERS_OR_DIGITS, 2, 64):
+        return None
+    return category, number, slug.removesuffix("\n")

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from smartspec import detect, plan, prose, template_runtime
+from smartspec import detect, plan, prose, specids, template_runtime
 from smartspec.content import sql, system
 from smartspec.digest import sha256_hex
 from smartspec.domains import _signal_words
@@ -100,8 +100,8 @@ SLUGGISH = st.lists(st.sampled_from(["a", "z", "0", "9", "-", "A", "_", "\n", " 
 @example("-a")
 @example("\n")
 def test_slug_and_category_checks_agree_with_their_patterns(text: str) -> None:
-    assert plan.is_slug(text) == bool(plan.SLUG_RE.match(text))
-    assert plan.is_category(text) == bool(plan.CATEGORY_RE.match(text))
+    assert specids.is_slug(text) == bool(specids.SLUG_RE.match(text))
+    assert specids.is_category(text) == bool(specids.CATEGORY_RE.match(text))
 
 
 CHECKS = st.lists(st.sampled_from(["status", " IN ", "IN", "xIN", "_IN", "éIN", " (", "(", ")",
@@ -184,9 +184,7 @@ ID_PIECES = ["spec-", "spec", "-", "core", "core2", "a", "z", "0", "001", "12", 
 @example("spec-core-abc")
 @example("spec-001-")
 def test_spec_id_parts_are_the_patterns_groups(text: str) -> None:
-    from smartspec.specids import GIVEN_ID_RE
-
-    match = GIVEN_ID_RE.match(text)
+    match = specids.GIVEN_ID_RE.match(text)
     expected = None if match is None else (
         match.group("category"), match.group("number"), match.group("slug"))
-    assert plan.spec_id_parts(text) == expected
+    assert specids.spec_id_parts(text) == expected

@@ -254,7 +254,8 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     then config, then defaults. ``seen`` is the spec as read before the lock: it is read
     again under the lock, and parsed again only if another run changed it meanwhile."""
     from smartspec.merge import analyse
-    from smartspec.plan import SLUG_RE, slugify
+    from smartspec.plan import slugify
+    from smartspec.specids import is_slug
 
     data, text, bom = read_spec(path, rel)
     parsed = seen[1] if seen is not None and seen[0] == data else None
@@ -265,11 +266,11 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     title = options.title or recorded_text(record, "title") or _title_of(doc.title or "")
     name = text_field(record, "name")
     # A name given with --id needs no slug of its own: the recorded id stands for it.
-    if name is None or (not isinstance(record.get("id"), str) and not SLUG_RE.match(slugify(name))):
+    if name is None or (not isinstance(record.get("id"), str) and not is_slug(slugify(name))):
         # "# spec.md" as a title names the file, not the spec: the folder names it then.
         named = title if title and title.lower() not in ("spec.md", "spec", "readme") else ""
         candidates = [named, path.parent.name, path.stem]
-        name = next((slugify(c) for c in candidates if SLUG_RE.match(slugify(c))), "spec")
+        name = next((slugify(c) for c in candidates if is_slug(slugify(c))), "spec")
     description = (options.description if options.description is not None
                    else recorded_text(record, "description"))
     words = None

@@ -124,10 +124,10 @@ def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex |
     """The spec's id: its settings comment, its ``**Spec ID:**`` header, the index or the
     registry entry for its path, its folder name; else (a hand-written spec) the next free id
     for the slug ``allocate``."""
-    from smartspec.specids import GIVEN_ID_RE
+    from smartspec.specids import spec_id_parts
 
     for value in ((doc.settings or {}).get("id"), doc.header.get("Spec ID")):
-        if isinstance(value, str) and GIVEN_ID_RE.match(value.strip()):
+        if isinstance(value, str) and spec_id_parts(value.strip()) is not None:
             return value.strip()
     # Only a spec without a recorded id needs adopt's readers (a few ms to import).
     from smartspec.adopt import ADOPTED_ID_RE, stated_id
@@ -146,7 +146,7 @@ def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex |
         if isinstance(entry, dict) and entry.get("path") == rel:
             return str(spec_id)
     folder = Path(rel).parent.name
-    if GIVEN_ID_RE.match(folder):
+    if spec_id_parts(folder) is not None:
         return folder
     if allocate is None:
         raise DocumentError(f"{rel}: cannot tell which spec this is (no settings comment, no "
