@@ -78,6 +78,46 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+# The characters of ``\w`` that are ASCII: ``str.strip`` removes a run of them in C, so a
+# word is measured without stepping through it in Python (``word_start``, ``word_end``).
+_ASCII_WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+# How much of the text each strip reads at a time: longer than nearly every word, short
+# enough that slicing it costs nothing.
+_WORD_WINDOW = 32
+
+
+def word_start(text: str, end: int) -> int:
+    """Where the run of word characters (``is_word_char``) that ends at ``end`` starts.
+    ASCII ones are stripped from a window in C; only a word character beyond ASCII (or a
+    word longer than the window) takes another step."""
+    start = end
+    while start:
+        low = max(0, start - _WORD_WINDOW)
+        kept = text[low:start].rstrip(_ASCII_WORD_CHARS)
+        start = low + len(kept)
+        if kept:
+            if not is_word_char(kept[-1]):
+                return start
+            start -= 1  # a letter or digit of another script: part of the word
+    return start
+
+
+def word_end(text: str, at: int) -> int:
+    """Where the run of word characters (``is_word_char``) that starts at ``at`` ends; read
+    as ``word_start`` reads one backwards."""
+    end = at
+    size = len(text)
+    while end < size:
+        high = end + _WORD_WINDOW
+        rest = text[end:high].lstrip(_ASCII_WORD_CHARS)
+        end = min(high, size) - len(rest)
+        if rest:
+            if not is_word_char(rest[0]):
+                return end
+            end += 1
+    return end
+
+
 def skip_space(text: str, at: int) -> int:
     """The offset after the whitespace (what ``\\s*`` matches) that starts at ``at``."""
     while at < len(text) and text[at].isspace():

@@ -13,6 +13,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from smartspec import lazyre
 from smartspec.rules import code, context, figures, schema, semantic, structure
 from smartspec.specids import MENTION_RE
 from tests.helpers import spec_lines
@@ -553,3 +554,98 @@ def test_sql_strings_of_golden_lines_read_as_the_pattern_reads_them() -> None:
 @example("'a''b''")
 def test_generated_sql_strings_read_as_the_pattern_reads_them(text: str) -> None:
     _check_sql_strings(text)
+
+
+# --- words measured around an offset -------------------------------------------------------
+
+WORD_BEFORE = re.compile(r"\w*\Z")
+WORD_AFTER = re.compile(r"\w*")
+
+
+def _check_words(text: str) -> None:
+    for at in range(len(text) + 1):
+        before = WORD_BEFORE.search(text, 0, at)
+        assert before is not None
+        assert lazyre.word_start(text, at) == before.start(), (text, at)
+        assert lazyre.word_end(text, at) == WORD_AFTER.match(text, at).end(), (text, at)
+
+
+def _name_before(text: str, end: int) -> tuple[str, int] | None:
+    """``code.name_before`` as it read before: spaces, tabs and "?" skipped back, then the
+    word characters, a character at a time."""
+    index = end
+    while index > 0 and text[index - 1] in " \t?":
+        index -= 1
+    stop = index
+    while index > 0 and (text[index - 1].isalnum() or text[index - 1] == "_"):
+        index -= 1
+    if index == stop or text[index].isdigit():
+        return None
+    return text[index:stop], index
+
+
+def _check_names_before(text: str) -> None:
+    for end in range(len(text) + 1):
+        assert code.name_before(text, end) == _name_before(text, end), (text, end)
+        first = text[end:end + 1]
+        if first.isascii() and (first.isalpha() or first == "_"):
+            assert code.name_end(text, end) == WORD_AFTER.match(text, end).end(), (text, end)
+        else:
+            assert code.name_end(text, end) == end, (text, end)
+
+
+WORD_PIECES = ["a", "Zz", "_", "9", "x" * 40, "y" * 31, "z" * 33, " ", "\t", "?", ".", "(",
+               ":", "-", "ไทย", "é", "²"]
+
+
+def test_words_of_golden_lines_read_as_the_patterns_read_them() -> None:
+    for line in spec_lines()[::7]:
+        _check_words(line)
+        _check_names_before(line)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(WORD_PIECES))
+@example("a" * 70 + "é" + "b" * 40 + " ?x")
+@example("9abc ?\t: ไทยx²_")
+def test_generated_words_read_as_the_patterns_read_them(text: str) -> None:
+    _check_words(text)
+    _check_names_before(text)
+
+
+# --- a type's body between its braces ----------------------------------------------------
+
+def _body(text: str, start: int) -> tuple[int, int] | None:
+    """``code._body`` as it read before: the braces counted a character at a time."""
+    opened = text.find("{", start)
+    if opened < 0:
+        return None
+    depth = 0
+    for index in range(opened, len(text)):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return opened + 1, index
+    return None
+
+
+def _check_body(text: str) -> None:
+    for start in range(len(text) + 1):
+        assert code._body(text, start) == _body(text, start), (text, start)
+
+
+def test_bodies_of_golden_blocks_read_as_before() -> None:
+    texts = [text for text in _spec_texts() if "{" in text]
+    assert len(texts) > 20
+    for text in texts:
+        for start in range(0, len(text), 97):
+            assert code._body(text, start) == _body(text, start)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(["{", "}", "{}", "{{", "}}", "a", " ", "\n", "x(y)"]))
+@example("{a{b}c}}{")
+def test_generated_bodies_read_as_before(text: str) -> None:
+    _check_body(text)
