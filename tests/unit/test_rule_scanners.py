@@ -649,3 +649,65 @@ def test_bodies_of_golden_blocks_read_as_before() -> None:
 @example("{a{b}c}}{")
 def test_generated_bodies_read_as_before(text: str) -> None:
     _check_body(text)
+
+
+# --- a table body's items ------------------------------------------------------------------
+
+SQL_SPECIAL = re.compile(r"[(),']")
+
+
+def _closing(text: str, opened: int) -> int:
+    """Where the table body of the "(" at ``opened`` ended, as read before: every
+    parenthesis counted, quoted or not."""
+    depth = 0
+    for match in SQL_SPECIAL.finditer(text, opened):
+        if match.group(0) == "(":
+            depth += 1
+        elif match.group(0) == ")":
+            depth -= 1
+            if depth == 0:
+                return match.start()
+    return len(text)
+
+
+def _split_top(text: str) -> list[tuple[int, str]]:
+    """A body's items as read before: split at the commas outside quotes and nesting."""
+    items, depth, start, quoted = [], 0, 0, False
+    for match in SQL_SPECIAL.finditer(text):
+        char, index = match.group(0), match.start()
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0:
+            items.append((start, text[start:index]))
+            start = index + 1
+    items.append((start, text[start:]))
+    return items
+
+
+def _check_table_items(text: str) -> None:
+    opened = text.find("(")
+    while opened >= 0:
+        assert schema._table_items(text, opened) == _split_top(
+            text[opened + 1:_closing(text, opened)]), (text, opened)
+        opened = text.find("(", opened + 1)
+
+
+def test_table_items_of_golden_specs_read_as_before() -> None:
+    texts = [text for text in _spec_texts() if "CREATE TABLE" in text]
+    assert len(texts) > 10
+    for text in texts:
+        _check_table_items(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(["(", ")", ",", "'", "''", "id", " UUID", "CHECK (a IN ('x', 'y'))", "\n",
+               "DEFAULT ')'"]))
+@example("(a INT, b TEXT DEFAULT '(,)', c NUMERIC(10, 2), CHECK (c > 0)) , x)")
+def test_generated_table_items_read_as_before(text: str) -> None:
+    _check_table_items(text)

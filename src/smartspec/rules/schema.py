@@ -143,38 +143,39 @@ _DDL_WORDS = ("CREATE", "create", "Create", "ALTER", "alter")
 _SQL_SPECIAL_RE = lazy_re(r"[(),']")
 
 
-def _split_top(text: str) -> list[tuple[int, str]]:
-    """Comma-separated items of a table body at parenthesis depth 0, with their offsets
-    (only the characters that matter are visited)."""
-    items, depth, start, quoted = [], 0, 0, False
-    for match in _SQL_SPECIAL_RE.finditer(text):
-        char, index = match.group(0), match.start()
-        if char == "'":
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif depth == 0:
-            items.append((start, text[start:index]))
-            start = index + 1
-    items.append((start, text[start:]))
-    return items
-
-
-def _closing(text: str, opened: int) -> int:
-    depth = 0
+def _table_items(text: str, opened: int) -> list[tuple[int, str]]:
+    """The items of the table body whose "(" is at ``opened``, each with its offset in the
+    body: the body ends at the ")" that closes it, every parenthesis counted (quoted or
+    not), or at the text's end; its items are split at the commas outside quotes and
+    outside nested parentheses. One walk over the characters that matter reads both."""
+    items: list[tuple[int, str]] = []
+    depth, nested, quoted = 0, 0, False
+    start = body = opened + 1
+    closing = len(text)
     for match in _SQL_SPECIAL_RE.finditer(text, opened):
-        char = match.group(0)
+        char, index = match.group(0), match.start()
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
             if depth == 0:
-                return match.start()
-    return len(text)
+                closing = index
+                break
+        if index == opened:
+            continue
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            nested += 1
+        elif char == ")":
+            nested -= 1
+        elif nested == 0:
+            items.append((start - body, text[start:index]))
+            start = index + 1
+    items.append((start - body, text[start:closing]))
+    return items
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, lowered: str,
@@ -367,8 +368,7 @@ def _tables_of(text: str) -> _BlockTables:
             continue
         columns: list[Column] = []
         allowed: list[tuple[str, frozenset[str]]] = []
-        body = text[opened + 1:_closing(text, opened)]
-        for offset, item in _split_top(body):
+        for offset, item in _table_items(text, opened):
             words = item.split()
             if not words:
                 continue
