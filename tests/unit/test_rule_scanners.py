@@ -560,6 +560,8 @@ def test_generated_sql_strings_read_as_the_pattern_reads_them(text: str) -> None
 
 WORD_BEFORE = re.compile(r"\w*\Z")
 WORD_AFTER = re.compile(r"\w*")
+SPACE_BEFORE = re.compile(r"\s*\Z")
+SPACE_AFTER = re.compile(r"\s*")
 
 
 def _check_words(text: str) -> None:
@@ -568,6 +570,10 @@ def _check_words(text: str) -> None:
         assert before is not None
         assert lazyre.word_start(text, at) == before.start(), (text, at)
         assert lazyre.word_end(text, at) == WORD_AFTER.match(text, at).end(), (text, at)
+        assert lazyre.skip_space(text, at) == SPACE_AFTER.match(text, at).end(), (text, at)
+        space = SPACE_BEFORE.search(text, 0, at)
+        assert space is not None
+        assert lazyre.space_before(text, at) == space.start(), (text, at)
 
 
 def _name_before(text: str, end: int) -> tuple[str, int] | None:
@@ -595,7 +601,7 @@ def _check_names_before(text: str) -> None:
 
 
 WORD_PIECES = ["a", "Zz", "_", "9", "x" * 40, "y" * 31, "z" * 33, " ", "\t", "?", ".", "(",
-               ":", "-", "ไทย", "é", "²"]
+               ":", "-", "ไทย", "é", "²", " " * 40, "\n", "\u00a0", "\u2003", "\x1c"]
 
 
 def test_words_of_golden_lines_read_as_the_patterns_read_them() -> None:
