@@ -56,7 +56,7 @@ class WordMatcher:
         # Non-ASCII words with case ("Café") are not lower-cased by bytes.lower(): those
         # groups use detect's regex on the text itself.
         self.needs_regex = any(ord(c) > 127 and (c.upper() != c or c.lower() != c)
-                               for w in self.words for c in w)
+                               for w in self.words if not w.isascii() for c in w)
         self.pattern: re.Pattern[str] | None = (
             word_pattern(self.words) if self.needs_regex else None)
 
