@@ -717,3 +717,30 @@ def test_table_items_of_golden_specs_read_as_before() -> None:
 @example("(a INT, b TEXT DEFAULT '(,)', c NUMERIC(10, 2), CHECK (c > 0)) , x)")
 def test_generated_table_items_read_as_before(text: str) -> None:
     _check_table_items(text)
+
+
+# --- comments and literals of brace-language code ---------------------------------------
+
+BRACE_NOISE = re.compile(
+    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`", re.S)
+
+
+def _check_brace_noise(text: str) -> None:
+    assert list(code._brace_noise(text)) == [m.span() for m in BRACE_NOISE.finditer(text)], text
+    assert code._strip_comments(text, "ts") == BRACE_NOISE.sub(code._blank_noise, text), text
+
+
+def test_brace_noise_of_golden_blocks_reads_as_the_pattern_reads_it() -> None:
+    texts = _spec_texts()
+    assert sum(len(BRACE_NOISE.findall(text)) for text in texts) > 1000
+    for text in texts:
+        _check_brace_noise(text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_texts(["/", "//", "/*", "*/", "*", '"', "'", "`", "\\", "\\\"", "\n", "a", " ", "{",
+               "x.y(", "// c\n", '"s"', "'c'", "`t\n`"]))
+@example("a /* b */ c // d\n\"e\\\"f\" 'g\nh' `i\\`j` \"k\\\nl\" /*/ x")
+@example("\"unclosed \\")
+def test_generated_brace_noise_reads_as_the_pattern_reads_it(text: str) -> None:
+    _check_brace_noise(text)

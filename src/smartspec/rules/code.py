@@ -123,24 +123,94 @@ def family(block: CodeBlock) -> str | None:
 
 
 # Comments and string literals, blanked before code is read (a brace or a call inside them
-# is not code). Python has "#" comments and no block comments; the others "//" and "/* */".
-_BRACE_NOISE_RE = lazy_re(
-    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`", re.S)
+# is not code). Python has "#" comments and no block comments; the others "//" and "/* */",
+# read with str operations (``_brace_noise``) as this pattern reads them, which costs more
+# to compile than the blocks of a spec cost to read:
+#   //[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`   (re.S)
 _PY_NOISE_RE = lazy_re(
     r"#[^\n]*|\"\"\".*?\"\"\"|'\'\'.*?'\'\'|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S)
+_NOISE_MARKS = ("/", '"', "'", "`")
 
 
 def _blank_noise(match: re.Match[str]) -> str:
-    text = match.group(0)
+    return _blanked(match.group(0))
+
+
+def _blanked(text: str) -> str:
+    """A comment or literal as spaces of its length; a literal keeps its quotes, so it stays
+    a literal of the same length."""
     quote = text[0] if text[0] in "\"'`" else ""
-    if quote:  # keep the quotes, so a literal stays a literal of the same length
+    if quote:
         return quote + blank_out(text[1:-1]) + quote
     return blank_out(text)
 
 
 def _strip_comments(text: str, lang: str) -> str:
     """``text`` with comments and string contents blanked (same length, line ends kept)."""
-    return (_PY_NOISE_RE if lang == "py" else _BRACE_NOISE_RE).sub(_blank_noise, text)
+    if lang == "py":
+        return _PY_NOISE_RE.sub(_blank_noise, text)
+    pieces: list[str] = []
+    kept = 0
+    for start, end in _brace_noise(text):
+        pieces += [text[kept:start], _blanked(text[start:end])]
+        kept = end
+    pieces.append(text[kept:])
+    return "".join(pieces)
+
+
+def _brace_noise(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each comment and string literal of brace-language code, in order: at
+    each "/", quote or backtick, in turn, the first of the pattern's forms that reads there
+    (see above); the next one is looked for after it, or after the mark when none reads."""
+    # The next offset of each mark, found again only once it is passed.
+    marks = {mark: text.find(mark) for mark in _NOISE_MARKS}
+    at = 0
+    while True:
+        for mark, found in marks.items():
+            if 0 <= found < at:
+                marks[mark] = text.find(mark, at)
+        found_at = [found for found in marks.values() if found >= 0]
+        if not found_at:
+            return
+        start = min(found_at)
+        end = _noise_end(text, start)
+        if end < 0:
+            at = start + 1
+            continue
+        yield start, end
+        at = end
+
+
+def _noise_end(text: str, start: int) -> int:
+    """The end of the comment or literal that starts at ``start`` (a "/", quote or
+    backtick), or -1 when none does."""
+    mark = text[start]
+    if mark == "/":
+        after = text[start + 1:start + 2]
+        if after == "/":  # a line comment, to the line's end
+            end = text.find("\n", start)
+            return len(text) if end < 0 else end
+        if after == "*":  # a block comment, to the first "*/" after its opening
+            end = text.find("*/", start + 2)
+            return -1 if end < 0 else end + 2
+        return -1
+    # A literal: to the next unescaped quote of its kind. A backslash escapes any one
+    # character; a line break ends a quoted literal unclosed (a backticked one may span).
+    single_line = mark != "`"
+    at = start + 1
+    while True:
+        closing = text.find(mark, at)
+        if closing < 0:
+            return -1
+        slash = text.find("\\", at, closing)
+        stop = closing if slash < 0 else slash
+        if single_line and text.find("\n", at, stop) >= 0:
+            return -1
+        if slash < 0:
+            return closing + 1
+        if slash + 1 == len(text):
+            return -1
+        at = slash + 2
 
 
 def _body(text: str, start: int) -> tuple[int, int] | None:
