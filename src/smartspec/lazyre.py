@@ -18,6 +18,7 @@ except for the four letters IGNORECASE takes for ASCII ones, where the pattern i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # The attributes a compiled pattern offers; copied onto the stand-in when it compiles.
 # ``pattern`` is not among them: the source is known before compiling, and a module that derives
@@ -106,14 +107,21 @@ def word_start(text: str, end: int) -> int:
 def word_end(text: str, at: int) -> int:
     """Where the run of word characters (``is_word_char``) that starts at ``at`` ends; read
     as ``word_start`` reads one backwards."""
+    return run_end(text, at, _ASCII_WORD_CHARS, is_word_char)
+
+
+def run_end(text: str, at: int, kept: str, keeps: Callable[[str], bool]) -> int:
+    """Where the run of characters that ``keeps`` accepts, starting at ``at``, ends.
+    ``kept`` holds exactly the ASCII characters it accepts: they are stripped from a window
+    in C, and ``keeps`` is asked only of a character beyond ASCII."""
     end = at
     size = len(text)
     while end < size:
         high = end + _WORD_WINDOW if end + _WORD_WINDOW < size else size
-        rest = text[end:high].lstrip(_ASCII_WORD_CHARS)
+        rest = text[end:high].lstrip(kept)
         end = high - len(rest)
         if rest:
-            if not is_word_char(rest[0]):
+            if not keeps(rest[0]):
                 return end
             end += 1
     return end

@@ -562,6 +562,7 @@ WORD_BEFORE = re.compile(r"\w*\Z")
 WORD_AFTER = re.compile(r"\w*")
 SPACE_BEFORE = re.compile(r"\s*\Z")
 SPACE_AFTER = re.compile(r"\s*")
+PATH_AFTER = re.compile(r"[^\s\"'`)?#,;|]*")
 
 
 def _check_words(text: str) -> None:
@@ -571,6 +572,7 @@ def _check_words(text: str) -> None:
         assert lazyre.word_start(text, at) == before.start(), (text, at)
         assert lazyre.word_end(text, at) == WORD_AFTER.match(text, at).end(), (text, at)
         assert lazyre.skip_space(text, at) == SPACE_AFTER.match(text, at).end(), (text, at)
+        assert context.path_end(text, at) == PATH_AFTER.match(text, at).end(), (text, at)
         space = SPACE_BEFORE.search(text, 0, at)
         assert space is not None
         assert lazyre.space_before(text, at) == space.start(), (text, at)
@@ -601,7 +603,8 @@ def _check_names_before(text: str) -> None:
 
 
 WORD_PIECES = ["a", "Zz", "_", "9", "x" * 40, "y" * 31, "z" * 33, " ", "\t", "?", ".", "(",
-               ":", "-", "ไทย", "é", "²", " " * 40, "\n", "\u00a0", "\u2003", "\x1c"]
+               ":", "-", "ไทย", "é", "²", " " * 40, "\n", "\u00a0", "\u2003", "\x1c", "/api/v1",
+               "{id}", '"', "`", "#", ",", ";", "|", ")", "\x00", "\x7f"]
 
 
 def test_words_of_golden_lines_read_as_the_patterns_read_them() -> None:

@@ -34,6 +34,7 @@ from smartspec.rules.context import (
     LineIndex,
     code_spans,
     is_param_segment,
+    path_end,
     per_text,
 )
 from smartspec.rules.messages import rule_words
@@ -800,7 +801,6 @@ def _paren_title(line: str, start: int) -> str | None:
 _MENTION_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
 _HOST_STOPS = frozenset("/\"'`")
-_PATH_STOPS = frozenset("\"'`|)?#,;")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Hosts of examples (the service itself); a call to any other host is another system's API.
 _METHOD_WORDS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
@@ -877,9 +877,7 @@ def _mention_at(text: str, at: int) -> tuple[str, str, int] | None:
         if path == end + 3 or not text.startswith("/", path):
             return None
         host = text[start:path]
-    end = path + 1
-    while end < len(text) and not (text[end] in _PATH_STOPS or text[end].isspace()):
-        end += 1
+    end = path_end(text, path + 1)
     return host, text[path:end], end
 
 
