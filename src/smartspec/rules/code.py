@@ -290,7 +290,8 @@ def top_level(text: str) -> str:
             out.append(char if depth == 1 else " ")
         else:
             out.append(char if depth == 1 else " ")
-            depth = max(0, depth - 1)
+            if depth:  # a stray closer at the top level leaves it at the top level
+                depth -= 1
         position = at + 1
     tail = text[position:]
     out.append(tail if depth == 0 else blank_out(tail))

@@ -76,7 +76,9 @@ class WordMatcher:
         for position, (needle, latin, word) in enumerate(order):
             size = len(needle)
             # Only an earlier match, or a longer one at the same offset, improves on the best.
-            limit = stop if best is None else min(stop, best[0] + size)
+            # (A conditional rather than min(): a builtin call costs more than the search
+            # of a word that is absent.)
+            limit = stop if best is None or best[0] + size > stop else best[0] + size
             if not latin and not has_lead_byte(data, needle, start, limit):
                 continue
             pos = data.find(needle, start, limit)
