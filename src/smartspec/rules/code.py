@@ -282,7 +282,8 @@ def top_level(text: str) -> str:
     out: list[str] = []
     depth = position = 0
     for match in _NEST_RE.finditer(text):
-        at, char = match.start(), match.group(0)
+        at = match.start()
+        char = text[at]  # the one character matched: a subscript costs less than group()
         segment = text[position:at]
         out.append(segment if depth == 0 else blank_out(segment))
         if char in "([{":
