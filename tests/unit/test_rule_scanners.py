@@ -747,3 +747,13 @@ def test_brace_noise_of_golden_blocks_reads_as_the_pattern_reads_it() -> None:
 @example("\"unclosed \\")
 def test_generated_brace_noise_reads_as_the_pattern_reads_it(text: str) -> None:
     _check_brace_noise(text)
+
+
+def test_each_run_reader_strips_exactly_the_ascii_characters_its_test_accepts() -> None:
+    ascii_chars = [chr(code) for code in range(128)]
+    for kept, keeps in ((lazyre._ASCII_WORD_CHARS, lazyre.is_word_char),
+                        (context._PATH_ASCII, context._in_path),
+                        (schema._SQL_NAME_ASCII, schema._is_sql_name_char),
+                        (schema._CHECK_COLUMN_ASCII, schema._is_check_column_char),
+                        (schema._ER_NAME_ASCII, schema._is_er_name_char)):
+        assert sorted(kept) == [char for char in ascii_chars if keeps(char)], kept

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from smartspec.lazyre import has_ascii_folds, is_word_char, lazy_re, skip_space
+from smartspec.lazyre import has_ascii_folds, is_word_char, lazy_re, run_end, skip_space
 from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
 from smartspec.tuples import NamedTuple
 
@@ -215,6 +215,22 @@ def _is_sql_name_char(char: str) -> bool:
     return char.isalnum() or char in '_"`[]'
 
 
+# The ASCII characters of each run the readers measure with ``run_end``: a table name's
+# (``[\w"`\[\]]``), a CHECK column's (``[\w"]``) and an erDiagram name's (``[\w.-]``).
+_ASCII_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_SQL_NAME_ASCII = _ASCII_ALNUM + '_"`[]'
+_CHECK_COLUMN_ASCII = _ASCII_ALNUM + '_"'
+_ER_NAME_ASCII = _ASCII_ALNUM + "_.-"
+
+
+def _is_check_column_char(char: str) -> bool:
+    return is_word_char(char) or char == '"'
+
+
+def _is_er_name_char(char: str) -> bool:
+    return char.isalnum() or char in "_.-"
+
+
 def _create_table(text: str, lowered: str, at: int) -> tuple[str, int] | None:
     """The table name and "(" offset (-1 for PARTITION OF) of a ``CREATE TABLE`` at ``at``,
     read as ``_CREATE_TABLE_RE`` reads it: CREATE, an optional GLOBAL or LOCAL, an optional
@@ -256,9 +272,7 @@ def _create_table(text: str, lowered: str, at: int) -> tuple[str, int] | None:
 
 
 def _sql_name_end(text: str, at: int) -> int:
-    while at < len(text) and _is_sql_name_char(text[at]):
-        at += 1
-    return at
+    return run_end(text, at, _SQL_NAME_ASCII, _is_sql_name_char)
 
 
 def _is_partition_of(text: str, lowered: str, at: int) -> bool:
@@ -297,9 +311,7 @@ def _check_in_at(text: str, lowered: str, at: int) -> tuple[str, str] | None:
     at = skip_space(lowered, at + 1)
     if lowered.startswith("(", at):
         at = skip_space(lowered, at + 1)
-    end = at
-    while end < len(text) and (is_word_char(text[end]) or text[end] == '"'):
-        end += 1
+    end = run_end(text, at, _CHECK_COLUMN_ASCII, _is_check_column_char)
     if end == at:
         return None
     word = skip_space(lowered, end)
@@ -511,9 +523,7 @@ def _er_relation(line: str) -> tuple[str, str] | None:
         return None
     first = _er_name(words[0])
     third = words[2][1:] if words[2].startswith('"') else words[2]
-    end = 0
-    while end < len(third) and (third[end].isalnum() or third[end] in "_.-"):
-        end += 1
+    end = run_end(third, 0, _ER_NAME_ASCII, _is_er_name_char)
     return None if first is None or not end else (first, third[:end])
 
 
