@@ -18,6 +18,7 @@ except for the four letters IGNORECASE takes for ASCII ones, where the pattern i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # The attributes a compiled pattern offers; copied onto the stand-in when it compiles.
 # ``pattern`` is not among them: the source is known before compiling, and a module that derives
@@ -76,6 +77,54 @@ def is_word_char(char: str) -> bool:
     """Whether ``char`` is what ``\\w`` matches in a ``str`` pattern (a letter, digit or "_"
     of any script): the test behind a ``\\b`` read without the pattern."""
     return char.isalnum() or char == "_"
+
+
+# The characters of ``\w`` that are ASCII: ``str.strip`` removes a run of them in C, so a
+# word is measured without stepping through it in Python (``word_start``, ``word_end``).
+_ASCII_WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+# How much of the text each strip reads at a time: longer than nearly every word, short
+# enough that slicing it costs nothing.
+_WORD_WINDOW = 32
+
+
+def word_start(text: str, end: int) -> int:
+    """Where the run of word characters (``is_word_char``) that ends at ``end`` starts.
+    ASCII ones are stripped from a window in C; only a word character beyond ASCII (or a
+    word longer than the window) takes another step."""
+    start = end
+    while start:
+        # A conditional, not max(): a builtin call costs more than the strip itself here.
+        low = start - _WORD_WINDOW if start > _WORD_WINDOW else 0
+        kept = text[low:start].rstrip(_ASCII_WORD_CHARS)
+        start = low + len(kept)
+        if kept:
+            if not is_word_char(kept[-1]):
+                return start
+            start -= 1  # a letter or digit of another script: part of the word
+    return start
+
+
+def word_end(text: str, at: int) -> int:
+    """Where the run of word characters (``is_word_char``) that starts at ``at`` ends; read
+    as ``word_start`` reads one backwards."""
+    return run_end(text, at, _ASCII_WORD_CHARS, is_word_char)
+
+
+def run_end(text: str, at: int, kept: str, keeps: Callable[[str], bool]) -> int:
+    """Where the run of characters that ``keeps`` accepts, starting at ``at``, ends.
+    ``kept`` holds exactly the ASCII characters it accepts: they are stripped from a window
+    in C, and ``keeps`` is asked only of a character beyond ASCII."""
+    end = at
+    size = len(text)
+    while end < size:
+        high = end + _WORD_WINDOW if end + _WORD_WINDOW < size else size
+        rest = text[end:high].lstrip(kept)
+        end = high - len(rest)
+        if rest:
+            if not keeps(rest[0]):
+                return end
+            end += 1
+    return end
 
 
 def skip_space(text: str, at: int) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from smartspec import lazyre
 from smartspec.rules import code, context, figures, schema, semantic, structure
 from smartspec.specids import MENTION_RE
 from tests.helpers import spec_lines
@@ -553,3 +554,206 @@ def test_sql_strings_of_golden_lines_read_as_the_pattern_reads_them() -> None:
 @example("'a''b''")
 def test_generated_sql_strings_read_as_the_pattern_reads_them(text: str) -> None:
     _check_sql_strings(text)
+
+
+# --- words measured around an offset -------------------------------------------------------
+
+WORD_BEFORE = re.compile(r"\w*\Z")
+WORD_AFTER = re.compile(r"\w*")
+SPACE_BEFORE = re.compile(r"\s*\Z")
+SPACE_AFTER = re.compile(r"\s*")
+PATH_AFTER = re.compile(r"[^\s\"'`)?#,;|]*")
+
+
+def _check_words(text: str) -> None:
+    for at in range(len(text) + 1):
+        before = WORD_BEFORE.search(text, 0, at)
+        assert before is not None
+        assert lazyre.word_start(text, at) == before.start(), (text, at)
+        assert lazyre.word_end(text, at) == WORD_AFTER.match(text, at).end(), (text, at)
+        assert lazyre.skip_space(text, at) == SPACE_AFTER.match(text, at).end(), (text, at)
+        assert context.path_end(text, at) == PATH_AFTER.match(text, at).end(), (text, at)
+        space = SPACE_BEFORE.search(text, 0, at)
+        assert space is not None
+        assert lazyre.space_before(text, at) == space.start(), (text, at)
+
+
+def _name_before(text: str, end: int) -> tuple[str, int] | None:
+    """``code.name_before`` as it read before: spaces, tabs and "?" skipped back, then the
+    word characters, a character at a time."""
+    index = end
+    while index > 0 and text[index - 1] in " \t?":
+        index -= 1
+    stop = index
+    while index > 0 and (text[index - 1].isalnum() or text[index - 1] == "_"):
+        index -= 1
+    if index == stop or text[index].isdigit():
+        return None
+    return text[index:stop], index
+
+
+def _check_names_before(text: str) -> None:
+    for end in range(len(text) + 1):
+        assert code.name_before(text, end) == _name_before(text, end), (text, end)
+        first = text[end:end + 1]
+        if first.isascii() and (first.isalpha() or first == "_"):
+            assert code.name_end(text, end) == WORD_AFTER.match(text, end).end(), (text, end)
+        else:
+            assert code.name_end(text, end) == end, (text, end)
+
+
+WORD_PIECES = ["a", "Zz", "_", "9", "x" * 40, "y" * 31, "z" * 33, " ", "\t", "?", ".", "(",
+               ":", "-", "ไทย", "é", "²", " " * 40, "\n", "\u00a0", "\u2003", "\x1c", "/api/v1",
+               "{id}", '"', "`", "#", ",", ";", "|", ")", "\x00", "\x7f"]
+
+
+def test_words_of_golden_lines_read_as_the_patterns_read_them() -> None:
+    for line in spec_lines()[::7]:
+        _check_words(line)
+        _check_names_before(line)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(WORD_PIECES))
+@example("a" * 70 + "é" + "b" * 40 + " ?x")
+@example("9abc ?\t: ไทยx²_")
+def test_generated_words_read_as_the_patterns_read_them(text: str) -> None:
+    _check_words(text)
+    _check_names_before(text)
+
+
+# --- a type's body between its braces ----------------------------------------------------
+
+def _body(text: str, start: int) -> tuple[int, int] | None:
+    """``code._body`` as it read before: the braces counted a character at a time."""
+    opened = text.find("{", start)
+    if opened < 0:
+        return None
+    depth = 0
+    for index in range(opened, len(text)):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return opened + 1, index
+    return None
+
+
+def _check_body(text: str) -> None:
+    for start in range(len(text) + 1):
+        assert code._body(text, start) == _body(text, start), (text, start)
+
+
+def test_bodies_of_golden_blocks_read_as_before() -> None:
+    texts = [text for text in _spec_texts() if "{" in text]
+    assert len(texts) > 20
+    for text in texts:
+        for start in range(0, len(text), 97):
+            assert code._body(text, start) == _body(text, start)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(["{", "}", "{}", "{{", "}}", "a", " ", "\n", "x(y)"]))
+@example("{a{b}c}}{")
+def test_generated_bodies_read_as_before(text: str) -> None:
+    _check_body(text)
+
+
+# --- a table body's items ------------------------------------------------------------------
+
+SQL_SPECIAL = re.compile(r"[(),']")
+
+
+def _closing(text: str, opened: int) -> int:
+    """Where the table body of the "(" at ``opened`` ended, as read before: every
+    parenthesis counted, quoted or not."""
+    depth = 0
+    for match in SQL_SPECIAL.finditer(text, opened):
+        if match.group(0) == "(":
+            depth += 1
+        elif match.group(0) == ")":
+            depth -= 1
+            if depth == 0:
+                return match.start()
+    return len(text)
+
+
+def _split_top(text: str) -> list[tuple[int, str]]:
+    """A body's items as read before: split at the commas outside quotes and nesting."""
+    items, depth, start, quoted = [], 0, 0, False
+    for match in SQL_SPECIAL.finditer(text):
+        char, index = match.group(0), match.start()
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0:
+            items.append((start, text[start:index]))
+            start = index + 1
+    items.append((start, text[start:]))
+    return items
+
+
+def _check_table_items(text: str) -> None:
+    opened = text.find("(")
+    while opened >= 0:
+        assert schema._table_items(text, opened) == _split_top(
+            text[opened + 1:_closing(text, opened)]), (text, opened)
+        opened = text.find("(", opened + 1)
+
+
+def test_table_items_of_golden_specs_read_as_before() -> None:
+    texts = [text for text in _spec_texts() if "CREATE TABLE" in text]
+    assert len(texts) > 10
+    for text in texts:
+        _check_table_items(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts(["(", ")", ",", "'", "''", "id", " UUID", "CHECK (a IN ('x', 'y'))", "\n",
+               "DEFAULT ')'"]))
+@example("(a INT, b TEXT DEFAULT '(,)', c NUMERIC(10, 2), CHECK (c > 0)) , x)")
+def test_generated_table_items_read_as_before(text: str) -> None:
+    _check_table_items(text)
+
+
+# --- comments and literals of brace-language code ---------------------------------------
+
+BRACE_NOISE = re.compile(
+    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`", re.S)
+
+
+def _check_brace_noise(text: str) -> None:
+    assert list(code._brace_noise(text)) == [m.span() for m in BRACE_NOISE.finditer(text)], text
+    assert code._strip_comments(text, "ts") == BRACE_NOISE.sub(code._blank_noise, text), text
+
+
+def test_brace_noise_of_golden_blocks_reads_as_the_pattern_reads_it() -> None:
+    texts = _spec_texts()
+    assert sum(len(BRACE_NOISE.findall(text)) for text in texts) > 1000
+    for text in texts:
+        _check_brace_noise(text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_texts(["/", "//", "/*", "*/", "*", '"', "'", "`", "\\", "\\\"", "\n", "a", " ", "{",
+               "x.y(", "// c\n", '"s"', "'c'", "`t\n`"]))
+@example("a /* b */ c // d\n\"e\\\"f\" 'g\nh' `i\\`j` \"k\\\nl\" /*/ x")
+@example("\"unclosed \\")
+def test_generated_brace_noise_reads_as_the_pattern_reads_it(text: str) -> None:
+    _check_brace_noise(text)
+
+
+def test_each_run_reader_strips_exactly_the_ascii_characters_its_test_accepts() -> None:
+    ascii_chars = [chr(code) for code in range(128)]
+    for kept, keeps in ((lazyre._ASCII_WORD_CHARS, lazyre.is_word_char),
+                        (context._PATH_ASCII, context._in_path),
+                        (schema._SQL_NAME_ASCII, schema._is_sql_name_char),
+                        (schema._CHECK_COLUMN_ASCII, schema._is_check_column_char),
+                        (schema._ER_NAME_ASCII, schema._is_er_name_char)):
+        assert sorted(kept) == [char for char in ascii_chars if keeps(char)], kept

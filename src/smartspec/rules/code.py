@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from smartspec.lazyre import is_word_char, lazy_re, skip_space
+from smartspec.lazyre import lazy_re, skip_space, word_end, word_start
 from smartspec.rules.context import CodeBlock, Context, LineIndex, blank_out, per_text
 from smartspec.tuples import NamedTuple
 
@@ -123,24 +123,94 @@ def family(block: CodeBlock) -> str | None:
 
 
 # Comments and string literals, blanked before code is read (a brace or a call inside them
-# is not code). Python has "#" comments and no block comments; the others "//" and "/* */".
-_BRACE_NOISE_RE = lazy_re(
-    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`", re.S)
+# is not code). Python has "#" comments and no block comments; the others "//" and "/* */",
+# read with str operations (``_brace_noise``) as this pattern reads them, which costs more
+# to compile than the blocks of a spec cost to read:
+#   //[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`   (re.S)
 _PY_NOISE_RE = lazy_re(
     r"#[^\n]*|\"\"\".*?\"\"\"|'\'\'.*?'\'\'|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S)
+_NOISE_MARKS = ("/", '"', "'", "`")
 
 
 def _blank_noise(match: re.Match[str]) -> str:
-    text = match.group(0)
+    return _blanked(match.group(0))
+
+
+def _blanked(text: str) -> str:
+    """A comment or literal as spaces of its length; a literal keeps its quotes, so it stays
+    a literal of the same length."""
     quote = text[0] if text[0] in "\"'`" else ""
-    if quote:  # keep the quotes, so a literal stays a literal of the same length
+    if quote:
         return quote + blank_out(text[1:-1]) + quote
     return blank_out(text)
 
 
 def _strip_comments(text: str, lang: str) -> str:
     """``text`` with comments and string contents blanked (same length, line ends kept)."""
-    return (_PY_NOISE_RE if lang == "py" else _BRACE_NOISE_RE).sub(_blank_noise, text)
+    if lang == "py":
+        return _PY_NOISE_RE.sub(_blank_noise, text)
+    pieces: list[str] = []
+    kept = 0
+    for start, end in _brace_noise(text):
+        pieces += [text[kept:start], _blanked(text[start:end])]
+        kept = end
+    pieces.append(text[kept:])
+    return "".join(pieces)
+
+
+def _brace_noise(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each comment and string literal of brace-language code, in order: at
+    each "/", quote or backtick, in turn, the first of the pattern's forms that reads there
+    (see above); the next one is looked for after it, or after the mark when none reads."""
+    # The next offset of each mark, found again only once it is passed.
+    marks = {mark: text.find(mark) for mark in _NOISE_MARKS}
+    at = 0
+    while True:
+        for mark, found in marks.items():
+            if 0 <= found < at:
+                marks[mark] = text.find(mark, at)
+        found_at = [found for found in marks.values() if found >= 0]
+        if not found_at:
+            return
+        start = min(found_at)
+        end = _noise_end(text, start)
+        if end < 0:
+            at = start + 1
+            continue
+        yield start, end
+        at = end
+
+
+def _noise_end(text: str, start: int) -> int:
+    """The end of the comment or literal that starts at ``start`` (a "/", quote or
+    backtick), or -1 when none does."""
+    mark = text[start]
+    if mark == "/":
+        after = text[start + 1:start + 2]
+        if after == "/":  # a line comment, to the line's end
+            end = text.find("\n", start)
+            return len(text) if end < 0 else end
+        if after == "*":  # a block comment, to the first "*/" after its opening
+            end = text.find("*/", start + 2)
+            return -1 if end < 0 else end + 2
+        return -1
+    # A literal: to the next unescaped quote of its kind. A backslash escapes any one
+    # character; a line break ends a quoted literal unclosed (a backticked one may span).
+    single_line = mark != "`"
+    at = start + 1
+    while True:
+        closing = text.find(mark, at)
+        if closing < 0:
+            return -1
+        slash = text.find("\\", at, closing)
+        stop = closing if slash < 0 else slash
+        if single_line and text.find("\n", at, stop) >= 0:
+            return -1
+        if slash < 0:
+            return closing + 1
+        if slash + 1 == len(text):
+            return -1
+        at = slash + 2
 
 
 def _body(text: str, start: int) -> tuple[int, int] | None:
@@ -148,15 +218,17 @@ def _body(text: str, start: int) -> tuple[int, int] | None:
     opened = text.find("{", start)
     if opened < 0:
         return None
-    depth = 0
-    for index in range(opened, len(text)):
-        char = text[index]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return opened + 1, index
+    # Each "}" closes one level, and the "{"s since the previous one opened as many: counted
+    # in C between closers, where reading a long body character by character in Python
+    # was the costliest part of reading a block's declarations.
+    depth, at = 0, opened
+    closing = text.find("}", opened)
+    while closing >= 0:
+        depth += text.count("{", at, closing) - 1
+        if depth == 0:
+            return opened + 1, closing
+        at = closing + 1
+        closing = text.find("}", at)
     return None
 
 
@@ -166,12 +238,10 @@ _NEST_RE = lazy_re(r"[()\[\]{}]")
 def name_before(text: str, end: int) -> tuple[str, int] | None:
     """The identifier that ends right before ``end`` (spaces and one "?" skipped), with its
     start offset: the receiver of ".m(" or the name of ": Type"."""
-    index = end
-    while index > 0 and text[index - 1] in " \t?":
-        index -= 1
-    stop = index
-    while index > 0 and (text[index - 1].isalnum() or text[index - 1] == "_"):
-        index -= 1
+    stop = end
+    while stop > 0 and text[stop - 1] in " \t?":
+        stop -= 1
+    index = word_start(text, stop)
     if index == stop or text[index].isdigit():
         return None
     return text[index:stop], index
@@ -212,7 +282,8 @@ def top_level(text: str) -> str:
     out: list[str] = []
     depth = position = 0
     for match in _NEST_RE.finditer(text):
-        at, char = match.start(), match.group(0)
+        at = match.start()
+        char = text[at]  # the one character matched: a subscript costs less than group()
         segment = text[position:at]
         out.append(segment if depth == 0 else blank_out(segment))
         if char in "([{":
@@ -220,7 +291,8 @@ def top_level(text: str) -> str:
             out.append(char if depth == 1 else " ")
         else:
             out.append(char if depth == 1 else " ")
-            depth = max(0, depth - 1)
+            if depth:  # a stray closer at the top level leaves it at the top level
+                depth -= 1
         position = at + 1
     tail = text[position:]
     out.append(tail if depth == 0 else blank_out(tail))
@@ -259,10 +331,7 @@ def name_end(text: str, at: int) -> int:
     first = text[at:at + 1]
     if not (first.isascii() and (first.isalpha() or first == "_")):
         return at
-    end = at + 1
-    while end < len(text) and is_word_char(text[end]):
-        end += 1
-    return end
+    return word_end(text, at + 1)
 
 
 def _declaration(text: str, at: int) -> _Declaration | None:

@@ -24,7 +24,7 @@ from itertools import accumulate
 
 from smartspec import catalog
 from smartspec.document import Document, Section, clear_heading_memo, fence_opener
-from smartspec.lazyre import is_word_char, lazy_re
+from smartspec.lazyre import is_word_char, lazy_re, run_end
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
 from smartspec.tuples import NamedTuple
@@ -74,7 +74,11 @@ _HOST_RE = lazy_re(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"'`]+")
 # An example line's path tokens and method names, as these patterns find them; read by
 # ``_path_tokens`` and ``_method_names`` with str operations.
 _PATH_TOKEN_RE = lazy_re(r"/[^\s\"'`)?#,;|]*")
-_PATH_TOKEN_STOPS = frozenset("\"'`)?#,;|")
+# What ends a path in prose: whitespace or one of these (``path_end``).
+PATH_STOPS = frozenset("\"'`)?#,;|")
+# The ASCII characters a path may hold: all but those and whitespace.
+_PATH_ASCII = bytes(range(128)).decode("ascii").translate(
+    str.maketrans("", "", "\"'`)?#,;| \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"))
 _METHOD_RE = lazy_re(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Path segments that stand for a value: {id}, :id, <id>. Read by ``is_param_segment``.
@@ -747,12 +751,20 @@ def _path_tokens(line: str) -> tuple[str, ...]:
     tokens = []
     at = line.find("/")
     while at >= 0:
-        end = at + 1
-        while end < len(line) and not (line[end] in _PATH_TOKEN_STOPS or line[end].isspace()):
-            end += 1
+        end = path_end(line, at + 1)
         tokens.append(line[at:end])
         at = line.find("/", end)
     return tuple(tokens)
+
+
+def _in_path(char: str) -> bool:
+    return not (char in PATH_STOPS or char.isspace())
+
+
+def path_end(text: str, at: int) -> int:
+    """Where the path that runs on from ``at`` ends: at whitespace or one of ``PATH_STOPS``
+    (or the text's end)."""
+    return run_end(text, at, _PATH_ASCII, _in_path)
 
 
 def _method_names(line: str) -> list[str]:

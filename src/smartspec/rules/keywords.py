@@ -56,7 +56,7 @@ class WordMatcher:
         # Non-ASCII words with case ("Café") are not lower-cased by bytes.lower(): those
         # groups use detect's regex on the text itself.
         self.needs_regex = any(ord(c) > 127 and (c.upper() != c or c.lower() != c)
-                               for w in self.words for c in w)
+                               for w in self.words if not w.isascii() for c in w)
         self.pattern: re.Pattern[str] | None = (
             word_pattern(self.words) if self.needs_regex else None)
 
@@ -76,7 +76,9 @@ class WordMatcher:
         for position, (needle, latin, word) in enumerate(order):
             size = len(needle)
             # Only an earlier match, or a longer one at the same offset, improves on the best.
-            limit = stop if best is None else min(stop, best[0] + size)
+            # (A conditional rather than min(): a builtin call costs more than the search
+            # of a word that is absent.)
+            limit = stop if best is None or best[0] + size > stop else best[0] + size
             if not latin and not has_lead_byte(data, needle, start, limit):
                 continue
             pos = data.find(needle, start, limit)

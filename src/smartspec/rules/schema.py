@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from smartspec.lazyre import has_ascii_folds, is_word_char, lazy_re, skip_space
+from smartspec.lazyre import has_ascii_folds, is_word_char, lazy_re, run_end, skip_space
 from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
 from smartspec.tuples import NamedTuple
 
@@ -143,38 +143,40 @@ _DDL_WORDS = ("CREATE", "create", "Create", "ALTER", "alter")
 _SQL_SPECIAL_RE = lazy_re(r"[(),']")
 
 
-def _split_top(text: str) -> list[tuple[int, str]]:
-    """Comma-separated items of a table body at parenthesis depth 0, with their offsets
-    (only the characters that matter are visited)."""
-    items, depth, start, quoted = [], 0, 0, False
-    for match in _SQL_SPECIAL_RE.finditer(text):
-        char, index = match.group(0), match.start()
-        if char == "'":
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif depth == 0:
-            items.append((start, text[start:index]))
-            start = index + 1
-    items.append((start, text[start:]))
-    return items
-
-
-def _closing(text: str, opened: int) -> int:
-    depth = 0
+def _table_items(text: str, opened: int) -> list[tuple[int, str]]:
+    """The items of the table body whose "(" is at ``opened``, each with its offset in the
+    body: the body ends at the ")" that closes it, every parenthesis counted (quoted or
+    not), or at the text's end; its items are split at the commas outside quotes and
+    outside nested parentheses. One walk over the characters that matter reads both."""
+    items: list[tuple[int, str]] = []
+    depth, nested, quoted = 0, 0, False
+    start = body = opened + 1
+    closing = len(text)
     for match in _SQL_SPECIAL_RE.finditer(text, opened):
-        char = match.group(0)
+        index = match.start()
+        char = text[index]  # the one character matched: a subscript costs less than group()
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
             if depth == 0:
-                return match.start()
-    return len(text)
+                closing = index
+                break
+        if index == opened:
+            continue
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            nested += 1
+        elif char == ")":
+            nested -= 1
+        elif nested == 0:
+            items.append((start - body, text[start:index]))
+            start = index + 1
+    items.append((start - body, text[start:closing]))
+    return items
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, lowered: str,
@@ -211,6 +213,22 @@ def _create_tables(text: str, lowered: str) -> Iterator[tuple[int, str, int]]:
 def _is_sql_name_char(char: str) -> bool:
     """A character of a table name as ``CREATE TABLE`` writes it: ``[\\w"`\\[\\]]``."""
     return char.isalnum() or char in '_"`[]'
+
+
+# The ASCII characters of each run the readers measure with ``run_end``: a table name's
+# (``[\w"`\[\]]``), a CHECK column's (``[\w"]``) and an erDiagram name's (``[\w.-]``).
+_ASCII_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_SQL_NAME_ASCII = _ASCII_ALNUM + '_"`[]'
+_CHECK_COLUMN_ASCII = _ASCII_ALNUM + '_"'
+_ER_NAME_ASCII = _ASCII_ALNUM + "_.-"
+
+
+def _is_check_column_char(char: str) -> bool:
+    return is_word_char(char) or char == '"'
+
+
+def _is_er_name_char(char: str) -> bool:
+    return char.isalnum() or char in "_.-"
 
 
 def _create_table(text: str, lowered: str, at: int) -> tuple[str, int] | None:
@@ -254,9 +272,7 @@ def _create_table(text: str, lowered: str, at: int) -> tuple[str, int] | None:
 
 
 def _sql_name_end(text: str, at: int) -> int:
-    while at < len(text) and _is_sql_name_char(text[at]):
-        at += 1
-    return at
+    return run_end(text, at, _SQL_NAME_ASCII, _is_sql_name_char)
 
 
 def _is_partition_of(text: str, lowered: str, at: int) -> bool:
@@ -295,9 +311,7 @@ def _check_in_at(text: str, lowered: str, at: int) -> tuple[str, str] | None:
     at = skip_space(lowered, at + 1)
     if lowered.startswith("(", at):
         at = skip_space(lowered, at + 1)
-    end = at
-    while end < len(text) and (is_word_char(text[end]) or text[end] == '"'):
-        end += 1
+    end = run_end(text, at, _CHECK_COLUMN_ASCII, _is_check_column_char)
     if end == at:
         return None
     word = skip_space(lowered, end)
@@ -367,8 +381,7 @@ def _tables_of(text: str) -> _BlockTables:
             continue
         columns: list[Column] = []
         allowed: list[tuple[str, frozenset[str]]] = []
-        body = text[opened + 1:_closing(text, opened)]
-        for offset, item in _split_top(body):
+        for offset, item in _table_items(text, opened):
             words = item.split()
             if not words:
                 continue
@@ -510,9 +523,7 @@ def _er_relation(line: str) -> tuple[str, str] | None:
         return None
     first = _er_name(words[0])
     third = words[2][1:] if words[2].startswith('"') else words[2]
-    end = 0
-    while end < len(third) and (third[end].isalnum() or third[end] in "_.-"):
-        end += 1
+    end = run_end(third, 0, _ER_NAME_ASCII, _is_er_name_char)
     return None if first is None or not end else (first, third[:end])
 
 

@@ -22,6 +22,7 @@ from smartspec.lazyre import (
     search_words,
     skip_space,
     space_before,
+    word_start,
 )
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.code import code_facts, family, is_universal, name_before, name_end
@@ -33,6 +34,7 @@ from smartspec.rules.context import (
     LineIndex,
     code_spans,
     is_param_segment,
+    path_end,
     per_text,
 )
 from smartspec.rules.messages import rule_words
@@ -474,13 +476,6 @@ def _status_calls(text: str) -> tuple[tuple[str, str, str, int], ...]:
     return tuple(found)
 
 
-def _word_start(text: str, end: int) -> int:
-    """Where the run of word characters (``\\w``) that ends at ``end`` starts."""
-    while end and is_word_char(text[end - 1]):
-        end -= 1
-    return end
-
-
 def _status_call(text: str, at: int) -> tuple[int, str, str, str] | None:
     """(offset, receiver, prefix, value) of the call ``receiver.updatePrefixStatus(..., 'X')``
     whose "Status" is at ``at``: a name of one word starting with update, set or mark (then
@@ -488,7 +483,7 @@ def _status_call(text: str, at: int) -> tuple[int, str, str, str] | None:
     opened = skip_space(text, at + 6)
     if not text.startswith("(", opened):
         return None
-    start = _word_start(text, at)
+    start = word_start(text, at)
     name = text[start:at]
     verb = next((verb for verb in _STATUS_VERBS if name.startswith(verb)), None)
     prefix = name[len(verb):] if verb is not None else ""
@@ -512,7 +507,7 @@ def _status_call(text: str, at: int) -> tuple[int, str, str, str] | None:
     dot = space_before(text, start)
     if dot and text[dot - 1] == ".":
         end = space_before(text, dot - 1)
-        receiver = _word_start(text, end)
+        receiver = word_start(text, end)
         if receiver < end:
             return receiver, text[receiver:end], prefix, value
     return start, "", prefix, value
@@ -806,7 +801,6 @@ def _paren_title(line: str, start: int) -> str | None:
 _MENTION_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
 _HOST_STOPS = frozenset("/\"'`")
-_PATH_STOPS = frozenset("\"'`|)?#,;")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Hosts of examples (the service itself); a call to any other host is another system's API.
 _METHOD_WORDS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
@@ -883,9 +877,7 @@ def _mention_at(text: str, at: int) -> tuple[str, str, int] | None:
         if path == end + 3 or not text.startswith("/", path):
             return None
         host = text[start:path]
-    end = path + 1
-    while end < len(text) and not (text[end] in _PATH_STOPS or text[end].isspace()):
-        end += 1
+    end = path_end(text, path + 1)
     return host, text[path:end], end
 
 
