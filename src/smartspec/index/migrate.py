@@ -303,8 +303,6 @@ def _parse_plain_v1(raw: bytes, source: Path | None, *, clean: bool = False) -> 
     return index
 
 
-
-
 def _clean_list(items: list[str]) -> bool:
     """No blank, padded or repeated items (what ``read_entry`` would clean up)."""
     return all(item and item == item.strip() for item in items) and (
@@ -357,8 +355,6 @@ def read_entry(value: Any, where: str, key: str | None, shown: str, old: bool) -
         # Earlier shapes often had no category; a well-formed id names it.
         entry.category = infer_category(entry.id)
     return entry
-
-
 
 
 def _type_error(shown: str, where: str, expected: str, value: Any) -> str:
