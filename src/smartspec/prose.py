@@ -12,7 +12,7 @@ It imports nothing of smartspec and costs nothing to load, so any stage may use 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -57,14 +57,13 @@ def camel_break(name: str, separator: str) -> str:
     return "".join(out)
 
 
-def word_runs(text: str, also: str) -> list[tuple[int, str]]:
-    """(offset, run) for each run of word characters (letters, digits and "_" of any script,
-    what ``\\w`` means) and of the characters in ``also``: what ``re.finditer`` gives for
-    the pattern ``[\\w<also>]+``."""
+def _runs(text: str, inside: Callable[[str], bool]) -> list[tuple[int, str]]:
+    """(offset, run) for each run of characters ``inside`` accepts: what ``re.finditer``
+    gives for a character class followed by ``+``."""
     found: list[tuple[int, str]] = []
     start = -1
     for index, char in enumerate(text):
-        if char.isalnum() or char == "_" or char in also:
+        if inside(char):
             if start < 0:
                 start = index
         elif start >= 0:
@@ -73,23 +72,17 @@ def word_runs(text: str, also: str) -> list[tuple[int, str]]:
     if start >= 0:
         found.append((start, text[start:]))
     return found
+
+
+def word_runs(text: str, also: str) -> list[tuple[int, str]]:
+    """Runs of word characters (letters, digits and "_" of any script, what ``\\w`` means)
+    and of the characters in ``also``: ``re.finditer`` of ``[\\w<also>]+``."""
+    return _runs(text, lambda char: char.isalnum() or char == "_" or char in also)
 
 
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def ascii_letter_runs(text: str) -> list[tuple[int, str]]:
-    """(offset, run) for each run of ASCII letters in ``text``: what ``re.finditer`` gives for
-    ``[A-Za-z]+``."""
-    found: list[tuple[int, str]] = []
-    start = -1
-    for index, char in enumerate(text):
-        if char in _ASCII_LETTERS:
-            if start < 0:
-                start = index
-        elif start >= 0:
-            found.append((start, text[start:index]))
-            start = -1
-    if start >= 0:
-        found.append((start, text[start:]))
-    return found
+    """Runs of ASCII letters: ``re.finditer`` of ``[A-Za-z]+``."""
+    return _runs(text, _ASCII_LETTERS.__contains__)
