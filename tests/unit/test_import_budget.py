@@ -139,6 +139,8 @@ def test_new_imports_only_what_new_needs(tmp_path: Path) -> None:
     # The run did what new does: rendered, validated, indexed.
     assert {"smartspec.render", "smartspec.rules", "smartspec.index"} <= set(modules)
     assert _loaded(modules, NOT_FOR_NEW + NOT_FOR_FIRST_NEW) == []
+    # No index to read yet: the reader of every shape an index has had is not needed.
+    assert "smartspec.index.migrate" not in modules
     assert _loaded(modules, STDLIB_NOT_FOR_NEW) == []
 
 

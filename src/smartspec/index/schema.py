@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 
-from smartspec.index.migrate import read_entry
 from smartspec.index.model import (
     INDEX_SCHEMA_VERSION,
     KEY_ALIASES,
@@ -113,6 +112,9 @@ def _entry_as_found(entry: IndexEntry, raw: dict[str, Any] | None) -> dict[str, 
     baseline: dict[str, Any] = {}
     spelled: dict[str, str] = {}
     if raw is not None:
+        # The reader of old entry shapes: an index written as found was read by it already.
+        from smartspec.index.migrate import read_entry
+
         baseline = read_entry(raw, "specs", None, "SPEC_INDEX.json", True).to_json()
         spelled = {known: other for other, known in KEY_ALIASES.items()
                    if other in raw and known not in raw}

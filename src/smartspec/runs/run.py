@@ -141,7 +141,6 @@ def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex
     """The index found by the lookup order (design.md §4), or (None, None)."""
     from smartspec.fsutil import inside_root
     from smartspec.index.locate import locate_index
-    from smartspec.index.migrate import load_index
 
     if specindex is not None:
         inside_root(settings.root, specindex, what="--specindex")
@@ -151,6 +150,9 @@ def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex
     found = locate_index(settings.root, settings.state_dir, specindex)
     if found is None:
         return None, None
+    # The reader of every shape an index has had, only when there is one to read.
+    from smartspec.index.migrate import load_index
+
     return load_index(found), found
 
 
