@@ -20,7 +20,6 @@ from smartspec.fsutil import INDEX_IDS_FILE, LOCK_DIR, inside_root, read_regular
 from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
 from smartspec.jsontext import dumps as json_text
-from smartspec.lazyre import lazy_re
 from smartspec.markers import escape_line_breaks
 from smartspec.registry import FOLDER as REGISTRY_FOLDER
 from smartspec.registry import FOREIGN_REGISTRY_FALLBACK, REGISTRY_SCHEMA, USUAL_NAME, is_foreign
@@ -40,12 +39,33 @@ def _backup_names(kind: str) -> str:
 
 def backup_pattern(kind: str = "spec") -> re.Pattern[str]:
     """The names of a file's backups: ``<kind>.backup-YYYYMMDD-HHMMSS[-N].md`` (kind is spec,
-    plan or tasks)."""
+    plan or tasks). ``backup_stamp`` reads them; the pattern is its definition, which a test
+    holds it to."""
     return re.compile(_backup_names(kind))
 
 
-# A spec's backups, for restore: compiled when first asked, not by every run that writes.
-BACKUP_RE = lazy_re(_backup_names("spec"))
+def backup_stamp(name: str, kind: str = "spec") -> tuple[str, int] | None:
+    """(stamp, number) of a backup's file name, ``("20261201-093000", 2)`` for
+    ``spec.backup-20261201-093000-2.md`` (0 without a number), or None for any other name:
+    what ``backup_pattern(kind)`` matches, read with str operations, because compiling the
+    pattern cost every edit more than reading the few names of a backups folder."""
+    prefix = f"{kind}.backup-"
+    if not name.startswith(prefix):
+        return None
+    rest = name[len(prefix):]
+    rest = rest[:-1] if rest.endswith("\n") else rest  # ``$`` also matches before a last line feed
+    if not rest.endswith(".md"):
+        return None
+    stamp, number = rest[:15], rest[15:-3]
+    # ``\d`` is any decimal digit, as ``isdecimal`` and ``int`` read them.
+    if not (len(stamp) == 15 and stamp[8] == "-" and stamp[:8].isdecimal()
+            and stamp[9:].isdecimal()):
+        return None
+    if not number:
+        return stamp, 0
+    if number[0] == "-" and number[1:].isdecimal():
+        return stamp, int(number[1:])
+    return None
 LOCK_TIMEOUT_ENV = "SMARTSPEC_LOCK_TIMEOUT"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
@@ -196,9 +216,8 @@ class Workspace(NamedTuple):
         """A name no backup has: after the oldest backups of this second were pruned, the
         first free name could sort before the ones kept, so take the next number after the
         highest one of this second."""
-        pattern = backup_pattern(kind)
-        taken = [int(m.group(2) or 0) for p in self.list_backups(spec_id, kind)
-                 if (m := pattern.match(p.name)) and m.group(1) == stamp(now)]
+        taken = [found[1] for p in self.list_backups(spec_id, kind)
+                 if (found := backup_stamp(p.name, kind)) and found[0] == stamp(now)]
         base = f"{kind}.backup-{stamp(now)}"
         name = f"{base}-{max(taken) + 1}.md" if taken else f"{base}.md"
         return free_name(self.backups_dir(spec_id) / name)
@@ -208,12 +227,11 @@ class Workspace(NamedTuple):
         folder = self.backups_dir(spec_id)
         if not folder.is_dir():
             return []
-        pattern = backup_pattern(kind)
         found = []
         for path in folder.iterdir():
-            match = pattern.match(path.name)
-            if match:
-                found.append((match.group(1), int(match.group(2) or 0), path))
+            parts = backup_stamp(path.name, kind)
+            if parts is not None:
+                found.append((*parts, path))
         return [path for _, _, path in sorted(found)]
 
     # -- reports and trace ---------------------------------------------------------------

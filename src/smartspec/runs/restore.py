@@ -56,7 +56,7 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
     """Put a backup of the spec back (the newest, or ``backup``), backing up the current file
     first; or, with ``list_only``, list the spec's backups, newest first."""
     from smartspec.document import parse
-    from smartspec.workspace import BACKUP_RE
+    from smartspec.workspace import backup_stamp
 
     started = time.monotonic()
     options = options or Options()
@@ -77,8 +77,8 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
                                registry)
         outcome = RestoreOutcome(spec_id, rel, lang=str(settings["lang"]))
         for found in reversed(workspace.list_backups(spec_id)):
-            match = BACKUP_RE.match(found.name)
-            stamp = match.group(1) if match else ""
+            parts = backup_stamp(found.name)
+            stamp = parts[0] if parts else ""
             taken = (f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}:"
                      f"{stamp[13:15]}") if len(stamp) == 15 else ""
             outcome.backups.append(BackupInfo(workspace.rel(found), found.stat().st_size, taken))
