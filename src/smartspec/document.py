@@ -531,30 +531,44 @@ def block_hash(text: str) -> str:
     folded to LF and trailing blank and ``---`` lines dropped, so that moving a separator or a
     line-ending convention does not count as a person's edit. The number of the block's own
     ``##`` heading stands as ``#``: edits renumber headings so that numbers stay consecutive,
-    and a new number is neither a person's edit nor a change smartspec made."""
-    lines = _fingerprint_lines(text)
-    for index, line in enumerate(lines):
+    and a new number is neither a person's edit nor a change smartspec made.
+
+    Read over the text itself with ``str.find`` and slices: only the lines up to the heading
+    and the trailing ones are looked at, where splitting the block into lines and joining
+    them again cost more than hashing it."""
+    text = text.replace("\r\n", "\n")
+    end = _fingerprint_end(text)
+    at = 0
+    while at < end:
+        stop = text.find("\n", at, end)
+        if stop < 0:
+            stop = end
+        line = text[at:stop]
         if line.strip() and not line.lstrip().startswith("<!--"):
             # The heading: the first line after the critical open tag and blank lines.
             found = section_number_span(line)
             if found is not None:
-                lines[index] = f"{line[:found[0]]}#{line[found[1]:]}"
+                return sha256_hex(f"{text[:at + found[0]]}#{text[at + found[1]:end]}")
             break
-    return _sha256_lines(lines)
+        at = stop + 1
+    return sha256_hex(text[:end])
 
 
 def legacy_block_hash(text: str) -> str:
     """The fingerprint as smartspec took it before heading numbers were left out of it: a
     registry written then still holds these, and they still name smartspec's own text."""
-    return _sha256_lines(_fingerprint_lines(text))
+    text = text.replace("\r\n", "\n")
+    return sha256_hex(text[:_fingerprint_end(text)])
 
 
-def _fingerprint_lines(text: str) -> list[str]:
-    lines = text.replace("\r\n", "\n").split("\n")
-    while lines and lines[-1].strip() in ("", "---"):
-        lines.pop()
-    return lines
-
-
-def _sha256_lines(lines: list[str]) -> str:
-    return sha256_hex("\n".join(lines))
+def _fingerprint_end(text: str) -> int:
+    """Where ``text`` ends once its trailing blank and ``---`` lines are dropped (lines are
+    what "\n" separates; 0 when every line is dropped)."""
+    end = len(text)
+    while True:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip() not in ("", "---"):
+            return end
+        if not start:
+            return 0
+        end = start - 1

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import accumulate
+from pathlib import Path
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from smartspec.digest import sha256_hex
 from smartspec.document import (
     HEADING_RE,
     NUMBER_RE,
     _fence_lines,
     _heading,
+    block_hash,
     clear_heading_memo,
+    legacy_block_hash,
     parse,
+    section_number_span,
 )
 
 
@@ -75,3 +80,56 @@ def test_a_heading_is_read_as_the_pattern_reads_it_the_first_time_and_after(line
         assert (None if heading is None else
                 (heading.level, heading.text, heading.number, heading.title)) == expected
         assert heading is None or heading.line == 7
+
+
+# --- block fingerprints ------------------------------------------------------------------
+
+def _fingerprint_lines(text: str) -> list[str]:
+    lines = text.replace("\r\n", "\n").split("\n")
+    while lines and lines[-1].strip() in ("", "---"):
+        lines.pop()
+    return lines
+
+
+def _block_hash_by_lines(text: str) -> str:
+    """The definition ``block_hash`` is held to: the text split into lines, trailing blank
+    and ``---`` lines dropped, the first line that is neither blank nor a comment read for
+    its heading number, the lines joined again."""
+    lines = _fingerprint_lines(text)
+    for index, line in enumerate(lines):
+        if line.strip() and not line.lstrip().startswith("<!--"):
+            found = section_number_span(line)
+            if found is not None:
+                lines[index] = f"{line[:found[0]]}#{line[found[1]:]}"
+            break
+    return sha256_hex("\n".join(lines))
+
+
+BLOCK_PIECES = ["\n", "\r\n", "\r", " ", "\t", "\u2003", "---", "--", "<!--", "-->",
+                "<!-- critical -->", "## ", "##", "#", "3", "12", "123", "1234", ".", ")", "Title",
+                "text", "é"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(BLOCK_PIECES), max_size=20).map("".join))
+@example("<!-- critical: start -->\n\n## 3. Title\n\nBody\n\n---\n \n")
+@example("## 12 Title\r\nBody\r\n---\r\n")
+@example("\n \n---\n")
+@example("")
+@example("Body\n## 3. Title\n")
+def test_block_fingerprints_are_taken_as_from_the_lines(text: str) -> None:
+    assert block_hash(text) == _block_hash_by_lines(text)
+    assert legacy_block_hash(text) == sha256_hex("\n".join(_fingerprint_lines(text)))
+
+
+def test_block_fingerprints_of_golden_sections_are_taken_as_from_the_lines() -> None:
+    tests = Path(__file__).resolve().parents[1]
+    checked = 0
+    for path in sorted((tests / "content" / "golden").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        doc = parse(text)
+        for section in doc.sections:
+            block = doc.section_text(section)
+            assert block_hash(block) == _block_hash_by_lines(block), (path, section.title)
+            checked += 1
+    assert checked > 100

@@ -73,6 +73,19 @@ def test_lines_found_through_shared_parts_are_the_lines_holding_the_words(text: 
     assert _context(text.replace("ลองใหม่", "again")).lines_with(("ลองใหม่",)) == []
 
 
+@pytest.mark.parametrize("text", [SPEC, SPEC.replace("# SPEC", "# İİİİİİİİİİİİ SPEC"),
+                                  SPEC.replace("\n", " \u212a\n")])
+def test_lines_with_words_are_the_lines_whose_lower_case_holds_them(text: str) -> None:
+    # A dotted capital I lower-cases to two characters: the lines found still hold the words
+    # (the deadline and pool checks read the lines they are given).
+    ctx = _context(text)
+    words = ("pool", "data", "connections", "spec")
+    prose, offsets = ctx.prose, ctx.offsets
+    assert ctx.lines_with(words) == [
+        index for index in range(len(offsets) - 1)
+        if any(word in prose[offsets[index]:offsets[index + 1]].lower() for word in words)]
+
+
 def test_raw_lines_found_through_shared_parts_are_the_lines_holding_the_needles() -> None:
     ctx = _context(SPEC)
     needles = ("section ", "Section ", "](#", "](<#", "]: #", "]: <#")

@@ -594,6 +594,13 @@ class Context:
             return _byte_lines(data, words)
         found: set[int] = set()
         lowered = self._lowered_prose
+        if len(lowered) != len(self.prose):
+            # A dotted capital I lower-cases to two characters, so offsets in ``lowered``
+            # no longer map to lines: each line is lower-cased and searched on its own.
+            prose, offsets = self.prose, self.offsets
+            return [index for index in range(len(offsets) - 1)
+                    if any(word in prose[offsets[index]:offsets[index + 1]].lower()
+                           for word in words)]
         for word in words:
             at = lowered.find(word)
             while at >= 0:
