@@ -239,3 +239,14 @@ def test_written_out_constructors_are_the_ones_namedtuple_compiles() -> None:
         assert ours.co_code == theirs.__new__.__code__.co_code, count
         assert ours.co_argcount == theirs.__new__.__code__.co_argcount == count + 1
         assert ours.co_names == theirs.__new__.__code__.co_names == ("_tuple_new",)
+
+
+def test_methods_are_shared_and_answer_for_each_class() -> None:
+    # Every record holds the same five functions (none made per class); each still reads
+    # its own record's fields and makes its own record's type.
+    assert Point.__dict__["_replace"] is Single.__dict__["_replace"]
+    assert Point.__dict__["__repr__"] is Single.__dict__["__repr__"]
+    assert Point.__dict__["_make"] is Single.__dict__["_make"]
+    assert type(Single._make(["a"])) is Single and type(Point._make([1, 2, None, ()])) is Point
+    assert Single("a")._replace(only="b") == Single("b") and repr(Single("b")) == "Single(only='b')"
+    assert Single("a")._asdict() == {"only": "a"} and Point(1, 2)._asdict()["y"] == 2

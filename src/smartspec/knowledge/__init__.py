@@ -90,8 +90,9 @@ def _builtin() -> tuple[dict[str, Mapping[str, Any]], dict[str, str]]:
     and making all of them cost it more than reading the file."""
     from smartspec.packagedata import package_root
 
-    raw = json.loads((package_root() / "knowledge" / "technologies.json")
-                     .read_text(encoding="utf-8"))
+    # Read as bytes: json decodes UTF-8 itself, and a text file object costs more to open
+    # than the decoding it would do.
+    raw = json.loads((package_root() / "knowledge" / "technologies.json").read_bytes())
     return {e["name"]: e for e in raw["entries"]}, dict(raw["roles"])
 
 

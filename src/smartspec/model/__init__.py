@@ -306,10 +306,14 @@ class SystemModel(NamedTuple):
         """The pool of senders each notification provider of the model needs to send
         ``peak`` messages a second (knowledge/capacity.py); empty for providers without
         per-sender rates."""
+        providers = [p.name for p in self.parties if p.role == "notification-channel"]
+        if not providers:
+            # Most systems send no notifications: they do not load the sums at all (a
+            # module's import costs more than the performance section's use of it).
+            return []
         from smartspec.knowledge.capacity import sender_pools
 
-        return sender_pools((p.name for p in self.parties if p.role == "notification-channel"),
-                            peak)
+        return sender_pools(providers, peak)
 
     @property
     def pages(self) -> tuple[Operation, ...]:

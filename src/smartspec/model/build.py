@@ -139,7 +139,8 @@ def entity_catalogue() -> dict[str, dict[str, Any]]:
     exists only under its owner, how many it has of them (package data)."""
     from smartspec.packagedata import package_root
 
-    raw = json.loads((package_root() / "model" / "entities.json").read_text(encoding="utf-8"))
+    # Bytes, as json decodes UTF-8 itself (a text file object costs more than decoding).
+    raw = json.loads((package_root() / "model" / "entities.json").read_bytes())
     return dict(raw["entities"])
 
 

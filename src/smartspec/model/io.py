@@ -37,6 +37,7 @@ from smartspec.model import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 SCHEMA_ID = "https://smartspec.dev/schema/system-model-1.json"
@@ -56,21 +57,80 @@ def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
             "properties": {**properties, "origin": _ORIGIN}}
 
 
+# The patterns the schema gives strings, and a reader for each that answers as ``re.match``
+# does (``$`` also before one final newline; ``[0-9]`` only ASCII digits): reading a stored
+# model (every ``edit``) checks a few hundred strings against them, and compiling the five
+# patterns cost it more than the whole check. tests/unit/test_model_io_readers.py holds each
+# reader to its pattern.
+NAME_PATTERN = "^[a-z][a-z0-9_]*$"
+STATE_PATTERN = "^[A-Z][A-Z0-9_]*$"
+ENTERS_PATTERN = "^([a-z][a-z0-9_]*:)?[A-Z][A-Z0-9_]*$"
+TYPE_PATTERN = "^(" + "|".join(ATTRIBUTE_TYPES) + r")(:[0-9, ]+)?$"
+CURRENCY_PATTERN = "^[A-Z]{3}$"
+
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_NAME_CHARS = _LOWER | frozenset("0123456789_")
+_STATE_CHARS = _UPPER | frozenset("0123456789_")
+_SIZE = frozenset("0123456789, ")
+
+
+def _body(value: str) -> str:
+    """What a pattern ending in ``$`` must match: the text without one final newline."""
+    return value[:-1] if value.endswith("\n") else value
+
+
+def _name(text: str) -> bool:
+    return text[:1] in _LOWER and _NAME_CHARS.issuperset(text)
+
+
+def _state(text: str) -> bool:
+    return text[:1] in _UPPER and _STATE_CHARS.issuperset(text)
+
+
+def _is_name(value: str) -> bool:
+    return _name(_body(value))
+
+
+def _is_state(value: str) -> bool:
+    return _state(_body(value))
+
+
+def _is_entered_state(value: str) -> bool:
+    # Neither part can hold a colon, so the first one is where they meet.
+    owner, colon, state = _body(value).partition(":")
+    return _name(owner) and _state(state) if colon else _state(owner)
+
+
+def _is_attribute_type(value: str) -> bool:
+    name, colon, size = _body(value).partition(":")
+    return name in ATTRIBUTE_TYPES and (not colon or (size != "" and _SIZE.issuperset(size)))
+
+
+def _is_currency(value: str) -> bool:
+    body = _body(value)
+    return len(body) == 3 and _UPPER.issuperset(body)
+
+
+MATCHERS: dict[str, Callable[[str], bool]] = {
+    NAME_PATTERN: _is_name, STATE_PATTERN: _is_state, ENTERS_PATTERN: _is_entered_state,
+    TYPE_PATTERN: _is_attribute_type, CURRENCY_PATTERN: _is_currency}
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a model file."""
     attribute = {"type": "object", "required": ["name", "type"], "additionalProperties": False,
-                 "properties": {"name": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+                 "properties": {"name": {"type": "string", "pattern": NAME_PATTERN},
                                 "type": {"type": "string",
-                                         "pattern": "^(" + "|".join(ATTRIBUTE_TYPES)
-                                         + r")(:[0-9, ]+)?$"},
+                                         "pattern": TYPE_PATTERN},
                                 "required": {"type": "boolean"}, "unique": {"type": "boolean"},
                                 "check": {"type": ["string", "null"]}}}
     entity = _object(["name"], {
-        "name": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
-        "plural": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+        "name": {"type": "string", "pattern": NAME_PATTERN},
+        "plural": {"type": "string", "pattern": NAME_PATTERN},
         "attributes": {"type": "array", "items": attribute},
         "key": {"type": "array", "items": _STR},
-        "states": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z][A-Z0-9_]*$"}},
+        "states": {"type": "array", "items": {"type": "string", "pattern": STATE_PATTERN}},
         "owner": {"type": ["string", "null"]},
         "time_column": {"type": ["string", "null"]},
         "per_owner": {"type": ["string", "null"], "enum": [*PER_OWNER, None]},
@@ -98,7 +158,7 @@ def json_schema() -> dict[str, Any]:
                 "method": {"type": "string"}, "path": {"type": "string"},
                 "summary": {"type": "string"},
                 "enters": {"type": "array", "items": {
-                    "type": "string", "pattern": "^([a-z][a-z0-9_]*:)?[A-Z][A-Z0-9_]*$"}}})},
+                    "type": "string", "pattern": ENTERS_PATTERN}}})},
             "stores": {"type": "array", "items": _object(["technology", "role"], {
                 "technology": _STR, "role": _enum(STORE_ROLES)})},
             "messaging": {"type": "array", "items": _object(["technology", "semantics",
@@ -110,7 +170,7 @@ def json_schema() -> dict[str, Any]:
                 "via": {"type": ["string", "null"]}})},
             "technologies": {"type": "array", "items": _STR},
             "money": {"type": "boolean"},
-            "currency": {"type": ["string", "null"], "pattern": "^[A-Z]{3}$"},
+            "currency": {"type": ["string", "null"], "pattern": CURRENCY_PATTERN},
             "auth": _enum(AUTH_KINDS),
             "origins": {"type": "object"},
         },
@@ -239,11 +299,9 @@ def _check(value: Any, schema: dict[str, Any], where: str, path: str) -> None:
         raise UsageError(f"--model: {where}: {here} is {value!r}; expected one of "
                          f"{', '.join('null' if v is None else str(v) for v in schema['enum'])}")
     if isinstance(value, str):
-        import re
-
         if schema.get("minLength") and len(value) < schema["minLength"]:
             raise UsageError(f"--model: {where}: {here} must not be empty")
-        if "pattern" in schema and not re.match(schema["pattern"], value):
+        if "pattern" in schema and not MATCHERS[schema["pattern"]](value):
             raise UsageError(f"--model: {where}: {here} {value!r} does not match "
                              f"{schema['pattern']}")
     if isinstance(value, dict):
