@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-
 class SlotRecord:
     """Base of a plain record: its fields are its ``__slots__``, in order."""
 

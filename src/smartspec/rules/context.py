@@ -180,7 +180,6 @@ def blank_out(text: str) -> str:
     return _NOT_LINE_END_RE.sub(" ", text) if "\n" in text else " " * len(text)
 
 
-
 def code_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     r"""(start, end) of each inline code span in ``text[start:end]``, in order: "`x`",
     "``a ` b``", each within one line. What ``(`+)[^`\n].*?\1`` finds, found with

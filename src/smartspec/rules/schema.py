@@ -94,7 +94,6 @@ def unquote(name: str) -> str:
     return name.strip('"`[]').lower()
 
 
-
 def _sql_strings(text: str) -> list[str]:
     r"""The SQL string literals of ``text`` ("'A', 'it''s'"), in order, each with its doubled
     quotes undone: what ``'((?:[^']|'')*)'`` finds, read with ``str.find`` (a CHECK or enum
