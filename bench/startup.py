@@ -20,6 +20,13 @@ smartspec's own modules can go below), and the same `new` with --no-validation (
 difference is what checking the written spec costs). The last lines count the modules each of
 the two commands loads beyond a bare interpreter: smartspec's own, its compiled templates and
 the standard library's.
+
+With ``--baseline BIN`` (the ``bin`` folder of another installation, e.g. an older commit's
+venv) that installation's ``--version``, both ``new`` runs and the ``validate`` run in every
+round too, each right beside this one's and in the other order every other round (whichever
+runs second finds the interpreter's pages warm), and their rows follow. On this kind of machine
+the yardstick itself moves by a quarter from one minute to the next, so a ratio from one run
+says less than the comparison of two installations in the same rounds.
 """
 
 from __future__ import annotations
@@ -45,6 +52,14 @@ VALIDATE_FLOOR = "stdlib modules validate loads (floor)"
 NEW_UNCHECKED = "smartspec new (financial) --no-validation"
 VALIDATE_ONE = "smartspec validate ONE_SPEC"
 TARGETS = {"smartspec --version": 3.0, NEW_FINANCIAL: 6.0, NEW_BASIC: 5.0, VALIDATE_ONE: 4.0}
+# The runs compared with a baseline, and their words (validate checks the spec new wrote).
+COMPARED = {
+    "smartspec --version": ["--version"],
+    NEW_FINANCIAL: ["new", "payment-processing", DESCRIPTION, "--profile=financial",
+                    "--domain=fintech"],
+    NEW_BASIC: ["new", "notes", BASIC_DESCRIPTION, "--profile=basic", "--mode=compact"],
+    VALIDATE_ONE: ["validate", SPEC],
+}
 
 
 def timed(argv: list[str], cwd: str, *, may_fail: bool = False) -> tuple[float, float]:
@@ -99,11 +114,19 @@ def counted(modules: list[str]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
-    runs = parser.parse_args().runs
+    parser.add_argument("--baseline", type=Path, default=None, metavar="BIN",
+                        help="bin folder of another installation to run beside this one")
+    arguments = parser.parse_args()
+    runs, baseline = arguments.runs, arguments.baseline
+    if baseline is not None and not (baseline / "smartspec").is_file():
+        raise SystemExit(f"--baseline: {baseline}/smartspec does not exist; expected the bin "
+                         "folder of an installation of smartspec")
     command = [str(SMARTSPEC)] if SMARTSPEC.exists() else [sys.executable, "-m", "smartspec"]
-    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in (
-        "python -c pass", "smartspec --version", NEW_FINANCIAL, NEW_BASIC, VALIDATE_ONE,
-        STDLIB_FLOOR, VALIDATE_FLOOR, NEW_UNCHECKED)}
+    names = ["python -c pass", "smartspec --version", NEW_FINANCIAL, NEW_BASIC, VALIDATE_ONE,
+             STDLIB_FLOOR, VALIDATE_FLOOR, NEW_UNCHECKED]
+    if baseline is not None:
+        names += [f"{name} (baseline)" for name in COMPARED]
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as scratch:
         probed = tempfile.mkdtemp(dir=scratch)
@@ -114,34 +137,42 @@ def main() -> None:
         for round_number in range(runs + 1):
             folder = tempfile.mkdtemp(dir=scratch)
             unchecked = tempfile.mkdtemp(dir=scratch)
-            times = [
-                timed([sys.executable, "-c", "pass"], folder),
-                timed([*command, "--version"], folder),
-                timed([*command, "new", "payment-processing", DESCRIPTION,
-                       "--profile=financial", "--domain=fintech"], folder),
-                timed([*command, "new", "notes", BASIC_DESCRIPTION, "--profile=basic",
-                       "--mode=compact"], folder),
-                timed([*command, "validate", SPEC], folder, may_fail=True),
-                timed([sys.executable, "-c", new_floor], folder),
-                timed([sys.executable, "-c", validate_floor], folder),
-                timed([*command, "new", "payment-processing", DESCRIPTION,
-                       "--profile=financial", "--domain=fintech", "--no-validation"], unchecked),
-            ]
+            older = tempfile.mkdtemp(dir=scratch)
+            round_times = {"python -c pass": timed([sys.executable, "-c", "pass"], folder)}
+            for name, words in COMPARED.items():
+                pair = [(name, command, folder)]
+                if baseline is not None:
+                    # Side by side, in the other order every other round.
+                    theirs = (f"{name} (baseline)", [str(baseline / "smartspec")], older)
+                    pair = [pair[0], theirs] if round_number % 2 else [theirs, pair[0]]
+                for label, argv, where in pair:
+                    round_times[label] = timed([*argv, *words], where,
+                                               may_fail=words[0] == "validate")
+            round_times[STDLIB_FLOOR] = timed([sys.executable, "-c", new_floor], folder)
+            round_times[VALIDATE_FLOOR] = timed([sys.executable, "-c", validate_floor], folder)
+            round_times[NEW_UNCHECKED] = timed(
+                [*command, *COMPARED[NEW_FINANCIAL], "--no-validation"], unchecked)
             if round_number == 0:
                 continue  # warm-up: first run compiles bytecode
-            for name, value in zip(samples, times, strict=True):
+            for name, value in round_times.items():
                 samples[name].append(value)
     base = statistics.median(wall for wall, _ in samples["python -c pass"])
     base_cpu = statistics.median(cpu for _, cpu in samples["python -c pass"])
-    print(f"{'command':<42} {'median ms':>10} {'ratio':>7} {'cpu ms':>8} {'cpu ratio':>9}  target")
+    print(f"{'command':<52} {'median ms':>10} {'ratio':>7} {'cpu ms':>8} {'cpu ratio':>9}  target")
     for name, values in samples.items():
         median = statistics.median(wall for wall, _ in values)
         cpu = statistics.median(cpu for _, cpu in values)
         ratio = median / base
-        target = TARGETS.get(name)
+        target = TARGETS.get(name.removesuffix(" (baseline)"))
         verdict = "" if target is None else f"<= {target:.0f}x {'ok' if ratio <= target else 'MISSED'}"
-        print(f"{name:<42} {median * 1000:>10.1f} {ratio:>6.2f}x {cpu * 1000:>8.1f} "
+        print(f"{name:<52} {median * 1000:>10.1f} {ratio:>6.2f}x {cpu * 1000:>8.1f} "
               f"{cpu / base_cpu:>8.2f}x  {verdict}")
+    if baseline is not None:
+        for name in COMPARED:
+            now = statistics.median(cpu for _, cpu in samples[name])
+            then = statistics.median(cpu for _, cpu in samples[f"{name} (baseline)"])
+            print(f"{name}: {now * 1000:.1f} ms of CPU against the baseline's "
+                  f"{then * 1000:.1f} ms ({then / now:.2f}x faster now)")
     print(f"{NEW_FINANCIAL} loads {counted(new_modules)}")
     print(f"{VALIDATE_ONE} loads {counted(validate_modules)}")
     print(f"({runs} rounds, interleaved; Python {sys.version.split()[0]}; load average "
