@@ -39,7 +39,7 @@ SETTINGS_PREFIX = "<!-- smartspec:"
 # held to (``_heading_parts``); compiled only where it is asked: the scanner does not use it.
 HEADING_RE = lazy_re(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 # The patterns below define what the scanner reads; it reads them with ``str`` operations
-# (``_number_parts``, ``_fence_opener``, ``_header_field``), which the tests hold to the
+# (``_number_parts``, ``_fence_opener``, ``header_field``), which the tests hold to the
 # patterns on every golden spec's lines, so reading a spec compiles none of them.
 # A section number in a heading: "3. Title", "3) Title", "3.1 Title", "3.1. Title".
 NUMBER_RE = lazy_re(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
@@ -297,7 +297,7 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
                     "malformed meta tag; expected '<!-- @critical NAME [allow-update] -->' "
                     "or '<!-- @end-critical -->'")))
         elif first == "*" and first_h2_line is None:
-            field = _header_field(line)
+            field = header_field(line)
             if field:
                 doc.header.setdefault(field[0].strip(), field[1])
 
@@ -435,7 +435,7 @@ def fence_opener(line: str) -> tuple[str, str] | None:
     return None if info is None else (body[:size], info)
 
 
-def _header_field(line: str) -> tuple[str, str] | None:
+def header_field(line: str) -> tuple[str, str] | None:
     """``HEADER_FIELD_RE.match(line)``'s key and value ("**Status:** DRAFT"), or None."""
     if not line.startswith("**"):
         return None

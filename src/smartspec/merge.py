@@ -25,14 +25,11 @@ from smartspec.document import (
     Document,
     Section,
     block_hash,
+    header_field,
     legacy_block_hash,
     parse,
     section_number_span,
 )
-
-# The header-field reader the scanner uses (held to ``HEADER_FIELD_RE`` by the line-reader
-# tests): the header is read with str operations, with no pattern to compile.
-from smartspec.document import _header_field as header_field
 from smartspec.errors import DocumentError
 from smartspec.lazyre import lazy_re
 from smartspec.markers import BUILTIN_CRITICAL, critical_open, settings_json

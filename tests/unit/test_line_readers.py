@@ -47,7 +47,7 @@ def _check(raw: str) -> None:
         assert markers.meta_tag(line) == _meta_by_patterns(line)
         assert document.fence_opener(line) == _groups(document.FENCE_RE.match(line))
         field = document.HEADER_FIELD_RE.match(line)
-        assert document._header_field(line) == (
+        assert document.header_field(line) == (
             (field.group("key"), field.group("value")) if field else None)
         assert document._number_parts(line) == _groups(document.NUMBER_RE.match(line))
         number = document.SECTION_NUMBER_RE.match(line)
