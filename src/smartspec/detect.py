@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from smartspec.domains import packs
-from smartspec.lazyre import lazy_re, may_hold
+from smartspec.lazyre import is_word_char, lazy_re, may_hold
 from smartspec.options import DOMAINS
-from smartspec.prose import ASCII_ALNUM, ascii_letter_runs, word_runs
+from smartspec.prose import ASCII_ALNUM, ASCII_LOWER, ASCII_UPPER, ascii_letter_runs, word_runs
 from smartspec.specids import DESCRIPTION_ID_RE
 from smartspec.tuples import NamedTuple
 from smartspec.wordgroups import RULE_GROUPS, extend
@@ -369,15 +369,6 @@ def _services(description: str, name_words: str) -> tuple[str, ...]:
 # SERVICE_RE and NAMED_API_RE are read with str operations below (compiling them cost a run
 # four million instructions, the case-insensitive one three of them: more than the rest of
 # detecting); the patterns stay as the definition, and tests hold the readers to them.
-_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
-_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-def _is_word_char(char: str) -> bool:
-    """What ``\\w`` matches (and ``\\b`` looks at) in a str pattern."""
-    return char.isalnum() or char == "_"
-
-
 def _alnum_run_end(text: str, start: int) -> int:
     """The end of the run of ASCII letters and digits that starts at ``start``."""
     end = start
@@ -398,7 +389,7 @@ def _service_phrases(text: str) -> list[str]:
     found: list[str] = []
     start = 0
     while start < len(lowered):
-        if lowered[start] in _ASCII_LOWER and (start == 0 or not _is_word_char(lowered[start - 1])):
+        if lowered[start] in ASCII_LOWER and (start == 0 or not is_word_char(lowered[start - 1])):
             ends = _service_after(lowered, start)
             if ends is not None:
                 found.append(text[start:ends[0]])
@@ -414,7 +405,7 @@ def _service_after(lowered: str, start: int) -> tuple[int, int] | None:
     followed by a whole "service" or "services"; None when neither is."""
     position = start
     for _ in range(2):
-        if lowered[position:position + 1] not in _ASCII_LOWER:
+        if lowered[position:position + 1] not in ASCII_LOWER:
             return None
         position = _alnum_run_end(lowered, position)
         if lowered[position:position + 1] not in (" ", "-"):
@@ -422,9 +413,9 @@ def _service_after(lowered: str, start: int) -> tuple[int, int] | None:
         position += 1
         if lowered.startswith("service", position):
             after = position + len("service")
-            if lowered[after:after + 1] == "s" and not _is_word_char(lowered[after + 1:after + 2]):
+            if lowered[after:after + 1] == "s" and not is_word_char(lowered[after + 1:after + 2]):
                 return position, after + 1
-            if not _is_word_char(lowered[after:after + 1]):
+            if not is_word_char(lowered[after:after + 1]):
                 return position, after
     return None
 
@@ -435,7 +426,7 @@ def _named_apis(text: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     start = 0
     while start < len(text):
-        if text[start] in _ASCII_UPPER and (start == 0 or not _is_word_char(text[start - 1])):
+        if text[start] in ASCII_UPPER and (start == 0 or not is_word_char(text[start - 1])):
             end = _named_api_end(text, start)
             if end is not None:
                 found.append((start, text[start:end[0]]))
@@ -454,7 +445,7 @@ def _named_api_end(text: str, start: int) -> tuple[int, int] | None:
     if first == start + 1:
         return None
     ends = [first]
-    if text[first:first + 1].isspace() and text[first + 1:first + 2] in _ASCII_UPPER:
+    if text[first:first + 1].isspace() and text[first + 1:first + 2] in ASCII_UPPER:
         second = _alnum_run_end(text, first + 2)
         if second > first + 2:
             ends.insert(0, second)
@@ -463,7 +454,7 @@ def _named_api_end(text: str, start: int) -> tuple[int, int] | None:
         while position < len(text) and text[position].isspace():
             position += 1
         if (position > end and text.startswith("API", position)
-                and not _is_word_char(text[position + 3:position + 4])):
+                and not is_word_char(text[position + 3:position + 4])):
             return end, position + 3
     return None
 

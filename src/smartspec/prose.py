@@ -31,9 +31,15 @@ def oxford(items: Iterable[Any], word: str = "and") -> str:
     return ", ".join(names[:-1]) + f", {word} " + names[-1]
 
 
-_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_ASCII_LOWER_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-ASCII_ALNUM = _ASCII_UPPER | _ASCII_LOWER_OR_DIGIT
+# The ASCII letters and digits, spelled once for every reader that stands in for a pattern's
+# ``[A-Z]``, ``[a-z0-9]`` and the like (membership in a frozenset, where an empty slice of
+# text is never a member).
+ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+ASCII_DIGITS = frozenset("0123456789")
+ASCII_LETTERS = ASCII_UPPER | ASCII_LOWER
+ASCII_ALNUM = ASCII_LETTERS | ASCII_DIGITS
+_ASCII_LOWER_OR_DIGIT = ASCII_LOWER | ASCII_DIGITS
 
 
 def ascii_words(text: str) -> list[str]:
@@ -50,7 +56,7 @@ def camel_break(name: str, separator: str) -> str:
     out: list[str] = []
     after_lower = False
     for char in name:
-        if after_lower and char in _ASCII_UPPER:
+        if after_lower and char in ASCII_UPPER:
             out.append(separator)
         out.append(char)
         after_lower = char in _ASCII_LOWER_OR_DIGIT
@@ -80,9 +86,6 @@ def word_runs(text: str, also: str) -> list[tuple[int, str]]:
     return _runs(text, lambda char: char.isalnum() or char == "_" or char in also)
 
 
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-
-
 def ascii_letter_runs(text: str) -> list[tuple[int, str]]:
     """Runs of ASCII letters: ``re.finditer`` of ``[A-Za-z]+``."""
-    return _runs(text, _ASCII_LETTERS.__contains__)
+    return _runs(text, ASCII_LETTERS.__contains__)

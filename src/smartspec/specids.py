@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from smartspec.lazyre import lazy_re
+from smartspec.prose import ASCII_DIGITS, ASCII_LOWER
 
 # A whole id as the index records it (spec-004-payment-processing, spec-core-001-auth), with
 # its category, number and slug as groups.
@@ -55,8 +56,7 @@ TITLE_PREFIX_RE = lazy_re(r"^SPEC-[^:\s]*\s*:\s*(?P<title>.+)$", re.IGNORECASE)
 # the readers to them.
 SLUG_RE = lazy_re(r"^[a-z0-9][a-z0-9-]{1,63}$")
 CATEGORY_RE = lazy_re(r"^[a-z][a-z0-9-]{0,31}$")
-_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
-_LETTERS_OR_DIGITS = _LETTERS | frozenset("0123456789")
+_LETTERS_OR_DIGITS = ASCII_LOWER | ASCII_DIGITS
 _SLUG_CHARS = _LETTERS_OR_DIGITS | {"-"}
 
 
@@ -75,7 +75,7 @@ def is_slug(text: str) -> bool:
 
 def is_category(text: str) -> bool:
     """``CATEGORY_RE.match(text)``: 1-32 lower-case letters, digits or dashes, a letter first."""
-    return _is_word(text, _LETTERS, 1, 32)
+    return _is_word(text, ASCII_LOWER, 1, 32)
 
 
 def spec_id_parts(text: str) -> tuple[str | None, str, str | None] | None:
@@ -85,7 +85,7 @@ def spec_id_parts(text: str) -> tuple[str | None, str, str | None] | None:
         return None
     position = len("spec-")
     category = None
-    if text[position:position + 1] in _LETTERS:
+    if text[position:position + 1] in ASCII_LOWER:
         # A category is a letter and letters or digits, then a dash; the number that must
         # follow cannot start with a letter, so there is no other reading.
         end = position + 1

@@ -34,6 +34,7 @@ from smartspec.model import (
     Store,
     SystemModel,
 )
+from smartspec.prose import ASCII_DIGITS, ASCII_LOWER, ASCII_UPPER
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -68,10 +69,8 @@ ENTERS_PATTERN = "^([a-z][a-z0-9_]*:)?[A-Z][A-Z0-9_]*$"
 TYPE_PATTERN = "^(" + "|".join(ATTRIBUTE_TYPES) + r")(:[0-9, ]+)?$"
 CURRENCY_PATTERN = "^[A-Z]{3}$"
 
-_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
-_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_NAME_CHARS = _LOWER | frozenset("0123456789_")
-_STATE_CHARS = _UPPER | frozenset("0123456789_")
+_NAME_CHARS = ASCII_LOWER | ASCII_DIGITS | {"_"}
+_STATE_CHARS = ASCII_UPPER | ASCII_DIGITS | {"_"}
 _SIZE = frozenset("0123456789, ")
 
 
@@ -81,11 +80,11 @@ def _body(value: str) -> str:
 
 
 def _name(text: str) -> bool:
-    return text[:1] in _LOWER and _NAME_CHARS.issuperset(text)
+    return text[:1] in ASCII_LOWER and _NAME_CHARS.issuperset(text)
 
 
 def _state(text: str) -> bool:
-    return text[:1] in _UPPER and _STATE_CHARS.issuperset(text)
+    return text[:1] in ASCII_UPPER and _STATE_CHARS.issuperset(text)
 
 
 def _is_name(value: str) -> bool:
@@ -109,7 +108,7 @@ def _is_attribute_type(value: str) -> bool:
 
 def _is_currency(value: str) -> bool:
     body = _body(value)
-    return len(body) == 3 and _UPPER.issuperset(body)
+    return len(body) == 3 and ASCII_UPPER.issuperset(body)
 
 
 MATCHERS: dict[str, Callable[[str], bool]] = {

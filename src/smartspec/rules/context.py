@@ -26,6 +26,7 @@ from smartspec import catalog
 from smartspec.document import Document, Section, clear_heading_memo, fence_opener
 from smartspec.lazyre import is_word_char, lazy_re, run_end
 from smartspec.markers import BUILTIN_CRITICAL
+from smartspec.prose import ASCII_LETTERS
 from smartspec.rules.keywords import WordMatcher, has_lead_byte
 from smartspec.tuples import NamedTuple
 from smartspec.wordgroups import word_pattern
@@ -80,7 +81,6 @@ PATH_STOPS = frozenset("\"'`)?#,;|")
 _PATH_ASCII = bytes(range(128)).decode("ascii").translate(
     str.maketrans("", "", "\"'`)?#,;| \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"))
 _METHOD_RE = lazy_re(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(?![A-Za-z])")
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Path segments that stand for a value: {id}, :id, <id>. Read by ``is_param_segment``.
 PARAM_SEGMENT_RE = lazy_re(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
@@ -781,7 +781,7 @@ def _method_names(line: str) -> list[str]:
         at = line.find(method)
         while at >= 0:
             after = at + len(method)
-            if line[at - 1:at] not in _ASCII_LETTERS and line[after:after + 1] not in _ASCII_LETTERS:
+            if line[at - 1:at] not in ASCII_LETTERS and line[after:after + 1] not in ASCII_LETTERS:
                 found.append((at, method))
             at = line.find(method, at + 1)
     return [method for _, method in sorted(found)]

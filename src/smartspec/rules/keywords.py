@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from smartspec.lazyre import is_word_char
 from smartspec.wordgroups import word_pattern
 
 # Bytes that may not stand right before / right after a Latin keyword (text is lower-cased).
@@ -28,10 +29,6 @@ def _char_before(data: bytes, pos: int) -> str:
 
 def _char_after(data: bytes, pos: int) -> str:
     return data[pos:pos + 4].decode("utf-8", "ignore")[:1]
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 def has_lead_byte(data: bytes, needle: bytes, start: int = 0, end: int | None = None) -> bool:
@@ -97,10 +94,10 @@ class WordMatcher:
         if pos:
             before = data[pos - 1]
             if before in _NOT_BEFORE or (before >= 0x80
-                                          and _is_word_char(_char_before(data, pos))):
+                                          and is_word_char(_char_before(data, pos))):
                 return False
         if end < len(data):
             after = data[end]
-            if after in _NOT_AFTER or (after >= 0x80 and _is_word_char(_char_after(data, end))):
+            if after in _NOT_AFTER or (after >= 0x80 and is_word_char(_char_after(data, end))):
                 return False
         return True

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from smartspec.lazyre import has_ascii_folds, is_word_char, lazy_re, run_end, skip_space
+from smartspec.prose import ASCII_ALNUM, ASCII_DIGITS, ASCII_LOWER, ASCII_UPPER
 from smartspec.rules.context import CodeBlock, Context, LineIndex, per_text
 from smartspec.tuples import NamedTuple
 
@@ -216,7 +217,7 @@ def _is_sql_name_char(char: str) -> bool:
 
 # The ASCII characters of each run the readers measure with ``run_end``: a table name's
 # (``[\w"`\[\]]``), a CHECK column's (``[\w"]``) and an erDiagram name's (``[\w.-]``).
-_ASCII_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_ASCII_ALNUM = "".join(sorted(ASCII_ALNUM))  # as a str, for str.strip
 _SQL_NAME_ASCII = _ASCII_ALNUM + '_"`[]'
 _CHECK_COLUMN_ASCII = _ASCII_ALNUM + '_"'
 _ER_NAME_ASCII = _ASCII_ALNUM + "_.-"
@@ -614,8 +615,7 @@ def _json_objects_of(text: str) -> tuple[tuple[tuple[tuple[str, int], ...], dict
 
 
 _WORD_RE = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*")
-_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_LOWER_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_LOWER_OR_DIGIT = ASCII_LOWER | ASCII_DIGITS
 
 
 @lru_cache(maxsize=8192)
@@ -625,7 +625,7 @@ def snake(name: str) -> str:
     out = []
     previous = ""
     for char in name:
-        if char in _CAPITALS and previous in _LOWER_OR_DIGIT:
+        if char in ASCII_UPPER and previous in _LOWER_OR_DIGIT:
             out.append("_")
         out.append(char)
         previous = char

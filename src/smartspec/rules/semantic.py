@@ -24,6 +24,7 @@ from smartspec.lazyre import (
     space_before,
     word_start,
 )
+from smartspec.prose import ASCII_LETTERS
 from smartspec.rules.base import RULES, Hit
 from smartspec.rules.code import code_facts, family, is_universal, name_before, name_end
 from smartspec.rules.code import top_level as _top_level_text
@@ -801,7 +802,6 @@ def _paren_title(line: str, start: int) -> str | None:
 _MENTION_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
 _HOST_STOPS = frozenset("/\"'`")
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Hosts of examples (the service itself); a call to any other host is another system's API.
 _METHOD_WORDS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
 _OWN_HOST_RE = lazy_re(r"(?i)example\.|localhost|127\.0\.0\.1|\{|\$|<")
@@ -837,7 +837,7 @@ def _mentions(line: str) -> tuple[tuple[str, str], ...]:
                     for at in _offsets(text, method))
     resume = 0  # a method inside the path of the mention before it is part of that path
     for at, method in starts:
-        if at < resume or text[at - 1:at] in _ASCII_LETTERS:
+        if at < resume or text[at - 1:at] in ASCII_LETTERS:
             continue
         mention = _mention_at(text, at + len(method))
         if mention is None:
