@@ -742,6 +742,18 @@ class Context:
                     pairs.setdefault(method, []).extend(tokens)
         return pairs
 
+    # --- early exits ----------------------------------------------------------------------
+
+    def holds(self, words: tuple[str, ...]) -> bool:
+        """Whether the lower-cased prose holds one of ``words`` (lower-case): what
+        ``bool(lines_with(words))`` says, found by one search per word that stops at the
+        first match and counts no lines, so that a rule can skip a check whose trigger words
+        are absent (or whose blocking word is present) for the price of a partial pass."""
+        data = self._folded
+        if data is None:
+            return bool(self.lines_with(words))
+        return any(word.encode("utf-8") in data for word in words)
+
 
 @per_text
 def _example_line(raw: str) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -95,6 +95,7 @@ _MULTIPLEXER_WORDS = ("pgbouncer", "pgpool", "rds proxy", "odyssey", "connection
 #   (?:/|per|a|each|every)\s*(?:(30|31|28)-day\s+)?(year|yr|month|mo|week|day)\b
 _DOWNTIME_UNITS = ("seconds", "second", "secs", "sec", "s", "minutes", "minute", "mins", "min",
                    "m", "hours", "hour", "hrs", "hr", "h", "days", "day", "d")
+_UNIT_INITIALS = frozenset(unit[0] for unit in _DOWNTIME_UNITS)
 _PER_WORDS = ("/", "per", "a", "each", "every")
 _MONTH_DAYS = ("30", "31", "28")
 _PERIODS = ("year", "yr", "month", "mo", "week", "day")
@@ -185,7 +186,11 @@ def figures(ctx: Context) -> Iterator[Hit]:
     if "%" in prose:
         yield from _availability(ctx, _with_following(ctx, ctx.lines_with(("%",)), after=2))
     yield from _retry_deadlines(ctx)
-    if _states_limit(ctx):
+    # A connection multiplexer anywhere in the prose sits on one of the pool lines, and the
+    # pool check gives nothing once it reads one: most specs that state a limit name their
+    # pooler too, so asking for it first spares reading every pool word's lines.
+    if (ctx.holds(("connection",)) and not ctx.holds(_MULTIPLEXER_WORDS)
+            and _states_limit(ctx)):
         yield from _pool_limit(_pool_lines(ctx))
     if "pool holds" in prose:
         yield from _sender_pools(ctx)
@@ -384,7 +389,7 @@ def _availability_figure(line: str) -> tuple[str, int] | None:
 
 
 def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
-    headings = {h.line for h in ctx.doc.headings}
+    headings: set[int] | None = None  # built only for a line that may be a heading
     for n, (index, line) in enumerate(lines):
         stated = _availability_on(line)
         if stated is None:
@@ -395,7 +400,12 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
         # downtime (a list "- SLA: 99.9%" / "- Max downtime: 8.76 hours/year").
         candidates = [(index, line[end:])]
         for next_index, next_line in lines[n + 1:n + 3]:
-            if next_index in headings or _has_availability_figure(next_line):
+            if next_line.lstrip(" ").startswith("#"):  # as every (ATX) heading does
+                if headings is None:
+                    headings = {h.line for h in ctx.doc.headings}
+                if next_index in headings:
+                    break
+            if _has_availability_figure(next_line):
                 break
             if "downtime" in next_line.lower():
                 candidates.append((next_index, next_line))
@@ -409,31 +419,23 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
                         "availability": f"{figure}%", "downtime": written.strip()})
 
 
-def _decimals_end(text: str, at: int) -> int:
-    while at < len(text) and text[at].isdecimal():
-        at += 1
-    return at
-
-
 def _downtimes(text: str) -> list[tuple[str, str, str, str | None, str]]:
     """(text, value, unit, days of the month or None, period) of each downtime stated in
-    ``text``, read from each run of digits."""
+    ``text``. A downtime's number is followed (after spaces) by its unit's letters, so the
+    numbers worth reading are where the one duration scanner finds a number and letters,
+    its number group whole, as a downtime's is: reading every character in Python to find
+    them cost more than the rest of the availability check."""
     found = []
-    at = 0
-    while at < len(text):
-        if not text[at].isdecimal() or (at and text[at - 1].isdecimal()):
-            at += 1
+    resume = 0  # a downtime is never read inside the one before it
+    for number in _NUMBER_WORD_RE.finditer(text):
+        at = number.start()
+        if at < resume:
             continue
-        end = _decimals_end(text, at)
-        if text.startswith(".", end) and (fraction := _decimals_end(text, end + 1)) > end + 1:
-            end = fraction
-        rest = _downtime_rest(text, end)
-        if rest is None:
-            at += 1
-            continue
-        unit, days, period, stop = rest
-        found.append((text[at:stop], text[at:end], unit, days, period))
-        at = stop
+        rest = _downtime_rest(text, number.end(1))
+        if rest is not None:
+            unit, days, period, stop = rest
+            found.append((text[at:stop], number.group(1), unit, days, period))
+            resume = stop
     return found
 
 
@@ -441,6 +443,8 @@ def _downtime_rest(text: str, at: int) -> tuple[str, str | None, str, int] | Non
     """(unit, days, period, end) of what follows a downtime's number at ``at``, trying the
     words in the pattern's order: the first reading that fits is the pattern's."""
     at = skip_space(text, at)
+    if text[at:at + 1] not in _UNIT_INITIALS:
+        return None
     for unit in _DOWNTIME_UNITS:
         if not text.startswith(unit, at):
             continue
