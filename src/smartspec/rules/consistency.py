@@ -268,10 +268,15 @@ def api_example_coverage(ctx: Context) -> Iterator[Hit]:
     if not examples and not _expects_examples(ctx):
         return
     shown = ctx.example_paths(examples)
-    headings = {h.line: h for h in ctx.doc.headings}
+    lines = ctx.doc.lines
+    headings: dict[int, Heading] | None = None  # made only for an endpoint on a heading line
     for endpoint in endpoints:
-        if endpoint.line in headings and _example_under(ctx, headings[endpoint.line]):
-            continue
+        if lines[endpoint.line].lstrip(" ").startswith("#"):  # as every (ATX) heading does
+            if headings is None:
+                headings = {h.line: h for h in ctx.doc.headings}
+            heading = headings.get(endpoint.line)
+            if heading is not None and _example_under(ctx, heading):
+                continue
         if not any(endpoint.matches(token) for token in shown.get(endpoint.method, ())):
             yield Hit(endpoint.line, "api-no-example", {"endpoint": str(endpoint)})
 
