@@ -95,7 +95,7 @@ _MULTIPLEXER_WORDS = ("pgbouncer", "pgpool", "rds proxy", "odyssey", "connection
 #   (?:/|per|a|each|every)\s*(?:(30|31|28)-day\s+)?(year|yr|month|mo|week|day)\b
 _DOWNTIME_UNITS = ("seconds", "second", "secs", "sec", "s", "minutes", "minute", "mins", "min",
                    "m", "hours", "hour", "hrs", "hr", "h", "days", "day", "d")
-_UNIT_INITIALS = frozenset(unit[0] for unit in _DOWNTIME_UNITS)
+_UNIT_INITIALS = frozenset(unit[0] for unit in _DOWNTIME_UNITS)  # no unit, no downtime
 _PER_WORDS = ("/", "per", "a", "each", "every")
 _MONTH_DAYS = ("30", "31", "28")
 _PERIODS = ("year", "yr", "month", "mo", "week", "day")
@@ -406,7 +406,9 @@ def _availability_figure(line: str) -> tuple[str, int] | None:
 def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
     headings: set[int] | None = None  # built only for a line that may be a heading
     for n, (index, line) in enumerate(lines):
-        stated = _availability_on(line)
+        # The lines that follow a "%" line are read for their downtime only: asking the
+        # memo about them would hash each and fill it with lines that state nothing.
+        stated = _availability_on(line) if "%" in line else None
         if stated is None:
             continue
         figure, end = stated
@@ -436,10 +438,14 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
 
 def _downtimes(text: str) -> list[tuple[str, str, str, str | None, str]]:
     """(text, value, unit, days of the month or None, period) of each downtime stated in
-    ``text``. A downtime's number is followed (after spaces) by its unit's letters, so the
-    numbers worth reading are where the one duration scanner finds a number and letters,
-    its number group whole, as a downtime's is: reading every character in Python to find
-    them cost more than the rest of the availability check."""
+    ``text``, in order, none read inside the one before it.
+
+    Only a number followed (after spaces) by ASCII letters can start one, for every unit is
+    spelled in them: those are the duration scanner's matches, whose number group is the
+    whole number (digits and fraction) as the downtime pattern reads it. The digits of a
+    fraction, which the scanner passes over, would be a number that ends where the whole one
+    does, so reading them could find nothing more. Stepping through every character in
+    Python to find the numbers cost more than the rest of the availability check."""
     found = []
     resume = 0  # a downtime is never read inside the one before it
     for number in _NUMBER_WORD_RE.finditer(text):
