@@ -546,6 +546,8 @@ DIAGRAM_AGREEMENT = [
         """, fails=(("#### Billing Service", 'Per-service target for "Billing Service"'),)),
 ]
 
+N = "9" * 5000  # a run of digits longer than any integer Python will read from text
+
 FIGURES = [
     Case("figures that add up", """
         # Orders
@@ -650,6 +652,22 @@ FIGURES = [
         - P99 API latency: 300ms
 
         - Queue processing P95: 5s
+        """),
+    # Python will not read an integer of more than 4,300 digits (N has 5,000): such a "figure"
+    # is passed over, not a crash of the whole validate run.
+    Case("figures of thousands of digits are no figures", f"""
+        # Orders
+
+        ## Performance Requirements
+
+        - Connection pool: {N} connections per instance
+        - Connection pool: 50 connections per instance
+        - Max instances: {N}
+        - Max instances: 4
+        - PostgreSQL max_connections: {N}
+        - PostgreSQL max_connections: 500
+        - one number {N} messages/s; the 600 messages/s peak: pool holds 6 numbers (600 messages/s together)
+        - one number 100 messages/s; the {N} messages/s peak: pool holds 6 numbers (600 messages/s together)
         """),
 ]
 

@@ -637,8 +637,15 @@ _SEND_POOL_RE = lazy_re(r"(?i)\bthe ([\d,]+) messages?/s peak\b.*?\bpool holds (
                         r"\(([\d,]+) messages?/s together\)")
 
 
-def _number(text: str) -> int:
-    return int(text.replace(",", ""))
+# A figure of more digits than this is no figure a design states, and Python refuses to read
+# or write an integer of more than 4,300 digits: a match that holds one is passed over.
+_MAX_DIGITS = 15
+
+
+def _number(text: str) -> int | None:
+    """The whole number ``text`` writes ("1,200" too), or None when it is too long to be one."""
+    digits = text.replace(",", "")
+    return int(digits) if len(digits) <= _MAX_DIGITS else None
 
 
 def _sender_pools(ctx: Context) -> Iterator[Hit]:
@@ -650,11 +657,15 @@ def _sender_pools(ctx: Context) -> Iterator[Hit]:
             continue
         line = lines[index]
         for match in _SEND_POOL_RE.finditer(line):
-            peak, count, kind, together = (_number(match.group(1)), int(match.group(2)),
-                                           match.group(3).strip(), _number(match.group(4)))
+            peak, count, together = (_number(match.group(1)), _number(match.group(2)),
+                                     _number(match.group(4)))
+            kind = match.group(3).strip()
             rate = re.search(r"(?i)\bone " + re.escape(kind) + r"s? (?:sends )?([\d,]+) "
                              r"messages?/s", line)
-            total = count * _number(rate.group(1)) if rate else together
+            each = _number(rate.group(1)) if rate else None
+            if peak is None or count is None or together is None or (rate and each is None):
+                continue
+            total = count * each if each is not None else together
             if total != together or together < peak:
                 yield Hit(index, "sender-pool-short", {
                     "count": str(count), "kind": kind, "total": f"{total:,}",
@@ -670,16 +681,17 @@ def _pool_limit(lines: list[tuple[int, str]]) -> Iterator[Hit]:
             return  # a connection multiplexer sits between the pools and the database
         if _POOL_LINE_RE.search(line) and _PER_INSTANCE_RE.search(line):
             for match in _POOL_SIZE_RE.finditer(line):
-                size = int(match.group(2) or match.group(1) or match.group(3))
-                if pool is None or size > pool[0]:
+                size = _number(match.group(2) or match.group(1) or match.group(3))
+                if size is not None and (pool is None or size > pool[0]):
                     pool = (size, index)
             continue
         for match in _INSTANCES_RE.finditer(line):
-            count = int(next(g for g in match.groups() if g))
-            instances = max(instances or 0, count)
+            count = _number(next(g for g in match.groups() if g))
+            if count is not None:
+                instances = max(instances or 0, count)
         for match in _LIMIT_RE.finditer(line):
-            value = int(next(g for g in match.groups() if g))
-            if limit is None or value < limit[0]:
+            value = _number(next(g for g in match.groups() if g))
+            if value is not None and (limit is None or value < limit[0]):
                 limit = (value, index)
     if pool is None or instances is None or limit is None:
         return
