@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from smartspec import config, digest, document, merge, plan, render, rules
+from smartspec import config, detect, digest, document, merge, plan, render, rules
 from smartspec.document import parse
 from smartspec.model import build
 from tests.helpers import run_cli
@@ -51,6 +51,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
     counter.wrap(plan, "make_plan")
     counter.wrap(build, "build_model")
     counter.wrap(render, "render_section")
+    counter.wrap(detect, "detect")
     # ``parse`` as each module that parses a whole spec on edit's path reaches it.
     for module in (document, merge, rules):
         counter.wrap(module, "parse", label="parse")
@@ -119,6 +120,8 @@ def test_recorded_domains_are_tried_once_each(project: Path, calls: Calls) -> No
     assert result.code == 0, result.err
     assert calls.count("read_config_files") == 1
     assert calls.count("make_plan") == 3
+    # The three plans read the same name and description: the words are read once.
+    assert calls.count("detect") == 1
     assert calls.count("build_model") == 0
     recorded = [args[1] for args, _ in calls.seen["make_plan"][:2]]
     assert recorded[0].source("domains").source == "spec"

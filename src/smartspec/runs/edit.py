@@ -55,6 +55,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from smartspec.detect import Facts
     from smartspec.document import Document
     from smartspec.index.model import SpecIndex
     from smartspec.merge import MergeResult, OldSpec
@@ -71,7 +72,7 @@ class _Recorded:
     by layer and id (``_recorded_plan``), and the model the spec was written from when the
     state folder still holds it (None: it is built again from the recorded description)."""
 
-    __slots__ = ("model", "plans", "spec_id", "state_dir")
+    __slots__ = ("facts", "model", "plans", "spec_id", "state_dir")
 
     def __init__(self, model: SystemModel | None, spec_id: str | None = None,
                  state_dir: Path | None = None) -> None:
@@ -79,6 +80,22 @@ class _Recorded:
         self.spec_id = spec_id  # the id the settings comment records: ``model`` is its
         self.state_dir = state_dir  # the state folder ``model`` was read from
         self.plans: dict[str, SpecPlan | None] = {}
+        # What ``detect`` read from a name and description, by those words and the config's
+        # keywords (``facts_of``).
+        self.facts: dict[tuple[Any, ...], Facts] = {}
+
+    def facts_of(self, name: str, description: str,
+                 keywords: Mapping[str, tuple[str, ...]]) -> Facts:
+        """``detect(name, description, keywords)``, read once per edit: the recorded plans
+        and the edit's own plan read the same words (unless the edit adds some), and
+        reading them costs more than the plan made from them."""
+        key = (name, description, tuple(sorted(keywords.items())))
+        found = self.facts.get(key)
+        if found is None:
+            from smartspec.detect import detect
+
+            found = self.facts[key] = detect(name, description, keywords)
+        return found
 
 
 class _Request(SlotRecord):
@@ -403,7 +420,6 @@ def _recorded_plan(recorded: _Recorded, layer: Mapping[str, Any],
     callers set the ones the spec records."""
     import json
 
-    from smartspec.detect import detect
     from smartspec.plan import make_plan
 
     key = json.dumps([layer, spec_id], sort_keys=True, default=str)
@@ -416,8 +432,8 @@ def _recorded_plan(recorded: _Recorded, layer: Mapping[str, Any],
         # The model the spec was written from, when the state folder keeps it, rather than one
         # built again from the same words: the same model for a spec as ``new`` wrote it, and
         # the one it was really written from after an edit added words or a model file.
-        plan = make_plan(options, settings, detect(options.name or "", options.description or "",
-                                                   settings.keywords),
+        plan = make_plan(options, settings, recorded.facts_of(
+                             options.name or "", options.description or "", settings.keywords),
                          taken_ids=set(), now=datetime.now(tz=UTC), spec_id=spec_id,
                          model=recorded.model if spec_id == recorded.spec_id else None)
     except SmartspecError:
@@ -449,7 +465,6 @@ _QUIET = frozenset({"unchanged", "kept-critical", "kept-edited", "kept-added", "
 
 def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: SpecIndex | None,
                     moment: datetime, rel: str) -> tuple[SpecPlan, MergeResult]:
-    from smartspec.detect import detect
     from smartspec.merge import kept_keys, merge
     from smartspec.plan import make_plan
     from smartspec.render import render, render_header
@@ -457,7 +472,8 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
     settings, old = request.settings, request.old
     options = request.options
     force = resolve_force(request.force, settings.critical_names)
-    facts = detect(options.name or "", options.description or "", settings.keywords)
+    facts = request.recorded_plans.facts_of(options.name or "", options.description or "",
+                                            settings.keywords)
     model, old_model = _edit_model(request, index, moment)
     plan = make_plan(options, settings, facts, taken_ids=set(), now=moment,
                      spec_id=request.spec_id, model=model)
