@@ -403,12 +403,22 @@ def _reproduces(layer: dict[str, Any], options: Options, record: Mapping[str, An
 def _recorded_model(first: Settings, spec_id: Any, record: dict[str, Any]
                     ) -> SystemModel | None:
     """The model the spec was written from, as the state folder keeps it (``stored_model``:
-    only while its hash is the one the settings comment records)."""
+    only while its hash is the one the settings comment records). The file's text is that
+    model's text (``plan.model_text``): the settings comments of both plans hash it, and
+    making it again from the model costs more than reading the model did. (A file an older
+    smartspec laid out otherwise stays as it is, with the hash the spec records, until the
+    model itself changes.)"""
     if not isinstance(spec_id, str):
         return None
-    from smartspec.model.io import stored_model
+    from smartspec.model.io import stored_model_text
+    from smartspec.plan import known_model_text
 
-    return stored_model(first.state_dir, spec_id, record, recorded_text(record, "description"))
+    found = stored_model_text(first.state_dir, spec_id, record,
+                              recorded_text(record, "description"))
+    if found is None:
+        return None
+    known_model_text(*found)
+    return found[0]
 
 
 def _recorded_plan(recorded: _Recorded, layer: Mapping[str, Any],
