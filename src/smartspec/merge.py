@@ -70,7 +70,9 @@ CRITICAL_KEYS: dict[str, str] = {s.critical: s.key for s in catalog.SECTIONS if 
 _COMPACT_ONLY = frozenset(catalog.normalise_title(t) for t in (
     "Technical Specification", "Constraints & Risk Notes", "Constraints & Risks",
     "Acceptance Tests"))
-# A heading exactly as smartspec writes it: "## 3. Architecture".
+# A heading exactly as smartspec writes it: "## 3. Architecture". Read by
+# ``smartspec_heading`` with str operations; the pattern defines it (the tests hold the reader
+# to it) and is compiled by nothing else.
 _SMARTSPEC_HEADING_RE = lazy_re(r"^## (\d+)\. (.+?)(\r?\n)?$")
 # Any line that is a numbered ``##`` heading (document.SECTION_NUMBER_RE, line by line), for
 # comparing blocks but for their numbers; one heading's number is read by
@@ -704,11 +706,39 @@ def _retitle(text: str, section: Section, known: set[str], target: Any) -> str:
     heading line is exactly as smartspec wrote it: a heading a person changed stays as it is."""
     offset = section.heading.line - section.start
     lines = text.splitlines(keepends=True)
-    match = _SMARTSPEC_HEADING_RE.match(lines[offset])
-    if match is None or match.group(2) not in known or target.number is None:
+    found = smartspec_heading(lines[offset])
+    if found is None or found[0] not in known or target.number is None:
         return text
-    lines[offset] = f"## {target.number}. {target.title}{match.group(3) or ''}"
+    lines[offset] = f"## {target.number}. {target.title}{found[1]}"
     return "".join(lines)
+
+
+def smartspec_heading(line: str) -> tuple[str, str] | None:
+    """The title and line ending of a heading exactly as smartspec writes it ("## 3.
+    Architecture\n" -> ("Architecture", "\n")), or None for any other line.
+
+    What the pattern ``_SMARTSPEC_HEADING_RE`` matched (its groups 2 and 3, the ending ""
+    where it had none), read with str operations: compiling the pattern cost an edit that
+    keeps a person's section more than reading its few headings does. The number is a run
+    of decimal digits (``\\d``: ``str.isdecimal``); the title is at least one character and
+    holds no line feed (``.``); the pattern's ``$`` also stands before one last line feed."""
+    if not line.startswith("## "):
+        return None
+    dot = line.find(". ", 3)
+    if dot <= 3 or not line[3:dot].isdecimal():
+        return None
+    rest = line[dot + 2:]
+    feed = rest.find("\n")
+    if feed < 0:
+        return (rest, "") if rest else None
+    # The title ends at the first line feed, or at a carriage return just before it; what
+    # follows may be nothing or one more line feed.
+    after = len(rest) - feed - 1
+    if after and not (after == 1 and rest.endswith("\n")):
+        return None
+    if feed >= 2 and rest[feed - 1] == "\r":
+        return rest[:feed - 1], "\r\n"
+    return (rest[:feed], "\n") if feed else None
 
 
 # -- the header ---------------------------------------------------------------------------------

@@ -152,6 +152,13 @@ def model_text(model: SystemModel) -> str:
     return text
 
 
+def known_model_text(model: SystemModel, text: str) -> None:
+    """``text`` is ``model_text(model)``: the model file it was just read from, which
+    ``dumps`` wrote (an edit reads the model back from the state folder; its text then
+    need not be made again for the settings comment and the comparison before writing)."""
+    _MODEL_TEXT[:] = [model, text]
+
+
 def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 
-from smartspec import config, digest, document, merge, plan, render, rules
+from smartspec import config, detect, digest, document, merge, plan, render, rules
+from smartspec import model as model_package
 from smartspec.document import parse
 from smartspec.model import build
+from smartspec.model.io import model_from_data
 from tests.helpers import run_cli
 
 PAYMENT = "Card payments with a PostgreSQL ledger and the Stripe API"
@@ -51,6 +53,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
     counter.wrap(plan, "make_plan")
     counter.wrap(build, "build_model")
     counter.wrap(render, "render_section")
+    counter.wrap(detect, "detect")
+    counter.wrap(model_package, "dumps", label="model_dumps")
     # ``parse`` as each module that parses a whole spec on edit's path reaches it.
     for module in (document, merge, rules):
         counter.wrap(module, "parse", label="parse")
@@ -97,6 +101,8 @@ def test_an_edit_reads_config_once_and_builds_each_plan_once(project: Path,
     # Both plans take the model the state folder keeps; none is built again from words.
     assert all(kwargs.get("model") is not None for _, kwargs in calls.seen["make_plan"])
     assert calls.count("build_model") == 0
+    # Nor is the model's text made again: the file it was read from is that text.
+    assert calls.count("model_dumps") == 0
     texts = parsed_texts(calls)
     assert texts.count(before) == 1  # the spec on disk: read to route the edit, reused
     # The merged text: parsed by the merge's check, and that parse reused by the rules and
@@ -119,6 +125,8 @@ def test_recorded_domains_are_tried_once_each(project: Path, calls: Calls) -> No
     assert result.code == 0, result.err
     assert calls.count("read_config_files") == 1
     assert calls.count("make_plan") == 3
+    # The three plans read the same name and description: the words are read once.
+    assert calls.count("detect") == 1
     assert calls.count("build_model") == 0
     recorded = [args[1] for args, _ in calls.seen["make_plan"][:2]]
     assert recorded[0].source("domains").source == "spec"
@@ -196,3 +204,24 @@ def test_an_edit_hashes_the_spec_and_each_section_once(project: Path,
     entry = next(iter(registry["specs"].values()))
     assert entry["file_previous"] == digest.sha256_hex(before)
     assert entry["file_sha256"] == digest.sha256_hex(after)
+
+
+def test_the_stored_model_file_is_the_text_of_the_model_read_from_it(project: Path) -> None:
+    """What lets an edit take the model file's text as the model's own (``model_text``):
+    reading the file and writing the model again gives back its bytes, so the settings
+    comment's hash and the file stay what they were."""
+    spec = new_spec(project, "payment-processing", PAYMENT, "--profile=financial")
+    record = parse(spec.read_text(encoding="utf-8")).settings
+    assert record is not None
+    model_file = project / ".smartspec" / "models" / f"{record['id']}.json"
+    text = model_file.read_text(encoding="utf-8")
+    again = model_from_data(json.loads(text), str(model_file))
+    assert model_package.dumps(again) == text
+    assert digest.sha256_hex(text)[:16] == record["model_sha256"]
+
+    result = run_cli(["edit", str(spec.relative_to(project)), "--performance=full"], project)
+
+    assert result.code == 0, result.err
+    assert model_file.read_text(encoding="utf-8") == text
+    after = parse(spec.read_text(encoding="utf-8")).settings
+    assert after is not None and after["model_sha256"] == record["model_sha256"]

@@ -171,9 +171,13 @@ def _decode_json(raw: bytes | str, shown: str) -> Any:
     # msgspec only gives a byte offset; the standard library gives line and column (and
     # accepts a few things msgspec refuses, such as integers beyond 64 bits).
 
+    # What the "utf-8-sig" codec does, by hand: that codec is a module of its own, imported
+    # on first use, and every edit reads the index.
+    skip = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw[skip:].decode("utf-8")
     except UnicodeDecodeError as exc:
+        # Counted after the mark, as the codec counted.
         raise DocumentError(f"{shown}: not UTF-8 text (byte {exc.start}); expected a JSON file"
                             ) from None
     try:

@@ -325,6 +325,15 @@ def stored_model(state_dir: Path, spec_id: str, settings: dict[str, Any],
     """The model a spec was written from, kept in the state folder, when it is still the
     spec's: its hash is the one in the settings comment and the description is unchanged.
     Otherwise None, and the model is built again from the description."""
+    found = stored_model_text(state_dir, spec_id, settings, description)
+    return found[0] if found is not None else None
+
+
+def stored_model_text(state_dir: Path, spec_id: str, settings: dict[str, Any],
+                      description: str | None) -> tuple[SystemModel, str] | None:
+    """``stored_model`` and the file's text, which is the model's ``dumps`` (smartspec
+    wrote it, and its hash is the one the spec records): a caller that needs that text
+    need not make it again."""
     from smartspec.digest import sha256_hex
 
     path = state_dir / "models" / f"{spec_id}.json"
@@ -337,6 +346,7 @@ def stored_model(state_dir: Path, spec_id: str, settings: dict[str, Any],
     if sha256_hex(raw)[:16] != recorded:
         return None
     try:
-        return model_from_data(json.loads(raw.decode("utf-8")), str(path))
+        text = raw.decode("utf-8")
+        return model_from_data(json.loads(text), str(path)), text
     except (UsageError, ValueError):
         return None

@@ -55,6 +55,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from smartspec.detect import Facts
     from smartspec.document import Document
     from smartspec.index.model import SpecIndex
     from smartspec.merge import MergeResult, OldSpec
@@ -71,7 +72,7 @@ class _Recorded:
     by layer and id (``_recorded_plan``), and the model the spec was written from when the
     state folder still holds it (None: it is built again from the recorded description)."""
 
-    __slots__ = ("model", "plans", "spec_id", "state_dir")
+    __slots__ = ("facts", "model", "plans", "spec_id", "state_dir")
 
     def __init__(self, model: SystemModel | None, spec_id: str | None = None,
                  state_dir: Path | None = None) -> None:
@@ -79,6 +80,22 @@ class _Recorded:
         self.spec_id = spec_id  # the id the settings comment records: ``model`` is its
         self.state_dir = state_dir  # the state folder ``model`` was read from
         self.plans: dict[str, SpecPlan | None] = {}
+        # What ``detect`` read from a name and description, by those words and the config's
+        # keywords (``facts_of``).
+        self.facts: dict[tuple[Any, ...], Facts] = {}
+
+    def facts_of(self, name: str, description: str,
+                 keywords: Mapping[str, tuple[str, ...]]) -> Facts:
+        """``detect(name, description, keywords)``, read once per edit: the recorded plans
+        and the edit's own plan read the same words (unless the edit adds some), and
+        reading them costs more than the plan made from them."""
+        key = (name, description, tuple(sorted(keywords.items())))
+        found = self.facts.get(key)
+        if found is None:
+            from smartspec.detect import detect
+
+            found = self.facts[key] = detect(name, description, keywords)
+        return found
 
 
 class _Request(SlotRecord):
@@ -386,12 +403,22 @@ def _reproduces(layer: dict[str, Any], options: Options, record: Mapping[str, An
 def _recorded_model(first: Settings, spec_id: Any, record: dict[str, Any]
                     ) -> SystemModel | None:
     """The model the spec was written from, as the state folder keeps it (``stored_model``:
-    only while its hash is the one the settings comment records)."""
+    only while its hash is the one the settings comment records). The file's text is that
+    model's text (``plan.model_text``): the settings comments of both plans hash it, and
+    making it again from the model costs more than reading the model did. (A file an older
+    smartspec laid out otherwise stays as it is, with the hash the spec records, until the
+    model itself changes.)"""
     if not isinstance(spec_id, str):
         return None
-    from smartspec.model.io import stored_model
+    from smartspec.model.io import stored_model_text
+    from smartspec.plan import known_model_text
 
-    return stored_model(first.state_dir, spec_id, record, recorded_text(record, "description"))
+    found = stored_model_text(first.state_dir, spec_id, record,
+                              recorded_text(record, "description"))
+    if found is None:
+        return None
+    known_model_text(*found)
+    return found[0]
 
 
 def _recorded_plan(recorded: _Recorded, layer: Mapping[str, Any],
@@ -403,7 +430,6 @@ def _recorded_plan(recorded: _Recorded, layer: Mapping[str, Any],
     callers set the ones the spec records."""
     import json
 
-    from smartspec.detect import detect
     from smartspec.plan import make_plan
 
     key = json.dumps([layer, spec_id], sort_keys=True, default=str)
@@ -416,8 +442,8 @@ def _recorded_plan(recorded: _Recorded, layer: Mapping[str, Any],
         # The model the spec was written from, when the state folder keeps it, rather than one
         # built again from the same words: the same model for a spec as ``new`` wrote it, and
         # the one it was really written from after an edit added words or a model file.
-        plan = make_plan(options, settings, detect(options.name or "", options.description or "",
-                                                   settings.keywords),
+        plan = make_plan(options, settings, recorded.facts_of(
+                             options.name or "", options.description or "", settings.keywords),
                          taken_ids=set(), now=datetime.now(tz=UTC), spec_id=spec_id,
                          model=recorded.model if spec_id == recorded.spec_id else None)
     except SmartspecError:
@@ -449,7 +475,6 @@ _QUIET = frozenset({"unchanged", "kept-critical", "kept-edited", "kept-added", "
 
 def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: SpecIndex | None,
                     moment: datetime, rel: str) -> tuple[SpecPlan, MergeResult]:
-    from smartspec.detect import detect
     from smartspec.merge import kept_keys, merge
     from smartspec.plan import make_plan
     from smartspec.render import render, render_header
@@ -457,7 +482,8 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
     settings, old = request.settings, request.old
     options = request.options
     force = resolve_force(request.force, settings.critical_names)
-    facts = detect(options.name or "", options.description or "", settings.keywords)
+    facts = request.recorded_plans.facts_of(options.name or "", options.description or "",
+                                            settings.keywords)
     model, old_model = _edit_model(request, index, moment)
     plan = make_plan(options, settings, facts, taken_ids=set(), now=moment,
                      spec_id=request.spec_id, model=model)
