@@ -9,7 +9,6 @@ than raised: ``validate`` reports them as findings, ``edit`` refuses to touch su
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from functools import lru_cache
 from itertools import islice
 
@@ -193,35 +192,16 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
     lines = text.splitlines(keepends=True)
     doc = Document(lines=lines)
     fenced = doc.fenced
-    fence: tuple[str, int] | None = None  # (char, length) of the open fence
     open_block: tuple[str, bool, int] | None = None
     seen_names: dict[str, int] = {}
     h2: list[Heading] = []
     pending_open: dict[int, CriticalBlock] = {}  # heading line -> block whose tag precedes it
     first_h2_line: int | None = None
 
-    fence_start = 0
     fence_ranges: list[tuple[int, int]] = []
-    closers = _fence_lines(text, lines)
     numbered = enumerate(lines)
     for index, raw in numbered:
-        first = raw[:1]
-        if fence is not None:
-            # Only a line holding three fence characters can close the fence: the next such
-            # line that does closes it, and every line before it is skipped at C speed.
-            fence_char, fence_size = fence
-            close = None
-            for candidate in closers[bisect_right(closers, index - 1):]:
-                if _closes(lines[candidate], fence_char, fence_size):
-                    close = candidate
-                    break
-            if close is None:
-                break  # an unclosed fence runs to the end of the document
-            fence = None
-            fence_ranges.append((fence_start, close + 1))
-            if close > index:
-                next(islice(numbered, close - index - 1, None), None)
-            continue
+        first = raw[0]  # ``splitlines`` never gives an empty line
         if first not in _STRUCTURE_FIRST:
             continue  # prose: no heading, fence, tag or header field starts with this
         if first == " ":
@@ -237,8 +217,14 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
         if lead == "`" or lead == "~":
             opener = fence_opener(line)
             if opener and not (opener[0][0] == "`" and "`" in opener[1]):
-                fence = (opener[0][0], len(opener[0]))
-                fence_start = index
+                close = _closing_line(lines, index + 1, opener[0][0], len(opener[0]),
+                                      raw[len(line):])
+                if close is None:
+                    fence_ranges.append((index, len(lines)))
+                    break  # an unclosed fence runs to the end of the document
+                fence_ranges.append((index, close + 1))
+                # The fence's lines are no structure: skipped at C speed, the closer too.
+                next(islice(numbered, close - index - 1, None), None)
             continue
         if lead == "#":
             heading = _heading(line, index)
@@ -301,8 +287,6 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
             if field:
                 doc.header.setdefault(field[0].strip(), field[1])
 
-    if fence is not None:
-        fence_ranges.append((fence_start, len(lines)))  # an unclosed fence runs to the end
     fenced.extend([False] * len(lines))
     for begin, stop in fence_ranges:
         fenced[begin:stop] = [True] * (stop - begin)
@@ -329,20 +313,24 @@ def _closes(raw: str, char: str, size: int) -> bool:
             and not stripped.lstrip(char).strip())
 
 
-def _fence_lines(text: str, lines: list[str]) -> list[int]:
-    """The lines, in order, that hold a run of three backticks or tildes: the only lines
-    that can close a fence. A run never crosses a line break, so each line is asked with
-    ``in`` (at C speed, on lines of tens of characters); a text with no run at all, or no
-    tilde at all (most specs: a one-character search runs at memory speed, a three-character
-    one does not), is settled by a search over the whole text first."""
-    ticks = "```" in text
-    tildes = "~" in text and "~~~" in text
-    if ticks and tildes:
-        return [index for index, raw in enumerate(lines) if "```" in raw or "~~~" in raw]
-    if ticks or tildes:
-        run = "```" if ticks else "~~~"
-        return [index for index, raw in enumerate(lines) if run in raw]
-    return []
+def _closing_line(lines: list[str], start: int, char: str, size: int,
+                  ending: str) -> int | None:
+    """The first line from ``start`` that closes a fence of ``size`` ``char``s, or None.
+
+    A closer almost always is the bare run with the opener's line ending ("```\\n"): that
+    line is found with ``list.index`` (string equality at C speed), and it is the answer
+    unless a line before it holds the run too (one joined search tells): only then, or when
+    there is no such line, are the lines read one by one. Every line that closes holds the
+    run, so no other line needs reading."""
+    run = char * size
+    try:
+        bare = lines.index(run + ending, start)
+    except ValueError:
+        bare = len(lines)
+    if run in "".join(lines[start:bare]):
+        return next((index for index in range(start, bare) if _closes(lines[index], char, size)),
+                    None if bare == len(lines) else bare)
+    return None if bare == len(lines) else bare
 
 
 def _unknown_name(name: str, line: int, critical_names: tuple[str, ...]) -> Problem:
