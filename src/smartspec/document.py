@@ -227,9 +227,10 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
                 next(islice(numbered, close - index - 1, None), None)
             continue
         if lead == "#":
-            heading = _heading(line, index)
-            if heading is None:
+            parts = _heading_parts(line)  # ``_heading``, without a call per heading
+            if parts is None:
                 continue
+            heading = Heading(parts[0], index, parts[1], parts[2], parts[3])
             doc.headings.append(heading)
             if heading.level == 1 and doc.title is None and first_h2_line is None:
                 doc.title, doc.title_line = heading.text, index
@@ -480,20 +481,20 @@ def _read_settings(doc: Document, line: str, index: int) -> None:
 def _build_sections(doc: Document, h2: list[Heading], opens: dict[int, CriticalBlock]) -> None:
     """Cut the document into level-2 blocks. A critical open tag that stands before a heading
     (with only blank lines between) starts that heading's block."""
-    starts: list[tuple[int, Heading, CriticalBlock | None]] = []
+    lines, sections = doc.lines, doc.sections
+    wrapped: set[int] = set()  # open lines of the blocks that start a section
     for heading in h2:
         start, block = heading.line, None
-        probe = heading.line - 1
-        while probe >= 0 and not doc.lines[probe].strip():
+        probe = start - 1
+        while probe >= 0 and not lines[probe].strip():
             probe -= 1
-        if probe >= 0 and probe in opens:
+        if probe in opens:
             start, block = probe, opens[probe]
-        starts.append((start, heading, block))
-    for position, (start, heading, block) in enumerate(starts):
-        end = starts[position + 1][0] if position + 1 < len(starts) else len(doc.lines)
-        section = Section(heading=heading, start=start, end=end, critical=block)
-        doc.sections.append(section)
-    by_line = iter(doc.sections)
+            wrapped.add(probe)
+        if sections:
+            sections[-1].end = start  # a section runs to where the next one starts
+        sections.append(Section(heading=heading, start=start, end=len(lines), critical=block))
+    by_line = iter(sections)
     current = next(by_line, None)
     following = next(by_line, None)
     for heading in doc.headings:
@@ -504,11 +505,12 @@ def _build_sections(doc: Document, h2: list[Heading], opens: dict[int, CriticalB
         if current is not None and current.start <= heading.line < current.end:
             current.subheadings.append(heading)
     # A block that wraps a section's heading but not its own start tag (hand-written layouts:
-    # the tag after the heading) still belongs to that section.
+    # the tag after the heading) still belongs to that section. Blocks are told apart by
+    # their open lines, each block's own.
     for block in doc.critical_blocks:
-        if any(s.critical is block for s in doc.sections):
+        if block.open_line in wrapped:
             continue
-        for section in doc.sections:
+        for section in sections:
             if section.start <= block.open_line < section.end and section.critical is None:
                 section.critical = block
                 break
