@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from smartspec import document
 from smartspec.rules import Validator
-from smartspec.rules.context import Context, blank_markup
+from smartspec.rules.context import Context, _closes_at, blank_markup
 
 TESTS = Path(__file__).resolve().parents[1]
 _MATCHERS = Validator().matchers
@@ -77,3 +77,36 @@ def test_prose_of_every_golden_and_corpus_spec_is_the_raw_text_with_fenced_lines
             assert ctx.prose == blank_markup(plain), path
             assert ctx._newline_pieces == _newline_pieces_by_count(ctx), path
     assert len(paths) > 100
+
+
+def test_a_bare_fence_closes_a_block_as_the_closing_reader_says() -> None:
+    # ``_code_blocks`` takes a run's last line that is the bare fence as its closer without
+    # reading it: the reader it stands in for must agree, for each line ending.
+    for fence in ("```", "~~~", "````"):
+        for ending in ("\n", "\r\n", ""):
+            assert _closes_at(fence + ending, 0, fence[0], len(fence))
+
+
+# Only "\n" and "\r\n" breaks: ``_code_blocks`` counts "\n"s to place a closer inside a run
+# of fenced lines, so a lone "\r" or another break there misplaces it (as it always has).
+_NEWLINE_PIECES = st.sampled_from([
+    "```\n", "```py\n", "~~~\n", "````\n", "code\n", "## 1. A\n", "text ", "\n", "\r\n",
+    "```", "~~~", "  ```\n", "``` \n", "~~~~\n"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_NEWLINE_PIECES, max_size=30).map("".join))
+def test_code_blocks_split_the_fenced_runs_at_their_closers(text: str) -> None:
+    ctx = _context(text)
+    for block in ctx.blocks:
+        lines = ctx.doc.lines
+        after = block.first + len(block.lines)
+        assert block.lines == tuple(lines[block.first:after])
+        assert block.text == "".join(block.lines)
+        assert after == len(lines) or _closes_at(lines[after], 0, *_fence_of(lines[block.open_line]))
+
+
+def _fence_of(line: str) -> tuple[str, int]:
+    body = line.lstrip(" ")
+    char = body[0]
+    return char, len(body) - len(body.lstrip(char))

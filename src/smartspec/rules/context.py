@@ -292,7 +292,8 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
         if opener is None:  # cannot happen for a parsed document; stay safe
             index += 1
             continue
-        char, size = opener[0][0], len(opener[0])
+        fence = opener[0]
+        char, size = fence[0], len(fence)
         info = opener[1].strip().split()
         lang = info[0].lower().strip("{}.") if info else ""
         run_end = _next(fenced, False, index, total)
@@ -305,8 +306,9 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
             found = _first_closer(inner, char, size)
         if found is not None:
             end = index + 1 + inner.count("\n", 0, found)
-        elif run_end - 1 > index and _closes_at(lines[run_end - 1], 0, char, size):
-            end = run_end - 1
+        elif run_end - 1 > index and (lines[run_end - 1] in (fence + "\n", fence + "\r\n", fence)
+                                      or _closes_at(lines[run_end - 1], 0, char, size)):
+            end = run_end - 1  # the run's last line closes it: mostly the bare fence itself
         else:
             end = run_end  # an unclosed fence runs to the end of the document
         content = tuple(lines[index + 1:end])
