@@ -199,6 +199,7 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
     first_h2_line: int | None = None
 
     fence_ranges: list[tuple[int, int]] = []
+    bare_lines: dict[str, int] = {}  # bare closing fence -> the next line that is one
     numbered = enumerate(lines)
     for index, raw in numbered:
         first = raw[0]  # ``splitlines`` never gives an empty line
@@ -218,7 +219,7 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
             opener = fence_opener(line)
             if opener and not (opener[0][0] == "`" and "`" in opener[1]):
                 close = _closing_line(lines, index + 1, opener[0][0], len(opener[0]),
-                                      raw[len(line):])
+                                      raw[len(line):], bare_lines)
                 if close is None:
                     fence_ranges.append((index, len(lines)))
                     break  # an unclosed fence runs to the end of the document
@@ -314,23 +315,40 @@ def _closes(raw: str, char: str, size: int) -> bool:
             and not stripped.lstrip(char).strip())
 
 
-def _closing_line(lines: list[str], start: int, char: str, size: int,
-                  ending: str) -> int | None:
+# How many lines after an opener are searched as one joined text for the run: fences are
+# mostly shorter; the lines of a longer one are read one by one past it.
+_FENCE_WINDOW = 256
+
+
+def _closing_line(lines: list[str], start: int, char: str, size: int, ending: str,
+                  bare_lines: dict[str, int] | None = None) -> int | None:
     """The first line from ``start`` that closes a fence of ``size`` ``char``s, or None.
 
     A closer almost always is the bare run with the opener's line ending ("```\\n"): that
     line is found with ``list.index`` (string equality at C speed), and it is the answer
-    unless a line before it holds the run too (one joined search tells): only then, or when
-    there is no such line, are the lines read one by one. Every line that closes holds the
-    run, so no other line needs reading."""
+    unless a line before it holds the run too (one joined search over the lines up to it,
+    or up to ``_FENCE_WINDOW`` of them, tells): only then, or past the window, are the
+    lines read one by one. Every line that closes holds the run, so no other line needs
+    reading. ``bare_lines`` keeps where each bare closer was found for the next fence of the
+    same scan (fences come in order), so no stretch of lines is searched twice."""
     run = char * size
-    try:
-        bare = lines.index(run + ending, start)
-    except ValueError:
-        bare = len(lines)
-    if run in "".join(lines[start:bare]):
-        return next((index for index in range(start, bare) if _closes(lines[index], char, size)),
-                    None if bare == len(lines) else bare)
+    bare_run = run + ending
+    known = {} if bare_lines is None else bare_lines
+    bare = known.get(bare_run, -1)
+    if bare < start:
+        try:
+            bare = lines.index(bare_run, start)
+        except ValueError:
+            bare = len(lines)
+        known[bare_run] = bare
+    window = bare if bare - start <= _FENCE_WINDOW else start + _FENCE_WINDOW
+    if run not in "".join(lines[start:window]):
+        if window == bare:  # the common case: nothing before the bare closer holds the run
+            return None if bare == len(lines) else bare
+        start = window  # no line before the window's end holds the run, so none closes
+    for index in range(start, bare):
+        if _closes(lines[index], char, size):
+            return index
     return None if bare == len(lines) else bare
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import islice
 from pathlib import Path
+from unittest.mock import patch
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -242,6 +243,18 @@ def _markdown(draw: st.DrawFn) -> str:
 def test_the_scanner_reads_generated_markdown_as_the_line_by_line_scanner(text: str) -> None:
     _assert_same_scan(text)
     _assert_same_scan(text, ("di", "zz"))
+    # Fences longer than the joined window: their lines past it are read one by one.
+    for window in (1, 2):
+        with patch.object(document, "_FENCE_WINDOW", window):
+            _assert_same_scan(text)
+
+
+def test_long_fences_and_many_fences_are_read_as_the_line_by_line_scanner() -> None:
+    body = "".join(f"line {i} ``` not a closer\n" if i % 7 == 0 else f"line {i}\n"
+                   for i in range(200))
+    fences = "".join(f"```py\n{body}```  \n## {i}. A\n" for i in range(5))
+    for text in (fences, fences + "```\n", "```\n" + body, fences.replace("```  ", "```")):
+        _assert_same_scan(text)
 
 
 def test_the_scanner_reads_every_golden_and_corpus_spec_as_the_line_by_line_scanner() -> None:
