@@ -9,7 +9,6 @@ than raised: ``validate`` reports them as findings, ``edit`` refuses to touch su
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from functools import lru_cache
 from itertools import islice
 
@@ -193,35 +192,17 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
     lines = text.splitlines(keepends=True)
     doc = Document(lines=lines)
     fenced = doc.fenced
-    fence: tuple[str, int] | None = None  # (char, length) of the open fence
     open_block: tuple[str, bool, int] | None = None
     seen_names: dict[str, int] = {}
     h2: list[Heading] = []
     pending_open: dict[int, CriticalBlock] = {}  # heading line -> block whose tag precedes it
     first_h2_line: int | None = None
 
-    fence_start = 0
     fence_ranges: list[tuple[int, int]] = []
-    closers = _fence_lines(text, lines)
+    bare_lines: dict[str, int] = {}  # bare closing fence -> the next line that is one
     numbered = enumerate(lines)
     for index, raw in numbered:
-        first = raw[:1]
-        if fence is not None:
-            # Only a line holding three fence characters can close the fence: the next such
-            # line that does closes it, and every line before it is skipped at C speed.
-            fence_char, fence_size = fence
-            close = None
-            for candidate in closers[bisect_right(closers, index - 1):]:
-                if _closes(lines[candidate], fence_char, fence_size):
-                    close = candidate
-                    break
-            if close is None:
-                break  # an unclosed fence runs to the end of the document
-            fence = None
-            fence_ranges.append((fence_start, close + 1))
-            if close > index:
-                next(islice(numbered, close - index - 1, None), None)
-            continue
+        first = raw[0]  # ``splitlines`` never gives an empty line
         if first not in _STRUCTURE_FIRST:
             continue  # prose: no heading, fence, tag or header field starts with this
         if first == " ":
@@ -237,13 +218,20 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
         if lead == "`" or lead == "~":
             opener = fence_opener(line)
             if opener and not (opener[0][0] == "`" and "`" in opener[1]):
-                fence = (opener[0][0], len(opener[0]))
-                fence_start = index
+                close = _closing_line(lines, index + 1, opener[0][0], len(opener[0]),
+                                      raw[len(line):], bare_lines)
+                if close is None:
+                    fence_ranges.append((index, len(lines)))
+                    break  # an unclosed fence runs to the end of the document
+                fence_ranges.append((index, close + 1))
+                # The fence's lines are no structure: skipped at C speed, the closer too.
+                next(islice(numbered, close - index - 1, None), None)
             continue
         if lead == "#":
-            heading = _heading(line, index)
-            if heading is None:
+            parts = _heading_parts(line)  # ``_heading``, without a call per heading
+            if parts is None:
                 continue
+            heading = Heading(parts[0], index, parts[1], parts[2], parts[3])
             doc.headings.append(heading)
             if heading.level == 1 and doc.title is None and first_h2_line is None:
                 doc.title, doc.title_line = heading.text, index
@@ -301,8 +289,6 @@ def _scan(text: str, critical_names: tuple[str, ...]) -> Document:
             if field:
                 doc.header.setdefault(field[0].strip(), field[1])
 
-    if fence is not None:
-        fence_ranges.append((fence_start, len(lines)))  # an unclosed fence runs to the end
     fenced.extend([False] * len(lines))
     for begin, stop in fence_ranges:
         fenced[begin:stop] = [True] * (stop - begin)
@@ -329,20 +315,41 @@ def _closes(raw: str, char: str, size: int) -> bool:
             and not stripped.lstrip(char).strip())
 
 
-def _fence_lines(text: str, lines: list[str]) -> list[int]:
-    """The lines, in order, that hold a run of three backticks or tildes: the only lines
-    that can close a fence. A run never crosses a line break, so each line is asked with
-    ``in`` (at C speed, on lines of tens of characters); a text with no run at all, or no
-    tilde at all (most specs: a one-character search runs at memory speed, a three-character
-    one does not), is settled by a search over the whole text first."""
-    ticks = "```" in text
-    tildes = "~" in text and "~~~" in text
-    if ticks and tildes:
-        return [index for index, raw in enumerate(lines) if "```" in raw or "~~~" in raw]
-    if ticks or tildes:
-        run = "```" if ticks else "~~~"
-        return [index for index, raw in enumerate(lines) if run in raw]
-    return []
+# How many lines after an opener are searched as one joined text for the run: fences are
+# mostly shorter; the lines of a longer one are read one by one past it.
+_FENCE_WINDOW = 256
+
+
+def _closing_line(lines: list[str], start: int, char: str, size: int, ending: str,
+                  bare_lines: dict[str, int] | None = None) -> int | None:
+    """The first line from ``start`` that closes a fence of ``size`` ``char``s, or None.
+
+    A closer almost always is the bare run with the opener's line ending ("```\\n"): that
+    line is found with ``list.index`` (string equality at C speed), and it is the answer
+    unless a line before it holds the run too (one joined search over the lines up to it,
+    or up to ``_FENCE_WINDOW`` of them, tells): only then, or past the window, are the
+    lines read one by one. Every line that closes holds the run, so no other line needs
+    reading. ``bare_lines`` keeps where each bare closer was found for the next fence of the
+    same scan (fences come in order), so no stretch of lines is searched twice."""
+    run = char * size
+    bare_run = run + ending
+    known = {} if bare_lines is None else bare_lines
+    bare = known.get(bare_run, -1)
+    if bare < start:
+        try:
+            bare = lines.index(bare_run, start)
+        except ValueError:
+            bare = len(lines)
+        known[bare_run] = bare
+    window = bare if bare - start <= _FENCE_WINDOW else start + _FENCE_WINDOW
+    if run not in "".join(lines[start:window]):
+        if window == bare:  # the common case: nothing before the bare closer holds the run
+            return None if bare == len(lines) else bare
+        start = window  # no line before the window's end holds the run, so none closes
+    for index in range(start, bare):
+        if _closes(lines[index], char, size):
+            return index
+    return None if bare == len(lines) else bare
 
 
 def _unknown_name(name: str, line: int, critical_names: tuple[str, ...]) -> Problem:
@@ -492,20 +499,20 @@ def _read_settings(doc: Document, line: str, index: int) -> None:
 def _build_sections(doc: Document, h2: list[Heading], opens: dict[int, CriticalBlock]) -> None:
     """Cut the document into level-2 blocks. A critical open tag that stands before a heading
     (with only blank lines between) starts that heading's block."""
-    starts: list[tuple[int, Heading, CriticalBlock | None]] = []
+    lines, sections = doc.lines, doc.sections
+    wrapped: set[int] = set()  # open lines of the blocks that start a section
     for heading in h2:
         start, block = heading.line, None
-        probe = heading.line - 1
-        while probe >= 0 and not doc.lines[probe].strip():
+        probe = start - 1
+        while probe >= 0 and not lines[probe].strip():
             probe -= 1
-        if probe >= 0 and probe in opens:
+        if probe in opens:
             start, block = probe, opens[probe]
-        starts.append((start, heading, block))
-    for position, (start, heading, block) in enumerate(starts):
-        end = starts[position + 1][0] if position + 1 < len(starts) else len(doc.lines)
-        section = Section(heading=heading, start=start, end=end, critical=block)
-        doc.sections.append(section)
-    by_line = iter(doc.sections)
+            wrapped.add(probe)
+        if sections:
+            sections[-1].end = start  # a section runs to where the next one starts
+        sections.append(Section(heading=heading, start=start, end=len(lines), critical=block))
+    by_line = iter(sections)
     current = next(by_line, None)
     following = next(by_line, None)
     for heading in doc.headings:
@@ -516,11 +523,12 @@ def _build_sections(doc: Document, h2: list[Heading], opens: dict[int, CriticalB
         if current is not None and current.start <= heading.line < current.end:
             current.subheadings.append(heading)
     # A block that wraps a section's heading but not its own start tag (hand-written layouts:
-    # the tag after the heading) still belongs to that section.
+    # the tag after the heading) still belongs to that section. Blocks are told apart by
+    # their open lines, each block's own.
     for block in doc.critical_blocks:
-        if any(s.critical is block for s in doc.sections):
+        if block.open_line in wrapped:
             continue
-        for section in doc.sections:
+        for section in sections:
             if section.start <= block.open_line < section.end and section.critical is None:
                 section.critical = block
                 break

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from itertools import accumulate
 from pathlib import Path
 
 from hypothesis import example, given, settings
@@ -13,7 +11,8 @@ from smartspec.digest import sha256_hex
 from smartspec.document import (
     HEADING_RE,
     NUMBER_RE,
-    _fence_lines,
+    _closes,
+    _closing_line,
     _heading,
     block_hash,
     clear_heading_memo,
@@ -23,29 +22,28 @@ from smartspec.document import (
 )
 
 
-def _fence_lines_by_offsets(text: str, lines: list[str]) -> list[int]:
-    """The definition: every offset of a run of three backticks or tildes in the whole
-    text, as the line that holds it."""
-    starts = list(accumulate(map(len, lines)))
-    found: set[int] = set()
-    for run in ("```", "~~~"):
-        at = text.find(run)
-        while at >= 0:
-            found.add(bisect_right(starts, at))
-            at = text.find(run, at + 1)
-    return sorted(found)
+def _closing_line_by_lines(lines: list[str], start: int, char: str, size: int) -> int | None:
+    """The definition: the first line from ``start`` that closes the fence, read one by
+    one."""
+    return next((index for index in range(start, len(lines))
+                 if _closes(lines[index], char, size)), None)
 
 
-# Pieces that make runs, near-runs and every line break ``splitlines`` honours, so that a
-# run cut by a break (which is no run) comes up often.
-_PIECES = st.sampled_from(["`", "``", "```", "~", "~~", "~~~", " ", "x", "→", "\n", "\r\n",
-                           "\r", "\u2028", "\x0c", "## A\n", "```py\n"])
+# Pieces that make runs, near-runs, bare closers with and without their line break, and
+# every line break ``splitlines`` honours, so that a run cut by a break (which is no run)
+# and a closer that is not the bare run come up often.
+_PIECES = st.sampled_from(["`", "``", "```", "````", "~", "~~", "~~~", " ", "x", "→", "\n",
+                           "\r\n", "\r", "\u2028", "\x0c", "## A\n", "```py\n", "```\n",
+                           "~~~\n", "```\r\n", "   ```\n"])
 
 
-@given(st.lists(_PIECES, max_size=40).map("".join))
-def test_the_lines_that_can_close_a_fence_are_the_lines_holding_a_run(text: str) -> None:
+@given(st.lists(_PIECES, max_size=40).map("".join), st.sampled_from("`~"),
+       st.integers(3, 4), st.integers(0, 3), st.sampled_from(["\n", "\r\n", ""]))
+def test_a_fence_closes_on_the_first_line_that_closes_it(text: str, char: str, size: int,
+                                                         start: int, ending: str) -> None:
     lines = text.splitlines(keepends=True)
-    assert _fence_lines(text, lines) == _fence_lines_by_offsets(text, lines)
+    assert _closing_line(lines, start, char, size, ending) == _closing_line_by_lines(
+        lines, start, char, size)
 
 
 def test_a_tilde_fence_is_closed_only_by_tildes_and_a_text_without_runs_has_no_fence() -> None:

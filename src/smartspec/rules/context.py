@@ -51,6 +51,8 @@ _URL_REST_RE = lazy_re(r"[^\s<>()\[\]`\"']*")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
 _EMAIL_DOMAIN_RE = lazy_re(r"[\w-]+(?:\.[\w-]+)+")
 _EMAIL_LOCAL_CHARS = frozenset(".+-_")
+# The line breaks ``str.splitlines`` honours besides "\n" and "\r".
+_OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 # Which sections play which part, by catalog key. Compact specs fold several standard
 # sections into one, which then stands in for each of them.
@@ -171,6 +173,19 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
+def blank_markup(text: str) -> str:
+    """``text`` with link targets, HTML comments, URLs and e-mail addresses blanked out in
+    place. Every substitution keeps the length, so offsets into ``text`` stay valid."""
+    if "](" in text:
+        text = _LINK_TARGET_RE.sub(_blank, text)
+    spans = _comment_spans(text) if "<!--" in text else []
+    if "://" in text or "www." in text:
+        spans += _url_spans(text)
+    if "@" in text:
+        spans += _email_spans(text)
+    return _blank_spans(text, spans) if spans else text
+
+
 _NOT_LINE_END_RE = lazy_re(r"[^\n]")
 
 
@@ -277,7 +292,8 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
         if opener is None:  # cannot happen for a parsed document; stay safe
             index += 1
             continue
-        char, size = opener[0][0], len(opener[0])
+        fence = opener[0]
+        char, size = fence[0], len(fence)
         info = opener[1].strip().split()
         lang = info[0].lower().strip("{}.") if info else ""
         run_end = _next(fenced, False, index, total)
@@ -290,8 +306,9 @@ def _code_blocks(doc: Document) -> list[CodeBlock]:
             found = _first_closer(inner, char, size)
         if found is not None:
             end = index + 1 + inner.count("\n", 0, found)
-        elif run_end - 1 > index and _closes_at(lines[run_end - 1], 0, char, size):
-            end = run_end - 1
+        elif run_end - 1 > index and (lines[run_end - 1] in (fence + "\n", fence + "\r\n", fence)
+                                      or _closes_at(lines[run_end - 1], 0, char, size)):
+            end = run_end - 1  # the run's last line closes it: mostly the bare fence itself
         else:
             end = run_end  # an unclosed fence runs to the end of the document
         content = tuple(lines[index + 1:end])
@@ -510,34 +527,19 @@ class Context:
 
     @cached_property
     def _prose_and_offsets(self) -> tuple[str, list[int]]:
-        # The raw text with each run of fenced lines replaced by as many empty lines: cut
-        # from the raw text run by run (list.index finds the runs at C speed), not line by
-        # line.
-        fenced, raw, raw_offsets = self.doc.fenced, self.raw, self._raw_offsets
-        lengths = list(map(len, self.doc.lines))
-        pieces: list[str] = []
-        index, total = 0, len(fenced)
-        while index < total:
-            opened = _next(fenced, True, index, total)
-            pieces.append(raw[raw_offsets[index]:raw_offsets[opened]])
-            if opened == total:
-                break
+        # The lines with each run of fenced lines replaced by as many empty lines: a copy of
+        # the list whose runs (list.index finds them at C speed) are replaced as slices,
+        # then joined once. Cutting the raw text instead needs every line's offset in it.
+        lines, fenced = self.doc.lines, self.doc.fenced
+        total = len(fenced)
+        opened = _next(fenced, True, 0, total)
+        kept = lines if opened == total else lines[:]
+        while opened < total:
             index = _next(fenced, False, opened, total)
-            pieces.append("\n" * (index - opened))
-            lengths[opened:index] = [1] * (index - opened)
-        offsets = list(accumulate(lengths, initial=0))
-        text = "".join(pieces)
-        # Every substitution keeps the length, so ``offsets`` stay valid.
-        if "](" in text:
-            text = _LINK_TARGET_RE.sub(_blank, text)
-        spans = _comment_spans(text) if "<!--" in text else []
-        if "://" in text or "www." in text:
-            spans += _url_spans(text)
-        if "@" in text:
-            spans += _email_spans(text)
-        if spans:
-            text = _blank_spans(text, spans)
-        return text, offsets
+            kept[opened:index] = ["\n"] * (index - opened)
+            opened = _next(fenced, True, index, total)
+        offsets = list(accumulate(map(len, kept), initial=0))
+        return blank_markup(self.raw if kept is lines else "".join(kept)), offsets
 
     @property
     def prose(self) -> str:
@@ -559,11 +561,23 @@ class Context:
     def _lowered(self) -> bytes | None:
         """``prose`` as lower-cased UTF-8, when its lines are exactly its "\\n"-ended pieces
         (a byte offset then maps to a line by counting newlines); None otherwise."""
-        lines = self.doc.lines
-        prose = self.prose
-        if not lines or prose.count("\n") != len(lines) - (not lines[-1].endswith("\n")):
+        if not self._newline_pieces:
             return None
-        return prose.encode("utf-8").lower()
+        return self.prose.encode("utf-8").lower()
+
+    @cached_property
+    def _newline_pieces(self) -> bool:
+        """Whether the lines of ``prose`` are exactly its "\\n"-ended pieces: its "\\n"s are
+        as many as the lines that end with one. Without a line break other than "\\n" in
+        the text (each such one is found at memory speed) only the last line can lack its
+        "\\n", and prose gives it one when it is fenced; otherwise they are counted."""
+        lines = self.doc.lines
+        if not lines:
+            return False
+        raw = self.raw
+        if "\r" in raw or any(brk in raw for brk in _OTHER_BREAKS):
+            return self.prose.count("\n") == len(lines) - (not lines[-1].endswith("\n"))
+        return lines[-1].endswith("\n") or not self.doc.fenced[-1]
 
     @cached_property
     def _folded(self) -> bytes | None:

@@ -43,8 +43,14 @@ _TEMPLATE_RE = lazy_re(r"\{\{.*?\}\}|\{%.*?%\}")
 # an alternation or a look-behind in front makes it try every position.
 _MARKER_RES = (lazy_re(r"T(?:ODO|BD)(?!\w)"), lazy_re(r"FIXME(?!\w)"),
                lazy_re(r"XXX(?!\w)"))
-# The literals each marker pattern starts with: a spec without them never compiles it.
+# The literals each marker pattern starts with: a spec without them never compiles it. Each
+# group is looked for through one of its characters, the rarest in prose (``holds_any``):
+# "X" for FIXME and XXX; TODO and TBD have no rare one, so they are searched for whole.
 _MARKER_LITERALS = (("TODO", "TBD"), ("FIXME",), ("XXX",))
+_MARKER_ANCHORS = ("", "X", "X")
+# How many of an anchor character ``holds_any`` reads before it searches for the needles
+# whole instead: each one costs about a tenth of a search over a whole spec.
+_ANCHOR_HITS = 32
 # A bracketed slot: "[Service name]", "[...]", not a link's text ("[a](b)", "[a][b]", "[a]:").
 # Found as any bracketed text on one line (``_brackets``), then judged by its inside and what
 # follows (``_bracketed``): what ``\[(?:[A-Za-z][^\[\]\n]+|\.\.\.|…)\](?![(\[:])`` finds.
@@ -366,10 +372,11 @@ def _bracketed(text: str) -> Iterator[tuple[int, int]]:
 def placeholders(ctx: Context) -> Iterator[Hit]:
     text = ctx.prose
     candidates: list[tuple[int, str]] = []  # (offset, placeholder)
-    if "{{" in text or "{%" in text:
+    if _may_hold_template(text):
         candidates += [(m.start(), m.group(0)) for m in _TEMPLATE_RE.finditer(text)]
-    for marker, literals in zip(_MARKER_RES, _MARKER_LITERALS, strict=True):
-        if not any(literal in text for literal in literals):
+    for marker, literals, anchor in zip(_MARKER_RES, _MARKER_LITERALS, _MARKER_ANCHORS,
+                                        strict=True):
+        if not holds_any(text, literals, anchor):
             continue  # the marker's pattern is then never compiled
         for m in marker.finditer(text):
             before = text[m.start() - 1] if m.start() else " "
@@ -404,6 +411,42 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
             shown.append(found)
     for line, shown in per_line.items():
         yield Hit(line, "placeholder", {"text": ", ".join(repr(f) for f in shown[:3])})
+
+
+def holds_any(text: str, needles: tuple[str, ...], anchor: str = "") -> bool:
+    """Whether ``text`` holds one of ``needles``, each of which holds ``anchor`` (one
+    character; "" to search for the needles whole).
+
+    A search for a needle of two or more characters reads the whole text when the needle is
+    absent, as it mostly is, while a search for one character runs at memory speed: so each
+    ``anchor`` found is read for the needles around it, up to ``_ANCHOR_HITS`` of them (a
+    text full of the anchor is then searched for the needles whole)."""
+    if anchor:
+        shifted = [(needle, needle.index(anchor)) for needle in needles]
+        at = text.find(anchor)
+        for _ in range(_ANCHOR_HITS):
+            if at < 0:
+                return False
+            for needle, shift in shifted:
+                if at >= shift and text.startswith(needle, at - shift):
+                    return True
+            at = text.find(anchor, at + 1)
+        if at < 0:
+            return False
+    return any(needle in text for needle in needles)
+
+
+def _may_hold_template(text: str) -> bool:
+    """Whether ``text`` holds "{{" or "{%", read from each "{" (as ``holds_any`` does, with
+    the character after it looked at directly: prose holds a few dozen braces at most)."""
+    at = text.find("{")
+    for _ in range(_ANCHOR_HITS):
+        if at < 0:
+            return False
+        if text[at + 1:at + 2] in ("{", "%"):
+            return True
+        at = text.find("{", at + 1)
+    return at >= 0 and ("{{" in text or "{%" in text)
 
 
 def _may_hold_ellipsis_cell(text: str) -> bool:
