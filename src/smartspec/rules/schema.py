@@ -86,9 +86,18 @@ class Table:
 
 
 class JsonObject(NamedTuple):
-    keys: dict[str, int]  # key -> 0-based document line
+    """One object of a JSON example body: its values by key, in the order written."""
+
     values: dict[str, Any]
-    block: int
+    block: int  # index into Context.blocks
+    body: str  # the JSON text it was read from
+    first: int  # 0-based document line of the body's first line
+    place: int  # its index among the body's objects, in document order
+
+    def line_of(self, key: str) -> int:
+        """The 0-based document line where ``key`` is written. Worked out only for a key a
+        rule reports: finding the line of every key cost more than parsing the JSON."""
+        return self.first + _json_key_lines(self.body)[self.place][key]
 
 
 def unquote(name: str) -> str:
@@ -571,26 +580,45 @@ def _read_json_objects(ctx: Context) -> list[JsonObject]:
             continue
         text, skip = body
         first = block.first + skip
-        for keys, values in _json_objects_of(text):
-            found.append(JsonObject({key: first + line for key, line in keys}, values, number))
+        for place, values in enumerate(_json_objects_of(text)):
+            found.append(JsonObject(values, number, text, first, place))
     return found
 
 
 @per_text
-def _json_objects_of(text: str) -> tuple[tuple[tuple[tuple[str, int], ...], dict[str, Any]],
-                                         ...]:
-    """The objects of one JSON body, in document order: each key with its line (counted
-    from the body's first line) and the values by key. The values are shared by every spec
-    with this body: read-only."""
+def _json_objects_of(text: str) -> tuple[dict[str, Any], ...]:
+    """The objects of one JSON body (at any depth), in document order. They are shared by
+    every spec with this body: read-only."""
     data = _loads(text)
-    if data is None:
-        return ()
+    found: list[dict[str, Any]] = []
+
+    def walk(value: Any) -> None:
+        if type(value) is dict:  # its keys are strings: JSON's always are
+            found.append(value)
+            value = list(value.values())
+        # Only objects and lists are walked into (most values are strings and numbers);
+        # ``json.loads`` makes plain dicts and lists, so their type says it exactly.
+        for item in value:
+            if type(item) in _JSON_CONTAINERS:
+                walk(item)
+
+    if type(data) in _JSON_CONTAINERS:
+        walk(data)
+    return tuple(found)
+
+
+_JSON_CONTAINERS = (dict, list)
+
+
+@per_text
+def _json_key_lines(text: str) -> tuple[dict[str, int], ...]:
+    """The line (counted from the body's first) of each key of each object of a JSON body,
+    objects as ``_json_objects_of`` gives them. Keys are looked for in document order, each
+    from the previous key's line on (where a key is not found, that line stands for it)."""
     lines = text.splitlines(keepends=True)
-    found: list[tuple[tuple[tuple[str, int], ...], dict[str, Any]]] = []
     cursor = 0
 
     def key_line(key: str) -> int:
-        # Keys are looked for from the previous key's line on, as they appear in order.
         nonlocal cursor
         needle = json.dumps(key) + ":"
         needle_spaced = json.dumps(key) + " :"
@@ -600,18 +628,7 @@ def _json_objects_of(text: str) -> tuple[tuple[tuple[tuple[str, int], ...], dict
                 return index
         return cursor
 
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            keys = {str(k): key_line(str(k)) for k in value}
-            found.append((tuple(keys.items()), {str(k): v for k, v in value.items()}))
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(data)
-    return tuple(found)
+    return tuple({key: key_line(key) for key in values} for values in _json_objects_of(text))
 
 
 _WORD_RE = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*")

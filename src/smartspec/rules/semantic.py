@@ -275,7 +275,7 @@ def _read_shown_tables(ctx: Context) -> list[tuple[JsonObject, dict[str, str], s
     columns = {name: set(t.columns) for name, t in tables(ctx).items() if not t.partition}
     shown = []
     for obj in json_objects(ctx):
-        keys = {snake(k): k for k in obj.keys}
+        keys = {snake(k): k for k in obj.values}
         best = _best_table(set(keys), columns) if len(keys) >= 2 else None
         shown.append((obj, keys, best))
     return shown
@@ -299,7 +299,7 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
                     name.endswith(_entity_key(key)) for name in entity_keys):
                 continue  # a nested child entity ("items" of an order_item table)
             reported.add(raw)
-            yield Hit(obj.keys[raw], "example-unknown-field", {"field": raw, "table": best})
+            yield Hit(obj.line_of(raw), "example-unknown-field", {"field": raw, "table": best})
 
 
 def _enclosing_keys(text: str, at: int) -> set[str]:
@@ -378,10 +378,10 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
                 # The object shows this table: its own list decides, or nothing does.
                 own = known[best].allowed.get(column)
                 if own:
-                    yield from judge(column, value, obj.keys[key],
+                    yield from judge(column, value, obj.line_of(key),
                                      {v.lower(): v for v in own})
             elif column in allowed:
-                yield from judge(column, value, obj.keys[key])
+                yield from judge(column, value, obj.line_of(key))
     checked = frozenset(c for t in known.values() for c in t.allowed)
     names = _literal_names(checked) if checked else ()
     for block in ctx.blocks:
@@ -445,7 +445,7 @@ def _stated_status_values(ctx: Context) -> Iterator[Hit]:
                 or value.lower() in stated or value in reported):
             continue
         reported.add(value)
-        yield Hit(obj.keys[raw_key], "status-not-stated", {"value": value, "allowed": shown})
+        yield Hit(obj.line_of(raw_key), "status-not-stated", {"value": value, "allowed": shown})
 
 
 @per_text
