@@ -5,7 +5,7 @@ of the view gave."""
 from __future__ import annotations
 
 from smartspec import document
-from smartspec.rules import schema
+from smartspec.rules import schema, semantic
 from smartspec.rules.context import Context
 
 FENCE = "`" * 3
@@ -48,3 +48,18 @@ def test_json_bodies_that_do_not_parse_or_hold_no_object_give_none() -> None:
             f"\n{FENCE}json\n// a comment\n{{\"a\": 1,\n  ...\n}}\n{FENCE}\n")
     objects = schema.json_objects(_context(text))
     assert [(obj.values, obj.block) for obj in objects] == [({"a": 1}, 2)]
+
+
+def test_code_without_a_dot_is_not_read_for_interface_coverage() -> None:
+    # Every call the rule judges is written "receiver.method(": without a "." in any code
+    # block there is none, and the declarations are not read.
+    dotless = (f"# A\n\n{FENCE}typescript\ninterface Repo {{ save(): void }}\n"
+               f"class Service {{ constructor(private readonly repo: Repo) {{}} }}\n{FENCE}\n")
+    ctx = _context(dotless)
+    assert list(semantic.interface_coverage(ctx)) == []
+    assert "code" not in ctx.memo
+    calling = dotless.replace("{}", "{ repo.load(); }")
+    ctx = _context(calling)
+    [hit] = semantic.interface_coverage(ctx)
+    assert hit.message_id == "interface-missing-method" and hit.args["call"] == "repo.load()"
+    assert "code" in ctx.memo
