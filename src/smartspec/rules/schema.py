@@ -148,7 +148,12 @@ def _strip_sql_comments(text: str) -> str:
     return "".join(pieces)
 
 
+# What a block that declares tables holds (one of these words): told by a search, so that
+# the many blocks that hold none are not kept in ``_tables_of``'s memo, where they would
+# push out the blocks that do.
 _DDL_WORDS = ("CREATE", "create", "Create", "ALTER", "alter")
+
+
 def _table_items(text: str, opened: int) -> list[tuple[int, str]]:
     """The items of the table body whose "(" is at ``opened``, each with its offset in the
     body: the body ends at the ")" that closes it, every parenthesis counted (quoted or
@@ -372,14 +377,10 @@ class _BlockTables(NamedTuple):
     added: tuple[tuple[str, Column], ...]  # ALTER TABLE ... ADD: (table name, column)
 
 
-_NO_TABLES = _BlockTables((), (), ())
-
-
 @per_text
 def _tables_of(text: str) -> _BlockTables:
-    """What the SQL of one block declares: enum types, created tables, added columns."""
-    if not any(word in text for word in _DDL_WORDS):
-        return _NO_TABLES
+    """What the SQL of one block declares: enum types, created tables, added columns; asked
+    only of a block holding one of ``_DDL_WORDS``."""
     if "--" in text:
         text = _strip_sql_comments(text)
     lowered = text.lower()
@@ -428,9 +429,9 @@ def _read_tables(ctx: Context) -> dict[str, Table]:
     enums: dict[str, frozenset[str]] = {}
     typed: list[tuple[Table, str, str]] = []  # (table, column, type name) for enum lookup
     for block in ctx.blocks:
-        declared = _tables_of(block.text)
-        if declared is _NO_TABLES:
+        if not any(word in block.text for word in _DDL_WORDS):
             continue
+        declared = _tables_of(block.text)
         first = block.first
         enums.update(declared.enums)
         for create in declared.creates:
