@@ -86,9 +86,18 @@ class Table:
 
 
 class JsonObject(NamedTuple):
-    keys: dict[str, int]  # key -> 0-based document line
+    """One object of a JSON example body: its values by key, in the order written."""
+
     values: dict[str, Any]
-    block: int
+    block: int  # index into Context.blocks
+    body: str  # the JSON text it was read from
+    first: int  # 0-based document line of the body's first line
+    place: int  # its index among the body's objects, in document order
+
+    def line_of(self, key: str) -> int:
+        """The 0-based document line where ``key`` is written. Worked out only for a key a
+        rule reports: finding the line of every key cost more than parsing the JSON."""
+        return self.first + _json_key_lines(self.body)[self.place][key]
 
 
 def unquote(name: str) -> str:
@@ -139,44 +148,55 @@ def _strip_sql_comments(text: str) -> str:
     return "".join(pieces)
 
 
+# What a block that declares tables holds (one of these words): told by a search, so that
+# the many blocks that hold none are not kept in ``_tables_of``'s memo, where they would
+# push out the blocks that do.
 _DDL_WORDS = ("CREATE", "create", "Create", "ALTER", "alter")
-_SQL_SPECIAL_RE = lazy_re(r"[(),']")
 
 
 def _table_items(text: str, opened: int) -> list[tuple[int, str]]:
     """The items of the table body whose "(" is at ``opened``, each with its offset in the
     body: the body ends at the ")" that closes it, every parenthesis counted (quoted or
     not), or at the text's end; its items are split at the commas outside quotes and
-    outside nested parentheses. One walk over the characters that matter reads both."""
+    outside nested parentheses. Read with ``str.find``, ``str.count`` and ``str.split``
+    between the commas and quotes, where a Python step at every parenthesis, comma and
+    quote (a pattern's matches) cost more than the rest of reading a CREATE TABLE."""
+    body = opened + 1
+    closing = _closing_paren(text, opened)
     items: list[tuple[int, str]] = []
-    depth, nested, quoted = 0, 0, False
-    start = body = opened + 1
-    closing = len(text)
-    for match in _SQL_SPECIAL_RE.finditer(text, opened):
-        index = match.start()
-        char = text[index]  # the one character matched: a subscript costs less than group()
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                closing = index
-                break
-        if index == opened:
-            continue
-        if char == "'":
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif char == "(":
-            nested += 1
-        elif char == ")":
-            nested -= 1
-        elif nested == 0:
-            items.append((start - body, text[start:index]))
-            start = index + 1
+    nested = 0  # parentheses open outside quotes
+    start = at = body  # where the current item starts; where the current piece starts
+    # The pieces between quotes, in turn outside and inside a quoted literal; only those
+    # outside hold commas that split and parentheses that nest.
+    for number, piece in enumerate(text[body:closing].split("'")):
+        if number % 2 == 0:
+            seen = 0
+            comma = piece.find(",")
+            while comma >= 0:
+                nested += piece.count("(", seen, comma) - piece.count(")", seen, comma)
+                if nested == 0:
+                    items.append((start - body, text[start:at + comma]))
+                    start = at + comma + 1
+                seen = comma + 1
+                comma = piece.find(",", seen)
+            nested += piece.count("(", seen) - piece.count(")", seen)
+        at += len(piece) + 1
     items.append((start - body, text[start:closing]))
     return items
+
+
+def _closing_paren(text: str, opened: int) -> int:
+    """The ")" that closes the "(" at ``opened``, every parenthesis counted, or the text's
+    end: each ")" closes one level and the "("s since the previous one opened as many."""
+    depth, at = 0, opened
+    closing = text.find(")", opened)
+    while closing >= 0:
+        depth += text.count("(", at, closing) - 1
+        if depth == 0:
+            return closing
+        at = closing + 1
+        closing = text.find(")", at)
+    return len(text)
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, lowered: str,
@@ -357,14 +377,10 @@ class _BlockTables(NamedTuple):
     added: tuple[tuple[str, Column], ...]  # ALTER TABLE ... ADD: (table name, column)
 
 
-_NO_TABLES = _BlockTables((), (), ())
-
-
 @per_text
 def _tables_of(text: str) -> _BlockTables:
-    """What the SQL of one block declares: enum types, created tables, added columns."""
-    if not any(word in text for word in _DDL_WORDS):
-        return _NO_TABLES
+    """What the SQL of one block declares: enum types, created tables, added columns; asked
+    only of a block holding one of ``_DDL_WORDS``."""
     if "--" in text:
         text = _strip_sql_comments(text)
     lowered = text.lower()
@@ -413,9 +429,9 @@ def _read_tables(ctx: Context) -> dict[str, Table]:
     enums: dict[str, frozenset[str]] = {}
     typed: list[tuple[Table, str, str]] = []  # (table, column, type name) for enum lookup
     for block in ctx.blocks:
-        declared = _tables_of(block.text)
-        if declared is _NO_TABLES:
+        if not any(word in block.text for word in _DDL_WORDS):
             continue
+        declared = _tables_of(block.text)
         first = block.first
         enums.update(declared.enums)
         for create in declared.creates:
@@ -571,26 +587,45 @@ def _read_json_objects(ctx: Context) -> list[JsonObject]:
             continue
         text, skip = body
         first = block.first + skip
-        for keys, values in _json_objects_of(text):
-            found.append(JsonObject({key: first + line for key, line in keys}, values, number))
+        for place, values in enumerate(_json_objects_of(text)):
+            found.append(JsonObject(values, number, text, first, place))
     return found
 
 
 @per_text
-def _json_objects_of(text: str) -> tuple[tuple[tuple[tuple[str, int], ...], dict[str, Any]],
-                                         ...]:
-    """The objects of one JSON body, in document order: each key with its line (counted
-    from the body's first line) and the values by key. The values are shared by every spec
-    with this body: read-only."""
+def _json_objects_of(text: str) -> tuple[dict[str, Any], ...]:
+    """The objects of one JSON body (at any depth), in document order. They are shared by
+    every spec with this body: read-only."""
     data = _loads(text)
-    if data is None:
-        return ()
+    found: list[dict[str, Any]] = []
+
+    def walk(value: Any) -> None:
+        if type(value) is dict:  # its keys are strings: JSON's always are
+            found.append(value)
+            value = list(value.values())
+        # Only objects and lists are walked into (most values are strings and numbers);
+        # ``json.loads`` makes plain dicts and lists, so their type says it exactly.
+        for item in value:
+            if type(item) in _JSON_CONTAINERS:
+                walk(item)
+
+    if type(data) in _JSON_CONTAINERS:
+        walk(data)
+    return tuple(found)
+
+
+_JSON_CONTAINERS = (dict, list)
+
+
+@per_text
+def _json_key_lines(text: str) -> tuple[dict[str, int], ...]:
+    """The line (counted from the body's first) of each key of each object of a JSON body,
+    objects as ``_json_objects_of`` gives them. Keys are looked for in document order, each
+    from the previous key's line on (where a key is not found, that line stands for it)."""
     lines = text.splitlines(keepends=True)
-    found: list[tuple[tuple[tuple[str, int], ...], dict[str, Any]]] = []
     cursor = 0
 
     def key_line(key: str) -> int:
-        # Keys are looked for from the previous key's line on, as they appear in order.
         nonlocal cursor
         needle = json.dumps(key) + ":"
         needle_spaced = json.dumps(key) + " :"
@@ -600,18 +635,7 @@ def _json_objects_of(text: str) -> tuple[tuple[tuple[tuple[str, int], ...], dict
                 return index
         return cursor
 
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            keys = {str(k): key_line(str(k)) for k in value}
-            found.append((tuple(keys.items()), {str(k): v for k, v in value.items()}))
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(data)
-    return tuple(found)
+    return tuple({key: key_line(key) for key in values} for values in _json_objects_of(text))
 
 
 _WORD_RE = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*")

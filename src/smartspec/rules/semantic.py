@@ -59,7 +59,9 @@ from smartspec.rules.schema import (
     **rule_words("interface-coverage")
 )
 def interface_coverage(ctx: Context) -> Iterator[Hit]:
-    if not ctx.blocks:
+    # Every call it judges is written "receiver.method(": code without a "." calls nothing,
+    # and its declarations need not be read at all.
+    if not any("." in block.text for block in ctx.blocks if family(block) is not None):
         return
     facts = code_facts(ctx)
     if not facts.types:
@@ -275,7 +277,7 @@ def _read_shown_tables(ctx: Context) -> list[tuple[JsonObject, dict[str, str], s
     columns = {name: set(t.columns) for name, t in tables(ctx).items() if not t.partition}
     shown = []
     for obj in json_objects(ctx):
-        keys = {snake(k): k for k in obj.keys}
+        keys = {snake(k): k for k in obj.values}
         best = _best_table(set(keys), columns) if len(keys) >= 2 else None
         shown.append((obj, keys, best))
     return shown
@@ -299,7 +301,7 @@ def _example_fields(ctx: Context) -> Iterator[Hit]:
                     name.endswith(_entity_key(key)) for name in entity_keys):
                 continue  # a nested child entity ("items" of an order_item table)
             reported.add(raw)
-            yield Hit(obj.keys[raw], "example-unknown-field", {"field": raw, "table": best})
+            yield Hit(obj.line_of(raw), "example-unknown-field", {"field": raw, "table": best})
 
 
 def _enclosing_keys(text: str, at: int) -> set[str]:
@@ -358,30 +360,42 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
     known = {name: t for name, t in tables(ctx).items() if not t.partition}
     columns = {name: set(t.columns) for name, t in known.items()}
     reported: set[tuple[str, str]] = set()
+    lowered: dict[tuple[str, str], dict[str, str]] = {}
 
-    def judge(column: str, value: str, line: int,
-              values: dict[str, str] | None = None) -> Iterator[Hit]:
+    def own(table: str, column: str) -> dict[str, str]:
+        # The values one table's CHECK or enum allows a column (lower-case -> as written),
+        # made once per table and column.
+        try:
+            return lowered[table, column]
+        except KeyError:
+            values = lowered[table, column] = {
+                v.lower(): v for v in known[table].allowed.get(column, ())}
+            return values
+
+    def rejected(column: str, value: str, values: dict[str, str] | None = None) -> str | None:
+        """The values ``column`` allows, as the finding shows them, when ``value`` is not
+        one of them and was not reported yet; None when there is nothing to report."""
         values = allowed.get(column) if values is None else values
         if not values or value.lower() in values or (column, value) in reported:
-            return
+            return None
         reported.add((column, value))
-        shown = ", ".join(sorted(values.values())[:10])
-        yield Hit(line, "status-not-allowed", {"value": value, "column": column,
-                                               "allowed": shown})
+        return ", ".join(sorted(values.values())[:10])
+
+    def hit(line: int, column: str, value: str, shown: str) -> Hit:
+        return Hit(line, "status-not-allowed", {"value": value, "column": column,
+                                                "allowed": shown})
 
     for obj, _, best in _shown_tables(ctx):
         for key, value in obj.values.items():
             if not isinstance(value, str):
                 continue
             column = snake(key)
-            if best is not None and column in known[best].columns:
-                # The object shows this table: its own list decides, or nothing does.
-                own = known[best].allowed.get(column)
-                if own:
-                    yield from judge(column, value, obj.keys[key],
-                                     {v.lower(): v for v in own})
-            elif column in allowed:
-                yield from judge(column, value, obj.keys[key])
+            # The object shows this table: its own list decides, or nothing does.
+            shown = (rejected(column, value, own(best, column))
+                     if best is not None and column in known[best].columns
+                     else rejected(column, value) if column in allowed else None)
+            if shown is not None:  # a key's line is looked for only when it is reported
+                yield hit(obj.line_of(key), column, value, shown)
     checked = frozenset(c for t in known.values() for c in t.allowed)
     names = _literal_names(checked) if checked else ()
     for block in ctx.blocks:
@@ -390,30 +404,27 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
         text = block.text
         for name, value, at, keys in _named_literals(text, names):
             column = snake(name)
-            line = block.first + at
             # An object literal ({ id, status: 'X', amount }) shows a table the way a JSON
             # example does; its table's own list decides.
             best = _best_table(keys, columns) if len(keys) >= 2 else None
-            if best is not None and column in known[best].columns:
-                own = known[best].allowed.get(column)
-                if own:
-                    yield from judge(column, value, line, {v.lower(): v for v in own})
-            elif column in allowed:
-                yield from judge(column, value, line)
+            shown = (rejected(column, value, own(best, column))
+                     if best is not None and column in known[best].columns
+                     else rejected(column, value) if column in allowed else None)
+            if shown is not None:
+                yield hit(block.first + at, column, value, shown)
         if not allowed:
             continue
         for receiver_name, prefix, value, at in _status_calls(text):
             column = snake(prefix + "Status")
-            line = block.first + at
             # "this.sagas.updateStatus(id, 'X')": the receiver names the table (saga_state).
             receiver = _entity_key(receiver_name)
-            owners = [t for name, t in known.items()
+            owners = [name for name in known
                       if receiver and _entity_key(name).startswith(receiver)]
-            if len(owners) == 1 and column in owners[0].allowed:
-                yield from judge(column, value, line,
-                                 {v.lower(): v for v in owners[0].allowed[column]})
-            elif column in allowed:
-                yield from judge(column, value, line)
+            shown = (rejected(column, value, own(owners[0], column))
+                     if len(owners) == 1 and column in known[owners[0]].allowed
+                     else rejected(column, value) if column in allowed else None)
+            if shown is not None:
+                yield hit(block.first + at, column, value, shown)
 
 
 # A spec without a data model still states each entity's lifecycle, one list item each:
@@ -422,16 +433,23 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
 _STATED_STATES_RE = lazy_re(
     r"^[-*] [^:\n]{1,80}: states ([A-Z][A-Z0-9_]*(?:, [A-Z][A-Z0-9_]*)*), starting [A-Z]")
 _CONSTANT_RE = lazy_re(r"[A-Z][A-Z0-9_]*")
+_STARTING = ", starting "  # what every lifecycle line holds
 
 
 def _stated_status_values(ctx: Context) -> Iterator[Hit]:
     """A ``status`` constant in a JSON example (an event payload's ``data`` too) that none
     of the stated lifecycles has, in a spec whose statuses have no CHECK list."""
-    raw = ctx.raw
-    if ", starting " not in raw:
-        return
-    stated = {v.lower(): v for line in raw.splitlines() if ", starting " in line
-              and (match := _STATED_STATES_RE.match(line)) for v in match.group(1).split(", ")}
+    raw, lines = ctx.raw, ctx.doc.lines
+    # Only the lines holding ", starting " are read: found in the whole text, where
+    # splitting all of it into lines cost more than the rest of the check.
+    stated: dict[str, str] = {}
+    at, read = raw.find(_STARTING), -1
+    while at >= 0:
+        index = ctx.raw_line_of(at)
+        if index != read and (match := _STATED_STATES_RE.match(lines[index])):
+            stated.update((v.lower(), v) for v in match.group(1).split(", "))
+        read = index
+        at = raw.find(_STARTING, at + 1)
     if not stated:
         return
     shown = ", ".join(sorted(stated.values())[:10])
@@ -445,7 +463,7 @@ def _stated_status_values(ctx: Context) -> Iterator[Hit]:
                 or value.lower() in stated or value in reported):
             continue
         reported.add(value)
-        yield Hit(obj.keys[raw_key], "status-not-stated", {"value": value, "allowed": shown})
+        yield Hit(obj.line_of(raw_key), "status-not-stated", {"value": value, "allowed": shown})
 
 
 @per_text
