@@ -10,7 +10,8 @@ critical-sections registry with every spec's section fingerprints (as ``smartspe
 records them) and a SPEC_INDEX written by ``smartspec index``. Every timing is a real
 subprocess, started through a small wrapper that reports its peak resident memory
 (``resource.getrusage`` of the child); ``python -c pass`` is timed the same way in every
-round, and the three runs of a round follow each other so that machine noise hits them alike.
+round, and the runs of a round follow each other so that machine noise hits them alike, in
+the opposite order every other round.
 Medians are printed, with the load average at the start and the end.
 
 With ``--baseline OLD_SRC`` (a copy of an older ``src`` folder) the older package's validate
@@ -108,11 +109,16 @@ def main() -> int:
             variants.append(("baseline ", old))
         samples: dict[str, list[tuple[float, int, float]]] = {"pass": []}
         samples.update({f"{name}{count}": [] for name, _ in variants for count in counts})
+        order = [(f"{name}{count}", root, variant_env)
+                 for count, root in zip(counts, projects, strict=True)
+                 for name, variant_env in variants]
         for round_number in range(args.rounds + 1):
             pass_run = run([sys.executable, "-c", "pass"], scratch, env)
-            runs = {f"{name}{count}": run(command, root, variant_env)
-                    for count, root in zip(counts, projects, strict=True)
-                    for name, variant_env in variants}
+            # The order is turned round every other round: on this kind of machine a run
+            # right after another of the same interpreter finds its pages warm, and a fixed
+            # order made the same work in the two projects differ by a fifth.
+            runs = {key: run(command, root, variant_env)
+                    for key, root, variant_env in (order if round_number % 2 else order[::-1])}
             if round_number == 0:
                 continue  # warm-up: byte-code compiled
             samples["pass"].append(pass_run)
