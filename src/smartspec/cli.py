@@ -206,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return failure.report("usage.invalid", _sentence(exc.format_message()), exc.exit_code)
     except KeyboardInterrupt:
         return failure.report("interrupted", "interrupted; nothing was written", 130)
+    except Exception as exc:
+        return _internal_error(failure, exc)
     return int(result) if isinstance(result, int) else 0
 
 
@@ -237,6 +239,21 @@ def _run_quick(call: Callable[[], int], failure: _Failure) -> int:
         return failure.report(_code_of(exc), str(exc), exc.exit_code)
     except KeyboardInterrupt:
         return failure.report("interrupted", "interrupted; nothing was written", 130)
+    except Exception as exc:
+        return _internal_error(failure, exc)
+
+
+def _internal_error(failure: _Failure, exc: Exception) -> int:
+    """An error no part of smartspec words (a bug, not a request that cannot be carried out):
+    one line that says so and what it was, instead of a traceback; a run that was writing has
+    already put every file back. ``SMARTSPEC_DEBUG=1`` lets the traceback through."""
+    if os.environ.get("SMARTSPEC_DEBUG"):
+        raise exc
+    what = " ".join(str(exc).split())
+    return failure.report(
+        "internal", f"internal error ({type(exc).__name__}{': ' + what if what else ''}); "
+        "this is a bug in smartspec: please report it with the command you ran "
+        "(SMARTSPEC_DEBUG=1 shows where it happened)", 2)
 
 
 def wants_json(args: Sequence[str]) -> bool:

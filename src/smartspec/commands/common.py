@@ -107,6 +107,7 @@ ERROR_CODES: dict[str, str] = {
     "workspace.refused": "a path was refused, a lock timed out, or a file could not be written",
     "validation.failed": "validation found errors the run was asked to gate on",
     "interrupted": "the run was interrupted",
+    "internal": "a bug in smartspec: the run stopped on an error it has no words for",
 }
 HINTS: dict[str, str] = {
     "usage.unknown-command": "run 'smartspec --help' for the list of commands",
@@ -119,6 +120,7 @@ HINTS: dict[str, str] = {
     "workspace.refused": "use a path inside the project root, or retry when the other run ends",
     "validation.failed": "run 'smartspec validate --format json' and fix every error",
     "interrupted": "run the command again; nothing was written",
+    "internal": "run it again with SMARTSPEC_DEBUG=1 and report the traceback it prints",
 }
 # "path/to/file.md:12: ..." or "smartspec.config.json: ..." at the start of a message.
 FILE_LINE_RE = re.compile(r"^(?P<file>[^\s:'\"]+\.(?:md|json|ya?ml|toml|j2|txt))(?::(?P<line>\d+))?:")
