@@ -269,12 +269,9 @@ def api_example_coverage(ctx: Context) -> Iterator[Hit]:
         return
     shown = ctx.example_paths(examples)
     lines = ctx.doc.lines
-    headings: dict[int, Heading] | None = None  # made only for an endpoint on a heading line
     for endpoint in endpoints:
         if lines[endpoint.line].lstrip(" ").startswith("#"):  # as every (ATX) heading does
-            if headings is None:
-                headings = {h.line: h for h in ctx.doc.headings}
-            heading = headings.get(endpoint.line)
+            heading = ctx.heading_at.get(endpoint.line)
             if heading is not None and _example_under(ctx, heading):
                 continue
         if not any(endpoint.matches(token) for token in shown.get(endpoint.method, ())):

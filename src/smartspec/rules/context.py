@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 from itertools import accumulate
 
 from smartspec import catalog
-from smartspec.document import Document, Section, clear_heading_memo, fence_opener
+from smartspec.document import Document, Heading, Section, clear_heading_memo, fence_opener
 from smartspec.lazyre import is_word_char, lazy_re, run_end
 from smartspec.markers import BUILTIN_CRITICAL
 from smartspec.prose import ASCII_LETTERS
@@ -456,6 +456,13 @@ class Context:
         return None
 
     # --- sections -------------------------------------------------------------------------
+
+    @cached_property
+    def heading_at(self) -> dict[int, Heading]:
+        """Each heading by its 0-based line, made when a rule first asks (a rule that asks
+        only about lines starting with "#", as every ATX heading does, spares most specs
+        the making)."""
+        return {h.line: h for h in self.doc.headings}
 
     @cached_property
     def keys(self) -> list[str | None]:

@@ -404,7 +404,6 @@ def _availability_figure(line: str) -> tuple[str, int] | None:
 
 
 def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
-    headings: set[int] | None = None  # built only for a line that may be a heading
     for n, (index, line) in enumerate(lines):
         # The lines that follow a "%" line are read for their downtime only: asking the
         # memo about them would hash each and fill it with lines that state nothing.
@@ -417,12 +416,8 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
         # downtime (a list "- SLA: 99.9%" / "- Max downtime: 8.76 hours/year").
         candidates = [(index, line[end:])]
         for next_index, next_line in lines[n + 1:n + 3]:
-            if next_line.lstrip(" ").startswith("#"):  # as every (ATX) heading does
-                if headings is None:
-                    headings = {h.line for h in ctx.doc.headings}
-                if next_index in headings:
-                    break
-            if _has_availability_figure(next_line):
+            if ((next_line.lstrip(" ").startswith("#")  # as every (ATX) heading does
+                 and next_index in ctx.heading_at) or _has_availability_figure(next_line)):
                 break
             if "downtime" in next_line.lower():
                 candidates.append((next_index, next_line))

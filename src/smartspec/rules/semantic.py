@@ -1036,7 +1036,7 @@ _SEPARATOR_RE = lazy_re(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 )
 def document_content(ctx: Context) -> Iterator[Hit]:
     doc = ctx.doc
-    heading_lines = {h.line for h in doc.headings}
+    heading_lines = ctx.heading_at
     preamble_end = doc.preamble_end
     in_comment = False
     for index, line in enumerate(doc.lines):
