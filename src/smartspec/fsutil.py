@@ -83,13 +83,17 @@ def inside_root(root: Path, candidate: str | Path, *, what: str) -> Path:
     return full
 
 
-def refuse_links(path: Path) -> None:
+def refuse_links(path: Path, *, folders_checked: bool = False) -> None:
     """Refuse to write ``path`` when it, or a folder on the way to it, is a symbolic link: a
     link planted in the project (or its state folder) must never redirect a write elsewhere.
-    ``path`` is absolute and built from the resolved project root."""
-    if path.is_symlink():
+    ``path`` is absolute and built from the resolved project root. ``folders_checked``: the
+    caller already found its folder real in this run (see ``fswrite.refuse_links_held``), so
+    only the path itself is checked."""
+    if os.path.islink(path):
         raise WorkspaceError(f"{path}: is a symbolic link; smartspec never writes through "
                              "links, expected a regular file (remove the link)")
+    if folders_checked:
+        return
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         if folder.is_symlink():  # a dangling link

@@ -43,13 +43,15 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None,
     synced as always.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    refuse_links(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not refuse_links_held(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _found_real(path.parent)
     # A run killed mid-write leaves its temp file behind; the caller holds this path's lock,
     # so any temp file of this target is such a leftover.
     for stale in stale_temps(path):
         with contextlib.suppress(OSError):
             os.unlink(stale)
+        _forget_entry(stale)
     with contextlib.suppress(FileNotFoundError):
         mode = path.stat().st_mode & 0o7777
     fd, tmp_name = _create_temp(path)
@@ -94,12 +96,34 @@ def stale_temps(path: Path) -> list[str]:
     """The temp files of ``path`` left in its folder (paths as strings); none when the folder
     cannot be listed, as with ``Path.glob``."""
     folder = str(path.parent)
+    target = path.name
+    return [os.path.join(folder, name) for name in _temp_names(folder)
+            if is_temp_of(name, target)]
+
+
+def _temp_names(folder: str) -> list[str]:
+    """The names in ``folder`` shaped like a temp file (``.*.tmp``, any case): listed once per
+    locked block, since under the lock only this process adds or removes temp files there,
+    and its own are renamed away before its next write. A run writes several files into the
+    reports and backups folders, which only grow, so listing them for every file cost more
+    than the writes themselves."""
+    if _HELD[0] and folder in _LISTINGS:
+        return _LISTINGS[folder]
     try:
         with os.scandir(folder) as entries:
-            return [os.path.join(folder, entry.name) for entry in entries
-                    if is_temp_of(entry.name, path.name)]
+            names = [entry.name for entry in entries
+                     if entry.name[:1] == "." and entry.name[-4:].lower() == ".tmp"]
     except (FileNotFoundError, NotADirectoryError, PermissionError):
-        return []
+        names = []
+    if _HELD[0]:
+        _LISTINGS[folder] = names
+    return names
+
+
+def _forget_entry(removed: str) -> None:
+    folder, name = os.path.split(removed)
+    with contextlib.suppress(KeyError, ValueError):
+        _LISTINGS[folder].remove(name)
 
 
 def _create_temp(path: Path) -> tuple[int, str]:
@@ -136,6 +160,37 @@ def sweep_stale_temps(paths: Iterable[Path]) -> None:
 # only after it takes the lock, by which time they are synced.
 _UNSYNCED: set[Path] = set()
 _HELD = [0]  # how many ``locked`` blocks are open in this process
+# Folders found real (present, and no symbolic link on the way to them) inside the locked
+# block now open, and the temp-like names of the folders listed in it; both are forgotten when
+# it ends.
+_REAL_FOLDERS: set[Path] = set()
+_LISTINGS: dict[str, list[str]] = {}
+
+
+def refuse_links_held(path: Path) -> bool:
+    """``refuse_links(path)``, walking the folders on the way only once per locked block.
+
+    A run writes its files into a few folders (the spec's, the state folder's backups, reports
+    and registry) and reads each file before replacing it: checking every ancestor of each
+    path again (one ``lstat`` per level, through ``resolve``) cost as much as the writes' own
+    work. Under the lock no other smartspec run changes these folders, and the check is only
+    ever as good as the moment it runs anyway; the path itself is always checked. Returns
+    whether the folder is known to exist (and to be real) in this block."""
+    folder = path.parent
+    if _HELD[0] and folder in _REAL_FOLDERS:
+        refuse_links(path, folders_checked=True)
+        return True
+    refuse_links(path)
+    # The walk checked the nearest folder that exists: when that is this one, it is real.
+    if _HELD[0] and os.path.isdir(folder):
+        _REAL_FOLDERS.add(folder)
+        return True
+    return False
+
+
+def _found_real(folder: Path) -> None:
+    if _HELD[0]:
+        _REAL_FOLDERS.add(folder)
 
 
 def _sync_folders() -> None:
@@ -349,6 +404,9 @@ def locked(*keys: Path, folder: Path, timeout: float = 60.0) -> Iterator[None]:
         finally:
             _HELD[0] -= 1
             _sync_folders()
+            if not _HELD[0]:
+                _REAL_FOLDERS.clear()
+                _LISTINGS.clear()
     finally:
         for lock in reversed(taken):
             lock.release()

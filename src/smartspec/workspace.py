@@ -17,7 +17,7 @@ from pathlib import Path
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
 from smartspec.fsutil import INDEX_IDS_FILE, LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
-from smartspec.fswrite import atomic_write, locked, sweep_stale_temps
+from smartspec.fswrite import atomic_write, locked, refuse_links_held, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
 from smartspec.jsontext import dumps as json_text
 from smartspec.markers import escape_line_breaks
@@ -252,8 +252,8 @@ class Workspace(NamedTuple):
     def append_trace(self, record: dict[str, Any]) -> None:
         line = escape_line_breaks(json.dumps(record, ensure_ascii=False, sort_keys=True,
                                              separators=(",", ":")))
-        refuse_links(self.trace_path)
-        self.trace_path.parent.mkdir(parents=True, exist_ok=True)
+        if not refuse_links_held(self.trace_path):
+            self.trace_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.trace_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o666)
         # (0o666: the umask takes away what the user does not want others to have.)
         try:
@@ -403,7 +403,7 @@ class Journal:
     def remember(self, path: Path) -> None:
         if path in self._saved:
             return
-        refuse_links(path)  # before anything is read through it or written over it
+        refuse_links_held(path)  # before anything is read through it or written over it
         self._folders_for(path)
         try:
             self._saved[path] = path.read_bytes()
