@@ -7,17 +7,16 @@ no other module imports ``fswrite``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
 from smartspec.fsutil import INDEX_IDS_FILE, LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
-from smartspec.fswrite import atomic_write, locked, refuse_links_held, sweep_stale_temps
+from smartspec.fswrite import Locked, atomic_write, locked, refuse_links_held, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
 from smartspec.jsontext import dumps as json_text
 from smartspec.markers import escape_line_breaks
@@ -165,22 +164,18 @@ class Workspace(NamedTuple):
         return inside_root(self.root, folder / category / spec_id / "spec.md", what="spec path")
 
     # -- locking -------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def lock(self, *extra: Path, timeout: float | None = None) -> Iterator[None]:
-        """Hold the workspace lock (registry, index, trace, id allocation) and, for edits,
-        the spec's own lock. Concurrent runs wait their turn, ``timeout`` seconds at most
-        (default: ``SMARTSPEC_LOCK_TIMEOUT``, else 60)."""
+    def lock(self, *extra: Path, timeout: float | None = None) -> Locked:
+        """The workspace lock (registry, index, trace, id allocation) and, for edits, the
+        spec's own lock, held for a ``with`` block. Concurrent runs wait their turn,
+        ``timeout`` seconds at most (default: ``SMARTSPEC_LOCK_TIMEOUT``, else 60)."""
         wait = lock_timeout(os.environ) if timeout is None else timeout
-        with locked(self.state_dir, *extra, folder=self.state_dir / LOCK_DIR, timeout=wait):
-            yield
+        return locked(self.state_dir, *extra, folder=self.state_dir / LOCK_DIR, timeout=wait)
 
     @staticmethod
-    @contextlib.contextmanager
-    def lock_files(*keys: Path, folder: Path, timeout: float = 60.0) -> Iterator[None]:
-        """Hold the locks of ``keys`` alone (the agents manifest, say), not the workspace's:
-        a run that writes only those files does not wait for a spec edit."""
-        with locked(*keys, folder=folder, timeout=timeout):
-            yield
+    def lock_files(*keys: Path, folder: Path, timeout: float = 60.0) -> Locked:
+        """The locks of ``keys`` alone (the agents manifest, say), not the workspace's, for a
+        ``with`` block: a run that writes only those files does not wait for a spec edit."""
+        return locked(*keys, folder=folder, timeout=timeout)
 
     def sweep_stale_temps(self, paths: Iterable[Path]) -> None:
         """Remove temp files a killed run left behind; only safe while holding ``lock()``,
@@ -302,7 +297,7 @@ class Workspace(NamedTuple):
             stat: os.stat_result | None = path.stat()
         except OSError:
             stat = None
-        with contextlib.suppress(OSError, WorkspaceError):
+        try:
             if ids is not None:
                 self._write_index_ids(rel, stat, ids, changed)
             if scan_state is not None:
@@ -321,14 +316,18 @@ class Workspace(NamedTuple):
                 if legacy_cache is not None and os.path.lexists(legacy_cache):
                     refuse_links(legacy_cache)  # never delete through a link
                     self.remove_file(legacy_cache, root=self.state_dir)
+        except (OSError, WorkspaceError):
+            pass
         return [path] if changed else []
 
     def write_scan_manifest(self, path: Path, data: bytes) -> None:
         """Replace the index's scan manifest alone (a run in which only stamps settled). A
         failure is not an error: the old manifest still describes the tree correctly, it only
         makes the next run hash a few files again."""
-        with contextlib.suppress(OSError, WorkspaceError):
+        try:
             atomic_write(path, data)
+        except (OSError, WorkspaceError):
+            pass
 
     def _write_index_ids(self, rel: str, stat: os.stat_result | None, ids: Iterable[str],
                          changed: bool) -> None:
@@ -415,39 +414,58 @@ class Journal:
         if path not in self._sizes:
             self._sizes[path] = path.stat().st_size if path.exists() else None
 
-    @contextlib.contextmanager
-    def guard(self, workspace: Workspace, path: Path) -> Iterator[None]:
-        """Run a write sequence; if anything fails, put every remembered file back. A failed
-        write becomes one WorkspaceError naming the file (exit 2, tree unchanged)."""
-        try:
-            yield
-        except OSError as exc:
-            self.rollback()
-            raise WorkspaceError(f"{workspace.rel(Path(exc.filename or path))}: cannot be "
-                                 f"written ({exc.strerror}); nothing was changed") from None
-        except BaseException:
-            self.rollback()
-            raise
+    def guard(self, workspace: Workspace, path: Path) -> _Guard:
+        """A ``with`` block around a write sequence; if anything fails, every remembered file
+        is put back. A failed write becomes one WorkspaceError naming the file (exit 2, tree
+        unchanged)."""
+        return _Guard(self, workspace, path)
 
     def rollback(self) -> None:
         for path, size in self._sizes.items():
-            with contextlib.suppress(OSError):
+            try:
                 if size is None:
                     path.unlink(missing_ok=True)
                 else:
                     os.truncate(path, size)
+            except OSError:
+                pass
         for path, data in reversed(list(self._saved.items())):
             # One file that cannot be put back must not stop the others from being put back.
-            with contextlib.suppress(OSError, SmartspecError):
+            try:
                 if data is None:
                     path.unlink(missing_ok=True)
                 else:
                     atomic_write(path, data)
+            except (OSError, SmartspecError):
+                pass
         # Folders the run created go too (a failed new must not burn a spec id), but only
         # when empty: anything else in them is not this run's.
         for folder in reversed(self._folders):
-            with contextlib.suppress(OSError):
+            try:
                 folder.rmdir()
+            except OSError:
+                pass
+
+
+class _Guard:
+    """What ``Journal.guard`` returns: a class rather than a generator, like ``fswrite.Locked``,
+    so that writing does not import contextlib."""
+
+    def __init__(self, journal: Journal, workspace: Workspace, path: Path) -> None:
+        self.journal, self.workspace, self.path = journal, workspace, path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 traceback: object) -> None:
+        if exc is None:
+            return
+        self.journal.rollback()
+        if isinstance(exc, OSError):
+            where = self.workspace.rel(Path(exc.filename or self.path))
+            raise WorkspaceError(f"{where}: cannot be written ({exc.strerror}); nothing was "
+                                 "changed") from None
 
 
 def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime,
