@@ -225,9 +225,39 @@ def _compact_title_index() -> dict[str, str]:
     return {normalise_title(n): s.key for s in SECTIONS if s.compact for n in (s.title, *s.aliases)}
 
 
+@cache
+def _written_titles(compact: bool) -> dict[str, str]:
+    """Each title smartspec writes (``title_for``, and the compact titles) -> the key
+    ``key_for_title`` gives it, in the same order of precedence: compact first in compact
+    mode, then the sections, the profiles' titles and the security levels' (a test holds
+    every one to the normalised answer). A spec smartspec wrote has only such headings, so
+    reading one normalises none of the 140 titles and aliases the index is made of."""
+    found: dict[str, str] = {}
+    if compact:
+        for spec in SECTIONS:
+            if spec.compact:
+                found.setdefault(spec.title, spec.key)
+    for spec in SECTIONS:
+        if not spec.compact:
+            found.setdefault(spec.title, spec.key)
+    for (_, key), title in PROFILE_TITLES.items():
+        found.setdefault(title, key)
+    for title in SECURITY_TITLES.values():
+        found.setdefault(title, "security")
+    return found
+
+
 def key_for_title(title: str, *, compact: bool = False) -> str | None:
     """The section key a heading title stands for, or None for a section smartspec does not
     know (a person's own section)."""
+    written = _written_titles(compact).get(title)
+    if written is not None:
+        return written
+    return _key_for_normalised(title, compact=compact)
+
+
+def _key_for_normalised(title: str, *, compact: bool) -> str | None:
+    """``key_for_title`` for any title: numbered or not, in any case, or a known alias."""
     norm = normalise_title(title)
     if compact and norm in (compact_index := _compact_title_index()):
         return compact_index[norm]
