@@ -177,9 +177,12 @@ def title_for(key: str, profile: str, security: str = "stride-full") -> str:
 _KEPT_PUNCTUATION = "_&/()+-"
 # For ASCII text, as a byte table: a dropped character maps to a space, all others to
 # themselves. bytes.translate reads a title in one C loop, several times faster than
-# str.translate with a mapping or a pattern.
-_ASCII_SPACED = bytes(code if chr(code).isalnum() or chr(code) in _KEPT_PUNCTUATION
-                      else ord(" ") for code in range(128)) + bytes(range(128, 256))
+# str.translate with a mapping or a pattern. (The ASCII characters ``isalnum`` keeps are the
+# letters and digits; the table is made by three C calls, not a loop over 128 characters.)
+_KEPT_ASCII = (b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+               + _KEPT_PUNCTUATION.encode("ascii"))
+_DROPPED_ASCII = bytes(range(128)).translate(None, _KEPT_ASCII)
+_ASCII_SPACED = bytes.maketrans(_DROPPED_ASCII, b" " * len(_DROPPED_ASCII))
 _NUMBERING_RE = lazy_re(r"^\s*\d+(?:\.\d+)*[.)]?\s+")
 
 

@@ -69,3 +69,11 @@ def test_reading_a_spec_smartspec_wrote_builds_no_title_index() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     assert done.stdout.split() == ["0", str(len(catalog.ORDER))]
+
+
+def test_the_ascii_table_keeps_what_the_title_rule_keeps() -> None:
+    # Every byte below 128 that is a word character or kept punctuation maps to itself, every
+    # other one to a space; bytes from 128 up are left as they are.
+    expected = bytes(code if chr(code).isalnum() or chr(code) in "_&/()+-" else ord(" ")
+                     for code in range(128)) + bytes(range(128, 256))
+    assert expected == catalog._ASCII_SPACED
