@@ -177,9 +177,12 @@ def title_for(key: str, profile: str, security: str = "stride-full") -> str:
 _KEPT_PUNCTUATION = "_&/()+-"
 # For ASCII text, as a byte table: a dropped character maps to a space, all others to
 # themselves. bytes.translate reads a title in one C loop, several times faster than
-# str.translate with a mapping or a pattern.
-_ASCII_SPACED = bytes(code if chr(code).isalnum() or chr(code) in _KEPT_PUNCTUATION
-                      else ord(" ") for code in range(128)) + bytes(range(128, 256))
+# str.translate with a mapping or a pattern. (The ASCII characters ``isalnum`` keeps are the
+# letters and digits; the table is made by three C calls, not a loop over 128 characters.)
+_KEPT_ASCII = (b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+               + _KEPT_PUNCTUATION.encode("ascii"))
+_DROPPED_ASCII = bytes(range(128)).translate(None, _KEPT_ASCII)
+_ASCII_SPACED = bytes.maketrans(_DROPPED_ASCII, b" " * len(_DROPPED_ASCII))
 _NUMBERING_RE = lazy_re(r"^\s*\d+(?:\.\d+)*[.)]?\s+")
 
 
@@ -225,9 +228,39 @@ def _compact_title_index() -> dict[str, str]:
     return {normalise_title(n): s.key for s in SECTIONS if s.compact for n in (s.title, *s.aliases)}
 
 
+@cache
+def _written_titles(compact: bool) -> dict[str, str]:
+    """Each title smartspec writes (``title_for``, and the compact titles) -> the key
+    ``key_for_title`` gives it, in the same order of precedence: compact first in compact
+    mode, then the sections, the profiles' titles and the security levels' (a test holds
+    every one to the normalised answer). A spec smartspec wrote has only such headings, so
+    reading one normalises none of the 140 titles and aliases the index is made of."""
+    found: dict[str, str] = {}
+    if compact:
+        for spec in SECTIONS:
+            if spec.compact:
+                found.setdefault(spec.title, spec.key)
+    for spec in SECTIONS:
+        if not spec.compact:
+            found.setdefault(spec.title, spec.key)
+    for (_, key), title in PROFILE_TITLES.items():
+        found.setdefault(title, key)
+    for title in SECURITY_TITLES.values():
+        found.setdefault(title, "security")
+    return found
+
+
 def key_for_title(title: str, *, compact: bool = False) -> str | None:
     """The section key a heading title stands for, or None for a section smartspec does not
     know (a person's own section)."""
+    written = _written_titles(compact).get(title)
+    if written is not None:
+        return written
+    return _key_for_normalised(title, compact=compact)
+
+
+def _key_for_normalised(title: str, *, compact: bool) -> str | None:
+    """``key_for_title`` for any title: numbered or not, in any case, or a known alias."""
     norm = normalise_title(title)
     if compact and norm in (compact_index := _compact_title_index()):
         return compact_index[norm]

@@ -42,3 +42,38 @@ def test_the_title_index_is_built_on_first_use() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     assert done.stdout.split() == ["security", "overview", "compact-overview"]
+
+
+def test_the_titles_smartspec_writes_are_matched_as_the_index_matches_them() -> None:
+    # The exact-title table answers before any title is normalised: for every title smartspec
+    # writes, in either mode, it must give the key the normalised index gives.
+    for compact in (False, True):
+        written = catalog._written_titles(compact)
+        assert "Overview" in written and "Security Threat Model (STRIDE-Full)" in written
+        for title, key in written.items():
+            assert key == catalog._key_for_normalised(title, compact=compact), (title, compact)
+    assert catalog.key_for_title("Overview", compact=True) == "compact-overview"
+    assert catalog.key_for_title("Overview") == "overview"
+    assert catalog.key_for_title("API Documentation") == "api"
+    # A person's own heading, and one written differently, still go through the index.
+    assert catalog.key_for_title("3. overview") == "overview"
+    assert catalog.key_for_title("Payments Ledger") is None
+
+
+def test_reading_a_spec_smartspec_wrote_builds_no_title_index() -> None:
+    probe = ("from smartspec import catalog\n"
+             "keys = [catalog.key_for_title(spec.title) for spec in catalog.SECTIONS"
+             " if not spec.compact]\n"
+             "keys += [catalog.key_for_title(t) for t in catalog.SECURITY_TITLES.values()]\n"
+             "print(catalog._title_index.cache_info().currsize, len(set(keys)))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["0", str(len(catalog.ORDER))]
+
+
+def test_the_ascii_table_keeps_what_the_title_rule_keeps() -> None:
+    # Every byte below 128 that is a word character or kept punctuation maps to itself, every
+    # other one to a space; bytes from 128 up are left as they are.
+    expected = bytes(code if chr(code).isalnum() or chr(code) in "_&/()+-" else ord(" ")
+                     for code in range(128)) + bytes(range(128, 256))
+    assert expected == catalog._ASCII_SPACED

@@ -48,3 +48,6 @@ def test_the_spelling_table_names_the_entries_a_full_table_named() -> None:
             assert table.get(word) == _first_spelled(word, given), word
     assert Spellings(extra).get("redis") == entries(extra)["Redis"]
     assert Spellings(extra).get("redis").role == "queue-broker"  # type: ignore[union-attr]
+    # The package's own table is shared by every table without extras: extras never reach it.
+    assert Spellings([]).get("valkey") is None
+    assert Spellings([]).get("stripe") == entries()["Stripe"]

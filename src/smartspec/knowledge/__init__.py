@@ -125,7 +125,11 @@ class Spellings:
 
     def __init__(self, extra: Iterable[Mapping[str, Any]] = ()) -> None:
         self._extra = {entry.name: entry for entry in map(_entry, extra)}
-        self._names: dict[str, str] = {}
+        if not self._extra:
+            # The usual case: the package's table, made once and never changed.
+            self._names = _builtin_names()
+            return
+        self._names = {}
         builtin = _builtin()[0]
         for name in [*builtin, *(n for n in self._extra if n not in builtin)]:
             given = self._extra.get(name)
@@ -151,7 +155,25 @@ def _by_spelling() -> dict[str, str]:
     it, in file order (a render looks technologies up a dozen times; each scan of the list
     cost a hundred ``lower`` calls)."""
     found: dict[str, str] = {}
-    for name, raw in _builtin()[0].items():
-        for word in (name.lower(), *_spellings_of(raw)):
+    for name, spellings in _builtin_spellings():
+        found.setdefault(name.lower(), name)
+        for word in spellings:
             found.setdefault(word, name)
     return found
+
+
+@cache
+def _builtin_spellings() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(canonical name, lower-cased spellings) of each built-in entry, in file order: read
+    once for both tables a ``new`` makes of them (``Spellings`` and ``lookup``'s)."""
+    return tuple([(name, _spellings_of(raw)) for name, raw in _builtin()[0].items()])
+
+
+@cache
+def _builtin_names() -> dict[str, str]:
+    """``Spellings``' table without extra entries: each spelling -> the first entry's name."""
+    names: dict[str, str] = {}
+    for name, spellings in _builtin_spellings():
+        for spelling in spellings:
+            names.setdefault(spelling, name)
+    return names

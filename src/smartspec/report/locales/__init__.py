@@ -25,7 +25,9 @@ def catalogue(lang: str) -> dict[str, dict[str, str]]:
 def _load(name: str) -> dict[str, dict[str, str]]:
     from smartspec.packagedata import package_root
 
-    raw = (package_root() / "report" / "locales" / f"{name}.json").read_text(encoding="utf-8")
+    # Bytes, as json decodes UTF-8 itself: a text file object costs more to open and read
+    # through than the decoding (every command reads the English catalogue).
+    raw = (package_root() / "report" / "locales" / f"{name}.json").read_bytes()
     data: Any = json.loads(raw)
     return data  # type: ignore[no-any-return]
 
