@@ -215,6 +215,8 @@ NOT_FOR_EDIT += ("_strptime",)
 # The scan state's stat answer and manifest: edit reads and writes the index, never the scan
 # state (the index model keeps none of its constants).
 NOT_FOR_EDIT += ("smartspec.index.quiet", "smartspec.index.state")
+# new's orchestrator: the steps edit shares with it are in runs.run.
+NOT_FOR_EDIT += ("smartspec.runs.new",)
 
 
 def test_edit_imports_only_what_edit_needs(tmp_path: Path) -> None:
