@@ -239,15 +239,20 @@ def _service_targets(plan: SpecPlan) -> Any:
     return service_targets(plan)
 
 
-# The API section's protobuf and GraphQL schemas, imported when a spec has that section (a
-# financial spec has none).
+# The API section's protobuf and GraphQL schemas. The section asks for both whatever the
+# model's interfaces are; the module that writes them is imported only for a model with an
+# operation of that kind (most have neither: both are empty then, as the module returns).
 def _proto_for(model: Any) -> Any:
+    if not any(o.interface == "grpc" for o in model.operations):
+        return ""
     from smartspec.content.proto import proto_for
 
     return proto_for(model)
 
 
 def _graphql_sdl(model: Any) -> Any:
+    if not any(o.interface == "graphql" for o in model.operations):
+        return ""
     from smartspec.content.proto import graphql_sdl
 
     return graphql_sdl(model)

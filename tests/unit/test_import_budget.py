@@ -215,6 +215,8 @@ NOT_FOR_EDIT += ("_strptime",)
 # The scan state's stat answer and manifest: edit reads and writes the index, never the scan
 # state (the index model keeps none of its constants).
 NOT_FOR_EDIT += ("smartspec.index.quiet", "smartspec.index.state")
+# new's orchestrator: the steps edit shares with it are in runs.run.
+NOT_FOR_EDIT += ("smartspec.runs.new",)
 
 
 def test_edit_imports_only_what_edit_needs(tmp_path: Path) -> None:
@@ -227,6 +229,24 @@ def test_edit_imports_only_what_edit_needs(tmp_path: Path) -> None:
     assert _loaded(modules, NOT_FOR_EDIT + NOT_FOR_FIRST_NEW) == []
     assert _loaded(modules, STDLIB_NOT_FOR_EDIT) == []
 
+
+
+# An edit that adds no words writes from the model the state folder keeps: it builds no model
+# (the builder and the knowledge base's spellings stay unloaded), and the API section of a
+# REST service loads neither the gRPC/GraphQL writer nor the admin site's. The sections it
+# renders again show no access token, which alone needs binascii (base64url).
+NOT_FOR_STORED_EDIT = ("smartspec.model.build", "smartspec.content.proto",
+                       "smartspec.content.admin", "binascii")
+
+
+def test_edit_from_the_stored_model_builds_none(tmp_path: Path) -> None:
+    spec = "specs/feature/spec-001-payment-processing/spec.md"
+    _modules(tmp_path, "new", "payment-processing",
+             "Card payments with a PostgreSQL ledger and the Stripe API", "--profile=basic")
+    code, modules = _modules(tmp_path, "edit", spec, "--performance=full")
+    assert code in (0, 1)
+    assert {"smartspec.runs.edit", "smartspec.model.io", "smartspec.render"} <= set(modules)
+    assert _loaded(modules, NOT_FOR_EDIT + NOT_FOR_STORED_EDIT) == []
 
 def test_help_and_mistakes_still_go_through_click(tmp_path: Path) -> None:
     code, modules = _modules(tmp_path, "new", "payments", "--profile=finance")

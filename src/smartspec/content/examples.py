@@ -9,7 +9,6 @@ byte-for-byte reproducible. No example reads the clock.
 
 from __future__ import annotations
 
-import binascii
 import json
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -152,7 +151,9 @@ def bearer_token(host: str, ids: ExampleIds = DEFAULT_IDS) -> str:
     def part(claims: dict[str, Any]) -> str:
         raw = json.dumps(claims, separators=(",", ":")).encode()
         # base64url without padding; binascii is what the base64 module (and the struct module
-        # it loads) would call.
+        # it loads) would call. Imported here: most sections an edit renders show no token.
+        import binascii
+
         encoded = binascii.b2a_base64(raw, newline=False).decode().rstrip("=")
         return encoded.translate(_URL_SAFE)
 

@@ -867,7 +867,7 @@ def _model_table(entity: Entity, present: set[str], financial: bool, time_series
                 "  END IF;\nEND\n$$;")
     elif entity.states:
         indexes.append(_index(name, "status"))
-    from smartspec.model.build import entity_catalogue
+    from smartspec.model import entity_catalogue
 
     # At most one record per key in a state (one SERVING version per model name), stated as
     # catalogue data and kept by the database, so two promotions racing cannot both win.

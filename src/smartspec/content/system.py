@@ -154,6 +154,8 @@ class System(NamedTuple):
     def admin_site(self) -> AdminSite | None:
         """The Django admin site (pages, ModelAdmin code, sign-in and groups) when the model
         has an admin interface, for the API and Examples sections."""
+        if not self.model.pages:
+            return None  # as ``admin_site`` says, without importing it: most models have none
         from smartspec.content.admin import admin_site
 
         return admin_site(self.model)

@@ -11,6 +11,7 @@ JSON for ``smartspec model --json`` and the model file stored beside a spec.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from smartspec.tuples import NamedTuple
 
@@ -237,7 +238,6 @@ class SystemModel(NamedTuple):
         is a lifecycle step with a guard (completing an appointment needs it BOOKED or
         RESCHEDULED); None otherwise."""
         from smartspec.model import lifecycle
-        from smartspec.model.build import entity_catalogue
 
         entity = self.entity(op.entity)
         if entity is None or not op.enters:
@@ -321,6 +321,21 @@ class SystemModel(NamedTuple):
         return tuple(o for o in self.operations if o.interface == "admin")
 
 
+@cache
+def entity_catalogue() -> dict[str, dict[str, Any]]:
+    """Known entities: their attributes, lifecycle states, usual owners and, for a child that
+    exists only under its owner, how many it has of them (package data beside this module).
+    Its home is the model, not the builder: reading a stored model and writing a schema need
+    it too, and neither builds a model (an edit then never imports the builder)."""
+    import json
+
+    from smartspec.packagedata import package_root
+
+    # Bytes, as json decodes UTF-8 itself (a text file object costs more than decoding).
+    raw = json.loads((package_root() / "model" / "entities.json").read_bytes())
+    return dict(raw["entities"])
+
+
 def _way(op: Operation) -> str:
     """How a reader finds ``op``: its HTTP method and path, its RPC or mutation, the feed it
     consumes or the job that runs it."""
@@ -361,7 +376,6 @@ def dumps(model: SystemModel) -> str:
     states each operation enters following the new list."""
     from smartspec.jsontext import dumps as json_text
     from smartspec.model import lifecycle
-    from smartspec.model.build import entity_catalogue
 
     data = to_json(model)
     by_name = {e.name: e for e in model.entities}

@@ -10,9 +10,7 @@ of record, an HTTP API for its entities) the default is chosen and marked as suc
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 
 from smartspec import knowledge
 from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of, singular_of
@@ -35,6 +33,7 @@ from smartspec.model import (
     Party,
     Store,
     SystemModel,
+    entity_catalogue,
     lifecycle,
 )
 from smartspec.prose import ascii_words, word_runs
@@ -131,17 +130,6 @@ ACTOR_WORDS: dict[str, tuple[str, str]] = {
     "merchants": ("merchant", "person"), "driver": ("driver", "person"),
     "drivers": ("driver", "person"),
 }
-
-
-@lru_cache(maxsize=1)
-def entity_catalogue() -> dict[str, dict[str, Any]]:
-    """Known entities: their attributes, lifecycle states, usual owners and, for a child that
-    exists only under its owner, how many it has of them (package data)."""
-    from smartspec.packagedata import package_root
-
-    # Bytes, as json decodes UTF-8 itself (a text file object costs more than decoding).
-    raw = json.loads((package_root() / "model" / "entities.json").read_bytes())
-    return dict(raw["entities"])
 
 
 def _named(text: str, extra: Iterable[Mapping[str, Any]] = ()

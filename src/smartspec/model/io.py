@@ -214,8 +214,7 @@ def model_from_data(data: Any, where: str) -> SystemModel:
         return origin
 
     from smartspec.detect import plural_of
-    from smartspec.model import lifecycle
-    from smartspec.model.build import entity_catalogue
+    from smartspec.model import entity_catalogue, lifecycle
 
     entities = tuple(
         Entity(e["name"], e.get("plural") or plural_of(e["name"]),

@@ -22,7 +22,6 @@ from smartspec.fsutil import shown_path
 from smartspec.options import Options
 from smartspec.records import SlotRecord
 from smartspec.report import RunSummary, section_change
-from smartspec.runs.new import check_request, related_view
 from smartspec.runs.recorded import (
     find_spec_id,
     list_field,
@@ -35,11 +34,13 @@ from smartspec.runs.run import (
     Confirm,
     Outcome,
     Run,
+    check_request,
     clock,
     confirm_or_refuse,
     load_index_for,
     open_spec,
     record_in_index,
+    related_view,
     run_validation,
     write_reports,
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from smartspec.config import Settings
 from smartspec.errors import DocumentError
-from smartspec.runs.new import taken_spec_ids
+from smartspec.runs.run import taken_spec_ids
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

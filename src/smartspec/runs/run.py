@@ -1,7 +1,8 @@
 """What every run of a command that writes shares: the clock, the ``Run`` (settings,
 workspace, moment, journal, trace), the outcome handed back to the command, and the steps
-new, edit, restore and adopt take alike (index lookup, validation and its confirmation,
-the index entry, the reports)."""
+new, edit, restore and adopt take alike (the request's words checked, index lookup, the
+ids taken, the related specs, validation and its confirmation, the index entry, the
+reports). An edit imports this module, not ``runs.new``."""
 
 from __future__ import annotations
 
@@ -115,6 +116,59 @@ def open_spec(spec: SpecArg, options: Options, cwd: Path | None,
     settings = load_settings(options, cwd=here, environ=env)
     path = resolve_spec(settings.root, here, spec)
     return SpecTarget(here, env, settings, path, shown_path(path, settings.root))
+
+
+def check_request(options: Options) -> None:
+    """Refuse control characters (NUL, BEL, ESC, DEL...) in the words a person gives: they
+    would reach the spec as raw bytes (a NUL makes it a binary file nobody can edit) or
+    rewrite the terminal that shows it. Whitespace of every kind is fine: it folds to a space.
+    Flags that contradict each other are refused too."""
+    if options.validate_consistency and options.no_validation:
+        raise UsageError("--validate-consistency needs validation, and --no-validation turns it "
+                         "off; expected one of the two")
+    for flag, value in (("NAME", options.name), ("--title", options.title),
+                        ("DESCRIPTION", options.description)):
+        if not value:
+            continue
+        # Unicode's control characters (category Cc) are exactly U+0000-U+001F and
+        # U+007F-U+009F, a set its stability policy never changes: no unicodedata needed.
+        bad = next((c for c in value if ("\x00" <= c <= "\x1f" or "\x7f" <= c <= "\x9f")
+                    and not c.isspace()), None)
+        if bad is not None:
+            raise UsageError(f"{flag}: holds the control character U+{ord(bad):04X} at "
+                             f"position {value.index(bad) + 1}; expected printable text")
+
+
+def taken_spec_ids(settings: Settings, index: SpecIndex | None) -> set[str]:
+    """Ids used in the index and by spec folders, so new numbers never collide."""
+    taken = set(index.entries) if index is not None else set()
+    specs = settings.root / settings["specs_dir"]
+    if specs.is_dir():
+        for category in specs.iterdir():
+            if category.is_dir():
+                taken.update(child.name for child in category.iterdir() if child.is_dir())
+    return taken
+
+
+def related_view(plan: SpecPlan, index: SpecIndex | None) -> dict[str, Any] | None:
+    """The Related Specs section's data: dependencies resolved and grouped (id, title, and
+    where each lives)."""
+    if not plan.depends_on:
+        return None
+    from smartspec.index.related import related_groups, resolve_dependencies
+
+    resolved = resolve_dependencies(index, list(plan.depends_on))
+    available = index is not None
+    # Keys avoid "items"/"keys"/"values": Jinja would resolve those to the dict's methods.
+    return {
+        "resolved": resolved,
+        "warning": None if available else (
+            "SPEC_INDEX.json not found. Dependencies listed without path/repo information."),
+        "groups": [
+            {"title": title, "lines": [d.markdown_line(index_available=available) for d in deps]}
+            for title, deps in related_groups(resolved)
+        ],
+    }
 
 
 def clock(environ: Mapping[str, str] | None = None) -> datetime:
