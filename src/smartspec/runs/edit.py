@@ -9,7 +9,6 @@ write fails, the files written before it are put back, so a refused run changes 
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -706,9 +705,11 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
     model_path = workspace.model_path(spec_id)
     text = model_text(plan.model)
     # A missing or unreadable model file is simply written below.
-    with contextlib.suppress(OSError, UnicodeDecodeError):
+    try:
         if not model_path.is_symlink() and model_path.read_text(encoding="utf-8") == text:
             return
+    except (OSError, UnicodeDecodeError):
+        pass
     journal.remember(model_path)
     workspace.write_file(model_path, text)
     summary.written.append(workspace.rel(model_path))
