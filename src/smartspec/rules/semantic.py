@@ -918,13 +918,15 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
     known: dict[str, set[tuple[str | None, ...]]] = {}
     for endpoint in defined:
         known.setdefault(endpoint.method, set()).add(_segments(endpoint.path))
-    spans = [(s.start, s.end) for s in sources]
+    # The lines of the sources, told by a set lookup: a test of each line found against
+    # each source's span cost more than building the set.
+    defining = {index for s in sources for index in range(s.start, s.end)}
     # Whether each (method, path) mentioned is defined (or not worth judging): a spec
     # mentions its few endpoints many times, so each is judged once.
     judged: dict[tuple[str, str], bool] = {}
     # A plain search per word is far cheaper than one alternation over the text.
     for index in ctx.raw_lines_with(_METHOD_WORDS):
-        if any(start <= index < end for start, end in spans):
+        if index in defining:
             continue
         for mention in _mentions(ctx.doc.lines[index]):
             method, path = mention
