@@ -386,14 +386,19 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
                                                 "allowed": shown})
 
     for obj, _, best in _shown_tables(ctx):
+        table = known[best] if best is not None else None
         for key, value in obj.values.items():
             if not isinstance(value, str):
                 continue
             column = snake(key)
-            # The object shows this table: its own list decides, or nothing does.
-            shown = (rejected(column, value, own(best, column))
-                     if best is not None and column in known[best].columns
-                     else rejected(column, value) if column in allowed else None)
+            # The object shows this table: its own list decides, or nothing does (most of
+            # its columns list nothing, told without asking for their values).
+            if table is not None and column in table.columns:
+                if column not in table.allowed:
+                    continue
+                shown = rejected(column, value, own(table.name, column))
+            else:
+                shown = rejected(column, value) if column in allowed else None
             if shown is not None:  # a key's line is looked for only when it is reported
                 yield hit(obj.line_of(key), column, value, shown)
     checked = frozenset(c for t in known.values() for c in t.allowed)
