@@ -1015,11 +1015,18 @@ def _is_per_service(title: str) -> bool:
 
 
 def _per_service(ctx: Context) -> Iterator[Hit]:
+    headings = ctx.doc.headings
+    # Most specs title no heading "per-service": one search of every title, joined by line
+    # breaks (which no match spans, "[- ]" being its only separator), tells them for the price
+    # of one title, where asking each title cost a memo lookup apiece.
+    if not search_words(_PER_SERVICE_RE, "\n".join([h.title for h in headings]), (),
+                        _PER_SERVICE_WORDS):
+        return
     architecture = ctx.sections_for(ARCHITECTURE)
     if not architecture:
         return
     known: str | None = None  # the architecture's words, read only for a per-service table
-    for heading in ctx.doc.headings:
+    for heading in headings:
         if not _is_per_service(heading.title):
             continue
         if known is None:
