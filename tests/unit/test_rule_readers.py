@@ -10,6 +10,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from smartspec.lazyre import search_words
 from smartspec.rules import context, figures, schema, semantic
 from tests.helpers import spec_lines
 
@@ -177,3 +178,13 @@ def test_titles_are_read_as_the_patterns_read_them_on_every_golden_line() -> Non
 @given(TITLES)
 def test_titles_are_read_as_the_patterns_read_them_on_generated_text(text: str) -> None:
     _check_title(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT.map(lambda text: text.replace("\n", " ")), max_size=5))
+def test_per_service_titles_are_told_by_one_search_of_them_joined(titles: list[str]) -> None:
+    # diagram-agreement asks every title only when the titles joined by line breaks hold a
+    # match: no match may span two titles, nor be missed in the joined text.
+    joined = "\n".join(titles)
+    assert search_words(semantic._PER_SERVICE_RE, joined, (), semantic._PER_SERVICE_WORDS) == any(
+        PER_SERVICE.search(title) for title in titles)

@@ -63,3 +63,22 @@ def test_code_without_a_dot_is_not_read_for_interface_coverage() -> None:
     [hit] = semantic.interface_coverage(ctx)
     assert hit.message_id == "interface-missing-method" and hit.args["call"] == "repo.load()"
     assert "code" in ctx.memo
+
+
+def test_only_blocks_that_may_declare_are_read_for_tables() -> None:
+    # A DDL word as a name declares nothing; every declaration holds "table" or "as enum"
+    # in some case, and a DDL word spelled as the block's own search spells it.
+    assert not schema._may_declare('{"id": "o1", "created_at": "2024-01-01"}')
+    assert not schema._may_declare("await repo.create(order);")
+    assert not schema._may_declare("| table | holds |")  # no DDL word
+    assert schema._may_declare("create TaBlE t (id int);")
+    assert schema._may_declare("CREATE TYPE s AS ENUM ('A');")
+    assert schema._may_declare("ALTER TABLE t ADD COLUMN c int;")
+    text = (f"# A\n\n{FENCE}json\n{{\"created_at\": 1}}\n{FENCE}\n\n"
+            f"{FENCE}sql\nCreate Table orders (\n  id uuid,\n  status text CHECK (status IN "
+            f"('A', 'B'))\n);\n{FENCE}\n")
+    found = schema.tables(_context(text))
+    assert list(found) == ["orders"]
+    assert list(found["orders"].columns) == ["id", "status"]
+    assert found["orders"].allowed == {"status": {"A", "B"}}
+    assert found["orders"].line == 7

@@ -386,14 +386,19 @@ def _status_values(ctx: Context) -> Iterator[Hit]:
                                                 "allowed": shown})
 
     for obj, _, best in _shown_tables(ctx):
+        table = known[best] if best is not None else None
         for key, value in obj.values.items():
             if not isinstance(value, str):
                 continue
             column = snake(key)
-            # The object shows this table: its own list decides, or nothing does.
-            shown = (rejected(column, value, own(best, column))
-                     if best is not None and column in known[best].columns
-                     else rejected(column, value) if column in allowed else None)
+            # The object shows this table: its own list decides, or nothing does (most of
+            # its columns list nothing, told without asking for their values).
+            if table is not None and column in table.columns:
+                if column not in table.allowed:
+                    continue
+                shown = rejected(column, value, own(table.name, column))
+            else:
+                shown = rejected(column, value) if column in allowed else None
             if shown is not None:  # a key's line is looked for only when it is reported
                 yield hit(obj.line_of(key), column, value, shown)
     checked = frozenset(c for t in known.values() for c in t.allowed)
@@ -918,13 +923,15 @@ def endpoint_agreement(ctx: Context) -> Iterator[Hit]:
     known: dict[str, set[tuple[str | None, ...]]] = {}
     for endpoint in defined:
         known.setdefault(endpoint.method, set()).add(_segments(endpoint.path))
-    spans = [(s.start, s.end) for s in sources]
+    # The lines of the sources, told by a set lookup: a test of each line found against
+    # each source's span cost more than building the set.
+    defining = {index for s in sources for index in range(s.start, s.end)}
     # Whether each (method, path) mentioned is defined (or not worth judging): a spec
     # mentions its few endpoints many times, so each is judged once.
     judged: dict[tuple[str, str], bool] = {}
     # A plain search per word is far cheaper than one alternation over the text.
     for index in ctx.raw_lines_with(_METHOD_WORDS):
-        if any(start <= index < end for start, end in spans):
+        if index in defining:
             continue
         for mention in _mentions(ctx.doc.lines[index]):
             method, path = mention
@@ -1008,11 +1015,18 @@ def _is_per_service(title: str) -> bool:
 
 
 def _per_service(ctx: Context) -> Iterator[Hit]:
+    headings = ctx.doc.headings
+    # Most specs title no heading "per-service": one search of every title, joined by line
+    # breaks (which no match spans, "[- ]" being its only separator), tells them for the price
+    # of one title, where asking each title cost a memo lookup apiece.
+    if not search_words(_PER_SERVICE_RE, "\n".join([h.title for h in headings]), (),
+                        _PER_SERVICE_WORDS):
+        return
     architecture = ctx.sections_for(ARCHITECTURE)
     if not architecture:
         return
     known: str | None = None  # the architecture's words, read only for a per-service table
-    for heading in ctx.doc.headings:
+    for heading in headings:
         if not _is_per_service(heading.title):
             continue
         if known is None:
