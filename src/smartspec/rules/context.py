@@ -521,7 +521,10 @@ class Context:
         than one regex alternation over the text. With ``via`` (parts that every needle
         holds, fewer than the needles), the passes search for those and each line found is
         then read for the needles themselves."""
-        found = {self.raw_line_of(at) for at in _needle_offsets(self.raw, via or needles)}
+        # ``raw_line_of`` written out: a spec holds a hundred hits or so, and a method call
+        # for each costs more than the bisection itself.
+        starts = self._raw_offsets
+        found = {bisect_right(starts, at) - 1 for at in _needle_offsets(self.raw, via or needles)}
         lines = self.doc.lines
         return sorted(found if via is None else
                       {i for i in found if any(n in lines[i] for n in needles)})
@@ -750,7 +753,9 @@ class Context:
             # Candidate lines from the prose (fences and comments already blanked), then
             # the raw line, whose URLs are still intact.
             start, end = self.span(section, body=True)
-            candidates = sorted({self.line_of(at) for at in _find_methods(prose, start, end)})
+            offsets = self.offsets  # ``line_of`` written out, as in ``raw_lines_with``
+            candidates = sorted({bisect_right(offsets, at) - 1
+                                 for at in _find_methods(prose, start, end)})
             for index in candidates:
                 for method, path in _defined_on(lines[index]):
                     if (method, path) not in found:
