@@ -105,14 +105,26 @@ def is_param_segment(segment: str) -> bool:
             and all(is_word_char(char) for char in segment[2:]))
 
 
+def _marked_at(text: str, needle: str, start: int = 0) -> int:
+    """``text.find(needle, start)``, found through the needle's first character, a mark
+    that prose holds a few dozen times at most ("<", "]"): a search for one character runs
+    at memory speed, while one for two or more characters steps through most of a text
+    that lacks them, and a spec's prose mostly lacks these."""
+    mark = needle[0]
+    at = text.find(mark, start)
+    while at >= 0 and not text.startswith(needle, at):
+        at = text.find(mark, at + 1)
+    return at
+
+
 def _comment_spans(text: str) -> list[tuple[int, int]]:
     spans = []
-    at = text.find("<!--")
+    at = _marked_at(text, "<!--")
     while at >= 0:
         end = text.find("-->", at + 4)
         stop = len(text) if end < 0 else end + 3  # an unclosed comment runs to the end
         spans.append((at, stop))
-        at = text.find("<!--", stop)
+        at = _marked_at(text, "<!--", stop)
     return spans
 
 
@@ -176,9 +188,9 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
 def blank_markup(text: str) -> str:
     """``text`` with link targets, HTML comments, URLs and e-mail addresses blanked out in
     place. Every substitution keeps the length, so offsets into ``text`` stay valid."""
-    if "](" in text:
+    if _marked_at(text, "](") >= 0:
         text = _LINK_TARGET_RE.sub(_blank, text)
-    spans = _comment_spans(text) if "<!--" in text else []
+    spans = _comment_spans(text)
     if "://" in text or "www." in text:
         spans += _url_spans(text)
     if "@" in text:
@@ -509,7 +521,10 @@ class Context:
         than one regex alternation over the text. With ``via`` (parts that every needle
         holds, fewer than the needles), the passes search for those and each line found is
         then read for the needles themselves."""
-        found = {self.raw_line_of(at) for at in _needle_offsets(self.raw, via or needles)}
+        # ``raw_line_of`` written out: a spec holds a hundred hits or so, and a method call
+        # for each costs more than the bisection itself.
+        starts = self._raw_offsets
+        found = {bisect_right(starts, at) - 1 for at in _needle_offsets(self.raw, via or needles)}
         lines = self.doc.lines
         return sorted(found if via is None else
                       {i for i in found if any(n in lines[i] for n in needles)})
@@ -738,7 +753,9 @@ class Context:
             # Candidate lines from the prose (fences and comments already blanked), then
             # the raw line, whose URLs are still intact.
             start, end = self.span(section, body=True)
-            candidates = sorted({self.line_of(at) for at in _find_methods(prose, start, end)})
+            offsets = self.offsets  # ``line_of`` written out, as in ``raw_lines_with``
+            candidates = sorted({bisect_right(offsets, at) - 1
+                                 for at in _find_methods(prose, start, end)})
             for index in candidates:
                 for method, path in _defined_on(lines[index]):
                     if (method, path) not in found:
