@@ -357,10 +357,11 @@ class FileLock:
         # Written once into a file nobody else writes while we hold it; never truncated, the
         # reader takes the first line.
         holder = json.dumps({"pid": os.getpid(), "since": time.time(), "for": self.label})
+        # On a full disk the lock still holds, only unnamed.
         try:
             os.pwrite(fd, (holder + "\n").encode(), 0)
         except OSError:
-            pass  # on a full disk the lock still holds, unnamed
+            pass
         self._fd = fd
 
     def _forget_dirs(self) -> None:

@@ -19,6 +19,21 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+# Words whose first letter misleads: "a user", "a unique key", "an hour".
+_A_BEFORE_VOWEL = ("user", "usage", "unit", "uni", "euro", "one")
+_AN_BEFORE_CONSONANT = ("hour", "honest", "mqtt", "hl7", "fhir", "sms", "rsa", "x.509", "iot")
+
+
+def article(word: str) -> str:
+    """"a" or "an" as the word is spoken, not as it is spelled."""
+    lowered = word.lower()
+    if lowered.startswith(_A_BEFORE_VOWEL):
+        return "a"
+    if lowered.startswith(_AN_BEFORE_CONSONANT):
+        return "an"
+    return "an" if lowered[:1] in "aeiou" else "a"
+
+
 def oxford(items: Iterable[Any], word: str = "and") -> str:
     """``items`` as one phrase: "a", "a and b", "a, b, and c" (the serial comma from three on).
 

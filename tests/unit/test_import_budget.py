@@ -355,7 +355,7 @@ def test_what_replaced_unicodedata_answers_as_it_did() -> None:
     from smartspec.errors import UsageError
     from smartspec.options import Options
     from smartspec.rules.semantic import slug
-    from smartspec.runs.new import check_request
+    from smartspec.runs.run import check_request
 
     for char in ("\x00", "\x1b", "\x7f", "\x9b", "\x9f"):
         assert unicodedata.category(char) == "Cc"

@@ -9,8 +9,7 @@ import re
 
 import pytest
 
-from smartspec.model import ATTRIBUTE_TYPES
-from smartspec.model.build import entity_catalogue
+from smartspec.model import ATTRIBUTE_TYPES, entity_catalogue
 from smartspec.model.io import MATCHERS, json_schema
 
 EDGES = [

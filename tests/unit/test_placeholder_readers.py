@@ -6,7 +6,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from smartspec.rules import structure
-from smartspec.rules.structure import _may_hold_template, holds_any
+from smartspec.rules.structure import _TEMPLATE_OPENERS, holds_any
 
 _GROUPS = [(("{{", "{%"), "{"), (("FIXME",), "X"), (("XXX",), "X"), (("TODO", "TBD"), ""),
            (("TODO", "TBD"), "D")]
@@ -23,7 +23,7 @@ def test_a_text_holds_a_needle_found_through_its_anchor_as_by_searching(
         text: str, group: tuple[tuple[str, ...], str]) -> None:
     needles, anchor = group
     assert holds_any(text, needles, anchor) == any(needle in text for needle in needles)
-    assert _may_hold_template(text) == ("{{" in text or "{%" in text)
+    assert holds_any(text, _TEMPLATE_OPENERS, "{") == ("{{" in text or "{%" in text)
 
 
 def test_past_its_limit_of_anchors_a_text_is_searched_whole() -> None:
@@ -31,5 +31,5 @@ def test_past_its_limit_of_anchors_a_text_is_searched_whole() -> None:
     assert holds_any(many + "FIXME", ("FIXME",), "X")
     assert not holds_any(many, ("FIXME",), "X")
     braces = "{ " * (structure._ANCHOR_HITS + 5)
-    assert _may_hold_template(braces + "{%")
-    assert not _may_hold_template(braces + "{")
+    assert holds_any(braces + "{%", _TEMPLATE_OPENERS, "{")
+    assert not holds_any(braces + "{", _TEMPLATE_OPENERS, "{")

@@ -10,6 +10,7 @@ columns, its statuses the schema's states.
 from __future__ import annotations
 
 from smartspec.jsontext import dumps as json_text
+from smartspec.prose import article
 from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
@@ -159,10 +160,6 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
                           **_payload(target, currency, ids, required_only=True),
                           **({"status": target.states[min(1, len(target.states) - 1)]}
                              if target.states else {})}}
-        # The builder holds ``article``; it is imported only for the contracts that use it, so
-        # an edit of a spec whose model is stored never loads the builder at all.
-        from smartspec.model.build import article
-
         keyed = (f"keyed by the {target.label} id, so one {target.label}'s events stay in "
                  "order on one partition" if i.kind == "kafka" else "one event per message")
         return InterfaceContract(f"{i.technology}: `{channel}` (published)", (
@@ -204,8 +201,6 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             "5xx and timeouts are retried with backoff.",
         ), None)
     if i.kind == "webhook" and i.direction == "outbound":
-        from smartspec.model.build import article
-
         target = next((e for e in model.entities if e.states), entity)
         body = {"id": f"evt_{ids.record[:8]}", "type": f"{target.name}.status_changed",
                 "created_at": ids.time,

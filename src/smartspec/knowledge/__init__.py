@@ -130,10 +130,10 @@ class Spellings:
             self._names = _builtin_names()
             return
         self._names = {}
-        builtin = _builtin()[0]
+        builtin = dict(_builtin_spellings())
         for name in [*builtin, *(n for n in self._extra if n not in builtin)]:
             given = self._extra.get(name)
-            for spelling in (given.spellings if given else _spellings_of(builtin[name])):
+            for spelling in (given.spellings if given else builtin[name]):
                 self._names.setdefault(spelling, name)
 
     def get(self, spelling: str) -> Entry | None:

@@ -36,7 +36,7 @@ from smartspec.model import (
     entity_catalogue,
     lifecycle,
 )
-from smartspec.prose import ascii_words, word_runs
+from smartspec.prose import article, ascii_words, word_runs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -1038,24 +1038,9 @@ def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
-# Words whose first letter misleads: "a user", "a unique key", "an hour".
-_A_BEFORE_VOWEL = ("user", "usage", "unit", "uni", "euro", "one")
-_AN_BEFORE_CONSONANT = ("hour", "honest", "mqtt", "hl7", "fhir", "sms", "rsa", "x.509", "iot")
-
-
 def _url(plural: str) -> str:
     """A path segment: ``tracking_events`` -> ``tracking-events`` (URLs use dashes)."""
     return plural.replace("_", "-")
-
-
-def article(word: str) -> str:
-    """"a" or "an" as the word is spoken, not as it is spelled."""
-    lowered = word.lower()
-    if lowered.startswith(_A_BEFORE_VOWEL):
-        return "a"
-    if lowered.startswith(_AN_BEFORE_CONSONANT):
-        return "an"
-    return "an" if lowered[:1] in "aeiou" else "a"
 
 
 def _actors(words: list[tuple[int, str]], domains: tuple[str, ...],

@@ -268,12 +268,10 @@ def api_example_coverage(ctx: Context) -> Iterator[Hit]:
     if not examples and not _expects_examples(ctx):
         return
     shown = ctx.example_paths(examples)
-    lines = ctx.doc.lines
     for endpoint in endpoints:
-        if lines[endpoint.line].lstrip(" ").startswith("#"):  # as every (ATX) heading does
-            heading = ctx.heading_at.get(endpoint.line)
-            if heading is not None and _example_under(ctx, heading):
-                continue
+        heading = ctx.heading_on(endpoint.line)
+        if heading is not None and _example_under(ctx, heading):
+            continue
         if not any(endpoint.matches(token) for token in shown.get(endpoint.method, ())):
             yield Hit(endpoint.line, "api-no-example", {"endpoint": str(endpoint)})
 

@@ -471,10 +471,16 @@ class Context:
 
     @cached_property
     def heading_at(self) -> dict[int, Heading]:
-        """Each heading by its 0-based line, made when a rule first asks (a rule that asks
-        only about lines starting with "#", as every ATX heading does, spares most specs
-        the making)."""
+        """Each heading by its 0-based line, made when a rule first asks."""
         return {h.line: h for h in self.doc.headings}
+
+    def heading_on(self, index: int) -> Heading | None:
+        """The heading on 0-based line ``index``, or None. ``heading_at`` is asked only about
+        a line that starts with "#" (after spaces), as every ATX heading does: a rule that
+        asks about a few lines spares most specs the making of it."""
+        if not self.doc.lines[index].lstrip(" ").startswith("#"):
+            return None
+        return self.heading_at.get(index)
 
     @cached_property
     def keys(self) -> list[str | None]:

@@ -416,8 +416,7 @@ def _availability(ctx: Context, lines: list[tuple[int, str]]) -> Iterator[Hit]:
         # downtime (a list "- SLA: 99.9%" / "- Max downtime: 8.76 hours/year").
         candidates = [(index, line[end:])]
         for next_index, next_line in lines[n + 1:n + 3]:
-            if ((next_line.lstrip(" ").startswith("#")  # as every (ATX) heading does
-                 and next_index in ctx.heading_at) or _has_availability_figure(next_line)):
+            if ctx.heading_on(next_index) is not None or _has_availability_figure(next_line):
                 break
             if "downtime" in next_line.lower():
                 candidates.append((next_index, next_line))

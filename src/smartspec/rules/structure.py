@@ -39,6 +39,7 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {"api": ("api", "data-model")}
 # Each pattern starts with a literal and runs only when its literal occurs at all, so a clean
 # spec costs a few substring tests.
 _TEMPLATE_RE = lazy_re(r"\{\{.*?\}\}|\{%.*?%\}")
+_TEMPLATE_OPENERS = ("{{", "{%")  # found through their "{" (``holds_any``)
 # One literal-led pattern per marker: a leading literal lets the regex engine skip ahead,
 # an alternation or a look-behind in front makes it try every position.
 _MARKER_RES = (lazy_re(r"T(?:ODO|BD)(?!\w)"), lazy_re(r"FIXME(?!\w)"),
@@ -372,7 +373,7 @@ def _bracketed(text: str) -> Iterator[tuple[int, int]]:
 def placeholders(ctx: Context) -> Iterator[Hit]:
     text = ctx.prose
     candidates: list[tuple[int, str]] = []  # (offset, placeholder)
-    if _may_hold_template(text):
+    if holds_any(text, _TEMPLATE_OPENERS, "{"):
         candidates += [(m.start(), m.group(0)) for m in _TEMPLATE_RE.finditer(text)]
     for marker, literals, anchor in zip(_MARKER_RES, _MARKER_LITERALS, _MARKER_ANCHORS,
                                         strict=True):
@@ -434,19 +435,6 @@ def holds_any(text: str, needles: tuple[str, ...], anchor: str = "") -> bool:
         if at < 0:
             return False
     return any(needle in text for needle in needles)
-
-
-def _may_hold_template(text: str) -> bool:
-    """Whether ``text`` holds "{{" or "{%", read from each "{" (as ``holds_any`` does, with
-    the character after it looked at directly: prose holds a few dozen braces at most)."""
-    at = text.find("{")
-    for _ in range(_ANCHOR_HITS):
-        if at < 0:
-            return False
-        if text[at + 1:at + 2] in ("{", "%"):
-            return True
-        at = text.find("{", at + 1)
-    return at >= 0 and ("{{" in text or "{%" in text)
 
 
 def _may_hold_ellipsis_cell(text: str) -> bool:
