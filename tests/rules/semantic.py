@@ -426,6 +426,15 @@ CROSS_REFERENCES = [
 
         <a id="custom"></a>
         """),
+    Case("a percent-escaped anchor is read as the browser reads it", """
+        # คำสั่งซื้อ
+
+        ## ภาพรวม
+
+        [a](#%E0%B8%A0%E0%B8%B2%E0%B8%9E%E0%B8%A3%E0%B8%A7%E0%B8%A1) [b](#what%27s-new)
+
+        ## What's new
+        """, fails=(("[b]", "Link to #what%27s-new"),)),
     Case("another document's sections, code spans and unnumbered specs are not judged", """
         # Orders
 

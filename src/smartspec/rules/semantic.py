@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Set
 from functools import lru_cache
-from urllib.parse import unquote as url_unquote
 
 from smartspec.document import Heading
 from smartspec.lazyre import (
@@ -679,8 +678,19 @@ def cross_references(ctx: Context) -> Iterator[Hit]:
         for target in targets:
             if anchors is None:
                 anchors = _anchors(ctx)
-            if url_unquote(target).lower() not in anchors:
+            if _percent_decoded(target).lower() not in anchors:
                 yield Hit(index, "xref-anchor", {"anchor": "#" + target})
+
+
+def _percent_decoded(target: str) -> str:
+    """An anchor as a browser reads it: ``%XX`` escapes decoded as UTF-8. Few anchors hold
+    one, so ``urllib.parse`` (which loads ``ipaddress`` and ``warnings``, more than the rest
+    of this rule costs) is imported only for those."""
+    if "%" not in target:
+        return target
+    from urllib.parse import unquote
+
+    return unquote(target)
 
 
 @per_text
