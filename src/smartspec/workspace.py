@@ -24,6 +24,7 @@ from smartspec.fsutil import (
     read_regular,
     refuse_links,
     shown_path,
+    spelled,
     split_suffix,
 )
 from smartspec.fswrite import Locked, atomic_write, locked, refuse_links_held, sweep_stale_temps
@@ -527,7 +528,8 @@ def prune_backups(workspace: Workspace, spec_id: str, keep: int, kind: str = "sp
 def find_backup(workspace: Workspace, spec_id: str, given: str, cwd: StrPath) -> str:
     """The backup ``given`` names: a path (relative to ``cwd``) inside the root, or the bare file
     name of one of this spec's backups."""
-    full = os.path.join(cwd, given)
+    # Spelled as pathlib joined it before: errors name the path so.
+    full = spelled(os.path.join(cwd, given))
     # A bare name (one part, as ``Path.parts`` counts them: ``./`` and empty parts dropped) may
     # name one of this spec's backups.
     parts = [part for part in given.split(os.sep) if part not in ("", ".")]

@@ -28,9 +28,10 @@ def locate_index(root: str, state_dir: str, specindex: str | None) -> str | None
     if specindex:
         # Confined to the project for every command, readers included: an index elsewhere
         # would let a spec's dependencies resolve to files outside it.
-        from smartspec.fsutil import inside_root
+        from smartspec.fsutil import inside_root, spelled
 
-        return inside_root(root, os.path.expanduser(specindex), what="--specindex")
+        # Spelled as pathlib spelled it before: the error names the path so.
+        return inside_root(root, spelled(os.path.expanduser(specindex)), what="--specindex")
     for candidate in index_candidates(root, state_dir):
         if os.path.isfile(candidate):
             return candidate
