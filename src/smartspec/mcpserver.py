@@ -298,7 +298,7 @@ def read_resource(uri: str) -> tuple[str, str]:
     entry = load_index(index_path).entries.get(spec_id)
     if entry is None or not entry.path:
         raise LookupError(f"no spec {spec_id!r} with a file in the index")
-    path = Path(inside_root(str(root), entry.path, what=f"the path of {spec_id}"))
+    path = Path(inside_root(root, entry.path, what=f"the path of {spec_id}"))
     return path.read_text(encoding="utf-8"), "text/markdown"
 
 

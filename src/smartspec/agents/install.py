@@ -345,7 +345,7 @@ def _safe_target(root: Path, rel: str) -> Path:
         if probe.is_symlink():
             raise WorkspaceError(f"{shown_path(probe, root)} is a symbolic link; smartspec never "
                                  "writes through one (replace it with a real folder or file)")
-    inside_root(str(root), rel, what="agent file")
+    inside_root(root, rel, what="agent file")
     return root / rel
 
 

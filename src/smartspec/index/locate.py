@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 
-from smartspec.fsutil import read_regular
+from smartspec.fsutil import StrPath, read_regular
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 INDEX_FILE = "SPEC_INDEX.json"
 
 
-def locate_index(root: str, state_dir: str, specindex: str | None) -> str | None:
+def locate_index(root: StrPath, state_dir: StrPath, specindex: str | None) -> str | None:
     """The index file to use: ``--specindex PATH`` (relative to the root; returned even when
     it does not exist yet, so that writers create it there), else the first that exists of
     ``<state_dir>/SPEC_INDEX.json``, ``<root>/SPEC_INDEX.json``, ``<root>/.spec/SPEC_INDEX.json``
@@ -38,13 +38,13 @@ def locate_index(root: str, state_dir: str, specindex: str | None) -> str | None
     return None
 
 
-def index_candidates(root: str, state_dir: str) -> list[str]:
+def index_candidates(root: StrPath, state_dir: StrPath) -> list[str]:
     """The places ``locate_index`` looks, in order (for messages that list them)."""
     return [os.path.join(state_dir, INDEX_FILE), os.path.join(root, INDEX_FILE),
             os.path.join(root, ".spec", INDEX_FILE), os.path.join(root, "specs", INDEX_FILE)]
 
 
-def read_known_ids(ids_path: str, index_path: str, root: str) -> frozenset[str] | None:
+def read_known_ids(ids_path: StrPath, index_path: StrPath, root: StrPath) -> frozenset[str] | None:
     """The ids of the index at ``index_path`` from the small file ``Workspace.write_index``
     keeps beside the scan state, when that file describes this very index file (same name,
     size, mtime, ctime and inode); None when it does not (a hand edit, another tool's write,

@@ -57,7 +57,7 @@ def scope_for(specs_dir: str | None, output_dir: str | None) -> IndexScope:
     # Stat-ed before they are read, so that a config file changed meanwhile is never recorded
     # as the one this run found valid.
     root = find_root()
-    seen = config_identities(str(root))
+    seen = config_identities(root)
     settings = load_settings(Options(specs_dir=specs_dir, output_dir=output_dir))
     specs = settings.source("specs_dir")
     where = f" (from {specs.describe()})" if specs.source != "flag" else ""
@@ -150,8 +150,8 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
     from smartspec.workspace import Workspace
 
     root = root.resolve()
-    state_dir = Path(inside_root(str(root), state_dir, what="output dir"))
-    specs_dir = Path(inside_root(str(root), specs_dir, what="specs dir"))
+    state_dir = Path(inside_root(root, state_dir, what="output dir"))
+    specs_dir = Path(inside_root(root, specs_dir, what="specs dir"))
     # A dry run shows what would happen to the index found (its migration, say) even where
     # there is no specs folder to scan; a write without one would empty the index, so it stays
     # refused.
@@ -165,7 +165,7 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
     manifest_path = state_dir / MANIFEST_FILE
     legacy_path = state_dir / LEGACY_CACHE_FILE
     with workspace.lock(timeout=lock_timeout), _gc_paused():
-        located = locate_index(str(root), str(state_dir), specindex)
+        located = locate_index(root, state_dir, specindex)
         found = None if located is None else Path(located)
         path = found or state_dir / INDEX_FILE
         if path.exists() and not path.is_file():
@@ -285,7 +285,7 @@ def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
         changes.append((rel, stated, walk.records[rel][2]))
     from smartspec.index.locate import read_known_ids
 
-    ids = read_known_ids(workspace.index_ids_path, str(path), str(root))
+    ids = read_known_ids(workspace.index_ids_path, path, root)
     if ids is None or len(ids) != known[6]:
         return None
     from smartspec.index.splice import splice
@@ -331,10 +331,9 @@ def existing_index(scope: IndexScope, specindex: str | None) -> SpecIndex:
     from smartspec.index.locate import index_candidates, locate_index
     from smartspec.index.migrate import load_index
 
-    path = locate_index(str(scope.root), str(scope.state_dir), specindex)
+    path = locate_index(scope.root, scope.state_dir, specindex)
     if path is None:
-        looked = ", ".join(scope.show(p) for p in index_candidates(str(scope.root),
-                                                                   str(scope.state_dir)))
+        looked = ", ".join(scope.show(p) for p in index_candidates(scope.root, scope.state_dir))
         raise WorkspaceError(f"no SPEC_INDEX.json found (looked for {looked}); run "
                              "'smartspec index' to create one")
     return load_index(path)
