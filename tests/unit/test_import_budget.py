@@ -158,6 +158,11 @@ def test_one_spec_validate_imports_no_generator(tmp_path: Path) -> None:
     assert "smartspec.rules" in modules
     # The ids file and the spec's registry record are small: the standard library reads them.
     assert _loaded(modules, NOT_FOR_VALIDATE + NOT_FOR_FIRST_NEW) == []
+    # A JSON report needs the SARIF writer no more than the text report does.
+    code, modules = _modules(tmp_path, "validate", "--format=json",
+                             "specs/feature/spec-001-payment-processing/spec.md")
+    assert code in (0, 1)
+    assert _loaded(modules, ("smartspec.rules.sarif", *NOT_FOR_VALIDATE)) == []
 
 
 # After a run: which report catalogues (report/locales/*.json) it read.

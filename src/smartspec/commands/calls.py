@@ -170,9 +170,14 @@ def _emit(fmt: str, results: list[ValidationResult], validator: Validator) -> No
     import json
 
     from smartspec.rules import report_json
-    from smartspec.rules.sarif import to_sarif
 
-    payload = report_json(results) if fmt == "json" else to_sarif(results, validator.severities)
+    if fmt == "json":
+        payload = report_json(results)
+    else:
+        # Only a SARIF report loads its writer (and the pathlib and urllib.parse it uses).
+        from smartspec.rules.sarif import to_sarif
+
+        payload = to_sarif(results, validator.severities)
     echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
