@@ -10,11 +10,11 @@ plans a whole profile unless asked to complete one.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smartspec import catalog
@@ -27,6 +27,7 @@ from smartspec.document import (
     parse,
 )
 from smartspec.errors import DocumentError, UsageError
+from smartspec.fsutil import split_suffix
 from smartspec.markers import CRITICAL_CLOSE, critical_open, settings_comment
 from smartspec.specids import ADOPTED_ID_RE as ADOPTED_ID_RE
 
@@ -104,13 +105,17 @@ def adopted_id(doc: Document, rel: str, index: SpecIndex | None,
             if entry.path == rel:
                 return entry.id, "its entry in the index"
     used = {k: v for k, v in (taken or {}).items() if v != rel}
-    path = Path(rel)
-    names = [(path.stem, "its file name"), (path.parent.name, "its folder name")]
-    if path.stem.lower() not in _GENERIC_NAMES and path.parent.name.lower() not in _GENERIC_NAMES:
-        names.append((f"{path.parent.name}-{path.stem}", "its folder and file names"))
-    if path.parent.parent.name.lower() not in _GENERIC_NAMES:
-        names.append((f"{path.parent.parent.name}-{path.parent.name}", "its folder names"))
-    if path.name == "spec.md":
+    # ``rel`` is the spec's path as shown (``fsutil.shown_path``): clean, with ``/`` between
+    # its parts.
+    folder, name = os.path.split(rel)
+    stem, parent = split_suffix(name)[0], os.path.basename(folder)
+    grandparent = os.path.basename(os.path.dirname(folder))
+    names = [(stem, "its file name"), (parent, "its folder name")]
+    if stem.lower() not in _GENERIC_NAMES and parent.lower() not in _GENERIC_NAMES:
+        names.append((f"{parent}-{stem}", "its folder and file names"))
+    if grandparent.lower() not in _GENERIC_NAMES:
+        names.append((f"{grandparent}-{parent}", "its folder names"))
+    if name == "spec.md":
         names.insert(0, names.pop(1))
     for candidate, how in names:
         slug = re.sub(r"[^A-Za-z0-9._-]+", "-", candidate).strip("-._")

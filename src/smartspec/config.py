@@ -11,10 +11,9 @@ import json
 import os
 import stat
 from collections.abc import Mapping
-from pathlib import Path
 
 from smartspec.errors import ConfigError, UsageError
-from smartspec.fsutil import CONFIG_FILE, STATE_DIR, find_root, inside_root
+from smartspec.fsutil import CONFIG_FILE, STATE_DIR, StrPath, find_root, inside_root, shown_path
 from smartspec.options import Options
 from smartspec.tuples import Generic, NamedTuple, TypeVar
 
@@ -76,8 +75,8 @@ class Settings:
     __slots__ = ("config", "critical_names", "domains", "files", "keywords", "profiles", "root",
                  "state_dir", "validation_rules", "values")
 
-    def __init__(self, root: Path, state_dir: Path, values: dict[str, Sourced[Any]],
-                 files: tuple[Path, ...] = (), config: ConfigFiles | None = None) -> None:
+    def __init__(self, root: str, state_dir: str, values: dict[str, Sourced[Any]],
+                 files: tuple[str, ...] = (), config: ConfigFiles | None = None) -> None:
         self.root = root
         self.state_dir = state_dir
         self.values = values
@@ -133,22 +132,23 @@ class ConfigFiles(NamedTuple):
     """The project root and its config files as read and checked: (source, path, data) for
     each file present, lowest precedence first."""
 
-    root: Path
-    layers: tuple[tuple[str, Path, dict[str, Any]], ...]
+    root: str
+    layers: tuple[tuple[str, str, dict[str, Any]], ...]
 
 
-def read_config_files(cwd: Path | None = None) -> ConfigFiles:
+def read_config_files(cwd: StrPath | None = None) -> ConfigFiles:
     """Discover the root from ``cwd`` and read both config files (the organisation's, then
     the project's) that exist there."""
     root = find_root(cwd)
     layers = []
-    for source, path in ((ORG, root / STATE_DIR / "config.json"), (PROJECT, root / CONFIG_FILE)):
+    for source, path in ((ORG, os.path.join(root, STATE_DIR, "config.json")),
+                         (PROJECT, os.path.join(root, CONFIG_FILE))):
         if os.path.lexists(path):
             layers.append((source, path, _read_config(path, root)))
     return ConfigFiles(root, tuple(layers))
 
 
-def load_settings(options: Options | None = None, *, cwd: Path | None = None,
+def load_settings(options: Options | None = None, *, cwd: StrPath | None = None,
                   environ: dict[str, str] | None = None,
                   spec_settings: Mapping[str, Any] | None = None,
                   spec_where: str = "settings comment",
@@ -179,7 +179,7 @@ def load_settings(options: Options | None = None, *, cwd: Path | None = None,
                     found = (found,)
                 elif key == "domains":
                     found = tuple(found)
-                chosen = Sourced(found, source, f"{_rel(file, root)}: {'.'.join(path_in_file)}")
+                chosen = Sourced(found, source, f"{shown_path(file, root)}: {'.'.join(path_in_file)}")
         if key in spec_values:
             found = spec_values[key]
             chosen = Sourced(tuple(found) if key == "domains" else found, SPEC, spec_where)
@@ -213,7 +213,7 @@ def load_settings(options: Options | None = None, *, cwd: Path | None = None,
                         files=tuple(path for _, path, _ in layers), config=config)
     critical = list(settings.critical_names)
     for source, file, data in layers:
-        where = _rel(file, root)
+        where = shown_path(file, root)
         for name, body in (data.get("profiles") or {}).items():
             settings.profiles[name] = _merge_profile(settings.profiles.get(name), body, source, where, name)
         for name, body in (data.get("domains") or {}).items():
@@ -229,11 +229,11 @@ def load_settings(options: Options | None = None, *, cwd: Path | None = None,
     return settings
 
 
-def _read_config(path: Path, root: Path) -> dict[str, Any]:
+def _read_config(path: str, root: str) -> dict[str, Any]:
     """Parse and validate one config file; errors name the file, line:column or key path."""
-    shown = _rel(path, root)
+    shown = shown_path(path, root)
     try:
-        kind = path.stat().st_mode
+        kind = os.stat(path).st_mode
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot be read ({exc.strerror}); expected a JSON file") from None
     if not stat.S_ISREG(kind):
@@ -243,7 +243,8 @@ def _read_config(path: Path, root: Path) -> dict[str, Any]:
         raise ConfigError(f"{shown}: is {what}; expected a JSON config file")
     try:
         # utf-8-sig: editors on Windows save JSON with a byte-order mark.
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{shown}: not UTF-8 text (byte {exc.start}); expected a JSON file") from None
     except OSError as exc:
@@ -394,8 +395,3 @@ def _dig(data: dict[str, Any], path: tuple[str, ...]) -> Any:
     return node
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)

@@ -11,11 +11,10 @@ import os
 import stat
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
 from smartspec.digest import sha256_hex
 from smartspec.errors import WorkspaceError
-from smartspec.fsutil import refuse_links
+from smartspec.fsutil import StrPath, refuse_links
 
 
 def default_file_mode() -> int:
@@ -26,7 +25,7 @@ def default_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None,
+def atomic_write(path: StrPath, data: bytes | str, *, mode: int | None = None,
                  durable: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
@@ -41,10 +40,12 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None,
     missing or empty); nothing reads it back, and the run's spec, registry and index are
     synced as always.
     """
+    path = os.fspath(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    folder = os.path.dirname(path)
     if not refuse_links_held(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _found_real(path.parent)
+        os.makedirs(folder, exist_ok=True)
+        _found_real(folder)
     # A run killed mid-write leaves its temp file behind; the caller holds this path's lock,
     # so any temp file of this target is such a leftover.
     for stale in stale_temps(path):
@@ -54,7 +55,7 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None,
             pass
         _forget_entry(stale)
     try:
-        mode = path.stat().st_mode & 0o7777
+        mode = os.stat(path).st_mode & 0o7777
     except FileNotFoundError:
         pass
     fd, tmp_name = _create_temp(path)
@@ -79,9 +80,9 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None,
     # The rename itself is an entry of the folder: synced so that the new name survives a
     # power loss (once per folder per lock held, see ``locked``).
     if _HELD[0]:
-        _UNSYNCED.add(path.parent)
+        _UNSYNCED.add(folder)
     else:
-        _fsync_dir(path.parent)
+        _fsync_dir(folder)
 
 
 def is_temp_of(name: str, target: str) -> bool:
@@ -97,11 +98,10 @@ def is_temp_of(name: str, target: str) -> bool:
             and len(name) >= len(prefix) + len(".tmp"))
 
 
-def stale_temps(path: Path) -> list[str]:
-    """The temp files of ``path`` left in its folder (paths as strings); none when the folder
-    cannot be listed, as with ``Path.glob``."""
-    folder = str(path.parent)
-    target = path.name
+def stale_temps(path: str) -> list[str]:
+    """The temp files of ``path`` left in its folder; none when the folder cannot be listed,
+    as with ``Path.glob``."""
+    folder, target = os.path.split(path)
     return [os.path.join(folder, name) for name in _temp_names(folder)
             if is_temp_of(name, target)]
 
@@ -131,7 +131,7 @@ def _forget_entry(removed: str) -> None:
         _LISTINGS[folder].remove(name)
 
 
-def _create_temp(path: Path) -> tuple[int, str]:
+def _create_temp(path: str) -> tuple[int, str]:
     """A new, empty, private file ``.NAME.XXXXXXXX.tmp`` beside ``path``, open for writing.
 
     What ``tempfile.mkstemp`` does, without importing tempfile (and the shutil and random it
@@ -140,22 +140,23 @@ def _create_temp(path: Path) -> tuple[int, str]:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
         | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    folder, target = os.path.split(path)
     for _ in range(100):
-        name = str(path.parent / f".{path.name}.{os.urandom(4).hex()}.tmp")
+        name = os.path.join(folder, f".{target}.{os.urandom(4).hex()}.tmp")
         try:
             return os.open(name, flags, 0o600), name
         except FileExistsError:
             continue
-    raise FileExistsError(errno.EEXIST, "no unused temporary file name beside", str(path))
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name beside", path)
 
 
-def sweep_stale_temps(paths: Iterable[Path]) -> None:
+def sweep_stale_temps(paths: Iterable[StrPath]) -> None:
     """Delete temp files that killed runs left behind (``.NAME.XXXXXXXX.tmp`` from
     ``atomic_write``). The caller holds the lock every writer takes, so none is in use."""
     for path in paths:
-        if path.is_file() and not path.is_symlink():
+        if os.path.isfile(path) and not os.path.islink(path):
             try:
-                path.unlink()
+                os.unlink(path)
             except OSError:
                 pass
 
@@ -165,16 +166,16 @@ def sweep_stale_temps(paths: Iterable[Path]) -> None:
 # folder whose entries changed is synced once, when the lock is let go, rather than after
 # every rename: the renames reach the disk in the same order, and another run sees the files
 # only after it takes the lock, by which time they are synced.
-_UNSYNCED: set[Path] = set()
+_UNSYNCED: set[str] = set()
 _HELD = [0]  # how many ``locked`` blocks are open in this process
 # Folders found real (present, and no symbolic link on the way to them) inside the locked
 # block now open, and the temp-like names of the folders listed in it; both are forgotten when
 # it ends.
-_REAL_FOLDERS: set[Path] = set()
+_REAL_FOLDERS: set[str] = set()
 _LISTINGS: dict[str, list[str]] = {}
 
 
-def refuse_links_held(path: Path) -> bool:
+def refuse_links_held(path: str) -> bool:
     """``refuse_links(path)``, walking the folders on the way only once per locked block.
 
     A run writes its files into a few folders (the spec's, the state folder's backups, reports
@@ -183,7 +184,7 @@ def refuse_links_held(path: Path) -> bool:
     work. Under the lock no other smartspec run changes these folders, and the check is only
     ever as good as the moment it runs anyway; the path itself is always checked. Returns
     whether the folder is known to exist (and to be real) in this block."""
-    folder = path.parent
+    folder = os.path.dirname(path)
     if _HELD[0] and folder in _REAL_FOLDERS:
         refuse_links(path, folders_checked=True)
         return True
@@ -195,7 +196,7 @@ def refuse_links_held(path: Path) -> bool:
     return False
 
 
-def _found_real(folder: Path) -> None:
+def _found_real(folder: str) -> None:
     if _HELD[0]:
         _REAL_FOLDERS.add(folder)
 
@@ -206,7 +207,7 @@ def _sync_folders() -> None:
         _fsync_dir(_UNSYNCED.pop())
 
 
-def _fsync_dir(folder: Path) -> None:
+def _fsync_dir(folder: str) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -219,7 +220,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def ensure_private_dir(folder: Path, *, what: str) -> bool:
+def ensure_private_dir(folder: str, *, what: str) -> bool:
     """Make ``folder`` (mode 0700) unless it exists; refuse it unless it is a real folder (not
     a link) owned by this user that nobody else can write to. Returns True when it was created,
     so the caller can remove it again if it stays empty."""
@@ -254,10 +255,10 @@ def ensure_private_dir(folder: Path, *, what: str) -> bool:
     return created
 
 
-def _remove_if_empty(folder: Path) -> None:
+def _remove_if_empty(folder: str) -> None:
     # Another run may hold a lock in it, or a file may have appeared: then it stays.
     try:
-        folder.rmdir()
+        os.rmdir(folder)
     except OSError:
         pass
 
@@ -273,19 +274,20 @@ class FileLock:
     so a waiter that times out can name it.
     """
 
-    def __init__(self, key: Path, *, folder: Path, timeout: float = 60.0,
+    def __init__(self, key: StrPath, *, folder: StrPath, timeout: float = 60.0,
                  label: str = "") -> None:
-        digest = sha256_hex(str(key))[:24]
+        key, folder = os.fspath(key), os.fspath(folder)
+        digest = sha256_hex(key)[:24]
         self.folder = folder
-        self.path = folder / f"{digest}.lock"
+        self.path = os.path.join(folder, f"{digest}.lock")
         self.key = key
         self.timeout = timeout
-        self.label = label or str(key)
+        self.label = label or key
         self._fd: int | None = None
-        self._created_dirs: list[Path] = []
+        self._created_dirs: list[str] = []
 
     def _open(self) -> int:
-        state = self.folder.parent
+        state = os.path.dirname(self.folder)
         if os.path.islink(state):
             raise WorkspaceError(f"{state}: the state folder is a symbolic link; smartspec never "
                                  "writes through links, expected a real folder")
@@ -401,10 +403,11 @@ def _read_holder(fd: int) -> str:
         return "another smartspec run"
 
 
-def locked(*keys: Path, folder: Path, timeout: float = 60.0) -> Locked:
+def locked(*keys: StrPath, folder: StrPath, timeout: float = 60.0) -> Locked:
     """Hold the locks for ``keys`` (always taken in sorted order, so runs never deadlock) for a
     ``with`` block; the lock files live in ``folder``. The folders written to inside the block
-    are synced once, before the locks are let go."""
+    are synced once, before the locks are let go. A key is named by its path as a string: a
+    ``Path`` and the same path as ``str`` take one lock."""
     return Locked(keys, folder=folder, timeout=timeout)
 
 
@@ -413,9 +416,10 @@ class Locked:
     commands that write do not import contextlib (18 classes, some 2.7 M instructions, for this
     and a few ``suppress`` blocks)."""
 
-    def __init__(self, keys: Iterable[Path], *, folder: Path, timeout: float) -> None:
-        self._locks = [FileLock(k, folder=folder, timeout=timeout)
-                       for k in sorted(set(keys), key=str)]
+    def __init__(self, keys: Iterable[StrPath], *, folder: StrPath, timeout: float) -> None:
+        where = os.fspath(folder)
+        self._locks = [FileLock(key, folder=where, timeout=timeout)
+                       for key in sorted({os.fspath(k) for k in keys})]
         self._taken: list[FileLock] = []
 
     def __enter__(self) -> None:

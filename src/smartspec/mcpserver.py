@@ -261,7 +261,8 @@ def _index_place() -> tuple[Path, Path | None]:
     from smartspec.index.locate import locate_index
 
     settings = load_settings()
-    return settings.root, locate_index(settings.root, settings.state_dir, None)
+    found = locate_index(settings.root, settings.state_dir, None)
+    return Path(settings.root), None if found is None else Path(found)
 
 
 def list_resources() -> list[dict[str, str]]:
@@ -297,7 +298,7 @@ def read_resource(uri: str) -> tuple[str, str]:
     entry = load_index(index_path).entries.get(spec_id)
     if entry is None or not entry.path:
         raise LookupError(f"no spec {spec_id!r} with a file in the index")
-    path = inside_root(root, entry.path, what=f"the path of {spec_id}")
+    path = Path(inside_root(root, entry.path, what=f"the path of {spec_id}"))
     return path.read_text(encoding="utf-8"), "text/markdown"
 
 

@@ -9,7 +9,6 @@ import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from stat import S_ISREG
 
 from smartspec.errors import DocumentError
@@ -27,7 +26,7 @@ USUAL_NAME = "critical-sections-registry.json"
 FOREIGN_REGISTRY_FALLBACK = "smartspec-sections-registry.json"
 
 
-def is_foreign(path: Path) -> bool:
+def is_foreign(path: str) -> bool:
     """Whether ``path`` holds valid JSON that is not smartspec's registry shape (an object with
     a ``specs`` object). Unreadable or invalid files are smartspec's: loading reports them.
     The records themselves are not decoded (a registry of thousands of specs is megabytes)."""
@@ -85,7 +84,7 @@ class _RecordsOnDemand(dict):  # type: ignore[type-arg]
         return (dict, (dict(self.items()),))
 
 
-def _read_at_once(path: Path) -> bytearray:
+def _read_at_once(path: str) -> bytearray:
     """A regular file's bytes in one buffer of its size (``read_regular`` joins 1 MB chunks,
     which holds the file twice at its peak; the registry of thousands of specs is megabytes,
     and what a one-spec validate holds should grow with the project as little as it can).
@@ -94,7 +93,7 @@ def _read_at_once(path: Path) -> bytearray:
     try:
         info = os.fstat(fd)
         if not S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", path)
         buffer = bytearray(info.st_size)
         filled = os.readv(fd, [buffer])
         while filled < len(buffer):  # a short read: ask again for the rest
@@ -121,7 +120,7 @@ class _RecordsFound(dict):  # type: ignore[type-arg]
     _END = b"\n  }"
     _CHUNK = 1 << 18
 
-    def __init__(self, path: Path, shown: str) -> None:
+    def __init__(self, path: str, shown: str) -> None:
         super().__init__()
         self._path = path
         self._shown = shown  # how errors name the file
@@ -318,7 +317,7 @@ def _record_key(line: bytes) -> tuple[str, bool]:
     raise _NotOurLayout
 
 
-def _bisect(path: Path, key: str) -> tuple[str, bytes | None]:
+def _bisect(path: str, key: str) -> tuple[str, bytes | None]:
     """Look ``key`` up in a registry laid out as smartspec writes it by bisecting the byte
     offsets of its ``specs`` object: a few windows of a few kilobytes, whatever the file's
     size. ("found", the record's JSON) when a record line holds the key and its neighbours'
@@ -383,7 +382,7 @@ def _record(window: _Window, at: int, empty: bool, key: str, first: int, last: i
     return record
 
 
-def _starts_like_ours(path: Path) -> bool:
+def _starts_like_ours(path: str) -> bool:
     """Whether ``path`` begins as smartspec writes its registry (``{`` then a key on the next
     line, two spaces in), and holds an object ``specs`` at that depth, read in chunks."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -492,7 +491,7 @@ def same_bytes_from_stdlib(value: object) -> bool:
     return True
 
 
-def load(path: Path, shown: str) -> dict[str, Any]:
+def load(path: str, shown: str) -> dict[str, Any]:
     """The whole registry at ``path``, decoded, for writers that replace one spec's record;
     an empty one when there is none. ``shown``: how errors name the file."""
     if not os.path.lexists(path):
@@ -530,15 +529,15 @@ def _decode(text: str) -> Any:
     return json.loads(text)
 
 
-def read(folder: Path, rel: Callable[[Path], str]) -> dict[str, Any]:
+def read(folder: str, rel: Callable[[str], str]) -> dict[str, Any]:
     """The registry for readers that look at a few specs' records (``validate``): each
     record stays undecoded JSON until it is asked for, so checking one spec in a project
     of thousands decodes one record, not all of them. Writers use ``load``. A
     file that is not a registry is reported as ``load`` reports it."""
     # The usual file is read once: decoded as a registry it is smartspec's; valid JSON of
     # another shape is another tool's, and smartspec's own is then the fallback beside it.
-    usual = folder / USUAL_NAME
-    for path in (usual, usual.with_name(FOREIGN_REGISTRY_FALLBACK)):
+    usual = os.path.join(folder, USUAL_NAME)
+    for path in (usual, os.path.join(folder, FOREIGN_REGISTRY_FALLBACK)):
         if not os.path.lexists(path):
             return {"schema": REGISTRY_SCHEMA, "specs": {}}
         try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sys
 from functools import cache, lru_cache
-from pathlib import PurePath
 
 from smartspec.content.sql import schema_for
 from smartspec.content.system import describe_system
@@ -54,26 +53,11 @@ def environment() -> jinja2.Environment:
     return env
 
 
-@lru_cache(maxsize=1)
-def _templates_root() -> Any:
-    from smartspec.packagedata import package_root
-
-    return package_root() / "templates"
-
-
 def template_source(name: str) -> bytes | None:
     """The bytes of one template (package data), or None when there is no such template."""
-    root = _templates_root()
-    if not isinstance(root, PurePath):  # an installation inside an archive
-        resource = root.joinpath(*name.split("/"))
-        return resource.read_bytes() if resource.is_file() else None
-    # A plain folder, as pip installs smartspec: one open per template a run renders, where
-    # pathlib's is_file and read_bytes cost twice as much.
-    try:
-        with open(os.path.join(root, *name.split("/")), "rb") as handle:
-            return handle.read()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None
+    from smartspec.packagedata import find_data
+
+    return find_data("templates", *name.split("/"))
 
 
 @lru_cache(maxsize=1)
@@ -142,17 +126,15 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates cached per user (like __pycache__): compiling every template on
     every run costs more than the rest of a run. Jinja checks each template's source checksum,
     so an edited template is recompiled. No cache when the folder cannot be written."""
-    import os
-    from pathlib import Path
-
     import jinja2
 
     from smartspec import __version__
 
     if os.environ.get("SMARTSPEC_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(base) / "smartspec" / f"templates-{__version__}"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    parent = os.path.join(base, "smartspec")
+    folder = os.path.join(parent, f"templates-{__version__}")
     # Jinja loads this cache with ``marshal``: code anyone else could write there would run
     # as this user. So both folders must be real folders (not links) this user owns that
     # nobody else can write; otherwise templates are compiled afresh (slower, never unsafe).
@@ -160,12 +142,12 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     from smartspec.workspace import ensure_private_dir
 
     try:
-        Path(base).mkdir(parents=True, exist_ok=True)
-        for part in (folder.parent, folder):
+        os.makedirs(base, exist_ok=True)
+        for part in (parent, folder):
             ensure_private_dir(part, what="template cache folder")
     except (OSError, WorkspaceError):
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return jinja2.FileSystemBytecodeCache(folder)
 
 
 # What may open a Markdown block when it starts a line: headings, fences, quotes, HTML,

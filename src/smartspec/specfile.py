@@ -6,43 +6,44 @@ from __future__ import annotations
 
 import codecs
 import os
-from pathlib import Path
 
 from smartspec.errors import DocumentError, WorkspaceError
-from smartspec.fsutil import shown_path
+from smartspec.fsutil import StrPath, is_within, shown_path
 
-SpecArg = str | os.PathLike[str]
+# A spec as the API and the commands name it: a string or a path object.
+SpecArg = StrPath
 
 
-def resolve_spec(root: Path, cwd: Path, spec: SpecArg) -> Path:
+def resolve_spec(root: str, cwd: str, spec: SpecArg) -> str:
     """The spec file ``spec`` names (relative to ``cwd``), refused if it lies outside the root."""
-    given = Path(spec)
-    path = (given if given.is_absolute() else cwd / given).resolve()
-    if path != root and root not in path.parents:
-        raise WorkspaceError(f"SPEC.md {str(spec)!r} resolves to {path}, outside the project "
+    given = os.fspath(spec)
+    path = os.path.realpath(os.path.join(cwd, given))
+    if not is_within(path, root):
+        raise WorkspaceError(f"SPEC.md {given!r} resolves to {path}, outside the project "
                              f"root {root}; expected a spec inside the root")
     shown = shown_path(path, root)
-    if path.is_dir():
+    if os.path.isdir(path):
         raise DocumentError(f"{shown}: is a directory; expected a spec file such as "
                             f"{shown}/spec.md")
     refuse_special(path, shown)
     return path
 
 
-def refuse_special(path: Path, shown: str) -> None:
+def refuse_special(path: StrPath, shown: str) -> None:
     """Refuse a FIFO, socket or device where a spec or backup should be: reading a FIFO waits
     forever, and none of them is a file a person wrote."""
-    if path.exists() and not path.is_file() and not path.is_dir():
+    if os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):
         raise DocumentError(f"{shown}: is not a regular file (a FIFO, socket or device); "
                             "expected a spec file")
 
 
-def read_spec(path: Path, shown: str) -> tuple[bytes, str, bytes]:
+def read_spec(path: StrPath, shown: str) -> tuple[bytes, str, bytes]:
     """(the file's bytes, its text, its byte-order mark). A missing, binary or non-UTF-8 file
     is refused with the line of the first bad byte."""
     refuse_special(path, shown)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         raise DocumentError(f"{shown}: no such file; expected an existing spec "
                             "(create one with 'smartspec new NAME')") from None
@@ -80,9 +81,9 @@ def unified_diff(old: str, new: str, rel: str) -> str:
     return "".join(lines)
 
 
-def file_mode(path: Path) -> int | None:
+def file_mode(path: StrPath) -> int | None:
     """The permission bits of the spec on disk (its backup gets the same)."""
     try:
-        return path.stat().st_mode & 0o7777
+        return os.stat(path).st_mode & 0o7777
     except OSError:
         return None

@@ -12,10 +12,21 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from pathlib import Path
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
-from smartspec.fsutil import INDEX_IDS_FILE, LOCK_DIR, inside_root, read_regular, refuse_links, shown_path
+from smartspec.fsutil import (
+    INDEX_IDS_FILE,
+    LOCK_DIR,
+    StrPath,
+    ancestors,
+    inside_root,
+    is_within,
+    read_regular,
+    refuse_links,
+    shown_path,
+    spelled,
+    split_suffix,
+)
 from smartspec.fswrite import Locked, atomic_write, locked, refuse_links_held, sweep_stale_temps
 from smartspec.fswrite import ensure_private_dir as ensure_private_dir
 from smartspec.jsontext import dumps as json_text
@@ -86,20 +97,21 @@ def lock_timeout(environ: Mapping[str, str]) -> float:
     return value
 
 
-def _read_or_none(path: Path) -> bytes | None:
+def _read_or_none(path: StrPath) -> bytes | None:
     try:
         return read_regular(path)
     except OSError:
         return None
 
 
-def _replace_cache_file(path: Path, data: bytes) -> None:
+def _replace_cache_file(path: str, data: bytes) -> None:
     """Replace a cache file atomically (temp file beside it, then rename) but without fsync:
     a cache file lost in a crash is detected by its content and rebuilt, and a full index
     writes one per spec. The temp file is created exclusively and never through a link, and
     a rename replaces a link itself, never its target."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-    temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+    folder, name = os.path.split(path)
+    temp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.tmp")
     fd = os.open(temp, flags, 0o666)
     try:
         os.write(fd, data)
@@ -111,73 +123,83 @@ def _replace_cache_file(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
+def json_twin(report: str) -> str:
+    """The JSON twin of a Markdown report: the same name with ``.json`` for ``.md``."""
+    return os.path.splitext(report)[0] + ".json"
+
+
 def stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%d-%H%M%S")
 
 
-def free_name(path: Path) -> Path:
+def free_name(path: str) -> str:
     """``path``, or ``<stem>-N<suffix>`` with the first N that no file has."""
+    folder, name = os.path.split(path)
+    stem, suffix = split_suffix(name)
     candidate, counter = path, 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}-{counter}{path.suffix}")
+    while os.path.exists(candidate):
+        candidate = os.path.join(folder, f"{stem}-{counter}{suffix}")
         counter += 1
     return candidate
 
 
 class Workspace(NamedTuple):
-    root: Path
-    state_dir: Path
+    root: str
+    state_dir: str
 
     # -- paths ---------------------------------------------------------------------------
     @property
-    def registry_path(self) -> Path:
+    def registry_path(self) -> str:
         """smartspec's registry; beside it when another tool's registry (SmartSpec's own, which
         has no ``specs`` object) already holds the usual name, so that file is never rewritten
         and never blocks a run."""
-        usual = self.state_dir / REGISTRY_FOLDER / USUAL_NAME
-        return usual.with_name(FOREIGN_REGISTRY_FALLBACK) if is_foreign(usual) else usual
+        folder = os.path.join(self.state_dir, REGISTRY_FOLDER)
+        usual = os.path.join(folder, USUAL_NAME)
+        return os.path.join(folder, FOREIGN_REGISTRY_FALLBACK) if is_foreign(usual) else usual
 
     @property
-    def default_index_path(self) -> Path:
-        return self.state_dir / "SPEC_INDEX.json"
+    def default_index_path(self) -> str:
+        return os.path.join(self.state_dir, "SPEC_INDEX.json")
 
     @property
-    def trace_path(self) -> Path:
-        return self.state_dir / "trace.log"
+    def trace_path(self) -> str:
+        return os.path.join(self.state_dir, "trace.log")
 
-    def model_path(self, spec_id: str) -> Path:
+    def model_path(self, spec_id: str) -> str:
         """The system model a spec was written from, kept beside the settings it used."""
-        return self.state_dir / "models" / f"{spec_id}.json"
+        return os.path.join(self.state_dir, "models", f"{spec_id}.json")
 
-    def backups_dir(self, spec_id: str) -> Path:
-        return self.state_dir / "backups" / spec_id
+    def backups_dir(self, spec_id: str) -> str:
+        return os.path.join(self.state_dir, "backups", spec_id)
 
-    def reports_dir(self, spec_id: str) -> Path:
-        return self.state_dir / "reports" / spec_id
+    def reports_dir(self, spec_id: str) -> str:
+        return os.path.join(self.state_dir, "reports", spec_id)
 
-    def rel(self, path: Path) -> str:
+    def rel(self, path: StrPath) -> str:
         """``path`` as messages and reports name it (``fsutil.shown_path`` from the root)."""
         return shown_path(path, self.root)
 
-    def spec_path(self, specs_dir: str, category: str, spec_id: str) -> Path:
+    def spec_path(self, specs_dir: str, category: str, spec_id: str) -> str:
         folder = inside_root(self.root, specs_dir, what="--specs-dir")
-        return inside_root(self.root, folder / category / spec_id / "spec.md", what="spec path")
+        return inside_root(self.root, os.path.join(folder, category, spec_id, "spec.md"),
+                           what="spec path")
 
     # -- locking -------------------------------------------------------------------------
-    def lock(self, *extra: Path, timeout: float | None = None) -> Locked:
+    def lock(self, *extra: StrPath, timeout: float | None = None) -> Locked:
         """The workspace lock (registry, index, trace, id allocation) and, for edits, the
         spec's own lock, held for a ``with`` block. Concurrent runs wait their turn,
         ``timeout`` seconds at most (default: ``SMARTSPEC_LOCK_TIMEOUT``, else 60)."""
         wait = lock_timeout(os.environ) if timeout is None else timeout
-        return locked(self.state_dir, *extra, folder=self.state_dir / LOCK_DIR, timeout=wait)
+        return locked(self.state_dir, *extra, folder=os.path.join(self.state_dir, LOCK_DIR),
+                      timeout=wait)
 
     @staticmethod
-    def lock_files(*keys: Path, folder: Path, timeout: float = 60.0) -> Locked:
+    def lock_files(*keys: StrPath, folder: StrPath, timeout: float = 60.0) -> Locked:
         """The locks of ``keys`` alone (the agents manifest, say), not the workspace's, for a
         ``with`` block: a run that writes only those files does not wait for a spec edit."""
         return locked(*keys, folder=folder, timeout=timeout)
 
-    def sweep_stale_temps(self, paths: Iterable[Path]) -> None:
+    def sweep_stale_temps(self, paths: Iterable[StrPath]) -> None:
         """Remove temp files a killed run left behind; only safe while holding ``lock()``,
         since every writer holds it while its own temp files exist."""
         sweep_stale_temps(paths)
@@ -191,9 +213,9 @@ class Workspace(NamedTuple):
     def read_registry(self) -> dict[str, Any]:
         """The registry for readers that look at a few specs' records (``validate``): each
         record stays undecoded until it is asked for (``smartspec.registry.read``)."""
-        return read_registry_file(self.state_dir / REGISTRY_FOLDER, self.rel)
+        return read_registry_file(os.path.join(self.state_dir, REGISTRY_FOLDER), self.rel)
 
-    def registry_text(self, registry: dict[str, Any], spec_id: str, spec_path: Path,
+    def registry_text(self, registry: dict[str, Any], spec_id: str, spec_path: str,
                       sections: dict[str, dict[str, Any]], now: datetime, **fields: Any) -> str:
         """The registry with this spec's entry replaced, plus ``fields`` (edit records the
         file's fingerprint before and after the run)."""
@@ -207,49 +229,50 @@ class Workspace(NamedTuple):
         return dump_registry(registry)
 
     # -- backups -------------------------------------------------------------------------
-    def next_backup_path(self, spec_id: str, now: datetime, kind: str = "spec") -> Path:
+    def next_backup_path(self, spec_id: str, now: datetime, kind: str = "spec") -> str:
         """A name no backup has: after the oldest backups of this second were pruned, the
         first free name could sort before the ones kept, so take the next number after the
         highest one of this second."""
         taken = [found[1] for p in self.list_backups(spec_id, kind)
-                 if (found := backup_stamp(p.name, kind)) and found[0] == stamp(now)]
+                 if (found := backup_stamp(os.path.basename(p), kind)) and found[0] == stamp(now)]
         base = f"{kind}.backup-{stamp(now)}"
         name = f"{base}-{max(taken) + 1}.md" if taken else f"{base}.md"
-        return free_name(self.backups_dir(spec_id) / name)
+        return free_name(os.path.join(self.backups_dir(spec_id), name))
 
-    def list_backups(self, spec_id: str, kind: str = "spec") -> list[Path]:
+    def list_backups(self, spec_id: str, kind: str = "spec") -> list[str]:
         """This spec's backups (or its plan's, its tasks'), oldest first."""
         folder = self.backups_dir(spec_id)
-        if not folder.is_dir():
+        if not os.path.isdir(folder):
             return []
         found = []
-        for path in folder.iterdir():
-            parts = backup_stamp(path.name, kind)
+        for name in os.listdir(folder):
+            parts = backup_stamp(name, kind)
             if parts is not None:
-                found.append((*parts, path))
+                found.append((*parts, os.path.join(folder, name)))
         return [path for _, _, path in sorted(found)]
 
     # -- reports and trace ---------------------------------------------------------------
-    def report_path(self, spec_id: str, kind: str, now: datetime) -> Path:
+    def report_path(self, spec_id: str, kind: str, now: datetime) -> str:
         """A free name for a ``kind`` report (generation, edit, validation) of this run; the
         JSON twin has the same name with ``.json``."""
-        return free_name(self.reports_dir(spec_id) / f"{kind}-report-{stamp(now)}.md")
+        return free_name(os.path.join(self.reports_dir(spec_id), f"{kind}-report-{stamp(now)}.md"))
 
-    def write_report(self, path: Path, markdown: str, data: dict[str, Any]) -> None:
+    def write_report(self, path: str, markdown: str, data: dict[str, Any]) -> None:
         """A run's report and its JSON twin, each renamed into place whole but not synced
         (``durable=False``): a report records a run and nothing reads it back, so it is not
         worth two waits for the disk on every run (four with the validation report)."""
         atomic_write(path, markdown, durable=False)
-        atomic_write(path.with_suffix(".json"),
+        atomic_write(json_twin(path),
                      escape_line_breaks(json_text(data, ensure_ascii=False, sort_keys=True))
                      + "\n", durable=False)
 
     def append_trace(self, record: dict[str, Any]) -> None:
         line = escape_line_breaks(json.dumps(record, ensure_ascii=False, sort_keys=True,
                                              separators=(",", ":")))
-        if not refuse_links_held(self.trace_path):
-            self.trace_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.trace_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o666)
+        trace = self.trace_path
+        if not refuse_links_held(trace):
+            os.makedirs(os.path.dirname(trace), exist_ok=True)
+        fd = os.open(trace, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o666)
         # (0o666: the umask takes away what the user does not want others to have.)
         try:
             os.write(fd, (line + "\n").encode("utf-8"))
@@ -261,15 +284,15 @@ class Workspace(NamedTuple):
 
     # -- index -------------------------------------------------------------------------
     @property
-    def index_ids_path(self) -> Path:
+    def index_ids_path(self) -> str:
         """The ids of the index last written, for commands that only ask whether an id exists
         (a one-spec ``validate``): ``smartspec.index.locate.read_known_ids`` reads it."""
-        return self.state_dir / INDEX_IDS_FILE
+        return os.path.join(self.state_dir, INDEX_IDS_FILE)
 
-    def write_index(self, path: Path, text: str, *, ids: Iterable[str] | None = None,
-                    scan_state: tuple[Path, Mapping[str, bytes],
+    def write_index(self, path: StrPath, text: str, *, ids: Iterable[str] | None = None,
+                    scan_state: tuple[StrPath, Mapping[str, bytes],
                                       Callable[[str, os.stat_result | None], bytes]] | None = None,
-                    legacy_cache: Path | None = None, old: bytes | None = None) -> list[Path]:
+                    legacy_cache: StrPath | None = None, old: bytes | None = None) -> list[str]:
         """Write the index text atomically (not rewritten when its bytes are unchanged), then,
         from ``smartspec index``, what describes it: the file of its ``ids`` and the scan
         state ``(manifest path, entry records by file name, manifest bytes as a function of
@@ -284,6 +307,7 @@ class Workspace(NamedTuple):
         command rewrote since (new and edit write only the index, which their journal can put
         back) no longer matches the index and is simply not used, so their writes are not
         fsynced one by one."""
+        path = os.fspath(path)
         payload = text.encode("utf-8")
         rel = self.rel(path)
         try:
@@ -294,7 +318,7 @@ class Workspace(NamedTuple):
             raise WorkspaceError(f"{exc.filename or path}: cannot be written ({exc.strerror}); "
                                  "the index was left as it was") from None
         try:
-            stat: os.stat_result | None = path.stat()
+            stat: os.stat_result | None = os.stat(path)
         except OSError:
             stat = None
         try:
@@ -302,25 +326,26 @@ class Workspace(NamedTuple):
                 self._write_index_ids(rel, stat, ids, changed)
             if scan_state is not None:
                 manifest_path, entries, manifest = scan_state
-                folder = manifest_path.parent / "entries"
+                folder = os.path.join(os.path.dirname(manifest_path), "entries")
                 if entries:
-                    refuse_links(folder / "x")
-                    folder.mkdir(parents=True, exist_ok=True)
+                    refuse_links(os.path.join(folder, "x"))
+                    os.makedirs(folder, exist_ok=True)
                     for name, data in entries.items():
-                        if _read_or_none(folder / name) != data:
-                            _replace_cache_file(folder / name, data)
+                        entry = os.path.join(folder, name)
+                        if _read_or_none(entry) != data:
+                            _replace_cache_file(entry, data)
                 # It names the index's stat, so it is new whenever the index was written.
                 new_manifest = manifest(rel, stat)
                 if changed or _read_or_none(manifest_path) != new_manifest:
                     atomic_write(manifest_path, new_manifest)
                 if legacy_cache is not None and os.path.lexists(legacy_cache):
-                    refuse_links(legacy_cache)  # never delete through a link
+                    refuse_links(os.fspath(legacy_cache))  # never delete through a link
                     self.remove_file(legacy_cache, root=self.state_dir)
         except (OSError, WorkspaceError):
             pass
         return [path] if changed else []
 
-    def write_scan_manifest(self, path: Path, data: bytes) -> None:
+    def write_scan_manifest(self, path: StrPath, data: bytes) -> None:
         """Replace the index's scan manifest alone (a run in which only stamps settled). A
         failure is not an error: the old manifest still describes the tree correctly, it only
         makes the next run hash a few files again."""
@@ -343,31 +368,32 @@ class Workspace(NamedTuple):
             ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
         if changed or _read_or_none(target) != data:
             refuse_links(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             _replace_cache_file(target, data)
 
     # -- any other file ------------------------------------------------------------------
     @staticmethod
-    def write_file(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
+    def write_file(path: StrPath, data: str | bytes, *, mode: int | None = None) -> None:
         """Replace ``path`` atomically (never through a link): the registry, a model file, a
         delivery file, an exported contract, an agent's command file. OSError is left to the
         caller, whose journal puts back what the run already wrote."""
         atomic_write(path, data, mode=mode)
 
     @staticmethod
-    def remove_file(path: Path, *, root: Path) -> None:
+    def remove_file(path: StrPath, *, root: StrPath) -> None:
         """Delete ``path`` and then the folders above it that are left empty, stopping at
         ``root`` or at the first folder that still holds anything (it is not ours)."""
-        path.unlink(missing_ok=True)
-        for folder in path.parents:
-            if folder == root or root not in folder.parents:
+        target, top = os.fspath(path), os.fspath(root)
+        _unlink_if_present(target)
+        for folder in ancestors(target):
+            if folder == top or not is_within(folder, top):
                 break
             try:
-                folder.rmdir()
+                os.rmdir(folder)
             except OSError:
                 break
 
-    def write_spec(self, path: Path, text: str | bytes) -> None:
+    def write_spec(self, path: str, text: str | bytes) -> None:
         try:
             atomic_write(path, text)
         except OSError as exc:
@@ -385,36 +411,37 @@ class Journal:
     back. Append-only files (the trace) are remembered by length."""
 
     def __init__(self) -> None:
-        self._saved: dict[Path, bytes | None] = {}
-        self._sizes: dict[Path, int | None] = {}
-        self._folders: list[Path] = []  # folders this run creates, outermost first
+        self._saved: dict[str, bytes | None] = {}
+        self._sizes: dict[str, int | None] = {}
+        self._folders: list[str] = []  # folders this run creates, outermost first
 
-    def _folders_for(self, path: Path) -> None:
+    def _folders_for(self, path: str) -> None:
         missing = []
-        folder = path.parent
-        while not os.path.lexists(folder) and folder != folder.parent:
+        folder = os.path.dirname(path)
+        while not os.path.lexists(folder) and folder != os.path.dirname(folder):
             missing.append(folder)
-            folder = folder.parent
+            folder = os.path.dirname(folder)
         for folder in reversed(missing):
             if folder not in self._folders:
                 self._folders.append(folder)
 
-    def remember(self, path: Path) -> None:
+    def remember(self, path: str) -> None:
         if path in self._saved:
             return
         refuse_links_held(path)  # before anything is read through it or written over it
         self._folders_for(path)
         try:
-            self._saved[path] = path.read_bytes()
+            with open(path, "rb") as handle:
+                self._saved[path] = handle.read()
         except FileNotFoundError:
             self._saved[path] = None
 
-    def remember_size(self, path: Path) -> None:
+    def remember_size(self, path: str) -> None:
         self._folders_for(path)
         if path not in self._sizes:
-            self._sizes[path] = path.stat().st_size if path.exists() else None
+            self._sizes[path] = os.stat(path).st_size if os.path.exists(path) else None
 
-    def guard(self, workspace: Workspace, path: Path) -> _Guard:
+    def guard(self, workspace: Workspace, path: str) -> _Guard:
         """A ``with`` block around a write sequence; if anything fails, every remembered file
         is put back. A failed write becomes one WorkspaceError naming the file (exit 2, tree
         unchanged)."""
@@ -424,7 +451,7 @@ class Journal:
         for path, size in self._sizes.items():
             try:
                 if size is None:
-                    path.unlink(missing_ok=True)
+                    _unlink_if_present(path)
                 else:
                     os.truncate(path, size)
             except OSError:
@@ -433,7 +460,7 @@ class Journal:
             # One file that cannot be put back must not stop the others from being put back.
             try:
                 if data is None:
-                    path.unlink(missing_ok=True)
+                    _unlink_if_present(path)
                 else:
                     atomic_write(path, data)
             except (OSError, SmartspecError):
@@ -442,16 +469,24 @@ class Journal:
         # when empty: anything else in them is not this run's.
         for folder in reversed(self._folders):
             try:
-                folder.rmdir()
+                os.rmdir(folder)
             except OSError:
                 pass
+
+
+def _unlink_if_present(path: str) -> None:
+    """``Path.unlink(missing_ok=True)``: a file already gone is what the caller wanted."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 class _Guard:
     """What ``Journal.guard`` returns: a class rather than a generator, like ``fswrite.Locked``,
     so that writing does not import contextlib."""
 
-    def __init__(self, journal: Journal, workspace: Workspace, path: Path) -> None:
+    def __init__(self, journal: Journal, workspace: Workspace, path: str) -> None:
         self.journal, self.workspace, self.path = journal, workspace, path
 
     def __enter__(self) -> None:
@@ -463,13 +498,13 @@ class _Guard:
             return
         self.journal.rollback()
         if isinstance(exc, OSError):
-            where = self.workspace.rel(Path(exc.filename or self.path))
+            where = self.workspace.rel(os.path.normpath(exc.filename or self.path))
             raise WorkspaceError(f"{where}: cannot be written ({exc.strerror}); nothing was "
                                  "changed") from None
 
 
 def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime,
-               journal: Journal | None = None, *, mode: int | None = None) -> Path:
+               journal: Journal | None = None, *, mode: int | None = None) -> str:
     """Write a backup under a free name (never over another backup), without pruning: pruning
     waits until the run has succeeded (``prune_backups``). ``mode`` is the spec's own, so a
     private spec's backup is as private."""
@@ -480,32 +515,35 @@ def add_backup(workspace: Workspace, spec_id: str, content: bytes, now: datetime
     return path
 
 
-def prune_backups(workspace: Workspace, spec_id: str, keep: int, kind: str = "spec") -> list[Path]:
+def prune_backups(workspace: Workspace, spec_id: str, keep: int, kind: str = "spec") -> list[str]:
     """Delete this spec's oldest backups beyond ``keep`` (at least one is always kept); pruned
     only after the run succeeded."""
     backups = workspace.list_backups(spec_id, kind)
     removed = backups[: max(0, len(backups) - max(keep, 1))]
     for old in removed:
-        old.unlink(missing_ok=True)
+        _unlink_if_present(old)
     return removed
 
 
-def find_backup(workspace: Workspace, spec_id: str, given: str, cwd: Path) -> Path:
+def find_backup(workspace: Workspace, spec_id: str, given: str, cwd: StrPath) -> str:
     """The backup ``given`` names: a path (relative to ``cwd``) inside the root, or the bare file
     name of one of this spec's backups."""
-    candidate = Path(given)
-    full = candidate if candidate.is_absolute() else cwd / candidate
-    if not full.exists() and len(candidate.parts) == 1:
-        full = workspace.backups_dir(spec_id) / candidate
+    # Spelled as pathlib joined it before: errors name the path so.
+    full = spelled(os.path.join(cwd, given))
+    # A bare name (one part, as ``Path.parts`` counts them: ``./`` and empty parts dropped) may
+    # name one of this spec's backups.
+    parts = [part for part in given.split(os.sep) if part not in ("", ".")]
+    if not os.path.exists(full) and len(parts) == 1 and not os.path.isabs(given):
+        full = os.path.join(workspace.backups_dir(spec_id), parts[0])
     full = inside_root(workspace.root, full, what="--backup")
-    if full.exists() and not full.is_file() and not full.is_dir():
+    if os.path.exists(full) and not os.path.isfile(full) and not os.path.isdir(full):
         raise DocumentError(f"--backup {given!r} is not a regular file (a FIFO, socket or "
                             "device); expected a backup file")
-    if full.is_dir():
+    if os.path.isdir(full):
         raise DocumentError(f"--backup {given!r} is a directory; expected a backup file such as "
                             f"{workspace.rel(workspace.backups_dir(spec_id))}/spec.backup-"
                             "YYYYMMDD-HHMMSS.md")
-    if not full.is_file():
+    if not os.path.isfile(full):
         raise DocumentError(f"--backup {given!r} does not exist; 'smartspec restore SPEC.md "
                             "--list' shows this spec's backups")
     return full

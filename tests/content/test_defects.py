@@ -256,12 +256,12 @@ PORT_KINDS = ("repository", "cache", "index", "publisher", "gateway", "hasher", 
 def test_each_language_wires_and_fakes_every_port_kind_by_name(language: str) -> None:
     """No port kind falls into another's branch (a hasher built as a clock): the
     composition root and the test name each kind."""
-    from smartspec.packagedata import package_root
+    from smartspec.packagedata import read_data
 
-    source = (package_root() / "templates" / "code" / language / "di.j2").read_text("utf-8")
+    source = read_data("templates", "code", language, "di.j2").decode("utf-8")
     for kind in PORT_KINDS:
         assert source.count(f"p.kind == '{kind}'") >= 2, (language, kind)
-    table = (package_root() / "templates" / "sections" / "di.md.j2").read_text("utf-8")
+    table = read_data("templates", "sections", "di.md.j2").decode("utf-8")
     for kind in PORT_KINDS:
         assert table.count(f"'{kind}': ") >= 2, kind  # production and test double
 

@@ -95,7 +95,7 @@ def _planted_lock(project: Path, outside: Path) -> None:
     lock = FileLock(state, folder=state / "locks")
     (state / "locks").mkdir(mode=0o700)
     _write(outside / "precious.txt", "do not truncate me\n")
-    lock.path.symlink_to(outside / "precious.txt")
+    os.symlink(outside / "precious.txt", lock.path)
 
 
 def _lock_folder_shared(project: Path, outside: Path) -> None:

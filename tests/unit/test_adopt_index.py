@@ -65,5 +65,5 @@ def test_a_smartspec_registry_at_the_registry_path_is_set_aside(path: Path,
     usual = tmp_path / ".smartspec" / "registry" / "critical-sections-registry.json"
     usual.parent.mkdir(parents=True)
     usual.write_bytes(path.read_bytes())
-    assert workspace.registry_path == usual.with_name(FOREIGN_REGISTRY_FALLBACK)
+    assert workspace.registry_path == str(usual.with_name(FOREIGN_REGISTRY_FALLBACK))
     assert workspace.load_registry() == {"schema": 1, "specs": {}}

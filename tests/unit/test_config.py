@@ -24,7 +24,7 @@ def test_defaults_when_no_config(project: Path) -> None:
     settings = load_settings(cwd=project, environ={})
     assert settings["profile"] == "full"
     assert settings.source("profile").source == "default"
-    assert settings.state_dir == project / ".smartspec"
+    assert settings.state_dir == str(project / ".smartspec")
 
 
 def test_each_layer_wins_over_the_one_below(project: Path) -> None:
@@ -51,7 +51,7 @@ def test_root_is_found_from_a_subfolder(project: Path) -> None:
     sub = project / "services" / "payments"
     sub.mkdir(parents=True)
     settings = load_settings(cwd=sub, environ={})
-    assert settings.root == project
+    assert settings.root == str(project)
     assert settings["lang"] == "th"
 
 

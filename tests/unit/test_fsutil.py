@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from smartspec.errors import WorkspaceError
-from smartspec.fsutil import inside_root
+from smartspec.fsutil import ancestors, inside_root, is_within, shown_path, spelled, split_suffix
 from smartspec.fswrite import FileLock, _create_temp, atomic_write, ensure_private_dir
 
 
@@ -31,7 +33,7 @@ def test_atomic_write_replaces_keeps_mode_and_sweeps_leftovers(tmp_path: Path) -
 
 
 def test_inside_root_refuses_escapes(tmp_path: Path) -> None:
-    assert inside_root(tmp_path, "specs/x", what="dir") == tmp_path / "specs/x"
+    assert inside_root(tmp_path, "specs/x", what="dir") == str(tmp_path / "specs/x")
     with pytest.raises(WorkspaceError, match="outside the project root"):
         inside_root(tmp_path, "../x", what="dir")
 
@@ -72,7 +74,7 @@ def test_a_planted_link_in_the_lock_folder_is_refused_and_its_target_kept(tmp_pa
     folder.mkdir(parents=True, mode=0o700)
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
-    lock.path.symlink_to(victim)
+    os.symlink(victim, lock.path)
     with pytest.raises(WorkspaceError, match="cannot be used as a lock file"):
         lock.acquire()
     assert victim.read_text() == "precious\n"
@@ -167,3 +169,38 @@ def test_temp_files_are_private_new_and_never_reuse_a_planted_name(
     assert planted.read_text() == "someone else's"
     assert stat.S_IMODE(os.stat(name).st_mode) == 0o600
     assert os.path.getsize(name) == 0
+
+
+# -- the str helpers that stand for what pathlib did -----------------------------------------------
+
+PATH_PIECES = ["/", "//", "///", ".", "..", "a", "b.md", ".hidden", "notes.", "x.tar.gz", "é",
+               "spec.md", " ", "a b"]
+PATHS = st.lists(st.sampled_from(PATH_PIECES), max_size=8).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PATHS)
+@example("")
+@example("./specs//a/")
+@example("//srv/x")
+def test_the_str_helpers_read_paths_as_pathlib_does(text: str) -> None:
+    assert spelled(text) == str(PurePath(text))
+    name = PurePosixPath(text).name
+    if name:
+        assert split_suffix(name) == (PurePosixPath(name).stem, PurePosixPath(name).suffix)
+    absolute = str(PurePosixPath("/", text))  # absolute and normalised, as the callers hold
+    assert ancestors(absolute) == [str(p) for p in PurePosixPath(absolute).parents]
+
+
+@pytest.mark.parametrize(("path", "root", "inside"), [
+    ("/srv/project", "/srv/project", True),
+    ("/srv/project/specs/a", "/srv/project", True),
+    ("/srv/project-old/spec.md", "/srv/project", False),
+    ("/srv", "/srv/project", False),
+    ("/anything", "/", True),
+])
+def test_is_within_is_relative_to(path: str, root: str, inside: bool) -> None:
+    assert is_within(path, root) is inside
+    assert PurePosixPath(path).is_relative_to(root) is inside
+    expected = PurePosixPath(path).relative_to(root).as_posix() if inside else path
+    assert shown_path(path, root) == expected

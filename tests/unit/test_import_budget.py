@@ -74,9 +74,11 @@ NOT_FOR_FIRST_NEW = ("msgspec", "typing_extensions", "inspect", "uuid", "platfor
 # text. array: only reading or writing an index scan manifest needs it. importlib: modules
 # named at run time are imported with __import__ and read from sys.modules. hashlib: sha256
 # comes from the interpreter's built-in module (smartspec.digest), not OpenSSL's binding.
-# contextlib: the lock and the journal's guard are small classes, not generators.
+# contextlib: the lock and the journal's guard are small classes, not generators. pathlib
+# (and the ntpath and fnmatch it loads): paths are strings handled with os.path.
 STDLIB_NOT_FOR_NEW = ("typing", "base64", "struct", "unicodedata", "array", "importlib",
-                      "hashlib", "_hashlib", "_blake2", "contextlib")
+                      "hashlib", "_hashlib", "_blake2", "contextlib", "pathlib", "ntpath",
+                      "fnmatch")
 STDLIB_NOT_FOR_EDIT = STDLIB_NOT_FOR_NEW
 # A one-spec validate writes nothing, so neither the writer's helpers (fcntl) nor the clock's
 # (datetime and the math it loads) nor the examples' binascii.
@@ -156,6 +158,11 @@ def test_one_spec_validate_imports_no_generator(tmp_path: Path) -> None:
     assert "smartspec.rules" in modules
     # The ids file and the spec's registry record are small: the standard library reads them.
     assert _loaded(modules, NOT_FOR_VALIDATE + NOT_FOR_FIRST_NEW) == []
+    # A JSON report needs the SARIF writer no more than the text report does.
+    code, modules = _modules(tmp_path, "validate", "--format=json",
+                             "specs/feature/spec-001-payment-processing/spec.md")
+    assert code in (0, 1)
+    assert _loaded(modules, ("smartspec.rules.sarif", *NOT_FOR_VALIDATE)) == []
 
 
 # After a run: which report catalogues (report/locales/*.json) it read.

@@ -227,16 +227,16 @@ def test_duplicate_ids_are_kept_for_check() -> None:
 
 def test_lookup_order(tmp_path: Path) -> None:
     root, state = tmp_path, tmp_path / ".smartspec"
-    assert locate_index(root, state, None) is None
+    assert locate_index(str(root), str(state), None) is None
     places = [root / "specs" / "SPEC_INDEX.json", root / ".spec" / "SPEC_INDEX.json",
               root / "SPEC_INDEX.json", state / "SPEC_INDEX.json"]
     for place in places:  # each new file takes precedence over those before it
         place.parent.mkdir(parents=True, exist_ok=True)
         place.write_text('{"specs": []}')
-        assert locate_index(root, state, None) == place
-    explicit = locate_index(root, state, "custom/index.json")
-    assert explicit == (root / "custom" / "index.json").resolve()  # returned though missing
-    assert locate_index(root, state, str(places[0])) == places[0]
+        assert locate_index(str(root), str(state), None) == str(place)
+    explicit = locate_index(str(root), str(state), "custom/index.json")
+    assert explicit == str((root / "custom" / "index.json").resolve())  # returned though missing
+    assert locate_index(str(root), str(state), str(places[0])) == str(places[0])
 
 
 def test_lookup_uses_the_given_state_dir(tmp_path: Path) -> None:
@@ -244,7 +244,7 @@ def test_lookup_uses_the_given_state_dir(tmp_path: Path) -> None:
     (state).mkdir()
     (state / "SPEC_INDEX.json").write_text('{"specs": []}')
     (tmp_path / "SPEC_INDEX.json").write_text('{"specs": []}')
-    assert locate_index(tmp_path, state, None) == state / "SPEC_INDEX.json"
+    assert locate_index(str(tmp_path), str(state), None) == str(state / "SPEC_INDEX.json")
 
 
 # --------------------------------------------------------------------------------------------

@@ -416,12 +416,12 @@ def test_the_names_the_answer_looks_for_are_the_ones_the_command_uses(tmp_path: 
 
     assert (quiet.CONFIG_FILE, quiet.STATE_DIR) == (fsutil.CONFIG_FILE, fsutil.STATE_DIR)
     state = tmp_path / quiet.STATE_DIR
-    assert index_candidates(tmp_path, state) == [
-        state / quiet.INDEX_FILE, *(tmp_path / place for place in quiet.OTHER_INDEX_PLACES)]
+    assert index_candidates(str(tmp_path), str(state)) == [
+        str(state / quiet.INDEX_FILE), *(str(tmp_path / place) for place in quiet.OTHER_INDEX_PLACES)]
     assert quiet.config_identities(str(tmp_path)) == ("-", "-")
     (tmp_path / quiet.STATE_DIR).mkdir()
     (tmp_path / quiet.ORG_CONFIG).write_text("{}", encoding="utf-8")
     from smartspec.config import load_settings
 
-    assert load_settings(cwd=tmp_path).files == (tmp_path / quiet.ORG_CONFIG,)
+    assert load_settings(cwd=tmp_path).files == (str(tmp_path / quiet.ORG_CONFIG),)
     assert quiet.config_identities(str(tmp_path))[0] != "-"

@@ -171,7 +171,7 @@ def test_the_ids_file_describes_the_index_it_was_written_with(tmp_path: Path) ->
     refresh(tmp_path)
     root = tmp_path.resolve()
     index_file = root / ".smartspec" / "SPEC_INDEX.json"
-    ids_file = Workspace(root, root / ".smartspec").index_ids_path
+    ids_file = Path(Workspace(str(root), str(root / ".smartspec")).index_ids_path)
     assert read_known_ids(ids_file, index_file, root) == frozenset(IDS)
     data = json.loads(index_file.read_text(encoding="utf-8"))
     data["specs"].append({"id": "spec-009-planned", "path": None})
@@ -199,7 +199,7 @@ def test_an_ids_file_of_another_shape_is_not_used(tmp_path: Path, change: dict[s
     refresh(tmp_path)
     root = tmp_path.resolve()
     index_file = root / ".smartspec" / "SPEC_INDEX.json"
-    ids_file = Workspace(root, root / ".smartspec").index_ids_path
+    ids_file = Path(Workspace(str(root), str(root / ".smartspec")).index_ids_path)
     data = json.loads(ids_file.read_text(encoding="utf-8"))
     assert read_known_ids(ids_file, index_file, root) == frozenset(IDS)
     ids_file.write_text(json.dumps({**data, **change}), encoding="utf-8")
@@ -275,7 +275,7 @@ def test_a_foreign_registry_is_skipped_for_smartspecs_own(registry_root: Path) -
     usual.rename(folder / "smartspec-sections-registry.json")
     usual.write_text('{"version": "1.0", "critical_sections": []}', encoding="utf-8")
     workspace = Workspace(registry_root, registry_root / ".smartspec")
-    assert workspace.registry_path.name == "smartspec-sections-registry.json"
+    assert Path(workspace.registry_path).name == "smartspec-sections-registry.json"
     assert workspace.read_registry()["specs"].get("spec-001-x")["path"].endswith(
         "spec-001-x/spec.md")
 

@@ -48,7 +48,7 @@ def _write(folder: Path, text: str) -> Path:
 
 
 def _records(folder: Path) -> Any:
-    return registry.read(folder, lambda p: p.name)["specs"]
+    return registry.read(str(folder), os.path.basename)["specs"]
 
 
 def _probe_keys(specs: dict[str, Any]) -> list[str]:

@@ -284,7 +284,7 @@ def _replace(root: Path, target: Path, current: str, managed: str, new_text: str
         return "updated", _Write(target, new_text)
     if not force:
         return "kept", None
-    backup = free_name(backups_dir / shown_path(target, root))
+    backup = Path(free_name(str(backups_dir / shown_path(target, root))))
     return "replaced", _Write(target, new_text, backup_of=current, backup=backup)
 
 

@@ -16,7 +16,6 @@ from smartspec.options import Options
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import IO, Any
 
     from smartspec.rules import ValidationResult, Validator
@@ -129,11 +128,10 @@ def edit_call(spec: str, description: str | None, adopt: bool, complete: bool,
     return print_outcome(outcome, options)
 
 
-def validate_call(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str | None,
+def validate_call(paths: tuple[str, ...], fmt: str, strict: bool, lang: str | None,
                   specindex: str | None, jobs: int, verbose: bool, no_progress: bool) -> int:
-    """``smartspec validate [PATHS]``: check specs; 1 when one has an error, else 0."""
-    from pathlib import Path
-
+    """``smartspec validate [PATHS]``: check specs; 1 when one has an error, else 0. ``paths``
+    as typed."""
     from smartspec.rules import render_text
     from smartspec.runs.validate import check, spec_items, validator_for
 
@@ -147,10 +145,10 @@ def validate_call(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str | N
             _emit(fmt, [], validator)
         return 0
 
-    base = settings.root if fmt == "sarif" else Path.cwd().resolve()
+    base = settings.root if fmt == "sarif" else os.path.realpath(os.getcwd())
     targets, items = spec_items(settings, paths, base)
     if not items:
-        echo(f"smartspec: no spec.md files under {', '.join(str(t) for t in targets)}",
+        echo(f"smartspec: no spec.md files under {', '.join(targets)}",
              err=True)
 
     if not no_progress and len(items) >= PROGRESS_MIN_FILES and sys.stderr.isatty():
@@ -172,9 +170,14 @@ def _emit(fmt: str, results: list[ValidationResult], validator: Validator) -> No
     import json
 
     from smartspec.rules import report_json
-    from smartspec.rules.sarif import to_sarif
 
-    payload = report_json(results) if fmt == "json" else to_sarif(results, validator.severities)
+    if fmt == "json":
+        payload = report_json(results)
+    else:
+        # Only a SARIF report loads its writer (and the pathlib and urllib.parse it uses).
+        from smartspec.rules.sarif import to_sarif
+
+        payload = to_sarif(results, validator.severities)
     echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 

@@ -199,9 +199,7 @@ def read_words(shape: Shape, words: list[str]) -> dict[str, object] | None:
     if len(given) < shape.required:
         return None
     if shape.variadic:
-        from pathlib import Path
-
-        values[shape.arguments[0]] = tuple(Path(word) for word in given)
+        values[shape.arguments[0]] = tuple(given)
     else:
         if len(given) > len(shape.arguments):
             return None

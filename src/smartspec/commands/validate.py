@@ -8,8 +8,6 @@ print one JSON document on stdout and nothing else there.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from smartspec.commands.calls import validate_call
@@ -19,7 +17,7 @@ from smartspec.commands.calls import validate_call
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True, help="Report for people, programs or code scanning (SARIF 2.1.0).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any finding).")
@@ -31,7 +29,7 @@ from smartspec.commands.calls import validate_call
               help="Worker processes; 0 = one per core.")
 @click.option("-v", "--verbose", is_flag=True, help="List passed and skipped checks too.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
-def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str | None,
+def validate_command(paths: tuple[str, ...], fmt: str, strict: bool, lang: str | None,
                      specindex: str | None, jobs: int, verbose: bool, no_progress: bool) -> None:
     """Check SPECs with smartspec's rules: the reference's consistency rules and the
     structural ones (required and critical sections, settings comment, related specs,

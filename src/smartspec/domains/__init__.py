@@ -72,14 +72,13 @@ class DomainPack(NamedTuple):
 @lru_cache(maxsize=1)
 def packs() -> dict[str, DomainPack]:
     """Every built-in pack by name, in the order of ``options.DOMAINS``."""
-    from smartspec.packagedata import package_root
+    from smartspec.packagedata import read_data
 
-    root = package_root() / "domains"
     found: dict[str, DomainPack] = {}
     for name in DOMAINS:
         # Bytes, as json decodes UTF-8 itself: opening a text file for each of the seven
         # packs cost more than the decoding.
-        raw = json.loads(root.joinpath(f"{name}.json").read_bytes())
+        raw = json.loads(read_data("domains", f"{name}.json"))
         target = raw["targets"]
         found[name] = DomainPack(
             name=raw["name"],

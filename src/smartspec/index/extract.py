@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 
 from smartspec.digest import sha256_hex
 from smartspec.index.model import (
@@ -77,7 +76,9 @@ def spec_fields(text: str, rel_path: str, specs_rel: str | None = None, *,
         if found is not None:
             stated["id"] = found[0]
     if "id" not in stated:
-        stated["id"] = PurePosixPath(rel_path).parent.name or rel_path
+        parts = _posix_parts(rel_path)
+        folder = parts[-2] if len(parts) >= 2 else ""
+        stated["id"] = (folder if folder != "/" else "") or rel_path
         inferred.append("id")
     title_setting = settings.get("title")
     if isinstance(title_setting, str) and title_setting.strip():
@@ -97,8 +98,8 @@ def spec_fields(text: str, rel_path: str, specs_rel: str | None = None, *,
     if "status" in stated:
         stated["status"] = stated["status"].lower()
     if "category" not in stated and specs_rel is not None:
-        parts = PurePosixPath(rel_path).parts
-        base = PurePosixPath(specs_rel).parts if specs_rel not in ("", ".") else ()
+        parts = _posix_parts(rel_path)
+        base = _posix_parts(specs_rel) if specs_rel not in ("", ".") else []
         if len(parts) == len(base) + 3 and parts[: len(base)] == base:
             stated["category"] = parts[len(base)]
             inferred.append("category")
@@ -113,6 +114,14 @@ def spec_fields(text: str, rel_path: str, specs_rel: str | None = None, *,
         stated["_warning"] = (f"{rel_path}: line {doc.settings_line + 1}: the smartspec settings "
                               "comment is not valid JSON; used the header lines instead")
     return stated
+
+
+def _posix_parts(path: str) -> list[str]:
+    """The parts of a POSIX path as ``PurePosixPath(path).parts`` gives them (empty and ``.``
+    parts dropped, ``/`` first for an absolute path), without pathlib on the commands that
+    write a spec."""
+    parts = [part for part in path.split("/") if part and part != "."]
+    return ["/", *parts] if path.startswith("/") else parts
 
 
 def public_fields(stated: dict[str, Any]) -> dict[str, Any]:

@@ -9,9 +9,9 @@ of every shape the file was ever written in (``migrate``), nor the scan state is
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
 
-from smartspec.fsutil import read_regular
+from smartspec.fsutil import StrPath, read_regular
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 INDEX_FILE = "SPEC_INDEX.json"
 
 
-def locate_index(root: Path, state_dir: Path, specindex: str | None) -> Path | None:
+def locate_index(root: StrPath, state_dir: StrPath, specindex: str | None) -> str | None:
     """The index file to use: ``--specindex PATH`` (relative to the root; returned even when
     it does not exist yet, so that writers create it there), else the first that exists of
     ``<state_dir>/SPEC_INDEX.json``, ``<root>/SPEC_INDEX.json``, ``<root>/.spec/SPEC_INDEX.json``
@@ -28,22 +28,23 @@ def locate_index(root: Path, state_dir: Path, specindex: str | None) -> Path | N
     if specindex:
         # Confined to the project for every command, readers included: an index elsewhere
         # would let a spec's dependencies resolve to files outside it.
-        from smartspec.fsutil import inside_root
+        from smartspec.fsutil import inside_root, spelled
 
-        return inside_root(root, Path(specindex).expanduser(), what="--specindex")
+        # Spelled as pathlib spelled it before: the error names the path so.
+        return inside_root(root, spelled(os.path.expanduser(specindex)), what="--specindex")
     for candidate in index_candidates(root, state_dir):
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             return candidate
     return None
 
 
-def index_candidates(root: Path, state_dir: Path) -> list[Path]:
+def index_candidates(root: StrPath, state_dir: StrPath) -> list[str]:
     """The places ``locate_index`` looks, in order (for messages that list them)."""
-    return [state_dir / INDEX_FILE, root / INDEX_FILE, root / ".spec" / INDEX_FILE,
-            root / "specs" / INDEX_FILE]
+    return [os.path.join(state_dir, INDEX_FILE), os.path.join(root, INDEX_FILE),
+            os.path.join(root, ".spec", INDEX_FILE), os.path.join(root, "specs", INDEX_FILE)]
 
 
-def read_known_ids(ids_path: Path, index_path: Path, root: Path) -> frozenset[str] | None:
+def read_known_ids(ids_path: StrPath, index_path: StrPath, root: StrPath) -> frozenset[str] | None:
     """The ids of the index at ``index_path`` from the small file ``Workspace.write_index``
     keeps beside the scan state, when that file describes this very index file (same name,
     size, mtime, ctime and inode); None when it does not (a hand edit, another tool's write,
@@ -54,12 +55,12 @@ def read_known_ids(ids_path: Path, index_path: Path, root: Path) -> frozenset[st
 
     try:
         data = json.loads(read_regular(ids_path).decode("utf-8"))
-        stat = index_path.stat()
+        stat = os.stat(index_path)
     except (OSError, ValueError):  # unreadable, not UTF-8, not JSON
         return None
     if not _is_ids_file(data):
         return None
-    if (data["index"] != shown_path(index_path.resolve(), root)
+    if (data["index"] != shown_path(os.path.realpath(index_path), root)
             or data["size"] != stat.st_size or data["mtime_ns"] != stat.st_mtime_ns
             or data["ctime_ns"] != stat.st_ctime_ns or data["ino"] != stat.st_ino):
         return None

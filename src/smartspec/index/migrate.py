@@ -39,10 +39,10 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
+import os
 
 from smartspec.errors import DocumentError
-from smartspec.fsutil import read_regular
+from smartspec.fsutil import StrPath, read_regular
 from smartspec.index.model import (
     DROPPED_ENTRY,
     DROPPED_METADATA,
@@ -76,12 +76,13 @@ if TYPE_CHECKING:
 # Load (where the file is: ``index.locate``)
 
 
-def load_index(path: Path) -> SpecIndex:
+def load_index(path: StrPath) -> SpecIndex:
     """Read an index file in any known shape and migrate it in memory.
 
     Raises DocumentError naming the file and the line:column (bad JSON) or the key path and
     what was expected (wrong types).
     """
+    path = os.fspath(path)
     try:
         raw = read_regular(path)
     except FileNotFoundError:
@@ -91,12 +92,13 @@ def load_index(path: Path) -> SpecIndex:
     return parse_index(raw, source=path)
 
 
-def parse_index(raw: bytes | str, *, source: Path | None = None,
+def parse_index(raw: bytes | str, *, source: StrPath | None = None,
                 written_sha256: str | None = None) -> SpecIndex:
     """``load_index`` on bytes already read; ``source`` is named in errors. When the bytes
     hash to ``written_sha256`` (what the last ``smartspec index`` wrote), they are the output
     of ``dump_index`` and need no clean-up, so the per-entry checks are skipped."""
-    shown = str(source) if source is not None else "SPEC_INDEX.json"
+    source = None if source is None else os.fspath(source)
+    shown = source if source is not None else "SPEC_INDEX.json"
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     from smartspec.digest import sha256_hex
@@ -115,7 +117,7 @@ def parse_index(raw: bytes | str, *, source: Path | None = None,
     return index
 
 
-def _parse_any(raw: bytes, source: Path | None, shown: str) -> SpecIndex:
+def _parse_any(raw: bytes, source: str | None, shown: str) -> SpecIndex:
     """Any shape, checked key by key so that an error can name its key path."""
     data = _decode_json(raw, shown)
     if not isinstance(data, dict):
@@ -266,7 +268,7 @@ def _plain_v1_decoder() -> Any:
 _SMALL_INDEX_BYTES = 1 << 16
 
 
-def _parse_plain_v1(raw: bytes, source: Path | None, *, clean: bool = False) -> SpecIndex | None:
+def _parse_plain_v1(raw: bytes, source: str | None, *, clean: bool = False) -> SpecIndex | None:
     """The index when ``raw`` is a plain schema-1 file that needs no clean-up (the same result
     ``_parse_any`` gives), else None and the careful path takes over. ``clean`` says the file
     is known to be one smartspec wrote, so its entries are not checked one by one."""

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from smartspec.index.locate import INDEX_FILE as INDEX_FILE
 from smartspec.specids import DEFAULT_ID_PATTERN as DEFAULT_ID_PATTERN
@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 INDEX_SCHEMA_VERSION = 1
 # The single-file scan cache of earlier versions (read once, then replaced by the manifest).
 CACHE_SCHEMA_VERSION = 2
-LEGACY_CACHE_FILE = Path("cache") / "index-cache.json"
+LEGACY_CACHE_FILE = os.path.join("cache", "index-cache.json")
 # The scan state: a manifest for the stat walk, one record per spec in entries/, and the ids
 # of the index for commands that only ask whether an id exists (all under <state>/index/).
-MANIFEST_FILE = Path("index") / "manifest.json"  # the ids beside it: fsutil.INDEX_IDS_FILE
+MANIFEST_FILE = os.path.join("index", "manifest.json")  # the ids beside it: fsutil.INDEX_IDS_FILE
 # The manifest's schema and the extractor's version (bump it when the way fields are read
 # from a spec changes: cached extractions are then redone) live in index.quiet: the stat
 # answer reads them and must not import this module, and new and edit, which read and write
@@ -179,7 +179,7 @@ class SpecIndex:
     def __init__(self, entries: dict[str, IndexEntry] | None = None, *,
                  extra: dict[str, Any] | None = None,
                  metadata_extra: dict[str, Any] | None = None,
-                 duplicates: list[IndexEntry] | None = None, source: Path | None = None,
+                 duplicates: list[IndexEntry] | None = None, source: str | None = None,
                  source_sha256: str | None = None, shape: Shape = "new",
                  scan: ScanReport | None = None, raw: dict[str, Any] | None = None,
                  raw_entries: dict[str, dict[str, Any]] | None = None) -> None:

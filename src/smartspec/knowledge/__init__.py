@@ -88,11 +88,11 @@ def _builtin() -> tuple[dict[str, Mapping[str, Any]], dict[str, str]]:
     """The package's entries as read, by canonical name in file order, and the roles. Each
     becomes an ``Entry`` when first asked for (``_made``): a run asks for a dozen of them,
     and making all of them cost it more than reading the file."""
-    from smartspec.packagedata import package_root
+    from smartspec.packagedata import read_data
 
     # Read as bytes: json decodes UTF-8 itself, and a text file object costs more to open
     # than the decoding it would do.
-    raw = json.loads((package_root() / "knowledge" / "technologies.json").read_bytes())
+    raw = json.loads(read_data("knowledge", "technologies.json"))
     return {e["name"]: e for e in raw["entries"]}, dict(raw["roles"])
 
 

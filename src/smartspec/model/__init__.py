@@ -329,10 +329,10 @@ def entity_catalogue() -> dict[str, dict[str, Any]]:
     it too, and neither builds a model (an edit then never imports the builder)."""
     import json
 
-    from smartspec.packagedata import package_root
+    from smartspec.packagedata import read_data
 
     # Bytes, as json decodes UTF-8 itself (a text file object costs more than decoding).
-    raw = json.loads((package_root() / "model" / "entities.json").read_bytes())
+    raw = json.loads(read_data("model", "entities.json"))
     return dict(raw["entities"])
 
 

@@ -9,7 +9,7 @@ UsageError (exit 2) so a bad file never writes anything.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
 
 from smartspec.errors import UsageError
 from smartspec.model import (
@@ -176,13 +176,14 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-def read_model_file(path: Path) -> SystemModel:
+def read_model_file(path: str) -> SystemModel:
     """The model in ``path`` (.json, .yaml or .yml)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--model: cannot read {path}: {exc}") from None
-    if path.suffix.lower() in (".yaml", ".yml"):
+    if os.path.splitext(path)[1].lower() in (".yaml", ".yml"):
         try:
             import yaml  # type: ignore[import-untyped, unused-ignore]
         except ImportError:
@@ -319,7 +320,7 @@ def _check(value: Any, schema: dict[str, Any], where: str, path: str) -> None:
             _check(item, schema["items"], where, f"{path}[{i}]")
 
 
-def stored_model(state_dir: Path, spec_id: str, settings: dict[str, Any],
+def stored_model(state_dir: str, spec_id: str, settings: dict[str, Any],
                  description: str | None) -> SystemModel | None:
     """The model a spec was written from, kept in the state folder, when it is still the
     spec's: its hash is the one in the settings comment and the description is unchanged.
@@ -328,24 +329,25 @@ def stored_model(state_dir: Path, spec_id: str, settings: dict[str, Any],
     return found[0] if found is not None else None
 
 
-def stored_model_text(state_dir: Path, spec_id: str, settings: dict[str, Any],
+def stored_model_text(state_dir: str, spec_id: str, settings: dict[str, Any],
                       description: str | None) -> tuple[SystemModel, str] | None:
     """``stored_model`` and the file's text, which is the model's ``dumps`` (smartspec
     wrote it, and its hash is the one the spec records): a caller that needs that text
     need not make it again."""
     from smartspec.digest import sha256_hex
 
-    path = state_dir / "models" / f"{spec_id}.json"
+    path = os.path.join(state_dir, "models", f"{spec_id}.json")
     recorded = settings.get("model_sha256")
-    if not isinstance(recorded, str) or path.is_symlink() or not path.is_file():
+    if not isinstance(recorded, str) or os.path.islink(path) or not os.path.isfile(path):
         return None
     if (description or "") != (settings.get("description") or ""):
         return None
-    raw = path.read_bytes()
+    with open(path, "rb") as handle:
+        raw = handle.read()
     if sha256_hex(raw)[:16] != recorded:
         return None
     try:
         text = raw.decode("utf-8")
-        return model_from_data(json.loads(text), str(path)), text
+        return model_from_data(json.loads(text), path), text
     except (UsageError, ValueError):
         return None

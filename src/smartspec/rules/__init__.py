@@ -12,8 +12,8 @@ key.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from pathlib import Path
 
 from smartspec import specfile, wordgroups
 from smartspec.document import Document, parse
@@ -197,15 +197,15 @@ class Validator:
                                 skipped=tuple(skipped), spec_id=ctx.spec_id)
 
     def validate_file(self, file: SpecArg, *, path: str | None = None) -> ValidationResult:
-        return self.validate_text(read_spec(file, shown=path), path=path or str(file))
+        return self.validate_text(read_spec(file, shown=path), path=path or os.fspath(file))
 
 
 def read_spec(file: SpecArg, *, shown: str | None = None) -> str:
     """A spec's text (UTF-8, a byte-order mark dropped), read by the one spec reader
     (``specfile.read_spec``), whose DocumentError names the file and, for a byte that is
-    not UTF-8, its line. ``file`` may be a string: a validate run's walk finds files as
-    strings, and each worker makes its own ``Path`` of the ones it reads."""
-    return specfile.read_spec(Path(file), shown or str(file))[1]
+    not UTF-8, its line. ``file`` may be a string (a validate run's walk finds files as
+    strings) or a path object."""
+    return specfile.read_spec(file, shown or os.fspath(file))[1]
 
 
 def validate_document(doc: Document, *, path: str, settings: Settings | None = None,

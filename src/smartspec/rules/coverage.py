@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from pathlib import Path
 
+from smartspec.fsutil import spelled
 from smartspec.rules.base import RULES, Hit, Skip
 from smartspec.rules.context import Context
 from smartspec.rules.messages import rule_words
@@ -45,9 +45,10 @@ def _read_tasks(ctx: Context) -> tuple[str, str] | Skip:
         regular = False
     if not regular:
         return Skip(f"no {TASKS_FILE} beside the spec")
-    shown = Path(tasks).as_posix()
+    shown = spelled(tasks).replace(os.sep, "/")
     try:
-        return Path(tasks).read_text(encoding="utf-8-sig"), shown
+        with open(tasks, encoding="utf-8-sig") as handle:
+            return handle.read(), shown
     except (OSError, UnicodeDecodeError) as exc:
         return Skip(f"{shown} cannot be read ({exc})")
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 
 from smartspec.errors import UsageError
-from smartspec.fsutil import shown_path
+from smartspec.fsutil import StrPath, shown_path
 from smartspec.rules import ValidationResult, Validator
 from smartspec.specfile import SpecArg
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SPEC_FILE = "spec.md"
 # Folders never searched for specs: smartspec's state (backups are full copies of specs),
@@ -26,53 +29,59 @@ SKIP_DIRS = frozenset({".smartspec", ".git", ".hg", ".svn", "node_modules", ".ve
 MIN_FILES_PER_JOB = 24
 
 
-def find_specs(paths: Sequence[Path]) -> list[Path]:
+def find_specs(paths: Sequence[StrPath]) -> list[Path]:
     """Files as given, folders searched recursively for ``spec.md``; sorted, no duplicates.
-    A path that does not exist is a UsageError naming it."""
+    A path that does not exist is a UsageError naming it. (As path objects, for callers
+    that work with them; the validate command takes ``find_named_specs``' strings.)"""
+    from pathlib import Path
+
     return [Path(given) for given, _ in _found(paths)]
 
 
-def find_resolved_specs(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
+def find_resolved_specs(paths: Sequence[StrPath]) -> list[tuple[Path, Path]]:
     """``find_specs`` with each file's resolved path beside it: the walk works that out
     anyway, and a caller that names files by where they land need not resolve each again."""
+    from pathlib import Path
+
     return [(Path(given), Path(resolved)) for given, resolved in _found(paths)]
 
 
-def find_named_specs(paths: Sequence[Path], base: Path) -> list[tuple[str, str]]:
+def find_named_specs(paths: Sequence[StrPath], base: str) -> list[tuple[str, str]]:
     """``find_specs`` as (file as found, its name relative to ``base`` as
     ``fsutil.shown_path`` words it), both strings. The parent walks the whole tree before
     any worker starts, and pathlib objects for every file (a path joined, hashed and made
     relative several times over) were most of that walk: strings cost a fifth as much."""
-    under = os.path.join(str(base), "")  # the base with one separator after it
+    under = os.path.join(base, "")  # the base with one separator after it
     named = []
     for given, resolved in _found(paths):
         if resolved.startswith(under):
             shown = resolved[len(under):].replace(os.sep, "/")
         else:  # outside the base (or only the same when letter case is folded): as before
-            shown = shown_path(Path(resolved), base)
+            shown = shown_path(resolved, base)
         named.append((given, shown))
     return named
 
 
-def _found(paths: Sequence[Path]) -> list[tuple[str, str]]:
+def _found(paths: Sequence[StrPath]) -> list[tuple[str, str]]:
     """(file as found, the path it resolves to) for each spec the paths name."""
     # Keyed by the resolved path as the system compares names, so "a/spec.md" and
     # "./a/spec.md" are one spec, kept as first named.
     found: dict[str, tuple[str, str]] = {}
-    for path in paths:
-        if path.is_file():
-            resolved = str(path.resolve())
-            found.setdefault(os.path.normcase(resolved), (str(path), resolved))
-        elif path.is_dir():
+    for given in paths:
+        path = os.fspath(given)
+        if os.path.isfile(path):
+            resolved = os.path.realpath(path)
+            found.setdefault(os.path.normcase(resolved), (path, resolved))
+        elif os.path.isdir(path):
             # The walk never enters a linked folder, so a file that is not a link itself
             # resolves to the resolved folder joined with its relative path: one resolve
             # per folder given, not one per spec (each costs a system call per component).
             # ``Path.resolve`` is ``os.path.realpath``, called here on strings.
-            root = str(path.resolve())
-            for file, relative, linked in _walk(str(path)):
+            root = os.path.realpath(path)
+            for file, relative, linked in _walk(path):
                 resolved = os.path.realpath(file) if linked else os.path.join(root, relative)
                 found.setdefault(os.path.normcase(resolved), (file, resolved))
-        elif path.exists():
+        elif os.path.exists(path):
             # Reading a FIFO would wait forever; a socket or device is no spec either.
             raise UsageError(f"{path}: is not a regular file (a FIFO, socket or device); "
                              "expected a spec.md or a folder of specs")

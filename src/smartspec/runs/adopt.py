@@ -8,13 +8,13 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError, UsageError
+from smartspec.fsutil import StrPath
 from smartspec.runs.run import Run, clock, load_index_for, open_spec, record_in_index
-from smartspec.specfile import read_spec, unified_diff
+from smartspec.specfile import SpecArg, read_spec, unified_diff
 
 if TYPE_CHECKING:
     from smartspec.adopt import Inference
@@ -119,8 +119,8 @@ def _validate(text: str, rel: str, settings: Settings, index: SpecIndex | None,
     return validate_text(text, path=rel, settings=settings, index=index, registry=registry)
 
 
-def adopt(spec: str | Path, options: Options, *, critical: tuple[str, ...] = (),
-          description: str | None = None, cwd: Path | None = None, now: datetime | None = None,
+def adopt(spec: SpecArg, options: Options, *, critical: tuple[str, ...] = (),
+          description: str | None = None, cwd: StrPath | None = None, now: datetime | None = None,
           environ: Mapping[str, str] | None = None, argv: list[str] | None = None,
           command: str = "adopt", complete: bool = False) -> AdoptOutcome:
     """Take a spec smartspec did not write under management (design.md §3): add its settings
@@ -194,7 +194,7 @@ def _complete(outcome: AdoptOutcome, text: str, records: dict[str, Any], setting
                                            completion.added)
 
 
-def edit_adopted(spec: str | Path, options: Options, *, cwd: Path | None = None,
+def edit_adopted(spec: SpecArg, options: Options, *, cwd: StrPath | None = None,
                  now: datetime | None = None, environ: Mapping[str, str] | None = None,
                  argv: list[str] | None = None, complete: bool = False) -> AdoptOutcome:
     """EDIT of an adopted spec: add the one section the description asks for, in the spec's
@@ -262,8 +262,8 @@ def _records_after(records: dict[str, Any], text: str, critical_names: tuple[str
 
 
 def _finish(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
-            index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
-            path: Path, rel: str, data: bytes, bom: bytes, old_text: str, new_text: str,
+            index: SpecIndex | None, index_path: str | None, registry: dict[str, Any],
+            path: str, rel: str, data: bytes, bom: bytes, old_text: str, new_text: str,
             records: dict[str, Any], moment: datetime, dry_run: bool, argv: list[str] | None,
             started: float) -> None:
     """Check that validation got no worse, then write, or show the diff for a dry run."""
@@ -295,8 +295,8 @@ def _finish(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
 
 
 def _write(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
-           index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
-           path: Path, rel: str, data: bytes, bom: bytes, new_text: str,
+           index: SpecIndex | None, index_path: str | None, registry: dict[str, Any],
+           path: str, rel: str, data: bytes, bom: bytes, new_text: str,
            records: dict[str, Any], moment: datetime, argv: list[str] | None,
            started: float) -> None:
     from smartspec.workspace import add_backup, prune_backups

@@ -5,10 +5,10 @@ name taken from the text. Pure: it reads nothing but whether that file exists.""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from smartspec.errors import UsageError
 from smartspec.lazyre import lazy_re
@@ -99,12 +99,12 @@ class Routed:
     args: list[str]
 
 
-def route(words: tuple[str, ...], is_file: Callable[[Path], bool] = Path.is_file) -> Routed:
+def route(words: tuple[str, ...], is_file: Callable[[str], bool] = os.path.isfile) -> Routed:
     """Which command ``words`` ask for, and its arguments: ``edit SPEC.md [REST] FLAGS`` when
     the text starts with an existing ``.md`` file, else ``new NAME DESCRIPTION FLAGS``."""
     free, flags = split_arguments(words)
     first = free.split(" ", 1)[0] if free else ""
-    if first.endswith(".md") and is_file(Path(first)):
+    if first.endswith(".md") and is_file(first):
         rest = free[len(first):].strip()
         return Routed("edit", [first, *([rest] if rest else []), *flags])
     if first.endswith(".md"):

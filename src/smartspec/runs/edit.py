@@ -9,15 +9,15 @@ write fails, the files written before it are put back, so a refused run changes 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 
 from smartspec.config import SPEC, Settings, load_settings
 from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError, SmartspecError, UsageError
-from smartspec.fsutil import shown_path
+from smartspec.fsutil import StrPath, shown_path, split_suffix
 from smartspec.options import Options
 from smartspec.records import SlotRecord
 from smartspec.report import RunSummary, section_change
@@ -75,7 +75,7 @@ class _Recorded:
     __slots__ = ("facts", "model", "plans", "spec_id", "state_dir")
 
     def __init__(self, model: SystemModel | None, spec_id: str | None = None,
-                 state_dir: Path | None = None) -> None:
+                 state_dir: str | None = None) -> None:
         self.model = model
         self.spec_id = spec_id  # the id the settings comment records: ``model`` is its
         self.state_dir = state_dir  # the state folder ``model`` was read from
@@ -139,7 +139,7 @@ class _Request(SlotRecord):
         self.recorded_plans = _Recorded(None) if recorded_plans is None else recorded_plans
 
 
-def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datetime | None = None,
+def edit(spec: SpecArg, options: Options, *, cwd: StrPath | None = None, now: datetime | None = None,
          environ: Mapping[str, str] | None = None, confirm: Confirm | None = None,
          argv: list[str] | None = None, command: str = "edit",
          adopt: bool = False, complete: bool = False) -> Outcome | AdoptOutcome:
@@ -206,7 +206,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: Path | None = None, now: datet
     return Outcome(summary, result.text, settings, extra=extra)
 
 
-def _read_parsed(path: Path, rel: str, settings: Settings) -> tuple[bytes, Document] | None:
+def _read_parsed(path: str, rel: str, settings: Settings) -> tuple[bytes, Document] | None:
     """The spec's bytes and its parsed text, read before the lock to choose the route; None
     when it cannot be read (the usual edit then says why, under the lock)."""
     from smartspec.document import parse
@@ -218,8 +218,8 @@ def _read_parsed(path: Path, rel: str, settings: Settings) -> tuple[bytes, Docum
     return data, parse(text, critical_names=settings.critical_names)
 
 
-def _adopted_route(seen: tuple[bytes, Document] | None, path: Path, rel: str, options: Options,
-                   settings: Settings, here: Path, environ: Mapping[str, str] | None,
+def _adopted_route(seen: tuple[bytes, Document] | None, path: str, rel: str, options: Options,
+                   settings: Settings, here: str, environ: Mapping[str, str] | None,
                    now: datetime | None, argv: list[str] | None, adopt: bool,
                    complete: bool = False) -> AdoptOutcome | None:
     """Specs smartspec did not write are never re-planned as a whole: without a settings comment
@@ -252,7 +252,7 @@ def _adopted_route(seen: tuple[bytes, Document] | None, path: Path, rel: str, op
     return None
 
 
-def regenerate(spec: SpecArg, options: Options, *, cwd: Path | None = None,
+def regenerate(spec: SpecArg, options: Options, *, cwd: StrPath | None = None,
                now: datetime | None = None, environ: Mapping[str, str] | None = None,
                confirm: Confirm | None = None, argv: list[str] | None = None) -> Outcome:
     """Re-render a spec with another profile or mode, by the same rules as ``edit``: compact
@@ -264,7 +264,7 @@ def regenerate(spec: SpecArg, options: Options, *, cwd: Path | None = None,
     return outcome
 
 
-def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path,
+def _resolve(path: str, rel: str, options: Options, first: Settings, here: str,
              env: dict[str, str] | None, index: SpecIndex | None,
              registry: Mapping[str, Any], seen: tuple[bytes, Document] | None = None) -> _Request:
     """Read and check the spec, then settle its settings: flags, then its settings comment,
@@ -286,7 +286,8 @@ def _resolve(path: Path, rel: str, options: Options, first: Settings, here: Path
     if name is None or (not isinstance(record.get("id"), str) and not is_slug(slugify(name))):
         # "# spec.md" as a title names the file, not the spec: the folder names it then.
         named = title if title and title.lower() not in ("spec.md", "spec", "readme") else ""
-        candidates = [named, path.parent.name, path.stem]
+        candidates = [named, os.path.basename(os.path.dirname(path)),
+                      split_suffix(os.path.basename(path))[0]]
         name = next((slugify(c) for c in candidates if is_slug(slugify(c))), "spec")
     description = (options.description if options.description is not None
                    else recorded_text(record, "description"))
@@ -363,14 +364,14 @@ def _title_of(heading: str) -> str | None:
     return (matched.group("title") if matched else heading).strip() or None
 
 
-def _given_model(options: Options, here: Path) -> SystemModel | None:
+def _given_model(options: Options, here: str) -> SystemModel | None:
     """The model of ``--model FILE``, read before anything is planned so that a bad file is
     refused with nothing written."""
     if not options.model_file:
         return None
     from smartspec.model.io import read_model_file
 
-    return read_model_file(here / options.model_file)
+    return read_model_file(os.path.join(here, options.model_file))
 
 
 def _recorded_layer(layer: dict[str, Any], options: Options, record: Mapping[str, Any],
@@ -706,8 +707,10 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
     text = model_text(plan.model)
     # A missing or unreadable model file is simply written below.
     try:
-        if not model_path.is_symlink() and model_path.read_text(encoding="utf-8") == text:
-            return
+        if not os.path.islink(model_path):
+            with open(model_path, encoding="utf-8") as handle:
+                if handle.read() == text:
+                    return
     except (OSError, UnicodeDecodeError):
         pass
     journal.remember(model_path)
@@ -715,8 +718,8 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
     summary.written.append(workspace.rel(model_path))
 
 
-def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan, path: Path,
-                rel: str, index: SpecIndex | None, index_path: Path | None, registry: dict[str, Any],
+def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan, path: str,
+                rel: str, index: SpecIndex | None, index_path: str | None, registry: dict[str, Any],
                 entry: Any, summary: RunSummary, changed: bool, read_sha256: str,
                 **trace: Any) -> None:
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all

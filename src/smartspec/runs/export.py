@@ -56,7 +56,7 @@ def write_output(text: str, output: Path, cwd: Path | None = None) -> Path:
     if given.is_symlink():
         raise WorkspaceError(f"--output {str(output)!r} is a symbolic link; smartspec never "
                              "writes through one")
-    path = inside_root(root, given, what="--output")
+    path = Path(inside_root(root, given, what="--output"))
     if path.is_dir():
         raise UsageError(f"--output {str(output)!r} is a directory; expected a file name")
     try:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smartspec.errors import UsageError, WorkspaceError
-from smartspec.fsutil import inside_root, shown_path
+from smartspec.fsutil import StrPath, inside_root, shown_path
 from smartspec.index.model import (
     INDEX_FILE,
     LEGACY_CACHE_FILE,
@@ -42,8 +43,8 @@ class IndexScope(NamedTuple):
     # the config was read; None when flags named the folders (see index.quiet).
     configured: tuple[str, str, str, str] | None = None
 
-    def show(self, path: Path) -> str:
-        return shown_path(path.resolve(), self.root)
+    def show(self, path: StrPath) -> str:
+        return shown_path(os.path.realpath(path), self.root)
 
 
 def scope_for(specs_dir: str | None, output_dir: str | None) -> IndexScope:
@@ -56,7 +57,7 @@ def scope_for(specs_dir: str | None, output_dir: str | None) -> IndexScope:
     # Stat-ed before they are read, so that a config file changed meanwhile is never recorded
     # as the one this run found valid.
     root = find_root()
-    seen = config_identities(str(root))
+    seen = config_identities(root)
     settings = load_settings(Options(specs_dir=specs_dir, output_dir=output_dir))
     specs = settings.source("specs_dir")
     where = f" (from {specs.describe()})" if specs.source != "flag" else ""
@@ -64,7 +65,8 @@ def scope_for(specs_dir: str | None, output_dir: str | None) -> IndexScope:
     configured = None
     if specs_dir is None and output_dir is None and settings.root == root:
         configured = (*seen, str(settings["output_dir"]), str(specs.value))
-    return IndexScope(settings.root, settings.state_dir, folder, settings["repo"] or None,
+    return IndexScope(Path(settings.root), Path(settings.state_dir), Path(folder),
+                      settings["repo"] or None,
                       settings["index_id_pattern"], configured)
 
 
@@ -148,8 +150,8 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
     from smartspec.workspace import Workspace
 
     root = root.resolve()
-    state_dir = inside_root(root, state_dir, what="output dir")
-    specs_dir = inside_root(root, specs_dir, what="specs dir")
+    state_dir = Path(inside_root(root, state_dir, what="output dir"))
+    specs_dir = Path(inside_root(root, specs_dir, what="specs dir"))
     # A dry run shows what would happen to the index found (its migration, say) even where
     # there is no specs folder to scan; a write without one would empty the index, so it stays
     # refused.
@@ -157,15 +159,14 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
     if no_specs and not dry_run:
         raise UsageError(f"specs dir {shown_path(specs_dir, root)!r} does not exist; expected a "
                          "folder of <category>/<spec-id>/spec.md (see --specs-dir)")
-    workspace = Workspace(root, state_dir)
+    workspace = Workspace(str(root), str(state_dir))
     scope = None if configured is None else (
         *configured, str(root), str(state_dir), str(specs_dir), shown_path(specs_dir, root))
     manifest_path = state_dir / MANIFEST_FILE
     legacy_path = state_dir / LEGACY_CACHE_FILE
     with workspace.lock(timeout=lock_timeout), _gc_paused():
-        found = locate_index(root, state_dir, specindex)
-        if found is not None and specindex:
-            found = inside_root(root, found, what="--specindex")
+        located = locate_index(root, state_dir, specindex)
+        found = None if located is None else Path(located)
         path = found or state_dir / INDEX_FILE
         if path.exists() and not path.is_file():
             raise WorkspaceError(f"{shown_path(path, root)} is not a file; expected a JSON index")
@@ -201,19 +202,19 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
                 "the index is shown as it would be written"])
         else:
             index = merge(walk, previous, repo=repo)
-        index.source = path if path.is_file() else None
+        index.source = str(path) if path.is_file() else None
         new_text = dump_index(index) if migrate else dump_as_found(index)
         written: list[Path] = []
         if not dry_run:
             state = state_files(index, new_text, scope=scope)
-            written = workspace.write_index(
+            written = [Path(p) for p in workspace.write_index(
                 path, new_text, ids=[e.id for e in index.all_entries()],
                 scan_state=None if state is None else (manifest_path, *state),
-                legacy_cache=legacy_path, old=raw)
+                legacy_cache=legacy_path, old=raw)]
             # Every writer holds the lock taken here, so a temp file beside a spec now is one
             # a killed run left behind (one changes its folder's mtime, so the walk lists it).
             if walk is not None:
-                workspace.sweep_stale_temps(Path(p) for p in walk.temps)
+                workspace.sweep_stale_temps(walk.temps)
     return RefreshResult(index=index, path=path, found=found if found and found.is_file() else None,
                          old_data=raw, new_text=new_text, written=written, dry_run=dry_run)
 
@@ -249,7 +250,7 @@ def _nothing_changed(walk: Walk, path: Path, rel: str, workspace: Workspace,
     from smartspec.index.model import Shape
     from smartspec.index.quiet import version
 
-    index = SpecIndex(source=path, source_sha256=known[5], shape=cast(Shape, known[7]),
+    index = SpecIndex(source=str(path), source_sha256=known[5], shape=cast(Shape, known[7]),
                       scan=walk.scan)
     walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
     if not walk.clean or (scope is not None and walk.cache.scope != (version(), *scope)):
@@ -258,9 +259,9 @@ def _nothing_changed(walk: Walk, path: Path, rel: str, workspace: Workspace,
         # the manifest is rewritten, the index is not.
         from smartspec.index.state import manifest_bytes
 
-        workspace.write_scan_manifest(workspace.state_dir / MANIFEST_FILE,
+        workspace.write_scan_manifest(os.path.join(workspace.state_dir, MANIFEST_FILE),
                                       manifest_bytes(walk.records, walk.dirs, known, scope))
-        workspace.sweep_stale_temps(Path(p) for p in walk.temps)
+        workspace.sweep_stale_temps(walk.temps)
     return RefreshResult(index=index, path=path, found=path, old_data=None, new_text=None,
                          written=[], dry_run=False, size=known[6], loaded=False)
 
@@ -300,13 +301,13 @@ def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
         return None
     walk.scan.changed = scan.changed
     walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
-    index = SpecIndex(source=path, shape="v1", scan=walk.scan)
+    index = SpecIndex(source=str(path), shape="v1", scan=walk.scan)
     state = state_files(index, new_text, shape=(known[6], "v1", 0), scope=scope)
-    written = workspace.write_index(
+    written = [Path(p) for p in workspace.write_index(
         path, new_text, ids=ids, scan_state=None if state is None else (
-            workspace.state_dir / MANIFEST_FILE, *state),
-        old=raw)
-    workspace.sweep_stale_temps(Path(p) for p in walk.temps)
+            os.path.join(workspace.state_dir, MANIFEST_FILE), *state),
+        old=raw)]
+    workspace.sweep_stale_temps(walk.temps)
     return RefreshResult(index=index, path=path, found=path, old_data=raw, new_text=new_text,
                          written=written, dry_run=False, size=known[6], loaded=False)
 

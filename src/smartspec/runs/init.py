@@ -16,7 +16,7 @@ def _place(output_dir: str | None) -> tuple[Path, Path]:
     from smartspec.options import Options
 
     settings = load_settings(Options(output_dir=output_dir))
-    return settings.root, settings.state_dir
+    return Path(settings.root), Path(settings.state_dir)
 
 
 def run_init(agent_names: Sequence[str], *, all_agents: bool, remove: Sequence[str],

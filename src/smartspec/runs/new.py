@@ -5,14 +5,14 @@ the only writer. Nothing here prints or exits.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 
 from smartspec.config import Settings, load_settings
 from smartspec.errors import UsageError
-from smartspec.fsutil import shown_path
+from smartspec.fsutil import StrPath, shown_path
 from smartspec.options import Options
 from smartspec.report import RunSummary
 from smartspec.runs.run import (
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from smartspec.plan import SpecPlan
 
 
-def generate(options: Options, *, cwd: Path | None = None, now: datetime | None = None,
+def generate(options: Options, *, cwd: StrPath | None = None, now: datetime | None = None,
              environ: Mapping[str, str] | None = None, confirm: Confirm | None = None,
              argv: list[str] | None = None) -> Outcome:
     """NEW: plan, render, validate and write a spec (or, with --nogenerate, only show it)."""
@@ -61,7 +61,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
     if options.model_file:
         from smartspec.model.io import read_model_file
 
-        model = read_model_file((cwd or Path.cwd()) / options.model_file)
+        model = read_model_file(os.path.join(cwd or os.getcwd(), options.model_file))
 
     with workspace.lock():
         index, index_path = load_index_for(settings, options.specindex)
@@ -69,7 +69,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
                          now=moment, model=model)
         spec_path = workspace.spec_path(settings["specs_dir"], plan.category, plan.spec_id)
         rel = shown_path(spec_path, settings.root)
-        if spec_path.exists():
+        if os.path.exists(spec_path):
             raise UsageError(
                 f"{rel} already exists; NEW never overwrites a spec: use 'smartspec edit {rel}' "
                 "to update it"
@@ -113,7 +113,7 @@ def generate(options: Options, *, cwd: Path | None = None, now: datetime | None 
 
 
 def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: str,
-               spec_path: Path, index: SpecIndex | None, index_path: Path | None,
+               spec_path: str, index: SpecIndex | None, index_path: str | None,
                summary: RunSummary, moment: datetime, registry: dict[str, Any],
                journal: Journal) -> None:
     """The write sequence: spec first (the thing a person cares about), then the bookkeeping;

@@ -58,7 +58,7 @@ def load_spec(spec: str | os.PathLike[str], cwd: Path | None = None,
 
     here = (cwd or Path.cwd()).resolve()
     settings = load_settings(None, cwd=here, environ=dict(environ) if environ else None)
-    path = resolve_spec(settings.root, here, spec)
+    path = Path(resolve_spec(settings.root, str(here), spec))
     shown = shown_path(path, settings.root)
     _, text, _ = read_spec(path, shown)
     facts = read_facts(text, shown)
@@ -110,7 +110,7 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
             return outcome
         this_run = Run(kind, settings, moment, list(argv) if argv is not None else None, started)
         journal = this_run.journal
-        with journal.guard(workspace, target):
+        with journal.guard(workspace, str(target)):
             if old_text != merged.text:
                 if old_bytes is not None and settings["create_backups"] and not no_backup:
                     backup = workspace.next_backup_path(facts.spec_id, moment, kind)
@@ -118,7 +118,7 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
                     workspace.write_file(backup, old_bytes)
                     outcome.backup = shown_path(backup, root)
                     outcome.written.append(outcome.backup)
-                journal.remember(target)
+                journal.remember(str(target))
                 workspace.write_file(target, merged.text)
                 outcome.written.append(shown)
             entry = {"path": shown, "spec": spec_rel,

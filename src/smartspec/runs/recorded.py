@@ -4,9 +4,9 @@ smartspec wrote it, a person did, or the folder names it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 
 from smartspec.config import Settings
 from smartspec.errors import DocumentError
@@ -145,7 +145,7 @@ def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex |
     for spec_id, entry in (registry.get("specs") or {}).items():
         if isinstance(entry, dict) and entry.get("path") == rel:
             return str(spec_id)
-    folder = Path(rel).parent.name
+    folder = os.path.basename(os.path.dirname(rel))
     if spec_id_parts(folder) is not None:
         return folder
     if allocate is None:

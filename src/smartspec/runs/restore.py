@@ -3,15 +3,16 @@ up first, so a restore can itself be undone)."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from smartspec.digest import sha256_hex
 from smartspec.errors import UsageError
+from smartspec.fsutil import StrPath
 from smartspec.options import Options
 from smartspec.runs.recorded import find_spec_id
 from smartspec.runs.run import Run, clock, load_index_for, open_spec, record_in_index
@@ -50,7 +51,7 @@ class RestoreOutcome:
 
 
 def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False,
-            options: Options | None = None, cwd: Path | None = None, now: datetime | None = None,
+            options: Options | None = None, cwd: StrPath | None = None, now: datetime | None = None,
             environ: Mapping[str, str] | None = None,
             argv: list[str] | None = None) -> RestoreOutcome:
     """Put a backup of the spec back (the newest, or ``backup``), backing up the current file
@@ -70,31 +71,32 @@ def restore(spec: SpecArg, *, backup: str | None = None, list_only: bool = False
         registry = workspace.load_registry()
         current: bytes | None = None
         doc = None
-        if path.exists():
+        if os.path.exists(path):
             current, text, _ = read_spec(path, rel)
             doc = parse(text, critical_names=settings.critical_names)
         spec_id = find_spec_id(doc if doc is not None else parse(""), rel, settings, index,
                                registry)
         outcome = RestoreOutcome(spec_id, rel, lang=str(settings["lang"]))
         for found in reversed(workspace.list_backups(spec_id)):
-            parts = backup_stamp(found.name)
+            parts = backup_stamp(os.path.basename(found))
             stamp = parts[0] if parts else ""
             taken = (f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}:"
                      f"{stamp[13:15]}") if len(stamp) == 15 else ""
-            outcome.backups.append(BackupInfo(workspace.rel(found), found.stat().st_size, taken))
+            outcome.backups.append(BackupInfo(workspace.rel(found), os.stat(found).st_size, taken))
         if list_only:
             outcome.listed = True
             return outcome
         if backup is not None:
             source = find_backup(workspace, spec_id, backup, here)
         elif outcome.backups:
-            source = settings.root / outcome.backups[0].path
+            source = os.path.join(settings.root, outcome.backups[0].path)
         else:
             raise UsageError(f"{rel}: no backups of {spec_id} in "
                              f"{workspace.rel(workspace.backups_dir(spec_id))}; nothing to restore")
         shown = workspace.rel(source)
         refuse_special(source, shown)
-        content = source.read_bytes()
+        with open(source, "rb") as handle:
+            content = handle.read()
         restored_text, _ = decode_spec(content, shown)
         outcome.restored_from = shown
         if content == current:

@@ -11,17 +11,16 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 
 from smartspec.config import Settings
 from smartspec.errors import UsageError, ValidationFailed
-from smartspec.fsutil import shown_path
+from smartspec.fsutil import StrPath, shown_path
 from smartspec.options import Options
 from smartspec.records import SlotRecord
 from smartspec.report import RunSummary, markdown
 from smartspec.specfile import SpecArg, resolve_spec
 from smartspec.tuples import NamedTuple
-from smartspec.workspace import Journal, Workspace
+from smartspec.workspace import Journal, Workspace, json_twin
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -94,10 +93,10 @@ class SpecTarget(NamedTuple):
     the settings before the spec's own layer, and the spec's path (absolute, and as shown:
     relative to the root)."""
 
-    here: Path
+    here: str
     environ: dict[str, str] | None
     settings: Settings
-    path: Path
+    path: str
     rel: str
 
     @property
@@ -105,13 +104,13 @@ class SpecTarget(NamedTuple):
         return Workspace(self.settings.root, self.settings.state_dir)
 
 
-def open_spec(spec: SpecArg, options: Options, cwd: Path | None,
+def open_spec(spec: SpecArg, options: Options, cwd: StrPath | None,
               environ: Mapping[str, str] | None) -> SpecTarget:
     """Settings for ``options`` from ``cwd``, and the spec ``spec`` names (outside the project
     root, a folder or a special file is refused)."""
     from smartspec.config import load_settings
 
-    here = (cwd or Path.cwd()).resolve()
+    here = os.path.realpath(cwd or os.getcwd())
     env = dict(environ) if environ is not None else None
     settings = load_settings(options, cwd=here, environ=env)
     path = resolve_spec(settings.root, here, spec)
@@ -142,11 +141,13 @@ def check_request(options: Options) -> None:
 def taken_spec_ids(settings: Settings, index: SpecIndex | None) -> set[str]:
     """Ids used in the index and by spec folders, so new numbers never collide."""
     taken = set(index.entries) if index is not None else set()
-    specs = settings.root / settings["specs_dir"]
-    if specs.is_dir():
-        for category in specs.iterdir():
-            if category.is_dir():
-                taken.update(child.name for child in category.iterdir() if child.is_dir())
+    specs = os.path.join(settings.root, settings["specs_dir"])
+    if os.path.isdir(specs):
+        with os.scandir(specs) as categories:
+            folders = [category.path for category in categories if category.is_dir()]
+        for folder in folders:
+            with os.scandir(folder) as children:
+                taken.update(child.name for child in children if child.is_dir())
     return taken
 
 
@@ -191,15 +192,14 @@ def clock(environ: Mapping[str, str] | None = None) -> datetime:
     return datetime.now(tz=UTC).replace(microsecond=0)
 
 
-def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex | None, Path | None]:
+def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex | None, str | None]:
     """The index found by the lookup order (design.md §4), or (None, None)."""
     from smartspec.fsutil import inside_root
     from smartspec.index.locate import locate_index
 
     if specindex is not None:
         inside_root(settings.root, specindex, what="--specindex")
-        path = settings.root / specindex
-        if not path.is_file():
+        if not os.path.isfile(os.path.join(settings.root, specindex)):
             raise UsageError(f"--specindex: {specindex!r} does not exist; expected a SPEC_INDEX.json file")
     found = locate_index(settings.root, settings.state_dir, specindex)
     if found is None:
@@ -280,7 +280,7 @@ def section_hashes(text: str, plan: SpecPlan) -> dict[str, dict[str, Any]]:
 
 
 def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex | None,
-                    index_path: Path | None, text: str, rel: str, *, sha256: str | None = None,
+                    index_path: str | None, text: str, rel: str, *, sha256: str | None = None,
                     journal: Journal | None = None, doc: Document | None = None) -> list[str]:
     """Upsert the spec's entry (and its dependencies' dependents) into the index found by the
     lookup, or a new one in the state dir; returns the files written, relative to the root.
@@ -311,17 +311,17 @@ def write_reports(workspace: Workspace, summary: RunSummary, kind: str, moment: 
     spec_id = summary.plan.spec_id
     report_path = workspace.report_path(spec_id, kind, moment)
     summary.report = workspace.rel(report_path)
-    summary.written += [summary.report, workspace.rel(report_path.with_suffix(".json"))]
+    summary.written += [summary.report, workspace.rel(json_twin(report_path))]
     validation_path = None
     if summary.checked is not None:
         validation_path = workspace.report_path(spec_id, "validation", moment)
         summary.written += [workspace.rel(validation_path),
-                            workspace.rel(validation_path.with_suffix(".json"))]
+                            workspace.rel(json_twin(validation_path))]
     if journal is not None:
         for path in (report_path, validation_path):
             if path is not None:
                 journal.remember(path)
-                journal.remember(path.with_suffix(".json"))
+                journal.remember(json_twin(path))
     when = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
     workspace.write_report(report_path, markdown(summary, generated_at=when), summary.to_json())
     if validation_path is not None and summary.checked is not None:

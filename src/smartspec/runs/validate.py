@@ -4,11 +4,11 @@ words into these calls and the results into text, JSON or SARIF."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from smartspec.errors import UsageError
-from smartspec.fsutil import shown_path
+from smartspec.fsutil import shown_path, spelled
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,8 +29,8 @@ def _index(settings: Settings, specindex: str | None) -> tuple[Any, str]:
     path = locate_index(settings.root, settings.state_dir, specindex)
     if path is None:
         return None, ""
-    shown = shown_path(path.resolve(), settings.root)
-    known = read_known_ids(settings.state_dir / INDEX_IDS_FILE, path, settings.root)
+    shown = shown_path(os.path.realpath(path), settings.root)
+    known = read_known_ids(os.path.join(settings.state_dir, INDEX_IDS_FILE), path, settings.root)
     if known is None:
         from smartspec.index.migrate import load_index
 
@@ -50,23 +50,24 @@ def validator_for(lang: str | None, strict: bool,
 
     settings = load_settings(Options(lang=lang))
     index, index_name = _index(settings, specindex)
-    registry = registry_file.read(settings.state_dir / registry_file.FOLDER,
+    registry = registry_file.read(os.path.join(settings.state_dir, registry_file.FOLDER),
                                   lambda path: shown_path(path, settings.root))
     return settings, Validator(settings, index=index, registry=registry, strict=strict,
                                index_name=index_name or "SPEC_INDEX.json")
 
 
-def spec_items(settings: Settings, paths: Sequence[Path],
-               base: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+def spec_items(settings: Settings, paths: Sequence[str],
+               base: str) -> tuple[list[str], list[tuple[str, str]]]:
     """The folders or files searched (the specs folder when none is given) and every spec
-    file found, each with its name relative to ``base``."""
+    file found, each with its name relative to ``base``. Paths are spelled as pathlib spells
+    them (``fsutil.spelled``): messages and the files as found name them so."""
     from smartspec.rules import runner
 
-    targets = list(paths)
+    targets = [spelled(path) for path in paths]
     if not targets:
-        default = settings.root / str(settings["specs_dir"])
-        if not default.is_dir():
-            shown = shown_path(default.resolve(), Path.cwd())
+        default = spelled(os.path.join(settings.root, str(settings["specs_dir"])))
+        if not os.path.isdir(default):
+            shown = shown_path(os.path.realpath(default), os.getcwd())
             raise UsageError(f"no specs folder {shown!r}; pass spec files "
                              "or folders to validate")
         targets = [default]

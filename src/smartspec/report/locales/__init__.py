@@ -23,11 +23,11 @@ def catalogue(lang: str) -> dict[str, dict[str, str]]:
 
 @functools.cache
 def _load(name: str) -> dict[str, dict[str, str]]:
-    from smartspec.packagedata import package_root
+    from smartspec.packagedata import read_data
 
     # Bytes, as json decodes UTF-8 itself: a text file object costs more to open and read
     # through than the decoding (every command reads the English catalogue).
-    raw = (package_root() / "report" / "locales" / f"{name}.json").read_bytes()
+    raw = read_data("report", "locales", f"{name}.json")
     data: Any = json.loads(raw)
     return data  # type: ignore[no-any-return]
 
