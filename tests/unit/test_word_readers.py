@@ -188,19 +188,3 @@ def test_spec_id_parts_are_the_patterns_groups(text: str) -> None:
     expected = None if match is None else (
         match.group("category"), match.group("number"), match.group("slug"))
     assert specids.spec_id_parts(text) == expected
-
-
-PERCENT_PIECES = ["%", "%2", "%20", "%41", "%e0", "%E0%B8%81", "%C3", "%c3%a9", "%FF", "%zz",
-                  "%%41", "a", "Z", "-", "#", " ", "é", "ก", "😀", "\x7f", "%7F", "%80", "%00"]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(PERCENT_PIECES), max_size=10).map("".join))
-@example("%E0%B8%81%E0%B8%B2%E0%B8%A3-payments")
-@example("caf%C3%A9é%C3")
-def test_percent_decoded_reads_as_unquote(text: str) -> None:
-    from urllib.parse import unquote
-
-    from smartspec.rules.context import percent_decoded
-
-    assert percent_decoded(text) == unquote(text)

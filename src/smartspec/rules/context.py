@@ -88,40 +88,6 @@ PARAM_SEGMENT_RE = lazy_re(r"^(?:\{[^/{}]*\}|:[A-Za-z_]\w*|<[^/<>]*>)$")
 _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 
-_HEX_DIGITS = frozenset("0123456789ABCDEFabcdef")
-
-
-def percent_decoded(text: str) -> str:
-    """``urllib.parse.unquote(text)``: each ``%XX`` (two hex digits) becomes its byte, each run
-    of ASCII characters is then read as UTF-8 (a bad sequence becomes U+FFFD), and other
-    characters stay as they are. Written out because importing urllib.parse (and the
-    ipaddress and warnings modules it loads) cost every run of the rules more than the few
-    anchors a spec links to."""
-    if "%" not in text:
-        return text
-    out: list[str] = []
-    run = bytearray()  # the bytes of the ASCII run being read
-    at, end = 0, len(text)
-    while at < end:
-        char = text[at]
-        if char >= "\x80":
-            if run:
-                out.append(run.decode("utf-8", "replace"))
-                run.clear()
-            out.append(char)
-        elif (char == "%" and text[at + 1:at + 2] in _HEX_DIGITS
-              and text[at + 2:at + 3] in _HEX_DIGITS):
-            run.append(int(text[at + 1:at + 3], 16))
-            at += 3
-            continue
-        else:
-            run.append(ord(char))
-        at += 1
-    if run:
-        out.append(run.decode("utf-8", "replace"))
-    return "".join(out)
-
-
 @lru_cache(maxsize=4096)
 def is_param_segment(segment: str) -> bool:
     """Whether ``PARAM_SEGMENT_RE`` matches ``segment``: a path segment that stands for a
