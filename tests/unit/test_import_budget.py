@@ -75,10 +75,12 @@ NOT_FOR_FIRST_NEW = ("msgspec", "typing_extensions", "inspect", "uuid", "platfor
 # named at run time are imported with __import__ and read from sys.modules. hashlib: sha256
 # comes from the interpreter's built-in module (smartspec.digest), not OpenSSL's binding.
 # contextlib: the lock and the journal's guard are small classes, not generators. pathlib
-# (and the ntpath and fnmatch it loads): paths are strings handled with os.path.
+# (and the ntpath and fnmatch it loads): paths are strings handled with os.path. urllib (and
+# the ipaddress and warnings urllib.parse loads): only an anchor with a percent escape is
+# decoded with it.
 STDLIB_NOT_FOR_NEW = ("typing", "base64", "struct", "unicodedata", "array", "importlib",
                       "hashlib", "_hashlib", "_blake2", "contextlib", "pathlib", "ntpath",
-                      "fnmatch")
+                      "fnmatch", "urllib", "ipaddress", "warnings")
 STDLIB_NOT_FOR_EDIT = STDLIB_NOT_FOR_NEW
 # A one-spec validate writes nothing, so neither the writer's helpers (fcntl) nor the clock's
 # (datetime and the math it loads) nor the examples' binascii.
