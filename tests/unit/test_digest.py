@@ -1,4 +1,5 @@
-"""smartspec.digest gives hashlib's sha256, for text and bytes, without loading OpenSSL."""
+"""smartspec.digest gives hashlib's sha256, for text and bytes, without loading OpenSSL until a
+run has hashed a megabyte."""
 
 from __future__ import annotations
 
@@ -35,3 +36,16 @@ def test_hashing_loads_no_openssl_binding() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_run_that_hashes_megabytes_switches_to_openssl_with_the_same_digests() -> None:
+    probe = ("import sys; from smartspec.digest import sha256_hex\n"
+             "first = sha256_hex(bytes(700_000)); print('_hashlib' in sys.modules)\n"
+             "second = sha256_hex(bytes(700_000)); third = sha256_hex(b'spec')\n"
+             "print('_hashlib' in sys.modules)\n"
+             "import hashlib\n"
+             "print(first == second == hashlib.sha256(bytes(700_000)).hexdigest(), "
+             "third == hashlib.sha256(b'spec').hexdigest())")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["False", "True", "True", "True"]
