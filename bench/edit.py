@@ -43,6 +43,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from callgrind import available, instructions
+
 EPOCH = "1795000000"
 DESCRIPTION = "Card payments with a PostgreSQL ledger and the Stripe API"
 # A basic spec with the di and security critical sections. It has grown to about 24 KB (the
@@ -107,19 +109,6 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str], *, peer: bool = False
     return elapsed
 
 
-def instructions(argv: list[str], cwd: Path, env: dict[str, str]) -> int:
-    """Instructions one process executes, as callgrind counts them (its own, not the time)."""
-    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                           *argv], cwd=cwd, env=env, check=False, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"valgrind {' '.join(argv)} failed with exit code {done.returncode}")
-    found = next((line for line in done.stderr.splitlines() if "I   refs:" in line), None)
-    if found is None:
-        raise SystemExit("valgrind printed no instruction count (I refs)")
-    return int(found.split("I   refs:")[1].strip().replace(",", ""))
-
-
 CONFLICTS: list[int] = []
 # CPU time per process, by its last word: on a shared machine the wall ratios swing with the
 # load, CPU ratios much less (waiting for the disk, fsync above all, is wall time only).
@@ -170,7 +159,7 @@ def main() -> None:
     parser.add_argument("--instructions", action="store_true",
                         help="also count instructions under valgrind (smallest size only)")
     args = parser.parse_args()
-    if args.instructions and shutil.which("valgrind") is None:
+    if args.instructions and not available():
         parser.error("--instructions needs valgrind on PATH")
     sizes = [int(s) for s in args.sizes.split(",")]
     peer = shutil.which("git") is not None

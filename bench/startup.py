@@ -27,6 +27,12 @@ round too, each right beside this one's and in the other order every other round
 runs second finds the interpreter's pages warm), and their rows follow. On this kind of machine
 the yardstick itself moves by a quarter from one minute to the next, so a ratio from one run
 says less than the comparison of two installations in the same rounds.
+
+With ``--instructions`` (needs valgrind) the yardstick and the four commands (and the
+baseline's, with ``--baseline``) also run once each under callgrind, after the timed rounds:
+the instructions a process executes are the same whatever the load, so their ratios are the
+figure to compare from one change, or one day, to the next. A CPU ratio near a target moves
+across it with the machine; the instruction ratio says on which side the work itself is.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from callgrind import available, instructions
 
 SMARTSPEC = Path(sys.executable).with_name("smartspec")
 DESCRIPTION = "Card and PromptPay payments with a PostgreSQL ledger, Redis queue and the Stripe API"
@@ -103,7 +111,7 @@ def stdlib_imports(modules: list[str]) -> str:
     return "import " + ", ".join(names)
 
 
-def counted(modules: list[str]) -> str:
+def module_counts(modules: list[str]) -> str:
     own = sum(m.split(".")[0] == "smartspec" for m in modules)
     templates = sum(m.startswith("_smartspec_templates.") for m in modules)
     stdlib = sum(m.split(".")[0] in sys.stdlib_module_names for m in modules)
@@ -111,13 +119,35 @@ def counted(modules: list[str]) -> str:
             f"{stdlib} standard library)")
 
 
+def count_instructions(scratch: str, command: list[str],
+                       baseline: Path | None) -> dict[str, int]:
+    """The instructions of the yardstick and of each compared command (and the baseline's),
+    one run each in fresh folders; validate checks the spec the ``new`` before it wrote."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    installs = [("", command)]
+    if baseline is not None:
+        installs.append((" (baseline)", [str(baseline / "smartspec")]))
+    counted = {"python -c pass": instructions([sys.executable, "-c", "pass"], scratch, env)}
+    for suffix, argv in installs:
+        folder = tempfile.mkdtemp(dir=scratch)
+        for name, words in COMPARED.items():
+            counted[name + suffix] = instructions([*argv, *words], folder, env,
+                                                  may_fail=words[0] == "validate")
+    return counted
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--baseline", type=Path, default=None, metavar="BIN",
                         help="bin folder of another installation to run beside this one")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each command's instructions under valgrind")
     arguments = parser.parse_args()
     runs, baseline = arguments.runs, arguments.baseline
+    if arguments.instructions and not available():
+        parser.error("--instructions needs valgrind on PATH")
     if baseline is not None and not (baseline / "smartspec").is_file():
         raise SystemExit(f"--baseline: {baseline}/smartspec does not exist; expected the bin "
                          "folder of an installation of smartspec")
@@ -156,6 +186,8 @@ def main() -> None:
                 continue  # warm-up: first run compiles bytecode
             for name, value in round_times.items():
                 samples[name].append(value)
+        counted = count_instructions(scratch, command, baseline) if arguments.instructions \
+            else {}
     base = statistics.median(wall for wall, _ in samples["python -c pass"])
     base_cpu = statistics.median(cpu for _, cpu in samples["python -c pass"])
     print(f"{'command':<52} {'median ms':>10} {'ratio':>7} {'cpu ms':>8} {'cpu ratio':>9}  target")
@@ -173,8 +205,15 @@ def main() -> None:
             then = statistics.median(cpu for _, cpu in samples[f"{name} (baseline)"])
             print(f"{name}: {now * 1000:.1f} ms of CPU against the baseline's "
                   f"{then * 1000:.1f} ms ({then / now:.2f}x faster now)")
-    print(f"{NEW_FINANCIAL} loads {counted(new_modules)}")
-    print(f"{VALIDATE_ONE} loads {counted(validate_modules)}")
+    if counted:
+        print("instructions (callgrind, one run each; the same whatever the load):")
+        for name, count in counted.items():
+            target = TARGETS.get(name.removesuffix(" (baseline)"))
+            against = "" if target is None else f"  (target <= {target:.0f}x in time)"
+            print(f"  {name:<50} {count / 1e6:>8.1f} M {count / counted['python -c pass']:>6.2f}x"
+                  f"{against}")
+    print(f"{NEW_FINANCIAL} loads {module_counts(new_modules)}")
+    print(f"{VALIDATE_ONE} loads {module_counts(validate_modules)}")
     print(f"({runs} rounds, interleaved; Python {sys.version.split()[0]}; load average "
           f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)")
 
