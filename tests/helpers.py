@@ -16,6 +16,14 @@ from pathlib import Path
 EPOCH = "1795000000"
 
 
+def fresh_python_prints(probe: str) -> list[str]:
+    """The words ``probe`` prints when run by a new interpreter: what a test of imports or
+    of process-wide state needs, as this test process has already imported everything."""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    return done.stdout.split()
+
+
 def build_file_tree(root: Path, files: Mapping[str, str | bytes]) -> None:
     for name, content in files.items():
         path = root / name

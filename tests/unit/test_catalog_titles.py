@@ -6,10 +6,9 @@ from __future__ import annotations
 import random
 import re
 import string
-import subprocess
-import sys
 
 from smartspec import catalog
+from tests.helpers import fresh_python_prints
 
 _NUMBERING = re.compile(r"^\s*\d+(?:\.\d+)*[.)]?\s+")
 _DROPPED = re.compile(r"[^\w&/()+-]+")
@@ -39,9 +38,7 @@ def test_the_title_index_is_built_on_first_use() -> None:
              "assert catalog._title_index.cache_info().currsize == 0\n"
              "print(catalog.key_for_title('2. Security Threat Model (STRIDE) — payments'),"
              " catalog.TITLE_INDEX['overview'], catalog.COMPACT_TITLE_INDEX['overview'])")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.split() == ["security", "overview", "compact-overview"]
+    assert fresh_python_prints(probe) == ["security", "overview", "compact-overview"]
 
 
 def test_the_titles_smartspec_writes_are_matched_as_the_index_matches_them() -> None:
@@ -66,9 +63,7 @@ def test_reading_a_spec_smartspec_wrote_builds_no_title_index() -> None:
              " if not spec.compact]\n"
              "keys += [catalog.key_for_title(t) for t in catalog.SECURITY_TITLES.values()]\n"
              "print(catalog._title_index.cache_info().currsize, len(set(keys)))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.split() == ["0", str(len(catalog.ORDER))]
+    assert fresh_python_prints(probe) == ["0", str(len(catalog.ORDER))]
 
 
 def test_the_ascii_table_keeps_what_the_title_rule_keeps() -> None:

@@ -4,13 +4,12 @@ run has hashed a megabyte."""
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from smartspec.digest import sha256, sha256_hex
+from tests.helpers import fresh_python_prints
 
 
 @given(st.binary(max_size=4096))
@@ -33,9 +32,7 @@ def test_a_hash_object_takes_updates() -> None:
 def test_hashing_loads_no_openssl_binding() -> None:
     probe = ("import sys; from smartspec.digest import sha256_hex; sha256_hex('x'); "
              "print(sorted(m for m in ('hashlib', '_hashlib') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"
+    assert fresh_python_prints(probe) == ["[]"]
 
 
 def test_a_run_that_hashes_megabytes_switches_to_openssl_with_the_same_digests() -> None:
@@ -46,6 +43,4 @@ def test_a_run_that_hashes_megabytes_switches_to_openssl_with_the_same_digests()
              "import hashlib\n"
              "print(first == second == hashlib.sha256(bytes(700_000)).hexdigest(), "
              "third == hashlib.sha256(b'spec').hexdigest())")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.split() == ["False", "True", "True", "True"]
+    assert fresh_python_prints(probe) == ["False", "True", "True", "True"]

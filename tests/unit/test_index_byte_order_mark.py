@@ -4,13 +4,11 @@ off by hand rather than by the "utf-8-sig" codec, a module every edit would impo
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from smartspec.errors import DocumentError
 from smartspec.index.migrate import parse_index
+from tests.helpers import fresh_python_prints
 
 INDEX = (b'{"schema": 1, "specs": [{"id": "spec-001-payments", "title": "Payments", '
          b'"path": "specs/feature/spec-001-payments/spec.md", "status": "draft"}]}')
@@ -37,6 +35,4 @@ def test_reading_an_index_leaves_the_utf8_sig_codec_unloaded() -> None:
              "from smartspec.index.migrate import parse_index\n"
              f"parse_index(b'\\xef\\xbb\\xbf' + {INDEX!r})\n"
              "print('encodings.utf_8_sig' in sys.modules)\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "False"
+    assert fresh_python_prints(probe) == ["False"]

@@ -8,8 +8,6 @@ from __future__ import annotations
 import enum
 import json
 import math
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -17,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartspec.jsontext import dumps
+from tests.helpers import fresh_python_prints
 
 SCALARS = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True)
            | st.text() | st.sampled_from(["", "\n", "\u2028", "é", "😀", '"\\', "\x00\x1f"]))
@@ -86,6 +85,4 @@ def test_text_that_keeps_non_ascii_is_written_without_importing_json() -> None:
     probe = ("import sys; from smartspec.jsontext import dumps; "
              "dumps({'b': ['é', 1, None, True, 2.5], 'a': {}}, sort_keys=True, "
              "ensure_ascii=False); print('json' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "False"
+    assert fresh_python_prints(probe) == ["False"]
