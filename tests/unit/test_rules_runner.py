@@ -9,10 +9,20 @@ import pytest
 
 from smartspec.errors import UsageError
 from smartspec.fsutil import shown_path
-from smartspec.rules.runner import find_named_specs, find_resolved_specs, find_specs
+from smartspec.rules.runner import find_named_specs, found_specs
 from tests.helpers import build_file_tree
 
 SPEC = "# SPEC-001: T\n"
+
+
+def find_specs(paths: list[Path]) -> list[Path]:
+    """The files found, as given."""
+    return [Path(given) for given, _ in found_specs(paths)]
+
+
+def find_resolved_specs(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """The files found, each with the path it resolves to."""
+    return [(Path(given), Path(resolved)) for given, resolved in found_specs(paths)]
 
 
 def _shown(files: list[Path], root: Path) -> list[str]:
@@ -101,6 +111,6 @@ def test_each_spec_is_named_as_shown_path_names_where_it_lands(
         "specs/c/d/spec.md"]
     assert [shown for _, shown in named] == [
         shown_path(resolved, base) for _, resolved in find_resolved_specs([Path(".")])]
-    # The files are the ones find_specs gives, as strings a worker can read.
+    # The files are the ones found_specs gives, as strings a worker can read.
     assert [Path(file) for file, _ in named] == find_specs([Path(".")])
     assert all(isinstance(file, str) for file, _ in named)

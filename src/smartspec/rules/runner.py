@@ -16,10 +16,6 @@ from smartspec.fsutil import StrPath, shown_path
 from smartspec.rules import ValidationResult, Validator
 from smartspec.specfile import SpecArg
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from pathlib import Path
-
 SPEC_FILE = "spec.md"
 # Folders never searched for specs: smartspec's state (backups are full copies of specs),
 # version control, dependencies and virtual environments.
@@ -29,31 +25,14 @@ SKIP_DIRS = frozenset({".smartspec", ".git", ".hg", ".svn", "node_modules", ".ve
 MIN_FILES_PER_JOB = 24
 
 
-def find_specs(paths: Sequence[StrPath]) -> list[Path]:
-    """Files as given, folders searched recursively for ``spec.md``; sorted, no duplicates.
-    A path that does not exist is a UsageError naming it. (As path objects, for callers
-    that work with them; the validate command takes ``find_named_specs``' strings.)"""
-    from pathlib import Path
-
-    return [Path(given) for given, _ in _found(paths)]
-
-
-def find_resolved_specs(paths: Sequence[StrPath]) -> list[tuple[Path, Path]]:
-    """``find_specs`` with each file's resolved path beside it: the walk works that out
-    anyway, and a caller that names files by where they land need not resolve each again."""
-    from pathlib import Path
-
-    return [(Path(given), Path(resolved)) for given, resolved in _found(paths)]
-
-
 def find_named_specs(paths: Sequence[StrPath], base: str) -> list[tuple[str, str]]:
-    """``find_specs`` as (file as found, its name relative to ``base`` as
+    """``found_specs`` as (file as found, its name relative to ``base`` as
     ``fsutil.shown_path`` words it), both strings. The parent walks the whole tree before
     any worker starts, and pathlib objects for every file (a path joined, hashed and made
     relative several times over) were most of that walk: strings cost a fifth as much."""
     under = os.path.join(base, "")  # the base with one separator after it
     named = []
-    for given, resolved in _found(paths):
+    for given, resolved in found_specs(paths):
         if resolved.startswith(under):
             shown = resolved[len(under):].replace(os.sep, "/")
         else:  # outside the base (or only the same when letter case is folded): as before
@@ -62,8 +41,10 @@ def find_named_specs(paths: Sequence[StrPath], base: str) -> list[tuple[str, str
     return named
 
 
-def _found(paths: Sequence[StrPath]) -> list[tuple[str, str]]:
-    """(file as found, the path it resolves to) for each spec the paths name."""
+def found_specs(paths: Sequence[StrPath]) -> list[tuple[str, str]]:
+    """(file as found, the path it resolves to) for each spec the paths name: files as
+    given, folders searched recursively for ``spec.md`` (see ``_walk``), in the order named;
+    no duplicates. A path that does not exist is a UsageError naming it."""
     # Keyed by the resolved path as the system compares names, so "a/spec.md" and
     # "./a/spec.md" are one spec, kept as first named.
     found: dict[str, tuple[str, str]] = {}
