@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -425,3 +426,114 @@ def test_the_names_the_answer_looks_for_are_the_ones_the_command_uses(tmp_path: 
 
     assert load_settings(cwd=tmp_path).files == (str(tmp_path / quiet.ORG_CONFIG),)
     assert quiet.config_identities(str(tmp_path))[0] != "-"
+
+
+# --- the stat check handed to the build ------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def no_check_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a new process does: no stat check from an earlier one."""
+    monkeypatch.setattr(quiet, "_last_check", None)
+
+
+def spec_stats(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The stats the run makes from now on of the spec files and folders below specs/."""
+    made: list[str] = []
+    real_lstat, real_stat = os.lstat, os.stat
+
+    def watch(real: Any) -> Any:
+        def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+            name = os.fsdecode(path)
+            if "/specs/" in name:
+                made.append(name)
+            return real(path, *args, **kwargs)
+        return stat
+
+    monkeypatch.setattr(os, "lstat", watch(real_lstat))
+    monkeypatch.setattr(os, "stat", watch(real_stat))
+    return made
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_run_after_the_stat_check_writes_what_a_full_walk_writes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        change: str) -> None:
+    """The build that takes the stat check (the installed command, after a quick answer found
+    something changed) writes the same index and scan records, and prints the same report, as
+    a build that stats the whole tree itself."""
+    results = []
+    for checked in (False, True):
+        root = tmp_path / ("checked" if checked else "walked")
+        root.mkdir()
+        make_tree(root)
+        age_tree(root)
+        monkeypatch.chdir(root)
+        assert full_run([], capsys)[0] == 0
+        CHANGES[change](root)
+        if checked:
+            assert quick_run([], capsys) == (None, "", "")
+        code, out, err = full_run(["--format", "json"], capsys)
+        cache = read_cache(root / MANIFEST)
+        indexes = [path.read_bytes() for path in (root / ".smartspec" / "SPEC_INDEX.json",
+                                                  root / "SPEC_INDEX.json") if path.is_file()]
+        results.append((code, out, err, indexes, cache.files, cache.dirs))
+        monkeypatch.undo()
+    assert results[0] == results[1]
+
+
+def test_the_build_stats_only_what_the_check_found_changed(
+        project: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    edit_in_place(project)
+    assert quick_run([], capsys)[0] is None
+    made = spec_stats(monkeypatch)
+    code, out, _ = full_run(["--format", "json"], capsys)
+    report = json.loads(out)
+    assert code == 0 and report["updated"] == ["spec-002-b"] and report["scan"]["read"] == 1
+    assert [Path(path).parent.name for path in made] == ["spec-002-b"]
+    # Without the check (another process), every spec file and folder is stat'ed.
+    edit_in_place(project)
+    os.utime(project / spec_path("spec-002-b"), ns=(MTIME_NS + 2 * 10**9,) * 2)
+    made.clear()
+    assert full_run([], capsys)[0] == 0
+    assert len(made) >= 3 + 5  # three spec files; two categories, three spec folders
+
+
+@pytest.mark.parametrize("writer", ["index rewritten", "spec added and index rewritten",
+                                    "manifest rewritten"])
+def test_the_check_is_dropped_when_another_run_wrote_after_it(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        writer: str) -> None:
+    """Between the quick check and the build's lock another smartspec run may write; every
+    one that writes a spec writes the index too. The build then stats the tree itself."""
+    edit_in_place(project)
+    assert quick_run([], capsys)[0] is None
+    if writer == "spec added and index rewritten":
+        add_beside(project)
+    if writer == "manifest rewritten":
+        manifest = project / MANIFEST
+        manifest.write_bytes(manifest.read_bytes())
+    else:
+        index_rewritten(project)
+    made = spec_stats(monkeypatch)
+    code, out, _ = full_run(["--format", "json"], capsys)
+    report = json.loads(out)
+    assert code == 0 and "spec-002-b" in report["updated"]
+    assert len(made) >= 3 + 5
+    if writer == "spec added and index rewritten":
+        assert report["added"] == ["spec-003-c"]
+
+
+def test_the_check_is_taken_once_and_only_for_the_manifest_it_read(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit_in_place(project)
+    add_beside(project)
+    assert quick_run([], capsys)[0] is None
+    manifest = os.path.realpath(project / MANIFEST)
+    assert quiet.take_stat_check(manifest + ".other") is None  # and it is gone
+    assert quick_run([], capsys)[0] is None
+    check = quiet.take_stat_check(manifest)
+    assert check is not None
+    assert check.files == {spec_path("spec-002-b")}
+    assert check.dirs == {"specs/feature"}
+    assert quiet.take_stat_check(manifest) is None

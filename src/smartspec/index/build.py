@@ -25,7 +25,7 @@ from smartspec.index.model import (
     add_entry,
     recompute_dependents,
 )
-from smartspec.index.quiet import EXTRACTOR_VERSION
+from smartspec.index.quiet import EXTRACTOR_VERSION, StatCheck
 from smartspec.index.state import Cache, read_cache
 from smartspec.specfile import decode_spec
 
@@ -89,10 +89,13 @@ class Walk:
         return self.cache.fields(rel, record[2], record[5])
 
 
-def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None = None) -> Walk:
+def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None = None,
+              checked: StatCheck | None = None) -> Walk:
     """Stat every spec file under ``specs_dir`` against ``cache``: a file whose size and mtime
     match is not opened; one whose hash matches is not parsed again. Folders whose mtime is
-    unchanged are not listed again."""
+    unchanged are not listed again. ``checked``: the stat check this run made of the same
+    manifest before the lock (``index.quiet``), whose verdict stands for the stats of every
+    file and folder the manifest records and the check did not find changed."""
     start_ns = time.time_ns() if now_ns is None else now_ns
     root = root.resolve()
     specs_dir = specs_dir.resolve()
@@ -100,11 +103,23 @@ def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None =
     walk = Walk(cache, prefix, shown_path(specs_dir, root))
     scan = walk.scan
     racy_after = start_ns - RACY_WINDOW_NS
-    files = _scan_tree(walk, prefix, str(specs_dir), racy_after)
+    files = _scan_tree(walk, prefix, str(specs_dir), racy_after,
+                       None if checked is None else checked.dirs)
     known = cache.files
+    changed_files = None if checked is None else checked.files
     for full in files:
         # String slicing, not Path.relative_to: this loop runs once per spec on every build.
         rel = full[len(prefix):] if full.startswith(prefix) else full
+        if changed_files is not None and rel not in changed_files:
+            record = known.get(rel)
+            if record is not None:
+                # Checked: a regular file of the recorded size and mtime (never a racily
+                # clean stamp, which no mtime equals), so the record stands as it is.
+                scan.found += 1
+                walk.records[rel] = record
+                if record[4]:
+                    scan.warnings.append(record[4])
+                continue
         try:
             stat = os.lstat(full)
             if S_ISLNK(stat.st_mode):
@@ -262,13 +277,16 @@ def merge(walk: Walk, previous: SpecIndex | None, *, repo: str | None) -> SpecIn
     return result
 
 
-def _scan_tree(walk: Walk, prefix: str, specs_dir: str, racy_after: int) -> list[str]:
+def _scan_tree(walk: Walk, prefix: str, specs_dir: str, racy_after: int,
+               changed_dirs: frozenset[str] | None) -> list[str]:
     """The ``spec.md`` files under ``specs_dir`` (sorted absolute paths), listing only the
     folders whose mtime changed since the cached listing: adding, removing or renaming an
     entry changes its folder's mtime, so an unchanged folder has unchanged children. Sets the
     walk's folder records ``[mtime_ns, subfolders, has spec.md]`` and collects the temp files
     a killed write left beside a spec (they changed their folder's mtime, so the folder is
-    listed). Hidden folders are skipped and links to folders are not followed."""
+    listed). Hidden folders are skipped and links to folders are not followed.
+    ``changed_dirs``: the folders a stat check found changed; every other folder the cache
+    records was checked unchanged and is not stat'ed again."""
     files: list[str] = []
     cached = walk.cache.dirs
     dirs = walk.dirs
@@ -276,11 +294,14 @@ def _scan_tree(walk: Walk, prefix: str, specs_dir: str, racy_after: int) -> list
     while stack:
         folder = stack.pop()
         rel = folder[len(prefix):] if folder.startswith(prefix) else folder
-        try:
-            mtime = os.stat(folder).st_mtime_ns
-        except OSError:
-            continue
         record = cached.get(rel)
+        if record is not None and changed_dirs is not None and rel not in changed_dirs:
+            mtime = record[0]  # checked: as recorded (never a racily clean stamp)
+        else:
+            try:
+                mtime = os.stat(folder).st_mtime_ns
+            except OSError:
+                continue
         if record is not None and record[0] == mtime:
             children, has_spec = record[1], record[2]
             dirs[rel] = record

@@ -70,9 +70,12 @@ def file_identity(path: str) -> str:
     itself (a link is recorded as the link), or ``-`` when there is none. A write always
     changes the ctime, which no one can set back, so an equal identity means the same bytes."""
     try:
-        stat = os.lstat(path)
+        return _identity(os.lstat(path))
     except OSError:
         return "-"
+
+
+def _identity(stat: os.stat_result) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
 
 
@@ -177,21 +180,25 @@ def split_manifest(raw: bytes) -> tuple[list[str], array[int], bytes] | None:
     return fields, _integers(raw[ints_at:rest_at]), raw[rest_at:]
 
 
-def read_block(path: str) -> tuple[list[bytes], array[int]] | None:
-    """The stat block of the manifest at ``path`` (text fields as bytes, and integers), read
-    without the JSON that follows it; None when there is none of this schema."""
+def read_block(path: str) -> tuple[list[bytes], array[int], str] | None:
+    """The stat block of the manifest at ``path`` (text fields as bytes, and integers) and the
+    identity of the file it was read from (as ``file_identity`` writes it), read without the
+    JSON that follows it; None when there is none of this schema."""
     try:
         with open(path, "rb") as handle:
             lengths = _header(handle.readline(80))
             if lengths is None:
                 return None
             text, data = handle.read(lengths[0]), handle.read(lengths[1])
+            identity = _identity(os.fstat(handle.fileno()))
     except OSError:
         return None
     if len(text) != lengths[0] or len(data) != lengths[1]:
         return None
     fields = text.split(b"\0")
-    return (fields, _integers(data)) if _counted(fields, lengths[1] // 8) else None
+    if not _counted(fields, lengths[1] // 8):
+        return None
+    return fields, _integers(data), identity
 
 
 def find_root(cwd: str) -> str | None:
@@ -225,12 +232,14 @@ def head_of(fields: list[str]) -> dict[str, str]:
 def unchanged(root: str) -> tuple[dict[str, str], list[str], str] | None:
     """The head and the warnings of the stat block of the manifest under ``root``'s default
     state folder, and the index's name, when the manifest says the index is up to date and
-    every stat agrees; else None."""
+    every stat agrees; else None. When only stats disagree, what disagrees is kept for this
+    process's own build (``take_stat_check``)."""
     state = os.path.realpath(os.path.join(root, STATE_DIR))
-    block = read_block(os.path.join(state, "index", "manifest.json"))
+    manifest = os.path.join(state, "index", "manifest.json")
+    block = read_block(manifest)
     if block is None:
         return None
-    fields, ints = block
+    fields, ints, identity = block
     head = head_of([field.decode("utf-8", "surrogateescape") for field in fields[:len(HEAD)]])
     if (head["extractor"] != str(EXTRACTOR_VERSION) or head["version"] != version()
             or (head["org_config"], head["project_config"]) != config_identities(root)
@@ -243,7 +252,12 @@ def unchanged(root: str) -> tuple[dict[str, str], list[str], str] | None:
     if index_rel is None:
         return None
     count = int(head["warnings"])
-    if not _stats_agree(root, fields, ints):
+    changed = _stat_changes(root, fields, ints)
+    if changed is None:
+        return None
+    if changed.files or changed.dirs:
+        global _last_check
+        _last_check = StatCheck(manifest, identity, changed.files, changed.dirs)
         return None
     warnings = [field.decode("utf-8", "surrogateescape")
                 for field in fields[len(fields) - count:]] if count else []
@@ -275,27 +289,78 @@ def _located_index(root: str, state: str, head: dict[str, str]) -> str | None:
     return None
 
 
-def _stats_agree(root: str, fields: list[bytes], ints: array[int]) -> bool:
-    """Whether every spec file has its recorded size and mtime (and is no link) and every
-    folder its recorded mtime. A stamp of -1 (racily clean: written too close to the last
-    scan to trust its mtime) never agrees, so such a file is hashed again by a full run.
-    Paths stay bytes, as the file system takes them, and relative to the root when it is
-    the working folder: 20,000 stats are most of this run."""
+class StatCheck:
+    """What a stat check found different from the manifest's stat block: the spec files
+    (relative to the root) whose size, mtime or kind is not as recorded, or that are gone, and
+    the folders whose mtime is not. Every other file and folder of the block was as recorded.
+
+    A run in which something changed makes every stat of the tree twice otherwise: here,
+    before the command is imported, and again in the build's walk. The build takes the check
+    instead (``take_stat_check``), under the lock, when the manifest it reads is the very file
+    checked here; ``runs.index`` also requires the index to be the text that manifest
+    describes, so a spec another smartspec command wrote in between (it writes the index
+    too) is never missed. A person's edit in between is as one made just after the check:
+    the manifest keeps the stats seen here, so the next run sees it."""
+
+    __slots__ = ("dirs", "files", "identity", "manifest")
+
+    def __init__(self, manifest: str, identity: str, files: frozenset[str],
+                 dirs: frozenset[str]) -> None:
+        self.manifest = manifest  # the path read, its folders resolved
+        self.identity = identity  # of the manifest file read (``file_identity``)
+        self.files = files
+        self.dirs = dirs
+
+
+# The check ``unchanged`` made in this process when something had changed, until the build
+# takes it; a process runs one command, so there is at most one.
+_last_check: StatCheck | None = None
+
+
+def take_stat_check(manifest: str) -> StatCheck | None:
+    """The stat check this process made of the manifest at ``manifest`` (a path whose folders
+    are resolved), when that file is still the one checked; once: later calls get None. Call
+    it under the lock, after reading the manifest, so that no writer comes in between."""
+    global _last_check
+    check, _last_check = _last_check, None
+    if check is None or check.manifest != manifest or file_identity(manifest) != check.identity:
+        return None
+    return check
+
+
+def _stat_changes(root: str, fields: list[bytes], ints: array[int]) -> StatCheck | None:
+    """Every spec file that is not its recorded size and mtime, or not a regular file (a link
+    is always left to the build), and every folder that does not have its recorded mtime, as
+    a ``StatCheck`` without its manifest; None when the block cannot be checked. A stamp of
+    -1 (racily clean: written too close to the last scan to trust its mtime) never agrees, so
+    such a file is hashed again by the build. Paths stay bytes, as the file system takes them,
+    and relative to the root when it is the working folder: 20,000 stats are most of this
+    run; only the few that differ are decoded."""
     lstat, stat = os.lstat, os.stat
     prefix = b"" if os.getcwd() == root else os.fsencode(root.rstrip("/") + "/")
     paths, sizes, mtimes, folders, stamps = columns(fields, ints)
+    files: list[bytes] = []
+    dirs: list[bytes] = []
     try:
         for path, size, mtime in zip(paths, sizes, mtimes, strict=True):
-            found = lstat(prefix + path)
+            try:
+                found = lstat(prefix + path)
+            except OSError:
+                files.append(path)
+                continue
             if (found.st_mtime_ns != mtime or found.st_size != size
                     or found.st_mode & 0o170000 != 0o100000):
-                return False
+                files.append(path)
         for path, mtime in zip(folders, stamps, strict=True):
-            if stat(prefix + path).st_mtime_ns != mtime:
-                return False
-    except (OSError, ValueError):
-        return False
-    return True
+            try:
+                if stat(prefix + path).st_mtime_ns != mtime:
+                    dirs.append(path)
+            except OSError:
+                dirs.append(path)
+    except ValueError:  # a path holding a NUL, which no file system path holds
+        return None
+    return StatCheck("", "", frozenset(path.decode("utf-8", "surrogateescape") for path in files),
+                     frozenset(path.decode("utf-8", "surrogateescape") for path in dirs))
 
 
 def answer(words: list[str], cwd: str | None = None) -> int | None:

@@ -26,6 +26,8 @@ from smartspec.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from smartspec.index.build import Walk
+    from smartspec.index.quiet import StatCheck
+    from smartspec.index.state import Cache
     from smartspec.workspace import Workspace
 
 
@@ -175,7 +177,8 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
             cache = read_cache(manifest_path)
             if not cache.files and not cache.dirs:
                 cache = read_cache(legacy_path)  # an earlier version's single-file cache
-            walk = walk_tree(root, specs_dir, cache, now_ns=now_ns)
+            walk = walk_tree(root, specs_dir, cache, now_ns=now_ns,
+                             checked=_stat_check(cache, manifest_path, path, root))
             if not dry_run and not migrate:
                 quiet = _nothing_changed(walk, path, shown_path(path, root), workspace, scope)
                 if quiet is not None:
@@ -219,10 +222,24 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
                          old_data=raw, new_text=new_text, written=written, dry_run=dry_run)
 
 
-def _written_identity(walk: Walk, path: Path, rel: str) -> list[Any] | None:
+def _stat_check(cache: Cache, manifest_path: Path, index_path: Path,
+                root: Path) -> StatCheck | None:
+    """The stat check ``index.quiet`` made of this tree before the lock, when it still stands:
+    the manifest just read is the file it checked, and the index is the text that manifest
+    describes. Every smartspec command that writes a spec writes the index too, so a spec
+    written by another run in between fails the second test."""
+    from smartspec.index.quiet import take_stat_check
+
+    check = take_stat_check(os.path.realpath(manifest_path))
+    if check is None or _written_identity(cache, index_path, shown_path(index_path, root)) is None:
+        return None
+    return check
+
+
+def _written_identity(cache: Cache, path: Path, rel: str) -> list[Any] | None:
     """The manifest's record of the index text the last build wrote, when the index file is
     still that text (same path, size, mtime, ctime and inode); None otherwise."""
-    known = walk.cache.index
+    known = cache.index
     if known is None:
         return None
     try:
@@ -242,7 +259,7 @@ def _nothing_changed(walk: Walk, path: Path, rel: str, workspace: Workspace,
     settled. None when anything differs."""
     if walk.changed or walk.records.keys() != walk.cache.files.keys():
         return None
-    known = _written_identity(walk, path, rel)
+    known = _written_identity(walk.cache, path, rel)
     if known is None:
         return None
     from typing import cast
@@ -274,7 +291,7 @@ def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
     None when the change is not of that kind; the caller then rebuilds the whole index."""
     if not walk.changed or walk.records.keys() != walk.cache.files.keys():
         return None
-    known = _written_identity(walk, path, shown_path(path, root))
+    known = _written_identity(walk.cache, path, shown_path(path, root))
     if known is None or known[7] != "v1" or known[8] != 0:
         return None
     changes = []
