@@ -7,6 +7,7 @@ design.md §4: ``.smartspec/config.json`` (organisation) is overridden by ``smar
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
@@ -260,17 +261,20 @@ def _read_config(path: str, root: str) -> dict[str, Any]:
                           "shape 'smartspec config --schema' prints") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{shown}: expected a JSON object at the top level, got {type(raw).__name__}")
-    import msgspec
+    if not _conforms(raw, _SCHEMA_ROOT):
+        # Only msgspec says what is wrong (or, for what the check leaves to it, whether
+        # anything is): the model is the one judge of a config file.
+        import msgspec
 
-    from smartspec import config_model
+        from smartspec import config_model
 
-    try:
-        msgspec.convert(raw, config_model.ConfigFile)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        if "[...]" in message:
-            message = _name_map_keys(raw, message)
-        raise ConfigError(f"{shown}: {_explain(message)}") from None
+        try:
+            msgspec.convert(raw, config_model.ConfigFile)
+        except msgspec.ValidationError as exc:
+            message = str(exc)
+            if "[...]" in message:
+                message = _name_map_keys(raw, message)
+            raise ConfigError(f"{shown}: {_explain(message)}") from None
     timeline = (raw.get("delivery") or {}).get("timeline") or {}
     if timeline.get("bufferMin", 0) > timeline.get("bufferMax", 100):
         raise ConfigError(f"{shown}: at delivery.timeline: bufferMin ({timeline['bufferMin']}) "
@@ -285,15 +289,95 @@ def _read_config(path: str, root: str) -> dict[str, Any]:
             raise ConfigError(f"{shown}: at index.idPattern: {pattern!r} is not a valid regular "
                               f"expression ({exc}); expected e.g. "
                               "'^[A-Z]+-[0-9]{3}(-[a-z0-9-]+)?$'") from None
-    from smartspec.detect import KEYWORD_GROUPS
-
-    for group in raw.get("keywords") or {}:
+    groups = raw.get("keywords") or {}
+    if groups:
+        # Every group a config may extend: the plan's and the domain packs' too, which only
+        # the description scanner loads.
+        from smartspec.detect import KEYWORD_GROUPS
+    for group in groups:
         if group not in KEYWORD_GROUPS:
             raise ConfigError(
                 f"{shown}: at keywords.{group}: unknown keyword group; expected one of "
                 f"{', '.join(sorted(KEYWORD_GROUPS))}"
             )
     return raw
+
+
+# A config file that conforms to the model's JSON Schema (``config_schema.json``, which msgspec
+# derives from ``config_model`` and ``smartspec config --schema`` prints) is one msgspec
+# accepts, so it is accepted without importing msgspec: that import (typing_extensions,
+# inspect, uuid, decimal) costs more than a whole one-spec validate does otherwise. The check
+# knows only the keywords msgspec writes for this model and answers "not known to conform" for
+# anything else (another keyword, a float that is not finite), which msgspec then decides.
+_SCHEMA_ROOT = {"$ref": "#/$defs/ConfigFile"}
+_ANNOTATIONS = frozenset({"title", "description", "default", "$schema", "$id", "$defs"})
+_REF_PREFIX = "#/$defs/"
+
+
+def _conforms(value: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether ``value`` (as json.loads gives it) conforms to ``schema``, a part of the
+    config's JSON Schema; False also for a schema keyword not known here."""
+    ref = schema.get("$ref")
+    if ref is not None:
+        target = _schema_defs().get(ref[len(_REF_PREFIX):]) if ref.startswith(_REF_PREFIX) else None
+        return target is not None and len(schema) == 1 and _conforms(value, target)
+    options = schema.get("anyOf")
+    if options is not None:
+        return any(_conforms(value, option) for option in options)
+    choices = schema.get("enum")
+    if choices is not None:
+        return any(type(value) is type(choice) and value == choice for choice in choices)
+    if not _ANNOTATIONS.issuperset(key for key in schema if key not in _TYPE_KEYWORDS):
+        return False
+    kind = schema.get("type")
+    if kind == "object":
+        return type(value) is dict and _object_conforms(value, schema)
+    if kind == "array":
+        items = schema.get("items", {})
+        return type(value) is list and all(_conforms(item, items) for item in value)
+    if kind == "string":
+        return type(value) is str
+    if kind == "boolean":
+        return type(value) is bool
+    if kind == "null":
+        return value is None
+    if kind == "integer" or kind == "number":
+        kinds = (int,) if kind == "integer" else (int, float)
+        return (type(value) in kinds and value == value and value not in (_INF, -_INF)
+                and value >= schema.get("minimum", value) and value <= schema.get("maximum", value)
+                and ("exclusiveMinimum" not in schema or value > schema["exclusiveMinimum"]))
+    return False
+
+
+_TYPE_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties",
+                            "propertyNames", "items", "minimum", "maximum", "exclusiveMinimum"})
+_INF = float("inf")
+
+
+def _object_conforms(value: dict[str, Any], schema: Mapping[str, Any]) -> bool:
+    properties = schema.get("properties", {})
+    others = schema.get("additionalProperties", {})
+    names = schema.get("propertyNames")
+    if not all(name in value for name in schema.get("required", ())):
+        return False
+    for key, item in value.items():
+        if names is not None and not _conforms(key, names):
+            return False
+        known = properties.get(key)
+        if known is not None:
+            if not _conforms(item, known):
+                return False
+        elif others is False or not _conforms(item, others):
+            return False
+    return True
+
+
+@functools.cache
+def _schema_defs() -> dict[str, Any]:
+    from smartspec.packagedata import read_data
+
+    defs: dict[str, Any] = json.loads(read_data("config_schema.json"))["$defs"]
+    return defs
 
 
 def _name_map_keys(raw: dict[str, Any], message: str) -> str:

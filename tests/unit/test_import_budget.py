@@ -167,6 +167,29 @@ def test_one_spec_validate_imports_no_generator(tmp_path: Path) -> None:
     assert _loaded(modules, ("smartspec.rules.sarif", *NOT_FOR_VALIDATE)) == []
 
 
+def test_a_project_config_costs_no_msgspec_when_it_is_valid(tmp_path: Path) -> None:
+    """Most projects have a smartspec.config.json: checking it against the model's schema
+    must not bring msgspec's imports into every new and one-spec validate."""
+    (tmp_path / "smartspec.config.json").write_text(json.dumps({
+        "defaults": {"profile": "basic", "mode": "compact", "specsDir": "specs"},
+        "organization": {"name": "Acme"}, "output": {"keepBackups": 5},
+        "validation": {"rules": {"placeholders": "warn"}}}), encoding="utf-8")
+    code, modules = _modules(tmp_path, "new", "payment-processing", DESCRIPTION)
+    assert code in (0, 1)
+    assert _loaded(modules, NOT_FOR_FIRST_NEW) == []
+    code, modules = _modules(tmp_path, "validate",
+                             "specs/feature/spec-001-payment-processing/spec.md")
+    assert code == 0
+    assert _loaded(modules, NOT_FOR_VALIDATE + NOT_FOR_FIRST_NEW) == []
+    # A config msgspec must judge still gets its word.
+    (tmp_path / "smartspec.config.json").write_text('{"output": {"keepBackups": "5"}}',
+                                                    encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "smartspec", "validate",
+                           "specs/feature/spec-001-payment-processing/spec.md"], cwd=tmp_path,
+                          env=_probe_env(tmp_path), capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "keepBackups" in done.stderr, done.stderr
+
+
 # After a run: which report catalogues (report/locales/*.json) it read.
 CATALOGUE_PROBE = """\
 import json, sys
