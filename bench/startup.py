@@ -6,13 +6,14 @@ Each round runs, in a fresh temp folder and one after another so that machine no
 them all alike: the yardstick (`python -c pass`), `smartspec --version`,
 `smartspec new ... --profile=financial --domain=fintech`, `smartspec new ... --profile=basic
 --mode=compact`, and `smartspec validate` of the one financial spec just written (what a
-pre-commit hook pays). The medians and their ratios to the yardstick are printed, for wall
+pre-commit hook pays), then the same validate once the folder has a `smartspec.config.json`,
+as most projects do. The medians and their ratios to the yardstick are printed, for wall
 time and for CPU time (user + system, from the kernel's account of each child process). On a
 shared machine the wall ratios swing with the load; the CPU ratios much less, so both are
 shown, with the load average at the start and the end. (Waiting for the disk, fsync above all,
 is wall time only.)
 Targets: --version <= 3x; new financial <= 6x; new basic/compact <= 5x; one-spec validate
-<= 4x. (`bench/edit.py` prints the ratio of an edit of a 20 KB spec, target <= 6x.)
+<= 4x, with a config file too. (`bench/edit.py` prints the ratio of an edit of a 20 KB spec, target <= 6x.)
 
 Three rows say what the runs are made of: importing only the standard-library modules the
 financial `new` loads, and those the one-spec `validate` loads (the floors no change to
@@ -59,7 +60,13 @@ STDLIB_FLOOR = "stdlib modules new loads (floor)"
 VALIDATE_FLOOR = "stdlib modules validate loads (floor)"
 NEW_UNCHECKED = "smartspec new (financial) --no-validation"
 VALIDATE_ONE = "smartspec validate ONE_SPEC"
-TARGETS = {"smartspec --version": 3.0, NEW_FINANCIAL: 6.0, NEW_BASIC: 5.0, VALIDATE_ONE: 4.0}
+VALIDATE_CONFIGURED = "smartspec validate ONE_SPEC (with a project config)"
+TARGETS = {"smartspec --version": 3.0, NEW_FINANCIAL: 6.0, NEW_BASIC: 5.0, VALIDATE_ONE: 4.0,
+           VALIDATE_CONFIGURED: 4.0}
+# Most projects have one: the same validate once the folder holds a smartspec.config.json.
+PROJECT_CONFIG = ('{"defaults": {"profile": "backend-service", "specsDir": "specs"}, '
+                  '"organization": {"name": "Acme"}, "output": {"keepBackups": 5}, '
+                  '"validation": {"rules": {"placeholders": "warn"}}}\n')
 # The runs compared with a baseline, and their words (validate checks the spec new wrote).
 COMPARED = {
     "smartspec --version": ["--version"],
@@ -134,6 +141,9 @@ def count_instructions(scratch: str, command: list[str],
         for name, words in COMPARED.items():
             counted[name + suffix] = instructions([*argv, *words], folder, env,
                                                   may_fail=words[0] == "validate")
+        Path(folder, "smartspec.config.json").write_text(PROJECT_CONFIG, encoding="utf-8")
+        counted[VALIDATE_CONFIGURED + suffix] = instructions([*argv, "validate", SPEC], folder,
+                                                             env, may_fail=True)
     return counted
 
 
@@ -153,7 +163,7 @@ def main() -> None:
                          "folder of an installation of smartspec")
     command = [str(SMARTSPEC)] if SMARTSPEC.exists() else [sys.executable, "-m", "smartspec"]
     names = ["python -c pass", "smartspec --version", NEW_FINANCIAL, NEW_BASIC, VALIDATE_ONE,
-             STDLIB_FLOOR, VALIDATE_FLOOR, NEW_UNCHECKED]
+             VALIDATE_CONFIGURED, STDLIB_FLOOR, VALIDATE_FLOOR, NEW_UNCHECKED]
     if baseline is not None:
         names += [f"{name} (baseline)" for name in COMPARED]
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
@@ -178,6 +188,9 @@ def main() -> None:
                 for label, argv, where in pair:
                     round_times[label] = timed([*argv, *words], where,
                                                may_fail=words[0] == "validate")
+            Path(folder, "smartspec.config.json").write_text(PROJECT_CONFIG, encoding="utf-8")
+            round_times[VALIDATE_CONFIGURED] = timed([*command, "validate", SPEC], folder,
+                                                     may_fail=True)
             round_times[STDLIB_FLOOR] = timed([sys.executable, "-c", new_floor], folder)
             round_times[VALIDATE_FLOOR] = timed([sys.executable, "-c", validate_floor], folder)
             round_times[NEW_UNCHECKED] = timed(

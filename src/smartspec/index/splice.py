@@ -32,8 +32,6 @@ def splice(text: str, changes: list[tuple[str, dict[str, Any], str]], known: Col
     ``known`` holds every id of the index. Records the ids whose entries changed in
     ``scan.changed``; None when the change is not one this can apply.
     """
-    import msgspec
-
     edits: dict[str, tuple[int, int, IndexEntry]] = {}  # id -> span, entry
     counts: list[tuple[IndexEntry, IndexEntry]] = []
     touched: dict[str, tuple[set[str], set[str]]] = {}  # id -> dependents added, removed
@@ -45,7 +43,7 @@ def splice(text: str, changes: list[tuple[str, dict[str, Any], str]], known: Col
         if found is None:
             return None
         start, end = found
-        base = _entry_from_json(msgspec.json.decode(text[start:end]))
+        base = _entry_from_json(json.loads(text[start:end]))
         if base is None or base.path != rel or base.id != spec_id:
             return None
         path_line = f'\n      "path": {json.dumps(rel, ensure_ascii=False)},\n'
@@ -74,7 +72,7 @@ def splice(text: str, changes: list[tuple[str, dict[str, Any], str]], known: Col
             found = _find_entry(text, other)
             if found is None:
                 return None
-            parsed = _entry_from_json(msgspec.json.decode(text[found[0]:found[1]]))
+            parsed = _entry_from_json(json.loads(text[found[0]:found[1]]))
             if parsed is None:
                 return None
             entry = parsed
@@ -138,15 +136,13 @@ def _metadata(text: str, counts: list[tuple[IndexEntry, IndexEntry]]
     """The ``metadata`` object with the counts by status, category and repository moved from
     each old entry's values to its new ones (a name whose count falls to 0 goes, as
     ``compute_metadata`` would never list it)."""
-    import msgspec
-
     at = text.find(_METADATA)
     end = text.find(_METADATA_END, at) if at >= 0 else -1
     if at < 0 or end < 0:
         return None
     start = at + len(_METADATA) - 1
     stop = end + len(_METADATA_END)
-    metadata = msgspec.json.decode(text[start:stop])
+    metadata = json.loads(text[start:stop])
     if not isinstance(metadata, dict):
         return None
     for key, name in (("by_status", "status"), ("by_category", "category"), ("by_repo", "repo")):
@@ -168,10 +164,10 @@ def _metadata(text: str, counts: list[tuple[IndexEntry, IndexEntry]]
 
 
 def _encode(value: dict[str, Any], indent: str) -> str:
-    """``value`` as ``dump_index`` writes it at this depth: sorted keys, two-space indent."""
-    import msgspec
+    """``value`` as ``dump_index`` writes it at this depth: sorted keys, two-space indent (by
+    the standard library's encoder when it writes msgspec's bytes, as it does for any value
+    without a float: an edit of a few entries need not import msgspec)."""
+    from smartspec.index.schema import index_text, same_bytes_from_stdlib
 
-    from smartspec.index.schema import one_line
-
-    formatted = msgspec.json.format(msgspec.json.encode(value, order="sorted"), indent=2)
-    return one_line(formatted).replace("\n", "\n" + indent)
+    text = index_text(value, stdlib=same_bytes_from_stdlib(value))
+    return text[:-1].replace("\n", "\n" + indent)

@@ -24,8 +24,9 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 from collections.abc import Callable
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -117,16 +118,37 @@ def _legacy_decoder() -> Any:
     return msgspec.json.Decoder(cache_file)
 
 
-@functools.cache
-def _rest_decoder() -> Any:
-    import msgspec
+# The types of the index's identity in the manifest: [rel path, size, mtime_ns, ctime_ns,
+# inode, sha256, entries, shape, duplicate ids].
+_IDENTITY_TYPES = (str, int, int, int, int, str, int, str, int)
 
-    index: Any = tuple[str, int, int, int, int, str, int, str, int] | None
-    rest = msgspec.defstruct("ManifestRest", [
-        ("extractor", int), ("sha256", list[str]), ("ids", list[str | None]),
-        ("warnings", list[str | None]), ("children", list[list[str]]),
-        ("has_spec", list[bool]), ("index", index, None)])
-    return msgspec.json.Decoder(rest)
+
+def _is_manifest_rest(data: Any) -> bool:
+    """Whether ``data`` (the JSON after a manifest's stat block, decoded) has the shape a build
+    writes: lists of sha256 strings, ids and warnings (strings or null), subfolder lists and
+    spec.md flags, and the index's identity or null. The standard library decodes it: it
+    reads these flat lists as fast as msgspec does, and an index run that edits one entry in
+    place then does not import msgspec at all."""
+    if type(data) is not dict or type(data.get("extractor")) is not int:
+        return False
+    index = data.get("index")
+    if index is not None and not (type(index) is list and len(index) == len(_IDENTITY_TYPES)
+                                  and all(map(_is_a, index, _IDENTITY_TYPES))):
+        return False
+    lists: list[Any] = [data.get(key) for key in ("sha256", "ids", "warnings", "children",
+                                                   "has_spec")]
+    if not all(type(value) is list for value in lists):
+        return False
+    sha256, ids, warnings, children, has_spec = lists
+    return (all(type(value) is str for value in sha256)
+            and all(value is None or type(value) is str for value in chain(ids, warnings))
+            and all(type(value) is list and all(type(name) is str for name in value)
+                    for value in children)
+            and all(type(value) is bool for value in has_spec))
+
+
+def _is_a(value: Any, kind: type) -> bool:
+    return type(value) is kind
 
 
 @functools.cache
@@ -159,8 +181,6 @@ def read_cache(cache_path: Path | None) -> Cache:
     outdated one is simply not used."""
     if cache_path is None:
         return Cache()
-    import msgspec
-
     try:
         raw = read_regular(cache_path)
     except OSError:
@@ -168,6 +188,9 @@ def read_cache(cache_path: Path | None) -> Cache:
     split = split_manifest(raw)
     if split is not None:
         return _read_manifest(*split, entries_dir=cache_path.parent / "entries")
+    # Earlier versions' files, read once (with msgspec's typed decoders) and then rewritten.
+    import msgspec
+
     try:
         data = _json_manifest_decoder().decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError):
@@ -205,31 +228,32 @@ def _read_manifest(fields: list[str], ints: array[int], rest: bytes, *,
                    entries_dir: Path) -> Cache:
     """A schema-4 manifest read back: stats from its stat block, the rest from its JSON (in
     the same order); an empty cache when the two disagree or the extractor has changed."""
-    import msgspec
+    import json
 
     try:
-        data = _rest_decoder().decode(rest)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+        data = json.loads(rest)
+    except (ValueError, RecursionError):  # not UTF-8, not JSON
         return Cache()
     head = head_of(fields)
     files, dirs = int(head["files"]), int(head["dirs"])
-    if (data.extractor != EXTRACTOR_VERSION or head["extractor"] != str(EXTRACTOR_VERSION)
-            or not len(data.sha256) == len(data.ids) == len(data.warnings) == files
-            or not len(data.children) == len(data.has_spec) == dirs):
+    if (not _is_manifest_rest(data) or data["extractor"] != EXTRACTOR_VERSION
+            or head["extractor"] != str(EXTRACTOR_VERSION)
+            or not len(data["sha256"]) == len(data["ids"]) == len(data["warnings"]) == files
+            or not len(data["children"]) == len(data["has_spec"]) == dirs):
         return Cache()
     paths, sizes, mtimes, folder_paths, stamps = columns(fields, ints)
     # zip, not a loop of indexing: this runs on every build, over every spec.
     try:
         records = dict(zip(paths, zip(
-            sizes, mtimes, data.sha256, repeat(None, files), data.warnings, data.ids,
+            sizes, mtimes, data["sha256"], repeat(None, files), data["warnings"], data["ids"],
             strict=True), strict=True))
-        folders = dict(zip(folder_paths, zip(stamps, data.children, data.has_spec,
+        folders = dict(zip(folder_paths, zip(stamps, data["children"], data["has_spec"],
                                              strict=True), strict=True))
     except ValueError:
         return Cache()
     if len(records) != files or len(folders) != dirs:
         return Cache()
-    index = list(data.index) if data.index is not None else None
+    index = data.get("index")
     cache = Cache(records, folders, index[5] if index else None, index=index,
                   entries_dir=entries_dir)
     cache.scope = tuple(head[name] for name in SCOPE)
@@ -262,20 +286,17 @@ def state_files(index: SpecIndex, index_text: str, *,
     bytes. None when the index was not built by a scan."""
     if index.scan is None or not index.scan.cache:
         return None
-    import msgspec
-
     cache = index.scan.cache
     records: dict[str, list[Any]] = cache["files"]
     entries: dict[str, bytes] = {}
-    encode = msgspec.json.encode
     for rel, record in records.items():
         fields = record[3]
         if fields is None:
             continue
         name = entry_file_name(record[5]) if isinstance(record[5], str) else None
         if name is not None:
-            entries[name] = _one_line(encode({"path": rel, "sha256": record[2],
-                                              "fields": fields}))
+            entries[name] = _one_line(_compact({"path": rel, "sha256": record[2],
+                                                "fields": fields}))
     from smartspec.digest import sha256_hex
 
     digest = sha256_hex(index_text)
@@ -300,21 +321,36 @@ def manifest_bytes(records: dict[str, list[Any]], dirs: dict[str, list[Any]],
     folders the run saw; see ``index.quiet.stat_block``), then JSON with the files' sha256,
     spec ids and warnings and the folders' subfolders and spec.md flags as lists in the same
     order, and the index's identity."""
-    import msgspec
-
     if sum(1 for folder in dirs.values() if folder[2]) != len(records):
         # A spec.md the walk skipped (a link out of the project, a file gone since its folder
         # was listed): a run must look at it again, and say why.
         scope = None
     block = stat_block(scope, records, dirs, identity)
     files, folders = records.values(), dirs.values()
-    rest = msgspec.json.encode({
+    rest = _compact({
         "extractor": EXTRACTOR_VERSION, "index": identity,
         "sha256": list(map(itemgetter(2), files)), "ids": list(map(itemgetter(5), files)),
         "warnings": list(map(itemgetter(4), files)),
         "children": list(map(itemgetter(1), folders)),
-        "has_spec": list(map(itemgetter(2), folders))})
+        "has_spec": list(map(itemgetter(2), folders))}, checked=True)
     return block + _one_line(rest)
+
+
+def _compact(value: dict[str, Any], *, checked: bool = False) -> bytes:
+    """``value`` as one line of JSON, by msgspec when a build has loaded it already (a full
+    build: it is several times faster per byte), else by the standard library's C encoder,
+    which writes the same bytes for values without floats (``same_bytes_from_stdlib``; the
+    manifest's lists hold none, ``checked``), so that an index run that edits an entry in
+    place does not import msgspec for a few records."""
+    from smartspec.registry import same_bytes_from_stdlib
+
+    if "msgspec" not in sys.modules and (checked or same_bytes_from_stdlib(value)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    import msgspec
+
+    return msgspec.json.encode(value)
 
 
 def _one_line(data: bytes) -> bytes:
