@@ -255,9 +255,9 @@ def unchanged(root: str) -> tuple[dict[str, str], list[str], str] | None:
     changed = _stat_changes(root, fields, ints)
     if changed is None:
         return None
-    if changed.files or changed.dirs:
+    if changed[0] or changed[1]:
         global _last_check
-        _last_check = StatCheck(manifest, identity, changed.files, changed.dirs)
+        _last_check = StatCheck(manifest, identity, *changed)
         return None
     warnings = [field.decode("utf-8", "surrogateescape")
                 for field in fields[len(fields) - count:]] if count else []
@@ -328,10 +328,11 @@ def take_stat_check(manifest: str) -> StatCheck | None:
     return check
 
 
-def _stat_changes(root: str, fields: list[bytes], ints: array[int]) -> StatCheck | None:
+def _stat_changes(root: str, fields: list[bytes], ints: array[int]
+                  ) -> tuple[frozenset[str], frozenset[str]] | None:
     """Every spec file that is not its recorded size and mtime, or not a regular file (a link
-    is always left to the build), and every folder that does not have its recorded mtime, as
-    a ``StatCheck`` without its manifest; None when the block cannot be checked. A stamp of
+    is always left to the build), and every folder that does not have its recorded mtime
+    (paths relative to the root); None when the block cannot be checked. A stamp of
     -1 (racily clean: written too close to the last scan to trust its mtime) never agrees, so
     such a file is hashed again by the build. Paths stay bytes, as the file system takes them,
     and relative to the root when it is the working folder: 20,000 stats are most of this
@@ -359,8 +360,8 @@ def _stat_changes(root: str, fields: list[bytes], ints: array[int]) -> StatCheck
                 dirs.append(path)
     except ValueError:  # a path holding a NUL, which no file system path holds
         return None
-    return StatCheck("", "", frozenset(path.decode("utf-8", "surrogateescape") for path in files),
-                     frozenset(path.decode("utf-8", "surrogateescape") for path in dirs))
+    return (frozenset(path.decode("utf-8", "surrogateescape") for path in files),
+            frozenset(path.decode("utf-8", "surrogateescape") for path in dirs))
 
 
 def answer(words: list[str], cwd: str | None = None) -> int | None:
