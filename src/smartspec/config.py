@@ -342,16 +342,23 @@ def _conforms(value: Any, schema: Mapping[str, Any]) -> bool:
     if kind == "null":
         return value is None
     if kind == "integer" or kind == "number":
-        kinds = (int,) if kind == "integer" else (int, float)
-        return (type(value) in kinds and value == value and value not in (_INF, -_INF)
-                and value >= schema.get("minimum", value) and value <= schema.get("maximum", value)
+        if kind == "integer":
+            known = type(value) is int
+        else:
+            # A float that is not finite, or an integer a float cannot hold exactly (msgspec
+            # refuses one beyond a float's range), is left to msgspec.
+            known = ((type(value) is float and -_FINITE < value < _FINITE)
+                     or (type(value) is int and -_EXACT < value < _EXACT))
+        return (known and value >= schema.get("minimum", value)
+                and value <= schema.get("maximum", value)
                 and ("exclusiveMinimum" not in schema or value > schema["exclusiveMinimum"]))
     return False
 
 
 _TYPE_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties",
                             "propertyNames", "items", "minimum", "maximum", "exclusiveMinimum"})
-_INF = float("inf")
+_FINITE = float("inf")
+_EXACT = 2**53
 
 
 def _object_conforms(value: dict[str, Any], schema: Mapping[str, Any]) -> bool:

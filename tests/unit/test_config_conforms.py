@@ -23,7 +23,8 @@ DEFS: dict[str, Any] = SCHEMA["$defs"]
 # Any JSON value json.loads can give, the awkward ones included: big integers, booleans where
 # numbers go, floats that are not finite, nested containers.
 ANY_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+    st.none() | st.booleans() | st.integers() | st.sampled_from([2**53, 2**64, -(10**400)])
+    | st.floats() | st.text(max_size=6),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
                                                                 max_size=3),
     max_leaves=8)
@@ -101,6 +102,8 @@ def test_keywords_the_check_does_not_know_are_left_to_msgspec() -> None:
     assert not _conforms(1.5, {"$ref": "#/$defs/Nowhere"})
     assert not _conforms(float("inf"), {"type": "number", "minimum": 0})
     assert not _conforms(float("nan"), {"type": "number"})
+    assert not _conforms(10**400, {"type": "number"})  # msgspec: "Number out of range"
+    assert _conforms(10**400, {"type": "integer"}) and _conforms(2**53 - 1, {"type": "number"})
     assert not _conforms(True, {"type": "integer"}) and not _conforms(1.0, {"type": "integer"})
     assert not _conforms({"a": 1}, {"type": "object"})  # no word on other keys: not known here
 
