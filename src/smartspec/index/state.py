@@ -69,14 +69,14 @@ class Cache:
 
     def __init__(self, files: dict[str, Any] | None = None, dirs: dict[str, Any] | None = None,
                  index_sha256: str | None = None, *, index: list[Any] | None = None,
-                 entries_dir: Path | None = None, legacy: bool = False) -> None:
+                 entries_dir: str | None = None, legacy: bool = False) -> None:
         self.files: dict[str, Any] = files if files is not None else {}
         self.dirs: dict[str, Any] = dirs if dirs is not None else {}
         self.index_sha256 = index_sha256
         # [rel path, size, mtime_ns, ctime_ns, inode, sha256, entries, shape, duplicate ids]
         # of the index text last written
         self.index = index
-        self.entries_dir = entries_dir
+        self.entries_dir = entries_dir  # the entry store folder (``entries/``)
         self.legacy = legacy
         # (smartspec version, config and folders) as the stat block records them: a run in
         # which nothing changed rewrites the manifest when its own differ (index.quiet)
@@ -96,7 +96,7 @@ class Cache:
         import msgspec
 
         try:
-            stored = _entry_decoder().decode(read_regular(self.entries_dir / name))
+            stored = _entry_decoder().decode(read_regular(os.path.join(self.entries_dir, name)))
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             return None
         if stored.path != rel or stored.sha256 != digest or stored.fields.get("id") != spec_id:
@@ -187,7 +187,7 @@ def read_cache(cache_path: Path | None) -> Cache:
         return Cache()
     split = split_manifest(raw)
     if split is not None:
-        return _read_manifest(*split, entries_dir=cache_path.parent / "entries")
+        return _read_manifest(*split, entries_dir=os.path.join(cache_path.parent, "entries"))
     # Earlier versions' files, read once (with msgspec's typed decoders) and then rewritten.
     import msgspec
 
@@ -205,7 +205,7 @@ def read_cache(cache_path: Path | None) -> Cache:
         # Marked legacy so that the walk rewrites it in the current schema, even when
         # nothing else changed.
         return Cache(records, data.dirs, index[5] if index else None, index=index,
-                     entries_dir=cache_path.parent / "entries", legacy=True)
+                     entries_dir=os.path.join(cache_path.parent, "entries"), legacy=True)
     try:
         old = _legacy_decoder().decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError):
@@ -225,7 +225,7 @@ def read_cache(cache_path: Path | None) -> Cache:
 
 
 def _read_manifest(fields: list[str], ints: array[int], rest: bytes, *,
-                   entries_dir: Path) -> Cache:
+                   entries_dir: str) -> Cache:
     """A schema-4 manifest read back: stats from its stat block, the rest from its JSON (in
     the same order); an empty cache when the two disagree or the extractor has changed."""
     import json
