@@ -345,6 +345,18 @@ class Workspace(NamedTuple):
             pass
         return [path] if changed else []
 
+    def write_own_writes(self, path: str, record: Callable[[os.stat_result], bytes],
+                         index_path: str) -> None:
+        """Record, beside the scan manifest, what the index at ``index_path`` now is
+        (``record`` of its stat): a cache like the ids file, so a failure is not an error
+        (the next build then compares every entry with its file)."""
+        try:
+            data = record(os.stat(index_path))
+            refuse_links(path)
+            _replace_cache_file(path, data)
+        except (OSError, WorkspaceError):
+            pass
+
     def write_scan_manifest(self, path: StrPath, data: bytes) -> None:
         """Replace the index's scan manifest alone (a run in which only stamps settled). A
         failure is not an error: the old manifest still describes the tree correctly, it only

@@ -245,9 +245,10 @@ NOT_FOR_EDIT = tuple(name for name in NOT_FOR_NEW if name not in (
 # adopt's modules only for a spec smartspec did not write, strptime only for a moment in a
 # shape smartspec does not write.
 NOT_FOR_EDIT += ("_strptime",)
-# The scan state's stat answer and manifest: edit reads and writes the index, never the scan
-# state (the index model keeps none of its constants).
-NOT_FOR_EDIT += ("smartspec.index.quiet", "smartspec.index.state")
+# The scan state: edit reads and writes the index, never the scan state (the index model
+# keeps none of its constants). It reads only the manifest's head (index.quiet), to record
+# for the next build that its write changed one entry (index.quiet.index_lineage).
+NOT_FOR_EDIT += ("smartspec.index.state",)
 # new's orchestrator: the steps edit shares with it are in runs.run.
 NOT_FOR_EDIT += ("smartspec.runs.new",)
 

@@ -95,13 +95,18 @@ def test_a_nothing_changed_answer_reads_no_spec_and_writes_nothing(
         monkeypatch: pytest.MonkeyPatch) -> None:
     before = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in project.rglob("*")}
     opened: list[str] = []
-    real_open = open
+    real_open, real_os_open = open, os.open
 
     def watch(path: str, *args: object, **kwargs: object) -> object:
         opened.append(str(path))
         return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
 
+    def watch_os(path: str, *args: Any, **kwargs: Any) -> int:
+        opened.append(str(path))
+        return real_os_open(path, *args, **kwargs)
+
     monkeypatch.setattr("builtins.open", watch)
+    monkeypatch.setattr(os, "open", watch_os)
     assert quick_run([], capsys)[0] == 0
     monkeypatch.undo()
     assert [Path(p).name for p in opened] == ["manifest.json"]

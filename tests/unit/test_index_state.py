@@ -5,10 +5,13 @@ at a time."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
+import sys
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -467,3 +470,132 @@ def test_an_index_run_that_edits_one_entry_does_not_import_msgspec(tmp_path: Pat
     assert dump_index(parse_index(after)) == after
     # The next run reads what this one wrote, with everything unchanged.
     assert refresh(tmp_path).index.scan.read == 0
+
+
+# --- the index after smartspec's own writes -------------------------------------------------
+
+def _own_writes_project(root: Path, monkeypatch: pytest.MonkeyPatch, steps: list[list[str]],
+                        *, forget: bool) -> tuple[str, str, list[str]]:
+    """A project indexed once, then changed by ``steps`` (commands that write a spec and the
+    index), then indexed again: the index text, the report, and the entry records read. With
+    ``forget``, the record of the own writes is removed first, so the build compares every
+    entry with its file as it did before there was one."""
+    from smartspec.cli import main as cli_main
+    from smartspec.index import state as state_module
+
+    root.mkdir()
+    make_tree(root)
+    age_tree(root)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    assert cli_main(["index"]) == 0
+    for step in steps:
+        assert cli_main(step) in (0, 1), step
+    record = root / ".smartspec" / "index" / "own-writes.json"
+    assert record.is_file()
+    if forget:
+        record.unlink()
+    read: list[str] = []
+    real = state_module.read_regular
+
+    def watch(path: Any) -> bytes:
+        read.append(os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(state_module, "read_regular", watch)
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert cli_main(["index", "--format", "json"]) == 0
+    monkeypatch.undo()
+    report = json.loads(out.getvalue())
+    entries_read = [Path(p).name for p in read if f"{os.sep}entries{os.sep}" in p]
+    return ((root / ".smartspec" / "SPEC_INDEX.json").read_text(encoding="utf-8"),
+            json.dumps(report, sort_keys=True), entries_read)
+
+
+STEPS = {
+    "new": [["new", "ledger", "A ledger service with a PostgreSQL store", "--profile=basic"]],
+    "new then edit another": [
+        ["new", "ledger", "A ledger service with a PostgreSQL store", "--profile=basic"],
+        ["edit", "specs/feature/spec-001-a/spec.md", "--title", "Alpha Two"]],
+    "two news": [
+        ["new", "ledger", "A ledger service with a PostgreSQL store", "--profile=basic"],
+        ["new", "notes", "A notes service with a REST API", "--profile=basic",
+         "--depends-on", "spec-core-001-auth"]],
+}
+
+
+@pytest.mark.parametrize("steps", list(STEPS))
+def test_after_own_writes_the_build_compares_only_the_entries_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steps: str) -> None:
+    """new and edit write only their spec's entry; the next build trusts the others (the
+    last build's own) and writes exactly what it writes when it compares them all."""
+    trusted = _own_writes_project(tmp_path / "trusted", monkeypatch, STEPS[steps], forget=False)
+    compared = _own_writes_project(tmp_path / "compared", monkeypatch, STEPS[steps], forget=True)
+    assert trusted[:2] == compared[:2]
+    # Without the record, each spec the steps left alone is compared with its entry record;
+    # with it, none is (the specs written are read from their files either way).
+    assert len(compared[2]) >= 2 and trusted[2] == []
+
+
+def test_a_hand_edit_after_an_own_write_is_never_trusted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record names the index text it describes: a hand edit of another entry after a
+    new makes the build compare every entry, so the edit is undone from the spec file."""
+    from smartspec.cli import main as cli_main
+
+    make_tree(tmp_path)
+    age_tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["index"]) == 0
+    assert cli_main(["new", "ledger", "A ledger service", "--profile=basic"]) in (0, 1)
+    index = tmp_path / ".smartspec" / "SPEC_INDEX.json"
+    index.write_text(index.read_text(encoding="utf-8").replace('"title": "Alpha"',
+                                                               '"title": "Hand"'),
+                     encoding="utf-8")
+    assert cli_main(["index"]) == 0
+    titles = {e["id"]: e["title"] for e in json.loads(index.read_text(encoding="utf-8"))["specs"]}
+    assert titles["spec-001-a"] == "Alpha"
+
+
+def test_an_entry_an_own_write_changed_is_compared_with_its_file(tmp_path: Path) -> None:
+    """The record trusts the entries the own writes left alone, never the ones they wrote:
+    an entry written for a file whose content is the build's (its hash agrees) is still
+    compared with what the file states."""
+    from smartspec.index.quiet import OWN_WRITES_FILE, index_lineage, own_writes_bytes
+
+    make_tree(tmp_path)
+    age_tree(tmp_path)
+    refresh(tmp_path)
+    index = tmp_path / ".smartspec" / "SPEC_INDEX.json"
+    manifest = state(tmp_path) / "manifest.json"
+    lineage = index_lineage(str(manifest), str(index), ".smartspec/SPEC_INDEX.json")
+    assert lineage is not None and lineage[1] == frozenset()
+    # An own write of spec-002-b's entry that says something its file does not.
+    index.write_text(index.read_text(encoding="utf-8").replace('"title": "Beta"',
+                                                               '"title": "Written"'),
+                     encoding="utf-8")
+    (state(tmp_path) / OWN_WRITES_FILE).write_bytes(own_writes_bytes(
+        lineage[0], ".smartspec/SPEC_INDEX.json", index.stat(), [spec_path("spec-002-b")]))
+    assert index_lineage(str(manifest), str(index), ".smartspec/SPEC_INDEX.json") == (
+        lineage[0], frozenset({spec_path("spec-002-b")}))
+    refresh(tmp_path)
+    titles = {e["id"]: e["title"] for e in json.loads(index.read_text(encoding="utf-8"))["specs"]}
+    assert titles["spec-002-b"] == "Beta"
+
+
+def test_a_fifo_in_place_of_the_manifest_or_the_record_is_no_lineage(tmp_path: Path) -> None:
+    """Neither read waits on a FIFO (a new or an edit would hang before writing)."""
+    from smartspec.index.quiet import OWN_WRITES_FILE, index_lineage
+
+    make_tree(tmp_path)
+    age_tree(tmp_path)
+    refresh(tmp_path)
+    index = tmp_path / ".smartspec" / "SPEC_INDEX.json"
+    manifest = state(tmp_path) / "manifest.json"
+    index.write_text(index.read_text(encoding="utf-8") + " ", encoding="utf-8")  # not the build's
+    os.mkfifo(state(tmp_path) / OWN_WRITES_FILE)
+    assert index_lineage(str(manifest), str(index), ".smartspec/SPEC_INDEX.json") is None
+    manifest.unlink()
+    os.mkfifo(manifest)
+    assert index_lineage(str(manifest), str(index), ".smartspec/SPEC_INDEX.json") is None

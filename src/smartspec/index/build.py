@@ -188,9 +188,12 @@ def build_index(root: Path, specs_dir: Path, previous: SpecIndex | None,
     return index
 
 
-def merge(walk: Walk, previous: SpecIndex | None, *, repo: str | None) -> SpecIndex:
+def merge(walk: Walk, previous: SpecIndex | None, *, repo: str | None,
+          rewritten: frozenset[str] | None = None) -> SpecIndex:
     """The index a walk describes, merged with ``previous`` (``build_index`` without
-    recomputing dependents, which ``dump_index`` does anyway)."""
+    recomputing dependents, which ``dump_index`` does anyway). ``rewritten``: when
+    ``previous`` is the last build's text plus smartspec's own writes of the entries of the
+    specs at these paths (``state.index_lineage``), every other entry is the build's own."""
     scan = walk.scan
     prior = previous.all_entries() if previous is not None else []
     by_path: dict[str, IndexEntry] = {}
@@ -201,16 +204,19 @@ def merge(walk: Walk, previous: SpecIndex | None, *, repo: str | None) -> SpecIn
         by_id.setdefault(entry.id, entry)
     # An index byte for byte as the last build wrote it holds exactly what that build made
     # of each file, so an entry whose file is unchanged is reused without comparing fields.
-    trusted = (previous is not None and previous.source_sha256 is not None
-               and previous.source_sha256 == walk.cache.index_sha256)
+    trusted = previous is not None and (rewritten is not None or (
+        previous.source_sha256 is not None
+        and previous.source_sha256 == walk.cache.index_sha256))
+    untrusted = rewritten or frozenset()
     placed: list[IndexEntry | None] = []  # in walk order; None = merged below
     pending: list[tuple[int, str, dict[str, Any], str]] = []
     used: set[int] = set()  # id() of previous entries taken over
     for rel, record in walk.records.items():
         digest = record[2]
         base = by_path.get(rel)
-        if (trusted and rel not in walk.fresh and base is not None and base.sha256 == digest
-                and id(base) not in used and (base.repo is not None or not repo)):
+        if (trusted and rel not in walk.fresh and rel not in untrusted and base is not None
+                and base.sha256 == digest and id(base) not in used
+                and (base.repo is not None or not repo)):
             used.add(id(base))
             placed.append(base)
             continue

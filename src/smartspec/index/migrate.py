@@ -93,10 +93,11 @@ def load_index(path: StrPath) -> SpecIndex:
 
 
 def parse_index(raw: bytes | str, *, source: StrPath | None = None,
-                written_sha256: str | None = None) -> SpecIndex:
+                written_sha256: str | None = None, written: bool = False) -> SpecIndex:
     """``load_index`` on bytes already read; ``source`` is named in errors. When the bytes
-    hash to ``written_sha256`` (what the last ``smartspec index`` wrote), they are the output
-    of ``dump_index`` and need no clean-up, so the per-entry checks are skipped."""
+    hash to ``written_sha256`` (what the last ``smartspec index`` wrote), or ``written`` says
+    they are that text plus smartspec's own writes (``state.index_lineage``), they are the
+    output of ``dump_index`` and need no clean-up, so the per-entry checks are skipped."""
     source = None if source is None else os.fspath(source)
     shown = source if source is not None else "SPEC_INDEX.json"
     if isinstance(raw, str):
@@ -105,7 +106,7 @@ def parse_index(raw: bytes | str, *, source: StrPath | None = None,
 
     digest = sha256_hex(raw)
     # A small file goes the careful way at once: msgspec's typed decode pays for a big one.
-    index = (_parse_plain_v1(raw, source, clean=written_sha256 == digest)
+    index = (_parse_plain_v1(raw, source, clean=written or written_sha256 == digest)
              if len(raw) >= _SMALL_INDEX_BYTES else None)
     if index is None:
         index = _parse_any(raw, source, shown)

@@ -32,8 +32,8 @@ from smartspec.jsontext import dumps
 TYPE_CHECKING = False  # typing costs more to import than this whole answer takes
 if TYPE_CHECKING:
     from array import array
-    from collections.abc import Mapping, Sequence
-    from typing import Any
+    from collections.abc import Iterable, Mapping, Sequence
+    from typing import Any, BinaryIO
 
 # Schema of the manifest file (``<state>/index/manifest.json``): the first line names it and
 # says how long the stat block's text and integers are; the rest is JSON only a build reads.
@@ -70,12 +70,13 @@ def file_identity(path: str) -> str:
     itself (a link is recorded as the link), or ``-`` when there is none. A write always
     changes the ctime, which no one can set back, so an equal identity means the same bytes."""
     try:
-        return _identity(os.lstat(path))
+        return file_identity_of(os.lstat(path))
     except OSError:
         return "-"
 
 
-def _identity(stat: os.stat_result) -> str:
+def file_identity_of(stat: os.stat_result) -> str:
+    """``file_identity`` of a file whose stat is at hand."""
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
 
 
@@ -180,17 +181,30 @@ def split_manifest(raw: bytes) -> tuple[list[str], array[int], bytes] | None:
     return fields, _integers(raw[ints_at:rest_at]), raw[rest_at:]
 
 
+def _open_regular(path: str) -> BinaryIO | None:
+    """``path`` opened for reading when it is a regular file; None for anything else (a FIFO
+    in its place would block ``open`` forever, so it is opened without waiting first)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    if os.fstat(fd).st_mode & 0o170000 != 0o100000:
+        os.close(fd)
+        return None
+    return os.fdopen(fd, "rb")
+
+
 def read_block(path: str) -> tuple[list[bytes], array[int], str] | None:
     """The stat block of the manifest at ``path`` (text fields as bytes, and integers) and the
     identity of the file it was read from (as ``file_identity`` writes it), read without the
     JSON that follows it; None when there is none of this schema."""
     try:
-        with open(path, "rb") as handle:
+        opened = _open_regular(path)
+        if opened is None:
+            return None
+        with opened as handle:
             lengths = _header(handle.readline(80))
             if lengths is None:
                 return None
             text, data = handle.read(lengths[0]), handle.read(lengths[1])
-            identity = _identity(os.fstat(handle.fileno()))
+            identity = file_identity_of(os.fstat(handle.fileno()))
     except OSError:
         return None
     if len(text) != lengths[0] or len(data) != lengths[1]:
@@ -199,6 +213,96 @@ def read_block(path: str) -> tuple[list[bytes], array[int], str] | None:
     if not _counted(fields, lengths[1] // 8):
         return None
     return fields, _integers(data), identity
+
+
+def read_head(path: str) -> tuple[dict[str, str], str] | None:
+    """The head of the stat block of the manifest at ``path`` (``HEAD`` by name) and the
+    identity of the file read (as ``file_identity`` writes it), without the records that
+    follow; None when there is none of this schema."""
+    try:
+        opened = _open_regular(path)
+        if opened is None:
+            return None
+        with opened as handle:
+            lengths = _header(handle.readline(80))
+            if lengths is None:
+                return None
+            text = handle.read(min(lengths[0], _HEAD_BYTES))
+            identity = file_identity_of(os.fstat(handle.fileno()))
+    except OSError:
+        return None
+    fields = text.split(b"\0")
+    # Whole fields only: the text read must reach past the head, or be all of it.
+    if len(fields) < len(HEAD) or (len(fields) == len(HEAD) and len(text) < lengths[0]):
+        return None
+    return head_of([field.decode("utf-8", "surrogateescape") for field in fields[:len(HEAD)]]), identity
+
+
+# The head's fields are a version, config identities, folders and the index's identity: a few
+# hundred bytes, unless a folder's name is very long.
+_HEAD_BYTES = 1 << 16
+
+
+# Beside the manifest: the index text smartspec's own commands (new, edit, restore, adopt)
+# wrote since the last build, and the specs whose entries they changed. A record longer than
+# this is not one a run wrote (a path is at most a few hundred bytes; a build starts a new one).
+OWN_WRITES_FILE = "own-writes.json"
+_OWN_WRITES_BYTES = 1 << 22
+
+
+def index_lineage(manifest_path: str, index_path: str, index_rel: str
+                  ) -> tuple[str, frozenset[str]] | None:
+    """The identity of the manifest at ``manifest_path`` and the spec paths whose entries
+    smartspec's own writes have changed since the build that wrote that manifest, when the
+    index at ``index_path`` (named ``index_rel``) is that build's text plus those writes; None
+    when anything else may have changed it (a hand edit, another tool, a rollback, a lost
+    record), or there is no such build.
+
+    A build trusts an index it wrote itself: the entry of a file that has not changed is
+    reused as it is. Each write of the index by ``record_in_index`` changes only the entry of
+    the spec it wrote, so after such writes every other entry is still the build's own; the
+    record of those writes (``own_writes_bytes``, a cache like the ids file) lets the next
+    build trust those entries and compare only the changed ones with their files."""
+    read = read_head(manifest_path)
+    if read is None:
+        return None
+    head, manifest_identity = read
+    current = file_identity(index_path)
+    if current == "-":
+        return None
+    built = ":".join(head[name] for name in ("index_size", "index_mtime", "index_ctime",
+                                             "index_ino"))
+    if head["index_rel"] == index_rel and current == built:
+        return manifest_identity, frozenset()
+    import json
+
+    try:
+        opened = _open_regular(os.path.join(os.path.dirname(manifest_path), OWN_WRITES_FILE))
+        if opened is None:
+            return None
+        with opened as handle:
+            record = json.loads(handle.read(_OWN_WRITES_BYTES))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not (type(record) is dict and record.get("manifest") == manifest_identity
+            and record.get("index") == index_rel and record.get("identity") == current
+            and type(record.get("paths")) is list
+            and all(type(path) is str for path in record["paths"])):
+        return None
+    return manifest_identity, frozenset(record["paths"])
+
+
+def own_writes_bytes(manifest_identity: str, index_rel: str, index_stat: os.stat_result,
+                     paths: Iterable[str]) -> bytes:
+    """The record that the index at ``index_rel``, as it is now (``index_stat``), is the text
+    of the build whose manifest has ``manifest_identity`` plus writes of the entries of the
+    specs at ``paths``."""
+    import json
+
+    # ASCII escapes: one line whatever a path holds.
+    return json.dumps({"manifest": manifest_identity, "index": index_rel,
+                       "identity": file_identity_of(index_stat), "paths": sorted(set(paths))},
+                      separators=(",", ":")).encode("ascii")
 
 
 def find_root(cwd: str) -> str | None:

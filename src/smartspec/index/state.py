@@ -22,6 +22,7 @@ migrated on its next ``smartspec index``. Nothing here writes:
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import sys
@@ -228,8 +229,6 @@ def _read_manifest(fields: list[str], ints: array[int], rest: bytes, *,
                    entries_dir: str) -> Cache:
     """A schema-4 manifest read back: stats from its stat block, the rest from its JSON (in
     the same order); an empty cache when the two disagree or the extractor has changed."""
-    import json
-
     try:
         data = json.loads(rest)
     except (ValueError, RecursionError):  # not UTF-8, not JSON
@@ -345,8 +344,6 @@ def _compact(value: dict[str, Any], *, checked: bool = False) -> bytes:
     from smartspec.registry import same_bytes_from_stdlib
 
     if "msgspec" not in sys.modules and (checked or same_bytes_from_stdlib(value)):
-        import json
-
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     import msgspec
 

@@ -194,17 +194,25 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
 
         raw: bytes | None = None
         previous: SpecIndex | None = None
+        # The specs whose entries new, edit, restore or adopt wrote since the last build,
+        # when those writes are all that changed the index: every other entry is trusted.
+        rewritten = None
+        if walk is not None:
+            from smartspec.index.quiet import index_lineage
+
+            lineage = index_lineage(str(manifest_path), str(path), shown_path(path, root))
+            rewritten = None if lineage is None else lineage[1]
         if path.is_file():
             raw = path.read_bytes()
             previous = parse_index(raw, source=path, written_sha256=None if walk is None
-                                   else walk.cache.index_sha256)
+                                   else walk.cache.index_sha256, written=rewritten is not None)
         if walk is None:
             index = previous if previous is not None else SpecIndex()
             index.scan = ScanReport(warnings=[
                 f"specs dir {shown_path(specs_dir, root)!r} does not exist; nothing scanned, "
                 "the index is shown as it would be written"])
         else:
-            index = merge(walk, previous, repo=repo)
+            index = merge(walk, previous, repo=repo, rewritten=rewritten)
         index.source = str(path) if path.is_file() else None
         new_text = dump_index(index) if migrate else dump_as_found(index)
         written: list[Path] = []

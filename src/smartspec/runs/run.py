@@ -286,8 +286,9 @@ def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex |
     lookup, or a new one in the state dir; returns the files written, relative to the root.
     ``doc``: ``text`` parsed, when the caller has it."""
     from smartspec.index.extract import entry_from_spec
+    from smartspec.index.model import MANIFEST_FILE, upsert_entry
     from smartspec.index.model import SpecIndex as NewIndex
-    from smartspec.index.model import upsert_entry
+    from smartspec.index.quiet import OWN_WRITES_FILE, index_lineage, own_writes_bytes
     from smartspec.index.schema import dump_as_found
 
     target = index_path or workspace.default_index_path
@@ -300,7 +301,17 @@ def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex |
     upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256,
                                         doc=doc))
     ids = [e.id for e in index.all_entries()] if journal is not None else None
+    # When the index is the last build's text (plus earlier writes like this one), say so
+    # after this write too: the next build then trusts every entry but the ones written.
+    manifest_path = os.path.join(workspace.state_dir, MANIFEST_FILE)
+    lineage = index_lineage(manifest_path, target, workspace.rel(target))
     written = workspace.write_index(target, dump_as_found(index), ids=ids)
+    if lineage is not None:
+        manifest_identity, paths = lineage
+        workspace.write_own_writes(os.path.join(os.path.dirname(manifest_path), OWN_WRITES_FILE),
+                                   lambda stat: own_writes_bytes(manifest_identity,
+                                                                 workspace.rel(target), stat,
+                                                                 [*paths, rel]), target)
     return [workspace.rel(path) for path in written]
 
 
