@@ -195,18 +195,10 @@ def read_block(path: str) -> tuple[list[bytes], array[int], str] | None:
     """The stat block of the manifest at ``path`` (text fields as bytes, and integers) and the
     identity of the file it was read from (as ``file_identity`` writes it), read without the
     JSON that follows it; None when there is none of this schema."""
-    try:
-        opened = _open_regular(path)
-        if opened is None:
-            return None
-        with opened as handle:
-            lengths = _header(handle.readline(80))
-            if lengths is None:
-                return None
-            text, data = handle.read(lengths[0]), handle.read(lengths[1])
-            identity = file_identity_of(os.fstat(handle.fileno()))
-    except OSError:
+    read = _read_start(path, None)
+    if read is None:
         return None
+    lengths, text, data, identity = read
     if len(text) != lengths[0] or len(data) != lengths[1]:
         return None
     fields = text.split(b"\0")
@@ -219,6 +211,21 @@ def read_head(path: str) -> tuple[dict[str, str], str] | None:
     """The head of the stat block of the manifest at ``path`` (``HEAD`` by name) and the
     identity of the file read (as ``file_identity`` writes it), without the records that
     follow; None when there is none of this schema."""
+    read = _read_start(path, _HEAD_BYTES)
+    if read is None:
+        return None
+    lengths, text, _, identity = read
+    fields = text.split(b"\0")
+    # Whole fields only: the text read must reach past the head, or be all of it.
+    if len(fields) < len(HEAD) or (len(fields) == len(HEAD) and len(text) < lengths[0]):
+        return None
+    return head_of([field.decode("utf-8", "surrogateescape") for field in fields[:len(HEAD)]]), identity
+
+
+def _read_start(path: str, text_bytes: int | None
+                ) -> tuple[tuple[int, int], bytes, bytes, str] | None:
+    """A manifest's header lengths, its stat block's text (at most ``text_bytes`` of it) and,
+    when the whole text is asked for, its integers, with the identity of the file read."""
     try:
         opened = _open_regular(path)
         if opened is None:
@@ -227,15 +234,14 @@ def read_head(path: str) -> tuple[dict[str, str], str] | None:
             lengths = _header(handle.readline(80))
             if lengths is None:
                 return None
-            text = handle.read(min(lengths[0], _HEAD_BYTES))
+            if text_bytes is None:
+                text, data = handle.read(lengths[0]), handle.read(lengths[1])
+            else:
+                text, data = handle.read(min(lengths[0], text_bytes)), b""
             identity = file_identity_of(os.fstat(handle.fileno()))
     except OSError:
         return None
-    fields = text.split(b"\0")
-    # Whole fields only: the text read must reach past the head, or be all of it.
-    if len(fields) < len(HEAD) or (len(fields) == len(HEAD) and len(text) < lengths[0]):
-        return None
-    return head_of([field.decode("utf-8", "surrogateescape") for field in fields[:len(HEAD)]]), identity
+    return lengths, text, data, identity
 
 
 # The head's fields are a version, config identities, folders and the index's identity: a few
