@@ -294,12 +294,13 @@ def _read_config(path: str, root: str) -> dict[str, Any]:
         # Every group a config may extend: the plan's and the domain packs' too, which only
         # the description scanner loads.
         from smartspec.detect import KEYWORD_GROUPS
-    for group in groups:
-        if group not in KEYWORD_GROUPS:
-            raise ConfigError(
-                f"{shown}: at keywords.{group}: unknown keyword group; expected one of "
-                f"{', '.join(sorted(KEYWORD_GROUPS))}"
-            )
+
+        for group in groups:
+            if group not in KEYWORD_GROUPS:
+                raise ConfigError(
+                    f"{shown}: at keywords.{group}: unknown keyword group; expected one of "
+                    f"{', '.join(sorted(KEYWORD_GROUPS))}"
+                )
     return raw
 
 
@@ -347,7 +348,7 @@ def _conforms(value: Any, schema: Mapping[str, Any]) -> bool:
         else:
             # A float that is not finite, or an integer a float cannot hold exactly (msgspec
             # refuses one beyond a float's range), is left to msgspec.
-            known = ((type(value) is float and -_FINITE < value < _FINITE)
+            known = ((type(value) is float and -_INF < value < _INF)
                      or (type(value) is int and -_EXACT < value < _EXACT))
         return (known and value >= schema.get("minimum", value)
                 and value <= schema.get("maximum", value)
@@ -357,7 +358,7 @@ def _conforms(value: Any, schema: Mapping[str, Any]) -> bool:
 
 _TYPE_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties",
                             "propertyNames", "items", "minimum", "maximum", "exclusiveMinimum"})
-_FINITE = float("inf")
+_INF = float("inf")
 _EXACT = 2**53
 
 

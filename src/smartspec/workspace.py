@@ -292,12 +292,16 @@ class Workspace(NamedTuple):
     def write_index(self, path: StrPath, text: str, *, ids: Iterable[str] | None = None,
                     scan_state: tuple[StrPath, Mapping[str, bytes],
                                       Callable[[str, os.stat_result | None], bytes]] | None = None,
-                    legacy_cache: StrPath | None = None, old: bytes | None = None) -> list[str]:
-        """Write the index text atomically (not rewritten when its bytes are unchanged), then,
-        from ``smartspec index``, what describes it: the file of its ``ids`` and the scan
-        state ``(manifest path, entry records by file name, manifest bytes as a function of
-        the index's name and stat)``; an earlier version's single-file cache at
-        ``legacy_cache`` is removed once the manifest replaces it. The caller holds
+                    legacy_cache: StrPath | None = None, old: bytes | None = None,
+                    own_writes: tuple[str, Callable[[str, os.stat_result], bytes]] | None = None,
+                    ) -> list[str]:
+        """Write the index text atomically (not rewritten when its bytes are unchanged), then
+        what describes it: the file of its ``ids``; from ``smartspec index``, the scan state
+        ``(manifest path, entry records by file name, manifest bytes as a function of the
+        index's name and stat)``; from the commands that write one entry, the record of that
+        write beside the manifest ``(its path, its bytes as a function of the index's name and
+        stat)``. An earlier version's single-file cache at ``legacy_cache`` is removed once the
+        manifest replaces it. The caller holds
         ``lock()``; ``old`` is the index's bytes when the caller has just read them. Returns
         the index when it was written; a failed index write raises WorkspaceError and leaves
         every file as it was.
@@ -324,6 +328,10 @@ class Workspace(NamedTuple):
         try:
             if ids is not None:
                 self._write_index_ids(rel, stat, ids, changed)
+            if own_writes is not None and stat is not None:
+                record_path, record = own_writes
+                refuse_links(record_path)
+                _replace_cache_file(record_path, record(rel, stat))
             if scan_state is not None:
                 manifest_path, entries, manifest = scan_state
                 folder = os.path.join(os.path.dirname(manifest_path), "entries")
@@ -344,18 +352,6 @@ class Workspace(NamedTuple):
         except (OSError, WorkspaceError):
             pass
         return [path] if changed else []
-
-    def write_own_writes(self, path: str, record: Callable[[os.stat_result], bytes],
-                         index_path: str) -> None:
-        """Record, beside the scan manifest, what the index at ``index_path`` now is
-        (``record`` of its stat): a cache like the ids file, so a failure is not an error
-        (the next build then compares every entry with its file)."""
-        try:
-            data = record(os.stat(index_path))
-            refuse_links(path)
-            _replace_cache_file(path, data)
-        except (OSError, WorkspaceError):
-            pass
 
     def write_scan_manifest(self, path: StrPath, data: bytes) -> None:
         """Replace the index's scan manifest alone (a run in which only stamps settled). A

@@ -183,7 +183,8 @@ def split_manifest(raw: bytes) -> tuple[list[str], array[int], bytes] | None:
 
 def _open_regular(path: str) -> BinaryIO | None:
     """``path`` opened for reading when it is a regular file; None for anything else (a FIFO
-    in its place would block ``open`` forever, so it is opened without waiting first)."""
+    in its place would block ``open`` forever, so it is opened without waiting first, as
+    ``fsutil.read_regular`` opens, which this module does not import)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     if os.fstat(fd).st_mode & 0o170000 != 0o100000:
         os.close(fd)

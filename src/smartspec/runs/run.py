@@ -305,13 +305,13 @@ def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex |
     # after this write too: the next build then trusts every entry but the ones written.
     manifest_path = os.path.join(workspace.state_dir, MANIFEST_FILE)
     lineage = index_lineage(manifest_path, target, workspace.rel(target))
-    written = workspace.write_index(target, dump_as_found(index), ids=ids)
+    own_writes = None
     if lineage is not None:
         manifest_identity, paths = lineage
-        workspace.write_own_writes(os.path.join(os.path.dirname(manifest_path), OWN_WRITES_FILE),
-                                   lambda stat: own_writes_bytes(manifest_identity,
-                                                                 workspace.rel(target), stat,
-                                                                 [*paths, rel]), target)
+        own_writes = (os.path.join(os.path.dirname(manifest_path), OWN_WRITES_FILE),
+                      lambda index_rel, stat: own_writes_bytes(manifest_identity, index_rel,
+                                                               stat, [*paths, rel]))
+    written = workspace.write_index(target, dump_as_found(index), ids=ids, own_writes=own_writes)
     return [workspace.rel(path) for path in written]
 
 
