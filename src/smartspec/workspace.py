@@ -11,7 +11,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
 
 from smartspec.errors import DocumentError, SmartspecError, UsageError, WorkspaceError
 from smartspec.fsutil import (
@@ -40,6 +39,7 @@ from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from datetime import datetime
     from typing import Any
 
 

@@ -640,7 +640,7 @@ def test_a_hand_edit_of_the_index_is_undone_by_the_next_build(tmp_path: Path) ->
     first = refresh_index(tmp_path, state, tmp_path / "specs", now_ns=NOW_NS)
     data = json.loads(first.new_text)
     data["specs"][0]["title"] = "Edited by hand"
-    first.path.write_text(json.dumps(data, indent=2))
+    Path(first.path).write_text(json.dumps(data, indent=2))
     again = refresh_index(tmp_path, state, tmp_path / "specs", now_ns=NOW_NS)
     assert again.index.scan is not None
     assert (again.index.scan.read, again.index.scan.changed) == (0, ["spec-001-a"])
@@ -686,7 +686,7 @@ def test_refresh_creates_then_keeps_the_index(tmp_path: Path) -> None:
     state = tmp_path / ".smartspec"
     result = refresh_index(tmp_path, state, tmp_path / "specs", now_ns=NOW_NS)
     assert result.found is None
-    assert result.path == state.resolve() / "SPEC_INDEX.json"
+    assert result.path == str(state.resolve() / "SPEC_INDEX.json")
     assert result.written == [result.path]
     assert (state / "index" / "manifest.json").is_file()
     assert sorted(p.name for p in (state / "index" / "entries").iterdir()) == [
@@ -706,7 +706,7 @@ def test_refresh_migrates_in_place_and_dry_run_writes_nothing(tmp_path: Path) ->
     before = legacy.read_bytes()
     dry = refresh_index(tmp_path, tmp_path / ".smartspec", tmp_path / "specs", dry_run=True,
                         now_ns=NOW_NS, migrate=True)
-    assert dry.found == legacy.resolve() and dry.index.shape == "legacy"
+    assert dry.found == str(legacy.resolve()) and dry.index.shape == "legacy"
     assert dry.written == [] and legacy.read_bytes() == before
     assert not (tmp_path / ".smartspec").exists() or not any((tmp_path / ".smartspec").iterdir())
     diff = dry.diff(tmp_path)
@@ -714,7 +714,7 @@ def test_refresh_migrates_in_place_and_dry_run_writes_nothing(tmp_path: Path) ->
     assert '-  "total_specs": 3,' in diff and '+  "schema": 1,' in diff
     done = refresh_index(tmp_path, tmp_path / ".smartspec", tmp_path / "specs", now_ns=NOW_NS,
                          migrate=True)
-    assert done.written == [legacy.resolve()]
+    assert done.written == [str(legacy.resolve())]
     data = json.loads(legacy.read_text())
     assert data["schema"] == 1 and data["generated_by"] == "spec-indexer 0.3"
     assert {s["id"] for s in data["specs"]} >= {"spec-001-a", "spec-infrastructure-001-message-queue"}

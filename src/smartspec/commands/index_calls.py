@@ -11,11 +11,13 @@ into one line and exit 2; ``--check`` with errors prints its findings and return
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
 
 from smartspec.commands.calls import echo
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from smartspec.runs.index import IndexScope
 
 OUTPUT_SCHEMA = 1

@@ -8,13 +8,11 @@ from __future__ import annotations
 import os
 import re
 import time
-from pathlib import Path
 from stat import S_ISLNK
-from typing import Any
 
 from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError
-from smartspec.fsutil import shown_path
+from smartspec.fsutil import StrPath, is_within, shown_path
 from smartspec.index.extract import merge_entry, public_fields, spec_fields
 from smartspec.index.model import (
     CACHE_SCHEMA_VERSION,
@@ -29,6 +27,10 @@ from smartspec.index.quiet import EXTRACTOR_VERSION, StatCheck
 from smartspec.index.state import Cache, read_cache
 from smartspec.specfile import decode_spec
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 # What ``atomic_write`` leaves beside a spec when a run is killed mid-write.
 _SPEC_TEMP_RE = re.compile(r"^\.spec\.md\..+\.tmp$")
 
@@ -36,11 +38,11 @@ _SPEC_TEMP_RE = re.compile(r"^\.spec\.md\..+\.tmp$")
 # Building from the specs tree
 
 
-def spec_files(specs_dir: Path) -> list[os.DirEntry[str]]:
+def spec_files(specs_dir: StrPath) -> list[os.DirEntry[str]]:
     """Every ``spec.md`` under ``specs_dir``, ordered by path; hidden folders are skipped and
     symbolic links to folders are not followed."""
     found: list[os.DirEntry[str]] = []
-    stack = [str(specs_dir)]
+    stack = [os.fspath(specs_dir)]
     while stack:
         folder = stack.pop()
         try:
@@ -89,7 +91,7 @@ class Walk:
         return self.cache.fields(rel, record[2], record[5])
 
 
-def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None = None,
+def walk_tree(root: StrPath, specs_dir: StrPath, cache: Cache, *, now_ns: int | None = None,
               checked: StatCheck | None = None) -> Walk:
     """Stat every spec file under ``specs_dir`` against ``cache``: a file whose size and mtime
     match is not opened; one whose hash matches is not parsed again. Folders whose mtime is
@@ -97,18 +99,18 @@ def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None =
     manifest before the lock (``index.quiet``), whose verdict stands for the stats of every
     file and folder the manifest records and the check did not find changed."""
     start_ns = time.time_ns() if now_ns is None else now_ns
-    root = root.resolve()
-    specs_dir = specs_dir.resolve()
-    prefix = str(root).rstrip("/") + "/"
+    root = os.path.realpath(root)
+    specs_dir = os.path.realpath(specs_dir)
+    prefix = root.rstrip("/") + "/"
     walk = Walk(cache, prefix, shown_path(specs_dir, root))
     scan = walk.scan
     racy_after = start_ns - RACY_WINDOW_NS
-    files = _scan_tree(walk, prefix, str(specs_dir), racy_after,
+    files = _scan_tree(walk, prefix, specs_dir, racy_after,
                        None if checked is None else checked.dirs)
     known = cache.files
     changed_files = None if checked is None else checked.files
     for full in files:
-        # String slicing, not Path.relative_to: this loop runs once per spec on every build.
+        # String slicing, not os.path.relpath: this loop runs once per spec on every build.
         rel = full[len(prefix):] if full.startswith(prefix) else full
         if changed_files is not None and rel not in changed_files:
             record = known.get(rel)
@@ -123,7 +125,7 @@ def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None =
         try:
             stat = os.lstat(full)
             if S_ISLNK(stat.st_mode):
-                if not _inside(root, Path(full)):
+                if not is_within(os.path.realpath(full), root):
                     scan.warnings.append(f"{rel}: a link to a file outside the project root; "
                                          "skipped")
                     continue
@@ -147,7 +149,7 @@ def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None =
             continue
         walk.clean = False
         scan.read += 1
-        data = _read_spec_bytes(Path(full), rel)
+        data = _read_spec_bytes(full, rel)
         digest = sha256_hex(data)
         if record is not None and record[2] == digest:
             walk.records[rel] = [size, stamp, digest, record[3], record[4], record[5]]
@@ -167,8 +169,8 @@ def walk_tree(root: Path, specs_dir: Path, cache: Cache, *, now_ns: int | None =
     return walk
 
 
-def build_index(root: Path, specs_dir: Path, previous: SpecIndex | None,
-                cache_path: Path | None, *, repo: str | None = None,
+def build_index(root: StrPath, specs_dir: StrPath, previous: SpecIndex | None,
+                cache_path: StrPath | None, *, repo: str | None = None,
                 now_ns: int | None = None) -> SpecIndex:
     """The index of every spec under ``specs_dir``, merged with ``previous``.
 
@@ -226,7 +228,7 @@ def merge(walk: Walk, previous: SpecIndex | None, *, repo: str | None,
             scan.read += 1
             scan.parsed += 1
             full = walk.prefix + rel
-            data = _read_spec_bytes(Path(full), rel)
+            data = _read_spec_bytes(full, rel)
             digest = sha256_hex(data)
             stated = spec_fields(decode_spec(data, rel)[0], rel, walk.specs_rel)
             stated.pop("_warning", None)
@@ -341,21 +343,15 @@ def _scan_tree(walk: Walk, prefix: str, specs_dir: str, racy_after: int,
     return files
 
 
-def _inside(root: Path, path: Path) -> bool:
-    try:
-        return root in path.resolve().parents
-    except OSError:
-        return False
-
-
 def _states_same(entry: IndexEntry, stated: dict[str, Any]) -> bool:
     """True when merging ``stated`` into ``entry`` would change none of its fields."""
     return all(name[0] == "_" or getattr(entry, name) == value
                for name, value in stated.items())
 
 
-def _read_spec_bytes(path: Path, rel: str) -> bytes:
+def _read_spec_bytes(path: str, rel: str) -> bytes:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            return file.read()
     except OSError as exc:
         raise DocumentError(f"{rel}: cannot be read ({exc.strerror})") from None

@@ -12,11 +12,14 @@ the whole index. The result is the text ``dump_index`` would write for the merge
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
-from typing import Any
 
 from smartspec.index.extract import merge_entry, public_fields
 from smartspec.index.model import LIST_FIELDS, STRING_FIELDS, IndexEntry, ScanReport
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from typing import Any
 
 _ENTRY_START = "\n    {\n"
 _ENTRY_END = "\n    }"

@@ -29,9 +29,8 @@ import sys
 from collections.abc import Callable
 from itertools import chain, repeat
 from operator import itemgetter
-from pathlib import Path
 
-from smartspec.fsutil import read_regular
+from smartspec.fsutil import StrPath, read_regular
 from smartspec.index.model import CACHE_SCHEMA_VERSION, SpecIndex
 from smartspec.index.quiet import (
     EXTRACTOR_VERSION,
@@ -176,7 +175,7 @@ def _entry_decoder() -> Any:
     return msgspec.json.Decoder(stored)
 
 
-def read_cache(cache_path: Path | None) -> Cache:
+def read_cache(cache_path: StrPath | None) -> Cache:
     """The scan state at ``cache_path``: a manifest (its entry store beside it, in
     ``entries/``) or the single-file cache of earlier versions. An unreadable, malformed or
     outdated one is simply not used."""
@@ -186,9 +185,10 @@ def read_cache(cache_path: Path | None) -> Cache:
         raw = read_regular(cache_path)
     except OSError:
         return Cache()
+    entries_dir = os.path.join(os.path.dirname(cache_path), "entries")
     split = split_manifest(raw)
     if split is not None:
-        return _read_manifest(*split, entries_dir=os.path.join(cache_path.parent, "entries"))
+        return _read_manifest(*split, entries_dir=entries_dir)
     # Earlier versions' files, read once (with msgspec's typed decoders) and then rewritten.
     import msgspec
 
@@ -206,7 +206,7 @@ def read_cache(cache_path: Path | None) -> Cache:
         # Marked legacy so that the walk rewrites it in the current schema, even when
         # nothing else changed.
         return Cache(records, data.dirs, index[5] if index else None, index=index,
-                     entries_dir=os.path.join(cache_path.parent, "entries"), legacy=True)
+                     entries_dir=entries_dir, legacy=True)
     try:
         old = _legacy_decoder().decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError):

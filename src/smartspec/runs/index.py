@@ -5,12 +5,8 @@ output."""
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
-from collections.abc import Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from smartspec.errors import UsageError, WorkspaceError
 from smartspec.fsutil import StrPath, inside_root, shown_path
@@ -24,7 +20,11 @@ from smartspec.index.model import (
 )
 from smartspec.tuples import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import Any
+
     from smartspec.index.build import Walk
     from smartspec.index.quiet import StatCheck
     from smartspec.index.state import Cache
@@ -34,11 +34,11 @@ if TYPE_CHECKING:
 class IndexScope(NamedTuple):
     """Where an index run works: the root, the state dir, the specs dir, this repository's
     name (entries of other repositories are not looked for on disk) and the id pattern the
-    config asks ``--check`` to enforce."""
+    config asks ``--check`` to enforce. Paths are absolute and resolved."""
 
-    root: Path
-    state_dir: Path
-    specs_dir: Path
+    root: str
+    state_dir: str
+    specs_dir: str
     repo: str | None
     id_pattern: str | None = None  # the config's index.idPattern
     # The config files' identities and the output and specs dirs as configured, seen before
@@ -67,7 +67,7 @@ def scope_for(specs_dir: str | None, output_dir: str | None) -> IndexScope:
     configured = None
     if specs_dir is None and output_dir is None and settings.root == root:
         configured = (*seen, str(settings["output_dir"]), str(specs.value))
-    return IndexScope(Path(settings.root), Path(settings.state_dir), Path(folder),
+    return IndexScope(settings.root, settings.state_dir, folder,
                       settings["repo"] or None,
                       settings["index_id_pattern"], configured)
 
@@ -75,13 +75,13 @@ def scope_for(specs_dir: str | None, output_dir: str | None) -> IndexScope:
 class RefreshResult:
     """What ``refresh_index`` did: the index (``index``: loaded on first use when the run did
     not need it whole), its shape and scan report, where it is, its old and new text when
-    they were made, and the files written."""
+    they were made, and the files written. Paths are strings."""
 
     __slots__ = ("_index", "dry_run", "found", "new_text", "old_data", "path", "scan",
                  "shape", "size", "written")
 
-    def __init__(self, index: SpecIndex, path: Path, found: Path | None, old_data: bytes | None,
-                 new_text: str | None, written: list[Path], dry_run: bool, *,
+    def __init__(self, index: SpecIndex, path: str, found: str | None, old_data: bytes | None,
+                 new_text: str | None, written: list[str], dry_run: bool, *,
                  size: int | None = None, loaded: bool = True) -> None:
         self._index = index if loaded else None
         self.scan = index.scan
@@ -122,7 +122,7 @@ class RefreshResult:
             return False
         return self.old_data is None or self.old_data != self.new_text.encode("utf-8")
 
-    def diff(self, root: Path) -> str:
+    def diff(self, root: StrPath) -> str:
         if self.new_text is None:
             return ""
         import difflib
@@ -135,7 +135,7 @@ class RefreshResult:
             tofile=f"b/{name}"))
 
 
-def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: str | None = None,
+def refresh_index(root: StrPath, state_dir: StrPath, specs_dir: StrPath, *, specindex: str | None = None,
                   dry_run: bool = False, repo: str | None = None, lock_timeout: float = 60.0,
                   now_ns: int | None = None, migrate: bool = False,
                   configured: tuple[str, str, str, str] | None = None) -> RefreshResult:
@@ -151,26 +151,25 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
     from smartspec.index.state import read_cache
     from smartspec.workspace import Workspace
 
-    root = root.resolve()
-    state_dir = Path(inside_root(root, state_dir, what="output dir"))
-    specs_dir = Path(inside_root(root, specs_dir, what="specs dir"))
+    root = os.path.realpath(root)
+    state_dir = inside_root(root, state_dir, what="output dir")
+    specs_dir = inside_root(root, specs_dir, what="specs dir")
     # A dry run shows what would happen to the index found (its migration, say) even where
     # there is no specs folder to scan; a write without one would empty the index, so it stays
     # refused.
-    no_specs = not specs_dir.is_dir()
+    no_specs = not os.path.isdir(specs_dir)
     if no_specs and not dry_run:
         raise UsageError(f"specs dir {shown_path(specs_dir, root)!r} does not exist; expected a "
                          "folder of <category>/<spec-id>/spec.md (see --specs-dir)")
-    workspace = Workspace(str(root), str(state_dir))
+    workspace = Workspace(root, state_dir)
     scope = None if configured is None else (
-        *configured, str(root), str(state_dir), str(specs_dir), shown_path(specs_dir, root))
-    manifest_path = state_dir / MANIFEST_FILE
-    legacy_path = state_dir / LEGACY_CACHE_FILE
+        *configured, root, state_dir, specs_dir, shown_path(specs_dir, root))
+    manifest_path = os.path.join(state_dir, MANIFEST_FILE)
+    legacy_path = os.path.join(state_dir, LEGACY_CACHE_FILE)
     with workspace.lock(timeout=lock_timeout), _gc_paused():
-        located = locate_index(root, state_dir, specindex)
-        found = None if located is None else Path(located)
-        path = found or state_dir / INDEX_FILE
-        if path.exists() and not path.is_file():
+        found = locate_index(root, state_dir, specindex)
+        path = found or os.path.join(state_dir, INDEX_FILE)
+        if os.path.exists(path) and not os.path.isfile(path):
             raise WorkspaceError(f"{shown_path(path, root)} is not a file; expected a JSON index")
         walk = None
         if not no_specs:
@@ -200,10 +199,11 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
         if walk is not None:
             from smartspec.index.quiet import index_lineage
 
-            lineage = index_lineage(str(manifest_path), str(path), shown_path(path, root))
+            lineage = index_lineage(manifest_path, path, shown_path(path, root))
             rewritten = None if lineage is None else lineage[1]
-        if path.is_file():
-            raw = path.read_bytes()
+        if os.path.isfile(path):
+            with open(path, "rb") as file:
+                raw = file.read()
             previous = parse_index(raw, source=path, written_sha256=None if walk is None
                                    else walk.cache.index_sha256, written=rewritten is not None)
         if walk is None:
@@ -213,25 +213,26 @@ def refresh_index(root: Path, state_dir: Path, specs_dir: Path, *, specindex: st
                 "the index is shown as it would be written"])
         else:
             index = merge(walk, previous, repo=repo, rewritten=rewritten)
-        index.source = str(path) if path.is_file() else None
+        index.source = path if os.path.isfile(path) else None
         new_text = dump_index(index) if migrate else dump_as_found(index)
-        written: list[Path] = []
+        written: list[str] = []
         if not dry_run:
             state = state_files(index, new_text, scope=scope)
-            written = [Path(p) for p in workspace.write_index(
+            written = workspace.write_index(
                 path, new_text, ids=[e.id for e in index.all_entries()],
                 scan_state=None if state is None else (manifest_path, *state),
-                legacy_cache=legacy_path, old=raw)]
+                legacy_cache=legacy_path, old=raw)
             # Every writer holds the lock taken here, so a temp file beside a spec now is one
             # a killed run left behind (one changes its folder's mtime, so the walk lists it).
             if walk is not None:
                 workspace.sweep_stale_temps(walk.temps)
-    return RefreshResult(index=index, path=path, found=found if found and found.is_file() else None,
+    return RefreshResult(index=index, path=path,
+                         found=found if found and os.path.isfile(found) else None,
                          old_data=raw, new_text=new_text, written=written, dry_run=dry_run)
 
 
-def _stat_check(cache: Cache, manifest_path: Path, index_path: Path,
-                root: Path) -> StatCheck | None:
+def _stat_check(cache: Cache, manifest_path: str, index_path: str,
+                root: str) -> StatCheck | None:
     """The stat check ``index.quiet`` made of this tree before the lock, when it still stands:
     the manifest just read is the file it checked, and the index is the text that manifest
     describes. Every smartspec command that writes a spec writes the index too, so a spec
@@ -244,14 +245,14 @@ def _stat_check(cache: Cache, manifest_path: Path, index_path: Path,
     return check
 
 
-def _written_identity(cache: Cache, path: Path, rel: str) -> list[Any] | None:
+def _written_identity(cache: Cache, path: str, rel: str) -> list[Any] | None:
     """The manifest's record of the index text the last build wrote, when the index file is
     still that text (same path, size, mtime, ctime and inode); None otherwise."""
     known = cache.index
     if known is None:
         return None
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     if (known[0] != rel or known[1] != stat.st_size or known[2] != stat.st_mtime_ns
@@ -260,7 +261,7 @@ def _written_identity(cache: Cache, path: Path, rel: str) -> list[Any] | None:
     return known
 
 
-def _nothing_changed(walk: Walk, path: Path, rel: str, workspace: Workspace,
+def _nothing_changed(walk: Walk, path: str, rel: str, workspace: Workspace,
                      scope: tuple[str, ...] | None) -> RefreshResult | None:
     """The result of a run in which no spec file changed and the index file is the one the
     last build wrote: nothing to read or write but the manifest when a racily clean stamp
@@ -270,13 +271,9 @@ def _nothing_changed(walk: Walk, path: Path, rel: str, workspace: Workspace,
     known = _written_identity(walk.cache, path, rel)
     if known is None:
         return None
-    from typing import cast
-
-    from smartspec.index.model import Shape
     from smartspec.index.quiet import version
 
-    index = SpecIndex(source=str(path), source_sha256=known[5], shape=cast(Shape, known[7]),
-                      scan=walk.scan)
+    index = SpecIndex(source=path, source_sha256=known[5], shape=known[7], scan=walk.scan)
     walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
     if not walk.clean or (scope is not None and walk.cache.scope != (version(), *scope)):
         # Stamps or folder records changed (a racily clean file settled, a temp file was
@@ -291,7 +288,7 @@ def _nothing_changed(walk: Walk, path: Path, rel: str, workspace: Workspace,
                          written=[], dry_run=False, size=known[6], loaded=False)
 
 
-def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
+def _edit_in_place(walk: Walk, path: str, root: str, workspace: Workspace,
                    repo: str | None, scope: tuple[str, ...] | None) -> RefreshResult | None:
     """The result of a run in which only the content of some spec files changed (no file
     added, removed or moved) and the index is the schema-1 text the last build wrote: the
@@ -318,7 +315,8 @@ def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
 
     # The stat identity says these are the bytes the last build wrote (a write changes the
     # ctime, which no one can set), so they are not hashed again.
-    raw = path.read_bytes()
+    with open(path, "rb") as file:
+        raw = file.read()
     scan = ScanReport(walk.scan.found, walk.scan.read, walk.scan.parsed,
                       warnings=walk.scan.warnings)
     new_text = splice(raw.decode("utf-8"), changes, ids, scan, repo=repo)
@@ -326,27 +324,30 @@ def _edit_in_place(walk: Walk, path: Path, root: Path, workspace: Workspace,
         return None
     walk.scan.changed = scan.changed
     walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
-    index = SpecIndex(source=str(path), shape="v1", scan=walk.scan)
+    index = SpecIndex(source=path, shape="v1", scan=walk.scan)
     state = state_files(index, new_text, shape=(known[6], "v1", 0), scope=scope)
-    written = [Path(p) for p in workspace.write_index(
+    written = workspace.write_index(
         path, new_text, ids=ids, scan_state=None if state is None else (
             os.path.join(workspace.state_dir, MANIFEST_FILE), *state),
-        old=raw)]
+        old=raw)
     workspace.sweep_stale_temps(walk.temps)
     return RefreshResult(index=index, path=path, found=path, old_data=raw, new_text=new_text,
                          written=written, dry_run=False, size=known[6], loaded=False)
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+class _gc_paused:
     """Pause the cyclic garbage collector: a build allocates tens of thousands of small,
-    acyclic objects, and collections triggered by their count alone cost a fifth of the run."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
+    acyclic objects, and collections triggered by their count alone cost a fifth of the run.
+    A class, not a contextlib generator: contextlib is not imported by the runs that start
+    often."""
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self.enabled:
             gc.enable()
 
 
@@ -366,10 +367,12 @@ def existing_index(scope: IndexScope, specindex: str | None) -> SpecIndex:
 
 def check(scope: IndexScope, specindex: str | None) -> tuple[SpecIndex, list[IndexFinding]]:
     """``smartspec index --check``: the index found and its findings, errors first."""
+    from pathlib import Path
+
     from smartspec.index.check import check_index
 
     index = existing_index(scope, specindex)
-    findings = check_index(index, scope.root, specs_dir=scope.specs_dir,
-                           cache_path=scope.state_dir / MANIFEST_FILE, repo=scope.repo,
+    findings = check_index(index, Path(scope.root), specs_dir=Path(scope.specs_dir),
+                           cache_path=Path(scope.state_dir, MANIFEST_FILE), repo=scope.repo,
                            id_pattern=scope.id_pattern)
     return index, findings
