@@ -209,8 +209,13 @@ def display_id(spec_id: str) -> str:
 
 def next_number(category: str, taken_ids: set[str]) -> int:
     """One more than the highest number used by ``category`` among ``taken_ids``."""
+    # Only ids that could be this category's are parsed: a project's ids are thousands.
+    own_prefix = f"spec-{category}-"
     highest = 0
     for spec_id in taken_ids:
+        if not (spec_id.startswith(own_prefix)
+                or (category == "feature" and spec_id[5:6].isdecimal())):
+            continue
         parts = spec_id_parts(spec_id)
         if parts is None:
             continue

@@ -57,7 +57,9 @@ TITLE_PREFIX_RE = lazy_re(r"^SPEC-[^:\s]*\s*:\s*(?P<title>.+)$", re.IGNORECASE)
 SLUG_RE = lazy_re(r"^[a-z0-9][a-z0-9-]{1,63}$")
 CATEGORY_RE = lazy_re(r"^[a-z][a-z0-9-]{0,31}$")
 _LETTERS_OR_DIGITS = ASCII_LOWER | ASCII_DIGITS
-_SLUG_CHARS = _LETTERS_OR_DIGITS | {"-"}
+# The same characters as one string, for ``str.strip``: what it leaves of a text is empty
+# exactly when every character is one of these (a loop in C, not one in Python).
+_SLUG_TEXT = "abcdefghijklmnopqrstuvwxyz0123456789-"
 
 
 def _is_word(text: str, first: frozenset[str], fewest: int, most: int) -> bool:
@@ -65,7 +67,7 @@ def _is_word(text: str, first: frozenset[str], fewest: int, most: int) -> bool:
     the first one of ``first``; as the patterns' ``$`` allows, a line feed may end it."""
     body = text[:-1] if text.endswith("\n") else text
     return (fewest <= len(body) <= most and body[0] in first
-            and all(char in _SLUG_CHARS for char in body))
+            and not body.strip(_SLUG_TEXT))
 
 
 def is_slug(text: str) -> bool:

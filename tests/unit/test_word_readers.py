@@ -188,3 +188,23 @@ def test_spec_id_parts_are_the_patterns_groups(text: str) -> None:
     expected = None if match is None else (
         match.group("category"), match.group("number"), match.group("slug"))
     assert specids.spec_id_parts(text) == expected
+
+
+ID_PIECES = st.tuples(
+    st.sampled_from(["spec-", "spec-feature-", "spec-core-", "spec-x1-", "SPEC-", "spec--",
+                     "specs-", "spec-1-", ""]),
+    st.sampled_from(["001", "12", "0042", "٣٣٣", "1000", "99", "x01", ""]),
+    st.sampled_from(["", "-pay", "-a", "\n", "-Bad", "-pay-2"])).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(ID_PIECES, max_size=12), st.sampled_from(["feature", "core", "x1", "tools"]))
+@example({"spec-001-pay", "spec-٣٣٣-pay", "spec-feature-0042", "spec-core-1000-a"}, "feature")
+def test_next_number_reads_only_its_categorys_ids_and_agrees_with_reading_all(
+        ids: set[str], category: str) -> None:
+    highest = 0
+    for spec_id in ids:
+        parts = specids.spec_id_parts(spec_id)
+        if parts is not None and (parts[0] or "feature") == category:
+            highest = max(highest, int(parts[1]))
+    assert plan.next_number(category, ids) == highest + 1
