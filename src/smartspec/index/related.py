@@ -7,6 +7,10 @@ from typing import NamedTuple
 
 from smartspec.index.model import SpecIndex, infer_category, spec_path_for_display, unique
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from smartspec.index.splice import IndexText
+
 
 class ResolvedDependency(NamedTuple):
     """A dependency as the Related Specs section shows it (its id, title, and path or repository)."""
@@ -30,7 +34,8 @@ class ResolvedDependency(NamedTuple):
         return f'- **{self.id}** - {title} - Spec Path: "{self.path}" Repo: {self.repo}'
 
 
-def resolve_dependencies(index: SpecIndex | None, ids: list[str]) -> list[ResolvedDependency]:
+def resolve_dependencies(index: SpecIndex | IndexText | None,
+                         ids: list[str]) -> list[ResolvedDependency]:
     """Look each id up in the index (its id, title, and path or repository), in the given order, once each."""
     resolved: list[ResolvedDependency] = []
     for spec_id in unique(i.strip() for i in ids if i.strip()):

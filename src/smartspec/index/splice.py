@@ -7,6 +7,10 @@ It applies only to the text ``dump_index`` wrote (schema 1, sorted keys, two-spa
 which the caller has checked by its identity; anything else (an added, removed or moved spec,
 a new id, duplicate ids, an index of an earlier shape) returns None and the caller rebuilds
 the whole index. The result is the text ``dump_index`` would write for the merged index.
+
+``splice_upsert`` does the same for the one entry a ``new``, ``edit``, ``restore`` or
+``adopt`` writes (replaced, or inserted in id order), and ``IndexText`` reads such a text entry
+by entry for those runs, so that their cost does not grow with the number of specs.
 """
 
 from __future__ import annotations
@@ -14,17 +18,20 @@ from __future__ import annotations
 import json
 
 from smartspec.index.extract import merge_entry, public_fields
-from smartspec.index.model import LIST_FIELDS, STRING_FIELDS, IndexEntry, ScanReport
+from smartspec.index.model import LIST_FIELDS, STRING_FIELDS, IndexEntry, ScanReport, SpecIndex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Iterator, Sequence
     from typing import Any
 
 _ENTRY_START = "\n    {\n"
 _ENTRY_END = "\n    }"
 _METADATA = '\n  "metadata": {'
 _METADATA_END = "\n  }"
+# What only ``dump_index``'s text has: schema 1, and the entries' array after it.
+_SCHEMA_1 = '\n  "schema": 1,\n  "specs": [\n'
+_SPECS_END = "\n  ]"
 
 
 def splice(text: str, changes: list[tuple[str, dict[str, Any], str]], known: Collection[str],
@@ -100,6 +107,178 @@ def splice(text: str, changes: list[tuple[str, dict[str, Any], str]], known: Col
     return "".join(out)
 
 
+def splice_upsert(text: str, entry: IndexEntry, known: Collection[str]) -> str | None:
+    """The text ``dump_index`` writes for the index in ``text`` after ``upsert_entry(index,
+    entry)``: the spec's entry replaced (keeping what the upsert keeps of the old one: its
+    unknown fields, ``created``, and its values of fields the new one leaves unset) or
+    inserted in id order; the dependents of the specs it depends on, and the counts in
+    ``metadata``, changed with it; every other byte kept. ``text`` is ``dump_index``'s (the
+    caller has checked it by its identity) and ``known`` holds every id of that index.
+
+    None when only the whole index can tell: another entry names the same file (the upsert
+    would drop it), a new id is already named somewhere in the text (an entry that depends
+    on it would list it among its dependents), an empty index, or a layout not found as
+    ``dump_index`` writes it."""
+    spec_id = entry.id
+    if not text.startswith("{\n") or text.count(_SCHEMA_1) != 1:
+        return None
+    entry = entry.copy()
+    pieces: list[tuple[int, int, str]] = []
+    edits: dict[str, tuple[int, int, IndexEntry]] = {}
+    base: IndexEntry | None = None
+    span = (0, 0)
+    if spec_id in known:
+        found = _find_entry(text, spec_id)
+        if found is None:
+            return None
+        span = found
+        base = _entry_from_json(json.loads(text[span[0]:span[1]]))
+        if base is None:
+            return None
+        entry.extra = {**base.extra, **entry.extra}
+        entry.created = base.created or entry.created
+        for name in STRING_FIELDS:
+            if getattr(entry, name) is None and getattr(base, name) is not None:
+                setattr(entry, name, getattr(base, name))
+        entry.dependents = base.dependents  # no other entry changes what it depends on
+        edits[spec_id] = (span[0], span[1], entry)
+    elif json.dumps(spec_id, ensure_ascii=False) in text:
+        return None
+    else:
+        entry.dependents = []
+    if entry.path is not None:
+        path_line = f'\n      "path": {json.dumps(entry.path, ensure_ascii=False)},\n'
+        inside = base is not None and text.find(path_line, span[0], span[1]) >= 0
+        if text.count(path_line) != int(inside):
+            return None
+    old_deps = set() if base is None else {d for d in base.dependencies
+                                            if d != spec_id and d in known}
+    new_deps = {d for d in entry.dependencies if d != spec_id and d in known}
+    for other in sorted(old_deps ^ new_deps):
+        if other in edits:
+            continue
+        found = _find_entry(text, other)
+        if found is None:
+            return None
+        parsed = _entry_from_json(json.loads(text[found[0]:found[1]]))
+        if parsed is None:
+            return None
+        if other in new_deps:
+            parsed.dependents = sorted({*parsed.dependents, spec_id})
+        else:
+            parsed.dependents = [d for d in parsed.dependents if d != spec_id]
+        edits[other] = (found[0], found[1], parsed)
+    pieces += [(start, end, _encode(item.to_json(), "    ")) for start, end, item in edits.values()]
+    if base is None:
+        later = min((other for other in known if other > spec_id), default=None)
+        if later is not None:
+            found = _find_entry(text, later)
+            if found is None:
+                return None
+            pieces.append((found[0], found[0], _encode(entry.to_json(), "    ") + ",\n    "))
+        else:
+            end = text.find(_SPECS_END, text.find(_SCHEMA_1))
+            if end < 0 or not text.endswith("\n    }", 0, end):
+                return None  # no entry to follow: an empty index is written whole
+            pieces.append((end, end, ",\n    " + _encode(entry.to_json(), "    ")))
+    if base is None or entry.key() != base.key():
+        metadata = _metadata(text, [(base, entry)])
+        if metadata is None:
+            return None
+        pieces.append(metadata)
+    pieces.sort(key=lambda piece: (piece[0], piece[1]))
+    out: list[str] = []
+    at = 0
+    for start, end, piece in pieces:
+        out.append(text[at:start])
+        out.append(piece)
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+class IndexText:
+    """An index file that ``dump_index`` wrote, read entry by entry: its ``ids`` come from the
+    ids file that describes it (``index.locate.read_known_ids``) and each entry is parsed from
+    its own lines when asked for (``entries``), so that a run that adds or rewrites one spec
+    reads a few entries of an index of thousands. ``load`` parses the whole text, for what
+    only the whole index can answer."""
+
+    __slots__ = ("_loaded", "entries", "ids", "path", "text")
+
+    def __init__(self, path: str, text: str, ids: frozenset[str]) -> None:
+        self.path = path
+        self.text = text
+        self.ids = ids
+        self.entries = _EntriesOnDemand(self)
+        self._loaded: SpecIndex | None = None
+
+    @classmethod
+    def read(cls, path: str, ids_path: str, root: str) -> IndexText | None:
+        """The index at ``path`` when the ids file describes it and its text has
+        ``dump_index``'s layout; None otherwise (the caller loads the index whole)."""
+        from smartspec.fsutil import read_regular
+        from smartspec.index.locate import read_known_ids
+
+        ids = read_known_ids(ids_path, path, root)
+        if ids is None:
+            return None
+        try:
+            text = read_regular(path).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not text.startswith("{\n") or text.count(_SCHEMA_1) != 1:
+            return None
+        return cls(path, text, ids)
+
+    def load(self) -> SpecIndex:
+        """The whole index, parsed once."""
+        if self._loaded is None:
+            from smartspec.index.migrate import parse_index
+
+            self._loaded = parse_index(self.text, source=self.path, written=True)
+        return self._loaded
+
+
+class _EntriesOnDemand:
+    """``IndexText``'s entries as a read-only mapping of id -> entry, in id order."""
+
+    __slots__ = ("_parsed", "_text")
+
+    def __init__(self, text: IndexText) -> None:
+        self._text = text
+        self._parsed: dict[str, IndexEntry] = {}
+
+    def __contains__(self, spec_id: object) -> bool:
+        return spec_id in self._text.ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._text.ids))
+
+    def __len__(self) -> int:
+        return len(self._text.ids)
+
+    def __getitem__(self, spec_id: str) -> IndexEntry:
+        entry = self.get(spec_id)
+        if entry is None:
+            raise KeyError(spec_id)
+        return entry
+
+    def get(self, spec_id: str, default: IndexEntry | None = None) -> IndexEntry | None:
+        if spec_id not in self._text.ids:
+            return default
+        entry = self._parsed.get(spec_id)
+        if entry is None:
+            text = self._text.text
+            found = _find_entry(text, spec_id)
+            parsed = (None if found is None
+                      else _entry_from_json(json.loads(text[found[0]:found[1]])))
+            # Not found once as dump_index writes it (an id held twice): the whole index says.
+            entry = parsed if parsed is not None else self._text.load().entries[spec_id]
+            self._parsed[spec_id] = entry
+        return entry
+
+
 def _find_entry(text: str, spec_id: str) -> tuple[int, int] | None:
     """The span of the entry block whose id is ``spec_id`` (from its ``{`` to its ``}``).
     Keys of an entry sit at six spaces, deeper values at eight or more, and a string never
@@ -134,11 +313,12 @@ def _entry_from_json(data: Any) -> IndexEntry | None:
     return entry
 
 
-def _metadata(text: str, counts: list[tuple[IndexEntry, IndexEntry]]
+def _metadata(text: str, counts: Sequence[tuple[IndexEntry | None, IndexEntry]]
               ) -> tuple[int, int, str] | None:
     """The ``metadata`` object with the counts by status, category and repository moved from
     each old entry's values to its new ones (a name whose count falls to 0 goes, as
-    ``compute_metadata`` would never list it)."""
+    ``compute_metadata`` would never list it); an entry without an old one is added to the
+    total and to its counts."""
     at = text.find(_METADATA)
     end = text.find(_METADATA_END, at) if at >= 0 else -1
     if at < 0 or end < 0:
@@ -148,20 +328,28 @@ def _metadata(text: str, counts: list[tuple[IndexEntry, IndexEntry]]
     metadata = json.loads(text[start:stop])
     if not isinstance(metadata, dict):
         return None
+    added = sum(old is None for old, _ in counts)
+    if added:
+        if type(metadata.get("total")) is not int:
+            return None
+        metadata["total"] += added
     for key, name in (("by_status", "status"), ("by_category", "category"), ("by_repo", "repo")):
         table = metadata.get(key)
         if not isinstance(table, dict):
             return None
         for old, new in counts:
-            before = getattr(old, name) or "unknown"
             after = getattr(new, name) or "unknown"
-            if before == after:
-                continue
-            if not isinstance(table.get(before), int) or table[before] < 1:
+            if old is not None:
+                before = getattr(old, name) or "unknown"
+                if before == after:
+                    continue
+                if not isinstance(table.get(before), int) or table[before] < 1:
+                    return None
+                table[before] -= 1
+                if table[before] == 0:
+                    del table[before]
+            elif after in table and type(table[after]) is not int:
                 return None
-            table[before] -= 1
-            if table[before] == 0:
-                del table[before]
             table[after] = table.get(after, 0) + 1
     return start, stop, _encode(metadata, "  ")
 

@@ -96,11 +96,15 @@ class ValidationResult(NamedTuple):
 
 
 def _known_ids(index: Any) -> frozenset[str] | None:
-    """The spec ids of an index: a SpecIndex (``.entries``), a mapping or an iterable of ids."""
+    """The spec ids of an index: a SpecIndex (``.entries``), an index read entry by entry
+    (``IndexText``, whose ``.ids`` are a frozenset), a mapping or an iterable of ids."""
     if index is None:
         return None
     if isinstance(index, frozenset):
         return index
+    ids = getattr(index, "ids", None)
+    if isinstance(ids, frozenset):
+        return ids
     entries = getattr(index, "entries", index)
     if isinstance(entries, Mapping):
         return frozenset(str(k) for k in entries)

@@ -23,7 +23,7 @@ from smartspec.runs.run import (
     check_request,
     clock,
     confirm_or_refuse,
-    load_index_for,
+    index_by_entry_for,
     record_in_index,
     related_view,
     run_validation,
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from smartspec.index.model import SpecIndex
+    from smartspec.index.splice import IndexText
     from smartspec.plan import SpecPlan
 
 
@@ -64,7 +65,7 @@ def generate(options: Options, *, cwd: StrPath | None = None, now: datetime | No
         model = read_model_file(os.path.join(cwd or os.getcwd(), options.model_file))
 
     with workspace.lock():
-        index, index_path = load_index_for(settings, options.specindex)
+        index, index_path = index_by_entry_for(settings, options.specindex)
         plan = make_plan(options, settings, facts, taken_ids=taken_spec_ids(settings, index),
                          now=moment, model=model)
         spec_path = workspace.spec_path(settings["specs_dir"], plan.category, plan.spec_id)
@@ -113,7 +114,7 @@ def generate(options: Options, *, cwd: StrPath | None = None, now: datetime | No
 
 
 def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: str,
-               spec_path: str, index: SpecIndex | None, index_path: str | None,
+               spec_path: str, index: SpecIndex | IndexText | None, index_path: str | None,
                summary: RunSummary, moment: datetime, registry: dict[str, Any],
                journal: Journal) -> None:
     """The write sequence: spec first (the thing a person cares about), then the bookkeeping;

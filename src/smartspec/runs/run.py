@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from smartspec.document import Document
     from smartspec.index.model import SpecIndex
+    from smartspec.index.splice import IndexText
     from smartspec.plan import SpecPlan
     from smartspec.rules import ValidationResult
 
@@ -138,7 +139,7 @@ def check_request(options: Options) -> None:
                              f"position {value.index(bad) + 1}; expected printable text")
 
 
-def taken_spec_ids(settings: Settings, index: SpecIndex | None) -> set[str]:
+def taken_spec_ids(settings: Settings, index: SpecIndex | IndexText | None) -> set[str]:
     """Ids used in the index and by spec folders, so new numbers never collide."""
     taken = set(index.entries) if index is not None else set()
     specs = os.path.join(settings.root, settings["specs_dir"])
@@ -151,7 +152,7 @@ def taken_spec_ids(settings: Settings, index: SpecIndex | None) -> set[str]:
     return taken
 
 
-def related_view(plan: SpecPlan, index: SpecIndex | None) -> dict[str, Any] | None:
+def related_view(plan: SpecPlan, index: SpecIndex | IndexText | None) -> dict[str, Any] | None:
     """The Related Specs section's data: dependencies resolved and grouped (id, title, and
     where each lives)."""
     if not plan.depends_on:
@@ -194,14 +195,7 @@ def clock(environ: Mapping[str, str] | None = None) -> datetime:
 
 def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex | None, str | None]:
     """The index found by the lookup order (design.md §4), or (None, None)."""
-    from smartspec.fsutil import inside_root
-    from smartspec.index.locate import locate_index
-
-    if specindex is not None:
-        inside_root(settings.root, specindex, what="--specindex")
-        if not os.path.isfile(os.path.join(settings.root, specindex)):
-            raise UsageError(f"--specindex: {specindex!r} does not exist; expected a SPEC_INDEX.json file")
-    found = locate_index(settings.root, settings.state_dir, specindex)
+    found = _find_index(settings, specindex)
     if found is None:
         return None, None
     # The reader of every shape an index has had, only when there is one to read.
@@ -210,7 +204,40 @@ def load_index_for(settings: Settings, specindex: str | None) -> tuple[SpecIndex
     return load_index(found), found
 
 
-def run_validation(text: str, rel_path: str, settings: Settings, index: SpecIndex | None,
+def index_by_entry_for(settings: Settings, specindex: str | None
+                       ) -> tuple[SpecIndex | IndexText | None, str | None]:
+    """``load_index_for`` for a run that asks about a few specs and records one: when the
+    index is the text smartspec last wrote (its ids file says so), it is read entry by entry
+    (``IndexText``) and ``record_in_index`` edits that one entry in it, so the run does not
+    grow with the project; any other index is loaded whole."""
+    found = _find_index(settings, specindex)
+    if found is None:
+        return None, None
+    from smartspec.fsutil import INDEX_IDS_FILE
+    from smartspec.index.splice import IndexText
+
+    by_entry = IndexText.read(found, os.path.join(settings.state_dir, INDEX_IDS_FILE),
+                              settings.root)
+    if by_entry is not None:
+        return by_entry, found
+    from smartspec.index.migrate import load_index
+
+    return load_index(found), found
+
+
+def _find_index(settings: Settings, specindex: str | None) -> str | None:
+    from smartspec.fsutil import inside_root
+    from smartspec.index.locate import locate_index
+
+    if specindex is not None:
+        inside_root(settings.root, specindex, what="--specindex")
+        if not os.path.isfile(os.path.join(settings.root, specindex)):
+            raise UsageError(f"--specindex: {specindex!r} does not exist; expected a SPEC_INDEX.json file")
+    return locate_index(settings.root, settings.state_dir, specindex)
+
+
+def run_validation(text: str, rel_path: str, settings: Settings,
+                   index: SpecIndex | IndexText | None,
                    registry: dict[str, Any] | None,
                    doc: Document | None = None) -> ValidationResult | None:
     """The rule engine over the final text (design.md §6), unless validation is disabled.
@@ -279,17 +306,20 @@ def section_hashes(text: str, plan: SpecPlan) -> dict[str, dict[str, Any]]:
     return hashes
 
 
-def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex | None,
-                    index_path: str | None, text: str, rel: str, *, sha256: str | None = None,
-                    journal: Journal | None = None, doc: Document | None = None) -> list[str]:
+def record_in_index(workspace: Workspace, settings: Settings,
+                    index: SpecIndex | IndexText | None, index_path: str | None, text: str,
+                    rel: str, *, sha256: str | None = None, journal: Journal | None = None,
+                    doc: Document | None = None) -> list[str]:
     """Upsert the spec's entry (and its dependencies' dependents) into the index found by the
     lookup, or a new one in the state dir; returns the files written, relative to the root.
+    An index read entry by entry (``IndexText``) has that one entry edited in its text
+    (``splice_upsert``) when it can be; otherwise the whole index is written again.
     ``doc``: ``text`` parsed, when the caller has it."""
     from smartspec.index.extract import entry_from_spec
     from smartspec.index.model import MANIFEST_FILE, upsert_entry
     from smartspec.index.model import SpecIndex as NewIndex
     from smartspec.index.quiet import OWN_WRITES_FILE, index_lineage, own_writes_bytes
-    from smartspec.index.schema import dump_as_found
+    from smartspec.index.splice import IndexText
 
     target = index_path or workspace.default_index_path
     if journal is not None:
@@ -297,10 +327,22 @@ def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex |
         # The small file of the index's ids follows the index, so that the next one-spec
         # validate still reads that file instead of the whole index; a rollback puts it back.
         journal.remember(workspace.index_ids_path)
-    index = index if index is not None else NewIndex()
-    upsert_entry(index, entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256,
-                                        doc=doc))
-    ids = [e.id for e in index.all_entries()] if journal is not None else None
+    entry = entry_from_spec(text, rel, specs_rel=settings["specs_dir"], sha256=sha256, doc=doc)
+    new_text = None
+    if isinstance(index, IndexText):
+        from smartspec.index.splice import splice_upsert
+
+        new_text = splice_upsert(index.text, entry, index.ids)
+        ids: list[str] | None = [*index.ids, entry.id] if journal is not None else None
+        if new_text is None:
+            index = index.load()
+    if new_text is None:
+        from smartspec.index.schema import dump_as_found
+
+        whole = index if isinstance(index, NewIndex) else NewIndex()
+        upsert_entry(whole, entry)
+        new_text = dump_as_found(whole)
+        ids = [e.id for e in whole.all_entries()] if journal is not None else None
     # When the index is the last build's text (plus earlier writes like this one), say so
     # after this write too: the next build then trusts every entry but the ones written.
     manifest_path = os.path.join(workspace.state_dir, MANIFEST_FILE)
@@ -311,7 +353,7 @@ def record_in_index(workspace: Workspace, settings: Settings, index: SpecIndex |
         own_writes = (os.path.join(os.path.dirname(manifest_path), OWN_WRITES_FILE),
                       lambda index_rel, stat: own_writes_bytes(manifest_identity, index_rel,
                                                                stat, [*paths, rel]))
-    written = workspace.write_index(target, dump_as_found(index), ids=ids, own_writes=own_writes)
+    written = workspace.write_index(target, new_text, ids=ids, own_writes=own_writes)
     return [workspace.rel(path) for path in written]
 
 

@@ -1,0 +1,100 @@
+"""A ``new`` in a project whose index smartspec wrote reads that index entry by entry and
+edits one entry in its text (``IndexText``, ``splice_upsert``): every file it writes is the
+file the whole-index path writes, and it never loads or encodes the whole index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli
+
+STEPS = [
+    ["new", "ledger", "Double-entry ledger in PostgreSQL", "--profile=basic", "--mode=compact"],
+    ["new", "payments", "Card payments", "--profile=basic", "--mode=compact",
+     "--depends-on=spec-001-ledger"],
+    ["index"],
+    ["new", "refunds", "Refunds of card payments", "--profile=basic", "--mode=compact",
+     "--depends-on=spec-002-payments,spec-404-missing"],
+    ["new", "auth", "Login with OAuth", "--profile=basic", "--mode=compact", "--category=core"],
+    ["new", "audit", "Audit trail", "--profile=basic", "--mode=compact",
+     "--depends-on=spec-core-001-auth,spec-001-ledger"],
+]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    skip = ("reports/", "trace.log", "locks/", "backups/")
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not any(part in p.relative_to(root).as_posix() for part in skip)}
+
+
+def _project(root: Path, monkeypatch: pytest.MonkeyPatch, *, by_entry: bool) -> dict[str, bytes]:
+    import smartspec.index.schema
+    import smartspec.index.splice
+
+    root.mkdir()
+    with monkeypatch.context() as patch:
+        if by_entry:
+            def no_whole(*_: object) -> object:
+                raise AssertionError("the whole index was loaded or written")
+
+            # After the first spec (no index yet) and the index run, only splices.
+            patch.setattr(smartspec.index.splice.IndexText, "load", no_whole)
+        else:
+            patch.setattr(smartspec.index.splice.IndexText, "read",
+                          classmethod(lambda *_: None))
+        for number, step in enumerate(STEPS):
+            if by_entry and number > 0 and step[0] == "new":
+                patch.setattr(smartspec.index.schema, "dump_as_found", no_whole)
+            result = run_cli(step, root)
+            assert result.code == 0, (step, result.err)
+            patch.setattr(smartspec.index.schema, "dump_as_found",
+                          _real_dump_as_found)
+    return _files(root)
+
+
+from smartspec.index.schema import dump_as_found as _real_dump_as_found  # noqa: E402
+
+
+def test_new_by_entry_writes_what_the_whole_index_path_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spliced = _project(tmp_path / "by-entry", monkeypatch, by_entry=True)
+    whole = _project(tmp_path / "whole", monkeypatch, by_entry=False)
+    assert spliced.keys() == whole.keys()
+    # The files that record the index's stat (inode, times) differ between any two projects;
+    # what they say of the index's ids and of the writes since the last build does not.
+    stats = {".smartspec/index/ids.json": ("ids",),
+             ".smartspec/index/own-writes.json": ("paths",),
+             ".smartspec/index/manifest.json": None}
+    assert [name for name in spliced if name not in stats and spliced[name] != whole[name]] == []
+    for name, keys in stats.items():
+        if keys is not None:
+            assert [json.loads(spliced[name])[k] for k in keys] == [
+                json.loads(whole[name])[k] for k in keys], name
+    index = spliced[".smartspec/SPEC_INDEX.json"].decode()
+    assert '"spec-core-001-auth"' in index and '"spec-004-audit"' in index
+
+
+def test_the_next_index_run_finds_nothing_to_change(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _project(tmp_path / "p", monkeypatch, by_entry=True)
+    before = (tmp_path / "p" / ".smartspec" / "SPEC_INDEX.json").read_bytes()
+    result = run_cli(["index", "--format", "json"], tmp_path / "p")
+    assert result.code == 0, result.err
+    assert '"changed": false' in result.out
+    assert (tmp_path / "p" / ".smartspec" / "SPEC_INDEX.json").read_bytes() == before
+
+
+def test_a_hand_edit_of_the_index_is_loaded_whole(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    for step in STEPS[:3]:
+        assert run_cli(step, root).code == 0
+    index = root / ".smartspec" / "SPEC_INDEX.json"
+    index.write_text(index.read_text().replace('"Ledger"', '"Ledger (by hand)"'))
+    assert run_cli(STEPS[3], root).code == 0
+    text = index.read_text()
+    # The hand edit is kept (the ids file no longer described the file, so it was loaded).
+    assert '"Ledger (by hand)"' in text and '"spec-003-refunds"' in text
