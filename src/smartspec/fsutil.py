@@ -182,6 +182,8 @@ LOCK_DIR = "locks"
 # The ids of the index last written, inside the state folder: read by the commands that
 # only ask whether an id exists, without importing the writer (``Workspace``).
 INDEX_IDS_FILE = "index/ids.json"
+# Beside it: the keys of the registry last written, and that file's stat (registry.RegistryText).
+REGISTRY_KEYS_FILE = "index/registry-keys.json"
 
 
 def shown_path(path: StrPath, root: StrPath) -> str:

@@ -1,6 +1,8 @@
 """smartspec's critical-sections registry, read: the whole of it for a writer (``load``), or
 one record at a time for a reader that checks a few specs in a project of thousands
-(``read``). Writing it is ``Workspace``'s job; this module only reads."""
+(``read``), or as the text its last write left, for a writer that replaces or adds one
+record and reads no other (``RegistryText``). Writing it is ``Workspace``'s job; this module
+only reads, and makes the text."""
 
 from __future__ import annotations
 
@@ -462,6 +464,128 @@ def _dumps_msgspec(registry: dict[str, Any]) -> str:
 
         text = escape_line_breaks(text)
     return text + "\n"
+
+
+class RegistryText:
+    """The registry as ``Workspace.write_registry`` last wrote it, for a run that replaces or
+    adds one spec's record and reads no other (``new``): the record is put in the text
+    (``with_record``) and nothing else is decoded or encoded, so the run does not grow with
+    the project. Trusted only while the file is that very write: the keys file beside the
+    index's ids (``fsutil.REGISTRY_KEYS_FILE``) records its name, size, mtime, ctime and
+    inode, and the keys of its records. Any other file (a hand edit, a rollback, another
+    writer) is loaded whole, which also refuses one that is not valid JSON."""
+
+    __slots__ = ("keys", "path", "text")
+
+    def __init__(self, path: str, text: str, keys: list[str]) -> None:
+        self.path = path
+        self.text = text
+        self.keys = keys
+
+    @classmethod
+    def read(cls, path: str, keys_path: str, shown: str) -> RegistryText | None:
+        """The registry at ``path`` when the keys file describes it; None otherwise."""
+        try:
+            described = json.loads(read_regular(keys_path).decode("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not (isinstance(described, dict) and described.get("registry") == shown
+                and all(type(described.get(k)) is int
+                        for k in ("size", "mtime_ns", "ctime_ns", "ino"))
+                and isinstance(described.get("keys"), list)
+                and all(type(key) is str for key in described["keys"])):
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                         | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)  # the file read is the file whose stat is compared
+            if (not S_ISREG(info.st_mode) or info.st_size != described["size"]
+                    or info.st_mtime_ns != described["mtime_ns"]
+                    or info.st_ctime_ns != described["ctime_ns"]
+                    or info.st_ino != described["ino"]):
+                return None
+            chunks = []
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            text = b"".join(chunks).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        finally:
+            os.close(fd)
+        return cls(path, text, described["keys"])
+
+    def with_record(self, spec_id: str, record: dict[str, Any]) -> str | None:
+        """The text ``dumps`` writes for this registry with ``specs[spec_id] = record``: the
+        record replaced, or inserted in key order; every other byte kept. None when the text
+        is not laid out as ``dumps`` writes a registry of schema 1 with records (the caller
+        then loads it whole)."""
+        from smartspec.markers import escape_line_breaks
+
+        text = self.text
+        if text.count(_SCHEMA_AND_SPECS) != 1:
+            return None
+        body = text.find(_SCHEMA_AND_SPECS) + len(_SCHEMA_AND_SPECS) - 1  # its line feed
+        end = text.find(_SPECS_CLOSE, body)
+        if end < 0:
+            return None
+
+        def marker(key: str) -> str:
+            return f"\n    {escape_line_breaks(json.dumps(key, ensure_ascii=False))}: "
+
+        piece = _record_text(record)
+        if spec_id in self.keys:
+            at = text.find(marker(spec_id), body, end)
+            if at < 0:
+                return None
+            value = at + len(marker(spec_id))
+            if text.startswith("{}", value):
+                stop = value + 2
+            elif text.startswith("{\n", value):
+                stop = text.find(_RECORD_CLOSE, value, end)
+                if stop < 0:
+                    return None
+                stop += len(_RECORD_CLOSE)
+            else:
+                return None
+            return text[:value] + piece + text[stop:]
+        later = min((key for key in self.keys if key > spec_id), default=None)
+        line = marker(spec_id)[1:] + piece
+        if later is None:
+            return text[:end] + ",\n" + line + text[end:]
+        at = text.find(marker(later), body, end)
+        if at < 0:
+            return None
+        return text[:at + 1] + line + ",\n" + text[at + 1:]
+
+
+# dumps's layout: the top-level keys two spaces in, sorted ("schema" then "specs"), each
+# record's key four spaces in, its fields deeper, its closing brace four spaces in.
+_SCHEMA_AND_SPECS = f'\n  "schema": {REGISTRY_SCHEMA},\n  "specs": {{\n'
+_SPECS_CLOSE = "\n  }"
+_RECORD_CLOSE = "\n    }"
+
+
+def _record_text(record: dict[str, Any]) -> str:
+    """One record as ``dumps`` writes it inside ``specs`` (its first line's indent aside)."""
+    from smartspec.jsontext import dumps as indented
+    from smartspec.markers import escape_line_breaks
+
+    text = escape_line_breaks(indented(record, sort_keys=True, ensure_ascii=False))
+    return text.replace("\n", "\n    ")
+
+
+def keys_file_bytes(shown: str, stat: os.stat_result, keys: Iterable[str]) -> bytes:
+    """The keys file ``RegistryText.read`` trusts: the registry's name and stat, and its
+    records' keys, sorted (compact JSON from the standard library's C encoder)."""
+    from smartspec.markers import escape_line_breaks
+
+    return escape_line_breaks(json.dumps({
+        "registry": shown, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+        "ctime_ns": stat.st_ctime_ns, "ino": stat.st_ino, "keys": sorted(keys)},
+        ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
 
 
 def same_bytes_from_stdlib(value: object) -> bool:

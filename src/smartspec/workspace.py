@@ -16,6 +16,7 @@ from smartspec.errors import DocumentError, SmartspecError, UsageError, Workspac
 from smartspec.fsutil import (
     INDEX_IDS_FILE,
     LOCK_DIR,
+    REGISTRY_KEYS_FILE,
     StrPath,
     ancestors,
     inside_root,
@@ -31,7 +32,14 @@ from smartspec.fswrite import ensure_private_dir as ensure_private_dir
 from smartspec.jsontext import dumps as json_text
 from smartspec.markers import escape_line_breaks
 from smartspec.registry import FOLDER as REGISTRY_FOLDER
-from smartspec.registry import FOREIGN_REGISTRY_FALLBACK, REGISTRY_SCHEMA, USUAL_NAME, is_foreign
+from smartspec.registry import (
+    FOREIGN_REGISTRY_FALLBACK,
+    REGISTRY_SCHEMA,
+    USUAL_NAME,
+    RegistryText,
+    is_foreign,
+    keys_file_bytes,
+)
 from smartspec.registry import dumps as dump_registry
 from smartspec.registry import load as load_registry_file
 from smartspec.registry import read as read_registry_file
@@ -215,18 +223,52 @@ class Workspace(NamedTuple):
         record stays undecoded until it is asked for (``smartspec.registry.read``)."""
         return read_registry_file(os.path.join(self.state_dir, REGISTRY_FOLDER), self.rel)
 
-    def registry_text(self, registry: dict[str, Any], spec_id: str, spec_path: str,
-                      sections: dict[str, dict[str, Any]], now: datetime, **fields: Any) -> str:
-        """The registry with this spec's entry replaced, plus ``fields`` (edit records the
-        file's fingerprint before and after the run)."""
-        registry["schema"] = REGISTRY_SCHEMA
-        registry["specs"][spec_id] = {
-            "path": self.rel(spec_path),
-            "updated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "sections": sections,
-            **fields,
-        }
-        return dump_registry(registry)
+    @property
+    def registry_keys_path(self) -> str:
+        """The keys of the registry last written and its stat (``registry.RegistryText``)."""
+        return os.path.join(self.state_dir, REGISTRY_KEYS_FILE)
+
+    def registry_to_update(self) -> dict[str, Any] | RegistryText:
+        """The registry for a writer that replaces or adds one spec's record and reads no
+        other record: its text as ``write_registry`` left it, while it is that write
+        (``RegistryText``); else the whole registry, decoded, which refuses one that is not
+        valid JSON."""
+        path = self.registry_path  # looked up once: the lookup reads the usual file's start
+        found = RegistryText.read(path, self.registry_keys_path, self.rel(path))
+        return found if found is not None else load_registry_file(path, self.rel(path))
+
+    def write_registry(self, path: str, registry: dict[str, Any] | RegistryText, spec_id: str,
+                       spec_path: str, sections: dict[str, dict[str, Any]], now: datetime,
+                       **fields: Any) -> None:
+        """Write the registry at ``path`` with this spec's record replaced, plus ``fields``
+        (edit records the file's fingerprint before and after the run): in the text as it
+        was when it is a ``RegistryText`` (``with_record``), else the whole registry encoded
+        again. Then the keys file that lets the next run trust the text: a cache, so a
+        failure to write it only makes that run load the registry whole. The caller's journal
+        remembers both files."""
+        record = {"path": self.rel(spec_path), "updated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "sections": sections, **fields}
+        text = None
+        if isinstance(registry, RegistryText):
+            text = registry.with_record(spec_id, record)
+            keys = registry.keys if spec_id in registry.keys else [*registry.keys, spec_id]
+            if text is None:
+                registry = load_registry_file(path, self.rel(path))
+        if text is None:
+            assert isinstance(registry, dict)
+            registry["schema"] = REGISTRY_SCHEMA
+            registry["specs"][spec_id] = record
+            text = dump_registry(registry)
+            keys = list(registry["specs"])
+        atomic_write(path, text)
+        target = self.registry_keys_path
+        try:
+            data = keys_file_bytes(self.rel(path), os.lstat(path), keys)
+            refuse_links(target)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            _replace_cache_file(target, data)
+        except (OSError, WorkspaceError):
+            pass
 
     # -- backups -------------------------------------------------------------------------
     def next_backup_path(self, spec_id: str, now: datetime, kind: str = "spec") -> str:

@@ -1,6 +1,7 @@
-"""A ``new`` in a project whose index smartspec wrote reads that index entry by entry and
-edits one entry in its text (``IndexText``, ``splice_upsert``): every file it writes is the
-file the whole-index path writes, and it never loads or encodes the whole index."""
+"""A ``new`` or ``edit`` in a project whose index smartspec wrote reads that index entry by
+entry and edits one entry in its text (``IndexText``, ``splice_upsert``), and a ``new`` puts
+its record in the registry's text (``RegistryText``): every file they write is the file the
+whole-index and whole-registry paths write, and those paths are never taken."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ STEPS = [
     ["new", "auth", "Login with OAuth", "--profile=basic", "--mode=compact", "--category=core"],
     ["new", "audit", "Audit trail", "--profile=basic", "--mode=compact",
      "--depends-on=spec-core-001-auth,spec-001-ledger"],
+    # An edit's entry is replaced: a new title, and dependencies moved from one spec to another.
+    ["edit", "specs/feature/spec-002-payments/spec.md", "--title=Card payments v2",
+     "--depends-on=spec-core-001-auth"],
+    ["edit", "specs/feature/spec-001-ledger/spec.md", "Adds a monthly statement"],
 ]
 
 
@@ -33,29 +38,33 @@ def _files(root: Path) -> dict[str, bytes]:
 def _project(root: Path, monkeypatch: pytest.MonkeyPatch, *, by_entry: bool) -> dict[str, bytes]:
     import smartspec.index.schema
     import smartspec.index.splice
+    import smartspec.registry
+    import smartspec.workspace
+
+    def no_whole(*_: object) -> object:
+        raise AssertionError("the whole index or registry was loaded or written")
 
     root.mkdir()
     with monkeypatch.context() as patch:
         if by_entry:
-            def no_whole(*_: object) -> object:
-                raise AssertionError("the whole index was loaded or written")
-
             # After the first spec (no index yet) and the index run, only splices.
             patch.setattr(smartspec.index.splice.IndexText, "load", no_whole)
         else:
             patch.setattr(smartspec.index.splice.IndexText, "read",
                           classmethod(lambda *_: None))
+            patch.setattr(smartspec.registry.RegistryText, "read",
+                          classmethod(lambda *_: None))
         for number, step in enumerate(STEPS):
-            if by_entry and number > 0 and step[0] == "new":
-                patch.setattr(smartspec.index.schema, "dump_as_found", no_whole)
-            result = run_cli(step, root)
+            with monkeypatch.context() as during:
+                if by_entry and number > 0 and step[0] in ("new", "edit"):
+                    during.setattr(smartspec.index.schema, "dump_as_found", no_whole)
+                if by_entry and number > 0 and step[0] == "new":
+                    # A new reads no record: the registry's text takes the one it adds.
+                    during.setattr(smartspec.workspace, "load_registry_file", no_whole)
+                    during.setattr(smartspec.workspace, "dump_registry", no_whole)
+                result = run_cli(step, root)
             assert result.code == 0, (step, result.err)
-            patch.setattr(smartspec.index.schema, "dump_as_found",
-                          _real_dump_as_found)
     return _files(root)
-
-
-from smartspec.index.schema import dump_as_found as _real_dump_as_found  # noqa: E402
 
 
 def test_new_by_entry_writes_what_the_whole_index_path_writes(
@@ -66,6 +75,7 @@ def test_new_by_entry_writes_what_the_whole_index_path_writes(
     # The files that record the index's stat (inode, times) differ between any two projects;
     # what they say of the index's ids and of the writes since the last build does not.
     stats = {".smartspec/index/ids.json": ("ids",),
+             ".smartspec/index/registry-keys.json": ("registry", "keys"),
              ".smartspec/index/own-writes.json": ("paths",),
              ".smartspec/index/manifest.json": None}
     assert [name for name in spliced if name not in stats and spliced[name] != whole[name]] == []
@@ -75,6 +85,7 @@ def test_new_by_entry_writes_what_the_whole_index_path_writes(
                 json.loads(whole[name])[k] for k in keys], name
     index = spliced[".smartspec/SPEC_INDEX.json"].decode()
     assert '"spec-core-001-auth"' in index and '"spec-004-audit"' in index
+    assert '"Card payments v2"' in index
 
 
 def test_the_next_index_run_finds_nothing_to_change(tmp_path: Path,

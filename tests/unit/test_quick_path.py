@@ -170,8 +170,10 @@ sys.exit(main(sys.argv[1:]))
 def _files(folder: Path) -> dict[str, str]:
     """Every file's hash, the trace's lines with their timing taken out (it measures the run)."""
     found = tree_hashes(folder)
-    # The index's ids file is a cache keyed to the index file's inode and times.
+    # The index's ids file and the registry's keys file are caches keyed to the inode and
+    # times of the file they describe.
     found.pop(".smartspec/index/ids.json", None)
+    found.pop(".smartspec/index/registry-keys.json", None)
     trace = folder / ".smartspec/trace.log"
     if trace.exists():
         found[".smartspec/trace.log"] = re.sub(r'"ms":[0-9.]+', "", trace.read_text())

@@ -22,7 +22,7 @@ from smartspec.index.model import LIST_FIELDS, STRING_FIELDS, IndexEntry, ScanRe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator, Sequence
+    from collections.abc import Collection, Iterator, Sequence, ValuesView
     from typing import Any
 
 _ENTRY_START = "\n    {\n"
@@ -263,6 +263,11 @@ class _EntriesOnDemand:
         if entry is None:
             raise KeyError(spec_id)
         return entry
+
+    def values(self) -> ValuesView[IndexEntry]:
+        """Every entry: the whole index is parsed for it (a spec without a recorded id is
+        looked for by its path)."""
+        return self._text.load().entries.values()
 
     def get(self, spec_id: str, default: IndexEntry | None = None) -> IndexEntry | None:
         if spec_id not in self._text.ids:

@@ -311,10 +311,10 @@ def _write(outcome: AdoptOutcome, workspace: Workspace, settings: Settings,
             outcome.backup = workspace.rel(backup)
             outcome.written.append(outcome.backup)
         journal.remember(workspace.registry_path)
-        workspace.write_file(workspace.registry_path, workspace.registry_text(
-            registry, spec_id, path, records, moment,
-            file_sha256=sha256_hex(payload),
-            file_previous=sha256_hex(data)))
+        journal.remember(workspace.registry_keys_path)
+        workspace.write_registry(workspace.registry_path, registry, spec_id, path, records,
+                                 moment, file_sha256=sha256_hex(payload),
+                                 file_previous=sha256_hex(data))
         outcome.written.append(workspace.rel(workspace.registry_path))
         journal.remember(path)
         workspace.write_spec(path, payload)

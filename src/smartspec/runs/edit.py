@@ -36,7 +36,7 @@ from smartspec.runs.run import (
     check_request,
     clock,
     confirm_or_refuse,
-    load_index_for,
+    index_by_entry_for,
     open_spec,
     record_in_index,
     related_view,
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from smartspec.detect import Facts
     from smartspec.document import Document
     from smartspec.index.model import SpecIndex
+    from smartspec.index.splice import IndexText
     from smartspec.merge import MergeResult, OldSpec
     from smartspec.model import SystemModel
     from smartspec.plan import SpecPlan
@@ -162,7 +163,7 @@ def edit(spec: SpecArg, options: Options, *, cwd: StrPath | None = None, now: da
             return routed
 
     with workspace.lock(path):
-        index, index_path = load_index_for(first, options.specindex)
+        index, index_path = index_by_entry_for(first, options.specindex)
         registry = workspace.load_registry()
         request = _resolve(path, rel, options, first, here, env, index, registry, seen)
         settings = request.settings
@@ -265,7 +266,7 @@ def regenerate(spec: SpecArg, options: Options, *, cwd: StrPath | None = None,
 
 
 def _resolve(path: str, rel: str, options: Options, first: Settings, here: str,
-             env: dict[str, str] | None, index: SpecIndex | None,
+             env: dict[str, str] | None, index: SpecIndex | IndexText | None,
              registry: Mapping[str, Any], seen: tuple[bytes, Document] | None = None) -> _Request:
     """Read and check the spec, then settle its settings: flags, then its settings comment,
     then config, then defaults. ``seen`` is the spec as read before the lock: it is read
@@ -474,7 +475,7 @@ def resolve_force(given: tuple[str, ...] | None, critical_names: tuple[str, ...]
 _QUIET = frozenset({"unchanged", "kept-critical", "kept-edited", "kept-added", "earlier"})
 
 
-def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: SpecIndex | None,
+def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: SpecIndex | IndexText | None,
                     moment: datetime, rel: str) -> tuple[SpecPlan, MergeResult]:
     from smartspec.merge import kept_keys, merge
     from smartspec.plan import make_plan
@@ -532,7 +533,7 @@ def _plan_and_merge(request: _Request, recorded: dict[str, Any] | None, index: S
     return plan_now, result
 
 
-def _edit_model(request: _Request, index: SpecIndex | None, moment: datetime
+def _edit_model(request: _Request, index: SpecIndex | IndexText | None, moment: datetime
                 ) -> tuple[SystemModel | None, SystemModel | None]:
     """The model the edited spec is written from, and the model the edit added to (None when
     it adds to nothing). A --model file is taken whole. The edit's words are built into a
@@ -655,7 +656,7 @@ def recorded_sections(entry: Any, digest: str) -> dict[str, Any] | None:
     return sections
 
 
-def _old_plan(request: _Request, index: SpecIndex | None, moment: datetime) -> SpecPlan | None:
+def _old_plan(request: _Request, index: SpecIndex | IndexText | None, moment: datetime) -> SpecPlan | None:
     """The plan the spec was last written with (its settings comment, today's config), so that
     header lines and, without a registry, sections can be compared with what smartspec wrote."""
     if request.base_options is None:
@@ -678,7 +679,7 @@ def _recorded_layer_of(request: _Request) -> dict[str, Any]:
     return layer
 
 
-def _rendered_records(old_plan: SpecPlan, index: SpecIndex | None,
+def _rendered_records(old_plan: SpecPlan, index: SpecIndex | IndexText | None,
                       record: Mapping[str, Any]) -> dict[str, Any] | None:
     """Without a registry entry (a cloned repository, a deleted .smartspec/), what smartspec
     would have written for the recorded settings stands in for what it did write."""
@@ -719,7 +720,8 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
 
 
 def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan, path: str,
-                rel: str, index: SpecIndex | None, index_path: str | None, registry: dict[str, Any],
+                rel: str, index: SpecIndex | IndexText | None, index_path: str | None,
+                registry: dict[str, Any],
                 entry: Any, summary: RunSummary, changed: bool, read_sha256: str,
                 **trace: Any) -> None:
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
@@ -754,9 +756,10 @@ def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan
             # another tool's registry.
             registry_path = workspace.registry_path
             journal.remember(registry_path)
-            workspace.write_file(registry_path, workspace.registry_text(
-                registry, request.spec_id, path, result.records, moment,
-                file_sha256=digest, file_previous=read_sha256))
+            journal.remember(workspace.registry_keys_path)
+            workspace.write_registry(registry_path, registry, request.spec_id, path,
+                                     result.records, moment, file_sha256=digest,
+                                     file_previous=read_sha256)
             summary.written.append(workspace.rel(registry_path))
         if changed:
             journal.remember(path)

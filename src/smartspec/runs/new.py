@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from smartspec.index.model import SpecIndex
     from smartspec.index.splice import IndexText
     from smartspec.plan import SpecPlan
+    from smartspec.registry import RegistryText
 
 
 def generate(options: Options, *, cwd: StrPath | None = None, now: datetime | None = None,
@@ -104,7 +105,7 @@ def generate(options: Options, *, cwd: StrPath | None = None, now: datetime | No
         # Everything that can be refused is checked before the first write (the registry
         # parses); from then on it is all or nothing: any failed write puts back every file
         # and removes every folder this run made.
-        registry = workspace.load_registry()
+        registry = workspace.registry_to_update()
         with run.journal.guard(workspace, spec_path):
             _write_new(workspace, settings, plan, text, spec_path, index, index_path, summary,
                        moment, registry, run.journal)
@@ -115,7 +116,7 @@ def generate(options: Options, *, cwd: StrPath | None = None, now: datetime | No
 
 def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: str,
                spec_path: str, index: SpecIndex | IndexText | None, index_path: str | None,
-               summary: RunSummary, moment: datetime, registry: dict[str, Any],
+               summary: RunSummary, moment: datetime, registry: dict[str, Any] | RegistryText,
                journal: Journal) -> None:
     """The write sequence: spec first (the thing a person cares about), then the bookkeeping;
     every file is remembered in ``journal`` before it is written."""
@@ -135,8 +136,9 @@ def _write_new(workspace: Workspace, settings: Settings, plan: SpecPlan, text: s
     # Where the registry goes is looked up once: the lookup reads the file at the usual name.
     registry_path = workspace.registry_path
     journal.remember(registry_path)
-    workspace.write_file(registry_path, workspace.registry_text(
-        registry, plan.spec_id, spec_path, section_hashes(text, plan), moment))
+    journal.remember(workspace.registry_keys_path)
+    workspace.write_registry(registry_path, registry, plan.spec_id, spec_path,
+                             section_hashes(text, plan), moment)
     summary.written.append(workspace.rel(registry_path))
 
     summary.written += record_in_index(workspace, settings, index, index_path, text, rel,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from smartspec.document import Document
     from smartspec.index.model import SpecIndex
+    from smartspec.index.splice import IndexText
 
 
 _CHOICES_OF = {"profile": "PROFILES", "mode": "MODES", "security": "SECURITY_LEVELS",
@@ -119,7 +120,8 @@ def moment_of(value: Any) -> datetime | None:
     return None
 
 
-def find_spec_id(doc: Document, rel: str, settings: Settings, index: SpecIndex | None,
+def find_spec_id(doc: Document, rel: str, settings: Settings,
+                 index: SpecIndex | IndexText | None,
                  registry: Mapping[str, Any], *, allocate: str | None = None) -> str:
     """The spec's id: its settings comment, its ``**Spec ID:**`` header, the index or the
     registry entry for its path, its folder name; else (a hand-written spec) the next free id
