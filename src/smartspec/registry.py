@@ -561,6 +561,93 @@ class RegistryText:
         return text[:at + 1] + line + ",\n" + text[at + 1:]
 
 
+    def as_mapping(self) -> dict[str, Any]:
+        """The registry for a run that reads a few records (``edit``): ``specs`` decodes a
+        record from its own lines when asked for, and the whole text only for a search of
+        every record (a spec without a recorded id is looked for by its path)."""
+        return {"schema": REGISTRY_SCHEMA, "specs": RecordsInText(self)}
+
+    def record_span(self, spec_id: str) -> tuple[int, int] | None:
+        """Where the record of ``spec_id`` lies in the text (its ``{`` to its ``}``)."""
+        from smartspec.markers import escape_line_breaks
+
+        text = self.text
+        body = text.find(_SCHEMA_AND_SPECS)
+        if body < 0:
+            return None
+        end = text.find(_SPECS_CLOSE, body + len(_SCHEMA_AND_SPECS) - 1)
+        marker = f"\n    {escape_line_breaks(json.dumps(spec_id, ensure_ascii=False))}: "
+        at = text.find(marker, body + len(_SCHEMA_AND_SPECS) - 1, end)
+        if at < 0:
+            return None
+        value = at + len(marker)
+        if text.startswith("{}", value):
+            return value, value + 2
+        stop = text.find(_RECORD_CLOSE, value, end) if text.startswith("{\n", value) else -1
+        return None if stop < 0 else (value, stop + len(_RECORD_CLOSE))
+
+
+class RecordsInText(dict):  # type: ignore[type-arg]
+    """A ``RegistryText``'s ``specs``, each record decoded from its own lines on first access,
+    with ``own`` records laid over them (``overlaid``). A dict, so that readers that check
+    ``isinstance(specs, dict)`` accept it; every accessor a reader uses is answered from the
+    text, and a search of every record (``values``, ``items``) decodes the whole text, once."""
+
+    def __init__(self, registry: RegistryText, own: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self._registry = registry
+        self._own = own or {}
+        self._decoded: dict[str, Any] = {}
+        self._whole: dict[str, Any] | None = None
+
+    def overlaid(self, spec_id: str, record: Any) -> RecordsInText:
+        """These records with ``spec_id``'s replaced by ``record`` (this one unchanged)."""
+        return RecordsInText(self._registry, {**self._own, spec_id: record})
+
+    def _all(self) -> dict[str, Any]:
+        if self._whole is None:
+            data = json.loads(self._registry.text)
+            self._whole = data["specs"] if isinstance(data, dict) else {}
+        return {**self._whole, **self._own}
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._own:
+            return self._own[key]
+        if key not in self._decoded:
+            if key not in self._registry.keys:
+                raise KeyError(key)
+            span = self._registry.record_span(key)
+            self._decoded[key] = (self._all()[key] if span is None
+                                  else json.loads(self._registry.text[span[0]:span[1]]))
+        return self._decoded[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if not self.__contains__(key):
+            return default
+        return self.__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._own or key in self._registry.keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self) -> Any:
+        return self._all().keys()
+
+    def values(self) -> Any:
+        return self._all().values()
+
+    def items(self) -> Any:
+        return self._all().items()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (self._all(),))
+
+
 # dumps's layout: the top-level keys two spaces in, sorted ("schema" then "specs"), each
 # record's key four spaces in, its fields deeper, its closing brace four spaces in.
 _SCHEMA_AND_SPECS = f'\n  "schema": {REGISTRY_SCHEMA},\n  "specs": {{\n'

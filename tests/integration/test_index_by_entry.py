@@ -1,7 +1,7 @@
 """A ``new`` or ``edit`` in a project whose index smartspec wrote reads that index entry by
-entry and edits one entry in its text (``IndexText``, ``splice_upsert``), and a ``new`` puts
-its record in the registry's text (``RegistryText``): every file they write is the file the
-whole-index and whole-registry paths write, and those paths are never taken."""
+entry and edits one entry in its text (``IndexText``, ``splice_upsert``), and puts its record
+in the registry's text (``RegistryText``): every file they write is the file the whole-index
+and whole-registry paths write, and those paths are never taken."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def _files(root: Path) -> dict[str, bytes]:
             if p.is_file() and not any(part in p.relative_to(root).as_posix() for part in skip)}
 
 
-def _project(root: Path, monkeypatch: pytest.MonkeyPatch, *, by_entry: bool) -> dict[str, bytes]:
+def _project(root: Path, monkeypatch: pytest.MonkeyPatch, *, by_entry: bool,
+             printed: list[str] | None = None) -> dict[str, bytes]:
     import smartspec.index.schema
     import smartspec.index.splice
     import smartspec.registry
@@ -58,19 +59,24 @@ def _project(root: Path, monkeypatch: pytest.MonkeyPatch, *, by_entry: bool) -> 
             with monkeypatch.context() as during:
                 if by_entry and number > 0 and step[0] in ("new", "edit"):
                     during.setattr(smartspec.index.schema, "dump_as_found", no_whole)
-                if by_entry and number > 0 and step[0] == "new":
-                    # A new reads no record: the registry's text takes the one it adds.
+                if by_entry and number > 0 and step[0] in ("new", "edit"):
+                    # The registry's text takes the record written; an edit reads its own.
                     during.setattr(smartspec.workspace, "load_registry_file", no_whole)
                     during.setattr(smartspec.workspace, "dump_registry", no_whole)
                 result = run_cli(step, root)
             assert result.code == 0, (step, result.err)
+            if printed is not None:
+                printed.append(result.out)
     return _files(root)
 
 
 def test_new_by_entry_writes_what_the_whole_index_path_writes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    spliced = _project(tmp_path / "by-entry", monkeypatch, by_entry=True)
-    whole = _project(tmp_path / "whole", monkeypatch, by_entry=False)
+    printed: tuple[list[str], list[str]] = ([], [])
+    spliced = _project(tmp_path / "by-entry", monkeypatch, by_entry=True, printed=printed[0])
+    whole = _project(tmp_path / "whole", monkeypatch, by_entry=False, printed=printed[1])
+    # What each run printed (its validation among it), and every file but the run reports.
+    assert printed[0] == printed[1]
     assert spliced.keys() == whole.keys()
     # The files that record the index's stat (inode, times) differ between any two projects;
     # what they say of the index's ids and of the writes since the last build does not.

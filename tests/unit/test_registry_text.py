@@ -71,3 +71,21 @@ def test_read_trusts_only_the_file_its_keys_file_describes(tmp_path: Path) -> No
     assert RegistryText.read(str(registry), str(keys_file), "registry.json") is None
     keys_file.write_text("not json", encoding="utf-8")
     assert RegistryText.read(str(registry), str(keys_file), "registry.json") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(registries(), KEYS, RECORDS)
+def test_records_read_from_the_text_answer_as_the_decoded_registry(
+        registry: dict[str, Any], key: str, record: dict[str, Any]) -> None:
+    import json
+
+    text = dumps(registry)
+    decoded = json.loads(text)["specs"]
+    specs = RegistryText("r", text, sorted(registry["specs"])).as_mapping()["specs"]
+    assert isinstance(specs, dict)
+    for name in ["spec-404-none", *registry["specs"]]:
+        assert (name in specs, specs.get(name)) == (name in decoded, decoded.get(name))
+    mine = specs.overlaid(key, record)
+    assert mine.get(key) == record and specs.get(key) == decoded.get(key)
+    assert dict(mine.items()) == {**decoded, key: record}
+    assert list(mine) == list({**decoded, key: record})

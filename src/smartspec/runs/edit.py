@@ -20,6 +20,7 @@ from smartspec.errors import DocumentError, SmartspecError, UsageError
 from smartspec.fsutil import StrPath, shown_path, split_suffix
 from smartspec.options import Options
 from smartspec.records import SlotRecord
+from smartspec.registry import RecordsInText, RegistryText
 from smartspec.report import RunSummary, section_change
 from smartspec.runs.recorded import (
     find_spec_id,
@@ -164,10 +165,13 @@ def edit(spec: SpecArg, options: Options, *, cwd: StrPath | None = None, now: da
 
     with workspace.lock(path):
         index, index_path = index_by_entry_for(first, options.specindex)
-        registry = workspace.load_registry()
-        request = _resolve(path, rel, options, first, here, env, index, registry, seen)
+        # The registry's text as its last write left it (its records read one by one), or
+        # the whole registry when the file is anything else.
+        registry = workspace.registry_to_update()
+        readable = registry.as_mapping() if isinstance(registry, RegistryText) else registry
+        request = _resolve(path, rel, options, first, here, env, index, readable, seen)
         settings = request.settings
-        entry = registry["specs"].get(request.spec_id)
+        entry = readable["specs"].get(request.spec_id)
         # The file's fingerprint as read, taken once: it decides which records stand, and
         # the registry keeps it as the fingerprint before this run's.
         read_sha256 = sha256_hex(request.data)
@@ -175,8 +179,10 @@ def edit(spec: SpecArg, options: Options, *, cwd: StrPath | None = None, now: da
                                        index, moment, rel)
         changed = result.text != request.old.text
         records = result.records
-        check_registry = {**registry, "specs": {**registry["specs"], request.spec_id: {
-            "path": rel, "sections": records}}}
+        specs, own = readable["specs"], {"path": rel, "sections": records}
+        check_registry = {**readable, "specs": specs.overlaid(request.spec_id, own)
+                          if isinstance(specs, RecordsInText)
+                          else {**specs, request.spec_id: own}}
         # The merge's own parse of the text, when it read the critical tags the rules read.
         parsed = result.doc if settings.critical_names == request.old.critical_names else None
         fates = [f.to_json() for f in result.fates]
@@ -721,7 +727,7 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
 
 def _write_edit(run: Run, request: _Request, result: MergeResult, plan: SpecPlan, path: str,
                 rel: str, index: SpecIndex | IndexText | None, index_path: str | None,
-                registry: dict[str, Any],
+                registry: dict[str, Any] | RegistryText,
                 entry: Any, summary: RunSummary, changed: bool, read_sha256: str,
                 **trace: Any) -> None:
     """Backup, registry, spec, index, reports, trace: in that order, each atomically, and all
