@@ -475,12 +475,13 @@ class RegistryText:
     inode, and the keys of its records. Any other file (a hand edit, a rollback, another
     writer) is loaded whole, which also refuses one that is not valid JSON."""
 
-    __slots__ = ("keys", "path", "text")
+    __slots__ = ("keys", "path", "shown", "text")
 
-    def __init__(self, path: str, text: str, keys: list[str]) -> None:
+    def __init__(self, path: str, text: str, keys: list[str], shown: str | None = None) -> None:
         self.path = path
         self.text = text
         self.keys = keys
+        self.shown = shown or path  # how errors name the file
 
     @classmethod
     def read(cls, path: str, keys_path: str, shown: str) -> RegistryText | None:
@@ -515,7 +516,7 @@ class RegistryText:
             return None
         finally:
             os.close(fd)
-        return cls(path, text, described["keys"])
+        return cls(path, text, described["keys"], shown)
 
     def with_record(self, spec_id: str, record: dict[str, Any]) -> str | None:
         """The text ``dumps`` writes for this registry with ``specs[spec_id] = record``: the
@@ -606,8 +607,15 @@ class RecordsInText(dict):  # type: ignore[type-arg]
 
     def _all(self) -> dict[str, Any]:
         if self._whole is None:
-            data = json.loads(self._registry.text)
-            self._whole = data["specs"] if isinstance(data, dict) else {}
+            try:
+                data = json.loads(self._registry.text)
+            except ValueError as exc:
+                raise DocumentError(f"{self._registry.shown}: cannot be read as the "
+                                    f"critical-sections registry ({exc}); a registry that is "
+                                    "not valid JSON must be restored from version control or "
+                                    "deleted") from None
+            specs = data.get("specs") if isinstance(data, dict) else None
+            self._whole = specs if isinstance(specs, dict) else {}
         return {**self._whole, **self._own}
 
     def __getitem__(self, key: str) -> Any:
@@ -617,8 +625,12 @@ class RecordsInText(dict):  # type: ignore[type-arg]
             if key not in self._registry.keys:
                 raise KeyError(key)
             span = self._registry.record_span(key)
-            self._decoded[key] = (self._all()[key] if span is None
-                                  else json.loads(self._registry.text[span[0]:span[1]]))
+            try:
+                record = (None if span is None
+                          else json.loads(self._registry.text[span[0]:span[1]]))
+            except ValueError:
+                span = None
+            self._decoded[key] = self._all().get(key) if span is None else record
         return self._decoded[key]
 
     def get(self, key: str, default: Any = None) -> Any:

@@ -115,3 +115,26 @@ def test_a_hand_edit_of_the_index_is_loaded_whole(tmp_path: Path) -> None:
     text = index.read_text()
     # The hand edit is kept (the ids file no longer described the file, so it was loaded).
     assert '"Ledger (by hand)"' in text and '"spec-003-refunds"' in text
+
+
+def test_a_broken_registry_its_keys_file_still_describes_is_reported(tmp_path: Path) -> None:
+    import os
+
+    from smartspec.registry import keys_file_bytes
+
+    root = tmp_path / "p"
+    root.mkdir()
+    for step in STEPS[:2]:
+        assert run_cli(step, root).code == 0
+    registry = root / ".smartspec" / "registry" / "critical-sections-registry.json"
+    text = registry.read_text(encoding="utf-8")
+    broken = text.replace('"sections": {', '"sections": {{', 1)
+    registry.write_text(broken, encoding="utf-8")
+    # Made to describe the broken file, as no run of smartspec would.
+    keys = json.loads((root / ".smartspec/index/registry-keys.json").read_text())["keys"]
+    (root / ".smartspec/index/registry-keys.json").write_bytes(keys_file_bytes(
+        ".smartspec/registry/critical-sections-registry.json", os.lstat(registry), keys))
+    result = run_cli(["edit", "specs/feature/spec-001-ledger/spec.md", "Adds statements"], root)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "critical-sections-registry.json: cannot be read" in result.err
+    assert registry.read_text(encoding="utf-8") == broken

@@ -53,7 +53,7 @@ def splice(text: str, changes: list[tuple[str, dict[str, Any], str]], known: Col
         if found is None:
             return None
         start, end = found
-        base = _entry_from_json(json.loads(text[start:end]))
+        base = _entry_from_json(_decoded(text[start:end]))
         if base is None or base.path != rel or base.id != spec_id:
             return None
         path_line = f'\n      "path": {json.dumps(rel, ensure_ascii=False)},\n'
@@ -82,7 +82,7 @@ def splice(text: str, changes: list[tuple[str, dict[str, Any], str]], known: Col
             found = _find_entry(text, other)
             if found is None:
                 return None
-            parsed = _entry_from_json(json.loads(text[found[0]:found[1]]))
+            parsed = _entry_from_json(_decoded(text[found[0]:found[1]]))
             if parsed is None:
                 return None
             entry = parsed
@@ -132,7 +132,7 @@ def splice_upsert(text: str, entry: IndexEntry, known: Collection[str]) -> str |
         if found is None:
             return None
         span = found
-        base = _entry_from_json(json.loads(text[span[0]:span[1]]))
+        base = _entry_from_json(_decoded(text[span[0]:span[1]]))
         if base is None:
             return None
         entry.extra = {**base.extra, **entry.extra}
@@ -160,7 +160,7 @@ def splice_upsert(text: str, entry: IndexEntry, known: Collection[str]) -> str |
         found = _find_entry(text, other)
         if found is None:
             return None
-        parsed = _entry_from_json(json.loads(text[found[0]:found[1]]))
+        parsed = _entry_from_json(_decoded(text[found[0]:found[1]]))
         if parsed is None:
             return None
         if other in new_deps:
@@ -277,11 +277,20 @@ class _EntriesOnDemand:
             text = self._text.text
             found = _find_entry(text, spec_id)
             parsed = (None if found is None
-                      else _entry_from_json(json.loads(text[found[0]:found[1]])))
+                      else _entry_from_json(_decoded(text[found[0]:found[1]])))
             # Not found once as dump_index writes it (an id held twice): the whole index says.
             entry = parsed if parsed is not None else self._text.load().entries[spec_id]
             self._parsed[spec_id] = entry
         return entry
+
+
+def _decoded(text: str) -> Any:
+    """``text`` decoded as JSON, or None when it is not JSON (the callers then decline and
+    the whole index decides, with its reader's error if it is broken)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def _find_entry(text: str, spec_id: str) -> tuple[int, int] | None:
@@ -330,7 +339,7 @@ def _metadata(text: str, counts: Sequence[tuple[IndexEntry | None, IndexEntry]]
         return None
     start = at + len(_METADATA) - 1
     stop = end + len(_METADATA_END)
-    metadata = json.loads(text[start:stop])
+    metadata = _decoded(text[start:stop])
     if not isinstance(metadata, dict):
         return None
     added = sum(old is None for old, _ in counts)
