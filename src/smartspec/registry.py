@@ -109,7 +109,36 @@ def _read_at_once(path: str) -> bytearray:
         os.close(fd)
 
 
-class _RecordsFound(dict):  # type: ignore[type-arg]
+class _RecordsFromWhole(dict):  # type: ignore[type-arg]
+    """A registry's ``specs`` that finds one record without decoding the others: a dict, so
+    that readers that check ``isinstance(specs, dict)`` accept it, whose walks over every
+    record (``keys``, ``values``, ``items``, iteration, ``len``, pickling) answer from the
+    whole object, decoded once by ``_all``."""
+
+    def _all(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self) -> Any:
+        return self._all().keys()
+
+    def values(self) -> Any:
+        return self._all().values()
+
+    def items(self) -> Any:
+        return self._all().items()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Handed to worker processes as a plain dict of decoded records.
+        return (dict, (dict(self._all()),))
+
+
+class _RecordsFound(_RecordsFromWhole):
     """The registry's ``specs`` object, looked up in the text smartspec writes (``json.dumps``
     with a two-space indent: a spec's record starts at a line ``    "<id>": {`` inside the
     ``specs`` object and ends at the next line ``    }``). ``get`` finds the record by
@@ -227,24 +256,6 @@ class _RecordsFound(dict):  # type: ignore[type-arg]
 
     def __contains__(self, key: object) -> bool:
         return key in self._all()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def keys(self) -> Any:
-        return self._all().keys()
-
-    def values(self) -> Any:
-        return self._all().values()
-
-    def items(self) -> Any:
-        return self._all().items()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (dict, (dict(self._all()),))
 
 
 # The registry as smartspec writes it (``json.dumps(indent=2, sort_keys=True)``): the
@@ -588,7 +599,7 @@ class RegistryText:
         return None if stop < 0 else (value, stop + len(_RECORD_CLOSE))
 
 
-class RecordsInText(dict):  # type: ignore[type-arg]
+class RecordsInText(_RecordsFromWhole):
     """A ``RegistryText``'s ``specs``, each record decoded from its own lines on first access,
     with ``own`` records laid over them (``overlaid``). A dict, so that readers that check
     ``isinstance(specs, dict)`` accept it; every accessor a reader uses is answered from the
@@ -640,24 +651,6 @@ class RecordsInText(dict):  # type: ignore[type-arg]
 
     def __contains__(self, key: object) -> bool:
         return key in self._own or key in self._registry.keys
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def keys(self) -> Any:
-        return self._all().keys()
-
-    def values(self) -> Any:
-        return self._all().values()
-
-    def items(self) -> Any:
-        return self._all().items()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (dict, (self._all(),))
 
 
 # dumps's layout: the top-level keys two spaces in, sorted ("schema" then "specs"), each

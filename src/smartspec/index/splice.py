@@ -76,17 +76,12 @@ def splice(text: str, changes: list[tuple[str, dict[str, Any], str]], known: Col
         for other in old_deps - new_deps:
             touched.setdefault(other, (set(), set()))[1].add(spec_id)
     for other, (added, removed) in touched.items():
-        if other in edits:
-            entry = edits[other][2]
-        else:
-            found = _find_entry(text, other)
-            if found is None:
+        if other not in edits:
+            at = _entry_at(text, other)
+            if at is None:
                 return None
-            parsed = _entry_from_json(_decoded(text[found[0]:found[1]]))
-            if parsed is None:
-                return None
-            entry = parsed
-            edits[other] = (found[0], found[1], entry)
+            edits[other] = at
+        entry = edits[other][2]
         entry.dependents = sorted((set(entry.dependents) - removed) | added)
     pieces: list[tuple[int, int, str]] = [
         (start, end, _encode(entry.to_json(), "    ")) for start, end, entry in edits.values()]
@@ -95,16 +90,8 @@ def splice(text: str, changes: list[tuple[str, dict[str, Any], str]], known: Col
         if metadata is None:
             return None
         pieces.append(metadata)
-    pieces.sort()
-    out: list[str] = []
-    at = 0
-    for start, end, piece in pieces:
-        out.append(text[at:start])
-        out.append(piece)
-        at = end
-    out.append(text[at:])
     scan.changed.sort()
-    return "".join(out)
+    return _put(text, pieces)
 
 
 def splice_upsert(text: str, entry: IndexEntry, known: Collection[str]) -> str | None:
@@ -128,13 +115,10 @@ def splice_upsert(text: str, entry: IndexEntry, known: Collection[str]) -> str |
     base: IndexEntry | None = None
     span = (0, 0)
     if spec_id in known:
-        found = _find_entry(text, spec_id)
-        if found is None:
+        at = _entry_at(text, spec_id)
+        if at is None:
             return None
-        span = found
-        base = _entry_from_json(_decoded(text[span[0]:span[1]]))
-        if base is None:
-            return None
+        span, base = (at[0], at[1]), at[2]
         entry.extra = {**base.extra, **entry.extra}
         entry.created = base.created or entry.created
         for name in STRING_FIELDS:
@@ -157,17 +141,15 @@ def splice_upsert(text: str, entry: IndexEntry, known: Collection[str]) -> str |
     for other in sorted(old_deps ^ new_deps):
         if other in edits:
             continue
-        found = _find_entry(text, other)
-        if found is None:
+        at = _entry_at(text, other)
+        if at is None:
             return None
-        parsed = _entry_from_json(_decoded(text[found[0]:found[1]]))
-        if parsed is None:
-            return None
+        parsed = at[2]
         if other in new_deps:
             parsed.dependents = sorted({*parsed.dependents, spec_id})
         else:
             parsed.dependents = [d for d in parsed.dependents if d != spec_id]
-        edits[other] = (found[0], found[1], parsed)
+        edits[other] = at
     pieces += [(start, end, _encode(item.to_json(), "    ")) for start, end, item in edits.values()]
     if base is None:
         later = min((other for other in known if other > spec_id), default=None)
@@ -186,6 +168,12 @@ def splice_upsert(text: str, entry: IndexEntry, known: Collection[str]) -> str |
         if metadata is None:
             return None
         pieces.append(metadata)
+    return _put(text, pieces)
+
+
+def _put(text: str, pieces: list[tuple[int, int, str]]) -> str:
+    """``text`` with each ``(start, end, piece)`` put in place of its span (an insertion
+    when start is end; one comes before a replacement that starts where it does)."""
     pieces.sort(key=lambda piece: (piece[0], piece[1]))
     out: list[str] = []
     at = 0
@@ -274,12 +262,11 @@ class _EntriesOnDemand:
             return default
         entry = self._parsed.get(spec_id)
         if entry is None:
-            text = self._text.text
-            found = _find_entry(text, spec_id)
-            parsed = (None if found is None
-                      else _entry_from_json(_decoded(text[found[0]:found[1]])))
+            at = _entry_at(self._text.text, spec_id)
             # Not found once as dump_index writes it (an id held twice): the whole index says.
-            entry = parsed if parsed is not None else self._text.load().entries[spec_id]
+            entry = at[2] if at is not None else self._text.load().entries.get(spec_id)
+            if entry is None:
+                return default
             self._parsed[spec_id] = entry
         return entry
 
@@ -291,6 +278,16 @@ def _decoded(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return None
+
+
+def _entry_at(text: str, spec_id: str) -> tuple[int, int, IndexEntry] | None:
+    """The span of ``spec_id``'s entry block and the entry it holds (``_find_entry``,
+    ``_entry_from_json``); None when either cannot tell."""
+    found = _find_entry(text, spec_id)
+    if found is None:
+        return None
+    entry = _entry_from_json(_decoded(text[found[0]:found[1]]))
+    return None if entry is None else (found[0], found[1], entry)
 
 
 def _find_entry(text: str, spec_id: str) -> tuple[int, int] | None:
