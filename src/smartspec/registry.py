@@ -10,7 +10,7 @@ import errno
 import functools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from stat import S_ISREG
 
 from smartspec.errors import DocumentError
@@ -669,9 +669,17 @@ def _record_text(record: dict[str, Any]) -> str:
     return text.replace("\n", "\n    ")
 
 
-def keys_file_bytes(shown: str, stat: os.stat_result, keys: Iterable[str]) -> bytes:
+# A registry of up to this many records is read and written whole by the standard library in
+# less time than its keys file costs a run to write; a larger one gets the file.
+KEYS_FILE_AFTER = 100
+
+
+def keys_file_bytes(shown: str, stat: os.stat_result, keys: Collection[str]) -> bytes | None:
     """The keys file ``RegistryText.read`` trusts: the registry's name and stat, and its
-    records' keys, sorted (compact JSON from the standard library's C encoder)."""
+    records' keys, sorted (compact JSON from the standard library's C encoder). None for a
+    registry of ``KEYS_FILE_AFTER`` records or fewer: it is loaded whole."""
+    if len(keys) <= KEYS_FILE_AFTER:
+        return None
     from smartspec.markers import escape_line_breaks
 
     return escape_line_breaks(json.dumps({

@@ -243,9 +243,10 @@ class Workspace(NamedTuple):
         """Write the registry at ``path`` with this spec's record replaced, plus ``fields``
         (edit records the file's fingerprint before and after the run): in the text as it
         was when it is a ``RegistryText`` (``with_record``), else the whole registry encoded
-        again. Then the keys file that lets the next run trust the text: a cache, so a
-        failure to write it only makes that run load the registry whole. The caller's journal
-        remembers both files."""
+        again. Then, for a registry of more than ``registry.KEYS_FILE_AFTER`` records, the
+        keys file that lets the next run trust the text: a cache, so a failure to write it
+        only makes that run load the registry whole. The caller's journal remembers both
+        files."""
         record = {"path": self.rel(spec_path), "updated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
                   "sections": sections, **fields}
         text = None
@@ -264,6 +265,8 @@ class Workspace(NamedTuple):
         target = self.registry_keys_path
         try:
             data = keys_file_bytes(self.rel(path), os.lstat(path), keys)
+            if data is None:
+                return
             refuse_links(target)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             _replace_cache_file(target, data)

@@ -47,6 +47,8 @@ def _project(root: Path, monkeypatch: pytest.MonkeyPatch, *, by_entry: bool,
 
     root.mkdir()
     with monkeypatch.context() as patch:
+        # A registry this small is loaded whole unless told otherwise (KEYS_FILE_AFTER).
+        patch.setattr(smartspec.registry, "KEYS_FILE_AFTER", 0)
         if by_entry:
             # After the first spec (no index yet) and the index run, only splices.
             patch.setattr(smartspec.index.splice.IndexText, "load", no_whole)
@@ -94,6 +96,21 @@ def test_new_by_entry_writes_what_the_whole_index_path_writes(
     assert '"Card payments v2"' in index
 
 
+def test_a_small_registry_has_no_keys_file_and_a_large_one_has(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    import smartspec.registry
+
+    root = tmp_path / "p"
+    root.mkdir()
+    keys = root / ".smartspec" / "index" / "registry-keys.json"
+    assert run_cli(STEPS[0], root).code == 0
+    assert not keys.exists()
+    monkeypatch.setattr(smartspec.registry, "KEYS_FILE_AFTER", 1)
+    assert run_cli(STEPS[1], root).code == 0
+    assert json.loads(keys.read_text())["keys"] == ["spec-001-ledger", "spec-002-payments"]
+
+
 def test_the_next_index_run_finds_nothing_to_change(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     _project(tmp_path / "p", monkeypatch, by_entry=True)
@@ -117,11 +134,14 @@ def test_a_hand_edit_of_the_index_is_loaded_whole(tmp_path: Path) -> None:
     assert '"Ledger (by hand)"' in text and '"spec-003-refunds"' in text
 
 
-def test_a_broken_registry_its_keys_file_still_describes_is_reported(tmp_path: Path) -> None:
+def test_a_broken_registry_its_keys_file_still_describes_is_reported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
+    import smartspec.registry
     from smartspec.registry import keys_file_bytes
 
+    monkeypatch.setattr(smartspec.registry, "KEYS_FILE_AFTER", 0)
     root = tmp_path / "p"
     root.mkdir()
     for step in STEPS[:2]:
@@ -132,8 +152,10 @@ def test_a_broken_registry_its_keys_file_still_describes_is_reported(tmp_path: P
     registry.write_text(broken, encoding="utf-8")
     # Made to describe the broken file, as no run of smartspec would.
     keys = json.loads((root / ".smartspec/index/registry-keys.json").read_text())["keys"]
-    (root / ".smartspec/index/registry-keys.json").write_bytes(keys_file_bytes(
-        ".smartspec/registry/critical-sections-registry.json", os.lstat(registry), keys))
+    forged = keys_file_bytes(".smartspec/registry/critical-sections-registry.json",
+                             os.lstat(registry), keys)
+    assert forged is not None
+    (root / ".smartspec/index/registry-keys.json").write_bytes(forged)
     result = run_cli(["edit", "specs/feature/spec-001-ledger/spec.md", "Adds statements"], root)
     assert result.code == 2 and "Traceback" not in result.err
     assert "critical-sections-registry.json: cannot be read" in result.err

@@ -40,16 +40,14 @@ def test_new_syncs_each_file_once_and_each_folder_once(project: Path,
                       "--profile=financial"], project)
     assert result.code == 0, result.err
     written = [p for p in project.rglob("*") if p.is_file()]
-    # spec, model, registry, its keys, index, its ids, 2 reports and their JSON, trace
-    assert len(written) == 11
+    # spec, model, registry, index, the index's ids, 2 reports and their JSON, trace
+    assert len(written) == 10
     # Every file was synced once (the temp file before its rename; the trace as appended),
-    # but the index's ids and the registry's keys (caches that no longer match the file they
-    # describe after a crash are not used) and the reports (a record of the run that nothing
-    # reads back).
+    # but the ids file (a cache that no longer matches the index after a crash is not used)
+    # and the reports (a record of the run that nothing reads back).
     reports = [p for p in written if "reports" in p.parts]
     assert len(reports) == 4
-    caches = ("ids.json", "registry-keys.json")
-    written = [p for p in written if p.name not in caches and p not in reports]
+    written = [p for p in written if p.name != "ids.json" and p not in reports]
     assert len(files) == len(set(files)) == len(written)
     # (a file is synced under its temp name, ".NAME.XXXXXXXX.tmp", before the rename)
     synced = {re.sub(r"^\.(.+)\.[0-9a-f]{8}\.tmp$", r"\1", Path(f).name) for f in files}

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,11 +60,19 @@ def test_with_record_in_a_registry_msgspec_encodes() -> None:
             key, {"path": "p", "sections": {"a": {"critical": True}}}) == dumps(expected), key
 
 
-def test_read_trusts_only_the_file_its_keys_file_describes(tmp_path: Path) -> None:
+def test_read_trusts_only_the_file_its_keys_file_describes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import smartspec.registry
+
     registry = tmp_path / "registry.json"
     keys_file = tmp_path / "keys.json"
     registry.write_text(dumps({"schema": 1, "specs": {"spec-001-a": {}}}), encoding="utf-8")
-    keys_file.write_bytes(keys_file_bytes("registry.json", os.lstat(registry), ["spec-001-a"]))
+    # A registry this small is loaded whole: no keys file is made for it.
+    assert keys_file_bytes("registry.json", os.lstat(registry), ["spec-001-a"]) is None
+    monkeypatch.setattr(smartspec.registry, "KEYS_FILE_AFTER", 0)
+    data = keys_file_bytes("registry.json", os.lstat(registry), ["spec-001-a"])
+    assert data is not None
+    keys_file.write_bytes(data)
     found = RegistryText.read(str(registry), str(keys_file), "registry.json")
     assert found is not None and found.keys == ["spec-001-a"]
     assert RegistryText.read(str(registry), str(keys_file), "other.json") is None
