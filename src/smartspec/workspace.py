@@ -484,8 +484,9 @@ class Journal:
         refuse_links_held(path)  # before anything is read through it or written over it
         self._folders_for(path)
         try:
-            with open(path, "rb") as handle:
-                self._saved[path] = handle.read()
+            # Opened without waiting: a FIFO in a file's place is refused (the guard names
+            # it, and puts back what was written), never read until something writes to it.
+            self._saved[path] = read_regular(path)
         except FileNotFoundError:
             self._saved[path] = None
 

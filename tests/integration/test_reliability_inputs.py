@@ -178,6 +178,16 @@ CASES: dict[str, Case] = {
     "empty --specs-dir on edit": Case((*EDIT, "--specs-dir="), "--specs-dir"),
     "--validate-consistency with --no-validation": Case(
         (*NEW, "--validate-consistency", "--no-validation"), "--no-validation"),
+    # A FIFO in place of a file a run keeps a copy of before replacing it used to block the
+    # run for ever (the journal read it with a waiting open).
+    "new: registry is a FIFO": Case(NEW, "not a regular file", _replace_with_fifo(
+        f"{STATE}/registry/critical-sections-registry.json")),
+    "new: the index's ids file is a FIFO": Case(NEW, "not a regular file",
+                                                _replace_with_fifo(f"{STATE}/index/ids.json")),
+    "new: the registry's keys file is a FIFO": Case(NEW, "not a regular file", _replace_with_fifo(
+        f"{STATE}/index/registry-keys.json")),
+    "edit: the index is a FIFO": Case(EDIT, "not a regular file",
+                                      _replace_with_fifo(f"{STATE}/SPEC_INDEX.json")),
     "config is a folder": Case(NEW, "is a folder", _replace_with_folder("smartspec.config.json")),
     "config is a FIFO": Case(NEW, "not a regular file", _replace_with_fifo("smartspec.config.json")),
     "org config is a folder": Case(EDIT, "is a folder", _replace_with_folder(f"{STATE}/config.json")),
