@@ -188,6 +188,12 @@ CASES: dict[str, Case] = {
         f"{STATE}/index/registry-keys.json")),
     "edit: the index is a FIFO": Case(EDIT, "not a regular file",
                                       _replace_with_fifo(f"{STATE}/SPEC_INDEX.json")),
+    "edit: the stored model is a FIFO": Case(EDIT, "not a regular file", _replace_with_fifo(
+        f"{STATE}/models/spec-001-orders.json")),
+    "plan: plan.md is a FIFO": Case(("plan", SPEC), "not a regular file", _replace_with_fifo(
+        "specs/feature/spec-001-orders/plan.md")),
+    "tasks: tasks.md is a FIFO": Case(("tasks", SPEC), "not a regular file", _replace_with_fifo(
+        "specs/feature/spec-001-orders/tasks.md")),
     "config is a folder": Case(NEW, "is a folder", _replace_with_folder("smartspec.config.json")),
     "config is a FIFO": Case(NEW, "not a regular file", _replace_with_fifo("smartspec.config.json")),
     "org config is a folder": Case(EDIT, "is a folder", _replace_with_folder(f"{STATE}/config.json")),

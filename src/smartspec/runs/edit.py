@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from smartspec.config import SPEC, Settings, load_settings
 from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError, SmartspecError, UsageError
-from smartspec.fsutil import StrPath, shown_path, split_suffix
+from smartspec.fsutil import StrPath, read_regular, shown_path, split_suffix
 from smartspec.options import Options
 from smartspec.records import SlotRecord
 from smartspec.registry import RecordsInText, RegistryText
@@ -714,10 +714,9 @@ def _store_model(workspace: Workspace, spec_id: str, plan: SpecPlan, summary: Ru
     text = model_text(plan.model)
     # A missing or unreadable model file is simply written below.
     try:
-        if not os.path.islink(model_path):
-            with open(model_path, encoding="utf-8") as handle:
-                if handle.read() == text:
-                    return
+        # Read without waiting: a FIFO in its place is then refused by the journal below.
+        if not os.path.islink(model_path) and read_regular(model_path).decode("utf-8") == text:
+            return
     except (OSError, UnicodeDecodeError):
         pass
     journal.remember(model_path)

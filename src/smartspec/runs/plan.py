@@ -92,7 +92,7 @@ def run(kind: Kind, spec: str | os.PathLike[str], *, cwd: Path | None = None,
         registry = workspace.load_registry()
         record = registry.get("delivery", {}).get(facts.spec_id, {}).get(f"{kind}.md", {})
         recorded = record.get("blocks", {}) if isinstance(record, dict) else {}
-        old_bytes = target.read_bytes() if target.exists() else None
+        old_bytes = _read_delivery_file(target, shown)
         old_text = decode_spec(old_bytes, shown)[0] if old_bytes is not None else None
         index = _load_index(workspace, settings)
         if kind == "plan":
@@ -162,3 +162,17 @@ def _note_in_index(index: Any, spec_id: str, kind: str, shown: str, workspace: W
     assert index.source is not None
     journal.remember(index.source)
     workspace.write_index(index.source, dump_as_found(index))
+
+
+def _read_delivery_file(target: Path, shown: str) -> bytes | None:
+    """The bytes of plan.md or tasks.md beside the spec, or None when there is none yet.
+    Opened without waiting: a FIFO in its place is refused, never read."""
+    from smartspec.fsutil import read_regular
+
+    try:
+        return read_regular(target)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise WorkspaceError(f"{shown}: cannot be read ({exc.strerror}); expected the "
+                             f"{target.name} smartspec writes beside the spec") from None
