@@ -194,6 +194,12 @@ CASES: dict[str, Case] = {
         "specs/feature/spec-001-orders/plan.md")),
     "tasks: tasks.md is a FIFO": Case(("tasks", SPEC), "not a regular file", _replace_with_fifo(
         "specs/feature/spec-001-orders/tasks.md")),
+    "init: an agent's command file is a FIFO": Case(
+        ("init", "--agent", "cursor"), "not a regular file",
+        _replace_with_fifo(".cursor/commands/smartspec-new.md")),
+    "init: the agents manifest is a FIFO": Case(
+        ("init", "--agent", "cursor"), "not a regular file",
+        _replace_with_fifo(f"{STATE}/agents-manifest.json")),
     "config is a folder": Case(NEW, "is a folder", _replace_with_folder("smartspec.config.json")),
     "config is a FIFO": Case(NEW, "not a regular file", _replace_with_fifo("smartspec.config.json")),
     "org config is a folder": Case(EDIT, "is a folder", _replace_with_folder(f"{STATE}/config.json")),

@@ -23,7 +23,7 @@ from smartspec.agents.table import AGENTS, BLOCK_END, BLOCK_START, BY_NAME, Agen
 from smartspec.agents.texts import agents_block, command_file
 from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError, WorkspaceError
-from smartspec.fsutil import LOCK_DIR, inside_root, shown_path
+from smartspec.fsutil import LOCK_DIR, inside_root, read_regular, shown_path
 from smartspec.workspace import Workspace, free_name
 
 MANIFEST_NAME = "agents-manifest.json"
@@ -102,7 +102,7 @@ def read_manifest(root: Path, state_dir: Path) -> dict[str, Any]:
     path = manifest_path(state_dir)
     shown = shown_path(path, root)
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = _text_of(path)
     except FileNotFoundError:
         return {"schema": MANIFEST_SCHEMA, "agents": [], "files": {}}
     except OSError as exc:
@@ -205,7 +205,7 @@ def install(root: Path, state_dir: Path, agents: Sequence[Agent], *, commands: S
                         "agents": sorted(set(agent_names)),
                         "files": dict(sorted(new_records.items()))}
         text = json.dumps(new_manifest, indent=2, ensure_ascii=False) + "\n"
-        if not manifest_file.exists() or manifest_file.read_text(encoding="utf-8") != text:
+        if _text_or_none(manifest_file) != text:
             _safe_target(root, result.manifest)
             Workspace.write_file(manifest_file, text)
             result.written.append(result.manifest)
@@ -229,8 +229,8 @@ def status(root: Path, state_dir: Path) -> list[dict[str, Any]]:
 
 def _file_state(path: Path, agent: Agent, record: dict[str, Any]) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, UnicodeDecodeError, IsADirectoryError):
+        text = _text_of(path)
+    except (OSError, UnicodeDecodeError):  # gone, a folder, a FIFO, not text: not ours
         return "missing"
     if agent.shape == "block":
         span = _find_block(text, path.name)
@@ -290,9 +290,11 @@ def _replace(root: Path, target: Path, current: str, managed: str, new_text: str
 
 def _unplan_file(target: Path, record: dict[str, Any]) -> tuple[Action, _Write | None]:
     try:
-        current = target.read_text(encoding="utf-8")
-    except (FileNotFoundError, UnicodeDecodeError):
+        current = _text_of(target)
+    except FileNotFoundError:
         return "removed", None
+    except (OSError, UnicodeDecodeError):  # something else took its place: left as it is
+        return "left", None
     if sha256_hex(current) != record["sha256"]:
         return "left", None
     return "removed", _Write(target, None)
@@ -349,9 +351,22 @@ def _safe_target(root: Path, rel: str) -> Path:
     return root / rel
 
 
+def _text_of(path: Path) -> str:
+    """A file's text, opened without waiting (``fsutil.read_regular``): a FIFO in a file's
+    place raises OSError ("not a regular file"), never blocks the run."""
+    return read_regular(path).decode("utf-8")
+
+
+def _text_or_none(path: Path) -> str | None:
+    try:
+        return _text_of(path)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _read(root: Path, target: Path) -> str | None:
     try:
-        return target.read_text(encoding="utf-8")
+        return _text_of(target)
     except FileNotFoundError:
         return None
     except (UnicodeDecodeError, IsADirectoryError, OSError) as exc:
