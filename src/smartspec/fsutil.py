@@ -109,8 +109,7 @@ def safe_directories() -> frozenset[str]:
         info = os.stat(path)
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
             return frozenset()
-        with open(path, encoding="utf-8-sig") as handle:
-            data = json.loads(handle.read())
+        data = json.loads(read_regular(path).decode("utf-8-sig"))  # a FIFO: refused, not read
     except (OSError, ValueError, RecursionError):
         return frozenset()
     found = data.get("safeDirectories") if isinstance(data, dict) else None

@@ -291,7 +291,7 @@ def read_resource(uri: str) -> tuple[str, str]:
     if index_path is None:
         raise LookupError("no SPEC_INDEX.json in this project; run 'smartspec index' first")
     if uri == INDEX_URI:
-        return index_path.read_text(encoding="utf-8"), "application/json"
+        return _text_of(index_path, root), "application/json"
     if not uri.startswith(SPEC_URI_PREFIX):
         raise LookupError(f"unknown resource {uri!r}; expected {INDEX_URI} or spec://SPEC-ID")
     spec_id = uri[len(SPEC_URI_PREFIX):]
@@ -299,7 +299,20 @@ def read_resource(uri: str) -> tuple[str, str]:
     if entry is None or not entry.path:
         raise LookupError(f"no spec {spec_id!r} with a file in the index")
     path = Path(inside_root(root, entry.path, what=f"the path of {spec_id}"))
-    return path.read_text(encoding="utf-8"), "text/markdown"
+    return _text_of(path, root), "text/markdown"
+
+
+def _text_of(path: Path, root: Path) -> str:
+    """A resource's text, opened without waiting (a FIFO in a file's place would block the
+    server for ever); LookupError names a file that cannot be read as UTF-8 text."""
+    from smartspec.fsutil import read_regular, shown_path
+
+    try:
+        return read_regular(path).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise LookupError(f"{shown_path(path, root)}: cannot be read ({reason}); expected a "
+                          "UTF-8 text file") from None
 
 
 # -- the server -----------------------------------------------------------------------------------

@@ -223,6 +223,17 @@ def test_resources_are_the_index_and_the_specs(project: Path,
     assert message == "no spec 'spec-404' with a file in the index"
 
 
+def test_a_fifo_in_place_of_a_spec_is_a_protocol_error_not_a_hang(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _project_with_spec(project)
+    _in(project, monkeypatch)
+    (project / SPEC).unlink()
+    os.mkfifo(project / SPEC)
+    message = _protocol_error(
+        lambda client: client.read_resource("spec://spec-001-payment-processing"))
+    assert message.startswith(f"{SPEC}: cannot be read (not a regular file")
+
+
 def test_stdio_end_to_end(project: Path) -> None:
     """The installed command, spoken to over stdin/stdout by the SDK's stdio client."""
     from mcp import StdioServerParameters
