@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError
-from smartspec.fsutil import shown_path
+from smartspec.fsutil import read_regular, shown_path
 from smartspec.index.build import spec_files
 from smartspec.index.extract import merge_entry, public_fields, spec_fields
 from smartspec.index.graph import find_cycles
@@ -69,7 +69,7 @@ def check_index(index: SpecIndex, root: Path, *, specs_dir: Path | None = None,
             if rel in indexed:
                 continue
             try:
-                spec_id = spec_fields(decode_spec(Path(item.path).read_bytes(), rel)[0], rel,
+                spec_id = spec_fields(decode_spec(read_regular(item.path), rel)[0], rel,
                                       specs_rel)["id"]
             except (OSError, DocumentError):
                 spec_id = PurePosixPath(rel).parent.name
@@ -121,12 +121,16 @@ def _check_entry(entry: IndexEntry, index: SpecIndex, root: Path, report: Report
         return  # the file lives in another repository
     full = root / path
     try:
-        data = full.read_bytes()
+        data = read_regular(full)  # a FIFO in a spec's place is reported, never read
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         report("missing-file", f"{spec_id}: the spec file {path} does not exist", spec_id)
         return
     except OSError as exc:
-        report("unreadable-file", f"{spec_id}: {path} cannot be read ({exc.strerror})", spec_id)
+        if full.is_dir():
+            report("missing-file", f"{spec_id}: the spec file {path} does not exist", spec_id)
+        else:
+            report("unreadable-file", f"{spec_id}: {path} cannot be read ({exc.strerror})",
+                   spec_id)
         return
     digest = sha256_hex(data)
     record = cached.files.get(path)
