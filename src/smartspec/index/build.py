@@ -12,7 +12,7 @@ from stat import S_ISLNK
 
 from smartspec.digest import sha256_hex
 from smartspec.errors import DocumentError
-from smartspec.fsutil import StrPath, is_within, shown_path
+from smartspec.fsutil import StrPath, is_within, read_regular, shown_path
 from smartspec.index.extract import merge_entry, public_fields, spec_fields
 from smartspec.index.model import (
     CACHE_SCHEMA_VERSION,
@@ -351,7 +351,6 @@ def _states_same(entry: IndexEntry, stated: dict[str, Any]) -> bool:
 
 def _read_spec_bytes(path: str, rel: str) -> bytes:
     try:
-        with open(path, "rb") as file:
-            return file.read()
+        return read_regular(path)  # a FIFO that took a spec's place since the walk: refused
     except OSError as exc:
         raise DocumentError(f"{rel}: cannot be read ({exc.strerror})") from None
