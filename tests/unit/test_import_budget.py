@@ -479,3 +479,14 @@ def test_an_index_run_after_one_change_loads_only_the_splice(tmp_path: Path) -> 
     assert last["code"] == 0 and report["updated"] == ["spec-001-payments"]
     assert {"smartspec.index.splice", "smartspec.index.build"} <= set(last["modules"])
     assert _loaded(last["modules"], NOT_FOR_INDEX_EDIT) == []
+
+
+# A new that depends on another spec resolves it in the index it reads entry by entry
+# (index.related, index.splice): still none of the standard library new does without.
+def test_new_with_a_dependency_loads_no_more_of_the_standard_library(tmp_path: Path) -> None:
+    _modules(tmp_path, "new", "ledger", "Double-entry ledger", "--profile=basic")
+    code, modules = _modules(tmp_path, "new", "refunds", "Refunds of card payments",
+                             "--profile=basic", "--depends-on=spec-001-ledger")
+    assert code in (0, 1)
+    assert {"smartspec.index.related", "smartspec.index.splice"} <= set(modules)
+    assert _loaded(modules, STDLIB_NOT_FOR_NEW) == []

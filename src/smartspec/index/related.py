@@ -3,9 +3,8 @@ title, and its path or repository) and grouped by category, in the order the sec
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from smartspec.index.model import SpecIndex, infer_category, spec_path_for_display, unique
+from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
