@@ -475,11 +475,12 @@ def test_an_index_run_that_edits_one_entry_does_not_import_msgspec(tmp_path: Pat
 # --- the index after smartspec's own writes -------------------------------------------------
 
 def _own_writes_project(root: Path, monkeypatch: pytest.MonkeyPatch, steps: list[list[str]],
-                        *, forget: bool) -> tuple[str, str, list[str]]:
+                        *, forget: bool, whole: bool = True) -> tuple[str, str, list[str]]:
     """A project indexed once, then changed by ``steps`` (commands that write a spec and the
     index), then indexed again: the index text, the report, and the entry records read. With
     ``forget``, the record of the own writes is removed first, so the build compares every
-    entry with its file as it did before there was one."""
+    entry with its file as it did before there was one. Without ``whole``, the last run
+    fails if it parses or encodes the whole index."""
     from smartspec.cli import main as cli_main
     from smartspec.index import state as state_module
 
@@ -503,6 +504,17 @@ def _own_writes_project(root: Path, monkeypatch: pytest.MonkeyPatch, steps: list
         return real(path)
 
     monkeypatch.setattr(state_module, "read_regular", watch)
+    if not whole:
+        import smartspec.index.migrate
+        import smartspec.index.schema
+
+        def no_whole(*_: object, **__: object) -> Any:
+            raise AssertionError("the whole index was parsed or encoded")
+
+        for module, name in ((smartspec.index.schema, "dump_index"),
+                             (smartspec.index.schema, "dump_as_found"),
+                             (smartspec.index.migrate, "parse_index")):
+            monkeypatch.setattr(module, name, no_whole)
     out = io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
     assert cli_main(["index", "--format", "json"]) == 0
@@ -536,6 +548,41 @@ def test_after_own_writes_the_build_compares_only_the_entries_written(
     # Without the record, each spec the steps left alone is compared with its entry record;
     # with it, none is (the specs written are read from their files either way).
     assert len(compared[2]) >= 2 and trusted[2] == []
+
+
+@pytest.mark.parametrize("steps", list(STEPS))
+def test_after_own_writes_the_index_is_edited_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steps: str) -> None:
+    """The specs new added already have their entries in the index it wrote: the build
+    after it checks them against their files in the text (index.splice), as it does for an
+    edit, and writes what a build that compares every entry writes."""
+    spliced = _own_writes_project(tmp_path / "spliced", monkeypatch, STEPS[steps], forget=False,
+                                  whole=False)
+    compared = _own_writes_project(tmp_path / "compared", monkeypatch, STEPS[steps], forget=True)
+    assert spliced[:2] == compared[:2]
+
+
+def test_a_spec_new_added_and_a_person_removed_rebuilds_the_whole_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index holds an entry for a file that is gone: one entry too many for an edit in
+    place, so the build rebuilds the index and removes it."""
+    from smartspec.cli import main as cli_main
+
+    make_tree(tmp_path)
+    age_tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["index"]) == 0
+    assert cli_main(["new", "ledger", "A ledger service", "--profile=basic"]) in (0, 1)
+    assert cli_main(["new", "notes", "A notes service", "--profile=basic"]) in (0, 1)
+    (tmp_path / "specs/feature/spec-001-ledger/spec.md").unlink()
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert cli_main(["index", "--format", "json"]) == 0
+    monkeypatch.undo()
+    assert json.loads(out.getvalue())["removed"] == ["spec-001-ledger"]
+    index = json.loads((tmp_path / ".smartspec" / "SPEC_INDEX.json").read_text(encoding="utf-8"))
+    assert "spec-001-ledger" not in {e["id"] for e in index["specs"]}
+    assert "spec-002-notes" in {e["id"] for e in index["specs"]}
 
 
 def test_a_hand_edit_after_an_own_write_is_never_trusted(

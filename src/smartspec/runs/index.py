@@ -291,30 +291,49 @@ def _nothing_changed(walk: Walk, path: str, rel: str, workspace: Workspace,
 def _edit_in_place(walk: Walk, path: str, root: str, workspace: Workspace,
                    repo: str | None, scope: tuple[str, ...] | None) -> RefreshResult | None:
     """The result of a run in which only the content of some spec files changed (no file
-    added, removed or moved) and the index is the schema-1 text the last build wrote: the
-    changed entries are edited in that text (``index.splice``) without loading the rest.
-    None when the change is not of that kind; the caller then rebuilds the whole index."""
-    if not walk.changed or walk.records.keys() != walk.cache.files.keys():
+    removed or moved) and the index is the schema-1 text the last build wrote, or that text
+    plus smartspec's own writes since (``index.quiet.index_lineage``: a ``new``, ``edit``,
+    ``restore`` or ``adopt`` changed the entries of the files it names, and a file added
+    since must be one of those, whose entry the index already holds): the changed entries are
+    edited in that text (``index.splice``) without loading the rest. None when the change is
+    not of that kind; the caller then rebuilds the whole index."""
+    files = walk.cache.files
+    if not walk.changed or files.keys() - walk.records.keys():
         return None
-    known = _written_identity(walk.cache, path, shown_path(path, root))
+    added = walk.records.keys() - files.keys()
+    rel = shown_path(path, root)
+    known = _written_identity(walk.cache, path, rel)
+    if known is None:
+        from smartspec.index.quiet import index_lineage
+
+        lineage = index_lineage(os.path.join(workspace.state_dir, MANIFEST_FILE), path, rel)
+        if lineage is None or not lineage[1] or not added <= lineage[1]:
+            return None
+        known = walk.cache.index  # the build's text, which those writes changed
+    elif added:
+        return None  # a file nobody's entry names yet: the whole index places it
     if known is None or known[7] != "v1" or known[8] != 0:
         return None
     changes = []
-    for rel in walk.changed:
-        stated = walk.fresh[rel]
-        if walk.cache.files[rel][5] != stated.get("id"):
+    for changed in walk.changed:
+        stated = walk.fresh[changed]
+        if changed in files and files[changed][5] != stated.get("id"):
             return None  # a new id: entries move in the order, the whole index is rebuilt
-        changes.append((rel, stated, walk.records[rel][2]))
+        changes.append((changed, stated, walk.records[changed][2]))
     from smartspec.index.locate import read_known_ids
 
+    # Every entry the build wrote, and one more for each file added (the own write that
+    # added its entry): an entry of a file removed since would make one too many.
     ids = read_known_ids(workspace.index_ids_path, path, root)
-    if ids is None or len(ids) != known[6]:
+    if (ids is None or len(ids) != known[6] + len(added)
+            or any(walk.fresh[new].get("id") not in ids for new in added)):
         return None
     from smartspec.index.splice import splice
     from smartspec.index.state import state_files
 
-    # The stat identity says these are the bytes the last build wrote (a write changes the
-    # ctime, which no one can set), so they are not hashed again.
+    # The stat identity says these are the bytes the last build (or an own write since, as
+    # its record says) wrote: a write changes the ctime, which no one can set, so they are
+    # not hashed again.
     with open(path, "rb") as file:
         raw = file.read()
     scan = ScanReport(walk.scan.found, walk.scan.read, walk.scan.parsed,
@@ -325,14 +344,14 @@ def _edit_in_place(walk: Walk, path: str, root: str, workspace: Workspace,
     walk.scan.changed = scan.changed
     walk.scan.cache = {"files": walk.records, "dirs": walk.dirs}
     index = SpecIndex(source=path, shape="v1", scan=walk.scan)
-    state = state_files(index, new_text, shape=(known[6], "v1", 0), scope=scope)
+    state = state_files(index, new_text, shape=(len(ids), "v1", 0), scope=scope)
     written = workspace.write_index(
         path, new_text, ids=ids, scan_state=None if state is None else (
             os.path.join(workspace.state_dir, MANIFEST_FILE), *state),
         old=raw)
     workspace.sweep_stale_temps(walk.temps)
     return RefreshResult(index=index, path=path, found=path, old_data=raw, new_text=new_text,
-                         written=written, dry_run=False, size=known[6], loaded=False)
+                         written=written, dry_run=False, size=len(ids), loaded=False)
 
 
 class _gc_paused:
