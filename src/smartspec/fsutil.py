@@ -164,15 +164,22 @@ def read_regular(path: StrPath) -> bytes:
     """The bytes of ``path``, which must be a regular file: opened without waiting (a FIFO in
     a file's place would block a read forever), then checked. Anything else raises OSError
     with "not a regular file", which callers report like any unreadable file."""
+    return read_regular_with_stat(path)[0]
+
+
+def read_regular_with_stat(path: StrPath) -> tuple[bytes, os.stat_result]:
+    """``read_regular``, with the stat of the very file read (for a caller that trusts the
+    bytes only when that stat is one it recorded)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)",
                           os.fspath(path))
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), info
     finally:
         os.close(fd)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from stat import S_ISREG
 
 from smartspec.errors import DocumentError
-from smartspec.fsutil import read_regular
+from smartspec.fsutil import read_regular, read_regular_with_stat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -113,10 +113,17 @@ class _RecordsFromWhole(dict):  # type: ignore[type-arg]
     """A registry's ``specs`` that finds one record without decoding the others: a dict, so
     that readers that check ``isinstance(specs, dict)`` accept it, whose walks over every
     record (``keys``, ``values``, ``items``, iteration, ``len``, pickling) answer from the
-    whole object, decoded once by ``_all``."""
+    whole object, which ``decode_all`` makes on the first such walk."""
+
+    def __init__(self, decode_all: Callable[[], dict[str, Any]]) -> None:
+        super().__init__()
+        self._decode_all = decode_all
+        self._whole: dict[str, Any] | None = None
 
     def _all(self) -> dict[str, Any]:
-        raise NotImplementedError
+        if self._whole is None:
+            self._whole = self._decode_all()
+        return self._whole
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._all())
@@ -152,24 +159,21 @@ class _RecordsFound(_RecordsFromWhole):
     _CHUNK = 1 << 18
 
     def __init__(self, path: str, shown: str) -> None:
-        super().__init__()
+        super().__init__(self._decode_file)
         self._path = path
         self._shown = shown  # how errors name the file
-        self._whole: dict[str, Any] | None = None
 
-    def _all(self) -> dict[str, Any]:
-        if self._whole is None:
-            import msgspec
+    def _decode_file(self) -> dict[str, Any]:
+        import msgspec
 
-            try:
-                data = msgspec.json.decode(_read_at_once(self._path))
-            except (OSError, msgspec.DecodeError) as exc:
-                raise DocumentError(f"{self._shown}: cannot be read as the critical-sections "
-                                    f"registry ({exc}); a registry that is not valid JSON must "
-                                    "be restored from version control or deleted") from None
-            whole = data.get("specs") if isinstance(data, dict) else None
-            self._whole = whole if isinstance(whole, dict) else {}
-        return self._whole
+        try:
+            data = msgspec.json.decode(_read_at_once(self._path))
+        except (OSError, msgspec.DecodeError) as exc:
+            raise DocumentError(f"{self._shown}: cannot be read as the critical-sections "
+                                f"registry ({exc}); a registry that is not valid JSON must "
+                                "be restored from version control or deleted") from None
+        whole = data.get("specs") if isinstance(data, dict) else None
+        return whole if isinstance(whole, dict) else {}
 
     def get(self, key: str, default: Any = None) -> Any:
         if self._whole is not None or not isinstance(key, str) or _LINE_BREAKERS & set(key):
@@ -486,13 +490,20 @@ class RegistryText:
     inode, and the keys of its records. Any other file (a hand edit, a rollback, another
     writer) is loaded whole, which also refuses one that is not valid JSON."""
 
-    __slots__ = ("keys", "path", "shown", "text")
+    __slots__ = ("keys", "path", "shown", "specs", "text")
 
     def __init__(self, path: str, text: str, keys: list[str], shown: str | None = None) -> None:
         self.path = path
         self.text = text
         self.keys = keys
         self.shown = shown or path  # how errors name the file
+        # Where the records lie: from the line feed that opens ``specs`` to the one that
+        # closes it; None when the text is not laid out as ``dumps`` writes schema 1.
+        self.specs: tuple[int, int] | None = None
+        if text.count(_SCHEMA_AND_SPECS) == 1:
+            body = text.find(_SCHEMA_AND_SPECS) + len(_SCHEMA_AND_SPECS) - 1
+            end = text.find(_SPECS_CLOSE, body)
+            self.specs = None if end < 0 else (body, end)
 
     @classmethod
     def read(cls, path: str, keys_path: str, shown: str) -> RegistryText | None:
@@ -508,25 +519,16 @@ class RegistryText:
                 and all(type(key) is str for key in described["keys"])):
             return None
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                         | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return None
-        try:
-            info = os.fstat(fd)  # the file read is the file whose stat is compared
-            if (not S_ISREG(info.st_mode) or info.st_size != described["size"]
-                    or info.st_mtime_ns != described["mtime_ns"]
+            # The stat compared is the very file read (a link's target never matches: the
+            # keys file records the stat of the file written, not of a link to it).
+            data, info = read_regular_with_stat(path)
+            if (info.st_size != described["size"] or info.st_mtime_ns != described["mtime_ns"]
                     or info.st_ctime_ns != described["ctime_ns"]
                     or info.st_ino != described["ino"]):
                 return None
-            chunks = []
-            while chunk := os.read(fd, 1 << 20):
-                chunks.append(chunk)
-            text = b"".join(chunks).decode("utf-8")
+            text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        finally:
-            os.close(fd)
         return cls(path, text, described["keys"], shown)
 
     def with_record(self, spec_id: str, record: dict[str, Any]) -> str | None:
@@ -534,44 +536,21 @@ class RegistryText:
         record replaced, or inserted in key order; every other byte kept. None when the text
         is not laid out as ``dumps`` writes a registry of schema 1 with records (the caller
         then loads it whole)."""
-        from smartspec.markers import escape_line_breaks
-
-        text = self.text
-        if text.count(_SCHEMA_AND_SPECS) != 1:
+        text, specs = self.text, self.specs
+        if specs is None:
             return None
-        body = text.find(_SCHEMA_AND_SPECS) + len(_SCHEMA_AND_SPECS) - 1  # its line feed
-        end = text.find(_SPECS_CLOSE, body)
-        if end < 0:
-            return None
-
-        def marker(key: str) -> str:
-            return f"\n    {escape_line_breaks(json.dumps(key, ensure_ascii=False))}: "
-
         piece = _record_text(record)
         if spec_id in self.keys:
-            at = text.find(marker(spec_id), body, end)
-            if at < 0:
-                return None
-            value = at + len(marker(spec_id))
-            if text.startswith("{}", value):
-                stop = value + 2
-            elif text.startswith("{\n", value):
-                stop = text.find(_RECORD_CLOSE, value, end)
-                if stop < 0:
-                    return None
-                stop += len(_RECORD_CLOSE)
-            else:
-                return None
-            return text[:value] + piece + text[stop:]
+            span = self.record_span(spec_id)
+            return None if span is None else text[:span[0]] + piece + text[span[1]:]
         later = min((key for key in self.keys if key > spec_id), default=None)
-        line = marker(spec_id)[1:] + piece
+        line = _key_line(spec_id)[1:] + piece
         if later is None:
-            return text[:end] + ",\n" + line + text[end:]
-        at = text.find(marker(later), body, end)
+            return text[:specs[1]] + ",\n" + line + text[specs[1]:]
+        at = text.find(_key_line(later), *specs)
         if at < 0:
             return None
         return text[:at + 1] + line + ",\n" + text[at + 1:]
-
 
     def as_mapping(self) -> dict[str, Any]:
         """The registry for a run that reads a few records (``edit``): ``specs`` decodes a
@@ -581,21 +560,17 @@ class RegistryText:
 
     def record_span(self, spec_id: str) -> tuple[int, int] | None:
         """Where the record of ``spec_id`` lies in the text (its ``{`` to its ``}``)."""
-        from smartspec.markers import escape_line_breaks
-
-        text = self.text
-        body = text.find(_SCHEMA_AND_SPECS)
-        if body < 0:
+        text, specs = self.text, self.specs
+        if specs is None:
             return None
-        end = text.find(_SPECS_CLOSE, body + len(_SCHEMA_AND_SPECS) - 1)
-        marker = f"\n    {escape_line_breaks(json.dumps(spec_id, ensure_ascii=False))}: "
-        at = text.find(marker, body + len(_SCHEMA_AND_SPECS) - 1, end)
+        marker = _key_line(spec_id)
+        at = text.find(marker, *specs)
         if at < 0:
             return None
         value = at + len(marker)
         if text.startswith("{}", value):
             return value, value + 2
-        stop = text.find(_RECORD_CLOSE, value, end) if text.startswith("{\n", value) else -1
+        stop = text.find(_RECORD_CLOSE, value, specs[1]) if text.startswith("{\n", value) else -1
         return None if stop < 0 else (value, stop + len(_RECORD_CLOSE))
 
 
@@ -606,28 +581,25 @@ class RecordsInText(_RecordsFromWhole):
     text, and a search of every record (``values``, ``items``) decodes the whole text, once."""
 
     def __init__(self, registry: RegistryText, own: dict[str, Any] | None = None) -> None:
-        super().__init__()
+        super().__init__(self._decode_text)
         self._registry = registry
         self._own = own or {}
         self._decoded: dict[str, Any] = {}
-        self._whole: dict[str, Any] | None = None
 
     def overlaid(self, spec_id: str, record: Any) -> RecordsInText:
         """These records with ``spec_id``'s replaced by ``record`` (this one unchanged)."""
         return RecordsInText(self._registry, {**self._own, spec_id: record})
 
-    def _all(self) -> dict[str, Any]:
-        if self._whole is None:
-            try:
-                data = json.loads(self._registry.text)
-            except ValueError as exc:
-                raise DocumentError(f"{self._registry.shown}: cannot be read as the "
-                                    f"critical-sections registry ({exc}); a registry that is "
-                                    "not valid JSON must be restored from version control or "
-                                    "deleted") from None
-            specs = data.get("specs") if isinstance(data, dict) else None
-            self._whole = specs if isinstance(specs, dict) else {}
-        return {**self._whole, **self._own}
+    def _decode_text(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self._registry.text)
+        except ValueError as exc:
+            raise DocumentError(f"{self._registry.shown}: cannot be read as the "
+                                f"critical-sections registry ({exc}); a registry that is "
+                                "not valid JSON must be restored from version control or "
+                                "deleted") from None
+        specs = data.get("specs") if isinstance(data, dict) else None
+        return {**(specs if isinstance(specs, dict) else {}), **self._own}
 
     def __getitem__(self, key: str) -> Any:
         if key in self._own:
@@ -658,6 +630,13 @@ class RecordsInText(_RecordsFromWhole):
 _SCHEMA_AND_SPECS = f'\n  "schema": {REGISTRY_SCHEMA},\n  "specs": {{\n'
 _SPECS_CLOSE = "\n  }"
 _RECORD_CLOSE = "\n    }"
+
+
+def _key_line(key: str) -> str:
+    """The start of a record's line in ``specs``: a line feed, four spaces, the key, a colon."""
+    from smartspec.markers import escape_line_breaks
+
+    return f"\n    {escape_line_breaks(json.dumps(key, ensure_ascii=False))}: "
 
 
 def _record_text(record: dict[str, Any]) -> str:

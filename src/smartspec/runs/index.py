@@ -9,7 +9,7 @@ import gc
 import os
 
 from smartspec.errors import UsageError, WorkspaceError
-from smartspec.fsutil import StrPath, inside_root, shown_path
+from smartspec.fsutil import StrPath, inside_root, read_regular, shown_path
 from smartspec.index.model import (
     INDEX_FILE,
     LEGACY_CACHE_FILE,
@@ -202,8 +202,7 @@ def refresh_index(root: StrPath, state_dir: StrPath, specs_dir: StrPath, *, spec
             lineage = index_lineage(manifest_path, path, shown_path(path, root))
             rewritten = None if lineage is None else lineage[1]
         if os.path.isfile(path):
-            with open(path, "rb") as file:
-                raw = file.read()
+            raw = read_regular(path)
             previous = parse_index(raw, source=path, written_sha256=None if walk is None
                                    else walk.cache.index_sha256, written=rewritten is not None)
         if walk is None:
@@ -334,8 +333,7 @@ def _edit_in_place(walk: Walk, path: str, root: str, workspace: Workspace,
     # The stat identity says these are the bytes the last build (or an own write since, as
     # its record says) wrote: a write changes the ctime, which no one can set, so they are
     # not hashed again.
-    with open(path, "rb") as file:
-        raw = file.read()
+    raw = read_regular(path)
     scan = ScanReport(walk.scan.found, walk.scan.read, walk.scan.parsed,
                       warnings=walk.scan.warnings)
     new_text = splice(raw.decode("utf-8"), changes, ids, scan, repo=repo)
