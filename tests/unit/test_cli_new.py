@@ -104,6 +104,19 @@ def test_json_prints_one_object_on_stdout(project: Path) -> None:
     assert data["report"].startswith(".smartspec/reports/spec-001-user-service/")
 
 
+@pytest.mark.parametrize("through_click", [False, True])
+def test_a_repeated_domain_flag_adds_to_the_domains(project: Path, through_click: bool) -> None:
+    # "--domain=iot --domain=logistics" is both domains, whichever reader takes the words: the
+    # quick reader, or click (a short-flag cluster such as "-yy" is left to click).
+    words = ["new", "fleet-telemetry", "Ingest GPS pings from vans over MQTT", "--domain=iot",
+             "--domain", "logistics,iot", "--json", *(["-yy"] if through_click else [])]
+    result = run_cli(words, project)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["spec"]["domains"] == ["iot", "logistics"]
+    text = (project / "specs/feature/spec-001-fleet-telemetry/spec.md").read_text()
+    assert "**Domains:** iot, logistics" in text
+
+
 def test_nogenerate_prints_plan_and_text_and_writes_nothing(project: Path) -> None:
     result = run_cli(["new", "payment-processing", PAYMENT, "--profile=financial",
                       "--nogenerate"], project)

@@ -54,7 +54,8 @@ def test_flag_tables_are_the_click_options(name: str) -> None:
         assert tuple(option.opts) + tuple(option.secondary_opts) == flag.opts, flag.dest
         assert option.is_flag == (flag.kind == SWITCH), flag.dest
         # (Defaults: the words with no flag at all, in PLAIN_WORDS, compare them.)
-        assert not option.multiple and option.envvar is None, flag.dest
+        # A list flag given twice adds to itself; any other keeps its last value.
+        assert option.multiple == (flag.kind == LIST) and option.envvar is None, flag.dest
         if flag.kind == CHOICE:
             choices = getattr(option.type, "choices", None)
             assert tuple(choices or ()) == flag.choices, flag.dest
@@ -74,7 +75,10 @@ PLAIN_WORDS = [
              "--title", "Payments", "--id=spec-009", "-y", "--json", "--no-backup",
              "--lang=th", "--model", "model.json", "--security=stride-full", "--yes"]),
     ("new", ["payments", "--profile=basic", "--profile=full", "--title=-dash"]),
+    ("new", ["fleet", "--domain=iot", "--domain", "logistics,iot", "--depends-on=spec-002",
+             "--depends-on=spec-001,spec-002"]),
     ("edit", ["specs/feature/spec-001-payments/spec.md"]),
+    ("edit", ["spec.md", "--force-update=stride", "--force-update=config,stride"]),
     ("edit", ["spec.md", "Adds refunds", "--force-update=stride,config", "--nogenerate",
               "--adopt", "--complete", "--replace-description", "--performance", "full"]),
     ("validate", []),

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from smartspec.commands.flags import CHOICE, LIST, SPEC_FLAGS, SWITCH, Flag
+from smartspec.commands.flags import CHOICE, LIST, SPEC_FLAGS, SWITCH, Flag, join_lists
 from smartspec.errors import UsageError
 from smartspec.options import check_choice, split_list
 
@@ -57,6 +57,11 @@ class CommaList(click.ParamType[tuple[str, ...]]):
         return items
 
 
+def _joined(ctx: click.Context, param: click.Parameter,
+            value: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    return join_lists(value)
+
+
 def _flag(param: click.Parameter | None) -> str:
     return (param.opts[0] if param is not None and param.opts else "value")
 
@@ -86,8 +91,9 @@ def click_option(flag: Flag) -> Callable[[F], F]:
         return click.option(*flag.opts, flag.dest, type=Vocabulary(flag.choices),
                             help=flag.help)
     if flag.kind == LIST:
+        # Given twice, a list flag adds to itself: click hands over one tuple per use.
         return click.option(*flag.opts, flag.dest, type=CommaList(flag.choices or None),
-                            help=flag.help)
+                            multiple=True, callback=_joined, help=flag.help)
     return click.option(*flag.opts, flag.dest, metavar=flag.metavar, help=flag.help)
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 from smartspec import options as vocab
 
 # How a flag's value is read. TEXT: any word; CHOICE: one of ``choices``; LIST: a comma list
-# (its items from ``choices`` when given); SWITCH: no value; COUNT: a whole number >= 0.
+# (its items from ``choices`` when given), and a LIST flag given twice adds to it
+# (``--domain=iot --domain=logistics`` is both); SWITCH: no value; COUNT: a whole number >= 0.
+# A flag of any other kind given twice keeps its last value, as click does.
 TEXT, CHOICE, LIST, SWITCH, COUNT = "text", "choice", "list", "switch", "count"
 
 
@@ -49,7 +51,7 @@ SPEC_FLAGS: tuple[Flag, ...] = (
     Flag(("--no-di",), "no_di", SWITCH, "Same as --di=none.", default=False),
     Flag(("--performance",), "performance", CHOICE,
          "Performance section level (default: auto).", choices=vocab.PERFORMANCE_LEVELS),
-    Flag(("--domain",), "domains", LIST, "Domain hint(s), one value or a comma list: "
+    Flag(("--domain",), "domains", LIST, "Domain hint(s), one value or a comma list (may be repeated): "
          f"{', '.join(vocab.DOMAINS)}.", choices=vocab.DOMAINS),
     Flag(("--force-update",), "force_update", LIST, "Critical sections an edit may replace: "
          "all, stride, config, di, monitoring (comma list)."),
@@ -195,6 +197,8 @@ def read_words(shape: Shape, words: list[str]) -> dict[str, object] | None:
         read = _value(flag, value)
         if read is None:
             return None
+        if flag.kind == LIST and values[flag.dest] is not None:
+            read = join_lists((values[flag.dest], read))  # type: ignore[arg-type]
         values[flag.dest] = read
     if len(given) < shape.required:
         return None
@@ -206,6 +210,12 @@ def read_words(shape: Shape, words: list[str]) -> dict[str, object] | None:
         for at, name in enumerate(shape.arguments):
             values[name] = given[at] if at < len(given) else None
     return values
+
+
+def join_lists(lists: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    """The items of a LIST flag given more than once, in order, each once; None when it was
+    not given."""
+    return tuple(dict.fromkeys(item for items in lists for item in items)) or None
 
 
 def _value(flag: Flag, value: str) -> object | None:

@@ -13,9 +13,10 @@ import click
 @click.argument("description", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the model as one JSON object.")
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of a model file.")
-@click.option("--domain", default=None, help="Domains to use instead of detecting them (comma list).")
+@click.option("--domain", "domain", multiple=True,
+              help="Domains to use instead of detecting them (comma list; may be repeated).")
 def model_command(name: str | None, description: str | None, as_json: bool, schema: bool,
-                  domain: str | None) -> int:
+                  domain: tuple[str, ...]) -> int:
     """Show the system model smartspec would write a spec from.
 
     \b
@@ -35,8 +36,9 @@ def model_command(name: str | None, description: str | None, as_json: bool, sche
     from smartspec.runs.model import describe, model_for
 
     domains = None
-    if domain is not None:
-        domains = tuple(check_choice("--domain", d, DOMAINS) for d in split_list(domain))
+    if domain:
+        domains = tuple(dict.fromkeys(check_choice("--domain", d, DOMAINS)
+                                      for given in domain for d in split_list(given)))
     model = model_for(name, description or "", domains=domains)
     if as_json:
         from smartspec.model import dumps
