@@ -258,3 +258,47 @@ def test_regenerate_uses_the_stored_model(tmp_path: Path) -> None:
     assert "**Profile:** backend-service" in text
     # The states stated in the model file survive the regeneration.
     assert "CHECK (status IN ('PROVISIONED', 'ACTIVE', 'RETIRED'))" in text
+
+
+FLEET = ("Ingest GPS pings from delivery vans over MQTT, store them in TimescaleDB, publish "
+         "geofence alerts to Kafka and expose a gRPC API for dispatchers")
+
+
+def test_a_resource_word_before_a_vehicle_describes_the_vehicle() -> None:
+    model = model_for("fleet-telemetry", FLEET, domains=("iot", "logistics"))
+    assert [e.name for e in model.entities] == ["device", "reading", "alert"]
+    # Written on its own as well, the word is a record the service keeps.
+    both = model_for("deliveries", "Assign deliveries to delivery drivers, PostgreSQL")
+    assert "delivery" in {e.name for e in both.entities}
+
+
+@pytest.mark.parametrize(("description", "entity"), [
+    (FLEET, "alert"),
+    ("Order service REST API, PostgreSQL; customers sign up; publish order events to Kafka",
+     "order"),  # "events" names the message: the word before it names the record
+    ("Order service REST API with customers, PostgreSQL, Kafka", None),  # nothing said
+    ("Customers and orders REST API, PostgreSQL. Orders are kept for years; events go to "
+     "Kafka", None),  # another clause: not said
+])
+def test_a_broker_carries_the_entity_its_clause_names(description: str,
+                                                      entity: str | None) -> None:
+    model = model_for("service", description)
+    entities = [e.name for e in model.entities]
+    publish = next(o for o in model.operations if o.method == "publish")
+    primary = next(e for e in model.entities if e.time_column is None).name
+    assert publish.entity == (entity or primary), entities
+    assert publish.summary == f"Publish {publish.entity.replace('_', ' ')} events to Kafka"
+
+
+def test_geofence_alerts_are_opened_by_the_service_from_readings() -> None:
+    model = model_for("fleet-telemetry", FLEET, domains=("iot", "logistics"))
+    opened = [o for o in model.operations if o.verb == "alert"]
+    assert [(o.entity, o.interface, o.origin.detail) for o in opened] == [
+        ("alert", "mqtt", "word 'geofence'")]
+    assert not any(o.method == "POST" and o.entity == "alert" for o in model.operations)
+
+
+def test_dispatchers_named_in_the_description_are_its_first_actor() -> None:
+    model = model_for("fleet-telemetry", FLEET, domains=("iot", "logistics"))
+    assert model.actors[0].name == "dispatcher"
+    assert model.actors[0].origin.detail == "word 'dispatchers'"

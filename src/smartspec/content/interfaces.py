@@ -153,7 +153,12 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
             "reason.",
         ), json_text(_payload(entity, currency, ids, required_only=True)))
     if i.kind in ("kafka", "amqp", "sqs") and i.direction == "outbound":
-        target = next((e for e in model.entities if e.states and not e.time_column), entity)
+        # The entity the description says the broker carries ("publish alerts to Kafka"),
+        # else the first with a lifecycle.
+        said = next((model.entity(o.entity) for o in model.operations
+                     if o.method == "publish" and o.path == channel), None)
+        target = said or next((e for e in model.entities if e.states and not e.time_column),
+                              entity)
         event = {"id": f"evt_{ids.record[:8]}", "type": f"{target.name}.status_changed",
                  "occurred_at": ids.time,
                  "data": {"id": ids.of(target.name),
@@ -175,7 +180,9 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
         types = "; ".join(t for t, needed in (
             ("SIU^S12 books, SIU^S13 reschedules, SIU^S15 cancels, SIU^S26 marks a no-show "
              "of an appointment", "appointment"),
-            ("ADT^A04 and ADT^A08 register and update a patient", "patient"))
+            ("ADT^A04 and ADT^A08 register and update a patient", "patient"),
+            ("ORU^R01 delivers lab results, one OBX segment per observation with its status "
+             "(P preliminary, F final, C corrected)", "observation"))
             if needed in names) or "the message types agreed with the sender"
         return InterfaceContract(f"{i.technology} from the {i.peer} (MLLP)", (
             f"The {i.peer} connects over MLLP (TLS) to the port in `MLLP_LISTEN_PORT`; "

@@ -97,6 +97,7 @@ _VERB_WORDS: dict[str, tuple[str, ...]] = {
     "download": ("download", "downloads", "retrieval", "retrieve"),
     "audit": ("audit", "audited"),
     "threshold": ("threshold", "thresholds"),
+    "geofence": ("geofence", "geofences", "geofencing"),
     "dispatch": ("dispatch", "dispatches", "dispatching"),
     "issue-token": ("login", "log in", "sign in", "sign-in", "authenticate"),
 }
@@ -128,8 +129,15 @@ ACTOR_WORDS: dict[str, tuple[str, str]] = {
     "tenants": ("tenant", "system"), "carrier": ("carrier", "system"),
     "carriers": ("carrier", "system"), "merchant": ("merchant", "person"),
     "merchants": ("merchant", "person"), "driver": ("driver", "person"),
-    "drivers": ("driver", "person"),
+    "drivers": ("driver", "person"), "dispatcher": ("dispatcher", "person"),
+    "dispatchers": ("dispatcher", "person"),
 }
+# Vehicles and the people in them: a resource word right before one of these describes the
+# vehicle ("delivery vans", "delivery trucks"), it does not name a record the service
+# keeps.
+_VEHICLE_WORDS = frozenset({"van", "vans", "truck", "trucks", "vehicle", "vehicles", "bike",
+                            "bikes", "drone", "drones", "fleet", "fleets", "driver", "drivers",
+                            "courier", "couriers", "rider", "riders"})
 
 
 def _named(text: str, extra: Iterable[Mapping[str, Any]] = ()
@@ -205,7 +213,9 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     auth, auth_origin = _auth(named, word_set, facts)
     description_words = {w for _, w in _words(description)} | {p for _, p in _phrases(description)}
     feeds = any(m.direction == INBOUND for m in messaging)
-    entities = _entities(facts, domains, verbs, word_set, money, description_words, feeds)
+    channels = any(p.role == "notification-channel" for p in parties)
+    entities = _entities(facts, domains, verbs, word_set, money, description_words, feeds,
+                         channels)
     interfaces = _interfaces(named, word_set, broker_interfaces, parties, entities, verbs,
                              lowered)
     if auth == "jwt-issue":
@@ -240,7 +250,8 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
             "inbound_message", Origin(KNOWLEDGE, "HL7 v2 messages are deduplicated by their "
                                   "control id (MSH-10)"), {e.name for e in entities}, money))
     operations = _operations(entities, interfaces, verbs, auth, parties, messaging, money,
-                             stated, admin_app=_admin_app(name), stores=stores)
+                             stated, admin_app=_admin_app(name), stores=stores,
+                             published=_published(text, words, named, entities))
     operations = with_lifecycle(entities, operations, interfaces, parties)
     origins: dict[str, Origin] = {
         "money": Origin(DESCRIPTION, f"words {', '.join(money_words)}") if money
@@ -319,6 +330,32 @@ def _messaging(named: list[tuple[int, str, knowledge.Entry]], words: list[tuple[
     return tuple(found), interfaces
 
 
+# Words that name the message rather than what it is about ("order events to Kafka").
+_MESSAGE_WORDS = frozenset({"event", "events", "message", "messages", "change", "changes",
+                            "update", "updates"})
+
+
+def _published(text: str, words: list[tuple[int, str]],
+               named: list[tuple[int, str, knowledge.Entry]], entities: tuple[Entity, ...]
+               ) -> dict[str, str]:
+    """The entity each broker is said to carry: the nearest entity word before the broker's
+    name in the same clause ("publish geofence alerts to Kafka" -> alert), by broker."""
+    spellings = {spelling: e.name for e in entities for spelling in (e.name, e.plural)}
+    found: dict[str, str] = {}
+    for offset, _, entry in named:
+        if entry.role not in knowledge.BROKER_ROLES or entry.name in found:
+            continue
+        end = offset
+        for start, word in reversed([w for w in words if w[0] < offset][-8:]):
+            if any(mark in text[start + len(word):end] for mark in ",;:.()"):
+                break  # another clause
+            if word in spellings and word not in _MESSAGE_WORDS:
+                found[entry.name] = spellings[word]
+                break
+            end = start
+    return found
+
+
 def _parties(named: list[tuple[int, str, knowledge.Entry]], named_apis: tuple[str, ...]
              ) -> tuple[Party, ...]:
     found: dict[str, Party] = {}
@@ -334,7 +371,10 @@ def _parties(named: list[tuple[int, str, knowledge.Entry]], named_apis: tuple[st
                                   Origin(KNOWLEDGE, f"{written!r} is {article(entry.role)} "
                                          f"{entry.role}"))
     for name in named_apis:
-        # "the Acme Shipping API": a third party the knowledge base does not know.
+        # "the Acme Shipping API": a third party the knowledge base does not know ("a FHIR
+        # R4 API" is a standard's, named above).
+        if any(name == w or name.startswith(w + " ") for _, w, _ in named):
+            continue
         if name not in found and knowledge.lookup(name) is None:
             found[name] = Party(name, "data-vendor", False, None,
                                 Origin(DESCRIPTION, f"'{name} API' named"))
@@ -410,8 +450,9 @@ def _entity(name: str, origin: Origin, present: set[str], money: bool,
 
 
 def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
-              word_set: set[str], money: bool, description_words: set[str], feeds: bool
-              ) -> tuple[Entity, ...]:
+              word_set: set[str], money: bool, description_words: set[str], feeds: bool,
+              channels: bool = False) -> tuple[Entity, ...]:
+    """``channels``: the description names a notification channel (SendGrid, Twilio)."""
     chosen: dict[str, Origin] = {}
     for name in facts.entities:
         if name not in ENTITY_NOUNS and name not in entity_catalogue():
@@ -441,6 +482,17 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
     # What the verbs make the service about comes first; plain nouns follow.
     implied = [n for n, o in chosen.items() if o.source == DOMAIN]
     chosen = {n: chosen[n] for n in [*implied, *[n for n in chosen if n not in implied]]}
+    results = next((p for p in ("lab results", "lab result", "test results", "test result")
+                    if p in word_set), None)
+    if results and "healthcare" in domains:
+        # A lab or test result is an observation (HL7 v2 ORU^R01, FHIR Observation) about a
+        # patient: what the service keeps, not the lab the spec's name may start with.
+        chosen.setdefault("observation", Origin(DESCRIPTION, f"words {results!r}"))
+        chosen.setdefault("patient", Origin(DOMAIN, "a lab result is about a patient"))
+    if channels and "notify" in verbs and verbs["notify"].startswith("notif"):
+        # "notify clinicians by email through SendGrid": each message is a record the
+        # service keeps, queued, sent and confirmed by the channel's callbacks.
+        chosen.setdefault("notification", Origin(DESCRIPTION, f"word {verbs['notify']!r}"))
     if "schedule" in verbs and "healthcare" in domains and "patient" not in chosen:
         chosen["patient"] = Origin(DOMAIN, "appointments are booked for patients")
     if "invoice" in verbs and money and "invoice" not in chosen:
@@ -472,6 +524,10 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         chosen.pop("event", None)  # the carrier's events are the tracking events
     if "delivery log" in word_set:
         chosen.pop("delivery", None)  # a log of deliveries, not parcels being delivered
+    sequence = ascii_words(facts.text.lower())
+    for name in [n for n, o in chosen.items() if o.source == DESCRIPTION]:
+        if _only_before_vehicles(sequence, name):
+            chosen.pop(name)  # "GPS pings from delivery vans": vans, not deliveries
     if "event" in chosen and len(chosen) > 1 and feeds:
         chosen.pop("event")  # consumed events are the input, not something the service keeps
     if not chosen:
@@ -493,6 +549,15 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
                      DESCRIPTION, f"words {children[name][1]!r}"), present, money,
                      children.get(name, (None, ""))[0])
                  for name in kept)
+
+
+def _only_before_vehicles(sequence: list[str], name: str) -> bool:
+    """Whether every time the description writes the entity ``name`` (singular or plural),
+    a vehicle word follows it (``_VEHICLE_WORDS``)."""
+    spellings = {name, plural_of(name)}
+    after = [sequence[at + 1] if at + 1 < len(sequence) else ""
+             for at, word in enumerate(sequence) if word in spellings]
+    return bool(after) and all(word in _VEHICLE_WORDS for word in after)
 
 
 def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
@@ -586,18 +651,21 @@ def _file_transfers(entities: tuple[Entity, ...], verbs: dict[str, str],
 
 def _confirmed_by_callbacks(by_name: dict[str, Entity], primary: Entity) -> Entity:
     """The entity a provider's signed webhooks move through its states: the payment (or
-    invoice) a payment provider confirms, else what the service is about (a notification a
-    delivery channel reports on)."""
-    return by_name.get("payment") or by_name.get("invoice") or primary
+    invoice) a payment provider confirms, the notification a delivery channel reports on,
+    else what the service is about."""
+    return (by_name.get("payment") or by_name.get("invoice") or by_name.get("notification")
+            or primary)
 
 
 def _written_by_service(entity: Entity, verbs: dict[str, str], readings: bool,
                         kinds: set[str]) -> bool:
     """Records the service writes itself, which callers read but never create: its audit
-    log (as things happen), readings (as they arrive), alerts it raises on thresholds, and
+    log (as things happen), readings (as they arrive), alerts it raises on thresholds or
+    geofences, and
     invoices its billing job issues at the end of each period."""
     return (entity.name in ("audit_event", "inbound_message") or entity.time_column is not None
-            or (entity.name == "alert" and "threshold" in verbs and readings)
+            or (entity.name == "alert" and ("threshold" in verbs or "geofence" in verbs)
+                and readings)
             or (entity.name == "invoice" and "invoice" in verbs and "schedule" in kinds))
 
 
@@ -726,7 +794,10 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                 verbs: dict[str, str], auth: str, parties: tuple[Party, ...],
                 messaging: tuple[Messaging, ...], money: bool,
                 stated: tuple[Endpoint, ...] = (), admin_app: str = "core",
-                stores: tuple[Store, ...] = ()) -> tuple[Operation, ...]:
+                stores: tuple[Store, ...] = (), published: Mapping[str, str] | None = None
+                ) -> tuple[Operation, ...]:
+    """``published``: the entity whose events each broker carries, by the broker's name,
+    where the description says (``_published``); any other broker carries the primary's."""
     ops: list[Operation] = []
     kinds = {i.kind for i in interfaces if i.direction == INBOUND}
     crud = Origin(DEFAULT, "create, read and list for a stored entity")
@@ -862,7 +933,14 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                      "Open an alert when a reading crosses a configured "
                                      "threshold",
                                      said("threshold")))
-        elif "rest" in kinds and entity.name != "usage_record":
+            if "geofence" in verbs and "alert" in by_name:
+                ops.append(Operation("alert", "alert", feed.kind, "consume", channel,
+                                     "Open an alert when a reading puts a device inside or "
+                                     "outside one of its geofences",
+                                     said("geofence")))
+        elif "rest" in kinds and entity.name != "usage_record" \
+                and not (entity.name == "observation" and "hl7v2" in kinds):
+            # (Lab results arrive over HL7 v2, below: no second way in through the API.)
             ops.append(Operation("ingest", entity.name, "rest", "POST",
                                  f"{API}/{_url(entity.plural)}:batch",
                                  f"Ingest a batch of {entity.plural_label}",
@@ -904,7 +982,11 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  f"{API}/webhooks/{slug}",
                                  f"Receive {iface.peer} events; signature verified before use",
                                  iface.origin))
-        if iface.kind == "hl7v2":
+        if iface.kind == "hl7v2" and "observation" in by_name:
+            ops.append(Operation("ingest", "observation", "hl7v2", "consume",
+                                 "ORU^R01 over MLLP", "Store HL7 v2 lab results (ORU^R01)",
+                                 iface.origin))
+        elif iface.kind == "hl7v2":
             ops.append(Operation("ingest", primary.name, "hl7v2", "consume", "SIU/ADT over MLLP",
                                  "Apply HL7 v2 scheduling and patient messages", iface.origin))
         if iface.kind == "schedule":
@@ -946,9 +1028,10 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  "changes status", iface.origin))
     for message in messaging:
         if message.direction == OUTBOUND:
-            ops.append(Operation("publish", primary.name, "kafka" if message.semantics == "log"
+            subject = by_name.get((published or {}).get(message.technology, ""), primary)
+            ops.append(Operation("publish", subject.name, "kafka" if message.semantics == "log"
                                  else "amqp", "publish", message.channel,
-                                 f"Publish {primary.label} events to {message.technology}",
+                                 f"Publish {subject.label} events to {message.technology}",
                                  message.origin))
     return tuple(dict.fromkeys(ops))
 

@@ -1,0 +1,87 @@
+"""What a reviewer found reading the fleet telemetry spec whole (GPS pings over MQTT, a
+time-series store, alerts published to Kafka, a gRPC API), pinned so it cannot come back:
+words of another domain (a GPU queue, an inference server) in a gRPC service that serves no
+model, HTTP statuses in a gRPC API, deliveries made up from "delivery vans", events published
+about the wrong entity, a dead-letter queue for MQTT, and an outbox for the inbound broker."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.content.specs import section, spec
+
+
+@pytest.fixture(scope="module")
+def fleet() -> str:
+    return spec("system-fleet-telemetry")
+
+
+def test_both_domains_given_by_repeated_flags_are_kept(fleet: str) -> None:
+    assert "**Domains:** iot, logistics" in fleet
+
+
+def test_a_grpc_service_that_serves_no_model_has_no_gpu_or_inference_words(fleet: str) -> None:
+    for word in ("GPU", "inference", "model server", "model's signature"):
+        assert word not in fleet, word
+    errors = section(fleet, "Examples").split("Error Scenarios", 1)[1]
+    assert "`NOT_FOUND`" in errors and "rate limit" in errors
+    # The model-serving spec keeps its own: its queue is a GPU's, its input the model's.
+    serving = spec("system-model-serving")
+    assert "when the inference queue is full" in serving
+    assert "or the GPU queue is full" in section(serving, "API Specification")
+
+
+def test_a_grpc_api_is_rate_limited_with_a_grpc_status_not_an_http_one(fleet: str) -> None:
+    security = section(fleet, "Security")
+    assert "return `RESOURCE_EXHAUSTED` with a retry delay" in security
+    assert "429" not in security and "Retry-After" not in security
+    assert "every other method per user" in security
+    load = section(fleet, "Performance Requirements").split("Acceptance Criteria", 1)[1]
+    assert "(`RESOURCE_EXHAUSTED` or queueing, never data loss)" in load
+    assert "429" not in fleet.split("## 10.", 1)[0]  # nor anywhere before the settings
+
+
+def test_vans_are_not_deliveries(fleet: str) -> None:
+    assert "delivery" not in section(fleet, "Data Model")
+    assert "Delivery" not in section(fleet, "API Specification")
+
+
+def test_the_alerts_the_description_publishes_are_what_kafka_carries(fleet: str) -> None:
+    api = section(fleet, "API Specification")
+    kafka = api.split("#### Kafka: `events` (published)", 1)[1]
+    assert "One event per change of an alert, keyed by the alert id" in kafka
+    assert '"type": "alert.status_changed"' in kafka
+    assert "- Publish alert events to Kafka (`events` on Kafka)" in fleet
+    # And the service raises them: a reading that crosses a geofence opens one.
+    assert ("Open an alert when a reading puts a device inside or outside one of its "
+            "geofences") in section(fleet, "Overview")
+
+
+def test_the_outbox_holds_what_is_published_not_what_is_consumed(fleet: str) -> None:
+    guide = section(fleet, "Implementation Guide")
+    assert "with the Kafka message written to an outbox in the same transaction" in guide
+    assert "MQTT message written to an outbox" not in fleet
+    acceptance = section(fleet, "Acceptance Criteria")
+    assert ("`events` on Kafka: an alert event is published only after its change commits "
+            "(outbox)") in acceptance
+    assert "Publish alert events to Kafka works for valid input" not in acceptance
+
+
+def test_mqtt_performance_has_no_dead_letter_queue(fleet: str) -> None:
+    queue = section(fleet, "Performance Requirements").split("Queue Performance", 1)[1]
+    assert "Dead Letter Queue" not in queue
+    assert "MQTT has no dead-letter queue" in queue
+    # A broker that has one keeps it.
+    orders = section(spec("performance-full"), "Performance Requirements")
+    assert "**Dead Letter Queue:**" in orders
+
+
+def test_states_no_operation_enters_are_said_in_words(fleet: str) -> None:
+    overview = section(fleet, "Overview")
+    assert "by no operation" not in overview
+    assert ("starting OPEN; no operation of this spec moves one to ACKNOWLEDGED or RESOLVED."
+            in overview)
+
+
+def test_the_people_the_description_names_call_the_api(fleet: str) -> None:
+    assert "Client([Dispatchers]) -- gRPC -->" in section(fleet, "Architecture")
