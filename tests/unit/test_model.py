@@ -302,3 +302,28 @@ def test_dispatchers_named_in_the_description_are_its_first_actor() -> None:
     model = model_for("fleet-telemetry", FLEET, domains=("iot", "logistics"))
     assert model.actors[0].name == "dispatcher"
     assert model.actors[0].origin.detail == "word 'dispatchers'"
+
+
+LAB = ("Receive lab results from hospital LIS over HL7 v2, store them in PostgreSQL, notify "
+       "clinicians by email through SendGrid and expose a FHIR R4 API secured with Okta")
+
+
+def test_lab_results_are_observations_of_patients_received_as_oru_messages() -> None:
+    model = model_for("lab-results", LAB)
+    assert model.domains == ("healthcare",)
+    names = [e.name for e in model.entities]
+    assert names[:3] == ["observation", "patient", "notification"], names
+    assert "lab" not in names  # the spec's name is not what the service keeps
+    assert model.entity("observation").owner == "patient"  # type: ignore[union-attr]
+    feed = [o for o in model.operations if o.interface == "hl7v2"]
+    assert [(o.entity, o.path) for o in feed] == [("observation", "ORU^R01 over MLLP")]
+    # Results arrive over HL7 v2 only: no batch endpoint beside it.
+    assert not any(o.path.endswith(":batch") for o in model.operations)
+
+
+def test_a_channels_callbacks_confirm_the_notifications_it_sends() -> None:
+    model = model_for("lab-results", LAB)
+    confirm = next(o for o in model.operations if o.verb == "confirm")
+    assert (confirm.entity, confirm.path) == ("notification", "/api/v1/webhooks/sendgrid")
+    # A named standard's API is the standard, not a vendor the service pays.
+    assert [p.name for p in model.parties if p.role == "data-vendor"] == []

@@ -93,6 +93,12 @@ def _socket(model: SystemModel, i: Interface, currency: str, ids: ExampleIds) ->
                              json_text(sample) if sample else None)
 
 
+def fhir_resources(model: SystemModel) -> list[str]:
+    """The FHIR resources the model's records are exchanged as, in the model's order."""
+    return [e.name.capitalize() for e in model.entities
+            if e.name in ("appointment", "patient", "encounter", "observation")]
+
+
 def contracts(model: SystemModel, attempts: int = 3) -> list[InterfaceContract]:
     """One contract per non-HTTP interface of ``model``, in model order; ``attempts`` is the
     spec's retry figure, so a queue dead-letters after the same count its settings say."""
@@ -197,9 +203,7 @@ def _contract(model: SystemModel, i: Interface, channel: str, currency: str,
                "the control id (MSH-10) makes a resent message a no-op."),
         ), None)
     if i.kind == "fhir":
-        kinds = [e.name for e in model.entities if e.name in ("appointment", "patient",
-                                                              "encounter", "observation")]
-        resources = ", ".join(f"`{k.capitalize()}`" for k in kinds) or "the matching resources"
+        resources = ", ".join(f"`{r}`" for r in fhir_resources(model)) or "the matching resources"
         return InterfaceContract(f"{i.technology} to the {i.peer}", (
             f"After a change commits, the service writes it to the {i.peer}'s FHIR API as "
             f"{resources}, by conditional update on the business identifier, so a retry "

@@ -167,6 +167,12 @@ class System(NamedTuple):
 
         return contracts(self.model, attempts)
 
+    def fhir_resources(self) -> list[str]:
+        """The FHIR resources the model's records are exchanged as (``Patient``...)."""
+        from smartspec.content.interfaces import fhir_resources
+
+        return fhir_resources(self.model)
+
     def grpc_examples(self) -> list[GrpcExample]:
         """grpcurl calls of the model's gRPC reads and inference, for the Examples section."""
         from smartspec.content.proto import grpc_examples
