@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.content.specs import section, spec
+from tests.helpers import render_case
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +77,19 @@ def test_mqtt_performance_has_no_dead_letter_queue(fleet: str) -> None:
     assert "**Dead Letter Queue:**" in orders
 
 
-def test_states_no_operation_enters_are_said_in_words(fleet: str) -> None:
+def test_every_state_of_a_grpc_service_is_entered_by_a_method(fleet: str) -> None:
+    # Reads alone would leave a device or an alert stuck in its first state.
     overview = section(fleet, "Overview")
+    assert ("starting OPEN; ACKNOWLEDGED by `AcknowledgeAlert` (gRPC); RESOLVED by "
+            "`ResolveAlert` (gRPC).") in overview
+    assert "rpc DecommissionDevice(DecommissionDeviceRequest) returns (Device);" in fleet
+
+
+def test_states_no_operation_enters_are_said_in_words() -> None:
+    text = render_case(["new", "case-desk", "Case desk gRPC API with PostgreSQL"])
+    overview = section(text, "Overview")
     assert "by no operation" not in overview
-    assert ("starting OPEN; no operation of this spec moves one to ACKNOWLEDGED or RESOLVED."
-            in overview)
+    assert "starting ACTIVE; no operation of this spec moves one to ARCHIVED." in overview
 
 
 def test_the_people_the_description_names_call_the_api(fleet: str) -> None:
