@@ -106,7 +106,7 @@ CASES: dict[str, list[str]] = {
 FINANCIAL = tuple(name for name, argv in CASES.items()
                   if "--profile=financial" in argv or any("fintech" in a for a in argv))
 
-# Thirteen unrelated systems, each with its own technologies in their own roles: the issue's
+# Fifteen unrelated systems, each with its own technologies in their own roles: the issue's
 # six, the two specs a reviewer scored, and four more. bench/tailoring.py measures how much
 # text they share; tests/content/test_systems.py checks each technology's role.
 SYSTEMS: dict[str, list[str]] = {
@@ -159,5 +159,13 @@ SYSTEMS: dict[str, list[str]] = {
         "Ingest GPS pings from delivery vans over MQTT, store them in TimescaleDB, publish "
         "geofence alerts to Kafka and expose a gRPC API for dispatchers",
         "--domain=iot", "--domain=logistics"],
+    "system-support-assistant": [
+        "new", "support-assistant",
+        "Chat assistant for customer support using OpenAI GPT-4, conversation history in "
+        "MongoDB, answers posted to Slack"],
+    "system-lab-results": [
+        "new", "lab-results",
+        "Receive lab results from hospital LIS over HL7 v2, store them in PostgreSQL, notify "
+        "clinicians by email through SendGrid and expose a FHIR R4 API secured with Okta"],
 }
 CASES.update(SYSTEMS)

@@ -327,3 +327,27 @@ def test_a_channels_callbacks_confirm_the_notifications_it_sends() -> None:
     assert (confirm.entity, confirm.path) == ("notification", "/api/v1/webhooks/sendgrid")
     # A named standard's API is the standard, not a vendor the service pays.
     assert [p.name for p in model.parties if p.role == "data-vendor"] == []
+
+
+ASSISTANT = ("Chat assistant for customer support using OpenAI GPT-4, conversation history in "
+             "MongoDB, answers posted to Slack")
+
+
+def test_a_chat_assistant_keeps_conversations_and_their_messages() -> None:
+    model = model_for("support-assistant", ASSISTANT)
+    assert model.domains == ("ai",)  # "chat", "assistant", "GPT" and OpenAI reveal it
+    assert [e.name for e in model.entities] == ["conversation", "chat_message"]
+    # "customer support" is what the assistant does, not customers the service keeps.
+    assert model.entity("chat_message").owner == "conversation"  # type: ignore[union-attr]
+    ask = next(o for o in model.operations if o.entity == "chat_message" and o.verb == "create")
+    assert (ask.method, ask.path) == ("POST", "/api/v1/conversations/{id}/chat-messages")
+    assert ask.summary == ("Send a message to the assistant and get the answer of the model at "
+                           "OpenAI, both stored in the conversation")
+
+
+def test_a_resource_word_before_support_describes_the_support() -> None:
+    names = [e.name for e in model_for("helpdesk", "Customer support tickets, PostgreSQL").entities]
+    assert names == ["ticket"]
+    # Said on its own, the customer is kept.
+    both = model_for("helpdesk", "Customer support tickets for customers, PostgreSQL")
+    assert [e.name for e in both.entities] == ["customer", "ticket"]

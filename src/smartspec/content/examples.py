@@ -257,6 +257,10 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
 _SAMPLE_BY_ENTITY: dict[tuple[str, str], Any] = {
     ("usage_record", "metric"): "api_calls", ("usage_record", "quantity"): 1200,
     ("wallet", "balance_minor"): 50000,
+    # A chat: the user's question, and the model version and token counts of an answer.
+    ("chat_message", "content"): "How do I change the email address on my account?",
+    ("chat_message", "model"): "provider-model-2025-06-01",
+    ("chat_message", "input_tokens"): 412, ("chat_message", "output_tokens"): 96,
     # An HL7 v2 message as the EHR sent it: MSH-10 control id, MSH-9 type, the ACK code.
     ("inbound_message", "control_id"): "MSG20260108135000001",
     ("inbound_message", "message_type"): "SIU^S12", ("inbound_message", "ack_code"): "AA",
@@ -493,6 +497,18 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         # A step of a lifecycle (dispatch, start, complete ...) answers with the record in
         # the state the step enters, never the state it started from.
         response = _step(record, created, {"status": entered_state(verb, entity.states)})
+    elif entity.name == "chat_message" and verb == "create":
+        # Asking the assistant: the caller sends its question; the answer is the model's
+        # message, stored beside it in the conversation (the service sets the roles).
+        body = {"content": record["content"]}
+        status = "201 Created"
+        response = {**_created(record, {**owner, "content": ""}, fields, owner),
+                    "id": ids.of("chat_message_answer"), "role": "assistant",
+                    "content": "Open Settings, then Account, and choose Change email; we send "
+                               "a confirmation link to the new address.",
+                    "model": record.get("model"), "input_tokens": record.get("input_tokens"),
+                    "output_tokens": record.get("output_tokens")}
+        response = {k: response[k] for k in record if k in response}
     elif op.method == "POST" and under_owner and verb == "create":
         # A child created under its owner: the path names the owner, so the body does not.
         body = {**required}
@@ -605,6 +621,8 @@ def _answer(entity: Any, first: str | None, response: Any) -> str:
         return ""
     if "items" in response:
         return f"a page of {entity.plural_label}"
+    if response.get("role") == "assistant":
+        return "the assistant's answer, stored in the conversation after the question"
     if response.get("id") is None or ("status" not in response and entity.states):
         return ""
     now = response.get("status")

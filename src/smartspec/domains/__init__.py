@@ -12,7 +12,10 @@ performance notes, audit fields …) under named keys; templates loop over ``Mat
 for the spec's domains instead of testing domain names. An item written
 ``{"when": [...], "value": ...}`` applies only to a system whose description, detected words,
 party roles or interface kinds include one of the ``when`` signals, so a classifier is not
-given the threats of a chat assistant.
+given the threats of a chat assistant; ``"unless"`` drops an item for a system with one of
+its signals (a service that calls a hosted model, an ``ai-provider``, is not given the GPU
+pools of one that serves its own), and ``"all"`` keeps it only with every one. The model's
+entities are signals too, as ``entity:<name>``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Set
     from typing import Any
 
     from smartspec.plan import SpecPlan
@@ -65,7 +69,9 @@ class DomainPack(NamedTuple):
     actors: tuple[tuple[str, str], ...]  # (name, kind) of who uses such systems
     threats: tuple[Threat, ...]
     label: str  # how the spec names the domain: "IoT", "SaaS"
-    words: dict[str, str]  # sentences the domain adds, by section: "implementation", "test"
+    # Sentences the domain adds, by section ("implementation", "test"): one, or a list of
+    # conditional items (see SystemModel.domain_words).
+    words: dict[str, Any]
     material: dict[str, tuple[Any, ...]]  # what the domain adds to sections, by key
 
 
@@ -120,9 +126,19 @@ def detect_domains(found_words: dict[str, tuple[str, ...]]
     return tuple(result)
 
 
+def applies(item: Mapping[str, Any], signals: Set[str]) -> bool:
+    """Whether a conditional item of a pack applies to a system showing ``signals``: one of
+    its ``when`` signals (if it has any), all of its ``all`` ones, none of its ``unless``."""
+    when = item.get("when")
+    return ((when is None or not signals.isdisjoint(when))
+            and all(signal in signals for signal in item.get("all", ()))
+            and signals.isdisjoint(item.get("unless", ())))
+
+
 class Material:
     """What the packs of one spec's domains add to its sections, with each conditional item
-    kept only when the system shows one of its signals."""
+    kept only when the system shows one of its ``when`` signals and none of its ``unless``
+    ones."""
 
     __slots__ = ("_domains", "_signals")
 
@@ -139,8 +155,8 @@ class Material:
             if name not in self._domains:
                 continue
             for item in domain.material.get(key, ()):
-                if isinstance(item, dict) and "when" in item:
-                    if self._signals.isdisjoint(item["when"]):
+                if isinstance(item, dict) and "value" in item:
+                    if not applies(item, self._signals):
                         continue
                     item = item["value"]
                 found.append(item if values is None else _filled(item, values))
@@ -198,4 +214,5 @@ def material_for(plan: SpecPlan) -> Material:
     signals.update(word for words in facts.groups.values() for word in words)
     signals.update(party.role for party in plan.model.parties)
     signals.update(interface.kind for interface in plan.model.interfaces)
+    signals.update(f"entity:{entity.name}" for entity in plan.model.entities)
     return Material(tuple(plan.domains), frozenset(signals))

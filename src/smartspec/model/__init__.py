@@ -184,11 +184,26 @@ class SystemModel(NamedTuple):
         """(label, sentence) that each domain pack adds under ``key`` ("implementation",
         "test"), for ``domains`` (the model's own by default), in pack order: the domain
         text lives in the packs, not in the templates."""
-        from smartspec.domains import packs
+        from smartspec.domains import applies, packs
 
         chosen = self.domains if domains is None else domains
-        return [(pack.label, pack.words[key]) for name, pack in packs().items()
-                if name in chosen and key in pack.words]
+        # A sentence may be a list of conditional items (``domains.applies``), read against
+        # the roles of the model's parties, the kinds of its interfaces and its entities
+        # ("entity:model").
+        signals = ({p.role for p in self.parties} | {i.kind for i in self.interfaces}
+                   | {f"entity:{e.name}" for e in self.entities})
+        found: list[tuple[str, str]] = []
+        for name, pack in packs().items():
+            if name not in chosen or key not in pack.words:
+                continue
+            words = pack.words[key]
+            for item in words if isinstance(words, list) else [words]:
+                if isinstance(item, dict):
+                    if not applies(item, signals):
+                        continue
+                    item = item["value"]
+                found.append((pack.label, item))
+        return found
 
     def entity(self, name: str) -> Entity | None:
         return next((e for e in self.entities if e.name == name), None)

@@ -132,12 +132,16 @@ ACTOR_WORDS: dict[str, tuple[str, str]] = {
     "drivers": ("driver", "person"), "dispatcher": ("dispatcher", "person"),
     "dispatchers": ("dispatcher", "person"),
 }
-# Vehicles and the people in them: a resource word right before one of these describes the
-# vehicle ("delivery vans", "delivery trucks"), it does not name a record the service
-# keeps.
-_VEHICLE_WORDS = frozenset({"van", "vans", "truck", "trucks", "vehicle", "vehicles", "bike",
-                            "bikes", "drone", "drones", "fleet", "fleets", "driver", "drivers",
-                            "courier", "couriers", "rider", "riders"})
+# Words a resource word before them only describes: vehicles and the people in them
+# ("delivery vans"), and what a team does for someone ("customer support"). "GPS pings from
+# delivery vans" names no delivery the service keeps.
+_HEAD_WORDS = frozenset({"van", "vans", "truck", "trucks", "vehicle", "vehicles", "bike",
+                         "bikes", "drone", "drones", "fleet", "fleets", "driver", "drivers",
+                         "courier", "couriers", "rider", "riders", "support", "experience",
+                         "success", "satisfaction"})
+# Words that make an AI service a chat: it keeps conversations and their messages.
+_CHAT_WORDS = frozenset({"chat", "chats", "chatbot", "chatbots", "conversation",
+                         "conversations", "assistant", "assistants"})
 
 
 def _named(text: str, extra: Iterable[Mapping[str, Any]] = ()
@@ -489,6 +493,13 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         # patient: what the service keeps, not the lab the spec's name may start with.
         chosen.setdefault("observation", Origin(DESCRIPTION, f"words {results!r}"))
         chosen.setdefault("patient", Origin(DOMAIN, "a lab result is about a patient"))
+    chat = sorted(_CHAT_WORDS & description_words)
+    if chat and "ai" in domains:
+        # A chat assistant keeps each conversation and its messages, the user's and the
+        # model's answers; a chat's "messages" are these, not notifications.
+        chatted = Origin(DESCRIPTION, f"word {chat[0]!r} in an ai system")
+        chosen = {"conversation": chatted, "chat_message": chatted,
+                  **{n: o for n, o in chosen.items() if n != "message"}}
     if channels and "notify" in verbs and verbs["notify"].startswith("notif"):
         # "notify clinicians by email through SendGrid": each message is a record the
         # service keeps, queued, sent and confirmed by the channel's callbacks.
@@ -526,7 +537,7 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         chosen.pop("delivery", None)  # a log of deliveries, not parcels being delivered
     sequence = ascii_words(facts.text.lower())
     for name in [n for n, o in chosen.items() if o.source == DESCRIPTION]:
-        if _only_before_vehicles(sequence, name):
+        if _only_described(sequence, name):
             chosen.pop(name)  # "GPS pings from delivery vans": vans, not deliveries
     if "event" in chosen and len(chosen) > 1 and feeds:
         chosen.pop("event")  # consumed events are the input, not something the service keeps
@@ -551,13 +562,13 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
                  for name in kept)
 
 
-def _only_before_vehicles(sequence: list[str], name: str) -> bool:
+def _only_described(sequence: list[str], name: str) -> bool:
     """Whether every time the description writes the entity ``name`` (singular or plural),
-    a vehicle word follows it (``_VEHICLE_WORDS``)."""
+    a word it only describes follows it (``_HEAD_WORDS``)."""
     spellings = {name, plural_of(name)}
     after = [sequence[at + 1] if at + 1 < len(sequence) else ""
              for at, word in enumerate(sequence) if word in spellings]
-    return bool(after) and all(word in _VEHICLE_WORDS for word in after)
+    return bool(after) and all(word in _HEAD_WORDS for word in after)
 
 
 def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
@@ -1033,6 +1044,13 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  else "amqp", "publish", message.channel,
                                  f"Publish {subject.label} events to {message.technology}",
                                  message.origin))
+    provider = next((p.name for p in parties if p.role == "ai-provider"), None)
+    if "chat_message" in by_name:
+        # Posting a message is asking the assistant: its answer is the response.
+        answer = f"the answer of the model at {provider}" if provider else "the model's answer"
+        ops = [o._replace(summary=f"Send a message to the assistant and get {answer}, both "
+                                  "stored in the conversation")
+               if o.entity == "chat_message" and o.verb == "create" else o for o in ops]
     return tuple(dict.fromkeys(ops))
 
 
