@@ -470,8 +470,8 @@ def _external_apis(text: str) -> tuple[str, ...]:
         first = candidate.split()[0]
         if first in _NOT_API_NAMES or candidate.lower() in known:
             continue
-        if any(candidate.lower() == t.lower() for t in TECHNOLOGIES):
-            continue
+        if any(candidate.lower() == t.lower() for t in TECHNOLOGIES) or first in ("FHIR", "HL7"):
+            continue  # a technology, or a standard's API ("a FHIR R4 API"), not a vendor's
         found.append((start, candidate))
         known.add(candidate.lower())
     return tuple(dict.fromkeys(name for _, name in sorted(found)))

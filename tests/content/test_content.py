@@ -196,7 +196,10 @@ def test_domain_hints_set_the_targets(name: str, sla: float) -> None:
     ("domain-iot", ("Telemetry patterns", "Edge computing", "Batch processing", "messages/s")),
     ("domain-logistics", ("Geographic distribution", "Real-time tracking", "Integration complexity",
                           "99.95%")),
-    ("domain-ai", ("Model versioning", "Inference performance", "GPU/compute", "Latency sensitivity")),
+    # A model the service runs itself, and one it calls at a provider (OpenAI).
+    ("system-model-serving", ("Model versioning", "Inference performance", "GPU/compute",
+                              "Latency sensitivity")),
+    ("domain-ai", ("Model versioning", "Prompts", "Token budget", "Provider limits")),
     ("domain-saas", ("Tenant isolation", "Noisy neighbours", "Per-tenant limits", "Scalability",
                      "ROW LEVEL SECURITY")),
     ("domain-internal", ("Internal tool", "lower requirements")),
