@@ -1,5 +1,5 @@
 """How tailored generated specs are: the average share of identical non-empty lines between
-the specs of twelve unrelated systems (tests/content/cases.py SYSTEMS), headings and
+the specs of the unrelated systems (tests/content/cases.py SYSTEMS), headings and
 horizontal rules excluded. Lower is better; the target is 20% or less.
 
     python bench/tailoring.py [--sections] [--kinds] [--pairs] [--lines N]
