@@ -672,8 +672,7 @@ def _written_by_service(entity: Entity, verbs: dict[str, str], readings: bool,
                         kinds: set[str]) -> bool:
     """Records the service writes itself, which callers read but never create: its audit
     log (as things happen), readings (as they arrive), alerts it raises on thresholds or
-    geofences, and
-    invoices its billing job issues at the end of each period."""
+    geofences, and invoices its billing job issues at the end of each period."""
     return (entity.name in ("audit_event", "inbound_message") or entity.time_column is not None
             or (entity.name == "alert" and ("threshold" in verbs or "geofence" in verbs)
                 and readings)
