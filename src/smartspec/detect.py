@@ -497,13 +497,14 @@ def _entities(text: str) -> tuple[str, ...]:
 
 def _entity_from_name(name_words: str) -> tuple[str, ...]:
     """When the description names no known resource: the first specific word of the spec's
-    name, singular ("claims-api" -> claim), so endpoints and tables have something to be
-    about."""
-    for _, word in ascii_letter_runs(name_words.lower()):
-        if word in _GENERIC_NAME_WORDS or len(word) < 3 or word in _WEAK_NOUNS:
-            continue
-        return (singular_of(word),)
-    return ()
+    name, singular ("claims-api" -> claim), or a kind and a plural thing together
+    ("feature-flags" -> feature_flag), so endpoints and tables have something to be about."""
+    words = [word for _, word in ascii_letter_runs(name_words.lower())
+             if word not in _GENERIC_NAME_WORDS and len(word) >= 3 and word not in _WEAK_NOUNS]
+    if len(words) == 2 and singular_of(words[1]) != words[1] and singular_of(words[0]) == words[0]:
+        # "feature-flags": the plural last word is the thing, the first says which kind.
+        return (f"{words[0]}_{singular_of(words[1])}",)
+    return (singular_of(words[0]),) if words else ()
 
 
 def _singular(word: str) -> str:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 # Words whose first letter misleads: "a user", "a unique key", "an hour".
-_A_BEFORE_VOWEL = ("user", "usage", "unit", "uni", "euro", "one")
+_A_BEFORE_VOWEL = ("user", "usage", "unit", "uni", "euro", "one", "url", "uuid", "use")
 _AN_BEFORE_CONSONANT = ("hour", "honest", "mqtt", "hl7", "fhir", "sms", "rsa", "x.509", "iot")
 
 

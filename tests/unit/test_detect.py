@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from smartspec.detect import detect, find_words
 
 PAYMENT = ("Card and PromptPay payments with a PostgreSQL ledger, Redis queue and the Stripe "
@@ -63,3 +65,20 @@ def test_frameworks_are_not_services_and_names_give_an_entity() -> None:
 
 def test_articles_follow_the_sound() -> None:
     assert detect("orders", "").endpoints[0].purpose == "Create an order"
+    from smartspec.prose import article
+
+    spoken = {"url": "a", "URL": "a", "uuid": "a", "user": "a", "umbrella": "an",
+              "hour": "an", "MQTT": "an", "order": "an", "device": "a"}
+    assert {word: article(word) for word in spoken} == spoken
+
+
+@pytest.mark.parametrize(("name", "entity"), [
+    ("claims-api", "claim"),  # generic words are skipped
+    ("feature-flags", "feature_flag"),  # a kind and a plural thing: the thing, of that kind
+    ("lab-samples", "lab_sample"),
+    ("url-shortener", "url"),  # no plural thing: the first specific word
+    ("widget", "widget"),
+])
+def test_a_name_suggests_the_entity_when_the_description_names_none(name: str,
+                                                                    entity: str) -> None:
+    assert detect(name, "").entities == (entity,)
