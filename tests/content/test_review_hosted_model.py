@@ -2,7 +2,8 @@
 lab-results service (HL7 v2 in, SendGrid out) whole, pinned so it cannot come back: GPU pools
 and model promotions for a model the service does not run, a P99 that claims to include the
 provider's answer, the spec's name taken for the records it keeps, scheduling messages for
-lab results, and a connection pooler for a database that has none."""
+lab results, a connection pooler for a database that has none, and the statements, deadlocks
+and read replicas of a relational database in a MongoDB service."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import json
 
 import pytest
 
+from tests.content.cases import SYSTEMS
 from tests.content.specs import section, spec
+from tests.helpers import render_case
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +64,26 @@ def test_a_database_without_a_connection_limit_gets_no_pooler(assistant: str) ->
     config = section(assistant, "Configuration")
     assert "Connections per instance to MongoDB; at 8 instances that is up to 400 |" in config
     assert "PgBouncer" not in assistant
+
+
+def test_a_document_database_has_collections_operations_and_a_replica_set(
+        assistant: str) -> None:
+    config = section(assistant, "Configuration")
+    assert "| `DB_OPERATION_TIMEOUT_MS` | integer | `10000` | An operation running longer is " \
+           "stopped on the server (maxTimeMS);" in config
+    assert "STATEMENT" not in assistant
+    guide = section(assistant, "Implementation Guide")
+    assert "1. Create the collections `conversation` and `chat_message` in MongoDB" in guide
+    assert "| MongoDB | 10s operation timeout (maxTimeMS) | retry transient transaction " \
+           "errors up to 3 times" in guide
+    full = section(render_case([*SYSTEMS["system-support-assistant"], "--performance=full"]),
+                   "Performance Requirements")
+    assert "Three members, a primary and 2 secondaries" in full
+    for words in ("statement timeout", "idle-in-transaction", "Deadlock", "foreign keys"):
+        assert words not in full, words
+    # A relational database keeps its own words.
+    orders = section(spec("performance-full"), "Performance Requirements")
+    assert "idle-in-transaction timeout" in orders and "Deadlock detection" in orders
 
 
 def test_lab_results_are_observations_received_as_oru_messages(lab: str) -> None:
