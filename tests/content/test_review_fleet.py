@@ -54,7 +54,7 @@ def test_the_alerts_the_description_publishes_are_what_kafka_carries(fleet: str)
     assert '"type": "alert.status_changed"' in kafka
     assert "- Publish alert events to Kafka (`events` on Kafka)" in fleet
     # And the service raises them: a reading that crosses a geofence opens one.
-    assert ("Open an alert when a reading puts a device inside or outside one of its "
+    assert ("Open an alert when a position puts a device inside or outside one of its "
             "geofences") in section(fleet, "Overview")
 
 
@@ -94,3 +94,15 @@ def test_states_no_operation_enters_are_said_in_words() -> None:
 
 def test_the_people_the_description_names_call_the_api(fleet: str) -> None:
     assert "Client([Dispatchers]) -- gRPC -->" in section(fleet, "Architecture")
+
+
+def test_gps_pings_are_positions_not_metrics(fleet: str) -> None:
+    data = section(fleet, "Data Model")
+    assert "latitude DOUBLE PRECISION NOT NULL CHECK (latitude BETWEEN -90 AND 90)" in data
+    assert "CONSTRAINT uq_position_once UNIQUE (device_id, recorded_at)" in data
+    assert "temperature" not in fleet
+    assert "unique key (device, device time)" in section(fleet, "Security")
+    assert "the device and the device's timestamp form its unique key" in fleet
+    assert "metric," not in fleet and "(deviceId, metric" not in fleet
+    # Readings of other kinds keep their metric and value.
+    assert "UNIQUE (device_id, metric, recorded_at)" in spec("system-iot-telemetry")
