@@ -54,8 +54,8 @@ def test_the_alerts_the_description_publishes_are_what_kafka_carries(fleet: str)
     assert '"type": "alert.status_changed"' in kafka
     assert "- Publish alert events to Kafka (`events` on Kafka)" in fleet
     # And the service raises them: a reading that crosses a geofence opens one.
-    assert ("Open an alert when a position puts a device inside or outside one of its "
-            "geofences") in section(fleet, "Overview")
+    assert ("Open an alert when a device position shows a device entering or leaving one of "
+            "its geofences") in section(fleet, "Overview")
 
 
 def test_the_outbox_holds_what_is_published_not_what_is_consumed(fleet: str) -> None:
@@ -99,7 +99,7 @@ def test_the_people_the_description_names_call_the_api(fleet: str) -> None:
 def test_gps_pings_are_positions_not_metrics(fleet: str) -> None:
     data = section(fleet, "Data Model")
     assert "latitude DOUBLE PRECISION NOT NULL CHECK (latitude BETWEEN -90 AND 90)" in data
-    assert "CONSTRAINT uq_position_once UNIQUE (device_id, recorded_at)" in data
+    assert "CONSTRAINT uq_device_position_once UNIQUE (device_id, recorded_at)" in data
     assert "temperature" not in fleet
     assert "unique key (device, device time)" in section(fleet, "Security")
     assert "the device and the device's timestamp form its unique key" in fleet

@@ -119,8 +119,8 @@ _CREATE: dict[str, dict[str, Any]] = {
     "device": {"serial_number": "SN-88412", "firmware_version": "2.4.1"},
     "reading": {"device_id": OWNER_ID, "metric": "temperature_c", "value": 21.5,
                 "recorded_at": EXAMPLE_TIME},
-    "position": {"device_id": OWNER_ID, "latitude": 13.7563, "longitude": 100.5018,
-                 "speed_kmh": 42.5, "heading_deg": 270, "recorded_at": EXAMPLE_TIME},
+    "device_position": {"device_id": OWNER_ID, "latitude": 13.7563, "longitude": 100.5018,
+                        "speed_kmh": 42.5, "heading_deg": 270, "recorded_at": EXAMPLE_TIME},
     "measurement": {"device_id": OWNER_ID, "metric": "humidity_pct", "value": 40.2,
                     "measured_at": EXAMPLE_TIME},
     "event": {"event_type": "door_opened", "payload": {"door": "A1"}, "occurred_at": EXAMPLE_TIME},
@@ -259,7 +259,7 @@ _SAMPLE_BY_NAME: dict[str, Any] = {
 _SAMPLE_BY_ENTITY: dict[tuple[str, str], Any] = {
     ("usage_record", "metric"): "api_calls", ("usage_record", "quantity"): 1200,
     ("wallet", "balance_minor"): 50000,
-    ("position", "speed_kmh"): 42.5, ("position", "heading_deg"): 270,
+    ("device_position", "speed_kmh"): 42.5, ("device_position", "heading_deg"): 270,
     # A chat: the user's question, and the model version and token counts of an answer.
     ("chat_message", "content"): "How do I change the email address on my account?",
     ("chat_message", "model"): "provider-model-2025-06-01",

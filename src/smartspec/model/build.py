@@ -109,7 +109,7 @@ MONEY_WORDS = frozenset({"payment", "payments", "billing", "wallet", "wallets", 
                          "payout", "payouts", "top up", "top-up", "topup", "ledger",
                          "promptpay", "stripe", "settlement", "dunning", "ชำระเงิน"})
 # Entities that hold readings over time rather than things with a lifecycle.
-TIME_SERIES_ENTITIES = frozenset({"reading", "position", "measurement", "telemetry", "metric",
+TIME_SERIES_ENTITIES = frozenset({"reading", "device_position", "measurement", "telemetry", "metric",
                                   "tracking_event", "usage_record", "event", "observation",
                                   "driver_location"})
 # Records the service keeps for its own interfaces and never serves through its API.
@@ -473,9 +473,10 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         chosen["model"] = Origin(DOMAIN, "models are what an inference service serves")
     if "ingest" in verbs and "iot" in domains and "device" not in chosen:
         chosen["device"] = Origin(DOMAIN, "readings come from devices")
-    # GPS pings are positions: latitude and longitude, not a metric and a value.
+    # GPS pings are positions: latitude and longitude, not a metric and a value (a table
+    # named "device_position": POSITION is an SQL keyword).
     located = bool({"gps", "geolocation", "coordinates"} & description_words)
-    needs = {"ingest": ("position" if located else "reading", "iot"),
+    needs = {"ingest": ("device_position" if located else "reading", "iot"),
              "track": ("tracking_event", "logistics"),
              "meter": ("usage_record", "saas"), "infer": ("prediction", "ai"),
              "schedule": ("appointment", "healthcare")}
@@ -949,8 +950,8 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             if "geofence" in verbs and "alert" in by_name:
                 ops.append(Operation("alert", "alert", feed.kind, "consume", channel,
                                      f"Open an alert when {article(entity.label)} "
-                                     f"{entity.label} puts a device inside or outside one "
-                                     "of its geofences",
+                                     f"{entity.label} shows a device entering or leaving "
+                                     "one of its geofences",
                                      said("geofence")))
         elif "rest" in kinds and entity.name != "usage_record" \
                 and not (entity.name == "observation" and "hl7v2" in kinds):
