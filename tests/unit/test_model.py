@@ -266,7 +266,7 @@ FLEET = ("Ingest GPS pings from delivery vans over MQTT, store them in Timescale
 
 def test_a_resource_word_before_a_vehicle_describes_the_vehicle() -> None:
     model = model_for("fleet-telemetry", FLEET, domains=("iot", "logistics"))
-    assert [e.name for e in model.entities] == ["device", "reading", "alert"]
+    assert [e.name for e in model.entities] == ["device", "device_position", "alert"]
     # Written on its own as well, the word is a record the service keeps.
     both = model_for("deliveries", "Assign deliveries to delivery drivers, PostgreSQL")
     assert "delivery" in {e.name for e in both.entities}
