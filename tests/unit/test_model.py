@@ -351,3 +351,17 @@ def test_a_resource_word_before_support_describes_the_support() -> None:
     # Said on its own, the customer is kept.
     both = model_for("helpdesk", "Customer support tickets for customers, PostgreSQL")
     assert [e.name for e in both.entities] == ["customer", "ticket"]
+
+
+def test_the_thing_the_name_and_description_both_name_is_kept_and_told_people_are_not() -> None:
+    model = model_for("video-transcoding", "Transcode uploaded videos stored in S3 using a job "
+                                           "queue on SQS, notify users by email")
+    assert [e.name for e in model.entities] == ["video"]  # the users are only notified
+    video = model.entities[0]
+    assert "storage_key" in {a.name for a in video.attributes}  # an uploaded file's record
+    assert video.states[0] == "PENDING_UPLOAD"
+    assert any(o.verb == "upload" and o.path.endswith("/upload-url") for o in model.operations)
+    assert model.messaging[0].channel == "jobs"  # a job queue carries work, not events
+    # A record the catalogue knows better is never displaced by the name's word.
+    payouts = model_for("payout-service", "Payouts and refunds with PayPal, written in C#")
+    assert "payout" not in {e.name for e in payouts.entities}

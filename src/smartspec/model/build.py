@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from smartspec import knowledge
-from smartspec.detect import ENTITY_NOUNS, Endpoint, Facts, _phrases, plural_of, singular_of
+from smartspec.detect import (
+    ENTITY_NOUNS,
+    Endpoint,
+    Facts,
+    _entity_from_name,
+    _phrases,
+    plural_of,
+    singular_of,
+)
 from smartspec.domains import packs
 from smartspec.lazyre import lazy_re
 from smartspec.model import (
@@ -93,7 +101,7 @@ _VERB_WORDS: dict[str, tuple[str, ...]] = {
     "notify": ("notify", "notifies", "notification", "notifications", "alerts", "alerting"),
     # A CSV is a format, in an export as much as an import: it asks for neither.
     "import": ("import", "imports", "sftp"),
-    "upload": ("upload", "uploads", "uploading"),
+    "upload": ("upload", "uploads", "uploading", "uploaded"),
     "download": ("download", "downloads", "retrieval", "retrieve"),
     "audit": ("audit", "audited"),
     "threshold": ("threshold", "thresholds"),
@@ -219,7 +227,17 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     feeds = any(m.direction == INBOUND for m in messaging)
     channels = any(p.role == "notification-channel" for p in parties)
     entities = _entities(facts, domains, verbs, word_set, money, description_words, feeds,
-                         channels)
+                         channels, name)
+    if "upload" in verbs and any(st.role == "object-storage" for st in stores) and entities \
+            and entities[0].name not in entity_catalogue() \
+            and not any(a.name == "storage_key" for e in entities for a in e.attributes):
+        # "Transcode uploaded videos stored in S3": what is uploaded is a file in the object
+        # store, tracked by its record until the upload arrives (a document's shape).
+        upload = entity_catalogue()["document"]
+        entities = (entities[0]._replace(
+            attributes=tuple(Attribute(a["name"], a["type"], a.get("required", True),
+                                       a.get("unique", False)) for a in upload["attributes"]),
+            states=tuple(upload["states"])), *entities[1:])
     interfaces = _interfaces(named, word_set, broker_interfaces, parties, entities, verbs,
                              lowered)
     if auth == "jwt-issue":
@@ -318,8 +336,10 @@ def _messaging(named: list[tuple[int, str, knowledge.Entry]], words: list[tuple[
             # ("a Kafka queue for notification workers").
             direction = _direction(words, offset, OUTBOUND)
             why = f"{written!r} with the words around it"
+        # A broker named as a job queue carries work to do, not events that happened.
+        jobs = bool({"job queue", "work queue", "task queue", "jobs"} & word_set)
         channel = {"mqtt": "devices/+/telemetry"}.get(kind, "tracking-events" if "tracking" in word_set
-                                                      else "events")
+                                                      else "jobs" if jobs else "events")
         found.append(Messaging(entry.name, entry.semantics or "queue", direction, channel,
                                Origin(DESCRIPTION, why)))
         interfaces.append(Interface(kind, direction, entry.name,
@@ -455,7 +475,7 @@ def _entity(name: str, origin: Origin, present: set[str], money: bool,
 
 def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
               word_set: set[str], money: bool, description_words: set[str], feeds: bool,
-              channels: bool = False) -> tuple[Entity, ...]:
+              channels: bool = False, spec_name: str = "") -> tuple[Entity, ...]:
     """``channels``: the description names a notification channel (SendGrid, Twilio)."""
     chosen: dict[str, Origin] = {}
     for name in facts.entities:
@@ -467,6 +487,16 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
             continue  # "user accounts" are the users themselves
         chosen[name] = Origin(DESCRIPTION, f"noun {plural_of(name)!r}"
                               if plural_of(name) in word_set else f"noun {name!r}")
+    from_name = _entity_from_name(spec_name.replace("-", " ").replace("_", " "))
+    if from_name and "_" not in from_name[0] and len(from_name[0]) >= 4 \
+            and from_name[0] not in ENTITY_NOUNS and from_name[0] not in entity_catalogue() \
+            and plural_of(from_name[0]) in description_words \
+            and all(n in ("user", "customer", "account") for n in chosen):
+        # "video-transcoding" that "transcodes uploaded videos" for users: the thing the name
+        # and the description both name in the plural is what the service keeps, known word
+        # or not (beside the people it serves, never instead of a record it knows better).
+        chosen = {from_name[0]: Origin(DESCRIPTION, f"the spec's name and the word "
+                                                    f"{plural_of(from_name[0])!r}"), **chosen}
     if {"profile", "profiles"} & word_set:
         chosen["profile"] = Origin(DESCRIPTION, "noun 'profiles'")
     if "infer" in verbs and "ai" in domains and "model" not in chosen:
@@ -540,9 +570,11 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
     if "delivery log" in word_set:
         chosen.pop("delivery", None)  # a log of deliveries, not parcels being delivered
     sequence = ascii_words(facts.text.lower())
-    for name in [n for n, o in chosen.items() if o.source == DESCRIPTION]:
-        if _only_described(sequence, name):
-            chosen.pop(name)  # "GPS pings from delivery vans": vans, not deliveries
+    for noun in [n for n, o in chosen.items() if o.source == DESCRIPTION]:
+        if _only_described(sequence, noun):
+            chosen.pop(noun)  # "GPS pings from delivery vans": vans, not deliveries
+        elif len(chosen) > 1 and _only_notified(sequence, noun):
+            chosen.pop(noun)  # "notify users by email": the users are told, not kept
     if "event" in chosen and len(chosen) > 1 and feeds:
         chosen.pop("event")  # consumed events are the input, not something the service keeps
     if not chosen:
@@ -564,6 +596,16 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
                      DESCRIPTION, f"words {children[name][1]!r}"), present, money,
                      children.get(name, (None, ""))[0])
                  for name in kept)
+
+
+def _only_notified(sequence: list[str], name: str) -> bool:
+    """Whether every time the description writes the entity ``name``, it is what a message is
+    sent to ("notify users", "email customers")."""
+    spellings = {name, plural_of(name)}
+    before = [sequence[at - 1] if at else "" for at, word in enumerate(sequence)
+              if word in spellings]
+    return bool(before) and all(word in ("notify", "notifies", "email", "emails", "alert",
+                                         "alerts", "message", "messages") for word in before)
 
 
 def _only_described(sequence: list[str], name: str) -> bool:
