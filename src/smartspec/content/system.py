@@ -180,6 +180,21 @@ class System(NamedTuple):
         return grpc_examples(self.model)
 
     @property
+    def document_store(self) -> bool:
+        """Whether the system of record is a document database (MongoDB): collections,
+        operations and transient transaction errors, not tables, statements and deadlocks."""
+        from smartspec import knowledge
+
+        entry = knowledge.lookup(self.database) if self.database else None
+        return entry is not None and entry.role == "document-database"
+
+    @property
+    def pooler(self) -> str:
+        """What multiplexes many instances' connections onto the database's limited ones."""
+        return {"PostgreSQL": "PgBouncer", "TimescaleDB": "PgBouncer",
+                "MySQL": "ProxySQL"}.get(str(self.database), "a connection pooler")
+
+    @property
     def queue_semantics(self) -> str:
         """How the broker is read: ``log`` (Kafka: offsets, lag), ``pubsub`` (MQTT: devices,
         QoS) or ``queue`` (work handed to one consumer: depth, dead letters)."""
