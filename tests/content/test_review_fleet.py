@@ -106,3 +106,12 @@ def test_gps_pings_are_positions_not_metrics(fleet: str) -> None:
     assert "metric," not in fleet and "(deviceId, metric" not in fleet
     # Readings of other kinds keep their metric and value.
     assert "UNIQUE (device_id, metric, recorded_at)" in spec("system-iot-telemetry")
+
+
+def test_each_broker_has_its_failure_policy_and_positions_come_from_devices(fleet: str) -> None:
+    guide = section(fleet, "Implementation Guide")
+    assert "to another system (TimescaleDB, MQTT, and Kafka)" in guide
+    assert "| Kafka | 5s publish timeout | the outbox relay retries" in guide
+    geo = section(fleet, "Geographic Distribution")
+    assert "position updates accepted as devices publish them" in geo
+    assert "drivers and partners" not in fleet and "active delivery" not in fleet
