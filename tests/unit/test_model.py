@@ -365,3 +365,27 @@ def test_the_thing_the_name_and_description_both_name_is_kept_and_told_people_ar
     # A record the catalogue knows better is never displaced by the name's word.
     payouts = model_for("payout-service", "Payouts and refunds with PayPal, written in C#")
     assert "payout" not in {e.name for e in payouts.entities}
+
+
+@pytest.mark.parametrize(("name", "description", "kept", "not_kept"), [
+    # A clinic's booking is the appointment: no second record with states nothing enters.
+    ("clinic-booking", "Patients book, reschedule and cancel clinic appointments online; "
+                       "reminders by SMS through Twilio; PostgreSQL",
+     "appointment", "booking"),
+    # "Kafka events" are what the service publishes, not records it keeps.
+    ("tenant-billing", "Multi-tenant SaaS subscriptions with Stripe, usage-based invoices, "
+                       "PostgreSQL, Kafka events", "invoice", "event"),
+    # "delivery routes" are routes.
+    ("route-planner", "Plan delivery routes for drivers with the Google Maps API, PostgreSQL",
+     "route", "delivery"),
+])
+def test_words_that_only_qualify_another_are_not_records(name: str, description: str,
+                                                          kept: str, not_kept: str) -> None:
+    names = {e.name for e in model_for(name, description).entities}
+    assert kept in names and not_kept not in names, names
+
+
+def test_events_the_service_keeps_are_still_kept() -> None:
+    # Events said on their own (an event store), not only next to the broker.
+    model = model_for("audit-trail", "Store user events in PostgreSQL and publish them to Kafka")
+    assert "event" in {e.name for e in model.entities}

@@ -146,7 +146,7 @@ ACTOR_WORDS: dict[str, tuple[str, str]] = {
 _HEAD_WORDS = frozenset({"van", "vans", "truck", "trucks", "vehicle", "vehicles", "bike",
                          "bikes", "drone", "drones", "fleet", "fleets", "driver", "drivers",
                          "courier", "couriers", "rider", "riders", "support", "experience",
-                         "success", "satisfaction"})
+                         "success", "satisfaction", "route", "routes", "zone", "zones"})
 # Words that make an AI service a chat: it keeps conversations and their messages.
 _CHAT_WORDS = frozenset({"chat", "chats", "chatbot", "chatbots", "conversation",
                          "conversations", "assistant", "assistants"})
@@ -226,8 +226,11 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     description_words = {w for _, w in _words(description)} | {p for _, p in _phrases(description)}
     feeds = any(m.direction == INBOUND for m in messaging)
     channels = any(p.role == "notification-channel" for p in parties)
+    brokers = frozenset(word for _, written, entry in named
+                        if entry.role in knowledge.BROKER_ROLES
+                        for word in ascii_words(written.lower()))
     entities = _entities(facts, domains, verbs, word_set, money, description_words, feeds,
-                         channels, name)
+                         channels, name, brokers)
     if "upload" in verbs and any(st.role == "object-storage" for st in stores) and entities \
             and entities[0].name not in entity_catalogue() \
             and not any(a.name == "storage_key" for e in entities for a in e.attributes):
@@ -475,8 +478,10 @@ def _entity(name: str, origin: Origin, present: set[str], money: bool,
 
 def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
               word_set: set[str], money: bool, description_words: set[str], feeds: bool,
-              channels: bool = False, spec_name: str = "") -> tuple[Entity, ...]:
-    """``channels``: the description names a notification channel (SendGrid, Twilio)."""
+              channels: bool = False, spec_name: str = "", brokers: frozenset[str] = frozenset()
+              ) -> tuple[Entity, ...]:
+    """``channels``: the description names a notification channel (SendGrid, Twilio);
+    ``brokers``: the lower-case words of the brokers it names ("kafka", "sqs")."""
     chosen: dict[str, Origin] = {}
     for name in facts.entities:
         if name not in ENTITY_NOUNS and name not in entity_catalogue():
@@ -577,6 +582,10 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
             chosen.pop(noun)  # "notify users by email": the users are told, not kept
     if "event" in chosen and len(chosen) > 1 and feeds:
         chosen.pop("event")  # consumed events are the input, not something the service keeps
+    if "event" in chosen and len(chosen) > 1 and _only_published(sequence, set(brokers)):
+        chosen.pop("event")  # "Kafka events": what the service publishes, not what it keeps
+    if "appointment" in chosen:
+        chosen.pop("booking", None)  # a clinic's booking is the appointment itself
     if not chosen:
         chosen.update((name, Origin(DESCRIPTION, f"the spec's name suggests {name!r}"))
                       for name in facts.entities)
@@ -596,6 +605,14 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
                      DESCRIPTION, f"words {children[name][1]!r}"), present, money,
                      children.get(name, (None, ""))[0])
                  for name in kept)
+
+
+def _only_published(sequence: list[str], brokers: set[str]) -> bool:
+    """Whether every "event"/"events" of the description sits next to a broker's name
+    ("Kafka events", "events to Kafka", "events on RabbitMQ")."""
+    near = [sequence[max(at - 1, 0):at] + sequence[at + 1:at + 3]
+            for at, word in enumerate(sequence) if word in ("event", "events")]
+    return bool(near) and bool(brokers) and all(brokers & set(words) for words in near)
 
 
 def _only_notified(sequence: list[str], name: str) -> bool:
