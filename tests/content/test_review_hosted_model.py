@@ -99,3 +99,11 @@ def test_sendgrid_callbacks_confirm_notifications_not_the_spec_name(lab: str) ->
     assert "DELIVERED by `POST /api/v1/webhooks/sendgrid`" in overview
     assert "FHIR R4 API" not in section(lab, "Technology Stack").replace(
         "HL7 FHIR R4 resources", "")
+
+
+def test_a_grpc_example_of_a_chat_message_uses_an_allowed_role() -> None:
+    # The validator found "example-role" in the gRPC example of a moderation service's
+    # messages: the sample is a value the CHECK list allows.
+    text = render_case(["new", "chat-moderation", "Moderate chat messages with an ML toxicity "
+                        "classifier served over gRPC, flagged messages stored in PostgreSQL"])
+    assert "example-role" not in text and '"role": "user"' in text

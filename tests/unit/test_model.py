@@ -389,3 +389,12 @@ def test_events_the_service_keeps_are_still_kept() -> None:
     # Events said on their own (an event store), not only next to the broker.
     model = model_for("audit-trail", "Store user events in PostgreSQL and publish them to Kafka")
     assert "event" in {e.name for e in model.entities}
+
+
+def test_a_channels_delivery_reports_confirm_a_message_record_not_the_parcel() -> None:
+    model = model_for("parcel-lockers", "Parcel locker network: couriers drop parcels, customers "
+                                        "get a pickup code by SMS through Twilio, PostgreSQL")
+    confirm = next(o for o in model.operations if o.verb == "confirm")
+    assert (confirm.entity, confirm.path) == ("notification", "/api/v1/webhooks/twilio")
+    # The parcel's own states are reached by its own API again.
+    assert any(o.entity == "parcel" and o.method == "PATCH" for o in model.operations)

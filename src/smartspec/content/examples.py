@@ -312,6 +312,15 @@ def sample_value(name: str, type_: str, currency: str, entity: str = "",
     return f"example-{name.replace('_', '-')}"
 
 
+def attribute_sample(attribute: Any, currency: str, entity: str = "",
+                     ids: ExampleIds = DEFAULT_IDS) -> Any:
+    """``sample_value`` of one attribute, and for a column whose CHECK lists its values one
+    of those values, never a made-up word ("example-role" for a role IN ('user', ...))."""
+    found = sample_value(attribute.name, attribute.type, currency, entity, ids)
+    allowed = check_values(attribute.check)
+    return allowed[0] if allowed and found not in allowed else found
+
+
 def _created(record: dict[str, Any], body: dict[str, Any], fields: dict[str, Any],
              owner: dict[str, Any]) -> dict[str, Any]:
     """The record a create returns: what the request sent and what the server set (id, owner
@@ -369,11 +378,7 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         headers.append(f"X-Tenant-Id: {ids.tenant}")
 
     def value(a: Any) -> Any:
-        found = sample_value(a.name, a.type, currency, entity.name, ids)
-        # A column whose CHECK lists its values shows one of them, never a made-up word.
-        allowed = check_values(a.check)
-        if allowed and found not in allowed:
-            found = allowed[0]
+        found = attribute_sample(a, currency, entity.name, ids)
         return method_name if found == "{method}" else found
 
     # Reached under its owner's path (``/orders/{id}/refunds``, ``/users/{id}/profile``), the

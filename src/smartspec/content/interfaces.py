@@ -32,7 +32,7 @@ class InterfaceContract(NamedTuple):
 
 def _payload(entity: Entity, currency: str, ids: ExampleIds, *, owner: bool = True,
              required_only: bool = False) -> dict[str, Any]:
-    from smartspec.content.examples import sample_value
+    from smartspec.content.examples import attribute_sample
 
     body: dict[str, Any] = {f"{entity.owner}_id": ids.of(entity.owner)} if owner and entity.owner else {}
     for a in entity.attributes:
@@ -40,7 +40,7 @@ def _payload(entity: Entity, currency: str, ids: ExampleIds, *, owner: bool = Tr
             continue
         if required_only and not a.required:
             continue  # filled in by the service as the work goes on
-        value = sample_value(a.name, a.type, currency, entity.name, ids)
+        value = attribute_sample(a, currency, entity.name, ids)
         body[a.name] = "CARD" if value == "{method}" else value
     return body
 

@@ -199,7 +199,7 @@ def grpc_examples(model: SystemModel) -> list[GrpcExample]:
     proto names differ from the table's CHECK values)."""
     import json
 
-    from smartspec.content.examples import example_ids, sample_value
+    from smartspec.content.examples import attribute_sample, example_ids
     from smartspec.jsontext import dumps as json_text
 
     ops = [o for o in model.operations if o.interface == "grpc" and o.verb in ("get", "infer")
@@ -214,8 +214,8 @@ def grpc_examples(model: SystemModel) -> list[GrpcExample]:
         if entity.owner:
             record[f"{entity.owner}_id"] = ids.of(entity.owner)
         for attribute in entity.attributes:
-            record[attribute.name] = _GRPC_SAMPLES.get(attribute.name) or sample_value(
-                attribute.name, attribute.type.partition(":")[0], "USD", entity.name, ids)
+            record[attribute.name] = _GRPC_SAMPLES.get(attribute.name) or attribute_sample(
+                attribute, "USD", entity.name, ids)
         if op.verb == "get":
             request: dict[str, object] = {"id": ids.of(entity.name)}
             response: dict[str, object] = record

@@ -225,12 +225,15 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
     auth, auth_origin = _auth(named, word_set, facts)
     description_words = {w for _, w in _words(description)} | {p for _, p in _phrases(description)}
     feeds = any(m.direction == INBOUND for m in messaging)
+    # A channel that reports deliveries back (Twilio, SendGrid) needs a record per message
+    # to report on; "channels" says one is named, "True" below that one calls back.
     channels = any(p.role == "notification-channel" for p in parties)
+    reported = any(p.role == "notification-channel" and p.calls_back for p in parties)
     brokers = frozenset(word for _, written, entry in named
                         if entry.role in knowledge.BROKER_ROLES
                         for word in ascii_words(written.lower()))
     entities = _entities(facts, domains, verbs, word_set, money, description_words, feeds,
-                         channels, name, brokers)
+                         channels, name, brokers, reported)
     if "upload" in verbs and any(st.role == "object-storage" for st in stores) and entities \
             and entities[0].name not in entity_catalogue() \
             and not any(a.name == "storage_key" for e in entities for a in e.attributes):
@@ -478,10 +481,11 @@ def _entity(name: str, origin: Origin, present: set[str], money: bool,
 
 def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
               word_set: set[str], money: bool, description_words: set[str], feeds: bool,
-              channels: bool = False, spec_name: str = "", brokers: frozenset[str] = frozenset()
-              ) -> tuple[Entity, ...]:
-    """``channels``: the description names a notification channel (SendGrid, Twilio);
-    ``brokers``: the lower-case words of the brokers it names ("kafka", "sqs")."""
+              channels: bool = False, spec_name: str = "", brokers: frozenset[str] = frozenset(),
+              reported: bool = False) -> tuple[Entity, ...]:
+    """``channels``: the description names a notification channel (SendGrid, Twilio), and
+    ``reported``: one that reports each delivery back by webhook; ``brokers``: the lower-case
+    words of the brokers it names ("kafka", "sqs")."""
     chosen: dict[str, Origin] = {}
     for name in facts.entities:
         if name not in ENTITY_NOUNS and name not in entity_catalogue():
@@ -543,6 +547,11 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
         # "notify clinicians by email through SendGrid": each message is a record the
         # service keeps, queued, sent and confirmed by the channel's callbacks.
         chosen.setdefault("notification", Origin(DESCRIPTION, f"word {verbs['notify']!r}"))
+    elif reported and chosen:
+        # "a pickup code by SMS through Twilio": the channel's delivery reports confirm a
+        # message the service keeps, not the parcel the message is about.
+        chosen.setdefault("notification", Origin(KNOWLEDGE, "the channel reports each "
+                                                            "delivery back"))
     if "schedule" in verbs and "healthcare" in domains and "patient" not in chosen:
         chosen["patient"] = Origin(DOMAIN, "appointments are booked for patients")
     if "invoice" in verbs and money and "invoice" not in chosen:
