@@ -282,7 +282,7 @@ def detect(name: str, description: str,
     kinds = {tech: TECHNOLOGIES[tech][0] for tech in technologies}
     services = _services(description, words_of_name)
     external = _external_apis(text)
-    entities = _entities(text) or _entity_from_name(words_of_name)
+    entities = _entities(text) or entity_from_name(words_of_name)
     endpoints = _explicit_endpoints(description) or _derived_endpoints(entities)
     domains = tuple(d for d in DOMAINS if groups.get(d))
     return Facts(
@@ -495,7 +495,7 @@ def _entities(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for _, name in found))[:6]
 
 
-def _entity_from_name(name_words: str) -> tuple[str, ...]:
+def entity_from_name(name_words: str) -> tuple[str, ...]:
     """When the description names no known resource: the first specific word of the spec's
     name, singular ("claims-api" -> claim), or a kind and a plural thing together
     ("feature-flags" -> feature_flag), so endpoints and tables have something to be about."""

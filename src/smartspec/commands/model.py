@@ -32,13 +32,14 @@ def model_command(name: str | None, description: str | None, as_json: bool, sche
         return 0
     if not name:
         raise click.UsageError("missing NAME (or give --schema)")
+    from smartspec.commands.flags import join_lists
     from smartspec.options import DOMAINS, check_choice, split_list
     from smartspec.runs.model import describe, model_for
 
     domains = None
     if domain:
-        domains = tuple(dict.fromkeys(check_choice("--domain", d, DOMAINS)
-                                      for given in domain for d in split_list(given)))
+        domains = tuple(check_choice("--domain", d, DOMAINS)
+                        for d in join_lists(tuple(split_list(given) for given in domain)) or ())
     model = model_for(name, description or "", domains=domains)
     if as_json:
         from smartspec.model import dumps

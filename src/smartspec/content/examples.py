@@ -510,13 +510,9 @@ def operation_example(op: Any, entity: Any, *, currency: str, method_name: str, 
         # message, stored beside it in the conversation (the service sets the roles).
         body = {"content": record["content"]}
         status = "201 Created"
-        response = {**_created(record, {**owner, "content": ""}, fields, owner),
-                    "id": ids.of("chat_message_answer"), "role": "assistant",
+        response = {**record, "id": ids.of("chat_message_answer"), "role": "assistant",
                     "content": "Open Settings, then Account, and choose Change email; we send "
-                               "a confirmation link to the new address.",
-                    "model": record.get("model"), "input_tokens": record.get("input_tokens"),
-                    "output_tokens": record.get("output_tokens")}
-        response = {k: response[k] for k in record if k in response}
+                               "a confirmation link to the new address."}
     elif op.method == "POST" and under_owner and verb == "create":
         # A child created under its owner: the path names the owner, so the body does not.
         body = {**required}

@@ -16,6 +16,7 @@ from smartspec.tuples import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from smartspec import knowledge
     from smartspec.content.admin import AdminSite
     from smartspec.content.examples import Example
     from smartspec.content.interfaces import InterfaceContract
@@ -183,10 +184,26 @@ class System(NamedTuple):
     def document_store(self) -> bool:
         """Whether the system of record is a document database (MongoDB): collections,
         operations and transient transaction errors, not tables, statements and deadlocks."""
+        entry = self._database_entry
+        return entry is not None and entry.role == "document-database"
+
+    @property
+    def max_connections(self) -> int | None:
+        """The database's default connection limit, where it has one (MongoDB has none)."""
+        entry = self._database_entry
+        return entry.max_connections if entry is not None else None
+
+    def pooled(self, connections: int) -> bool:
+        """Whether ``connections`` client connections are more than the database takes (its
+        limit, less 10 kept for administration), so ``pooler`` multiplexes them."""
+        limit = self.max_connections
+        return limit is not None and connections > limit - 10
+
+    @property
+    def _database_entry(self) -> knowledge.Entry | None:
         from smartspec import knowledge
 
-        entry = knowledge.lookup(self.database) if self.database else None
-        return entry is not None and entry.role == "document-database"
+        return knowledge.lookup(self.database) if self.database else None
 
     @property
     def pooler(self) -> str:

@@ -10,15 +10,15 @@ of record, an HTTP API for its entities) the default is chosen and marked as suc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from smartspec import knowledge
 from smartspec.detect import (
     ENTITY_NOUNS,
     Endpoint,
     Facts,
-    _entity_from_name,
     _phrases,
+    entity_from_name,
     plural_of,
     singular_of,
 )
@@ -239,11 +239,9 @@ def build_model(name: str, description: str, facts: Facts, domains: tuple[str, .
             and not any(a.name == "storage_key" for e in entities for a in e.attributes):
         # "Transcode uploaded videos stored in S3": what is uploaded is a file in the object
         # store, tracked by its record until the upload arrives (a document's shape).
-        upload = entity_catalogue()["document"]
-        entities = (entities[0]._replace(
-            attributes=tuple(Attribute(a["name"], a["type"], a.get("required", True),
-                                       a.get("unique", False)) for a in upload["attributes"]),
-            states=tuple(upload["states"])), *entities[1:])
+        document = _entity("document", entities[0].origin, set(), money)
+        entities = (entities[0]._replace(attributes=document.attributes,
+                                         states=document.states), *entities[1:])
     interfaces = _interfaces(named, word_set, broker_interfaces, parties, entities, verbs,
                              lowered)
     if auth == "jwt-issue":
@@ -496,7 +494,7 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
             continue  # "user accounts" are the users themselves
         chosen[name] = Origin(DESCRIPTION, f"noun {plural_of(name)!r}"
                               if plural_of(name) in word_set else f"noun {name!r}")
-    from_name = _entity_from_name(spec_name.replace("-", " ").replace("_", " "))
+    from_name = entity_from_name(spec_name.replace("-", " ").replace("_", " "))
     if from_name and "_" not in from_name[0] and len(from_name[0]) >= 4 \
             and from_name[0] not in ENTITY_NOUNS and from_name[0] not in entity_catalogue() \
             and plural_of(from_name[0]) in description_words \
@@ -616,31 +614,37 @@ def _entities(facts: Facts, domains: tuple[str, ...], verbs: dict[str, str],
                  for name in kept)
 
 
+# Words that send a message to whoever follows them ("notify users", "email customers").
+_NOTIFYING_WORDS = frozenset({"notify", "notifies", "email", "emails", "alert", "alerts",
+                              "message", "messages"})
+
+
+def _every_use(sequence: list[str], name: str, fits: Callable[[int], bool]) -> bool:
+    """Whether the description writes the entity ``name`` (singular or plural) at all, and
+    ``fits`` holds at every place (an index into ``sequence``) it does."""
+    spellings = {name, plural_of(name)}
+    places = [at for at, word in enumerate(sequence) if word in spellings]
+    return bool(places) and all(fits(at) for at in places)
+
+
 def _only_published(sequence: list[str], brokers: set[str]) -> bool:
     """Whether every "event"/"events" of the description sits next to a broker's name
     ("Kafka events", "events to Kafka", "events on RabbitMQ")."""
-    near = [sequence[max(at - 1, 0):at] + sequence[at + 1:at + 3]
-            for at, word in enumerate(sequence) if word in ("event", "events")]
-    return bool(near) and bool(brokers) and all(brokers & set(words) for words in near)
+    return bool(brokers) and _every_use(sequence, "event", lambda at: not brokers.isdisjoint(
+        sequence[max(at - 1, 0):at] + sequence[at + 1:at + 3]))
 
 
 def _only_notified(sequence: list[str], name: str) -> bool:
     """Whether every time the description writes the entity ``name``, it is what a message is
     sent to ("notify users", "email customers")."""
-    spellings = {name, plural_of(name)}
-    before = [sequence[at - 1] if at else "" for at, word in enumerate(sequence)
-              if word in spellings]
-    return bool(before) and all(word in ("notify", "notifies", "email", "emails", "alert",
-                                         "alerts", "message", "messages") for word in before)
+    return _every_use(sequence, name, lambda at: at > 0 and sequence[at - 1] in _NOTIFYING_WORDS)
 
 
 def _only_described(sequence: list[str], name: str) -> bool:
-    """Whether every time the description writes the entity ``name`` (singular or plural),
-    a word it only describes follows it (``_HEAD_WORDS``)."""
-    spellings = {name, plural_of(name)}
-    after = [sequence[at + 1] if at + 1 < len(sequence) else ""
-             for at, word in enumerate(sequence) if word in spellings]
-    return bool(after) and all(word in _HEAD_WORDS for word in after)
+    """Whether every time the description writes the entity ``name``, a word it only
+    describes follows it (``_HEAD_WORDS``)."""
+    return _every_use(sequence, name, lambda at: at + 1 < len(sequence)
+                      and sequence[at + 1] in _HEAD_WORDS)
 
 
 def _interfaces(named: list[tuple[int, str, knowledge.Entry]], word_set: set[str],
@@ -752,8 +756,8 @@ def _written_by_service(entity: Entity, verbs: dict[str, str], readings: bool,
 
 
 def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
-                   written_by_service: bool, crud: Origin, confirmed: bool = False
-                   ) -> list[Operation]:
+                   written_by_service: bool, crud: Origin, confirmed: bool = False,
+                   model_at: str | None = None) -> list[Operation]:
     """The HTTP operations of one stored entity. A top-level entity is a collection with
     create, read, list and (when it has a lifecycle) change. A child that exists only under
     its owner is created and listed under the owner's path (``/orders/{id}/refunds``) and
@@ -781,6 +785,12 @@ def _rest_resource(entity: Entity, owner: Entity | None, verbs: dict[str, str],
     elif entity.name in ("appointment", "booking"):
         create = _rest("schedule", entity, "POST", collection,
                        f"Book {article(label)} {label}{owned}", said("schedule"))
+    elif entity.name == "chat_message":
+        # Posting a message is asking the assistant (at ``model_at``): its answer is the
+        # response.
+        answer = f"the answer of the model at {model_at}" if model_at else "the model's answer"
+        create = _rest("create", entity, "POST", collection, f"Send a message to the assistant "
+                       f"and get {answer}, both stored in the conversation", entity.origin)
     elif entity.name == "ride" and "dispatch" in verbs:
         create = _rest("create", entity, "POST", collection,
                        "Request a ride from a pickup to a drop-off address", crud)
@@ -883,6 +893,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
     ops: list[Operation] = []
     kinds = {i.kind for i in interfaces if i.direction == INBOUND}
     crud = Origin(DEFAULT, "create, read and list for a stored entity")
+    model_at = next((p.name for p in parties if p.role == "ai-provider"), None)
     by_name = {e.name: e for e in entities}
     primary = next((e for e in entities if e.time_column is None), entities[0])
     readings = any(e.time_column for e in entities)
@@ -914,7 +925,7 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
             if entity.time_column is None and entity.name not in INTERNAL_ENTITIES:
                 ops.extend(_rest_resource(entity, by_name.get(entity.owner or ""), verbs,
                                           _written_by_service(entity, verbs, readings, kinds),
-                                          crud, entity.name == confirmed))
+                                          crud, entity.name == confirmed, model_at))
         appointment = by_name.get("appointment") or by_name.get("booking")
         if appointment is not None:
             base = f"{API}/{_url(appointment.plural)}/{{id}}"
@@ -1116,13 +1127,6 @@ def _operations(entities: tuple[Entity, ...], interfaces: tuple[Interface, ...],
                                  else "amqp", "publish", message.channel,
                                  f"Publish {subject.label} events to {message.technology}",
                                  message.origin))
-    provider = next((p.name for p in parties if p.role == "ai-provider"), None)
-    if "chat_message" in by_name:
-        # Posting a message is asking the assistant: its answer is the response.
-        answer = f"the answer of the model at {provider}" if provider else "the model's answer"
-        ops = [o._replace(summary=f"Send a message to the assistant and get {answer}, both "
-                                  "stored in the conversation")
-               if o.entity == "chat_message" and o.verb == "create" else o for o in ops]
     return tuple(dict.fromkeys(ops))
 
 
